@@ -1,0 +1,25 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd with the real local D1 and KV (storage is isolated per test file).
+// Secrets get fixed test values here, so `npm test` needs no .dev.vars.
+export default defineConfig(async () => ({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.toml" },
+			miniflare: {
+				bindings: {
+					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+					ADMIN_API_KEY: "test-admin-key",
+					SIGNING_KEY: "test-signing-key-0123456789abcdef",
+					EMAIL_HASH_KEY: "test-email-hash-key-0123456789",
+				},
+			},
+		}),
+	],
+	test: {
+		include: ["test/**/*.test.ts"],
+		exclude: ["test/browser/**", "test/node/**"],
+		setupFiles: ["./test/apply-migrations.ts"],
+	},
+}));

@@ -1,0 +1,98 @@
+/**
+ * The purposes table: the one place that says which purposes exist, what people are told about
+ * them, whether Global Privacy Control opts them out, and their default per jurisdiction.
+ * Defaults follow the contract: opt-in regions deny every non-essential purpose until a choice is
+ * made; opt-out regions allow, with per-jurisdiction overrides (marketing email is opt-in in Japan
+ * under the Act on Regulation of Transmission of Specified Electronic Mail).
+ */
+export type ConsentModel = "opt-in" | "opt-out";
+
+export interface PurposeDefinition {
+	readonly name: string;
+	/** Always allowed; cannot be changed by anyone. */
+	readonly essential?: boolean;
+	/** Global Privacy Control opts this purpose out (sale, sharing, cross-context ads). */
+	readonly gpc: boolean;
+	readonly defaults: Readonly<Record<ConsentModel, boolean>>;
+	/** Default by jurisdiction (`JP`, `US-CA`) or country (`US`), beating the model default. */
+	readonly overrides?: Readonly<Record<string, boolean>>;
+	readonly label: Readonly<{ en: string; ja: string }>;
+	readonly description: Readonly<{ en: string; ja: string }>;
+}
+
+export const PURPOSES: readonly PurposeDefinition[] = [
+	{
+		name: "essential",
+		essential: true,
+		gpc: false,
+		defaults: { "opt-in": true, "opt-out": true },
+		label: { en: "Essential", ja: "必須" },
+		description: {
+			en: "Needed for the site to work and stay secure, such as remembering this choice. Always on.",
+			ja: "サイトの動作と安全のために必要です（この選択の記憶など）。常に有効です。",
+		},
+	},
+	{
+		name: "analytics",
+		gpc: false,
+		defaults: { "opt-in": false, "opt-out": true },
+		label: { en: "Analytics", ja: "アクセス解析" },
+		description: {
+			en: "Counting visits and measuring how the site is used, so it can be improved.",
+			ja: "訪問数の計測やサイトの利用状況の分析に使い、サイトの改善に役立てます。",
+		},
+	},
+	{
+		name: "personalization",
+		gpc: false,
+		defaults: { "opt-in": false, "opt-out": true },
+		label: { en: "Personalization", ja: "パーソナライズ" },
+		description: {
+			en: "Remembering preferences and tailoring content on this site to you.",
+			ja: "設定を記憶し、このサイトの内容をあなたに合わせて表示します。",
+		},
+	},
+	{
+		name: "ads",
+		gpc: true,
+		defaults: { "opt-in": false, "opt-out": true },
+		label: { en: "Targeted advertising", ja: "ターゲティング広告" },
+		description: {
+			en: "Showing ads chosen from your activity on other sites and apps (cross-context behavioural advertising).",
+			ja: "他のサイトやアプリでの行動に基づいて選ばれた広告を表示します（クロスコンテキスト行動ターゲティング広告）。",
+		},
+	},
+	{
+		name: "sale",
+		gpc: true,
+		defaults: { "opt-in": false, "opt-out": true },
+		label: { en: "Sale or sharing of personal information", ja: "個人情報の販売・共有" },
+		description: {
+			en: "Selling or sharing information about you with third parties.",
+			ja: "あなたに関する情報を第三者に販売または共有します。",
+		},
+	},
+	{
+		name: "email",
+		gpc: false,
+		defaults: { "opt-in": false, "opt-out": true },
+		overrides: { JP: false },
+		label: { en: "Marketing email", ja: "広告・宣伝メール" },
+		description: {
+			en: "Newsletters and offers sent by email.",
+			ja: "ニュースレターやキャンペーンのお知らせをメールでお送りします。",
+		},
+	},
+];
+
+export const PURPOSE_NAMES: readonly string[] = PURPOSES.map((p) => p.name);
+export const NON_ESSENTIAL_PURPOSES: readonly string[] = PURPOSES.filter((p) => !p.essential).map(
+	(p) => p.name,
+);
+export const GPC_PURPOSES: readonly string[] = PURPOSES.filter((p) => p.gpc).map((p) => p.name);
+
+const BY_NAME = new Map(PURPOSES.map((p) => [p.name, p]));
+
+export function purposeDefinition(name: string): PurposeDefinition | undefined {
+	return BY_NAME.get(name);
+}

@@ -1,0 +1,107 @@
+/**
+ * Typed settings from `[vars]` and secrets, parsed once per env object. Every var has a default
+ * here, so a missing var never breaks a request.
+ */
+import type { ConsentPolicy } from "../consent/decide-consent";
+
+export interface Settings {
+	readonly allowedOrigins: readonly OriginPattern[];
+	readonly publicBaseUrl: string | null;
+	/** Origin of PUBLIC_BASE_URL, when it is a valid http(s) URL. */
+	readonly publicOrigin: string | null;
+	readonly origin: string | null;
+	readonly cookieDomain: string | null;
+	readonly cookieSameSite: "Lax" | "Strict" | "None";
+	readonly debugGeo: boolean;
+	readonly policy: ConsentPolicy;
+	readonly privacyPolicyUrl: string | null;
+	readonly gpcLastUpdate: string;
+	readonly signingKeys: readonly string[];
+}
+
+export type OriginPattern = { exact: string } | { scheme: string; suffix: string };
+
+const DAY_MS = 86_400_000;
+const cache = new WeakMap<object, Settings>();
+
+export function settingsFor(env: Env): Settings {
+	let settings = cache.get(env);
+	if (!settings) {
+		settings = parseSettings(env);
+		cache.set(env, settings);
+	}
+	return settings;
+}
+
+function text(value: unknown): string {
+	return typeof value === "string" ? value.trim() : "";
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const n = Number(text(value));
+	return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function parseOriginPatterns(list: string): OriginPattern[] {
+	const patterns: OriginPattern[] = [];
+	for (const raw of list.split(",")) {
+		const entry = raw.trim().replace(/\/+$/, "").toLowerCase();
+		if (!entry) continue;
+		const wildcard = /^(https?):\/\/\*\.(.+)$/.exec(entry);
+		if (wildcard?.[1] && wildcard[2]) patterns.push({ scheme: wildcard[1], suffix: `.${wildcard[2]}` });
+		else patterns.push({ exact: entry });
+	}
+	return patterns;
+}
+
+export function originMatches(origin: string, patterns: readonly OriginPattern[]): boolean {
+	const o = origin.toLowerCase();
+	for (const p of patterns) {
+		if ("exact" in p) {
+			if (p.exact === o) return true;
+		} else if (
+			o.startsWith(`${p.scheme}://`) &&
+			o.endsWith(p.suffix) &&
+			o.length > p.scheme.length + 3 + p.suffix.length
+		) {
+			const host = o.slice(p.scheme.length + 3);
+			if (!host.includes("/") && !host.includes("@")) return true;
+		}
+	}
+	return false;
+}
+
+function parseSettings(env: Env): Settings {
+	const vars = env as unknown as Record<string, unknown>;
+	const sameSite = text(vars.COOKIE_SAMESITE).toLowerCase();
+	const base = text(vars.PUBLIC_BASE_URL).replace(/\/+$/, "");
+	return {
+		allowedOrigins: parseOriginPatterns(text(vars.ALLOWED_ORIGINS)),
+		publicBaseUrl: base || null,
+		publicOrigin: originOf(base),
+		origin: text(vars.ORIGIN).replace(/\/+$/, "") || null,
+		cookieDomain: text(vars.COOKIE_DOMAIN) || null,
+		cookieSameSite: sameSite === "none" ? "None" : sameSite === "strict" ? "Strict" : "Lax",
+		debugGeo: text(vars.DEBUG_GEO) === "true",
+		policy: {
+			policyVersion: text(vars.POLICY_VERSION) || "1",
+			lifetimeMs: positiveNumber(vars.CONSENT_LIFETIME_DAYS, 395) * DAY_MS,
+			optOutHoldMs: positiveNumber(vars.OPT_OUT_HOLD_DAYS, 365) * DAY_MS,
+		},
+		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
+		gpcLastUpdate: /^\d{4}-\d{2}-\d{2}$/.test(text(vars.GPC_LAST_UPDATE))
+			? text(vars.GPC_LAST_UPDATE)
+			: "2026-11-29",
+		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
+	};
+}
+
+function originOf(url: string): string | null {
+	if (!url) return null;
+	try {
+		const parsed = new URL(url);
+		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.origin : null;
+	} catch {
+		return null;
+	}
+}

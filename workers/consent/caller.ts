@@ -1,0 +1,87 @@
+/**
+ * Who is calling. Any `Authorization` header makes a call keyed (cookies are then ignored) and the
+ * key must match one of the configured keys, compared in constant time. Otherwise the caller is a
+ * visitor identified by the `ce_vid` cookie; a visitor's subject is `v:` + a hash of the cookie, so
+ * the raw value is never echoed or stored.
+ */
+import { randomToken } from "../crypto/encoding";
+import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
+import { parseCookies } from "../http/cookies";
+import { HttpError, unauthorized } from "../http/http-error";
+
+export const VISITOR_COOKIE = "ce_vid";
+const VISITOR_ID = /^[A-Za-z0-9_-]{22,64}$/;
+const SUBJECT = /^(?!\.+$)[A-Za-z0-9._:@-]{1,128}$/;
+
+/** `admin` may do everything; `reader` only lookups; `sender` only unsubscribe links and suppressions. */
+export type KeyScope = "admin" | "reader" | "sender";
+
+export type Caller =
+	| { readonly kind: "visitor"; readonly subject: string; readonly vid: string; readonly issued: boolean }
+	| { readonly kind: "keyed"; readonly scope: KeyScope };
+
+export function isValidSubject(subject: string): boolean {
+	return SUBJECT.test(subject);
+}
+
+async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
+	const header = request.headers.get("Authorization") ?? "";
+	const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+	const presented = match?.[1] ?? "";
+	const vars = env as unknown as Record<string, unknown>;
+	const keys: [KeyScope, unknown][] = [
+		["admin", vars.ADMIN_API_KEY],
+		["reader", vars.READER_API_KEY],
+		["sender", vars.SENDER_API_KEY],
+	];
+	let scope: KeyScope | null = null;
+	// Compare against every configured key, so timing does not reveal which one matched.
+	for (const [name, key] of keys) {
+		if (typeof key !== "string" || key.length === 0) continue;
+		if ((await timingSafeEqualStrings(presented, key)) && scope === null) scope = name;
+	}
+	return presented ? scope : null;
+}
+
+/** The request's `ce_vid` when well-formed (22-64 base64url characters), else null. */
+export function presentedVisitorId(request: Request): string | null {
+	const vid = parseCookies(request.headers.get("Cookie")).get(VISITOR_COOKIE);
+	return vid && VISITOR_ID.test(vid) ? vid : null;
+}
+
+export async function visitorSubject(vid: string): Promise<string> {
+	return `v:${(await sha256Base64Url(`ce_vid:${vid}`)).slice(0, 32)}`;
+}
+
+/**
+ * Identifies the caller. Visitors without a well-formed `ce_vid` get a fresh one (`issued`), which
+ * the route sets as a cookie when it answers with a decision.
+ */
+export async function identifyCaller(request: Request, env: Env): Promise<Caller> {
+	if (request.headers.has("Authorization")) {
+		const scope = await keyScope(request, env);
+		if (!scope) throw unauthorized();
+		return { kind: "keyed", scope };
+	}
+	const vid = presentedVisitorId(request);
+	if (vid) {
+		return { kind: "visitor", subject: await visitorSubject(vid), vid, issued: false };
+	}
+	const fresh = randomToken(24);
+	return { kind: "visitor", subject: await visitorSubject(fresh), vid: fresh, issued: true };
+}
+
+export function requireScope(caller: Caller, allowed: readonly KeyScope[]): void {
+	if (caller.kind === "keyed" && !allowed.includes(caller.scope)) {
+		throw new HttpError(403, "forbidden", "This API key may not call this endpoint.");
+	}
+}
+
+/** The subject named by a keyed call (query or body), validated. */
+export function keyedSubject(value: unknown, where: "query" | "body"): string {
+	if (typeof value !== "string" || !isValidSubject(value)) {
+		const message = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";
+		throw new HttpError(400, where === "query" ? "invalid_query" : "invalid_body", message);
+	}
+	return value;
+}

@@ -1,0 +1,53 @@
+/** Validation of consent write bodies (valibot), with the contract's `invalid_body` errors. */
+import * as v from "valibot";
+import { PURPOSE_NAMES, purposeDefinition } from "../config/purposes";
+import { badBody } from "../http/http-error";
+
+const PutBody = v.object({
+	purposes: v.record(v.string(), v.boolean()),
+	policyVersion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+	email: v.optional(v.pipe(v.string(), v.maxLength(254))),
+	subject: v.optional(v.string()),
+});
+
+export type PutInput = v.InferOutput<typeof PutBody>;
+
+const OptOutBody = v.object({
+	subject: v.optional(v.string()),
+	policyVersion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+});
+
+function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
+	const first = issues[0];
+	if (!first) return "The body does not match the schema.";
+	const path = v.getDotPath(first);
+	return path ? `${path}: ${first.message}` : first.message;
+}
+
+export function parsePutBody(value: unknown): PutInput {
+	const result = v.safeParse(PutBody, value);
+	if (!result.success) throw badBody(issuesMessage(result.issues));
+	const purposes: Record<string, boolean> = {};
+	// Walk the raw object's own keys: the schema's output silently drops keys like `__proto__`.
+	const raw = (value as { purposes: Record<string, unknown> }).purposes;
+	for (const name of Object.keys(raw)) {
+		const def = purposeDefinition(name);
+		const allowed = raw[name];
+		if (!def) {
+			throw badBody(`purposes.${name}: unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
+		}
+		if (typeof allowed !== "boolean") throw badBody(`purposes.${name}: must be true or false.`);
+		if (def.essential) {
+			if (!allowed) throw badBody(`purposes.${name}: essential cannot be turned off.`);
+			continue;
+		}
+		purposes[name] = allowed;
+	}
+	return { ...result.output, purposes };
+}
+
+export function parseOptOutBody(value: unknown) {
+	const result = v.safeParse(OptOutBody, value ?? {});
+	if (!result.success) throw badBody(issuesMessage(result.issues));
+	return result.output;
+}

@@ -1,0 +1,119 @@
+/**
+ * The decision engine: purposes x GPC x stored choice x jurisdiction x storage health → an allowed
+ * flag and a reason per purpose, plus whether a first-layer prompt is needed. Pure: no I/O, no clock.
+ * Rules, first that applies (contract, Decisions): essential; GPC for GPC-governed purposes; the
+ * stored choice; `degraded` (fail closed) for a known subject whose choice cannot be read; the
+ * jurisdiction default.
+ */
+import { consentModelFor, countryOf } from "../config/jurisdictions";
+import { PURPOSES, type PurposeDefinition } from "../config/purposes";
+import type { StoredState } from "./stored-state";
+
+export type Reason = "essential" | "gpc" | "explicit" | "degraded" | "default";
+
+export type StoredLookup =
+	| { readonly status: "found"; readonly state: StoredState }
+	| { readonly status: "none" }
+	/** Storage could not be read; `known` holds choices still trustworthy (a stale cookie's denials). */
+	| { readonly status: "unavailable"; readonly known?: StoredState };
+
+export interface ConsentPolicy {
+	/** The current privacy policy version; choices made under another one are asked again (opt-in regions). */
+	readonly policyVersion: string;
+	/** How long an allowance lasts before it is asked again (CNIL: 13 months). */
+	readonly lifetimeMs: number;
+	/** No re-prompt after an opt-out for this long (Cal. Civ. Code 1798.135(c)(4): 12 months). */
+	readonly optOutHoldMs: number;
+}
+
+export interface DecisionInput {
+	readonly gpc: boolean;
+	readonly jurisdiction: string;
+	readonly stored: StoredLookup;
+	readonly now: number;
+	readonly policy: ConsentPolicy;
+}
+
+export interface Decision {
+	readonly purposes: Record<string, boolean>;
+	readonly reasons: Record<string, Reason>;
+	readonly version: number;
+	readonly prompt: boolean;
+}
+
+export function jurisdictionDefault(purpose: PurposeDefinition, jurisdiction: string): boolean {
+	const overrides = purpose.overrides;
+	if (overrides) {
+		const exact = overrides[jurisdiction];
+		if (exact !== undefined) return exact;
+		const country = overrides[countryOf(jurisdiction)];
+		if (country !== undefined) return country;
+	}
+	return purpose.defaults[consentModelFor(jurisdiction)];
+}
+
+export function decideConsent(
+	input: DecisionInput,
+	purposes: readonly PurposeDefinition[] = PURPOSES,
+): Decision {
+	const { gpc, jurisdiction, stored, now, policy } = input;
+	const state =
+		stored.status === "found"
+			? stored.state
+			: stored.status === "unavailable"
+				? (stored.known ?? null)
+				: null;
+	const expired = state !== null && now - state.updatedAt > policy.lifetimeMs;
+	const allowed: Record<string, boolean> = {};
+	const reasons: Record<string, Reason> = {};
+
+	for (const purpose of purposes) {
+		const name = purpose.name;
+		const choice = state?.purposes[name];
+		if (purpose.essential) {
+			allowed[name] = true;
+			reasons[name] = "essential";
+		} else if (gpc && purpose.gpc) {
+			allowed[name] = false;
+			reasons[name] = "gpc";
+		} else if (choice === false || (choice === true && !expired)) {
+			// A denial never expires; an allowance lapses after the consent lifetime.
+			allowed[name] = choice;
+			reasons[name] = !choice && state?.sources[name] === "gpc" ? "gpc" : "explicit";
+		} else if (stored.status === "unavailable") {
+			allowed[name] = false;
+			reasons[name] = "degraded";
+		} else {
+			allowed[name] = jurisdictionDefault(purpose, jurisdiction);
+			reasons[name] = "default";
+		}
+	}
+
+	return {
+		purposes: allowed,
+		reasons,
+		version: state?.version ?? 0,
+		prompt: needsPrompt(input, purposes, expired),
+	};
+}
+
+/**
+ * A first-layer prompt is needed only in opt-in jurisdictions: with no stored choice, a choice made
+ * under an older policy, or one past its lifetime. Never in opt-out jurisdictions, never because of
+ * GPC, never when storage could not be read, and not within the hold period after an opt-out.
+ */
+function needsPrompt(
+	input: DecisionInput,
+	purposes: readonly PurposeDefinition[],
+	expired: boolean,
+): boolean {
+	const { jurisdiction, stored, now, policy } = input;
+	if (consentModelFor(jurisdiction) === "opt-out") return false;
+	if (stored.status === "unavailable") return false;
+	if (stored.status === "none") return true;
+	const state = stored.state;
+	const stale = state.policyVersion !== policy.policyVersion || expired;
+	if (!stale) return false;
+	const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);
+	return !(optedOut && now - state.updatedAt < policy.optOutHoldMs);
+}

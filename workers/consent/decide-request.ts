@@ -1,0 +1,84 @@
+/**
+ * Deciding for a request: look up the stored state, persist a GPC opt-out the subject has not
+ * recorded yet (once, in the background), and run the decision engine.
+ */
+import { GPC_PURPOSES } from "../config/purposes";
+import { ConsentRepository } from "../storage/consent-repository";
+import { writeCachedState } from "../storage/state-cache";
+import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
+import type { DecisionCookie } from "./decision-cookie";
+import { lookupStoredState, type StateLookup } from "./lookup-state";
+import type { RequestContext } from "./request-context";
+import type { StoredState } from "./stored-state";
+
+export interface RequestDecision {
+	readonly decision: Decision;
+	readonly lookup: StateLookup;
+	/** The stored state this decision is based on (after a GPC opt-out it predicts), for the cookie. */
+	readonly state: StoredState;
+}
+
+export const EMPTY_STATE: StoredState = Object.freeze({
+	version: 0,
+	purposes: {},
+	sources: {},
+	policyVersion: null,
+	updatedAt: 0,
+});
+
+export function decide(rc: RequestContext, stored: StoredLookup): Decision {
+	return decideConsent({
+		gpc: rc.gpc,
+		jurisdiction: rc.jurisdiction,
+		stored,
+		now: rc.now,
+		policy: rc.settings.policy,
+	});
+}
+
+export async function decideForSubject(
+	rc: RequestContext,
+	subject: string,
+	options: { cookie?: DecisionCookie | null; fresh?: boolean; bookmark?: string | null },
+): Promise<RequestDecision> {
+	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
+	let stored = lookup.lookup;
+	let state = stored.status === "found" ? stored.state : EMPTY_STATE;
+	if (rc.gpc && !options.fresh && stored.status !== "unavailable" && needsGpcRecord(state)) {
+		state = persistGpcOptOut(rc, subject, state);
+		stored = { status: "found", state };
+	}
+	return { decision: decide(rc, stored), lookup, state };
+}
+
+function needsGpcRecord(state: StoredState): boolean {
+	return GPC_PURPOSES.some((p) => state.purposes[p] !== false);
+}
+
+/**
+ * Records the GPC opt-out in the background and returns the state it will produce, so the cookie
+ * issued now already carries it and the next request does not write again.
+ */
+function persistGpcOptOut(rc: RequestContext, subject: string, state: StoredState): StoredState {
+	const changes: Record<string, boolean> = {};
+	for (const p of GPC_PURPOSES) if (state.purposes[p] !== false) changes[p] = false;
+	const repo = ConsentRepository.open(rc.env.DB, "write");
+	rc.ctx.waitUntil(
+		repo
+			.append(subject, { changes, source: "gpc", jurisdiction: rc.jurisdiction, gpc: true, now: rc.now })
+			.then((result) => {
+				if (result.kind === "written" && result.record)
+					return writeCachedState(rc.env.CONSENT_KV, subject, result.state);
+			})
+			.catch((err) => console.error("persisting a GPC opt-out failed", err)),
+	);
+	const sources = { ...state.sources };
+	for (const p of Object.keys(changes)) sources[p] = "gpc";
+	return {
+		version: state.version + 1,
+		purposes: { ...state.purposes, ...changes },
+		sources,
+		policyVersion: state.policyVersion,
+		updatedAt: rc.now,
+	};
+}

@@ -1,0 +1,146 @@
+/**
+ * The `ce_consent` cookie: the visitor's stored choices, record version and issue time, signed with
+ * HMAC-SHA-256, readable by page JavaScript. Format: base64url(JSON) "." base64url(HMAC).
+ * The SDK reads `d` (effective decision at issue) and `pr` (prompt) without a round trip; the worker
+ * trusts only the stored choices, and then only under the 10-minute bound (see cookieStateUsable).
+ */
+import { fromBase64Url, toBase64Url } from "../crypto/encoding";
+import { hmacSign, hmacVerify } from "../crypto/hmac";
+import type { StoredState } from "./stored-state";
+
+export const DECISION_COOKIE = "ce_consent";
+/** Allowances in a cookie are trusted for this long; denials always. */
+export const COOKIE_ALLOWANCE_MS = 10 * 60 * 1000;
+const MAX_COOKIE_LENGTH = 2048;
+
+export interface DecisionCookie {
+	/** Subject the cookie was issued for. */
+	readonly subject: string;
+	readonly state: StoredState;
+	/** Issue time, epoch ms (second precision). */
+	readonly issuedAt: number;
+	/** Effective decision when issued, for the SDK. */
+	readonly decision: Readonly<Record<string, boolean>>;
+	readonly jurisdiction: string;
+	readonly prompt: boolean;
+}
+
+interface Payload {
+	s: string;
+	v: number;
+	i: number;
+	u: number;
+	p: Record<string, 0 | 1>;
+	g: string[];
+	pv: string | null;
+	d: Record<string, 0 | 1>;
+	j: string;
+	pr: 0 | 1;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function bits(map: Readonly<Record<string, boolean>>): Record<string, 0 | 1> {
+	const out: Record<string, 0 | 1> = {};
+	for (const [k, v] of Object.entries(map)) out[k] = v ? 1 : 0;
+	return out;
+}
+
+export async function signDecisionCookie(cookie: DecisionCookie, key: string): Promise<string> {
+	const { state } = cookie;
+	const payload: Payload = {
+		s: cookie.subject,
+		v: state.version,
+		i: Math.floor(cookie.issuedAt / 1000),
+		u: Math.floor(state.updatedAt / 1000),
+		p: bits(state.purposes),
+		g: Object.keys(state.sources).filter((k) => state.sources[k] === "gpc"),
+		pv: state.policyVersion,
+		d: bits(cookie.decision),
+		j: cookie.jurisdiction,
+		pr: cookie.prompt ? 1 : 0,
+	};
+	const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
+	return `${body}.${await hmacSign(key, body)}`;
+}
+
+/** The verified cookie, or null for anything absent, tampered, foreign-keyed or malformed. */
+export async function verifyDecisionCookie(
+	value: string | undefined,
+	keys: readonly string[],
+): Promise<DecisionCookie | null> {
+	if (!value || value.length > MAX_COOKIE_LENGTH) return null;
+	const dot = value.lastIndexOf(".");
+	if (dot <= 0) return null;
+	const body = value.slice(0, dot);
+	const signature = value.slice(dot + 1);
+	let valid = false;
+	for (const key of keys) {
+		if (await hmacVerify(key, body, signature)) {
+			valid = true;
+			break;
+		}
+	}
+	if (!valid) return null;
+	const bytes = fromBase64Url(body);
+	if (!bytes) return null;
+	let payload: unknown;
+	try {
+		payload = JSON.parse(decoder.decode(bytes));
+	} catch {
+		return null;
+	}
+	return fromPayload(payload);
+}
+
+function isBitMap(value: unknown): value is Record<string, 0 | 1> {
+	if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+	return Object.values(value).every((v) => v === 0 || v === 1);
+}
+
+function fromPayload(raw: unknown): DecisionCookie | null {
+	if (typeof raw !== "object" || raw === null) return null;
+	const p = raw as Partial<Payload>;
+	if (
+		typeof p.s !== "string" ||
+		!Number.isSafeInteger(p.v) ||
+		!Number.isSafeInteger(p.i) ||
+		!Number.isSafeInteger(p.u) ||
+		!isBitMap(p.p) ||
+		!isBitMap(p.d) ||
+		!Array.isArray(p.g) ||
+		typeof p.j !== "string" ||
+		(p.pv !== null && typeof p.pv !== "string")
+	) {
+		return null;
+	}
+	const purposes: Record<string, boolean> = {};
+	const sources: Record<string, string> = {};
+	for (const [k, v] of Object.entries(p.p)) {
+		purposes[k] = v === 1;
+		sources[k] = p.g.includes(k) ? "gpc" : "cookie";
+	}
+	const decision: Record<string, boolean> = {};
+	for (const [k, v] of Object.entries(p.d)) decision[k] = v === 1;
+	return {
+		subject: p.s,
+		state: {
+			version: p.v as number,
+			purposes,
+			sources,
+			policyVersion: p.pv ?? null,
+			updatedAt: (p.u as number) * 1000,
+		},
+		issuedAt: (p.i as number) * 1000,
+		decision,
+		jurisdiction: p.j,
+		prompt: p.pr === 1,
+	};
+}
+
+/** Whether the cookie alone may decide: always for denials; allowances only while fresh. */
+export function cookieIsFresh(cookie: DecisionCookie, now: number): boolean {
+	const age = now - cookie.issuedAt;
+	return age >= -60_000 && age <= COOKIE_ALLOWANCE_MS;
+}

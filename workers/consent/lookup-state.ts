@@ -1,0 +1,77 @@
+/**
+ * Finding a subject's stored choices, cheapest source first: a fresh signed `ce_consent` cookie (no
+ * storage read), then KV, then D1 (filling KV in the background, never over a newer version).
+ * A cookie newer than KV means KV is stale, so D1 is read. With storage down, a stale cookie's
+ * denials still hold and everything else fails closed (`degraded`).
+ */
+
+import { ConsentRepository } from "../storage/consent-repository";
+import { fillCachedState, readCachedState } from "../storage/state-cache";
+import type { StoredLookup } from "./decide-consent";
+import { cookieIsFresh, type DecisionCookie } from "./decision-cookie";
+import type { StoredState } from "./stored-state";
+
+export type LookupSource = "new" | "cookie" | "kv" | "d1" | "none";
+
+export interface StateLookup {
+	readonly lookup: StoredLookup;
+	readonly source: LookupSource;
+	/** D1 bookmark to hand back to the caller, when D1 was read. */
+	readonly bookmark?: string | null;
+}
+
+export interface LookupOptions {
+	readonly cookie?: DecisionCookie | null;
+	/** The visitor id was just issued: nothing can be stored for it. */
+	readonly fresh?: boolean;
+	readonly bookmark?: string | null;
+	readonly now: number;
+}
+
+function found(state: StoredState): StoredLookup {
+	return state.version > 0 ? { status: "found", state } : { status: "none" };
+}
+
+function denialsOnly(state: StoredState): StoredState {
+	const purposes: Record<string, boolean> = {};
+	for (const [k, v] of Object.entries(state.purposes)) if (v === false) purposes[k] = false;
+	return { ...state, purposes };
+}
+
+export async function lookupStoredState(
+	env: Env,
+	ctx: ExecutionContext,
+	subject: string,
+	options: LookupOptions,
+): Promise<StateLookup> {
+	const { cookie, now } = options;
+	if (options.fresh) return { lookup: { status: "none" }, source: "new" };
+	if (cookie && cookie.subject === subject && cookieIsFresh(cookie, now) && !options.bookmark) {
+		return { lookup: found(cookie.state), source: "cookie" };
+	}
+	if (!options.bookmark) {
+		try {
+			const cached = await readCachedState(env.CONSENT_KV, subject);
+			if (cached && (!cookie || cookie.subject !== subject || cached.version >= cookie.state.version)) {
+				return { lookup: found(cached), source: "kv" };
+			}
+		} catch (err) {
+			console.warn("kv read failed; falling back to D1", err);
+		}
+	}
+	try {
+		const repo = ConsentRepository.open(env.DB, "read", options.bookmark);
+		const state = await repo.readState(subject);
+		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
+		ctx.waitUntil(
+			fillCachedState(env.CONSENT_KV, subject, stored).catch((err) => console.warn("kv fill failed", err)),
+		);
+		return { lookup: found(stored), source: "d1", bookmark: repo.bookmark() };
+	} catch (err) {
+		console.error("d1 read failed; deciding fail-closed", err);
+		if (cookie && cookie.subject === subject) {
+			return { lookup: { status: "unavailable", known: denialsOnly(cookie.state) }, source: "cookie" };
+		}
+		return { lookup: { status: "unavailable" }, source: "none" };
+	}
+}

@@ -1,0 +1,22 @@
+/** GET /v1/consent: the decision document for the visitor (cookie) or a keyed `?subject=`. */
+import { unauthorized } from "../../http/http-error";
+import { identifyCaller, keyedSubject, requireScope } from "../caller";
+import { decideForSubject } from "../decide-request";
+import { decisionResponse } from "../decision-response";
+import { readDecisionCookie } from "../read-decision-cookie";
+import { requestContext } from "../request-context";
+
+export async function getConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const rc = requestContext(request, env, ctx);
+	const caller = await identifyCaller(request, env);
+	if (caller.kind === "keyed") {
+		requireScope(caller, ["admin", "reader"]);
+		const subject = keyedSubject(rc.url.searchParams.get("subject"), "query");
+		const result = await decideForSubject(rc, subject, { bookmark: request.headers.get("X-D1-Bookmark") });
+		return decisionResponse(rc, caller, subject, result);
+	}
+	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
+	const cookie = caller.issued ? null : await readDecisionCookie(rc);
+	const result = await decideForSubject(rc, caller.subject, { cookie, fresh: caller.issued });
+	return decisionResponse(rc, caller, caller.subject, result);
+}

@@ -1,0 +1,33 @@
+/** POST /v1/opt-out: every non-essential purpose off. JSON answers the document; a form post 303s. */
+import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
+import { assertWriteOrigin } from "../../http/origin-check";
+import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
+import { identifyCaller, keyedSubject, requireScope } from "../caller";
+import { parseOptOutBody } from "../consent-body";
+import { requestContext } from "../request-context";
+import { writeChoices } from "../write-choices";
+
+export const SAVED_LOCATION = "/preferences?saved=1";
+
+export async function optOut(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const rc = requestContext(request, env, ctx);
+	const caller = await identifyCaller(request, env);
+	if (caller.kind === "keyed") requireScope(caller, ["admin"]);
+	else assertWriteOrigin(request, rc.settings);
+	// A visitor may post nothing at all: there is nothing to choose.
+	const empty =
+		request.headers.get("Content-Length") === "0" || (!request.body && bodyKind(request) === null);
+	const body: ParsedBody = empty
+		? { kind: "json", raw: "", value: {} }
+		: await readBody(request, ["json", "form"]);
+	const input = body.kind === "json" ? parseOptOutBody(body.value) : {};
+	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
+	const changes = Object.fromEntries(NON_ESSENTIAL_PURPOSES.map((p) => [p, false]));
+	return writeChoices(rc, caller, subject, {
+		changes,
+		source: caller.kind === "keyed" ? "api" : "ui",
+		policyVersion: "policyVersion" in input ? input.policyVersion : undefined,
+		redirectTo: body.kind === "form" ? SAVED_LOCATION : undefined,
+		rawBody: body.raw,
+	});
+}

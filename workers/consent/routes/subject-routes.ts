@@ -1,0 +1,106 @@
+/** Keyed subject endpoints: the audit records, a full export, and erasure. */
+import { hmacSign } from "../../crypto/hmac";
+import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
+import { jsonResponse } from "../../http/responses";
+import { ConsentRepository } from "../../storage/consent-repository";
+import { dropCachedState } from "../../storage/state-cache";
+import { identifyCaller, isValidSubject, requireScope } from "../caller";
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+async function keyedSubjectFromPath(
+	request: Request & { params?: Record<string, string> },
+	env: Env,
+	scopes: ("admin" | "reader")[],
+) {
+	if (!request.headers.has("Authorization"))
+		throw new HttpError(401, "unauthorized", "A valid API key is required.");
+	const caller = await identifyCaller(request, env);
+	requireScope(caller, scopes);
+	let subject: string;
+	try {
+		subject = decodeURIComponent(request.params?.subject ?? "");
+	} catch {
+		subject = "";
+	}
+	if (!isValidSubject(subject)) {
+		throw new HttpError(
+			400,
+			"invalid_subject",
+			"subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.",
+		);
+	}
+	return subject;
+}
+
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+	const values = url.searchParams.getAll(name);
+	if (values.length === 0) return fallback;
+	const raw = values[0] ?? "";
+	if (values.length > 1 || !/^\d{1,10}$/.test(raw)) throw badQuery(`${name} must be one whole number.`);
+	const n = Number(raw);
+	if (n < min || n > max) throw badQuery(`${name} must be between ${min} and ${max}.`);
+	return n;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (err) {
+		if (err instanceof HttpError) throw err;
+		console.error("subject endpoint storage failure", err);
+		throw storageUnavailable();
+	}
+}
+
+export async function listRecords(request: Request, env: Env): Promise<Response> {
+	const subject = await keyedSubjectFromPath(request, env, ["admin", "reader"]);
+	const url = new URL(request.url);
+	const limit = intParam(url, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+	const before = url.searchParams.has("cursor")
+		? intParam(url, "cursor", 0, 1, Number.MAX_SAFE_INTEGER)
+		: undefined;
+	const repo = ConsentRepository.open(env.DB, "read", request.headers.get("X-D1-Bookmark"));
+	const rows = await guarded(() => repo.listRecords(subject, limit + 1, before));
+	const records = rows.slice(0, limit);
+	const last = records.at(-1);
+	const body = rows.length > limit && last ? { records, next: String(last.version) } : { records };
+	return jsonResponse(body);
+}
+
+export async function exportSubject(request: Request, env: Env): Promise<Response> {
+	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
+	const repo = ConsentRepository.open(env.DB, "read", request.headers.get("X-D1-Bookmark"));
+	const data = await guarded(() => repo.exportSubject(subject));
+	const state = data.state;
+	return jsonResponse({
+		subject,
+		exportedAt: new Date().toISOString(),
+		state: state
+			? {
+					version: state.version,
+					purposes: state.purposes,
+					sources: state.sources,
+					policyVersion: state.policyVersion,
+					emailLinked: state.emailHash !== null,
+					createdAt: state.createdAt.toISOString(),
+					updatedAt: state.updatedAt.toISOString(),
+				}
+			: null,
+		records: data.records,
+	});
+}
+
+export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
+	const digest = await hmacSign(env.EMAIL_HASH_KEY, `subject:${subject}`);
+	const repo = ConsentRepository.open(env.DB, "write");
+	await guarded(() => repo.erase(subject, digest, Date.now()));
+	// The cache must not keep serving erased choices: drop it before answering.
+	await dropCachedState(env.CONSENT_KV, subject).catch((err) => {
+		console.warn("kv delete failed; retrying in the background", err);
+		ctx.waitUntil(dropCachedState(env.CONSENT_KV, subject).catch(() => undefined));
+	});
+	return new Response(null, { status: 204, headers: { "Cache-Control": "private, no-store" } });
+}

@@ -1,0 +1,52 @@
+/** The visitor's cookies: `ce_vid` (identity, HttpOnly) and `ce_consent` (signed choices, readable by JS). */
+import { serializeCookie } from "../http/cookies";
+import type { Caller } from "./caller";
+import { VISITOR_COOKIE } from "./caller";
+import type { RequestDecision } from "./decide-request";
+import { DECISION_COOKIE, signDecisionCookie } from "./decision-cookie";
+import type { RequestContext } from "./request-context";
+
+const YEAR_S = 31_536_000;
+
+export function visitorIdCookie(rc: RequestContext, vid: string): string {
+	return serializeCookie(VISITOR_COOKIE, vid, {
+		maxAge: YEAR_S,
+		httpOnly: true,
+		secure: rc.secure,
+		sameSite: rc.settings.cookieSameSite,
+		domain: rc.settings.cookieDomain,
+	});
+}
+
+/** Sets `ce_vid` when it was just issued and re-issues `ce_consent` on every visitor decision response. */
+export async function setVisitorCookies(
+	headers: Headers,
+	rc: RequestContext,
+	caller: Extract<Caller, { kind: "visitor" }>,
+	result: RequestDecision,
+): Promise<void> {
+	if (caller.issued) headers.append("Set-Cookie", visitorIdCookie(rc, caller.vid));
+	const key = rc.settings.signingKeys[0];
+	if (!key) return;
+	const value = await signDecisionCookie(
+		{
+			subject: caller.subject,
+			state: result.state,
+			issuedAt: rc.now,
+			decision: result.decision.purposes,
+			jurisdiction: rc.jurisdiction,
+			prompt: result.decision.prompt,
+		},
+		key,
+	);
+	headers.append(
+		"Set-Cookie",
+		serializeCookie(DECISION_COOKIE, value, {
+			maxAge: YEAR_S,
+			httpOnly: false,
+			secure: rc.secure,
+			sameSite: rc.settings.cookieSameSite,
+			domain: rc.settings.cookieDomain,
+		}),
+	);
+}

@@ -1,0 +1,150 @@
+/**
+ * The write path shared by PUT /v1/consent, POST /v1/opt-out and the preference centre: idempotency,
+ * the atomic D1 append, then KV and the cookie. D1 failing answers 503 with Retry-After and leaves
+ * nothing half-written (the batch is atomic).
+ */
+import { sha256Base64Url } from "../crypto/hmac";
+import { HttpError, storageUnavailable } from "../http/http-error";
+import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
+import type { StoredChoices } from "../storage/schema";
+import { writeCachedState } from "../storage/state-cache";
+import type { Caller } from "./caller";
+import { decide, decideForSubject, EMPTY_STATE, type RequestDecision } from "./decide-request";
+import { decisionDocument } from "./decision-document";
+import { decisionHeaders } from "./decision-response";
+import type { RequestContext } from "./request-context";
+import type { StoredState } from "./stored-state";
+import { setVisitorCookies } from "./visitor-cookies";
+
+export interface ChoiceWrite {
+	readonly changes: StoredChoices;
+	readonly source: RecordSource;
+	readonly policyVersion?: string | null;
+	readonly emailHash?: string | null;
+	/** Form posts are answered 303 to this location instead of the decision document. */
+	readonly redirectTo?: string;
+	/** The raw body, for idempotency hashing. */
+	readonly rawBody: string;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export async function writeChoices(
+	rc: RequestContext,
+	caller: Caller,
+	subject: string,
+	write: ChoiceWrite,
+): Promise<Response> {
+	const idempotency = await idempotencyFor(rc, caller, subject, write.rawBody);
+	const repo = ConsentRepository.open(rc.env.DB, "write");
+	const render = (state: StoredState | null) => renderAnswer(rc, subject, state ?? EMPTY_STATE, write);
+	let result: Awaited<ReturnType<ConsentRepository["append"]>>;
+	try {
+		if (idempotency) {
+			const earlier = await repo.readAnswer(idempotency.key, rc.now);
+			if (earlier) return replay(rc, caller, subject, idempotency.requestHash, earlier, write.redirectTo);
+		}
+		result = await repo.append(
+			subject,
+			{
+				changes: write.changes,
+				source: write.source,
+				jurisdiction: rc.jurisdiction,
+				gpc: rc.gpc,
+				policyVersion: write.policyVersion,
+				emailHash: write.emailHash,
+				now: rc.now,
+			},
+			idempotency ? { ...idempotency, render } : undefined,
+		);
+	} catch (err) {
+		if (err instanceof HttpError) throw err;
+		console.error("consent write failed", err);
+		throw storageUnavailable();
+	}
+	if (result.kind === "replayed") {
+		return replay(rc, caller, subject, idempotency?.requestHash ?? "", result.answer, write.redirectTo);
+	}
+
+	const { state, record } = result;
+	if (record) {
+		rc.ctx.waitUntil(
+			writeCachedState(rc.env.CONSENT_KV, subject, state).catch((e) => console.warn("kv write failed", e)),
+		);
+	}
+	const decided: RequestDecision = {
+		decision: decide(rc, state.version > 0 ? { status: "found", state } : { status: "none" }),
+		lookup: { lookup: { status: "found", state }, source: "d1", bookmark: repo.bookmark() },
+		state,
+	};
+	const answer = render(state);
+	const headers = decisionHeaders(rc, repo.bookmark());
+	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
+	return answerResponse(answer, headers, write.redirectTo);
+}
+
+function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {
+	if (write.redirectTo) return { status: 303, body: "" };
+	const stored = state.version > 0 ? ({ status: "found", state } as const) : ({ status: "none" } as const);
+	const doc = decisionDocument(decide(rc, stored), { subject, gpc: rc.gpc, jurisdiction: rc.jurisdiction });
+	return { status: 200, body: JSON.stringify(doc) };
+}
+
+function answerResponse(
+	answer: { status: number; body: string },
+	headers: Headers,
+	redirectTo?: string,
+): Response {
+	if (answer.status === 303 && redirectTo) {
+		headers.set("Location", redirectTo);
+		headers.set("Cache-Control", "private, no-store");
+		return new Response(null, { status: 303, headers });
+	}
+	headers.set("Content-Type", "application/json; charset=utf-8");
+	headers.set("Cache-Control", "private, no-store");
+	return new Response(answer.body, { status: answer.status, headers });
+}
+
+async function idempotencyFor(rc: RequestContext, caller: Caller, subject: string, rawBody: string) {
+	const key = rc.request.headers.get("Idempotency-Key");
+	if (key === null) return null;
+	if (!IDEMPOTENCY_KEY.test(key)) {
+		throw new HttpError(
+			400,
+			"invalid_idempotency_key",
+			"Idempotency-Key must be 1-255 visible ASCII characters.",
+		);
+	}
+	// Scoped to the caller: a visitor's keys never meet another visitor's or an API key's.
+	const scope = caller.kind === "visitor" ? `visitor:${subject}` : `key:${caller.scope}`;
+	const [hashedKey, requestHash] = await Promise.all([
+		sha256Base64Url(`${scope}\n${key}`),
+		sha256Base64Url(`${rc.request.method} ${rc.url.pathname}\n${subject}\n${rawBody}`),
+	]);
+	return { key: hashedKey, requestHash };
+}
+
+async function replay(
+	rc: RequestContext,
+	caller: Caller,
+	subject: string,
+	requestHash: string,
+	earlier: StoredAnswer,
+	redirectTo?: string,
+) {
+	if (earlier.requestHash !== requestHash) {
+		throw new HttpError(
+			409,
+			"idempotency_conflict",
+			"This Idempotency-Key was used with a different request.",
+		);
+	}
+	const headers = decisionHeaders(rc);
+	headers.set("Idempotent-Replayed", "true");
+	if (caller.kind === "visitor") {
+		// The first answer's cookie may never have arrived: issue one from the current state.
+		const current = await decideForSubject(rc, subject, {}).catch(() => null);
+		if (current) await setVisitorCookies(headers, rc, caller, current);
+	}
+	return answerResponse(earlier, headers, redirectTo);
+}

@@ -1,0 +1,30 @@
+/** Cookie header parsing and Set-Cookie serialisation (RFC 6265). */
+export function parseCookies(header: string | null): Map<string, string> {
+	const cookies = new Map<string, string>();
+	if (!header) return cookies;
+	for (const part of header.split(";")) {
+		const eq = part.indexOf("=");
+		if (eq < 0) continue;
+		const name = part.slice(0, eq).trim();
+		// The first occurrence wins (browsers send the most specific path first).
+		if (name && !cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+	}
+	return cookies;
+}
+
+export interface CookieOptions {
+	maxAge: number;
+	httpOnly: boolean;
+	secure: boolean;
+	sameSite: "Lax" | "Strict" | "None";
+	domain?: string | null;
+	path?: string;
+}
+
+export function serializeCookie(name: string, value: string, o: CookieOptions): string {
+	let cookie = `${name}=${value}; Path=${o.path ?? "/"}; Max-Age=${o.maxAge}; SameSite=${o.sameSite}`;
+	if (o.domain) cookie += `; Domain=${o.domain}`;
+	if (o.secure || o.sameSite === "None") cookie += "; Secure";
+	if (o.httpOnly) cookie += "; HttpOnly";
+	return cookie;
+}

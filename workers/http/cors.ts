@@ -1,0 +1,47 @@
+/**
+ * CORS: allowed origins (ALLOWED_ORIGINS and the worker's own) get credentialed answers; public
+ * read-only endpoints answer any origin without credentials; everyone else gets no CORS headers,
+ * so browsers keep cross-site pages from reading visitor answers.
+ */
+import { settingsFor } from "../config/settings";
+import { isAllowedOrigin } from "./origin-check";
+
+const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
+const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
+const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
+
+export function corsPreflight(request: Request, env: Env): Response | undefined {
+	if (request.method !== "OPTIONS") return undefined;
+	const origin = request.headers.get("Origin");
+	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
+	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
+		headers.set("Access-Control-Allow-Origin", origin);
+		headers.set("Access-Control-Allow-Credentials", "true");
+		headers.set("Access-Control-Allow-Methods", "GET, HEAD, PUT, POST, DELETE");
+		headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
+		headers.set("Access-Control-Max-Age", "600");
+	} else if (PUBLIC_PATHS.has(new URL(request.url).pathname)) {
+		headers.set("Access-Control-Allow-Origin", "*");
+		headers.set("Access-Control-Allow-Methods", "GET, HEAD");
+		headers.set("Access-Control-Max-Age", "600");
+	}
+	return new Response(null, { status: 204, headers });
+}
+
+export function withCors(response: Response, request: Request, env: Env): Response {
+	const origin = request.headers.get("Origin");
+	if (!origin || response.headers.has("Access-Control-Allow-Origin")) return response;
+	const allowed = origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env));
+	const isPublic = PUBLIC_PATHS.has(new URL(request.url).pathname);
+	if (!allowed && !isPublic) return response;
+	const res = new Response(response.body, response);
+	if (allowed) {
+		res.headers.set("Access-Control-Allow-Origin", origin);
+		res.headers.set("Access-Control-Allow-Credentials", "true");
+		res.headers.append("Vary", "Origin");
+	} else {
+		res.headers.set("Access-Control-Allow-Origin", "*");
+	}
+	res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+	return res;
+}

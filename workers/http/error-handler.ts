@@ -1,0 +1,24 @@
+/**
+ * The one error handler: typed HttpErrors become the contract's JSON error (or an HTML page where
+ * people are looking: the preference centre, unsubscribe pages, form posts); anything else is
+ * logged and answered with a generic body, never SQL text or a stack trace.
+ */
+import { HttpError } from "./http-error";
+import { isFormPost } from "./request-body";
+import { errorResponse, htmlErrorResponse } from "./responses";
+
+const HTML_PATHS = ["/preferences", "/unsubscribe"];
+
+function wantsHtml(request: Request): boolean {
+	const path = new URL(request.url).pathname;
+	return HTML_PATHS.some((p) => path === p || path.startsWith(`${p}/`)) || isFormPost(request);
+}
+
+export function handleError(err: unknown, request: Request): Response {
+	const known =
+		err instanceof HttpError
+			? err
+			: new HttpError(500, "internal_error", "Something went wrong on our side.");
+	if (!(err instanceof HttpError)) console.error("unhandled error", err);
+	return wantsHtml(request) ? htmlErrorResponse(known) : errorResponse(known);
+}

@@ -1,0 +1,29 @@
+/**
+ * CSRF defence for cookie-authenticated writes: the Origin must be the worker's own origin (or
+ * PUBLIC_BASE_URL's) or one of ALLOWED_ORIGINS. A missing Origin passes only when Sec-Fetch-Site
+ * is absent, `same-origin` or `none`; `Origin: null` never passes.
+ */
+import { originMatches, type Settings } from "../config/settings";
+import { HttpError } from "./http-error";
+
+export function isAllowedOrigin(origin: string, request: Request, settings: Settings): boolean {
+	const own = new URL(request.url).origin;
+	if (origin === own) return true;
+	if (origin === settings.publicOrigin) return true;
+	return originMatches(origin, settings.allowedOrigins);
+}
+
+export function assertWriteOrigin(request: Request, settings: Settings): void {
+	const origin = request.headers.get("Origin");
+	if (origin === null) {
+		const site = request.headers.get("Sec-Fetch-Site");
+		if (site === null || site === "same-origin" || site === "none") return;
+	} else if (origin !== "null" && isAllowedOrigin(origin, request, settings)) {
+		return;
+	}
+	throw new HttpError(
+		403,
+		"forbidden_origin",
+		"Writes with a visitor cookie are only accepted from allowed origins.",
+	);
+}

@@ -1,0 +1,103 @@
+/**
+ * Reading request bodies within the contract's limits: 16 KiB, JSON (or a form where the route
+ * allows one), malformed JSON 400, other types 415. The raw text is kept for idempotency hashing.
+ */
+import { HttpError } from "./http-error";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export type BodyKind = "json" | "form";
+
+export interface ParsedBody {
+	kind: BodyKind;
+	/** The raw body, for hashing. */
+	raw: string;
+	/** Parsed JSON value, or the form's fields. */
+	value: unknown;
+	form?: FormData;
+}
+
+export function bodyKind(request: Request): BodyKind | null {
+	const type = (request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+	if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json")))
+		return "json";
+	if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") return "form";
+	return null;
+}
+
+export function isFormPost(request: Request): boolean {
+	return request.method === "POST" && bodyKind(request) === "form";
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+	const declared = Number(request.headers.get("Content-Length"));
+	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			throw tooLarge(limit);
+		}
+		chunks.push(value);
+	}
+	const bytes = new Uint8Array(size);
+	let offset = 0;
+	for (const c of chunks) {
+		bytes.set(c, offset);
+		offset += c.byteLength;
+	}
+	return bytes;
+}
+
+function tooLarge(limit: number) {
+	return new HttpError(413, "payload_too_large", `The body must be at most ${limit} bytes.`);
+}
+
+export async function readBody(
+	request: Request,
+	allowed: readonly BodyKind[],
+	limit = MAX_BODY_BYTES,
+): Promise<ParsedBody> {
+	const kind = bodyKind(request);
+	if (!kind || !allowed.includes(kind)) {
+		const expected = allowed.includes("form") ? "application/json or a form" : "application/json";
+		throw new HttpError(415, "unsupported_media_type", `Send the body as ${expected}.`);
+	}
+	const bytes = await readLimited(request, limit);
+	let raw: string;
+	try {
+		raw = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+	} catch {
+		throw new HttpError(
+			400,
+			kind === "json" ? "invalid_json" : "invalid_body",
+			"The body is not valid UTF-8.",
+		);
+	}
+	if (kind === "json") {
+		try {
+			return { kind, raw, value: JSON.parse(raw) };
+		} catch {
+			throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+		}
+	}
+	let form: FormData;
+	try {
+		form = await new Request("http://body.invalid/", {
+			method: "POST",
+			headers: { "Content-Type": request.headers.get("Content-Type") ?? "" },
+			body: bytes,
+		}).formData();
+	} catch {
+		throw new HttpError(400, "invalid_body", "The form body could not be parsed.");
+	}
+	const fields: Record<string, string> = Object.create(null);
+	for (const [name, value] of form) if (typeof value === "string" && !(name in fields)) fields[name] = value;
+	return { kind, raw, value: fields, form };
+}

@@ -1,0 +1,40 @@
+/** Response builders shared by every route. */
+import type { HttpError } from "./http-error";
+
+export const NO_STORE = "private, no-store";
+
+export function jsonResponse(data: unknown, init: ResponseInit = {}): Response {
+	const headers = new Headers(init.headers);
+	headers.set("Content-Type", "application/json; charset=utf-8");
+	if (!headers.has("Cache-Control")) headers.set("Cache-Control", NO_STORE);
+	return new Response(JSON.stringify(data), { ...init, headers });
+}
+
+export function errorBody(code: string, message: string) {
+	return { error: { code, message } };
+}
+
+export function errorResponse(err: HttpError): Response {
+	return jsonResponse(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
+}
+
+/** A minimal accessible HTML error page, for routes that people open in a browser. */
+export function htmlErrorResponse(err: HttpError, lang = "en"): Response {
+	const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(err.message)}</title></head><body><main><h1>${err.status}</h1><p>${escapeHtml(err.message)}</p></main></body></html>`;
+	const headers = new Headers(err.headers);
+	headers.set("Content-Type", "text/html; charset=utf-8");
+	headers.set("Cache-Control", NO_STORE);
+	return new Response(body, { status: err.status, headers });
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+	"&": "&amp;",
+	"<": "&lt;",
+	">": "&gt;",
+	'"': "&quot;",
+	"'": "&#39;",
+};
+
+export function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}

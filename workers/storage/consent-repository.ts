@@ -1,0 +1,311 @@
+/**
+ * D1 access for consent state, the audit log, idempotency keys and erasure tombstones. The only
+ * module that knows the SQL. Reads go through a D1 session (read replicas, bookmark for
+ * read-your-writes); writes go to the primary.
+ *
+ * Appends are optimistic: a change reads the subject's version N, then in one atomic batch inserts
+ * record N+1 and upserts the state. `(subject, version)` is unique, so of two concurrent writers one
+ * batch fails whole and is retried against the new state; nothing is lost or half-written.
+ */
+import { and, desc, eq, lt } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { StoredState } from "../consent/stored-state";
+import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
+
+export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
+
+export interface ConsentRecord {
+	recordId: string;
+	subject: string;
+	version: number;
+	timestamp: string;
+	jurisdiction: string;
+	purposes: StoredChoices;
+	changes: StoredChoices;
+	source: string;
+	gpc: boolean;
+	policyVersion: string | null;
+	previousRecordId: string | null;
+}
+
+export interface ChangeRequest {
+	/** Purposes to set; others keep their stored choice. */
+	readonly changes: Readonly<StoredChoices>;
+	readonly source: RecordSource;
+	readonly jurisdiction: string;
+	readonly gpc: boolean;
+	readonly policyVersion?: string | null;
+	readonly emailHash?: string | null;
+	readonly now: number;
+}
+
+export interface IdempotentWrite {
+	readonly key: string;
+	readonly requestHash: string;
+	/** The answer to store with the write, rendered from the resulting state. */
+	readonly render: (state: StoredState | null) => { status: number; body: string };
+}
+
+export interface StoredAnswer {
+	requestHash: string;
+	status: number;
+	body: string;
+}
+
+export type AppendResult =
+	| { kind: "written"; state: StoredState; record: ConsentRecord | null }
+	| { kind: "replayed"; answer: StoredAnswer };
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const MAX_ATTEMPTS = 8;
+
+type Db = DrizzleD1Database<Record<string, never>>;
+type SubjectRow = typeof consentSubjects.$inferSelect;
+type RecordRow = typeof consentRecords.$inferSelect;
+
+function toState(row: SubjectRow): StoredState {
+	return {
+		version: row.version,
+		purposes: row.purposes,
+		sources: row.sources,
+		policyVersion: row.policyVersion,
+		updatedAt: row.updatedAt.getTime(),
+	};
+}
+
+export function toRecord(row: RecordRow): ConsentRecord {
+	return {
+		recordId: row.recordId,
+		subject: row.subject,
+		version: row.version,
+		timestamp: row.createdAt.toISOString(),
+		jurisdiction: row.jurisdiction,
+		purposes: row.purposes,
+		changes: row.changes,
+		source: row.source,
+		gpc: row.gpc,
+		policyVersion: row.policyVersion,
+		previousRecordId: row.previousRecordId,
+	};
+}
+
+function constraintTable(err: unknown): string | null {
+	for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+		const message = String((e as { message?: unknown }).message ?? "");
+		const m = /UNIQUE constraint failed: (\w+)\./.exec(message);
+		if (m?.[1]) return m[1];
+	}
+	return null;
+}
+
+export class ConsentRepository {
+	private constructor(
+		private readonly db: Db,
+		private readonly session: D1DatabaseSession,
+	) {}
+
+	/** A repository on a D1 session: `read` may use replicas (or the caller's bookmark), `write` starts at the primary. */
+	static open(d1: D1Database, mode: "read" | "write", bookmark?: string | null): ConsentRepository {
+		const session = d1.withSession(bookmark || (mode === "write" ? "first-primary" : "first-unconstrained"));
+		// drizzle only calls prepare() and batch(), which a session has (drizzle-orm#4776 adds the type).
+		return new ConsentRepository(drizzle(session as unknown as D1Database), session);
+	}
+
+	bookmark(): string | null {
+		return this.session.getBookmark();
+	}
+
+	async readState(subject: string): Promise<StoredState | null> {
+		const row = await this.db
+			.select()
+			.from(consentSubjects)
+			.where(eq(consentSubjects.subject, subject))
+			.get();
+		return row ? toState(row) : null;
+	}
+
+	async readEmailHash(subject: string): Promise<string | null> {
+		const row = await this.db
+			.select({ emailHash: consentSubjects.emailHash })
+			.from(consentSubjects)
+			.where(eq(consentSubjects.subject, subject))
+			.get();
+		return row?.emailHash ?? null;
+	}
+
+	async readAnswer(key: string, now: number): Promise<StoredAnswer | null> {
+		const row = await this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
+		if (!row || now - row.createdAt.getTime() > IDEMPOTENCY_TTL_MS) return null;
+		return { requestHash: row.requestHash, status: row.status, body: row.body };
+	}
+
+	/** Applies a change (merge: only named purposes change). A change that changes nothing appends no record. */
+	async append(subject: string, change: ChangeRequest, idempotent?: IdempotentWrite): Promise<AppendResult> {
+		for (let attempt = 0; ; attempt++) {
+			const current = await this.db
+				.select()
+				.from(consentSubjects)
+				.where(eq(consentSubjects.subject, subject))
+				.get();
+			const next = merge(subject, current, change);
+			const saveAnswer = idempotent
+				? this.saveAnswerStatement(idempotent, next?.state ?? (current ? toState(current) : null), change.now)
+				: null;
+			try {
+				if (!next) {
+					if (saveAnswer) await saveAnswer.run();
+					return { kind: "written", state: current ? toState(current) : emptyState(), record: null };
+				}
+				const { row, record } = next;
+				const insertRecord = this.db.insert(consentRecords).values(record);
+				const upsertState = this.db
+					.insert(consentSubjects)
+					.values(row)
+					.onConflictDoUpdate({
+						target: consentSubjects.subject,
+						set: {
+							version: row.version,
+							purposes: row.purposes,
+							sources: row.sources,
+							policyVersion: row.policyVersion,
+							emailHash: row.emailHash,
+							lastRecordId: row.lastRecordId,
+							updatedAt: row.updatedAt,
+						},
+					});
+				if (saveAnswer) await this.db.batch([saveAnswer, insertRecord, upsertState]);
+				else await this.db.batch([insertRecord, upsertState]);
+				return { kind: "written", state: next.state, record: toRecord(record as RecordRow) };
+			} catch (err) {
+				const table = constraintTable(err);
+				if (table === "idempotency_keys" && idempotent) {
+					const answer = await this.readAnswer(idempotent.key, change.now);
+					if (answer) return { kind: "replayed", answer };
+				}
+				if (table !== "consent_records" || attempt + 1 >= MAX_ATTEMPTS) throw err;
+				// Another writer took this version: back off briefly and re-read.
+				await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+			}
+		}
+	}
+
+	private saveAnswerStatement(idempotent: IdempotentWrite, state: StoredState | null, now: number) {
+		const answer = idempotent.render(state);
+		return this.db.insert(idempotencyKeys).values({
+			key: idempotent.key,
+			requestHash: idempotent.requestHash,
+			status: answer.status,
+			body: answer.body,
+			createdAt: new Date(now),
+		});
+	}
+
+	/** Newest first; `before` is the version to continue below (the `next` cursor). */
+	async listRecords(subject: string, limit: number, before?: number): Promise<ConsentRecord[]> {
+		const where =
+			before === undefined
+				? eq(consentRecords.subject, subject)
+				: and(eq(consentRecords.subject, subject), lt(consentRecords.version, before));
+		const rows = await this.db
+			.select()
+			.from(consentRecords)
+			.where(where)
+			.orderBy(desc(consentRecords.version))
+			.limit(limit);
+		return rows.map(toRecord);
+	}
+
+	async exportSubject(subject: string) {
+		const [state, records] = await this.db.batch([
+			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			this.db
+				.select()
+				.from(consentRecords)
+				.where(eq(consentRecords.subject, subject))
+				.orderBy(consentRecords.version),
+		]);
+		return { state: state[0] ?? null, records: records.map(toRecord) };
+	}
+
+	/**
+	 * Erases a subject: state and records go; a tombstone keeps only a keyed digest of the subject,
+	 * the time, how many records there were and which purposes it had opted out of.
+	 */
+	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
+		const [state, counted] = await this.db.batch([
+			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			this.db
+				.select({ version: consentRecords.version })
+				.from(consentRecords)
+				.where(eq(consentRecords.subject, subject)),
+		]);
+		const row = state[0];
+		if (!row && counted.length === 0) return { erased: false };
+		const optedOut = row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [];
+		await this.db.batch([
+			this.db.delete(consentRecords).where(eq(consentRecords.subject, subject)),
+			this.db.delete(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			this.db.insert(erasures).values({
+				id: crypto.randomUUID(),
+				subjectDigest,
+				erasedAt: new Date(now),
+				optedOut,
+				recordCount: counted.length,
+			}),
+		]);
+		return { erased: true };
+	}
+}
+
+function emptyState(): StoredState {
+	return { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
+}
+
+function merge(subject: string, current: SubjectRow | undefined, change: ChangeRequest) {
+	const purposes: StoredChoices = { ...(current?.purposes ?? {}) };
+	const sources: Record<string, string> = { ...(current?.sources ?? {}) };
+	const changed: StoredChoices = {};
+	for (const [name, value] of Object.entries(change.changes)) {
+		if (purposes[name] === value && !(value === false && sources[name] === "gpc" && change.source !== "gpc"))
+			continue;
+		purposes[name] = value;
+		sources[name] = change.source;
+		changed[name] = value;
+	}
+	const policyVersion = change.policyVersion ?? current?.policyVersion ?? null;
+	const emailHash = change.emailHash ?? current?.emailHash ?? null;
+	const same =
+		Object.keys(changed).length === 0 &&
+		policyVersion === (current?.policyVersion ?? null) &&
+		emailHash === (current?.emailHash ?? null);
+	if (same && current) return null;
+	if (same && Object.keys(change.changes).length === 0) return null;
+	const version = (current?.version ?? 0) + 1;
+	const recordId = crypto.randomUUID();
+	const now = new Date(change.now);
+	const row: SubjectRow = {
+		subject,
+		version,
+		purposes,
+		sources,
+		policyVersion,
+		emailHash,
+		lastRecordId: recordId,
+		createdAt: current?.createdAt ?? now,
+		updatedAt: now,
+	};
+	const record: RecordRow = {
+		recordId,
+		subject,
+		version,
+		createdAt: now,
+		jurisdiction: change.jurisdiction,
+		purposes,
+		changes: changed,
+		source: change.source,
+		gpc: change.gpc,
+		policyVersion,
+		previousRecordId: current?.lastRecordId ?? null,
+	};
+	return { row, record, state: toState(row) };
+}

@@ -1,0 +1,75 @@
+/**
+ * D1 schema (drizzle). D1 is the source of truth: `consent_subjects` holds each subject's current
+ * stored choices, `consent_records` is the append-only audit log, one row per change.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export type StoredChoices = Record<string, boolean>;
+export type ChoiceSources = Record<string, string>;
+
+export const consentSubjects = sqliteTable(
+	"consent_subjects",
+	{
+		subject: text("subject").primaryKey(),
+		version: integer("version").notNull(),
+		purposes: text("purposes", { mode: "json" }).$type<StoredChoices>().notNull(),
+		sources: text("sources", { mode: "json" }).$type<ChoiceSources>().notNull(),
+		policyVersion: text("policy_version"),
+		emailHash: text("email_hash"),
+		lastRecordId: text("last_record_id").notNull(),
+		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+		updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+	},
+	(t) => [index("consent_subjects_email_hash").on(t.emailHash)],
+);
+
+export const consentRecords = sqliteTable(
+	"consent_records",
+	{
+		recordId: text("record_id").primaryKey(),
+		subject: text("subject").notNull(),
+		// The subject's version after this change; unique per subject, so two concurrent writers
+		// cannot both append the same version (the loser's batch rolls back and retries).
+		version: integer("version").notNull(),
+		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+		jurisdiction: text("jurisdiction").notNull(),
+		// The subject's stored choices after the change, and the purposes this change named.
+		purposes: text("purposes", { mode: "json" }).$type<StoredChoices>().notNull(),
+		changes: text("changes", { mode: "json" }).$type<StoredChoices>().notNull(),
+		source: text("source").notNull(),
+		gpc: integer("gpc", { mode: "boolean" }).notNull(),
+		policyVersion: text("policy_version"),
+		previousRecordId: text("previous_record_id"),
+	},
+	(t) => [
+		uniqueIndex("consent_records_subject_version").on(t.subject, t.version),
+		index("consent_records_created_at").on(t.createdAt),
+	],
+);
+
+export const idempotencyKeys = sqliteTable(
+	"idempotency_keys",
+	{
+		// sha-256 of caller scope + Idempotency-Key, so keys of different callers never collide.
+		key: text("key").primaryKey(),
+		requestHash: text("request_hash").notNull(),
+		status: integer("status").notNull(),
+		body: text("body").notNull(),
+		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+	},
+	(t) => [index("idempotency_keys_created_at").on(t.createdAt)],
+);
+
+export const erasures = sqliteTable(
+	"erasures",
+	{
+		id: text("id").primaryKey(),
+		// Keyed hash of the erased subject: proves an erasure happened without keeping the identifier.
+		subjectDigest: text("subject_digest").notNull(),
+		erasedAt: integer("erased_at", { mode: "timestamp_ms" }).notNull(),
+		// Purposes the subject had opted out of when erased (proof that the opt-out was honoured).
+		optedOut: text("opted_out", { mode: "json" }).$type<string[]>().notNull(),
+		recordCount: integer("record_count").notNull(),
+	},
+	(t) => [index("erasures_subject_digest").on(t.subjectDigest)],
+);

@@ -21,5 +21,7 @@ export default defineConfig(async () => ({
 		include: ["test/**/*.test.ts"],
 		exclude: ["test/browser/**", "test/node/**"],
 		setupFiles: ["./test/apply-migrations.ts"],
+		// Fault-injection tests log on purpose; show logs only for failing tests.
+		silent: "passed-only",
 	},
 }));

@@ -1,31 +1,18 @@
 /**
- * consent-edge: the Worker's entry. Wires routes, CORS and the one error handler; every route lives
- * in its capability's folder.
+ * consent-edge: the Worker's entry. Wires each capability's routes, CORS and the one error handler.
  */
 import { type IRequest, Router } from "itty-router";
-import { checkPurpose } from "./consent/routes/check";
-import { getConsent } from "./consent/routes/get-consent";
-import { optOut } from "./consent/routes/opt-out";
-import { putConsent } from "./consent/routes/put-consent";
-import { eraseSubject, exportSubject, listRecords } from "./consent/routes/subject-routes";
-import { gpcJson } from "./gpc/gpc-json";
+import { CONSENT_ROUTES } from "./consent/routes";
+import { GPC_ROUTES } from "./gpc/routes";
 import { corsPreflight, withCors } from "./http/cors";
 import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
 import { errorResponse } from "./http/responses";
+import type { RouteHandler, RouteTable } from "./http/route-table";
+import { PAGE_ROUTES } from "./pages/routes";
+import { SDK_ROUTES } from "./sdk/routes";
 
-type Handler = (request: IRequest, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
-type Method = "GET" | "PUT" | "POST" | "DELETE";
-
-const ROUTES: [path: string, handlers: Partial<Record<Method, Handler>>][] = [
-	["/v1/consent", { GET: getConsent, PUT: putConsent }],
-	["/v1/opt-out", { POST: optOut }],
-	["/v1/check", { GET: checkPurpose }],
-	["/v1/subjects/:subject/records", { GET: listRecords }],
-	["/v1/subjects/:subject/export", { GET: exportSubject }],
-	["/v1/subjects/:subject", { DELETE: eraseSubject }],
-	["/.well-known/gpc.json", { GET: gpcJson }],
-];
+const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
 const router = Router<IRequest, [Env, ExecutionContext]>({
 	before: [(request, env) => corsPreflight(request, env)],
@@ -34,20 +21,17 @@ const router = Router<IRequest, [Env, ExecutionContext]>({
 });
 
 // itty's router is a Proxy: `router.GET(path, handler)` registers a route for that method.
-const on = router as unknown as Record<string, (path: string, handler: Handler) => void>;
+const on = router as unknown as Record<string, (path: string, handler: RouteHandler) => void>;
 
 for (const [path, handlers] of ROUTES) {
-	const allow = Object.keys(handlers);
-	if (handlers.GET) allow.push("HEAD");
+	const methods = Object.keys(handlers);
 	for (const [method, handler] of Object.entries(handlers)) {
 		on[method]?.(path, handler);
 		if (method === "GET") on.HEAD?.(path, handler);
 	}
-	const allowHeader = [...allow, "OPTIONS"].join(", ");
+	const allow = [...methods, ...(handlers.GET ? ["HEAD"] : []), "OPTIONS"].join(", ");
 	router.all(path, () => {
-		throw new HttpError(405, "method_not_allowed", "This method is not allowed here.", {
-			Allow: allowHeader,
-		});
+		throw new HttpError(405, "method_not_allowed", "This method is not allowed here.", { Allow: allow });
 	});
 }
 

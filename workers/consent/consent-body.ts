@@ -30,6 +30,7 @@ export function parsePutBody(value: unknown): PutInput {
 	const purposes: Record<string, boolean> = {};
 	// Walk the raw object's own keys: the schema's output silently drops keys like `__proto__`.
 	const raw = (value as { purposes: Record<string, unknown> }).purposes;
+	if (Array.isArray(raw)) throw badBody("purposes: must be an object of purpose → true/false.");
 	for (const name of Object.keys(raw)) {
 		const def = purposeDefinition(name);
 		const allowed = raw[name];

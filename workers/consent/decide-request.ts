@@ -44,24 +44,30 @@ export async function decideForSubject(
 	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
 	let stored = lookup.lookup;
 	let state = stored.status === "found" ? stored.state : EMPTY_STATE;
-	if (rc.gpc && !options.fresh && stored.status !== "unavailable" && needsGpcRecord(state)) {
-		state = persistGpcOptOut(rc, subject, state);
-		stored = { status: "found", state };
+	if (rc.gpc && !options.fresh && stored.status !== "unavailable") {
+		const after = persistGpcOptOut(rc, subject, state);
+		if (after !== state) {
+			state = after;
+			stored = { status: "found", state };
+		}
 	}
 	return { decision: decide(rc, stored), lookup, state };
 }
 
-function needsGpcRecord(state: StoredState): boolean {
-	return GPC_PURPOSES.some((p) => state.purposes[p] !== false);
-}
-
 /**
- * Records the GPC opt-out in the background and returns the state it will produce, so the cookie
- * issued now already carries it and the next request does not write again.
+ * Records a GPC opt-out the stored state lacks, in the background, and returns the state it will
+ * produce (or `state` itself when nothing is missing), so the cookie issued now already carries it
+ * and the next request does not write again. Purposes in `keep` were chosen in this very request.
  */
-function persistGpcOptOut(rc: RequestContext, subject: string, state: StoredState): StoredState {
+export function persistGpcOptOut(
+	rc: RequestContext,
+	subject: string,
+	state: StoredState,
+	keep: ReadonlySet<string> = new Set(),
+): StoredState {
 	const changes: Record<string, boolean> = {};
-	for (const p of GPC_PURPOSES) if (state.purposes[p] !== false) changes[p] = false;
+	for (const p of GPC_PURPOSES) if (state.purposes[p] !== false && !keep.has(p)) changes[p] = false;
+	if (Object.keys(changes).length === 0) return state;
 	const repo = ConsentRepository.open(rc.env.DB, "write");
 	rc.ctx.waitUntil(
 		repo

@@ -9,7 +9,13 @@ import { ConsentRepository, type RecordSource, type StoredAnswer } from "../stor
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
 import type { Caller } from "./caller";
-import { decide, decideForSubject, EMPTY_STATE, type RequestDecision } from "./decide-request";
+import {
+	decide,
+	decideForSubject,
+	EMPTY_STATE,
+	persistGpcOptOut,
+	type RequestDecision,
+} from "./decide-request";
 import { decisionDocument } from "./decision-document";
 import { decisionHeaders } from "./decision-response";
 import type { RequestContext } from "./request-context";
@@ -51,7 +57,8 @@ export async function writeChoices(
 				source: write.source,
 				jurisdiction: rc.jurisdiction,
 				gpc: rc.gpc,
-				policyVersion: write.policyVersion,
+				// A choice made without naming a policy was made under the current one.
+				policyVersion: write.policyVersion ?? rc.settings.policy.policyVersion,
 				emailHash: write.emailHash,
 				now: rc.now,
 			},
@@ -66,18 +73,23 @@ export async function writeChoices(
 		return replay(rc, caller, subject, idempotency?.requestHash ?? "", result.answer, write.redirectTo);
 	}
 
-	const { state, record } = result;
-	if (record) {
+	if (result.record) {
+		const written = result.state;
 		rc.ctx.waitUntil(
-			writeCachedState(rc.env.CONSENT_KV, subject, state).catch((e) => console.warn("kv write failed", e)),
+			writeCachedState(rc.env.CONSENT_KV, subject, written).catch((e) => console.warn("kv write failed", e)),
 		);
 	}
+	// The request's GPC signal is recorded too, except for purposes this write chose explicitly.
+	const state = rc.gpc
+		? persistGpcOptOut(rc, subject, result.state, new Set(Object.keys(write.changes)))
+		: result.state;
 	const decided: RequestDecision = {
 		decision: decide(rc, state.version > 0 ? { status: "found", state } : { status: "none" }),
 		lookup: { lookup: { status: "found", state }, source: "d1", bookmark: repo.bookmark() },
 		state,
 	};
-	const answer = render(state);
+	// Exactly what the idempotency row stored, so a replay answers the same bytes.
+	const answer = render(result.state);
 	const headers = decisionHeaders(rc, repo.bookmark());
 	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
 	return answerResponse(answer, headers, write.redirectTo);

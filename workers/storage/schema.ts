@@ -1,8 +1,9 @@
 /**
  * D1 schema (drizzle). D1 is the source of truth: `consent_subjects` holds each subject's current
- * stored choices, `consent_records` is the append-only audit log, one row per change.
+ * stored choices, `consent_records` is the append-only audit log, one row per change;
+ * `email_suppressions` holds email opt-outs by address hash and list.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export type StoredChoices = Record<string, boolean>;
 export type ChoiceSources = Record<string, string>;
@@ -72,4 +73,19 @@ export const erasures = sqliteTable(
 		recordCount: integer("record_count").notNull(),
 	},
 	(t) => [index("erasures_subject_digest").on(t.subjectDigest)],
+);
+
+export const emailSuppressions = sqliteTable(
+	"email_suppressions",
+	{
+		// HMAC of the normalised address under EMAIL_HASH_KEY: the raw address is never stored.
+		emailHash: text("email_hash").notNull(),
+		// The mailing list, or `*` for every list.
+		list: text("list").notNull(),
+		// When the address was first suppressed for this list; a repeat keeps the first time.
+		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+		// How: `one-click` (RFC 8058 POST), `link` (the confirmation page), `import`.
+		source: text("source").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.emailHash, t.list] })],
 );

@@ -1,0 +1,555 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE, call, countRecords, json, keyed, setCookieNamed, Visitor } from "../helpers";
+
+const DE = { country: "DE" };
+const CA = { country: "US", regionCode: "CA" };
+
+describe("GET /v1/consent (visitor)", () => {
+	it("issues ce_vid and ce_consent and answers the full decision document", async () => {
+		const res = await call("/v1/consent", { cf: DE });
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Cache-Control")).toBe("private, no-store");
+		expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+		const vid = setCookieNamed(res, "ce_vid");
+		expect(vid).toMatch(
+			/^ce_vid=[A-Za-z0-9_-]{22,64}; Path=\/; Max-Age=31536000; SameSite=Lax; Secure; HttpOnly$/,
+		);
+		const consent = setCookieNamed(res, "ce_consent");
+		expect(consent).toMatch(
+			/^ce_consent=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=31536000; SameSite=Lax; Secure$/,
+		);
+		const doc = await res.json<Record<string, unknown>>();
+		expect(Object.keys(doc).sort()).toEqual(
+			[
+				"consentMode",
+				"gpc",
+				"gpp",
+				"gppSections",
+				"gppSid",
+				"jurisdiction",
+				"prompt",
+				"purposes",
+				"reasons",
+				"subject",
+				"version",
+			].sort(),
+		);
+		expect(doc.subject).toMatch(/^v:[A-Za-z0-9_-]+$/);
+		expect(doc.subject).not.toContain(vid?.split(";")[0]?.slice(7));
+		expect(doc).toMatchObject({
+			jurisdiction: "DE",
+			gpc: false,
+			version: 0,
+			prompt: true,
+			gpp: "",
+			gppSid: [],
+			gppSections: {},
+		});
+		expect(doc.consentMode).toEqual({
+			ad_storage: "denied",
+			ad_user_data: "denied",
+			ad_personalization: "denied",
+			analytics_storage: "denied",
+			functionality_storage: "granted",
+			personalization_storage: "denied",
+			security_storage: "granted",
+		});
+	});
+
+	it("keeps a well-formed ce_vid as a stable subject and replaces a malformed one", async () => {
+		const vid = "A".repeat(22);
+		const a = await call("/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${vid}` } });
+		const b = await call("/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${vid}` } });
+		expect(setCookieNamed(a, "ce_vid")).toBeUndefined();
+		expect((await a.json<{ subject: string }>()).subject).toBe((await b.json<{ subject: string }>()).subject);
+		for (const bad of ["short", "A".repeat(65), "bad*chars*bad*chars*bad*", ""]) {
+			const res = await call("/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${bad}` } });
+			expect(res.status).toBe(200);
+			expect(setCookieNamed(res, "ce_vid")).toMatch(/^ce_vid=[A-Za-z0-9_-]{22,64};/);
+		}
+	});
+
+	it("omits Secure on plain http", async () => {
+		const res = await call("http://localhost:8787/v1/consent", { cf: CA });
+		expect(setCookieNamed(res, "ce_vid")).not.toMatch(/Secure/);
+	});
+
+	it("answers US visitors with a usnat GPP string", async () => {
+		const doc = await (await call("/v1/consent", { cf: CA })).json<{
+			gpp: string;
+			gppSid: number[];
+			gppSections: { usnat: Record<string, unknown> };
+		}>();
+		expect(doc.gpp).toMatch(/^DBABLA~/);
+		expect(doc.gppSid).toEqual([7]);
+		expect(doc.gppSections.usnat).toMatchObject({
+			SaleOptOut: 2,
+			SharingOptOut: 2,
+			TargetedAdvertisingOptOut: 2,
+			Gpc: false,
+			MspaCoveredTransaction: 2,
+		});
+	});
+
+	it("?subject= without a key is 401", async () => {
+		const res = await call("/v1/consent?subject=user:1");
+		expect(res.status).toBe(401);
+		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+	});
+});
+
+describe("keyed calls", () => {
+	it("need the right key", async () => {
+		for (const auth of [
+			"Bearer wrong",
+			"Bearer ",
+			"Basic dGVzdA==",
+			"test-admin-key",
+			"Bearer test-admin-key extra",
+		]) {
+			const res = await call("/v1/consent?subject=user:1", { headers: { Authorization: auth } });
+			expect(res.status, auth).toBe(401);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
+		}
+	});
+
+	it("ignore cookies and need a valid subject", async () => {
+		const missing = await call(
+			"/v1/consent",
+			keyed({ headers: { Cookie: "ce_vid=AAAAAAAAAAAAAAAAAAAAAA" } }),
+		);
+		expect(missing.status).toBe(400);
+		expect((await missing.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+		for (const bad of ["...", "a b", "a/b", "x".repeat(129), "user%00", "ü"]) {
+			const res = await call(`/v1/consent?subject=${encodeURIComponent(bad)}`, keyed());
+			expect(res.status, bad).toBe(400);
+		}
+		const ok = await call("/v1/consent?subject=user:42", keyed({ cf: DE }));
+		expect(ok.status).toBe(200);
+		expect(ok.headers.getSetCookie()).toEqual([]);
+		expect((await ok.json<{ subject: string }>()).subject).toBe("user:42");
+	});
+
+	it("PUT merges named purposes; only a real change appends a record", async () => {
+		const put = (purposes: Record<string, boolean>) =>
+			call("/v1/consent", keyed({ method: "PUT", cf: DE, ...json({ subject: "user:merge", purposes }) }));
+		let res = await put({ analytics: true });
+		expect(res.status).toBe(200);
+		let doc = await res.json<{
+			purposes: Record<string, boolean>;
+			reasons: Record<string, string>;
+			version: number;
+		}>();
+		expect(doc.purposes).toMatchObject({ analytics: true, ads: false });
+		expect(doc.reasons).toMatchObject({ analytics: "explicit", ads: "default" });
+		expect(doc.version).toBe(1);
+		res = await put({ ads: true });
+		doc = await res.json();
+		expect(doc.purposes).toMatchObject({ analytics: true, ads: true });
+		expect(doc.version).toBe(2);
+		res = await put({ ads: true, analytics: true });
+		doc = await res.json();
+		expect(doc.version).toBe(2);
+		res = await put({});
+		expect((await res.json<{ version: number }>()).version).toBe(2);
+		expect(await countRecords("user:merge")).toBe(2);
+	});
+});
+
+describe("write errors", () => {
+	const put = (init: RequestInit) => call("/v1/consent", keyed({ method: "PUT", ...init }));
+	const code = async (res: Response) => (await res.json<{ error: { code: string } }>()).error.code;
+
+	it("malformed JSON is 400 invalid_json", async () => {
+		const res = await put({ headers: { "Content-Type": "application/json" }, body: "{nope" });
+		expect(res.status).toBe(400);
+		expect(await code(res)).toBe("invalid_json");
+	});
+
+	it.each([
+		[{ purposes: { ads: "yes" } }],
+		[{ purposes: { nonsense: true } }],
+		[JSON.parse('{"subject":"user:1","purposes":{"__proto__":true}}')],
+		[{ purposes: { essential: false } }],
+		[{ purposes: [] }],
+		[{ purposes: null }],
+		[{}],
+		[[]],
+		["string"],
+		[{ purposes: { ads: true }, policyVersion: 5 }],
+		[{ purposes: { ads: true }, subject: "..." }],
+		[{ purposes: { ads: true }, subject: 42 }],
+	])("schema violation %j is 400 invalid_body", async (body) => {
+		const payload =
+			typeof body === "object" && body !== null && !Array.isArray(body) && !("subject" in body)
+				? { subject: "user:1", ...body }
+				: body;
+		const res = await put({ headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) });
+		expect(res.status).toBe(400);
+		expect(await code(res)).toBe("invalid_body");
+	});
+
+	it("essential may be sent as true", async () => {
+		const res = await put(json({ subject: "user:1", purposes: { essential: true, ads: false } }));
+		expect(res.status).toBe(200);
+	});
+
+	it("a body over 16 KiB is 413, whatever its declared length", async () => {
+		const big = JSON.stringify({ subject: "user:1", purposes: {}, pad: "x".repeat(17 * 1024) });
+		const res = await put({ headers: { "Content-Type": "application/json" }, body: big });
+		expect(res.status).toBe(413);
+		expect(await code(res)).toBe("payload_too_large");
+		const stream = new ReadableStream({
+			start(c) {
+				c.enqueue(new TextEncoder().encode(big));
+				c.close();
+			},
+		});
+		const chunked = await put({
+			headers: { "Content-Type": "application/json" },
+			body: stream,
+			duplex: "half",
+		} as RequestInit);
+		expect(chunked.status).toBe(413);
+	});
+
+	it("other content types are 415", async () => {
+		for (const type of ["text/plain", "application/xml", "application/x-www-form-urlencoded"]) {
+			const res = await put({ headers: { "Content-Type": type }, body: "purposes=x" });
+			expect(res.status, type).toBe(415);
+			expect(await code(res)).toBe("unsupported_media_type");
+		}
+	});
+});
+
+describe("Origin check on visitor writes", () => {
+	const write = (headers: Record<string, string>) =>
+		call("/v1/consent", {
+			method: "PUT",
+			cf: CA,
+			headers: { "Content-Type": "application/json", ...headers },
+			body: JSON.stringify({ purposes: { ads: false } }),
+		});
+
+	it("accepts the worker's own origin, and a missing Origin unless the fetch is cross-site", async () => {
+		expect((await write({ Origin: BASE })).status).toBe(200);
+		expect((await write({})).status).toBe(200);
+		expect((await write({ "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+		expect((await write({ "Sec-Fetch-Site": "none" })).status).toBe(200);
+	});
+
+	it("refuses other origins, Origin: null and cross-site fetches without Origin", async () => {
+		const cases: Record<string, string>[] = [
+			{ Origin: "https://evil.example" },
+			{ Origin: "null" },
+			{ "Sec-Fetch-Site": "cross-site" },
+			{ "Sec-Fetch-Site": "same-site" },
+		];
+		for (const headers of cases) {
+			const res = await write(headers);
+			expect(res.status, JSON.stringify(headers)).toBe(403);
+			expect(await res.json()).toEqual({ error: { code: "forbidden_origin", message: expect.any(String) } });
+		}
+	});
+});
+
+describe("visitor writes", () => {
+	it("PUT sets the decision cookie and later lookups see the choice", async () => {
+		const v = new Visitor(DE);
+		await v.fetch("/v1/consent");
+		const res = await v.put({ analytics: true });
+		expect(res.status).toBe(200);
+		expect(setCookieNamed(res, "ce_consent")).toBeDefined();
+		const doc = await (await v.fetch("/v1/consent")).json<{
+			purposes: Record<string, boolean>;
+			version: number;
+			prompt: boolean;
+		}>();
+		expect(doc.purposes.analytics).toBe(true);
+		expect(doc.version).toBe(1);
+		expect(doc.prompt).toBe(false);
+	});
+
+	it("a first write without ce_vid gets one", async () => {
+		const res = await call("/v1/consent", { method: "PUT", ...json({ purposes: { ads: false } }) });
+		expect(res.status).toBe(200);
+		expect(setCookieNamed(res, "ce_vid")).toBeDefined();
+	});
+
+	it("email may only be linked by keyed calls", async () => {
+		const v = new Visitor();
+		const res = await v.fetch("/v1/consent", {
+			method: "PUT",
+			...json({ purposes: {}, email: "a@example.com" }),
+		});
+		expect(res.status).toBe(400);
+	});
+});
+
+describe("POST /v1/opt-out", () => {
+	it("opts out of everything non-essential (JSON)", async () => {
+		const v = new Visitor(CA);
+		const res = await v.fetch("/v1/opt-out", { method: "POST", ...json({}) });
+		expect(res.status).toBe(200);
+		const doc = await res.json<{ purposes: Record<string, boolean> }>();
+		expect(doc.purposes).toEqual({
+			essential: true,
+			analytics: false,
+			personalization: false,
+			ads: false,
+			sale: false,
+			email: false,
+		});
+	});
+
+	it("accepts an empty body", async () => {
+		const res = await call("/v1/opt-out", { method: "POST", cf: CA });
+		expect(res.status).toBe(200);
+	});
+
+	it("answers a form post with 303 to the preference centre, whatever Accept says", async () => {
+		const v = new Visitor(CA);
+		const res = await v.fetch("/v1/opt-out", {
+			method: "POST",
+			headers: {
+				"Content-Type": "application/x-www-form-urlencoded",
+				Accept: "application/json",
+				"Sec-Fetch-Mode": "cors",
+			},
+			body: "extra=1",
+		});
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/preferences?saved=1");
+		const doc = await (await v.fetch("/v1/consent")).json<{ purposes: Record<string, boolean> }>();
+		expect(doc.purposes.analytics).toBe(false);
+	});
+
+	it("keyed opt-out needs a subject in the body", async () => {
+		const bad = await call("/v1/opt-out", keyed({ method: "POST", ...json({}) }));
+		expect(bad.status).toBe(400);
+		const ok = await call("/v1/opt-out", keyed({ method: "POST", ...json({ subject: "user:out" }) }));
+		expect(ok.status).toBe(200);
+		expect(await countRecords("user:out")).toBe(1);
+	});
+
+	it("a cross-site form post is refused with an HTML error", async () => {
+		const res = await call("/v1/opt-out", {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+			body: "",
+		});
+		expect(res.status).toBe(403);
+		expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+	});
+});
+
+describe("GET /v1/check", () => {
+	it("answers purpose, allowed and reason, without cookies", async () => {
+		const res = await call("/v1/check?purpose=ads", { cf: CA });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ purpose: "ads", allowed: true, reason: "default" });
+		expect(res.headers.getSetCookie()).toEqual([]);
+		expect(res.headers.get("Cache-Control")).toBe("private, no-store");
+	});
+
+	it("GPC decides GPC-governed purposes", async () => {
+		const res = await call("/v1/check?purpose=sale", { cf: CA, headers: { "Sec-GPC": "1" } });
+		expect(await res.json()).toEqual({ purpose: "sale", allowed: false, reason: "gpc" });
+		const analytics = await call("/v1/check?purpose=analytics", { cf: CA, headers: { "Sec-GPC": "1" } });
+		expect(await analytics.json()).toEqual({ purpose: "analytics", allowed: true, reason: "default" });
+	});
+
+	it("reads a visitor's stored choice", async () => {
+		const v = new Visitor(CA);
+		await v.put({ analytics: false });
+		const res = await v.fetch("/v1/check?purpose=analytics");
+		expect(await res.json()).toEqual({ purpose: "analytics", allowed: false, reason: "explicit" });
+		expect(res.headers.getSetCookie()).toEqual([]);
+	});
+
+	it("rejects unknown and missing purposes", async () => {
+		const unknown = await call("/v1/check?purpose=nope");
+		expect(unknown.status).toBe(400);
+		expect((await unknown.json<{ error: { code: string } }>()).error.code).toBe("unknown_purpose");
+		for (const q of ["", "?purpose=", "?purpose=ads&purpose=sale"]) {
+			const res = await call(`/v1/check${q}`);
+			expect(res.status, q).toBe(400);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+		}
+	});
+});
+
+describe("subject records, export, erasure", () => {
+	it("lists records newest first with a cursor", async () => {
+		const subject = "user:pages";
+		for (let i = 0; i < 5; i++) {
+			await call(
+				"/v1/consent",
+				keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: i % 2 === 0 } }) }),
+			);
+		}
+		const first = await call(`/v1/subjects/${subject}/records?limit=2`, keyed());
+		expect(first.status).toBe(200);
+		const page1 = await first.json<{
+			records: { version: number; previousRecordId: string | null; recordId: string }[];
+			next?: string;
+		}>();
+		expect(page1.records.map((r) => r.version)).toEqual([5, 4]);
+		expect(page1.next).toBeDefined();
+		expect(page1.records[0]?.previousRecordId).toBe(page1.records[1]?.recordId);
+		const page2 = await (
+			await call(`/v1/subjects/${subject}/records?limit=2&cursor=${page1.next}`, keyed())
+		).json<typeof page1>();
+		expect(page2.records.map((r) => r.version)).toEqual([3, 2]);
+		const page3 = await (
+			await call(`/v1/subjects/${subject}/records?limit=2&cursor=${page2.next}`, keyed())
+		).json<typeof page1>();
+		expect(page3.records.map((r) => r.version)).toEqual([1]);
+		expect(page3.next).toBeUndefined();
+		expect(page3.records[0]?.previousRecordId).toBeNull();
+	});
+
+	it("records carry the contract's fields", async () => {
+		await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: DE,
+				...json({ subject: "user:fields", purposes: { analytics: true }, policyVersion: "v7" }),
+			}),
+		);
+		const { records } = await (await call("/v1/subjects/user:fields/records", keyed())).json<{
+			records: Record<string, unknown>[];
+		}>();
+		expect(records[0]).toMatchObject({
+			recordId: expect.any(String),
+			subject: "user:fields",
+			timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+			jurisdiction: "DE",
+			purposes: { analytics: true },
+			source: "api",
+			gpc: false,
+			policyVersion: "v7",
+			previousRecordId: null,
+		});
+	});
+
+	it("rejects bad limits and cursors", async () => {
+		for (const q of ["limit=0", "limit=1001", "limit=abc", "cursor=-1", "cursor=x", "limit=1&limit=2"]) {
+			const res = await call(`/v1/subjects/user:1/records?${q}`, keyed());
+			expect(res.status, q).toBe(400);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+		}
+	});
+
+	it("need a key", async () => {
+		for (const [path, method] of [
+			["/v1/subjects/user:1/records", "GET"],
+			["/v1/subjects/user:1/export", "GET"],
+			["/v1/subjects/user:1", "DELETE"],
+		] as const) {
+			expect((await call(path, { method })).status).toBe(401);
+			expect((await call(path, { method, headers: { Authorization: "Bearer nope" } })).status).toBe(401);
+		}
+	});
+
+	it("export returns every stored datum; erasure falls back to defaults and leaves a tombstone", async () => {
+		const subject = "user:erase";
+		await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: CA,
+				...json({ subject, purposes: { ads: false, analytics: true }, email: "Someone@Example.com" }),
+			}),
+		);
+		const exported = await (await call(`/v1/subjects/${subject}/export`, keyed())).json<{
+			state: Record<string, unknown>;
+			records: unknown[];
+		}>();
+		expect(exported.state).toMatchObject({
+			version: 1,
+			purposes: { ads: false, analytics: true },
+			emailLinked: true,
+		});
+		expect(exported.records).toHaveLength(1);
+		expect(JSON.stringify(exported)).not.toContain("omeone@");
+
+		const del = await call(`/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
+		expect(del.status).toBe(204);
+		expect(await del.text()).toBe("");
+		const after = await (await call(`/v1/consent?subject=${subject}`, keyed({ cf: CA }))).json<{
+			purposes: Record<string, boolean>;
+			reasons: Record<string, string>;
+			version: number;
+		}>();
+		expect(after.purposes.ads).toBe(true);
+		expect(after.reasons.ads).toBe("default");
+		expect(after.version).toBe(0);
+		expect(await countRecords(subject)).toBe(0);
+		const tombstones = await env.DB.prepare("SELECT opted_out, record_count FROM erasures").all<{
+			opted_out: string;
+			record_count: number;
+		}>();
+		expect(tombstones.results).toContainEqual({ opted_out: '["ads"]', record_count: 1 });
+		const raw = await env.DB.prepare("SELECT * FROM erasures").all();
+		expect(JSON.stringify(raw.results)).not.toContain(subject);
+	});
+});
+
+describe("routing", () => {
+	it("answers a wrong method with 405 and Allow", async () => {
+		const res = await call("/v1/consent", { method: "DELETE" });
+		expect(res.status).toBe(405);
+		expect(res.headers.get("Allow")).toBe("GET, PUT, HEAD, OPTIONS");
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("method_not_allowed");
+		const check = await call("/v1/check?purpose=ads", { method: "POST" });
+		expect(check.status).toBe(405);
+		expect(check.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
+	});
+
+	it("answers unknown paths with the JSON 404", async () => {
+		const res = await call("/v1/nope");
+		expect(res.status).toBe(404);
+		expect(await res.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+	});
+
+	it("serves gpc.json identically with and without the signal", async () => {
+		const a = await call("/.well-known/gpc.json");
+		const b = await call("/.well-known/gpc.json", { headers: { "Sec-GPC": "1" } });
+		expect(a.status).toBe(200);
+		expect(a.headers.get("Content-Type")).toBe("application/json");
+		expect(a.headers.get("Cache-Control")).toMatch(/public, max-age=\d+/);
+		const body = await a.text();
+		expect(body).toBe(await b.text());
+		expect(JSON.parse(body)).toEqual({ gpc: true, lastUpdate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+	});
+});
+
+describe("CORS", () => {
+	it("grants credentials only to allowed origins", async () => {
+		const own = await call("/v1/consent", { headers: { Origin: BASE } });
+		expect(own.headers.get("Access-Control-Allow-Origin")).toBe(BASE);
+		expect(own.headers.get("Access-Control-Allow-Credentials")).toBe("true");
+		const foreign = await call("/v1/consent", { headers: { Origin: "https://evil.example" } });
+		expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+		const pre = await call("/v1/consent", {
+			method: "OPTIONS",
+			headers: { Origin: BASE, "Access-Control-Request-Method": "PUT" },
+		});
+		expect(pre.status).toBe(204);
+		expect(pre.headers.get("Access-Control-Allow-Methods")).toContain("PUT");
+		const preForeign = await call("/v1/consent", {
+			method: "OPTIONS",
+			headers: { Origin: "https://evil.example" },
+		});
+		expect(preForeign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+	});
+
+	it("lets any page read /v1/check without credentials", async () => {
+		const res = await call("/v1/check?purpose=ads", { headers: { Origin: "https://ads.example" } });
+		expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+		expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+	});
+});

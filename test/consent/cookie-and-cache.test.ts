@@ -1,0 +1,181 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { visitorSubject } from "../../workers/consent/caller";
+import { signDecisionCookie } from "../../workers/consent/decision-cookie";
+import { brokenD1, brokenKV, callWithEnv, envWith, json, keyed, SIGNING_KEY, Visitor } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+const VID = "cookieVisitor_0123456789ab";
+type Doc = { purposes: Record<string, boolean>; reasons: Record<string, string>; version: number };
+const broken = () => envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() });
+
+async function cookieFor(purposes: Record<string, boolean>, issuedAt: number, version = 3, subject?: string) {
+	const value = await signDecisionCookie(
+		{
+			subject: subject ?? (await visitorSubject(VID)),
+			state: { version, purposes, sources: {}, policyVersion: "2026-11", updatedAt: issuedAt },
+			issuedAt,
+			decision: {},
+			jurisdiction: "US-CA",
+			prompt: false,
+		},
+		SIGNING_KEY,
+	);
+	return `ce_vid=${VID}; ce_consent=${value}`;
+}
+
+const get = (testEnv: Env, cookie: string, headers: Record<string, string> = {}) =>
+	callWithEnv(testEnv, "/v1/consent", { cf: CA, headers: { Cookie: cookie, ...headers } });
+
+describe("the ce_consent cookie", () => {
+	it("decides without any storage read while fresh", async () => {
+		const res = await get(broken(), await cookieFor({ analytics: false, ads: true }, Date.now()));
+		expect(res.status).toBe(200);
+		const doc = await res.json<Doc>();
+		expect(doc.reasons).toMatchObject({ analytics: "explicit", ads: "explicit", personalization: "default" });
+		expect(doc.version).toBe(3);
+	});
+
+	it("past ten minutes, its allowances are not trusted but its denials are", async () => {
+		const res = await get(
+			broken(),
+			await cookieFor({ analytics: false, ads: true }, Date.now() - 11 * 60_000),
+		);
+		const doc = await res.json<Doc>();
+		expect(doc.purposes).toMatchObject({ analytics: false, ads: false });
+		expect(doc.reasons).toMatchObject({ analytics: "explicit", ads: "degraded" });
+	});
+
+	it("past ten minutes, the choice is re-read and the cookie re-issued", async () => {
+		const stale = await cookieFor({ ads: true }, Date.now() - 11 * 60_000, 1);
+		const subject = await visitorSubject(VID);
+		// Another channel opted this visitor out meanwhile.
+		await callWithEnv(env, "/v1/opt-out", keyed({ method: "POST", cf: CA, ...json({ subject }) }));
+		const res = await get(env, stale);
+		const doc = await res.json<Doc>();
+		expect(doc.purposes.ads).toBe(false);
+		expect(res.headers.getSetCookie().some((c) => c.startsWith("ce_consent="))).toBe(true);
+	});
+
+	it("a tampered, foreign-key or other visitor's cookie is ignored, never a 5xx", async () => {
+		const good = await cookieFor({ analytics: true }, Date.now());
+		const tampered = good.replace(/\.([A-Za-z0-9_-])/, (_m, c: string) => `.${c === "A" ? "B" : "A"}`);
+		const foreign = `ce_vid=${VID}; ce_consent=${(
+			await signDecisionCookie(
+				{
+					subject: await visitorSubject(VID),
+					state: {
+						version: 9,
+						purposes: { analytics: true },
+						sources: {},
+						policyVersion: null,
+						updatedAt: 0,
+					},
+					issuedAt: Date.now(),
+					decision: {},
+					jurisdiction: "US",
+					prompt: false,
+				},
+				"some-other-key",
+			)
+		).toString()}`;
+		const otherVisitor = await cookieFor({ analytics: true }, Date.now(), 3, "v:someoneelse");
+		for (const cookie of [
+			tampered,
+			foreign,
+			otherVisitor,
+			`ce_vid=${VID}; ce_consent=${"x".repeat(4000)}`,
+			`ce_vid=${VID}; ce_consent=a.b.c`,
+		]) {
+			const res = await get(broken(), cookie);
+			expect(res.status).toBe(200);
+			expect((await res.json<Doc>()).reasons.analytics).toBe("degraded");
+		}
+	});
+});
+
+describe("the KV cache", () => {
+	it("is filled after a D1 read and then serves reads", async () => {
+		const subject = "user:fill";
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { analytics: false } }) }),
+		);
+		await env.CONSENT_KV.delete(`state:${subject}`);
+		await callWithEnv(env, `/v1/consent?subject=${subject}`, keyed({ cf: CA }));
+		const cached = await env.CONSENT_KV.get<{ version: number }>(`state:${subject}`, "json");
+		expect(cached?.version).toBe(1);
+	});
+
+	it("a fill never overwrites a newer version", async () => {
+		const { fillCachedState } = await import("../../workers/storage/state-cache");
+		const newer = { version: 5, purposes: { ads: false }, sources: {}, policyVersion: null, updatedAt: 5 };
+		await env.CONSENT_KV.put("state:user:newer", JSON.stringify(newer));
+		await fillCachedState(env.CONSENT_KV, "user:newer", { ...newer, version: 4, purposes: { ads: true } });
+		expect(await env.CONSENT_KV.get("state:user:newer", "json")).toEqual(newer);
+	});
+
+	it("a cookie newer than KV means KV is stale: D1 decides", async () => {
+		const v = new Visitor(CA);
+		await v.fetch("/v1/consent");
+		await v.put({ ads: true });
+		await v.put({ ads: false });
+		const subject = (await (await v.fetch("/v1/consent")).json<{ subject: string }>()).subject;
+		// Make KV stale (version 1, ads allowed) and the cookie old enough to need a read.
+		await env.CONSENT_KV.put(
+			`state:${subject}`,
+			JSON.stringify({ version: 1, purposes: { ads: true }, sources: {}, policyVersion: null, updatedAt: 1 }),
+		);
+		const old = await signDecisionCookie(
+			{
+				subject,
+				state: { version: 2, purposes: { ads: false }, sources: {}, policyVersion: null, updatedAt: 1 },
+				issuedAt: Date.now() - 20 * 60_000,
+				decision: {},
+				jurisdiction: "US-CA",
+				prompt: false,
+			},
+			SIGNING_KEY,
+		);
+		v.cookies.set("ce_consent", old);
+		const doc = await (await v.fetch("/v1/consent")).json<Doc>();
+		expect(doc.purposes.ads).toBe(false);
+		expect(doc.version).toBe(2);
+	});
+
+	it("is dropped on erasure", async () => {
+		const subject = "user:kverase";
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: false } }) }),
+		);
+		await callWithEnv(env, `/v1/consent?subject=${subject}`, keyed({ cf: CA }));
+		await callWithEnv(env, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
+		expect(await env.CONSENT_KV.get(`state:${subject}`)).toBeNull();
+		const doc = await (
+			await callWithEnv(env, `/v1/consent?subject=${subject}`, keyed({ cf: CA }))
+		).json<Doc>();
+		expect(doc.reasons.ads).toBe("default");
+	});
+});
+
+describe("D1 sessions", () => {
+	it("writes return a bookmark, and a keyed read with it sees the write", async () => {
+		const res = await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject: "user:bm", purposes: { ads: false } }) }),
+		);
+		const bookmark = res.headers.get("X-D1-Bookmark");
+		expect(bookmark).toBeTruthy();
+		const read = await callWithEnv(
+			env,
+			"/v1/consent?subject=user:bm",
+			keyed({ cf: CA, headers: { "X-D1-Bookmark": bookmark ?? "" } }),
+		);
+		expect((await read.json<Doc>()).purposes.ads).toBe(false);
+		expect(read.headers.get("X-D1-Bookmark")).toBeTruthy();
+	});
+});

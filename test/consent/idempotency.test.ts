@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { call, countRecords, json, keyed, Visitor } from "../helpers";
+
+const put = (subject: string, purposes: Record<string, boolean>, key: string) =>
+	call(
+		"/v1/consent",
+		keyed({ method: "PUT", ...json({ subject, purposes }, { headers: { "Idempotency-Key": key } }) }),
+	);
+
+describe("Idempotency-Key", () => {
+	it("a retried write creates no second record and replays the first answer", async () => {
+		const first = await put("user:idem", { ads: false }, "k-1");
+		const body = await first.text();
+		const second = await put("user:idem", { ads: false }, "k-1");
+		expect(second.status).toBe(200);
+		expect(await second.text()).toBe(body);
+		expect(second.headers.get("Idempotent-Replayed")).toBe("true");
+		expect(await countRecords("user:idem")).toBe(1);
+	});
+
+	it("replays even after the state moved on", async () => {
+		const first = await (await put("user:idem2", { ads: false }, "k-a")).json<{ version: number }>();
+		await put("user:idem2", { ads: true }, "k-b");
+		const replay = await (await put("user:idem2", { ads: false }, "k-a")).json<{
+			version: number;
+			purposes: { ads: boolean };
+		}>();
+		expect(replay.version).toBe(first.version);
+		expect(await countRecords("user:idem2")).toBe(2);
+	});
+
+	it("the same key with a different body is 409", async () => {
+		await put("user:idem3", { ads: false }, "k-x");
+		const res = await put("user:idem3", { ads: true }, "k-x");
+		expect(res.status).toBe(409);
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("idempotency_conflict");
+		expect(await countRecords("user:idem3")).toBe(1);
+	});
+
+	it("concurrent retries with one key write once", async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 8 }, () => put("user:idem4", { analytics: true }, "k-c")),
+		);
+		expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+		expect(await countRecords("user:idem4")).toBe(1);
+	});
+
+	it("keys are scoped to the caller", async () => {
+		const a = new Visitor();
+		const b = new Visitor();
+		const headers = { "Idempotency-Key": "shared" };
+		expect((await a.put({ ads: false }, { headers })).status).toBe(200);
+		const res = await b.put({ ads: true }, { headers });
+		expect(res.status).toBe(200);
+		expect((await res.json<{ purposes: { ads: boolean } }>()).purposes.ads).toBe(true);
+	});
+
+	it("a replayed visitor write still gets a decision cookie", async () => {
+		const v = new Visitor();
+		await v.put({ analytics: false }, { headers: { "Idempotency-Key": "v-1" } });
+		const replay = await v.put({ analytics: false }, { headers: { "Idempotency-Key": "v-1" } });
+		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+		expect(replay.headers.getSetCookie().some((c) => c.startsWith("ce_consent="))).toBe(true);
+	});
+
+	it("rejects malformed keys", async () => {
+		for (const key of ["", " ", "a b", "x".repeat(256)]) {
+			const res = await call(
+				"/v1/consent",
+				keyed({
+					method: "PUT",
+					...json({ subject: "user:1", purposes: {} }, { headers: { "Idempotency-Key": key } }),
+				}),
+			);
+			expect(res.status, JSON.stringify(key)).toBe(400);
+		}
+	});
+});
+
+describe("concurrent writes", () => {
+	it("hundreds of writes to one subject are all recorded in one consistent version chain", async () => {
+		const subject = "user:race";
+		const n = 60;
+		const answers = await Promise.all(
+			Array.from({ length: n }, (_, i) =>
+				put(subject, { analytics: i % 2 === 0, ads: i % 3 === 0 }, `race-${i}`),
+			),
+		);
+		expect(answers.map((r) => r.status)).toEqual(Array(n).fill(200));
+		const res = await call(`/v1/subjects/${subject}/records?limit=1000`, keyed());
+		const { records } = await res.json<{
+			records: { version: number; recordId: string; previousRecordId: string | null }[];
+		}>();
+		const versions = records.map((r) => r.version);
+		expect(versions).toEqual(Array.from({ length: records.length }, (_, i) => records.length - i));
+		for (let i = 0; i < records.length - 1; i++)
+			expect(records[i]?.previousRecordId).toBe(records[i + 1]?.recordId);
+		const state = await (await call(`/v1/subjects/${subject}/export`, keyed())).json<{
+			state: { version: number };
+		}>();
+		expect(state.state.version).toBe(records.length);
+	});
+
+	it("writes to distinct subjects all land", async () => {
+		const n = 200;
+		const answers = await Promise.all(
+			Array.from({ length: n }, (_, i) => put(`user:many-${i}`, { ads: false }, `m-${i}`)),
+		);
+		expect(answers.every((r) => r.status === 200)).toBe(true);
+		const counts = await Promise.all(Array.from({ length: n }, (_, i) => countRecords(`user:many-${i}`)));
+		expect(counts).toEqual(Array(n).fill(1));
+	});
+});

@@ -1,0 +1,136 @@
+/** Shared test helpers: calling the worker, a small cookie jar, keyed calls, and fault-injecting envs. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../workers/index";
+
+export const BASE = "https://consent.example";
+export const ADMIN_KEY = "test-admin-key";
+export const SIGNING_KEY = "test-signing-key-0123456789abcdef";
+
+export type Geo = { country?: string; regionCode?: string };
+export type CallInit = RequestInit & { cf?: Geo };
+
+export function call(path: string, init: CallInit = {}): Promise<Response> {
+	// Like a browser's view of one response: redirects are not followed.
+	return exports.default.fetch(
+		new Request(new URL(path, BASE), { redirect: "manual", ...init } as RequestInit),
+	);
+}
+
+/** Calls the worker with a given env (e.g. one whose bindings throw) and waits for its background work. */
+export async function callWithEnv(testEnv: Env, path: string, init: CallInit = {}): Promise<Response> {
+	const ctx = createExecutionContext();
+	const res = await worker.fetch(
+		new Request(new URL(path, BASE), init as RequestInit) as never,
+		testEnv,
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
+export function keyed(init: CallInit = {}, key = ADMIN_KEY): CallInit {
+	const headers = new Headers(init.headers);
+	headers.set("Authorization", `Bearer ${key}`);
+	return { ...init, headers };
+}
+
+export function json(body: unknown, init: CallInit = {}): CallInit {
+	const headers = new Headers(init.headers);
+	headers.set("Content-Type", "application/json");
+	return { ...init, headers, body: JSON.stringify(body) };
+}
+
+/** A browser-like visitor: keeps the cookies the worker sets and sends them back. */
+export class Visitor {
+	readonly cookies = new Map<string, string>();
+	constructor(readonly geo: Geo = { country: "US", regionCode: "CA" }) {}
+
+	cookieHeader(): string {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+	}
+
+	async fetch(path: string, init: CallInit = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
+		const res = await call(path, { cf: this.geo, ...init, headers });
+		this.remember(res);
+		return res;
+	}
+
+	remember(res: Response): void {
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(";");
+			const eq = pair?.indexOf("=") ?? -1;
+			if (!pair || eq < 0) continue;
+			const name = pair.slice(0, eq);
+			const value = pair.slice(eq + 1);
+			if (/Max-Age=0/i.test(line)) this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+
+	put(purposes: Record<string, boolean>, init: CallInit = {}): Promise<Response> {
+		return this.fetch("/v1/consent", { method: "PUT", ...json({ purposes }, init) });
+	}
+}
+
+export function setCookieNamed(res: Response, name: string): string | undefined {
+	return res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+}
+
+const failing = (what: string) => () => {
+	throw new Error(`injected ${what} failure`);
+};
+
+/** A D1 binding whose every call throws, as when D1 is unreachable. */
+export function brokenD1(): D1Database {
+	const session = { prepare: failing("D1"), batch: failing("D1"), getBookmark: () => null };
+	return {
+		prepare: failing("D1"),
+		batch: failing("D1"),
+		exec: failing("D1"),
+		dump: failing("D1"),
+		withSession: () => session,
+	} as unknown as D1Database;
+}
+
+/** A D1 binding that reads normally but whose batches (writes) fail, as in a failure mid-write. */
+export function d1FailingBatches(real: D1Database = env.DB): D1Database {
+	return {
+		prepare: (sql: string) => real.prepare(sql),
+		batch: failing("D1 batch"),
+		exec: failing("D1"),
+		dump: failing("D1"),
+		withSession: (constraint?: string) => {
+			const s = real.withSession(constraint);
+			return {
+				prepare: (sql: string) => s.prepare(sql),
+				batch: failing("D1 batch"),
+				getBookmark: () => s.getBookmark(),
+			};
+		},
+	} as unknown as D1Database;
+}
+
+/** A KV binding whose every call throws. */
+export function brokenKV(): KVNamespace {
+	return {
+		get: failing("KV"),
+		getWithMetadata: failing("KV"),
+		put: failing("KV"),
+		delete: failing("KV"),
+		list: failing("KV"),
+	} as unknown as KVNamespace;
+}
+
+export function envWith(overrides: Partial<Env>): Env {
+	return { ...env, ...overrides } as Env;
+}
+
+export async function countRecords(subject: string): Promise<number> {
+	const row = await env.DB.prepare("SELECT count(*) AS n FROM consent_records WHERE subject = ?")
+		.bind(subject)
+		.first<{ n: number }>();
+	return row?.n ?? 0;
+}

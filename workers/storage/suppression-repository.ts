@@ -1,0 +1,151 @@
+/**
+ * D1 access for email suppressions: the only module that knows their SQL, including the SQL text
+ * the import CLI writes to files for `wrangler d1 execute`. Rows are keyed by (address hash, list);
+ * inserts are `OR IGNORE`, so a repeat unsubscribe or re-import keeps the first time and adds nothing.
+ * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { consentSubjects, emailSuppressions } from "./schema";
+
+/** The list value that means every list. */
+export const ALL_LISTS = "*";
+
+export type SuppressionSource = "one-click" | "link" | "import";
+
+export interface Suppression {
+	readonly list: string;
+	readonly since: Date;
+	readonly source: string;
+}
+
+export interface SuppressionStatus {
+	readonly suppressed: boolean;
+	/** The earliest matching suppression. */
+	readonly since?: Date;
+}
+
+export interface ImportRow {
+	readonly emailHash: string;
+	readonly list: string;
+	readonly createdAt: number;
+}
+
+/** Parameters per lookup statement: the hashes plus the list, under D1's 100. */
+const HASHES_PER_STATEMENT = 98;
+/** Rows per INSERT in an import file, well under D1's 100 KB of SQL per statement. */
+export const IMPORT_ROWS_PER_STATEMENT = 200;
+
+type Db = DrizzleD1Database<Record<string, never>>;
+
+export class SuppressionRepository {
+	private readonly db: Db;
+
+	private constructor(db: Db) {
+		this.db = db;
+	}
+
+	static open(d1: D1Database): SuppressionRepository {
+		return new SuppressionRepository(drizzle(d1));
+	}
+
+	/** Records a suppression; true when it is new, false when the address was already suppressed for the list. */
+	async suppress(emailHash: string, list: string, source: SuppressionSource, now: number): Promise<boolean> {
+		const result = await this.db
+			.insert(emailSuppressions)
+			.values({ emailHash, list, createdAt: new Date(now), source })
+			.onConflictDoNothing()
+			.run();
+		return result.meta.changes > 0;
+	}
+
+	/**
+	 * Whether an address is suppressed for `list`: by that list or globally (`*`). Asking for `*`
+	 * means any list at all.
+	 */
+	async status(emailHash: string, list: string): Promise<SuppressionStatus> {
+		const [statuses] = await this.statuses([emailHash], list);
+		return statuses ?? { suppressed: false };
+	}
+
+	/** Statuses for many hashes, in input order, in one batch of statements of at most 100 parameters. */
+	async statuses(hashes: readonly string[], list: string): Promise<SuppressionStatus[]> {
+		const unique = [...new Set(hashes)];
+		if (unique.length === 0) return [];
+		const queries = [];
+		for (let i = 0; i < unique.length; i += HASHES_PER_STATEMENT) {
+			queries.push(this.lookup(unique.slice(i, i + HASHES_PER_STATEMENT), list));
+		}
+		const [first, ...rest] = queries;
+		if (!first) return [];
+		const results = await this.db.batch([first, ...rest]);
+		const earliest = new Map<string, Date>();
+		for (const rows of results) {
+			for (const row of rows) {
+				const known = earliest.get(row.emailHash);
+				if (!known || row.createdAt < known) earliest.set(row.emailHash, row.createdAt);
+			}
+		}
+		return hashes.map((hash) => {
+			const since = earliest.get(hash);
+			return since ? { suppressed: true, since } : { suppressed: false };
+		});
+	}
+
+	private lookup(hashes: string[], list: string) {
+		const hashMatch = inArray(emailSuppressions.emailHash, hashes);
+		const where =
+			list === ALL_LISTS ? hashMatch : and(hashMatch, inArray(emailSuppressions.list, [list, ALL_LISTS]));
+		return this.db
+			.select({ emailHash: emailSuppressions.emailHash, createdAt: emailSuppressions.createdAt })
+			.from(emailSuppressions)
+			.where(where);
+	}
+
+	/** Every suppression of one address, for a data subject's export. */
+	async listForAddress(emailHash: string): Promise<Suppression[]> {
+		const rows = await this.db
+			.select()
+			.from(emailSuppressions)
+			.where(eq(emailSuppressions.emailHash, emailHash))
+			.orderBy(emailSuppressions.createdAt);
+		return rows.map((row) => ({ list: row.list, since: row.createdAt, source: row.source }));
+	}
+
+	/**
+	 * Subjects whose keyed `PUT /v1/consent` linked this address. A read of the link column only;
+	 * consent changes themselves go through ConsentRepository.append.
+	 */
+	async linkedSubjects(emailHash: string): Promise<string[]> {
+		const rows = await this.db
+			.select({ subject: consentSubjects.subject })
+			.from(consentSubjects)
+			.where(eq(consentSubjects.emailHash, emailHash));
+		return rows.map((row) => row.subject);
+	}
+}
+
+/** A SQL string literal. Import values are already restricted; this keeps the file safe regardless. */
+function literal(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * SQL text inserting imported suppressions, one `INSERT OR IGNORE` per IMPORT_ROWS_PER_STATEMENT
+ * rows, for `wrangler d1 execute --file` (which binds nothing, so values are inlined as literals).
+ */
+export function importStatements(rows: readonly ImportRow[]): string {
+	const statements: string[] = [];
+	for (let i = 0; i < rows.length; i += IMPORT_ROWS_PER_STATEMENT) {
+		const values = rows
+			.slice(i, i + IMPORT_ROWS_PER_STATEMENT)
+			.map(
+				(r) =>
+					`(${literal(r.emailHash)}, ${literal(r.list)}, ${Math.trunc(r.createdAt)}, ${literal("import")})`,
+			);
+		statements.push(
+			`INSERT OR IGNORE INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")};`,
+		);
+	}
+	return statements.length > 0 ? `${statements.join("\n")}\n` : "";
+}

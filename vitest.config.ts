@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 
 // Tests run inside workerd with the real local D1 and KV (storage is isolated per test file).
 // Secrets get fixed test values here, so `npm test` needs no .dev.vars.
+// CE_TEST_REPORT_DIR (set by .ci/run) adds a JSON report that CI sums into "N passed, N failed".
+const reportDir = process.env.CE_TEST_REPORT_DIR;
+
 export default defineConfig(async () => ({
 	plugins: [
 		cloudflareTest({
@@ -23,5 +26,6 @@ export default defineConfig(async () => ({
 		setupFiles: ["./test/apply-migrations.ts"],
 		// Fault-injection tests log on purpose; show logs only for failing tests.
 		silent: "passed-only",
+		reporters: reportDir ? ["default", ["json", { outputFile: `${reportDir}/workers.json` }]] : ["default"],
 	},
 }));

@@ -7,6 +7,7 @@ import { GPC_ROUTES } from "./gpc/routes";
 import { corsPreflight, withCors } from "./http/cors";
 import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
+import { rateLimit } from "./http/rate-limit";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
@@ -15,7 +16,7 @@ import { SDK_ROUTES } from "./sdk/routes";
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
 const router = Router<IRequest, [Env, ExecutionContext]>({
-	before: [(request, env) => corsPreflight(request, env)],
+	before: [(request, env) => corsPreflight(request, env), (request, env) => rateLimit(request, env)],
 	catch: (err, request) => handleError(err, request),
 	finally: [(response: Response, request, env) => withCors(response, request, env)],
 });

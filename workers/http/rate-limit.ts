@@ -1,0 +1,52 @@
+/**
+ * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
+ * keyed calls per key and client address, visitor writes per client address. Lookups are never
+ * limited (they are the hot path and cost nothing to repeat), and neither is a genuine one-click
+ * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
+ * where they are checked. A limiter that fails limits nothing.
+ */
+import { sha256Base64Url } from "../crypto/hmac";
+import { HttpError } from "./http-error";
+
+const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
+const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
+
+export function clientAddress(request: Request): string {
+	return request.headers.get("CF-Connecting-IP") ?? "unknown";
+}
+
+function limiter(env: Env, name: string): RateLimit | null {
+	const binding = (env as unknown as Record<string, unknown>)[name] as Partial<RateLimit> | undefined;
+	return typeof binding?.limit === "function" ? (binding as RateLimit) : null;
+}
+
+export async function enforceLimit(env: Env, name: string, key: string): Promise<void> {
+	const binding = limiter(env, name);
+	if (!binding) return;
+	let success = true;
+	try {
+		success = (await binding.limit({ key })).success;
+	} catch (err) {
+		console.warn(`rate limiter ${name} failed; not limiting`, err);
+	}
+	if (!success) {
+		throw new HttpError(429, "rate_limited", "Too many requests; retry later.", { "Retry-After": "60" });
+	}
+}
+
+/** The `before` stage: limits keyed calls and visitor writes; everything else passes untouched. */
+export async function rateLimit(request: Request, env: Env): Promise<undefined> {
+	const authorization = request.headers.get("Authorization");
+	if (authorization !== null) {
+		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.
+		const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
+		await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
+		return undefined;
+	}
+	if (!WRITE_METHODS.has(request.method)) return undefined;
+	const path = new URL(request.url).pathname;
+	if (VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) {
+		await enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
+	}
+	return undefined;
+}

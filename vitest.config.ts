@@ -32,6 +32,8 @@ export default defineConfig(async () => ({
 		setupFiles: ["./test/apply-migrations.ts"],
 		// Fault-injection tests log on purpose; show logs only for failing tests.
 		silent: "passed-only",
+		// CI machines have two cores shared by several workerd instances: slow is not failing.
+		testTimeout: 30_000,
 		reporters: reportDir ? ["default", ["json", { outputFile: `${reportDir}/workers.json` }]] : ["default"],
 	},
 }));

@@ -77,7 +77,7 @@ describe("Idempotency-Key", () => {
 	});
 });
 
-describe("concurrent writes", () => {
+describe("concurrent writes", { timeout: 90_000 }, () => {
 	it("hundreds of writes to one subject are all recorded in one consistent version chain", async () => {
 		const subject = "user:race";
 		const n = 60;

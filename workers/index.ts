@@ -11,6 +11,7 @@ import { rateLimit } from "./http/rate-limit";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
+import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
 import { SDK_ROUTES } from "./sdk/routes";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
@@ -40,4 +41,5 @@ router.all("*", () => errorResponse(new HttpError(404, "not_found", "No such end
 
 export default {
 	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-} satisfies ExportedHandler<Env>;
+	queue: (batch, env) => consumeDeferredWrites(batch, env),
+} satisfies ExportedHandler<Env, DeferredWrite>;

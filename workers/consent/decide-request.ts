@@ -3,6 +3,7 @@
  * recorded yet (once, in the background), and run the decision engine.
  */
 import { GPC_PURPOSES } from "../config/purposes";
+import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
 import { ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
 import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
@@ -44,7 +45,10 @@ export async function decideForSubject(
 	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
 	let stored = lookup.lookup;
 	let state = stored.status === "found" ? stored.state : EMPTY_STATE;
-	if (rc.gpc && !options.fresh && stored.status !== "unavailable") {
+	if (rc.gpc && !options.fresh && stored.status === "unavailable") {
+		// Storage is down: the signal still decides now, and the opt-out is queued so it is not lost.
+		deferGpcOptOut(rc, subject, GPC_PURPOSES);
+	} else if (rc.gpc && !options.fresh) {
 		const after = persistGpcOptOut(rc, subject, state);
 		if (after !== state) {
 			state = after;
@@ -71,12 +75,16 @@ export function persistGpcOptOut(
 	const repo = ConsentRepository.open(rc.env.DB, "write");
 	rc.ctx.waitUntil(
 		repo
-			.append(subject, { changes, source: "gpc", jurisdiction: rc.jurisdiction, gpc: true, now: rc.now })
+			.append(subject, gpcChange(rc, subject, Object.keys(changes)).change)
 			.then((result) => {
 				if (result.kind === "written" && result.record)
 					return writeCachedState(rc.env.CONSENT_KV, subject, result.state);
 			})
-			.catch((err) => console.error("persisting a GPC opt-out failed", err)),
+			.catch((err) => {
+				console.error("persisting a GPC opt-out failed; queueing it", err);
+				return deferWrite(rc.env, gpcChange(rc, subject, Object.keys(changes)));
+			})
+			.catch((err) => console.error("queueing a GPC opt-out failed", err)),
 	);
 	const sources = { ...state.sources };
 	for (const p of Object.keys(changes)) sources[p] = "gpc";
@@ -87,4 +95,21 @@ export function persistGpcOptOut(
 		policyVersion: state.policyVersion,
 		updatedAt: rc.now,
 	};
+}
+
+function gpcChange(rc: RequestContext, subject: string, purposes: readonly string[]): ConsentChangeMessage {
+	const changes = Object.fromEntries(purposes.map((p) => [p, false]));
+	return {
+		type: "consent-change",
+		subject,
+		change: { changes, source: "gpc", jurisdiction: rc.jurisdiction, gpc: true, now: rc.now },
+	};
+}
+
+function deferGpcOptOut(rc: RequestContext, subject: string, purposes: readonly string[]): void {
+	rc.ctx.waitUntil(
+		deferWrite(rc.env, gpcChange(rc, subject, purposes)).catch((err) =>
+			console.error("queueing a GPC opt-out failed", err),
+		),
+	);
 }

@@ -1,0 +1,97 @@
+/**
+ * A tiny site on the worker's own origin, fulfilled by Playwright (so cookies are first-party and
+ * page JavaScript can read `ce_consent`): a page that loads /consent.js after a GPP stub, with
+ * gated scripts, and the two external scripts those gates load.
+ */
+import type { BrowserContext } from "playwright-core";
+
+export const TEST_PAGE_PATH = "/test-page.html";
+
+export interface TestPageOptions {
+	/** Define `gtag` before the SDK (else only `dataLayer` exists and the SDK must push like gtag). */
+	readonly gtag: boolean;
+}
+
+// The IAB example stub's shape: answers addEventListener at once, queues other calls in `queue`.
+const GPP_STUB = `
+window.__gpp = function () {
+	var f = window.__gpp, a = arguments;
+	f.queue = f.queue || [];
+	f.events = f.events || [];
+	if (a[0] === "addEventListener") {
+		var id = (f.lastId = (f.lastId || 0) + 1);
+		f.events.push({ id: id, callback: a[1], parameter: a[2] });
+		a[1]({ eventName: "listenerRegistered", listenerId: id, data: true, pingData: { cmpStatus: "stub", signalStatus: "not ready" } }, true);
+		return;
+	}
+	f.queue.push([].slice.call(a));
+};`;
+
+export function testPageHtml({ gtag }: TestPageOptions): string {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>consent-edge SDK test page</title>
+<script>
+window.ran = [];
+window.gppEvents = [];
+window.changes = [];
+window.frameReplies = [];
+window.dataLayer = [];
+${gtag ? "function gtag() { dataLayer.push(arguments); }" : ""}
+${GPP_STUB}
+__gpp("addEventListener", function (e) {
+	gppEvents.push({ eventName: e.eventName, data: e.data, signalStatus: e.pingData.signalStatus });
+});
+__gpp("ping", function (data, ok) { ran.push("queued ping: " + data.cmpStatus + ", " + data.signalStatus + ", " + ok); });
+</script>
+<script src="/consent.js"></script>
+<script>
+window.early = {
+	essential: consentEdge.allows("essential"),
+	analytics: consentEdge.allows("analytics"),
+	ads: consentEdge.allows("ads"),
+	sale: consentEdge.allows("sale"),
+};
+consentEdge.onChange(function (doc) { changes.push(doc); });
+${gtag ? 'gtag("js", new Date());\ngtag("config", "G-TEST123");' : 'dataLayer.push({ event: "gtm.js" });'}
+</script>
+<style>body { font: 16px system-ui, sans-serif; margin: 2rem; } pre { white-space: pre-wrap; }</style>
+</head>
+<body>
+<main>
+<h1>consent-edge SDK test page</h1>
+<pre id="status">Waiting for the decision…</pre>
+</main>
+<script type="text/plain" data-consent="ads">ran.push("ads inline");</script>
+<script type="text/plain" data-consent="analytics">ran.push("analytics inline");</script>
+<script type="text/plain" data-consent="ads analytics">ran.push("ads+analytics inline");</script>
+<script type="text/plain" data-consent="ads" data-src="/test-assets/ads.js"></script>
+<script type="text/plain" data-consent="analytics" src="/test-assets/analytics.js"></script>
+<script type="text/plain" data-consent="">ran.push("no purposes");</script>
+<script type="text/plain" data-consent="essential">ran.push("essential inline");</script>
+<script type="text/plain" data-consent="ads unknown-purpose">ran.push("unknown purpose");</script>
+<script>ran.push("page end");</script>
+<script>
+consentEdge.ready().then(function (doc) {
+	document.getElementById("status").textContent =
+		"jurisdiction " + doc.jurisdiction + ", GPC " + doc.gpc + "\\n" + JSON.stringify(doc.purposes, null, 2) + "\\nran: " + ran.join(" | ");
+});
+</script>
+</body>
+</html>`;
+}
+
+export async function serveTestSite(context: BrowserContext, origin: string, options: TestPageOptions) {
+	await context.route(`${origin}${TEST_PAGE_PATH}`, (route) =>
+		route.fulfill({ contentType: "text/html; charset=utf-8", body: testPageHtml(options) }),
+	);
+	await context.route(`${origin}/test-assets/*.js`, (route) => {
+		const name = new URL(route.request().url()).pathname.replace(/^\/test-assets\/|\.js$/g, "");
+		return route.fulfill({
+			contentType: "application/javascript",
+			body: `ran.push(${JSON.stringify(`${name} file`)});`,
+		});
+	});
+}

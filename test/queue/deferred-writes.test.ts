@@ -1,0 +1,77 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../workers/index";
+import { type DeferredWrite, retryDelaySeconds } from "../../workers/queue/deferred-writes";
+import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, keyed } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+
+function gpcMessage(subject: string): DeferredWrite {
+	return {
+		type: "consent-change",
+		subject,
+		change: {
+			changes: { ads: false, sale: false },
+			source: "gpc",
+			jurisdiction: "US-CA",
+			gpc: true,
+			now: Date.now(),
+		},
+	};
+}
+
+async function consume(testEnv: Env, body: DeferredWrite, attempts = 1) {
+	const batch = createMessageBatch<DeferredWrite>("consent-edge-writes", [
+		{ id: "m1", timestamp: new Date(), attempts, body },
+	]);
+	const ctx = createExecutionContext();
+	await worker.queue(batch, testEnv);
+	return getQueueResult(batch, ctx);
+}
+
+describe("deferred writes", () => {
+	it("the consumer retries with backoff while D1 is down, then writes once it recovers", async () => {
+		const down = await consume(envWith({ DB: brokenD1() }), gpcMessage("user:queued"), 3);
+		expect(down.explicitAcks).toEqual([]);
+		expect(down.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+		expect(await countRecords("user:queued")).toBe(0);
+
+		const up = await consume(env, gpcMessage("user:queued"), 4);
+		expect(up.explicitAcks).toEqual(["m1"]);
+		expect(await countRecords("user:queued")).toBe(1);
+		// A redelivered message writes nothing more: the opt-out is already stored.
+		await consume(env, gpcMessage("user:queued"), 5);
+		expect(await countRecords("user:queued")).toBe(1);
+	});
+
+	it("backs off exponentially up to five minutes", () => {
+		expect([0, 1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 2, 4, 8, 256, 300, 300]);
+	});
+
+	it("drops messages it does not understand instead of retrying them forever", async () => {
+		const result = await consume(env, { type: "nonsense" } as unknown as DeferredWrite);
+		expect(result.explicitAcks).toEqual(["m1"]);
+	});
+
+	it("a GPC opt-out seen while storage is down is queued and lands in D1 when it is back", async () => {
+		const res = await callWithEnv(
+			envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() }),
+			"/v1/consent?subject=user:offline",
+			keyed({ cf: CA, headers: { "Sec-GPC": "1" } }),
+		);
+		expect(res.status).toBe(200);
+		expect((await res.json<{ reasons: Record<string, string> }>()).reasons).toMatchObject({
+			ads: "gpc",
+			analytics: "degraded",
+		});
+		// The real queue delivers the message to this worker's consumer, which has a working D1.
+		for (let i = 0; i < 50 && (await countRecords("user:offline")) === 0; i++)
+			await new Promise((r) => setTimeout(r, 200));
+		expect(await countRecords("user:offline")).toBe(1);
+		const { records } = await (await callWithEnv(env, "/v1/subjects/user:offline/records", keyed())).json<{
+			records: { source: string; gpc: boolean }[];
+		}>();
+		expect(records[0]).toMatchObject({ source: "gpc", gpc: true });
+	});
+});

@@ -1,0 +1,59 @@
+/**
+ * Writes nobody would retry: a GPC opt-out seen while D1 is down, or a one-click unsubscribe
+ * (mailbox providers do not retry). They go on a Cloudflare Queue and the consumer writes them to
+ * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue.
+ */
+import { type ChangeRequest, ConsentRepository } from "../storage/consent-repository";
+import { writeCachedState } from "../storage/state-cache";
+
+export interface ConsentChangeMessage {
+	readonly type: "consent-change";
+	readonly subject: string;
+	readonly change: ChangeRequest;
+}
+
+/** Other capabilities (email suppressions) add their message types and handlers here. */
+export type DeferredWrite = ConsentChangeMessage;
+
+type Handler = (message: DeferredWrite, env: Env) => Promise<void>;
+const handlers = new Map<string, Handler>();
+
+export function registerDeferredWrite<T extends DeferredWrite["type"]>(type: T, handler: Handler): void {
+	handlers.set(type, handler);
+}
+
+registerDeferredWrite("consent-change", async (message, env) => {
+	const repo = ConsentRepository.open(env.DB, "write");
+	const result = await repo.append(message.subject, message.change);
+	if (result.kind === "written" && result.record)
+		await writeCachedState(env.CONSENT_KV, message.subject, result.state);
+});
+
+export async function deferWrite(env: Env, message: DeferredWrite): Promise<void> {
+	await env.CONSENT_QUEUE.send(message, { contentType: "json" });
+}
+
+const MAX_DELAY_S = 300;
+
+/** Exponential backoff: 2, 4, 8 ... seconds, at most five minutes. */
+export function retryDelaySeconds(attempts: number): number {
+	return Math.min(MAX_DELAY_S, 2 ** Math.max(1, attempts));
+}
+
+export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
+	for (const message of batch.messages) {
+		const handler = handlers.get(message.body?.type);
+		if (!handler) {
+			console.error("dropping a deferred write of unknown type", message.id);
+			message.ack();
+			continue;
+		}
+		try {
+			await handler(message.body, env);
+			message.ack();
+		} catch (err) {
+			console.warn("deferred write failed; retrying", message.id, err);
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		}
+	}
+}

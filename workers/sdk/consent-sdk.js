@@ -1,0 +1,530 @@
+/**
+ * consent-edge browser SDK, served at /consent.js as a classic script: window.consentEdge (allows,
+ * ready, onChange, set, optOut, needsPrompt, acceptAll, rejectAll), Google Consent Mode signals, a
+ * __gpp CMP API and consent-gated <script type="text/plain" data-consent> tags. Plain ES2019 with no
+ * build step: the worker serves this file as written, filling in the configuration argument at the
+ * end from its own tables (purposes, Consent Mode mapping, pre-encoded usnat GPP signals), so pages
+ * need no GPP library and no rule lives in two places.
+ * After editing, run `node workers/sdk/generate-sdk-source.mjs` (a test checks the copy is current).
+ */
+((window, document, config) => {
+	if (window.consentEdge && typeof window.consentEdge.allows === "function") return;
+
+	const script = document.currentScript;
+	// The script's own origin serves the API, so one tag works on any site the worker allows.
+	const scriptSrc = script ? script.src : "";
+	const apiBase = scriptSrc ? new URL(scriptSrc, location.href).origin : location.origin;
+	const gpc = window.navigator.globalPrivacyControl === true;
+	const GATED = 'script[type="text/plain"][data-consent]';
+
+	// The decision document once known; before that, `known` holds what is already certain.
+	let current = null;
+	const known = {};
+	let waiters = [];
+	let loading = false;
+	let requestSeq = 0;
+	let appliedSeq = 0;
+	const changeListeners = [];
+
+	function includes(list, item) {
+		return list.indexOf(item) !== -1;
+	}
+
+	// An own property's value, else undefined (without ES2022's own-property helper, newer than ES2019).
+	function own(object, key) {
+		return object && typeof key === "string" && includes(Object.keys(object), key) ? object[key] : undefined;
+	}
+
+	function copy(value) {
+		return JSON.parse(JSON.stringify(value));
+	}
+
+	// Documents handed to pages are frozen, so no page script can change what the SDK decides on.
+	function deepFreeze(value) {
+		if (value && typeof value === "object" && !Object.isFrozen(value)) {
+			for (const key of Object.keys(value)) deepFreeze(value[key]);
+			Object.freeze(value);
+		}
+		return value;
+	}
+
+	function consentModeFrom(allowed) {
+		const states = {};
+		for (const type of Object.keys(config.consentMode)) {
+			const granted = config.consentMode[type].every((purpose) => allowed(purpose) === true);
+			states[type] = granted ? "granted" : "denied";
+		}
+		return states;
+	}
+
+	// The usnat signal the worker would send for these choices (its pre-encoded table), or none.
+	function gppFor(jurisdiction, purposes, withGpc) {
+		if (jurisdiction.indexOf(config.gpp.jurisdictionPrefix) !== 0)
+			return { gpp: "", gppSid: [], gppSections: {} };
+		const key = (purposes.sale ? "1" : "0") + (purposes.ads ? "1" : "0") + (withGpc ? "1" : "0");
+		return copy(config.gpp.usnat[key]);
+	}
+
+	// Global Privacy Control beats everything but `essential`, also client-side (contract rule 2).
+	function withClientGpc(doc) {
+		if (!gpc) return doc;
+		let changed = doc.gpc !== true;
+		for (const purpose of config.gpcPurposes) {
+			if (doc.purposes[purpose] !== false) changed = true;
+			doc.purposes[purpose] = false;
+			doc.reasons[purpose] = "gpc";
+		}
+		if (!changed) return doc;
+		doc.gpc = true;
+		doc.consentMode = consentModeFrom((purpose) => doc.purposes[purpose]);
+		const signal = gppFor(doc.jurisdiction, doc.purposes, true);
+		doc.gpp = signal.gpp;
+		doc.gppSid = signal.gppSid;
+		doc.gppSections = signal.gppSections;
+		return doc;
+	}
+
+	function readCookie(name) {
+		for (const part of document.cookie.split(";")) {
+			const eq = part.indexOf("=");
+			if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+		}
+		return null;
+	}
+
+	// `ce_consent` is base64url(JSON) "." signature. Only the worker can verify it; here it is a hint.
+	function decodeDecisionCookie(value) {
+		if (!value) return null;
+		try {
+			const body = value.slice(0, value.lastIndexOf("."));
+			const b64 = body.replace(/-/g, "+").replace(/_/g, "/");
+			const binary = window.atob(b64 + "===".slice((b64.length + 3) % 4));
+			const bytes = new Uint8Array(binary.length);
+			for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+			const c = JSON.parse(new TextDecoder().decode(bytes));
+			const valid =
+				c &&
+				typeof c.d === "object" &&
+				typeof c.p === "object" &&
+				typeof c.j === "string" &&
+				typeof c.i === "number";
+			return valid ? c : null;
+		} catch (_) {
+			return null;
+		}
+	}
+
+	// Rebuilds the decision document from the cookie, as the worker would answer it (same rules).
+	function documentFromCookie(c) {
+		const purposes = {};
+		const reasons = {};
+		for (const purpose of config.purposes) {
+			purposes[purpose] = c.d[purpose] === 1;
+			const fromGpc = Array.isArray(c.g) && includes(c.g, purpose);
+			if (includes(config.essential, purpose)) reasons[purpose] = "essential";
+			else if (own(c.p, purpose) !== undefined) reasons[purpose] = fromGpc ? "gpc" : "explicit";
+			else reasons[purpose] = "default";
+		}
+		const signal = gppFor(c.j, purposes, gpc);
+		return withClientGpc({
+			subject: c.s,
+			purposes,
+			reasons,
+			gpc,
+			jurisdiction: c.j,
+			version: c.v,
+			prompt: c.pr === 1,
+			consentMode: consentModeFrom((purpose) => purposes[purpose]),
+			gpp: signal.gpp,
+			gppSid: signal.gppSid,
+			gppSections: signal.gppSections,
+		});
+	}
+
+	function allows(purpose) {
+		if (includes(config.essential, purpose)) return true;
+		if (current) return current.purposes[purpose] === true;
+		return known[purpose];
+	}
+
+	// Google Consent Mode: a default at load, an update for each new decision.
+	let sentConsentMode = null;
+
+	function gtagConsent(action, states) {
+		if (typeof window.gtag === "function") {
+			window.gtag("consent", action, states);
+			return true;
+		}
+		if (window.dataLayer && typeof window.dataLayer.push === "function") {
+			// gtag.js reads an Arguments object from dataLayer, not an array: push one the same way.
+			(function gtag() {
+				// biome-ignore lint/complexity/noArguments: gtag.js expects the Arguments object itself.
+				window.dataLayer.push(arguments);
+			})("consent", action, states);
+			return true;
+		}
+		return false;
+	}
+
+	function sendConsentDefault() {
+		const states = consentModeFrom(allows);
+		const sent = JSON.stringify(states);
+		if (!current) states.wait_for_update = config.waitForUpdateMs;
+		// After a waiting default, the first decision is always sent, so tags stop waiting at once.
+		if (gtagConsent("default", states) && current) sentConsentMode = sent;
+	}
+
+	function sendConsentUpdate() {
+		const states = JSON.stringify(current.consentMode);
+		if (states !== sentConsentMode && gtagConsent("update", copy(current.consentMode)))
+			sentConsentMode = states;
+	}
+
+	// IAB GPP CMP API v1.1, answered from the decision's gpp/gppSections.
+	const gppListeners = new Map();
+	let nextListenerId = 1;
+	let signalStatus = "not ready";
+
+	function pingData() {
+		const sids = current ? current.gppSid : [];
+		return {
+			gppVersion: "1.1",
+			cmpStatus: "loaded",
+			cmpDisplayStatus: "hidden",
+			signalStatus,
+			supportedAPIs: config.gpp.supportedAPIs.slice(),
+			cmpId: config.gpp.cmpId,
+			sectionList: sids.slice(),
+			applicableSections: sids.length > 0 ? sids.slice() : [-1],
+			gppString: current ? current.gpp : "",
+			parsedSections: current ? copy(current.gppSections) : {},
+		};
+	}
+
+	function fireGppEvent(eventName, data) {
+		for (const entry of Array.from(gppListeners)) {
+			try {
+				entry[1]({ eventName, listenerId: entry[0], data, pingData: pingData() }, true);
+			} catch (err) {
+				logError(err);
+			}
+		}
+	}
+
+	function setSignalStatus(status) {
+		if (status === signalStatus) return;
+		signalStatus = status;
+		fireGppEvent("signalStatus", status);
+	}
+
+	function section(name) {
+		return current ? own(current.gppSections, name) : undefined;
+	}
+
+	// Sections are flat field maps, as the worker sends them and as @iabgpp/cmpapi answers getSection.
+	function gppAnswer(command, parameter) {
+		const found = section(parameter);
+		switch (command) {
+			case "ping":
+				return [pingData(), true];
+			case "hasSection":
+				return [current ? found !== undefined : null, true];
+			case "getSection":
+				return [found === undefined ? null : copy(found), true];
+			case "getField": {
+				const dot = typeof parameter === "string" ? parameter.indexOf(".") : -1;
+				const fields = dot > 0 ? section(parameter.slice(0, dot)) : undefined;
+				const field = fields ? own(fields, parameter.slice(dot + 1)) : undefined;
+				return [field === undefined ? null : copy(field), true];
+			}
+			case "removeEventListener": {
+				return [gppListeners.delete(Number(parameter)), true];
+			}
+			default:
+				return [null, false];
+		}
+	}
+
+	// __gpp(command, callback, parameter, version): answers at once through the callback, returns nothing.
+	function gppApi(command, callback, parameter) {
+		if (typeof callback !== "function") return;
+		if (command === "addEventListener") {
+			const listenerId = nextListenerId++;
+			gppListeners.set(listenerId, callback);
+			callback({ eventName: "listenerRegistered", listenerId, data: true, pingData: pingData() }, true);
+			return;
+		}
+		const answer = gppAnswer(command, parameter);
+		callback(answer[0], answer[1]);
+	}
+
+	function installGpp() {
+		const stub = window.__gpp;
+		const stubAnswersFrames = typeof window.__gpp_msghandler === "function";
+		window.__gpp = gppApi;
+		if (!stubAnswersFrames) window.addEventListener("message", answerFrame);
+		addLocatorFrame();
+		if (typeof stub !== "function") return;
+		// Listeners registered with the stub keep their ids and hear that the CMP has loaded.
+		const adopted = Array.isArray(stub.events) ? stub.events : [];
+		for (const event of adopted) {
+			if (!event || typeof event.callback !== "function") continue;
+			gppListeners.set(Number(event.id), event.callback);
+			nextListenerId = Math.max(nextListenerId, Number(event.id) + 1);
+		}
+		if (adopted.length > 0) {
+			fireGppEvent("cmpStatus", "loaded");
+			if (current) fireGppEvent("signalStatus", "ready");
+		}
+		// Calls the stub queued run in their original order.
+		const queue = Array.isArray(stub.queue) ? stub.queue : [];
+		for (const call of queue) gppApi(call[0], call[1], call[2]);
+	}
+
+	// Frames find the CMP through a frame named __gppLocator and talk to it with postMessage.
+	function answerFrame(event) {
+		let message = event.data;
+		const isString = typeof message === "string";
+		if (isString) {
+			if (message.indexOf("__gppCall") === -1) return;
+			try {
+				message = JSON.parse(message);
+			} catch (_) {
+				return;
+			}
+		}
+		const call = message && typeof message === "object" ? message.__gppCall : null;
+		if (!call || !event.source) return;
+		const reply = (returnValue, success) => {
+			const envelope = { __gppReturn: { returnValue, success, callId: call.callId } };
+			event.source.postMessage(isString ? JSON.stringify(envelope) : envelope, "*");
+		};
+		gppApi(call.command, reply, call.parameter);
+	}
+
+	function addLocatorFrame() {
+		if (window.frames.__gppLocator) return;
+		if (!document.body) {
+			document.addEventListener("DOMContentLoaded", addLocatorFrame);
+			return;
+		}
+		const frame = document.createElement("iframe");
+		frame.name = "__gppLocator";
+		frame.title = "GPP locator";
+		frame.setAttribute("aria-hidden", "true");
+		frame.style.display = "none";
+		document.body.appendChild(frame);
+	}
+
+	// Gated scripts: <script type="text/plain" data-consent="ads analytics"> run once all are allowed.
+	let rescanWhileLoading = false;
+
+	function mayRun(element) {
+		const purposes = (element.getAttribute("data-consent") || "").split(/\s+/).filter(Boolean);
+		return purposes.length > 0 && purposes.every((purpose) => allows(purpose) === true);
+	}
+
+	function activate(element) {
+		const replacement = document.createElement("script");
+		for (const attribute of Array.from(element.attributes)) {
+			if (!includes(["type", "src", "data-src", "data-type"], attribute.name)) {
+				replacement.setAttribute(attribute.name, attribute.value);
+			}
+		}
+		const type = element.getAttribute("data-type");
+		if (type) replacement.type = type;
+		// The nonce attribute reads as "" once parsed; the property keeps it for CSP.
+		if (element.nonce) replacement.nonce = element.nonce;
+		const src = element.getAttribute("data-src") || element.getAttribute("src");
+		// Inserted scripts are async by default; keep document order unless the page asked otherwise.
+		if (src && !element.hasAttribute("async")) replacement.async = false;
+		if (src) replacement.src = src;
+		else replacement.text = element.text;
+		element.parentNode.replaceChild(replacement, element);
+	}
+
+	function runAllowedScripts() {
+		rescanWhileLoading = false;
+		for (const element of Array.from(document.querySelectorAll(GATED))) {
+			if (!element.parentNode || !mayRun(element)) continue;
+			// While parsing, an element without a next sibling may still be receiving its text.
+			if (document.readyState === "loading" && !element.nextSibling) {
+				rescanWhileLoading = true;
+				continue;
+			}
+			activate(element);
+		}
+	}
+
+	function addsGatedScript(record) {
+		for (const node of Array.from(record.addedNodes)) {
+			if (node.nodeType !== 1) continue;
+			if (node.matches(GATED) || node.querySelector(GATED)) return true;
+		}
+		return false;
+	}
+
+	function watchScripts() {
+		const observer = new MutationObserver((records) => {
+			if (rescanWhileLoading || records.some(addsGatedScript)) runAllowedScripts();
+		});
+		observer.observe(document.documentElement, { childList: true, subtree: true });
+		document.addEventListener("DOMContentLoaded", runAllowedScripts);
+		runAllowedScripts();
+	}
+
+	function logError(err) {
+		if (window.console) window.console.error("consent-edge:", err);
+	}
+
+	// The first decision settles ready(); every later one (writes, a refreshed read) goes to onChange.
+	function applyDocument(doc) {
+		const previous = current;
+		current = deepFreeze(withClientGpc(doc));
+		sendConsentUpdate();
+		if (!previous || previous.gpp !== current.gpp) {
+			const names = Object.keys(current.gppSections).concat(
+				previous ? Object.keys(previous.gppSections) : [],
+			);
+			for (const name of names.filter((n, i) => names.indexOf(n) === i)) fireGppEvent("sectionChange", name);
+		}
+		setSignalStatus("ready");
+		runAllowedScripts();
+		const pending = waiters;
+		waiters = [];
+		for (const waiter of pending) waiter.resolve(current);
+		if (!previous) return;
+		for (const listener of changeListeners.slice()) {
+			try {
+				listener(current);
+			} catch (err) {
+				logError(err);
+			}
+		}
+	}
+
+	// Answers are applied in request order: a slow read never overwrites a later write.
+	function callApi(method, path, body) {
+		const seq = ++requestSeq;
+		const init = { method, credentials: "include", headers: { Accept: "application/json" } };
+		if (body !== undefined) {
+			init.headers["Content-Type"] = "application/json";
+			init.body = JSON.stringify(body);
+		}
+		return window.fetch(apiBase + path, init).then((response) =>
+			response
+				.json()
+				.catch(() => null)
+				.then((data) => {
+					if (!response.ok || !data || typeof data.purposes !== "object") {
+						const problem = (data ? data.error : null) || {};
+						const err = new Error(
+							problem.message || `consent-edge: ${method} ${path} answered ${response.status}`,
+						);
+						err.code = problem.code || "http_error";
+						err.status = response.status;
+						throw err;
+					}
+					if (seq > appliedSeq) {
+						appliedSeq = seq;
+						applyDocument(data);
+					}
+					return current;
+				}),
+		);
+	}
+
+	function load() {
+		loading = true;
+		callApi("GET", "/v1/consent").then(
+			() => {
+				loading = false;
+			},
+			(err) => {
+				loading = false;
+				logError(err);
+				const pending = waiters;
+				waiters = [];
+				for (const waiter of pending) waiter.reject(err);
+			},
+		);
+	}
+
+	function write(method, path, body) {
+		setSignalStatus("not ready");
+		return callApi(method, path, body).catch((err) => {
+			if (current) setSignalStatus("ready");
+			throw err;
+		});
+	}
+
+	function set(purposes) {
+		if (!purposes || typeof purposes !== "object" || Array.isArray(purposes)) {
+			return Promise.reject(new TypeError("consentEdge.set expects an object such as {ads: false}"));
+		}
+		return write("PUT", "/v1/consent", { purposes });
+	}
+
+	function optOut() {
+		return write("POST", "/v1/opt-out", {});
+	}
+
+	function ready() {
+		if (current) return Promise.resolve(current);
+		if (!loading) load();
+		return new Promise((resolve, reject) => {
+			waiters.push({ resolve, reject });
+		});
+	}
+
+	function onChange(listener) {
+		if (typeof listener !== "function") throw new TypeError("consentEdge.onChange expects a function");
+		changeListeners.push(listener);
+		return () => {
+			const index = changeListeners.indexOf(listener);
+			if (index !== -1) changeListeners.splice(index, 1);
+		};
+	}
+
+	// A later first-layer banner builds on these three; custom banners can use them today.
+	function needsPrompt() {
+		return current ? current.prompt === true : undefined;
+	}
+
+	function acceptAll() {
+		const purposes = {};
+		for (const purpose of config.purposes) {
+			if (!includes(config.essential, purpose)) purposes[purpose] = true;
+		}
+		return set(purposes);
+	}
+
+	const cookie = decodeDecisionCookie(readCookie(config.cookie));
+	const age = cookie ? Date.now() - cookie.i * 1000 : Number.NaN;
+	// The worker trusts a cookie's allowances for a few minutes and its denials always; so does the SDK.
+	const fresh = age >= -config.clockSkewMs && age <= config.allowanceMs;
+	if (cookie && fresh) {
+		current = deepFreeze(documentFromCookie(cookie));
+		signalStatus = "ready";
+	} else {
+		if (cookie) {
+			for (const purpose of Object.keys(cookie.d)) if (cookie.d[purpose] === 0) known[purpose] = false;
+		}
+		if (gpc) for (const purpose of config.gpcPurposes) known[purpose] = false;
+	}
+
+	window.consentEdge = Object.freeze({
+		allows,
+		ready,
+		onChange,
+		set,
+		optOut,
+		needsPrompt,
+		acceptAll,
+		rejectAll: optOut,
+	});
+	sendConsentDefault();
+	installGpp();
+	watchScripts();
+	if (!current) load();
+})(window, document, __CONSENT_EDGE_CONFIG__);

@@ -1,0 +1,86 @@
+/**
+ * What the served SDK learns from the worker's own tables, so the browser never carries a second copy
+ * of a rule: the purposes and which are essential or GPC-governed, how purposes map to Consent Mode
+ * types, the cookie's trust window, and the usnat GPP signals pre-encoded for every choice (the SDK
+ * can then answer `__gpp` from a `ce_consent` cookie without a round trip or a GPP library).
+ */
+import { GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
+import { COOKIE_ALLOWANCE_MS, DECISION_COOKIE } from "../consent/decision-cookie";
+import { consentModeFor } from "../signals/consent-mode";
+import { type GppSignal, usnatSignal } from "../signals/gpp";
+
+export interface SdkConfig {
+	readonly cookie: string;
+	readonly allowanceMs: number;
+	readonly clockSkewMs: number;
+	readonly purposes: readonly string[];
+	readonly essential: readonly string[];
+	readonly gpcPurposes: readonly string[];
+	/** Consent Mode type → purposes that must all be allowed for it to be granted. */
+	readonly consentMode: Readonly<Record<string, readonly string[]>>;
+	readonly waitForUpdateMs: number;
+	readonly gpp: {
+		readonly cmpId: number;
+		readonly supportedAPIs: readonly string[];
+		/** Jurisdictions starting with this get GPP (see gppSignalFor). */
+		readonly jurisdictionPrefix: string;
+		/** Key: `${sale}${ads}${gpc}` as 0/1. */
+		readonly usnat: Readonly<Record<string, GppSignal>>;
+	};
+}
+
+/** Same tolerance as the worker's cookieIsFresh: a cookie up to a minute "from the future" is fine. */
+const CLOCK_SKEW_MS = 60_000;
+/** Google's documented example value: how long tags wait for an update after a denied default. */
+const WAIT_FOR_UPDATE_MS = 500;
+/** The CMP id an unregistered CMP reports (standards notes, GPP CMP API §PingReturn). */
+const UNREGISTERED_CMP_ID = 1;
+
+/**
+ * Reads each Consent Mode type's required purposes off consentModeFor itself: a purpose is required
+ * when denying it alone denies the type. Exact for conjunctions, which is every type today; a test
+ * checks the result against consentModeFor for every combination of choices.
+ */
+export function consentModeRequirements(
+	purposes: readonly string[] = PURPOSE_NAMES,
+): Record<string, string[]> {
+	const allAllowed = Object.fromEntries(purposes.map((p) => [p, true]));
+	const requirements: Record<string, string[]> = {};
+	for (const type of Object.keys(consentModeFor(allAllowed))) requirements[type] = [];
+	for (const purpose of purposes) {
+		const states = consentModeFor({ ...allAllowed, [purpose]: false }) as unknown as Record<string, string>;
+		for (const [type, state] of Object.entries(states)) {
+			if (state === "denied") requirements[type]?.push(purpose);
+		}
+	}
+	return requirements;
+}
+
+export function usnatTable(): Record<string, GppSignal> {
+	const table: Record<string, GppSignal> = {};
+	for (const sale of [false, true]) {
+		for (const ads of [false, true]) {
+			for (const gpc of [false, true]) table[`${+sale}${+ads}${+gpc}`] = usnatSignal({ sale, ads, gpc });
+		}
+	}
+	return table;
+}
+
+export function sdkConfig(): SdkConfig {
+	return {
+		cookie: DECISION_COOKIE,
+		allowanceMs: COOKIE_ALLOWANCE_MS,
+		clockSkewMs: CLOCK_SKEW_MS,
+		purposes: PURPOSE_NAMES,
+		essential: PURPOSES.filter((p) => p.essential).map((p) => p.name),
+		gpcPurposes: GPC_PURPOSES,
+		consentMode: consentModeRequirements(),
+		waitForUpdateMs: WAIT_FOR_UPDATE_MS,
+		gpp: {
+			cmpId: UNREGISTERED_CMP_ID,
+			supportedAPIs: ["7:usnat"],
+			jurisdictionPrefix: "US",
+			usnat: usnatTable(),
+		},
+	};
+}

@@ -19,6 +19,8 @@ export default defineConfig(async () => ({
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
+				// A second database, so tests can exercise sharding by subject (D1_SHARDS).
+				d1Databases: { DB_SHARD_1: "shard-1" },
 				bindings: {
 					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 					...TEST_SECRETS,

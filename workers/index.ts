@@ -2,17 +2,22 @@
  * consent-edge: the Worker's entry. Wires each capability's routes, CORS and the one error handler.
  */
 import { type IRequest, Router } from "itty-router";
+import { settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";
+import { guardRequest } from "./guard/guard-request";
 import { corsPreflight, withCors } from "./http/cors";
 import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
+import { isOwnedPath } from "./http/owned-paths";
 import { rateLimit } from "./http/rate-limit";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
 import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
 import { SDK_ROUTES } from "./sdk/routes";
+import { purgeExpired } from "./storage/retention";
+import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
@@ -37,9 +42,21 @@ for (const [path, handlers] of ROUTES) {
 	});
 }
 
-router.all("*", () => errorResponse(new HttpError(404, "not_found", "No such endpoint.")));
+// With ORIGIN set, every path the worker does not own goes to the guard.
+router.all("*", (request, env, ctx) => {
+	if (settingsFor(env).origin && !isOwnedPath(new URL(request.url).pathname))
+		return guardRequest(request, env, ctx);
+	return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+});
 
 export default {
 	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
 	queue: (batch, env) => consumeDeferredWrites(batch, env),
+	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
+	scheduled: async (_controller, env) => {
+		for (const db of allConsentDatabases(env)) {
+			const result = await purgeExpired(db, Date.now(), settingsFor(env).recordRetentionMs);
+			console.log("retention purge", result);
+		}
+	},
 } satisfies ExportedHandler<Env, DeferredWrite>;

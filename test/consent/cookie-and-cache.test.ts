@@ -178,4 +178,26 @@ describe("D1 sessions", () => {
 		expect((await read.json<Doc>()).purposes.ads).toBe(false);
 		expect(read.headers.get("X-D1-Bookmark")).toBeTruthy();
 	});
+
+	it("a malformed or foreign bookmark is ignored, never a 5xx", async () => {
+		for (const bookmark of [
+			"garbage",
+			"00000000-00000000-00000000-zzzz",
+			"x".repeat(500),
+			"00000000-ffffffff-00000000-00000000000000000000000000000000",
+		]) {
+			const read = await callWithEnv(
+				env,
+				"/v1/consent?subject=user:bm",
+				keyed({ cf: CA, headers: { "X-D1-Bookmark": bookmark } }),
+			);
+			expect(read.status, bookmark).toBe(200);
+			const records = await callWithEnv(
+				env,
+				"/v1/subjects/user:bm/records",
+				keyed({ headers: { "X-D1-Bookmark": bookmark } }),
+			);
+			expect(records.status, bookmark).toBe(200);
+		}
+	});
 });

@@ -17,6 +17,8 @@ export interface Settings {
 	readonly privacyPolicyUrl: string | null;
 	readonly gpcLastUpdate: string;
 	readonly signingKeys: readonly string[];
+	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
+	readonly recordRetentionMs: number;
 }
 
 export type OriginPattern = { exact: string } | { scheme: string; suffix: string };
@@ -93,6 +95,7 @@ function parseSettings(env: Env): Settings {
 			? text(vars.GPC_LAST_UPDATE)
 			: "2026-11-29",
 		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
+		recordRetentionMs: positiveNumber(vars.RECORD_RETENTION_DAYS, 730) * DAY_MS,
 	};
 }
 

@@ -72,7 +72,7 @@ export function persistGpcOptOut(
 	const changes: Record<string, boolean> = {};
 	for (const p of GPC_PURPOSES) if (state.purposes[p] !== false && !keep.has(p)) changes[p] = false;
 	if (Object.keys(changes).length === 0) return state;
-	const repo = ConsentRepository.open(rc.env.DB, "write");
+	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
 	rc.ctx.waitUntil(
 		repo
 			.append(subject, gpcChange(rc, subject, Object.keys(changes)).change)

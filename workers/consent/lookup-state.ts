@@ -60,7 +60,7 @@ export async function lookupStoredState(
 		}
 	}
 	try {
-		const repo = ConsentRepository.open(env.DB, "read", options.bookmark);
+		const repo = ConsentRepository.forSubject(env, subject, "read", options.bookmark);
 		const state = await repo.readState(subject);
 		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
 		ctx.waitUntil(

@@ -42,7 +42,7 @@ export async function writeChoices(
 	write: ChoiceWrite,
 ): Promise<Response> {
 	const idempotency = await idempotencyFor(rc, caller, subject, write.rawBody);
-	const repo = ConsentRepository.open(rc.env.DB, "write");
+	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
 	const render = (state: StoredState | null) => renderAnswer(rc, subject, state ?? EMPTY_STATE, write);
 	let result: Awaited<ReturnType<ConsentRepository["append"]>>;
 	try {

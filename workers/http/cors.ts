@@ -5,13 +5,14 @@
  */
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
+import { isOwnedPath } from "./owned-paths";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
 const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
 
 export function corsPreflight(request: Request, env: Env): Response | undefined {
-	if (request.method !== "OPTIONS") return undefined;
+	if (request.method !== "OPTIONS" || !isOwnedPath(new URL(request.url).pathname)) return undefined;
 	const origin = request.headers.get("Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
@@ -31,6 +32,8 @@ export function corsPreflight(request: Request, env: Env): Response | undefined 
 export function withCors(response: Response, request: Request, env: Env): Response {
 	const origin = request.headers.get("Origin");
 	if (!origin || response.headers.has("Access-Control-Allow-Origin")) return response;
+	// Responses relayed from the guarded site are the site's own business.
+	if (!isOwnedPath(new URL(request.url).pathname)) return response;
 	const allowed = origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env));
 	const isPublic = PUBLIC_PATHS.has(new URL(request.url).pathname);
 	if (!allowed && !isPublic) return response;

@@ -7,6 +7,7 @@
  */
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
+import { isOwnedPath } from "./owned-paths";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
@@ -36,6 +37,9 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 
 /** The `before` stage: limits keyed calls and visitor writes; everything else passes untouched. */
 export async function rateLimit(request: Request, env: Env): Promise<undefined> {
+	const path = new URL(request.url).pathname;
+	// Requests for the guarded site (its own API keys, its own forms) are not ours to limit.
+	if (!isOwnedPath(path)) return undefined;
 	const authorization = request.headers.get("Authorization");
 	if (authorization !== null) {
 		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.
@@ -44,7 +48,6 @@ export async function rateLimit(request: Request, env: Env): Promise<undefined> 
 		return undefined;
 	}
 	if (!WRITE_METHODS.has(request.method)) return undefined;
-	const path = new URL(request.url).pathname;
 	if (VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) {
 		await enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 	}

@@ -23,7 +23,7 @@ export function registerDeferredWrite<T extends DeferredWrite["type"]>(type: T, 
 }
 
 registerDeferredWrite("consent-change", async (message, env) => {
-	const repo = ConsentRepository.open(env.DB, "write");
+	const repo = ConsentRepository.forSubject(env, message.subject, "write");
 	const result = await repo.append(message.subject, message.change);
 	if (result.kind === "written" && result.record)
 		await writeCachedState(env.CONSENT_KV, message.subject, result.state);

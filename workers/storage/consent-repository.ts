@@ -11,6 +11,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { StoredState } from "../consent/stored-state";
 import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
+import { consentDatabase } from "./shards";
 
 export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
 
@@ -57,6 +58,7 @@ export type AppendResult =
 	| { kind: "replayed"; answer: StoredAnswer };
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 const MAX_ATTEMPTS = 8;
 
 type Db = DrizzleD1Database<Record<string, never>>;
@@ -104,9 +106,21 @@ export class ConsentRepository {
 		private readonly session: D1DatabaseSession,
 	) {}
 
+	/** The repository on the database that holds `subject` (see shards.ts). */
+	static forSubject(
+		env: Env,
+		subject: string,
+		mode: "read" | "write",
+		bookmark?: string | null,
+	): ConsentRepository {
+		return ConsentRepository.open(consentDatabase(env, subject), mode, bookmark);
+	}
+
 	/** A repository on a D1 session: `read` may use replicas (or the caller's bookmark), `write` starts at the primary. */
 	static open(d1: D1Database, mode: "read" | "write", bookmark?: string | null): ConsentRepository {
-		const session = d1.withSession(bookmark || (mode === "write" ? "first-primary" : "first-unconstrained"));
+		// A bookmark is echoed from a client: only a well-formed one is used.
+		const usable = bookmark && BOOKMARK.test(bookmark) ? bookmark : null;
+		const session = d1.withSession(usable || (mode === "write" ? "first-primary" : "first-unconstrained"));
 		// drizzle only calls prepare() and batch(), which a session has (drizzle-orm#4776 adds the type).
 		return new ConsentRepository(drizzle(session as unknown as D1Database), session);
 	}

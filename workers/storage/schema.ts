@@ -21,7 +21,11 @@ export const consentSubjects = sqliteTable(
 		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 		updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
 	},
-	(t) => [index("consent_subjects_email_hash").on(t.emailHash)],
+	(t) => [
+		index("consent_subjects_email_hash").on(t.emailHash),
+		// The retention purge keeps each subject's latest record: it looks records up here.
+		index("consent_subjects_last_record_id").on(t.lastRecordId),
+	],
 );
 
 export const consentRecords = sqliteTable(
@@ -89,3 +93,12 @@ export const emailSuppressions = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.emailHash, t.list] })],
 );
+
+export const retentionPurges = sqliteTable("retention_purges", {
+	id: text("id").primaryKey(),
+	ranAt: integer("ran_at", { mode: "timestamp_ms" }).notNull(),
+	// Records older than this were deleted, except each subject's latest (the proof of its current choice).
+	cutoff: integer("cutoff", { mode: "timestamp_ms" }).notNull(),
+	recordsDeleted: integer("records_deleted").notNull(),
+	idempotencyKeysDeleted: integer("idempotency_keys_deleted").notNull(),
+});

@@ -61,7 +61,7 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 	const before = url.searchParams.has("cursor")
 		? intParam(url, "cursor", 0, 1, Number.MAX_SAFE_INTEGER)
 		: undefined;
-	const repo = ConsentRepository.open(env.DB, "read", request.headers.get("X-D1-Bookmark"));
+	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
 	const rows = await guarded(() => repo.listRecords(subject, limit + 1, before));
 	const records = rows.slice(0, limit);
 	const last = records.at(-1);
@@ -71,7 +71,7 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 
 export async function exportSubject(request: Request, env: Env): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
-	const repo = ConsentRepository.open(env.DB, "read", request.headers.get("X-D1-Bookmark"));
+	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
 	const data = await guarded(() => repo.exportSubject(subject));
 	const state = data.state;
 	return jsonResponse({
@@ -95,7 +95,7 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
 	const digest = await hmacSign(env.EMAIL_HASH_KEY, `subject:${subject}`);
-	const repo = ConsentRepository.open(env.DB, "write");
+	const repo = ConsentRepository.forSubject(env, subject, "write");
 	await guarded(() => repo.erase(subject, digest, Date.now()));
 	// The cache must not keep serving erased choices: drop it before answering.
 	await dropCachedState(env.CONSENT_KV, subject).catch((err) => {

@@ -1,0 +1,88 @@
+/** classifyTrackerUrl: host table, tag-loader ids, first-party shapes and site overrides. */
+
+import { describe, expect, it } from "vitest";
+import { CATEGORY_PURPOSE, classifyTrackerUrl, TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
+
+describe("classifyTrackerUrl", () => {
+	const cases: readonly (readonly [string, "ads" | "analytics" | null])[] = [
+		["https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9", "analytics"],
+		["https://www.googletagmanager.com/gtag/js?id=AW-123456789", "ads"],
+		["https://www.googletagmanager.com/gtag/js?id=DC-1234567", "ads"],
+		["https://www.googletagmanager.com/gtm.js?id=GTM-ABCD123", "ads"],
+		["https://www.googletagmanager.com/ns.html?id=GTM-ABCD123", "ads"],
+		["//www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9&l=dataLayer", "analytics"],
+		["https://www.googletagmanager.com/static/x.js", "ads"],
+		["https://www.google-analytics.com/analytics.js", "analytics"],
+		["https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123XYZ9", "analytics"],
+		["https://stats.g.doubleclick.net/g/collect?v=2", "analytics"],
+		["https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/", "ads"],
+		["https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js", "ads"],
+		["https://www.google.com/ccm/collect?tid=AW-123456789&en=page_view", "ads"],
+		["https://www.google.co.uk/ads/ga-audiences?t=sr", "ads"],
+		["https://www.google.com/g/collect?v=2&tid=G-ABC123XYZ9", "analytics"],
+		["https://www.google.com/search?q=x", null],
+		["https://www.google.com/recaptcha/api.js", null],
+		["https://connect.facebook.net/en_US/fbevents.js", "ads"],
+		["https://www.facebook.com/tr?id=123456789012345&ev=PageView&noscript=1", "ads"],
+		["https://snap.licdn.com/li.lms-analytics/insight.min.js", "ads"],
+		["https://px.ads.linkedin.com/collect/?pid=1&fmt=gif", "ads"],
+		["https://www.linkedin.com/in/someone", null],
+		["https://bat.bing.com/bat.js", "ads"],
+		["https://www.bing.com/search?q=x", null],
+		["https://t.co/i/adsct?txn_id=x", "ads"],
+		["https://t.co/AbCdEf", null],
+		["https://analytics.twitter.com/i/adsct?txn_id=x", "ads"],
+		["https://s.pinimg.com/ct/core.js", "ads"],
+		["https://i.pinimg.com/236x/ab/cd.jpg", null],
+		["https://www.clarity.ms/tag/abc", "analytics"],
+		["https://static.hotjar.com/c/hotjar-1.js?sv=6", "analytics"],
+		["https://cdn.segment.com/analytics.js/v1/KEY/analytics.min.js", "analytics"],
+		["https://static.cloudflareinsights.com/beacon.min.js", "analytics"],
+		["https://www.redditstatic.com/ads/pixel.js", "ads"],
+		["https://www.redditstatic.com/desktop2x/img/x.png", null],
+		["https://cdn.jsdelivr.net/npm/x.js", null],
+		["https://example.com/app.js", null],
+		["/cdn-cgi/zaraz/s.js?z=abc", "ads"],
+		["/metrics/gtag/js?id=G-ABC123XYZ9", "analytics"],
+		["/app.js", null],
+		["data:image/gif;base64,R0lGOD", null],
+		["HTTPS://CONNECT.FACEBOOK.NET/en_US/fbevents.js", "ads"],
+	];
+	for (const [url, expected] of cases) {
+		it(`${url} → ${expected}`, () => expect(classifyTrackerUrl(url)).toBe(expected));
+	}
+
+	it("maps categories to purposes", () => {
+		expect(CATEGORY_PURPOSE).toEqual({ advertising: "ads", social: "ads", analytics: "analytics" });
+		for (const entry of TRACKER_HOSTS) expect(entry.source.length).toBeGreaterThan(0);
+	});
+
+	it("applies site overrides by tag id, then host, before the tables", () => {
+		const overrides = {
+			"GTM-SITE123": "analytics",
+			"G-": "ads",
+			"hotjar.com": null,
+			"cdn.example-cdn.com": "analytics",
+			"googletagmanager.com": "analytics",
+		} as const;
+		expect(classifyTrackerUrl("https://www.googletagmanager.com/gtm.js?id=GTM-SITE123", overrides)).toBe(
+			"analytics",
+		);
+		expect(classifyTrackerUrl("https://www.googletagmanager.com/gtm.js?id=GTM-OTHER12", overrides)).toBe(
+			"analytics",
+		);
+		expect(classifyTrackerUrl("https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9", overrides)).toBe(
+			"ads",
+		);
+		expect(classifyTrackerUrl("https://static.hotjar.com/c/hotjar-1.js", overrides)).toBeNull();
+		expect(classifyTrackerUrl("https://cdn.example-cdn.com/t.js", overrides)).toBe("analytics");
+		expect(classifyTrackerUrl("https://www.googletagmanager.com/gtm.js?id=GTM-OTHER12", {})).toBe("ads");
+	});
+
+	it("applies path overrides to relative URLs only", () => {
+		const overrides = { "/stats": "analytics" } as const;
+		expect(classifyTrackerUrl("/stats/script.js", overrides)).toBe("analytics");
+		expect(classifyTrackerUrl("/statsboard", overrides)).toBeNull();
+		expect(classifyTrackerUrl("https://other.example/stats/script.js", overrides)).toBeNull();
+	});
+});

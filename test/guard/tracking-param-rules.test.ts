@@ -1,0 +1,73 @@
+/**
+ * The rule table itself: what §1h/§1i/§1j of tracking.md require of it, checked on the data so a
+ * careless edit (a generic name made global, a missing source) fails here.
+ */
+
+import { describe, expect, it } from "vitest";
+import { PARAM_SOURCES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+
+const globalNames = TRACKING_PARAM_RULES.global.map((rule) => rule.name);
+const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
+
+describe("tracking-param rule table", () => {
+	it("holds the merged §1h table less the generic names", () => {
+		// 197 names named by two or more anchors plus 116 singletons, less `var`.
+		expect(globalNames).toHaveLength(312);
+		expect(lowerGlobal.size).toBe(312);
+	});
+
+	it("never makes a §1j generic name or a host-scoped name global", () => {
+		for (const name of [
+			"ref",
+			"s",
+			"t",
+			"source",
+			"id",
+			"cid",
+			"pid",
+			"sid",
+			"page",
+			"tag",
+			"from",
+			"src",
+			"var",
+		]) {
+			expect(lowerGlobal.has(name)).toBe(false);
+		}
+		for (const name of ["si", "igsh", "igshid"]) expect(lowerGlobal.has(name)).toBe(false);
+	});
+
+	it("keeps site-breaking names global with the site exempted", () => {
+		const rule = (name: string) => TRACKING_PARAM_RULES.global.find((r) => r.name === name);
+		expect(rule("oly_enc_id")?.exceptOnHosts).toEqual(["greenbuildingadvisor.com"]);
+		expect(rule("_ga")?.exceptOnHosts).toEqual(["login.aliexpress.*"]);
+		expect(rule("__s")?.exceptOnHosts).toEqual(["univis.*"]);
+		expect(rule("mkt_tok")?.keepWhenUrlMatches?.source).toBe("[uU]nsubscribe|emailWebview");
+		expect(rule("ck_subscriber_id")?.keepWhenUrlMatches?.source).toBe("\\/unsubscribe");
+	});
+
+	it("attributes every entry to a known list", () => {
+		for (const rule of TRACKING_PARAM_RULES.global) {
+			expect(rule.sources.length).toBeGreaterThan(0);
+			for (const source of rule.sources) expect(PARAM_SOURCES[source]).toBeDefined();
+		}
+		for (const rule of TRACKING_PARAM_RULES.hostScoped) {
+			expect(rule.sources.length).toBeGreaterThan(0);
+			for (const source of rule.sources) expect(PARAM_SOURCES[source]).toBeDefined();
+		}
+	});
+
+	it("writes host patterns in lower case without schemes or paths", () => {
+		const hosts = [
+			...TRACKING_PARAM_RULES.hostScoped.flatMap((rule) => rule.hosts),
+			...TRACKING_PARAM_RULES.exemptHosts.map((rule) => rule.host),
+			...TRACKING_PARAM_RULES.global.flatMap((rule) => rule.exceptOnHosts ?? []),
+		];
+		for (const host of hosts) expect(host).toMatch(/^[a-z0-9.-]+(?:\.\*)?$/);
+	});
+
+	it("has the utm_ prefix family and the urldefense.com exemption", () => {
+		expect(TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix)).toEqual(["utm_"]);
+		expect(TRACKING_PARAM_RULES.exemptHosts.map((rule) => rule.host)).toContain("urldefense.com");
+	});
+});

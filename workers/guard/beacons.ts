@@ -1,0 +1,227 @@
+/**
+ * First-party proxied beacons (server-side GTM, Google tag gateway, Meta CAPI gateway, Zaraz, vendor
+ * "custom proxy" setups) recognised by path and query shape, since their host is the site's own
+ * (tracking.md §3). Each shape requires enough of the vendor's query to leave ordinary site paths alone.
+ */
+
+import { googleTagKind, googleTagPurpose } from "./google-tag-ids";
+import { readQuery } from "./query-values";
+import { type CompiledOverrides, compileOverrides } from "./tracker-overrides";
+import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
+
+export interface BeaconShape {
+	readonly name: string;
+	/** Tested on the pathname. */
+	readonly path: RegExp;
+	/** Query parameters that must be present, with the shape of their raw values. */
+	readonly query?: Readonly<Record<string, RegExp>>;
+	/** When set, no query parameter outside this list may appear. */
+	readonly onlyParams?: readonly string[];
+	/** Parameter holding a Google tag id (`tid`, `id`), consulted for site overrides. */
+	readonly tagParam?: string;
+	/** A fixed purpose, or `tag-id`: the purpose of the Google tag id in `tagParam`. */
+	readonly purpose: TrackerPurpose | "tag-id";
+	readonly source: string;
+}
+
+const PRESENT = /^/;
+const NON_EMPTY = /./;
+const GA4_ID = /^G-[A-Z0-9]{4,16}$/;
+const ANY_GOOGLE_TAG = /^(?:G|GT|AW|DC|GTM)-[A-Z0-9]{4,16}$/;
+// A bare `?id=` on an arbitrary path is only a tag gateway loader when the id has an exact Google shape
+// (GA4 ids are ten characters, with a letter) and nothing else but loader options rides along.
+const STRICT_GOOGLE_TAG =
+	/^(?:G-(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}|GT-[A-Z0-9]{6,10}|AW-\d{8,12}|DC-\d{6,12}|GTM-[A-Z0-9]{6,9})$/;
+
+export const BEACON_SHAPES: readonly BeaconShape[] = [
+	{
+		name: "GA4 collect",
+		path: /\/g\/collect$/,
+		query: { v: /^2$/, tid: GA4_ID },
+		tagParam: "tid",
+		purpose: "analytics",
+		source: "tracking.md §3a (GA4 hits through sGTM or tag gateway, any path prefix)",
+	},
+	{
+		name: "GA4 Measurement Protocol",
+		path: /\/mp\/collect$/,
+		query: { measurement_id: GA4_ID },
+		tagParam: "measurement_id",
+		purpose: "analytics",
+		source: "tracking.md §2b, §3a",
+	},
+	{
+		name: "Universal Analytics collect",
+		path: /\/(?:[rj]\/)?collect$|\/batch$/,
+		query: { v: /^1$/, tid: /^UA-\d{3,12}-\d{1,4}$/ },
+		tagParam: "tid",
+		purpose: "analytics",
+		source: "tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)",
+	},
+	{
+		name: "Google consent-mode collect",
+		path: /\/ccm\/collect$/,
+		query: { tid: ANY_GOOGLE_TAG, en: PRESENT },
+		tagParam: "tid",
+		purpose: "tag-id",
+		source: "tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)",
+	},
+	{
+		name: "Google Ads remarketing",
+		path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/,
+		purpose: "ads",
+		source: "tracking.md §2a, §3a",
+	},
+	{
+		name: "Google Ads conversion",
+		path: /\/pagead\/(?:viewthroughconversion|conversion|1p-user-list|1p-conversion|form-data)\/\d{5,}\/?$/,
+		purpose: "ads",
+		source: "tracking.md §2a, §3a",
+	},
+	{
+		name: "Google Ads enhanced conversions",
+		path: /\/ccm\/form-data\/\d{5,}\/?$/,
+		purpose: "ads",
+		source: "tracking.md §2a",
+	},
+	{
+		name: "gtag.js loader",
+		path: /\/gtag\/js$/,
+		query: { id: ANY_GOOGLE_TAG },
+		tagParam: "id",
+		purpose: "tag-id",
+		source: "tracking.md §3a (loader served first-party by sGTM or tag gateway)",
+	},
+	{
+		name: "Tag Manager loader",
+		path: /\/(?:gtm\.js|ns\.html)$/,
+		query: { id: /^GTM-[A-Z0-9]{4,12}$/ },
+		tagParam: "id",
+		purpose: "tag-id",
+		source: "tracking.md §2b, §3a",
+	},
+	{
+		name: "Google tag gateway loader",
+		path: /^\/[A-Za-z0-9_/-]*$/,
+		query: { id: STRICT_GOOGLE_TAG },
+		onlyParams: ["id", "l", "cx", "gtm", "gtm_auth", "gtm_preview", "gtm_cookies_win", "gtm_debug"],
+		tagParam: "id",
+		purpose: "tag-id",
+		source: "tracking.md §3a (configurable serving path, e.g. /metrics)",
+	},
+	{
+		name: "Meta Pixel / CAPI gateway",
+		path: /(?:^|\/)tr\/?$/,
+		query: { id: /^\d{10,20}$/, ev: NON_EMPTY },
+		purpose: "ads",
+		source: "tracking.md §2c, §3b",
+	},
+	{
+		name: "Cloudflare Zaraz",
+		path: /^\/cdn-cgi\/zaraz\//,
+		// Zaraz runs any tool the site configured, ad pixels included: treated like a tag container.
+		purpose: "ads",
+		source: "tracking.md §3c (s.js, i.js, t)",
+	},
+	{
+		name: "Cloudflare Web Analytics",
+		path: /^\/cdn-cgi\/rum\/?$/,
+		purpose: "analytics",
+		source: "tracking.md §2b, §3d",
+	},
+	{
+		name: "Matomo tracker",
+		path: /\/(?:matomo|piwik)\.php$/,
+		query: { idsite: /^\d+$/, rec: /^1$/ },
+		purpose: "analytics",
+		source: "tracking.md §2b, §3d",
+	},
+	{
+		name: "Matomo loader",
+		path: /\/(?:matomo|piwik)\.js$/,
+		purpose: "analytics",
+		source: "tracking.md §2b",
+	},
+	{
+		name: "Amplitude HTTP API",
+		path: /\/2\/httpapi\/?$/,
+		purpose: "analytics",
+		source: "tracking.md §2b, §3d",
+	},
+	{
+		name: "Mixpanel",
+		path: /\/(?:track|engage)\/?$/,
+		query: { data: NON_EMPTY, ip: /^[01]$/ },
+		purpose: "analytics",
+		source: "tracking.md §2b, §3d",
+	},
+	{
+		name: "PostHog capture",
+		path: /\/i\/v0\/e\/?$/,
+		purpose: "analytics",
+		source: "tracking.md §3d",
+	},
+	{
+		name: "TikTok pixel",
+		path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/,
+		purpose: "ads",
+		source: "tracking.md §2a, §3d",
+	},
+	// Left out: Segment /v1/… and Plausible /api/event (need the body to tell apart from ordinary APIs),
+	// PostHog /e/, /s/, /decide/ (too generic).
+];
+
+export interface BeaconTarget {
+	readonly pathname: string;
+	readonly search: string;
+}
+
+function shapeMatches(shape: BeaconShape, params: () => Map<string, string>): boolean {
+	if (shape.query) {
+		const found = params();
+		for (const [name, value] of Object.entries(shape.query)) {
+			const raw = found.get(name);
+			if (raw === undefined || !value.test(raw)) return false;
+		}
+	}
+	if (shape.onlyParams) {
+		for (const name of params().keys()) if (!shape.onlyParams.includes(name)) return false;
+	}
+	return true;
+}
+
+/** Shared with tracker-hosts.ts, which must not apply a site's path overrides to other hosts. */
+export function matchBeacon(
+	target: BeaconTarget,
+	overrides: CompiledOverrides | null,
+	usePathOverrides: boolean,
+): TrackerPurpose | null {
+	if (overrides && usePathOverrides) {
+		const verdict = overrides.path(target.pathname);
+		if (verdict !== undefined) return verdict;
+	}
+	let parsed: Map<string, string> | undefined;
+	const params = () => {
+		parsed ??= readQuery(target.search);
+		return parsed;
+	};
+	for (const shape of BEACON_SHAPES) {
+		if (!shape.path.test(target.pathname) || !shapeMatches(shape, params)) continue;
+		const tagId = shape.tagParam === undefined ? undefined : params().get(shape.tagParam);
+		if (tagId !== undefined && overrides) {
+			const verdict = overrides.tagId(tagId);
+			if (verdict !== undefined) return verdict;
+		}
+		if (shape.purpose !== "tag-id") return shape.purpose;
+		return tagId !== undefined && googleTagKind(tagId) ? googleTagPurpose(tagId) : null;
+	}
+	return null;
+}
+
+/**
+ * The purpose of a first-party beacon or loader request, or null for anything else. `overrides` is the
+ * site's map: path prefixes (its Zaraz `initPath`, tag gateway endpoint…) and tag-id prefixes apply.
+ */
+export function beaconPurpose(url: BeaconTarget, overrides?: TrackerOverrides): TrackerPurpose | null {
+	return matchBeacon(url, overrides ? compileOverrides(overrides) : null, true);
+}

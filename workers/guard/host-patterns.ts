@@ -1,0 +1,82 @@
+/**
+ * Host patterns used by the guard's tables: `example.com` matches the host and its subdomains;
+ * `brand.*` matches `brand` under any public suffix (amazon.de, www.amazon.co.uk) and its subdomains.
+ */
+
+import { withoutPublicSuffix } from "./public-suffix";
+
+function isDomainOrSubdomain(host: string, domain: string): boolean {
+	if (host.length === domain.length) return host === domain;
+	return (
+		host.length > domain.length &&
+		host.endsWith(domain) &&
+		host.charCodeAt(host.length - domain.length - 1) === 46 /* . */
+	);
+}
+
+/** Whether a lower-case host matches one pattern. */
+export function hostMatches(host: string, pattern: string): boolean {
+	if (pattern.endsWith(".*")) return isDomainOrSubdomain(withoutPublicSuffix(host), pattern.slice(0, -2));
+	return isDomainOrSubdomain(host, pattern);
+}
+
+/** Whether a lower-case host (null: unknown) matches any of the patterns. */
+export function hostMatchesAny(host: string | null, patterns: readonly string[]): boolean {
+	if (host === null) return false;
+	for (const pattern of patterns) if (hostMatches(host, pattern)) return true;
+	return false;
+}
+
+const MEMO_LIMIT = 512;
+
+export type HostIndex<T> = (host: string) => readonly T[];
+
+/**
+ * Indexes values by host pattern so a lookup costs one map probe per label of the host. Results come
+ * most specific first (longer matched domain first; plain domains before `brand.*` patterns).
+ */
+export function createHostIndex<T>(entries: Iterable<readonly [pattern: string, value: T]>): HostIndex<T> {
+	const domains = new Map<string, T[]>();
+	const brands = new Map<string, T[]>();
+	for (const [pattern, value] of entries) {
+		const brand = pattern.endsWith(".*");
+		const map = brand ? brands : domains;
+		const key = brand ? pattern.slice(0, -2) : pattern;
+		const list = map.get(key);
+		if (list) list.push(value);
+		else map.set(key, [value]);
+	}
+	const collect = (name: string, map: Map<string, T[]>, into: T[]): void => {
+		let at = 0;
+		while (at !== -1 && at < name.length) {
+			const found = map.get(at === 0 ? name : name.slice(at));
+			if (found) into.push(...found);
+			const dot = name.indexOf(".", at);
+			at = dot === -1 ? -1 : dot + 1;
+		}
+	};
+	// Pages and request streams repeat a few hosts, so lookups are memoised (bounded: reset when full).
+	const memo = new Map<string, readonly T[]>();
+	return (host) => {
+		const known = memo.get(host);
+		if (known !== undefined) return known;
+		const out: T[] = [];
+		if (domains.size > 0) collect(host, domains, out);
+		if (brands.size > 0) {
+			const base = withoutPublicSuffix(host);
+			if (base !== "") collect(base, brands, out);
+		}
+		if (memo.size >= MEMO_LIMIT) memo.clear();
+		memo.set(host, out);
+		return out;
+	};
+}
+
+/** Membership test for a list of host patterns (null, an unknown host, is never a member). */
+export type HostSet = (host: string | null) => boolean;
+
+export function createHostSet(patterns: readonly string[]): HostSet {
+	if (patterns.length === 0) return () => false;
+	const index = createHostIndex(patterns.map((pattern) => [pattern, true] as const));
+	return (host) => host !== null && index(host).length > 0;
+}

@@ -1,4 +1,10 @@
 /** People-facing pages and the email opt-out channel: preference centre, unsubscribe, suppressions. */
+import { EMAIL_ROUTES } from "../email/routes";
 import type { RouteTable } from "../http/route-table";
+import { preferencesPage } from "./preferences-page";
+import { savePreferences } from "./save-preferences";
 
-export const PAGE_ROUTES: RouteTable = [];
+export const PAGE_ROUTES: RouteTable = [
+	["/preferences", { GET: preferencesPage, POST: savePreferences }],
+	...EMAIL_ROUTES,
+];

@@ -3,6 +3,7 @@
  * (mailbox providers do not retry). They go on a Cloudflare Queue and the consumer writes them to
  * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue.
  */
+import type { SuppressionMessage } from "../email/deferred-suppression";
 import { type ChangeRequest, ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
 
@@ -12,14 +13,17 @@ export interface ConsentChangeMessage {
 	readonly change: ChangeRequest;
 }
 
-/** Other capabilities (email suppressions) add their message types and handlers here. */
-export type DeferredWrite = ConsentChangeMessage;
+/** Every kind of deferred write; each capability registers the handler for its own type. */
+export type DeferredWrite = ConsentChangeMessage | SuppressionMessage;
 
-type Handler = (message: DeferredWrite, env: Env) => Promise<void>;
+type Handler<M extends DeferredWrite = DeferredWrite> = (message: M, env: Env) => Promise<void>;
 const handlers = new Map<string, Handler>();
 
-export function registerDeferredWrite<T extends DeferredWrite["type"]>(type: T, handler: Handler): void {
-	handlers.set(type, handler);
+export function registerDeferredWrite<T extends DeferredWrite["type"]>(
+	type: T,
+	handler: Handler<Extract<DeferredWrite, { type: T }>>,
+): void {
+	handlers.set(type, handler as Handler);
 }
 
 registerDeferredWrite("consent-change", async (message, env) => {

@@ -147,6 +147,16 @@ export class ConsentRepository {
 		return row?.emailHash ?? null;
 	}
 
+	/** Subjects a keyed PUT /v1/consent linked to this address hash. */
+	async subjectsLinkedTo(emailHash: string, limit: number): Promise<string[]> {
+		const rows = await this.db
+			.select({ subject: consentSubjects.subject })
+			.from(consentSubjects)
+			.where(eq(consentSubjects.emailHash, emailHash))
+			.limit(limit);
+		return rows.map((row) => row.subject);
+	}
+
 	async readAnswer(key: string, now: number): Promise<StoredAnswer | null> {
 		const row = await this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
 		if (!row || now - row.createdAt.getTime() > IDEMPOTENCY_TTL_MS) return null;

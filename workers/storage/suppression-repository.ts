@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
-import { consentSubjects, emailSuppressions } from "./schema";
+import { emailSuppressions } from "./schema";
 
 /** The list value that means every list. */
 export const ALL_LISTS = "*";
@@ -111,18 +111,6 @@ export class SuppressionRepository {
 			.orderBy(emailSuppressions.createdAt);
 		return rows.map((row) => ({ list: row.list, since: row.createdAt, source: row.source }));
 	}
-
-	/**
-	 * Subjects whose keyed `PUT /v1/consent` linked this address. A read of the link column only;
-	 * consent changes themselves go through ConsentRepository.append.
-	 */
-	async linkedSubjects(emailHash: string): Promise<string[]> {
-		const rows = await this.db
-			.select({ subject: consentSubjects.subject })
-			.from(consentSubjects)
-			.where(eq(consentSubjects.emailHash, emailHash));
-		return rows.map((row) => row.subject);
-	}
 }
 
 /** A SQL string literal. Import values are already restricted; this keeps the file safe regardless. */
@@ -131,19 +119,22 @@ function literal(value: string): string {
 }
 
 /**
- * SQL text inserting imported suppressions, one `INSERT OR IGNORE` per IMPORT_ROWS_PER_STATEMENT
- * rows, for `wrangler d1 execute --file` (which binds nothing, so values are inlined as literals).
+ * SQL text inserting imported suppressions, for `wrangler d1 execute --file` (which binds nothing,
+ * so values are inlined as literals): per IMPORT_ROWS_PER_STATEMENT rows, a `SELECT ... AS present`
+ * counting those already stored (index lookups, so a large table is not scanned), then an
+ * `INSERT OR IGNORE`. The importer sums `present` to tell new rows from known ones.
  */
 export function importStatements(rows: readonly ImportRow[]): string {
 	const statements: string[] = [];
 	for (let i = 0; i < rows.length; i += IMPORT_ROWS_PER_STATEMENT) {
-		const values = rows
-			.slice(i, i + IMPORT_ROWS_PER_STATEMENT)
-			.map(
-				(r) =>
-					`(${literal(r.emailHash)}, ${literal(r.list)}, ${Math.trunc(r.createdAt)}, ${literal("import")})`,
-			);
+		const chunk = rows.slice(i, i + IMPORT_ROWS_PER_STATEMENT);
+		const keys = chunk.map((r) => `(${literal(r.emailHash)}, ${literal(r.list)})`);
+		const values = chunk.map(
+			(r) =>
+				`(${literal(r.emailHash)}, ${literal(r.list)}, ${Math.trunc(r.createdAt)}, ${literal("import")})`,
+		);
 		statements.push(
+			`SELECT count(*) AS present FROM email_suppressions WHERE (email_hash, list) IN (VALUES ${keys.join(", ")});`,
 			`INSERT OR IGNORE INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")};`,
 		);
 	}

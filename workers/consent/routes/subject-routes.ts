@@ -1,5 +1,6 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
 import { hmacSign } from "../../crypto/hmac";
+import { suppressionsForExport } from "../../email/subject-suppressions";
 import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
@@ -89,6 +90,8 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 				}
 			: null,
 		records: data.records,
+		// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
+		suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
 	});
 }
 

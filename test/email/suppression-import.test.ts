@@ -1,0 +1,225 @@
+/**
+ * The pure parts of the suppression import (the CLI itself is a Node shell around them): streaming
+ * CSV with line numbers, column detection on common exports, dates, row checks, the SQL it writes
+ * (run here against D1: OR IGNORE, nothing added twice, visible to the API) and the progress line.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { progressLine } from "../../workers/cli/progress-bar";
+import { CsvReader, type CsvRecord, sniffDelimiter } from "../../workers/email/csv-records";
+import { hashEmail, normalizeEmail } from "../../workers/email/email-address";
+import {
+	parseExportDate,
+	parseSuppressionRow,
+	suppressionColumns,
+} from "../../workers/email/suppression-csv";
+import { type ImportRow, importStatements } from "../../workers/storage/suppression-repository";
+import { suppression } from "./email-fixtures";
+
+function readAll(text: string, delimiter: "," | ";" | "\t" = ",", chunks: string[] = [text]): CsvRecord[] {
+	const reader = new CsvReader(delimiter);
+	const out: CsvRecord[] = [];
+	for (const chunk of chunks) out.push(...reader.push(chunk));
+	out.push(...reader.end());
+	return out;
+}
+
+const EXPORT = `\uFEFFEmail Address,Name,Notes\r\n"ada@example.com","Lovelace, Ada","said ""hi"""\r\n\r\ngrace@example.com,Grace,"two\r\nlines"\r\nbob@example.org,Bob,last`;
+
+describe("CsvReader", () => {
+	it("reads quotes, escaped quotes, quoted newlines, CRLF, a BOM and a last line without newline", () => {
+		expect(readAll(EXPORT)).toEqual([
+			{ line: 1, fields: ["Email Address", "Name", "Notes"] },
+			{ line: 2, fields: ["ada@example.com", "Lovelace, Ada", 'said "hi"'] },
+			{ line: 4, fields: ["grace@example.com", "Grace", "two\nlines"] },
+			{ line: 6, fields: ["bob@example.org", "Bob", "last"] },
+		]);
+	});
+
+	it("gives the same records however the text is split into chunks", () => {
+		const whole = readAll(EXPORT);
+		for (let i = 0; i <= EXPORT.length; i++) {
+			expect(readAll(EXPORT, ",", [EXPORT.slice(0, i), EXPORT.slice(i)]), `split at ${i}`).toEqual(whole);
+		}
+		expect(readAll(EXPORT, ",", [...EXPORT])).toEqual(whole);
+	});
+
+	it("reads semicolon and tab files, and sniffs the delimiter from the header", () => {
+		expect(sniffDelimiter("email;list;date")).toBe(";");
+		expect(sniffDelimiter("email\tlist")).toBe("\t");
+		expect(sniffDelimiter('"a;b",c,d')).toBe(",");
+		expect(sniffDelimiter("email")).toBe(",");
+		expect(readAll("email;list\na@b.co;news\n", ";")).toEqual([
+			{ line: 1, fields: ["email", "list"] },
+			{ line: 2, fields: ["a@b.co", "news"] },
+		]);
+	});
+});
+
+describe("suppressionColumns", () => {
+	const cases: [string, string[], { email: number; list: number | null; date: number | null }][] = [
+		["Mailchimp", ["Email Address", "First Name", "UNSUB_TIME", "LIST"], { email: 0, list: 3, date: 2 }],
+		["SendGrid", ["email", "created"], { email: 0, list: null, date: 1 }],
+		["Mailgun", ["address", "tag", "created_at"], { email: 0, list: 1, date: 2 }],
+		["Amazon SES", ["EmailAddress", "Reason", "LastUpdateTime"], { email: 0, list: null, date: 2 }],
+		["Postmark", ["Recipient", "MessageStream", "SuppressedAt"], { email: 0, list: 1, date: 2 }],
+		["Brevo", ["EMAIL", "LIST_NAME", "DATE"], { email: 0, list: 1, date: 2 }],
+		["Klaviyo", ["Id", "Email (primary)", "Suppressed"], { email: 1, list: null, date: null }],
+	];
+	for (const [name, header, expected] of cases) {
+		it(`finds the columns of a ${name} export`, () => {
+			expect(suppressionColumns(header)).toEqual({ ...expected, headerless: false });
+		});
+	}
+
+	it("treats a first row holding an address as data, and a file without addresses as unusable", () => {
+		expect(suppressionColumns(["1", "ada@example.com"])).toEqual({
+			email: 1,
+			list: null,
+			date: null,
+			headerless: true,
+		});
+		expect(suppressionColumns(["id", "name"])).toBeNull();
+	});
+});
+
+describe("parseExportDate", () => {
+	const NOW = Date.UTC(2026, 10, 29);
+	it.each([
+		["2024-03-05", Date.UTC(2024, 2, 5)],
+		["2024-03-05 10:11:12", Date.UTC(2024, 2, 5, 10, 11, 12)],
+		["2024-03-05T10:11:12Z", Date.UTC(2024, 2, 5, 10, 11, 12)],
+		["2024-03-05T10:11:12+09:00", Date.UTC(2024, 2, 5, 1, 11, 12)],
+		["2024-03-05 10:11:12 UTC", Date.UTC(2024, 2, 5, 10, 11, 12)],
+		["Tue, 05 Mar 2024 10:11:12 +0000", Date.UTC(2024, 2, 5, 10, 11, 12)],
+		["1709633472", Date.UTC(2024, 2, 5, 10, 11, 12)],
+		["1709633472000", Date.UTC(2024, 2, 5, 10, 11, 12)],
+	])("reads %s", (text, expected) => {
+		expect(parseExportDate(text, NOW)).toBe(expected);
+	});
+
+	it.each(["1/2/2024", "yesterday", "2099-01-01", "1980-01-01", "2024-13-45", ""])("refuses %s", (text) => {
+		expect(parseExportDate(text, NOW)).toBeNull();
+	});
+});
+
+describe("parseSuppressionRow", () => {
+	const NOW = Date.UTC(2026, 10, 29);
+	const columns = { email: 0, list: 1, date: 2, headerless: false };
+
+	it("normalises the address and takes list and date from the row", () => {
+		expect(parseSuppressionRow([" Ada@Example.COM ", "news", "2024-03-05"], columns, { now: NOW })).toEqual({
+			ok: true,
+			email: "ada@example.com",
+			list: "news",
+			createdAt: Date.UTC(2024, 2, 5),
+			dateUnderstood: true,
+		});
+	});
+
+	it("--list overrides the column; no list at all means every list", () => {
+		expect(parseSuppressionRow(["a@b.co", "news", ""], columns, { list: "offers", now: NOW })).toMatchObject({
+			list: "offers",
+		});
+		expect(parseSuppressionRow(["a@b.co", "", ""], columns, { now: NOW })).toMatchObject({
+			list: "*",
+			createdAt: NOW,
+		});
+	});
+
+	it("falls back to the import time for dates it does not understand, and says so", () => {
+		expect(parseSuppressionRow(["a@b.co", "", "1/2/2024"], columns, { now: NOW })).toMatchObject({
+			ok: true,
+			createdAt: NOW,
+			dateUnderstood: false,
+		});
+	});
+
+	it("rejects rows without a valid address or with an unusable list name", () => {
+		expect(parseSuppressionRow(["", "news", ""], columns, { now: NOW })).toEqual({
+			ok: false,
+			reason: "no email address",
+		});
+		expect(parseSuppressionRow(["nope", "news", ""], columns, { now: NOW })).toEqual({
+			ok: false,
+			reason: "not a valid email address",
+		});
+		expect(parseSuppressionRow(["a@b.co", "Weekly News", ""], columns, { now: NOW })).toEqual({
+			ok: false,
+			reason: 'list name not allowed: "Weekly News"',
+		});
+	});
+});
+
+describe("importStatements", () => {
+	async function run(sql: string): Promise<number> {
+		const statements = sql.split(/;\n/).filter((s) => s.trim());
+		let present = 0;
+		for (const statement of statements) {
+			expect(new TextEncoder().encode(statement).byteLength).toBeLessThan(100_000);
+			const result = await env.DB.prepare(statement).all<{ present?: number }>();
+			present += result.results[0]?.present ?? 0;
+		}
+		return present;
+	}
+
+	async function rows(emails: string[], list: string): Promise<ImportRow[]> {
+		return Promise.all(
+			emails.map(async (email, i) => ({
+				emailHash: await hashEmail(normalizeEmail(email) ?? "", env.EMAIL_HASH_KEY),
+				list,
+				createdAt: Date.UTC(2024, 0, 1) + i,
+			})),
+		);
+	}
+
+	it("writes OR IGNORE inserts the API then sees, counting rows already present; a re-import adds nothing", async () => {
+		const emails = Array.from({ length: 450 }, (_, i) => `imported${i}@example.com`);
+		const sql = importStatements(await rows(emails, "news"));
+		expect(sql.match(/INSERT OR IGNORE INTO email_suppressions/g)).toHaveLength(3);
+		expect(sql).not.toContain("imported0@");
+		expect(await run(sql)).toBe(0);
+		expect(await suppression("imported0@example.com", "news")).toEqual({
+			suppressed: true,
+			since: "2024-01-01T00:00:00.000Z",
+		});
+		expect(await suppression("imported449@example.com", "offers")).toEqual({ suppressed: false });
+		const count = async () =>
+			(
+				await env.DB.prepare("SELECT count(*) AS n FROM email_suppressions WHERE source = 'import'").first<{
+					n: number;
+				}>()
+			)?.n;
+		const before = await count();
+		expect(await run(sql)).toBe(450);
+		expect(await count()).toBe(before);
+	});
+
+	it("writes nothing for no rows and escapes quotes in values", () => {
+		expect(importStatements([])).toBe("");
+		expect(importStatements([{ emailHash: "h'x", list: "l", createdAt: 1 }])).toContain(
+			"('h''x', 'l', 1, 'import')",
+		);
+	});
+
+	it("hashes exactly as the Node import did (same normalisation and HMAC)", async () => {
+		// Computed by the CLI under Node 22 for " ADA@example.com" with the test EMAIL_HASH_KEY.
+		expect(await hashEmail(normalizeEmail(" ADA@example.com") ?? "", "test-email-hash-key-0123456789")).toBe(
+			"WeQyEZRnMJMKmubLzLycA9wW0QOAB3hQjNnm6Cm4KvY",
+		);
+	});
+});
+
+describe("progressLine", () => {
+	it("shows a bar, rows, rate and time left", () => {
+		expect(progressLine({ bytesRead: 500, totalBytes: 1000, rows: 2500, elapsedMs: 10_000 })).toBe(
+			"[############------------]  50%  2,500 rows  250 rows/s  ETA 0:10",
+		);
+		expect(progressLine({ bytesRead: 0, totalBytes: 1000, rows: 0, elapsedMs: 0 })).toBe(
+			"[------------------------]   0%  0 rows  0 rows/s  ETA --:--",
+		);
+		expect(progressLine({ bytesRead: 1000, totalBytes: 1000, rows: 7, elapsedMs: 3_600_000 })).toMatch(
+			/100% .* ETA 0:00$/,
+		);
+	});
+});

@@ -1,0 +1,91 @@
+/**
+ * POST /unsubscribe?t=TOKEN: RFC 8058 one-click. Body `List-Unsubscribe=One-Click`, urlencoded or
+ * multipart; no cookies or authorization are needed (any sent are ignored). Suppresses at once and
+ * answers 200 with a short page, never a redirect (RFC 8058 §3.2). Idempotent. If D1 fails the
+ * request is queued and still answered 200 (providers do not retry); only if the queue fails too is
+ * it 503. Errors are plain text: the caller is usually a mail provider's server, and nothing
+ * changes on an error.
+ */
+import { requestContext } from "../consent/request-context";
+import { badBody, HttpError, storageUnavailable } from "../http/http-error";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
+import { readBody } from "../http/request-body";
+import { NO_STORE } from "../http/responses";
+import { renderPage } from "../pages/html-document";
+import { pageLanguage } from "../pages/page-language";
+import { htmlPage } from "../pages/page-response";
+import { PAGE_TEXT } from "../pages/page-text";
+import { pageTheme } from "../pages/page-theme";
+import { PAGE_POST_FIELD, PAGE_POST_VALUE, unsubscribeResultMain } from "../pages/render-unsubscribe";
+import { ALL_LISTS } from "../storage/suppression-repository";
+import { deferSuppression } from "./deferred-suppression";
+import { type SuppressionRequest, suppressAddress } from "./suppress-address";
+import { tokenError } from "./token-error";
+import { verifyUnsubscribeToken } from "./unsubscribe-token";
+
+function plainTextError(err: unknown): Response {
+	const known =
+		err instanceof HttpError ? err : new HttpError(500, "internal_error", "Something went wrong.");
+	if (!(err instanceof HttpError)) console.error("unsubscribe failed", err);
+	const headers = new Headers(known.headers);
+	headers.set("Content-Type", "text/plain; charset=utf-8");
+	headers.set("Cache-Control", NO_STORE);
+	headers.set("X-Content-Type-Options", "nosniff");
+	return new Response(`${known.status} ${known.code}: ${known.message}\n`, { status: known.status, headers });
+}
+
+async function suppressOrQueue(env: Env, request: SuppressionRequest): Promise<void> {
+	try {
+		await suppressAddress(env, request);
+	} catch (err) {
+		console.error("unsubscribe write failed; queueing it", err);
+		try {
+			await deferSuppression(env, request);
+		} catch (queueErr) {
+			console.error("queueing the unsubscribe failed", queueErr);
+			throw storageUnavailable();
+		}
+	}
+}
+
+export async function oneClickUnsubscribe(
+	request: Request,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<Response> {
+	try {
+		const rc = requestContext(request, env, ctx);
+		const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), rc.settings.signingKeys, rc.now);
+		if (!check.ok) {
+			// Only tokens that fail count: a genuine one-click is never limited.
+			await enforceLimit(env, "UNSUBSCRIBE_LIMITER", `unsubscribe-invalid:${clientAddress(request)}`);
+			throw tokenError(check.problem);
+		}
+		const body = await readBody(request, ["form"]);
+		const fields = body.value as Record<string, string>;
+		if (fields["List-Unsubscribe"] !== "One-Click") {
+			throw badBody("The body must be List-Unsubscribe=One-Click.");
+		}
+		const fromPage = fields[PAGE_POST_FIELD] === PAGE_POST_VALUE;
+		await suppressOrQueue(env, {
+			claim: check.claim,
+			source: fromPage ? "link" : "one-click",
+			jurisdiction: rc.jurisdiction,
+			gpc: rc.gpc,
+			now: rc.now,
+		});
+		const lang = pageLanguage(request, rc.url);
+		const list = check.claim.list === ALL_LISTS ? null : check.claim.list;
+		const page = renderPage({
+			lang,
+			title: PAGE_TEXT[lang].unsubscribe.title,
+			main: unsubscribeResultMain(lang, list, false),
+			theme: pageTheme(env, rc.url.origin),
+			url: rc.url,
+			privacyPolicyUrl: rc.settings.privacyPolicyUrl,
+		});
+		return htmlPage(page);
+	} catch (err) {
+		return plainTextError(err);
+	}
+}

@@ -1,0 +1,69 @@
+/**
+ * Applying an unsubscribe: the suppression row first (that alone stops the mail), then a consent
+ * record turning `email` off, source `email`, for every subject a keyed PUT /v1/consent linked to
+ * the address, on whichever shard holds it. Every step is idempotent, so a queued retry after a
+ * failure completes only what is missing.
+ */
+import { ConsentRepository } from "../storage/consent-repository";
+import { allConsentDatabases } from "../storage/shards";
+import { writeCachedState } from "../storage/state-cache";
+import { SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
+import type { UnsubscribeClaim } from "./unsubscribe-token";
+
+const EMAIL_PURPOSE = "email";
+/** Bounds the queries of one request (D1 allows 1000 per invocation); one address rarely has more. */
+const MAX_LINKED_SUBJECTS = 100;
+
+/** Everything needed to apply an unsubscribe, JSON-safe so it can wait on the queue. */
+export interface SuppressionRequest {
+	readonly claim: UnsubscribeClaim;
+	readonly source: SuppressionSource;
+	readonly jurisdiction: string;
+	readonly gpc: boolean;
+	readonly now: number;
+}
+
+export interface SuppressionOutcome {
+	/** False when the address was already suppressed for the list. */
+	readonly added: boolean;
+	/** Subjects whose `email` consent this turned off. */
+	readonly subjectsUpdated: number;
+}
+
+async function linkedSubjects(env: Env, emailHash: string): Promise<string[]> {
+	const perShard = await Promise.all(
+		allConsentDatabases(env).map((db) =>
+			ConsentRepository.open(db, "write").subjectsLinkedTo(emailHash, MAX_LINKED_SUBJECTS),
+		),
+	);
+	return perShard.flat().slice(0, MAX_LINKED_SUBJECTS);
+}
+
+/** Throws on a storage failure; the caller queues the request or answers 503. */
+export async function suppressAddress(env: Env, request: SuppressionRequest): Promise<SuppressionOutcome> {
+	const { claim } = request;
+	const added = await SuppressionRepository.open(env.DB).suppress(
+		claim.emailHash,
+		claim.list,
+		request.source,
+		request.now,
+	);
+	let subjectsUpdated = 0;
+	for (const subject of await linkedSubjects(env, claim.emailHash)) {
+		const result = await ConsentRepository.forSubject(env, subject, "write").append(subject, {
+			changes: { [EMAIL_PURPOSE]: false },
+			source: "email",
+			jurisdiction: request.jurisdiction,
+			gpc: request.gpc,
+			now: request.now,
+		});
+		if (result.kind === "written" && result.record) {
+			subjectsUpdated++;
+			// D1 holds the truth; a failed cache write is only logged (the next read refills it).
+			await writeCachedState(env.CONSENT_KV, subject, result.state).catch((err) =>
+				console.warn("kv write after unsubscribe failed", err),
+			);
+		}
+	}
+	return { added, subjectsUpdated };
+}

@@ -1,0 +1,41 @@
+/**
+ * GET /v1/suppressions?email=E&list=L: whether a sender may mail an address on a list. A global
+ * suppression (`*`) covers every list; `list=*` (the default) asks about any list. If storage
+ * cannot be read the answer fails closed: suppressed, flagged `degraded`, never a 5xx.
+ */
+import { badQuery } from "../http/http-error";
+import { jsonResponse } from "../http/responses";
+import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
+import { hashEmail, normalizeEmail } from "./email-address";
+import { requireSenderKey } from "./keyed-sender";
+import { isValidList, LIST_RULE } from "./mailing-list";
+
+function singleParam(url: URL, name: string): string | null {
+	const values = url.searchParams.getAll(name);
+	if (values.length > 1) throw badQuery(`Give ${name} at most once.`);
+	return values[0] ?? null;
+}
+
+/** The JSON shape of a status: `since` only when suppressed. */
+export function statusBody(status: SuppressionStatus | null) {
+	if (!status) return { suppressed: true, degraded: true };
+	return status.since ? { suppressed: true, since: status.since.toISOString() } : { suppressed: false };
+}
+
+export async function lookupSuppression(request: Request, env: Env): Promise<Response> {
+	await requireSenderKey(request, env);
+	const url = new URL(request.url);
+	const email = singleParam(url, "email");
+	const normalized = email === null ? null : normalizeEmail(email);
+	if (!normalized) throw badQuery("email must be one valid address.");
+	const list = singleParam(url, "list") ?? ALL_LISTS;
+	if (!isValidList(list)) throw badQuery(LIST_RULE);
+	const hash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
+	const status = await SuppressionRepository.open(env.DB)
+		.status(hash, list)
+		.catch((err) => {
+			console.error("suppression lookup failed; answering suppressed", err);
+			return null;
+		});
+	return jsonResponse(statusBody(status));
+}

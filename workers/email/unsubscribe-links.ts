@@ -1,0 +1,50 @@
+/**
+ * POST /v1/unsubscribe-links: a mail sender asks for the one-click link of an address and list and
+ * gets the URL plus the exact RFC 8058 header values to copy into its messages. The link carries
+ * a signed token over the address hash, never the address.
+ */
+import * as v from "valibot";
+import { settingsFor } from "../config/settings";
+import { badBody } from "../http/http-error";
+import { readBody } from "../http/request-body";
+import { jsonResponse } from "../http/responses";
+import { hashEmail, normalizeEmail } from "./email-address";
+import { requireSenderKey } from "./keyed-sender";
+import { isValidList, LIST_RULE } from "./mailing-list";
+import { unsubscribeTokenLifetimeMs } from "./unsubscribe-lifetime";
+import { signUnsubscribeToken } from "./unsubscribe-token";
+
+const LinkBody = v.object({
+	email: v.pipe(v.string("email must be a string."), v.maxLength(254, "email is too long.")),
+	list: v.pipe(v.string("list must be a string."), v.check(isValidList, LIST_RULE)),
+});
+
+export async function createUnsubscribeLink(request: Request, env: Env): Promise<Response> {
+	await requireSenderKey(request, env);
+	const body = await readBody(request, ["json"]);
+	const parsed = v.safeParse(LinkBody, body.value);
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		const path = issue ? v.getDotPath(issue) : null;
+		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"email", "list"}.');
+	}
+	const normalized = normalizeEmail(parsed.output.email);
+	if (!normalized) throw badBody("email: not a valid address.");
+	const settings = settingsFor(env);
+	const key = settings.signingKeys[0];
+	if (!key) throw new Error("SIGNING_KEY is not configured");
+	const now = Date.now();
+	const expiresAt = Math.floor((now + unsubscribeTokenLifetimeMs(env)) / 1000) * 1000;
+	const token = await signUnsubscribeToken(
+		{ emailHash: await hashEmail(normalized, env.EMAIL_HASH_KEY), list: parsed.output.list, expiresAt },
+		key,
+	);
+	const base = settings.publicBaseUrl ?? new URL(request.url).origin;
+	const url = `${base}/unsubscribe?t=${token}`;
+	return jsonResponse({
+		url,
+		headers: { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+		list: parsed.output.list,
+		expiresAt: new Date(expiresAt).toISOString(),
+	});
+}

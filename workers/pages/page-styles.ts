@@ -1,0 +1,47 @@
+/**
+ * The pages' one stylesheet, inlined and allowed by its hash in the Content-Security-Policy (no
+ * external assets). Theme colours arrive as CSS variables; everything else is fixed so text keeps
+ * WCAG AA contrast. Layout is a single readable column that works from 320 px up.
+ */
+import type { PageTheme } from "./page-theme";
+
+const BASE_CSS = `*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--text);background:var(--bg)}
+.site{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem;padding:.75rem 1rem;border-bottom:4px solid var(--brand)}
+.site img{display:block;max-height:2.5rem;max-width:12rem;width:auto}
+.site-name{font-weight:700;font-size:1.125rem}
+.site nav{margin-left:auto}
+main,footer{max-width:46rem;margin:0 auto;padding:1.5rem 1rem}
+main{padding-bottom:2.5rem}
+footer{border-top:1px solid var(--border);color:var(--muted)}
+h1{font-size:1.75rem;line-height:1.25;margin:0 0 .75rem}
+h2{font-size:1.3rem;line-height:1.3;margin:2.5rem 0 .5rem}
+a{color:var(--link)}
+a:hover{text-decoration-thickness:2px}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.notice,.gpc-status{margin:1rem 0;padding:.75rem 1rem;border-left:4px solid var(--ok);background:var(--panel)}
+.gpc-status{border-left-color:var(--brand)}
+.gpc-status strong{display:block}
+fieldset{margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
+legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
+.purpose{display:grid;grid-template-columns:auto 1fr;column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}
+.purpose:first-of-type{border-top:0}
+.purpose input{width:1.5rem;height:1.5rem;margin:.125rem 0 0;accent-color:var(--brand)}
+.purpose label{font-weight:700}
+.purpose p{grid-column:2;margin:.25rem 0 0}
+.state,.hint{color:var(--muted);font-size:.9375rem}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem}
+.button{min-height:2.75rem;padding:.625rem 1.25rem;border:2px solid var(--brand);border-radius:.375rem;background:var(--brand);color:var(--brand-text);font:inherit;font-weight:700;cursor:pointer}
+.button:hover{box-shadow:inset 0 0 0 2px var(--brand-text)}
+.table-wrap{overflow-x:auto}
+table{width:100%;border-collapse:collapse;font-size:.9375rem}
+th,td{padding:.5rem;border-bottom:1px solid var(--border);text-align:left;vertical-align:top}
+th{white-space:nowrap}
+@media (max-width:30rem){.actions .button{flex:1 1 100%}h1{font-size:1.5rem}}
+@media (forced-colors:active){.button{border-color:ButtonText}}`;
+
+export function pageStyles(theme: PageTheme): string {
+	const vars = `:root{color-scheme:light;--brand:${theme.brand};--brand-text:${theme.brandText};--text:#1f2328;--muted:#4b5563;--bg:#ffffff;--panel:#f3f4f6;--border:#9ca3af;--link:#1d4ed8;--focus:#b45309;--ok:#15803d}`;
+	return `${vars}\n${BASE_CSS}`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Every string people read on the preference centre and the unsubscribe pages, in English and
+ * Japanese. Purpose labels and descriptions live with the purposes (config/purposes.ts).
+ */
+import type { Reason } from "../consent/decide-consent";
+import type { TokenProblem } from "../email/unsubscribe-token";
+import type { Lang } from "./page-language";
+
+export interface PageText {
+	readonly languageName: string;
+	readonly languageNav: string;
+	readonly privacyPolicy: string;
+	readonly preferences: {
+		readonly title: string;
+		readonly intro: string;
+		readonly saved: string;
+		/** Cal. 11 CCR 7025(c)(6) and Colo. Rule 5.08.E: the passive status line. */
+		readonly gpcStatus: string;
+		readonly gpcExplanation: string;
+		readonly gpcLocked: string;
+		readonly legend: string;
+		readonly save: string;
+		readonly optOutAll: string;
+		readonly actionsHint: string;
+		readonly on: string;
+		readonly off: string;
+		readonly currently: (state: string, reason: string) => string;
+		readonly reasons: Readonly<Record<Reason, string>>;
+		readonly historyHeading: string;
+		readonly historyIntro: string;
+		readonly historyEmpty: string;
+		readonly historyUnavailable: string;
+		readonly historyTruncated: (shown: number) => string;
+		readonly columns: { readonly date: string; readonly change: string; readonly how: string };
+		readonly allowed: string;
+		readonly denied: string;
+		readonly noPurposeChange: string;
+		readonly changed: (purpose: string, state: string) => string;
+		readonly listSeparator: string;
+		readonly sources: Readonly<Record<string, string>>;
+	};
+	readonly unsubscribe: {
+		readonly title: string;
+		readonly confirm: (list: string | null) => string;
+		readonly button: string;
+		readonly done: (list: string | null) => string;
+		readonly already: (list: string | null) => string;
+		readonly errorTitle: string;
+		readonly errors: Readonly<Record<TokenProblem | "other", string>>;
+	};
+}
+
+const EN: PageText = {
+	languageName: "English",
+	languageNav: "Language",
+	privacyPolicy: "Privacy policy",
+	preferences: {
+		title: "Privacy preferences",
+		intro:
+			"Choose what this site may do with information about your visits. You can change these choices at any time.",
+		saved: "Your choices have been saved.",
+		gpcStatus: "Opt-Out Preference Signal Honored",
+		gpcExplanation:
+			"Your browser sent a Global Privacy Control signal. We treat it as your request to opt out of targeted advertising and the sale or sharing of your personal information.",
+		gpcLocked: "Off while your browser sends the Global Privacy Control signal.",
+		legend: "What this site may do",
+		save: "Save choices",
+		optOutAll: "Opt out of everything",
+		actionsHint: "Opting out of everything turns off every purpose except the essential one.",
+		on: "On",
+		off: "Off",
+		currently: (state, reason) => `Currently: ${state} (${reason})`,
+		reasons: {
+			essential: "always needed",
+			explicit: "your choice",
+			gpc: "Global Privacy Control",
+			default: "default for your region",
+			degraded: "until your saved choice can be loaded",
+		},
+		historyHeading: "Your consent history",
+		historyIntro: "Every change to your choices, newest first.",
+		historyEmpty: "No choices recorded yet.",
+		historyUnavailable: "Your history cannot be shown right now. Please try again later.",
+		historyTruncated: (shown) => `Showing the ${shown} most recent changes.`,
+		columns: { date: "Date (UTC)", change: "What changed", how: "How" },
+		allowed: "allowed",
+		denied: "denied",
+		noPurposeChange: "No purpose changed",
+		changed: (purpose, state) => `${purpose}: ${state}`,
+		listSeparator: ", ",
+		sources: {
+			ui: "This page",
+			api: "The site or app",
+			gpc: "Global Privacy Control signal",
+			email: "Email unsubscribe link",
+			import: "Imported unsubscribe list",
+		},
+	},
+	unsubscribe: {
+		title: "Unsubscribe",
+		confirm: (list) =>
+			list
+				? `Stop sending email from the list “${list}” to this address?`
+				: "Stop sending all our email to this address?",
+		button: "Unsubscribe",
+		done: (list) =>
+			list
+				? `You are unsubscribed from “${list}”. No more email from this list will be sent to this address.`
+				: "You are unsubscribed. No more of our email will be sent to this address.",
+		already: (list) =>
+			list ? `This address is already unsubscribed from “${list}”.` : "This address is already unsubscribed.",
+		errorTitle: "This unsubscribe link does not work",
+		errors: {
+			missing: "The link has no unsubscribe token. Use the link from the email exactly as it is.",
+			malformed: "The link is incomplete or damaged. Try copying the whole link from the email.",
+			forged: "The link is not valid.",
+			expired: "The link has expired. Use the link in a more recent email.",
+			other: "Something went wrong. Please try again later.",
+		},
+	},
+};
+
+const JA: PageText = {
+	languageName: "日本語",
+	languageNav: "言語",
+	privacyPolicy: "プライバシーポリシー",
+	preferences: {
+		title: "プライバシー設定",
+		intro:
+			"このサイトがあなたの閲覧に関する情報をどのように利用するかを選べます。設定はいつでも変更できます。",
+		saved: "設定を保存しました。",
+		gpcStatus: "オプトアウト選好シグナルを尊重しました",
+		gpcExplanation:
+			"お使いのブラウザーからグローバル・プライバシー・コントロール（GPC）のシグナルが送信されました。ターゲティング広告と個人情報の販売・共有を停止するご依頼として取り扱っています。",
+		gpcLocked: "ブラウザーがGPCシグナルを送信している間はオフになります。",
+		legend: "このサイトによる情報の利用",
+		save: "設定を保存",
+		optOutAll: "すべてオプトアウト",
+		actionsHint: "「すべてオプトアウト」を選ぶと、必須以外のすべての利用目的がオフになります。",
+		on: "オン",
+		off: "オフ",
+		currently: (state, reason) => `現在：${state}（${reason}）`,
+		reasons: {
+			essential: "常に必要",
+			explicit: "あなたの選択",
+			gpc: "グローバル・プライバシー・コントロール",
+			default: "お住まいの地域の初期設定",
+			degraded: "保存された設定を読み込めるまで",
+		},
+		historyHeading: "同意の履歴",
+		historyIntro: "設定の変更履歴です（新しい順）。",
+		historyEmpty: "記録された設定はまだありません。",
+		historyUnavailable: "現在、履歴を表示できません。しばらくしてからもう一度お試しください。",
+		historyTruncated: (shown) => `最新の${shown}件を表示しています。`,
+		columns: { date: "日時（UTC）", change: "変更内容", how: "方法" },
+		allowed: "許可",
+		denied: "拒否",
+		noPurposeChange: "利用目的の変更なし",
+		changed: (purpose, state) => `${purpose}：${state}`,
+		listSeparator: "、",
+		sources: {
+			ui: "このページ",
+			api: "サイトまたはアプリ",
+			gpc: "GPCシグナル",
+			email: "メールの配信停止リンク",
+			import: "配信停止リストの取り込み",
+		},
+	},
+	unsubscribe: {
+		title: "メール配信停止",
+		confirm: (list) =>
+			list
+				? `このアドレスへの「${list}」のメール配信を停止しますか？`
+				: "このアドレスへのすべてのメール配信を停止しますか？",
+		button: "配信を停止する",
+		done: (list) =>
+			list
+				? `「${list}」の配信を停止しました。このアドレスには今後このリストのメールをお送りしません。`
+				: "配信を停止しました。このアドレスには今後メールをお送りしません。",
+		already: (list) =>
+			list
+				? `このアドレスは「${list}」の配信をすでに停止しています。`
+				: "このアドレスは配信をすでに停止しています。",
+		errorTitle: "この配信停止リンクは使用できません",
+		errors: {
+			missing: "配信停止用のトークンがありません。メールに記載のリンクをそのままお使いください。",
+			malformed: "リンクが不完全か破損しています。メールのリンク全体をコピーしてお試しください。",
+			forged: "このリンクは無効です。",
+			expired: "このリンクは有効期限が切れています。最近のメールのリンクをお使いください。",
+			other: "エラーが発生しました。しばらくしてからもう一度お試しください。",
+		},
+	},
+};
+
+export const PAGE_TEXT: Readonly<Record<Lang, PageText>> = { en: EN, ja: JA };

@@ -1,0 +1,65 @@
+/**
+ * GET /preferences: the preference centre for the visitor. Decides as GET /v1/consent does (so a
+ * GPC opt-out is recorded and the cookies are (re)issued), then renders the page and the history.
+ */
+import { PURPOSES } from "../config/purposes";
+import { decideForSubject } from "../consent/decide-request";
+import { decisionHeaders } from "../consent/decision-response";
+import { readDecisionCookie } from "../consent/read-decision-cookie";
+import { requestContext } from "../consent/request-context";
+import { setVisitorCookies } from "../consent/visitor-cookies";
+import { ConsentRepository } from "../storage/consent-repository";
+import { renderPage } from "./html-document";
+import { languageCookie, pageLanguage, requestedLanguage } from "./page-language";
+import { htmlPage } from "./page-response";
+import { PAGE_TEXT } from "./page-text";
+import { pageTheme } from "./page-theme";
+import { pageVisitor } from "./page-visitor";
+import { preferencesMain } from "./render-preferences";
+
+const HISTORY_LIMIT = 50;
+
+export async function preferencesPage(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const rc = requestContext(request, env, ctx);
+	const visitor = await pageVisitor(request);
+	const lang = pageLanguage(request, rc.url);
+	const cookie = visitor.issued ? null : await readDecisionCookie(rc);
+	const [result, history] = await Promise.all([
+		decideForSubject(rc, visitor.subject, { cookie, fresh: visitor.issued }),
+		visitor.issued
+			? Promise.resolve([])
+			: ConsentRepository.forSubject(env, visitor.subject, "read")
+					.listRecords(visitor.subject, HISTORY_LIMIT)
+					.catch((err) => {
+						console.warn("consent history unavailable", err);
+						return null;
+					}),
+	]);
+	const { decision } = result;
+	const main = preferencesMain({
+		lang,
+		gpc: rc.gpc,
+		saved: rc.url.searchParams.get("saved") === "1",
+		purposes: PURPOSES.map((definition) => ({
+			definition,
+			allowed: decision.purposes[definition.name] === true,
+			reason: decision.reasons[definition.name] ?? "default",
+			locked: rc.gpc && definition.gpc,
+		})),
+		history,
+		historyLimit: HISTORY_LIMIT,
+	});
+	const page = renderPage({
+		lang,
+		title: PAGE_TEXT[lang].preferences.title,
+		main,
+		theme: pageTheme(env, rc.url.origin),
+		url: rc.url,
+		privacyPolicyUrl: rc.settings.privacyPolicyUrl,
+	});
+	const headers = decisionHeaders(rc);
+	await setVisitorCookies(headers, rc, visitor, result);
+	const explicit = requestedLanguage(rc.url);
+	if (explicit) headers.append("Set-Cookie", languageCookie(explicit, rc.secure));
+	return htmlPage(page, { headers });
+}

@@ -1,24 +1,17 @@
 /**
  * The SDK in a real browser against `wrangler dev`: Global Privacy Control in the US, an opt-in
  * jurisdiction (DE) before and after a choice, the zero-round-trip cookie path, Consent Mode,
- * the __gpp CMP API (stub queue, listeners, iframes) and gated scripts.
+ * the __gpp CMP API (stub queue, listeners, iframes) and gated scripts. The DE pages turn the built-in
+ * banner off (consent-banner.test.ts covers it), as a site with its own banner would.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
 import { serveWorker, type WorkerServer } from "./serve-worker";
 import { serveTestSite, TEST_PAGE_PATH, type TestPageOptions } from "./test-site";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-	console.warn(
-		`\n⚠⚠⚠ SKIPPING the consent.js browser tests: ${CHROMIUM} is missing (apt-get install -y chromium) ⚠⚠⚠\n`,
-	);
-}
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
+warnIfNoChromium("consent.js");
 
 const DENIED_DEFAULT = {
 	ad_storage: "denied",
@@ -58,19 +51,7 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 
 	beforeAll(async () => {
 		server = await serveWorker();
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: [
-				"--headless",
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-background-networking",
-				"--disable-quic",
-				"--no-first-run",
-				"--disable-component-update",
-				"--disable-sync",
-			],
-		});
+		browser = await launchChromium();
 		await mkdir(ARTIFACTS, { recursive: true });
 	});
 
@@ -126,6 +107,7 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
 		expect(await page.evaluate(() => window.consentEdge.allows("analytics"))).toBe(true);
 		expect(await page.evaluate(() => window.consentEdge.needsPrompt())).toBe(false);
+		expect(await page.locator('[role="dialog"], [data-consent-action]').count()).toBe(0);
 		// Documents are frozen: a page cannot talk the SDK into an allowance.
 		const tampered = await page.evaluate(async () => {
 			const d = await window.consentEdge.ready();
@@ -250,7 +232,7 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 	});
 
 	it("in an opt-in jurisdiction (DE): runs nothing gated until the visitor allows ads", async () => {
-		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: false }, false);
+		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: false, banner: "off" }, false);
 		const { page, consentCalls } = await open(context);
 		const doc = await page.evaluate(() => window.consentEdge.ready());
 		expect(doc).toMatchObject({
@@ -362,10 +344,18 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		await again.page.waitForFunction(() => window.ran.includes("ads file"));
 		expect(await again.page.evaluate(() => window.ran.includes("analytics inline"))).toBe(false);
 
-		// rejectAll() opts out of everything; onChange hears it and Consent Mode is denied again.
+		// rejectAll() denies every purpose (PUT, like the banner); onChange hears it; Consent Mode denied.
 		const rejected = await again.page.evaluate(() => window.consentEdge.rejectAll());
-		expect(rejected.purposes).toMatchObject({ ads: false, sale: false, analytics: false });
-		expect(again.consentCalls).toEqual(["POST"]);
+		expect(rejected.purposes).toEqual({
+			essential: true,
+			analytics: false,
+			personalization: false,
+			ads: false,
+			sale: false,
+			email: false,
+		});
+		expect(rejected.prompt).toBe(false);
+		expect(again.consentCalls).toEqual(["PUT"]);
 		expect(await again.page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
 		expect(await again.page.evaluate(() => window.changes.map((d) => d.purposes.ads))).toEqual([false]);
 		expect((await readDataLayer(again.page)).at(-1)?.args).toEqual([
@@ -373,11 +363,15 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 			"update",
 			{ ...doc.consentMode },
 		]);
+		// optOut() is the opt-out endpoint (POST), answering the same denials.
+		const optedOut = await again.page.evaluate(() => window.consentEdge.optOut());
+		expect(optedOut.purposes).toEqual(rejected.purposes);
+		expect(again.consentCalls).toEqual(["PUT", "POST"]);
 		await context.close();
 	});
 
 	it("trusts only the denials of a cookie older than ten minutes, then asks the worker", async () => {
-		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true }, false);
+		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
 		const first = await open(context);
 		await first.page.evaluate(() => window.consentEdge.set({ ads: true, sale: true }));
 		await first.page.close();

@@ -36,4 +36,6 @@ interface Window {
 	changes: DecisionDocument[];
 	early: Record<string, boolean | undefined>;
 	frameReplies: unknown[];
+	/** `securitypolicyviolation` events: effective directive and blocked URI. */
+	cspViolations: string[];
 }

@@ -29,19 +29,23 @@ describe("GET /consent.js", () => {
 		expect(res.headers.get("Set-Cookie")).toBeNull();
 		expect(res.headers.get("ETag")).toBe(`"${await sha256Base64Url(body)}"`);
 		expect(body).toBe((await buildSdkAsset()).body);
-		expect(body).toContain("window.consentEdge = Object.freeze(");
+		expect(body).toMatch(
+			/\.consentEdge=Object\.freeze\(\{allows,ready,onChange,set,optOut,needsPrompt,acceptAll,rejectAll\}\)/,
+		);
 		expect(body).not.toContain("__CONSENT_EDGE_CONFIG__");
 	});
 
 	it("fills in the configuration from the worker's tables", async () => {
 		const body = await (await fetchWorker("/consent.js")).text();
-		const match = /\}\)\(window, document, (\{.*\})\);\s*$/.exec(body);
+		const match = /\}\)\(window,document,(\{.*\})\);\s*$/.exec(body);
 		expect(match).not.toBeNull();
 		const config = JSON.parse(match?.[1] ?? "null");
 		expect(config.cookie).toBe("ce_consent");
 		expect(config.gpcPurposes).toEqual(["ads", "sale"]);
 		expect(config.consentMode.ad_storage).toEqual(["ads", "sale"]);
 		expect(config.gpp.usnat["001"].gpp).toBe("DBABLA~CVQVAAAAAACA.YA");
+		expect(Object.keys(config.bannerText)).toEqual(["en", "ja"]);
+		expect(config.bannerText.ja.acceptAll).toBe("すべて同意する");
 	});
 
 	it("answers the same ETag every time and 304 to a matching If-None-Match", async () => {

@@ -1,6 +1,7 @@
 /** The data the worker hands the SDK must agree with the worker's own rules. */
 import { describe, expect, it } from "vitest";
 import { PURPOSE_NAMES } from "../../workers/config/purposes";
+import { BANNER_TEXT } from "../../workers/sdk/banner-text";
 import { buildSdkAsset, CONFIG_PLACEHOLDER } from "../../workers/sdk/sdk-asset";
 import { consentModeRequirements, sdkConfig, usnatTable } from "../../workers/sdk/sdk-config";
 import { consentModeFor } from "../../workers/signals/consent-mode";
@@ -65,6 +66,20 @@ describe("sdkConfig", () => {
 		expect(config.essential).toEqual(["essential"]);
 		expect(config.gpcPurposes).toEqual(["ads", "sale"]);
 		expect(config.gpp.supportedAPIs).toEqual(["7:usnat"]);
+	});
+
+	it("carries the banner's wording in English (the fallback, listed first) and Japanese", () => {
+		const { bannerText } = sdkConfig();
+		expect(bannerText).toBe(BANNER_TEXT);
+		expect(Object.keys(bannerText)).toEqual(["en", "ja"]);
+		for (const text of Object.values(bannerText)) {
+			expect(Object.keys(text).sort()).toEqual(
+				["acceptAll", "body", "rejectAll", "saveFailed", "settings", "title"].sort(),
+			);
+			for (const value of Object.values(text)) expect(value.trim().length).toBeGreaterThan(1);
+		}
+		expect(bannerText.en).toMatchObject({ acceptAll: "Accept all", rejectAll: "Reject all" });
+		expect(bannerText.ja).toMatchObject({ acceptAll: "すべて同意する", rejectAll: "すべて拒否する" });
 	});
 });
 

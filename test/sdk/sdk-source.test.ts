@@ -1,17 +1,35 @@
-/** The SDK reaches the bundle as a generated string module; it must match consent-sdk.js exactly. */
+/**
+ * The SDK reaches the bundle as a generated string module (consent-sdk.js with comments and
+ * whitespace stripped). The workers pool cannot run esbuild, so staleness is checked by the readable
+ * source's SHA-256; test/browser/sdk-build.test.ts regenerates the module and compares it exactly.
+ */
 import { describe, expect, it } from "vitest";
 import sdkFile from "../../workers/sdk/consent-sdk.js?raw";
-import { CONSENT_SDK_SOURCE } from "../../workers/sdk/consent-sdk-source";
+import { CONSENT_SDK_SOURCE, CONSENT_SDK_SOURCE_SHA256 } from "../../workers/sdk/consent-sdk-source";
 import { CONFIG_PLACEHOLDER } from "../../workers/sdk/sdk-asset";
 
+async function sha256Hex(text: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 describe("consent-sdk-source.ts", () => {
-	it("is current with consent-sdk.js (else run `node workers/sdk/generate-sdk-source.mjs`)", () => {
+	it("was generated from the current consent-sdk.js (else run `npm run sdk:build`)", async () => {
 		expect(sdkFile.length).toBeGreaterThan(1000);
-		expect(CONSENT_SDK_SOURCE).toBe(sdkFile);
+		expect(CONSENT_SDK_SOURCE_SHA256).toBe(await sha256Hex(sdkFile));
+	});
+
+	it("carries no comments and is smaller than the readable source", () => {
+		expect(CONSENT_SDK_SOURCE).not.toMatch(/\/\*|^\s*\/\//m);
+		expect(CONSENT_SDK_SOURCE).not.toContain("\n\t");
+		expect(CONSENT_SDK_SOURCE.length).toBeLessThan(sdkFile.length * 0.8);
+		// Strings survive untouched.
+		expect(CONSENT_SDK_SOURCE).toContain('"data-consent-action"');
+		expect(CONSENT_SDK_SOURCE).toContain("var(--ce-button-bg,#1d4ed8)");
 	});
 
 	it("has exactly one configuration placeholder, as the argument of the outer call", () => {
 		expect(CONSENT_SDK_SOURCE.split(CONFIG_PLACEHOLDER)).toHaveLength(2);
-		expect(CONSENT_SDK_SOURCE.trimEnd().endsWith(`})(window, document, ${CONFIG_PLACEHOLDER});`)).toBe(true);
+		expect(CONSENT_SDK_SOURCE.trimEnd().endsWith(`})(window,document,${CONFIG_PLACEHOLDER});`)).toBe(true);
 	});
 });

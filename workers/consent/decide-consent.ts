@@ -112,6 +112,9 @@ function needsPrompt(
 	if (stored.status === "unavailable") return false;
 	if (stored.status === "none") return true;
 	const state = stored.state;
+	// Only a choice made through the consent API or UI records a policy version; a persisted GPC
+	// opt-out or an email unsubscribe alone does not answer the prompt.
+	if (state.policyVersion === null) return true;
 	const stale = state.policyVersion !== policy.policyVersion || expired;
 	if (!stale) return false;
 	const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);

@@ -1,11 +1,11 @@
 /**
  * consent-edge browser SDK, served at /consent.js as a classic script: window.consentEdge (allows,
  * ready, onChange, set, optOut, needsPrompt, acceptAll, rejectAll), Google Consent Mode signals, a
- * __gpp CMP API and consent-gated <script type="text/plain" data-consent> tags. Plain ES2019 with no
- * build step: the worker serves this file as written, filling in the configuration argument at the
- * end from its own tables (purposes, Consent Mode mapping, pre-encoded usnat GPP signals), so pages
- * need no GPP library and no rule lives in two places.
- * After editing, run `node workers/sdk/generate-sdk-source.mjs` (a test checks the copy is current).
+ * __gpp CMP API, consent-gated <script type="text/plain" data-consent> tags and a first-layer banner.
+ * Plain ES2019: the worker serves this file with comments and indentation stripped, filling in the
+ * configuration argument at the end from its own tables (purposes, Consent Mode mapping, pre-encoded
+ * usnat GPP signals, banner wording), so pages need no GPP library and no rule lives in two places.
+ * After editing, run `npm run sdk:build` (a test checks the generated copy is current).
  */
 ((window, document, config) => {
 	if (window.consentEdge && typeof window.consentEdge.allows === "function") return;
@@ -15,6 +15,8 @@
 	const scriptSrc = script ? script.src : "";
 	const apiBase = scriptSrc ? new URL(scriptSrc, location.href).origin : location.origin;
 	const gpc = window.navigator.globalPrivacyControl === true;
+	// Pages that build their own banner turn the built-in one off on the script tag.
+	const bannerOff = script !== null && script.getAttribute("data-banner") === "off";
 	const GATED = 'script[type="text/plain"][data-consent]';
 
 	// The decision document once known; before that, `known` holds what is already certain.
@@ -190,7 +192,7 @@
 		return {
 			gppVersion: "1.1",
 			cmpStatus: "loaded",
-			cmpDisplayStatus: "hidden",
+			cmpDisplayStatus: banner ? "visible" : "hidden",
 			signalStatus,
 			supportedAPIs: config.gpp.supportedAPIs.slice(),
 			cmpId: config.gpp.cmpId,
@@ -390,6 +392,7 @@
 		}
 		setSignalStatus("ready");
 		runAllowedScripts();
+		syncBanner();
 		const pending = waiters;
 		waiters = [];
 		for (const waiter of pending) waiter.resolve(current);
@@ -486,17 +489,199 @@
 		};
 	}
 
-	// A later first-layer banner builds on these three; custom banners can use them today.
+	// The built-in banner uses these three; pages with data-banner="off" build their own on them.
 	function needsPrompt() {
 		return current ? current.prompt === true : undefined;
 	}
 
-	function acceptAll() {
+	// Both answers go through PUT /v1/consent (recorded with source `ui`), naming every purpose.
+	function chooseAll(allowed) {
 		const purposes = {};
 		for (const purpose of config.purposes) {
-			if (!includes(config.essential, purpose)) purposes[purpose] = true;
+			if (!includes(config.essential, purpose)) purposes[purpose] = allowed;
 		}
 		return set(purposes);
+	}
+
+	function acceptAll() {
+		return chooseAll(true);
+	}
+
+	function rejectAll() {
+		return chooseAll(false);
+	}
+
+	// The first-layer banner: built with DOM calls and styled through the CSSOM and an adopted sheet,
+	// never style attributes, <style> text or inline handlers, so a strict page CSP leaves it working.
+	// CSS variables theme it; Accept and Reject share one style, so neither is more prominent.
+	const BANNER_ID = "ce-banner";
+	const FONT = "font-family:var(--ce-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);";
+	const BUTTON_CSS =
+		"box-sizing:border-box;width:100%;min-height:44px;margin:0;padding:10px 18px;border-radius:6px;" +
+		"border:2px solid var(--ce-button-bg,#1d4ed8);background:var(--ce-button-bg,#1d4ed8);" +
+		"color:var(--ce-button-fg,#fff);font-size:15px;font-weight:600;line-height:1.25;" +
+		"text-transform:none;letter-spacing:normal;cursor:pointer;" +
+		FONT;
+	// What element.style cannot say: focus rings and hover (a page may reset outlines globally).
+	const BANNER_SHEET =
+		`#${BANNER_ID} [data-consent-action]:focus-visible{outline:3px solid var(--ce-focus,` +
+		"var(--ce-banner-fg,#1f2937));outline-offset:2px}" +
+		`#${BANNER_ID} button:hover{filter:brightness(1.15)}`;
+	let banner = null;
+	let focusBefore = null;
+	let saving = false;
+	let sheetAdded = false;
+
+	function element(tag, css, attributes, text) {
+		const node = document.createElement(tag);
+		node.style.cssText = css;
+		for (const name of Object.keys(attributes)) node.setAttribute(name, attributes[name]);
+		if (text) node.textContent = text;
+		return node;
+	}
+
+	// The page's language when the SDK speaks it, else the visitor's first one it speaks, else the first.
+	function bannerLanguage() {
+		const tags = [document.documentElement.lang].concat(Array.from(window.navigator.languages || []));
+		for (const tag of tags) {
+			const lang = String(tag || "")
+				.toLowerCase()
+				.split("-")[0];
+			if (own(config.bannerText, lang)) return lang;
+		}
+		return Object.keys(config.bannerText)[0];
+	}
+
+	function addBannerSheet() {
+		if (sheetAdded) return;
+		sheetAdded = true;
+		try {
+			const sheet = new CSSStyleSheet();
+			sheet.replaceSync(BANNER_SHEET);
+			document.adoptedStyleSheets = Array.from(document.adoptedStyleSheets).concat(sheet);
+		} catch (_) {
+			// No constructable sheets: a <style> with the script's own nonce, which a nonce CSP admits.
+			const style = document.createElement("style");
+			style.nonce = script ? script.nonce : "";
+			style.textContent = BANNER_SHEET;
+			document.head.appendChild(style);
+		}
+	}
+
+	// The answer's document closes the banner (applyDocument); a failed save says so and stays open.
+	function choose(button, answer, failure, failureText) {
+		if (saving) return;
+		saving = true;
+		failure.textContent = "";
+		answer().then(
+			() => {
+				saving = false;
+			},
+			(err) => {
+				saving = false;
+				logError(err);
+				failure.textContent = failureText;
+				if (banner) button.focus();
+			},
+		);
+	}
+
+	function showBanner() {
+		if (banner || !document.body) return;
+		const lang = bannerLanguage();
+		const text = config.bannerText[lang];
+		addBannerSheet();
+		banner = element(
+			"div",
+			"position:fixed;z-index:2147483646;left:0;right:0;bottom:0;box-sizing:border-box;max-height:100%;" +
+				"overflow:auto;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
+				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
+				"color:var(--ce-banner-fg,#1f2937);font-size:15px;line-height:1.5;text-align:left;outline:none;" +
+				FONT,
+			{
+				id: BANNER_ID,
+				role: "dialog",
+				"aria-modal": "false",
+				"aria-labelledby": `${BANNER_ID}-title`,
+				"aria-describedby": `${BANNER_ID}-text`,
+				lang,
+				tabindex: "-1",
+			},
+		);
+		const row = element(
+			"div",
+			"display:flex;flex-wrap:wrap;align-items:center;gap:12px 32px;max-width:1080px;margin:0 auto",
+			{},
+		);
+		const words = element("div", "flex:999 1 320px;min-width:0", {});
+		words.appendChild(
+			element(
+				"p",
+				"margin:0 0 4px;font-size:17px;font-weight:700;line-height:1.3;color:inherit",
+				{ id: `${BANNER_ID}-title` },
+				text.title,
+			),
+		);
+		words.appendChild(element("p", "margin:0;color:inherit", { id: `${BANNER_ID}-text` }, text.body));
+		const failure = element("p", "margin:0;font-weight:600;color:inherit", { role: "alert" });
+		words.appendChild(failure);
+		// Two equal columns: Reject and Accept always share one size and one row; Settings sits below.
+		const actions = element(
+			"div",
+			"flex:1 1 auto;display:grid;grid-template-columns:1fr 1fr;gap:8px 12px;align-items:stretch",
+			{},
+		);
+		const answers = [
+			["reject-all", text.rejectAll, rejectAll],
+			["accept-all", text.acceptAll, acceptAll],
+		];
+		for (const answer of answers) {
+			const button = element(
+				"button",
+				BUTTON_CSS,
+				{ type: "button", "data-consent-action": answer[0] },
+				answer[1],
+			);
+			button.addEventListener("click", () => choose(button, answer[2], failure, text.saveFailed));
+			actions.appendChild(button);
+		}
+		actions.appendChild(
+			element(
+				"a",
+				"grid-column:1/-1;justify-self:center;padding:2px 4px;color:inherit;font-size:14px;" +
+					"text-decoration:underline;text-underline-offset:2px",
+				{ href: `${apiBase}/preferences?lang=${lang}`, "data-consent-action": "settings" },
+				text.settings,
+			),
+		);
+		row.appendChild(words);
+		row.appendChild(actions);
+		banner.appendChild(row);
+		// First in the body, so keyboard and screen-reader users meet it before the page.
+		document.body.insertBefore(banner, document.body.firstChild);
+		focusBefore = document.activeElement;
+		banner.focus({ preventScroll: true });
+		fireGppEvent("cmpDisplayStatus", "visible");
+	}
+
+	function hideBanner() {
+		if (!banner) return;
+		const hadFocus = banner.contains(document.activeElement);
+		if (banner.parentNode) banner.parentNode.removeChild(banner);
+		banner = null;
+		// Focus goes back where it was before the banner took it, unless the visitor moved on.
+		if (hadFocus && document.documentElement.contains(focusBefore))
+			focusBefore.focus({ preventScroll: true });
+		focusBefore = null;
+		fireGppEvent("cmpDisplayStatus", "hidden");
+	}
+
+	// Shown while the decision asks for a choice, once the page has parsed (its own focus settled).
+	function syncBanner() {
+		if (bannerOff || !current) return;
+		if (current.prompt !== true) hideBanner();
+		else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", syncBanner);
+		else showBanner();
 	}
 
 	const cookie = decodeDecisionCookie(readCookie(config.cookie));
@@ -521,10 +706,11 @@
 		optOut,
 		needsPrompt,
 		acceptAll,
-		rejectAll: optOut,
+		rejectAll,
 	});
 	sendConsentDefault();
 	installGpp();
 	watchScripts();
-	if (!current) load();
+	if (current) syncBanner();
+	else load();
 })(window, document, __CONSENT_EDGE_CONFIG__);

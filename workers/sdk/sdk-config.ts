@@ -1,13 +1,15 @@
 /**
  * What the served SDK learns from the worker's own tables, so the browser never carries a second copy
  * of a rule: the purposes and which are essential or GPC-governed, how purposes map to Consent Mode
- * types, the cookie's trust window, and the usnat GPP signals pre-encoded for every choice (the SDK
- * can then answer `__gpp` from a `ce_consent` cookie without a round trip or a GPP library).
+ * types, the cookie's trust window, the banner's wording, and the usnat GPP signals pre-encoded for
+ * every choice (the SDK can then answer `__gpp` from a `ce_consent` cookie without a round trip or a
+ * GPP library).
  */
 import { GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
 import { COOKIE_ALLOWANCE_MS, DECISION_COOKIE } from "../consent/decision-cookie";
 import { consentModeFor } from "../signals/consent-mode";
 import { type GppSignal, usnatSignal } from "../signals/gpp";
+import { BANNER_TEXT, type BannerText } from "./banner-text";
 
 export interface SdkConfig {
 	readonly cookie: string;
@@ -27,6 +29,8 @@ export interface SdkConfig {
 		/** Key: `${sale}${ads}${gpc}` as 0/1. */
 		readonly usnat: Readonly<Record<string, GppSignal>>;
 	};
+	/** The first-layer banner's wording by language; the first entry is the fallback. */
+	readonly bannerText: Readonly<Record<string, BannerText>>;
 }
 
 /** Same tolerance as the worker's cookieIsFresh: a cookie up to a minute "from the future" is fine. */
@@ -82,5 +86,6 @@ export function sdkConfig(): SdkConfig {
 			jurisdictionPrefix: "US",
 			usnat: usnatTable(),
 		},
+		bannerText: BANNER_TEXT,
 	};
 }

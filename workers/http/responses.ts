@@ -24,6 +24,13 @@ export function htmlErrorResponse(err: HttpError, lang = "en"): Response {
 	const headers = new Headers(err.headers);
 	headers.set("Content-Type", "text/html; charset=utf-8");
 	headers.set("Cache-Control", NO_STORE);
+	// The page has no script, style or image: nothing at all may load, and it is never framed.
+	headers.set(
+		"Content-Security-Policy",
+		"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+	);
+	headers.set("X-Content-Type-Options", "nosniff");
+	headers.set("Referrer-Policy", "same-origin");
 	return new Response(body, { status: err.status, headers });
 }
 

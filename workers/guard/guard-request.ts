@@ -1,7 +1,110 @@
-/** Guard mode: every path the worker does not own is proxied to ORIGIN (being built). */
+/**
+ * Guard mode: every path the worker does not own is proxied to ORIGIN. Visitors whose decisions
+ * allow tracking get the origin's response itself, untouched. Guarded visitors (ads or analytics
+ * denied) have denied beacons answered 204, navigations carrying tracking parameters redirected to the
+ * clean URL, other requests forwarded without those parameters or denied tracking cookies, and the
+ * answer shaped by guardResponse.
+ */
+import type { Decision } from "../consent/decide-consent";
+import { type RequestContext, requestContext } from "../consent/request-context";
 import { HttpError } from "../http/http-error";
-import { errorResponse } from "../http/responses";
+import { errorResponse, NO_STORE } from "../http/responses";
+import { beaconPurpose } from "./beacons";
+import { expiryLines, guardRequestCookies } from "./cookie-guard";
+import { deniedTrackerPurposes, denies, guardDecision, isGuarded } from "./guard-decision";
+import { guardResponse } from "./guard-response";
+import { type GuardSettings, guardSettingsFor } from "./guard-settings";
+import { navigationRedirect } from "./navigation-redirect";
+import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
+import { isDocumentRequest, isNavigation } from "./request-kind";
+import { type GuardLabels, labelValue, noLabels } from "./response-headers";
+import { stripTrackingParams } from "./strip-tracking-params";
+import { upstreamRequest } from "./upstream-request";
 
-export async function guardRequest(_request: Request, _env: Env, _ctx: ExecutionContext): Promise<Response> {
-	return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+export async function guardRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const rc = requestContext(request, env, ctx);
+	const origin = rc.settings.origin;
+	if (origin === null) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+	const settings = guardSettingsFor(env);
+	const documentRequest = isDocumentRequest(request);
+	try {
+		const decision = await guardDecision(rc, documentRequest);
+		if (!isGuarded(decision)) {
+			const pathAndQuery = rc.url.pathname + rc.url.search;
+			return await fetchOrigin(
+				upstreamRequest(request, rc.url, origin, { pathAndQuery }),
+				settings.timeoutMs,
+			);
+		}
+		return await guarded(rc, decision, origin, settings, documentRequest);
+	} catch (err) {
+		if (err instanceof GatewayError) return gatewayResponse(err, request);
+		throw err;
+	}
+}
+
+async function guarded(
+	rc: RequestContext,
+	decision: Decision,
+	origin: string,
+	settings: GuardSettings,
+	documentRequest: boolean,
+): Promise<Response> {
+	const { request, url } = rc;
+	const denied = deniedTrackerPurposes(decision);
+	const labels = noLabels();
+	const cookies = guardRequestCookies(request.headers.get("Cookie"), denied);
+	const expiry = expiryLines(cookies.removed, url.hostname);
+	if (expiry.length > 0) labels.blocked = true;
+
+	const beacon = beaconPurpose(url, settings.overrides);
+	if (beacon !== null && denied.has(beacon)) {
+		labels.blocked = true;
+		return ourAnswer(
+			new Response(null, { status: 204, headers: { "Cache-Control": NO_STORE } }),
+			labels,
+			expiry,
+		);
+	}
+
+	const strip = { baseHost: url.hostname };
+	const pathAndQuery = url.pathname + url.search;
+	const clean = stripTrackingParams(pathAndQuery, strip);
+	if (clean !== pathAndQuery) {
+		labels.stripped = true;
+		if (isNavigation(request)) return ourAnswer(navigationRedirect(url, clean), labels, expiry);
+	}
+
+	const upstream = upstreamRequest(request, url, origin, {
+		pathAndQuery: clean,
+		cookie: cookies.upstream,
+		// A page cached before this visitor was guarded must not be revalidated and reused.
+		dropConditionals: documentRequest,
+	});
+	const res = await fetchOrigin(upstream, settings.timeoutMs);
+	return guardResponse(res, {
+		method: request.method,
+		url,
+		originHost: hostOf(origin),
+		denied,
+		html: { denies: (purpose) => denies(decision, purpose), overrides: settings.overrides, strip },
+		expiry,
+		labels,
+		now: rc.now,
+	});
+}
+
+/** A response the guard wrote itself (beacon 204, redirect), with expiry lines and its label. */
+function ourAnswer(res: Response, labels: GuardLabels, expiry: readonly string[]): Response {
+	for (const line of expiry) res.headers.append("Set-Cookie", line);
+	res.headers.set("X-Consent-Guard", labelValue(labels));
+	return res;
+}
+
+function hostOf(origin: string): string | null {
+	try {
+		return new URL(origin).host;
+	} catch {
+		return null;
+	}
 }

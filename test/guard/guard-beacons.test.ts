@@ -1,0 +1,77 @@
+/**
+ * First-party beacon endpoints of denied purposes are answered 204 with no body, and the origin never
+ * hears of them; beacons of allowed purposes, and every beacon of an unguarded visitor, go through.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeOrigin, guardEnv, ORIGIN, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const ANALYTICS_BEACONS = [
+	"/g/collect?v=2&tid=G-ABC123XYZ9&cid=1.2&en=page_view",
+	"/metrics/g/collect?v=2&tid=G-ABC123XYZ9",
+	"/matomo.php?idsite=1&rec=1",
+	"/cdn-cgi/rum",
+];
+const AD_BEACONS = [
+	"/tr?id=123456789012345&ev=PageView",
+	"/ccm/collect?tid=AW-123456789&en=conversion",
+	"/cdn-cgi/zaraz/t",
+	"/api/v2/pixel",
+];
+
+describe("beacons of denied purposes", () => {
+	for (const path of [...ANALYTICS_BEACONS, ...AD_BEACONS]) {
+		for (const method of ["GET", "POST"]) {
+			it(`${method} ${path} → 204 for a visitor who opted out of everything`, async () => {
+				const { spy } = fakeOrigin();
+				const res = await visit(path, VISITORS.optedOut, {
+					method,
+					body: method === "POST" ? "en=page_view&ep.x=1" : undefined,
+					headers: { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" },
+				});
+				expect(res.status).toBe(204);
+				expect(res.body).toBeNull();
+				expect(res.headers.get("X-Consent-Guard")).toBe("blocked");
+				expect(res.headers.get("Cache-Control")).toBe("private, no-store");
+				expect(spy).not.toHaveBeenCalled();
+			});
+		}
+	}
+
+	it("a GPC-only visitor's ad beacons are blocked, its analytics beacons reach the origin", async () => {
+		const { calls } = fakeOrigin(() => new Response(null, { status: 204 }));
+		for (const path of AD_BEACONS) {
+			expect((await visit(path, VISITORS.gpcOnly, { method: "POST", body: "x" })).status).toBe(204);
+		}
+		expect(calls).toEqual([]);
+		for (const path of ANALYTICS_BEACONS) {
+			await visit(path, VISITORS.gpcOnly, { method: "POST", body: "x" });
+		}
+		expect(calls.map((c) => c.url)).toEqual(ANALYTICS_BEACONS.map((p) => `${ORIGIN}${p}`));
+	});
+
+	it("a site's path override makes its own collector a beacon", async () => {
+		const testEnv = guardEnv({ GUARD_TRACKER_OVERRIDES: '{"/stats": "analytics"}' });
+		const { spy } = fakeOrigin();
+		const res = await visit("/stats/hit?p=/home", VISITORS.optedOut, { method: "POST", body: "{}" }, testEnv);
+		expect(res.status).toBe(204);
+		expect(spy).not.toHaveBeenCalled();
+	});
+});
+
+describe("requests that only look like beacons", () => {
+	it("reach the origin for unguarded visitors, and ordinary paths for everyone", async () => {
+		const { calls } = fakeOrigin();
+		await visit("/g/collect?v=2&tid=G-ABC123XYZ9", VISITORS.allowed);
+		await visit("/collect", VISITORS.optedOut);
+		await visit("/tr/index.html", VISITORS.optedOut);
+		expect(calls.map((c) => c.url)).toEqual([
+			`${ORIGIN}/g/collect?v=2&tid=G-ABC123XYZ9`,
+			`${ORIGIN}/collect`,
+			`${ORIGIN}/tr/index.html`,
+		]);
+	});
+});

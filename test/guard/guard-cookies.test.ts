@@ -1,0 +1,132 @@
+/**
+ * Tracking cookies for guarded visitors: those of denied purposes leave the Cookie header sent to
+ * ORIGIN and are expired in the answer (only those the visitor sent, host-only and on parent
+ * domains); the origin cannot set them again; session, CSRF, Cloudflare and consent cookies, and
+ * the tracking cookies of allowed purposes, are never touched.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const VID = "AbCdEfGhIjKlMnOpQrStUvWx";
+const JAR = `session=s1; _ga=GA1.2.3.4; csrftoken=t0k; _fbp=fb.1.2.3; __cf_bm=cf1; ce_vid=${VID}; _gcl_au=1.1.1; theme=dark; _ga_ABC123=GS1.1; cf_clearance=c; __Host-session=h`;
+
+function expiry(name: string): string[] {
+	const base = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/`;
+	return [base, `${base}; Domain=.consent.example`];
+}
+
+describe("a visitor opted out of everything (DE)", () => {
+	it("sends the origin only the other cookies, byte for byte in order", async () => {
+		const { calls } = fakeOrigin();
+		await visit("/style.css", VISITORS.optedOut, { headers: { Cookie: JAR } });
+		expect(calls[0]?.headers.get("Cookie")).toBe(
+			`session=s1; csrftoken=t0k; __cf_bm=cf1; ce_vid=${VID}; theme=dark; cf_clearance=c; __Host-session=h`,
+		);
+	});
+
+	it("expires exactly the tracking cookies sent, and labels the answer blocked", async () => {
+		fakeOrigin(() => new Response("body{}", { headers: { "Content-Type": "text/css" } }));
+		const res = await visit("/style.css", VISITORS.optedOut, { headers: { Cookie: JAR } });
+		expect(res.headers.getSetCookie()).toEqual([
+			...expiry("_ga"),
+			...expiry("_fbp"),
+			...expiry("_gcl_au"),
+			...expiry("_ga_ABC123"),
+		]);
+		expect(res.headers.get("X-Consent-Guard")).toBe("blocked");
+		expect(await res.text()).toBe("body{}");
+	});
+
+	it("drops the origin's own Set-Cookie lines for tracking cookies, keeping the rest", async () => {
+		fakeOrigin(() => {
+			const headers = new Headers({ "Content-Type": "text/plain" });
+			headers.append("Set-Cookie", "_ga=GA1.2.9.9; Path=/; Domain=.consent.example; Max-Age=63072000");
+			headers.append("Set-Cookie", "session=new; Path=/; HttpOnly; Secure");
+			headers.append("Set-Cookie", "_fbp=fb.1.2.3; Path=/; Max-Age=7776000");
+			headers.append("Set-Cookie", "_gcl_au=; Path=/; Max-Age=0");
+			headers.append("Set-Cookie", "csrftoken=abc; Path=/; SameSite=Strict");
+			return new Response("ok", { headers });
+		});
+		const res = await visit("/account", VISITORS.optedOut);
+		expect(res.headers.getSetCookie()).toEqual([
+			"session=new; Path=/; HttpOnly; Secure",
+			// The origin deleting a tracking cookie is welcome.
+			"_gcl_au=; Path=/; Max-Age=0",
+			"csrftoken=abc; Path=/; SameSite=Strict",
+		]);
+		expect(res.headers.get("X-Consent-Guard")).toBe("blocked");
+	});
+
+	it("expires tracking cookies on the guard's own answers too (redirects, blocked beacons)", async () => {
+		const { spy } = fakeOrigin();
+		const redirect = await visit("/x?gclid=1", VISITORS.optedOut, {
+			headers: { Cookie: "_ga=1; session=s" },
+		});
+		expect(redirect.status).toBe(302);
+		expect(redirect.headers.getSetCookie()).toEqual(expiry("_ga"));
+		expect(redirect.headers.get("X-Consent-Guard")).toBe("stripped, blocked");
+		const beacon = await visit("/g/collect?v=2&tid=G-ABC123XYZ9", VISITORS.optedOut, {
+			method: "POST",
+			headers: { Cookie: "_fbp=1" },
+		});
+		expect(beacon.status).toBe(204);
+		expect(beacon.headers.getSetCookie()).toEqual(expiry("_fbp"));
+		expect(spy).not.toHaveBeenCalled();
+	});
+
+	it("expires cookies on the site and every domain down to the request's host", async () => {
+		fakeOrigin();
+		const res = await visit("https://shop.consent.example/x", VISITORS.optedOut, {
+			headers: { Cookie: "_ga=1" },
+		});
+		const base = "_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+		expect(res.headers.getSetCookie()).toEqual([
+			base,
+			`${base}; Domain=.consent.example`,
+			`${base}; Domain=.shop.consent.example`,
+		]);
+	});
+});
+
+describe("a GPC-only visitor (US, ads denied, analytics allowed)", () => {
+	it("loses only the ad cookies", async () => {
+		const { calls } = fakeOrigin();
+		const res = await visit("/style.css", VISITORS.gpcOnly, { headers: { Cookie: JAR } });
+		expect(calls[0]?.headers.get("Cookie")).toBe(
+			`session=s1; _ga=GA1.2.3.4; csrftoken=t0k; __cf_bm=cf1; ce_vid=${VID}; theme=dark; _ga_ABC123=GS1.1; cf_clearance=c; __Host-session=h`,
+		);
+		expect(res.headers.getSetCookie()).toEqual([...expiry("_fbp"), ...expiry("_gcl_au")]);
+	});
+});
+
+describe("cookies the guard never touches", () => {
+	it("a guarded visitor with only functional cookies: Cookie header and answer unchanged", async () => {
+		const jar = `session=s1; csrftoken=t; XSRF-TOKEN=x; __cf_bm=b; _cfuvid=u; ce_vid=${VID}; ce_consent=abc.def; OptanonConsent=groups; __hs_opt_out=yes`;
+		const { calls } = fakeOrigin(() => new Response("ok", { headers: { "Content-Type": "text/plain" } }));
+		const res = await visit("/api/me", VISITORS.optedOut, { headers: { Cookie: jar } });
+		expect(calls[0]?.headers.get("Cookie")).toBe(jar);
+		expect(res.headers.getSetCookie()).toEqual([]);
+		expect(res.headers.has("X-Consent-Guard")).toBe(false);
+	});
+
+	it("a visitor whose decisions allow tracking keeps every cookie", async () => {
+		const { calls } = fakeOrigin(() => {
+			const headers = new Headers();
+			headers.append("Set-Cookie", "_ga=GA1.2.9.9; Path=/");
+			return new Response("ok", { headers });
+		});
+		const res = await visit("/x", VISITORS.allowed, { headers: { Cookie: JAR } });
+		expect(calls[0]?.headers.get("Cookie")).toBe(JAR);
+		expect(res.headers.getSetCookie()).toEqual(["_ga=GA1.2.9.9; Path=/"]);
+	});
+
+	it("a Cookie header holding only denied tracking cookies is not sent at all", async () => {
+		const { calls } = fakeOrigin();
+		await visit("/x", VISITORS.optedOut, { headers: { Cookie: "_ga=1; _fbp=2" } });
+		expect(calls[0]?.headers.has("Cookie")).toBe(false);
+	});
+});

@@ -1,0 +1,85 @@
+/**
+ * A fake site behind the guard: `globalThis.fetch` is stubbed, so every request the worker sends to
+ * ORIGIN is recorded (URL, method, headers, body, redirect mode) and answered by the test, optionally
+ * streaming the body in tiny chunks. Plus the visitors the guard tells apart.
+ */
+import { vi } from "vitest";
+import { type CallInit, callWithEnv, envWith } from "../helpers";
+
+export const ORIGIN = "https://origin.test";
+export const SITE = "https://consent.example";
+
+export interface OriginCall {
+	readonly url: string;
+	readonly method: string;
+	readonly headers: Headers;
+	readonly body: string | null;
+	readonly redirect: string | undefined;
+}
+
+export type OriginHandler = (request: Request) => Response | Promise<Response>;
+
+/** Stubs fetch; restore with `vi.restoreAllMocks()`. */
+export function fakeOrigin(handler: OriginHandler = () => new Response("ok")) {
+	const calls: OriginCall[] = [];
+	const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+		const request = new Request(input as RequestInfo, init as RequestInit);
+		const body = request.body === null ? null : await request.clone().text();
+		calls.push({
+			url: request.url,
+			method: request.method,
+			headers: request.headers,
+			body,
+			redirect: (init as RequestInit | undefined)?.redirect,
+		});
+		return handler(request);
+	});
+	return { calls, spy };
+}
+
+/** A body stream that delivers `bytes` in chunks cycling through the given sizes (default 1-7). */
+export function chunkedStream(
+	content: string | Uint8Array,
+	sizes: readonly number[] = [1, 2, 3, 4, 5, 6, 7],
+): ReadableStream<Uint8Array> {
+	const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+	let offset = 0;
+	let turn = 0;
+	return new ReadableStream({
+		pull(controller) {
+			if (offset >= bytes.length) {
+				controller.close();
+				return;
+			}
+			const size = sizes[turn++ % sizes.length] ?? 1;
+			controller.enqueue(bytes.slice(offset, offset + size));
+			offset += size;
+		},
+	});
+}
+
+export function guardEnv(vars: Record<string, string> = {}): Env {
+	return envWith({ ORIGIN, ...vars } as Partial<Env>);
+}
+
+export const US_CA = { country: "US", regionCode: "CA" } as const;
+export const DE = { country: "DE" } as const;
+
+/** The visitors of the issue: defaults allow everything (US), GPC in the US (ads denied), DE (all denied). */
+export const VISITORS = {
+	allowed: { cf: US_CA },
+	gpcOnly: { cf: US_CA, headers: { "Sec-GPC": "1" } },
+	optedOut: { cf: DE },
+} as const satisfies Record<string, CallInit>;
+
+/** Calls the worker in guard mode as a visitor, merging extra headers and init. */
+export function visit(
+	path: string,
+	visitor: CallInit,
+	init: CallInit = {},
+	testEnv: Env = guardEnv(),
+): Promise<Response> {
+	const headers = new Headers(visitor.headers);
+	for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
+	return callWithEnv(testEnv, path, { ...visitor, ...init, headers });
+}

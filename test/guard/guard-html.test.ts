@@ -1,0 +1,311 @@
+/**
+ * The HTML guard end to end through the worker: exact output for a GPC-only visitor (ads denied,
+ * analytics kept) and a full opt-out, whatever the chunking of the origin's stream; page headers;
+ * which responses are rewritten (GET HTML only) and which only get header changes; site overrides.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { chunkedStream, fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
+import { TRACKER_PAGE } from "./guard-page";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+type Edit = readonly [from: string, to: string];
+
+function applyEdits(page: string, edits: readonly Edit[]): string {
+	let out = page;
+	for (const [from, to] of edits) {
+		expect(out.split(from).length - 1, `exactly one ${from}`).toBe(1);
+		out = out.replace(from, () => to);
+	}
+	return out;
+}
+
+/** Changes every guarded visitor gets: tracking parameters out of links, ads trackers neutralised. */
+const ADS_EDITS: readonly Edit[] = [
+	['<link rel="preconnect" href="https://connect.facebook.net">', ""],
+	['<link rel="preload" as="script" href="https://snap.licdn.com/li.lms-analytics/insight.min.js">', ""],
+	['<script nonce="n0nce">!function', '<script type="text/plain" nonce="n0nce" data-consent="ads">!function'],
+	[
+		'<script type="text/javascript">_linkedin_partner_id',
+		'<script type="text/plain" data-type="text/javascript" data-consent="ads">_linkedin_partner_id',
+	],
+	[
+		'<script type="module" src="https://analytics.tiktok.com/i18n/pixel/events.js">',
+		'<script type="text/plain" data-type="module" data-consent="ads" data-src="https://analytics.tiktok.com/i18n/pixel/events.js">',
+	],
+	[
+		'<a href="/p?id=7&amp;utm_source=news&amp;gclid=abc&amp;colour=red">',
+		'<a href="/p?id=7&amp;colour=red">',
+	],
+	['<a href="https://other.example/x?fbclid=1&b=2#top">', '<a href="https://other.example/x?b=2#top">'],
+	['<area href="/area?msclkid=9&amp;k=v" alt="A">', '<area href="/area?k=v" alt="A">'],
+	[
+		'<img src="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123456/?guid=ON&amp;script=0" width="1" height="1" alt="">',
+		"",
+	],
+	[
+		'<iframe src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123" height="0" width="0" style="display:none">',
+		'<iframe height="0" width="0" style="display:none" data-consent="ads" data-src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123">',
+	],
+	[
+		'<noscript><img height="1" width="1" style="display:none" src="https://www.facebook.com/tr?id=123456789012345&amp;ev=PageView&amp;noscript=1"/></noscript>',
+		"<noscript></noscript>",
+	],
+	[
+		'<source data-consent="ads" srcset="/ad-banner.webp">',
+		'<source data-consent="ads" data-srcset="/ad-banner.webp">',
+	],
+];
+
+const ANALYTICS_EDITS: readonly Edit[] = [
+	['<link rel="dns-prefetch" href="//www.google-analytics.com">', ""],
+	[
+		'<script async src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9&amp;l=dataLayer">',
+		'<script async type="text/plain" data-consent="analytics" data-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9&amp;l=dataLayer">',
+	],
+	[
+		"<script>window.dataLayer = window.dataLayer || [];\nfunction gtag()",
+		'<script type="text/plain" data-consent="analytics">window.dataLayer = window.dataLayer || [];\nfunction gtag()',
+	],
+	[
+		'<img src="https://www.google-analytics.com/collect?v=1&amp;tid=UA-12345-1" width="1" height="1" alt="">',
+		"",
+	],
+	[
+		'<img src="https://stats.g.doubleclick.net/g/collect?v=2&amp;tid=G-ABC123XYZ9" alt=""></noscript>',
+		"</noscript>",
+	],
+	[
+		'<img data-consent="analytics" src="/stats-pixel.gif" srcset="/stats-pixel-2x.gif 2x" alt="">',
+		'<img data-consent="analytics" alt="" data-src="/stats-pixel.gif" data-srcset="/stats-pixel-2x.gif 2x">',
+	],
+];
+
+// DE denies personalization too: the site's own marker for it is honoured.
+const PERSONALIZATION_EDITS: readonly Edit[] = [
+	[
+		'<script data-consent="personalization" src="/recs.js">',
+		'<script data-consent="personalization" type="text/plain" data-src="/recs.js">',
+	],
+];
+
+const GPC_ONLY_PAGE = applyEdits(TRACKER_PAGE, ADS_EDITS);
+const OPTED_OUT_PAGE = applyEdits(TRACKER_PAGE, [...ADS_EDITS, ...ANALYTICS_EDITS, ...PERSONALIZATION_EDITS]);
+
+function htmlOrigin(body: string, sizes?: readonly number[], headers: HeadersInit = {}) {
+	return fakeOrigin(
+		() =>
+			new Response(sizes ? chunkedStream(body, sizes) : body, {
+				headers: { "Content-Type": "text/html; charset=utf-8", ...headers },
+			}),
+	);
+}
+
+describe("a guarded visitor's page", () => {
+	it("GPC only (US): ad and social trackers neutralised, analytics kept, links stripped", async () => {
+		htmlOrigin(TRACKER_PAGE);
+		const res = await visit("/", VISITORS.gpcOnly);
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe(GPC_ONLY_PAGE);
+		expect(res.headers.get("X-Consent-Guard")).toBe("rewritten");
+	});
+
+	it("opted out of everything (DE): every tracker neutralised, first-party content intact", async () => {
+		htmlOrigin(TRACKER_PAGE);
+		const res = await visit("/", VISITORS.optedOut);
+		const body = await res.text();
+		expect(body).toBe(OPTED_OUT_PAGE);
+		for (const kept of [
+			'<script src="/app.js" defer></script>',
+			'<script>document.documentElement.dataset.fp = "1"; var s = "</scr" + "ipt>";</script>',
+			`<script type="application/ld+json">{"@context":"https://schema.org","name":"fbq('init')"}</script>`,
+			"<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('consent', 'default', {ad_storage: 'denied'});</script>",
+			'<iframe src="https://www.youtube-nocookie.com/embed/x" title="Video"></iframe>',
+			'<a href="mailto:x@example.com?subject=hi&amp;utm_source=mail">',
+		]) {
+			expect(body).toContain(kept);
+		}
+	});
+
+	for (const sizes of [[1], [2], [3], [5], [7], [1, 2, 3, 4, 5, 6, 7], [7, 1, 1, 3]]) {
+		it(`is the same when the origin streams ${sizes.join(",")}-byte chunks`, async () => {
+			htmlOrigin(TRACKER_PAGE, sizes);
+			expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(OPTED_OUT_PAGE);
+			vi.restoreAllMocks();
+			htmlOrigin(TRACKER_PAGE, sizes);
+			expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(GPC_ONLY_PAGE);
+		});
+	}
+
+	it("keeps multi-byte text intact across chunk boundaries", async () => {
+		const page = `<p>日本語のページ — ünïcödé</p><script>var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫&amp;gclid=1">猫</a>`;
+		htmlOrigin(page, [1, 2]);
+		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(
+			`<p>日本語のページ — ünïcödé</p><script type="text/plain" data-consent="ads">var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫">猫</a>`,
+		);
+	});
+
+	it("writes back an inline script the document leaves unterminated", async () => {
+		htmlOrigin("<p>x</p><script>var a = 1;", [3]);
+		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe("<p>x</p><script>var a = 1;</script>");
+	});
+
+	it("keeps the bytes of other charsets, and never fails on one it cannot parse", async () => {
+		const ascii = (text: string) => [...new TextEncoder().encode(text)];
+		const page = (script: string) =>
+			Uint8Array.from([
+				...ascii("<p>caf"),
+				0xe9,
+				...ascii(`</p><script>var s = 'caf`),
+				0xe9,
+				...ascii(`'; ${script}</script><noscript>caf`),
+				0xe9,
+				...ascii("</noscript>"),
+			]);
+		for (const charset of ["windows-1252", "no-such-charset"]) {
+			fakeOrigin(
+				() =>
+					new Response(page("fbq('init', '1');"), {
+						headers: { "Content-Type": `text/html; charset=${charset}` },
+					}),
+			);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			const expected = page("fbq('init', '1');");
+			const marker = ascii("<script>");
+			const at = expected.findIndex((_, i) => marker.every((b, j) => expected[i + j] === b));
+			const neutralised = [
+				...expected.slice(0, at),
+				...ascii('<script type="text/plain" data-consent="ads">'),
+				...expected.slice(at + marker.length),
+			];
+			expect([...new Uint8Array(await res.arrayBuffer())]).toEqual(neutralised);
+			vi.restoreAllMocks();
+		}
+		const utf16 = Uint8Array.from([...ascii("<p>x</p>")].flatMap((b) => [b, 0]));
+		fakeOrigin(() => new Response(utf16, { headers: { "Content-Type": "text/html; charset=utf-16le" } }));
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.status).toBe(200);
+		expect(new Uint8Array(await res.arrayBuffer())).toEqual(utf16);
+	});
+
+	it("rewrites application/xhtml+xml too", async () => {
+		const page = `<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><script src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>`;
+		fakeOrigin(() => new Response(page, { headers: { "Content-Type": "application/xhtml+xml" } }));
+		const res = await visit("/", VISITORS.gpcOnly);
+		expect(await res.text()).toBe(
+			`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>`,
+		);
+	});
+});
+
+describe("guarded page headers", () => {
+	const ORIGIN_HEADERS = {
+		"Content-Type": "text/html",
+		"Content-Length": String(new TextEncoder().encode(TRACKER_PAGE).length),
+		ETag: '"abc123"',
+		"Cache-Control": "public, max-age=600, s-maxage=3600",
+		Vary: "Accept-Encoding",
+		"Permissions-Policy": 'geolocation=(), browsing-topics=(self "https://ads.example")',
+		"Last-Modified": "Tue, 01 Dec 2026 10:00:00 GMT",
+	};
+
+	it("private, varying by Cookie and Sec-GPC, no strong ETag or length, no Topics or Attribution Reporting", async () => {
+		htmlOrigin(TRACKER_PAGE, undefined, ORIGIN_HEADERS);
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.headers.get("Cache-Control")).toBe("private, max-age=600");
+		expect(res.headers.get("Vary")).toBe("Accept-Encoding, Cookie, Sec-GPC");
+		expect(res.headers.get("Permissions-Policy")).toBe(
+			"geolocation=(), browsing-topics=(), attribution-reporting=()",
+		);
+		expect(res.headers.has("ETag")).toBe(false);
+		expect(res.headers.has("Content-Length")).toBe(false);
+		expect(res.headers.get("Last-Modified")).toBe("Tue, 01 Dec 2026 10:00:00 GMT");
+		expect(await res.text()).toBe(OPTED_OUT_PAGE);
+	});
+
+	it("keeps a weak ETag and an existing Vary member; Cache-Control private when the origin sent none", async () => {
+		htmlOrigin("<p>hi</p>", undefined, { ETag: 'W/"v1"', Vary: "cookie" });
+		const res = await visit("/", VISITORS.gpcOnly);
+		expect(res.headers.get("ETag")).toBe('W/"v1"');
+		expect(res.headers.get("Vary")).toBe("cookie, Sec-GPC");
+		expect(res.headers.get("Cache-Control")).toBe("private");
+		expect(await res.text()).toBe("<p>hi</p>");
+	});
+
+	it("HEAD, 204 and 304 get the header changes only", async () => {
+		for (const [method, status] of [
+			["HEAD", 200],
+			["GET", 304],
+			["GET", 204],
+		] as const) {
+			fakeOrigin(() => new Response(null, { status, headers: ORIGIN_HEADERS }));
+			const res = await visit("/", VISITORS.optedOut, { method });
+			expect(res.status).toBe(status);
+			expect(res.body === null || (await res.text()) === "").toBe(true);
+			expect(res.headers.get("Permissions-Policy")).toBe(
+				"geolocation=(), browsing-topics=(), attribution-reporting=()",
+			);
+			expect(res.headers.get("Cache-Control")).toBe("private, max-age=600");
+			expect(res.headers.has("ETag")).toBe(false);
+			expect(res.headers.get("X-Consent-Guard")).toBe("rewritten");
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("a POST's HTML answer gets the header changes but not the rewrite", async () => {
+		htmlOrigin(TRACKER_PAGE);
+		const res = await visit("/search", VISITORS.optedOut, { method: "POST", body: "q=x" });
+		expect(await res.text()).toBe(TRACKER_PAGE);
+		expect(res.headers.get("Cache-Control")).toBe("private");
+	});
+
+	it("other types stream through untouched, with no label", async () => {
+		const script = "fbq('init', '123456789012345'); gtag('config', 'G-ABC123XYZ9');";
+		for (const type of ["application/javascript", "text/plain", "application/json", "text/css"]) {
+			fakeOrigin(
+				() => new Response(chunkedStream(script), { headers: { "Content-Type": type, ETag: '"s1"' } }),
+			);
+			const res = await visit("/asset", VISITORS.optedOut);
+			expect(await res.text()).toBe(script);
+			expect(res.headers.get("ETag")).toBe('"s1"');
+			expect(res.headers.has("X-Consent-Guard")).toBe(false);
+			expect(res.headers.has("Permissions-Policy")).toBe(false);
+			vi.restoreAllMocks();
+		}
+	});
+});
+
+describe("site overrides (GUARD_TRACKER_OVERRIDES)", () => {
+	const overrides = guardEnv({
+		GUARD_TRACKER_OVERRIDES: JSON.stringify({
+			"G-ABC123XYZ9": "ads",
+			"connect.facebook.net": null,
+			"cdn.site-analytics.example": "analytics",
+		}),
+	});
+	const page = `<script async src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script><script>fbq('init', '1');</script><link rel="preconnect" href="https://connect.facebook.net"><script src="https://cdn.site-analytics.example/t.js"></script>`;
+
+	it("reclassify tags, hosts and snippets", async () => {
+		htmlOrigin(page);
+		const gpc = await visit("/", VISITORS.gpcOnly, {}, overrides);
+		expect(await gpc.text()).toBe(
+			`<script async type="text/plain" data-consent="ads" data-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script><script>fbq('init', '1');</script><link rel="preconnect" href="https://connect.facebook.net"><script src="https://cdn.site-analytics.example/t.js"></script>`,
+		);
+		vi.restoreAllMocks();
+		htmlOrigin(page);
+		const de = await visit("/", VISITORS.optedOut, {}, overrides);
+		expect(await de.text()).toContain(
+			'<script type="text/plain" data-consent="analytics" data-src="https://cdn.site-analytics.example/t.js"></script>',
+		);
+	});
+
+	it("an unusable value is ignored, not a failure", async () => {
+		htmlOrigin(page);
+		const res = await visit("/", VISITORS.gpcOnly, {}, guardEnv({ GUARD_TRACKER_OVERRIDES: "{not json" }));
+		expect(res.status).toBe(200);
+		expect(await res.text()).toContain('<script type="text/plain" data-consent="ads">fbq(');
+	});
+});

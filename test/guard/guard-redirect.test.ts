@@ -1,0 +1,171 @@
+/**
+ * Tracking parameters in guarded visitors' URLs: navigations are redirected (302, relative Location,
+ * kept parameters byte for byte, never stored, never elsewhere, never again), other requests are
+ * forwarded without them, and the origin's own Location headers are stripped unless that would loop.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { chunkedStream, fakeOrigin, ORIGIN, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const NAVIGATE = {
+	"Sec-Fetch-Mode": "navigate",
+	"Sec-Fetch-Dest": "document",
+	"Sec-Fetch-Site": "cross-site",
+};
+
+describe("a guarded navigation with tracking parameters", () => {
+	const cases: readonly (readonly [string, string])[] = [
+		["/shoes?gclid=abc", "/shoes"],
+		["/shoes?size=42&utm_source=news&utm_medium=email&colour=red", "/shoes?size=42&colour=red"],
+		["/p?b=2&fbclid=x&a=%41+1&c&d=&gclid=y&e=%e2%82%ac", "/p?b=2&a=%41+1&c&d=&e=%e2%82%ac"],
+		["/p?utm_source=x&utm_campaign=y", "/p"],
+		["/a%20b/c?msclkid=1&q=caf%C3%A9", "/a%20b/c?q=caf%C3%A9"],
+		["/?_gl=1*abc*_ga*MTIz&page=2", "/?page=2"],
+	];
+	for (const [from, to] of cases) {
+		it(`${from} → 302 ${to}`, async () => {
+			const { spy } = fakeOrigin();
+			const res = await visit(from, VISITORS.optedOut, { headers: NAVIGATE });
+			expect(res.status).toBe(302);
+			expect(res.headers.get("Location")).toBe(to);
+			expect(res.headers.get("Cache-Control")).toBe("private, no-store");
+			expect(res.headers.get("X-Consent-Guard")).toBe("stripped");
+			expect(res.headers.getSetCookie()).toEqual([]);
+			expect(spy).not.toHaveBeenCalled();
+		});
+	}
+
+	it("is loop-safe: the clean URL is forwarded, not redirected again", async () => {
+		const { calls } = fakeOrigin(
+			() => new Response("<p>page</p>", { headers: { "Content-Type": "text/html" } }),
+		);
+		const first = await visit("/p?b=2&fbclid=x&a=1", VISITORS.gpcOnly, { headers: NAVIGATE });
+		const location = first.headers.get("Location") as string;
+		expect(location).toBe("/p?b=2&a=1");
+		const second = await visit(location, VISITORS.gpcOnly, { headers: NAVIGATE });
+		expect(second.status).toBe(200);
+		expect(calls.map((c) => c.url)).toEqual([`${ORIGIN}/p?b=2&a=1`]);
+	});
+
+	it("never leaves the site: a path that reads as a host gets the request's own origin", async () => {
+		fakeOrigin();
+		const res = await visit("https://consent.example//evil.example/x?gclid=1", VISITORS.optedOut, {
+			headers: NAVIGATE,
+		});
+		expect(res.status).toBe(302);
+		expect(res.headers.get("Location")).toBe("https://consent.example//evil.example/x");
+		for (const path of ["/https://evil.example/?gclid=1", "/redirect?to=https://evil.example&gclid=1"]) {
+			const r = await visit(path, VISITORS.optedOut, { headers: NAVIGATE });
+			const target = new URL(r.headers.get("Location") as string, "https://consent.example/");
+			expect(target.origin).toBe("https://consent.example");
+		}
+	});
+
+	it("covers HEAD navigations and GETs without Fetch Metadata", async () => {
+		const { spy } = fakeOrigin();
+		const head = await visit("/x?gclid=1&k=v", VISITORS.optedOut, { method: "HEAD", headers: NAVIGATE });
+		expect(head.status).toBe(302);
+		expect(head.headers.get("Location")).toBe("/x?k=v");
+		const plain = await visit("/x?gclid=1&k=v", VISITORS.optedOut);
+		expect(plain.status).toBe(302);
+		expect(plain.headers.get("Location")).toBe("/x?k=v");
+		expect(spy).not.toHaveBeenCalled();
+	});
+
+	it("is not applied to visitors whose decisions allow tracking", async () => {
+		const { calls } = fakeOrigin();
+		const res = await visit("/x?gclid=1", VISITORS.allowed, { headers: NAVIGATE });
+		expect(res.status).toBe(200);
+		expect(calls[0]?.url).toBe(`${ORIGIN}/x?gclid=1`);
+	});
+
+	it("leaves a navigation without tracking parameters alone", async () => {
+		const { calls } = fakeOrigin();
+		const res = await visit("/x?q=shoes&page=2", VISITORS.optedOut, { headers: NAVIGATE });
+		expect(res.status).toBe(200);
+		expect(res.headers.has("X-Consent-Guard")).toBe(false);
+		expect(calls[0]?.url).toBe(`${ORIGIN}/x?q=shoes&page=2`);
+	});
+});
+
+describe("other guarded requests with tracking parameters", () => {
+	it("a subresource GET is forwarded stripped, not redirected", async () => {
+		const { calls } = fakeOrigin(() => new Response("img", { headers: { "Content-Type": "image/gif" } }));
+		const res = await visit("/i.gif?gclid=1&w=10", VISITORS.gpcOnly, {
+			headers: { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image" },
+		});
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe("img");
+		expect(res.headers.get("X-Consent-Guard")).toBe("stripped");
+		expect(calls[0]?.url).toBe(`${ORIGIN}/i.gif?w=10`);
+	});
+
+	it("a HEAD without Fetch Metadata is forwarded stripped", async () => {
+		const { calls } = fakeOrigin(() => new Response(null));
+		const res = await visit("/x?fbclid=1", VISITORS.optedOut, { method: "HEAD" });
+		expect(res.status).toBe(200);
+		expect(calls[0]).toMatchObject({ method: "HEAD", url: `${ORIGIN}/x` });
+	});
+
+	it("a POST is forwarded stripped with its body streamed", async () => {
+		const { calls } = fakeOrigin(() => new Response("saved", { status: 201 }));
+		const res = await visit("/form?utm_source=x&id=3", VISITORS.optedOut, {
+			method: "POST",
+			headers: { ...NAVIGATE, "Content-Type": "application/x-www-form-urlencoded" },
+			body: chunkedStream("name=Ada&gclid=kept-in-body"),
+			duplex: "half",
+		} as RequestInit);
+		expect(res.status).toBe(201);
+		expect(await res.text()).toBe("saved");
+		expect(calls[0]).toMatchObject({
+			method: "POST",
+			url: `${ORIGIN}/form?id=3`,
+			body: "name=Ada&gclid=kept-in-body",
+		});
+	});
+});
+
+describe("the origin's Location header, for guarded visitors", () => {
+	function redirectingOrigin(location: string, status = 302) {
+		return fakeOrigin(() => new Response(null, { status, headers: { Location: location } }));
+	}
+
+	it("loses its tracking parameters, whatever the host", async () => {
+		for (const [location, expected] of [
+			["/next?gclid=1&step=2", "/next?step=2"],
+			["https://partner.example/land?utm_source=us&id=9#frag", "https://partner.example/land?id=9#frag"],
+			[`${ORIGIN}/next?fbclid=1`, `${ORIGIN}/next`],
+		] as const) {
+			redirectingOrigin(location, 301);
+			const res = await visit("/start", VISITORS.gpcOnly);
+			expect(res.status).toBe(301);
+			expect(res.headers.get("Location")).toBe(expected);
+			expect(res.headers.get("X-Consent-Guard")).toBe("stripped");
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("is relayed unstripped when stripping would point back at the current URL", async () => {
+		for (const location of [
+			"/here?lang=en&gclid=1",
+			"https://consent.example/here?lang=en&utm_source=x",
+			`${ORIGIN}/here?lang=en&fbclid=1`,
+		]) {
+			redirectingOrigin(location);
+			const res = await visit("/here?lang=en", VISITORS.optedOut, { headers: NAVIGATE });
+			expect(res.status).toBe(302);
+			expect(res.headers.get("Location")).toBe(location);
+			expect(res.headers.has("X-Consent-Guard")).toBe(false);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("is untouched for visitors whose decisions allow tracking", async () => {
+		redirectingOrigin("/next?gclid=1");
+		const res = await visit("/start", VISITORS.allowed);
+		expect(res.headers.get("Location")).toBe("/next?gclid=1");
+	});
+});

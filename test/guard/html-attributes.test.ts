@@ -1,0 +1,45 @@
+/** URL attributes as raw HTML: decoding for classification, stripping with ampersands kept as written. */
+import { describe, expect, it } from "vitest";
+import { decodeAttribute, startTag, stripAttributeUrl } from "../../workers/guard/html-attributes";
+
+const OPTIONS = { baseHost: "shop.example" };
+
+describe("decodeAttribute", () => {
+	it("decodes the references a URL can hold", () => {
+		expect(decodeAttribute("/a?x=1&amp;y=2&#38;z=3&#x26;w=&quot;q&quot;&#39;&lt;&gt;")).toBe(
+			'/a?x=1&y=2&z=3&w="q"\'<>',
+		);
+		expect(decodeAttribute("  https://a.example/x  ")).toBe("https://a.example/x");
+		expect(decodeAttribute("/a?x=1&copy=2&unknown;")).toBe("/a?x=1&copy=2&unknown;");
+	});
+});
+
+describe("stripAttributeUrl", () => {
+	const cases: readonly (readonly [string, string | null])[] = [
+		["/p?id=7&amp;utm_source=news&amp;colour=red", "/p?id=7&amp;colour=red"],
+		["/p?id=7&utm_source=news&colour=red", "/p?id=7&colour=red"],
+		["/p?gclid=1&amp;a=1", "/p?a=1"],
+		["/p?a=1&#38;fbclid=2&#x26;b=2", "/p?a=1&amp;b=2"],
+		["/p?a=&quot;x&quot;&amp;gclid=1", "/p?a=&quot;x&quot;"],
+		["/p?a=1&amp;b=2", null],
+		["/p?a=1", null],
+		["https://x.example/?fbclid=1#f", "https://x.example/#f"],
+		["mailto:a@b.example?utm_source=x", null],
+		["/p?UTM_SOURCE=x&amp;Q=1", "/p?Q=1"],
+	];
+	for (const [raw, expected] of cases) {
+		it(`${raw} → ${expected}`, () => expect(stripAttributeUrl(raw, OPTIONS)).toBe(expected));
+	}
+});
+
+describe("startTag", () => {
+	it("writes raw values back, quoting with double quotes and bare empty values", () => {
+		expect(
+			startTag("script", [
+				["nonce", "n0"],
+				["async", ""],
+				["data-x", 'say "hi" &amp; bye'],
+			]),
+		).toBe('<script nonce="n0" async data-x="say &quot;hi&quot; &amp; bye">');
+	});
+});

@@ -1,0 +1,66 @@
+/** inlineScriptPurposes: vendor bootstraps by content, Google snippets by tag id, site overrides. */
+import { describe, expect, it } from "vitest";
+import { INLINE_TRACKER_SIGNATURES, inlineScriptPurposes } from "../../workers/guard/inline-trackers";
+
+const GA4 = `window.dataLayer = window.dataLayer || [];
+function gtag(){dataLayer.push(arguments);}
+gtag('js', new Date());
+gtag('config', 'G-ABC123XYZ9');`;
+const GTM = `(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s),dl=l!='dataLayer'?'&l='+l:'';j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i+dl;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-ABCD123');`;
+
+describe("inlineScriptPurposes", () => {
+	const cases: readonly (readonly [string, string, readonly string[]])[] = [
+		["GA4 config", GA4, ["analytics"]],
+		["Google Ads config", "gtag('config', \"AW-123456789\");", ["ads"]],
+		["GA4 and Ads in one", `${GA4}\ngtag('config', 'AW-123456789');`, ["ads", "analytics"]],
+		["an Ads conversion event", "gtag('event', 'conversion', {send_to: 'AW-123456789/AbC-D_efG'});", ["ads"]],
+		["a GTM container", GTM, ["ads"]],
+		[
+			"GTM with the id in a variable",
+			"var id = cfg.id; j.src='https://www.googletagmanager.com/gtm.js?id='+id;",
+			["ads"],
+		],
+		["Meta Pixel", "fbq('init', '123456789012345'); fbq('track', 'PageView');", ["ads"]],
+		[
+			"LinkedIn Insight",
+			'_linkedin_partner_id = "1234567"; window._linkedin_data_partner_ids = [];',
+			["ads"],
+		],
+		["TikTok", "ttq.load('C1234567890'); ttq.page();", ["ads"]],
+		["Microsoft UET", "window.uetq = window.uetq || []; window.uetq.push('event', '', {});", ["ads"]],
+		["Snap", "snaptr('init', 'abc', {});", ["ads"]],
+		["Pinterest", "pintrk('load', '2612345678901');", ["ads"]],
+		["X", "twq('config','abcde');", ["ads"]],
+		["Reddit", "rdt('init','t2_abc');", ["ads"]],
+		["Zaraz", "zarazData.executed = []; zarazData.x = 1;", ["ads"]],
+		["HubSpot", "var _hsq = window._hsq = window._hsq || []; _hsq.push(['setPath', '/']);", ["analytics"]],
+		["Hotjar", "h._hjSettings={hjid:123,hjsv:6};", ["analytics"]],
+		["Clarity", 't.src="https://www.clarity.ms/tag/"+i;', ["analytics"]],
+		["Matomo", "var _paq = window._paq = window._paq || []; _paq.push(['trackPageView']);", ["analytics"]],
+		["Segment", "analytics.load('writeKey'); analytics.page();", ["analytics"]],
+		["Universal Analytics", "ga('create', 'UA-12345-1', 'auto'); ga('send', 'pageview');", ["analytics"]],
+		[
+			"a Consent Mode default (no tag id)",
+			"window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('consent', 'default', {ad_storage: 'denied'});",
+			[],
+		],
+		["first-party code", 'document.documentElement.dataset.fp = "1"; fetch("/api/cart");', []],
+		["a tag-id lookalike outside any Google context", "var sku = 'G-ABC123XYZ9';", []],
+		["an analytics object that is not Segment", "myapp.analytics = {}; analytics.track('x');", []],
+	];
+	for (const [what, source, expected] of cases) {
+		it(`${what} → [${expected.join(", ")}]`, () => expect(inlineScriptPurposes(source)).toEqual(expected));
+	}
+
+	it("honours site overrides by tag id and by the snippet's host", () => {
+		expect(inlineScriptPurposes(GA4, { "G-ABC123XYZ9": "ads" })).toEqual(["ads"]);
+		expect(inlineScriptPurposes(GA4, { "G-": null })).toEqual([]);
+		expect(inlineScriptPurposes(GTM, { "GTM-ABCD123": "analytics" })).toEqual(["analytics"]);
+		expect(inlineScriptPurposes("fbq('init', '1');", { "connect.facebook.net": null })).toEqual([]);
+		expect(inlineScriptPurposes("fbq('init', '1');", { "facebook.net": "analytics" })).toEqual(["analytics"]);
+	});
+
+	it("names a source for every signature", () => {
+		for (const signature of INLINE_TRACKER_SIGNATURES) expect(signature.source.length).toBeGreaterThan(5);
+	});
+});

@@ -1,0 +1,39 @@
+/** withoutDeniedPixels: cutting denied pixels and frames out of noscript text, nothing else. */
+import { describe, expect, it } from "vitest";
+import { withoutDeniedPixels } from "../../workers/guard/noscript-pixels";
+
+const deniedHost = (url: string) => url.includes("tracker.example");
+
+describe("withoutDeniedPixels", () => {
+	it("cuts denied img tags, whatever the quoting, and keeps the rest", () => {
+		expect(
+			withoutDeniedPixels(
+				`<img src="https://tracker.example/p?a=1&amp;b=2" height="1"/><p>Enable JS</p><img src='/logo.png'><img alt=">" src=https://tracker.example/x>`,
+				deniedHost,
+			),
+		).toBe("<p>Enable JS</p><img src='/logo.png'>");
+	});
+
+	it("cuts a denied iframe up to its end tag", () => {
+		expect(
+			withoutDeniedPixels(
+				`<iframe src="https://tracker.example/ns.html?id=GTM-X" height="0" width="0" style="display:none;visibility:hidden"></iframe><span>x</span>`,
+				deniedHost,
+			),
+		).toBe("<span>x</span>");
+	});
+
+	it("is null when nothing is denied", () => {
+		expect(withoutDeniedPixels(`<img src="/a.png"><p>text</p>`, deniedHost)).toBeNull();
+		expect(withoutDeniedPixels("plain text", deniedHost)).toBeNull();
+	});
+
+	it("decodes the src before judging it", () => {
+		const seen: string[] = [];
+		withoutDeniedPixels(`<img src="https://a.example/tr?id=1&amp;ev=PageView">`, (url) => {
+			seen.push(url);
+			return false;
+		});
+		expect(seen).toEqual(["https://a.example/tr?id=1&ev=PageView"]);
+	});
+});

@@ -1,0 +1,76 @@
+/**
+ * Tracking cookies of denied purposes: left out of the `Cookie` header sent upstream (the other
+ * cookies keep their bytes and order), expired in the response (only the ones the visitor sent), and
+ * never set by the origin's own `Set-Cookie` lines. Session, CSRF, Cloudflare and consent cookies are
+ * never tracking cookies (tracking-cookies.ts).
+ */
+
+import type { TrackerPurpose } from "./tracker-purpose";
+import { expireCookieHeaders, trackingCookiePurpose } from "./tracking-cookies";
+
+export interface PresentedCookies {
+	/** `Cookie` header for ORIGIN: undefined when unchanged, null when nothing is left to send. */
+	readonly upstream: string | null | undefined;
+	/** Names of the denied tracking cookies the visitor sent, each once. */
+	readonly removed: readonly string[];
+}
+
+const UNCHANGED: PresentedCookies = { upstream: undefined, removed: [] };
+
+function deniedCookie(name: string, denied: ReadonlySet<TrackerPurpose>): boolean {
+	const purpose = trackingCookiePurpose(name);
+	return purpose !== null && denied.has(purpose);
+}
+
+export function guardRequestCookies(
+	header: string | null,
+	denied: ReadonlySet<TrackerPurpose>,
+): PresentedCookies {
+	if (header === null || denied.size === 0) return UNCHANGED;
+	const kept: string[] = [];
+	const removed = new Set<string>();
+	for (const segment of header.split(";")) {
+		const eq = segment.indexOf("=");
+		const name = (eq === -1 ? segment : segment.slice(0, eq)).trim();
+		if (name !== "" && deniedCookie(name, denied)) removed.add(name);
+		else kept.push(segment);
+	}
+	if (removed.size === 0) return UNCHANGED;
+	const rest = kept.join(";").trim();
+	return { upstream: rest === "" ? null : rest, removed: [...removed] };
+}
+
+/** `Set-Cookie` values expiring each removed cookie host-only and on each parent domain. */
+export function expiryLines(removed: readonly string[], requestHost: string): string[] {
+	return removed.flatMap((name) => expireCookieHeaders(name, requestHost));
+}
+
+const MAX_AGE = /;\s*max-age\s*=\s*(-?\d+)/i;
+const EXPIRES = /;\s*expires\s*=\s*([^;]+)/i;
+
+/** An origin line that deletes a cookie does the visitor's opt-out a favour: it always passes. */
+function deletesCookie(line: string, now: number): boolean {
+	const maxAge = MAX_AGE.exec(line)?.[1];
+	if (maxAge !== undefined) return Number(maxAge) <= 0;
+	const expires = EXPIRES.exec(line)?.[1];
+	return expires !== undefined && Date.parse(expires) <= now;
+}
+
+/** Removes the origin's `Set-Cookie` lines that set a denied tracking cookie; true when any went. */
+export function dropTrackingSetCookies(
+	headers: Headers,
+	denied: ReadonlySet<TrackerPurpose>,
+	now: number,
+): boolean {
+	if (denied.size === 0 || !headers.has("Set-Cookie")) return false;
+	const lines = headers.getSetCookie();
+	const kept = lines.filter((line) => {
+		const eq = line.indexOf("=");
+		const name = (eq === -1 ? "" : line.slice(0, eq)).trim();
+		return !deniedCookie(name, denied) || deletesCookie(line, now);
+	});
+	if (kept.length === lines.length) return false;
+	headers.delete("Set-Cookie");
+	for (const line of kept) headers.append("Set-Cookie", line);
+	return true;
+}

@@ -1,0 +1,66 @@
+/**
+ * Whether a visitor is guarded, decided the cheap way first: a visitor without a well-formed `ce_vid`
+ * gets the defaults for their location and signal (no storage); a known visitor is looked up
+ * cookie → KV → D1, where a fresh signed `ce_consent` answers without any read. Only document requests
+ * persist a GPC opt-out the visitor has not recorded yet, so a page's dozens of subresources do not
+ * each repeat the write.
+ */
+import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
+import type { Decision } from "../consent/decide-consent";
+import { decide, decideForSubject } from "../consent/decide-request";
+import { lookupStoredState } from "../consent/lookup-state";
+import { readDecisionCookie } from "../consent/read-decision-cookie";
+import type { RequestContext } from "../consent/request-context";
+import type { TrackerPurpose } from "./tracker-purpose";
+
+const UNKNOWN = { status: "none" } as const;
+const MEMO_LIMIT = 1024;
+const defaultsMemo = new WeakMap<object, Map<string, Decision>>();
+
+/**
+ * An unknown visitor's decision depends only on the signal, the location and the policy, so it is
+ * computed once per pair: the common request then allocates no decision at all.
+ */
+function unknownVisitorDecision(rc: RequestContext): Decision {
+	let memo = defaultsMemo.get(rc.settings.policy);
+	if (!memo) {
+		memo = new Map();
+		defaultsMemo.set(rc.settings.policy, memo);
+	}
+	const key = rc.gpc ? `gpc:${rc.jurisdiction}` : rc.jurisdiction;
+	let decision = memo.get(key);
+	if (!decision) {
+		decision = decide(rc, UNKNOWN);
+		// Debug geo headers could name many places; past the bound, decide without remembering.
+		if (memo.size < MEMO_LIMIT) memo.set(key, decision);
+	}
+	return decision;
+}
+
+export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<Decision> {
+	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.
+	const cookies = rc.request.headers.get("Cookie");
+	const vid = cookies?.includes(VISITOR_COOKIE) ? presentedVisitorId(rc.request) : null;
+	if (vid === null) return unknownVisitorDecision(rc);
+	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
+	if (documentRequest) return (await decideForSubject(rc, subject, { cookie })).decision;
+	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
+	return decide(rc, found.lookup);
+}
+
+export function denies(decision: Decision, purpose: string): boolean {
+	return decision.purposes[purpose] === false;
+}
+
+/** A visitor is guarded when either tracker purpose is denied (contract, Guard mode). */
+export function isGuarded(decision: Decision): boolean {
+	return denies(decision, "ads") || denies(decision, "analytics");
+}
+
+/** The tracker purposes the decision denies, for the classifiers' verdicts. */
+export function deniedTrackerPurposes(decision: Decision): ReadonlySet<TrackerPurpose> {
+	const out = new Set<TrackerPurpose>();
+	if (denies(decision, "ads")) out.add("ads");
+	if (denies(decision, "analytics")) out.add("analytics");
+	return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Guard-mode configuration from `[vars]`, parsed once per env object: how long to wait for the
+ * origin (GUARD_TIMEOUT_MS, default 10 s) and the site's tracker classification overrides
+ * (GUARD_TRACKER_OVERRIDES, JSON mapping host, tag-id prefix or path prefix → "ads" | "analytics" | null).
+ */
+import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
+
+export interface GuardSettings {
+	readonly timeoutMs: number;
+	/** Undefined when the site configured none (or an unusable value), so classifiers skip the lookup. */
+	readonly overrides: TrackerOverrides | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const cache = new WeakMap<object, GuardSettings>();
+
+export function guardSettingsFor(env: Env): GuardSettings {
+	let settings = cache.get(env);
+	if (!settings) {
+		const vars = env as unknown as Record<string, unknown>;
+		settings = {
+			timeoutMs: parseTimeout(vars.GUARD_TIMEOUT_MS),
+			overrides: parseOverrides(vars.GUARD_TRACKER_OVERRIDES),
+		};
+		cache.set(env, settings);
+	}
+	return settings;
+}
+
+function parseTimeout(value: unknown): number {
+	const n = typeof value === "number" ? value : Number(typeof value === "string" ? value.trim() : Number.NaN);
+	return Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_MS;
+}
+
+function isVerdict(value: unknown): value is TrackerPurpose | null {
+	return value === null || value === "ads" || value === "analytics";
+}
+
+/** The overrides map; a malformed one is logged and ignored rather than breaking every request. */
+export function parseOverrides(value: unknown): TrackerOverrides | undefined {
+	let raw = value;
+	if (typeof raw === "string") {
+		if (raw.trim() === "") return undefined;
+		try {
+			raw = JSON.parse(raw);
+		} catch {
+			console.warn("GUARD_TRACKER_OVERRIDES is not valid JSON; ignoring it");
+			return undefined;
+		}
+	}
+	if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+	const out: Record<string, TrackerPurpose | null> = {};
+	for (const [key, verdict] of Object.entries(raw)) {
+		if (key !== "" && isVerdict(verdict)) out[key] = verdict;
+		else console.warn(`GUARD_TRACKER_OVERRIDES: ignoring ${JSON.stringify(key)}`);
+	}
+	return Object.keys(out).length > 0 ? Object.freeze(out) : undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * URL-valued attributes as HTMLRewriter hands them over: raw HTML, so `&` may be written `&amp;`.
+ * Classification reads the decoded URL; stripping works on the raw text with encoded ampersands
+ * unfolded, then folds them back the same way, so every kept byte stays as the page wrote it.
+ */
+import { type StripOptions, stripTrackingParams } from "./strip-tracking-params";
+
+const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z]+));/g;
+
+function codePoint(n: number, raw: string): string {
+	return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : raw;
+}
+
+/** The URL an attribute holds: character references for `& < > " '` and numeric ones decoded. */
+export function decodeAttribute(raw: string): string {
+	if (!raw.includes("&")) return raw.trim();
+	return raw
+		.replace(REFERENCE, (all, dec?: string, hex?: string, name?: string) => {
+			if (dec !== undefined) return codePoint(Number.parseInt(dec, 10), all);
+			if (hex !== undefined) return codePoint(Number.parseInt(hex, 16), all);
+			return NAMED[(name as string).toLowerCase()] ?? all;
+		})
+		.trim();
+}
+
+const ENCODED_AMPERSAND = /&(?:amp|#0*38|#[xX]0*26);/gi;
+/** An `&` that starts a character reference other than an ampersand (`&quot;`, `&#39;`). */
+const STARTS_REFERENCE = /^(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);/;
+
+/**
+ * The raw attribute value without tracking parameters, or null when nothing is removed. When the page
+ * encoded its ampersands, the result encodes every separator the same way (`&amp;`).
+ */
+export function stripAttributeUrl(raw: string, options: StripOptions): string | null {
+	if (!raw.includes("&")) {
+		const stripped = stripTrackingParams(raw, options);
+		return stripped === raw ? null : stripped;
+	}
+	let encoded = false;
+	const unfolded = raw.replace(ENCODED_AMPERSAND, () => {
+		encoded = true;
+		return "&";
+	});
+	const stripped = stripTrackingParams(unfolded, options);
+	if (stripped === unfolded) return null;
+	if (!encoded) return stripped;
+	let out = "";
+	let from = 0;
+	for (let i = stripped.indexOf("&"); i !== -1; i = stripped.indexOf("&", i + 1)) {
+		if (STARTS_REFERENCE.test(stripped.slice(i + 1, i + 12))) continue;
+		out += `${stripped.slice(from, i)}&amp;`;
+		from = i + 1;
+	}
+	return out + stripped.slice(from);
+}
+
+/** A start tag from HTMLRewriter's attribute pairs (values raw; an empty value is written bare). */
+export function startTag(name: string, attributes: Iterable<readonly [string, string]>): string {
+	let tag = `<${name}`;
+	for (const [attribute, value] of attributes) {
+		tag += value === "" ? ` ${attribute}` : ` ${attribute}="${value.replaceAll('"', "&quot;")}"`;
+	}
+	return `${tag}>`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The HTMLRewriter pass over a guarded visitor's page. Trackers of denied purposes cannot load or run:
+ * their scripts (by src, by inline content, or by the site's `data-consent` marker) become
+ * `type="text/plain"` with `data-consent` and `data-src`, which the SDK re-enables once allowed;
+ * pixels go, frames and marked media keep their `src` in `data-src`, resource hints to trackers go,
+ * and noscript pixels are cut. Link `href`s lose tracking parameters. Everything else is untouched.
+ * HTMLRewriter hands text over in arbitrary chunks, and an element is only usable inside its own
+ * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
+ */
+import { decodeAttribute, startTag, stripAttributeUrl } from "./html-attributes";
+import { inlineScriptPurposes } from "./inline-trackers";
+import { withoutDeniedPixels } from "./noscript-pixels";
+import type { StripOptions } from "./strip-tracking-params";
+import { classifyTrackerUrl } from "./tracker-hosts";
+import type { TrackerOverrides } from "./tracker-purpose";
+
+export interface HtmlGuardOptions {
+	/** Whether the visitor's decision denies a purpose (any purpose a `data-consent` marker names). */
+	readonly denies: (purpose: string) => boolean;
+	readonly overrides: TrackerOverrides | undefined;
+	/** Stripping options for link hrefs (the request's host for relative links). */
+	readonly strip: StripOptions;
+}
+
+/** Script types a browser runs; anything else (JSON, templates, already gated) is inert already. */
+const RUNNABLE_TYPES = new Set([
+	"",
+	"module",
+	"text/javascript",
+	"application/javascript",
+	"application/ecmascript",
+	"application/x-javascript",
+	"text/ecmascript",
+	"text/jscript",
+	"text/x-javascript",
+]);
+const HINT_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]);
+
+function markerPurposes(value: string | null): string[] {
+	return value === null ? [] : value.split(/\s+/).filter(Boolean);
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+	return b.length === 0 ? [...a] : [...new Set([...a, ...b])];
+}
+
+/** Moves a URL attribute aside (`src` → `data-src`), keeping its raw value. */
+function moveAside(el: Element, name: string): void {
+	const value = el.getAttribute(name);
+	if (value === null) return;
+	el.setAttribute(`data-${name}`, value);
+	el.removeAttribute(name);
+}
+
+function neutraliseScript(el: Element, purposes: readonly string[], type: string | null): void {
+	if (type !== null && type.trim() !== "") el.setAttribute("data-type", type);
+	el.setAttribute("type", "text/plain");
+	el.setAttribute("data-consent", purposes.join(" "));
+	moveAside(el, "src");
+}
+
+/** Attribute pairs of an inline script made inert, for the start tag written at its end tag. */
+function neutralisedAttributes(
+	attributes: readonly (readonly [string, string])[],
+	purposes: readonly string[],
+): [string, string][] {
+	const out: [string, string][] = [["type", "text/plain"]];
+	for (const [name, value] of attributes) {
+		if (name === "type") {
+			if (value.trim() !== "") out.push(["data-type", value]);
+		} else if (name !== "data-consent" && name !== "data-type") {
+			out.push([name, value]);
+		}
+	}
+	out.push(["data-consent", purposes.join(" ")]);
+	return out;
+}
+
+interface InlineScript {
+	readonly attributes: readonly (readonly [string, string])[];
+	readonly marked: readonly string[];
+	chunks: string[];
+}
+
+export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
+	const { denies, overrides, strip } = options;
+	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
+	const classify = (raw: string) => {
+		const purpose = classifyTrackerUrl(decodeAttribute(raw), overrides);
+		return purpose === null ? [] : [purpose];
+	};
+	let script: InlineScript | null = null;
+	let noscript: string[] | null = null;
+
+	const closeScript = (current: InlineScript): string => {
+		const source = current.chunks.join("");
+		const purposes = union(current.marked, inlineScriptPurposes(source, overrides));
+		const attributes = anyDenied(purposes)
+			? neutralisedAttributes(current.attributes, purposes)
+			: current.attributes;
+		return `${startTag("script", attributes)}${source}</script>`;
+	};
+
+	const guardScript: HTMLRewriterElementContentHandlers = {
+		element(el) {
+			script = null;
+			const type = el.getAttribute("type");
+			if (!RUNNABLE_TYPES.has((type ?? "").trim().toLowerCase())) return;
+			const marked = markerPurposes(el.getAttribute("data-consent"));
+			const src = el.getAttribute("src");
+			if (src !== null) {
+				const purposes = union(marked, classify(src));
+				if (anyDenied(purposes)) neutraliseScript(el, purposes, type);
+				return;
+			}
+			if (anyDenied(marked)) {
+				neutraliseScript(el, marked, type);
+				return;
+			}
+			// The verdict needs the whole source: hold the script back and write it out at its end tag.
+			const attributes = [...el.attributes].map(([name = "", value = ""]) => [name, value] as const);
+			const current: InlineScript = { attributes, marked, chunks: [] };
+			script = current;
+			el.removeAndKeepContent();
+			el.onEndTag((end) => {
+				end.before(closeScript(current), { html: true });
+				script = null;
+			});
+		},
+		text(chunk) {
+			if (script === null) return;
+			script.chunks.push(chunk.text);
+			chunk.remove();
+		},
+	};
+
+	const stripHref: HTMLRewriterElementContentHandlers = {
+		element(el) {
+			const stripped = stripAttributeUrl(el.getAttribute("href") ?? "", strip);
+			if (stripped !== null) el.setAttribute("href", stripped);
+		},
+	};
+
+	const guardNoscript: HTMLRewriterElementContentHandlers = {
+		element(el) {
+			const chunks: string[] = [];
+			noscript = chunks;
+			el.onEndTag((end) => {
+				const body = chunks.join("");
+				const deniedUrl = (url: string) => {
+					const purpose = classifyTrackerUrl(url, overrides);
+					return purpose !== null && denies(purpose);
+				};
+				end.before(withoutDeniedPixels(body, deniedUrl) ?? body, { html: true });
+				noscript = null;
+			});
+		},
+		text(chunk) {
+			if (noscript === null) return;
+			noscript.push(chunk.text);
+			chunk.remove();
+		},
+	};
+
+	return new HTMLRewriter()
+		.on("script", guardScript)
+		.on("noscript", guardNoscript)
+		.on("img", {
+			element(el) {
+				if (anyDenied(markerPurposes(el.getAttribute("data-consent")))) {
+					moveAside(el, "src");
+					moveAside(el, "srcset");
+					return;
+				}
+				const src = el.getAttribute("src");
+				if (src !== null && anyDenied(classify(src))) el.remove();
+			},
+		})
+		.on("iframe", {
+			element(el) {
+				const src = el.getAttribute("src");
+				const marked = markerPurposes(el.getAttribute("data-consent"));
+				const purposes = src === null ? marked : union(marked, classify(src));
+				if (!anyDenied(purposes)) return;
+				el.setAttribute("data-consent", purposes.join(" "));
+				moveAside(el, "src");
+			},
+		})
+		.on("source[data-consent]", {
+			element(el) {
+				if (!anyDenied(markerPurposes(el.getAttribute("data-consent")))) return;
+				moveAside(el, "src");
+				moveAside(el, "srcset");
+			},
+		})
+		.on("link[href][rel]", {
+			element(el) {
+				const rels = (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
+				if (!rels.some((rel) => HINT_RELS.has(rel))) return;
+				if (anyDenied(classify(el.getAttribute("href") ?? ""))) el.remove();
+			},
+		})
+		.on("a[href]", stripHref)
+		.on("area[href]", stripHref)
+		.onDocument({
+			// A page cut off inside a held-back script or noscript still gets what was held.
+			end(end) {
+				if (script !== null) end.append(closeScript(script), { html: true });
+				else if (noscript !== null) end.append(noscript.join(""), { html: true });
+			},
+		});
+}

@@ -1,0 +1,181 @@
+/**
+ * Inline tracker bootstraps recognised by their content: the snippets vendors tell sites to paste
+ * (tracking.md §3d "HTML signals"), each with the purpose it serves. Google snippets are classified by
+ * the tag ids they carry (`G-` analytics; `AW-`, `DC-`, `GT-`, `GTM-` ads), like their loaders.
+ * Our own list of vendor function and host names (facts), from the vendors' published snippets.
+ */
+import { googleTagPurpose } from "./google-tag-ids";
+import { compileOverrides } from "./tracker-overrides";
+import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
+
+export interface InlineTrackerSignature {
+	readonly vendor: string;
+	readonly pattern: RegExp;
+	readonly purpose: TrackerPurpose;
+	/** The host the snippet loads from, so a site override for that host also decides the snippet. */
+	readonly host?: string;
+	/** A Google loader named without a literal tag id: it only counts when no id decided the script. */
+	readonly withoutTagId?: boolean;
+	readonly source: string;
+}
+
+export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
+	{
+		vendor: "Meta Pixel",
+		pattern: /\bfbq\s*\(\s*['"]init['"]|connect\.facebook\.net\/[^'"\s]*fbevents\.js/,
+		purpose: "ads",
+		host: "connect.facebook.net",
+		source: "Meta Pixel base code (developers.facebook.com/docs/meta-pixel/get-started)",
+	},
+	{
+		vendor: "LinkedIn Insight",
+		pattern: /\b_linkedin_(?:partner_id|data_partner_ids)\b|snap\.licdn\.com\/li\.lms-analytics/,
+		purpose: "ads",
+		host: "snap.licdn.com",
+		source: "LinkedIn Insight Tag snippet; tracking.md §2c",
+	},
+	{
+		vendor: "TikTok Pixel",
+		pattern: /\bttq\.load\s*\(|analytics\.tiktok\.com\/i18n\/pixel/,
+		purpose: "ads",
+		host: "analytics.tiktok.com",
+		source: "TikTok Pixel base code; tracking.md §2a",
+	},
+	{
+		vendor: "Microsoft UET",
+		pattern: /\buetq\b|bat\.bing\.com\/bat\.js/,
+		purpose: "ads",
+		host: "bat.bing.com",
+		source: "Microsoft Advertising UET tag; tracking.md §2a",
+	},
+	{
+		vendor: "Snap Pixel",
+		pattern: /\bsnaptr\s*\(\s*['"]init['"]|sc-static\.net\/scevent/,
+		purpose: "ads",
+		host: "sc-static.net",
+		source: "Snap Pixel base code; tracking.md §2a",
+	},
+	{
+		vendor: "Pinterest Tag",
+		pattern: /\bpintrk\s*\(\s*['"]load['"]|s\.pinimg\.com\/ct\/core\.js/,
+		purpose: "ads",
+		host: "s.pinimg.com",
+		source: "Pinterest Tag base code; tracking.md §2a",
+	},
+	{
+		vendor: "X Pixel",
+		pattern: /\btwq\s*\(\s*['"](?:init|config)['"]|static\.ads-twitter\.com\/uwt\.js/,
+		purpose: "ads",
+		host: "static.ads-twitter.com",
+		source: "X conversion tracking base code; tracking.md §2a",
+	},
+	{
+		vendor: "Reddit Pixel",
+		pattern: /\brdt\s*\(\s*['"]init['"]|redditstatic\.com\/ads\/pixel\.js/,
+		purpose: "ads",
+		host: "www.redditstatic.com",
+		source: "Reddit Pixel base code; tracking.md §2a",
+	},
+	{
+		vendor: "Criteo / Taboola",
+		pattern: /\bcriteo_q\b|static\.criteo\.net\/js\/ld|\b_tfa\.push\s*\(|cdn\.taboola\.com\/libtrc/,
+		purpose: "ads",
+		source: "tracking.md §2a (ld.js, tfa.js loaders)",
+	},
+	{
+		vendor: "Yandex Metrica",
+		pattern: /mc\.yandex\.(?:ru|com)\/metrika|\bym\s*\(\s*\d+\s*,\s*['"]init['"]/,
+		purpose: "ads",
+		host: "mc.yandex.ru",
+		source: "tracking.md §2a (mc.yandex.ru/metrika/tag.js; listed as advertising)",
+	},
+	{
+		vendor: "Google Tag Manager container (id not literal)",
+		pattern: /googletagmanager\.com\/gtm\.js/,
+		purpose: "ads",
+		host: "www.googletagmanager.com",
+		withoutTagId: true,
+		source: "GTM snippet; CONTRACT.md: a container can inject anything",
+	},
+	{
+		vendor: "Cloudflare Zaraz",
+		pattern: /\bzarazData\b|\/cdn-cgi\/zaraz\//,
+		purpose: "ads",
+		source: "tracking.md §3c (auto-injected bootstrap; runs any configured tool)",
+	},
+	{
+		vendor: "Google Analytics (analytics.js, ga.js)",
+		pattern: /google-analytics\.com\/(?:analytics|ga)\.js|\bga\s*\(\s*['"]create['"]/,
+		purpose: "analytics",
+		host: "www.google-analytics.com",
+		withoutTagId: true,
+		source: "Universal Analytics snippet; tracking.md §2b",
+	},
+	{
+		vendor: "HubSpot tracking code",
+		pattern: /\b_hsq\b|js\.hs-analytics\.net/,
+		purpose: "analytics",
+		host: "js.hs-analytics.net",
+		source: "HubSpot tracking code API (_hsq); tracking.md §2b",
+	},
+	{
+		vendor: "Hotjar",
+		pattern: /\b_hjSettings\b|static\.hotjar\.com\/c\/hotjar-/,
+		purpose: "analytics",
+		host: "static.hotjar.com",
+		source: "Hotjar tracking code; tracking.md §2b",
+	},
+	{
+		vendor: "Microsoft Clarity",
+		pattern: /clarity\.ms\/tag\//,
+		purpose: "analytics",
+		host: "www.clarity.ms",
+		source: "Clarity tracking code; tracking.md §2b",
+	},
+	{
+		vendor: "Segment / Mixpanel / Amplitude / Heap",
+		pattern:
+			/\banalytics\.load\s*\(|cdn\.segment\.com\/analytics\.js|\bmixpanel\.init\s*\(|\bamplitude\.(?:getInstance\(\)\.)?init\s*\(|\bheap\.load\s*\(/,
+		purpose: "analytics",
+		source: "vendor snippets; tracking.md §2b, §3d",
+	},
+	{
+		vendor: "Matomo / Plausible",
+		pattern: /\b_paq\.push\s*\(|\/(?:matomo|piwik)\.js|plausible\.io\/js\//,
+		purpose: "analytics",
+		source: "Matomo JavaScript tracking code; tracking.md §2b",
+	},
+];
+
+/** Where a script names Google tags (gtag, GTM, analytics.js), the quoted ids decide its purposes. */
+const GOOGLE_CONTEXT = /\bgtag\s*\(|\bdataLayer\b|googletagmanager\.com|google-analytics\.com/;
+// `AW-123/label` send_to targets count as their id.
+const GOOGLE_TAG_ID = /['"`]((?:G|GT|AW|DC|GTM|UA)-[A-Z0-9-]{4,20})(?:\/[^'"`\s]*)?['"`]/g;
+
+/**
+ * The purposes an inline script's source serves, in a stable order (ads, then analytics); empty for
+ * anything that is not a known tracker bootstrap, such as a Consent Mode default with no tag id.
+ */
+export function inlineScriptPurposes(source: string, overrides?: TrackerOverrides): TrackerPurpose[] {
+	const site = overrides ? compileOverrides(overrides) : null;
+	const found = new Set<TrackerPurpose>();
+	const add = (purpose: TrackerPurpose | null | undefined) => {
+		if (purpose) found.add(purpose);
+	};
+	let tagIds = 0;
+	if (GOOGLE_CONTEXT.test(source)) {
+		for (const match of source.matchAll(GOOGLE_TAG_ID)) {
+			const id = match[1] as string;
+			const verdict = site?.tagId(id);
+			const purpose = verdict === undefined ? googleTagPurpose(id) : verdict;
+			if (purpose !== null || verdict === null) tagIds++;
+			add(purpose);
+		}
+	}
+	for (const signature of INLINE_TRACKER_SIGNATURES) {
+		if ((signature.withoutTagId && tagIds > 0) || !signature.pattern.test(source)) continue;
+		const verdict = signature.host && site ? site.host(signature.host) : undefined;
+		add(verdict === undefined ? signature.purpose : verdict);
+	}
+	return (["ads", "analytics"] as const).filter((p) => found.has(p));
+}

@@ -1,0 +1,21 @@
+/**
+ * The redirect a guarded navigation with tracking parameters gets: same scheme, host and path, every
+ * other parameter kept byte for byte. Relative, so it cannot leave the site (a path starting `//`
+ * would read as another host, so that one is spelled out on the request's own origin). 302, never a
+ * cacheable 301/308, and never stored: another visitor may not be guarded. Stripping is idempotent,
+ * so the target is never redirected again.
+ */
+import { NO_STORE } from "../http/responses";
+
+export function redirectLocation(url: URL, strippedPathAndQuery: string): string {
+	const second = strippedPathAndQuery.charCodeAt(1);
+	const ambiguous = second === 47 /* / */ || second === 92; /* \ */
+	return ambiguous ? `${url.origin}${strippedPathAndQuery}` : strippedPathAndQuery;
+}
+
+export function navigationRedirect(url: URL, strippedPathAndQuery: string): Response {
+	return new Response(null, {
+		status: 302,
+		headers: { Location: redirectLocation(url, strippedPathAndQuery), "Cache-Control": NO_STORE },
+	});
+}

@@ -1,0 +1,38 @@
+/**
+ * What kind of request the browser says this is (Fetch Metadata). A GET without any Fetch Metadata
+ * header counts as a navigation (contract): old browsers, crawlers and links opened by other apps.
+ */
+
+function hasFetchMetadata(headers: Headers): boolean {
+	return (
+		headers.has("Sec-Fetch-Mode") ||
+		headers.has("Sec-Fetch-Dest") ||
+		headers.has("Sec-Fetch-Site") ||
+		headers.has("Sec-Fetch-User")
+	);
+}
+
+/** GET/HEAD with `Sec-Fetch-Mode: navigate`, or a GET with no Fetch Metadata at all. */
+export function isNavigation(request: Request): boolean {
+	const method = request.method;
+	if (method !== "GET" && method !== "HEAD") return false;
+	const mode = request.headers.get("Sec-Fetch-Mode");
+	if (mode !== null) return mode.trim().toLowerCase() === "navigate";
+	return method === "GET" && !hasFetchMetadata(request.headers);
+}
+
+const DOCUMENT_DESTINATIONS = new Set(["document", "iframe", "frame", "embed", "object"]);
+
+/**
+ * Whether the answer is probably a page: a navigation, a frame, or (without Fetch Metadata) a request
+ * that accepts HTML, unlike an old browser's image request. Used to decide where a GPC opt-out is
+ * persisted and where the browser's cached copy must not be revalidated.
+ */
+export function isDocumentRequest(request: Request): boolean {
+	const mode = request.headers.get("Sec-Fetch-Mode");
+	if (mode !== null && mode.trim().toLowerCase() === "navigate") return true;
+	const dest = request.headers.get("Sec-Fetch-Dest");
+	if (dest !== null) return DOCUMENT_DESTINATIONS.has(dest.trim().toLowerCase());
+	if (hasFetchMetadata(request.headers)) return false;
+	return (request.headers.get("Accept") ?? "").includes("text/html");
+}

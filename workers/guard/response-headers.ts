@@ -1,0 +1,88 @@
+/**
+ * Header changes for a guarded visitor's page: no Topics or Attribution Reporting, a private cache
+ * entry that varies by the inputs of the decision, no strong validator for bytes that changed, and no
+ * stale length or digest. Plus the `X-Consent-Guard` label on every response the guard changed.
+ */
+
+const PERMISSIONS = ["browsing-topics=()", "attribution-reporting=()"];
+const OUR_FEATURES = new Set(["browsing-topics", "attribution-reporting"]);
+
+export function isHtml(contentType: string | null): boolean {
+	if (contentType === null) return false;
+	const semicolon = contentType.indexOf(";");
+	const mime = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+	return mime === "text/html" || mime === "application/xhtml+xml";
+}
+
+function members(value: string | null): string[] {
+	if (value === null) return [];
+	return value
+		.split(",")
+		.map((member) => member.trim())
+		.filter(Boolean);
+}
+
+function directiveName(member: string): string {
+	const eq = member.indexOf("=");
+	return (eq === -1 ? member : member.slice(0, eq)).trim().toLowerCase();
+}
+
+/** The site's policy with our two features set to `()` (theirs replaced, everything else kept). */
+export function mergePermissionsPolicy(existing: string | null): string {
+	const kept = members(existing).filter((member) => !OUR_FEATURES.has(directiveName(member)));
+	return [...kept, ...PERMISSIONS].join(", ");
+}
+
+/** `private` instead of any shared-cache permission (`public`, `s-maxage`); other directives kept. */
+export function privateCacheControl(existing: string | null): string {
+	const kept = members(existing).filter((member) => {
+		const name = directiveName(member);
+		return name !== "public" && name !== "private" && name !== "s-maxage";
+	});
+	return ["private", ...kept].join(", ");
+}
+
+export function mergeVary(existing: string | null, add: readonly string[]): string {
+	const current = members(existing);
+	if (current.includes("*")) return "*";
+	const names = new Set(current.map((name) => name.toLowerCase()));
+	return [...current, ...add.filter((name) => !names.has(name.toLowerCase()))].join(", ");
+}
+
+/** Headers of a guarded page (GET, HEAD, 204 or 304 alike, so they agree with one another). */
+export function guardHtmlHeaders(headers: Headers): void {
+	headers.set("Permissions-Policy", mergePermissionsPolicy(headers.get("Permissions-Policy")));
+	headers.set("Cache-Control", privateCacheControl(headers.get("Cache-Control")));
+	headers.set("Vary", mergeVary(headers.get("Vary"), ["Cookie", "Sec-GPC"]));
+	const etag = headers.get("ETag");
+	if (etag !== null && !etag.trimStart().startsWith("W/")) headers.delete("ETag");
+	// The rewritten body's length and digest are not the origin's.
+	headers.delete("Content-Length");
+	headers.delete("Content-Digest");
+	headers.delete("Repr-Digest");
+	headers.delete("Digest");
+	headers.delete("Content-MD5");
+}
+
+export interface GuardLabels {
+	stripped: boolean;
+	blocked: boolean;
+	rewritten: boolean;
+}
+
+export function noLabels(): GuardLabels {
+	return { stripped: false, blocked: false, rewritten: false };
+}
+
+export function hasLabels(labels: GuardLabels): boolean {
+	return labels.stripped || labels.blocked || labels.rewritten;
+}
+
+/** `X-Consent-Guard: stripped, blocked, rewritten` (those that apply, in that order). */
+export function labelValue(labels: GuardLabels): string {
+	const out: string[] = [];
+	if (labels.stripped) out.push("stripped");
+	if (labels.blocked) out.push("blocked");
+	if (labels.rewritten) out.push("rewritten");
+	return out.join(", ");
+}

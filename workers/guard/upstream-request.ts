@@ -1,0 +1,44 @@
+/**
+ * The request sent to ORIGIN: the visitor's method, path and query (stripped of tracking parameters
+ * for guarded visitors), headers and streamed body, plus `X-Forwarded-Host`/`-Proto`. `Sec-GPC` is
+ * copied like every other header and never altered.
+ */
+
+export interface UpstreamChanges {
+	/** Path and query to request from ORIGIN (already stripped when the visitor is guarded). */
+	readonly pathAndQuery: string;
+	/** Replacement `Cookie` header: undefined keeps the visitor's, null sends none. */
+	readonly cookie?: string | null;
+	/** Drop `If-None-Match`/`If-Modified-Since`, so a page cached before the guard applied is not reused. */
+	readonly dropConditionals?: boolean;
+}
+
+export interface UpstreamRequest {
+	readonly url: string;
+	readonly init: RequestInit;
+}
+
+export function upstreamRequest(
+	request: Request,
+	url: URL,
+	origin: string,
+	changes: UpstreamChanges,
+): UpstreamRequest {
+	const headers = new Headers(request.headers);
+	// fetch sets Host from ORIGIN's URL; the visitor's host travels as X-Forwarded-Host.
+	headers.delete("Host");
+	headers.set("X-Forwarded-Host", url.host);
+	headers.set("X-Forwarded-Proto", url.protocol.slice(0, -1));
+	if (changes.cookie === null) headers.delete("Cookie");
+	else if (changes.cookie !== undefined) headers.set("Cookie", changes.cookie);
+	if (changes.dropConditionals) {
+		headers.delete("If-None-Match");
+		headers.delete("If-Modified-Since");
+	}
+	const method = request.method;
+	const hasBody = method !== "GET" && method !== "HEAD";
+	return {
+		url: origin + changes.pathAndQuery,
+		init: { method, headers, body: hasBody ? request.body : null, redirect: "manual" },
+	};
+}

@@ -4,7 +4,7 @@
  * forwarded without them, and the origin's own Location headers are stripped unless that would loop.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chunkedStream, fakeOrigin, ORIGIN, VISITORS, visit } from "./guard-fixtures";
+import { chunkedStream, fakeOrigin, guardEnv, ORIGIN, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -167,5 +167,25 @@ describe("the origin's Location header, for guarded visitors", () => {
 		redirectingOrigin("/next?gclid=1");
 		const res = await visit("/start", VISITORS.allowed);
 		expect(res.headers.get("Location")).toBe("/next?gclid=1");
+	});
+});
+
+describe("site configuration of the stripping rules", () => {
+	it("strips extra names, keeps kept names and can keep utm_*", async () => {
+		const env = guardEnv({
+			GUARD_STRIP_EXTRA: "affid, ref_code",
+			GUARD_STRIP_KEEP: "gclid",
+			GUARD_KEEP_UTM: "true",
+		});
+		const { spy } = fakeOrigin();
+		const res = await visit(
+			"/p?affid=1&gclid=2&utm_source=news&ref_code=x&fbclid=3&q=1",
+			VISITORS.optedOut,
+			{ headers: NAVIGATE },
+			env,
+		);
+		expect(res.status).toBe(302);
+		expect(res.headers.get("Location")).toBe("/p?gclid=2&utm_source=news&q=1");
+		expect(spy).not.toHaveBeenCalled();
 	});
 });

@@ -67,7 +67,7 @@ async function guarded(
 		);
 	}
 
-	const strip = { baseHost: url.hostname };
+	const strip = { ...settings.strip, baseHost: url.hostname };
 	const pathAndQuery = url.pathname + url.search;
 	const clean = stripTrackingParams(pathAndQuery, strip);
 	if (clean !== pathAndQuery) {

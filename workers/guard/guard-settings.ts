@@ -1,14 +1,19 @@
 /**
  * Guard-mode configuration from `[vars]`, parsed once per env object: how long to wait for the
  * origin (GUARD_TIMEOUT_MS, default 10 s) and the site's tracker classification overrides
- * (GUARD_TRACKER_OVERRIDES, JSON mapping host, tag-id prefix or path prefix → "ads" | "analytics" | null).
+ * (GUARD_TRACKER_OVERRIDES, JSON mapping host, tag-id prefix or path prefix → "ads" | "analytics" | null),
+ * and the site's additions to the tracking-parameter rules: GUARD_STRIP_EXTRA (more names to strip),
+ * GUARD_STRIP_KEEP (names never to strip), GUARD_KEEP_UTM ("true" keeps utm_* campaign parameters).
  */
+import type { StripOptions } from "./strip-tracking-params";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export interface GuardSettings {
 	readonly timeoutMs: number;
 	/** Undefined when the site configured none (or an unusable value), so classifiers skip the lookup. */
 	readonly overrides: TrackerOverrides | undefined;
+	/** The site's extra, kept and utm choices for stripping (no baseHost: that is per request). */
+	readonly strip: StripOptions;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -21,10 +26,23 @@ export function guardSettingsFor(env: Env): GuardSettings {
 		settings = {
 			timeoutMs: parseTimeout(vars.GUARD_TIMEOUT_MS),
 			overrides: parseOverrides(vars.GUARD_TRACKER_OVERRIDES),
+			strip: {
+				extra: nameList(vars.GUARD_STRIP_EXTRA),
+				keep: nameList(vars.GUARD_STRIP_KEEP),
+				keepUtm: typeof vars.GUARD_KEEP_UTM === "string" && vars.GUARD_KEEP_UTM.trim() === "true",
+			},
 		};
 		cache.set(env, settings);
 	}
 	return settings;
+}
+
+function nameList(value: unknown): string[] {
+	if (typeof value !== "string") return [];
+	return value
+		.split(",")
+		.map((name) => name.trim())
+		.filter(Boolean);
 }
 
 function parseTimeout(value: unknown): number {

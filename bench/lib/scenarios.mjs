@@ -1,0 +1,250 @@
+/**
+ * What the bench measures. Each scenario is one kind of request, the baseline that does the same
+ * storage work with nothing else, a target, and a probe that checks one answer before any load (so a
+ * scenario that silently measures the wrong path fails loudly instead). Scenarios are measured in
+ * groups: a baseline and the scenarios judged against it, interleaved round by round.
+ */
+
+import { peerExternalId, peerSubjectId } from "../peer/subjects.mjs";
+import { DATA } from "./config.mjs";
+import { seededVid } from "./visitors.mjs";
+
+const JSON_BODY = { "Content-Type": "application/json" };
+const NAVIGATE = {
+	Accept: "text/html,application/xhtml+xml",
+	"Sec-Fetch-Mode": "navigate",
+	"Sec-Fetch-Dest": "document",
+	"Sec-Fetch-Site": "cross-site",
+};
+const BEACON = { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" };
+
+export const GROUPS = [
+	{
+		baseline: "noop",
+		scenarios: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"],
+	},
+	{ baseline: "bare-kv", scenarios: ["kv-decision"] },
+	{ baseline: "bare-d1", scenarios: ["d1-decision"] },
+	{ baseline: "bare-d1-write", scenarios: ["write-opt-out"] },
+	{ baseline: "passthrough-html", scenarios: ["guard-html-rewrite", "html-rewriter-floor"] },
+	// The peer has no baseline of its own: it is measured interleaved with our cookie-decision.
+	{ baseline: "cookie-decision", scenarios: ["peer-c15t-decision", "peer-c15t-check"], peer: true },
+];
+
+/** Pools of seeded visitors: [0, kvWarm) are in KV; the cold pool is in D1 only. */
+export function visitorPools() {
+	const cold = [];
+	for (let i = DATA.kvWarm; i < DATA.subjects - DATA.cookieVisitors - 1; i++) cold.push(i);
+	const cookie = [];
+	for (let i = DATA.subjects - DATA.cookieVisitors - 1; i < DATA.subjects - 1; i++) cookie.push(i);
+	return { warm: [...Array(DATA.kvWarm).keys()], cold, cookie, probe: DATA.subjects - 1 };
+}
+
+const is = (cond, message) => (cond ? null : message);
+
+/**
+ * @param {{ urls: Record<string, string>, peerUrl: string | null, subjectIds: string[],
+ *   decisionCookies: string[], optedOutCookie: string }} ctx
+ */
+export function defineScenarios(ctx) {
+	const pools = visitorPools();
+	const vids = (indices) => indices.map(seededVid);
+	const subjects = (indices) => indices.map((i) => ctx.subjectIds[i]);
+	const hasBookmark = (res) => res.headers.has("X-D1-Bookmark");
+	const guardSkipped = (res, body) =>
+		res.status === 404 &&
+		(res.headers.get("Content-Type") ?? "").includes("json") &&
+		body.includes("not_found");
+
+	/** @type {Record<string, any>} */
+	const all = {
+		noop: {
+			worker: "noop",
+			spec: { method: "GET", path: "/" },
+			check: (res) => is(res.status === 200, "not 200"),
+		},
+		"bare-kv": {
+			worker: "bare-kv",
+			spec: {
+				method: "GET",
+				path: "/",
+				vary: { path: true, format: "/?k=state:%s", items: subjects(pools.warm) },
+			},
+			check: (res, body) => is(res.status === 200 && body.includes('"version"'), "no KV document"),
+		},
+		"bare-d1": {
+			worker: "bare-d1",
+			spec: { method: "GET", path: "/", vary: { path: true, format: "/?s=%s", items: subjects(pools.cold) } },
+			check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
+		},
+		"bare-d1-write": {
+			worker: "bare-d1-write",
+			spec: { method: "POST", path: "/", headers: JSON_BODY, body: "{}" },
+			check: (res) => is(res.status === 200, "not 200"),
+		},
+		"passthrough-html": {
+			worker: "passthrough-html",
+			spec: { method: "GET", path: "/article.html", headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie } },
+			check: (res, body) => is(res.status === 200 && body.length > 100_000, "page not proxied whole"),
+		},
+
+		"html-rewriter-floor": {
+			worker: "html-rewriter-floor",
+			reference: true,
+			spec: { method: "GET", path: "/article.html", headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie } },
+			check: (res, body) => is(res.status === 200 && body.length > 100_000, "page not proxied whole"),
+		},
+
+		"cookie-decision": {
+			worker: "consent-edge",
+			target: { ratio: 0.85 },
+			spec: {
+				method: "GET",
+				path: "/v1/consent",
+				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
+			},
+			// Cookie visitors are not in KV: had the cookie not decided, D1 would have been read.
+			check: (res) => is(res.status === 200 && !hasBookmark(res), "not decided from the cookie alone"),
+		},
+		"gpc-decision": {
+			worker: "consent-edge",
+			target: { ratio: 0.85 },
+			spec: { method: "GET", path: "/v1/check?purpose=ads", headers: { "Sec-GPC": "1" } },
+			check: (res, body) => is(res.status === 200 && body.includes('"reason":"gpc"'), "not decided by GPC"),
+		},
+		"kv-decision": {
+			worker: "consent-edge",
+			target: { ratio: 0.85 },
+			spec: {
+				method: "GET",
+				path: "/v1/consent",
+				vary: { header: "Cookie", format: "ce_vid=%s", items: vids(pools.warm) },
+			},
+			check: (res) => is(res.status === 200 && !hasBookmark(res), "read D1 although KV was warm"),
+		},
+		"d1-decision": {
+			worker: "consent-edge",
+			target: { ratio: 0.8 },
+			// Each request is a visitor not yet read in this run, so KV is cold for it (see coldPool).
+			coldPool: true,
+			spec: {
+				method: "GET",
+				path: "/v1/consent",
+				vary: { header: "Cookie", format: "ce_vid=%s", items: vids(pools.cold) },
+			},
+			probe: { Cookie: `ce_vid=${seededVid(pools.probe)}` },
+			check: (res) => is(res.status === 200 && hasBookmark(res), "did not read D1"),
+		},
+		"write-opt-out": {
+			worker: "consent-edge",
+			target: { ratio: 0.6, noErrors: true },
+			spec: {
+				method: "POST",
+				path: "/v1/opt-out",
+				headers: JSON_BODY,
+				body: "{}",
+				// A new visitor per request: benchoptout + 12 digits (23 characters, a valid ce_vid).
+				vary: { header: "Cookie", format: "ce_vid=%s", unique: "benchoptout" },
+			},
+			probe: { Cookie: "ce_vid=benchoptoutprobe00000" },
+			check: (res, body) => is(res.status === 200 && body.includes('"ads":false'), "opt-out not written"),
+		},
+		"guard-strip-redirect": {
+			worker: "consent-edge-guard",
+			target: { ratio: 0.85 },
+			guard: true,
+			spec: {
+				method: "GET",
+				path: "/landing/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&id=42&gclid=EAIaIQobChMIbench",
+				headers: { ...NAVIGATE, "Sec-GPC": "1" },
+			},
+			check: (res) => {
+				const location = res.headers.get("Location") ?? "";
+				return is(
+					[302, 307].includes(res.status) && location.includes("id=42") && !location.includes("gclid"),
+					`expected a stripping redirect, got ${res.status} ${location}`,
+				);
+			},
+		},
+		"beacon-block": {
+			worker: "consent-edge-guard",
+			target: { ratio: 0.85 },
+			guard: true,
+			spec: {
+				method: "GET",
+				path: "/g/collect?v=2&tid=G-8XK2P4QZ1M&gtm=45je5b&_p=1732900000000&cid=1234567890.1732900000&ul=en-us&sr=1920x1080&en=page_view&dl=https%3A%2F%2Fnews.example%2Farticle",
+				headers: { ...BEACON, Cookie: ctx.optedOutCookie },
+			},
+			check: (res, body) => is(res.status === 204 && body === "", `expected 204, got ${res.status}`),
+		},
+		"guard-html-rewrite": {
+			worker: "consent-edge-guard",
+			target: { ratio: 0.7 },
+			guard: true,
+			spec: { method: "GET", path: "/article.html", headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie } },
+			check: (res, body) =>
+				is(
+					res.status === 200 &&
+						body.includes("Cycle lanes to open before summer") &&
+						body.includes('data-consent="ads"') &&
+						!/\ssrc="https:\/\/(www\.googletagmanager\.com\/gtag|connect\.facebook\.net|analytics\.tiktok\.com)/.test(
+							body,
+						),
+					`expected the page without its trackers, got ${res.status}, ${body.length} bytes`,
+				),
+		},
+
+		"peer-c15t-decision": {
+			worker: "peer",
+			peer: true,
+			spec: {
+				method: "GET",
+				path: "/",
+				vary: {
+					path: true,
+					format: "/subjects/%s?type=cookie_banner",
+					items: [...Array(DATA.subjects).keys()].map(peerSubjectId),
+				},
+			},
+			check: (res, body) => is(res.status === 200 && body.includes('"consents"'), "no subject"),
+		},
+		"peer-c15t-check": {
+			worker: "peer",
+			peer: true,
+			spec: {
+				method: "GET",
+				path: "/",
+				vary: {
+					path: true,
+					format: "/consents/check?externalId=%s&type=cookie_banner",
+					items: [...Array(DATA.subjects).keys()].map(peerExternalId),
+				},
+			},
+			check: (res, body) => is(res.status === 200 && body.includes('"hasConsent":true'), "no consent"),
+		},
+	};
+	for (const [name, s] of Object.entries(all)) {
+		s.name = name;
+		s.guardSkipped = s.guard ? guardSkipped : () => false;
+	}
+	return all;
+}
+
+export const DESCRIPTIONS = {
+	noop: "fixed small JSON answer",
+	"bare-kv": "one KV get of a consent document",
+	"bare-d1": "one D1 primary-key read",
+	"bare-d1-write": "one D1 batch of two inserts",
+	"passthrough-html": "proxies the 100 KB page unmodified",
+	"html-rewriter-floor": "reference: same, through HTMLRewriter no-op handlers on the guard's selectors",
+	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",
+	"gpc-decision": "GET /v1/check?purpose=ads with Sec-GPC: 1, no cookie",
+	"kv-decision": "GET /v1/consent, known visitor, KV warm, no decision cookie",
+	"d1-decision": "same, KV cold: read from D1 (10,000 subjects)",
+	"write-opt-out": "POST /v1/opt-out, a new visitor each time (D1 batch + KV)",
+	"guard-strip-redirect": "guarded navigation with tracking parameters: redirect",
+	"beacon-block": "guarded GA4 /g/collect beacon: 204",
+	"guard-html-rewrite": "guarded 100 KB HTML page with trackers",
+	"peer-c15t-decision": "c15t GET /subjects/:id (Node 22, SQLite)",
+	"peer-c15t-check": "c15t GET /consents/check (Node 22, SQLite)",
+};

@@ -1,0 +1,108 @@
+/**
+ * One Miniflare (one workerd process) serving the built Worker and the baselines, each on its own
+ * loopback port (direct sockets: no entry worker, no `wrangler dev` proxy). The Worker's bindings
+ * come from wrangler.toml through wrangler's own converter, so new bindings follow automatically;
+ * the bench then swaps in its secrets, production vars and raised rate limits.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { BENCH_DIR, HOST, RAISED_RATE_LIMIT, ROOT, SECRETS, VAR_OVERRIDES } from "./config.mjs";
+
+// Miniflare is wrangler's own dependency: the same workerd that `wrangler dev` and deploy checks use.
+const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
+const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
+
+export const API_WORKER = "consent-edge";
+export const GUARD_WORKER = "consent-edge-guard";
+export const BASELINES = [
+	"noop",
+	"bare-kv",
+	"bare-d1",
+	"bare-d1-write",
+	"passthrough-html",
+	"html-rewriter-floor",
+];
+export const KV_ADMIN = "kv-admin";
+
+function wranglerWorkerOptions() {
+	// Wrangler reads secrets from the environment here; give it the bench's so it does not warn.
+	Object.assign(process.env, SECRETS);
+	return unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;
+}
+
+function raiseRateLimits(ratelimits = {}) {
+	const raised = {};
+	for (const [name, binding] of Object.entries(ratelimits)) {
+		raised[name] = { ...binding, simple: { ...RAISED_RATE_LIMIT } };
+	}
+	return raised;
+}
+
+/**
+ * @param {{ build: {dir: string, main: string}, origin: string, log: (line: string) => void,
+ *   inspectorPort?: number }} options `inspectorPort` opens workerd's inspector (bench/profile.mjs)
+ */
+export async function startWorkers({ build, origin, log, inspectorPort }) {
+	const base = wranglerWorkerOptions();
+	const ratelimits = raiseRateLimits(base.ratelimits);
+	const worker = (name, vars, extra = {}) => ({
+		...base,
+		name,
+		modules: true,
+		scriptPath: build.main,
+		modulesRoot: build.dir,
+		// The build is one bundled module; wrangler's module rules only matter for unbundled sources.
+		modulesRules: undefined,
+		bindings: { ...base.bindings, ...VAR_OVERRIDES, ...SECRETS, ...vars },
+		ratelimits,
+		unsafeDirectSockets: [{ host: HOST, port: 0 }],
+		...extra,
+	});
+	const baseline = (name) => ({
+		name,
+		modules: true,
+		scriptPath: join(BENCH_DIR, "baselines", `${name}.js`),
+		compatibilityDate: base.compatibilityDate,
+		compatibilityFlags: base.compatibilityFlags,
+		bindings: { ORIGIN: origin },
+		kvNamespaces: base.kvNamespaces,
+		d1Databases: base.d1Databases,
+		unsafeDirectSockets: [{ host: HOST, port: 0 }],
+	});
+
+	const logs = new Map();
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({
+			host: HOST,
+			telemetry: { enabled: false },
+			...(inspectorPort === undefined ? {} : { inspectorPort }),
+			// Worker console output under load would flood the terminal: count it, show each distinct line once.
+			handleStructuredLogs: ({ level, message }) => {
+				const key = `${level}: ${message.split("\n")[0].slice(0, 200)}`;
+				const seen = logs.get(key) ?? 0;
+				if (seen === 0 && level !== "log" && level !== "info" && level !== "debug") log(`  [worker ${key}]`);
+				logs.set(key, seen + 1);
+			},
+			workers: [
+				worker(API_WORKER, { ORIGIN: "" }),
+				// Same script, guard mode on; the queue has one consumer, the API instance.
+				worker(GUARD_WORKER, { ORIGIN: origin }, { queueConsumers: undefined }),
+				...BASELINES.map(baseline),
+				{ ...baseline(KV_ADMIN), scriptPath: join(BENCH_DIR, "lib", "kv-admin-worker.js") },
+			],
+		}),
+	);
+	await mf.ready;
+	const urls = {};
+	for (const name of [API_WORKER, GUARD_WORKER, ...BASELINES, KV_ADMIN]) {
+		urls[name] = (await mf.unsafeGetDirectURL(name)).href.replace(/\/$/, "");
+	}
+	return {
+		mf,
+		urls,
+		raisedRateLimits: Object.keys(ratelimits),
+		workerLogs: logs,
+		dispose: () => mf.dispose(),
+	};
+}

@@ -1,0 +1,105 @@
+/**
+ * Sets the stage shared by the bench and the profiler: the built Worker and the baselines served by
+ * Miniflare, the local origin, seeded D1/KV, and the cookies real visitors would carry (signed by the
+ * Worker itself), then the scenarios, each probed once.
+ */
+import { request } from "node:http";
+import { join } from "node:path";
+import { buildWorker } from "./build.mjs";
+import { BENCH_DIR, CF_HEADER } from "./config.mjs";
+import { startProcess } from "./processes.mjs";
+import { defineScenarios, visitorPools } from "./scenarios.mjs";
+import { dropKvEntries, seed } from "./seed.mjs";
+import { API_WORKER, startWorkers } from "./serve.mjs";
+import { seededVid } from "./visitors.mjs";
+
+/**
+ * One request with exactly these headers. Not fetch(): undici sets Sec-Fetch-Mode itself, which would
+ * turn the guard's navigations into something else.
+ */
+export function send(url, headers, { method = "GET", body } = {}) {
+	return new Promise((resolve, reject) => {
+		const req = request(url, { method, headers: { ...CF_HEADER, ...headers } }, (res) => {
+			let text = "";
+			res.setEncoding("utf8");
+			res.on("data", (d) => {
+				text += d;
+			});
+			res.on("end", () => {
+				const h = new Headers();
+				for (const [k, v] of Object.entries(res.headers)) {
+					for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+				}
+				resolve({ res: { status: res.statusCode, headers: h }, body: text });
+			});
+		});
+		req.on("error", reject);
+		req.end(body);
+	});
+}
+
+/** `ce_vid=...; ce_consent=...` as a browser would send them back after this answer. */
+function cookiesAfter(vid, res) {
+	const consent = res.headers.getSetCookie().find((c) => c.startsWith("ce_consent="));
+	if (!consent) throw new Error(`no ce_consent cookie for ${vid} (status ${res.status})`);
+	return `ce_vid=${vid}; ${consent.split(";")[0]}`;
+}
+
+/**
+ * Decision cookies for the cookie visitors (minted by GET /v1/consent), and an opted-out visitor's
+ * cookies for the guard (minted by POST /v1/opt-out).
+ */
+async function mintCookies(apiUrl, kvAdminUrl, subjectIds) {
+	const pools = visitorPools();
+	const decisionCookies = [];
+	for (const i of pools.cookie) {
+		const vid = seededVid(i);
+		const { res } = await send(`${apiUrl}/v1/consent`, { Cookie: `ce_vid=${vid}` });
+		decisionCookies.push(cookiesAfter(vid, res));
+	}
+	// Minting read D1 and filled KV (in the background) for these visitors: empty KV again, so
+	// nothing but the cookie can answer them cheaply.
+	await new Promise((r) => setTimeout(r, 300));
+	await dropKvEntries(kvAdminUrl, subjectIds, pools.cookie[0], pools.cookie.at(-1) + 1);
+	const guarded = "benchguardvisitor00001";
+	const optOut = await send(
+		`${apiUrl}/v1/opt-out`,
+		{ Cookie: `ce_vid=${guarded}`, "Content-Type": "application/json" },
+		{ method: "POST", body: "{}" },
+	);
+	return { decisionCookies, optedOutCookie: cookiesAfter(guarded, optOut.res) };
+}
+
+/** Sends the scenario's first request; `skipped` says why it cannot be measured. */
+export async function probe(scenario, url) {
+	const spec = scenario.spec;
+	let path = spec.path;
+	const headers = { ...spec.headers };
+	const first = spec.vary?.items?.[0];
+	if (spec.vary?.path) path = spec.vary.format.replace("%s", first);
+	else if (spec.vary?.header && first !== undefined)
+		headers[spec.vary.header] = spec.vary.format.replace("%s", first);
+	Object.assign(headers, scenario.probe);
+	const { res, body } = await send(`${url}${path}`, headers, { method: spec.method, body: spec.body });
+	if (scenario.guardSkipped(res, body)) return { skipped: "guard mode not available (404 JSON)" };
+	const problem = scenario.check(res, body);
+	return problem ? { skipped: `probe failed: ${problem}` } : {};
+}
+
+/**
+ * @param {{ log: (line: string) => void, minify?: boolean, inspectorPort?: number }} options
+ */
+export async function stage({ log, minify, inspectorPort }) {
+	const build = await buildWorker({ minify });
+	log(`built: ${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped (${build.wranglerSummary})`);
+	const origin = await startProcess(process.execPath, [join(BENCH_DIR, "origin", "server.mjs")]);
+	const originUrl = `http://127.0.0.1:${origin.port}`;
+	const workers = await startWorkers({ build, origin: originUrl, log, inspectorPort });
+	log(`serving the Worker, guard mode (origin ${originUrl}) and the baselines on loopback`);
+	log(`rate limits raised for the bench: ${workers.raisedRateLimits.join(", ") || "none configured"}`);
+	const seeded = await seed(workers.mf, API_WORKER, workers.urls["kv-admin"]);
+	log(`seeded ${seeded.subjects} subjects, ${seeded.records} records, ${seeded.kvWarm} KV entries`);
+	const cookies = await mintCookies(workers.urls[API_WORKER], workers.urls["kv-admin"], seeded.subjectIds);
+	const scenarios = defineScenarios({ subjectIds: seeded.subjectIds, ...cookies });
+	return { build, workers, seeded, scenarios };
+}

@@ -1,0 +1,25 @@
+/**
+ * The local origin behind guard mode and `passthrough-html`: a plain Node HTTP server, run in its
+ * own process so the load generator and Miniflare never share its event loop. Prints its port.
+ */
+import { createServer } from "node:http";
+import { ARTICLE_HTML } from "./page.mjs";
+
+const page = Buffer.from(ARTICLE_HTML);
+const small = Buffer.from("<!doctype html><title>ok</title><p>ok</p>\n");
+
+const server = createServer((req, res) => {
+	const body = req.url.startsWith("/article") ? page : small;
+	res.writeHead(200, {
+		"Content-Type": "text/html; charset=utf-8",
+		"Content-Length": body.length,
+		"Cache-Control": "public, max-age=60",
+		ETag: '"bench-article-1"',
+	});
+	res.end(req.method === "HEAD" ? undefined : body);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+	process.stdout.write(`${JSON.stringify({ port: server.address().port, pageBytes: page.length })}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

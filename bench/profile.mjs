@@ -1,0 +1,153 @@
+/**
+ * `npx node bench/profile.mjs [scenario ...] [--seconds=N] [--all-isolates]`: where the time goes.
+ * Stages the bench with an unminified build (readable names), then for each scenario samples the
+ * Worker's isolate through workerd's inspector while wrk drives the scenario, and prints its time by
+ * source module and its hottest functions; `--all-isolates` also samples Miniflare's D1, KV and rate
+ * limiter simulators and prints how busy each was. An attached profiler slows workerd a lot: read the
+ * shares, not the rates. Not part of `npm run bench`.
+ */
+import { LOAD } from "./lib/config.mjs";
+import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
+import { stopProcesses } from "./lib/processes.mjs";
+import { probe, stage } from "./lib/stage.mjs";
+
+const args = process.argv.slice(2);
+const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 4);
+const allIsolates = args.includes("--all-isolates");
+const wanted = args.filter((a) => !a.startsWith("--"));
+const names = wanted.length
+	? wanted
+	: ["cookie-decision", "kv-decision", "d1-decision", "write-opt-out", "guard-html-rewrite"];
+const SAMPLING_US = 500;
+
+/** A minimal Chrome DevTools Protocol session over the global WebSocket. */
+async function session(wsUrl) {
+	const ws = new WebSocket(wsUrl);
+	await new Promise((resolve, reject) => {
+		ws.onopen = resolve;
+		ws.onerror = reject;
+	});
+	let id = 0;
+	const pending = new Map();
+	ws.onmessage = (event) => {
+		const msg = JSON.parse(event.data);
+		pending.get(msg.id)?.(msg);
+		pending.delete(msg.id);
+	};
+	return {
+		send: (method, params = {}) =>
+			new Promise((resolve) => {
+				pending.set(++id, (msg) => resolve(msg.result));
+				ws.send(JSON.stringify({ id, method, params }));
+			}),
+		close: () => ws.close(),
+	};
+}
+
+/** Source module of a line of the unminified bundle (esbuild's `// path` markers). */
+function moduleIndex(source) {
+	const marks = [];
+	source.split("\n").forEach((line, i) => {
+		const m = /^\/\/ ((?:workers|node_modules)\/\S+)$/.exec(line);
+		if (m) marks.push([i, m[1].replace(/^node_modules\/([^/@]+|@[^/]+\/[^/]+)\/.*$/, "$1 (dependency)")]);
+	});
+	return (line) => {
+		let found = "(entry)";
+		for (const [start, name] of marks) {
+			if (start > line) break;
+			found = name;
+		}
+		return found;
+	};
+}
+
+function selfTimes(profile) {
+	const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+	const counts = new Map();
+	for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+	return [...counts].map(([id, n]) => ({ node: byNode.get(id), samples: n }));
+}
+
+const pct = (n, total) => `${((100 * n) / total).toFixed(1)}%`.padStart(6);
+
+async function main() {
+	ensureWrk(console.log);
+	const { build, workers, scenarios } = await stage({ log: console.log, minify: false, inspectorPort: 0 });
+	const inspector = (await workers.mf.getInspectorURL()).href.replace(/^ws:/, "http:");
+	const targets = await (await fetch(new URL("/json/list", inspector))).json();
+	const { readFileSync } = await import("node:fs");
+	const moduleOf = moduleIndex(readFileSync(build.main, "utf8"));
+
+	for (const name of names) {
+		const s = scenarios[name];
+		if (!s || s.peer) {
+			console.log(`\n${name}: not a Worker scenario`);
+			continue;
+		}
+		const skipped = (await probe(s, workers.urls[s.worker])).skipped;
+		if (skipped) {
+			console.log(`\n${name}: skipped (${skipped})`);
+			continue;
+		}
+		const sampled = targets.filter((t) => allIsolates || t.id === `core:user:${s.worker}`);
+		const sessions = await Promise.all(
+			sampled.map(async (t) => ({ t, s: await session(t.webSocketDebuggerUrl) })),
+		);
+		for (const { s: cdp } of sessions) {
+			await cdp.send("Profiler.enable");
+			await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
+			await cdp.send("Profiler.start");
+		}
+		const round = await runRound({
+			url: workers.urls[s.worker],
+			script: writeScript(`profile-${name}`, s.spec),
+			seconds,
+		});
+		const profiles = [];
+		for (const { t, s: cdp } of sessions) {
+			const { profile } = await cdp.send("Profiler.stop");
+			cdp.close();
+			profiles.push({ target: t.id, samples: selfTimes(profile) });
+		}
+		console.log(
+			`\n=== ${name}: ${(round.requests / round.seconds).toFixed(0)} req/s under profiling (${LOAD.connections} connections)`,
+		);
+		console.log("isolate busy share (samples not idle, of all samples in that isolate):");
+		for (const p of profiles) {
+			const total = p.samples.reduce((n, x) => n + x.samples, 0);
+			const idle = p.samples
+				.filter((x) => x.node.callFrame.functionName === "(idle)")
+				.reduce((n, x) => n + x.samples, 0);
+			if (total - idle > 0)
+				console.log(
+					`  ${pct(total - idle, total)}  ${p.target}  (${((total - idle) * SAMPLING_US) / 1000} ms busy)`,
+				);
+		}
+		const ours = profiles.find((p) => p.target === `core:user:${s.worker}`);
+		const busy = ours.samples.filter((x) => x.node.callFrame.functionName !== "(idle)");
+		const total = busy.reduce((n, x) => n + x.samples, 0);
+		const byFunction = new Map();
+		const byModule = new Map();
+		for (const { node, samples } of busy) {
+			const f = node.callFrame;
+			const where = f.url.endsWith("index.js") ? moduleOf(f.lineNumber) : f.url || "(native)";
+			const key = `${f.functionName || "(anonymous)"}  ${where}`;
+			byFunction.set(key, (byFunction.get(key) ?? 0) + samples);
+			byModule.set(where, (byModule.get(where) ?? 0) + samples);
+		}
+		console.log(`the Worker's own isolate, self time (${total} samples of ${SAMPLING_US} us):`);
+		for (const [k, n] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 12))
+			console.log(`  ${pct(n, total)}  ${k}`);
+		console.log("hottest functions:");
+		for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
+			console.log(`  ${pct(n, total)}  ${k}`);
+	}
+	await workers.dispose();
+	stopProcesses();
+}
+
+main().catch(async (err) => {
+	console.error(err);
+	stopProcesses();
+	process.exit(1);
+});

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: builds the Worker as deployed, serves it and the baseline Workers from one
+ * Miniflare on loopback ports, seeds D1/KV, starts the local origin and the c15t peer, probes every
+ * scenario once, measures each group (a baseline and its scenarios) in interleaved rounds with wrk,
+ * runs the pure-function suite, then writes bench/results.json and the tables in bench/README.md.
+ */
+import os from "node:os";
+import { DATA, LOAD } from "./lib/config.mjs";
+import { ensureWrk } from "./lib/load.mjs";
+import { ensurePeer, startPeer } from "./lib/peer.mjs";
+import { stopProcesses } from "./lib/processes.mjs";
+import { runPureSuite } from "./lib/pure.mjs";
+import { describeMachine, LOAD_SUMMARY, scenarioRows, writeResults } from "./lib/report.mjs";
+import { ColdPool, measureGroup, summarise } from "./lib/rounds.mjs";
+import { GROUPS, visitorPools } from "./lib/scenarios.mjs";
+import { probe, stage } from "./lib/stage.mjs";
+
+const started = Date.now();
+let workers = null;
+const log = (line) => console.log(line);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+async function main() {
+	log(
+		`consent-edge bench: ${LOAD.connections} connections, ${LOAD.rounds} x ${LOAD.roundSeconds} s rounds, ${DATA.subjects} subjects`,
+	);
+	ensureWrk(log);
+	const machine = describeMachine();
+
+	const {
+		build,
+		workers: served,
+		seeded,
+		scenarios,
+	} = await stage({ log: (l) => log(`[${elapsed()}] ${l}`) });
+	workers = served;
+
+	const peer = ensurePeer(log);
+	let peerUrl = null;
+	if (peer.ok) {
+		try {
+			peerUrl = await startPeer();
+			log(`[${elapsed()}] peer c15t serving ${DATA.subjects} subjects at ${peerUrl}`);
+		} catch (err) {
+			peer.ok = false;
+			peer.error = String(err.message ?? err);
+		}
+	}
+	if (!peer.ok) log(`  peer skipped: ${peer.error}`);
+	const urls = { ...workers.urls, peer: peerUrl };
+
+	for (const s of Object.values(scenarios)) {
+		if (s.peer && !peer.ok) s.skipped = `peer not available: ${peer.error.split("\n")[0]}`;
+		else Object.assign(s, await probe(s, urls[s.worker]));
+		if (s.skipped) log(`  ${s.name}: skipped (${s.skipped})`);
+	}
+
+	const coldPool = new ColdPool(visitorPools().cold, seeded.subjectIds, workers.urls["kv-admin"], log);
+	const measured = [];
+	let peerGroup = null;
+	for (const group of GROUPS) {
+		const names = [group.baseline, ...group.scenarios];
+		log(`[${elapsed()}] measuring ${names.join(", ")}`);
+		// Without a peer, there is nothing to compare our cookie-decision with a second time.
+		if (group.peer && group.scenarios.every((n) => scenarios[n].skipped)) continue;
+		const baselineSkipped = scenarios[group.baseline].skipped;
+		if (baselineSkipped) {
+			for (const n of group.scenarios) scenarios[n].skipped ??= `baseline ${group.baseline} skipped`;
+		}
+		const results = baselineSkipped ? {} : await measureGroup(group, scenarios, urls, coldPool);
+		const b = results[group.baseline];
+		if (group.peer) {
+			peerGroup = { ours: b, peers: group.scenarios.map((n) => ({ name: n, m: results[n] })) };
+			continue;
+		}
+		if (b) measured.push(summarise(group.baseline, b));
+		for (const n of group.scenarios) {
+			const row = results[n]
+				? summarise(n, results[n], group.baseline, b)
+				: { name: n, baseline: group.baseline, skipped: scenarios[n].skipped };
+			measured.push(row);
+			if (!row.skipped)
+				log(
+					`  ${n}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ratio ${row.ratio.toFixed(2)} vs ${group.baseline}`,
+				);
+		}
+	}
+	const raisedRateLimits = workers.raisedRateLimits;
+	const workerLogs = [...workers.workerLogs]
+		.filter(([k]) => !k.startsWith("log:"))
+		.map(([k, n]) => `${n}x ${k}`);
+	await workers.dispose();
+	workers = null;
+	stopProcesses();
+
+	log(`[${elapsed()}] pure functions under Node`);
+	const pure = await runPureSuite();
+
+	const peerRows = [];
+	let peerResult = { skipped: peer.ok ? "cookie-decision was not measured" : peer.error };
+	if (peerGroup?.ours) {
+		const ours = peerGroup.ours;
+		const comparison = [];
+		for (const { name, m } of peerGroup.peers) {
+			if (!m) continue;
+			peerRows.push(summarise(name, m, "cookie-decision", ours));
+			const c = {
+				peer: name,
+				peer_rps: m.rps,
+				peer_p50_ms: m.percentile(50),
+				ours_rps: ours.rps,
+				ours_p50_ms: ours.percentile(50),
+			};
+			c.rps_factor = c.ours_rps / c.peer_rps;
+			c.p50_factor = c.peer_p50_ms / c.ours_p50_ms;
+			c.met = c.rps_factor >= 2 && c.p50_factor >= 2;
+			comparison.push(c);
+		}
+		peerResult = comparison.length ? { comparison } : { skipped: "no peer scenario was measured" };
+	}
+
+	const results = {
+		date: new Date().toISOString(),
+		machine: { ...machine, load_average_at_end: os.loadavg().map((x) => Number(x.toFixed(2))) },
+		load: LOAD_SUMMARY(),
+		rate_limits_raised: raisedRateLimits,
+		scenarios: scenarioRows([...measured, ...peerRows], scenarios),
+		peer: peerResult,
+		pure,
+		pure_rounds: 3,
+		bundle_gzip_bytes: build.gzipBytes,
+		bundle_raw_bytes: build.rawBytes,
+		bundle_wrangler: build.wranglerSummary,
+		worker_log_lines: workerLogs,
+		duration_s: Math.round((Date.now() - started) / 1000),
+	};
+	results.machine.load_average_at_end = os.loadavg().map((x) => Number(x.toFixed(2)));
+	writeResults(results);
+	log(`[${elapsed()}] wrote bench/results.json and the tables in bench/README.md`);
+	for (const s of results.scenarios) {
+		log(
+			`  ${s.name.padEnd(22)} ${s.rps === null ? "" : `${String(Math.round(s.rps)).padStart(6)} req/s  p50 ${s.p50_ms.toFixed(2).padStart(6)} ms  p99 ${s.p99_ms.toFixed(2).padStart(7)} ms  `}${s.ratio === null ? "" : `ratio ${s.ratio.toFixed(2)}  `}${s.status}`,
+		);
+	}
+	if (workerLogs.length) log(`  worker console: ${workerLogs.slice(0, 5).join("; ")}`);
+}
+
+main().catch(async (err) => {
+	console.error(err);
+	stopProcesses();
+	await workers?.dispose().catch(() => undefined);
+	process.exit(1);
+});

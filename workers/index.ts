@@ -11,6 +11,7 @@ import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
 import { isOwnedPath } from "./http/owned-paths";
 import { rateLimit } from "./http/rate-limit";
+import { pathnameOf } from "./http/request-path";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
@@ -44,7 +45,7 @@ for (const [path, handlers] of ROUTES) {
 
 // With ORIGIN set, every path the worker does not own goes to the guard.
 router.all("*", (request, env, ctx) => {
-	if (settingsFor(env).origin && !isOwnedPath(new URL(request.url).pathname))
+	if (settingsFor(env).origin && !isOwnedPath(pathnameOf(request.url)))
 		return guardRequest(request, env, ctx);
 	return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
 });

@@ -94,6 +94,30 @@ describe("the ce_consent cookie", () => {
 	});
 });
 
+describe("re-issuing the cookie", () => {
+	it("re-sends the same cookie while it decided and nothing changed, and re-signs when something did", async () => {
+		const v = new Visitor(CA);
+		await v.fetch("/v1/consent");
+		await v.put({ analytics: true });
+		const sent = v.cookies.get("ce_consent");
+		const again = await v.fetch("/v1/consent");
+		expect(
+			again.headers
+				.getSetCookie()
+				.find((c) => c.startsWith("ce_consent="))
+				?.split(";")[0],
+		).toBe(`ce_consent=${sent}`);
+		// Another jurisdiction changes the effective decision: a new cookie is signed.
+		const moved = await v.fetch("/v1/consent", { cf: { country: "DE" } });
+		const resigned = moved.headers
+			.getSetCookie()
+			.find((c) => c.startsWith("ce_consent="))
+			?.split(";")[0];
+		expect(resigned).toBeDefined();
+		expect(resigned).not.toBe(`ce_consent=${sent}`);
+	});
+});
+
 describe("the KV cache", () => {
 	it("is filled after a D1 read and then serves reads", async () => {
 		const subject = "user:fill";

@@ -17,6 +17,8 @@ export interface RequestDecision {
 	readonly lookup: StateLookup;
 	/** The stored state this decision is based on (after a GPC opt-out it predicts), for the cookie. */
 	readonly state: StoredState;
+	/** The request's verified decision cookie, when it decided. */
+	readonly cookie?: DecisionCookie | null;
 }
 
 export const EMPTY_STATE: StoredState = Object.freeze({
@@ -55,7 +57,12 @@ export async function decideForSubject(
 			stored = { status: "found", state };
 		}
 	}
-	return { decision: decide(rc, stored), lookup, state };
+	return {
+		decision: decide(rc, stored),
+		lookup,
+		state,
+		cookie: lookup.source === "cookie" ? options.cookie : null,
+	};
 }
 
 /**

@@ -23,6 +23,8 @@ export interface DecisionCookie {
 	readonly decision: Readonly<Record<string, boolean>>;
 	readonly jurisdiction: string;
 	readonly prompt: boolean;
+	/** The cookie's own text, when it was read from a request (re-sent as is while nothing changed). */
+	readonly raw?: string;
 }
 
 interface Payload {
@@ -65,12 +67,28 @@ export async function signDecisionCookie(cookie: DecisionCookie, key: string): P
 	return `${body}.${await hmacSign(key, body)}`;
 }
 
+// A signature that verified once verifies forever under the same keys: remember recent cookies.
+const verified = new Map<string, DecisionCookie>();
+const MAX_CACHED_COOKIES = 10_000;
+
 /** The verified cookie, or null for anything absent, tampered, foreign-keyed or malformed. */
 export async function verifyDecisionCookie(
 	value: string | undefined,
 	keys: readonly string[],
 ): Promise<DecisionCookie | null> {
 	if (!value || value.length > MAX_COOKIE_LENGTH) return null;
+	const cacheKey = `${keys.join("\n")}\n${value}`;
+	const known = verified.get(cacheKey);
+	if (known) return known;
+	const cookie = await verifyUncached(value, keys);
+	if (cookie) {
+		if (verified.size >= MAX_CACHED_COOKIES) verified.clear();
+		verified.set(cacheKey, cookie);
+	}
+	return cookie;
+}
+
+async function verifyUncached(value: string, keys: readonly string[]): Promise<DecisionCookie | null> {
 	const dot = value.lastIndexOf(".");
 	if (dot <= 0) return null;
 	const body = value.slice(0, dot);
@@ -91,7 +109,8 @@ export async function verifyDecisionCookie(
 	} catch {
 		return null;
 	}
-	return fromPayload(payload);
+	const cookie = fromPayload(payload);
+	return cookie && { ...cookie, raw: value };
 }
 
 function isBitMap(value: unknown): value is Record<string, 0 | 1> {

@@ -18,6 +18,21 @@ export function visitorIdCookie(rc: RequestContext, vid: string): string {
 	});
 }
 
+/**
+ * The request's own cookie text when it decided this response and nothing in it would change:
+ * re-sending it costs no signature, and keeping its issue time keeps the 10-minute bound honest.
+ */
+function unchangedCookie(rc: RequestContext, result: RequestDecision): string | null {
+	const cookie = result.cookie;
+	if (!cookie?.raw || cookie.state !== result.state) return null;
+	if (cookie.jurisdiction !== rc.jurisdiction || cookie.prompt !== result.decision.prompt) return null;
+	const purposes = result.decision.purposes;
+	const names = Object.keys(purposes);
+	if (names.length !== Object.keys(cookie.decision).length) return null;
+	for (const name of names) if (cookie.decision[name] !== purposes[name]) return null;
+	return cookie.raw;
+}
+
 /** Sets `ce_vid` when it was just issued and re-issues `ce_consent` on every visitor decision response. */
 export async function setVisitorCookies(
 	headers: Headers,
@@ -28,17 +43,19 @@ export async function setVisitorCookies(
 	if (caller.issued) headers.append("Set-Cookie", visitorIdCookie(rc, caller.vid));
 	const key = rc.settings.signingKeys[0];
 	if (!key) return;
-	const value = await signDecisionCookie(
-		{
-			subject: caller.subject,
-			state: result.state,
-			issuedAt: rc.now,
-			decision: result.decision.purposes,
-			jurisdiction: rc.jurisdiction,
-			prompt: result.decision.prompt,
-		},
-		key,
-	);
+	const value =
+		unchangedCookie(rc, result) ??
+		(await signDecisionCookie(
+			{
+				subject: caller.subject,
+				state: result.state,
+				issuedAt: rc.now,
+				decision: result.decision.purposes,
+				jurisdiction: rc.jurisdiction,
+				prompt: result.decision.prompt,
+			},
+			key,
+		));
 	headers.append(
 		"Set-Cookie",
 		serializeCookie(DECISION_COOKIE, value, {

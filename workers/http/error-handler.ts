@@ -5,12 +5,13 @@
  */
 import { HttpError } from "./http-error";
 import { isFormPost } from "./request-body";
+import { pathnameOf } from "./request-path";
 import { errorResponse, htmlErrorResponse } from "./responses";
 
 const HTML_PATHS = ["/preferences", "/unsubscribe"];
 
 function wantsHtml(request: Request): boolean {
-	const path = new URL(request.url).pathname;
+	const path = pathnameOf(request.url);
 	return HTML_PATHS.some((p) => path === p || path.startsWith(`${p}/`)) || isFormPost(request);
 }
 

@@ -8,6 +8,7 @@
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
 import { isOwnedPath } from "./owned-paths";
+import { pathnameOf } from "./request-path";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
@@ -37,7 +38,7 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 
 /** The `before` stage: limits keyed calls and visitor writes; everything else passes untouched. */
 export async function rateLimit(request: Request, env: Env): Promise<undefined> {
-	const path = new URL(request.url).pathname;
+	const path = pathnameOf(request.url);
 	// Requests for the guarded site (its own API keys, its own forms) are not ours to limit.
 	if (!isOwnedPath(path)) return undefined;
 	const authorization = request.headers.get("Authorization");

@@ -31,21 +31,24 @@ function wranglerWorkerOptions() {
 	return unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;
 }
 
-function raiseRateLimits(ratelimits = {}) {
+/** Raises every binding except those named in `keep`, which stay at wrangler.toml's limits. */
+function raiseRateLimits(ratelimits = {}, keep = []) {
 	const raised = {};
 	for (const [name, binding] of Object.entries(ratelimits)) {
-		raised[name] = { ...binding, simple: { ...RAISED_RATE_LIMIT } };
+		raised[name] = keep.includes(name) ? binding : { ...binding, simple: { ...RAISED_RATE_LIMIT } };
 	}
 	return raised;
 }
 
 /**
  * @param {{ build: {dir: string, main: string}, origin: string, log: (line: string) => void,
- *   inspectorPort?: number }} options `inspectorPort` opens workerd's inspector (bench/profile.mjs)
+ *   inspectorPort?: number, keepRateLimits?: string[] }} options `inspectorPort` opens workerd's
+ *   inspector (bench/profile.mjs); `keepRateLimits` names bindings left at their configured limits
+ *   (bench/loadtest.mjs keeps UNSUBSCRIBE_LIMITER real to show its 429s)
  */
-export async function startWorkers({ build, origin, log, inspectorPort }) {
+export async function startWorkers({ build, origin, log, inspectorPort, keepRateLimits = [] }) {
 	const base = wranglerWorkerOptions();
-	const ratelimits = raiseRateLimits(base.ratelimits);
+	const ratelimits = raiseRateLimits(base.ratelimits, keepRateLimits);
 	const worker = (name, vars, extra = {}) => ({
 		...base,
 		name,
@@ -101,7 +104,12 @@ export async function startWorkers({ build, origin, log, inspectorPort }) {
 	return {
 		mf,
 		urls,
-		raisedRateLimits: Object.keys(ratelimits),
+		raisedRateLimits: Object.keys(ratelimits).filter((name) => !keepRateLimits.includes(name)),
+		keptRateLimits: Object.fromEntries(
+			Object.entries(ratelimits)
+				.filter(([name]) => keepRateLimits.includes(name))
+				.map(([name, binding]) => [name, binding.simple]),
+		),
 		workerLogs: logs,
 		dispose: () => mf.dispose(),
 	};

@@ -553,3 +553,21 @@ describe("CORS", () => {
 		expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
 	});
 });
+
+describe("key rotation", () => {
+	it("accepts ADMIN_API_KEY_PREVIOUS during a rotation window, and nothing else", async () => {
+		const { callWithEnv, envWith } = await import("../helpers");
+		const rotating = envWith({
+			ADMIN_API_KEY: "new-admin-key",
+			ADMIN_API_KEY_PREVIOUS: "old-admin-key",
+		} as Partial<Env>);
+		for (const [key, status] of [
+			["new-admin-key", 200],
+			["old-admin-key", 200],
+			["test-admin-key", 401],
+		] as const) {
+			const res = await callWithEnv(rotating, "/v1/consent?subject=user:rot", keyed({}, key));
+			expect(res.status, key).toBe(status);
+		}
+	});
+});

@@ -31,6 +31,8 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 	const vars = env as unknown as Record<string, unknown>;
 	const keys: [KeyScope, unknown][] = [
 		["admin", vars.ADMIN_API_KEY],
+		// Accepted during a rotation window, like SIGNING_KEY_PREVIOUS (docs/SECURITY.md).
+		["admin", vars.ADMIN_API_KEY_PREVIOUS],
 		["reader", vars.READER_API_KEY],
 		["sender", vars.SENDER_API_KEY],
 	];

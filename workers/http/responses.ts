@@ -4,7 +4,8 @@ import type { HttpError } from "./http-error";
 export const NO_STORE = "private, no-store";
 
 export function jsonResponse(data: unknown, init: ResponseInit = {}): Response {
-	const headers = new Headers(init.headers);
+	// Callers that built their own Headers hand them over; copying would only cost time.
+	const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
 	headers.set("Content-Type", "application/json; charset=utf-8");
 	if (!headers.has("Cache-Control")) headers.set("Cache-Control", NO_STORE);
 	return new Response(JSON.stringify(data), { ...init, headers });

@@ -25,8 +25,9 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	if (def.essential) {
 		// Nothing to look up.
 	} else if (rc.gpc && def.gpc) {
-		// GPC decides; a known visitor's opt-out is still recorded, off the response path.
-		if (!request.headers.has("Authorization"))
+		// GPC decides; a known visitor's opt-out is still recorded, off the response path. Without a
+		// visitor id there is nobody to record it for.
+		if (!request.headers.has("Authorization") && presentedVisitorId(request) !== null)
 			ctx.waitUntil(decideStored(rc, request, env).catch(() => undefined));
 	} else {
 		decision = await decideStored(rc, request, env);

@@ -61,12 +61,16 @@ describe("GPC persistence", () => {
 		expect(later.reasons).toMatchObject({ ads: "gpc", sale: "gpc", analytics: "default" });
 	});
 
-	it("GPC on /v1/check from a known visitor is recorded in the background", async () => {
+	it("/v1/check never writes, even for a known visitor with GPC; their next decision request records it", async () => {
 		const b = new Browser();
 		const { subject } = await (await b.fetch("/v1/consent")).json<Doc>();
-		const res = await b.fetch("/v1/check?purpose=ads", { headers: GPC });
-		expect(await res.json()).toEqual({ purpose: "ads", allowed: false, reason: "gpc" });
-		expect(res.headers.getSetCookie()).toEqual([]);
+		for (const purpose of ["ads", "analytics"]) {
+			const res = await b.fetch(`/v1/check?purpose=${purpose}`, { headers: GPC });
+			expect(res.status).toBe(200);
+			expect(res.headers.getSetCookie()).toEqual([]);
+		}
+		expect(await countRecords(subject)).toBe(0);
+		await b.fetch("/v1/consent", { headers: GPC });
 		expect(await countRecords(subject)).toBe(1);
 	});
 

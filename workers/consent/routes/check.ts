@@ -1,16 +1,19 @@
 /**
  * GET /v1/check?purpose=P: the cheapest answer for an ad tag deciding whether to fire. Essential and
  * GPC-governed purposes under GPC are answered without any storage read, as is a visitor with a
- * fresh `ce_consent`. Never writes (a GPC opt-out is persisted in the background) and never sets cookies.
+ * fresh `ce_consent`. Never writes (contract, Identity: a GPC opt-out is recorded by the visitor's
+ * decision requests, not here) and never sets cookies.
  */
 import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { jsonResponse } from "../../http/responses";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
-import { decide, decideForSubject } from "../decide-request";
+import { decide } from "../decide-request";
+import type { DecisionCookie } from "../decision-cookie";
 import { decisionHeaders } from "../decision-response";
+import { lookupStoredState } from "../lookup-state";
 import { readDecisionCookie } from "../read-decision-cookie";
-import { requestContext } from "../request-context";
+import { type RequestContext, requestContext } from "../request-context";
 
 export async function checkPurpose(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
@@ -25,10 +28,7 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	if (def.essential) {
 		// Nothing to look up.
 	} else if (rc.gpc && def.gpc) {
-		// GPC decides; a known visitor's opt-out is still recorded, off the response path. Without a
-		// visitor id there is nobody to record it for.
-		if (!request.headers.has("Authorization") && presentedVisitorId(request) !== null)
-			ctx.waitUntil(decideStored(rc, request, env).catch(() => undefined));
+		// GPC decides: nothing to look up.
 	} else {
 		decision = await decideStored(rc, request, env);
 	}
@@ -36,18 +36,23 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	return jsonResponse(body, { headers: decisionHeaders(rc) });
 }
 
-async function decideStored(rc: ReturnType<typeof requestContext>, request: Request, env: Env) {
+async function decideStored(rc: RequestContext, request: Request, env: Env) {
 	if (request.headers.has("Authorization")) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");
 		if (subject === null) return decide(rc, { status: "none" });
-		return (await decideForSubject(rc, keyedSubject(subject, "query"), {})).decision;
+		return lookupAndDecide(rc, keyedSubject(subject, "query"), null);
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
 	const vid = presentedVisitorId(request);
 	if (!vid) return decide(rc, { status: "none" });
 	const subject = await visitorSubject(vid);
-	const cookie = await readDecisionCookie(rc);
-	return (await decideForSubject(rc, subject, { cookie })).decision;
+	return lookupAndDecide(rc, subject, await readDecisionCookie(rc));
+}
+
+/** A read-only decision: the stored state (cookie → KV → D1) with no GPC record written. */
+async function lookupAndDecide(rc: RequestContext, subject: string, cookie: DecisionCookie | null) {
+	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
+	return decide(rc, found.lookup);
 }

@@ -65,6 +65,16 @@ export async function decideForSubject(
 	};
 }
 
+/** A read-only decision (cookie → KV → D1): nothing is written, not even a GPC record. */
+export async function decideWithoutWriting(
+	rc: RequestContext,
+	subject: string,
+	cookie: DecisionCookie | null,
+): Promise<Decision> {
+	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
+	return decide(rc, found.lookup);
+}
+
 /**
  * Records a GPC opt-out the stored state lacks, in the background, and returns the state it will
  * produce (or `state` itself when nothing is missing), so the cookie issued now already carries it

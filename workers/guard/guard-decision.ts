@@ -7,8 +7,7 @@
  */
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
-import { decide, decideForSubject } from "../consent/decide-request";
-import { lookupStoredState } from "../consent/lookup-state";
+import { decide, decideForSubject, decideWithoutWriting } from "../consent/decide-request";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import type { TrackerPurpose } from "./tracker-purpose";
@@ -44,8 +43,7 @@ export async function guardDecision(rc: RequestContext, documentRequest: boolean
 	if (vid === null) return unknownVisitorDecision(rc);
 	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
 	if (documentRequest) return (await decideForSubject(rc, subject, { cookie })).decision;
-	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
-	return decide(rc, found.lookup);
+	return decideWithoutWriting(rc, subject, cookie);
 }
 
 export function denies(decision: Decision, purpose: string): boolean {

@@ -3,6 +3,7 @@
  * entry that varies by the inputs of the decision, no strong validator for bytes that changed, and no
  * stale length or digest. Plus the `X-Consent-Guard` label on every response the guard changed.
  */
+import { mergeVary } from "../http/vary";
 
 const PERMISSIONS = ["browsing-topics=()", "attribution-reporting=()"];
 const OUR_FEATURES = new Set(["browsing-topics", "attribution-reporting"]);
@@ -42,12 +43,7 @@ export function privateCacheControl(existing: string | null): string {
 	return ["private", ...kept].join(", ");
 }
 
-export function mergeVary(existing: string | null, add: readonly string[]): string {
-	const current = members(existing);
-	if (current.includes("*")) return "*";
-	const names = new Set(current.map((name) => name.toLowerCase()));
-	return [...current, ...add.filter((name) => !names.has(name.toLowerCase()))].join(", ");
-}
+export { mergeVary };
 
 /** Headers of a guarded page (GET, HEAD, 204 or 304 alike, so they agree with one another). */
 export function guardHtmlHeaders(headers: Headers): void {

@@ -4,6 +4,7 @@
  * forms only to this origin, never framed), nosniff, same-origin referrers, no caching.
  */
 import { NO_STORE } from "../http/responses";
+import { mergeVary } from "../http/vary";
 import type { RenderedPage } from "./html-document";
 
 const encoder = new TextEncoder();
@@ -22,15 +23,6 @@ function styleHash(style: string): Promise<string> {
 		styleHashes.set(style, hash);
 	}
 	return hash;
-}
-
-function mergeVary(current: string | null, add: readonly string[]): string {
-	const names = (current ?? "")
-		.split(",")
-		.map((n) => n.trim())
-		.filter(Boolean);
-	for (const name of add) if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
-	return names.join(", ");
 }
 
 export async function contentSecurityPolicy(style: string): Promise<string> {

@@ -8,10 +8,8 @@ import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { jsonResponse } from "../../http/responses";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
-import { decide } from "../decide-request";
-import type { DecisionCookie } from "../decision-cookie";
+import { decide, decideWithoutWriting } from "../decide-request";
 import { decisionHeaders } from "../decision-response";
-import { lookupStoredState } from "../lookup-state";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
 
@@ -42,17 +40,11 @@ async function decideStored(rc: RequestContext, request: Request, env: Env) {
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");
 		if (subject === null) return decide(rc, { status: "none" });
-		return lookupAndDecide(rc, keyedSubject(subject, "query"), null);
+		return decideWithoutWriting(rc, keyedSubject(subject, "query"), null);
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
 	const vid = presentedVisitorId(request);
 	if (!vid) return decide(rc, { status: "none" });
 	const subject = await visitorSubject(vid);
-	return lookupAndDecide(rc, subject, await readDecisionCookie(rc));
-}
-
-/** A read-only decision: the stored state (cookie → KV → D1) with no GPC record written. */
-async function lookupAndDecide(rc: RequestContext, subject: string, cookie: DecisionCookie | null) {
-	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
-	return decide(rc, found.lookup);
+	return decideWithoutWriting(rc, subject, await readDecisionCookie(rc));
 }

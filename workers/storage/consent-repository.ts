@@ -59,7 +59,8 @@ export type AppendResult =
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
-const MAX_ATTEMPTS = 8;
+// Dozens of writers racing on one subject must all get through: each lost race re-reads and retries.
+const MAX_ATTEMPTS = 40;
 
 type Db = DrizzleD1Database<Record<string, never>>;
 type SubjectRow = typeof consentSubjects.$inferSelect;
@@ -208,7 +209,7 @@ export class ConsentRepository {
 				}
 				if (table !== "consent_records" || attempt + 1 >= MAX_ATTEMPTS) throw err;
 				// Another writer took this version: back off briefly and re-read.
-				await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+				await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 			}
 		}
 	}

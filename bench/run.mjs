@@ -16,6 +16,11 @@ import { GROUPS, visitorPools } from "./lib/scenarios.mjs";
 import { probe, stage } from "./lib/stage.mjs";
 
 const started = Date.now();
+/**
+ * `BENCH_ONLY=noop,bare-d1 npm run bench`: only the groups with these baselines, no peer, no pure
+ * suite, and nothing written (a quick look while working on one path).
+ */
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
 let workers = null;
 const log = (line) => console.log(line);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -35,7 +40,7 @@ async function main() {
 	} = await stage({ log: (l) => log(`[${elapsed()}] ${l}`) });
 	workers = served;
 
-	const peer = ensurePeer(log);
+	const peer = only ? { ok: false, error: "BENCH_ONLY set" } : ensurePeer(log);
 	let peerUrl = null;
 	if (peer.ok) {
 		try {
@@ -59,6 +64,7 @@ async function main() {
 	const measured = [];
 	let peerGroup = null;
 	for (const group of GROUPS) {
+		if (only && !only.has(group.baseline)) continue;
 		const names = [group.baseline, ...group.scenarios];
 		log(`[${elapsed()}] measuring ${names.join(", ")}`);
 		// Without a peer, there is nothing to compare our cookie-decision with a second time.
@@ -93,6 +99,10 @@ async function main() {
 	workers = null;
 	stopProcesses();
 
+	if (only) {
+		log(`[${elapsed()}] BENCH_ONLY: nothing written`);
+		return;
+	}
 	log(`[${elapsed()}] pure functions under Node`);
 	const pure = await runPureSuite();
 

@@ -22,36 +22,79 @@ import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
-const router = Router<IRequest, [Env, ExecutionContext]>({
-	before: [(request, env) => corsPreflight(request, env), (request, env) => rateLimit(request, env)],
-	catch: (err, request) => handleError(err, request),
-	finally: [(response: Response, request, env) => withCors(response, request, env)],
-});
+type MethodHandlers = Readonly<Record<string, RouteHandler | undefined>>;
 
+/**
+ * Routes without parameters are found by one Map lookup on the exact path: the hot lookups
+ * (/v1/consent, /v1/check) should not pay for a regex per route. Routes with `:params` go to itty.
+ */
+const EXACT_ROUTES = new Map<string, { handlers: MethodHandlers; allow: string }>();
+const patternRouter = Router<IRequest, [Env, ExecutionContext]>();
 // itty's router is a Proxy: `router.GET(path, handler)` registers a route for that method.
-const on = router as unknown as Record<string, (path: string, handler: RouteHandler) => void>;
+const on = patternRouter as unknown as Record<string, (path: string, handler: RouteHandler) => void>;
 
 for (const [path, handlers] of ROUTES) {
-	const methods = Object.keys(handlers);
-	for (const [method, handler] of Object.entries(handlers)) {
-		on[method]?.(path, handler);
-		if (method === "GET") on.HEAD?.(path, handler);
+	const methods: Record<string, RouteHandler | undefined> = { ...handlers };
+	if (handlers.GET) methods.HEAD = handlers.GET;
+	const allow = [...Object.keys(methods), "OPTIONS"].join(", ");
+	if (!path.includes(":")) {
+		EXACT_ROUTES.set(path, { handlers: methods, allow });
+		continue;
 	}
-	const allow = [...methods, ...(handlers.GET ? ["HEAD"] : []), "OPTIONS"].join(", ");
-	router.all(path, () => {
-		throw new HttpError(405, "method_not_allowed", "This method is not allowed here.", { Allow: allow });
+	for (const [method, handler] of Object.entries(methods)) if (handler) on[method]?.(path, handler);
+	patternRouter.all(path, () => {
+		throw methodNotAllowed(allow);
 	});
 }
-
-// With ORIGIN set, every path the worker does not own goes to the guard.
-router.all("*", (request, env, ctx) => {
-	if (settingsFor(env).origin && !isOwnedPath(pathnameOf(request.url)))
-		return guardRequest(request, env, ctx);
-	return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+patternRouter.all("*", () => {
+	throw new HttpError(404, "not_found", "No such endpoint.");
 });
 
+function methodNotAllowed(allow: string): HttpError {
+	return new HttpError(405, "method_not_allowed", "This method is not allowed here.", { Allow: allow });
+}
+
+/** A request for one of the worker's own paths: preflight, limits, then its route. */
+async function ownRequest(
+	request: Request,
+	env: Env,
+	ctx: ExecutionContext,
+	path: string,
+): Promise<Response> {
+	const preflight = corsPreflight(request, env, path);
+	if (preflight) return preflight;
+	await rateLimit(request, env, path);
+	// itty's patterns accept trailing slashes (`/v1/consent/`); so do exact routes.
+	const route = EXACT_ROUTES.get(path) ?? EXACT_ROUTES.get(path.replace(/\/+$/, ""));
+	if (!route) return patternRouter.fetch(request, env, ctx);
+	const handler = route.handlers[request.method];
+	if (!handler) throw methodNotAllowed(route.allow);
+	return handler(request as IRequest, env, ctx);
+}
+
+async function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	const path = pathnameOf(request.url);
+	if (!isOwnedPath(path)) {
+		// With ORIGIN set, every path the worker does not own goes to the guard, untouched by the
+		// API's CORS and limits.
+		if (!settingsFor(env).origin) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+		try {
+			return await guardRequest(request, env, ctx);
+		} catch (err) {
+			return handleError(err, request);
+		}
+	}
+	let response: Response;
+	try {
+		response = await ownRequest(request, env, ctx, path);
+	} catch (err) {
+		response = handleError(err, request);
+	}
+	return withCors(response, request, env, path);
+}
+
 export default {
-	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+	fetch: handleFetch,
 	queue: (batch, env) => consumeDeferredWrites(batch, env),
 	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
 	scheduled: async (_controller, env) => {

@@ -509,6 +509,17 @@ describe("routing", () => {
 		expect(check.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
 	});
 
+	it("routes a trailing slash like the path without it, and patterns as well as exact paths", async () => {
+		const slash = await call("/v1/check/?purpose=ads", { headers: { "Sec-GPC": "1" } });
+		expect(slash.status).toBe(200);
+		expect(await slash.json()).toMatchObject({ purpose: "ads", allowed: false });
+		const records = await call("/v1/subjects/nobody/records", { method: "POST" });
+		expect(records.status).toBe(405);
+		expect(records.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
+		const unknownUnderPattern = await call("/v1/subjects/nobody/elsewhere");
+		expect(unknownUnderPattern.status).toBe(404);
+	});
+
 	it("answers unknown paths with the JSON 404", async () => {
 		const res = await call("/v1/nope");
 		expect(res.status).toBe(404);

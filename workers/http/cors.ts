@@ -6,14 +6,14 @@
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
 import { isOwnedPath } from "./owned-paths";
-import { pathnameOf } from "./request-path";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
 const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
 
-export function corsPreflight(request: Request, env: Env): Response | undefined {
-	if (request.method !== "OPTIONS" || !isOwnedPath(pathnameOf(request.url))) return undefined;
+/** Answers an OPTIONS request for one of the worker's own paths; `path` is the request's pathname. */
+export function corsPreflight(request: Request, env: Env, path: string): Response | undefined {
+	if (request.method !== "OPTIONS" || !isOwnedPath(path)) return undefined;
 	const origin = request.headers.get("Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
@@ -22,7 +22,7 @@ export function corsPreflight(request: Request, env: Env): Response | undefined 
 		headers.set("Access-Control-Allow-Methods", "GET, HEAD, PUT, POST, DELETE");
 		headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
 		headers.set("Access-Control-Max-Age", "600");
-	} else if (PUBLIC_PATHS.has(pathnameOf(request.url))) {
+	} else if (PUBLIC_PATHS.has(path)) {
 		headers.set("Access-Control-Allow-Origin", "*");
 		headers.set("Access-Control-Allow-Methods", "GET, HEAD");
 		headers.set("Access-Control-Max-Age", "600");
@@ -30,13 +30,13 @@ export function corsPreflight(request: Request, env: Env): Response | undefined 
 	return new Response(null, { status: 204, headers });
 }
 
-export function withCors(response: Response, request: Request, env: Env): Response {
+export function withCors(response: Response, request: Request, env: Env, path: string): Response {
 	const origin = request.headers.get("Origin");
 	if (!origin || response.headers.has("Access-Control-Allow-Origin")) return response;
 	// Responses relayed from the guarded site are the site's own business.
-	if (!isOwnedPath(pathnameOf(request.url))) return response;
+	if (!isOwnedPath(path)) return response;
 	const allowed = origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env));
-	const isPublic = PUBLIC_PATHS.has(pathnameOf(request.url));
+	const isPublic = PUBLIC_PATHS.has(path);
 	if (!allowed && !isPublic) return response;
 	const res = new Response(response.body, response);
 	if (allowed) {

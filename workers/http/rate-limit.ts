@@ -8,7 +8,6 @@
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
 import { isOwnedPath } from "./owned-paths";
-import { pathnameOf } from "./request-path";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
@@ -36,21 +35,22 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 	}
 }
 
-/** The `before` stage: limits keyed calls and visitor writes; everything else passes untouched. */
-export async function rateLimit(request: Request, env: Env): Promise<undefined> {
-	const path = pathnameOf(request.url);
+/**
+ * Limits keyed calls and visitor writes to the worker's own paths (`path` is the request's pathname);
+ * everything else passes untouched. Throws a 429 HttpError when a limit is reached.
+ */
+export async function rateLimit(request: Request, env: Env, path: string): Promise<void> {
 	// Requests for the guarded site (its own API keys, its own forms) are not ours to limit.
-	if (!isOwnedPath(path)) return undefined;
+	if (!isOwnedPath(path)) return;
 	const authorization = request.headers.get("Authorization");
 	if (authorization !== null) {
 		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.
 		const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
 		await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
-		return undefined;
+		return;
 	}
-	if (!WRITE_METHODS.has(request.method)) return undefined;
+	if (!WRITE_METHODS.has(request.method)) return;
 	if (VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) {
 		await enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 	}
-	return undefined;
 }

@@ -17,16 +17,20 @@ export interface RequestContext {
 
 export function requestContext(request: Request, env: Env, ctx: ExecutionContext): RequestContext {
 	const settings = settingsFor(env);
-	const url = new URL(request.url);
+	// Parsed on first use: a visitor's cookie lookup never needs it.
+	let url: URL | undefined;
 	return {
 		request,
-		url,
+		get url() {
+			url ??= new URL(request.url);
+			return url;
+		},
 		env,
 		ctx,
 		settings,
 		now: Date.now(),
 		gpc: requestHasGpc(request),
 		jurisdiction: requestJurisdiction(request, settings.debugGeo ? "true" : undefined),
-		secure: url.protocol === "https:",
+		secure: request.url.startsWith("https:"),
 	};
 }

@@ -1,7 +1,22 @@
 /** Cookie header parsing and Set-Cookie serialisation (RFC 6265). */
-export function parseCookies(header: string | null): Map<string, string> {
+
+const NO_COOKIES: ReadonlyMap<string, string> = new Map();
+// One request reads its Cookie header in several places (identity, decision cookie, language):
+// the last header parsed is remembered, so it is split once.
+let lastHeader: string | null = null;
+let lastCookies: ReadonlyMap<string, string> = NO_COOKIES;
+
+export function parseCookies(header: string | null): ReadonlyMap<string, string> {
+	if (!header) return NO_COOKIES;
+	if (header !== lastHeader) {
+		lastCookies = splitCookies(header);
+		lastHeader = header;
+	}
+	return lastCookies;
+}
+
+function splitCookies(header: string): Map<string, string> {
 	const cookies = new Map<string, string>();
-	if (!header) return cookies;
 	for (const part of header.split(";")) {
 		const eq = part.indexOf("=");
 		if (eq < 0) continue;

@@ -13,3 +13,8 @@ export function pathnameOf(url: string): string {
 	if (hash >= 0 && hash < end) end = hash;
 	return url.slice(start, end);
 }
+
+/** Whether the URL has a query string (so parsing it can be skipped when it has none). */
+export function hasQuery(url: string): boolean {
+	return url.includes("?");
+}

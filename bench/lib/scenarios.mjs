@@ -21,11 +21,11 @@ const BEACON = { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" };
 export const GROUPS = [
 	{
 		baseline: "noop",
-		scenarios: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"],
+		scenarios: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block", "response-floor"],
 	},
 	{ baseline: "bare-kv", scenarios: ["kv-decision"] },
-	{ baseline: "bare-d1", scenarios: ["d1-decision"] },
-	{ baseline: "bare-d1-write", scenarios: ["write-opt-out"] },
+	{ baseline: "bare-d1", scenarios: ["d1-decision", "d1-lookup-floor"] },
+	{ baseline: "bare-d1-write", scenarios: ["write-opt-out", "write-floor"] },
 	{ baseline: "passthrough-html", scenarios: ["guard-html-rewrite", "html-rewriter-floor"] },
 	// The peer has no baseline of its own: it is measured interleaved with our cookie-decision.
 	{ baseline: "cookie-decision", scenarios: ["peer-c15t-decision", "peer-c15t-check"], peer: true },
@@ -95,6 +95,30 @@ export function defineScenarios(ctx) {
 			check: (res, body) => is(res.status === 200 && body.length > 100_000, "page not proxied whole"),
 		},
 
+		"response-floor": {
+			worker: "response-floor",
+			reference: true,
+			// Answers with the bytes of cookie-decision's probed answer (stage.mjs probe()).
+			replays: "cookie-decision",
+			spec: {
+				method: "GET",
+				path: "/v1/consent",
+				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
+			},
+			check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
+		},
+		"d1-lookup-floor": {
+			worker: "d1-lookup-floor",
+			reference: true,
+			spec: { method: "GET", path: "/", vary: { path: true, format: "/?s=%s", items: subjects(pools.cold) } },
+			check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
+		},
+		"write-floor": {
+			worker: "write-floor",
+			reference: true,
+			spec: { method: "POST", path: "/", headers: JSON_BODY, body: "{}" },
+			check: (res) => is(res.status === 200, "not 200"),
+		},
 		"cookie-decision": {
 			worker: "consent-edge",
 			target: { ratio: 0.85 },
@@ -237,6 +261,9 @@ export const DESCRIPTIONS = {
 	"bare-d1-write": "one D1 batch of two inserts",
 	"passthrough-html": "proxies the 100 KB page unmodified",
 	"html-rewriter-floor": "reference: same, through HTMLRewriter no-op handlers on the guard's selectors",
+	"response-floor": "reference: replays cookie-decision's answer (same bytes), nothing computed",
+	"d1-lookup-floor": "reference: a cold lookup's storage calls alone (KV miss, D1 read, KV get + put)",
+	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",
 	"gpc-decision": "GET /v1/check?purpose=ads with Sec-GPC: 1, no cookie",
 	"kv-decision": "GET /v1/consent, known visitor, KV warm, no decision cookie",

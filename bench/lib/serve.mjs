@@ -22,6 +22,9 @@ export const BASELINES = [
 	"bare-d1-write",
 	"passthrough-html",
 	"html-rewriter-floor",
+	"response-floor",
+	"d1-lookup-floor",
+	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
 
@@ -71,6 +74,8 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 		bindings: { ORIGIN: origin },
 		kvNamespaces: base.kvNamespaces,
 		d1Databases: base.d1Databases,
+		// Raised like the Worker's: write-floor calls the write limiter as the Worker does.
+		ratelimits,
 		unsafeDirectSockets: [{ host: HOST, port: 0 }],
 	});
 

@@ -70,8 +70,21 @@ async function mintCookies(apiUrl, kvAdminUrl, subjectIds) {
 	return { decisionCookies, optedOutCookie: cookiesAfter(guarded, optOut.res) };
 }
 
-/** Sends the scenario's first request; `skipped` says why it cannot be measured. */
+/** Each probed answer, for a reference that replays one (`replays`). */
+const probedAnswers = new Map();
+/** Headers the runtime sets on every answer by itself. */
+const RUNTIME_HEADERS = new Set(["date", "content-length", "connection", "keep-alive", "transfer-encoding"]);
+
+/**
+ * Sends the scenario's first request; `skipped` says why it cannot be measured. A scenario that
+ * `replays` another is first given that scenario's probed answer (status, headers, body) to serve.
+ */
 export async function probe(scenario, url) {
+	if (scenario.replays) {
+		const answer = probedAnswers.get(scenario.replays);
+		if (!answer) return { skipped: `${scenario.replays} was not probed` };
+		await send(url, { "Content-Type": "application/json" }, { method: "PUT", body: JSON.stringify(answer) });
+	}
 	const spec = scenario.spec;
 	let path = spec.path;
 	const headers = { ...spec.headers };
@@ -83,7 +96,10 @@ export async function probe(scenario, url) {
 	const { res, body } = await send(`${url}${path}`, headers, { method: spec.method, body: spec.body });
 	if (scenario.guardSkipped(res, body)) return { skipped: "guard mode not available (404 JSON)" };
 	const problem = scenario.check(res, body);
-	return problem ? { skipped: `probe failed: ${problem}` } : {};
+	if (problem) return { skipped: `probe failed: ${problem}` };
+	const headerPairs = [...res.headers].filter(([name]) => !RUNTIME_HEADERS.has(name));
+	probedAnswers.set(scenario.name, { status: res.status, headers: headerPairs, body });
+	return {};
 }
 
 /**

@@ -7,9 +7,10 @@
  * record N+1 and upserts the state. `(subject, version)` is unique, so of two concurrent writers one
  * batch fails whole and is retried against the new state; nothing is lost or half-written.
  */
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { StoredState } from "../consent/stored-state";
+import { prepareSql, rowMapper } from "./prepared";
 import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
 import { consentDatabase } from "./shards";
 
@@ -65,6 +66,43 @@ const MAX_ATTEMPTS = 40;
 type Db = DrizzleD1Database<Record<string, never>>;
 type SubjectRow = typeof consentSubjects.$inferSelect;
 type RecordRow = typeof consentRecords.$inferSelect;
+
+// The hot statements (every cold lookup and every write), built once; see prepared.ts.
+const builder = drizzle({} as D1Database);
+const placeholders = <T extends object>(columns: T) =>
+	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
+		[K in keyof T]: never;
+	};
+const SELECT_STATE = prepareSql(
+	builder
+		.select()
+		.from(consentSubjects)
+		.where(eq(consentSubjects.subject, sql.placeholder("subject"))),
+);
+const INSERT_RECORD = prepareSql(
+	builder.insert(consentRecords).values(placeholders(getTableColumns(consentRecords))),
+);
+const UPSERT_STATE = prepareSql(
+	builder
+		.insert(consentSubjects)
+		.values(placeholders(getTableColumns(consentSubjects)))
+		.onConflictDoUpdate({
+			target: consentSubjects.subject,
+			set: {
+				version: sql`excluded.version`,
+				purposes: sql`excluded.purposes`,
+				sources: sql`excluded.sources`,
+				policyVersion: sql`excluded.policy_version`,
+				emailHash: sql`excluded.email_hash`,
+				lastRecordId: sql`excluded.last_record_id`,
+				updatedAt: sql`excluded.updated_at`,
+			},
+		}),
+);
+const INSERT_ANSWER = prepareSql(
+	builder.insert(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys))),
+);
+const subjectRow = rowMapper(consentSubjects);
 
 function toState(row: SubjectRow): StoredState {
 	return {
@@ -131,12 +169,16 @@ export class ConsentRepository {
 	}
 
 	async readState(subject: string): Promise<StoredState | null> {
-		const row = await this.db
-			.select()
-			.from(consentSubjects)
-			.where(eq(consentSubjects.subject, subject))
-			.get();
+		const row = await this.readSubjectRow(subject);
 		return row ? toState(row) : null;
+	}
+
+	private async readSubjectRow(subject: string): Promise<SubjectRow | undefined> {
+		const raw = await this.session
+			.prepare(SELECT_STATE.sql)
+			.bind(...SELECT_STATE.bind({ subject }))
+			.first<Record<string, unknown>>();
+		return raw ? subjectRow(raw) : undefined;
 	}
 
 	async readEmailHash(subject: string): Promise<string | null> {
@@ -167,11 +209,7 @@ export class ConsentRepository {
 	/** Applies a change (merge: only named purposes change). A change that changes nothing appends no record. */
 	async append(subject: string, change: ChangeRequest, idempotent?: IdempotentWrite): Promise<AppendResult> {
 		for (let attempt = 0; ; attempt++) {
-			const current = await this.db
-				.select()
-				.from(consentSubjects)
-				.where(eq(consentSubjects.subject, subject))
-				.get();
+			const current = await this.readSubjectRow(subject);
 			const next = merge(subject, current, change);
 			const saveAnswer = idempotent
 				? this.saveAnswerStatement(idempotent, next?.state ?? (current ? toState(current) : null), change.now)
@@ -182,24 +220,11 @@ export class ConsentRepository {
 					return { kind: "written", state: current ? toState(current) : emptyState(), record: null };
 				}
 				const { row, record } = next;
-				const insertRecord = this.db.insert(consentRecords).values(record);
-				const upsertState = this.db
-					.insert(consentSubjects)
-					.values(row)
-					.onConflictDoUpdate({
-						target: consentSubjects.subject,
-						set: {
-							version: row.version,
-							purposes: row.purposes,
-							sources: row.sources,
-							policyVersion: row.policyVersion,
-							emailHash: row.emailHash,
-							lastRecordId: row.lastRecordId,
-							updatedAt: row.updatedAt,
-						},
-					});
-				if (saveAnswer) await this.db.batch([saveAnswer, insertRecord, upsertState]);
-				else await this.db.batch([insertRecord, upsertState]);
+				const insertRecord = this.session.prepare(INSERT_RECORD.sql).bind(...INSERT_RECORD.bind(record));
+				const upsertState = this.session.prepare(UPSERT_STATE.sql).bind(...UPSERT_STATE.bind(row));
+				await this.session.batch(
+					saveAnswer ? [saveAnswer, insertRecord, upsertState] : [insertRecord, upsertState],
+				);
 				return { kind: "written", state: next.state, record: toRecord(record as RecordRow) };
 			} catch (err) {
 				const table = constraintTable(err);
@@ -216,13 +241,14 @@ export class ConsentRepository {
 
 	private saveAnswerStatement(idempotent: IdempotentWrite, state: StoredState | null, now: number) {
 		const answer = idempotent.render(state);
-		return this.db.insert(idempotencyKeys).values({
+		const values = {
 			key: idempotent.key,
 			requestHash: idempotent.requestHash,
 			status: answer.status,
 			body: answer.body,
 			createdAt: new Date(now),
-		});
+		};
+		return this.session.prepare(INSERT_ANSWER.sql).bind(...INSERT_ANSWER.bind(values));
 	}
 
 	/** Newest first; `before` is the version to continue below (the `next` cursor). */

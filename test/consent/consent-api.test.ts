@@ -325,6 +325,69 @@ describe("POST /v1/opt-out", () => {
 		expect(doc.purposes.analytics).toBe(false);
 	});
 
+	it("a visitor who lost ce_consent but has stored choices gets them merged, not overwritten", async () => {
+		const v = new Visitor(CA);
+		expect((await v.put({ email: true, analytics: true })).status).toBe(200);
+		const subject = (await (await v.fetch("/v1/consent")).json<{ subject: string }>()).subject;
+		// Only the id is left: the write guesses "new visitor", its insert meets the stored row, and
+		// it falls back to reading and merging.
+		v.cookies.delete("ce_consent");
+		const res = await v.fetch("/v1/opt-out", { method: "POST", ...json({}) });
+		expect(res.status).toBe(200);
+		const doc = await res.json<{ version: number; purposes: Record<string, boolean> }>();
+		expect(doc.version).toBe(2);
+		expect(doc.purposes).toMatchObject({ analytics: false, email: false, ads: false });
+		const records = await env.DB.prepare(
+			"SELECT version, changes, previous_record_id FROM consent_records WHERE subject = ? ORDER BY version",
+		)
+			.bind(subject)
+			.all<{ version: number; changes: string; previous_record_id: string | null }>();
+		expect(records.results.map((r) => r.version)).toEqual([1, 2]);
+		expect(records.results[1]?.previous_record_id).not.toBeNull();
+		// The second record names only what changed from the stored state (ads and sale were unset,
+		// analytics and email were true): all five non-essential purposes, each now false.
+		expect(JSON.parse(records.results[1]?.changes ?? "{}")).toEqual({
+			analytics: false,
+			personalization: false,
+			ads: false,
+			sale: false,
+			email: false,
+		});
+		const state = await env.DB.prepare("SELECT version, sources FROM consent_subjects WHERE subject = ?")
+			.bind(subject)
+			.first<{ version: number; sources: string }>();
+		expect(state?.version).toBe(2);
+	});
+
+	it("a visitor without ce_consent whose first record was purged still gets the next version", async () => {
+		const v = new Visitor(CA);
+		expect((await v.put({ email: true })).status).toBe(200);
+		const subject = (await (await v.fetch("/v1/consent")).json<{ subject: string }>()).subject;
+		// As after the retention purge: the state row stays, record 1 is gone.
+		await env.DB.prepare("DELETE FROM consent_records WHERE subject = ?").bind(subject).run();
+		v.cookies.delete("ce_consent");
+		const res = await v.fetch("/v1/opt-out", { method: "POST", ...json({}) });
+		expect(res.status).toBe(200);
+		expect((await res.json<{ version: number }>()).version).toBe(2);
+		const versions = await env.DB.prepare("SELECT version FROM consent_records WHERE subject = ?")
+			.bind(subject)
+			.all<{ version: number }>();
+		expect(versions.results).toEqual([{ version: 2 }]);
+	});
+
+	it("a new visitor's opt-out is version 1 with no previous record", async () => {
+		const v = new Visitor(CA);
+		const res = await v.fetch("/v1/opt-out", { method: "POST", ...json({}) });
+		const doc = await res.json<{ subject: string; version: number }>();
+		expect(doc.version).toBe(1);
+		const row = await env.DB.prepare(
+			"SELECT version, previous_record_id FROM consent_records WHERE subject = ?",
+		)
+			.bind(doc.subject)
+			.first<{ version: number; previous_record_id: string | null }>();
+		expect(row).toEqual({ version: 1, previous_record_id: null });
+	});
+
 	it("keyed opt-out needs a subject in the body", async () => {
 		const bad = await call("/v1/opt-out", keyed({ method: "POST", ...json({}) }));
 		expect(bad.status).toBe(400);

@@ -92,7 +92,10 @@ export function persistGpcOptOut(
 	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
 	rc.ctx.waitUntil(
 		repo
-			.append(subject, gpcChange(rc, subject, Object.keys(changes)).change)
+			// Nothing stored yet (the usual first visit with GPC): no need to read the version again.
+			.append(subject, gpcChange(rc, subject, Object.keys(changes)).change, undefined, {
+				likelyNew: state.version === 0,
+			})
 			.then((result) => {
 				if (result.kind === "written" && result.record)
 					return writeCachedState(rc.env.CONSENT_KV, subject, result.state);

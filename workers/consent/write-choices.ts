@@ -4,6 +4,7 @@
  * nothing half-written (the batch is atomic).
  */
 import { sha256Base64Url } from "../crypto/hmac";
+import { parseCookies } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
 import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
@@ -16,6 +17,7 @@ import {
 	persistGpcOptOut,
 	type RequestDecision,
 } from "./decide-request";
+import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionDocument } from "./decision-document";
 import { decisionHeaders } from "./decision-response";
 import type { RequestContext } from "./request-context";
@@ -63,6 +65,7 @@ export async function writeChoices(
 				now: rc.now,
 			},
 			idempotency ? { ...idempotency, render } : undefined,
+			{ likelyNew: isLikelyNewVisitor(rc, caller) },
 		);
 	} catch (err) {
 		if (err instanceof HttpError) throw err;
@@ -93,6 +96,16 @@ export async function writeChoices(
 	const headers = decisionHeaders(rc, repo.bookmark());
 	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
 	return answerResponse(answer, headers, write.redirectTo);
+}
+
+/**
+ * Every answer to a visitor sets `ce_consent`, so a visitor without one (a new id, or a first visit)
+ * has most likely never been written: the append may skip its version read (a wrong guess costs one
+ * rolled-back batch, never a wrong write).
+ */
+function isLikelyNewVisitor(rc: RequestContext, caller: Caller): boolean {
+	if (caller.kind !== "visitor") return false;
+	return caller.issued || !parseCookies(rc.request.headers.get("Cookie")).has(DECISION_COOKIE);
 }
 
 function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {

@@ -82,6 +82,9 @@ const SELECT_STATE = prepareSql(
 const INSERT_RECORD = prepareSql(
 	builder.insert(consentRecords).values(placeholders(getTableColumns(consentRecords))),
 );
+const INSERT_STATE = prepareSql(
+	builder.insert(consentSubjects).values(placeholders(getTableColumns(consentSubjects))),
+);
 const UPSERT_STATE = prepareSql(
 	builder
 		.insert(consentSubjects)
@@ -206,11 +209,25 @@ export class ConsentRepository {
 		return { requestHash: row.requestHash, status: row.status, body: row.body };
 	}
 
-	/** Applies a change (merge: only named purposes change). A change that changes nothing appends no record. */
-	async append(subject: string, change: ChangeRequest, idempotent?: IdempotentWrite): Promise<AppendResult> {
+	/**
+	 * Applies a change (merge: only named purposes change). A change that changes nothing appends no
+	 * record. With `likelyNew` (the caller has reason to think nothing is stored for the subject), the
+	 * first attempt skips the version read and inserts the subject's row instead of upserting it: if
+	 * the subject exists after all, its record version or its row's primary key fails the whole
+	 * batch, nothing is written, and the change is retried the usual way.
+	 */
+	async append(
+		subject: string,
+		change: ChangeRequest,
+		idempotent?: IdempotentWrite,
+		options: { likelyNew?: boolean } = {},
+	): Promise<AppendResult> {
 		for (let attempt = 0; ; attempt++) {
-			const current = await this.readSubjectRow(subject);
+			const assumeNew = options.likelyNew === true && attempt === 0;
+			const current = assumeNew ? undefined : await this.readSubjectRow(subject);
 			const next = merge(subject, current, change);
+			// "Nothing to change" is only known once the stored state has really been read.
+			if (!next && assumeNew) continue;
 			const saveAnswer = idempotent
 				? this.saveAnswerStatement(idempotent, next?.state ?? (current ? toState(current) : null), change.now)
 				: null;
@@ -221,9 +238,10 @@ export class ConsentRepository {
 				}
 				const { row, record } = next;
 				const insertRecord = this.session.prepare(INSERT_RECORD.sql).bind(...INSERT_RECORD.bind(record));
-				const upsertState = this.session.prepare(UPSERT_STATE.sql).bind(...UPSERT_STATE.bind(row));
+				const stateSql = assumeNew ? INSERT_STATE : UPSERT_STATE;
+				const writeState = this.session.prepare(stateSql.sql).bind(...stateSql.bind(row));
 				await this.session.batch(
-					saveAnswer ? [saveAnswer, insertRecord, upsertState] : [insertRecord, upsertState],
+					saveAnswer ? [saveAnswer, insertRecord, writeState] : [insertRecord, writeState],
 				);
 				return { kind: "written", state: next.state, record: toRecord(record as RecordRow) };
 			} catch (err) {
@@ -232,6 +250,8 @@ export class ConsentRepository {
 					const answer = await this.readAnswer(idempotent.key, change.now);
 					if (answer) return { kind: "replayed", answer };
 				}
+				// The guess was wrong (the subject's row exists): nothing was written; read it and merge.
+				if (table === "consent_subjects" && assumeNew) continue;
 				if (table !== "consent_records" || attempt + 1 >= MAX_ATTEMPTS) throw err;
 				// Another writer took this version: back off briefly and re-read.
 				await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));

@@ -8,6 +8,7 @@
 import type { Decision } from "../consent/decide-consent";
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { HttpError } from "../http/http-error";
+import { requestTarget } from "../http/request-path";
 import { errorResponse, NO_STORE } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies } from "./cookie-guard";
@@ -50,14 +51,16 @@ async function guarded(
 	settings: GuardSettings,
 	documentRequest: boolean,
 ): Promise<Response> {
-	const { request, url } = rc;
+	const { request } = rc;
+	// Beacons and redirects are answered from the URL string alone; forwarding parses it (rc.url).
+	const target = requestTarget(request.url);
 	const denied = deniedTrackerPurposes(decision);
 	const labels = noLabels();
 	const cookies = guardRequestCookies(request.headers.get("Cookie"), denied);
-	const expiry = expiryLines(cookies.removed, url.hostname);
+	const expiry = expiryLines(cookies.removed, target.hostname);
 	if (expiry.length > 0) labels.blocked = true;
 
-	const beacon = beaconPurpose(url, settings.overrides);
+	const beacon = beaconPurpose(target, settings.overrides);
 	if (beacon !== null && denied.has(beacon)) {
 		labels.blocked = true;
 		return ourAnswer(
@@ -67,14 +70,15 @@ async function guarded(
 		);
 	}
 
-	const strip = { ...settings.strip, baseHost: url.hostname };
-	const pathAndQuery = url.pathname + url.search;
+	const strip = { ...settings.strip, baseHost: target.hostname };
+	const pathAndQuery = target.pathAndQuery;
 	const clean = stripTrackingParams(pathAndQuery, strip);
 	if (clean !== pathAndQuery) {
 		labels.stripped = true;
-		if (isNavigation(request)) return ourAnswer(navigationRedirect(url, clean), labels, expiry);
+		if (isNavigation(request)) return ourAnswer(navigationRedirect(target.origin, clean), labels, expiry);
 	}
 
+	const url = rc.url;
 	const upstream = upstreamRequest(request, url, origin, {
 		pathAndQuery: clean,
 		cookie: cookies.upstream,

@@ -7,15 +7,16 @@
  */
 import { NO_STORE } from "../http/responses";
 
-export function redirectLocation(url: URL, strippedPathAndQuery: string): string {
+/** `origin` is the request's own (scheme, host and port). */
+export function redirectLocation(origin: string, strippedPathAndQuery: string): string {
 	const second = strippedPathAndQuery.charCodeAt(1);
 	const ambiguous = second === 47 /* / */ || second === 92; /* \ */
-	return ambiguous ? `${url.origin}${strippedPathAndQuery}` : strippedPathAndQuery;
+	return ambiguous ? `${origin}${strippedPathAndQuery}` : strippedPathAndQuery;
 }
 
-export function navigationRedirect(url: URL, strippedPathAndQuery: string): Response {
+export function navigationRedirect(origin: string, strippedPathAndQuery: string): Response {
 	return new Response(null, {
 		status: 302,
-		headers: { Location: redirectLocation(url, strippedPathAndQuery), "Cache-Control": NO_STORE },
+		headers: { Location: redirectLocation(origin, strippedPathAndQuery), "Cache-Control": NO_STORE },
 	});
 }

@@ -143,10 +143,16 @@ function constraintTable(err: unknown): string | null {
 }
 
 export class ConsentRepository {
-	private constructor(
-		private readonly db: Db,
-		private readonly session: D1DatabaseSession,
-	) {}
+	#db: Db | undefined;
+
+	private constructor(private readonly session: D1DatabaseSession) {}
+
+	/** drizzle on this session, built on first use: the hot paths above only bind prepared SQL. */
+	private get db(): Db {
+		// drizzle only calls prepare() and batch(), which a session has (drizzle-orm#4776 adds the type).
+		this.#db ??= drizzle(this.session as unknown as D1Database);
+		return this.#db;
+	}
 
 	/** The repository on the database that holds `subject` (see shards.ts). */
 	static forSubject(
@@ -163,8 +169,7 @@ export class ConsentRepository {
 		// A bookmark is echoed from a client: only a well-formed one is used.
 		const usable = bookmark && BOOKMARK.test(bookmark) ? bookmark : null;
 		const session = d1.withSession(usable || (mode === "write" ? "first-primary" : "first-unconstrained"));
-		// drizzle only calls prepare() and batch(), which a session has (drizzle-orm#4776 adds the type).
-		return new ConsentRepository(drizzle(session as unknown as D1Database), session);
+		return new ConsentRepository(session);
 	}
 
 	bookmark(): string | null {

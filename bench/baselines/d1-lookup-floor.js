@@ -9,7 +9,9 @@ export default {
 		const subject = new URL(request.url).searchParams.get("s") ?? "";
 		const key = `floor:${subject}:${crypto.randomUUID()}`;
 		const cached = await env.CONSENT_KV.get(key, { type: "json", cacheTtl: 30 });
-		const row = await env.DB.prepare("SELECT * FROM consent_subjects WHERE subject = ?1").bind(subject).first();
+		const row = await env.DB.prepare("SELECT * FROM consent_subjects WHERE subject = ?1")
+			.bind(subject)
+			.first();
 		ctx.waitUntil(
 			(async () => {
 				const existing = await env.CONSENT_KV.get(key, { type: "json" });

@@ -12,7 +12,8 @@ export default {
 		const url = new URL(request.url);
 		const res = await fetch(`${env.ORIGIN}${url.pathname}${url.search}`, { headers: request.headers });
 		return new HTMLRewriter()
-			.on("script", ELEMENT_AND_TEXT)
+			.on("script[src]", ELEMENT)
+			.on("script:not([src])", ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
 			.on('img[src*="//"], img[data-consent]', ELEMENT)
 			.on("iframe", ELEMENT)

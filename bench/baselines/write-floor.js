@@ -21,7 +21,12 @@ export default {
 				"INSERT INTO consent_subjects (subject, version, purposes, sources, policy_version, email_hash, last_record_id, created_at, updated_at) VALUES (?1, 1, ?2, ?3, '2026-11', NULL, ?4, ?5, ?5)",
 			).bind(subject, PURPOSES, SOURCES, recordId, now),
 		]);
-		const state = { version: 1, purposes: JSON.parse(PURPOSES), sources: JSON.parse(SOURCES), updatedAt: now };
+		const state = {
+			version: 1,
+			purposes: JSON.parse(PURPOSES),
+			sources: JSON.parse(SOURCES),
+			updatedAt: now,
+		};
 		ctx.waitUntil(env.CONSENT_KV.put(`state:${subject}`, JSON.stringify(state), { expirationTtl: 604800 }));
 		return Response.json({ subject, version: 1 });
 	},

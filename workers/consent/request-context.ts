@@ -15,22 +15,32 @@ export interface RequestContext {
 	readonly secure: boolean;
 }
 
+class Context implements RequestContext {
+	readonly settings: Settings;
+	readonly now = Date.now();
+	readonly gpc: boolean;
+	readonly jurisdiction: string;
+	readonly secure: boolean;
+	#url: URL | undefined;
+
+	constructor(
+		readonly request: Request,
+		readonly env: Env,
+		readonly ctx: ExecutionContext,
+	) {
+		this.settings = settingsFor(env);
+		this.gpc = requestHasGpc(request);
+		this.jurisdiction = requestJurisdiction(request, this.settings.debugGeo ? "true" : undefined);
+		this.secure = request.url.startsWith("https:");
+	}
+
+	/** Parsed on first use: a visitor's cookie lookup never needs it. */
+	get url(): URL {
+		this.#url ??= new URL(this.request.url);
+		return this.#url;
+	}
+}
+
 export function requestContext(request: Request, env: Env, ctx: ExecutionContext): RequestContext {
-	const settings = settingsFor(env);
-	// Parsed on first use: a visitor's cookie lookup never needs it.
-	let url: URL | undefined;
-	return {
-		request,
-		get url() {
-			url ??= new URL(request.url);
-			return url;
-		},
-		env,
-		ctx,
-		settings,
-		now: Date.now(),
-		gpc: requestHasGpc(request),
-		jurisdiction: requestJurisdiction(request, settings.debugGeo ? "true" : undefined),
-		secure: request.url.startsWith("https:"),
-	};
+	return new Context(request, env, ctx);
 }

@@ -165,7 +165,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	return (
 		new HTMLRewriter()
-			.on("script", guardScript)
+			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
+			.on("script[src]", { element: guardScript.element })
+			.on("script:not([src])", guardScript)
 			.on("noscript", guardNoscript)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
 			// matter: a relative image is first-party unless the site classified its own paths.

@@ -39,6 +39,30 @@ export function decide(rc: RequestContext, stored: StoredLookup): Decision {
 	});
 }
 
+const UNKNOWN = { status: "none" } as const;
+const MEMO_LIMIT = 1024;
+const defaultsMemo = new WeakMap<object, Map<string, Decision>>();
+
+/**
+ * The decision for someone with nothing stored depends only on the signal, the location and the
+ * policy, so it is computed once per pair: the common request then allocates no decision at all.
+ */
+export function unknownVisitorDecision(rc: RequestContext): Decision {
+	let memo = defaultsMemo.get(rc.settings.policy);
+	if (!memo) {
+		memo = new Map();
+		defaultsMemo.set(rc.settings.policy, memo);
+	}
+	const key = rc.gpc ? `gpc:${rc.jurisdiction}` : rc.jurisdiction;
+	let decision = memo.get(key);
+	if (!decision) {
+		decision = decide(rc, UNKNOWN);
+		// Debug geo headers could name many places; past the bound, decide without remembering.
+		if (memo.size < MEMO_LIMIT) memo.set(key, decision);
+	}
+	return decision;
+}
+
 export async function decideForSubject(
 	rc: RequestContext,
 	subject: string,

@@ -1,6 +1,21 @@
 /** base64url and hex helpers for signatures, ids and hashes. */
+
+interface Base64Options {
+	alphabet: "base64url";
+	omitPadding?: boolean;
+	lastChunkHandling?: "strict";
+}
+// The runtime's own encoder (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, in workerd);
+// the loops below serve runtimes without it (Node 22 runs the pure benchmarks).
+const nativeToBase64 = (Uint8Array.prototype as { toBase64?: (this: Uint8Array, o: Base64Options) => string })
+	.toBase64;
+const nativeFromBase64 = (Uint8Array as { fromBase64?: (text: string, o: Base64Options) => Uint8Array })
+	.fromBase64;
+const BASE64URL = { alphabet: "base64url", omitPadding: true } as const;
+
 export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 	const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+	if (nativeToBase64) return nativeToBase64.call(view, BASE64URL);
 	let binary = "";
 	for (const b of view) binary += String.fromCharCode(b);
 	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -9,6 +24,13 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 /** Decodes base64url; null for anything that is not strictly base64url. */
 export function fromBase64Url(text: string): Uint8Array | null {
 	if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+	if (nativeFromBase64) {
+		try {
+			return nativeFromBase64(text, { alphabet: "base64url" });
+		} catch {
+			return null;
+		}
+	}
 	const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 	const bytes = new Uint8Array(binary.length);
 	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

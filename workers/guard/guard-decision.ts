@@ -7,34 +7,10 @@
  */
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
-import { decide, decideForSubject, decideWithoutWriting } from "../consent/decide-request";
+import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import type { TrackerPurpose } from "./tracker-purpose";
-
-const UNKNOWN = { status: "none" } as const;
-const MEMO_LIMIT = 1024;
-const defaultsMemo = new WeakMap<object, Map<string, Decision>>();
-
-/**
- * An unknown visitor's decision depends only on the signal, the location and the policy, so it is
- * computed once per pair: the common request then allocates no decision at all.
- */
-function unknownVisitorDecision(rc: RequestContext): Decision {
-	let memo = defaultsMemo.get(rc.settings.policy);
-	if (!memo) {
-		memo = new Map();
-		defaultsMemo.set(rc.settings.policy, memo);
-	}
-	const key = rc.gpc ? `gpc:${rc.jurisdiction}` : rc.jurisdiction;
-	let decision = memo.get(key);
-	if (!decision) {
-		decision = decide(rc, UNKNOWN);
-		// Debug geo headers could name many places; past the bound, decide without remembering.
-		if (memo.size < MEMO_LIMIT) memo.set(key, decision);
-	}
-	return decision;
-}
 
 export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<Decision> {
 	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.

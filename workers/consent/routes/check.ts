@@ -8,7 +8,7 @@ import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { jsonResponse } from "../../http/responses";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
-import { decide, decideWithoutWriting } from "../decide-request";
+import { decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
 import { decisionHeaders } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
@@ -22,7 +22,7 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	if (!def)
 		throw new HttpError(400, "unknown_purpose", `Unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
 
-	let decision = decide(rc, { status: "none" });
+	let decision = unknownVisitorDecision(rc);
 	if (def.essential) {
 		// Nothing to look up.
 	} else if (rc.gpc && def.gpc) {
@@ -39,12 +39,12 @@ async function decideStored(rc: RequestContext, request: Request, env: Env) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");
-		if (subject === null) return decide(rc, { status: "none" });
+		if (subject === null) return unknownVisitorDecision(rc);
 		return decideWithoutWriting(rc, keyedSubject(subject, "query"), null);
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
 	const vid = presentedVisitorId(request);
-	if (!vid) return decide(rc, { status: "none" });
+	if (!vid) return unknownVisitorDecision(rc);
 	const subject = await visitorSubject(vid);
 	return decideWithoutWriting(rc, subject, await readDecisionCookie(rc));
 }

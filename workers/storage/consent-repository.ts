@@ -5,9 +5,11 @@
  *
  * Appends are optimistic: a change reads the subject's version N, then in one atomic batch inserts
  * record N+1 and upserts the state. `(subject, version)` is unique, so of two concurrent writers one
- * batch fails whole and is retried against the new state; nothing is lost or half-written.
+ * batch fails whole and is retried against the new state; nothing is lost or half-written. A first
+ * write for a subject believed new skips the read and inserts the state row (see append). The hot
+ * statements are built once from the schema (prepared.ts); the rest go through drizzle.
  */
-import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, type Placeholder, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { StoredState } from "../consent/stored-state";
 import { prepareSql, rowMapper } from "./prepared";
@@ -67,11 +69,13 @@ type Db = DrizzleD1Database<Record<string, never>>;
 type SubjectRow = typeof consentSubjects.$inferSelect;
 type RecordRow = typeof consentRecords.$inferSelect;
 
-// The hot statements (every cold lookup and every write), built once; see prepared.ts.
+// The hot statements (every cold lookup and every write), built once; see prepared.ts. The builder
+// has no client: it only turns queries into SQL text.
 const builder = drizzle({} as D1Database);
+/** One placeholder per column, named after the column's key: `{ version: placeholder("version"), ... }`. */
 const placeholders = <T extends object>(columns: T) =>
 	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
-		[K in keyof T]: never;
+		[K in keyof T]: Placeholder;
 	};
 const SELECT_STATE = prepareSql(
 	builder

@@ -3,7 +3,6 @@
 interface Base64Options {
 	alphabet: "base64url";
 	omitPadding?: boolean;
-	lastChunkHandling?: "strict";
 }
 // The runtime's own encoder (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64, in workerd);
 // the loops below serve runtimes without it (Node 22 runs the pure benchmarks).

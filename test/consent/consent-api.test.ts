@@ -431,11 +431,19 @@ describe("GET /v1/check", () => {
 		expect(res.headers.getSetCookie()).toEqual([]);
 	});
 
+	it("reads the purpose from any query spelling, not only the plain one", async () => {
+		for (const q of ["?purpose=%61ds", "?x=1&purpose=ads", "?purpose=ads&x=1", "?purpose=ads#frag"]) {
+			const res = await call(`/v1/check${q}`, { cf: CA, headers: { "Sec-GPC": "1" } });
+			expect(res.status, q).toBe(200);
+			expect(await res.json(), q).toMatchObject({ purpose: "ads", allowed: false, reason: "gpc" });
+		}
+	});
+
 	it("rejects unknown and missing purposes", async () => {
 		const unknown = await call("/v1/check?purpose=nope");
 		expect(unknown.status).toBe(400);
 		expect((await unknown.json<{ error: { code: string } }>()).error.code).toBe("unknown_purpose");
-		for (const q of ["", "?purpose=", "?purpose=ads&purpose=sale"]) {
+		for (const q of ["", "?purpose=", "?purpose=ads&purpose=sale", "?subject=x?purpose=ads"]) {
 			const res = await call(`/v1/check${q}`);
 			expect(res.status, q).toBe(400);
 			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");

@@ -3,11 +3,13 @@
  * belongs to the site behind it and passes through untouched by the API's CORS, limits and 404s.
  */
 const OWNED_PREFIXES = ["/v1/", "/preferences", "/unsubscribe", "/consent.js", "/.well-known/gpc.json"];
+// Each prefix owns itself and everything below it: [exact, below] (checked on every request).
+const OWNED = OWNED_PREFIXES.map((prefix) => [prefix, prefix.endsWith("/") ? prefix : `${prefix}/`] as const);
 
 export function isOwnedPath(path: string): boolean {
 	if (path === "/v1") return true;
-	for (const prefix of OWNED_PREFIXES) {
-		if (path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`)) return true;
+	for (const [exact, below] of OWNED) {
+		if (path === exact || path.startsWith(below)) return true;
 	}
 	return false;
 }

@@ -15,9 +15,8 @@ import { type RequestContext, requestContext } from "../request-context";
 
 export async function checkPurpose(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
-	const params = rc.url.searchParams.getAll("purpose");
-	if (params.length !== 1 || !params[0]) throw badQuery("Give exactly one purpose, e.g. ?purpose=ads.");
-	const purpose = params[0];
+	const purpose = purposeParam(rc);
+	if (purpose === null) throw badQuery("Give exactly one purpose, e.g. ?purpose=ads.");
 	const def = purposeDefinition(purpose);
 	if (!def)
 		throw new HttpError(400, "unknown_purpose", `Unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
@@ -32,6 +31,17 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	}
 	const body = { purpose, allowed: decision.purposes[purpose] === true, reason: decision.reasons[purpose] };
 	return jsonResponse(body, { headers: decisionHeaders(rc) });
+}
+
+// What ad tags send: the whole query is one plain `purpose=<name>`, read without parsing a URL.
+const PLAIN_PURPOSE_QUERY = /\?purpose=([A-Za-z0-9_-]+)$/;
+
+/** The query's one `purpose` value, or null when it is missing, empty or repeated. */
+function purposeParam(rc: RequestContext): string | null {
+	const plain = PLAIN_PURPOSE_QUERY.exec(rc.request.url);
+	if (plain?.[1] && rc.request.url.indexOf("?") === plain.index) return plain[1];
+	const params = rc.url.searchParams.getAll("purpose");
+	return params.length === 1 && params[0] ? params[0] : null;
 }
 
 async function decideStored(rc: RequestContext, request: Request, env: Env) {

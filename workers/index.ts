@@ -54,7 +54,7 @@ function methodNotAllowed(allow: string): HttpError {
 	return new HttpError(405, "method_not_allowed", "This method is not allowed here.", { Allow: allow });
 }
 
-/** A request for one of the worker's own paths: preflight, limits, then its route. */
+/** A request for one of the worker's own paths (the only ones CORS and the limits apply to): preflight, limits, then its route. */
 async function ownRequest(
 	request: Request,
 	env: Env,

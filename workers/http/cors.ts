@@ -5,15 +5,17 @@
  */
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
-import { isOwnedPath } from "./owned-paths";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
 const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
 
-/** Answers an OPTIONS request for one of the worker's own paths; `path` is the request's pathname. */
+/**
+ * Answers an OPTIONS request. `path` is the request's pathname, one of the worker's own (the entry
+ * sends every other path to the guard, whose responses are the site's own business).
+ */
 export function corsPreflight(request: Request, env: Env, path: string): Response | undefined {
-	if (request.method !== "OPTIONS" || !isOwnedPath(path)) return undefined;
+	if (request.method !== "OPTIONS") return undefined;
 	const origin = request.headers.get("Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
@@ -30,11 +32,10 @@ export function corsPreflight(request: Request, env: Env, path: string): Respons
 	return new Response(null, { status: 204, headers });
 }
 
+/** CORS headers for an answer on one of the worker's own paths (`path`, as for corsPreflight). */
 export function withCors(response: Response, request: Request, env: Env, path: string): Response {
 	const origin = request.headers.get("Origin");
 	if (!origin || response.headers.has("Access-Control-Allow-Origin")) return response;
-	// Responses relayed from the guarded site are the site's own business.
-	if (!isOwnedPath(path)) return response;
 	const allowed = origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env));
 	const isPublic = PUBLIC_PATHS.has(path);
 	if (!allowed && !isPublic) return response;

@@ -7,7 +7,6 @@
  */
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
-import { isOwnedPath } from "./owned-paths";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
@@ -36,12 +35,11 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 }
 
 /**
- * Limits keyed calls and visitor writes to the worker's own paths (`path` is the request's pathname);
- * everything else passes untouched. Throws a 429 HttpError when a limit is reached.
+ * Limits keyed calls and visitor writes; everything else passes untouched. Throws a 429 HttpError
+ * when a limit is reached. `path` is the request's pathname, one of the worker's own: requests for
+ * the guarded site (its own API keys, its own forms) never come here.
  */
 export async function rateLimit(request: Request, env: Env, path: string): Promise<void> {
-	// Requests for the guarded site (its own API keys, its own forms) are not ours to limit.
-	if (!isOwnedPath(path)) return;
 	const authorization = request.headers.get("Authorization");
 	if (authorization !== null) {
 		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.

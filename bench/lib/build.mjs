@@ -10,6 +10,8 @@ import { gzipSync } from "node:zlib";
 import { ROOT, WORK_DIR } from "./config.mjs";
 
 const require = createRequire(join(ROOT, "package.json"));
+/** The project's wrangler CLI, run with the Node that runs the bench. */
+export const WRANGLER_BIN = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
 
 export const QUIET_WRANGLER_ENV = {
 	WRANGLER_SEND_METRICS: "false",
@@ -37,9 +39,8 @@ function run(command, args, options) {
 export async function buildWorker({ minify } = {}) {
 	const dir = join(WORK_DIR, minify === false ? "dist-unminified" : "dist");
 	rmSync(dir, { recursive: true, force: true });
-	const wrangler = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
 	const args = [
-		wrangler,
+		WRANGLER_BIN,
 		"deploy",
 		"--dry-run",
 		"--outdir",

@@ -52,6 +52,7 @@ const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 function verdict(s) {
 	if (s.skipped) return `skipped: ${s.skipped}`;
 	if (s.reference) return "reference (no target)";
+	if (s.peer) return "peer (no target)";
 	if (!s.target) return s.baseline ? "-" : "baseline";
 	const parts = [];
 	let met = s.ratio >= s.target.ratio;
@@ -76,13 +77,19 @@ export function scenarioRows(measured, scenarios) {
 		errors: m.skipped ? null : m.errors,
 		requests: m.skipped ? null : m.requests,
 		target: scenarios[m.name]?.target ?? null,
-		status: verdict({ ...m, target: scenarios[m.name]?.target, reference: scenarios[m.name]?.reference }),
+		status: verdict({
+			...m,
+			target: scenarios[m.name]?.target,
+			reference: scenarios[m.name]?.reference,
+			peer: scenarios[m.name]?.peer,
+		}),
 		...(m.skipped ? { skipped: m.skipped } : {}),
 	}));
 }
 
 function peerTable(peer) {
-	if (peer.skipped) return `The peer was skipped: ${peer.skipped}\n`;
+	const intro = "**c15t on Node 22 with SQLite**, interleaved with our `cookie-decision`:\n\n";
+	if (peer.skipped) return `${intro}The peer was skipped: ${peer.skipped}\n`;
 	const lines = [
 		"| c15t endpoint | c15t req/s | c15t p50 ms | our cookie-decision req/s | our p50 ms | ours / c15t req/s | c15t p50 / ours | target (>= 2x req/s, <= 1/2 p50) |",
 		"|---|---|---|---|---|---|---|---|",
@@ -92,7 +99,24 @@ function peerTable(peer) {
 			`| ${c.peer} | ${fmt(c.peer_rps)} | ${fmt(c.peer_p50_ms, 2)} | ${fmt(c.ours_rps)} | ${fmt(c.ours_p50_ms, 2)} | ${fmt(c.rps_factor, 2)}x | ${fmt(c.p50_factor, 2)}x | ${c.met ? "met" : "NOT met"} |`,
 		);
 	}
-	return `${lines.join("\n")}\n`;
+	return `${intro}${lines.join("\n")}\n`;
+}
+
+function peerD1Table(peerD1) {
+	if (!peerD1) return "";
+	const intro =
+		"**c15t in workerd with a local D1** (a worker in the same Miniflare as ours, its own database with the same schema, indexes and subjects; measured in `bare-d1`'s group beside our `d1-decision`, no target):\n\n";
+	if (peerD1.skipped) return `${intro}Skipped: ${peerD1.skipped.split("\n")[0]}\n`;
+	const lines = [
+		"| c15t endpoint | c15t D1 queries per request | c15t req/s | c15t p50 ms | c15t ratio vs bare-d1 | our d1-decision req/s | our p50 ms | our ratio vs bare-d1 | ours / c15t req/s | c15t p50 / ours |",
+		"|---|---|---|---|---|---|---|---|---|---|",
+	];
+	for (const c of peerD1.comparison) {
+		lines.push(
+			`| ${c.peer} | ${c.peer_d1_queries ?? "-"} | ${fmt(c.peer_rps)} | ${fmt(c.peer_p50_ms, 2)} | ${fmt(c.peer_ratio, 2)} | ${fmt(c.ours_rps)} | ${fmt(c.ours_p50_ms, 2)} | ${fmt(c.ours_ratio, 2)} | ${fmt(c.rps_factor, 2)}x | ${fmt(c.p50_factor, 2)}x |`,
+		);
+	}
+	return `${intro}${lines.join("\n")}\n`;
 }
 
 function pureTable(pure) {
@@ -132,10 +156,10 @@ ${rows.join("\n")}
 
 Bundle: ${(results.bundle_gzip_bytes / 1024).toFixed(1)} KiB gzipped (${(results.bundle_raw_bytes / 1024).toFixed(1)} KiB raw; wrangler: "${results.bundle_wrangler}"), target <= 100 KiB: ${results.bundle_gzip_bytes <= 100 * 1024 ? "met" : "NOT met"}.
 
-### Against the peer (c15t, same machine, same load generator, interleaved with our cookie-decision)
+### Against the peer (c15t, same machine, same load generator)
 
 ${peerTable(results.peer)}
-### Pure functions under Node (tinybench, ${results.pure_rounds} alternating rounds)
+${peerD1Table(results.peer_d1)}${results.peer_d1 ? "\n" : ""}### Pure functions under Node (tinybench, ${results.pure_rounds} alternating rounds)
 
 ${pureTable(results.pure)}${END}`;
 }

@@ -24,12 +24,26 @@ export const GROUPS = [
 		scenarios: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block", "response-floor"],
 	},
 	{ baseline: "bare-kv", scenarios: ["kv-decision"] },
-	{ baseline: "bare-d1", scenarios: ["d1-decision", "d1-lookup-floor"] },
+	{
+		baseline: "bare-d1",
+		scenarios: ["d1-decision", "d1-lookup-floor", "peer-c15t-d1-decision", "peer-c15t-d1-check"],
+	},
 	{ baseline: "bare-d1-write", scenarios: ["write-opt-out", "write-floor"] },
 	{ baseline: "passthrough-html", scenarios: ["guard-html-rewrite", "html-rewriter-floor"] },
 	// The peer has no baseline of its own: it is measured interleaved with our cookie-decision.
 	{ baseline: "cookie-decision", scenarios: ["peer-c15t-decision", "peer-c15t-check"], peer: true },
 ];
+
+/**
+ * The peer's scenarios and the setup each needs: "node" (c15t on Node and SQLite, its own process)
+ * or "workerd" (c15t as a worker in the bench's Miniflare, with its own local D1).
+ */
+export const PEER_SETUPS = {
+	"peer-c15t-decision": "node",
+	"peer-c15t-check": "node",
+	"peer-c15t-d1-decision": "workerd",
+	"peer-c15t-d1-check": "workerd",
+};
 
 /** Pools of seeded visitors: [0, kvWarm) are in KV; the cold pool is in D1 only. */
 export function visitorPools() {
@@ -41,6 +55,13 @@ export function visitorPools() {
 }
 
 const is = (cond, message) => (cond ? null : message);
+
+/** A peer request walking all seeded subjects in order, `id(i)` naming subject i in `format`. */
+const peerSpec = (format, id) => ({
+	method: "GET",
+	path: "/",
+	vary: { path: true, format, items: [...Array(DATA.subjects).keys()].map(id) },
+});
 
 /**
  * @param {{ urls: Record<string, string>, peerUrl: string | null, subjectIds: string[],
@@ -220,35 +241,28 @@ export function defineScenarios(ctx) {
 
 		"peer-c15t-decision": {
 			worker: "peer",
-			peer: true,
-			spec: {
-				method: "GET",
-				path: "/",
-				vary: {
-					path: true,
-					format: "/subjects/%s?type=cookie_banner",
-					items: [...Array(DATA.subjects).keys()].map(peerSubjectId),
-				},
-			},
+			spec: peerSpec("/subjects/%s?type=cookie_banner", peerSubjectId),
 			check: (res, body) => is(res.status === 200 && body.includes('"consents"'), "no subject"),
 		},
 		"peer-c15t-check": {
 			worker: "peer",
-			peer: true,
-			spec: {
-				method: "GET",
-				path: "/",
-				vary: {
-					path: true,
-					format: "/consents/check?externalId=%s&type=cookie_banner",
-					items: [...Array(DATA.subjects).keys()].map(peerExternalId),
-				},
-			},
+			spec: peerSpec("/consents/check?externalId=%s&type=cookie_banner", peerExternalId),
+			check: (res, body) => is(res.status === 200 && body.includes('"hasConsent":true'), "no consent"),
+		},
+		"peer-c15t-d1-decision": {
+			worker: "peer-c15t-d1",
+			spec: peerSpec("/subjects/%s?type=cookie_banner", peerSubjectId),
+			check: (res, body) => is(res.status === 200 && body.includes('"consents"'), "no subject"),
+		},
+		"peer-c15t-d1-check": {
+			worker: "peer-c15t-d1",
+			spec: peerSpec("/consents/check?externalId=%s&type=cookie_banner", peerExternalId),
 			check: (res, body) => is(res.status === 200 && body.includes('"hasConsent":true'), "no consent"),
 		},
 	};
 	for (const [name, s] of Object.entries(all)) {
 		s.name = name;
+		s.peer = PEER_SETUPS[name];
 		s.guardSkipped = s.guard ? guardSkipped : () => false;
 	}
 	return all;
@@ -274,4 +288,6 @@ export const DESCRIPTIONS = {
 	"guard-html-rewrite": "guarded 100 KB HTML page with trackers",
 	"peer-c15t-decision": "c15t GET /subjects/:id (Node 22, SQLite)",
 	"peer-c15t-check": "c15t GET /consents/check (Node 22, SQLite)",
+	"peer-c15t-d1-decision": "c15t GET /subjects/:id (workerd, local D1, in our Miniflare)",
+	"peer-c15t-d1-check": "c15t GET /consents/check (workerd, local D1, in our Miniflare)",
 };

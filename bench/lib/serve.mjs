@@ -27,6 +27,8 @@ export const BASELINES = [
 	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
+/** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
+export const PEER_D1_WORKER = "peer-c15t-d1";
 
 function wranglerWorkerOptions() {
 	// Wrangler reads secrets from the environment here; give it the bench's so it does not warn.
@@ -45,11 +47,13 @@ function raiseRateLimits(ratelimits = {}, keep = []) {
 
 /**
  * @param {{ build: {dir: string, main: string}, origin: string, log: (line: string) => void,
- *   inspectorPort?: number, keepRateLimits?: string[] }} options `inspectorPort` opens workerd's
- *   inspector (bench/profile.mjs); `keepRateLimits` names bindings left at their configured limits
- *   (bench/loadtest.mjs keeps UNSUBSCRIBE_LIMITER real to show its 429s)
+ *   inspectorPort?: number, keepRateLimits?: string[], peerD1?: { main: string, dir: string,
+ *   config: string } | null }} options `inspectorPort` opens workerd's inspector (bench/profile.mjs);
+ *   `keepRateLimits` names bindings left at their configured limits (bench/loadtest.mjs keeps
+ *   UNSUBSCRIBE_LIMITER real to show its 429s); `peerD1` also serves c15t's built worker
+ *   (lib/peer.mjs buildPeerD1) with the bindings of its own wrangler config (its own D1 database)
  */
-export async function startWorkers({ build, origin, log, inspectorPort, keepRateLimits = [] }) {
+export async function startWorkers({ build, origin, log, inspectorPort, keepRateLimits = [], peerD1 }) {
 	const base = wranglerWorkerOptions();
 	const ratelimits = raiseRateLimits(base.ratelimits, keepRateLimits);
 	const worker = (name, vars, extra = {}) => ({
@@ -79,6 +83,16 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 		unsafeDirectSockets: [{ host: HOST, port: 0 }],
 	});
 
+	const peer = peerD1 && {
+		...unstable_getMiniflareWorkerOptions(peerD1.config).workerOptions,
+		name: PEER_D1_WORKER,
+		modules: true,
+		scriptPath: peerD1.main,
+		modulesRoot: peerD1.dir,
+		modulesRules: undefined,
+		unsafeDirectSockets: [{ host: HOST, port: 0 }],
+	};
+
 	const logs = new Map();
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
@@ -98,12 +112,13 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 				worker(GUARD_WORKER, { ORIGIN: origin }, { queueConsumers: undefined }),
 				...BASELINES.map(baseline),
 				{ ...baseline(KV_ADMIN), scriptPath: join(BENCH_DIR, "lib", "kv-admin-worker.js") },
+				...(peer ? [peer] : []),
 			],
 		}),
 	);
 	await mf.ready;
 	const urls = {};
-	for (const name of [API_WORKER, GUARD_WORKER, ...BASELINES, KV_ADMIN]) {
+	for (const name of [API_WORKER, GUARD_WORKER, ...BASELINES, KV_ADMIN, ...(peer ? [PEER_D1_WORKER] : [])]) {
 		urls[name] = (await mf.unsafeGetDirectURL(name)).href.replace(/\/$/, "");
 	}
 	return {

@@ -7,10 +7,11 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { buildWorker } from "./build.mjs";
 import { BENCH_DIR, CF_HEADER } from "./config.mjs";
+import { seedPeerD1 } from "./peer.mjs";
 import { startProcess } from "./processes.mjs";
 import { defineScenarios, visitorPools } from "./scenarios.mjs";
 import { dropKvEntries, seed } from "./seed.mjs";
-import { API_WORKER, startWorkers } from "./serve.mjs";
+import { API_WORKER, PEER_D1_WORKER, startWorkers } from "./serve.mjs";
 import { seededVid } from "./visitors.mjs";
 
 /**
@@ -103,18 +104,24 @@ export async function probe(scenario, url) {
 }
 
 /**
- * @param {{ log: (line: string) => void, minify?: boolean, inspectorPort?: number }} options
+ * @param {{ log: (line: string) => void, minify?: boolean, inspectorPort?: number,
+ *   peerD1?: ReturnType<typeof import("./peer.mjs").buildPeerD1> | null }} options `peerD1` also
+ *   serves c15t in workerd, with its D1 seeded
  */
-export async function stage({ log, minify, inspectorPort }) {
+export async function stage({ log, minify, inspectorPort, peerD1 }) {
 	const build = await buildWorker({ minify });
 	log(`built: ${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped (${build.wranglerSummary})`);
 	const origin = await startProcess(process.execPath, [join(BENCH_DIR, "origin", "server.mjs")]);
 	const originUrl = `http://127.0.0.1:${origin.port}`;
-	const workers = await startWorkers({ build, origin: originUrl, log, inspectorPort });
+	const workers = await startWorkers({ build, origin: originUrl, log, inspectorPort, peerD1 });
 	log(`serving the Worker, guard mode (origin ${originUrl}) and the baselines on loopback`);
 	log(`rate limits raised for the bench: ${workers.raisedRateLimits.join(", ") || "none configured"}`);
 	const seeded = await seed(workers.mf, API_WORKER, workers.urls["kv-admin"]);
 	log(`seeded ${seeded.subjects} subjects, ${seeded.records} records, ${seeded.kvWarm} KV entries`);
+	if (peerD1) {
+		const n = await seedPeerD1(workers.mf, PEER_D1_WORKER, peerD1.seedFile);
+		log(`serving c15t in workerd (${PEER_D1_WORKER}), its own D1 seeded with ${n} subjects`);
+	}
 	const cookies = await mintCookies(workers.urls[API_WORKER], workers.urls["kv-admin"], seeded.subjectIds);
 	const scenarios = defineScenarios({ subjectIds: seeded.subjectIds, ...cookies });
 	return { build, workers, seeded, scenarios };

@@ -33,11 +33,12 @@ function run(command, args, options) {
 }
 
 /**
- * @param {{ minify?: boolean }} [options] `minify: false` overrides wrangler.toml (readable profiles)
+ * @param {{ minify?: boolean, root?: string, dir?: string }} [options] `minify: false` overrides
+ *   wrangler.toml (readable profiles); `root` builds another checkout (bench/compare.mjs) into `dir`
  * @returns {Promise<{dir: string, main: string, gzipBytes: number, rawBytes: number, wranglerSummary: string}>}
  */
-export async function buildWorker({ minify } = {}) {
-	const dir = join(WORK_DIR, minify === false ? "dist-unminified" : "dist");
+export async function buildWorker({ minify, root = ROOT, dir: outDir } = {}) {
+	const dir = outDir ?? join(WORK_DIR, minify === false ? "dist-unminified" : "dist");
 	rmSync(dir, { recursive: true, force: true });
 	const args = [
 		WRANGLER_BIN,
@@ -48,7 +49,7 @@ export async function buildWorker({ minify } = {}) {
 		...(minify === false ? ["--no-minify"] : []),
 	];
 	const out = await run(process.execPath, args, {
-		cwd: ROOT,
+		cwd: root,
 		env: { ...process.env, ...QUIET_WRANGLER_ENV },
 	});
 	let rawBytes = 0;

@@ -124,5 +124,5 @@ export async function stage({ log, minify, inspectorPort, peerD1 }) {
 	}
 	const cookies = await mintCookies(workers.urls[API_WORKER], workers.urls["kv-admin"], seeded.subjectIds);
 	const scenarios = defineScenarios({ subjectIds: seeded.subjectIds, ...cookies });
-	return { build, workers, seeded, scenarios };
+	return { build, workers, seeded, scenarios, originUrl };
 }

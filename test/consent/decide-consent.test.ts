@@ -214,3 +214,40 @@ describe("invariants", () => {
 		);
 	});
 });
+
+describe("the location is read only when a rule needs it", () => {
+	/** The same decision input with a jurisdiction that counts how often it is read. */
+	function counted(jurisdiction: string, stored: StoredLookup, gpc: boolean) {
+		let reads = 0;
+		const decision = decideConsent({
+			gpc,
+			get jurisdiction() {
+				reads++;
+				return jurisdiction;
+			},
+			stored,
+			now: NOW,
+			policy,
+		});
+		return { decision, reads };
+	}
+	const everyPurpose = (allowed: boolean) =>
+		Object.fromEntries(PURPOSES.filter((p) => !p.essential).map((p) => [p.name, allowed]));
+
+	it("a current stored choice for every purpose decides without it, in any region", () => {
+		for (const j of ["DE", "US-CA", "ZZ"]) {
+			for (const allowed of [true, false]) {
+				const { decision, reads } = counted(j, found(state(everyPurpose(allowed))), false);
+				expect(reads).toBe(0);
+				expect(decision).toEqual(decide(j, found(state(everyPurpose(allowed)))));
+			}
+		}
+	});
+
+	it("a default or a prompt question reads it", () => {
+		expect(counted("DE", none, false).reads).toBeGreaterThan(0);
+		expect(
+			counted("DE", found(state({ ads: false }, { policyVersion: "2025-01" })), true).reads,
+		).toBeGreaterThan(0);
+	});
+});

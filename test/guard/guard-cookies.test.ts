@@ -5,7 +5,7 @@
  * the tracking cookies of allowed purposes, are never touched.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+import { DE, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -100,6 +100,37 @@ describe("a GPC-only visitor (US, ads denied, analytics allowed)", () => {
 			`session=s1; _ga=GA1.2.3.4; csrftoken=t0k; __cf_bm=cf1; ce_vid=${VID}; theme=dark; _ga_ABC123=GS1.1; cf_clearance=c; __Host-session=h`,
 		);
 		expect(res.headers.getSetCookie()).toEqual([...expiry("_fbp"), ...expiry("_gcl_au")]);
+	});
+});
+
+describe("a GPC visitor without a visitor id (nothing stored)", () => {
+	const navigate = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
+
+	it("has the ad cookies expired in the US and the analytics ones too in DE (opt-in)", async () => {
+		const { spy } = fakeOrigin();
+		const cookies = "_ga=1; session=s; _fbp=2";
+		const us = await visit("/x?gclid=1", VISITORS.gpcOnly, { headers: { ...navigate, Cookie: cookies } });
+		expect(us.status).toBe(302);
+		expect(us.headers.getSetCookie()).toEqual(expiry("_fbp"));
+		const de = await visit(
+			"/x?gclid=1",
+			{ cf: DE, headers: { "Sec-GPC": "1" } },
+			{
+				headers: { ...navigate, Cookie: cookies },
+			},
+		);
+		expect(de.status).toBe(302);
+		expect(de.headers.getSetCookie()).toEqual([...expiry("_ga"), ...expiry("_fbp")]);
+		expect(spy).not.toHaveBeenCalled();
+	});
+
+	it("without any cookie is redirected with no Set-Cookie at all", async () => {
+		fakeOrigin();
+		const res = await visit("/x?utm_source=a&id=4", VISITORS.gpcOnly, { headers: navigate });
+		expect(res.status).toBe(302);
+		expect(res.headers.get("Location")).toBe("/x?id=4");
+		expect(res.headers.getSetCookie()).toEqual([]);
+		expect(res.headers.get("X-Consent-Guard")).toBe("stripped");
 	});
 });
 

@@ -28,6 +28,7 @@ export interface ConsentPolicy {
 
 export interface DecisionInput {
 	readonly gpc: boolean;
+	/** Read only when a rule needs it (a default, or whether to prompt): it may be a lazy getter. */
 	readonly jurisdiction: string;
 	readonly stored: StoredLookup;
 	readonly now: number;
@@ -56,7 +57,7 @@ export function decideConsent(
 	input: DecisionInput,
 	purposes: readonly PurposeDefinition[] = PURPOSES,
 ): Decision {
-	const { gpc, jurisdiction, stored, now, policy } = input;
+	const { gpc, stored, now, policy } = input;
 	const state =
 		stored.status === "found"
 			? stored.state
@@ -84,7 +85,7 @@ export function decideConsent(
 			allowed[name] = false;
 			reasons[name] = "degraded";
 		} else {
-			allowed[name] = jurisdictionDefault(purpose, jurisdiction);
+			allowed[name] = jurisdictionDefault(purpose, input.jurisdiction);
 			reasons[name] = "default";
 		}
 	}
@@ -100,23 +101,24 @@ export function decideConsent(
 /**
  * A first-layer prompt is needed only in opt-in jurisdictions: with no stored choice, a choice made
  * under an older policy, or one past its lifetime. Never in opt-out jurisdictions, never because of
- * GPC, never when storage could not be read, and not within the hold period after an opt-out.
+ * GPC, never when storage could not be read, and not within the hold period after an opt-out. The
+ * location is consulted last: a current stored choice answers without it.
  */
 function needsPrompt(
 	input: DecisionInput,
 	purposes: readonly PurposeDefinition[],
 	expired: boolean,
 ): boolean {
-	const { jurisdiction, stored, now, policy } = input;
-	if (consentModelFor(jurisdiction) === "opt-out") return false;
+	const { stored, now, policy } = input;
 	if (stored.status === "unavailable") return false;
-	if (stored.status === "none") return true;
-	const state = stored.state;
 	// Only a choice made through the consent API or UI records a policy version; a persisted GPC
 	// opt-out or an email unsubscribe alone does not answer the prompt.
-	if (state.policyVersion === null) return true;
-	const stale = state.policyVersion !== policy.policyVersion || expired;
-	if (!stale) return false;
-	const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);
-	return !(optedOut && now - state.updatedAt < policy.optOutHoldMs);
+	if (stored.status === "found" && stored.state.policyVersion !== null) {
+		const state = stored.state;
+		const stale = state.policyVersion !== policy.policyVersion || expired;
+		if (!stale) return false;
+		const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);
+		if (optedOut && now - state.updatedAt < policy.optOutHoldMs) return false;
+	}
+	return consentModelFor(input.jurisdiction) === "opt-in";
 }

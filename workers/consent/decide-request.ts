@@ -32,7 +32,10 @@ export const EMPTY_STATE: StoredState = Object.freeze({
 export function decide(rc: RequestContext, stored: StoredLookup): Decision {
 	return decideConsent({
 		gpc: rc.gpc,
-		jurisdiction: rc.jurisdiction,
+		// A getter: the engine reads the location only when a rule needs it (request.cf is not free).
+		get jurisdiction() {
+			return rc.jurisdiction;
+		},
 		stored,
 		now: rc.now,
 		policy: rc.settings.policy,

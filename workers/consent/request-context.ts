@@ -19,9 +19,9 @@ class Context implements RequestContext {
 	readonly settings: Settings;
 	readonly now = Date.now();
 	readonly gpc: boolean;
-	readonly jurisdiction: string;
 	readonly secure: boolean;
 	#url: URL | undefined;
+	#jurisdiction: string | undefined;
 
 	constructor(
 		readonly request: Request,
@@ -30,7 +30,6 @@ class Context implements RequestContext {
 	) {
 		this.settings = settingsFor(env);
 		this.gpc = requestHasGpc(request);
-		this.jurisdiction = requestJurisdiction(request, this.settings.debugGeo ? "true" : undefined);
 		this.secure = request.url.startsWith("https:");
 	}
 
@@ -38,6 +37,15 @@ class Context implements RequestContext {
 	get url(): URL {
 		this.#url ??= new URL(this.request.url);
 		return this.#url;
+	}
+
+	/**
+	 * Read on first use: `request.cf` costs the runtime a JSON parse and a deep freeze, and many
+	 * answers (a GPC check, a guarded visitor's beacon) do not depend on where the visitor is.
+	 */
+	get jurisdiction(): string {
+		this.#jurisdiction ??= requestJurisdiction(this.request, this.settings.debugGeo ? "true" : undefined);
+		return this.#jurisdiction;
 	}
 }
 

@@ -15,7 +15,8 @@ export interface PresentedCookies {
 	readonly removed: readonly string[];
 }
 
-const UNCHANGED: PresentedCookies = { upstream: undefined, removed: [] };
+/** Nothing removed: the visitor's `Cookie` header goes upstream as it came. */
+export const UNCHANGED: PresentedCookies = { upstream: undefined, removed: [] };
 
 function deniedCookie(name: string, denied: ReadonlySet<TrackerPurpose>): boolean {
 	const purpose = trackingCookiePurpose(name);

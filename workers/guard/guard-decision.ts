@@ -5,6 +5,7 @@
  * persist a GPC opt-out the visitor has not recorded yet, so a page's dozens of subresources do not
  * each repeat the write.
  */
+import { GPC_PURPOSES } from "../config/purposes";
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
 import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
@@ -12,14 +13,59 @@ import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import type { TrackerPurpose } from "./tracker-purpose";
 
-export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<Decision> {
+const TRACKER_PURPOSES: readonly TrackerPurpose[] = ["ads", "analytics"];
+/** Tracker purposes GPC denies wherever the visitor is and whatever is stored (contract rule 2). */
+const GPC_TRACKER_PURPOSES = TRACKER_PURPOSES.filter((p) => GPC_PURPOSES.includes(p));
+
+/**
+ * What the guard knows about a visitor: whether they are guarded (ads or analytics denied), and the
+ * decision behind it, worked out on first use. A GPC visitor with nothing stored is guarded wherever
+ * they are, so a redirect or a beacon that needs no more than that never reads the location.
+ */
+export class GuardVerdict {
+	#decision: Decision | undefined;
+	#denied: ReadonlySet<TrackerPurpose> | undefined;
+
+	private constructor(
+		readonly guarded: boolean,
+		private readonly decide: () => Decision,
+	) {}
+
+	static of(decision: Decision): GuardVerdict {
+		const verdict = new GuardVerdict(isGuarded(decision), () => decision);
+		verdict.#decision = decision;
+		return verdict;
+	}
+
+	/** Guarded for certain; the decision itself is computed only if asked for. */
+	static guardedBy(decide: () => Decision): GuardVerdict {
+		return new GuardVerdict(true, decide);
+	}
+
+	get decision(): Decision {
+		this.#decision ??= this.decide();
+		return this.#decision;
+	}
+
+	/** The tracker purposes the decision denies, for the classifiers' verdicts. */
+	get denied(): ReadonlySet<TrackerPurpose> {
+		this.#denied ??= new Set(TRACKER_PURPOSES.filter((p) => denies(this.decision, p)));
+		return this.#denied;
+	}
+}
+
+export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<GuardVerdict> {
 	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.
 	const cookies = rc.request.headers.get("Cookie");
 	const vid = cookies?.includes(VISITOR_COOKIE) ? presentedVisitorId(rc.request) : null;
-	if (vid === null) return unknownVisitorDecision(rc);
+	if (vid === null) {
+		if (rc.gpc && GPC_TRACKER_PURPOSES.length > 0)
+			return GuardVerdict.guardedBy(() => unknownVisitorDecision(rc));
+		return GuardVerdict.of(unknownVisitorDecision(rc));
+	}
 	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
-	if (documentRequest) return (await decideForSubject(rc, subject, { cookie })).decision;
-	return decideWithoutWriting(rc, subject, cookie);
+	if (documentRequest) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
+	return GuardVerdict.of(await decideWithoutWriting(rc, subject, cookie));
 }
 
 export function denies(decision: Decision, purpose: string): boolean {
@@ -29,12 +75,4 @@ export function denies(decision: Decision, purpose: string): boolean {
 /** A visitor is guarded when either tracker purpose is denied (contract, Guard mode). */
 export function isGuarded(decision: Decision): boolean {
 	return denies(decision, "ads") || denies(decision, "analytics");
-}
-
-/** The tracker purposes the decision denies, for the classifiers' verdicts. */
-export function deniedTrackerPurposes(decision: Decision): ReadonlySet<TrackerPurpose> {
-	const out = new Set<TrackerPurpose>();
-	if (denies(decision, "ads")) out.add("ads");
-	if (denies(decision, "analytics")) out.add("analytics");
-	return out;
 }

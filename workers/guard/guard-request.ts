@@ -5,14 +5,13 @@
  * clean URL, other requests forwarded without those parameters or denied tracking cookies, and the
  * answer shaped by guardResponse.
  */
-import type { Decision } from "../consent/decide-consent";
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { HttpError } from "../http/http-error";
 import { requestTarget } from "../http/request-path";
 import { errorResponse, NO_STORE } from "../http/responses";
 import { beaconPurpose } from "./beacons";
-import { expiryLines, guardRequestCookies } from "./cookie-guard";
-import { deniedTrackerPurposes, denies, guardDecision, isGuarded } from "./guard-decision";
+import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
+import { denies, type GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { navigationRedirect } from "./navigation-redirect";
@@ -29,15 +28,15 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 	const settings = guardSettingsFor(env);
 	const documentRequest = isDocumentRequest(request);
 	try {
-		const decision = await guardDecision(rc, documentRequest);
-		if (!isGuarded(decision)) {
+		const verdict = await guardDecision(rc, documentRequest);
+		if (!verdict.guarded) {
 			const pathAndQuery = rc.url.pathname + rc.url.search;
 			return await fetchOrigin(
 				upstreamRequest(request, rc.url, origin, { pathAndQuery }),
 				settings.timeoutMs,
 			);
 		}
-		return await guarded(rc, decision, origin, settings, documentRequest);
+		return await guarded(rc, verdict, origin, settings, documentRequest);
 	} catch (err) {
 		if (err instanceof GatewayError) return gatewayResponse(err, request);
 		throw err;
@@ -46,7 +45,7 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 
 async function guarded(
 	rc: RequestContext,
-	decision: Decision,
+	verdict: GuardVerdict,
 	origin: string,
 	settings: GuardSettings,
 	documentRequest: boolean,
@@ -54,14 +53,15 @@ async function guarded(
 	const { request } = rc;
 	// Beacons and redirects are answered from the URL string alone; forwarding parses it (rc.url).
 	const target = requestTarget(request.url);
-	const denied = deniedTrackerPurposes(decision);
 	const labels = noLabels();
-	const cookies = guardRequestCookies(request.headers.get("Cookie"), denied);
+	// Which purposes are denied is asked only when a cookie, a beacon or a page needs it.
+	const cookieHeader = request.headers.get("Cookie");
+	const cookies = cookieHeader === null ? UNCHANGED : guardRequestCookies(cookieHeader, verdict.denied);
 	const expiry = expiryLines(cookies.removed, target.hostname);
 	if (expiry.length > 0) labels.blocked = true;
 
 	const beacon = beaconPurpose(target, settings.overrides);
-	if (beacon !== null && denied.has(beacon)) {
+	if (beacon !== null && verdict.denied.has(beacon)) {
 		labels.blocked = true;
 		return ourAnswer(
 			new Response(null, { status: 204, headers: { "Cache-Control": NO_STORE } }),
@@ -90,8 +90,8 @@ async function guarded(
 		method: request.method,
 		url,
 		originHost: hostOf(origin),
-		denied,
-		html: { denies: (purpose) => denies(decision, purpose), overrides: settings.overrides, strip },
+		denied: verdict.denied,
+		html: { denies: (purpose) => denies(verdict.decision, purpose), overrides: settings.overrides, strip },
 		expiry,
 		labels,
 		now: rc.now,

@@ -8,6 +8,7 @@ import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { jsonResponse } from "../../http/responses";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
+import type { Reason } from "../decide-consent";
 import { decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
 import { decisionHeaders } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
@@ -21,15 +22,16 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	if (!def)
 		throw new HttpError(400, "unknown_purpose", `Unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
 
-	let decision = unknownVisitorDecision(rc);
+	let body: { purpose: string; allowed: boolean; reason: Reason | undefined };
 	if (def.essential) {
-		// Nothing to look up.
+		body = { purpose, allowed: true, reason: "essential" };
 	} else if (rc.gpc && def.gpc) {
-		// GPC decides: nothing to look up.
+		// GPC decides whatever is stored and wherever the visitor is: nothing to look up.
+		body = { purpose, allowed: false, reason: "gpc" };
 	} else {
-		decision = await decideStored(rc, request, env);
+		const decision = await decideStored(rc, request, env);
+		body = { purpose, allowed: decision.purposes[purpose] === true, reason: decision.reasons[purpose] };
 	}
-	const body = { purpose, allowed: decision.purposes[purpose] === true, reason: decision.reasons[purpose] };
 	return jsonResponse(body, { headers: decisionHeaders(rc) });
 }
 

@@ -140,6 +140,36 @@ describe("the KV cache", () => {
 		expect(await env.CONSENT_KV.get("state:user:newer", "json")).toEqual(newer);
 	});
 
+	it("a fill lives at most 10 minutes; a write's entry 7 days", async () => {
+		const { fillCachedState, writeCachedState, FILL_TTL_S, WRITE_TTL_S } = await import(
+			"../../workers/storage/state-cache"
+		);
+		expect(FILL_TTL_S).toBe(600);
+		const state = { version: 1, purposes: { ads: true }, sources: {}, policyVersion: null, updatedAt: 1 };
+		const expiration = async (subject: string) =>
+			(await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys[0]?.expiration ?? 0;
+		const before = Math.floor(Date.now() / 1000);
+		await fillCachedState(env.CONSENT_KV, "user:filled", state);
+		await writeCachedState(env.CONSENT_KV, "user:written", state);
+		const after = Math.ceil(Date.now() / 1000);
+		expect(await expiration("user:filled")).toBeGreaterThanOrEqual(before + FILL_TTL_S);
+		expect(await expiration("user:filled")).toBeLessThanOrEqual(after + FILL_TTL_S);
+		expect(await expiration("user:written")).toBeGreaterThanOrEqual(before + WRITE_TTL_S);
+	});
+
+	it("a lookup's fill is bounded too (end to end)", async () => {
+		const subject = "user:fill-bounded";
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { analytics: false } }) }),
+		);
+		await env.CONSENT_KV.delete(`state:${subject}`);
+		await callWithEnv(env, `/v1/consent?subject=${subject}`, keyed({ cf: CA }));
+		const [entry] = (await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys;
+		expect(entry?.expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 600);
+	});
+
 	it("a cookie newer than KV means KV is stale: D1 decides", async () => {
 		const v = new Visitor(CA);
 		await v.fetch("/v1/consent");

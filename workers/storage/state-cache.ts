@@ -1,15 +1,25 @@
 /**
  * KV read cache of a subject's stored choices and version (never a per-request decision, which
- * depends on GPC and location). Written after D1 commits; a fill never overwrites a newer version.
- * Readers at other locations may lag by KV's propagation time (about 60 s) plus `cacheTtl`.
+ * depends on GPC and location). Written after D1 commits; a fill never overwrites a newer version it
+ * can see, and lives at most FILL_TTL_S. Readers at other locations may lag by KV's propagation time
+ * (about 60 s) plus `cacheTtl`.
  */
+import { COOKIE_ALLOWANCE_MS } from "../consent/decision-cookie";
 import type { StoredState } from "../consent/stored-state";
 
 const PREFIX = "state:";
 /** Edge cache time for reads (KV's minimum). */
 export const KV_CACHE_TTL_S = 30;
-/** Entries are a cache: let unused ones expire. */
-const EXPIRATION_TTL_S = 7 * 24 * 3600;
+/** A write's entry (made right after its D1 commit) is a cache: let unused ones expire. */
+export const WRITE_TTL_S = 7 * 24 * 3600;
+/**
+ * A fill's entry lives no longer than a cookie's allowances are trusted (10 minutes). A fill can be
+ * older than a write it cannot see: its D1 read may come from a replica that lags, and a write made
+ * elsewhere reaches this location's KV only after propagation, so the re-read below misses it and
+ * KV's last-writer-wins would keep the older state. Bounded like this, such a fill is gone within
+ * the same 10 minutes the contract allows an opt-out made through another channel to reach a browser.
+ */
+export const FILL_TTL_S = COOKIE_ALLOWANCE_MS / 1000;
 
 function key(subject: string): string {
 	return PREFIX + subject;
@@ -34,15 +44,16 @@ export async function readCachedState(kv: KVNamespace, subject: string): Promise
 	return isState(value) ? value : undefined;
 }
 
+/** Caches the state a write has just committed to D1. */
 export async function writeCachedState(kv: KVNamespace, subject: string, state: StoredState): Promise<void> {
-	await kv.put(key(subject), JSON.stringify(state), { expirationTtl: EXPIRATION_TTL_S });
+	await kv.put(key(subject), JSON.stringify(state), { expirationTtl: WRITE_TTL_S });
 }
 
-/** Fills the cache after a D1 read, unless a newer version is already there. */
+/** Fills the cache after a D1 read, unless a newer version is already there; for FILL_TTL_S at most. */
 export async function fillCachedState(kv: KVNamespace, subject: string, state: StoredState): Promise<void> {
 	const existing = await kv.get<unknown>(key(subject), { type: "json" });
 	if (isState(existing) && existing.version >= state.version) return;
-	await writeCachedState(kv, subject, state);
+	await kv.put(key(subject), JSON.stringify(state), { expirationTtl: FILL_TTL_S });
 }
 
 export async function dropCachedState(kv: KVNamespace, subject: string): Promise<void> {

@@ -25,7 +25,9 @@ if (!rev) {
 	console.error("usage: npx node bench/compare.mjs <git-rev> [scenario ...]");
 	process.exit(2);
 }
-const wanted = names.length ? names : ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"];
+const wanted = names.length
+	? names
+	: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"];
 const log = (line) => console.log(line);
 const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 
@@ -55,7 +57,10 @@ async function main() {
 		if (!scenario) throw new Error(`no scenario ${name}; known: ${Object.keys(scenarios).join(", ")}`);
 		if (scenario.coldPool) throw new Error(`${name} walks the cold D1 pool, which compare does not support`);
 		const oldName = `${name}@old`;
-		const both = { [name]: scenario, [oldName]: { ...scenario, name: oldName, worker: `old:${scenario.worker}` } };
+		const both = {
+			[name]: scenario,
+			[oldName]: { ...scenario, name: oldName, worker: `old:${scenario.worker}` },
+		};
 		const m = await measureGroup({ baseline: oldName, scenarios: [name] }, both, urls, null);
 		const ratioRounds = m[name].rounds.map((rps, i) => rps / m[oldName].rounds[i]);
 		rows.push({ name, old: m[oldName], now: m[name], ratio: m[name].rps / m[oldName].rps, ratioRounds });
@@ -63,7 +68,9 @@ async function main() {
 	}
 
 	log(`\n${LOAD.rounds} rounds of ${LOAD.roundSeconds} s each, interleaved; ratio = working tree / ${rev}`);
-	log(`${"scenario".padEnd(22)} ${rev.slice(0, 12).padStart(12)} ${"working tree".padStart(13)}  ratio  per round`);
+	log(
+		`${"scenario".padEnd(22)} ${rev.slice(0, 12).padStart(12)} ${"working tree".padStart(13)}  ratio  per round`,
+	);
 	for (const r of rows) {
 		log(
 			`${r.name.padEnd(22)} ${r.old.rps.toFixed(0).padStart(12)} ${r.now.rps.toFixed(0).padStart(13)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.ratioRounds.map((x) => x.toFixed(2)).join(" ")}`,

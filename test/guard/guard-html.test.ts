@@ -201,6 +201,67 @@ describe("a guarded visitor's page", () => {
 	});
 });
 
+/** The body as its reader hands it out, piece by piece. */
+async function pieces(res: Response): Promise<Uint8Array[]> {
+	const out: Uint8Array[] = [];
+	const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) return out;
+		out.push(value);
+	}
+}
+
+function joined(parts: readonly Uint8Array[]): string {
+	const decoder = new TextDecoder();
+	return parts.map((p) => decoder.decode(p, { stream: true })).join("") + decoder.decode();
+}
+
+const lengthOf = (page: string) => ({ "Content-Length": String(new TextEncoder().encode(page).length) });
+
+describe("a page the origin sent with its length (complete before it was sent)", () => {
+	it("is rewritten whole and answered in one piece: the same bytes as when it streams", async () => {
+		htmlOrigin(TRACKER_PAGE, [7, 300, 1], lengthOf(TRACKER_PAGE));
+		const whole = await pieces(await visit("/", VISITORS.optedOut));
+		expect(whole).toHaveLength(1);
+		expect(joined(whole)).toBe(OPTED_OUT_PAGE);
+		vi.restoreAllMocks();
+		htmlOrigin(TRACKER_PAGE, [7, 300, 1]);
+		const streamed = await pieces(await visit("/", VISITORS.optedOut));
+		expect(streamed.length).toBeGreaterThan(1);
+		expect(joined(streamed)).toBe(OPTED_OUT_PAGE);
+	});
+
+	it("streams when it is longer than 1 MiB", async () => {
+		const page = `${TRACKER_PAGE}<!--${"x".repeat(1 << 20)}-->`;
+		htmlOrigin(page, [65_536], lengthOf(page));
+		const parts = await pieces(await visit("/", VISITORS.optedOut));
+		expect(parts.length).toBeGreaterThan(1);
+		expect(joined(parts)).toBe(`${OPTED_OUT_PAGE}<!--${"x".repeat(1 << 20)}-->`);
+	});
+
+	it("answers 502 rather than half a page when the origin's body breaks off", async () => {
+		const start = new TextEncoder().encode(TRACKER_PAGE.slice(0, 500));
+		fakeOrigin(() => {
+			let reads = 0;
+			return new Response(
+				new ReadableStream({
+					pull(controller) {
+						if (reads++ === 0) controller.enqueue(start);
+						else controller.error(new Error("connection reset"));
+					},
+				}),
+				{ headers: { "Content-Type": "text/html", ...lengthOf(TRACKER_PAGE) } },
+			);
+		});
+		const res = await visit("/", VISITORS.optedOut, { headers: { Accept: "application/json" } });
+		expect(res.status).toBe(502);
+		expect(await res.json()).toEqual({
+			error: { code: "bad_gateway", message: "The site could not be reached." },
+		});
+	});
+});
+
 describe("guarded page headers", () => {
 	const ORIGIN_HEADERS = {
 		"Content-Type": "text/html",

@@ -6,6 +6,7 @@
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { type HtmlGuardOptions, htmlGuard } from "./html-guard";
 import { guardedLocation } from "./location-guard";
+import { GatewayError } from "./origin-fetch";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import type { TrackerPurpose } from "./tracker-purpose";
 
@@ -42,12 +43,36 @@ function rewriteHtml(
 	}
 }
 
+/**
+ * A page the origin sent with its length was complete before it was sent, so up to this size it is
+ * rewritten whole and answered in one piece: streamed out, the rewrite's output is flushed at every
+ * handler call, one small chunk each (114 chunks for the bench's 100 KB page), which cost about a third
+ * of the guarded page's throughput. A page sent without a length (a server rendering it as it goes)
+ * is rewritten as it streams, so its first bytes are not held back.
+ */
+export const WHOLE_PAGE_MAX_BYTES = 1 << 20;
+
+function arrivesWhole(res: Response): boolean {
+	const length = res.headers.get("Content-Length");
+	return length !== null && /^\d{1,7}$/.test(length) && Number(length) <= WHOLE_PAGE_MAX_BYTES;
+}
+
+async function rewrittenWhole(body: ReadableStream): Promise<ArrayBuffer> {
+	try {
+		return await new Response(body).arrayBuffer();
+	} catch (err) {
+		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
+		console.warn("origin page could not be read whole", err);
+		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
+	}
+}
+
 /** No body to rewrite (204, 304), or only part of one (206, whose byte ranges must stay true). */
 function rewritable(status: number): boolean {
 	return status !== 204 && status !== 304 && status !== 206;
 }
 
-export function guardResponse(res: Response, guard: ResponseGuard): Response {
+export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
 	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
 	if (res.status === 101) return res;
 	const { labels } = guard;
@@ -61,12 +86,13 @@ export function guardResponse(res: Response, guard: ResponseGuard): Response {
 	}
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
-	let body = res.body;
+	let body: ReadableStream | ArrayBuffer | null = res.body;
 	if (isHtml(headers.get("Content-Type"))) {
 		guardHtmlHeaders(headers);
 		labels.rewritten = true;
-		if (guard.method === "GET" && body !== null && rewritable(res.status)) {
-			body = rewriteHtml(body, headers.get("Content-Type") as string, guard.html);
+		if (guard.method === "GET" && res.body !== null && rewritable(res.status)) {
+			const rewritten = rewriteHtml(res.body, headers.get("Content-Type") as string, guard.html);
+			body = rewritten !== null && arrivesWhole(res) ? await rewrittenWhole(rewritten) : rewritten;
 		}
 	}
 	if (!hasLabels(labels)) return res;

@@ -1,9 +1,12 @@
 /**
  * Reference `html-rewriter-floor` (not a target): `passthrough-html` through an HTMLRewriter whose
  * handlers do nothing, on exactly the selectors workers/guard/html-guard.ts registers (for a site
- * that has not classified its own paths). It shows what the runtime charges for calling into
- * JavaScript per matched element and text chunk, before any guard logic.
+ * that has not classified its own paths), answering as the guard does: a page sent with its length
+ * (up to 1 MiB) is rewritten whole and answered in one piece (workers/guard/guard-response.ts). It
+ * shows what the runtime charges for calling into JavaScript per matched element and text chunk,
+ * before any guard logic.
  */
+const WHOLE_PAGE_MAX_BYTES = 1 << 20;
 const ELEMENT = { element() {} };
 const ELEMENT_AND_TEXT = { element() {}, text() {} };
 
@@ -11,7 +14,7 @@ export default {
 	async fetch(request, env) {
 		const url = new URL(request.url);
 		const res = await fetch(`${env.ORIGIN}${url.pathname}${url.search}`, { headers: request.headers });
-		return new HTMLRewriter()
+		const rewritten = new HTMLRewriter()
 			.on("script[src]", ELEMENT)
 			.on("script:not([src])", ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
@@ -23,5 +26,8 @@ export default {
 			.on('area[href*="?"]', ELEMENT)
 			.onDocument({ end() {} })
 			.transform(res);
+		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);
+		if (!(length <= WHOLE_PAGE_MAX_BYTES)) return rewritten;
+		return new Response(await rewritten.arrayBuffer(), rewritten);
 	},
 };

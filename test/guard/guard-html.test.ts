@@ -240,6 +240,19 @@ describe("a page the origin sent with its length (complete before it was sent)",
 		expect(joined(parts)).toBe(`${OPTED_OUT_PAGE}<!--${"x".repeat(1 << 20)}-->`);
 	});
 
+	it("a compressed page is read whole only up to 128 KiB (its decoded size is unknown)", async () => {
+		for (const [length, whole] of [
+			[128 * 1024, true],
+			[128 * 1024 + 1, false],
+		] as const) {
+			vi.restoreAllMocks();
+			htmlOrigin(TRACKER_PAGE, [7, 300, 1], { "Content-Length": String(length), "Content-Encoding": "gzip" });
+			const parts = await pieces(await visit("/", VISITORS.optedOut));
+			expect(parts.length === 1, `Content-Length ${length}`).toBe(whole);
+			expect(joined(parts)).toBe(OPTED_OUT_PAGE);
+		}
+	});
+
 	it("answers 502 rather than half a page when the origin's body breaks off", async () => {
 		const start = new TextEncoder().encode(TRACKER_PAGE.slice(0, 500));
 		fakeOrigin(() => {

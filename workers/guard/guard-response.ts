@@ -51,10 +51,16 @@ function rewriteHtml(
  * is rewritten as it streams, so its first bytes are not held back.
  */
 export const WHOLE_PAGE_MAX_BYTES = 1 << 20;
+/** A compressed page's length says little of its size once decoded (HTML shrinks 5-10x): 1 MiB / 8. */
+export const WHOLE_ENCODED_PAGE_MAX_BYTES = WHOLE_PAGE_MAX_BYTES / 8;
 
 function arrivesWhole(res: Response): boolean {
 	const length = res.headers.get("Content-Length");
-	return length !== null && /^\d{1,7}$/.test(length) && Number(length) <= WHOLE_PAGE_MAX_BYTES;
+	if (length === null || !/^\d{1,7}$/.test(length)) return false;
+	const encoding = res.headers.get("Content-Encoding")?.trim().toLowerCase() ?? "identity";
+	const max =
+		encoding === "identity" || encoding === "" ? WHOLE_PAGE_MAX_BYTES : WHOLE_ENCODED_PAGE_MAX_BYTES;
+	return Number(length) <= max;
 }
 
 async function rewrittenWhole(body: ReadableStream): Promise<ArrayBuffer> {

@@ -27,6 +27,7 @@ export const BASELINES = [
 	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
+const SHARED_BASELINE_MODULES = [join(BENCH_DIR, "baselines", "consent-write.js")];
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
@@ -69,10 +70,11 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 		unsafeDirectSockets: [{ host: HOST, port: 0 }],
 		...extra,
 	});
-	const baseline = (name) => ({
+	const baseline = (name, script = join(BENCH_DIR, "baselines", `${name}.js`)) => ({
 		name,
-		modules: true,
-		scriptPath: join(BENCH_DIR, "baselines", `${name}.js`),
+		// The script first (the entry), then the pieces baselines share (they import "./consent-write.js").
+		modules: [script, ...SHARED_BASELINE_MODULES].map((path) => ({ type: "ESModule", path })),
+		modulesRoot: BENCH_DIR,
 		compatibilityDate: base.compatibilityDate,
 		compatibilityFlags: base.compatibilityFlags,
 		bindings: { ORIGIN: origin },
@@ -110,8 +112,8 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 				worker(API_WORKER, { ORIGIN: "" }),
 				// Same script, guard mode on; the queue has one consumer, the API instance.
 				worker(GUARD_WORKER, { ORIGIN: origin }, { queueConsumers: undefined }),
-				...BASELINES.map(baseline),
-				{ ...baseline(KV_ADMIN), scriptPath: join(BENCH_DIR, "lib", "kv-admin-worker.js") },
+				...BASELINES.map((name) => baseline(name)),
+				baseline(KV_ADMIN, join(BENCH_DIR, "lib", "kv-admin-worker.js")),
 				...(peer ? [peer] : []),
 			],
 		}),

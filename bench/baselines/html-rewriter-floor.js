@@ -9,19 +9,25 @@
 const WHOLE_PAGE_MAX_BYTES = 1 << 20;
 const ELEMENT = { element() {} };
 const ELEMENT_AND_TEXT = { element() {}, text() {} };
+const HINTS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]
+	.map((rel) => `link[href][rel~="${rel}" i]`)
+	.join(", ");
 
 export default {
 	async fetch(request, env) {
 		const url = new URL(request.url);
 		const res = await fetch(`${env.ORIGIN}${url.pathname}${url.search}`, { headers: request.headers });
 		const rewritten = new HTMLRewriter()
-			.on("script[src]", ELEMENT)
+			.on("script[src]:not([type]):not([data-consent])", ELEMENT)
+			.on("script[src][type], script[src][data-consent]", ELEMENT)
 			.on("script:not([src])", ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
-			.on('img[src*="//"], img[data-consent]', ELEMENT)
-			.on("iframe", ELEMENT)
+			.on('img[src*="//"]:not([data-consent])', ELEMENT)
+			.on("img[data-consent]", ELEMENT)
+			.on("iframe[src]:not([data-consent])", ELEMENT)
+			.on("iframe[data-consent]", ELEMENT)
 			.on("source[data-consent]", ELEMENT)
-			.on("link[href][rel]", ELEMENT)
+			.on(HINTS, ELEMENT)
 			.on('a[href*="?"]', ELEMENT)
 			.on('area[href*="?"]', ELEMENT)
 			.onDocument({ end() {} })

@@ -147,6 +147,52 @@ describe("a guarded visitor's page", () => {
 		);
 	});
 
+	it("judges each tag by what it carries: hint tokens in any case, typed and marked scripts, frames", async () => {
+		const page = [
+			'<link rel="Stylesheet PRELOAD" as="script" href="https://connect.facebook.net/en_US/fbevents.js">',
+			'<link rel="preconnect\tdns-prefetch" href="https://connect.facebook.net">',
+			'<link rel="preloaded" href="https://connect.facebook.net">',
+			'<link rel="stylesheet" href="https://connect.facebook.net/x.css">',
+			'<script src="https://connect.facebook.net/en_US/fbevents.js" type=""></script>',
+			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="Module"></script>',
+			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="application/json"></script>',
+			'<script src="/own.js" data-consent="analytics"></script>',
+			'<iframe data-consent="ads" title="Map"></iframe>',
+			'<iframe src="https://googleads.g.doubleclick.net/pagead/ads?x=1" data-consent="personalization"></iframe>',
+			'<img src="//ad.doubleclick.net/ddm/activity/x" alt="">',
+		].join("");
+		const expected = [
+			"",
+			"",
+			'<link rel="preloaded" href="https://connect.facebook.net">',
+			'<link rel="stylesheet" href="https://connect.facebook.net/x.css">',
+			'<script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
+			'<script type="text/plain" data-type="Module" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
+			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="application/json"></script>',
+			'<script data-consent="analytics" type="text/plain" data-src="/own.js"></script>',
+			'<iframe data-consent="ads" title="Map"></iframe>',
+			'<iframe data-consent="personalization ads" data-src="https://googleads.g.doubleclick.net/pagead/ads?x=1"></iframe>',
+			"",
+		].join("");
+		htmlOrigin(page);
+		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(expected);
+	});
+
+	it("gives a page seen before the same bytes as on its first view, for each kind of visitor", async () => {
+		const stamp = `<p>${Date.now()}</p>`;
+		htmlOrigin(stamp + TRACKER_PAGE);
+		const views: string[] = [];
+		for (const visitor of [VISITORS.optedOut, VISITORS.gpcOnly, VISITORS.optedOut, VISITORS.gpcOnly]) {
+			views.push(await (await visit("/", visitor)).text());
+		}
+		expect(views).toEqual([
+			stamp + OPTED_OUT_PAGE,
+			stamp + GPC_ONLY_PAGE,
+			stamp + OPTED_OUT_PAGE,
+			stamp + GPC_ONLY_PAGE,
+		]);
+	});
+
 	it("writes back an inline script the document leaves unterminated", async () => {
 		htmlOrigin("<p>x</p><script>var a = 1;", [3]);
 		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe("<p>x</p><script>var a = 1;</script>");

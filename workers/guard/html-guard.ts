@@ -7,9 +7,9 @@
  * HTMLRewriter hands text over in arbitrary chunks, and an element is only usable inside its own
  * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
  */
-import { decodeAttribute, startTag, stripAttributeUrl } from "./html-attributes";
-import { inlineScriptPurposes } from "./inline-trackers";
+import { startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
+import { pageVerdicts } from "./page-verdicts";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -34,7 +34,10 @@ const RUNNABLE_TYPES = new Set([
 	"text/jscript",
 	"text/x-javascript",
 ]);
-const HINT_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]);
+/** Resource hints to a tracker's host: `rel` is a token list, compared ASCII case-insensitively. */
+const HINTS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]
+	.map((rel) => `link[href][rel~="${rel}" i]`)
+	.join(", ");
 
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
@@ -44,19 +47,23 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 	return b.length === 0 ? [...a] : [...new Set([...a, ...b])];
 }
 
-/** Moves a URL attribute aside (`src` → `data-src`), keeping its raw value. */
-function moveAside(el: Element, name: string): void {
-	const value = el.getAttribute(name);
+/** Moves a URL attribute aside (`src` → `data-src`), keeping its raw value (read unless given). */
+function moveAside(el: Element, name: string, value = el.getAttribute(name)): void {
 	if (value === null) return;
 	el.setAttribute(`data-${name}`, value);
 	el.removeAttribute(name);
 }
 
-function neutraliseScript(el: Element, purposes: readonly string[], type: string | null): void {
+function neutraliseScript(
+	el: Element,
+	purposes: readonly string[],
+	type: string | null,
+	src: string | null,
+): void {
 	if (type !== null && type.trim() !== "") el.setAttribute("data-type", type);
 	el.setAttribute("type", "text/plain");
 	el.setAttribute("data-consent", purposes.join(" "));
-	moveAside(el, "src");
+	moveAside(el, "src", src);
 }
 
 /** Attribute pairs of an inline script made inert, for the start tag written at its end tag. */
@@ -86,8 +93,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const { denies, overrides, strip } = options;
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
+	const verdicts = pageVerdicts(overrides, strip);
 	const classify = (raw: string) => {
-		const purpose = classifyTrackerUrl(decodeAttribute(raw), overrides);
+		const purpose = verdicts.urlPurpose(raw);
 		return purpose === null ? [] : [purpose];
 	};
 	let script: InlineScript | null = null;
@@ -95,7 +103,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
-		const purposes = union(current.marked, inlineScriptPurposes(source, overrides));
+		const purposes = union(current.marked, verdicts.scriptPurposes(source));
 		const attributes = anyDenied(purposes)
 			? neutralisedAttributes(current.attributes, purposes)
 			: current.attributes;
@@ -111,11 +119,11 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const src = el.getAttribute("src");
 			if (src !== null) {
 				const purposes = union(marked, classify(src));
-				if (anyDenied(purposes)) neutraliseScript(el, purposes, type);
+				if (anyDenied(purposes)) neutraliseScript(el, purposes, type, src);
 				return;
 			}
 			if (anyDenied(marked)) {
-				neutraliseScript(el, marked, type);
+				neutraliseScript(el, marked, type, null);
 				return;
 			}
 			// The verdict needs the whole source: hold the script back and write it out at its end tag.
@@ -135,9 +143,17 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 	};
 
+	// Elements without a type or `data-consent` marker (most of a page's) are judged by one URL alone,
+	// read once: every attribute read is a call into the runtime.
+	const guardPlainScript = (el: Element) => {
+		const src = el.getAttribute("src") as string;
+		const purposes = classify(src);
+		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
+	};
+
 	const stripHref: HTMLRewriterElementContentHandlers = {
 		element(el) {
-			const stripped = stripAttributeUrl(el.getAttribute("href") ?? "", strip);
+			const stripped = verdicts.strippedLink(el.getAttribute("href") ?? "");
 			if (stripped !== null) el.setAttribute("href", stripped);
 		},
 	};
@@ -166,12 +182,18 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	return (
 		new HTMLRewriter()
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
-			.on("script[src]", { element: guardScript.element })
+			.on("script[src]:not([type]):not([data-consent])", { element: guardPlainScript })
+			.on("script[src][type], script[src][data-consent]", { element: guardScript.element })
 			.on("script:not([src])", guardScript)
 			.on("noscript", guardNoscript)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
 			// matter: a relative image is first-party unless the site classified its own paths.
-			.on(sitePaths ? "img" : 'img[src*="//"], img[data-consent]', {
+			.on(sitePaths ? "img[src]:not([data-consent])" : 'img[src*="//"]:not([data-consent])', {
+				element(el) {
+					if (anyDenied(classify(el.getAttribute("src") as string))) el.remove();
+				},
+			})
+			.on("img[data-consent]", {
 				element(el) {
 					if (anyDenied(markerPurposes(el.getAttribute("data-consent")))) {
 						moveAside(el, "src");
@@ -182,14 +204,23 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (src !== null && anyDenied(classify(src))) el.remove();
 				},
 			})
-			.on("iframe", {
+			.on("iframe[src]:not([data-consent])", {
+				element(el) {
+					const src = el.getAttribute("src") as string;
+					const purposes = classify(src);
+					if (!anyDenied(purposes)) return;
+					el.setAttribute("data-consent", purposes.join(" "));
+					moveAside(el, "src", src);
+				},
+			})
+			.on("iframe[data-consent]", {
 				element(el) {
 					const src = el.getAttribute("src");
 					const marked = markerPurposes(el.getAttribute("data-consent"));
 					const purposes = src === null ? marked : union(marked, classify(src));
 					if (!anyDenied(purposes)) return;
 					el.setAttribute("data-consent", purposes.join(" "));
-					moveAside(el, "src");
+					moveAside(el, "src", src);
 				},
 			})
 			.on("source[data-consent]", {
@@ -199,11 +230,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					moveAside(el, "srcset");
 				},
 			})
-			.on("link[href][rel]", {
+			.on(HINTS, {
 				element(el) {
-					const rels = (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
-					if (!rels.some((rel) => HINT_RELS.has(rel))) return;
-					if (anyDenied(classify(el.getAttribute("href") ?? ""))) el.remove();
+					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
 				},
 			})
 			// Only a link with a query can carry tracking parameters.

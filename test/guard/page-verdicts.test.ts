@@ -1,0 +1,73 @@
+/**
+ * Memoised page verdicts: the same answers as the functions they remember, and never one site's (or
+ * one setting's) answer for another. Memos live per isolate, so every case here shares them.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeAttribute, stripAttributeUrl } from "../../workers/guard/html-attributes";
+import { inlineScriptPurposes } from "../../workers/guard/inline-trackers";
+import { pageVerdicts } from "../../workers/guard/page-verdicts";
+import { classifyTrackerUrl } from "../../workers/guard/tracker-hosts";
+
+describe("pageVerdicts", () => {
+	it("answers as stripAttributeUrl, classifyTrackerUrl and inlineScriptPurposes do, on first and later views", () => {
+		const strip = { baseHost: "www.youtube.com" };
+		const overrides = { "cdn.example": "analytics", "connect.facebook.net": null } as const;
+		const part = fc.constantFrom(
+			"utm_source=x",
+			"si=2",
+			"gclid=1",
+			"id=7",
+			"&amp;",
+			"&",
+			"&#38;",
+			"&quot;",
+			"#f",
+			"=",
+			"?",
+		);
+		const raw = fc
+			.tuple(
+				fc.constantFrom("/watch?", "https://cdn.example/a.js?", "https://x.example/?", "mailto:a@b?"),
+				fc.array(part),
+			)
+			.map(([head, parts]) => head + parts.join(""));
+		fc.assert(
+			fc.property(raw, (value) => {
+				for (let view = 0; view < 2; view++) {
+					const verdicts = pageVerdicts(overrides, strip);
+					expect(verdicts.strippedLink(value)).toBe(stripAttributeUrl(value, strip));
+					expect(verdicts.urlPurpose(value)).toBe(classifyTrackerUrl(decodeAttribute(value), overrides));
+				}
+			}),
+		);
+		const source = "fbq('init','1'); gtag('config','G-ABC123');";
+		expect(pageVerdicts(overrides, strip).scriptPurposes(source)).toEqual(
+			inlineScriptPurposes(source, overrides),
+		);
+		expect(pageVerdicts(undefined, strip).scriptPurposes(source)).toEqual(["ads", "analytics"]);
+		expect(pageVerdicts(overrides, strip).scriptPurposes(source)).toEqual(["analytics"]);
+	});
+
+	it("keeps each stripping setting's answers apart", () => {
+		const link = "/watch?v=1&amp;si=2&amp;utm_source=news&amp;colour=red";
+		const seen = (strip: Parameters<typeof pageVerdicts>[1]) =>
+			pageVerdicts(undefined, strip).strippedLink(link);
+		expect(seen({})).toBe("/watch?v=1&amp;si=2&amp;colour=red");
+		expect(seen({ baseHost: "www.youtube.com" })).toBe("/watch?v=1&amp;colour=red");
+		expect(seen({ baseHost: "www.youtube.com", keepUtm: true })).toBe(
+			"/watch?v=1&amp;utm_source=news&amp;colour=red",
+		);
+		expect(seen({ keep: ["si"], baseHost: "www.youtube.com" })).toBe("/watch?v=1&amp;si=2&amp;colour=red");
+		expect(seen({ extra: ["colour"] })).toBe("/watch?v=1&amp;si=2");
+		expect(seen({})).toBe("/watch?v=1&amp;si=2&amp;colour=red");
+	});
+
+	it("keeps each site's tracker classification apart, by its overrides object", () => {
+		const url = "https://cdn.example/pixel.js";
+		expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
+		expect(pageVerdicts({ "cdn.example": "ads" }, {}).urlPurpose(url)).toBe("ads");
+		expect(pageVerdicts({ "cdn.example": "analytics" }, {}).urlPurpose(url)).toBe("analytics");
+		expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
+	});
+});

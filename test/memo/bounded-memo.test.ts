@@ -1,0 +1,36 @@
+/** The per-isolate memo: one computation per key, falsy results remembered, a fresh start when full. */
+import { describe, expect, it } from "vitest";
+import { BoundedMemo } from "../../workers/memo/bounded-memo";
+
+describe("BoundedMemo", () => {
+	it("computes a key once and answers repeats from memory, null and undefined included", () => {
+		const memo = new BoundedMemo<string, string | null | undefined>(10);
+		const calls: string[] = [];
+		const compute = (key: string) => {
+			calls.push(key);
+			return key === "n" ? null : key === "u" ? undefined : key.toUpperCase();
+		};
+		for (let i = 0; i < 3; i++) {
+			expect(memo.get("a", compute)).toBe("A");
+			expect(memo.get("n", compute)).toBeNull();
+			expect(memo.get("u", compute)).toBeUndefined();
+		}
+		expect(calls).toEqual(["a", "n", "u"]);
+	});
+
+	it("never holds more than its limit, and still answers correctly after starting over", () => {
+		const memo = new BoundedMemo<number, number>(4);
+		let calls = 0;
+		const square = (n: number) => {
+			calls++;
+			return n * n;
+		};
+		for (let n = 0; n < 10; n++) {
+			expect(memo.get(n, square)).toBe(n * n);
+			expect(memo.size).toBeLessThanOrEqual(4);
+		}
+		expect(calls).toBe(10);
+		expect(memo.get(9, square)).toBe(81);
+		expect(calls).toBe(10);
+	});
+});

@@ -1,0 +1,65 @@
+/**
+ * The guard's verdicts on what a page holds (a link's stripped href, a tag's tracker purpose, an inline
+ * script's purposes), memoised per isolate. A guarded site sends the same pages, with the same links and
+ * tags, to visitor after visitor, and each verdict is a pure function of the raw text and the site's
+ * settings, so only a page's first view pays for working them out: stripping a link costs several
+ * times more inside an HTMLRewriter handler than under Node (bench/README.md, "The floors").
+ * What the visitor denied is applied afterwards, per request; it is never part of a memo.
+ */
+import { BoundedMemo } from "../memo/bounded-memo";
+import { decodeAttribute, stripAttributeUrl } from "./html-attributes";
+import { inlineScriptPurposes } from "./inline-trackers";
+import type { StripOptions } from "./strip-tracking-params";
+import { classifyTrackerUrl } from "./tracker-hosts";
+import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
+
+export interface PageVerdicts {
+	/** The raw href without tracking parameters, or null when it has none. */
+	strippedLink(raw: string): string | null;
+	/** The tracker purpose of a raw URL attribute (`src`, `href`), or null. */
+	urlPurpose(raw: string): TrackerPurpose | null;
+	/** The tracker purposes an inline script's source shows. */
+	scriptPurposes(source: string): readonly TrackerPurpose[];
+}
+
+/** Bounds on entries; a script is only memoised up to this length (its key is its whole source). */
+const MAX_LINKS = 20_000;
+const MAX_URLS = 5_000;
+const MAX_SCRIPTS = 500;
+const MAX_MEMOISED_SCRIPT = 16 * 1024;
+
+const links = new BoundedMemo<string, string | null>(MAX_LINKS);
+const urls = new BoundedMemo<string, TrackerPurpose | null>(MAX_URLS);
+const scripts = new BoundedMemo<string, readonly TrackerPurpose[]>(MAX_SCRIPTS);
+
+// Settings objects are cached per deployment (guardSettings): numbering them keeps memo keys short.
+const settingsIds = new WeakMap<object, number>();
+let nextSettingsId = 0;
+const NO_OVERRIDES = {};
+
+function settingsId(settings: object): number {
+	let id = settingsIds.get(settings);
+	if (id === undefined) {
+		id = nextSettingsId++;
+		settingsIds.set(settings, id);
+	}
+	return id;
+}
+
+/** A key prefix naming everything a verdict depends on besides the text itself. */
+function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOptions): string {
+	const stripping = [strip.extra ?? [], strip.keep ?? [], strip.keepUtm === true, strip.baseHost ?? ""];
+	return `${settingsId(overrides ?? NO_OVERRIDES)}${JSON.stringify(stripping)}\n`;
+}
+
+export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
+	const prefix = settingsKey(overrides, strip);
+	return {
+		strippedLink: (raw) => links.get(prefix + raw, () => stripAttributeUrl(raw, strip)),
+		urlPurpose: (raw) => urls.get(prefix + raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+		scriptPurposes: (source) =>
+			source.length > MAX_MEMOISED_SCRIPT
+				? inlineScriptPurposes(source, overrides)
+				: scripts.get(prefix + source, () => inlineScriptPurposes(source, overrides)),
+	};
+}

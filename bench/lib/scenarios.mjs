@@ -21,7 +21,14 @@ const BEACON = { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" };
 export const GROUPS = [
 	{
 		baseline: "noop",
-		scenarios: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block", "response-floor"],
+		scenarios: [
+			"cookie-decision",
+			"gpc-decision",
+			"guard-strip-redirect",
+			"beacon-block",
+			"response-floor",
+			"location-floor",
+		],
 	},
 	{ baseline: "bare-kv", scenarios: ["kv-decision"] },
 	{
@@ -120,6 +127,18 @@ export function defineScenarios(ctx) {
 			worker: "response-floor",
 			reference: true,
 			// Answers with the bytes of cookie-decision's probed answer (stage.mjs probe()).
+			replays: "cookie-decision",
+			spec: {
+				method: "GET",
+				path: "/v1/consent",
+				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
+			},
+			check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
+		},
+		"location-floor": {
+			worker: "location-floor",
+			reference: true,
+			// The same replayed answer, after reading the request's location.
 			replays: "cookie-decision",
 			spec: {
 				method: "GET",
@@ -276,6 +295,7 @@ export const DESCRIPTIONS = {
 	"passthrough-html": "proxies the 100 KB page unmodified",
 	"html-rewriter-floor": "reference: same, through HTMLRewriter no-op handlers on the guard's selectors",
 	"response-floor": "reference: replays cookie-decision's answer (same bytes), nothing computed",
+	"location-floor": "reference: the same, after reading the request's location (request.cf)",
 	"d1-lookup-floor": "reference: a cold lookup's storage calls alone (KV miss, D1 read, KV get + put)",
 	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",

@@ -23,11 +23,14 @@ export const BASELINES = [
 	"passthrough-html",
 	"html-rewriter-floor",
 	"response-floor",
+	"location-floor",
 	"d1-lookup-floor",
 	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
-const SHARED_BASELINE_MODULES = [join(BENCH_DIR, "baselines", "consent-write.js")];
+const SHARED_BASELINE_MODULES = ["consent-write.js", "replayed-answer.js"].map((file) =>
+	join(BENCH_DIR, "baselines", file),
+);
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
@@ -72,7 +75,7 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 	});
 	const baseline = (name, script = join(BENCH_DIR, "baselines", `${name}.js`)) => ({
 		name,
-		// The script first (the entry), then the pieces baselines share (they import "./consent-write.js").
+		// The script first (the entry), then the pieces baselines share (`import ... from "./consent-write.js"`).
 		modules: [script, ...SHARED_BASELINE_MODULES].map((path) => ({ type: "ESModule", path })),
 		modulesRoot: BENCH_DIR,
 		compatibilityDate: base.compatibilityDate,

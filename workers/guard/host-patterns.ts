@@ -3,6 +3,7 @@
  * `brand.*` matches `brand` under any public suffix (amazon.de, www.amazon.co.uk) and its subdomains.
  */
 
+import { BoundedMemo } from "../memo/bounded-memo";
 import { withoutPublicSuffix } from "./public-suffix";
 
 function isDomainOrSubdomain(host: string, domain: string): boolean {
@@ -55,21 +56,18 @@ export function createHostIndex<T>(entries: Iterable<readonly [pattern: string, 
 			at = dot === -1 ? -1 : dot + 1;
 		}
 	};
-	// Pages and request streams repeat a few hosts, so lookups are memoised (bounded: reset when full).
-	const memo = new Map<string, readonly T[]>();
-	return (host) => {
-		const known = memo.get(host);
-		if (known !== undefined) return known;
+	const lookup = (host: string): readonly T[] => {
 		const out: T[] = [];
 		if (domains.size > 0) collect(host, domains, out);
 		if (brands.size > 0) {
 			const base = withoutPublicSuffix(host);
 			if (base !== "") collect(base, brands, out);
 		}
-		if (memo.size >= MEMO_LIMIT) memo.clear();
-		memo.set(host, out);
 		return out;
 	};
+	// Pages and request streams repeat a few hosts, so lookups are memoised.
+	const memo = new BoundedMemo<string, readonly T[]>(MEMO_LIMIT);
+	return (host) => memo.get(host, lookup);
 }
 
 /** Membership test for a list of host patterns (null, an unknown host, is never a member). */

@@ -70,4 +70,17 @@ describe("pageVerdicts", () => {
 		expect(pageVerdicts({ "cdn.example": "analytics" }, {}).urlPurpose(url)).toBe("analytics");
 		expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
 	});
+
+	it("works out texts too long to remember each time, with the same answers", () => {
+		const strip = { baseHost: "shop.example" };
+		const link = `/p?q=${"x".repeat(600)}&amp;utm_source=news&amp;id=7`;
+		const pixel = `https://www.facebook.com/tr?id=1&amp;ev=${"y".repeat(600)}`;
+		const script = `fbq('init', '1'); ${"var a = 1;".repeat(2000)}`;
+		for (let view = 0; view < 2; view++) {
+			const verdicts = pageVerdicts(undefined, strip);
+			expect(verdicts.strippedLink(link)).toBe(`/p?q=${"x".repeat(600)}&amp;id=7`);
+			expect(verdicts.urlPurpose(pixel)).toBe("ads");
+			expect(verdicts.scriptPurposes(script)).toEqual(["ads"]);
+		}
+	});
 });

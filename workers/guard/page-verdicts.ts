@@ -22,10 +22,16 @@ export interface PageVerdicts {
 	scriptPurposes(source: string): readonly TrackerPurpose[];
 }
 
-/** Bounds on entries; a script is only memoised up to this length (its key is its whole source). */
-const MAX_LINKS = 20_000;
-const MAX_URLS = 5_000;
-const MAX_SCRIPTS = 500;
+/**
+ * Bounds on entries, and on the length of a text worth remembering (the text is the key): a `data:`
+ * URL or a bundled script can be megabytes, and is then worked out each time, as without a memo.
+ * Worst case, every entry at its longest and in two-byte characters: 8,000 x 1 KiB + 2,000 x 1 KiB +
+ * 100 x 32 KiB, about 13 MB; a real page's links and tag URLs are a fifth of that length.
+ */
+const MAX_LINKS = 8_000;
+const MAX_URLS = 2_000;
+const MAX_SCRIPTS = 100;
+const MAX_MEMOISED_URL = 512;
 const MAX_MEMOISED_SCRIPT = 16 * 1024;
 
 const links = new BoundedMemo<string, string | null>(MAX_LINKS);
@@ -55,8 +61,14 @@ function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOption
 export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
 	const prefix = settingsKey(overrides, strip);
 	return {
-		strippedLink: (raw) => links.get(prefix + raw, () => stripAttributeUrl(raw, strip)),
-		urlPurpose: (raw) => urls.get(prefix + raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+		strippedLink: (raw) =>
+			raw.length > MAX_MEMOISED_URL
+				? stripAttributeUrl(raw, strip)
+				: links.get(prefix + raw, () => stripAttributeUrl(raw, strip)),
+		urlPurpose: (raw) =>
+			raw.length > MAX_MEMOISED_URL
+				? classifyTrackerUrl(decodeAttribute(raw), overrides)
+				: urls.get(prefix + raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
 		scriptPurposes: (source) =>
 			source.length > MAX_MEMOISED_SCRIPT
 				? inlineScriptPurposes(source, overrides)

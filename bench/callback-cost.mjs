@@ -6,10 +6,7 @@
  * wrk rounds, then prints the cost per call both ways. Not part of `npm run bench` (a side
  * measurement, about 40 s).
  */
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { HOST, LOAD, ROOT } from "./lib/config.mjs";
-import { ensureWrk, Measurement, runRound, writeScript } from "./lib/load.mjs";
+import { measureScripts } from "./lib/side-measure.mjs";
 
 const LINKS = 1000;
 const page = `<!doctype html><html><body>${Array.from(
@@ -33,48 +30,17 @@ const VARIANTS = {
 	),
 };
 
-const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
-const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
-
-ensureWrk(console.log);
 const names = Object.keys(VARIANTS);
-const mf = new Miniflare(
-	convertV4MiniflareOptions({
-		host: HOST,
-		telemetry: { enabled: false },
-		workers: names.map((name) => ({
-			name,
-			modules: true,
-			script: VARIANTS[name],
-			compatibilityDate: "2026-11-09",
-			unsafeDirectSockets: [{ host: HOST, port: 0 }],
-		})),
-	}),
-);
-try {
-	await mf.ready;
-	const urls = {};
-	for (const name of names) urls[name] = (await mf.unsafeGetDirectURL(name)).href.replace(/\/$/, "");
-	const script = writeScript("callback-cost", { method: "GET", path: "/" });
-	const results = Object.fromEntries(names.map((name) => [name, new Measurement()]));
-	for (const name of names) await runRound({ url: urls[name], script, seconds: LOAD.warmupSeconds });
-	for (let r = 0; r < LOAD.rounds; r++) {
-		for (const name of r % 2 === 0 ? names : [...names].reverse()) {
-			results[name].add(await runRound({ url: urls[name], script, seconds: LOAD.roundSeconds }));
-		}
-	}
-	for (const name of names) {
-		console.log(
-			`${name.padEnd(12)} ${results[name].rps.toFixed(0).padStart(6)} req/s  p50 ${results[name].percentile(50).toFixed(2)} ms`,
-		);
-	}
-	const perCall = (name) => ((1 / results[name].rps - 1 / results["no-match"].rps) * 1e6) / LINKS;
+const results = await measureScripts(VARIANTS, { label: "callback-cost" });
+for (const name of names) {
 	console.log(
-		`per handler call: ${perCall("every-link").toFixed(1)} us of the worker's throughput streamed, ${perCall("every-link-whole").toFixed(1)} us read whole (${LINKS} links per page)`,
+		`${name.padEnd(12)} ${results[name].rps.toFixed(0).padStart(6)} req/s  p50 ${results[name].percentile(50).toFixed(2)} ms`,
 	);
-	console.log(
-		`parsing alone (no-match vs unmodified): ${((1 / results["no-match"].rps - 1 / results.unmodified.rps) * 1e6).toFixed(0)} us per page`,
-	);
-} finally {
-	await mf.dispose();
 }
+const perCall = (name) => ((1 / results[name].rps - 1 / results["no-match"].rps) * 1e6) / LINKS;
+console.log(
+	`per handler call: ${perCall("every-link").toFixed(1)} us of the worker's throughput streamed, ${perCall("every-link-whole").toFixed(1)} us read whole (${LINKS} links per page)`,
+);
+console.log(
+	`parsing alone (no-match vs unmodified): ${((1 / results["no-match"].rps - 1 / results.unmodified.rps) * 1e6).toFixed(0)} us per page`,
+);

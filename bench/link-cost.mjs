@@ -7,11 +7,9 @@
  * rounds, then µs per link over the no-op handler; and, for comparison, `stripAttributeUrl` on the
  * same links under Node. Not part of `npm run bench` (a side measurement, about 60 s).
  */
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { build } from "esbuild";
-import { HOST, LOAD, ROOT } from "./lib/config.mjs";
-import { ensureWrk, Measurement, runRound, writeScript } from "./lib/load.mjs";
+import { LOAD, ROOT } from "./lib/config.mjs";
+import { measureScripts } from "./lib/side-measure.mjs";
 
 const LINKS = 1000;
 const href = (i) =>
@@ -80,47 +78,16 @@ async function nodeStripMicros() {
 	return best;
 }
 
-const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
-const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
-
-ensureWrk(console.log);
 const names = Object.keys(HANDLERS);
 const scripts = Object.fromEntries(
 	await Promise.all(names.map(async (name) => [name, await bundle(source(HANDLERS[name]), "neutral")])),
 );
-const mf = new Miniflare(
-	convertV4MiniflareOptions({
-		host: HOST,
-		telemetry: { enabled: false },
-		workers: names.map((name) => ({
-			name,
-			modules: true,
-			script: scripts[name],
-			compatibilityDate: "2026-11-09",
-			unsafeDirectSockets: [{ host: HOST, port: 0 }],
-		})),
-	}),
-);
-try {
-	await mf.ready;
-	const urls = {};
-	for (const name of names) urls[name] = (await mf.unsafeGetDirectURL(name)).href.replace(/\/$/, "");
-	const script = writeScript("link-cost", { method: "GET", path: "/" });
-	const results = Object.fromEntries(names.map((name) => [name, new Measurement()]));
-	for (const name of names) await runRound({ url: urls[name], script, seconds: LOAD.warmupSeconds });
-	const rounds = Math.max(LOAD.rounds, 6);
-	for (let r = 0; r < rounds; r++) {
-		for (const name of r % 2 === 0 ? names : [...names].reverse()) {
-			results[name].add(await runRound({ url: urls[name], script, seconds: LOAD.roundSeconds }));
-		}
-	}
-	const perLink = (name) => ((1 / results[name].rps - 1 / results["no-op"].rps) * 1e6) / LINKS;
-	console.log(`${rounds} rounds of ${LOAD.roundSeconds} s, ${LINKS} links per page, read whole`);
-	for (const name of names) {
-		const extra = name === "no-op" ? "" : `  ${perLink(name).toFixed(1).padStart(5)} µs per link over no-op`;
-		console.log(`${name.padEnd(17)} ${results[name].rps.toFixed(1).padStart(7)} req/s${extra}`);
-	}
-	console.log(`stripAttributeUrl under Node: ${(await nodeStripMicros()).toFixed(2)} µs per link`);
-} finally {
-	await mf.dispose();
+const rounds = Math.max(LOAD.rounds, 6);
+const results = await measureScripts(scripts, { label: "link-cost", rounds });
+const perLink = (name) => ((1 / results[name].rps - 1 / results["no-op"].rps) * 1e6) / LINKS;
+console.log(`${rounds} rounds of ${LOAD.roundSeconds} s, ${LINKS} links per page, read whole`);
+for (const name of names) {
+	const extra = name === "no-op" ? "" : `  ${perLink(name).toFixed(1).padStart(5)} µs per link over no-op`;
+	console.log(`${name.padEnd(17)} ${results[name].rps.toFixed(1).padStart(7)} req/s${extra}`);
 }
+console.log(`stripAttributeUrl under Node: ${(await nodeStripMicros()).toFixed(2)} µs per link`);

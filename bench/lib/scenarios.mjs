@@ -83,6 +83,19 @@ export function defineScenarios(ctx) {
 		res.status === 404 &&
 		(res.headers.get("Content-Type") ?? "").includes("json") &&
 		body.includes("not_found");
+	// A visitor's lookup with a valid ce_consent cookie, one of 50 visitors per request.
+	const cookieLookup = {
+		method: "GET",
+		path: "/v1/consent",
+		vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
+	};
+	const replayOfCookieDecision = (worker) => ({
+		worker,
+		reference: true,
+		replays: "cookie-decision",
+		spec: cookieLookup,
+		check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
+	});
 
 	/** @type {Record<string, any>} */
 	const all = {
@@ -123,30 +136,10 @@ export function defineScenarios(ctx) {
 			check: (res, body) => is(res.status === 200 && body.length > 100_000, "page not proxied whole"),
 		},
 
-		"response-floor": {
-			worker: "response-floor",
-			reference: true,
-			// Answers with the bytes of cookie-decision's probed answer (stage.mjs probe()).
-			replays: "cookie-decision",
-			spec: {
-				method: "GET",
-				path: "/v1/consent",
-				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
-			},
-			check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
-		},
-		"location-floor": {
-			worker: "location-floor",
-			reference: true,
-			// The same replayed answer, after reading the request's location.
-			replays: "cookie-decision",
-			spec: {
-				method: "GET",
-				path: "/v1/consent",
-				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
-			},
-			check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
-		},
+		// Answer with the bytes of cookie-decision's probed answer (stage.mjs probe()), the second after
+		// reading the request's location.
+		"response-floor": replayOfCookieDecision("response-floor"),
+		"location-floor": replayOfCookieDecision("location-floor"),
 		"d1-lookup-floor": {
 			worker: "d1-lookup-floor",
 			reference: true,
@@ -162,11 +155,7 @@ export function defineScenarios(ctx) {
 		"cookie-decision": {
 			worker: "consent-edge",
 			target: { ratio: 0.85 },
-			spec: {
-				method: "GET",
-				path: "/v1/consent",
-				vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
-			},
+			spec: cookieLookup,
 			// Cookie visitors are not in KV: had the cookie not decided, D1 would have been read.
 			check: (res) => is(res.status === 200 && !hasBookmark(res), "not decided from the cookie alone"),
 		},

@@ -6,7 +6,7 @@
  * times more inside an HTMLRewriter handler than under Node (bench/README.md, "The floors").
  * What the visitor denied is applied afterwards, per request; it is never part of a memo.
  */
-import { BoundedMemo } from "../memo/bounded-memo";
+import { RepeatMemo } from "../memo/repeat-memo";
 import { decodeAttribute, stripAttributeUrl } from "./html-attributes";
 import { inlineScriptPurposes } from "./inline-trackers";
 import type { StripOptions } from "./strip-tracking-params";
@@ -35,9 +35,10 @@ const MAX_SCRIPTS = 100;
 const MAX_MEMOISED_URL = 512;
 const MAX_MEMOISED_SCRIPT = 16 * 1024;
 
-const links = new BoundedMemo<string, string | null>(MAX_LINKS);
-const urls = new BoundedMemo<string, TrackerPurpose | null>(MAX_URLS);
-const scripts = new BoundedMemo<string, readonly TrackerPurpose[]>(MAX_SCRIPTS);
+// A text is remembered from its second sight on: one that never comes round again costs no entry.
+const links = new RepeatMemo<string | null>(MAX_LINKS);
+const urls = new RepeatMemo<TrackerPurpose | null>(MAX_URLS);
+const scripts = new RepeatMemo<readonly TrackerPurpose[]>(MAX_SCRIPTS);
 
 // Settings objects are cached per deployment (guardSettings): numbering them keeps memo keys short.
 const settingsIds = new WeakMap<object, number>();
@@ -65,14 +66,14 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 		strippedLink: (raw) =>
 			raw.length > MAX_MEMOISED_URL
 				? stripAttributeUrl(raw, strip)
-				: links.get(prefix + raw, () => stripAttributeUrl(raw, strip)),
+				: links.get(prefix, raw, () => stripAttributeUrl(raw, strip)),
 		urlPurpose: (raw) =>
 			raw.length > MAX_MEMOISED_URL
 				? classifyTrackerUrl(decodeAttribute(raw), overrides)
-				: urls.get(prefix + raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+				: urls.get(prefix, raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
 		scriptPurposes: (source) =>
 			source.length > MAX_MEMOISED_SCRIPT
 				? inlineScriptPurposes(source, overrides)
-				: scripts.get(prefix + source, () => inlineScriptPurposes(source, overrides)),
+				: scripts.get(prefix, source, () => inlineScriptPurposes(source, overrides)),
 	};
 }

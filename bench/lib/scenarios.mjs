@@ -36,7 +36,10 @@ export const GROUPS = [
 		scenarios: ["d1-decision", "d1-lookup-floor", "peer-c15t-d1-decision", "peer-c15t-d1-check"],
 	},
 	{ baseline: "bare-d1-write", scenarios: ["write-opt-out", "write-floor"] },
-	{ baseline: "passthrough-html", scenarios: ["guard-html-rewrite", "html-rewriter-floor"] },
+	{
+		baseline: "passthrough-html",
+		scenarios: ["guard-html-rewrite", "guard-html-first-view", "html-rewriter-floor"],
+	},
 	// The peer has no baseline of its own: it is measured interleaved with our cookie-decision.
 	{ baseline: "cookie-decision", scenarios: ["peer-c15t-decision", "peer-c15t-check"], peer: true },
 ];
@@ -83,6 +86,17 @@ export function defineScenarios(ctx) {
 		res.status === 404 &&
 		(res.headers.get("Content-Type") ?? "").includes("json") &&
 		body.includes("not_found");
+	const guardedArticle = (res, body) =>
+		is(
+			res.status === 200 &&
+				body.includes("Cycle lanes to open before summer") &&
+				body.includes('data-consent="ads"') &&
+				!/\ssrc="https:\/\/(www\.googletagmanager\.com\/gtag|connect\.facebook\.net|analytics\.tiktok\.com)/.test(
+					body,
+				) &&
+				!/<a [^>]*href="[^"]*utm_source/.test(body),
+			`expected the page without its trackers, got ${res.status}, ${body.length} bytes`,
+		);
 	// A visitor's lookup with a valid ce_consent cookie, one of 50 visitors per request.
 	const cookieLookup = {
 		method: "GET",
@@ -235,16 +249,21 @@ export function defineScenarios(ctx) {
 			target: { ratio: 0.7 },
 			guard: true,
 			spec: { method: "GET", path: "/article.html", headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie } },
-			check: (res, body) =>
-				is(
-					res.status === 200 &&
-						body.includes("Cycle lanes to open before summer") &&
-						body.includes('data-consent="ads"') &&
-						!/\ssrc="https:\/\/(www\.googletagmanager\.com\/gtag|connect\.facebook\.net|analytics\.tiktok\.com)/.test(
-							body,
-						),
-					`expected the page without its trackers, got ${res.status}, ${body.length} bytes`,
-				),
+			check: guardedArticle,
+		},
+		// The same page, but every request a view never served before (origin/page.mjs articleView):
+		// nothing the guard remembered from earlier views applies.
+		"guard-html-first-view": {
+			worker: "consent-edge-guard",
+			reference: true,
+			guard: true,
+			spec: {
+				method: "GET",
+				path: "/article.html",
+				headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
+				vary: { path: true, format: "/article.html?view=%s", unique: "v" },
+			},
+			check: (res, body) => guardedArticle(res, body) ?? is(/view=v[0-9a-z]+/.test(body), "not a fresh view"),
 		},
 
 		"peer-c15t-decision": {
@@ -295,6 +314,7 @@ export const DESCRIPTIONS = {
 	"guard-strip-redirect": "guarded navigation with tracking parameters: redirect",
 	"beacon-block": "guarded GA4 /g/collect beacon: 204",
 	"guard-html-rewrite": "guarded 100 KB HTML page with trackers",
+	"guard-html-first-view": "reference: the same, each request a view of it never served before",
 	"peer-c15t-decision": "c15t GET /subjects/:id (Node 22, SQLite)",
 	"peer-c15t-check": "c15t GET /consents/check (Node 22, SQLite)",
 	"peer-c15t-d1-decision": "c15t GET /subjects/:id (workerd, local D1, in our Miniflare)",

@@ -90,7 +90,7 @@ export async function probe(scenario, url) {
 	let path = spec.path;
 	const headers = { ...spec.headers };
 	const first = spec.vary?.items?.[0];
-	if (spec.vary?.path) path = spec.vary.format.replace("%s", first);
+	if (spec.vary?.path) path = spec.vary.format.replace("%s", first ?? `${spec.vary.unique}probe`);
 	else if (spec.vary?.header && first !== undefined)
 		headers[spec.vary.header] = spec.vary.format.replace("%s", first);
 	Object.assign(headers, scenario.probe);

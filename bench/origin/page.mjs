@@ -85,3 +85,20 @@ function render() {
 }
 
 export const ARTICLE_HTML = render();
+
+/**
+ * The page as a view never served before: every `src`, every `href` with a query and every inline
+ * script carries `token`, so no verdict the guard remembered from another view applies (scenario
+ * `guard-html-first-view`), while the same elements match the guard's selectors (a link without a
+ * query gets none). The page is split once at those places; a view only joins the parts around its token.
+ */
+const VIEW_PARTS = ARTICLE_HTML.replace(/\s(href|src)="([^"]*)"/g, (attribute, name, value) => {
+	if (name === "href" && !value.includes("?")) return attribute;
+	return ` ${name}="${value}${value.includes("?") ? "&" : "?"}view=\0"`;
+})
+	.replaceAll("<script>", "<script>/*\0*/")
+	.split("\0");
+
+export function articleView(token) {
+	return VIEW_PARTS.join(token);
+}

@@ -3,13 +3,20 @@
  * own process so the load generator and Miniflare never share its event loop. Prints its port.
  */
 import { createServer } from "node:http";
-import { ARTICLE_HTML } from "./page.mjs";
+import { ARTICLE_HTML, articleView } from "./page.mjs";
 
 const page = Buffer.from(ARTICLE_HTML);
 const small = Buffer.from("<!doctype html><title>ok</title><p>ok</p>\n");
+const VIEW = /^\/article\.html\?view=([A-Za-z0-9]{1,40})$/;
+
+function bodyFor(url) {
+	if (!url.startsWith("/article")) return small;
+	const view = VIEW.exec(url);
+	return view ? Buffer.from(articleView(view[1])) : page;
+}
 
 const server = createServer((req, res) => {
-	const body = req.url.startsWith("/article") ? page : small;
+	const body = bodyFor(req.url);
 	res.writeHead(200, {
 		"Content-Type": "text/html; charset=utf-8",
 		"Content-Length": body.length,

@@ -2,8 +2,8 @@
  * The guard's verdicts on what a page holds (a link's stripped href, a tag's tracker purpose, an inline
  * script's purposes), memoised per isolate. A guarded site sends the same pages, with the same links and
  * tags, to visitor after visitor, and each verdict is a pure function of the raw text and the site's
- * settings, so only a page's first view pays for working them out: stripping a link costs several
- * times more inside an HTMLRewriter handler than under Node (bench/README.md, "The floors").
+ * settings, so from a text's second sight on it is looked up instead of worked out again: stripping a
+ * link costs more inside an HTMLRewriter handler than under Node (bench/README.md, "The floors").
  * What the visitor denied is applied afterwards, per request; it is never part of a memo.
  */
 import { RepeatMemo } from "../memo/repeat-memo";

@@ -11,9 +11,18 @@ export class BoundedMemo<K, V> {
 		const known = this.entries.get(key);
 		if (known !== undefined || this.entries.has(key)) return known as V;
 		const value = compute(key);
+		this.set(key, value);
+		return value;
+	}
+
+	/** The remembered value, or undefined (none, or undefined remembered): no computing. */
+	peek(key: K): V | undefined {
+		return this.entries.get(key);
+	}
+
+	set(key: K, value: V): void {
 		if (this.entries.size >= this.limit) this.entries.clear();
 		this.entries.set(key, value);
-		return value;
 	}
 
 	get size(): number {

@@ -1,19 +1,19 @@
 /**
- * A bounded memo for text-keyed results that admits a key only when it comes round again. A page's
+ * A bounded memo for text-keyed results that stores a key only when it comes round again. A page's
  * links and tags mostly repeat from view to view, but some texts never do (a per-view token in a URL):
  * remembering those would cost more than it saves, since every entry inserted is then held, copied by
- * the collector and thrown away when the memo starts over. A first sight is only noted, as a 32-bit
- * fingerprint in a fixed table; the key string is built and stored from the second sight on.
+ * the collector and thrown away when the memo starts over. A miss's first sight is only noted, as a
+ * 32-bit fingerprint in a fixed table; its second stores the result. Results must not be undefined.
  */
 import { BoundedMemo } from "./bounded-memo";
 
 const SEEN_SLOTS = 4096;
 
-/** FNV-1a over `text`, continuing from `hash` (so prefix and text hash as their concatenation). */
-function fnv1a(hash: number, text: string): number {
-	let h = hash;
+/** FNV-1a of `text`, with the low bit set so no fingerprint is 0 (an empty slot). */
+function fingerprint(text: string): number {
+	let h = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-	return h;
+	return h | 1;
 }
 
 export class RepeatMemo<V> {
@@ -26,13 +26,15 @@ export class RepeatMemo<V> {
 
 	/** The value for `prefix + text`, computed by `compute` unless remembered. */
 	get(prefix: string, text: string, compute: () => V): V {
-		const hash = fnv1a(fnv1a(0x811c9dc5, prefix), text) | 1;
+		const key = prefix + text;
+		const known = this.memo.peek(key);
+		if (known !== undefined) return known;
+		const value = compute();
+		const hash = fingerprint(key);
 		const slot = hash & (SEEN_SLOTS - 1);
-		if (this.seen[slot] !== hash) {
-			this.seen[slot] = hash;
-			return compute();
-		}
-		return this.memo.get(prefix + text, compute);
+		if (this.seen[slot] === hash) this.memo.set(key, value);
+		else this.seen[slot] = hash;
+		return value;
 	}
 
 	get size(): number {

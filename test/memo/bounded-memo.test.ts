@@ -33,4 +33,16 @@ describe("BoundedMemo", () => {
 		expect(memo.get(9, square)).toBe(81);
 		expect(calls).toBe(10);
 	});
+
+	it("peeks without computing, and set stores under the same bound", () => {
+		const memo = new BoundedMemo<string, number>(2);
+		expect(memo.peek("a")).toBeUndefined();
+		memo.set("a", 1);
+		memo.set("b", 2);
+		expect(memo.peek("a")).toBe(1);
+		expect(memo.get("b", () => 99)).toBe(2);
+		memo.set("c", 3);
+		expect(memo.size).toBeLessThanOrEqual(2);
+		expect(memo.peek("c")).toBe(3);
+	});
 });

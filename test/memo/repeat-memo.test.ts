@@ -4,7 +4,7 @@ import { RepeatMemo } from "../../workers/memo/repeat-memo";
 
 describe("RepeatMemo", () => {
 	it("computes a text on its first two sights and remembers it from the second on", () => {
-		const memo = new RepeatMemo<string>(100);
+		const memo = new RepeatMemo<string>(100, 64);
 		let calls = 0;
 		const upper = (text: string) => () => {
 			calls++;
@@ -16,7 +16,7 @@ describe("RepeatMemo", () => {
 	});
 
 	it("never stores a text seen once, and keeps prefixes apart", () => {
-		const memo = new RepeatMemo<number>(100);
+		const memo = new RepeatMemo<number>(100, 64);
 		for (let i = 0; i < 1000; i++) expect(memo.get("p:", `once-${i}`, () => i)).toBe(i);
 		expect(memo.size).toBe(0);
 		expect(memo.get("a:", "x", () => 1)).toBe(1);
@@ -28,7 +28,7 @@ describe("RepeatMemo", () => {
 	});
 
 	it("stays within its bound", () => {
-		const memo = new RepeatMemo<number>(10);
+		const memo = new RepeatMemo<number>(10, 64);
 		for (let round = 0; round < 3; round++) {
 			for (let i = 0; i < 50; i++) expect(memo.get("", `t${i}`, () => i)).toBe(i);
 		}

@@ -151,6 +151,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};
 
+	/** A frame of a denied purpose keeps its `src` aside in `data-src`, marked with its purposes. */
+	const gateFrame = (el: Element, purposes: readonly string[], src: string | null) => {
+		if (!anyDenied(purposes)) return;
+		el.setAttribute("data-consent", purposes.join(" "));
+		moveAside(el, "src", src);
+	};
+
 	const stripHref: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			const stripped = verdicts.strippedLink(el.getAttribute("href") ?? "");
@@ -207,20 +214,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on("iframe[src]:not([data-consent])", {
 				element(el) {
 					const src = el.getAttribute("src") as string;
-					const purposes = classify(src);
-					if (!anyDenied(purposes)) return;
-					el.setAttribute("data-consent", purposes.join(" "));
-					moveAside(el, "src", src);
+					gateFrame(el, classify(src), src);
 				},
 			})
 			.on("iframe[data-consent]", {
 				element(el) {
 					const src = el.getAttribute("src");
 					const marked = markerPurposes(el.getAttribute("data-consent"));
-					const purposes = src === null ? marked : union(marked, classify(src));
-					if (!anyDenied(purposes)) return;
-					el.setAttribute("data-consent", purposes.join(" "));
-					moveAside(el, "src", src);
+					gateFrame(el, src === null ? marked : union(marked, classify(src)), src);
 				},
 			})
 			.on("source[data-consent]", {

@@ -36,9 +36,9 @@ const MAX_MEMOISED_URL = 512;
 const MAX_MEMOISED_SCRIPT = 16 * 1024;
 
 // A text is remembered from its second sight on: one that never comes round again costs no entry.
-const links = new RepeatMemo<string | null>(MAX_LINKS);
-const urls = new RepeatMemo<TrackerPurpose | null>(MAX_URLS);
-const scripts = new RepeatMemo<readonly TrackerPurpose[]>(MAX_SCRIPTS);
+const links = new RepeatMemo<string | null>(MAX_LINKS, MAX_MEMOISED_URL);
+const urls = new RepeatMemo<TrackerPurpose | null>(MAX_URLS, MAX_MEMOISED_URL);
+const scripts = new RepeatMemo<readonly TrackerPurpose[]>(MAX_SCRIPTS, MAX_MEMOISED_SCRIPT);
 
 // Settings objects are cached per deployment (guardSettings): numbering them keeps memo keys short.
 const settingsIds = new WeakMap<object, number>();
@@ -63,17 +63,8 @@ function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOption
 export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
 	const prefix = settingsKey(overrides, strip);
 	return {
-		strippedLink: (raw) =>
-			raw.length > MAX_MEMOISED_URL
-				? stripAttributeUrl(raw, strip)
-				: links.get(prefix, raw, () => stripAttributeUrl(raw, strip)),
-		urlPurpose: (raw) =>
-			raw.length > MAX_MEMOISED_URL
-				? classifyTrackerUrl(decodeAttribute(raw), overrides)
-				: urls.get(prefix, raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
-		scriptPurposes: (source) =>
-			source.length > MAX_MEMOISED_SCRIPT
-				? inlineScriptPurposes(source, overrides)
-				: scripts.get(prefix, source, () => inlineScriptPurposes(source, overrides)),
+		strippedLink: (raw) => links.get(prefix, raw, () => stripAttributeUrl(raw, strip)),
+		urlPurpose: (raw) => urls.get(prefix, raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+		scriptPurposes: (source) => scripts.get(prefix, source, () => inlineScriptPurposes(source, overrides)),
 	};
 }

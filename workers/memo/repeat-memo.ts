@@ -3,7 +3,8 @@
  * links and tags mostly repeat from view to view, but some texts never do (a per-view token in a URL):
  * remembering those would cost more than it saves, since every entry inserted is then held, copied by
  * the collector and thrown away when the memo starts over. A miss's first sight is only noted, as a
- * 32-bit fingerprint in a fixed table; its second stores the result. Results must not be undefined.
+ * 32-bit fingerprint in a fixed table; its second stores the result. A text longer than `maxText` is
+ * never remembered (it would be the key). Results must not be undefined.
  */
 import { BoundedMemo } from "./bounded-memo";
 
@@ -20,12 +21,16 @@ export class RepeatMemo<V> {
 	private readonly memo: BoundedMemo<string, V>;
 	private readonly seen = new Int32Array(SEEN_SLOTS);
 
-	constructor(limit: number) {
+	constructor(
+		limit: number,
+		private readonly maxText: number,
+	) {
 		this.memo = new BoundedMemo(limit);
 	}
 
 	/** The value for `prefix + text`, computed by `compute` unless remembered. */
 	get(prefix: string, text: string, compute: () => V): V {
+		if (text.length > this.maxText) return compute();
 		const key = prefix + text;
 		const known = this.memo.peek(key);
 		if (known !== undefined) return known;

@@ -278,6 +278,19 @@ describe("a page the origin sent with its length (complete before it was sent)",
 		expect(joined(streamed)).toBe(OPTED_OUT_PAGE);
 	});
 
+	it("gives each kind of visitor their own rewrite on every view, the first and the remembered ones", async () => {
+		const stamp = `<p>${crypto.randomUUID()}</p>`;
+		const page = stamp + TRACKER_PAGE;
+		htmlOrigin(page, undefined, lengthOf(page));
+		const visitors = [VISITORS.optedOut, VISITORS.gpcOnly, VISITORS.allowed];
+		const views: string[] = [];
+		for (let round = 0; round < 3; round++) {
+			for (const visitor of visitors) views.push(await (await visit("/", visitor)).text());
+		}
+		const once = [stamp + OPTED_OUT_PAGE, stamp + GPC_ONLY_PAGE, page];
+		expect(views).toEqual([...once, ...once, ...once]);
+	});
+
 	it("streams when it is longer than 1 MiB", async () => {
 		const page = `${TRACKER_PAGE}<!--${"x".repeat(1 << 20)}-->`;
 		htmlOrigin(page, [65_536], lengthOf(page));

@@ -45,4 +45,24 @@ describe("BoundedMemo", () => {
 		expect(memo.size).toBeLessThanOrEqual(2);
 		expect(memo.peek("c")).toBe(3);
 	});
+
+	it("with a budget, holds values weighing at most its maximum in all and never one heavier alone", () => {
+		const memo = new BoundedMemo<string, string>(100, { max: 10, weigh: (value) => value.length });
+		memo.set("huge", "x".repeat(11));
+		expect(memo.peek("huge")).toBeUndefined();
+		expect(memo.size).toBe(0);
+		memo.set("a", "aaaa");
+		memo.set("b", "bbbb");
+		expect(memo.totalWeight).toBe(8);
+		memo.set("a", "aa");
+		expect([memo.size, memo.totalWeight, memo.peek("a")]).toEqual([2, 6, "aa"]);
+		memo.set("c", "cccc");
+		expect([memo.size, memo.totalWeight]).toEqual([3, 10]);
+		memo.set("d", "d");
+		expect([memo.size, memo.totalWeight, memo.peek("d"), memo.peek("a")]).toEqual([1, 1, "d", undefined]);
+		for (let i = 0; i < 50; i++) {
+			memo.set(`k${i}`, "k".repeat(i % 11));
+			expect(memo.totalWeight).toBeLessThanOrEqual(10);
+		}
+	});
 });

@@ -34,4 +34,28 @@ describe("RepeatMemo", () => {
 		}
 		expect(memo.size).toBeLessThanOrEqual(10);
 	});
+
+	it("recall and remember: the same rule in two steps, for values computed asynchronously", async () => {
+		const memo = new RepeatMemo<string>(100, 8);
+		const sights: (string | undefined)[] = [];
+		for (let sight = 1; sight <= 3; sight++) {
+			const known = memo.recall("p:", "key");
+			sights.push(known);
+			if (known === undefined) memo.remember("p:", "key", await Promise.resolve(`value ${sight}`));
+		}
+		expect(sights).toEqual([undefined, undefined, "value 2"]);
+		memo.remember("p:", "longer than 8", "x");
+		memo.remember("p:", "longer than 8", "x");
+		expect(memo.recall("p:", "longer than 8")).toBeUndefined();
+		expect(memo.size).toBe(1);
+	});
+
+	it("keeps a budget on what it stores", () => {
+		const memo = new RepeatMemo<string>(100, 64, { max: 6, weigh: (value) => value.length });
+		for (let round = 0; round < 2; round++) {
+			for (const key of ["a", "b", "c"]) memo.get("", key, () => key.repeat(3));
+		}
+		expect(memo.size).toBe(1);
+		expect(memo.get("", "c", () => "recomputed")).toBe("ccc");
+	});
 });

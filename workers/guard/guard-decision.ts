@@ -72,6 +72,12 @@ export function denies(decision: Decision, purpose: string): boolean {
 	return decision.purposes[purpose] === false;
 }
 
+/** Every purpose the decision denies, for the page rewrite (markers may name any purpose). */
+export function deniedPurposes(decision: Decision): ReadonlySet<string> {
+	const { purposes } = decision;
+	return new Set(Object.keys(purposes).filter((purpose) => purposes[purpose] === false));
+}
+
 /** A visitor is guarded when either tracker purpose is denied (contract, Guard mode). */
 export function isGuarded(decision: Decision): boolean {
 	return denies(decision, "ads") || denies(decision, "analytics");

@@ -11,7 +11,7 @@ import { requestTarget } from "../http/request-path";
 import { errorResponse, NO_STORE } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
-import { denies, type GuardVerdict, guardDecision } from "./guard-decision";
+import { deniedPurposes, type GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { navigationRedirect } from "./navigation-redirect";
@@ -91,7 +91,7 @@ async function guarded(
 		url,
 		originHost: hostOf(origin),
 		denied: verdict.denied,
-		html: { denies: (purpose) => denies(verdict.decision, purpose), overrides: settings.overrides, strip },
+		html: { denied: deniedPurposes(verdict.decision), overrides: settings.overrides, strip },
 		expiry,
 		labels,
 		now: rc.now,

@@ -4,7 +4,8 @@
  * changes plus (GET bodies only) the HTML rewrite. A response with nothing to change is relayed as is.
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
-import { type HtmlGuardOptions, htmlGuard } from "./html-guard";
+import { rewrittenPage } from "./guarded-pages";
+import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
@@ -19,28 +20,6 @@ export interface ResponseGuard {
 	readonly expiry: readonly string[];
 	readonly labels: GuardLabels;
 	readonly now: number;
-}
-
-/**
- * The rewritten body. HTMLRewriter refuses charsets it cannot parse (an unknown label, or one that is
- * not ASCII-compatible such as UTF-16): those bodies are parsed as windows-1252, which maps every byte
- * to a character and back, so markup in an unknown ASCII-compatible charset is still found, the text
- * around it keeps its bytes, and an ASCII-incompatible body matches nothing and passes through as it
- * was, rather than failing the page.
- */
-function rewriteHtml(
-	body: ReadableStream,
-	contentType: string,
-	options: HtmlGuardOptions,
-): ReadableStream | null {
-	try {
-		return htmlGuard(options).transform(new Response(body, { headers: { "Content-Type": contentType } }))
-			.body;
-	} catch (err) {
-		console.warn(`cannot parse ${contentType}; rewriting it byte for byte as windows-1252`, err);
-		const bytewise = { "Content-Type": "text/html; charset=windows-1252" };
-		return htmlGuard(options).transform(new Response(body, { headers: bytewise })).body;
-	}
 }
 
 /**
@@ -63,9 +42,13 @@ function arrivesWhole(res: Response): boolean {
 	return Number(length) <= max;
 }
 
-async function rewrittenWhole(body: ReadableStream): Promise<ArrayBuffer> {
+async function rewrittenWhole(
+	body: ReadableStream,
+	contentType: string,
+	options: HtmlGuardOptions,
+): Promise<ArrayBuffer> {
 	try {
-		return await new Response(body).arrayBuffer();
+		return await rewrittenPage(await new Response(body).arrayBuffer(), contentType, options);
 	} catch (err) {
 		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
 		console.warn("origin page could not be read whole", err);
@@ -97,8 +80,10 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 		guardHtmlHeaders(headers);
 		labels.rewritten = true;
 		if (guard.method === "GET" && res.body !== null && rewritable(res.status)) {
-			const rewritten = rewriteHtml(res.body, headers.get("Content-Type") as string, guard.html);
-			body = rewritten !== null && arrivesWhole(res) ? await rewrittenWhole(rewritten) : rewritten;
+			const contentType = headers.get("Content-Type") as string;
+			body = arrivesWhole(res)
+				? await rewrittenWhole(res.body, contentType, guard.html)
+				: rewriteHtml(res.body, contentType, guard.html);
 		}
 	}
 	if (!hasLabels(labels)) return res;

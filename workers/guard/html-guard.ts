@@ -15,8 +15,8 @@ import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
 
 export interface HtmlGuardOptions {
-	/** Whether the visitor's decision denies a purpose (any purpose a `data-consent` marker names). */
-	readonly denies: (purpose: string) => boolean;
+	/** Every purpose the visitor's decision denies (any of them a `data-consent` marker may name). */
+	readonly denied: ReadonlySet<string>;
 	readonly overrides: TrackerOverrides | undefined;
 	/** Stripping options for link hrefs (the request's host for relative links). */
 	readonly strip: StripOptions;
@@ -90,7 +90,8 @@ interface InlineScript {
 }
 
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
-	const { denies, overrides, strip } = options;
+	const { denied, overrides, strip } = options;
+	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
 	const verdicts = pageVerdicts(overrides, strip);
@@ -247,4 +248,26 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				},
 			})
 	);
+}
+
+/**
+ * The rewritten body. HTMLRewriter refuses charsets it cannot parse (an unknown label, or one that is
+ * not ASCII-compatible such as UTF-16): those bodies are parsed as windows-1252, which maps every byte
+ * to a character and back, so markup in an unknown ASCII-compatible charset is still found, the text
+ * around it keeps its bytes, and an ASCII-incompatible body matches nothing and passes through as it
+ * was, rather than failing the page.
+ */
+export function rewriteHtml(
+	body: ReadableStream | ArrayBuffer,
+	contentType: string,
+	options: HtmlGuardOptions,
+): ReadableStream | null {
+	try {
+		return htmlGuard(options).transform(new Response(body, { headers: { "Content-Type": contentType } }))
+			.body;
+	} catch (err) {
+		console.warn(`cannot parse ${contentType}; rewriting it byte for byte as windows-1252`, err);
+		const bytewise = { "Content-Type": "text/html; charset=windows-1252" };
+		return htmlGuard(options).transform(new Response(body, { headers: bytewise })).body;
+	}
 }

@@ -55,7 +55,7 @@ function settingsId(settings: object): number {
 }
 
 /** A key prefix naming everything a verdict depends on besides the text itself. */
-function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOptions): string {
+export function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOptions): string {
 	const stripping = [strip.extra ?? [], strip.keep ?? [], strip.keepUtm === true, strip.baseHost ?? ""];
 	return `${settingsId(overrides ?? NO_OVERRIDES)}${JSON.stringify(stripping)}\n`;
 }

@@ -1,11 +1,22 @@
 /**
- * A per-isolate memo of a pure function's results, bounded by entry count: when full it starts over,
- * which costs one recomputation per key and needs no bookkeeping on the hot path (an LRU would).
+ * A per-isolate memo of a pure function's results, bounded by entry count and, when given a weight
+ * per value, by the values' total weight (bytes): when full it starts over, which costs one
+ * recomputation per key and needs no bookkeeping on the hot path (an LRU would).
  */
+export interface MemoBudget<V> {
+	/** The most the values may weigh together; a value heavier than this alone is never stored. */
+	readonly max: number;
+	readonly weigh: (value: V) => number;
+}
+
 export class BoundedMemo<K, V> {
 	private readonly entries = new Map<K, V>();
+	private weight = 0;
 
-	constructor(private readonly limit: number) {}
+	constructor(
+		private readonly limit: number,
+		private readonly budget?: MemoBudget<V>,
+	) {}
 
 	get(key: K, compute: (key: K) => V): V {
 		const known = this.entries.get(key);
@@ -21,11 +32,33 @@ export class BoundedMemo<K, V> {
 	}
 
 	set(key: K, value: V): void {
-		if (this.entries.size >= this.limit) this.entries.clear();
+		const budget = this.budget;
+		if (budget === undefined) {
+			if (this.entries.size >= this.limit && !this.entries.has(key)) this.entries.clear();
+			this.entries.set(key, value);
+			return;
+		}
+		const weight = budget.weigh(value);
+		if (weight > budget.max) return;
+		const replaced = this.entries.get(key);
+		if (replaced !== undefined || this.entries.has(key)) {
+			this.entries.delete(key);
+			this.weight -= budget.weigh(replaced as V);
+		}
+		if (this.entries.size >= this.limit || this.weight + weight > budget.max) {
+			this.entries.clear();
+			this.weight = 0;
+		}
 		this.entries.set(key, value);
+		this.weight += weight;
 	}
 
 	get size(): number {
 		return this.entries.size;
+	}
+
+	/** The values' total weight (0 without a budget). */
+	get totalWeight(): number {
+		return this.weight;
 	}
 }

@@ -6,7 +6,7 @@
  * 32-bit fingerprint in a fixed table; its second stores the result. A text longer than `maxText` is
  * never remembered (it would be the key). Results must not be undefined.
  */
-import { BoundedMemo } from "./bounded-memo";
+import { BoundedMemo, type MemoBudget } from "./bounded-memo";
 
 const SEEN_SLOTS = 4096;
 
@@ -24,8 +24,9 @@ export class RepeatMemo<V> {
 	constructor(
 		limit: number,
 		private readonly maxText: number,
+		budget?: MemoBudget<V>,
 	) {
-		this.memo = new BoundedMemo(limit);
+		this.memo = new BoundedMemo(limit, budget);
 	}
 
 	/** The value for `prefix + text`, computed by `compute` unless remembered. */
@@ -35,11 +36,25 @@ export class RepeatMemo<V> {
 		const known = this.memo.peek(key);
 		if (known !== undefined) return known;
 		const value = compute();
+		this.#offer(key, value);
+		return value;
+	}
+
+	/** `get` in two steps, for a value computed asynchronously: the remembered value, or undefined. */
+	recall(prefix: string, text: string): V | undefined {
+		return text.length > this.maxText ? undefined : this.memo.peek(prefix + text);
+	}
+
+	/** Offers the value computed after `recall` missed: noted on a first sight, stored on the second. */
+	remember(prefix: string, text: string, value: V): void {
+		if (text.length <= this.maxText) this.#offer(prefix + text, value);
+	}
+
+	#offer(key: string, value: V): void {
 		const hash = fingerprint(key);
 		const slot = hash & (SEEN_SLOTS - 1);
 		if (this.seen[slot] === hash) this.memo.set(key, value);
 		else this.seen[slot] = hash;
-		return value;
 	}
 
 	get size(): number {

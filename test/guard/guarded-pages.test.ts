@@ -1,0 +1,90 @@
+/**
+ * Whole pages remembered: the same bytes as a fresh rewrite on every view, never one visitor's,
+ * setting's or content type's rewrite for another, and HTMLRewriter skipped once a page is known.
+ * The memo lives per isolate, so each case uses a page of its own (a unique stamp).
+ */
+import { describe, expect, it } from "vitest";
+import { rewrittenPage } from "../../workers/guard/guarded-pages";
+import { type HtmlGuardOptions, rewriteHtml } from "../../workers/guard/html-guard";
+
+/** A denied set that counts its lookups: the rewrite asks it, a remembered page does not. */
+class CountingSet extends Set<string> {
+	lookups = 0;
+	override has(value: string): boolean {
+		this.lookups++;
+		return super.has(value);
+	}
+}
+
+const HTML = "text/html; charset=utf-8";
+const encode = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
+const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
+
+function page(): string {
+	const stamp = crypto.randomUUID();
+	return [
+		`<p>${stamp}</p>`,
+		'<script src="https://connect.facebook.net/en_US/fbevents.js"></script>',
+		'<script async src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script>',
+		'<a href="/p?id=7&amp;utm_source=news">p</a>',
+		'<img data-consent="personalization" src="/recs.png">',
+	].join("");
+}
+
+async function fresh(html: string, contentType: string, options: HtmlGuardOptions): Promise<string> {
+	return new Response(rewriteHtml(encode(html), contentType, options)).text();
+}
+
+const options = (denied: Iterable<string>, baseHost = "site.example"): HtmlGuardOptions => ({
+	denied: new CountingSet(denied),
+	overrides: undefined,
+	strip: { baseHost },
+});
+
+describe("rewrittenPage", () => {
+	it("answers a page from its third sight on without rewriting it, with the same bytes", async () => {
+		const html = page();
+		const expected = await fresh(html, HTML, options(["ads"]));
+		expect(expected).toContain('data-src="https://connect.facebook.net/en_US/fbevents.js"');
+		expect(expected).toContain('<a href="/p?id=7">');
+		const lookups: number[] = [];
+		for (let view = 1; view <= 5; view++) {
+			const opts = options(["ads"]);
+			expect(decode(await rewrittenPage(encode(html), HTML, opts))).toBe(expected);
+			lookups.push((opts.denied as CountingSet).lookups);
+		}
+		expect(lookups.slice(0, 2).every((n) => n > 0)).toBe(true);
+		expect(lookups.slice(2)).toEqual([0, 0, 0]);
+	});
+
+	it("keeps apart what the visitor denied, the site's settings and the content type", async () => {
+		const html = page();
+		const variants: [string, HtmlGuardOptions, string][] = [
+			["ads", options(["ads"]), HTML],
+			["all", options(["ads", "analytics", "personalization"]), HTML],
+			["all, listed otherwise", options(["personalization", "analytics", "ads"]), HTML],
+			["analytics", options(["analytics"]), HTML],
+			["other host", options(["ads"], "other.example"), HTML],
+			["latin-1", options(["ads"]), "text/html; charset=windows-1252"],
+		];
+		const expected = await Promise.all(variants.map(([, o, type]) => fresh(html, type, o)));
+		expect(new Set(expected).size).toBeGreaterThanOrEqual(3);
+		for (let round = 0; round < 3; round++) {
+			for (const [i, [name, o, type]] of variants.entries()) {
+				const got = decode(await rewrittenPage(encode(html), type, { ...o, denied: new Set(o.denied) }));
+				expect(got, `${name}, round ${round}`).toBe(expected[i]);
+			}
+		}
+	});
+
+	it("a page that differs by one byte is rewritten afresh", async () => {
+		const html = page();
+		for (let view = 0; view < 3; view++) await rewrittenPage(encode(html), HTML, options(["ads"]));
+		const changed = html.replace("</p>", "!</p>");
+		const opts = options(["ads"]);
+		expect(decode(await rewrittenPage(encode(changed), HTML, opts))).toBe(
+			await fresh(changed, HTML, options(["ads"])),
+		);
+		expect((opts.denied as CountingSet).lookups).toBeGreaterThan(0);
+	});
+});

@@ -7,6 +7,8 @@ function viaUrl(href: string) {
 	const url = new URL(href);
 	return {
 		origin: url.origin,
+		protocol: url.protocol,
+		host: url.host,
 		hostname: url.hostname,
 		pathname: url.pathname,
 		search: url.search,

@@ -30,9 +30,9 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 	try {
 		const verdict = await guardDecision(rc, documentRequest);
 		if (!verdict.guarded) {
-			const pathAndQuery = rc.url.pathname + rc.url.search;
+			const target = requestTarget(request.url);
 			return await fetchOrigin(
-				upstreamRequest(request, rc.url, origin, { pathAndQuery }),
+				upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery }),
 				settings.timeoutMs,
 			);
 		}
@@ -51,7 +51,7 @@ async function guarded(
 	documentRequest: boolean,
 ): Promise<Response> {
 	const { request } = rc;
-	// Beacons and redirects are answered from the URL string alone; forwarding parses it (rc.url).
+	// The URL string is cut rather than parsed: only a redirect the origin answers needs it parsed.
 	const target = requestTarget(request.url);
 	const labels = noLabels();
 	// Which purposes are denied is asked only when a cookie, a beacon or a page needs it.
@@ -78,8 +78,7 @@ async function guarded(
 		if (isNavigation(request)) return ourAnswer(navigationRedirect(target.origin, clean), labels, expiry);
 	}
 
-	const url = rc.url;
-	const upstream = upstreamRequest(request, url, origin, {
+	const upstream = upstreamRequest(request, target, origin, {
 		pathAndQuery: clean,
 		cookie: cookies.upstream,
 		// A page cached before this visitor was guarded must not be revalidated and reused.
@@ -88,8 +87,8 @@ async function guarded(
 	const res = await fetchOrigin(upstream, settings.timeoutMs);
 	return guardResponse(res, {
 		method: request.method,
-		url,
-		originHost: hostOf(origin),
+		url: () => rc.url,
+		originHost: () => hostOf(origin),
 		denied: verdict.denied,
 		html: { denied: deniedPurposes(verdict.decision), overrides: settings.overrides, strip },
 		expiry,

@@ -13,8 +13,9 @@ import type { TrackerPurpose } from "./tracker-purpose";
 
 export interface ResponseGuard {
 	readonly method: string;
-	readonly url: URL;
-	readonly originHost: string | null;
+	/** The request's URL and ORIGIN's host, asked for only when the origin answers with a Location. */
+	readonly url: () => URL;
+	readonly originHost: () => string | null;
 	readonly denied: ReadonlySet<TrackerPurpose>;
 	readonly html: HtmlGuardOptions;
 	readonly expiry: readonly string[];
@@ -68,7 +69,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	const headers = new Headers(res.headers);
 	const location = headers.get("Location");
 	const stripped =
-		location === null ? null : guardedLocation(location, guard.url, guard.originHost, guard.html.strip);
+		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);
 	if (stripped !== null) {
 		headers.set("Location", stripped);
 		labels.stripped = true;

@@ -3,6 +3,7 @@
  * for guarded visitors), headers and streamed body, plus `X-Forwarded-Host`/`-Proto`. `Sec-GPC` is
  * copied like every other header and never altered.
  */
+import type { RequestTarget } from "../http/request-path";
 
 export interface UpstreamChanges {
 	/** Path and query to request from ORIGIN (already stripped when the visitor is guarded). */
@@ -20,7 +21,7 @@ export interface UpstreamRequest {
 
 export function upstreamRequest(
 	request: Request,
-	url: URL,
+	url: Pick<RequestTarget, "host" | "protocol">,
 	origin: string,
 	changes: UpstreamChanges,
 ): UpstreamRequest {

@@ -26,6 +26,9 @@ export function hasQuery(url: string): boolean {
  */
 export interface RequestTarget {
 	readonly origin: string;
+	/** As URL's: `protocol` with its colon (`https:`), `host` with its port if any. */
+	readonly protocol: string;
+	readonly host: string;
 	readonly hostname: string;
 	readonly pathname: string;
 	readonly search: string;
@@ -52,6 +55,8 @@ export function requestTarget(url: string): RequestTarget {
 	}
 	return {
 		origin: at < 0 ? url.slice(0, pathStart) : url.slice(0, hostStart) + host,
+		protocol: scheme < 0 ? "" : url.slice(0, scheme + 1),
+		host,
 		hostname,
 		pathname: query < 0 ? pathAndQuery : pathAndQuery.slice(0, query),
 		search: query < 0 ? "" : pathAndQuery.slice(query),

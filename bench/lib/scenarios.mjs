@@ -27,7 +27,9 @@ export const GROUPS = [
 			"guard-strip-redirect",
 			"beacon-block",
 			"response-floor",
-			"location-floor",
+			"gpc-answer-floor",
+			"redirect-answer-floor",
+			"beacon-answer-floor",
 		],
 	},
 	{ baseline: "bare-kv", scenarios: ["kv-decision"] },
@@ -103,12 +105,25 @@ export function defineScenarios(ctx) {
 		path: "/v1/consent",
 		vary: { header: "Cookie", format: "%s", items: ctx.decisionCookies },
 	};
-	const replayOfCookieDecision = (worker) => ({
-		worker,
+	const gpcCheck = { method: "GET", path: "/v1/check?purpose=ads", headers: { "Sec-GPC": "1" } };
+	const strippingNavigation = {
+		method: "GET",
+		path: "/landing/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&id=42&gclid=EAIaIQobChMIbench",
+		headers: { ...NAVIGATE, "Sec-GPC": "1" },
+	};
+	const guardedBeacon = {
+		method: "GET",
+		path: "/g/collect?v=2&tid=G-8XK2P4QZ1M&gtm=45je5b&_p=1732900000000&cid=1234567890.1732900000&ul=en-us&sr=1920x1080&en=page_view&dl=https%3A%2F%2Fnews.example%2Farticle",
+		headers: { ...BEACON, Cookie: ctx.optedOutCookie },
+	};
+	// A reference answering with the bytes of another scenario's probed answer (stage.mjs probe()),
+	// sent the same request: what that request and answer cost the runtime with nothing computed.
+	const replayOf = (replays, spec) => ({
+		worker: "answer-floor",
 		reference: true,
-		replays: "cookie-decision",
-		spec: cookieLookup,
-		check: (res) => is(res.status === 200 && res.headers.has("Set-Cookie"), "no replayed answer"),
+		replays,
+		spec,
+		check: (res, body) => is(res.status !== 503, `no answer of ${replays} stored: ${body}`),
 	});
 
 	/** @type {Record<string, any>} */
@@ -150,10 +165,10 @@ export function defineScenarios(ctx) {
 			check: (res, body) => is(res.status === 200 && body.length > 100_000, "page not proxied whole"),
 		},
 
-		// Answer with the bytes of cookie-decision's probed answer (stage.mjs probe()), the second after
-		// reading the request's location.
-		"response-floor": replayOfCookieDecision("response-floor"),
-		"location-floor": replayOfCookieDecision("location-floor"),
+		"response-floor": replayOf("cookie-decision", cookieLookup),
+		"gpc-answer-floor": replayOf("gpc-decision", gpcCheck),
+		"redirect-answer-floor": replayOf("guard-strip-redirect", strippingNavigation),
+		"beacon-answer-floor": replayOf("beacon-block", guardedBeacon),
 		"d1-lookup-floor": {
 			worker: "d1-lookup-floor",
 			reference: true,
@@ -176,7 +191,7 @@ export function defineScenarios(ctx) {
 		"gpc-decision": {
 			worker: "consent-edge",
 			target: { ratio: 0.85 },
-			spec: { method: "GET", path: "/v1/check?purpose=ads", headers: { "Sec-GPC": "1" } },
+			spec: gpcCheck,
 			check: (res, body) => is(res.status === 200 && body.includes('"reason":"gpc"'), "not decided by GPC"),
 		},
 		"kv-decision": {
@@ -220,11 +235,7 @@ export function defineScenarios(ctx) {
 			worker: "consent-edge-guard",
 			target: { ratio: 0.85 },
 			guard: true,
-			spec: {
-				method: "GET",
-				path: "/landing/spring-sale?utm_source=newsletter&utm_medium=email&utm_campaign=spring&id=42&gclid=EAIaIQobChMIbench",
-				headers: { ...NAVIGATE, "Sec-GPC": "1" },
-			},
+			spec: strippingNavigation,
 			check: (res) => {
 				const location = res.headers.get("Location") ?? "";
 				return is(
@@ -237,11 +248,7 @@ export function defineScenarios(ctx) {
 			worker: "consent-edge-guard",
 			target: { ratio: 0.85 },
 			guard: true,
-			spec: {
-				method: "GET",
-				path: "/g/collect?v=2&tid=G-8XK2P4QZ1M&gtm=45je5b&_p=1732900000000&cid=1234567890.1732900000&ul=en-us&sr=1920x1080&en=page_view&dl=https%3A%2F%2Fnews.example%2Farticle",
-				headers: { ...BEACON, Cookie: ctx.optedOutCookie },
-			},
+			spec: guardedBeacon,
 			check: (res, body) => is(res.status === 204 && body === "", `expected 204, got ${res.status}`),
 		},
 		"guard-html-rewrite": {
@@ -303,7 +310,9 @@ export const DESCRIPTIONS = {
 	"passthrough-html": "proxies the 100 KB page unmodified",
 	"html-rewriter-floor": "reference: same, through HTMLRewriter no-op handlers on the guard's selectors",
 	"response-floor": "reference: replays cookie-decision's answer (same bytes), nothing computed",
-	"location-floor": "reference: the same, after reading the request's location (request.cf)",
+	"gpc-answer-floor": "reference: the same for gpc-decision's answer",
+	"redirect-answer-floor": "reference: the same for guard-strip-redirect's answer",
+	"beacon-answer-floor": "reference: the same for beacon-block's answer",
 	"d1-lookup-floor": "reference: a cold lookup's storage calls alone (KV miss, D1 read, KV get + put)",
 	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",

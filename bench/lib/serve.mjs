@@ -22,15 +22,12 @@ export const BASELINES = [
 	"bare-d1-write",
 	"passthrough-html",
 	"html-rewriter-floor",
-	"response-floor",
-	"location-floor",
+	"answer-floor",
 	"d1-lookup-floor",
 	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
-const SHARED_BASELINE_MODULES = ["consent-write.js", "replayed-answer.js"].map((file) =>
-	join(BENCH_DIR, "baselines", file),
-);
+const SHARED_BASELINE_MODULES = ["consent-write.js"].map((file) => join(BENCH_DIR, "baselines", file));
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 

@@ -81,12 +81,13 @@ const RUNTIME_HEADERS = new Set(["date", "content-length", "connection", "keep-a
  * `replays` another is first given that scenario's probed answer (status, headers, body) to serve.
  */
 export async function probe(scenario, url) {
+	const spec = scenario.spec;
 	if (scenario.replays) {
 		const answer = probedAnswers.get(scenario.replays);
 		if (!answer) return { skipped: `${scenario.replays} was not probed` };
-		await send(url, { "Content-Type": "application/json" }, { method: "PUT", body: JSON.stringify(answer) });
+		const put = { method: "PUT", body: JSON.stringify(answer) };
+		await send(`${url}${spec.path}`, { "Content-Type": "application/json" }, put);
 	}
-	const spec = scenario.spec;
 	let path = spec.path;
 	const headers = { ...spec.headers };
 	const first = spec.vary?.items?.[0];

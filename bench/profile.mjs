@@ -68,6 +68,28 @@ function selfTimes(profile) {
 	return [...counts].map(([id, n]) => ({ node: byNode.get(id), samples: n }));
 }
 
+/**
+ * Samples under each of our functions, its callees (native calls included) counted in: a sample counts
+ * once per function on its stack, however often the function recurs there.
+ */
+function inclusiveTimes(profile, label) {
+	const parent = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+	const totals = new Map();
+	for (const id of profile.samples) {
+		if (byNode.get(id).callFrame.functionName === "(idle)") continue;
+		const seen = new Set();
+		for (let at = id; at !== undefined; at = parent.get(at)) {
+			const key = label(byNode.get(at).callFrame);
+			if (key === null || seen.has(key)) continue;
+			seen.add(key);
+			totals.set(key, (totals.get(key) ?? 0) + 1);
+		}
+	}
+	return totals;
+}
+
 const pct = (n, total) => `${((100 * n) / total).toFixed(1)}%`.padStart(6);
 
 async function main() {
@@ -107,7 +129,7 @@ async function main() {
 		for (const { t, s: cdp } of sessions) {
 			const { profile } = await cdp.send("Profiler.stop");
 			cdp.close();
-			profiles.push({ target: t.id, samples: selfTimes(profile) });
+			profiles.push({ target: t.id, samples: selfTimes(profile), profile });
 		}
 		console.log(
 			`\n=== ${name}: ${(round.requests / round.seconds).toFixed(0)} req/s under profiling (${LOAD.connections} connections)`,
@@ -140,6 +162,13 @@ async function main() {
 			console.log(`  ${pct(n, total)}  ${k}`);
 		console.log("hottest functions:");
 		for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
+			console.log(`  ${pct(n, total)}  ${k}`);
+		const ourFunction = (f) =>
+			f.url.endsWith("index.js") && f.functionName ? `${f.functionName}  ${moduleOf(f.lineNumber)}` : null;
+		console.log("our functions, their callees counted in (native calls included):");
+		for (const [k, n] of [...inclusiveTimes(ours.profile, ourFunction)]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, 25))
 			console.log(`  ${pct(n, total)}  ${k}`);
 	}
 	await workers.dispose();

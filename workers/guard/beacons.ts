@@ -5,7 +5,7 @@
  */
 
 import { googleTagKind, googleTagPurpose } from "./google-tag-ids";
-import { readQuery } from "./query-values";
+import { queryNames, queryValue } from "./query-values";
 import { type CompiledOverrides, compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
@@ -176,16 +176,15 @@ export interface BeaconTarget {
 	readonly search: string;
 }
 
-function shapeMatches(shape: BeaconShape, params: () => Map<string, string>): boolean {
+function shapeMatches(shape: BeaconShape, search: string): boolean {
 	if (shape.query) {
-		const found = params();
-		for (const [name, value] of Object.entries(shape.query)) {
-			const raw = found.get(name);
-			if (raw === undefined || !value.test(raw)) return false;
+		for (const name in shape.query) {
+			const raw = queryValue(search, name);
+			if (raw === undefined || !(shape.query[name] as RegExp).test(raw)) return false;
 		}
 	}
 	if (shape.onlyParams) {
-		for (const name of params().keys()) if (!shape.onlyParams.includes(name)) return false;
+		for (const name of queryNames(search)) if (!shape.onlyParams.includes(name)) return false;
 	}
 	return true;
 }
@@ -200,14 +199,9 @@ export function matchBeacon(
 		const verdict = overrides.path(target.pathname);
 		if (verdict !== undefined) return verdict;
 	}
-	let parsed: Map<string, string> | undefined;
-	const params = () => {
-		parsed ??= readQuery(target.search);
-		return parsed;
-	};
 	for (const shape of BEACON_SHAPES) {
-		if (!shape.path.test(target.pathname) || !shapeMatches(shape, params)) continue;
-		const tagId = shape.tagParam === undefined ? undefined : params().get(shape.tagParam);
+		if (!shape.path.test(target.pathname) || !shapeMatches(shape, target.search)) continue;
+		const tagId = shape.tagParam === undefined ? undefined : queryValue(target.search, shape.tagParam);
 		if (tagId !== undefined && overrides) {
 			const verdict = overrides.tagId(tagId);
 			if (verdict !== undefined) return verdict;

@@ -63,11 +63,7 @@ async function guarded(
 	const beacon = beaconPurpose(target, settings.overrides);
 	if (beacon !== null && verdict.denied.has(beacon)) {
 		labels.blocked = true;
-		return ourAnswer(
-			new Response(null, { status: 204, headers: { "Cache-Control": NO_STORE } }),
-			labels,
-			expiry,
-		);
+		return ourAnswer({ status: 204, headers: [["Cache-Control", NO_STORE]] }, labels, expiry);
 	}
 
 	const strip = { ...settings.strip, baseHost: target.hostname };
@@ -97,11 +93,19 @@ async function guarded(
 	});
 }
 
-/** A response the guard wrote itself (beacon 204, redirect), with expiry lines and its label. */
-function ourAnswer(res: Response, labels: GuardLabels, expiry: readonly string[]): Response {
-	for (const line of expiry) res.headers.append("Set-Cookie", line);
-	res.headers.set("X-Consent-Guard", labelValue(labels));
-	return res;
+/**
+ * A response the guard wrote itself (beacon 204, redirect), with expiry lines and its label: built in
+ * one go, since each header added to a finished Response is another call into the runtime.
+ */
+function ourAnswer(
+	answer: { status: number; headers: [string, string][] },
+	labels: GuardLabels,
+	expiry: readonly string[],
+): Response {
+	const { headers } = answer;
+	for (const line of expiry) headers.push(["Set-Cookie", line]);
+	headers.push(["X-Consent-Guard", labelValue(labels)]);
+	return new Response(null, { status: answer.status, headers });
 }
 
 function hostOf(origin: string): string | null {

@@ -14,9 +14,17 @@ export function redirectLocation(origin: string, strippedPathAndQuery: string): 
 	return ambiguous ? `${origin}${strippedPathAndQuery}` : strippedPathAndQuery;
 }
 
-export function navigationRedirect(origin: string, strippedPathAndQuery: string): Response {
-	return new Response(null, {
+/** The redirect's status and headers; the guard adds its label and any cookie expiries. */
+export function navigationRedirect(
+	origin: string,
+	strippedPathAndQuery: string,
+): { status: number; headers: [string, string][] } {
+	const location = redirectLocation(origin, strippedPathAndQuery);
+	return {
 		status: 302,
-		headers: { Location: redirectLocation(origin, strippedPathAndQuery), "Cache-Control": NO_STORE },
-	});
+		headers: [
+			["Location", location],
+			["Cache-Control", NO_STORE],
+		],
+	};
 }

@@ -7,7 +7,7 @@
 import { matchBeacon } from "./beacons";
 import { googleTagKind } from "./google-tag-ids";
 import { createHostIndex } from "./host-patterns";
-import { readQuery } from "./query-values";
+import { queryValue } from "./query-values";
 import { compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 import { layoutUrl } from "./url-layout";
@@ -261,7 +261,7 @@ function loaderTagId(host: string | null, pathname: string, search: string): str
 	const isGtmHost =
 		host !== null && (host === "googletagmanager.com" || host.endsWith(".googletagmanager.com"));
 	if (!isGtmHost && !LOADER_PATH.test(pathname)) return null;
-	const id = readQuery(search).get("id");
+	const id = queryValue(search, "id");
 	return id !== undefined && googleTagKind(id) ? id : null;
 }
 

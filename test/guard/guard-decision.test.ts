@@ -45,6 +45,20 @@ describe("guardDecision for a visitor without a visitor id", () => {
 		}
 	});
 
+	it("with GPC: every denied purpose, for the page rewrite, is worked out only when asked for", async () => {
+		for (const [jurisdiction, denied] of [
+			["US-CA", ["ads", "sale"]],
+			["DE", ["ads", "analytics", "email", "personalization", "sale"]],
+		] as const) {
+			const { rc, reads } = context({ "Sec-GPC": "1" }, jurisdiction);
+			const verdict = await guardDecision(rc, true);
+			expect(reads.count).toBe(0);
+			expect([...verdict.deniedPurposes].sort()).toEqual([...denied]);
+			expect(reads.count).toBeGreaterThan(0);
+			expect(verdict.deniedPurposes).toBe(verdict.deniedPurposes);
+		}
+	});
+
 	it("without GPC: the location decides whether they are guarded at all", async () => {
 		const us = context({}, "US-CA");
 		expect((await guardDecision(us.rc, true)).guarded).toBe(false);

@@ -104,4 +104,25 @@ describe("rewrittenPage", () => {
 		}
 		expect(decode(await rewrittenPage(encode(html), HTML, options(["ads"])))).not.toContain("xy");
 	});
+
+	it("a page in a charset HTMLRewriter cannot parse is rewritten byte for byte, on every view", async () => {
+		const bytes = Uint8Array.from([
+			...new TextEncoder().encode(`<p>${crypto.randomUUID()} caf`),
+			0xe9,
+			...new TextEncoder().encode("</p><script>fbq('init', '1');</script>"),
+		]);
+		const copy = () => bytes.slice().buffer as ArrayBuffer;
+		const type = "text/html; charset=no-such-charset";
+		const expected = new Uint8Array(
+			await new Response(
+				rewriteHtml(copy(), "text/html; charset=windows-1252", options(["ads"])),
+			).arrayBuffer(),
+		);
+		expect(new TextDecoder("windows-1252").decode(expected)).toContain(
+			'caf\u00e9</p><script type="text/plain" data-consent="ads">',
+		);
+		for (let view = 0; view < 3; view++) {
+			expect(new Uint8Array(await rewrittenPage(copy(), type, options(["ads"])))).toEqual(expected);
+		}
+	});
 });

@@ -25,6 +25,7 @@ const GPC_TRACKER_PURPOSES = TRACKER_PURPOSES.filter((p) => GPC_PURPOSES.include
 export class GuardVerdict {
 	#decision: Decision | undefined;
 	#denied: ReadonlySet<TrackerPurpose> | undefined;
+	#deniedPurposes: ReadonlySet<string> | undefined;
 
 	private constructor(
 		readonly guarded: boolean,
@@ -52,6 +53,12 @@ export class GuardVerdict {
 		this.#denied ??= new Set(TRACKER_PURPOSES.filter((p) => denies(this.decision, p)));
 		return this.#denied;
 	}
+
+	/** Every purpose the decision denies, for the page rewrite (markers may name any purpose). */
+	get deniedPurposes(): ReadonlySet<string> {
+		this.#deniedPurposes ??= deniedPurposes(this.decision);
+		return this.#deniedPurposes;
+	}
 }
 
 export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<GuardVerdict> {
@@ -72,7 +79,7 @@ export function denies(decision: Decision, purpose: string): boolean {
 	return decision.purposes[purpose] === false;
 }
 
-/** Every purpose the decision denies, for the page rewrite (markers may name any purpose). */
+/** Every purpose the decision denies. */
 export function deniedPurposes(decision: Decision): ReadonlySet<string> {
 	const { purposes } = decision;
 	return new Set(Object.keys(purposes).filter((purpose) => purposes[purpose] === false));

@@ -11,7 +11,7 @@ import { requestTarget } from "../http/request-path";
 import { errorResponse, NO_STORE } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
-import { deniedPurposes, type GuardVerdict, guardDecision } from "./guard-decision";
+import { type GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { navigationRedirect } from "./navigation-redirect";
@@ -86,7 +86,14 @@ async function guarded(
 		url: () => rc.url,
 		originHost: () => hostOf(origin),
 		denied: verdict.denied,
-		html: { denied: deniedPurposes(verdict.decision), overrides: settings.overrides, strip },
+		html: {
+			// Asked only if the answer is a page: an asset needs no decision unless a cookie did.
+			get denied() {
+				return verdict.deniedPurposes;
+			},
+			overrides: settings.overrides,
+			strip,
+		},
 		expiry,
 		labels,
 		now: rc.now,

@@ -32,20 +32,16 @@ export class BoundedMemo<K, V> {
 	}
 
 	set(key: K, value: V): void {
-		const budget = this.budget;
-		if (budget === undefined) {
-			if (this.entries.size >= this.limit && !this.entries.has(key)) this.entries.clear();
-			this.entries.set(key, value);
-			return;
-		}
-		const weight = budget.weigh(value);
-		if (weight > budget.max) return;
+		const weigh = this.budget?.weigh;
+		const max = this.budget?.max ?? Number.POSITIVE_INFINITY;
+		const weight = weigh === undefined ? 0 : weigh(value);
+		if (weight > max) return;
 		const replaced = this.entries.get(key);
 		if (replaced !== undefined || this.entries.has(key)) {
 			this.entries.delete(key);
-			this.weight -= budget.weigh(replaced as V);
+			if (weigh !== undefined) this.weight -= weigh(replaced as V);
 		}
-		if (this.entries.size >= this.limit || this.weight + weight > budget.max) {
+		if (this.entries.size >= this.limit || this.weight + weight > max) {
 			this.entries.clear();
 			this.weight = 0;
 		}

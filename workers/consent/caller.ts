@@ -6,7 +6,7 @@
  */
 import { randomToken } from "../crypto/encoding";
 import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
-import { parseCookies } from "../http/cookies";
+import { requestCookies } from "../http/cookies";
 import { HttpError, unauthorized } from "../http/http-error";
 
 export const VISITOR_COOKIE = "ce_vid";
@@ -47,7 +47,7 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 
 /** The request's `ce_vid` when well-formed (22-64 base64url characters), else null. */
 export function presentedVisitorId(request: Request): string | null {
-	const vid = parseCookies(request.headers.get("Cookie")).get(VISITOR_COOKIE);
+	const vid = requestCookies(request).get(VISITOR_COOKIE);
 	return vid && VISITOR_ID.test(vid) ? vid : null;
 }
 

@@ -4,7 +4,7 @@
  * nothing half-written (the batch is atomic).
  */
 import { sha256Base64Url } from "../crypto/hmac";
-import { parseCookies } from "../http/cookies";
+import { requestCookies } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
 import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
@@ -105,7 +105,7 @@ export async function writeChoices(
  */
 function isLikelyNewVisitor(rc: RequestContext, caller: Caller): boolean {
 	if (caller.kind !== "visitor") return false;
-	return caller.issued || !parseCookies(rc.request.headers.get("Cookie")).has(DECISION_COOKIE);
+	return caller.issued || !requestCookies(rc.request).has(DECISION_COOKIE);
 }
 
 function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {

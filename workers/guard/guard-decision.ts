@@ -11,6 +11,7 @@ import type { Decision } from "../consent/decide-consent";
 import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
+import { cookieHeader } from "../http/cookies";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 const TRACKER_PURPOSES: readonly TrackerPurpose[] = ["ads", "analytics"];
@@ -63,7 +64,7 @@ export class GuardVerdict {
 
 export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<GuardVerdict> {
 	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.
-	const cookies = rc.request.headers.get("Cookie");
+	const cookies = cookieHeader(rc.request);
 	const vid = cookies?.includes(VISITOR_COOKIE) ? presentedVisitorId(rc.request) : null;
 	if (vid === null) {
 		if (rc.gpc && GPC_TRACKER_PURPOSES.length > 0)

@@ -18,13 +18,7 @@ export function redirectLocation(origin: string, strippedPathAndQuery: string): 
 export function navigationRedirect(
 	origin: string,
 	strippedPathAndQuery: string,
-): { status: number; headers: [string, string][] } {
+): { status: number; headers: Record<string, string> } {
 	const location = redirectLocation(origin, strippedPathAndQuery);
-	return {
-		status: 302,
-		headers: [
-			["Location", location],
-			["Cache-Control", NO_STORE],
-		],
-	};
+	return { status: 302, headers: { Location: location, "Cache-Control": NO_STORE } };
 }

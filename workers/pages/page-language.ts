@@ -3,7 +3,7 @@
  * that link leaves behind (so the 303 after a save keeps the choice), then `Accept-Language`
  * (highest q wins, ties by order), else English.
  */
-import { parseCookies, serializeCookie } from "../http/cookies";
+import { requestCookies, serializeCookie } from "../http/cookies";
 
 export type Lang = "en" | "ja";
 
@@ -45,7 +45,7 @@ export function requestedLanguage(url: URL): Lang | null {
 export function pageLanguage(request: Request, url = new URL(request.url)): Lang {
 	return (
 		requestedLanguage(url) ??
-		asLang(parseCookies(request.headers.get("Cookie")).get(LANG_COOKIE)) ??
+		asLang(requestCookies(request).get(LANG_COOKIE)) ??
 		acceptedLanguage(request.headers.get("Accept-Language")) ??
 		"en"
 	);

@@ -1,0 +1,255 @@
+/**
+ * `npx node bench/instructions.mjs <git-rev> [scenario ...]`: the working tree against another
+ * revision, counted in CPU instructions per request instead of timed. On this shared machine a timed
+ * comparison (compare.mjs) cannot tell a change under about 10% from noise, because how fast the
+ * cores run moves from second to second; the number of instructions a request executes does not.
+ * Both builds are served as compare.mjs serves them (two Miniflares, same secrets, same seeded data,
+ * same cookies), but each workerd runs under Valgrind's callgrind, which counts every instruction the
+ * process executes, on every thread (the isolate, V8's compiler and GC threads, the local storage
+ * simulators). Per scenario and build: wrk warms it up (V8 tiers code up by call counts), then each
+ * round zeroes the count, drives the scenario for a fixed time, dumps the count and divides it by the
+ * requests wrk completed. Rounds alternate between the builds; the result is instructions per request
+ * for each and their ratio old / new (above 1: the working tree does less work).
+ *
+ * Instructions are not time: a cache miss or a memory copy costs more than its count says. Read a
+ * change of a few percent here as a change in work, then confirm large ones with compare.mjs.
+ * Needs valgrind (Debian's package; as root with apt, installed here). Under callgrind a request is
+ * 50-100x slower, so the seeded data is small (BENCH_SUBJECTS, default 300 here), which the noop
+ * group's scenarios and the guard do not depend on. Writes nothing outside bench/.work/.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+process.env.BENCH_SUBJECTS ??= "300";
+process.env.BENCH_KV_WARM ??= "100";
+// V8's predictable mode: no compiler or GC threads racing the isolate, so what a request costs does
+// not depend on when a background task happened to finish (Miniflare passes these flags to workerd).
+process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--predictable";
+const { ROOT, WORK_DIR } = await import("./lib/config.mjs");
+const { buildWorker } = await import("./lib/build.mjs");
+const { ensureWrk, runRound, writeScript } = await import("./lib/load.mjs");
+const { stopProcesses } = await import("./lib/processes.mjs");
+const { seed } = await import("./lib/seed.mjs");
+const { API_WORKER, startWorkers } = await import("./lib/serve.mjs");
+const { probe, stage } = await import("./lib/stage.mjs");
+
+const int = (name, fallback) => {
+	const n = Number.parseInt(process.env[name] ?? "", 10);
+	return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+const ROUNDS = int("BENCH_ROUNDS", 6);
+const ROUND_S = int("BENCH_ROUND_S", 3);
+const WARMUP_S = int("BENCH_WARMUP_S", 15);
+
+const [rev, ...names] = process.argv.slice(2);
+if (!rev) {
+	console.error(
+		"usage: npx node bench/instructions.mjs <git-rev | -> [scenario ...]   (-: the working tree alone)",
+	);
+	process.exit(2);
+}
+/** `-`: count the working tree alone (e.g. a scenario beside its floor), no revision to compare. */
+const alone = rev === "-";
+const wanted = names.length
+	? names
+	: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"];
+const log = (line) => console.log(line);
+const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+
+const commit = alone ? null : git("rev-parse", "--verify", `${rev}^{commit}`);
+const checkout = join(WORK_DIR, "compare", commit?.slice(0, 12) ?? "none");
+const countDir = join(WORK_DIR, "instructions");
+const opened = [];
+
+function ensureValgrind() {
+	const has = () => {
+		try {
+			execFileSync("valgrind", ["--version"], { stdio: "ignore" });
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	if (has()) return;
+	if (process.getuid?.() === 0) {
+		log("valgrind not found: installing Debian's valgrind (apt-get install -y valgrind)");
+		execFileSync(
+			"sh",
+			[
+				"-c",
+				"apt-get install -y -qq valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)",
+			],
+			{
+				stdio: "inherit",
+			},
+		);
+		if (has()) return;
+	}
+	throw new Error("valgrind is required: install it with `apt-get install valgrind` (Debian/Ubuntu).");
+}
+
+/**
+ * A stand-in for the workerd binary that Miniflare spawns (MINIFLARE_WORKERD_PATH): it notes its
+ * process id under the tag of the build being started, then becomes workerd under callgrind.
+ */
+function writeWrapper() {
+	const fromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
+	const workerd = createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
+	const wrapper = join(countDir, "workerd-under-callgrind.sh");
+	writeFileSync(
+		wrapper,
+		[
+			"#!/bin/sh",
+			'echo $$ > "$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.pid"',
+			// --smc-check=all: V8 writes and rewrites machine code on the fly.
+			`exec valgrind --tool=callgrind --smc-check=all --log-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.log" --callgrind-out-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.out" ${JSON.stringify(workerd)} "$@"`,
+			"",
+		].join("\n"),
+	);
+	chmodSync(wrapper, 0o755);
+	return wrapper;
+}
+
+/** Starts a Miniflare whose workerd runs under callgrind; returns it with that process's id. */
+async function underCallgrind(tag, start) {
+	process.env.BENCH_CALLGRIND_TAG = tag;
+	const started = await start();
+	return { started, pid: readFileSync(join(countDir, `${tag}.pid`), "utf8").trim() };
+}
+
+function callgrindControl(pid, option) {
+	execFileSync("callgrind_control", [option, pid], { stdio: "ignore" });
+}
+
+/** Instructions counted since the last zero: dumps them and reads the newest dump's total. */
+function dumpCount(tag, pid) {
+	const before = new Set(readdirSync(countDir));
+	callgrindControl(pid, "--dump");
+	const fresh = readdirSync(countDir).filter((f) => f.startsWith(`${tag}.out`) && !before.has(f));
+	if (fresh.length !== 1)
+		throw new Error(`expected one new callgrind dump for ${tag}, found ${fresh.length}`);
+	const file = join(countDir, fresh[0]);
+	const text = readFileSync(file, "utf8");
+	// BENCH_KEEP_DUMPS=1 keeps each round's dump for callgrind_annotate (where the instructions went).
+	if (!process.env.BENCH_KEEP_DUMPS) rmSync(file);
+	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text);
+	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
+	return Number(total[1]);
+}
+
+async function countRound(build, scenario, script, offset) {
+	callgrindControl(build.pid, "--zero");
+	const round = await runRound({ url: build.urls[scenario.worker], script, seconds: ROUND_S, offset });
+	const instructions = dumpCount(build.tag, build.pid);
+	const errors = Object.values(round.errors).reduce((a, b) => a + b, 0);
+	if (errors > 0) throw new Error(`${scenario.name} on ${build.tag}: ${errors} errors`);
+	return { instructions, requests: round.requests, sent: round.sent };
+}
+
+async function main() {
+	ensureWrk(log);
+	ensureValgrind();
+	rmSync(countDir, { recursive: true, force: true });
+	mkdirSync(countDir, { recursive: true });
+	process.env.MINIFLARE_WORKERD_PATH = writeWrapper();
+	process.env.BENCH_CALLGRIND_DIR = countDir;
+
+	let oldBuild = null;
+	if (!alone) {
+		rmSync(checkout, { recursive: true, force: true });
+		git("worktree", "add", "--detach", "--force", checkout, commit);
+		oldBuild = await buildWorker({ root: checkout, dir: join(WORK_DIR, "compare", "dist") });
+		log(`built ${rev} (${commit.slice(0, 12)}): ${(oldBuild.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+	}
+
+	log("starting under callgrind (slow: workerd runs 50-100x slower)");
+	const now = await underCallgrind("new", () => stage({ log }));
+	opened.push(now.started.workers);
+	const { scenarios, originUrl } = now.started;
+	const builds = [{ tag: "new", pid: now.pid, urls: now.started.workers.urls }];
+	if (oldBuild) {
+		const old = await underCallgrind("old", () => startWorkers({ build: oldBuild, origin: originUrl, log }));
+		opened.push(old.started);
+		await seed(old.started.mf, API_WORKER, old.started.urls["kv-admin"]);
+		builds.unshift({ tag: "old", pid: old.pid, urls: old.started.urls });
+		log(`serving the working tree (pid ${now.pid}) and ${rev} (pid ${old.pid}) under callgrind, each seeded`);
+	}
+
+	const rows = [];
+	for (const name of wanted) {
+		const scenario = scenarios[name];
+		if (!scenario) throw new Error(`no scenario ${name}; known: ${Object.keys(scenarios).join(", ")}`);
+		if (scenario.coldPool) throw new Error(`${name} walks the cold D1 pool, which this does not support`);
+		const script = writeScript(`${name}-instructions`, scenario.spec);
+		const cursors = {};
+		for (const build of builds) {
+			// The probe checks the answer is the one meant; a floor that replays another scenario's
+			// answer is given it here (that scenario probed on the same build first).
+			if (scenario.replays)
+				await probe(scenarios[scenario.replays], build.urls[scenarios[scenario.replays].worker]);
+			const probed = await probe(scenario, build.urls[scenario.worker]);
+			if (probed.skipped) throw new Error(`${name} on ${build.tag}: ${probed.skipped}`);
+			const warm = await runRound({ url: build.urls[scenario.worker], script, seconds: WARMUP_S });
+			cursors[build.tag] = warm.sent;
+		}
+		const perRequest = { old: [], new: [] };
+		for (let r = 0; r < ROUNDS; r++) {
+			const order = r % 2 === 0 ? builds : [...builds].reverse();
+			for (const build of order) {
+				const c = await countRound(build, scenario, script, cursors[build.tag]);
+				cursors[build.tag] += c.sent;
+				perRequest[build.tag].push(c.instructions / c.requests);
+			}
+		}
+		const row = { name, now: median(perRequest.new), perRequest };
+		if (!alone) row.old = median(perRequest.old);
+		rows.push(row);
+		log(
+			`  ${name}: ${alone ? "" : `${rev} ${fmt(row.old)}, `}working tree ${fmt(row.now)} instructions per request`,
+		);
+	}
+
+	const spread = (xs) => xs.map(fmt).join(" ");
+	if (alone) {
+		log(`\n${ROUNDS} rounds of ${ROUND_S} s each; median instructions per request`);
+		log(`${"scenario".padEnd(24)} ${"instructions".padStart(12)}  per round`);
+		for (const r of rows) log(`${r.name.padEnd(24)} ${fmt(r.now).padStart(12)}  ${spread(r.perRequest.new)}`);
+		return;
+	}
+	log(
+		`\n${ROUNDS} rounds of ${ROUND_S} s per build, alternating; median instructions per request; ratio = ${rev} / working tree (above 1: fewer now)`,
+	);
+	log(
+		`${"scenario".padEnd(24)} ${rev.slice(0, 12).padStart(12)} ${"working tree".padStart(13)}  ratio  per round (${rev}; working tree)`,
+	);
+	for (const r of rows) {
+		log(
+			`${r.name.padEnd(24)} ${fmt(r.old).padStart(12)} ${fmt(r.now).padStart(13)}  ${(r.old / r.now).toFixed(3).padStart(5)}  ${spread(r.perRequest.old)}; ${spread(r.perRequest.new)}`,
+		);
+	}
+}
+
+/** The median round: a rare costly event (a major GC) lands in one round and does not move it. */
+function median(xs) {
+	const s = [...xs].sort((a, b) => a - b);
+	const mid = s.length >> 1;
+	return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function fmt(n) {
+	return `${(n / 1000).toFixed(1)}k`;
+}
+
+try {
+	await main();
+} finally {
+	for (const w of opened) await w.dispose().catch(() => undefined);
+	stopProcesses();
+	try {
+		if (!alone) git("worktree", "remove", "--force", checkout);
+	} catch {
+		// Nothing was checked out.
+	}
+}

@@ -5,14 +5,17 @@
  * cores run moves from second to second; the number of instructions a request executes does not.
  * Both builds are served as compare.mjs serves them (two Miniflares, same secrets, same seeded data,
  * same cookies), but each workerd runs under Valgrind's callgrind, which counts every instruction the
- * process executes, on every thread (the isolate, V8's compiler and GC threads, the local storage
+ * process executes in user space, on every thread (the isolate, the runtime, the local storage
  * simulators). Per scenario and build: wrk warms it up (V8 tiers code up by call counts), then each
  * round zeroes the count, drives the scenario for a fixed time, dumps the count and divides it by the
- * requests wrk completed. Rounds alternate between the builds; the result is instructions per request
- * for each and their ratio old / new (above 1: the working tree does less work).
+ * requests wrk completed. Rounds alternate between the builds; the result is the median round's
+ * instructions per request for each, and their ratio old / new (above 1: the working tree does less
+ * work).
  *
- * Instructions are not time: a cache miss or a memory copy costs more than its count says. Read a
- * change of a few percent here as a change in work, then confirm large ones with compare.mjs.
+ * Instructions are not time: the kernel's share of a request (socket reads and writes) is not
+ * counted, and Valgrind counts each iteration of a `rep movs` copy as an instruction, so copying bytes
+ * looks dearer than it is. Read a change of a few percent here as a change in work done in the
+ * process, then confirm large ones with compare.mjs.
  * Needs valgrind (Debian's package; as root with apt, installed here). Under callgrind a request is
  * 50-100x slower, so the seeded data is small (BENCH_SUBJECTS, default 300 here), which the noop
  * group's scenarios and the guard do not depend on. Writes nothing outside bench/.work/.
@@ -132,8 +135,9 @@ function dumpCount(tag, pid) {
 		throw new Error(`expected one new callgrind dump for ${tag}, found ${fresh.length}`);
 	const file = join(countDir, fresh[0]);
 	const text = readFileSync(file, "utf8");
-	// BENCH_KEEP_DUMPS=1 keeps each round's dump for callgrind_annotate (where the instructions went).
-	if (!process.env.BENCH_KEEP_DUMPS) rmSync(file);
+	// workerd ships stripped, so a dump cannot say which function the instructions went to: only its
+	// total is of use.
+	rmSync(file);
 	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text);
 	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
 	return Number(total[1]);

@@ -8,13 +8,12 @@
  * beacon-block). Scenarios on the cold-D1 pool are not supported (the pool belongs to one instance).
  * Writes nothing outside bench/.work/.
  */
-import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildWorker } from "./lib/build.mjs";
-import { LOAD, ROOT, WORK_DIR } from "./lib/config.mjs";
+import { LOAD, WORK_DIR } from "./lib/config.mjs";
 import { ensureWrk } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
+import { revisionCheckout } from "./lib/revision.mjs";
 import { measureGroup } from "./lib/rounds.mjs";
 import { seed } from "./lib/seed.mjs";
 import { API_WORKER, startWorkers } from "./lib/serve.mjs";
@@ -29,17 +28,14 @@ const wanted = names.length
 	? names
 	: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"];
 const log = (line) => console.log(line);
-const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-
-const commit = git("rev-parse", "--verify", `${rev}^{commit}`);
-const checkout = join(WORK_DIR, "compare", commit.slice(0, 12));
+const revision = revisionCheckout(rev);
+const { commit } = revision;
 const opened = [];
 
 async function main() {
 	ensureWrk(log);
-	rmSync(checkout, { recursive: true, force: true });
-	git("worktree", "add", "--detach", "--force", checkout, commit);
-	const oldBuild = await buildWorker({ root: checkout, dir: join(WORK_DIR, "compare", "dist") });
+	revision.checkOut();
+	const oldBuild = await buildWorker({ root: revision.dir, dir: join(WORK_DIR, "compare", "dist") });
 	log(`built ${rev} (${commit.slice(0, 12)}): ${(oldBuild.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
 
 	const { workers, scenarios, originUrl } = await stage({ log });
@@ -83,9 +79,5 @@ try {
 } finally {
 	for (const w of opened) await w.dispose().catch(() => undefined);
 	stopProcesses();
-	try {
-		git("worktree", "remove", "--force", checkout);
-	} catch {
-		// Nothing was checked out.
-	}
+	revision.remove();
 }

@@ -32,11 +32,12 @@ process.env.BENCH_KV_WARM ??= "100";
 process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--predictable";
 const { ROOT, WORK_DIR } = await import("./lib/config.mjs");
 const { buildWorker } = await import("./lib/build.mjs");
-const { ensureWrk, runRound, writeScript } = await import("./lib/load.mjs");
+const { ensureDebianTool, ensureWrk, runRound, writeScript } = await import("./lib/load.mjs");
 const { stopProcesses } = await import("./lib/processes.mjs");
 const { seed } = await import("./lib/seed.mjs");
 const { API_WORKER, startWorkers } = await import("./lib/serve.mjs");
 const { probe, stage } = await import("./lib/stage.mjs");
+const { revisionCheckout } = await import("./lib/revision.mjs");
 
 const int = (name, fallback) => {
 	const n = Number.parseInt(process.env[name] ?? "", 10);
@@ -59,39 +60,9 @@ const wanted = names.length
 	? names
 	: ["cookie-decision", "gpc-decision", "guard-strip-redirect", "beacon-block"];
 const log = (line) => console.log(line);
-const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-
-const commit = alone ? null : git("rev-parse", "--verify", `${rev}^{commit}`);
-const checkout = join(WORK_DIR, "compare", commit?.slice(0, 12) ?? "none");
+const revision = alone ? null : revisionCheckout(rev);
 const countDir = join(WORK_DIR, "instructions");
 const opened = [];
-
-function ensureValgrind() {
-	const has = () => {
-		try {
-			execFileSync("valgrind", ["--version"], { stdio: "ignore" });
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	if (has()) return;
-	if (process.getuid?.() === 0) {
-		log("valgrind not found: installing Debian's valgrind (apt-get install -y valgrind)");
-		execFileSync(
-			"sh",
-			[
-				"-c",
-				"apt-get install -y -qq valgrind >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq valgrind)",
-			],
-			{
-				stdio: "inherit",
-			},
-		);
-		if (has()) return;
-	}
-	throw new Error("valgrind is required: install it with `apt-get install valgrind` (Debian/Ubuntu).");
-}
 
 /**
  * A stand-in for the workerd binary that Miniflare spawns (MINIFLARE_WORKERD_PATH): it notes its
@@ -154,18 +125,19 @@ async function countRound(build, scenario, script, offset) {
 
 async function main() {
 	ensureWrk(log);
-	ensureValgrind();
+	ensureDebianTool(log, "valgrind");
 	rmSync(countDir, { recursive: true, force: true });
 	mkdirSync(countDir, { recursive: true });
 	process.env.MINIFLARE_WORKERD_PATH = writeWrapper();
 	process.env.BENCH_CALLGRIND_DIR = countDir;
 
 	let oldBuild = null;
-	if (!alone) {
-		rmSync(checkout, { recursive: true, force: true });
-		git("worktree", "add", "--detach", "--force", checkout, commit);
-		oldBuild = await buildWorker({ root: checkout, dir: join(WORK_DIR, "compare", "dist") });
-		log(`built ${rev} (${commit.slice(0, 12)}): ${(oldBuild.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+	if (revision) {
+		revision.checkOut();
+		oldBuild = await buildWorker({ root: revision.dir, dir: join(WORK_DIR, "compare", "dist") });
+		log(
+			`built ${rev} (${revision.commit.slice(0, 12)}): ${(oldBuild.gzipBytes / 1024).toFixed(1)} KiB gzipped`,
+		);
 	}
 
 	log("starting under callgrind (slow: workerd runs 50-100x slower)");
@@ -251,9 +223,5 @@ try {
 } finally {
 	for (const w of opened) await w.dispose().catch(() => undefined);
 	stopProcesses();
-	try {
-		if (!alone) git("worktree", "remove", "--force", checkout);
-	} catch {
-		// Nothing was checked out.
-	}
+	revision?.remove();
 }

@@ -11,11 +11,14 @@ import { CF_HEADER, LOAD, WORK_DIR } from "./config.mjs";
 
 const MARK = "BENCH_JSON ";
 
-/** wrk from Debian (`apt-get install wrk`); as root with apt, the bench installs it itself. */
-export function ensureWrk(log) {
+/**
+ * A Debian package's command, installed with apt when missing and running as root (wrk for load,
+ * valgrind for instructions.mjs); otherwise a clear error.
+ */
+export function ensureDebianTool(log, command, pkg = command) {
 	const has = () => {
 		try {
-			execFileSync("wrk", ["--version"], { stdio: "ignore" });
+			execFileSync(command, ["--version"], { stdio: "ignore" });
 			return true;
 		} catch (err) {
 			// wrk --version exits 1 after printing its version.
@@ -24,20 +27,23 @@ export function ensureWrk(log) {
 	};
 	if (has()) return;
 	if (process.getuid?.() === 0) {
-		log("wrk not found: installing Debian's wrk (apt-get install -y wrk)");
+		log(`${command} not found: installing Debian's ${pkg} (apt-get install -y ${pkg})`);
 		execFileSync(
 			"sh",
 			[
 				"-c",
-				"apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)",
+				`apt-get install -y -qq ${pkg} >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ${pkg})`,
 			],
-			{
-				stdio: "inherit",
-			},
+			{ stdio: "inherit" },
 		);
 		if (has()) return;
 	}
-	throw new Error("wrk is required: install it with `apt-get install wrk` (Debian/Ubuntu).");
+	throw new Error(`${command} is required: install it with \`apt-get install ${pkg}\` (Debian/Ubuntu).`);
+}
+
+/** wrk from Debian (`apt-get install wrk`); as root with apt, the bench installs it itself. */
+export function ensureWrk(log) {
+	ensureDebianTool(log, "wrk");
 }
 
 function luaString(value) {

@@ -44,12 +44,12 @@ function arrivesWhole(res: Response): boolean {
 }
 
 async function rewrittenWhole(
-	body: ReadableStream,
+	res: Response,
 	contentType: string,
 	options: HtmlGuardOptions,
 ): Promise<ArrayBuffer> {
 	try {
-		return await rewrittenPage(await new Response(body).arrayBuffer(), contentType, options);
+		return await rewrittenPage(await res.arrayBuffer(), contentType, options);
 	} catch (err) {
 		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
 		console.warn("origin page could not be read whole", err);
@@ -83,7 +83,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 		if (guard.method === "GET" && res.body !== null && rewritable(res.status)) {
 			const contentType = headers.get("Content-Type") as string;
 			body = arrivesWhole(res)
-				? await rewrittenWhole(res.body, contentType, guard.html)
+				? await rewrittenWhole(res, contentType, guard.html)
 				: rewriteHtml(res.body, contentType, guard.html);
 		}
 	}

@@ -396,4 +396,43 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		expect(layer[0]?.args).toEqual(["consent", "default", DENIED_DEFAULT]);
 		await context.close();
 	});
+
+	it("keeps a choice's cookie when the first lookup's older answer would arrive after it", async () => {
+		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
+		const page = await context.newPage();
+		// The first lookup is answered by the worker at once (DE defaults: ads denied) but delivered
+		// to the page only when released, as a slow network would.
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		await page.route("**/v1/consent", async (route) => {
+			if (route.request().method() !== "GET") return route.continue();
+			const response = await route.fetch();
+			await held;
+			await route.fulfill({ response });
+		});
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.waitForLoadState("load");
+		const choice = page.evaluate(() => window.consentEdge.set({ ads: true, sale: true }));
+		// A write sent at once would be answered here, before the lookup's answer is released.
+		await Promise.race([
+			page.waitForResponse((r) => r.request().method() === "PUT"),
+			new Promise((resolve) => setTimeout(resolve, 1_000)),
+		]);
+		release();
+		expect((await choice).purposes).toMatchObject({ ads: true, sale: true });
+		await page.close();
+
+		// The next page view decides from the cookie alone: it must be the choice's, not the lookup's.
+		const again = await open(context);
+		expect(await again.page.evaluate(() => window.early)).toEqual({
+			essential: true,
+			analytics: false,
+			ads: true,
+			sale: true,
+		});
+		expect(again.consentCalls).toEqual([]);
+		await context.close();
+	});
 });

@@ -23,7 +23,8 @@
 	let current = null;
 	const known = {};
 	let waiters = [];
-	let loading = false;
+	/** The first lookup while it is in flight (it settles either way), else null. */
+	let loadingRequest = null;
 	let requestSeq = 0;
 	let appliedSeq = 0;
 	const changeListeners = [];
@@ -438,13 +439,12 @@
 	}
 
 	function load() {
-		loading = true;
-		callApi("GET", "/v1/consent").then(
+		loadingRequest = callApi("GET", "/v1/consent").then(
 			() => {
-				loading = false;
+				loadingRequest = null;
 			},
 			(err) => {
-				loading = false;
+				loadingRequest = null;
 				logError(err);
 				const pending = waiters;
 				waiters = [];
@@ -455,10 +455,16 @@
 
 	function write(method, path, body) {
 		setSignalStatus("not ready");
-		return callApi(method, path, body).catch((err) => {
-			if (current) setSignalStatus("ready");
-			throw err;
-		});
+		// Every answer sets ce_consent. A write sent while the first lookup is in flight could be
+		// answered first, and the lookup's older cookie would then replace the write's in the browser:
+		// the write waits for the lookup to settle.
+		const after = loadingRequest || Promise.resolve();
+		return after
+			.then(() => callApi(method, path, body))
+			.catch((err) => {
+				if (current) setSignalStatus("ready");
+				throw err;
+			});
 	}
 
 	function set(purposes) {
@@ -474,7 +480,7 @@
 
 	function ready() {
 		if (current) return Promise.resolve(current);
-		if (!loading) load();
+		if (!loadingRequest) load();
 		return new Promise((resolve, reject) => {
 			waiters.push({ resolve, reject });
 		});

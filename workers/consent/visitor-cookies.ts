@@ -33,16 +33,18 @@ function unchangedCookie(rc: RequestContext, result: RequestDecision): string | 
 	return cookie.raw;
 }
 
-/** Sets `ce_vid` when it was just issued and re-issues `ce_consent` on every visitor decision response. */
-export async function setVisitorCookies(
-	headers: Headers,
+/**
+ * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued, and
+ * `ce_consent`, re-issued on every one.
+ */
+export async function visitorCookies(
 	rc: RequestContext,
 	caller: Extract<Caller, { kind: "visitor" }>,
 	result: RequestDecision,
-): Promise<void> {
-	if (caller.issued) headers.append("Set-Cookie", visitorIdCookie(rc, caller.vid));
+): Promise<string[]> {
+	const lines = caller.issued ? [visitorIdCookie(rc, caller.vid)] : [];
 	const key = rc.settings.signingKeys[0];
-	if (!key) return;
+	if (!key) return lines;
 	const value =
 		unchangedCookie(rc, result) ??
 		(await signDecisionCookie(
@@ -56,8 +58,7 @@ export async function setVisitorCookies(
 			},
 			key,
 		));
-	headers.append(
-		"Set-Cookie",
+	lines.push(
 		serializeCookie(DECISION_COOKIE, value, {
 			maxAge: YEAR_S,
 			httpOnly: false,
@@ -66,4 +67,15 @@ export async function setVisitorCookies(
 			domain: rc.settings.cookieDomain,
 		}),
 	);
+	return lines;
+}
+
+/** Appends the visitor's cookies (see visitorCookies) to a decision response's headers. */
+export async function setVisitorCookies(
+	headers: Headers,
+	rc: RequestContext,
+	caller: Extract<Caller, { kind: "visitor" }>,
+	result: RequestDecision,
+): Promise<void> {
+	for (const line of await visitorCookies(rc, caller, result)) headers.append("Set-Cookie", line);
 }

@@ -18,7 +18,7 @@ import {
 	type RequestDecision,
 } from "./decide-request";
 import { DECISION_COOKIE } from "./decision-cookie";
-import { decisionDocument } from "./decision-document";
+import { decisionBody } from "./decision-document";
 import { decisionHeaders } from "./decision-response";
 import type { RequestContext } from "./request-context";
 import type { StoredState } from "./stored-state";
@@ -111,8 +111,10 @@ function isLikelyNewVisitor(rc: RequestContext, caller: Caller): boolean {
 function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {
 	if (write.redirectTo) return { status: 303, body: "" };
 	const stored = state.version > 0 ? ({ status: "found", state } as const) : ({ status: "none" } as const);
-	const doc = decisionDocument(decide(rc, stored), { subject, gpc: rc.gpc, jurisdiction: rc.jurisdiction });
-	return { status: 200, body: JSON.stringify(doc) };
+	return {
+		status: 200,
+		body: decisionBody(decide(rc, stored), { subject, gpc: rc.gpc, jurisdiction: rc.jurisdiction }),
+	};
 }
 
 function answerResponse(

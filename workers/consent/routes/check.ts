@@ -6,11 +6,10 @@
  */
 import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
-import { jsonResponse } from "../../http/responses";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
 import type { Reason } from "../decide-consent";
 import { decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
-import { decisionHeaders } from "../decision-response";
+import { jsonDecisionAnswer } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
 
@@ -32,7 +31,7 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 		const decision = await decideStored(rc, request, env);
 		body = { purpose, allowed: decision.purposes[purpose] === true, reason: decision.reasons[purpose] };
 	}
-	return jsonResponse(body, { headers: decisionHeaders(rc) });
+	return jsonDecisionAnswer(rc, JSON.stringify(body));
 }
 
 // What ad tags send: the whole query is one plain `purpose=<name>`, read without parsing a URL.

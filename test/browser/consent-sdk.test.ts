@@ -435,4 +435,48 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		expect(again.consentCalls).toEqual([]);
 		await context.close();
 	});
+
+	it("keeps an opt-out's cookie when the choice made just before it would be answered after it", async () => {
+		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
+		const page = await context.newPage();
+		// The choice is recorded by the worker at once but its answer (and cookie: ads allowed) is
+		// delivered to the page only when released, as a slow network would.
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		await page.route("**/v1/consent", async (route) => {
+			if (route.request().method() !== "PUT") return route.continue();
+			const response = await route.fetch();
+			await held;
+			await route.fulfill({ response });
+		});
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.evaluate(() => window.consentEdge.ready());
+		const both = page.evaluate(() =>
+			Promise.all([window.consentEdge.set({ ads: true, sale: true }), window.consentEdge.optOut()]),
+		);
+		// An opt-out sent at once would be answered here, before the choice's answer is released.
+		await Promise.race([
+			page.waitForResponse((r) => r.url().endsWith("/v1/opt-out")),
+			new Promise((resolve) => setTimeout(resolve, 1_000)),
+		]);
+		release();
+		const [choice, optOut] = await both;
+		await page.close();
+
+		// The next page view decides from the cookie alone: it must be the opt-out's.
+		const again = await open(context);
+		expect(await again.page.evaluate(() => window.early)).toEqual({
+			essential: true,
+			analytics: false,
+			ads: false,
+			sale: false,
+		});
+		expect(again.consentCalls).toEqual([]);
+		// Sent one after the other, each answered with its own state.
+		expect(choice.purposes).toMatchObject({ ads: true, sale: true });
+		expect(optOut.purposes).toMatchObject({ ads: false, sale: false });
+		await context.close();
+	});
 });

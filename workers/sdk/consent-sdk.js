@@ -25,6 +25,8 @@
 	let waiters = [];
 	/** The first lookup while it is in flight (it settles either way), else null. */
 	let loadingRequest = null;
+	// Settles when the latest write has (whether it succeeded or not): the next write waits for it.
+	let writing = Promise.resolve();
 	let requestSeq = 0;
 	let appliedSeq = 0;
 	const changeListeners = [];
@@ -453,18 +455,20 @@
 		);
 	}
 
+	function settled() {}
+
 	function write(method, path, body) {
 		setSignalStatus("not ready");
-		// Every answer sets ce_consent. A write sent while the first lookup is in flight could be
-		// answered first, and the lookup's older cookie would then replace the write's in the browser:
-		// the write waits for the lookup to settle.
-		const after = loadingRequest || Promise.resolve();
-		return after
-			.then(() => callApi(method, path, body))
-			.catch((err) => {
-				if (current) setSignalStatus("ready");
-				throw err;
-			});
+		// Every answer sets ce_consent, in the order the answers arrive. A write sent while the first
+		// lookup or an earlier write is in flight could be answered first, and the older cookie would
+		// then replace the newer one in the browser (an opt-out's, say, by the choice made just before
+		// it): each write is sent once the lookup and every earlier write have settled.
+		const sent = writing.then(() => loadingRequest).then(() => callApi(method, path, body));
+		writing = sent.then(settled, settled);
+		return sent.catch((err) => {
+			if (current) setSignalStatus("ready");
+			throw err;
+		});
 	}
 
 	function set(purposes) {

@@ -5,7 +5,7 @@
  * banner off (consent-banner.test.ts covers it), as a site with its own banner would.
  */
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response as PageResponse } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
 import { serveWorker, type WorkerServer } from "./serve-worker";
@@ -26,6 +26,33 @@ const DENIED_DEFAULT = {
 const GATED_AND_NEVER_RUN = ["ads+analytics inline", "no purposes", "unknown purpose"];
 
 /** dataLayer entries as plain arrays, with whether each was an Arguments object (as gtag pushes). */
+/**
+ * Holds back the answers to the page's `method` requests for /v1/consent: the worker answers at once
+ * (and records a write), but the page gets the answer, and its cookie, only once `release` is called,
+ * as a slow network would deliver it.
+ */
+async function holdConsentAnswers(page: Page, method: string): Promise<() => void> {
+	let release = () => {};
+	const held = new Promise<void>((resolve) => {
+		release = resolve;
+	});
+	await page.route("**/v1/consent", async (route) => {
+		if (route.request().method() !== method) return route.continue();
+		const response = await route.fetch();
+		await held;
+		await route.fulfill({ response });
+	});
+	return release;
+}
+
+/** Waits for a response of the page that `matches`, or a second: what a request sent at once takes. */
+async function answeredWithinASecond(
+	page: Page,
+	matches: (response: PageResponse) => boolean,
+): Promise<void> {
+	await Promise.race([page.waitForResponse(matches), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+}
+
 function readDataLayer(page: Page) {
 	return page.evaluate(() =>
 		Array.from(window.dataLayer, (entry) => ({
@@ -400,26 +427,13 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 	it("keeps a choice's cookie when the first lookup's older answer would arrive after it", async () => {
 		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
 		const page = await context.newPage();
-		// The first lookup is answered by the worker at once (DE defaults: ads denied) but delivered
-		// to the page only when released, as a slow network would.
-		let release = () => {};
-		const held = new Promise<void>((resolve) => {
-			release = resolve;
-		});
-		await page.route("**/v1/consent", async (route) => {
-			if (route.request().method() !== "GET") return route.continue();
-			const response = await route.fetch();
-			await held;
-			await route.fulfill({ response });
-		});
+		// The first lookup's answer (DE defaults: ads denied) is held back.
+		const release = await holdConsentAnswers(page, "GET");
 		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
 		await page.waitForLoadState("load");
 		const choice = page.evaluate(() => window.consentEdge.set({ ads: true, sale: true }));
 		// A write sent at once would be answered here, before the lookup's answer is released.
-		await Promise.race([
-			page.waitForResponse((r) => r.request().method() === "PUT"),
-			new Promise((resolve) => setTimeout(resolve, 1_000)),
-		]);
+		await answeredWithinASecond(page, (r) => r.request().method() === "PUT");
 		release();
 		expect((await choice).purposes).toMatchObject({ ads: true, sale: true });
 		await page.close();
@@ -439,28 +453,15 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 	it("keeps an opt-out's cookie when the choice made just before it would be answered after it", async () => {
 		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
 		const page = await context.newPage();
-		// The choice is recorded by the worker at once but its answer (and cookie: ads allowed) is
-		// delivered to the page only when released, as a slow network would.
-		let release = () => {};
-		const held = new Promise<void>((resolve) => {
-			release = resolve;
-		});
-		await page.route("**/v1/consent", async (route) => {
-			if (route.request().method() !== "PUT") return route.continue();
-			const response = await route.fetch();
-			await held;
-			await route.fulfill({ response });
-		});
+		// The choice's answer (and its cookie: ads allowed) is held back.
+		const release = await holdConsentAnswers(page, "PUT");
 		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
 		await page.evaluate(() => window.consentEdge.ready());
 		const both = page.evaluate(() =>
 			Promise.all([window.consentEdge.set({ ads: true, sale: true }), window.consentEdge.optOut()]),
 		);
 		// An opt-out sent at once would be answered here, before the choice's answer is released.
-		await Promise.race([
-			page.waitForResponse((r) => r.url().endsWith("/v1/opt-out")),
-			new Promise((resolve) => setTimeout(resolve, 1_000)),
-		]);
+		await answeredWithinASecond(page, (r) => r.url().endsWith("/v1/opt-out"));
 		release();
 		const [choice, optOut] = await both;
 		await page.close();

@@ -6,12 +6,17 @@ import { decisionBody } from "./decision-document";
 import type { RequestContext } from "./request-context";
 import { visitorCookies } from "./visitor-cookies";
 
-const VARY = "Cookie, Sec-GPC, Authorization";
+/** The headers every decision answer carries, whatever its body. */
+function decisionFields(gpc: boolean): Record<string, string> {
+	return {
+		Vary: "Cookie, Sec-GPC, Authorization",
+		// Lets a page show the passive "Opt-Out Preference Signal Honored" status (Cal. 11 CCR 7025(c)(6)).
+		"X-GPC-Honored": gpc ? "1" : "0",
+	};
+}
 
 export function decisionHeaders(rc: RequestContext, bookmark?: string | null): Headers {
-	const headers = new Headers({ Vary: VARY });
-	// Lets a page show the passive "Opt-Out Preference Signal Honored" status (Cal. 11 CCR 7025(c)(6)).
-	headers.set("X-GPC-Honored", rc.gpc ? "1" : "0");
+	const headers = new Headers(decisionFields(rc.gpc));
 	if (bookmark) headers.set("X-D1-Bookmark", bookmark);
 	return headers;
 }
@@ -29,8 +34,7 @@ function jsonDecisionHeaders(gpc: boolean): Headers {
 		headers = new Headers({
 			"Content-Type": "application/json; charset=utf-8",
 			"Cache-Control": NO_STORE,
-			Vary: VARY,
-			"X-GPC-Honored": gpc ? "1" : "0",
+			...decisionFields(gpc),
 		});
 		fixedHeaders.set(gpc, headers);
 	}

@@ -1,7 +1,10 @@
 /**
  * The local origin behind guard mode and `passthrough-html`: a plain Node HTTP server, run in its
  * own process so the load generator and Miniflare never share its event loop. Prints its port.
+ * Like a static file server (nginx, a CDN), it sends each body with a strong ETag of its bytes and
+ * answers a matching If-None-Match with 304.
  */
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { ARTICLE_HTML, articleView } from "./page.mjs";
 
@@ -15,13 +18,22 @@ function bodyFor(url) {
 	return view ? Buffer.from(articleView(view[1])) : page;
 }
 
+const etagOf = (body) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+const PAGE_ETAG = etagOf(page);
+
 const server = createServer((req, res) => {
 	const body = bodyFor(req.url);
+	const etag = body === page ? PAGE_ETAG : etagOf(body);
+	const headers = { "Cache-Control": "public, max-age=60", ETag: etag };
+	if (req.headers["if-none-match"] === etag) {
+		res.writeHead(304, headers);
+		res.end();
+		return;
+	}
 	res.writeHead(200, {
 		"Content-Type": "text/html; charset=utf-8",
 		"Content-Length": body.length,
-		"Cache-Control": "public, max-age=60",
-		ETag: '"bench-article-1"',
+		...headers,
 	});
 	res.end(req.method === "HEAD" ? undefined : body);
 });

@@ -19,6 +19,7 @@ import { navigationRedirect } from "./navigation-redirect";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
 import { isDocumentRequest, isNavigation } from "./request-kind";
 import { type GuardLabels, labelValue, noLabels } from "./response-headers";
+import { fetchPage, keepPage } from "./revalidated-pages";
 import { stripTrackingParams } from "./strip-tracking-params";
 import { upstreamRequest } from "./upstream-request";
 
@@ -81,24 +82,33 @@ async function guarded(
 		// A page cached before this visitor was guarded must not be revalidated and reused.
 		dropConditionals: documentRequest,
 	});
-	const res = await fetchOrigin(upstream, settings.timeoutMs);
-	return guardResponse(res, {
-		method: request.method,
-		url: () => rc.url,
-		originHost: () => hostOf(origin),
-		denied: verdict.denied,
-		html: {
-			// Asked only if the answer is a page: an asset needs no decision unless a cookie did.
-			get denied() {
-				return verdict.deniedPurposes;
+	// Only a page's own conditionals were dropped: any other request may carry the visitor's.
+	const revalidating = documentRequest && request.method === "GET";
+	const { res, kept } = revalidating
+		? await fetchPage(upstream, settings.timeoutMs)
+		: { res: await fetchOrigin(upstream, settings.timeoutMs), kept: undefined };
+	return guardResponse(
+		res,
+		{
+			method: request.method,
+			url: () => rc.url,
+			originHost: () => hostOf(origin),
+			denied: verdict.denied,
+			html: {
+				// Asked only if the answer is a page: an asset needs no decision unless a cookie did.
+				get denied() {
+					return verdict.deniedPurposes;
+				},
+				overrides: settings.overrides,
+				strip,
 			},
-			overrides: settings.overrides,
-			strip,
+			expiry,
+			labels,
+			now: rc.now,
+			keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
 		},
-		expiry,
-		labels,
-		now: rc.now,
-	});
+		kept,
+	);
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ResponseGuard {
 	readonly expiry: readonly string[];
 	readonly labels: GuardLabels;
 	readonly now: number;
+	/** Called with a page read whole, once rewritten (revalidated-pages.ts keeps it). */
+	readonly keepPage?: (res: Response, page: ArrayBuffer) => void;
 }
 
 /**
@@ -43,13 +45,18 @@ function arrivesWhole(res: Response): boolean {
 	return Number(length) <= max;
 }
 
+/** The rewrite of the page `res` carries, or of `kept`: its bytes already in memory, `res` bodiless. */
 async function rewrittenWhole(
 	res: Response,
 	contentType: string,
-	options: HtmlGuardOptions,
+	guard: ResponseGuard,
+	kept: ArrayBuffer | undefined,
 ): Promise<ArrayBuffer> {
 	try {
-		return await rewrittenPage(await res.arrayBuffer(), contentType, options);
+		const page = kept ?? (await res.arrayBuffer());
+		const rewritten = await rewrittenPage(page, contentType, guard.html);
+		if (kept === undefined) guard.keepPage?.(res, page);
+		return rewritten;
 	} catch (err) {
 		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
 		console.warn("origin page could not be read whole", err);
@@ -62,7 +69,15 @@ function rewritable(status: number): boolean {
 	return status !== 204 && status !== 304 && status !== 206;
 }
 
-export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
+/**
+ * `kept`: the page's bytes when the origin revalidated a kept page (its 304 made into the 200 it
+ * stands for, `res`, which then has no body).
+ */
+export async function guardResponse(
+	res: Response,
+	guard: ResponseGuard,
+	kept?: ArrayBuffer,
+): Promise<Response> {
 	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
 	if (res.status === 101) return res;
 	const { labels } = guard;
@@ -80,11 +95,14 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (isHtml(headers.get("Content-Type"))) {
 		guardHtmlHeaders(headers);
 		labels.rewritten = true;
-		if (guard.method === "GET" && res.body !== null && rewritable(res.status)) {
+		if (guard.method === "GET" && rewritable(res.status)) {
 			const contentType = headers.get("Content-Type") as string;
-			body = arrivesWhole(res)
-				? await rewrittenWhole(res, contentType, guard.html)
-				: rewriteHtml(res.body, contentType, guard.html);
+			if (kept !== undefined) body = await rewrittenWhole(res, contentType, guard, kept);
+			else if (res.body !== null) {
+				body = arrivesWhole(res)
+					? await rewrittenWhole(res, contentType, guard, undefined)
+					: rewriteHtml(res.body, contentType, guard.html);
+			}
 		}
 	}
 	if (!hasLabels(labels)) return res;

@@ -16,7 +16,7 @@ export interface UpstreamChanges {
 
 export interface UpstreamRequest {
 	readonly url: string;
-	readonly init: RequestInit;
+	readonly init: RequestInit & { readonly headers: Headers };
 }
 
 export function upstreamRequest(

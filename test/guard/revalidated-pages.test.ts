@@ -52,7 +52,7 @@ function site(options: SiteOptions = {}) {
 	});
 }
 
-const view = (path: string, headers: Record<string, string> = {}, visitor = VISITORS.optedOut) =>
+const view = (path: string, headers: Record<string, string> = {}, visitor: CallInit = VISITORS.optedOut) =>
 	visit(path, visitor, { headers: { ...NAVIGATE, ...headers } });
 
 /** Two views: a page is kept from its second sight on. */

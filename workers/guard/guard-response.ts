@@ -81,7 +81,8 @@ export async function guardResponse(
 	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
 	if (res.status === 101) return res;
 	const { labels } = guard;
-	const headers = new Headers(res.headers);
+	// A revalidated page's headers were made for this answer alone (revalidated-pages.ts): no copy.
+	const headers = kept === undefined ? new Headers(res.headers) : res.headers;
 	const location = headers.get("Location");
 	const stripped =
 		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);

@@ -15,7 +15,8 @@ export function isHtml(contentType: string | null): boolean {
 	return mime === "text/html" || mime === "application/xhtml+xml";
 }
 
-function members(value: string | null): string[] {
+/** The members of a comma-separated field, trimmed, empty ones dropped. */
+export function members(value: string | null): string[] {
 	if (value === null) return [];
 	return value
 		.split(",")
@@ -23,7 +24,8 @@ function members(value: string | null): string[] {
 		.filter(Boolean);
 }
 
-function directiveName(member: string): string {
+/** A list member's name, lower case, without its `=value`. */
+export function directiveName(member: string): string {
 	const eq = member.indexOf("=");
 	return (eq === -1 ? member : member.slice(0, eq)).trim().toLowerCase();
 }

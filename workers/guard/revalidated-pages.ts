@@ -10,6 +10,7 @@
  */
 import { RepeatMemo } from "../memo/repeat-memo";
 import { fetchOrigin } from "./origin-fetch";
+import { directiveName, members } from "./response-headers";
 import type { UpstreamRequest } from "./upstream-request";
 
 export interface KeptPage {
@@ -37,19 +38,9 @@ const STRONG_ETAG = /^"[\x21\x23-\x7e\x80-\xff]*"$/;
 /** Fields a 304 must not change in the kept response (RFC 9111 §3.2), or that describe its bytes. */
 const NOT_UPDATED = new Set(["content-length", "content-encoding", "transfer-encoding", "content-range"]);
 
-function listMembers(value: string | null): string[] {
-	if (value === null) return [];
-	return value
-		.split(",")
-		.map((member) => member.trim().toLowerCase())
-		.filter(Boolean);
-}
-
 function sharedCacheMayStore(res: Response, upstream: Headers): boolean {
 	if (upstream.has("Authorization") || res.headers.has("Set-Cookie")) return false;
-	const directives = listMembers(res.headers.get("Cache-Control")).map((member) =>
-		member.split("=")[0]?.trim(),
-	);
+	const directives = members(res.headers.get("Cache-Control")).map(directiveName);
 	return !directives.includes("no-store") && !directives.includes("private");
 }
 
@@ -67,7 +58,7 @@ export function keepPage(upstream: UpstreamRequest, res: Response, page: ArrayBu
 	if (res.status !== 200 || etag === undefined || !STRONG_ETAG.test(etag)) return;
 	const sent = upstream.init.headers;
 	if (!sharedCacheMayStore(res, sent)) return;
-	const vary = listMembers(res.headers.get("Vary"));
+	const vary = members(res.headers.get("Vary")).map((name) => name.toLowerCase());
 	if (vary.includes("*")) return;
 	kept.remember(upstream.url, "", {
 		etag,

@@ -40,7 +40,7 @@ export const GROUPS = [
 	{ baseline: "bare-d1-write", scenarios: ["write-opt-out", "write-floor"] },
 	{
 		baseline: "passthrough-html",
-		scenarios: ["guard-html-rewrite", "guard-html-first-view", "html-rewriter-floor"],
+		scenarios: ["guard-html-rewrite", "guard-html-rendered", "guard-html-first-view", "html-rewriter-floor"],
 	},
 	// The peer has no baseline of its own: it is measured interleaved with our cookie-decision.
 	{ baseline: "cookie-decision", scenarios: ["peer-c15t-decision", "peer-c15t-check"], peer: true },
@@ -273,6 +273,21 @@ export function defineScenarios(ctx) {
 			check: (res, body) => guardedArticle(res, body) ?? is(/view=v[0-9a-z]+/.test(body), "not a fresh view"),
 		},
 
+		"guard-html-rendered": {
+			worker: "consent-edge-guard",
+			reference: true,
+			guard: true,
+			spec: {
+				method: "GET",
+				path: "/article.html",
+				headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
+				vary: { path: true, format: "/article.html?render=%s", unique: "r" },
+			},
+			check: (res, body) =>
+				guardedArticle(res, body) ??
+				is(/Rendered for request r[0-9a-z]+\./.test(body), "not a fresh rendering"),
+		},
+
 		"peer-c15t-decision": {
 			worker: "peer",
 			spec: peerSpec("/subjects/%s?type=cookie_banner", peerSubjectId),
@@ -323,6 +338,8 @@ export const DESCRIPTIONS = {
 	"guard-strip-redirect": "guarded navigation with tracking parameters: redirect",
 	"beacon-block": "guarded GA4 /g/collect beacon: 204",
 	"guard-html-rewrite": "guarded 100 KB HTML page with trackers",
+	"guard-html-rendered":
+		"reference: the same page rendered afresh for each request (a request id and dateline differ)",
 	"guard-html-first-view": "reference: the same, each request a view of it never served before",
 	"peer-c15t-decision": "c15t GET /subjects/:id (Node 22, SQLite)",
 	"peer-c15t-check": "c15t GET /consents/check (Node 22, SQLite)",

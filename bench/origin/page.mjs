@@ -102,3 +102,20 @@ const VIEW_PARTS = ARTICLE_HTML.replace(/\s(href|src)="([^"]*)"/g, (attribute, n
 export function articleView(token) {
 	return VIEW_PARTS.join(token);
 }
+
+/**
+ * The page as a server renders it afresh for each request: the same markup, links and tags, with a
+ * request id in a `<meta>` and a dateline in the text, so its bytes differ from every other rendering
+ * while everything the guard works out about its links and tags is as before (scenario
+ * `guard-html-rendered`).
+ */
+const RENDER_PARTS = ARTICLE_HTML.replace(
+	'<meta charset="utf-8">',
+	'<meta charset="utf-8">\n<meta name="request-id" content="\0">',
+)
+	.replace("</h1>\n", '</h1>\n<p class="dateline">Rendered for request \0.</p>\n')
+	.split("\0");
+
+export function articleRendering(token) {
+	return RENDER_PARTS.join(token);
+}

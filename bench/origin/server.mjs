@@ -6,16 +6,19 @@
  */
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
-import { ARTICLE_HTML, articleView } from "./page.mjs";
+import { ARTICLE_HTML, articleRendering, articleView } from "./page.mjs";
 
 const page = Buffer.from(ARTICLE_HTML);
 const small = Buffer.from("<!doctype html><title>ok</title><p>ok</p>\n");
 const VIEW = /^\/article\.html\?view=([A-Za-z0-9]{1,40})$/;
+const RENDERING = /^\/article\.html\?render=([A-Za-z0-9]{1,40})$/;
 
 function bodyFor(url) {
 	if (!url.startsWith("/article")) return small;
 	const view = VIEW.exec(url);
-	return view ? Buffer.from(articleView(view[1])) : page;
+	if (view) return Buffer.from(articleView(view[1]));
+	const rendering = RENDERING.exec(url);
+	return rendering ? Buffer.from(articleRendering(rendering[1])) : page;
 }
 
 const etagOf = (body) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;

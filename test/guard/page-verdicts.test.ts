@@ -49,25 +49,36 @@ describe("pageVerdicts", () => {
 		expect(pageVerdicts(overrides, strip).scriptPurposes(source)).toEqual(["analytics"]);
 	});
 
-	it("keeps each stripping setting's answers apart", () => {
+	it("keeps each stripping setting's answers apart, remembered or not", () => {
 		const link = "/watch?v=1&amp;si=2&amp;utm_source=news&amp;colour=red";
-		const seen = (strip: Parameters<typeof pageVerdicts>[1]) =>
-			pageVerdicts(undefined, strip).strippedLink(link);
-		expect(seen({})).toBe("/watch?v=1&amp;si=2&amp;colour=red");
-		expect(seen({ baseHost: "www.youtube.com" })).toBe("/watch?v=1&amp;colour=red");
-		expect(seen({ baseHost: "www.youtube.com", keepUtm: true })).toBe(
-			"/watch?v=1&amp;utm_source=news&amp;colour=red",
-		);
-		expect(seen({ keep: ["si"], baseHost: "www.youtube.com" })).toBe("/watch?v=1&amp;si=2&amp;colour=red");
-		expect(seen({ extra: ["colour"] })).toBe("/watch?v=1&amp;si=2");
-		expect(seen({})).toBe("/watch?v=1&amp;si=2&amp;colour=red");
+		const cases: [Parameters<typeof pageVerdicts>[1], string][] = [
+			[{}, "/watch?v=1&amp;si=2&amp;colour=red"],
+			[{ baseHost: "www.youtube.com" }, "/watch?v=1&amp;colour=red"],
+			[{ baseHost: "www.youtube.com", keepUtm: true }, "/watch?v=1&amp;utm_source=news&amp;colour=red"],
+			[{ keep: ["si"], baseHost: "www.youtube.com" }, "/watch?v=1&amp;si=2&amp;colour=red"],
+			[{ extra: ["colour"] }, "/watch?v=1&amp;si=2"],
+		];
+		// Each setting's view three times running (its verdict remembered from the second), twice round.
+		for (let round = 0; round < 2; round++) {
+			for (const [strip, stripped] of cases) {
+				for (let view = 0; view < 3; view++) {
+					expect(pageVerdicts(undefined, strip).strippedLink(link)).toBe(stripped);
+				}
+			}
+		}
 	});
 
 	it("keeps each site's tracker classification apart, by its overrides object", () => {
 		const url = "https://cdn.example/pixel.js";
-		expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
-		expect(pageVerdicts({ "cdn.example": "ads" }, {}).urlPurpose(url)).toBe("ads");
-		expect(pageVerdicts({ "cdn.example": "analytics" }, {}).urlPurpose(url)).toBe("analytics");
+		const ads = { "cdn.example": "ads" } as const;
+		const analytics = { "cdn.example": "analytics" } as const;
+		for (let view = 0; view < 3; view++) {
+			expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
+			expect(pageVerdicts(ads, {}).urlPurpose(url)).toBe("ads");
+			expect(pageVerdicts(ads, {}).urlPurpose(url)).toBe("ads");
+			expect(pageVerdicts(analytics, {}).urlPurpose(url)).toBe("analytics");
+			expect(pageVerdicts(analytics, {}).urlPurpose(url)).toBe("analytics");
+		}
 		expect(pageVerdicts(undefined, {}).urlPurpose(url)).toBeNull();
 	});
 

@@ -41,13 +41,50 @@ describe("RepeatMemo", () => {
 		for (let sight = 1; sight <= 3; sight++) {
 			const known = memo.recall("p:", "key");
 			sights.push(known);
-			if (known === undefined) memo.remember("p:", "key", await Promise.resolve(`value ${sight}`));
+			if (known === undefined) {
+				const value = await Promise.resolve(`value ${sight}`);
+				memo.remember("p:", "key", () => value);
+			}
 		}
 		expect(sights).toEqual([undefined, undefined, "value 2"]);
-		memo.remember("p:", "longer than 8", "x");
-		memo.remember("p:", "longer than 8", "x");
+		memo.remember("p:", "longer than 8", () => "x");
+		memo.remember("p:", "longer than 8", () => "x");
 		expect(memo.recall("p:", "longer than 8")).toBeUndefined();
 		expect(memo.size).toBe(1);
+	});
+
+	it("remember builds the value only when it is stored: not on a text's first sight", () => {
+		const memo = new RepeatMemo<number>(100, 64);
+		const built: string[] = [];
+		const make = (text: string) => () => {
+			built.push(text);
+			return text.length;
+		};
+		for (let i = 0; i < 100; i++) memo.remember("", `once-${i}`, make(`once-${i}`));
+		expect(built).toEqual([]);
+		memo.remember("", "twice", make("twice"));
+		memo.remember("", "twice", make("twice"));
+		expect(built).toEqual(["twice"]);
+		expect(memo.recall("", "twice")).toBe(5);
+	});
+
+	it("clear forgets what it stored and the sights it noted", () => {
+		const memo = new RepeatMemo<string>(100, 64);
+		let calls = 0;
+		const compute = () => `v${++calls}`;
+		memo.get("", "a", compute);
+		memo.get("", "a", compute);
+		expect(memo.get("", "a", compute)).toBe("v2");
+		memo.get("", "b", compute);
+		memo.clear();
+		expect(memo.size).toBe(0);
+		expect(memo.recall("", "a")).toBeUndefined();
+		// "b" was seen once before the clear: after it, its next sight is a first sight again.
+		memo.get("", "b", compute);
+		expect(memo.size).toBe(0);
+		expect(memo.get("", "a", compute)).toBe("v5");
+		expect(memo.get("", "a", compute)).toBe("v6");
+		expect(memo.get("", "a", compute)).toBe("v6");
 	});
 
 	it("keeps a budget on what it stores", () => {

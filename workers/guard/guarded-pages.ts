@@ -65,6 +65,6 @@ export async function rewrittenPage(
 	}
 	const rewritten = await new Response(rewriteHtml(page, contentType, options)).arrayBuffer();
 	// A page of the same key but other bytes takes the remembered one's place (the latest wins).
-	pages.remember(prefix, key, { page, rewritten });
+	pages.remember(prefix, key, () => ({ page, rewritten }));
 	return rewritten;
 }

@@ -60,11 +60,23 @@ export function settingsKey(overrides: TrackerOverrides | undefined, strip: Stri
 	return `${settingsId(overrides ?? NO_OVERRIDES)}${JSON.stringify(stripping)}\n`;
 }
 
+/** The settings the memos' verdicts were worked out under: they start over when it changes. */
+let memoSettings: string | undefined;
+
 export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
-	const prefix = settingsKey(overrides, strip);
+	// Keyed by the text alone: a key made of the settings and the text would be a new string to build,
+	// flatten and hash at every lookup, about a tenth of a rewrite whose verdicts are all remembered.
+	// An isolate serves one deployment, whose settings do not change.
+	const settings = settingsKey(overrides, strip);
+	if (settings !== memoSettings) {
+		links.clear();
+		urls.clear();
+		scripts.clear();
+		memoSettings = settings;
+	}
 	return {
-		strippedLink: (raw) => links.get(prefix, raw, () => stripAttributeUrl(raw, strip)),
-		urlPurpose: (raw) => urls.get(prefix, raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
-		scriptPurposes: (source) => scripts.get(prefix, source, () => inlineScriptPurposes(source, overrides)),
+		strippedLink: (raw) => links.get("", raw, () => stripAttributeUrl(raw, strip)),
+		urlPurpose: (raw) => urls.get("", raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+		scriptPurposes: (source) => scripts.get("", source, () => inlineScriptPurposes(source, overrides)),
 	};
 }

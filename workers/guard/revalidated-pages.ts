@@ -60,13 +60,13 @@ export function keepPage(upstream: UpstreamRequest, res: Response, page: ArrayBu
 	if (!sharedCacheMayStore(res, sent)) return;
 	const vary = members(res.headers.get("Vary")).map((name) => name.toLowerCase());
 	if (vary.includes("*")) return;
-	kept.remember(upstream.url, "", {
+	kept.remember(upstream.url, "", () => ({
 		etag,
 		varying: vary.map((name) => [name, sent.get(name)] as const),
 		headers: new Headers(res.headers),
 		statusText: res.statusText,
 		page,
-	});
+	}));
 }
 
 /**

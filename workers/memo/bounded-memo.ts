@@ -41,12 +41,14 @@ export class BoundedMemo<K, V> {
 			this.entries.delete(key);
 			if (weigh !== undefined) this.weight -= weigh(replaced as V);
 		}
-		if (this.entries.size >= this.limit || this.weight + weight > max) {
-			this.entries.clear();
-			this.weight = 0;
-		}
+		if (this.entries.size >= this.limit || this.weight + weight > max) this.clear();
 		this.entries.set(key, value);
 		this.weight += weight;
+	}
+
+	clear(): void {
+		this.entries.clear();
+		this.weight = 0;
 	}
 
 	get size(): number {

@@ -36,7 +36,7 @@ export class RepeatMemo<V> {
 		const known = this.memo.peek(key);
 		if (known !== undefined) return known;
 		const value = compute();
-		this.#offer(key, value);
+		if (this.#seenBefore(key)) this.memo.set(key, value);
 		return value;
 	}
 
@@ -45,16 +45,29 @@ export class RepeatMemo<V> {
 		return text.length > this.maxText ? undefined : this.memo.peek(prefix + text);
 	}
 
-	/** Offers the value computed after `recall` missed: noted on a first sight, stored on the second. */
-	remember(prefix: string, text: string, value: V): void {
-		if (text.length <= this.maxText) this.#offer(prefix + text, value);
+	/**
+	 * Offers a value after `recall` missed: a first sight is only noted, the second stores the value,
+	 * which `make` builds only then (a text seen once costs nothing to hold).
+	 */
+	remember(prefix: string, text: string, make: () => V): void {
+		if (text.length > this.maxText) return;
+		const key = prefix + text;
+		if (this.#seenBefore(key)) this.memo.set(key, make());
 	}
 
-	#offer(key: string, value: V): void {
+	/** Forgets everything, the sights noted included. */
+	clear(): void {
+		this.memo.clear();
+		this.seen.fill(0);
+	}
+
+	/** Whether `key`'s first sight was noted (this is its second or later); notes it if not. */
+	#seenBefore(key: string): boolean {
 		const hash = fingerprint(key);
 		const slot = hash & (SEEN_SLOTS - 1);
-		if (this.seen[slot] === hash) this.memo.set(key, value);
-		else this.seen[slot] = hash;
+		if (this.seen[slot] === hash) return true;
+		this.seen[slot] = hash;
+		return false;
 	}
 
 	get size(): number {

@@ -64,9 +64,10 @@ export function settingsKey(overrides: TrackerOverrides | undefined, strip: Stri
 let memoSettings: string | undefined;
 
 export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
-	// Keyed by the text alone: a key made of the settings and the text would be a new string to build,
-	// flatten and hash at every lookup, about a tenth of a rewrite whose verdicts are all remembered.
-	// An isolate serves one deployment, whose settings do not change.
+	// Keyed by the text alone: a key made of the settings and the text was a new string to build,
+	// flatten and hash at every lookup, the costliest function of ours in a rewrite whose verdicts are
+	// all remembered (bench/README.md, session 9). An isolate serves one deployment, whose settings
+	// do not change.
 	const settings = settingsKey(overrides, strip);
 	if (settings !== memoSettings) {
 		links.clear();

@@ -99,6 +99,20 @@ export function defineScenarios(ctx) {
 				!/<a [^>]*href="[^"]*utm_source/.test(body),
 			`expected the page without its trackers, got ${res.status}, ${body.length} bytes`,
 		);
+	// The guarded page under a query of its own for every request (`?<param>=<token><counter>`, which
+	// bench/origin/server.mjs answers with a view or rendering of the page never sent before).
+	const freshPage = (param, token, shows, problem) => ({
+		worker: "consent-edge-guard",
+		reference: true,
+		guard: true,
+		spec: {
+			method: "GET",
+			path: "/article.html",
+			headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
+			vary: { path: true, format: `/article.html?${param}=%s`, unique: token },
+		},
+		check: (res, body) => guardedArticle(res, body) ?? is(shows.test(body), problem),
+	});
 	// A visitor's lookup with a valid ce_consent cookie, one of 50 visitors per request.
 	const cookieLookup = {
 		method: "GET",
@@ -262,18 +276,7 @@ export function defineScenarios(ctx) {
 		// nothing the guard remembered from earlier views applies. Not in a group (the full run keeps
 		// to its five minutes with guard-html-rendered, the common case): measured on demand by name
 		// with compare.mjs, instructions.mjs or profile.mjs.
-		"guard-html-first-view": {
-			worker: "consent-edge-guard",
-			reference: true,
-			guard: true,
-			spec: {
-				method: "GET",
-				path: "/article.html",
-				headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
-				vary: { path: true, format: "/article.html?view=%s", unique: "v" },
-			},
-			check: (res, body) => guardedArticle(res, body) ?? is(/view=v[0-9a-z]+/.test(body), "not a fresh view"),
-		},
+		"guard-html-first-view": freshPage("view", "v", /view=v[0-9a-z]+/, "not a fresh view"),
 
 		// The guard's commonest request: a visitor who denied nothing (no cookie, no GPC, an opt-out
 		// jurisdiction), whose page goes through untouched.
@@ -291,20 +294,12 @@ export function defineScenarios(ctx) {
 				),
 		},
 
-		"guard-html-rendered": {
-			worker: "consent-edge-guard",
-			reference: true,
-			guard: true,
-			spec: {
-				method: "GET",
-				path: "/article.html",
-				headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
-				vary: { path: true, format: "/article.html?render=%s", unique: "r" },
-			},
-			check: (res, body) =>
-				guardedArticle(res, body) ??
-				is(/Rendered for request r[0-9a-z]+\./.test(body), "not a fresh rendering"),
-		},
+		"guard-html-rendered": freshPage(
+			"render",
+			"r",
+			/Rendered for request r[0-9a-z]+\./,
+			"not a fresh rendering",
+		),
 
 		"peer-c15t-decision": {
 			worker: "peer",

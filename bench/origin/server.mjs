@@ -10,15 +10,14 @@ import { ARTICLE_HTML, articleRendering, articleView } from "./page.mjs";
 
 const page = Buffer.from(ARTICLE_HTML);
 const small = Buffer.from("<!doctype html><title>ok</title><p>ok</p>\n");
-const VIEW = /^\/article\.html\?view=([A-Za-z0-9]{1,40})$/;
-const RENDERING = /^\/article\.html\?render=([A-Za-z0-9]{1,40})$/;
+// A page never sent before, one per token: a view (every URL new) or a rendering (same links and tags).
+const FRESH = /^\/article\.html\?(view|render)=([A-Za-z0-9]{1,40})$/;
+const FRESH_PAGES = { view: articleView, render: articleRendering };
 
 function bodyFor(url) {
 	if (!url.startsWith("/article")) return small;
-	const view = VIEW.exec(url);
-	if (view) return Buffer.from(articleView(view[1]));
-	const rendering = RENDERING.exec(url);
-	return rendering ? Buffer.from(articleRendering(rendering[1])) : page;
+	const fresh = FRESH.exec(url);
+	return fresh ? Buffer.from(FRESH_PAGES[fresh[1]](fresh[2])) : page;
 }
 
 const etagOf = (body) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;

@@ -3,7 +3,7 @@
  * setting's or content type's rewrite for another, and HTMLRewriter skipped once a page is known.
  * The memo lives per isolate, so each case uses a page of its own (a unique stamp).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { rewrittenPage } from "../../workers/guard/guarded-pages";
 import { type HtmlGuardOptions, rewriteHtml } from "../../workers/guard/html-guard";
 
@@ -55,6 +55,22 @@ describe("rewrittenPage", () => {
 		}
 		expect(lookups.slice(0, 2).every((n) => n > 0)).toBe(true);
 		expect(lookups.slice(2)).toEqual([0, 0, 0]);
+	});
+
+	it("compares a remembered page's bytes with an equal page once, then knows that buffer by identity", async () => {
+		const html = page();
+		const remembered = encode(html);
+		for (let view = 0; view < 2; view++) await rewrittenPage(remembered, HTML, options(["ads"]));
+		const compare = vi.spyOn(crypto.subtle, "timingSafeEqual");
+		// Another buffer of the same bytes (a kept page from a concurrent view, revalidated again and again).
+		const kept = encode(html);
+		const expected = decode(await rewrittenPage(remembered, HTML, options(["ads"])));
+		expect(compare).not.toHaveBeenCalled();
+		for (let view = 0; view < 3; view++) {
+			expect(decode(await rewrittenPage(kept, HTML, options(["ads"])))).toBe(expected);
+		}
+		expect(compare).toHaveBeenCalledTimes(1);
+		compare.mockRestore();
 	});
 
 	it("keeps apart what the visitor denied, the site's settings and the content type", async () => {

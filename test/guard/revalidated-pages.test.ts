@@ -129,6 +129,24 @@ describe("guarded pages revalidated with the origin", () => {
 		expect(await res.text()).toContain('data-consent="ads"');
 	});
 
+	it("a 304 that makes the kept page something other than HTML still answers with its bytes, untouched", async () => {
+		const path = uniquePath();
+		site({
+			conditional: () =>
+				new Response(null, {
+					status: 304,
+					headers: { ETag: ETAG, "Content-Type": "text/plain; charset=utf-8" },
+				}),
+		});
+		await seenTwice(path);
+		const res = await view(path);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+		expect(res.headers.get("X-Consent-Guard")).toBeNull();
+		// Not a page any more: the origin's own bytes, not an empty body and not the rewrite.
+		expect(await res.text()).toBe(TRACKER_PAGE);
+	});
+
 	it("a changed page (200 to the conditional) is answered and kept in place of the old one", async () => {
 		const path = uniquePath();
 		let version = 1;

@@ -13,7 +13,7 @@ import { errorResponse, NO_STORE } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
 import { type GuardVerdict, guardDecision } from "./guard-decision";
-import { guardResponse } from "./guard-response";
+import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { navigationRedirect } from "./navigation-redirect";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
@@ -84,31 +84,27 @@ async function guarded(
 	});
 	// Only a page's own conditionals were dropped: any other request may carry the visitor's.
 	const revalidating = documentRequest && request.method === "GET";
-	const { res, kept } = revalidating
-		? await fetchPage(upstream, settings.timeoutMs)
-		: { res: await fetchOrigin(upstream, settings.timeoutMs), kept: undefined };
-	return guardResponse(
-		res,
-		{
-			method: request.method,
-			url: () => rc.url,
-			originHost: () => hostOf(origin),
-			denied: verdict.denied,
-			html: {
-				// Asked only if the answer is a page: an asset needs no decision unless a cookie did.
-				get denied() {
-					return verdict.deniedPurposes;
-				},
-				overrides: settings.overrides,
-				strip,
+	const guard: ResponseGuard = {
+		method: request.method,
+		url: () => rc.url,
+		originHost: () => hostOf(origin),
+		denied: verdict.denied,
+		html: {
+			// Asked only if the answer is a page: an asset needs no decision unless a cookie did.
+			get denied() {
+				return verdict.deniedPurposes;
 			},
-			expiry,
-			labels,
-			now: rc.now,
-			keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
+			overrides: settings.overrides,
+			strip,
 		},
-		kept,
-	);
+		expiry,
+		labels,
+		now: rc.now,
+		keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
+	};
+	if (!revalidating) return guardResponse(await fetchOrigin(upstream, settings.timeoutMs), guard);
+	const answer = await fetchPage(upstream, settings.timeoutMs);
+	return answer instanceof Response ? guardResponse(answer, guard) : guardRevalidated(answer, guard);
 }
 
 /**

@@ -9,6 +9,7 @@ import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
+import type { RevalidatedPage } from "./revalidated-pages";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 export interface ResponseGuard {
@@ -45,17 +46,17 @@ function arrivesWhole(res: Response): boolean {
 	return Number(length) <= max;
 }
 
-/** The rewrite of the page `res` carries, or of `kept`: its bytes already in memory, `res` bodiless. */
+/** The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page). */
 async function rewrittenWhole(
-	res: Response,
+	source: Response | RevalidatedPage,
 	contentType: string,
 	guard: ResponseGuard,
-	kept: ArrayBuffer | undefined,
 ): Promise<ArrayBuffer> {
 	try {
-		const page = kept ?? (await res.arrayBuffer());
+		if (!(source instanceof Response)) return await rewrittenPage(source.page, contentType, guard.html);
+		const page = await source.arrayBuffer();
 		const rewritten = await rewrittenPage(page, contentType, guard.html);
-		if (kept === undefined) guard.keepPage?.(res, page);
+		guard.keepPage?.(source, page);
 		return rewritten;
 	} catch (err) {
 		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
@@ -70,19 +71,11 @@ function rewritable(status: number): boolean {
 }
 
 /**
- * `kept`: the page's bytes when the origin revalidated a kept page (its 304 made into the 200 it
- * stands for, `res`, which then has no body).
+ * The guard's changes to an answer's headers (ours to change): a stripped `Location`, denied tracking
+ * cookies dropped, expiry lines added, and for a page its header changes. Whether it is a page.
  */
-export async function guardResponse(
-	res: Response,
-	guard: ResponseGuard,
-	kept?: ArrayBuffer,
-): Promise<Response> {
-	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
-	if (res.status === 101) return res;
+function guardHeaders(headers: Headers, guard: ResponseGuard): boolean {
 	const { labels } = guard;
-	// A revalidated page's headers were made for this answer alone (revalidated-pages.ts): no copy.
-	const headers = kept === undefined ? new Headers(res.headers) : res.headers;
 	const location = headers.get("Location");
 	const stripped =
 		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);
@@ -92,21 +85,34 @@ export async function guardResponse(
 	}
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
+	if (!isHtml(headers.get("Content-Type"))) return false;
+	guardHtmlHeaders(headers);
+	labels.rewritten = true;
+	return true;
+}
+
+export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
+	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
+	if (res.status === 101) return res;
+	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	if (isHtml(headers.get("Content-Type"))) {
-		guardHtmlHeaders(headers);
-		labels.rewritten = true;
-		if (guard.method === "GET" && rewritable(res.status)) {
-			const contentType = headers.get("Content-Type") as string;
-			if (kept !== undefined) body = await rewrittenWhole(res, contentType, guard, kept);
-			else if (res.body !== null) {
-				body = arrivesWhole(res)
-					? await rewrittenWhole(res, contentType, guard, undefined)
-					: rewriteHtml(res.body, contentType, guard.html);
-			}
-		}
+	if (guardHeaders(headers, guard) && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
+		const contentType = headers.get("Content-Type") as string;
+		body = arrivesWhole(res)
+			? await rewrittenWhole(res, contentType, guard)
+			: rewriteHtml(res.body, contentType, guard.html);
 	}
-	if (!hasLabels(labels)) return res;
-	headers.set("X-Consent-Guard", labelValue(labels));
+	if (!hasLabels(guard.labels)) return res;
+	headers.set("X-Consent-Guard", labelValue(guard.labels));
 	return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}
+
+/** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
+export async function guardRevalidated(kept: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
+	const { headers } = kept;
+	let body = kept.page;
+	if (guardHeaders(headers, guard))
+		body = await rewrittenWhole(kept, headers.get("Content-Type") as string, guard);
+	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
+	return new Response(body, { status: 200, statusText: kept.statusText, headers });
 }

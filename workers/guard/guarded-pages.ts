@@ -13,7 +13,12 @@ import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
 import { settingsKey } from "./page-verdicts";
 
 interface RememberedPage {
-	readonly page: ArrayBuffer;
+	/**
+	 * The remembered bytes. A page found equal to them takes their place (same bytes, another buffer):
+	 * a kept page revalidated again and again (revalidated-pages.ts) is then known by identity, with no
+	 * compare, even when concurrent first views left the kept page and this one different buffers.
+	 */
+	page: ArrayBuffer;
 	readonly rewritten: ArrayBuffer;
 }
 
@@ -61,7 +66,11 @@ export async function rewrittenPage(
 	const known = pages.recall(prefix, key);
 	if (known !== undefined && known.page.byteLength === page.byteLength) {
 		// The very bytes remembered (a revalidated page, revalidated-pages.ts) need no comparing.
-		if (known.page === page || crypto.subtle.timingSafeEqual(known.page, page)) return known.rewritten;
+		if (known.page === page) return known.rewritten;
+		if (crypto.subtle.timingSafeEqual(known.page, page)) {
+			known.page = page;
+			return known.rewritten;
+		}
 	}
 	const rewritten = await new Response(rewriteHtml(page, contentType, options)).arrayBuffer();
 	// A page of the same key but other bytes takes the remembered one's place (the latest wins).

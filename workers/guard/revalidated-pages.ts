@@ -70,11 +70,18 @@ export function keepPage(upstream: UpstreamRequest, res: Response, page: ArrayBu
 }
 
 /**
- * The kept page's response as the origin's 304 updates it (its fields replace the kept ones, RFC 9111
- * §4.3.4), without a body: the page is `entry.page`. Null when the 304 names another validator, which
- * then says nothing about the kept bytes.
+ * A kept page the origin has just revalidated, as the 200 its 304 stands for: the kept page's status
+ * text and bytes, and its headers as the 304 updated them (RFC 9111 §4.3.4), a copy made for this
+ * answer alone.
  */
-function revalidatedResponse(entry: KeptPage, notModified: Response): Response | null {
+export interface RevalidatedPage {
+	readonly statusText: string;
+	readonly headers: Headers;
+	readonly page: ArrayBuffer;
+}
+
+/** The kept page as the 304 updates it; null when the 304 names another validator, which then says nothing about the kept bytes. */
+function revalidated(entry: KeptPage, notModified: Response): RevalidatedPage | null {
 	const etag = notModified.headers.get("ETag")?.trim();
 	if (etag !== undefined && etag !== entry.etag) return null;
 	const headers = new Headers(entry.headers);
@@ -82,27 +89,25 @@ function revalidatedResponse(entry: KeptPage, notModified: Response): Response |
 		if (!NOT_UPDATED.has(name) && name !== "set-cookie") headers.set(name, value);
 	}
 	for (const line of notModified.headers.getSetCookie()) headers.append("Set-Cookie", line);
-	return new Response(null, { status: 200, statusText: entry.statusText, headers });
+	return { statusText: entry.statusText, headers, page: entry.page };
 }
 
 /**
  * The origin's answer to a guarded page's GET (sent without the visitor's own conditionals). For a
- * kept page, asked with `If-None-Match`: a 304 comes back as the kept page's 200, bodiless, with
- * the page's bytes as `kept`.
+ * kept page, asked with `If-None-Match`: a 304 comes back as the kept page, revalidated. (No Response
+ * is made for it here: the guard makes the one it answers with.)
  */
 export async function fetchPage(
 	upstream: UpstreamRequest,
 	timeoutMs: number,
-): Promise<{ res: Response; kept?: ArrayBuffer }> {
+): Promise<Response | RevalidatedPage> {
 	const known = keptPageFor(upstream);
-	if (known === undefined) return { res: await fetchOrigin(upstream, timeoutMs) };
+	if (known === undefined) return fetchOrigin(upstream, timeoutMs);
 	const headers = upstream.init.headers;
 	headers.set("If-None-Match", known.etag);
 	const res = await fetchOrigin(upstream, timeoutMs);
 	headers.delete("If-None-Match");
-	if (res.status !== 304) return { res };
-	const revalidated = revalidatedResponse(known, res);
+	if (res.status !== 304) return res;
 	// A 304 for another validator says nothing of the kept bytes: ask again, unconditionally.
-	if (revalidated === null) return { res: await fetchOrigin(upstream, timeoutMs) };
-	return { res: revalidated, kept: known.page };
+	return revalidated(known, res) ?? fetchOrigin(upstream, timeoutMs);
 }

@@ -80,7 +80,10 @@ export interface RevalidatedPage {
 	readonly page: ArrayBuffer;
 }
 
-/** The kept page as the 304 updates it; null when the 304 names another validator, which then says nothing about the kept bytes. */
+/**
+ * The kept page as the 304 updates it; null when the 304 names another validator, which then says
+ * nothing about the kept bytes.
+ */
 function revalidated(entry: KeptPage, notModified: Response): RevalidatedPage | null {
 	const etag = notModified.headers.get("ETag")?.trim();
 	if (etag !== undefined && etag !== entry.etag) return null;

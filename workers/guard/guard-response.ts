@@ -72,9 +72,10 @@ function rewritable(status: number): boolean {
 
 /**
  * The guard's changes to an answer's headers (ours to change): a stripped `Location`, denied tracking
- * cookies dropped, expiry lines added, and for a page its header changes. Whether it is a page.
+ * cookies dropped, expiry lines added, and for a page its header changes. The page's content type,
+ * or null when the answer is not a page.
  */
-function guardHeaders(headers: Headers, guard: ResponseGuard): boolean {
+function guardHeaders(headers: Headers, guard: ResponseGuard): string | null {
 	const { labels } = guard;
 	const location = headers.get("Location");
 	const stripped =
@@ -85,10 +86,11 @@ function guardHeaders(headers: Headers, guard: ResponseGuard): boolean {
 	}
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
-	if (!isHtml(headers.get("Content-Type"))) return false;
+	const contentType = headers.get("Content-Type");
+	if (contentType === null || !isHtml(contentType)) return null;
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
-	return true;
+	return contentType;
 }
 
 export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
@@ -96,8 +98,8 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	if (guardHeaders(headers, guard) && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
-		const contentType = headers.get("Content-Type") as string;
+	const contentType = guardHeaders(headers, guard);
+	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		body = arrivesWhole(res)
 			? await rewrittenWhole(res, contentType, guard)
 			: rewriteHtml(res.body, contentType, guard.html);
@@ -111,8 +113,8 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 export async function guardRevalidated(kept: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
 	const { headers } = kept;
 	let body = kept.page;
-	if (guardHeaders(headers, guard))
-		body = await rewrittenWhole(kept, headers.get("Content-Type") as string, guard);
+	const contentType = guardHeaders(headers, guard);
+	if (contentType !== null) body = await rewrittenWhole(kept, contentType, guard);
 	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
 	return new Response(body, { status: 200, statusText: kept.statusText, headers });
 }

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PURPOSES } from "../../workers/config/purposes";
-import { type ConsentPolicy, decideConsent, type StoredLookup } from "../../workers/consent/decide-consent";
+import {
+	type ConsentPolicy,
+	decideConsent,
+	decisionSteadyBetween,
+	type StoredLookup,
+} from "../../workers/consent/decide-consent";
 import type { StoredState } from "../../workers/consent/stored-state";
 
 const DAY = 86_400_000;
@@ -249,5 +254,69 @@ describe("the location is read only when a rule needs it", () => {
 		expect(
 			counted("DE", found(state({ ads: false }, { policyVersion: "2025-01" })), true).reads,
 		).toBeGreaterThan(0);
+	});
+});
+
+describe("decisionSteadyBetween", () => {
+	const purposeNames = PURPOSES.filter((p) => !p.essential).map((p) => p.name);
+	const MINUTE = 60_000;
+	// Choices made around the lifetime's and the hold's ends, so windows often straddle one.
+	const updatedAt = fc.oneof(
+		fc.integer({ min: NOW - policy.lifetimeMs - 20 * MINUTE, max: NOW - policy.lifetimeMs + 20 * MINUTE }),
+		fc.integer({
+			min: NOW - policy.optOutHoldMs - 20 * MINUTE,
+			max: NOW - policy.optOutHoldMs + 20 * MINUTE,
+		}),
+		fc.integer({ min: NOW - 800 * DAY, max: NOW }),
+	);
+	const stored = fc.record({
+		purposes: fc.dictionary(fc.constantFrom(...purposeNames), fc.boolean()),
+		policyVersion: fc.constantFrom("2026-11", "old", null),
+		updatedAt,
+	});
+
+	it("is true only when the engine decides alike at every time of the window", () => {
+		let steady = 0;
+		let unsteady = 0;
+		fc.assert(
+			fc.property(
+				stored,
+				fc.constantFrom("DE", "US-CA", "JP"),
+				fc.integer({ min: NOW - 15 * MINUTE, max: NOW + 15 * MINUTE }),
+				fc.integer({ min: 0, max: 11 * MINUTE }),
+				(s, j, from, length) => {
+					const st = state(s.purposes, { policyVersion: s.policyVersion, updatedAt: s.updatedAt });
+					const to = from + length;
+					const at = (now: number) => decide(j, found(st), false, now);
+					// Every millisecond would be too many; the rules' own instants, and their neighbours, are
+					// where a decision can change.
+					const edges = [st.updatedAt + policy.lifetimeMs, st.updatedAt + policy.optOutHoldMs];
+					const times = [from, to, ...edges.flatMap((e) => [e - 1, e, e + 1])].filter(
+						(t) => t >= from && t <= to,
+					);
+					const alike = times.every((t) => JSON.stringify(at(t)) === JSON.stringify(at(from)));
+					if (decisionSteadyBetween(st, policy, from, to)) {
+						steady++;
+						expect(alike).toBe(true);
+					} else {
+						unsteady++;
+					}
+				},
+			),
+			{ numRuns: 3000 },
+		);
+		// Both answers occur, so neither side of the property went untested.
+		expect(steady).toBeGreaterThan(100);
+		expect(unsteady).toBeGreaterThan(100);
+	});
+
+	it("names the instant an allowance lapses", () => {
+		const allowed = state({ ads: true }, { updatedAt: NOW - policy.lifetimeMs });
+		// At NOW the allowance is still good; a millisecond later it is not.
+		expect(decide("US-CA", found(allowed), false, NOW).reasons.ads).toBe("explicit");
+		expect(decide("US-CA", found(allowed), false, NOW + 1).reasons.ads).toBe("default");
+		expect(decisionSteadyBetween(allowed, policy, NOW - 1000, NOW)).toBe(true);
+		expect(decisionSteadyBetween(allowed, policy, NOW - 1000, NOW + 1)).toBe(false);
+		expect(decisionSteadyBetween(allowed, policy, NOW + 1, NOW + 1000)).toBe(true);
 	});
 });

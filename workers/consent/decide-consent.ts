@@ -99,6 +99,23 @@ export function decideConsent(
 }
 
 /**
+ * Whether `decideConsent` gives the same decision for `state` at every time in [from, to]: the
+ * engine's only clock rules are an allowance's lifetime and the hold after an opt-out, each a fixed
+ * instant after the choice was made. Keep this beside those rules.
+ */
+export function decisionSteadyBetween(
+	state: StoredState,
+	policy: ConsentPolicy,
+	from: number,
+	to: number,
+): boolean {
+	// `expired` turns true just after updatedAt + lifetimeMs; the hold ends at updatedAt + optOutHoldMs.
+	const lifetimeEnds = state.updatedAt + policy.lifetimeMs;
+	const holdEnds = state.updatedAt + policy.optOutHoldMs;
+	return !(from <= lifetimeEnds && lifetimeEnds < to) && !(from < holdEnds && holdEnds <= to);
+}
+
+/**
  * A first-layer prompt is needed only in opt-in jurisdictions: with no stored choice, a choice made
  * under an older policy, or one past its lifetime. Never in opt-out jurisdictions, never because of
  * GPC, never when storage could not be read, and not within the hold period after an opt-out. The

@@ -158,8 +158,16 @@ function fromPayload(raw: unknown): DecisionCookie | null {
 	};
 }
 
+/** A cookie issued up to this far "in the future" (another machine's clock) still counts as fresh. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The times (epoch ms, both included) during which the cookie alone decides: see cookieIsFresh. */
+export function cookieFreshWindow(cookie: DecisionCookie): { readonly from: number; readonly to: number } {
+	return { from: cookie.issuedAt - CLOCK_SKEW_MS, to: cookie.issuedAt + COOKIE_ALLOWANCE_MS };
+}
+
 /** Whether the cookie alone may decide: always for denials; allowances only while fresh. */
 export function cookieIsFresh(cookie: DecisionCookie, now: number): boolean {
 	const age = now - cookie.issuedAt;
-	return age >= -60_000 && age <= COOKIE_ALLOWANCE_MS;
+	return age >= -CLOCK_SKEW_MS && age <= COOKIE_ALLOWANCE_MS;
 }

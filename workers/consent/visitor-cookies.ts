@@ -22,7 +22,7 @@ export function visitorIdCookie(rc: RequestContext, vid: string): string {
  * The request's own cookie text when it decided this response and nothing in it would change:
  * re-sending it costs no signature, and keeping its issue time keeps the 10-minute bound honest.
  */
-function unchangedCookie(rc: RequestContext, result: RequestDecision): string | null {
+export function unchangedCookie(rc: RequestContext, result: RequestDecision): string | null {
 	const cookie = result.cookie;
 	if (!cookie?.raw || cookie.state !== result.state) return null;
 	if (cookie.jurisdiction !== rc.jurisdiction || cookie.prompt !== result.decision.prompt) return null;

@@ -6,6 +6,7 @@ import { decideForSubject } from "../decide-request";
 import { decisionResponse } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { requestContext } from "../request-context";
+import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
 
 export async function getConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
@@ -19,6 +20,9 @@ export async function getConsent(request: Request, env: Env, ctx: ExecutionConte
 	if (hasQuery(request.url) && rc.url.searchParams.has("subject"))
 		throw unauthorized("?subject= needs an API key.");
 	const cookie = caller.issued ? null : await readDecisionCookie(rc);
+	const steady = cookie && replaySteadyAnswer(rc, caller, cookie);
+	if (steady) return steady;
 	const result = await decideForSubject(rc, caller.subject, { cookie, fresh: caller.issued });
-	return decisionResponse(rc, caller, caller.subject, result);
+	const response = await decisionResponse(rc, caller, caller.subject, result);
+	return cookie ? rememberSteadyAnswer(rc, caller, result, response) : response;
 }

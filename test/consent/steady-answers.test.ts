@@ -1,0 +1,170 @@
+/**
+ * A visitor's repeat `GET /v1/consent` decided by a fresh `ce_consent` is replayed from memory
+ * (workers/consent/steady-answers.ts): these check that a replay is the answer the request would
+ * have been given, and that it stops the moment anything it was made from stops holding.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { settingsFor } from "../../workers/config/settings";
+import { visitorSubject } from "../../workers/consent/caller";
+import { signDecisionCookie } from "../../workers/consent/decision-cookie";
+import { brokenD1, brokenKV, type CallInit, callWithEnv, envWith, SIGNING_KEY } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+const MINUTE = 60_000;
+type Doc = {
+	purposes: Record<string, boolean>;
+	reasons: Record<string, string>;
+	jurisdiction: string;
+	gpc: boolean;
+	prompt: boolean;
+};
+
+let visitors = 0;
+
+/**
+ * A visitor of its own (so no other test's answer is remembered for it) holding the `ce_consent` the
+ * worker issues now for these stored choices, as a browser would after its first request.
+ */
+async function visitorWith(
+	purposes: Record<string, boolean>,
+	state: { updatedAt?: number } = {},
+): Promise<string> {
+	const vid = `steadyVisitor_${String(++visitors).padStart(12, "0")}`;
+	const now = Date.now();
+	const signed = await signDecisionCookie(
+		{
+			subject: await visitorSubject(vid),
+			state: {
+				version: 2,
+				purposes,
+				sources: {},
+				policyVersion: settingsFor(env).policy.policyVersion,
+				updatedAt: state.updatedAt ?? now,
+			},
+			issuedAt: now,
+			decision: {},
+			jurisdiction: "US-CA",
+			prompt: false,
+		},
+		SIGNING_KEY,
+	);
+	// Its decision (`d`) does not match what the worker decides, so the first answer re-issues it.
+	const first = await get(noStorage(), `ce_vid=${vid}; ce_consent=${signed}`);
+	const issued = first.headers.getSetCookie().find((c) => c.startsWith("ce_consent="));
+	expect(issued).toBeDefined();
+	expect(issued).not.toContain(signed);
+	return `ce_vid=${vid}; ${issued?.split(";")[0]}`;
+}
+
+// Storage that fails every call: an answer that reads it is degraded, one decided by the cookie is not.
+const noStorage = () => envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() });
+
+function get(
+	testEnv: Env,
+	cookie: string,
+	init: { cf?: CallInit["cf"]; headers?: Record<string, string> } = {},
+) {
+	return callWithEnv(testEnv, "/v1/consent", {
+		cf: init.cf ?? CA,
+		headers: { Cookie: cookie, ...init.headers },
+	});
+}
+
+async function snapshot(res: Response) {
+	return { status: res.status, headers: [...res.headers], body: await res.text() };
+}
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe("a replayed decision answer", () => {
+	it("is the answer the first request got: status, every header (the cookie re-sent) and body", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true, analytics: false });
+		const first = await snapshot(await get(testEnv, cookie));
+		const second = await snapshot(await get(testEnv, cookie));
+		expect(first.status).toBe(200);
+		expect(second).toEqual(first);
+		const doc = JSON.parse(second.body) as Doc;
+		expect(doc.reasons).toMatchObject({ ads: "explicit", analytics: "explicit" });
+		const resent = second.headers.filter(([name]) => name === "set-cookie").map(([, v]) => v);
+		expect(resent).toHaveLength(1);
+		expect(cookie).toContain(resent[0]?.split(";")[0]);
+	});
+
+	it("ends with the cookie's ten minutes: its allowances are then re-read", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const issued = Date.now();
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		const fresh = await (await get(testEnv, cookie)).json<Doc>();
+		expect(fresh.reasons.ads).toBe("explicit");
+
+		vi.setSystemTime(issued + 9 * MINUTE);
+		expect((await (await get(testEnv, cookie)).json<Doc>()).reasons.ads).toBe("explicit");
+
+		// Storage is down, so past the bound the allowance fails closed instead of being replayed.
+		vi.setSystemTime(issued + 11 * MINUTE);
+		const stale = await (await get(testEnv, cookie)).json<Doc>();
+		expect(stale.purposes.ads).toBe(false);
+		expect(stale.reasons.ads).toBe("degraded");
+	});
+
+	it("is not replayed across the instant a stored allowance reaches the end of its lifetime", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const issued = Date.now();
+		const { lifetimeMs } = settingsFor(env).policy;
+		// The choice was made so long ago that it lapses five minutes into the cookie's ten.
+		const cookie = await visitorWith({ ads: true }, { updatedAt: issued + 5 * MINUTE - lifetimeMs });
+		const testEnv = noStorage();
+		expect((await (await get(testEnv, cookie)).json<Doc>()).reasons.ads).toBe("explicit");
+		vi.setSystemTime(issued + 6 * MINUTE);
+		const lapsed = await (await get(testEnv, cookie)).json<Doc>();
+		expect(lapsed.reasons.ads).not.toBe("explicit");
+	});
+
+	it("follows the request's signal and location, not the first request's", async () => {
+		const cookie = await visitorWith({ ads: true, analytics: true });
+		const testEnv = noStorage();
+		await get(testEnv, cookie);
+
+		const inGermany = await get(testEnv, cookie, { cf: { country: "DE" } });
+		expect((await inGermany.json<Doc>()).jurisdiction).toBe("DE");
+
+		const withGpc = await get(testEnv, cookie, { headers: { "Sec-GPC": "1" } });
+		expect(withGpc.headers.get("X-GPC-Honored")).toBe("1");
+		const doc = await withGpc.json<Doc>();
+		expect(doc.gpc).toBe(true);
+		expect(doc.reasons.ads).toBe("gpc");
+
+		const again = await get(testEnv, cookie);
+		expect(again.headers.get("X-GPC-Honored")).toBe("0");
+		expect((await again.json<Doc>()).jurisdiction).toBe("US-CA");
+	});
+
+	it("belongs to the visitor the cookie was issued to", async () => {
+		const cookie = await visitorWith({ ads: true });
+		const testEnv = noStorage();
+		await get(testEnv, cookie);
+		// The same ce_consent presented with another visitor id decides nothing for that visitor.
+		const other = cookie.replace(/ce_vid=[^;]+/, "ce_vid=someoneElse_0123456789abcdef");
+		const res = await get(testEnv, other);
+		const doc = await res.json<Doc & { subject: string }>();
+		expect(doc.subject).toBe(await visitorSubject("someoneElse_0123456789abcdef"));
+		expect(doc.reasons.ads).toBe("degraded");
+	});
+
+	it("carries the Secure attribute of the request's own scheme", async () => {
+		const cookie = await visitorWith({ ads: true });
+		const testEnv = noStorage();
+		const secure = await get(testEnv, cookie);
+		expect(secure.headers.getSetCookie()[0]).toContain("; Secure");
+		const plain = await callWithEnv(testEnv, "http://consent.example/v1/consent", {
+			cf: CA,
+			headers: { Cookie: cookie },
+		});
+		expect(plain.headers.getSetCookie()[0]).not.toContain("Secure");
+	});
+});

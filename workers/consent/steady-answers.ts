@@ -8,6 +8,7 @@
  * wrote (a GPC opt-out), re-signed the cookie, or read storage.
  */
 import type { Settings } from "../config/settings";
+import { BoundedMemo } from "../memo/bounded-memo";
 import type { Caller } from "./caller";
 import { decisionSteadyBetween } from "./decide-consent";
 import type { RequestDecision } from "./decide-request";
@@ -28,8 +29,9 @@ interface SteadyAnswer {
 	readonly headers: Headers;
 }
 
-// Keyed by the verified cookie object: it lives as long as the verified cookies' memo keeps it.
-const answers = new WeakMap<DecisionCookie, SteadyAnswer>();
+// Keyed by the verified cookie object. Bounded on its own (an answer is about 1.5 KB with its
+// headers): 4,096 visitors' answers at most, which start over when full.
+const answers = new BoundedMemo<DecisionCookie, SteadyAnswer>(4096);
 
 type Visitor = Extract<Caller, { kind: "visitor" }>;
 
@@ -39,7 +41,7 @@ export function replaySteadyAnswer(
 	caller: Visitor,
 	cookie: DecisionCookie,
 ): Response | null {
-	const answer = answers.get(cookie);
+	const answer = answers.peek(cookie);
 	if (
 		answer === undefined ||
 		answer.settings !== rc.settings ||

@@ -78,10 +78,10 @@ export async function rememberSteadyAnswer(
 	) {
 		return response;
 	}
+	// The cookie decided, so it is fresh now; the answer holds for its whole fresh window only if no
+	// clock rule of the engine falls inside it.
 	const { from, to } = cookieFreshWindow(cookie);
-	if (rc.now < from || rc.now > to || !decisionSteadyBetween(cookie.state, rc.settings.policy, from, to)) {
-		return response;
-	}
+	if (!decisionSteadyBetween(cookie.state, rc.settings.policy, from, to)) return response;
 	const body = await response.text();
 	const headers = new Headers(response.headers);
 	answers.set(cookie, {

@@ -156,6 +156,20 @@ describe("a replayed decision answer", () => {
 		expect(doc.reasons.ads).toBe("degraded");
 	});
 
+	it("belongs to the settings it was made under", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const now = Date.now();
+		// Chosen a day ago: within the default lifetime, long past a lifetime of about nine seconds.
+		const cookie = await visitorWith({ ads: true }, { updatedAt: now - 86_400_000 });
+		expect((await (await get(noStorage(), cookie)).json<Doc>()).reasons.ads).toBe("explicit");
+		const shortLived = envWith({
+			DB: brokenD1(),
+			CONSENT_KV: brokenKV(),
+			CONSENT_LIFETIME_DAYS: "0.0001",
+		} as Partial<Env>);
+		expect((await (await get(shortLived, cookie)).json<Doc>()).reasons.ads).toBe("default");
+	});
+
 	it("carries the Secure attribute of the request's own scheme", async () => {
 		const cookie = await visitorWith({ ads: true });
 		const testEnv = noStorage();

@@ -5,9 +5,13 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PURPOSES } from "../../workers/config/purposes";
 import { settingsFor } from "../../workers/config/settings";
+import { visitorSubject } from "../../workers/consent/caller";
+import { signDecisionCookie } from "../../workers/consent/decision-cookie";
 import type { RequestContext } from "../../workers/consent/request-context";
 import { guardDecision } from "../../workers/guard/guard-decision";
+import { brokenD1, brokenKV, callWithEnv, envWith, json, keyed, SIGNING_KEY } from "../helpers";
 
 function context(headers: Record<string, string>, jurisdiction: string) {
 	const request = new Request("https://shop.example/landing?gclid=1", { headers });
@@ -69,3 +73,154 @@ describe("guardDecision for a visitor without a visitor id", () => {
 		expect([...verdict.denied].sort()).toEqual(["ads", "analytics"]);
 	});
 });
+
+describe("a guarded visitor's assets and beacons share one verdict while their cookie is fresh", () => {
+	const MINUTE = 60_000;
+	const T = Date.now();
+	const chosen = (allowed: boolean) =>
+		Object.fromEntries(PURPOSES.filter((p) => !p.essential).map((p) => [p.name, allowed]));
+	// Storage that fails every call: a verdict that reads it fails closed, one the cookie decides does not.
+	const noStorage = envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() });
+	let visitors = 0;
+	/** Work the lookups left in the background (a KV fill after a D1 read). */
+	const background: Promise<unknown>[] = [];
+
+	/** A visitor of their own with a `ce_consent` issued at T for these stored choices. */
+	async function visitor(purposes: Record<string, boolean>, updatedAt = T) {
+		const vid = `guardedVisitor_${String(++visitors).padStart(12, "0")}`;
+		const subject = await visitorSubject(vid);
+		const consent = await signDecisionCookie(
+			{
+				subject,
+				state: {
+					version: 1,
+					purposes,
+					sources: {},
+					policyVersion: settingsFor(env).policy.policyVersion,
+					updatedAt,
+				},
+				issuedAt: T,
+				decision: purposes,
+				jurisdiction: "US-CA",
+				prompt: false,
+			},
+			SIGNING_KEY,
+		);
+		return { vid, consent };
+	}
+
+	/** A beacon's or an asset's request context for that visitor (or another id presenting their cookie). */
+	function asset(
+		who: { vid: string; consent: string },
+		o: { now?: number; gpc?: boolean; jurisdiction?: string; env?: Env } = {},
+	) {
+		const request = new Request("https://shop.example/g/collect?v=2&tid=G-1", {
+			headers: { Cookie: `ce_vid=${who.vid}; ce_consent=${who.consent}` },
+		});
+		const reads = { count: 0 };
+		const testEnv = o.env ?? noStorage;
+		const rc: RequestContext = {
+			request,
+			url: new URL(request.url),
+			env: testEnv,
+			ctx: {
+				waitUntil: (promise: Promise<unknown>) => background.push(promise),
+				passThroughOnException() {},
+				props: {},
+			} as unknown as ExecutionContext,
+			settings: settingsFor(testEnv),
+			now: o.now ?? T,
+			gpc: o.gpc ?? false,
+			secure: true,
+			get jurisdiction() {
+				reads.count++;
+				return o.jurisdiction ?? "US-CA";
+			},
+		};
+		return { rc, reads };
+	}
+
+	it("is the same verdict, not decided again, for every request within the cookie's ten minutes", async () => {
+		const who = await visitor(chosen(false));
+		const first = await guardDecision(asset(who).rc, false);
+		expect(first.guarded).toBe(true);
+		const later = asset(who, { now: T + 9 * MINUTE });
+		expect(await guardDecision(later.rc, false)).toBe(first);
+		// Every purpose was chosen, so no rule needed the location, then or now.
+		expect(later.reads.count).toBe(0);
+	});
+
+	it("ends with the cookie's ten minutes: its allowances are then re-read", async () => {
+		const who = await visitor(chosen(true));
+		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
+		expect((await guardDecision(asset(who, { now: T + 9 * MINUTE }).rc, false)).guarded).toBe(false);
+		// Storage is down, so past the bound the allowances fail closed instead of being shared.
+		const stale = await guardDecision(asset(who, { now: T + 11 * MINUTE }).rc, false);
+		expect(stale.guarded).toBe(true);
+		expect(stale.decision.reasons.ads).toBe("degraded");
+	});
+
+	it("follows the request's own signal", async () => {
+		const who = await visitor(chosen(true));
+		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
+		const withGpc = await guardDecision(asset(who, { gpc: true }).rc, false);
+		expect(withGpc.guarded).toBe(true);
+		expect(withGpc.decision.reasons.ads).toBe("gpc");
+		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
+	});
+
+	it("is not shared with another visitor id presenting the same cookie", async () => {
+		const who = await visitor(chosen(true));
+		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
+		const other = await guardDecision(asset({ ...who, vid: "someoneElse_0123456789abcdef" }).rc, false);
+		// Not their cookie, and storage is down: fail closed.
+		expect(other.guarded).toBe(true);
+		expect(other.decision.reasons.ads).toBe("degraded");
+	});
+
+	it("remembers the location when the decision read it, and no other", async () => {
+		// Analytics was never chosen: its default depends on where the visitor is.
+		const who = await visitor({ ads: false });
+		const inCalifornia = asset(who);
+		const us = await guardDecision(inCalifornia.rc, false);
+		expect(inCalifornia.reads.count).toBeGreaterThan(0);
+		expect([...us.denied]).toEqual(["ads"]);
+		expect(await guardDecision(asset(who).rc, false)).toBe(us);
+		const de = await guardDecision(asset(who, { jurisdiction: "DE" }).rc, false);
+		expect([...de.denied].sort()).toEqual(["ads", "analytics"]);
+	});
+
+	it("belongs to the settings it was made under", async () => {
+		// Chosen a day ago: within the default lifetime, long past a lifetime of about nine seconds.
+		const who = await visitor(chosen(true), T - 24 * 60 * MINUTE);
+		expect((await guardDecision(asset(who, { jurisdiction: "DE" }).rc, false)).guarded).toBe(false);
+		const shortLived = envWith({ ...noStorage, CONSENT_LIFETIME_DAYS: "0.0001" } as Partial<Env>);
+		const lapsed = await guardDecision(asset(who, { jurisdiction: "DE", env: shortLived }).rc, false);
+		expect(lapsed.guarded).toBe(true);
+		expect(lapsed.decision.reasons.ads).toBe("default");
+	});
+
+	it("is remembered only when the cookie decided: a verdict read from storage follows storage", async () => {
+		const who = await visitor(chosen(true));
+		const other = { ...who, vid: "storageVisitor_0123456789abcdef" };
+		// Not their cookie: their verdict comes from storage (nothing stored: California's defaults).
+		expect((await guardDecision(asset(other, { env }).rc, false)).guarded).toBe(false);
+		await Promise.all(background);
+		await optOutInStorage(await visitorSubject(other.vid));
+		expect((await guardDecision(asset(other, { env }).rc, false)).guarded).toBe(true);
+	});
+
+	it("is not used for a page, which may record a GPC opt-out", async () => {
+		const who = await visitor(chosen(false));
+		const first = await guardDecision(asset(who).rc, true);
+		const second = await guardDecision(asset(who).rc, true);
+		expect(second.guarded).toBe(true);
+		expect(second).not.toBe(first);
+	});
+});
+
+/** An opt-out recorded through the API, as another channel would (D1, then KV). */
+async function optOutInStorage(subject: string): Promise<void> {
+	const res = await callWithEnv(env, "/v1/opt-out", keyed({ method: "POST", ...json({ subject }) }));
+	expect(res.status).toBe(200);
+}

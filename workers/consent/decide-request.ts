@@ -29,11 +29,13 @@ export const EMPTY_STATE: StoredState = Object.freeze({
 	updatedAt: 0,
 });
 
-export function decide(rc: RequestContext, stored: StoredLookup): Decision {
+/** The engine's decision for this request; `onLocation` is told when a rule reads the location. */
+export function decide(rc: RequestContext, stored: StoredLookup, onLocation?: () => void): Decision {
 	return decideConsent({
 		gpc: rc.gpc,
 		// A getter: the engine reads the location only when a rule needs it (request.cf is not free).
 		get jurisdiction() {
+			onLocation?.();
 			return rc.jurisdiction;
 		},
 		stored,

@@ -67,17 +67,10 @@ export async function rememberSteadyAnswer(
 	result: RequestDecision,
 	response: Response,
 ): Promise<Response> {
+	// `result.cookie` is set only when the cookie alone decided (fresh, this visitor's, no storage
+	// read); unchangedCookie says whether it was re-sent as it came (nothing written or re-signed).
 	const cookie = result.cookie;
-	if (
-		!cookie ||
-		caller.issued ||
-		cookie.subject !== caller.subject ||
-		result.lookup.source !== "cookie" ||
-		result.lookup.bookmark ||
-		unchangedCookie(rc, result) === null
-	) {
-		return response;
-	}
+	if (!cookie || unchangedCookie(rc, result) === null) return response;
 	// The cookie decided, so it is fresh now; the answer holds for its whole fresh window only if no
 	// clock rule of the engine falls inside it.
 	const { from, to } = cookieFreshWindow(cookie);

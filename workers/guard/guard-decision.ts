@@ -6,12 +6,21 @@
  * each repeat the write.
  */
 import { GPC_PURPOSES } from "../config/purposes";
+import type { Settings } from "../config/settings";
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
-import type { Decision } from "../consent/decide-consent";
-import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
+import { type Decision, decisionSteadyBetween } from "../consent/decide-consent";
+import {
+	decide,
+	decideForSubject,
+	decideWithoutWriting,
+	unknownVisitorDecision,
+} from "../consent/decide-request";
+import { cookieFreshWindow, type DecisionCookie } from "../consent/decision-cookie";
+import { lookupStoredState } from "../consent/lookup-state";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import { cookieHeader } from "../http/cookies";
+import { BoundedMemo } from "../memo/bounded-memo";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 const TRACKER_PURPOSES: readonly TrackerPurpose[] = ["ads", "analytics"];
@@ -73,7 +82,72 @@ export async function guardDecision(rc: RequestContext, documentRequest: boolean
 	}
 	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
 	if (documentRequest) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
-	return GuardVerdict.of(await decideWithoutWriting(rc, subject, cookie));
+	if (cookie) return steadyVerdict(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
+	return GuardVerdict.of(await decideWithoutWriting(rc, subject, null));
+}
+
+/**
+ * A guarded visitor's assets and beacons each ask for the same verdict, and while their `ce_consent`
+ * is fresh it alone decides: the verdict is remembered on the verified cookie (one object per cookie
+ * text) with what it was made from, and shared while all of that holds. Only for requests that write
+ * nothing: a document request may record a GPC opt-out.
+ */
+interface SteadyVerdict {
+	readonly settings: Settings;
+	readonly subject: string;
+	readonly gpc: boolean;
+	/** The cookie's fresh window: the decision is the same at every time in it. */
+	readonly from: number;
+	readonly to: number;
+	/** The location the decision was made for, or null when no rule read it. */
+	readonly jurisdiction: string | null;
+	readonly verdict: GuardVerdict;
+}
+
+const steadyVerdicts = new BoundedMemo<DecisionCookie, SteadyVerdict>(4096);
+
+function steadyVerdict(rc: RequestContext, subject: string, cookie: DecisionCookie): GuardVerdict | null {
+	const known = steadyVerdicts.peek(cookie);
+	if (
+		known === undefined ||
+		known.settings !== rc.settings ||
+		known.subject !== subject ||
+		known.gpc !== rc.gpc ||
+		rc.now < known.from ||
+		rc.now > known.to ||
+		(known.jurisdiction !== null && known.jurisdiction !== rc.jurisdiction)
+	) {
+		return null;
+	}
+	return known.verdict;
+}
+
+/** decideWithoutWriting's verdict, remembered when the cookie alone decided it for its whole window. */
+async function rememberVerdict(
+	rc: RequestContext,
+	subject: string,
+	cookie: DecisionCookie,
+): Promise<GuardVerdict> {
+	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
+	let located = false;
+	const verdict = GuardVerdict.of(
+		decide(rc, found.lookup, () => {
+			located = true;
+		}),
+	);
+	const { from, to } = cookieFreshWindow(cookie);
+	if (found.source === "cookie" && decisionSteadyBetween(cookie.state, rc.settings.policy, from, to)) {
+		steadyVerdicts.set(cookie, {
+			settings: rc.settings,
+			subject,
+			gpc: rc.gpc,
+			from,
+			to,
+			jurisdiction: located ? rc.jurisdiction : null,
+			verdict,
+		});
+	}
+	return verdict;
 }
 
 export function denies(decision: Decision, purpose: string): boolean {

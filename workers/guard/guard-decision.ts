@@ -6,21 +6,20 @@
  * each repeat the write.
  */
 import { GPC_PURPOSES } from "../config/purposes";
-import type { Settings } from "../config/settings";
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
-import { type Decision, decisionSteadyBetween } from "../consent/decide-consent";
+import type { Decision } from "../consent/decide-consent";
 import {
 	decide,
 	decideForSubject,
 	decideWithoutWriting,
 	unknownVisitorDecision,
 } from "../consent/decide-request";
-import { cookieFreshWindow, type DecisionCookie } from "../consent/decision-cookie";
+import type { DecisionCookie } from "../consent/decision-cookie";
 import { lookupStoredState } from "../consent/lookup-state";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
+import { SteadyMemo } from "../consent/steady-memo";
 import { cookieHeader } from "../http/cookies";
-import { BoundedMemo } from "../memo/bounded-memo";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 const TRACKER_PURPOSES: readonly TrackerPurpose[] = ["ads", "analytics"];
@@ -82,47 +81,18 @@ export async function guardDecision(rc: RequestContext, documentRequest: boolean
 	}
 	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
 	if (documentRequest) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
-	if (cookie) return steadyVerdict(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
+	if (cookie) return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
 	return GuardVerdict.of(await decideWithoutWriting(rc, subject, null));
 }
 
 /**
  * A guarded visitor's assets and beacons each ask for the same verdict, and while their `ce_consent`
- * is fresh it alone decides: the verdict is remembered on the verified cookie (one object per cookie
- * text) with what it was made from, and shared while all of that holds. Only for requests that write
- * nothing: a document request may record a GPC opt-out.
+ * is fresh it alone decides: the verdict is remembered (SteadyMemo) and shared while everything it was
+ * made from holds. Only for requests that write nothing: a document request may record a GPC opt-out.
  */
-interface SteadyVerdict {
-	readonly settings: Settings;
-	readonly subject: string;
-	readonly gpc: boolean;
-	/** The cookie's fresh window: the decision is the same at every time in it. */
-	readonly from: number;
-	readonly to: number;
-	/** The location the decision was made for, or null when no rule read it. */
-	readonly jurisdiction: string | null;
-	readonly verdict: GuardVerdict;
-}
+const steadyVerdicts = new SteadyMemo<GuardVerdict>(4096);
 
-const steadyVerdicts = new BoundedMemo<DecisionCookie, SteadyVerdict>(4096);
-
-function steadyVerdict(rc: RequestContext, subject: string, cookie: DecisionCookie): GuardVerdict | null {
-	const known = steadyVerdicts.peek(cookie);
-	if (
-		known === undefined ||
-		known.settings !== rc.settings ||
-		known.subject !== subject ||
-		known.gpc !== rc.gpc ||
-		rc.now < known.from ||
-		rc.now > known.to ||
-		(known.jurisdiction !== null && known.jurisdiction !== rc.jurisdiction)
-	) {
-		return null;
-	}
-	return known.verdict;
-}
-
-/** decideWithoutWriting's verdict, remembered when the cookie alone decided it for its whole window. */
+/** decideWithoutWriting's verdict, remembered when the cookie alone decided it. */
 async function rememberVerdict(
 	rc: RequestContext,
 	subject: string,
@@ -135,18 +105,9 @@ async function rememberVerdict(
 			located = true;
 		}),
 	);
-	const { from, to } = cookieFreshWindow(cookie);
-	if (found.source === "cookie" && decisionSteadyBetween(cookie.state, rc.settings.policy, from, to)) {
-		steadyVerdicts.set(cookie, {
-			settings: rc.settings,
-			subject,
-			gpc: rc.gpc,
-			from,
-			to,
-			jurisdiction: located ? rc.jurisdiction : null,
-			verdict,
-		});
-	}
+	// The location is part of what it was made from only when a rule read it.
+	if (found.source === "cookie")
+		steadyVerdicts.set(rc, subject, cookie, verdict, located ? rc.jurisdiction : null);
 	return verdict;
 }
 

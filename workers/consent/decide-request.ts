@@ -8,7 +8,7 @@ import { ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
 import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
 import type { DecisionCookie } from "./decision-cookie";
-import { lookupStoredState, type StateLookup } from "./lookup-state";
+import { type LookupSource, lookupStoredState, type StateLookup } from "./lookup-state";
 import type { RequestContext } from "./request-context";
 import type { StoredState } from "./stored-state";
 
@@ -94,14 +94,18 @@ export async function decideForSubject(
 	};
 }
 
-/** A read-only decision (cookie → KV → D1): nothing is written, not even a GPC record. */
+/**
+ * A read-only decision (cookie → KV → D1): nothing is written, not even a GPC record. `source` says
+ * where the stored choices came from; `onLocation` is told when a rule reads the location.
+ */
 export async function decideWithoutWriting(
 	rc: RequestContext,
 	subject: string,
 	cookie: DecisionCookie | null,
-): Promise<Decision> {
+	onLocation?: () => void,
+): Promise<{ readonly decision: Decision; readonly source: LookupSource }> {
 	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
-	return decide(rc, found.lookup);
+	return { decision: decide(rc, found.lookup, onLocation), source: found.source };
 }
 
 /**

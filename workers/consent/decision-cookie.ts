@@ -168,6 +168,6 @@ export function cookieFreshWindow(cookie: DecisionCookie): { readonly from: numb
 
 /** Whether the cookie alone may decide: always for denials; allowances only while fresh. */
 export function cookieIsFresh(cookie: DecisionCookie, now: number): boolean {
-	const age = now - cookie.issuedAt;
-	return age >= -CLOCK_SKEW_MS && age <= COOKIE_ALLOWANCE_MS;
+	const { from, to } = cookieFreshWindow(cookie);
+	return now >= from && now <= to;
 }

@@ -8,14 +8,8 @@
 import { GPC_PURPOSES } from "../config/purposes";
 import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
-import {
-	decide,
-	decideForSubject,
-	decideWithoutWriting,
-	unknownVisitorDecision,
-} from "../consent/decide-request";
+import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
 import type { DecisionCookie } from "../consent/decision-cookie";
-import { lookupStoredState } from "../consent/lookup-state";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import { SteadyMemo } from "../consent/steady-memo";
@@ -81,8 +75,8 @@ export async function guardDecision(rc: RequestContext, documentRequest: boolean
 	}
 	const [subject, cookie] = await Promise.all([visitorSubject(vid), readDecisionCookie(rc)]);
 	if (documentRequest) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
-	if (cookie) return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
-	return GuardVerdict.of(await decideWithoutWriting(rc, subject, null));
+	if (!cookie) return GuardVerdict.of((await decideWithoutWriting(rc, subject, null)).decision);
+	return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
 }
 
 /**
@@ -98,16 +92,13 @@ async function rememberVerdict(
 	subject: string,
 	cookie: DecisionCookie,
 ): Promise<GuardVerdict> {
-	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
 	let located = false;
-	const verdict = GuardVerdict.of(
-		decide(rc, found.lookup, () => {
-			located = true;
-		}),
-	);
+	const { decision, source } = await decideWithoutWriting(rc, subject, cookie, () => {
+		located = true;
+	});
+	const verdict = GuardVerdict.of(decision);
 	// The location is part of what it was made from only when a rule read it.
-	if (found.source === "cookie")
-		steadyVerdicts.set(rc, subject, cookie, verdict, located ? rc.jurisdiction : null);
+	if (source === "cookie") steadyVerdicts.set(rc, subject, cookie, verdict, located ? rc.jurisdiction : null);
 	return verdict;
 }
 

@@ -51,11 +51,11 @@ async function decideStored(rc: RequestContext, request: Request, env: Env) {
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");
 		if (subject === null) return unknownVisitorDecision(rc);
-		return decideWithoutWriting(rc, keyedSubject(subject, "query"), null);
+		return (await decideWithoutWriting(rc, keyedSubject(subject, "query"), null)).decision;
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
 	const vid = presentedVisitorId(request);
 	if (!vid) return unknownVisitorDecision(rc);
 	const subject = await visitorSubject(vid);
-	return decideWithoutWriting(rc, subject, await readDecisionCookie(rc));
+	return (await decideWithoutWriting(rc, subject, await readDecisionCookie(rc))).decision;
 }

@@ -41,6 +41,30 @@ describe("beacons of denied purposes", () => {
 		}
 	}
 
+	it("answers a repeated beacon the same way every time (headers made once it repeats)", async () => {
+		const { spy } = fakeOrigin();
+		const answers: [string, string][][] = [];
+		for (let i = 0; i < 4; i++) {
+			const res = await visit("/g/collect?v=2&tid=G-ABC123XYZ9&en=scroll", VISITORS.optedOut, {
+				headers: { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" },
+			});
+			expect(res.status).toBe(204);
+			answers.push([...res.headers]);
+			res.headers.set("X-Consent-Guard", "changed");
+		}
+		expect(answers[0]).toEqual([
+			["cache-control", "private, no-store"],
+			["x-consent-guard", "blocked"],
+		]);
+		for (const answer of answers) expect(answer).toEqual(answers[0]);
+		const withCookie = await visit("/g/collect?v=2&tid=G-ABC123XYZ9&en=scroll", VISITORS.optedOut, {
+			headers: { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", Cookie: "_ga=1" },
+		});
+		expect(withCookie.headers.getSetCookie()).toHaveLength(2);
+		expect(withCookie.headers.get("X-Consent-Guard")).toBe("blocked");
+		expect(spy).not.toHaveBeenCalled();
+	});
+
 	it("a GPC-only visitor's ad beacons are blocked, its analytics beacons reach the origin", async () => {
 		const { calls } = fakeOrigin(() => new Response(null, { status: 204 }));
 		for (const path of AD_BEACONS) {

@@ -82,6 +82,45 @@ describe("a guarded navigation with tracking parameters", () => {
 		expect(calls[0]?.url).toBe(`${ORIGIN}/x?gclid=1`);
 	});
 
+	it("answers a repeated campaign link the same way every time (headers made once it repeats)", async () => {
+		const { spy } = fakeOrigin();
+		const url = "/landing/repeat?utm_source=news&id=7&gclid=g1";
+		const answers: [string, string][][] = [];
+		for (let i = 0; i < 4; i++) {
+			const res = await visit(url, VISITORS.gpcOnly, { headers: NAVIGATE });
+			expect(res.status).toBe(302);
+			expect(res.body).toBeNull();
+			answers.push([...res.headers]);
+			// Changing one answer's headers leaves the next answers alone.
+			res.headers.set("Location", "https://evil.example/");
+			res.headers.append("Set-Cookie", "x=1");
+		}
+		expect(answers[0]).toEqual([
+			["cache-control", "private, no-store"],
+			["location", "/landing/repeat?id=7"],
+			["x-consent-guard", "stripped"],
+		]);
+		for (const answer of answers) expect(answer).toEqual(answers[0]);
+		// The same link with a tracking cookie, and another link's clean URL, are still their own.
+		const withCookie = await visit(url, VISITORS.gpcOnly, { headers: { ...NAVIGATE, Cookie: "_fbp=1" } });
+		expect(withCookie.headers.get("X-Consent-Guard")).toBe("stripped, blocked");
+		expect(withCookie.headers.getSetCookie()).toHaveLength(2);
+		expect(withCookie.headers.get("Location")).toBe("/landing/repeat?id=7");
+		const other = await visit("/landing/repeat?utm_source=news&id=8", VISITORS.gpcOnly, {
+			headers: NAVIGATE,
+		});
+		expect(other.headers.get("Location")).toBe("/landing/repeat?id=8");
+		const spelledOut = await visit(
+			"https://consent.example//landing/repeat?id=7&gclid=g1",
+			VISITORS.gpcOnly,
+			{
+				headers: NAVIGATE,
+			},
+		);
+		expect(spelledOut.headers.get("Location")).toBe("https://consent.example//landing/repeat?id=7");
+		expect(spy).not.toHaveBeenCalled();
+	});
+
 	it("leaves a navigation without tracking parameters alone", async () => {
 		const { calls } = fakeOrigin();
 		const res = await visit("/x?q=shoes&page=2", VISITORS.optedOut, { headers: NAVIGATE });

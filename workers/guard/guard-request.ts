@@ -9,16 +9,16 @@ import { type RequestContext, requestContext } from "../consent/request-context"
 import { cookieHeader } from "../http/cookies";
 import { HttpError } from "../http/http-error";
 import { requestTarget } from "../http/request-path";
-import { errorResponse, NO_STORE } from "../http/responses";
+import { errorResponse } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
+import { blockedBeacon, navigationRedirect } from "./guard-answers";
 import { type GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
-import { navigationRedirect } from "./navigation-redirect";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
 import { isDocumentRequest, isNavigation } from "./request-kind";
-import { type GuardLabels, labelValue, noLabels } from "./response-headers";
+import { noLabels } from "./response-headers";
 import { fetchPage, keepPage } from "./revalidated-pages";
 import { stripTrackingParams } from "./strip-tracking-params";
 import { upstreamRequest } from "./upstream-request";
@@ -65,7 +65,7 @@ async function guarded(
 	const beacon = beaconPurpose(target, settings.overrides);
 	if (beacon !== null && verdict.denied.has(beacon)) {
 		labels.blocked = true;
-		return ourAnswer({ status: 204, headers: { "Cache-Control": NO_STORE } }, labels, expiry);
+		return blockedBeacon(labels, expiry);
 	}
 
 	const strip = { ...settings.strip, baseHost: target.hostname };
@@ -73,7 +73,7 @@ async function guarded(
 	const clean = stripTrackingParams(pathAndQuery, strip);
 	if (clean !== pathAndQuery) {
 		labels.stripped = true;
-		if (isNavigation(request)) return ourAnswer(navigationRedirect(target.origin, clean), labels, expiry);
+		if (isNavigation(request)) return navigationRedirect(target.origin, clean, labels, expiry);
 	}
 
 	const upstream = upstreamRequest(request, target, origin, {
@@ -105,23 +105,6 @@ async function guarded(
 	if (!revalidating) return guardResponse(await fetchOrigin(upstream, settings.timeoutMs), guard);
 	const answer = await fetchPage(upstream, settings.timeoutMs);
 	return answer instanceof Response ? guardResponse(answer, guard) : guardRevalidated(answer, guard);
-}
-
-/**
- * A response the guard wrote itself (beacon 204, redirect), with expiry lines and its label. Its
- * headers are handed to the runtime as an object (or a Headers when Set-Cookie lines repeat): as an
- * array of pairs they cost the runtime about three times the work (bench/instructions.mjs).
- */
-function ourAnswer(
-	answer: { status: number; headers: Record<string, string> },
-	labels: GuardLabels,
-	expiry: readonly string[],
-): Response {
-	const fields = { ...answer.headers, "X-Consent-Guard": labelValue(labels) };
-	if (expiry.length === 0) return new Response(null, { status: answer.status, headers: fields });
-	const headers = new Headers(fields);
-	for (const line of expiry) headers.append("Set-Cookie", line);
-	return new Response(null, { status: answer.status, headers });
 }
 
 function hostOf(origin: string): string | null {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
 import { signDecisionCookie } from "../../workers/consent/decision-cookie";
 import { brokenD1, brokenKV, callWithEnv, envWith, json, keyed, SIGNING_KEY, Visitor } from "../helpers";
@@ -118,6 +118,11 @@ describe("re-issuing the cookie", () => {
 	});
 });
 
+/** Waits for a write's KV write-through (background work `call` does not wait for). */
+async function writtenThrough(subject: string): Promise<void> {
+	await vi.waitFor(async () => expect(await env.CONSENT_KV.get(`state:${subject}`)).not.toBeNull());
+}
+
 describe("the KV cache", () => {
 	it("is filled after a D1 read and then serves reads", async () => {
 		const subject = "user:fill";
@@ -133,6 +138,54 @@ describe("the KV cache", () => {
 		// A fill lives 10 minutes at most (state-cache.ts, FILL_TTL_S).
 		const [entry] = (await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys;
 		expect(entry?.expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 600);
+	});
+
+	it("is not filled by a visitor's own answer, whose fresh cookie answers them instead", async () => {
+		const v = new Visitor(CA);
+		await v.put({ analytics: false });
+		const subject = await visitorSubject(v.cookies.get("ce_vid") as string);
+		await writtenThrough(subject);
+		await env.CONSENT_KV.delete(`state:${subject}`);
+		// No decision cookie: KV misses and D1 decides, as on a returning visitor's first request.
+		const res = await callWithEnv(env, "/v1/consent", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${v.cookies.get("ce_vid")}` },
+		});
+		expect((await res.json<Doc>()).purposes.analytics).toBe(false);
+		const sent = res.headers.getSetCookie().find((line) => line.startsWith("ce_consent="));
+		expect(sent).toBeDefined();
+		expect(await env.CONSENT_KV.get(`state:${subject}`)).toBeNull();
+		// The preferences page hands out the same cookie, and fills nothing either.
+		const page = await callWithEnv(env, "/preferences", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${v.cookies.get("ce_vid")}` },
+		});
+		expect(page.headers.getSetCookie().some((line) => line.startsWith("ce_consent="))).toBe(true);
+		expect(await env.CONSENT_KV.get(`state:${subject}`)).toBeNull();
+		// The cookie then decides the visitor's next request with storage out of reach.
+		const cookie = (sent as string).split(";")[0];
+		const next = await get(broken(), `ce_vid=${v.cookies.get("ce_vid")}; ${cookie}`);
+		expect((await next.json<Doc>()).purposes.analytics).toBe(false);
+	});
+
+	it("is filled by a visitor's answer when no key signs a cookie, and by checks that set none", async () => {
+		const v = new Visitor(CA);
+		await v.put({ ads: false });
+		const vid = v.cookies.get("ce_vid") as string;
+		const subject = await visitorSubject(vid);
+		await writtenThrough(subject);
+		const unsigned = envWith({ SIGNING_KEY: "", SIGNING_KEY_PREVIOUS: "" } as Partial<Env>);
+		await env.CONSENT_KV.delete(`state:${subject}`);
+		const res = await callWithEnv(unsigned, "/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${vid}` } });
+		expect(res.headers.getSetCookie().some((line) => line.startsWith("ce_consent="))).toBe(false);
+		expect((await env.CONSENT_KV.get<{ version: number }>(`state:${subject}`, "json"))?.version).toBe(1);
+		await env.CONSENT_KV.delete(`state:${subject}`);
+		const check = await callWithEnv(env, "/v1/check?purpose=ads", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}` },
+		});
+		expect(await check.json()).toMatchObject({ allowed: false });
+		expect((await env.CONSENT_KV.get<{ version: number }>(`state:${subject}`, "json"))?.version).toBe(1);
 	});
 
 	it("a fill never overwrites a newer version", async () => {

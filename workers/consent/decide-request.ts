@@ -71,7 +71,7 @@ export function unknownVisitorDecision(rc: RequestContext): Decision {
 export async function decideForSubject(
 	rc: RequestContext,
 	subject: string,
-	options: { cookie?: DecisionCookie | null; fresh?: boolean; bookmark?: string | null },
+	options: { cookie?: DecisionCookie | null; fresh?: boolean; bookmark?: string | null; fill?: boolean },
 ): Promise<RequestDecision> {
 	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
 	let stored = lookup.lookup;

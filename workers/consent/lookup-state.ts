@@ -1,6 +1,7 @@
 /**
  * Finding a subject's stored choices, cheapest source first: a fresh signed `ce_consent` cookie (no
- * storage read), then KV, then D1 (filling KV in the background, never over a newer version).
+ * storage read), then KV, then D1 (filling KV in the background, never over a newer version, unless
+ * the answer hands the visitor a fresh cookie: see LookupOptions.fill).
  * A cookie newer than KV means KV is stale, so D1 is read. With storage down, a stale cookie's
  * denials still hold and everything else fails closed (`degraded`).
  */
@@ -26,6 +27,13 @@ export interface LookupOptions {
 	readonly fresh?: boolean;
 	readonly bookmark?: string | null;
 	readonly now: number;
+	/**
+	 * Whether a D1 read fills KV (the default). False for a visitor's own decision answer, which hands
+	 * them a freshly signed `ce_consent`: for the next 10 minutes that cookie answers their requests,
+	 * and a fill would expire with it, so it would cost a KV read and a KV write (KV's dearest
+	 * operation, 1 per second per key) for nobody. Keyed, check and guard lookups still fill.
+	 */
+	readonly fill?: boolean;
 }
 
 function found(state: StoredState): StoredLookup {
@@ -63,9 +71,11 @@ export async function lookupStoredState(
 		const repo = ConsentRepository.forSubject(env, subject, "read", options.bookmark);
 		const state = await repo.readState(subject);
 		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
-		ctx.waitUntil(
-			fillCachedState(env.CONSENT_KV, subject, stored).catch((err) => console.warn("kv fill failed", err)),
-		);
+		if (options.fill !== false) {
+			ctx.waitUntil(
+				fillCachedState(env.CONSENT_KV, subject, stored).catch((err) => console.warn("kv fill failed", err)),
+			);
+		}
 		return { lookup: found(stored), source: "d1", bookmark: repo.bookmark() };
 	} catch (err) {
 		console.error("d1 read failed; deciding fail-closed", err);

@@ -34,6 +34,14 @@ export function unchangedCookie(rc: RequestContext, result: RequestDecision): st
 }
 
 /**
+ * Whether a visitor's decision answers carry a signed `ce_consent` (a signing key is configured): a
+ * decision read from storage is then signed into a cookie fresh for the next 10 minutes.
+ */
+export function signsDecisionCookies(rc: RequestContext): boolean {
+	return rc.settings.signingKeys.length > 0;
+}
+
+/**
  * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued, and
  * `ce_consent`, re-issued on every one.
  */

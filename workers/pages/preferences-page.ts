@@ -7,7 +7,7 @@ import { decideForSubject } from "../consent/decide-request";
 import { decisionHeaders } from "../consent/decision-response";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import { requestContext } from "../consent/request-context";
-import { setVisitorCookies } from "../consent/visitor-cookies";
+import { setVisitorCookies, signsDecisionCookies } from "../consent/visitor-cookies";
 import { ConsentRepository } from "../storage/consent-repository";
 import { renderPage } from "./html-document";
 import { languageCookie, pageLanguage, requestedLanguage } from "./page-language";
@@ -25,7 +25,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	const lang = pageLanguage(request, rc.url);
 	const cookie = visitor.issued ? null : await readDecisionCookie(rc);
 	const [result, history] = await Promise.all([
-		decideForSubject(rc, visitor.subject, { cookie, fresh: visitor.issued }),
+		decideForSubject(rc, visitor.subject, { cookie, fresh: visitor.issued, fill: !signsDecisionCookies(rc) }),
 		visitor.issued
 			? Promise.resolve([])
 			: ConsentRepository.forSubject(env, visitor.subject, "read")

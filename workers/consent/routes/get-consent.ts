@@ -7,6 +7,7 @@ import { decisionResponse } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { requestContext } from "../request-context";
 import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
+import { signsDecisionCookies } from "../visitor-cookies";
 
 export async function getConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
@@ -22,7 +23,12 @@ export async function getConsent(request: Request, env: Env, ctx: ExecutionConte
 	const cookie = caller.issued ? null : await readDecisionCookie(rc);
 	const steady = cookie && replaySteadyAnswer(rc, caller, cookie);
 	if (steady) return steady;
-	const result = await decideForSubject(rc, caller.subject, { cookie, fresh: caller.issued });
+	const result = await decideForSubject(rc, caller.subject, {
+		cookie,
+		fresh: caller.issued,
+		// The answer's fresh ce_consent answers this visitor's next requests: no KV fill.
+		fill: !signsDecisionCookies(rc),
+	});
 	const response = await decisionResponse(rc, caller, caller.subject, result);
 	return cookie ? rememberSteadyAnswer(rc, caller, result, response) : response;
 }

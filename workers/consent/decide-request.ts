@@ -8,7 +8,7 @@ import { ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
 import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
 import type { DecisionCookie } from "./decision-cookie";
-import { type LookupSource, lookupStoredState, type StateLookup } from "./lookup-state";
+import { type LookupOptions, type LookupSource, lookupStoredState, type StateLookup } from "./lookup-state";
 import type { RequestContext } from "./request-context";
 import type { StoredState } from "./stored-state";
 
@@ -71,7 +71,7 @@ export function unknownVisitorDecision(rc: RequestContext): Decision {
 export async function decideForSubject(
 	rc: RequestContext,
 	subject: string,
-	options: { cookie?: DecisionCookie | null; fresh?: boolean; bookmark?: string | null; fill?: boolean },
+	options: Omit<LookupOptions, "now">,
 ): Promise<RequestDecision> {
 	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
 	let stored = lookup.lookup;

@@ -129,6 +129,88 @@ describe("guarded pages revalidated with the origin", () => {
 		expect(await res.text()).toContain('data-consent="ads"');
 	});
 
+	it("answers each revalidated view with headers of its own, whatever a receiver did to the last", async () => {
+		site();
+		const path = uniquePath();
+		const first = await snapshot(await view(path));
+		for (let n = 2; n <= 6; n++) {
+			const res = await view(path);
+			// What a receiver (a later handler, a test) does to one answer must not reach the next.
+			res.headers.set("X-Changed-By-Receiver", String(n));
+			res.headers.delete("Cache-Control");
+			res.headers.delete("X-Consent-Guard");
+			expect(await snapshot(await view(path)), `view ${n}`).toEqual(first);
+		}
+	});
+
+	it("follows each 304's values: an answer carries the fields of the 304 that revalidated it", async () => {
+		const path = uniquePath();
+		let build = 0;
+		const { calls } = site({
+			conditional: () => {
+				build += 1;
+				// Every other 304 also changes how long the page may be cached.
+				const cacheControl = build % 2 === 0 ? "public, max-age=5" : "public, max-age=60";
+				return new Response(null, {
+					status: 304,
+					headers: { ETag: ETAG, "X-Build": String(build), "Cache-Control": cacheControl },
+				});
+			},
+		});
+		await seenTwice(path);
+		for (let n = 1; n <= 5; n++) {
+			const res = await view(path);
+			expect(res.headers.get("X-Build"), `view ${n}`).toBe(String(n));
+			expect(res.headers.get("Cache-Control")).toBe(
+				n % 2 === 0 ? "private, max-age=5" : "private, max-age=60",
+			);
+			expect(await res.text()).toContain('data-consent="ads"');
+		}
+		expect(calls.filter((call) => call.headers.get("If-None-Match") === ETAG)).toHaveLength(5);
+	});
+
+	it("gives each request its own labels and cookie lines on a page revalidated again and again", async () => {
+		const path = uniquePath();
+		site();
+		await seenTwice(path);
+		const plain = await snapshot(await view(path));
+		expect(plain.headers["x-consent-guard"]).toBe("rewritten");
+		expect(plain.headers["set-cookie"]).toBeUndefined();
+		// The page embedded with a campaign parameter: forwarded stripped (not a navigation), same page.
+		const embedded = await visit(`${path}?utm_source=news`, VISITORS.optedOut, {
+			headers: { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "object", Accept: "text/html" },
+		});
+		expect(embedded.headers.get("X-Consent-Guard")).toBe("stripped, rewritten");
+		expect(await embedded.text()).toBe(plain.body);
+		// A visitor still carrying an analytics cookie gets it expired, on this answer alone.
+		const withCookie = await view(path, { Cookie: "_ga=GA1.1.1.1" });
+		expect(withCookie.headers.get("X-Consent-Guard")).toBe("blocked, rewritten");
+		expect(withCookie.headers.getSetCookie().some((line) => line.startsWith("_ga=;"))).toBe(true);
+		expect(await withCookie.text()).toBe(plain.body);
+		expect(await snapshot(await view(path))).toEqual(plain);
+	});
+
+	it("adds a 304's Set-Cookie lines to its own answer only", async () => {
+		const path = uniquePath();
+		let n = 0;
+		site({
+			conditional: () => {
+				n += 1;
+				const headers = new Headers({ ETag: ETAG });
+				if (n % 2 === 1) headers.append("Set-Cookie", `session=s${n}; Path=/; HttpOnly`);
+				return new Response(null, { status: 304, headers });
+			},
+		});
+		await seenTwice(path);
+		for (let k = 1; k <= 4; k++) {
+			const res = await view(path);
+			expect(res.headers.getSetCookie(), `view ${k}`).toEqual(
+				k % 2 === 1 ? [`session=s${k}; Path=/; HttpOnly`] : [],
+			);
+			await res.text();
+		}
+	});
+
 	it("a 304 that makes the kept page something other than HTML still answers with its bytes, untouched", async () => {
 		const path = uniquePath();
 		site({

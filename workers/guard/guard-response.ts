@@ -9,7 +9,7 @@ import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
-import type { RevalidatedPage } from "./revalidated-pages";
+import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 export interface ResponseGuard {
@@ -110,11 +110,61 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 }
 
 /** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
-export async function guardRevalidated(kept: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
-	const { headers } = kept;
-	let body = kept.page;
+export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
+	const { headers, contentType } = revalidatedAnswerHeaders(page, guard);
+	const body = contentType === null ? page.page : await rewrittenWhole(page, contentType, guard);
+	return new Response(body, { status: 200, statusText: page.statusText, headers });
+}
+
+/** A revalidated page's answer headers, with what they were made from. */
+interface MadeHeaders {
+	readonly updates: RevalidatedPage["updates"];
+	/** The request's own labels (before the guard's header changes added theirs). */
+	readonly stripped: boolean;
+	readonly blocked: boolean;
+	readonly headers: Headers;
+	readonly contentType: string | null;
+}
+
+/** The answer headers last made for each kept page (they go with it when it is dropped). */
+const madeHeaders = new WeakMap<KeptPage, MadeHeaders>();
+
+function sameUpdates(a: RevalidatedPage["updates"], b: RevalidatedPage["updates"]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) {
+		const [name, value] = a[i] as readonly [string, string];
+		const [otherName, otherValue] = b[i] as readonly [string, string];
+		if (name !== otherName || value !== otherValue) return false;
+	}
+	return true;
+}
+
+/**
+ * The answer's headers: the kept page's as the 304 updated them, with the guard's changes. Without
+ * cookie lines (the request's expiry lines, the 304's Set-Cookie) and without a Location, those
+ * changes depend on nothing but the updated headers and the request's labels, so the headers a kept
+ * page's answer was made with are reused for the next request with the same labels whose 304 brings
+ * the same updates, values and all (its `Date` changes them once a second). `new Response` copies
+ * them: an answer's headers changed by whoever receives it do not reach the next.
+ */
+function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): MadeHeaders {
+	const { labels } = guard;
+	const { stripped, blocked } = labels;
+	const reusable = guard.expiry.length === 0 && page.setCookies.length === 0;
+	const known = reusable ? madeHeaders.get(page.kept) : undefined;
+	if (
+		known !== undefined &&
+		known.stripped === stripped &&
+		known.blocked === blocked &&
+		sameUpdates(known.updates, page.updates)
+	) {
+		labels.rewritten = known.contentType !== null;
+		return known;
+	}
+	const headers = updatedHeaders(page);
 	const contentType = guardHeaders(headers, guard);
-	if (contentType !== null) body = await rewrittenWhole(kept, contentType, guard);
-	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
-	return new Response(body, { status: 200, statusText: kept.statusText, headers });
+	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
+	const made = { updates: page.updates, stripped, blocked, headers, contentType };
+	if (reusable && !headers.has("Location") && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);
+	return made;
 }

@@ -70,13 +70,16 @@ export function keepPage(upstream: UpstreamRequest, res: Response, page: ArrayBu
 }
 
 /**
- * A kept page the origin has just revalidated, as the 200 its 304 stands for: the kept page's status
- * text and bytes, and its headers as the 304 updated them (RFC 9111 §4.3.4), a copy made for this
- * answer alone.
+ * A kept page the origin has just revalidated: the kept page and what its 304 updates (RFC 9111
+ * §4.3.4). `updatedHeaders` makes the headers of the 200 it stands for.
  */
 export interface RevalidatedPage {
+	readonly kept: KeptPage;
+	/** The 304's fields that replace the kept ones (lower-case names, in the 304's order), Set-Cookie apart. */
+	readonly updates: readonly (readonly [string, string])[];
+	/** The 304's own Set-Cookie lines, added to the kept page's. */
+	readonly setCookies: readonly string[];
 	readonly statusText: string;
-	readonly headers: Headers;
 	readonly page: ArrayBuffer;
 }
 
@@ -87,12 +90,22 @@ export interface RevalidatedPage {
 function revalidated(entry: KeptPage, notModified: Response): RevalidatedPage | null {
 	const etag = notModified.headers.get("ETag")?.trim();
 	if (etag !== undefined && etag !== entry.etag) return null;
-	const headers = new Headers(entry.headers);
+	const updates: (readonly [string, string])[] = [];
+	let setCookie = false;
 	for (const [name, value] of notModified.headers) {
-		if (!NOT_UPDATED.has(name) && name !== "set-cookie") headers.set(name, value);
+		if (name === "set-cookie") setCookie = true;
+		else if (!NOT_UPDATED.has(name)) updates.push([name, value]);
 	}
-	for (const line of notModified.headers.getSetCookie()) headers.append("Set-Cookie", line);
-	return { statusText: entry.statusText, headers, page: entry.page };
+	const setCookies = setCookie ? notModified.headers.getSetCookie() : [];
+	return { kept: entry, updates, setCookies, statusText: entry.statusText, page: entry.page };
+}
+
+/** The kept page's headers as its 304 updated them: a copy made for one answer. */
+export function updatedHeaders(page: RevalidatedPage): Headers {
+	const headers = new Headers(page.kept.headers);
+	for (const [name, value] of page.updates) headers.set(name, value);
+	for (const line of page.setCookies) headers.append("Set-Cookie", line);
+	return headers;
 }
 
 /**

@@ -38,6 +38,7 @@ const { seed } = await import("./lib/seed.mjs");
 const { API_WORKER, startWorkers } = await import("./lib/serve.mjs");
 const { probe, stage } = await import("./lib/stage.mjs");
 const { revisionCheckout } = await import("./lib/revision.mjs");
+const { addCosts, printFunctions, selfCosts } = await import("./lib/callgrind-functions.mjs");
 
 const int = (name, fallback) => {
 	const n = Number.parseInt(process.env[name] ?? "", 10);
@@ -47,10 +48,13 @@ const ROUNDS = int("BENCH_ROUNDS", 6);
 const ROUND_S = int("BENCH_ROUND_S", 3);
 const WARMUP_S = int("BENCH_WARMUP_S", 15);
 
-const [rev, ...names] = process.argv.slice(2);
+const args = process.argv.slice(2);
+/** `--functions`: also say which functions the instructions went to (bench/lib/callgrind-functions.mjs). */
+const byFunction = args.includes("--functions");
+const [rev, ...names] = args.filter((a) => !a.startsWith("--"));
 if (!rev) {
 	console.error(
-		"usage: npx node bench/instructions.mjs <git-rev | -> [scenario ...]   (-: the working tree alone)",
+		"usage: npx node bench/instructions.mjs <git-rev | -> [scenario ...] [--functions]   (-: the working tree alone)",
 	);
 	process.exit(2);
 }
@@ -97,7 +101,10 @@ function callgrindControl(pid, option) {
 	execFileSync("callgrind_control", [option, pid], { stdio: "ignore" });
 }
 
-/** Instructions counted since the last zero: dumps them and reads the newest dump's total. */
+/**
+ * Instructions counted since the last zero: dumps them and reads the newest dump's total (and, with
+ * `--functions`, each function's self cost).
+ */
 function dumpCount(tag, pid) {
 	const before = new Set(readdirSync(countDir));
 	callgrindControl(pid, "--dump");
@@ -106,21 +113,20 @@ function dumpCount(tag, pid) {
 		throw new Error(`expected one new callgrind dump for ${tag}, found ${fresh.length}`);
 	const file = join(countDir, fresh[0]);
 	const text = readFileSync(file, "utf8");
-	// workerd ships stripped, so a dump cannot say which function the instructions went to: only its
-	// total is of use.
+	const costs = byFunction ? selfCosts(file) : null;
 	rmSync(file);
 	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text);
 	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
-	return Number(total[1]);
+	return { total: Number(total[1]), costs };
 }
 
 async function countRound(build, scenario, script, offset) {
 	callgrindControl(build.pid, "--zero");
 	const round = await runRound({ url: build.urls[scenario.worker], script, seconds: ROUND_S, offset });
-	const instructions = dumpCount(build.tag, build.pid);
+	const { total: instructions, costs } = dumpCount(build.tag, build.pid);
 	const errors = Object.values(round.errors).reduce((a, b) => a + b, 0);
 	if (errors > 0) throw new Error(`${scenario.name} on ${build.tag}: ${errors} errors`);
-	return { instructions, requests: round.requests, sent: round.sent };
+	return { instructions, costs, requests: round.requests, sent: round.sent };
 }
 
 async function main() {
@@ -171,12 +177,23 @@ async function main() {
 			cursors[build.tag] = warm.sent;
 		}
 		const perRequest = { old: [], new: [] };
+		const functions = { old: { costs: new Map(), requests: 0 }, new: { costs: new Map(), requests: 0 } };
 		for (let r = 0; r < ROUNDS; r++) {
 			const order = r % 2 === 0 ? builds : [...builds].reverse();
 			for (const build of order) {
 				const c = await countRound(build, scenario, script, cursors[build.tag]);
 				cursors[build.tag] += c.sent;
+				// A round in which no request completed (a page rewritten afresh under callgrind can take
+				// longer than a round) says nothing per request.
+				if (c.requests === 0) {
+					log(`  ${name} on ${build.tag}: round ${r + 1} completed no request; not counted`);
+					continue;
+				}
 				perRequest[build.tag].push(c.instructions / c.requests);
+				if (c.costs) {
+					addCosts(functions[build.tag].costs, c.costs);
+					functions[build.tag].requests += c.requests;
+				}
 			}
 		}
 		const row = { name, now: median(perRequest.new), perRequest };
@@ -185,6 +202,11 @@ async function main() {
 		log(
 			`  ${name}: ${alone ? "" : `${rev} ${fmt(row.old)}, `}working tree ${fmt(row.now)} instructions per request`,
 		);
+		if (byFunction) {
+			const sides = [{ label: "working tree", ...functions.new }];
+			if (!alone) sides.unshift({ label: rev, ...functions.old });
+			printFunctions(log, sides);
+		}
 	}
 
 	const spread = (xs) => xs.map(fmt).join(" ");

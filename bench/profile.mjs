@@ -1,10 +1,12 @@
 /**
- * `npx node bench/profile.mjs [scenario ...] [--seconds=N] [--all-isolates]`: where the time goes.
+ * `npx node bench/profile.mjs [scenario ...] [--seconds=N] [--all-isolates] [--heap]`: where the time goes.
  * Stages the bench with an unminified build (readable names), then for each scenario samples the
  * Worker's isolate through workerd's inspector while wrk drives the scenario, and prints its time by
  * source module and its hottest functions; `--all-isolates` also samples Miniflare's D1, KV and rate
- * limiter simulators and prints how busy each was. An attached profiler slows workerd a lot: read the
- * shares, not the rates. Not part of `npm run bench`.
+ * limiter simulators and prints how busy each was; `--heap` also samples what the Worker's isolate
+ * allocates (V8's sampling heap profiler, objects the collector took counted in) and prints the bytes
+ * per request by allocating function. An attached profiler slows workerd a lot: read the shares, not
+ * the rates. Not part of `npm run bench`.
  */
 import { LOAD } from "./lib/config.mjs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
@@ -14,6 +16,7 @@ import { probe, stage } from "./lib/stage.mjs";
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 4);
 const allIsolates = args.includes("--all-isolates");
+const heap = args.includes("--heap");
 const wanted = args.filter((a) => !a.startsWith("--"));
 const names = wanted.length
 	? wanted
@@ -90,6 +93,38 @@ function inclusiveTimes(profile, label) {
 	return totals;
 }
 
+/**
+ * Bytes allocated per request (sampled: V8 records an allocation about every `samplingInterval`
+ * bytes and scales it), by allocating function: self, and with callees counted in for our functions.
+ */
+function printAllocations(profile, requests, moduleOf) {
+	const self = new Map();
+	const inclusive = new Map();
+	let all = 0;
+	const walk = (node, stack) => {
+		const f = node.callFrame;
+		const ours = f.url.endsWith("index.js") && f.functionName;
+		const where = f.url.endsWith("index.js") ? moduleOf(f.lineNumber) : f.url || "(native)";
+		const key = `${f.functionName || "(anonymous)"}  ${where}`;
+		const size = node.selfSize;
+		all += size;
+		self.set(key, (self.get(key) ?? 0) + size);
+		const here = ours && !stack.includes(key) ? [...stack, key] : stack;
+		for (const k of here) inclusive.set(k, (inclusive.get(k) ?? 0) + size);
+		for (const child of node.children ?? []) walk(child, here);
+	};
+	walk(profile.head, []);
+	const perRequest = (bytes) => `${(bytes / requests).toFixed(0).padStart(8)} B`;
+	console.log(
+		`allocated in the Worker's isolate: ${perRequest(all).trim()} per request; by function (self):`,
+	);
+	for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+		console.log(`  ${perRequest(n)}  ${k}`);
+	console.log("our functions, their callees counted in:");
+	for (const [k, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15))
+		console.log(`  ${perRequest(n)}  ${k}`);
+}
+
 const pct = (n, total) => `${((100 * n) / total).toFixed(1)}%`.padStart(6);
 
 async function main() {
@@ -115,6 +150,15 @@ async function main() {
 		const sessions = await Promise.all(
 			sampled.map(async (t) => ({ t, s: await session(t.webSocketDebuggerUrl) })),
 		);
+		const ourSession = sessions.find(({ t }) => t.id === `core:user:${s.worker}`)?.s;
+		if (heap) {
+			await ourSession.send("HeapProfiler.enable");
+			await ourSession.send("HeapProfiler.startSampling", {
+				samplingInterval: 1024,
+				includeObjectsCollectedByMajorGC: true,
+				includeObjectsCollectedByMinorGC: true,
+			});
+		}
 		for (const { s: cdp } of sessions) {
 			await cdp.send("Profiler.enable");
 			await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
@@ -125,6 +169,7 @@ async function main() {
 			script: writeScript(`profile-${name}`, s.spec),
 			seconds,
 		});
+		const allocated = heap ? (await ourSession.send("HeapProfiler.stopSampling")).profile : null;
 		const profiles = [];
 		for (const { t, s: cdp } of sessions) {
 			const { profile } = await cdp.send("Profiler.stop");
@@ -170,6 +215,7 @@ async function main() {
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, 25))
 			console.log(`  ${pct(n, total)}  ${k}`);
+		if (allocated) printAllocations(allocated, round.requests, moduleOf);
 	}
 	await workers.dispose();
 	stopProcesses();

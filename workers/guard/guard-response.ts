@@ -53,7 +53,7 @@ async function rewrittenWhole(
 	guard: ResponseGuard,
 ): Promise<ArrayBuffer> {
 	try {
-		if (!(source instanceof Response)) return await rewrittenPage(source.page, contentType, guard.html);
+		if (!(source instanceof Response)) return await rewrittenPage(source.kept.page, contentType, guard.html);
 		const page = await source.arrayBuffer();
 		const rewritten = await rewrittenPage(page, contentType, guard.html);
 		guard.keepPage?.(source, page);
@@ -112,8 +112,9 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 /** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
 export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
 	const { headers, contentType } = revalidatedAnswerHeaders(page, guard);
-	const body = contentType === null ? page.page : await rewrittenWhole(page, contentType, guard);
-	return new Response(body, { status: 200, statusText: page.statusText, headers });
+	const { kept } = page;
+	const body = contentType === null ? kept.page : await rewrittenWhole(page, contentType, guard);
+	return new Response(body, { status: 200, statusText: kept.statusText, headers });
 }
 
 /** A revalidated page's answer headers, with what they were made from. */

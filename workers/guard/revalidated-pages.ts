@@ -79,8 +79,6 @@ export interface RevalidatedPage {
 	readonly updates: readonly (readonly [string, string])[];
 	/** The 304's own Set-Cookie lines, added to the kept page's. */
 	readonly setCookies: readonly string[];
-	readonly statusText: string;
-	readonly page: ArrayBuffer;
 }
 
 /**
@@ -97,7 +95,7 @@ function revalidated(entry: KeptPage, notModified: Response): RevalidatedPage | 
 		else if (!NOT_UPDATED.has(name)) updates.push([name, value]);
 	}
 	const setCookies = setCookie ? notModified.headers.getSetCookie() : [];
-	return { kept: entry, updates, setCookies, statusText: entry.statusText, page: entry.page };
+	return { kept: entry, updates, setCookies };
 }
 
 /** The kept page's headers as its 304 updated them: a copy made for one answer. */

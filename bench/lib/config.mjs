@@ -70,6 +70,11 @@ export const REQUEST_CF = {
 	tlsVersion: "TLSv1.3",
 };
 
-export const CF_HEADER = { "MF-CF-Blob": JSON.stringify(REQUEST_CF) };
+/**
+ * What Cloudflare's edge adds to every request a Worker receives, as the bench sends it: request.cf
+ * (workerd reads it from MF-CF-Blob) and the client's address in CF-Connecting-IP (a documentation
+ * address, RFC 5737).
+ */
+export const CF_HEADER = { "MF-CF-Blob": JSON.stringify(REQUEST_CF), "CF-Connecting-IP": "198.51.100.7" };
 
 export const HOST = "127.0.0.1";

@@ -57,6 +57,19 @@ describe("GET /v1/consent (visitor)", () => {
 		});
 	});
 
+	it("locates each client address by request.cf, and the same address alike for a minute", async () => {
+		const at = (address: string, cf: object) =>
+			call("/v1/consent", { cf, headers: { "CF-Connecting-IP": address } }).then((r) =>
+				r.json<{ jurisdiction: string }>(),
+			);
+		expect((await at("198.51.100.41", DE)).jurisdiction).toBe("DE");
+		expect((await at("198.51.100.42", CA)).jurisdiction).toBe("US-CA");
+		// Cloudflare locates a request by its address: a repeat from it is answered for the place
+		// already found, without request.cf being parsed again (here it says otherwise, to show it).
+		expect((await at("198.51.100.41", { country: "JP" })).jurisdiction).toBe("DE");
+		expect((await at("198.51.100.43", { country: "JP" })).jurisdiction).toBe("JP");
+	});
+
 	it("keeps a well-formed ce_vid as a stable subject and replaces a malformed one", async () => {
 		const vid = "A".repeat(22);
 		const a = await call("/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${vid}` } });

@@ -23,15 +23,75 @@ describe("requestJurisdiction", () => {
 	const req = (headers: Record<string, string>, cf?: object) =>
 		new Request("https://x/", { headers, cf } as RequestInit);
 
+	const NOW = Date.UTC(2026, 10, 30, 12);
+
 	it("honours X-Debug-Geo only under DEBUG_GEO", () => {
 		const r = req({ "X-Debug-Geo": "de" }, { country: "US", regionCode: "TX" });
-		expect(requestJurisdiction(r, "true")).toBe("DE");
-		expect(requestJurisdiction(r, "false")).toBe("US-TX");
-		expect(requestJurisdiction(r, undefined)).toBe("US-TX");
+		expect(requestJurisdiction(r, "true", NOW)).toBe("DE");
+		expect(requestJurisdiction(r, "false", NOW)).toBe("US-TX");
+		expect(requestJurisdiction(r, undefined, NOW)).toBe("US-TX");
 	});
 
 	it("ignores malformed overrides", () => {
-		expect(requestJurisdiction(req({ "X-Debug-Geo": "Germany" }, { country: "JP" }), "true")).toBe("JP");
-		expect(requestJurisdiction(req({ "X-Debug-Geo": "US-CA" }), "true")).toBe("US-CA");
+		expect(requestJurisdiction(req({ "X-Debug-Geo": "Germany" }, { country: "JP" }), "true", NOW)).toBe("JP");
+		expect(requestJurisdiction(req({ "X-Debug-Geo": "US-CA" }), "true", NOW)).toBe("US-CA");
+	});
+
+	/** A request whose `cf` says where it is from, counting how often `cf` is read. */
+	function located(address: string | null, cf: object) {
+		const reads = { count: 0 };
+		const headers = new Headers(address === null ? {} : { "CF-Connecting-IP": address });
+		const request = {
+			headers,
+			get cf() {
+				reads.count++;
+				return cf;
+			},
+		} as unknown as Request;
+		return { request, reads };
+	}
+
+	it("remembers an address's location for a minute, without reading request.cf again", () => {
+		const first = located("192.0.2.10", { country: "US", regionCode: "CA" });
+		expect(requestJurisdiction(first.request, undefined, NOW)).toBe("US-CA");
+		expect(first.reads.count).toBe(1);
+		// The same address a moment later: Cloudflare located it the same way, so cf is not read.
+		const again = located("192.0.2.10", { country: "US", regionCode: "CA" });
+		expect(requestJurisdiction(again.request, undefined, NOW + 59_999)).toBe("US-CA");
+		expect(again.reads.count).toBe(0);
+		// A minute on, the address is located afresh (a geolocation update is seen).
+		const later = located("192.0.2.10", { country: "JP" });
+		expect(requestJurisdiction(later.request, undefined, NOW + 60_000)).toBe("JP");
+		expect(later.reads.count).toBe(1);
+		const after = located("192.0.2.10", { country: "US", regionCode: "CA" });
+		expect(requestJurisdiction(after.request, undefined, NOW + 60_001)).toBe("JP");
+	});
+
+	it("locates each address on its own", () => {
+		expect(requestJurisdiction(located("192.0.2.20", { country: "DE" }).request, undefined, NOW)).toBe("DE");
+		expect(requestJurisdiction(located("2001:db8::20", { country: "FR" }).request, undefined, NOW)).toBe(
+			"FR",
+		);
+		const other = located("192.0.2.21", { country: "US", regionCode: "TX" });
+		expect(requestJurisdiction(other.request, undefined, NOW)).toBe("US-TX");
+		expect(other.reads.count).toBe(1);
+		expect(requestJurisdiction(located("192.0.2.20", { country: "JP" }).request, undefined, NOW + 1)).toBe(
+			"DE",
+		);
+	});
+
+	it("reads request.cf on every request that names no client address", () => {
+		for (const country of ["DE", "JP", "BR"]) {
+			const r = located(null, { country });
+			expect(requestJurisdiction(r.request, undefined, NOW)).toBe(country);
+			expect(r.reads.count).toBe(1);
+		}
+	});
+
+	it("lets X-Debug-Geo override a remembered location", () => {
+		requestJurisdiction(located("192.0.2.30", { country: "DE" }).request, undefined, NOW);
+		const r = located("192.0.2.30", { country: "DE" });
+		r.request.headers.set("X-Debug-Geo", "US-CO");
+		expect(requestJurisdiction(r.request, "true", NOW)).toBe("US-CO");
 	});
 });

@@ -44,7 +44,11 @@ class Context implements RequestContext {
 	 * answers (a GPC check, a guarded visitor's beacon) do not depend on where the visitor is.
 	 */
 	get jurisdiction(): string {
-		this.#jurisdiction ??= requestJurisdiction(this.request, this.settings.debugGeo ? "true" : undefined);
+		this.#jurisdiction ??= requestJurisdiction(
+			this.request,
+			this.settings.debugGeo ? "true" : undefined,
+			this.now,
+		);
 		return this.#jurisdiction;
 	}
 }

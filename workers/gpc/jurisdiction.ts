@@ -1,7 +1,10 @@
 /**
  * The request's jurisdiction: `US-<regionCode>` in the US, else the ISO country code, `ZZ` when
- * unknown. From `request.cf`, or from `X-Debug-Geo` when `DEBUG_GEO` is "true" (local runs only).
+ * unknown. From `request.cf` (remembered for a minute by client address), or from `X-Debug-Geo` when
+ * `DEBUG_GEO` is "true" (local runs only).
  */
+import { BoundedMemo } from "../memo/bounded-memo";
+
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export interface GeoSource {
@@ -20,10 +23,28 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
 	return country;
 }
 
-export function requestJurisdiction(request: Request, debugGeo: string | undefined): string {
+/**
+ * Locations by client address, for a minute. Cloudflare locates a request by its connecting address
+ * (`request.cf.country` is the `CF-IPCountry` of that address), so within one isolate (one machine in
+ * one data centre) requests from the same `CF-Connecting-IP` come from the same place, and a visitor's
+ * repeat requests need not have `request.cf` parsed and frozen again (about a tenth of a cookie-decided
+ * answer's work, bench/README.md). A minute bounds how long a change of the address's location (a
+ * geolocation update) could go unseen. Held in memory only, never logged or stored.
+ */
+const LOCATION_TTL_MS = 60_000;
+const locations = new BoundedMemo<string, { readonly jurisdiction: string; readonly until: number }>(4096);
+
+/** The request's jurisdiction (`now` in ms since the epoch, for the address memo above). */
+export function requestJurisdiction(request: Request, debugGeo: string | undefined, now: number): string {
 	if (debugGeo === "true") {
 		const override = request.headers.get("X-Debug-Geo")?.trim().toUpperCase();
 		if (override && JURISDICTION.test(override)) return override;
 	}
-	return jurisdictionFromCf(request.cf as GeoSource | undefined);
+	const address = request.headers.get("CF-Connecting-IP");
+	if (address === null) return jurisdictionFromCf(request.cf as GeoSource | undefined);
+	const known = locations.peek(address);
+	if (known !== undefined && now < known.until) return known.jurisdiction;
+	const jurisdiction = jurisdictionFromCf(request.cf as GeoSource | undefined);
+	locations.set(address, { jurisdiction, until: now + LOCATION_TTL_MS });
+	return jurisdiction;
 }

@@ -7,7 +7,7 @@
  * `npm run bench`.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
 import { probe, stage } from "./lib/stage.mjs";
@@ -28,6 +28,25 @@ function pidsOf(pattern) {
 	} catch {
 		return [];
 	}
+}
+
+/** Bytes read and written (any file or socket) and context switches of these processes. */
+function io(pids) {
+	let read = 0;
+	let written = 0;
+	let switches = 0;
+	for (const pid of pids) {
+		try {
+			const text = readFileSync(`/proc/${pid}/io`, "utf8");
+			read += Number(/^rchar: (\d+)/m.exec(text)?.[1] ?? 0);
+			written += Number(/^wchar: (\d+)/m.exec(text)?.[1] ?? 0);
+			for (const task of readdirSync(`/proc/${pid}/task`)) {
+				const status = readFileSync(`/proc/${pid}/task/${task}/status`, "utf8");
+				switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+			}
+		} catch {}
+	}
+	return { read, written, switches };
 }
 
 /** Summed user and kernel seconds of these processes (all their threads). */
@@ -51,7 +70,13 @@ log(`workerd pids ${groups.workerd.join(",")}, origin pids ${groups.origin.join(
 const totals = Object.fromEntries(
 	names.map((n) => [
 		n,
-		{ requests: 0, seconds: 0, workerd: { user: 0, sys: 0 }, origin: { user: 0, sys: 0 } },
+		{
+			requests: 0,
+			seconds: 0,
+			workerd: { user: 0, sys: 0 },
+			origin: { user: 0, sys: 0 },
+			io: { read: 0, written: 0, switches: 0 },
+		},
 	]),
 );
 const cursors = {};
@@ -66,14 +91,15 @@ for (const name of names) {
 for (let r = 0; r < ROUNDS; r++) {
 	for (const name of r % 2 === 0 ? names : [...names].reverse()) {
 		const s = scenarios[name];
-		const before = { workerd: cpu(groups.workerd), origin: cpu(groups.origin) };
+		const before = { workerd: cpu(groups.workerd), origin: cpu(groups.origin), io: io(groups.workerd) };
 		const round = await runRound({
 			url: workers.urls[s.worker],
 			script: cursors[name].script,
 			seconds: SECONDS,
 			offset: cursors[name].offset,
 		});
-		const after = { workerd: cpu(groups.workerd), origin: cpu(groups.origin) };
+		const after = { workerd: cpu(groups.workerd), origin: cpu(groups.origin), io: io(groups.workerd) };
+		for (const k of ["read", "written", "switches"]) totals[name].io[k] += after.io[k] - before.io[k];
 		cursors[name].offset += round.sent;
 		const t = totals[name];
 		t.requests += round.requests;
@@ -87,13 +113,13 @@ log(
 	`\n${ROUNDS} rounds of ${SECONDS} s; CPU microseconds per request (USER_HZ ticks, so +-${((1 / TICK / (ROUNDS * SECONDS * 1000)) * 1e6).toFixed(2)} us at 1k req/s)`,
 );
 log(
-	`${"scenario".padEnd(22)} ${"req/s".padStart(8)} ${"wd user".padStart(8)} ${"wd sys".padStart(8)} ${"origin".padStart(8)} ${"wd busy".padStart(8)}`,
+	`${"scenario".padEnd(22)} ${"req/s".padStart(8)} ${"wd user".padStart(8)} ${"wd sys".padStart(8)} ${"origin".padStart(8)} ${"wd busy".padStart(8)} ${"io B/req".padStart(9)} ${"vcsw/req".padStart(8)}`,
 );
 for (const name of names) {
 	const t = totals[name];
 	const busy = (t.workerd.user + t.workerd.sys) / t.seconds;
 	log(
-		`${name.padEnd(22)} ${(t.requests / t.seconds).toFixed(0).padStart(8)} ${us(t.workerd.user, t.requests)} ${us(t.workerd.sys, t.requests)} ${us(t.origin.user + t.origin.sys, t.requests)} ${busy.toFixed(2).padStart(8)}`,
+		`${name.padEnd(22)} ${(t.requests / t.seconds).toFixed(0).padStart(8)} ${us(t.workerd.user, t.requests)} ${us(t.workerd.sys, t.requests)} ${us(t.origin.user + t.origin.sys, t.requests)} ${busy.toFixed(2).padStart(8)} ${((t.io.read + t.io.written) / t.requests).toFixed(0).padStart(9)} ${(t.io.switches / t.requests).toFixed(2).padStart(8)}`,
 	);
 }
 await workers.dispose?.();

@@ -341,7 +341,7 @@ export const DESCRIPTIONS = {
 	"gpc-answer-floor": "reference: the same for gpc-decision's answer",
 	"redirect-answer-floor": "reference: the same for guard-strip-redirect's answer",
 	"beacon-answer-floor": "reference: the same for beacon-block's answer",
-	"d1-lookup-floor": "reference: a cold visitor lookup's storage calls alone (KV miss, D1 read)",
+	"d1-lookup-floor": "reference: a cold visitor lookup's storage calls alone (KV miss, D1 read in a session)",
 	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",
 	"gpc-decision": "GET /v1/check?purpose=ads with Sec-GPC: 1, no cookie",

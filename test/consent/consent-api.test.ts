@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, countRecords, json, keyed, setCookieNamed, Visitor } from "../helpers";
+import { BASE, call, countRecords, type Geo, json, keyed, setCookieNamed, Visitor } from "../helpers";
 
 const DE = { country: "DE" };
 const CA = { country: "US", regionCode: "CA" };
@@ -58,7 +58,7 @@ describe("GET /v1/consent (visitor)", () => {
 	});
 
 	it("locates each client address by request.cf, and the same address alike for a minute", async () => {
-		const at = (address: string, cf: object) =>
+		const at = (address: string, cf: Geo) =>
 			call("/v1/consent", { cf, headers: { "CF-Connecting-IP": address } }).then((r) =>
 				r.json<{ jurisdiction: string }>(),
 			);

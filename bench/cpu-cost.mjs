@@ -1,13 +1,28 @@
 /**
- * `npx node bench/cpu-cost.mjs [scenario ...] [--rounds=N] [--seconds=S]`: CPU time per request, by
+ * `npx node bench/cpu-cost.mjs [scenario ...] [--rounds=N] [--seconds=S] [--gc]`: CPU time per request, by
  * process, from /proc (user and kernel time of workerd and of the bench's origin server), while wrk
  * drives each scenario in alternating rounds. A ratio of requests/s tells what a scenario costs only
  * when workerd is the bottleneck; this says where the time of a request went (the isolate's thread,
- * the kernel's socket work, the origin) and whether workerd was busy all the time. Not part of
- * `npm run bench`.
+ * the kernel's socket work, the origin) and whether workerd was busy all the time. With `--gc`,
+ * workerd runs with V8's `--trace-gc-nvp` (its output appended to a log, line by line) and each
+ * scenario also gets what V8's collector cost it: pause time per request, young and full collections
+ * per thousand requests, and the bytes per request that survived a young collection into the old
+ * generation (what makes full collections come round). Not part of `npm run bench`.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import {
+	chmodSync,
+	closeSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	readSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { ROOT, WORK_DIR } from "./lib/config.mjs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
 import { probe, stage } from "./lib/stage.mjs";
@@ -17,6 +32,7 @@ const opt = (name, fallback) =>
 	Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const ROUNDS = opt("rounds", 4);
 const SECONDS = opt("seconds", 3);
+const GC = args.includes("--gc");
 const names = args.filter((a) => !a.startsWith("--"));
 if (names.length === 0) names.push("noop", "cookie-decision", "passthrough-html", "guard-html-rewrite");
 const log = (line) => console.log(line);
@@ -63,7 +79,63 @@ function cpu(pids) {
 	return { user, sys };
 }
 
+/**
+ * Serves workerd through a wrapper that appends its standard output, line-buffered, to a log, with
+ * V8's collector tracing on: each collection is one JSON line. Returns the log's path.
+ */
+function traceCollections() {
+	// The workerd Miniflare itself would spawn (as bench/instructions.mjs finds it).
+	const fromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
+	const workerd = createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
+	const logPath = join(WORK_DIR, "gc-trace.log");
+	const wrapper = join(WORK_DIR, "gc-workerd.sh");
+	writeFileSync(logPath, "");
+	writeFileSync(wrapper, `#!/bin/sh\nexec stdbuf -oL '${workerd}' "$@" >> '${logPath}'\n`);
+	chmodSync(wrapper, 0o755);
+	process.env.MINIFLARE_WORKERD_PATH = wrapper;
+	process.env.MINIFLARE_WORKERD_V8_FLAGS = "--trace-gc-nvp";
+	return logPath;
+}
+
+/** The log's bytes from `offset` on. */
+function readFrom(path, offset) {
+	const size = statSync(path).size;
+	const buffer = Buffer.alloc(Math.max(0, size - offset));
+	const fd = openSync(path, "r");
+	try {
+		readSync(fd, buffer, 0, buffer.length, offset);
+	} finally {
+		closeSync(fd);
+	}
+	return { text: buffer.toString("utf8"), size };
+}
+
+/** Collections in a stretch of the trace: young ("s") and full, their pauses, promoted bytes. */
+function collections(text) {
+	const out = { young: 0, full: 0, youngMs: 0, fullMs: 0, promoted: 0 };
+	for (const line of text.split("\n")) {
+		const json = line.indexOf("GC: {");
+		if (json < 0) continue;
+		let gc;
+		try {
+			gc = JSON.parse(line.slice(json + 4));
+		} catch {
+			continue;
+		}
+		if (gc.gc === "s" || gc.gc === "mmc") {
+			out.young++;
+			out.youngMs += gc.pause;
+			out.promoted += gc.promoted ?? 0;
+		} else {
+			out.full++;
+			out.fullMs += gc.pause;
+		}
+	}
+	return out;
+}
+
 ensureWrk(log);
+const gcLog = GC ? traceCollections() : null;
 const { workers, scenarios } = await stage({ log });
 const groups = { workerd: pidsOf("workerd serve"), origin: pidsOf("origin/server.mjs") };
 log(`workerd pids ${groups.workerd.join(",")}, origin pids ${groups.origin.join(",")}`);
@@ -76,6 +148,7 @@ const totals = Object.fromEntries(
 			workerd: { user: 0, sys: 0 },
 			origin: { user: 0, sys: 0 },
 			io: { read: 0, written: 0, switches: 0 },
+			gc: { young: 0, full: 0, youngMs: 0, fullMs: 0, promoted: 0 },
 		},
 	]),
 );
@@ -91,6 +164,7 @@ for (const name of names) {
 for (let r = 0; r < ROUNDS; r++) {
 	for (const name of r % 2 === 0 ? names : [...names].reverse()) {
 		const s = scenarios[name];
+		const traced = gcLog ? statSync(gcLog).size : 0;
 		const before = { workerd: cpu(groups.workerd), origin: cpu(groups.origin), io: io(groups.workerd) };
 		const round = await runRound({
 			url: workers.urls[s.worker],
@@ -100,6 +174,10 @@ for (let r = 0; r < ROUNDS; r++) {
 		});
 		const after = { workerd: cpu(groups.workerd), origin: cpu(groups.origin), io: io(groups.workerd) };
 		for (const k of ["read", "written", "switches"]) totals[name].io[k] += after.io[k] - before.io[k];
+		if (gcLog) {
+			const round = collections(readFrom(gcLog, traced).text);
+			for (const k of Object.keys(round)) totals[name].gc[k] += round[k];
+		}
 		cursors[name].offset += round.sent;
 		const t = totals[name];
 		t.requests += round.requests;
@@ -121,6 +199,21 @@ for (const name of names) {
 	log(
 		`${name.padEnd(22)} ${(t.requests / t.seconds).toFixed(0).padStart(8)} ${us(t.workerd.user, t.requests)} ${us(t.workerd.sys, t.requests)} ${us(t.origin.user + t.origin.sys, t.requests)} ${busy.toFixed(2).padStart(8)} ${((t.io.read + t.io.written) / t.requests).toFixed(0).padStart(9)} ${(t.io.switches / t.requests).toFixed(2).padStart(8)}`,
 	);
+}
+if (GC) {
+	log(
+		"\nV8's collector (all isolates, during each scenario's rounds): pause per request, collections per 1,000 requests, bytes promoted to the old generation per request",
+	);
+	log(
+		`${"scenario".padEnd(22)} ${"young us".padStart(9)} ${"full us".padStart(8)} ${"young/1k".padStart(9)} ${"full/1k".padStart(8)} ${"full ms".padStart(8)} ${"promo B".padStart(8)}`,
+	);
+	for (const name of names) {
+		const { requests, gc } = totals[name];
+		const per = (x) => (x / requests).toFixed(1);
+		log(
+			`${name.padEnd(22)} ${((gc.youngMs * 1000) / requests).toFixed(2).padStart(9)} ${((gc.fullMs * 1000) / requests).toFixed(2).padStart(8)} ${((gc.young * 1000) / requests).toFixed(3).padStart(9)} ${((gc.full * 1000) / requests).toFixed(3).padStart(8)} ${(gc.full ? gc.fullMs / gc.full : 0).toFixed(1).padStart(8)} ${per(gc.promoted).padStart(8)}`,
+		);
+	}
 }
 await workers.dispose?.();
 stopProcesses();

@@ -248,6 +248,33 @@ describe("the decision", () => {
 		expect(await countRecords(assetSubject)).toBe(1);
 	});
 
+	it("gives each of two interleaved visitors their own cookies", async () => {
+		// Both visitors are read from storage, so each request waits on I/O mid-way and the other runs
+		// meanwhile: the Cookie header read once per request must stay each request's own.
+		const [a, b] = [new Visitor(US_CA), new Visitor(US_CA)];
+		await a.put({ analytics: false });
+		await b.put({ analytics: false });
+		const { calls } = fakeOrigin(() => new Response("x", { headers: { "Content-Type": "text/plain" } }));
+		const page = (visitor: Visitor, session: string) =>
+			visit("/", {
+				cf: US_CA,
+				headers: {
+					Cookie: `ce_vid=${visitor.cookies.get("ce_vid")}; session=${session}; _ga=GA1.1.${session}`,
+					"Sec-Fetch-Mode": "navigate",
+				},
+			});
+		const answers = await Promise.all([page(a, "one"), page(b, "two"), page(a, "three")]);
+		for (const res of answers) expect(res.headers.get("X-Consent-Guard")).toBe("blocked");
+		const sent = calls.map((c) => c.headers.get("Cookie")).sort();
+		expect(sent).toEqual(
+			[
+				`ce_vid=${a.cookies.get("ce_vid")}; session=one`,
+				`ce_vid=${b.cookies.get("ce_vid")}; session=two`,
+				`ce_vid=${a.cookies.get("ce_vid")}; session=three`,
+			].sort(),
+		);
+	});
+
 	it("sets no cookies of ours", async () => {
 		fakeOrigin(() => new Response(TRACKER_PAGE, { headers: { "Content-Type": "text/html" } }));
 		for (const visitor of Object.values(VISITORS)) {

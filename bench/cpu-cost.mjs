@@ -20,11 +20,11 @@ import {
 	statSync,
 	writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ROOT, WORK_DIR } from "./lib/config.mjs";
+import { WORK_DIR } from "./lib/config.mjs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
+import { miniflareWorkerd } from "./lib/serve.mjs";
 import { probe, stage } from "./lib/stage.mjs";
 
 const args = process.argv.slice(2);
@@ -84,9 +84,7 @@ function cpu(pids) {
  * V8's collector tracing on: each collection is one JSON line. Returns the log's path.
  */
 function traceCollections() {
-	// The workerd Miniflare itself would spawn (as bench/instructions.mjs finds it).
-	const fromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
-	const workerd = createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
+	const workerd = miniflareWorkerd();
 	const logPath = join(WORK_DIR, "gc-trace.log");
 	const wrapper = join(WORK_DIR, "gc-workerd.sh");
 	writeFileSync(logPath, "");

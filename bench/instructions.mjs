@@ -22,7 +22,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 
 process.env.BENCH_SUBJECTS ??= "300";
@@ -30,12 +29,12 @@ process.env.BENCH_KV_WARM ??= "100";
 // V8's predictable mode: no compiler or GC threads racing the isolate, so what a request costs does
 // not depend on when a background task happened to finish (Miniflare passes these flags to workerd).
 process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--predictable";
-const { ROOT, WORK_DIR } = await import("./lib/config.mjs");
+const { WORK_DIR } = await import("./lib/config.mjs");
 const { buildWorker } = await import("./lib/build.mjs");
 const { ensureDebianTool, ensureWrk, runRound, writeScript } = await import("./lib/load.mjs");
 const { stopProcesses } = await import("./lib/processes.mjs");
 const { seed } = await import("./lib/seed.mjs");
-const { API_WORKER, startWorkers } = await import("./lib/serve.mjs");
+const { API_WORKER, miniflareWorkerd, startWorkers } = await import("./lib/serve.mjs");
 const { probe, stage } = await import("./lib/stage.mjs");
 const { revisionCheckout } = await import("./lib/revision.mjs");
 const { addCosts, printFunctions, selfCosts } = await import("./lib/callgrind-functions.mjs");
@@ -74,8 +73,7 @@ const opened = [];
  * process id under the tag of the build being started, then becomes workerd under callgrind.
  */
 function writeWrapper() {
-	const fromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
-	const workerd = createRequire(fromWrangler.resolve("miniflare"))("workerd").default;
+	const workerd = miniflareWorkerd();
 	const wrapper = join(countDir, "workerd-under-callgrind.sh");
 	writeFileSync(
 		wrapper,

@@ -13,6 +13,14 @@ import { BENCH_DIR, HOST, RAISED_RATE_LIMIT, ROOT, SECRETS, VAR_OVERRIDES } from
 const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
 const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
 
+/**
+ * The workerd binary this Miniflare spawns, for tools that put a wrapper in its place
+ * (MINIFLARE_WORKERD_PATH): bench/instructions.mjs, bench/cpu-cost.mjs --gc.
+ */
+export function miniflareWorkerd() {
+	return createRequire(requireFromWrangler.resolve("miniflare"))("workerd").default;
+}
+
 export const API_WORKER = "consent-edge";
 export const GUARD_WORKER = "consent-edge-guard";
 export const BASELINES = [

@@ -14,7 +14,8 @@ let lastCookies: ReadonlyMap<string, string> = NO_COOKIES;
 // and the promoted bytes made full collections twice as long (bench/cpu-cost.mjs --gc: 458 bytes
 // promoted per cookie-decided request, 132 with one slot). A request answered without waiting on I/O
 // runs start to end with no other request in between, so the slot serves all of its reads; after an
-// await another request may have taken it, and the header is read again.
+// await another request may have taken it, and the header is read again. (The slot holds the last
+// request until the next one comes.)
 let slotRequest: Request | null = null;
 let slotHeader: string | null = null;
 

@@ -172,7 +172,7 @@ try {
 } finally {
 	await workers.dispose();
 	stopProcesses();
-	rmSync(`/tmp/perf-${pid}.map`, { force: true });
+	if (!args.includes("--keep-map")) rmSync(`/tmp/perf-${pid}.map`, { force: true });
 }
 
 log("\nmicroseconds of workerd's CPU per request");

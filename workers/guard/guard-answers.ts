@@ -8,7 +8,7 @@
  */
 import { NO_STORE } from "../http/responses";
 import { RepeatMemo } from "../memo/repeat-memo";
-import { type GuardLabels, labelValue } from "./response-headers";
+import { type GuardLabels, labelBits, labelValue } from "./response-headers";
 
 /** `origin` is the request's own (scheme, host and port). */
 export function redirectLocation(origin: string, strippedPathAndQuery: string): string {
@@ -41,6 +41,14 @@ export function blockedBeacon(labels: GuardLabels, expiry: readonly string[]): R
  */
 const madeHeaders = new RepeatMemo<Headers>(256, 2048);
 
+/** The memo's key prefix for each status and set of labels (labelBits): made once, not per answer. */
+const KINDS = new Map(
+	([204, 302] as const).map((status) => [
+		status,
+		Array.from({ length: 8 }, (_, bits) => `${status} ${bits}\n`),
+	]),
+);
+
 function guardAnswer(
 	status: 204 | 302,
 	location: string | null,
@@ -49,7 +57,7 @@ function guardAnswer(
 ): Response {
 	const label = labelValue(labels);
 	if (expiry.length === 0) {
-		const kind = `${status} ${label}\n`;
+		const kind = KINDS.get(status)?.[labelBits(labels)] as string;
 		const text = location ?? "";
 		let headers = madeHeaders.recall(kind, text);
 		if (headers === undefined) {

@@ -76,11 +76,17 @@ export function hasLabels(labels: GuardLabels): boolean {
 	return labels.stripped || labels.blocked || labels.rewritten;
 }
 
+/** Which labels apply, as a number from 0 to 7 (stripped 1, blocked 2, rewritten 4). */
+export function labelBits(labels: GuardLabels): number {
+	return (labels.stripped ? 1 : 0) | (labels.blocked ? 2 : 0) | (labels.rewritten ? 4 : 0);
+}
+
+/** Every label value, by labelBits: each answer's is one of eight, made once. */
+const LABEL_VALUES = Array.from({ length: 8 }, (_, bits) =>
+	["stripped", "blocked", "rewritten"].filter((_, i) => bits & (1 << i)).join(", "),
+);
+
 /** `X-Consent-Guard: stripped, blocked, rewritten` (those that apply, in that order). */
 export function labelValue(labels: GuardLabels): string {
-	const out: string[] = [];
-	if (labels.stripped) out.push("stripped");
-	if (labels.blocked) out.push("blocked");
-	if (labels.rewritten) out.push("rewritten");
-	return out.join(", ");
+	return LABEL_VALUES[labelBits(labels)] as string;
 }

@@ -1,5 +1,5 @@
 /**
- * `npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N]`:
+ * `npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N] [--keep-map]`:
  * where a request's CPU time goes in the runtime as well as in our code, from Linux `perf`. Stages the
  * bench with an unminified build, runs workerd with V8's `--perf-basic-prof` (so `perf` can name the
  * functions V8 compiled from our code), and for each scenario, after a warm-up, samples the workerd
@@ -14,8 +14,10 @@
  * does: the collector's and the kernel's share in real time, with the runtime's C++ named (this
  * workerd build carries its symbols). A sample is one tick of a 1-2 kHz clock, so a figure under a
  * few tenths of a microsecond is noise; one scenario's whole profile varies by a few percent between
- * runs. Needs `perf` (Debian's linux-perf; installed with apt when missing, as root). Not part of
- * `npm run bench`.
+ * runs. Each scenario's samples stay in `bench/.work/native-<scenario>.data`; with `--keep-map`, V8's
+ * symbol map (`/tmp/perf-<pid>.map`) is kept too, so that `perf script -i` can name our functions in
+ * them afterwards. Needs `perf` (Debian's linux-perf; installed with apt when missing, as root). Not
+ * part of `npm run bench`.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";

@@ -21,8 +21,8 @@ const BEACON = { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" };
 /**
  * In this order, the guard's page group runs right after the group whose guard scenarios (redirect,
  * beacon) keep the guard's isolate busy. V8 sizes an isolate's heap by its recent allocation rate: an
- * isolate idle for a while is shrunk (young generation 32 MiB to 2 MiB, old-generation limit 45 to 13
- * MiB, seen with `cpu-cost.mjs --gc`'s trace) and takes 15-20 s of load to grow back, collecting fully
+ * isolate idle for a while is shrunk (young generation 32 MiB to 2 MiB, old-generation limit 45 MB to
+ * 13 MB, seen with `cpu-cost.mjs --gc`'s trace) and takes 15-20 s of load to grow back, collecting fully
  * several times as often meanwhile. Run last, after about 95 s of storage groups that do not use the
  * guard, the page group's first two rounds measured that regrowth (bench/README, session 16).
  */

@@ -42,12 +42,8 @@ export function blockedBeacon(labels: GuardLabels, expiry: readonly string[]): R
 const madeHeaders = new RepeatMemo<Headers>(256, 2048);
 
 /** The memo's key prefix for each status and set of labels (labelBits): made once, not per answer. */
-const KINDS = new Map(
-	([204, 302] as const).map((status) => [
-		status,
-		Array.from({ length: 8 }, (_, bits) => `${status} ${bits}\n`),
-	]),
-);
+const kindsOf = (status: 204 | 302) => Array.from({ length: 8 }, (_, bits) => `${status} ${bits}\n`);
+const KINDS = { 204: kindsOf(204), 302: kindsOf(302) };
 
 function guardAnswer(
 	status: 204 | 302,
@@ -57,7 +53,7 @@ function guardAnswer(
 ): Response {
 	const label = labelValue(labels);
 	if (expiry.length === 0) {
-		const kind = KINDS.get(status)?.[labelBits(labels)] as string;
+		const kind = KINDS[status][labelBits(labels)] as string;
 		const text = location ?? "";
 		let headers = madeHeaders.recall(kind, text);
 		if (headers === undefined) {

@@ -9,7 +9,6 @@
  * per thousand requests, and the bytes per request that survived a young collection into the old
  * generation (what makes full collections come round). Not part of `npm run bench`.
  */
-import { execFileSync } from "node:child_process";
 import {
 	chmodSync,
 	closeSync,
@@ -23,9 +22,9 @@ import {
 import { join } from "node:path";
 import { WORK_DIR } from "./lib/config.mjs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
-import { stopProcesses } from "./lib/processes.mjs";
+import { pidsOf, stopProcesses } from "./lib/processes.mjs";
 import { miniflareWorkerd } from "./lib/serve.mjs";
-import { probe, stage } from "./lib/stage.mjs";
+import { probeByName, stage } from "./lib/stage.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) =>
@@ -37,14 +36,6 @@ const names = args.filter((a) => !a.startsWith("--"));
 if (names.length === 0) names.push("noop", "cookie-decision", "passthrough-html", "guard-html-rewrite");
 const log = (line) => console.log(line);
 const TICK = 100; // USER_HZ
-
-function pidsOf(pattern) {
-	try {
-		return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").map(Number);
-	} catch {
-		return [];
-	}
-}
 
 /** Bytes read and written (any file or socket) and context switches of these processes. */
 function io(pids) {
@@ -153,8 +144,7 @@ const totals = Object.fromEntries(
 const cursors = {};
 for (const name of names) {
 	const s = scenarios[name];
-	if (s.replays) await probe(scenarios[s.replays], workers.urls[scenarios[s.replays].worker]);
-	await probe(s, workers.urls[s.worker]);
+	await probeByName(scenarios, name, workers.urls);
 	const script = writeScript(`${name}-cpu`, s.spec);
 	const warm = await runRound({ url: workers.urls[s.worker], script, seconds: 2 });
 	cursors[name] = { script, offset: warm.sent };

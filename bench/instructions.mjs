@@ -35,7 +35,7 @@ const { ensureDebianTool, ensureWrk, runRound, writeScript } = await import("./l
 const { stopProcesses } = await import("./lib/processes.mjs");
 const { seed } = await import("./lib/seed.mjs");
 const { API_WORKER, miniflareWorkerd, startWorkers } = await import("./lib/serve.mjs");
-const { probe, stage } = await import("./lib/stage.mjs");
+const { probeByName, stage } = await import("./lib/stage.mjs");
 const { revisionCheckout } = await import("./lib/revision.mjs");
 const { addCosts, printFunctions, selfCosts } = await import("./lib/callgrind-functions.mjs");
 
@@ -174,9 +174,7 @@ async function main() {
 		for (const build of builds) {
 			// The probe checks the answer is the one meant; a floor that replays another scenario's
 			// answer is given it here (that scenario probed on the same build first).
-			if (scenario.replays)
-				await probe(scenarios[scenario.replays], build.urls[scenarios[scenario.replays].worker]);
-			const probed = await probe(scenario, build.urls[scenario.worker]);
+			const probed = await probeByName(scenarios, name, build.urls);
 			if (probed.skipped) throw new Error(`${name} on ${build.tag}: ${probed.skipped}`);
 			const warm = await runRound({ url: build.urls[scenario.worker], script, seconds: WARMUP_S });
 			cursors[build.tag] = warm.sent;

@@ -26,8 +26,8 @@ import { join } from "node:path";
 process.env.MINIFLARE_WORKERD_V8_FLAGS = "--perf-basic-prof";
 const { WORK_DIR } = await import("./lib/config.mjs");
 const { ensureDebianTool, ensureWrk, runRound, writeScript } = await import("./lib/load.mjs");
-const { stopProcesses } = await import("./lib/processes.mjs");
-const { probe, stage } = await import("./lib/stage.mjs");
+const { pidsOf, stopProcesses } = await import("./lib/processes.mjs");
+const { probeByName, stage } = await import("./lib/stage.mjs");
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) =>
@@ -134,7 +134,7 @@ function table(title, profiles, pick, limit) {
 ensureWrk(log);
 ensureDebianTool(log, "perf", "linux-perf");
 const { workers, scenarios } = await stage({ log, minify: false });
-const pid = execFileSync("pgrep", ["-f", "workerd serve"], { encoding: "utf8" }).trim().split("\n")[0];
+const [pid] = pidsOf("workerd serve");
 log(`workerd pid ${pid}; sampling at ${HZ} Hz for ${SECONDS} s per scenario, after 3 s of warm-up`);
 
 const profiles = [];
@@ -142,8 +142,7 @@ try {
 	for (const name of names) {
 		const s = scenarios[name];
 		if (!s) throw new Error(`no scenario ${name}`);
-		if (s.replays) await probe(scenarios[s.replays], workers.urls[scenarios[s.replays].worker]);
-		await probe(s, workers.urls[s.worker]);
+		await probeByName(scenarios, name, workers.urls);
 		const script = writeScript(`${name}-native`, s.spec);
 		const warm = await runRound({ url: workers.urls[s.worker], script, seconds: 3 });
 		const dataFile = join(WORK_DIR, `native-${name}.data`);

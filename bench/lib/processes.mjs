@@ -2,7 +2,7 @@
  * Child processes of the bench (the origin, the peer): started, awaited until they print their JSON
  * "ready" line, and always stopped when the bench exits, however it exits.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 
 const children = new Set();
 
@@ -16,6 +16,15 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 		stopAll();
 		process.exit(130);
 	});
+}
+
+/** Process ids whose command line matches `pattern` (pgrep -f); none, an empty list. */
+export function pidsOf(pattern) {
+	try {
+		return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").map(Number);
+	} catch {
+		return [];
+	}
 }
 
 /** Spawns `command` and resolves with the first line it prints, parsed as JSON. */

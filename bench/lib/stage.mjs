@@ -105,6 +105,16 @@ export async function probe(scenario, url) {
 }
 
 /**
+ * Probes scenario `name` on the Worker serving it (`urls` by worker), after the scenario whose answer
+ * it replays, if any, so that a floor has that answer to serve.
+ */
+export async function probeByName(scenarios, name, urls) {
+	const scenario = scenarios[name];
+	if (scenario.replays) await probe(scenarios[scenario.replays], urls[scenarios[scenario.replays].worker]);
+	return probe(scenario, urls[scenario.worker]);
+}
+
+/**
  * @param {{ log: (line: string) => void, minify?: boolean, inspectorPort?: number,
  *   peerD1?: ReturnType<typeof import("./peer.mjs").buildPeerD1> | null }} options `peerD1` also
  *   serves c15t in workerd, with its D1 seeded

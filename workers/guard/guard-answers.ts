@@ -8,7 +8,7 @@
  */
 import { NO_STORE } from "../http/responses";
 import { RepeatMemo } from "../memo/repeat-memo";
-import { type GuardLabels, labelBits, labelValue } from "./response-headers";
+import { type GuardLabels, labelBits, labelText } from "./response-headers";
 
 /** `origin` is the request's own (scheme, host and port). */
 export function redirectLocation(origin: string, strippedPathAndQuery: string): string {
@@ -51,9 +51,10 @@ function guardAnswer(
 	labels: GuardLabels,
 	expiry: readonly string[],
 ): Response {
-	const label = labelValue(labels);
+	const bits = labelBits(labels);
+	const label = labelText(bits);
 	if (expiry.length === 0) {
-		const kind = KINDS[status][labelBits(labels)] as string;
+		const kind = KINDS[status][bits] as string;
 		const text = location ?? "";
 		let headers = madeHeaders.recall(kind, text);
 		if (headers === undefined) {

@@ -86,7 +86,12 @@ const LABEL_VALUES = Array.from({ length: 8 }, (_, bits) =>
 	["stripped", "blocked", "rewritten"].filter((_, i) => bits & (1 << i)).join(", "),
 );
 
+/** The `X-Consent-Guard` value of a set of labels given as labelBits. */
+export function labelText(bits: number): string {
+	return LABEL_VALUES[bits] as string;
+}
+
 /** `X-Consent-Guard: stripped, blocked, rewritten` (those that apply, in that order). */
 export function labelValue(labels: GuardLabels): string {
-	return LABEL_VALUES[labelBits(labels)] as string;
+	return labelText(labelBits(labels));
 }

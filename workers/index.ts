@@ -11,6 +11,7 @@ import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
 import { isOwnedPath } from "./http/owned-paths";
 import { rateLimit } from "./http/rate-limit";
+import { requestMethod, requestUrl } from "./http/request-inputs";
 import { pathnameOf } from "./http/request-path";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
@@ -67,13 +68,13 @@ async function ownRequest(
 	// itty's patterns accept trailing slashes (`/v1/consent/`); so do exact routes.
 	const route = EXACT_ROUTES.get(path) ?? EXACT_ROUTES.get(path.replace(/\/+$/, ""));
 	if (!route) return patternRouter.fetch(request, env, ctx);
-	const handler = route.handlers[request.method];
+	const handler = route.handlers[requestMethod(request)];
 	if (!handler) throw methodNotAllowed(route.allow);
 	return handler(request as IRequest, env, ctx);
 }
 
 async function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-	const path = pathnameOf(request.url);
+	const path = pathnameOf(requestUrl(request));
 	if (!isOwnedPath(path)) {
 		// With ORIGIN set, every path the worker does not own goes to the guard, untouched by the
 		// API's CORS and limits.

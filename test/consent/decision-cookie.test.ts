@@ -47,11 +47,15 @@ describe("decision cookie", () => {
 
 	it("rejects a tampered payload, a tampered signature, another key and garbage", async () => {
 		const value = await signDecisionCookie(cookie, KEY);
+		// Verified first, so it is remembered (by its signature): the forgeries below share that signature.
+		const genuine = await verifyDecisionCookie(value, [KEY]);
+		expect(genuine).not.toBeNull();
 		const [body, sig] = value.split(".") as [string, string];
 		const json = JSON.parse(atob(body.replace(/-/g, "+").replace(/_/g, "/")));
 		json.p.ads = 1;
 		const forgedBody = toBase64Url(new TextEncoder().encode(JSON.stringify(json)));
 		expect(await verifyDecisionCookie(`${forgedBody}.${sig}`, [KEY])).toBeNull();
+		expect(await verifyDecisionCookie(`x${value}`, [KEY])).toBeNull();
 		const flipped = sig.startsWith("A") ? `B${sig.slice(1)}` : `A${sig.slice(1)}`;
 		expect(await verifyDecisionCookie(`${body}.${flipped}`, [KEY])).toBeNull();
 		expect(await verifyDecisionCookie(value, ["another-key"])).toBeNull();
@@ -69,6 +73,9 @@ describe("decision cookie", () => {
 			expect(await verifyDecisionCookie(junk, [KEY])).toBeNull();
 		}
 		expect(await verifyDecisionCookie(undefined, [KEY])).toBeNull();
+		// The genuine cookie still verifies, as the same object (what the steady memos are keyed on).
+		expect(await verifyDecisionCookie(value, [KEY])).toBe(genuine);
+		expect(await verifyDecisionCookie(value, [`${KEY}`.slice(0)])).toBe(genuine);
 	});
 
 	it("rejects a validly signed payload of the wrong shape", async () => {

@@ -8,6 +8,7 @@ import { randomToken } from "../crypto/encoding";
 import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
 import { requestCookies } from "../http/cookies";
 import { HttpError, unauthorized } from "../http/http-error";
+import { authorizationHeader } from "../http/request-inputs";
 
 export const VISITOR_COOKIE = "ce_vid";
 const VISITOR_ID = /^[A-Za-z0-9_-]{22,64}$/;
@@ -25,7 +26,7 @@ export function isValidSubject(subject: string): boolean {
 }
 
 async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
-	const header = request.headers.get("Authorization") ?? "";
+	const header = authorizationHeader(request) ?? "";
 	const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
 	const presented = match?.[1] ?? "";
 	const vars = env as unknown as Record<string, unknown>;
@@ -70,7 +71,7 @@ export async function visitorSubject(vid: string): Promise<string> {
  * the route sets as a cookie when it answers with a decision.
  */
 export async function identifyCaller(request: Request, env: Env): Promise<Caller> {
-	if (request.headers.has("Authorization")) {
+	if (authorizationHeader(request) !== null) {
 		const scope = await keyScope(request, env);
 		if (!scope) throw unauthorized();
 		return { kind: "keyed", scope };

@@ -68,8 +68,21 @@ export async function signDecisionCookie(cookie: DecisionCookie, key: string): P
 }
 
 // A signature that verified once verifies forever under the same keys: remember recent cookies.
-const verified = new Map<string, DecisionCookie>();
+// Looked up by the signature alone (a cookie's last 43 characters: an HMAC-SHA-256 in base64url, as
+// good a key as the whole text). A Map lookup hashes its key, a new string on every request: keyed by
+// the keys and the whole 300-400 character cookie, a lookup cost about 0.6 µs under Node, by the
+// signature 0.06 µs. An entry counts only for the very text and keys it was verified with.
+interface Verified {
+	readonly keys: readonly string[];
+	readonly cookie: DecisionCookie & { readonly raw: string };
+}
+const verified = new Map<string, Verified>();
 const MAX_CACHED_COOKIES = 10_000;
+const SIGNATURE_LENGTH = 43;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+	return a === b || (a.length === b.length && a.every((key, i) => key === b[i]));
+}
 
 /** The verified cookie, or null for anything absent, tampered, foreign-keyed or malformed. */
 export async function verifyDecisionCookie(
@@ -77,18 +90,21 @@ export async function verifyDecisionCookie(
 	keys: readonly string[],
 ): Promise<DecisionCookie | null> {
 	if (!value || value.length > MAX_COOKIE_LENGTH) return null;
-	const cacheKey = `${keys.join("\n")}\n${value}`;
-	const known = verified.get(cacheKey);
-	if (known) return known;
+	const signature = value.slice(-SIGNATURE_LENGTH);
+	const known = verified.get(signature);
+	if (known && known.cookie.raw === value && sameKeys(known.keys, keys)) return known.cookie;
 	const cookie = await verifyUncached(value, keys);
 	if (cookie) {
 		if (verified.size >= MAX_CACHED_COOKIES) verified.clear();
-		verified.set(cacheKey, cookie);
+		verified.set(signature, { keys, cookie });
 	}
 	return cookie;
 }
 
-async function verifyUncached(value: string, keys: readonly string[]): Promise<DecisionCookie | null> {
+async function verifyUncached(
+	value: string,
+	keys: readonly string[],
+): Promise<(DecisionCookie & { readonly raw: string }) | null> {
 	const dot = value.lastIndexOf(".");
 	if (dot <= 0) return null;
 	const body = value.slice(0, dot);

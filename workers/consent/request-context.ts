@@ -2,6 +2,7 @@
 import { type Settings, settingsFor } from "../config/settings";
 import { requestHasGpc } from "../gpc/gpc-signal";
 import { requestJurisdiction } from "../gpc/jurisdiction";
+import { requestUrl } from "../http/request-inputs";
 
 export interface RequestContext {
 	readonly request: Request;
@@ -30,12 +31,12 @@ class Context implements RequestContext {
 	) {
 		this.settings = settingsFor(env);
 		this.gpc = requestHasGpc(request);
-		this.secure = request.url.startsWith("https:");
+		this.secure = requestUrl(request).startsWith("https:");
 	}
 
 	/** Parsed on first use: a visitor's cookie lookup never needs it. */
 	get url(): URL {
-		this.#url ??= new URL(this.request.url);
+		this.#url ??= new URL(requestUrl(this.request));
 		return this.#url;
 	}
 

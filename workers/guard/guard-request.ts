@@ -6,8 +6,8 @@
  * answer shaped by guardResponse.
  */
 import { type RequestContext, requestContext } from "../consent/request-context";
-import { cookieHeader } from "../http/cookies";
 import { HttpError } from "../http/http-error";
+import { cookieHeader, requestMethod, requestUrl } from "../http/request-inputs";
 import { requestTarget } from "../http/request-path";
 import { errorResponse } from "../http/responses";
 import { beaconPurpose } from "./beacons";
@@ -32,7 +32,7 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 	try {
 		const verdict = await guardDecision(rc, documentRequest);
 		if (!verdict.guarded) {
-			const target = requestTarget(request.url);
+			const target = requestTarget(requestUrl(request));
 			return await fetchOrigin(
 				upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery }),
 				settings.timeoutMs,
@@ -54,7 +54,7 @@ async function guarded(
 ): Promise<Response> {
 	const { request } = rc;
 	// The URL string is cut rather than parsed: only a redirect the origin answers needs it parsed.
-	const target = requestTarget(request.url);
+	const target = requestTarget(requestUrl(request));
 	const labels = noLabels();
 	// Which purposes are denied is asked only when a cookie, a beacon or a page needs it.
 	const cookiesSent = cookieHeader(request);
@@ -83,9 +83,9 @@ async function guarded(
 		dropConditionals: documentRequest,
 	});
 	// Only a page's own conditionals were dropped: any other request may carry the visitor's.
-	const revalidating = documentRequest && request.method === "GET";
+	const revalidating = documentRequest && requestMethod(request) === "GET";
 	const guard: ResponseGuard = {
-		method: request.method,
+		method: requestMethod(request),
 		url: () => rc.url,
 		originHost: () => hostOf(origin),
 		denied: verdict.denied,

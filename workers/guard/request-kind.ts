@@ -2,6 +2,7 @@
  * What kind of request the browser says this is (Fetch Metadata). A GET without any Fetch Metadata
  * header counts as a navigation (contract): old browsers, crawlers and links opened by other apps.
  */
+import { requestMethod } from "../http/request-inputs";
 
 function hasFetchMetadata(headers: Headers): boolean {
 	return (
@@ -14,7 +15,7 @@ function hasFetchMetadata(headers: Headers): boolean {
 
 /** GET/HEAD with `Sec-Fetch-Mode: navigate`, or a GET with no Fetch Metadata at all. */
 export function isNavigation(request: Request): boolean {
-	const method = request.method;
+	const method = requestMethod(request);
 	if (method !== "GET" && method !== "HEAD") return false;
 	const mode = request.headers.get("Sec-Fetch-Mode");
 	if (mode !== null) return mode.trim().toLowerCase() === "navigate";

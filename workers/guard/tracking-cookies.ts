@@ -105,11 +105,26 @@ function matches(name: string, rule: string | RegExp): boolean {
 	return typeof rule === "string" ? name === rule : rule.test(name);
 }
 
-/** The purpose of a tracking cookie, or null for any other cookie. */
-export function trackingCookiePurpose(name: string): TrackerPurpose | null {
+function classify(name: string): TrackerPurpose | null {
 	for (const rule of PROTECTED_COOKIES) if (matches(name, rule)) return null;
 	for (const rule of TRACKING_COOKIES) if (matches(name, rule.name)) return rule.purpose;
 	return null;
+}
+
+// A guarded visitor's every request sends the same few cookie names, and a name no rule matches (a
+// session id, say) takes some forty tests to say so: the answers are remembered per isolate.
+const purposes = new Map<string, TrackerPurpose | null>();
+const MAX_REMEMBERED_NAMES = 4096;
+
+/** The purpose of a tracking cookie, or null for any other cookie. */
+export function trackingCookiePurpose(name: string): TrackerPurpose | null {
+	let purpose = purposes.get(name);
+	if (purpose === undefined) {
+		purpose = classify(name);
+		if (purposes.size >= MAX_REMEMBERED_NAMES) purposes.clear();
+		purposes.set(name, purpose);
+	}
+	return purpose;
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

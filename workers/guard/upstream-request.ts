@@ -3,6 +3,7 @@
  * for guarded visitors), headers and streamed body, plus `X-Forwarded-Host`/`-Proto`. `Sec-GPC` is
  * copied like every other header and never altered.
  */
+import { requestMethod } from "../http/request-inputs";
 import type { RequestTarget } from "../http/request-path";
 
 export interface UpstreamChanges {
@@ -36,7 +37,7 @@ export function upstreamRequest(
 		headers.delete("If-None-Match");
 		headers.delete("If-Modified-Since");
 	}
-	const method = request.method;
+	const method = requestMethod(request);
 	const hasBody = method !== "GET" && method !== "HEAD";
 	return {
 		url: origin + changes.pathAndQuery,

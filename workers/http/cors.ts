@@ -5,6 +5,7 @@
  */
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
+import { requestMethod } from "./request-inputs";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
@@ -15,7 +16,7 @@ const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Re
  * sends every other path to the guard, whose responses are the site's own business).
  */
 export function corsPreflight(request: Request, env: Env, path: string): Response | undefined {
-	if (request.method !== "OPTIONS") return undefined;
+	if (requestMethod(request) !== "OPTIONS") return undefined;
 	const origin = request.headers.get("Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {

@@ -5,13 +5,14 @@
  */
 import { HttpError } from "./http-error";
 import { isFormPost } from "./request-body";
+import { requestUrl } from "./request-inputs";
 import { pathnameOf } from "./request-path";
 import { errorResponse, htmlErrorResponse } from "./responses";
 
 const HTML_PATHS = ["/preferences", "/unsubscribe"];
 
 function wantsHtml(request: Request): boolean {
-	const path = pathnameOf(request.url);
+	const path = pathnameOf(requestUrl(request));
 	return HTML_PATHS.some((p) => path === p || path.startsWith(`${p}/`)) || isFormPost(request);
 }
 

@@ -7,6 +7,7 @@
  */
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
+import { authorizationHeader, requestMethod } from "./request-inputs";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
@@ -40,14 +41,14 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
  * the guarded site (its own API keys, its own forms) never come here.
  */
 export async function rateLimit(request: Request, env: Env, path: string): Promise<void> {
-	const authorization = request.headers.get("Authorization");
+	const authorization = authorizationHeader(request);
 	if (authorization !== null) {
 		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.
 		const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
 		await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
 		return;
 	}
-	if (!WRITE_METHODS.has(request.method)) return;
+	if (!WRITE_METHODS.has(requestMethod(request))) return;
 	if (VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) {
 		await enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 	}

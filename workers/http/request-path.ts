@@ -41,11 +41,20 @@ export function requestTarget(url: string): RequestTarget {
 	let pathStart = url.indexOf("/", hostStart);
 	if (pathStart < 0) pathStart = url.length;
 	const authority = url.slice(hostStart, pathStart);
-	const at = authority.lastIndexOf("@");
+	// (includes and indexOf are built-ins V8 inlines; lastIndexOf is a call into its runtime, and
+	// credentials and IPv6 literals are rare.)
+	const at = authority.includes("@") ? authority.lastIndexOf("@") : -1;
 	const host = at < 0 ? authority : authority.slice(at + 1);
-	// A port follows the last colon, unless that colon is inside an IPv6 literal's brackets.
-	const colon = host.lastIndexOf(":");
-	const hostname = colon > host.lastIndexOf("]") ? host.slice(0, colon) : host;
+	let hostname = host;
+	if (host.charCodeAt(0) === 91 /* [ */) {
+		// An IPv6 literal: a port follows the last colon after its closing bracket.
+		const colon = host.lastIndexOf(":");
+		if (colon > host.lastIndexOf("]")) hostname = host.slice(0, colon);
+	} else {
+		// A normalised host has no colon but the port's.
+		const colon = host.indexOf(":");
+		if (colon >= 0) hostname = host.slice(0, colon);
+	}
 	const hash = url.indexOf("#", pathStart);
 	let pathAndQuery = pathStart < url.length ? url.slice(pathStart, hash < 0 ? undefined : hash) : "/";
 	let query = pathAndQuery.indexOf("?");

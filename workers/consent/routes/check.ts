@@ -6,6 +6,7 @@
  */
 import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
+import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
 import type { Reason } from "../decide-consent";
 import { decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
@@ -39,14 +40,15 @@ const PLAIN_PURPOSE_QUERY = /\?purpose=([A-Za-z0-9_-]+)$/;
 
 /** The query's one `purpose` value, or null when it is missing, empty or repeated. */
 function purposeParam(rc: RequestContext): string | null {
-	const plain = PLAIN_PURPOSE_QUERY.exec(rc.request.url);
-	if (plain?.[1] && rc.request.url.indexOf("?") === plain.index) return plain[1];
+	const url = requestUrl(rc.request);
+	const plain = PLAIN_PURPOSE_QUERY.exec(url);
+	if (plain?.[1] && url.indexOf("?") === plain.index) return plain[1];
 	const params = rc.url.searchParams.getAll("purpose");
 	return params.length === 1 && params[0] ? params[0] : null;
 }
 
 async function decideStored(rc: RequestContext, request: Request, env: Env) {
-	if (request.headers.has("Authorization")) {
+	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");

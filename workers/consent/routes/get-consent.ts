@@ -1,5 +1,6 @@
 /** GET /v1/consent: the decision document for the visitor (cookie) or a keyed `?subject=`. */
 import { unauthorized } from "../../http/http-error";
+import { requestUrl } from "../../http/request-inputs";
 import { hasQuery } from "../../http/request-path";
 import { identifyCaller, keyedSubject, requireScope } from "../caller";
 import { decideForSubject } from "../decide-request";
@@ -18,7 +19,7 @@ export async function getConsent(request: Request, env: Env, ctx: ExecutionConte
 		const result = await decideForSubject(rc, subject, { bookmark: request.headers.get("X-D1-Bookmark") });
 		return decisionResponse(rc, caller, subject, result);
 	}
-	if (hasQuery(request.url) && rc.url.searchParams.has("subject"))
+	if (hasQuery(requestUrl(request)) && rc.url.searchParams.has("subject"))
 		throw unauthorized("?subject= needs an API key.");
 	const cookie = caller.issued ? null : await readDecisionCookie(rc);
 	const steady = cookie && replaySteadyAnswer(rc, caller, cookie);

@@ -436,6 +436,19 @@ describe("GET /v1/check", () => {
 		expect(await analytics.json()).toEqual({ purpose: "analytics", allowed: true, reason: "default" });
 	});
 
+	it("allows essential purposes whatever the signal or the choice, and GPC decides after a choice too", async () => {
+		for (const gpc of [{}, { "Sec-GPC": "1" }] as Record<string, string>[]) {
+			const res = await call("/v1/check?purpose=essential", { cf: CA, headers: gpc });
+			expect(await res.json()).toEqual({ purpose: "essential", allowed: true, reason: "essential" });
+		}
+		const v = new Visitor(CA);
+		await v.put({ ads: true });
+		const chosen = await v.fetch("/v1/check?purpose=ads");
+		expect(await chosen.json()).toEqual({ purpose: "ads", allowed: true, reason: "explicit" });
+		const signalled = await v.fetch("/v1/check?purpose=ads", { headers: { "Sec-GPC": "1" } });
+		expect(await signalled.json()).toEqual({ purpose: "ads", allowed: false, reason: "gpc" });
+	});
+
 	it("reads a visitor's stored choice", async () => {
 		const v = new Visitor(CA);
 		await v.put({ analytics: false });

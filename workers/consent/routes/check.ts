@@ -4,7 +4,7 @@
  * fresh `ce_consent`. Never writes (contract, Identity: a GPC opt-out is recorded by the visitor's
  * decision requests, not here) and never sets cookies.
  */
-import { PURPOSE_NAMES, purposeDefinition } from "../../config/purposes";
+import { PURPOSE_NAMES, PURPOSES, type PurposeDefinition, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
@@ -22,17 +22,35 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 	if (!def)
 		throw new HttpError(400, "unknown_purpose", `Unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
 
-	let body: { purpose: string; allowed: boolean; reason: Reason | undefined };
-	if (def.essential) {
-		body = { purpose, allowed: true, reason: "essential" };
-	} else if (rc.gpc && def.gpc) {
-		// GPC decides whatever is stored and wherever the visitor is: nothing to look up.
-		body = { purpose, allowed: false, reason: "gpc" };
-	} else {
-		const decision = await decideStored(rc, request, env);
-		body = { purpose, allowed: decision.purposes[purpose] === true, reason: decision.reasons[purpose] };
-	}
-	return jsonDecisionAnswer(rc, JSON.stringify(body));
+	const fixed = fixedAnswer(def, rc.gpc);
+	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
+	const decision = await decideStored(rc, request, env);
+	return jsonDecisionAnswer(
+		rc,
+		answerBody(purpose, decision.purposes[purpose] === true, decision.reasons[purpose]),
+	);
+}
+
+function answerBody(purpose: string, allowed: boolean, reason: Reason | undefined): string {
+	return JSON.stringify({ purpose, allowed, reason });
+}
+
+const ESSENTIAL_ANSWERS = new Map(
+	PURPOSES.filter((p) => p.essential).map((p) => [p.name, answerBody(p.name, true, "essential")]),
+);
+const GPC_ANSWERS = new Map(
+	PURPOSES.filter((p) => p.gpc && !p.essential).map((p) => [p.name, answerBody(p.name, false, "gpc")]),
+);
+
+/**
+ * The answer for an essential purpose, and for a GPC-governed one under GPC: decided whatever is
+ * stored and wherever the visitor is, so nothing is looked up and the answer, made once, is the same
+ * every time. Undefined for any other.
+ */
+function fixedAnswer(def: PurposeDefinition, gpc: boolean): string | undefined {
+	if (def.essential) return ESSENTIAL_ANSWERS.get(def.name);
+	if (gpc && def.gpc) return GPC_ANSWERS.get(def.name);
+	return undefined;
 }
 
 // What ad tags send: the whole query is one plain `purpose=<name>`, read without parsing a URL.

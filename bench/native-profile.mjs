@@ -1,5 +1,5 @@
 /**
- * `npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N] [--keep-map]`:
+ * `npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N] [--keep-map] [--rest]`:
  * where a request's CPU time goes in the runtime as well as in our code, from Linux `perf`. Stages the
  * bench with an unminified build, runs workerd with V8's `--perf-basic-prof` (so `perf` can name the
  * functions V8 compiled from our code), and for each scenario, after a warm-up, samples the workerd
@@ -7,7 +7,8 @@
  * `perf record -g -e cpu-clock` while wrk drives it. It prints microseconds of CPU per request:
  * by kind (V8's collector, the kernel's socket sends and receives, the script's own JavaScript with
  * what it calls, the rest of the runtime), then our hottest functions with their callees counted in,
- * then the symbols with the most time of their own. Given several scenarios (a scenario and its
+ * then the symbols with the most time of their own, and with `--rest` the runtime's own functions, their
+ * callees counted in, for the samples of none of those kinds. Given several scenarios (a scenario and its
  * floor, say), it prints them side by side with each one's difference from the first.
  *
  * What `profile.mjs` (the inspector's sampler) and `instructions.mjs` (callgrind) cannot show, this
@@ -38,7 +39,7 @@ const TOP = opt("top", 15);
 const names = args.filter((a) => !a.startsWith("--"));
 if (names.length === 0) {
 	console.error(
-		"usage: npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N]",
+		"usage: npx node bench/native-profile.mjs <scenario> [scenario ...] [--seconds=N] [--hz=N] [--top=N] [--keep-map] [--rest]",
 	);
 	process.exit(2);
 }

@@ -6,6 +6,7 @@
 import { sha256Base64Url } from "../crypto/hmac";
 import { requestCookies } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
+import { requestMethod } from "../http/request-inputs";
 import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
@@ -146,7 +147,7 @@ async function idempotencyFor(rc: RequestContext, caller: Caller, subject: strin
 	const scope = caller.kind === "visitor" ? `visitor:${subject}` : `key:${caller.scope}`;
 	const [hashedKey, requestHash] = await Promise.all([
 		sha256Base64Url(`${scope}\n${key}`),
-		sha256Base64Url(`${rc.request.method} ${rc.url.pathname}\n${subject}\n${rawBody}`),
+		sha256Base64Url(`${requestMethod(rc.request)} ${rc.url.pathname}\n${subject}\n${rawBody}`),
 	]);
 	return { key: hashedKey, requestHash };
 }

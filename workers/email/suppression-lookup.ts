@@ -4,6 +4,7 @@
  * cannot be read the answer fails closed: suppressed, flagged `degraded`, never a 5xx.
  */
 import { badQuery } from "../http/http-error";
+import { requestUrl } from "../http/request-inputs";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
 import { hashEmail, normalizeEmail } from "./email-address";
@@ -24,7 +25,7 @@ export function statusBody(status: SuppressionStatus | null) {
 
 export async function lookupSuppression(request: Request, env: Env): Promise<Response> {
 	await requireSenderKey(request, env);
-	const url = new URL(request.url);
+	const url = new URL(requestUrl(request));
 	const email = singleParam(url, "email");
 	const normalized = email === null ? null : normalizeEmail(email);
 	if (!normalized) throw badQuery("email must be one valid address.");

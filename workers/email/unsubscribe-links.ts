@@ -7,6 +7,8 @@ import * as v from "valibot";
 import { settingsFor } from "../config/settings";
 import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";
+import { requestUrl } from "../http/request-inputs";
+import { requestTarget } from "../http/request-path";
 import { jsonResponse } from "../http/responses";
 import { hashEmail, normalizeEmail } from "./email-address";
 import { requireSenderKey } from "./keyed-sender";
@@ -39,7 +41,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 		{ emailHash: await hashEmail(normalized, env.EMAIL_HASH_KEY), list: parsed.output.list, expiresAt },
 		key,
 	);
-	const base = settings.publicBaseUrl ?? new URL(request.url).origin;
+	const base = settings.publicBaseUrl ?? requestTarget(requestUrl(request)).origin;
 	const url = `${base}/unsubscribe?t=${token}`;
 	return jsonResponse({
 		url,

@@ -5,9 +5,11 @@
  */
 import { originMatches, type Settings } from "../config/settings";
 import { HttpError } from "./http-error";
+import { requestUrl } from "./request-inputs";
+import { requestTarget } from "./request-path";
 
 export function isAllowedOrigin(origin: string, request: Request, settings: Settings): boolean {
-	const own = new URL(request.url).origin;
+	const own = requestTarget(requestUrl(request)).origin;
 	if (origin === own) return true;
 	if (origin === settings.publicOrigin) return true;
 	return originMatches(origin, settings.allowedOrigins);

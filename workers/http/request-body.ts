@@ -3,6 +3,7 @@
  * allows one), malformed JSON 400, other types 415. The raw text is kept for idempotency hashing.
  */
 import { HttpError } from "./http-error";
+import { requestMethod } from "./request-inputs";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -26,7 +27,7 @@ export function bodyKind(request: Request): BodyKind | null {
 }
 
 export function isFormPost(request: Request): boolean {
-	return request.method === "POST" && bodyKind(request) === "form";
+	return requestMethod(request) === "POST" && bodyKind(request) === "form";
 }
 
 async function readLimited(request: Request, limit: number): Promise<Uint8Array> {

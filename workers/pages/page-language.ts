@@ -4,6 +4,7 @@
  * (highest q wins, ties by order), else English.
  */
 import { requestCookies, serializeCookie } from "../http/cookies";
+import { requestUrl } from "../http/request-inputs";
 
 export type Lang = "en" | "ja";
 
@@ -42,7 +43,7 @@ export function requestedLanguage(url: URL): Lang | null {
 	return asLang(url.searchParams.get("lang"));
 }
 
-export function pageLanguage(request: Request, url = new URL(request.url)): Lang {
+export function pageLanguage(request: Request, url = new URL(requestUrl(request))): Lang {
 	return (
 		requestedLanguage(url) ??
 		asLang(requestCookies(request).get(LANG_COOKIE)) ??

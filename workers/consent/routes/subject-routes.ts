@@ -2,6 +2,7 @@
 import { hmacSign } from "../../crypto/hmac";
 import { suppressionsForExport } from "../../email/subject-suppressions";
 import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
+import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { dropCachedState } from "../../storage/state-cache";
@@ -15,7 +16,7 @@ async function keyedSubjectFromPath(
 	env: Env,
 	scopes: ("admin" | "reader")[],
 ) {
-	if (!request.headers.has("Authorization"))
+	if (authorizationHeader(request) === null)
 		throw new HttpError(401, "unauthorized", "A valid API key is required.");
 	const caller = await identifyCaller(request, env);
 	requireScope(caller, scopes);
@@ -57,7 +58,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 export async function listRecords(request: Request, env: Env): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin", "reader"]);
-	const url = new URL(request.url);
+	const url = new URL(requestUrl(request));
 	const limit = intParam(url, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
 	const before = url.searchParams.has("cursor")
 		? intParam(url, "cursor", 0, 1, Number.MAX_SAFE_INTEGER)

@@ -40,7 +40,7 @@ describe("guardDecision for a visitor without a visitor id", () => {
 			["DE", ["ads", "analytics"]],
 		] as const) {
 			const { rc, reads } = context({ "Sec-GPC": "1" }, jurisdiction);
-			const verdict = await guardDecision(rc, true);
+			const verdict = await guardDecision(rc, () => true);
 			expect(verdict.guarded).toBe(true);
 			expect(reads.count).toBe(0);
 			expect([...verdict.denied].sort()).toEqual([...denied]);
@@ -55,7 +55,7 @@ describe("guardDecision for a visitor without a visitor id", () => {
 			["DE", ["ads", "analytics", "email", "personalization", "sale"]],
 		] as const) {
 			const { rc, reads } = context({ "Sec-GPC": "1" }, jurisdiction);
-			const verdict = await guardDecision(rc, true);
+			const verdict = await guardDecision(rc, () => true);
 			expect(reads.count).toBe(0);
 			expect([...verdict.deniedPurposes].sort()).toEqual([...denied]);
 			expect(reads.count).toBeGreaterThan(0);
@@ -65,10 +65,10 @@ describe("guardDecision for a visitor without a visitor id", () => {
 
 	it("without GPC: the location decides whether they are guarded at all", async () => {
 		const us = context({}, "US-CA");
-		expect((await guardDecision(us.rc, true)).guarded).toBe(false);
+		expect((await guardDecision(us.rc, () => true)).guarded).toBe(false);
 		expect(us.reads.count).toBeGreaterThan(0);
 		const de = context({}, "DE");
-		const verdict = await guardDecision(de.rc, true);
+		const verdict = await guardDecision(de.rc, () => true);
 		expect(verdict.guarded).toBe(true);
 		expect([...verdict.denied].sort()).toEqual(["ads", "analytics"]);
 	});
@@ -142,37 +142,37 @@ describe("a guarded visitor's assets and beacons share one verdict while their c
 
 	it("is the same verdict, not decided again, for every request within the cookie's ten minutes", async () => {
 		const who = await visitor(chosen(false));
-		const first = await guardDecision(asset(who).rc, false);
+		const first = await guardDecision(asset(who).rc, () => false);
 		expect(first.guarded).toBe(true);
 		const later = asset(who, { now: T + 9 * MINUTE });
-		expect(await guardDecision(later.rc, false)).toBe(first);
+		expect(await guardDecision(later.rc, () => false)).toBe(first);
 		// Every purpose was chosen, so no rule needed the location, then or now.
 		expect(later.reads.count).toBe(0);
 	});
 
 	it("ends with the cookie's ten minutes: its allowances are then re-read", async () => {
 		const who = await visitor(chosen(true));
-		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
-		expect((await guardDecision(asset(who, { now: T + 9 * MINUTE }).rc, false)).guarded).toBe(false);
+		expect((await guardDecision(asset(who).rc, () => false)).guarded).toBe(false);
+		expect((await guardDecision(asset(who, { now: T + 9 * MINUTE }).rc, () => false)).guarded).toBe(false);
 		// Storage is down, so past the bound the allowances fail closed instead of being shared.
-		const stale = await guardDecision(asset(who, { now: T + 11 * MINUTE }).rc, false);
+		const stale = await guardDecision(asset(who, { now: T + 11 * MINUTE }).rc, () => false);
 		expect(stale.guarded).toBe(true);
 		expect(stale.decision.reasons.ads).toBe("degraded");
 	});
 
 	it("follows the request's own signal", async () => {
 		const who = await visitor(chosen(true));
-		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
-		const withGpc = await guardDecision(asset(who, { gpc: true }).rc, false);
+		expect((await guardDecision(asset(who).rc, () => false)).guarded).toBe(false);
+		const withGpc = await guardDecision(asset(who, { gpc: true }).rc, () => false);
 		expect(withGpc.guarded).toBe(true);
 		expect(withGpc.decision.reasons.ads).toBe("gpc");
-		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
+		expect((await guardDecision(asset(who).rc, () => false)).guarded).toBe(false);
 	});
 
 	it("is not shared with another visitor id presenting the same cookie", async () => {
 		const who = await visitor(chosen(true));
-		expect((await guardDecision(asset(who).rc, false)).guarded).toBe(false);
-		const other = await guardDecision(asset({ ...who, vid: "someoneElse_0123456789abcdef" }).rc, false);
+		expect((await guardDecision(asset(who).rc, () => false)).guarded).toBe(false);
+		const other = await guardDecision(asset({ ...who, vid: "someoneElse_0123456789abcdef" }).rc, () => false);
 		// Not their cookie, and storage is down: fail closed.
 		expect(other.guarded).toBe(true);
 		expect(other.decision.reasons.ads).toBe("degraded");
@@ -182,20 +182,20 @@ describe("a guarded visitor's assets and beacons share one verdict while their c
 		// Analytics was never chosen: its default depends on where the visitor is.
 		const who = await visitor({ ads: false });
 		const inCalifornia = asset(who);
-		const us = await guardDecision(inCalifornia.rc, false);
+		const us = await guardDecision(inCalifornia.rc, () => false);
 		expect(inCalifornia.reads.count).toBeGreaterThan(0);
 		expect([...us.denied]).toEqual(["ads"]);
-		expect(await guardDecision(asset(who).rc, false)).toBe(us);
-		const de = await guardDecision(asset(who, { jurisdiction: "DE" }).rc, false);
+		expect(await guardDecision(asset(who).rc, () => false)).toBe(us);
+		const de = await guardDecision(asset(who, { jurisdiction: "DE" }).rc, () => false);
 		expect([...de.denied].sort()).toEqual(["ads", "analytics"]);
 	});
 
 	it("belongs to the settings it was made under", async () => {
 		// Chosen a day ago: within the default lifetime, long past a lifetime of about nine seconds.
 		const who = await visitor(chosen(true), T - 24 * 60 * MINUTE);
-		expect((await guardDecision(asset(who, { jurisdiction: "DE" }).rc, false)).guarded).toBe(false);
+		expect((await guardDecision(asset(who, { jurisdiction: "DE" }).rc, () => false)).guarded).toBe(false);
 		const shortLived = envWith({ ...noStorage, CONSENT_LIFETIME_DAYS: "0.0001" } as Partial<Env>);
-		const lapsed = await guardDecision(asset(who, { jurisdiction: "DE", env: shortLived }).rc, false);
+		const lapsed = await guardDecision(asset(who, { jurisdiction: "DE", env: shortLived }).rc, () => false);
 		expect(lapsed.guarded).toBe(true);
 		expect(lapsed.decision.reasons.ads).toBe("default");
 	});
@@ -204,18 +204,35 @@ describe("a guarded visitor's assets and beacons share one verdict while their c
 		const who = await visitor(chosen(true));
 		const other = { ...who, vid: "storageVisitor_0123456789abcdef" };
 		// Not their cookie: their verdict comes from storage (nothing stored: California's defaults).
-		expect((await guardDecision(asset(other, { env }).rc, false)).guarded).toBe(false);
+		expect((await guardDecision(asset(other, { env }).rc, () => false)).guarded).toBe(false);
 		await Promise.all(background);
 		await optOutInStorage(await visitorSubject(other.vid));
-		expect((await guardDecision(asset(other, { env }).rc, false)).guarded).toBe(true);
+		expect((await guardDecision(asset(other, { env }).rc, () => false)).guarded).toBe(true);
 	});
 
-	it("is not used for a page, which may record a GPC opt-out", async () => {
+	it("is not used for a GPC visitor's page, which may record the opt-out; without GPC a page shares it", async () => {
 		const who = await visitor(chosen(false));
-		const first = await guardDecision(asset(who).rc, true);
-		const second = await guardDecision(asset(who).rc, true);
+		const first = await guardDecision(asset(who, { gpc: true }).rc, () => true);
+		const second = await guardDecision(asset(who, { gpc: true }).rc, () => true);
 		expect(second.guarded).toBe(true);
 		expect(second).not.toBe(first);
+		const page = await guardDecision(asset(who).rc, () => true);
+		expect(page.guarded).toBe(true);
+		expect(await guardDecision(asset(who).rc, () => true)).toBe(page);
+		expect(await guardDecision(asset(who).rc, () => false)).toBe(page);
+	});
+
+	it("asks whether the request is a page only for a GPC visitor", async () => {
+		const who = await visitor(chosen(false));
+		let asked = 0;
+		const isDocument = () => {
+			asked++;
+			return true;
+		};
+		await guardDecision(asset(who).rc, isDocument);
+		expect(asked).toBe(0);
+		await guardDecision(asset(who, { gpc: true }).rc, isDocument);
+		expect(asked).toBe(1);
 	});
 });
 

@@ -64,7 +64,11 @@ export class GuardVerdict {
 	}
 }
 
-export async function guardDecision(rc: RequestContext, documentRequest: boolean): Promise<GuardVerdict> {
+/**
+ * `isDocument` says whether the request is probably a page (request-kind.ts), asked only when the answer
+ * depends on it: a GPC visitor's page persists the opt-out, which without GPC there is none to persist.
+ */
+export async function guardDecision(rc: RequestContext, isDocument: () => boolean): Promise<GuardVerdict> {
 	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.
 	const cookies = cookieHeader(rc.request);
 	const vid = cookies?.includes(VISITOR_COOKIE) ? presentedVisitorId(rc.request) : null;
@@ -79,7 +83,8 @@ export async function guardDecision(rc: RequestContext, documentRequest: boolean
 	const cookiePending = readDecisionCookie(rc);
 	const subject = await subjectPending;
 	const cookie = await cookiePending;
-	if (documentRequest) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
+	if (rc.gpc && isDocument())
+		return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
 	if (!cookie) return GuardVerdict.of((await decideWithoutWriting(rc, subject, null)).decision);
 	return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
 }

@@ -28,7 +28,13 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 	const origin = rc.settings.origin;
 	if (origin === null) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
 	const settings = guardSettingsFor(env);
-	const documentRequest = isDocumentRequest(request);
+	// Asked only when it matters (a GPC opt-out to persist, a page to fetch): a beacon or a redirect
+	// is answered without reading the request's Fetch Metadata.
+	let documentKind: boolean | undefined;
+	const documentRequest = () => {
+		documentKind ??= isDocumentRequest(request);
+		return documentKind;
+	};
 	try {
 		const verdict = await guardDecision(rc, documentRequest);
 		if (!verdict.guarded) {
@@ -50,7 +56,7 @@ async function guarded(
 	verdict: GuardVerdict,
 	origin: string,
 	settings: GuardSettings,
-	documentRequest: boolean,
+	documentRequest: () => boolean,
 ): Promise<Response> {
 	const { request } = rc;
 	// The URL string is cut rather than parsed: only a redirect the origin answers needs it parsed.
@@ -80,10 +86,10 @@ async function guarded(
 		pathAndQuery: clean,
 		cookie: cookies.upstream,
 		// A page cached before this visitor was guarded must not be revalidated and reused.
-		dropConditionals: documentRequest,
+		dropConditionals: documentRequest(),
 	});
 	// Only a page's own conditionals were dropped: any other request may carry the visitor's.
-	const revalidating = documentRequest && requestMethod(request) === "GET";
+	const revalidating = documentRequest() && requestMethod(request) === "GET";
 	const guard: ResponseGuard = {
 		method: requestMethod(request),
 		url: () => rc.url,

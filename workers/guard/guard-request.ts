@@ -28,8 +28,8 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 	const origin = rc.settings.origin;
 	if (origin === null) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
 	const settings = guardSettingsFor(env);
-	// Asked only when it matters (a GPC opt-out to persist, a page to fetch): a beacon or a redirect
-	// is answered without reading the request's Fetch Metadata.
+	// Asked only when it matters (a GPC visitor's page may persist the opt-out; a request sent on to the
+	// origin): most beacons and redirects are answered without reading the request's Fetch Metadata.
 	let documentKind: boolean | undefined;
 	const documentRequest = () => {
 		documentKind ??= isDocumentRequest(request);

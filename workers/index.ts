@@ -23,7 +23,9 @@ import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
-type MethodHandlers = Readonly<Record<string, RouteHandler | undefined>>;
+// A Map, not an object: the method is a string fresh from the runtime, which an object's property
+// lookup would first intern.
+type MethodHandlers = ReadonlyMap<string, RouteHandler>;
 
 /**
  * Routes without parameters are found by one Map lookup on the exact path: the hot lookups
@@ -39,7 +41,10 @@ for (const [path, handlers] of ROUTES) {
 	if (handlers.GET) methods.HEAD = handlers.GET;
 	const allow = [...Object.keys(methods), "OPTIONS"].join(", ");
 	if (!path.includes(":")) {
-		EXACT_ROUTES.set(path, { handlers: methods, allow });
+		const handlersByMethod = new Map<string, RouteHandler>();
+		for (const [method, handler] of Object.entries(methods))
+			if (handler) handlersByMethod.set(method, handler);
+		EXACT_ROUTES.set(path, { handlers: handlersByMethod, allow });
 		continue;
 	}
 	for (const [method, handler] of Object.entries(methods)) if (handler) on[method]?.(path, handler);
@@ -68,7 +73,7 @@ async function ownRequest(
 	// itty's patterns accept trailing slashes (`/v1/consent/`); so do exact routes.
 	const route = EXACT_ROUTES.get(path) ?? EXACT_ROUTES.get(path.replace(/\/+$/, ""));
 	if (!route) return patternRouter.fetch(request, env, ctx);
-	const handler = route.handlers[requestMethod(request)];
+	const handler = route.handlers.get(requestMethod(request));
 	if (!handler) throw methodNotAllowed(route.allow);
 	return handler(request as IRequest, env, ctx);
 }

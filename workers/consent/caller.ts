@@ -6,7 +6,7 @@
  */
 import { randomToken } from "../crypto/encoding";
 import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
-import { requestCookies } from "../http/cookies";
+import { requestCookie } from "../http/cookies";
 import { HttpError, unauthorized } from "../http/http-error";
 import { authorizationHeader } from "../http/request-inputs";
 
@@ -48,7 +48,7 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 
 /** The request's `ce_vid` when well-formed (22-64 base64url characters), else null. */
 export function presentedVisitorId(request: Request): string | null {
-	const vid = requestCookies(request).get(VISITOR_COOKIE);
+	const vid = requestCookie(request, VISITOR_COOKIE);
 	return vid && VISITOR_ID.test(vid) ? vid : null;
 }
 

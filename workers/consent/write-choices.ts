@@ -4,7 +4,7 @@
  * nothing half-written (the batch is atomic).
  */
 import { sha256Base64Url } from "../crypto/hmac";
-import { requestCookies } from "../http/cookies";
+import { requestCookie } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
 import { requestMethod } from "../http/request-inputs";
 import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
@@ -106,7 +106,7 @@ export async function writeChoices(
  */
 function isLikelyNewVisitor(rc: RequestContext, caller: Caller): boolean {
 	if (caller.kind !== "visitor") return false;
-	return caller.issued || !requestCookies(rc.request).has(DECISION_COOKIE);
+	return caller.issued || requestCookie(rc.request, DECISION_COOKIE) === undefined;
 }
 
 function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {

@@ -3,6 +3,8 @@
  * comma-separated member equals `1` after trimming (Headers.get joins repeated fields with ", ").
  * Any other value is no signal, never an opt-in.
  */
+import { requestHeader } from "../http/request-inputs";
+
 export function isGpcSignal(value: string | null): boolean {
 	if (value === null) return false;
 	if (value === "1") return true;
@@ -13,5 +15,5 @@ export function isGpcSignal(value: string | null): boolean {
 }
 
 export function requestHasGpc(request: Request): boolean {
-	return isGpcSignal(request.headers.get("Sec-GPC"));
+	return isGpcSignal(requestHeader(request, "Sec-GPC"));
 }

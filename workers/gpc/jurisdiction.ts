@@ -3,6 +3,7 @@
  * unknown. From `request.cf` (remembered for a minute by client address), or from `X-Debug-Geo` when
  * `DEBUG_GEO` is "true" (local runs only).
  */
+import { requestHeader } from "../http/request-inputs";
 import { BoundedMemo } from "../memo/bounded-memo";
 
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
@@ -37,10 +38,10 @@ const locations = new BoundedMemo<string, { readonly jurisdiction: string; reado
 /** The request's jurisdiction (`now` in ms since the epoch, for the address memo above). */
 export function requestJurisdiction(request: Request, debugGeo: string | undefined, now: number): string {
 	if (debugGeo === "true") {
-		const override = request.headers.get("X-Debug-Geo")?.trim().toUpperCase();
+		const override = requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase();
 		if (override && JURISDICTION.test(override)) return override;
 	}
-	const address = request.headers.get("CF-Connecting-IP");
+	const address = requestHeader(request, "CF-Connecting-IP");
 	if (address === null) return jurisdictionFromCf(request.cf as GeoSource | undefined);
 	const known = locations.peek(address);
 	if (known !== undefined && now < known.until) return known.jurisdiction;

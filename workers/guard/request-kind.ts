@@ -2,7 +2,7 @@
  * What kind of request the browser says this is (Fetch Metadata). A GET without any Fetch Metadata
  * header counts as a navigation (contract): old browsers, crawlers and links opened by other apps.
  */
-import { requestMethod } from "../http/request-inputs";
+import { requestHeader, requestMethod } from "../http/request-inputs";
 
 function hasFetchMetadata(headers: Headers): boolean {
 	return (
@@ -17,7 +17,7 @@ function hasFetchMetadata(headers: Headers): boolean {
 export function isNavigation(request: Request): boolean {
 	const method = requestMethod(request);
 	if (method !== "GET" && method !== "HEAD") return false;
-	const mode = request.headers.get("Sec-Fetch-Mode");
+	const mode = requestHeader(request, "Sec-Fetch-Mode");
 	if (mode !== null) return mode.trim().toLowerCase() === "navigate";
 	return method === "GET" && !hasFetchMetadata(request.headers);
 }
@@ -30,10 +30,10 @@ const DOCUMENT_DESTINATIONS = new Set(["document", "iframe", "frame", "embed", "
  * persisted and where the browser's cached copy must not be revalidated.
  */
 export function isDocumentRequest(request: Request): boolean {
-	const mode = request.headers.get("Sec-Fetch-Mode");
+	const mode = requestHeader(request, "Sec-Fetch-Mode");
 	if (mode !== null && mode.trim().toLowerCase() === "navigate") return true;
-	const dest = request.headers.get("Sec-Fetch-Dest");
+	const dest = requestHeader(request, "Sec-Fetch-Dest");
 	if (dest !== null) return DOCUMENT_DESTINATIONS.has(dest.trim().toLowerCase());
 	if (hasFetchMetadata(request.headers)) return false;
-	return (request.headers.get("Accept") ?? "").includes("text/html");
+	return (requestHeader(request, "Accept") ?? "").includes("text/html");
 }

@@ -5,7 +5,7 @@
  */
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
-import { requestMethod } from "./request-inputs";
+import { requestHeader, requestMethod } from "./request-inputs";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
@@ -17,7 +17,7 @@ const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Re
  */
 export function corsPreflight(request: Request, env: Env, path: string): Response | undefined {
 	if (requestMethod(request) !== "OPTIONS") return undefined;
-	const origin = request.headers.get("Origin");
+	const origin = requestHeader(request, "Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
 		headers.set("Access-Control-Allow-Origin", origin);
@@ -35,7 +35,7 @@ export function corsPreflight(request: Request, env: Env, path: string): Respons
 
 /** CORS headers for an answer on one of the worker's own paths (`path`, as for corsPreflight). */
 export function withCors(response: Response, request: Request, env: Env, path: string): Response {
-	const origin = request.headers.get("Origin");
+	const origin = requestHeader(request, "Origin");
 	if (!origin || response.headers.has("Access-Control-Allow-Origin")) return response;
 	const allowed = origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env));
 	const isPublic = PUBLIC_PATHS.has(path);

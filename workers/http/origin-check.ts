@@ -5,7 +5,7 @@
  */
 import { originMatches, type Settings } from "../config/settings";
 import { HttpError } from "./http-error";
-import { requestUrl } from "./request-inputs";
+import { requestHeader, requestUrl } from "./request-inputs";
 import { requestTarget } from "./request-path";
 
 export function isAllowedOrigin(origin: string, request: Request, settings: Settings): boolean {
@@ -16,9 +16,9 @@ export function isAllowedOrigin(origin: string, request: Request, settings: Sett
 }
 
 export function assertWriteOrigin(request: Request, settings: Settings): void {
-	const origin = request.headers.get("Origin");
+	const origin = requestHeader(request, "Origin");
 	if (origin === null) {
-		const site = request.headers.get("Sec-Fetch-Site");
+		const site = requestHeader(request, "Sec-Fetch-Site");
 		if (site === null || site === "same-origin" || site === "none") return;
 	} else if (origin !== "null" && isAllowedOrigin(origin, request, settings)) {
 		return;

@@ -7,13 +7,13 @@
  */
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
-import { authorizationHeader, requestMethod } from "./request-inputs";
+import { authorizationHeader, requestHeader, requestMethod } from "./request-inputs";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
 
 export function clientAddress(request: Request): string {
-	return request.headers.get("CF-Connecting-IP") ?? "unknown";
+	return requestHeader(request, "CF-Connecting-IP") ?? "unknown";
 }
 
 function limiter(env: Env, name: string): RateLimit | null {

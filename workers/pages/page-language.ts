@@ -3,7 +3,7 @@
  * that link leaves behind (so the 303 after a save keeps the choice), then `Accept-Language`
  * (highest q wins, ties by order), else English.
  */
-import { requestCookies, serializeCookie } from "../http/cookies";
+import { requestCookie, serializeCookie } from "../http/cookies";
 import { requestUrl } from "../http/request-inputs";
 
 export type Lang = "en" | "ja";
@@ -46,7 +46,7 @@ export function requestedLanguage(url: URL): Lang | null {
 export function pageLanguage(request: Request, url = new URL(requestUrl(request))): Lang {
 	return (
 		requestedLanguage(url) ??
-		asLang(requestCookies(request).get(LANG_COOKIE)) ??
+		asLang(requestCookie(request, LANG_COOKIE)) ??
 		acceptedLanguage(request.headers.get("Accept-Language")) ??
 		"en"
 	);

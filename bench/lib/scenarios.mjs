@@ -188,6 +188,9 @@ export function defineScenarios(ctx) {
 		},
 
 		"response-floor": replayOf("cookie-decision", cookieLookup),
+		// Not in a group (the full run keeps to its five minutes): measured on demand by name with
+		// instructions.mjs or cpu-cost.mjs.
+		"inputs-floor": { ...replayOf("cookie-decision", cookieLookup), worker: "inputs-floor" },
 		"gpc-answer-floor": replayOf("gpc-decision", gpcCheck),
 		"redirect-answer-floor": replayOf("guard-strip-redirect", strippingNavigation),
 		"beacon-answer-floor": replayOf("beacon-block", guardedBeacon),
@@ -346,6 +349,8 @@ export const DESCRIPTIONS = {
 	"passthrough-html": "proxies the 100 KB page unmodified",
 	"html-rewriter-floor": "reference: same, through HTMLRewriter no-op handlers on the guard's selectors",
 	"response-floor": "reference: replays cookie-decision's answer (same bytes), nothing computed",
+	"inputs-floor":
+		"reference: the same, after reading the request headers cookie-decision's answer depends on",
 	"gpc-answer-floor": "reference: the same for gpc-decision's answer",
 	"redirect-answer-floor": "reference: the same for guard-strip-redirect's answer",
 	"beacon-answer-floor": "reference: the same for beacon-block's answer",

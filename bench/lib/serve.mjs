@@ -31,11 +31,14 @@ export const BASELINES = [
 	"passthrough-html",
 	"html-rewriter-floor",
 	"answer-floor",
+	"inputs-floor",
 	"d1-lookup-floor",
 	"write-floor",
 ];
 export const KV_ADMIN = "kv-admin";
-const SHARED_BASELINE_MODULES = ["consent-write.js"].map((file) => join(BENCH_DIR, "baselines", file));
+const SHARED_BASELINE_MODULES = ["consent-write.js", "answer-floor.js"].map((file) =>
+	join(BENCH_DIR, "baselines", file),
+);
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
@@ -81,7 +84,10 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 	const baseline = (name, script = join(BENCH_DIR, "baselines", `${name}.js`)) => ({
 		name,
 		// The script first (the entry), then the pieces baselines share (`import ... from "./consent-write.js"`).
-		modules: [script, ...SHARED_BASELINE_MODULES].map((path) => ({ type: "ESModule", path })),
+		modules: [script, ...SHARED_BASELINE_MODULES.filter((path) => path !== script)].map((path) => ({
+			type: "ESModule",
+			path,
+		})),
 		modulesRoot: BENCH_DIR,
 		compatibilityDate: base.compatibilityDate,
 		compatibilityFlags: base.compatibilityFlags,

@@ -21,7 +21,7 @@
  * group's scenarios and the guard do not depend on. Writes nothing outside bench/.work/.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 process.env.BENCH_SUBJECTS ??= "300";
@@ -50,6 +50,12 @@ const WARMUP_S = int("BENCH_WARMUP_S", 15);
 const args = process.argv.slice(2);
 /** `--functions`: also say which functions the instructions went to (bench/lib/callgrind-functions.mjs). */
 const byFunction = args.includes("--functions");
+/**
+ * `--keep-dumps`: keep each scenario and build's last round as a callgrind file in bench/.work/dumps/,
+ * for `callgrind_annotate --tree=caller <file>` (who called a costly function).
+ */
+const keepDumps = args.includes("--keep-dumps");
+const dumpsDir = join(WORK_DIR, "dumps");
 const [rev, ...names] = args.filter((a) => !a.startsWith("--"));
 if (!rev) {
 	console.error(
@@ -104,7 +110,7 @@ function callgrindControl(pid, option) {
  * Instructions counted since the last zero: dumps them and reads the newest dump's total (and, with
  * `--functions`, each function's self cost).
  */
-function dumpCount(tag, pid) {
+function dumpCount(tag, pid, keepAs) {
 	const before = new Set(readdirSync(countDir));
 	callgrindControl(pid, "--dump");
 	const fresh = readdirSync(countDir).filter((f) => f.startsWith(`${tag}.out`) && !before.has(f));
@@ -113,7 +119,12 @@ function dumpCount(tag, pid) {
 	const file = join(countDir, fresh[0]);
 	const text = readFileSync(file, "utf8");
 	const costs = byFunction ? selfCosts(file) : null;
-	rmSync(file);
+	if (keepAs) {
+		mkdirSync(dumpsDir, { recursive: true });
+		renameSync(file, join(dumpsDir, `${keepAs}.out`));
+	} else {
+		rmSync(file);
+	}
 	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text);
 	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
 	return { total: Number(total[1]), costs };
@@ -122,7 +133,8 @@ function dumpCount(tag, pid) {
 async function countRound(build, scenario, script, offset) {
 	callgrindControl(build.pid, "--zero");
 	const round = await runRound({ url: build.urls[scenario.worker], script, seconds: ROUND_S, offset });
-	const { total: instructions, costs } = dumpCount(build.tag, build.pid);
+	const keepAs = keepDumps ? `${scenario.name}-${build.tag}` : undefined;
+	const { total: instructions, costs } = dumpCount(build.tag, build.pid, keepAs);
 	const errors = Object.values(round.errors).reduce((a, b) => a + b, 0);
 	if (errors > 0) throw new Error(`${scenario.name} on ${build.tag}: ${errors} errors`);
 	return { instructions, costs, requests: round.requests, sent: round.sent };

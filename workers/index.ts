@@ -23,8 +23,7 @@ import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
-// A Map, not an object: the method is a string fresh from the runtime, which an object's property
-// lookup would first intern.
+// A Map, not an object: no method name can reach an inherited property (`constructor`, `toString`).
 type MethodHandlers = ReadonlyMap<string, RouteHandler>;
 
 /**

@@ -4,12 +4,12 @@
  */
 import { requestHeader, requestMethod } from "../http/request-inputs";
 
-function hasFetchMetadata(headers: Headers): boolean {
+function hasFetchMetadata(request: Request): boolean {
 	return (
-		headers.has("Sec-Fetch-Mode") ||
-		headers.has("Sec-Fetch-Dest") ||
-		headers.has("Sec-Fetch-Site") ||
-		headers.has("Sec-Fetch-User")
+		requestHeader(request, "Sec-Fetch-Mode") !== null ||
+		requestHeader(request, "Sec-Fetch-Dest") !== null ||
+		requestHeader(request, "Sec-Fetch-Site") !== null ||
+		requestHeader(request, "Sec-Fetch-User") !== null
 	);
 }
 
@@ -19,7 +19,7 @@ export function isNavigation(request: Request): boolean {
 	if (method !== "GET" && method !== "HEAD") return false;
 	const mode = requestHeader(request, "Sec-Fetch-Mode");
 	if (mode !== null) return mode.trim().toLowerCase() === "navigate";
-	return method === "GET" && !hasFetchMetadata(request.headers);
+	return method === "GET" && !hasFetchMetadata(request);
 }
 
 const DOCUMENT_DESTINATIONS = new Set(["document", "iframe", "frame", "embed", "object"]);
@@ -34,6 +34,6 @@ export function isDocumentRequest(request: Request): boolean {
 	if (mode !== null && mode.trim().toLowerCase() === "navigate") return true;
 	const dest = requestHeader(request, "Sec-Fetch-Dest");
 	if (dest !== null) return DOCUMENT_DESTINATIONS.has(dest.trim().toLowerCase());
-	if (hasFetchMetadata(request.headers)) return false;
+	if (hasFetchMetadata(request)) return false;
 	return (requestHeader(request, "Accept") ?? "").includes("text/html");
 }

@@ -55,11 +55,26 @@ const byFunction = args.includes("--functions");
  * for `callgrind_annotate --tree=caller <file>` (who called a costly function).
  */
 const keepDumps = args.includes("--keep-dumps");
+/**
+ * `--cache-sim`: callgrind also simulates the caches and branch predictors (`--cache-sim=yes
+ * --branch-sim=yes`, sized like this machine's) and each scenario gets its misses per request and
+ * callgrind's cycle estimate beside its instructions (roughly twice as slow again). Valgrind models
+ * two levels and takes the last level from the machine, which may be a last-level cache far larger
+ * than a request's working set (300 MiB on one machine here, so nothing missed it):
+ * `BENCH_CACHE_LL=2097152,16,64` (size, ways, line) simulates a per-core L2 as the last level instead.
+ */
+const cacheSim = args.includes("--cache-sim");
+const cacheLL = process.env.BENCH_CACHE_LL;
+if (cacheLL !== undefined && !/^\d+,\d+,\d+$/.test(cacheLL)) {
+	console.error("BENCH_CACHE_LL: size,ways,line in bytes, e.g. 2097152,16,64");
+	process.exit(2);
+}
+const simOptions = cacheSim ? `--cache-sim=yes --branch-sim=yes ${cacheLL ? `--LL=${cacheLL} ` : ""}` : "";
 const dumpsDir = join(WORK_DIR, "dumps");
 const [rev, ...names] = args.filter((a) => !a.startsWith("--"));
 if (!rev) {
 	console.error(
-		"usage: npx node bench/instructions.mjs <git-rev | -> [scenario ...] [--functions]   (-: the working tree alone)",
+		"usage: npx node bench/instructions.mjs <git-rev | -> [scenario ...] [--functions] [--keep-dumps] [--cache-sim]   (-: the working tree alone)",
 	);
 	process.exit(2);
 }
@@ -87,7 +102,7 @@ function writeWrapper() {
 			"#!/bin/sh",
 			'echo $$ > "$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.pid"',
 			// --smc-check=all: V8 writes and rewrites machine code on the fly.
-			`exec valgrind --tool=callgrind --smc-check=all --log-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.log" --callgrind-out-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.out" ${JSON.stringify(workerd)} "$@"`,
+			`exec valgrind --tool=callgrind --smc-check=all ${simOptions}--log-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.log" --callgrind-out-file="$BENCH_CALLGRIND_DIR/$BENCH_CALLGRIND_TAG.out" ${JSON.stringify(workerd)} "$@"`,
 			"",
 		].join("\n"),
 	);
@@ -125,19 +140,20 @@ function dumpCount(tag, pid, keepAs) {
 	} else {
 		rmSync(file);
 	}
-	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text);
-	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
-	return { total: Number(total[1]), costs };
+	const events = /^events:\s*(.+)$/m.exec(text)?.[1].trim().split(/\s+/) ?? [];
+	const totals = /^(?:summary|totals):\s*(\d[\d ]*)$/m.exec(text)?.[1].trim().split(/\s+/).map(Number);
+	if (!totals || events[0] !== "Ir") throw new Error(`no instruction total in ${fresh[0]}`);
+	return { total: totals[0], counts: Object.fromEntries(events.map((e, i) => [e, totals[i] ?? 0])), costs };
 }
 
 async function countRound(build, scenario, script, offset) {
 	callgrindControl(build.pid, "--zero");
 	const round = await runRound({ url: build.urls[scenario.worker], script, seconds: ROUND_S, offset });
 	const keepAs = keepDumps ? `${scenario.name}-${build.tag}` : undefined;
-	const { total: instructions, costs } = dumpCount(build.tag, build.pid, keepAs);
+	const { total: instructions, counts, costs } = dumpCount(build.tag, build.pid, keepAs);
 	const errors = Object.values(round.errors).reduce((a, b) => a + b, 0);
 	if (errors > 0) throw new Error(`${scenario.name} on ${build.tag}: ${errors} errors`);
-	return { instructions, costs, requests: round.requests, sent: round.sent };
+	return { instructions, counts, costs, requests: round.requests, sent: round.sent };
 }
 
 async function main() {
@@ -192,6 +208,7 @@ async function main() {
 			cursors[build.tag] = warm.sent;
 		}
 		const perRequest = { old: [], new: [] };
+		const simulated = { old: [], new: [] };
 		const functions = { old: { costs: new Map(), requests: 0 }, new: { costs: new Map(), requests: 0 } };
 		for (let r = 0; r < ROUNDS; r++) {
 			const order = r % 2 === 0 ? builds : [...builds].reverse();
@@ -205,13 +222,14 @@ async function main() {
 					continue;
 				}
 				perRequest[build.tag].push(c.instructions / c.requests);
+				if (cacheSim) simulated[build.tag].push(perRequestCounts(c.counts, c.requests));
 				if (c.costs) {
 					addCosts(functions[build.tag].costs, c.costs);
 					functions[build.tag].requests += c.requests;
 				}
 			}
 		}
-		const row = { name, now: median(perRequest.new), perRequest };
+		const row = { name, now: median(perRequest.new), perRequest, simulated };
 		if (!alone) row.old = median(perRequest.old);
 		rows.push(row);
 		log(
@@ -233,6 +251,7 @@ async function main() {
 		}
 	}
 
+	if (cacheSim) printSimulated(rows);
 	const spread = (xs) => xs.map(fmt).join(" ");
 	if (alone) {
 		log(`\n${ROUNDS} rounds of ${ROUND_S} s each; median and lowest round's instructions per request`);
@@ -254,6 +273,51 @@ async function main() {
 		log(
 			`${r.name.padEnd(24)} ${fmt(r.old).padStart(12)} ${fmt(r.now).padStart(13)}  ${(r.old / r.now).toFixed(3).padStart(5)}  ${lowestRatio.toFixed(3).padStart(12)}  ${spread(r.perRequest.old)}; ${spread(r.perRequest.new)}`,
 		);
+	}
+}
+
+/**
+ * One round's simulated events per request: instructions, first-level misses (instruction fetches,
+ * data reads and writes), last-level misses, mispredicted branches (conditional and indirect), and
+ * callgrind's cycle estimate (KCachegrind's CEst without bus events: Ir + 10 x (L1 misses +
+ * mispredictions) + 100 x last-level misses), a crude model of time that weighs what instructions
+ * alone leave out.
+ */
+function perRequestCounts(counts, requests) {
+	const c = (name) => (counts[name] ?? 0) / requests;
+	const l1 = c("I1mr") + c("D1mr") + c("D1mw");
+	const ll = c("ILmr") + c("DLmr") + c("DLmw");
+	const mispredicted = c("Bcm") + c("Bim");
+	return {
+		Ir: c("Ir"),
+		I1: c("I1mr"),
+		D1: c("D1mr") + c("D1mw"),
+		LL: ll,
+		Bm: mispredicted,
+		CEst: c("Ir") + 10 * (l1 + mispredicted) + 100 * ll,
+	};
+}
+
+/** Per scenario and build, the round of median cycle estimate, event by event. */
+function printSimulated(rows) {
+	log("\nsimulated caches and branch predictors (--cache-sim); per request, the round of median CEst");
+	log(
+		`${"scenario".padEnd(24)} ${"build".padEnd(12)} ${["Ir", "I1 miss", "D1 miss", "LL miss", "mispred.", "CEst"].map((h) => h.padStart(9)).join(" ")}`,
+	);
+	for (const r of rows) {
+		for (const [tag, label] of [
+			["old", rev],
+			["new", "working tree"],
+		]) {
+			const rounds = r.simulated[tag];
+			if (rounds.length === 0) continue;
+			const sorted = [...rounds].sort((a, b) => a.CEst - b.CEst);
+			const m = sorted[(sorted.length - 1) >> 1];
+			const cells = [m.Ir, m.I1, m.D1, m.LL, m.Bm, m.CEst].map((v) =>
+				(v >= 10_000 ? fmt(v) : v.toFixed(0)).padStart(9),
+			);
+			log(`${r.name.padEnd(24)} ${label.slice(0, 12).padEnd(12)} ${cells.join(" ")}`);
+		}
 	}
 }
 

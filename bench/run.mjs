@@ -125,7 +125,7 @@ async function main() {
 			measured.push(row);
 			if (!row.skipped)
 				log(
-					`  ${n}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ratio ${row.ratio.toFixed(2)} vs ${group.baseline}`,
+					`  ${n}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50.toFixed(2)} ms, ratio ${row.ratio.toFixed(2)} vs ${group.baseline} (rounds ${row.ratioRounds.map((r) => r.toFixed(2)).join(" ")})`,
 				);
 		}
 	}

@@ -1,7 +1,8 @@
 /** beaconPurpose: first-party proxied collectors and loaders, and the ordinary paths they resemble. */
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { beaconPurpose } from "../../workers/guard/beacons";
+import { BEACON_SHAPES, beaconPurpose, candidateShapes } from "../../workers/guard/beacons";
 
 const at = (pathAndQuery: string) => new URL(pathAndQuery, "https://shop.example");
 
@@ -82,6 +83,41 @@ describe("beaconPurpose: ordinary site paths", () => {
 	it("accepts a plain { pathname, search } object", () => {
 		expect(beaconPurpose({ pathname: "/g/collect", search: "?v=2&tid=G-ABC123XYZ9" })).toBe("analytics");
 		expect(beaconPurpose({ pathname: "/g/collect", search: "" })).toBeNull();
+	});
+});
+
+describe("candidateShapes: the one joined pattern tried before the shapes", () => {
+	// Path segments the shapes look for, beside ordinary ones, so that generated paths hit every shape.
+	const SEGMENTS = [
+		..."g mp collect r j batch ccm rmkt pagead viewthroughconversion conversion 1p-user-list".split(" "),
+		..."1p-conversion form-data gtag js gtm.js ns.html tr cdn-cgi zaraz rum matomo.php piwik.php".split(" "),
+		..."matomo.js piwik.js 2 httpapi track engage i v0 e api v2 pixel act 12345 AW-123456".split(" "),
+		..."metrics shop en index.html a.b %2F".split(" "),
+		"",
+	];
+	const path = fc.oneof(
+		fc.array(fc.constantFrom(...SEGMENTS), { maxLength: 6 }).map((parts) => `/${parts.join("/")}`),
+		fc.string({ unit: "grapheme-ascii", maxLength: 40 }).map((text) => `/${text}`),
+	);
+
+	it("leaves out no shape whose path pattern takes the path, and keeps their order", () => {
+		fc.assert(
+			fc.property(path, (pathname) => {
+				const candidates = candidateShapes(pathname);
+				const matching = BEACON_SHAPES.filter((shape) => shape.path.test(pathname));
+				expect(matching.every((shape) => candidates.includes(shape))).toBe(true);
+				const order = matching.map((shape) => candidates.indexOf(shape));
+				expect(order).toEqual([...order].sort((a, b) => a - b));
+			}),
+			{ numRuns: 5_000 },
+		);
+	});
+
+	it("narrows an ordinary path to the loader's shape, and keeps every shape for a collector's path", () => {
+		expect(candidateShapes("/landing/spring-sale").map((shape) => shape.name)).toEqual([
+			"Google tag gateway loader",
+		]);
+		expect(candidateShapes("/g/collect")).toBe(BEACON_SHAPES);
 	});
 });
 

@@ -175,10 +175,12 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
  * Most guarded requests are no beacon, and of the shapes only the tag gateway loader takes almost
  * any path: the other shapes' path patterns, joined into one, are tried first, so a path none of
  * them takes costs one pattern before the loader's instead of all of them in turn. The same answer
- * as trying every shape in order (none of the patterns has flags; a property test in
- * test/guard/beacons.test.ts checks that every shape a path matches is among the candidates).
+ * as trying every shape in order: a pattern with flags (which a join would drop) is never joined
+ * but always tried, and a property test in test/guard/beacons.test.ts checks that every shape a
+ * path matches is among the candidates.
  */
-const isBroad = (shape: BeaconShape) => shape.path.test("/a") && shape.path.test("/b/c");
+const isBroad = (shape: BeaconShape) =>
+	shape.path.flags !== "" || (shape.path.test("/a") && shape.path.test("/b/c"));
 const BROAD_SHAPES = BEACON_SHAPES.filter(isBroad);
 const NARROW_PATHS = new RegExp(
 	BEACON_SHAPES.filter((shape) => !isBroad(shape))

@@ -1,6 +1,11 @@
 /** inlineScriptPurposes: vendor bootstraps by content, Google snippets by tag id, site overrides. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { INLINE_TRACKER_SIGNATURES, inlineScriptPurposes } from "../../workers/guard/inline-trackers";
+import {
+	candidateSignatures,
+	INLINE_TRACKER_SIGNATURES,
+	inlineScriptPurposes,
+} from "../../workers/guard/inline-trackers";
 
 const GA4 = `window.dataLayer = window.dataLayer || [];
 function gtag(){dataLayer.push(arguments);}
@@ -62,5 +67,81 @@ describe("inlineScriptPurposes", () => {
 
 	it("names a source for every signature", () => {
 		for (const signature of INLINE_TRACKER_SIGNATURES) expect(signature.source.length).toBeGreaterThan(5);
+	});
+});
+
+describe("candidateSignatures: the one joined pattern tried before the signatures", () => {
+	// Pieces of the vendors' snippets beside ordinary script, so that generated sources hit every signature.
+	const PIECES = [
+		"fbq('init', '1');",
+		"connect.facebook.net/en_US/fbevents.js",
+		"_linkedin_partner_id",
+		"snap.licdn.com/li.lms-analytics",
+		"ttq.load('X')",
+		"analytics.tiktok.com/i18n/pixel",
+		"uetq",
+		"bat.bing.com/bat.js",
+		'snaptr("init"',
+		"sc-static.net/scevent",
+		"pintrk('load'",
+		"s.pinimg.com/ct/core.js",
+		"twq('config'",
+		"static.ads-twitter.com/uwt.js",
+		"rdt('init'",
+		"redditstatic.com/ads/pixel.js",
+		"criteo_q",
+		"_tfa.push(",
+		"mc.yandex.ru/metrika",
+		"ym(123, 'init'",
+		"googletagmanager.com/gtm.js",
+		"zarazData",
+		"/cdn-cgi/zaraz/",
+		"google-analytics.com/analytics.js",
+		"ga('create'",
+		"_hsq",
+		"js.hs-analytics.net",
+		"_hjSettings",
+		"static.hotjar.com/c/hotjar-",
+		"clarity.ms/tag/",
+		"analytics.load(",
+		"mixpanel.init(",
+		"amplitude.getInstance().init(",
+		"heap.load(",
+		"_paq.push(",
+		"/matomo.js",
+		"plausible.io/js/",
+		"var a = 1;",
+		"function go() {",
+		"}",
+		" ",
+		"\n",
+		"x",
+		".",
+		"(",
+		"'",
+	];
+	const source = fc.oneof(
+		fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((parts) => parts.join("")),
+		fc.string({ unit: "grapheme-ascii", maxLength: 80 }),
+	);
+
+	it("leaves out no signature whose pattern takes the source, and keeps their order", () => {
+		fc.assert(
+			fc.property(source, (text) => {
+				const candidates = candidateSignatures(text);
+				const matching = INLINE_TRACKER_SIGNATURES.filter((signature) => signature.pattern.test(text));
+				expect(matching.every((signature) => candidates.includes(signature))).toBe(true);
+				const order = matching.map((signature) => candidates.indexOf(signature));
+				expect(order).toEqual([...order].sort((a, b) => a - b));
+			}),
+			{ numRuns: 5_000 },
+		);
+	});
+
+	it("tries no signature for a site's own script, every one for a snippet", () => {
+		expect(candidateSignatures("document.querySelector('.menu').classList.add('open');")).toHaveLength(0);
+		expect(candidateSignatures("!function(f,b,e,v,n,t,s){fbq('init', '123');}")).toBe(
+			INLINE_TRACKER_SIGNATURES,
+		);
 	});
 });

@@ -5,6 +5,7 @@
  */
 
 import { googleTagKind, googleTagPurpose } from "./google-tag-ids";
+import { joinable, joinPatterns } from "./joined-patterns";
 import { queryNames, queryValue } from "./query-values";
 import { type CompiledOverrides, compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
@@ -175,17 +176,15 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
  * Most guarded requests are no beacon, and of the shapes only the tag gateway loader takes almost
  * any path: the other shapes' path patterns, joined into one, are tried first, so a path none of
  * them takes costs one pattern before the loader's instead of all of them in turn. The same answer
- * as trying every shape in order: a pattern with flags (which a join would drop) is never joined
- * but always tried, and a property test in test/guard/beacons.test.ts checks that every shape a
- * path matches is among the candidates.
+ * as trying every shape in order: a pattern that cannot be joined (joined-patterns.ts) is always
+ * tried, and a property test in test/guard/beacons.test.ts checks that every shape a path matches
+ * is among the candidates.
  */
 const isBroad = (shape: BeaconShape) =>
-	shape.path.flags !== "" || (shape.path.test("/a") && shape.path.test("/b/c"));
+	!joinable(shape.path) || (shape.path.test("/a") && shape.path.test("/b/c"));
 const BROAD_SHAPES = BEACON_SHAPES.filter(isBroad);
-const NARROW_PATHS = new RegExp(
-	BEACON_SHAPES.filter((shape) => !isBroad(shape))
-		.map((shape) => `(?:${shape.path.source})`)
-		.join("|") || "^",
+const NARROW_PATHS = joinPatterns(
+	BEACON_SHAPES.filter((shape) => !isBroad(shape)).map((shape) => shape.path),
 );
 
 /** The shapes whose path may take `pathname`, in BEACON_SHAPES's order: every one that does is among them. */

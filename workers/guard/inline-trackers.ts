@@ -5,6 +5,7 @@
  * Our own list of vendor function and host names (facts), from the vendors' published snippets.
  */
 import { googleTagPurpose } from "./google-tag-ids";
+import { joinable, joinPatterns } from "./joined-patterns";
 import { compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
@@ -147,6 +148,22 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 	},
 ];
 
+/**
+ * Most inline scripts are the site's own: the signatures' patterns, joined into one, are tried
+ * first, so such a script is read once rather than once per signature. The same answer as trying
+ * each: a pattern that cannot be joined (joined-patterns.ts) is always tried, and a property test in
+ * test/guard/inline-trackers.test.ts checks that every signature a source matches is a candidate.
+ */
+const ALWAYS_TRIED = INLINE_TRACKER_SIGNATURES.filter((signature) => !joinable(signature.pattern));
+const ANY_SIGNATURE = joinPatterns(
+	INLINE_TRACKER_SIGNATURES.filter((signature) => joinable(signature.pattern)).map((s) => s.pattern),
+);
+
+/** The signatures that may match `source`, in INLINE_TRACKER_SIGNATURES's order: every one that does is among them. */
+export function candidateSignatures(source: string): readonly InlineTrackerSignature[] {
+	return ANY_SIGNATURE.test(source) ? INLINE_TRACKER_SIGNATURES : ALWAYS_TRIED;
+}
+
 /** Where a script names Google tags (gtag, GTM, analytics.js), the quoted ids decide its purposes. */
 const GOOGLE_CONTEXT = /\bgtag\s*\(|\bdataLayer\b|googletagmanager\.com|google-analytics\.com/;
 // `AW-123/label` send_to targets count as their id.
@@ -172,7 +189,7 @@ export function inlineScriptPurposes(source: string, overrides?: TrackerOverride
 			add(purpose);
 		}
 	}
-	for (const signature of INLINE_TRACKER_SIGNATURES) {
+	for (const signature of candidateSignatures(source)) {
 		if ((signature.withoutTagId && tagIds > 0) || !signature.pattern.test(source)) continue;
 		const verdict = signature.host && site ? site.host(signature.host) : undefined;
 		add(verdict === undefined ? signature.purpose : verdict);

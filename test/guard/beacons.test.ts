@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BEACON_SHAPES, beaconPurpose, candidateShapes } from "../../workers/guard/beacons";
+import { assertCandidatesCover } from "./candidates";
 
 const at = (pathAndQuery: string) => new URL(pathAndQuery, "https://shop.example");
 
@@ -101,15 +102,8 @@ describe("candidateShapes: the one joined pattern tried before the shapes", () =
 	);
 
 	it("leaves out no shape whose path pattern takes the path, and keeps their order", () => {
-		fc.assert(
-			fc.property(path, (pathname) => {
-				const candidates = candidateShapes(pathname);
-				const matching = BEACON_SHAPES.filter((shape) => shape.path.test(pathname));
-				expect(matching.every((shape) => candidates.includes(shape))).toBe(true);
-				const order = matching.map((shape) => candidates.indexOf(shape));
-				expect(order).toEqual([...order].sort((a, b) => a - b));
-			}),
-			{ numRuns: 5_000 },
+		assertCandidatesCover(path, BEACON_SHAPES, candidateShapes, (shape, pathname) =>
+			shape.path.test(pathname),
 		);
 	});
 

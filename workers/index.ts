@@ -59,43 +59,67 @@ function methodNotAllowed(allow: string): HttpError {
 	return new HttpError(405, "method_not_allowed", "This method is not allowed here.", { Allow: allow });
 }
 
-/** A request for one of the worker's own paths (the only ones CORS and the limits apply to): preflight, limits, then its route. */
-async function ownRequest(
+/**
+ * A request for one of the worker's own paths (the only ones CORS and the limits apply to): preflight,
+ * limits, then its route. Synchronous as far as it can be: an answer made without I/O (a repeat
+ * visitor's steady lookup) is returned as it is, with no promise and no await on its way.
+ */
+function ownRequest(
 	request: Request,
 	env: Env,
 	ctx: ExecutionContext,
 	path: string,
-): Promise<Response> {
+): Response | Promise<Response> {
 	const preflight = corsPreflight(request, env, path);
 	if (preflight) return preflight;
-	await rateLimit(request, env, path);
+	const limiting = rateLimit(request, env, path);
+	if (limiting) return limiting.then(() => route(request, env, ctx, path));
+	return route(request, env, ctx, path);
+}
+
+function route(
+	request: Request,
+	env: Env,
+	ctx: ExecutionContext,
+	path: string,
+): Response | Promise<Response> {
 	// itty's patterns accept trailing slashes (`/v1/consent/`); so do exact routes.
-	const route = EXACT_ROUTES.get(path) ?? EXACT_ROUTES.get(path.replace(/\/+$/, ""));
-	if (!route) return patternRouter.fetch(request, env, ctx);
-	const handler = route.handlers.get(requestMethod(request));
-	if (!handler) throw methodNotAllowed(route.allow);
+	const exact = EXACT_ROUTES.get(path) ?? EXACT_ROUTES.get(path.replace(/\/+$/, ""));
+	if (!exact) return patternRouter.fetch(request, env, ctx);
+	const handler = exact.handlers.get(requestMethod(request));
+	if (!handler) throw methodNotAllowed(exact.allow);
 	return handler(request as IRequest, env, ctx);
 }
 
-async function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
 	const path = pathnameOf(requestUrl(request));
 	if (!isOwnedPath(path)) {
 		// With ORIGIN set, every path the worker does not own goes to the guard, untouched by the
 		// API's CORS and limits.
 		if (!settingsFor(env).origin) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
-		try {
-			return await guardRequest(request, env, ctx);
-		} catch (err) {
-			return handleError(err, request);
-		}
+		return answered(request, () => guardRequest(request, env, ctx));
 	}
-	let response: Response;
+	const response = answered(request, () => ownRequest(request, env, ctx, path));
+	if (response instanceof Response) return withCors(response, request, env, path);
+	return response.then((answer) => withCors(answer, request, env, path));
+}
+
+/**
+ * `answer()`'s Response, or handleError's for whatever it throws or rejects with. Synchronous when
+ * `answer()` is: an answer made without I/O reaches the runtime with no promise on its way.
+ */
+function answered(
+	request: Request,
+	answer: () => Response | Promise<Response>,
+): Response | Promise<Response> {
+	let response: Response | Promise<Response>;
 	try {
-		response = await ownRequest(request, env, ctx, path);
+		response = answer();
 	} catch (err) {
-		response = handleError(err, request);
+		return handleError(err, request);
 	}
-	return withCors(response, request, env, path);
+	if (response instanceof Response) return response;
+	return response.catch((err: unknown) => handleError(err, request));
 }
 
 export default {

@@ -3,12 +3,14 @@
  * (workers/consent/steady-answers.ts): these check that a replay is the answer the request would
  * have been given, and that it stops the moment anything it was made from stops holding.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { settingsFor } from "../../workers/config/settings";
 import { visitorSubject } from "../../workers/consent/caller";
 import { signDecisionCookie } from "../../workers/consent/decision-cookie";
-import { brokenD1, brokenKV, type CallInit, callWithEnv, envWith, SIGNING_KEY } from "../helpers";
+import worker from "../../workers/index";
+import { BASE, brokenD1, brokenKV, type CallInit, callWithEnv, envWith, SIGNING_KEY } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const MINUTE = 60_000;
@@ -180,5 +182,65 @@ describe("a replayed decision answer", () => {
 			headers: { Cookie: cookie },
 		});
 		expect(plain.headers.getSetCookie()[0]).not.toContain("Secure");
+	});
+});
+
+describe("a repeat request's way to its replayed answer", () => {
+	it("has no await on it: the worker returns the Response itself, not a promise of one", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		const first = await snapshot(await get(testEnv, cookie));
+		const ctx = createExecutionContext();
+		const request = new Request(`${BASE}/v1/consent`, { headers: { Cookie: cookie }, cf: CA } as RequestInit);
+		const answer = worker.fetch(request as never, testEnv, ctx);
+		await waitOnExecutionContext(ctx);
+		expect(answer).toBeInstanceOf(Response);
+		expect(await snapshot(answer as Response)).toEqual(first);
+	});
+
+	it("is the same answer, with CORS, for an allowed origin's page", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		const plain = await snapshot(await get(testEnv, cookie));
+		const fromPage = await get(testEnv, cookie, { headers: { Origin: BASE } });
+		expect(fromPage.headers.get("Access-Control-Allow-Origin")).toBe(BASE);
+		expect(fromPage.headers.get("Access-Control-Allow-Credentials")).toBe("true");
+		expect(fromPage.headers.get("Vary")).toContain("Origin");
+		expect(await fromPage.text()).toBe(plain.body);
+		const foreign = await get(testEnv, cookie, { headers: { Origin: "https://evil.example" } });
+		expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+	});
+
+	it("does not pass a ?subject= without an API key, nor a wrong key", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		await get(testEnv, cookie);
+		const other = await callWithEnv(testEnv, "/v1/consent?subject=someone-else", {
+			cf: CA,
+			headers: { Cookie: cookie },
+		});
+		expect(other.status).toBe(401);
+		const wrongKey = await get(testEnv, cookie, { headers: { Authorization: "Bearer not-a-key" } });
+		expect(wrongKey.status).toBe(401);
+		// Any other query is the same lookup: the remembered answer.
+		const withQuery = await callWithEnv(testEnv, "/v1/consent?utm_source=x", {
+			cf: CA,
+			headers: { Cookie: cookie },
+		});
+		expect(withQuery.status).toBe(200);
+		expect((await withQuery.json<Doc>()).reasons.ads).toBe("explicit");
+	});
+
+	it("is taken by HEAD too (the HTTP layer, not the worker, drops a HEAD answer's body)", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		const plain = await snapshot(await get(testEnv, cookie));
+		const head = await callWithEnv(testEnv, "/v1/consent", {
+			method: "HEAD",
+			cf: CA,
+			headers: { Cookie: cookie },
+		});
+		expect(head.status).toBe(200);
+		expect([...head.headers]).toEqual(plain.headers);
 	});
 });

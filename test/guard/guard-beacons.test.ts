@@ -2,8 +2,10 @@
  * First-party beacon endpoints of denied purposes are answered 204 with no body, and the origin never
  * hears of them; beacons of allowed purposes, and every beacon of an unguarded visitor, go through.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeOrigin, guardEnv, ORIGIN, VISITORS, visit } from "./guard-fixtures";
+import worker from "../../workers/index";
+import { fakeOrigin, guardEnv, ORIGIN, SITE, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -62,6 +64,26 @@ describe("beacons of denied purposes", () => {
 		});
 		expect(withCookie.headers.getSetCookie()).toHaveLength(2);
 		expect(withCookie.headers.get("X-Consent-Guard")).toBe("blocked");
+		expect(spy).not.toHaveBeenCalled();
+	});
+
+	it("is answered with no promise on its way, as is a stripping redirect (neither waits on I/O)", async () => {
+		const { spy } = fakeOrigin();
+		const call = (path: string, headers: Record<string, string>) =>
+			worker.fetch(
+				new Request(`${SITE}${path}`, { headers, cf: VISITORS.optedOut.cf } as RequestInit) as never,
+				guardEnv(),
+				createExecutionContext(),
+			);
+		const beacon = call("/g/collect?v=2&tid=G-ABC123XYZ9&en=scroll", { "Sec-Fetch-Mode": "no-cors" });
+		expect(beacon).toBeInstanceOf(Response);
+		expect((beacon as Response).status).toBe(204);
+		const redirect = call("/landing?utm_source=mail&id=4", {
+			"Sec-Fetch-Mode": "navigate",
+			Accept: "text/html",
+		});
+		expect(redirect).toBeInstanceOf(Response);
+		expect((redirect as Response).headers.get("Location")).toBe("/landing?id=4");
 		expect(spy).not.toHaveBeenCalled();
 	});
 

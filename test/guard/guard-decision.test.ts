@@ -150,6 +150,18 @@ describe("a guarded visitor's assets and beacons share one verdict while their c
 		expect(later.reads.count).toBe(0);
 	});
 
+	it("is given without a promise once remembered (no await on a repeat request's way)", async () => {
+		const who = await visitor(chosen(false));
+		const first = guardDecision(asset(who).rc, () => false);
+		expect(first).toBeInstanceOf(Promise);
+		const verdict = await first;
+		expect(guardDecision(asset(who, { now: T + MINUTE }).rc, () => false)).toBe(verdict);
+		// A GPC visitor's page may record the opt-out: it is always looked up.
+		const page = guardDecision(asset(who, { gpc: true }).rc, () => true);
+		expect(page).toBeInstanceOf(Promise);
+		expect((await page).guarded).toBe(true);
+	});
+
 	it("ends with the cookie's ten minutes: its allowances are then re-read", async () => {
 		const who = await visitor(chosen(true));
 		expect((await guardDecision(asset(who).rc, () => false)).guarded).toBe(false);

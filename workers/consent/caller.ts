@@ -56,6 +56,11 @@ export function presentedVisitorId(request: Request): string | null {
 const subjects = new Map<string, string>();
 const MAX_CACHED_SUBJECTS = 10_000;
 
+/** The subject of a visitor id hashed before in this isolate, else undefined (see visitorSubject). */
+export function knownVisitorSubject(vid: string): string | undefined {
+	return subjects.get(vid);
+}
+
 export async function visitorSubject(vid: string): Promise<string> {
 	let subject = subjects.get(vid);
 	if (subject === undefined) {

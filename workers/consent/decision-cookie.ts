@@ -84,19 +84,32 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 	return a === b || (a.length === b.length && a.every((key, i) => key === b[i]));
 }
 
+/**
+ * The cookie, when this very text verified under these keys before (in this isolate); otherwise
+ * undefined, and only verifyDecisionCookie can tell. Synchronous: a repeat request's answer needs no
+ * await for it.
+ */
+export function verifiedBefore(
+	value: string | undefined,
+	keys: readonly string[],
+): DecisionCookie | undefined {
+	if (!value || value.length > MAX_COOKIE_LENGTH) return undefined;
+	const known = verified.get(value.slice(-SIGNATURE_LENGTH));
+	return known && known.cookie.raw === value && sameKeys(known.keys, keys) ? known.cookie : undefined;
+}
+
 /** The verified cookie, or null for anything absent, tampered, foreign-keyed or malformed. */
 export async function verifyDecisionCookie(
 	value: string | undefined,
 	keys: readonly string[],
 ): Promise<DecisionCookie | null> {
 	if (!value || value.length > MAX_COOKIE_LENGTH) return null;
-	const signature = value.slice(-SIGNATURE_LENGTH);
-	const known = verified.get(signature);
-	if (known && known.cookie.raw === value && sameKeys(known.keys, keys)) return known.cookie;
+	const known = verifiedBefore(value, keys);
+	if (known) return known;
 	const cookie = await verifyUncached(value, keys);
 	if (cookie) {
 		if (verified.size >= MAX_CACHED_COOKIES) verified.clear();
-		verified.set(signature, { keys, cookie });
+		verified.set(value.slice(-SIGNATURE_LENGTH), { keys, cookie });
 	}
 	return cookie;
 }

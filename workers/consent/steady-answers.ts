@@ -26,10 +26,10 @@ type Visitor = Extract<Caller, { kind: "visitor" }>;
 /** The remembered answer for this request, when everything it was made from still holds. */
 export function replaySteadyAnswer(
 	rc: RequestContext,
-	caller: Visitor,
+	subject: string,
 	cookie: DecisionCookie,
 ): Response | null {
-	const answer = answers.get(rc, caller.subject, cookie);
+	const answer = answers.get(rc, subject, cookie);
 	return answer ? new Response(answer.body, { headers: answer.headers }) : null;
 }
 

@@ -6,13 +6,14 @@
  * each repeat the write.
  */
 import { GPC_PURPOSES } from "../config/purposes";
-import { presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
+import { knownVisitorSubject, presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
 import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
-import type { DecisionCookie } from "../consent/decision-cookie";
+import { DECISION_COOKIE, type DecisionCookie, verifiedBefore } from "../consent/decision-cookie";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import { SteadyMemo } from "../consent/steady-memo";
+import { requestCookie } from "../http/cookies";
 import { cookieHeader } from "../http/request-inputs";
 import type { TrackerPurpose } from "./tracker-purpose";
 
@@ -68,7 +69,10 @@ export class GuardVerdict {
  * `isDocument` says whether the request is probably a page (request-kind.ts), asked only when the answer
  * depends on it: a GPC visitor's page persists the opt-out, which without GPC there is none to persist.
  */
-export async function guardDecision(rc: RequestContext, isDocument: () => boolean): Promise<GuardVerdict> {
+export function guardDecision(
+	rc: RequestContext,
+	isDocument: () => boolean,
+): GuardVerdict | Promise<GuardVerdict> {
 	// Most requests carry no visitor id at all: skip parsing the Cookie header for them.
 	const cookies = cookieHeader(rc.request);
 	const vid = cookies?.includes(VISITOR_COOKIE) ? presentedVisitorId(rc.request) : null;
@@ -77,14 +81,26 @@ export async function guardDecision(rc: RequestContext, isDocument: () => boolea
 			return GuardVerdict.guardedBy(() => unknownVisitorDecision(rc));
 		return GuardVerdict.of(unknownVisitorDecision(rc));
 	}
+	// A GPC visitor's page may record their opt-out: never answered from memory.
+	const persistsGpc = rc.gpc && isDocument();
+	// A repeat request of a visitor seen before: their verdict without an await, when remembered.
+	const subject = persistsGpc ? undefined : knownVisitorSubject(vid);
+	if (subject !== undefined) {
+		const cookie = verifiedBefore(requestCookie(rc.request, DECISION_COOKIE), rc.settings.signingKeys);
+		const remembered = cookie && steadyVerdicts.get(rc, subject, cookie);
+		if (remembered) return remembered;
+	}
+	return lookedUpVerdict(rc, vid, persistsGpc);
+}
+
+async function lookedUpVerdict(rc: RequestContext, vid: string, persistsGpc: boolean): Promise<GuardVerdict> {
 	// Both started before either is awaited (a first sight of either hashes or verifies); two awaits
 	// cost half of a Promise.all (0.1 µs against 0.2 under Node).
 	const subjectPending = visitorSubject(vid);
 	const cookiePending = readDecisionCookie(rc);
 	const subject = await subjectPending;
 	const cookie = await cookiePending;
-	if (rc.gpc && isDocument())
-		return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
+	if (persistsGpc) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
 	if (!cookie) return GuardVerdict.of((await decideWithoutWriting(rc, subject, null)).decision);
 	return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
 }

@@ -13,7 +13,7 @@ import { errorResponse } from "../http/responses";
 import { beaconPurpose } from "./beacons";
 import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
 import { blockedBeacon, navigationRedirect } from "./guard-answers";
-import { type GuardVerdict, guardDecision } from "./guard-decision";
+import { GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
@@ -23,7 +23,15 @@ import { fetchPage, keepPage } from "./revalidated-pages";
 import { stripTrackingParams } from "./strip-tracking-params";
 import { upstreamRequest } from "./upstream-request";
 
-export async function guardRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+/**
+ * Synchronous as far as it can be: an answer made without I/O (a guarded visitor's beacon, a
+ * stripping redirect) is returned as it is, with no promise and no await on its way.
+ */
+export function guardRequest(
+	request: Request,
+	env: Env,
+	ctx: ExecutionContext,
+): Response | Promise<Response> {
 	const rc = requestContext(request, env, ctx);
 	const origin = rc.settings.origin;
 	if (origin === null) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
@@ -35,29 +43,38 @@ export async function guardRequest(request: Request, env: Env, ctx: ExecutionCon
 		documentKind ??= isDocumentRequest(request);
 		return documentKind;
 	};
+	const answer = (verdict: GuardVerdict) =>
+		verdict.guarded
+			? guarded(rc, verdict, origin, settings, documentRequest)
+			: forward(request, origin, settings.timeoutMs);
+	const verdict = guardDecision(rc, documentRequest);
+	return verdict instanceof GuardVerdict ? answer(verdict) : verdict.then(answer);
+}
+
+/** The request sent on to the origin unchanged (tracking allowed), its answer untouched. */
+function forward(request: Request, origin: string, timeoutMs: number): Promise<Response> {
+	const target = requestTarget(requestUrl(request));
+	const upstream = upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery });
+	return gatewayAnswered(request, () => fetchOrigin(upstream, timeoutMs));
+}
+
+/** `answer()`, or for a GatewayError it throws the answer that says so. */
+async function gatewayAnswered(request: Request, answer: () => Promise<Response>): Promise<Response> {
 	try {
-		const verdict = await guardDecision(rc, documentRequest);
-		if (!verdict.guarded) {
-			const target = requestTarget(requestUrl(request));
-			return await fetchOrigin(
-				upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery }),
-				settings.timeoutMs,
-			);
-		}
-		return await guarded(rc, verdict, origin, settings, documentRequest);
+		return await answer();
 	} catch (err) {
 		if (err instanceof GatewayError) return gatewayResponse(err, request);
 		throw err;
 	}
 }
 
-async function guarded(
+function guarded(
 	rc: RequestContext,
 	verdict: GuardVerdict,
 	origin: string,
 	settings: GuardSettings,
 	documentRequest: () => boolean,
-): Promise<Response> {
+): Response | Promise<Response> {
 	const { request } = rc;
 	// The URL string is cut rather than parsed: only a redirect the origin answers needs it parsed.
 	const target = requestTarget(requestUrl(request));
@@ -108,9 +125,11 @@ async function guarded(
 		now: rc.now,
 		keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
 	};
-	if (!revalidating) return guardResponse(await fetchOrigin(upstream, settings.timeoutMs), guard);
-	const answer = await fetchPage(upstream, settings.timeoutMs);
-	return answer instanceof Response ? guardResponse(answer, guard) : guardRevalidated(answer, guard);
+	return gatewayAnswered(request, async () => {
+		if (!revalidating) return guardResponse(await fetchOrigin(upstream, settings.timeoutMs), guard);
+		const answer = await fetchPage(upstream, settings.timeoutMs);
+		return answer instanceof Response ? guardResponse(answer, guard) : guardRevalidated(answer, guard);
+	});
 }
 
 function hostOf(origin: string): string | null {

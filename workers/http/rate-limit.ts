@@ -36,20 +36,21 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 }
 
 /**
- * Limits keyed calls and visitor writes; everything else passes untouched. Throws a 429 HttpError
- * when a limit is reached. `path` is the request's pathname, one of the worker's own: requests for
- * the guarded site (its own API keys, its own forms) never come here.
+ * Limits keyed calls and visitor writes; everything else passes untouched, with nothing to wait for
+ * (undefined). The promise rejects with a 429 HttpError when a limit is reached. `path` is the
+ * request's pathname, one of the worker's own: requests for the guarded site (its own API keys, its
+ * own forms) never come here.
  */
-export async function rateLimit(request: Request, env: Env, path: string): Promise<void> {
+export function rateLimit(request: Request, env: Env, path: string): Promise<void> | undefined {
 	const authorization = authorizationHeader(request);
-	if (authorization !== null) {
-		// Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest.
-		const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
-		await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
-		return;
-	}
-	if (!WRITE_METHODS.has(requestMethod(request))) return;
-	if (VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) {
-		await enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
-	}
+	if (authorization !== null) return limitKey(request, env, authorization);
+	if (!WRITE_METHODS.has(requestMethod(request))) return undefined;
+	if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
+	return enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
+}
+
+/** Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest. */
+async function limitKey(request: Request, env: Env, authorization: string): Promise<void> {
+	const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
+	await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
 }

@@ -14,7 +14,15 @@ import { jsonDecisionAnswer } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
 
-export async function checkPurpose(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+/**
+ * Synchronous when the answer is fixed (no lookup): an ad tag's GPC check gets its answer with no
+ * promise and no await on its way.
+ */
+export function checkPurpose(
+	request: Request,
+	env: Env,
+	ctx: ExecutionContext,
+): Response | Promise<Response> {
 	const rc = requestContext(request, env, ctx);
 	const purpose = purposeParam(rc);
 	if (purpose === null) throw badQuery("Give exactly one purpose, e.g. ?purpose=ads.");
@@ -24,7 +32,11 @@ export async function checkPurpose(request: Request, env: Env, ctx: ExecutionCon
 
 	const fixed = fixedAnswer(def, rc.gpc);
 	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
-	const decision = await decideStored(rc, request, env);
+	return storedAnswer(rc, purpose);
+}
+
+async function storedAnswer(rc: RequestContext, purpose: string): Promise<Response> {
+	const decision = await decideStored(rc, rc.request, rc.env);
 	return jsonDecisionAnswer(
 		rc,
 		answerBody(purpose, decision.purposes[purpose] === true, decision.reasons[purpose]),

@@ -14,12 +14,13 @@ import { decideForSubject } from "../decide-request";
 import { DECISION_COOKIE, verifiedBefore } from "../decision-cookie";
 import { decisionResponse } from "../decision-response";
 import { readDecisionCookie } from "../read-decision-cookie";
-import { requestContext } from "../request-context";
+import { type RequestContext, requestContext } from "../request-context";
 import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
 import { signsDecisionCookies } from "../visitor-cookies";
 
 export function getConsent(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-	return replayedAnswer(request, env, ctx) ?? answer(request, env, ctx);
+	const rc = requestContext(request, env, ctx);
+	return replayedAnswer(rc) ?? answer(rc);
 }
 
 /**
@@ -27,18 +28,18 @@ export function getConsent(request: Request, env: Env, ctx: ExecutionContext): R
  * and their cookie verified before in this isolate. Null sends the request the whole way, which finds
  * the same answer when there is one.
  */
-function replayedAnswer(request: Request, env: Env, ctx: ExecutionContext): Response | null {
+function replayedAnswer(rc: RequestContext): Response | null {
+	const { request } = rc;
 	if (authorizationHeader(request) !== null || hasQuery(requestUrl(request))) return null;
 	const vid = presentedVisitorId(request);
 	const subject = vid && knownVisitorSubject(vid);
 	if (!subject) return null;
-	const rc = requestContext(request, env, ctx);
 	const cookie = verifiedBefore(requestCookie(request, DECISION_COOKIE), rc.settings.signingKeys);
 	return cookie ? replaySteadyAnswer(rc, subject, cookie) : null;
 }
 
-async function answer(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-	const rc = requestContext(request, env, ctx);
+async function answer(rc: RequestContext): Promise<Response> {
+	const { request, env } = rc;
 	const caller = await identifyCaller(request, env);
 	if (caller.kind === "keyed") {
 		requireScope(caller, ["admin", "reader"]);

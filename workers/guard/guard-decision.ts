@@ -9,11 +9,10 @@ import { GPC_PURPOSES } from "../config/purposes";
 import { knownVisitorSubject, presentedVisitorId, VISITOR_COOKIE, visitorSubject } from "../consent/caller";
 import type { Decision } from "../consent/decide-consent";
 import { decideForSubject, decideWithoutWriting, unknownVisitorDecision } from "../consent/decide-request";
-import { DECISION_COOKIE, type DecisionCookie, verifiedBefore } from "../consent/decision-cookie";
-import { readDecisionCookie } from "../consent/read-decision-cookie";
+import type { DecisionCookie } from "../consent/decision-cookie";
+import { decisionCookieVerifiedBefore, readDecisionCookie } from "../consent/read-decision-cookie";
 import type { RequestContext } from "../consent/request-context";
 import { SteadyMemo } from "../consent/steady-memo";
-import { requestCookie } from "../http/cookies";
 import { cookieHeader } from "../http/request-inputs";
 import type { TrackerPurpose } from "./tracker-purpose";
 
@@ -86,7 +85,7 @@ export function guardDecision(
 	// A repeat request of a visitor seen before: their verdict without an await, when remembered.
 	const subject = persistsGpc ? undefined : knownVisitorSubject(vid);
 	if (subject !== undefined) {
-		const cookie = verifiedBefore(requestCookie(rc.request, DECISION_COOKIE), rc.settings.signingKeys);
+		const cookie = decisionCookieVerifiedBefore(rc);
 		const remembered = cookie && steadyVerdicts.get(rc, subject, cookie);
 		if (remembered) return remembered;
 	}

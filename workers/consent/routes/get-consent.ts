@@ -1,5 +1,4 @@
 /** GET /v1/consent: the decision document for the visitor (cookie) or a keyed `?subject=`. */
-import { requestCookie } from "../../http/cookies";
 import { unauthorized } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { hasQuery } from "../../http/request-path";
@@ -11,9 +10,8 @@ import {
 	requireScope,
 } from "../caller";
 import { decideForSubject } from "../decide-request";
-import { DECISION_COOKIE, verifiedBefore } from "../decision-cookie";
 import { decisionResponse } from "../decision-response";
-import { readDecisionCookie } from "../read-decision-cookie";
+import { decisionCookieVerifiedBefore, readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
 import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
 import { signsDecisionCookies } from "../visitor-cookies";
@@ -34,7 +32,7 @@ function replayedAnswer(rc: RequestContext): Response | null {
 	const vid = presentedVisitorId(request);
 	const subject = vid && knownVisitorSubject(vid);
 	if (!subject) return null;
-	const cookie = verifiedBefore(requestCookie(request, DECISION_COOKIE), rc.settings.signingKeys);
+	const cookie = decisionCookieVerifiedBefore(rc);
 	return cookie ? replaySteadyAnswer(rc, subject, cookie) : null;
 }
 

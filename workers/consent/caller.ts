@@ -62,7 +62,7 @@ export function knownVisitorSubject(vid: string): string | undefined {
 }
 
 export async function visitorSubject(vid: string): Promise<string> {
-	let subject = subjects.get(vid);
+	let subject = knownVisitorSubject(vid);
 	if (subject === undefined) {
 		subject = `v:${(await sha256Base64Url(`ce_vid:${vid}`)).slice(0, 32)}`;
 		if (subjects.size >= MAX_CACHED_SUBJECTS) subjects.clear();

@@ -36,7 +36,7 @@ export function checkPurpose(
 }
 
 async function storedAnswer(rc: RequestContext, purpose: string): Promise<Response> {
-	const decision = await decideStored(rc, rc.request, rc.env);
+	const decision = await decideStored(rc);
 	return jsonDecisionAnswer(
 		rc,
 		answerBody(purpose, decision.purposes[purpose] === true, decision.reasons[purpose]),
@@ -77,7 +77,8 @@ function purposeParam(rc: RequestContext): string | null {
 	return params.length === 1 && params[0] ? params[0] : null;
 }
 
-async function decideStored(rc: RequestContext, request: Request, env: Env) {
+async function decideStored(rc: RequestContext) {
+	const { request, env } = rc;
 	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);

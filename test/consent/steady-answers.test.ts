@@ -244,3 +244,94 @@ describe("a repeat request's way to its replayed answer", () => {
 		expect([...head.headers]).toEqual(plain.headers);
 	});
 });
+
+describe("a repeat visitor's GET /v1/check decided by their fresh ce_consent", () => {
+	const check = (
+		testEnv: Env,
+		cookie: string,
+		query = "?purpose=ads",
+		headers: Record<string, string> = {},
+	) => callWithEnv(testEnv, `/v1/check${query}`, { cf: CA, headers: { Cookie: cookie, ...headers } });
+
+	function checkDirectly(testEnv: Env, cookie: string, query = "?purpose=ads") {
+		const request = new Request(`${BASE}/v1/check${query}`, {
+			headers: { Cookie: cookie },
+			cf: CA,
+		} as RequestInit);
+		return worker.fetch(request as never, testEnv, createExecutionContext());
+	}
+
+	it("has no await on it once the cookie has been verified, and is the answer the whole way gives", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true, analytics: false });
+		const first = await snapshot(await check(testEnv, cookie));
+		expect(JSON.parse(first.body)).toEqual({ purpose: "ads", allowed: true, reason: "explicit" });
+		const again = checkDirectly(testEnv, cookie);
+		expect(again).toBeInstanceOf(Response);
+		expect(await snapshot(again as Response)).toEqual(first);
+		const denied = checkDirectly(testEnv, cookie, "?purpose=analytics");
+		expect(denied).toBeInstanceOf(Response);
+		expect(await (denied as Response).json()).toEqual({
+			purpose: "analytics",
+			allowed: false,
+			reason: "explicit",
+		});
+	});
+
+	it("follows the request's signal and location", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		const inCalifornia = await check(testEnv, cookie, "?purpose=analytics");
+		expect(await inCalifornia.json()).toEqual({ purpose: "analytics", allowed: true, reason: "default" });
+		// Nothing chosen for analytics: Germany asks first, wherever the cookie was issued.
+		const inGermany = await callWithEnv(testEnv, "/v1/check?purpose=analytics", {
+			cf: { country: "DE" },
+			headers: { Cookie: cookie },
+		});
+		expect(await inGermany.json()).toEqual({ purpose: "analytics", allowed: false, reason: "default" });
+		const withGpc = await check(testEnv, cookie, "?purpose=sale", { "Sec-GPC": "1" });
+		expect(await withGpc.json()).toEqual({ purpose: "sale", allowed: false, reason: "gpc" });
+		const signalled = await check(testEnv, cookie, "?purpose=ads", { "Sec-GPC": "1" });
+		expect(await signalled.json()).toEqual({ purpose: "ads", allowed: false, reason: "gpc" });
+		// Without the signal, the cookie's allowance decides again.
+		const plain = await check(testEnv, cookie, "?purpose=ads");
+		expect(await plain.json()).toEqual({ purpose: "ads", allowed: true, reason: "explicit" });
+	});
+
+	it("ends with the cookie's ten minutes: past them it goes the whole way (storage down: degraded)", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const issued = Date.now();
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		await check(testEnv, cookie);
+		vi.setSystemTime(issued + 11 * MINUTE);
+		const stale = checkDirectly(testEnv, cookie);
+		expect(stale).toBeInstanceOf(Promise);
+		expect(await (await stale).json()).toEqual({ purpose: "ads", allowed: false, reason: "degraded" });
+	});
+
+	it("belongs to the visitor the cookie was issued to", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		await check(testEnv, cookie);
+		const other = cookie.replace(/ce_vid=[^;]+/, "ce_vid=someoneElse_0123456789abcdef");
+		await check(testEnv, other);
+		const answer = checkDirectly(testEnv, other);
+		expect(answer).toBeInstanceOf(Promise);
+		expect(await (await answer).json()).toEqual({ purpose: "ads", allowed: false, reason: "degraded" });
+	});
+
+	it("does not pass a ?subject= without an API key, nor a wrong key", async () => {
+		const testEnv = noStorage();
+		const cookie = await visitorWith({ ads: true });
+		await check(testEnv, cookie);
+		expect((await check(testEnv, cookie, "?purpose=ads&subject=someone-else")).status).toBe(401);
+		expect((await check(testEnv, cookie, "?subject=someone-else&purpose=ads")).status).toBe(401);
+		expect((await check(testEnv, cookie, "?purpose=ads", { Authorization: "Bearer not-a-key" })).status).toBe(
+			401,
+		);
+		// Another spelling of the same query takes the whole way to the same answer.
+		const spelled = await check(testEnv, cookie, "?purpose=%61ds");
+		expect(await spelled.json()).toEqual({ purpose: "ads", allowed: true, reason: "explicit" });
+	});
+});

@@ -46,6 +46,18 @@ function denialsOnly(state: StoredState): StoredState {
 	return { ...state, purposes };
 }
 
+/**
+ * What a verified `ce_consent` says is stored for `subject`, when it can say it: issued to this
+ * subject and still fresh. Undefined sends the lookup to storage.
+ */
+export function cookieLookup(
+	cookie: DecisionCookie | null | undefined,
+	subject: string,
+	now: number,
+): StoredLookup | undefined {
+	return cookie && cookie.subject === subject && cookieIsFresh(cookie, now) ? found(cookie.state) : undefined;
+}
+
 export async function lookupStoredState(
 	env: Env,
 	ctx: ExecutionContext,
@@ -54,9 +66,8 @@ export async function lookupStoredState(
 ): Promise<StateLookup> {
 	const { cookie, now } = options;
 	if (options.fresh) return { lookup: { status: "none" }, source: "new" };
-	if (cookie && cookie.subject === subject && cookieIsFresh(cookie, now) && !options.bookmark) {
-		return { lookup: found(cookie.state), source: "cookie" };
-	}
+	const fromCookie = options.bookmark ? undefined : cookieLookup(cookie, subject, now);
+	if (fromCookie) return { lookup: fromCookie, source: "cookie" };
 	if (!options.bookmark) {
 		try {
 			const cached = await readCachedState(env.CONSENT_KV, subject);

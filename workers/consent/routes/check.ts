@@ -7,16 +7,24 @@
 import { PURPOSE_NAMES, PURPOSES, type PurposeDefinition, purposeDefinition } from "../../config/purposes";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
-import { identifyCaller, keyedSubject, presentedVisitorId, requireScope, visitorSubject } from "../caller";
-import type { Reason } from "../decide-consent";
-import { decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
+import {
+	identifyCaller,
+	keyedSubject,
+	knownVisitorSubject,
+	presentedVisitorId,
+	requireScope,
+	visitorSubject,
+} from "../caller";
+import type { Decision, Reason } from "../decide-consent";
+import { decide, decideWithoutWriting, unknownVisitorDecision } from "../decide-request";
 import { jsonDecisionAnswer } from "../decision-response";
-import { readDecisionCookie } from "../read-decision-cookie";
+import { cookieLookup } from "../lookup-state";
+import { decisionCookieVerifiedBefore, readDecisionCookie } from "../read-decision-cookie";
 import { type RequestContext, requestContext } from "../request-context";
 
 /**
- * Synchronous when the answer is fixed (no lookup): an ad tag's GPC check gets its answer with no
- * promise and no await on its way.
+ * Synchronous when no lookup is needed: an ad tag's GPC check, and a repeat visitor's check decided by
+ * their fresh `ce_consent`, get their answer with no promise and no await on its way.
  */
 export function checkPurpose(
 	request: Request,
@@ -24,7 +32,8 @@ export function checkPurpose(
 	ctx: ExecutionContext,
 ): Response | Promise<Response> {
 	const rc = requestContext(request, env, ctx);
-	const purpose = purposeParam(rc);
+	const plain = plainPurpose(requestUrl(request));
+	const purpose = plain ?? purposeParam(rc);
 	if (purpose === null) throw badQuery("Give exactly one purpose, e.g. ?purpose=ads.");
 	const def = purposeDefinition(purpose);
 	if (!def)
@@ -32,15 +41,18 @@ export function checkPurpose(
 
 	const fixed = fixedAnswer(def, rc.gpc);
 	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
+	// Only a plain query: one that says more (e.g. `?subject=`) is for decideStored to judge.
+	const decision = plain === null ? undefined : cookieDecision(rc);
+	if (decision) return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision));
 	return storedAnswer(rc, purpose);
 }
 
 async function storedAnswer(rc: RequestContext, purpose: string): Promise<Response> {
-	const decision = await decideStored(rc);
-	return jsonDecisionAnswer(
-		rc,
-		answerBody(purpose, decision.purposes[purpose] === true, decision.reasons[purpose]),
-	);
+	return jsonDecisionAnswer(rc, purposeAnswer(purpose, await decideStored(rc)));
+}
+
+function purposeAnswer(purpose: string, decision: Decision): string {
+	return answerBody(purpose, decision.purposes[purpose] === true, decision.reasons[purpose]);
 }
 
 function answerBody(purpose: string, allowed: boolean, reason: Reason | undefined): string {
@@ -68,13 +80,32 @@ function fixedAnswer(def: PurposeDefinition, gpc: boolean): string | undefined {
 // What ad tags send: the whole query is one plain `purpose=<name>`, read without parsing a URL.
 const PLAIN_PURPOSE_QUERY = /\?purpose=([A-Za-z0-9_-]+)$/;
 
+/** The purpose of a plain query (`?purpose=<name>` and nothing else), or null. */
+function plainPurpose(url: string): string | null {
+	const plain = PLAIN_PURPOSE_QUERY.exec(url);
+	return plain?.[1] && url.indexOf("?") === plain.index ? plain[1] : null;
+}
+
 /** The query's one `purpose` value, or null when it is missing, empty or repeated. */
 function purposeParam(rc: RequestContext): string | null {
-	const url = requestUrl(rc.request);
-	const plain = PLAIN_PURPOSE_QUERY.exec(url);
-	if (plain?.[1] && url.indexOf("?") === plain.index) return plain[1];
 	const params = rc.url.searchParams.getAll("purpose");
 	return params.length === 1 && params[0] ? params[0] : null;
+}
+
+/**
+ * A visitor's decision from their fresh `ce_consent`, found without an await: their id was hashed
+ * and this very cookie verified before in this isolate (caller.ts, decision-cookie.ts). Undefined
+ * when anything else could decide (an API key, no such cookie yet, a stale or another visitor's
+ * cookie): decideStored then takes the whole way, which reaches the same decision for this cookie.
+ */
+function cookieDecision(rc: RequestContext): Decision | undefined {
+	const { request } = rc;
+	if (authorizationHeader(request) !== null) return undefined;
+	const vid = presentedVisitorId(request);
+	const subject = vid && knownVisitorSubject(vid);
+	if (!subject) return undefined;
+	const stored = cookieLookup(decisionCookieVerifiedBefore(rc), subject, rc.now);
+	return stored && decide(rc, stored);
 }
 
 async function decideStored(rc: RequestContext) {

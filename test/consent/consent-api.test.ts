@@ -1,6 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, countRecords, type Geo, json, keyed, setCookieNamed, Visitor } from "../helpers";
+import {
+	BASE,
+	call,
+	callWithEnv,
+	countRecords,
+	envWith,
+	type Geo,
+	json,
+	keyed,
+	setCookieNamed,
+	Visitor,
+} from "../helpers";
 
 const DE = { country: "DE" };
 const CA = { country: "US", regionCode: "CA" };
@@ -463,6 +474,32 @@ describe("GET /v1/check", () => {
 			expect(res.status, q).toBe(200);
 			expect(await res.json(), q).toMatchObject({ purpose: "ads", allowed: false, reason: "gpc" });
 		}
+	});
+
+	it("answers a fixed answer only to a caller who may ask: a wrong key, or ?subject= without one, is 401", async () => {
+		const gpc = { "Sec-GPC": "1" };
+		for (const [q, headers] of [
+			["?purpose=essential&subject=user:1", {}],
+			["?subject=user:1&purpose=ads", gpc],
+			["?purpose=essential", { Authorization: "Bearer wrong" }],
+			["?purpose=ads", { ...gpc, Authorization: "Bearer wrong" }],
+			["?purpose=ads&subject=user:1", { ...gpc, Authorization: "Bearer wrong" }],
+		] as [string, Record<string, string>][]) {
+			const res = await call(`/v1/check${q}`, { cf: CA, headers });
+			expect(res.status, `${q} ${JSON.stringify(headers)}`).toBe(401);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
+		}
+		const sender = await callWithEnv(
+			envWith({ SENDER_API_KEY: "test-sender-key" } as Partial<Env>),
+			"/v1/check?purpose=essential&subject=user:1",
+			{ cf: CA, headers: { Authorization: "Bearer test-sender-key" } },
+		);
+		expect(sender.status).toBe(403);
+		const keyedCall = await call("/v1/check?purpose=ads&subject=user:1", keyed({ cf: CA, headers: gpc }));
+		expect(keyedCall.status).toBe(200);
+		expect(await keyedCall.json()).toEqual({ purpose: "ads", allowed: false, reason: "gpc" });
+		const badSubject = await call("/v1/check?purpose=essential&subject=..", keyed({ cf: CA }));
+		expect(badSubject.status).toBe(400);
 	});
 
 	it("rejects unknown and missing purposes", async () => {

@@ -40,15 +40,30 @@ export function checkPurpose(
 		throw new HttpError(400, "unknown_purpose", `Unknown purpose; known: ${PURPOSE_NAMES.join(", ")}.`);
 
 	const fixed = fixedAnswer(def, rc.gpc);
-	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
-	// Only a plain query: one that says more (e.g. `?subject=`) is for decideStored to judge.
-	const decision = plain === null ? undefined : cookieDecision(rc);
-	if (decision) return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision));
-	return storedAnswer(rc, purpose);
+	// What ad tags and pages send, a plain query without a key, is answered here when nothing needs
+	// looking up. Anything more (a key, `?subject=`) is the caller's to prove first: storedAnswer.
+	if (plain !== null && authorizationHeader(request) === null) {
+		if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
+		const decision = cookieDecision(rc);
+		if (decision) return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision));
+	}
+	return storedAnswer(rc, purpose, fixed);
 }
 
-async function storedAnswer(rc: RequestContext, purpose: string): Promise<Response> {
-	return jsonDecisionAnswer(rc, purposeAnswer(purpose, await decideStored(rc)));
+/** The answer once the caller may ask it (401 or 403 otherwise, even where the answer is fixed). */
+async function storedAnswer(
+	rc: RequestContext,
+	purpose: string,
+	fixed: string | undefined,
+): Promise<Response> {
+	const asked = await askedSubject(rc);
+	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
+	const decision =
+		asked === null
+			? unknownVisitorDecision(rc)
+			: (await decideWithoutWriting(rc, asked.subject, asked.visitor ? await readDecisionCookie(rc) : null))
+					.decision;
+	return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision));
 }
 
 function purposeAnswer(purpose: string, decision: Decision): string {
@@ -95,31 +110,30 @@ function purposeParam(rc: RequestContext): string | null {
 /**
  * A visitor's decision from their fresh `ce_consent`, found without an await: their id was hashed
  * and this very cookie verified before in this isolate (caller.ts, decision-cookie.ts). Undefined
- * when anything else could decide (an API key, no such cookie yet, a stale or another visitor's
- * cookie): decideStored then takes the whole way, which reaches the same decision for this cookie.
+ * when only a lookup can tell (no such cookie yet, a stale or another visitor's cookie):
+ * storedAnswer then takes the whole way, which reaches the same decision for this cookie.
  */
 function cookieDecision(rc: RequestContext): Decision | undefined {
-	const { request } = rc;
-	if (authorizationHeader(request) !== null) return undefined;
-	const vid = presentedVisitorId(request);
+	const vid = presentedVisitorId(rc.request);
 	const subject = vid && knownVisitorSubject(vid);
 	if (!subject) return undefined;
 	const stored = cookieLookup(decisionCookieVerifiedBefore(rc), subject, rc.now);
 	return stored && decide(rc, stored);
 }
 
-async function decideStored(rc: RequestContext) {
+/**
+ * Whom the check asks about: a keyed call's `?subject=`, or the visitor's own id; null for nobody
+ * known. Throws for a wrong key, a key without the scope, and `?subject=` without a key.
+ */
+async function askedSubject(rc: RequestContext): Promise<{ subject: string; visitor: boolean } | null> {
 	const { request, env } = rc;
 	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
 		const subject = rc.url.searchParams.get("subject");
-		if (subject === null) return unknownVisitorDecision(rc);
-		return (await decideWithoutWriting(rc, keyedSubject(subject, "query"), null)).decision;
+		return subject === null ? null : { subject: keyedSubject(subject, "query"), visitor: false };
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");
 	const vid = presentedVisitorId(request);
-	if (!vid) return unknownVisitorDecision(rc);
-	const subject = await visitorSubject(vid);
-	return (await decideWithoutWriting(rc, subject, await readDecisionCookie(rc))).decision;
+	return vid ? { subject: await visitorSubject(vid), visitor: true } : null;
 }

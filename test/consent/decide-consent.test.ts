@@ -310,6 +310,28 @@ describe("decisionSteadyBetween", () => {
 		expect(unsteady).toBeGreaterThan(100);
 	});
 
+	it("without a hold (the default) sees no edge at the choice's own instant", () => {
+		const noHold = { ...policy, optOutHoldMs: 0 };
+		const MINUTE = 60_000;
+		// Denied everything under an older policy, at NOW, inside a window that starts before it.
+		const rejected = state(Object.fromEntries(purposeNames.map((p) => [p, false])), {
+			policyVersion: "2025-01",
+			updatedAt: NOW,
+		});
+		const at = (now: number) =>
+			decideConsent({ gpc: false, jurisdiction: "DE", stored: found(rejected), now, policy: noHold });
+		for (const t of [NOW - MINUTE, NOW - 1, NOW, NOW + 1, NOW + 9 * MINUTE]) {
+			expect(at(t)).toEqual(at(NOW - MINUTE));
+			expect(at(t).prompt).toBe(true);
+		}
+		expect(decisionSteadyBetween(rejected, noHold, NOW - MINUTE, NOW + 9 * MINUTE)).toBe(true);
+		// With a hold the same window straddles nothing either (the hold ends a year on)...
+		expect(decisionSteadyBetween(rejected, policy, NOW - MINUTE, NOW + 9 * MINUTE)).toBe(true);
+		// ...and one around its end does.
+		const holdEnds = NOW + policy.optOutHoldMs;
+		expect(decisionSteadyBetween(rejected, policy, holdEnds - MINUTE, holdEnds + MINUTE)).toBe(false);
+	});
+
 	it("names the instant an allowance lapses", () => {
 		const allowed = state({ ads: true }, { updatedAt: NOW - policy.lifetimeMs });
 		// At NOW the allowance is still good; a millisecond later it is not.

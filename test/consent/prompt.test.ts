@@ -221,7 +221,7 @@ describe("prompt through /v1/consent", () => {
 		expect((await getDoc(visitor, gpc)).prompt).toBe(true);
 	});
 
-	it("asks again after the policy version changes, except within the hold after an opt-out", async () => {
+	it("asks again after the policy version changes, and by default after an opt-out too (the contract)", async () => {
 		const accepted = new Visitor(DE);
 		await putDoc(accepted, { purposes: ACCEPTED });
 		expect((await getDocWith(accepted, { POLICY_VERSION: "2026-11" })).prompt).toBe(false);
@@ -233,7 +233,15 @@ describe("prompt through /v1/consent", () => {
 
 		const rejected = new Visitor(DE);
 		await putDoc(rejected, { purposes: REJECTED });
-		expect((await getDocWith(rejected, { POLICY_VERSION: "2027-01" })).prompt).toBe(false);
+		const asked = await getDocWith(rejected, { POLICY_VERSION: "2027-01" });
+		expect(asked.prompt).toBe(true);
+		// The denials hold meanwhile.
+		expect(asked.purposes).toEqual({ essential: true, ...REJECTED });
+		expect(asked.reasons.ads).toBe("explicit");
+		// A site that sets a hold is not asked within it, and is after it.
+		expect((await getDocWith(rejected, { POLICY_VERSION: "2027-01", OPT_OUT_HOLD_DAYS: "365" })).prompt).toBe(
+			false,
+		);
 		await tick();
 		const holdOver = await getDocWith(rejected, { POLICY_VERSION: "2027-01", OPT_OUT_HOLD_DAYS: "1e-9" });
 		expect(holdOver.prompt).toBe(true);
@@ -246,7 +254,7 @@ describe("prompt through /v1/consent", () => {
 		expect((await putDoc(named, { purposes: { analytics: true } })).prompt).toBe(false);
 	});
 
-	it("asks again once an allowance has outlived the consent lifetime; a recent opt-out is held", async () => {
+	it("asks again once a choice has outlived the consent lifetime; a recent opt-out is held where a hold is set", async () => {
 		const accepted = new Visitor(DE);
 		await putDoc(accepted, { purposes: ACCEPTED });
 		await tick();
@@ -259,7 +267,10 @@ describe("prompt through /v1/consent", () => {
 		const rejected = new Visitor(DE);
 		await putDoc(rejected, { purposes: REJECTED });
 		await tick();
-		expect((await getDocWith(rejected, { CONSENT_LIFETIME_DAYS: "1e-9" })).prompt).toBe(false);
+		expect((await getDocWith(rejected, { CONSENT_LIFETIME_DAYS: "1e-9" })).prompt).toBe(true);
+		expect(
+			(await getDocWith(rejected, { CONSENT_LIFETIME_DAYS: "1e-9", OPT_OUT_HOLD_DAYS: "365" })).prompt,
+		).toBe(false);
 		expect(
 			(await getDocWith(rejected, { CONSENT_LIFETIME_DAYS: "1e-9", OPT_OUT_HOLD_DAYS: "1e-9" })).prompt,
 		).toBe(true);

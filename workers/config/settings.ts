@@ -44,6 +44,11 @@ function positiveNumber(value: unknown, fallback: number): number {
 	return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+function nonNegativeNumber(value: unknown, fallback: number): number {
+	const n = Number(text(value));
+	return text(value) !== "" && Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
 export function parseOriginPatterns(list: string): OriginPattern[] {
 	const patterns: OriginPattern[] = [];
 	for (const raw of list.split(",")) {
@@ -88,7 +93,8 @@ function parseSettings(env: Env): Settings {
 		policy: {
 			policyVersion: text(vars.POLICY_VERSION) || "1",
 			lifetimeMs: positiveNumber(vars.CONSENT_LIFETIME_DAYS, 395) * DAY_MS,
-			optOutHoldMs: positiveNumber(vars.OPT_OUT_HOLD_DAYS, 365) * DAY_MS,
+			// Off unless a site sets it: the contract asks again after a policy change or an expiry.
+			optOutHoldMs: nonNegativeNumber(vars.OPT_OUT_HOLD_DAYS, 0) * DAY_MS,
 		},
 		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
 		gpcLastUpdate: /^\d{4}-\d{2}-\d{2}$/.test(text(vars.GPC_LAST_UPDATE))

@@ -112,14 +112,17 @@ export function decisionSteadyBetween(
 	// `expired` turns true just after updatedAt + lifetimeMs; the hold ends at updatedAt + optOutHoldMs.
 	const lifetimeEnds = state.updatedAt + policy.lifetimeMs;
 	const holdEnds = state.updatedAt + policy.optOutHoldMs;
-	return !(from <= lifetimeEnds && lifetimeEnds < to) && !(from < holdEnds && holdEnds <= to);
+	// Without a hold (the default) its end changes nothing.
+	const holdEndsWithin = policy.optOutHoldMs > 0 && from < holdEnds && holdEnds <= to;
+	return !(from <= lifetimeEnds && lifetimeEnds < to) && !holdEndsWithin;
 }
 
 /**
  * A first-layer prompt is needed only in opt-in jurisdictions: with no stored choice, a choice made
  * under an older policy, or one past its lifetime. Never in opt-out jurisdictions, never because of
- * GPC, never when storage could not be read, and not within the hold period after an opt-out. The
- * location is consulted last: a current stored choice answers without it.
+ * GPC, never when storage could not be read, and, where a site sets a hold (`OPT_OUT_HOLD_DAYS`, off
+ * by default), not within it after a choice that allows nothing. The location is consulted last: a
+ * current stored choice answers without it.
  */
 function needsPrompt(
 	input: DecisionInput,
@@ -135,7 +138,8 @@ function needsPrompt(
 		const stale = state.policyVersion !== policy.policyVersion || expired;
 		if (!stale) return false;
 		const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);
-		if (optedOut && now - state.updatedAt < policy.optOutHoldMs) return false;
+		const held = policy.optOutHoldMs > 0 && now - state.updatedAt < policy.optOutHoldMs;
+		if (optedOut && held) return false;
 	}
 	return consentModelFor(input.jurisdiction) === "opt-in";
 }

@@ -78,6 +78,13 @@ export async function serveGuardSite(): Promise<GuardSite> {
 			res.writeHead(204).end();
 			return;
 		}
+		// A page the site insists on reaching with its own campaign tag: the clean URL redirects to it.
+		if (path === "/campaign") {
+			if (target === "/campaign?utm_source=site")
+				res.writeHead(200, { "Content-Type": "text/html" }).end(GUARD_PAGE);
+			else res.writeHead(302, { Location: "/campaign?utm_source=site" }).end();
+			return;
+		}
 		const file = FILES[path];
 		if (!file) {
 			res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");

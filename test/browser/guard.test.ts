@@ -115,6 +115,18 @@ describe.skipIf(!hasChromium)("guard mode in Chromium", () => {
 		await context.close();
 	});
 
+	it("a page the site insists on reaching with a tracking parameter loads, with no redirect loop", async () => {
+		const before = site.requests.length;
+		const { context } = await visitor({ "Sec-GPC": "1", "X-Debug-Geo": "US-CA" });
+		// Came by a link with a click id: stripped, then the site adds its own tag back, once.
+		const page = await load(context, "/campaign?gclid=abc");
+		expect(new URL(page.url()).search).toBe("?utm_source=site");
+		expect(await page.locator("h1").textContent()).toBe("Guarded shop");
+		const asked = site.requests.slice(before).filter((p) => p.startsWith("/campaign"));
+		expect(asked).toEqual(["/campaign", "/campaign?utm_source=site"]);
+		await context.close();
+	});
+
 	it("a visitor opted out of everything (DE) reaches no tracker; the page renders and its own scripts run", async () => {
 		const before = site.requests.length;
 		const { context, urls } = await visitor({ "X-Debug-Geo": "DE" });

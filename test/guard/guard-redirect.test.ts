@@ -215,6 +215,41 @@ describe("the origin's Location header, for guarded visitors", () => {
 		}
 	});
 
+	it("lets the navigation to a target the origin insists on through: no loop of two steps either", async () => {
+		// The origin wants its own campaign tag on this page and redirects the clean URL back to it.
+		const { calls } = fakeOrigin((request) =>
+			new URL(request.url).search === "?utm_source=site"
+				? new Response("<p>landed</p>", { headers: { "Content-Type": "text/html" } })
+				: new Response(null, { status: 302, headers: { Location: "/insist?utm_source=site" } }),
+		);
+		const first = await visit("/insist", VISITORS.optedOut, { headers: NAVIGATE });
+		expect(first.status).toBe(302);
+		expect(first.headers.get("Location")).toBe("/insist?utm_source=site");
+		const line = first.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
+		expect(line).toMatch(/^ce_insisted=[\w-]{43}; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax; Secure$/);
+		const cookie = line?.split(";")[0] ?? "";
+
+		const followed = await visit("/insist?utm_source=site", VISITORS.optedOut, {
+			headers: { ...NAVIGATE, Cookie: cookie },
+		});
+		expect(followed.status).toBe(200);
+		expect(await followed.text()).toBe("<p>landed</p>");
+		expect(calls.at(-1)?.url).toBe(`${ORIGIN}/insist?utm_source=site`);
+
+		// Only for that very target, only with a cookie the worker signed.
+		for (const [path, presented] of [
+			["/insist?utm_source=site", undefined],
+			["/insist?utm_source=site", "ce_insisted=forged"],
+			["/insist?utm_source=site&gclid=1", cookie],
+			["/elsewhere?utm_source=site", cookie],
+		] as const) {
+			const headers = presented === undefined ? NAVIGATE : { ...NAVIGATE, Cookie: presented };
+			const res = await visit(path, VISITORS.optedOut, { headers });
+			expect(res.status, `${path} ${presented}`).toBe(302);
+			expect(res.headers.get("Location"), path).toBe(path.startsWith("/insist") ? "/insist" : "/elsewhere");
+		}
+	});
+
 	it("is untouched for visitors whose decisions allow tracking", async () => {
 		redirectingOrigin("/next?gclid=1");
 		const res = await visit("/start", VISITORS.allowed);

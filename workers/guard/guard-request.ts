@@ -8,19 +8,20 @@
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { HttpError } from "../http/http-error";
 import { cookieHeader, requestMethod, requestUrl } from "../http/request-inputs";
-import { requestTarget } from "../http/request-path";
+import { type RequestTarget, requestTarget } from "../http/request-path";
 import { errorResponse } from "../http/responses";
 import { beaconPurpose } from "./beacons";
-import { expiryLines, guardRequestCookies, UNCHANGED } from "./cookie-guard";
+import { expiryLines, guardRequestCookies, type PresentedCookies, UNCHANGED } from "./cookie-guard";
 import { blockedBeacon, navigationRedirect } from "./guard-answers";
 import { GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
+import { insistedCookie, insistedOn, presentedInsisted } from "./insisted-locations";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
 import { isDocumentRequest, isNavigation } from "./request-kind";
-import { noLabels } from "./response-headers";
+import { type GuardLabels, noLabels } from "./response-headers";
 import { fetchPage, keepPage } from "./revalidated-pages";
-import { stripTrackingParams } from "./strip-tracking-params";
+import { type StripOptions, stripTrackingParams } from "./strip-tracking-params";
 import { upstreamRequest } from "./upstream-request";
 
 /**
@@ -94,13 +95,43 @@ function guarded(
 	const strip = { ...settings.strip, baseHost: target.hostname };
 	const pathAndQuery = target.pathAndQuery;
 	const clean = stripTrackingParams(pathAndQuery, strip);
-	if (clean !== pathAndQuery) {
-		labels.stripped = true;
-		if (isNavigation(request)) return navigationRedirect(target.origin, clean, labels, expiry);
+	const sent = { verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip };
+	if (clean !== pathAndQuery && isNavigation(request)) {
+		const insisted = presentedInsisted(cookiesSent);
+		if (insisted === undefined) return strippingRedirect(sent, clean);
+		// The origin redirected here itself, insisting on these parameters: sent on as they are.
+		return insistedOn(pathAndQuery, insisted, rc.settings.signingKeys).then((kept) =>
+			kept ? sendOn(rc, sent, pathAndQuery) : strippingRedirect(sent, clean),
+		);
 	}
+	if (clean !== pathAndQuery) labels.stripped = true;
+	return sendOn(rc, sent, clean);
+}
 
+function strippingRedirect({ target, labels, expiry }: SentRequest, clean: string): Response {
+	labels.stripped = true;
+	return navigationRedirect(target.origin, clean, labels, expiry);
+}
+
+/** What guarded() worked out, for the answer it sends. */
+interface SentRequest {
+	readonly verdict: GuardVerdict;
+	readonly origin: string;
+	readonly settings: GuardSettings;
+	readonly documentRequest: () => boolean;
+	readonly target: RequestTarget;
+	readonly labels: GuardLabels;
+	readonly cookies: PresentedCookies;
+	readonly expiry: readonly string[];
+	readonly strip: StripOptions;
+}
+
+/** The request sent on to the origin as `pathAndQuery`, and its answer shaped by guardResponse. */
+function sendOn(rc: RequestContext, sent: SentRequest, pathAndQuery: string): Promise<Response> {
+	const { verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip } = sent;
+	const { request } = rc;
 	const upstream = upstreamRequest(request, target, origin, {
-		pathAndQuery: clean,
+		pathAndQuery,
 		cookie: cookies.upstream,
 		// A page cached before this visitor was guarded must not be revalidated and reused.
 		dropConditionals: documentRequest(),
@@ -123,6 +154,7 @@ function guarded(
 		expiry,
 		labels,
 		now: rc.now,
+		insistedCookie: (insisted) => insistedCookie(insisted, rc.settings.signingKeys, rc.secure),
 		keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
 	};
 	return gatewayAnswered(request, async () => {

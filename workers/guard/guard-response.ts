@@ -22,6 +22,8 @@ export interface ResponseGuard {
 	readonly expiry: readonly string[];
 	readonly labels: GuardLabels;
 	readonly now: number;
+	/** The `Set-Cookie` line letting the navigation to an insisted-on target through (insisted-locations.ts). */
+	readonly insistedCookie: (pathAndQuery: string) => Promise<string | null>;
 	/** Called with a page read whole, once rewritten (revalidated-pages.ts keeps it). */
 	readonly keepPage?: (res: Response, page: ArrayBuffer) => void;
 }
@@ -70,27 +72,35 @@ function rewritable(status: number): boolean {
 	return status !== 204 && status !== 304 && status !== 206;
 }
 
+/** What guardHeaders changed that its caller acts on. */
+interface GuardedHeaders {
+	/** The page's content type, or null when the answer is not a page. */
+	readonly contentType: string | null;
+	/** The target of a Location relayed unstripped because the origin insists on it (location-guard.ts). */
+	readonly insisted: string | null;
+}
+
 /**
  * The guard's changes to an answer's headers (ours to change): a stripped `Location`, denied tracking
- * cookies dropped, expiry lines added, and for a page its header changes. The page's content type,
- * or null when the answer is not a page.
+ * cookies dropped, expiry lines added, and for a page its header changes.
  */
-function guardHeaders(headers: Headers, guard: ResponseGuard): string | null {
+function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	const { labels } = guard;
 	const location = headers.get("Location");
-	const stripped =
+	const verdict =
 		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);
-	if (stripped !== null) {
-		headers.set("Location", stripped);
+	if (verdict !== null && "stripped" in verdict) {
+		headers.set("Location", verdict.stripped);
 		labels.stripped = true;
 	}
+	const insisted = verdict !== null && "insisted" in verdict ? verdict.insisted : null;
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
-	if (contentType === null || !isHtml(contentType)) return null;
+	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted };
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
-	return contentType;
+	return { contentType, insisted };
 }
 
 export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
@@ -98,14 +108,16 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	const contentType = guardHeaders(headers, guard);
+	const { contentType, insisted } = guardHeaders(headers, guard);
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		body = arrivesWhole(res)
 			? await rewrittenWhole(res, contentType, guard)
 			: rewriteHtml(res.body, contentType, guard.html);
 	}
-	if (!hasLabels(guard.labels)) return res;
-	headers.set("X-Consent-Guard", labelValue(guard.labels));
+	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
+	if (insistence !== null) headers.append("Set-Cookie", insistence);
+	else if (!hasLabels(guard.labels)) return res;
+	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
 	return new Response(body, { status: res.status, statusText: res.statusText, headers });
 }
 
@@ -163,7 +175,7 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 		return known;
 	}
 	const headers = updatedHeaders(page);
-	const contentType = guardHeaders(headers, guard);
+	const { contentType } = guardHeaders(headers, guard);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
 	const made = { updates: page.updates, stripped, blocked, headers, contentType };
 	if (reusable && !headers.has("Location") && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);

@@ -442,3 +442,160 @@ describe("site overrides (GUARD_TRACKER_OVERRIDES)", () => {
 		expect(await res.text()).toContain('<script type="text/plain" data-consent="ads">fbq(');
 	});
 });
+
+type Part = string | Iterable<number>;
+
+/** A page's bytes: text parts as UTF-8 (ASCII here), number parts as raw bytes. */
+function bytesOf(...parts: readonly Part[]): Uint8Array {
+	const utf8 = new TextEncoder();
+	return Uint8Array.from(
+		parts.flatMap((part) => (typeof part === "string" ? [...utf8.encode(part)] : [...part])),
+	);
+}
+
+/** 日本語 and テスト in Shift_JIS (本 ends in `{`, a byte of ASCII's range). */
+const NIHONGO = [0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea];
+const TESUTO = [0x83, 0x65, 0x83, 0x58, 0x83, 0x67];
+/** Every byte windows-1252 leaves unassigned, and some it assigns. */
+const LATIN = [0xe9, 0x80, 0x81, 0x8d, 0x8f, 0x90, 0x9d, 0xff];
+
+/**
+ * A page holding `word` (non-ASCII bytes) wherever the guard writes text back: held-back inline
+ * scripts, a link whose href it strips, a noscript body. As the origin sends it, or (`guarded`) as a
+ * visitor whose `ads` is denied gets it.
+ */
+function wordPage(head: Part, word: readonly number[], guarded: boolean, tail: Part = ""): Uint8Array {
+	return bytesOf(
+		head,
+		"<p>",
+		word,
+		'</p><script>var a = "',
+		word,
+		'";</script>',
+		guarded ? '<script type="text/plain" data-consent="ads">' : "<script>",
+		'var b = "',
+		word,
+		"\"; fbq('init', '1');</script>",
+		'<a href="/p?x=',
+		word,
+		guarded ? "" : "&amp;gclid=1",
+		"&amp;y=",
+		word,
+		'">',
+		word,
+		"</a><noscript>",
+		word,
+		"</noscript>",
+		tail,
+	);
+}
+
+/** How the origin sends a page: whole with its length, or streamed in chunks of these sizes. */
+const DELIVERIES: readonly (readonly number[] | "whole")[] = ["whole", [1], [7], [100, 3], [1000, 30, 5]];
+
+function byteOrigin(page: Uint8Array, delivery: readonly number[] | "whole", contentType = "text/html") {
+	return fakeOrigin(() =>
+		delivery === "whole"
+			? new Response(page, { headers: { "Content-Type": contentType, "Content-Length": `${page.length}` } })
+			: new Response(chunkedStream(page, delivery), { headers: { "Content-Type": contentType } }),
+	);
+}
+
+/** What a guarded visitor gets of each page, however it is delivered; the Content-Type is the origin's. */
+async function expectGuarded(cases: readonly (readonly [name: string, sent: Uint8Array, got: Uint8Array])[]) {
+	for (const delivery of DELIVERIES) {
+		for (const [name, sent, got] of cases) {
+			byteOrigin(sent, delivery);
+			const res = await visit("/", VISITORS.gpcOnly);
+			expect(res.headers.get("Content-Type")).toBe("text/html");
+			expect(new Uint8Array(await res.arrayBuffer()), `${name}, ${delivery}`).toEqual(got);
+			vi.restoreAllMocks();
+		}
+	}
+}
+
+describe("a page whose Content-Type names no charset (read as a browser would)", () => {
+	it("Shift_JIS declared by <meta charset>: every byte the guard writes back is kept", async () => {
+		const head = '<!doctype html><html><head><meta charset="Shift_JIS">';
+		await expectGuarded([["meta charset", wordPage(head, NIHONGO, false), wordPage(head, NIHONGO, true)]]);
+	});
+
+	it("Shift_JIS declared by <meta http-equiv=Content-Type>", async () => {
+		const head = `<head><title>x</title><META HTTP-EQUIV='content-type' CONTENT="text/html;charset=shift_jis">`;
+		await expectGuarded([["http-equiv", wordPage(head, NIHONGO, false), wordPage(head, NIHONGO, true)]]);
+	});
+
+	it("windows-1252 declared nowhere: read byte for byte, every byte kept", async () => {
+		const head = '<!doctype html><html lang="fr"><title>Caf&eacute;</title>';
+		await expectGuarded([["undeclared", wordPage(head, LATIN, false), wordPage(head, LATIN, true)]]);
+	});
+
+	it("a declaration the prescan does not see (in a comment, after 1024 bytes, cut at 1024): byte for byte", async () => {
+		const meta = '<meta charset="utf-8">';
+		const comment = (length: number) => `<!--${"x".repeat(length)}-->`;
+		const heads = {
+			"in a comment": `<!-- 1 > 0 ${meta} -->`,
+			"after 1024 bytes": comment(1100) + meta,
+			// The head ends after `<meta charset="utf-8`: the label is whole, the tag is not.
+			"cut at 1024": comment(1024 - 20 - 7) + meta,
+			"in an attribute": `<p title='${meta}'>`,
+		};
+		await expectGuarded(
+			Object.entries(heads).map(([name, head]) => [
+				name,
+				wordPage(head, NIHONGO, false),
+				wordPage(head, NIHONGO, true),
+			]),
+		);
+	});
+
+	it("a UTF-8 byte order mark means UTF-8, whatever a <meta> says", async () => {
+		const head = bytesOf([0xef, 0xbb, 0xbf], '<meta charset="shift_jis">');
+		const word = [...new TextEncoder().encode("日本語")];
+		await expectGuarded([["BOM", wordPage(head, word, false), wordPage(head, word, true)]]);
+	});
+
+	it("a streamed page whose head declares its charset and whose text runs past 1024 bytes", async () => {
+		const head = `<!--${"x".repeat(950)}--><meta charset="shift_jis">`;
+		const tail = bytesOf(`<!--${"y".repeat(3000)}--><script>var c = "`, TESUTO, '";</script>');
+		await expectGuarded([
+			["long", wordPage(head, NIHONGO, false, tail), wordPage(head, NIHONGO, true, tail)],
+		]);
+	});
+
+	it("a streamed page's early-flushed head is not held back until the rest comes", async () => {
+		const page = wordPage('<meta charset="shift_jis">', NIHONGO, false);
+		const flushed = page.subarray(0, 200);
+		let release = () => {};
+		const released = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let reads = 0;
+		fakeOrigin(
+			() =>
+				new Response(
+					new ReadableStream({
+						async pull(controller) {
+							if (reads++ === 0) return controller.enqueue(flushed);
+							await released;
+							controller.enqueue(page.subarray(200));
+							controller.close();
+						},
+					}),
+					{ headers: { "Content-Type": "text/html" } },
+				),
+		);
+		const reading = visit("/", VISITORS.gpcOnly).then(async (res) => {
+			const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+			return { reader, head: await reader.read() };
+		});
+		const stuck = new Promise<null>((resolve) => setTimeout(resolve, 5_000, null));
+		const early = await Promise.race([reading, stuck]);
+		release();
+		if (early === null) expect.fail("the page's first bytes waited for the rest");
+		const { reader, head } = early;
+		const parts = [head.value ?? new Uint8Array()];
+		for (let read = await reader.read(); !read.done; read = await reader.read()) parts.push(read.value);
+		expect(bytesOf(...parts)).toEqual(wordPage('<meta charset="shift_jis">', NIHONGO, true));
+	});
+});

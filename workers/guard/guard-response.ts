@@ -5,9 +5,10 @@
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { rewrittenPage } from "./guarded-pages";
-import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
+import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
+import { namesCharset } from "./page-charset";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
 import type { TrackerPurpose } from "./tracker-purpose";
@@ -110,9 +111,9 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	let body: ReadableStream | ArrayBuffer | null = res.body;
 	const { contentType, insisted } = guardHeaders(headers, guard);
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
-		body = arrivesWhole(res)
-			? await rewrittenWhole(res, contentType, guard)
-			: rewriteHtml(res.body, contentType, guard.html);
+		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard);
+		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, guard.html);
+		else body = await rewriteUndeclaredHtml(res.body, contentType, guard.html);
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);

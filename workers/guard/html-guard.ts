@@ -9,7 +9,9 @@
  */
 import { startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
+import { BYTEWISE, namesCharset, PRESCAN_BYTES, sniffedContentType } from "./page-charset";
 import { pageVerdicts } from "./page-verdicts";
+import { peekStream } from "./peeked-stream";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -255,19 +257,39 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
  * not ASCII-compatible such as UTF-16): those bodies are parsed as windows-1252, which maps every byte
  * to a character and back, so markup in an unknown ASCII-compatible charset is still found, the text
  * around it keeps its bytes, and an ASCII-incompatible body matches nothing and passes through as it
- * was, rather than failing the page.
+ * was, rather than failing the page. A page read whole whose Content-Type names no charset is parsed
+ * with the one its first bytes declare; a streamed one must have it named (`rewriteUndeclaredHtml`).
  */
 export function rewriteHtml(
 	body: ReadableStream | ArrayBuffer,
 	contentType: string,
 	options: HtmlGuardOptions,
 ): ReadableStream | null {
+	const parsedAs =
+		body instanceof ArrayBuffer && !namesCharset(contentType)
+			? sniffedContentType(contentType, new Uint8Array(body, 0, Math.min(body.byteLength, PRESCAN_BYTES)))
+			: contentType;
 	try {
-		return htmlGuard(options).transform(new Response(body, { headers: { "Content-Type": contentType } }))
-			.body;
+		return htmlGuard(options).transform(new Response(body, { headers: { "Content-Type": parsedAs } })).body;
 	} catch (err) {
-		console.warn(`cannot parse ${contentType}; rewriting it byte for byte as windows-1252`, err);
-		const bytewise = { "Content-Type": "text/html; charset=windows-1252" };
+		console.warn(`cannot parse ${parsedAs}; rewriting it byte for byte as ${BYTEWISE}`, err);
+		const bytewise = { "Content-Type": `text/html; charset=${BYTEWISE}` };
 		return htmlGuard(options).transform(new Response(body, { headers: bytewise })).body;
 	}
+}
+
+/**
+ * How long a streamed page's head is waited for: a server that flushes its first bytes early and
+ * renders the rest slowly holds the page back no longer than this.
+ */
+const HEAD_WAIT_MS = 500;
+
+/** The rewrite of a streamed page whose Content-Type names no charset: its head is read first. */
+export async function rewriteUndeclaredHtml(
+	body: ReadableStream<Uint8Array>,
+	contentType: string,
+	options: HtmlGuardOptions,
+): Promise<ReadableStream | null> {
+	const { head, stream } = await peekStream(body, PRESCAN_BYTES, HEAD_WAIT_MS);
+	return rewriteHtml(stream, sniffedContentType(contentType, head), options);
 }

@@ -1,0 +1,89 @@
+/** A stream's head read ahead: replayed with the rest byte for byte, bounded in time, cancel passed on. */
+import { describe, expect, it } from "vitest";
+import { peekStream } from "../../workers/guard/peeked-stream";
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+function sourceOf(chunks: readonly Uint8Array[]) {
+	const state = { cancelled: undefined as unknown, reads: 0 };
+	// Pulled only when read, so `reads` counts the reads asked of it.
+	const stream = new ReadableStream<Uint8Array>(
+		{
+			pull(controller) {
+				const chunk = chunks[state.reads++];
+				if (chunk === undefined) controller.close();
+				else controller.enqueue(chunk);
+			},
+			cancel(reason) {
+				state.cancelled = reason;
+			},
+		},
+		{ highWaterMark: 0 },
+	);
+	return { stream, state };
+}
+
+async function all(stream: ReadableStream<Uint8Array>): Promise<number[]> {
+	return [...new Uint8Array(await new Response(stream).arrayBuffer())];
+}
+
+describe("peekStream", () => {
+	it("reads until the bytes asked for are in, and replays them with the rest", async () => {
+		const { stream, state } = sourceOf([bytes(1, 2), bytes(3, 4, 5), bytes(6), bytes(7, 8)]);
+		const peeked = await peekStream(stream, 4, 500);
+		expect([...peeked.head]).toEqual([1, 2, 3, 4]);
+		expect(state.reads).toBe(2);
+		expect(await all(peeked.stream)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+	});
+
+	it("stops at the end of a short stream", async () => {
+		const { stream } = sourceOf([bytes(1), bytes(2)]);
+		const peeked = await peekStream(stream, 1024, 500);
+		expect([...peeked.head]).toEqual([1, 2]);
+		expect(await all(peeked.stream)).toEqual([1, 2]);
+	});
+
+	it("stops at the deadline; the read left waiting is the replay's next chunk", async () => {
+		let release = () => {};
+		const later = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let reads = 0;
+		const stream = new ReadableStream<Uint8Array>({
+			async pull(controller) {
+				if (reads++ === 0) return controller.enqueue(bytes(1, 2));
+				await later;
+				controller.enqueue(bytes(3));
+				controller.close();
+			},
+		});
+		const started = Date.now();
+		const peeked = await peekStream(stream, 1024, 50);
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect([...peeked.head]).toEqual([1, 2]);
+		release();
+		expect(await all(peeked.stream)).toEqual([1, 2, 3]);
+	});
+
+	it("passes a cancel on to the source", async () => {
+		const { stream, state } = sourceOf([bytes(1), bytes(2), bytes(3)]);
+		const peeked = await peekStream(stream, 1, 500);
+		await peeked.stream.cancel("gone");
+		expect(state.cancelled).toBe("gone");
+	});
+
+	it("replays what came before a failure, then fails", async () => {
+		let reads = 0;
+		const stream = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (reads++ === 0) controller.enqueue(bytes(1));
+				else controller.error(new Error("reset"));
+			},
+		});
+		const peeked = await peekStream(stream, 1024, 500);
+		expect([...peeked.head]).toEqual([1]);
+		const reader = peeked.stream.getReader();
+		expect([...((await reader.read()).value ?? [])]).toEqual([1]);
+		await expect(reader.read()).rejects.toThrow("reset");
+	});
+});

@@ -1,0 +1,83 @@
+/**
+ * A stream's first bytes read ahead, and a stream that replays them followed by the rest: a streamed
+ * page whose Content-Type names no charset is parsed with the one its head declares (page-charset.ts).
+ * A server may flush a page's head early and take its time over the rest, so the look ahead stops at
+ * a deadline; the read then still pending is the replay's next chunk, not lost.
+ */
+
+export interface PeekedStream {
+	/** Up to the bytes asked for: fewer when the stream ended or the deadline passed first. */
+	readonly head: Uint8Array;
+	/** Every byte of the source, the head included; cancelling it cancels the source. */
+	readonly stream: ReadableStream<Uint8Array>;
+}
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+
+const LATE = Symbol("late");
+
+/** The first `length` bytes of the chunks (at most all of them). */
+function joined(chunks: readonly Uint8Array[], length: number): Uint8Array {
+	const head = new Uint8Array(length);
+	let at = 0;
+	for (const chunk of chunks) {
+		if (at === head.length) break;
+		const part = chunk.subarray(0, head.length - at);
+		head.set(part, at);
+		at += part.length;
+	}
+	return head;
+}
+
+/** Reads `source` until `bytes` are in, it ends, or `waitMs` have passed since the first read. */
+export async function peekStream(
+	source: ReadableStream<Uint8Array>,
+	bytes: number,
+	waitMs: number,
+): Promise<PeekedStream> {
+	const reader = source.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	let ended = false;
+	// A read the look ahead started but did not wait for (or that failed): the replay's next.
+	let pending: Promise<Read> | null = null;
+	let expire = () => {};
+	const deadline = new Promise<typeof LATE>((resolve) => {
+		expire = () => resolve(LATE);
+	});
+	const timer = setTimeout(expire, waitMs);
+	try {
+		while (size < bytes) {
+			const read = reader.read();
+			const result = await Promise.race([read, deadline]).catch((): typeof LATE => LATE);
+			if (result === LATE) {
+				pending = read;
+				break;
+			}
+			if (result.done) {
+				ended = true;
+				break;
+			}
+			chunks.push(result.value);
+			size += result.value.byteLength;
+		}
+	} finally {
+		clearTimeout(timer);
+	}
+	const head = joined(chunks, Math.min(size, bytes));
+	const stream = new ReadableStream<Uint8Array>({
+		start(controller) {
+			for (const chunk of chunks) controller.enqueue(chunk);
+			if (ended) controller.close();
+		},
+		async pull(controller) {
+			const next = pending ?? reader.read();
+			pending = null;
+			const { done, value } = await next;
+			if (done) controller.close();
+			else controller.enqueue(value);
+		},
+		cancel: (reason) => reader.cancel(reason),
+	});
+	return { head, stream };
+}

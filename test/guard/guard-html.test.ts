@@ -599,3 +599,74 @@ describe("a page whose Content-Type names no charset (read as a browser would)",
 		expect(bytesOf(...parts)).toEqual(wordPage('<meta charset="shift_jis">', NIHONGO, true));
 	});
 });
+
+describe("images loaded through srcset", () => {
+	const PIXEL = "https://www.facebook.com/tr?id=1&amp;ev=x";
+	const COLLECT = "https://www.google-analytics.com/collect?v=1&amp;tid=UA-1";
+	/** Each tag, and what a GPC-only (ads denied) and an opted-out (all denied) visitor get of it. */
+	const TAGS: readonly (readonly [tag: string, gpcOnly: string, optedOut: string])[] = [
+		[`<img id="i3" srcset="${PIXEL} 1x">`, "", ""],
+		[`<img id="i4" src="/logo.png" srcset="/logo-2x.png 2x, ${PIXEL} 3x" alt="">`, "", ""],
+		[`<img id="i5" src="/p.png" srcset="${COLLECT}">`, `<img id="i5" src="/p.png" srcset="${COLLECT}">`, ""],
+		[`<img id="i6" src="${PIXEL}" srcset="${PIXEL} 2x">`, "", ""],
+		[
+			'<img id="i7" srcset="https://cdn.example/a,1.png 1x,https://cdn.example/a,2.png 2x" alt="">',
+			'<img id="i7" srcset="https://cdn.example/a,1.png 1x,https://cdn.example/a,2.png 2x" alt="">',
+			'<img id="i7" srcset="https://cdn.example/a,1.png 1x,https://cdn.example/a,2.png 2x" alt="">',
+		],
+		[
+			`<img id="i8" data-consent="personalization" srcset="${PIXEL} 1x">`,
+			"",
+			`<img id="i8" data-consent="personalization" data-srcset="${PIXEL} 1x">`,
+		],
+		["<picture>", "<picture>", "<picture>"],
+		[`<source srcset="${PIXEL} 1x">`, "", ""],
+		[
+			`<source data-consent="personalization" srcset="https://cdn.example/b.webp 1x,${PIXEL} 2x">`,
+			"",
+			`<source data-consent="personalization" data-srcset="https://cdn.example/b.webp 1x,${PIXEL} 2x">`,
+		],
+		[
+			`<source media="(min-width: 800px)" srcset="${COLLECT},">`,
+			`<source media="(min-width: 800px)" srcset="${COLLECT},">`,
+			"",
+		],
+		[
+			'<source srcset="/banner.webp 1x, https://cdn.example/banner-2x.webp 2x">',
+			'<source srcset="/banner.webp 1x, https://cdn.example/banner-2x.webp 2x">',
+			'<source srcset="/banner.webp 1x, https://cdn.example/banner-2x.webp 2x">',
+		],
+		[
+			'<img src="/fallback.png" alt=""></picture>',
+			'<img src="/fallback.png" alt=""></picture>',
+			'<img src="/fallback.png" alt=""></picture>',
+		],
+	];
+	const page = TAGS.map(([tag]) => tag).join("\n");
+
+	it("a tracker among any image's or source's candidates of a denied purpose removes it, like a tracker src", async () => {
+		for (const [visitor, column] of [
+			[VISITORS.gpcOnly, 1],
+			[VISITORS.optedOut, 2],
+			[VISITORS.allowed, 0],
+		] as const) {
+			htmlOrigin(page);
+			const res = await visit("/", visitor);
+			expect(await res.text()).toBe(TAGS.map((row) => row[column]).join("\n"));
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("a relative candidate counts where the site classified its own paths", async () => {
+		htmlOrigin(
+			'<img srcset="/img/a.png 1x, /px/b.gif 2x"><img srcset="/img/c.png 1x"><picture><source srcset="/px/d.gif"></picture>',
+		);
+		const res = await visit(
+			"/",
+			VISITORS.gpcOnly,
+			{},
+			guardEnv({ GUARD_TRACKER_OVERRIDES: '{"/px": "ads"}' }),
+		);
+		expect(await res.text()).toBe('<img srcset="/img/c.png 1x"><picture></picture>');
+	});
+});

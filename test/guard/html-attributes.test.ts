@@ -1,6 +1,11 @@
 /** URL attributes as raw HTML: decoding for classification, stripping with ampersands kept as written. */
 import { describe, expect, it } from "vitest";
-import { decodeAttribute, startTag, stripAttributeUrl } from "../../workers/guard/html-attributes";
+import {
+	decodeAttribute,
+	srcsetUrls,
+	startTag,
+	stripAttributeUrl,
+} from "../../workers/guard/html-attributes";
 
 const OPTIONS = { baseHost: "shop.example" };
 
@@ -29,6 +34,25 @@ describe("stripAttributeUrl", () => {
 	];
 	for (const [raw, expected] of cases) {
 		it(`${raw} → ${expected}`, () => expect(stripAttributeUrl(raw, OPTIONS)).toBe(expected));
+	}
+});
+
+describe("srcsetUrls", () => {
+	const cases: readonly (readonly [string, readonly string[]])[] = [
+		["https://a.example/x.png 1x", ["https://a.example/x.png"]],
+		["/a.png 1x, /b.png 2x", ["/a.png", "/b.png"]],
+		// A URL may hold commas: only a trailing one ends it.
+		["/a.png,/b.png 2x", ["/a.png,/b.png"]],
+		["/a.png, /b.png,", ["/a.png", "/b.png"]],
+		["/a.png 100w,/b,c.png 200w", ["/a.png", "/b,c.png"]],
+		["  , /a.png  ,, /b.png", ["/a.png", "/b.png"]],
+		["/t?a=1&amp;b=2 1.5x", ["/t?a=1&amp;b=2"]],
+		["/only", ["/only"]],
+		["", []],
+		[" , ", []],
+	];
+	for (const [raw, expected] of cases) {
+		it(`${JSON.stringify(raw)} → ${expected.join(" | ")}`, () => expect(srcsetUrls(raw)).toEqual(expected));
 	}
 });
 

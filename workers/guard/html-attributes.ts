@@ -55,6 +55,31 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 	return out + stripped.slice(from);
 }
 
+/** A `srcset` candidate's URL: what follows its leading spaces and commas up to the next space. */
+const SRCSET_URL = /[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*)/y;
+
+/**
+ * The URLs of a raw `srcset` ("URL [descriptor]" candidates separated by commas), split as the HTML
+ * standard's srcset parser does: a URL may hold commas, but not end with one.
+ */
+export function srcsetUrls(raw: string): string[] {
+	const urls: string[] = [];
+	SRCSET_URL.lastIndex = 0;
+	for (let match = SRCSET_URL.exec(raw); match !== null; match = SRCSET_URL.exec(raw)) {
+		const url = match[1] as string;
+		if (url.endsWith(",")) {
+			urls.push(url.replace(/,+$/, ""));
+			continue;
+		}
+		urls.push(url);
+		// Its descriptors run to the next comma.
+		const next = raw.indexOf(",", SRCSET_URL.lastIndex);
+		if (next === -1) break;
+		SRCSET_URL.lastIndex = next + 1;
+	}
+	return urls;
+}
+
 /** A start tag from HTMLRewriter's attribute pairs (values raw; an empty value is written bare). */
 export function startTag(name: string, attributes: Iterable<readonly [string, string]>): string {
 	let tag = `<${name}`;

@@ -2,12 +2,13 @@
  * The HTMLRewriter pass over a guarded visitor's page. Trackers of denied purposes cannot load or run:
  * their scripts (by src, by inline content, or by the site's `data-consent` marker) become
  * `type="text/plain"` with `data-consent` and `data-src`, which the SDK re-enables once allowed;
- * pixels go, frames and marked media keep their `src` in `data-src`, resource hints to trackers go,
- * and noscript pixels are cut. Link `href`s lose tracking parameters. Everything else is untouched.
- * HTMLRewriter hands text over in arbitrary chunks, and an element is only usable inside its own
- * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
+ * pixels go (by `src` or any `srcset` candidate), frames and marked media keep their `src` in
+ * `data-src`, resource hints to trackers go, and noscript pixels are cut. Link `href`s lose tracking
+ * parameters. Everything else is untouched. HTMLRewriter hands text over in arbitrary chunks, and an
+ * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
+ * and written back at their end tag.
  */
-import { startTag } from "./html-attributes";
+import { srcsetUrls, startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, sniffedContentType } from "./page-charset";
 import { pageVerdicts } from "./page-verdicts";
@@ -154,6 +155,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};
 
+	/** Whether any candidate of a raw `srcset` is a tracker of a denied purpose. */
+	const deniedSrcset = (raw: string | null) =>
+		raw !== null &&
+		srcsetUrls(raw).some((url) => {
+			const purpose = verdicts.urlPurpose(url);
+			return purpose !== null && denies(purpose);
+		});
+
 	/** A frame of a denied purpose keeps its `src` aside in `data-src`, marked with its purposes. */
 	const gateFrame = (el: Element, purposes: readonly string[], src: string | null) => {
 		if (!anyDenied(purposes)) return;
@@ -203,6 +212,17 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (anyDenied(classify(el.getAttribute("src") as string))) el.remove();
 				},
 			})
+			// An image loaded through `srcset` (a `<picture>`'s sources too) is judged by every candidate.
+			.on(
+				sitePaths
+					? "img[srcset]:not([data-consent]), source[srcset]:not([data-consent])"
+					: 'img[srcset*="//"]:not([data-consent]), source[srcset*="//"]:not([data-consent])',
+				{
+					element(el) {
+						if (!el.removed && deniedSrcset(el.getAttribute("srcset"))) el.remove();
+					},
+				},
+			)
 			.on("img[data-consent]", {
 				element(el) {
 					if (anyDenied(markerPurposes(el.getAttribute("data-consent")))) {
@@ -211,7 +231,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 						return;
 					}
 					const src = el.getAttribute("src");
-					if (src !== null && anyDenied(classify(src))) el.remove();
+					if ((src !== null && anyDenied(classify(src))) || deniedSrcset(el.getAttribute("srcset"))) {
+						el.remove();
+					}
 				},
 			})
 			.on("iframe[src]:not([data-consent])", {
@@ -229,9 +251,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			.on("source[data-consent]", {
 				element(el) {
-					if (!anyDenied(markerPurposes(el.getAttribute("data-consent")))) return;
-					moveAside(el, "src");
-					moveAside(el, "srcset");
+					if (anyDenied(markerPurposes(el.getAttribute("data-consent")))) {
+						moveAside(el, "src");
+						moveAside(el, "srcset");
+					} else if (deniedSrcset(el.getAttribute("srcset"))) {
+						el.remove();
+					}
 				},
 			})
 			.on(HINTS, {

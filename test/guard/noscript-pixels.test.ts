@@ -23,6 +23,21 @@ describe("withoutDeniedPixels", () => {
 		).toBe("<span>x</span>");
 	});
 
+	it("cuts an img or source denied by any srcset candidate, decoded, and keeps the others", () => {
+		expect(
+			withoutDeniedPixels(
+				`<img srcset="/a.png 1x, https://tracker.example/p?a=1&amp;b=2 2x"><img srcset='/b.png 1x, /c.png 2x'><picture><source srcset=https://tracker.example/s.gif></picture>`,
+				deniedHost,
+			),
+		).toBe("<img srcset='/b.png 1x, /c.png 2x'><picture></picture>");
+		const seen: string[] = [];
+		withoutDeniedPixels(`<img src="/a.png" srcset="/a.png?x=1&amp;y=2 1x">`, (url) => {
+			seen.push(url);
+			return false;
+		});
+		expect(seen).toEqual(["/a.png", "/a.png?x=1&y=2"]);
+	});
+
 	it("is null when nothing is denied", () => {
 		expect(withoutDeniedPixels(`<img src="/a.png"><p>text</p>`, deniedHost)).toBeNull();
 		expect(withoutDeniedPixels("plain text", deniedHost)).toBeNull();

@@ -213,6 +213,13 @@ export function defineScenarios(ctx) {
 			// Cookie visitors are not in KV: had the cookie not decided, D1 would have been read.
 			check: (res) => is(res.status === 200 && !hasBookmark(res), "not decided from the cookie alone"),
 		},
+		// Not in a group: a same-site page's check with its visitor's cookie (ad tags call uncredentialed),
+		// measured on demand by name with instructions.mjs, compare.mjs or profile.mjs.
+		"cookie-check": {
+			worker: "consent-edge",
+			spec: { ...cookieLookup, path: "/v1/check?purpose=analytics" },
+			check: (res) => is(res.status === 200 && !hasBookmark(res), "not decided from the cookie alone"),
+		},
 		"gpc-decision": {
 			worker: "consent-edge",
 			target: { ratio: 0.85 },

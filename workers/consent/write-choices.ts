@@ -60,8 +60,7 @@ export async function writeChoices(
 				source: write.source,
 				jurisdiction: rc.jurisdiction,
 				gpc: rc.gpc,
-				// A choice made without naming a policy was made under the current one.
-				policyVersion: write.policyVersion ?? rc.settings.policy.policyVersion,
+				policyVersion: policyOfWrite(rc, write),
 				emailHash: write.emailHash,
 				now: rc.now,
 			},
@@ -97,6 +96,15 @@ export async function writeChoices(
 	const headers = decisionHeaders(rc, repo.bookmark());
 	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
 	return answerResponse(answer, headers, write.redirectTo);
+}
+
+/**
+ * A choice made without naming a policy was made under the current one. A write naming no purpose
+ * makes no choice, so it implies no policy either (and, changing nothing, appends no record).
+ */
+function policyOfWrite(rc: RequestContext, write: ChoiceWrite): string | undefined {
+	const namesPurposes = Object.keys(write.changes).length > 0;
+	return write.policyVersion ?? (namesPurposes ? rc.settings.policy.policyVersion : undefined);
 }
 
 /**

@@ -24,7 +24,14 @@ function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
 	return path ? `${path}: ${first.message}` : first.message;
 }
 
+/** valibot's `object` also accepts arrays: a write's body must be a JSON object (or a form's fields). */
+function assertObject(value: unknown): void {
+	if (typeof value !== "object" || value === null || Array.isArray(value))
+		throw badBody("The body must be a JSON object.");
+}
+
 export function parsePutBody(value: unknown): PutInput {
+	assertObject(value);
 	const result = v.safeParse(PutBody, value);
 	if (!result.success) throw badBody(issuesMessage(result.issues));
 	const purposes: Record<string, boolean> = {};
@@ -48,7 +55,8 @@ export function parsePutBody(value: unknown): PutInput {
 }
 
 export function parseOptOutBody(value: unknown) {
-	const result = v.safeParse(OptOutBody, value ?? {});
+	assertObject(value);
+	const result = v.safeParse(OptOutBody, value);
 	if (!result.success) throw badBody(issuesMessage(result.issues));
 	return result.output;
 }

@@ -1,10 +1,89 @@
-/** POST /v1/opt-out's body: a JSON body of the wrong type is 400 `invalid_body` like any schema violation. */
+/**
+ * POST /v1/opt-out's body: a keyed call names its subject (and policy) in JSON or in a form, and a
+ * JSON body of the wrong type is 400 `invalid_body` like any schema violation.
+ */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, countRecords, json, keyed, Visitor } from "../helpers";
+import { BASE, call, countRecords, json, keyed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
+const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 
 const code = async (res: Response) => (await res.json<{ error: { code: string } }>()).error.code;
+
+async function latestPolicy(subject: string) {
+	const row = await env.DB.prepare(
+		"SELECT policy_version FROM consent_records WHERE subject = ? ORDER BY version DESC",
+	)
+		.bind(subject)
+		.first<{ policy_version: string | null }>();
+	return row?.policy_version;
+}
+
+describe("a keyed form post to /v1/opt-out", () => {
+	it("names its subject in an urlencoded field and is answered 303", async () => {
+		const res = await call(
+			"/v1/opt-out",
+			keyed({ method: "POST", cf: CA, headers: FORM, body: "subject=user%3Aformkeyed&extra=1" }),
+		);
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/preferences?saved=1");
+		expect(await countRecords("user:formkeyed")).toBe(1);
+		const doc = await (await call("/v1/consent?subject=user:formkeyed", keyed({ cf: CA }))).json<{
+			purposes: Record<string, boolean>;
+		}>();
+		expect(doc.purposes).toMatchObject({ analytics: false, ads: false, sale: false, email: false });
+	});
+
+	it("names its subject and policy version in multipart fields", async () => {
+		const form = new FormData();
+		form.set("subject", "user:formmulti");
+		form.set("policyVersion", "2025-01");
+		form.set("note", "ignored");
+		const res = await call("/v1/opt-out", keyed({ method: "POST", cf: CA, body: form }));
+		expect(res.status).toBe(303);
+		expect(await countRecords("user:formmulti")).toBe(1);
+		expect(await latestPolicy("user:formmulti")).toBe("2025-01");
+	});
+
+	it("without a valid subject is 400 and writes nothing", async () => {
+		for (const body of ["", "extra=1", "subject=..", `subject=${"x".repeat(129)}`, "policyVersion=1"]) {
+			const res = await call("/v1/opt-out", keyed({ method: "POST", cf: CA, headers: FORM, body }));
+			expect(res.status, body).toBe(400);
+		}
+		const tooLong = await call(
+			"/v1/opt-out",
+			keyed({
+				method: "POST",
+				cf: CA,
+				headers: FORM,
+				body: `subject=user:formbad&policyVersion=${"p".repeat(65)}`,
+			}),
+		);
+		expect(tooLong.status).toBe(400);
+		expect(await countRecords("user:formbad")).toBe(0);
+	});
+});
+
+describe("a visitor's form post to /v1/opt-out", () => {
+	it("still opts the visitor out whatever its fields name", async () => {
+		const visitor = new Visitor(CA);
+		const res = await visitor.fetch("/v1/opt-out", {
+			method: "POST",
+			headers: { ...FORM, Origin: BASE },
+			body: `subject=user%3Aformvictim&policyVersion=&note=1`,
+		});
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/preferences?saved=1");
+		expect(await countRecords("user:formvictim")).toBe(0);
+		const doc = await (await visitor.fetch("/v1/consent")).json<{
+			subject: string;
+			purposes: Record<string, boolean>;
+		}>();
+		expect(doc.purposes.analytics).toBe(false);
+		expect(await countRecords(doc.subject)).toBe(1);
+	});
+});
 
 describe("JSON bodies of the wrong type", () => {
 	it.each(["[1,2]", "[]", "null", '"x"', "5", "true", '[{"subject":"user:1"}]'])(

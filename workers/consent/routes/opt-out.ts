@@ -1,4 +1,7 @@
-/** POST /v1/opt-out: every non-essential purpose off. JSON answers the document; a form post 303s. */
+/**
+ * POST /v1/opt-out: every non-essential purpose off. JSON answers the document; a form post 303s.
+ * A keyed call's `subject` and `policyVersion` come from the JSON body or the form's fields.
+ */
 import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
 import { assertWriteOrigin } from "../../http/origin-check";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
@@ -20,7 +23,9 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	const body: ParsedBody = empty
 		? { kind: "json", raw: "", value: {} }
 		: await readBody(request, ["json", "form"]);
-	const input = body.kind === "json" ? parseOptOutBody(body.value) : {};
+	// A keyed call names its subject (and policy) in JSON or in form fields alike; a visitor's form
+	// names nothing (the page's own form carries only its checkboxes and hidden fields).
+	const input = body.kind === "json" || caller.kind === "keyed" ? parseOptOutBody(body.value) : {};
 	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
 	const changes = Object.fromEntries(NON_ESSENTIAL_PURPOSES.map((p) => [p, false]));
 	return writeChoices(rc, caller, subject, {

@@ -229,6 +229,41 @@ describe("POST /preferences (no-JavaScript form)", () => {
 		expect(Object.keys(records[0]?.changes ?? {})).not.toContain("unknown");
 	});
 
+	it("ignores fields that are not UTF-8 (a Shift_JIS site's hidden field, a file part), never a 400", async () => {
+		const bytes = (...parts: (string | number[])[]) =>
+			new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
+		const boundary = "----ce-test-boundary";
+		const multipart = bytes(
+			`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\ncaf`,
+			[0xe9],
+			`\r\n--${boundary}\r\nContent-Disposition: form-data; name="sjis"\r\n\r\n`,
+			[0x83, 0x65, 0x83, 0x58, 0x83, 0x67],
+			`\r\n--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="a.bin"\r\n`,
+			"Content-Type: application/octet-stream\r\n\r\n",
+			[0xff, 0xfe, 0x00, 0xc3, 0x28],
+			`\r\n--${boundary}\r\nContent-Disposition: form-data; name="analytics"\r\n\r\non`,
+			`\r\n--${boundary}--\r\n`,
+		);
+		const posts: [string, Uint8Array][] = [
+			[`multipart/form-data; boundary=${boundary}`, multipart],
+			[FORM["Content-Type"], bytes("note=caf%E9&analytics=on")],
+			[FORM["Content-Type"], bytes("note=caf", [0xe9], "&sjis=", [0x83, 0x65], "&analytics=on")],
+			// A purpose's value is only tested for presence, whatever its bytes.
+			[FORM["Content-Type"], bytes("analytics=", [0xff])],
+		];
+		for (const [type, body] of posts) {
+			const visitor = new Visitor(CA);
+			const res = await visitor.fetch("/preferences", {
+				method: "POST",
+				headers: { "Content-Type": type, Origin: BASE },
+				body,
+			});
+			expect(res.status, new TextDecoder().decode(body)).toBe(303);
+			const records = await recordsOf(visitor);
+			expect(records[0]?.changes).toMatchObject({ analytics: true, ads: false });
+		}
+	});
+
 	it("a repeated identical post adds no record", async () => {
 		const visitor = new Visitor(CA);
 		await formPost(visitor, "analytics=on");

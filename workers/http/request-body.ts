@@ -71,23 +71,22 @@ export async function readBody(
 		throw new HttpError(415, "unsupported_media_type", `Send the body as ${expected}.`);
 	}
 	const bytes = await readLimited(request, limit);
-	let raw: string;
-	try {
-		raw = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-	} catch {
-		throw new HttpError(
-			400,
-			kind === "json" ? "invalid_json" : "invalid_body",
-			"The body is not valid UTF-8.",
-		);
-	}
 	if (kind === "json") {
+		let raw: string;
+		try {
+			raw = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+		} catch {
+			throw new HttpError(400, "invalid_json", "The body is not valid UTF-8.");
+		}
 		try {
 			return { kind, raw, value: JSON.parse(raw) };
 		} catch {
 			throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
 		}
 	}
+	// A form may carry fields nobody reads in another encoding (a Shift_JIS site's hidden field, a
+	// file part): its text is decoded leniently, as the form parser decodes each field, never a 400.
+	const raw = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false }).decode(bytes);
 	let form: FormData;
 	try {
 		form = await new Request("http://body.invalid/", {

@@ -1,0 +1,66 @@
+/**
+ * readBody's encodings: a JSON body must be UTF-8 (400 invalid_json otherwise); a form body may carry
+ * bytes in another encoding in fields nobody reads, and is parsed all the same.
+ */
+import { describe, expect, it } from "vitest";
+import { HttpError } from "../../workers/http/http-error";
+import { readBody } from "../../workers/http/request-body";
+import { BASE, call, countRecords, keyed } from "../helpers";
+
+const bytes = (...parts: (string | number[])[]) =>
+	new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
+
+const post = (type: string, body: Uint8Array) =>
+	new Request(`${BASE}/`, { method: "POST", headers: { "Content-Type": type }, body });
+
+describe("readBody", () => {
+	it("refuses JSON that is not UTF-8 as invalid_json", async () => {
+		const err = await readBody(post("application/json", bytes('{"note":"caf', [0xe9], '"}')), ["json"]).catch(
+			(e: unknown) => e,
+		);
+		expect(err).toBeInstanceOf(HttpError);
+		expect((err as HttpError).status).toBe(400);
+		expect((err as HttpError).code).toBe("invalid_json");
+	});
+
+	it("parses a form whose unread fields are not UTF-8", async () => {
+		const body = await readBody(
+			post("application/x-www-form-urlencoded", bytes("note=caf", [0xe9], "&subject=user%3A1")),
+			["form"],
+		);
+		expect(body.kind).toBe("form");
+		expect((body.value as Record<string, string>).subject).toBe("user:1");
+		expect(body.raw.startsWith("note=caf")).toBe(true);
+	});
+
+	it("keeps a UTF-8 form's text as sent, for idempotency hashing", async () => {
+		const body = await readBody(post("application/x-www-form-urlencoded", bytes("note=caf\u00e9&a=1")), [
+			"form",
+		]);
+		expect(body.raw).toBe("note=caf\u00e9&a=1");
+	});
+});
+
+describe("form posts with fields that are not UTF-8", () => {
+	it("a keyed opt-out still names its subject", async () => {
+		const res = await call(
+			"/v1/opt-out",
+			keyed({
+				method: "POST",
+				headers: { "Content-Type": "application/x-www-form-urlencoded" },
+				body: bytes("note=", [0x83, 0x65], "&subject=user%3Asjis"),
+			}),
+		);
+		expect(res.status).toBe(303);
+		expect(await countRecords("user:sjis")).toBe(1);
+	});
+
+	it("a visitor's opt-out is answered 303", async () => {
+		const res = await call("/v1/opt-out", {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE },
+			body: bytes("form=preferences&note=caf", [0xe9]),
+		});
+		expect(res.status).toBe(303);
+	});
+});

@@ -238,7 +238,12 @@ export class ConsentRepository {
 			// "Nothing to change" is only known once the stored state has really been read.
 			if (!next && assumeNew) continue;
 			const saveAnswer = idempotent
-				? this.saveAnswerStatement(idempotent, next?.state ?? (current ? toState(current) : null), change.now)
+				? this.saveAnswerStatement(
+						subject,
+						idempotent,
+						next?.state ?? (current ? toState(current) : null),
+						change.now,
+					)
 				: null;
 			try {
 				if (!next) {
@@ -268,10 +273,16 @@ export class ConsentRepository {
 		}
 	}
 
-	private saveAnswerStatement(idempotent: IdempotentWrite, state: StoredState | null, now: number) {
+	private saveAnswerStatement(
+		subject: string,
+		idempotent: IdempotentWrite,
+		state: StoredState | null,
+		now: number,
+	) {
 		const answer = idempotent.render(state);
 		const values = {
 			key: idempotent.key,
+			subject,
 			requestHash: idempotent.requestHash,
 			status: answer.status,
 			body: answer.body,

@@ -57,12 +57,18 @@ export const idempotencyKeys = sqliteTable(
 	{
 		// sha-256 of caller scope + Idempotency-Key, so keys of different callers never collide.
 		key: text("key").primaryKey(),
+		// The subject the answer is about, so erasure and export find it (the key is a hash of the
+		// caller's scope, which for an API key names no subject). Null only in rows stored before 0003.
+		subject: text("subject"),
 		requestHash: text("request_hash").notNull(),
 		status: integer("status").notNull(),
 		body: text("body").notNull(),
 		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 	},
-	(t) => [index("idempotency_keys_created_at").on(t.createdAt)],
+	(t) => [
+		index("idempotency_keys_created_at").on(t.createdAt),
+		index("idempotency_keys_subject").on(t.subject),
+	],
 );
 
 export const erasures = sqliteTable(

@@ -307,20 +307,30 @@ export class ConsentRepository {
 	}
 
 	async exportSubject(subject: string) {
-		const [state, records] = await this.db.batch([
+		const [state, records, answers] = await this.db.batch([
 			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
 			this.db
 				.select()
 				.from(consentRecords)
 				.where(eq(consentRecords.subject, subject))
 				.orderBy(consentRecords.version),
+			this.db
+				.select({
+					createdAt: idempotencyKeys.createdAt,
+					status: idempotencyKeys.status,
+					body: idempotencyKeys.body,
+				})
+				.from(idempotencyKeys)
+				.where(eq(idempotencyKeys.subject, subject))
+				.orderBy(idempotencyKeys.createdAt),
 		]);
-		return { state: state[0] ?? null, records: records.map(toRecord) };
+		return { state: state[0] ?? null, records: records.map(toRecord), answers };
 	}
 
 	/**
-	 * Erases a subject: state and records go; a tombstone keeps only a keyed digest of the subject,
-	 * the time, how many records there were and which purposes it had opted out of.
+	 * Erases a subject: state, records and stored idempotency answers go (a replay of an earlier key
+	 * is then written afresh); a tombstone keeps only a keyed digest of the subject, the time, how
+	 * many records there were and which purposes it had opted out of.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
 		const [state, counted] = await this.db.batch([
@@ -331,11 +341,17 @@ export class ConsentRepository {
 				.where(eq(consentRecords.subject, subject)),
 		]);
 		const row = state[0];
-		if (!row && counted.length === 0) return { erased: false };
+		// A write that stored no record may still have stored its answer.
+		const deleteAnswers = this.db.delete(idempotencyKeys).where(eq(idempotencyKeys.subject, subject));
+		if (!row && counted.length === 0) {
+			await deleteAnswers;
+			return { erased: false };
+		}
 		const optedOut = row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [];
 		await this.db.batch([
 			this.db.delete(consentRecords).where(eq(consentRecords.subject, subject)),
 			this.db.delete(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			deleteAnswers,
 			this.db.insert(erasures).values({
 				id: crypto.randomUUID(),
 				subjectDigest,

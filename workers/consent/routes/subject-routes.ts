@@ -91,6 +91,12 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 				}
 			: null,
 		records: data.records,
+		// Answers kept for Idempotency-Key replays (24 h): each is the response body sent then.
+		idempotentAnswers: data.answers.map((a) => ({
+			createdAt: a.createdAt.toISOString(),
+			status: a.status,
+			body: a.body,
+		})),
 		// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
 		suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
 	});

@@ -1,0 +1,130 @@
+/**
+ * Erasure takes a subject's idempotency answers with it: a replay of an earlier key after
+ * `DELETE /v1/subjects/{subject}` is written afresh, never answered from the erased state, and until
+ * then export lists the answers stored for the subject.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE, call, callWithEnv, countRecords, envWith, json, keyed, Visitor } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+
+interface Doc {
+	subject: string;
+	version: number;
+	purposes: Record<string, boolean>;
+}
+
+const put = (subject: string, purposes: Record<string, boolean>, key: string) =>
+	call(
+		"/v1/consent",
+		keyed({ method: "PUT", cf: CA, ...json({ subject, purposes }, { headers: { "Idempotency-Key": key } }) }),
+	);
+
+const erase = (subject: string) =>
+	call(`/v1/subjects/${encodeURIComponent(subject)}`, keyed({ method: "DELETE" }));
+
+/** Stored answers whose decision document names the subject. */
+async function answersNaming(subject: string, db: D1Database = env.DB): Promise<number> {
+	const row = await db
+		.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE body LIKE ?")
+		.bind(`%"subject":${JSON.stringify(subject)}%`)
+		.first<{ n: number }>();
+	return row?.n ?? 0;
+}
+
+describe("erasure and Idempotency-Key", () => {
+	it("a keyed replay after erasure is written afresh, not answered from before", async () => {
+		const subject = "user:erase-idem";
+		const first = await put(subject, { ads: false }, "erase-k1");
+		expect((await first.json<Doc>()).version).toBe(1);
+		expect(await answersNaming(subject)).toBe(1);
+
+		expect((await erase(subject)).status).toBe(204);
+		expect(await answersNaming(subject)).toBe(0);
+
+		const again = await put(subject, { ads: false }, "erase-k1");
+		expect(again.status).toBe(200);
+		expect(again.headers.get("Idempotent-Replayed")).toBeNull();
+		expect((await again.json<Doc>()).version).toBe(1);
+		expect(await countRecords(subject)).toBe(1);
+		// The new answer is the one replayed from now on.
+		const replay = await put(subject, { ads: false }, "erase-k1");
+		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+		expect(await countRecords(subject)).toBe(1);
+	});
+
+	it("erases the answers of a write that stored no record", async () => {
+		const subject = "user:erase-empty";
+		await put(subject, {}, "erase-k2");
+		expect(await answersNaming(subject)).toBe(1);
+		expect((await erase(subject)).status).toBe(204);
+		expect(await answersNaming(subject)).toBe(0);
+	});
+
+	it("leaves other subjects' answers alone", async () => {
+		await put("user:erase-keep", { analytics: true }, "erase-k3");
+		await put("user:erase-gone", { analytics: true }, "erase-k4");
+		await erase("user:erase-gone");
+		expect(await answersNaming("user:erase-keep")).toBe(1);
+		const replay = await put("user:erase-keep", { analytics: true }, "erase-k3");
+		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+	});
+
+	it("a visitor's form post replayed after erasure is saved again", async () => {
+		const visitor = new Visitor(CA);
+		const post = () =>
+			visitor.fetch("/preferences", {
+				method: "POST",
+				headers: {
+					"Content-Type": "application/x-www-form-urlencoded",
+					Origin: BASE,
+					"Idempotency-Key": "erase-form",
+				},
+				body: "analytics=on",
+			});
+		expect((await post()).status).toBe(303);
+		const subject = (await (await visitor.fetch("/v1/consent")).json<Doc>()).subject;
+		expect((await erase(subject)).status).toBe(204);
+		const again = await post();
+		expect(again.status).toBe(303);
+		expect(again.headers.get("Idempotent-Replayed")).toBeNull();
+		expect(await countRecords(subject)).toBe(1);
+	});
+
+	it("erases the answers on the subject's own shard", async () => {
+		const sharded = envWith({ D1_SHARDS: "DB,DB_SHARD_1" } as Partial<Env>);
+		const subjects = Array.from({ length: 6 }, (_, i) => `user:erase-shard-${i}`);
+		for (const subject of subjects) {
+			const res = await callWithEnv(
+				sharded,
+				"/v1/consent",
+				keyed({
+					method: "PUT",
+					...json({ subject, purposes: { ads: false } }, { headers: { "Idempotency-Key": subject } }),
+				}),
+			);
+			expect(res.status).toBe(200);
+			expect(
+				(await callWithEnv(sharded, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }))).status,
+			).toBe(204);
+			expect((await answersNaming(subject, env.DB)) + (await answersNaming(subject, env.DB_SHARD_1))).toBe(0);
+		}
+	});
+});
+
+describe("export", () => {
+	it("lists the idempotency answers stored for the subject", async () => {
+		const subject = "user:export-idem";
+		const first = await put(subject, { email: false }, "export-k1");
+		const body = await first.text();
+		await put("user:export-other", { email: false }, "export-k2");
+		const exported = await (await call(`/v1/subjects/${subject}/export`, keyed())).json<{
+			idempotentAnswers: { status: number; body: string; createdAt: string }[];
+		}>();
+		expect(exported.idempotentAnswers).toHaveLength(1);
+		expect(exported.idempotentAnswers[0]).toMatchObject({ status: 200, body });
+		expect(Number.isNaN(Date.parse(exported.idempotentAnswers[0]?.createdAt ?? ""))).toBe(false);
+		expect(JSON.stringify(exported)).not.toContain("user:export-other");
+	});
+});

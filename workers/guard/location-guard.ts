@@ -22,8 +22,12 @@ export function guardedLocation(
 	const stripped = stripTrackingParams(location, options);
 	if (stripped === location) return null;
 	if (!pointsAtCurrent(stripped, url, originHost)) return { stripped };
-	const target = new URL(location, url);
-	return { insisted: target.pathname + target.search };
+	try {
+		const target = new URL(location, url);
+		return { insisted: target.pathname + target.search };
+	} catch {
+		return null;
+	}
 }
 
 function pointsAtCurrent(target: string, url: URL, originHost: string | null): boolean {

@@ -58,12 +58,14 @@ async function storedAnswer(
 ): Promise<Response> {
 	const asked = await askedSubject(rc);
 	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
-	const decision =
-		asked === null
-			? unknownVisitorDecision(rc)
-			: (await decideWithoutWriting(rc, asked.subject, asked.visitor ? await readDecisionCookie(rc) : null))
-					.decision;
-	return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision));
+	return jsonDecisionAnswer(rc, purposeAnswer(purpose, await askedDecision(rc, asked)));
+}
+
+/** The read-only decision for whom the check asks about (a visitor's cookie counts, a key's not). */
+async function askedDecision(rc: RequestContext, asked: AskedSubject | null): Promise<Decision> {
+	if (asked === null) return unknownVisitorDecision(rc);
+	const cookie = asked.visitor ? await readDecisionCookie(rc) : null;
+	return (await decideWithoutWriting(rc, asked.subject, cookie)).decision;
 }
 
 function purposeAnswer(purpose: string, decision: Decision): string {
@@ -121,11 +123,17 @@ function cookieDecision(rc: RequestContext): Decision | undefined {
 	return stored && decide(rc, stored);
 }
 
+interface AskedSubject {
+	readonly subject: string;
+	/** The visitor's own subject (their `ce_consent` may decide), not a keyed call's. */
+	readonly visitor: boolean;
+}
+
 /**
  * Whom the check asks about: a keyed call's `?subject=`, or the visitor's own id; null for nobody
  * known. Throws for a wrong key, a key without the scope, and `?subject=` without a key.
  */
-async function askedSubject(rc: RequestContext): Promise<{ subject: string; visitor: boolean } | null> {
+async function askedSubject(rc: RequestContext): Promise<AskedSubject | null> {
 	const { request, env } = rc;
 	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);

@@ -120,6 +120,21 @@ describe("JSON bodies of the wrong type", () => {
 		expect((await call("/v1/opt-out", { method: "POST", cf: CA, ...json({}) })).status).toBe(200);
 	});
 
+	it("an empty form (a lone unnamed button) is a form post all the same: 303, and the opt-out stored", async () => {
+		const visitor = new Visitor(CA);
+		for (const type of ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+			const res = await visitor.fetch("/v1/opt-out", {
+				method: "POST",
+				headers: { "Content-Type": type, "Content-Length": "0", Origin: BASE },
+				body: "",
+			});
+			expect(res.status, type).toBe(303);
+			expect(res.headers.get("Location")).toBe("/preferences?saved=1");
+		}
+		const doc = await (await visitor.fetch("/v1/consent")).json<{ purposes: Record<string, boolean> }>();
+		expect(doc.purposes).toMatchObject({ analytics: false, ads: false, sale: false, email: false });
+	});
+
 	it.each(["null", "[]", '[{"subject":"user:arr","purposes":{}}]', '[{"purposes":{"ads":false}}]'])(
 		"PUT /v1/consent with %s is 400 invalid_body (visitor and keyed)",
 		async (body) => {

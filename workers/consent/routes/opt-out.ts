@@ -17,11 +17,12 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	const caller = await identifyCaller(request, env);
 	if (caller.kind === "keyed") requireScope(caller, ["admin"]);
 	else assertWriteOrigin(request, rc.settings);
-	// A visitor may post nothing at all: there is nothing to choose.
-	const empty =
-		request.headers.get("Content-Length") === "0" || (!request.body && bodyKind(request) === null);
+	// A visitor may post nothing at all: there is nothing to choose. An empty form (a lone button with
+	// no name) is still a form post, answered 303.
+	const kind = bodyKind(request);
+	const empty = request.headers.get("Content-Length") === "0" || (!request.body && kind === null);
 	const body: ParsedBody = empty
-		? { kind: "json", raw: "", value: {} }
+		? { kind: kind === "form" ? "form" : "json", raw: "", value: {} }
 		: await readBody(request, ["json", "form"]);
 	// A keyed call names its subject (and policy) in JSON or in form fields alike; a visitor's form
 	// names nothing (the page's own form carries only its checkboxes and hidden fields).

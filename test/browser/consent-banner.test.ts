@@ -201,11 +201,11 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		});
 		const reject = dialog.getByRole("button", { name: "Reject all", exact: true });
 		const accept = dialog.getByRole("button", { name: "Accept all", exact: true });
-		const settings = dialog.getByRole("link", { name: "Settings", exact: true });
+		const settings = dialog.getByRole("button", { name: "Settings", exact: true });
 		expect(await reject.getAttribute("data-consent-action")).toBe("reject-all");
 		expect(await accept.getAttribute("data-consent-action")).toBe("accept-all");
 		expect(await settings.getAttribute("data-consent-action")).toBe("settings");
-		expect(await settings.getAttribute("href")).toBe(`${server.origin}/preferences?lang=en`);
+		expect(await settings.getAttribute("data-href")).toBe(`${server.origin}/preferences?lang=en`);
 		expect(await dialog.locator("[data-consent-action]").count()).toBe(3);
 		// No inline event-handler attributes anywhere in it.
 		expect(
@@ -345,11 +345,11 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(await dialog.getAttribute("lang")).toBe("ja");
 		const reject = dialog.getByRole("button", { name: "すべて拒否する", exact: true });
 		const accept = dialog.getByRole("button", { name: "すべて同意する", exact: true });
-		const settings = dialog.getByRole("link", { name: "詳細設定", exact: true });
+		const settings = dialog.getByRole("button", { name: "詳細設定", exact: true });
 		expect(await reject.getAttribute("data-consent-action")).toBe("reject-all");
 		expect(await accept.getAttribute("data-consent-action")).toBe("accept-all");
 		expect(await settings.getAttribute("data-consent-action")).toBe("settings");
-		expect(await settings.getAttribute("href")).toBe(`${server.origin}/preferences?lang=ja`);
+		expect(await settings.getAttribute("data-href")).toBe(`${server.origin}/preferences?lang=ja`);
 		expect(await page.locator("#ce-banner-text").textContent()).toBe(
 			"当サイトと提携先は、同意いただいた場合に限り、アクセス解析、コンテンツのパーソナライズ、広告のためにCookieなどの技術を使用します。選択はいつでも変更できます。",
 		);
@@ -466,6 +466,19 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(second.bodies).toEqual([{ purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, false])) }]);
 		expect((await storedDecision(second.page)).purposes).toEqual(ALL_DENIED);
 		await other.close();
+	});
+
+	it("Settings, a button like the other two, opens the preference centre in the banner's language", async () => {
+		const context = await newSite();
+		const { page } = await open(context);
+		const dialog = banner(page);
+		await dialog.waitFor({ state: "visible" });
+		expect(await dialog.locator("button[data-consent-action]").count()).toBe(3);
+		await dialog.getByRole("button", { name: "Settings", exact: true }).click();
+		await page.waitForURL(`${server.origin}/preferences?lang=en`);
+		expect(await page.locator("html").getAttribute("lang")).toBe("en");
+		expect(await page.locator('form[method="post"] input[type="checkbox"]').count()).toBeGreaterThan(0);
+		await context.close();
 	});
 
 	it("keeps the banner open and says so when the choice cannot be saved", async () => {

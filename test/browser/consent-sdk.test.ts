@@ -253,8 +253,10 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		expect((await gpp(again.page, "ping")).data).toMatchObject({ signalStatus: "ready", gppString: doc.gpp });
 		await again.page.waitForFunction(() => window.ran.includes("analytics file"));
 		const layer2 = await readDataLayer(again.page);
+		// The decision known at load is the default and, as the contract says, the update that follows.
 		expect(layer2[0]?.args).toEqual(["consent", "default", doc.consentMode]);
-		expect(layer2).toHaveLength(3);
+		expect(layer2[1]?.args).toEqual(["consent", "update", doc.consentMode]);
+		expect(layer2).toHaveLength(4);
 		await context.close();
 	});
 

@@ -173,10 +173,11 @@
 
 	function sendConsentDefault() {
 		const states = consentModeFrom(allows);
-		const sent = JSON.stringify(states);
 		if (!current) states.wait_for_update = config.waitForUpdateMs;
-		// After a waiting default, the first decision is always sent, so tags stop waiting at once.
-		if (gtagConsent("default", states) && current) sentConsentMode = sent;
+		gtagConsent("default", states);
+		// A decision known at load (a fresh cookie) follows as its update at once, as any later one does;
+		// after a waiting default the first decision is always sent, so tags stop waiting at once.
+		if (current) sendConsentUpdate();
 	}
 
 	function sendConsentUpdate() {
@@ -655,15 +656,21 @@
 			button.addEventListener("click", () => choose(button, answer[2], failure, text.saveFailed));
 			actions.appendChild(button);
 		}
-		actions.appendChild(
-			element(
-				"a",
-				"grid-column:1/-1;justify-self:center;padding:2px 4px;color:inherit;font-size:14px;" +
-					"text-decoration:underline;text-underline-offset:2px",
-				{ href: `${apiBase}/preferences?lang=${lang}`, "data-consent-action": "settings" },
-				text.settings,
-			),
+		// A button, as the other two (and as custom banners query them), that opens the preference page.
+		const settings = element(
+			"button",
+			"grid-column:1/-1;justify-self:center;margin:0;padding:2px 4px;border:0;background:none;" +
+				"color:inherit;font:inherit;font-size:14px;text-decoration:underline;text-underline-offset:2px;" +
+				`cursor:pointer;${FONT}`,
+			{
+				type: "button",
+				"data-consent-action": "settings",
+				"data-href": `${apiBase}/preferences?lang=${lang}`,
+			},
+			text.settings,
 		);
+		settings.addEventListener("click", () => window.location.assign(settings.getAttribute("data-href")));
+		actions.appendChild(settings);
 		row.appendChild(words);
 		row.appendChild(actions);
 		banner.appendChild(row);

@@ -2,10 +2,11 @@
  * readBody's encodings: a JSON body must be UTF-8 (400 invalid_json otherwise); a form body may carry
  * bytes in another encoding in fields nobody reads, and is parsed all the same.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../../workers/http/http-error";
 import { readBody } from "../../workers/http/request-body";
-import { BASE, call, countRecords, keyed } from "../helpers";
+import { BASE, call, callWithEnv, countRecords, keyed } from "../helpers";
 
 const bytes = (...parts: (string | number[])[]) =>
 	new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
@@ -62,5 +63,54 @@ describe("form posts with fields that are not UTF-8", () => {
 			body: bytes("form=preferences&note=caf", [0xe9]),
 		});
 		expect(res.status).toBe(303);
+	});
+});
+
+describe("a body the client breaks off (a short body, a bad chunk)", () => {
+	/** A body stream that delivers a little, then fails as a connection lost mid-upload does. */
+	const brokenBody = (start: string) =>
+		new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(new TextEncoder().encode(start));
+			},
+			pull(controller) {
+				controller.error(new Error("Network connection lost."));
+			},
+		});
+	const send = (path: string, type: string, start: string, init: RequestInit = {}) => {
+		const headers = new Headers(init.headers);
+		headers.set("Content-Type", type);
+		headers.set("Origin", BASE);
+		// Straight to the worker's fetch: through a binding the runtime would end the stream instead.
+		return callWithEnv(env, path, {
+			...init,
+			headers,
+			body: brokenBody(start),
+			duplex: "half",
+		} as RequestInit);
+	};
+
+	it("is a 400 in the contract's shape on every route that reads one, never a 5xx", async () => {
+		const json = "application/json";
+		const form = "application/x-www-form-urlencoded";
+		for (const [path, method, init] of [
+			["/v1/consent", "PUT", keyed()],
+			["/v1/consent", "PUT", {}],
+			["/v1/opt-out", "POST", {}],
+			["/v1/unsubscribe-links", "POST", keyed()],
+		] as const) {
+			const res = await send(path, json, '{"purposes":', { ...init, method });
+			expect(res.status, `${method} ${path}`).toBe(400);
+			const error = (await res.json<{ error: { code: string; message: string } }>()).error;
+			expect(error.code).toBe("invalid_body");
+			expect(error.message).not.toContain("Network");
+		}
+		// A form post's error is a page (the contract: errors keep their status, with an HTML body).
+		const optOut = await send("/v1/opt-out", form, "x=1", { method: "POST" });
+		expect(optOut.status).toBe(400);
+		expect(optOut.headers.get("Content-Type")).toMatch(/^text\/html/);
+		const page = await send("/preferences", form, "analytics=on", { method: "POST" });
+		expect(page.status).toBe(400);
+		expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
 	});
 });

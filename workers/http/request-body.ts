@@ -38,7 +38,10 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 	const chunks: Uint8Array[] = [];
 	let size = 0;
 	for (;;) {
-		const { done, value } = await reader.read();
+		const { done, value } = await reader.read().catch(() => {
+			// The client broke off or sent a malformed body (a short body, a bad chunk): its fault.
+			throw new HttpError(400, "invalid_body", "The body could not be read in full.");
+		});
 		if (done) break;
 		size += value.byteLength;
 		if (size > limit) {

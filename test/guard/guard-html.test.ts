@@ -332,6 +332,30 @@ describe("a page the origin sent with its length (complete before it was sent)",
 			error: { code: "bad_gateway", message: "The site could not be reached." },
 		});
 	});
+
+	it("answers 502 too when a streamed page naming no charset breaks off before its head is in", async () => {
+		for (const start of ["", TRACKER_PAGE.slice(0, 500)]) {
+			fakeOrigin(() => {
+				let reads = 0;
+				return new Response(
+					new ReadableStream({
+						pull(controller) {
+							if (reads++ === 0 && start) controller.enqueue(new TextEncoder().encode(start));
+							else controller.error(new Error("connection reset"));
+						},
+					}),
+					// No length (streamed) and no charset: the guard looks ahead for the page's declaration.
+					{ headers: { "Content-Type": "text/html" } },
+				);
+			});
+			const res = await visit("/", VISITORS.optedOut, { headers: { Accept: "application/json" } });
+			expect(res.status, `${start.length} bytes first`).toBe(502);
+			expect(await res.json()).toEqual({
+				error: { code: "bad_gateway", message: "The site could not be reached." },
+			});
+			vi.restoreAllMocks();
+		}
+	});
 });
 
 describe("guarded page headers", () => {

@@ -72,7 +72,7 @@ describe("peekStream", () => {
 		expect(state.cancelled).toBe("gone");
 	});
 
-	it("replays what came before a failure, then fails", async () => {
+	it("rejects when the source fails while it looks ahead (nothing answered yet)", async () => {
 		let reads = 0;
 		const stream = new ReadableStream<Uint8Array>({
 			pull(controller) {
@@ -80,8 +80,25 @@ describe("peekStream", () => {
 				else controller.error(new Error("reset"));
 			},
 		});
-		const peeked = await peekStream(stream, 1024, 500);
+		await expect(peekStream(stream, 1024, 500)).rejects.toThrow("reset");
+	});
+
+	it("fails the replay when the read left waiting at the deadline fails, after what came before", async () => {
+		let fail = () => {};
+		const later = new Promise<void>((resolve) => {
+			fail = resolve;
+		});
+		let reads = 0;
+		const stream = new ReadableStream<Uint8Array>({
+			async pull(controller) {
+				if (reads++ === 0) return controller.enqueue(bytes(1));
+				await later;
+				controller.error(new Error("reset"));
+			},
+		});
+		const peeked = await peekStream(stream, 1024, 50);
 		expect([...peeked.head]).toEqual([1]);
+		fail();
 		const reader = peeked.stream.getReader();
 		expect([...((await reader.read()).value ?? [])]).toEqual([1]);
 		await expect(reader.read()).rejects.toThrow("reset");

@@ -68,6 +68,21 @@ async function rewrittenWhole(
 	}
 }
 
+/** A streamed page whose charset its head declares; rejects if the page breaks off before that. */
+async function rewrittenUndeclared(
+	body: ReadableStream<Uint8Array>,
+	contentType: string,
+	guard: ResponseGuard,
+): Promise<ReadableStream | null> {
+	try {
+		return await rewriteUndeclaredHtml(body, contentType, guard.html);
+	} catch (err) {
+		// Nothing has been answered yet: say the site could not be reached rather than drop the line.
+		console.warn("origin page broke off before its head", err);
+		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
+	}
+}
+
 /** No body to rewrite (204, 304), or only part of one (206, whose byte ranges must stay true). */
 function rewritable(status: number): boolean {
 	return status !== 204 && status !== 304 && status !== 206;
@@ -113,7 +128,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard);
 		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, guard.html);
-		else body = await rewriteUndeclaredHtml(res.body, contentType, guard.html);
+		else body = await rewrittenUndeclared(res.body, contentType, guard);
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);

@@ -39,7 +39,7 @@ export async function peekStream(
 	const chunks: Uint8Array[] = [];
 	let size = 0;
 	let ended = false;
-	// A read the look ahead started but did not wait for (or that failed): the replay's next.
+	// A read the look ahead started but did not wait for: the replay's next.
 	let pending: Promise<Read> | null = null;
 	let expire = () => {};
 	const deadline = new Promise<typeof LATE>((resolve) => {
@@ -49,9 +49,12 @@ export async function peekStream(
 	try {
 		while (size < bytes) {
 			const read = reader.read();
-			const result = await Promise.race([read, deadline]).catch((): typeof LATE => LATE);
+			// A failure while looking ahead rejects: nothing has been answered yet, so the caller can say so.
+			const result = await Promise.race([read, deadline]);
 			if (result === LATE) {
 				pending = read;
+				// Its failure, if it fails, is the replay's to report; until pulled it is not unhandled.
+				read.catch(() => {});
 				break;
 			}
 			if (result.done) {

@@ -633,6 +633,11 @@ describe("images loaded through srcset", () => {
 		[`<img id="i4" src="/logo.png" srcset="/logo-2x.png 2x, ${PIXEL} 3x" alt="">`, "", ""],
 		[`<img id="i5" src="/p.png" srcset="${COLLECT}">`, `<img id="i5" src="/p.png" srcset="${COLLECT}">`, ""],
 		[`<img id="i6" src="${PIXEL}" srcset="${PIXEL} 2x">`, "", ""],
+		// Separated by encoded characters, as a browser decodes them before it splits the list.
+		[`<img id="i9" src="/a.png" srcset="/a.png&#32;1x,${PIXEL}&#32;2x">`, "", ""],
+		[`<img id="i10" src="/a.png" srcset="/a.png 1x&#44;${PIXEL} 2x">`, "", ""],
+		// A comma inside a descriptor's parentheses separates nothing; the next comma does.
+		[`<img id="i11" src="/a.png" srcset="/a.png 1x(x,y),${PIXEL} 2x">`, "", ""],
 		[
 			'<img id="i7" srcset="https://cdn.example/a,1.png 1x,https://cdn.example/a,2.png 2x" alt="">',
 			'<img id="i7" srcset="https://cdn.example/a,1.png 1x,https://cdn.example/a,2.png 2x" alt="">',

@@ -48,6 +48,9 @@ describe("srcsetUrls", () => {
 		["  , /a.png  ,, /b.png", ["/a.png", "/b.png"]],
 		["/t?a=1&amp;b=2 1.5x", ["/t?a=1&amp;b=2"]],
 		["/only", ["/only"]],
+		// A comma inside a descriptor's parentheses separates nothing.
+		["/a.png 1x(x,y),https://t.example/p 2x", ["/a.png", "https://t.example/p"]],
+		["/a.png 1x (a, b) , /b.png", ["/a.png", "/b.png"]],
 		["", []],
 		[" , ", []],
 	];

@@ -55,27 +55,40 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 	return out + stripped.slice(from);
 }
 
-/** A `srcset` candidate's URL: what follows its leading spaces and commas up to the next space. */
-const SRCSET_URL = /[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*)/y;
+const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
 
 /**
- * The URLs of a raw `srcset` ("URL [descriptor]" candidates separated by commas), split as the HTML
- * standard's srcset parser does: a URL may hold commas, but not end with one.
+ * The URLs of a decoded `srcset` ("URL [descriptors]" candidates separated by commas), split as the
+ * HTML standard's srcset parser does: a URL may hold commas but not end with them, and a comma inside
+ * a descriptor's parentheses separates nothing. A candidate the browser would drop for a bad
+ * descriptor is listed all the same: the guard only asks whether any is a tracker.
  */
-export function srcsetUrls(raw: string): string[] {
+export function srcsetUrls(srcset: string): string[] {
 	const urls: string[] = [];
-	SRCSET_URL.lastIndex = 0;
-	for (let match = SRCSET_URL.exec(raw); match !== null; match = SRCSET_URL.exec(raw)) {
-		const url = match[1] as string;
+	const n = srcset.length;
+	let at = 0;
+	while (at < n) {
+		while (at < n && (isSpace(srcset[at] as string) || srcset[at] === ",")) at++;
+		if (at >= n) break;
+		const start = at;
+		while (at < n && !isSpace(srcset[at] as string)) at++;
+		const url = srcset.slice(start, at);
 		if (url.endsWith(",")) {
+			// No descriptors: the trailing commas end the candidate.
 			urls.push(url.replace(/,+$/, ""));
 			continue;
 		}
 		urls.push(url);
-		// Its descriptors run to the next comma.
-		const next = raw.indexOf(",", SRCSET_URL.lastIndex);
-		if (next === -1) break;
-		SRCSET_URL.lastIndex = next + 1;
+		let inParens = false;
+		for (; at < n; at++) {
+			const c = srcset[at];
+			if (inParens) inParens = c !== ")";
+			else if (c === "(") inParens = true;
+			else if (c === ",") {
+				at++;
+				break;
+			}
+		}
 	}
 	return urls;
 }

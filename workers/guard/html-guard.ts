@@ -8,7 +8,7 @@
  * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
  * and written back at their end tag.
  */
-import { srcsetUrls, startTag } from "./html-attributes";
+import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, sniffedContentType } from "./page-charset";
 import { pageVerdicts } from "./page-verdicts";
@@ -155,11 +155,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};
 
-	/** Whether any candidate of a raw `srcset` is a tracker of a denied purpose. */
+	/**
+	 * Whether any candidate of a raw `srcset` is a tracker of a denied purpose. Decoded before it is
+	 * split, as a browser does (`&#32;` or `&#44;` can separate candidates).
+	 */
 	const deniedSrcset = (raw: string | null) =>
 		raw !== null &&
-		srcsetUrls(raw).some((url) => {
-			const purpose = verdicts.urlPurpose(url);
+		srcsetUrls(decodeAttribute(raw)).some((url) => {
+			const purpose = classifyTrackerUrl(url, overrides);
 			return purpose !== null && denies(purpose);
 		});
 

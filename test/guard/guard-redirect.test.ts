@@ -8,6 +8,7 @@ import { chunkedStream, fakeOrigin, guardEnv, ORIGIN, VISITORS, visit } from "./
 
 afterEach(() => {
 	vi.restoreAllMocks();
+	vi.useRealTimers();
 });
 
 const NAVIGATE = {
@@ -226,7 +227,7 @@ describe("the origin's Location header, for guarded visitors", () => {
 		expect(first.status).toBe(302);
 		expect(first.headers.get("Location")).toBe("/insist?utm_source=site");
 		const line = first.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
-		expect(line).toMatch(/^ce_insisted=[\w-]{43}; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax; Secure$/);
+		expect(line).toMatch(/^ce_insisted=\d+\.[\w-]{43}; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax; Secure$/);
 		const cookie = line?.split(";")[0] ?? "";
 
 		const followed = await visit("/insist?utm_source=site", VISITORS.optedOut, {
@@ -248,6 +249,29 @@ describe("the origin's Location header, for guarded visitors", () => {
 			expect(res.status, `${path} ${presented}`).toBe(302);
 			expect(res.headers.get("Location"), path).toBe(path.startsWith("/insist") ? "/insist" : "/elsewhere");
 		}
+	});
+
+	it("lets it through only within the cookie's minute, whatever a planted cookie says", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		fakeOrigin((request) =>
+			new URL(request.url).search === "?utm_source=site"
+				? new Response("landed")
+				: new Response(null, { status: 302, headers: { Location: "/insist?utm_source=site" } }),
+		);
+		const first = await visit("/insist", VISITORS.optedOut, { headers: NAVIGATE });
+		const value = first.headers.getSetCookie()[0]?.split(";")[0]?.split("=")[1] ?? "";
+		const [expires, mac] = value.split(".");
+		const follow = (cookieValue: string) =>
+			visit("/insist?utm_source=site", VISITORS.optedOut, {
+				headers: { ...NAVIGATE, Cookie: `ce_insisted=${cookieValue}` },
+			});
+		vi.setSystemTime(Date.now() + 59_000);
+		expect((await follow(value)).status).toBe(200);
+		// Kept past its minute (a script wrote it back with a longer life): no longer honoured.
+		vi.setSystemTime(Date.now() + 2_000);
+		expect((await follow(value)).status).toBe(302);
+		// Nor with its end moved on (within what the worker issues): the end is signed.
+		expect((await follow(`${Number(expires) + 30}.${mac}`)).status).toBe(302);
 	});
 
 	it("is untouched for visitors whose decisions allow tracking", async () => {

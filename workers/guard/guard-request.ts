@@ -100,7 +100,7 @@ function guarded(
 		const insisted = presentedInsisted(cookiesSent);
 		if (insisted === undefined) return strippingRedirect(sent, clean);
 		// The origin redirected here itself, insisting on these parameters: sent on as they are.
-		return insistedOn(pathAndQuery, insisted, rc.settings.signingKeys).then((kept) =>
+		return insistedOn(pathAndQuery, insisted, rc.settings.signingKeys, rc.now).then((kept) =>
 			kept ? sendOn(rc, sent, pathAndQuery) : strippingRedirect(sent, clean),
 		);
 	}
@@ -154,7 +154,7 @@ function sendOn(rc: RequestContext, sent: SentRequest, pathAndQuery: string): Pr
 		expiry,
 		labels,
 		now: rc.now,
-		insistedCookie: (insisted) => insistedCookie(insisted, rc.settings.signingKeys, rc.secure),
+		insistedCookie: (insisted) => insistedCookie(insisted, rc.settings.signingKeys, rc.secure, rc.now),
 		keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
 	};
 	return gatewayAnswered(request, async () => {

@@ -16,22 +16,27 @@ export const INSISTED_COOKIE = "ce_insisted";
 /** The browser follows a redirect at once; a minute also covers a reload of the page it lands on. */
 const LIFETIME_S = 60;
 
-const signed = (pathAndQuery: string) => `insisted\n${pathAndQuery}`;
+/** What the MAC covers: the target and the instant (seconds) the permission ends. */
+const signed = (pathAndQuery: string, expires: number) => `insisted\n${expires}\n${pathAndQuery}`;
 
 /**
  * The `Set-Cookie` line for a relayed Location whose target (path and query, as the browser will ask
- * for it) the origin insists on; null without a signing key.
+ * for it) the origin insists on; null without a signing key. Its value is `<expiry>.<mac>`: the end
+ * is signed, so a value copied or planted later (a page script may write a cookie of this name once
+ * the HttpOnly one is gone) stops working with it, not only with the cookie's Max-Age.
  */
 export async function insistedCookie(
 	pathAndQuery: string,
 	signingKeys: readonly string[],
 	secure: boolean,
+	now: number,
 ): Promise<string | null> {
 	const key = signingKeys[0];
 	if (key === undefined) return null;
-	const mac = await hmacSign(key, signed(pathAndQuery));
+	const expires = Math.floor(now / 1000) + LIFETIME_S;
+	const mac = await hmacSign(key, signed(pathAndQuery, expires));
 	const attributes = `Path=/; Max-Age=${LIFETIME_S}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-	return `${INSISTED_COOKIE}=${mac}; ${attributes}`;
+	return `${INSISTED_COOKIE}=${expires}.${mac}; ${attributes}`;
 }
 
 /** The request's insisted-target cookie, or undefined (found without parsing the header when absent). */
@@ -40,12 +45,25 @@ export function presentedInsisted(cookies: string | null): string | undefined {
 	return cookieValue(cookies, INSISTED_COOKIE);
 }
 
-/** Whether `mac` was issued for exactly this path and query under one of the signing keys. */
+const VALUE = /^(\d{1,12})\.([\w-]{43})$/;
+
+/**
+ * Whether `value` was issued for exactly this path and query, under one of the signing keys, and is
+ * still within its minute at `now`.
+ */
 export async function insistedOn(
 	pathAndQuery: string,
-	mac: string,
+	value: string,
 	signingKeys: readonly string[],
+	now: number,
 ): Promise<boolean> {
-	for (const key of signingKeys) if (await hmacVerify(key, signed(pathAndQuery), mac)) return true;
+	const parts = VALUE.exec(value);
+	if (parts === null) return false;
+	const expires = Number(parts[1]);
+	const seconds = now / 1000;
+	// Expired, or ending further off than any value the worker issues.
+	if (expires < seconds || expires > seconds + LIFETIME_S + 1) return false;
+	const mac = parts[2] as string;
+	for (const key of signingKeys) if (await hmacVerify(key, signed(pathAndQuery, expires), mac)) return true;
 	return false;
 }

@@ -196,21 +196,53 @@ describe("the KV cache", () => {
 		expect(await env.CONSENT_KV.get("state:user:newer", "json")).toEqual(newer);
 	});
 
-	it("a fill lives at most 10 minutes; a write's entry 7 days", async () => {
+	it("a fill lives at most 10 minutes; so does a write's entry that allows anything, one that denies 7 days", async () => {
 		const { fillCachedState, writeCachedState, FILL_TTL_S, WRITE_TTL_S } = await import(
 			"../../workers/storage/state-cache"
 		);
 		expect(FILL_TTL_S).toBe(600);
 		const state = { version: 1, purposes: { ads: true }, sources: {}, policyVersion: null, updatedAt: 1 };
+		const denial = { ...state, purposes: { ads: false, analytics: false } };
 		const expiration = async (subject: string) =>
 			(await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys[0]?.expiration ?? 0;
 		const before = Math.floor(Date.now() / 1000);
 		await fillCachedState(env.CONSENT_KV, "user:filled", state);
 		await writeCachedState(env.CONSENT_KV, "user:written", state);
+		await writeCachedState(env.CONSENT_KV, "user:denied", denial);
 		const after = Math.ceil(Date.now() / 1000);
-		expect(await expiration("user:filled")).toBeGreaterThanOrEqual(before + FILL_TTL_S);
-		expect(await expiration("user:filled")).toBeLessThanOrEqual(after + FILL_TTL_S);
-		expect(await expiration("user:written")).toBeGreaterThanOrEqual(before + WRITE_TTL_S);
+		for (const subject of ["user:filled", "user:written"]) {
+			expect(await expiration(subject), subject).toBeGreaterThanOrEqual(before + FILL_TTL_S);
+			expect(await expiration(subject), subject).toBeLessThanOrEqual(after + FILL_TTL_S);
+		}
+		expect(await expiration("user:denied")).toBeGreaterThanOrEqual(before + WRITE_TTL_S);
+	});
+
+	it("a write's put KV refuses (one write per second per key) is tried again after that second", async () => {
+		const { writeCachedState } = await import("../../workers/storage/state-cache");
+		const state = { version: 2, purposes: { ads: false }, sources: {}, policyVersion: null, updatedAt: 2 };
+		let puts = 0;
+		/** The test's KV, refusing its first `times` puts as KV does a second write to a key within a second. */
+		const refusing = (times: number) =>
+			new Proxy(env.CONSENT_KV, {
+				get(target, name) {
+					if (name === "put")
+						return (...args: Parameters<KVNamespace["put"]>) => {
+							if (puts++ < times) throw new Error("KV PUT failed: 429 Too Many Requests");
+							return target.put(...args);
+						};
+					const value = Reflect.get(target, name);
+					return typeof value === "function" ? value.bind(target) : value;
+				},
+			});
+		const started = Date.now();
+		await writeCachedState(refusing(1), "user:retried", state);
+		expect(puts).toBe(2);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		expect(await env.CONSENT_KV.get("state:user:retried", "json")).toEqual(state);
+		// Refused twice: the caller hears of it (and logs it).
+		puts = 0;
+		await expect(writeCachedState(refusing(2), "user:refused", state)).rejects.toThrow("429");
+		expect(await env.CONSENT_KV.get("state:user:refused")).toBeNull();
 	});
 
 	it("a cookie newer than KV means KV is stale: D1 decides", async () => {

@@ -10,7 +10,14 @@ import type { StoredState } from "../consent/stored-state";
 const PREFIX = "state:";
 /** Edge cache time for reads (KV's minimum). */
 export const KV_CACHE_TTL_S = 30;
-/** A write's entry (made right after its D1 commit) is a cache: let unused ones expire. */
+/**
+ * A write's entry (made right after its D1 commit) is a cache: let unused ones expire. One that
+ * allows anything lives no longer than a fill's (below): KV has no compare-and-set, so a write whose
+ * put KV refused (one write per second per key), two writes whose puts land out of order, or a put
+ * landing after an erasure can leave an older state behind, and an older allowance must not outlive
+ * the 10 minutes the contract gives an opt-out to reach everyone. A stale denial never turns tracking
+ * on, so an entry that allows nothing keeps the long life.
+ */
 export const WRITE_TTL_S = 7 * 24 * 3600;
 /**
  * A fill's entry lives no longer than a cookie's allowances are trusted (10 minutes). A fill can be
@@ -44,9 +51,27 @@ export async function readCachedState(kv: KVNamespace, subject: string): Promise
 	return isState(value) ? value : undefined;
 }
 
-/** Caches the state a write has just committed to D1. */
+/** How long a write's entry for `state` may live (see WRITE_TTL_S). */
+export function writeTtl(state: StoredState): number {
+	return Object.values(state.purposes).includes(true) ? FILL_TTL_S : WRITE_TTL_S;
+}
+
+/** A second past KV's one write per second per key. */
+const RETRY_AFTER_MS = 1100;
+
+/**
+ * Caches the state a write has just committed to D1. A put KV refuses (a write to the same key less
+ * than a second before) is tried once more after that second, so the entry does not keep the state
+ * before the write; a second refusal is thrown to the caller.
+ */
 export async function writeCachedState(kv: KVNamespace, subject: string, state: StoredState): Promise<void> {
-	await kv.put(key(subject), JSON.stringify(state), { expirationTtl: WRITE_TTL_S });
+	const put = () => kv.put(key(subject), JSON.stringify(state), { expirationTtl: writeTtl(state) });
+	try {
+		await put();
+	} catch {
+		await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+		await put();
+	}
 }
 
 /** Fills the cache after a D1 read, unless a newer version is already there; for FILL_TTL_S at most. */

@@ -95,20 +95,29 @@ function guarded(
 	const strip = { ...settings.strip, baseHost: target.hostname };
 	const pathAndQuery = target.pathAndQuery;
 	const clean = stripTrackingParams(pathAndQuery, strip);
-	const sent = { verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip };
 	if (clean !== pathAndQuery && isNavigation(request)) {
 		const insisted = presentedInsisted(cookiesSent);
-		if (insisted === undefined) return strippingRedirect(sent, clean);
+		if (insisted === undefined) return strippingRedirect(target, clean, labels, expiry);
 		// The origin redirected here itself, insisting on these parameters: sent on as they are.
+		const sent = { verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip };
 		return insistedOn(pathAndQuery, insisted, rc.settings.signingKeys, rc.now).then((kept) =>
-			kept ? sendOn(rc, sent, pathAndQuery) : strippingRedirect(sent, clean),
+			kept ? sendOn(rc, sent, pathAndQuery) : strippingRedirect(target, clean, labels, expiry),
 		);
 	}
 	if (clean !== pathAndQuery) labels.stripped = true;
-	return sendOn(rc, sent, clean);
+	return sendOn(
+		rc,
+		{ verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip },
+		clean,
+	);
 }
 
-function strippingRedirect({ target, labels, expiry }: SentRequest, clean: string): Response {
+function strippingRedirect(
+	target: RequestTarget,
+	clean: string,
+	labels: GuardLabels,
+	expiry: readonly string[],
+): Response {
 	labels.stripped = true;
 	return navigationRedirect(target.origin, clean, labels, expiry);
 }

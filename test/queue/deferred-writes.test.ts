@@ -7,17 +7,15 @@ import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, keyed } from ".
 
 const CA = { country: "US", regionCode: "CA" };
 
-function gpcMessage(subject: string): DeferredWrite {
+function gpcMessage(
+	subject: string,
+	now = Date.now(),
+	changes: Record<string, boolean> = { ads: false, sale: false },
+): DeferredWrite {
 	return {
 		type: "consent-change",
 		subject,
-		change: {
-			changes: { ads: false, sale: false },
-			source: "gpc",
-			jurisdiction: "US-CA",
-			gpc: true,
-			now: Date.now(),
-		},
+		change: { changes, source: "gpc", jurisdiction: "US-CA", gpc: true, now },
 	};
 }
 
@@ -43,6 +41,32 @@ describe("deferred writes", () => {
 		// A redelivered message writes nothing more: the opt-out is already stored.
 		await consume(env, gpcMessage("user:queued"), 5);
 		expect(await countRecords("user:queued")).toBe(1);
+	});
+
+	it("a queued opt-out does not undo a choice made after it; its other purposes are still written", async () => {
+		// Signalled a minute ago (queued while D1 was down); since then the subject allowed ads.
+		const signalled = Date.now() - 60_000;
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: CA,
+				headers: { "Content-Type": "application/json" },
+				body: JSON.stringify({ subject: "user:later", purposes: { ads: true } }),
+			}),
+		);
+		expect((await consume(env, gpcMessage("user:later", signalled))).explicitAcks).toEqual(["m1"]);
+		const doc = await (await callWithEnv(env, "/v1/consent?subject=user:later", keyed({ cf: CA }))).json<{
+			purposes: Record<string, boolean>;
+			reasons: Record<string, string>;
+		}>();
+		expect(doc.purposes.ads).toBe(true);
+		expect(doc.reasons).toMatchObject({ ads: "explicit", sale: "gpc" });
+		expect(await countRecords("user:later")).toBe(2);
+		// Nothing left to write once every purpose was chosen since: no record.
+		await consume(env, gpcMessage("user:later", signalled, { ads: false }));
+		expect(await countRecords("user:later")).toBe(2);
 	});
 
 	it("backs off exponentially up to five minutes", () => {

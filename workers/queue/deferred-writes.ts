@@ -26,11 +26,22 @@ export function registerDeferredWrite<T extends DeferredWrite["type"]>(
 	handlers.set(type, handler as Handler);
 }
 
+/**
+ * A queued change is applied after the fact: a purpose the subject chose again since the change was
+ * made keeps that later choice (an opt-in made after a queued GPC signal stands; a GPC visitor's next
+ * request records the signal again if it is still sent).
+ */
 registerDeferredWrite("consent-change", async (message, env) => {
-	const repo = ConsentRepository.forSubject(env, message.subject, "write");
-	const result = await repo.append(message.subject, message.change);
+	const { subject, change } = message;
+	const repo = ConsentRepository.forSubject(env, subject, "write");
+	const later = await repo.purposesChangedAfter(subject, change.now);
+	const changes = Object.fromEntries(
+		Object.entries(change.changes).filter(([purpose]) => !later.has(purpose)),
+	);
+	if (Object.keys(changes).length === 0) return;
+	const result = await repo.append(subject, { ...change, changes });
 	if (result.kind === "written" && result.record)
-		await writeCachedState(env.CONSENT_KV, message.subject, result.state);
+		await writeCachedState(env.CONSENT_KV, subject, result.state);
 });
 
 export async function deferWrite(env: Env, message: DeferredWrite): Promise<void> {

@@ -9,7 +9,7 @@
  * write for a subject believed new skips the read and inserts the state row (see append). The hot
  * statements are built once from the schema (prepared.ts); the rest go through drizzle.
  */
-import { and, desc, eq, getTableColumns, lt, type Placeholder, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gt, lt, type Placeholder, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { StoredState } from "../consent/stored-state";
 import { prepareSql, rowMapper } from "./prepared";
@@ -191,6 +191,15 @@ export class ConsentRepository {
 			.bind(...SELECT_STATE.bind({ subject }))
 			.first<Record<string, unknown>>();
 		return raw ? subjectRow(raw) : undefined;
+	}
+
+	/** The purposes changed by records made after `since` (ms): choices a late write must not undo. */
+	async purposesChangedAfter(subject: string, since: number): Promise<Set<string>> {
+		const rows = await this.db
+			.select({ changes: consentRecords.changes })
+			.from(consentRecords)
+			.where(and(eq(consentRecords.subject, subject), gt(consentRecords.createdAt, new Date(since))));
+		return new Set(rows.flatMap((row) => Object.keys(row.changes)));
 	}
 
 	async readEmailHash(subject: string): Promise<string | null> {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import { type DeferredWrite, retryDelaySeconds } from "../../workers/queue/deferred-writes";
-import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, keyed } from "../helpers";
+import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -46,16 +46,8 @@ describe("deferred writes", () => {
 	it("a queued opt-out does not undo a choice made after it; its other purposes are still written", async () => {
 		// Signalled a minute ago (queued while D1 was down); since then the subject allowed ads.
 		const signalled = Date.now() - 60_000;
-		await callWithEnv(
-			env,
-			"/v1/consent",
-			keyed({
-				method: "PUT",
-				cf: CA,
-				headers: { "Content-Type": "application/json" },
-				body: JSON.stringify({ subject: "user:later", purposes: { ads: true } }),
-			}),
-		);
+		const allowAds = json({ subject: "user:later", purposes: { ads: true } });
+		await callWithEnv(env, "/v1/consent", keyed({ method: "PUT", cf: CA, ...allowAds }));
 		expect((await consume(env, gpcMessage("user:later", signalled))).explicitAcks).toEqual(["m1"]);
 		const doc = await (await callWithEnv(env, "/v1/consent?subject=user:later", keyed({ cf: CA }))).json<{
 			purposes: Record<string, boolean>;

@@ -39,14 +39,10 @@ function text(value: unknown): string {
 	return typeof value === "string" ? value.trim() : "";
 }
 
-function positiveNumber(value: unknown, fallback: number): number {
+/** A count of days from a var, in ms: a positive number, else `fallback` days. */
+function days(value: unknown, fallback: number): number {
 	const n = Number(text(value));
-	return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function nonNegativeNumber(value: unknown, fallback: number): number {
-	const n = Number(text(value));
-	return text(value) !== "" && Number.isFinite(n) && n >= 0 ? n : fallback;
+	return (Number.isFinite(n) && n > 0 ? n : fallback) * DAY_MS;
 }
 
 export function parseOriginPatterns(list: string): OriginPattern[] {
@@ -92,16 +88,16 @@ function parseSettings(env: Env): Settings {
 		debugGeo: text(vars.DEBUG_GEO) === "true",
 		policy: {
 			policyVersion: text(vars.POLICY_VERSION) || "1",
-			lifetimeMs: positiveNumber(vars.CONSENT_LIFETIME_DAYS, 395) * DAY_MS,
+			lifetimeMs: days(vars.CONSENT_LIFETIME_DAYS, 395),
 			// Off unless a site sets it: the contract asks again after a policy change or an expiry.
-			optOutHoldMs: nonNegativeNumber(vars.OPT_OUT_HOLD_DAYS, 0) * DAY_MS,
+			optOutHoldMs: days(vars.OPT_OUT_HOLD_DAYS, 0),
 		},
 		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
 		gpcLastUpdate: /^\d{4}-\d{2}-\d{2}$/.test(text(vars.GPC_LAST_UPDATE))
 			? text(vars.GPC_LAST_UPDATE)
 			: "2026-11-29",
 		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
-		recordRetentionMs: positiveNumber(vars.RECORD_RETENTION_DAYS, 730) * DAY_MS,
+		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 	};
 }
 

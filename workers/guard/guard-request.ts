@@ -6,6 +6,7 @@
  * answer shaped by guardResponse.
  */
 import { type RequestContext, requestContext } from "../consent/request-context";
+import { cookieValue } from "../http/cookies";
 import { HttpError } from "../http/http-error";
 import { cookieHeader, requestMethod, requestUrl } from "../http/request-inputs";
 import { type RequestTarget, requestTarget } from "../http/request-path";
@@ -16,7 +17,7 @@ import { blockedBeacon, navigationRedirect } from "./guard-answers";
 import { GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
-import { insistedCookie, insistedOn, presentedInsisted } from "./insisted-locations";
+import { INSISTED_COOKIE, insistedCookie, insistedOn } from "./insisted-locations";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
 import { isDocumentRequest, isNavigation } from "./request-kind";
 import { type GuardLabels, noLabels } from "./response-headers";
@@ -96,7 +97,7 @@ function guarded(
 	const pathAndQuery = target.pathAndQuery;
 	const clean = stripTrackingParams(pathAndQuery, strip);
 	if (clean !== pathAndQuery && isNavigation(request)) {
-		const insisted = presentedInsisted(cookiesSent);
+		const insisted = cookieValue(cookiesSent, INSISTED_COOKIE);
 		if (insisted === undefined) return strippingRedirect(target, clean, labels, expiry);
 		// The origin redirected here itself, insisting on these parameters: sent on as they are.
 		const sent = { verdict, origin, settings, documentRequest, target, labels, cookies, expiry, strip };

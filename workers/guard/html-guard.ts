@@ -155,16 +155,18 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};
 
+	/** Whether a decoded URL is a tracker of a denied purpose (srcset candidates, noscript pixels). */
+	const deniedUrl = (url: string) => {
+		const purpose = classifyTrackerUrl(url, overrides);
+		return purpose !== null && denies(purpose);
+	};
+
 	/**
 	 * Whether any candidate of a raw `srcset` is a tracker of a denied purpose. Decoded before it is
 	 * split, as a browser does (`&#32;` or `&#44;` can separate candidates).
 	 */
 	const deniedSrcset = (raw: string | null) =>
-		raw !== null &&
-		srcsetUrls(decodeAttribute(raw)).some((url) => {
-			const purpose = classifyTrackerUrl(url, overrides);
-			return purpose !== null && denies(purpose);
-		});
+		raw !== null && srcsetUrls(decodeAttribute(raw)).some(deniedUrl);
 
 	/** A frame of a denied purpose keeps its `src` aside in `data-src`, marked with its purposes. */
 	const gateFrame = (el: Element, purposes: readonly string[], src: string | null) => {
@@ -186,10 +188,6 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			noscript = chunks;
 			el.onEndTag((end) => {
 				const body = chunks.join("");
-				const deniedUrl = (url: string) => {
-					const purpose = classifyTrackerUrl(url, overrides);
-					return purpose !== null && denies(purpose);
-				};
 				end.before(withoutDeniedPixels(body, deniedUrl) ?? body, { html: true });
 				noscript = null;
 			});

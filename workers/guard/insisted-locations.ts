@@ -10,7 +10,6 @@
  * parameter came from the origin itself: handing it back tells the origin nothing it did not say.
  */
 import { hmacSign, hmacVerify } from "../crypto/hmac";
-import { cookieValue } from "../http/cookies";
 
 export const INSISTED_COOKIE = "ce_insisted";
 /** The browser follows a redirect at once; a minute also covers a reload of the page it lands on. */
@@ -37,12 +36,6 @@ export async function insistedCookie(
 	const mac = await hmacSign(key, signed(pathAndQuery, expires));
 	const attributes = `Path=/; Max-Age=${LIFETIME_S}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 	return `${INSISTED_COOKIE}=${expires}.${mac}; ${attributes}`;
-}
-
-/** The request's insisted-target cookie, or undefined (found without parsing the header when absent). */
-export function presentedInsisted(cookies: string | null): string | undefined {
-	if (cookies === null || !cookies.includes(INSISTED_COOKIE)) return undefined;
-	return cookieValue(cookies, INSISTED_COOKIE);
 }
 
 const VALUE = /^(\d{1,12})\.([\w-]{43})$/;

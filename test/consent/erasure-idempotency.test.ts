@@ -1,7 +1,8 @@
 /**
- * Erasure takes a subject's idempotency answers with it: a replay of an earlier key after
- * `DELETE /v1/subjects/{subject}` is written afresh, never answered from the erased state, and until
- * then export lists the answers stored for the subject.
+ * Erasure empties a subject's idempotency answers: after `DELETE /v1/subjects/{subject}` no stored
+ * answer names the subject or holds its state, and a replay of an earlier key is refused (409), never
+ * answered from the erased state nor made again after what followed it. Until then export lists the
+ * answers stored for the subject.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -24,6 +25,15 @@ const put = (subject: string, purposes: Record<string, boolean>, key: string) =>
 const erase = (subject: string) =>
 	call(`/v1/subjects/${encodeURIComponent(subject)}`, keyed({ method: "DELETE" }));
 
+/** Stored answers kept for the subject (by its column). */
+async function answersOf(subject: string, db: D1Database = env.DB): Promise<number> {
+	const row = await db
+		.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE subject = ?")
+		.bind(subject)
+		.first<{ n: number }>();
+	return row?.n ?? 0;
+}
+
 /** Stored answers whose decision document names the subject. */
 async function answersNaming(subject: string, db: D1Database = env.DB): Promise<number> {
 	const row = await db
@@ -34,7 +44,7 @@ async function answersNaming(subject: string, db: D1Database = env.DB): Promise<
 }
 
 describe("erasure and Idempotency-Key", () => {
-	it("a keyed replay after erasure is written afresh, not answered from before", async () => {
+	it("a keyed replay after erasure is refused, not answered from before nor written again", async () => {
 		const subject = "user:erase-idem";
 		const first = await put(subject, { ads: false }, "erase-k1");
 		expect((await first.json<Doc>()).version).toBe(1);
@@ -42,15 +52,28 @@ describe("erasure and Idempotency-Key", () => {
 
 		expect((await erase(subject)).status).toBe(204);
 		expect(await answersNaming(subject)).toBe(0);
+		expect(await answersOf(subject)).toBe(0);
 
 		const again = await put(subject, { ads: false }, "erase-k1");
-		expect(again.status).toBe(200);
-		expect(again.headers.get("Idempotent-Replayed")).toBeNull();
-		expect((await again.json<Doc>()).version).toBe(1);
+		expect(again.status).toBe(409);
+		expect(((await again.json()) as { error: { code: string } }).error.code).toBe("idempotency_conflict");
+		expect(await countRecords(subject)).toBe(0);
+		// A new key makes the request again.
+		const fresh = await put(subject, { ads: false }, "erase-k1b");
+		expect(fresh.status).toBe(200);
+		expect((await fresh.json<Doc>()).version).toBe(1);
 		expect(await countRecords(subject)).toBe(1);
-		// The new answer is the one replayed from now on.
-		const replay = await put(subject, { ads: false }, "erase-k1");
-		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+	});
+
+	it("a retried opt-in from before the erasure cannot undo a later opt-out", async () => {
+		const subject = "user:erase-order";
+		expect((await put(subject, { ads: true }, "order-k1")).status).toBe(200);
+		expect((await erase(subject)).status).toBe(204);
+		expect((await put(subject, { ads: false }, "order-k2")).status).toBe(200);
+		// The client's retry of its first request arrives late.
+		expect((await put(subject, { ads: true }, "order-k1")).status).toBe(409);
+		const now = await (await call(`/v1/consent?subject=${subject}`, keyed({ cf: CA }))).json<Doc>();
+		expect(now.purposes.ads).toBe(false);
 		expect(await countRecords(subject)).toBe(1);
 	});
 
@@ -60,6 +83,7 @@ describe("erasure and Idempotency-Key", () => {
 		expect(await answersNaming(subject)).toBe(1);
 		expect((await erase(subject)).status).toBe(204);
 		expect(await answersNaming(subject)).toBe(0);
+		expect(await put(subject, {}, "erase-k2").then((r) => r.status)).toBe(409);
 	});
 
 	it("leaves other subjects' answers alone", async () => {
@@ -71,7 +95,7 @@ describe("erasure and Idempotency-Key", () => {
 		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
 	});
 
-	it("a visitor's form post replayed after erasure is saved again", async () => {
+	it("a visitor's form post replayed after erasure is refused with a page", async () => {
 		const visitor = new Visitor(CA);
 		const post = () =>
 			visitor.fetch("/preferences", {
@@ -87,9 +111,9 @@ describe("erasure and Idempotency-Key", () => {
 		const subject = (await (await visitor.fetch("/v1/consent")).json<Doc>()).subject;
 		expect((await erase(subject)).status).toBe(204);
 		const again = await post();
-		expect(again.status).toBe(303);
-		expect(again.headers.get("Idempotent-Replayed")).toBeNull();
-		expect(await countRecords(subject)).toBe(1);
+		expect(again.status).toBe(409);
+		expect(again.headers.get("Content-Type")).toContain("text/html");
+		expect(await countRecords(subject)).toBe(0);
 	});
 
 	it("erases the answers on the subject's own shard", async () => {
@@ -109,6 +133,7 @@ describe("erasure and Idempotency-Key", () => {
 				(await callWithEnv(sharded, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }))).status,
 			).toBe(204);
 			expect((await answersNaming(subject, env.DB)) + (await answersNaming(subject, env.DB_SHARD_1))).toBe(0);
+			expect((await answersOf(subject, env.DB)) + (await answersOf(subject, env.DB_SHARD_1))).toBe(0);
 		}
 	});
 });

@@ -7,7 +7,12 @@ import { sha256Base64Url } from "../crypto/hmac";
 import { requestCookie } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
 import { requestMethod } from "../http/request-inputs";
-import { ConsentRepository, type RecordSource, type StoredAnswer } from "../storage/consent-repository";
+import {
+	ConsentRepository,
+	ERASED_ANSWER_STATUS,
+	type RecordSource,
+	type StoredAnswer,
+} from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
 import type { Caller } from "./caller";
@@ -168,6 +173,13 @@ async function replay(
 	earlier: StoredAnswer,
 	redirectTo?: string,
 ) {
+	if (earlier.status === ERASED_ANSWER_STATUS) {
+		throw new HttpError(
+			409,
+			"idempotency_conflict",
+			"The request with this Idempotency-Key was carried out, and its subject has since been erased; send a new key to make it again.",
+		);
+	}
 	if (earlier.requestHash !== requestHash) {
 		throw new HttpError(
 			409,

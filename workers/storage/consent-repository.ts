@@ -56,6 +56,13 @@ export interface StoredAnswer {
 	body: string;
 }
 
+/**
+ * The status an erased subject's stored answers are left with: the answer itself goes with the
+ * subject, yet its key still marks the request as carried out, so a client's retry is refused
+ * instead of being made again after everything that followed it (an old opt-in after a new opt-out).
+ */
+export const ERASED_ANSWER_STATUS = 409;
+
 export type AppendResult =
 	| { kind: "written"; state: StoredState; record: ConsentRecord | null }
 	| { kind: "replayed"; answer: StoredAnswer };
@@ -337,9 +344,10 @@ export class ConsentRepository {
 	}
 
 	/**
-	 * Erases a subject: state, records and stored idempotency answers go (a replay of an earlier key
-	 * is then written afresh); a tombstone keeps only a keyed digest of the subject, the time, how
-	 * many records there were and which purposes it had opted out of.
+	 * Erases a subject: state and records go, and its stored idempotency answers are emptied (the
+	 * subject and the answer's body go; the hashed key stays until it expires, so a replay of an
+	 * earlier key is refused, not written afresh); a tombstone keeps only a keyed digest of the
+	 * subject, the time, how many records there were and which purposes it had opted out of.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
 		const [state, counted] = await this.db.batch([
@@ -351,16 +359,19 @@ export class ConsentRepository {
 		]);
 		const row = state[0];
 		// A write that stored no record may still have stored its answer.
-		const deleteAnswers = this.db.delete(idempotencyKeys).where(eq(idempotencyKeys.subject, subject));
+		const emptyAnswers = this.db
+			.update(idempotencyKeys)
+			.set({ subject: null, status: ERASED_ANSWER_STATUS, body: "" })
+			.where(eq(idempotencyKeys.subject, subject));
 		if (!row && counted.length === 0) {
-			await deleteAnswers;
+			await emptyAnswers;
 			return { erased: false };
 		}
 		const optedOut = row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [];
 		await this.db.batch([
 			this.db.delete(consentRecords).where(eq(consentRecords.subject, subject)),
 			this.db.delete(consentSubjects).where(eq(consentSubjects.subject, subject)),
-			deleteAnswers,
+			emptyAnswers,
 			this.db.insert(erasures).values({
 				id: crypto.randomUUID(),
 				subjectDigest,

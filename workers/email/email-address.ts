@@ -6,6 +6,13 @@
 import { hmacSign } from "../crypto/hmac";
 
 const LOCAL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/;
+/**
+ * ASCII a domain may not hold before IDNA: anything but letters, digits, `-` and `.`. The URL host
+ * parser would act on it (cut at `/` `?` `#` `:`, drop tabs, decode `%41`) and turn a non-address
+ * like `a@example.com/x` into another, real one.
+ */
+const DOMAIN_FORBIDDEN_ASCII = /[^a-z0-9.\-\u0080-\uffff]/;
+const HOSTNAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
 
 /** The normalised address, or null when it is not a plausible address. */
 export function normalizeEmail(input: string): string | null {
@@ -16,13 +23,15 @@ export function normalizeEmail(input: string): string | null {
 	const local = trimmed.slice(0, at);
 	const domain = trimmed.slice(at + 1);
 	if (!LOCAL.test(local) || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return null;
+	if (DOMAIN_FORBIDDEN_ASCII.test(domain)) return null;
 	let ascii: string;
 	try {
 		ascii = new URL(`http://${domain}/`).hostname;
 	} catch {
 		return null;
 	}
-	if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(ascii) || ascii !== ascii.replace(/\.$/, "")) return null;
+	// A numeric last label means the parser read an IPv4 address (`0x7f.1`, `2130706433`): no mail domain.
+	if (!HOSTNAME.test(ascii) || /\.\d+$/.test(ascii)) return null;
 	return `${local}@${ascii}`;
 }
 

@@ -16,6 +16,27 @@ import { isValidList, LIST_RULE } from "./mailing-list";
 import { unsubscribeTokenLifetimeMs } from "./unsubscribe-lifetime";
 import { signUnsubscribeToken } from "./unsubscribe-token";
 
+/** Hosts where local development runs without TLS; everywhere else a link must be https. */
+function isLoopback(hostname: string): boolean {
+	return (
+		hostname === "localhost" ||
+		hostname.endsWith(".localhost") ||
+		/^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+		hostname === "[::1]"
+	);
+}
+
+/**
+ * The base of links when PUBLIC_BASE_URL is unset: the request's origin, upgraded to https unless
+ * the host is loopback. RFC 8058 §3.1: List-Unsubscribe MUST hold an HTTPS URI, and a sender may
+ * well call this API over plain http.
+ */
+function requestBase(url: string): string {
+	const target = requestTarget(url);
+	if (target.protocol !== "http:" || isLoopback(target.hostname)) return target.origin;
+	return `https://${target.host.replace(/:80$/, "")}`;
+}
+
 const LinkBody = v.object({
 	email: v.pipe(v.string("email must be a string."), v.maxLength(254, "email is too long.")),
 	list: v.pipe(v.string("list must be a string."), v.check(isValidList, LIST_RULE)),
@@ -41,7 +62,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 		{ emailHash: await hashEmail(normalized, env.EMAIL_HASH_KEY), list: parsed.output.list, expiresAt },
 		key,
 	);
-	const base = settings.publicBaseUrl ?? requestTarget(requestUrl(request)).origin;
+	const base = settings.publicBaseUrl ?? requestBase(requestUrl(request));
 	const url = `${base}/unsubscribe?t=${token}`;
 	return jsonResponse({
 		url,

@@ -9,7 +9,7 @@
 import { requestContext } from "../consent/request-context";
 import { badBody, HttpError, storageUnavailable } from "../http/http-error";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
-import { readBody } from "../http/request-body";
+import { bodyKind, readBody } from "../http/request-body";
 import { NO_STORE } from "../http/responses";
 import { renderPage } from "../pages/html-document";
 import { pageLanguage } from "../pages/page-language";
@@ -61,9 +61,17 @@ export async function oneClickUnsubscribe(
 			await enforceLimit(env, "UNSUBSCRIBE_LIMITER", `unsubscribe-invalid:${clientAddress(request)}`);
 			throw tokenError(check.problem);
 		}
+		if (bodyKind(request) !== "form") {
+			throw new HttpError(
+				415,
+				"unsupported_media_type",
+				"Send List-Unsubscribe=One-Click as application/x-www-form-urlencoded or multipart/form-data.",
+			);
+		}
 		const body = await readBody(request, ["form"]);
 		const fields = body.value as Record<string, string>;
-		if (fields["List-Unsubscribe"] !== "One-Click") {
+		// Trimmed: a body written from a file or by some HTTP libraries ends with a line break.
+		if (fields["List-Unsubscribe"]?.trim() !== "One-Click") {
 			throw badBody("The body must be List-Unsubscribe=One-Click.");
 		}
 		const fromPage = fields[PAGE_POST_FIELD] === PAGE_POST_VALUE;

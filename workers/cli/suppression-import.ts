@@ -41,6 +41,8 @@ class ImportRun {
 	valid = 0;
 	rejected = 0;
 	vagueDates = 0;
+	/** The line of a quote never closed: every row after it was lost, so the import fails. */
+	unclosedQuoteLine: number | null = null;
 	written = 0;
 	added: number | null = 0;
 	bytesRead = 0;
@@ -64,6 +66,15 @@ class ImportRun {
 	}
 
 	async take(record: CsvRecord): Promise<void> {
+		if (record.unclosedQuote) {
+			this.rows++;
+			this.rejected++;
+			this.unclosedQuoteLine = record.line;
+			this.report(
+				`line ${record.line}: a quote opened on this line is never closed, so every later line was read as part of this row and none of them was imported; fix the quote and import again`,
+			);
+			return;
+		}
 		if (!this.columns) {
 			this.columns = suppressionColumns(record.fields);
 			if (!this.columns)
@@ -219,7 +230,7 @@ export async function runImport(argv: readonly string[], io: ImportIo): Promise<
 		await run.flush();
 		run.progress(true);
 		io.stderr.write(run.summary());
-		return 0;
+		return run.unclosedQuoteLine === null ? 0 : 1;
 	} catch (err) {
 		run.progress(true);
 		io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -8,6 +8,11 @@ export interface CsvRecord {
 	/** 1-based physical line where the record starts, for error reports. */
 	readonly line: number;
 	readonly fields: readonly string[];
+	/**
+	 * Set on a last record that ended with the file inside a quoted field: a stray quote swallowed
+	 * every line after it into this record, so none of those rows was read.
+	 */
+	readonly unclosedQuote?: true;
 }
 
 export type CsvDelimiter = "," | ";" | "\t";
@@ -96,9 +101,11 @@ export class CsvReader {
 	/** Flushes a last record without a trailing newline. */
 	end(): CsvRecord[] {
 		const out: CsvRecord[] = [];
+		// A quote just seen inside a quoted field closed it; any other quoted state never closed.
+		const unclosed = this.quoted && !this.quoteInQuoted;
 		this.quoted = false;
 		this.quoteInQuoted = false;
-		if (!this.atRecordStart) this.endRecord(out);
+		if (!this.atRecordStart) this.endRecord(out, unclosed);
 		return out;
 	}
 
@@ -108,10 +115,11 @@ export class CsvReader {
 		this.fieldTouched = false;
 	}
 
-	private endRecord(out: CsvRecord[]): void {
+	private endRecord(out: CsvRecord[], unclosedQuote = false): void {
 		this.endField();
 		const blank = this.fields.length === 1 && this.fields[0] === "";
-		if (!blank) out.push({ line: this.recordLine, fields: this.fields });
+		if (unclosedQuote) out.push({ line: this.recordLine, fields: this.fields, unclosedQuote: true });
+		else if (!blank) out.push({ line: this.recordLine, fields: this.fields });
 		this.fields = [];
 		this.atRecordStart = true;
 	}

@@ -59,6 +59,15 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 	return bytes;
 }
 
+/**
+ * The Content-Type without its `charset` parameter. Fields are decoded as UTF-8 (leniently) whatever
+ * the label says; the runtime's form parser refuses labels such as `us-ascii` or `iso-8859-1`, which
+ * turned a one-click `List-Unsubscribe=One-Click` (plain ASCII) into a 400.
+ */
+function withoutCharset(type: string): string {
+	return type.replace(/;\s*charset\s*=\s*("[^"]*"|[^;]*)/gi, "");
+}
+
 function tooLarge(limit: number) {
 	return new HttpError(413, "payload_too_large", `The body must be at most ${limit} bytes.`);
 }
@@ -94,7 +103,7 @@ export async function readBody(
 	try {
 		form = await new Request("http://body.invalid/", {
 			method: "POST",
-			headers: { "Content-Type": request.headers.get("Content-Type") ?? "" },
+			headers: { "Content-Type": withoutCharset(request.headers.get("Content-Type") ?? "") },
 			body: bytes,
 		}).formData();
 	} catch {

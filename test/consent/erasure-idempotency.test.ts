@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sha256Base64Url } from "../../workers/crypto/hmac";
 import { BASE, call, callWithEnv, countRecords, envWith, json, keyed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
@@ -63,6 +64,29 @@ describe("erasure and Idempotency-Key", () => {
 		expect(fresh.status).toBe(200);
 		expect((await fresh.json<Doc>()).version).toBe(1);
 		expect(await countRecords(subject)).toBe(1);
+	});
+
+	it("keeps nothing of the erased request a guessed body or address could be checked against", async () => {
+		const subject = "user:erase-hash";
+		const body = JSON.stringify({ subject, email: "secret.person@example.com", purposes: { email: true } });
+		const first = await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				body,
+				headers: { "Content-Type": "application/json", "Idempotency-Key": "erase-hash-k" },
+			}),
+		);
+		expect(first.status).toBe(200);
+		const guess = await sha256Base64Url(`PUT /v1/consent\n${subject}\n${body}`);
+		const kept = () =>
+			env.DB.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE request_hash = ?")
+				.bind(guess)
+				.first<{ n: number }>();
+		// The hash is what a replay is checked against (and exactly this digest), until the erasure.
+		expect((await kept())?.n).toBe(1);
+		expect((await erase(subject)).status).toBe(204);
+		expect((await kept())?.n).toBe(0);
 	});
 
 	it("a retried opt-in from before the erasure cannot undo a later opt-out", async () => {

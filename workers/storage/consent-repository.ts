@@ -345,8 +345,9 @@ export class ConsentRepository {
 
 	/**
 	 * Erases a subject: state and records go, and its stored idempotency answers are emptied (the
-	 * subject and the answer's body go; the hashed key stays until it expires, so a replay of an
-	 * earlier key is refused, not written afresh); a tombstone keeps only a keyed digest of the
+	 * subject, the answer's body and the request's hash, an unkeyed digest of a body that may have
+	 * held an address, go; the hashed key stays until it expires, so a replay of an earlier key is
+	 * refused, not written afresh); a tombstone keeps only a keyed digest of the
 	 * subject, the time, how many records there were and which purposes it had opted out of.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
@@ -361,7 +362,7 @@ export class ConsentRepository {
 		// A write that stored no record may still have stored its answer.
 		const emptyAnswers = this.db
 			.update(idempotencyKeys)
-			.set({ subject: null, status: ERASED_ANSWER_STATUS, body: "" })
+			.set({ subject: null, requestHash: "", status: ERASED_ANSWER_STATUS, body: "" })
 			.where(eq(idempotencyKeys.subject, subject));
 		if (!row && counted.length === 0) {
 			await emptyAnswers;

@@ -32,6 +32,33 @@ describe("address validation", () => {
 		expect(normalizeEmail("a+tag@mail-1.example.co.jp")).toBe("a+tag@mail-1.example.co.jp");
 	});
 
+	it("accepts internationalised local parts (SMTPUTF8), one address however its characters are composed", async () => {
+		expect(normalizeEmail("ユーザー@例え.jp")).toBe("ユーザー@xn--r8jz45g.jp");
+		expect(normalizeEmail("Jos\u0065\u0301@example.com")).toBe("jos\u00e9@example.com");
+		expect(normalizeEmail("jos\u00e9@example.com")).toBe("jos\u00e9@example.com");
+		// Still no spaces, controls, quoted forms, and at most 64 octets (22 three-byte characters is 66).
+		for (const input of [
+			"ユー ザー@例え.jp",
+			"a\u0085b@example.com",
+			'"a b"@example.com',
+			`${"あ".repeat(22)}@example.jp`,
+		])
+			expect(normalizeEmail(input), input).toBeNull();
+		expect(normalizeEmail(`${"あ".repeat(21)}@example.jp`)).not.toBeNull();
+
+		const link = await call("/v1/unsubscribe-links", {
+			method: "POST",
+			...json({ email: "ユーザー@例え.jp", list: "news" }, keyed()),
+		});
+		expect(link.status).toBe(200);
+		await oneClick(pathOf(((await link.json()) as { url: string }).url));
+		const lookup = await call(
+			`/v1/suppressions?${new URLSearchParams({ email: "ユーザー@例え.JP", list: "news" })}`,
+			keyed(),
+		);
+		expect(((await lookup.json()) as { suppressed: boolean }).suppressed).toBe(true);
+	});
+
 	it("answers such an address with 400 on the lookup and link endpoints, not another address's status", async () => {
 		await oneClick(pathOf((await issueLink("reader@example.com", "news")).url));
 		const lookup = await call(

@@ -1,11 +1,17 @@
 /**
- * Email addresses are never stored raw: they are normalised (trimmed, lower-cased, IDN domain in
- * punycode) and hashed with HMAC-SHA-256 under EMAIL_HASH_KEY, which is never rotated so hashes
+ * Email addresses are never stored raw: they are normalised (trimmed, NFC, lower-cased, IDN domain
+ * in punycode) and hashed with HMAC-SHA-256 under EMAIL_HASH_KEY, which is never rotated so hashes
  * stay comparable.
  */
 import { hmacSign } from "../crypto/hmac";
 
-const LOCAL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/;
+/**
+ * A dot-atom local part: RFC 5322's atext, plus letters, marks and digits of any script (RFC 6531,
+ * SMTPUTF8: `ユーザー@例え.jp`); no spaces, controls or quoted forms. 64 is RFC 5321's limit in octets.
+ */
+const LOCAL = /^[\p{L}\p{M}\p{N}.!#$%&'*+/=?^_`{|}~-]+$/u;
+const MAX_LOCAL_OCTETS = 64;
+const utf8 = new TextEncoder();
 /**
  * ASCII a domain may not hold before IDNA: anything but letters, digits, `-` and `.`. The URL host
  * parser would act on it (cut at `/` `?` `#` `:`, drop tabs, decode `%41`) and turn a non-address
@@ -16,13 +22,15 @@ const HOSTNAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
 
 /** The normalised address, or null when it is not a plausible address. */
 export function normalizeEmail(input: string): string | null {
-	const trimmed = input.trim().toLowerCase();
+	// NFC: the same address typed with composed or decomposed characters is one address.
+	const trimmed = input.trim().normalize("NFC").toLowerCase();
 	if (trimmed.length > 254) return null;
 	const at = trimmed.lastIndexOf("@");
 	if (at <= 0 || at === trimmed.length - 1) return null;
 	const local = trimmed.slice(0, at);
 	const domain = trimmed.slice(at + 1);
 	if (!LOCAL.test(local) || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return null;
+	if (utf8.encode(local).length > MAX_LOCAL_OCTETS) return null;
 	if (DOMAIN_FORBIDDEN_ASCII.test(domain)) return null;
 	let ascii: string;
 	try {

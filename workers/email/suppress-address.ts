@@ -10,7 +10,7 @@ import { writeCachedState } from "../storage/state-cache";
 import { SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
 import type { UnsubscribeClaim } from "./unsubscribe-token";
 
-const EMAIL_PURPOSE = "email";
+export const EMAIL_PURPOSE = "email";
 /** Bounds the queries of one request (D1 allows 1000 per invocation); one address rarely has more. */
 const MAX_LINKED_SUBJECTS = 100;
 

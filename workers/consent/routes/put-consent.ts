@@ -1,9 +1,12 @@
 /** PUT /v1/consent: merge the named purposes into the stored choices (visitor or keyed). */
 
 import { hashEmail, normalizeEmail } from "../../email/email-address";
+import { EMAIL_PURPOSE } from "../../email/suppress-address";
 import { HttpError } from "../../http/http-error";
 import { assertWriteOrigin } from "../../http/origin-check";
 import { readBody } from "../../http/request-body";
+import { ConsentRepository } from "../../storage/consent-repository";
+import { SuppressionRepository } from "../../storage/suppression-repository";
 import { identifyCaller, keyedSubject, requireScope } from "../caller";
 import { parsePutBody } from "../consent-body";
 import { requestContext } from "../request-context";
@@ -25,11 +28,29 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 		if (!normalized) throw new HttpError(400, "invalid_body", "email: not a valid address.");
 		emailHash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
 	}
+	const changes =
+		emailHash && !(EMAIL_PURPOSE in input.purposes) && (await linksSuppressedAddress(env, subject, emailHash))
+			? { ...input.purposes, [EMAIL_PURPOSE]: false }
+			: input.purposes;
 	return writeChoices(rc, caller, subject, {
-		changes: input.purposes,
+		changes,
 		source: caller.kind === "keyed" ? "api" : "ui",
 		policyVersion: input.policyVersion,
 		emailHash,
 		rawBody: body.raw,
 	});
+}
+
+/**
+ * An unsubscribe turns `email` off for the subjects linked to the address at that moment
+ * (suppress-address.ts). An address linked after it was suppressed (an imported list, an unsubscribe
+ * before the link) is owed the same, or the order of the two facts would decide the consent: so a
+ * write that newly links a suppressed address and does not choose `email` itself turns it off too.
+ */
+async function linksSuppressedAddress(env: Env, subject: string, emailHash: string): Promise<boolean> {
+	const [linked, suppressions] = await Promise.all([
+		ConsentRepository.forSubject(env, subject, "write").readEmailHash(subject),
+		SuppressionRepository.open(env.DB).listForAddress(emailHash),
+	]);
+	return linked !== emailHash && suppressions.length > 0;
 }

@@ -68,6 +68,7 @@ export async function writeChoices(
 				policyVersion: policyOfWrite(rc, write),
 				emailHash: write.emailHash,
 				now: rc.now,
+				renewBefore: renewBefore(rc, write),
 			},
 			idempotency ? { ...idempotency, render } : undefined,
 			{ likelyNew: isLikelyNewVisitor(rc, caller) },
@@ -110,6 +111,14 @@ export async function writeChoices(
 function policyOfWrite(rc: RequestContext, write: ChoiceWrite): string | undefined {
 	const namesPurposes = Object.keys(write.changes).length > 0;
 	return write.policyVersion ?? (namesPurposes ? rc.settings.policy.policyVersion : undefined);
+}
+
+/**
+ * A choice past its lifetime no longer allows anything and asks again: the same answer given again
+ * renews it (a write naming no purpose answers nothing).
+ */
+function renewBefore(rc: RequestContext, write: ChoiceWrite): number | undefined {
+	return Object.keys(write.changes).length > 0 ? rc.now - rc.settings.policy.lifetimeMs : undefined;
 }
 
 /**

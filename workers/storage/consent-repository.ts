@@ -41,6 +41,11 @@ export interface ChangeRequest {
 	readonly policyVersion?: string | null;
 	readonly emailHash?: string | null;
 	readonly now: number;
+	/**
+	 * A person answering again: a stored choice last made before this instant (past its lifetime) is
+	 * renewed, a record appended, even when the answer changes nothing.
+	 */
+	readonly renewBefore?: number;
 }
 
 export interface IdempotentWrite {
@@ -393,8 +398,14 @@ function merge(subject: string, current: SubjectRow | undefined, change: ChangeR
 	const purposes: StoredChoices = { ...(current?.purposes ?? {}) };
 	const sources: Record<string, string> = { ...(current?.sources ?? {}) };
 	const changed: StoredChoices = {};
+	// A lapsed choice is made anew: every purpose named is recorded as chosen again.
+	const lapsed = change.renewBefore !== undefined && (current?.updatedAt.getTime() ?? 0) < change.renewBefore;
 	for (const [name, value] of Object.entries(change.changes)) {
-		if (purposes[name] === value && !(value === false && sources[name] === "gpc" && change.source !== "gpc"))
+		if (
+			!lapsed &&
+			purposes[name] === value &&
+			!(value === false && sources[name] === "gpc" && change.source !== "gpc")
+		)
 			continue;
 		purposes[name] = value;
 		sources[name] = change.source;

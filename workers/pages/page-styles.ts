@@ -22,6 +22,7 @@ a:hover{text-decoration-thickness:2px}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 .notice,.gpc-status{margin:1rem 0;padding:.75rem 1rem;border-left:4px solid var(--ok);background:var(--panel)}
 .gpc-status{border-left-color:var(--brand)}
+.notice.warning{border-left-color:var(--warn)}
 .gpc-status strong{display:block}
 fieldset{margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
 legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
@@ -42,6 +43,6 @@ th{white-space:nowrap}
 @media (forced-colors:active){.button{border-color:ButtonText}}`;
 
 export function pageStyles(theme: PageTheme): string {
-	const vars = `:root{color-scheme:light;--brand:${theme.brand};--brand-text:${theme.brandText};--text:#1f2328;--muted:#4b5563;--bg:#ffffff;--panel:#f3f4f6;--border:#9ca3af;--link:#1d4ed8;--focus:#b45309;--ok:#15803d}`;
+	const vars = `:root{color-scheme:light;--brand:${theme.brand};--brand-text:${theme.brandText};--text:#1f2328;--muted:#4b5563;--bg:#ffffff;--panel:#f3f4f6;--border:#9ca3af;--link:#1d4ed8;--focus:#b45309;--ok:#15803d;--warn:#b91c1c}`;
 	return `${vars}\n${BASE_CSS}`;
 }

@@ -14,6 +14,8 @@ export interface PageText {
 		readonly title: string;
 		readonly intro: string;
 		readonly saved: string;
+		/** After a save that came back without the visitor's cookie: nothing shows what was chosen. */
+		readonly notKept: string;
 		/** Cal. 11 CCR 7025(c)(6) and Colo. Rule 5.08.E: the passive status line. */
 		readonly gpcStatus: string;
 		readonly gpcExplanation: string;
@@ -59,6 +61,8 @@ const EN: PageText = {
 		intro:
 			"Choose what this site may do with information about your visits. You can change these choices at any time.",
 		saved: "Your choices have been saved.",
+		notKept:
+			"Your choices could not be kept: this browser did not send back this site's cookies. Allow cookies for this site, then choose again.",
 		gpcStatus: "Opt-Out Preference Signal Honored",
 		gpcExplanation:
 			"Your browser sent a Global Privacy Control signal. We treat it as your request to opt out of targeted advertising and the sale or sharing of your personal information.",
@@ -129,6 +133,8 @@ const JA: PageText = {
 		intro:
 			"このサイトがあなたの閲覧に関する情報をどのように利用するかを選べます。設定はいつでも変更できます。",
 		saved: "設定を保存しました。",
+		notKept:
+			"設定を保持できませんでした。このブラウザーがこのサイトのCookieを送り返していません。このサイトのCookieを許可してから、もう一度設定してください。",
 		gpcStatus: "オプトアウト選好シグナルを尊重しました",
 		gpcExplanation:
 			"お使いのブラウザーからグローバル・プライバシー・コントロール（GPC）のシグナルが送信されました。ターゲティング広告と個人情報の販売・共有を停止するご依頼として取り扱っています。",

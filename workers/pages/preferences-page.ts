@@ -15,7 +15,7 @@ import { htmlPage } from "./page-response";
 import { PAGE_TEXT } from "./page-text";
 import { pageTheme } from "./page-theme";
 import { pageVisitor } from "./page-visitor";
-import { preferencesMain } from "./render-preferences";
+import { preferencesMain, type SaveOutcome, saveMessage } from "./render-preferences";
 
 const HISTORY_LIMIT = 50;
 
@@ -36,10 +36,13 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 					}),
 	]);
 	const { decision } = result;
+	// Back from a save without the cookie it set (cookies blocked): this is a new visitor, not the saver.
+	const outcome: SaveOutcome | null =
+		rc.url.searchParams.get("saved") === "1" ? (visitor.issued ? "not-kept" : "saved") : null;
 	const main = preferencesMain({
 		lang,
 		gpc: rc.gpc,
-		saved: rc.url.searchParams.get("saved") === "1",
+		outcome,
 		purposes: PURPOSES.map((definition) => ({
 			definition,
 			allowed: decision.purposes[definition.name] === true,
@@ -51,7 +54,9 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	});
 	const page = renderPage({
 		lang,
-		title: PAGE_TEXT[lang].preferences.title,
+		title: outcome
+			? `${saveMessage(lang, outcome)} – ${PAGE_TEXT[lang].preferences.title}`
+			: PAGE_TEXT[lang].preferences.title,
 		main,
 		theme: pageTheme(env, rc.url.origin),
 		url: rc.url,

@@ -20,6 +20,14 @@ export const OPT_OUT_ACTION = "/v1/opt-out";
  */
 const FORM_MARKER = `<input type="hidden" name="form" value="preferences">`;
 
+export type SaveOutcome = "saved" | "not-kept";
+
+/** What the page says after a save, also put in its title: a status already in a loaded page is not announced. */
+export function saveMessage(lang: Lang, outcome: SaveOutcome): string {
+	const t = PAGE_TEXT[lang].preferences;
+	return outcome === "saved" ? t.saved : t.notKept;
+}
+
 export interface PurposeView {
 	readonly definition: PurposeDefinition;
 	readonly allowed: boolean;
@@ -31,7 +39,8 @@ export interface PurposeView {
 export interface PreferencesView {
 	readonly lang: Lang;
 	readonly gpc: boolean;
-	readonly saved: boolean;
+	/** Back from a save: `saved`, or `not-kept` when the browser returned without its cookie. */
+	readonly outcome: SaveOutcome | null;
 	readonly purposes: readonly PurposeView[];
 	/** Newest first; null when storage could not be read. */
 	readonly history: readonly ConsentRecord[] | null;
@@ -106,7 +115,12 @@ ${truncated}</section>`;
 
 export function preferencesMain(view: PreferencesView): string {
 	const t = PAGE_TEXT[view.lang].preferences;
-	const saved = view.saved ? `<p class="notice" role="status">${escapeHtml(t.saved)}</p>` : "";
+	const saved =
+		view.outcome === "saved"
+			? `<p class="notice" role="status">${escapeHtml(t.saved)}</p>`
+			: view.outcome === "not-kept"
+				? `<p class="notice warning" role="alert">${escapeHtml(t.notKept)}</p>`
+				: "";
 	// A passive line, never a dialog: 11 CCR 7025(f) forbids pop-ups in response to the signal.
 	const gpc = view.gpc
 		? `<div class="gpc-status" id="gpc-status"><strong>${escapeHtml(t.gpcStatus)}</strong>${escapeHtml(t.gpcExplanation)}</div>`

@@ -1,0 +1,85 @@
+/**
+ * What a person is told after saving on the preference centre, in Chromium with JavaScript off: the
+ * confirmation reaches screen-reader users on arrival (the page title says it: a `role="status"`
+ * already in the page when it loads is not announced), in English and Japanese; and a browser that
+ * keeps no cookies for the site is not told "saved" while the page shows the old state.
+ */
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+
+warnIfNoChromium("preference centre feedback");
+
+const DE = { "X-Debug-Geo": "DE" };
+
+describe.skipIf(!hasChromium)("feedback after a save on the preference centre, in Chromium", () => {
+	let server: WorkerServer;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		server = await serveWorker();
+		browser = await launchChromium();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	async function saveAnalytics(context: BrowserContext, label: string, save: string) {
+		const page = await context.newPage();
+		await page.goto(`${server.origin}/preferences`);
+		await page.getByText(label, { exact: true }).click();
+		await Promise.all([
+			page.waitForURL(`${server.origin}/preferences?saved=1`, { waitUntil: "load" }),
+			page.getByRole("button", { name: save, exact: true }).click(),
+		]);
+		return page;
+	}
+
+	it.each([
+		[
+			"en-US",
+			"Analytics",
+			"Save choices",
+			"Your choices have been saved. – Privacy preferences",
+			"Privacy preferences",
+		],
+		["ja-JP", "アクセス解析", "設定を保存", "設定を保存しました。 – プライバシー設定", "プライバシー設定"],
+	])("%s: the title announces the saved confirmation", async (locale, label, save, savedTitle, title) => {
+		const context = await browser.newContext({ javaScriptEnabled: false, locale, extraHTTPHeaders: DE });
+		const page = await saveAnalytics(context, label, save);
+		expect(await page.title()).toBe(savedTitle);
+		expect(await page.getByRole("checkbox", { name: label, exact: true }).isChecked()).toBe(true);
+		// Only the confirmation page says so.
+		await page.goto(`${server.origin}/preferences`);
+		expect(await page.title()).toBe(title);
+		await context.close();
+	});
+
+	it("a browser that keeps no cookies for the site is told the choice was not kept, not that it was saved", async () => {
+		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
+		// Cookies blocked for this site: answers are fetched outside the browser and handed to it
+		// without their Set-Cookie, so it never has a cookie to send back.
+		await context.route(`${server.origin}/**`, async (route) => {
+			const request = route.request();
+			const res = await fetch(request.url(), {
+				method: request.method(),
+				headers: request.headers(),
+				body: request.postData() ?? undefined,
+				redirect: "manual",
+			});
+			const headers = Object.fromEntries(res.headers);
+			delete headers["set-cookie"];
+			await route.fulfill({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
+		});
+		const page = await saveAnalytics(context, "Analytics", "Save choices");
+		expect(await page.getByRole("checkbox", { name: "Analytics", exact: true }).isChecked()).toBe(false);
+		expect(await page.getByText("Your choices have been saved.").count()).toBe(0);
+		const alert = page.getByRole("alert");
+		expect(await alert.textContent()).toContain("cookies");
+		expect(await page.title()).not.toContain("saved.");
+		await context.close();
+	});
+});

@@ -3,16 +3,16 @@
  * CONSENT_LIFETIME_DAYS): the answer renews the choice, so the prompt ends and the allowances apply
  * again. The same answer under the current policy and within the lifetime still appends nothing.
  */
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { PURPOSES } from "../../workers/config/purposes";
-import { BASE, call, callWithEnv, countRecords, envWith, keyed, Visitor } from "../helpers";
+import { settingsFor } from "../../workers/config/settings";
+import { BASE, call, callWithEnv, countRecords, keyed, Visitor } from "../helpers";
 
 const NON_ESSENTIAL = PURPOSES.filter((p) => !p.essential).map((p) => p.name);
 const ACCEPTED = Object.fromEntries(NON_ESSENTIAL.map((p) => [p, true]));
 const REJECTED = Object.fromEntries(NON_ESSENTIAL.map((p) => [p, false]));
 const DE = { country: "DE" };
-// About 0.9 s: long enough for one request, short enough to outlive in a test.
-const SHORT_LIFETIME = { CONSENT_LIFETIME_DAYS: "0.00001" } as Partial<Env>;
 
 interface Doc {
 	subject: string;
@@ -24,7 +24,7 @@ async function send(visitor: Visitor, path: string, init: RequestInit = {}): Pro
 	const headers = new Headers(init.headers);
 	headers.set("Cookie", visitor.cookieHeader());
 	headers.set("Origin", BASE);
-	const res = await callWithEnv(envWith(SHORT_LIFETIME), path, { ...init, headers, cf: visitor.geo });
+	const res = await callWithEnv(env, path, { ...init, headers, cf: visitor.geo });
 	visitor.remember(res);
 	return res;
 }
@@ -37,7 +37,15 @@ function put(visitor: Visitor, purposes: Record<string, boolean>) {
 	});
 }
 
-const lapse = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+// The Worker's clock, faked (it runs in the test's isolate): a day past the choice's lifetime.
+function lapse() {
+	vi.useFakeTimers({ toFake: ["Date"] });
+	vi.setSystemTime(Date.now() + settingsFor(env).policy.lifetimeMs + 86_400_000);
+}
+
+afterEach(() => {
+	vi.useRealTimers();
+});
 
 describe("the same answer after a choice has lapsed", () => {
 	it.each([
@@ -47,7 +55,7 @@ describe("the same answer after a choice has lapsed", () => {
 		const visitor = new Visitor(DE);
 		const first = (await (await put(visitor, choice)).json()) as Doc;
 		expect(first.prompt).toBe(false);
-		await lapse();
+		lapse();
 		const asked = (await (await send(visitor, "/v1/consent")).json()) as Doc;
 		expect(asked.prompt).toBe(true);
 
@@ -65,7 +73,7 @@ describe("the same answer after a choice has lapsed", () => {
 	it("a save on the preference page renews it too", async () => {
 		const visitor = new Visitor(DE);
 		await put(visitor, { ...REJECTED, analytics: true });
-		await lapse();
+		lapse();
 		const res = await send(visitor, "/preferences", {
 			method: "POST",
 			headers: { "Content-Type": "application/x-www-form-urlencoded" },

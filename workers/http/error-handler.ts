@@ -1,8 +1,11 @@
 /**
  * The one error handler: typed HttpErrors become the contract's JSON error (or an HTML page where
  * people are looking: the preference centre, unsubscribe pages, form posts); anything else is
- * logged and answered with a generic body, never SQL text or a stack trace.
+ * logged and answered with a generic body, never SQL text or a stack trace. An HTML page is in the
+ * visitor's language and leads back to the preference centre (pages/error-page.ts).
  */
+
+import { peopleErrorResponse } from "../pages/error-page";
 import { HttpError } from "./http-error";
 import { isFormPost } from "./request-body";
 import { requestUrl } from "./request-inputs";
@@ -22,5 +25,8 @@ export function handleError(err: unknown, request: Request): Response {
 			? err
 			: new HttpError(500, "internal_error", "Something went wrong on our side.");
 	if (!(err instanceof HttpError)) console.error("unhandled error", err);
-	return wantsHtml(request) ? htmlErrorResponse(known) : errorResponse(known);
+	if (!wantsHtml(request)) return errorResponse(known);
+	// A URL a route could not parse still gets a page, in English.
+	const url = URL.parse(requestUrl(request));
+	return url ? peopleErrorResponse(known, request, url) : htmlErrorResponse(known);
 }

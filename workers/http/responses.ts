@@ -19,9 +19,22 @@ export function errorResponse(err: HttpError): Response {
 	return jsonResponse(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
 }
 
+/** What an error page says, in the page's language, and where it leads back to. */
+export interface ErrorPageText {
+	readonly lang: string;
+	readonly message: string;
+	readonly back?: { readonly href: string; readonly label: string };
+}
+
 /** A minimal accessible HTML error page, for routes that people open in a browser. */
-export function htmlErrorResponse(err: HttpError, lang = "en"): Response {
-	const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(err.message)}</title></head><body><main><h1>${err.status}</h1><p>${escapeHtml(err.message)}</p></main></body></html>`;
+export function htmlErrorResponse(
+	err: HttpError,
+	text: ErrorPageText = { lang: "en", message: err.message },
+): Response {
+	const back = text.back
+		? `<p><a href="${escapeHtml(text.back.href)}">${escapeHtml(text.back.label)}</a></p>`
+		: "";
+	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${err.status}</h1><p>${escapeHtml(text.message)}</p>${back}</main></body></html>`;
 	const headers = new Headers(err.headers);
 	headers.set("Content-Type", "text/html; charset=utf-8");
 	headers.set("Cache-Control", NO_STORE);

@@ -1,8 +1,9 @@
 /**
  * The `ce_consent` cookie: the visitor's stored choices, record version and issue time, signed with
  * HMAC-SHA-256, readable by page JavaScript. Format: base64url(JSON) "." base64url(HMAC).
- * The SDK reads `d` (effective decision at issue) and `pr` (prompt) without a round trip; the worker
- * trusts only the stored choices, and then only under the 10-minute bound (see cookieStateUsable).
+ * The SDK reads `d` (effective decision at issue), `pr` (prompt) and `gp` (the issuing request carried
+ * GPC) without a round trip; the worker trusts only the stored choices, and then only under the
+ * 10-minute bound (see cookieStateUsable).
  */
 import { fromBase64Url, toBase64Url } from "../crypto/encoding";
 import { hmacSign, hmacVerify } from "../crypto/hmac";
@@ -23,6 +24,12 @@ export interface DecisionCookie {
 	readonly decision: Readonly<Record<string, boolean>>;
 	readonly jurisdiction: string;
 	readonly prompt: boolean;
+	/**
+	 * Whether the request it was issued for carried Global Privacy Control: the SDK reports it from the
+	 * cookie even when page JavaScript lacks `navigator.globalPrivacyControl` (an extension that sends
+	 * only the header). Never trusted as a choice; absent in older cookies (false).
+	 */
+	readonly gpc?: boolean;
 	/** The cookie's own text, when it was read from a request (re-sent as is while nothing changed). */
 	readonly raw?: string;
 }
@@ -38,6 +45,7 @@ interface Payload {
 	d: Record<string, 0 | 1>;
 	j: string;
 	pr: 0 | 1;
+	gp?: 0 | 1;
 }
 
 const encoder = new TextEncoder();
@@ -62,6 +70,7 @@ export async function signDecisionCookie(cookie: DecisionCookie, key: string): P
 		d: bits(cookie.decision),
 		j: cookie.jurisdiction,
 		pr: cookie.prompt ? 1 : 0,
+		gp: cookie.gpc === true ? 1 : 0,
 	};
 	const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
 	return `${body}.${await hmacSign(key, body)}`;
@@ -184,6 +193,7 @@ function fromPayload(raw: unknown): DecisionCookie | null {
 		decision,
 		jurisdiction: p.j,
 		prompt: p.pr === 1,
+		gpc: p.gp === 1,
 	};
 }
 

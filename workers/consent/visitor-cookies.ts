@@ -26,6 +26,7 @@ export function unchangedCookie(rc: RequestContext, result: RequestDecision): st
 	const cookie = result.cookie;
 	if (!cookie?.raw || cookie.state !== result.state) return null;
 	if (cookie.jurisdiction !== rc.jurisdiction || cookie.prompt !== result.decision.prompt) return null;
+	if ((cookie.gpc === true) !== rc.gpc) return null;
 	const purposes = result.decision.purposes;
 	const names = Object.keys(purposes);
 	if (names.length !== Object.keys(cookie.decision).length) return null;
@@ -63,6 +64,7 @@ export async function visitorCookies(
 				decision: result.decision.purposes,
 				jurisdiction: rc.jurisdiction,
 				prompt: result.decision.prompt,
+				gpc: rc.gpc,
 			},
 			key,
 		));

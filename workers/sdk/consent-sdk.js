@@ -14,6 +14,7 @@
 	// The script's own origin serves the API, so one tag works on any site the worker allows.
 	const scriptSrc = script ? script.src : "";
 	const apiBase = scriptSrc ? new URL(scriptSrc, location.href).origin : location.origin;
+	// The page's own view of GPC; a cookie may add what the request's Sec-GPC said (documentFromCookie).
 	const gpc = window.navigator.globalPrivacyControl === true;
 	// Pages that build their own banner turn the built-in one off on the script tag.
 	const bannerOff = script !== null && script.getAttribute("data-banner") === "off";
@@ -71,8 +72,8 @@
 	}
 
 	// Global Privacy Control beats everything but `essential`, also client-side (contract rule 2).
-	function withClientGpc(doc) {
-		if (!gpc) return doc;
+	function withGpc(doc, hasGpc) {
+		if (!hasGpc) return doc;
 		let changed = doc.gpc !== true;
 		for (const purpose of config.gpcPurposes) {
 			if (doc.purposes[purpose] !== false) changed = true;
@@ -120,7 +121,10 @@
 	}
 
 	// Rebuilds the decision document from the cookie, as the worker would answer it (same rules).
+	// `gp` says the request the cookie was issued for carried Sec-GPC: a browser (or extension) may send
+	// the header without exposing navigator.globalPrivacyControl, and the worker's answer said GPC.
 	function documentFromCookie(c) {
+		const signal = gpc || c.gp === 1;
 		const purposes = {};
 		const reasons = {};
 		for (const purpose of config.purposes) {
@@ -130,20 +134,23 @@
 			else if (own(c.p, purpose) !== undefined) reasons[purpose] = fromGpc ? "gpc" : "explicit";
 			else reasons[purpose] = "default";
 		}
-		const signal = gppFor(c.j, purposes, gpc);
-		return withClientGpc({
-			subject: c.s,
-			purposes,
-			reasons,
-			gpc,
-			jurisdiction: c.j,
-			version: c.v,
-			prompt: c.pr === 1,
-			consentMode: consentModeFrom((purpose) => purposes[purpose]),
-			gpp: signal.gpp,
-			gppSid: signal.gppSid,
-			gppSections: signal.gppSections,
-		});
+		const usnat = gppFor(c.j, purposes, signal);
+		return withGpc(
+			{
+				subject: c.s,
+				purposes,
+				reasons,
+				gpc: signal,
+				jurisdiction: c.j,
+				version: c.v,
+				prompt: c.pr === 1,
+				consentMode: consentModeFrom((purpose) => purposes[purpose]),
+				gpp: usnat.gpp,
+				gppSid: usnat.gppSid,
+				gppSections: usnat.gppSections,
+			},
+			signal,
+		);
 	}
 
 	function allows(purpose) {
@@ -386,7 +393,7 @@
 	// The first decision settles ready(); every later one (writes, a refreshed read) goes to onChange.
 	function applyDocument(doc) {
 		const previous = current;
-		current = deepFreeze(withClientGpc(doc));
+		current = deepFreeze(withGpc(doc, gpc));
 		sendConsentUpdate();
 		if (!previous || previous.gpp !== current.gpp) {
 			const names = Object.keys(current.gppSections).concat(

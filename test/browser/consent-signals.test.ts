@@ -1,0 +1,114 @@
+/**
+ * The signals an ad tag and a site owner read from the SDK in a real browser: the GPC state and
+ * GPP string when the browser sends `Sec-GPC: 1` but page JavaScript lacks
+ * `navigator.globalPrivacyControl` (some extensions), Consent Mode when the SDK loads first in the
+ * head and Google's snippet follows it (as the README places it), the __gpp answers before the
+ * decision is known, and the order of __gpp events around the banner.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+import { serveTestSite, TEST_PAGE_PATH } from "./test-site";
+
+warnIfNoChromium("consent signals");
+
+function gpp(page: Page, command: string, parameter?: unknown) {
+	return page.evaluate(
+		([c, p]) =>
+			new Promise<{ data: unknown; success: boolean }>((resolve) => {
+				window.__gpp(c as string, (data, success) => resolve({ data, success }), p);
+			}),
+		[command, parameter] as const,
+	);
+}
+
+describe.skipIf(!hasChromium)("signals in Chromium", () => {
+	let server: WorkerServer;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		server = await serveWorker();
+		browser = await launchChromium();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	async function openTestPage(context: BrowserContext) {
+		const page = await context.newPage();
+		const consentCalls: string[] = [];
+		page.on("request", (request) => {
+			if (new URL(request.url()).pathname.startsWith("/v1/")) consentCalls.push(request.method());
+		});
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.waitForLoadState("load");
+		return { page, consentCalls };
+	}
+
+	it("Sec-GPC: 1 without navigator.globalPrivacyControl: every page view reports GPC", async () => {
+		// The header alone (an extension that sets it but not the JS property); the page is US-CA.
+		const context = await browser.newContext({
+			extraHTTPHeaders: { "Sec-GPC": "1", "X-Debug-Geo": "US-CA" },
+		});
+		await serveTestSite(context, server.origin, { gtag: true });
+		const first = await openTestPage(context);
+		expect(await first.page.evaluate(() => "globalPrivacyControl" in navigator)).toBe(false);
+		const fetched = await first.page.evaluate(() => window.consentEdge.ready());
+		expect(first.consentCalls).toEqual(["GET"]);
+		expect(fetched.gpc).toBe(true);
+		expect(fetched.gpp).toMatch(/\.YA$/);
+		expect(await gpp(first.page, "getField", "usnat.Gpc")).toEqual({ data: true, success: true });
+
+		// The next page view decides from the fresh cookie: the same browser still sends the signal.
+		const second = await openTestPage(context);
+		const fromCookie = await second.page.evaluate(() => window.consentEdge.ready());
+		expect(second.consentCalls).toEqual([]);
+		expect(fromCookie.gpc).toBe(true);
+		expect(fromCookie.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+		expect(fromCookie.gpp).toBe(fetched.gpp);
+		expect(await gpp(second.page, "getField", "usnat.Gpc")).toEqual({ data: true, success: true });
+		expect(fromCookie).toEqual(fetched);
+		await context.close();
+	});
+
+	it("__gpp before the decision is known: loaded, not ready, nothing claimed", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const page = await context.newPage();
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		await page.route("**/v1/consent", async (route) => {
+			const response = await route.fetch();
+			await held;
+			await route.fulfill({ response });
+		});
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.waitForLoadState("load");
+		expect((await gpp(page, "ping")).data).toMatchObject({
+			gppVersion: "1.1",
+			cmpStatus: "loaded",
+			signalStatus: "not ready",
+			gppString: "",
+			sectionList: [],
+		});
+		expect(await gpp(page, "hasSection", "usnat")).toEqual({ data: null, success: true });
+		expect(await gpp(page, "getSection", "usnat")).toEqual({ data: null, success: true });
+		expect(await gpp(page, "getField", "usnat.SaleOptOut")).toEqual({ data: null, success: true });
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBeUndefined();
+		release();
+		const doc = await page.evaluate(() => window.consentEdge.ready());
+		expect((await gpp(page, "ping")).data).toMatchObject({ signalStatus: "ready", gppString: doc.gpp });
+		expect(await page.evaluate(() => window.gppEvents.map((e) => `${e.eventName}:${e.data}`))).toEqual([
+			"listenerRegistered:true",
+			"cmpStatus:loaded",
+			"sectionChange:usnat",
+			"signalStatus:ready",
+		]);
+		await context.close();
+	});
+});

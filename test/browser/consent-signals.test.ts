@@ -13,6 +13,29 @@ import { serveTestSite, TEST_PAGE_PATH } from "./test-site";
 
 warnIfNoChromium("consent signals");
 
+const HEAD_FIRST_PATH = "/head-first.html";
+
+/**
+ * A page as the README asks for it: /consent.js first in the head, then Google's tag snippet, which
+ * creates dataLayer, queues gtag('js') and gtag('config') (and GTM's gtm.js event).
+ */
+const HEAD_FIRST_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>head first</title>
+<script src="/consent.js" data-banner="off"></script>
+<script>
+window.dataLayer = window.dataLayer || [];
+function gtag() { dataLayer.push(arguments); }
+dataLayer.push({ "gtm.start": Date.now(), event: "gtm.js" });
+gtag("js", new Date());
+gtag("config", "G-TEST123");
+</script>
+</head>
+<body><p>content</p></body>
+</html>`;
+
 function gpp(page: Page, command: string, parameter?: unknown) {
 	return page.evaluate(
 		([c, p]) =>
@@ -20,6 +43,17 @@ function gpp(page: Page, command: string, parameter?: unknown) {
 				window.__gpp(c as string, (data, success) => resolve({ data, success }), p);
 			}),
 		[command, parameter] as const,
+	);
+}
+
+/** dataLayer entries, in order: consent commands as `consent <action>`, others by their first value. */
+function dataLayerNames(page: Page) {
+	return page.evaluate(() =>
+		Array.from(window.dataLayer as unknown as ArrayLike<unknown>[], (entry) => {
+			const args = Array.from(entry as ArrayLike<unknown>);
+			if (args.length === 0) return `event ${(entry as unknown as { event?: string }).event}`;
+			return args[0] === "consent" ? `consent ${args[1]}` : String(args[0]);
+		}),
 	);
 }
 
@@ -72,6 +106,27 @@ describe.skipIf(!hasChromium)("signals in Chromium", () => {
 		expect(await gpp(second.page, "getField", "usnat.Gpc")).toEqual({ data: true, success: true });
 		expect(fromCookie).toEqual(fetched);
 		await context.close();
+	});
+
+	it("the SDK first in the head, Google's snippet after it: the consent default precedes every tag command", async () => {
+		for (const geo of ["DE", "US-CA"]) {
+			const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": geo } });
+			await context.route(`${server.origin}${HEAD_FIRST_PATH}`, (route) =>
+				route.fulfill({ contentType: "text/html; charset=utf-8", body: HEAD_FIRST_PAGE }),
+			);
+			for (const view of ["first view (lookup)", "second view (cookie)"]) {
+				const page = await context.newPage();
+				await page.goto(`${server.origin}${HEAD_FIRST_PATH}`);
+				await page.evaluate(() => window.consentEdge.ready());
+				await page.waitForTimeout(100);
+				const names = await dataLayerNames(page);
+				expect(names[0], `${geo} ${view}: ${names.join(", ")}`).toBe("consent default");
+				expect(names, `${geo} ${view}`).toContain("config");
+				expect(names, `${geo} ${view}`).toContain("consent update");
+				await page.close();
+			}
+			await context.close();
+		}
 	});
 
 	it("__gpp before the decision is known: loaded, not ready, nothing claimed", async () => {

@@ -179,6 +179,10 @@
 	}
 
 	function sendConsentDefault() {
+		// The SDK belongs first in the head, before Google's snippet has made dataLayer: start the queue
+		// that snippet (and gtag.js, GTM) continues, so the default comes before any tag command. Without
+		// it Google's tags would run with no default, as if everything were granted, until the update.
+		if (typeof window.gtag !== "function" && window.dataLayer === undefined) window.dataLayer = [];
 		const states = consentModeFrom(allows);
 		if (!current) states.wait_for_update = config.waitForUpdateMs;
 		gtagConsent("default", states);

@@ -255,8 +255,8 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			"signalStatus:ready",
 			"cmpDisplayStatus:visible",
 			"signalStatus:not ready",
-			"signalStatus:ready",
 			"cmpDisplayStatus:hidden",
+			"signalStatus:ready",
 		]);
 
 		// The worker stored the answer: every purpose false, explicitly, recorded as a `ui` choice.

@@ -166,4 +166,23 @@ describe.skipIf(!hasChromium)("signals in Chromium", () => {
 		]);
 		await context.close();
 	});
+	it("a banner choice: signalStatus is the first and the last event of the chain (GPP CMP API)", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "DE" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const page = await context.newPage();
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.locator('[data-consent-action="reject-all"]').click();
+		await page.waitForFunction(() => !document.querySelector('[role="dialog"]'));
+		await page.waitForFunction(() => {
+			const names = window.gppEvents.map((e) => `${e.eventName}:${e.data}`);
+			return names.slice(names.lastIndexOf("signalStatus:not ready")).includes("signalStatus:ready");
+		});
+		await page.waitForTimeout(200);
+		const events = await page.evaluate(() => window.gppEvents.map((e) => `${e.eventName}:${e.data}`));
+		const choice = events.slice(events.lastIndexOf("signalStatus:not ready"));
+		expect(choice[0], events.join(", ")).toBe("signalStatus:not ready");
+		expect(choice.at(-1), events.join(", ")).toBe("signalStatus:ready");
+		expect(choice).toContain("cmpDisplayStatus:hidden");
+		await context.close();
+	});
 });

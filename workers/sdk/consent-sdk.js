@@ -405,6 +405,9 @@
 			);
 			for (const name of names.filter((n, i) => names.indexOf(n) === i)) fireGppEvent("sectionChange", name);
 		}
+		// A choice closes the banner before signalStatus turns ready: "ready" ends the chain of events
+		// a change fires (GPP CMP API, addEventListener), so vendors see the change whole.
+		if (current.prompt !== true) hideBanner();
 		setSignalStatus("ready");
 		runAllowedScripts();
 		syncBanner();

@@ -15,6 +15,7 @@ const US_STATES = [
 ]; // biome-ignore format: a table
 
 interface Doc {
+	consentMode: Record<string, string>;
 	purposes: Record<string, boolean>;
 	gpc: boolean;
 	jurisdiction: string;
@@ -49,6 +50,19 @@ function expectedUsnat(sale: boolean, ads: boolean, gpc: boolean): Record<string
 }
 
 function checkSignal(doc: Doc, label: string): void {
+	// Consent Mode per the contract: ad_* only with both ads and sale; analytics and personalization
+	// follow their purposes; functionality and security always granted.
+	const state = (allowed: boolean) => (allowed ? "granted" : "denied");
+	const ads = state(doc.purposes.ads === true && doc.purposes.sale === true);
+	expect(doc.consentMode, label).toEqual({
+		ad_storage: ads,
+		ad_user_data: ads,
+		ad_personalization: ads,
+		analytics_storage: state(doc.purposes.analytics === true),
+		functionality_storage: "granted",
+		personalization_storage: state(doc.purposes.personalization === true),
+		security_storage: "granted",
+	});
 	if (!doc.jurisdiction.startsWith("US")) {
 		expect([doc.gpp, doc.gppSid, doc.gppSections], label).toEqual(["", [], {}]);
 		return;

@@ -93,12 +93,20 @@ function parseSettings(env: Env): Settings {
 			optOutHoldMs: days(vars.OPT_OUT_HOLD_DAYS, 0),
 		},
 		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
-		gpcLastUpdate: /^\d{4}-\d{2}-\d{2}$/.test(text(vars.GPC_LAST_UPDATE))
-			? text(vars.GPC_LAST_UPDATE)
-			: "2026-11-29",
+		gpcLastUpdate: isFullDate(text(vars.GPC_LAST_UPDATE)) ? text(vars.GPC_LAST_UPDATE) : "2026-11-29",
 		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 	};
+}
+
+/**
+ * An RFC 3339 `full-date` naming a real day (`2026-02-30` does not): gpc.json's `lastUpdate` must be
+ * one, or readers take the date as unknown (GPC spec §4).
+ */
+function isFullDate(value: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const day = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
 
 function originOf(url: string): string | null {

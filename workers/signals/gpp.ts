@@ -2,7 +2,8 @@
  * IAB GPP strings for US visitors: the usnat section (id 7) with the opt-outs and their notices set
  * from the decision, MspaCoveredTransaction set explicitly, and the GPC subsection carrying the
  * request's signal. Built with @iabgpp/cmpapi's GppModel (its CmpApi needs `window` and is never
- * used here). There are only 16 distinct inputs, so each string is encoded once per isolate.
+ * used here). There are only 8 distinct inputs (sale, ads, GPC), so each string is encoded once per
+ * isolate.
  */
 import { GppModel } from "@iabgpp/cmpapi";
 

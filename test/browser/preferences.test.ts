@@ -553,4 +553,43 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 			await ja.page.screenshot({ path: shot("preferences-phone-ja"), fullPage: true });
 		});
 	});
+
+	it("a visitor in Japan on a phone reads the third-party provision notice and stops provision with the control it names", async () => {
+		const phone = { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+		const v = await visit({
+			js: false,
+			extraHTTPHeaders: { "X-Debug-Geo": "JP" },
+			locale: "ja-JP",
+			...phone,
+		});
+		const { page } = v;
+		const heading = page.getByRole("heading", {
+			name: "個人データの第三者提供について（個人情報保護法第27条第2項）",
+			exact: true,
+		});
+		await heading.scrollIntoViewIfNeeded();
+		expect(await heading.isVisible()).toBe(true);
+		const terms = await page.locator("#third-party-provision dt").allInnerTexts();
+		expect(terms).toHaveLength(8);
+		for (const term of terms) expect(term.trim().length).toBeGreaterThan(0);
+		// This server sets no operator details: the notice says so rather than leaving them out.
+		expect(await page.locator("#third-party-provision .not-set").count()).toBeGreaterThan(0);
+		expect(await noHorizontalScroll(page)).toEqual({
+			scrollWidth: 360,
+			bodyScrollWidth: 360,
+			innerWidth: 360,
+		});
+		await page.screenshot({ path: `${ARTIFACTS}preferences-phone-jp-provision.png`, fullPage: true });
+
+		// The channel the notice names: turn off 個人情報の販売・共有 and save.
+		expect(await box(page, "ja", "sale").isChecked()).toBe(true);
+		await page.getByText(TEXT.ja.labels.sale, { exact: true }).tap();
+		await Promise.all([
+			page.waitForURL(`${server.origin}/preferences?saved=1`, { waitUntil: "load" }),
+			page.getByRole("button", { name: TEXT.ja.save, exact: true }).tap(),
+		]);
+		const decision = await stored(v.context, { "X-Debug-Geo": "JP" });
+		expect(decision.purposes.sale).toBe(false);
+		expect(decision.reasons.sale).toBe("explicit");
+	});
 });

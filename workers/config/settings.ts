@@ -19,6 +19,16 @@ export interface Settings {
 	readonly signingKeys: readonly string[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
+	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
+	readonly operator: OperatorDetails;
+}
+
+export interface OperatorDetails {
+	readonly name: string | null;
+	readonly address: string | null;
+	readonly representative: string | null;
+	/** When provision to third parties began (a real day, YYYY-MM-DD). */
+	readonly provisionSince: string | null;
 }
 
 export type OriginPattern = { exact: string } | { scheme: string; suffix: string };
@@ -96,6 +106,14 @@ function parseSettings(env: Env): Settings {
 		gpcLastUpdate: isFullDate(text(vars.GPC_LAST_UPDATE)) ? text(vars.GPC_LAST_UPDATE) : "2026-11-29",
 		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
+		operator: {
+			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,
+			address: text(vars.OPERATOR_ADDRESS) || null,
+			representative: text(vars.OPERATOR_REPRESENTATIVE) || null,
+			provisionSince: isFullDate(text(vars.THIRD_PARTY_PROVISION_SINCE))
+				? text(vars.THIRD_PARTY_PROVISION_SINCE)
+				: null,
+		},
 	};
 }
 

@@ -24,6 +24,9 @@ a:hover{text-decoration-thickness:2px}
 .gpc-status{border-left-color:var(--brand)}
 .notice.warning{border-left-color:var(--warn)}
 .gpc-status strong{display:block}
+.provision dt{font-weight:700;margin-top:.75rem}
+.provision dd{margin:0 0 0 1rem;overflow-wrap:anywhere}
+.not-set{color:var(--muted);font-style:italic}
 fieldset{margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
 legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
 .purpose{display:grid;grid-template-columns:auto 1fr;column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}

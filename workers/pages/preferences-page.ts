@@ -16,6 +16,7 @@ import { PAGE_TEXT } from "./page-text";
 import { pageTheme } from "./page-theme";
 import { pageVisitor } from "./page-visitor";
 import { preferencesMain, type SaveOutcome, saveMessage } from "./render-preferences";
+import { providesByOptOut, provisionSection } from "./third-party-provision";
 
 const HISTORY_LIMIT = 50;
 
@@ -49,6 +50,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 			reason: decision.reasons[definition.name] ?? "default",
 			locked: rc.gpc && definition.gpc,
 		})),
+		provisionNotice: providesByOptOut(rc.jurisdiction) ? provisionSection(lang, rc.settings.operator) : "",
 		history,
 		historyLimit: HISTORY_LIMIT,
 	});

@@ -42,6 +42,8 @@ export interface PreferencesView {
 	/** Back from a save: `saved`, or `not-kept` when the browser returned without its cookie. */
 	readonly outcome: SaveOutcome | null;
 	readonly purposes: readonly PurposeView[];
+	/** Japan's third-party provision notice (third-party-provision.ts), or "" where none applies. */
+	readonly provisionNotice: string;
 	/** Newest first; null when storage could not be read. */
 	readonly history: readonly ConsentRecord[] | null;
 	/** How many records were asked for: reaching it means older ones exist. */
@@ -140,5 +142,5 @@ ${view.purposes.map((p) => purposeRow(view, p)).join("\n")}
 </div>
 <p class="hint" id="actions-hint">${escapeHtml(t.actionsHint)}</p>
 </form>
-${historySection(view)}`;
+${view.provisionNotice}${historySection(view)}`;
 }

@@ -11,7 +11,8 @@ import { emailSuppressions } from "./schema";
 /** The list value that means every list. */
 export const ALL_LISTS = "*";
 
-export type SuppressionSource = "one-click" | "link" | "import";
+/** How it arrived: a one-click POST, the unsubscribe page, an import, or a sender's API call (suppression-add.ts). */
+export type SuppressionSource = "one-click" | "link" | "import" | "api" | "mailto" | "complaint" | "request";
 
 export interface Suppression {
 	readonly list: string;

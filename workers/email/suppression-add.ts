@@ -1,0 +1,79 @@
+/**
+ * POST /v1/suppressions: a sender records an unsubscribe that did not come through a link of ours,
+ * `{"email", "list"?, "source"?}`: a `mailto:` List-Unsubscribe, a spam complaint from a feedback
+ * loop, a request by phone or in a reply. It is applied as a one-click one is (the suppression, then
+ * `email` off for the subjects linked to the address), queued if D1 is down. 201 when the address
+ * was newly suppressed for the list, 200 when it already was (idempotent), 202 when queued. Only
+ * adding is offered: a suppression is the proof that someone said no, and lifting one is not a
+ * sender's call.
+ */
+import * as v from "valibot";
+import { requestContext } from "../consent/request-context";
+import { badBody, storageUnavailable } from "../http/http-error";
+import { readBody } from "../http/request-body";
+import { jsonResponse } from "../http/responses";
+import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
+import { deferSuppression } from "./deferred-suppression";
+import { hashEmail, normalizeEmail } from "./email-address";
+import { requireSenderKey } from "./keyed-sender";
+import { isValidList, LIST_RULE } from "./mailing-list";
+import { type SuppressionRequest, suppressAddress } from "./suppress-address";
+import { statusBody } from "./suppression-lookup";
+
+/** Where a sender's unsubscribe came from; `api` when it does not say. */
+export const SENDER_SOURCES = [
+	"api",
+	"mailto",
+	"complaint",
+	"request",
+] as const satisfies readonly SuppressionSource[];
+
+const AddBody = v.object({
+	email: v.pipe(v.string("email must be a string."), v.maxLength(254, "email is too long.")),
+	list: v.optional(v.pipe(v.string("list must be a string."), v.check(isValidList, LIST_RULE)), ALL_LISTS),
+	source: v.optional(
+		v.picklist(SENDER_SOURCES, `source must be one of ${SENDER_SOURCES.join(", ")}.`),
+		"api",
+	),
+});
+
+export async function addSuppression(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+	await requireSenderKey(request, env);
+	const rc = requestContext(request, env, ctx);
+	const body = await readBody(request, ["json"]);
+	const parsed = v.safeParse(AddBody, body.value);
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		const path = issue ? v.getDotPath(issue) : null;
+		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"email", "list"}.');
+	}
+	const { email, list, source } = parsed.output;
+	const normalized = normalizeEmail(email);
+	if (!normalized) throw badBody("email: not a valid address.");
+	const emailHash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
+	const suppression: SuppressionRequest = {
+		// No token: the sender's key vouches for it. It never expires.
+		claim: { emailHash, list, expiresAt: Number.MAX_SAFE_INTEGER },
+		source,
+		jurisdiction: rc.jurisdiction,
+		gpc: false,
+		now: rc.now,
+	};
+	try {
+		const outcome = await suppressAddress(env, suppression);
+		const status = await SuppressionRepository.open(env.DB).status(emailHash, list);
+		return jsonResponse(
+			{ list, ...statusBody(status), added: outcome.added, subjectsUpdated: outcome.subjectsUpdated },
+			{ status: outcome.added ? 201 : 200 },
+		);
+	} catch (err) {
+		console.error("suppression write failed; queueing it", err);
+		try {
+			await deferSuppression(env, suppression);
+		} catch (queueErr) {
+			console.error("queueing the suppression failed", queueErr);
+			throw storageUnavailable();
+		}
+		return jsonResponse({ list, suppressed: true, queued: true }, { status: 202 });
+	}
+}

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { progressLine } from "../../workers/cli/progress-bar";
-import { CsvReader, type CsvRecord, sniffDelimiter } from "../../workers/email/csv-records";
+import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../../workers/email/csv-records";
 import { hashEmail, normalizeEmail } from "../../workers/email/email-address";
 import {
 	parseExportDate,
@@ -42,6 +42,26 @@ describe("CsvReader", () => {
 			expect(readAll(EXPORT, ",", [EXPORT.slice(0, i), EXPORT.slice(i)]), `split at ${i}`).toEqual(whole);
 		}
 		expect(readAll(EXPORT, ",", [...EXPORT])).toEqual(whole);
+	});
+
+	it("reads a UTF-16 export (Excel's Unicode Text) by its byte-order mark, like the UTF-8 one", () => {
+		const text = EXPORT.slice(1);
+		const le = new Uint8Array([
+			0xff,
+			0xfe,
+			...[...text].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]),
+		]);
+		const be = new Uint8Array([
+			0xfe,
+			0xff,
+			...[...text].flatMap((c) => [c.charCodeAt(0) >> 8, c.charCodeAt(0) & 0xff]),
+		]);
+		const utf8 = new TextEncoder().encode(EXPORT);
+		expect([csvEncoding(le), csvEncoding(be), csvEncoding(utf8)]).toEqual(["utf-16le", "utf-16be", "utf-8"]);
+		for (const bytes of [le, be, utf8]) {
+			const decoded = new TextDecoder(csvEncoding(bytes)).decode(bytes);
+			expect(readAll(decoded)).toEqual(readAll(EXPORT));
+		}
 	});
 
 	it("reads semicolon and tab files, and sniffs the delimiter from the header", () => {

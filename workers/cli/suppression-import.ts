@@ -7,7 +7,7 @@
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CsvReader, type CsvRecord, sniffDelimiter } from "../email/csv-records";
+import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../email/csv-records";
 import { hashEmail } from "../email/email-address";
 import { parseSuppressionRow, type SuppressionColumns, suppressionColumns } from "../email/suppression-csv";
 import { type ImportRow, importStatements } from "../storage/suppression-repository";
@@ -177,7 +177,7 @@ async function readRecords(
 	file: string,
 	onRecord: (r: CsvRecord) => Promise<void>,
 ): Promise<void> {
-	const decoder = new TextDecoder("utf-8");
+	let decoder: TextDecoder | null = null;
 	const feed = async (reader: CsvReader, text: string) => {
 		for (const record of reader.push(text)) await onRecord(record);
 	};
@@ -186,6 +186,7 @@ async function readRecords(
 	for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
 		const bytes = chunk as Buffer;
 		run.bytesRead += bytes.byteLength;
+		decoder ??= new TextDecoder(csvEncoding(bytes));
 		let text = decoder.decode(bytes, { stream: true });
 		if (!reader) {
 			// The delimiter is sniffed from the header line, so wait for its end.
@@ -198,7 +199,7 @@ async function readRecords(
 		await feed(reader, text);
 		run.progress();
 	}
-	const tail = decoder.decode();
+	const tail = decoder?.decode() ?? "";
 	if (!reader) {
 		reader = new CsvReader(sniffDelimiter(head + tail));
 		await feed(reader, head + tail);

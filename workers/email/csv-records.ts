@@ -17,6 +17,16 @@ export interface CsvRecord {
 
 export type CsvDelimiter = "," | ";" | "\t";
 
+/**
+ * A file's text encoding, from its first bytes: UTF-8 unless it starts with a UTF-16 byte-order mark
+ * (Excel's "Unicode Text" export is UTF-16LE with one). A TextDecoder drops the mark either way.
+ */
+export function csvEncoding(start: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" {
+	if (start[0] === 0xff && start[1] === 0xfe) return "utf-16le";
+	if (start[0] === 0xfe && start[1] === 0xff) return "utf-16be";
+	return "utf-8";
+}
+
 /** The delimiter of a header line: whichever of `,` `;` tab occurs most outside quotes. */
 export function sniffDelimiter(firstLine: string): CsvDelimiter {
 	const counts: Record<CsvDelimiter, number> = { ",": 0, ";": 0, "\t": 0 };

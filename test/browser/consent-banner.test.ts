@@ -205,7 +205,9 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(await reject.getAttribute("data-consent-action")).toBe("reject-all");
 		expect(await accept.getAttribute("data-consent-action")).toBe("accept-all");
 		expect(await settings.getAttribute("data-consent-action")).toBe("settings");
-		expect(await settings.getAttribute("data-href")).toBe(`${server.origin}/preferences?lang=en`);
+		expect(await settings.getAttribute("data-href")).toBe(
+			`${server.origin}/preferences?lang=en&return=${encodeURIComponent(`${server.origin}${TEST_PAGE_PATH}`)}`,
+		);
 		expect(await dialog.locator("[data-consent-action]").count()).toBe(3);
 		// No inline event-handler attributes anywhere in it.
 		expect(
@@ -349,7 +351,9 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(await reject.getAttribute("data-consent-action")).toBe("reject-all");
 		expect(await accept.getAttribute("data-consent-action")).toBe("accept-all");
 		expect(await settings.getAttribute("data-consent-action")).toBe("settings");
-		expect(await settings.getAttribute("data-href")).toBe(`${server.origin}/preferences?lang=ja`);
+		expect(await settings.getAttribute("data-href")).toMatch(
+			new RegExp(`^${server.origin}/preferences\\?lang=ja&return=`),
+		);
 		expect(await page.locator("#ce-banner-text").textContent()).toBe(
 			"当サイトと提携先は、同意いただいた場合に限り、アクセス解析、コンテンツのパーソナライズ、広告のためにCookieなどの技術を使用します。選択はいつでも変更できます。",
 		);
@@ -468,16 +472,30 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		await other.close();
 	});
 
-	it("Settings, a button like the other two, opens the preference centre in the banner's language", async () => {
+	it("Settings, a button like the other two, opens the preference centre in the banner's language, and leads back after a save", async () => {
 		const context = await newSite();
 		const { page } = await open(context);
 		const dialog = banner(page);
 		await dialog.waitFor({ state: "visible" });
 		expect(await dialog.locator("button[data-consent-action]").count()).toBe(3);
+		const site = `${server.origin}${TEST_PAGE_PATH}`;
 		await dialog.getByRole("button", { name: "Settings", exact: true }).click();
-		await page.waitForURL(`${server.origin}/preferences?lang=en`);
+		await page.waitForURL(`${server.origin}/preferences?lang=en&return=${encodeURIComponent(site)}`);
 		expect(await page.locator("html").getAttribute("lang")).toBe("en");
 		expect(await page.locator('form[method="post"] input[type="checkbox"]').count()).toBeGreaterThan(0);
+		const back = page.getByRole("link", { name: `Back to ${new URL(server.origin).host}`, exact: true });
+		expect(await back.getAttribute("href")).toBe(site);
+
+		await page.getByText("Analytics", { exact: true }).click();
+		await Promise.all([
+			page.waitForURL(/\/preferences\?saved=1&return=/, { waitUntil: "load" }),
+			page.getByRole("button", { name: "Save choices", exact: true }).click(),
+		]);
+		expect(await page.getByRole("status").textContent()).toBe("Your choices have been saved.");
+		await Promise.all([page.waitForURL(site), back.click()]);
+		await page.evaluate(() => window.consentEdge.ready());
+		expect(await page.evaluate(() => window.consentEdge.allows("analytics"))).toBe(true);
+		expect(await page.locator('[role="dialog"]').count()).toBe(0);
 		await context.close();
 	});
 

@@ -24,6 +24,7 @@ a:hover{text-decoration-thickness:2px}
 .gpc-status{border-left-color:var(--brand)}
 .notice.warning{border-left-color:var(--warn)}
 .gpc-status strong{display:block}
+.return{margin:1rem 0;font-weight:600}
 .provision dt{font-weight:700;margin-top:.75rem}
 .provision dd{margin:0 0 0 1rem;overflow-wrap:anywhere}
 .not-set{color:var(--muted);font-style:italic}

@@ -16,6 +16,8 @@ export interface PageText {
 		readonly saved: string;
 		/** After a save that came back without the visitor's cookie: nothing shows what was chosen. */
 		readonly notKept: string;
+		/** The link back to the site page the visitor came from (return-link.ts). */
+		readonly backTo: (host: string) => string;
 		/** Cal. 11 CCR 7025(c)(6) and Colo. Rule 5.08.E: the passive status line. */
 		readonly gpcStatus: string;
 		readonly gpcExplanation: string;
@@ -61,6 +63,7 @@ const EN: PageText = {
 		intro:
 			"Choose what this site may do with information about your visits. You can change these choices at any time.",
 		saved: "Your choices have been saved.",
+		backTo: (host) => `Back to ${host}`,
 		notKept:
 			"Your choices could not be kept: this browser did not send back this site's cookies. Allow cookies for this site, then choose again.",
 		gpcStatus: "Opt-Out Preference Signal Honored",
@@ -133,6 +136,7 @@ const JA: PageText = {
 		intro:
 			"このサイトがあなたの閲覧に関する情報をどのように利用するかを選べます。設定はいつでも変更できます。",
 		saved: "設定を保存しました。",
+		backTo: (host) => `${host} に戻る`,
 		notKept:
 			"設定を保持できませんでした。このブラウザーがこのサイトのCookieを送り返していません。このサイトのCookieを許可してから、もう一度設定してください。",
 		gpcStatus: "オプトアウト選好シグナルを尊重しました",

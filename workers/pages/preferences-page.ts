@@ -16,6 +16,7 @@ import { PAGE_TEXT } from "./page-text";
 import { pageTheme } from "./page-theme";
 import { pageVisitor } from "./page-visitor";
 import { preferencesMain, type SaveOutcome, saveMessage } from "./render-preferences";
+import { RETURN_PARAM, returnTarget } from "./return-link";
 import { providesByOptOut, provisionSection } from "./third-party-provision";
 
 const HISTORY_LIMIT = 50;
@@ -50,6 +51,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 			reason: decision.reasons[definition.name] ?? "default",
 			locked: rc.gpc && definition.gpc,
 		})),
+		returnTo: returnTarget(rc.url.searchParams.get(RETURN_PARAM), request, rc.settings),
 		provisionNotice: providesByOptOut(rc.jurisdiction) ? provisionSection(lang, rc.settings.operator) : "",
 		history,
 		historyLimit: HISTORY_LIMIT,

@@ -10,6 +10,7 @@ import { escapeHtml } from "../http/responses";
 import type { ConsentRecord } from "../storage/consent-repository";
 import type { Lang } from "./page-language";
 import { PAGE_TEXT } from "./page-text";
+import { RETURN_PARAM } from "./return-link";
 
 export const SAVE_ACTION = "/preferences";
 export const OPT_OUT_ACTION = "/v1/opt-out";
@@ -42,6 +43,8 @@ export interface PreferencesView {
 	/** Back from a save: `saved`, or `not-kept` when the browser returned without its cookie. */
 	readonly outcome: SaveOutcome | null;
 	readonly purposes: readonly PurposeView[];
+	/** The site page to lead back to (return-link.ts), or null. */
+	readonly returnTo: string | null;
 	/** Japan's third-party provision notice (third-party-provision.ts), or "" where none applies. */
 	readonly provisionNotice: string;
 	/** Newest first; null when storage could not be read. */
@@ -127,11 +130,17 @@ export function preferencesMain(view: PreferencesView): string {
 	const gpc = view.gpc
 		? `<div class="gpc-status" id="gpc-status"><strong>${escapeHtml(t.gpcStatus)}</strong>${escapeHtml(t.gpcExplanation)}</div>`
 		: "";
+	const back = view.returnTo
+		? `<p class="return"><a href="${escapeHtml(view.returnTo)}">${escapeHtml(t.backTo(new URL(view.returnTo).host))}</a></p>`
+		: "";
+	const keepReturn = view.returnTo
+		? `\n<input type="hidden" name="${RETURN_PARAM}" value="${escapeHtml(view.returnTo)}">`
+		: "";
 	return `<h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro)}</p>
-${saved}${gpc}
+${saved}${back}${gpc}
 <form method="post" action="${SAVE_ACTION}">
-${FORM_MARKER}
+${FORM_MARKER}${keepReturn}
 <fieldset>
 <legend>${escapeHtml(t.legend)}</legend>
 ${view.purposes.map((p) => purposeRow(view, p)).join("\n")}

@@ -679,7 +679,8 @@
 			{
 				type: "button",
 				"data-consent-action": "settings",
-				"data-href": `${apiBase}/preferences?lang=${lang}`,
+				// The page offers the way back here (only to a site the worker allows).
+				"data-href": `${apiBase}/preferences?lang=${lang}&return=${encodeURIComponent(location.href.split("#")[0])}`,
 			},
 			text.settings,
 		);

@@ -4,7 +4,7 @@
  */
 import { GPC_PURPOSES } from "../config/purposes";
 import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
-import { ConsentRepository } from "../storage/consent-repository";
+import { ConsentRepository, dropLapsedAllowances } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
 import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
 import type { DecisionCookie } from "./decision-cookie";
@@ -139,11 +139,15 @@ export function persistGpcOptOut(
 			})
 			.catch((err) => console.error("queueing a GPC opt-out failed", err)),
 	);
+	const purposes = { ...state.purposes };
 	const sources = { ...state.sources };
+	// As the append will: a lapsed allowance is not renewed by this write (consent-repository.ts).
+	if (state.version > 0 && rc.now - state.updatedAt > rc.settings.policy.lifetimeMs)
+		dropLapsedAllowances(purposes, sources, changes);
 	for (const p of Object.keys(changes)) sources[p] = "gpc";
 	return {
 		version: state.version + 1,
-		purposes: { ...state.purposes, ...changes },
+		purposes: { ...purposes, ...changes },
 		sources,
 		policyVersion: state.policyVersion,
 		updatedAt: rc.now,
@@ -155,7 +159,14 @@ function gpcChange(rc: RequestContext, subject: string, purposes: readonly strin
 	return {
 		type: "consent-change",
 		subject,
-		change: { changes, source: "gpc", jurisdiction: rc.jurisdiction, gpc: true, now: rc.now },
+		change: {
+			changes,
+			source: "gpc",
+			jurisdiction: rc.jurisdiction,
+			gpc: true,
+			now: rc.now,
+			lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
+		},
 	};
 }
 

@@ -69,6 +69,7 @@ export async function writeChoices(
 				emailHash: write.emailHash,
 				now: rc.now,
 				renewBefore: renewBefore(rc, write),
+				lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
 			},
 			idempotency ? { ...idempotency, render } : undefined,
 			{ likelyNew: isLikelyNewVisitor(rc, caller) },

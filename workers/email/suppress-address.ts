@@ -4,6 +4,7 @@
  * the address, on whichever shard holds it. Every step is idempotent, so a queued retry after a
  * failure completes only what is missing.
  */
+import { settingsFor } from "../config/settings";
 import { ConsentRepository } from "../storage/consent-repository";
 import { allConsentDatabases } from "../storage/shards";
 import { writeCachedState } from "../storage/state-cache";
@@ -56,6 +57,7 @@ export async function suppressAddress(env: Env, request: SuppressionRequest): Pr
 			jurisdiction: request.jurisdiction,
 			gpc: request.gpc,
 			now: request.now,
+			lapseBefore: request.now - settingsFor(env).policy.lifetimeMs,
 		});
 		if (result.kind === "written" && result.record) {
 			subjectsUpdated++;

@@ -46,6 +46,12 @@ export interface ChangeRequest {
 	 * renewed, a record appended, even when the answer changes nothing.
 	 */
 	readonly renewBefore?: number;
+	/**
+	 * A stored choice last made before this instant has lapsed (decide-consent.ts): its allowances
+	 * allow nothing. A write moves `updatedAt`, so allowances it does not name are dropped, never
+	 * renewed by a write that did not choose them (an opt-out of another purpose, an unsubscribe).
+	 */
+	readonly lapseBefore?: number;
 }
 
 export interface IdempotentWrite {
@@ -394,12 +400,28 @@ function emptyState(): StoredState {
 	return { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
 }
 
+/** Removes stored allowances that `named` does not choose again: they lapsed, and fall back to the default. */
+export function dropLapsedAllowances(
+	purposes: StoredChoices,
+	sources: Record<string, string>,
+	named: Readonly<StoredChoices>,
+): void {
+	for (const name of Object.keys(purposes)) {
+		if (purposes[name] !== true || name in named) continue;
+		delete purposes[name];
+		delete sources[name];
+	}
+}
+
 function merge(subject: string, current: SubjectRow | undefined, change: ChangeRequest) {
 	const purposes: StoredChoices = { ...(current?.purposes ?? {}) };
 	const sources: Record<string, string> = { ...(current?.sources ?? {}) };
 	const changed: StoredChoices = {};
 	// A lapsed choice is made anew: every purpose named is recorded as chosen again.
 	const lapsed = change.renewBefore !== undefined && (current?.updatedAt.getTime() ?? 0) < change.renewBefore;
+	if (current && change.lapseBefore !== undefined && current.updatedAt.getTime() < change.lapseBefore) {
+		dropLapsedAllowances(purposes, sources, change.changes);
+	}
 	for (const [name, value] of Object.entries(change.changes)) {
 		if (
 			!lapsed &&

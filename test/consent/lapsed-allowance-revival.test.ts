@@ -1,0 +1,73 @@
+/**
+ * An allowance past CONSENT_LIFETIME_DAYS no longer allows anything. A later write that chooses
+ * something else (an opt-out of another purpose, an unsubscribe turning `email` off) must not bring
+ * the lapsed allowance back: nobody chose it again.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { settingsFor } from "../../workers/config/settings";
+import { call, callWithEnv, json, keyed } from "../helpers";
+
+const DE = { country: "DE" };
+const SENDER = { SENDER_API_KEY: "test-sender-key" };
+
+function lapse() {
+	vi.useFakeTimers({ toFake: ["Date"] });
+	vi.setSystemTime(Date.now() + settingsFor(env).policy.lifetimeMs + 86_400_000);
+}
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+async function decision(subject: string) {
+	const res = await call(`/v1/consent?subject=${subject}`, keyed({ cf: DE }));
+	return res.json<{ purposes: Record<string, boolean>; reasons: Record<string, string> }>();
+}
+
+async function put(subject: string, body: Record<string, unknown>) {
+	const res = await call("/v1/consent", { method: "PUT", ...json({ subject, ...body }, keyed({ cf: DE })) });
+	expect(res.status).toBe(200);
+}
+
+describe("a lapsed allowance", () => {
+	it("stays lapsed after an opt-out of another purpose", async () => {
+		await put("user:lapse-optout", { purposes: { analytics: true, ads: true } });
+		lapse();
+		expect((await decision("user:lapse-optout")).purposes.ads).toBe(false);
+		await put("user:lapse-optout", { purposes: { analytics: false } });
+		const after = await decision("user:lapse-optout");
+		expect(after.purposes.analytics).toBe(false);
+		expect(after.purposes.ads).toBe(false);
+	});
+
+	it("stays lapsed after an unsubscribe recorded by a sender", async () => {
+		await put("user:lapse-unsub", { email: "lapse@example.com", purposes: { analytics: true } });
+		lapse();
+		expect((await decision("user:lapse-unsub")).purposes.analytics).toBe(false);
+		const res = await callWithEnv({ ...env, ...SENDER } as Env, "/v1/suppressions", {
+			method: "POST",
+			...json({ email: "lapse@example.com" }, keyed({}, SENDER.SENDER_API_KEY)),
+		});
+		expect(res.status).toBe(201);
+		const after = await decision("user:lapse-unsub");
+		expect(after.purposes.email).toBe(false);
+		expect(after.purposes.analytics).toBe(false);
+	});
+
+	it("stays lapsed after a GPC signal is recorded", async () => {
+		await put("user:lapse-gpc", { purposes: { analytics: true } });
+		lapse();
+		const signalled = await call(
+			"/v1/consent?subject=user:lapse-gpc",
+			keyed({ cf: DE, headers: { "Sec-GPC": "1" } }),
+		);
+		expect((await signalled.json<{ purposes: Record<string, boolean> }>()).purposes.analytics).toBe(false);
+		// The opt-out is persisted in the background: wait for its record.
+		for (let i = 0; i < 50 && (await decision("user:lapse-gpc")).reasons.ads !== "gpc"; i++)
+			await new Promise((r) => setTimeout(r, 20));
+		const after = await decision("user:lapse-gpc");
+		expect(after.reasons.ads).toBe("gpc");
+		expect(after.purposes.analytics).toBe(false);
+	});
+});

@@ -2,7 +2,7 @@
 
 import { hashEmail, normalizeEmail } from "../../email/email-address";
 import { EMAIL_PURPOSE } from "../../email/suppress-address";
-import { HttpError } from "../../http/http-error";
+import { HttpError, storageUnavailable } from "../../http/http-error";
 import { assertWriteOrigin } from "../../http/origin-check";
 import { readBody } from "../../http/request-body";
 import { ConsentRepository } from "../../storage/consent-repository";
@@ -48,9 +48,15 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
  * write that newly links a suppressed address and does not choose `email` itself turns it off too.
  */
 async function linksSuppressedAddress(env: Env, subject: string, emailHash: string): Promise<boolean> {
-	const [linked, suppressions] = await Promise.all([
-		ConsentRepository.forSubject(env, subject, "write").readEmailHash(subject),
-		SuppressionRepository.open(env.DB).listForAddress(emailHash),
-	]);
-	return linked !== emailHash && suppressions.length > 0;
+	try {
+		const [linked, suppressions] = await Promise.all([
+			ConsentRepository.forSubject(env, subject, "write").readEmailHash(subject),
+			SuppressionRepository.open(env.DB).listForAddress(emailHash),
+		]);
+		return linked !== emailHash && suppressions.length > 0;
+	} catch (err) {
+		// Part of the write: D1 unreachable here is the contract's 503 with Retry-After, not a 500.
+		console.error("reading the address's suppressions failed", err);
+		throw storageUnavailable();
+	}
 }

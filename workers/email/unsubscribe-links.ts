@@ -16,25 +16,28 @@ import { isValidList, LIST_RULE } from "./mailing-list";
 import { unsubscribeTokenLifetimeMs } from "./unsubscribe-lifetime";
 import { signUnsubscribeToken } from "./unsubscribe-token";
 
-/** Hosts where local development runs without TLS; everywhere else a link must be https. */
-function isLoopback(hostname: string): boolean {
+/**
+ * Hosts where local development runs without TLS: loopback names and IP literals (a LAN address,
+ * `0.0.0.0`); no public certificate names those.
+ */
+function isLocalHost(hostname: string): boolean {
 	return (
 		hostname === "localhost" ||
 		hostname.endsWith(".localhost") ||
-		/^127\.\d+\.\d+\.\d+$/.test(hostname) ||
-		hostname === "[::1]"
+		/^\d+\.\d+\.\d+\.\d+$/.test(hostname) ||
+		hostname.startsWith("[")
 	);
 }
 
 /**
- * The base of links when PUBLIC_BASE_URL is unset: the request's origin, upgraded to https unless
- * the host is loopback. RFC 8058 §3.1: List-Unsubscribe MUST hold an HTTPS URI, and a sender may
- * well call this API over plain http.
+ * The base of links when PUBLIC_BASE_URL is unset: the request's origin, upgraded to https (on its
+ * default port) unless the host is local. RFC 8058 §3.1: List-Unsubscribe MUST hold an HTTPS URI,
+ * and a sender may well call this API over plain http.
  */
 function requestBase(url: string): string {
 	const target = requestTarget(url);
-	if (target.protocol !== "http:" || isLoopback(target.hostname)) return target.origin;
-	return `https://${target.host.replace(/:80$/, "")}`;
+	if (target.protocol !== "http:" || isLocalHost(target.hostname)) return target.origin;
+	return `https://${target.hostname}`;
 }
 
 const LinkBody = v.object({

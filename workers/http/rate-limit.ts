@@ -11,6 +11,16 @@ import { authorizationHeader, requestHeader, requestMethod } from "./request-inp
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
+/**
+ * Pages for people, which ignore `Authorization` (pages/page-visitor.ts, email/one-click-unsubscribe.ts):
+ * a header there makes no keyed call, so it must not move the request to the keyed limit, where a new
+ * header value on every request would buy a fresh limit every time.
+ */
+const IGNORES_AUTHORIZATION = ["/preferences", "/unsubscribe"];
+
+function ignoresAuthorization(path: string): boolean {
+	return IGNORES_AUTHORIZATION.some((p) => path === p || path.startsWith(`${p}/`));
+}
 
 export function clientAddress(request: Request): string {
 	return requestHeader(request, "CF-Connecting-IP") ?? "unknown";
@@ -43,14 +53,22 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
  */
 export function rateLimit(request: Request, env: Env, path: string): Promise<void> | undefined {
 	const authorization = authorizationHeader(request);
-	if (authorization !== null) return limitKey(request, env, authorization);
+	if (authorization !== null && !ignoresAuthorization(path)) return limitKey(request, env, authorization);
 	if (!WRITE_METHODS.has(requestMethod(request))) return undefined;
 	if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
 	return enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 }
 
+/**
+ * The credential an Authorization header presents, as caller.ts reads it: the scheme's case and the
+ * whitespace around the token do not make another key. A header caller.ts cannot read counts as is.
+ */
+function presentedCredential(authorization: string): string {
+	return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1] ?? authorization;
+}
+
 /** Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest. */
 async function limitKey(request: Request, env: Env, authorization: string): Promise<void> {
-	const fingerprint = (await sha256Base64Url(authorization)).slice(0, 16);
+	const fingerprint = (await sha256Base64Url(presentedCredential(authorization))).slice(0, 16);
 	await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
 }

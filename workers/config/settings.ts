@@ -67,6 +67,9 @@ export function parseOriginPatterns(list: string): OriginPattern[] {
 	return patterns;
 }
 
+/** What a wildcard's `*` may stand for: one or more DNS labels (letters, digits, hyphens), dot-separated. */
+const WILDCARD_LABELS = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+
 export function originMatches(origin: string, patterns: readonly OriginPattern[]): boolean {
 	const o = origin.toLowerCase();
 	for (const p of patterns) {
@@ -77,8 +80,9 @@ export function originMatches(origin: string, patterns: readonly OriginPattern[]
 			o.endsWith(p.suffix) &&
 			o.length > p.scheme.length + 3 + p.suffix.length
 		) {
-			const host = o.slice(p.scheme.length + 3);
-			if (!host.includes("/") && !host.includes("@")) return true;
+			// Only a host name's labels may stand for the `*` (a browser's Origin never holds anything else).
+			const labels = o.slice(p.scheme.length + 3, o.length - p.suffix.length);
+			if (WILDCARD_LABELS.test(labels)) return true;
 		}
 	}
 	return false;

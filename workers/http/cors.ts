@@ -6,6 +6,7 @@
 import { settingsFor } from "../config/settings";
 import { isAllowedOrigin } from "./origin-check";
 import { requestHeader, requestMethod } from "./request-inputs";
+import { mergeVary } from "./vary";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
@@ -44,7 +45,7 @@ export function withCors(response: Response, request: Request, env: Env, path: s
 	if (allowed) {
 		res.headers.set("Access-Control-Allow-Origin", origin);
 		res.headers.set("Access-Control-Allow-Credentials", "true");
-		res.headers.append("Vary", "Origin");
+		res.headers.set("Vary", mergeVary(res.headers.get("Vary"), ["Origin"]));
 	} else {
 		res.headers.set("Access-Control-Allow-Origin", "*");
 	}

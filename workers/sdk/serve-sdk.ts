@@ -14,6 +14,9 @@ export async function serveSdk(request: Request): Promise<Response> {
 		"X-Content-Type-Options": "nosniff",
 		// Pages that require CORP (COEP: require-corp) may still load it.
 		"Cross-Origin-Resource-Policy": "cross-origin",
+		// Its CORS headers depend on Origin (http/cors.ts: none without one, `*` for any page, the
+		// origin itself for ALLOWED_ORIGINS): a cache that may store it must not hand one to another.
+		Vary: "Origin",
 	});
 	if (ifNoneMatchMatches(request.headers.get("If-None-Match"), etag)) {
 		return new Response(null, { status: 304, headers });

@@ -259,13 +259,22 @@ class StripRun {
 		}
 		let kept = "";
 		let removed = false;
+		// The subject is the same for every conditional name: each condition is tested once, not once per
+		// parameter (a long kept value followed by many repeats would otherwise cost a scan each).
+		const settled = new Map<RegExp, boolean>();
 		for (let i = 0; i < verdicts.length; i++) {
 			const start = starts[i] as number;
 			const stop = stops[i] as number;
 			if (verdicts[i] === CONDITIONAL) {
 				const name = normaliseName(url.slice(start, nameEnd(url, start, stop)));
 				const keepWhen = RULES.names.get(name)?.global?.keepWhenUrlMatches;
-				verdicts[i] = keepWhen?.test(subject) ? KEEP : STRIP;
+				let holds = false;
+				if (keepWhen !== undefined) {
+					const known = settled.get(keepWhen);
+					holds = known ?? keepWhen.test(subject);
+					if (known === undefined) settled.set(keepWhen, holds);
+				}
+				verdicts[i] = holds ? KEEP : STRIP;
 			}
 			if (verdicts[i] === STRIP) removed = true;
 			else kept = i === 0 ? url.slice(start, stop) : `${kept}&${url.slice(start, stop)}`;

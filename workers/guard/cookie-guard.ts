@@ -46,15 +46,33 @@ export function expiryLines(removed: readonly string[], requestHost: string): st
 	return removed.flatMap((name) => expireCookieHeaders(name, requestHost));
 }
 
-const MAX_AGE = /;\s*max-age\s*=\s*(-?\d+)/i;
-const EXPIRES = /;\s*expires\s*=\s*([^;]+)/i;
+const MAX_AGE_VALUE = /^-?\d+$/;
 
-/** An origin line that deletes a cookie does the visitor's opt-out a favour: it always passes. */
+/**
+ * An origin line that deletes a cookie does the visitor's opt-out a favour: it always passes. Read as
+ * browsers read it (RFC 6265 §5.2-5.3): the last valid `Max-Age` decides, else the last valid
+ * `Expires`; an attribute whose value does not parse is ignored, so `Max-Age=0; Max-Age=63072000` or
+ * `Max-Age=0x` sets the cookie and is not a deletion.
+ */
 function deletesCookie(line: string, now: number): boolean {
-	const maxAge = MAX_AGE.exec(line)?.[1];
-	if (maxAge !== undefined) return Number(maxAge) <= 0;
-	const expires = EXPIRES.exec(line)?.[1];
-	return expires !== undefined && Date.parse(expires) <= now;
+	let maxAge: number | undefined;
+	let expires: number | undefined;
+	const attributes = line.split(";");
+	for (let i = 1; i < attributes.length; i++) {
+		const attribute = attributes[i] as string;
+		const eq = attribute.indexOf("=");
+		if (eq === -1) continue;
+		const name = attribute.slice(0, eq).trim().toLowerCase();
+		const value = attribute.slice(eq + 1).trim();
+		if (name === "max-age") {
+			if (MAX_AGE_VALUE.test(value)) maxAge = Number(value);
+		} else if (name === "expires") {
+			const time = Date.parse(value);
+			if (!Number.isNaN(time)) expires = time;
+		}
+	}
+	if (maxAge !== undefined) return maxAge <= 0;
+	return expires !== undefined && expires <= now;
 }
 
 /** Removes the origin's `Set-Cookie` lines that set a denied tracking cookie; true when any went. */

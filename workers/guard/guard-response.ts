@@ -6,6 +6,7 @@
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { rewrittenPage } from "./guarded-pages";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
+import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { namesCharset } from "./page-charset";
@@ -111,6 +112,7 @@ function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	}
 	const insisted = verdict !== null && "insisted" in verdict ? verdict.insisted : null;
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
+	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
 	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted };
@@ -153,6 +155,8 @@ interface MadeHeaders {
 	readonly blocked: boolean;
 	readonly headers: Headers;
 	readonly contentType: string | null;
+	/** The denied purposes the headers were made for (Link hints depend on them). */
+	readonly denied: string;
 }
 
 /** The answer headers last made for each kept page (they go with it when it is dropped). */
@@ -181,8 +185,10 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 	const { stripped, blocked } = labels;
 	const reusable = guard.expiry.length === 0 && page.setCookies.length === 0;
 	const known = reusable ? madeHeaders.get(page.kept) : undefined;
+	const denied = [...guard.denied].sort().join(" ");
 	if (
 		known !== undefined &&
+		known.denied === denied &&
 		known.stripped === stripped &&
 		known.blocked === blocked &&
 		sameUpdates(known.updates, page.updates)
@@ -193,7 +199,7 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 	const headers = updatedHeaders(page);
 	const { contentType } = guardHeaders(headers, guard);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
-	const made = { updates: page.updates, stripped, blocked, headers, contentType };
+	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied };
 	if (reusable && !headers.has("Location") && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);
 	return made;
 }

@@ -25,6 +25,8 @@ export function decodeAttribute(raw: string): string {
 }
 
 const ENCODED_AMPERSAND = /&(?:amp|#0*38|#[xX]0*26);/gi;
+/** A `?` written as a character reference: the browser's URL has a query there all the same. */
+const ENCODED_QUESTION_MARK = /&(?:quest|#0*63|#[xX]0*3[fF]);/gi;
 /** An `&` that starts a character reference other than an ampersand (`&quot;`, `&#39;`). */
 const STARTS_REFERENCE = /^(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);/;
 
@@ -38,7 +40,8 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 		return stripped === raw ? null : stripped;
 	}
 	let encoded = false;
-	const unfolded = raw.replace(ENCODED_AMPERSAND, () => {
+	// A referenced `?` is written out plain only when a parameter goes (the browser reads it the same).
+	const unfolded = raw.replace(ENCODED_QUESTION_MARK, "?").replace(ENCODED_AMPERSAND, () => {
 		encoded = true;
 		return "&";
 	});

@@ -25,22 +25,76 @@ export interface HtmlGuardOptions {
 	readonly strip: StripOptions;
 }
 
-/** Script types a browser runs; anything else (JSON, templates, already gated) is inert already. */
+/**
+ * Script types a browser runs: `module` and the HTML standard's JavaScript MIME type essences (legacy
+ * ones such as `text/javascript1.5` and `text/livescript` included: Chromium runs those too); anything
+ * else (JSON, templates, already gated) is inert already.
+ */
 const RUNNABLE_TYPES = new Set([
 	"",
 	"module",
 	"text/javascript",
 	"application/javascript",
 	"application/ecmascript",
+	"application/x-ecmascript",
 	"application/x-javascript",
 	"text/ecmascript",
+	"text/javascript1.0",
+	"text/javascript1.1",
+	"text/javascript1.2",
+	"text/javascript1.3",
+	"text/javascript1.4",
+	"text/javascript1.5",
 	"text/jscript",
+	"text/livescript",
+	"text/x-ecmascript",
 	"text/x-javascript",
 ]);
+/**
+ * Script types no browser runs but a page-speed loader on the page does, later (on the first
+ * interaction, or in a worker), with the attribute holding the script's URL: WP Rocket's "delay
+ * JavaScript execution", LiteSpeed Cache's, Perfmatters' and Partytown. A tracker under one of them is
+ * gated like any other (`type="text/plain"`, its own type kept in `data-type`, its URL attribute kept
+ * as it is), so the loader passes it by.
+ */
+const DEFERRED_TYPES: ReadonlyMap<string, string> = new Map([
+	["rocketlazyloadscript", "data-rocket-src"],
+	["litespeed/javascript", "data-src"],
+	["pmdelayedscript", "data-pmdelayedscript"],
+	["text/partytown", "src"],
+]);
+
 /** Resource hints to a tracker's host: `rel` is a token list, compared ASCII case-insensitively. */
 const HINTS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");
+
+/**
+ * Attribute tests for a URL that may name another host: `//` as written, or written so that only the
+ * browser's decoding shows it (`https:&#x2F;&#x2F;…`, `https:\\…`): a scheme's colon or a character
+ * reference. A plain relative path matches none, so the parser can skip it.
+ */
+function mayBeAbsolute(element: string, attribute: string): string {
+	return ["//", ":", "&#", "\\\\"]
+		.map((part) => `${element}[${attribute}*="${part}"]:not([data-consent])`)
+		.join(", ");
+}
+
+/**
+ * Other elements that load a URL by themselves, with the attribute naming it: media and their
+ * posters, text tracks, plugins, image buttons and SVG images. A tracker there is a pixel all the same.
+ */
+const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string])[] = [
+	["video", "poster"],
+	["video", "src"],
+	["audio", "src"],
+	["source", "src"],
+	["track", "src"],
+	["object", "data"],
+	["embed", "src"],
+	["input", "src"],
+	["image", "href"],
+];
 
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
@@ -118,9 +172,17 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		element(el) {
 			script = null;
 			const type = el.getAttribute("type");
-			if (!RUNNABLE_TYPES.has((type ?? "").trim().toLowerCase())) return;
+			const kind = (type ?? "").trim().toLowerCase();
+			const deferredSrc = DEFERRED_TYPES.get(kind);
+			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined) return;
 			const marked = markerPurposes(el.getAttribute("data-consent"));
-			const src = el.getAttribute("src");
+			const src = el.getAttribute(deferredSrc ?? "src");
+			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
+				// The loader reads its own attribute: the URL stays where it is, only the type changes.
+				const purposes = union(marked, classify(src));
+				if (anyDenied(purposes)) neutraliseScript(el, purposes, type, null);
+				return;
+			}
 			if (src !== null) {
 				const purposes = union(marked, classify(src));
 				if (anyDenied(purposes)) neutraliseScript(el, purposes, type, src);
@@ -175,6 +237,16 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		moveAside(el, "src", src);
 	};
 
+	/** An element loading a denied tracker keeps its URL aside (`poster` → `data-poster`), marked. */
+	const gateUrl = (el: Element, attribute: string) => {
+		const url = el.getAttribute(attribute);
+		if (url === null) return;
+		const purposes = classify(url);
+		if (!anyDenied(purposes)) return;
+		el.setAttribute("data-consent", purposes.join(" "));
+		moveAside(el, attribute, url);
+	};
+
 	const stripHref: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			const stripped = verdicts.strippedLink(el.getAttribute("href") ?? "");
@@ -208,7 +280,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on("noscript", guardNoscript)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
 			// matter: a relative image is first-party unless the site classified its own paths.
-			.on(sitePaths ? "img[src]:not([data-consent])" : 'img[src*="//"]:not([data-consent])', {
+			.on(sitePaths ? "img[src]:not([data-consent])" : mayBeAbsolute("img", "src"), {
 				element(el) {
 					if (anyDenied(classify(el.getAttribute("src") as string))) el.remove();
 				},
@@ -217,7 +289,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on(
 				sitePaths
 					? "img[srcset]:not([data-consent]), source[srcset]:not([data-consent])"
-					: 'img[srcset*="//"]:not([data-consent]), source[srcset*="//"]:not([data-consent])',
+					: `${mayBeAbsolute("img", "srcset")}, ${mayBeAbsolute("source", "srcset")}`,
 				{
 					element(el) {
 						if (!el.removed && deniedSrcset(el.getAttribute("srcset"))) el.remove();
@@ -265,9 +337,30 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
 				},
 			})
-			// Only a link with a query can carry tracking parameters.
-			.on('a[href*="?"]', stripHref)
-			.on('area[href*="?"]', stripHref)
+			.on(
+				LOADING_ATTRIBUTES.map(([name, attribute]) => `${name}[${attribute}]:not([data-consent])`).join(", "),
+				{
+					element(el) {
+						for (const [name, attribute] of LOADING_ATTRIBUTES) {
+							if (el.tagName === name) gateUrl(el, attribute);
+						}
+					},
+				},
+			)
+			// Hyperlink auditing: Chromium POSTs to every `ping` URL when the link is followed.
+			.on("a[ping], area[ping]", {
+				element(el) {
+					const ping = el.getAttribute("ping") as string;
+					const urls = ping.split(/[\t\n\f\r ]+/).filter(Boolean);
+					const kept = urls.filter((url) => !anyDenied(classify(url)));
+					if (kept.length === urls.length) return;
+					if (kept.length === 0) el.removeAttribute("ping");
+					else el.setAttribute("ping", kept.join(" "));
+				},
+			})
+			// Only a link with a query can carry tracking parameters (its `?` may be a character reference).
+			.on('a[href*="?"], a[href*="&"]', stripHref)
+			.on('area[href*="?"], area[href*="&"]', stripHref)
 			.onDocument({
 				// A page cut off inside a held-back script or noscript still gets what was held.
 				end(end) {

@@ -1,0 +1,156 @@
+/**
+ * The audit's fixes, with what they must leave alone: tracker hints in `Link` headers, pixels whose
+ * URL only decoding shows, legacy JavaScript types, page-speed loaders' delayed scripts, `ping`,
+ * media/plugin/SVG URLs, and a `?` written as a reference.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { linkMembers } from "../../workers/guard/link-hints";
+import type { CallInit } from "../helpers";
+import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+async function page(markup: string, visitor: CallInit = VISITORS.optedOut, headers: HeadersInit = {}) {
+	fakeOrigin(
+		() =>
+			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8", ...headers },
+			}),
+	);
+	const res = await visit("/", visitor);
+	const body = await res.text();
+	return { res, body: body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>")) };
+}
+
+describe("Link response headers", () => {
+	const LINK =
+		'</app.css>; rel=preload; as=style, <https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9>; rel="preload"; as=script, <https://connect.facebook.net>; rel=preconnect, <https://cdn.example/a,b.js>; rel=modulepreload';
+
+	it("splits members at commas outside URIs and quoted strings", () => {
+		expect(linkMembers('<a,b>; rel=preload, <c>; title="x, y"; rel=prefetch')).toEqual([
+			"<a,b>; rel=preload",
+			' <c>; title="x, y"; rel=prefetch',
+		]);
+	});
+
+	it("an opted-out visitor loses every tracker hint, the site's own hints stay", async () => {
+		const { res } = await page("<p>x</p>", VISITORS.optedOut, { Link: LINK });
+		expect(res.headers.get("Link")).toBe(
+			"</app.css>; rel=preload; as=style, <https://cdn.example/a,b.js>; rel=modulepreload",
+		);
+		expect(res.headers.get("X-Consent-Guard")).toContain("blocked");
+	});
+
+	it("a GPC-only visitor loses the ads hint and keeps the analytics one", async () => {
+		const { res } = await page("<p>x</p>", VISITORS.gpcOnly, { Link: LINK });
+		const link = res.headers.get("Link") ?? "";
+		expect(link).toContain("gtag/js?id=G-ABC123XYZ9");
+		expect(link).not.toContain("connect.facebook.net");
+	});
+
+	it("a header with only tracker hints goes; one with none is untouched", async () => {
+		const only = await page("<p>x</p>", VISITORS.optedOut, {
+			Link: "<https://connect.facebook.net>; rel=preconnect",
+		});
+		expect(only.res.headers.has("Link")).toBe(false);
+		vi.restoreAllMocks();
+		const none = await page("<p>x</p>", VISITORS.optedOut, {
+			Link: '<https://connect.facebook.net/x>; rel="canonical", </a.css>; rel=preload; as=style',
+		});
+		expect(none.res.headers.get("Link")).toBe(
+			'<https://connect.facebook.net/x>; rel="canonical", </a.css>; rel=preload; as=style',
+		);
+	});
+});
+
+describe("URLs only the browser's decoding shows", () => {
+	it("pixels written with &#x2F; or backslashes go; first-party images stay", async () => {
+		const { body } = await page(
+			'<img src="https:&#x2F;&#x2F;www.facebook.com&#x2F;tr?id=1&amp;ev=PageView">' +
+				'<img src="https:\\\\www.facebook.com\\tr?id=1">' +
+				'<img srcset="&#x2F;&#x2F;bat.bing.com/action/0?ti=1 1x">' +
+				'<img src="/logo.png" alt="logo"><img src="data:image/gif;base64,R0lGOD" alt="d">',
+		);
+		expect(body).toBe('<img src="/logo.png" alt="logo"><img src="data:image/gif;base64,R0lGOD" alt="d">');
+	});
+
+	it("a link whose ? is a character reference is stripped; one with nothing to strip keeps its bytes", async () => {
+		const { body } = await page(
+			'<a href="/p&#63;id=7&amp;gclid=abc&amp;c=red">p</a><a href="/q&#x3F;id=7&amp;c=red">q</a><a href="/r&amp;s">r</a>',
+		);
+		expect(body).toBe(
+			'<a href="/p?id=7&amp;c=red">p</a><a href="/q&#x3F;id=7&amp;c=red">q</a><a href="/r&amp;s">r</a>',
+		);
+	});
+});
+
+describe("scripts", () => {
+	it("legacy JavaScript types Chromium runs are gated; non-script types are not", async () => {
+		const { body } = await page(
+			'<script type="text/javascript1.5" src="https://connect.facebook.net/en_US/fbevents.js"></script>' +
+				'<script type="application/x-ecmascript" src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>' +
+				'<script type="text/template" src="https://connect.facebook.net/t.html"></script>',
+		);
+		expect(body).toBe(
+			'<script type="text/plain" data-type="text/javascript1.5" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>' +
+				'<script type="text/plain" data-type="application/x-ecmascript" data-consent="ads" data-src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>' +
+				'<script type="text/template" src="https://connect.facebook.net/t.html"></script>',
+		);
+	});
+
+	it("page-speed loaders' delayed trackers are gated with their URL attribute kept; their first-party scripts run", async () => {
+		const { body } = await page(
+			'<script type="rocketlazyloadscript" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script>' +
+				'<script type="rocketlazyloadscript" data-rocket-src="/wp-content/theme.js"></script>' +
+				"<script type=\"rocketlazyloadscript\">fbq('init', '123456789012345');</script>" +
+				'<script type="litespeed/javascript" data-src="https://static.hotjar.com/c/hotjar-1.js"></script>' +
+				'<script type="text/partytown" src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC1234"></script>',
+		);
+		expect(body).toBe(
+			'<script type="text/plain" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9" data-type="rocketlazyloadscript" data-consent="analytics"></script>' +
+				'<script type="rocketlazyloadscript" data-rocket-src="/wp-content/theme.js"></script>' +
+				'<script type="text/plain" data-type="rocketlazyloadscript" data-consent="ads">fbq(\'init\', \'123456789012345\');</script>' +
+				'<script type="text/plain" data-src="https://static.hotjar.com/c/hotjar-1.js" data-type="litespeed/javascript" data-consent="analytics"></script>' +
+				'<script type="text/plain" data-type="text/partytown" data-consent="ads" data-src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC1234"></script>',
+		);
+	});
+
+	it("an allowed purpose's delayed tracker is left to the loader", async () => {
+		const { body } = await page(
+			'<script type="rocketlazyloadscript" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script>',
+			VISITORS.gpcOnly,
+		);
+		expect(body).toBe(
+			'<script type="rocketlazyloadscript" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script>',
+		);
+	});
+});
+
+describe("other elements that load a URL", () => {
+	it("ping keeps first-party URLs and loses trackers of denied purposes", async () => {
+		const { body } = await page(
+			'<a href="/a" ping="/hit https://www.facebook.com/tr?id=1&amp;ev=Click">a</a>' +
+				'<a href="/b" ping="https://www.facebook.com/tr?id=1">b</a><a href="/c" ping="/hit">c</a>',
+		);
+		expect(body).toBe('<a href="/a" ping="/hit">a</a><a href="/b">b</a><a href="/c" ping="/hit">c</a>');
+	});
+
+	it("media, plugins, image buttons and SVG images of denied trackers keep their URL aside", async () => {
+		const { body } = await page(
+			'<video poster="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/" src="/clip.mp4"></video>' +
+				'<audio><source src="https://www.google-analytics.com/collect?v=1&amp;tid=UA-1-1"></audio>' +
+				'<object data="https://www.facebook.com/tr?id=1"></object><embed src="https://px.ads.linkedin.com/collect/?pid=1">' +
+				'<input type="image" src="https://bat.bing.com/action/0?ti=1" alt="go"><svg><image href="https://ct.pinterest.com/v3/?tid=1"/></svg>' +
+				'<video poster="/poster.jpg"><source src="/clip.webm"></video>',
+		);
+		expect(body).toBe(
+			'<video src="/clip.mp4" data-consent="ads" data-poster="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/"></video>' +
+				'<audio><source data-consent="analytics" data-src="https://www.google-analytics.com/collect?v=1&amp;tid=UA-1-1"></audio>' +
+				'<object data-consent="ads" data-data="https://www.facebook.com/tr?id=1"></object><embed data-consent="ads" data-src="https://px.ads.linkedin.com/collect/?pid=1">' +
+				'<input type="image" alt="go" data-consent="ads" data-src="https://bat.bing.com/action/0?ti=1"><svg><image data-consent="ads" data-href="https://ct.pinterest.com/v3/?tid=1" /></svg>' +
+				'<video poster="/poster.jpg"><source src="/clip.webm"></video>',
+		);
+	});
+});

@@ -1,12 +1,13 @@
 /**
  * The audit's fixes, with what they must leave alone: tracker hints in `Link` headers, pixels whose
  * URL only decoding shows, legacy JavaScript types, page-speed loaders' delayed scripts, `ping`,
- * media/plugin/SVG URLs, and a `?` written as a reference.
+ * media/plugin/SVG URLs, a `?` written as a reference, and the HTTP cache emptied when a visitor turns
+ * tracking off in guard mode.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { linkMembers } from "../../workers/guard/link-hints";
-import type { CallInit } from "../helpers";
-import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+import { type CallInit, callWithEnv, json } from "../helpers";
+import { fakeOrigin, guardEnv, US_CA, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -152,5 +153,27 @@ describe("other elements that load a URL", () => {
 				'<input type="image" alt="go" data-consent="ads" data-src="https://bat.bing.com/action/0?ti=1"><svg><image data-consent="ads" data-href="https://ct.pinterest.com/v3/?tid=1" /></svg>' +
 				'<video poster="/poster.jpg"><source src="/clip.webm"></video>',
 		);
+	});
+});
+
+describe("a visitor turning tracking off in guard mode", () => {
+	async function put(purposes: Record<string, boolean>, vars: Record<string, string> = {}) {
+		const res = await callWithEnv(guardEnv(vars), "/v1/consent", {
+			method: "PUT",
+			cf: US_CA,
+			...json({ purposes }),
+		});
+		await res.text();
+		return res;
+	}
+
+	it("empties the browser's HTTP cache, so pages kept while tracking was allowed are asked for again", async () => {
+		expect((await put({ ads: false })).headers.get("Clear-Site-Data")).toBe('"cache"');
+		expect((await put({ analytics: false })).headers.get("Clear-Site-Data")).toBe('"cache"');
+	});
+
+	it("but not for an opt-in, nor outside guard mode", async () => {
+		expect((await put({ ads: true })).headers.has("Clear-Site-Data")).toBe(false);
+		expect((await put({ ads: false }, { ORIGIN: "" })).headers.has("Clear-Site-Data")).toBe(false);
 	});
 });

@@ -1,13 +1,13 @@
 /**
  * The audit's fixes, with what they must leave alone: tracker hints in `Link` headers, pixels whose
  * URL only decoding shows, legacy JavaScript types, page-speed loaders' delayed scripts, `ping`,
- * media/plugin/SVG URLs, a `?` written as a reference, and the HTTP cache emptied when a visitor turns
- * tracking off in guard mode.
+ * media/plugin/SVG URLs, a `?` written as a reference, stand-ins for a gated bootstrap's globals, and
+ * the HTTP cache emptied when a visitor turns tracking off in guard mode.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { linkMembers } from "../../workers/guard/link-hints";
 import { type CallInit, callWithEnv, json } from "../helpers";
-import { fakeOrigin, guardEnv, US_CA, VISITORS, visit } from "./guard-fixtures";
+import { fakeOrigin, guardEnv, stubbed, US_CA, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -112,7 +112,7 @@ describe("scripts", () => {
 		expect(body).toBe(
 			'<script type="text/plain" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9" data-type="rocketlazyloadscript" data-consent="analytics"></script>' +
 				'<script type="rocketlazyloadscript" data-rocket-src="/wp-content/theme.js"></script>' +
-				'<script type="text/plain" data-type="rocketlazyloadscript" data-consent="ads">fbq(\'init\', \'123456789012345\');</script>' +
+				`${stubbed('<script type="text/plain" data-type="rocketlazyloadscript" data-consent="ads">', ["fbq"])}fbq('init', '123456789012345');</script>` +
 				'<script type="text/plain" data-src="https://static.hotjar.com/c/hotjar-1.js" data-type="litespeed/javascript" data-consent="analytics"></script>' +
 				'<script type="text/plain" data-type="text/partytown" data-consent="ads" data-src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC1234"></script>',
 		);
@@ -125,6 +125,29 @@ describe("scripts", () => {
 		);
 		expect(body).toBe(
 			'<script type="rocketlazyloadscript" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script>',
+		);
+	});
+});
+
+describe("stand-ins for a gated bootstrap's globals", () => {
+	it("a recognised bootstrap is preceded by inert functions and queues for what it names, under its nonce", async () => {
+		const { body } = await page(
+			"<script nonce=\"n1\">window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
+		);
+		expect(body).toBe(
+			'<script nonce="n1">(function(w,f,q){var s;function n(){return s}s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="__consentEdgeStub"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;n.__consentEdgeStub=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]})})(window,["gtag"],["dataLayer"]);</script>' +
+				'<script type="text/plain" nonce="n1" data-consent="ads">(function(w){["gtag"].forEach(function(k){if(w[k]&&w[k].__consentEdgeStub===true)delete w[k]})})(window);\n' +
+				"window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
+		);
+	});
+
+	it("a script gated only by the site's own marker, or naming no vendor global, gets none", async () => {
+		const { body } = await page(
+			"<script data-consent=\"ads\">fbq('track', 'Lead');</script><script>_linkedin_partner_id = \"1\";</script>",
+		);
+		expect(body).toBe(
+			"<script data-consent=\"ads\" type=\"text/plain\">fbq('track', 'Lead');</script>" +
+				'<script type="text/plain" data-consent="ads">_linkedin_partner_id = "1";</script>',
 		);
 	});
 });

@@ -4,6 +4,7 @@
  * streaming the body in tiny chunks. Plus the visitors the guard tells apart.
  */
 import { vi } from "vitest";
+import { activationPrefix, stubSource } from "../../workers/guard/tracker-stubs";
 import { type CallInit, callWithEnv, envWith } from "../helpers";
 
 export const ORIGIN = "https://origin.test";
@@ -82,4 +83,18 @@ export function visit(
 	const headers = new Headers(visitor.headers);
 	for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
 	return callWithEnv(testEnv, path, { ...visitor, ...init, headers });
+}
+
+/**
+ * How a recognised bootstrap's start tag comes out gated: the script defining stand-ins for the vendor
+ * functions and queues it names (tracker-stubs.ts), then the gated tag and the activation prefix.
+ */
+export function stubbed(
+	gatedTag: string,
+	functions: readonly string[],
+	queues: readonly string[] = [],
+	stubTag = "<script>",
+): string {
+	const globals = { functions, queues };
+	return `${stubTag}${stubSource(globals)}</script>${gatedTag}${activationPrefix(globals)}`;
 }

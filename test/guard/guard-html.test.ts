@@ -4,7 +4,7 @@
  * which responses are rewritten (GET HTML only) and which only get header changes; site overrides.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chunkedStream, fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
+import { chunkedStream, fakeOrigin, guardEnv, stubbed, VISITORS, visit } from "./guard-fixtures";
 import { TRACKER_PAGE } from "./guard-page";
 
 afterEach(() => {
@@ -26,7 +26,10 @@ function applyEdits(page: string, edits: readonly Edit[]): string {
 const ADS_EDITS: readonly Edit[] = [
 	['<link rel="preconnect" href="https://connect.facebook.net">', ""],
 	['<link rel="preload" as="script" href="https://snap.licdn.com/li.lms-analytics/insight.min.js">', ""],
-	['<script nonce="n0nce">!function', '<script type="text/plain" nonce="n0nce" data-consent="ads">!function'],
+	[
+		'<script nonce="n0nce">!function',
+		`${stubbed('<script type="text/plain" nonce="n0nce" data-consent="ads">', ["fbq"], [], '<script nonce="n0nce">')}!function`,
+	],
 	[
 		'<script type="text/javascript">_linkedin_partner_id',
 		'<script type="text/plain" data-type="text/javascript" data-consent="ads">_linkedin_partner_id',
@@ -67,7 +70,7 @@ const ANALYTICS_EDITS: readonly Edit[] = [
 	],
 	[
 		"<script>window.dataLayer = window.dataLayer || [];\nfunction gtag()",
-		'<script type="text/plain" data-consent="analytics">window.dataLayer = window.dataLayer || [];\nfunction gtag()',
+		`${stubbed('<script type="text/plain" data-consent="analytics">', ["gtag"], ["dataLayer"])}window.dataLayer = window.dataLayer || [];\nfunction gtag()`,
 	],
 	[
 		'<img src="https://www.google-analytics.com/collect?v=1&amp;tid=UA-12345-1" width="1" height="1" alt="">',
@@ -143,7 +146,7 @@ describe("a guarded visitor's page", () => {
 		const page = `<p>日本語のページ — ünïcödé</p><script>var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫&amp;gclid=1">猫</a>`;
 		htmlOrigin(page, [1, 2]);
 		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(
-			`<p>日本語のページ — ünïcödé</p><script type="text/plain" data-consent="ads">var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫">猫</a>`,
+			`<p>日本語のページ — ünïcödé</p>${stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])}var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫">猫</a>`,
 		);
 	});
 
@@ -224,7 +227,7 @@ describe("a guarded visitor's page", () => {
 			const at = expected.findIndex((_, i) => marker.every((b, j) => expected[i + j] === b));
 			const neutralised = [
 				...expected.slice(0, at),
-				...ascii('<script type="text/plain" data-consent="ads">'),
+				...ascii(stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])),
 				...expected.slice(at + marker.length),
 			];
 			expect([...new Uint8Array(await res.arrayBuffer())]).toEqual(neutralised);
@@ -463,7 +466,9 @@ describe("site overrides (GUARD_TRACKER_OVERRIDES)", () => {
 		htmlOrigin(page);
 		const res = await visit("/", VISITORS.gpcOnly, {}, guardEnv({ GUARD_TRACKER_OVERRIDES: "{not json" }));
 		expect(res.status).toBe(200);
-		expect(await res.text()).toContain('<script type="text/plain" data-consent="ads">fbq(');
+		expect(await res.text()).toContain(
+			`${stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])}fbq(`,
+		);
 	});
 });
 
@@ -496,7 +501,7 @@ function wordPage(head: Part, word: readonly number[], guarded: boolean, tail: P
 		'</p><script>var a = "',
 		word,
 		'";</script>',
-		guarded ? '<script type="text/plain" data-consent="ads">' : "<script>",
+		guarded ? stubbed('<script type="text/plain" data-consent="ads">', ["fbq"]) : "<script>",
 		'var b = "',
 		word,
 		"\"; fbq('init', '1');</script>",

@@ -16,6 +16,7 @@ import { peekStream } from "./peeked-stream";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
+import { activationPrefix, stubSource, trackerGlobals } from "./tracker-stubs";
 
 export interface HtmlGuardOptions {
 	/** Every purpose the visitor's decision denies (any of them a `data-consent` marker may name). */
@@ -162,10 +163,15 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));
-		const attributes = anyDenied(purposes)
-			? neutralisedAttributes(current.attributes, purposes)
-			: current.attributes;
-		return `${startTag("script", attributes)}${source}</script>`;
+		if (!anyDenied(purposes)) return `${startTag("script", current.attributes)}${source}</script>`;
+		const gated = startTag("script", neutralisedAttributes(current.attributes, purposes));
+		// A recognised bootstrap leaves stand-ins for the globals the site's own code calls. A script
+		// gated only by the site's own marker is the site's to stand in for.
+		const globals = purposes.some((p) => !current.marked.includes(p)) ? trackerGlobals(source) : null;
+		if (globals === null) return `${gated}${source}</script>`;
+		const nonce = current.attributes.find(([name]) => name === "nonce");
+		const stub = startTag("script", nonce ? [nonce] : []);
+		return `${stub}${stubSource(globals)}</script>${gated}${activationPrefix(globals)}${source}</script>`;
 	};
 
 	const guardScript: HTMLRewriterElementContentHandlers = {

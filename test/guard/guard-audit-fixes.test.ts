@@ -161,6 +161,23 @@ describe("other elements that load a URL", () => {
 		expect(body).toBe('<a href="/a" ping="/hit">a</a><a href="/b">b</a><a href="/c" ping="/hit">c</a>');
 	});
 
+	it("lazy-load plugins' tracker URLs go; their first-party ones and gated frames stay", async () => {
+		const { body } = await page(
+			'<img class="lazyload" alt="" data-src="https://www.facebook.com/tr?id=1&amp;ev=PageView">' +
+				'<img alt="" data-lazy-srcset="https://bat.bing.com/action/0?ti=1 1x">' +
+				'<img class="lazyload" alt="photo" data-src="/photo.jpg">' +
+				'<iframe title="like" src="about:blank" data-lazy-src="https://www.facebook.com/plugins/like.php?href=x"></iframe>' +
+				'<iframe title="video" data-src="https://www.youtube-nocookie.com/embed/x"></iframe>' +
+				'<iframe title="gtm" src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123"></iframe>',
+		);
+		expect(body).toBe(
+			'<img class="lazyload" alt="photo" data-src="/photo.jpg">' +
+				'<iframe title="like" src="about:blank" data-consent="ads"></iframe>' +
+				'<iframe title="video" data-src="https://www.youtube-nocookie.com/embed/x"></iframe>' +
+				'<iframe title="gtm" data-consent="ads" data-src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123"></iframe>',
+		);
+	});
+
 	it("media, plugins, image buttons and SVG images of denied trackers keep their URL aside", async () => {
 		const { body } = await page(
 			'<video poster="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/" src="/clip.mp4"></video>' +

@@ -97,6 +97,14 @@ const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string
 	["image", "href"],
 ];
 
+/**
+ * URL attributes lazy-load plugins copy into `src`/`srcset` after load (lazysizes and most others
+ * `data-src`, WP Rocket `data-lazy-src`, jQuery Lazy Load `data-original`): a tracker there loads all
+ * the same, only later.
+ */
+const LAZY_SRC = ["data-src", "data-lazy-src", "data-original"];
+const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
+
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
@@ -353,6 +361,31 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					},
 				},
 			)
+			.on([...LAZY_SRC, ...LAZY_SRCSET].map((a) => `img[${a}]:not([data-consent])`).join(", "), {
+				element(el) {
+					if (el.removed) return;
+					const lazy =
+						LAZY_SRC.some((a) => {
+							const url = el.getAttribute(a);
+							return url !== null && anyDenied(classify(url));
+						}) || LAZY_SRCSET.some((a) => deniedSrcset(el.getAttribute(a)));
+					if (lazy) el.remove();
+				},
+			})
+			// A frame's lazy URL is dropped (a frame the guard gates itself keeps its `src` in `data-src`,
+			// so only frames marked by nobody are looked at).
+			.on(LAZY_SRC.map((a) => `iframe[${a}]:not([data-consent])`).join(", "), {
+				element(el) {
+					for (const attribute of LAZY_SRC) {
+						const url = el.getAttribute(attribute);
+						if (url === null) continue;
+						const purposes = classify(url);
+						if (!anyDenied(purposes)) continue;
+						el.setAttribute("data-consent", purposes.join(" "));
+						el.removeAttribute(attribute);
+					}
+				},
+			})
 			// Hyperlink auditing: Chromium POSTs to every `ping` URL when the link is followed.
 			.on("a[ping], area[ping]", {
 				element(el) {

@@ -178,6 +178,28 @@ describe("other elements that load a URL", () => {
 		);
 	});
 
+	it("CSS url() and @import of denied trackers become none (or go); the rest keeps its bytes", async () => {
+		const { body } = await page(
+			'<style>@import url("https://bat.bing.com/action/0?ti=1");\n@import "/site.css";\n' +
+				".a { background: url(https://analytics.twitter.com/i/adsct?txn_id=1) no-repeat, url('/bg.png'); }</style>" +
+				"<div style=\"background-image:url('https://www.facebook.com/tr?id=1&amp;ev=PageView')\">x</div>" +
+				'<div style="background:url(&quot;/hero.jpg&quot;)">y</div>',
+			VISITORS.optedOut,
+		);
+		expect(body).toBe(
+			'<style>\n@import "/site.css";\n' +
+				".a { background: none no-repeat, url('/bg.png'); }</style>" +
+				'<div style="background-image:none">x</div>' +
+				'<div style="background:url(&quot;/hero.jpg&quot;)">y</div>',
+		);
+	});
+
+	it("a GPC-only visitor's CSS keeps analytics URLs", async () => {
+		const css =
+			"<style>.a { background: url(https://www.google-analytics.com/collect?v=1&tid=UA-1-1); }</style>";
+		expect((await page(css, VISITORS.gpcOnly)).body).toBe(css);
+	});
+
 	it("media, plugins, image buttons and SVG images of denied trackers keep their URL aside", async () => {
 		const { body } = await page(
 			'<video poster="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/" src="/clip.mp4"></video>' +

@@ -8,6 +8,7 @@
  * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
  * and written back at their end tag.
  */
+import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, sniffedContentType } from "./page-charset";
@@ -167,6 +168,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 	let script: InlineScript | null = null;
 	let noscript: string[] | null = null;
+	let style: string[] | null = null;
 
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
@@ -285,6 +287,24 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 	};
 
+	// A `<style>` block's text comes in chunks: held, and written back (without denied URLs) at its end.
+	const guardStyle: HTMLRewriterElementContentHandlers = {
+		element(el) {
+			const chunks: string[] = [];
+			style = chunks;
+			el.onEndTag((end) => {
+				const css = chunks.join("");
+				end.before(withoutDeniedCssUrls(css, deniedUrl) ?? css, { html: true });
+				style = null;
+			});
+		},
+		text(chunk) {
+			if (style === null) return;
+			style.push(chunk.text);
+			chunk.remove();
+		},
+	};
+
 	return (
 		new HTMLRewriter()
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
@@ -386,6 +406,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					}
 				},
 			})
+			.on("style", guardStyle)
+			.on('[style*="url(" i], [style*="@import" i]', {
+				element(el) {
+					const css = withoutDeniedCssUrls(el.getAttribute("style") as string, deniedUrl, true);
+					if (css !== null) el.setAttribute("style", css);
+				},
+			})
 			// Hyperlink auditing: Chromium POSTs to every `ping` URL when the link is followed.
 			.on("a[ping], area[ping]", {
 				element(el) {
@@ -405,6 +432,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				end(end) {
 					if (script !== null) end.append(closeScript(script), { html: true });
 					else if (noscript !== null) end.append(noscript.join(""), { html: true });
+					else if (style !== null) end.append(style.join(""), { html: true });
 				},
 			})
 	);

@@ -135,8 +135,8 @@ describe("stand-ins for a gated bootstrap's globals", () => {
 			"<script nonce=\"n1\">window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
 		);
 		expect(body).toBe(
-			'<script nonce="n1">(function(w,f,q){var s;function n(){return s}s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="__consentEdgeStub"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;n.__consentEdgeStub=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]})})(window,["gtag"],["dataLayer"]);</script>' +
-				'<script type="text/plain" nonce="n1" data-consent="ads">(function(w){["gtag"].forEach(function(k){if(w[k]&&w[k].__consentEdgeStub===true)delete w[k]})})(window);\n' +
+			'<script nonce="n1">(function(w,f,q){var s;function n(){return s}s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="__consentEdgeStub"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;n.__consentEdgeStub=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]});if(!("gtag" in w)){w.dataLayer=w.dataLayer||[];w.gtag=function(){w.dataLayer.push(arguments)}}})(window,[],["dataLayer"]);</script>' +
+				'<script type="text/plain" nonce="n1" data-consent="ads">' +
 				"window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
 		);
 	});

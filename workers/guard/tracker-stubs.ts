@@ -4,7 +4,8 @@
  * `dataLayer.push(…)`, `analytics.track(…)`), and with the bootstrap gated each such call would throw
  * a ReferenceError and stop the site's own work with it. So a gated bootstrap is preceded by a small
  * script defining, where nothing else has, an inert function for each vendor function it names (it
- * accepts any call and any property chain, and sends nothing) and an empty array for each queue.
+ * accepts any call and any property chain, and sends nothing; `gtag` is Google's own queueing one) and
+ * an empty array for each queue.
  * Should the visitor agree later, the gated script (run by `/consent.js`) first removes the inert
  * functions it would otherwise find and bail out on (`if (f.fbq) return;`), then runs as written.
  */
@@ -52,18 +53,28 @@ export function trackerGlobals(source: string): TrackerGlobals | null {
 
 const MARK = "__consentEdgeStub";
 
+/**
+ * `gtag` stands in as Google's own snippet defines it, pushing into `dataLayer`: sending nothing until
+ * a Google tag loads, and keeping the Consent Mode commands `/consent.js` sends through it (a swallowing
+ * stand-in would lose them, and the tag would later run with no consent state).
+ */
+const GTAG = `if(!("gtag" in w)){w.dataLayer=w.dataLayer||[];w.gtag=function(){w.dataLayer.push(arguments)}}`;
+
 /** The script defining the stand-ins (its body only). */
 export function stubSource({ functions, queues }: TrackerGlobals): string {
+	const inert = functions.filter((name) => name !== "gtag");
 	return (
 		`(function(w,f,q){var s;function n(){return s}` +
 		`s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="${MARK}"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;` +
-		`n.${MARK}=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]})})` +
-		`(window,${JSON.stringify(functions)},${JSON.stringify(queues)});`
+		`n.${MARK}=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]});` +
+		`${functions.includes("gtag") ? GTAG : ""}})` +
+		`(window,${JSON.stringify(inert)},${JSON.stringify(queues)});`
 	);
 }
 
-/** What a gated bootstrap runs first, once allowed: the stand-ins it would bail out on go. */
+/** What a gated bootstrap runs first, once allowed: the inert stand-ins it would bail out on go. */
 export function activationPrefix({ functions }: TrackerGlobals): string {
-	if (functions.length === 0) return "";
-	return `(function(w){${JSON.stringify(functions)}.forEach(function(k){if(w[k]&&w[k].${MARK}===true)delete w[k]})})(window);\n`;
+	const inert = functions.filter((name) => name !== "gtag");
+	if (inert.length === 0) return "";
+	return `(function(w){${JSON.stringify(inert)}.forEach(function(k){if(w[k]&&w[k].${MARK}===true)delete w[k]})})(window);\n`;
 }

@@ -200,6 +200,17 @@ describe("other elements that load a URL", () => {
 		expect((await page(css, VISITORS.gpcOnly)).body).toBe(css);
 	});
 
+	it("an inline frame whose srcdoc names a denied tracker keeps it aside; others stay", async () => {
+		const { body } = await page(
+			'<iframe title="a" srcdoc="&lt;img src=&quot;https://www.facebook.com/tr?id=1&amp;amp;ev=PageView&quot;&gt;"></iframe>' +
+				'<iframe title="b" srcdoc="&lt;p&gt;Hello &lt;a href=&quot;https://example.com/&quot;&gt;x&lt;/a&gt;&lt;/p&gt;"></iframe>',
+		);
+		expect(body).toBe(
+			'<iframe title="a" data-consent="ads" data-srcdoc="&lt;img src=&quot;https://www.facebook.com/tr?id=1&amp;amp;ev=PageView&quot;&gt;"></iframe>' +
+				'<iframe title="b" srcdoc="&lt;p&gt;Hello &lt;a href=&quot;https://example.com/&quot;&gt;x&lt;/a&gt;&lt;/p&gt;"></iframe>',
+		);
+	});
+
 	it("media, plugins, image buttons and SVG images of denied trackers keep their URL aside", async () => {
 		const { body } = await page(
 			'<video poster="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/" src="/clip.mp4"></video>' +

@@ -106,6 +106,9 @@ const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string
 const LAZY_SRC = ["data-src", "data-lazy-src", "data-original"];
 const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 
+/** URLs naming a host inside markup held in an attribute (`srcdoc`). */
+const ABSOLUTE_URL = /(?:https?:)?\/\/[^\s"'<>`)]+/gi;
+
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
@@ -347,6 +350,22 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				element(el) {
 					const src = el.getAttribute("src") as string;
 					gateFrame(el, classify(src), src);
+				},
+			})
+			// An inline frame's document is markup in an attribute: any tracker URL in it gates the frame.
+			.on("iframe[srcdoc]", {
+				element(el) {
+					const srcdoc = decodeAttribute(el.getAttribute("srcdoc") as string);
+					const purposes = union(
+						[],
+						(srcdoc.match(ABSOLUTE_URL) ?? []).flatMap((url) => classify(decodeAttribute(url))),
+					);
+					if (!anyDenied(purposes)) return;
+					el.setAttribute(
+						"data-consent",
+						union(markerPurposes(el.getAttribute("data-consent")), purposes).join(" "),
+					);
+					moveAside(el, "srcdoc");
 				},
 			})
 			.on("iframe[data-consent]", {

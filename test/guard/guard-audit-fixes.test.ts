@@ -87,6 +87,29 @@ describe("URLs only the browser's decoding shows", () => {
 	});
 });
 
+describe("navigations other than links", () => {
+	it("a frame's src and a meta refresh's URL lose tracking parameters; gated frames and plain ones are untouched", async () => {
+		const { body } = await page(
+			'<iframe title="a" src="https://widgets.partner.example/embed?id=3&amp;utm_source=x&amp;gclid=abc"></iframe>' +
+				'<iframe title="b" src="https://www.youtube.com/embed/x?si=abc&amp;start=3"></iframe>' +
+				'<iframe title="c" src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123"></iframe>' +
+				'<iframe title="d" src="/embed?id=3&amp;k=v"></iframe>' +
+				'<meta http-equiv="refresh" content="5; url=\'https://other.example/?utm_source=x&amp;gclid=2&amp;a=1\'">' +
+				'<meta http-equiv="Refresh" content="0;URL=/next?fbclid=1">' +
+				'<meta http-equiv="refresh" content="30">',
+		);
+		expect(body).toBe(
+			'<iframe title="a" src="https://widgets.partner.example/embed?id=3"></iframe>' +
+				'<iframe title="b" src="https://www.youtube.com/embed/x?start=3"></iframe>' +
+				'<iframe title="c" data-consent="ads" data-src="https://www.googletagmanager.com/ns.html?id=GTM-ABCD123"></iframe>' +
+				'<iframe title="d" src="/embed?id=3&amp;k=v"></iframe>' +
+				'<meta http-equiv="refresh" content="5; url=\'https://other.example/?a=1\'">' +
+				'<meta http-equiv="Refresh" content="0;URL=/next">' +
+				'<meta http-equiv="refresh" content="30">',
+		);
+	});
+});
+
 describe("scripts", () => {
 	it("legacy JavaScript types Chromium runs are gated; non-script types are not", async () => {
 		const { body } = await page(

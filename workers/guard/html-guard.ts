@@ -109,6 +109,9 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 /** URLs naming a host inside markup held in an attribute (`srcdoc`). */
 const ABSOLUTE_URL = /(?:https?:)?\/\/[^\s"'<>`)]+/gi;
 
+/** Where a refresh's URL starts: after `url=`, and its opening quote if any. */
+const REFRESH_URL = /[;,\s]url\s*=\s*(['"]?)/i;
+
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
@@ -271,6 +274,31 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const stripped = verdicts.strippedLink(el.getAttribute("href") ?? "");
 			if (stripped !== null) el.setAttribute("href", stripped);
 		},
+	};
+
+	/** A frame the guard let load keeps its URL without tracking parameters (its own navigation). */
+	const stripFrameSrc = (el: Element) => {
+		const src = el.getAttribute("src");
+		if (src === null) return;
+		const stripped = verdicts.strippedLink(src);
+		if (stripped !== null) el.setAttribute("src", stripped);
+	};
+
+	/** `<meta http-equiv="refresh" content="5; url=…">` navigates like a link: its URL is stripped too. */
+	const stripRefresh = (el: Element) => {
+		const content = el.getAttribute("content") as string;
+		const at = REFRESH_URL.exec(content);
+		if (at === null) return;
+		const start = at.index + at[0].length;
+		let end = content.length;
+		const quote = at[1];
+		if (quote) {
+			const close = content.indexOf(quote, start);
+			if (close !== -1) end = close;
+		}
+		const stripped = verdicts.strippedLink(content.slice(start, end).trim());
+		if (stripped !== null)
+			el.setAttribute("content", `${content.slice(0, start)}${stripped}${content.slice(end)}`);
 	};
 
 	const guardNoscript: HTMLRewriterElementContentHandlers = {
@@ -445,6 +473,11 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			// Only a link with a query can carry tracking parameters (its `?` may be a character reference).
 			.on('a[href*="?"], a[href*="&"]', stripHref)
+			// After the frame handlers: a gated frame has no `src` left to strip.
+			.on('iframe[src*="?"], iframe[src*="&"]', { element: stripFrameSrc })
+			.on('meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"]', {
+				element: stripRefresh,
+			})
 			.on('area[href*="?"], area[href*="&"]', stripHref)
 			.onDocument({
 				// A page cut off inside a held-back script or noscript still gets what was held.

@@ -92,17 +92,6 @@ describe.skipIf(!hasChromium)("guard audit in Chromium", () => {
 		expect(carrying).toEqual([]);
 	});
 
-	it("(c) requests the site's own scripts build at runtime still reach trackers (out of reach of the edge)", async () => {
-		const before = site.requests.length;
-		const { context, urls } = await visitor({ "X-Debug-Geo": "DE" });
-		await load(context, "/");
-		await context.close();
-		const runtime = [...new Set(urls.filter((url) => isTracker(url) && RUNTIME.test(url)))];
-		// A first-party proxied Plausible-style event (`/api/event`, JSON body) reaches the origin too.
-		const proxied = site.requests.slice(before).filter((path) => path.startsWith("/api/event"));
-		expect({ runtime, proxied }).toEqual({ runtime: [], proxied: [] });
-	});
-
 	it("the opted-out page keeps working: no ReferenceError from neutralised bootstraps, the cart button works", async () => {
 		const errors: string[] = [];
 		const { context } = await visitor({ "X-Debug-Geo": "DE" });

@@ -418,6 +418,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
 				},
 			})
+			// A base URL on a tracker's host would make every relative URL after it (which the handlers
+			// above take as first-party) a request to that tracker: it goes, and they stay on the site.
+			.on("base[href]", {
+				element(el) {
+					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
+				},
+			})
 			.on(
 				LOADING_ATTRIBUTES.map(([name, attribute]) => `${name}[${attribute}]:not([data-consent])`).join(", "),
 				{

@@ -55,8 +55,9 @@ export function dropDeniedLinkHints(
 	denied: ReadonlySet<TrackerPurpose>,
 	overrides: TrackerOverrides | undefined,
 ): boolean {
+	if (denied.size === 0) return false;
 	const value = headers.get("Link");
-	if (value === null || denied.size === 0) return false;
+	if (value === null) return false;
 	const members = linkMembers(value);
 	const kept = members.filter((member) => !deniedHint(member, denied, overrides));
 	if (kept.length === members.length) return false;

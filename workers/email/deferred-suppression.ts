@@ -3,8 +3,9 @@
  * request goes on the consent queue (queue/deferred-writes.ts) and its consumer applies it with
  * retries and backoff, while the person is told they are unsubscribed.
  */
+import { storageUnavailable } from "../http/http-error";
 import { deferWrite, registerDeferredWrite } from "../queue/deferred-writes";
-import { type SuppressionRequest, suppressAddress } from "./suppress-address";
+import { type SuppressionOutcome, type SuppressionRequest, suppressAddress } from "./suppress-address";
 
 export interface SuppressionMessage extends SuppressionRequest {
 	readonly type: "email-suppression";
@@ -16,4 +17,26 @@ registerDeferredWrite("email-suppression", async (message, env) => {
 
 export async function deferSuppression(env: Env, request: SuppressionRequest): Promise<void> {
 	await deferWrite(env, { type: "email-suppression", ...request });
+}
+
+/**
+ * Applies an unsubscribe now, or queues it when D1 cannot take it (`"queued"`); a 503 only when the
+ * queue refuses it too.
+ */
+export async function suppressOrQueue(
+	env: Env,
+	request: SuppressionRequest,
+): Promise<SuppressionOutcome | "queued"> {
+	try {
+		return await suppressAddress(env, request);
+	} catch (err) {
+		console.error("unsubscribe write failed; queueing it", err);
+		try {
+			await deferSuppression(env, request);
+			return "queued";
+		} catch (queueErr) {
+			console.error("queueing the unsubscribe failed", queueErr);
+			throw storageUnavailable();
+		}
+	}
 }

@@ -7,7 +7,7 @@
  * changes on an error.
  */
 import { requestContext } from "../consent/request-context";
-import { badBody, HttpError, storageUnavailable } from "../http/http-error";
+import { badBody, HttpError } from "../http/http-error";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { bodyKind, readBody } from "../http/request-body";
 import { NO_STORE } from "../http/responses";
@@ -18,8 +18,7 @@ import { PAGE_TEXT } from "../pages/page-text";
 import { pageTheme } from "../pages/page-theme";
 import { PAGE_POST_FIELD, PAGE_POST_VALUE, unsubscribeResultMain } from "../pages/render-unsubscribe";
 import { ALL_LISTS } from "../storage/suppression-repository";
-import { deferSuppression } from "./deferred-suppression";
-import { type SuppressionRequest, suppressAddress } from "./suppress-address";
+import { suppressOrQueue } from "./deferred-suppression";
 import { tokenError } from "./token-error";
 import { verifyUnsubscribeToken } from "./unsubscribe-token";
 
@@ -32,20 +31,6 @@ function plainTextError(err: unknown): Response {
 	headers.set("Cache-Control", NO_STORE);
 	headers.set("X-Content-Type-Options", "nosniff");
 	return new Response(`${known.status} ${known.code}: ${known.message}\n`, { status: known.status, headers });
-}
-
-async function suppressOrQueue(env: Env, request: SuppressionRequest): Promise<void> {
-	try {
-		await suppressAddress(env, request);
-	} catch (err) {
-		console.error("unsubscribe write failed; queueing it", err);
-		try {
-			await deferSuppression(env, request);
-		} catch (queueErr) {
-			console.error("queueing the unsubscribe failed", queueErr);
-			throw storageUnavailable();
-		}
-	}
 }
 
 export async function oneClickUnsubscribe(

@@ -9,15 +9,15 @@
  */
 import * as v from "valibot";
 import { requestContext } from "../consent/request-context";
-import { badBody, storageUnavailable } from "../http/http-error";
+import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
-import { deferSuppression } from "./deferred-suppression";
+import { suppressOrQueue } from "./deferred-suppression";
 import { hashEmail, normalizeEmail } from "./email-address";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
-import { type SuppressionRequest, suppressAddress } from "./suppress-address";
+import type { SuppressionRequest } from "./suppress-address";
 import { statusBody } from "./suppression-lookup";
 
 /** Where a sender's unsubscribe came from; `api` when it does not say. */
@@ -59,21 +59,13 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 		gpc: false,
 		now: rc.now,
 	};
-	try {
-		const outcome = await suppressAddress(env, suppression);
-		const status = await SuppressionRepository.open(env.DB).status(emailHash, list);
-		return jsonResponse(
-			{ list, ...statusBody(status), added: outcome.added, subjectsUpdated: outcome.subjectsUpdated },
-			{ status: outcome.added ? 201 : 200 },
-		);
-	} catch (err) {
-		console.error("suppression write failed; queueing it", err);
-		try {
-			await deferSuppression(env, suppression);
-		} catch (queueErr) {
-			console.error("queueing the suppression failed", queueErr);
-			throw storageUnavailable();
-		}
-		return jsonResponse({ list, suppressed: true, queued: true }, { status: 202 });
-	}
+	const outcome = await suppressOrQueue(env, suppression);
+	if (outcome === "queued") return jsonResponse({ list, suppressed: true, queued: true }, { status: 202 });
+	const status = await SuppressionRepository.open(env.DB)
+		.status(emailHash, list)
+		.catch(() => null);
+	return jsonResponse(
+		{ list, ...statusBody(status), added: outcome.added, subjectsUpdated: outcome.subjectsUpdated },
+		{ status: outcome.added ? 201 : 200 },
+	);
 }

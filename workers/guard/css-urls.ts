@@ -2,12 +2,124 @@
  * Trackers named in CSS: a `url(…)` (or an `@import "…"`) in a `style` attribute or a `<style>` block
  * makes the browser fetch it like a pixel. A denied one becomes `none` (an `@import` of one goes whole),
  * so the declaration stays valid and everything else keeps its bytes.
+ *
+ * Read by a scanner, not by backtracking patterns: the text is the page's (or its users'), and a
+ * pattern such as `url\(\s*…\s*\)` costs quadratic time on a `url(` followed by a long run of spaces or
+ * by many unclosed `url(`s. Each `url(` or `@import` is read forward once, up to its own end or to the
+ * first character that ends it (an unquoted URL stops at `(`, which it may not hold), so a page costs
+ * time in proportion to its size.
  */
 import { decodeAttribute } from "./html-attributes";
 
-const URL_FUNCTION = /url\(\s*(?:"([^"]*)"|'([^']*)'|&quot;(.*?)&quot;|([^)'"\s]*))\s*\)/gi;
-const IMPORT = /@import\s+(?:url\([^)]*\)|"[^"]*"|'[^']*')[^;]*;?/gi;
-const IMPORTED = /@import\s+(?:url\(\s*["']?([^"')\s]*)["']?\s*\)|"([^"]*)"|'([^']*)')/i;
+const URL_START = /url\(/gi;
+const IMPORT_START = /@import/gi;
+const QUOT = /&quot;/gi;
+const WHITESPACE = /\s/;
+
+/** The index of the next match of `pattern` (global) at or after `from`, or -1. */
+function indexOf(css: string, pattern: RegExp, from: number): number {
+	pattern.lastIndex = from;
+	return pattern.exec(css)?.index ?? -1;
+}
+
+function skipWhitespace(css: string, at: number): number {
+	let i = at;
+	while (i < css.length && WHITESPACE.test(css[i] as string)) i++;
+	return i;
+}
+
+interface Found {
+	/** The URL as written (without quotes). */
+	readonly url: string;
+	/** Where the construct ends (exclusive). */
+	readonly end: number;
+}
+
+/** A quoted string starting at `at` (`"`, `'`, or `&quot;` in attribute text), or null. */
+function quoted(css: string, at: number): Found | null {
+	const c = css[at];
+	if (c === '"' || c === "'") {
+		const close = css.indexOf(c, at + 1);
+		return close === -1 ? null : { url: css.slice(at + 1, close), end: close + 1 };
+	}
+	if (c === "&" && css.slice(at, at + 6).toLowerCase() === "&quot;") {
+		const close = indexOf(css, QUOT, at + 6);
+		return close === -1 ? null : { url: css.slice(at + 6, close), end: close + 6 };
+	}
+	return null;
+}
+
+/** The body of a `url(` whose `(` ends at `at`: `url( "…" )`, `url(…)`; null when it does not close. */
+function urlBody(css: string, at: number): Found | null {
+	const start = skipWhitespace(css, at);
+	const string = quoted(css, start);
+	if (string !== null) {
+		const close = skipWhitespace(css, string.end);
+		if (css[close] === ")") return { url: string.url, end: close + 1 };
+		// `&quot;` is also plain text an unquoted URL may hold.
+		if (css[start] !== "&") return null;
+	}
+	if (css[start] === '"' || css[start] === "'") return null;
+	let i = start;
+	while (i < css.length && !")'\"(".includes(css[i] as string) && !WHITESPACE.test(css[i] as string)) i++;
+	const url = css.slice(start, i);
+	i = skipWhitespace(css, i);
+	return css[i] === ")" ? { url, end: i + 1 } : null;
+}
+
+/** An `@import` rule whose keyword ends at `at`: its URL and where it ends (its `;` included). */
+function importRule(css: string, at: number): Found | null {
+	if (!WHITESPACE.test(css[at] ?? "")) return null;
+	const start = skipWhitespace(css, at);
+	let url: string | undefined;
+	let i: number;
+	if (css.slice(start, start + 4).toLowerCase() === "url(") {
+		let close = start + 4;
+		while (close < css.length && css[close] !== ")" && css[close] !== "(") close++;
+		if (css[close] !== ")") return null;
+		const inner = /^["']?([^"')\s]*)["']?$/.exec(css.slice(start + 4, close).trim());
+		url = inner?.[1];
+		i = close + 1;
+	} else {
+		const c = css[start];
+		if (c !== '"' && c !== "'") return null;
+		const close = css.indexOf(c, start + 1);
+		if (close === -1) return null;
+		url = css.slice(start + 1, close);
+		i = close + 1;
+	}
+	const semicolon = css.indexOf(";", i);
+	return { url: url ?? "", end: semicolon === -1 ? css.length : semicolon + 1 };
+}
+
+/** `css` with each construct `read` finds after a match of `start` replaced when `replace` says so. */
+function rewrite(
+	css: string,
+	start: RegExp,
+	read: (css: string, at: number) => Found | null,
+	replace: (url: string) => string | null,
+): string | null {
+	let out = "";
+	let copied = 0;
+	let changed = false;
+	let from = 0;
+	for (let at = indexOf(css, start, from); at !== -1; at = indexOf(css, start, from)) {
+		const open = at + (start === URL_START ? 4 : 7);
+		const found = read(css, open);
+		if (found === null) {
+			from = open;
+			continue;
+		}
+		const replacement = found.url === "" ? null : replace(found.url);
+		if (replacement !== null) {
+			out += css.slice(copied, at) + replacement;
+			copied = found.end;
+			changed = true;
+		}
+		from = found.end;
+	}
+	return changed ? out + css.slice(copied) : null;
+}
 
 /** `css` without its denied URLs, or null when it names none. `attribute`: raw attribute text. */
 export function withoutDeniedCssUrls(
@@ -17,20 +129,7 @@ export function withoutDeniedCssUrls(
 ): string | null {
 	if (!/url\(|@import/i.test(css)) return null;
 	const decode = (raw: string) => (attribute ? decodeAttribute(raw) : raw.trim());
-	let changed = false;
-	const out = css
-		.replace(IMPORT, (rule) => {
-			const found = IMPORTED.exec(rule);
-			const url = found?.[1] ?? found?.[2] ?? found?.[3];
-			if (url === undefined || !denied(decode(url))) return rule;
-			changed = true;
-			return "";
-		})
-		.replace(URL_FUNCTION, (all, dq?: string, sq?: string, eq?: string, bare?: string) => {
-			const url = dq ?? sq ?? eq ?? bare ?? "";
-			if (url === "" || !denied(decode(url))) return all;
-			changed = true;
-			return "none";
-		});
-	return changed ? out : null;
+	const imports = rewrite(css, IMPORT_START, importRule, (url) => (denied(decode(url)) ? "" : null));
+	const urls = rewrite(imports ?? css, URL_START, urlBody, (url) => (denied(decode(url)) ? "none" : null));
+	return urls ?? imports;
 }

@@ -158,8 +158,12 @@ describe("stand-ins for a gated bootstrap's globals", () => {
 			"<script nonce=\"n1\">window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
 		);
 		expect(body).toBe(
-			'<script nonce="n1">(function(w,f,q){var s;function n(){return s}s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="__consentEdgeStub"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;n.__consentEdgeStub=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]});if(!("gtag" in w)){w.dataLayer=w.dataLayer||[];w.gtag=function(){w.dataLayer.push(arguments)}}})(window,[],["dataLayer"]);</script>' +
-				'<script type="text/plain" nonce="n1" data-consent="ads">' +
+			stubbed(
+				'<script type="text/plain" nonce="n1" data-consent="ads">',
+				["gtag"],
+				["dataLayer"],
+				'<script nonce="n1">',
+			) +
 				"window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('config', 'AW-123456789');</script>",
 		);
 	});

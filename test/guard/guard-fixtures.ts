@@ -87,7 +87,8 @@ export function visit(
 
 /**
  * How a recognised bootstrap's start tag comes out gated: the script defining stand-ins for the vendor
- * functions and queues it names (tracker-stubs.ts), then the gated tag and the activation prefix.
+ * functions and queues it names (tracker-stubs.ts), the gated script removing them once allowed (with
+ * the gated tag's nonce and purposes), then the gated tag itself.
  */
 export function stubbed(
 	gatedTag: string,
@@ -96,5 +97,12 @@ export function stubbed(
 	stubTag = "<script>",
 ): string {
 	const globals = { functions, queues };
-	return `${stubTag}${stubSource(globals)}</script>${gatedTag}${activationPrefix(globals)}`;
+	const prefix = activationPrefix(globals);
+	const nonce = /\snonce="([^"]*)"/.exec(gatedTag)?.[1];
+	const purposes = /\sdata-consent="([^"]*)"/.exec(gatedTag)?.[1] ?? "";
+	const activation =
+		prefix === ""
+			? ""
+			: `<script type="text/plain"${nonce === undefined ? "" : ` nonce="${nonce}"`} data-consent="${purposes}">${prefix}</script>`;
+	return `${stubTag}${stubSource(globals)}</script>${activation}${gatedTag}`;
 }

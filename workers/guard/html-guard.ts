@@ -186,8 +186,15 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		const globals = purposes.some((p) => !current.marked.includes(p)) ? trackerGlobals(source) : null;
 		if (globals === null) return `${gated}${source}</script>`;
 		const nonce = current.attributes.find(([name]) => name === "nonce");
-		const stub = startTag("script", nonce ? [nonce] : []);
-		return `${stub}${stubSource(globals)}</script>${gated}${activationPrefix(globals)}${source}</script>`;
+		const stub = `${startTag("script", nonce ? [nonce] : [])}${stubSource(globals)}</script>`;
+		// The removal of the stand-ins, once allowed, is a gated script of its own just before the
+		// bootstrap: the bootstrap's text stays as the page wrote it (a CSP may admit it by its hash).
+		const prefix = activationPrefix(globals);
+		const activation =
+			prefix === ""
+				? ""
+				: `${startTag("script", [["type", "text/plain"], ...(nonce ? [nonce] : []), ["data-consent", purposes.join(" ")]])}${prefix}</script>`;
+		return `${stub}${activation}${gated}${source}</script>`;
 	};
 
 	const guardScript: HTMLRewriterElementContentHandlers = {

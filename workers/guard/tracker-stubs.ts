@@ -6,8 +6,12 @@
  * script defining, where nothing else has, an inert function for each vendor function it names (it
  * accepts any call and any property chain, and sends nothing; `gtag` is Google's own queueing one) and
  * an empty array for each queue.
- * Should the visitor agree later, the gated script (run by `/consent.js`) first removes the inert
- * functions it would otherwise find and bail out on (`if (f.fbq) return;`), then runs as written.
+ * Each stand-in is its own, and keeps what the site's code stores in it (`analytics.section = "news"`
+ * reads back), so a site global that merely shares a vendor's name keeps working.
+ * Should the visitor agree later, a gated script of its own, just before the bootstrap (run first by
+ * `/consent.js`), removes the inert functions the bootstrap would otherwise find and bail out on
+ * (`if (f.fbq) return;`); the bootstrap itself runs as written, byte for byte, so a page CSP that admits
+ * it by hash still does.
  */
 
 /** Vendor functions and queues (tracking.md §3d "HTML signals"; the vendors' published snippets). */
@@ -64,17 +68,21 @@ const GTAG = `if(!("gtag" in w)){w.dataLayer=w.dataLayer||[];w.gtag=function(){w
 export function stubSource({ functions, queues }: TrackerGlobals): string {
 	const inert = functions.filter((name) => name !== "gtag");
 	return (
-		`(function(w,f,q){var s;function n(){return s}` +
-		`s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="${MARK}"?true:k==="then"||typeof k==="symbol"?undefined:s},apply:n}):n;` +
-		`n.${MARK}=true;f.forEach(function(k){if(!(k in w))w[k]=s});q.forEach(function(k){w[k]=w[k]||[]});` +
+		`(function(w,f,q){function m(){var o={},s;function n(){return s}` +
+		`s=typeof Proxy==="function"?new Proxy(n,{get:function(t,k){return k==="${MARK}"?true:Object.prototype.hasOwnProperty.call(o,k)?o[k]:k==="then"||typeof k==="symbol"?undefined:s},` +
+		`set:function(t,k,v){o[k]=v;return true},has:function(t,k){return k in o||k in t},apply:n}):n;` +
+		`n.${MARK}=true;return s}f.forEach(function(k){if(!(k in w))w[k]=m()});q.forEach(function(k){w[k]=w[k]||[]});` +
 		`${functions.includes("gtag") ? GTAG : ""}})` +
 		`(window,${JSON.stringify(inert)},${JSON.stringify(queues)});`
 	);
 }
 
-/** What a gated bootstrap runs first, once allowed: the inert stand-ins it would bail out on go. */
+/**
+ * What runs, once allowed, just before a gated bootstrap (in a gated script of its own): the inert
+ * stand-ins it would bail out on go. Empty when there are none.
+ */
 export function activationPrefix({ functions }: TrackerGlobals): string {
 	const inert = functions.filter((name) => name !== "gtag");
 	if (inert.length === 0) return "";
-	return `(function(w){${JSON.stringify(inert)}.forEach(function(k){if(w[k]&&w[k].${MARK}===true)delete w[k]})})(window);\n`;
+	return `(function(w){${JSON.stringify(inert)}.forEach(function(k){if(w[k]&&w[k].${MARK}===true)delete w[k]})})(window);`;
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { linkMembers } from "../../workers/guard/link-hints";
-import { type CallInit, callWithEnv, json } from "../helpers";
+import { BASE, type CallInit, callWithEnv, json, Visitor } from "../helpers";
 import { fakeOrigin, guardEnv, stubbed, US_CA, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
@@ -275,5 +275,23 @@ describe("a visitor turning tracking off in guard mode", () => {
 	it("but not for an opt-in, nor outside guard mode", async () => {
 		expect((await put({ ads: true })).headers.has("Clear-Site-Data")).toBe(false);
 		expect((await put({ ads: false }, { ORIGIN: "" })).headers.has("Clear-Site-Data")).toBe(false);
+	});
+
+	it("nor for a write that turns nothing off (ads already off)", async () => {
+		const visitor = new Visitor(US_CA);
+		const send = (purposes: Record<string, boolean>) =>
+			callWithEnv(guardEnv(), "/v1/consent", {
+				method: "PUT",
+				cf: US_CA,
+				...json({ purposes }, { headers: { Cookie: visitor.cookieHeader(), Origin: BASE } }),
+			}).then(async (res) => {
+				visitor.remember(res);
+				await res.text();
+				return res;
+			});
+		expect((await send({ ads: false })).headers.get("Clear-Site-Data")).toBe('"cache"');
+		expect((await send({ ads: false, personalization: false })).headers.has("Clear-Site-Data")).toBe(false);
+		expect((await send({ ads: false })).headers.has("Clear-Site-Data")).toBe(false);
+		expect((await send({ analytics: false })).headers.get("Clear-Site-Data")).toBe('"cache"');
 	});
 });

@@ -102,7 +102,7 @@ export async function writeChoices(
 	const answer = render(result.state);
 	const headers = decisionHeaders(rc, repo.bookmark());
 	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
-	if (caller.kind === "visitor" && result.record && clearsCachedPages(rc, write.changes)) {
+	if (caller.kind === "visitor" && result.record && clearsCachedPages(rc, result.record.changes)) {
 		headers.set("Clear-Site-Data", '"cache"');
 	}
 	return answerResponse(answer, headers, write.redirectTo);
@@ -112,7 +112,8 @@ export async function writeChoices(
  * In guard mode, a visitor's write that turns tracking off also empties the browser's HTTP cache for
  * the site: pages the origin let browsers keep (`max-age`) while the visitor allowed tracking were
  * relayed unchanged, with their trackers, and would otherwise be shown again from the cache, never
- * asking the guard, until they expire.
+ * asking the guard, until they expire. `changes` are the record's: what this write really changed
+ * (naming `ads: false` again changes nothing, and clears nothing).
  */
 function clearsCachedPages(rc: RequestContext, changes: StoredChoices): boolean {
 	return rc.settings.origin !== null && (changes.ads === false || changes.analytics === false);

@@ -221,6 +221,13 @@ describe("other elements that load a URL", () => {
 		);
 	});
 
+	it("an SVG <style> (markup, not raw text: CDATA, child elements) is left exactly as it is", async () => {
+		const svg =
+			"<svg><style><![CDATA[.a{background:url(https://www.facebook.com/tr?id=1)}]]></style>" +
+			"<style>.b{}<!-- c --><tspan>x</tspan>.d{}</style></svg><p>after</p>";
+		expect((await page(svg, VISITORS.optedOut)).body).toBe(svg);
+	});
+
 	it("a GPC-only visitor's CSS keeps analytics URLs", async () => {
 		const css =
 			"<style>.a { background: url(https://www.google-analytics.com/collect?v=1&tid=UA-1-1); }</style>";

@@ -109,6 +109,8 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 /** URLs naming a host inside markup held in an attribute (`srcdoc`). */
 const ABSOLUTE_URL = /(?:https?:)?\/\/[^\s"'<>`)]+/gi;
 
+const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+
 /** Where a refresh's URL starts: after `url=`, and its opening quote if any. */
 const REFRESH_URL = /[;,\s]url\s*=\s*(['"]?)/i;
 
@@ -328,6 +330,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	// A `<style>` block's text comes in chunks: held, and written back (without denied URLs) at its end.
 	const guardStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
+			// An SVG `<style>` is parsed as markup (CDATA sections, child elements), not raw text: its
+			// pieces cannot be held and written back as one text without moving them. Left as it is.
+			if (el.namespaceURI !== HTML_NAMESPACE) return;
 			const chunks: string[] = [];
 			style = chunks;
 			el.onEndTag((end) => {

@@ -38,6 +38,30 @@ describe("withoutDeniedPixels", () => {
 		expect(seen).toEqual(["/a.png", "/a.png?x=1&y=2"]);
 	});
 
+	it("stops at a tag the text never closes: whatever follows is inside it, for a browser too", () => {
+		const html = `<img src="https://tracker.example/a"><img src="x <img src=https://tracker.example/b>`;
+		expect(withoutDeniedPixels(html, deniedHost)).toBe(`<img src="x <img src=https://tracker.example/b>`);
+		// A denied frame with no end tag is cut to its start tag's end, and so is every later one.
+		const frames = `<iframe src="https://tracker.example/1"><p>a</p><iframe src="https://tracker.example/2"><p>b</p>`;
+		expect(withoutDeniedPixels(frames, deniedHost)).toBe("<p>a</p><p>b</p>");
+	});
+
+	// A complexity guard, not a benchmark: the backtracking pattern this replaced took ~5 s for the
+	// first input on the development machine (quadratic), the scanner well under 1 ms; the bound leaves
+	// three orders of magnitude either side.
+	it("takes time in proportion to the text, however many tags never close", () => {
+		for (const text of [
+			"<img ".repeat(20_000),
+			'<img src="x '.repeat(20_000),
+			"<img src=https://tracker.example/p?".repeat(20_000),
+			'<iframe src="https://tracker.example/f">'.repeat(20_000),
+		]) {
+			const start = performance.now();
+			withoutDeniedPixels(text, deniedHost);
+			expect(performance.now() - start, text.slice(0, 20)).toBeLessThan(1_000);
+		}
+	});
+
 	it("is null when nothing is denied", () => {
 		expect(withoutDeniedPixels(`<img src="/a.png"><p>text</p>`, deniedHost)).toBeNull();
 		expect(withoutDeniedPixels("plain text", deniedHost)).toBeNull();

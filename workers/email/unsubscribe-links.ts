@@ -17,27 +17,13 @@ import { unsubscribeTokenLifetimeMs } from "./unsubscribe-lifetime";
 import { signUnsubscribeToken } from "./unsubscribe-token";
 
 /**
- * Hosts where local development runs without TLS: loopback names and IP literals (a LAN address,
- * `0.0.0.0`); no public certificate names those.
- */
-function isLocalHost(hostname: string): boolean {
-	return (
-		hostname === "localhost" ||
-		hostname.endsWith(".localhost") ||
-		/^\d+\.\d+\.\d+\.\d+$/.test(hostname) ||
-		hostname.startsWith("[")
-	);
-}
-
-/**
- * The base of links when PUBLIC_BASE_URL is unset: the request's origin, upgraded to https (on its
- * default port) unless the host is local. RFC 8058 §3.1: List-Unsubscribe MUST hold an HTTPS URI,
- * and a sender may well call this API over plain http.
+ * The base of links when PUBLIC_BASE_URL is unset: the request's origin, as it is (CONTRACT.md).
+ * RFC 8058 §3.1 wants an HTTPS URI in List-Unsubscribe: production sets PUBLIC_BASE_URL to an https
+ * base, or senders call over https. Upgrading an http origin instead gave links to a TLS endpoint
+ * that need not exist (a service name in a container network, a dev host).
  */
 function requestBase(url: string): string {
-	const target = requestTarget(url);
-	if (target.protocol !== "http:" || isLocalHost(target.hostname)) return target.origin;
-	return `https://${target.hostname}`;
+	return requestTarget(url).origin;
 }
 
 const LinkBody = v.object({

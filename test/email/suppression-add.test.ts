@@ -1,7 +1,7 @@
 /**
- * POST /v1/suppressions: a sender records an unsubscribe that came another way (a mailto:
+ * POST /v1/suppressions: the site records an unsubscribe that came another way (a mailto:
  * List-Unsubscribe, a complaint, a request by phone). It is applied as a one-click one is, queued
- * when D1 is down, idempotent, and only for admin and sender keys.
+ * when D1 is down, idempotent, and only for the admin key.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -59,17 +59,18 @@ describe("POST /v1/suppressions", () => {
 		]);
 	});
 
-	it("takes a sender key; a reader key, a visitor or no key cannot", async () => {
+	it("takes the admin key; a sender key (limited to links and checks), a reader key, a visitor or no key cannot", async () => {
 		const scoped = envWithScopedKeys();
-		expect((await add({ email: "sender-added@example.com" }, SENDER_KEY, scoped)).status).toBe(201);
+		expect((await add({ email: "admin-added@example.com" }, undefined, scoped)).status).toBe(201);
+		expect((await add({ email: "sender-added@example.com" }, SENDER_KEY, scoped)).status).toBe(403);
 		expect((await add({ email: "reader-added@example.com" }, READER_KEY, scoped)).status).toBe(403);
 		const anonymous = await call("/v1/suppressions", {
 			method: "POST",
 			...json({ email: "nobody@example.com" }),
 		});
 		expect(anonymous.status).toBe(401);
-		expect(await suppression("reader-added@example.com", "news")).toEqual({ suppressed: false });
-		expect(await suppression("nobody@example.com", "news")).toEqual({ suppressed: false });
+		for (const email of ["sender-added@example.com", "reader-added@example.com", "nobody@example.com"])
+			expect(await suppression(email, "news"), email).toEqual({ suppressed: false });
 	});
 
 	it("refuses what it cannot read with a 400 naming the field", async () => {

@@ -1,11 +1,11 @@
 /**
- * POST /v1/suppressions: a sender records an unsubscribe that did not come through a link of ours,
- * `{"email", "list"?, "source"?}`: a `mailto:` List-Unsubscribe, a spam complaint from a feedback
- * loop, a request by phone or in a reply. It is applied as a one-click one is (the suppression, then
- * `email` off for the subjects linked to the address), queued if D1 is down. 201 when the address
- * was newly suppressed for the list, 200 when it already was (idempotent), 202 when queued. Only
- * adding is offered: a suppression is the proof that someone said no, and lifting one is not a
- * sender's call.
+ * POST /v1/suppressions (admin key): the site records an unsubscribe that did not come through a
+ * link of ours, `{"email", "list"?, "source"?}`: a `mailto:` List-Unsubscribe, a spam complaint from
+ * a feedback loop, a request by phone or in a reply. It is applied as a one-click one is (the
+ * suppression, then `email` off for the subjects linked to the address), queued if D1 is down. 201
+ * when the address was newly suppressed for the list, 200 when it already was (idempotent), 202 when
+ * queued. Only adding is offered: a suppression is the proof that someone said no. A sender key may
+ * not (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
 import * as v from "valibot";
 import { requestContext } from "../consent/request-context";
@@ -15,7 +15,7 @@ import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { hashEmail, normalizeEmail } from "./email-address";
-import { requireSenderKey } from "./keyed-sender";
+import { requireAdminKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 import type { SuppressionRequest } from "./suppress-address";
 import { statusBody } from "./suppression-lookup";
@@ -38,7 +38,7 @@ const AddBody = v.object({
 });
 
 export async function addSuppression(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-	await requireSenderKey(request, env);
+	await requireAdminKey(request, env);
 	const rc = requestContext(request, env, ctx);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(AddBody, body.value);
@@ -52,7 +52,7 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	if (!normalized) throw badBody("email: not a valid address.");
 	const emailHash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
 	const suppression: SuppressionRequest = {
-		// No token: the sender's key vouches for it. It never expires.
+		// No token: the admin key vouches for it. It never expires.
 		claim: { emailHash, list, expiresAt: Number.MAX_SAFE_INTEGER },
 		source,
 		jurisdiction: rc.jurisdiction,

@@ -16,7 +16,7 @@ import { PAGE_TEXT } from "./page-text";
 import { pageTheme } from "./page-theme";
 import { pageVisitor } from "./page-visitor";
 import { preferencesMain, type SaveOutcome, saveMessage } from "./render-preferences";
-import { RETURN_PARAM, returnTarget } from "./return-link";
+import { returnLink } from "./return-link";
 import { providesByOptOut, provisionSection } from "./third-party-provision";
 
 const HISTORY_LIMIT = 50;
@@ -41,6 +41,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	// Back from a save without the cookie it set (cookies blocked): this is a new visitor, not the saver.
 	const outcome: SaveOutcome | null =
 		rc.url.searchParams.get("saved") === "1" ? (visitor.issued ? "not-kept" : "saved") : null;
+	const back = returnLink(request, rc.url, rc.settings, rc.secure);
 	const main = preferencesMain({
 		lang,
 		gpc: rc.gpc,
@@ -51,7 +52,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 			reason: decision.reasons[definition.name] ?? "default",
 			locked: rc.gpc && definition.gpc,
 		})),
-		returnTo: returnTarget(rc.url.searchParams.get(RETURN_PARAM), request, rc.settings),
+		returnTo: back.returnTo,
 		provisionNotice: providesByOptOut(rc.jurisdiction) ? provisionSection(lang, rc.settings.operator) : "",
 		history,
 		historyLimit: HISTORY_LIMIT,
@@ -70,5 +71,6 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	await setVisitorCookies(headers, rc, visitor, result);
 	const explicit = requestedLanguage(rc.url);
 	if (explicit) headers.append("Set-Cookie", languageCookie(explicit, rc.secure));
+	if (back.cookie) headers.append("Set-Cookie", back.cookie);
 	return htmlPage(page, { headers });
 }

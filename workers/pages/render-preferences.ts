@@ -10,7 +10,6 @@ import { escapeHtml } from "../http/responses";
 import type { ConsentRecord } from "../storage/consent-repository";
 import type { Lang } from "./page-language";
 import { PAGE_TEXT } from "./page-text";
-import { RETURN_PARAM } from "./return-link";
 
 export const SAVE_ACTION = "/preferences";
 export const OPT_OUT_ACTION = "/v1/opt-out";
@@ -133,14 +132,11 @@ export function preferencesMain(view: PreferencesView): string {
 	const back = view.returnTo
 		? `<p class="return"><a href="${escapeHtml(view.returnTo)}">${escapeHtml(t.backTo(new URL(view.returnTo).host))}</a></p>`
 		: "";
-	const keepReturn = view.returnTo
-		? `\n<input type="hidden" name="${RETURN_PARAM}" value="${escapeHtml(view.returnTo)}">`
-		: "";
 	return `<h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro)}</p>
 ${saved}${back}${gpc}
 <form method="post" action="${SAVE_ACTION}">
-${FORM_MARKER}${keepReturn}
+${FORM_MARKER}
 <fieldset>
 <legend>${escapeHtml(t.legend)}</legend>
 ${view.purposes.map((p) => purposeRow(view, p)).join("\n")}

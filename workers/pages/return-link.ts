@@ -1,16 +1,20 @@
 /**
  * The way back to the site: the banner's Settings opens the preference centre with `?return=<the
- * page it was on>`, the page offers a link back to it, and a save keeps it (a hidden field, then the
- * 303's Location). Only a page of an origin the worker serves or allows (its own, PUBLIC_BASE_URL's,
- * ALLOWED_ORIGINS) is offered, and only as a link the person follows: never an open redirect.
+ * page it was on>`, and the page offers a link back to it. The page remembers it in a short-lived,
+ * HttpOnly `ce_return` cookie scoped to `/preferences`, so the saved page a form post's 303 leads to
+ * (`/preferences?saved=1`, exactly as CONTRACT.md says) still offers it. Only a page of an origin
+ * the worker serves or allows (its own, PUBLIC_BASE_URL's, ALLOWED_ORIGINS) is offered, and only as a
+ * link the person follows: never an open redirect.
  */
 import type { Settings } from "../config/settings";
+import { requestCookie, serializeCookie } from "../http/cookies";
 import { isAllowedOrigin } from "../http/origin-check";
 
 export const RETURN_PARAM = "return";
-/** Where a form save (the page's own, or its "opt out of everything") answers 303 to. */
-const SAVED_LOCATION = "/preferences?saved=1";
+const RETURN_COOKIE = "ce_return";
 const MAX_RETURN_LENGTH = 2048;
+/** Long enough to choose and save, short enough not to offer a stale way back on a later visit. */
+const RETURN_COOKIE_S = 1800;
 
 /** The page to lead back to, or null when `value` names none the worker may link to. */
 export function returnTarget(
@@ -27,7 +31,32 @@ export function returnTarget(
 	return url.href;
 }
 
-/** Where a form save answers 303 to: the saved page, still leading back when it did. */
-export function savedLocation(returnTo: string | null): string {
-	return returnTo ? `${SAVED_LOCATION}&${RETURN_PARAM}=${encodeURIComponent(returnTo)}` : SAVED_LOCATION;
+export interface ReturnLink {
+	/** The page to lead back to, or null. */
+	readonly returnTo: string | null;
+	/** A `Set-Cookie` line remembering it, when the URL named it. */
+	readonly cookie: string | null;
+}
+
+/** The way back for this page view: named by `?return=`, else remembered by the cookie. */
+export function returnLink(request: Request, url: URL, settings: Settings, secure: boolean): ReturnLink {
+	const named = returnTarget(url.searchParams.get(RETURN_PARAM), request, settings);
+	if (named !== null) {
+		const cookie = serializeCookie(RETURN_COOKIE, encodeURIComponent(named), {
+			path: "/preferences",
+			maxAge: RETURN_COOKIE_S,
+			httpOnly: true,
+			secure,
+			sameSite: "Lax",
+		});
+		return { returnTo: named, cookie };
+	}
+	const remembered = requestCookie(request, RETURN_COOKIE);
+	let decoded: string | null = null;
+	try {
+		decoded = remembered === undefined ? null : decodeURIComponent(remembered);
+	} catch {
+		decoded = null;
+	}
+	return { returnTo: returnTarget(decoded, request, settings), cookie: null };
 }

@@ -5,11 +5,12 @@
 import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
 import { assertWriteOrigin } from "../../http/origin-check";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
-import { RETURN_PARAM, returnTarget, savedLocation } from "../../pages/return-link";
 import { identifyCaller, keyedSubject, requireScope } from "../caller";
 import { parseOptOutBody } from "../consent-body";
-import { type RequestContext, requestContext } from "../request-context";
+import { requestContext } from "../request-context";
 import { writeChoices } from "../write-choices";
+
+export const SAVED_LOCATION = "/preferences?saved=1";
 
 export async function optOut(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
@@ -32,14 +33,7 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 		changes,
 		source: caller.kind === "keyed" ? "api" : "ui",
 		policyVersion: "policyVersion" in input ? input.policyVersion : undefined,
-		redirectTo: body.kind === "form" ? formLocation(request, rc, body) : undefined,
+		redirectTo: body.kind === "form" ? SAVED_LOCATION : undefined,
 		rawBody: body.raw,
 	});
-}
-
-/** A form's 303: the preference centre's saved page, leading back to the page the form named. */
-function formLocation(request: Request, rc: RequestContext, body: ParsedBody): string {
-	const fields = body.value as Record<string, unknown>;
-	const named = fields[RETURN_PARAM];
-	return savedLocation(typeof named === "string" ? returnTarget(named, request, rc.settings) : null);
 }

@@ -6,10 +6,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { settingsFor } from "../../workers/config/settings";
-import { call, callWithEnv, json, keyed } from "../helpers";
+import { call, json, keyed } from "../helpers";
 
 const DE = { country: "DE" };
-const SENDER = { SENDER_API_KEY: "test-sender-key" };
 
 function lapse() {
 	vi.useFakeTimers({ toFake: ["Date"] });
@@ -41,13 +40,13 @@ describe("a lapsed allowance", () => {
 		expect(after.purposes.ads).toBe(false);
 	});
 
-	it("stays lapsed after an unsubscribe recorded by a sender", async () => {
+	it("stays lapsed after an unsubscribe recorded through the API", async () => {
 		await put("user:lapse-unsub", { email: "lapse@example.com", purposes: { analytics: true } });
 		lapse();
 		expect((await decision("user:lapse-unsub")).purposes.analytics).toBe(false);
-		const res = await callWithEnv({ ...env, ...SENDER } as Env, "/v1/suppressions", {
+		const res = await call("/v1/suppressions", {
 			method: "POST",
-			...json({ email: "lapse@example.com" }, keyed({}, SENDER.SENDER_API_KEY)),
+			...json({ email: "lapse@example.com" }, keyed()),
 		});
 		expect(res.status).toBe(201);
 		const after = await decision("user:lapse-unsub");

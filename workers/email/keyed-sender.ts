@@ -1,20 +1,19 @@
 /** The callers of the email API: an admin or sender key (writes: admin). Visitors and missing keys are 401. */
-import { identifyCaller, requireScope } from "../consent/caller";
+import { identifyCaller, type KeyScope, requireScope } from "../consent/caller";
 import { unauthorized } from "../http/http-error";
 import { authorizationHeader } from "../http/request-inputs";
 
-export async function requireSenderKey(request: Request, env: Env): Promise<void> {
-	if (authorizationHeader(request) === null) throw unauthorized();
-	const caller = await identifyCaller(request, env);
-	requireScope(caller, ["admin", "sender"]);
-}
-
 /**
- * Writing a suppression takes the admin key: CONTRACT.md limits SENDER_API_KEY to unsubscribe links
- * and suppression checks (a sender records an unsubscribe by posting the link's one-click form).
+ * A key of one of `scopes`. Writing a suppression takes the admin key alone: CONTRACT.md limits
+ * SENDER_API_KEY to unsubscribe links and suppression checks (a sender records an unsubscribe by
+ * posting the link's one-click form).
  */
-export async function requireAdminKey(request: Request, env: Env): Promise<void> {
+export async function requireSenderKey(
+	request: Request,
+	env: Env,
+	scopes: readonly KeyScope[] = ["admin", "sender"],
+): Promise<void> {
 	if (authorizationHeader(request) === null) throw unauthorized();
 	const caller = await identifyCaller(request, env);
-	requireScope(caller, ["admin"]);
+	requireScope(caller, scopes);
 }

@@ -15,7 +15,7 @@ import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { hashEmail, normalizeEmail } from "./email-address";
-import { requireAdminKey } from "./keyed-sender";
+import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 import type { SuppressionRequest } from "./suppress-address";
 import { statusBody } from "./suppression-lookup";
@@ -38,7 +38,7 @@ const AddBody = v.object({
 });
 
 export async function addSuppression(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-	await requireAdminKey(request, env);
+	await requireSenderKey(request, env, ["admin"]);
 	const rc = requestContext(request, env, ctx);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(AddBody, body.value);

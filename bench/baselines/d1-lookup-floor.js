@@ -8,7 +8,7 @@
  * may be answered by a read replica, and it hands back the X-D1-Bookmark). In Miniflare's D1 a query
  * made in a session commits and fsyncs the database's WAL (one fsync and two WAL writes per query,
  * seen with strace; the same read without a session makes none), so a floor without one would leave
- * out part of what the Worker's read costs here (bench/README.md, session 14).
+ * out part of what the Worker's read costs here (bench/HISTORY.md, session 14).
  */
 export default {
 	async fetch(request, env) {

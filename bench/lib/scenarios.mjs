@@ -24,7 +24,7 @@ const BEACON = { "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty" };
  * isolate idle for a while is shrunk (young generation 32 MiB to 2 MiB, old-generation limit 45 MB to
  * 13 MB, seen with `cpu-cost.mjs --gc`'s trace) and takes 15-20 s of load to grow back, collecting fully
  * several times as often meanwhile. Run last, after about 95 s of storage groups that do not use the
- * guard, the page group's first two rounds measured that regrowth (bench/README, session 16).
+ * guard, the page group's first two rounds measured that regrowth (bench/HISTORY.md, session 16).
  */
 export const GROUPS = [
 	{

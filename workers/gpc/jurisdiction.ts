@@ -29,7 +29,7 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
  * (`request.cf.country` is the `CF-IPCountry` of that address), so within one isolate (one machine in
  * one data centre) requests from the same `CF-Connecting-IP` come from the same place, and a visitor's
  * repeat requests need not have `request.cf` parsed and frozen again (about a tenth of a cookie-decided
- * answer's work, bench/README.md). A minute bounds how long a change of the address's location (a
+ * answer's work, bench/HISTORY.md). A minute bounds how long a change of the address's location (a
  * geolocation update) could go unseen. Held in memory only, never logged or stored.
  */
 const LOCATION_TTL_MS = 60_000;

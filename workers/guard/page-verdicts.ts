@@ -3,7 +3,7 @@
  * script's purposes), memoised per isolate. A guarded site sends the same pages, with the same links and
  * tags, to visitor after visitor, and each verdict is a pure function of the raw text and the site's
  * settings, so from a text's second sight on it is looked up instead of worked out again: stripping a
- * link costs more inside an HTMLRewriter handler than under Node (bench/README.md, "The floors").
+ * link costs more inside an HTMLRewriter handler than under Node (bench/HISTORY.md, "The floors").
  * What the visitor denied is applied afterwards, per request; it is never part of a memo.
  */
 import { RepeatMemo } from "../memo/repeat-memo";
@@ -66,7 +66,7 @@ let memoSettings: string | undefined;
 export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
 	// Keyed by the text alone: a key made of the settings and the text was a new string to build,
 	// flatten and hash at every lookup, the costliest function of ours in a rewrite whose verdicts are
-	// all remembered (bench/README.md, session 9). An isolate serves one deployment, whose settings
+	// all remembered (bench/HISTORY.md, session 9). An isolate serves one deployment, whose settings
 	// do not change.
 	const settings = settingsKey(overrides, strip);
 	if (settings !== memoSettings) {

@@ -1,7 +1,7 @@
 /**
  * The request values every hot path consults (its URL, method, `Headers`, Cookie and Authorization
  * headers), each read from the runtime at most once per request. A read copies the value out of the
- * runtime into a new string (a header about 0.2-0.5 µs, bench/README.md "What reading the inputs
+ * runtime into a new string (a header about 0.2-0.5 µs, bench/HISTORY.md "What reading the inputs
  * costs"), and one request asks for its URL in up to four places (the route, the request context, the
  * route's own query, the guard's target) and for its Cookie header in three.
  *

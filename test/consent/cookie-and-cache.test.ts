@@ -308,6 +308,29 @@ describe("D1 sessions", () => {
 		expect(read.headers.get("X-D1-Bookmark")).toBeTruthy();
 	});
 
+	it("records, export and erasure return a bookmark too, and a read with the erasure's sees it", async () => {
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject: "user:bm-subject", purposes: { ads: false } }) }),
+		);
+		for (const path of ["/v1/subjects/user:bm-subject/records", "/v1/subjects/user:bm-subject/export"]) {
+			const read = await callWithEnv(env, path, keyed());
+			expect(read.status, path).toBe(200);
+			expect(read.headers.get("X-D1-Bookmark"), path).toBeTruthy();
+		}
+		const erased = await callWithEnv(env, "/v1/subjects/user:bm-subject", keyed({ method: "DELETE" }));
+		expect(erased.status).toBe(204);
+		const bookmark = erased.headers.get("X-D1-Bookmark");
+		expect(bookmark).toBeTruthy();
+		const exported = await callWithEnv(
+			env,
+			"/v1/subjects/user:bm-subject/export",
+			keyed({ headers: { "X-D1-Bookmark": bookmark ?? "" } }),
+		);
+		expect((await exported.json<{ records: unknown[] }>()).records).toEqual([]);
+	});
+
 	it("a malformed or foreign bookmark is ignored, never a 5xx", async () => {
 		for (const bookmark of [
 			"garbage",

@@ -46,6 +46,14 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
 	return n;
 }
 
+/** Like every D1-backed answer: the session's bookmark, so the caller can read at least this new next time. */
+function bookmarkHeaders(repo: ConsentRepository): Headers {
+	const headers = new Headers();
+	const bookmark = repo.bookmark();
+	if (bookmark) headers.set("X-D1-Bookmark", bookmark);
+	return headers;
+}
+
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
 	try {
 		return await work();
@@ -68,7 +76,7 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 	const records = rows.slice(0, limit);
 	const last = records.at(-1);
 	const body = rows.length > limit && last ? { records, next: String(last.version) } : { records };
-	return jsonResponse(body);
+	return jsonResponse(body, { headers: bookmarkHeaders(repo) });
 }
 
 export async function exportSubject(request: Request, env: Env): Promise<Response> {
@@ -76,30 +84,33 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
 	const data = await guarded(() => repo.exportSubject(subject));
 	const state = data.state;
-	return jsonResponse({
-		subject,
-		exportedAt: new Date().toISOString(),
-		state: state
-			? {
-					version: state.version,
-					purposes: state.purposes,
-					sources: state.sources,
-					policyVersion: state.policyVersion,
-					emailLinked: state.emailHash !== null,
-					createdAt: state.createdAt.toISOString(),
-					updatedAt: state.updatedAt.toISOString(),
-				}
-			: null,
-		records: data.records,
-		// Answers kept for Idempotency-Key replays (24 h): each is the response body sent then.
-		idempotentAnswers: data.answers.map((a) => ({
-			createdAt: a.createdAt.toISOString(),
-			status: a.status,
-			body: a.body,
-		})),
-		// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
-		suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
-	});
+	return jsonResponse(
+		{
+			subject,
+			exportedAt: new Date().toISOString(),
+			state: state
+				? {
+						version: state.version,
+						purposes: state.purposes,
+						sources: state.sources,
+						policyVersion: state.policyVersion,
+						emailLinked: state.emailHash !== null,
+						createdAt: state.createdAt.toISOString(),
+						updatedAt: state.updatedAt.toISOString(),
+					}
+				: null,
+			records: data.records,
+			// Answers kept for Idempotency-Key replays (24 h): each is the response body sent then.
+			idempotentAnswers: data.answers.map((a) => ({
+				createdAt: a.createdAt.toISOString(),
+				status: a.status,
+				body: a.body,
+			})),
+			// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
+			suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
+		},
+		{ headers: bookmarkHeaders(repo) },
+	);
 }
 
 export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -112,5 +123,7 @@ export async function eraseSubject(request: Request, env: Env, ctx: ExecutionCon
 		console.warn("kv delete failed; retrying in the background", err);
 		ctx.waitUntil(dropCachedState(env.CONSENT_KV, subject).catch(() => undefined));
 	});
-	return new Response(null, { status: 204, headers: { "Cache-Control": "private, no-store" } });
+	const headers = bookmarkHeaders(repo);
+	headers.set("Cache-Control", "private, no-store");
+	return new Response(null, { status: 204, headers });
 }

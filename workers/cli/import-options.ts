@@ -18,9 +18,11 @@ export interface ImportOptions {
 
 export const USAGE = `Usage: npm run import -- <file.csv> [--list NAME] [--local|--remote] [--env NAME] [--persist-to DIR] [--dry-run]
 
-Imports an email suppression list (CSV export of an email service) into D1, hashed with EMAIL_HASH_KEY.
+Imports an email suppression list (CSV export of an email service) into D1, hashed with EMAIL_HASH_KEY
+(from the environment; a local import falls back to .dev.vars, as npm start uses).
   --list NAME       put every row on this list (default: the file's list column, else "*" = every list)
-  --remote          write to the remote D1 database (default: --local); EMAIL_HASH_KEY must be set
+  --local           write to the local D1 that npm start serves (the default)
+  --remote          write to the remote D1 database; EMAIL_HASH_KEY must be set to the production secret
   --env NAME        wrangler environment, e.g. production
   --persist-to DIR  local D1 state directory (as wrangler's --persist-to)
   --dry-run         read, check and count, but write nothing`;

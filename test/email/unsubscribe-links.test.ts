@@ -65,6 +65,26 @@ describe("POST /v1/unsubscribe-links", () => {
 		expect(Date.parse(body.expiresAt) - before).toBeGreaterThan(29 * DAY_MS);
 	});
 
+	it("reads a PUBLIC_BASE_URL written without a scheme as its https address, and ignores one that is no http(s) URL", async () => {
+		const link = async (base: string) => {
+			const env = envWithScopedKeys({ PUBLIC_BASE_URL: base });
+			const res = await callWithEnv(
+				env,
+				"/v1/unsubscribe-links",
+				keyed(request({ email: "ada@example.com", list: "news" }), SENDER_KEY),
+			);
+			expect(res.status).toBe(200);
+			return (await res.json<{ url: string }>()).url;
+		};
+		// A mail client cannot follow "mail.example.org/unsubscribe?t=..." (no scheme): it is no URL.
+		expect(await link("mail.example.org")).toMatch(/^https:\/\/mail\.example\.org\/unsubscribe\?t=u1\./);
+		expect(await link("mail.example.org/consent/")).toMatch(
+			/^https:\/\/mail\.example\.org\/consent\/unsubscribe\?t=u1\./,
+		);
+		// Not a web address at all: links fall back to the request's own origin, as with no base.
+		expect(await link("ftp://mail.example.org")).toMatch(/^https:\/\/consent\.example\/unsubscribe\?t=u1\./);
+	});
+
 	it("needs an admin or sender key: none or a wrong one is 401, a reader key 403", async () => {
 		const env = envWithScopedKeys();
 		const body = { email: "ada@example.com", list: "news" };

@@ -91,11 +91,11 @@ export function originMatches(origin: string, patterns: readonly OriginPattern[]
 function parseSettings(env: Env): Settings {
 	const vars = env as unknown as Record<string, unknown>;
 	const sameSite = text(vars.COOKIE_SAMESITE).toLowerCase();
-	const base = text(vars.PUBLIC_BASE_URL).replace(/\/+$/, "");
+	const base = publicBase(text(vars.PUBLIC_BASE_URL));
 	return {
 		allowedOrigins: parseOriginPatterns(text(vars.ALLOWED_ORIGINS)),
-		publicBaseUrl: base || null,
-		publicOrigin: originOf(base),
+		publicBaseUrl: base,
+		publicOrigin: base ? originOf(base) : null,
 		origin: text(vars.ORIGIN).replace(/\/+$/, "") || null,
 		cookieDomain: text(vars.COOKIE_DOMAIN) || null,
 		cookieSameSite: sameSite === "none" ? "None" : sameSite === "strict" ? "Strict" : "Lax",
@@ -119,6 +119,18 @@ function parseSettings(env: Env): Settings {
 				: null,
 		},
 	};
+}
+
+/**
+ * PUBLIC_BASE_URL as links can use it. Written without a scheme (`consent.example.com`), it means the
+ * https address: a link without one is no URL to a mail client. One that is no http(s) URL is ignored,
+ * so links fall back to the request's origin rather than being broken.
+ */
+function publicBase(value: string): string | null {
+	const trimmed = value.replace(/\/+$/, "");
+	if (!trimmed) return null;
+	const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+	return originOf(base) ? base : null;
 }
 
 /**

@@ -127,9 +127,16 @@ export default {
 	queue: (batch, env) => consumeDeferredWrites(batch, env),
 	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
 	scheduled: async (_controller, env) => {
+		// One shard failing does not keep the others from being purged.
+		const failures: unknown[] = [];
 		for (const db of allConsentDatabases(env)) {
-			const result = await purgeExpired(db, Date.now(), settingsFor(env).recordRetentionMs);
-			console.log("retention purge", result);
+			try {
+				const result = await purgeExpired(db, Date.now(), settingsFor(env).recordRetentionMs);
+				console.log("retention purge", result);
+			} catch (err) {
+				failures.push(err);
+			}
 		}
+		if (failures.length > 0) throw new AggregateError(failures, "retention purge failed on a shard");
 	},
 } satisfies ExportedHandler<Env, DeferredWrite>;

@@ -62,3 +62,51 @@ describe("sharding by subject", () => {
 		expect(await recordsIn(consentDatabase(e, subjects[0] as string), subjects[0] as string)).toBe(0);
 	});
 });
+
+describe("a D1_SHARDS name with no database bound to it", () => {
+	// Skipping it would change the shard count and send subjects to databases that do not hold them,
+	// where nothing is stored: their opt-outs would read as no choice at all.
+	const misbound = () => envWith({ D1_SHARDS: "DB,DB_SHARD_1,DB_SHARD_2" } as Partial<Env>);
+
+	it("stores nothing and reads nothing: a write is a 503, a lookup fails closed", async () => {
+		// A subject whose shard is the third, unbound one.
+		const subject =
+			Array.from({ length: 30 }, (_, i) => `user:misbound-${i}`).find((s) => fnv1a(s) % 3 === 2) ?? "";
+		const write = await callWithEnv(
+			misbound(),
+			"/v1/consent",
+			keyed({ method: "PUT", ...json({ subject, purposes: { ads: true } }) }),
+		);
+		expect(write.status).toBe(503);
+		expect(write.headers.get("Retry-After")).toBeTruthy();
+		expect(await write.json()).toEqual({ error: expect.objectContaining({ code: "storage_unavailable" }) });
+		expect(await recordsIn(env.DB, subject)).toBe(0);
+		expect(await recordsIn(env.DB_SHARD_1, subject)).toBe(0);
+
+		const read = await callWithEnv(
+			misbound(),
+			`/v1/consent?subject=${subject}`,
+			keyed({ cf: { country: "US", regionCode: "CA" } }),
+		);
+		expect(read.status).toBe(200);
+		const doc = await read.json<{ purposes: { ads: boolean }; reasons: { ads: string } }>();
+		expect(doc.reasons.ads).toBe("degraded");
+		expect(doc.purposes.ads).toBe(false);
+
+		// Subjects on the bound shards keep working.
+		const other = Array.from({ length: 30 }, (_, i) => `user:bound-${i}`).find((s) => fnv1a(s) % 3 === 1);
+		const ok = await callWithEnv(
+			misbound(),
+			"/v1/consent",
+			keyed({ method: "PUT", ...json({ subject: other, purposes: { ads: false } }) }),
+		);
+		expect(ok.status).toBe(200);
+		expect(await recordsIn(env.DB_SHARD_1, other ?? "")).toBe(1);
+	});
+
+	it("ignores blank entries (a trailing comma) without counting them", () => {
+		const e = envWith({ D1_SHARDS: "DB, DB_SHARD_1," } as Partial<Env>);
+		const picks = new Set(Array.from({ length: 50 }, (_, i) => consentDatabase(e, `user:${i}`)));
+		expect(picks).toEqual(new Set([env.DB, env.DB_SHARD_1]));
+	});
+});

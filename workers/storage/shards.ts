@@ -10,14 +10,38 @@ export function allConsentDatabases(env: Env): D1Database[] {
 	let dbs = cache.get(env);
 	if (!dbs) {
 		const vars = env as unknown as Record<string, unknown>;
-		const names = typeof vars.D1_SHARDS === "string" ? vars.D1_SHARDS.split(",").map((n) => n.trim()) : [];
-		const bound = names
-			.map((n) => vars[n])
-			.filter((db): db is D1Database => typeof (db as D1Database)?.prepare === "function");
-		dbs = bound.length > 0 ? bound : [env.DB];
+		const names =
+			typeof vars.D1_SHARDS === "string"
+				? vars.D1_SHARDS.split(",")
+						.map((n) => n.trim())
+						.filter(Boolean)
+				: [];
+		dbs = names.length > 0 ? names.map((name) => boundDatabase(vars[name], name)) : [env.DB];
 		cache.set(env, dbs);
 	}
 	return dbs;
+}
+
+/**
+ * A listed shard with no D1 database bound to it is kept in its place, failing every call as an
+ * unreachable D1 does (lookups fail closed, writes answer 503): skipping it would change the shard
+ * count and send subjects to databases that hold nothing of theirs, where an opt-out reads as no
+ * choice at all.
+ */
+function boundDatabase(binding: unknown, name: string): D1Database {
+	if (typeof (binding as D1Database | undefined)?.prepare === "function") return binding as D1Database;
+	console.error(`D1_SHARDS names ${name}, which is not a bound D1 database`);
+	const fail = () => {
+		throw new Error(`D1_SHARDS names ${name}, which is not a bound D1 database`);
+	};
+	const session = { prepare: fail, batch: fail, getBookmark: () => null };
+	return {
+		prepare: fail,
+		batch: fail,
+		exec: fail,
+		dump: fail,
+		withSession: () => session,
+	} as unknown as D1Database;
 }
 
 export function fnv1a(text: string): number {

@@ -5,7 +5,10 @@
  *
  * Appends are optimistic: a change reads the subject's version N, then in one atomic batch inserts
  * record N+1 and upserts the state. `(subject, version)` is unique, so of two concurrent writers one
- * batch fails whole and is retried against the new state; nothing is lost or half-written. A first
+ * batch fails whole and is retried against the new state; nothing is lost or half-written. A record
+ * must also continue the chain it read (previous_record_id = the stored last_record_id, checked by a
+ * trigger, migration 0005): an erasure between the read and the batch fails it the same way, so the
+ * erased state is never written back. A first
  * write for a subject believed new skips the read and inserts the state row (see append). The hot
  * statements are built once from the schema (prepared.ts); the rest go through drizzle.
  */
@@ -155,11 +158,17 @@ export function toRecord(row: RecordRow): ConsentRecord {
 	};
 }
 
+/**
+ * The table whose constraint refused a batch. A record whose previous_record_id is not the
+ * subject's last_record_id (migration 0005: the state changed since it was read, an erasure
+ * included) counts as `consent_records`, like a version another writer took: read again and retry.
+ */
 function constraintTable(err: unknown): string | null {
 	for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
 		const message = String((e as { message?: unknown }).message ?? "");
 		const m = /UNIQUE constraint failed: (\w+)\./.exec(message);
 		if (m?.[1]) return m[1];
+		if (message.includes("consent_records: stale previous_record_id")) return "consent_records";
 	}
 	return null;
 }

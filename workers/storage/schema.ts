@@ -44,6 +44,9 @@ export const consentRecords = sqliteTable(
 		source: text("source").notNull(),
 		gpc: integer("gpc", { mode: "boolean" }).notNull(),
 		policyVersion: text("policy_version"),
+		// The subject's last_record_id when the record was made; a trigger (migration 0005) refuses a
+		// record that does not continue the stored chain, so a write that read the state before an
+		// erasure cannot write it back after.
 		previousRecordId: text("previous_record_id"),
 	},
 	(t) => [

@@ -1,0 +1,124 @@
+/**
+ * Erasure racing writes. A write reads the subject's state, then commits its record and the new
+ * state in one batch; an erasure landing between the two must not be undone by that batch (the old
+ * choices, the linked address and a record pointing into the erased chain written back after the
+ * 204). The write is made again on what is stored then, so it keeps only what it chose itself.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callWithEnv, envWith, json, keyed } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+
+interface SubjectRow {
+	version: number;
+	purposes: string;
+	email_hash: string | null;
+}
+
+const stateRow = (subject: string) =>
+	env.DB.prepare("SELECT version, purposes, email_hash FROM consent_subjects WHERE subject = ?")
+		.bind(subject)
+		.first<SubjectRow>();
+
+const recordsOf = async (subject: string) =>
+	(
+		await env.DB.prepare(
+			"SELECT version, previous_record_id, purposes FROM consent_records WHERE subject = ? ORDER BY version",
+		)
+			.bind(subject)
+			.all<{ version: number; previous_record_id: string | null; purposes: string }>()
+	).results;
+
+const putKeyed = (subject: string, purposes: Record<string, boolean>, email?: string) =>
+	call("/v1/consent", keyed({ method: "PUT", cf: CA, ...json({ subject, purposes, email }) }));
+
+const erase = (subject: string) => call(`/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
+
+/**
+ * The test's D1, holding its first write batch until released: the moment between a write's read of
+ * the state and its commit, made as long as the test needs (an injected delay, nothing else changes).
+ */
+function holdingFirstBatch(real: D1Database) {
+	let release: () => void = () => undefined;
+	const released = new Promise<void>((resolve) => {
+		release = resolve;
+	});
+	let reached: () => void = () => undefined;
+	const held = new Promise<void>((resolve) => {
+		reached = resolve;
+	});
+	let first = true;
+	const db = {
+		prepare: (sql: string) => real.prepare(sql),
+		batch: (statements: D1PreparedStatement[]) => real.batch(statements),
+		withSession: (constraint?: string) => {
+			const session = real.withSession(constraint);
+			return {
+				prepare: (sql: string) => session.prepare(sql),
+				getBookmark: () => session.getBookmark(),
+				batch: async (statements: D1PreparedStatement[]) => {
+					if (first) {
+						first = false;
+						reached();
+						await released;
+					}
+					return session.batch(statements);
+				},
+			};
+		},
+	} as unknown as D1Database;
+	return { db, held, release };
+}
+
+describe("erasure racing a write", () => {
+	it("a write that read the state before the erasure does not write the erased choices back", async () => {
+		const subject = "user:race-held";
+		await putKeyed(subject, { analytics: true, ads: false }, "held@example.com");
+		const d1 = holdingFirstBatch(env.DB);
+		const writing = callWithEnv(
+			envWith({ DB: d1.db }),
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { personalization: true } }) }),
+		);
+		await d1.held;
+		expect((await erase(subject)).status).toBe(204);
+		d1.release();
+		const written = await writing;
+		expect(written.status).toBe(200);
+		const doc = await written.json<{ version: number; purposes: Record<string, boolean> }>();
+		// Made again on the erased (empty) state: only its own choice, as the first version.
+		expect(doc.version).toBe(1);
+		const row = await stateRow(subject);
+		expect(row?.version).toBe(1);
+		expect(JSON.parse(row?.purposes ?? "{}")).toEqual({ personalization: true });
+		expect(row?.email_hash).toBeNull();
+		const records = await recordsOf(subject);
+		expect(records).toHaveLength(1);
+		expect(records[0]?.previous_record_id).toBeNull();
+	});
+
+	it("overlapping writes and an erasure leave nothing from before the erasure", async () => {
+		for (let i = 0; i < 8; i++) {
+			const subject = `user:race-all-${i}`;
+			await putKeyed(subject, { analytics: true }, "overlap@example.com");
+			const answers = await Promise.all([
+				putKeyed(subject, { ads: false }),
+				erase(subject),
+				putKeyed(subject, { sale: false }),
+			]);
+			expect(answers.map((r) => r.status)).toEqual([200, 204, 200]);
+			const row = await stateRow(subject);
+			if (row) {
+				expect(JSON.parse(row.purposes), subject).not.toHaveProperty("analytics");
+				expect(row.email_hash, subject).toBeNull();
+			}
+			const records = await recordsOf(subject);
+			records.forEach((record, n) => {
+				expect(record.version, subject).toBe(n + 1);
+				expect(JSON.parse(record.purposes), subject).not.toHaveProperty("analytics");
+			});
+			expect(records[0]?.previous_record_id ?? null, subject).toBeNull();
+		}
+	});
+});

@@ -61,6 +61,25 @@ describe("deferred writes", () => {
 		expect(await countRecords("user:later")).toBe(2);
 	});
 
+	it("a change queued before the subject's erasure is dropped, not written after it", async () => {
+		// Signalled a minute ago while D1 was down; since then the subject was erased.
+		const signalled = Date.now() - 60_000;
+		const subject = "user:queued-erased";
+		const allow = json({ subject, purposes: { analytics: true } });
+		await callWithEnv(env, "/v1/consent", keyed({ method: "PUT", cf: CA, ...allow }));
+		expect((await callWithEnv(env, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }))).status).toBe(204);
+		expect((await consume(env, gpcMessage(subject, signalled))).explicitAcks).toEqual(["m1"]);
+		expect(await countRecords(subject)).toBe(0);
+		const stored = await env.DB.prepare("SELECT count(*) AS n FROM consent_subjects WHERE subject = ?")
+			.bind(subject)
+			.first<{ n: number }>();
+		expect(stored?.n).toBe(0);
+		expect(await env.CONSENT_KV.get(`state:${subject}`)).toBeNull();
+		// A change made after the erasure is written as usual.
+		await consume(env, gpcMessage(subject, Date.now() + 1000));
+		expect(await countRecords(subject)).toBe(1);
+	});
+
 	it("backs off exponentially up to five minutes", () => {
 		expect([0, 1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 2, 4, 8, 256, 300, 300]);
 	});

@@ -3,6 +3,7 @@
  * (mailbox providers do not retry). They go on a Cloudflare Queue and the consumer writes them to
  * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue.
  */
+import { subjectDigest } from "../consent/subject-digest";
 import type { SuppressionMessage } from "../email/deferred-suppression";
 import { type ChangeRequest, ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
@@ -29,11 +30,13 @@ export function registerDeferredWrite<T extends DeferredWrite["type"]>(
 /**
  * A queued change is applied after the fact: a purpose the subject chose again since the change was
  * made keeps that later choice (an opt-in made after a queued GPC signal stands; a GPC visitor's next
- * request records the signal again if it is still sent).
+ * request records the signal again if it is still sent), and a change made before the subject was
+ * erased went with everything else it had said: written now, it would outlive the erasure.
  */
 registerDeferredWrite("consent-change", async (message, env) => {
 	const { subject, change } = message;
 	const repo = ConsentRepository.forSubject(env, subject, "write");
+	if (await repo.erasedSince(await subjectDigest(env, subject), change.now)) return;
 	const later = await repo.purposesChangedAfter(subject, change.now);
 	const changes = Object.fromEntries(
 		Object.entries(change.changes).filter(([purpose]) => !later.has(purpose)),

@@ -12,7 +12,7 @@
  * write for a subject believed new skips the read and inserts the state row (see append). The hot
  * statements are built once from the schema (prepared.ts); the rest go through drizzle.
  */
-import { and, desc, eq, getTableColumns, gt, lt, type Placeholder, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gt, gte, lt, type Placeholder, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { StoredState } from "../consent/stored-state";
 import { prepareSql, rowMapper } from "./prepared";
@@ -361,6 +361,17 @@ export class ConsentRepository {
 				.orderBy(idempotencyKeys.createdAt),
 		]);
 		return { state: state[0] ?? null, records: records.map(toRecord), answers };
+	}
+
+	/** Whether the subject with this digest was erased at or after `since` (ms). */
+	async erasedSince(subjectDigest: string, since: number): Promise<boolean> {
+		const row = await this.db
+			.select({ id: erasures.id })
+			.from(erasures)
+			.where(and(eq(erasures.subjectDigest, subjectDigest), gte(erasures.erasedAt, new Date(since))))
+			.limit(1)
+			.get();
+		return row !== undefined;
 	}
 
 	/**

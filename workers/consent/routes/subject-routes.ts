@@ -1,5 +1,4 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
-import { hmacSign } from "../../crypto/hmac";
 import { suppressionsForExport } from "../../email/subject-suppressions";
 import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
@@ -7,6 +6,7 @@ import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { dropCachedState } from "../../storage/state-cache";
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
+import { subjectDigest } from "../subject-digest";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -115,7 +115,7 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 
 export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
-	const digest = await hmacSign(env.EMAIL_HASH_KEY, `subject:${subject}`);
+	const digest = await subjectDigest(env, subject);
 	const repo = ConsentRepository.forSubject(env, subject, "write");
 	await guarded(() => repo.erase(subject, digest, Date.now()));
 	// The cache must not keep serving erased choices: drop it before answering.

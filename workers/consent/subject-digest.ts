@@ -1,0 +1,10 @@
+/**
+ * The keyed digest an erasure's tombstone keeps instead of the subject: enough to tell that this
+ * subject was erased, and when, without storing the identifier. Keyed with EMAIL_HASH_KEY (never
+ * rotated), so digests made at different times stay comparable.
+ */
+import { hmacSign } from "../crypto/hmac";
+
+export function subjectDigest(env: Env, subject: string): Promise<string> {
+	return hmacSign(env.EMAIL_HASH_KEY, `subject:${subject}`);
+}

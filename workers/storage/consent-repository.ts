@@ -342,8 +342,9 @@ export class ConsentRepository {
 		return rows.map(toRecord);
 	}
 
-	async exportSubject(subject: string) {
-		const [state, records, answers] = await this.db.batch([
+	/** Everything stored about a subject; `subjectDigest` finds its erasure tombstones. */
+	async exportSubject(subject: string, subjectDigest: string) {
+		const [state, records, answers, erased] = await this.db.batch([
 			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
 			this.db
 				.select()
@@ -359,8 +360,17 @@ export class ConsentRepository {
 				.from(idempotencyKeys)
 				.where(eq(idempotencyKeys.subject, subject))
 				.orderBy(idempotencyKeys.createdAt),
+			this.db
+				.select({
+					erasedAt: erasures.erasedAt,
+					optedOut: erasures.optedOut,
+					recordCount: erasures.recordCount,
+				})
+				.from(erasures)
+				.where(eq(erasures.subjectDigest, subjectDigest))
+				.orderBy(erasures.erasedAt),
 		]);
-		return { state: state[0] ?? null, records: records.map(toRecord), answers };
+		return { state: state[0] ?? null, records: records.map(toRecord), answers, erasures: erased };
 	}
 
 	/** Whether the subject with this digest was erased at or after `since` (ms). */

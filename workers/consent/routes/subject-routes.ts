@@ -82,7 +82,8 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 export async function exportSubject(request: Request, env: Env): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
 	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
-	const data = await guarded(() => repo.exportSubject(subject));
+	const digest = await subjectDigest(env, subject);
+	const data = await guarded(() => repo.exportSubject(subject, digest));
 	const state = data.state;
 	return jsonResponse(
 		{
@@ -108,6 +109,12 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 			})),
 			// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
 			suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
+			// Tombstones of earlier erasures, kept under a keyed digest of the subject: data about it too.
+			erasures: data.erasures.map((e) => ({
+				erasedAt: e.erasedAt.toISOString(),
+				optedOut: e.optedOut,
+				recordCount: e.recordCount,
+			})),
 		},
 		{ headers: bookmarkHeaders(repo) },
 	);

@@ -1,0 +1,50 @@
+/**
+ * GET /v1/subjects/{subject}/export holds every stored datum about the subject, in a form a person
+ * can be handed: the erasure tombstones kept under a keyed digest of the subject (the proof its
+ * opt-out was honoured) are data about it too.
+ */
+import { describe, expect, it } from "vitest";
+import { call, json, keyed } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+
+interface Exported {
+	subject: string;
+	state: unknown;
+	records: unknown[];
+	erasures: { erasedAt: string; optedOut: string[]; recordCount: number }[];
+}
+
+const put = (subject: string, purposes: Record<string, boolean>) =>
+	call("/v1/consent", keyed({ method: "PUT", cf: CA, ...json({ subject, purposes }) }));
+const erase = (subject: string) => call(`/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
+const exportOf = (subject: string) => call(`/v1/subjects/${subject}/export`, keyed());
+
+describe("export", () => {
+	it("lists the subject's erasures (time, purposes it had opted out of, record count), no one else's", async () => {
+		const subject = "user:export-erased";
+		await put(subject, { ads: false, analytics: true });
+		await put(subject, { sale: false });
+		const before = Date.now();
+		expect((await erase(subject)).status).toBe(204);
+		await put("user:export-erased-other", { email: false });
+		await erase("user:export-erased-other");
+
+		const after = await (await exportOf(subject)).json<Exported>();
+		expect(after.state).toBeNull();
+		expect(after.records).toEqual([]);
+		expect(after.erasures).toHaveLength(1);
+		const [erasure] = after.erasures;
+		expect(erasure?.optedOut.sort()).toEqual(["ads", "sale"]);
+		expect(erasure?.recordCount).toBe(2);
+		expect(erasure?.erasedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		expect(Date.parse(erasure?.erasedAt ?? "")).toBeGreaterThanOrEqual(before - 1000);
+
+		// Written again after the erasure: the new state and the earlier erasure, both.
+		await put(subject, { personalization: true });
+		const again = await (await exportOf(subject)).json<Exported>();
+		expect(again.records).toHaveLength(1);
+		expect(again.erasures).toHaveLength(1);
+		expect((await (await exportOf("user:export-never")).json<Exported>()).erasures).toEqual([]);
+	});
+});

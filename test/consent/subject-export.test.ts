@@ -1,7 +1,7 @@
 /**
  * GET /v1/subjects/{subject}/export holds every stored datum about the subject, in a form a person
  * can be handed: the erasure tombstones kept under a keyed digest of the subject (the proof its
- * opt-out was honoured) are data about it too.
+ * opt-out was honoured) are data about it too, and the answer is a JSON file to save.
  */
 import { describe, expect, it } from "vitest";
 import { call, json, keyed } from "../helpers";
@@ -46,5 +46,16 @@ describe("export", () => {
 		expect(again.records).toHaveLength(1);
 		expect(again.erasures).toHaveLength(1);
 		expect((await (await exportOf("user:export-never")).json<Exported>()).erasures).toEqual([]);
+	});
+
+	it("is a JSON file to save, never cached", async () => {
+		await put("user:export-file", { ads: false });
+		const res = await exportOf("user:export-file");
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+		expect(res.headers.get("Cache-Control")).toBe("private, no-store");
+		expect(res.headers.get("Content-Disposition")).toBe(
+			'attachment; filename="consent-export-user_export-file.json"',
+		);
 	});
 });

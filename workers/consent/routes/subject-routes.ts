@@ -85,6 +85,10 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 	const digest = await subjectDigest(env, subject);
 	const data = await guarded(() => repo.exportSubject(subject, digest));
 	const state = data.state;
+	// A file a person can be handed and save: the name holds only characters every file system takes.
+	const filename = `consent-export-${subject.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+	const headers = bookmarkHeaders(repo);
+	headers.set("Content-Disposition", `attachment; filename="${filename}"`);
 	return jsonResponse(
 		{
 			subject,
@@ -116,7 +120,7 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 				recordCount: e.recordCount,
 			})),
 		},
-		{ headers: bookmarkHeaders(repo) },
+		{ headers },
 	);
 }
 

@@ -4,9 +4,11 @@
  * choices, the linked address and a record pointing into the erased chain written back after the
  * 204). The write is made again on what is stored then, so it keeps only what it chose itself.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callWithEnv, envWith, json, keyed } from "../helpers";
+import worker from "../../workers/index";
+import { BASE, call, callWithEnv, envWith, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -120,5 +122,65 @@ describe("erasure racing a write", () => {
 			});
 			expect(records[0]?.previous_record_id ?? null, subject).toBeNull();
 		}
+	});
+});
+
+/** The test's KV, holding its first put until released: a write's cache put landing late. */
+function holdingFirstPut(real: KVNamespace) {
+	let release: () => void = () => undefined;
+	const released = new Promise<void>((resolve) => {
+		release = resolve;
+	});
+	let reached: () => void = () => undefined;
+	const held = new Promise<void>((resolve) => {
+		reached = resolve;
+	});
+	let first = true;
+	const kv = new Proxy(real, {
+		get(target, name) {
+			if (name === "put")
+				return async (...args: Parameters<KVNamespace["put"]>) => {
+					if (first) {
+						first = false;
+						reached();
+						await released;
+					}
+					return target.put(...args);
+				};
+			const value = Reflect.get(target, name);
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+	return { kv, held, release };
+}
+
+describe("erasure racing a write's cache entry", () => {
+	it("a write's KV put landing just after the erasure does not keep the erased choices cached", async () => {
+		const subject = "user:race-kv";
+		const cache = holdingFirstPut(env.CONSENT_KV);
+		// Committed to D1 before the erasure; its cache put, in the background, arrives after it.
+		const writing = callWithEnv(
+			envWith({ CONSENT_KV: cache.kv }),
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: false } }) }),
+		);
+		await cache.held;
+		const ctx = createExecutionContext();
+		const erased = await worker.fetch(
+			new Request(`${BASE}/v1/subjects/${subject}`, keyed({ method: "DELETE" }) as RequestInit) as never,
+			env,
+			ctx,
+		);
+		expect(erased.status).toBe(204);
+		cache.release();
+		await writing;
+		await waitOnExecutionContext(ctx);
+		expect(await env.CONSENT_KV.get(`state:${subject}`)).toBeNull();
+		const doc = await (await call(`/v1/consent?subject=${subject}`, keyed({ cf: CA }))).json<{
+			reasons: Record<string, string>;
+			version: number;
+		}>();
+		expect(doc.reasons.ads).toBe("default");
+		expect(doc.version).toBe(0);
 	});
 });

@@ -14,7 +14,8 @@ export const KV_CACHE_TTL_S = 30;
  * A write's entry (made right after its D1 commit) is a cache: let unused ones expire. One that
  * allows anything lives no longer than a fill's (below): KV has no compare-and-set, so a write whose
  * put KV refused (one write per second per key), two writes whose puts land out of order, or a put
- * landing after an erasure can leave an older state behind, and an older allowance must not outlive
+ * landing after an erasure (and after its second delete, dropLateCachedState) can leave an older
+ * state behind, and an older allowance must not outlive
  * the 10 minutes the contract gives an opt-out to reach everyone. A stale denial never turns tracking
  * on, so an entry that allows nothing keeps the long life.
  */
@@ -83,4 +84,20 @@ export async function fillCachedState(kv: KVNamespace, subject: string, state: S
 
 export async function dropCachedState(kv: KVNamespace, subject: string): Promise<void> {
 	await kv.delete(key(subject));
+}
+
+/**
+ * How long after a D1 commit its cache put can still land: right after the commit, or once more
+ * RETRY_AFTER_MS later when KV refused the first (writeCachedState), plus the put's own time.
+ */
+export const LATE_PUT_WINDOW_MS = 2 * RETRY_AFTER_MS;
+
+/**
+ * Drops the entry again once a put for a write committed before an erasure can no longer land: KV
+ * has no compare-and-set, and such a put arriving after the erasure's delete would keep the erased
+ * choices cached (a denial for 7 days), answering lookups the erasure sent back to the defaults.
+ */
+export async function dropLateCachedState(kv: KVNamespace, subject: string): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, LATE_PUT_WINDOW_MS));
+	await dropCachedState(kv, subject);
 }

@@ -4,7 +4,7 @@ import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
-import { dropCachedState } from "../../storage/state-cache";
+import { dropCachedState, dropLateCachedState } from "../../storage/state-cache";
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
 import { subjectDigest } from "../subject-digest";
 
@@ -129,11 +129,14 @@ export async function eraseSubject(request: Request, env: Env, ctx: ExecutionCon
 	const digest = await subjectDigest(env, subject);
 	const repo = ConsentRepository.forSubject(env, subject, "write");
 	await guarded(() => repo.erase(subject, digest, Date.now()));
-	// The cache must not keep serving erased choices: drop it before answering.
-	await dropCachedState(env.CONSENT_KV, subject).catch((err) => {
-		console.warn("kv delete failed; retrying in the background", err);
-		ctx.waitUntil(dropCachedState(env.CONSENT_KV, subject).catch(() => undefined));
-	});
+	// The cache must not keep serving erased choices: drop it before answering, and once more when a
+	// write committed just before the erasure can no longer put its entry (that also retries a failure).
+	await dropCachedState(env.CONSENT_KV, subject).catch((err) =>
+		console.warn("kv delete failed; retrying in the background", err),
+	);
+	ctx.waitUntil(
+		dropLateCachedState(env.CONSENT_KV, subject).catch((err) => console.error("kv delete failed again", err)),
+	);
 	const headers = bookmarkHeaders(repo);
 	headers.set("Cache-Control", "private, no-store");
 	return new Response(null, { status: 204, headers });

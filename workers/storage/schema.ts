@@ -97,7 +97,8 @@ export const emailSuppressions = sqliteTable(
 		list: text("list").notNull(),
 		// When the address was first suppressed for this list; a repeat keeps the first time.
 		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-		// How: `one-click` (RFC 8058 POST), `link` (the confirmation page), `import`.
+		// How: `one-click` (RFC 8058 POST), `link` (the confirmation page), `import`, an admin's
+		// `api`/`mailto`/`complaint`/`request`, or `erasure` (a subject erased with `email` off).
 		source: text("source").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.emailHash, t.list] })],

@@ -11,8 +11,19 @@ import { emailSuppressions } from "./schema";
 /** The list value that means every list. */
 export const ALL_LISTS = "*";
 
-/** How it arrived: a one-click POST, the unsubscribe page, an import, or a sender's API call (suppression-add.ts). */
-export type SuppressionSource = "one-click" | "link" | "import" | "api" | "mailto" | "complaint" | "request";
+/**
+ * How it arrived: a one-click POST, the unsubscribe page, an import, an admin's API call
+ * (suppression-add.ts), or the erasure of a subject that had opted out of email (erasure-suppression.ts).
+ */
+export type SuppressionSource =
+	| "one-click"
+	| "link"
+	| "import"
+	| "api"
+	| "mailto"
+	| "complaint"
+	| "request"
+	| "erasure";
 
 export interface Suppression {
 	readonly list: string;

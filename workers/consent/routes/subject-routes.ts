@@ -1,4 +1,5 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
+import { keepEmailOptOut } from "../../email/erasure-suppression";
 import { suppressionsForExport } from "../../email/subject-suppressions";
 import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
@@ -128,7 +129,12 @@ export async function eraseSubject(request: Request, env: Env, ctx: ExecutionCon
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
 	const digest = await subjectDigest(env, subject);
 	const repo = ConsentRepository.forSubject(env, subject, "write");
-	await guarded(() => repo.erase(subject, digest, Date.now()));
+	const now = Date.now();
+	await guarded(async () => {
+		// Before the link to the address goes with the rest: an email opt-out must outlive the erasure.
+		await keepEmailOptOut(env, repo, subject, now);
+		await repo.erase(subject, digest, now);
+	});
 	// The cache must not keep serving erased choices: drop it before answering, and once more when a
 	// write committed just before the erasure can no longer put its entry (that also retries a failure).
 	await dropCachedState(env.CONSENT_KV, subject).catch((err) =>

@@ -3,8 +3,9 @@
  * can be handed: the erasure tombstones kept under a keyed digest of the subject (the proof its
  * opt-out was honoured) are data about it too, and the answer is a JSON file to save.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, json, keyed } from "../helpers";
+import { call, callWithEnv, envWith, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -57,5 +58,29 @@ describe("export", () => {
 		expect(res.headers.get("Content-Disposition")).toBe(
 			'attachment; filename="consent-export-user_export-file.json"',
 		);
+	});
+
+	it("reads at the primary, never a lagging replica: it holds every write made before it", async () => {
+		const constraints: (string | undefined)[] = [];
+		const recording = {
+			prepare: (sql: string) => env.DB.prepare(sql),
+			batch: (statements: D1PreparedStatement[]) => env.DB.batch(statements),
+			withSession: (constraint?: string) => {
+				constraints.push(constraint);
+				return env.DB.withSession(constraint);
+			},
+		} as unknown as D1Database;
+		const written = await put("user:export-primary", { ads: false });
+		const bookmark = written.headers.get("X-D1-Bookmark") ?? "";
+		for (const headers of [{}, { "X-D1-Bookmark": bookmark }] as Record<string, string>[]) {
+			constraints.length = 0;
+			const res = await callWithEnv(
+				envWith({ DB: recording }),
+				"/v1/subjects/user:export-primary/export",
+				keyed({ headers }),
+			);
+			expect(res.status).toBe(200);
+			expect(constraints).toEqual(["first-primary"]);
+		}
 	});
 });

@@ -82,7 +82,9 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 
 export async function exportSubject(request: Request, env: Env): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
-	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
+	// A person's copy of their data holds every write made before they asked, whoever made it: read at
+	// the primary, never a replica that may lag (a caller's bookmark only covers its own writes).
+	const repo = ConsentRepository.forSubject(env, subject, "write");
 	const digest = await subjectDigest(env, subject);
 	const data = await guarded(() => repo.exportSubject(subject, digest));
 	const state = data.state;

@@ -1,0 +1,44 @@
+/**
+ * Who may export or erase whose data: only the admin key. A missing or wrong key is 401, a scoped
+ * key (reader, sender) 403, a visitor's own cookie 401; each answer is the same whether or not
+ * anything is stored for the subject, and none changes anything.
+ */
+import { describe, expect, it } from "vitest";
+import { callWithEnv, countRecords, envWith, json, keyed, Visitor } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+const scoped = envWith({ READER_API_KEY: "reader-key", SENDER_API_KEY: "sender-key" } as Partial<Env>);
+
+describe("subject rights: who may ask", () => {
+	it("refuses every other caller alike, for a stored subject and an unknown one", async () => {
+		const subject = "user:rights-auth";
+		const put = json({ subject, purposes: { ads: false } });
+		expect((await callWithEnv(scoped, "/v1/consent", keyed({ method: "PUT", cf: CA, ...put }))).status).toBe(
+			200,
+		);
+		const visitor = new Visitor(CA);
+		await visitor.fetch("/v1/consent");
+		const callers: [string, RequestInit, number][] = [
+			["no key", {}, 401],
+			["wrong key", { headers: { Authorization: "Bearer wrong" } }, 401],
+			["not bearer", { headers: { Authorization: "Basic dGVzdA==" } }, 401],
+			["reader key", keyed({}, "reader-key"), 403],
+			["sender key", keyed({}, "sender-key"), 403],
+			["visitor cookie", { headers: { Cookie: visitor.cookieHeader() } }, 401],
+		];
+		for (const [who, init, status] of callers) {
+			for (const method of ["GET", "DELETE"]) {
+				const answers = [];
+				for (const target of [subject, "user:rights-nobody"]) {
+					const path = method === "GET" ? `/v1/subjects/${target}/export` : `/v1/subjects/${target}`;
+					const res = await callWithEnv(scoped, path, { ...init, method });
+					expect(res.status, `${who} ${method}`).toBe(status);
+					answers.push(await res.text());
+				}
+				expect(answers[0], `${who} ${method}`).toBe(answers[1]);
+				expect(JSON.parse(answers[0] ?? "").error.code).toBe(status === 401 ? "unauthorized" : "forbidden");
+			}
+		}
+		expect(await countRecords(subject)).toBe(1);
+	});
+});

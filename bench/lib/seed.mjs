@@ -63,6 +63,8 @@ function seededSubject(i, now) {
 		records.push([id, subject, v, at, "US-CA", json, json, "ui", 0, POLICY_VERSION, previous]);
 		previous = id;
 	}
+	// Inserted pointing at the first record; seed() then moves it to the last (migration 0005's trigger
+	// takes a record only as the continuation of the chain its subject row holds).
 	const row = [
 		subject,
 		versions,
@@ -70,7 +72,7 @@ function seededSubject(i, now) {
 		JSON.stringify(sources),
 		POLICY_VERSION,
 		null,
-		previous,
+		records[0][0],
 		updatedAt - (versions - 1) * 86_400_000,
 		updatedAt,
 	];
@@ -97,7 +99,27 @@ export async function seed(mf, workerName, kvAdminUrl) {
 		subjectRows.push(s.row);
 		recordRows.push(...s.records);
 	}
+	const recordColumns = [
+		"record_id",
+		"subject",
+		"version",
+		"created_at",
+		"jurisdiction",
+		"purposes",
+		"changes",
+		"source",
+		"gpc",
+		"policy_version",
+		"previous_record_id",
+	];
+	// In the order writes make them: first records, the subjects on them, the later records, and each
+	// subject's last_record_id moved to its last record.
 	const sql = [
+		insertSql(
+			"consent_records",
+			recordColumns,
+			recordRows.filter((r) => r[2] === 1),
+		),
 		insertSql(
 			"consent_subjects",
 			[
@@ -115,21 +137,10 @@ export async function seed(mf, workerName, kvAdminUrl) {
 		),
 		insertSql(
 			"consent_records",
-			[
-				"record_id",
-				"subject",
-				"version",
-				"created_at",
-				"jurisdiction",
-				"purposes",
-				"changes",
-				"source",
-				"gpc",
-				"policy_version",
-				"previous_record_id",
-			],
-			recordRows,
+			recordColumns,
+			recordRows.filter((r) => r[2] > 1),
 		),
+		"UPDATE consent_subjects SET last_record_id = (SELECT record_id FROM consent_records r WHERE r.subject = consent_subjects.subject ORDER BY version DESC LIMIT 1) WHERE version > 1;",
 	].join("\n");
 	await db.exec(sql);
 	const counted = await db.prepare("SELECT COUNT(*) AS n FROM consent_subjects").first();

@@ -218,6 +218,8 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			["saved without the cookie (not kept)", DE, "/preferences?lang=en&saved=1", "en"],
 		];
 
+		const historyHeading = { en: "Your consent history", ja: "同意の履歴" };
+
 		for (const [label, headers, path, lang] of states) {
 			it(`${label}: no axe violation, lang, title, one h1 and heading order, at desktop and 320 px`, async () => {
 				for (const viewport of [DESKTOP, NARROW]) {
@@ -234,7 +236,7 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			});
 		}
 
-		it("after a save: the title and a status say it was saved", async () => {
+		it("after a save, with a history table: no axe violation; the title and a status say it was saved", async () => {
 			for (const lang of ["en", "ja"] as const) {
 				const context = await visitor({ extraHTTPHeaders: DE });
 				const page = await open(context, `/preferences?lang=${lang}`);
@@ -248,6 +250,9 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 				expect((await outline(page)).title.startsWith(saved)).toBe(true);
 				expect(await page.getByRole("status").textContent()).toBe(saved);
 				expect(await page.locator("table tbody tr").count()).toBeGreaterThan(0);
+				expect(await axeViolations(page)).toEqual([]);
+				// One landmark for the history, named by its heading: the table's scrollable region.
+				expect(await page.getByRole("region", { name: historyHeading[lang] }).count()).toBe(1);
 				await context.close();
 			}
 		});

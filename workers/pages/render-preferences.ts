@@ -87,10 +87,8 @@ function changeSummary(view: PreferencesView, record: ConsentRecord, labels: Map
 function historySection(view: PreferencesView): string {
 	const t = PAGE_TEXT[view.lang].preferences;
 	const heading = `<h2 id="history-heading">${escapeHtml(t.historyHeading)}</h2>`;
-	if (view.history === null)
-		return `<section aria-labelledby="history-heading">${heading}<p>${escapeHtml(t.historyUnavailable)}</p></section>`;
-	if (view.history.length === 0)
-		return `<section aria-labelledby="history-heading">${heading}<p>${escapeHtml(t.historyEmpty)}</p></section>`;
+	if (view.history === null) return `<section>${heading}<p>${escapeHtml(t.historyUnavailable)}</p></section>`;
+	if (view.history.length === 0) return `<section>${heading}<p>${escapeHtml(t.historyEmpty)}</p></section>`;
 	const labels = new Map(view.purposes.map((p) => [p.definition.name, p.definition.label[view.lang]]));
 	const rows = view.history
 		.map((record) => {
@@ -103,7 +101,9 @@ function historySection(view: PreferencesView): string {
 		view.history.length >= view.historyLimit
 			? `<p class="hint">${escapeHtml(t.historyTruncated(view.history.length))}</p>`
 			: "";
-	return `<section aria-labelledby="history-heading">
+	// The table's scrollable region is the history's one landmark: a named section too would be a second
+	// "Your consent history" in the landmark list.
+	return `<section>
 ${heading}
 <p>${escapeHtml(t.historyIntro)}</p>
 <div class="table-wrap" role="region" aria-labelledby="history-heading" tabindex="0">

@@ -438,6 +438,49 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			await context.close();
 		});
 
+		it("never hides a focused page control behind it (WCAG 2.4.11), at desktop and phone width, until it closes", async () => {
+			const links = Array.from(
+				{ length: 40 },
+				(_, i) => `<p>Paragraph ${i}. <a href="#p${i}">Link ${i}</a></p>`,
+			);
+			for (const viewport of [DESKTOP, NARROW]) {
+				const context = await visitor({ extraHTTPHeaders: DE, viewport });
+				await context.route(`${server.origin}/long-page.html`, (route) =>
+					route.fulfill({
+						contentType: "text/html; charset=utf-8",
+						body: `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width,initial-scale=1"><title>A long page</title><script src="/consent.js"></script></head><body><main><h1>A long page</h1>${links.join("")}</main></body></html>`,
+					}),
+				);
+				const page = await context.newPage();
+				await page.goto(`${server.origin}/long-page.html`);
+				await page.waitForSelector("#ce-banner");
+				const hidden: string[] = [];
+				for (let i = 0; i < 43; i++) {
+					await page.keyboard.press("Tab");
+					const covered = await page.evaluate(() => {
+						const el = document.activeElement as HTMLElement;
+						const banner = document.getElementById("ce-banner") as HTMLElement;
+						if (banner.contains(el)) return null;
+						const r = el.getBoundingClientRect();
+						const b = banner.getBoundingClientRect();
+						return r.top >= b.top && r.bottom <= b.bottom ? el.textContent : null;
+					});
+					if (covered) hidden.push(covered);
+				}
+				expect(hidden, `${viewport.width} px`).toEqual([]);
+				// Closed, it leaves the page's scrolling as it was.
+				await page.locator('[data-consent-action="reject-all"]').click();
+				await page.locator("#ce-banner").waitFor({ state: "detached" });
+				expect(
+					await page.evaluate(() => {
+						const { style } = document.documentElement;
+						return [style.scrollPaddingBottom, style.paddingBottom];
+					}),
+				).toEqual(["", ""]);
+				await context.close();
+			}
+		});
+
 		it("has nothing that moves, with or without prefers-reduced-motion", async () => {
 			for (const reducedMotion of ["reduce", "no-preference"] as const) {
 				const { context, page } = await site({ lang: "en", viewport: DESKTOP, reducedMotion });

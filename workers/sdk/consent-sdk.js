@@ -554,6 +554,9 @@
 		`#${BANNER_ID} button:hover{filter:brightness(1.15)}`;
 	let banner = null;
 	let focusBefore = null;
+	// The root element's own scroll-padding-bottom and padding-bottom, to put back.
+	let spaceBefore = ["", ""];
+	let bannerResize = null;
 	let saving = false;
 	let sheetAdded = false;
 
@@ -691,15 +694,49 @@
 		banner.appendChild(row);
 		// First in the body, so keyboard and screen-reader users meet it before the page.
 		document.body.insertBefore(banner, document.body.firstChild);
+		reserveBannerSpace();
 		focusBefore = document.activeElement;
 		banner.focus({ preventScroll: true });
 		fireGppEvent("cmpDisplayStatus", "visible");
+	}
+
+	// The banner is fixed over the bottom of the page. While it is shown the page makes room for it, so
+	// a page control the visitor tabs to scrolls into view above it, never behind it (WCAG 2.4.11): the
+	// scrollport's bottom padding keeps focus scrolling clear of it, and as much padding below the
+	// page's end lets its last controls (a footer's links) scroll up past it. Both follow the banner's
+	// height (a narrower window, zoom) and are put back as they were when it closes.
+	function fitBannerSpace() {
+		if (!banner) return;
+		const root = document.documentElement;
+		root.style.paddingBottom = spaceBefore[1];
+		const pagePadding = Number.parseFloat(getComputedStyle(root).paddingBottom) || 0;
+		root.style.scrollPaddingBottom = `${banner.offsetHeight}px`;
+		root.style.paddingBottom = `${pagePadding + banner.offsetHeight}px`;
+	}
+
+	function reserveBannerSpace() {
+		const root = document.documentElement;
+		spaceBefore = [root.style.scrollPaddingBottom, root.style.paddingBottom];
+		fitBannerSpace();
+		if (typeof ResizeObserver === "function") {
+			bannerResize = new ResizeObserver(fitBannerSpace);
+			bannerResize.observe(banner);
+		} else window.addEventListener("resize", fitBannerSpace);
+	}
+
+	function releaseBannerSpace() {
+		if (bannerResize) bannerResize.disconnect();
+		else window.removeEventListener("resize", fitBannerSpace);
+		bannerResize = null;
+		document.documentElement.style.scrollPaddingBottom = spaceBefore[0];
+		document.documentElement.style.paddingBottom = spaceBefore[1];
 	}
 
 	function hideBanner() {
 		if (!banner) return;
 		const hadFocus = banner.contains(document.activeElement);
 		if (banner.parentNode) banner.parentNode.removeChild(banner);
+		releaseBannerSpace();
 		banner = null;
 		// Focus goes back where it was before the banner took it, unless the visitor moved on.
 		if (hadFocus && document.documentElement.contains(focusBefore))

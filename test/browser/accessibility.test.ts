@@ -325,12 +325,16 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
 			o = await outline(page);
 			expect(o).toMatchObject({ lang: "en", headings: ["H1"] });
-			expect(await page.getByRole("status").textContent()).toContain("You are unsubscribed");
+			const done =
+				"You are unsubscribed from “news”. No more email from this list will be sent to this address.";
+			expect(await page.getByRole("status").textContent()).toBe(done);
+			// A status already in a page that loads is not announced: the title, read on arrival, says it.
+			expect(o.title).toBe(`${done} – Unsubscribe – Shop Example`);
 			expect(await axeViolations(page)).toEqual([]);
 			await context.close();
 		});
 
-		it("in Japanese, the page for an address already unsubscribed: no axe violation", async () => {
+		it("in Japanese, the page for an address already unsubscribed: its title says so, no axe violation", async () => {
 			const url = new URL(await unsubscribeUrl("offers"));
 			await fetch(url, {
 				method: "POST",
@@ -341,17 +345,21 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			const page = await open(context, `${url.pathname}${url.search}`);
 			const o = await outline(page);
 			expect(o).toMatchObject({ lang: "ja", headings: ["H1"] });
-			expect(await page.getByRole("status").textContent()).toContain("すでに停止");
+			const already = "このアドレスは「offers」の配信をすでに停止しています。";
+			expect(await page.getByRole("status").textContent()).toBe(already);
+			expect(o.title).toBe(`${already} – メール配信停止 – Shop Example`);
 			expect(await axeViolations(page)).toEqual([]);
 			await context.close();
 		});
 
-		it("a link that does not work: no axe violation, in English and Japanese", async () => {
+		it("a link that does not work: titled so, no axe violation, in English and Japanese", async () => {
 			for (const lang of ["en", "ja"]) {
 				const context = await visitor();
 				const page = await open(context, `/unsubscribe?t=damaged&lang=${lang}`, 400);
 				const o = await outline(page);
 				expect(o).toMatchObject({ lang, headings: ["H1"] });
+				// The title says the link does not work, as the heading does, not just "Unsubscribe".
+				expect(o.title).toBe(`${await page.locator("h1").textContent()} – Shop Example`);
 				expect(await axeViolations(page)).toEqual([]);
 				await context.close();
 			}

@@ -14,9 +14,13 @@ import { NO_STORE } from "../http/responses";
 import { renderPage } from "../pages/html-document";
 import { pageLanguage } from "../pages/page-language";
 import { htmlPage } from "../pages/page-response";
-import { PAGE_TEXT } from "../pages/page-text";
 import { pageTheme } from "../pages/page-theme";
-import { PAGE_POST_FIELD, PAGE_POST_VALUE, unsubscribeResultMain } from "../pages/render-unsubscribe";
+import {
+	PAGE_POST_FIELD,
+	PAGE_POST_VALUE,
+	unsubscribeResultMain,
+	unsubscribeResultTitle,
+} from "../pages/render-unsubscribe";
 import { ALL_LISTS } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { tokenError } from "./token-error";
@@ -71,7 +75,7 @@ export async function oneClickUnsubscribe(
 		const list = check.claim.list === ALL_LISTS ? null : check.claim.list;
 		const page = renderPage({
 			lang,
-			title: PAGE_TEXT[lang].unsubscribe.title,
+			title: unsubscribeResultTitle(lang, list, false),
 			main: unsubscribeResultMain(lang, list, false),
 			theme: pageTheme(env, rc.url.origin),
 			url: rc.url,

@@ -12,7 +12,9 @@ import { pageTheme } from "../pages/page-theme";
 import {
 	unsubscribeConfirmMain,
 	unsubscribeErrorMain,
+	unsubscribeErrorTitle,
 	unsubscribeResultMain,
+	unsubscribeResultTitle,
 } from "../pages/render-unsubscribe";
 import { ALL_LISTS, SuppressionRepository } from "../storage/suppression-repository";
 import { tokenError } from "./token-error";
@@ -31,7 +33,9 @@ export async function unsubscribePage(request: Request, env: Env, ctx: Execution
 	const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), rc.settings.signingKeys, rc.now);
 	if (!check.ok) {
 		const main = unsubscribeErrorMain(lang, check.problem);
-		return htmlPage(renderPage({ ...frame, main }), { status: tokenError(check.problem).status });
+		return htmlPage(renderPage({ ...frame, title: unsubscribeErrorTitle(lang), main }), {
+			status: tokenError(check.problem).status,
+		});
 	}
 	const { emailHash, list } = check.claim;
 	const shownList = list === ALL_LISTS ? null : list;
@@ -40,8 +44,14 @@ export async function unsubscribePage(request: Request, env: Env, ctx: Execution
 		.listForAddress(emailHash)
 		.catch(() => []);
 	const already = existing.some((s) => s.list === list || s.list === ALL_LISTS);
-	const main = already
-		? unsubscribeResultMain(lang, shownList, true)
-		: unsubscribeConfirmMain(lang, shownList, `${rc.url.pathname}${rc.url.search}`);
-	return htmlPage(renderPage({ ...frame, main }), { headers: new Headers({ "X-Robots-Tag": "noindex" }) });
+	const page = already
+		? {
+				title: unsubscribeResultTitle(lang, shownList, true),
+				main: unsubscribeResultMain(lang, shownList, true),
+			}
+		: {
+				title: frame.title,
+				main: unsubscribeConfirmMain(lang, shownList, `${rc.url.pathname}${rc.url.search}`),
+			};
+	return htmlPage(renderPage({ ...frame, ...page }), { headers: new Headers({ "X-Robots-Tag": "noindex" }) });
 }

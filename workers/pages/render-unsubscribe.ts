@@ -1,6 +1,6 @@
 /**
- * The unsubscribe pages' `<main>`: the confirmation (a button whose form posts the RFC 8058 body
- * to the same URL), the result, and a link that does not work. `list` is null for every list.
+ * The unsubscribe pages' `<main>` and titles: the confirmation (a button whose form posts the RFC 8058
+ * body to the same URL), the result, and a link that does not work. `list` is null for every list.
  */
 import type { TokenProblem } from "../email/unsubscribe-token";
 import { escapeHtml } from "../http/responses";
@@ -22,11 +22,24 @@ export function unsubscribeConfirmMain(lang: Lang, list: string | null, action: 
 </form>`;
 }
 
-export function unsubscribeResultMain(lang: Lang, list: string | null, already: boolean): string {
+function resultMessage(lang: Lang, list: string | null, already: boolean): string {
 	const t = PAGE_TEXT[lang].unsubscribe;
-	const message = already ? t.already(list) : t.done(list);
-	return `<h1>${escapeHtml(t.title)}</h1>
-<p class="notice" role="status">${escapeHtml(message)}</p>`;
+	return already ? t.already(list) : t.done(list);
+}
+
+/** The result is in the title too: a status already in a page that loads is not announced. */
+export function unsubscribeResultTitle(lang: Lang, list: string | null, already: boolean): string {
+	return `${resultMessage(lang, list, already)} – ${PAGE_TEXT[lang].unsubscribe.title}`;
+}
+
+export function unsubscribeResultMain(lang: Lang, list: string | null, already: boolean): string {
+	return `<h1>${escapeHtml(PAGE_TEXT[lang].unsubscribe.title)}</h1>
+<p class="notice" role="status">${escapeHtml(resultMessage(lang, list, already))}</p>`;
+}
+
+/** Says the link does not work, as the page's heading does. */
+export function unsubscribeErrorTitle(lang: Lang): string {
+	return PAGE_TEXT[lang].unsubscribe.errorTitle;
 }
 
 export function unsubscribeErrorMain(lang: Lang, problem: TokenProblem | "other"): string {

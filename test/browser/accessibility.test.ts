@@ -100,7 +100,9 @@ function focusedStop(page: Page): Promise<Stop> {
 		}
 		const r = el.getBoundingClientRect();
 		const text = (el.getAttribute("aria-label") ?? el.textContent ?? "").trim().replace(/\s+/g, " ");
-		const label = (el as HTMLInputElement).labels?.[0]?.textContent?.trim();
+		const label =
+			(el as HTMLInputElement).labels?.[0]?.textContent?.trim() ??
+			document.getElementById(el.getAttribute("aria-labelledby") ?? "")?.textContent;
 		return {
 			name: `${el.tagName.toLowerCase()}:${el.getAttribute("data-consent-action") ?? label ?? text.slice(0, 40)}`,
 			outlineStyle: s.outlineStyle,
@@ -250,6 +252,10 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 				expect((await outline(page)).title.startsWith(saved)).toBe(true);
 				expect(await page.getByRole("status").textContent()).toBe(saved);
 				expect(await page.locator("table tbody tr").count()).toBeGreaterThan(0);
+				// The history table's scrollable region is a Tab stop of its own, with a visible ring.
+				const stops = await tabThrough(page, 10);
+				expect(stops.map((s) => s.name)).toContain(`div:${historyHeading[lang]}`);
+				expectVisibleFocus(stops);
 				expect(await axeViolations(page)).toEqual([]);
 				// One landmark for the history, named by its heading: the table's scrollable region.
 				expect(await page.getByRole("region", { name: historyHeading[lang] }).count()).toBe(1);
@@ -476,9 +482,14 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 					if (covered) hidden.push(covered);
 				}
 				expect(hidden, `${viewport.width} px`).toEqual([]);
-				// Closed, it leaves the page's scrolling as it was.
-				await page.locator('[data-consent-action="reject-all"]').click();
+				// Answered from the keyboard, it closes and the next Tab goes on in the page from its top
+				// (nothing had focus before the banner took it): focus is neither lost nor left behind.
+				await page.locator('[data-consent-action="reject-all"]').focus();
+				await page.keyboard.press("Enter");
 				await page.locator("#ce-banner").waitFor({ state: "detached" });
+				await page.keyboard.press("Tab");
+				expect((await focusedStop(page)).name, `${viewport.width} px`).toBe("a:Link 0");
+				// Closed, it leaves the page's scrolling as it was.
 				expect(
 					await page.evaluate(() => {
 						const { style } = document.documentElement;

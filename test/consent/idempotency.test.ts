@@ -63,6 +63,32 @@ describe("Idempotency-Key", () => {
 		expect(replay.headers.getSetCookie().some((c) => c.startsWith("ce_consent="))).toBe(true);
 	});
 
+	it("the same bytes sent as JSON and as a form are two requests: the second is 409, never the other's answer", async () => {
+		// A visitor's opt-out takes `{}` as JSON (answered with the document) or as a form (answered 303).
+		const optOut = (v: Visitor, type: string, key: string) =>
+			v.fetch("/v1/opt-out", {
+				method: "POST",
+				headers: { "Content-Type": type, Origin: "https://consent.example", "Idempotency-Key": key },
+				body: "{}",
+			});
+		const form = "application/x-www-form-urlencoded";
+		const a = new Visitor();
+		expect((await optOut(a, "application/json", "both-1")).status).toBe(200);
+		const formAfterJson = await optOut(a, form, "both-1");
+		expect(formAfterJson.status).toBe(409);
+		expect(formAfterJson.headers.get("Content-Type")).toMatch(/^text\/html/);
+
+		const b = new Visitor();
+		expect((await optOut(b, form, "both-2")).status).toBe(303);
+		const jsonAfterForm = await optOut(b, "application/json", "both-2");
+		// It was a 303 with no Location and an empty JSON body.
+		expect(jsonAfterForm.status).toBe(409);
+		expect((await jsonAfterForm.json<{ error: { code: string } }>()).error.code).toBe("idempotency_conflict");
+		// The form post replayed is still the form post's answer.
+		const again = await optOut(b, form, "both-2");
+		expect([again.status, again.headers.get("Location")]).toEqual([303, "/preferences?saved=1"]);
+	});
+
 	it("rejects malformed keys", async () => {
 		for (const key of ["", " ", "a b", "x".repeat(256)]) {
 			const res = await call(

@@ -49,7 +49,7 @@ export async function writeChoices(
 	subject: string,
 	write: ChoiceWrite,
 ): Promise<Response> {
-	const idempotency = await idempotencyFor(rc, caller, subject, write.rawBody);
+	const idempotency = await idempotencyFor(rc, caller, subject, write);
 	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
 	const render = (state: StoredState | null) => renderAnswer(rc, subject, state ?? EMPTY_STATE, write);
 	let result: Awaited<ReturnType<ConsentRepository["append"]>>;
@@ -170,7 +170,7 @@ function answerResponse(
 	return new Response(answer.body, { status: answer.status, headers });
 }
 
-async function idempotencyFor(rc: RequestContext, caller: Caller, subject: string, rawBody: string) {
+async function idempotencyFor(rc: RequestContext, caller: Caller, subject: string, write: ChoiceWrite) {
 	const key = rc.request.headers.get("Idempotency-Key");
 	if (key === null) return null;
 	if (!IDEMPOTENCY_KEY.test(key)) {
@@ -182,9 +182,15 @@ async function idempotencyFor(rc: RequestContext, caller: Caller, subject: strin
 	}
 	// Scoped to the caller: a visitor's keys never meet another visitor's or an API key's.
 	const scope = caller.kind === "visitor" ? `visitor:${subject}` : `key:${caller.scope}`;
+	// A form post (answered 303) and a JSON post of the same bytes (answered with the document, e.g. `{}`
+	// to /v1/opt-out) are two requests: one's answer is never the other's replay. JSON writes hash as
+	// they always did, so keys already in use keep replaying.
+	const answered = write.redirectTo === undefined ? "" : ` -> ${write.redirectTo}`;
 	const [hashedKey, requestHash] = await Promise.all([
 		sha256Base64Url(`${scope}\n${key}`),
-		sha256Base64Url(`${requestMethod(rc.request)} ${rc.url.pathname}\n${subject}\n${rawBody}`),
+		sha256Base64Url(
+			`${requestMethod(rc.request)} ${rc.url.pathname}${answered}\n${subject}\n${write.rawBody}`,
+		),
 	]);
 	return { key: hashedKey, requestHash };
 }

@@ -62,6 +62,37 @@ describe("the link back to the site", () => {
 		}
 	});
 
+	it("is remembered in a cookie a browser keeps (at most 4096 bytes), for any page it links to", async () => {
+		for (const target of [
+			`${SITE}/商品/${"春の新作ワンピース".repeat(20)}?色=赤`,
+			`${SITE}/${"/".repeat(2000)}`,
+			`${SITE}/?q=${'"<>'.repeat(200)}`,
+		]) {
+			const res = await page(returnTo(target));
+			const html = await res.text();
+			const href = /<p class="return"><a href="([^"]*)"/.exec(html)?.[1];
+			expect(href, target.slice(0, 60)).toBeDefined();
+			for (const line of res.headers.getSetCookie()) {
+				expect(new TextEncoder().encode(line).length, line.slice(0, 60)).toBeLessThanOrEqual(4096);
+			}
+			const saved = await (await page("saved=1", returnCookie(res))).text();
+			expect(saved, target.slice(0, 60)).toContain(`<p class="return"><a href="${href}">`);
+		}
+	});
+
+	it("is not offered for a page whose address is over 2048 characters once written out", async () => {
+		// 600 characters as typed, 5400 percent-encoded: the cookie would have been 30 KB.
+		const res = await page(returnTo(`${SITE}/${"あ".repeat(600)}`));
+		expect(await res.text()).not.toContain('class="return"');
+		expect(returnCookie(res)).toBeUndefined();
+	});
+
+	it("a cookie remembered by an earlier version (every reserved character escaped) still leads back", async () => {
+		const target = `${SITE}/shoes?id=7`;
+		const html = await (await page("saved=1", `ce_return=${encodeURIComponent(target)}`)).text();
+		expect(html).toContain(`<a href="${target}">`);
+	});
+
 	it("a planted or broken cookie offers nothing it would not offer from the URL", async () => {
 		for (const cookie of [
 			`ce_return=${encodeURIComponent("https://evil.example/")}`,

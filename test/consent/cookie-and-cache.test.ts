@@ -1,7 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
-import { signDecisionCookie } from "../../workers/consent/decision-cookie";
+import {
+	type DecisionCookie,
+	signDecisionCookie,
+	verifyDecisionCookie,
+} from "../../workers/consent/decision-cookie";
 import { brokenD1, brokenKV, callWithEnv, envWith, json, keyed, SIGNING_KEY, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
@@ -115,6 +119,30 @@ describe("re-issuing the cookie", () => {
 			?.split(";")[0];
 		expect(resigned).toBeDefined();
 		expect(resigned).not.toBe(`ce_consent=${sent}`);
+	});
+});
+
+describe("a cookie re-signed from its own state", () => {
+	it("keeps the issue time of the state it carries, so its allowances still end 10 minutes after storage was read", async () => {
+		const v = new Visitor(CA);
+		await v.put({ ads: true });
+		const first = await verifyDecisionCookie(v.cookies.get("ce_consent"), [SIGNING_KEY]);
+		// Another channel withdraws the allowance; the cookie, still fresh, keeps deciding for now.
+		const subject = (first as DecisionCookie).subject;
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", ...json({ subject, purposes: { ads: false } }) }),
+		);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		// A request from another place re-signs the cookie (its jurisdiction changed) from the cookie's state.
+		const moved = await v.fetch("/v1/consent", { cf: { country: "US", regionCode: "NY" } });
+		expect(moved.status).toBe(200);
+		const resigned = await verifyDecisionCookie(v.cookies.get("ce_consent"), [SIGNING_KEY]);
+		expect(resigned?.jurisdiction).toBe("US-NY");
+		expect(resigned?.state.version).toBe(first?.state.version);
+		// It was stamped now: each re-signing renewed allowances storage had withdrawn, past the bound.
+		expect(resigned?.issuedAt).toBe(first?.issuedAt);
 	});
 });
 

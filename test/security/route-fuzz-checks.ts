@@ -249,7 +249,7 @@ export async function checkAnswer(
 	if (keptVid !== undefined && setVid !== undefined)
 		expect(setVid, `${label}: ce_vid replaced`).toBe(keptVid);
 
-	// A ce_consent says what is stored for this visitor, or is the request's own one sent back.
+	// A ce_consent says what is stored for this visitor, or what the request's own one said, no newer.
 	const consent = cookies.get("ce_consent");
 	if (consent !== undefined) {
 		const vid = setVid ?? keptVid;
@@ -257,7 +257,14 @@ export async function checkAnswer(
 		const subject = await visitorSubject(vid ?? "");
 		const cookie = await verifyDecisionCookie(consent, [SIGNING_KEY]);
 		expect(cookie?.subject, `${label}: ce_consent subject`).toBe(subject);
-		if (consent !== firstCookie(request.headers.get("Cookie"), "ce_consent")) {
+		const presented = await verifyDecisionCookie(firstCookie(request.headers.get("Cookie"), "ce_consent"), [
+			SIGNING_KEY,
+		]);
+		const fromPresented = presented?.subject === subject && presented.state.version === cookie?.state.version;
+		if (fromPresented) {
+			// Re-signed from the request's cookie: its allowances keep their 10 minutes, never renewed.
+			expect(cookie?.issuedAt, `${label}: ce_consent renewed`).toBeLessThanOrEqual(presented.issuedAt);
+		} else {
 			const stored = await storedState(testEnv, subject);
 			expect(
 				{ version: cookie?.state.version, purposes: cookie?.state.purposes },

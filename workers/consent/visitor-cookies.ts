@@ -35,6 +35,16 @@ export function unchangedCookie(rc: RequestContext, result: RequestDecision): st
 }
 
 /**
+ * When the state a cookie carries was read from storage: now, unless the request's own cookie decided
+ * (then its state is only as new as that cookie). Re-signing the cookie's state (a new jurisdiction,
+ * GPC, prompt) with the time of the re-signing renewed allowances another channel may have withdrawn,
+ * again on every re-signing, past the contract's 10-minute bound.
+ */
+function stateReadAt(rc: RequestContext, result: RequestDecision): number {
+	return result.cookie ? Math.min(result.cookie.issuedAt, rc.now) : rc.now;
+}
+
+/**
  * Whether a visitor's decision answers carry a signed `ce_consent` (a signing key is configured): a
  * decision read from storage is then signed into a cookie fresh for the next 10 minutes.
  */
@@ -60,7 +70,7 @@ export async function visitorCookies(
 			{
 				subject: caller.subject,
 				state: result.state,
-				issuedAt: rc.now,
+				issuedAt: stateReadAt(rc, result),
 				decision: result.decision.purposes,
 				jurisdiction: rc.jurisdiction,
 				prompt: result.decision.prompt,

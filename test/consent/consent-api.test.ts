@@ -301,6 +301,33 @@ describe("visitor writes", () => {
 		expect(setCookieNamed(res, "ce_vid")).toBeDefined();
 	});
 
+	it("a write renews the visitor's ce_vid, same value, for another year from the choice", async () => {
+		// ce_vid was set once, for a year from the first visit: a choice made in its eleventh month
+		// would have been lost a month later, the stored opt-out then belonging to an id nobody has.
+		const vid = "C".repeat(24);
+		const headers = { Cookie: `ce_vid=${vid}`, Origin: BASE };
+		const expected = new RegExp(`^ce_vid=${vid}; Path=/; Max-Age=31536000; SameSite=Lax; Secure; HttpOnly$`);
+		const put = await call("/v1/consent", json({ purposes: { ads: false } }, { method: "PUT", headers }));
+		expect(put.status).toBe(200);
+		expect(setCookieNamed(put, "ce_vid")).toMatch(expected);
+		const optOut = await call("/v1/opt-out", {
+			method: "POST",
+			headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+			body: "",
+		});
+		expect(optOut.status).toBe(303);
+		expect(setCookieNamed(optOut, "ce_vid")).toMatch(expected);
+		const form = await call("/preferences", {
+			method: "POST",
+			headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+			body: "analytics=on",
+		});
+		expect(form.status).toBe(303);
+		expect(setCookieNamed(form, "ce_vid")).toMatch(expected);
+		// A lookup keeps the id as it is (it renews nothing).
+		expect(setCookieNamed(await call("/v1/consent", { headers }), "ce_vid")).toBeUndefined();
+	});
+
 	it("email may only be linked by keyed calls", async () => {
 		const v = new Visitor();
 		const res = await v.fetch("/v1/consent", {

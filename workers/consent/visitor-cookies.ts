@@ -52,16 +52,26 @@ export function signsDecisionCookies(rc: RequestContext): boolean {
 	return rc.settings.signingKeys.length > 0;
 }
 
+export interface VisitorCookieOptions {
+	/**
+	 * Set `ce_vid` again (same value, a year from now) though it was not just issued: a visitor's write
+	 * does, so a choice lasts a year from when it was made. Set only at the first visit, the id (and
+	 * with it every stored choice) lapsed a year after that visit, however recent the choice.
+	 */
+	readonly renewVisitorId?: boolean;
+}
+
 /**
- * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued, and
- * `ce_consent`, re-issued on every one.
+ * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued (or is
+ * renewed), and `ce_consent`, re-issued on every one.
  */
 export async function visitorCookies(
 	rc: RequestContext,
 	caller: Extract<Caller, { kind: "visitor" }>,
 	result: RequestDecision,
+	options: VisitorCookieOptions = {},
 ): Promise<string[]> {
-	const lines = caller.issued ? [visitorIdCookie(rc, caller.vid)] : [];
+	const lines = caller.issued || options.renewVisitorId ? [visitorIdCookie(rc, caller.vid)] : [];
 	const key = rc.settings.signingKeys[0];
 	if (!key) return lines;
 	const value =
@@ -96,6 +106,7 @@ export async function setVisitorCookies(
 	rc: RequestContext,
 	caller: Extract<Caller, { kind: "visitor" }>,
 	result: RequestDecision,
+	options: VisitorCookieOptions = {},
 ): Promise<void> {
-	for (const line of await visitorCookies(rc, caller, result)) headers.append("Set-Cookie", line);
+	for (const line of await visitorCookies(rc, caller, result, options)) headers.append("Set-Cookie", line);
 }

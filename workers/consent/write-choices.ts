@@ -101,7 +101,8 @@ export async function writeChoices(
 	// Exactly what the idempotency row stored, so a replay answers the same bytes.
 	const answer = render(result.state);
 	const headers = decisionHeaders(rc, repo.bookmark());
-	if (caller.kind === "visitor") await setVisitorCookies(headers, rc, caller, decided);
+	if (caller.kind === "visitor")
+		await setVisitorCookies(headers, rc, caller, decided, { renewVisitorId: true });
 	if (caller.kind === "visitor" && result.record && clearsCachedPages(rc, result.record.changes)) {
 		headers.set("Clear-Site-Data", '"cache"');
 	}
@@ -222,7 +223,7 @@ async function replay(
 	if (caller.kind === "visitor") {
 		// The first answer's cookie may never have arrived: issue one from the current state.
 		const current = await decideForSubject(rc, subject, {}).catch(() => null);
-		if (current) await setVisitorCookies(headers, rc, caller, current);
+		if (current) await setVisitorCookies(headers, rc, caller, current, { renewVisitorId: true });
 	}
 	return answerResponse(earlier, headers, redirectTo);
 }

@@ -2,8 +2,9 @@
  * Japan's provision of personal data to third parties by opt-out (APPI Art. 27(2)): `sale` is on by
  * default for visitors in Japan, so the preference centre tells them, beforehand, the eight items
  * the Act lists (the operator, provision as a purpose, the data, how obtained, how provided, that it
- * stops on request, how to ask, and how the items change and when provision began), next to the
- * control that stops it; nowhere else.
+ * stops on request, how to ask, and the Commission's rules' items: how the data provided is updated and
+ * the day provision starts), next to the control that stops it, and that a change of them is
+ * announced beforehand (Art. 27(3)); nowhere else.
  */
 import { describe, expect, it } from "vitest";
 import { callWithEnv, envWith } from "../helpers";
@@ -49,32 +50,47 @@ describe("the third-party provision notice", () => {
 			"提供の方法",
 			"本人の求めによる提供の停止",
 			"求めを受け付ける方法",
-			"変更の方法と提供の開始日",
+			// Enforcement Rules Art. 11(4): how the personal data provided is updated, and the start day
+			// (not how this notice changes: that is Art. 27(3), said after the list).
+			"個人データの更新の方法と提供の開始日",
 		]);
-		const [operator, , , , , , how, changes] = found.map(([, text]) => text);
-		expect(operator).toContain("株式会社エグザンプル &lt;Example&gt;");
-		expect(operator).toContain("東京都千代田区丸の内1-1-1");
-		expect(operator).toContain("代表取締役 山田太郎");
+		const [operator, , , , , , how, updates] = found.map(([, text]) => text);
+		// Japanese items and values are separated by a full-width colon, as on the rest of the page.
+		expect(operator).toContain("名称：株式会社エグザンプル &lt;Example&gt;");
+		expect(operator).toContain("住所：東京都千代田区丸の内1-1-1");
+		expect(operator).toContain("代表者：代表取締役 山田太郎");
+		expect(operator).not.toContain(": ");
 		// The channel named is this page's own control, and it is there.
-		expect(how).toContain("「個人情報の販売・共有」");
+		const saleLabel = /<label for="purpose-sale">([^<]+)<\/label>/.exec(html)?.[1];
+		expect(saleLabel).toBeTruthy();
+		expect(how).toContain(`「${saleLabel}」`);
 		expect(how).toContain("「すべてオプトアウト」");
-		expect(html).toContain(">個人情報の販売・共有</label>");
 		expect(html).toContain("すべてオプトアウト");
-		expect(changes).toContain("2026-04-01");
+		// The choice is kept for this browser (its cookie), so the notice says where it applies.
+		expect(how).toContain("このブラウザー");
+		expect(updates).toContain("閲覧のたびに新たに取得し、その都度提供します。");
+		expect(updates).toContain("提供の開始日：2026-04-01");
+		expect(html).toContain("<p>これらの事項を変更する場合は、あらかじめこのページでお知らせします。</p>");
 	});
 
 	it("is in English for a visitor in Japan reading English", async () => {
 		const found = items(await page({ country: "JP", regionCode: "13" }, "en"));
 		expect(found).toHaveLength(8);
-		expect(found[6]?.[1]).toContain("Opt out of everything");
+		expect(found[6]?.[1]).toContain("“Opt out of everything”");
+		expect(found[6]?.[1]).toContain("applies to this browser");
+		expect(found[7]).toEqual([
+			"How the data is updated, and start date",
+			"Collected afresh on each visit and provided as it is collected. Start date of provision: 2026-04-01",
+		]);
 	});
 
 	it("says which of the operator's items the site left unset", async () => {
 		const html = await page({ country: "JP" }, "ja", { SITE_NAME: "Example Shop" } as Partial<Env>);
 		const [operator, , , , , , , changes] = items(html).map(([, text]) => text);
 		expect(operator).toContain("Example Shop");
-		expect(operator?.match(/サイト運営者が未設定/g)).toHaveLength(2);
-		expect(changes).toContain("サイト運営者が未設定");
+		expect(operator?.match(/サイト運営者による記載なし/g)).toHaveLength(2);
+		expect(changes).toContain("提供の開始日：");
+		expect(changes).toContain("サイト運営者による記載なし");
 	});
 
 	it("is not shown outside Japan", async () => {

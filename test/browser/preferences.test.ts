@@ -317,7 +317,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 				expectedBoxes(allowing(), (p, on) =>
 					p === "essential"
 						? "現在：オン（常に必要）"
-						: `現在：${on ? "オン" : "オフ"}（お住まいの地域の初期設定）`,
+						: `現在：${on ? "オン" : "オフ"}（アクセス元の地域の初期設定）`,
 				),
 			);
 

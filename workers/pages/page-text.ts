@@ -154,7 +154,7 @@ const JA: PageText = {
 			essential: "常に必要",
 			explicit: "あなたの選択",
 			gpc: "グローバル・プライバシー・コントロール",
-			default: "お住まいの地域の初期設定",
+			default: "アクセス元の地域の初期設定",
 			degraded: "保存された設定を読み込めるまで",
 		},
 		historyHeading: "同意の履歴",

@@ -55,7 +55,7 @@ const TEXT = {
 			analytics: "アクセス解析",
 			personalization: "パーソナライズ",
 			ads: "ターゲティング広告",
-			sale: "個人情報の販売・共有",
+			sale: "個人情報の第三者提供（販売・共有）",
 			email: "広告・宣伝メール",
 		},
 	},
@@ -330,7 +330,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 			expect(await page.locator("#purpose-analytics-state").textContent()).toBe("現在：オン（あなたの選択）");
 			expect((await historyRows(page)).map((row) => row.slice(1))).toEqual([
 				[
-					"アクセス解析：許可、パーソナライズ：許可、ターゲティング広告：拒否、個人情報の販売・共有：拒否、広告・宣伝メール：拒否",
+					"アクセス解析：許可、パーソナライズ：許可、ターゲティング広告：拒否、個人情報の第三者提供（販売・共有）：拒否、広告・宣伝メール：拒否",
 					"このページ",
 				],
 			]);
@@ -581,7 +581,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 		});
 		await page.screenshot({ path: `${ARTIFACTS}preferences-phone-jp-provision.png`, fullPage: true });
 
-		// The channel the notice names: turn off 個人情報の販売・共有 and save.
+		// The channel the notice names: turn off 個人情報の第三者提供（販売・共有） and save.
 		expect(await box(page, "ja", "sale").isChecked()).toBe(true);
 		await page.getByText(TEXT.ja.labels.sale, { exact: true }).tap();
 		await Promise.all([

@@ -20,4 +20,14 @@ describe("page wording", () => {
 		expect(html).toContain("現在：オン（アクセス元の地域の初期設定）");
 		expect(html).not.toContain("お住まい");
 	});
+
+	it("the Japanese sale control is named as the APPI notice names what it stops: 第三者提供", async () => {
+		// In Japan this checkbox is the Art. 27(2) opt-out channel; the notice speaks of 第三者提供, and
+		// 販売 alone (a translation of the CCPA's "sale") is not a term the APPI or the Commission uses.
+		const html = await page("/preferences", { cf: { country: "JP" }, headers: JA });
+		expect(html).toContain('<label for="purpose-sale">個人情報の第三者提供（販売・共有）</label>');
+		expect(html).toContain("「個人情報の第三者提供（販売・共有）」をオフにして保存");
+		const gpc = await page("/preferences", { cf: { country: "JP" }, headers: { ...JA, "Sec-GPC": "1" } });
+		expect(gpc).toContain("ターゲティング広告と個人情報の第三者提供（販売・共有）を停止するご依頼");
+	});
 });

@@ -66,10 +66,10 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		name: "sale",
 		gpc: true,
 		defaults: { "opt-in": false, "opt-out": true },
-		label: { en: "Sale or sharing of personal information", ja: "個人情報の販売・共有" },
+		label: { en: "Sale or sharing of personal information", ja: "個人情報の第三者提供（販売・共有）" },
 		description: {
 			en: "Selling or sharing information about you with third parties.",
-			ja: "あなたに関する情報を第三者に販売または共有します。",
+			ja: "利用者に関する情報を、販売や共有により第三者に提供します。",
 		},
 	},
 	{

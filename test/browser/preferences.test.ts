@@ -29,7 +29,8 @@ const TEXT = {
 		save: "Save choices",
 		optOut: "Opt out of everything",
 		gpcStatus: "Opt-Out Preference Signal Honored",
-		gpcLocked: "Off while your browser sends the Global Privacy Control signal.",
+		gpcLocked:
+			"Off: your browser sends the Global Privacy Control signal, and this cannot be turned on while it does.",
 		otherLanguage: "日本語",
 		historyEmpty: "No choices recorded yet.",
 		labels: {
@@ -46,8 +47,9 @@ const TEXT = {
 		saved: "設定を保存しました。",
 		save: "設定を保存",
 		optOut: "すべてオプトアウト",
-		gpcStatus: "オプトアウト選好シグナルを尊重しました",
-		gpcLocked: "ブラウザーがGPCシグナルを送信している間はオフになります。",
+		gpcStatus: "オプトアウト選好シグナルを適用しています",
+		gpcLocked:
+			"ブラウザーがGPCシグナルを送信しているため、オフになっています。送信している間はオンにできません。",
 		otherLanguage: "English",
 		historyEmpty: "記録された設定はまだありません。",
 		labels: {

@@ -4,7 +4,7 @@
  * the same way everywhere.
  */
 import { describe, expect, it } from "vitest";
-import { call } from "../helpers";
+import { call, Visitor } from "../helpers";
 
 const JA = { "Accept-Language": "ja" };
 
@@ -29,5 +29,29 @@ describe("page wording", () => {
 		expect(html).toContain("「個人情報の第三者提供（販売・共有）」をオフにして保存");
 		const gpc = await page("/preferences", { cf: { country: "JP" }, headers: { ...JA, "Sec-GPC": "1" } });
 		expect(gpc).toContain("ターゲティング広告と個人情報の第三者提供（販売・共有）を停止するご依頼");
+	});
+
+	it("under GPC a locked purpose is not promised to come back on when the signal stops", async () => {
+		// A GPC opt-out recorded for a known visitor outlives the signal (a missing signal is never an
+		// opt-in): "Off while your browser sends the signal" told them the opposite.
+		const visitor = new Visitor({ country: "US", regionCode: "CA" });
+		await visitor.fetch("/preferences");
+		const locked = await (await visitor.fetch("/preferences", { headers: { "Sec-GPC": "1" } })).text();
+		expect(locked).toContain(
+			'<p class="hint" id="purpose-sale-locked">Off: your browser sends the Global Privacy Control signal, and this cannot be turned on while it does.</p>',
+		);
+		expect(locked).not.toMatch(/Off while/);
+		// And the signal gone, it is still off: the line no longer shows, the state says why.
+		const after = await (await visitor.fetch("/preferences")).text();
+		expect(after).toContain('id="purpose-sale-state">Currently: Off (Global Privacy Control)</p>');
+	});
+
+	it("the Japanese status line says the signal is being applied, not 'respected'", async () => {
+		const html = await page("/preferences", { cf: { country: "JP" }, headers: { ...JA, "Sec-GPC": "1" } });
+		expect(html).toContain("<strong>オプトアウト選好シグナルを適用しています</strong>");
+		expect(html).toContain(
+			"ブラウザーがGPCシグナルを送信しているため、オフになっています。送信している間はオンにできません。",
+		);
+		expect(html).not.toContain("尊重");
 	});
 });

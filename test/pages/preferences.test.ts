@@ -371,7 +371,9 @@ describe("Global Privacy Control on the page", () => {
 		for (const name of ["analytics", "personalization", "email"]) {
 			expect(checkbox(html, name)).not.toContain("disabled");
 		}
-		expect(html).toContain("Off while your browser sends the Global Privacy Control signal.");
+		expect(html).toContain(
+			"Off: your browser sends the Global Privacy Control signal, and this cannot be turned on while it does.",
+		);
 		expect(html).not.toMatch(/role="dialog"|<dialog|<script/);
 	});
 
@@ -379,7 +381,7 @@ describe("Global Privacy Control on the page", () => {
 		const html = await (
 			await call("/preferences?lang=ja", { cf: CA, headers: { "Sec-GPC": " 0, 1 " } })
 		).text();
-		expect(html).toContain("<strong>オプトアウト選好シグナルを尊重しました</strong>");
+		expect(html).toContain("<strong>オプトアウト選好シグナルを適用しています</strong>");
 		expect(html).not.toContain("Opt-Out Preference Signal Honored");
 	});
 

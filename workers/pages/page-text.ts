@@ -69,7 +69,8 @@ const EN: PageText = {
 		gpcStatus: "Opt-Out Preference Signal Honored",
 		gpcExplanation:
 			"Your browser sent a Global Privacy Control signal. We treat it as your request to opt out of targeted advertising and the sale or sharing of your personal information.",
-		gpcLocked: "Off while your browser sends the Global Privacy Control signal.",
+		gpcLocked:
+			"Off: your browser sends the Global Privacy Control signal, and this cannot be turned on while it does.",
 		legend: "What this site may do",
 		save: "Save choices",
 		optOutAll: "Opt out of everything",
@@ -139,10 +140,11 @@ const JA: PageText = {
 		backTo: (host) => `${host} に戻る`,
 		notKept:
 			"設定を保持できませんでした。このブラウザーがこのサイトのCookieを送り返していません。このサイトのCookieを許可してから、もう一度設定してください。",
-		gpcStatus: "オプトアウト選好シグナルを尊重しました",
+		gpcStatus: "オプトアウト選好シグナルを適用しています",
 		gpcExplanation:
 			"お使いのブラウザーからグローバル・プライバシー・コントロール（GPC）のシグナルが送信されました。ターゲティング広告と個人情報の第三者提供（販売・共有）を停止するご依頼として取り扱っています。",
-		gpcLocked: "ブラウザーがGPCシグナルを送信している間はオフになります。",
+		gpcLocked:
+			"ブラウザーがGPCシグナルを送信しているため、オフになっています。送信している間はオンにできません。",
 		legend: "このサイトによる情報の利用",
 		save: "設定を保存",
 		optOutAll: "すべてオプトアウト",

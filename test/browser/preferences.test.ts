@@ -329,7 +329,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 			await expectConfirmation(page, "ja");
 			expect(await box(page, "ja", "analytics").isChecked()).toBe(true);
 			expect(await box(page, "ja", "personalization").isChecked()).toBe(true);
-			expect(await page.locator("#purpose-analytics-state").textContent()).toBe("現在：オン（あなたの選択）");
+			expect(await page.locator("#purpose-analytics-state").textContent()).toBe("現在：オン（ご自身の選択）");
 			expect((await historyRows(page)).map((row) => row.slice(1))).toEqual([
 				[
 					"アクセス解析：許可、パーソナライズ：許可、ターゲティング広告：拒否、個人情報の第三者提供（販売・共有）：拒否、広告・宣伝メール：拒否",

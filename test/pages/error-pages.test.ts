@@ -20,7 +20,7 @@ describe("error pages for people", () => {
 		expect(res.status).toBe(403);
 		const html = await res.text();
 		expect(html).toContain('<html lang="ja">');
-		expect(html).toContain("このサイト以外のページからの送信は受け付けていません。");
+		expect(html).toContain("当サイト以外のページからの送信は受け付けていません。");
 		expect(html).toContain('<a href="/preferences?lang=ja">プライバシー設定に戻る</a>');
 		expect(html).not.toContain("allowed origins");
 	});

@@ -4,7 +4,7 @@
  * the same way everywhere.
  */
 import { describe, expect, it } from "vitest";
-import { call, Visitor } from "../helpers";
+import { BASE, call, Visitor } from "../helpers";
 
 const JA = { "Accept-Language": "ja" };
 
@@ -53,5 +53,26 @@ describe("page wording", () => {
 			"ブラウザーがGPCシグナルを送信しているため、オフになっています。送信している間はオンにできません。",
 		);
 		expect(html).not.toContain("尊重");
+	});
+
+	it("Japanese pages speak in the site's voice (当サイト) and do not address the reader as あなた", async () => {
+		// あなた reads as translated in a Japanese consumer notice; the APPI notice says ご本人 and 当サイト.
+		const visitor = new Visitor({ country: "JP" });
+		await visitor.fetch("/preferences", {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE, ...JA },
+			body: "form=preferences&analytics=on",
+		});
+		for (const html of [
+			await (await visitor.fetch("/preferences?saved=1", { headers: JA })).text(),
+			await page("/preferences", { cf: { country: "JP" }, headers: { ...JA, "Sec-GPC": "1" } }),
+			await page("/preferences?saved=1", { cf: { country: "JP" }, headers: JA }),
+		]) {
+			const main = /<main id="main">([\s\S]*)<\/main>/.exec(html)?.[1] ?? "";
+			expect(main).toContain("当サイト");
+			expect(main).not.toContain("あなた");
+			expect(main).not.toContain("このサイト");
+			expect(main).not.toContain("送り返して");
+		}
 	});
 });

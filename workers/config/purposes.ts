@@ -29,7 +29,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		label: { en: "Essential", ja: "必須" },
 		description: {
 			en: "Needed for the site to work and stay secure, such as remembering this choice. Always on.",
-			ja: "サイトの動作と安全のために必要です（この選択の記憶など）。常に有効です。",
+			ja: "サイトの動作とセキュリティの確保に必要です（この設定の記憶など）。常に有効です。",
 		},
 	},
 	{
@@ -39,7 +39,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		label: { en: "Analytics", ja: "アクセス解析" },
 		description: {
 			en: "Counting visits and measuring how the site is used, so it can be improved.",
-			ja: "訪問数の計測やサイトの利用状況の分析に使い、サイトの改善に役立てます。",
+			ja: "訪問数の計測やサイトの利用状況の分析を行い、サイトの改善に役立てます。",
 		},
 	},
 	{
@@ -49,7 +49,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		label: { en: "Personalization", ja: "パーソナライズ" },
 		description: {
 			en: "Remembering preferences and tailoring content on this site to you.",
-			ja: "設定を記憶し、このサイトの内容をあなたに合わせて表示します。",
+			ja: "表示の好みなどを記憶し、当サイトの内容を利用者に合わせて表示します。",
 		},
 	},
 	{
@@ -59,7 +59,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		label: { en: "Targeted advertising", ja: "ターゲティング広告" },
 		description: {
 			en: "Showing ads chosen from your activity on other sites and apps (cross-context behavioural advertising).",
-			ja: "他のサイトやアプリでの行動に基づいて選ばれた広告を表示します（クロスコンテキスト行動ターゲティング広告）。",
+			ja: "他のサイトやアプリでの閲覧・利用の履歴に基づいて選ばれた広告を表示します（行動ターゲティング広告）。",
 		},
 	},
 	{

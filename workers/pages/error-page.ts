@@ -10,7 +10,7 @@ import { type Lang, pageLanguage } from "./page-language";
 
 const JA_MESSAGES: Readonly<Record<string, string>> = {
 	forbidden_origin:
-		"このサイト以外のページからの送信は受け付けていません。設定ページから、もう一度お試しください。",
+		"当サイト以外のページからの送信は受け付けていません。設定ページから、もう一度お試しください。",
 	storage_unavailable: "ただいま設定を保存できません。しばらくしてから、もう一度お試しください。",
 	rate_limited: "送信が多すぎます。しばらくしてから、もう一度お試しください。",
 	payload_too_large: "送信された内容が大きすぎます。",

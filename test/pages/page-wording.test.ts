@@ -75,4 +75,14 @@ describe("page wording", () => {
 			expect(main).not.toContain("送り返して");
 		}
 	});
+
+	it("English names the ads purpose with the CCPA's own term, in the US spelling the page uses", async () => {
+		// The page says Personalization and Honored (US); the CCPA term is "cross-context behavioral
+		// advertising", a term the CPRA defines.
+		const html = await page("/preferences", { cf: { country: "US", regionCode: "CA" } });
+		expect(html).toContain(
+			"Showing you ads based on your activity on other sites and apps (cross-context behavioral advertising).",
+		);
+		expect(html).not.toMatch(/behaviour|personalis/i);
+	});
 });

@@ -58,7 +58,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 		defaults: { "opt-in": false, "opt-out": true },
 		label: { en: "Targeted advertising", ja: "ターゲティング広告" },
 		description: {
-			en: "Showing ads chosen from your activity on other sites and apps (cross-context behavioural advertising).",
+			en: "Showing you ads based on your activity on other sites and apps (cross-context behavioral advertising).",
 			ja: "他のサイトやアプリでの閲覧・利用の履歴に基づいて選ばれた広告を表示します（行動ターゲティング広告）。",
 		},
 	},

@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 				[
 					"<time>",
 					"Analytics: allowed, Personalization: denied, Targeted advertising: denied, Sale or sharing of personal information: denied, Marketing email: allowed",
-					"This page",
+					"Your choice in this browser",
 				],
 			]);
 			await page.screenshot({ path: shot("preferences-en"), fullPage: true });
@@ -333,7 +333,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 			expect((await historyRows(page)).map((row) => row.slice(1))).toEqual([
 				[
 					"アクセス解析：許可、パーソナライズ：許可、ターゲティング広告：拒否、個人情報の第三者提供（販売・共有）：拒否、広告・宣伝メール：拒否",
-					"このページ",
+					"このブラウザーでの選択",
 				],
 			]);
 			await page.screenshot({ path: shot("preferences-ja"), fullPage: true });
@@ -444,7 +444,7 @@ describe.skipIf(!hasChromium)("the preference centre in Chromium", () => {
 			expect(doc.purposes).toEqual(allowing());
 			expect(doc.reasons).toEqual(reasons("explicit"));
 			expect(doc.jurisdiction).toBe("US-CA");
-			expect((await historyRows(page)).map((row) => row[2])).toEqual(["This page"]);
+			expect((await historyRows(page)).map((row) => row[2])).toEqual(["Your choice in this browser"]);
 		});
 
 		it("works from the keyboard: Tab to a checkbox, Space toggles, Tab to Save, Enter submits", async () => {

@@ -4,7 +4,8 @@
  * the same way everywhere.
  */
 import { describe, expect, it } from "vitest";
-import { BASE, call, Visitor } from "../helpers";
+import { visitorSubject } from "../../workers/consent/caller";
+import { BASE, call, json, keyed, Visitor } from "../helpers";
 
 const JA = { "Accept-Language": "ja" };
 
@@ -84,5 +85,29 @@ describe("page wording", () => {
 			"Showing you ads based on your activity on other sites and apps (cross-context behavioral advertising).",
 		);
 		expect(html).not.toMatch(/behaviour|personalis/i);
+	});
+
+	it("the history says how a change came without naming a channel it may not have come through", async () => {
+		const visitor = new Visitor({ country: "US", regionCode: "CA" });
+		// The banner's "Reject all" (consentEdge.set through PUT /v1/consent) is recorded as `ui` too:
+		// it was not made on "This page".
+		await visitor.fetch("/v1/consent", {
+			method: "PUT",
+			headers: { "Content-Type": "application/json", Origin: BASE },
+			body: JSON.stringify({ purposes: { analytics: false, personalization: false } }),
+		});
+		// A spam complaint the site records for an address linked to this visitor is `email` too: no link.
+		const subject = await visitorSubject(visitor.cookies.get("ce_vid") ?? "");
+		await call(
+			"/v1/consent",
+			keyed(json({ subject, purposes: { email: true }, email: "reader@example.com" }, { method: "PUT" })),
+		);
+		await call(
+			"/v1/suppressions",
+			keyed(json({ email: "reader@example.com", source: "complaint" }, { method: "POST" })),
+		);
+		const html = await (await visitor.fetch("/preferences")).text();
+		const how = [...html.matchAll(/<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m[1]);
+		expect(how).toEqual(["Email unsubscribe", "The site or app", "Your choice in this browser"]);
 	});
 });

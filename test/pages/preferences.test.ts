@@ -425,7 +425,7 @@ describe("consent history", () => {
 		expect(rows[0]?.[3]).toContain("Analytics: denied");
 		expect(rows[1]?.[3]).toContain("Analytics: allowed");
 		expect(rows[1]?.[3]).toContain("Targeted advertising: allowed");
-		expect(rows[0]?.[4]).toBe("This page");
+		expect(rows[0]?.[4]).toBe("Your choice in this browser");
 	});
 
 	it("labels history in Japanese", async () => {
@@ -434,7 +434,7 @@ describe("consent history", () => {
 		const html = await (await visitor.fetch("/preferences?lang=ja")).text();
 		expect(html).toContain('<h2 id="history-heading">同意の履歴</h2>');
 		expect(html).toContain("アクセス解析：許可、パーソナライズ：拒否");
-		expect(html).toContain("<td>このページ</td>");
+		expect(html).toContain("<td>このブラウザーでの選択</td>");
 	});
 });
 

@@ -97,10 +97,12 @@ const EN: PageText = {
 		changed: (purpose, state) => `${purpose}: ${state}`,
 		listSeparator: ", ",
 		sources: {
-			ui: "This page",
+			// Every visitor write is `ui`: the banner, the site's own controls through the SDK, this page.
+			ui: "Your choice in this browser",
 			api: "The site or app",
 			gpc: "Global Privacy Control signal",
-			email: "Email unsubscribe link",
+			// A one-click unsubscribe, the page's button, or one the site recorded (mailto:, a complaint).
+			email: "Email unsubscribe",
 			import: "Imported unsubscribe list",
 		},
 	},
@@ -170,10 +172,10 @@ const JA: PageText = {
 		changed: (purpose, state) => `${purpose}：${state}`,
 		listSeparator: "、",
 		sources: {
-			ui: "このページ",
+			ui: "このブラウザーでの選択",
 			api: "サイトまたはアプリ",
 			gpc: "GPCシグナル",
-			email: "メールの配信停止リンク",
+			email: "メールの配信停止",
 			import: "配信停止リストの取り込み",
 		},
 	},

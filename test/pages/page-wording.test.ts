@@ -110,4 +110,16 @@ describe("page wording", () => {
 		const how = [...html.matchAll(/<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m[1]);
 		expect(how).toEqual(["Email unsubscribe", "The site or app", "Your choice in this browser"]);
 	});
+
+	it("the page says a choice is kept for this browser only", async () => {
+		// Choices are stored under the browser's ce_vid cookie: without it, the page is a new visitor's.
+		const en = await page("/preferences", { cf: { country: "US", regionCode: "CA" } });
+		expect(en).toContain(
+			"They apply to this browser only: after you clear this site&#39;s cookies, or in another browser or on another device, choose again.",
+		);
+		const ja = await page("/preferences", { cf: { country: "JP" }, headers: JA });
+		expect(ja).toContain(
+			"設定はこのブラウザーにのみ適用されます。当サイトのCookieを削除した場合や、別のブラウザー・端末をお使いの場合は、改めて設定してください。",
+		);
+	});
 });

@@ -61,7 +61,7 @@ const EN: PageText = {
 	preferences: {
 		title: "Privacy preferences",
 		intro:
-			"Choose what this site may do with information about your visits. You can change these choices at any time.",
+			"Choose what this site may do with information about your visits. You can change these choices at any time. They apply to this browser only: after you clear this site's cookies, or in another browser or on another device, choose again.",
 		saved: "Your choices have been saved.",
 		backTo: (host) => `Back to ${host}`,
 		notKept:
@@ -136,7 +136,8 @@ const JA: PageText = {
 	privacyPolicy: "プライバシーポリシー",
 	preferences: {
 		title: "プライバシー設定",
-		intro: "当サイトが閲覧に関する情報をどのように利用するかを選べます。設定はいつでも変更できます。",
+		intro:
+			"当サイトが閲覧に関する情報をどのように利用するかを選べます。設定はいつでも変更できます。設定はこのブラウザーにのみ適用されます。当サイトのCookieを削除した場合や、別のブラウザー・端末をお使いの場合は、改めて設定してください。",
 		saved: "設定を保存しました。",
 		backTo: (host) => `${host} に戻る`,
 		notKept:

@@ -52,7 +52,7 @@ describe("GET /unsubscribe", () => {
 		const path = pathOf(link.url);
 		const html = await (await call(path, { headers: { "Accept-Language": "ja" } })).text();
 		expect(html).toContain('<html lang="ja">');
-		expect(html).toContain("このアドレスへのすべてのメール配信を停止しますか？");
+		expect(html).toContain("このアドレスへの、すべての配信リストのメール配信を停止しますか？");
 		expect(html).toContain('<button type="submit" class="button">配信を停止する</button>');
 		expect(html).toContain(`href="/unsubscribe?t=${link.url.split("t=")[1]}&amp;lang=en"`);
 		const viaQuery = await (await call(`${path}&lang=ja`)).text();

@@ -122,4 +122,37 @@ describe("page wording", () => {
 			"設定はこのブラウザーにのみ適用されます。当サイトのCookieを削除した場合や、別のブラウザー・端末をお使いの場合は、改めて設定してください。",
 		);
 	});
+
+	it("an unsubscribe from every list promises no more mail from the lists, not no mail at all", async () => {
+		// A token for `*` suppresses the address for every list a sender checks; mail that is not sent
+		// to a list (a receipt, a password reset) is not something this suppression stops.
+		const issued = await call(
+			"/v1/unsubscribe-links",
+			keyed(json({ email: "every@example.com", list: "*" }, { method: "POST" })),
+		);
+		const url = new URL((await issued.json<{ url: string }>()).url);
+		const target = `${url.pathname}${url.search}`;
+		const en = await (await call(target)).text();
+		expect(en).toContain("Stop sending email from all our mailing lists to this address?");
+		const ja = await (await call(target, { headers: JA })).text();
+		expect(ja).toContain("このアドレスへの、すべての配信リストのメール配信を停止しますか？");
+		const form = { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" } };
+		const done = await (await call(target, { ...form, body: "List-Unsubscribe=One-Click" })).text();
+		expect(done).toContain(
+			"You are unsubscribed from all our mailing lists. No more email from them will be sent to this address.",
+		);
+		expect(done).not.toContain("No more of our email");
+		const doneJa = await (
+			await call(target, { ...form, headers: { ...form.headers, ...JA }, body: "List-Unsubscribe=One-Click" })
+		).text();
+		expect(doneJa).toContain(
+			"すべての配信リストの配信を停止しました。このアドレスには今後、これらのリストのメールをお送りしません。",
+		);
+		expect(await (await call(target)).text()).toContain(
+			"This address is already unsubscribed from all our mailing lists.",
+		);
+		expect(await (await call(target, { headers: JA })).text()).toContain(
+			"このアドレスは、すべての配信リストの配信をすでに停止しています。",
+		);
+	});
 });

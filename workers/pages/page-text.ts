@@ -111,14 +111,16 @@ const EN: PageText = {
 		confirm: (list) =>
 			list
 				? `Stop sending email from the list “${list}” to this address?`
-				: "Stop sending all our email to this address?",
+				: "Stop sending email from all our mailing lists to this address?",
 		button: "Unsubscribe",
 		done: (list) =>
 			list
 				? `You are unsubscribed from “${list}”. No more email from this list will be sent to this address.`
-				: "You are unsubscribed. No more of our email will be sent to this address.",
+				: "You are unsubscribed from all our mailing lists. No more email from them will be sent to this address.",
 		already: (list) =>
-			list ? `This address is already unsubscribed from “${list}”.` : "This address is already unsubscribed.",
+			list
+				? `This address is already unsubscribed from “${list}”.`
+				: "This address is already unsubscribed from all our mailing lists.",
 		errorTitle: "This unsubscribe link does not work",
 		errors: {
 			missing: "The link has no unsubscribe token. Use the link from the email exactly as it is.",
@@ -185,16 +187,16 @@ const JA: PageText = {
 		confirm: (list) =>
 			list
 				? `このアドレスへの「${list}」のメール配信を停止しますか？`
-				: "このアドレスへのすべてのメール配信を停止しますか？",
+				: "このアドレスへの、すべての配信リストのメール配信を停止しますか？",
 		button: "配信を停止する",
 		done: (list) =>
 			list
-				? `「${list}」の配信を停止しました。このアドレスには今後このリストのメールをお送りしません。`
-				: "配信を停止しました。このアドレスには今後メールをお送りしません。",
+				? `「${list}」の配信を停止しました。このアドレスには今後、このリストのメールをお送りしません。`
+				: "すべての配信リストの配信を停止しました。このアドレスには今後、これらのリストのメールをお送りしません。",
 		already: (list) =>
 			list
 				? `このアドレスは「${list}」の配信をすでに停止しています。`
-				: "このアドレスは配信をすでに停止しています。",
+				: "このアドレスは、すべての配信リストの配信をすでに停止しています。",
 		errorTitle: "この配信停止リンクは使用できません",
 		errors: {
 			missing: "配信停止用のトークンがありません。メールに記載のリンクをそのままお使いください。",

@@ -40,7 +40,7 @@ describe("error pages for people", () => {
 		expect(html).toContain('href="/preferences?lang=ja"');
 	});
 
-	it("English readers get the error's own message and the way back", async () => {
+	it("English readers get a message written for people, not the developer's, and the way back", async () => {
 		const res = await call("/preferences", {
 			method: "POST",
 			headers: { ...FORM, "Accept-Language": "en-GB,en;q=0.8", Origin: "null" },
@@ -49,7 +49,31 @@ describe("error pages for people", () => {
 		expect(res.status).toBe(403);
 		const html = await res.text();
 		expect(html).toContain('<html lang="en">');
+		expect(html).toContain(
+			"<p>Choices can only be sent from this site&#39;s own pages. Please try again from the privacy preferences page.</p>",
+		);
+		expect(html).not.toContain("origin");
 		expect(html).toContain('<a href="/preferences?lang=en">Back to privacy preferences</a>');
+		// The API's JSON answer keeps the developer's message.
+		const api = await call("/v1/consent", {
+			method: "PUT",
+			headers: { "Content-Type": "application/json", Origin: "https://evil.example" },
+			body: "{}",
+		});
+		expect((await api.json<{ error: { message: string } }>()).error.message).toContain("allowed origins");
+	});
+
+	it('an English storage outage page says the choices were not saved, not "Storage is unavailable"', async () => {
+		const res = await callWithEnv({ ...env, DB: brokenD1() } as Env, "/preferences", {
+			method: "POST",
+			cf: { country: "US", regionCode: "CA" },
+			headers: { ...FORM, Origin: BASE },
+			body: "form=preferences&analytics=on",
+		});
+		expect(res.status).toBe(503);
+		expect(await res.text()).toContain(
+			"<p>Your choices cannot be saved right now. Please try again in a few minutes.</p>",
+		);
 	});
 
 	it("?lang= beats Accept-Language, as on the page itself", async () => {

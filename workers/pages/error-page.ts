@@ -1,12 +1,33 @@
 /**
  * The HTML error page people see when a page or a form post fails (a cross-site post, a storage
  * outage, a body too large): in the page's language, with a way back to the preference centre.
- * English pages say the error's own message; Japanese ones say what its code means (the messages
- * are written for developers, in English, all over the code).
+ * Both languages say what the error's code means to a person: the errors' own messages are written
+ * for developers ("Writes with a visitor cookie are only accepted from allowed origins.") and stay
+ * in the JSON answers of the API.
  */
 import type { HttpError } from "../http/http-error";
 import { type ErrorPageText, htmlErrorResponse } from "../http/responses";
 import { type Lang, pageLanguage } from "./page-language";
+
+const EN_MESSAGES: Readonly<Record<string, string>> = {
+	forbidden_origin:
+		"Choices can only be sent from this site's own pages. Please try again from the privacy preferences page.",
+	storage_unavailable: "Your choices cannot be saved right now. Please try again in a few minutes.",
+	rate_limited: "Too many requests in a short time. Please wait a moment, then try again.",
+	payload_too_large: "What was sent is too large.",
+	unsupported_media_type: "This kind of submission is not accepted.",
+	invalid_body: "What was sent could not be read.",
+	invalid_json: "What was sent could not be read.",
+	invalid_query: "The web address (URL) could not be read.",
+	unknown_purpose: "There is no such purpose.",
+	idempotency_conflict: "This request has already been handled.",
+	invalid_idempotency_key: "The request's identifier (Idempotency-Key) is not valid.",
+	invalid_subject: "The subject is not valid.",
+	not_found: "Page not found.",
+	method_not_allowed: "This page cannot be used that way.",
+	unauthorized: "This action needs authorization.",
+	internal_error: "Something went wrong. Please try again later.",
+};
 
 const JA_MESSAGES: Readonly<Record<string, string>> = {
 	forbidden_origin:
@@ -28,6 +49,11 @@ const JA_MESSAGES: Readonly<Record<string, string>> = {
 	internal_error: "問題が発生しました。しばらくしてから、もう一度お試しください。",
 };
 
+const MESSAGES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
+	en: EN_MESSAGES,
+	ja: JA_MESSAGES,
+};
+
 const BACK_LABEL: Readonly<Record<Lang, string>> = {
 	en: "Back to privacy preferences",
 	ja: "プライバシー設定に戻る",
@@ -42,7 +68,7 @@ export function peopleErrorResponse(err: HttpError, request: Request, url: URL):
 	const lang = pageLanguage(request, url);
 	const text: ErrorPageText = {
 		lang,
-		message: (lang === "ja" && JA_MESSAGES[err.code]) || err.message,
+		message: MESSAGES[lang][err.code] ?? err.message,
 		back: leadsBack(url.pathname)
 			? { href: `/preferences?lang=${lang}`, label: BACK_LABEL[lang] }
 			: undefined,

@@ -17,7 +17,7 @@ export interface BannerText {
 export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 	en: {
 		title: "Your privacy choices",
-		body: "With your consent, we and our partners use cookies and similar technologies for analytics, personalised content and advertising. You can change your choice at any time.",
+		body: "With your consent, we and our partners use cookies and similar technologies for analytics, personalization and targeted advertising, and we may sell or share information about you with third parties. “Accept all” also allows marketing email. You can change your choices at any time in Settings.",
 		acceptAll: "Accept all",
 		rejectAll: "Reject all",
 		settings: "Settings",
@@ -25,7 +25,7 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 	},
 	ja: {
 		title: "プライバシーの設定",
-		body: "当サイトと提携先は、同意いただいた場合に限り、アクセス解析、コンテンツのパーソナライズ、広告のためにCookieなどの技術を使用します。選択はいつでも変更できます。",
+		body: "当サイトと提携先は、同意いただいた場合に限り、アクセス解析、パーソナライズ、ターゲティング広告のためにCookieなどの技術を使用し、利用者に関する情報を第三者に提供（販売・共有）することがあります。「すべて同意する」を選ぶと、広告・宣伝メールにも同意したことになります。選択は「詳細設定」からいつでも変更できます。",
 		acceptAll: "すべて同意する",
 		rejectAll: "すべて拒否する",
 		settings: "詳細設定",

@@ -7,6 +7,8 @@ import type { PageTheme } from "./page-theme";
 
 const BASE_CSS = `*{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+:lang(ja){line-break:strict}
+:lang(ja) :is(h1,h2,legend,label,dt,strong,button,.state,.return){word-break:auto-phrase}
 body{margin:0;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--text);background:var(--bg)}
 .site{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem;padding:.75rem 1rem;border-bottom:4px solid var(--brand)}
 .site img{display:block;max-height:2.5rem;max-width:12rem;width:auto}
@@ -28,6 +30,7 @@ a:hover{text-decoration-thickness:2px}
 .provision dt{font-weight:700;margin-top:.75rem}
 .provision dd{margin:0 0 0 1rem;overflow-wrap:anywhere}
 .not-set{color:var(--muted);font-style:italic}
+:lang(ja) .not-set{font-style:normal}
 fieldset{margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
 legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
 .purpose{display:grid;grid-template-columns:auto 1fr;column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}

@@ -545,7 +545,7 @@
 		"box-sizing:border-box;width:100%;min-height:44px;margin:0;padding:10px 18px;border-radius:6px;" +
 		"border:2px solid var(--ce-button-bg,#1d4ed8);background:var(--ce-button-bg,#1d4ed8);" +
 		"color:var(--ce-button-fg,#fff);font-size:15px;font-weight:600;line-height:1.25;" +
-		"text-transform:none;letter-spacing:normal;cursor:pointer;" +
+		"text-transform:none;letter-spacing:normal;word-break:auto-phrase;cursor:pointer;" +
 		FONT;
 	// What element.style cannot say: focus rings and hover (a page may reset outlines globally).
 	const BANNER_SHEET =
@@ -625,6 +625,9 @@
 				"overflow:auto;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
 				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
 				"color:var(--ce-banner-fg,#1f2937);font-size:15px;line-height:1.5;text-align:left;outline:none;" +
+				// Japanese: no line starts with a small kana or ー (kinsoku); titles and buttons break
+				// between phrases (auto-phrase acts on lang="ja" only).
+				"line-break:strict;" +
 				FONT,
 			{
 				id: BANNER_ID,
@@ -645,7 +648,7 @@
 		words.appendChild(
 			element(
 				"p",
-				"margin:0 0 4px;font-size:17px;font-weight:700;line-height:1.3;color:inherit",
+				"margin:0 0 4px;font-size:17px;font-weight:700;line-height:1.3;color:inherit;word-break:auto-phrase",
 				{ id: `${BANNER_ID}-title` },
 				text.title,
 			),

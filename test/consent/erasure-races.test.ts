@@ -38,10 +38,10 @@ const putKeyed = (subject: string, purposes: Record<string, boolean>, email?: st
 const erase = (subject: string) => call(`/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
 
 /**
- * The test's D1, holding its first write batch until released: the moment between a write's read of
- * the state and its commit, made as long as the test needs (an injected delay, nothing else changes).
+ * Holds the first call that passes it until `release()`; `held` settles once that call has arrived.
+ * Later calls pass straight through.
  */
-function holdingFirstBatch(real: D1Database) {
+function firstCallGate() {
 	let release: () => void = () => undefined;
 	const released = new Promise<void>((resolve) => {
 		release = resolve;
@@ -51,6 +51,24 @@ function holdingFirstBatch(real: D1Database) {
 		reached = resolve;
 	});
 	let first = true;
+	return {
+		held,
+		release,
+		async pass(): Promise<void> {
+			if (!first) return;
+			first = false;
+			reached();
+			await released;
+		},
+	};
+}
+
+/**
+ * The test's D1, holding its first write batch until released: the moment between a write's read of
+ * the state and its commit, made as long as the test needs (an injected delay, nothing else changes).
+ */
+function holdingFirstBatch(real: D1Database) {
+	const gate = firstCallGate();
 	const db = {
 		prepare: (sql: string) => real.prepare(sql),
 		batch: (statements: D1PreparedStatement[]) => real.batch(statements),
@@ -60,17 +78,13 @@ function holdingFirstBatch(real: D1Database) {
 				prepare: (sql: string) => session.prepare(sql),
 				getBookmark: () => session.getBookmark(),
 				batch: async (statements: D1PreparedStatement[]) => {
-					if (first) {
-						first = false;
-						reached();
-						await released;
-					}
+					await gate.pass();
 					return session.batch(statements);
 				},
 			};
 		},
 	} as unknown as D1Database;
-	return { db, held, release };
+	return { db, held: gate.held, release: gate.release };
 }
 
 describe("erasure racing a write", () => {
@@ -127,31 +141,19 @@ describe("erasure racing a write", () => {
 
 /** The test's KV, holding its first put until released: a write's cache put landing late. */
 function holdingFirstPut(real: KVNamespace) {
-	let release: () => void = () => undefined;
-	const released = new Promise<void>((resolve) => {
-		release = resolve;
-	});
-	let reached: () => void = () => undefined;
-	const held = new Promise<void>((resolve) => {
-		reached = resolve;
-	});
-	let first = true;
+	const gate = firstCallGate();
 	const kv = new Proxy(real, {
 		get(target, name) {
 			if (name === "put")
 				return async (...args: Parameters<KVNamespace["put"]>) => {
-					if (first) {
-						first = false;
-						reached();
-						await released;
-					}
+					await gate.pass();
 					return target.put(...args);
 				};
 			const value = Reflect.get(target, name);
 			return typeof value === "function" ? value.bind(target) : value;
 		},
 	});
-	return { kv, held, release };
+	return { kv, held: gate.held, release: gate.release };
 }
 
 describe("erasure racing a write's cache entry", () => {

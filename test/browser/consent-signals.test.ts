@@ -6,9 +6,10 @@
  * decision is known, and the order of __gpp events around the banner.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
-import { serveWorker, type WorkerServer } from "./serve-worker";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { servedWithChromium } from "./served-chromium";
 import { serveTestSite, TEST_PAGE_PATH } from "./test-site";
 
 warnIfNoChromium("consent signals");
@@ -60,15 +61,8 @@ function dataLayerNames(page: Page) {
 describe.skipIf(!hasChromium)("signals in Chromium", () => {
 	let server: WorkerServer;
 	let browser: Browser;
-
-	beforeAll(async () => {
-		server = await serveWorker();
-		browser = await launchChromium();
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.stop();
+	servedWithChromium((started) => {
+		({ server, browser } = started);
 	});
 
 	async function openTestPage(context: BrowserContext) {

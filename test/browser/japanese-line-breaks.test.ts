@@ -6,9 +6,10 @@
  * break between phrases (`word-break: auto-phrase`), never inside a word such as すべて拒否す|る.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
-import { serveWorker, type WorkerServer } from "./serve-worker";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { servedWithChromium } from "./served-chromium";
 import { serveTestSite, TEST_PAGE_PATH } from "./test-site";
 
 warnIfNoChromium("Japanese line breaking");
@@ -58,15 +59,8 @@ function badLineStarts(blocks: string[][]): string[] {
 describe.skipIf(!hasChromium)("Japanese line breaking at 320 px, in Chromium", () => {
 	let server: WorkerServer;
 	let browser: Browser;
-
-	beforeAll(async () => {
-		server = await serveWorker();
-		browser = await launchChromium();
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.stop();
+	servedWithChromium((started) => {
+		({ server, browser } = started);
 	});
 
 	it("the preference centre: no line starts with ー or a small kana; headings break between phrases", async () => {

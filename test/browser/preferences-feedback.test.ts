@@ -5,9 +5,10 @@
  * keeps no cookies for the site is not told "saved" while the page shows the old state.
  */
 import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
-import { serveWorker, type WorkerServer } from "./serve-worker";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { servedWithChromium } from "./served-chromium";
 
 warnIfNoChromium("preference centre feedback");
 
@@ -16,15 +17,8 @@ const DE = { "X-Debug-Geo": "DE" };
 describe.skipIf(!hasChromium)("feedback after a save on the preference centre, in Chromium", () => {
 	let server: WorkerServer;
 	let browser: Browser;
-
-	beforeAll(async () => {
-		server = await serveWorker();
-		browser = await launchChromium();
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.stop();
+	servedWithChromium((started) => {
+		({ server, browser } = started);
 	});
 
 	async function saveAnalytics(context: BrowserContext, label: string, save: string) {

@@ -6,11 +6,11 @@
  * markup cases one by one.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AuditSite, serveAuditSite } from "./audit-site";
-import { CHROMIUM, hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
-import { serveWorker, type WorkerServer } from "./serve-worker";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
 
 warnIfNoChromium("guard audit");
 
@@ -28,17 +28,8 @@ describe.skipIf(!hasChromium)("guard audit in Chromium", () => {
 	let site: AuditSite;
 	let server: WorkerServer;
 	let browser: Browser;
-
-	beforeAll(async () => {
-		site = await serveAuditSite();
-		server = await serveWorker({ vars: { ORIGIN: site.origin } });
-		browser = await launchChromium();
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.stop();
-		await site?.close();
+	guardedSiteWithChromium(serveAuditSite, (started) => {
+		({ site, server, browser } = started);
 	});
 
 	async function visitor(headers: Record<string, string>) {
@@ -175,16 +166,7 @@ describe.skipIf(!hasChromium)("guard audit in Chromium", () => {
 	it("(b) after opting out, a news page the browser cached while allowed is asked for again, not shown with its trackers", async () => {
 		// No routing here: Playwright's routing turns the HTTP cache off. Every host but the local
 		// ones resolves nowhere, so tracker requests are attempted (and seen) but leave nothing.
-		const cached = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: [
-				"--headless",
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-background-networking",
-				"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-			],
-		});
+		const cached = await launchChromium(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]);
 		try {
 			const context = await cached.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 			const urls: string[] = [];

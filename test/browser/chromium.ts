@@ -14,7 +14,8 @@ export function warnIfNoChromium(what: string): void {
 	);
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs` go after the usual flags (e.g. `--host-resolver-rules=...`). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
 	return chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
@@ -26,6 +27,7 @@ export function launchChromium(): Promise<Browser> {
 			"--no-first-run",
 			"--disable-component-update",
 			"--disable-sync",
+			...extraArgs,
 		],
 	});
 }

@@ -5,10 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AuditSite, serveAuditSite } from "./audit-site";
-import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
-import { serveWorker, type WorkerServer } from "./serve-worker";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
 
 warnIfNoChromium("guard stand-ins");
 
@@ -27,17 +28,8 @@ describe.skipIf(!hasChromium)("guard stand-ins in Chromium", () => {
 	let site: AuditSite;
 	let server: WorkerServer;
 	let browser: Browser;
-
-	beforeAll(async () => {
-		site = await serveAuditSite();
-		server = await serveWorker({ vars: { ORIGIN: site.origin } });
-		browser = await launchChromium();
-	});
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.stop();
-		await site?.close();
+	guardedSiteWithChromium(serveAuditSite, (started) => {
+		({ site, server, browser } = started);
 	});
 
 	async function open(scripts: string[], headers: Record<string, string> = {}) {

@@ -9,13 +9,14 @@ export interface ServedChromium {
 	readonly browser: Browser;
 }
 
+/** `options` may be a function, read once the earlier hooks have run (a guarded site's origin). */
 export function servedWithChromium(
 	onStarted: (started: ServedChromium) => void,
-	options: ServeOptions = {},
+	options: ServeOptions | (() => ServeOptions) = {},
 ): void {
 	let started: Partial<ServedChromium> = {};
 	beforeAll(async () => {
-		const server = await serveWorker(options);
+		const server = await serveWorker(typeof options === "function" ? options() : options);
 		started = { server }; // stopped after, even if Chromium fails to start
 		started = { server, browser: await launchChromium() };
 		onStarted(started as ServedChromium);
@@ -23,5 +24,23 @@ export function servedWithChromium(
 	afterAll(async () => {
 		await started.browser?.close();
 		await started.server?.stop();
+	});
+}
+
+/** A site to guard, the worker in front of it (`ORIGIN`), and Chromium; all stopped after. */
+export function guardedSiteWithChromium<S extends { readonly origin: string; close(): Promise<void> }>(
+	serveSite: () => Promise<S>,
+	onStarted: (started: ServedChromium & { readonly site: S }) => void,
+): void {
+	let site: S | undefined;
+	beforeAll(async () => {
+		site = await serveSite();
+	});
+	servedWithChromium(
+		(started) => onStarted({ ...started, site: site as S }),
+		() => ({ vars: { ORIGIN: (site as S).origin } }),
+	);
+	afterAll(async () => {
+		await site?.close();
 	});
 }

@@ -324,7 +324,7 @@ describe("visitor writes", () => {
 		});
 		expect(form.status).toBe(303);
 		expect(setCookieNamed(form, "ce_vid")).toMatch(expected);
-		// A lookup keeps the id as it is (it renews nothing).
+		// A lookup right after leaves it be: lookups renew it only once a month (visitor-id-renewal.test.ts).
 		expect(setCookieNamed(await call("/v1/consent", { headers }), "ce_vid")).toBeUndefined();
 	});
 

@@ -19,6 +19,8 @@ export interface RequestDecision {
 	readonly state: StoredState;
 	/** The request's verified decision cookie, when it decided. */
 	readonly cookie?: DecisionCookie | null;
+	/** The request's verified decision cookie, whether or not it decided (it may be stale). */
+	readonly presented?: DecisionCookie | null;
 }
 
 export const EMPTY_STATE: StoredState = Object.freeze({
@@ -91,6 +93,7 @@ export async function decideForSubject(
 		lookup,
 		state,
 		cookie: lookup.source === "cookie" ? options.cookie : null,
+		presented: options.cookie,
 	};
 }
 

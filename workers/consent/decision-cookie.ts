@@ -30,6 +30,11 @@ export interface DecisionCookie {
 	 * only the header). Never trusted as a choice; absent in older cookies (false).
 	 */
 	readonly gpc?: boolean;
+	/**
+	 * When `ce_vid` was last set (issued or renewed), epoch ms (second precision), so a visitor's
+	 * lookups know when to renew it (visitor-cookies.ts); absent in older cookies.
+	 */
+	readonly visitorIdSetAt?: number;
 	/** The cookie's own text, when it was read from a request (re-sent as is while nothing changed). */
 	readonly raw?: string;
 }
@@ -46,6 +51,7 @@ interface Payload {
 	j: string;
 	pr: 0 | 1;
 	gp?: 0 | 1;
+	r?: number;
 }
 
 const encoder = new TextEncoder();
@@ -72,6 +78,7 @@ export async function signDecisionCookie(cookie: DecisionCookie, key: string): P
 		pr: cookie.prompt ? 1 : 0,
 		gp: cookie.gpc === true ? 1 : 0,
 	};
+	if (cookie.visitorIdSetAt !== undefined) payload.r = Math.floor(cookie.visitorIdSetAt / 1000);
 	const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
 	return `${body}.${await hmacSign(key, body)}`;
 }
@@ -168,7 +175,8 @@ function fromPayload(raw: unknown): DecisionCookie | null {
 		!isBitMap(p.d) ||
 		!Array.isArray(p.g) ||
 		typeof p.j !== "string" ||
-		(p.pv !== null && typeof p.pv !== "string")
+		(p.pv !== null && typeof p.pv !== "string") ||
+		(p.r !== undefined && !Number.isSafeInteger(p.r))
 	) {
 		return null;
 	}
@@ -194,6 +202,7 @@ function fromPayload(raw: unknown): DecisionCookie | null {
 		jurisdiction: p.j,
 		prompt: p.pr === 1,
 		gpc: p.gp === 1,
+		visitorIdSetAt: p.r === undefined ? undefined : p.r * 1000,
 	};
 }
 

@@ -3,10 +3,18 @@ import { serializeCookie } from "../http/cookies";
 import type { Caller } from "./caller";
 import { VISITOR_COOKIE } from "./caller";
 import type { RequestDecision } from "./decide-request";
-import { DECISION_COOKIE, signDecisionCookie } from "./decision-cookie";
+import { DECISION_COOKIE, type DecisionCookie, signDecisionCookie } from "./decision-cookie";
 import type { RequestContext } from "./request-context";
 
 const YEAR_S = 31_536_000;
+/**
+ * A visitor's lookups set `ce_vid` again (same value, a year from then) once it was last set this
+ * long ago. A visitor who chose once and keeps coming back otherwise lost the id, and every choice
+ * stored for it, a year after their last write, while their `ce_consent` (re-sent on every answer)
+ * lived on for a subject no longer theirs. Monthly, not on every lookup: a known visitor's answers
+ * otherwise carry no `ce_vid` line, and re-signing `ce_consent` costs a signature.
+ */
+const VISITOR_ID_RENEWAL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function visitorIdCookie(rc: RequestContext, vid: string): string {
 	return serializeCookie(VISITOR_COOKIE, vid, {
@@ -24,7 +32,7 @@ export function visitorIdCookie(rc: RequestContext, vid: string): string {
  */
 export function unchangedCookie(rc: RequestContext, result: RequestDecision): string | null {
 	const cookie = result.cookie;
-	if (!cookie?.raw || cookie.state !== result.state) return null;
+	if (!cookie?.raw || cookie.state !== result.state || visitorIdRenewalDue(rc, cookie)) return null;
 	if (cookie.jurisdiction !== rc.jurisdiction || cookie.prompt !== result.decision.prompt) return null;
 	if ((cookie.gpc === true) !== rc.gpc) return null;
 	const purposes = result.decision.purposes;
@@ -32,6 +40,22 @@ export function unchangedCookie(rc: RequestContext, result: RequestDecision): st
 	if (names.length !== Object.keys(cookie.decision).length) return null;
 	for (const name of names) if (cookie.decision[name] !== purposes[name]) return null;
 	return cookie.raw;
+}
+
+/**
+ * Whether a lookup presenting `cookie` (verified, this visitor's) sets `ce_vid` again: the cookie says
+ * it was last set a renewal period ago, or does not say (made before cookies said).
+ */
+function visitorIdRenewalDue(rc: RequestContext, cookie: DecisionCookie): boolean {
+	return cookie.visitorIdSetAt === undefined || rc.now - cookie.visitorIdSetAt >= VISITOR_ID_RENEWAL_MS;
+}
+
+/**
+ * When `ce_vid` is set on this answer (`renew`), now; otherwise when the request's own cookie says it
+ * was, or, when no cookie says, now: the renewal clock starts at the first answer that can carry it.
+ */
+function visitorIdSetAt(rc: RequestContext, presented: DecisionCookie | null, renew: boolean): number {
+	return renew ? rc.now : (presented?.visitorIdSetAt ?? rc.now);
 }
 
 /**
@@ -62,8 +86,9 @@ export interface VisitorCookieOptions {
 }
 
 /**
- * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued (or is
- * renewed), and `ce_consent`, re-issued on every one.
+ * The `Set-Cookie` lines of a visitor decision response: `ce_vid` when it was just issued or is
+ * renewed (by a write, or when the request's `ce_consent` says it is due), and `ce_consent`,
+ * re-issued on every one.
  */
 export async function visitorCookies(
 	rc: RequestContext,
@@ -71,8 +96,13 @@ export async function visitorCookies(
 	result: RequestDecision,
 	options: VisitorCookieOptions = {},
 ): Promise<string[]> {
-	const lines = caller.issued || options.renewVisitorId ? [visitorIdCookie(rc, caller.vid)] : [];
 	const key = rc.settings.signingKeys[0];
+	const presented = result.presented?.subject === caller.subject ? result.presented : null;
+	const renew =
+		caller.issued ||
+		options.renewVisitorId === true ||
+		(key !== undefined && presented !== null && visitorIdRenewalDue(rc, presented));
+	const lines = renew ? [visitorIdCookie(rc, caller.vid)] : [];
 	if (!key) return lines;
 	const value =
 		unchangedCookie(rc, result) ??
@@ -85,6 +115,7 @@ export async function visitorCookies(
 				jurisdiction: rc.jurisdiction,
 				prompt: result.decision.prompt,
 				gpc: rc.gpc,
+				visitorIdSetAt: visitorIdSetAt(rc, presented, renew),
 			},
 			key,
 		));

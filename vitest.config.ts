@@ -19,8 +19,9 @@ export default defineConfig(async () => ({
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
-				// A second database, so tests can exercise sharding by subject (D1_SHARDS).
-				d1Databases: { DB_SHARD_1: "shard-1" },
+				// A second database, so tests can exercise sharding by subject (D1_SHARDS); a third that
+				// test/apply-migrations.ts leaves empty, so a test can migrate it step by step.
+				d1Databases: { DB_SHARD_1: "shard-1", DB_UNMIGRATED: "unmigrated" },
 				bindings: {
 					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 					...TEST_SECRETS,

@@ -12,7 +12,9 @@ export interface SuppressionMessage extends SuppressionRequest {
 }
 
 registerDeferredWrite("email-suppression", async (message, env) => {
-	await suppressAddress(env, message);
+	const outcome = await suppressAddress(env, message);
+	// Throws if the queue refuses it, so this message is retried and the rest still reached.
+	if (outcome.more) await deferSuppression(env, message);
 });
 
 export async function deferSuppression(env: Env, request: SuppressionRequest): Promise<void> {
@@ -27,8 +29,9 @@ export async function suppressOrQueue(
 	env: Env,
 	request: SuppressionRequest,
 ): Promise<SuppressionOutcome | "queued"> {
+	let outcome: SuppressionOutcome;
 	try {
-		return await suppressAddress(env, request);
+		outcome = await suppressAddress(env, request);
 	} catch (err) {
 		console.error("unsubscribe write failed; queueing it", err);
 		try {
@@ -39,4 +42,12 @@ export async function suppressOrQueue(
 			throw storageUnavailable();
 		}
 	}
+	// An address linked to more subjects than one request updates: the queue reaches the rest. The
+	// suppression already stops the mail, so a refusal is only logged; a repeat unsubscribe continues.
+	if (outcome.more) {
+		await deferSuppression(env, request).catch((err) =>
+			console.error("queueing the rest of an unsubscribe's linked subjects failed", err),
+		);
+	}
+	return outcome;
 }

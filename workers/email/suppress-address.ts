@@ -12,7 +12,10 @@ import { SuppressionRepository, type SuppressionSource } from "../storage/suppre
 import type { UnsubscribeClaim } from "./unsubscribe-token";
 
 export const EMAIL_PURPOSE = "email";
-/** Bounds the queries of one request (D1 allows 1000 per invocation); one address rarely has more. */
+/**
+ * Linked subjects one run updates, bounding its queries (D1 allows 1000 per invocation, each
+ * subject takes two and a KV put); an address with more gets the rest in further runs (`more`).
+ */
 const MAX_LINKED_SUBJECTS = 100;
 
 /** Everything needed to apply an unsubscribe, JSON-safe so it can wait on the queue. */
@@ -29,15 +32,23 @@ export interface SuppressionOutcome {
 	readonly added: boolean;
 	/** Subjects whose `email` consent this turned off. */
 	readonly subjectsUpdated: number;
+	/** Linked subjects with `email` still on remain past this run's bound: run it again (the queue does). */
+	readonly more: boolean;
 }
 
-async function linkedSubjects(env: Env, emailHash: string): Promise<string[]> {
+/** Up to MAX_LINKED_SUBJECTS linked subjects whose `email` is not off yet, and whether there are more. */
+async function linkedSubjects(env: Env, emailHash: string): Promise<{ subjects: string[]; more: boolean }> {
 	const perShard = await Promise.all(
 		allConsentDatabases(env).map((db) =>
-			ConsentRepository.open(db, "write").subjectsLinkedTo(emailHash, MAX_LINKED_SUBJECTS),
+			ConsentRepository.open(db, "write").subjectsLinkedAllowing(
+				emailHash,
+				EMAIL_PURPOSE,
+				MAX_LINKED_SUBJECTS + 1,
+			),
 		),
 	);
-	return perShard.flat().slice(0, MAX_LINKED_SUBJECTS);
+	const all = perShard.flat();
+	return { subjects: all.slice(0, MAX_LINKED_SUBJECTS), more: all.length > MAX_LINKED_SUBJECTS };
 }
 
 /** Throws on a storage failure; the caller queues the request or answers 503. */
@@ -50,7 +61,8 @@ export async function suppressAddress(env: Env, request: SuppressionRequest): Pr
 		request.now,
 	);
 	let subjectsUpdated = 0;
-	for (const subject of await linkedSubjects(env, claim.emailHash)) {
+	const linked = await linkedSubjects(env, claim.emailHash);
+	for (const subject of linked.subjects) {
 		const result = await ConsentRepository.forSubject(env, subject, "write").append(subject, {
 			changes: { [EMAIL_PURPOSE]: false },
 			source: "email",
@@ -67,5 +79,5 @@ export async function suppressAddress(env: Env, request: SuppressionRequest): Pr
 			);
 		}
 	}
-	return { added, subjectsUpdated };
+	return { added, subjectsUpdated, more: linked.more };
 }

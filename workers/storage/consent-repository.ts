@@ -238,12 +238,21 @@ export class ConsentRepository {
 		return row?.emailHash ?? null;
 	}
 
-	/** Subjects a keyed PUT /v1/consent linked to this address hash. */
-	async subjectsLinkedTo(emailHash: string, limit: number): Promise<string[]> {
+	/**
+	 * Subjects a keyed PUT /v1/consent linked to this address hash whose stored `purpose` is not off
+	 * (JSON false reads as 0): the ones an opt-out still has to reach, so a run bounded by `limit`
+	 * never picks the same ones again and the next run continues where it stopped.
+	 */
+	async subjectsLinkedAllowing(emailHash: string, purpose: string, limit: number): Promise<string[]> {
 		const rows = await this.db
 			.select({ subject: consentSubjects.subject })
 			.from(consentSubjects)
-			.where(eq(consentSubjects.emailHash, emailHash))
+			.where(
+				and(
+					eq(consentSubjects.emailHash, emailHash),
+					sql`json_extract(${consentSubjects.purposes}, ${`$.${purpose}`}) IS NOT 0`,
+				),
+			)
 			.limit(limit);
 		return rows.map((row) => row.subject);
 	}

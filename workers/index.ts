@@ -18,7 +18,7 @@ import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
 import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
 import { SDK_ROUTES } from "./sdk/routes";
-import { purgeExpired } from "./storage/retention";
+import { purgeShards } from "./storage/retention";
 import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
@@ -127,16 +127,6 @@ export default {
 	queue: (batch, env) => consumeDeferredWrites(batch, env),
 	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
 	scheduled: async (_controller, env) => {
-		// One shard failing does not keep the others from being purged.
-		const failures: unknown[] = [];
-		for (const db of allConsentDatabases(env)) {
-			try {
-				const result = await purgeExpired(db, Date.now(), settingsFor(env).recordRetentionMs);
-				console.log("retention purge", result);
-			} catch (err) {
-				failures.push(err);
-			}
-		}
-		if (failures.length > 0) throw new AggregateError(failures, "retention purge failed on a shard");
+		await purgeShards(allConsentDatabases(env), Date.now(), settingsFor(env).recordRetentionMs);
 	},
 } satisfies ExportedHandler<Env, DeferredWrite>;

@@ -2,7 +2,7 @@
  * The decision engine: purposes x GPC x stored choice x jurisdiction x storage health → an allowed
  * flag and a reason per purpose, plus whether a first-layer prompt is needed. Pure: no I/O, no clock.
  * Rules, first that applies (contract, Decisions): essential; GPC for GPC-governed purposes; the
- * stored choice; `degraded` (fail closed) for a known subject whose choice cannot be read; the
+ * stored choice (a recorded GPC opt-out answering for every GPC-governed purpose); `degraded` (fail closed) for a known subject whose choice cannot be read; the
  * jurisdiction default.
  */
 import { consentModelFor, countryOf } from "../config/jurisdictions";
@@ -65,6 +65,7 @@ export function decideConsent(
 				? (stored.known ?? null)
 				: null;
 	const expired = state !== null && now - state.updatedAt > policy.lifetimeMs;
+	const signalRecorded = state !== null && recordsGpcOptOut(state);
 	const allowed: Record<string, boolean> = {};
 	const reasons: Record<string, Reason> = {};
 
@@ -81,6 +82,11 @@ export function decideConsent(
 			// A denial never expires; an allowance lapses after the consent lifetime.
 			allowed[name] = choice;
 			reasons[name] = !choice && state?.sources[name] === "gpc" ? "gpc" : "explicit";
+		} else if (signalRecorded && purpose.gpc) {
+			// The recorded signal opted out of sale and sharing as a whole: it covers a purpose the site
+			// made GPC-governed (or added) after it was recorded, and a missing signal is never an opt-in.
+			allowed[name] = false;
+			reasons[name] = "gpc";
 		} else if (stored.status === "unavailable") {
 			allowed[name] = false;
 			reasons[name] = "degraded";
@@ -96,6 +102,13 @@ export function decideConsent(
 		version: state?.version ?? 0,
 		prompt: needsPrompt(input, purposes, expired),
 	};
+}
+
+/** Whether the stored choices hold an opt-out recorded from a Global Privacy Control signal. */
+function recordsGpcOptOut(state: StoredState): boolean {
+	for (const name in state.sources)
+		if (state.sources[name] === "gpc" && state.purposes[name] === false) return true;
+	return false;
 }
 
 /**

@@ -1,5 +1,10 @@
-/** The request's verified `ce_consent`, or null (absent, tampered, expired key, malformed). */
-import { requestCookie } from "../http/cookies";
+/**
+ * The request's verified `ce_consent`, or null (absent, tampered, expired key, malformed). When the
+ * browser sent more than one (COOKIE_DOMAIN changed: a host-only and a Domain copy), the newest
+ * verified one: the first sent is the older, and trusting it would let KV at a lagging location
+ * answer over a choice the newer one already carries.
+ */
+import { repeatedCookie, requestCookie } from "../http/cookies";
 import {
 	DECISION_COOKIE,
 	type DecisionCookie,
@@ -8,15 +13,23 @@ import {
 } from "./decision-cookie";
 import type { RequestContext } from "./request-context";
 
-export function readDecisionCookie(rc: RequestContext): Promise<DecisionCookie | null> {
-	const value = requestCookie(rc.request, DECISION_COOKIE);
-	return verifyDecisionCookie(value, rc.settings.signingKeys);
+export async function readDecisionCookie(rc: RequestContext): Promise<DecisionCookie | null> {
+	const keys = rc.settings.signingKeys;
+	const repeated = repeatedCookie(rc.request, DECISION_COOKIE);
+	if (!repeated) return verifyDecisionCookie(requestCookie(rc.request, DECISION_COOKIE), keys);
+	let newest: DecisionCookie | null = null;
+	for (const value of repeated) {
+		const cookie = await verifyDecisionCookie(value, keys);
+		if (cookie && (!newest || cookie.issuedAt > newest.issuedAt)) newest = cookie;
+	}
+	return newest;
 }
 
 /**
  * The request's `ce_consent` when this very text verified before in this isolate, without an await;
- * undefined when only readDecisionCookie can tell.
+ * undefined when only readDecisionCookie can tell (also when the browser sent more than one).
  */
 export function decisionCookieVerifiedBefore(rc: RequestContext): DecisionCookie | undefined {
+	if (repeatedCookie(rc.request, DECISION_COOKIE)) return undefined;
 	return verifiedBefore(requestCookie(rc.request, DECISION_COOKIE), rc.settings.signingKeys);
 }

@@ -36,6 +36,25 @@ export function cookieValue(header: string | null, name: string): string | undef
 	return header.slice(eq + 1, end === -1 ? header.length : end).trim();
 }
 
+/**
+ * Every value of the request's cookies named `name`, in the order sent, when it sent more than one;
+ * otherwise null (requestCookie reads the one). A browser sends two of a name when a site's cookie
+ * moved between host-only and a Domain (a COOKIE_DOMAIN change): it keeps one of each, and sends the
+ * older first. One more scan of the header past the first occurrence, so the usual request pays little.
+ */
+export function repeatedCookie(request: Request, name: string): readonly string[] | null {
+	const header = cookieHeader(request);
+	if (!header) return null;
+	const first = header.indexOf(name);
+	if (first === -1 || header.indexOf(name, first + name.length) === -1) return null;
+	const values: string[] = [];
+	for (const part of header.split(";")) {
+		const eq = part.indexOf("=");
+		if (eq >= 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
+	}
+	return values.length > 1 ? values : null;
+}
+
 export function parseCookies(header: string | null): ReadonlyMap<string, string> {
 	if (!header) return NO_COOKIES;
 	if (header !== lastHeader) {

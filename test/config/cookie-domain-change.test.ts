@@ -1,0 +1,97 @@
+/**
+ * COOKIE_DOMAIN changed under visitors who already hold cookies: a browser keeps a host-only and a
+ * Domain cookie of the same name side by side and sends both, the older first. The newest
+ * `ce_consent` must decide (the older one is stale and may allow what the visitor has since denied),
+ * and the worker moves the visitor to the configured Domain.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { visitorSubject } from "../../workers/consent/caller";
+import { signDecisionCookie } from "../../workers/consent/decision-cookie";
+import { writeCachedState } from "../../workers/storage/state-cache";
+import { brokenD1, brokenKV, callWithEnv, envWith, SIGNING_KEY } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+const MINUTE = 60_000;
+
+async function decisionCookie(
+	vid: string,
+	purposes: Record<string, boolean>,
+	version: number,
+	issuedAt: number,
+) {
+	const state = { version, purposes, sources: {}, policyVersion: "2026-11", updatedAt: issuedAt };
+	return signDecisionCookie(
+		{
+			subject: await visitorSubject(vid),
+			state,
+			issuedAt,
+			decision: {},
+			jurisdiction: "US-CA",
+			prompt: false,
+		},
+		SIGNING_KEY,
+	);
+}
+
+type Doc = { purposes: Record<string, boolean>; reasons: Record<string, string>; version: number };
+
+describe("two ce_consent cookies after a COOKIE_DOMAIN change", () => {
+	it("the newest decides, not the first sent: a lagging KV's allowance does not come back", async () => {
+		const vid = "twoDecisionCookies_0123456";
+		const subject = await visitorSubject(vid);
+		// The host-only cookie from before the change (allowed ads, long stale), then the Domain one the
+		// visitor's opt-out just set. KV at this location still holds the allowance (propagation lag).
+		const hostOnly = await decisionCookie(vid, { ads: true }, 1, Date.now() - 2 * 86_400_000);
+		const domain = await decisionCookie(vid, { ads: false }, 2, Date.now());
+		await writeCachedState(env.CONSENT_KV, subject, {
+			version: 1,
+			purposes: { ads: true },
+			sources: { ads: "ui" },
+			policyVersion: "2026-11",
+			updatedAt: Date.now() - 2 * 86_400_000,
+		});
+		const res = await callWithEnv(env, "/v1/consent", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}; ce_consent=${hostOnly}; ce_consent=${domain}` },
+		});
+		expect(res.status).toBe(200);
+		const doc = await res.json<Doc>();
+		expect(doc.purposes.ads).toBe(false);
+		expect(doc.version).toBe(2);
+		const check = await callWithEnv(env, "/v1/check?purpose=ads", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}; ce_consent=${hostOnly}; ce_consent=${domain}` },
+		});
+		expect(await check.json()).toMatchObject({ allowed: false });
+	});
+
+	it("with storage down, the newest fresh cookie still answers instead of the stale one's degraded view", async () => {
+		const vid = "twoDecisionCookiesDown_0123";
+		const hostOnly = await decisionCookie(vid, { analytics: false }, 1, Date.now() - 30 * MINUTE);
+		const domain = await decisionCookie(vid, { analytics: false, personalization: true }, 2, Date.now());
+		const res = await callWithEnv(envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() }), "/v1/consent", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}; ce_consent=${hostOnly}; ce_consent=${domain}` },
+		});
+		const doc = await res.json<Doc>();
+		expect(doc.reasons).toMatchObject({ analytics: "explicit", personalization: "explicit" });
+		expect(doc.purposes.personalization).toBe(true);
+	});
+
+	it("one cookie of each name, or host-only cookies, expire nothing", async () => {
+		const vid = "singleCookies_0123456789ab";
+		const one = await decisionCookie(vid, { ads: false }, 1, Date.now() - 30 * MINUTE);
+		const domainEnv = envWith({ COOKIE_DOMAIN: "consent.example" } as Partial<Env>);
+		const res = await callWithEnv(domainEnv, "/v1/consent", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}; ce_consent=${one}` },
+		});
+		expect(res.headers.getSetCookie().filter((l) => /Max-Age=0/.test(l))).toEqual([]);
+		const hostOnlyEnv = await callWithEnv(env, "/v1/consent", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${vid}; ce_consent=${one}; ce_consent=${one}` },
+		});
+		expect(hostOnlyEnv.headers.getSetCookie().filter((l) => /Max-Age=0/.test(l))).toEqual([]);
+	});
+});

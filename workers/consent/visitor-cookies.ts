@@ -1,5 +1,5 @@
 /** The visitor's cookies: `ce_vid` (identity, HttpOnly) and `ce_consent` (signed choices, readable by JS). */
-import { serializeCookie } from "../http/cookies";
+import { repeatedCookie, serializeCookie } from "../http/cookies";
 import type { Caller } from "./caller";
 import { VISITOR_COOKIE } from "./caller";
 import type { RequestDecision } from "./decide-request";
@@ -98,11 +98,14 @@ export async function visitorCookies(
 ): Promise<string[]> {
 	const key = rc.settings.signingKeys[0];
 	const presented = result.presented?.subject === caller.subject ? result.presented : null;
+	const moving = leftoverHostOnlyCookies(rc);
 	const renew =
 		caller.issued ||
 		options.renewVisitorId === true ||
+		moving.length > 0 ||
 		(key !== undefined && presented !== null && visitorIdRenewalDue(rc, presented));
 	const lines = renew ? [visitorIdCookie(rc, caller.vid)] : [];
+	for (const name of moving) lines.push(expiredHostOnlyCookie(rc, name));
 	if (!key) return lines;
 	const value =
 		unchangedCookie(rc, result) ??
@@ -129,6 +132,29 @@ export async function visitorCookies(
 		}),
 	);
 	return lines;
+}
+
+/**
+ * The visitor cookies the request sent twice while COOKIE_DOMAIN is set: a host-only copy from before
+ * the Domain was configured beside the Domain one. The answer expires the host-only copies and sets
+ * `ce_vid` (the value this request was answered for, the first sent: the older identity) on the
+ * Domain, so the visitor keeps one of each and the page's domain reads the same ones the worker does.
+ * A Domain copy left by the reverse change cannot be named without its old Domain; readDecisionCookie
+ * takes the newest `ce_consent` either way.
+ */
+function leftoverHostOnlyCookies(rc: RequestContext): string[] {
+	if (!rc.settings.cookieDomain) return [];
+	return [VISITOR_COOKIE, DECISION_COOKIE].filter((name) => repeatedCookie(rc.request, name) !== null);
+}
+
+function expiredHostOnlyCookie(rc: RequestContext, name: string): string {
+	return serializeCookie(name, "", {
+		maxAge: 0,
+		httpOnly: name === VISITOR_COOKIE,
+		secure: rc.secure,
+		sameSite: rc.settings.cookieSameSite,
+		domain: null,
+	});
 }
 
 /** Appends the visitor's cookies (see visitorCookies) to a decision response's headers. */

@@ -85,10 +85,16 @@ export interface CookieOptions {
 	path?: string;
 }
 
+/**
+ * A `Set-Cookie` value. `SameSite=None` needs `Secure`, and browsers refuse a `Secure` cookie set over
+ * plain http: there (`secure` false) None falls back to Lax, a cookie the browser keeps, so a visitor
+ * reached over http does not lose their id, and the choices stored under it, on every request.
+ */
 export function serializeCookie(name: string, value: string, o: CookieOptions): string {
-	let cookie = `${name}=${value}; Path=${o.path ?? "/"}; Max-Age=${o.maxAge}; SameSite=${o.sameSite}`;
+	const sameSite = o.sameSite === "None" && !o.secure ? "Lax" : o.sameSite;
+	let cookie = `${name}=${value}; Path=${o.path ?? "/"}; Max-Age=${o.maxAge}; SameSite=${sameSite}`;
 	if (o.domain) cookie += `; Domain=${o.domain}`;
-	if (o.secure || o.sameSite === "None") cookie += "; Secure";
+	if (o.secure) cookie += "; Secure";
 	if (o.httpOnly) cookie += "; HttpOnly";
 	return cookie;
 }

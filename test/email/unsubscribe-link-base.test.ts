@@ -4,7 +4,8 @@
  * scheme: a sender wanting https links calls over https or sets PUBLIC_BASE_URL.
  */
 import { describe, expect, it } from "vitest";
-import { call, json, keyed } from "./email-fixtures";
+import { envWith } from "../helpers";
+import { call, callWithEnv, json, keyed, suppression } from "./email-fixtures";
 
 async function linkFrom(origin: string): Promise<{ url: string; headers: Record<string, string> }> {
 	const res = await call(new URL("/v1/unsubscribe-links", origin).href, {
@@ -28,5 +29,26 @@ describe("unsubscribe links without PUBLIC_BASE_URL", () => {
 		expect((await linkFrom("https://consent.example:8443")).url).toMatch(
 			/^https:\/\/consent\.example:8443\/unsubscribe\?t=/,
 		);
+	});
+});
+
+describe("unsubscribe links after PUBLIC_BASE_URL changes", () => {
+	it("sent under the old base, still unsubscribe when the old host reaches the worker (tokens name no host)", async () => {
+		const before = envWith({ PUBLIC_BASE_URL: "https://old-consent.example" } as Partial<Env>);
+		const res = await callWithEnv(
+			before,
+			"/v1/unsubscribe-links",
+			keyed({ method: "POST", ...json({ email: "moved-base@example.com", list: "news" }) }),
+		);
+		const { url } = await res.json<{ url: string }>();
+		expect(url.startsWith("https://old-consent.example/unsubscribe?t=")).toBe(true);
+		const after = envWith({ PUBLIC_BASE_URL: "https://consent.example" } as Partial<Env>);
+		const post = await callWithEnv(after, url, {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded" },
+			body: "List-Unsubscribe=One-Click",
+		});
+		expect(post.status).toBe(200);
+		expect(await suppression("moved-base@example.com", "news")).toMatchObject({ suppressed: true });
 	});
 });

@@ -55,14 +55,28 @@ function days(value: unknown, fallback: number): number {
 	return (Number.isFinite(n) && n > 0 ? n : fallback) * DAY_MS;
 }
 
+/**
+ * ALLOWED_ORIGINS entries as a browser's `Origin` spells them (`scheme://host[:port]`, no path, no
+ * default port). An entry written as a host (`shop.example`, `*.shop.example`) means its https origin,
+ * as PUBLIC_BASE_URL does; one with a path or the default port names the origin it is on. Kept as
+ * written, such an entry matched no Origin at all, and every write from that site was refused.
+ */
 export function parseOriginPatterns(list: string): OriginPattern[] {
 	const patterns: OriginPattern[] = [];
 	for (const raw of list.split(",")) {
-		const entry = raw.trim().replace(/\/+$/, "").toLowerCase();
-		if (!entry) continue;
-		const wildcard = /^(https?):\/\/\*\.(.+)$/.exec(entry);
-		if (wildcard?.[1] && wildcard[2]) patterns.push({ scheme: wildcard[1], suffix: `.${wildcard[2]}` });
-		else patterns.push({ exact: entry });
+		const written = raw.trim().toLowerCase();
+		if (!written) continue;
+		const entry = /^[a-z][a-z0-9+.-]*:\/\//.test(written) ? written : `https://${written}`;
+		const wildcard = /^(https?):\/\/\*\.([^/?#]+)/.exec(entry);
+		if (wildcard?.[1] && wildcard[2]) {
+			const defaultPort = wildcard[1] === "https" ? ":443" : ":80";
+			const host = wildcard[2].endsWith(defaultPort)
+				? wildcard[2].slice(0, -defaultPort.length)
+				: wildcard[2];
+			patterns.push({ scheme: wildcard[1], suffix: `.${host}` });
+		} else {
+			patterns.push({ exact: originOf(entry) ?? entry.replace(/\/+$/, "") });
+		}
 	}
 	return patterns;
 }

@@ -9,7 +9,7 @@ import { PURPOSES, type PurposeDefinition } from "../../workers/config/purposes"
 import { visitorSubject } from "../../workers/consent/caller";
 import { decideConsent } from "../../workers/consent/decide-consent";
 import { dropCachedState } from "../../workers/storage/state-cache";
-import { callWithEnv, envWith, json, keyed } from "../helpers";
+import { callWithEnv, envWith, type Geo, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const DE = { country: "DE" };
@@ -36,7 +36,7 @@ async function storeChoices(
 	await dropCachedState(env.CONSENT_KV, subject);
 }
 
-const visitorGet = (vid: string, cf = CA, extra: Record<string, string> = {}) =>
+const visitorGet = (vid: string, cf: Geo = CA, extra: Record<string, string> = {}) =>
 	callWithEnv(env, "/v1/consent", { cf, headers: { Cookie: `ce_vid=${vid}`, ...extra } });
 
 describe("a purpose made GPC-governed after a visitor's GPC opt-out was recorded", () => {

@@ -119,3 +119,24 @@ describe("two ce_consent cookies after a COOKIE_DOMAIN change", () => {
 		expect(hostOnlyEnv.headers.getSetCookie().filter((l) => /Max-Age=0/.test(l))).toEqual([]);
 	});
 });
+
+describe("a COOKIE_DOMAIN the request's host is not within", () => {
+	it("is left off, so the browser keeps the cookies (it refuses a Domain its host is not within)", async () => {
+		const elsewhere = envWith({ COOKIE_DOMAIN: "example.org" } as Partial<Env>);
+		const res = await callWithEnv(elsewhere, "https://consent.example/v1/consent", { cf: CA });
+		const lines = res.headers.getSetCookie();
+		expect(lines.length).toBe(2);
+		for (const line of lines) expect(line).not.toMatch(/Domain=/i);
+	});
+
+	it("is kept for the domain itself and its subdomains, a leading dot or capitals included", async () => {
+		for (const [domain, url] of [
+			["consent.example", "https://consent.example/v1/consent"],
+			[".Consent.Example", "https://consent.example/v1/consent"],
+			["consent.example", "https://www.consent.example/v1/consent"],
+		] as const) {
+			const res = await callWithEnv(envWith({ COOKIE_DOMAIN: domain } as Partial<Env>), url, { cf: CA });
+			for (const line of res.headers.getSetCookie()) expect(line, domain).toContain(`; Domain=${domain}`);
+		}
+	});
+});

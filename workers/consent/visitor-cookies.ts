@@ -1,5 +1,6 @@
 /** The visitor's cookies: `ce_vid` (identity, HttpOnly) and `ce_consent` (signed choices, readable by JS). */
 import { repeatedCookie, serializeCookie } from "../http/cookies";
+import { requestUrl } from "../http/request-inputs";
 import type { Caller } from "./caller";
 import { VISITOR_COOKIE } from "./caller";
 import type { RequestDecision } from "./decide-request";
@@ -22,8 +23,26 @@ export function visitorIdCookie(rc: RequestContext, vid: string): string {
 		httpOnly: true,
 		secure: rc.secure,
 		sameSite: rc.settings.cookieSameSite,
-		domain: rc.settings.cookieDomain,
+		domain: cookieDomain(rc),
 	});
+}
+
+/**
+ * COOKIE_DOMAIN when the request's host is within it, else null (host-only). A browser refuses a
+ * cookie whose Domain its host is not within (a workers.dev or staging host, a domain mistyped), and a
+ * visitor who keeps no `ce_vid` is a new visitor on every request, their choices stored under ids
+ * they no longer hold.
+ */
+function cookieDomain(rc: RequestContext): string | null {
+	const configured = rc.settings.cookieDomain;
+	if (!configured) return null;
+	const url = requestUrl(rc.request);
+	const start = url.indexOf("//") + 2;
+	let end = start;
+	while (end < url.length && !"/:?#".includes(url.charAt(end))) end++;
+	const host = url.slice(start, end).toLowerCase();
+	const domain = (configured.startsWith(".") ? configured.slice(1) : configured).toLowerCase();
+	return host === domain || host.endsWith(`.${domain}`) ? configured : null;
 }
 
 /**
@@ -128,7 +147,7 @@ export async function visitorCookies(
 			httpOnly: false,
 			secure: rc.secure,
 			sameSite: rc.settings.cookieSameSite,
-			domain: rc.settings.cookieDomain,
+			domain: cookieDomain(rc),
 		}),
 	);
 	return lines;
@@ -143,7 +162,7 @@ export async function visitorCookies(
  * takes the newest `ce_consent` either way.
  */
 function leftoverHostOnlyCookies(rc: RequestContext): string[] {
-	if (!rc.settings.cookieDomain) return [];
+	if (!cookieDomain(rc)) return [];
 	return [VISITOR_COOKIE, DECISION_COOKIE].filter((name) => repeatedCookie(rc.request, name) !== null);
 }
 

@@ -66,6 +66,21 @@ describe("unsubscribe links across a SIGNING_KEY rotation", () => {
 		expect(page.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
 		const post = await oneClickWith(rotated(), pathOf(sent.url));
 		expect(post.status).toBe(403);
+		// A person pressing the confirmation page's button (loaded before the key was deleted) is told
+		// in a page, in their language, not in the plain text a mail provider's server gets.
+		const pressed = await callWithEnv(rotated(), pathOf(sent.url), {
+			method: "POST",
+			headers: {
+				"Content-Type": "application/x-www-form-urlencoded",
+				"Sec-Fetch-Mode": "navigate",
+				"Sec-Fetch-Dest": "document",
+				"Accept-Language": "ja",
+			},
+			body: "List-Unsubscribe=One-Click",
+		});
+		expect(pressed.status).toBe(403);
+		expect(pressed.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		expect(await pressed.text()).toContain('<html lang="ja">');
 		expect(await suppression("rotation-dropped@example.com", "news")).toEqual({ suppressed: false });
 	});
 });

@@ -4,12 +4,13 @@
  * answers 200 with a short page, never a redirect (RFC 8058 §3.2). Idempotent. If D1 fails the
  * request is queued and still answered 200 (providers do not retry); only if the queue fails too is
  * it 503. Errors are plain text: the caller is usually a mail provider's server, and nothing
- * changes on an error.
+ * changes on an error; a token error met by a person's browser (the confirmation page's button) is a page.
  */
-import { requestContext } from "../consent/request-context";
+import { type RequestContext, requestContext } from "../consent/request-context";
 import { badBody, HttpError } from "../http/http-error";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { bodyKind, readBody } from "../http/request-body";
+import { requestHeader } from "../http/request-inputs";
 import { NO_STORE } from "../http/responses";
 import { renderPage } from "../pages/html-document";
 import { pageLanguage } from "../pages/page-language";
@@ -18,13 +19,15 @@ import { pageTheme } from "../pages/page-theme";
 import {
 	PAGE_POST_FIELD,
 	PAGE_POST_VALUE,
+	unsubscribeErrorMain,
+	unsubscribeErrorTitle,
 	unsubscribeResultMain,
 	unsubscribeResultTitle,
 } from "../pages/render-unsubscribe";
 import { ALL_LISTS } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { tokenError } from "./token-error";
-import { verifyUnsubscribeToken } from "./unsubscribe-token";
+import { type TokenProblem, verifyUnsubscribeToken } from "./unsubscribe-token";
 
 function plainTextError(err: unknown): Response {
 	const known =
@@ -35,6 +38,33 @@ function plainTextError(err: unknown): Response {
 	headers.set("Cache-Control", NO_STORE);
 	headers.set("X-Content-Type-Options", "nosniff");
 	return new Response(`${known.status} ${known.code}: ${known.message}\n`, { status: known.status, headers });
+}
+
+/**
+ * A person pressing the confirmation page's button: a link that stopped working since the page was
+ * shown (expired, its signing key deleted) is told in a page, as the GET is; a mail provider's server
+ * sends no Fetch Metadata and keeps the plain text.
+ */
+function isBrowserNavigation(request: Request): boolean {
+	return requestHeader(request, "Sec-Fetch-Mode") === "navigate";
+}
+
+function tokenErrorPage(
+	request: Request,
+	env: Env,
+	rc: RequestContext,
+	problem: TokenProblem,
+): Promise<Response> {
+	const lang = pageLanguage(request, rc.url);
+	const page = renderPage({
+		lang,
+		title: unsubscribeErrorTitle(lang),
+		main: unsubscribeErrorMain(lang, problem),
+		theme: pageTheme(env, rc.url.origin),
+		url: rc.url,
+		privacyPolicyUrl: rc.settings.privacyPolicyUrl,
+	});
+	return htmlPage(page, { status: tokenError(problem).status });
 }
 
 export async function oneClickUnsubscribe(
@@ -48,6 +78,7 @@ export async function oneClickUnsubscribe(
 		if (!check.ok) {
 			// Only tokens that fail count: a genuine one-click is never limited.
 			await enforceLimit(env, "UNSUBSCRIBE_LIMITER", `unsubscribe-invalid:${clientAddress(request)}`);
+			if (isBrowserNavigation(request)) return await tokenErrorPage(request, env, rc, check.problem);
 			throw tokenError(check.problem);
 		}
 		if (bodyKind(request) !== "form") {

@@ -103,6 +103,27 @@ describe("two ce_consent cookies after a COOKIE_DOMAIN change", () => {
 		expect(kept.find((l) => l.startsWith("ce_consent="))).toMatch(/Domain=consent\.example/);
 	});
 
+	it("a visitor who sends only ce_consent twice (no write since the change) is moved in one answer", async () => {
+		const vid = "movedBeforeAnyWrite_0123456";
+		const hostOnly = await decisionCookie(vid, { ads: false }, 1, Date.now() - 30 * MINUTE);
+		const domain = await decisionCookie(vid, { ads: false }, 1, Date.now() - 20 * MINUTE);
+		const res = await callWithEnv(
+			envWith({ COOKIE_DOMAIN: "consent.example" } as Partial<Env>),
+			"/v1/consent",
+			{
+				cf: CA,
+				headers: { Cookie: `ce_vid=${vid}; ce_consent=${hostOnly}; ce_consent=${domain}` },
+			},
+		);
+		const lines = res.headers.getSetCookie();
+		const expired = lines.filter((l) => /Max-Age=0/.test(l));
+		expect(expired.map((l) => l.split("=")[0]).sort()).toEqual(["ce_consent", "ce_vid"]);
+		const kept = lines.filter((l) => !/Max-Age=0/.test(l));
+		expect(kept.find((l) => l.startsWith("ce_vid="))).toMatch(
+			new RegExp(`^ce_vid=${vid};.*Domain=consent\\.example`),
+		);
+	});
+
 	it("one cookie of each name, or host-only cookies, expire nothing", async () => {
 		const vid = "singleCookies_0123456789ab";
 		const one = await decisionCookie(vid, { ads: false }, 1, Date.now() - 30 * MINUTE);

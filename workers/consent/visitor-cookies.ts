@@ -117,14 +117,15 @@ export async function visitorCookies(
 ): Promise<string[]> {
 	const key = rc.settings.signingKeys[0];
 	const presented = result.presented?.subject === caller.subject ? result.presented : null;
-	const moving = leftoverHostOnlyCookies(rc);
+	const moving = movingToDomain(rc);
 	const renew =
 		caller.issued ||
 		options.renewVisitorId === true ||
-		moving.length > 0 ||
+		moving ||
 		(key !== undefined && presented !== null && visitorIdRenewalDue(rc, presented));
 	const lines = renew ? [visitorIdCookie(rc, caller.vid)] : [];
-	for (const name of moving) lines.push(expiredHostOnlyCookie(rc, name));
+	if (moving)
+		lines.push(expiredHostOnlyCookie(rc, VISITOR_COOKIE), expiredHostOnlyCookie(rc, DECISION_COOKIE));
 	if (!key) return lines;
 	const value =
 		unchangedCookie(rc, result) ??
@@ -154,16 +155,19 @@ export async function visitorCookies(
 }
 
 /**
- * The visitor cookies the request sent twice while COOKIE_DOMAIN is set: a host-only copy from before
- * the Domain was configured beside the Domain one. The answer expires the host-only copies and sets
- * `ce_vid` (the value this request was answered for, the first sent: the older identity) on the
- * Domain, so the visitor keeps one of each and the page's domain reads the same ones the worker does.
- * A Domain copy left by the reverse change cannot be named without its old Domain; readDecisionCookie
- * takes the newest `ce_consent` either way.
+ * Whether the request sent a visitor cookie twice while COOKIE_DOMAIN is set: a host-only copy from
+ * before the Domain was configured beside the Domain one. The answer then expires both host-only
+ * copies and sets `ce_vid` (the value this request was answered for, the first sent: the older
+ * identity) and `ce_consent` on the Domain, so one request leaves the visitor one of each, and the
+ * page's domain reads the same ones the worker does. A Domain copy left by the reverse change cannot
+ * be named without its old Domain; readDecisionCookie takes the newest `ce_consent` either way.
  */
-function leftoverHostOnlyCookies(rc: RequestContext): string[] {
-	if (!cookieDomain(rc)) return [];
-	return [VISITOR_COOKIE, DECISION_COOKIE].filter((name) => repeatedCookie(rc.request, name) !== null);
+function movingToDomain(rc: RequestContext): boolean {
+	if (!cookieDomain(rc)) return false;
+	return (
+		repeatedCookie(rc.request, VISITOR_COOKIE) !== null ||
+		repeatedCookie(rc.request, DECISION_COOKIE) !== null
+	);
 }
 
 function expiredHostOnlyCookie(rc: RequestContext, name: string): string {

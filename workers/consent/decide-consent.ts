@@ -2,8 +2,8 @@
  * The decision engine: purposes x GPC x stored choice x jurisdiction x storage health → an allowed
  * flag and a reason per purpose, plus whether a first-layer prompt is needed. Pure: no I/O, no clock.
  * Rules, first that applies (contract, Decisions): essential; GPC for GPC-governed purposes; the
- * stored choice (a recorded GPC opt-out answering for every GPC-governed purpose); `degraded` (fail closed) for a known subject whose choice cannot be read; the
- * jurisdiction default.
+ * stored choice (a recorded GPC opt-out answering for every GPC-governed purpose); `degraded` (fail
+ * closed) for a known subject whose choice cannot be read; the jurisdiction default.
  */
 import { consentModelFor, countryOf } from "../config/jurisdictions";
 import { PURPOSES, type PurposeDefinition } from "../config/purposes";

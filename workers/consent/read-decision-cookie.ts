@@ -13,12 +13,20 @@ import {
 } from "./decision-cookie";
 import type { RequestContext } from "./request-context";
 
-export async function readDecisionCookie(rc: RequestContext): Promise<DecisionCookie | null> {
+export function readDecisionCookie(rc: RequestContext): Promise<DecisionCookie | null> {
 	const keys = rc.settings.signingKeys;
 	const repeated = repeatedCookie(rc.request, DECISION_COOKIE);
-	if (!repeated) return verifyDecisionCookie(requestCookie(rc.request, DECISION_COOKIE), keys);
+	return repeated
+		? newestDecisionCookie(repeated, keys)
+		: verifyDecisionCookie(requestCookie(rc.request, DECISION_COOKIE), keys);
+}
+
+async function newestDecisionCookie(
+	values: readonly string[],
+	keys: readonly string[],
+): Promise<DecisionCookie | null> {
 	let newest: DecisionCookie | null = null;
-	for (const value of repeated) {
+	for (const value of values) {
 		const cookie = await verifyDecisionCookie(value, keys);
 		if (cookie && (!newest || cookie.issuedAt > newest.issuedAt)) newest = cookie;
 	}

@@ -4,7 +4,8 @@
  * answers 200 with a short page, never a redirect (RFC 8058 §3.2). Idempotent. If D1 fails the
  * request is queued and still answered 200 (providers do not retry); only if the queue fails too is
  * it 503. Errors are plain text: the caller is usually a mail provider's server, and nothing
- * changes on an error; a token error met by a person's browser (the confirmation page's button) is a page.
+ * changes on an error; a token error met by a person's browser (the confirmation page's button) is
+ * a page.
  */
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { badBody, HttpError } from "../http/http-error";

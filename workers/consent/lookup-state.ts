@@ -26,6 +26,11 @@ export interface LookupOptions {
 	/** The visitor id was just issued: nothing can be stored for it. */
 	readonly fresh?: boolean;
 	readonly bookmark?: string | null;
+	/**
+	 * Read D1 at the primary, past the cookie and KV: for an answer that must carry a write already
+	 * made (an idempotent replay), which a lagging KV entry may not hold yet.
+	 */
+	readonly primary?: boolean;
 	readonly now: number;
 	/**
 	 * Whether a D1 read fills KV (the default). False for a visitor's own decision answer, which hands
@@ -66,9 +71,10 @@ export async function lookupStoredState(
 ): Promise<StateLookup> {
 	const { cookie, now } = options;
 	if (options.fresh) return { lookup: { status: "none" }, source: "new" };
-	const fromCookie = options.bookmark ? undefined : cookieLookup(cookie, subject, now);
+	const past = options.bookmark || options.primary;
+	const fromCookie = past ? undefined : cookieLookup(cookie, subject, now);
 	if (fromCookie) return { lookup: fromCookie, source: "cookie" };
-	if (!options.bookmark) {
+	if (!past) {
 		try {
 			const cached = await readCachedState(env.CONSENT_KV, subject);
 			if (cached && (!cookie || cookie.subject !== subject || cached.version >= cookie.state.version)) {
@@ -79,7 +85,12 @@ export async function lookupStoredState(
 		}
 	}
 	try {
-		const repo = ConsentRepository.forSubject(env, subject, "read", options.bookmark);
+		const repo = ConsentRepository.forSubject(
+			env,
+			subject,
+			options.primary ? "write" : "read",
+			options.bookmark,
+		);
 		const state = await repo.readState(subject);
 		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
 		if (options.fill !== false) {

@@ -221,8 +221,9 @@ async function replay(
 	const headers = decisionHeaders(rc);
 	headers.set("Idempotent-Replayed", "true");
 	if (caller.kind === "visitor") {
-		// The first answer's cookie may never have arrived: issue one from the current state.
-		const current = await decideForSubject(rc, subject, {}).catch(() => null);
+		// The first answer's cookie may never have arrived: issue one from the current state, read at
+		// the primary (KV may not hold the write yet, and this cookie then decides for 10 minutes).
+		const current = await decideForSubject(rc, subject, { primary: true }).catch(() => null);
 		if (current) await setVisitorCookies(headers, rc, caller, current, { renewVisitorId: true });
 	}
 	return answerResponse(earlier, headers, redirectTo);

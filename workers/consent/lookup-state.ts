@@ -2,8 +2,9 @@
  * Finding a subject's stored choices, cheapest source first: a fresh signed `ce_consent` cookie (no
  * storage read), then KV, then D1 (filling KV in the background, never over a newer version, unless
  * the answer hands the visitor a fresh cookie: see LookupOptions.fill).
- * A cookie newer than KV means KV is stale, so D1 is read. With storage down, a stale cookie's
- * denials still hold and everything else fails closed (`degraded`).
+ * A cookie newer than KV, or one holding a denial KV lacks, means KV may be stale, so D1 is read.
+ * With storage down, a stale cookie's denials still hold and everything else fails closed
+ * (`degraded`).
  */
 
 import { ConsentRepository } from "../storage/consent-repository";
@@ -63,6 +64,20 @@ export function cookieLookup(
 	return cookie && cookie.subject === subject && cookieIsFresh(cookie, now) ? found(cookie.state) : undefined;
 }
 
+/**
+ * Whether KV may answer for a visitor whose stale cookie carries `cookie`: only when it is at least as
+ * new and keeps every denial the cookie holds. A version alone does not say that: a GPC opt-out
+ * recorded from a cookie's (older) copy is signed with the version after the cookie's, which D1 may
+ * have given another write, so a lagging entry can have that version, or a newer one, without the
+ * opt-out. Otherwise D1 decides (an allowance given since through another channel is there too).
+ */
+function cachedAnswersCookie(cached: StoredState, cookie: StoredState): boolean {
+	if (cached.version < cookie.version) return false;
+	for (const [name, allowed] of Object.entries(cookie.purposes))
+		if (allowed === false && cached.purposes[name] !== false) return false;
+	return true;
+}
+
 export async function lookupStoredState(
 	env: Env,
 	ctx: ExecutionContext,
@@ -77,7 +92,7 @@ export async function lookupStoredState(
 	if (!past) {
 		try {
 			const cached = await readCachedState(env.CONSENT_KV, subject);
-			if (cached && (!cookie || cookie.subject !== subject || cached.version >= cookie.state.version)) {
+			if (cached && (!cookie || cookie.subject !== subject || cachedAnswersCookie(cached, cookie.state))) {
 				return { lookup: found(cached), source: "kv" };
 			}
 		} catch (err) {

@@ -470,6 +470,53 @@ class VisitorGet implements Cmd {
 	toString = () => `GET visitor${this.who} ${this.j}${this.gpc ? " GPC" : ""}`;
 }
 
+/** GET /preferences: the preference centre decides as GET /v1/consent does; its boxes show it. */
+class PreferencesPage implements Cmd {
+	constructor(
+		readonly who: 0 | 1,
+		readonly gpc: boolean,
+		readonly j: Jurisdiction,
+	) {}
+	// The page does not name the subject: only a visitor the model knows asks for it.
+	check = (m: Readonly<Model>) => m.visitors[this.who].subject !== null;
+	async run(m: Model, r: Real) {
+		const subject = m.visitors[this.who].subject as string;
+		const withCookie = presentsOwnCookie(m, r, this.who);
+		const { views, byCookie } = visitorView(m, this.who);
+		const res = await send("/preferences", {
+			jar: r.jars[this.who],
+			headers: gpcHeader(this.gpc),
+			jurisdiction: this.j,
+		});
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		const shown: Record<string, boolean> = {};
+		for (const p of PURPOSES) {
+			const box = new RegExp(`<input [^>]*id="purpose-${p}"[^>]*>`).exec(html)?.[0];
+			expect(box, `the ${p} checkbox`).toBeDefined();
+			shown[p] = / checked( |>)/.test(box ?? "");
+		}
+		const predict = (v: StateView) => (this.gpc ? withGpcOptOut(v) : v);
+		// The boxes show only allowed or not: the candidate is the one whose answer they show.
+		const index = Math.max(
+			0,
+			views.findIndex((v) => {
+				const want = expectedDecision(predict(v), this.gpc, this.j);
+				return PURPOSES.every((p) => want.purposes[p] === shown[p]);
+			}),
+		);
+		const view = views[index] as StateView;
+		const want = expectedDecision(predict(view), this.gpc, this.j);
+		expect(shown, this.toString()).toEqual(Object.fromEntries(PURPOSES.map((p) => [p, want.purposes[p]])));
+		if (this.gpc) persistGpc(m, subject, this.j, [], true, view);
+		const lag =
+			index > 0 || (byCookie && !withCookie) ? (withCookie ? "with-cookie" : "without-cookie") : undefined;
+		expectNoRevivedAllowance(m, subject, shown, byCookie, lag);
+		setCookieView(m, this.who, subject, predict(view), lag === "without-cookie");
+	}
+	toString = () => `preferences page visitor${this.who} ${this.j}${this.gpc ? " GPC" : ""}`;
+}
+
 class VisitorWrite implements Cmd {
 	constructor(
 		readonly who: 0 | 1,
@@ -955,6 +1002,7 @@ const maybeKey = fc.option(fc.constant("key"), { freq: 4 });
 
 const commands = [
 	fc.tuple(who, fc.boolean(), jurisdiction).map(([w, g, j]) => new VisitorGet(w, g, j)),
+	fc.tuple(who, fc.boolean(), jurisdiction).map(([w, g, j]) => new PreferencesPage(w, g, j)),
 	fc
 		.tuple(
 			who,
@@ -1041,6 +1089,7 @@ function freshSetup() {
  */
 const cookieAndCacheCommands = [
 	fc.tuple(who, fc.boolean(), jurisdiction).map(([w, g, j]) => new VisitorGet(w, g, j)),
+	fc.tuple(who, fc.boolean(), jurisdiction).map(([w, g, j]) => new PreferencesPage(w, g, j)),
 	fc
 		.tuple(who, choices, fc.boolean(), jurisdiction)
 		.map(([w, c, g, j]) => new VisitorWrite(w, "put", c, g, j, null)),

@@ -284,6 +284,11 @@ function applyWrite(
 	m.kvLag.delete(subject);
 }
 
+/** A write's policy: the one it names, else the current one when it names a purpose (a choice). */
+function policyOf(changes: Choices, named: string | null): string | undefined {
+	return named ?? (Object.keys(changes).length > 0 ? POLICY : undefined);
+}
+
 /**
  * A request with GPC from a known subject: the opt-out its stored choices lack is persisted. "Its
  * stored choices" are those the request was decided from (`basis`): for a visitor with a fresh
@@ -497,12 +502,15 @@ class PreferencesPage implements Cmd {
 			shown[p] = / checked( |>)/.test(box ?? "");
 		}
 		const predict = (v: StateView) => (this.gpc ? withGpcOptOut(v) : v);
-		// The boxes show only allowed or not: the candidate is the one whose answer they show.
+		// The boxes show only allowed or not: the cookie the page set names the state decided from.
+		const cookie = await verifyDecisionCookie(r.jars[this.who].cookies.get("ce_consent"), [SIGNING_KEY]);
+		expect(cookie, "the page re-issues ce_consent").not.toBeNull();
 		const index = Math.max(
 			0,
 			views.findIndex((v) => {
-				const want = expectedDecision(predict(v), this.gpc, this.j);
-				return PURPOSES.every((p) => want.purposes[p] === shown[p]);
+				const predicted = predict(v);
+				const signed = cookie?.state;
+				return predicted.version === signed?.version && sameEntries(predicted.purposes, signed.purposes);
 			}),
 		);
 		const view = views[index] as StateView;
@@ -525,6 +533,8 @@ class VisitorWrite implements Cmd {
 		readonly gpc: boolean,
 		readonly j: Jurisdiction,
 		readonly idempotencyKey: string | null,
+		/** A PUT naming the policy its choice was made under (else the current one). */
+		readonly policyVersion: string | null = null,
 	) {}
 	// A form post answers 303 without the subject: only a visitor the model knows posts one.
 	check = (m: Readonly<Model>) =>
@@ -537,7 +547,10 @@ class VisitorWrite implements Cmd {
 		let contentType = "application/json";
 		let changes: Choices;
 		if (this.kind === "put") {
-			body = JSON.stringify({ purposes: this.choices });
+			body = JSON.stringify({
+				purposes: this.choices,
+				...(this.policyVersion ? { policyVersion: this.policyVersion } : {}),
+			});
 			changes = this.choices;
 		} else if (this.kind === "preferences") {
 			path = "/preferences";
@@ -583,7 +596,7 @@ class VisitorWrite implements Cmd {
 			source: "ui",
 			gpc: this.gpc,
 			jurisdiction: this.j,
-			policyVersion: Object.keys(changes).length > 0 ? POLICY : undefined,
+			policyVersion: policyOf(changes, this.kind === "put" ? this.policyVersion : null),
 			own: true,
 		});
 		const written = viewOf(m.stored.get(subject));
@@ -610,7 +623,7 @@ class VisitorWrite implements Cmd {
 			});
 	}
 	toString = () =>
-		`${this.kind} visitor${this.who} ${JSON.stringify(this.choices)} ${this.j}${this.gpc ? " GPC" : ""}${this.idempotencyKey ? ` key=${this.idempotencyKey}` : ""}`;
+		`${this.kind} visitor${this.who} ${JSON.stringify(this.choices)} ${this.j}${this.gpc ? " GPC" : ""}${this.idempotencyKey ? ` key=${this.idempotencyKey}` : ""}${this.policyVersion ? ` policy=${this.policyVersion}` : ""}`;
 }
 
 class KeyedCall implements Cmd {
@@ -623,6 +636,7 @@ class KeyedCall implements Cmd {
 		readonly idempotencyKey: string | null,
 		/** A PUT that also links the run's address to the subject. */
 		readonly linkEmail = false,
+		readonly policyVersion: string | null = null,
 	) {}
 	check = (m: Readonly<Model>) => subjectOf(m as Model, this.target) !== null;
 	async run(m: Model) {
@@ -640,7 +654,12 @@ class KeyedCall implements Cmd {
 		} else {
 			body = JSON.stringify(
 				this.kind === "put"
-					? { subject, purposes: this.choices, ...(linkEmail ? { email: m.address } : {}) }
+					? {
+							subject,
+							purposes: this.choices,
+							...(linkEmail ? { email: m.address } : {}),
+							...(this.policyVersion ? { policyVersion: this.policyVersion } : {}),
+						}
 					: { subject },
 			);
 			headers["Content-Type"] = "application/json";
@@ -676,7 +695,7 @@ class KeyedCall implements Cmd {
 				source: "api",
 				gpc: this.gpc,
 				jurisdiction: this.j,
-				policyVersion: Object.keys(changes).length > 0 ? POLICY : undefined,
+				policyVersion: policyOf(changes, this.kind === "put" ? this.policyVersion : null),
 				own: this.target === "keyed",
 				linksEmail: linkEmail,
 			});
@@ -701,7 +720,7 @@ class KeyedCall implements Cmd {
 		expectNoRevivedAllowance(m, subject, doc.purposes, false, lagged ? "without-cookie" : undefined);
 	}
 	toString = () =>
-		`keyed ${this.kind} ${this.target === "keyed" ? "user" : `visitor${this.target}`} ${this.kind === "put" ? JSON.stringify(this.choices) : ""}${this.kind === "put" && this.linkEmail ? " +email" : ""} ${this.j}${this.gpc ? " GPC" : ""}${this.idempotencyKey ? ` key=${this.idempotencyKey}` : ""}`;
+		`keyed ${this.kind} ${this.target === "keyed" ? "user" : `visitor${this.target}`} ${this.kind === "put" ? JSON.stringify(this.choices) : ""}${this.kind === "put" && this.linkEmail ? " +email" : ""} ${this.j}${this.gpc ? " GPC" : ""}${this.idempotencyKey ? ` key=${this.idempotencyKey}` : ""}${this.policyVersion ? ` policy=${this.policyVersion}` : ""}`;
 }
 
 function keyedSend(s: Send): Send {
@@ -998,6 +1017,8 @@ const jurisdiction = fc.constantFrom(...JURISDICTIONS);
 const choices = fc.dictionary(fc.constantFrom(...PURPOSES), fc.boolean(), {
 	maxKeys: 5,
 }) as fc.Arbitrary<Choices>;
+/** A policy a PUT names: the current one, or an older one (asked again in opt-in regions). */
+const policy = fc.constantFrom(POLICY, "2025-06");
 const maybeKey = fc.option(fc.constant("key"), { freq: 4 });
 
 const commands = [
@@ -1014,6 +1035,9 @@ const commands = [
 		)
 		.map(([w, k, c, g, j, key]) => new VisitorWrite(w, k, c, g, j, key)),
 	fc
+		.tuple(who, choices, fc.boolean(), jurisdiction, policy)
+		.map(([w, c, g, j, pv]) => new VisitorWrite(w, "put", c, g, j, null, pv)),
+	fc
 		.tuple(
 			target,
 			fc.constantFrom("get", "put", "opt-out") as fc.Arbitrary<KeyedCall["kind"]>,
@@ -1026,6 +1050,9 @@ const commands = [
 	fc
 		.tuple(target, choices, fc.boolean(), jurisdiction)
 		.map(([t, c, g, j]) => new KeyedCall(t, "put", c, g, j, null, true)),
+	fc
+		.tuple(target, choices, fc.boolean(), jurisdiction, policy)
+		.map(([t, c, g, j, pv]) => new KeyedCall(t, "put", c, g, j, null, false, pv)),
 	fc.tuple(fc.constantFrom("news", "*"), jurisdiction).map(([l, j]) => new Unsubscribe(l, j)),
 	fc.constant(new SuppressionCheck()),
 	fc

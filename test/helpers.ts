@@ -134,3 +134,53 @@ export async function countRecords(subject: string): Promise<number> {
 		.first<{ n: number }>();
 	return row?.n ?? 0;
 }
+
+/**
+ * Holds the first call that passes it until `release()`; `held` settles once that call has arrived.
+ * Later calls pass straight through.
+ */
+export function firstCallGate() {
+	let release: () => void = () => undefined;
+	const released = new Promise<void>((resolve) => {
+		release = resolve;
+	});
+	let reached: () => void = () => undefined;
+	const held = new Promise<void>((resolve) => {
+		reached = resolve;
+	});
+	let first = true;
+	return {
+		held,
+		release,
+		async pass(): Promise<void> {
+			if (!first) return;
+			first = false;
+			reached();
+			await released;
+		},
+	};
+}
+
+/**
+ * The test's D1, holding its first write batch until released: the moment between a write's read of
+ * the state and its commit, made as long as the test needs (an injected delay, nothing else changes).
+ */
+export function holdingFirstBatch(real: D1Database) {
+	const gate = firstCallGate();
+	const db = {
+		prepare: (sql: string) => real.prepare(sql),
+		batch: (statements: D1PreparedStatement[]) => real.batch(statements),
+		withSession: (constraint?: string) => {
+			const session = real.withSession(constraint);
+			return {
+				prepare: (sql: string) => session.prepare(sql),
+				getBookmark: () => session.getBookmark(),
+				batch: async (statements: D1PreparedStatement[]) => {
+					await gate.pass();
+					return session.batch(statements);
+				},
+			};
+		},
+	} as unknown as D1Database;
+	return { db, held: gate.held, release: gate.release };
+}

@@ -8,7 +8,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import { BASE, call, callWithEnv, envWith, json, keyed } from "../helpers";
+import { BASE, call, callWithEnv, envWith, firstCallGate, holdingFirstBatch, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -36,56 +36,6 @@ const putKeyed = (subject: string, purposes: Record<string, boolean>, email?: st
 	call("/v1/consent", keyed({ method: "PUT", cf: CA, ...json({ subject, purposes, email }) }));
 
 const erase = (subject: string) => call(`/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
-
-/**
- * Holds the first call that passes it until `release()`; `held` settles once that call has arrived.
- * Later calls pass straight through.
- */
-function firstCallGate() {
-	let release: () => void = () => undefined;
-	const released = new Promise<void>((resolve) => {
-		release = resolve;
-	});
-	let reached: () => void = () => undefined;
-	const held = new Promise<void>((resolve) => {
-		reached = resolve;
-	});
-	let first = true;
-	return {
-		held,
-		release,
-		async pass(): Promise<void> {
-			if (!first) return;
-			first = false;
-			reached();
-			await released;
-		},
-	};
-}
-
-/**
- * The test's D1, holding its first write batch until released: the moment between a write's read of
- * the state and its commit, made as long as the test needs (an injected delay, nothing else changes).
- */
-function holdingFirstBatch(real: D1Database) {
-	const gate = firstCallGate();
-	const db = {
-		prepare: (sql: string) => real.prepare(sql),
-		batch: (statements: D1PreparedStatement[]) => real.batch(statements),
-		withSession: (constraint?: string) => {
-			const session = real.withSession(constraint);
-			return {
-				prepare: (sql: string) => session.prepare(sql),
-				getBookmark: () => session.getBookmark(),
-				batch: async (statements: D1PreparedStatement[]) => {
-					await gate.pass();
-					return session.batch(statements);
-				},
-			};
-		},
-	} as unknown as D1Database;
-	return { db, held: gate.held, release: gate.release };
-}
 
 describe("erasure racing a write", () => {
 	it("a write that read the state before the erasure does not write the erased choices back", async () => {

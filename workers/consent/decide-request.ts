@@ -169,6 +169,8 @@ function gpcChange(rc: RequestContext, subject: string, purposes: readonly strin
 			gpc: true,
 			now: rc.now,
 			lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
+			// Recorded in the background (or queued): a choice the subject makes meanwhile stands.
+			yieldsToLaterChoices: true,
 		},
 	};
 }

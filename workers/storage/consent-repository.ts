@@ -55,6 +55,11 @@ export interface ChangeRequest {
 	 * renewed by a write that did not choose them (an opt-out of another purpose, an unsubscribe).
 	 */
 	readonly lapseBefore?: number;
+	/**
+	 * A change recorded after the fact (a GPC signal persisted in the background): a purpose chosen by
+	 * a record made after `now` keeps that later choice, as a queued change does (deferred-writes.ts).
+	 */
+	readonly yieldsToLaterChoices?: boolean;
 }
 
 export interface IdempotentWrite {
@@ -279,7 +284,7 @@ export class ConsentRepository {
 		for (let attempt = 0; ; attempt++) {
 			const assumeNew = options.likelyNew === true && attempt === 0;
 			const current = assumeNew ? undefined : await this.readSubjectRow(subject);
-			const next = merge(subject, current, change);
+			const next = merge(subject, current, await this.withoutLaterChoices(subject, current, change));
 			// "Nothing to change" is only known once the stored state has really been read.
 			if (!next && assumeNew) continue;
 			const saveAnswer = idempotent
@@ -316,6 +321,19 @@ export class ConsentRepository {
 				await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
 			}
 		}
+	}
+
+	/** `change` without the purposes chosen since it was made, when it yields to them (see ChangeRequest). */
+	private async withoutLaterChoices(
+		subject: string,
+		current: SubjectRow | undefined,
+		change: ChangeRequest,
+	): Promise<ChangeRequest> {
+		// Only a state written after the change was made can hold a later choice: one read, then, at most.
+		if (!change.yieldsToLaterChoices || !current || current.updatedAt.getTime() <= change.now) return change;
+		const later = await this.purposesChangedAfter(subject, change.now);
+		const changes = Object.fromEntries(Object.entries(change.changes).filter(([name]) => !later.has(name)));
+		return { ...change, changes };
 	}
 
 	private saveAnswerStatement(

@@ -427,9 +427,10 @@ function setCookieView(m: Model, who: 0 | 1, subject: string, view: StateView, f
 	m.visitors[who].cookie = { ...view, gpcSourced: new Set(view.gpcSourced), subject, stale: false, fromLag };
 }
 
-/** Whether the visitor presents a cookie of their own record (not one signed from a lagging entry). */
+/** Whether the visitor presents a cookie of their own record (theirs, not signed from a lagging entry). */
 function presentsOwnCookie(m: Model, r: Real, who: 0 | 1): boolean {
-	return r.jars[who].cookies.has("ce_consent") && m.visitors[who].cookie?.fromLag !== true;
+	const { subject, cookie } = m.visitors[who];
+	return r.jars[who].cookies.has("ce_consent") && cookie?.subject === subject && !cookie.fromLag;
 }
 
 const gpcHeader = (gpc: boolean): Record<string, string> => (gpc ? { "Sec-GPC": "1" } : {});
@@ -942,6 +943,33 @@ class DropConsentCookie implements Cmd {
 	toString = () => `drop ce_consent visitor${this.who}`;
 }
 
+/** The visitor loses `ce_vid` only: a new id, and a `ce_consent` issued to the old subject. */
+class DropVisitorId implements Cmd {
+	constructor(readonly who: 0 | 1) {}
+	check = (m: Readonly<Model>) => m.visitors[this.who].subject !== null;
+	async run(m: Model, r: Real) {
+		r.jars[this.who].cookies.delete("ce_vid");
+		m.visitors[this.who].subject = null;
+	}
+	toString = () => `drop ce_vid visitor${this.who}`;
+}
+
+/** One visitor presents the other's (validly signed) `ce_consent`: it names another subject. */
+class BorrowConsentCookie implements Cmd {
+	constructor(readonly who: 0 | 1) {}
+	private get from(): 0 | 1 {
+		return this.who === 0 ? 1 : 0;
+	}
+	check = (m: Readonly<Model>) => m.visitors[this.from].cookie !== null;
+	async run(m: Model, r: Real) {
+		const value = r.jars[this.from].cookies.get("ce_consent");
+		if (value) r.jars[this.who].cookies.set("ce_consent", value);
+		const cookie = m.visitors[this.from].cookie;
+		m.visitors[this.who].cookie = cookie && { ...cookie, gpcSourced: new Set(cookie.gpcSourced) };
+	}
+	toString = () => `visitor${this.who} presents visitor${this.from}'s ce_consent`;
+}
+
 class ClearCookies implements Cmd {
 	constructor(readonly who: 0 | 1) {}
 	check = (m: Readonly<Model>) => m.visitors[this.who].subject !== null;
@@ -1070,6 +1098,8 @@ const commands = [
 	target.map((t) => new LagKv(t)),
 	who.map((w) => new StaleCookie(w)),
 	who.map((w) => new ClearCookies(w)),
+	who.map((w) => new DropVisitorId(w)),
+	who.map((w) => new BorrowConsentCookie(w)),
 	fc.tuple(fc.nat(20), fc.boolean()).map(([i, b]) => new Replay(i, b)),
 ];
 
@@ -1129,6 +1159,7 @@ const cookieAndCacheCommands = [
 	who.map((w) => new LagKv(w)),
 	who.map((w) => new StaleCookie(w)),
 	who.map((w) => new DropConsentCookie(w)),
+	who.map((w) => new BorrowConsentCookie(w)),
 ];
 
 async function runModel(cmds: Iterable<Cmd>): Promise<void> {

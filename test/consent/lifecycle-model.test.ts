@@ -954,13 +954,20 @@ class DropVisitorId implements Cmd {
 	toString = () => `drop ce_vid visitor${this.who}`;
 }
 
-/** One visitor presents the other's (validly signed) `ce_consent`: it names another subject. */
+/**
+ * One visitor presents the other's (validly signed) `ce_consent`: it names another subject. Not one
+ * that names their own (the other jar may hold an older cookie of theirs): a fresh older cookie of
+ * one's own decides alone, as when responses arrive out of order, which the model does not cover.
+ */
 class BorrowConsentCookie implements Cmd {
 	constructor(readonly who: 0 | 1) {}
 	private get from(): 0 | 1 {
 		return this.who === 0 ? 1 : 0;
 	}
-	check = (m: Readonly<Model>) => m.visitors[this.from].cookie !== null;
+	check = (m: Readonly<Model>) => {
+		const cookie = m.visitors[this.from].cookie;
+		return cookie !== null && cookie.subject !== m.visitors[this.who].subject;
+	};
 	async run(m: Model, r: Real) {
 		const value = r.jars[this.from].cookies.get("ce_consent");
 		if (value) r.jars[this.who].cookies.set("ce_consent", value);

@@ -862,12 +862,17 @@ class SuppressionCheck implements Cmd {
 }
 
 class Records implements Cmd {
-	constructor(readonly target: Who) {}
+	constructor(
+		readonly target: Who,
+		/** Read in pages of this many (`?limit=`, then `?cursor=` from `next`), or all at once. */
+		readonly pageSize: number | null = null,
+	) {}
 	check = (m: Readonly<Model>) => subjectOf(m as Model, this.target) !== null;
 	async run(m: Model, r: Real) {
-		await expectRecords(m, r, subjectOf(m, this.target) as string);
+		await expectRecords(m, r, subjectOf(m, this.target) as string, this.pageSize);
 	}
-	toString = () => `records ${this.target === "keyed" ? "user" : `visitor${this.target}`}`;
+	toString = () =>
+		`records ${this.target === "keyed" ? "user" : `visitor${this.target}`}${this.pageSize ? ` by ${this.pageSize}` : ""}`;
 }
 
 interface RecordDoc {
@@ -882,10 +887,19 @@ interface RecordDoc {
 	timestamp: string;
 }
 
-async function expectRecords(m: Model, r: Real, subject: string): Promise<void> {
-	const res = await send(`/v1/subjects/${encodeURIComponent(subject)}/records`, keyedSend({}));
-	expect(res.status).toBe(200);
-	const { records } = await res.json<{ records: RecordDoc[] }>();
+async function expectRecords(m: Model, r: Real, subject: string, pageSize: number | null = null) {
+	const records: RecordDoc[] = [];
+	let query = pageSize ? `?limit=${pageSize}` : "";
+	for (;;) {
+		const res = await send(`/v1/subjects/${encodeURIComponent(subject)}/records${query}`, keyedSend({}));
+		expect(res.status).toBe(200);
+		const page = await res.json<{ records: RecordDoc[]; next?: string }>();
+		if (pageSize) expect(page.records.length).toBeLessThanOrEqual(pageSize);
+		records.push(...page.records);
+		if (page.next === undefined) break;
+		expect(page.records.length, "a page with a next cursor is full").toBe(pageSize);
+		query = `?limit=${pageSize}&cursor=${page.next}`;
+	}
 	const want = [...(m.stored.get(subject)?.records ?? [])].reverse();
 	expect(
 		records.map(({ source, gpc, purposes, jurisdiction, policyVersion }) => ({
@@ -1100,7 +1114,7 @@ const commands = [
 		)
 		.map(([w, q, p, g, j]) => new Check(w, q, p, g, j)),
 	target.map((t) => new Erase(t)),
-	target.map((t) => new Records(t)),
+	fc.tuple(target, fc.option(fc.integer({ min: 1, max: 3 }))).map(([t, n]) => new Records(t, n)),
 	who.map((w) => new DropConsentCookie(w)),
 	target.map((t) => new LagKv(t)),
 	who.map((w) => new StaleCookie(w)),

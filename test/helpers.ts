@@ -1,6 +1,8 @@
 /** Shared test helpers: calling the worker, a small cookie jar, keyed calls, and fault-injecting envs. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { visitorSubject } from "../workers/consent/caller";
+import { signDecisionCookie } from "../workers/consent/decision-cookie";
 import worker from "../workers/index";
 
 export const BASE = "https://consent.example";
@@ -41,10 +43,52 @@ export function json(body: unknown, init: CallInit = {}): CallInit {
 	return { ...init, headers, body: JSON.stringify(body) };
 }
 
+/**
+ * A `ce_consent` for the visitor `vid` as a US-CA answer signs it: `purposes` stored (by no GPC
+ * signal) at version `version` (1) under policy `policyVersion` ("2026-11"), read and issued at
+ * `issuedAt` (now); no decision of its own, so the worker re-signs it rather than re-sending it.
+ */
+export async function signedVisitorCookie(
+	vid: string,
+	purposes: Record<string, boolean>,
+	fields: {
+		readonly version?: number;
+		readonly issuedAt?: number;
+		readonly updatedAt?: number;
+		readonly policyVersion?: string | null;
+		readonly visitorIdSetAt?: number;
+	} = {},
+	key = SIGNING_KEY,
+): Promise<string> {
+	const issuedAt = fields.issuedAt ?? Date.now();
+	return signDecisionCookie(
+		{
+			subject: await visitorSubject(vid),
+			state: {
+				version: fields.version ?? 1,
+				purposes,
+				sources: {},
+				policyVersion: fields.policyVersion === undefined ? "2026-11" : fields.policyVersion,
+				updatedAt: fields.updatedAt ?? issuedAt,
+			},
+			issuedAt,
+			decision: {},
+			jurisdiction: "US-CA",
+			prompt: false,
+			visitorIdSetAt: fields.visitorIdSetAt,
+		},
+		key,
+	);
+}
+
 /** A browser-like visitor: keeps the cookies the worker sets and sends them back. */
 export class Visitor {
 	readonly cookies = new Map<string, string>();
-	constructor(readonly geo: Geo = { country: "US", regionCode: "CA" }) {}
+	/** `waitForBackground`: each call also waits for the worker's background work (a GPC record). */
+	constructor(
+		readonly geo: Geo = { country: "US", regionCode: "CA" },
+		readonly options: { readonly waitForBackground?: boolean } = {},
+	) {}
 
 	cookieHeader(): string {
 		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -53,7 +97,10 @@ export class Visitor {
 	async fetch(path: string, init: CallInit = {}): Promise<Response> {
 		const headers = new Headers(init.headers);
 		if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
-		const res = await call(path, { cf: this.geo, ...init, headers });
+		const request = { cf: this.geo, ...init, headers };
+		const res = this.options.waitForBackground
+			? await callWithEnv(env, path, request)
+			: await call(path, request);
 		this.remember(res);
 		return res;
 	}

@@ -7,32 +7,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
-import { signDecisionCookie } from "../../workers/consent/decision-cookie";
 import { writeCachedState } from "../../workers/storage/state-cache";
-import { brokenD1, brokenKV, callWithEnv, envWith, SIGNING_KEY } from "../helpers";
+import { brokenD1, brokenKV, callWithEnv, envWith, signedVisitorCookie } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const MINUTE = 60_000;
 
-async function decisionCookie(
-	vid: string,
-	purposes: Record<string, boolean>,
-	version: number,
-	issuedAt: number,
-) {
-	const state = { version, purposes, sources: {}, policyVersion: "2026-11", updatedAt: issuedAt };
-	return signDecisionCookie(
-		{
-			subject: await visitorSubject(vid),
-			state,
-			issuedAt,
-			decision: {},
-			jurisdiction: "US-CA",
-			prompt: false,
-		},
-		SIGNING_KEY,
-	);
-}
+const decisionCookie = (vid: string, purposes: Record<string, boolean>, version: number, issuedAt: number) =>
+	signedVisitorCookie(vid, purposes, { version, issuedAt });
 
 type Doc = { purposes: Record<string, boolean>; reasons: Record<string, string>; version: number };
 

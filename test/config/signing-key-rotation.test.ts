@@ -7,10 +7,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
-import { signDecisionCookie, verifyDecisionCookie } from "../../workers/consent/decision-cookie";
+import { verifyDecisionCookie } from "../../workers/consent/decision-cookie";
 import { verifyUnsubscribeToken } from "../../workers/email/unsubscribe-token";
 import { callWithEnv, issueLink, json, keyed, pathOf, suppression } from "../email/email-fixtures";
-import { brokenD1, brokenKV, envWith, SIGNING_KEY } from "../helpers";
+import { brokenD1, brokenKV, envWith, SIGNING_KEY, signedVisitorCookie } from "../helpers";
 
 const NEW_KEY = "rotated-signing-key-fedcba9876543210";
 const CA = { country: "US", regionCode: "CA" };
@@ -24,20 +24,8 @@ const oneClickWith = (testEnv: Env, path: string) =>
 		body: "List-Unsubscribe=One-Click",
 	});
 
-async function oldKeyCookie(vid: string, purposes: Record<string, boolean>, issuedAt: number) {
-	const state = { version: 1, purposes, sources: {}, policyVersion: "2026-11", updatedAt: issuedAt };
-	return signDecisionCookie(
-		{
-			subject: await visitorSubject(vid),
-			state,
-			issuedAt,
-			decision: {},
-			jurisdiction: "US-CA",
-			prompt: false,
-		},
-		SIGNING_KEY,
-	);
-}
+const oldKeyCookie = (vid: string, purposes: Record<string, boolean>, issuedAt: number) =>
+	signedVisitorCookie(vid, purposes, { issuedAt }, SIGNING_KEY);
 
 const tokenOf = (url: string) => new URL(url).searchParams.get("t");
 

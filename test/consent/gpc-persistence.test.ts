@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWithEnv, countRecords, json, keyed } from "../helpers";
+import { callWithEnv, countRecords, json, keyed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const GPC = { "Sec-GPC": "1" };
@@ -11,21 +11,8 @@ type Doc = {
 	version: number;
 };
 
-/** A browser with a cookie jar that waits for the worker's background work after each request. */
-class Browser {
-	cookies = new Map<string, string>();
-	async fetch(path: string, init: RequestInit & { cf?: object } = {}) {
-		const headers = new Headers(init.headers);
-		if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-		const res = await callWithEnv(env, path, { cf: CA, ...init, headers });
-		for (const line of res.headers.getSetCookie()) {
-			const pair = line.split(";")[0] ?? "";
-			const eq = pair.indexOf("=");
-			this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-		}
-		return res;
-	}
-}
+/** A browser that keeps its cookies, each call waiting for the worker's background work (the GPC record). */
+const browser = () => new Visitor(CA, { waitForBackground: true });
 
 async function records(subject: string) {
 	const res = await callWithEnv(env, `/v1/subjects/${subject}/records`, keyed());
@@ -36,14 +23,14 @@ async function records(subject: string) {
 
 describe("GPC persistence", () => {
 	it("a cookieless first request with GPC writes nothing", async () => {
-		const b = new Browser();
+		const b = browser();
 		const doc = await (await b.fetch("/v1/consent", { headers: GPC })).json<Doc>();
 		expect(doc.reasons.ads).toBe("gpc");
 		expect(await countRecords(doc.subject)).toBe(0);
 	});
 
 	it("a known visitor's signal is recorded once, and the opt-out outlives the signal", async () => {
-		const b = new Browser();
+		const b = browser();
 		const first = await (await b.fetch("/v1/consent")).json<Doc>();
 		expect(first.purposes.ads).toBe(true);
 		await b.fetch("/v1/consent", { headers: GPC });
@@ -62,7 +49,7 @@ describe("GPC persistence", () => {
 	});
 
 	it("/v1/check never writes, even for a known visitor with GPC; their next decision request records it", async () => {
-		const b = new Browser();
+		const b = browser();
 		const { subject } = await (await b.fetch("/v1/consent")).json<Doc>();
 		for (const purpose of ["ads", "analytics"]) {
 			const res = await b.fetch(`/v1/check?purpose=${purpose}`, { headers: GPC });

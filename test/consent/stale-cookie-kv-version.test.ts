@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signDecisionCookie, verifyDecisionCookie } from "../../workers/consent/decision-cookie";
-import { callWithEnv, json, keyed, SIGNING_KEY } from "../helpers";
+import { callWithEnv, json, keyed, SIGNING_KEY, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 type Doc = {
@@ -17,34 +17,20 @@ type Doc = {
 	reasons: Record<string, string>;
 };
 
-/** A browser that keeps its cookies and waits for the worker's background work (the GPC record). */
-class Browser {
-	cookies = new Map<string, string>();
-	async fetch(path: string, init: RequestInit & { cf?: object } = {}) {
-		const headers = new Headers(init.headers);
-		if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-		const res = await callWithEnv(env, path, { cf: CA, ...init, headers });
-		for (const line of res.headers.getSetCookie()) {
-			const pair = line.split(";")[0] ?? "";
-			const eq = pair.indexOf("=");
-			this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-		}
-		return res;
-	}
-
-	/** The browser's ce_consent as it is, issued 20 minutes ago: its allowances need a lookup. */
-	async ageCookie(): Promise<void> {
-		const cookie = await verifyDecisionCookie(this.cookies.get("ce_consent"), [SIGNING_KEY]);
-		if (!cookie) throw new Error("no ce_consent");
-		const { raw: _, ...rest } = cookie;
-		const aged = await signDecisionCookie({ ...rest, issuedAt: Date.now() - 20 * 60_000 }, SIGNING_KEY);
-		this.cookies.set("ce_consent", aged);
-	}
+/** A browser that keeps its cookies, each call waiting for the worker's background work (the GPC record). */
+const browser = () => new Visitor(CA, { waitForBackground: true });
+/** The visitor's ce_consent as it is, issued 20 minutes ago: its allowances need a lookup. */
+async function ageCookie(visitor: Visitor): Promise<void> {
+	const cookie = await verifyDecisionCookie(visitor.cookies.get("ce_consent"), [SIGNING_KEY]);
+	if (!cookie) throw new Error("no ce_consent");
+	const { raw: _, ...rest } = cookie;
+	const aged = await signDecisionCookie({ ...rest, issuedAt: Date.now() - 20 * 60_000 }, SIGNING_KEY);
+	visitor.cookies.set("ce_consent", aged);
 }
 
 describe("a stale cookie and a lagging KV entry of the same version", () => {
 	it("never bring back the visitor's GPC opt-out", async () => {
-		const b = new Browser();
+		const b = browser();
 		const { subject } = await (await b.fetch("/v1/consent")).json<Doc>();
 		await b.fetch("/v1/consent", { method: "PUT", ...json({ purposes: { personalization: true } }) });
 		// Another channel writes version 2 while the browser's cookie still says version 1.
@@ -61,7 +47,7 @@ describe("a stale cookie and a lagging KV entry of the same version", () => {
 
 		// KV at this location still has version 2 (no opt-out), and the cookie has gone stale.
 		if (beforeGpc) await env.CONSENT_KV.put(`state:${subject}`, beforeGpc);
-		await b.ageCookie();
+		await ageCookie(b);
 		const later = await (await b.fetch("/v1/consent")).json<Doc>();
 		expect(later.purposes).toMatchObject({ ads: false, sale: false, analytics: false });
 		expect(later.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
@@ -69,7 +55,7 @@ describe("a stale cookie and a lagging KV entry of the same version", () => {
 	});
 
 	it("still bring an opt-in given through another channel since (D1 decides)", async () => {
-		const b = new Browser();
+		const b = browser();
 		await b.fetch("/v1/consent");
 		const { subject } = await (
 			await b.fetch("/v1/consent", { method: "PUT", ...json({ purposes: { ads: false } }) })
@@ -80,7 +66,7 @@ describe("a stale cookie and a lagging KV entry of the same version", () => {
 			"/v1/consent",
 			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: true } }) }),
 		);
-		await b.ageCookie();
+		await ageCookie(b);
 		const doc = await (await b.fetch("/v1/consent")).json<Doc>();
 		expect(doc.purposes.ads).toBe(true);
 		expect(doc.version).toBe(2);

@@ -6,30 +6,17 @@
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
 import { signDecisionCookie, verifyDecisionCookie } from "../../workers/consent/decision-cookie";
-import { call, json, keyed, SIGNING_KEY, setCookieNamed } from "../helpers";
+import { call, json, keyed, SIGNING_KEY, setCookieNamed, signedVisitorCookie } from "../helpers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA = { country: "US", regionCode: "CA" };
 
 async function cookieHeader(vid: string, visitorIdSetAt: number | undefined): Promise<string> {
-	const now = Date.now();
-	const value = await signDecisionCookie(
-		{
-			subject: await visitorSubject(vid),
-			state: {
-				version: 1,
-				purposes: { ads: false },
-				sources: {},
-				policyVersion: null,
-				updatedAt: now - 300 * DAY_MS,
-			},
-			issuedAt: now,
-			decision: {},
-			jurisdiction: "US-CA",
-			prompt: false,
-			visitorIdSetAt,
-		},
-		SIGNING_KEY,
+	const updatedAt = Date.now() - 300 * DAY_MS;
+	const value = await signedVisitorCookie(
+		vid,
+		{ ads: false },
+		{ updatedAt, policyVersion: null, visitorIdSetAt },
 	);
 	return `ce_vid=${vid}; ce_consent=${value}`;
 }
@@ -119,23 +106,15 @@ describe("a visitor's ce_vid renewed by their lookups", () => {
 			keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: true } }) }),
 		);
 		const now = Date.now();
-		const stale = await signDecisionCookie(
+		const stale = await signedVisitorCookie(
+			vid,
+			{ ads: true },
 			{
-				subject,
-				state: {
-					version: 1,
-					purposes: { ads: true },
-					sources: {},
-					policyVersion: null,
-					updatedAt: now - 40 * DAY_MS,
-				},
 				issuedAt: now - 20 * 60_000,
-				decision: {},
-				jurisdiction: "US-CA",
-				prompt: false,
+				updatedAt: now - 40 * DAY_MS,
+				policyVersion: null,
 				visitorIdSetAt: now - 35 * DAY_MS,
 			},
-			SIGNING_KEY,
 		);
 		const res = await lookup(`ce_vid=${vid}; ce_consent=${stale}`);
 		expect(setCookieNamed(res, "ce_vid")).toMatch(new RegExp(`^ce_vid=${vid};`));

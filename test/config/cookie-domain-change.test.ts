@@ -61,6 +61,31 @@ describe("two ce_consent cookies after a COOKIE_DOMAIN change", () => {
 		expect(doc.purposes.personalization).toBe(true);
 	});
 
+	it("of two visitors' cookies (two ids), the one answered for decides: its denial holds over a lagging KV", async () => {
+		// The host-only id (sent first, the one answered for) opted out of ads five minutes ago; a Domain
+		// id set since on another subdomain carries a newer cookie of its own subject. KV here lags.
+		const vid = "firstIdentityOptedOut_0123";
+		const other = "laterDomainIdentity_012345";
+		const subject = await visitorSubject(vid);
+		const own = await decisionCookie(vid, { ads: false }, 2, Date.now() - 5 * MINUTE);
+		const others = await decisionCookie(other, { ads: true }, 1, Date.now());
+		await writeCachedState(env.CONSENT_KV, subject, {
+			version: 1,
+			purposes: { ads: true },
+			sources: { ads: "ui" },
+			policyVersion: "2026-11",
+			updatedAt: Date.now() - 2 * 86_400_000,
+		});
+		const cookie = `ce_vid=${vid}; ce_consent=${own}; ce_vid=${other}; ce_consent=${others}`;
+		const res = await callWithEnv(env, "/v1/consent", { cf: CA, headers: { Cookie: cookie } });
+		const doc = await res.json<Doc & { subject: string }>();
+		expect(doc.subject).toBe(subject);
+		expect(doc.purposes.ads).toBe(false);
+		expect(doc.version).toBe(2);
+		const check = await callWithEnv(env, "/v1/check?purpose=ads", { cf: CA, headers: { Cookie: cookie } });
+		expect(await check.json()).toMatchObject({ allowed: false });
+	});
+
 	it("with COOKIE_DOMAIN set, the answer expires the host-only copies and keeps the visitor's id", async () => {
 		const vid = "movedToDomain_0123456789ab";
 		const hostOnly = await decisionCookie(vid, { ads: false }, 1, Date.now() - 30 * MINUTE);

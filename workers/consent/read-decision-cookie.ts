@@ -1,10 +1,11 @@
 /**
  * The request's verified `ce_consent`, or null (absent, tampered, expired key, malformed). When the
  * browser sent more than one (COOKIE_DOMAIN changed: a host-only and a Domain copy), the newest
- * verified one: the first sent is the older, and trusting it would let KV at a lagging location
- * answer over a choice the newer one already carries.
+ * verified one of the visitor answered for: the first sent is the older, and trusting it would let KV
+ * at a lagging location answer over a choice the newer one already carries.
  */
 import { repeatedCookie, requestCookie } from "../http/cookies";
+import { presentedVisitorId, visitorSubject } from "./caller";
 import {
 	DECISION_COOKIE,
 	type DecisionCookie,
@@ -17,18 +18,27 @@ export function readDecisionCookie(rc: RequestContext): Promise<DecisionCookie |
 	const keys = rc.settings.signingKeys;
 	const repeated = repeatedCookie(rc.request, DECISION_COOKIE);
 	return repeated
-		? newestDecisionCookie(repeated, keys)
+		? newestDecisionCookie(rc.request, repeated, keys)
 		: verifyDecisionCookie(requestCookie(rc.request, DECISION_COOKIE), keys);
 }
 
+/**
+ * Only the answered visitor's (the first `ce_vid` sent) count: a browser holding two ids (a host-only
+ * one and a Domain one set since on another subdomain) sends the other id's cookie too, often the
+ * newer, and taking it dropped the visitor's own cookie and the denials it carries.
+ */
 async function newestDecisionCookie(
+	request: Request,
 	values: readonly string[],
 	keys: readonly string[],
 ): Promise<DecisionCookie | null> {
+	const vid = presentedVisitorId(request);
+	const subject = vid ? await visitorSubject(vid) : null;
 	let newest: DecisionCookie | null = null;
 	for (const value of values) {
 		const cookie = await verifyDecisionCookie(value, keys);
-		if (cookie && (!newest || cookie.issuedAt > newest.issuedAt)) newest = cookie;
+		if (!cookie || (subject !== null && cookie.subject !== subject)) continue;
+		if (!newest || cookie.issuedAt > newest.issuedAt) newest = cookie;
 	}
 	return newest;
 }

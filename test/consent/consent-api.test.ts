@@ -138,6 +138,15 @@ describe("keyed calls", () => {
 		}
 	});
 
+	it("refuse a subject given twice (which one was meant?) with invalid_query", async () => {
+		for (const path of ["/v1/consent", "/v1/check?purpose=ads&"]) {
+			const sep = path.endsWith("&") ? "" : "?";
+			const res = await call(`${path}${sep}subject=user:a&subject=user:b`, keyed({ cf: DE }));
+			expect(res.status, path).toBe(400);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+		}
+	});
+
 	it("ignore cookies and need a valid subject", async () => {
 		const missing = await call(
 			"/v1/consent",

@@ -96,6 +96,16 @@ export function requireScope(caller: Caller, allowed: readonly KeyScope[]): void
 }
 
 /** The subject named by a keyed call (query or body), validated. */
+/**
+ * A keyed lookup's `?subject=`, or null when absent. Given twice it is a 400, as every other query
+ * parameter given twice is: answering for the first would silently pick one of the two subjects.
+ */
+export function querySubject(url: URL): string | null {
+	const values = url.searchParams.getAll("subject");
+	if (values.length > 1) throw new HttpError(400, "invalid_query", "Give subject at most once.");
+	return values[0] ?? null;
+}
+
 export function keyedSubject(value: unknown, where: "query" | "body"): string {
 	if (typeof value !== "string" || !isValidSubject(value)) {
 		const message = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";

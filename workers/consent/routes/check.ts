@@ -12,6 +12,7 @@ import {
 	keyedSubject,
 	knownVisitorSubject,
 	presentedVisitorId,
+	querySubject,
 	requireScope,
 	visitorSubject,
 } from "../caller";
@@ -138,7 +139,7 @@ async function askedSubject(rc: RequestContext): Promise<AskedSubject | null> {
 	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
-		const subject = rc.url.searchParams.get("subject");
+		const subject = querySubject(rc.url);
 		return subject === null ? null : { subject: keyedSubject(subject, "query"), visitor: false };
 	}
 	if (rc.url.searchParams.has("subject")) throw unauthorized("?subject= needs an API key.");

@@ -7,6 +7,7 @@ import {
 	keyedSubject,
 	knownVisitorSubject,
 	presentedVisitorId,
+	querySubject,
 	requireScope,
 } from "../caller";
 import { decideForSubject } from "../decide-request";
@@ -41,7 +42,7 @@ async function answer(rc: RequestContext): Promise<Response> {
 	const caller = await identifyCaller(request, env);
 	if (caller.kind === "keyed") {
 		requireScope(caller, ["admin", "reader"]);
-		const subject = keyedSubject(rc.url.searchParams.get("subject"), "query");
+		const subject = keyedSubject(querySubject(rc.url), "query");
 		const result = await decideForSubject(rc, subject, { bookmark: request.headers.get("X-D1-Bookmark") });
 		return decisionResponse(rc, caller, subject, result);
 	}

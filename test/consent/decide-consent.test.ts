@@ -141,6 +141,18 @@ describe("rules in order", () => {
 		expect(d.purposes).toMatchObject({ analytics: false, ads: false });
 		expect(d.reasons).toMatchObject({ analytics: "default", ads: "explicit" });
 	});
+
+	it("an allowance chosen over a recorded GPC opt-out lapses to the default too, not to gpc", () => {
+		// The signal was recorded for ads and sale; the visitor then allowed ads again, and the
+		// allowance outlived the consent lifetime. Only sale's stored opt-out came from the signal.
+		const old = state(
+			{ ads: true, sale: false },
+			{ sources: { ads: "ui", sale: "gpc" }, updatedAt: NOW - 400 * DAY },
+		);
+		const d = decide("US-CA", found(old));
+		expect(d.purposes).toMatchObject({ ads: true, sale: false });
+		expect(d.reasons).toMatchObject({ ads: "default", sale: "gpc" });
+	});
 });
 
 describe("prompt", () => {

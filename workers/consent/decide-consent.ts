@@ -82,9 +82,10 @@ export function decideConsent(
 			// A denial never expires; an allowance lapses after the consent lifetime.
 			allowed[name] = choice;
 			reasons[name] = !choice && state?.sources[name] === "gpc" ? "gpc" : "explicit";
-		} else if (signalRecorded && purpose.gpc) {
+		} else if (signalRecorded && purpose.gpc && choice === undefined) {
 			// The recorded signal opted out of sale and sharing as a whole: it covers a purpose the site
 			// made GPC-governed (or added) after it was recorded, and a missing signal is never an opt-in.
+			// Not an allowance the visitor chose since and that lapsed: that goes to the default, as any.
 			allowed[name] = false;
 			reasons[name] = "gpc";
 		} else if (stored.status === "unavailable") {

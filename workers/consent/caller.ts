@@ -95,7 +95,6 @@ export function requireScope(caller: Caller, allowed: readonly KeyScope[]): void
 	}
 }
 
-/** The subject named by a keyed call (query or body), validated. */
 /**
  * A keyed lookup's `?subject=`, or null when absent. Given twice it is a 400, as every other query
  * parameter given twice is: answering for the first would silently pick one of the two subjects.
@@ -106,6 +105,7 @@ export function querySubject(url: URL): string | null {
 	return values[0] ?? null;
 }
 
+/** The subject named by a keyed call (query or body), validated. */
 export function keyedSubject(value: unknown, where: "query" | "body"): string {
 	if (typeof value !== "string" || !isValidSubject(value)) {
 		const message = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";

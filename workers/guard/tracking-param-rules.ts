@@ -14,7 +14,8 @@ export type ParamSource =
 	| "ClearURLs"
 	| "AdGuard"
 	| "uBO"
-	| "DDG";
+	| "DDG"
+	| "Vendor";
 
 export const PARAM_SOURCES: Readonly<Record<ParamSource, string>> = {
 	"FF-QPS":
@@ -30,6 +31,8 @@ export const PARAM_SOURCES: Readonly<Record<ParamSource, string>> = {
 		"AdGuard URL Tracking filter (AdguardTeam/AdguardFilters TrackParamFilter general_url.txt, specific.txt, allowlist.txt@002b0661)",
 	uBO: "uBlock filters – Privacy, query parameter stripping (uBlockOrigin/uAssets filters/privacy.txt)",
 	DDG: "DuckDuckGo tracking parameters (duckduckgo/privacy-configuration features/tracking-parameters.json@58293df)",
+	Vendor:
+		"the ad platform's own documentation of the click id it appends to landing-page URLs (named in the entry's `why`); a fact, no list copied",
 };
 
 /** A name removed on every host (tracking.md §1h, minus the generic names of §1j). */
@@ -177,6 +180,11 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "dpg_source", sources: ["AdGuard"] },
 	{ name: "ebisAdID", sources: ["AdGuard"] },
 	{ name: "eblastId", sources: ["Br-copy"] },
+	{
+		name: "epik",
+		sources: ["Vendor"],
+		why: "Pinterest click id (Pinterest Conversions API docs: click_id from the epik URL parameter; tracking.md §4 cookie _epik)",
+	},
 	{
 		name: "erid",
 		sources: ["AdGuard"],
@@ -334,7 +342,17 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "pk_medium", sources: ["Br-copy", "AdGuard", "uBO"] },
 	{ name: "pk_source", sources: ["Br-copy", "AdGuard", "uBO"] },
 	{ name: "pk_vid", sources: ["AdGuard"] },
+	{
+		name: "qclid",
+		sources: ["Vendor"],
+		why: "Quora Ads click id (Quora Conversion API docs: qclid on ad landing URLs)",
+	},
 	{ name: "rb_clickid", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
+	{
+		name: "rdt_cid",
+		sources: ["Vendor"],
+		why: "Reddit click id (Reddit Conversions API docs: click_id from the rdt_cid URL parameter; tracking.md §4 cookie _rdt_cid)",
+	},
 	{ name: "rtkcid", sources: ["AdGuard"] },
 	{
 		name: "__s",
@@ -350,6 +368,11 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "sc_llid", sources: ["Br-copy"] },
 	{ name: "sc_src", sources: ["Br-copy"] },
 	{ name: "sc_uid", sources: ["Br-nav", "Br-copy", "uBO"] },
+	{
+		name: "ScCid",
+		sources: ["Vendor"],
+		why: "Snap click id (Snap Conversions API docs: click_id from the ScCid URL parameter)",
+	},
 	{ name: "sfmc_activityid", sources: ["Br-nav"] },
 	{ name: "sfmc_id", sources: ["Br-nav"] },
 	{ name: "_sgm_action", sources: ["AdGuard"] },
@@ -366,6 +389,11 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "ss_source", sources: ["Br-copy"] },
 	{ name: "sscid", sources: ["AdGuard"] },
 	{ name: "syclid", sources: ["Br-nav"] },
+	{
+		name: "tblci",
+		sources: ["Vendor"],
+		why: "Taboola click id (Taboola docs: click id auto-tagging appends tblci to landing URLs)",
+	},
 	{
 		name: "tduid",
 		sources: ["AdGuard"],

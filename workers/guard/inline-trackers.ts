@@ -84,6 +84,20 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 		source: "tracking.md §2a (ld.js, tfa.js loaders)",
 	},
 	{
+		vendor: "Quora Pixel",
+		pattern: /\bqp\s*\(\s*['"]init['"]|a\.quora\.com\/qevents\.js/,
+		purpose: "ads",
+		host: "a.quora.com",
+		source: "Quora Pixel base code (qp('init', …), a.quora.com/qevents.js)",
+	},
+	{
+		vendor: "Outbrain Pixel",
+		pattern: /\bobApi\s*\(|outbrain\.com\/cp\/obtp\.js/,
+		purpose: "ads",
+		host: "amplify.outbrain.com",
+		source: "Outbrain Pixel base code (obApi('track', …), amplify.outbrain.com/cp/obtp.js); tracking.md §2a",
+	},
+	{
 		vendor: "Yandex Metrica",
 		pattern: /mc\.yandex\.(?:ru|com)\/metrika|\bym\s*\(\s*\d+\s*,\s*['"]init['"]/,
 		purpose: "ads",

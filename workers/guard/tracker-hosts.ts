@@ -130,6 +130,13 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 		source: "tracking.md §2a (cdn.taboola.com/libtrc, tr.outbrain.com/unifiedPixel)",
 	},
 	{
+		vendor: "Quora Pixel",
+		category: "advertising",
+		hosts: ["a.quora.com", "q.quora.com"],
+		source:
+			"tracking.md §2a (q.quora.com); Quora Pixel base code (a.quora.com/qevents.js, noscript q.quora.com/_/ad/<id>/pixel)",
+	},
+	{
 		vendor: "Amazon Ads",
 		category: "advertising",
 		hosts: ["amazon-adsystem.com"],
@@ -144,7 +151,6 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"pubmatic.com",
 			"quantserve.com",
 			"adroll.com",
-			"q.quora.com",
 			"mc.yandex.ru",
 			"mc.yandex.com",
 			"hs-scripts.com",

@@ -26,6 +26,8 @@ const FUNCTIONS = [
 	"pintrk",
 	"twq",
 	"rdt",
+	"qp",
+	"obApi",
 	"ym",
 	"hj",
 	"clarity",

@@ -207,6 +207,20 @@ twq('config','o1abc');
 		param: "twclid",
 	},
 	{
+		id: "x-single-event",
+		vendor: "X (Twitter) single-event website tag (oct.js, still in older installs)",
+		purpose: "ads",
+		head: `<script src="//static.ads-twitter.com/oct.js" type="text/javascript"></script>`,
+		body: `<script type="text/javascript">twttr.conversion.trackPid('o1abc', { tw_sale_amount: 0, tw_order_quantity: 0 });</script>
+<noscript>
+<img height="1" width="1" style="display:none;" alt="" src="https://analytics.twitter.com/i/adsct?txn_id=o1abc&p_id=Twitter&tw_sale_amount=0&tw_order_quantity=0" />
+<img height="1" width="1" style="display:none;" alt="" src="//t.co/i/adsct?txn_id=o1abc&p_id=Twitter&tw_sale_amount=0&tw_order_quantity=0" />
+</noscript>`,
+		call: `twttr.conversion.trackPid('o1abc', { tw_sale_amount: 9, tw_order_quantity: 1 });`,
+		hosts: /(^|\.)(ads-twitter\.com|twitter\.com|t\.co|x\.com)$/,
+		param: "twclid",
+	},
+	{
 		id: "reddit",
 		vendor: "Reddit Pixel",
 		purpose: "ads",
@@ -436,6 +450,19 @@ qp('track', 'ViewContent');
 		head: `<script defer data-domain="vendorshop.example" src="https://plausible.io/js/script.js"></script>
 <script>window.plausible = window.plausible || function() { (window.plausible.q = window.plausible.q || []).push(arguments) }</script>`,
 		call: `plausible('Signup');`,
+		hosts: /(^|\.)plausible\.io$/,
+	},
+	{
+		id: "plausible-2025",
+		vendor: "Plausible Analytics (per-site script, 2025 snippet)",
+		purpose: "analytics",
+		head: `<!-- Privacy-friendly analytics by Plausible -->
+<script async src="https://plausible.io/js/pa-AbCdEfGhIjKlMnOp.js"></script>
+<script>
+  window.plausible=window.plausible||function(){(plausible.q=plausible.q||[]).push(arguments)},plausible.init=plausible.init||function(i){plausible.o=i||{}};
+  plausible.init()
+</script>`,
+		call: `plausible('Signup', {props: {plan: 'pro'}});`,
 		hosts: /(^|\.)plausible\.io$/,
 	},
 ];

@@ -65,10 +65,12 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 	},
 	{
 		vendor: "X Pixel",
-		pattern: /\btwq\s*\(\s*['"](?:init|config)['"]|static\.ads-twitter\.com\/uwt\.js/,
+		pattern:
+			/\btwq\s*\(\s*['"](?:init|config)['"]|static\.ads-twitter\.com\/(?:uwt|oct)\.js|\btwttr\.conversion\.trackPid\s*\(/,
 		purpose: "ads",
 		host: "static.ads-twitter.com",
-		source: "X conversion tracking base code; tracking.md §2a",
+		source:
+			"X conversion tracking base code; the older single-event tag (oct.js, twttr.conversion.trackPid); tracking.md §2a",
 	},
 	{
 		vendor: "Reddit Pixel",

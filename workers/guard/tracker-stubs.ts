@@ -25,6 +25,7 @@ const FUNCTIONS = [
 	"snaptr",
 	"pintrk",
 	"twq",
+	"twttr",
 	"rdt",
 	"qp",
 	"obApi",

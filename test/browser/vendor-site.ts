@@ -288,6 +288,7 @@ twq('config','o1abc');
 </script>`,
 		call: `analytics.track('Order Completed', {revenue: 9});`,
 		hosts: /(^|\.)(segment\.com|segment\.io)$/,
+		param: "ajs_uid",
 	},
 	{
 		id: "amplitude",

@@ -226,6 +226,11 @@ const CASES: readonly Case[] = [
 		{ keepUtm: true },
 	],
 	["utm_ prefix covers unlisted names", "https://e.com/?utm_custom9=1&a=b", "https://e.com/?a=b"],
+	[
+		"Segment's querystring API: ids, event, traits and properties",
+		"https://e.com/?ajs_uid=7&ajs_aid=x&ajs_event=Signed%20Up&ajs_prop_plan=pro&ajs_trait_email=a%40b.c&ajs=1&a=b",
+		"https://e.com/?ajs=1&a=b",
+	],
 ];
 
 describe("stripTrackingParams: real-world cases", () => {
@@ -262,8 +267,10 @@ const ORDINARY_NAMES = [
 	"x_y",
 	"utm",
 	"gclidx",
+	"ajs_prop",
 ];
 const TRACKER_SET = new Set([...GLOBAL_NAMES.map((name) => name.toLowerCase())]);
+const PREFIXES = TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix);
 
 const escapeFirst = (name: string) =>
 	`%${name.charCodeAt(0).toString(16).padStart(2, "0").toUpperCase()}${name.slice(1)}`;
@@ -410,7 +417,7 @@ describe("stripTrackingParams: properties", () => {
 				const segments = query.split("&");
 				const isTracker = (s: string) => {
 					const name = normalised(s.split("=")[0] ?? "");
-					return TRACKER_SET.has(name) || name.startsWith("utm_");
+					return TRACKER_SET.has(name) || PREFIXES.some((p) => name.startsWith(p));
 				};
 				if (!segments.some(isTracker)) {
 					expect(stripTrackingParams(input)).toBe(input);

@@ -9,7 +9,7 @@ import { PARAM_SOURCES, TRACKING_PARAM_RULES } from "../../workers/guard/trackin
 const globalNames = TRACKING_PARAM_RULES.global.map((rule) => rule.name);
 const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
 /** Click ids only the ad platforms' own documentation names (no list in tracking.md does). */
-const VENDOR_ONLY = ["epik", "qclid", "rdt_cid", "ScCid", "tblci"];
+const VENDOR_ONLY = ["ajs_aid", "ajs_event", "ajs_uid", "epik", "qclid", "rdt_cid", "ScCid", "tblci"];
 
 describe("tracking-param rule table", () => {
 	it("holds the merged §1h table less the generic names", () => {
@@ -77,7 +77,11 @@ describe("tracking-param rule table", () => {
 	});
 
 	it("has the utm_ prefix family and the urldefense.com exemption", () => {
-		expect(TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix)).toEqual(["utm_"]);
+		expect(TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix)).toEqual([
+			"utm_",
+			"ajs_prop_",
+			"ajs_trait_",
+		]);
 		expect(TRACKING_PARAM_RULES.exemptHosts.map((rule) => rule.host)).toContain("urldefense.com");
 	});
 });

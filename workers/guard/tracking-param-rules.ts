@@ -96,6 +96,21 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "adjust_tracker_limit", sources: ["AdGuard", "uBO"] },
 	{ name: "admitad_uid", sources: ["AdGuard"] },
 	{ name: "aiad_clid", sources: ["AdGuard"] },
+	{
+		name: "ajs_aid",
+		sources: ["Vendor"],
+		why: "Segment querystring API: sets the anonymous id (segment.com/docs analytics.js querystring)",
+	},
+	{
+		name: "ajs_event",
+		sources: ["Vendor"],
+		why: "Segment querystring API: tracks an event (segment.com/docs analytics.js querystring)",
+	},
+	{
+		name: "ajs_uid",
+		sources: ["Vendor"],
+		why: "Segment querystring API: identifies the user (segment.com/docs analytics.js querystring)",
+	},
 	{ name: "asgtbndr", sources: ["AdGuard"] },
 	{ name: "at_campaign", sources: ["FF-SoS", "Br-copy", "uBO"] },
 	{ name: "at_campaign_type", sources: ["FF-SoS", "Br-copy", "uBO"] },
@@ -486,6 +501,16 @@ const PREFIXES: readonly PrefixParamRule[] = [
 			"firebaseappdistribution.googleapis.com",
 		],
 		why: "Brave, Firefox and AdGuard enumerate 30–45 utm_ names; the prefix also covers utm_custom1 and the like",
+	},
+	{
+		prefix: "ajs_prop_",
+		sources: ["Vendor: Segment analytics.js querystring API (segment.com/docs)"],
+		why: "properties of the ajs_event it tracks",
+	},
+	{
+		prefix: "ajs_trait_",
+		sources: ["Vendor: Segment analytics.js querystring API (segment.com/docs)"],
+		why: "traits of the ajs_uid it identifies (an email address, a name)",
 	},
 ];
 

@@ -4,7 +4,7 @@
  * browser counterpart is test/browser/audit-guard.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
+import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();

@@ -59,17 +59,70 @@ describe("visitors whose decisions allow tracking", () => {
 
 	it("relay the origin's redirects and errors as they are", async () => {
 		fakeOrigin(
-			() => new Response("gone", { status: 301, headers: { Location: "https://origin.test/new?fbclid=1" } }),
+			() => new Response("gone", { status: 301, headers: { Location: "https://elsewhere.test/new?fbclid=1" } }),
 		);
 		const res = await visit("/old", VISITORS.allowed);
 		expect(res.status).toBe(301);
-		expect(res.headers.get("Location")).toBe("https://origin.test/new?fbclid=1");
+		expect(res.headers.get("Location")).toBe("https://elsewhere.test/new?fbclid=1");
 		vi.restoreAllMocks();
 		fakeOrigin(() => new Response("boom", { status: 503, headers: { "Retry-After": "7" } }));
 		const failed = await visit("/x", VISITORS.allowed);
 		expect(failed.status).toBe(503);
 		expect(failed.headers.get("Retry-After")).toBe("7");
 		expect(await failed.text()).toBe("boom");
+	});
+});
+
+describe("the origin's redirects to its own address", () => {
+	const cases = [
+		["https://origin.test/next?a=1&b=%2F#f", "https://consent.example/next?a=1&b=%2F#f"],
+		["HTTPS://ORIGIN.TEST:443//two//slashes", "https://consent.example//two//slashes"],
+		["https://origin.test", "https://consent.example/"],
+		["https://origin.test?x=1", "https://consent.example/?x=1"],
+	] as const;
+
+	it("send every visitor to the same place on the visitor's own host", async () => {
+		for (const [name, visitor] of Object.entries(VISITORS)) {
+			for (const [location, expected] of cases) {
+				for (const status of [301, 302, 307, 308]) {
+					fakeOrigin(() => new Response(null, { status, headers: { Location: location } }));
+					const res = await visit("/old", visitor);
+					expect(res.status, `${name} ${location}`).toBe(status);
+					expect(res.headers.get("Location"), `${name} ${location}`).toBe(expected);
+					vi.restoreAllMocks();
+				}
+			}
+		}
+	});
+
+	it("leave other hosts, ports, schemes and relative Locations as they are", async () => {
+		for (const location of [
+			"http://origin.test/next",
+			"https://origin.test:8443/next",
+			"https://www.origin.test/next",
+			"/relative?a=1",
+			"//origin.test/scheme-relative",
+		]) {
+			fakeOrigin(() => new Response(null, { status: 302, headers: { Location: location } }));
+			const res = await visit("/old", VISITORS.allowed);
+			expect(res.headers.get("Location"), location).toBe(location);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("under an ORIGIN with a path, map only Locations below that path", async () => {
+		const testEnv = guardEnv({ ORIGIN: "https://origin.test/site" });
+		for (const [location, expected] of [
+			["https://origin.test/site/next?q=1", "https://consent.example/next?q=1"],
+			["https://origin.test/site", "https://consent.example/"],
+			["https://origin.test/sitemap.xml", "https://origin.test/sitemap.xml"],
+			["https://origin.test/other", "https://origin.test/other"],
+		] as const) {
+			fakeOrigin(() => new Response(null, { status: 302, headers: { Location: location } }));
+			const res = await visit("/old", VISITORS.allowed, {}, testEnv);
+			expect(res.headers.get("Location"), location).toBe(expected);
+			vi.restoreAllMocks();
+		}
 	});
 });
 

@@ -19,6 +19,7 @@ import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-res
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { INSISTED_COOKIE, insistedCookie, insistedOn } from "./insisted-locations";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
+import { publicLocation } from "./origin-location";
 import { isDocumentRequest, isNavigation } from "./request-kind";
 import { type GuardLabels, noLabels } from "./response-headers";
 import { fetchPage, keepPage } from "./revalidated-pages";
@@ -53,11 +54,22 @@ export function guardRequest(
 	return verdict instanceof GuardVerdict ? answer(verdict) : verdict.then(answer);
 }
 
-/** The request sent on to the origin unchanged (tracking allowed), its answer untouched. */
+/**
+ * The request sent on to the origin unchanged (tracking allowed), its answer untouched but for a
+ * Location naming ORIGIN itself, which is made to name the visitor's host (origin-location.ts).
+ */
 function forward(request: Request, origin: string, timeoutMs: number): Promise<Response> {
 	const target = requestTarget(requestUrl(request));
 	const upstream = upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery });
-	return gatewayAnswered(request, () => fetchOrigin(upstream, timeoutMs));
+	return gatewayAnswered(request, async () => {
+		const res = await fetchOrigin(upstream, timeoutMs);
+		const location = res.headers.get("Location");
+		const onSite = location === null ? null : publicLocation(location, origin, target.origin);
+		if (onSite === null) return res;
+		const headers = new Headers(res.headers);
+		headers.set("Location", onSite);
+		return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+	});
 }
 
 /** `answer()`, or for a GatewayError it throws the answer that says so. */
@@ -152,6 +164,7 @@ function sendOn(rc: RequestContext, sent: SentRequest, pathAndQuery: string): Pr
 		method: requestMethod(request),
 		url: () => rc.url,
 		originHost: () => hostOf(origin),
+		origin,
 		denied: verdict.denied,
 		html: {
 			// Asked only if the answer is a page: an asset needs no decision unless a cookie did.

@@ -9,6 +9,7 @@ import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./htm
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
+import { publicLocation } from "./origin-location";
 import { namesCharset } from "./page-charset";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
@@ -19,6 +20,8 @@ export interface ResponseGuard {
 	/** The request's URL and ORIGIN's host, asked for only when the origin answers with a Location. */
 	readonly url: () => URL;
 	readonly originHost: () => string | null;
+	/** ORIGIN itself: its own absolute Location is made the visitor's (origin-location.ts). */
+	readonly origin: string;
 	readonly denied: ReadonlySet<TrackerPurpose>;
 	readonly html: HtmlGuardOptions;
 	readonly expiry: readonly string[];
@@ -95,6 +98,8 @@ interface GuardedHeaders {
 	readonly contentType: string | null;
 	/** The target of a Location relayed unstripped because the origin insists on it (location-guard.ts). */
 	readonly insisted: string | null;
+	/** Whether ORIGIN's own absolute Location was made the visitor's host (origin-location.ts). */
+	readonly relocated: boolean;
 }
 
 /**
@@ -103,7 +108,12 @@ interface GuardedHeaders {
  */
 function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	const { labels } = guard;
-	const location = headers.get("Location");
+	let location = headers.get("Location");
+	const onSite = location === null ? null : publicLocation(location, guard.origin, guard.url().origin);
+	if (onSite !== null) {
+		headers.set("Location", onSite);
+		location = onSite;
+	}
 	const verdict =
 		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);
 	if (verdict !== null && "stripped" in verdict) {
@@ -115,10 +125,11 @@ function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
-	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted };
+	const relocated = onSite !== null;
+	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted, relocated };
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
-	return { contentType, insisted };
+	return { contentType, insisted, relocated };
 }
 
 export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
@@ -126,7 +137,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	const { contentType, insisted } = guardHeaders(headers, guard);
+	const { contentType, insisted, relocated } = guardHeaders(headers, guard);
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard);
 		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, guard.html);
@@ -134,7 +145,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);
-	else if (!hasLabels(guard.labels)) return res;
+	else if (!hasLabels(guard.labels) && !relocated) return res;
 	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
 	return new Response(body, { status: res.status, statusText: res.statusText, headers });
 }

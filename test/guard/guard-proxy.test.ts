@@ -59,7 +59,8 @@ describe("visitors whose decisions allow tracking", () => {
 
 	it("relay the origin's redirects and errors as they are", async () => {
 		fakeOrigin(
-			() => new Response("gone", { status: 301, headers: { Location: "https://elsewhere.test/new?fbclid=1" } }),
+			() =>
+				new Response("gone", { status: 301, headers: { Location: "https://elsewhere.test/new?fbclid=1" } }),
 		);
 		const res = await visit("/old", VISITORS.allowed);
 		expect(res.status).toBe(301);
@@ -142,6 +143,26 @@ describe("what reaches the origin", () => {
 		expect(sent?.headers.get("Cookie")).toBe("session=s1");
 		expect(sent?.headers.get("X-Forwarded-Host")).toBe("consent.example");
 		expect(sent?.headers.get("X-Forwarded-Proto")).toBe("https");
+	});
+
+	it("the visitor's address (CF-Connecting-IP) at the end of X-Forwarded-For", async () => {
+		for (const [forwarded, expected] of [
+			[undefined, "203.0.113.7"],
+			["198.51.100.1", "198.51.100.1, 203.0.113.7"],
+			["198.51.100.1, 203.0.113.7", "198.51.100.1, 203.0.113.7"],
+		] as const) {
+			for (const visitor of [VISITORS.allowed, VISITORS.optedOut]) {
+				const { calls } = fakeOrigin();
+				const headers: Record<string, string> = { "CF-Connecting-IP": "203.0.113.7" };
+				if (forwarded !== undefined) headers["X-Forwarded-For"] = forwarded;
+				await visit("/page", visitor, { headers });
+				expect(calls[0]?.headers.get("X-Forwarded-For")).toBe(expected);
+				vi.restoreAllMocks();
+			}
+		}
+		const { calls } = fakeOrigin();
+		await visit("/page", VISITORS.allowed);
+		expect(calls[0]?.headers.has("X-Forwarded-For")).toBe(false);
 	});
 
 	it("Sec-GPC, whatever its value, for guarded and unguarded visitors alike", async () => {

@@ -1,6 +1,6 @@
 /**
  * The request sent to ORIGIN: the visitor's method, path and query (stripped of tracking parameters
- * for guarded visitors), headers and streamed body, plus `X-Forwarded-Host`/`-Proto`. `Sec-GPC` is
+ * for guarded visitors), headers and streamed body, plus `X-Forwarded-Host`/`-Proto`/`-For`. `Sec-GPC` is
  * copied like every other header and never altered.
  */
 import { requestMethod } from "../http/request-inputs";
@@ -31,6 +31,11 @@ export function upstreamRequest(
 	headers.delete("Host");
 	headers.set("X-Forwarded-Host", url.host);
 	headers.set("X-Forwarded-Proto", url.protocol.slice(0, -1));
+	// A Worker's subrequest reaches the origin from Cloudflare's own address, with a CF-Connecting-IP
+	// naming that address and no X-Forwarded-For: the visitor's, which the edge vouches for in the
+	// request's CF-Connecting-IP, would be lost to the origin's logs, limits and fraud checks.
+	const client = headers.get("CF-Connecting-IP");
+	if (client !== null) headers.set("X-Forwarded-For", forwardedFor(headers.get("X-Forwarded-For"), client));
 	if (changes.cookie === null) headers.delete("Cookie");
 	else if (changes.cookie !== undefined) headers.set("Cookie", changes.cookie);
 	if (changes.dropConditionals) {
@@ -43,4 +48,11 @@ export function upstreamRequest(
 		url: origin + changes.pathAndQuery,
 		init: { method, headers, body: hasBody ? request.body : null, redirect: "manual" },
 	};
+}
+
+/** `X-Forwarded-For` ending with the visitor's address (added unless the edge already put it last). */
+export function forwardedFor(existing: string | null, client: string): string {
+	if (existing === null || existing.trim() === "") return client;
+	const last = existing.slice(existing.lastIndexOf(",") + 1).trim();
+	return last === client ? existing : `${existing}, ${client}`;
 }

@@ -127,6 +127,33 @@ describe("the origin's redirects to its own address", () => {
 	});
 });
 
+describe("the origin's hop-by-hop fields", () => {
+	it("named in its Connection header, are not relayed to any visitor", async () => {
+		for (const [name, visitor] of Object.entries(VISITORS)) {
+			for (const type of ["text/plain", "text/html; charset=utf-8"]) {
+				fakeOrigin(
+					() =>
+						new Response("<p>x</p>", {
+							headers: {
+								"Content-Type": type,
+								Connection: "close, X-Origin-Hop, x-other-hop",
+								"X-Origin-Hop": "1",
+								"X-Other-Hop": "2",
+								"X-Site": "kept",
+							},
+						}),
+				);
+				const res = await visit("/page", visitor);
+				expect(res.headers.has("X-Origin-Hop"), `${name} ${type}`).toBe(false);
+				expect(res.headers.has("X-Other-Hop"), `${name} ${type}`).toBe(false);
+				expect(res.headers.get("X-Site"), `${name} ${type}`).toBe("kept");
+				expect(await res.text()).toContain("x");
+				vi.restoreAllMocks();
+			}
+		}
+	});
+});
+
 describe("what reaches the origin", () => {
 	it("the path and query, method, headers, X-Forwarded-Host/Proto and manual redirects", async () => {
 		const { calls } = fakeOrigin();

@@ -17,6 +17,7 @@ import { blockedBeacon, navigationRedirect } from "./guard-answers";
 import { GuardVerdict, guardDecision } from "./guard-decision";
 import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-response";
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
+import { connectionFields } from "./hop-by-hop";
 import { INSISTED_COOKIE, insistedCookie, insistedOn } from "./insisted-locations";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
 import { publicLocation } from "./origin-location";
@@ -56,7 +57,8 @@ export function guardRequest(
 
 /**
  * The request sent on to the origin unchanged (tracking allowed), its answer untouched but for a
- * Location naming ORIGIN itself, which is made to name the visitor's host (origin-location.ts).
+ * Location naming ORIGIN itself, which is made to name the visitor's host (origin-location.ts), and
+ * the fields of the origin's own connection (hop-by-hop.ts).
  */
 function forward(request: Request, origin: string, timeoutMs: number): Promise<Response> {
 	const target = requestTarget(requestUrl(request));
@@ -65,9 +67,11 @@ function forward(request: Request, origin: string, timeoutMs: number): Promise<R
 		const res = await fetchOrigin(upstream, timeoutMs);
 		const location = res.headers.get("Location");
 		const onSite = location === null ? null : publicLocation(location, origin, target.origin);
-		if (onSite === null) return res;
+		const hopFields = connectionFields(res.status, res.headers);
+		if (onSite === null && hopFields.length === 0) return res;
 		const headers = new Headers(res.headers);
-		headers.set("Location", onSite);
+		if (onSite !== null) headers.set("Location", onSite);
+		for (const name of hopFields) headers.delete(name);
 		return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 	});
 }

@@ -5,6 +5,7 @@
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { rewrittenPage } from "./guarded-pages";
+import { connectionFields } from "./hop-by-hop";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
@@ -98,7 +99,10 @@ interface GuardedHeaders {
 	readonly contentType: string | null;
 	/** The target of a Location relayed unstripped because the origin insists on it (location-guard.ts). */
 	readonly insisted: string | null;
-	/** Whether ORIGIN's own absolute Location was made the visitor's host (origin-location.ts). */
+	/**
+	 * Whether headers changed without a label: ORIGIN's own absolute Location made the visitor's host
+	 * (origin-location.ts), the origin's hop-by-hop fields removed (hop-by-hop.ts).
+	 */
 	readonly relocated: boolean;
 }
 
@@ -106,8 +110,11 @@ interface GuardedHeaders {
  * The guard's changes to an answer's headers (ours to change): a stripped `Location`, denied tracking
  * cookies dropped, expiry lines added, and for a page its header changes.
  */
-function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
+function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	const { labels } = guard;
+	// The origin's hop-by-hop fields go first, named by a Connection header still among these.
+	const hopFields = connectionFields(status, headers);
+	for (const name of hopFields) headers.delete(name);
 	let location = headers.get("Location");
 	const onSite = location === null ? null : publicLocation(location, guard.origin, guard.url().origin);
 	if (onSite !== null) {
@@ -125,7 +132,7 @@ function guardHeaders(headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
-	const relocated = onSite !== null;
+	const relocated = onSite !== null || hopFields.length > 0;
 	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted, relocated };
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
@@ -137,7 +144,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	const { contentType, insisted, relocated } = guardHeaders(headers, guard);
+	const { contentType, insisted, relocated } = guardHeaders(res.status, headers, guard);
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard);
 		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, guard.html);
@@ -208,7 +215,7 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 		return known;
 	}
 	const headers = updatedHeaders(page);
-	const { contentType } = guardHeaders(headers, guard);
+	const { contentType } = guardHeaders(200, headers, guard);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
 	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied };
 	if (reusable && !headers.has("Location") && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);

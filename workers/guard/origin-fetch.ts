@@ -1,7 +1,9 @@
 /**
  * Calls ORIGIN with a deadline on its answer (not on the body, which streams for as long as it takes).
  * No answer in time is a 504, a failed connection a 502: thrown as GatewayError, answered by
- * gatewayResponse with a small body in the format the visitor asked for.
+ * gatewayResponse with a small body in the format the visitor asked for. An upload counts as the
+ * origin still being busy: the deadline starts again at every chunk of it the origin takes, so a
+ * large file sent slowly is not cut off (with a 504) while it is still arriving.
  */
 import { HttpError } from "../http/http-error";
 import { errorResponse, htmlErrorResponse } from "../http/responses";
@@ -11,9 +13,19 @@ export class GatewayError extends HttpError {}
 
 export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number): Promise<Response> {
 	const controller = new AbortController();
-	const timer = setTimeout(() => controller.abort(), timeoutMs);
+	let answered = false;
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	const restartClock = () => {
+		if (answered) return;
+		clearTimeout(timer);
+		timer = setTimeout(() => controller.abort(), timeoutMs);
+	};
+	restartClock();
+	const { body, headers } = upstream.init;
+	const sent =
+		body instanceof ReadableStream ? pacedUpload(body, headers.get("Content-Length"), restartClock) : body;
 	try {
-		return await fetch(upstream.url, { ...upstream.init, signal: controller.signal });
+		return await fetch(upstream.url, { ...upstream.init, body: sent, signal: controller.signal });
 	} catch (err) {
 		if (controller.signal.aborted) {
 			console.warn(`origin did not answer within ${timeoutMs} ms`);
@@ -22,8 +34,34 @@ export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number):
 		console.warn("origin unreachable", err);
 		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
 	} finally {
+		answered = true;
 		clearTimeout(timer);
 	}
+}
+
+/**
+ * The upload as the origin takes it, `onChunk` called at each chunk. A body the visitor sent with its
+ * length keeps it (FixedLengthStream): an origin refusing chunked uploads still gets a Content-Length.
+ */
+function pacedUpload(
+	body: ReadableStream,
+	contentLength: string | null,
+	onChunk: () => void,
+): ReadableStream<Uint8Array> {
+	const length = contentLength !== null && /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : null;
+	const upload = length === null ? new IdentityTransformStream() : new FixedLengthStream(length);
+	const paced = new TransformStream<Uint8Array, Uint8Array>({
+		transform(chunk, controller) {
+			onChunk();
+			controller.enqueue(chunk);
+		},
+	});
+	// A visitor who breaks off the upload fails the fetch reading it (a 502): nothing to report here.
+	body
+		.pipeThrough(paced)
+		.pipeTo(upload.writable)
+		.catch(() => {});
+	return upload.readable;
 }
 
 /** An HTML page for people (navigations and anything accepting HTML), the contract's JSON otherwise. */

@@ -36,6 +36,23 @@ describe("peekStream", () => {
 		expect(await all(peeked.stream)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
 	});
 
+	it("stops as soon as the bytes read are enough, without waiting for more", async () => {
+		let reads = 0;
+		const stream = new ReadableStream<Uint8Array>(
+			{
+				pull(controller) {
+					// The first chunk, then nothing more: a server still rendering the rest.
+					if (reads++ === 0) controller.enqueue(bytes(1, 2, 3));
+					return new Promise(() => {});
+				},
+			},
+			{ highWaterMark: 0 },
+		);
+		const late = new Promise<null>((resolve) => setTimeout(resolve, 2_000, null));
+		const peeked = await Promise.race([peekStream(stream, 1024, 60_000, (head) => head.includes(3)), late]);
+		expect(peeked?.head).toEqual(bytes(1, 2, 3));
+	});
+
 	it("stops at the end of a short stream", async () => {
 		const { stream } = sourceOf([bytes(1), bytes(2)]);
 		const peeked = await peekStream(stream, 1024, 500);

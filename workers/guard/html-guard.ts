@@ -11,7 +11,7 @@
 import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
-import { BYTEWISE, namesCharset, PRESCAN_BYTES, sniffedContentType } from "./page-charset";
+import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import type { StripOptions } from "./strip-tracking-params";
@@ -547,6 +547,7 @@ export async function rewriteUndeclaredHtml(
 	contentType: string,
 	options: HtmlGuardOptions,
 ): Promise<ReadableStream | null> {
-	const { head, stream } = await peekStream(body, PRESCAN_BYTES, HEAD_WAIT_MS);
+	// A head that declares its charset early is enough: the page's first bytes are not held back.
+	const { head, stream } = await peekStream(body, PRESCAN_BYTES, HEAD_WAIT_MS, settlesCharset);
 	return rewriteHtml(stream, sniffedContentType(contentType, head), options);
 }

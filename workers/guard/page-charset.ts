@@ -63,6 +63,17 @@ export function pageCharset(head: Uint8Array): string {
 	return declaredCharset(String.fromCharCode(...head.subarray(0, PRESCAN_BYTES))) ?? BYTEWISE;
 }
 
+/**
+ * Whether a page's first bytes already settle its charset: a byte order mark, or a complete `<meta>`
+ * declaration (the prescan takes the first, so bytes after it change nothing).
+ */
+export function settlesCharset(head: Uint8Array): boolean {
+	if (head.length >= 2 && ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe)))
+		return true;
+	if (head.length >= 3 && BOM_UTF8.every((byte, i) => head[i] === byte)) return true;
+	return declaredCharset(String.fromCharCode(...head.subarray(0, PRESCAN_BYTES))) !== null;
+}
+
 /** The charset the first `<meta>` outside comments declares, found as the prescan does. */
 function declaredCharset(text: string): string | null {
 	let at = 0;

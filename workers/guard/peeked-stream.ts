@@ -29,11 +29,15 @@ function joined(chunks: readonly Uint8Array[], length: number): Uint8Array {
 	return head;
 }
 
-/** Reads `source` until `bytes` are in, it ends, or `waitMs` have passed since the first read. */
+/**
+ * Reads `source` until `bytes` are in, it ends, `waitMs` have passed since the first read, or the
+ * bytes read so far are `enough` (asked after each chunk).
+ */
 export async function peekStream(
 	source: ReadableStream<Uint8Array>,
 	bytes: number,
 	waitMs: number,
+	enough: (head: Uint8Array) => boolean = () => false,
 ): Promise<PeekedStream> {
 	const reader = source.getReader();
 	const chunks: Uint8Array[] = [];
@@ -63,6 +67,7 @@ export async function peekStream(
 			}
 			chunks.push(result.value);
 			size += result.value.byteLength;
+			if (size < bytes && enough(joined(chunks, size))) break;
 		}
 	} finally {
 		clearTimeout(timer);

@@ -17,7 +17,7 @@ export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number):
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	const restartClock = () => {
 		if (answered) return;
-		clearTimeout(timer);
+		if (timer !== null) clearTimeout(timer);
 		timer = setTimeout(() => controller.abort(), timeoutMs);
 	};
 	restartClock();
@@ -35,7 +35,7 @@ export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number):
 		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
 	} finally {
 		answered = true;
-		clearTimeout(timer);
+		if (timer !== null) clearTimeout(timer);
 	}
 }
 

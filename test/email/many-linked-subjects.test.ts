@@ -120,4 +120,50 @@ describe("unsubscribing an address linked to many subjects", () => {
 		expect(await again.json()).toMatchObject({ added: false, subjectsUpdated: 50 });
 		expect(await stillMailable(email)).toBe(0);
 	});
+
+	it("one consumer batch updates at most 100 linked subjects, however many unsubscribes it holds", async () => {
+		// Five unsubscribes of addresses with 60 linked subjects each (300 subjects, ~1,200 D1 queries)
+		// in one batch would pass D1's 1000 queries per invocation: the batch takes 100, the rest follow.
+		const addresses = Array.from({ length: 5 }, (_, i) => `batch-${i}@example.com`);
+		for (const [i, email] of addresses.entries()) await linkSubjects(`user:batch${i}-`, email, 60);
+		const { queueEnv, sent, deliverAll } = capturingQueue();
+		const now = Date.now();
+		const messages = await Promise.all(
+			addresses.map(async (email, i) => ({
+				id: `b${i}`,
+				timestamp: new Date(),
+				attempts: 1,
+				body: {
+					type: "email-suppression",
+					claim: {
+						emailHash: await hashEmail(email, env.EMAIL_HASH_KEY),
+						list: "*",
+						expiresAt: now + 60_000,
+					},
+					source: "api",
+					jurisdiction: "US-CA",
+					gpc: false,
+					now,
+				} as DeferredWrite,
+			})),
+		);
+		const batch = createMessageBatch<DeferredWrite>("consent-edge-writes", messages);
+		await worker.queue(batch, queueEnv);
+		expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(5);
+		let updated = 0;
+		for (let i = 0; i < 5; i++) updated += (await emailRecordsPerSubject(`user:batch${i}-`)).length;
+		expect(updated).toBe(100);
+		// Each suppression is in at once (that stops the mail); the linked subjects left follow.
+		for (const email of addresses) {
+			const check = await callWithEnv(
+				env,
+				`/v1/suppressions?email=${encodeURIComponent(email)}&list=news`,
+				keyed(),
+			);
+			expect(await check.json()).toMatchObject({ suppressed: true });
+		}
+		expect(sent.length).toBeGreaterThan(0);
+		await deliverAll();
+		for (const email of addresses) expect(await stillMailable(email)).toBe(0);
+	});
 });

@@ -5,14 +5,28 @@
  */
 import { storageUnavailable } from "../http/http-error";
 import { deferWrite, registerDeferredWrite } from "../queue/deferred-writes";
-import { type SuppressionOutcome, type SuppressionRequest, suppressAddress } from "./suppress-address";
+import {
+	MAX_LINKED_SUBJECTS,
+	type SuppressionOutcome,
+	type SuppressionRequest,
+	suppressAddress,
+} from "./suppress-address";
 
 export interface SuppressionMessage extends SuppressionRequest {
 	readonly type: "email-suppression";
 }
 
-registerDeferredWrite("email-suppression", async (message, env) => {
-	const outcome = await suppressAddress(env, message);
+/**
+ * Within the batch's allowance of linked subjects (deferred-writes.ts): past it, an unsubscribe adds
+ * its suppression (which alone stops the mail) and leaves its linked subjects to a message of its own.
+ */
+registerDeferredWrite("email-suppression", async (message, env, allowance) => {
+	const outcome = await suppressAddress(
+		env,
+		message,
+		Math.min(MAX_LINKED_SUBJECTS, allowance.linkedSubjects),
+	);
+	allowance.linkedSubjects -= outcome.subjectsUpdated;
 	// Throws if the queue refuses it, so this message is retried and the rest still reached.
 	if (outcome.more) await deferSuppression(env, message);
 });

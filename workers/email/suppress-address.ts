@@ -16,7 +16,7 @@ export const EMAIL_PURPOSE = "email";
  * Linked subjects one run updates, bounding its queries (D1 allows 1000 per invocation, each
  * subject takes two and a KV put); an address with more gets the rest in further runs (`more`).
  */
-const MAX_LINKED_SUBJECTS = 100;
+export const MAX_LINKED_SUBJECTS = 100;
 
 /** Everything needed to apply an unsubscribe, JSON-safe so it can wait on the queue. */
 export interface SuppressionRequest {
@@ -36,23 +36,30 @@ export interface SuppressionOutcome {
 	readonly more: boolean;
 }
 
-/** Up to MAX_LINKED_SUBJECTS linked subjects whose `email` is not off yet, and whether there are more. */
-async function linkedSubjects(env: Env, emailHash: string): Promise<{ subjects: string[]; more: boolean }> {
+/** Up to `limit` linked subjects whose `email` is not off yet, and whether there are more. */
+async function linkedSubjects(
+	env: Env,
+	emailHash: string,
+	limit: number,
+): Promise<{ subjects: string[]; more: boolean }> {
 	const perShard = await Promise.all(
 		allConsentDatabases(env).map((db) =>
-			ConsentRepository.open(db, "write").subjectsLinkedAllowing(
-				emailHash,
-				EMAIL_PURPOSE,
-				MAX_LINKED_SUBJECTS + 1,
-			),
+			ConsentRepository.open(db, "write").subjectsLinkedAllowing(emailHash, EMAIL_PURPOSE, limit + 1),
 		),
 	);
 	const all = perShard.flat();
-	return { subjects: all.slice(0, MAX_LINKED_SUBJECTS), more: all.length > MAX_LINKED_SUBJECTS };
+	return { subjects: all.slice(0, limit), more: all.length > limit };
 }
 
-/** Throws on a storage failure; the caller queues the request or answers 503. */
-export async function suppressAddress(env: Env, request: SuppressionRequest): Promise<SuppressionOutcome> {
+/**
+ * Throws on a storage failure; the caller queues the request or answers 503. At most `maxLinked`
+ * linked subjects are updated (`more` says some remain).
+ */
+export async function suppressAddress(
+	env: Env,
+	request: SuppressionRequest,
+	maxLinked = MAX_LINKED_SUBJECTS,
+): Promise<SuppressionOutcome> {
 	const { claim } = request;
 	const added = await SuppressionRepository.open(env.DB).suppress(
 		claim.emailHash,
@@ -61,7 +68,7 @@ export async function suppressAddress(env: Env, request: SuppressionRequest): Pr
 		request.now,
 	);
 	let subjectsUpdated = 0;
-	const linked = await linkedSubjects(env, claim.emailHash);
+	const linked = await linkedSubjects(env, claim.emailHash, Math.max(0, maxLinked));
 	for (const subject of linked.subjects) {
 		const result = await ConsentRepository.forSubject(env, subject, "write").append(subject, {
 			changes: { [EMAIL_PURPOSE]: false },

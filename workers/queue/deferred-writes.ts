@@ -17,7 +17,24 @@ export interface ConsentChangeMessage {
 /** Every kind of deferred write; each capability registers the handler for its own type. */
 export type DeferredWrite = ConsentChangeMessage | SuppressionMessage;
 
-type Handler<M extends DeferredWrite = DeferredWrite> = (message: M, env: Env) => Promise<void>;
+/**
+ * What the rest of one consumer invocation's batch may still spend, so a batch stays within D1's
+ * 1000 queries per invocation: a message of the usual kind makes a handful, but an unsubscribe makes
+ * about four per linked subject it updates, and a batch holds up to 50 messages.
+ */
+export interface BatchAllowance {
+	/** Linked subjects the batch's unsubscribes may still update; the rest go in later messages. */
+	linkedSubjects: number;
+}
+
+/** About 400 queries for the linked subjects, leaving room for 50 messages of other kinds. */
+const LINKED_SUBJECTS_PER_BATCH = 100;
+
+type Handler<M extends DeferredWrite = DeferredWrite> = (
+	message: M,
+	env: Env,
+	allowance: BatchAllowance,
+) => Promise<void>;
 const handlers = new Map<string, Handler>();
 
 export function registerDeferredWrite<T extends DeferredWrite["type"]>(
@@ -59,6 +76,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
+	const allowance: BatchAllowance = { linkedSubjects: LINKED_SUBJECTS_PER_BATCH };
 	for (const message of batch.messages) {
 		const handler = handlers.get(message.body?.type);
 		if (!handler) {
@@ -67,7 +85,7 @@ export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, 
 			continue;
 		}
 		try {
-			await handler(message.body, env);
+			await handler(message.body, env, allowance);
 			message.ack();
 		} catch (err) {
 			console.warn("deferred write failed; retrying", message.id, err);

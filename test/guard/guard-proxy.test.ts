@@ -214,6 +214,20 @@ describe("what reaches the origin", () => {
 		expect(calls[0]?.headers.get("Content-Type")).toBe("application/json");
 	});
 
+	it("a body short of its Content-Length is the request's fault, a 400, not the origin's 502", async () => {
+		fakeOrigin(() => new Response("created", { status: 201 }));
+		for (const visitor of [VISITORS.allowed, VISITORS.optedOut]) {
+			const res = await visit("/api/orders", visitor, {
+				method: "POST",
+				body: chunkedStream('{"item":42}'),
+				headers: { "Content-Type": "application/json", "Content-Length": "999999999" },
+				duplex: "half",
+			} as RequestInit);
+			expect(res.status).toBe(400);
+			expect(await res.json()).toMatchObject({ error: { code: "invalid_body" } });
+		}
+	});
+
 	it("nothing for the worker's own paths", async () => {
 		const { spy } = fakeOrigin();
 		const res = await visit("/.well-known/gpc.json", VISITORS.allowed);

@@ -22,11 +22,18 @@ export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number):
 	};
 	restartClock();
 	const { body, headers } = upstream.init;
-	const sent =
-		body instanceof ReadableStream ? pacedUpload(body, headers.get("Content-Length"), restartClock) : body;
+	const upload =
+		body instanceof ReadableStream ? pacedUpload(body, headers.get("Content-Length"), restartClock) : null;
 	try {
-		return await fetch(upstream.url, { ...upstream.init, body: sent, signal: controller.signal });
+		return await fetch(upstream.url, {
+			...upstream.init,
+			body: upload ? upload.stream : body,
+			signal: controller.signal,
+		});
 	} catch (err) {
+		if (upload?.belied()) {
+			throw new HttpError(400, "invalid_body", "The request body did not match its Content-Length.");
+		}
 		if (controller.signal.aborted) {
 			console.warn(`origin did not answer within ${timeoutMs} ms`);
 			throw new GatewayError(504, "gateway_timeout", "The site did not answer in time.");
@@ -39,21 +46,32 @@ export async function fetchOrigin(upstream: UpstreamRequest, timeoutMs: number):
 	}
 }
 
+interface PacedUpload {
+	readonly stream: ReadableStream<Uint8Array>;
+	/**
+	 * Whether the visitor's body ended short of its Content-Length or ran past it: FixedLengthStream
+	 * then fails the fetch, and that is the request's fault (a 400), not the origin's (a 502).
+	 */
+	readonly belied: () => boolean;
+}
+
 /**
  * The upload as the origin takes it, `onChunk` called at each chunk. A body the visitor sent with its
  * length keeps it (FixedLengthStream): an origin refusing chunked uploads still gets a Content-Length.
  */
-function pacedUpload(
-	body: ReadableStream,
-	contentLength: string | null,
-	onChunk: () => void,
-): ReadableStream<Uint8Array> {
+function pacedUpload(body: ReadableStream, contentLength: string | null, onChunk: () => void): PacedUpload {
 	const length = contentLength !== null && /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : null;
 	const upload = length === null ? new IdentityTransformStream() : new FixedLengthStream(length);
+	let received = 0;
+	let ended = false;
 	const paced = new TransformStream<Uint8Array, Uint8Array>({
 		transform(chunk, controller) {
 			onChunk();
+			received += chunk.byteLength;
 			controller.enqueue(chunk);
+		},
+		flush() {
+			ended = true;
 		},
 	});
 	// A visitor who breaks off the upload fails the fetch reading it (a 502): nothing to report here.
@@ -61,7 +79,10 @@ function pacedUpload(
 		.pipeThrough(paced)
 		.pipeTo(upload.writable)
 		.catch(() => {});
-	return upload.readable;
+	return {
+		stream: upload.readable,
+		belied: () => length !== null && (received > length || (ended && received < length)),
+	};
 }
 
 /** An HTML page for people (navigations and anything accepting HTML), the contract's JSON otherwise. */

@@ -13,7 +13,11 @@ import {
 	parseSuppressionRow,
 	suppressionColumns,
 } from "../../workers/email/suppression-csv";
-import { type ImportRow, importStatements } from "../../workers/storage/suppression-repository";
+import {
+	earliestImportRows,
+	type ImportRow,
+	importStatements,
+} from "../../workers/storage/suppression-repository";
 import { suppression } from "./email-fixtures";
 
 function readAll(text: string, delimiter: "," | ";" | "\t" = ",", chunks: string[] = [text]): CsvRecord[] {
@@ -193,10 +197,10 @@ describe("importStatements", () => {
 		);
 	}
 
-	it("writes OR IGNORE inserts the API then sees, counting rows already present; a re-import adds nothing", async () => {
+	it("writes inserts the API then sees, counting rows already present; a re-import adds nothing", async () => {
 		const emails = Array.from({ length: 450 }, (_, i) => `imported${i}@example.com`);
 		const sql = importStatements(await rows(emails, "news"));
-		expect(sql.match(/INSERT OR IGNORE INTO email_suppressions/g)).toHaveLength(3);
+		expect(sql.match(/INSERT INTO email_suppressions/g)).toHaveLength(3);
 		expect(sql).not.toContain("imported0@");
 		expect(await run(sql)).toBe(0);
 		expect(await suppression("imported0@example.com", "news")).toEqual({
@@ -215,6 +219,38 @@ describe("importStatements", () => {
 		expect(await count()).toBe(before);
 	});
 
+	it("keeps the earliest date of an address already stored: an import dates it earlier, never later", async () => {
+		const [clicked, older] = await rows(["clicked@example.com", "older@example.com"], "news");
+		if (!clicked || !older) throw new Error("no rows");
+		const seed = env.DB.prepare(
+			"INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES (?, ?, ?, ?)",
+		);
+		await env.DB.batch([
+			seed.bind(clicked.emailHash, "news", Date.UTC(2025, 8, 1), "one-click"),
+			seed.bind(older.emailHash, "news", Date.UTC(2023, 0, 1), "one-click"),
+		]);
+		const imported = [
+			{ ...clicked, createdAt: Date.UTC(2024, 2, 1) },
+			{ ...older, createdAt: Date.UTC(2024, 2, 1) },
+		];
+		expect(await run(importStatements(imported))).toBe(2);
+		expect(await suppression("clicked@example.com", "news")).toEqual({
+			suppressed: true,
+			since: "2024-03-01T00:00:00.000Z",
+		});
+		expect(await suppression("older@example.com", "news")).toEqual({
+			suppressed: true,
+			since: "2023-01-01T00:00:00.000Z",
+		});
+		const sources = await env.DB.prepare(
+			"SELECT source FROM email_suppressions WHERE email_hash IN (?, ?) ORDER BY created_at",
+		)
+			.bind(clicked.emailHash, older.emailHash)
+			.all<{ source: string }>();
+		// The row says where its date came from: the import for the one it predated.
+		expect(sources.results.map((r) => r.source)).toEqual(["one-click", "import"]);
+	});
+
 	it("writes nothing for no rows and escapes quotes in values", () => {
 		expect(importStatements([])).toBe("");
 		expect(importStatements([{ emailHash: "h'x", list: "l", createdAt: 1 }])).toContain(
@@ -227,6 +263,23 @@ describe("importStatements", () => {
 		expect(await hashEmail(normalizeEmail(" ADA@example.com") ?? "", "test-email-hash-key-0123456789")).toBe(
 			"WeQyEZRnMJMKmubLzLycA9wW0QOAB3hQjNnm6Cm4KvY",
 		);
+	});
+});
+
+describe("earliestImportRows", () => {
+	it("keeps one row per address and list, with its earliest date, whatever the order", () => {
+		const rows: ImportRow[] = [
+			{ emailHash: "a", list: "news", createdAt: Date.UTC(2025, 4, 1) },
+			{ emailHash: "b", list: "news", createdAt: Date.UTC(2025, 0, 1) },
+			{ emailHash: "a", list: "news", createdAt: Date.UTC(2024, 1, 1) },
+			{ emailHash: "a", list: "offers", createdAt: Date.UTC(2026, 0, 1) },
+			{ emailHash: "b", list: "news", createdAt: Date.UTC(2025, 6, 1) },
+		];
+		expect(earliestImportRows(rows)).toEqual([
+			{ emailHash: "a", list: "news", createdAt: Date.UTC(2024, 1, 1) },
+			{ emailHash: "b", list: "news", createdAt: Date.UTC(2025, 0, 1) },
+			{ emailHash: "a", list: "offers", createdAt: Date.UTC(2026, 0, 1) },
+		]);
 	});
 });
 

@@ -1,7 +1,8 @@
 /**
  * The suppression import: streams a CSV export, normalises and hashes each address exactly as the
  * worker does (the same pure modules, on Node's Web Crypto), and writes batches as SQL files run by
- * `wrangler d1 execute`. Inserts are OR IGNORE, so a re-run (or a resumed one) adds nothing twice.
+ * `wrangler d1 execute`. An address already stored is not added again (a re-run, or a resumed one,
+ * adds nothing); of its dates, the earliest is kept.
  * Progress goes to stderr; rejected rows are reported with their line numbers.
  */
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../email/csv-records";
 import { hashEmail } from "../email/email-address";
 import { parseSuppressionRow, type SuppressionColumns, suppressionColumns } from "../email/suppression-csv";
-import { type ImportRow, importStatements } from "../storage/suppression-repository";
+import { earliestImportRows, importStatements } from "../storage/suppression-repository";
 import { executeSqlFile } from "./d1-execute";
 import { emailHashKey, type ImportOptions, parseImportArgs, USAGE, UsageError } from "./import-options";
 import { progressLine } from "./progress-bar";
@@ -111,15 +112,9 @@ class ImportRun {
 			const slice = batch.slice(i, i + HASH_CONCURRENCY);
 			hashes.push(...(await Promise.all(slice.map((p) => hashEmail(p.email, this.key)))));
 		}
-		const rows: ImportRow[] = [];
-		const seen = new Set<string>();
-		batch.forEach((p, i) => {
-			const emailHash = hashes[i] ?? "";
-			const id = `${emailHash} ${p.list}`;
-			if (seen.has(id)) return;
-			seen.add(id);
-			rows.push({ emailHash, list: p.list, createdAt: p.createdAt });
-		});
+		const rows = earliestImportRows(
+			batch.map((p, i) => ({ emailHash: hashes[i] ?? "", list: p.list, createdAt: p.createdAt })),
+		);
 		this.written += rows.length;
 		if (this.options.dryRun) return;
 		const file = join(this.tmp, `batch-${batch[0]?.line ?? 0}.sql`);

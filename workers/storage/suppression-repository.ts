@@ -1,7 +1,8 @@
 /**
  * D1 access for email suppressions: the only module that knows their SQL, including the SQL text
  * the import CLI writes to files for `wrangler d1 execute`. Rows are keyed by (address hash, list);
- * inserts are `OR IGNORE`, so a repeat unsubscribe or re-import keeps the first time and adds nothing.
+ * a repeat unsubscribe keeps the first time and adds nothing. An import carries past dates, so it
+ * keeps the earliest: a row it names gets the import's date (and source) only when that is earlier.
  * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
  */
 import { and, eq, inArray } from "drizzle-orm";
@@ -131,10 +132,25 @@ function literal(value: string): string {
 }
 
 /**
+ * One row per (address, list), with the earliest date: an export may list an address more than
+ * once, and a later duplicate must not make someone look suppressed only since then.
+ */
+export function earliestImportRows(rows: readonly ImportRow[]): ImportRow[] {
+	const earliest = new Map<string, ImportRow>();
+	for (const row of rows) {
+		const id = `${row.emailHash} ${row.list}`;
+		const known = earliest.get(id);
+		if (!known || row.createdAt < known.createdAt) earliest.set(id, row);
+	}
+	return [...earliest.values()];
+}
+
+/**
  * SQL text inserting imported suppressions, for `wrangler d1 execute --file` (which binds nothing,
  * so values are inlined as literals): per IMPORT_ROWS_PER_STATEMENT rows, a `SELECT ... AS present`
- * counting those already stored (index lookups, so a large table is not scanned), then an
- * `INSERT OR IGNORE`. The importer sums `present` to tell new rows from known ones.
+ * counting those already stored (index lookups, so a large table is not scanned), then an insert
+ * that leaves a stored row alone unless the import dates it earlier (the earliest date wins, with
+ * its source). The importer sums `present` to tell new rows from known ones.
  */
 export function importStatements(rows: readonly ImportRow[]): string {
 	const statements: string[] = [];
@@ -147,7 +163,9 @@ export function importStatements(rows: readonly ImportRow[]): string {
 		);
 		statements.push(
 			`SELECT count(*) AS present FROM email_suppressions WHERE (email_hash, list) IN (VALUES ${keys.join(", ")});`,
-			`INSERT OR IGNORE INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")};`,
+			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
+				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
+				"WHERE excluded.created_at < email_suppressions.created_at;",
 		);
 	}
 	return statements.length > 0 ? `${statements.join("\n")}\n` : "";

@@ -1,7 +1,8 @@
 /**
  * Runs the real Worker under `wrangler dev` for browser tests: applies the D1 migrations to a fresh
- * temporary persist dir, starts wrangler on free local ports with test secrets, waits until it answers,
- * and stops it (its whole process group) and removes the dir afterwards.
+ * temporary persist dir (or serves one the caller prepared), starts wrangler on free local ports with
+ * test secrets, waits until it answers, and stops it (its whole process group) and removes the dir
+ * it made afterwards.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,11 +16,11 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const START_TIMEOUT_MS = 90_000;
 
 /** Fixed values so tests can sign or key requests; never used outside tests. */
-export const TEST_SECRETS: Readonly<Record<string, string>> = {
+export const TEST_SECRETS = {
 	ADMIN_API_KEY: "browser-test-admin-key",
 	SIGNING_KEY: "browser-test-signing-key-0123456789abcdef",
 	EMAIL_HASH_KEY: "browser-test-email-hash-key-0123456789",
-};
+} as const;
 
 export interface WorkerServer {
 	/** e.g. `http://127.0.0.1:8123` */
@@ -32,6 +33,8 @@ export interface WorkerServer {
 export interface ServeOptions {
 	/** `--var NAME:value` overrides on top of wrangler.toml and the test secrets. */
 	readonly vars?: Readonly<Record<string, string>>;
+	/** A state dir the caller migrated and owns (kept after stop); by default a fresh one is made. */
+	readonly persistTo?: string;
 }
 
 const wranglerEnv = {
@@ -98,13 +101,18 @@ function stopProcessGroup(child: ChildProcess): Promise<void> {
 	});
 }
 
-export async function serveWorker(options: ServeOptions = {}): Promise<WorkerServer> {
-	const persistDir = await mkdtemp(join(tmpdir(), "consent-edge-browser-"));
+/** Applies the D1 migrations to a local state dir, as `npm run db:migrate:local` does to the default one. */
+export async function applyMigrations(persistDir: string): Promise<void> {
 	await promisify(execFile)(
 		"npx",
 		["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir],
 		{ cwd: ROOT, env: wranglerEnv },
 	);
+}
+
+export async function serveWorker(options: ServeOptions = {}): Promise<WorkerServer> {
+	const persistDir = options.persistTo ?? (await mkdtemp(join(tmpdir(), "consent-edge-browser-")));
+	if (!options.persistTo) await applyMigrations(persistDir);
 	const [port, inspectorPort] = [await freePort(), await freePort()];
 	const vars = { ...TEST_SECRETS, ...options.vars };
 	const args = [
@@ -135,7 +143,7 @@ export async function serveWorker(options: ServeOptions = {}): Promise<WorkerSer
 		output: () => log,
 		async stop() {
 			await stopProcessGroup(child);
-			await rm(persistDir, { recursive: true, force: true });
+			if (!options.persistTo) await rm(persistDir, { recursive: true, force: true });
 		},
 	};
 	try {

@@ -4,8 +4,7 @@
  * `vec=<name>` where it can, so a request seen in the browser says which markup made it. The site
  * records every path it is asked for.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
 
 export const AUDIT_PAGE = `<!doctype html>
 <html lang="en">
@@ -264,63 +263,42 @@ self.addEventListener("activate", (e) => {
 
 const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#2a6"/></svg>`;
 
-export interface AuditSite {
-	readonly origin: string;
-	/** Path and query of every request the site received, in order. */
-	readonly requests: string[];
+export interface AuditSite extends RecordingSite {
 	/** Extra response headers for `/`, set by a test. */
 	pageHeaders: Record<string, string>;
 	page: string;
-	close(): Promise<void>;
 }
 
 export async function serveAuditSite(): Promise<AuditSite> {
-	const requests: string[] = [];
-	const site: AuditSite = {
-		origin: "",
-		requests,
-		pageHeaders: {},
-		page: AUDIT_PAGE,
-		close: async () => {},
-	};
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const target = req.url ?? "/";
-		requests.push(target);
-		req.resume();
-		const path = target.split("?")[0] ?? "/";
-		const files: Record<string, readonly [string, string]> = {
-			"/": ["text/html; charset=utf-8", site.page],
-			"/product": ["text/html; charset=utf-8", site.page],
-			"/news": ["text/html; charset=utf-8", site.page],
-			"/about": ["text/html; charset=utf-8", "<!doctype html><title>About</title><h1>About</h1>"],
-			"/app.js": ["text/javascript", AUDIT_APP_JS],
-			"/sw.js": ["text/javascript", SW_JS],
-			"/runtime.js": ["text/javascript", AUDIT_RUNTIME_JS],
-			"/site.css": ["text/css", "body { font-family: sans-serif; }"],
-			"/logo.svg": ["image/svg+xml", LOGO],
-		};
-		if (path === "/api/event") {
-			res.writeHead(202).end();
-			return;
-		}
-		const file = files[path];
-		if (!file) {
-			res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
-			return;
-		}
-		const extra = path === "/" || path === "/product" ? site.pageHeaders : {};
-		// A news page any cache may keep for ten minutes, as news sites commonly send.
-		const cache = path === "/news" ? "public, max-age=600" : "no-cache";
-		res.writeHead(200, { "Content-Type": file[0], "Cache-Control": cache, ...extra }).end(file[1]);
-	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const { port } = server.address() as AddressInfo;
-	return Object.assign(site, {
-		origin: `http://127.0.0.1:${port}`,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	});
+	// The answers read `site`, so a test's changes to its page and headers apply to later requests.
+	const site: AuditSite = Object.assign(
+		await serveRecordingSite(({ path }, res) => {
+			const files: Record<string, readonly [string, string]> = {
+				"/": ["text/html; charset=utf-8", site.page],
+				"/product": ["text/html; charset=utf-8", site.page],
+				"/news": ["text/html; charset=utf-8", site.page],
+				"/about": ["text/html; charset=utf-8", "<!doctype html><title>About</title><h1>About</h1>"],
+				"/app.js": ["text/javascript", AUDIT_APP_JS],
+				"/sw.js": ["text/javascript", SW_JS],
+				"/runtime.js": ["text/javascript", AUDIT_RUNTIME_JS],
+				"/site.css": ["text/css", "body { font-family: sans-serif; }"],
+				"/logo.svg": ["image/svg+xml", LOGO],
+			};
+			if (path === "/api/event") {
+				res.writeHead(202).end();
+				return;
+			}
+			const file = files[path];
+			if (!file) {
+				res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+				return;
+			}
+			const extra = path === "/" || path === "/product" ? site.pageHeaders : {};
+			// A news page any cache may keep for ten minutes, as news sites commonly send.
+			const cache = path === "/news" ? "public, max-age=600" : "no-cache";
+			res.writeHead(200, { "Content-Type": file[0], "Cache-Control": cache, ...extra }).end(file[1]);
+		}),
+		{ pageHeaders: {}, page: AUDIT_PAGE },
+	);
+	return site;
 }

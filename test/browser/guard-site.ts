@@ -3,8 +3,7 @@
  * with first-party scripts, a first-party analytics beacon and the tracker tags of ad, social and
  * analytics vendors. It records every path it is asked for, so a test can tell what reached it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
 
 export const GA_ID = "G-XXXX";
 
@@ -60,20 +59,10 @@ const FILES: Readonly<Record<string, readonly [type: string, body: string]>> = {
 	"/logo.svg": ["image/svg+xml", LOGO],
 };
 
-export interface GuardSite {
-	readonly origin: string;
-	/** Path and query of every request the site received, in order. */
-	readonly requests: string[];
-	close(): Promise<void>;
-}
+export type GuardSite = RecordingSite;
 
-export async function serveGuardSite(): Promise<GuardSite> {
-	const requests: string[] = [];
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const target = req.url ?? "/";
-		requests.push(target);
-		req.resume();
-		const path = target.split("?")[0] ?? "/";
+export function serveGuardSite(): Promise<GuardSite> {
+	return serveRecordingSite(({ target, path }, res) => {
 		if (path === "/g/collect") {
 			res.writeHead(204).end();
 			return;
@@ -92,15 +81,4 @@ export async function serveGuardSite(): Promise<GuardSite> {
 		}
 		res.writeHead(200, { "Content-Type": file[0], "Cache-Control": "no-cache" }).end(file[1]);
 	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		origin: `http://127.0.0.1:${port}`,
-		requests,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	};
 }

@@ -4,8 +4,7 @@
  * the site's own script calling the vendor's global the way shop code does (`fbq('track', …)` in a
  * checkout handler). The site records every path it is asked for.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
 
 export interface VendorCase {
 	readonly id: string;
@@ -493,21 +492,11 @@ function ownScript(v: VendorCase): string {
 	return `${v.call}\ndocument.documentElement.dataset.own = "done";\n`;
 }
 
-export interface VendorSite {
-	readonly origin: string;
-	/** Path and query of every request the site received, in order. */
-	readonly requests: string[];
-	close(): Promise<void>;
-}
+export type VendorSite = RecordingSite;
 
-export async function serveVendorSite(): Promise<VendorSite> {
-	const requests: string[] = [];
+export function serveVendorSite(): Promise<VendorSite> {
 	const byId = new Map(VENDORS.map((v) => [v.id, v]));
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const target = req.url ?? "/";
-		requests.push(target);
-		req.resume();
-		const path = target.split("?")[0] ?? "/";
+	return serveRecordingSite(({ target, path }, res) => {
 		const page = /^\/v\/([\w-]+)$/.exec(path);
 		// Not `/<vendor>.js`: a first-party `/matomo.js` is Matomo's own loader to the guard.
 		const own = path === "/shop.js" ? /[?&]case=([\w-]+)/.exec(target) : null;
@@ -526,15 +515,4 @@ export async function serveVendorSite(): Promise<VendorSite> {
 			res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
 		}
 	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		origin: `http://127.0.0.1:${port}`,
-		requests,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	};
 }

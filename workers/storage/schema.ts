@@ -95,7 +95,8 @@ export const emailSuppressions = sqliteTable(
 		emailHash: text("email_hash").notNull(),
 		// The mailing list, or `*` for every list.
 		list: text("list").notNull(),
-		// When the address was first suppressed for this list; a repeat keeps the first time.
+		// When the address was first suppressed for this list: a repeat keeps it, an import dating it
+		// earlier moves it back (with the import as its source).
 		createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 		// How: `one-click` (RFC 8058 POST), `link` (the confirmation page), `import`, an admin's
 		// `api`/`mailto`/`complaint`/`request`, or `erasure` (a subject erased with `email` off).

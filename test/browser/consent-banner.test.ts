@@ -26,15 +26,17 @@ const ALL_DENIED = {
 	sale: false,
 	email: false,
 };
-const ALL_ALLOWED = {
+/** What Accept all leaves allowed: every purpose but marketing email, which is asked for on its own. */
+const ALL_ACCEPTED = {
 	essential: true,
 	analytics: true,
 	personalization: true,
 	ads: true,
 	sale: true,
-	email: true,
+	email: false,
 };
-const NOT_ESSENTIAL = ["analytics", "personalization", "ads", "sale", "email"];
+/** What Accept all and Reject all answer (the tracking purposes); `email` keeps its own choice. */
+const BANNER_PURPOSES = ["analytics", "personalization", "ads", "sale"];
 /** What the test page runs with nothing but `essential` allowed. */
 const RAN_WHILE_DENIED = ["queued ping: loaded, not ready, true", "essential inline", "page end"];
 
@@ -170,7 +172,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			.records;
 	}
 
-	it("DE: an accessible dialog; Reject all saves every purpose false, keeps tags blocked, stays closed", async () => {
+	it("DE: an accessible dialog; Reject all saves every tracking purpose false, keeps tags blocked, stays closed", async () => {
 		const context = await newSite();
 		const { page, consentCalls, bodies } = await open(context);
 		const dialog = banner(page);
@@ -242,7 +244,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		await reject.click();
 		await dialog.waitFor({ state: "detached" });
 		expect(consentCalls).toEqual(["GET", "PUT"]);
-		expect(bodies).toEqual([{ purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, false])) }]);
+		expect(bodies).toEqual([{ purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, false])) }]);
 		// Focus returns to where the visitor was.
 		expect(await focused(page)).toBe("search");
 		expect(await page.evaluate(() => window.consentEdge.needsPrompt())).toBe(false);
@@ -261,17 +263,19 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			"signalStatus:ready",
 		]);
 
-		// The worker stored the answer: every purpose false, explicitly, recorded as a `ui` choice.
+		// The worker stored the answer: every banner purpose false, explicitly, recorded as a `ui` choice;
+		// marketing email was not asked and stays at its default.
 		const stored = await storedDecision(page);
 		expect(stored.purposes).toEqual(ALL_DENIED);
-		for (const p of NOT_ESSENTIAL) expect(stored.reasons[p]).toBe("explicit");
+		for (const p of BANNER_PURPOSES) expect(stored.reasons[p]).toBe("explicit");
+		expect(stored.reasons.email).toBe("default");
 		expect(stored.prompt).toBe(false);
 		expect(stored.consentMode).toMatchObject({ ad_storage: "denied", analytics_storage: "denied" });
 		const history = await records(stored.subject ?? "");
 		expect(history).toHaveLength(1);
 		expect(history[0]).toMatchObject({
 			source: "ui",
-			purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, false])),
+			purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, false])),
 		});
 
 		// Reloading: the cookie decides at once, no banner, no request (the last GET was ours above).
@@ -290,7 +294,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		await context.close();
 	});
 
-	it("DE: Accept all saves every purpose, runs the gated tags and grants Consent Mode", async () => {
+	it("DE: Accept all saves every tracking purpose (not email), runs the gated tags and grants Consent Mode", async () => {
 		const context = await newSite();
 		const { page, consentCalls, bodies } = await open(context);
 		await banner(page).waitFor({ state: "visible" });
@@ -302,7 +306,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			() => window.ran.includes("ads file") && window.ran.includes("analytics file"),
 		);
 		expect(consentCalls).toEqual(["GET", "PUT"]);
-		expect(bodies).toEqual([{ purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, true])) }]);
+		expect(bodies).toEqual([{ purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, true])) }]);
 		const ran = await page.evaluate(() => window.ran);
 		expect(ran.slice(3).sort()).toEqual([
 			"ads file",
@@ -328,14 +332,60 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 				security_storage: "granted",
 			},
 		]);
+		// Stored as the worker reads it: the tracking purposes allowed explicitly, marketing email not
+		// (a cookie banner click is not consent to email), and nothing left to ask.
 		const stored = await storedDecision(page);
-		expect(stored.purposes).toEqual(ALL_ALLOWED);
+		expect(stored.purposes).toEqual(ALL_ACCEPTED);
+		for (const p of BANNER_PURPOSES) expect(stored.reasons[p]).toBe("explicit");
+		expect(stored.reasons.email).toBe("default");
 		expect(stored.prompt).toBe(false);
 
 		const again = await open(context);
 		await expectNoBanner(again.page);
 		await again.page.waitForFunction(() => window.ran.includes("ads file"));
 		expect(again.consentCalls).toEqual([]);
+		// Nor when the worker decides from storage (a later visit, past the cookie's few minutes): the
+		// email purpose nobody chose does not bring the banner back.
+		await context.clearCookies({ name: "ce_consent" });
+		const later = await open(context);
+		await expectNoBanner(later.page);
+		expect(later.consentCalls).toEqual(["GET"]);
+		expect(await later.page.evaluate(() => window.consentEdge.needsPrompt())).toBe(false);
+		expect(await later.page.evaluate(() => window.consentEdge.allows("email"))).toBe(false);
+		await context.close();
+	});
+
+	it("DE: Reject all and Accept all leave a marketing email choice as it was", async () => {
+		// A newsletter subscriber whose choice predates the current policy: asked again by the banner.
+		const context = await newSite();
+		const { page } = await open(context);
+		await banner(page).waitFor({ state: "visible" });
+		const subscribed = await page.evaluate(() =>
+			fetch("/v1/consent", {
+				method: "PUT",
+				credentials: "include",
+				headers: { "Content-Type": "application/json" },
+				body: JSON.stringify({ purposes: { email: true }, policyVersion: "2000-01" }),
+			}).then((r) => r.json() as Promise<DecisionDocument>),
+		);
+		expect(subscribed).toMatchObject({ prompt: true, purposes: { email: true } });
+		await page.close();
+
+		const { page: asked, bodies } = await open(context);
+		const dialog = banner(asked);
+		await dialog.waitFor({ state: "visible" });
+		await dialog.getByRole("button", { name: "Reject all", exact: true }).click();
+		await dialog.waitFor({ state: "detached" });
+		expect(bodies).toEqual([{ purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, false])) }]);
+		const rejected = await storedDecision(asked);
+		expect(rejected.purposes).toEqual({ ...ALL_DENIED, email: true });
+		expect(rejected.reasons.email).toBe("explicit");
+		expect(rejected.prompt).toBe(false);
+
+		// The API's acceptAll() means what the button does.
+		const accepted = await asked.evaluate(() => window.consentEdge.acceptAll());
+		expect(accepted.purposes).toEqual({ ...ALL_ACCEPTED, email: true });
+		expect(accepted.prompt).toBe(false);
 		await context.close();
 	});
 
@@ -456,7 +506,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		).toEqual(["solid", "3px"]);
 		await page.keyboard.press("Enter");
 		await banner(page).waitFor({ state: "detached" });
-		expect(bodies).toEqual([{ purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, true])) }]);
+		expect(bodies).toEqual([{ purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, true])) }]);
 		expect(await focused(page)).toBe("search");
 		await context.close();
 
@@ -467,7 +517,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(await focused(second.page)).toBe("reject-all");
 		await second.page.keyboard.press("Space");
 		await banner(second.page).waitFor({ state: "detached" });
-		expect(second.bodies).toEqual([{ purposes: Object.fromEntries(NOT_ESSENTIAL.map((p) => [p, false])) }]);
+		expect(second.bodies).toEqual([{ purposes: Object.fromEntries(BANNER_PURPOSES.map((p) => [p, false])) }]);
 		expect((await storedDecision(second.page)).purposes).toEqual(ALL_DENIED);
 		await other.close();
 	});
@@ -557,7 +607,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(consentCalls).toEqual(["GET", "PUT"]);
 		expect(await page.evaluate(() => window.consentEdge.needsPrompt())).toBe(false);
 		const accepted = await page.evaluate(() => window.consentEdge.acceptAll());
-		expect(accepted.purposes).toEqual(ALL_ALLOWED);
+		expect(accepted.purposes).toEqual(ALL_ACCEPTED);
 		expect(await page.locator("[data-consent-action]").count()).toBe(0);
 		await context.close();
 	});

@@ -373,7 +373,8 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		await again.page.waitForFunction(() => window.ran.includes("ads file"));
 		expect(await again.page.evaluate(() => window.ran.includes("analytics inline"))).toBe(false);
 
-		// rejectAll() denies every purpose (PUT, like the banner); onChange hears it; Consent Mode denied.
+		// rejectAll() denies the banner's purposes (PUT, like the banner; marketing email is not one of
+		// them and keeps its default); onChange hears it; Consent Mode denied.
 		const rejected = await again.page.evaluate(() => window.consentEdge.rejectAll());
 		expect(rejected.purposes).toEqual({
 			essential: true,
@@ -383,6 +384,7 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 			sale: false,
 			email: false,
 		});
+		expect(rejected.reasons).toMatchObject({ analytics: "explicit", sale: "explicit", email: "default" });
 		expect(rejected.prompt).toBe(false);
 		expect(again.consentCalls).toEqual(["PUT"]);
 		expect(await again.page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);

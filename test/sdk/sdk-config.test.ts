@@ -65,6 +65,8 @@ describe("sdkConfig", () => {
 		expect(config.purposes).toEqual(["essential", "analytics", "personalization", "ads", "sale", "email"]);
 		expect(config.essential).toEqual(["essential"]);
 		expect(config.gpcPurposes).toEqual(["ads", "sale"]);
+		// Accept all and Reject all answer the tracking purposes; marketing email is asked on its own.
+		expect(config.bannerPurposes).toEqual(["analytics", "personalization", "ads", "sale"]);
 		expect(config.gpp.supportedAPIs).toEqual(["7:usnat"]);
 	});
 

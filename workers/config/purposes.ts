@@ -13,6 +13,11 @@ export interface PurposeDefinition {
 	readonly essential?: boolean;
 	/** Global Privacy Control opts this purpose out (sale, sharing, cross-context ads). */
 	readonly gpc: boolean;
+	/**
+	 * Chosen on its own (preference centre, unsubscribe links), never by the banner's Accept all or
+	 * Reject all: a click on a cookie banner is not the specific consent marketing email needs.
+	 */
+	readonly askedSeparately?: boolean;
 	readonly defaults: Readonly<Record<ConsentModel, boolean>>;
 	/** Default by jurisdiction (`JP`, `US-CA`) or country (`US`), beating the model default. */
 	readonly overrides?: Readonly<Record<string, boolean>>;
@@ -75,6 +80,7 @@ export const PURPOSES: readonly PurposeDefinition[] = [
 	{
 		name: "email",
 		gpc: false,
+		askedSeparately: true,
 		defaults: { "opt-in": false, "opt-out": true },
 		overrides: { JP: false },
 		label: { en: "Marketing email", ja: "広告・宣伝メール" },
@@ -89,6 +95,10 @@ export const PURPOSE_NAMES: readonly string[] = PURPOSES.map((p) => p.name);
 export const NON_ESSENTIAL_PURPOSES: readonly string[] = PURPOSES.filter((p) => !p.essential).map(
 	(p) => p.name,
 );
+/** What the banner's Accept all and Reject all answer (and the SDK's acceptAll and rejectAll). */
+export const BANNER_PURPOSES: readonly string[] = PURPOSES.filter(
+	(p) => !p.essential && !p.askedSeparately,
+).map((p) => p.name);
 export const GPC_PURPOSES: readonly string[] = PURPOSES.filter((p) => p.gpc).map((p) => p.name);
 
 const BY_NAME = new Map(PURPOSES.map((p) => [p.name, p]));

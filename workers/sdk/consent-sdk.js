@@ -519,12 +519,12 @@
 		return current ? current.prompt === true : undefined;
 	}
 
-	// Both answers go through PUT /v1/consent (recorded with source `ui`), naming every purpose.
+	// Both answers go through PUT /v1/consent (recorded with source `ui`), naming the banner's purposes:
+	// every one but `essential` and those asked separately (marketing email), which keep their choice.
+	// One meaning for the buttons and the API, so a custom banner answers what the built-in one does.
 	function chooseAll(allowed) {
 		const purposes = {};
-		for (const purpose of config.purposes) {
-			if (!includes(config.essential, purpose)) purposes[purpose] = allowed;
-		}
+		for (const purpose of config.bannerPurposes) purposes[purpose] = allowed;
 		return set(purposes);
 	}
 

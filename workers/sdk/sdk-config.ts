@@ -5,7 +5,7 @@
  * every choice (the SDK can then answer `__gpp` from a `ce_consent` cookie without a round trip or a
  * GPP library).
  */
-import { GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
+import { BANNER_PURPOSES, GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
 import { COOKIE_ALLOWANCE_MS, DECISION_COOKIE } from "../consent/decision-cookie";
 import { consentModeFor } from "../signals/consent-mode";
 import { type GppSignal, usnatSignal } from "../signals/gpp";
@@ -18,6 +18,8 @@ export interface SdkConfig {
 	readonly purposes: readonly string[];
 	readonly essential: readonly string[];
 	readonly gpcPurposes: readonly string[];
+	/** What the banner's Accept all and Reject all (and acceptAll, rejectAll) answer. */
+	readonly bannerPurposes: readonly string[];
 	/** Consent Mode type → purposes that must all be allowed for it to be granted. */
 	readonly consentMode: Readonly<Record<string, readonly string[]>>;
 	readonly waitForUpdateMs: number;
@@ -78,6 +80,7 @@ export function sdkConfig(): SdkConfig {
 		purposes: PURPOSE_NAMES,
 		essential: PURPOSES.filter((p) => p.essential).map((p) => p.name),
 		gpcPurposes: GPC_PURPOSES,
+		bannerPurposes: BANNER_PURPOSES,
 		consentMode: consentModeRequirements(),
 		waitForUpdateMs: WAIT_FOR_UPDATE_MS,
 		gpp: {

@@ -5,11 +5,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PURPOSES } from "../../workers/config/purposes";
+import { BANNER_PURPOSES, PURPOSES } from "../../workers/config/purposes";
 import { type ConsentPolicy, decideConsent, type StoredLookup } from "../../workers/consent/decide-consent";
 import { verifyDecisionCookie } from "../../workers/consent/decision-cookie";
 import type { StoredState } from "../../workers/consent/stored-state";
-import { type CallInit, callWithEnv, envWith, SIGNING_KEY, Visitor } from "../helpers";
+import { type CallInit, callWithEnv, envWith, json, SIGNING_KEY, Visitor } from "../helpers";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -19,6 +19,9 @@ const OPT_OUT = ["US-CA", "US-TX", "US", "JP", "BR", "IN"];
 const NON_ESSENTIAL = PURPOSES.filter((p) => !p.essential).map((p) => p.name);
 const ACCEPTED = Object.fromEntries(NON_ESSENTIAL.map((p) => [p, true]));
 const REJECTED = Object.fromEntries(NON_ESSENTIAL.map((p) => [p, false]));
+/** What the banner's Accept all and Reject all save: every purpose but essential and email. */
+const BANNER_ACCEPTED = Object.fromEntries(BANNER_PURPOSES.map((p) => [p, true]));
+const BANNER_REJECTED = Object.fromEntries(BANNER_PURPOSES.map((p) => [p, false]));
 
 function state(purposes: Record<string, boolean>, extra: Partial<StoredState> = {}): StoredState {
 	const sources = Object.fromEntries(Object.keys(purposes).map((p) => [p, "ui"]));
@@ -36,6 +39,8 @@ const SITUATIONS: [string, StoredLookup, boolean][] = [
 	["nothing stored", { status: "none" }, true],
 	["all accepted under the current policy", found(state(ACCEPTED)), false],
 	["all rejected under the current policy", found(state(REJECTED)), false],
+	["the banner's Accept all (email unchosen) under the current policy", found(state(BANNER_ACCEPTED)), false],
+	["the banner's Reject all (email unchosen) under the current policy", found(state(BANNER_REJECTED)), false],
 	["one purpose chosen under the current policy", found(state({ analytics: true })), false],
 	["accepted under an older policy", found(state(ACCEPTED, { policyVersion: "2025-01" })), true],
 	["one allowance under an older policy", found(state({ ads: true }, { policyVersion: "2025-01" })), true],
@@ -89,6 +94,12 @@ describe("decideConsent: prompt", () => {
 		// A choice that denies only some purposes and allows none is an opt-out too; one allowance is not.
 		expect(prompt("DE", found(state({ ads: false }, old)))).toBe(false);
 		expect(prompt("DE", found(state({ ads: false, analytics: true }, old)))).toBe(true);
+		// Reject all leaves marketing email as it was: a subscriber who rejected every tracking purpose
+		// opted out of all the banner asks, and is held too.
+		expect(prompt("DE", found(state({ ...BANNER_REJECTED, email: true }, old)))).toBe(false);
+		expect(
+			prompt("DE", found(state({ ...BANNER_REJECTED, email: true }, { ...old, updatedAt: NOW - 366 * DAY }))),
+		).toBe(true);
 	});
 
 	it("is the same with and without GPC, and false in opt-out jurisdictions, for any state (property)", () => {
@@ -172,7 +183,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("prompt through /v1/consent", () => {
 	it("DE: asks a new visitor, then not after Accept all or Reject all; the cookie carries it", async () => {
-		for (const choice of [ACCEPTED, REJECTED]) {
+		for (const choice of [ACCEPTED, REJECTED, BANNER_ACCEPTED, BANNER_REJECTED]) {
 			const visitor = new Visitor(DE);
 			expect((await getDoc(visitor)).prompt).toBe(true);
 			expect(await cookiePrompt(visitor)).toBe(true);
@@ -181,7 +192,8 @@ describe("prompt through /v1/consent", () => {
 
 			const saved = await putDoc(visitor, { purposes: choice });
 			expect(saved.prompt).toBe(false);
-			expect(saved.purposes).toEqual({ essential: true, ...choice });
+			// The banner's answers leave email unchosen, at the opt-in default: nothing more to ask.
+			expect(saved.purposes).toEqual({ essential: true, email: false, ...choice });
 			expect(await cookiePrompt(visitor)).toBe(false);
 			expect((await getDoc(visitor)).prompt).toBe(false);
 		}
@@ -252,6 +264,36 @@ describe("prompt through /v1/consent", () => {
 			true,
 		);
 		expect((await putDoc(named, { purposes: { analytics: true } })).prompt).toBe(false);
+	});
+
+	it("after a new policy, the banner's answer (email unchosen) closes the question again; a subscriber's Reject all is held", async () => {
+		const accepted = new Visitor(DE);
+		await putDoc(accepted, { purposes: BANNER_ACCEPTED });
+		const POLICY_2027 = { POLICY_VERSION: "2027-01" };
+		expect((await getDocWith(accepted, POLICY_2027)).prompt).toBe(true);
+		const answered = await callWithEnv(
+			envWith(POLICY_2027 as Partial<Env>),
+			"/v1/consent",
+			json(
+				{ purposes: BANNER_ACCEPTED },
+				{ method: "PUT", cf: accepted.geo, headers: { Cookie: accepted.cookieHeader() } },
+			),
+		);
+		expect(answered.status).toBe(200);
+		accepted.remember(answered);
+		expect((await answered.json<Doc>()).prompt).toBe(false);
+		expect(await cookiePrompt(accepted)).toBe(false);
+		expect((await getDocWith(accepted, POLICY_2027)).prompt).toBe(false);
+
+		// Subscribed to email, then Reject all (which keeps the subscription): an opt-out for the hold.
+		const subscriber = new Visitor(DE);
+		await putDoc(subscriber, { purposes: { email: true } });
+		const rejected = await putDoc(subscriber, { purposes: BANNER_REJECTED });
+		expect(rejected.purposes).toEqual({ essential: true, ...BANNER_REJECTED, email: true });
+		const held = await getDocWith(subscriber, { ...POLICY_2027, OPT_OUT_HOLD_DAYS: "365" });
+		expect(held.prompt).toBe(false);
+		expect(held.purposes.email).toBe(true);
+		expect((await getDocWith(subscriber, POLICY_2027)).prompt).toBe(true);
 	});
 
 	it("asks again once a choice has outlived the consent lifetime; a recent opt-out is held where a hold is set", async () => {

@@ -135,8 +135,8 @@ export function decisionSteadyBetween(
  * A first-layer prompt is needed only in opt-in jurisdictions: with no stored choice, a choice made
  * under an older policy, or one past its lifetime. Never in opt-out jurisdictions, never because of
  * GPC, never when storage could not be read, and, where a site sets a hold (`OPT_OUT_HOLD_DAYS`, off
- * by default), not within it after a choice that allows nothing. The location is consulted last: a
- * current stored choice answers without it.
+ * by default), not within it after a choice that allows none of the banner's purposes. The location
+ * is consulted last: a current stored choice answers without it.
  */
 function needsPrompt(
 	input: DecisionInput,
@@ -151,7 +151,11 @@ function needsPrompt(
 		const state = stored.state;
 		const stale = state.policyVersion !== policy.policyVersion || expired;
 		if (!stale) return false;
-		const optedOut = purposes.every((p) => p.essential || state.purposes[p.name] !== true);
+		// An opt-out of what the banner asks: an allowance of a purpose asked separately (email, kept
+		// by Reject all) does not end the hold after a Reject all.
+		const optedOut = purposes.every(
+			(p) => p.essential || p.askedSeparately || state.purposes[p.name] !== true,
+		);
 		const held = policy.optOutHoldMs > 0 && now - state.updatedAt < policy.optOutHoldMs;
 		if (optedOut && held) return false;
 	}

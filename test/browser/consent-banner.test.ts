@@ -194,7 +194,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		).toEqual({
 			labelledBy: EN_NAME,
 			describedBy:
-				"With your consent, we and our partners use cookies and similar technologies for analytics, personalization and targeted advertising, and we may sell or share information about you with third parties. “Accept all” also allows marketing email. You can change your choices at any time in Settings.",
+				"With your consent, we and our partners use cookies and similar technologies for analytics, personalization and targeted advertising, and we may sell or share information about you with third parties. “Accept all” allows all of these. You can change your choices at any time in Settings.",
 			lang: "en",
 			first: true,
 			position: "fixed",
@@ -405,7 +405,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			new RegExp(`^${server.origin}/preferences\\?lang=ja&return=`),
 		);
 		expect(await page.locator("#ce-banner-text").textContent()).toBe(
-			"当サイトと提携先は、同意いただいた場合に限り、アクセス解析、パーソナライズ、ターゲティング広告のためにCookieなどの技術を使用し、利用者に関する情報を第三者に提供（販売・共有）することがあります。「すべて同意する」を選ぶと、広告・宣伝メールにも同意したことになります。選択は「詳細設定」からいつでも変更できます。",
+			"当サイトと提携先は、同意いただいた場合に限り、アクセス解析、パーソナライズ、ターゲティング広告のためにCookieなどの技術を使用し、利用者に関する情報を第三者に提供（販売・共有）することがあります。「すべて同意する」を選ぶと、これらすべてに同意したことになります。選択は「詳細設定」からいつでも変更できます。",
 		);
 		await expectEquallyProminent(dialog);
 		await page.screenshot({ path: `${ARTIFACTS}consent-banner-ja.png` });

@@ -4,7 +4,7 @@
  * the same way everywhere.
  */
 import { describe, expect, it } from "vitest";
-import { NON_ESSENTIAL_PURPOSES } from "../../workers/config/purposes";
+import { BANNER_PURPOSES } from "../../workers/config/purposes";
 import { visitorSubject } from "../../workers/consent/caller";
 import { BANNER_TEXT } from "../../workers/sdk/banner-text";
 import { BASE, call, json, keyed, Visitor } from "../helpers";
@@ -158,26 +158,26 @@ describe("page wording", () => {
 		);
 	});
 
-	it("the banner names every purpose its Accept all allows, in the page's words", async () => {
-		// "Accept all" sets every non-essential purpose (chooseAll in consent-sdk.js): the banner said
-		// "analytics, personalised content and advertising", leaving out sale or sharing and email.
+	it("the banner names every purpose its Accept all allows, in the page's words, and not email", async () => {
+		// "Accept all" sets the banner's purposes (chooseAll in consent-sdk.js): the banner said
+		// "analytics, personalised content and advertising", leaving out sale or sharing. It no longer
+		// sets marketing email, which the banner then must not offer ("“Accept all” also allows
+		// marketing email" did).
 		const words: Record<"en" | "ja", Record<string, string>> = {
 			en: {
 				analytics: "analytics",
 				personalization: "personalization",
 				ads: "targeted advertising",
 				sale: "sell or share information about you with third parties",
-				email: "marketing email",
 			},
 			ja: {
 				analytics: "アクセス解析",
 				personalization: "パーソナライズ",
 				ads: "ターゲティング広告",
 				sale: "第三者に提供（販売・共有）",
-				email: "広告・宣伝メール",
 			},
 		};
-		expect(Object.keys(words.en).sort()).toEqual([...NON_ESSENTIAL_PURPOSES].sort());
+		expect(Object.keys(words.en).sort()).toEqual([...BANNER_PURPOSES].sort());
 		for (const lang of ["en", "ja"] as const) {
 			for (const [purpose, said] of Object.entries(words[lang])) {
 				expect(BANNER_TEXT[lang].body, `${lang} ${purpose}`).toContain(said);
@@ -187,5 +187,7 @@ describe("page wording", () => {
 		expect(BANNER_TEXT.ja.body).toContain(`「${BANNER_TEXT.ja.acceptAll}」`);
 		expect(BANNER_TEXT.ja.body).toContain(`「${BANNER_TEXT.ja.settings}」`);
 		expect(BANNER_TEXT.en.body).not.toMatch(/personalis/);
+		expect(BANNER_TEXT.en.body).not.toMatch(/e-?mail|newsletter/i);
+		expect(BANNER_TEXT.ja.body).not.toMatch(/メール|ニュースレター/);
 	});
 });

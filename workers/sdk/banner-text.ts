@@ -1,7 +1,8 @@
 /**
  * What the SDK's first-layer banner says, in English and Japanese (the languages of the preference
  * centre). The worker hands this table to the SDK with its configuration, so the wording is data a
- * site can review and extend without touching the script.
+ * site can review and extend without touching the script. The body names what Accept all allows, the
+ * banner's purposes; marketing email is asked for on its own (`askedSeparately` in purposes.ts).
  */
 export interface BannerText {
 	/** The dialog's accessible name (its heading). */
@@ -17,7 +18,7 @@ export interface BannerText {
 export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 	en: {
 		title: "Your privacy choices",
-		body: "With your consent, we and our partners use cookies and similar technologies for analytics, personalization and targeted advertising, and we may sell or share information about you with third parties. “Accept all” also allows marketing email. You can change your choices at any time in Settings.",
+		body: "With your consent, we and our partners use cookies and similar technologies for analytics, personalization and targeted advertising, and we may sell or share information about you with third parties. “Accept all” allows all of these. You can change your choices at any time in Settings.",
 		acceptAll: "Accept all",
 		rejectAll: "Reject all",
 		settings: "Settings",
@@ -25,7 +26,7 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 	},
 	ja: {
 		title: "プライバシーの設定",
-		body: "当サイトと提携先は、同意いただいた場合に限り、アクセス解析、パーソナライズ、ターゲティング広告のためにCookieなどの技術を使用し、利用者に関する情報を第三者に提供（販売・共有）することがあります。「すべて同意する」を選ぶと、広告・宣伝メールにも同意したことになります。選択は「詳細設定」からいつでも変更できます。",
+		body: "当サイトと提携先は、同意いただいた場合に限り、アクセス解析、パーソナライズ、ターゲティング広告のためにCookieなどの技術を使用し、利用者に関する情報を第三者に提供（販売・共有）することがあります。「すべて同意する」を選ぶと、これらすべてに同意したことになります。選択は「詳細設定」からいつでも変更できます。",
 		acceptAll: "すべて同意する",
 		rejectAll: "すべて拒否する",
 		settings: "詳細設定",

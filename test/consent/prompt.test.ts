@@ -223,9 +223,8 @@ describe("prompt through /v1/consent", () => {
 		expect(await cookiePrompt(visitor)).toBe(true);
 	});
 
-	// Known gap in decide-consent.ts (reported, not owned here): once the GPC opt-out is persisted
-	// for a known visitor, needsPrompt counts it as an opt-out within the hold and stops asking,
-	// although the visitor never answered the question. Flip to `it` when that is fixed.
+	// Once the GPC opt-out is persisted for a known visitor, it must not count as an answer (an
+	// opt-out within the hold would otherwise stop the asking, though the visitor never answered).
 	it("DE with GPC: a returning visitor is still asked until they answer", async () => {
 		const visitor = new Visitor(DE);
 		const gpc = { headers: { "Sec-GPC": "1" } };

@@ -1,6 +1,7 @@
 /**
  * Typed settings from `[vars]` and secrets, parsed once per env object. Every var has a default
- * here, so a missing var never breaks a request.
+ * here, so a missing var never breaks a request; a missing required secret is logged once per env
+ * (once per isolate) and fails only the requests that need it (config/required-secrets.ts).
  */
 import type { ConsentPolicy } from "../consent/decide-consent";
 
@@ -16,7 +17,12 @@ export interface Settings {
 	readonly policy: ConsentPolicy;
 	readonly privacyPolicyUrl: string | null;
 	readonly gpcLastUpdate: string;
+	/** SIGNING_KEY, then SIGNING_KEY_PREVIOUS; none at all without SIGNING_KEY. */
 	readonly signingKeys: readonly string[];
+	/** EMAIL_HASH_KEY exactly as set (never trimmed: hashes made under it must stay comparable). */
+	readonly emailHashKey: string | null;
+	/** The required secrets (wrangler.toml `[secrets] required`) missing or empty. */
+	readonly missingSecrets: readonly RequiredSecret[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
 	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
@@ -31,6 +37,8 @@ export interface OperatorDetails {
 	readonly provisionSince: string | null;
 }
 
+export type RequiredSecret = "ADMIN_API_KEY" | "SIGNING_KEY" | "EMAIL_HASH_KEY";
+
 export type OriginPattern = { exact: string } | { scheme: string; suffix: string };
 
 const DAY_MS = 86_400_000;
@@ -41,6 +49,9 @@ export function settingsFor(env: Env): Settings {
 	if (!settings) {
 		settings = parseSettings(env);
 		cache.set(env, settings);
+		// Once per env object, so once per isolate: not in every request's log.
+		for (const name of settings.missingSecrets)
+			console.error(`${name} is not configured: requests that need it are answered 503 not_configured`);
 	}
 	return settings;
 }
@@ -106,6 +117,9 @@ function parseSettings(env: Env): Settings {
 	const vars = env as unknown as Record<string, unknown>;
 	const sameSite = text(vars.COOKIE_SAMESITE).toLowerCase();
 	const base = publicBase(text(vars.PUBLIC_BASE_URL));
+	const signing = text(vars.SIGNING_KEY);
+	const emailHashKey =
+		typeof vars.EMAIL_HASH_KEY === "string" && vars.EMAIL_HASH_KEY !== "" ? vars.EMAIL_HASH_KEY : null;
 	return {
 		allowedOrigins: parseOriginPatterns(text(vars.ALLOWED_ORIGINS)),
 		publicBaseUrl: base,
@@ -122,7 +136,15 @@ function parseSettings(env: Env): Settings {
 		},
 		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
 		gpcLastUpdate: isFullDate(text(vars.GPC_LAST_UPDATE)) ? text(vars.GPC_LAST_UPDATE) : "2026-11-29",
-		signingKeys: [text(vars.SIGNING_KEY), text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean),
+		// The previous key only verifies during a rotation: signing with it alone would issue links that
+		// stop working once it is deleted.
+		signingKeys: signing ? [signing, text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean) : [],
+		emailHashKey,
+		missingSecrets: [
+			...(text(vars.ADMIN_API_KEY) ? [] : ["ADMIN_API_KEY" as const]),
+			...(signing ? [] : ["SIGNING_KEY" as const]),
+			...(emailHashKey ? [] : ["EMAIL_HASH_KEY" as const]),
+		],
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 		operator: {
 			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,

@@ -7,12 +7,14 @@
  * changes on an error; a token error met by a person's browser (the confirmation page's button) is
  * a page.
  */
+import { requireVerifyingKeys } from "../config/required-secrets";
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { badBody, HttpError } from "../http/http-error";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { bodyKind, readBody } from "../http/request-body";
-import { requestHeader } from "../http/request-inputs";
+import { requestHeader, requestUrl } from "../http/request-inputs";
 import { NO_STORE } from "../http/responses";
+import { peopleErrorResponse } from "../pages/error-page";
 import { renderPage } from "../pages/html-document";
 import { pageLanguage } from "../pages/page-language";
 import { htmlPage } from "../pages/page-response";
@@ -75,7 +77,11 @@ export async function oneClickUnsubscribe(
 ): Promise<Response> {
 	try {
 		const rc = requestContext(request, env, ctx);
-		const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), rc.settings.signingKeys, rc.now);
+		const check = await verifyUnsubscribeToken(
+			rc.url.searchParams.get("t"),
+			requireVerifyingKeys(env),
+			rc.now,
+		);
 		if (!check.ok) {
 			// Only tokens that fail count: a genuine one-click is never limited.
 			await enforceLimit(env, "UNSUBSCRIBE_LIMITER", `unsubscribe-invalid:${clientAddress(request)}`);
@@ -115,6 +121,11 @@ export async function oneClickUnsubscribe(
 		});
 		return htmlPage(page);
 	} catch (err) {
+		// Without SIGNING_KEY no token can be told genuine: a 503 ("not valid" would have the sender
+		// drop a real unsubscribe), as a page for a person pressing the confirmation's button.
+		const url = URL.parse(requestUrl(request));
+		if (err instanceof HttpError && err.code === "not_configured" && isBrowserNavigation(request) && url)
+			return peopleErrorResponse(err, request, url);
 		return plainTextError(err);
 	}
 }

@@ -4,6 +4,7 @@
  * a signed token over the address hash, never the address.
  */
 import * as v from "valibot";
+import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
 import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";
@@ -33,6 +34,7 @@ const LinkBody = v.object({
 
 export async function createUnsubscribeLink(request: Request, env: Env): Promise<Response> {
 	await requireSenderKey(request, env);
+	const key = requireSigningKey(env);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(LinkBody, body.value);
 	if (!parsed.success) {
@@ -43,8 +45,6 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	const normalized = normalizeEmail(parsed.output.email);
 	if (!normalized) throw badBody("email: not a valid address.");
 	const settings = settingsFor(env);
-	const key = settings.signingKeys[0];
-	if (!key) throw new Error("SIGNING_KEY is not configured");
 	const now = Date.now();
 	const expiresAt = Math.floor((now + unsubscribeTokenLifetimeMs(env)) / 1000) * 1000;
 	const token = await signUnsubscribeToken(

@@ -3,6 +3,7 @@
  * nothing: mail security scanners prefetch links, so a GET must never unsubscribe. A token that
  * does not verify gets an HTML page with 400 or 403.
  */
+import { requireVerifyingKeys } from "../config/required-secrets";
 import { requestContext } from "../consent/request-context";
 import { renderPage } from "../pages/html-document";
 import { pageLanguage } from "../pages/page-language";
@@ -30,7 +31,8 @@ export async function unsubscribePage(request: Request, env: Env, ctx: Execution
 		url: rc.url,
 		privacyPolicyUrl: rc.settings.privacyPolicyUrl,
 	};
-	const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), rc.settings.signingKeys, rc.now);
+	// Without SIGNING_KEY no link can be told genuine: a 503 page, not one saying the link is bad.
+	const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), requireVerifyingKeys(env), rc.now);
 	if (!check.ok) {
 		const main = unsubscribeErrorMain(lang, check.problem);
 		return htmlPage(renderPage({ ...frame, title: unsubscribeErrorTitle(lang), main }), {

@@ -27,6 +27,7 @@ const EN_MESSAGES: Readonly<Record<string, string>> = {
 	method_not_allowed: "This page cannot be used that way.",
 	unauthorized: "This action needs authorization.",
 	internal_error: "Something went wrong. Please try again later.",
+	not_configured: "This page is not available right now. Please try again later.",
 };
 
 const JA_MESSAGES: Readonly<Record<string, string>> = {
@@ -47,6 +48,7 @@ const JA_MESSAGES: Readonly<Record<string, string>> = {
 	method_not_allowed: "この操作はここでは行えません。",
 	unauthorized: "この操作には認証が必要です。",
 	internal_error: "問題が発生しました。しばらくしてから、もう一度お試しください。",
+	not_configured: "ただいまこのページはご利用いただけません。しばらくしてから、もう一度お試しください。",
 };
 
 const MESSAGES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {

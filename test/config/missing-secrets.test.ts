@@ -150,3 +150,58 @@ describe("SIGNING_KEY missing or empty", () => {
 		expect(errors.mock.calls.join(" ")).not.toContain(ADMIN_KEY);
 	});
 });
+
+describe("ADMIN_API_KEY missing or empty", () => {
+	const keyedCalls: [string, RequestInit][] = [
+		["/v1/consent?subject=user:nokey", {}],
+		["/v1/consent", { method: "PUT", ...json({ subject: "user:nokey", purposes: { ads: false } }) }],
+		["/v1/subjects/user:nokey/records", {}],
+		["/v1/subjects/user:nokey/export", {}],
+		["/v1/subjects/user:nokey", { method: "DELETE" }],
+		["/v1/unsubscribe-links", { method: "POST", ...json({ email: "a@example.com", list: "news" }) }],
+		["/v1/suppressions?email=a@example.com&list=news", {}],
+	];
+
+	for (const value of ["", "  ", undefined]) {
+		it(`a keyed call is a 503 not_configured, whatever key it presents (${JSON.stringify(value)})`, async () => {
+			const noKey = envWithout("ADMIN_API_KEY", value);
+			for (const [path, init] of keyedCalls) {
+				for (const authorization of [`Bearer ${ADMIN_KEY}`, "Bearer ", "Bearer", ""]) {
+					const headers = new Headers(init.headers);
+					headers.set("Authorization", authorization);
+					const res = await callWithEnv(noKey, path, { ...init, headers });
+					await expectNotConfigured(res, "ADMIN_API_KEY");
+				}
+			}
+		});
+	}
+
+	it("an empty or absent bearer never matches an empty optional key", async () => {
+		const emptyKeys = envWithout("READER_API_KEY", "", {
+			SENDER_API_KEY: "",
+			ADMIN_API_KEY_PREVIOUS: "",
+		});
+		for (const [path, init] of keyedCalls) {
+			for (const authorization of ["Bearer ", "Bearer", "", "Bearer  "]) {
+				const headers = new Headers(init.headers);
+				headers.set("Authorization", authorization);
+				const res = await callWithEnv(emptyKeys, path, { ...init, headers });
+				expect(res.status, `${path} ${JSON.stringify(authorization)}`).toBe(401);
+			}
+		}
+	});
+
+	it("a configured reader key and visitors keep working", async () => {
+		const noKey = envWithout("ADMIN_API_KEY", "", { READER_API_KEY: "reader-key-without-admin" });
+		const reader = await callWithEnv(
+			noKey,
+			"/v1/consent?subject=user:nokey",
+			keyed({}, "reader-key-without-admin"),
+		);
+		expect(reader.status).toBe(200);
+		const visitor = await callWithEnv(noKey, "/v1/consent", { cf: CA });
+		expect(visitor.status).toBe(200);
+		const unkeyed = await callWithEnv(noKey, "/v1/subjects/user:nokey/records", {});
+		expect(unkeyed.status).toBe(401);
+	});
+});

@@ -2,8 +2,11 @@
  * Who is calling. Any `Authorization` header makes a call keyed (cookies are then ignored) and the
  * key must match one of the configured keys, compared in constant time. Otherwise the caller is a
  * visitor identified by the `ce_vid` cookie; a visitor's subject is `v:` + a hash of the cookie, so
- * the raw value is never echoed or stored.
+ * the raw value is never echoed or stored. A key not set (or empty) matches nothing, not even an
+ * empty bearer token; without ADMIN_API_KEY a keyed call is a 503 `not_configured`.
  */
+import { notConfigured } from "../config/required-secrets";
+import { settingsFor } from "../config/settings";
 import { randomToken } from "../crypto/encoding";
 import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
 import { requestCookie } from "../http/cookies";
@@ -78,6 +81,9 @@ export async function visitorSubject(vid: string): Promise<string> {
 export async function identifyCaller(request: Request, env: Env): Promise<Caller> {
 	if (authorizationHeader(request) !== null) {
 		const scope = await keyScope(request, env);
+		// Without ADMIN_API_KEY the key may well be the right one: the deploy is wrong, not the caller.
+		if (!scope && settingsFor(env).missingSecrets.includes("ADMIN_API_KEY"))
+			throw notConfigured("ADMIN_API_KEY");
 		if (!scope) throw unauthorized();
 		return { kind: "keyed", scope };
 	}

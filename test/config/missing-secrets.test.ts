@@ -205,3 +205,44 @@ describe("ADMIN_API_KEY missing or empty", () => {
 		expect(unkeyed.status).toBe(401);
 	});
 });
+
+describe("EMAIL_HASH_KEY missing or empty", () => {
+	const hashingCalls: [string, RequestInit][] = [
+		[
+			"/v1/consent",
+			{ method: "PUT", ...json({ subject: "user:nohash", purposes: {}, email: "a@example.com" }) },
+		],
+		["/v1/subjects/user:nohash/export", {}],
+		["/v1/subjects/user:nohash", { method: "DELETE" }],
+		["/v1/unsubscribe-links", { method: "POST", ...json({ email: "a@example.com", list: "news" }) }],
+		["/v1/suppressions?email=a@example.com&list=news", {}],
+		["/v1/suppressions", { method: "POST", ...json({ email: "a@example.com", list: "news" }) }],
+		["/v1/suppressions/check", { method: "POST", ...json({ emails: ["a@example.com"], list: "news" }) }],
+	];
+
+	for (const value of ["", undefined]) {
+		it(`what hashes an address or a subject is a 503 not_configured (${JSON.stringify(value)})`, async () => {
+			const noKey = envWithout("EMAIL_HASH_KEY", value);
+			for (const [path, init] of hashingCalls) {
+				const res = await callWithEnv(noKey, path, keyed(init as never));
+				await expectNotConfigured(res, "EMAIL_HASH_KEY");
+			}
+		});
+	}
+
+	it("the rest keeps working: a link already sent still unsubscribes (its token holds the hash)", async () => {
+		const link = await issueLink("nohash-link@example.com", "news");
+		const noKey = envWithout("EMAIL_HASH_KEY", "");
+		const oneClick = await callWithEnv(noKey, pathOf(link.url), {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded" },
+			body: "List-Unsubscribe=One-Click",
+		});
+		expect(oneClick.status).toBe(200);
+		expect(await suppression("nohash-link@example.com", "news")).toMatchObject({ suppressed: true });
+		const records = await callWithEnv(noKey, "/v1/subjects/user:nohash/records", keyed());
+		expect(records.status).toBe(200);
+		const visitor = await callWithEnv(noKey, "/v1/consent", { cf: CA });
+		expect(visitor.status).toBe(200);
+	});
+});

@@ -4,7 +4,8 @@
  * rotated), so digests made at different times stay comparable.
  */
 import { hmacSign } from "../crypto/hmac";
+import { emailHashKey } from "../email/email-hash-key";
 
-export function subjectDigest(env: Env, subject: string): Promise<string> {
-	return hmacSign(env.EMAIL_HASH_KEY, `subject:${subject}`);
+export async function subjectDigest(env: Env, subject: string): Promise<string> {
+	return hmacSign(await emailHashKey(env), `subject:${subject}`);
 }

@@ -7,6 +7,7 @@
  * queued. Only adding is offered: a suppression is the proof that someone said no. A sender key may
  * not (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
+
 import * as v from "valibot";
 import { requestContext } from "../consent/request-context";
 import { badBody } from "../http/http-error";
@@ -15,6 +16,7 @@ import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 import type { SuppressionRequest } from "./suppress-address";
@@ -50,7 +52,7 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	const { email, list, source } = parsed.output;
 	const normalized = normalizeEmail(email);
 	if (!normalized) throw badBody("email: not a valid address.");
-	const emailHash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
+	const emailHash = await hashEmail(normalized, await emailHashKey(env));
 	const suppression: SuppressionRequest = {
 		// No token: the admin key vouches for it. It never expires.
 		claim: { emailHash, list, expiresAt: Number.MAX_SAFE_INTEGER },

@@ -4,12 +4,14 @@
  * than failing the batch. The body limit is raised for this read-only call (1000 long addresses
  * exceed the 16 KiB write limit).
  */
+
 import * as v from "valibot";
 import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
 import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 import { statusBody } from "./suppression-lookup";
@@ -36,10 +38,11 @@ export async function checkSuppressions(request: Request, env: Env): Promise<Res
 		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"emails": [...]}.');
 	}
 	const { emails, list } = parsed.output;
+	const key = await emailHashKey(env);
 	const hashes = await Promise.all(
 		emails.map(async (email) => {
 			const normalized = email.length <= 254 ? normalizeEmail(email) : null;
-			return normalized ? hashEmail(normalized, env.EMAIL_HASH_KEY) : null;
+			return normalized ? hashEmail(normalized, key) : null;
 		}),
 	);
 	const valid = hashes.filter((h): h is string => h !== null);

@@ -3,11 +3,13 @@
  * suppression (`*`) covers every list; `list=*` (the default) asks about any list. If storage
  * cannot be read the answer fails closed: suppressed, flagged `degraded`, never a 5xx.
  */
+
 import { badQuery } from "../http/http-error";
 import { requestUrl } from "../http/request-inputs";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
 import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 
@@ -31,7 +33,7 @@ export async function lookupSuppression(request: Request, env: Env): Promise<Res
 	if (!normalized) throw badQuery("email must be one valid address.");
 	const list = singleParam(url, "list") ?? ALL_LISTS;
 	if (!isValidList(list)) throw badQuery(LIST_RULE);
-	const hash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
+	const hash = await hashEmail(normalized, await emailHashKey(env));
 	const status = await SuppressionRepository.open(env.DB)
 		.status(hash, list)
 		.catch((err) => {

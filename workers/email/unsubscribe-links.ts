@@ -3,6 +3,7 @@
  * gets the URL plus the exact RFC 8058 header values to copy into its messages. The link carries
  * a signed token over the address hash, never the address.
  */
+
 import * as v from "valibot";
 import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
@@ -12,6 +13,7 @@ import { requestUrl } from "../http/request-inputs";
 import { requestTarget } from "../http/request-path";
 import { jsonResponse } from "../http/responses";
 import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 import { unsubscribeTokenLifetimeMs } from "./unsubscribe-lifetime";
@@ -48,7 +50,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	const now = Date.now();
 	const expiresAt = Math.floor((now + unsubscribeTokenLifetimeMs(env)) / 1000) * 1000;
 	const token = await signUnsubscribeToken(
-		{ emailHash: await hashEmail(normalized, env.EMAIL_HASH_KEY), list: parsed.output.list, expiresAt },
+		{ emailHash: await hashEmail(normalized, await emailHashKey(env)), list: parsed.output.list, expiresAt },
 		key,
 	);
 	const base = settings.publicBaseUrl ?? requestBase(requestUrl(request));

@@ -1,6 +1,7 @@
 /** PUT /v1/consent: merge the named purposes into the stored choices (visitor or keyed). */
 
 import { hashEmail, normalizeEmail } from "../../email/email-address";
+import { emailHashKey } from "../../email/email-hash-key";
 import { EMAIL_PURPOSE } from "../../email/suppress-address";
 import { HttpError, storageUnavailable } from "../../http/http-error";
 import { assertWriteOrigin } from "../../http/origin-check";
@@ -26,7 +27,7 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 			throw new HttpError(400, "invalid_body", "email: only keyed calls may link an address.");
 		const normalized = normalizeEmail(input.email);
 		if (!normalized) throw new HttpError(400, "invalid_body", "email: not a valid address.");
-		emailHash = await hashEmail(normalized, env.EMAIL_HASH_KEY);
+		emailHash = await hashEmail(normalized, await emailHashKey(env));
 	}
 	const changes =
 		emailHash && !(EMAIL_PURPOSE in input.purposes) && (await linksSuppressedAddress(env, subject, emailHash))

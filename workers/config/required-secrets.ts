@@ -9,10 +9,11 @@ import { type RequiredSecret, settingsFor } from "./settings";
 /** Setting a secret and the deploy that follows take minutes, not seconds. */
 const RETRY_AFTER_S = "300";
 
-export function notConfigured(name: RequiredSecret, problem = "is not configured"): HttpError {
-	return new HttpError(503, "not_configured", `${name} ${problem}; retry once it is set.`, {
-		"Retry-After": RETRY_AFTER_S,
-	});
+export function notConfigured(
+	name: RequiredSecret,
+	message = `${name} is not configured; retry once it is set.`,
+): HttpError {
+	return new HttpError(503, "not_configured", message, { "Retry-After": RETRY_AFTER_S });
 }
 
 /** SIGNING_KEY, which new tokens are signed with (and without which none is verified). */

@@ -7,7 +7,6 @@
  * queued. Only adding is offered: a suppression is the proof that someone said no. A sender key may
  * not (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
-
 import * as v from "valibot";
 import { requestContext } from "../consent/request-context";
 import { badBody } from "../http/http-error";

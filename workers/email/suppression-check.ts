@@ -4,7 +4,6 @@
  * than failing the batch. The body limit is raised for this read-only call (1000 long addresses
  * exceed the 16 KiB write limit).
  */
-
 import * as v from "valibot";
 import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";

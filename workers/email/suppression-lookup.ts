@@ -3,7 +3,6 @@
  * suppression (`*`) covers every list; `list=*` (the default) asks about any list. If storage
  * cannot be read the answer fails closed: suppressed, flagged `degraded`, never a 5xx.
  */
-
 import { badQuery } from "../http/http-error";
 import { requestUrl } from "../http/request-inputs";
 import { jsonResponse } from "../http/responses";

@@ -3,7 +3,6 @@
  * gets the URL plus the exact RFC 8058 header values to copy into its messages. The link carries
  * a signed token over the address hash, never the address.
  */
-
 import * as v from "valibot";
 import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";

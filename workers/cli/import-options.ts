@@ -69,8 +69,9 @@ function fromDevVars(path: string): string | null {
 }
 
 export function emailHashKey(options: ImportOptions, environment: NodeJS.ProcessEnv, cwd: string): string {
-	const fromEnv = environment.EMAIL_HASH_KEY?.trim();
-	if (fromEnv) return fromEnv;
+	// Exactly as set, as the worker uses it: a trimmed key hashes every address differently.
+	const fromEnv = environment.EMAIL_HASH_KEY;
+	if (fromEnv?.trim()) return fromEnv;
 	if (options.remote)
 		throw new UsageError("Set EMAIL_HASH_KEY (the production secret) for a --remote import.");
 	// `npm start` copies .dev.vars.example to .dev.vars, so the example holds the local key until then.

@@ -191,6 +191,22 @@ describe("ADMIN_API_KEY missing or empty", () => {
 		}
 	});
 
+	it("a key stored with a trailing newline (echo key | wrangler secret put) matches the bare token", async () => {
+		const newline = envWithout("ADMIN_API_KEY", `${ADMIN_KEY}\n`, {
+			READER_API_KEY: " reader-key-spaced \n",
+		});
+		const admin = await callWithEnv(newline, "/v1/consent?subject=user:newline", keyed({}));
+		expect(admin.status).toBe(200);
+		const reader = await callWithEnv(
+			newline,
+			"/v1/consent?subject=user:newline",
+			keyed({}, "reader-key-spaced"),
+		);
+		expect(reader.status).toBe(200);
+		const wrong = await callWithEnv(newline, "/v1/consent?subject=user:newline", keyed({}, "reader-key"));
+		expect(wrong.status).toBe(401);
+	});
+
 	it("a configured reader key and visitors keep working", async () => {
 		const noKey = envWithout("ADMIN_API_KEY", "", { READER_API_KEY: "reader-key-without-admin" });
 		const reader = await callWithEnv(

@@ -41,10 +41,13 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 		["sender", vars.SENDER_API_KEY],
 	];
 	let scope: KeyScope | null = null;
-	// Compare against every configured key, so timing does not reveal which one matched.
+	// Compare against every configured key, so timing does not reveal which one matched. A key is
+	// compared trimmed: a bearer token holds no whitespace, and `echo key | wrangler secret put`
+	// stores the newline too, which would make every call a 401.
 	for (const [name, key] of keys) {
-		if (typeof key !== "string" || key.length === 0) continue;
-		if ((await timingSafeEqualStrings(presented, key)) && scope === null) scope = name;
+		const configured = typeof key === "string" ? key.trim() : "";
+		if (configured.length === 0) continue;
+		if ((await timingSafeEqualStrings(presented, configured)) && scope === null) scope = name;
 	}
 	return presented ? scope : null;
 }

@@ -2,7 +2,8 @@
  * Mailing list names, as senders name them in unsubscribe links and suppression checks. `*` means
  * every list: a global suppression, or "any list" in a lookup.
  */
-import { ALL_LISTS } from "../storage/suppression-repository";
+/** The list value that means every list. */
+export const ALL_LISTS = "*";
 
 const LIST_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 

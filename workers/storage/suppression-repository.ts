@@ -7,10 +7,11 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { ALL_LISTS } from "../email/mailing-list";
 import { emailSuppressions } from "./schema";
 
-/** The list value that means every list. */
-export const ALL_LISTS = "*";
+// Named by the list module (a leaf, which the import CLI's Node code loads without D1's types).
+export { ALL_LISTS };
 
 /**
  * How it arrived: a one-click POST, the unsubscribe page, an import, an admin's API call

@@ -2,8 +2,13 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import { type DeferredWrite, retryDelaySeconds } from "../../workers/queue/deferred-writes";
+import {
+	type DeferredWrite,
+	retryDelaySeconds,
+	retryHorizonSeconds,
+} from "../../workers/queue/deferred-writes";
 import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, json, keyed } from "../helpers";
+import { queueConsumers } from "../wrangler-sections";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -80,8 +85,18 @@ describe("deferred writes", () => {
 		expect(await countRecords(subject)).toBe(1);
 	});
 
-	it("backs off exponentially up to five minutes", () => {
-		expect([0, 1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 2, 4, 8, 256, 300, 300]);
+	it("backs off exponentially up to ten minutes", () => {
+		expect([0, 1, 2, 3, 8, 9, 10, 20].map(retryDelaySeconds)).toEqual([2, 2, 4, 8, 256, 512, 600, 600]);
+	});
+
+	it("keeps a message retrying for hours before it is dead-lettered, within a day's retention", () => {
+		// Queues' limit, in the development and the production config alike.
+		const retries = queueConsumers("consent-edge-writes").map((c) => c.values.get("max_retries"));
+		expect(retries).toEqual(["100", "100"]);
+		const hours = retryHorizonSeconds(100) / 3600;
+		expect(hours).toBeGreaterThan(12);
+		// Free-plan queues keep a message 24 hours (4 days by default on Paid): it must not expire mid-retry.
+		expect(hours).toBeLessThan(24);
 	});
 
 	it("drops messages it does not understand instead of retrying them forever", async () => {

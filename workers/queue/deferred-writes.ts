@@ -68,11 +68,24 @@ export async function deferWrite(env: Env, message: DeferredWrite): Promise<void
 	await env.CONSENT_QUEUE.send(message, { contentType: "json" });
 }
 
-const MAX_DELAY_S = 300;
+/**
+ * Ten minutes: with wrangler.toml's `max_retries = 100` (Queues' limit) a message is retried for about
+ * 15.5 hours before it is dead-lettered, each one trying D1 at most six times an hour meanwhile. That
+ * stays within a day, the shortest message retention a queue may have (Free plan; 4 days by default),
+ * so no message expires while it is still being retried.
+ */
+const MAX_DELAY_S = 600;
 
-/** Exponential backoff: 2, 4, 8 ... seconds, at most five minutes. */
+/** Exponential backoff: 2, 4, 8 ... seconds, at most ten minutes. */
 export function retryDelaySeconds(attempts: number): number {
 	return Math.min(MAX_DELAY_S, 2 ** Math.max(1, attempts));
+}
+
+/** Seconds from a message's first failure until it is dead-lettered, after `maxRetries` retries. */
+export function retryHorizonSeconds(maxRetries: number): number {
+	let total = 0;
+	for (let attempts = 1; attempts <= maxRetries; attempts++) total += retryDelaySeconds(attempts);
+	return total;
 }
 
 export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {

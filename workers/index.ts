@@ -16,6 +16,7 @@ import { pathnameOf } from "./http/request-path";
 import { errorResponse } from "./http/responses";
 import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
+import { consumeDeadLetters, DEAD_LETTER_QUEUE } from "./queue/dead-letters";
 import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
 import { SDK_ROUTES } from "./sdk/routes";
 import { purgeShards } from "./storage/retention";
@@ -124,7 +125,9 @@ function answered(
 
 export default {
 	fetch: handleFetch,
-	queue: (batch, env) => consumeDeferredWrites(batch, env),
+	// Both queues are consumed here (wrangler.toml [[queues.consumers]]); the batch names its queue.
+	queue: (batch, env) =>
+		batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeDeferredWrites(batch, env),
 	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
 	scheduled: async (_controller, env) => {
 		await purgeShards(allConsentDatabases(env), Date.now(), settingsFor(env).recordRetentionMs);

@@ -1,7 +1,8 @@
 /**
  * Writes nobody would retry: a GPC opt-out seen while D1 is down, or a one-click unsubscribe
  * (mailbox providers do not retry). They go on a Cloudflare Queue and the consumer writes them to
- * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue.
+ * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue,
+ * whose consumer (dead-letters.ts) tries them once more and parks what still fails in KV.
  */
 import { subjectDigest } from "../consent/subject-digest";
 import type { SuppressionMessage } from "../email/deferred-suppression";
@@ -29,6 +30,10 @@ export interface BatchAllowance {
 
 /** About 400 queries for the linked subjects, leaving room for 50 messages of other kinds. */
 const LINKED_SUBJECTS_PER_BATCH = 100;
+
+export function newBatchAllowance(): BatchAllowance {
+	return { linkedSubjects: LINKED_SUBJECTS_PER_BATCH };
+}
 
 type Handler<M extends DeferredWrite = DeferredWrite> = (
 	message: M,
@@ -64,6 +69,21 @@ registerDeferredWrite("consent-change", async (message, env) => {
 		await writeCachedState(env.CONSENT_KV, subject, result.state);
 });
 
+/**
+ * Writes one deferred write through its type's handler; false for a type no handler knows (nothing
+ * will ever write it). Throws what the handler throws, e.g. when D1 is unavailable.
+ */
+export async function applyDeferredWrite(
+	body: DeferredWrite,
+	env: Env,
+	allowance: BatchAllowance,
+): Promise<boolean> {
+	const handler = handlers.get(body?.type);
+	if (!handler) return false;
+	await handler(body, env, allowance);
+	return true;
+}
+
 export async function deferWrite(env: Env, message: DeferredWrite): Promise<void> {
 	await env.CONSENT_QUEUE.send(message, { contentType: "json" });
 }
@@ -89,16 +109,11 @@ export function retryHorizonSeconds(maxRetries: number): number {
 }
 
 export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
-	const allowance: BatchAllowance = { linkedSubjects: LINKED_SUBJECTS_PER_BATCH };
+	const allowance = newBatchAllowance();
 	for (const message of batch.messages) {
-		const handler = handlers.get(message.body?.type);
-		if (!handler) {
-			console.error("dropping a deferred write of unknown type", message.id);
-			message.ack();
-			continue;
-		}
 		try {
-			await handler(message.body, env, allowance);
+			if (!(await applyDeferredWrite(message.body, env, allowance)))
+				console.error("dropping a deferred write of unknown type", message.id);
 			message.ack();
 		} catch (err) {
 			console.warn("deferred write failed; retrying", message.id, err);

@@ -1,0 +1,39 @@
+/**
+ * The dead-letter queue's consumer. A write lands there after about 15.5 hours of retries with D1
+ * unavailable, and a queue keeps a message only days: it is tried once more, and what still fails is
+ * parked in KV (storage/parked-writes.ts), which does not depend on D1, for the cron to write.
+ * Only if KV refuses it too does the message stay on this queue, retried.
+ */
+import { parkWrite } from "../storage/parked-writes";
+import {
+	applyDeferredWrite,
+	type DeferredWrite,
+	newBatchAllowance,
+	retryDelaySeconds,
+} from "./deferred-writes";
+
+/** wrangler.toml's `dead_letter_queue` of the writes queue's consumer, and this consumer's queue. */
+export const DEAD_LETTER_QUEUE = "consent-edge-writes-dlq";
+
+export async function consumeDeadLetters(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
+	const allowance = newBatchAllowance();
+	for (const message of batch.messages) {
+		try {
+			if (!(await applyDeferredWrite(message.body, env, allowance)))
+				console.error("dropping a dead-lettered write of unknown type", message.id);
+			message.ack();
+			continue;
+		} catch (err) {
+			console.warn("dead-lettered write failed again; parking it", message.id, err);
+		}
+		try {
+			const key = await parkWrite(env.CONSENT_KV, message);
+			// The line to alert on: D1 has refused this write for hours, and it waits in KV for the cron.
+			console.error("deferred write parked in KV until D1 takes it", key);
+			message.ack();
+		} catch (err) {
+			console.error("parking a dead-lettered write failed; retrying", message.id, err);
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		}
+	}
+}

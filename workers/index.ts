@@ -18,9 +18,8 @@ import type { RouteHandler, RouteTable } from "./http/route-table";
 import { PAGE_ROUTES } from "./pages/routes";
 import { consumeDeadLetters, DEAD_LETTER_QUEUE } from "./queue/dead-letters";
 import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
+import { runCronJob } from "./scheduled/cron-jobs";
 import { SDK_ROUTES } from "./sdk/routes";
-import { purgeShards } from "./storage/retention";
-import { allConsentDatabases } from "./storage/shards";
 
 const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
 
@@ -128,8 +127,5 @@ export default {
 	// Both queues are consumed here (wrangler.toml [[queues.consumers]]); the batch names its queue.
 	queue: (batch, env) =>
 		batch.queue === DEAD_LETTER_QUEUE ? consumeDeadLetters(batch, env) : consumeDeferredWrites(batch, env),
-	// The daily cron (wrangler.toml [triggers]) runs the retention purge.
-	scheduled: async (_controller, env) => {
-		await purgeShards(allConsentDatabases(env), Date.now(), settingsFor(env).recordRetentionMs);
-	},
+	scheduled: (controller, env) => runCronJob(controller.cron, env),
 } satisfies ExportedHandler<Env, DeferredWrite>;

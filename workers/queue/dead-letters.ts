@@ -1,8 +1,8 @@
 /**
  * The dead-letter queue's consumer. A write lands there after about 15.5 hours of retries with D1
  * unavailable, and a queue keeps a message only days: it is tried once more, and what still fails is
- * parked in KV (storage/parked-writes.ts), which does not depend on D1, for the cron to write.
- * Only if KV refuses it too does the message stay on this queue, retried.
+ * parked in KV (storage/parked-writes.ts), which does not depend on D1, for the hourly cron to write
+ * (parked-write-replay.ts). Only if KV refuses it too does the message stay on this queue, retried.
  */
 import { parkWrite } from "../storage/parked-writes";
 import {

@@ -1,0 +1,23 @@
+/**
+ * The cron triggers (wrangler.toml [triggers]), told apart by their schedule. Each job runs in an
+ * invocation of its own, so each has D1's 1000 queries to itself: the daily retention purge spends up
+ * to 900, and the hourly replay of parked writes (queue/parked-write-replay.ts) its own. Hourly, as a
+ * write is parked only after about 15.5 hours of retries: a daily replay could keep it waiting a day
+ * more after D1 is back.
+ */
+import { settingsFor } from "../config/settings";
+import { replayParkedWrites } from "../queue/parked-write-replay";
+import { purgeShards } from "../storage/retention";
+import { allConsentDatabases } from "../storage/shards";
+
+export const RETENTION_PURGE_CRON = "17 3 * * *";
+export const PARKED_WRITES_CRON = "47 * * * *";
+
+export async function runCronJob(cron: string, env: Env): Promise<void> {
+	if (cron === RETENTION_PURGE_CRON) {
+		await purgeShards(allConsentDatabases(env), Date.now(), settingsFor(env).recordRetentionMs);
+		return;
+	}
+	if (cron !== PARKED_WRITES_CRON) console.error("unknown cron schedule; replaying parked writes only", cron);
+	await replayParkedWrites(env);
+}

@@ -1,11 +1,11 @@
 import { createMessageBatch, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { hashEmail } from "../../workers/email/email-address";
 import worker from "../../workers/index";
 import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
-import { REPLAYS_PER_RUN } from "../../workers/queue/parked-write-replay";
+import { replayParkedWrites } from "../../workers/queue/parked-write-replay";
 import { PARKED_WRITES_CRON, RETENTION_PURGE_CRON } from "../../workers/scheduled/cron-jobs";
 import { parkWrite } from "../../workers/storage/parked-writes";
 import { brokenD1, callWithEnv, countRecords, envWith, json, keyed } from "../helpers";
@@ -27,6 +27,18 @@ async function parkThroughDeadLetters(body: DeferredWrite, id = "dlq-1") {
 		{ id, timestamp: new Date(Date.now() - 16 * 3600_000), attempts: 1, body },
 	]);
 	await worker.queue(batch, envWith({ DB: brokenD1() }));
+}
+
+/** `n` GPC opt-outs parked a second apart, 20 hours ago, for `user:<name>-<i>`. */
+async function parkBacklog(n: number, name = "bulk") {
+	const first = Date.now() - 20 * 3600_000;
+	for (let i = 0; i < n; i++) {
+		await parkWrite(env.CONSENT_KV, {
+			id: `${name}-${i}`,
+			timestamp: new Date(first + i * 1000),
+			body: gpcMessage(`user:${name}-${i}`),
+		});
+	}
 }
 
 function runCron(cron: string, testEnv: Env = env) {
@@ -105,23 +117,47 @@ describe("parked writes", () => {
 		expect(row?.source).toBe("one-click");
 	});
 
-	it(`one run writes at most ${REPLAYS_PER_RUN}, oldest first; the next run continues`, async () => {
-		const first = Date.now() - 20 * 3600_000;
-		for (let i = 0; i < REPLAYS_PER_RUN + 2; i++) {
-			await parkWrite(env.CONSENT_KV, {
-				id: `bulk-${i}`,
-				timestamp: new Date(first + i * 1000),
-				body: gpcMessage(`user:bulk-${i}`),
-			});
-		}
-		await runCron(PARKED_WRITES_CRON);
-		expect((await parkedKeys()).map((key) => key.split(":").at(-1))).toEqual([
-			`bulk-${REPLAYS_PER_RUN}`,
-			`bulk-${REPLAYS_PER_RUN + 1}`,
-		]);
+	it("a run writes the oldest, then puts the rest of a backlog back on the queue, up to its bounds", async () => {
+		await parkBacklog(9);
+		const errors = vi.spyOn(console, "error");
+		expect(await replayParkedWrites(env, 3, 4)).toEqual({ written: 3, failed: 0, requeued: 4 });
+		expect(errors).not.toHaveBeenCalled();
+		errors.mockRestore();
+		// The two newest wait for the next run.
+		expect((await parkedKeys()).map((key) => key.split(":").at(-1))).toEqual(["bulk-7", "bulk-8"]);
+		expect(await countRecords("user:bulk-2")).toBe(1);
+		// The real queue delivers the requeued ones to this worker's consumer.
+		for (let i = 0; i < 50 && (await countRecords("user:bulk-6")) === 0; i++)
+			await new Promise((r) => setTimeout(r, 200));
+		for (const i of [3, 4, 5, 6]) expect(await countRecords(`user:bulk-${i}`)).toBe(1);
+		expect(await countRecords("user:bulk-7")).toBe(0);
 		await runCron(PARKED_WRITES_CRON);
 		expect(await parkedKeys()).toEqual([]);
-		expect(await countRecords(`user:bulk-${REPLAYS_PER_RUN + 1}`)).toBe(1);
+		expect(await countRecords("user:bulk-8")).toBe(1);
+	});
+
+	it("a parked write that fails for a reason of its own stays, and does not hold back the rest", async () => {
+		// Older than the backlog, so listed first: a change whose purposes are not an object throws.
+		await parkWrite(env.CONSENT_KV, {
+			id: "poison",
+			timestamp: new Date(Date.now() - 30 * 3600_000),
+			body: { type: "consent-change", subject: "user:poison", change: { changes: null, now: 0 } },
+		});
+		await parkBacklog(4, "behind-poison");
+		expect(await replayParkedWrites(env, 2, 3)).toEqual({ written: 1, failed: 1, requeued: 3 });
+		expect((await parkedKeys()).map((key) => key.split(":").at(-1))).toEqual(["poison"]);
+	});
+
+	it("while D1 refuses the run's writes, nothing is put back on the queue", async () => {
+		await parkBacklog(5, "refused");
+		expect(await replayParkedWrites(envWith({ DB: brokenD1() }), 2, 3)).toEqual({
+			written: 0,
+			failed: 2,
+			requeued: 0,
+		});
+		expect(await parkedKeys()).toHaveLength(5);
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(await countRecords("user:refused-2")).toBe(0);
 	});
 
 	it("wrangler.toml schedules both cron jobs, in development and production", () => {

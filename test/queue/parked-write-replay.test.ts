@@ -148,6 +148,27 @@ describe("parked writes", () => {
 		expect((await parkedKeys()).map((key) => key.split(":").at(-1))).toEqual(["poison"]);
 	});
 
+	it("parked writes that keep failing move behind the rest, so they cannot fill every run", async () => {
+		for (const id of ["poison-a", "poison-b"]) {
+			await parkWrite(env.CONSENT_KV, {
+				id,
+				timestamp: new Date(Date.now() - 30 * 3600_000),
+				body: { type: "consent-change", subject: `user:${id}`, change: { changes: null, now: 0 } },
+			});
+		}
+		await parkBacklog(2, "behind-two");
+		// A run that can try two tries the two that fail; they then wait behind the untried backlog.
+		expect(await replayParkedWrites(env, 2, 0)).toEqual({ written: 0, failed: 2, requeued: 0 });
+		const ids = async () => (await parkedKeys()).map((key) => key.split(":").at(-1));
+		expect(await ids()).toEqual(["behind-two-0", "behind-two-1", "poison-a", "poison-b"]);
+		expect(await replayParkedWrites(env, 2, 0)).toEqual({ written: 2, failed: 0, requeued: 0 });
+		expect(await countRecords("user:behind-two-1")).toBe(1);
+		expect(await ids()).toEqual(["poison-a", "poison-b"]);
+		// Kept, body intact, for whoever mends them.
+		const [first] = await parkedKeys();
+		expect(await env.CONSENT_KV.get(first ?? "", "json")).toMatchObject({ subject: "user:poison-a" });
+	});
+
 	it("while D1 refuses the run's writes, nothing is put back on the queue", async () => {
 		await parkBacklog(5, "refused");
 		expect(await replayParkedWrites(envWith({ DB: brokenD1() }), 2, 3)).toEqual({

@@ -5,7 +5,12 @@
  * parked for the next run. Once D1 takes them again, the rest of a large backlog goes back on the
  * writes queue, whose consumer scales out, rather than waiting for later runs 50 at a time.
  */
-import { dropParkedWrite, listParkedWrites, readParkedWrite } from "../storage/parked-writes";
+import {
+	dropParkedWrite,
+	listParkedWrites,
+	moveParkedWriteBack,
+	readParkedWrite,
+} from "../storage/parked-writes";
 import { applyDeferredWrite, type DeferredWrite, newBatchAllowance } from "./deferred-writes";
 
 /**
@@ -38,8 +43,9 @@ export async function replayParkedWrites(
 	let written = 0;
 	let failed = 0;
 	for (const key of keys.slice(0, replays)) {
+		let body: unknown = null;
 		try {
-			const body = await readParkedWrite(env.CONSENT_KV, key);
+			body = await readParkedWrite(env.CONSENT_KV, key);
 			// Gone since it was listed: another run wrote it.
 			if (body === null) continue;
 			if (!(await applyDeferredWrite(body as DeferredWrite, env, allowance)))
@@ -49,6 +55,9 @@ export async function replayParkedWrites(
 		} catch (err) {
 			failed++;
 			console.error("parked write still not written; the next run tries again", key, err);
+			// Behind the writes not yet tried: fifty that fail for reasons of their own would otherwise
+			// be the whole of every run's list, and nothing behind them would ever be written.
+			if (body !== null) await moveParkedWriteBack(env.CONSENT_KV, key, body, Date.now()).catch(() => {});
 		}
 	}
 	// Only once D1 takes writes again: else they would only go round the queue's retries once more. Not

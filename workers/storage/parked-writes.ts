@@ -2,9 +2,12 @@
  * Deferred writes parked in KV after the queue gave up on them (D1 unavailable through every retry):
  * KV, because it does not depend on D1. Each is kept without expiry under
  * `parked-write:<first queued, ISO time>:<message id>` until the cron writes it to D1 and deletes it;
- * keys sort by the time the write was first queued, so the oldest are listed first.
+ * keys sort by the time the write was first queued, so the oldest are listed first. One a run could
+ * not write moves behind every write not yet tried (`parked-write:~<failed at>:<message id>`, `~`
+ * sorting after digits), so a few that always fail cannot fill every run's list.
  */
 const PREFIX = "parked-write:";
+const TRIED = `${PREFIX}~`;
 
 /** The parts of a queue message a parked write keeps. */
 export interface ParkableMessage {
@@ -33,4 +36,22 @@ export function readParkedWrite(kv: KVNamespace, key: string): Promise<unknown> 
 
 export async function dropParkedWrite(kv: KVNamespace, key: string): Promise<void> {
 	await kv.delete(key);
+}
+
+/**
+ * Moves a parked write that a run failed to write behind the rest (see above) and returns its new
+ * key. Put before delete: a failure in between leaves two copies, and written twice, a write changes
+ * nothing twice.
+ */
+export async function moveParkedWriteBack(
+	kv: KVNamespace,
+	key: string,
+	body: unknown,
+	now: number,
+): Promise<string> {
+	const id = key.slice(key.lastIndexOf(":") + 1);
+	const moved = `${TRIED}${new Date(now).toISOString()}:${id}`;
+	await kv.put(moved, JSON.stringify(body));
+	await kv.delete(key);
+	return moved;
 }

@@ -1,7 +1,8 @@
 /**
  * An allowance past CONSENT_LIFETIME_DAYS no longer allows anything. A later write that chooses
  * something else (an opt-out of another purpose, an unsubscribe turning `email` off) must not bring
- * the lapsed allowance back: nobody chose it again.
+ * the lapsed allowance back: nobody chose it again. A subscription to marketing email, asked
+ * separately from the banner, does not lapse.
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -68,5 +69,21 @@ describe("a lapsed allowance", () => {
 		const after = await decision("user:lapse-gpc");
 		expect(after.reasons.ads).toBe("gpc");
 		expect(after.purposes.analytics).toBe(false);
+	});
+
+	it("is never a newsletter subscription: email, asked separately, lasts until withdrawn", async () => {
+		await put("user:lapse-newsletter", { email: "news@example.com", purposes: { email: true, ads: true } });
+		lapse();
+		const lapsed = await decision("user:lapse-newsletter");
+		expect(lapsed.purposes.ads).toBe(false);
+		expect(lapsed.purposes.email).toBe(true);
+		expect(lapsed.reasons.email).toBe("explicit");
+		// The banner asks again; its Accept all names the tracking purposes, not email.
+		await put("user:lapse-newsletter", {
+			purposes: { analytics: true, personalization: true, ads: true, sale: true },
+		});
+		const after = await decision("user:lapse-newsletter");
+		expect(after.purposes.ads).toBe(true);
+		expect(after.purposes.email).toBe(true);
 	});
 });

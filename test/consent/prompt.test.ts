@@ -301,8 +301,9 @@ describe("prompt through /v1/consent", () => {
 		await tick();
 		const expired = await getDocWith(accepted, { CONSENT_LIFETIME_DAYS: "1e-9" });
 		expect(expired.prompt).toBe(true);
-		// Lapsed allowances fall back to the opt-in default meanwhile.
-		expect(expired.purposes).toEqual({ essential: true, ...REJECTED });
+		// Lapsed allowances fall back to the opt-in default meanwhile; email, not the banner's to ask,
+		// does not lapse.
+		expect(expired.purposes).toEqual({ essential: true, ...BANNER_REJECTED, email: true });
 		expect(expired.reasons.analytics).toBe("default");
 
 		const rejected = new Visitor(DE);

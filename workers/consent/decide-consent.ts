@@ -78,8 +78,10 @@ export function decideConsent(
 		} else if (gpc && purpose.gpc) {
 			allowed[name] = false;
 			reasons[name] = "gpc";
-		} else if (choice === false || (choice === true && !expired)) {
-			// A denial never expires; an allowance lapses after the consent lifetime.
+		} else if (choice === false || (choice === true && (!expired || purpose.askedSeparately))) {
+			// A denial never expires; an allowance lapses after the consent lifetime, the lifetime of a
+			// banner's answer: not one asked separately (a newsletter subscription lasts until withdrawn,
+			// and the banner that asks again does not ask for it).
 			allowed[name] = choice;
 			reasons[name] = !choice && state?.sources[name] === "gpc" ? "gpc" : "explicit";
 		} else if (signalRecorded && purpose.gpc && choice === undefined) {

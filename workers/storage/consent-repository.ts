@@ -14,6 +14,7 @@
  */
 import { and, desc, eq, getTableColumns, gt, gte, lt, type Placeholder, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { purposeDefinition } from "../config/purposes";
 import type { StoredState } from "../consent/stored-state";
 import { prepareSql, rowMapper } from "./prepared";
 import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
@@ -457,14 +458,17 @@ function emptyState(): StoredState {
 	return { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
 }
 
-/** Removes stored allowances that `named` does not choose again: they lapsed, and fall back to the default. */
+/**
+ * Removes stored allowances that `named` does not choose again: they lapsed, and fall back to the
+ * default. Not those of purposes asked separately (`email`), which do not lapse.
+ */
 export function dropLapsedAllowances(
 	purposes: StoredChoices,
 	sources: Record<string, string>,
 	named: Readonly<StoredChoices>,
 ): void {
 	for (const name of Object.keys(purposes)) {
-		if (purposes[name] !== true || name in named) continue;
+		if (purposes[name] !== true || name in named || purposeDefinition(name)?.askedSeparately) continue;
 		delete purposes[name];
 		delete sources[name];
 	}

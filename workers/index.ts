@@ -6,6 +6,7 @@ import { settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";
 import { guardRequest } from "./guard/guard-request";
+import { GUARD_ROUTES } from "./guard/routes";
 import { corsPreflight, withCors } from "./http/cors";
 import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
@@ -21,7 +22,7 @@ import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writ
 import { runCronJob } from "./scheduled/cron-jobs";
 import { SDK_ROUTES } from "./sdk/routes";
 
-const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES];
+const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES, ...GUARD_ROUTES];
 
 // A Map, not an object: no method name can reach an inherited property (`constructor`, `toString`).
 type MethodHandlers = ReadonlyMap<string, RouteHandler>;

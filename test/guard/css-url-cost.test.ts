@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { withoutDeniedCssUrls } from "../../workers/guard/css-urls";
-import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+import { fakeOrigin, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
 
 const denied = (url: string) => url.includes("facebook.com");
 
@@ -48,7 +48,7 @@ describe("CSS url() scanning cost", () => {
 		const res = await visit("/", VISITORS.optedOut);
 		const body = await res.text();
 		expect(performance.now() - start).toBeLessThan(1000);
-		expect(body).toBe(`<!doctype html><html><body>${markup}</body></html>`);
+		expect(body).toBe(`<!doctype html><html>${RUNTIME_TAGS.optedOut}<body>${markup}</body></html>`);
 	});
 
 	it("still finds the denied URLs the patterns found", () => {

@@ -4,6 +4,7 @@
  * streaming the body in tiny chunks. Plus the visitors the guard tells apart.
  */
 import { vi } from "vitest";
+import { runtimeScriptTag } from "../../workers/guard/guard-runtime";
 import { activationPrefix, stubSource } from "../../workers/guard/tracker-stubs";
 import { type CallInit, callWithEnv, envWith } from "../helpers";
 
@@ -106,3 +107,14 @@ export function stubbed(
 			: `<script type="text/plain"${nonce === undefined ? "" : ` nonce="${nonce}"`} data-consent="${purposes}">${prefix}</script>`;
 	return `${stubTag}${stubSource(globals)}</script>${activation}${gatedTag}`;
 }
+
+/** The runtime's tag a guarded page gets first (guard-runtime.ts), for the purposes the visitor denied. */
+export function runtimeTag(denied: readonly string[], nonce: string | null = null): string {
+	return runtimeScriptTag(new Set(denied), undefined, nonce) as string;
+}
+
+/** The tags for the visitors of VISITORS: GPC only denies ads, DE everything. */
+export const RUNTIME_TAGS = {
+	gpcOnly: runtimeTag(["ads"]),
+	optedOut: runtimeTag(["ads", "analytics"]),
+} as const;

@@ -4,7 +4,17 @@
  * which responses are rewritten (GET HTML only) and which only get header changes; site overrides.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chunkedStream, fakeOrigin, guardEnv, stubbed, VISITORS, visit } from "./guard-fixtures";
+import { runtimeScriptTag } from "../../workers/guard/guard-runtime";
+import { guardSettingsFor } from "../../workers/guard/guard-settings";
+import {
+	chunkedStream,
+	fakeOrigin,
+	guardEnv,
+	RUNTIME_TAGS,
+	stubbed,
+	VISITORS,
+	visit,
+} from "./guard-fixtures";
 import { TRACKER_PAGE } from "./guard-page";
 
 afterEach(() => {
@@ -20,6 +30,23 @@ function applyEdits(page: string, edits: readonly Edit[]): string {
 		out = out.replace(from, () => to);
 	}
 	return out;
+}
+
+/**
+ * A page with the runtime's tag where the rewrite puts it: first in `<head>`, or without a head tag
+ * before the first script or body tag (bytes compared as Latin-1, so any charset's bytes stay).
+ */
+function withRuntime(page: Uint8Array, tag: string): Uint8Array;
+function withRuntime(page: string, tag: string): string;
+function withRuntime(page: Uint8Array | string, tag: string): Uint8Array | string {
+	const text = typeof page === "string" ? page : String.fromCharCode(...page);
+	const head = text.indexOf("<head>");
+	const at =
+		head !== -1
+			? head + "<head>".length
+			: Math.min(...["<script", "<body"].map((t) => text.indexOf(t)).filter((i) => i !== -1));
+	const out = `${text.slice(0, at)}${tag}${text.slice(at)}`;
+	return typeof page === "string" ? out : Uint8Array.from(out, (c) => c.charCodeAt(0));
 }
 
 /** Changes every guarded visitor gets: tracking parameters out of links, ads trackers neutralised. */
@@ -94,8 +121,18 @@ const PERSONALIZATION_EDITS: readonly Edit[] = [
 	],
 ];
 
-const GPC_ONLY_PAGE = applyEdits(TRACKER_PAGE, ADS_EDITS);
-const OPTED_OUT_PAGE = applyEdits(TRACKER_PAGE, [...ADS_EDITS, ...ANALYTICS_EDITS, ...PERSONALIZATION_EDITS]);
+/** The runtime's tag, the head's first child (guard-runtime.ts). */
+function runtimeEdit(tag: string): Edit {
+	return ['<html lang="en"><head>', `<html lang="en"><head>${tag}`];
+}
+
+const GPC_ONLY_PAGE = applyEdits(TRACKER_PAGE, [runtimeEdit(RUNTIME_TAGS.gpcOnly), ...ADS_EDITS]);
+const OPTED_OUT_PAGE = applyEdits(TRACKER_PAGE, [
+	runtimeEdit(RUNTIME_TAGS.optedOut),
+	...ADS_EDITS,
+	...ANALYTICS_EDITS,
+	...PERSONALIZATION_EDITS,
+]);
 
 function htmlOrigin(body: string, sizes?: readonly number[], headers: HeadersInit = {}) {
 	return fakeOrigin(
@@ -146,7 +183,7 @@ describe("a guarded visitor's page", () => {
 		const page = `<p>日本語のページ — ünïcödé</p><script>var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫&amp;gclid=1">猫</a>`;
 		htmlOrigin(page, [1, 2]);
 		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(
-			`<p>日本語のページ — ünïcödé</p>${stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])}var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫">猫</a>`,
+			`<p>日本語のページ — ünïcödé</p>${RUNTIME_TAGS.optedOut}${stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])}var t = "日本語"; fbq('init', '1');</script><a href="/検索?q=猫">猫</a>`,
 		);
 	});
 
@@ -169,6 +206,7 @@ describe("a guarded visitor's page", () => {
 			"",
 			'<link rel="preloaded" href="https://connect.facebook.net">',
 			'<link rel="stylesheet" href="https://connect.facebook.net/x.css">',
+			RUNTIME_TAGS.optedOut,
 			'<script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
 			'<script type="text/plain" data-type="Module" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
 			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="application/json"></script>',
@@ -198,7 +236,9 @@ describe("a guarded visitor's page", () => {
 
 	it("writes back an inline script the document leaves unterminated", async () => {
 		htmlOrigin("<p>x</p><script>var a = 1;", [3]);
-		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe("<p>x</p><script>var a = 1;</script>");
+		expect(await (await visit("/", VISITORS.optedOut)).text()).toBe(
+			`<p>x</p>${RUNTIME_TAGS.optedOut}<script>var a = 1;</script>`,
+		);
 	});
 
 	it("keeps the bytes of other charsets, and never fails on one it cannot parse", async () => {
@@ -227,6 +267,7 @@ describe("a guarded visitor's page", () => {
 			const at = expected.findIndex((_, i) => marker.every((b, j) => expected[i + j] === b));
 			const neutralised = [
 				...expected.slice(0, at),
+				...ascii(RUNTIME_TAGS.optedOut),
 				...ascii(stubbed('<script type="text/plain" data-consent="ads">', ["fbq"])),
 				...expected.slice(at + marker.length),
 			];
@@ -245,7 +286,7 @@ describe("a guarded visitor's page", () => {
 		fakeOrigin(() => new Response(page, { headers: { "Content-Type": "application/xhtml+xml" } }));
 		const res = await visit("/", VISITORS.gpcOnly);
 		expect(await res.text()).toBe(
-			`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>`,
+			`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">${RUNTIME_TAGS.gpcOnly}<body><script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>`,
 		);
 	});
 });
@@ -453,8 +494,9 @@ describe("site overrides (GUARD_TRACKER_OVERRIDES)", () => {
 	it("reclassify tags, hosts and snippets", async () => {
 		htmlOrigin(page);
 		const gpc = await visit("/", VISITORS.gpcOnly, {}, overrides);
+		const tag = runtimeScriptTag(new Set(["ads"]), guardSettingsFor(overrides).overrides, null);
 		expect(await gpc.text()).toBe(
-			`<script async type="text/plain" data-consent="ads" data-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script><script>fbq('init', '1');</script><link rel="preconnect" href="https://connect.facebook.net"><script src="https://cdn.site-analytics.example/t.js"></script>`,
+			`${tag}<script async type="text/plain" data-consent="ads" data-src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script><script>fbq('init', '1');</script><link rel="preconnect" href="https://connect.facebook.net"><script src="https://cdn.site-analytics.example/t.js"></script>`,
 		);
 		vi.restoreAllMocks();
 		htmlOrigin(page);
@@ -496,7 +538,7 @@ const LATIN = [0xe9, 0x80, 0x81, 0x8d, 0x8f, 0x90, 0x9d, 0xff];
  * visitor whose `ads` is denied gets it.
  */
 function wordPage(head: Part, word: readonly number[], guarded: boolean, tail: Part = ""): Uint8Array {
-	return bytesOf(
+	const page = bytesOf(
 		head,
 		"<p>",
 		word,
@@ -519,6 +561,7 @@ function wordPage(head: Part, word: readonly number[], guarded: boolean, tail: P
 		"</noscript>",
 		tail,
 	);
+	return guarded ? withRuntime(page, RUNTIME_TAGS.gpcOnly) : page;
 }
 
 /** How the origin sends a page: whole with its length, or streamed in chunks of these sizes. */

@@ -57,6 +57,7 @@ const ROUTE_PATHS = [
 	"/preferences",
 	"/.well-known/gpc.json",
 	"/consent.js",
+	"/v1/guard/runtime.js",
 	"/v1",
 	"/v1/",
 	"/v1/nope",
@@ -636,6 +637,9 @@ export function validPlan(tokens: readonly string[]): fc.Arbitrary<RequestPlan> 
 			),
 		fc.constant(plan("GET", "/.well-known/gpc.json", [])),
 		fc.constant(plan("GET", "/consent.js", [])),
+		fc
+			.constantFrom("ads", "analytics", "ads,analytics", "analytics,ads", "", "ads,ads", "sale", "ads,")
+			.map((deny) => plan("GET", `/v1/guard/runtime.js?deny=${deny}&v=x`, [])),
 	);
 }
 

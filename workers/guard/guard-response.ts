@@ -4,6 +4,7 @@
  * changes plus (GET bodies only) the HTML rewrite. A response with nothing to change is relayed as is.
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
+import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
 import { rewrittenPage } from "./guarded-pages";
 import { connectionFields } from "./hop-by-hop";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
@@ -54,16 +55,27 @@ function arrivesWhole(res: Response): boolean {
 	return Number(length) <= max;
 }
 
+/**
+ * The rewrite's options for one page: the guard's, and the runtime's tag, with the nonce the page's
+ * Content-Security-Policy admits scripts by (a `strict-dynamic` policy runs nothing else).
+ */
+function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
+	const { denied, overrides, strip } = guard.html;
+	const nonce = scriptNonce(headers.get("Content-Security-Policy"));
+	return { denied, overrides, strip, runtime: runtimeScriptTag(denied, overrides, nonce) };
+}
+
 /** The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page). */
 async function rewrittenWhole(
 	source: Response | RevalidatedPage,
 	contentType: string,
 	guard: ResponseGuard,
+	html: HtmlGuardOptions,
 ): Promise<ArrayBuffer> {
 	try {
-		if (!(source instanceof Response)) return await rewrittenPage(source.kept.page, contentType, guard.html);
+		if (!(source instanceof Response)) return await rewrittenPage(source.kept.page, contentType, html);
 		const page = await source.arrayBuffer();
-		const rewritten = await rewrittenPage(page, contentType, guard.html);
+		const rewritten = await rewrittenPage(page, contentType, html);
 		guard.keepPage?.(source, page);
 		return rewritten;
 	} catch (err) {
@@ -77,10 +89,10 @@ async function rewrittenWhole(
 async function rewrittenUndeclared(
 	body: ReadableStream<Uint8Array>,
 	contentType: string,
-	guard: ResponseGuard,
+	html: HtmlGuardOptions,
 ): Promise<ReadableStream | null> {
 	try {
-		return await rewriteUndeclaredHtml(body, contentType, guard.html);
+		return await rewriteUndeclaredHtml(body, contentType, html);
 	} catch (err) {
 		// Nothing has been answered yet: say the site could not be reached rather than drop the line.
 		console.warn("origin page broke off before its head", err);
@@ -146,9 +158,10 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	let body: ReadableStream | ArrayBuffer | null = res.body;
 	const { contentType, insisted, relocated } = guardHeaders(res.status, headers, guard);
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
-		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard);
-		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, guard.html);
-		else body = await rewrittenUndeclared(res.body, contentType, guard);
+		const html = pageOptions(guard, headers);
+		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard, html);
+		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
+		else body = await rewrittenUndeclared(res.body, contentType, html);
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);
@@ -161,7 +174,10 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
 	const { headers, contentType } = revalidatedAnswerHeaders(page, guard);
 	const { kept } = page;
-	const body = contentType === null ? kept.page : await rewrittenWhole(page, contentType, guard);
+	const body =
+		contentType === null
+			? kept.page
+			: await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
 	return new Response(body, { status: 200, statusText: kept.statusText, headers });
 }
 

@@ -4,7 +4,9 @@
  * `type="text/plain"` with `data-consent` and `data-src`, which the SDK re-enables once allowed;
  * pixels go (by `src` or any `srcset` candidate), frames and marked media keep their `src` in
  * `data-src`, resource hints to trackers go, and noscript pixels are cut. Link `href`s lose tracking
- * parameters. Everything else is untouched. HTMLRewriter hands text over in arbitrary chunks, and an
+ * parameters. The runtime script (guard-runtime.ts) goes first, as the head's first child or, without
+ * a head tag, before the first script or the body. Everything else is untouched. HTMLRewriter hands
+ * text over in arbitrary chunks, and an
  * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
  * and written back at their end tag.
  */
@@ -25,6 +27,8 @@ export interface HtmlGuardOptions {
 	readonly overrides: TrackerOverrides | undefined;
 	/** Stripping options for link hrefs (the request's host for relative links). */
 	readonly strip: StripOptions;
+	/** The runtime's script tag (guard-runtime.ts), inserted once before anything can run script. */
+	readonly runtime?: string;
 }
 
 /**
@@ -166,6 +170,13 @@ interface InlineScript {
 
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const { denied, overrides, strip } = options;
+	let runtime = options.runtime;
+	/** The runtime's tag before an element that comes ahead of any head tag and can run script. */
+	const runtimeBefore = (el: Element) => {
+		if (runtime === undefined) return;
+		el.before(runtime, { html: true });
+		runtime = undefined;
+	};
 	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
@@ -201,6 +212,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
+			runtimeBefore(el);
 			script = null;
 			const type = el.getAttribute("type");
 			const kind = (type ?? "").trim().toLowerCase();
@@ -243,6 +255,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	// Elements without a type or `data-consent` marker (most of a page's) are judged by one URL alone,
 	// read once: every attribute read is a call into the runtime.
 	const guardPlainScript = (el: Element) => {
+		runtimeBefore(el);
 		const src = el.getAttribute("src") as string;
 		const purposes = classify(src);
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
@@ -350,6 +363,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	return (
 		new HTMLRewriter()
+			.on("head", {
+				element(el) {
+					if (runtime === undefined) return;
+					el.prepend(runtime, { html: true });
+					runtime = undefined;
+				},
+			})
+			.on("body", { element: runtimeBefore })
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
 			.on("script[src]:not([type]):not([data-consent])", { element: guardPlainScript })
 			.on("script[src][type], script[src][data-consent]", { element: guardScript.element })

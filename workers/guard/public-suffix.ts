@@ -5,7 +5,7 @@
  */
 
 // Second-level labels under which country registries sell names (PSL ICANN section, common ones).
-const SECOND_LEVEL_REGISTRIES: ReadonlySet<string> = new Set([
+export const SECOND_LEVEL_REGISTRIES: ReadonlySet<string> = new Set([
 	"ac",
 	"co",
 	"com",
@@ -28,7 +28,7 @@ const SECOND_LEVEL_REGISTRIES: ReadonlySet<string> = new Set([
 ]);
 
 // Shared-hosting suffixes where every subdomain is its own site (PSL private section, common ones).
-const SHARED_HOSTING_SUFFIXES: ReadonlySet<string> = new Set([
+export const SHARED_HOSTING_SUFFIXES: ReadonlySet<string> = new Set([
 	"appspot.com",
 	"azurewebsites.net",
 	"blogspot.com",

@@ -252,7 +252,7 @@ const HOST_INDEX = createHostIndex(
 	TRACKER_HOSTS.flatMap((entry) => entry.hosts.map((host) => [host, entry] as const)),
 );
 
-const LOADER_PATH = /\/(?:gtag\/js|gtag\/destination|gtm\.js|ns\.html)$/;
+export const LOADER_PATH = /\/(?:gtag\/js|gtag\/destination|gtm\.js|ns\.html)$/;
 
 /** Host-table entry for a host and path, most specific host first. */
 export function trackerHostEntry(host: string, pathname: string): TrackerHostEntry | null {

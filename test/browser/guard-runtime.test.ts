@@ -1,0 +1,180 @@
+/**
+ * The guard's runtime script in Chromium, against a site whose own bundle builds tracker requests
+ * (runtime-site.ts: fetch, XHR, sendBeacon, Image, script elements by property and setAttribute, a
+ * frame). Every request the browser makes is recorded, and anything bound elsewhere than the worker
+ * is answered locally. A guarded visitor's page reaches no host of a denied purpose, while the site,
+ * an ordinary CDN and the allowed purpose's hosts are still reached and the site's code runs to its
+ * end without errors; an allowed visitor gets the origin's page and every request is made; once a
+ * guarded visitor agrees through /consent.js, the next runtime requests go through and the script the
+ * runtime held back runs.
+ */
+import type { Browser, BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import { CDN_HOST, RUNTIME_HOSTS, type RuntimeSite, serveRuntimeSite } from "./runtime-site";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
+
+warnIfNoChromium("guard runtime");
+
+const GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+const VISITORS = {
+	allowed: { "X-Debug-Geo": "US-CA" },
+	/** GPC opts out of `ads` only; analytics stays allowed in US-CA. */
+	adsDenied: { "Sec-GPC": "1", "X-Debug-Geo": "US-CA" },
+	/** Everything off until the visitor agrees. */
+	optedOut: { "X-Debug-Geo": "DE" },
+} as const;
+
+interface RuntimeResults {
+	readonly round: number;
+	readonly fetch: number;
+	readonly xhr: string;
+	readonly beacon: boolean;
+	readonly fbScript: readonly (string | null)[];
+	readonly own: number;
+	readonly cdn: string;
+}
+
+describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
+	let site: RuntimeSite;
+	let server: WorkerServer;
+	let browser: Browser;
+	guardedSiteWithChromium(serveRuntimeSite, (started) => {
+		({ site, server, browser } = started);
+	});
+
+	/** A page of the site for a visitor whose every request is recorded. */
+	async function open(headers: Record<string, string>) {
+		const context: BrowserContext = await browser.newContext({ extraHTTPHeaders: headers });
+		const urls: string[] = [];
+		context.on("request", (request) => {
+			urls.push(request.url());
+		});
+		await context.route("**/*", (route) => {
+			const request = route.request();
+			if (request.url().startsWith(`${server.origin}/`)) return route.continue();
+			if (request.resourceType() === "image") return route.fulfill({ contentType: "image/gif", body: GIF });
+			if (request.resourceType() === "document")
+				return route.fulfill({ contentType: "text/html", body: "<p>stub</p>" });
+			return route.fulfill({
+				contentType: "text/javascript",
+				body: "",
+				headers: { "Access-Control-Allow-Origin": "*" },
+			});
+		});
+		const errors: string[] = [];
+		const page = await context.newPage();
+		page.on("pageerror", (err) => errors.push(err.message));
+		page.on("console", (message) => {
+			if (message.type() === "error") errors.push(message.text());
+		});
+		await page.goto(`${server.origin}/runtime`);
+		await page.waitForFunction(() => document.documentElement.dataset.own === "done-1");
+		await page.waitForTimeout(300);
+		const results = (await page.evaluate(() => (window as { runtimeResults?: unknown }).runtimeResults)) as
+			| RuntimeResults
+			| undefined;
+		return { context, page, urls, errors, results };
+	}
+
+	const hostsReached = (urls: readonly string[], hosts: readonly string[]) =>
+		hosts.filter((host) => urls.some((url) => new URL(url).hostname === host));
+
+	it("a visitor denied ads reaches no ad host, while analytics, the site and its CDN are reached", async () => {
+		const { context, urls, errors, results } = await open(VISITORS.adsDenied);
+		try {
+			expect({
+				ads: hostsReached(urls, RUNTIME_HOSTS.ads),
+				analytics: hostsReached(urls, RUNTIME_HOSTS.analytics),
+				cdn: hostsReached(urls, [CDN_HOST]),
+				errors,
+				beacon: results?.beacon,
+				fbScript: results?.fbScript,
+				own: results?.own,
+				cdnType: results?.cdn,
+			}).toEqual({
+				ads: [],
+				analytics: [...RUNTIME_HOSTS.analytics],
+				cdn: [CDN_HOST],
+				errors: [],
+				beacon: true,
+				// Kept as the HTML rewrite keeps a gated script, for /consent.js to run once allowed.
+				fbScript: ["text/plain", "ads", "https://connect.facebook.net/en_US/fbevents.js?r=1"],
+				own: 200,
+				cdnType: "opaque",
+			});
+			expect(site.requests.filter((path) => path.startsWith("/api/ping"))).not.toHaveLength(0);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a visitor denied everything reaches no tracker host; blocked fetch and XHR complete as empty 204s", async () => {
+		const { context, urls, errors, results } = await open(VISITORS.optedOut);
+		try {
+			expect({
+				trackers: hostsReached(urls, [...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics]),
+				cdn: hostsReached(urls, [CDN_HOST]),
+				errors,
+				fetch: results?.fetch,
+				xhr: results?.xhr,
+				beacon: results?.beacon,
+				own: results?.own,
+			}).toEqual({
+				trackers: [],
+				cdn: [CDN_HOST],
+				errors: [],
+				fetch: 204,
+				xhr: "4:204",
+				beacon: true,
+				own: 200,
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an allowed visitor gets the origin's page, and every request is made", async () => {
+		const viaWorker = await fetch(`${server.origin}/runtime`, { headers: VISITORS.allowed });
+		const direct = await fetch(`${site.origin}/runtime`);
+		expect(await viaWorker.text()).toBe(await direct.text());
+		const { context, urls, errors, results } = await open(VISITORS.allowed);
+		try {
+			expect(hostsReached(urls, [...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics, CDN_HOST])).toEqual([
+				...RUNTIME_HOSTS.ads,
+				...RUNTIME_HOSTS.analytics,
+				CDN_HOST,
+			]);
+			expect(urls.some((url) => url.startsWith("https://www.facebook.com/tr?id=1&ev=Beacon"))).toBe(true);
+			expect(errors).toEqual([]);
+			expect(results?.fbScript).toEqual([null, null, null]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
+		const { context, page, urls } = await open(VISITORS.optedOut);
+		try {
+			expect(hostsReached(urls, [...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics])).toEqual([]);
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			// The script the runtime held back is run by the SDK, as a gated script of the page's own.
+			await expect.poll(() => urls.includes("https://connect.facebook.net/en_US/fbevents.js?r=1")).toBe(true);
+			const again = (await page.evaluate(() =>
+				(window as unknown as { buildTrackers(round: number): Promise<unknown> }).buildTrackers(2),
+			)) as RuntimeResults;
+			expect(again.fbScript).toEqual([null, null, null]);
+			await expect
+				.poll(() =>
+					hostsReached(
+						urls.filter((url) => url.includes("r=2")),
+						[...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics],
+					),
+				)
+				.toEqual([...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics]);
+		} finally {
+			await context.close();
+		}
+	});
+});

@@ -1,0 +1,89 @@
+/**
+ * A site whose own bundle builds tracker requests at runtime, as one embedding vendor SDKs does: a
+ * `fetch` to GA4's collector, an XHR, `navigator.sendBeacon` and an `Image()` pixel to Meta, a script
+ * element made and appended to load fbevents.js and (by setAttribute) gtag.js, and an ad frame; then a
+ * request to the site itself and to an ordinary third-party CDN. Each call's outcome is kept in
+ * `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
+ * policies do. The site records every path it is asked for.
+ */
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+
+export const NONCE = "rt-n0nce";
+
+/** Tracker hosts the site's code calls, by the purpose the guard puts them under. */
+export const RUNTIME_HOSTS = {
+	ads: ["www.facebook.com", "connect.facebook.net", "td.doubleclick.net"],
+	analytics: ["www.google-analytics.com", "www.googletagmanager.com"],
+} as const;
+export const CDN_HOST = "cdn.example.net";
+
+const PAGE = `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Runtime</title>
+<script nonce="${NONCE}" src="/consent.js" data-banner="off"></script>
+<script nonce="${NONCE}" src="/bundle.js"></script>
+</head>
+<body><h1>Shop</h1></body>
+</html>
+`;
+
+/**
+ * The site's bundle: `buildTrackers()` runs as soon as the head loads it (so some of its requests are
+ * built before the body is parsed) and can be run again (after a choice).
+ */
+const BUNDLE = `window.buildTrackers = async function (round) {
+	const results = { round };
+	const r = await fetch("https://www.google-analytics.com/g/collect?v=2&tid=G-RUNTIME12&en=page_view&r=" + round, { method: "POST", mode: "no-cors" });
+	results.fetch = r.status;
+	results.xhr = await new Promise((resolve) => {
+		const x = new XMLHttpRequest();
+		x.open("POST", "https://www.google-analytics.com/j/collect?v=1&r=" + round);
+		x.onload = () => resolve(x.readyState + ":" + x.status);
+		x.onerror = () => resolve("error");
+		x.send("t=event");
+	});
+	results.beacon = navigator.sendBeacon("https://www.facebook.com/tr?id=1&ev=Beacon&r=" + round, "x");
+	const img = new Image();
+	img.src = "https://www.facebook.com/tr?id=1&ev=PageView&r=" + round;
+	(document.body || document.documentElement).appendChild(img);
+	const fb = document.createElement("script");
+	fb.async = true;
+	fb.src = "https://connect.facebook.net/en_US/fbevents.js?r=" + round;
+	document.head.appendChild(fb);
+	results.fbScript = [fb.getAttribute("type"), fb.getAttribute("data-consent"), fb.getAttribute("data-src")];
+	const g = document.createElement("script");
+	g.setAttribute("src", "https://www.googletagmanager.com/gtag/js?id=G-RUNTIME12&r=" + round);
+	document.head.appendChild(g);
+	const frame = document.createElement("iframe");
+	frame.src = "https://td.doubleclick.net/td/rul/123?r=" + round;
+	(document.body || document.documentElement).appendChild(frame);
+	results.own = (await fetch("/api/ping?r=" + round)).status;
+	results.cdn = (await fetch("https://${CDN_HOST}/lib.json?r=" + round, { mode: "no-cors" })).type;
+	window.runtimeResults = results;
+	document.documentElement.dataset.own = "done-" + round;
+	return results;
+};
+window.buildTrackers(1);
+`;
+
+export type RuntimeSite = RecordingSite;
+
+export function serveRuntimeSite(): Promise<RuntimeSite> {
+	return serveRecordingSite(({ path }, res) => {
+		if (path === "/runtime") {
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
+			});
+			res.end(PAGE);
+		} else if (path === "/bundle.js") {
+			res.writeHead(200, { "Content-Type": "text/javascript", "Cache-Control": "no-cache" }).end(BUNDLE);
+		} else if (path === "/api/ping") {
+			res.writeHead(200, { "Content-Type": "application/json" }).end('{"ok":true}');
+		} else {
+			res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+		}
+	});
+}

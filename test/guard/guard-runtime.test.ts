@@ -1,0 +1,132 @@
+/**
+ * The guard's runtime script through the worker: a guarded page gets exactly one tag loading it, first
+ * in its head (or before its first script without a head tag), with the nonce its CSP admits scripts
+ * by; an allowed visitor's page is the origin's, byte for byte; /v1/guard/runtime.js serves the script
+ * for the purposes named, cached for good under the version a page names, and a 400 for any other.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { guardRuntime, RUNTIME_PATH } from "../../workers/guard/guard-runtime";
+import { call } from "../helpers";
+import { fakeOrigin, RUNTIME_TAGS, runtimeTag, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title><script src="/app.js"></script></head><body><script>document.title = "x";</script></body></html>`;
+
+function htmlOrigin(body: string, headers: Record<string, string> = {}) {
+	fakeOrigin(
+		() => new Response(body, { headers: { "Content-Type": "text/html; charset=utf-8", ...headers } }),
+	);
+}
+
+function runtimeTags(page: string): string[] {
+	return page.match(/<script[^>]*runtime\.js[^>]*><\/script>/g) ?? [];
+}
+
+describe("the runtime's tag on a guarded page", () => {
+	it("is the head's first child, once, naming the purposes the visitor denied", async () => {
+		for (const [visitor, tag] of [
+			[VISITORS.gpcOnly, RUNTIME_TAGS.gpcOnly],
+			[VISITORS.optedOut, RUNTIME_TAGS.optedOut],
+		] as const) {
+			htmlOrigin(PAGE);
+			const page = await (await visit("/", visitor)).text();
+			expect(page).toBe(PAGE.replace("<head>", `<head>${tag}`));
+			expect(runtimeTags(page)).toEqual([tag]);
+			vi.restoreAllMocks();
+		}
+		expect(RUNTIME_TAGS.gpcOnly).toBe(
+			`<script src="${RUNTIME_PATH}?deny=ads&amp;v=${guardRuntime(undefined).version}"></script>`,
+		);
+		expect(RUNTIME_TAGS.optedOut).toContain("?deny=ads,analytics&amp;v=");
+	});
+
+	it("comes before the first script or the body when the page has no head tag", async () => {
+		htmlOrigin(`<p>a</p><script>var a = 1;</script><script>var b = 2;</script>`);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<p>a</p>${RUNTIME_TAGS.gpcOnly}<script>var a = 1;</script><script>var b = 2;</script>`,
+		);
+		vi.restoreAllMocks();
+		htmlOrigin(`<title>t</title><body onload="go()"><script src="/a.js"></script>`);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<title>t</title>${RUNTIME_TAGS.gpcOnly}<body onload="go()"><script src="/a.js"></script>`,
+		);
+	});
+
+	it("carries the nonce the page's Content-Security-Policy admits scripts by", async () => {
+		const policies: readonly (readonly [csp: string, nonce: string | null])[] = [
+			["script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'", "r4nd0m+/="],
+			["default-src 'self' 'NONCE-abc123'", "abc123"],
+			["default-src 'nonce-fromdefault'; script-src 'self'", null],
+			["script-src-elem 'nonce-elem'; script-src 'nonce-other'", "elem"],
+			["img-src *, script-src 'nonce-second'", "second"],
+			["script-src 'nonce-\"><x>'", null],
+			["script-src 'self' https://cdn.example", null],
+		];
+		for (const [csp, nonce] of policies) {
+			htmlOrigin(PAGE, { "Content-Security-Policy": csp });
+			const page = await (await visit("/", VISITORS.gpcOnly)).text();
+			expect(runtimeTags(page), csp).toEqual([runtimeTag(["ads"], nonce)]);
+			vi.restoreAllMocks();
+		}
+		expect(runtimeTag(["ads"], "abc123")).toMatch(/<script src="[^"]+" nonce="abc123"><\/script>/);
+	});
+
+	it("is not on an allowed visitor's page, which stays the origin's bytes", async () => {
+		htmlOrigin(PAGE, { "Content-Security-Policy": "script-src 'nonce-abc'" });
+		const res = await visit("/", VISITORS.allowed);
+		expect(await res.text()).toBe(PAGE);
+		expect(res.headers.has("X-Consent-Guard")).toBe(false);
+	});
+});
+
+describe("GET /v1/guard/runtime.js", () => {
+	const version = guardRuntime(undefined).version;
+
+	it("serves the script for the purposes named, for good under the current version", async () => {
+		for (const deny of ["ads", "analytics", "ads,analytics", "analytics,ads"]) {
+			const res = await call(`${RUNTIME_PATH}?deny=${deny}&v=${version}`);
+			expect(res.status, deny).toBe(200);
+			expect(res.headers.get("Content-Type")).toBe("application/javascript; charset=utf-8");
+			expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+			expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+			const script = await res.text();
+			const named = deny.split(",").sort();
+			expect(script).toContain(`})(window, document, {`);
+			expect(script.endsWith(`}, ${JSON.stringify(named)});\n`), deny).toBe(true);
+			// The host table the HTML rewrite classifies by, filled in.
+			expect(script).toContain('"doubleclick.net":[[0,"ads"]]');
+			expect(script).not.toContain("__CONSENT_EDGE_RUNTIME");
+		}
+	});
+
+	it("serves today's script, cached briefly, to a page naming another version or none", async () => {
+		for (const query of ["deny=ads&v=old", "deny=ads"]) {
+			const res = await call(`${RUNTIME_PATH}?${query}`);
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+			expect(await res.text()).toBe(guardRuntime(undefined).script(["ads"]));
+		}
+	});
+
+	it("answers 400 invalid_query for purposes it does not block, none, or deny given twice", async () => {
+		for (const query of [
+			"deny=sale",
+			"deny=ads,personalization",
+			"deny=",
+			"deny=ads,",
+			"deny=ads,ads",
+			"deny=ADS",
+			"v=1",
+			"deny=ads&deny=analytics",
+		]) {
+			const res = await call(`${RUNTIME_PATH}?${query}`);
+			expect(res.status, query).toBe(400);
+			const body = (await res.json()) as { error: { code: string; message: string } };
+			expect(body.error.code, query).toBe("invalid_query");
+			expect(body.error.message).toMatch(/deny/);
+		}
+	});
+});

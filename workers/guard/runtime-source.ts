@@ -1,0 +1,215 @@
+/**
+ * The browser half of the guard's runtime interception (guard-runtime.ts serves it): plain ES2019,
+ * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
+ * sendBeacon, the `src`/`href` of scripts, images, frames and links, by property or setAttribute) to a
+ * tracker host of a denied purpose are not made: fetch gets an empty 204, XHR completes as an empty
+ * 204, sendBeacon says it queued, and the element keeps its URL aside in `data-<attribute>` with
+ * `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs
+ * such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
+ * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
+ * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
+ * The classifier mirrors classifyTrackerUrl (tracker-hosts.ts) on the tables guard-runtime.ts fills in
+ * from the same host table, Google tag kinds and site overrides.
+ */
+export const TABLE_PLACEHOLDER = "__CONSENT_EDGE_RUNTIME_TABLE__";
+export const DENY_PLACEHOLDER = "__CONSENT_EDGE_RUNTIME_DENY__";
+
+export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
+	if (w.__consentEdgeRuntime) return;
+	w.__consentEdgeRuntime = true;
+	var own = Object.prototype.hasOwnProperty;
+	var tags = table.tags.map(function (kind) {
+		return [new RegExp(kind[0]), kind[1]];
+	});
+	var loaderPath = new RegExp(table.loaderPath);
+
+	function suffixOf(host) {
+		var last = host.lastIndexOf(".");
+		if (last === -1) return host;
+		var second = host.lastIndexOf(".", last - 1);
+		var lastTwo = host.slice(second + 1);
+		if (table.shared.indexOf(lastTwo) !== -1) return lastTwo;
+		if (host.length - last - 1 === 2 && table.registries.indexOf(host.slice(second + 1, last)) !== -1) return lastTwo;
+		return host.slice(last + 1);
+	}
+
+	function collect(map, name, out) {
+		var at = 0;
+		while (at !== -1 && at < name.length) {
+			var key = at === 0 ? name : name.slice(at);
+			if (own.call(map, key)) out.push.apply(out, map[key]);
+			var dot = name.indexOf(".", at);
+			at = dot === -1 ? -1 : dot + 1;
+		}
+	}
+
+	// A host index's rows, most specific first: the host and its parents, then brand.* patterns.
+	function rows(index, host) {
+		var out = [];
+		collect(index.domains, host, out);
+		var suffix = suffixOf(host);
+		if (suffix.length < host.length) collect(index.brands, host.slice(0, host.length - suffix.length - 1), out);
+		return out;
+	}
+
+	function queryValue(search, name) {
+		var from = search.charAt(0) === "?" ? 1 : 0;
+		for (;;) {
+			var amp = search.indexOf("&", from);
+			var end = amp === -1 ? search.length : amp;
+			if (search.startsWith(name, from)) {
+				var after = from + name.length;
+				if (after === end) return "";
+				if (after < end && search.charAt(after) === "=") return search.slice(after + 1, end);
+			}
+			if (amp === -1) return undefined;
+			from = amp + 1;
+		}
+	}
+
+	function tagPurpose(id) {
+		for (var i = 0; i < tags.length; i++) if (tags[i][0].test(id)) return tags[i][1];
+		return null;
+	}
+
+	function loaderTagId(host, path, search) {
+		var gtm = host === "googletagmanager.com" || host.endsWith(".googletagmanager.com");
+		if (!gtm && !loaderPath.test(path)) return null;
+		var id = queryValue(search, "id");
+		return id !== undefined && tagPurpose(id) !== null ? id : null;
+	}
+
+	function tagOverride(id) {
+		for (var i = 0; i < table.tagOverrides.length; i++) {
+			if (id.startsWith(table.tagOverrides[i][0])) return table.tagOverrides[i][1];
+		}
+		return undefined;
+	}
+
+	function classify(url) {
+		var host = url.hostname;
+		if (host.charAt(host.length - 1) === ".") host = host.slice(0, -1);
+		var path = url.pathname;
+		var tag = loaderTagId(host, path, url.search);
+		var verdict = tag === null ? undefined : tagOverride(tag);
+		if (verdict !== undefined) return verdict;
+		var site = rows(table.hostOverrides, host);
+		if (site.length > 0) return site[0];
+		if (tag !== null) return tagPurpose(tag);
+		var found = rows(table.trackers, host);
+		for (var i = 0; i < found.length; i++) {
+			var paths = found[i][0];
+			if (paths === 0 || paths.some(function (prefix) { return path.startsWith(prefix); })) return found[i][1];
+		}
+		return null;
+	}
+
+	// The denied purpose a request to raw would serve, or null when it may be made.
+	function deniedPurpose(raw) {
+		var url;
+		try {
+			url = new URL(raw, d.baseURI);
+		} catch (e) {
+			return null;
+		}
+		if ((url.protocol !== "https:" && url.protocol !== "http:") || url.host === w.location.host) return null;
+		var purpose = classify(url);
+		if (purpose === null || deny.indexOf(purpose) === -1) return null;
+		var sdk = w.consentEdge;
+		return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
+	}
+
+	var fetch0 = w.fetch;
+	if (typeof fetch0 === "function") {
+		w.fetch = function fetch(input) {
+			if (deniedPurpose(input instanceof w.Request ? input.url : input) !== null) {
+				return Promise.resolve(new w.Response(null, { status: 204, statusText: "No Content" }));
+			}
+			return fetch0.apply(w, arguments);
+		};
+	}
+
+	var beacon0 = w.Navigator && w.Navigator.prototype.sendBeacon;
+	if (typeof beacon0 === "function") {
+		w.Navigator.prototype.sendBeacon = function sendBeacon(url) {
+			return deniedPurpose(url) !== null ? true : beacon0.apply(this, arguments);
+		};
+	}
+
+	// A held XHR completes as an empty 204 without a request, so the site's handlers run as on success.
+	var xhr = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
+	if (xhr) {
+		var open0 = xhr.open;
+		var send0 = xhr.send;
+		var held = new WeakSet();
+		var answered = ["readyState", "status", "statusText", "response", "responseText", "responseURL"];
+		xhr.open = function open(method, url) {
+			if (held.delete(this)) for (var i = 0; i < answered.length; i++) delete this[answered[i]];
+			if (deniedPurpose(url) !== null) held.add(this);
+			return open0.apply(this, arguments);
+		};
+		xhr.send = function send() {
+			if (!held.has(this)) return send0.apply(this, arguments);
+			var request = this;
+			var text = request.responseType === "" || request.responseType === "text";
+			var values = [4, 204, "No Content", text ? "" : null, "", ""];
+			for (var i = 0; i < answered.length; i++) {
+				Object.defineProperty(request, answered[i], { value: values[i], configurable: true });
+			}
+			setTimeout(function () {
+				request.dispatchEvent(new Event("readystatechange"));
+				request.dispatchEvent(new ProgressEvent("load"));
+				request.dispatchEvent(new ProgressEvent("loadend"));
+			}, 0);
+		};
+	}
+
+	var setAttribute0 = w.Element.prototype.setAttribute;
+
+	// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
+	function gate(element, name, value, purpose) {
+		if (element instanceof w.HTMLScriptElement) {
+			var type = element.getAttribute("type");
+			if (type !== null && type.trim() !== "" && type !== "text/plain") setAttribute0.call(element, "data-type", type);
+			setAttribute0.call(element, "type", "text/plain");
+		}
+		setAttribute0.call(element, "data-" + name, String(value));
+		setAttribute0.call(element, "data-consent", purpose);
+	}
+
+	var loading = [["HTMLScriptElement", "src"], ["HTMLImageElement", "src"], ["HTMLIFrameElement", "src"], ["HTMLLinkElement", "href"]];
+	loading.forEach(function (pair) {
+		var kind = w[pair[0]];
+		var name = pair[1];
+		var property = kind && Object.getOwnPropertyDescriptor(kind.prototype, name);
+		if (!property || !property.set) return;
+		Object.defineProperty(kind.prototype, name, {
+			configurable: true,
+			enumerable: property.enumerable,
+			get: property.get,
+			set: function (value) {
+				var purpose = deniedPurpose(value);
+				if (purpose === null) property.set.call(this, value);
+				else gate(this, name, value, purpose);
+			},
+		});
+	});
+
+	// Most setAttribute calls name something else: only src and href are looked at, on these elements.
+	function loadingAttribute(element, name) {
+		if (typeof name !== "string" || name.length > 4) return null;
+		var lower = name.toLowerCase();
+		if (lower === "src") {
+			return element instanceof w.HTMLScriptElement || element instanceof w.HTMLImageElement || element instanceof w.HTMLIFrameElement ? lower : null;
+		}
+		return lower === "href" && element instanceof w.HTMLLinkElement ? lower : null;
+	}
+
+	w.Element.prototype.setAttribute = function setAttribute(name, value) {
+		var attribute = loadingAttribute(this, name);
+		var purpose = attribute === null ? null : deniedPurpose(value);
+		if (purpose === null) return setAttribute0.apply(this, arguments);
+		gate(this, attribute, value, purpose);
+	};
+})(window, document, ${TABLE_PLACEHOLDER}, ${DENY_PLACEHOLDER});
+`;

@@ -10,6 +10,7 @@
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { classifyTrackerUrl, TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import { hasChromium, warnIfNoChromium } from "./chromium";
 import { CDN_HOST, RUNTIME_HOSTS, type RuntimeSite, serveRuntimeSite } from "./runtime-site";
 import type { WorkerServer } from "./serve-worker";
@@ -78,6 +79,29 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		return { context, page, urls, errors, results };
 	}
 
+	/**
+	 * A URL on every host pattern of the table (a `brand.*` under two suffixes), on and off its
+	 * paths, and Google loaders by tag id: what the HTML rewrite's classifier says of each.
+	 */
+	function tableUrls(): string[] {
+		const urls = TRACKER_HOSTS.flatMap((entry) =>
+			entry.hosts.flatMap((pattern) => {
+				const hosts = pattern.endsWith(".*")
+					? [`${pattern.slice(0, -2)}.com`, `www.${pattern.slice(0, -2)}.co.uk`]
+					: [pattern, `sub.${pattern}`];
+				const paths = [...(entry.paths ?? []).map((path) => `${path}x`), "/other/page"];
+				return hosts.flatMap((host) => paths.map((path) => `https://${host}${path}`));
+			}),
+		);
+		for (const id of ["G-ABCD1234", "AW-123456789", "GTM-ABC1234", "NOT-AN-ID"]) {
+			urls.push(
+				`https://www.googletagmanager.com/gtag/js?id=${id}`,
+				`https://cdn.example.net/gtm.js?id=${id}`,
+			);
+		}
+		return urls;
+	}
+
 	const hostsReached = (urls: readonly string[], hosts: readonly string[]) =>
 		hosts.filter((host) => urls.some((url) => new URL(url).hostname === host));
 
@@ -130,6 +154,23 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				beacon: true,
 				own: 200,
 			});
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("blocks exactly the URLs the HTML rewrite classifies as a denied purpose's", async () => {
+		const urls = tableUrls();
+		const { context, page } = await open(VISITORS.adsDenied);
+		try {
+			const statuses = await page.evaluate(
+				(list) =>
+					Promise.all(list.map((url) => fetch(url, { mode: "no-cors" }).then((res) => res.status === 204))),
+				urls,
+			);
+			const blocked = urls.filter((_, i) => statuses[i]);
+			expect(blocked).toEqual(urls.filter((url) => classifyTrackerUrl(url) === "ads"));
+			expect(blocked.length).toBeGreaterThan(100);
 		} finally {
 			await context.close();
 		}

@@ -8,6 +8,7 @@ import { GOOGLE_TAG_KINDS } from "./google-tag-ids";
 import { SECOND_LEVEL_REGISTRIES, SHARED_HOSTING_SUFFIXES } from "./public-suffix";
 import { DENY_PLACEHOLDER, RUNTIME_SOURCE, TABLE_PLACEHOLDER } from "./runtime-source";
 import { CATEGORY_PURPOSE, LOADER_PATH, TRACKER_HOSTS } from "./tracker-hosts";
+import { TAG_ID_KEY } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export const RUNTIME_PATH = "/v1/guard/runtime.js";
@@ -40,7 +41,7 @@ export function runtimeTable(overrides: TrackerOverrides | undefined) {
 	for (const [key, purpose] of Object.entries(overrides ?? {})) {
 		// Path overrides name the site's own paths, which the runtime never looks up.
 		if (key.startsWith("/")) continue;
-		if (/^[A-Z]{1,4}-[A-Z0-9-]*$/.test(key)) tagOverrides.push([key, purpose]);
+		if (TAG_ID_KEY.test(key)) tagOverrides.push([key, purpose]);
 		else hostOverrides.push([key.toLowerCase(), purpose]);
 	}
 	tagOverrides.sort((a, b) => b[0].length - a[0].length);

@@ -16,7 +16,7 @@ export interface CompiledOverrides {
 	path(pathname: string): OverrideVerdict;
 }
 
-const TAG_ID_KEY = /^[A-Z]{1,4}-[A-Z0-9-]*$/;
+export const TAG_ID_KEY = /^[A-Z]{1,4}-[A-Z0-9-]*$/;
 const cache = new WeakMap<TrackerOverrides, CompiledOverrides>();
 
 function longestPrefix(

@@ -426,7 +426,10 @@ describe("guarded page headers", () => {
 		expect(res.headers.has("ETag")).toBe(false);
 		expect(res.headers.has("Content-Length")).toBe(false);
 		expect(res.headers.get("Last-Modified")).toBe("Tue, 01 Dec 2026 10:00:00 GMT");
-		expect(await res.text()).toBe(OPTED_OUT_PAGE);
+		// Its Content-Type names no charset: the tag comes after the page's own declaration.
+		const tag = RUNTIME_TAGS.optedOut;
+		const meta = '<meta charset="utf-8">';
+		expect(await res.text()).toBe(OPTED_OUT_PAGE.replace(`${tag}\n${meta}`, `\n${meta}${tag}`));
 	});
 
 	it("keeps a weak ETag and an existing Vary member; Cache-Control private when the origin sent none", async () => {
@@ -561,7 +564,12 @@ function wordPage(head: Part, word: readonly number[], guarded: boolean, tail: P
 		"</noscript>",
 		tail,
 	);
-	return guarded ? withRuntime(page, RUNTIME_TAGS.gpcOnly) : page;
+	if (!guarded) return page;
+	// These pages' Content-Type names no charset: the tag goes after a declaration ending the head.
+	const headBytes = bytesOf(head);
+	if (!/<meta[^<>]*>$/i.test(String.fromCharCode(...headBytes)))
+		return withRuntime(page, RUNTIME_TAGS.gpcOnly);
+	return bytesOf(headBytes, RUNTIME_TAGS.gpcOnly, page.subarray(headBytes.length));
 }
 
 /** How the origin sends a page: whole with its length, or streamed in chunks of these sizes. */

@@ -55,6 +55,27 @@ describe("the runtime's tag on a guarded page", () => {
 		);
 	});
 
+	it("does not push a page's <meta> charset declaration out of the browser's first 1024 bytes", async () => {
+		// The declaration ends at byte 1000: the tag first in the head would move it past 1024, and a
+		// browser would read the page in another charset.
+		const meta = '<meta charset="shift_jis">';
+		const before = `<!doctype html><html><head><title>t</title><!--`;
+		const filler = "x".repeat(1000 - before.length - "-->".length - meta.length);
+		const head = `${before}${filler}-->${meta}`;
+		expect(head.length).toBe(1000);
+		const page = `${head}<script src="/a.js"></script></head><body></body></html>`;
+		htmlOrigin(page, { "Content-Type": "text/html" });
+		const undeclared = await (await visit("/", VISITORS.gpcOnly)).text();
+		expect(undeclared).toBe(page.replace(meta, `${meta}${RUNTIME_TAGS.gpcOnly}`));
+		expect(undeclared.indexOf(meta) + meta.length).toBe(1000);
+		vi.restoreAllMocks();
+		// A Content-Type naming the charset settles it: the tag is the head's first child.
+		htmlOrigin(page, { "Content-Type": "text/html; charset=shift_jis" });
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			page.replace("<head>", `<head>${RUNTIME_TAGS.gpcOnly}`),
+		);
+	});
+
 	it("carries the nonce the page's Content-Security-Policy admits scripts by", async () => {
 		const policies: readonly (readonly [csp: string, nonce: string | null])[] = [
 			["script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'", "r4nd0m+/="],

@@ -62,7 +62,8 @@ function arrivesWhole(res: Response): boolean {
 function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
 	const { denied, overrides, strip } = guard.html;
 	const nonce = scriptNonce(headers.get("Content-Security-Policy"));
-	return { denied, overrides, strip, runtime: runtimeScriptTag(denied, overrides, nonce) };
+	const runtime = runtimeScriptTag(denied, overrides, nonce);
+	return { denied, overrides, strip, runtime, metaCharset: !namesCharset(headers.get("Content-Type") ?? "") };
 }
 
 /** The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page). */

@@ -5,7 +5,8 @@
  * pixels go (by `src` or any `srcset` candidate), frames and marked media keep their `src` in
  * `data-src`, resource hints to trackers go, and noscript pixels are cut. Link `href`s lose tracking
  * parameters. The runtime script (guard-runtime.ts) goes first, as the head's first child or, without
- * a head tag, before the first script or the body. Everything else is untouched. HTMLRewriter hands
+ * a head tag, before the first script or the body (after a `<meta>` charset declaration that comes
+ * before those when the page's Content-Type names no charset). Everything else is untouched. HTMLRewriter hands
  * text over in arbitrary chunks, and an
  * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
  * and written back at their end tag.
@@ -29,6 +30,11 @@ export interface HtmlGuardOptions {
 	readonly strip: StripOptions;
 	/** The runtime's script tag (guard-runtime.ts), inserted once before anything can run script. */
 	readonly runtime?: string;
+	/**
+	 * The page's Content-Type names no charset: browsers look for a `<meta>` declaration in its first
+	 * 1024 bytes, so the tag goes after one rather than push it out of their sight.
+	 */
+	readonly metaCharset?: boolean;
 }
 
 /**
@@ -361,11 +367,23 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 	};
 
-	return (
+	/** Only a page naming no charset has its `<meta>` declarations looked at. */
+	const afterCharset = (rewriter: HTMLRewriter) =>
+		options.metaCharset !== true
+			? rewriter
+			: rewriter.on('meta[charset], meta[http-equiv="content-type" i]', {
+					element(el) {
+						if (runtime === undefined) return;
+						el.after(runtime, { html: true });
+						runtime = undefined;
+					},
+				});
+
+	return afterCharset(
 		new HTMLRewriter()
 			.on("head", {
 				element(el) {
-					if (runtime === undefined) return;
+					if (runtime === undefined || options.metaCharset === true) return;
 					el.prepend(runtime, { html: true });
 					runtime = undefined;
 				},
@@ -526,7 +544,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					else if (noscript !== null) end.append(noscript.join(""), { html: true });
 					else if (style !== null) end.append(style.join(""), { html: true });
 				},
-			})
+			}),
 	);
 }
 

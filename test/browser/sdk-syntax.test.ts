@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { transform } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { guardRuntime } from "../../workers/guard/guard-runtime";
 
 const SDK = new URL("../../workers/sdk/consent-sdk.js", import.meta.url);
 
@@ -37,5 +38,16 @@ describe("consent-sdk.js syntax", () => {
 	it("has no import/export (it is a classic script)", async () => {
 		const source = await readFile(SDK, "utf8");
 		expect(source).not.toMatch(/^\s*(import|export)\b/m);
+	});
+});
+
+describe("the guard's runtime script (/v1/guard/runtime.js) syntax", () => {
+	const script = guardRuntime(undefined).script(["ads", "analytics"]);
+
+	it("needs nothing newer than ES2019, and calls no newer built-in", async () => {
+		expect(await lowered(script, "es2019")).toBe(await lowered(script, "esnext"));
+		expect(script).not.toMatch(
+			/\b(Object\.hasOwn|globalThis|structuredClone|Promise\.(any|allSettled))\b|\.(at|replaceAll|matchAll|findLast|findLastIndex)\(/,
+		);
 	});
 });

@@ -95,6 +95,20 @@ describe("the runtime's tag on a guarded page", () => {
 		expect(runtimeTag(["ads"], "abc123")).toMatch(/<script src="[^"]+" nonce="abc123"><\/script>/);
 	});
 
+	it("carries each answer's own nonce when a page's bytes come round again (remembered rewrites)", async () => {
+		const nonces = ["first", "second", "first", "second", "first", "second"];
+		const got: string[] = [];
+		for (const nonce of nonces) {
+			htmlOrigin(PAGE, {
+				"Content-Security-Policy": `script-src 'nonce-${nonce}'`,
+				"Content-Length": String(PAGE.length),
+			});
+			got.push(...runtimeTags(await (await visit("/", VISITORS.gpcOnly)).text()));
+			vi.restoreAllMocks();
+		}
+		expect(got).toEqual(nonces.map((nonce) => runtimeTag(["ads"], nonce)));
+	});
+
 	it("is not on an allowed visitor's page, which stays the origin's bytes", async () => {
 		htmlOrigin(PAGE, { "Content-Security-Policy": "script-src 'nonce-abc'" });
 		const res = await visit("/", VISITORS.allowed);

@@ -38,7 +38,9 @@ const pages = new RepeatMemo<RememberedPage>(MAX_PAGES, KEY_TEXT, {
 /** Everything the rewrite depends on besides the page's bytes. */
 function pageKeyPrefix(contentType: string, options: HtmlGuardOptions): string {
 	const denied = [...options.denied].sort().join(" ");
-	return `${settingsKey(options.overrides, options.strip)}${denied}\n${options.runtime ?? ""}${options.metaCharset === true ? "+" : ""}\n${contentType}\n`;
+	// The runtime's tag, and whether it follows a <meta> charset (html-guard.ts): both shape the bytes.
+	const runtime = `${options.runtime ?? ""}${options.metaCharset === true ? "+" : ""}`;
+	return `${settingsKey(options.overrides, options.strip)}${denied}\n${runtime}\n${contentType}\n`;
 }
 
 const SAMPLES = 256;

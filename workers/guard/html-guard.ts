@@ -6,10 +6,9 @@
  * `data-src`, resource hints to trackers go, and noscript pixels are cut. Link `href`s lose tracking
  * parameters. The runtime script (guard-runtime.ts) goes first, as the head's first child or, without
  * a head tag, before the first script or the body (after a `<meta>` charset declaration that comes
- * before those when the page's Content-Type names no charset). Everything else is untouched. HTMLRewriter hands
- * text over in arbitrary chunks, and an
- * element is only usable inside its own handler, so inline scripts and noscript bodies are collected
- * and written back at their end tag.
+ * before those when the page's Content-Type names no charset). Everything else is untouched.
+ * HTMLRewriter hands text over in arbitrary chunks, and an element is only usable inside its own
+ * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
  */
 import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";

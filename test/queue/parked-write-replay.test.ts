@@ -97,6 +97,21 @@ describe("parked writes", () => {
 		expect(doc.reasons).toMatchObject({ ads: "explicit", sale: "gpc" });
 	});
 
+	it("a parked change of a subject erased since is dropped, not written back", async () => {
+		const subject = "user:erased-since";
+		await parkThroughDeadLetters(gpcMessage(subject, Date.now() - 16 * 3600_000));
+		const erase = await callWithEnv(env, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }));
+		expect(erase.status).toBe(204);
+		await runCron(PARKED_WRITES_CRON);
+		expect(await parkedKeys()).toEqual([]);
+		expect(await countRecords(subject)).toBe(0);
+		const exported = await (await callWithEnv(env, `/v1/subjects/${subject}/export`, keyed())).json<{
+			state: unknown;
+			records: unknown[];
+		}>();
+		expect(exported).toMatchObject({ state: null, records: [] });
+	});
+
 	it("a parked unsubscribe suppresses the address", async () => {
 		const emailHash = await hashEmail("parked@example.com", env.EMAIL_HASH_KEY);
 		await parkThroughDeadLetters({

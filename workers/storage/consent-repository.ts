@@ -417,7 +417,10 @@ export class ConsentRepository {
 	 * subject, the answer's body and the request's hash, an unkeyed digest of a body that may have
 	 * held an address, go; the hashed key stays until it expires, so a replay of an earlier key is
 	 * refused, not written afresh); a tombstone keeps only a keyed digest of the
-	 * subject, the time, how many records there were and which purposes it had opted out of.
+	 * subject, the time, how many records there were and which purposes it had opted out of. A subject
+	 * with nothing stored gets its tombstone too: its only writes may still be queued or parked in KV
+	 * (a GPC opt-out seen while D1 was down), and the queue's handlers drop a change made before a
+	 * tombstone; without one, such a write re-created the subject after its erasure.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
 		const [state, counted] = await this.db.batch([
@@ -433,22 +436,22 @@ export class ConsentRepository {
 			.update(idempotencyKeys)
 			.set({ subject: null, requestHash: "", status: ERASED_ANSWER_STATUS, body: "" })
 			.where(eq(idempotencyKeys.subject, subject));
+		const tombstone = this.db.insert(erasures).values({
+			id: crypto.randomUUID(),
+			subjectDigest,
+			erasedAt: new Date(now),
+			optedOut: row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [],
+			recordCount: counted.length,
+		});
 		if (!row && counted.length === 0) {
-			await emptyAnswers;
+			await this.db.batch([emptyAnswers, tombstone]);
 			return { erased: false };
 		}
-		const optedOut = row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [];
 		await this.db.batch([
 			this.db.delete(consentRecords).where(eq(consentRecords.subject, subject)),
 			this.db.delete(consentSubjects).where(eq(consentSubjects.subject, subject)),
 			emptyAnswers,
-			this.db.insert(erasures).values({
-				id: crypto.randomUUID(),
-				subjectDigest,
-				erasedAt: new Date(now),
-				optedOut,
-				recordCount: counted.length,
-			}),
+			tombstone,
 		]);
 		return { erased: true };
 	}

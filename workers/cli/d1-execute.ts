@@ -37,13 +37,24 @@ function presentRows(output: string): number | null {
 	}
 }
 
-export function executeSqlFile(path: string, options: ImportOptions): Promise<number | null> {
-	const args = [wranglerScript(), "d1", "execute", "DB", "--file", path, "--yes", "--json"];
-	args.push(options.remote ? "--remote" : "--local");
+/** Where the import writes, as wrangler's options: local or remote, environment, state dir. */
+export function wranglerTarget(options: ImportOptions): string[] {
+	const args = [options.remote ? "--remote" : "--local"];
 	if (options.env) args.push("--env", options.env);
 	if (options.persistTo) args.push("--persist-to", options.persistTo);
+	return args;
+}
+
+export interface WranglerResult {
+	readonly code: number | null;
+	readonly stdout: string;
+	readonly stderr: string;
+}
+
+/** Runs the project's wrangler with `args`, collecting its output. */
+export function runWrangler(args: readonly string[]): Promise<WranglerResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, {
+		const child = spawn(process.execPath, [wranglerScript(), ...args], {
 			stdio: ["ignore", "pipe", "pipe"],
 			env: {
 				...process.env,
@@ -61,9 +72,21 @@ export function executeSqlFile(path: string, options: ImportOptions): Promise<nu
 			stderr += d.toString();
 		});
 		child.on("error", reject);
-		child.on("close", (code) => {
-			if (code === 0) resolve(presentRows(stdout));
-			else reject(new Error(`wrangler d1 execute failed (exit ${code}):\n${stderr || stdout}`));
-		});
+		child.on("close", (code) => resolve({ code, stdout, stderr }));
 	});
+}
+
+export async function executeSqlFile(path: string, options: ImportOptions): Promise<number | null> {
+	const { code, stdout, stderr } = await runWrangler([
+		"d1",
+		"execute",
+		"DB",
+		"--file",
+		path,
+		"--yes",
+		"--json",
+		...wranglerTarget(options),
+	]);
+	if (code !== 0) throw new Error(`wrangler d1 execute failed (exit ${code}):\n${stderr || stdout}`);
+	return presentRows(stdout);
 }

@@ -13,6 +13,7 @@ import { hashEmail } from "../email/email-address";
 import { parseSuppressionRow, type SuppressionColumns, suppressionColumns } from "../email/suppression-csv";
 import { earliestImportRows, importStatements } from "../storage/suppression-repository";
 import { executeSqlFile } from "./d1-execute";
+import { checkEmailHashKey } from "./email-hash-key-check";
 import { emailHashKey, type ImportOptions, parseImportArgs, USAGE, UsageError } from "./import-options";
 import { progressLine } from "./progress-bar";
 
@@ -222,6 +223,7 @@ export async function runImport(argv: readonly string[], io: ImportIo): Promise<
 	}
 	const run = new ImportRun(options, key, size, io);
 	try {
+		await checkEmailHashKey(key, options, (message) => run.report(message));
 		await readRecords(run, options.file, (record) => run.take(record));
 		await run.flush();
 		run.progress(true);

@@ -7,10 +7,8 @@
  */
 import { notConfigured } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
-import { hmacSign } from "../crypto/hmac";
-import { readKeyFingerprint, writeKeyFingerprint } from "../storage/key-fingerprint";
+import { emailHashKeyFingerprint, readKeyFingerprint, writeKeyFingerprint } from "../storage/key-fingerprint";
 
-const FINGERPRINT_LABEL = "consent-edge:email-hash-key-fingerprint";
 const CHANGED = "EMAIL_HASH_KEY differs from the one the stored hashes were made with; put that key back.";
 
 /** Per env object: whether its key is the recorded one. A KV failure is not remembered. */
@@ -29,7 +27,7 @@ export async function emailHashKey(env: Env): Promise<string> {
 }
 
 async function isRecordedKey(env: Env, key: string): Promise<boolean> {
-	const fingerprint = await hmacSign(key, FINGERPRINT_LABEL);
+	const fingerprint = await emailHashKeyFingerprint(key);
 	try {
 		const recorded = await readKeyFingerprint(env.CONSENT_KV);
 		if (recorded === null) await writeKeyFingerprint(env.CONSENT_KV, fingerprint);

@@ -85,6 +85,14 @@ describe("deferred writes", () => {
 		expect(await countRecords(subject)).toBe(1);
 	});
 
+	it("a change queued for a subject with nothing stored yet is dropped once the subject is erased", async () => {
+		// Its only write was this signal, queued while D1 was down: the erasure found nothing stored.
+		const subject = "user:queued-only";
+		expect((await callWithEnv(env, `/v1/subjects/${subject}`, keyed({ method: "DELETE" }))).status).toBe(204);
+		expect((await consume(env, gpcMessage(subject, Date.now() - 60_000))).explicitAcks).toEqual(["m1"]);
+		expect(await countRecords(subject)).toBe(0);
+	});
+
 	it("backs off exponentially up to ten minutes", () => {
 		expect([0, 1, 2, 3, 8, 9, 10, 20].map(retryDelaySeconds)).toEqual([2, 2, 4, 8, 256, 512, 600, 600]);
 	});

@@ -182,6 +182,10 @@ describe("parked writes", () => {
 		// Kept, body intact, for whoever mends them.
 		const [first] = await parkedKeys();
 		expect(await env.CONSENT_KV.get(first ?? "", "json")).toMatchObject({ subject: "user:poison-a" });
+		// A run D1 takes writes in puts the untried backlog back on the queue, not these two.
+		await parkBacklog(3, "after-two");
+		expect(await replayParkedWrites(env, 1, 10)).toEqual({ written: 1, failed: 0, requeued: 2 });
+		expect(await ids()).toEqual(["poison-a", "poison-b"]);
 	});
 
 	it("while D1 refuses the run's writes, nothing is put back on the queue", async () => {

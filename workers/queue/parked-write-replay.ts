@@ -10,6 +10,7 @@ import {
 	listParkedWrites,
 	moveParkedWriteBack,
 	readParkedWrite,
+	triedBefore,
 } from "../storage/parked-writes";
 import { applyDeferredWrite, type DeferredWrite, newBatchAllowance } from "./deferred-writes";
 
@@ -63,7 +64,9 @@ export async function replayParkedWrites(
 	// Only once D1 takes writes again: else they would only go round the queue's retries once more. Not
 	// only when every one succeeded: a parked write that fails for a reason of its own would hold the
 	// whole backlog to 50 an hour.
-	const rest = keys.slice(replays);
+	// Not those a run already tried and failed to write: they fail for a reason of their own, and on
+	// the queue would only go round its retries and come back parked.
+	const rest = keys.slice(replays).filter((key) => !triedBefore(key));
 	const requeued = written > 0 && rest.length > 0 ? await requeue(env, rest) : 0;
 	return { written, failed, requeued };
 }

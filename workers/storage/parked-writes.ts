@@ -34,6 +34,11 @@ export function readParkedWrite(kv: KVNamespace, key: string): Promise<unknown> 
 	return kv.get(key, "json");
 }
 
+/** Whether a run has tried the parked write at `key` and failed (moveParkedWriteBack). */
+export function triedBefore(key: string): boolean {
+	return key.startsWith(TRIED);
+}
+
 export async function dropParkedWrite(kv: KVNamespace, key: string): Promise<void> {
 	await kv.delete(key);
 }

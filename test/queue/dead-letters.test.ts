@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
-import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
+import { DEAD_LETTER_QUEUE, DEAD_LETTER_RETRIES } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
 import { brokenD1, brokenKV, countRecords, envWith } from "../helpers";
 import { queueConsumers } from "../wrangler-sections";
@@ -70,6 +70,24 @@ describe("dead-lettered writes", () => {
 		);
 		expect(result.explicitAcks).toEqual([]);
 		expect(result.retryMessages.map((m) => m.msgId)).toEqual(["dlq-1"]);
+	});
+
+	it("the last delivery that cannot be parked logs the write whole, so an operator can still make it", async () => {
+		const errors = vi.spyOn(console, "error");
+		const broken = envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() });
+		await consumeDeadLetter(broken, gpcMessage("user:last-try"), DEAD_LETTER_RETRIES);
+		expect(errors.mock.calls.some(([line]) => String(line).includes("lost"))).toBe(false);
+		await consumeDeadLetter(broken, gpcMessage("user:last-try"), DEAD_LETTER_RETRIES + 1);
+		const lost = errors.mock.calls.find(([line]) => String(line).includes("dead-lettered write lost"));
+		expect(JSON.stringify(lost)).toContain("user:last-try");
+		errors.mockRestore();
+	});
+
+	it("its retries match the consumer's max_retries in both configs", () => {
+		expect(queueConsumers(DEAD_LETTER_QUEUE).map((c) => c.values.get("max_retries"))).toEqual([
+			String(DEAD_LETTER_RETRIES),
+			String(DEAD_LETTER_RETRIES),
+		]);
 	});
 
 	it("the writes queue dead-letters to the queue this worker consumes as such, in both configs", () => {

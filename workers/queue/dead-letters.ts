@@ -14,6 +14,8 @@ import {
 
 /** wrangler.toml's `dead_letter_queue` of the writes queue's consumer, and this consumer's queue. */
 export const DEAD_LETTER_QUEUE = "consent-edge-writes-dlq";
+/** Its consumer's `max_retries` (wrangler.toml): the delivery after that many is the last. */
+export const DEAD_LETTER_RETRIES = 100;
 
 export async function consumeDeadLetters(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
 	const allowance = newBatchAllowance();
@@ -32,7 +34,14 @@ export async function consumeDeadLetters(batch: MessageBatch<DeferredWrite>, env
 			console.error("deferred write parked in KV until D1 takes it", key);
 			message.ack();
 		} catch (err) {
-			console.error("parking a dead-lettered write failed; retrying", message.id, err);
+			if (message.attempts > DEAD_LETTER_RETRIES) {
+				// This queue has no dead-letter queue of its own: the message goes now. Its body is logged
+				// whole (a subject id or an address hash, no address) so that an operator can still write it.
+				console.error("dead-lettered write lost: D1 and KV refused it through every retry", message.id, {
+					write: JSON.stringify(message.body),
+					err,
+				});
+			} else console.error("parking a dead-lettered write failed; retrying", message.id, err);
 			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 		}
 	}

@@ -251,6 +251,21 @@ describe("importStatements", () => {
 		expect(sources.results.map((r) => r.source)).toEqual(["one-click", "import"]);
 	});
 
+	it("leaves an erasure's suppression as it is: its source is the evidence of the erasure", async () => {
+		const [erased] = await rows(["erased@example.com"], "*");
+		if (!erased) throw new Error("no rows");
+		await env.DB.prepare(
+			"INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES (?, '*', ?, 'erasure')",
+		)
+			.bind(erased.emailHash, Date.UTC(2025, 8, 1))
+			.run();
+		expect(await run(importStatements([{ ...erased, createdAt: Date.UTC(2024, 2, 1) }]))).toBe(1);
+		const row = await env.DB.prepare("SELECT created_at, source FROM email_suppressions WHERE email_hash = ?")
+			.bind(erased.emailHash)
+			.first<{ created_at: number; source: string }>();
+		expect(row).toEqual({ created_at: Date.UTC(2025, 8, 1), source: "erasure" });
+	});
+
 	it("writes nothing for no rows and escapes quotes in values", () => {
 		expect(importStatements([])).toBe("");
 		expect(importStatements([{ emailHash: "h'x", list: "l", createdAt: 1 }])).toContain(

@@ -2,7 +2,8 @@
  * D1 access for email suppressions: the only module that knows their SQL, including the SQL text
  * the import CLI writes to files for `wrangler d1 execute`. Rows are keyed by (address hash, list);
  * a repeat unsubscribe keeps the first time and adds nothing. An import carries past dates, so it
- * keeps the earliest: a row it names gets the import's date (and source) only when that is earlier.
+ * keeps the earliest: a row it names gets the import's date (and source) only when that is earlier,
+ * and never an erasure's row, whose source is the evidence of the erasure.
  * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
  */
 import { and, eq, inArray } from "drizzle-orm";
@@ -166,7 +167,7 @@ export function importStatements(rows: readonly ImportRow[]): string {
 			`SELECT count(*) AS present FROM email_suppressions WHERE (email_hash, list) IN (VALUES ${keys.join(", ")});`,
 			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
 				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
-				"WHERE excluded.created_at < email_suppressions.created_at;",
+				"WHERE excluded.created_at < email_suppressions.created_at AND email_suppressions.source <> 'erasure';",
 		);
 	}
 	return statements.length > 0 ? `${statements.join("\n")}\n` : "";

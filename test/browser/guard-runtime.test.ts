@@ -33,6 +33,7 @@ interface RuntimeResults {
 	readonly xhr: string;
 	readonly beacon: boolean;
 	readonly fbScript: readonly (string | null)[];
+	readonly posthog: number;
 	readonly own: number;
 	readonly cdn: string;
 }
@@ -144,6 +145,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				fetch: results?.fetch,
 				xhr: results?.xhr,
 				beacon: results?.beacon,
+				posthog: results?.posthog,
 				own: results?.own,
 			}).toEqual({
 				trackers: [],
@@ -152,6 +154,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				fetch: 204,
 				xhr: "4:204",
 				beacon: true,
+				posthog: 204,
 				own: 200,
 			});
 		} finally {

@@ -1,9 +1,10 @@
 /**
  * A site whose own bundle builds tracker requests at runtime, as one embedding vendor SDKs does: a
  * `fetch` to GA4's collector, an XHR, `navigator.sendBeacon` and an `Image()` pixel to Meta, a script
- * element made and appended to load fbevents.js and (by setAttribute) gtag.js, and an ad frame; then a
- * request to the site itself and to an ordinary third-party CDN. Each call's outcome is kept in
- * `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
+ * element made and appended to load fbevents.js and (by setAttribute) gtag.js, and an ad frame; the
+ * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
+ * endpoints); then a request to the site itself and to an ordinary third-party CDN. Each call's
+ * outcome is kept in `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
@@ -13,7 +14,13 @@ export const NONCE = "rt-n0nce";
 /** Tracker hosts the site's code calls, by the purpose the guard puts them under. */
 export const RUNTIME_HOSTS = {
 	ads: ["www.facebook.com", "connect.facebook.net", "td.doubleclick.net"],
-	analytics: ["www.google-analytics.com", "www.googletagmanager.com"],
+	analytics: [
+		"www.google-analytics.com",
+		"www.googletagmanager.com",
+		"us-assets.i.posthog.com",
+		"us.i.posthog.com",
+		"eu.i.posthog.com",
+	],
 } as const;
 export const CDN_HOST = "cdn.example.net";
 
@@ -58,6 +65,12 @@ const BUNDLE = `window.buildTrackers = async function (round) {
 	const frame = document.createElement("iframe");
 	frame.src = "https://td.doubleclick.net/td/rul/123?r=" + round;
 	(document.body || document.documentElement).appendChild(frame);
+	// posthog-js 1.449 from npm with its default api_host (and an EU project's), as a bundle calls it.
+	const ph = document.createElement("script");
+	ph.src = "https://us-assets.i.posthog.com/array/phc_runtime/config.js?r=" + round;
+	document.head.appendChild(ph);
+	await fetch("https://us.i.posthog.com/flags/?v=2&r=" + round, { method: "POST", body: "{}" });
+	results.posthog = (await fetch("https://eu.i.posthog.com/e/?r=" + round, { method: "POST", body: "[]", keepalive: true })).status;
 	results.own = (await fetch("/api/ping?r=" + round)).status;
 	results.cdn = (await fetch("https://${CDN_HOST}/lib.json?r=" + round, { mode: "no-cors" })).type;
 	window.runtimeResults = results;

@@ -192,6 +192,14 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"tracking.md §2b (cdn.segment.com/analytics.js, api2.amplitude.com/2/httpapi, api-js.mixpanel.com/track)",
 	},
 	{
+		vendor: "PostHog Cloud",
+		category: "analytics",
+		// i.posthog.com covers us., eu. and the -assets. hosts; posthog.com itself is the vendor's site.
+		hosts: ["i.posthog.com", "app.posthog.com", "eu.posthog.com"],
+		source:
+			"tracking.md §3d (PostHog /e/, /decide/ shapes); posthog-js 1.449 defaults (api_host us.i.posthog.com, assets us-assets.i.posthog.com/array/<token>/config.js, /flags/; legacy app.posthog.com, eu.posthog.com)",
+	},
+	{
 		vendor: "New Relic browser agent",
 		category: "analytics",
 		hosts: ["newrelic.com", "nr-data.net"],

@@ -33,6 +33,7 @@ interface RuntimeResults {
 	readonly xhr: string;
 	readonly beacon: boolean;
 	readonly fbScript: readonly (string | null)[];
+	readonly elements: readonly (string | null)[];
 	readonly posthog: number;
 	readonly own: number;
 	readonly cdn: string;
@@ -116,6 +117,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				errors,
 				beacon: results?.beacon,
 				fbScript: results?.fbScript,
+				elements: results?.elements,
 				own: results?.own,
 				cdnType: results?.cdn,
 			}).toEqual({
@@ -126,6 +128,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				beacon: true,
 				// Kept as the HTML rewrite keeps a gated script, for /consent.js to run once allowed.
 				fbScript: ["text/plain", "ads", "https://connect.facebook.net/en_US/fbevents.js?r=1"],
+				elements: ["ads", "ads", "ads", "ads", "ads", "ads"],
 				own: 200,
 				cdnType: "opaque",
 			});
@@ -193,6 +196,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			expect(urls.some((url) => url.startsWith("https://www.facebook.com/tr?id=1&ev=Beacon"))).toBe(true);
 			expect(errors).toEqual([]);
 			expect(results?.fbScript).toEqual([null, null, null]);
+			expect(results?.elements).toEqual([null, null, null, null, null, null]);
 		} finally {
 			await context.close();
 		}

@@ -1,7 +1,9 @@
 /**
  * A site whose own bundle builds tracker requests at runtime, as one embedding vendor SDKs does: a
  * `fetch` to GA4's collector, an XHR, `navigator.sendBeacon` and an `Image()` pixel to Meta, a script
- * element made and appended to load fbevents.js and (by setAttribute) gtag.js, and an ad frame; the
+ * element made and appended to load fbevents.js and (by setAttribute) gtag.js, and an ad frame; a
+ * video poster, an embed, an object, an image button and images (setAttributeNS, SVG xlink:href)
+ * loading Meta's pixel; the
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
  * endpoints); then a request to the site itself and to an ordinary third-party CDN. Each call's
  * outcome is kept in `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
@@ -65,6 +67,26 @@ const BUNDLE = `window.buildTrackers = async function (round) {
 	const frame = document.createElement("iframe");
 	frame.src = "https://td.doubleclick.net/td/rul/123?r=" + round;
 	(document.body || document.documentElement).appendChild(frame);
+	// Elements the HTML rewrite also gates, loading a pixel by property, setAttribute or setAttributeNS.
+	const pixel = (kind) => "https://www.facebook.com/tr?id=1&ev=" + kind + "&r=" + round;
+	const video = document.createElement("video");
+	video.poster = pixel("Poster");
+	const embed = document.createElement("embed");
+	embed.src = pixel("Embed");
+	const object = document.createElement("object");
+	object.setAttribute("data", pixel("Object"));
+	const button = document.createElement("input");
+	button.type = "image";
+	button.src = pixel("ImageButton");
+	const nsImage = document.createElement("img");
+	nsImage.setAttributeNS(null, "src", pixel("SetAttributeNS"));
+	const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+	const svgImage = document.createElementNS("http://www.w3.org/2000/svg", "image");
+	svgImage.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", pixel("SvgImage"));
+	svg.appendChild(svgImage);
+	// The page's CSP (object-src 'none') refuses plugins: the embed and object are only checked, not added.
+	for (const element of [video, button, nsImage, svg]) (document.body || document.documentElement).appendChild(element);
+	results.elements = [video, embed, object, button, nsImage, svgImage].map((el) => el.getAttribute("data-consent"));
 	// posthog-js 1.449 from npm with its default api_host (and an EU project's), as a bundle calls it.
 	const ph = document.createElement("script");
 	ph.src = "https://us-assets.i.posthog.com/array/phc_runtime/config.js?r=" + round;

@@ -1,11 +1,11 @@
 /**
  * The browser half of the guard's runtime interception (guard-runtime.ts serves it): plain ES2019,
  * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
- * sendBeacon, the `src`/`href` of scripts, images, frames and links, by property or setAttribute) to a
- * tracker host of a denied purpose are not made: fetch gets an empty 204, XHR completes as an empty
- * 204, sendBeacon says it queued, and the element keeps its URL aside in `data-<attribute>` with
- * `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs
- * such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
+ * sendBeacon, the URL attribute of scripts, images, frames, links, media, posters, plugins, image
+ * buttons and SVG images, by property, setAttribute or setAttributeNS) to a tracker host of a denied
+ * purpose are not made: fetch gets an empty 204, XHR completes as an empty 204, sendBeacon says it
+ * queued, and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
+ * `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
  * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
  * The classifier mirrors classifyTrackerUrl (tracker-hosts.ts) on the tables guard-runtime.ts fills in
@@ -165,6 +165,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	}
 
 	var setAttribute0 = w.Element.prototype.setAttribute;
+	var XLINK = "http://www.w3.org/1999/xlink";
 
 	// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
 	function gate(element, name, value, purpose) {
@@ -177,11 +178,28 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		setAttribute0.call(element, "data-consent", purpose);
 	}
 
-	var loading = [["HTMLScriptElement", "src"], ["HTMLImageElement", "src"], ["HTMLIFrameElement", "src"], ["HTMLLinkElement", "href"]];
+	// The elements that load a URL by themselves, as the HTML rewrite lists them (LOADING_ATTRIBUTES):
+	// the property, where the element has one, and the attribute, by setAttribute or setAttributeNS.
+	var loading = [
+		["HTMLScriptElement", "src"],
+		["HTMLImageElement", "src"],
+		["HTMLIFrameElement", "src"],
+		["HTMLLinkElement", "href"],
+		["HTMLMediaElement", "src"],
+		["HTMLVideoElement", "poster"],
+		["HTMLSourceElement", "src"],
+		["HTMLTrackElement", "src"],
+		["HTMLObjectElement", "data"],
+		["HTMLEmbedElement", "src"],
+		["HTMLInputElement", "src"],
+		["SVGImageElement", "href"],
+	].filter(function (pair) {
+		return typeof w[pair[0]] === "function";
+	});
 	loading.forEach(function (pair) {
 		var kind = w[pair[0]];
 		var name = pair[1];
-		var property = kind && Object.getOwnPropertyDescriptor(kind.prototype, name);
+		var property = Object.getOwnPropertyDescriptor(kind.prototype, name);
 		if (!property || !property.set) return;
 		Object.defineProperty(kind.prototype, name, {
 			configurable: true,
@@ -195,20 +213,31 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		});
 	});
 
-	// Most setAttribute calls name something else: only src and href are looked at, on these elements.
+	// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
 	function loadingAttribute(element, name) {
-		if (typeof name !== "string" || name.length > 4) return null;
+		if (typeof name !== "string" || name.length > 6) return null;
 		var lower = name.toLowerCase();
-		if (lower === "src") {
-			return element instanceof w.HTMLScriptElement || element instanceof w.HTMLImageElement || element instanceof w.HTMLIFrameElement ? lower : null;
+		for (var i = 0; i < loading.length; i++) {
+			if (loading[i][1] === lower && element instanceof w[loading[i][0]]) return lower;
 		}
-		return lower === "href" && element instanceof w.HTMLLinkElement ? lower : null;
+		return null;
 	}
 
 	w.Element.prototype.setAttribute = function setAttribute(name, value) {
 		var attribute = loadingAttribute(this, name);
 		var purpose = attribute === null ? null : deniedPurpose(value);
 		if (purpose === null) return setAttribute0.apply(this, arguments);
+		gate(this, attribute, value, purpose);
+	};
+
+	// An attribute in no namespace is the same attribute; SVG's older xlink:href still loads an image.
+	var setAttributeNS0 = w.Element.prototype.setAttributeNS;
+	w.Element.prototype.setAttributeNS = function setAttributeNS(namespace, name, value) {
+		var xlinkHref = namespace === XLINK && typeof name === "string" && name.slice(name.indexOf(":") + 1) === "href";
+		var plain = namespace === null || namespace === "" || xlinkHref;
+		var attribute = plain ? loadingAttribute(this, xlinkHref ? "href" : name) : null;
+		var purpose = attribute === null ? null : deniedPurpose(value);
+		if (purpose === null) return setAttributeNS0.apply(this, arguments);
 		gate(this, attribute, value, purpose);
 	};
 })(window, document, ${TABLE_PLACEHOLDER}, ${DENY_PLACEHOLDER});

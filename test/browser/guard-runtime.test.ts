@@ -128,7 +128,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				beacon: true,
 				// Kept as the HTML rewrite keeps a gated script, for /consent.js to run once allowed.
 				fbScript: ["text/plain", "ads", "https://connect.facebook.net/en_US/fbevents.js?r=1"],
-				elements: ["ads", "ads", "ads", "ads", "ads", "ads"],
+				elements: ["ads", "ads", "ads", "ads", "ads", "ads", "ads", "ads", "ads"],
 				own: 200,
 				cdnType: "opaque",
 			});
@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			expect(urls.some((url) => url.startsWith("https://www.facebook.com/tr?id=1&ev=Beacon"))).toBe(true);
 			expect(errors).toEqual([]);
 			expect(results?.fbScript).toEqual([null, null, null]);
-			expect(results?.elements).toEqual([null, null, null, null, null, null]);
+			expect(results?.elements).toEqual([null, null, null, null, null, null, null, null, null]);
 		} finally {
 			await context.close();
 		}

@@ -84,9 +84,18 @@ const BUNDLE = `window.buildTrackers = async function (round) {
 	const svgImage = document.createElementNS("http://www.w3.org/2000/svg", "image");
 	svgImage.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", pixel("SvgImage"));
 	svg.appendChild(svgImage);
-	// The page's CSP (object-src 'none') refuses plugins: the embed and object are only checked, not added.
+	const audio = document.createElement("audio");
+	audio.src = pixel("Audio");
+	const source = document.createElement("source");
+	source.setAttribute("src", pixel("Source"));
+	const track = document.createElement("track");
+	track.src = pixel("Track");
+	// The page's CSP (object-src 'none') refuses plugins, and media need no playing: those are only
+	// checked, not added.
 	for (const element of [video, button, nsImage, svg]) (document.body || document.documentElement).appendChild(element);
-	results.elements = [video, embed, object, button, nsImage, svgImage].map((el) => el.getAttribute("data-consent"));
+	results.elements = [video, embed, object, button, nsImage, svgImage, audio, source, track].map((el) =>
+		el.getAttribute("data-consent"),
+	);
 	// posthog-js 1.449 from npm with its default api_host (and an EU project's), as a bundle calls it.
 	const ph = document.createElement("script");
 	ph.src = "https://us-assets.i.posthog.com/array/phc_runtime/config.js?r=" + round;

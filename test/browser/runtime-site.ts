@@ -5,7 +5,7 @@
  * video poster, an embed, an object, an image button and images (setAttributeNS, SVG xlink:href)
  * loading Meta's pixel; the
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
- * endpoints); then a request to the site itself and to an ordinary third-party CDN. Each call's
+ * endpoints, the events sent again later unless the answer was a 200 or a 4xx); then a request to the site itself and to an ordinary third-party CDN. Each call's
  * outcome is kept in `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
@@ -101,7 +101,16 @@ const BUNDLE = `window.buildTrackers = async function (round) {
 	ph.src = "https://us-assets.i.posthog.com/array/phc_runtime/config.js?r=" + round;
 	document.head.appendChild(ph);
 	await fetch("https://us.i.posthog.com/flags/?v=2&r=" + round, { method: "POST", body: "{}" });
-	results.posthog = (await fetch("https://eu.i.posthog.com/e/?r=" + round, { method: "POST", body: "[]", keepalive: true })).status;
+	// Its retry queue sends a batch again, later, unless the answer was a 200 or a 4xx.
+	const sendEvents = async (attempt) => {
+		const url = "https://eu.i.posthog.com/e/?r=" + round + "&retry_count=" + attempt;
+		const res = await fetch(url, { method: "POST", body: "[]", keepalive: true });
+		if (res.status !== 200 && (res.status < 400 || res.status >= 500) && attempt < 10) {
+			setTimeout(() => sendEvents(attempt + 1), 300);
+		}
+		return res.status;
+	};
+	results.posthog = await sendEvents(0);
 	results.own = (await fetch("/api/ping?r=" + round)).status;
 	results.cdn = (await fetch("https://${CDN_HOST}/lib.json?r=" + round, { mode: "no-cors" })).type;
 	window.runtimeResults = results;

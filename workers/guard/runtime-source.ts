@@ -3,7 +3,7 @@
  * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
  * sendBeacon, the URL attribute of scripts, images, frames, links, media, posters, plugins, image
  * buttons and SVG images, by property, setAttribute or setAttributeNS) to a tracker host of a denied
- * purpose are not made: fetch gets an empty 204, XHR completes as an empty 204, sendBeacon says it
+ * purpose are not made: fetch gets an empty 200, XHR completes as an empty 200, sendBeacon says it
  * queued, and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
  * `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
@@ -119,11 +119,13 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
 	}
 
+	// A 200, not a 204: some SDKs keep what they sent for another try unless the answer was a 200
+	// (posthog-js retries a 204), and would send it once the visitor agrees, though made while denied.
 	var fetch0 = w.fetch;
 	if (typeof fetch0 === "function") {
 		w.fetch = function fetch(input) {
 			if (deniedPurpose(input instanceof w.Request ? input.url : input) !== null) {
-				return Promise.resolve(new w.Response(null, { status: 204, statusText: "No Content" }));
+				return Promise.resolve(new w.Response(null, { status: 200, statusText: "OK" }));
 			}
 			return fetch0.apply(w, arguments);
 		};
@@ -136,7 +138,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		};
 	}
 
-	// A held XHR completes as an empty 204 without a request, so the site's handlers run as on success.
+	// A held XHR completes as an empty 200 without a request, so the site's handlers run as on success.
 	var xhr = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
 	if (xhr) {
 		var open0 = xhr.open;
@@ -152,7 +154,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 			if (!held.has(this)) return send0.apply(this, arguments);
 			var request = this;
 			var text = request.responseType === "" || request.responseType === "text";
-			var values = [4, 204, "No Content", text ? "" : null, "", ""];
+			var values = [4, 200, "OK", text ? "" : null, "", ""];
 			for (var i = 0; i < answered.length; i++) {
 				Object.defineProperty(request, answered[i], { value: values[i], configurable: true });
 			}

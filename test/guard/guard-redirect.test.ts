@@ -217,6 +217,20 @@ describe("the origin's Location header, for guarded visitors", () => {
 		}
 	});
 
+	it("without SIGNING_KEY, a redirect the origin insists on is a 503 not_configured, not a loop", async () => {
+		fakeOrigin(() => new Response(null, { status: 302, headers: { Location: "/insist?utm_source=site" } }));
+		const unsigned = guardEnv({ SIGNING_KEY: "" });
+		const res = await visit("/insist", VISITORS.optedOut, { headers: NAVIGATE }, unsigned);
+		// Relayed without the cookie, the browser's next request would be stripped back to /insist.
+		expect(res.status).toBe(503);
+		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+		expect(await res.text()).toContain("SIGNING_KEY");
+		// Redirects that need no cookie are relayed as ever.
+		fakeOrigin(() => new Response(null, { status: 302, headers: { Location: "/elsewhere" } }));
+		const plain = await visit("/insist", VISITORS.optedOut, { headers: NAVIGATE }, unsigned);
+		expect(plain.status).toBe(302);
+	});
+
 	it("lets the navigation to a target the origin insists on through: no loop of two steps either", async () => {
 		// The origin wants its own campaign tag on this page and redirects the clean URL back to it.
 		const { calls } = fakeOrigin((request) =>

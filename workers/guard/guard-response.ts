@@ -30,7 +30,7 @@ export interface ResponseGuard {
 	readonly labels: GuardLabels;
 	readonly now: number;
 	/** The `Set-Cookie` line letting the navigation to an insisted-on target through (insisted-locations.ts). */
-	readonly insistedCookie: (pathAndQuery: string) => Promise<string | null>;
+	readonly insistedCookie: (pathAndQuery: string) => Promise<string>;
 	/** Called with a page read whole, once rewritten (revalidated-pages.ts keeps it). */
 	readonly keepPage?: (res: Response, page: ArrayBuffer) => void;
 }

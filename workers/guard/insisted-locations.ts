@@ -9,6 +9,7 @@
  * script can mint one, and a navigation to exactly that target is sent on to the origin as it is. The
  * parameter came from the origin itself: handing it back tells the origin nothing it did not say.
  */
+import { notConfigured } from "../config/required-secrets";
 import { hmacSign, hmacVerify } from "../crypto/hmac";
 
 export const INSISTED_COOKIE = "ce_insisted";
@@ -20,7 +21,7 @@ const signed = (pathAndQuery: string, expires: number) => `insisted\n${expires}\
 
 /**
  * The `Set-Cookie` line for a relayed Location whose target (path and query, as the browser will ask
- * for it) the origin insists on; null without a signing key. Its value is `<expiry>.<mac>`: the end
+ * for it) the origin insists on; a 503 `not_configured` without a signing key. Its value is `<expiry>.<mac>`: the end
  * is signed, so a value copied or planted later (a page script may write a cookie of this name once
  * the HttpOnly one is gone) stops working with it, not only with the cookie's Max-Age.
  */
@@ -29,9 +30,11 @@ export async function insistedCookie(
 	signingKeys: readonly string[],
 	secure: boolean,
 	now: number,
-): Promise<string | null> {
+): Promise<string> {
 	const key = signingKeys[0];
-	if (key === undefined) return null;
+	// Relayed without the cookie, the browser's next navigation is stripped back: a loop, where a
+	// 503 naming the missing secret tells the operator what to set.
+	if (key === undefined) throw notConfigured("SIGNING_KEY");
 	const expires = Math.floor(now / 1000) + LIFETIME_S;
 	const mac = await hmacSign(key, signed(pathAndQuery, expires));
 	const attributes = `Path=/; Max-Age=${LIFETIME_S}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;

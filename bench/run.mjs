@@ -169,6 +169,9 @@ async function main() {
 			c.p50_factor = c.peer_p50_ms / c.ours_p50_ms;
 			c.met = c.rps_factor >= 2 && c.p50_factor >= 2;
 			comparison.push(c);
+			log(
+				`  cookie-decision vs ${name}: ours / c15t req/s ${c.rps_factor.toFixed(2)}x, c15t p50 / ours ${c.p50_factor.toFixed(2)}x`,
+			);
 		}
 		peerResult = comparison.length ? { comparison } : { skipped: "no peer scenario was measured" };
 	}

@@ -9,7 +9,9 @@ import {
 	dropParkedWrite,
 	listParkedWrites,
 	moveParkedWriteBack,
+	type ParkedWriteMetadata,
 	readParkedWrite,
+	readParkedWriteWithMetadata,
 	triedBefore,
 } from "../storage/parked-writes";
 import { applyDeferredWrite, type DeferredWrite, newBatchAllowance } from "./deferred-writes";
@@ -44,12 +46,12 @@ export async function replayParkedWrites(
 	let written = 0;
 	let failed = 0;
 	for (const key of keys.slice(0, replays)) {
-		let body: unknown = null;
+		let parked: { body: unknown; metadata: ParkedWriteMetadata } | null = null;
 		try {
-			body = await readParkedWrite(env.CONSENT_KV, key);
+			parked = await readParkedWriteWithMetadata(env.CONSENT_KV, key);
 			// Gone since it was listed: another run wrote it.
-			if (body === null) continue;
-			if (!(await applyDeferredWrite(body as DeferredWrite, env, allowance)))
+			if (parked === null) continue;
+			if (!(await applyDeferredWrite(parked.body as DeferredWrite, env, allowance)))
 				console.error("dropping a parked write of unknown type", key);
 			await dropParkedWrite(env.CONSENT_KV, key);
 			written++;
@@ -58,7 +60,10 @@ export async function replayParkedWrites(
 			console.error("parked write still not written; the next run tries again", key, err);
 			// Behind the writes not yet tried: fifty that fail for reasons of their own would otherwise
 			// be the whole of every run's list, and nothing behind them would ever be written.
-			if (body !== null) await moveParkedWriteBack(env.CONSENT_KV, key, body, Date.now()).catch(() => {});
+			if (parked !== null)
+				await moveParkedWriteBack(env.CONSENT_KV, key, parked.body, parked.metadata, Date.now()).catch(
+					() => {},
+				);
 		}
 	}
 	// Only once D1 takes writes again: else they would only go round the queue's retries once more. Not

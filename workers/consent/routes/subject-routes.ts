@@ -8,6 +8,7 @@ import { ConsentRepository } from "../../storage/consent-repository";
 import { dropCachedState, dropLateCachedState } from "../../storage/state-cache";
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
 import { subjectDigest } from "../subject-digest";
+import { dropParkedChanges, pendingWritesForExport } from "../subject-parked-writes";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -122,6 +123,10 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 				optedOut: e.optedOut,
 				recordCount: e.recordCount,
 			})),
+			// Writes D1 refused through every retry, parked in KV until the hourly cron makes them.
+			pendingWrites: await guarded(() =>
+				pendingWritesForExport(env.CONSENT_KV, subject, state?.emailHash ?? null),
+			),
 		},
 		{ headers },
 	);
@@ -144,6 +149,11 @@ export async function eraseSubject(request: Request, env: Env, ctx: ExecutionCon
 	);
 	ctx.waitUntil(
 		dropLateCachedState(env.CONSENT_KV, subject).catch((err) => console.error("kv delete failed again", err)),
+	);
+	// Only once the tombstone is in: should the erasure fail, they are still to be written. The
+	// tombstone alone makes the cron drop them, so a failure here is logged and left to it.
+	await dropParkedChanges(env.CONSENT_KV, subject).catch((err) =>
+		console.error("deleting the subject's parked writes failed; the cron drops them", err),
 	);
 	const headers = bookmarkHeaders(repo);
 	headers.set("Cache-Control", "private, no-store");

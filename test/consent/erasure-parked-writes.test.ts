@@ -118,6 +118,32 @@ describe("a subject's parked writes", () => {
 		expect(await countRecords(subject)).toBe(0);
 	});
 
+	it("are found by listing keys alone: no body is read", async () => {
+		const subject = "user:parked-listed";
+		for (const id of ["a", "b", "c"]) await park(gpcMessage(`user:parked-listed-${id}`), id);
+		await park(gpcMessage(subject), "mine");
+		const read: string[] = [];
+		const kv = env.CONSENT_KV;
+		const recording = {
+			get: (key: string, ...rest: unknown[]) => {
+				read.push(key);
+				return (kv.get as (...args: unknown[]) => unknown)(key, ...rest);
+			},
+			getWithMetadata: (key: string, ...rest: unknown[]) => {
+				read.push(key);
+				return (kv.getWithMetadata as (...args: unknown[]) => unknown)(key, ...rest);
+			},
+			list: (options: KVNamespaceListOptions) => kv.list(options),
+			put: (...args: Parameters<KVNamespace["put"]>) => kv.put(...args),
+			delete: (key: string) => kv.delete(key),
+		} as unknown as KVNamespace;
+		const withRecording = envWith({ CONSENT_KV: recording });
+		expect((await callWithEnv(withRecording, `/v1/subjects/${subject}/export`, keyed())).status).toBe(200);
+		expect((await erase(subject, withRecording)).status).toBe(204);
+		expect(read.filter((key) => key.startsWith("parked-write:"))).toEqual([]);
+		expect(await parkedIds()).toEqual(["a", "b", "c"]);
+	});
+
 	it("parked before they carried metadata, are found by their bodies", async () => {
 		const subject = "user:parked-legacy";
 		const key = `parked-write:${QUEUED_AT.toISOString()}:legacy`;

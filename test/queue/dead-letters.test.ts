@@ -46,6 +46,12 @@ describe("dead-lettered writes", () => {
 		const keys = await parkedKeys();
 		expect(keys.map((k) => k.name)).toEqual([`parked-write:${QUEUED_AT.toISOString()}:dlq-1`]);
 		expect(keys[0]?.expiration).toBeUndefined();
+		// Whom it is for, so erasure and export find it by listing keys, without reading bodies.
+		expect(keys[0]?.metadata).toEqual({
+			kind: "consent-change",
+			queuedAt: QUEUED_AT.toISOString(),
+			subject: "user:parked",
+		});
 		expect(await env.CONSENT_KV.get(keys[0]?.name ?? "", "json")).toEqual(body);
 		expect(errors).toHaveBeenCalledWith(expect.stringContaining("parked"), keys[0]?.name);
 		expect(await countRecords("user:parked")).toBe(0);

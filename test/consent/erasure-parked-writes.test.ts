@@ -12,6 +12,7 @@ import worker from "../../workers/index";
 import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
 import { replayParkedWrites } from "../../workers/queue/parked-write-replay";
+import { parkedWritesFor } from "../../workers/storage/parked-writes";
 import {
 	brokenD1,
 	brokenKV,
@@ -142,6 +143,14 @@ describe("a subject's parked writes", () => {
 		expect((await erase(subject, withRecording)).status).toBe(204);
 		expect(read.filter((key) => key.startsWith("parked-write:"))).toEqual([]);
 		expect(await parkedIds()).toEqual(["a", "b", "c"]);
+	});
+
+	it("are found on every page of a backlog, by cursor", async () => {
+		for (const id of ["a", "b", "c", "d", "e"]) await park(gpcMessage(`user:parked-page-${id}`), id);
+		await park(gpcMessage("user:parked-page-c"), "c-again");
+		const found = await parkedWritesFor(env.CONSENT_KV, { subject: "user:parked-page-c" }, 2);
+		expect(found.map((w) => w.key.split(":").at(-1))).toEqual(["c", "c-again"]);
+		expect(await parkedWritesFor(env.CONSENT_KV, { subject: "user:parked-page-e" }, 2)).toHaveLength(1);
 	});
 
 	it("parked before they carried metadata, are found by their bodies", async () => {

@@ -109,13 +109,17 @@ export async function readParkedWriteWithMetadata(
  * The parked writes for `owner`: its subject's consent changes, and the unsubscribes of the address
  * linked to it. One list call while nothing is parked; pages through a backlog by cursor.
  */
-export async function parkedWritesFor(kv: KVNamespace, owner: ParkedWriteOwner): Promise<ParkedWrite[]> {
+export async function parkedWritesFor(
+	kv: KVNamespace,
+	owner: ParkedWriteOwner,
+	pageSize = LIST_PAGE,
+): Promise<ParkedWrite[]> {
 	const found: ParkedWrite[] = [];
 	let reads = 0;
 	let skipped = 0;
 	let cursor: string | undefined;
 	do {
-		const page = await kv.list<ParkedWriteMetadata>({ prefix: PREFIX, limit: LIST_PAGE, cursor });
+		const page = await kv.list<ParkedWriteMetadata>({ prefix: PREFIX, limit: pageSize, cursor });
 		for (const { name, metadata } of page.keys) {
 			let described = metadata;
 			if (!described) {

@@ -20,7 +20,7 @@ import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { connectionFields } from "./hop-by-hop";
 import { INSISTED_COOKIE, insistedCookie, insistedOn } from "./insisted-locations";
 import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
-import { publicLocation } from "./origin-location";
+import { publicOriginFields, replaceFields } from "./origin-headers";
 import { isDocumentRequest, isNavigation } from "./request-kind";
 import { type GuardLabels, noLabels } from "./response-headers";
 import { fetchPage, keepPage } from "./revalidated-pages";
@@ -56,8 +56,8 @@ export function guardRequest(
 }
 
 /**
- * The request sent on to the origin unchanged (tracking allowed), its answer untouched but for a
- * Location naming ORIGIN itself, which is made to name the visitor's host (origin-location.ts), and
+ * The request sent on to the origin unchanged (tracking allowed), its answer untouched but for the
+ * fields naming ORIGIN itself, which are made to name the visitor's host (origin-headers.ts), and
  * the fields of the origin's own connection (hop-by-hop.ts).
  */
 function forward(request: Request, origin: string, timeoutMs: number): Promise<Response> {
@@ -65,12 +65,11 @@ function forward(request: Request, origin: string, timeoutMs: number): Promise<R
 	const upstream = upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery });
 	return gatewayAnswered(request, async () => {
 		const res = await fetchOrigin(upstream, timeoutMs);
-		const location = res.headers.get("Location");
-		const onSite = location === null ? null : publicLocation(location, origin, target.origin);
+		const onSite = publicOriginFields(res.headers, origin, target);
 		const hopFields = connectionFields(res.status, res.headers);
-		if (onSite === null && hopFields.length === 0) return res;
+		if (onSite.length === 0 && hopFields.length === 0) return res;
 		const headers = new Headers(res.headers);
-		if (onSite !== null) headers.set("Location", onSite);
+		replaceFields(headers, onSite);
 		for (const name of hopFields) headers.delete(name);
 		return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 	});
@@ -169,6 +168,7 @@ function sendOn(rc: RequestContext, sent: SentRequest, pathAndQuery: string): Pr
 		url: () => rc.url,
 		originHost: () => hostOf(origin),
 		origin,
+		site: target,
 		denied: verdict.denied,
 		html: {
 			// Asked only if the answer is a page: an asset needs no decision unless a cookie did.

@@ -11,7 +11,7 @@ import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./htm
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
-import { publicLocation } from "./origin-location";
+import { publicOriginFields, replaceFields, type VisitorSite } from "./origin-headers";
 import { namesCharset } from "./page-charset";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
@@ -22,8 +22,9 @@ export interface ResponseGuard {
 	/** The request's URL and ORIGIN's host, asked for only when the origin answers with a Location. */
 	readonly url: () => URL;
 	readonly originHost: () => string | null;
-	/** ORIGIN itself: its own absolute Location is made the visitor's (origin-location.ts). */
+	/** ORIGIN itself: header fields naming it are made the visitor's site's (origin-headers.ts). */
 	readonly origin: string;
+	readonly site: VisitorSite;
 	readonly denied: ReadonlySet<TrackerPurpose>;
 	readonly html: HtmlGuardOptions;
 	readonly expiry: readonly string[];
@@ -113,10 +114,12 @@ interface GuardedHeaders {
 	/** The target of a Location relayed unstripped because the origin insists on it (location-guard.ts). */
 	readonly insisted: string | null;
 	/**
-	 * Whether headers changed without a label: ORIGIN's own absolute Location made the visitor's host
-	 * (origin-location.ts), the origin's hop-by-hop fields removed (hop-by-hop.ts).
+	 * Whether headers changed without a label: fields naming ORIGIN made the visitor's site's
+	 * (origin-headers.ts), the origin's hop-by-hop fields removed (hop-by-hop.ts).
 	 */
 	readonly relocated: boolean;
+	/** Whether a field naming ORIGIN was made the visitor's (the headers then hold the request's host). */
+	readonly onSite: boolean;
 }
 
 /**
@@ -128,12 +131,9 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 	// The origin's hop-by-hop fields go first, named by a Connection header still among these.
 	const hopFields = connectionFields(status, headers);
 	for (const name of hopFields) headers.delete(name);
-	let location = headers.get("Location");
-	const onSite = location === null ? null : publicLocation(location, guard.origin, guard.url().origin);
-	if (onSite !== null) {
-		headers.set("Location", onSite);
-		location = onSite;
-	}
+	const onSite = publicOriginFields(headers, guard.origin, guard.site);
+	replaceFields(headers, onSite);
+	const location = headers.get("Location");
 	const verdict =
 		location === null ? null : guardedLocation(location, guard.url(), guard.originHost(), guard.html.strip);
 	if (verdict !== null && "stripped" in verdict) {
@@ -145,11 +145,12 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
-	const relocated = onSite !== null || hopFields.length > 0;
-	if (contentType === null || !isHtml(contentType)) return { contentType: null, insisted, relocated };
+	const relocated = onSite.length > 0 || hopFields.length > 0;
+	const moved = { insisted, relocated, onSite: onSite.length > 0 };
+	if (contentType === null || !isHtml(contentType)) return { contentType: null, ...moved };
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
-	return { contentType, insisted, relocated };
+	return { contentType, ...moved };
 }
 
 export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
@@ -209,7 +210,8 @@ function sameUpdates(a: RevalidatedPage["updates"], b: RevalidatedPage["updates"
 
 /**
  * The answer's headers: the kept page's as the 304 updated them, with the guard's changes. Without
- * cookie lines (the request's expiry lines, the 304's Set-Cookie) and without a Location, those
+ * cookie lines (the request's expiry lines, the 304's Set-Cookie), without a Location and without a
+ * field naming ORIGIN (made to name the request's host, origin-headers.ts), those
  * changes depend on nothing but the updated headers and the request's labels, so the headers a kept
  * page's answer was made with are reused for the next request with the same labels whose 304 brings
  * the same updates, values and all (its `Date` changes them once a second). `new Response` copies
@@ -232,9 +234,10 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 		return known;
 	}
 	const headers = updatedHeaders(page);
-	const { contentType } = guardHeaders(200, headers, guard);
+	const { contentType, onSite } = guardHeaders(200, headers, guard);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
 	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied };
-	if (reusable && !headers.has("Location") && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);
+	if (reusable && !onSite && !headers.has("Location") && !headers.has("Set-Cookie"))
+		madeHeaders.set(page.kept, made);
 	return made;
 }

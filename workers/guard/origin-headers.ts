@@ -1,0 +1,84 @@
+/**
+ * ORIGIN's own address in the answer's header fields, made the visitor's, as a reverse proxy does
+ * (nginx's proxy_redirect, Apache's ProxyPassReverse): the URL of a `Location`, `Content-Location`,
+ * `Refresh` or `Link` naming ORIGIN (origin-location.ts). Relayed as written, a redirect or a refresh
+ * sent the browser past the guard to an address visitors cannot or must not use. This is the proxy's
+ * plumbing, not the origin's content: every visitor gets it, guarded or not, and any other URL or
+ * byte is relayed as it is.
+ */
+import { publicLocation } from "./origin-location";
+import { refreshUrlSpan } from "./refresh-url";
+
+/** The visitor's side of the proxy: the request's own origin. */
+export interface VisitorSite {
+	readonly origin: string;
+}
+
+/** A field's new lines. */
+export type ReplacedField = readonly [name: string, lines: readonly string[]];
+
+/** `value` with the URL at [start, end) made the visitor's, or null when it does not name ORIGIN. */
+function withPublicUrl(
+	value: string,
+	start: number,
+	end: number,
+	origin: string,
+	site: VisitorSite,
+): string | null {
+	const url = publicLocation(value.slice(start, end), origin, site.origin);
+	return url === null ? null : `${value.slice(0, start)}${url}${value.slice(end)}`;
+}
+
+function publicRefresh(value: string, origin: string, site: VisitorSite): string | null {
+	const span = refreshUrlSpan(value);
+	return span === null ? null : withPublicUrl(value, span.start, span.end, origin, site);
+}
+
+/** Each `<URI>` of a Link field (RFC 8288), read as linkMembers reads it (link-hints.ts). */
+function publicLinks(value: string, origin: string, site: VisitorSite): string | null {
+	const uris: [number, number][] = [];
+	let inQuote = false;
+	let uriStart = -1;
+	for (let i = 0; i < value.length; i++) {
+		const c = value[i];
+		if (inQuote) {
+			if (c === "\\") i++;
+			else if (c === '"') inQuote = false;
+		} else if (uriStart !== -1) {
+			if (c === ">") {
+				uris.push([uriStart, i]);
+				uriStart = -1;
+			}
+		} else if (c === "<") uriStart = i + 1;
+		else if (c === '"') inQuote = true;
+	}
+	let out = value;
+	// From the last, so a replacement moves none of the spans still to replace.
+	for (const [start, end] of uris.reverse()) out = withPublicUrl(out, start, end, origin, site) ?? out;
+	return out === value ? null : out;
+}
+
+/** The fields of `headers` that name ORIGIN, with their new lines; empty when none does. */
+export function publicOriginFields(headers: Headers, origin: string, site: VisitorSite): ReplacedField[] {
+	const replaced: ReplacedField[] = [];
+	for (const name of ["Location", "Content-Location"]) {
+		const value = headers.get(name);
+		const url = value === null ? null : publicLocation(value, origin, site.origin);
+		if (url !== null) replaced.push([name, [url]]);
+	}
+	const refresh = headers.get("Refresh");
+	const publicRefreshValue = refresh === null ? null : publicRefresh(refresh, origin, site);
+	if (publicRefreshValue !== null) replaced.push(["Refresh", [publicRefreshValue]]);
+	const link = headers.get("Link");
+	const publicLink = link === null || !link.includes("://") ? null : publicLinks(link, origin, site);
+	if (publicLink !== null) replaced.push(["Link", [publicLink]]);
+	return replaced;
+}
+
+/** Puts `replaced` into `headers`. */
+export function replaceFields(headers: Headers, replaced: readonly ReplacedField[]): void {
+	for (const [name, lines] of replaced) {
+		headers.delete(name);
+		for (const line of lines) headers.append(name, line);
+	}
+}

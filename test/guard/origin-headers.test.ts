@@ -1,10 +1,11 @@
 /**
  * The origin's header fields naming ORIGIN itself, made the visitor's as a reverse proxy makes them
- * (nginx proxy_redirect): `Refresh`, `Content-Location` and `Link` URLs, for every visitor, guarded
- * or not.
+ * (nginx proxy_redirect, proxy_cookie_domain, proxy_cookie_path): `Refresh`, `Content-Location` and
+ * `Link` URLs, and `Set-Cookie` lines whose Domain or Path fit ORIGIN's address but not the visitor's,
+ * for every visitor, guarded or not.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeOrigin, ORIGIN, SITE, VISITORS, visit } from "./guard-fixtures";
+import { DE, fakeOrigin, guardEnv, ORIGIN, SITE, US_CA, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -88,5 +89,119 @@ describe("a guarded page revalidated with the origin (revalidated-pages.ts)", ()
 		}
 		// The page was kept and revalidated (so the answers were made from the kept page's headers).
 		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
+	});
+});
+
+describe("the origin's Set-Cookie lines", () => {
+	const WWW = "https://www.example.com";
+	const env = () => guardEnv({ ORIGIN: "https://origin.example.com" });
+
+	function cookieLines(lines: readonly string[]): Headers {
+		const headers = new Headers({ "Content-Type": "text/plain" });
+		for (const line of lines) headers.append("Set-Cookie", line);
+		return headers;
+	}
+
+	it("scoped to ORIGIN's host are scoped to the visitor's; other attributes and lines kept", async () => {
+		const sent = [
+			"sid=abc; Path=/; Domain=origin.example.com; HttpOnly; Secure; SameSite=Lax",
+			"cart=1; domain=.ORIGIN.example.com; Max-Age=3600",
+			// Covers www.example.com already: the browser takes it as it is.
+			"prefs=a,b; Path=/; Domain=.example.com",
+			"theme=dark; Path=/",
+			// Deletions are scoped the same way, or they would delete nothing.
+			"old=; Domain=origin.example.com; Max-Age=0",
+			// A host unrelated to ORIGIN, and an empty Domain: not the guard's to fix.
+			"x=1; Domain=unrelated.test",
+			"y=1; Domain=",
+		];
+		for (const [name, visitor] of Object.entries(VISITORS)) {
+			answering(cookieLines(sent), "ok");
+			const res = await visit(`${WWW}/login`, visitor, {}, env());
+			expect(res.headers.getSetCookie(), name).toEqual([
+				"sid=abc; Path=/; Domain=www.example.com; HttpOnly; Secure; SameSite=Lax",
+				"cart=1; domain=www.example.com; Max-Age=3600",
+				"prefs=a,b; Path=/; Domain=.example.com",
+				"theme=dark; Path=/",
+				"old=; Domain=www.example.com; Max-Age=0",
+				"x=1; Domain=unrelated.test",
+				"y=1; Domain=",
+			]);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("scoped to a parent of ORIGIN's host that is not one of the visitor's are the visitor's", async () => {
+		const testEnv = guardEnv({ ORIGIN: "https://app.origin-hosting.net" });
+		answering(
+			cookieLines([
+				"sid=1; Domain=.origin-hosting.net; Path=/",
+				// A public suffix: no browser takes it, on ORIGIN's host or any other.
+				"tld=1; Domain=net; Path=/",
+			]),
+		);
+		const res = await visit(`${WWW}/`, VISITORS.allowed, {}, testEnv);
+		expect(res.headers.getSetCookie()).toEqual([
+			"sid=1; Domain=www.example.com; Path=/",
+			"tld=1; Domain=net; Path=/",
+		]);
+	});
+
+	it("under an ORIGIN with a path, lose that path as a Location does", async () => {
+		const testEnv = guardEnv({ ORIGIN: "https://origin.example.com/shop" });
+		answering(
+			cookieLines([
+				"sid=1; Path=/shop; HttpOnly",
+				"cart=2; Path=/shop/cart",
+				"other=3; Path=/shopping",
+				"root=4; Path=/",
+			]),
+		);
+		const res = await visit(`${WWW}/cart`, VISITORS.optedOut, {}, testEnv);
+		expect(res.headers.getSetCookie()).toEqual([
+			"sid=1; Path=/; HttpOnly",
+			"cart=2; Path=/cart",
+			"other=3; Path=/shopping",
+			"root=4; Path=/",
+		]);
+	});
+});
+
+describe("a denied tracking cookie the origin set on a parent domain", () => {
+	it("is expired on that domain, which the browser holds it under", async () => {
+		const headers = new Headers({ "Content-Type": "text/plain" });
+		headers.append("Set-Cookie", "_ga=GA1.2.9.9; Path=/; Domain=.example.com; Max-Age=63072000");
+		fakeOrigin(() => new Response("ok", { headers }));
+		const res = await visit(
+			"https://www.example.com/",
+			{ cf: DE, headers: { Cookie: "_ga=GA1.2.3.4" } },
+			{},
+			guardEnv({ ORIGIN: "https://origin.example.com" }),
+		);
+		const base = "_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+		expect(res.headers.getSetCookie()).toEqual([
+			base,
+			`${base}; Domain=.example.com`,
+			`${base}; Domain=.www.example.com`,
+		]);
+	});
+
+	it("set on ORIGIN's host when the visitor allowed it, is expired on the visitor's host it was moved to", async () => {
+		const testEnv = guardEnv({ ORIGIN: "https://origin.example.com" });
+		const headers = new Headers({ "Content-Type": "text/plain" });
+		headers.append("Set-Cookie", "_ga=GA1.2.9.9; Path=/; Domain=origin.example.com; Max-Age=63072000");
+		fakeOrigin(() => new Response("ok", { headers }));
+		const allowed = await visit("https://www.example.com/", { cf: US_CA }, {}, testEnv);
+		const [set] = allowed.headers.getSetCookie();
+		expect(set).toBe("_ga=GA1.2.9.9; Path=/; Domain=www.example.com; Max-Age=63072000");
+		const guarded = await visit(
+			"https://www.example.com/",
+			{ cf: DE, headers: { Cookie: "_ga=GA1.2.9.9" } },
+			{},
+			testEnv,
+		);
+		expect(guarded.headers.getSetCookie()).toContain(
+			"_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Domain=.www.example.com",
+		);
 	});
 });

@@ -1,20 +1,23 @@
 /**
  * ORIGIN's own address in the answer's header fields, made the visitor's, as a reverse proxy does
- * (nginx's proxy_redirect, Apache's ProxyPassReverse): the URL of a `Location`, `Content-Location`,
- * `Refresh` or `Link` naming ORIGIN (origin-location.ts). Relayed as written, a redirect or a refresh
- * sent the browser past the guard to an address visitors cannot or must not use. This is the proxy's
- * plumbing, not the origin's content: every visitor gets it, guarded or not, and any other URL or
- * byte is relayed as it is.
+ * (nginx's proxy_redirect and proxy_cookie_domain, Apache's ProxyPassReverse): the URL of a
+ * `Location`, `Content-Location`, `Refresh` or `Link` naming ORIGIN (origin-location.ts), and the
+ * `Set-Cookie` lines scoped to it (origin-cookies.ts). Relayed as written, a redirect or a refresh sent
+ * the browser past the guard to an address visitors cannot or must not use, and a cookie scoped to
+ * ORIGIN's host was refused. This is the proxy's plumbing, not the origin's content: every visitor
+ * gets it, guarded or not, and any other URL or byte is relayed as it is.
  */
+import { publicSetCookie } from "./origin-cookies";
 import { publicLocation } from "./origin-location";
 import { refreshUrlSpan } from "./refresh-url";
 
-/** The visitor's side of the proxy: the request's own origin. */
+/** The visitor's side of the proxy: the request's own origin and host name. */
 export interface VisitorSite {
 	readonly origin: string;
+	readonly hostname: string;
 }
 
-/** A field's new lines. */
+/** A field's new lines (`Set-Cookie` keeps one line per cookie). */
 export type ReplacedField = readonly [name: string, lines: readonly string[]];
 
 /** `value` with the URL at [start, end) made the visitor's, or null when it does not name ORIGIN. */
@@ -72,6 +75,16 @@ export function publicOriginFields(headers: Headers, origin: string, site: Visit
 	const link = headers.get("Link");
 	const publicLink = link === null || !link.includes("://") ? null : publicLinks(link, origin, site);
 	if (publicLink !== null) replaced.push(["Link", [publicLink]]);
+	if (headers.has("Set-Cookie")) {
+		const lines = headers.getSetCookie();
+		let changed = false;
+		const made = lines.map((line) => {
+			const scoped = publicSetCookie(line, origin, site.hostname);
+			if (scoped !== null) changed = true;
+			return scoped ?? line;
+		});
+		if (changed) replaced.push(["Set-Cookie", made]);
+	}
 	return replaced;
 }
 

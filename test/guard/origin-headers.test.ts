@@ -1,11 +1,21 @@
 /**
  * The origin's header fields naming ORIGIN itself, made the visitor's as a reverse proxy makes them
  * (nginx proxy_redirect, proxy_cookie_domain, proxy_cookie_path): `Refresh`, `Content-Location` and
- * `Link` URLs, and `Set-Cookie` lines whose Domain or Path fit ORIGIN's address but not the visitor's,
- * for every visitor, guarded or not.
+ * `Link` URLs, and `Set-Cookie` lines whose Domain or Path fit ORIGIN's address but not the visitor's.
+ * For every visitor, guarded or not; a guarded page's `<meta http-equiv="refresh">` too.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DE, fakeOrigin, guardEnv, ORIGIN, SITE, US_CA, VISITORS, visit } from "./guard-fixtures";
+import {
+	DE,
+	fakeOrigin,
+	guardEnv,
+	ORIGIN,
+	RUNTIME_TAGS,
+	SITE,
+	US_CA,
+	VISITORS,
+	visit,
+} from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -89,6 +99,56 @@ describe("a guarded page revalidated with the origin (revalidated-pages.ts)", ()
 		}
 		// The page was kept and revalidated (so the answers were made from the kept page's headers).
 		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
+	});
+});
+
+describe("a guarded page's meta refresh", () => {
+	const page = (url: string) =>
+		`<html><head><meta http-equiv="refresh" content="0; url=${url}"></head><body>moved</body></html>`;
+
+	it("names the visitor's site instead of ORIGIN, its tracking parameters stripped", async () => {
+		for (const [url, expected] of [
+			[`${ORIGIN}/next`, `${SITE}/next`],
+			[`${ORIGIN}/next?utm_source=x&id=2`, `${SITE}/next?id=2`],
+			["https://elsewhere.test/next", "https://elsewhere.test/next"],
+		] as const) {
+			answering({ "Content-Type": "text/html; charset=utf-8" }, page(url));
+			const res = await visit("/old", VISITORS.optedOut);
+			expect(await res.text(), url).toBe(
+				`<html><head>${RUNTIME_TAGS.optedOut}<meta http-equiv="refresh" content="0; url=${expected}"></head><body>moved</body></html>`,
+			);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("is read as browsers read it: a URL without `url=` is stripped and mapped too", async () => {
+		const bare = (url: string) => `<html><head><meta http-equiv="Refresh" content="0;${url}"></head></html>`;
+		for (const [url, expected] of [
+			["https://elsewhere.test/n?gclid=1", "https://elsewhere.test/n"],
+			[`${ORIGIN}/n`, `${SITE}/n`],
+		] as const) {
+			answering({ "Content-Type": "text/html; charset=utf-8" }, bare(url));
+			const res = await visit("/old", VISITORS.optedOut);
+			expect(await res.text(), url).toContain(`content="0;${expected}"`);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("is remembered per site: the same page seen on another port names that one", async () => {
+		const body = page(`${ORIGIN}/next`);
+		const contentLength = String(new TextEncoder().encode(body).length);
+		for (const site of [SITE, `${SITE}:8443`, SITE, `${SITE}:8443`]) {
+			answering({ "Content-Type": "text/html; charset=utf-8", "Content-Length": contentLength }, body);
+			const res = await visit(`${site}/old`, VISITORS.optedOut);
+			expect(await res.text(), site).toContain(`content="0; url=${site}/next"`);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("stays as the origin wrote it for visitors whose decisions allow tracking (body unchanged)", async () => {
+		answering({ "Content-Type": "text/html; charset=utf-8" }, page(`${ORIGIN}/next`));
+		const res = await visit("/old", VISITORS.allowed);
+		expect(await res.text()).toBe(page(`${ORIGIN}/next`));
 	});
 });
 

@@ -64,7 +64,9 @@ function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
 	const { denied, overrides, strip } = guard.html;
 	const nonce = scriptNonce(headers.get("Content-Security-Policy"));
 	const runtime = runtimeScriptTag(denied, overrides, nonce);
-	return { denied, overrides, strip, runtime, metaCharset: !namesCharset(headers.get("Content-Type") ?? "") };
+	const metaCharset = !namesCharset(headers.get("Content-Type") ?? "");
+	const proxied = { origin: guard.origin, site: guard.site.origin };
+	return { denied, overrides, strip, runtime, metaCharset, proxied };
 }
 
 /** The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page). */

@@ -40,7 +40,9 @@ function pageKeyPrefix(contentType: string, options: HtmlGuardOptions): string {
 	const denied = [...options.denied].sort().join(" ");
 	// The runtime's tag, and whether it follows a <meta> charset (html-guard.ts): both shape the bytes.
 	const runtime = `${options.runtime ?? ""}${options.metaCharset === true ? "+" : ""}`;
-	return `${settingsKey(options.overrides, options.strip)}${denied}\n${runtime}\n${contentType}\n`;
+	// A refresh naming ORIGIN is made to name the request's own origin (html-guard.ts).
+	const site = options.proxied === undefined ? "" : `${options.proxied.origin} ${options.proxied.site}`;
+	return `${settingsKey(options.overrides, options.strip)}${denied}\n${runtime}\n${site}\n${contentType}\n`;
 }
 
 const SAMPLES = 256;

@@ -13,9 +13,11 @@
 import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import { withoutDeniedPixels } from "./noscript-pixels";
+import { publicLocation } from "./origin-location";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
+import { refreshUrlSpan } from "./refresh-url";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -34,6 +36,11 @@ export interface HtmlGuardOptions {
 	 * 1024 bytes, so the tag goes after one rather than push it out of their sight.
 	 */
 	readonly metaCharset?: boolean;
+	/**
+	 * ORIGIN and the request's own origin: a refresh naming ORIGIN names the visitor's site instead,
+	 * as its `Refresh` header does (origin-headers.ts).
+	 */
+	readonly proxied?: { readonly origin: string; readonly site: string };
 }
 
 /**
@@ -120,9 +127,6 @@ const ABSOLUTE_URL = /(?:https?:)?\/\/[^\s"'<>`)]+/gi;
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 
-/** Where a refresh's URL starts: after `url=`, and its opening quote if any. */
-const REFRESH_URL = /[;,\s]url\s*=\s*(['"]?)/i;
-
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
@@ -174,7 +178,7 @@ interface InlineScript {
 }
 
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
-	const { denied, overrides, strip } = options;
+	const { denied, overrides, strip, proxied } = options;
 	let runtime = options.runtime;
 	/** The runtime's tag before an element that comes ahead of any head tag and can run script. */
 	const runtimeBefore = (el: Element) => {
@@ -311,21 +315,19 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (stripped !== null) el.setAttribute("src", stripped);
 	};
 
-	/** `<meta http-equiv="refresh" content="5; url=…">` navigates like a link: its URL is stripped too. */
+	/**
+	 * `<meta http-equiv="refresh" content="5; url=…">` navigates like a link: its URL is stripped too,
+	 * and named on the visitor's site when it names ORIGIN.
+	 */
 	const stripRefresh = (el: Element) => {
 		const content = el.getAttribute("content") as string;
-		const at = REFRESH_URL.exec(content);
-		if (at === null) return;
-		const start = at.index + at[0].length;
-		let end = content.length;
-		const quote = at[1];
-		if (quote) {
-			const close = content.indexOf(quote, start);
-			if (close !== -1) end = close;
-		}
-		const stripped = verdicts.strippedLink(content.slice(start, end).trim());
+		const span = refreshUrlSpan(content);
+		if (span === null) return;
+		const url = content.slice(span.start, span.end);
+		const onSite = proxied === undefined ? null : publicLocation(url, proxied.origin, proxied.site);
+		const stripped = verdicts.strippedLink(onSite ?? url) ?? onSite;
 		if (stripped !== null)
-			el.setAttribute("content", `${content.slice(0, start)}${stripped}${content.slice(end)}`);
+			el.setAttribute("content", `${content.slice(0, span.start)}${stripped}${content.slice(span.end)}`);
 	};
 
 	const guardNoscript: HTMLRewriterElementContentHandlers = {
@@ -532,9 +534,11 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on('a[href*="?"], a[href*="&"]', stripHref)
 			// After the frame handlers: a gated frame has no `src` left to strip.
 			.on('iframe[src*="?"], iframe[src*="&"]', { element: stripFrameSrc })
-			.on('meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"]', {
-				element: stripRefresh,
-			})
+			// Only a refresh with a query can carry tracking parameters, and only an absolute one names ORIGIN.
+			.on(
+				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',
+				{ element: stripRefresh },
+			)
 			.on('area[href*="?"], area[href*="&"]', stripHref)
 			.onDocument({
 				// A page cut off inside a held-back script or noscript still gets what was held.

@@ -2,8 +2,9 @@
  * A site for the reverse-proxy tests: a plain Node HTTP server on 127.0.0.1 whose routes exercise what
  * a proxy must relay faithfully (streams held open until the test releases them, large bodies,
  * uploads echoed as digests, a WebSocket handshake, ranges and validators, several Set-Cookie lines,
- * redirects, compressed and non-UTF-8 pages, failures). Each request's method, raw target and raw
- * headers are recorded so a test can see exactly what reached the origin.
+ * redirects, a cookie and refreshes naming its own address, compressed and non-UTF-8 pages,
+ * failures). Each request's method, raw target and raw headers are recorded so a test can see exactly
+ * what reached the origin.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -203,6 +204,28 @@ export async function serveProxyOrigin(): Promise<ProxyOrigin> {
 				"csrf=xyz; Path=/; Secure; SameSite=Strict",
 			]);
 			res.end(url.searchParams.get("type") ? PLAIN_PAGE : "cookies");
+			return;
+		}
+		if (path === "/own-address") {
+			// A server that names its own address (it ignores X-Forwarded-Host): a cookie on its host, a
+			// refresh to its own URL in the header and in the page.
+			const own = `http://${req.headers.host}`;
+			const hostname = new URL(own).hostname;
+			res.setHeader("Set-Cookie", `sid=s1; Path=/; Domain=${hostname}; HttpOnly`);
+			if (url.searchParams.get("refresh") === "header")
+				res.setHeader("Refresh", `0; url=${own}/landed?via=header`);
+			const meta =
+				url.searchParams.get("refresh") === "meta"
+					? `<meta http-equiv="refresh" content="0; url=${own}/landed?via=meta">`
+					: "";
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+			res.end(`<!doctype html><html><head>${meta}<title>own</title></head><body>own</body></html>`);
+			return;
+		}
+		if (path === "/landed") {
+			res
+				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+				.end("<!doctype html><title>landed</title>");
 			return;
 		}
 		if (path === "/redirect") {

@@ -52,6 +52,44 @@ describe("the origin's Refresh header", () => {
 	});
 });
 
+describe("the origin's Refresh header, for guarded visitors", () => {
+	const NAVIGATE = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
+
+	it("loses its tracking parameters, as a Location does", async () => {
+		for (const [refresh, expected] of [
+			["0; url=/next?utm_source=x&id=2", "0; url=/next?id=2"],
+			[`5; url=${ORIGIN}/next?gclid=1`, `5; url=${SITE}/next`],
+		] as const) {
+			answering({ Refresh: refresh, "Content-Type": "text/plain" }, "moving");
+			const res = await visit("/old", VISITORS.optedOut, { headers: NAVIGATE });
+			expect(res.headers.get("Refresh"), refresh).toBe(expected);
+			expect(res.headers.get("X-Consent-Guard"), refresh).toBe("stripped");
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("insisting on the page itself with a parameter, is relayed with ce_insisted: no refresh loop", async () => {
+		for (const target of ["/insist?utm_source=site", `${ORIGIN}/insist?utm_source=site`]) {
+			const { calls } = fakeOrigin((request) =>
+				new URL(request.url).search === ""
+					? new Response("wait", { headers: { Refresh: `0; url=${target}`, "Content-Type": "text/plain" } })
+					: new Response("landed", { headers: { "Content-Type": "text/plain" } }),
+			);
+			const first = await visit("/insist", VISITORS.optedOut, { headers: NAVIGATE });
+			// Stripped, it would name this very page: refreshed to it again and again.
+			expect(first.headers.get("Refresh"), target).toBe(`0; url=${target.replace(ORIGIN, SITE)}`);
+			const line = first.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
+			expect(line, target).toBeDefined();
+			const followed = await visit("/insist?utm_source=site", VISITORS.optedOut, {
+				headers: { ...NAVIGATE, Cookie: line?.split(";")[0] ?? "" },
+			});
+			expect(await followed.text(), target).toBe("landed");
+			expect(calls.at(-1)?.url, target).toBe(`${ORIGIN}/insist?utm_source=site`);
+			vi.restoreAllMocks();
+		}
+	});
+});
+
 describe("the origin's Content-Location and Link headers", () => {
 	it("name the visitor's site where they name ORIGIN; other URLs and parameters are kept", async () => {
 		const link = [
@@ -98,6 +136,33 @@ describe("a guarded page revalidated with the origin (revalidated-pages.ts)", ()
 			expect(await res.text()).toContain("kept");
 		}
 		// The page was kept and revalidated (so the answers were made from the kept page's headers).
+		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
+	});
+
+	it("relays a Refresh insisting on the page itself with ce_insisted, every time", async () => {
+		const page = "<html><head></head><body>wait</body></html>";
+		const headers = {
+			"Content-Type": "text/html; charset=utf-8",
+			"Content-Length": String(page.length),
+			"Cache-Control": "public, max-age=60",
+			ETag: '"v1"',
+			Refresh: "0; url=/kept-refresh?utm_source=site",
+		};
+		const { calls } = fakeOrigin((request) =>
+			request.headers.get("If-None-Match") === '"v1"'
+				? new Response(null, { status: 304, headers: { ETag: '"v1"' } })
+				: new Response(page, { headers }),
+		);
+		const navigate = { headers: { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" } };
+		for (let n = 1; n <= 4; n++) {
+			const res = await visit("/kept-refresh", VISITORS.optedOut, navigate);
+			expect(res.headers.get("Refresh"), `view ${n}`).toBe("0; url=/kept-refresh?utm_source=site");
+			expect(
+				res.headers.getSetCookie().some((c) => c.startsWith("ce_insisted=")),
+				`view ${n}`,
+			).toBe(true);
+			expect(await res.text()).toContain("wait");
+		}
 		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
 	});
 });

@@ -1,7 +1,7 @@
 /**
- * Shapes the origin's answer for a guarded visitor: a stripped `Location`, the origin's tracking
- * `Set-Cookie` lines of denied purposes dropped, our expiry lines added, and for pages the header
- * changes plus (GET bodies only) the HTML rewrite. A response with nothing to change is relayed as is.
+ * Shapes the origin's answer for a guarded visitor: a stripped `Location` or `Refresh`, the origin's
+ * tracking `Set-Cookie` lines of denied purposes dropped, our expiry lines added, and for pages the
+ * header changes plus (GET bodies only) the HTML rewrite. A response with nothing to change is relayed as is.
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
@@ -13,6 +13,7 @@ import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { publicOriginFields, replaceFields, type VisitorSite } from "./origin-headers";
 import { namesCharset } from "./page-charset";
+import { refreshUrlSpan } from "./refresh-url";
 import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
 import type { TrackerPurpose } from "./tracker-purpose";
@@ -125,8 +126,8 @@ interface GuardedHeaders {
 }
 
 /**
- * The guard's changes to an answer's headers (ours to change): a stripped `Location`, denied tracking
- * cookies dropped, expiry lines added, and for a page its header changes.
+ * The guard's changes to an answer's headers (ours to change): a stripped `Location` or `Refresh`,
+ * denied tracking cookies dropped, expiry lines added, and for a page its header changes.
  */
 function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): GuardedHeaders {
 	const { labels } = guard;
@@ -142,7 +143,8 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 		headers.set("Location", verdict.stripped);
 		labels.stripped = true;
 	}
-	const insisted = verdict !== null && "insisted" in verdict ? verdict.insisted : null;
+	const insisted =
+		verdict !== null && "insisted" in verdict ? verdict.insisted : guardRefresh(headers, guard);
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
@@ -153,6 +155,24 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 	guardHtmlHeaders(headers);
 	labels.rewritten = true;
 	return { contentType, ...moved };
+}
+
+/**
+ * A `Refresh` navigates as a redirect does (`Refresh: 0; url=…` on a 200), so its URL is stripped as a
+ * Location's is, and relayed as written where the stripped URL is the page itself (it would refresh
+ * for ever): the target the origin insists on, or null.
+ */
+function guardRefresh(headers: Headers, guard: ResponseGuard): string | null {
+	const refresh = headers.get("Refresh");
+	const span = refresh === null ? null : refreshUrlSpan(refresh);
+	if (refresh === null || span === null) return null;
+	const url = refresh.slice(span.start, span.end);
+	const verdict = guardedLocation(url, guard.url(), guard.originHost(), guard.html.strip);
+	if (verdict === null) return null;
+	if ("insisted" in verdict) return verdict.insisted;
+	headers.set("Refresh", `${refresh.slice(0, span.start)}${verdict.stripped}${refresh.slice(span.end)}`);
+	guard.labels.stripped = true;
+	return null;
 }
 
 export async function guardResponse(res: Response, guard: ResponseGuard): Promise<Response> {
@@ -176,13 +196,15 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 
 /** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
 export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
-	const { headers, contentType } = revalidatedAnswerHeaders(page, guard);
+	const { headers, contentType, insisted } = revalidatedAnswerHeaders(page, guard);
 	const { kept } = page;
 	const body =
 		contentType === null
 			? kept.page
 			: await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
-	return new Response(body, { status: 200, statusText: kept.statusText, headers });
+	const answer = new Response(body, { status: 200, statusText: kept.statusText, headers });
+	if (insisted !== null) answer.headers.append("Set-Cookie", await guard.insistedCookie(insisted));
+	return answer;
 }
 
 /** A revalidated page's answer headers, with what they were made from. */
@@ -195,6 +217,8 @@ interface MadeHeaders {
 	readonly contentType: string | null;
 	/** The denied purposes the headers were made for (Link hints depend on them). */
 	readonly denied: string;
+	/** The target of a Refresh relayed unstripped, the page insisting on it (never reused). */
+	readonly insisted: string | null;
 }
 
 /** The answer headers last made for each kept page (they go with it when it is dropped). */
@@ -212,8 +236,8 @@ function sameUpdates(a: RevalidatedPage["updates"], b: RevalidatedPage["updates"
 
 /**
  * The answer's headers: the kept page's as the 304 updated them, with the guard's changes. Without
- * cookie lines (the request's expiry lines, the 304's Set-Cookie), without a Location and without a
- * field naming ORIGIN (made to name the request's host, origin-headers.ts), those
+ * cookie lines (the request's expiry lines, the 304's Set-Cookie), without a Location or a Refresh and
+ * without a field naming ORIGIN (made to name the request's host, origin-headers.ts), those
  * changes depend on nothing but the updated headers and the request's labels, so the headers a kept
  * page's answer was made with are reused for the next request with the same labels whose 304 brings
  * the same updates, values and all (its `Date` changes them once a second). `new Response` copies
@@ -236,10 +260,11 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 		return known;
 	}
 	const headers = updatedHeaders(page);
-	const { contentType, onSite } = guardHeaders(200, headers, guard);
+	const { contentType, onSite, insisted } = guardHeaders(200, headers, guard);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
-	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied };
-	if (reusable && !onSite && !headers.has("Location") && !headers.has("Set-Cookie"))
-		madeHeaders.set(page.kept, made);
+	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied, insisted };
+	// A Location's or a Refresh's verdict depends on the request's URL.
+	const requestBound = onSite || headers.has("Location") || headers.has("Refresh");
+	if (reusable && !requestBound && !headers.has("Set-Cookie")) madeHeaders.set(page.kept, made);
 	return made;
 }

@@ -202,6 +202,93 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a denied visitor's WebSocket and EventSource to a tracker never open, and behave as sockets still connecting", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const sockets: string[] = [];
+		page.on("websocket", (socket) => {
+			sockets.push(socket.url());
+		});
+		const streams = () => urls.filter((url) => url.includes("/stream?"));
+		try {
+			await page.evaluate(() => {
+				const held = window as unknown as { ws: WebSocket; es: EventSource; events: string[] };
+				held.ws = new WebSocket("wss://ws1.hotjar.com/api/v2/client/ws?r=1");
+				held.es = new EventSource("https://www.google-analytics.com/stream?r=1", { withCredentials: true });
+				held.events = [];
+			});
+			await page.waitForTimeout(300);
+			expect({ sockets, streams: streams(), errors }).toEqual({ sockets: [], streams: [], errors: [] });
+			const seen = await page.evaluate(async () => {
+				const { ws, es, events } = window as unknown as { ws: WebSocket; es: EventSource; events: string[] };
+				const note = (event: Event) => events.push(`${event.type}${"code" in event ? `:${event.code}` : ""}`);
+				ws.onopen = ws.onerror = ws.onclose = note;
+				ws.addEventListener("close", note);
+				es.onopen = es.onerror = note;
+				ws.send("dropped");
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				const waiting = [ws.readyState, es.readyState];
+				ws.close();
+				es.close();
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				return {
+					instances: [ws instanceof WebSocket, es instanceof EventSource, ws instanceof EventTarget],
+					prototypes: [
+						Object.getPrototypeOf(ws) === WebSocket.prototype,
+						ws.constructor === WebSocket,
+						Object.getPrototypeOf(WebSocket) === EventTarget,
+						Object.getPrototypeOf(es) === EventSource.prototype,
+					],
+					constants: [
+						WebSocket.CONNECTING,
+						WebSocket.OPEN,
+						WebSocket.CLOSING,
+						WebSocket.CLOSED,
+						ws.OPEN,
+						EventSource.CLOSED,
+					],
+					fields: [ws.url, ws.protocol, ws.bufferedAmount, ws.binaryType, es.url, es.withCredentials],
+					states: [...waiting, ws.readyState, es.readyState],
+					events,
+				};
+			});
+			expect(seen).toEqual({
+				instances: [true, true, true],
+				prototypes: [true, true, true, true],
+				constants: [0, 1, 2, 3, 1, 2],
+				fields: [
+					"wss://ws1.hotjar.com/api/v2/client/ws?r=1",
+					"",
+					0,
+					"blob",
+					"https://www.google-analytics.com/stream?r=1",
+					true,
+				],
+				// Closed by the page: a close event, as a native socket closed while connecting gets.
+				states: [0, 0, 3, 2],
+				events: ["close:1006", "close:1006"],
+			});
+			expect(errors).toEqual([]);
+			// Other hosts' sockets open; the tracker's do once the visitor agrees.
+			await page.evaluate(() => {
+				new WebSocket("wss://cdn.example.net/live?r=1");
+				new EventSource("https://cdn.example.net/stream?r=1");
+			});
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				new WebSocket("wss://ws1.hotjar.com/api/v2/client/ws?r=2");
+				new EventSource("https://www.google-analytics.com/stream?r=2");
+			});
+			await expect
+				.poll(() => ({ sockets, streams: streams() }))
+				.toEqual({
+					sockets: ["wss://cdn.example.net/live?r=1", "wss://ws1.hotjar.com/api/v2/client/ws?r=2"],
+					streams: ["https://cdn.example.net/stream?r=1", "https://www.google-analytics.com/stream?r=2"],
+				});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

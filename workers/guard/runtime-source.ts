@@ -112,7 +112,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		} catch (e) {
 			return null;
 		}
-		if ((url.protocol !== "https:" && url.protocol !== "http:") || url.host === w.location.host) return null;
+		if (!/^(?:http|ws)s?:$/.test(url.protocol) || url.host === w.location.host) return null;
 		var purpose = classify(url);
 		if (purpose === null || deny.indexOf(purpose) === -1) return null;
 		var sdk = w.consentEdge;
@@ -165,6 +165,53 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 			}, 0);
 		};
 	}
+
+	// A WebSocket or EventSource to a denied tracker never opens: the page gets an EventTarget on the
+	// native prototype (instanceof, the constants and the methods hold) that stays CONNECTING, as on a
+	// slow network. SDKs wait for an open that does not come, where a socket that failed or closed
+	// would run their error and reconnect paths. send() drops what it is given; close() closes it.
+	function unopened(name, fields) {
+		var native = w[name];
+		if (typeof native !== "function" || typeof w.EventTarget !== "function") return;
+		var guarded = function (url) {
+			if (deniedPurpose(url) === null) return Reflect.construct(native, arguments, new.target);
+			var socket = new w.EventTarget();
+			Object.setPrototypeOf(socket, (new.target || guarded).prototype);
+			var own = fields(arguments[1]);
+			own.url = String(new URL(url, d.baseURI));
+			own.readyState = 0;
+			own.onopen = own.onmessage = own.onerror = null;
+			own.close = function () {
+				if (socket.readyState === native.CLOSED) return;
+				Object.defineProperty(socket, "readyState", { value: native.CLOSED, configurable: true });
+				if (!("onclose" in own)) return;
+				setTimeout(function () {
+					var event = new w.CloseEvent("close", { code: 1006 });
+					socket.dispatchEvent(event);
+					if (typeof socket.onclose === "function") socket.onclose(event);
+				}, 0);
+			};
+			for (var key in own) {
+				var writable = key.slice(0, 2) === "on" || key === "binaryType";
+				Object.defineProperty(socket, key, { value: own[key], writable: writable, configurable: true });
+			}
+			return socket;
+		};
+		try {
+			Object.getOwnPropertyNames(native).forEach(function (key) {
+				Object.defineProperty(guarded, key, Object.getOwnPropertyDescriptor(native, key));
+			});
+			Object.setPrototypeOf(guarded, Object.getPrototypeOf(native));
+			native.prototype.constructor = guarded;
+			w[name] = guarded;
+		} catch (e) {}
+	}
+	unopened("WebSocket", function () {
+		return { protocol: "", extensions: "", bufferedAmount: 0, binaryType: "blob", onclose: null, send: function () {} };
+	});
+	unopened("EventSource", function (init) {
+		return { withCredentials: Boolean(init && init.withCredentials) };
+	});
 
 	var setAttribute0 = w.Element.prototype.setAttribute;
 	var XLINK = "http://www.w3.org/1999/xlink";

@@ -289,6 +289,65 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a srcset or imagesrcset naming a denied tracker in any candidate is kept aside, by property or setAttribute", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("&ev=Srcset"));
+		try {
+			const kept = await page.evaluate(() => {
+				const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Srcset${kind}`;
+				const img = document.createElement("img");
+				img.srcset = `${pixel("Img")} 1x, /own.png 2x`;
+				const attribute = document.createElement("img");
+				attribute.setAttribute("srcset", `/own.png 2x,${pixel("Attribute")} 1x`);
+				const picture = document.createElement("picture");
+				const source = document.createElement("source");
+				source.srcset = `${pixel("Source")} 100w`;
+				picture.append(source, document.createElement("img"));
+				const preload = document.createElement("link");
+				preload.rel = "preload";
+				preload.as = "image";
+				preload.imageSrcset = `${pixel("Preload")} 1x`;
+				const preloadAttribute = document.createElement("link");
+				preloadAttribute.rel = "preload";
+				preloadAttribute.as = "image";
+				preloadAttribute.setAttribute("imagesrcset", `${pixel("PreloadAttribute")} 1x`);
+				const cdn = document.createElement("img");
+				cdn.srcset = "https://cdn.example.net/a.png 1x, /own.png 2x";
+				document.head.append(preload, preloadAttribute);
+				document.body.append(img, attribute, picture, cdn);
+				return [img, attribute, source, preload, preloadAttribute, cdn].map((el) => [
+					el.getAttribute("data-consent"),
+					el.getAttribute("data-srcset") ?? el.getAttribute("data-imagesrcset"),
+					el.getAttribute("srcset") ?? el.getAttribute("imagesrcset"),
+				]);
+			});
+			await page.waitForTimeout(300);
+			expect({ pixels: pixels(), cdn: urls.includes("https://cdn.example.net/a.png"), errors }).toEqual({
+				pixels: [],
+				cdn: true,
+				errors: [],
+			});
+			const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Srcset${kind}`;
+			expect(kept).toEqual([
+				["ads", `${pixel("Img")} 1x, /own.png 2x`, null],
+				["ads", `/own.png 2x,${pixel("Attribute")} 1x`, null],
+				["ads", `${pixel("Source")} 100w`, null],
+				["ads", `${pixel("Preload")} 1x`, null],
+				["ads", `${pixel("PreloadAttribute")} 1x`, null],
+				[null, null, "https://cdn.example.net/a.png 1x, /own.png 2x"],
+			]);
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				const img = document.createElement("img");
+				img.srcset = "https://www.facebook.com/tr?id=1&ev=SrcsetAllowed 1x";
+				document.body.append(img);
+			});
+			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?id=1&ev=SrcsetAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

@@ -1,10 +1,11 @@
 /**
  * The browser half of the guard's runtime interception (guard-runtime.ts serves it): plain ES2019,
  * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
- * sendBeacon, the URL attribute of scripts, images, frames, links, media, posters, plugins, image
- * buttons and SVG images, by property, setAttribute or setAttributeNS) to a tracker host of a denied
- * purpose are not made: fetch gets an empty 200, XHR completes as an empty 200, sendBeacon says it
- * queued, and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
+ * sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames, links, media,
+ * posters, plugins, image buttons and SVG images, and the srcset of images, sources and preloads, by
+ * property, setAttribute or setAttributeNS) to a tracker host of a denied purpose are not made: fetch
+ * gets an empty 200, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens,
+ * and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
  * `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
  * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
@@ -117,6 +118,17 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		if (purpose === null || deny.indexOf(purpose) === -1) return null;
 		var sdk = w.consentEdge;
 		return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
+	}
+
+	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them; any denied one counts.
+	var CANDIDATE = /[\\t\\n\\f\\r ,]*([^\\t\\n\\f\\r ,][^\\t\\n\\f\\r ]*?)(?:,+(?=[\\t\\n\\f\\r ]|$)|(?=[\\t\\n\\f\\r ]|$)(?:[^,(]|\\([^)]*\\)?)*,?)/g;
+	function deniedValue(name, value) {
+		if (name.slice(-6) !== "srcset") return deniedPurpose(value);
+		var purpose = null;
+		String(value).replace(CANDIDATE, function (candidate, url) {
+			if (purpose === null) purpose = deniedPurpose(url);
+		});
+		return purpose;
 	}
 
 	// A 200, not a 204: some SDKs keep what they sent for another try unless the answer was a 200
@@ -232,11 +244,14 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	var loading = [
 		["HTMLScriptElement", "src"],
 		["HTMLImageElement", "src"],
+		["HTMLImageElement", "srcset"],
 		["HTMLIFrameElement", "src"],
 		["HTMLLinkElement", "href"],
+		["HTMLLinkElement", "imagesrcset", "imageSrcset"],
 		["HTMLMediaElement", "src"],
 		["HTMLVideoElement", "poster"],
 		["HTMLSourceElement", "src"],
+		["HTMLSourceElement", "srcset"],
 		["HTMLTrackElement", "src"],
 		["HTMLObjectElement", "data"],
 		["HTMLEmbedElement", "src"],
@@ -248,14 +263,14 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	loading.forEach(function (pair) {
 		var kind = w[pair[0]];
 		var name = pair[1];
-		var property = Object.getOwnPropertyDescriptor(kind.prototype, name);
+		var property = Object.getOwnPropertyDescriptor(kind.prototype, pair[2] || name);
 		if (!property || !property.set) return;
-		Object.defineProperty(kind.prototype, name, {
+		Object.defineProperty(kind.prototype, pair[2] || name, {
 			configurable: true,
 			enumerable: property.enumerable,
 			get: property.get,
 			set: function (value) {
-				var purpose = deniedPurpose(value);
+				var purpose = deniedValue(name, value);
 				if (purpose === null) property.set.call(this, value);
 				else gate(this, name, value, purpose);
 			},
@@ -264,7 +279,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 
 	// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
 	function loadingAttribute(element, name) {
-		if (typeof name !== "string" || name.length > 6) return null;
+		if (typeof name !== "string" || name.length > 11) return null;
 		var lower = name.toLowerCase();
 		for (var i = 0; i < loading.length; i++) {
 			if (loading[i][1] === lower && element instanceof w[loading[i][0]]) return lower;
@@ -274,7 +289,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 
 	w.Element.prototype.setAttribute = function setAttribute(name, value) {
 		var attribute = loadingAttribute(this, name);
-		var purpose = attribute === null ? null : deniedPurpose(value);
+		var purpose = attribute === null ? null : deniedValue(attribute, value);
 		if (purpose === null) return setAttribute0.apply(this, arguments);
 		gate(this, attribute, value, purpose);
 	};
@@ -285,7 +300,7 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 		var xlinkHref = namespace === XLINK && typeof name === "string" && name.slice(name.indexOf(":") + 1) === "href";
 		var plain = namespace === null || namespace === "" || xlinkHref;
 		var attribute = plain ? loadingAttribute(this, xlinkHref ? "href" : name) : null;
-		var purpose = attribute === null ? null : deniedPurpose(value);
+		var purpose = attribute === null ? null : deniedValue(attribute, value);
 		if (purpose === null) return setAttributeNS0.apply(this, arguments);
 		gate(this, attribute, value, purpose);
 	};

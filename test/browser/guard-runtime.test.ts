@@ -348,6 +348,84 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("an attribute node set on an element, or a new value for one already set, is judged as setAttribute is", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("&ev=Node"));
+		try {
+			const kept = await page.evaluate(() => {
+				const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Node${kind}`;
+				const node = (name: string, value: string, namespace: string | null = null) => {
+					const attr = document.createAttributeNS(namespace, name);
+					attr.value = value;
+					return attr;
+				};
+				const img = () => document.createElement("img");
+				const byNode = img();
+				byNode.setAttributeNode(node("src", pixel("SetAttributeNode")));
+				const byNodeNS = img();
+				byNodeNS.setAttributeNodeNS(node("src", pixel("SetAttributeNodeNS")));
+				const named = img();
+				named.attributes.setNamedItem(node("src", pixel("SetNamedItem")));
+				const namedNS = document.createElement("iframe");
+				namedNS.attributes.setNamedItemNS(node("src", pixel("SetNamedItemNS")));
+				const srcset = img();
+				srcset.setAttributeNode(node("srcset", `${pixel("Srcset")} 1x`));
+				const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+				const svgImage = document.createElementNS("http://www.w3.org/2000/svg", "image");
+				svgImage.setAttributeNodeNS(node("xlink:href", pixel("XlinkHref"), "http://www.w3.org/1999/xlink"));
+				svg.append(svgImage);
+				const changed = ["value", "nodeValue", "textContent"].map((property) => {
+					const element = img();
+					element.src = "https://cdn.example.net/own.png";
+					(element.getAttributeNode("src") as unknown as Record<string, string>)[property] = pixel(property);
+					return element;
+				});
+				const cdn = img();
+				cdn.setAttributeNode(node("src", "https://cdn.example.net/node.png"));
+				const elements = [byNode, byNodeNS, named, namedNS, srcset, svgImage, ...changed, cdn];
+				document.body.append(...elements.filter((el) => el !== svgImage), svg);
+				return elements.map((el) => [
+					el.getAttribute("data-consent"),
+					el.getAttribute("data-src") ?? el.getAttribute("data-srcset") ?? el.getAttribute("data-href"),
+					el.getAttribute("src") ??
+						el.getAttribute("srcset") ??
+						el.getAttributeNS("http://www.w3.org/1999/xlink", "href"),
+				]);
+			});
+			await page.waitForTimeout(300);
+			expect({ pixels: pixels(), cdn: urls.includes("https://cdn.example.net/node.png"), errors }).toEqual({
+				pixels: [],
+				cdn: true,
+				errors: [],
+			});
+			const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Node${kind}`;
+			const own = "https://cdn.example.net/own.png";
+			expect(kept).toEqual([
+				["ads", pixel("SetAttributeNode"), null],
+				["ads", pixel("SetAttributeNodeNS"), null],
+				["ads", pixel("SetNamedItem"), null],
+				["ads", pixel("SetNamedItemNS"), null],
+				["ads", `${pixel("Srcset")} 1x`, null],
+				["ads", pixel("XlinkHref"), null],
+				["ads", pixel("value"), own],
+				["ads", pixel("nodeValue"), own],
+				["ads", pixel("textContent"), own],
+				[null, null, "https://cdn.example.net/node.png"],
+			]);
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				const img = document.createElement("img");
+				const attr = document.createAttribute("src");
+				attr.value = "https://www.facebook.com/tr?id=1&ev=NodeAllowed";
+				img.setAttributeNode(attr);
+				document.body.append(img);
+			});
+			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?id=1&ev=NodeAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

@@ -3,7 +3,7 @@
  * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
  * sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames, links, media,
  * posters, plugins, image buttons and SVG images, and the srcset of images, sources and preloads, by
- * property, setAttribute or setAttributeNS) to a tracker host of a denied purpose are not made: fetch
+ * property, setAttribute, setAttributeNS or an attribute node) to a tracker host of a denied purpose are not made: fetch
  * gets an empty 200, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens,
  * and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
  * `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
@@ -295,14 +295,67 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	};
 
 	// An attribute in no namespace is the same attribute; SVG's older xlink:href still loads an image.
+	function attributeIn(element, namespace, name) {
+		var xlinkHref = namespace === XLINK && name === "href";
+		return namespace === null || namespace === "" || xlinkHref ? loadingAttribute(element, name) : null;
+	}
+
 	var setAttributeNS0 = w.Element.prototype.setAttributeNS;
 	w.Element.prototype.setAttributeNS = function setAttributeNS(namespace, name, value) {
-		var xlinkHref = namespace === XLINK && typeof name === "string" && name.slice(name.indexOf(":") + 1) === "href";
-		var plain = namespace === null || namespace === "" || xlinkHref;
-		var attribute = plain ? loadingAttribute(this, xlinkHref ? "href" : name) : null;
+		var local = namespace === XLINK && typeof name === "string" ? name.slice(name.indexOf(":") + 1) : name;
+		var attribute = attributeIn(this, namespace, local);
 		var purpose = attribute === null ? null : deniedValue(attribute, value);
 		if (purpose === null) return setAttributeNS0.apply(this, arguments);
 		gate(this, attribute, value, purpose);
 	};
+
+	// An attribute node set on an element (or through its attributes map, whose element is noted when
+	// the page reads it) and a value given to a node already set are the same attribute.
+	var owners = new WeakMap();
+	var attributes = Object.getOwnPropertyDescriptor(w.Element.prototype, "attributes");
+	if (attributes && attributes.get) {
+		Object.defineProperty(w.Element.prototype, "attributes", {
+			configurable: true,
+			enumerable: attributes.enumerable,
+			get: function () {
+				var map = attributes.get.call(this);
+				owners.set(map, this);
+				return map;
+			},
+		});
+	}
+	function setNode(proto, name) {
+		var original = proto && proto[name];
+		if (typeof original !== "function") return;
+		proto[name] = function (node) {
+			var element = this instanceof w.Element ? this : owners.get(this);
+			var attached = !element || !(node instanceof w.Attr) || node.ownerElement !== null;
+			var attribute = attached ? null : attributeIn(element, node.namespaceURI, node.localName);
+			var purpose = attribute === null ? null : deniedValue(attribute, node.value);
+			if (purpose === null) return original.apply(this, arguments);
+			gate(element, attribute, node.value, purpose);
+			return null;
+		};
+	}
+	setNode(w.Element.prototype, "setAttributeNode");
+	setNode(w.Element.prototype, "setAttributeNodeNS");
+	setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItem");
+	setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItemNS");
+	[[w.Attr, "value"], [w.Node, "nodeValue"], [w.Node, "textContent"]].forEach(function (pair) {
+		var property = pair[0] && Object.getOwnPropertyDescriptor(pair[0].prototype, pair[1]);
+		if (!w.Attr || !property || !property.set) return;
+		Object.defineProperty(w.Attr.prototype, pair[1], {
+			configurable: true,
+			enumerable: property.enumerable,
+			get: property.get,
+			set: function (value) {
+				var element = this.ownerElement;
+				var attribute = element ? attributeIn(element, this.namespaceURI, this.localName) : null;
+				var purpose = attribute === null ? null : deniedValue(attribute, value);
+				if (purpose === null) property.set.call(this, value);
+				else gate(element, attribute, value, purpose);
+			},
+		});
+	});
 })(window, document, ${TABLE_PLACEHOLDER}, ${DENY_PLACEHOLDER});
 `;

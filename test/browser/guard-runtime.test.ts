@@ -48,7 +48,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 	});
 
 	/** A page of the site for a visitor whose every request is recorded. */
-	async function open(headers: Record<string, string>) {
+	async function open(headers: Record<string, string>, path = "/runtime") {
 		const context: BrowserContext = await browser.newContext({ extraHTTPHeaders: headers });
 		const urls: string[] = [];
 		context.on("request", (request) => {
@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		page.on("console", (message) => {
 			if (message.type() === "error") errors.push(message.text());
 		});
-		await page.goto(`${server.origin}/runtime`);
+		await page.goto(`${server.origin}${path}`);
 		await page.waitForFunction(() => document.documentElement.dataset.own === "done-1");
 		await page.waitForTimeout(300);
 		const results = (await page.evaluate(() => (window as { runtimeResults?: unknown }).runtimeResults)) as
@@ -421,6 +421,120 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				document.body.append(img);
 			});
 			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?id=1&ev=NodeAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("markup a script writes loads no denied tracker; markup naming none reads back as written", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("ev=Markup"));
+		const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&amp;ev=Markup${kind}`;
+		try {
+			const written = await page.evaluate(() => {
+				const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Markup${kind}`;
+				const div = document.createElement("div");
+				div.innerHTML = `<p>Hi</p><img src="${pixel("InnerHTML")}" alt="x"><iframe src="https://td.doubleclick.net/td/rul/9?ev=MarkupFrame"></iframe>`;
+				const outer = document.createElement("b");
+				const wrapper = document.createElement("div");
+				wrapper.append(outer);
+				outer.outerHTML = `<span><script src="https://connect.facebook.net/en_US/fbevents.js?ev=MarkupScript"></script></span>`;
+				const adjacent = document.createElement("div");
+				adjacent.insertAdjacentHTML(
+					"beforeend",
+					`<picture><source srcset="${pixel("Source")} 1x"><img alt=""></picture>`,
+				);
+				const range = document.createRange();
+				range.selectNodeContents(document.body);
+				const fragment = range.createContextualFragment(
+					`<img src="${pixel("Range")}" alt=""><script src="https://connect.facebook.net/en_US/fbevents.js?ev=MarkupRangeScript"></script>`,
+				);
+				const shadow = document.createElement("div").attachShadow({ mode: "open" });
+				shadow.innerHTML = `<img src="${pixel("Shadow")}" alt="">`;
+				const holder = document.createElement("div");
+				holder.append(fragment);
+				document.body.append(div, wrapper, adjacent, holder, shadow.host);
+				// Markup naming no tracker, or naming one only in text and a link, is written as given.
+				const plain = `<p class="a">Hello <b>world</b></p><img src="https://cdn.example.net/m.png" alt="">`;
+				const mention = `<a href="https://www.facebook.com/shop">www.facebook.com/tr?ev=MarkupText</a>`;
+				const same = [plain, mention].map((markup) => {
+					const element = document.createElement("div");
+					element.innerHTML = markup;
+					return element.innerHTML === markup;
+				});
+				// A script's text is not markup.
+				const script = document.createElement("script");
+				const code = `var tag = '<img src="${pixel("ScriptText")}">';`;
+				script.innerHTML = code;
+				return {
+					markup: [div.innerHTML, wrapper.innerHTML, adjacent.innerHTML, holder.innerHTML, shadow.innerHTML],
+					same: [...same, script.textContent === code],
+				};
+			});
+			await page.waitForTimeout(300);
+			expect({
+				pixels: pixels(),
+				frames: urls.filter((url) => url.includes("td.doubleclick.net")),
+				errors,
+			}).toEqual({
+				pixels: [],
+				frames: [],
+				errors: [],
+			});
+			expect(written).toEqual({
+				markup: [
+					`<p>Hi</p><img alt="x" data-src="${pixel("InnerHTML")}" data-consent="ads"><iframe data-src="https://td.doubleclick.net/td/rul/9?ev=MarkupFrame" data-consent="ads"></iframe>`,
+					// Never run, as a script written by outerHTML: not gated, so not run once allowed either.
+					`<span><script src="https://connect.facebook.net/en_US/fbevents.js?ev=MarkupScript"></script></span>`,
+					`<picture><source data-srcset="${pixel("Source")} 1x" data-consent="ads"><img alt=""></picture>`,
+					`<img alt="" data-src="${pixel("Range")}" data-consent="ads"><script type="text/plain" data-src="https://connect.facebook.net/en_US/fbevents.js?ev=MarkupRangeScript" data-consent="ads"></script>`,
+					`<img alt="" data-src="${pixel("Shadow")}" data-consent="ads">`,
+				],
+				same: [true, true, true],
+			});
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				document.body.insertAdjacentHTML(
+					"beforeend",
+					`<img src="https://www.facebook.com/tr?id=1&ev=MarkupAllowed">`,
+				);
+			});
+			// The fragment's script held back is run by the SDK, as a gated script of the page's own.
+			await expect
+				.poll(() => pixels().sort())
+				.toEqual([
+					"https://connect.facebook.net/en_US/fbevents.js?ev=MarkupRangeScript",
+					"https://www.facebook.com/tr?id=1&ev=MarkupAllowed",
+				]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("markup document.write puts in the page loads no denied tracker; the rest is written", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut, "/runtime-write");
+		try {
+			const written = await page.evaluate(() =>
+				["pixel", "plain", "frame"].map((id) => {
+					const element = document.getElementById(id);
+					return (
+						element && [
+							element.getAttribute("data-consent"),
+							element.getAttribute("src"),
+							element.textContent,
+						]
+					);
+				}),
+			);
+			expect({ trackers: urls.filter((url) => url.includes("ev=MarkupWrite")), errors }).toEqual({
+				trackers: [],
+				errors: [],
+			});
+			expect(written).toEqual([
+				["ads", null, ""],
+				[null, null, "plain"],
+				["ads", null, ""],
+			]);
 		} finally {
 			await context.close();
 		}

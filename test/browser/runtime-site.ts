@@ -6,7 +6,7 @@
  * loading Meta's pixel; the
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
  * endpoints, the events sent again later unless the answer was a 200 or a 4xx); then a request to the site itself and to an ordinary third-party CDN. Each call's
- * outcome is kept in `window.runtimeResults`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
+ * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
@@ -34,6 +34,21 @@ const PAGE = `<!doctype html>
 <script nonce="${NONCE}" src="/bundle.js"></script>
 </head>
 <body><h1>Shop</h1></body>
+</html>
+`;
+
+/** A page whose inline script writes markup while the page is parsed, as old tag snippets do. */
+const WRITE_PAGE = `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Written</title>
+<script nonce="${NONCE}" src="/consent.js" data-banner="off"></script>
+</head>
+<body><script nonce="${NONCE}">
+document.write('<img id="pixel" src="https://www.facebook.com/tr?id=1&ev=MarkupWrite" alt="">', '<p id="plain">plain</p>');
+document.writeln('<iframe id="frame" src="https://td.doubleclick.net/td/rul/9?ev=MarkupWriteln"></iframe>');
+document.documentElement.dataset.own = "done-1";
+</script></body>
 </html>
 `;
 
@@ -131,6 +146,13 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
 			});
 			res.end(PAGE);
+		} else if (path === "/runtime-write") {
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
+			});
+			res.end(WRITE_PAGE);
 		} else if (path === "/bundle.js") {
 			res.writeHead(200, { "Content-Type": "text/javascript", "Cache-Control": "no-cache" }).end(BUNDLE);
 		} else if (path === "/api/ping") {

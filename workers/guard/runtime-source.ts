@@ -3,10 +3,12 @@
  * run first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
  * sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames, links, media,
  * posters, plugins, image buttons and SVG images, and the srcset of images, sources and preloads, by
- * property, setAttribute, setAttributeNS or an attribute node) to a tracker host of a denied purpose are not made: fetch
- * gets an empty 200, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens,
- * and the element keeps its URL aside in `data-<attribute>` with `data-consent`, a script as
- * `type="text/plain"`, as the HTML rewrite leaves them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker judges those itself).
+ * property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes) to a
+ * tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
+ * 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
+ * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
+ * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the
+ * worker judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
  * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
  * The classifier mirrors classifyTrackerUrl (tracker-hosts.ts) on the tables guard-runtime.ts fills in
@@ -357,5 +359,95 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 			},
 		});
 	});
+
+	// Markup a script writes is parsed first in an inert template when it names a denied purpose's
+	// host (or a Google loader path): its elements are gated as above and the template's markup is
+	// written instead. Markup naming none, what frameworks write all the time, is passed on as given.
+	var hosts = [];
+	[table.trackers, table.hostOverrides].forEach(function (index) {
+		[index.domains, index.brands].forEach(function (map) {
+			Object.keys(map).forEach(function (key) {
+				var denied = map[key].some(function (row) {
+					return deny.indexOf(Array.isArray(row) ? row[1] : row) !== -1;
+				});
+				if (denied) hosts.push(key.replace(/[^\\w-]/g, "\\\\$&"));
+			});
+		});
+	});
+	var naming = new RegExp("(?:^|[^a-z0-9-])(?:" + hosts.join("|") + ")(?![a-z0-9-])|" + table.loaderPath.slice(0, -1), "i");
+	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
+	var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
+
+	function guardMarkup(markup, context, runs) {
+		if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName))) return markup;
+		var template = d.createElement("template");
+		innerHTML0.set.call(template, markup);
+		var changed = false;
+		var elements = template.content.querySelectorAll("*");
+		for (var i = 0; i < elements.length; i++) {
+			var element = elements[i];
+			// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
+			// gated one would be run by /consent.js.
+			if (!runs && element instanceof w.HTMLScriptElement) continue;
+			for (var j = element.attributes.length - 1; j >= 0; j--) {
+				var node = element.attributes[j];
+				var attribute = attributeIn(element, node.namespaceURI, node.localName);
+				var purpose = attribute === null ? null : deniedValue(attribute, node.value);
+				if (purpose === null) continue;
+				element.removeAttributeNode(node);
+				gate(element, attribute, node.value, purpose);
+				changed = true;
+			}
+		}
+		return changed ? innerHTML0.get.call(template) : markup;
+	}
+
+	// at: the markup's argument (-1: all of them, joined, as document.write takes them); context: the
+	// node the markup is parsed in (raw text, a script's or a style's, is never markup); runs: whether
+	// the scripts in it run.
+	function guardWrites(proto, name, at, context, runs) {
+		var property = proto && Object.getOwnPropertyDescriptor(proto, name);
+		if (!property) return;
+		if (property.set) {
+			Object.defineProperty(proto, name, {
+				configurable: true,
+				enumerable: property.enumerable,
+				get: property.get,
+				set: function (value) {
+					property.set.call(this, guardMarkup(value, context(this), false));
+				},
+			});
+		} else if (typeof property.value === "function") {
+			var original = property.value;
+			proto[name] = function () {
+				var args = Array.prototype.slice.call(arguments);
+				if (at < 0 && args.every(function (arg) { return typeof arg === "string"; })) {
+					args = [guardMarkup(args.join(""), null, true)];
+				} else if (at >= 0 && at < args.length) args[at] = guardMarkup(args[at], context(this, args[0]), runs);
+				return original.apply(this, args);
+			};
+		}
+	}
+	if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {
+		var self = function (node) {
+			return node;
+		};
+		var parent = function (node) {
+			return node.parentNode;
+		};
+		guardWrites(w.Element.prototype, "innerHTML", 0, self);
+		guardWrites(w.Element.prototype, "outerHTML", 0, parent);
+		guardWrites(w.Element.prototype, "insertAdjacentHTML", 1, function (node, where) {
+			return /^(?:beforebegin|afterend)$/i.test(where) ? node.parentNode : node;
+		});
+		guardWrites(w.Element.prototype, "setHTMLUnsafe", 0, self);
+		guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "innerHTML", 0, self);
+		guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "setHTMLUnsafe", 0, self);
+		guardWrites(w.Range && w.Range.prototype, "createContextualFragment", 0, function (range) {
+			return range.startContainer;
+		}, true);
+		guardWrites(w.Document.prototype, "write", -1);
+		guardWrites(w.Document.prototype, "writeln", -1);
+	}
 })(window, document, ${TABLE_PLACEHOLDER}, ${DENY_PLACEHOLDER});
 `;

@@ -186,7 +186,12 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	// would run their error and reconnect paths. send() drops what it is given; close() closes it.
 	function unopened(name, fields) {
 		var native = w[name];
-		if (typeof native !== "function" || typeof w.EventTarget !== "function") return;
+		try {
+			new w.EventTarget();
+		} catch (e) {
+			return;
+		}
+		if (typeof native !== "function") return;
 		var guarded = function (url) {
 			if (deniedPurpose(url) === null) return Reflect.construct(native, arguments, new.target);
 			var socket = new w.EventTarget();
@@ -381,9 +386,14 @@ export const RUNTIME_SOURCE = `(function (w, d, table, deny) {
 	function guardMarkup(markup, context, runs) {
 		if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName))) return markup;
 		var template = d.createElement("template");
-		innerHTML0.set.call(template, markup);
+		try {
+			innerHTML0.set.call(template, markup);
+			var elements = template.content.querySelectorAll("*");
+		} catch (e) {
+			// Refused (a Trusted Types policy): the page's own call meets the same refusal.
+			return markup;
+		}
 		var changed = false;
-		var elements = template.content.querySelectorAll("*");
 		for (var i = 0; i < elements.length; i++) {
 			var element = elements[i];
 			// Scripts in markup written by innerHTML and the like never run: they load nothing, and a

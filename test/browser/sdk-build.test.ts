@@ -1,30 +1,35 @@
 /**
- * The served SDK is generated from consent-sdk.js by esbuild (comments and whitespace stripped). Here,
- * under Node where esbuild runs, the generator's --check mode rebuilds it and compares byte for byte,
- * and the generated script is checked for ES2019 and classic-script syntax like the source. The same
+ * The served SDK and guard runtime are generated from consent-sdk.js and runtime.js by esbuild
+ * (comments and whitespace stripped). Here, under Node where esbuild runs, the generator's --check
+ * mode rebuilds them and compares byte for byte, and the generated scripts are checked for ES2019 and
+ * classic-script syntax like the sources. The same
  * for the GPP table (usnat-table.ts), and that the library it comes from stays out of the bundle.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { transform } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { RUNTIME_SOURCE } from "../../workers/guard/runtime-source";
 import { CONSENT_SDK_SOURCE } from "../../workers/sdk/consent-sdk-source";
 
 const ROOT = new URL("../..", import.meta.url);
 
-describe("consent-sdk-source.ts", () => {
-	it("is exactly what `npm run sdk:build` makes of consent-sdk.js", async () => {
-		const run = promisify(execFile)("node", ["workers/sdk/generate-sdk-source.mjs", "--check"], {
+describe("consent-sdk-source.ts and guard/runtime-source.ts", () => {
+	it("are exactly what `npm run scripts:build` makes of consent-sdk.js and runtime.js", async () => {
+		const run = promisify(execFile)("node", ["workers/generate-browser-scripts.mjs", "--check"], {
 			cwd: ROOT,
 		});
 		await expect(run).resolves.toMatchObject({ stderr: "" });
 	});
 
-	it("is ES2019 as served (esbuild lowers nothing) and a classic script", async () => {
+	it.each([
+		["consent-sdk.js", CONSENT_SDK_SOURCE],
+		["runtime.js", RUNTIME_SOURCE],
+	])("%s is ES2019 as served (esbuild lowers nothing) and a classic script", async (_name, source) => {
 		const lowered = async (target: string) =>
-			(await transform(CONSENT_SDK_SOURCE, { loader: "js", format: "iife", target })).code;
+			(await transform(source, { loader: "js", format: "iife", target })).code;
 		expect(await lowered("es2019")).toBe(await lowered("esnext"));
-		expect(CONSENT_SDK_SOURCE).not.toMatch(/(^|[;}])\s*(import|export)\b/);
+		expect(source).not.toMatch(/(^|[;}])\s*(import|export)\b/);
 	});
 });
 

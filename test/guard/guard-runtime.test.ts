@@ -129,8 +129,8 @@ describe("GET /v1/guard/runtime.js", () => {
 			expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
 			const script = await res.text();
 			const named = deny.split(",").sort();
-			expect(script).toContain(`})(window, document, {`);
-			expect(script.endsWith(`}, ${JSON.stringify(named)});\n`), deny).toBe(true);
+			expect(script).toContain(`})(window,document,{`);
+			expect(script.endsWith(`},${JSON.stringify(named)});\n`), deny).toBe(true);
 			// The host table the HTML rewrite classifies by, filled in.
 			expect(script).toContain('"doubleclick.net":[[0,"ads"]]');
 			expect(script).not.toContain("__CONSENT_EDGE_RUNTIME");

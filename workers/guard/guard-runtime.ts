@@ -1,17 +1,21 @@
 /**
- * The runtime script served at /v1/guard/runtime.js (runtime-source.ts) with its tables filled in from
+ * The runtime script served at /v1/guard/runtime.js (runtime.js, served as runtime-source.ts holds it)
+ * with its tables filled in from
  * the ones the HTML rewrite classifies by: the tracker host table, the Google tag kinds and the site's
  * overrides, so the two never disagree. Its version is a hash of that text, so a page names the script
  * it was rewritten for and the script can be cached for good. Built once per overrides object.
  */
 import { GOOGLE_TAG_KINDS } from "./google-tag-ids";
 import { SECOND_LEVEL_REGISTRIES, SHARED_HOSTING_SUFFIXES } from "./public-suffix";
-import { DENY_PLACEHOLDER, RUNTIME_SOURCE, TABLE_PLACEHOLDER } from "./runtime-source";
+import { RUNTIME_SOURCE } from "./runtime-source";
 import { CATEGORY_PURPOSE, LOADER_PATH, TRACKER_HOSTS } from "./tracker-hosts";
 import { TAG_ID_KEY } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export const RUNTIME_PATH = "/v1/guard/runtime.js";
+/** The runtime's two arguments in runtime.js, replaced by its host table and its denied purposes. */
+export const TABLE_PLACEHOLDER = "__CONSENT_EDGE_RUNTIME_TABLE__";
+export const DENY_PLACEHOLDER = "__CONSENT_EDGE_RUNTIME_DENY__";
 
 /** The purposes the runtime can block, in the order a URL names them. */
 export const RUNTIME_PURPOSES: readonly TrackerPurpose[] = ["ads", "analytics"];

@@ -1,0 +1,35 @@
+/**
+ * The guard runtime reaches the bundle as a generated string module (runtime.js with comments and
+ * whitespace stripped), as the SDK does (test/sdk/sdk-source.test.ts): staleness is checked here by
+ * the readable source's SHA-256, and test/browser/sdk-build.test.ts regenerates the module exactly.
+ */
+import { describe, expect, it } from "vitest";
+import { DENY_PLACEHOLDER, TABLE_PLACEHOLDER } from "../../workers/guard/guard-runtime";
+import runtimeFile from "../../workers/guard/runtime.js?raw";
+import { RUNTIME_SOURCE, RUNTIME_SOURCE_SHA256 } from "../../workers/guard/runtime-source";
+
+async function sha256Hex(text: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+describe("guard/runtime-source.ts", () => {
+	it("was generated from the current runtime.js (else run `npm run scripts:build`)", async () => {
+		expect(runtimeFile.length).toBeGreaterThan(1000);
+		expect(RUNTIME_SOURCE_SHA256).toBe(await sha256Hex(runtimeFile));
+	});
+
+	it("carries no comments and is smaller than the readable source", () => {
+		expect(RUNTIME_SOURCE).not.toMatch(/\/\*|^\s*\/\//m);
+		expect(RUNTIME_SOURCE).not.toContain("\n\t");
+		expect(RUNTIME_SOURCE.length).toBeLessThan(runtimeFile.length * 0.8);
+	});
+
+	it("has each placeholder once, as the outer call's last two arguments", () => {
+		expect(RUNTIME_SOURCE.split(TABLE_PLACEHOLDER)).toHaveLength(2);
+		expect(RUNTIME_SOURCE.split(DENY_PLACEHOLDER)).toHaveLength(2);
+		expect(
+			RUNTIME_SOURCE.trimEnd().endsWith(`})(window,document,${TABLE_PLACEHOLDER},${DENY_PLACEHOLDER});`),
+		).toBe(true);
+	});
+});

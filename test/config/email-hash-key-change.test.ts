@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { emailHashKeyFingerprint, FINGERPRINT_KEY } from "../../workers/storage/key-fingerprint";
 import { brokenKV, callWithEnv, json, keyed } from "../helpers";
 
 const OTHER_KEY = "a-different-email-hash-key-0123456789";
@@ -18,6 +19,7 @@ function lookup(testEnv: Env, email: string): Promise<Response> {
 
 afterEach(() => {
 	vi.restoreAllMocks();
+	vi.useRealTimers();
 });
 
 describe("a changed EMAIL_HASH_KEY", () => {
@@ -74,6 +76,39 @@ describe("a changed EMAIL_HASH_KEY", () => {
 			const value = (await env.CONSENT_KV.get(name)) ?? "";
 			expect(value).not.toContain(env.EMAIL_HASH_KEY);
 			expect(value.length).toBeGreaterThan(0);
+		}
+	});
+
+	it("starting over: once the fingerprint is deleted, the new key is taken within a minute, with no restart", async () => {
+		expect((await lookup(envWith(), "before-restart@example.com")).status).toBe(200);
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const changed = envWith({ EMAIL_HASH_KEY: OTHER_KEY });
+		expect((await lookup(changed, "before-restart@example.com")).status).toBe(503);
+
+		// README's step for starting over with an empty database, taken while the worker runs.
+		await env.CONSENT_KV.delete(FINGERPRINT_KEY);
+		// A refusal is remembered for a while (no KV read per request while the key is wrong) ...
+		expect((await lookup(changed, "before-restart@example.com")).status).toBe(503);
+		// ... not for the isolate's life: it kept refusing until the worker was restarted.
+		vi.setSystemTime(Date.now() + 61_000);
+		const taken = await lookup(changed, "before-restart@example.com");
+		expect(taken.status).toBe(200);
+		expect(await env.CONSENT_KV.get(FINGERPRINT_KEY)).toBe(await emailHashKeyFingerprint(OTHER_KEY));
+		await env.CONSENT_KV.delete(FINGERPRINT_KEY);
+	});
+
+	it("a refusal rechecked while KV is down stays a refusal", async () => {
+		expect((await lookup(envWith(), "kv-recheck@example.com")).status).toBe(200);
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		vi.useFakeTimers({ toFake: ["Date"] });
+		const changed = envWith({ EMAIL_HASH_KEY: OTHER_KEY });
+		expect((await lookup(changed, "kv-recheck@example.com")).status).toBe(503);
+		(changed as { CONSENT_KV: KVNamespace }).CONSENT_KV = brokenKV();
+		for (let minute = 1; minute <= 3; minute++) {
+			vi.setSystemTime(Date.now() + 61_000);
+			expect((await lookup(changed, "kv-recheck@example.com")).status, `minute ${minute}`).toBe(503);
 		}
 	});
 

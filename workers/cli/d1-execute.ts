@@ -87,6 +87,13 @@ export async function executeSqlFile(path: string, options: ImportOptions): Prom
 		"--json",
 		...wranglerTarget(options),
 	]);
-	if (code !== 0) throw new Error(`wrangler d1 execute failed (exit ${code}):\n${stderr || stdout}`);
+	if (code !== 0) {
+		const said = stderr || stdout;
+		// A fresh clone's local D1 before the first `npm start`: say what to run, not only SQLite's words.
+		const hint = /no such table/i.test(said)
+			? `\nThe database's migrations are not applied yet: run npx wrangler d1 migrations apply DB ${wranglerTarget(options).join(" ")} (npm start does it for the local D1), then import again.`
+			: "";
+		throw new Error(`wrangler d1 execute failed (exit ${code}):\n${said}${hint}`);
+	}
 	return presentRows(stdout);
 }

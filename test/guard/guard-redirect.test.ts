@@ -231,6 +231,18 @@ describe("the origin's Location header, for guarded visitors", () => {
 		expect(plain.status).toBe(302);
 	});
 
+	it("that 503 is a page for a browser's navigation, as the guard's 502 and 504 are", async () => {
+		fakeOrigin(() => new Response(null, { status: 302, headers: { Location: "/insist?utm_source=site" } }));
+		const unsigned = guardEnv({ SIGNING_KEY: "" });
+		const browser = { ...NAVIGATE, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+		const res = await visit("/insist", VISITORS.optedOut, { headers: browser }, unsigned);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+		// It was the API's JSON, shown to the visitor as raw text.
+		expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		expect(await res.text()).toContain("SIGNING_KEY is not configured");
+	});
+
 	it("lets the navigation to a target the origin insists on through: no loop of two steps either", async () => {
 		// The origin wants its own campaign tag on this page and redirects the clean URL back to it.
 		const { calls } = fakeOrigin((request) =>

@@ -19,7 +19,7 @@ import { guardResponse, guardRevalidated, type ResponseGuard } from "./guard-res
 import { type GuardSettings, guardSettingsFor } from "./guard-settings";
 import { connectionFields } from "./hop-by-hop";
 import { INSISTED_COOKIE, insistedCookie, insistedOn } from "./insisted-locations";
-import { fetchOrigin, GatewayError, gatewayResponse } from "./origin-fetch";
+import { fetchOrigin, gatewayResponse } from "./origin-fetch";
 import { publicOriginFields, replaceFields } from "./origin-headers";
 import { isDocumentRequest, isNavigation } from "./request-kind";
 import { type GuardLabels, noLabels } from "./response-headers";
@@ -75,12 +75,16 @@ function forward(request: Request, origin: string, timeoutMs: number): Promise<R
 	});
 }
 
-/** `answer()`, or for a GatewayError it throws the answer that says so. */
+/**
+ * `answer()`, or for a failure on the worker's side it throws (a GatewayError, the 503 of a redirect
+ * that cannot be signed) the answer that says so, a page for a browser: the visitor is on the site,
+ * not calling the API. A client's own error (an upload short of its length) goes to the error handler.
+ */
 async function gatewayAnswered(request: Request, answer: () => Promise<Response>): Promise<Response> {
 	try {
 		return await answer();
 	} catch (err) {
-		if (err instanceof GatewayError) return gatewayResponse(err, request);
+		if (err instanceof HttpError && err.status >= 500) return gatewayResponse(err, request);
 		throw err;
 	}
 }

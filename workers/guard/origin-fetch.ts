@@ -86,7 +86,7 @@ function pacedUpload(body: ReadableStream, contentLength: string | null, onChunk
 }
 
 /** An HTML page for people (navigations and anything accepting HTML), the contract's JSON otherwise. */
-export function gatewayResponse(err: GatewayError, request: Request): Response {
+export function gatewayResponse(err: HttpError, request: Request): Response {
 	const accept = request.headers.get("Accept") ?? "";
 	return accept.includes("text/html") ? htmlErrorResponse(err) : errorResponse(err);
 }

@@ -59,6 +59,24 @@ describe("POST /v1/suppressions", () => {
 		]);
 	});
 
+	it("answers for `*` since the suppression of every list, not since an earlier one of a single list", async () => {
+		const news = await add({ email: "two.lists@example.com", list: "news" });
+		const newsSince = (await news.json<{ since: string }>()).since;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const every = await add({ email: "two.lists@example.com", source: "complaint" });
+		expect(every.status).toBe(201);
+		const body = await every.json<{ list: string; since: string; added: boolean }>();
+		expect(body).toMatchObject({ list: "*", suppressed: true, added: true });
+		expect(Date.parse(body.since)).toBeGreaterThan(Date.parse(newsSince));
+		const again = await add({ email: "two.lists@example.com" });
+		expect(await again.json()).toMatchObject({ added: false, since: body.since });
+		// A check of `*` still means any list at all, so it names the earlier date.
+		expect(await suppression("two.lists@example.com", "*")).toEqual({ suppressed: true, since: newsSince });
+		// And a list's own answer counts the suppression of every list.
+		const offers = await add({ email: "two.lists@example.com", list: "offers" });
+		expect(await offers.json()).toMatchObject({ added: true, since: body.since });
+	});
+
 	it("takes the admin key; a sender key (limited to links and checks), a reader key, a visitor or no key cannot", async () => {
 		const scoped = envWithScopedKeys();
 		expect((await add({ email: "admin-added@example.com" }, undefined, scoped)).status).toBe(201);

@@ -62,8 +62,10 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	};
 	const outcome = await suppressOrQueue(env, suppression);
 	if (outcome === "queued") return jsonResponse({ list, suppressed: true, queued: true }, { status: 202 });
+	// Since when this list's mail (every list's, for `*`) has been stopped: for `*`, not since the
+	// address's first suppression of some other list, which `status` would give.
 	const status = await SuppressionRepository.open(env.DB)
-		.status(emailHash, list)
+		.coveredStatus(emailHash, list)
 		.catch(() => null);
 	return jsonResponse(
 		{ list, ...statusBody(status), added: outcome.added, subjectsUpdated: outcome.subjectsUpdated },

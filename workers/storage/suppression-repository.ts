@@ -83,13 +83,27 @@ export class SuppressionRepository {
 		return statuses ?? { suppressed: false };
 	}
 
+	/**
+	 * Whether mail to `list` is stopped for an address, by a suppression of that list or of every list;
+	 * for `*`, by a suppression of every list only (not any list, as `status` reads it): what a
+	 * suppression of `list` just recorded has made true, and since when.
+	 */
+	async coveredStatus(emailHash: string, list: string): Promise<SuppressionStatus> {
+		const [statuses] = await this.statuses([emailHash], list, true);
+		return statuses ?? { suppressed: false };
+	}
+
 	/** Statuses for many hashes, in input order, in one batch of statements of at most 100 parameters. */
-	async statuses(hashes: readonly string[], list: string): Promise<SuppressionStatus[]> {
+	async statuses(
+		hashes: readonly string[],
+		list: string,
+		everyListOnly = false,
+	): Promise<SuppressionStatus[]> {
 		const unique = [...new Set(hashes)];
 		if (unique.length === 0) return [];
 		const queries = [];
 		for (let i = 0; i < unique.length; i += HASHES_PER_STATEMENT) {
-			queries.push(this.lookup(unique.slice(i, i + HASHES_PER_STATEMENT), list));
+			queries.push(this.lookup(unique.slice(i, i + HASHES_PER_STATEMENT), list, everyListOnly));
 		}
 		const [first, ...rest] = queries;
 		if (!first) return [];
@@ -107,10 +121,12 @@ export class SuppressionRepository {
 		});
 	}
 
-	private lookup(hashes: string[], list: string) {
+	private lookup(hashes: string[], list: string, everyListOnly: boolean) {
 		const hashMatch = inArray(emailSuppressions.emailHash, hashes);
 		const where =
-			list === ALL_LISTS ? hashMatch : and(hashMatch, inArray(emailSuppressions.list, [list, ALL_LISTS]));
+			list === ALL_LISTS && !everyListOnly
+				? hashMatch
+				: and(hashMatch, inArray(emailSuppressions.list, [...new Set([list, ALL_LISTS])]));
 		return this.db
 			.select({ emailHash: emailSuppressions.emailHash, createdAt: emailSuppressions.createdAt })
 			.from(emailSuppressions)

@@ -4,7 +4,7 @@
  * The memo lives per isolate, so each case uses a page of its own (a unique stamp).
  */
 import { describe, expect, it, vi } from "vitest";
-import { rewrittenPage } from "../../workers/guard/guarded-pages";
+import { rewrittenPage as guardedPage } from "../../workers/guard/guarded-pages";
 import { type HtmlGuardOptions, rewriteHtml } from "../../workers/guard/html-guard";
 import { stubbed } from "./guard-fixtures";
 
@@ -18,6 +18,8 @@ class CountingSet extends Set<string> {
 }
 
 const HTML = "text/html; charset=utf-8";
+/** The rewritten bytes alone. */
+const rewrittenPage = async (...args: Parameters<typeof guardedPage>) => (await guardedPage(...args)).bytes;
 const encode = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
 

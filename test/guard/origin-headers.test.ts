@@ -165,6 +165,31 @@ describe("a guarded page revalidated with the origin (revalidated-pages.ts)", ()
 		}
 		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
 	});
+
+	it("relays a meta refresh insisting on the page itself with ce_insisted, every time", async () => {
+		const page = `<html><head><meta http-equiv="refresh" content="0; url=/kept-meta?utm_source=site"></head><body>wait</body></html>`;
+		const headers = {
+			"Content-Type": "text/html; charset=utf-8",
+			"Content-Length": String(page.length),
+			"Cache-Control": "public, max-age=60",
+			ETag: '"m1"',
+		};
+		const { calls } = fakeOrigin((request) =>
+			request.headers.get("If-None-Match") === '"m1"'
+				? new Response(null, { status: 304, headers: { ETag: '"m1"' } })
+				: new Response(page, { headers }),
+		);
+		const navigate = { headers: { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" } };
+		for (let n = 1; n <= 4; n++) {
+			const res = await visit("/kept-meta", VISITORS.optedOut, navigate);
+			expect(await res.text(), `view ${n}`).toContain('content="0; url=/kept-meta?utm_source=site"');
+			expect(
+				res.headers.getSetCookie().some((c) => c.startsWith("ce_insisted=")),
+				`view ${n}`,
+			).toBe(true);
+		}
+		expect(calls.filter((call) => call.headers.has("If-None-Match")).length).toBeGreaterThan(1);
+	});
 });
 
 describe("a guarded page's meta refresh", () => {
@@ -214,6 +239,87 @@ describe("a guarded page's meta refresh", () => {
 		answering({ "Content-Type": "text/html; charset=utf-8" }, page(`${ORIGIN}/next`));
 		const res = await visit("/old", VISITORS.allowed);
 		expect(await res.text()).toBe(page(`${ORIGIN}/next`));
+	});
+});
+
+describe("a guarded page's meta refresh naming the page itself once stripped", () => {
+	const NAVIGATE = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
+	const HTML = { "Content-Type": "text/html; charset=utf-8" };
+	const page = (url: string, stamp = "") =>
+		`<html><head><meta http-equiv="refresh" content="0; url=${url}"></head><body>wait${stamp}</body></html>`;
+	/** Read whole: the origin sends its length (guard-response.ts, WHOLE_PAGE_MAX_BYTES). */
+	const whole = (body: string) =>
+		new Response(body, {
+			headers: { ...HTML, "Content-Length": String(new TextEncoder().encode(body).length) },
+		});
+	const insistedLine = (res: Response) =>
+		res.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
+
+	it("read whole, keeps its URL with ce_insisted, and the refresh's navigation reaches the origin as written", async () => {
+		for (const url of ["/meta-insist?utm_source=a", `${ORIGIN}/meta-insist?utm_source=a`]) {
+			const { calls } = fakeOrigin((request) =>
+				new URL(request.url).search === "" ? whole(page(url)) : new Response("landed", { headers: HTML }),
+			);
+			const first = await visit("/meta-insist", VISITORS.optedOut, { headers: NAVIGATE });
+			// Stripped to /meta-insist, it would reload this very page for ever.
+			expect(await first.text(), url).toBe(
+				`<html><head>${RUNTIME_TAGS.optedOut}<meta http-equiv="refresh" content="0; url=${url.replace(ORIGIN, SITE)}"></head><body>wait</body></html>`,
+			);
+			const line = insistedLine(first);
+			expect(line, url).toBeDefined();
+			const followed = await visit("/meta-insist?utm_source=a", VISITORS.optedOut, {
+				headers: { ...NAVIGATE, Cookie: line?.split(";")[0] ?? "" },
+			});
+			expect(followed.status, url).toBe(200);
+			expect(await followed.text(), url).toBe("landed");
+			expect(calls.at(-1)?.url, url).toBe(`${ORIGIN}/meta-insist?utm_source=a`);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("streamed (its headers sent before the refresh is read), is left out and nothing else changes", async () => {
+		fakeOrigin(() => new Response(page("/meta-streamed?gclid=1"), { headers: HTML }));
+		const res = await visit("/meta-streamed", VISITORS.optedOut, { headers: NAVIGATE });
+		expect(await res.text()).toBe(`<html><head>${RUNTIME_TAGS.optedOut}</head><body>wait</body></html>`);
+		expect(insistedLine(res)).toBeUndefined();
+	});
+
+	it("naming another page, is stripped as before, read whole or streamed, without ce_insisted", async () => {
+		for (const respond of [whole, (body: string) => new Response(body, { headers: HTML })]) {
+			fakeOrigin(() => respond(page("/meta-next?utm_source=a&id=2")));
+			const res = await visit("/meta-elsewhere", VISITORS.optedOut, { headers: NAVIGATE });
+			expect(await res.text()).toBe(
+				`<html><head>${RUNTIME_TAGS.optedOut}<meta http-equiv="refresh" content="0; url=/meta-next?id=2"></head><body>wait</body></html>`,
+			);
+			expect(insistedLine(res)).toBeUndefined();
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("stays as the origin wrote it for visitors whose decisions allow tracking", async () => {
+		const body = page("/meta-allowed?utm_source=a");
+		fakeOrigin(() => whole(body));
+		const res = await visit("/meta-allowed", VISITORS.allowed, { headers: NAVIGATE });
+		expect(await res.text()).toBe(body);
+		expect(insistedLine(res)).toBeUndefined();
+	});
+
+	it("remembered (guarded-pages.ts), still carries ce_insisted on every view, and only on its own address", async () => {
+		const stamp = crypto.randomUUID();
+		const body = page("/meta-memo?utm_source=a", stamp);
+		fakeOrigin(() => whole(body));
+		for (let view = 1; view <= 4; view++) {
+			const res = await visit("/meta-memo", VISITORS.optedOut, { headers: NAVIGATE });
+			expect(await res.text(), `view ${view}`).toContain('content="0; url=/meta-memo?utm_source=a"');
+			expect(insistedLine(res), `view ${view}`).toBeDefined();
+		}
+		// The same bytes on another page: there the refresh names another URL, stripped.
+		const other = await visit("/meta-memo-other", VISITORS.optedOut, { headers: NAVIGATE });
+		expect(await other.text()).toContain('content="0; url=/meta-memo"');
+		expect(insistedLine(other)).toBeUndefined();
+		const again = await visit("/meta-memo", VISITORS.optedOut, { headers: NAVIGATE });
+		expect(await again.text()).toContain('content="0; url=/meta-memo?utm_source=a"');
+		expect(insistedLine(again)).toBeDefined();
 	});
 });
 

@@ -5,7 +5,7 @@
  */
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
-import { rewrittenPage } from "./guarded-pages";
+import { type GuardedPage, rewrittenPage } from "./guarded-pages";
 import { connectionFields } from "./hop-by-hop";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
 import { dropDeniedLinkHints } from "./link-hints";
@@ -67,16 +67,20 @@ function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
 	const runtime = runtimeScriptTag(denied, overrides, nonce);
 	const metaCharset = !namesCharset(headers.get("Content-Type") ?? "");
 	const proxied = { origin: guard.origin, site: guard.site.origin };
-	return { denied, overrides, strip, runtime, metaCharset, proxied };
+	const address = { url: guard.url, originHost: guard.originHost };
+	return { denied, overrides, strip, runtime, metaCharset, proxied, address };
 }
 
-/** The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page). */
+/**
+ * The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page),
+ * and the target its meta refresh insists on (the answer's `ce_insisted` cookie, html-guard.ts).
+ */
 async function rewrittenWhole(
 	source: Response | RevalidatedPage,
 	contentType: string,
 	guard: ResponseGuard,
 	html: HtmlGuardOptions,
-): Promise<ArrayBuffer> {
+): Promise<GuardedPage> {
 	try {
 		if (!(source instanceof Response)) return await rewrittenPage(source.kept.page, contentType, html);
 		const page = await source.arrayBuffer();
@@ -180,11 +184,17 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	const { contentType, insisted, relocated } = guardHeaders(res.status, headers, guard);
+	const guarded = guardHeaders(res.status, headers, guard);
+	const { contentType, relocated } = guarded;
+	let { insisted } = guarded;
 	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
 		const html = pageOptions(guard, headers);
-		if (arrivesWhole(res)) body = await rewrittenWhole(res, contentType, guard, html);
-		else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
+		if (arrivesWhole(res)) {
+			const page = await rewrittenWhole(res, contentType, guard, html);
+			body = page.bytes;
+			// A Location or a Refresh header is followed before the page's own refresh is read.
+			insisted ??= page.insisted;
+		} else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
 		else body = await rewrittenUndeclared(res.body, contentType, html);
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
@@ -196,13 +206,14 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 
 /** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
 export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
-	const { headers, contentType, insisted } = revalidatedAnswerHeaders(page, guard);
+	const { headers, contentType, insisted: byHeader } = revalidatedAnswerHeaders(page, guard);
 	const { kept } = page;
-	const body =
-		contentType === null
-			? kept.page
-			: await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
+	const rewritten =
+		contentType === null ? null : await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
+	const body = rewritten === null ? kept.page : rewritten.bytes;
 	const answer = new Response(body, { status: 200, statusText: kept.statusText, headers });
+	// The headers may be reused (never their cookie): the page's refresh is this request's.
+	const insisted = byHeader ?? rewritten?.insisted ?? null;
 	if (insisted !== null) answer.headers.append("Set-Cookie", await guard.insistedCookie(insisted));
 	return answer;
 }

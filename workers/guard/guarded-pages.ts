@@ -6,10 +6,13 @@
  * its second sight on, a page equal to it in every byte is answered from memory, without HTMLRewriter.
  * A page that differs by one byte (a per-view token, a CSRF field, a page the origin personalised) is
  * rewritten as without a memo: nothing one visitor was sent can reach another unless the origin sent
- * both the same bytes, when the rewrite would have given them the same answer anyway.
+ * both the same bytes, when the rewrite would have given them the same answer anyway. A page whose
+ * meta refresh was judged by the page's address (html-guard.ts, PageAddress) is remembered for that
+ * address only, with the target the refresh insists on: the `ce_insisted` cookie for it is the
+ * caller's to make, per request.
  */
 import { RepeatMemo } from "../memo/repeat-memo";
-import { type HtmlGuardOptions, rewriteHtml } from "./html-guard";
+import { type HtmlGuardOptions, type PageAddress, rewriteHtml } from "./html-guard";
 import { settingsKey } from "./page-verdicts";
 
 interface RememberedPage {
@@ -20,6 +23,16 @@ interface RememberedPage {
 	 */
 	page: ArrayBuffer;
 	readonly rewritten: ArrayBuffer;
+	/** The address the rewrite was made for when a meta refresh was judged by it, else null. */
+	readonly address: string | null;
+	/** The target the page's meta refresh insists on (PageAddress), or null. */
+	readonly insisted: string | null;
+}
+
+/** A page read whole, rewritten, and the target its meta refresh insists on, or null. */
+export interface GuardedPage {
+	readonly bytes: ArrayBuffer;
+	readonly insisted: string | null;
 }
 
 /**
@@ -59,25 +72,47 @@ function pageKey(bytes: Uint8Array): string {
 	return `${bytes.length}:${(hash >>> 0).toString(36)}`;
 }
 
+/** What a meta refresh's verdict depends on in a page's address (location-guard.ts). */
+function addressKey(address: PageAddress | undefined): string {
+	return address === undefined ? "" : `${address.url().href} ${address.originHost()}`;
+}
+
 /** The rewrite of a page read whole; rejects if the rewrite breaks off. */
 export async function rewrittenPage(
 	page: ArrayBuffer,
 	contentType: string,
 	options: HtmlGuardOptions,
-): Promise<ArrayBuffer> {
+): Promise<GuardedPage> {
 	const prefix = pageKeyPrefix(contentType, options);
 	const key = pageKey(new Uint8Array(page));
 	const known = pages.recall(prefix, key);
-	if (known !== undefined && known.page.byteLength === page.byteLength) {
+	if (
+		known !== undefined &&
+		known.page.byteLength === page.byteLength &&
+		(known.address === null || known.address === addressKey(options.address))
+	) {
+		const remembered = { bytes: known.rewritten, insisted: known.insisted };
 		// The very bytes remembered (a revalidated page, revalidated-pages.ts) need no comparing.
-		if (known.page === page) return known.rewritten;
+		if (known.page === page) return remembered;
 		if (crypto.subtle.timingSafeEqual(known.page, page)) {
 			known.page = page;
-			return known.rewritten;
+			return remembered;
 		}
 	}
-	const rewritten = await new Response(rewriteHtml(page, contentType, options)).arrayBuffer();
-	// A page of the same key but other bytes takes the remembered one's place (the latest wins).
-	pages.remember(prefix, key, () => ({ page, rewritten }));
-	return rewritten;
+	let judged = false;
+	let insisted: string | null = null;
+	const refreshed = (target: string | null) => {
+		judged = true;
+		insisted ??= target;
+	};
+	const { address } = options;
+	const judging =
+		address === undefined
+			? options
+			: { ...options, address: { url: address.url, originHost: address.originHost, refreshed } };
+	const rewritten = await new Response(rewriteHtml(page, contentType, judging)).arrayBuffer();
+	const bound = judged ? addressKey(address) : null;
+	// A page of the same key but other bytes (or another address) takes the remembered one's place.
+	pages.remember(prefix, key, () => ({ page, rewritten, address: bound, insisted }));
+	return { bytes: rewritten, insisted };
 }

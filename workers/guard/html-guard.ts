@@ -12,6 +12,7 @@
  */
 import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
+import { guardedLocation } from "./location-guard";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
@@ -41,6 +42,23 @@ export interface HtmlGuardOptions {
 	 * as its `Refresh` header does (origin-headers.ts).
 	 */
 	readonly proxied?: { readonly origin: string; readonly site: string };
+	/** The page's own address, for a meta refresh that would name the page itself once stripped. */
+	readonly address?: PageAddress;
+}
+
+/**
+ * Where the page was asked for. A meta refresh whose URL, stripped, is the page itself would reload it
+ * for ever (the navigation to the URL as written is stripped back to the page, location-guard.ts).
+ * Where the answer can still set the `ce_insisted` cookie letting that navigation through (a page
+ * rewritten whole), `refreshed` is given: the refresh keeps its URL and `refreshed` is told its
+ * target. Without it (a streamed page, its headers sent) the refresh is left out: the visitor stays.
+ */
+export interface PageAddress {
+	/** The request's URL and ORIGIN's host, asked for only when a meta refresh loses parameters. */
+	readonly url: () => URL;
+	readonly originHost: () => string | null;
+	/** Told of every meta refresh losing parameters: the target it insists on, or null (another URL). */
+	readonly refreshed?: (insisted: string | null) => void;
 }
 
 /**
@@ -178,7 +196,7 @@ interface InlineScript {
 }
 
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
-	const { denied, overrides, strip, proxied } = options;
+	const { denied, overrides, strip, proxied, address } = options;
 	let runtime = options.runtime;
 	/** The runtime's tag before an element that comes ahead of any head tag and can run script. */
 	const runtimeBefore = (el: Element) => {
@@ -317,7 +335,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	/**
 	 * `<meta http-equiv="refresh" content="5; url=…">` navigates like a link: its URL is stripped too,
-	 * and named on the visitor's site when it names ORIGIN.
+	 * and named on the visitor's site when it names ORIGIN. One that would name the page itself once
+	 * stripped keeps its URL or is left out (PageAddress).
 	 */
 	const stripRefresh = (el: Element) => {
 		const content = el.getAttribute("content") as string;
@@ -325,9 +344,25 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		if (span === null) return;
 		const url = content.slice(span.start, span.end);
 		const onSite = proxied === undefined ? null : publicLocation(url, proxied.origin, proxied.site);
-		const stripped = verdicts.strippedLink(onSite ?? url) ?? onSite;
-		if (stripped !== null)
-			el.setAttribute("content", `${content.slice(0, span.start)}${stripped}${content.slice(span.end)}`);
+		const written = onSite ?? url;
+		const stripped = verdicts.strippedLink(written);
+		const insisted = stripped === null ? null : ownTarget(written);
+		if (insisted !== null && address?.refreshed === undefined) {
+			el.remove();
+			return;
+		}
+		const kept = insisted === null ? (stripped ?? onSite) : onSite;
+		if (kept !== null)
+			el.setAttribute("content", `${content.slice(0, span.start)}${kept}${content.slice(span.end)}`);
+	};
+
+	/** The target of a refresh to `written` (raw) that names the page itself once stripped, or null. */
+	const ownTarget = (written: string): string | null => {
+		if (address === undefined) return null;
+		const verdict = guardedLocation(decodeAttribute(written), address.url(), address.originHost(), strip);
+		const insisted = verdict !== null && "insisted" in verdict ? verdict.insisted : null;
+		address.refreshed?.(insisted);
+		return insisted;
 	};
 
 	const guardNoscript: HTMLRewriterElementContentHandlers = {

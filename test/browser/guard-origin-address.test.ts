@@ -3,11 +3,13 @@
  * Chromium: the worker is visited as `localhost` while ORIGIN is `127.0.0.1`, two hosts to the
  * browser. A cookie the site scopes to its own host is kept (a login's session), and a refresh to its
  * own URL, in the header or (for guarded visitors) in the page, lands on the visitor's host, never on
- * ORIGIN's, for allowed and guarded visitors alike.
+ * ORIGIN's, for allowed and guarded visitors alike. A guarded page whose meta refresh names itself
+ * with the site's own campaign tag ends on a page instead of refreshing to itself for ever.
  */
 import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { ProxyOrigin } from "./proxy-origin";
 import { serveProxyOrigin } from "./proxy-origin";
 import type { WorkerServer } from "./serve-worker";
 import { guardedSiteWithChromium } from "./served-chromium";
@@ -19,8 +21,9 @@ const VISITORS = { allowed: { "X-Debug-Geo": "US-CA" }, guarded: { "X-Debug-Geo"
 describe.skipIf(!hasChromium)("a site naming its own address behind the guard", () => {
 	let browser: Browser;
 	let server: WorkerServer;
+	let site: ProxyOrigin;
 	guardedSiteWithChromium(serveProxyOrigin, (started) => {
-		({ browser, server } = started);
+		({ browser, server, site } = started);
 	});
 
 	/** The worker's address as the visitor's browser knows it: another host than ORIGIN's. */
@@ -56,4 +59,44 @@ describe.skipIf(!hasChromium)("a site naming its own address behind the guard", 
 			});
 		}
 	}
+
+	/** The origin's requests for a path since `from`, as their targets. */
+	const targetsSince = (from: number, path: string) =>
+		site.seen
+			.slice(from)
+			.map((request) => request.target)
+			.filter((target) => target.startsWith(path));
+
+	it("ends a guarded page's meta refresh to itself with a campaign tag on the tagged page (read whole)", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: VISITORS.guarded });
+		try {
+			const page = await context.newPage();
+			const from = site.seen.length;
+			const landed = page.waitForURL(/utm_source=site/, { timeout: 10_000 });
+			await page.goto(`${visitorOrigin()}/self-refresh`);
+			await landed;
+			// Long enough for dozens of refreshes, had the page gone round in circles.
+			await page.waitForTimeout(1_500);
+			expect(page.url()).toBe(`${visitorOrigin()}/self-refresh?utm_source=site`);
+			expect(await page.title()).toBe("tagged");
+			expect(targetsSince(from, "/self-refresh")).toEqual(["/self-refresh", "/self-refresh?utm_source=site"]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("leaves such a meta refresh out of a streamed guarded page: the visitor stays", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: VISITORS.guarded });
+		try {
+			const page = await context.newPage();
+			const from = site.seen.length;
+			await page.goto(`${visitorOrigin()}/self-refresh?length=none`);
+			await page.waitForTimeout(1_500);
+			expect(page.url()).toBe(`${visitorOrigin()}/self-refresh?length=none`);
+			expect(await page.title()).toBe("self");
+			expect(targetsSince(from, "/self-refresh")).toEqual(["/self-refresh?length=none"]);
+		} finally {
+			await context.close();
+		}
+	});
 });

@@ -222,6 +222,26 @@ export async function serveProxyOrigin(): Promise<ProxyOrigin> {
 			res.end(`<!doctype html><html><head>${meta}<title>own</title></head><body>own</body></html>`);
 			return;
 		}
+		if (path === "/self-refresh") {
+			// A page whose meta refresh names itself with the site's own campaign tag (on its own
+			// address): the guard strips the tag, which must not make the page refresh to itself for ever.
+			// `?length=none` streams it without a Content-Length.
+			if (url.searchParams.get("utm_source") === "site") {
+				res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+				res.end("<!doctype html><title>tagged</title>");
+				return;
+			}
+			const streamed = url.searchParams.get("length") === "none";
+			const again = `http://${req.headers.host}/self-refresh?${streamed ? "length=none&amp;" : ""}utm_source=site`;
+			const page = Buffer.from(
+				`<!doctype html><html><head><meta http-equiv="refresh" content="0; url=${again}"><title>self</title></head><body>self</body></html>`,
+			);
+			const type = { "Content-Type": "text/html; charset=utf-8" };
+			if (streamed) res.writeHead(200, type).write(page);
+			else res.writeHead(200, { ...type, "Content-Length": page.length }).write(page);
+			res.end();
+			return;
+		}
 		if (path === "/landed") {
 			res
 				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })

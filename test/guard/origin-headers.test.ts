@@ -256,7 +256,14 @@ describe("a guarded page's meta refresh naming the page itself once stripped", (
 		res.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
 
 	it("read whole, keeps its URL with ce_insisted, and the refresh's navigation reaches the origin as written", async () => {
-		for (const url of ["/meta-insist?utm_source=a", `${ORIGIN}/meta-insist?utm_source=a`]) {
+		for (const [url, target] of [
+			["/meta-insist?utm_source=a", "/meta-insist?utm_source=a"],
+			[`${ORIGIN}/meta-insist?utm_source=a`, "/meta-insist?utm_source=a"],
+			[`${SITE}/meta-insist?gclid=1`, "/meta-insist?gclid=1"],
+			["?utm_source=a", "/meta-insist?utm_source=a"],
+			// The browser reads the attribute decoded: the cookie names the URL it will ask for.
+			["/meta-insist?utm_source=a&amp;utm_medium=b", "/meta-insist?utm_source=a&utm_medium=b"],
+		] as const) {
 			const { calls } = fakeOrigin((request) =>
 				new URL(request.url).search === "" ? whole(page(url)) : new Response("landed", { headers: HTML }),
 			);
@@ -267,12 +274,12 @@ describe("a guarded page's meta refresh naming the page itself once stripped", (
 			);
 			const line = insistedLine(first);
 			expect(line, url).toBeDefined();
-			const followed = await visit("/meta-insist?utm_source=a", VISITORS.optedOut, {
+			const followed = await visit(target, VISITORS.optedOut, {
 				headers: { ...NAVIGATE, Cookie: line?.split(";")[0] ?? "" },
 			});
 			expect(followed.status, url).toBe(200);
 			expect(await followed.text(), url).toBe("landed");
-			expect(calls.at(-1)?.url, url).toBe(`${ORIGIN}/meta-insist?utm_source=a`);
+			expect(calls.at(-1)?.url, url).toBe(`${ORIGIN}${target}`);
 			vi.restoreAllMocks();
 		}
 	});

@@ -330,6 +330,56 @@ describe("a guarded page's meta refresh naming the page itself once stripped", (
 	});
 });
 
+describe("a delayed refresh naming the page itself once stripped", () => {
+	const NAVIGATE = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
+
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	/** A page read whole refreshing to itself with a tag after `delay`, by its header or its markup. */
+	function refreshingOrigin(via: "header" | "meta", delay: string) {
+		const refresh = `${delay}; url=/slow-${via}?utm_source=a`;
+		const meta = via === "meta" ? `<meta http-equiv="refresh" content="${refresh}">` : "";
+		const body = `<html><head>${meta}</head><body>wait</body></html>`;
+		const headers: Record<string, string> = {
+			"Content-Type": "text/html; charset=utf-8",
+			"Content-Length": String(body.length),
+		};
+		if (via === "header") headers.Refresh = refresh;
+		return fakeOrigin((request) =>
+			new URL(request.url).search === "" ? new Response(body, { headers }) : new Response("landed"),
+		);
+	}
+
+	it("is let through when it fires: its ce_insisted lasts the delay and the minute", async () => {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		for (const via of ["header", "meta"] as const) {
+			refreshingOrigin(via, "120");
+			const first = await visit(`/slow-${via}`, VISITORS.optedOut, { headers: NAVIGATE });
+			const line = first.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
+			expect(line, via).toContain("; Max-Age=180;");
+			vi.setSystemTime(Date.now() + 125_000);
+			const fired = await visit(`/slow-${via}?utm_source=a`, VISITORS.optedOut, {
+				headers: { ...NAVIGATE, Cookie: line?.split(";")[0] ?? "" },
+			});
+			expect(fired.status, via).toBe(200);
+			expect(await fired.text(), via).toBe("landed");
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("lasts an hour and a minute at most, however long the delay", async () => {
+		for (const via of ["header", "meta"] as const) {
+			refreshingOrigin(via, "86400.5");
+			const first = await visit(`/slow-${via}`, VISITORS.optedOut, { headers: NAVIGATE });
+			const line = first.headers.getSetCookie().find((c) => c.startsWith("ce_insisted="));
+			expect(line, via).toContain("; Max-Age=3660;");
+			vi.restoreAllMocks();
+		}
+	});
+});
+
 describe("the origin's Set-Cookie lines", () => {
 	const WWW = "https://www.example.com";
 	const env = () => guardEnv({ ORIGIN: "https://origin.example.com" });

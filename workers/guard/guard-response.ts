@@ -8,6 +8,7 @@ import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
 import { type GuardedPage, rewrittenPage } from "./guarded-pages";
 import { connectionFields } from "./hop-by-hop";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
+import type { Insistence } from "./insisted-locations";
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
@@ -32,7 +33,7 @@ export interface ResponseGuard {
 	readonly labels: GuardLabels;
 	readonly now: number;
 	/** The `Set-Cookie` line letting the navigation to an insisted-on target through (insisted-locations.ts). */
-	readonly insistedCookie: (pathAndQuery: string) => Promise<string>;
+	readonly insistedCookie: (insisted: Insistence) => Promise<string>;
 	/** Called with a page read whole, once rewritten (revalidated-pages.ts keeps it). */
 	readonly keepPage?: (res: Response, page: ArrayBuffer) => void;
 }
@@ -118,8 +119,8 @@ function rewritable(status: number): boolean {
 interface GuardedHeaders {
 	/** The page's content type, or null when the answer is not a page. */
 	readonly contentType: string | null;
-	/** The target of a Location relayed unstripped because the origin insists on it (location-guard.ts). */
-	readonly insisted: string | null;
+	/** What a Location or Refresh relayed unstripped insists on (location-guard.ts), or null. */
+	readonly insisted: Insistence | null;
 	/**
 	 * Whether headers changed without a label: fields naming ORIGIN made the visitor's site's
 	 * (origin-headers.ts), the origin's hop-by-hop fields removed (hop-by-hop.ts).
@@ -148,7 +149,9 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 		labels.stripped = true;
 	}
 	const insisted =
-		verdict !== null && "insisted" in verdict ? verdict.insisted : guardRefresh(headers, guard);
+		verdict !== null && "insisted" in verdict
+			? { target: verdict.insisted, delay: 0 }
+			: guardRefresh(headers, guard);
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
@@ -166,14 +169,14 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
  * Location's is, and relayed as written where the stripped URL is the page itself (it would refresh
  * for ever): the target the origin insists on, or null.
  */
-function guardRefresh(headers: Headers, guard: ResponseGuard): string | null {
+function guardRefresh(headers: Headers, guard: ResponseGuard): Insistence | null {
 	const refresh = headers.get("Refresh");
 	const span = refresh === null ? null : refreshUrlSpan(refresh);
 	if (refresh === null || span === null) return null;
 	const url = refresh.slice(span.start, span.end);
 	const verdict = guardedLocation(url, guard.url(), guard.originHost(), guard.html.strip);
 	if (verdict === null) return null;
-	if ("insisted" in verdict) return verdict.insisted;
+	if ("insisted" in verdict) return { target: verdict.insisted, delay: span.delay };
 	headers.set("Refresh", `${refresh.slice(0, span.start)}${verdict.stripped}${refresh.slice(span.end)}`);
 	guard.labels.stripped = true;
 	return null;
@@ -229,7 +232,7 @@ interface MadeHeaders {
 	/** The denied purposes the headers were made for (Link hints depend on them). */
 	readonly denied: string;
 	/** The target of a Refresh relayed unstripped, the page insisting on it (never reused). */
-	readonly insisted: string | null;
+	readonly insisted: Insistence | null;
 }
 
 /** The answer headers last made for each kept page (they go with it when it is dropped). */

@@ -13,6 +13,7 @@
  */
 import { RepeatMemo } from "../memo/repeat-memo";
 import { type HtmlGuardOptions, type PageAddress, rewriteHtml } from "./html-guard";
+import type { Insistence } from "./insisted-locations";
 import { settingsKey } from "./page-verdicts";
 
 interface RememberedPage {
@@ -26,13 +27,13 @@ interface RememberedPage {
 	/** The address the rewrite was made for when a meta refresh was judged by it, else null. */
 	readonly address: string | null;
 	/** The target the page's meta refresh insists on (PageAddress), or null. */
-	readonly insisted: string | null;
+	readonly insisted: Insistence | null;
 }
 
 /** A page read whole, rewritten, and the target its meta refresh insists on, or null. */
 export interface GuardedPage {
 	readonly bytes: ArrayBuffer;
-	readonly insisted: string | null;
+	readonly insisted: Insistence | null;
 }
 
 /**
@@ -100,8 +101,8 @@ export async function rewrittenPage(
 		}
 	}
 	let judged = false;
-	let insisted: string | null = null;
-	const refreshed = (target: string | null) => {
+	let insisted: Insistence | null = null;
+	const refreshed = (target: Insistence | null) => {
 		judged = true;
 		insisted ??= target;
 	};

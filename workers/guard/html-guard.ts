@@ -12,6 +12,7 @@
  */
 import { withoutDeniedCssUrls } from "./css-urls";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
+import type { Insistence } from "./insisted-locations";
 import { guardedLocation } from "./location-guard";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
@@ -58,7 +59,7 @@ export interface PageAddress {
 	readonly url: () => URL;
 	readonly originHost: () => string | null;
 	/** Told of every meta refresh losing parameters: the target it insists on, or null (another URL). */
-	readonly refreshed?: (insisted: string | null) => void;
+	readonly refreshed?: (insisted: Insistence | null) => void;
 }
 
 /**
@@ -346,7 +347,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		const onSite = proxied === undefined ? null : publicLocation(url, proxied.origin, proxied.site);
 		const written = onSite ?? url;
 		const stripped = verdicts.strippedLink(written);
-		const insisted = stripped === null ? null : ownTarget(written);
+		const insisted = stripped === null ? null : ownTarget(written, span.delay);
 		if (insisted !== null && address?.refreshed === undefined) {
 			el.remove();
 			return;
@@ -357,10 +358,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 
 	/** The target of a refresh to `written` (raw) that names the page itself once stripped, or null. */
-	const ownTarget = (written: string): string | null => {
+	const ownTarget = (written: string, delay: number): Insistence | null => {
 		if (address === undefined) return null;
 		const verdict = guardedLocation(decodeAttribute(written), address.url(), address.originHost(), strip);
-		const insisted = verdict !== null && "insisted" in verdict ? verdict.insisted : null;
+		const insisted = verdict !== null && "insisted" in verdict ? { target: verdict.insisted, delay } : null;
 		address.refreshed?.(insisted);
 		return insisted;
 	};

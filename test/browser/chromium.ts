@@ -14,10 +14,18 @@ export function warnIfNoChromium(what: string): void {
 	);
 }
 
-/** `extraArgs` go after the usual flags (e.g. `--host-resolver-rules=...`). */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/**
+ * `extraArgs` go after the usual flags (e.g. `--host-resolver-rules=...`). Playwright turns the
+ * back/forward cache off by default (`--disable-back-forward-cache`); `backForwardCache` keeps it on,
+ * as in a visitor's browser.
+ */
+export function launchChromium(
+	extraArgs: readonly string[] = [],
+	{ backForwardCache = false }: { readonly backForwardCache?: boolean } = {},
+): Promise<Browser> {
 	return chromium.launch({
 		executablePath: CHROMIUM,
+		ignoreDefaultArgs: backForwardCache ? ["--disable-back-forward-cache"] : [],
 		args: [
 			"--headless",
 			"--no-sandbox",

@@ -36,6 +36,10 @@ interface Window {
 	changes: DecisionDocument[];
 	early: Record<string, boolean | undefined>;
 	frameReplies: unknown[];
+	/** `event.persisted` of each `pageshow` (recorded by tests that go back and forth). */
+	pageshows: boolean[];
+	/** How many `focus` events the window had (recorded by tests that switch tabs). */
+	focuses: number;
 	/** `securitypolicyviolation` events: effective directive and blocked URI. */
 	cspViolations: string[];
 }

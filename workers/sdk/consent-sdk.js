@@ -30,6 +30,9 @@
 	let writing = Promise.resolve();
 	let requestSeq = 0;
 	let appliedSeq = 0;
+	let writesPending = 0;
+	// The ce_consent value this page's decision came from (or that came with its answer): see followCookie.
+	let appliedCookie = readCookie(config.cookie);
 	const changeListeners = [];
 
 	function includes(list, item) {
@@ -43,6 +46,15 @@
 
 	function copy(value) {
 		return JSON.parse(JSON.stringify(value));
+	}
+
+	// Deep equality of two JSON documents, whatever their keys' order.
+	function same(a, b) {
+		if (a === b) return true;
+		if (!a || !b || typeof a !== "object" || typeof b !== "object") return false;
+		return Object.keys(a)
+			.concat(Object.keys(b))
+			.every((key) => same(own(a, key), own(b, key)));
 	}
 
 	// Documents handed to pages are frozen, so no page script can change what the SDK decides on.
@@ -118,6 +130,12 @@
 		} catch (_) {
 			return null;
 		}
+	}
+
+	// The worker trusts a cookie's allowances for a few minutes and its denials always; so does the SDK.
+	function isFresh(c) {
+		const age = Date.now() - c.i * 1000;
+		return age >= -config.clockSkewMs && age <= config.allowanceMs;
 	}
 
 	// Rebuilds the decision document from the cookie, as the worker would answer it (same rules).
@@ -424,6 +442,11 @@
 		}
 	}
 
+	// A decision read again (another tab's cookie, a lookup) is news to listeners only when it differs.
+	function applyRead(doc) {
+		if (!same(withGpc(doc, gpc), current)) applyDocument(doc);
+	}
+
 	// Answers are applied in request order: a slow read never overwrites a later write.
 	function callApi(method, path, body) {
 		const seq = ++requestSeq;
@@ -448,7 +471,9 @@
 					}
 					if (seq > appliedSeq) {
 						appliedSeq = seq;
-						applyDocument(data);
+						appliedCookie = readCookie(config.cookie);
+						if (method === "GET") applyRead(data);
+						else applyDocument(data);
 					}
 					return current;
 				}),
@@ -470,10 +495,13 @@
 		);
 	}
 
-	function settled() {}
+	function settled() {
+		writesPending--;
+	}
 
 	function write(method, path, body) {
 		setSignalStatus("not ready");
+		writesPending++;
 		// Every answer sets ce_consent, in the order the answers arrive. A write sent while the first
 		// lookup or an earlier write is in flight could be answered first, and the older cookie would
 		// then replace the newer one in the browser (an opt-out's, say, by the choice made just before
@@ -756,11 +784,26 @@
 		else showBanner();
 	}
 
-	const cookie = decodeDecisionCookie(readCookie(config.cookie));
-	const age = cookie ? Date.now() - cookie.i * 1000 : Number.NaN;
-	// The worker trusts a cookie's allowances for a few minutes and its denials always; so does the SDK.
-	const fresh = age >= -config.clockSkewMs && age <= config.allowanceMs;
-	if (cookie && fresh) {
+	// A choice made elsewhere reaches an open page through ce_consent (another tab, or the preference
+	// centre the Back button leaves, restoring this page from the back/forward cache): when the page
+	// comes back into view a value other than the last one applied is applied as a write's answer is,
+	// from the cookie when fresh, else from a lookup. An unchanged cookie costs one string comparison.
+	// A page that cannot read the cookie (on another site) keeps its decision: its lookup would carry
+	// no cookie either unless SameSite=None, so polling the worker on every tab switch would buy nothing.
+	function followCookie(event) {
+		if (event.type === "pageshow" ? !event.persisted : document.visibilityState !== "visible") return;
+		const value = readCookie(config.cookie);
+		// A lookup or write in flight brings its own, newer cookie and applies it in order.
+		if (value === appliedCookie || loadingRequest || writesPending > 0) return;
+		const c = decodeDecisionCookie(value);
+		if (c && isFresh(c)) {
+			appliedCookie = value;
+			applyRead(documentFromCookie(c));
+		} else load();
+	}
+
+	const cookie = decodeDecisionCookie(appliedCookie);
+	if (cookie && isFresh(cookie)) {
 		current = deepFreeze(documentFromCookie(cookie));
 		signalStatus = "ready";
 	} else {
@@ -785,4 +828,7 @@
 	watchScripts();
 	if (current) syncBanner();
 	else load();
+	window.addEventListener("pageshow", followCookie);
+	window.addEventListener("focus", followCookie);
+	document.addEventListener("visibilitychange", followCookie);
 })(window, document, __CONSENT_EDGE_CONFIG__);

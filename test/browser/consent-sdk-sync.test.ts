@@ -178,6 +178,19 @@ describe.skipIf(!hasChromium)("consent.js follows a choice made elsewhere", () =
 		await context.close();
 	});
 
+	it("follows on visibilitychange too (dispatched: headless Chromium never hides a tab)", async () => {
+		const context = await newSite();
+		const a = await openTab(context);
+		const b = await openTab(context);
+		await b.page.evaluate(() => window.consentEdge.optOut());
+
+		await a.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+		expect(await a.page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect((await heard(a.page)).changes).toEqual([false]);
+		expect(a.calls).toEqual([]);
+		await context.close();
+	});
+
 	it("a choice in another tab's banner closes this tab's banner, and allows its tags, when it is focused again", async () => {
 		const context = await newSite("DE");
 		const a = await openTab(context, false);

@@ -566,4 +566,37 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			await context.close();
 		}
 	});
+
+	it("an opt-out in another tab after agreeing holds the runtime's requests back again once the page is focused", async () => {
+		const { context, page, urls } = await open(VISITORS.optedOut);
+		try {
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			// Real window focus and blur as tabs come to the front (headless emulates focus otherwise).
+			await (await context.newCDPSession(page)).send("Emulation.setFocusEmulationEnabled", {
+				enabled: false,
+			});
+			const other = await context.newPage();
+			await other.goto(`${server.origin}/preferences`);
+			await Promise.all([
+				other.waitForURL(`${server.origin}/preferences?saved=1`),
+				other.getByRole("button", { name: "Opt out of everything", exact: true }).click(),
+			]);
+			await page.bringToFront();
+			await page.waitForFunction(() => document.hasFocus());
+
+			expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+			await page.evaluate(() =>
+				(window as unknown as { buildTrackers(round: number): Promise<unknown> }).buildTrackers(3),
+			);
+			await page.waitForTimeout(500);
+			expect(
+				hostsReached(
+					urls.filter((url) => url.includes("r=3")),
+					[...RUNTIME_HOSTS.ads, ...RUNTIME_HOSTS.analytics],
+				),
+			).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
 });

@@ -6,13 +6,14 @@
  * an ordinary CDN and the allowed purpose's hosts are still reached and the site's code runs to its
  * end without errors; an allowed visitor gets the origin's page and every request is made; once a
  * guarded visitor agrees through /consent.js, the next runtime requests go through and the script the
- * runtime held back runs.
+ * runtime held back runs. A same-origin blank frame the page's code writes into or calls through gets
+ * the same interception.
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { classifyTrackerUrl, TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import { hasChromium, warnIfNoChromium } from "./chromium";
-import { CDN_HOST, RUNTIME_HOSTS, type RuntimeSite, serveRuntimeSite } from "./runtime-site";
+import { CDN_HOST, NONCE, RUNTIME_HOSTS, type RuntimeSite, serveRuntimeSite } from "./runtime-site";
 import type { WorkerServer } from "./serve-worker";
 import { guardedSiteWithChromium } from "./served-chromium";
 
@@ -535,6 +536,87 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				[null, null, "plain"],
 				["ads", null, ""],
 			]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a same-origin blank frame the page's code writes into or calls through loads no denied tracker", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = (round: number) =>
+			urls.filter((url) => url.includes("ev=Frame") && url.endsWith(`r=${round}`)).sort();
+		// What ad libraries do with a friendly frame: write markup into it, call its fetch, Image and
+		// sendBeacon, or fill its document's body; its own requests and markup are the frame's as usual.
+		const fillFrames = (args: { round: number; nonce: string }) => {
+			const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Frame${kind}&r=${args.round}`;
+			const frame = document.createElement("iframe");
+			document.body.append(frame);
+			const win = frame.contentWindow as Window & typeof globalThis;
+			win.document.open();
+			win.document.write(
+				`<p id="own">ad</p><img src="${pixel("Write")}" alt=""><img src="https://cdn.example.net/frame.png?r=${args.round}" alt="">`,
+				`<script nonce="${args.nonce}" src="https://connect.facebook.net/en_US/fbevents.js?ev=FrameScript&r=${args.round}"></script>`,
+				`<script nonce="${args.nonce}">new Image().src = "${pixel("Inline")}";</script>`,
+			);
+			win.document.close();
+			const image = new win.Image();
+			image.src = pixel("Image");
+			const beacon = win.navigator.sendBeacon(pixel("Beacon"), "x");
+			const second = document.createElement("iframe");
+			document.body.append(second);
+			(second.contentDocument as Document).body.innerHTML = `<img src="${pixel("Document")}" alt="">`;
+			return Promise.all([
+				win.fetch(pixel("Fetch"), { mode: "no-cors" }).then((res) => res.status),
+				win.fetch(`/api/ping?frame=${args.round}`).then((res) => res.status),
+				win
+					.fetch(`https://cdn.example.net/frame.json?r=${args.round}`, { mode: "no-cors" })
+					.then((res) => res.type),
+			]).then((answers) => ({
+				answers,
+				beacon,
+				own: win.document.getElementById("own")?.textContent,
+				held: win.document.querySelector("img")?.getAttribute("data-consent"),
+			}));
+		};
+		try {
+			const seen = await page.evaluate(fillFrames, { round: 1, nonce: NONCE });
+			await page.waitForTimeout(300);
+			expect({ pixels: pixels(1), errors }).toEqual({ pixels: [], errors: [] });
+			expect(seen).toEqual({ answers: [200, 200, "opaque"], beacon: true, own: "ad", held: "ads" });
+			expect(urls).toContain("https://cdn.example.net/frame.png?r=1");
+			expect(site.requests).toContain("/api/ping?frame=1");
+			// A window the code kept is the frame's next one once the frame navigates to a new blank document.
+			const kept = await page.evaluate(async () => {
+				const frame = document.createElement("iframe");
+				document.body.append(frame);
+				const win = frame.contentWindow as Window;
+				frame.src = "about:blank";
+				await new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+				const res = await win.fetch("https://www.facebook.com/tr?id=1&ev=FrameKept&r=1", { mode: "no-cors" });
+				return res.status;
+			});
+			await page.waitForTimeout(100);
+			expect({ kept, pixels: pixels(1) }).toEqual({ kept: 200, pixels: [] });
+			// Once allowed on the page, the frames' requests go through, in a frame made before too.
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				const win = document.querySelector("iframe")?.contentWindow as Window;
+				return win.fetch("https://www.facebook.com/tr?id=1&ev=FrameEarlier&r=1", { mode: "no-cors" });
+			});
+			const allowed = await page.evaluate(fillFrames, { round: 2, nonce: NONCE });
+			expect(allowed.held).toBe(null);
+			await expect
+				.poll(() => pixels(2))
+				.toEqual(
+					["Beacon", "Document", "Fetch", "Image", "Inline", "Script", "Write"]
+						.map((kind) =>
+							kind === "Script"
+								? "https://connect.facebook.net/en_US/fbevents.js?ev=FrameScript&r=2"
+								: `https://www.facebook.com/tr?id=1&ev=Frame${kind}&r=2`,
+						)
+						.sort(),
+				);
+			expect(pixels(1)).toEqual(["https://www.facebook.com/tr?id=1&ev=FrameEarlier&r=1"]);
 		} finally {
 			await context.close();
 		}

@@ -1,15 +1,16 @@
 /**
  * The browser half of the guard's runtime interception, served at /v1/guard/runtime.js (guard-runtime.ts
  * fills in the two arguments at the end: the host table and the denied purposes): plain ES2019, run
- * first on a guarded visitor's page. Requests the page's own code builds (fetch, XMLHttpRequest,
- * sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames, links, media,
- * posters, plugins, image buttons and SVG images, and the srcset of images, sources and preloads, by
- * property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes) to a
- * tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
+ * first on a guarded visitor's page, and put into each same-origin frame's window (a blank ad frame has
+ * prototypes of its own) as the page's code reaches it. Requests the page's own code builds (fetch,
+ * XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
+ * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
+ * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes)
+ * to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
  * 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
- * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the
- * worker judges those itself).
+ * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
+ * judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
  * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
  * The classifier mirrors classifyTrackerUrl (tracker-hosts.ts) on the tables guard-runtime.ts fills in
@@ -17,9 +18,7 @@
  * The worker serves it with comments and indentation stripped: after editing, run
  * `npm run scripts:build` (a test checks the generated runtime-source.ts is current).
  */
-(function (w, d, table, deny) {
-	if (w.__consentEdgeRuntime) return;
-	w.__consentEdgeRuntime = true;
+(function (page, _document, table, deny) {
 	var own = Object.prototype.hasOwnProperty;
 	var tags = table.tags.map(function (kind) {
 		return [new RegExp(kind[0]), kind[1]];
@@ -115,280 +114,7 @@
 		return null;
 	}
 
-	// The denied purpose a request to raw would serve, or null when it may be made.
-	function deniedPurpose(raw) {
-		var url;
-		try {
-			url = new URL(raw, d.baseURI);
-		} catch (_e) {
-			return null;
-		}
-		if (!/^(?:http|ws)s?:$/.test(url.protocol) || url.host === w.location.host) return null;
-		var purpose = classify(url);
-		if (purpose === null || deny.indexOf(purpose) === -1) return null;
-		var sdk = w.consentEdge;
-		return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
-	}
-
-	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them; any denied one counts.
-	var CANDIDATE =
-		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
-	function deniedValue(name, value) {
-		if (name.slice(-6) !== "srcset") return deniedPurpose(value);
-		var purpose = null;
-		String(value).replace(CANDIDATE, function (_candidate, url) {
-			if (purpose === null) purpose = deniedPurpose(url);
-		});
-		return purpose;
-	}
-
-	// A 200, not a 204: some SDKs keep what they sent for another try unless the answer was a 200
-	// (posthog-js retries a 204), and would send it once the visitor agrees, though made while denied.
-	var fetch0 = w.fetch;
-	if (typeof fetch0 === "function") {
-		w.fetch = function fetch(input) {
-			if (deniedPurpose(input instanceof w.Request ? input.url : input) !== null) {
-				return Promise.resolve(new w.Response(null, { status: 200, statusText: "OK" }));
-			}
-			return fetch0.apply(w, arguments);
-		};
-	}
-
-	var beacon0 = w.Navigator && w.Navigator.prototype.sendBeacon;
-	if (typeof beacon0 === "function") {
-		w.Navigator.prototype.sendBeacon = function sendBeacon(url) {
-			return deniedPurpose(url) !== null ? true : beacon0.apply(this, arguments);
-		};
-	}
-
-	// A held XHR completes as an empty 200 without a request, so the site's handlers run as on success.
-	var xhr = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
-	if (xhr) {
-		var open0 = xhr.open;
-		var send0 = xhr.send;
-		var held = new WeakSet();
-		var answered = ["readyState", "status", "statusText", "response", "responseText", "responseURL"];
-		xhr.open = function open(_method, url) {
-			if (held.delete(this)) for (var i = 0; i < answered.length; i++) delete this[answered[i]];
-			if (deniedPurpose(url) !== null) held.add(this);
-			return open0.apply(this, arguments);
-		};
-		xhr.send = function send() {
-			if (!held.has(this)) return send0.apply(this, arguments);
-			var request = this;
-			var text = request.responseType === "" || request.responseType === "text";
-			var values = [4, 200, "OK", text ? "" : null, "", ""];
-			for (var i = 0; i < answered.length; i++) {
-				Object.defineProperty(request, answered[i], { value: values[i], configurable: true });
-			}
-			setTimeout(function () {
-				request.dispatchEvent(new Event("readystatechange"));
-				request.dispatchEvent(new ProgressEvent("load"));
-				request.dispatchEvent(new ProgressEvent("loadend"));
-			}, 0);
-		};
-	}
-
-	// A WebSocket or EventSource to a denied tracker never opens: the page gets an EventTarget on the
-	// native prototype (instanceof, the constants and the methods hold) that stays CONNECTING, as on a
-	// slow network. SDKs wait for an open that does not come, where a socket that failed or closed
-	// would run their error and reconnect paths. send() drops what it is given; close() closes it.
-	function unopened(name, fields) {
-		var native = w[name];
-		try {
-			new w.EventTarget();
-		} catch (_e) {
-			return;
-		}
-		if (typeof native !== "function") return;
-		var guarded = function (url) {
-			if (deniedPurpose(url) === null) return Reflect.construct(native, arguments, new.target);
-			var socket = new w.EventTarget();
-			Object.setPrototypeOf(socket, (new.target || guarded).prototype);
-			var own = fields(arguments[1]);
-			own.url = String(new URL(url, d.baseURI));
-			own.readyState = 0;
-			own.onopen = own.onmessage = own.onerror = null;
-			own.close = function () {
-				if (socket.readyState === native.CLOSED) return;
-				Object.defineProperty(socket, "readyState", { value: native.CLOSED, configurable: true });
-				if (!("onclose" in own)) return;
-				setTimeout(function () {
-					var event = new w.CloseEvent("close", { code: 1006 });
-					socket.dispatchEvent(event);
-					if (typeof socket.onclose === "function") socket.onclose(event);
-				}, 0);
-			};
-			for (var key in own) {
-				var writable = key.slice(0, 2) === "on" || key === "binaryType";
-				Object.defineProperty(socket, key, { value: own[key], writable: writable, configurable: true });
-			}
-			return socket;
-		};
-		try {
-			Object.getOwnPropertyNames(native).forEach(function (key) {
-				Object.defineProperty(guarded, key, Object.getOwnPropertyDescriptor(native, key));
-			});
-			Object.setPrototypeOf(guarded, Object.getPrototypeOf(native));
-			native.prototype.constructor = guarded;
-			w[name] = guarded;
-		} catch (_e) {}
-	}
-	unopened("WebSocket", function () {
-		return {
-			protocol: "",
-			extensions: "",
-			bufferedAmount: 0,
-			binaryType: "blob",
-			onclose: null,
-			send: function () {},
-		};
-	});
-	unopened("EventSource", function (init) {
-		return { withCredentials: Boolean(init && init.withCredentials) };
-	});
-
-	var setAttribute0 = w.Element.prototype.setAttribute;
-	var XLINK = "http://www.w3.org/1999/xlink";
-
-	// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
-	function gate(element, name, value, purpose) {
-		if (element instanceof w.HTMLScriptElement) {
-			var type = element.getAttribute("type");
-			if (type !== null && type.trim() !== "" && type !== "text/plain")
-				setAttribute0.call(element, "data-type", type);
-			setAttribute0.call(element, "type", "text/plain");
-		}
-		setAttribute0.call(element, `data-${name}`, String(value));
-		setAttribute0.call(element, "data-consent", purpose);
-	}
-
-	// The elements that load a URL by themselves, as the HTML rewrite lists them (LOADING_ATTRIBUTES):
-	// the property, where the element has one, and the attribute, by setAttribute or setAttributeNS.
-	var loading = [
-		["HTMLScriptElement", "src"],
-		["HTMLImageElement", "src"],
-		["HTMLImageElement", "srcset"],
-		["HTMLIFrameElement", "src"],
-		["HTMLLinkElement", "href"],
-		["HTMLLinkElement", "imagesrcset", "imageSrcset"],
-		["HTMLMediaElement", "src"],
-		["HTMLVideoElement", "poster"],
-		["HTMLSourceElement", "src"],
-		["HTMLSourceElement", "srcset"],
-		["HTMLTrackElement", "src"],
-		["HTMLObjectElement", "data"],
-		["HTMLEmbedElement", "src"],
-		["HTMLInputElement", "src"],
-		["SVGImageElement", "href"],
-	].filter(function (pair) {
-		return typeof w[pair[0]] === "function";
-	});
-	loading.forEach(function (pair) {
-		var kind = w[pair[0]];
-		var name = pair[1];
-		var property = Object.getOwnPropertyDescriptor(kind.prototype, pair[2] || name);
-		if (!property || !property.set) return;
-		Object.defineProperty(kind.prototype, pair[2] || name, {
-			configurable: true,
-			enumerable: property.enumerable,
-			get: property.get,
-			set: function (value) {
-				var purpose = deniedValue(name, value);
-				if (purpose === null) property.set.call(this, value);
-				else gate(this, name, value, purpose);
-			},
-		});
-	});
-
-	// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
-	function loadingAttribute(element, name) {
-		if (typeof name !== "string" || name.length > 11) return null;
-		var lower = name.toLowerCase();
-		for (var i = 0; i < loading.length; i++) {
-			if (loading[i][1] === lower && element instanceof w[loading[i][0]]) return lower;
-		}
-		return null;
-	}
-
-	w.Element.prototype.setAttribute = function setAttribute(name, value) {
-		var attribute = loadingAttribute(this, name);
-		var purpose = attribute === null ? null : deniedValue(attribute, value);
-		if (purpose === null) return setAttribute0.apply(this, arguments);
-		gate(this, attribute, value, purpose);
-	};
-
-	// An attribute in no namespace is the same attribute; SVG's older xlink:href still loads an image.
-	function attributeIn(element, namespace, name) {
-		var xlinkHref = namespace === XLINK && name === "href";
-		return namespace === null || namespace === "" || xlinkHref ? loadingAttribute(element, name) : null;
-	}
-
-	var setAttributeNS0 = w.Element.prototype.setAttributeNS;
-	w.Element.prototype.setAttributeNS = function setAttributeNS(namespace, name, value) {
-		var local = namespace === XLINK && typeof name === "string" ? name.slice(name.indexOf(":") + 1) : name;
-		var attribute = attributeIn(this, namespace, local);
-		var purpose = attribute === null ? null : deniedValue(attribute, value);
-		if (purpose === null) return setAttributeNS0.apply(this, arguments);
-		gate(this, attribute, value, purpose);
-	};
-
-	// An attribute node set on an element (or through its attributes map, whose element is noted when
-	// the page reads it) and a value given to a node already set are the same attribute.
-	var owners = new WeakMap();
-	var attributes = Object.getOwnPropertyDescriptor(w.Element.prototype, "attributes");
-	if (attributes && attributes.get) {
-		Object.defineProperty(w.Element.prototype, "attributes", {
-			configurable: true,
-			enumerable: attributes.enumerable,
-			get: function () {
-				var map = attributes.get.call(this);
-				owners.set(map, this);
-				return map;
-			},
-		});
-	}
-	function setNode(proto, name) {
-		var original = proto && proto[name];
-		if (typeof original !== "function") return;
-		proto[name] = function (node) {
-			var element = this instanceof w.Element ? this : owners.get(this);
-			var attached = !element || !(node instanceof w.Attr) || node.ownerElement !== null;
-			var attribute = attached ? null : attributeIn(element, node.namespaceURI, node.localName);
-			var purpose = attribute === null ? null : deniedValue(attribute, node.value);
-			if (purpose === null) return original.apply(this, arguments);
-			gate(element, attribute, node.value, purpose);
-			return null;
-		};
-	}
-	setNode(w.Element.prototype, "setAttributeNode");
-	setNode(w.Element.prototype, "setAttributeNodeNS");
-	setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItem");
-	setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItemNS");
-	[
-		[w.Attr, "value"],
-		[w.Node, "nodeValue"],
-		[w.Node, "textContent"],
-	].forEach(function (pair) {
-		var property = pair[0] && Object.getOwnPropertyDescriptor(pair[0].prototype, pair[1]);
-		if (!w.Attr || !property || !property.set) return;
-		Object.defineProperty(w.Attr.prototype, pair[1], {
-			configurable: true,
-			enumerable: property.enumerable,
-			get: property.get,
-			set: function (value) {
-				var element = this.ownerElement;
-				var attribute = element ? attributeIn(element, this.namespaceURI, this.localName) : null;
-				var purpose = attribute === null ? null : deniedValue(attribute, value);
-				if (purpose === null) property.set.call(this, value);
-				else gate(element, attribute, value, purpose);
-			},
-		});
-	});
-
-	// Markup a script writes is parsed first in an inert template when it names a denied purpose's
-	// host (or a Google loader path): its elements are gated as above and the template's markup is
-	// written instead. Markup naming none, what frameworks write all the time, is passed on as given.
+	// The markup screen's quick look: a denied purpose's host (or a Google loader path) named in it.
 	var hosts = [];
 	[table.trackers, table.hostOverrides].forEach(function (index) {
 		[index.domains, index.brands].forEach(function (map) {
@@ -405,95 +131,406 @@
 		"i",
 	);
 	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
-	var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
+	var XLINK = "http://www.w3.org/1999/xlink";
+	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them.
+	var CANDIDATE =
+		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
 
-	function guardMarkup(markup, context, runs) {
-		if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
-			return markup;
-		var template = d.createElement("template");
-		try {
-			innerHTML0.set.call(template, markup);
-			var elements = template.content.querySelectorAll("*");
-		} catch (_e) {
-			// Refused (a Trusted Types policy): the page's own call meets the same refusal.
-			return markup;
-		}
-		var changed = false;
-		for (var i = 0; i < elements.length; i++) {
-			var element = elements[i];
-			// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
-			// gated one would be run by /consent.js.
-			if (!runs && element instanceof w.HTMLScriptElement) continue;
-			for (var j = element.attributes.length - 1; j >= 0; j--) {
-				var node = element.attributes[j];
-				var attribute = attributeIn(element, node.namespaceURI, node.localName);
-				var purpose = attribute === null ? null : deniedValue(attribute, node.value);
-				if (purpose === null) continue;
-				element.removeAttributeNode(node);
-				gate(element, attribute, node.value, purpose);
-				changed = true;
+	// The page's window and each same-origin frame's (whose prototypes are its own) get the same
+	// interception, once per window: a frame that navigates to a new document has a new window.
+	function patch(w) {
+		if (w.__consentEdgeRuntime) return;
+		w.__consentEdgeRuntime = true;
+		var d = w.document;
+
+		// The denied purpose a request to raw would serve, or null when it may be made. The page's
+		// SDK answers for its frames too (a blank frame's host is "").
+		function deniedPurpose(raw) {
+			var url;
+			try {
+				url = new URL(raw, d.baseURI);
+			} catch (_e) {
+				return null;
 			}
+			if (!/^(?:http|ws)s?:$/.test(url.protocol) || url.host === page.location.host) return null;
+			var purpose = classify(url);
+			if (purpose === null || deny.indexOf(purpose) === -1) return null;
+			var sdk = page.consentEdge;
+			return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
 		}
-		return changed ? innerHTML0.get.call(template) : markup;
-	}
 
-	// at: the markup's argument (-1: all of them, joined, as document.write takes them); context: the
-	// node the markup is parsed in (raw text, a script's or a style's, is never markup); runs: whether
-	// the scripts in it run.
-	function guardWrites(proto, name, at, context, runs) {
-		var property = proto && Object.getOwnPropertyDescriptor(proto, name);
-		if (!property) return;
-		if (property.set) {
-			Object.defineProperty(proto, name, {
+		// Any denied candidate of a srcset counts.
+		function deniedValue(name, value) {
+			if (name.slice(-6) !== "srcset") return deniedPurpose(value);
+			var purpose = null;
+			String(value).replace(CANDIDATE, function (_candidate, url) {
+				if (purpose === null) purpose = deniedPurpose(url);
+			});
+			return purpose;
+		}
+
+		// A 200, not a 204: some SDKs keep what they sent for another try unless the answer was a 200
+		// (posthog-js retries a 204), and would send it once the visitor agrees, though made while denied.
+		var fetch0 = w.fetch;
+		if (typeof fetch0 === "function") {
+			w.fetch = function fetch(input) {
+				if (deniedPurpose(input instanceof w.Request ? input.url : input) !== null) {
+					return Promise.resolve(new w.Response(null, { status: 200, statusText: "OK" }));
+				}
+				return fetch0.apply(w, arguments);
+			};
+		}
+
+		var beacon0 = w.Navigator && w.Navigator.prototype.sendBeacon;
+		if (typeof beacon0 === "function") {
+			w.Navigator.prototype.sendBeacon = function sendBeacon(url) {
+				return deniedPurpose(url) !== null ? true : beacon0.apply(this, arguments);
+			};
+		}
+
+		// A held XHR completes as an empty 200 without a request, so the site's handlers run as on success.
+		var xhr = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
+		if (xhr) {
+			var open0 = xhr.open;
+			var send0 = xhr.send;
+			var held = new WeakSet();
+			var answered = ["readyState", "status", "statusText", "response", "responseText", "responseURL"];
+			xhr.open = function open(_method, url) {
+				if (held.delete(this)) for (var i = 0; i < answered.length; i++) delete this[answered[i]];
+				if (deniedPurpose(url) !== null) held.add(this);
+				return open0.apply(this, arguments);
+			};
+			xhr.send = function send() {
+				if (!held.has(this)) return send0.apply(this, arguments);
+				var request = this;
+				var text = request.responseType === "" || request.responseType === "text";
+				var values = [4, 200, "OK", text ? "" : null, "", ""];
+				for (var i = 0; i < answered.length; i++) {
+					Object.defineProperty(request, answered[i], { value: values[i], configurable: true });
+				}
+				setTimeout(function () {
+					request.dispatchEvent(new Event("readystatechange"));
+					request.dispatchEvent(new ProgressEvent("load"));
+					request.dispatchEvent(new ProgressEvent("loadend"));
+				}, 0);
+			};
+		}
+
+		// A WebSocket or EventSource to a denied tracker never opens: the page gets an EventTarget on the
+		// native prototype (instanceof, the constants and the methods hold) that stays CONNECTING, as on a
+		// slow network. SDKs wait for an open that does not come, where a socket that failed or closed
+		// would run their error and reconnect paths. send() drops what it is given; close() closes it.
+		function unopened(name, fields) {
+			var native = w[name];
+			try {
+				new w.EventTarget();
+			} catch (_e) {
+				return;
+			}
+			if (typeof native !== "function") return;
+			var guarded = function (url) {
+				if (deniedPurpose(url) === null) return Reflect.construct(native, arguments, new.target);
+				var socket = new w.EventTarget();
+				Object.setPrototypeOf(socket, (new.target || guarded).prototype);
+				var own = fields(arguments[1]);
+				own.url = String(new URL(url, d.baseURI));
+				own.readyState = 0;
+				own.onopen = own.onmessage = own.onerror = null;
+				own.close = function () {
+					if (socket.readyState === native.CLOSED) return;
+					Object.defineProperty(socket, "readyState", { value: native.CLOSED, configurable: true });
+					if (!("onclose" in own)) return;
+					setTimeout(function () {
+						var event = new w.CloseEvent("close", { code: 1006 });
+						socket.dispatchEvent(event);
+						if (typeof socket.onclose === "function") socket.onclose(event);
+					}, 0);
+				};
+				for (var key in own) {
+					var writable = key.slice(0, 2) === "on" || key === "binaryType";
+					Object.defineProperty(socket, key, { value: own[key], writable: writable, configurable: true });
+				}
+				return socket;
+			};
+			try {
+				Object.getOwnPropertyNames(native).forEach(function (key) {
+					Object.defineProperty(guarded, key, Object.getOwnPropertyDescriptor(native, key));
+				});
+				Object.setPrototypeOf(guarded, Object.getPrototypeOf(native));
+				native.prototype.constructor = guarded;
+				w[name] = guarded;
+			} catch (_e) {}
+		}
+		unopened("WebSocket", function () {
+			return {
+				protocol: "",
+				extensions: "",
+				bufferedAmount: 0,
+				binaryType: "blob",
+				onclose: null,
+				send: function () {},
+			};
+		});
+		unopened("EventSource", function (init) {
+			return { withCredentials: Boolean(init && init.withCredentials) };
+		});
+
+		var setAttribute0 = w.Element.prototype.setAttribute;
+
+		// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
+		function gate(element, name, value, purpose) {
+			if (element instanceof w.HTMLScriptElement) {
+				var type = element.getAttribute("type");
+				if (type !== null && type.trim() !== "" && type !== "text/plain")
+					setAttribute0.call(element, "data-type", type);
+				setAttribute0.call(element, "type", "text/plain");
+			}
+			setAttribute0.call(element, `data-${name}`, String(value));
+			setAttribute0.call(element, "data-consent", purpose);
+		}
+
+		// The elements that load a URL by themselves, as the HTML rewrite lists them (LOADING_ATTRIBUTES):
+		// the property, where the element has one, and the attribute, by setAttribute or setAttributeNS.
+		var loading = [
+			["HTMLScriptElement", "src"],
+			["HTMLImageElement", "src"],
+			["HTMLImageElement", "srcset"],
+			["HTMLIFrameElement", "src"],
+			["HTMLLinkElement", "href"],
+			["HTMLLinkElement", "imagesrcset", "imageSrcset"],
+			["HTMLMediaElement", "src"],
+			["HTMLVideoElement", "poster"],
+			["HTMLSourceElement", "src"],
+			["HTMLSourceElement", "srcset"],
+			["HTMLTrackElement", "src"],
+			["HTMLObjectElement", "data"],
+			["HTMLEmbedElement", "src"],
+			["HTMLInputElement", "src"],
+			["SVGImageElement", "href"],
+		].filter(function (pair) {
+			return typeof w[pair[0]] === "function";
+		});
+		loading.forEach(function (pair) {
+			var kind = w[pair[0]];
+			var name = pair[1];
+			var property = Object.getOwnPropertyDescriptor(kind.prototype, pair[2] || name);
+			if (!property || !property.set) return;
+			Object.defineProperty(kind.prototype, pair[2] || name, {
 				configurable: true,
 				enumerable: property.enumerable,
 				get: property.get,
 				set: function (value) {
-					property.set.call(this, guardMarkup(value, context(this), false));
+					var purpose = deniedValue(name, value);
+					if (purpose === null) property.set.call(this, value);
+					else gate(this, name, value, purpose);
 				},
 			});
-		} else if (typeof property.value === "function") {
-			var original = property.value;
-			proto[name] = function () {
-				var args = Array.prototype.slice.call(arguments);
-				if (
-					at < 0 &&
-					args.every(function (arg) {
-						return typeof arg === "string";
-					})
-				) {
-					args = [guardMarkup(args.join(""), null, true)];
-				} else if (at >= 0 && at < args.length)
-					args[at] = guardMarkup(args[at], context(this, args[0]), runs);
-				return original.apply(this, args);
+		});
+
+		// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
+		function loadingAttribute(element, name) {
+			if (typeof name !== "string" || name.length > 11) return null;
+			var lower = name.toLowerCase();
+			for (var i = 0; i < loading.length; i++) {
+				if (loading[i][1] === lower && element instanceof w[loading[i][0]]) return lower;
+			}
+			return null;
+		}
+
+		w.Element.prototype.setAttribute = function setAttribute(name, value) {
+			var attribute = loadingAttribute(this, name);
+			var purpose = attribute === null ? null : deniedValue(attribute, value);
+			if (purpose === null) return setAttribute0.apply(this, arguments);
+			gate(this, attribute, value, purpose);
+		};
+
+		// An attribute in no namespace is the same attribute; SVG's older xlink:href still loads an image.
+		function attributeIn(element, namespace, name) {
+			var xlinkHref = namespace === XLINK && name === "href";
+			return namespace === null || namespace === "" || xlinkHref ? loadingAttribute(element, name) : null;
+		}
+
+		var setAttributeNS0 = w.Element.prototype.setAttributeNS;
+		w.Element.prototype.setAttributeNS = function setAttributeNS(namespace, name, value) {
+			var local = namespace === XLINK && typeof name === "string" ? name.slice(name.indexOf(":") + 1) : name;
+			var attribute = attributeIn(this, namespace, local);
+			var purpose = attribute === null ? null : deniedValue(attribute, value);
+			if (purpose === null) return setAttributeNS0.apply(this, arguments);
+			gate(this, attribute, value, purpose);
+		};
+
+		// An attribute node set on an element (or through its attributes map, whose element is noted when
+		// the page reads it) and a value given to a node already set are the same attribute.
+		var owners = new WeakMap();
+		var attributes = Object.getOwnPropertyDescriptor(w.Element.prototype, "attributes");
+		if (attributes && attributes.get) {
+			Object.defineProperty(w.Element.prototype, "attributes", {
+				configurable: true,
+				enumerable: attributes.enumerable,
+				get: function () {
+					var map = attributes.get.call(this);
+					owners.set(map, this);
+					return map;
+				},
+			});
+		}
+		function setNode(proto, name) {
+			var original = proto && proto[name];
+			if (typeof original !== "function") return;
+			proto[name] = function (node) {
+				var element = this instanceof w.Element ? this : owners.get(this);
+				var attached = !element || !(node instanceof w.Attr) || node.ownerElement !== null;
+				var attribute = attached ? null : attributeIn(element, node.namespaceURI, node.localName);
+				var purpose = attribute === null ? null : deniedValue(attribute, node.value);
+				if (purpose === null) return original.apply(this, arguments);
+				gate(element, attribute, node.value, purpose);
+				return null;
 			};
 		}
-	}
-	if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {
-		var self = function (node) {
-			return node;
-		};
-		var parent = function (node) {
-			return node.parentNode;
-		};
-		guardWrites(w.Element.prototype, "innerHTML", 0, self);
-		guardWrites(w.Element.prototype, "outerHTML", 0, parent);
-		guardWrites(w.Element.prototype, "insertAdjacentHTML", 1, function (node, where) {
-			return /^(?:beforebegin|afterend)$/i.test(where) ? node.parentNode : node;
+		setNode(w.Element.prototype, "setAttributeNode");
+		setNode(w.Element.prototype, "setAttributeNodeNS");
+		setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItem");
+		setNode(w.NamedNodeMap && w.NamedNodeMap.prototype, "setNamedItemNS");
+		[
+			[w.Attr, "value"],
+			[w.Node, "nodeValue"],
+			[w.Node, "textContent"],
+		].forEach(function (pair) {
+			var property = pair[0] && Object.getOwnPropertyDescriptor(pair[0].prototype, pair[1]);
+			if (!w.Attr || !property || !property.set) return;
+			Object.defineProperty(w.Attr.prototype, pair[1], {
+				configurable: true,
+				enumerable: property.enumerable,
+				get: property.get,
+				set: function (value) {
+					var element = this.ownerElement;
+					var attribute = element ? attributeIn(element, this.namespaceURI, this.localName) : null;
+					var purpose = attribute === null ? null : deniedValue(attribute, value);
+					if (purpose === null) property.set.call(this, value);
+					else gate(element, attribute, value, purpose);
+				},
+			});
 		});
-		guardWrites(w.Element.prototype, "setHTMLUnsafe", 0, self);
-		guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "innerHTML", 0, self);
-		guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "setHTMLUnsafe", 0, self);
-		guardWrites(
-			w.Range && w.Range.prototype,
-			"createContextualFragment",
-			0,
-			function (range) {
-				return range.startContainer;
-			},
-			true,
-		);
-		guardWrites(w.Document.prototype, "write", -1);
-		guardWrites(w.Document.prototype, "writeln", -1);
+
+		// Markup a script writes is parsed first in an inert template when `naming` sees something in it:
+		// its elements are gated as above and the template's markup is written instead. Markup naming
+		// none, what frameworks write all the time, is passed on as given.
+		var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
+
+		function guardMarkup(markup, context, runs) {
+			if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
+				return markup;
+			var template = d.createElement("template");
+			try {
+				innerHTML0.set.call(template, markup);
+				var elements = template.content.querySelectorAll("*");
+			} catch (_e) {
+				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
+				return markup;
+			}
+			var changed = false;
+			for (var i = 0; i < elements.length; i++) {
+				var element = elements[i];
+				// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
+				// gated one would be run by /consent.js.
+				if (!runs && element instanceof w.HTMLScriptElement) continue;
+				for (var j = element.attributes.length - 1; j >= 0; j--) {
+					var node = element.attributes[j];
+					var attribute = attributeIn(element, node.namespaceURI, node.localName);
+					var purpose = attribute === null ? null : deniedValue(attribute, node.value);
+					if (purpose === null) continue;
+					element.removeAttributeNode(node);
+					gate(element, attribute, node.value, purpose);
+					changed = true;
+				}
+			}
+			return changed ? innerHTML0.get.call(template) : markup;
+		}
+
+		// at: the markup's argument (-1: all of them, joined, as document.write takes them); context: the
+		// node the markup is parsed in (raw text, a script's or a style's, is never markup); runs: whether
+		// the scripts in it run.
+		function guardWrites(proto, name, at, context, runs) {
+			var property = proto && Object.getOwnPropertyDescriptor(proto, name);
+			if (!property) return;
+			if (property.set) {
+				Object.defineProperty(proto, name, {
+					configurable: true,
+					enumerable: property.enumerable,
+					get: property.get,
+					set: function (value) {
+						property.set.call(this, guardMarkup(value, context(this), false));
+					},
+				});
+			} else if (typeof property.value === "function") {
+				var original = property.value;
+				proto[name] = function () {
+					var args = Array.prototype.slice.call(arguments);
+					if (
+						at < 0 &&
+						args.every(function (arg) {
+							return typeof arg === "string";
+						})
+					) {
+						args = [guardMarkup(args.join(""), null, true)];
+					} else if (at >= 0 && at < args.length)
+						args[at] = guardMarkup(args[at], context(this, args[0]), runs);
+					return original.apply(this, args);
+				};
+			}
+		}
+		if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {
+			var self = function (node) {
+				return node;
+			};
+			var parent = function (node) {
+				return node.parentNode;
+			};
+			guardWrites(w.Element.prototype, "innerHTML", 0, self);
+			guardWrites(w.Element.prototype, "outerHTML", 0, parent);
+			guardWrites(w.Element.prototype, "insertAdjacentHTML", 1, function (node, where) {
+				return /^(?:beforebegin|afterend)$/i.test(where) ? node.parentNode : node;
+			});
+			guardWrites(w.Element.prototype, "setHTMLUnsafe", 0, self);
+			guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "innerHTML", 0, self);
+			guardWrites(w.ShadowRoot && w.ShadowRoot.prototype, "setHTMLUnsafe", 0, self);
+			guardWrites(
+				w.Range && w.Range.prototype,
+				"createContextualFragment",
+				0,
+				function (range) {
+					return range.startContainer;
+				},
+				true,
+			);
+			guardWrites(w.Document.prototype, "write", -1);
+			guardWrites(w.Document.prototype, "writeln", -1);
+		}
+
+		// A frame's window reaches the page's code through these getters: a same-origin one gets the
+		// interception before the code gets it (a cross-origin one throws on the first look, as it would).
+		// A window the code kept is the frame's next one after a navigation: it gets it on load.
+		function loaded() {
+			return this.contentWindow;
+		}
+		["HTMLIFrameElement", "HTMLFrameElement", "HTMLObjectElement"].forEach(function (kind) {
+			["contentWindow", "contentDocument"].forEach(function (name) {
+				var property = w[kind] && Object.getOwnPropertyDescriptor(w[kind].prototype, name);
+				if (!property || !property.get) return;
+				Object.defineProperty(w[kind].prototype, name, {
+					configurable: true,
+					enumerable: property.enumerable,
+					get: function () {
+						var reached = property.get.call(this);
+						try {
+							if (reached) patch(reached.defaultView || reached);
+							this.addEventListener("load", loaded);
+						} catch (_e) {}
+						return reached;
+					},
+				});
+			});
+		});
 	}
+	patch(page);
 })(window, document, __CONSENT_EDGE_RUNTIME_TABLE__, __CONSENT_EDGE_RUNTIME_DENY__);

@@ -622,6 +622,63 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a frame's srcdoc set at runtime is screened as written markup: the frame shows the rest", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("ev=Srcdoc")).sort();
+		const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&amp;ev=Srcdoc${kind}`;
+		try {
+			const shown = await page.evaluate(async () => {
+				const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Srcdoc${kind}`;
+				const frames = ["iframe", "iframe", "iframe"].map((name) => document.createElement(name));
+				const [byProperty, byAttribute, byNode] = frames as [
+					HTMLIFrameElement,
+					HTMLIFrameElement,
+					HTMLIFrameElement,
+				];
+				byProperty.srcdoc = `<p id="own">ad</p><img src="${pixel("Property")}" alt=""><img src="https://cdn.example.net/srcdoc.png" alt="">`;
+				byAttribute.setAttribute("srcdoc", `<img src="${pixel("Attribute")}" alt="">`);
+				const node = document.createAttribute("srcdoc");
+				node.value = `<img src="${pixel("Node")}" alt="">`;
+				byNode.setAttributeNode(node);
+				// A frame in markup a script writes, its srcdoc naming the tracker only escaped.
+				const holder = document.createElement("div");
+				holder.innerHTML = `<iframe srcdoc="<img src=&quot;${pixel("Markup")}&quot;>"></iframe>`;
+				const loaded = [...frames, holder.firstChild as HTMLIFrameElement].map(
+					(frame) => new Promise((resolve) => frame.addEventListener("load", resolve)),
+				);
+				document.body.append(byProperty, byAttribute, byNode, holder);
+				await Promise.all(loaded);
+				return {
+					srcdoc: [byProperty.srcdoc, byAttribute.getAttribute("srcdoc"), byNode.srcdoc],
+					own: byProperty.contentDocument?.getElementById("own")?.textContent,
+				};
+			});
+			await page.waitForTimeout(300);
+			expect({ pixels: pixels(), cdn: urls.includes("https://cdn.example.net/srcdoc.png"), errors }).toEqual({
+				pixels: [],
+				cdn: true,
+				errors: [],
+			});
+			expect(shown).toEqual({
+				srcdoc: [
+					`<p id="own">ad</p><img alt="" data-src="${pixel("Property")}" data-consent="ads"><img src="https://cdn.example.net/srcdoc.png" alt="">`,
+					`<img alt="" data-src="${pixel("Attribute")}" data-consent="ads">`,
+					`<img alt="" data-src="${pixel("Node")}" data-consent="ads">`,
+				],
+				own: "ad",
+			});
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				const frame = document.createElement("iframe");
+				frame.srcdoc = `<img src="https://www.facebook.com/tr?id=1&ev=SrcdocAllowed" alt="">`;
+				document.body.append(frame);
+			});
+			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?id=1&ev=SrcdocAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

@@ -159,8 +159,13 @@
 			return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
 		}
 
-		// Any denied candidate of a srcset counts.
+		// Any denied candidate of a srcset counts. A frame's srcdoc is markup: what it would load is kept
+		// aside inside it, as in markup a script writes (the answer is then that markup, not a purpose).
 		function deniedValue(name, value) {
+			if (name === "srcdoc") {
+				var markup = guardMarkup(value, null, true);
+				return markup === value ? null : markup;
+			}
 			if (name.slice(-6) !== "srcset") return deniedPurpose(value);
 			var purpose = null;
 			String(value).replace(CANDIDATE, function (_candidate, url) {
@@ -279,6 +284,7 @@
 
 		// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
 		function gate(element, name, value, purpose) {
+			if (name === "srcdoc") return setAttribute0.call(element, name, purpose);
 			if (element instanceof w.HTMLScriptElement) {
 				var type = element.getAttribute("type");
 				if (type !== null && type.trim() !== "" && type !== "text/plain")
@@ -296,6 +302,7 @@
 			["HTMLImageElement", "src"],
 			["HTMLImageElement", "srcset"],
 			["HTMLIFrameElement", "src"],
+			["HTMLIFrameElement", "srcdoc"],
 			["HTMLLinkElement", "href"],
 			["HTMLLinkElement", "imagesrcset", "imageSrcset"],
 			["HTMLMediaElement", "src"],

@@ -679,6 +679,40 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("written markup naming a tracker host with percent-escapes or character references is screened too", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("ev=Escaped")).sort();
+		try {
+			const written = await page.evaluate(() => {
+				const div = document.createElement("div");
+				div.innerHTML = [
+					`<img src="https://www.face%62ook.com/tr?id=1&amp;ev=EscapedPercent" alt="">`,
+					`<img src="https://www.face&#98;ook.com/tr?id=1&amp;ev=EscapedReference" alt="">`,
+					`<img src="https://cdn.example.net/a%20b.png" alt="">`,
+				].join("");
+				document.body.append(div);
+				return div.innerHTML;
+			});
+			await page.waitForTimeout(300);
+			expect({ pixels: pixels(), errors }).toEqual({ pixels: [], errors: [] });
+			expect(written).toBe(
+				`<img alt="" data-src="https://www.face%62ook.com/tr?id=1&amp;ev=EscapedPercent" data-consent="ads">` +
+					`<img alt="" data-src="https://www.facebook.com/tr?id=1&amp;ev=EscapedReference" data-consent="ads">` +
+					`<img src="https://cdn.example.net/a%20b.png" alt="">`,
+			);
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				document.body.insertAdjacentHTML(
+					"beforeend",
+					`<img src="https://www.face%62ook.com/tr?ev=EscapedAllowed">`,
+				);
+			});
+			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?ev=EscapedAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

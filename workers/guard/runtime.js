@@ -114,7 +114,9 @@
 		return null;
 	}
 
-	// The markup screen's quick look: a denied purpose's host (or a Google loader path) named in it.
+	// The markup screen's quick look: a denied purpose's host (or a Google loader path) named in it,
+	// or an authority with a percent-escape or a character reference, which the parser and the URL
+	// parser decode (`www.face%62ook.com` is www.facebook.com).
 	var hosts = [];
 	[table.trackers, table.hostOverrides].forEach(function (index) {
 		[index.domains, index.brands].forEach(function (map) {
@@ -127,7 +129,7 @@
 		});
 	});
 	var naming = new RegExp(
-		`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}`,
+		`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]`,
 		"i",
 	);
 	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;

@@ -284,7 +284,8 @@
 
 		var setAttribute0 = w.Element.prototype.setAttribute;
 
-		// The element keeps its URL aside, as the HTML rewrite leaves a gated element.
+		// The element keeps its URL aside, as the HTML rewrite leaves a gated element (a srcdoc is given
+		// its screened markup instead, which deniedValue answers in place of a purpose).
 		function gate(element, name, value, purpose) {
 			if (name === "srcdoc") return setAttribute0.call(element, name, purpose);
 			if (element instanceof w.HTMLScriptElement) {
@@ -297,7 +298,8 @@
 			setAttribute0.call(element, "data-consent", purpose);
 		}
 
-		// The elements that load a URL by themselves, as the HTML rewrite lists them (LOADING_ATTRIBUTES):
+		// The elements that load a URL by themselves, as the HTML rewrite lists them (LOADING_ATTRIBUTES),
+		// and a frame's srcdoc, whose markup is screened as written markup is (see deniedValue):
 		// the property, where the element has one, and the attribute, by setAttribute or setAttributeNS.
 		var loading = [
 			["HTMLScriptElement", "src"],

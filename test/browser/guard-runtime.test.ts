@@ -565,6 +565,10 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			const second = document.createElement("iframe");
 			document.body.append(second);
 			(second.contentDocument as Document).body.innerHTML = `<img src="${pixel("Document")}" alt="">`;
+			// A frame in the frame, made by the page's code.
+			const nested = win.document.createElement("iframe");
+			win.document.body.append(nested);
+			new (nested.contentWindow as Window & typeof globalThis).Image().src = pixel("Nested");
 			return Promise.all([
 				win.fetch(pixel("Fetch"), { mode: "no-cors" }).then((res) => res.status),
 				win.fetch(`/api/ping?frame=${args.round}`).then((res) => res.status),
@@ -608,7 +612,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			await expect
 				.poll(() => pixels(2))
 				.toEqual(
-					["Beacon", "Document", "Fetch", "Image", "Inline", "Script", "Write"]
+					["Beacon", "Document", "Fetch", "Image", "Inline", "Nested", "Script", "Write"]
 						.map((kind) =>
 							kind === "Script"
 								? "https://connect.facebook.net/en_US/fbevents.js?ev=FrameScript&r=2"

@@ -569,6 +569,22 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			const nested = win.document.createElement("iframe");
 			win.document.body.append(nested);
 			new (nested.contentWindow as Window & typeof globalThis).Image().src = pixel("Nested");
+			// A frame reached only as the window's last indexed frame.
+			document.body.append(document.createElement("iframe"));
+			const indexed = window[window.length - 1] as Window & typeof globalThis;
+			indexed.document.body.innerHTML = `<img src="${pixel("Indexed")}" alt="">`;
+			new indexed.Image().src = pixel("IndexedImage");
+			// The same in a frame written again (document.open drops a document's listeners).
+			const rewritten = document.createElement("iframe");
+			document.body.append(rewritten);
+			const outer = rewritten.contentWindow as Window & typeof globalThis;
+			outer.document.open();
+			outer.document.write(`<iframe name="written"></iframe>`);
+			outer.document.close();
+			const written = (outer.frames as unknown as Record<string, Window & typeof globalThis>).written;
+			new (written as Window & typeof globalThis).Image().src = pixel("Written");
+			outer.document.body.append(outer.document.createElement("iframe"));
+			new (outer[outer.length - 1] as Window & typeof globalThis).Image().src = pixel("AfterOpen");
 			return Promise.all([
 				win.fetch(pixel("Fetch"), { mode: "no-cors" }).then((res) => res.status),
 				win.fetch(`/api/ping?frame=${args.round}`).then((res) => res.status),
@@ -612,7 +628,20 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			await expect
 				.poll(() => pixels(2))
 				.toEqual(
-					["Beacon", "Document", "Fetch", "Image", "Inline", "Nested", "Script", "Write"]
+					[
+						"AfterOpen",
+						"Beacon",
+						"Document",
+						"Fetch",
+						"Image",
+						"Indexed",
+						"IndexedImage",
+						"Inline",
+						"Nested",
+						"Script",
+						"Write",
+						"Written",
+					]
 						.map((kind) =>
 							kind === "Script"
 								? "https://connect.facebook.net/en_US/fbevents.js?ev=FrameScript&r=2"

@@ -486,7 +486,12 @@
 						args = [guardMarkup(args.join(""), null, true)];
 					} else if (at >= 0 && at < args.length)
 						args[at] = guardMarkup(args[at], context(this, args[0]), runs);
-					return original.apply(this, args);
+					// Writing to a document not being parsed opens it again, which drops its listeners:
+					// the frames' load listener (below) is put back before and after.
+					if (at < 0) listen(this);
+					var written = original.apply(this, args);
+					if (at < 0) listen(this);
+					return written;
 				};
 			}
 		}
@@ -520,10 +525,16 @@
 
 		// A frame's window reaches the page's code through these getters: a same-origin one gets the
 		// interception before the code gets it (a cross-origin one throws on the first look, as it would).
-		// A window the code kept is the frame's next one after a navigation: it gets it on load.
-		function loaded() {
-			return this.contentWindow;
+		// A window the code kept is the frame's next one after a navigation: it gets it on load. Chromium
+		// fires a blank frame's first load as the frame is inserted, so one reached only as `window[0]`
+		// gets it too (the window is not on a load event's path, and a shadow root keeps it in).
+		function loaded(event) {
+			return event.target.contentWindow;
 		}
+		function listen(document) {
+			if (document instanceof w.Document) document.addEventListener("load", loaded, true);
+		}
+		listen(d);
 		["HTMLIFrameElement", "HTMLFrameElement", "HTMLObjectElement"].forEach(function (kind) {
 			["contentWindow", "contentDocument"].forEach(function (name) {
 				var property = w[kind] && Object.getOwnPropertyDescriptor(w[kind].prototype, name);

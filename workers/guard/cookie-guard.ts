@@ -5,6 +5,7 @@
  * never tracking cookies (tracking-cookies.ts).
  */
 
+import { setCookieAttributes } from "../http/cookies";
 import type { TrackerPurpose } from "./tracker-purpose";
 import { expireCookieHeaders, trackingCookiePurpose } from "./tracking-cookies";
 
@@ -57,13 +58,7 @@ const MAX_AGE_VALUE = /^-?\d+$/;
 function deletesCookie(line: string, now: number): boolean {
 	let maxAge: number | undefined;
 	let expires: number | undefined;
-	const attributes = line.split(";");
-	for (let i = 1; i < attributes.length; i++) {
-		const attribute = attributes[i] as string;
-		const eq = attribute.indexOf("=");
-		if (eq === -1) continue;
-		const name = attribute.slice(0, eq).trim().toLowerCase();
-		const value = attribute.slice(eq + 1).trim();
+	for (const { name, value } of setCookieAttributes(line.split(";"))) {
 		if (name === "max-age") {
 			if (MAX_AGE_VALUE.test(value)) maxAge = Number(value);
 		} else if (name === "expires") {

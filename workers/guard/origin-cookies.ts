@@ -9,6 +9,7 @@
  * none of the visitor's paths, which lack that prefix: it loses the prefix, as a Location does
  * (origin-location.ts). Every other attribute, and every other byte of the line, is kept.
  */
+import { setCookieAttributes } from "../http/cookies";
 import { isIpHost, registrableDomain } from "./public-suffix";
 
 /** ORIGIN's host name and path, as cookies see them. */
@@ -68,14 +69,9 @@ export function publicSetCookie(line: string, origin: string, visitorHost: strin
 	if (!SCOPED.test(line)) return null;
 	const scope = originScope(origin);
 	if (scope === null) return null;
-	const attributes = line.split(";");
+	const parts = line.split(";");
 	let changed = false;
-	for (let i = 1; i < attributes.length; i++) {
-		const attribute = attributes[i] as string;
-		const eq = attribute.indexOf("=");
-		if (eq === -1) continue;
-		const name = attribute.slice(0, eq).trim().toLowerCase();
-		const value = attribute.slice(eq + 1).trim();
+	for (const { index, name, value, head } of setCookieAttributes(parts)) {
 		const mapped =
 			name === "domain"
 				? publicDomain(value, scope, visitorHost)
@@ -83,8 +79,8 @@ export function publicSetCookie(line: string, origin: string, visitorHost: strin
 					? publicPath(value, scope.path)
 					: null;
 		if (mapped === null) continue;
-		attributes[i] = `${attribute.slice(0, eq + 1)}${mapped}`;
+		parts[index] = `${head}${mapped}`;
 		changed = true;
 	}
-	return changed ? attributes.join(";") : null;
+	return changed ? parts.join(";") : null;
 }

@@ -98,3 +98,30 @@ export function serializeCookie(name: string, value: string, o: CookieOptions): 
 	if (o.httpOnly) cookie += "; HttpOnly";
 	return cookie;
 }
+
+/** One `name=value` attribute of a `Set-Cookie` line: its place among the line's `;` parts. */
+export interface SetCookieAttribute {
+	readonly index: number;
+	/** Lower-cased (RFC 6265 §5.2: attribute names are case-insensitive). */
+	readonly name: string;
+	readonly value: string;
+	/** The part up to and including its `=`, as the origin spelled it. */
+	readonly head: string;
+}
+
+/** The `name=value` attributes of a `Set-Cookie` line split at `;` (the cookie itself, part 0, aside). */
+export function setCookieAttributes(parts: readonly string[]): SetCookieAttribute[] {
+	const found: SetCookieAttribute[] = [];
+	for (let index = 1; index < parts.length; index++) {
+		const part = parts[index] as string;
+		const eq = part.indexOf("=");
+		if (eq === -1) continue;
+		found.push({
+			index,
+			name: part.slice(0, eq).trim().toLowerCase(),
+			value: part.slice(eq + 1).trim(),
+			head: part.slice(0, eq + 1),
+		});
+	}
+	return found;
+}

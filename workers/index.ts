@@ -7,6 +7,7 @@ import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";
 import { guardRequest } from "./guard/guard-request";
 import { GUARD_ROUTES } from "./guard/routes";
+import { HEALTH_ROUTES } from "./health/routes";
 import { corsPreflight, withCors } from "./http/cors";
 import { handleError } from "./http/error-handler";
 import { HttpError } from "./http/http-error";
@@ -22,7 +23,14 @@ import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writ
 import { runCronJob } from "./scheduled/cron-jobs";
 import { SDK_ROUTES } from "./sdk/routes";
 
-const ROUTES: RouteTable = [...CONSENT_ROUTES, ...GPC_ROUTES, ...SDK_ROUTES, ...PAGE_ROUTES, ...GUARD_ROUTES];
+const ROUTES: RouteTable = [
+	...CONSENT_ROUTES,
+	...GPC_ROUTES,
+	...SDK_ROUTES,
+	...PAGE_ROUTES,
+	...GUARD_ROUTES,
+	...HEALTH_ROUTES,
+];
 
 // A Map, not an object: no method name can reach an inherited property (`constructor`, `toString`).
 type MethodHandlers = ReadonlyMap<string, RouteHandler>;

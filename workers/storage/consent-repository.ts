@@ -213,6 +213,11 @@ export class ConsentRepository {
 		return this.session.getBookmark();
 	}
 
+	/** One trivial read, for the health probe: rejects when this session's database cannot answer. */
+	async ping(): Promise<void> {
+		await this.session.prepare("SELECT 1").first();
+	}
+
 	async readState(subject: string): Promise<StoredState | null> {
 		const row = await this.readSubjectRow(subject);
 		return row ? toState(row) : null;

@@ -90,6 +90,12 @@ export async function listParkedWrites(kv: KVNamespace, limit: number): Promise<
 	return keys.map((k) => k.name);
 }
 
+/** How many writes are parked, from one list call: past one page, LIST_PAGE and `more`. */
+export async function countParkedWrites(kv: KVNamespace): Promise<{ count: number; more: boolean }> {
+	const page = await kv.list({ prefix: PREFIX, limit: LIST_PAGE });
+	return { count: page.keys.length, more: !page.list_complete };
+}
+
 /** A parked write's body, or null once it is gone (written by another run). */
 export function readParkedWrite(kv: KVNamespace, key: string): Promise<unknown> {
 	return kv.get(key, "json");

@@ -1,0 +1,206 @@
+/**
+ * GET /v1/health: 200 while the worker can decide and write, a 503 `degraded` with Retry-After
+ * while it cannot (D1, a required secret, a changed EMAIL_HASH_KEY), KV alone failing named but
+ * still 200; the admin key adds each check's details. A hung binding answers within the timeout.
+ */
+import { createMessageBatch } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../workers/index";
+import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
+import type { DeferredWrite } from "../../workers/queue/deferred-writes";
+import { emailHashKeyFingerprint, writeKeyFingerprint } from "../../workers/storage/key-fingerprint";
+import { ADMIN_KEY, brokenD1, brokenKV, callWithEnv, envWith, keyed, SIGNING_KEY } from "../helpers";
+
+const HEALTH = "/v1/health";
+
+interface Health {
+	status: string;
+	failing?: string[];
+	checks?: Record<string, { ok: boolean; ms?: number; missing?: string[] }>;
+	guard?: boolean;
+	debugGeo?: boolean;
+	d1Databases?: number;
+	parkedWrites?: number | string | null;
+}
+
+/** A fresh env object (settings are parsed once per env) with `name` absent. */
+function envWithout(name: string): Env {
+	const changed = { ...env } as Record<string, unknown>;
+	delete changed[name];
+	return changed as unknown as Env;
+}
+
+/** A D1 binding whose statements never answer, as a hung database. */
+function hungD1(): D1Database {
+	const never = new Promise<never>(() => undefined);
+	const statement = { bind: () => statement, first: () => never, all: () => never, run: () => never };
+	const session = { prepare: () => statement, batch: () => never, getBookmark: () => null };
+	return {
+		prepare: () => statement,
+		batch: () => never,
+		withSession: () => session,
+	} as unknown as D1Database;
+}
+
+async function parkedKeys(): Promise<string[]> {
+	const { keys } = await env.CONSENT_KV.list({ prefix: "parked-write:" });
+	return keys.map((k) => k.name);
+}
+
+afterEach(async () => {
+	vi.restoreAllMocks();
+	for (const key of await parkedKeys()) await env.CONSENT_KV.delete(key);
+});
+
+describe("GET /v1/health without a key (a monitor)", () => {
+	it("is 200 {status: ok}, never stored, when D1, KV and the secrets are fine; HEAD too", async () => {
+		const res = await callWithEnv(envWith({}), HEALTH);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Cache-Control")).toMatch(/\bno-store\b/);
+		expect(res.headers.get("Retry-After")).toBeNull();
+		expect(await res.json()).toEqual({ status: "ok" });
+		const head = await callWithEnv(envWith({}), HEALTH, { method: "HEAD" });
+		expect(head.status).toBe(200);
+	});
+
+	it("is 503 degraded with Retry-After when D1 is unreachable, naming the check only", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		const res = await callWithEnv(envWith({ DB: brokenD1() }), HEALTH);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+		expect(res.headers.get("Cache-Control")).toMatch(/\bno-store\b/);
+		expect(await res.json()).toEqual({ status: "degraded", failing: ["d1"] });
+	});
+
+	it("stays 200 when only KV fails (decisions and writes go on from D1), naming kv", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		const res = await callWithEnv(envWith({ CONSENT_KV: brokenKV() }), HEALTH);
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ status: "ok", failing: ["kv"] });
+	});
+
+	it("is 503 when a required secret is missing, without naming the secret", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		for (const name of ["SIGNING_KEY", "ADMIN_API_KEY", "EMAIL_HASH_KEY"]) {
+			const res = await callWithEnv(envWithout(name), HEALTH);
+			expect(res.status, name).toBe(503);
+			const text = await res.text();
+			expect(JSON.parse(text), name).toEqual({ status: "degraded", failing: ["secrets"] });
+			expect(text).not.toContain(name);
+		}
+	});
+
+	it("is 503 when EMAIL_HASH_KEY is not the key KV's fingerprint was made with", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		await writeKeyFingerprint(env.CONSENT_KV, await emailHashKeyFingerprint(env.EMAIL_HASH_KEY));
+		const same = await callWithEnv(envWith({}), HEALTH);
+		expect(same.status).toBe(200);
+		const changed = await callWithEnv(envWith({ EMAIL_HASH_KEY: "another-email-hash-key" }), HEALTH);
+		expect(changed.status).toBe(503);
+		expect(await changed.json()).toEqual({ status: "degraded", failing: ["emailHashKey"] });
+	});
+
+	it("answers within its timeout when D1 hangs", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		const started = Date.now();
+		const res = await callWithEnv(envWith({ DB: hungD1() }), HEALTH, keyed());
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(res.status).toBe(503);
+		const body = await res.json<Health>();
+		expect(body.failing).toEqual(["d1"]);
+		expect(body.checks?.d1?.ok).toBe(false);
+		expect(body.checks?.d1?.ms).toBeGreaterThanOrEqual(1900);
+	});
+
+	it("is never limited without a key, even by limiters that refuse everything", async () => {
+		const refusing = { limit: async () => ({ success: false }) } as unknown as RateLimit;
+		const limited = envWith({ KEYED_LIMITER: refusing, WRITE_LIMITER: refusing } as Partial<Env>);
+		for (let i = 0; i < 10; i++) expect((await callWithEnv(limited, HEALTH)).status).toBe(200);
+		// With a key it is a keyed call: KEYED_LIMITER's 600 per minute per key and client.
+		expect((await callWithEnv(limited, HEALTH, keyed())).status).toBe(429);
+	});
+});
+
+describe("GET /v1/health with a key (an operator)", () => {
+	it("gives every check, the configuration's shape and the parked writes, never a secret", async () => {
+		const res = await callWithEnv(envWith({}), HEALTH, keyed());
+		expect(res.status).toBe(200);
+		const text = await res.text();
+		const body = JSON.parse(text) as Health;
+		expect(body).toMatchObject({
+			status: "ok",
+			failing: [],
+			guard: false,
+			debugGeo: true,
+			d1Databases: 1,
+			parkedWrites: 0,
+		});
+		for (const name of ["d1", "kv", "secrets", "emailHashKey"])
+			expect(body.checks?.[name]?.ok, name).toBe(true);
+		expect(body.checks?.d1?.ms).toBeGreaterThanOrEqual(0);
+		expect(body.checks?.kv?.ms).toBeGreaterThanOrEqual(0);
+		const fingerprint = await emailHashKeyFingerprint(env.EMAIL_HASH_KEY);
+		for (const secret of [ADMIN_KEY, SIGNING_KEY, env.EMAIL_HASH_KEY, fingerprint])
+			expect(text).not.toContain(secret);
+	});
+
+	it("names the failing check and the missing secret", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const d1 = await callWithEnv(envWith({ DB: brokenD1() }), HEALTH, keyed());
+		expect(d1.status).toBe(503);
+		const d1Body = await d1.json<Health>();
+		expect(d1Body.failing).toEqual(["d1"]);
+		expect(d1Body.checks?.d1?.ok).toBe(false);
+
+		const kv = await callWithEnv(envWith({ CONSENT_KV: brokenKV() }), HEALTH, keyed());
+		expect(kv.status).toBe(200);
+		expect(await kv.json<Health>()).toMatchObject({ status: "ok", failing: ["kv"], parkedWrites: null });
+
+		const noSigningKey = await callWithEnv(envWithout("SIGNING_KEY"), HEALTH, keyed());
+		expect(noSigningKey.status).toBe(503);
+		expect((await noSigningKey.json<Health>()).checks?.secrets).toEqual({
+			ok: false,
+			missing: ["SIGNING_KEY"],
+		});
+	});
+
+	it("counts the writes parked in KV", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const body: DeferredWrite = {
+			type: "consent-change",
+			subject: "user:parked-health",
+			change: { changes: { ads: false }, source: "gpc", jurisdiction: "US-CA", gpc: true, now: Date.now() },
+		};
+		// Parked the way it happens: dead-lettered, then refused by D1 once more.
+		const batch = createMessageBatch<DeferredWrite>(DEAD_LETTER_QUEUE, [
+			{ id: "health-1", timestamp: new Date(), attempts: 1, body },
+			{ id: "health-2", timestamp: new Date(), attempts: 1, body },
+		]);
+		await worker.queue(batch, envWith({ DB: brokenD1() }));
+		expect(await parkedKeys()).toHaveLength(2);
+		const res = await callWithEnv(envWith({}), HEALTH, keyed());
+		expect((await res.json<Health>()).parkedWrites).toBe(2);
+	});
+
+	it("reports guard mode, and is the worker's own path there", async () => {
+		const res = await callWithEnv(envWith({ ORIGIN: "https://site.invalid" }), HEALTH, keyed());
+		expect(res.status).toBe(200);
+		expect((await res.json<Health>()).guard).toBe(true);
+	});
+
+	it("refuses a wrong key (401) and a key of another scope (403)", async () => {
+		const wrong = await callWithEnv(envWith({}), HEALTH, keyed({}, "not-the-key"));
+		expect(wrong.status).toBe(401);
+		expect((await wrong.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
+		const reader = await callWithEnv(
+			envWith({ READER_API_KEY: "health-reader-key" }),
+			HEALTH,
+			keyed({}, "health-reader-key"),
+		);
+		expect(reader.status).toBe(403);
+		expect((await reader.json<{ error: { code: string } }>()).error.code).toBe("forbidden");
+	});
+});

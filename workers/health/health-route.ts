@@ -1,0 +1,50 @@
+/**
+ * GET /v1/health, for uptime monitors and operators. Without a key: 200 `{"status": "ok"}` while the
+ * worker can decide and write, else 503 `{"status": "degraded"}` with Retry-After (a deliberate 5xx
+ * beyond the contract's list, as `not_configured` is: README, "Health"); either names the failing
+ * checks, never a secret's name. With the admin key: every check, how long it took, and the
+ * configuration's shape; never a secret, subject, hash or address.
+ */
+import { settingsFor } from "../config/settings";
+import { identifyCaller, requireScope } from "../consent/caller";
+import { authorizationHeader } from "../http/request-inputs";
+import { jsonResponse } from "../http/responses";
+import { allConsentDatabases } from "../storage/shards";
+import { healthChecks, parkedWriteCount } from "./health-checks";
+
+/** Monitors poll on their own schedule; this only tells a client not to retry at once. */
+const RETRY_AFTER_S = "30";
+
+export async function health(request: Request, env: Env): Promise<Response> {
+	const detailed = authorizationHeader(request) !== null;
+	// A wrong key is a 401 and a narrower one a 403, as on every keyed route.
+	if (detailed) requireScope(await identifyCaller(request, env), ["admin"]);
+	const [checks, parkedWrites] = await Promise.all([
+		healthChecks(env),
+		detailed ? parkedWriteCount(env) : null,
+	]);
+	const failing = Object.entries(checks)
+		.filter(([, check]) => !check.ok)
+		.map(([name]) => name);
+	const degraded = failing.some((name) => name !== "kv");
+	const settings = settingsFor(env);
+	const status = degraded ? "degraded" : "ok";
+	const body = detailed
+		? {
+				status,
+				failing,
+				checks,
+				// Guard mode (ORIGIN set), and whether X-Debug-Geo may override request.cf's location.
+				guard: !!settings.origin,
+				debugGeo: settings.debugGeo,
+				d1Databases: allConsentDatabases(env).length,
+				parkedWrites,
+			}
+		: failing.length > 0
+			? { status, failing }
+			: { status };
+	return jsonResponse(body, {
+		status: degraded ? 503 : 200,
+		headers: degraded ? { "Retry-After": RETRY_AFTER_S } : {},
+	});
+}

@@ -101,6 +101,15 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(await changed.json()).toEqual({ status: "degraded", failing: ["emailHashKey"] });
 	});
 
+	it("checks every D1 shard: one unreachable is 503", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		const shards = { D1_SHARDS: "DB,DB_SHARD_1" } as Partial<Env>;
+		expect((await callWithEnv(envWith(shards), HEALTH)).status).toBe(200);
+		const res = await callWithEnv(envWith({ ...shards, DB_SHARD_1: brokenD1() } as Partial<Env>), HEALTH);
+		expect(res.status).toBe(503);
+		expect(await res.json()).toEqual({ status: "degraded", failing: ["d1"] });
+	});
+
 	it("answers within its timeout when D1 hangs", async () => {
 		vi.spyOn(console, "warn").mockImplementation(() => undefined);
 		const started = Date.now();

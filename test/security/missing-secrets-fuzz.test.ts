@@ -49,7 +49,7 @@ describe("every route with a secret missing", () => {
 						expect(res.status, where).toBe(503);
 						expect(res.headers.get("Retry-After"), where).toMatch(/^\d+$/);
 						expect(text, where).toMatch(
-							/not_configured|storage_unavailable|not available|ご利用いただけません/,
+							/not_configured|storage_unavailable|"degraded"|not available|ご利用いただけません/,
 						);
 					}
 					for (const secret of [ADMIN_KEY, SIGNING_KEY, env.EMAIL_HASH_KEY])

@@ -211,11 +211,11 @@ export async function checkAnswer(
 		checkPurposeAnswer(request, parsed, label);
 	}
 
-	// Reads never write and never set cookies (/v1/check, GET /unsubscribe: CONTRACT.md), nor does a preflight.
+	// Reads never write and never set cookies (/v1/check, GET /unsubscribe: CONTRACT.md; /v1/health), nor does a preflight.
 	const readOnly =
 		request.method === "OPTIONS" ||
 		(["GET", "HEAD"].includes(request.method) &&
-			/^\/(v1\/check|unsubscribe|consent\.js|\.well-known\/gpc\.json|v1\/subjects\/.*|v1\/suppressions)\/*$/.test(
+			/^\/(v1\/check|v1\/health|unsubscribe|consent\.js|\.well-known\/gpc\.json|v1\/subjects\/.*|v1\/suppressions)\/*$/.test(
 				pathname,
 			));
 	if (readOnly) {

@@ -58,6 +58,7 @@ const ROUTE_PATHS = [
 	"/.well-known/gpc.json",
 	"/consent.js",
 	"/v1/guard/runtime.js",
+	"/v1/health",
 	"/v1",
 	"/v1/",
 	"/v1/nope",
@@ -636,6 +637,7 @@ export function validPlan(tokens: readonly string[]): fc.Arbitrary<RequestPlan> 
 				),
 			),
 		fc.constant(plan("GET", "/.well-known/gpc.json", [])),
+		fc.constantFrom<Who>("visitor", "admin").map((k) => plan("GET", "/v1/health", who(k, ""))),
 		fc.constant(plan("GET", "/consent.js", [])),
 		fc
 			.constantFrom("ads", "analytics", "ads,analytics", "analytics,ads", "", "ads,ads", "sale", "ads,")

@@ -1,7 +1,8 @@
 /**
  * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
  * keyed calls per key and client address, visitor writes per client address. Lookups are never
- * limited (they are the hot path and cost nothing to repeat), and neither is a genuine one-click
+ * limited (they are the hot path and cost nothing to repeat), nor is the keyless health probe
+ * (monitors poll it; it costs what a stored visitor's lookup does), and neither is a genuine one-click
  * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
  * where they are checked. A limiter that fails limits nothing.
  */

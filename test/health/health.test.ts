@@ -205,7 +205,7 @@ describe("GET /v1/health with a key (an operator)", () => {
 		expect(wrong.status).toBe(401);
 		expect((await wrong.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
 		const reader = await callWithEnv(
-			envWith({ READER_API_KEY: "health-reader-key" }),
+			envWith({ READER_API_KEY: "health-reader-key" } as Partial<Env>),
 			HEALTH,
 			keyed({}, "health-reader-key"),
 		);

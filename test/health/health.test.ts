@@ -10,6 +10,7 @@ import worker from "../../workers/index";
 import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
 import { emailHashKeyFingerprint, writeKeyFingerprint } from "../../workers/storage/key-fingerprint";
+import { parkWrite } from "../../workers/storage/parked-writes";
 import { ADMIN_KEY, brokenD1, brokenKV, callWithEnv, envWith, keyed, SIGNING_KEY } from "../helpers";
 
 const HEALTH = "/v1/health";
@@ -193,6 +194,16 @@ describe("GET /v1/health with a key (an operator)", () => {
 		const res = await callWithEnv(envWith({}), HEALTH, keyed());
 		expect((await res.json<Health>()).parkedWrites).toBe(2);
 	});
+
+	it("reports more parked writes than one KV list page as 1000+", async () => {
+		const body = { type: "consent-change", subject: "user:parked-backlog" };
+		for (let start = 0; start < 1001; start += 100) {
+			const ids = Array.from({ length: Math.min(100, 1001 - start) }, (_, i) => `backlog-${start + i}`);
+			await Promise.all(ids.map((id) => parkWrite(env.CONSENT_KV, { id, timestamp: new Date(), body })));
+		}
+		const res = await callWithEnv(envWith({}), HEALTH, keyed());
+		expect((await res.json<Health>()).parkedWrites).toBe("1000+");
+	}, 60_000);
 
 	it("reports guard mode, and is the worker's own path there", async () => {
 		const res = await callWithEnv(envWith({ ORIGIN: "https://site.invalid" }), HEALTH, keyed());

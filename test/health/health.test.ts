@@ -65,6 +65,23 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(head.status).toBe(200);
 	});
 
+	it("reuses its checks for a few seconds, so a flood of probes costs a few storage reads", async () => {
+		let statements = 0;
+		const counting = new Proxy(env.DB, {
+			get(target, name) {
+				if (name === "withSession" || name === "prepare") statements++;
+				const value = Reflect.get(target, name);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		const probed = envWith({ DB: counting });
+		for (let i = 0; i < 20; i++) expect((await callWithEnv(probed, HEALTH)).status).toBe(200);
+		expect(statements).toBe(1);
+		// The admin view checks afresh.
+		expect((await callWithEnv(probed, HEALTH, keyed())).status).toBe(200);
+		expect(statements).toBe(2);
+	});
+
 	it("is 503 degraded with Retry-After when D1 is unreachable, naming the check only", async () => {
 		vi.spyOn(console, "warn").mockImplementation(() => undefined);
 		const res = await callWithEnv(envWith({ DB: brokenD1() }), HEALTH);

@@ -13,6 +13,8 @@ export interface BannerText {
 	readonly settings: string;
 	/** Shown (and announced) when saving the choice failed. */
 	readonly saveFailed: string;
+	/** Shown when saving a refusal failed: it holds on the page while the SDK tries again. */
+	readonly savePending: string;
 }
 
 export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
@@ -23,6 +25,7 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 		rejectAll: "Reject all",
 		settings: "Settings",
 		saveFailed: "Your choice could not be saved. Please try again.",
+		savePending: "Tracking is off on this page, but your choice is not saved yet. We will keep trying.",
 	},
 	ja: {
 		title: "プライバシーの設定",
@@ -31,5 +34,6 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 		rejectAll: "すべて拒否する",
 		settings: "詳細設定",
 		saveFailed: "選択を保存できませんでした。もう一度お試しください。",
+		savePending: "このページでの追跡は止めましたが、選択はまだ保存できていません。保存を再試行します。",
 	},
 };

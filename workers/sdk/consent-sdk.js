@@ -2,6 +2,7 @@
  * consent-edge browser SDK, served at /consent.js as a classic script: window.consentEdge (allows,
  * ready, onChange, set, optOut, needsPrompt, acceptAll, rejectAll), Google Consent Mode signals, a
  * __gpp CMP API, consent-gated <script type="text/plain" data-consent> tags and a first-layer banner.
+ * A refusal the worker cannot store (5xx, no answer) holds on the page and is retried until saved.
  * Plain ES2019: the worker serves this file with comments and indentation stripped, filling in the
  * configuration argument at the end from its own tables (purposes, Consent Mode mapping, pre-encoded
  * usnat GPP signals, banner wording), so pages need no GPP library and no rule lives in two places.
@@ -19,6 +20,7 @@
 	// Pages that build their own banner turn the built-in one off on the script tag.
 	const bannerOff = script !== null && script.getAttribute("data-banner") === "off";
 	const GATED = 'script[type="text/plain"][data-consent]';
+	const UNSAVED_KEY = "consent-edge-unsaved";
 
 	// The decision document once known; before that, `known` holds what is already certain.
 	let current = null;
@@ -31,6 +33,8 @@
 	let requestSeq = 0;
 	let appliedSeq = 0;
 	let writesPending = 0;
+	// Purposes a write denied that the worker could not store: {d: purposes, t: when first unsaved}.
+	let unsaved = null;
 	// The ce_consent value this page's decision came from (or that came with its answer): see followCookie.
 	let appliedCookie = readCookie(config.cookie);
 	const changeListeners = [];
@@ -83,19 +87,25 @@
 		return copy(config.gpp.usnat[key]);
 	}
 
-	// Global Privacy Control beats everything but `essential`, also client-side (contract rule 2).
-	function withGpc(doc, hasGpc) {
-		if (!hasGpc) return doc;
-		let changed = doc.gpc !== true;
-		for (const purpose of config.gpcPurposes) {
+	// Global Privacy Control beats everything but `essential`, also client-side (contract rule 2); so
+	// does a denial the worker could not store yet (`unsaved`), on this page, until a write is saved.
+	function withDenials(doc, hasGpc) {
+		let changed = hasGpc && doc.gpc !== true;
+		for (const purpose of hasGpc ? config.gpcPurposes : []) {
 			if (doc.purposes[purpose] !== false) changed = true;
 			doc.purposes[purpose] = false;
 			doc.reasons[purpose] = "gpc";
 		}
+		for (const purpose of unsaved ? unsaved.d : []) {
+			if (doc.purposes[purpose] === false) continue;
+			changed = true;
+			doc.purposes[purpose] = false;
+			doc.reasons[purpose] = "explicit";
+		}
 		if (!changed) return doc;
-		doc.gpc = true;
+		if (hasGpc) doc.gpc = true;
 		doc.consentMode = consentModeFrom((purpose) => doc.purposes[purpose]);
-		const signal = gppFor(doc.jurisdiction, doc.purposes, true);
+		const signal = gppFor(doc.jurisdiction, doc.purposes, doc.gpc);
 		doc.gpp = signal.gpp;
 		doc.gppSid = signal.gppSid;
 		doc.gppSections = signal.gppSections;
@@ -153,7 +163,7 @@
 			else reasons[purpose] = "default";
 		}
 		const usnat = gppFor(c.j, purposes, signal);
-		return withGpc(
+		return withDenials(
 			{
 				subject: c.s,
 				purposes,
@@ -173,6 +183,7 @@
 
 	function allows(purpose) {
 		if (includes(config.essential, purpose)) return true;
+		if (unsaved && includes(unsaved.d, purpose)) return false;
 		if (current) return current.purposes[purpose] === true;
 		return known[purpose];
 	}
@@ -415,7 +426,7 @@
 	// The first decision settles ready(); every later one (writes, a refreshed read) goes to onChange.
 	function applyDocument(doc) {
 		const previous = current;
-		current = deepFreeze(withGpc(doc, gpc));
+		current = deepFreeze(withDenials(doc, gpc));
 		sendConsentUpdate();
 		if (!previous || previous.gpp !== current.gpp) {
 			const names = Object.keys(current.gppSections).concat(
@@ -444,7 +455,7 @@
 
 	// A decision read again (another tab's cookie, a lookup) is news to listeners only when it differs.
 	function applyRead(doc) {
-		if (!same(withGpc(doc, gpc), current)) applyDocument(doc);
+		if (!same(withDenials(doc, gpc), current)) applyDocument(doc);
 	}
 
 	// Answers are applied in request order: a slow read never overwrites a later write.
@@ -467,11 +478,14 @@
 						);
 						err.code = problem.code || "http_error";
 						err.status = response.status;
+						err.retryAfter = Number(response.headers.get("Retry-After"));
 						throw err;
 					}
 					if (seq > appliedSeq) {
 						appliedSeq = seq;
 						appliedCookie = readCookie(config.cookie);
+						// A saved write carried every unsaved denial (see write): the answer is the truth now.
+						if (method !== "GET") keepUnsaved(null);
 						if (method === "GET") applyRead(data);
 						else applyDocument(data);
 					}
@@ -499,16 +513,60 @@
 		writesPending--;
 	}
 
-	function write(method, path, body) {
+	// The denial is kept in this site's localStorage for a day at most from the first unsaved one (the
+	// visitor may allow more elsewhere meanwhile), never an allowance; without storage, in memory only.
+	function keepUnsaved(entry) {
+		unsaved = entry;
+		try {
+			window.localStorage[entry ? "setItem" : "removeItem"](UNSAVED_KEY, JSON.stringify(entry));
+		} catch (_) {}
+	}
+
+	// Sends the unsaved denial again (an empty choice carries it: see write), unless a newer write has
+	// replaced it. An unsaved opt-out goes as the PUT of its purposes, which a visitor's opt-out is.
+	function retryUnsaved(entry, tries, delayS) {
+		setTimeout(() => {
+			if (unsaved === entry) write("PUT", "/v1/consent", { purposes: {} }, tries).catch(logError);
+		}, Math.min(delayS, 300) * 1000);
+	}
+
+	function write(method, path, body, tries) {
 		setSignalStatus("not ready");
 		writesPending++;
+		let sending = body;
 		// Every answer sets ce_consent, in the order the answers arrive. A write sent while the first
 		// lookup or an earlier write is in flight could be answered first, and the older cookie would
 		// then replace the newer one in the browser (an opt-out's, say, by the choice made just before
-		// it): each write is sent once the lookup and every earlier write have settled.
-		const sent = writing.then(() => loadingRequest).then(() => callApi(method, path, body));
+		// it): each write is sent once the lookup and every earlier write have settled. It carries the
+		// unsaved denials too, but for the purposes it names itself (the newer choice wins).
+		const sent = writing
+			.then(() => loadingRequest)
+			.then(() => {
+				sending = copy(body);
+				for (const purpose of unsaved && sending.purposes ? unsaved.d : []) {
+					if (!(purpose in sending.purposes)) sending.purposes[purpose] = false;
+				}
+				return callApi(method, path, sending);
+			});
 		writing = sent.then(settled, settled);
 		return sent.catch((err) => {
+			// A 5xx or no answer is the storage's or the network's fault, not the choice's: what the write
+			// denies holds on the page at once (never what it allows) and is sent again, backing off, as
+			// Retry-After asks. The promise still rejects (not saved); `err.retrying` says the denial holds.
+			if (!(err.status < 500)) {
+				const d = config.purposes.filter(
+					(p) => !includes(config.essential, p) && (!sending.purposes || own(sending.purposes, p) === false),
+				);
+				keepUnsaved(d.length > 0 ? { d, t: unsaved ? unsaved.t : Date.now() } : null);
+				if (unsaved) {
+					err.retrying = true;
+					if (current) applyRead(copy(current));
+					tries = (tries || 0) + 1;
+					// Sent again 2, 4 … 256 s apart, then after 5 minutes (later if Retry-After asks, never over
+					// 5 minutes): about 14 minutes in all, then again at the next page load of the site.
+					if (tries < 10) retryUnsaved(unsaved, tries, Math.max(err.retryAfter || 0, 2 ** tries));
+				}
+			}
 			if (current) setSignalStatus("ready");
 			throw err;
 		});
@@ -624,8 +682,9 @@
 		}
 	}
 
-	// The answer's document closes the banner (applyDocument); a failed save says so and stays open.
-	function choose(button, answer, failure, failureText) {
+	// The answer's document closes the banner (applyDocument); a failed save says so and stays open,
+	// saying too when the choice (a denial) holds on the page while the SDK tries to save it again.
+	function choose(button, answer, failure, text) {
 		if (saving) return;
 		saving = true;
 		failure.textContent = "";
@@ -636,7 +695,7 @@
 			(err) => {
 				saving = false;
 				logError(err);
-				failure.textContent = failureText;
+				failure.textContent = err.retrying ? text.savePending : text.saveFailed;
 				if (banner) button.focus();
 			},
 		);
@@ -701,7 +760,7 @@
 				{ type: "button", "data-consent-action": answer[0] },
 				answer[1],
 			);
-			button.addEventListener("click", () => choose(button, answer[2], failure, text.saveFailed));
+			button.addEventListener("click", () => choose(button, answer[2], failure, text));
 			actions.appendChild(button);
 		}
 		// A button, as the other two (and as custom banners query them), that opens the preference page.
@@ -802,6 +861,13 @@
 		} else load();
 	}
 
+	// An unsaved denial from an earlier page of this site holds from the start (gated tags run below).
+	try {
+		const stored = JSON.parse(window.localStorage.getItem(UNSAVED_KEY));
+		if (stored && Date.now() - stored.t < 864e5) unsaved = stored;
+		else keepUnsaved(null);
+	} catch (_) {}
+
 	const cookie = decodeDecisionCookie(appliedCookie);
 	if (cookie && isFresh(cookie)) {
 		current = deepFreeze(documentFromCookie(cookie));
@@ -828,6 +894,7 @@
 	watchScripts();
 	if (current) syncBanner();
 	else load();
+	if (unsaved) retryUnsaved(unsaved, 0, 0);
 	window.addEventListener("pageshow", followCookie);
 	window.addEventListener("focus", followCookie);
 	document.addEventListener("visibilitychange", followCookie);

@@ -1,0 +1,265 @@
+/**
+ * A "no" the worker could not store still holds: the SDK's writes against a real storage fault. A
+ * second `wrangler dev` serves the worker over a D1 without its migrations, so every write it takes
+ * fails in D1 and is answered the contract's 503 `storage_unavailable` with Retry-After; the page's
+ * writes are sent there (page.route forwards them, as a page can only talk to its own origin's worker
+ * here) until the fault is "repaired" by unrouting them, when they reach the worker with a good D1.
+ * A US visitor, so ads start allowed and a refusal changes what the page does.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+import { serveTestSite, TEST_PAGE_PATH, type TestPageOptions } from "./test-site";
+
+warnIfNoChromium("consent.js unsaved writes");
+
+const UNSAVED_KEY = "consent-edge-unsaved";
+const WRITES = /\/v1\/(consent|opt-out)$/;
+
+describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write", () => {
+	let server: WorkerServer;
+	let broken: WorkerServer;
+	let brokenDir: string;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		brokenDir = await mkdtemp(join(tmpdir(), "consent-edge-no-migrations-"));
+		server = await serveWorker();
+		// The page's writes carry its origin (the good worker's), which the broken one must allow.
+		broken = await serveWorker({ persistTo: brokenDir, vars: { ALLOWED_ORIGINS: server.origin } });
+		browser = await launchChromium();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await Promise.all([server?.stop(), broken?.stop()]);
+		if (brokenDir) await rm(brokenDir, { recursive: true, force: true });
+	});
+
+	/** A site whose writes go to the broken worker; the returned function repairs it. */
+	async function brokenSite(geo: string, page: Partial<TestPageOptions> = {}) {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": geo } });
+		await serveTestSite(context, server.origin, { gtag: true, ...page });
+		const writes: number[] = [];
+		const toBroken = async (route: Parameters<Parameters<BrowserContext["route"]>[1]>[0]) => {
+			const request = route.request();
+			if (request.method() === "GET") return route.continue();
+			const response = await route.fetch({ url: broken.origin + new URL(request.url()).pathname });
+			writes.push(response.status());
+			await route.fulfill({ response });
+		};
+		await context.route(WRITES, toBroken);
+		return { context, writes, repair: () => context.unroute(WRITES, toBroken) };
+	}
+
+	async function open(context: BrowserContext): Promise<Page> {
+		const page = await context.newPage();
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.evaluate(() => window.consentEdge.ready());
+		return page;
+	}
+
+	/** Calls `method` on consentEdge in the page: what it resolved with, or what it rejected with. */
+	function call(page: Page, method: "rejectAll" | "acceptAll" | "optOut" | "set", arg?: unknown) {
+		return page.evaluate(
+			([m, a]) =>
+				(window.consentEdge[m] as (x?: unknown) => Promise<unknown>)(a).then(
+					() => ({ saved: true }) as Record<string, unknown>,
+					(err) => ({ saved: false, status: err.status, code: err.code, retrying: err.retrying === true }),
+				),
+			[method, arg] as const,
+		);
+	}
+
+	const stored = (page: Page) =>
+		page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null"), UNSAVED_KEY);
+	const lastConsentUpdate = (page: Page) =>
+		page.evaluate(() => {
+			const updates = Array.from(window.dataLayer, (entry) => Array.from(entry as ArrayLike<unknown>)).filter(
+				(args) => args[0] === "consent" && args[1] === "update",
+			);
+			return updates[updates.length - 1]?.[2] as Record<string, string> | undefined;
+		});
+
+	it("a Reject all the worker answers 503 denies at once, and is saved by a retry once it can write", async () => {
+		const { context, writes, repair } = await brokenSite("US-CA");
+		const page = await open(context);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		expect(await page.evaluate(() => window.ran)).toContain("ads inline");
+		const changesBefore = await page.evaluate(() => window.changes.length);
+		const gppBefore = await page.evaluate(() => window.gppEvents.length);
+
+		// The real fault: the worker over an unmigrated D1 answers the write 503 storage_unavailable.
+		const answer = await call(page, "rejectAll");
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(answer).toEqual({
+			saved: false,
+			status: 503,
+			code: "storage_unavailable",
+			retrying: true,
+		});
+		expect(writes).toEqual([503]);
+		expect(await page.evaluate(() => window.consentEdge.allows("analytics"))).toBe(false);
+		expect(await page.evaluate(() => window.changes.length)).toBe(changesBefore + 1);
+		expect(await page.evaluate(() => window.changes.at(-1)?.purposes)).toMatchObject({
+			ads: false,
+			sale: false,
+			analytics: false,
+			personalization: false,
+		});
+		expect(await lastConsentUpdate(page)).toMatchObject({
+			ad_storage: "denied",
+			ad_user_data: "denied",
+			ad_personalization: "denied",
+			analytics_storage: "denied",
+		});
+		const gppAfter = await page.evaluate(() => window.gppEvents.slice(-4).map((e) => e.eventName));
+		expect(gppAfter).toContain("sectionChange");
+		expect(await page.evaluate(() => window.gppEvents.length)).toBeGreaterThan(gppBefore);
+		// Only the denial is kept: no allowance, email (which Reject all leaves alone) not named.
+		expect(await stored(page)).toEqual({
+			d: ["analytics", "personalization", "ads", "sale"],
+			t: expect.any(Number),
+		});
+
+		// A tag for ads added after the refusal stays inert.
+		await page.evaluate(() => {
+			const tag = document.createElement("script");
+			tag.type = "text/plain";
+			tag.setAttribute("data-consent", "ads");
+			tag.text = 'ran.push("late ads")';
+			document.body.appendChild(tag);
+		});
+		await page.waitForTimeout(200);
+		expect(await page.evaluate(() => window.ran)).not.toContain("late ads");
+
+		// Storage comes back: the retry (after Retry-After, 5 s) reaches the good worker and is saved.
+		await repair();
+		const saved = await page.waitForResponse(
+			(r) => r.request().method() === "PUT" && WRITES.test(r.url()) && r.status() === 200,
+			{ timeout: 20_000 },
+		);
+		expect(JSON.parse(saved.request().postData() ?? "{}")).toEqual({
+			purposes: { analytics: false, personalization: false, ads: false, sale: false },
+		});
+		await page.waitForFunction((key) => localStorage.getItem(key) === null, UNSAVED_KEY);
+		const fromWorker = await page.evaluate(() =>
+			fetch("/v1/consent", { credentials: "include" }).then((r) => r.json()),
+		);
+		expect(fromWorker.purposes).toMatchObject({
+			ads: false,
+			sale: false,
+			analytics: false,
+			personalization: false,
+		});
+		expect(fromWorker.reasons.ads).toBe("explicit");
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(await page.evaluate(() => window.ran)).not.toContain("late ads");
+		await context.close();
+	});
+
+	it("a page loaded while the refusal is still unsaved denies before its gated tags run, and retries", async () => {
+		const { context, writes } = await brokenSite("US-CA");
+		const first = await open(context);
+		const answer = await call(first, "optOut");
+		await first.close();
+		// The worker's decision (and its fresh ce_consent) still allows ads: only the stored denial says no.
+		const next = await context.newPage();
+		// Retried at once, as the PUT of the opt-out's purposes (which a visitor's opt-out is).
+		const retried = next.waitForRequest((r) => r.method() === "PUT" && r.url().endsWith("/v1/consent"));
+		await next.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await next.evaluate(() => window.consentEdge.ready());
+		expect(await next.evaluate(() => window.early)).toMatchObject({
+			ads: false,
+			sale: false,
+			analytics: false,
+		});
+		expect(await next.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		const ran = await next.evaluate(() => window.ran);
+		for (const tag of ["ads inline", "ads file", "analytics inline", "analytics file"]) {
+			expect(ran).not.toContain(tag);
+		}
+		expect(ran).toContain("essential inline");
+		const firstDefault = await next.evaluate(() =>
+			Array.from(window.dataLayer, (entry) => Array.from(entry as ArrayLike<unknown>)).find(
+				(args) => args[0] === "consent" && args[1] === "default",
+			),
+		);
+		expect(firstDefault?.[2]).toMatchObject({ ad_storage: "denied", analytics_storage: "denied" });
+		expect(answer).toMatchObject({ saved: false, status: 503, retrying: true });
+		expect(JSON.parse((await retried).postData() ?? "{}")).toEqual({
+			purposes: { analytics: false, personalization: false, ads: false, sale: false, email: false },
+		});
+		await expect.poll(() => writes.length).toBe(2);
+		expect(writes).toEqual([503, 503]);
+		expect((await stored(next)).d).toEqual(["analytics", "personalization", "ads", "sale", "email"]);
+		await context.close();
+	});
+
+	it("a newer write carries the unsaved refusal, but for what it chooses itself, and ends the retries", async () => {
+		const { context, writes, repair } = await brokenSite("US-CA");
+		const page = await open(context);
+		expect((await call(page, "rejectAll")).retrying).toBe(true);
+		await repair();
+		const puts: string[] = [];
+		page.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		expect(await call(page, "set", { analytics: true })).toEqual({ saved: true });
+		expect(JSON.parse(puts[0] ?? "{}")).toEqual({
+			purposes: { analytics: true, personalization: false, ads: false, sale: false },
+		});
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(await page.evaluate(() => window.consentEdge.allows("analytics"))).toBe(true);
+		expect(await stored(page)).toBeNull();
+		// The first refusal's retry (due after 5 s) is not sent: the newer write replaced it.
+		await page.waitForTimeout(6_500);
+		expect(puts).toHaveLength(1);
+		expect(writes).toEqual([503]);
+		await context.close();
+	});
+
+	it("an Accept all that fails changes nothing, and the banner says a failed Reject all holds", async () => {
+		const { context, writes } = await brokenSite("DE");
+		const page = await open(context);
+		const banner = page.getByRole("dialog");
+		await banner.getByRole("button", { name: "Accept all" }).click();
+		await expect
+			.poll(() => banner.getByRole("alert").textContent())
+			.toBe("Your choice could not be saved. Please try again.");
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(await page.evaluate(() => window.changes.length)).toBe(0);
+		expect(await stored(page)).toBeNull();
+		await page.waitForTimeout(2_500);
+		expect(writes).toEqual([503]);
+
+		await banner.getByRole("button", { name: "Reject all" }).click();
+		await expect
+			.poll(() => banner.getByRole("alert").textContent())
+			.toBe("Tracking is off on this page, but your choice is not saved yet. We will keep trying.");
+		expect(await stored(page)).toMatchObject({ d: ["analytics", "personalization", "ads", "sale"] });
+		await context.close();
+	});
+
+	it("a write the worker refuses as invalid (400) rejects and changes nothing", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const page = await open(context);
+		const writes: number[] = [];
+		page.on("response", (r) => {
+			if (WRITES.test(r.url()) && r.request().method() !== "GET") writes.push(r.status());
+		});
+		const answer = await call(page, "set", { ads: false, nonsense: false });
+		expect(answer).toMatchObject({ saved: false, status: 400, retrying: false });
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		expect(await page.evaluate(() => window.changes.length)).toBe(0);
+		expect(await stored(page)).toBeNull();
+		await page.waitForTimeout(2_500);
+		expect(writes).toEqual([400]);
+		await context.close();
+	});
+});

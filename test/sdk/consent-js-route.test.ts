@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { buildSdkAsset } from "../../workers/sdk/sdk-asset";
 import { fetchWorker } from "./fetch-worker";
 
-const GZIP_BUDGET_BYTES = 8 * 1024;
+// 8 KiB until the SDK kept and retried refusals the worker could not store (8,656 bytes with them).
+const GZIP_BUDGET_BYTES = 9 * 1024;
 
 async function sha256Base64Url(text: string): Promise<string> {
 	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));

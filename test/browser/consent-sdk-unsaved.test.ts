@@ -223,6 +223,35 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a write that gets no answer at all (the network failed) holds its refusal too", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		await context.route(WRITES, (route) =>
+			route.request().method() === "GET" ? route.continue() : route.abort(),
+		);
+		const page = await open(context);
+		const answer = await call(page, "set", { ads: false, analytics: true });
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(answer).toMatchObject({ saved: false, retrying: true });
+		expect(await stored(page)).toMatchObject({ d: ["ads"] });
+		await context.close();
+	});
+
+	it("an unsaved refusal kept more than a day ago is dropped, not applied", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		await context.addInitScript((key) => {
+			// Once, in the page (the SDK's __gppLocator frame shares its storage).
+			if (window === window.top)
+				localStorage.setItem(key, JSON.stringify({ d: ["ads"], t: Date.now() - 25 * 3600_000 }));
+		}, UNSAVED_KEY);
+		const page = await open(context);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		expect(await page.evaluate(() => window.ran)).toContain("ads inline");
+		expect(await stored(page)).toBeNull();
+		await context.close();
+	});
+
 	it("an Accept all that fails changes nothing, and the banner says a failed Reject all holds", async () => {
 		const { context, writes } = await brokenSite("DE");
 		const page = await open(context);

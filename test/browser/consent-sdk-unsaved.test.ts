@@ -223,6 +223,26 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a page stops retrying once another page of the site has saved a newer choice", async () => {
+		const { context, writes, repair } = await brokenSite("US-CA");
+		const first = await open(context);
+		// Another tab, open before the refusal (so it knows of none), saves a newer choice once D1 is back.
+		const second = await open(context);
+		expect((await call(first, "rejectAll")).retrying).toBe(true);
+		await repair();
+		const puts: string[] = [];
+		context.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		expect(await call(second, "acceptAll")).toEqual({ saved: true });
+		expect(await stored(first)).toBeNull();
+		// The first page's retry (due 5 s after its failure) is not sent over the newer choice.
+		await first.waitForTimeout(6_500);
+		expect(puts).toHaveLength(1);
+		expect(writes).toEqual([503]);
+		await context.close();
+	});
+
 	it("a write that gets no answer at all (the network failed) holds its refusal too", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 		await serveTestSite(context, server.origin, { gtag: true });

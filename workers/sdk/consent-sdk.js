@@ -522,11 +522,22 @@
 		} catch (_) {}
 	}
 
-	// Sends the unsaved denial again (an empty choice carries it: see write), unless a newer write has
-	// replaced it. An unsaved opt-out goes as the PUT of its purposes, which a visitor's opt-out is.
+	// What this site's storage holds (another tab may have saved or replaced it), else this page's.
+	function storedUnsaved() {
+		try {
+			return JSON.parse(window.localStorage.getItem(UNSAVED_KEY));
+		} catch (_) {
+			return unsaved;
+		}
+	}
+
+	// Sends the unsaved denial again (an empty choice carries it: see write), unless a newer write, on
+	// this page or another of the site, has saved or replaced it. An unsaved opt-out goes as the PUT of
+	// its purposes, which a visitor's opt-out is.
 	function retryUnsaved(entry, tries, delayS) {
 		setTimeout(() => {
-			if (unsaved === entry) write("PUT", "/v1/consent", { purposes: {} }, tries).catch(logError);
+			if (unsaved === entry && same(storedUnsaved(), entry))
+				write("PUT", "/v1/consent", { purposes: {} }, tries).catch(logError);
 		}, Math.min(delayS, 300) * 1000);
 	}
 
@@ -862,11 +873,9 @@
 	}
 
 	// An unsaved denial from an earlier page of this site holds from the start (gated tags run below).
-	try {
-		const stored = JSON.parse(window.localStorage.getItem(UNSAVED_KEY));
-		if (stored && Date.now() - stored.t < 864e5) unsaved = stored;
-		else keepUnsaved(null);
-	} catch (_) {}
+	const stored = storedUnsaved();
+	if (stored && Array.isArray(stored.d) && Date.now() - stored.t < 864e5) unsaved = stored;
+	else keepUnsaved(null);
 
 	const cookie = decodeDecisionCookie(appliedCookie);
 	if (cookie && isFresh(cookie)) {

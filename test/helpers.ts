@@ -231,3 +231,9 @@ export function holdingFirstBatch(real: D1Database) {
 	} as unknown as D1Database;
 	return { db, held: gate.held, release: gate.release };
 }
+
+/** The SHA-256 of a text as hex: generated copies carry their source's, to be checked against it. */
+export async function sha256Hex(text: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}

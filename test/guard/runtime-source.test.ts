@@ -7,11 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DENY_PLACEHOLDER, TABLE_PLACEHOLDER } from "../../workers/guard/guard-runtime";
 import runtimeFile from "../../workers/guard/runtime.js?raw";
 import { RUNTIME_SOURCE, RUNTIME_SOURCE_SHA256 } from "../../workers/guard/runtime-source";
-
-async function sha256Hex(text: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { sha256Hex } from "../helpers";
 
 describe("guard/runtime-source.ts", () => {
 	it("was generated from the current runtime.js (else run `npm run scripts:build`)", async () => {

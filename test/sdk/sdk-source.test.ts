@@ -7,11 +7,7 @@ import { describe, expect, it } from "vitest";
 import sdkFile from "../../workers/sdk/consent-sdk.js?raw";
 import { CONSENT_SDK_SOURCE, CONSENT_SDK_SOURCE_SHA256 } from "../../workers/sdk/consent-sdk-source";
 import { CONFIG_PLACEHOLDER } from "../../workers/sdk/sdk-asset";
-
-async function sha256Hex(text: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { sha256Hex } from "../helpers";
 
 describe("consent-sdk-source.ts", () => {
 	it("was generated from the current consent-sdk.js (else run `npm run sdk:build`)", async () => {

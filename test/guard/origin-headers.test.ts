@@ -1,7 +1,7 @@
 /**
  * The origin's header fields naming ORIGIN itself, made the visitor's as a reverse proxy makes them
  * (nginx proxy_redirect, proxy_cookie_domain, proxy_cookie_path): `Refresh`, `Content-Location` and
- * `Link` URLs, and `Set-Cookie` lines whose Domain or Path fit ORIGIN's address but not the visitor's.
+ * `Link` URLs, reporting endpoints (CSP `report-uri`, `Reporting-Endpoints`, `Report-To`), and `Set-Cookie` lines whose Domain or Path fit ORIGIN's address but not the visitor's.
  * For every visitor, guarded or not; a guarded page's `<meta http-equiv="refresh">` too.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -111,6 +111,50 @@ describe("the origin's Content-Location and Link headers", () => {
 			expect(res.headers.get("Link"), name).toBe(expected);
 			vi.restoreAllMocks();
 		}
+	});
+});
+
+describe("the origin's reporting endpoints", () => {
+	it("name the visitor's site where they name ORIGIN, for every visitor; the policy is otherwise kept", async () => {
+		const csp = `default-src 'self' ${ORIGIN}; report-uri ${ORIGIN}/csp https://reports.example/r /local; report-to csp`;
+		const fields = {
+			"Content-Security-Policy": csp,
+			"Content-Security-Policy-Report-Only": `script-src 'none';REPORT-URI  ${ORIGIN}/ro`,
+			"Reporting-Endpoints": `csp="${ORIGIN}/reports", other="https://reports.example/x"`,
+			"Report-To": `{"group":"csp","max_age":86400,"endpoints":[{"url":"${ORIGIN}/rt"},{"url":"https://reports.example/y"}]}`,
+			"Content-Type": "text/plain",
+		};
+		for (const [name, visitor] of Object.entries(VISITORS)) {
+			answering(fields, "reported");
+			const res = await visit("/page", visitor);
+			expect(res.headers.get("Content-Security-Policy"), name).toBe(
+				// A source expression naming ORIGIN is the origin's policy, not an address to send the browser to.
+				`default-src 'self' ${ORIGIN}; report-uri ${SITE}/csp https://reports.example/r /local; report-to csp`,
+			);
+			expect(res.headers.get("Content-Security-Policy-Report-Only"), name).toBe(
+				`script-src 'none';REPORT-URI  ${SITE}/ro`,
+			);
+			expect(res.headers.get("Reporting-Endpoints"), name).toBe(
+				`csp="${SITE}/reports", other="https://reports.example/x"`,
+			);
+			expect(res.headers.get("Report-To"), name).toBe(
+				`{"group":"csp","max_age":86400,"endpoints":[{"url":"${SITE}/rt"},{"url":"https://reports.example/y"}]}`,
+			);
+			expect(await res.text()).toBe("reported");
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("are relayed as written when they name other addresses", async () => {
+		const fields = {
+			"Content-Security-Policy": `img-src https://origin.test.evil; report-uri https://origin.test.evil/csp`,
+			"Reporting-Endpoints": `a="https://origin.test:8443/r"`,
+			"Content-Type": "text/plain",
+		};
+		answering(fields);
+		const res = await visit("/page", VISITORS.optedOut);
+		expect(res.headers.get("Content-Security-Policy")).toBe(fields["Content-Security-Policy"]);
+		expect(res.headers.get("Reporting-Endpoints")).toBe(fields["Reporting-Endpoints"]);
 	});
 });
 

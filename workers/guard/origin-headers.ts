@@ -1,10 +1,11 @@
 /**
  * ORIGIN's own address in the answer's header fields, made the visitor's, as a reverse proxy does
  * (nginx's proxy_redirect and proxy_cookie_domain, Apache's ProxyPassReverse): the URL of a
- * `Location`, `Content-Location`, `Refresh` or `Link` naming ORIGIN (origin-location.ts), and the
- * `Set-Cookie` lines scoped to it (origin-cookies.ts). Relayed as written, a redirect or a refresh sent
- * the browser past the guard to an address visitors cannot or must not use, and a cookie scoped to
- * ORIGIN's host was refused. This is the proxy's plumbing, not the origin's content: every visitor
+ * `Location`, `Content-Location`, `Refresh` or `Link` naming ORIGIN (origin-location.ts), the
+ * reporting endpoints a page names (a CSP's `report-uri`, `Reporting-Endpoints`, `Report-To`), and
+ * the `Set-Cookie` lines scoped to it (origin-cookies.ts). Relayed as written, a redirect or a refresh
+ * sent the browser past the guard to an address visitors cannot or must not use, reports went there
+ * too (telling every visitor where the origin is), and a cookie scoped to ORIGIN's host was refused. This is the proxy's plumbing, not the origin's content: every visitor
  * gets it, guarded or not, and any other URL or byte is relayed as it is.
  */
 import { publicSetCookie } from "./origin-cookies";
@@ -61,6 +62,34 @@ function publicLinks(value: string, origin: string, site: VisitorSite): string |
 	return out === value ? null : out;
 }
 
+/** Each `report-uri` URL of a `Content-Security-Policy` field (policies split by `,`, directives by `;`). */
+function publicReportUris(value: string, origin: string, site: VisitorSite): string | null {
+	const out = value.replace(
+		/(^|[;,])(\s*report-uri)(?=\s|$)([^;,]*)/gi,
+		(_, before: string, name: string, uris: string) => {
+			const made = uris.replace(/[^\s]+/g, (uri) => publicLocation(uri, origin, site.origin) ?? uri);
+			return before + name + made;
+		},
+	);
+	return out === value ? null : out;
+}
+
+/** Each quoted URL of a `Reporting-Endpoints` dictionary or a `Report-To` JSON value. */
+function publicQuotedUrls(value: string, origin: string, site: VisitorSite): string | null {
+	const out = value.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) => {
+		const url = publicLocation(inner, origin, site.origin);
+		return url === null ? quoted : `"${url}"`;
+	});
+	return out === value ? null : out;
+}
+
+const REPORTING_FIELDS = [
+	["Content-Security-Policy", publicReportUris],
+	["Content-Security-Policy-Report-Only", publicReportUris],
+	["Reporting-Endpoints", publicQuotedUrls],
+	["Report-To", publicQuotedUrls],
+] as const;
+
 /** The fields of `headers` that name ORIGIN, with their new lines; empty when none does. */
 export function publicOriginFields(headers: Headers, origin: string, site: VisitorSite): ReplacedField[] {
 	const replaced: ReplacedField[] = [];
@@ -75,6 +104,11 @@ export function publicOriginFields(headers: Headers, origin: string, site: Visit
 	const link = headers.get("Link");
 	const publicLink = link === null || !link.includes("://") ? null : publicLinks(link, origin, site);
 	if (publicLink !== null) replaced.push(["Link", [publicLink]]);
+	for (const [name, publicField] of REPORTING_FIELDS) {
+		const value = headers.get(name);
+		const made = value === null || !value.includes("://") ? null : publicField(value, origin, site);
+		if (made !== null) replaced.push([name, [made]]);
+	}
 	if (headers.has("Set-Cookie")) {
 		const lines = headers.getSetCookie();
 		let changed = false;

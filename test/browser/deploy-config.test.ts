@@ -1,0 +1,178 @@
+/**
+ * The production environment as `npm run deploy` ships it, read by wrangler's own config reader, and
+ * the README's deploy commands checked against it and against this wrangler's command table. wrangler
+ * does not inherit vars, secrets, D1, KV, queues or rate limiters into `[env.production]`, and every
+ * other test runs the top level: a binding left out of production passed all of them and would only
+ * show at runtime (a missing limiter limits nothing, a missing consumer leaves writes on the queue, a
+ * missing `required` secret lets a deploy without it through). Plain Node, no Chromium.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { experimental_getWranglerCommands, unstable_readConfig } from "wrangler";
+
+/** The parts of wrangler's resolved config read here (its published types lean on packages not installed). */
+interface WranglerConfig {
+	readonly name: string;
+	readonly vars: Record<string, unknown>;
+	readonly d1_databases: { binding: string; database_name?: string; migrations_dir?: string }[];
+	readonly kv_namespaces: { binding: string }[];
+	readonly queues: {
+		producers?: { binding: string; queue: string }[];
+		consumers?: { queue: string; dead_letter_queue?: string }[];
+	};
+	readonly ratelimits: { name: string; simple: unknown }[];
+	readonly triggers: { crons?: string[] };
+	readonly secrets?: { required?: string[] };
+	readonly durable_objects: { bindings: unknown[] };
+	readonly services?: unknown[];
+	readonly r2_buckets: unknown[];
+	readonly unsafe: unknown;
+}
+
+/** A node of wrangler's command table: a command's definition and the subcommands under it. */
+interface CommandNode {
+	readonly definition?: { type: string; args?: object; positionalArgs?: readonly string[] };
+	readonly subtree: Map<string, CommandNode>;
+}
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const CONFIG = root("wrangler.toml");
+
+const development = unstable_readConfig({ config: CONFIG }) as WranglerConfig;
+const production = unstable_readConfig({ config: CONFIG, env: "production" }) as WranglerConfig;
+
+/**
+ * What a config binds, without what the site owner fills in per account (database and namespace ids,
+ * the limiters' namespace ids) or per site (vars' values): production must bind all of it too.
+ */
+function bound(config: WranglerConfig) {
+	return {
+		d1: config.d1_databases.map(({ binding, database_name, migrations_dir }) => ({
+			binding,
+			database_name,
+			migrations_dir,
+		})),
+		kv: config.kv_namespaces.map(({ binding }) => binding),
+		queues: config.queues,
+		rateLimits: config.ratelimits.map(({ name, simple }) => ({ name, simple })),
+		crons: config.triggers.crons,
+		requiredSecrets: config.secrets?.required,
+		vars: Object.keys(config.vars).sort(),
+		durableObjects: config.durable_objects.bindings,
+		services: config.services,
+		r2: config.r2_buckets,
+		unsafe: config.unsafe,
+	};
+}
+
+describe("wrangler.toml: the production environment", () => {
+	it("binds everything the development config binds (wrangler inherits none of it)", () => {
+		expect(bound(production)).toEqual(bound(development));
+	});
+
+	it("is the Worker the README names, with X-Debug-Geo off", () => {
+		expect(production.name).toBe("consent-edge-production");
+		expect(production.vars.DEBUG_GEO).toBe("false");
+	});
+
+	it("dead-letters each consumed queue to a queue it also consumes", () => {
+		const consumed = new Set(production.queues.consumers?.map((c) => c.queue));
+		for (const producer of production.queues.producers ?? []) expect(consumed).toContain(producer.queue);
+		for (const consumer of production.queues.consumers ?? [])
+			if (consumer.dead_letter_queue) expect(consumed).toContain(consumer.dead_letter_queue);
+	});
+});
+
+const README = readFileSync(root("README.md"), "utf8");
+const DOCS = ["README.md", "docs/SECURITY.md", "docs/SCALING.md", ".dev.vars.example"].map((path) =>
+	readFileSync(root(path), "utf8"),
+);
+
+/** The shell block of "Deploying to a real account", one command a line, comments dropped. */
+function deploySteps(): string[] {
+	const section = README.split("\n## Deploying to a real account\n")[1]?.split("\n## ")[0] ?? "";
+	const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+	return block
+		.split("\n")
+		.map((line) => line.replace(/\s+#.*$/, "").trim())
+		.filter(Boolean);
+}
+
+/** Every `wrangler ...` command the docs give, as its words (`npx ` dropped, line breaks joined). */
+function documentedWranglerCommands(): string[][] {
+	const commands: string[][] = [];
+	for (const text of DOCS) {
+		for (const m of text.matchAll(/`(?:npx\s+)?wrangler\s+([^`]+)`/g))
+			commands.push(m[1]?.trim().split(/\s+/) ?? []);
+		for (const m of text.matchAll(/^npx wrangler (.+?)(?:\s+#.*)?$/gm))
+			commands.push(m[1]?.split(/\s+/) ?? []);
+	}
+	return commands;
+}
+
+describe("README: deploying to a real account", () => {
+	const steps = deploySteps();
+	const words = (prefix: string) =>
+		steps.filter((s) => s.startsWith(`${prefix} `)).map((s) => s.slice(prefix.length + 1).split(/\s+/));
+
+	it("creates the database, the namespace and every queue production uses, before the deploy", () => {
+		expect(words("npx wrangler d1 create").map(([name]) => name)).toEqual(
+			production.d1_databases.map((d) => d.database_name),
+		);
+		expect(words("npx wrangler kv namespace create")).toHaveLength(production.kv_namespaces.length);
+		const queues = new Set([
+			...(production.queues.producers ?? []).map((p) => p.queue),
+			...(production.queues.consumers ?? []).flatMap((c) => [c.queue, c.dead_letter_queue ?? c.queue]),
+		]);
+		expect(new Set(words("npx wrangler queues create").map(([name]) => name))).toEqual(queues);
+		const deploy = steps.indexOf("npm run deploy");
+		expect(deploy).toBe(steps.length - 1);
+		const migrate = steps.findIndex((s) => s.startsWith("npx wrangler d1 migrations apply "));
+		expect(migrate).toBeGreaterThan(steps.findIndex((s) => s.startsWith("npx wrangler d1 create ")));
+	});
+
+	it("applies the migrations to production's database and sets every required secret, all with --env production", () => {
+		const [migrate] = words("npx wrangler d1 migrations apply");
+		expect(production.d1_databases.map((d) => d.binding)).toContain(migrate?.[0]);
+		expect(migrate).toEqual(expect.arrayContaining(["--remote", "--env", "production"]));
+		const secrets = words("npx wrangler secret put");
+		expect(secrets.map(([name]) => name)).toEqual(production.secrets?.required);
+		for (const put of secrets) expect(put.slice(1)).toEqual(["--env", "production"]);
+	});
+
+	it("ends with npm run deploy, which deploys the production environment", () => {
+		const scripts = JSON.parse(readFileSync(root("package.json"), "utf8")).scripts as Record<string, string>;
+		expect(scripts.deploy).toMatch(/ wrangler deploy --env production$/);
+	});
+
+	it("gives only wrangler commands and options this wrangler has", () => {
+		const { registry, globalFlags } = experimental_getWranglerCommands() as unknown as {
+			registry: CommandNode;
+			globalFlags: object;
+		};
+		const commands = documentedWranglerCommands();
+		expect(commands.length).toBeGreaterThan(15);
+		for (const command of commands) {
+			let node = registry;
+			let i = 0;
+			for (; i < command.length; i++) {
+				const next = node.subtree.get(command[i] ?? "");
+				if (!next) break;
+				node = next;
+			}
+			const definition = node.definition;
+			expect(definition?.type, command.join(" ")).toBe("command");
+			if (definition?.type !== "command") continue;
+			const rest = command.slice(i);
+			const positionals = rest.filter((w, j) => !w.startsWith("-") && !rest[j - 1]?.startsWith("--"));
+			expect(positionals.length, command.join(" ")).toBeLessThanOrEqual(
+				definition.positionalArgs?.length ?? 0,
+			);
+			for (const flag of rest.filter((w) => w.startsWith("--")))
+				expect(Object.keys({ ...definition.args, ...globalFlags }), command.join(" ")).toContain(
+					flag.slice(2).replace(/=.*$/, ""),
+				);
+		}
+	});
+});

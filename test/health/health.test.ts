@@ -1,14 +1,16 @@
 /**
  * GET /v1/health: 200 while the worker can decide and write, a 503 `degraded` with Retry-After
- * while it cannot (D1, a required secret, a changed EMAIL_HASH_KEY), KV alone failing named but
- * still 200; the admin key adds each check's details. A hung binding answers within the timeout.
+ * while it cannot (D1, a migration not applied, a required secret, a changed EMAIL_HASH_KEY), KV
+ * alone failing named but still 200; the admin key adds each check's details. A hung binding
+ * answers within the timeout.
  */
-import { createMessageBatch } from "cloudflare:test";
+import { applyD1Migrations, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
 import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
+import { NEWEST_MIGRATION } from "../../workers/storage/consent-repository";
 import { emailHashKeyFingerprint, writeKeyFingerprint } from "../../workers/storage/key-fingerprint";
 import { parkWrite } from "../../workers/storage/parked-writes";
 import { ADMIN_KEY, brokenD1, brokenKV, callWithEnv, envWith, keyed, SIGNING_KEY } from "../helpers";
@@ -128,6 +130,26 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(await res.json()).toEqual({ status: "degraded", failing: ["d1"] });
 	});
 
+	it("is 503 naming schema while a database lacks the newest migration (npm run deploy applies none)", async () => {
+		expect(NEWEST_MIGRATION).toBe(env.TEST_MIGRATIONS.at(-1)?.name);
+		// An upgrade deployed before its migrations: this code on a database one migration behind.
+		const behind = env.DB_UNMIGRATED;
+		await applyD1Migrations(behind, env.TEST_MIGRATIONS.slice(0, -1));
+		const res = await callWithEnv(envWith({ DB: behind }), HEALTH);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+		expect(await res.json()).toEqual({ status: "degraded", failing: ["schema"] });
+		// A shard behind counts as much as DB.
+		const shards = { D1_SHARDS: "DB,DB_SHARD_1", DB_SHARD_1: behind } as Partial<Env>;
+		expect(await (await callWithEnv(envWith(shards), HEALTH)).json()).toEqual({
+			status: "degraded",
+			failing: ["schema"],
+		});
+		await applyD1Migrations(behind, env.TEST_MIGRATIONS);
+		expect((await callWithEnv(envWith({ DB: behind }), HEALTH)).status).toBe(200);
+		expect((await callWithEnv(envWith(shards), HEALTH)).status).toBe(200);
+	});
+
 	it("answers within its timeout when D1 hangs", async () => {
 		vi.spyOn(console, "warn").mockImplementation(() => undefined);
 		const started = Date.now();
@@ -163,7 +185,7 @@ describe("GET /v1/health with a key (an operator)", () => {
 			d1Databases: 1,
 			parkedWrites: 0,
 		});
-		for (const name of ["d1", "kv", "secrets", "emailHashKey"])
+		for (const name of ["d1", "schema", "kv", "secrets", "emailHashKey"])
 			expect(body.checks?.[name]?.ok, name).toBe(true);
 		expect(body.checks?.d1?.ms).toBeGreaterThanOrEqual(0);
 		expect(body.checks?.kv?.ms).toBeGreaterThanOrEqual(0);

@@ -1,8 +1,9 @@
 /**
  * What GET /v1/health checks. Each check is bounded by CHECK_TIMEOUT_MS and never throws, so a hung
  * or failing binding makes a failed check, not a hung or failed probe. D1 is read at the primary
- * (writes need it), on every database the worker uses; KV is one get of a fixed key, the
- * EMAIL_HASH_KEY fingerprint, whose value is also the fingerprint check.
+ * (writes need it), on every database the worker uses, and that one read also says whether the
+ * database has this code's newest migration; KV is one get of a fixed key, the EMAIL_HASH_KEY
+ * fingerprint, whose value is also the fingerprint check.
  */
 import { settingsFor } from "../config/settings";
 import { ConsentRepository } from "../storage/consent-repository";
@@ -34,18 +35,21 @@ async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: n
 }
 
 /**
- * The checks. `d1`, `secrets` and `emailHashKey` failing means some requests are refused (503); `kv`
- * failing alone does not: decisions and writes go on from D1 (README, "Health").
+ * The checks. `d1`, `schema`, `secrets` and `emailHashKey` failing means some requests are refused
+ * (503: a database behind the code refuses what needs the newer schema); `kv` failing alone does
+ * not: decisions and writes go on from D1 (README, "Health").
  */
 export async function healthChecks(env: Env) {
 	const { emailHashKey, missingSecrets } = settingsFor(env);
 	let recorded: string | null = null;
+	// Unknown while a database does not answer: that is `d1`'s failure, not this one's.
+	let schemaBehind = false;
 	const [d1, kv] = await Promise.all([
 		timed(() =>
 			Promise.all(
-				[...new Set([env.DB, ...allConsentDatabases(env)])].map((db) =>
-					ConsentRepository.open(db, "write").ping(),
-				),
+				[...new Set([env.DB, ...allConsentDatabases(env)])].map(async (db) => {
+					if (!(await ConsentRepository.open(db, "write").hasNewestMigration())) schemaBehind = true;
+				}),
 			),
 		),
 		timed(async () => {
@@ -54,6 +58,7 @@ export async function healthChecks(env: Env) {
 	]);
 	return {
 		d1,
+		schema: { ok: !schemaBehind },
 		kv,
 		secrets: { ok: missingSecrets.length === 0, missing: missingSecrets },
 		// Unknown (KV unreadable), not yet recorded (it is on first use) or no key (`secrets`) is no mismatch.

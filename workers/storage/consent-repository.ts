@@ -22,6 +22,12 @@ import { consentDatabase } from "./shards";
 
 export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
 
+/**
+ * The newest migration (migrations/) this code needs. `npm run deploy` applies none, so a database
+ * can lag the code deployed on it; the health probe looks for this one (test/health keeps it current).
+ */
+export const NEWEST_MIGRATION = "0005_record_chain_guard.sql";
+
 export interface ConsentRecord {
 	recordId: string;
 	subject: string;
@@ -213,9 +219,16 @@ export class ConsentRepository {
 		return this.session.getBookmark();
 	}
 
-	/** One trivial read, for the health probe: rejects when this session's database cannot answer. */
-	async ping(): Promise<void> {
-		await this.session.prepare("SELECT 1").first();
+	/**
+	 * One read, for the health probe: whether NEWEST_MIGRATION is applied (wrangler records each in
+	 * `d1_migrations`); rejects when this session's database cannot answer.
+	 */
+	async hasNewestMigration(): Promise<boolean> {
+		const applied = await this.session
+			.prepare("SELECT 1 FROM d1_migrations WHERE name = ?")
+			.bind(NEWEST_MIGRATION)
+			.first();
+		return applied !== null;
 	}
 
 	async readState(subject: string): Promise<StoredState | null> {

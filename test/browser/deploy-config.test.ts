@@ -6,7 +6,7 @@
  * show at runtime (a missing limiter limits nothing, a missing consumer leaves writes on the queue, a
  * missing `required` secret lets a deploy without it through). Plain Node, no Chromium.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { experimental_getWranglerCommands, unstable_readConfig } from "wrangler";
@@ -89,6 +89,44 @@ describe("wrangler.toml: the production environment", () => {
 });
 
 const README = readFileSync(root("README.md"), "utf8");
+
+/**
+ * The env names the Worker's code reads (`env.X`, and `vars.X` where settings read vars through a
+ * cast), and the rate limiters it names (`enforceLimit(env, "X")`). The CLI (workers/cli) runs under
+ * Node, not in the Worker.
+ */
+function namesTheWorkerReads(): { names: Set<string>; limiters: Set<string> } {
+	const names = new Set<string>();
+	const limiters = new Set<string>();
+	const sources = readdirSync(root("workers"), { recursive: true, encoding: "utf8" }).filter(
+		(path) => path.endsWith(".ts") && !path.startsWith("cli/"),
+	);
+	for (const path of sources) {
+		const code = readFileSync(root(`workers/${path}`), "utf8");
+		for (const m of code.matchAll(/(?:\benv|\bvars|\))\.([A-Z][A-Z0-9_]+)\b/g)) names.add(m[1] ?? "");
+		for (const m of code.matchAll(/enforceLimit\(env, "([A-Z0-9_]+)"/g)) limiters.add(m[1] ?? "");
+	}
+	return { names: new Set([...names, ...limiters]), limiters };
+}
+
+describe("what the Worker reads from its env", () => {
+	const { names, limiters } = namesTheWorkerReads();
+
+	it("is each in README's Configuration (a var, a secret or a binding)", () => {
+		const configuration = README.split("\n## Configuration\n")[1]?.split("\n## ")[0] ?? "";
+		for (const name of ["DB", "CONSENT_QUEUE", "WRITE_LIMITER", "SIGNING_KEY", "UNSUBSCRIBE_TOKEN_DAYS"])
+			expect(names).toContain(name);
+		for (const name of names) expect(configuration, name).toContain(`\`${name}\``);
+	});
+
+	// A limiter the code names but nothing binds limits nothing (http/rate-limit.ts), without an error.
+	it("names only rate limiters production binds", () => {
+		expect(limiters.size).toBeGreaterThan(0);
+		const bound = production.ratelimits.map((r) => r.name);
+		for (const name of limiters) expect(bound, name).toContain(name);
+	});
+});
+
 const DOCS = ["README.md", "docs/SECURITY.md", "docs/SCALING.md", ".dev.vars.example"].map((path) =>
 	readFileSync(root(path), "utf8"),
 );

@@ -1,7 +1,7 @@
 /**
  * Where the import CLI takes EMAIL_HASH_KEY from. It must hash with the very key the worker uses:
  * the worker takes the secret exactly as set, so the CLI may not trim it either (a key ending in a
- * newline, as `echo key | wrangler secret put` can store, would otherwise hash every address apart).
+ * newline, as `wrangler secret bulk` or the API can store, would otherwise hash every address apart).
  * Plain Node, no Chromium: the CLI runs under Node.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

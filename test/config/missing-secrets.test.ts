@@ -191,7 +191,7 @@ describe("ADMIN_API_KEY missing or empty", () => {
 		}
 	});
 
-	it("a key stored with a trailing newline (echo key | wrangler secret put) matches the bare token", async () => {
+	it("a key stored with a trailing newline (secret bulk, the API) matches the bare token", async () => {
 		const newline = envWithout("ADMIN_API_KEY", `${ADMIN_KEY}\n`, {
 			READER_API_KEY: " reader-key-spaced \n",
 		});

@@ -42,8 +42,9 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 	];
 	let scope: KeyScope | null = null;
 	// Compare against every configured key, so timing does not reveal which one matched. A key is
-	// compared trimmed: a bearer token holds no whitespace, and `echo key | wrangler secret put`
-	// stores the newline too, which would make every call a 401.
+	// compared trimmed: a bearer token holds no whitespace, and a key stored with a trailing newline
+	// (`wrangler secret bulk` from a JSON file, the API; `wrangler secret put` trims
+	// it) would make every call a 401.
 	for (const [name, key] of keys) {
 		const configured = typeof key === "string" ? key.trim() : "";
 		if (configured.length === 0) continue;

@@ -5,8 +5,9 @@
  * reporting endpoints a page names (a CSP's `report-uri`, `Reporting-Endpoints`, `Report-To`), and
  * the `Set-Cookie` lines scoped to it (origin-cookies.ts). Relayed as written, a redirect or a refresh
  * sent the browser past the guard to an address visitors cannot or must not use, reports went there
- * too (telling every visitor where the origin is), and a cookie scoped to ORIGIN's host was refused. This is the proxy's plumbing, not the origin's content: every visitor
- * gets it, guarded or not, and any other URL or byte is relayed as it is.
+ * too (telling every visitor where the origin is), and a cookie scoped to ORIGIN's host was refused.
+ * This is the proxy's plumbing, not the origin's content: every visitor gets it, guarded or not, and
+ * any other URL or byte is relayed as it is.
  */
 import { publicSetCookie } from "./origin-cookies";
 import { publicLocation } from "./origin-location";

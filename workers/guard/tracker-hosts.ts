@@ -2,6 +2,8 @@
  * Third-party tracker hosts by category, and the classifier the HTML rewriter uses on script, pixel
  * and iframe URLs. Our own compilation of host names (facts) from tracking.md §2, with the vendor
  * documentation or public endpoint evidence named per row; no list file is copied (§2e licences).
+ * A row's vendor and source are in the comment above it, which the bundle leaves out (nothing reads
+ * them at runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 
 import { matchBeacon } from "./beacons";
@@ -22,18 +24,17 @@ export const CATEGORY_PURPOSE: Readonly<Record<TrackerCategory, TrackerPurpose>>
 };
 
 export interface TrackerHostEntry {
-	readonly vendor: string;
 	readonly category: TrackerCategory;
 	/** `example.com` covers its subdomains; `brand.*` any public suffix. */
 	readonly hosts: readonly string[];
 	/** Only these path prefixes, where the host also serves ordinary content. */
 	readonly paths?: readonly string[];
-	readonly source: string;
 }
 
 export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
+	// Google Ads / DoubleClick / Floodlight: tracking.md §2a (Google Ads conversion and consent-mode endpoints;
+	// Disconnect: Advertising)
 	{
-		vendor: "Google Ads / DoubleClick / Floodlight",
 		category: "advertising",
 		hosts: [
 			"googleadservices.com",
@@ -43,10 +44,10 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"2mdn.net",
 			"adservice.google.*",
 		],
-		source: "tracking.md §2a (Google Ads conversion and consent-mode endpoints; Disconnect: Advertising)",
 	},
+	// Google Ads on google.*: tracking.md §2a (www.google.com/ccm/collect, /rmkt/collect, /pagead/1p-user-list,
+	// /ads/ga-audiences)
 	{
-		vendor: "Google Ads on google.*",
 		category: "advertising",
 		hosts: ["google.*"],
 		paths: [
@@ -57,93 +58,38 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"/measurement/conversion",
 			"/ads/ga-audiences",
 		],
-		source:
-			"tracking.md §2a (www.google.com/ccm/collect, /rmkt/collect, /pagead/1p-user-list, /ads/ga-audiences)",
 	},
+	// Google Tag Manager (loader; classified by tag id first): tracking.md §2b; CONTRACT.md: a container
+	// without a known id can inject anything
+	{ category: "advertising", hosts: ["googletagmanager.com"] },
+	// Microsoft Advertising (UET) / Xandr: tracking.md §2a (bat.bing.com/bat.js, /action/0?ti=; Disconnect:
+	// Advertising)
+	{ category: "advertising", hosts: ["bat.bing.com", "adnxs.com", "adnxs-simple.com", "msads.net"] },
+	// X Ads: tracking.md §2a (static.ads-twitter.com/uwt.js, analytics.twitter.com/i/adsct)
+	{ category: "advertising", hosts: ["ads-twitter.com", "analytics.twitter.com"] },
+	// X Ads click pixel: tracking.md §2a (t.co/i/adsct; t.co is otherwise a link shortener)
+	{ category: "advertising", hosts: ["t.co"], paths: ["/i/adsct"] },
+	// TikTok Pixel: tracking.md §2a (/i18n/pixel/events.js, /api/v2/pixel)
+	{ category: "advertising", hosts: ["analytics.tiktok.com"] },
+	// Snap Pixel: tracking.md §2a (sc-static.net/scevent.min.js, tr.snapchat.com/p)
+	{ category: "advertising", hosts: ["sc-static.net", "tr.snapchat.com"] },
+	// Pinterest Tag: tracking.md §2a (ct.pinterest.com/v3/?event=…)
+	{ category: "advertising", hosts: ["ct.pinterest.com"] },
+	// Pinterest Tag loader: tracking.md §2a (s.pinimg.com/ct/core.js; the host also serves images)
+	{ category: "advertising", hosts: ["s.pinimg.com"], paths: ["/ct/"] },
+	// Reddit Pixel loader: tracking.md §2a (www.redditstatic.com/ads/pixel.js)
+	{ category: "advertising", hosts: ["redditstatic.com"], paths: ["/ads/"] },
+	// Criteo: tracking.md §2a (static.criteo.net/js/ld/ld.js)
+	{ category: "advertising", hosts: ["criteo.com", "criteo.net"] },
+	// Taboola / Outbrain: tracking.md §2a (cdn.taboola.com/libtrc, tr.outbrain.com/unifiedPixel)
+	{ category: "advertising", hosts: ["taboola.com", "outbrain.com"] },
+	// Quora Pixel: tracking.md §2a (q.quora.com); Quora Pixel base code (a.quora.com/qevents.js, noscript
+	// q.quora.com/_/ad/<id>/pixel)
+	{ category: "advertising", hosts: ["a.quora.com", "q.quora.com"] },
+	// Amazon Ads: tracking.md §2a (c.amazon-adsystem.com/e/dt)
+	{ category: "advertising", hosts: ["amazon-adsystem.com"] },
+	// Programmatic and retargeting: tracking.md §2a (Disconnect: Advertising)
 	{
-		vendor: "Google Tag Manager (loader; classified by tag id first)",
-		category: "advertising",
-		hosts: ["googletagmanager.com"],
-		source: "tracking.md §2b; CONTRACT.md: a container without a known id can inject anything",
-	},
-	{
-		vendor: "Microsoft Advertising (UET) / Xandr",
-		category: "advertising",
-		hosts: ["bat.bing.com", "adnxs.com", "adnxs-simple.com", "msads.net"],
-		source: "tracking.md §2a (bat.bing.com/bat.js, /action/0?ti=; Disconnect: Advertising)",
-	},
-	{
-		vendor: "X Ads",
-		category: "advertising",
-		hosts: ["ads-twitter.com", "analytics.twitter.com"],
-		source: "tracking.md §2a (static.ads-twitter.com/uwt.js, analytics.twitter.com/i/adsct)",
-	},
-	{
-		vendor: "X Ads click pixel",
-		category: "advertising",
-		hosts: ["t.co"],
-		paths: ["/i/adsct"],
-		source: "tracking.md §2a (t.co/i/adsct; t.co is otherwise a link shortener)",
-	},
-	{
-		vendor: "TikTok Pixel",
-		category: "advertising",
-		hosts: ["analytics.tiktok.com"],
-		source: "tracking.md §2a (/i18n/pixel/events.js, /api/v2/pixel)",
-	},
-	{
-		vendor: "Snap Pixel",
-		category: "advertising",
-		hosts: ["sc-static.net", "tr.snapchat.com"],
-		source: "tracking.md §2a (sc-static.net/scevent.min.js, tr.snapchat.com/p)",
-	},
-	{
-		vendor: "Pinterest Tag",
-		category: "advertising",
-		hosts: ["ct.pinterest.com"],
-		source: "tracking.md §2a (ct.pinterest.com/v3/?event=…)",
-	},
-	{
-		vendor: "Pinterest Tag loader",
-		category: "advertising",
-		hosts: ["s.pinimg.com"],
-		paths: ["/ct/"],
-		source: "tracking.md §2a (s.pinimg.com/ct/core.js; the host also serves images)",
-	},
-	{
-		vendor: "Reddit Pixel loader",
-		category: "advertising",
-		hosts: ["redditstatic.com"],
-		paths: ["/ads/"],
-		source: "tracking.md §2a (www.redditstatic.com/ads/pixel.js)",
-	},
-	{
-		vendor: "Criteo",
-		category: "advertising",
-		hosts: ["criteo.com", "criteo.net"],
-		source: "tracking.md §2a (static.criteo.net/js/ld/ld.js)",
-	},
-	{
-		vendor: "Taboola / Outbrain",
-		category: "advertising",
-		hosts: ["taboola.com", "outbrain.com"],
-		source: "tracking.md §2a (cdn.taboola.com/libtrc, tr.outbrain.com/unifiedPixel)",
-	},
-	{
-		vendor: "Quora Pixel",
-		category: "advertising",
-		hosts: ["a.quora.com", "q.quora.com"],
-		source:
-			"tracking.md §2a (q.quora.com); Quora Pixel base code (a.quora.com/qevents.js, noscript q.quora.com/_/ad/<id>/pixel)",
-	},
-	{
-		vendor: "Amazon Ads",
-		category: "advertising",
-		hosts: ["amazon-adsystem.com"],
-		source: "tracking.md §2a (c.amazon-adsystem.com/e/dt)",
-	},
-	{
-		vendor: "Programmatic and retargeting",
 		category: "advertising",
 		hosts: [
 			"adsrvr.org",
@@ -155,23 +101,17 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"mc.yandex.com",
 			"hs-scripts.com",
 		],
-		source: "tracking.md §2a (Disconnect: Advertising)",
 	},
+	// Google Analytics: tracking.md §2b (/g/collect, analytics.js; Disconnect: Analytics)
 	{
-		vendor: "Google Analytics",
 		category: "analytics",
 		hosts: ["google-analytics.com", "analytics.google.com", "stats.g.doubleclick.net"],
-		source: "tracking.md §2b (/g/collect, analytics.js; Disconnect: Analytics)",
 	},
+	// Google Analytics on google.*: tracking.md §2b (www.google.com/g/collect)
+	{ category: "analytics", hosts: ["google.*"], paths: ["/g/collect"] },
+	// Session replay and product analytics: tracking.md §2b (www.clarity.ms/tag/, static.hotjar.com/c/hotjar-…;
+	// Disconnect: Analytics)
 	{
-		vendor: "Google Analytics on google.*",
-		category: "analytics",
-		hosts: ["google.*"],
-		paths: ["/g/collect"],
-		source: "tracking.md §2b (www.google.com/g/collect)",
-	},
-	{
-		vendor: "Session replay and product analytics",
 		category: "analytics",
 		hosts: [
 			"clarity.ms",
@@ -182,77 +122,44 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 			"mouseflow.com",
 			"crazyegg.com",
 		],
-		source: "tracking.md §2b (www.clarity.ms/tag/, static.hotjar.com/c/hotjar-…; Disconnect: Analytics)",
 	},
+	// Segment / Amplitude / Mixpanel: tracking.md §2b (cdn.segment.com/analytics.js,
+	// api2.amplitude.com/2/httpapi, api-js.mixpanel.com/track)
 	{
-		vendor: "Segment / Amplitude / Mixpanel",
 		category: "analytics",
 		hosts: ["segment.io", "cdn.segment.com", "amplitude.com", "mixpanel.com", "mxpnl.com"],
-		source:
-			"tracking.md §2b (cdn.segment.com/analytics.js, api2.amplitude.com/2/httpapi, api-js.mixpanel.com/track)",
 	},
+	// PostHog Cloud: tracking.md §3d (PostHog /e/, /decide/ shapes); posthog-js 1.449 defaults (api_host
+	// us.i.posthog.com, assets us-assets.i.posthog.com/array/<token>/config.js, /flags/; legacy
+	// app.posthog.com, eu.posthog.com)
 	{
-		vendor: "PostHog Cloud",
 		category: "analytics",
 		// i.posthog.com covers us., eu. and the -assets. hosts; posthog.com itself is the vendor's site.
 		hosts: ["i.posthog.com", "app.posthog.com", "eu.posthog.com"],
-		source:
-			"tracking.md §3d (PostHog /e/, /decide/ shapes); posthog-js 1.449 defaults (api_host us.i.posthog.com, assets us-assets.i.posthog.com/array/<token>/config.js, /flags/; legacy app.posthog.com, eu.posthog.com)",
 	},
+	// New Relic browser agent: tracking.md §2b (Disconnect: Analytics); Sentry left out: error telemetry, a
+	// policy choice
+	{ category: "analytics", hosts: ["newrelic.com", "nr-data.net"] },
+	// comScore: tracking.md §2b (scorecardresearch.com/beacon.js)
+	{ category: "analytics", hosts: ["scorecardresearch.com"] },
+	// HubSpot analytics: tracking.md §2b (js.hs-analytics.net/analytics/, track.hubspot.com/__ptq.gif)
+	{ category: "analytics", hosts: ["hs-analytics.net", "track.hubspot.com"] },
+	// Plausible / Cloudflare Web Analytics / Matomo Cloud: tracking.md §2b
+	// (static.cloudflareinsights.com/beacon.min.js)
+	{ category: "analytics", hosts: ["plausible.io", "cloudflareinsights.com", "matomo.cloud"] },
+	// Adobe Analytics: tracking.md §2b (/b/ss/<rsid>/…)
+	{ category: "analytics", hosts: ["2o7.net", "omtrdc.net", "demdex.net"] },
+	// Meta Pixel and plugins: tracking.md §2c (connect.facebook.net/en_US/fbevents.js, www.facebook.com/tr;
+	// Disconnect: Social)
+	{ category: "social", hosts: ["facebook.net", "facebook.com"] },
+	// LinkedIn Insight: tracking.md §2c (snap.licdn.com/li.lms-analytics/insight.min.js,
+	// px.ads.linkedin.com/collect)
+	{ category: "social", hosts: ["snap.licdn.com", "ads.linkedin.com"] },
+	{ category: "social", hosts: ["twitter.com", "x.com"] }, // X widgets: tracking.md §2c (Disconnect: Social)
+	// Share widgets and Reddit pixel: tracking.md §2a, §2c (alb.reddit.com/rp.gif; Disconnect: Social)
 	{
-		vendor: "New Relic browser agent",
-		category: "analytics",
-		hosts: ["newrelic.com", "nr-data.net"],
-		source: "tracking.md §2b (Disconnect: Analytics); Sentry left out: error telemetry, a policy choice",
-	},
-	{
-		vendor: "comScore",
-		category: "analytics",
-		hosts: ["scorecardresearch.com"],
-		source: "tracking.md §2b (scorecardresearch.com/beacon.js)",
-	},
-	{
-		vendor: "HubSpot analytics",
-		category: "analytics",
-		hosts: ["hs-analytics.net", "track.hubspot.com"],
-		source: "tracking.md §2b (js.hs-analytics.net/analytics/, track.hubspot.com/__ptq.gif)",
-	},
-	{
-		vendor: "Plausible / Cloudflare Web Analytics / Matomo Cloud",
-		category: "analytics",
-		hosts: ["plausible.io", "cloudflareinsights.com", "matomo.cloud"],
-		source: "tracking.md §2b (static.cloudflareinsights.com/beacon.min.js)",
-	},
-	{
-		vendor: "Adobe Analytics",
-		category: "analytics",
-		hosts: ["2o7.net", "omtrdc.net", "demdex.net"],
-		source: "tracking.md §2b (/b/ss/<rsid>/…)",
-	},
-	{
-		vendor: "Meta Pixel and plugins",
-		category: "social",
-		hosts: ["facebook.net", "facebook.com"],
-		source:
-			"tracking.md §2c (connect.facebook.net/en_US/fbevents.js, www.facebook.com/tr; Disconnect: Social)",
-	},
-	{
-		vendor: "LinkedIn Insight",
-		category: "social",
-		hosts: ["snap.licdn.com", "ads.linkedin.com"],
-		source: "tracking.md §2c (snap.licdn.com/li.lms-analytics/insight.min.js, px.ads.linkedin.com/collect)",
-	},
-	{
-		vendor: "X widgets",
-		category: "social",
-		hosts: ["twitter.com", "x.com"],
-		source: "tracking.md §2c (Disconnect: Social)",
-	},
-	{
-		vendor: "Share widgets and Reddit pixel",
 		category: "social",
 		hosts: ["addthis.com", "sharethis.com", "alb.reddit.com", "pixel-config.reddit.com"],
-		source: "tracking.md §2a, §2c (alb.reddit.com/rp.gif; Disconnect: Social)",
 	},
 ];
 

@@ -1,0 +1,44 @@
+/**
+ * Every row of the guard's data tables names where its facts come from (tracking.md, the vendor's
+ * docs, the lists a parameter is attributed to), in a comment beside the row, so a reviewer can audit
+ * it (STYLE.md "Data is data") while the bundle carries none of it. Read from the source text.
+ */
+import { describe, expect, it } from "vitest";
+import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
+import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
+import { rowComments } from "./table-provenance";
+
+/** A source as these comments name one: the reference notes, the contract, the vendor's code or docs. */
+const NAMES_A_SOURCE =
+	/tracking\.md §\d|CONTRACT\.md|standards\.md|\bOCD\b|\b(?:GA|Ads) docs\b|base code|snippet|tracking code/;
+
+const TABLES = [["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS]] as const;
+
+describe("guard table provenance", () => {
+	for (const [file, text, table, rows] of TABLES) {
+		it(`${file}: every row of ${table} names its source in a comment`, () => {
+			const comments = rowComments(text, table);
+			// As many commented rows as the table holds: the text was read row by row.
+			expect(comments).toHaveLength(rows.length);
+			for (const [row, comment] of comments.entries()) {
+				expect(comment, `${table} row ${row}`).toMatch(NAMES_A_SOURCE);
+			}
+		});
+	}
+
+	it("reads the comment above a row, or after a row on one line, and nothing else", () => {
+		const text = [
+			"const ROWS: readonly Row[] = [",
+			"\t// above, first line",
+			"\t// second line",
+			"\t{",
+			"\t\tname: 'a', // a property's comment is not the row's",
+			"\t},",
+			"\t{ name: 'b' }, // after",
+			"\t{ name: 'c' },",
+			"\t// a closing remark belongs to no row",
+			"];",
+		].join("\n");
+		expect(rowComments(text, "ROWS")).toEqual(["above, first line second line", "after", ""]);
+	});
+});

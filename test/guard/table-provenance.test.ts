@@ -6,13 +6,18 @@
 import { describe, expect, it } from "vitest";
 import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
+import { TRACKING_COOKIES } from "../../workers/guard/tracking-cookies";
+import trackingCookiesFile from "../../workers/guard/tracking-cookies.ts?raw";
 import { rowComments } from "./table-provenance";
 
 /** A source as these comments name one: the reference notes, the contract, the vendor's code or docs. */
 const NAMES_A_SOURCE =
 	/tracking\.md §\d|CONTRACT\.md|standards\.md|\bOCD\b|\b(?:GA|Ads) docs\b|base code|snippet|tracking code/;
 
-const TABLES = [["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS]] as const;
+const TABLES = [
+	["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS],
+	["tracking-cookies.ts", trackingCookiesFile, "TRACKING_COOKIES", TRACKING_COOKIES],
+] as const;
 
 describe("guard table provenance", () => {
 	for (const [file, text, table, rows] of TABLES) {

@@ -3,6 +3,8 @@
  * Our own compilation of cookie names (facts) from tracking.md §4 (Open Cookie Database, Apache-2.0,
  * and vendor docs) and standards.md §6. Third-party cookies (IDE, fr, MUID…) are left out: they never
  * reach the site's `Cookie` header and a first-party response cannot delete them.
+ * Each row's vendor and source are in its comment, which the bundle leaves out (nothing reads them at
+ * runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 
 import { registrableDomain } from "./public-suffix";
@@ -13,80 +15,49 @@ export interface TrackingCookieRule {
 	/** Exact cookie name (case-sensitive, as cookies are), or a pattern for id-suffixed families. */
 	readonly name: string | RegExp;
 	readonly purpose: TrackerPurpose;
-	readonly vendor: string;
-	readonly source: string;
 }
 
-const OCD = "Open Cookie Database (jkwakman/Open-Cookie-Database@0ee5a17), tracking.md §4";
-const GOOGLE_DOCS = "support.google.com/analytics/answer/11397207; standards.md §6";
-const ADS_DOCS = "support.google.com/google-ads/answer/7519794; standards.md §6";
+// Each row's comment names the vendor and the source: OCD is the Open Cookie Database
+// (jkwakman/Open-Cookie-Database@0ee5a17), tracking.md §4; GA docs support.google.com/analytics/answer/11397207
+// and Ads docs support.google.com/google-ads/answer/7519794, both standards.md §6.
 
 export const TRACKING_COOKIES: readonly TrackingCookieRule[] = [
-	{ name: "_ga", purpose: "analytics", vendor: "Google Analytics", source: GOOGLE_DOCS },
-	{ name: /^_ga_[A-Z0-9]+$/, purpose: "analytics", vendor: "Google Analytics 4", source: GOOGLE_DOCS },
-	{ name: "_gid", purpose: "analytics", vendor: "Google Analytics", source: GOOGLE_DOCS },
-	{ name: "_gat", purpose: "analytics", vendor: "Google Analytics", source: GOOGLE_DOCS },
-	{ name: /^_gat_./, purpose: "analytics", vendor: "Google Analytics", source: GOOGLE_DOCS },
-	{ name: /^_dc_gtm_./, purpose: "analytics", vendor: "Google Tag Manager", source: GOOGLE_DOCS },
-	{
-		name: /^__utm[a-z](?:_.+)?$/,
-		purpose: "analytics",
-		vendor: "Google Analytics (legacy)",
-		source: GOOGLE_DOCS,
-	},
-	{ name: "AMP_TOKEN", purpose: "analytics", vendor: "Google Analytics (AMP)", source: GOOGLE_DOCS },
-	{ name: "FPID", purpose: "analytics", vendor: "Google (server-side GTM)", source: OCD },
-	{ name: "FPLC", purpose: "analytics", vendor: "Google (server-side GTM)", source: OCD },
-	{ name: /^_gcl_./, purpose: "ads", vendor: "Google Ads conversion linker", source: ADS_DOCS },
-	{ name: /^_gac_./, purpose: "ads", vendor: "Google Ads (via Analytics)", source: ADS_DOCS },
-	{ name: /^FP(?:AU|GCLAW|GCLDC|GCLGB)$/, purpose: "ads", vendor: "Google (server-side GTM)", source: OCD },
-	{ name: /^__g(?:ads|pi)$/, purpose: "ads", vendor: "Google AdSense / Ad Manager", source: OCD },
-	{
-		name: /^_fb[pc]$/,
-		purpose: "ads",
-		vendor: "Meta Pixel",
-		source: "developers.facebook.com fbp-and-fbc; OCD",
-	},
-	{ name: /^_uet(?:sid|vid|msclkid)$/, purpose: "ads", vendor: "Microsoft UET", source: OCD },
-	{ name: /^_cl(?:ck|sk)$/, purpose: "analytics", vendor: "Microsoft Clarity", source: OCD },
-	{ name: /^_tt(?:p|_enable_cookie)$/, purpose: "ads", vendor: "TikTok Pixel", source: OCD },
-	{ name: /^ttcsid(?:_.+)?$/, purpose: "ads", vendor: "TikTok Pixel", source: OCD },
-	{
-		name: /^(?:_pin_unauth|_pinterest_ct(?:_ua|_rt)?|_epik|_derived_epik)$/,
-		purpose: "ads",
-		vendor: "Pinterest Tag",
-		source: OCD,
-	},
-	{ name: /^li_(?:fat_id|sugr)$/, purpose: "ads", vendor: "LinkedIn Insight", source: OCD },
-	{ name: /^_sc(?:id|id_r|hn)$/, purpose: "ads", vendor: "Snap Pixel", source: OCD },
-	{ name: /^_rdt_(?:uuid|cid)$/, purpose: "ads", vendor: "Reddit Pixel", source: OCD },
-	{ name: /^cto_(?:bundle|bidid)$/, purpose: "ads", vendor: "Criteo", source: "tracking.md §4 (not in OCD)" },
-	{ name: "_mkto_trk", purpose: "ads", vendor: "Marketo (marketing automation)", source: OCD },
-	{
-		name: /^facebook-pixel_.+/,
-		purpose: "ads",
-		vendor: "Zaraz Facebook Pixel tool",
-		source: "tracking.md §3c",
-	},
-	{ name: /^(?:__hstc|__hssc|__hssrc|hubspotutk)$/, purpose: "analytics", vendor: "HubSpot", source: OCD },
-	{ name: /^_hj[A-Za-z]/, purpose: "analytics", vendor: "Hotjar", source: OCD },
-	{ name: /^ajs_(?:anonymous|user|group)_id$/, purpose: "analytics", vendor: "Segment", source: OCD },
-	{
-		name: /^(?:AMP_(?:MKTG_)?[0-9a-f]{6,}|amplitude_id_.+)$/,
-		purpose: "analytics",
-		vendor: "Amplitude",
-		source: OCD,
-	},
-	{ name: /^mp_.+_mixpanel$/, purpose: "analytics", vendor: "Mixpanel", source: OCD },
-	{ name: /^_pk_(?:id|ses|ref|cvar|hsr)\./, purpose: "analytics", vendor: "Matomo", source: OCD },
-	{ name: /^_ym_./, purpose: "analytics", vendor: "Yandex Metrica", source: OCD },
-	{ name: /^_hp2_(?:id|ses_props)\./, purpose: "analytics", vendor: "Heap", source: OCD },
-	{
-		name: /^google-analytics_v4_.+/,
-		purpose: "analytics",
-		vendor: "Zaraz Google Analytics tool",
-		source: "tracking.md §3c",
-	},
+	{ name: "_ga", purpose: "analytics" }, // Google Analytics: GA docs
+	{ name: /^_ga_[A-Z0-9]+$/, purpose: "analytics" }, // Google Analytics 4: GA docs
+	{ name: "_gid", purpose: "analytics" }, // Google Analytics: GA docs
+	{ name: "_gat", purpose: "analytics" }, // Google Analytics: GA docs
+	{ name: /^_gat_./, purpose: "analytics" }, // Google Analytics: GA docs
+	{ name: /^_dc_gtm_./, purpose: "analytics" }, // Google Tag Manager: GA docs
+	{ name: /^__utm[a-z](?:_.+)?$/, purpose: "analytics" }, // Google Analytics (legacy): GA docs
+	{ name: "AMP_TOKEN", purpose: "analytics" }, // Google Analytics (AMP): GA docs
+	{ name: "FPID", purpose: "analytics" }, // Google (server-side GTM): OCD
+	{ name: "FPLC", purpose: "analytics" }, // Google (server-side GTM): OCD
+	{ name: /^_gcl_./, purpose: "ads" }, // Google Ads conversion linker: Ads docs
+	{ name: /^_gac_./, purpose: "ads" }, // Google Ads (via Analytics): Ads docs
+	{ name: /^FP(?:AU|GCLAW|GCLDC|GCLGB)$/, purpose: "ads" }, // Google (server-side GTM): OCD
+	{ name: /^__g(?:ads|pi)$/, purpose: "ads" }, // Google AdSense / Ad Manager: OCD
+	{ name: /^_fb[pc]$/, purpose: "ads" }, // Meta Pixel: developers.facebook.com fbp-and-fbc; OCD
+	{ name: /^_uet(?:sid|vid|msclkid)$/, purpose: "ads" }, // Microsoft UET: OCD
+	{ name: /^_cl(?:ck|sk)$/, purpose: "analytics" }, // Microsoft Clarity: OCD
+	{ name: /^_tt(?:p|_enable_cookie)$/, purpose: "ads" }, // TikTok Pixel: OCD
+	{ name: /^ttcsid(?:_.+)?$/, purpose: "ads" }, // TikTok Pixel: OCD
+	// Pinterest Tag: OCD
+	{ name: /^(?:_pin_unauth|_pinterest_ct(?:_ua|_rt)?|_epik|_derived_epik)$/, purpose: "ads" },
+	{ name: /^li_(?:fat_id|sugr)$/, purpose: "ads" }, // LinkedIn Insight: OCD
+	{ name: /^_sc(?:id|id_r|hn)$/, purpose: "ads" }, // Snap Pixel: OCD
+	{ name: /^_rdt_(?:uuid|cid)$/, purpose: "ads" }, // Reddit Pixel: OCD
+	{ name: /^cto_(?:bundle|bidid)$/, purpose: "ads" }, // Criteo: tracking.md §4 (not in OCD)
+	{ name: "_mkto_trk", purpose: "ads" }, // Marketo (marketing automation): OCD
+	{ name: /^facebook-pixel_.+/, purpose: "ads" }, // Zaraz Facebook Pixel tool: tracking.md §3c
+	{ name: /^(?:__hstc|__hssc|__hssrc|hubspotutk)$/, purpose: "analytics" }, // HubSpot: OCD
+	{ name: /^_hj[A-Za-z]/, purpose: "analytics" }, // Hotjar: OCD
+	{ name: /^ajs_(?:anonymous|user|group)_id$/, purpose: "analytics" }, // Segment: OCD
+	{ name: /^(?:AMP_(?:MKTG_)?[0-9a-f]{6,}|amplitude_id_.+)$/, purpose: "analytics" }, // Amplitude: OCD
+	{ name: /^mp_.+_mixpanel$/, purpose: "analytics" }, // Mixpanel: OCD
+	{ name: /^_pk_(?:id|ses|ref|cvar|hsr)\./, purpose: "analytics" }, // Matomo: OCD
+	{ name: /^_ym_./, purpose: "analytics" }, // Yandex Metrica: OCD
+	{ name: /^_hp2_(?:id|ses_props)\./, purpose: "analytics" }, // Heap: OCD
+	{ name: /^google-analytics_v4_.+/, purpose: "analytics" }, // Zaraz Google Analytics tool: tracking.md §3c
 ];
 
 /**

@@ -4,6 +4,8 @@
  * it (STYLE.md "Data is data") while the bundle carries none of it. Read from the source text.
  */
 import { describe, expect, it } from "vitest";
+import { BEACON_SHAPES } from "../../workers/guard/beacons";
+import beaconsFile from "../../workers/guard/beacons.ts?raw";
 import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
 import { TRACKING_COOKIES } from "../../workers/guard/tracking-cookies";
@@ -17,6 +19,7 @@ const NAMES_A_SOURCE =
 const TABLES = [
 	["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS],
 	["tracking-cookies.ts", trackingCookiesFile, "TRACKING_COOKIES", TRACKING_COOKIES],
+	["beacons.ts", beaconsFile, "BEACON_SHAPES", BEACON_SHAPES],
 ] as const;
 
 describe("guard table provenance", () => {

@@ -2,6 +2,8 @@
  * First-party proxied beacons (server-side GTM, Google tag gateway, Meta CAPI gateway, Zaraz, vendor
  * "custom proxy" setups) recognised by path and query shape, since their host is the site's own
  * (tracking.md §3). Each shape requires enough of the vendor's query to leave ordinary site paths alone.
+ * Each row's source is in the comment above it, which the bundle leaves out (nothing reads it at
+ * runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 
 import { googleTagKind, googleTagPurpose } from "./google-tag-ids";
@@ -22,7 +24,6 @@ export interface BeaconShape {
 	readonly tagParam?: string;
 	/** A fixed purpose, or `tag-id`: the purpose of the Google tag id in `tagParam`. */
 	readonly purpose: TrackerPurpose | "tag-id";
-	readonly source: string;
 }
 
 const PRESENT = /^/;
@@ -35,72 +36,65 @@ const STRICT_GOOGLE_TAG =
 	/^(?:G-(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}|GT-[A-Z0-9]{6,10}|AW-\d{8,12}|DC-\d{6,12}|GTM-[A-Z0-9]{6,9})$/;
 
 export const BEACON_SHAPES: readonly BeaconShape[] = [
+	// tracking.md §3a (GA4 hits through sGTM or tag gateway, any path prefix)
 	{
 		name: "GA4 collect",
 		path: /\/g\/collect$/,
 		query: { v: /^2$/, tid: GA4_ID },
 		tagParam: "tid",
 		purpose: "analytics",
-		source: "tracking.md §3a (GA4 hits through sGTM or tag gateway, any path prefix)",
 	},
+	// tracking.md §2b, §3a
 	{
 		name: "GA4 Measurement Protocol",
 		path: /\/mp\/collect$/,
 		query: { measurement_id: GA4_ID },
 		tagParam: "measurement_id",
 		purpose: "analytics",
-		source: "tracking.md §2b, §3a",
 	},
+	// tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)
 	{
 		name: "Universal Analytics collect",
 		path: /\/(?:[rj]\/)?collect$|\/batch$/,
 		query: { v: /^1$/, tid: /^UA-\d{3,12}-\d{1,4}$/ },
 		tagParam: "tid",
 		purpose: "analytics",
-		source: "tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)",
 	},
+	// tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)
 	{
 		name: "Google consent-mode collect",
 		path: /\/ccm\/collect$/,
 		query: { tid: ANY_GOOGLE_TAG, en: PRESENT },
 		tagParam: "tid",
 		purpose: "tag-id",
-		source: "tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)",
 	},
-	{
-		name: "Google Ads remarketing",
-		path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/,
-		purpose: "ads",
-		source: "tracking.md §2a, §3a",
-	},
+	// tracking.md §2a, §3a
+	{ name: "Google Ads remarketing", path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/, purpose: "ads" },
+	// tracking.md §2a, §3a
 	{
 		name: "Google Ads conversion",
 		path: /\/pagead\/(?:viewthroughconversion|conversion|1p-user-list|1p-conversion|form-data)\/\d{5,}\/?$/,
 		purpose: "ads",
-		source: "tracking.md §2a, §3a",
 	},
-	{
-		name: "Google Ads enhanced conversions",
-		path: /\/ccm\/form-data\/\d{5,}\/?$/,
-		purpose: "ads",
-		source: "tracking.md §2a",
-	},
+	// tracking.md §2a
+	{ name: "Google Ads enhanced conversions", path: /\/ccm\/form-data\/\d{5,}\/?$/, purpose: "ads" },
+	// tracking.md §3a (loader served first-party by sGTM or tag gateway)
 	{
 		name: "gtag.js loader",
 		path: /\/gtag\/js$/,
 		query: { id: ANY_GOOGLE_TAG },
 		tagParam: "id",
 		purpose: "tag-id",
-		source: "tracking.md §3a (loader served first-party by sGTM or tag gateway)",
 	},
+	// tracking.md §2b, §3a
 	{
 		name: "Tag Manager loader",
 		path: /\/(?:gtm\.js|ns\.html)$/,
 		query: { id: /^GTM-[A-Z0-9]{4,12}$/ },
 		tagParam: "id",
 		purpose: "tag-id",
-		source: "tracking.md §2b, §3a",
 	},
+	// tracking.md §3a (configurable serving path, e.g. /metrics)
 	{
 		name: "Google tag gateway loader",
 		path: /^\/[A-Za-z0-9_/-]*$/,
@@ -108,66 +102,42 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		onlyParams: ["id", "l", "cx", "gtm", "gtm_auth", "gtm_preview", "gtm_cookies_win", "gtm_debug"],
 		tagParam: "id",
 		purpose: "tag-id",
-		source: "tracking.md §3a (configurable serving path, e.g. /metrics)",
 	},
+	// tracking.md §2c, §3b
 	{
 		name: "Meta Pixel / CAPI gateway",
 		path: /(?:^|\/)tr\/?$/,
 		query: { id: /^\d{10,20}$/, ev: NON_EMPTY },
 		purpose: "ads",
-		source: "tracking.md §2c, §3b",
 	},
+	// tracking.md §3c (s.js, i.js, t)
 	{
 		name: "Cloudflare Zaraz",
 		path: /^\/cdn-cgi\/zaraz\//,
 		// Zaraz runs any tool the site configured, ad pixels included: treated like a tag container.
 		purpose: "ads",
-		source: "tracking.md §3c (s.js, i.js, t)",
 	},
-	{
-		name: "Cloudflare Web Analytics",
-		path: /^\/cdn-cgi\/rum\/?$/,
-		purpose: "analytics",
-		source: "tracking.md §2b, §3d",
-	},
+	// tracking.md §2b, §3d
+	{ name: "Cloudflare Web Analytics", path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics" },
+	// tracking.md §2b, §3d
 	{
 		name: "Matomo tracker",
 		path: /\/(?:matomo|piwik)\.php$/,
 		query: { idsite: /^\d+$/, rec: /^1$/ },
 		purpose: "analytics",
-		source: "tracking.md §2b, §3d",
 	},
-	{
-		name: "Matomo loader",
-		path: /\/(?:matomo|piwik)\.js$/,
-		purpose: "analytics",
-		source: "tracking.md §2b",
-	},
-	{
-		name: "Amplitude HTTP API",
-		path: /\/2\/httpapi\/?$/,
-		purpose: "analytics",
-		source: "tracking.md §2b, §3d",
-	},
+	{ name: "Matomo loader", path: /\/(?:matomo|piwik)\.js$/, purpose: "analytics" }, // tracking.md §2b
+	{ name: "Amplitude HTTP API", path: /\/2\/httpapi\/?$/, purpose: "analytics" }, // tracking.md §2b, §3d
+	// tracking.md §2b, §3d
 	{
 		name: "Mixpanel",
 		path: /\/(?:track|engage)\/?$/,
 		query: { data: NON_EMPTY, ip: /^[01]$/ },
 		purpose: "analytics",
-		source: "tracking.md §2b, §3d",
 	},
-	{
-		name: "PostHog capture",
-		path: /\/i\/v0\/e\/?$/,
-		purpose: "analytics",
-		source: "tracking.md §3d",
-	},
-	{
-		name: "TikTok pixel",
-		path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/,
-		purpose: "ads",
-		source: "tracking.md §2a, §3d",
-	},
+	{ name: "PostHog capture", path: /\/i\/v0\/e\/?$/, purpose: "analytics" }, // tracking.md §3d
+	// tracking.md §2a, §3d
+	{ name: "TikTok pixel", path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/, purpose: "ads" },
 	// Left out: Segment /v1/… and Plausible /api/event (need the body to tell apart from ordinary APIs),
 	// PostHog /e/, /s/, /decide/ (too generic).
 ];

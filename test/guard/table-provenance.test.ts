@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { BEACON_SHAPES } from "../../workers/guard/beacons";
 import beaconsFile from "../../workers/guard/beacons.ts?raw";
+import { INLINE_TRACKER_SIGNATURES } from "../../workers/guard/inline-trackers";
+import inlineTrackersFile from "../../workers/guard/inline-trackers.ts?raw";
 import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
 import { TRACKING_COOKIES } from "../../workers/guard/tracking-cookies";
@@ -20,6 +22,7 @@ const TABLES = [
 	["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS],
 	["tracking-cookies.ts", trackingCookiesFile, "TRACKING_COOKIES", TRACKING_COOKIES],
 	["beacons.ts", beaconsFile, "BEACON_SHAPES", BEACON_SHAPES],
+	["inline-trackers.ts", inlineTrackersFile, "INLINE_TRACKER_SIGNATURES", INLINE_TRACKER_SIGNATURES],
 ] as const;
 
 describe("guard table provenance", () => {

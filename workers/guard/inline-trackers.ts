@@ -3,6 +3,8 @@
  * (tracking.md §3d "HTML signals"), each with the purpose it serves. Google snippets are classified by
  * the tag ids they carry (`G-` analytics; `AW-`, `DC-`, `GT-`, `GTM-` ads), like their loaders.
  * Our own list of vendor function and host names (facts), from the vendors' published snippets.
+ * Each row's vendor and source are in its comment, which the bundle leaves out (nothing reads them at
+ * runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 import { googleTagPurpose } from "./google-tag-ids";
 import { joinable, joinPatterns } from "./joined-patterns";
@@ -10,158 +12,107 @@ import { compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export interface InlineTrackerSignature {
-	readonly vendor: string;
 	readonly pattern: RegExp;
 	readonly purpose: TrackerPurpose;
 	/** The host the snippet loads from, so a site override for that host also decides the snippet. */
 	readonly host?: string;
 	/** A Google loader named without a literal tag id: it only counts when no id decided the script. */
 	readonly withoutTagId?: boolean;
-	readonly source: string;
 }
 
 export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
+	// Meta Pixel: Meta Pixel base code (developers.facebook.com/docs/meta-pixel/get-started)
 	{
-		vendor: "Meta Pixel",
 		pattern: /\bfbq\s*\(\s*['"]init['"]|connect\.facebook\.net\/[^'"\s]*fbevents\.js/,
 		purpose: "ads",
 		host: "connect.facebook.net",
-		source: "Meta Pixel base code (developers.facebook.com/docs/meta-pixel/get-started)",
 	},
+	// LinkedIn Insight: LinkedIn Insight Tag snippet; tracking.md §2c
 	{
-		vendor: "LinkedIn Insight",
 		pattern: /\b_linkedin_(?:partner_id|data_partner_ids)\b|snap\.licdn\.com\/li\.lms-analytics/,
 		purpose: "ads",
 		host: "snap.licdn.com",
-		source: "LinkedIn Insight Tag snippet; tracking.md §2c",
 	},
+	// TikTok Pixel: TikTok Pixel base code; tracking.md §2a
 	{
-		vendor: "TikTok Pixel",
 		pattern: /\bttq\.load\s*\(|analytics\.tiktok\.com\/i18n\/pixel/,
 		purpose: "ads",
 		host: "analytics.tiktok.com",
-		source: "TikTok Pixel base code; tracking.md §2a",
 	},
+	// Microsoft UET: Microsoft Advertising UET tag; tracking.md §2a
+	{ pattern: /\buetq\b|bat\.bing\.com\/bat\.js/, purpose: "ads", host: "bat.bing.com" },
+	// Snap Pixel: Snap Pixel base code; tracking.md §2a
+	{ pattern: /\bsnaptr\s*\(\s*['"]init['"]|sc-static\.net\/scevent/, purpose: "ads", host: "sc-static.net" },
+	// Pinterest Tag: Pinterest Tag base code; tracking.md §2a
 	{
-		vendor: "Microsoft UET",
-		pattern: /\buetq\b|bat\.bing\.com\/bat\.js/,
-		purpose: "ads",
-		host: "bat.bing.com",
-		source: "Microsoft Advertising UET tag; tracking.md §2a",
-	},
-	{
-		vendor: "Snap Pixel",
-		pattern: /\bsnaptr\s*\(\s*['"]init['"]|sc-static\.net\/scevent/,
-		purpose: "ads",
-		host: "sc-static.net",
-		source: "Snap Pixel base code; tracking.md §2a",
-	},
-	{
-		vendor: "Pinterest Tag",
 		pattern: /\bpintrk\s*\(\s*['"]load['"]|s\.pinimg\.com\/ct\/core\.js/,
 		purpose: "ads",
 		host: "s.pinimg.com",
-		source: "Pinterest Tag base code; tracking.md §2a",
 	},
+	// X Pixel: X conversion tracking base code; the older single-event tag (oct.js, twttr.conversion.trackPid);
+	// tracking.md §2a
 	{
-		vendor: "X Pixel",
 		pattern:
 			/\btwq\s*\(\s*['"](?:init|config)['"]|static\.ads-twitter\.com\/(?:uwt|oct)\.js|\btwttr\.conversion\.trackPid\s*\(/,
 		purpose: "ads",
 		host: "static.ads-twitter.com",
-		source:
-			"X conversion tracking base code; the older single-event tag (oct.js, twttr.conversion.trackPid); tracking.md §2a",
 	},
+	// Reddit Pixel: Reddit Pixel base code; tracking.md §2a
 	{
-		vendor: "Reddit Pixel",
 		pattern: /\brdt\s*\(\s*['"]init['"]|redditstatic\.com\/ads\/pixel\.js/,
 		purpose: "ads",
 		host: "www.redditstatic.com",
-		source: "Reddit Pixel base code; tracking.md §2a",
 	},
+	// Criteo / Taboola: tracking.md §2a (ld.js, tfa.js loaders)
 	{
-		vendor: "Criteo / Taboola",
 		pattern: /\bcriteo_q\b|static\.criteo\.net\/js\/ld|\b_tfa\.push\s*\(|cdn\.taboola\.com\/libtrc/,
 		purpose: "ads",
-		source: "tracking.md §2a (ld.js, tfa.js loaders)",
 	},
+	// Quora Pixel: Quora Pixel base code (qp('init', …), a.quora.com/qevents.js)
+	{ pattern: /\bqp\s*\(\s*['"]init['"]|a\.quora\.com\/qevents\.js/, purpose: "ads", host: "a.quora.com" },
+	// Outbrain Pixel: Outbrain Pixel base code (obApi('track', …), amplify.outbrain.com/cp/obtp.js);
+	// tracking.md §2a
+	{ pattern: /\bobApi\s*\(|outbrain\.com\/cp\/obtp\.js/, purpose: "ads", host: "amplify.outbrain.com" },
+	// Yandex Metrica: tracking.md §2a (mc.yandex.ru/metrika/tag.js; listed as advertising)
 	{
-		vendor: "Quora Pixel",
-		pattern: /\bqp\s*\(\s*['"]init['"]|a\.quora\.com\/qevents\.js/,
-		purpose: "ads",
-		host: "a.quora.com",
-		source: "Quora Pixel base code (qp('init', …), a.quora.com/qevents.js)",
-	},
-	{
-		vendor: "Outbrain Pixel",
-		pattern: /\bobApi\s*\(|outbrain\.com\/cp\/obtp\.js/,
-		purpose: "ads",
-		host: "amplify.outbrain.com",
-		source: "Outbrain Pixel base code (obApi('track', …), amplify.outbrain.com/cp/obtp.js); tracking.md §2a",
-	},
-	{
-		vendor: "Yandex Metrica",
 		pattern: /mc\.yandex\.(?:ru|com)\/metrika|\bym\s*\(\s*\d+\s*,\s*['"]init['"]/,
 		purpose: "ads",
 		host: "mc.yandex.ru",
-		source: "tracking.md §2a (mc.yandex.ru/metrika/tag.js; listed as advertising)",
 	},
+	// Google Tag Manager container (id not literal): GTM snippet; CONTRACT.md: a container can inject anything
 	{
-		vendor: "Google Tag Manager container (id not literal)",
 		pattern: /googletagmanager\.com\/gtm\.js/,
 		purpose: "ads",
 		host: "www.googletagmanager.com",
 		withoutTagId: true,
-		source: "GTM snippet; CONTRACT.md: a container can inject anything",
 	},
+	// Cloudflare Zaraz: tracking.md §3c (auto-injected bootstrap; runs any configured tool)
+	{ pattern: /\bzarazData\b|\/cdn-cgi\/zaraz\//, purpose: "ads" },
+	// Google Analytics (analytics.js, ga.js): Universal Analytics snippet; tracking.md §2b
 	{
-		vendor: "Cloudflare Zaraz",
-		pattern: /\bzarazData\b|\/cdn-cgi\/zaraz\//,
-		purpose: "ads",
-		source: "tracking.md §3c (auto-injected bootstrap; runs any configured tool)",
-	},
-	{
-		vendor: "Google Analytics (analytics.js, ga.js)",
 		pattern: /google-analytics\.com\/(?:analytics|ga)\.js|\bga\s*\(\s*['"]create['"]/,
 		purpose: "analytics",
 		host: "www.google-analytics.com",
 		withoutTagId: true,
-		source: "Universal Analytics snippet; tracking.md §2b",
 	},
+	// HubSpot tracking code: HubSpot tracking code API (_hsq); tracking.md §2b
+	{ pattern: /\b_hsq\b|js\.hs-analytics\.net/, purpose: "analytics", host: "js.hs-analytics.net" },
+	// Hotjar: Hotjar tracking code; tracking.md §2b
 	{
-		vendor: "HubSpot tracking code",
-		pattern: /\b_hsq\b|js\.hs-analytics\.net/,
-		purpose: "analytics",
-		host: "js.hs-analytics.net",
-		source: "HubSpot tracking code API (_hsq); tracking.md §2b",
-	},
-	{
-		vendor: "Hotjar",
 		pattern: /\b_hjSettings\b|static\.hotjar\.com\/c\/hotjar-/,
 		purpose: "analytics",
 		host: "static.hotjar.com",
-		source: "Hotjar tracking code; tracking.md §2b",
 	},
+	// Microsoft Clarity: Clarity tracking code; tracking.md §2b
+	{ pattern: /clarity\.ms\/tag\//, purpose: "analytics", host: "www.clarity.ms" },
+	// Segment / Mixpanel / Amplitude / Heap: vendor snippets; tracking.md §2b, §3d
 	{
-		vendor: "Microsoft Clarity",
-		pattern: /clarity\.ms\/tag\//,
-		purpose: "analytics",
-		host: "www.clarity.ms",
-		source: "Clarity tracking code; tracking.md §2b",
-	},
-	{
-		vendor: "Segment / Mixpanel / Amplitude / Heap",
 		pattern:
 			/\banalytics\.load\s*\(|cdn\.segment\.com\/analytics\.js|\bmixpanel\.init\s*\(|\bamplitude\.(?:getInstance\(\)\.)?init\s*\(|\bheap\.load\s*\(/,
 		purpose: "analytics",
-		source: "vendor snippets; tracking.md §2b, §3d",
 	},
-	{
-		vendor: "Matomo / Plausible",
-		pattern: /\b_paq\.push\s*\(|\/(?:matomo|piwik)\.js|plausible\.io\/js\//,
-		purpose: "analytics",
-		source: "Matomo JavaScript tracking code; tracking.md §2b",
-	},
+	// Matomo / Plausible: Matomo JavaScript tracking code; tracking.md §2b
+	{ pattern: /\b_paq\.push\s*\(|\/(?:matomo|piwik)\.js|plausible\.io\/js\//, purpose: "analytics" },
 ];
 
 /**

@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { BEACON_SHAPES } from "../../workers/guard/beacons";
 import beaconsFile from "../../workers/guard/beacons.ts?raw";
+import { GOOGLE_TAG_KINDS } from "../../workers/guard/google-tag-ids";
+import googleTagIdsFile from "../../workers/guard/google-tag-ids.ts?raw";
 import { INLINE_TRACKER_SIGNATURES } from "../../workers/guard/inline-trackers";
 import inlineTrackersFile from "../../workers/guard/inline-trackers.ts?raw";
 import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
@@ -23,6 +25,7 @@ const TABLES = [
 	["tracking-cookies.ts", trackingCookiesFile, "TRACKING_COOKIES", TRACKING_COOKIES],
 	["beacons.ts", beaconsFile, "BEACON_SHAPES", BEACON_SHAPES],
 	["inline-trackers.ts", inlineTrackersFile, "INLINE_TRACKER_SIGNATURES", INLINE_TRACKER_SIGNATURES],
+	["google-tag-ids.ts", googleTagIdsFile, "GOOGLE_TAG_KINDS", GOOGLE_TAG_KINDS],
 ] as const;
 
 describe("guard table provenance", () => {

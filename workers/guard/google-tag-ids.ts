@@ -2,6 +2,8 @@
  * Google tag ids and the purpose each kind serves. Loaders and collectors are classified by the id
  * they carry: `G-` is analytics; `AW-`, `DC-` and the containers `GTM-`/`GT-`, which can inject any
  * tag, are ads (CONTRACT.md, "Guard mode"; tracking.md §2b, §3a).
+ * Each row's comment says what the id is and where that comes from; test/guard/table-provenance.test.ts
+ * checks that every row has one.
  */
 
 import type { TrackerPurpose } from "./tracker-purpose";
@@ -11,53 +13,20 @@ export interface GoogleTagKind {
 	/** Shape of a whole id of this kind (ids are upper case). */
 	readonly shape: RegExp;
 	readonly purpose: TrackerPurpose;
-	readonly what: string;
-	readonly source: string;
 }
 
 export const GOOGLE_TAG_KINDS: readonly GoogleTagKind[] = [
-	{
-		prefix: "G-",
-		shape: /^G-[A-Z0-9]{4,16}$/,
-		purpose: "analytics",
-		what: "GA4 measurement id",
-		source: "developers.google.com/tag-platform (gtag.js); tracking.md §2b",
-	},
-	{
-		prefix: "UA-",
-		shape: /^UA-\d{3,12}-\d{1,4}$/,
-		purpose: "analytics",
-		what: "Universal Analytics property (legacy)",
-		source: "tracking.md §2b, §3a",
-	},
-	{
-		prefix: "AW-",
-		shape: /^AW-\d{5,14}$/,
-		purpose: "ads",
-		what: "Google Ads conversion id",
-		source: "tracking.md §2a, §2b",
-	},
-	{
-		prefix: "DC-",
-		shape: /^DC-\d{4,14}$/,
-		purpose: "ads",
-		what: "Floodlight (Campaign Manager 360) advertiser",
-		source: "tracking.md §2b",
-	},
-	{
-		prefix: "GTM-",
-		shape: /^GTM-[A-Z0-9]{4,12}$/,
-		purpose: "ads",
-		what: "Tag Manager container: can inject anything",
-		source: "CONTRACT.md Guard mode; tracking.md §2b",
-	},
-	{
-		prefix: "GT-",
-		shape: /^GT-[A-Z0-9]{4,14}$/,
-		purpose: "ads",
-		what: "Google tag with several destinations, possibly ads: treated like a container",
-		source: "tracking.md §2b, §3a",
-	},
+	// GA4 measurement id: developers.google.com/tag-platform (gtag.js); tracking.md §2b
+	{ prefix: "G-", shape: /^G-[A-Z0-9]{4,16}$/, purpose: "analytics" },
+	// Universal Analytics property (legacy): tracking.md §2b, §3a
+	{ prefix: "UA-", shape: /^UA-\d{3,12}-\d{1,4}$/, purpose: "analytics" },
+	{ prefix: "AW-", shape: /^AW-\d{5,14}$/, purpose: "ads" }, // Google Ads conversion id: tracking.md §2a, §2b
+	// Floodlight (Campaign Manager 360) advertiser: tracking.md §2b
+	{ prefix: "DC-", shape: /^DC-\d{4,14}$/, purpose: "ads" },
+	// Tag Manager container: can inject anything: CONTRACT.md Guard mode; tracking.md §2b
+	{ prefix: "GTM-", shape: /^GTM-[A-Z0-9]{4,12}$/, purpose: "ads" },
+	// Google tag with several destinations, possibly ads: treated like a container: tracking.md §2b, §3a
+	{ prefix: "GT-", shape: /^GT-[A-Z0-9]{4,14}$/, purpose: "ads" },
 ];
 
 /** The kind of a Google tag id, or null when `id` is not shaped like one. */

@@ -14,6 +14,8 @@ import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
 import { TRACKING_COOKIES } from "../../workers/guard/tracking-cookies";
 import trackingCookiesFile from "../../workers/guard/tracking-cookies.ts?raw";
+import { PARAM_SOURCES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import paramRulesFile from "../../workers/guard/tracking-param-rules.ts?raw";
 import { rowComments } from "./table-provenance";
 
 /** A source as these comments name one: the reference notes, the contract, the vendor's code or docs. */
@@ -28,6 +30,14 @@ const TABLES = [
 	["google-tag-ids.ts", googleTagIdsFile, "GOOGLE_TAG_KINDS", GOOGLE_TAG_KINDS],
 ] as const;
 
+/** Tracking-parameter tables: a row's comment starts with its lists, then `: ` and why, if need be. */
+const PARAM_TABLES = [
+	["GLOBAL", TRACKING_PARAM_RULES.global],
+	["PREFIXES", TRACKING_PARAM_RULES.prefixes],
+	["HOST_SCOPED", TRACKING_PARAM_RULES.hostScoped],
+	["EXEMPT_HOSTS", TRACKING_PARAM_RULES.exemptHosts],
+] as const;
+
 describe("guard table provenance", () => {
 	for (const [file, text, table, rows] of TABLES) {
 		it(`${file}: every row of ${table} names its source in a comment`, () => {
@@ -36,6 +46,20 @@ describe("guard table provenance", () => {
 			expect(comments).toHaveLength(rows.length);
 			for (const [row, comment] of comments.entries()) {
 				expect(comment, `${table} row ${row}`).toMatch(NAMES_A_SOURCE);
+			}
+		});
+	}
+
+	for (const [table, rows] of PARAM_TABLES) {
+		it(`tracking-param-rules.ts: every row of ${table} names the lists it comes from`, () => {
+			const comments = rowComments(paramRulesFile, table);
+			expect(comments).toHaveLength(rows.length);
+			for (const [row, comment] of comments.entries()) {
+				const lists = comment.split(": ")[0]?.split(", ") ?? [];
+				expect(lists.join(""), `${table} row ${row}`).not.toBe("");
+				// The prefix families name their lists with the lists' own syntax (ClearURLs (/i)): free text.
+				if (table === "PREFIXES") continue;
+				for (const list of lists) expect(Object.keys(PARAM_SOURCES), `${table} row ${row}`).toContain(list);
 			}
 		});
 	}

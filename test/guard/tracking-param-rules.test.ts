@@ -1,12 +1,21 @@
 /**
  * The rule table itself: what §1h/§1i/§1j of tracking.md require of it, checked on the data so a
- * careless edit (a generic name made global, a missing source) fails here.
+ * careless edit (a generic name made global, a missing source) fails here. The lists a row comes
+ * from are in its comment (table-provenance.test.ts checks every row names known ones).
  */
 
 import { describe, expect, it } from "vitest";
-import { PARAM_SOURCES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import { TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import paramRulesFile from "../../workers/guard/tracking-param-rules.ts?raw";
+import { rowComments } from "./table-provenance";
 
 const globalNames = TRACKING_PARAM_RULES.global.map((rule) => rule.name);
+/** Each global row's comment: its lists, then `: ` and why; a vendor-only id's list is `Vendor`. */
+const globalComments = rowComments(paramRulesFile, "GLOBAL");
+const vendorOnly = TRACKING_PARAM_RULES.global.flatMap((rule, row) => {
+	const comment = globalComments[row] ?? "";
+	return comment.startsWith("Vendor: ") ? [{ name: rule.name, comment }] : [];
+});
 const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
 /** Click ids only the ad platforms' own documentation names (no list in tracking.md does). */
 const VENDOR_ONLY = ["ajs_aid", "ajs_event", "ajs_uid", "epik", "qclid", "rdt_cid", "ScCid", "tblci"];
@@ -14,16 +23,11 @@ const VENDOR_ONLY = ["ajs_aid", "ajs_event", "ajs_uid", "epik", "qclid", "rdt_ci
 describe("tracking-param rule table", () => {
 	it("holds the merged §1h table less the generic names", () => {
 		// 197 names named by two or more anchors plus 116 singletons, less `var`; plus the vendor-only ids.
-		const fromLists = TRACKING_PARAM_RULES.global.filter(
-			(rule) => !rule.sources.every((s) => s === "Vendor"),
-		);
-		expect(fromLists).toHaveLength(312);
+		expect(globalComments).toHaveLength(TRACKING_PARAM_RULES.global.length);
+		expect(TRACKING_PARAM_RULES.global.length - vendorOnly.length).toBe(312);
 		expect(lowerGlobal.size).toBe(312 + VENDOR_ONLY.length);
-		const vendorOnly = TRACKING_PARAM_RULES.global.filter((rule) =>
-			rule.sources.every((s) => s === "Vendor"),
-		);
 		expect(vendorOnly.map((rule) => rule.name).sort()).toEqual([...VENDOR_ONLY].sort());
-		for (const rule of vendorOnly) expect(rule.why).toMatch(/docs/);
+		for (const rule of vendorOnly) expect(rule.comment).toMatch(/docs/);
 	});
 
 	it("never makes a §1j generic name or a host-scoped name global", () => {
@@ -54,17 +58,6 @@ describe("tracking-param rule table", () => {
 		expect(rule("__s")?.exceptOnHosts).toEqual(["univis.*"]);
 		expect(rule("mkt_tok")?.keepWhenUrlMatches?.source).toBe("[uU]nsubscribe|emailWebview");
 		expect(rule("ck_subscriber_id")?.keepWhenUrlMatches?.source).toBe("\\/unsubscribe");
-	});
-
-	it("attributes every entry to a known list", () => {
-		for (const rule of TRACKING_PARAM_RULES.global) {
-			expect(rule.sources.length).toBeGreaterThan(0);
-			for (const source of rule.sources) expect(PARAM_SOURCES[source]).toBeDefined();
-		}
-		for (const rule of TRACKING_PARAM_RULES.hostScoped) {
-			expect(rule.sources.length).toBeGreaterThan(0);
-			for (const source of rule.sources) expect(PARAM_SOURCES[source]).toBeDefined();
-		}
 	});
 
 	it("writes host patterns in lower case without schemes or paths", () => {

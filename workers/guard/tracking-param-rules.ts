@@ -5,7 +5,11 @@
  * no rule syntax is copied. Names are matched case-insensitively after percent-decoding.
  */
 
-/** The lists a name is attributed to (columns of tracking.md §1h). */
+/**
+ * The lists a name is attributed to (columns of tracking.md §1h). Each row's comment names its lists,
+ * then, after a colon, why the row is shaped as it is; the bundle leaves comments out (nothing reads
+ * them at runtime), and test/guard/table-provenance.test.ts checks that every row has one.
+ */
 export type ParamSource =
 	| "FF-QPS"
 	| "FF-SoS"
@@ -32,26 +36,22 @@ export const PARAM_SOURCES: Readonly<Record<ParamSource, string>> = {
 	uBO: "uBlock filters – Privacy, query parameter stripping (uBlockOrigin/uAssets filters/privacy.txt)",
 	DDG: "DuckDuckGo tracking parameters (duckduckgo/privacy-configuration features/tracking-parameters.json@58293df)",
 	Vendor:
-		"the ad platform's own documentation of the click id it appends to landing-page URLs (named in the entry's `why`); a fact, no list copied",
+		"the ad platform's own documentation of the click id it appends to landing-page URLs (named in the row's comment); a fact, no list copied",
 };
 
 /** A name removed on every host (tracking.md §1h, minus the generic names of §1j). */
 export interface GlobalParamRule {
 	readonly name: string;
-	readonly sources: readonly ParamSource[];
 	/** Host patterns where the name is functional and kept (`example.com` covers subdomains; `brand.*` any suffix). */
 	readonly exceptOnHosts?: readonly string[];
 	/** Kept when the URL, less the fragment and the parameters being removed, matches this. */
 	readonly keepWhenUrlMatches?: RegExp;
-	readonly why?: string;
 }
 
 /** A family of names sharing a prefix, removed on every host. */
 export interface PrefixParamRule {
 	readonly prefix: string;
-	readonly sources: readonly string[];
 	readonly exceptOnHosts?: readonly string[];
-	readonly why?: string;
 }
 
 /** Names removed only on some hosts and their subdomains (tracking.md §1i). */
@@ -61,8 +61,6 @@ export interface HostParamRule {
 	readonly params: readonly string[];
 	/** Only under these path prefixes (where the host also runs unrelated apps). */
 	readonly paths?: readonly string[];
-	readonly sources: readonly ParamSource[];
-	readonly why?: string;
 }
 
 /** Hosts whose query strings are never touched (signed or wrapped URLs). */
@@ -70,8 +68,6 @@ export interface ExemptHostRule {
 	readonly host: string;
 	/** Only paths matching this are exempt. */
 	readonly path?: RegExp;
-	readonly sources: readonly ParamSource[];
-	readonly why: string;
 }
 
 export interface TrackingParamRules {
@@ -84,411 +80,350 @@ export interface TrackingParamRules {
 // §1j: too generic to remove everywhere (`ref`, `s`, `t`, `source`, `id`, `cid`, `pid`, `sid`, `page`,
 // `tag`, `from`, `src`, `var`); the only one in §1h, `var` (FF-SoS), is therefore left out below.
 const GLOBAL: readonly GlobalParamRule[] = [
-	{ name: "action_object_map", sources: ["Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "action_ref_map", sources: ["Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "action_type_map", sources: ["Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "adfrom", sources: ["AdGuard"] },
-	{ name: "adjust_adgroup", sources: ["AdGuard", "uBO"] },
-	{ name: "adjust_campaign", sources: ["AdGuard", "uBO"] },
-	{ name: "adjust_creative", sources: ["AdGuard", "uBO"] },
-	{ name: "adjust_referrer", sources: ["AdGuard"] },
-	{ name: "adjust_tracker", sources: ["AdGuard", "uBO"] },
-	{ name: "adjust_tracker_limit", sources: ["AdGuard", "uBO"] },
-	{ name: "admitad_uid", sources: ["AdGuard"] },
-	{ name: "aiad_clid", sources: ["AdGuard"] },
-	{
-		name: "ajs_aid",
-		sources: ["Vendor"],
-		why: "Segment querystring API: sets the anonymous id (segment.com/docs analytics.js querystring)",
-	},
-	{
-		name: "ajs_event",
-		sources: ["Vendor"],
-		why: "Segment querystring API: tracks an event (segment.com/docs analytics.js querystring)",
-	},
-	{
-		name: "ajs_uid",
-		sources: ["Vendor"],
-		why: "Segment querystring API: identifies the user (segment.com/docs analytics.js querystring)",
-	},
-	{ name: "asgtbndr", sources: ["AdGuard"] },
-	{ name: "at_campaign", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_campaign_type", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_channel", sources: ["Br-copy"] },
-	{ name: "at_creation", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_custom1", sources: ["Br-copy"] },
-	{ name: "at_custom2", sources: ["Br-copy"] },
-	{ name: "at_custom3", sources: ["Br-copy"] },
-	{ name: "at_custom4", sources: ["Br-copy"] },
-	{ name: "at_detail_placement", sources: ["Br-copy"] },
-	{ name: "at_emailtype", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_format", sources: ["Br-copy"] },
-	{ name: "at_general_placement", sources: ["Br-copy"] },
-	{ name: "at_identifier", sources: ["Br-copy"] },
-	{ name: "at_link", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_link_id", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_link_origin", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_link_type", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_medium", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_network", sources: ["Br-copy"] },
-	{ name: "at_platform", sources: ["Br-copy"] },
-	{ name: "at_ptr_name", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_recipient_id", sources: ["FF-SoS", "Br-nav", "Br-copy", "uBO"] },
-	{ name: "at_recipient_list", sources: ["FF-SoS", "Br-nav", "Br-copy", "uBO"] },
-	{ name: "at_send_date", sources: ["FF-SoS", "Br-copy", "uBO"] },
-	{ name: "at_term", sources: ["Br-copy"] },
-	{ name: "at_type", sources: ["Br-copy"] },
-	{ name: "at_variant", sources: ["Br-copy"] },
-	{ name: "awc", sources: ["AdGuard"] },
-	{ name: "bbeml", sources: ["Br-nav", "uBO"] },
-	{ name: "_bhlid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "_branch_match_id", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "_branch_referrer", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "brave-campaign-id", sources: ["Br-copy"] },
-	{ name: "brave-creative-id", sources: ["Br-copy"] },
-	{ name: "brave-creative-set-id", sources: ["Br-copy"] },
-	{ name: "bsft_aaid", sources: ["AdGuard", "uBO"] },
-	{ name: "bsft_clkid", sources: ["Br-nav", "AdGuard", "uBO"] },
-	{ name: "bsft_eid", sources: ["AdGuard", "uBO"] },
-	{ name: "bsft_ek", sources: ["AdGuard", "uBO"] },
-	{ name: "bsft_mid", sources: ["AdGuard", "uBO"] },
-	{ name: "bsft_uid", sources: ["Br-nav", "AdGuard", "uBO"] },
-	{
-		name: "ck_subscriber_id",
-		sources: ["Br-nav", "Br-copy"],
-		keepWhenUrlMatches: /\/unsubscribe/,
-		why: "Kit unsubscribe links need it (Br-nav)",
-	},
-	{ name: "_clde", sources: ["AdGuard"] },
-	{ name: "_cldee", sources: ["AdGuard"] },
-	{ name: "click_id", sources: ["AdGuard"] },
-	{ name: "clickid", sources: ["Br-copy", "AdGuard"] },
-	{ name: "cm_cr", sources: ["Br-copy", "AdGuard"] },
-	{ name: "cm_me", sources: ["Br-copy", "AdGuard"] },
-	{ name: "cm_mmc", sources: ["Br-copy", "AdGuard"] },
-	{ name: "cm_mmca1", sources: ["Br-copy"] },
-	{ name: "cm_mmca10", sources: ["Br-copy"] },
-	{ name: "cm_mmca11", sources: ["Br-copy"] },
-	{ name: "cm_mmca12", sources: ["Br-copy"] },
-	{ name: "cm_mmca13", sources: ["Br-copy"] },
-	{ name: "cm_mmca14", sources: ["Br-copy"] },
-	{ name: "cm_mmca15", sources: ["Br-copy"] },
-	{ name: "cm_mmca2", sources: ["Br-copy"] },
-	{ name: "cm_mmca3", sources: ["Br-copy"] },
-	{ name: "cm_mmca4", sources: ["Br-copy"] },
-	{ name: "cm_mmca5", sources: ["Br-copy"] },
-	{ name: "cm_mmca6", sources: ["Br-copy"] },
-	{ name: "cm_mmca7", sources: ["Br-copy"] },
-	{ name: "cm_mmca8", sources: ["Br-copy"] },
-	{ name: "cm_mmca9", sources: ["Br-copy"] },
-	{ name: "cm_re", sources: ["Br-copy"] },
-	{ name: "cm_sp", sources: ["Br-copy"] },
-	{ name: "cmpid", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "cuid", sources: ["AdGuard"] },
-	{ name: "cx_click", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "cx_recsOrder", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "cx_recsWidget", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "dclid", sources: ["Br-nav", "ClearURLs", "uBO"] },
-	{ name: "dpg_campaign", sources: ["AdGuard"] },
-	{ name: "dpg_content", sources: ["AdGuard"] },
-	{ name: "dpg_medium", sources: ["AdGuard"] },
-	{ name: "dpg_source", sources: ["AdGuard"] },
-	{ name: "ebisAdID", sources: ["AdGuard"] },
-	{ name: "eblastId", sources: ["Br-copy"] },
-	{
-		name: "epik",
-		sources: ["Vendor"],
-		why: "Pinterest click id (Pinterest Conversions API docs: click_id from the epik URL parameter; tracking.md §4 cookie _epik)",
-	},
-	{
-		name: "erid",
-		sources: ["AdGuard"],
-		exceptOnHosts: ["kommersant.ru"],
-		why: "functional there (AdGuard allowlist)",
-	},
-	{ name: "et_cid", sources: ["Br-copy"] },
-	{ name: "et_lid", sources: ["Br-copy"] },
-	{ name: "et_rid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "ex_cid", sources: ["Br-copy"] },
-	{ name: "external_click_id", sources: ["AdGuard"] },
-	{ name: "famad_xuid", sources: ["AdGuard"] },
-	{ name: "fb_action_ids", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{ name: "fb_action_types", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{ name: "fb_comment_id", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "fb_ref", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{ name: "fb_source", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{ name: "fbclid", sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{
-		name: "_ga",
-		sources: ["ClearURLs", "AdGuard"],
-		exceptOnHosts: ["login.aliexpress.*"],
-		why: "cookie-sync URL loops without it (AdGuard allowlist)",
-	},
-	{ name: "ga_campaign", sources: ["ClearURLs", "DDG"] },
-	{ name: "ga_content", sources: ["ClearURLs", "DDG"] },
-	{ name: "ga_medium", sources: ["ClearURLs", "DDG"] },
-	{ name: "ga_place", sources: ["ClearURLs", "DDG"] },
-	{ name: "ga_source", sources: ["ClearURLs", "DDG"] },
-	{ name: "ga_term", sources: ["ClearURLs", "DDG"] },
-	{ name: "gad_campaignid", sources: ["Br-copy"] },
-	{ name: "gad_source", sources: ["Br-copy"] },
-	{ name: "gbraid", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "gci", sources: ["AdGuard"] },
-	{ name: "gclid", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO", "DDG"] },
-	{ name: "gclsrc", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "_gl", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "gps_adid", sources: ["AdGuard", "uBO"] },
-	{ name: "gs_l", sources: ["ClearURLs", "DDG"] },
-	{ name: "guccounter", sources: ["Br-copy", "AdGuard"] },
-	{ name: "guce_referrer", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "guce_referrer_sig", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{
-		name: "h_sid",
-		sources: ["Br-nav", "Br-copy"],
-		keepWhenUrlMatches: /\/email\//,
-		exceptOnHosts: ["app.hive.co"],
-		why: "Hive email pages and app (Br-nav, Br-copy)",
-	},
-	{
-		name: "h_slt",
-		sources: ["Br-nav", "Br-copy"],
-		keepWhenUrlMatches: /\/email\//,
-		exceptOnHosts: ["app.hive.co"],
-		why: "Hive email pages and app (Br-nav, Br-copy)",
-	},
-	{ name: "hmb_campaign", sources: ["ClearURLs", "DDG"] },
-	{ name: "hmb_medium", sources: ["ClearURLs", "DDG"] },
-	{ name: "hmb_source", sources: ["ClearURLs", "DDG"] },
-	{ name: "hsa_acc", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_ad", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_cam", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_grp", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_kw", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_la", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_mt", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_net", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_ol", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_src", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_tgt", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsa_ver", sources: ["FF-SoS", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "hsCtaTracking", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "_hsenc", sources: ["FF-QPS", "Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "__hsfp", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "_hsmi", sources: ["Br-copy"] },
-	{ name: "__hssc", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "__hstc", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "__io_lv", sources: ["AdGuard"] },
-	{ name: "_io_session_id", sources: ["AdGuard"] },
-	{ name: "ir_adid", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "ir_campaignid", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "ir_partnerid", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "ircid", sources: ["Br-copy"] },
-	{ name: "irclickid", sources: ["Br-nav", "Br-copy", "AdGuard"] },
-	{ name: "irgwc", sources: ["Br-copy", "AdGuard"] },
-	{ name: "itm_campaign", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "itm_content", sources: ["AdGuard"] },
-	{ name: "itm_medium", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "itm_source", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "itm_term", sources: ["AdGuard"] },
-	{ name: "_kx", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "li_fat_id", sources: ["FF-SoS"] },
-	{ name: "maf", sources: ["AdGuard"] },
-	{ name: "mc_cid", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "mc_eid", sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mindbox-click-id", sources: ["AdGuard"] },
-	{ name: "mindbox-message-key", sources: ["AdGuard"] },
-	{
-		name: "mkt_tok",
-		sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard", "DDG"],
-		keepWhenUrlMatches: /[uU]nsubscribe|emailWebview/,
-		why: "Marketo unsubscribe and web-view pages need the token (Br-nav)",
-	},
-	{ name: "ml_sub", sources: ["Br-copy"] },
-	{ name: "ml_sub_hash", sources: ["Br-copy"] },
-	{ name: "ml_subscriber", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "ml_subscriber_hash", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "msclkid", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_campaign", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_cid", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_content", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_group", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_keyword", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_kwd", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "mtm_medium", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_placement", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "mtm_source", sources: ["Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "nb_adid", sources: ["Br-copy"] },
-	{ name: "nb_aname", sources: ["Br-copy"] },
-	{ name: "nb_asize", sources: ["Br-copy"] },
-	{ name: "nb_atype", sources: ["Br-copy"] },
-	{ name: "nb_cid", sources: ["Br-copy"] },
-	{ name: "nb_mtype", sources: ["Br-copy"] },
-	{ name: "nb_partner_name", sources: ["Br-copy"] },
-	{ name: "nb_partner_shared_id", sources: ["Br-copy"] },
-	{ name: "nb_pid", sources: ["Br-copy"] },
-	{ name: "nb_platform", sources: ["Br-copy"] },
-	{ name: "nb_product_sku", sources: ["Br-copy"] },
-	{ name: "nx_source", sources: ["AdGuard"] },
-	{ name: "oft_c", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_ck", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_d", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_id", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_ids", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_k", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_lk", sources: ["Br-nav", "uBO"] },
-	{ name: "oft_sk", sources: ["Br-nav", "uBO"] },
-	{ name: "oly_anon_id", sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{
-		name: "oly_enc_id",
-		sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard"],
-		exceptOnHosts: ["greenbuildingadvisor.com"],
-		why: "login needs it (AdGuard allowlist; uBO dropped it)",
-	},
-	{ name: "_openstat", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "oprtrack", sources: ["AdGuard"] },
-	{ name: "piwik_campaign", sources: ["Br-copy"] },
-	{ name: "piwik_kwd", sources: ["Br-copy"] },
-	{ name: "pk_campaign", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "pk_cid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "pk_content", sources: ["Br-copy"] },
-	{ name: "pk_cpn", sources: ["Br-copy"] },
-	{ name: "pk_keyword", sources: ["Br-copy"] },
-	{ name: "pk_kwd", sources: ["Br-copy"] },
-	{ name: "pk_medium", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "pk_source", sources: ["Br-copy", "AdGuard", "uBO"] },
-	{ name: "pk_vid", sources: ["AdGuard"] },
-	{
-		name: "qclid",
-		sources: ["Vendor"],
-		why: "Quora Ads click id (Quora Conversion API docs: qclid on ad landing URLs)",
-	},
-	{ name: "rb_clickid", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{
-		name: "rdt_cid",
-		sources: ["Vendor"],
-		why: "Reddit click id (Reddit Conversions API docs: click_id from the rdt_cid URL parameter; tracking.md §4 cookie _rdt_cid)",
-	},
-	{ name: "rtkcid", sources: ["AdGuard"] },
-	{
-		name: "__s",
-		sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard"],
-		exceptOnHosts: ["univis.*"],
-		why: "short values are functional there (AdGuard)",
-	},
-	{ name: "s_campaign", sources: ["Br-copy"] },
-	{ name: "s_cid", sources: ["FF-SoS", "Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "sc_customer", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "sc_eh", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "sc_lid", sources: ["Br-copy"] },
-	{ name: "sc_llid", sources: ["Br-copy"] },
-	{ name: "sc_src", sources: ["Br-copy"] },
-	{ name: "sc_uid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{
-		name: "ScCid",
-		sources: ["Vendor"],
-		why: "Snap click id (Snap Conversions API docs: click_id from the ScCid URL parameter)",
-	},
-	{ name: "sfmc_activityid", sources: ["Br-nav"] },
-	{ name: "sfmc_id", sources: ["Br-nav"] },
-	{ name: "_sgm_action", sources: ["AdGuard"] },
-	{ name: "_sgm_campaign", sources: ["AdGuard"] },
-	{ name: "_sgm_source", sources: ["AdGuard"] },
-	{ name: "sms_click", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "sms_source", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "sms_uph", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "srsltid", sources: ["Br-nav", "Br-copy", "ClearURLs", "uBO"] },
-	{ name: "ss_campaign_id", sources: ["Br-copy"] },
-	{ name: "ss_campaign_name", sources: ["Br-copy"] },
-	{ name: "ss_campaign_sent_date", sources: ["Br-copy"] },
-	{ name: "ss_email_id", sources: ["Br-nav", "uBO"] },
-	{ name: "ss_source", sources: ["Br-copy"] },
-	{ name: "sscid", sources: ["AdGuard"] },
-	{ name: "syclid", sources: ["Br-nav"] },
-	{
-		name: "tblci",
-		sources: ["Vendor"],
-		why: "Taboola click id (Taboola docs: click id auto-tagging appends tblci to landing URLs)",
-	},
-	{
-		name: "tduid",
-		sources: ["AdGuard"],
-		exceptOnHosts: ["tradedoubler.com"],
-		why: "affiliate redirects need it (AdGuard allowlist)",
-	},
-	{ name: "ttclid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "twclid", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "unicorn_click_id", sources: ["Br-nav", "AdGuard", "uBO"] },
-	{ name: "user_email_address", sources: ["AdGuard"] },
-	{ name: "usqp", sources: ["Br-copy", "AdGuard"] },
-	{ name: "utm_ad", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_adgroup", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "utm_affiliate", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_ag", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_brand", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_campaign", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "utm_campaign_id", sources: ["FF-SoS", "ClearURLs"] },
-	{ name: "utm_campaigncode", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_campaignid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_channel", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_cid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_content", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "utm_creative", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_creative_format", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_custom1", sources: ["Br-copy"] },
-	{ name: "utm_custom2", sources: ["Br-copy"] },
-	{ name: "utm_device", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_email", sources: ["FF-SoS", "ClearURLs"] },
-	{ name: "utm_email_id", sources: ["FF-SoS", "ClearURLs"] },
-	{ name: "utm_emcid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_emmid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_id", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_id_", sources: ["FF-SoS", "ClearURLs", "AdGuard"] },
-	{ name: "utm_internal", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_keyword", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_mailing", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_marketing_tactic", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_medium", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "utm_name", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_newsletter_id", sources: ["FF-SoS", "ClearURLs"] },
-	{ name: "utm_place", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_product", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_pubreferrer", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_reader", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_referrer", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_serial", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_session", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_siteid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_social", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_social-type", sources: ["FF-SoS", "Br-copy", "AdGuard"] },
-	{ name: "utm_source", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "utm_source_platform", sources: ["Br-copy", "ClearURLs"] },
-	{ name: "utm_supplier", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_swu", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_term", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard", "DDG"] },
-	{ name: "utm_umguk", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_userid", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "utm_viz_id", sources: ["FF-SoS", "Br-copy", "ClearURLs", "AdGuard"] },
-	{ name: "vc_lpp", sources: ["AdGuard"] },
-	{ name: "vero_conv", sources: ["FF-SoS", "Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "vero_id", sources: ["FF-QPS", "Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "vgo_ee", sources: ["Br-nav", "uBO"] },
-	{ name: "wbraid", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "wickedid", sources: ["Br-nav", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "wt_mc", sources: ["ClearURLs", "AdGuard"] },
-	{ name: "xtor", sources: ["AdGuard"] },
-	{ name: "yadclid", sources: ["Br-copy"] },
-	{ name: "yadordid", sources: ["Br-copy"] },
-	{ name: "yclid", sources: ["Br-nav", "Br-copy", "ClearURLs", "AdGuard", "uBO"] },
-	{ name: "ymclid", sources: ["Br-nav", "Br-copy", "uBO"] },
-	{ name: "ymid", sources: ["FF-SoS", "AdGuard"] },
-	{ name: "ysclid", sources: ["Br-nav", "Br-copy", "AdGuard", "uBO"] },
-	{ name: "_zucks_suid", sources: ["AdGuard"] },
+	{ name: "action_object_map" }, // Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "action_ref_map" }, // Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "action_type_map" }, // Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "adfrom" }, // AdGuard
+	{ name: "adjust_adgroup" }, // AdGuard, uBO
+	{ name: "adjust_campaign" }, // AdGuard, uBO
+	{ name: "adjust_creative" }, // AdGuard, uBO
+	{ name: "adjust_referrer" }, // AdGuard
+	{ name: "adjust_tracker" }, // AdGuard, uBO
+	{ name: "adjust_tracker_limit" }, // AdGuard, uBO
+	{ name: "admitad_uid" }, // AdGuard
+	{ name: "aiad_clid" }, // AdGuard
+	// Vendor: Segment querystring API: sets the anonymous id (segment.com/docs analytics.js querystring)
+	{ name: "ajs_aid" },
+	// Vendor: Segment querystring API: tracks an event (segment.com/docs analytics.js querystring)
+	{ name: "ajs_event" },
+	// Vendor: Segment querystring API: identifies the user (segment.com/docs analytics.js querystring)
+	{ name: "ajs_uid" },
+	{ name: "asgtbndr" }, // AdGuard
+	{ name: "at_campaign" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_campaign_type" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_channel" }, // Br-copy
+	{ name: "at_creation" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_custom1" }, // Br-copy
+	{ name: "at_custom2" }, // Br-copy
+	{ name: "at_custom3" }, // Br-copy
+	{ name: "at_custom4" }, // Br-copy
+	{ name: "at_detail_placement" }, // Br-copy
+	{ name: "at_emailtype" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_format" }, // Br-copy
+	{ name: "at_general_placement" }, // Br-copy
+	{ name: "at_identifier" }, // Br-copy
+	{ name: "at_link" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_link_id" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_link_origin" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_link_type" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_medium" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_network" }, // Br-copy
+	{ name: "at_platform" }, // Br-copy
+	{ name: "at_ptr_name" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_recipient_id" }, // FF-SoS, Br-nav, Br-copy, uBO
+	{ name: "at_recipient_list" }, // FF-SoS, Br-nav, Br-copy, uBO
+	{ name: "at_send_date" }, // FF-SoS, Br-copy, uBO
+	{ name: "at_term" }, // Br-copy
+	{ name: "at_type" }, // Br-copy
+	{ name: "at_variant" }, // Br-copy
+	{ name: "awc" }, // AdGuard
+	{ name: "bbeml" }, // Br-nav, uBO
+	{ name: "_bhlid" }, // Br-nav, Br-copy, uBO
+	{ name: "_branch_match_id" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "_branch_referrer" }, // Br-nav, Br-copy, uBO
+	{ name: "brave-campaign-id" }, // Br-copy
+	{ name: "brave-creative-id" }, // Br-copy
+	{ name: "brave-creative-set-id" }, // Br-copy
+	{ name: "bsft_aaid" }, // AdGuard, uBO
+	{ name: "bsft_clkid" }, // Br-nav, AdGuard, uBO
+	{ name: "bsft_eid" }, // AdGuard, uBO
+	{ name: "bsft_ek" }, // AdGuard, uBO
+	{ name: "bsft_mid" }, // AdGuard, uBO
+	{ name: "bsft_uid" }, // Br-nav, AdGuard, uBO
+	// Br-nav, Br-copy: Kit unsubscribe links need it (Br-nav)
+	{ name: "ck_subscriber_id", keepWhenUrlMatches: /\/unsubscribe/ },
+	{ name: "_clde" }, // AdGuard
+	{ name: "_cldee" }, // AdGuard
+	{ name: "click_id" }, // AdGuard
+	{ name: "clickid" }, // Br-copy, AdGuard
+	{ name: "cm_cr" }, // Br-copy, AdGuard
+	{ name: "cm_me" }, // Br-copy, AdGuard
+	{ name: "cm_mmc" }, // Br-copy, AdGuard
+	{ name: "cm_mmca1" }, // Br-copy
+	{ name: "cm_mmca10" }, // Br-copy
+	{ name: "cm_mmca11" }, // Br-copy
+	{ name: "cm_mmca12" }, // Br-copy
+	{ name: "cm_mmca13" }, // Br-copy
+	{ name: "cm_mmca14" }, // Br-copy
+	{ name: "cm_mmca15" }, // Br-copy
+	{ name: "cm_mmca2" }, // Br-copy
+	{ name: "cm_mmca3" }, // Br-copy
+	{ name: "cm_mmca4" }, // Br-copy
+	{ name: "cm_mmca5" }, // Br-copy
+	{ name: "cm_mmca6" }, // Br-copy
+	{ name: "cm_mmca7" }, // Br-copy
+	{ name: "cm_mmca8" }, // Br-copy
+	{ name: "cm_mmca9" }, // Br-copy
+	{ name: "cm_re" }, // Br-copy
+	{ name: "cm_sp" }, // Br-copy
+	{ name: "cmpid" }, // ClearURLs, AdGuard
+	{ name: "cuid" }, // AdGuard
+	{ name: "cx_click" }, // Br-copy, AdGuard, uBO
+	{ name: "cx_recsOrder" }, // Br-copy, AdGuard, uBO
+	{ name: "cx_recsWidget" }, // Br-copy, AdGuard, uBO
+	{ name: "dclid" }, // Br-nav, ClearURLs, uBO
+	{ name: "dpg_campaign" }, // AdGuard
+	{ name: "dpg_content" }, // AdGuard
+	{ name: "dpg_medium" }, // AdGuard
+	{ name: "dpg_source" }, // AdGuard
+	{ name: "ebisAdID" }, // AdGuard
+	{ name: "eblastId" }, // Br-copy
+	// Vendor: Pinterest click id (Pinterest Conversions API docs: click_id from the epik URL parameter;
+	// tracking.md §4 cookie _epik)
+	{ name: "epik" },
+	{ name: "erid", exceptOnHosts: ["kommersant.ru"] }, // AdGuard: functional there (AdGuard allowlist)
+	{ name: "et_cid" }, // Br-copy
+	{ name: "et_lid" }, // Br-copy
+	{ name: "et_rid" }, // Br-nav, Br-copy, uBO
+	{ name: "ex_cid" }, // Br-copy
+	{ name: "external_click_id" }, // AdGuard
+	{ name: "famad_xuid" }, // AdGuard
+	{ name: "fb_action_ids" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
+	{ name: "fb_action_types" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	{ name: "fb_comment_id" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "fb_ref" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	{ name: "fb_source" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	{ name: "fbclid" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO, DDG
+	// ClearURLs, AdGuard: cookie-sync URL loops without it (AdGuard allowlist)
+	{ name: "_ga", exceptOnHosts: ["login.aliexpress.*"] },
+	{ name: "ga_campaign" }, // ClearURLs, DDG
+	{ name: "ga_content" }, // ClearURLs, DDG
+	{ name: "ga_medium" }, // ClearURLs, DDG
+	{ name: "ga_place" }, // ClearURLs, DDG
+	{ name: "ga_source" }, // ClearURLs, DDG
+	{ name: "ga_term" }, // ClearURLs, DDG
+	{ name: "gad_campaignid" }, // Br-copy
+	{ name: "gad_source" }, // Br-copy
+	{ name: "gbraid" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "gci" }, // AdGuard
+	{ name: "gclid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
+	{ name: "gclsrc" }, // Br-copy, AdGuard, uBO
+	{ name: "_gl" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "gps_adid" }, // AdGuard, uBO
+	{ name: "gs_l" }, // ClearURLs, DDG
+	{ name: "guccounter" }, // Br-copy, AdGuard
+	{ name: "guce_referrer" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "guce_referrer_sig" }, // Br-nav, Br-copy, AdGuard, uBO
+	// Br-nav, Br-copy: Hive email pages and app (Br-nav, Br-copy)
+	{ name: "h_sid", keepWhenUrlMatches: /\/email\//, exceptOnHosts: ["app.hive.co"] },
+	// Br-nav, Br-copy: Hive email pages and app (Br-nav, Br-copy)
+	{ name: "h_slt", keepWhenUrlMatches: /\/email\//, exceptOnHosts: ["app.hive.co"] },
+	{ name: "hmb_campaign" }, // ClearURLs, DDG
+	{ name: "hmb_medium" }, // ClearURLs, DDG
+	{ name: "hmb_source" }, // ClearURLs, DDG
+	{ name: "hsa_acc" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_ad" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_cam" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_grp" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_kw" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_la" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_mt" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_net" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_ol" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_src" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_tgt" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsa_ver" }, // FF-SoS, Br-copy, AdGuard, uBO
+	{ name: "hsCtaTracking" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "_hsenc" }, // FF-QPS, Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "__hsfp" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "_hsmi" }, // Br-copy
+	{ name: "__hssc" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "__hstc" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "__io_lv" }, // AdGuard
+	{ name: "_io_session_id" }, // AdGuard
+	{ name: "ir_adid" }, // Br-copy, AdGuard, uBO
+	{ name: "ir_campaignid" }, // Br-copy, AdGuard, uBO
+	{ name: "ir_partnerid" }, // Br-copy, AdGuard, uBO
+	{ name: "ircid" }, // Br-copy
+	{ name: "irclickid" }, // Br-nav, Br-copy, AdGuard
+	{ name: "irgwc" }, // Br-copy, AdGuard
+	{ name: "itm_campaign" }, // ClearURLs, AdGuard
+	{ name: "itm_content" }, // AdGuard
+	{ name: "itm_medium" }, // ClearURLs, AdGuard
+	{ name: "itm_source" }, // ClearURLs, AdGuard
+	{ name: "itm_term" }, // AdGuard
+	{ name: "_kx" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "li_fat_id" }, // FF-SoS
+	{ name: "maf" }, // AdGuard
+	{ name: "mc_cid" }, // Br-copy, ClearURLs
+	{ name: "mc_eid" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "mindbox-click-id" }, // AdGuard
+	{ name: "mindbox-message-key" }, // AdGuard
+	// FF-QPS, Br-nav, ClearURLs, AdGuard, DDG: Marketo unsubscribe and web-view pages need the token (Br-nav)
+	{ name: "mkt_tok", keepWhenUrlMatches: /[uU]nsubscribe|emailWebview/ },
+	{ name: "ml_sub" }, // Br-copy
+	{ name: "ml_sub_hash" }, // Br-copy
+	{ name: "ml_subscriber" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "ml_subscriber_hash" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "msclkid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "mtm_campaign" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_cid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_content" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_group" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_keyword" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_kwd" }, // Br-copy, ClearURLs
+	{ name: "mtm_medium" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_placement" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "mtm_source" }, // Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "nb_adid" }, // Br-copy
+	{ name: "nb_aname" }, // Br-copy
+	{ name: "nb_asize" }, // Br-copy
+	{ name: "nb_atype" }, // Br-copy
+	{ name: "nb_cid" }, // Br-copy
+	{ name: "nb_mtype" }, // Br-copy
+	{ name: "nb_partner_name" }, // Br-copy
+	{ name: "nb_partner_shared_id" }, // Br-copy
+	{ name: "nb_pid" }, // Br-copy
+	{ name: "nb_platform" }, // Br-copy
+	{ name: "nb_product_sku" }, // Br-copy
+	{ name: "nx_source" }, // AdGuard
+	{ name: "oft_c" }, // Br-nav, uBO
+	{ name: "oft_ck" }, // Br-nav, uBO
+	{ name: "oft_d" }, // Br-nav, uBO
+	{ name: "oft_id" }, // Br-nav, uBO
+	{ name: "oft_ids" }, // Br-nav, uBO
+	{ name: "oft_k" }, // Br-nav, uBO
+	{ name: "oft_lk" }, // Br-nav, uBO
+	{ name: "oft_sk" }, // Br-nav, uBO
+	{ name: "oly_anon_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	// FF-QPS, Br-nav, ClearURLs, AdGuard: login needs it (AdGuard allowlist; uBO dropped it)
+	{ name: "oly_enc_id", exceptOnHosts: ["greenbuildingadvisor.com"] },
+	{ name: "_openstat" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "oprtrack" }, // AdGuard
+	{ name: "piwik_campaign" }, // Br-copy
+	{ name: "piwik_kwd" }, // Br-copy
+	{ name: "pk_campaign" }, // Br-copy, AdGuard, uBO
+	{ name: "pk_cid" }, // Br-nav, Br-copy, uBO
+	{ name: "pk_content" }, // Br-copy
+	{ name: "pk_cpn" }, // Br-copy
+	{ name: "pk_keyword" }, // Br-copy
+	{ name: "pk_kwd" }, // Br-copy
+	{ name: "pk_medium" }, // Br-copy, AdGuard, uBO
+	{ name: "pk_source" }, // Br-copy, AdGuard, uBO
+	{ name: "pk_vid" }, // AdGuard
+	{ name: "qclid" }, // Vendor: Quora Ads click id (Quora Conversion API docs: qclid on ad landing URLs)
+	{ name: "rb_clickid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	// Vendor: Reddit click id (Reddit Conversions API docs: click_id from the rdt_cid URL parameter;
+	// tracking.md §4 cookie _rdt_cid)
+	{ name: "rdt_cid" },
+	{ name: "rtkcid" }, // AdGuard
+	// FF-QPS, Br-nav, ClearURLs, AdGuard: short values are functional there (AdGuard)
+	{ name: "__s", exceptOnHosts: ["univis.*"] },
+	{ name: "s_campaign" }, // Br-copy
+	{ name: "s_cid" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "sc_customer" }, // Br-nav, Br-copy, uBO
+	{ name: "sc_eh" }, // Br-nav, Br-copy, uBO
+	{ name: "sc_lid" }, // Br-copy
+	{ name: "sc_llid" }, // Br-copy
+	{ name: "sc_src" }, // Br-copy
+	{ name: "sc_uid" }, // Br-nav, Br-copy, uBO
+	// Vendor: Snap click id (Snap Conversions API docs: click_id from the ScCid URL parameter)
+	{ name: "ScCid" },
+	{ name: "sfmc_activityid" }, // Br-nav
+	{ name: "sfmc_id" }, // Br-nav
+	{ name: "_sgm_action" }, // AdGuard
+	{ name: "_sgm_campaign" }, // AdGuard
+	{ name: "_sgm_source" }, // AdGuard
+	{ name: "sms_click" }, // Br-nav, Br-copy, uBO
+	{ name: "sms_source" }, // Br-nav, Br-copy, uBO
+	{ name: "sms_uph" }, // Br-nav, Br-copy, uBO
+	{ name: "srsltid" }, // Br-nav, Br-copy, ClearURLs, uBO
+	{ name: "ss_campaign_id" }, // Br-copy
+	{ name: "ss_campaign_name" }, // Br-copy
+	{ name: "ss_campaign_sent_date" }, // Br-copy
+	{ name: "ss_email_id" }, // Br-nav, uBO
+	{ name: "ss_source" }, // Br-copy
+	{ name: "sscid" }, // AdGuard
+	{ name: "syclid" }, // Br-nav
+	// Vendor: Taboola click id (Taboola docs: click id auto-tagging appends tblci to landing URLs)
+	{ name: "tblci" },
+	// AdGuard: affiliate redirects need it (AdGuard allowlist)
+	{ name: "tduid", exceptOnHosts: ["tradedoubler.com"] },
+	{ name: "ttclid" }, // Br-nav, Br-copy, uBO
+	{ name: "twclid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "unicorn_click_id" }, // Br-nav, AdGuard, uBO
+	{ name: "user_email_address" }, // AdGuard
+	{ name: "usqp" }, // Br-copy, AdGuard
+	{ name: "utm_ad" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_adgroup" }, // ClearURLs, AdGuard
+	{ name: "utm_affiliate" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_ag" }, // Br-copy, ClearURLs
+	{ name: "utm_brand" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_campaign" }, // FF-SoS, Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "utm_campaign_id" }, // FF-SoS, ClearURLs
+	{ name: "utm_campaigncode" }, // Br-copy, ClearURLs
+	{ name: "utm_campaignid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_channel" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_cid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_content" }, // FF-SoS, Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "utm_creative" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_creative_format" }, // Br-copy, ClearURLs
+	{ name: "utm_custom1" }, // Br-copy
+	{ name: "utm_custom2" }, // Br-copy
+	{ name: "utm_device" }, // Br-copy, ClearURLs
+	{ name: "utm_email" }, // FF-SoS, ClearURLs
+	{ name: "utm_email_id" }, // FF-SoS, ClearURLs
+	{ name: "utm_emcid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_emmid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_id" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_id_" }, // FF-SoS, ClearURLs, AdGuard
+	{ name: "utm_internal" }, // Br-copy, ClearURLs
+	{ name: "utm_keyword" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_mailing" }, // Br-copy, ClearURLs
+	{ name: "utm_marketing_tactic" }, // Br-copy, ClearURLs
+	{ name: "utm_medium" }, // FF-SoS, Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "utm_name" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_newsletter_id" }, // FF-SoS, ClearURLs
+	{ name: "utm_place" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_product" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_pubreferrer" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_reader" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_referrer" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_serial" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_session" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_siteid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_social" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_social-type" }, // FF-SoS, Br-copy, AdGuard
+	{ name: "utm_source" }, // FF-SoS, Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "utm_source_platform" }, // Br-copy, ClearURLs
+	{ name: "utm_supplier" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_swu" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_term" }, // FF-SoS, Br-copy, ClearURLs, AdGuard, DDG
+	{ name: "utm_umguk" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_userid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "utm_viz_id" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
+	{ name: "vc_lpp" }, // AdGuard
+	{ name: "vero_conv" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "vero_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "vgo_ee" }, // Br-nav, uBO
+	{ name: "wbraid" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "wickedid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "wt_mc" }, // ClearURLs, AdGuard
+	{ name: "xtor" }, // AdGuard
+	{ name: "yadclid" }, // Br-copy
+	{ name: "yadordid" }, // Br-copy
+	{ name: "yclid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	{ name: "ymclid" }, // Br-nav, Br-copy, uBO
+	{ name: "ymid" }, // FF-SoS, AdGuard
+	{ name: "ysclid" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "_zucks_suid" }, // AdGuard
 ];
 
 const PREFIXES: readonly PrefixParamRule[] = [
+	// ClearURLs (/i), DandelionSprout LegitimateURLShortener (/^utm_/i), uBO (Kochava only): Brave, Firefox and
+	// AdGuard enumerate 30–45 utm_ names; the prefix also covers utm_custom1 and the like
 	{
 		prefix: "utm_",
-		sources: ["ClearURLs (/i)", "DandelionSprout LegitimateURLShortener (/^utm_/i)", "uBO (Kochava only)"],
 		// §1j: sites that break or loop when their utm_* parameters are removed.
 		exceptOnHosts: [
 			"redirects.tradedoubler.com",
@@ -500,21 +435,16 @@ const PREFIXES: readonly PrefixParamRule[] = [
 			"assetstore.unity.com",
 			"firebaseappdistribution.googleapis.com",
 		],
-		why: "Brave, Firefox and AdGuard enumerate 30–45 utm_ names; the prefix also covers utm_custom1 and the like",
 	},
-	{
-		prefix: "ajs_prop_",
-		sources: ["Vendor: Segment analytics.js querystring API (segment.com/docs)"],
-		why: "properties of the ajs_event it tracks",
-	},
-	{
-		prefix: "ajs_trait_",
-		sources: ["Vendor: Segment analytics.js querystring API (segment.com/docs)"],
-		why: "traits of the ajs_uid it identifies (an email address, a name)",
-	},
+	// Vendor: Segment analytics.js querystring API (segment.com/docs): properties of the ajs_event it tracks
+	{ prefix: "ajs_prop_" },
+	// Vendor: Segment analytics.js querystring API (segment.com/docs): traits of the ajs_uid it identifies (an
+	// email address, a name)
+	{ prefix: "ajs_trait_" },
 ];
 
 const HOST_SCOPED: readonly HostParamRule[] = [
+	// Br-nav, Br-copy, ClearURLs, FF-SoS, uBO: `t` (timestamp) is functional and kept
 	{
 		hosts: ["youtube.com", "youtu.be"],
 		params: [
@@ -529,26 +459,16 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"source_ve_path",
 			"is",
 		],
-		sources: ["Br-nav", "Br-copy", "ClearURLs", "FF-SoS", "uBO"],
-		why: "`t` (timestamp) is functional and kept",
 	},
-	{
-		hosts: ["spotify.com"],
-		params: ["si", "referral"],
-		sources: ["Br-copy", "FF-SoS", "ClearURLs", "uBO"],
-	},
-	{
-		hosts: ["instagram.com"],
-		params: ["igsh", "igshid", "ig_rid", "stkn"],
-		sources: ["Br-nav", "Br-copy", "ClearURLs", "FF-SoS", "uBO"],
-	},
-	{ hosts: ["threads.net"], params: ["igshid"], sources: ["uBO"] },
-	{ hosts: ["threads.net", "threads.com"], params: ["xmt"], sources: ["Br-copy"] },
-	{
-		hosts: ["twitter.com", "x.com"],
-		params: ["ref_src", "ref_url", "refsrc", "src", "cxt", "cn", "s", "t"],
-		sources: ["Br-nav", "Br-copy", "ClearURLs", "FF-SoS", "uBO"],
-	},
+	{ hosts: ["spotify.com"], params: ["si", "referral"] }, // Br-copy, FF-SoS, ClearURLs, uBO
+	// Br-nav, Br-copy, ClearURLs, FF-SoS, uBO
+	{ hosts: ["instagram.com"], params: ["igsh", "igshid", "ig_rid", "stkn"] },
+	{ hosts: ["threads.net"], params: ["igshid"] }, // uBO
+	{ hosts: ["threads.net", "threads.com"], params: ["xmt"] }, // Br-copy
+	// Br-nav, Br-copy, ClearURLs, FF-SoS, uBO
+	{ hosts: ["twitter.com", "x.com"], params: ["ref_src", "ref_url", "refsrc", "src", "cxt", "cn", "s", "t"] },
+	// Br-copy, FF-SoS, ClearURLs: ClearURLs' open pattern for names containing `ref` is left out: it is rule
+	// syntax, not a name
 	{
 		hosts: ["facebook.com"],
 		params: [
@@ -575,9 +495,9 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"video_source",
 			"with_pv",
 		],
-		sources: ["Br-copy", "FF-SoS", "ClearURLs"],
-		why: "ClearURLs' open pattern for names containing `ref` is left out: it is rule syntax, not a name",
 	},
+	// Br-copy, FF-SoS, ClearURLs, uBO: `tag` is the affiliate id; ClearURLs keeps it by default, Brave copy
+	// removes it
 	{
 		hosts: ["amazon.*"],
 		params: [
@@ -624,14 +544,10 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"th",
 			"ufe",
 		],
-		sources: ["Br-copy", "FF-SoS", "ClearURLs", "uBO"],
-		why: "`tag` is the affiliate id; ClearURLs keeps it by default, Brave copy removes it",
 	},
-	{
-		hosts: ["amzn.to", "aboutamazon.com"],
-		params: ["asc_campaign", "asc_refurl", "asc_source"],
-		sources: ["uBO"],
-	},
+	{ hosts: ["amzn.to", "aboutamazon.com"], params: ["asc_campaign", "asc_refurl", "asc_source"] }, // uBO
+	// Br-copy, ClearURLs, FF-SoS: the row is scoped to /search: google.* hosts also run accounts, docs, maps
+	// and translate
 	{
 		hosts: ["google.*"],
 		paths: ["/search"],
@@ -663,19 +579,10 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"uact",
 			"ved",
 		],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
-		why: "the row is scoped to /search: google.* hosts also run accounts, docs, maps and translate",
 	},
-	{
-		hosts: ["bing.com"],
-		params: ["cvid", "form", "qp", "qs", "sc", "sk", "sp"],
-		sources: ["ClearURLs", "FF-SoS"],
-	},
-	{
-		hosts: ["msn.com"],
-		params: ["cvid", "ei", "ocid", "pc", "vid"],
-		sources: ["uBO", "FF-SoS", "ClearURLs"],
-	},
+	{ hosts: ["bing.com"], params: ["cvid", "form", "qp", "qs", "sc", "sk", "sp"] }, // ClearURLs, FF-SoS
+	{ hosts: ["msn.com"], params: ["cvid", "ei", "ocid", "pc", "vid"] }, // uBO, FF-SoS, ClearURLs
+	// Br-copy, ClearURLs, FF-SoS, uBO, AdGuard
 	{
 		hosts: ["reddit.com"],
 		params: [
@@ -695,14 +602,14 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"target_user",
 			"web_only",
 		],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS", "uBO", "AdGuard"],
 	},
+	// Br-copy, ClearURLs, FF-SoS: ClearURLs' li + two letters pattern is left out: it is rule syntax, not a
+	// name
 	{
 		hosts: ["linkedin.com"],
 		params: ["mcid", "original_referer", "rcm", "refId", "src", "trackingCode", "trackingId", "trk"],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
-		why: "ClearURLs' li + two letters pattern is left out: it is rule syntax, not a name",
 	},
+	// Br-copy, ClearURLs, FF-SoS: FF-SoS also lists `q`, left out: it is the search term on tiktok.com/search
 	{
 		hosts: ["tiktok.com"],
 		params: [
@@ -725,14 +632,10 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"u_code",
 			"user_id",
 		],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
-		why: "FF-SoS also lists `q`, left out: it is the search term on tiktok.com/search",
 	},
-	{
-		hosts: ["github.com"],
-		params: ["email_source", "email_token", "notification_referrer_id"],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS", "AdGuard"],
-	},
+	// Br-copy, ClearURLs, FF-SoS, AdGuard
+	{ hosts: ["github.com"], params: ["email_source", "email_token", "notification_referrer_id"] },
+	// Br-copy, uBO, ClearURLs, FF-SoS
 	{
 		hosts: ["ebay.*"],
 		params: [
@@ -752,8 +655,8 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"ssuid",
 			"widget_ver",
 		],
-		sources: ["Br-copy", "uBO", "ClearURLs", "FF-SoS"],
 	},
+	// Br-copy, ClearURLs, FF-SoS
 	{
 		hosts: ["aliexpress.com"],
 		params: [
@@ -774,84 +677,55 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 			"terminal_id",
 			"ws_ab_test",
 		],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
 	},
-	{
-		hosts: ["imdb.com"],
-		params: ["pf_rd_i", "pf_rd_m", "pf_rd_p", "pf_rd_r", "pf_rd_s", "pf_rd_t", "ref_"],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
-	},
-	{
-		hosts: ["nytimes.com"],
-		params: ["referringSource", "sgrp", "smid", "ugrp"],
-		sources: ["Br-copy", "ClearURLs", "FF-SoS"],
-	},
+	// Br-copy, ClearURLs, FF-SoS
+	{ hosts: ["imdb.com"], params: ["pf_rd_i", "pf_rd_m", "pf_rd_p", "pf_rd_r", "pf_rd_s", "pf_rd_t", "ref_"] },
+	// Br-copy, ClearURLs, FF-SoS
+	{ hosts: ["nytimes.com"], params: ["referringSource", "sgrp", "smid", "ugrp"] },
+	// Br-copy, FF-SoS: Condé Nast sites
 	{
 		hosts: ["wired.com", "newyorker.com", "vogue.com", "gq.com", "arstechnica.com"],
 		params: ["bxid", "cndid", "esrc", "hasha", "hashb", "hashc", "mbid", "source"],
-		sources: ["Br-copy", "FF-SoS"],
-		why: "Condé Nast sites",
 	},
+	// Br-copy: the only anchor that removes hyphenated utm- names
 	{
 		hosts: ["eventbrite.*"],
 		params: ["utm-*", "aff", "can_id", "email_referrer", "email_subject", "link_id", "ref", "source"],
-		sources: ["Br-copy"],
-		why: "the only anchor that removes hyphenated utm- names",
 	},
-	{
-		hosts: ["medium.com", "tumblr.com", "actionnetwork.org", "search.brave.com"],
-		params: ["source"],
-		sources: ["Br-copy"],
-	},
-	{ hosts: ["bamboohr.com"], paths: ["/careers"], params: ["source"], sources: ["Br-copy"] },
-	{
-		hosts: ["cbsnews.com", "cnet.com", "gamespot.com"],
-		params: ["ftag", "intcid", "linkId"],
-		sources: ["Br-copy"],
-	},
-	{ hosts: ["wsj.com"], params: ["mod", "reflink", "st"], sources: ["Br-copy", "FF-SoS"] },
-	{
-		hosts: ["bloomberg.com"],
-		params: ["in_source", "leadSource", "sref", "srnd", "trk"],
-		sources: ["Br-copy", "FF-SoS"],
-	},
-	{ hosts: ["washingtonpost.com"], params: ["itid"], sources: ["Br-copy"] },
-	{ hosts: ["theguardian.com"], params: ["CMP"], sources: ["Br-copy"] },
-	{ hosts: ["hbr.org", "techcrunch.com"], params: ["tpcc"], sources: ["Br-copy"] },
-	{ hosts: ["ft.com"], params: ["trk"], sources: ["Br-copy"] },
-	{ hosts: ["zillow.com"], params: ["rtoken"], sources: ["Br-copy"] },
-	{ hosts: ["gofundme.com"], params: ["attribution_id"], sources: ["Br-copy"] },
-	{ hosts: ["goodreads.com"], params: ["from_search", "from_srp", "qid", "rank"], sources: ["Br-copy"] },
-	{ hosts: ["bandcamp.com"], params: ["from"], sources: ["Br-copy"] },
-	{ hosts: ["humblebundle.com"], params: ["hmb_*"], sources: ["Br-copy"] },
-	{ hosts: ["songkick.com"], params: ["deep_link_*"], sources: ["Br-copy"] },
-	{ hosts: ["seek.com.au", "seek.co.nz"], params: ["tracking"], sources: ["Br-copy"] },
-	{ hosts: ["mailchi.mp"], params: ["e"], sources: ["Br-copy"] },
-	{ hosts: ["app.link"], params: ["cjevent", "click_id"], sources: ["Br-copy"] },
+	// Br-copy
+	{ hosts: ["medium.com", "tumblr.com", "actionnetwork.org", "search.brave.com"], params: ["source"] },
+	{ hosts: ["bamboohr.com"], paths: ["/careers"], params: ["source"] }, // Br-copy
+	{ hosts: ["cbsnews.com", "cnet.com", "gamespot.com"], params: ["ftag", "intcid", "linkId"] }, // Br-copy
+	{ hosts: ["wsj.com"], params: ["mod", "reflink", "st"] }, // Br-copy, FF-SoS
+	{ hosts: ["bloomberg.com"], params: ["in_source", "leadSource", "sref", "srnd", "trk"] }, // Br-copy, FF-SoS
+	{ hosts: ["washingtonpost.com"], params: ["itid"] }, // Br-copy
+	{ hosts: ["theguardian.com"], params: ["CMP"] }, // Br-copy
+	{ hosts: ["hbr.org", "techcrunch.com"], params: ["tpcc"] }, // Br-copy
+	{ hosts: ["ft.com"], params: ["trk"] }, // Br-copy
+	{ hosts: ["zillow.com"], params: ["rtoken"] }, // Br-copy
+	{ hosts: ["gofundme.com"], params: ["attribution_id"] }, // Br-copy
+	{ hosts: ["goodreads.com"], params: ["from_search", "from_srp", "qid", "rank"] }, // Br-copy
+	{ hosts: ["bandcamp.com"], params: ["from"] }, // Br-copy
+	{ hosts: ["humblebundle.com"], params: ["hmb_*"] }, // Br-copy
+	{ hosts: ["songkick.com"], params: ["deep_link_*"] }, // Br-copy
+	{ hosts: ["seek.com.au", "seek.co.nz"], params: ["tracking"] }, // Br-copy
+	{ hosts: ["mailchi.mp"], params: ["e"] }, // Br-copy
+	{ hosts: ["app.link"], params: ["cjevent", "click_id"] }, // Br-copy
+	// Br-copy
 	{
 		hosts: ["ticketweb.com"],
 		params: ["afsrc", "camefrom", "impradid", "impradname", "REFERRAL_ID", "wt.mc_id"],
-		sources: ["Br-copy"],
 	},
 	// Brave copy also removes `aff` on axs.com, which the exemptions below leave untouched anyway.
 ];
 
 const EXEMPT_HOSTS: readonly ExemptHostRule[] = [
-	{
-		host: "urldefense.com",
-		sources: ["Br-nav", "Br-copy", "uBO", "AdGuard", "DDG"],
-		why: "Proofpoint-signed URL wrapper",
-	},
-	{
-		host: "web.archive.org",
-		path: /\/https?:/i,
-		sources: ["uBO"],
-		why: "the query belongs to the archived URL",
-	},
-	{ host: "axs.com", sources: ["DDG", "AdGuard"], why: "ticket links break (tix.axs.com)" },
-	{ host: "humana.com", sources: ["DDG"], why: "site breakage reported to DuckDuckGo" },
-	{ host: "go365.com", sources: ["DDG"], why: "site breakage reported to DuckDuckGo" },
-	{ host: "centerwellpharmacy.com", sources: ["DDG"], why: "site breakage reported to DuckDuckGo" },
+	{ host: "urldefense.com" }, // Br-nav, Br-copy, uBO, AdGuard, DDG: Proofpoint-signed URL wrapper
+	{ host: "web.archive.org", path: /\/https?:/i }, // uBO: the query belongs to the archived URL
+	{ host: "axs.com" }, // DDG, AdGuard: ticket links break (tix.axs.com)
+	{ host: "humana.com" }, // DDG: site breakage reported to DuckDuckGo
+	{ host: "go365.com" }, // DDG: site breakage reported to DuckDuckGo
+	{ host: "centerwellpharmacy.com" }, // DDG: site breakage reported to DuckDuckGo
 ];
 
 export const TRACKING_PARAM_RULES: TrackingParamRules = {

@@ -746,6 +746,75 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("markup given as a TrustedHTML is screened as its text, whether the page enforces Trusted Types or not", async () => {
+		const gated = (kind: string) =>
+			`<img alt="" data-src="https://www.facebook.com/tr?id=1&amp;ev=Trusted${kind}" data-consent="ads">`;
+		for (const tt of ["off", "open", "closed"] as const) {
+			const { context, page, urls, errors } = await open(VISITORS.optedOut, `/runtime-trusted?tt=${tt}`);
+			try {
+				const written = await page.evaluate(async () => {
+					const policy = (window as unknown as { sitePolicy: { createHTML(html: string): string } })
+						.sitePolicy;
+					const pixel = (kind: string) =>
+						policy.createHTML(`<img alt="" src="https://www.facebook.com/tr?id=1&ev=Trusted${kind}">`);
+					const inner = document.createElement("div");
+					inner.innerHTML = pixel("Inner");
+					const adjacent = document.createElement("div");
+					adjacent.insertAdjacentHTML("beforeend", pixel("Adjacent"));
+					const unsafe = document.createElement("div");
+					unsafe.setHTMLUnsafe(pixel("Unsafe"));
+					const shadow = document.createElement("div").attachShadow({ mode: "open" });
+					shadow.innerHTML = pixel("Shadow");
+					const frame = document.createElement("iframe");
+					frame.srcdoc = pixel("Srcdoc");
+					const plain = document.createElement("div");
+					plain.innerHTML = policy.createHTML(`<p class="a">Hello <b>world</b></p>`);
+					const loaded = new Promise((resolve) => frame.addEventListener("load", resolve));
+					document.body.append(inner, adjacent, unsafe, shadow.host, frame, plain);
+					await loaded;
+					return {
+						markup: [inner, adjacent, unsafe, shadow, plain].map((node) => node.innerHTML),
+						srcdoc: frame.getAttribute("srcdoc"),
+						written: [
+							document.getElementById("own")?.textContent,
+							document.getElementById("pixel")?.dataset.consent,
+						],
+					};
+				});
+				await page.waitForTimeout(300);
+				expect({ tt, pixels: urls.filter((url) => url.includes("ev=Trusted")) }).toEqual({ tt, pixels: [] });
+				if (tt === "closed") {
+					// The page's CSP allows no policy of the runtime's: a write it would rewrite is dropped, the
+					// rest written; the browser reports the refused policy and the one plain string it refused, once.
+					expect(written).toEqual({
+						markup: ["", "", "", "", `<p class="a">Hello <b>world</b></p>`],
+						srcdoc: "",
+						written: [undefined, undefined],
+					});
+					expect(errors.sort()).toEqual([
+						`Creating a TrustedTypePolicy named 'consent-edge' violates the following Content Security policy directive: "trusted-types site". The action has been blocked.`,
+						"This document requires 'TrustedHTML' assignment. The action has been blocked.",
+					]);
+				} else {
+					expect(written).toEqual({
+						markup: [
+							gated("Inner"),
+							gated("Adjacent"),
+							gated("Unsafe"),
+							gated("Shadow"),
+							`<p class="a">Hello <b>world</b></p>`,
+						],
+						srcdoc: gated("Srcdoc"),
+						written: ["own", "ads"],
+					});
+					expect(errors).toEqual([]);
+				}
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

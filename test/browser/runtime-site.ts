@@ -6,7 +6,8 @@
  * loading Meta's pixel; the
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
  * endpoints, the events sent again later unless the answer was a 200 or a 4xx); then a request to the site itself and to an ordinary third-party CDN. Each call's
- * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
+ * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`,
+ * and one enforces Trusted Types (`?tt=`) and writes it as a `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
@@ -47,6 +48,28 @@ const WRITE_PAGE = `<!doctype html>
 <body><script nonce="${NONCE}">
 document.write('<img id="pixel" src="https://www.facebook.com/tr?id=1&ev=MarkupWrite" alt="">', '<p id="plain">plain</p>');
 document.writeln('<iframe id="frame" src="https://td.doubleclick.net/td/rul/9?ev=MarkupWriteln"></iframe>');
+document.documentElement.dataset.own = "done-1";
+</script></body>
+</html>
+`;
+
+/** Trusted Types as `?tt=` asks: `off` (none), `open` (enforced; any policy name) or `closed` (enforced; only the site's policy). */
+const TRUSTED_TYPES: Record<string, string> = {
+	off: "",
+	open: "; require-trusted-types-for 'script'",
+	closed: "; require-trusted-types-for 'script'; trusted-types site",
+};
+
+/** A page that writes a `TrustedHTML` made by its own policy while it is parsed, as `window.sitePolicy`. */
+const TRUSTED_PAGE = `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Trusted</title>
+<script nonce="${NONCE}" src="/consent.js" data-banner="off"></script>
+</head>
+<body><script nonce="${NONCE}">
+window.sitePolicy = trustedTypes.createPolicy("site", { createHTML: function (html) { return html; } });
+document.write(sitePolicy.createHTML('<p id="own">own</p><img id="pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=TrustedWrite">'));
 document.documentElement.dataset.own = "done-1";
 </script></body>
 </html>
@@ -138,7 +161,7 @@ window.buildTrackers(1);
 export type RuntimeSite = RecordingSite;
 
 export function serveRuntimeSite(): Promise<RuntimeSite> {
-	return serveRecordingSite(({ path }, res) => {
+	return serveRecordingSite(({ path, target }, res) => {
 		if (path === "/runtime") {
 			res.writeHead(200, {
 				"Content-Type": "text/html; charset=utf-8",
@@ -153,6 +176,14 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
 			});
 			res.end(WRITE_PAGE);
+		} else if (path === "/runtime-trusted") {
+			const tt = TRUSTED_TYPES[new URLSearchParams(target.slice(path.length)).get("tt") ?? ""] ?? "";
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'${tt}`,
+			});
+			res.end(TRUSTED_PAGE);
 		} else if (path === "/bundle.js") {
 			res.writeHead(200, { "Content-Type": "text/javascript", "Cache-Control": "no-cache" }).end(BUNDLE);
 		} else if (path === "/api/ping") {

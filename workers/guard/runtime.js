@@ -5,8 +5,8 @@
  * prototypes of its own) as the page's code reaches it. Requests the page's own code builds (fetch,
  * XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
  * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
- * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes)
- * to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
+ * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
+ * as a string or a TrustedHTML) to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
  * 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
@@ -425,20 +425,25 @@
 
 		// Markup a script writes is parsed first in an inert template when `naming` sees something in it:
 		// its elements are gated as above and the template's markup is written instead. Markup naming
-		// none, what frameworks write all the time, is passed on as given.
+		// none, what frameworks write all the time, is passed on as given. Markup given as an object (a
+		// TrustedHTML) is screened as its text, and what is rewritten handed back trusted (see trust).
 		var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
 
-		function guardMarkup(markup, context, runs) {
+		function guardMarkup(value, context, runs) {
+			var markup = value;
+			try {
+				if (value !== null && typeof value === "object") markup = String(value);
+			} catch (_e) {}
 			if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
-				return markup;
+				return value;
 			var template = d.createElement("template");
 			try {
-				innerHTML0.set.call(template, markup);
-				var elements = template.content.querySelectorAll("*");
+				innerHTML0.set.call(template, value);
 			} catch (_e) {
 				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
-				return markup;
+				return value;
 			}
+			var elements = template.content.querySelectorAll("*");
 			var changed = false;
 			for (var i = 0; i < elements.length; i++) {
 				var element = elements[i];
@@ -455,7 +460,35 @@
 					changed = true;
 				}
 			}
-			return changed ? innerHTML0.get.call(template) : markup;
+			if (!changed) return value;
+			markup = innerHTML0.get.call(template);
+			return typeof value === "string" ? markup : trust(markup, template);
+		}
+
+		// The rewrite of a TrustedHTML is made trusted by the runtime's own policy, which only ever sees
+		// markup the page's policy made, with URLs moved aside. A page that enforces Trusted Types and
+		// whose CSP names the policies it allows, not "consent-edge", gets nothing written instead: the
+		// page's markup minus a tracker would need the page's own policy, and as given it loads the tracker.
+		var policy;
+		function trust(markup, template) {
+			if (policy === undefined) {
+				policy = null;
+				try {
+					policy = w.trustedTypes.createPolicy("consent-edge", { createHTML: String });
+				} catch (_e) {}
+			}
+			if (policy) return policy.createHTML(markup);
+			// Whether the page takes a plain string (a default policy of its own may): once refused, not
+			// asked again (each refusal is a CSP violation the page may have reported).
+			if (policy === null) {
+				try {
+					innerHTML0.set.call(template, markup);
+					return markup;
+				} catch (_e) {
+					policy = false;
+				}
+			}
+			return w.trustedTypes ? w.trustedTypes.emptyHTML : "";
 		}
 
 		// at: the markup's argument (-1: all of them, joined, as document.write takes them); context: the
@@ -477,15 +510,13 @@
 				var original = property.value;
 				proto[name] = function () {
 					var args = Array.prototype.slice.call(arguments);
-					if (
-						at < 0 &&
-						args.every(function (arg) {
-							return typeof arg === "string";
-						})
-					) {
-						args = [guardMarkup(args.join(""), null, true)];
-					} else if (at >= 0 && at < args.length)
-						args[at] = guardMarkup(args[at], context(this, args[0]), runs);
+					if (at < 0) {
+						// One argument is screened as it is (a TrustedHTML stays one); several joined, and
+						// passed on as given unless the joined markup is rewritten.
+						var value = args.length === 1 ? args[0] : args.join("");
+						var screened = guardMarkup(value, null, true);
+						if (screened !== value) args = [screened];
+					} else if (at < args.length) args[at] = guardMarkup(args[at], context(this, args[0]), runs);
 					// Writing to a document not being parsed opens it again, which drops its listeners:
 					// the frames' load listener (below) is put back before and after.
 					if (at < 0) listen(this);

@@ -815,6 +815,92 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("nodes built in another document (DOMParser, a document the page makes) load no denied tracker once inserted", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		const pixels = () => urls.filter((url) => url.includes("ev=Imported")).sort();
+		try {
+			const kept = await page.evaluate(() => {
+				const pixel = (kind: string) => `https://www.facebook.com/tr?id=1&ev=Imported${kind}`;
+				const image = (id: string) => `<img id="${id}" alt="" src="${pixel(id)}">`;
+				const parsed = new DOMParser().parseFromString(
+					["ImportNode", "AdoptNode", "Append", "AppendChild", "ReplaceChildren"].map(image).join("") +
+						`<iframe id="Frame" src="https://td.doubleclick.net/td/rul/9?ev=ImportedFrame"></iframe>` +
+						`<script id="Script" src="https://connect.facebook.net/en_US/fbevents.js?ev=ImportedScript"></script>` +
+						`<img id="Cdn" alt="" src="https://cdn.example.net/imported.png">`,
+					"text/html",
+				);
+				const from = (id: string) => parsed.getElementById(id) as HTMLElement;
+				const holder = document.createElement("div");
+				document.body.append(holder);
+				holder.append(document.importNode(from("ImportNode"), true), document.adoptNode(from("AdoptNode")));
+				holder.append(from("Append"));
+				holder.appendChild(from("AppendChild"));
+				const replaced = document.createElement("div");
+				document.body.append(replaced);
+				replaced.replaceChildren(from("ReplaceChildren"));
+				holder.append(from("Frame"), from("Script"), from("Cdn"));
+				// A document the page makes, filled by markup or element by element.
+				const made = document.implementation.createHTMLDocument("");
+				made.body.innerHTML = image("Made");
+				const element = made.createElement("img");
+				element.id = "MadeElement";
+				element.src = pixel("MadeElement");
+				holder.append(made.getElementById("Made") as HTMLElement, element);
+				const parseHTMLUnsafe = (Document as unknown as { parseHTMLUnsafe?: (html: string) => Document })
+					.parseHTMLUnsafe;
+				if (parseHTMLUnsafe) {
+					holder.append(
+						parseHTMLUnsafe
+							.call(Document, image("ParseHTMLUnsafe"))
+							.getElementById("ParseHTMLUnsafe") as HTMLElement,
+					);
+				}
+				return {
+					unsafe: Boolean(parseHTMLUnsafe),
+					consent: [...holder.children, ...replaced.children].map((el) => [
+						el.id,
+						el.getAttribute("data-consent"),
+					]),
+				};
+			});
+			await page.waitForTimeout(300);
+			expect({
+				pixels: pixels(),
+				frames: urls.filter((url) => url.includes("ev=ImportedFrame")),
+				cdn: urls.includes("https://cdn.example.net/imported.png"),
+				errors,
+			}).toEqual({ pixels: [], frames: [], cdn: true, errors: [] });
+			expect(kept).toEqual({
+				unsafe: true,
+				consent: [
+					["ImportNode", "ads"],
+					["AdoptNode", "ads"],
+					["Append", "ads"],
+					["AppendChild", "ads"],
+					["Frame", "ads"],
+					// Parsed by DOMParser, a script never runs: it is left as it is.
+					["Script", null],
+					["Cdn", null],
+					["Made", "ads"],
+					["MadeElement", "ads"],
+					["ParseHTMLUnsafe", "ads"],
+					["ReplaceChildren", "ads"],
+				],
+			});
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() => {
+				const parsed = new DOMParser().parseFromString(
+					`<img src="https://www.facebook.com/tr?id=1&ev=ImportedAllowed">`,
+					"text/html",
+				);
+				document.body.append(parsed.body.firstChild as Node);
+			});
+			await expect.poll(pixels).toEqual(["https://www.facebook.com/tr?id=1&ev=ImportedAllowed"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

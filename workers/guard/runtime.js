@@ -6,7 +6,7 @@
  * XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
  * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
  * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
- * as a string or a TrustedHTML) to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
+ * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
  * 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
@@ -443,7 +443,14 @@
 				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
 				return value;
 			}
-			var elements = template.content.querySelectorAll("*");
+			if (!gateAll(template.content, runs)) return value;
+			markup = innerHTML0.get.call(template);
+			return typeof value === "string" ? markup : trust(markup, template);
+		}
+
+		// The elements under root (markup parsed in a template, a parsed document) keep their URLs aside.
+		function gateAll(root, runs) {
+			var elements = root.querySelectorAll("*");
 			var changed = false;
 			for (var i = 0; i < elements.length; i++) {
 				var element = elements[i];
@@ -460,9 +467,7 @@
 					changed = true;
 				}
 			}
-			if (!changed) return value;
-			markup = innerHTML0.get.call(template);
-			return typeof value === "string" ? markup : trust(markup, template);
+			return changed;
 		}
 
 		// The rewrite of a TrustedHTML is made trusted by the runtime's own policy, which only ever sees
@@ -553,6 +558,23 @@
 			guardWrites(w.Document.prototype, "write", -1);
 			guardWrites(w.Document.prototype, "writeln", -1);
 		}
+
+		// A document parsed from markup (DOMParser, Document.parseHTMLUnsafe) is inert, but its elements
+		// load once the page's code moves them into the page: they are gated as it is parsed (its scripts
+		// never run, moved or not).
+		function guardParse(owner, name) {
+			var original = owner && owner[name];
+			if (typeof original !== "function") return;
+			owner[name] = function (markup) {
+				var parsed = original.apply(this, arguments);
+				try {
+					if (naming.test(String(markup))) gateAll(parsed, false);
+				} catch (_e) {}
+				return parsed;
+			};
+		}
+		guardParse(w.DOMParser && w.DOMParser.prototype, "parseFromString");
+		guardParse(w.Document, "parseHTMLUnsafe");
 
 		// A frame's window reaches the page's code through these getters: a same-origin one gets the
 		// interception before the code gets it (a cross-origin one throws on the first look, as it would).

@@ -901,6 +901,54 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("document.write markup split mid-tag across calls is screened joined; the page reads as written", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut, "/runtime-split");
+		try {
+			const written = await page.evaluate(async () => {
+				const attributes = (id: string) => {
+					const element = document.getElementById(id);
+					return (
+						element && [element.getAttribute("data-consent"), element.getAttribute("src"), element.className]
+					);
+				};
+				// Written into a blank frame and closed: what is still held is written before the close.
+				const frame = document.createElement("iframe");
+				document.body.append(frame);
+				const doc = frame.contentDocument as Document;
+				doc.open();
+				doc.write('<p id="kept">kept</p><img id="framed" alt="" src="https://www.fac');
+				doc.write('ebook.com/tr?id=1&ev=SplitFrame"><b');
+				doc.close();
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				return {
+					page: ["pixel", "plain", "frame", "tail", "heading"].map(attributes),
+					plain: document.getElementById("plain")?.textContent,
+					before: document.documentElement.dataset.before,
+					frame: [doc.getElementById("kept")?.textContent, doc.getElementById("framed")?.dataset.consent],
+				};
+			});
+			await page.waitForTimeout(300);
+			expect({ trackers: urls.filter((url) => url.includes("ev=Split")), errors }).toEqual({
+				trackers: [],
+				errors: [],
+			});
+			expect(written).toEqual({
+				page: [
+					["ads", null, ""],
+					[null, null, "ab"],
+					["ads", null, ""],
+					[null, null, "open"],
+					[null, null, ""],
+				],
+				plain: "plain",
+				before: "true",
+				frame: ["kept", "ads"],
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

@@ -7,7 +7,8 @@
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
  * endpoints, the events sent again later unless the answer was a 200 or a 4xx); then a request to the site itself and to an ordinary third-party CDN. Each call's
  * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`,
- * and one enforces Trusted Types (`?tt=`) and writes it as a `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
+ * one writes it split mid-tag across calls, and one enforces Trusted Types (`?tt=`) and writes it as a
+ * `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
@@ -48,6 +49,29 @@ const WRITE_PAGE = `<!doctype html>
 <body><script nonce="${NONCE}">
 document.write('<img id="pixel" src="https://www.facebook.com/tr?id=1&ev=MarkupWrite" alt="">', '<p id="plain">plain</p>');
 document.writeln('<iframe id="frame" src="https://td.doubleclick.net/td/rul/9?ev=MarkupWriteln"></iframe>');
+document.documentElement.dataset.own = "done-1";
+</script></body>
+</html>
+`;
+
+/**
+ * Tag snippets that write their markup in pieces, a tag split across calls: the joined markup is what
+ * the page parses. The last piece is left unfinished for the page's own markup to close.
+ */
+const SPLIT_WRITE_PAGE = `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Split</title>
+<script nonce="${NONCE}" src="/consent.js" data-banner="off"></script>
+</head>
+<body><h1 id="heading">Split</h1><script nonce="${NONCE}">
+document.write('<p id="before">before</p><img id="pixel" alt="" src="https://www.fac');
+document.documentElement.dataset.before = String(document.getElementById("before") !== null);
+document.write('ebook.com/tr?id=1&ev=SplitWrite">');
+document.write('<p id="plain" class="a');
+document.write('b">plain</p><iframe id="frame" src="https://td.double', "click.net/td/rul/9?ev=SplitArgs");
+document.writeln('"></iframe>');
+document.write('<p id="tail" class="open"');
 document.documentElement.dataset.own = "done-1";
 </script></body>
 </html>
@@ -176,6 +200,13 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
 			});
 			res.end(WRITE_PAGE);
+		} else if (path === "/runtime-split") {
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
+			});
+			res.end(SPLIT_WRITE_PAGE);
 		} else if (path === "/runtime-trusted") {
 			const tt = TRUSTED_TYPES[new URLSearchParams(target.slice(path.length)).get("tt") ?? ""] ?? "";
 			res.writeHead(200, {

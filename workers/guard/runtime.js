@@ -496,9 +496,8 @@
 			return w.trustedTypes ? w.trustedTypes.emptyHTML : "";
 		}
 
-		// at: the markup's argument (-1: all of them, joined, as document.write takes them); context: the
-		// node the markup is parsed in (raw text, a script's or a style's, is never markup); runs: whether
-		// the scripts in it run.
+		// at: the markup's argument; context: the node the markup is parsed in (raw text, a script's or a
+		// style's, is never markup); runs: whether the scripts in it run.
 		function guardWrites(proto, name, at, context, runs) {
 			var property = proto && Object.getOwnPropertyDescriptor(proto, name);
 			if (!property) return;
@@ -515,21 +514,64 @@
 				var original = property.value;
 				proto[name] = function () {
 					var args = Array.prototype.slice.call(arguments);
-					if (at < 0) {
-						// One argument is screened as it is (a TrustedHTML stays one); several joined, and
-						// passed on as given unless the joined markup is rewritten.
-						var value = args.length === 1 ? args[0] : args.join("");
-						var screened = guardMarkup(value, null, true);
-						if (screened !== value) args = [screened];
-					} else if (at < args.length) args[at] = guardMarkup(args[at], context(this, args[0]), runs);
-					// Writing to a document not being parsed opens it again, which drops its listeners:
-					// the frames' load listener (below) is put back before and after.
-					if (at < 0) listen(this);
-					var written = original.apply(this, args);
-					if (at < 0) listen(this);
-					return written;
+					if (at < args.length) args[at] = guardMarkup(args[at], context(this, args[0]), runs);
+					return original.apply(this, args);
 				};
 			}
+		}
+
+		// document.write takes its arguments joined, and a tag may be finished by a later call (old tag
+		// snippets write `<img src="…` and the URL's end apart): a write ending inside a tag (a `<` with no
+		// `>` after it) holds that tag back for the next write to the document, its close, or the end of
+		// the running script (a microtask then, while the parser still takes writes there), so the joined
+		// tag is screened. Writing to a document not being parsed opens it again, which drops its
+		// listeners: the frames' load listener (below) is put back before and after.
+		var write0 = w.Document.prototype.write;
+		var close0 = w.Document.prototype.close;
+		var unfinished = new WeakMap();
+		function write(document, original, args) {
+			listen(document);
+			var written = original.apply(document, args);
+			listen(document);
+			return written;
+		}
+		function flush(document) {
+			var tail = unfinished.get(document);
+			if (tail === undefined) return;
+			unfinished.delete(document);
+			// Still unfinished: screened as if closed here (the markup that follows may close it).
+			var closed = guardMarkup(`${tail}>`, null, true);
+			try {
+				write(document, write0, [closed === `${tail}>` ? tail : closed]);
+			} catch (_e) {}
+		}
+		function guardWrite(name, end) {
+			var original = w.Document.prototype[name];
+			w.Document.prototype[name] = function () {
+				var args = Array.prototype.slice.call(arguments);
+				if (
+					!args.every(function (arg) {
+						return typeof arg === "string";
+					})
+				) {
+					flush(this);
+					// A TrustedHTML is screened as it is (the write needs it trusted); several only joined, so
+					// they are passed on as given unless the joined markup is rewritten.
+					var value = args.length === 1 ? args[0] : args.join("");
+					var screened = guardMarkup(value, null, true);
+					return write(this, original, screened === value ? args : [screened]);
+				}
+				var tail = unfinished.get(this);
+				var markup = (tail === undefined ? "" : tail) + args.join("") + end;
+				var open = markup.lastIndexOf("<");
+				unfinished.delete(this);
+				if (open !== -1 && markup.indexOf(">", open) === -1) {
+					if (tail === undefined) Promise.resolve(this).then(flush);
+					unfinished.set(this, markup.slice(open));
+					markup = markup.slice(0, open);
+				}
+				return write(this, write0, [guardMarkup(markup, null, true)]);
+			};
 		}
 		if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {
 			var self = function (node) {
@@ -555,8 +597,12 @@
 				},
 				true,
 			);
-			guardWrites(w.Document.prototype, "write", -1);
-			guardWrites(w.Document.prototype, "writeln", -1);
+			guardWrite("write", "");
+			guardWrite("writeln", "\n");
+			w.Document.prototype.close = function close() {
+				flush(this);
+				return close0.apply(this, arguments);
+			};
 		}
 
 		// A document parsed from markup (DOMParser, Document.parseHTMLUnsafe) is inert, but its elements

@@ -49,6 +49,7 @@ const WRITE_PAGE = `<!doctype html>
 <body><script nonce="${NONCE}">
 document.write('<img id="pixel" src="https://www.facebook.com/tr?id=1&ev=MarkupWrite" alt="">', '<p id="plain">plain</p>');
 document.writeln('<iframe id="frame" src="https://td.doubleclick.net/td/rul/9?ev=MarkupWriteln"></iframe>');
+document.write('<img id="busted" src="https://www.facebook.com/tr?id=1&ev=MarkupWriteBuster&cb=', Date.now(), '" alt="">');
 document.documentElement.dataset.own = "done-1";
 </script></body>
 </html>

@@ -272,6 +272,28 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("an unsaved refusal naming a purpose the site no longer has keeps the rest, and later writes save", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		// Kept by a page served before the operator removed a purpose (README: a write naming it is a 400).
+		await context.addInitScript((key) => {
+			if (window === window.top)
+				localStorage.setItem(key, JSON.stringify({ d: ["ads", "retired"], t: Date.now() - 3600_000 }));
+		}, UNSAVED_KEY);
+		const page = await open(context);
+		const writes: number[] = [];
+		page.on("response", (r) => {
+			if (WRITES.test(r.url()) && r.request().method() !== "GET") writes.push(r.status());
+		});
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		// The page load's retry saves the refusal of `ads`, and the visitor's next choice is saved too.
+		await expect.poll(() => stored(page)).toBeNull();
+		expect(await call(page, "set", { analytics: false })).toEqual({ saved: true });
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(writes).toEqual([200, 200]);
+		await context.close();
+	});
+
 	it("an Accept all that fails changes nothing, and the banner says a failed Reject all holds", async () => {
 		const { context, writes } = await brokenSite("DE");
 		const page = await open(context);

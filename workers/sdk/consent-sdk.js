@@ -873,9 +873,16 @@
 	}
 
 	// An unsaved denial from an earlier page of this site holds from the start (gated tags run below).
+	// Only purposes the site still has: a write naming another is refused (400), and every write
+	// carries the unsaved denials, so one purpose removed since would stop every save for a day.
 	const stored = storedUnsaved();
-	if (stored && Array.isArray(stored.d) && Date.now() - stored.t < 864e5) unsaved = stored;
-	else keepUnsaved(null);
+	const held =
+		stored && Array.isArray(stored.d) && Date.now() - stored.t < 864e5
+			? stored.d.filter((p) => includes(config.purposes, p) && !includes(config.essential, p))
+			: [];
+	if (held.length === 0) keepUnsaved(null);
+	else if (held.length === stored.d.length) unsaved = stored;
+	else keepUnsaved({ d: held, t: stored.t });
 
 	const cookie = decodeDecisionCookie(appliedCookie);
 	if (cookie && isFresh(cookie)) {

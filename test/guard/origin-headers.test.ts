@@ -546,3 +546,24 @@ describe("a denied tracking cookie the origin set on a parent domain", () => {
 		);
 	});
 });
+
+describe("a switched protocol (WebSocket) whose answer names ORIGIN", () => {
+	it("is relayed as the socket it is, for visitors whose decisions allow tracking too", async () => {
+		for (const [name, visitor] of Object.entries(VISITORS)) {
+			// A load balancer's sticky-session cookie on the handshake, scoped to ORIGIN's host.
+			fakeOrigin(() => {
+				const [client] = Object.values(new WebSocketPair());
+				return new Response(null, {
+					status: 101,
+					webSocket: client,
+					headers: { Upgrade: "websocket", "Set-Cookie": "lb=1; Domain=origin.test; Path=/" },
+				});
+			});
+			const res = await visit("/socket", visitor, { headers: { Upgrade: "websocket" } });
+			expect([res.status, res.webSocket !== null], name).toEqual([101, true]);
+			res.webSocket?.accept();
+			res.webSocket?.close();
+			vi.restoreAllMocks();
+		}
+	});
+});

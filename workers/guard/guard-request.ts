@@ -65,6 +65,9 @@ function forward(request: Request, origin: string, timeoutMs: number): Promise<R
 	const upstream = upstreamRequest(request, target, origin, { pathAndQuery: target.pathAndQuery });
 	return gatewayAnswered(request, async () => {
 		const res = await fetchOrigin(upstream, timeoutMs);
+		// A switched protocol (WebSocket) is relayed as it is, as for guarded visitors: a Response made
+		// again would lose its socket, and one of status 101 cannot be made without it.
+		if (res.status === 101) return res;
 		const onSite = publicOriginFields(res.headers, origin, target);
 		const hopFields = connectionFields(res.status, res.headers);
 		if (onSite.length === 0 && hopFields.length === 0) return res;

@@ -243,6 +243,27 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a page follows a newer choice another page of the site saved over its unsaved refusal", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		const first = await open(context);
+		const second = await open(context);
+		expect((await call(first, "rejectAll")).retrying).toBe(true);
+		await repair();
+		expect(await call(second, "acceptAll")).toEqual({ saved: true });
+		// The visitor comes back to the first page: the choice made in the other reaches it.
+		await first.evaluate(() => window.dispatchEvent(new Event("focus")));
+		await expect.poll(() => first.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		// And its next write no longer carries the refusal the newer choice replaced.
+		const puts: string[] = [];
+		first.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		expect(await call(first, "set", { email: true })).toEqual({ saved: true });
+		expect(JSON.parse(puts[0] ?? "{}")).toEqual({ purposes: { email: true } });
+		expect(await first.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		await context.close();
+	});
+
 	it("a write that gets no answer at all (the network failed) holds its refusal too", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 		await serveTestSite(context, server.origin, { gtag: true });

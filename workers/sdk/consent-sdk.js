@@ -531,6 +531,25 @@
 		}
 	}
 
+	// A stored entry's denials still to hold, or null: kept under a day, and only of purposes the site
+	// still has (a write naming another is refused, 400, and every write carries them).
+	function heldEntry(entry) {
+		if (!entry || !Array.isArray(entry.d) || !(Date.now() - entry.t < 864e5)) return null;
+		const d = entry.d.filter((p) => includes(config.purposes, p) && !includes(config.essential, p));
+		if (d.length === 0) return null;
+		return d.length === entry.d.length ? entry : { d, t: entry.t };
+	}
+
+	// Another page of the site may have saved this page's unsaved denial (a newer choice there then
+	// replaced it) or replaced it with its own: the page follows what the site's storage holds, so it
+	// neither keeps denying nor writes again what the visitor has since chosen otherwise. True if so.
+	function followStoredUnsaved() {
+		const stored = storedUnsaved();
+		if (!unsaved || same(stored, unsaved)) return false;
+		unsaved = heldEntry(stored);
+		return true;
+	}
+
 	// Sends the unsaved denial again (an empty choice carries it: see write), unless a newer write, on
 	// this page or another of the site, has saved or replaced it. An unsaved opt-out goes as the PUT of
 	// its purposes, which a visitor's opt-out is.
@@ -553,6 +572,7 @@
 		const sent = writing
 			.then(() => loadingRequest)
 			.then(() => {
+				followStoredUnsaved();
 				sending = copy(body);
 				for (const purpose of unsaved && sending.purposes ? unsaved.d : []) {
 					if (!(purpose in sending.purposes)) sending.purposes[purpose] = false;
@@ -862,9 +882,10 @@
 	// no cookie either unless SameSite=None, so polling the worker on every tab switch would buy nothing.
 	function followCookie(event) {
 		if (event.type === "pageshow" ? !event.persisted : document.visibilityState !== "visible") return;
+		const followed = followStoredUnsaved();
 		const value = readCookie(config.cookie);
 		// A lookup or write in flight brings its own, newer cookie and applies it in order.
-		if (value === appliedCookie || loadingRequest || writesPending > 0) return;
+		if ((value === appliedCookie && !followed) || loadingRequest || writesPending > 0) return;
 		const c = decodeDecisionCookie(value);
 		if (c && isFresh(c)) {
 			appliedCookie = value;
@@ -873,16 +894,10 @@
 	}
 
 	// An unsaved denial from an earlier page of this site holds from the start (gated tags run below).
-	// Only purposes the site still has: a write naming another is refused (400), and every write
-	// carries the unsaved denials, so one purpose removed since would stop every save for a day.
 	const stored = storedUnsaved();
-	const held =
-		stored && Array.isArray(stored.d) && Date.now() - stored.t < 864e5
-			? stored.d.filter((p) => includes(config.purposes, p) && !includes(config.essential, p))
-			: [];
-	if (held.length === 0) keepUnsaved(null);
-	else if (held.length === stored.d.length) unsaved = stored;
-	else keepUnsaved({ d: held, t: stored.t });
+	const held = heldEntry(stored);
+	if (held !== null && held === stored) unsaved = stored;
+	else keepUnsaved(held);
 
 	const cookie = decodeDecisionCookie(appliedCookie);
 	if (cookie && isFresh(cookie)) {

@@ -278,6 +278,32 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a page whose storage refuses the refusal (full) holds and retries it on its own", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		await context.addInitScript(() => {
+			Storage.prototype.setItem = () => {
+				throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+			};
+		});
+		const page = await open(context);
+		expect((await call(page, "rejectAll")).retrying).toBe(true);
+		await repair();
+		const puts: string[] = [];
+		page.on("response", (r) => {
+			if (r.request().method() === "PUT") puts.push(`${r.status()} ${r.request().postData()}`);
+		});
+		// Shown again before the retry (due 2 s after the failure): the refusal still holds.
+		await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		await expect
+			.poll(() => puts, { timeout: 10_000 })
+			.toEqual([
+				`200 ${JSON.stringify({ purposes: { analytics: false, personalization: false, ads: false, sale: false } })}`,
+			]);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		await context.close();
+	});
+
 	it("an unsaved refusal kept more than a day ago is dropped, not applied", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 		await serveTestSite(context, server.origin, { gtag: true });

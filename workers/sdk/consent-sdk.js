@@ -35,6 +35,8 @@
 	let writesPending = 0;
 	// Purposes a write denied that the worker could not store: {d: purposes, t: when first unsaved}.
 	let unsaved = null;
+	// Whether the site's storage refused to hold `unsaved` (see storedUnsaved).
+	let unstored = false;
 	// The ce_consent value this page's decision came from (or that came with its answer): see followCookie.
 	let appliedCookie = readCookie(config.cookie);
 	const changeListeners = [];
@@ -519,11 +521,16 @@
 		unsaved = entry;
 		try {
 			window.localStorage[entry ? "setItem" : "removeItem"](UNSAVED_KEY, JSON.stringify(entry));
-		} catch (_) {}
+			unstored = false;
+		} catch (_) {
+			unstored = true;
+		}
 	}
 
-	// What this site's storage holds (another tab may have saved or replaced it), else this page's.
+	// What this site's storage holds (another tab may have saved or replaced it), else this page's: also
+	// when the storage refused this page's entry (full), so an older one it still holds is not taken for it.
 	function storedUnsaved() {
+		if (unstored) return unsaved;
 		try {
 			return JSON.parse(window.localStorage.getItem(UNSAVED_KEY));
 		} catch (_) {

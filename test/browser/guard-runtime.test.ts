@@ -512,6 +512,40 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("an audio element made with its URL (new Audio(url)) is held back as one given it later", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		try {
+			const made = await page.evaluate(() => {
+				const held = new Audio("https://www.facebook.com/tr?id=1&ev=AudioMade");
+				const plain = new Audio("https://cdn.example.net/sound.mp3?ev=AudioCdn");
+				const blank = new Audio();
+				return {
+					held: [held.getAttribute("data-src"), held.getAttribute("data-consent"), held.hasAttribute("src")],
+					plain: [plain.getAttribute("src"), plain.preload, plain instanceof HTMLAudioElement],
+					blank: [blank.hasAttribute("src"), blank.preload, blank instanceof Audio],
+				};
+			});
+			await page.waitForTimeout(300);
+			expect({
+				made,
+				trackers: urls.filter((url) => url.includes("ev=AudioMade")),
+				cdn: urls.some((url) => url.includes("ev=AudioCdn")),
+				errors,
+			}).toEqual({
+				made: {
+					held: ["https://www.facebook.com/tr?id=1&ev=AudioMade", "ads", false],
+					plain: ["https://cdn.example.net/sound.mp3?ev=AudioCdn", "auto", true],
+					blank: [false, "auto", true],
+				},
+				trackers: [],
+				cdn: true,
+				errors: [],
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("markup document.write puts in the page loads no denied tracker; the rest is written", async () => {
 		const { context, page, urls, errors } = await open(VISITORS.optedOut, "/runtime-write");
 		try {

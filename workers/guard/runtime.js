@@ -338,6 +338,19 @@
 			});
 		});
 
+		// `new Audio(url)` gives the element its URL without the property or setAttribute: it is made
+		// without one (as Audio() makes it, preload="auto"), then given it through the property above.
+		var Audio0 = w.Audio;
+		if (typeof Audio0 === "function") {
+			var audio = function Audio(src) {
+				var element = Reflect.construct(Audio0, [], new.target);
+				if (src !== undefined) element.src = src;
+				return element;
+			};
+			audio.prototype = Audio0.prototype;
+			w.Audio = audio;
+		}
+
 		// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
 		function loadingAttribute(element, name) {
 			if (typeof name !== "string" || name.length > 11) return null;

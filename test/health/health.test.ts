@@ -17,6 +17,12 @@ import { ADMIN_KEY, brokenD1, brokenKV, callWithEnv, envWith, keyed, SIGNING_KEY
 
 const HEALTH = "/v1/health";
 
+/** The keyless 503's body: the failing checks, and the contract's error shape. */
+function degraded(failing: string[]) {
+	const message = `Some requests are refused: ${failing.join(", ")} failing.`;
+	return { status: "degraded", failing, error: { code: "degraded", message } };
+}
+
 interface Health {
 	status: string;
 	failing?: string[];
@@ -90,7 +96,7 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(res.status).toBe(503);
 		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
 		expect(res.headers.get("Cache-Control")).toMatch(/\bno-store\b/);
-		expect(await res.json()).toEqual({ status: "degraded", failing: ["d1"] });
+		expect(await res.json()).toEqual(degraded(["d1"]));
 	});
 
 	it("stays 200 when only KV fails (decisions and writes go on from D1), naming kv", async () => {
@@ -106,7 +112,7 @@ describe("GET /v1/health without a key (a monitor)", () => {
 			const res = await callWithEnv(envWithout(name), HEALTH);
 			expect(res.status, name).toBe(503);
 			const text = await res.text();
-			expect(JSON.parse(text), name).toEqual({ status: "degraded", failing: ["secrets"] });
+			expect(JSON.parse(text), name).toEqual(degraded(["secrets"]));
 			expect(text).not.toContain(name);
 		}
 	});
@@ -118,7 +124,7 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(same.status).toBe(200);
 		const changed = await callWithEnv(envWith({ EMAIL_HASH_KEY: "another-email-hash-key" }), HEALTH);
 		expect(changed.status).toBe(503);
-		expect(await changed.json()).toEqual({ status: "degraded", failing: ["emailHashKey"] });
+		expect(await changed.json()).toEqual(degraded(["emailHashKey"]));
 	});
 
 	it("checks every D1 shard: one unreachable is 503", async () => {
@@ -127,7 +133,7 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect((await callWithEnv(envWith(shards), HEALTH)).status).toBe(200);
 		const res = await callWithEnv(envWith({ ...shards, DB_SHARD_1: brokenD1() } as Partial<Env>), HEALTH);
 		expect(res.status).toBe(503);
-		expect(await res.json()).toEqual({ status: "degraded", failing: ["d1"] });
+		expect(await res.json()).toEqual(degraded(["d1"]));
 	});
 
 	it("is 503 naming schema while a database lacks the newest migration (npm run deploy applies none)", async () => {
@@ -138,13 +144,10 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		const res = await callWithEnv(envWith({ DB: behind }), HEALTH);
 		expect(res.status).toBe(503);
 		expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
-		expect(await res.json()).toEqual({ status: "degraded", failing: ["schema"] });
+		expect(await res.json()).toEqual(degraded(["schema"]));
 		// A shard behind counts as much as DB.
 		const shards = { D1_SHARDS: "DB,DB_SHARD_1", DB_SHARD_1: behind } as Partial<Env>;
-		expect(await (await callWithEnv(envWith(shards), HEALTH)).json()).toEqual({
-			status: "degraded",
-			failing: ["schema"],
-		});
+		expect(await (await callWithEnv(envWith(shards), HEALTH)).json()).toEqual(degraded(["schema"]));
 		await applyD1Migrations(behind, env.TEST_MIGRATIONS);
 		expect((await callWithEnv(envWith({ DB: behind }), HEALTH)).status).toBe(200);
 		expect((await callWithEnv(envWith(shards), HEALTH)).status).toBe(200);

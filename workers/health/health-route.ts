@@ -60,7 +60,14 @@ export async function health(request: Request, env: Env): Promise<Response> {
 		: failing.length > 0
 			? { status, failing }
 			: { status };
-	return jsonResponse(body, {
+	// A 503's body carries the contract's error shape too, for clients that read only that.
+	const answer = degraded
+		? {
+				...body,
+				error: { code: "degraded", message: `Some requests are refused: ${failing.join(", ")} failing.` },
+			}
+		: body;
+	return jsonResponse(answer, {
 		status: degraded ? 503 : 200,
 		headers: degraded ? { "Retry-After": RETRY_AFTER_S } : {},
 	});

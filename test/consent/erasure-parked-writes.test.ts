@@ -29,7 +29,7 @@ const QUEUED_AT = new Date("2026-12-01T10:00:00.000Z");
 
 interface Exported {
 	state: unknown;
-	pendingWrites: { kind: string; queuedAt: string }[];
+	pendingWrites: { kind: string; queuedAt: string; purposes?: Record<string, boolean> }[];
 }
 
 function gpcMessage(subject: string, now = QUEUED_AT.getTime()): DeferredWrite {
@@ -87,9 +87,26 @@ describe("a subject's parked writes", () => {
 		await park(gpcMessage("user:parked-someone-else"), "theirs");
 
 		const exported = await exportOf(subject);
+		// What each will change, as the records it makes will say it.
+		const queuedAt = QUEUED_AT.toISOString();
 		expect(exported.pendingWrites).toEqual([
-			{ kind: "consent-change", queuedAt: QUEUED_AT.toISOString() },
-			{ kind: "email-suppression", queuedAt: QUEUED_AT.toISOString() },
+			{
+				kind: "consent-change",
+				queuedAt,
+				purposes: { ads: false, sale: false },
+				source: "gpc",
+				jurisdiction: "US-CA",
+				gpc: true,
+			},
+			{
+				kind: "email-suppression",
+				queuedAt,
+				purposes: { email: false },
+				list: "news",
+				source: "one-click",
+				jurisdiction: "US-CA",
+				gpc: false,
+			},
 		]);
 		expect((await exportOf("user:parked-nobody")).pendingWrites).toEqual([]);
 	});
@@ -119,7 +136,7 @@ describe("a subject's parked writes", () => {
 		expect(await countRecords(subject)).toBe(0);
 	});
 
-	it("are found by listing keys alone: no body is read", async () => {
+	it("are found by listing keys alone: no other subject's body is read", async () => {
 		const subject = "user:parked-listed";
 		for (const id of ["a", "b", "c"]) await park(gpcMessage(`user:parked-listed-${id}`), id);
 		await park(gpcMessage(subject), "mine");
@@ -140,8 +157,12 @@ describe("a subject's parked writes", () => {
 		} as unknown as KVNamespace;
 		const withRecording = envWith({ CONSENT_KV: recording });
 		expect((await callWithEnv(withRecording, `/v1/subjects/${subject}/export`, keyed())).status).toBe(200);
+		// The export reads its own subject's write, to show what it will change.
+		const parkedReads = () => read.filter((key) => key.startsWith("parked-write:"));
+		expect(parkedReads().map((key) => key.split(":").at(-1))).toEqual(["mine"]);
+		read.length = 0;
 		expect((await erase(subject, withRecording)).status).toBe(204);
-		expect(read.filter((key) => key.startsWith("parked-write:"))).toEqual([]);
+		expect(parkedReads()).toEqual([]);
 		expect(await parkedIds()).toEqual(["a", "b", "c"]);
 	});
 
@@ -178,8 +199,8 @@ describe("a subject's parked writes", () => {
 		expect(keys.map((k) => k.metadata)).toEqual([
 			{ kind: "consent-change", queuedAt: QUEUED_AT.toISOString(), subject },
 		]);
-		expect((await exportOf(subject)).pendingWrites).toEqual([
-			{ kind: "consent-change", queuedAt: QUEUED_AT.toISOString() },
+		expect((await exportOf(subject)).pendingWrites).toMatchObject([
+			{ kind: "consent-change", queuedAt: QUEUED_AT.toISOString(), purposes: { ads: false, sale: false } },
 		]);
 		expect((await erase(subject)).status).toBe(204);
 		expect(await parkedIds()).toEqual([]);

@@ -48,8 +48,9 @@ export interface HtmlGuardOptions {
 }
 
 /**
- * Where the page was asked for. A meta refresh whose URL, stripped, is the page itself would reload it
- * for ever (the navigation to the URL as written is stripped back to the page, location-guard.ts).
+ * Where the page was asked for. A meta refresh whose URL, stripped, is the page itself (resolved, as
+ * browsers resolve it, against the first `<base href>` before it) would reload it for ever (the
+ * navigation to the URL as written is stripped back to the page, location-guard.ts).
  * Where the answer can still set the `ce_insisted` cookie letting that navigation through (a page
  * rewritten whole), `refreshed` is given: the refresh keeps its URL and `refreshed` is told its
  * target. Without it (a streamed page, its headers sent) the refresh is left out: the visitor stays.
@@ -216,6 +217,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	let script: InlineScript | null = null;
 	let noscript: string[] | null = null;
 	let style: string[] | null = null;
+	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
+	let baseHref: string | null = null;
 
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
@@ -360,7 +363,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	/** The target of a refresh to `written` (raw) that names the page itself once stripped, or null. */
 	const ownTarget = (written: string, delay: number): Insistence | null => {
 		if (address === undefined) return null;
-		const verdict = guardedLocation(decodeAttribute(written), address.url(), address.originHost(), strip);
+		const url = address.url();
+		const location = underBase(decodeAttribute(written), baseHref, url);
+		const verdict = guardedLocation(location, url, address.originHost(), strip);
 		const insisted = verdict !== null && "insisted" in verdict ? { target: verdict.insisted, delay } : null;
 		address.refreshed?.(insisted);
 		return insisted;
@@ -508,9 +513,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			// A base URL on a tracker's host would make every relative URL after it (which the handlers
 			// above take as first-party) a request to that tracker: it goes, and they stay on the site.
+			// The first one kept is the document's base URL, for the meta refreshes after it.
 			.on("base[href]", {
 				element(el) {
-					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
+					const href = el.getAttribute("href") as string;
+					if (anyDenied(classify(href))) el.remove();
+					else baseHref ??= href;
 				},
 			})
 			.on(
@@ -585,6 +593,23 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				},
 			}),
 	);
+}
+
+/**
+ * A refresh's decoded URL as the browser resolves it: against the document's base URL, the page's
+ * first `<base href>` (raw) resolved against the page, when that is an http(s) URL (Chromium ignores
+ * a `data:` or `javascript:` one, and a relative URL cannot resolve against those anyway); else as it
+ * is, left to resolve against the page.
+ */
+function underBase(url: string, baseHref: string | null, page: URL): string {
+	if (baseHref === null) return url;
+	try {
+		const base = new URL(decodeAttribute(baseHref), page);
+		if (base.protocol !== "http:" && base.protocol !== "https:") return url;
+		return new URL(url, base).href;
+	} catch {
+		return url;
+	}
 }
 
 /**

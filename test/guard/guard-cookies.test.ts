@@ -1,7 +1,7 @@
 /**
  * Tracking cookies for guarded visitors: those of denied purposes leave the Cookie header sent to
  * ORIGIN and are expired in the answer (only those the visitor sent, host-only and on parent
- * domains); the origin cannot set them again; session, CSRF, Cloudflare and consent cookies, and
+ * domains, and in a page's answer on its ancestor paths); the origin cannot set them again; session, CSRF, Cloudflare and consent cookies, and
  * the tracking cookies of allowed purposes, are never touched.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -89,6 +89,53 @@ describe("a visitor opted out of everything (DE)", () => {
 			`${base}; Domain=.consent.example`,
 			`${base}; Domain=.shop.consent.example`,
 		]);
+	});
+});
+
+describe("a denied tracking cookie on a section's path (`Path=/shop`)", () => {
+	const NAVIGATE = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
+	const at = (name: string, path: string) =>
+		`${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=${path}`;
+
+	it("is expired on the page's ancestor paths too, host-only and on the site", async () => {
+		fakeOrigin();
+		const res = await visit("https://www.consent.example/shop/cart/item", VISITORS.optedOut, {
+			headers: { ...NAVIGATE, Cookie: "_ga=1; session=s1" },
+		});
+		expect(res.headers.getSetCookie()).toEqual([
+			at("_ga", "/"),
+			`${at("_ga", "/")}; Domain=.consent.example`,
+			`${at("_ga", "/")}; Domain=.www.consent.example`,
+			at("_ga", "/shop"),
+			`${at("_ga", "/shop")}; Domain=.consent.example`,
+			at("_ga", "/shop/cart"),
+			`${at("_ga", "/shop/cart")}; Domain=.consent.example`,
+		]);
+	});
+
+	it("at worst, three levels: each cookie's Path=/ lines and six more", async () => {
+		fakeOrigin();
+		const res = await visit("https://a.b.consent.example/1/2/3/4/5/page", VISITORS.optedOut, {
+			headers: { ...NAVIGATE, Cookie: "_ga=1; _fbp=2" },
+		});
+		const lines = res.headers.getSetCookie();
+		// Host-only, the site and two levels below it on `/`; three paths, host-only and on the site.
+		expect(lines).toHaveLength(2 * (4 + 3 * 2));
+		const paths = lines.map((line) => line.split("; ").find((part) => part.startsWith("Path=")));
+		expect(new Set(paths)).toEqual(new Set(["Path=/", "Path=/1", "Path=/1/2", "Path=/1/2/3"]));
+	});
+
+	it("is expired on `/` alone in an asset's or a beacon's answer", async () => {
+		fakeOrigin();
+		for (const [path, mode, dest] of [
+			["/shop/cart/app.js", "no-cors", "script"],
+			["/shop/cart/g/collect?v=2&tid=G-X", "cors", "empty"],
+		] as const) {
+			const res = await visit(path, VISITORS.optedOut, {
+				headers: { "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": dest, Cookie: "_ga=1" },
+			});
+			expect(res.headers.getSetCookie(), path).toEqual(expiry("_ga"));
+		}
 	});
 });
 

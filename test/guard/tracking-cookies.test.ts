@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import {
+	cookiePathsAbove,
 	expireCookieHeaders,
 	PROTECTED_COOKIES,
 	trackingCookiePurpose,
@@ -160,5 +161,48 @@ describe("expireCookieHeaders", () => {
 		expect(expireCookieHeaders("a;b", "example.com")).toEqual([]);
 		expect(expireCookieHeaders("a b", "example.com")).toEqual([]);
 		expect(expireCookieHeaders("", "example.com")).toEqual([]);
+	});
+
+	it("adds each path given, host-only and on the site only, after the Path=/ lines", () => {
+		const at = (path: string) => EXPIRED.replace("Path=/", `Path=${path}`);
+		expect(expireCookieHeaders("_ga", "shop.eu.example.com", ["/shop", "/shop/cart"])).toEqual([
+			`_ga${EXPIRED}`,
+			`_ga${EXPIRED}; Domain=.example.com`,
+			`_ga${EXPIRED}; Domain=.eu.example.com`,
+			`_ga${EXPIRED}; Domain=.shop.eu.example.com`,
+			`_ga${at("/shop")}`,
+			`_ga${at("/shop")}; Domain=.example.com`,
+			`_ga${at("/shop/cart")}`,
+			`_ga${at("/shop/cart")}; Domain=.example.com`,
+		]);
+		expect(expireCookieHeaders("_ga", "localhost:8787", ["/shop"])).toEqual([
+			`_ga${EXPIRED}`,
+			`_ga${at("/shop")}`,
+		]);
+		expect(expireCookieHeaders("__Secure-x", "example.com", ["/a"])).toEqual([
+			`__Secure-x${EXPIRED}; Secure`,
+			`__Secure-x${EXPIRED}; Domain=.example.com; Secure`,
+			`__Secure-x${at("/a")}; Secure`,
+			`__Secure-x${at("/a")}; Domain=.example.com; Secure`,
+		]);
+		// Browsers take a `__Host-` cookie only on `/`.
+		expect(expireCookieHeaders("__Host-x", "example.com", ["/a"])).toEqual([`__Host-x${EXPIRED}; Secure`]);
+	});
+});
+
+describe("cookiePathsAbove", () => {
+	it("lists a path's ancestor directories from the top, at most three, none for one segment", () => {
+		const cases = [
+			["/", []],
+			["/shop", []],
+			["/shop/", ["/shop"]],
+			["/shop/cart/item", ["/shop", "/shop/cart"]],
+			["/shop/cart/item/", ["/shop", "/shop/cart", "/shop/cart/item"]],
+			["/a/b/c/d/e/f", ["/a", "/a/b", "/a/b/c"]],
+			// A `;` would end the Path attribute: nothing from there on.
+			["/a/b;jsessionid=1/c/d", ["/a"]],
+			["//x/y", ["//x"]],
+		] as const;
+		for (const [path, expected] of cases) expect(cookiePathsAbove(path), path).toEqual(expected);
 	});
 });

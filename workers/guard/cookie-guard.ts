@@ -1,13 +1,13 @@
 /**
  * Tracking cookies of denied purposes: left out of the `Cookie` header sent upstream (the other
- * cookies keep their bytes and order), expired in the response (only the ones the visitor sent), and
- * never set by the origin's own `Set-Cookie` lines. Session, CSRF, Cloudflare and consent cookies are
- * never tracking cookies (tracking-cookies.ts).
+ * cookies keep their bytes and order), expired in the response (only the ones the visitor sent, on
+ * the domains and paths they may have been set on), and never set by the origin's own `Set-Cookie`
+ * lines. Session, CSRF, Cloudflare and consent cookies are never tracking cookies (tracking-cookies.ts).
  */
 
 import { setCookieAttributes } from "../http/cookies";
 import type { TrackerPurpose } from "./tracker-purpose";
-import { expireCookieHeaders, trackingCookiePurpose } from "./tracking-cookies";
+import { cookiePathsAbove, expireCookieHeaders, trackingCookiePurpose } from "./tracking-cookies";
 
 export interface PresentedCookies {
 	/** `Cookie` header for ORIGIN: undefined when unchanged, null when nothing is left to send. */
@@ -42,9 +42,13 @@ export function guardRequestCookies(
 	return { upstream: rest === "" ? null : rest, removed: [...removed] };
 }
 
-/** `Set-Cookie` values expiring each removed cookie host-only and on each parent domain. */
-export function expiryLines(removed: readonly string[], requestHost: string): string[] {
-	return removed.flatMap((name) => expireCookieHeaders(name, requestHost));
+/**
+ * `Set-Cookie` values expiring each removed cookie host-only and on each parent domain, and on the
+ * ancestors of `pagePath` (tracking-cookies.ts, cookiePathsAbove; `/` for none).
+ */
+export function expiryLines(removed: readonly string[], requestHost: string, pagePath: string): string[] {
+	const paths = cookiePathsAbove(pagePath);
+	return removed.flatMap((name) => expireCookieHeaders(name, requestHost, paths));
 }
 
 const MAX_AGE_VALUE = /^-?\d+$/;

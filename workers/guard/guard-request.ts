@@ -106,7 +106,12 @@ function guarded(
 	// Which purposes are denied is asked only when a cookie, a beacon or a page needs it.
 	const cookiesSent = cookieHeader(request);
 	const cookies = cookiesSent === null ? UNCHANGED : guardRequestCookies(cookiesSent, verdict.denied);
-	const expiry = expiryLines(cookies.removed, target.hostname);
+	// A section's cookie (`Path=/shop`) comes with the section's pages, where it is expired on the
+	// page's ancestor paths too; an asset's or a beacon's answer expires it on `/` alone.
+	const expiry =
+		cookies.removed.length === 0
+			? []
+			: expiryLines(cookies.removed, target.hostname, documentRequest() ? target.pathname : "/");
 	if (expiry.length > 0) labels.blocked = true;
 
 	const beacon = beaconPurpose(target, settings.overrides);

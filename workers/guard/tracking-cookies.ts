@@ -99,27 +99,60 @@ export function trackingCookiePurpose(name: string): TrackerPurpose | null {
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=";
+
+/** How many of a request path's ancestors a denied cookie is also expired on, from the top. */
+const MAX_PATH_LEVELS = 3;
 
 /**
- * `Set-Cookie` values that expire `name` as seen on `requestHost`: host-only first, then every domain
- * from the site (eTLD+1, where GA puts `_ga`) down to the request host, since the `Cookie` header does
- * not say which one the cookie was set on. Empty for a name that is not a cookie-name token.
+ * The paths other than `/` that a cookie sent with a request for `pathname` may have been set on, as
+ * a script or a response on that section sets them (its default path, the page's directory, or a
+ * `Path=/shop`): each ancestor directory without its trailing slash, from the top, at most
+ * MAX_PATH_LEVELS (`/shop`, `/shop/cart` for `/shop/cart/item`). A browser matches a deletion by name,
+ * domain and path, and the `Cookie` header names no path. None for a one-segment path.
  */
-export function expireCookieHeaders(name: string, requestHost: string): string[] {
+export function cookiePathsAbove(pathname: string): string[] {
+	const paths: string[] = [];
+	for (let slash = pathname.indexOf("/", 2); slash > 0; slash = pathname.indexOf("/", slash + 1)) {
+		const path = pathname.slice(0, slash);
+		// A `;` in the path would end the attribute: no line for it or anything below.
+		if (path.includes(";") || paths.length === MAX_PATH_LEVELS) break;
+		paths.push(path);
+	}
+	return paths;
+}
+
+/**
+ * `Set-Cookie` values that expire `name` as seen on `requestHost`, with `Path=/`: host-only first,
+ * then every domain from the site (eTLD+1, where GA puts `_ga`) down to the request host, since the
+ * `Cookie` header does not say which one the cookie was set on. Then, on each of `paths`
+ * (cookiePathsAbove), host-only and on the site only: a section's cookie is a script's (host-only) or
+ * a tag's on the site's domain, and every path on every domain would multiply the lines. Empty for a
+ * name that is not a cookie-name token.
+ */
+export function expireCookieHeaders(
+	name: string,
+	requestHost: string,
+	paths: readonly string[] = [],
+): string[] {
 	if (!COOKIE_NAME.test(name)) return [];
-	// Browsers only accept these prefixes with Secure, and `__Host-` never with a Domain.
-	if (name.startsWith("__Host-")) return [`${name}${EXPIRED}; Secure`];
+	// Browsers only accept these prefixes with Secure, and `__Host-` never with a Domain or another path.
+	if (name.startsWith("__Host-")) return [`${name}${EXPIRED}/; Secure`];
 	const secure = name.startsWith("__Secure-") ? "; Secure" : "";
-	const out = [`${name}${EXPIRED}${secure}`];
+	const out = [`${name}${EXPIRED}/${secure}`];
 	const host = normaliseHost(requestHost);
 	const site = registrableDomain(host);
-	if (site === null) return out;
-	out.push(`${name}${EXPIRED}; Domain=.${site}${secure}`);
-	let domain = host;
-	while (domain.length > site.length) {
-		out.splice(2, 0, `${name}${EXPIRED}; Domain=.${domain}${secure}`);
-		domain = domain.slice(domain.indexOf(".") + 1);
+	if (site !== null) {
+		out.push(`${name}${EXPIRED}/; Domain=.${site}${secure}`);
+		let domain = host;
+		while (domain.length > site.length) {
+			out.splice(2, 0, `${name}${EXPIRED}/; Domain=.${domain}${secure}`);
+			domain = domain.slice(domain.indexOf(".") + 1);
+		}
+	}
+	for (const path of paths) {
+		out.push(`${name}${EXPIRED}${path}${secure}`);
+		if (site !== null) out.push(`${name}${EXPIRED}${path}; Domain=.${site}${secure}`);
 	}
 	return out;
 }

@@ -1,0 +1,82 @@
+/**
+ * What only a browser's cookie jar and navigation show, in Chromium behind `wrangler dev`: a denied
+ * tracking cookie scoped to a narrower path than `/` (or on the site's parent domain) is gone after
+ * one guarded page view, and a meta refresh resolved against the page's `<base href>` that names the
+ * page itself does not reload it for ever. `www.example.com` resolves to 127.0.0.1, so the worker
+ * sees a host with a registrable domain (`example.com`) and cookie domains behave as on a real site.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+
+warnIfNoChromium("the guard's cookie paths and base URLs");
+
+const GUARDED = { "X-Debug-Geo": "DE" } as const;
+const HOST = "www.example.com";
+
+/** A page whose meta refresh names `shop/sale` (the page itself under `<base href="/">`). */
+const BASE_REFRESH = `<!doctype html><html><head><title>sale</title><base href="/"><meta http-equiv="refresh" content="0; url=shop/sale?utm_source=site"></head><body>sale</body></html>`;
+
+describe.skipIf(!hasChromium)("the guard in Chromium, on www.example.com", () => {
+	let browser: Browser;
+	let server: WorkerServer;
+	let site: RecordingSite;
+	beforeAll(async () => {
+		site = await serveRecordingSite(({ path }, res) => {
+			// Streamed (no length): the guard cannot set a cookie once it reads the meta refresh.
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+			res.end(path === "/shop/sale" ? BASE_REFRESH : "<!doctype html><title>page</title><p>page</p>");
+		});
+		server = await serveWorker({ vars: { ORIGIN: site.origin } });
+		browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+		await site?.close();
+	});
+
+	const siteUrl = (path: string) => `${server.origin.replace("127.0.0.1", HOST)}${path}`;
+
+	it("expires denied tracking cookies on the request path's ancestors, host-only and on the site", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: GUARDED });
+		try {
+			await context.addCookies([
+				{ name: "_ga", value: "GA1.2.1.1", domain: ".example.com", path: "/" },
+				// A script on the shop section, its document.cookie host-only (default path /shop/cart).
+				{ name: "_gcl_au", value: "1.1.1", domain: HOST, path: "/shop/cart" },
+				// A tag that scoped its cookie to the section and the site's domain.
+				{ name: "_fbp", value: "fb.1.1.1", domain: ".example.com", path: "/shop" },
+				// Not a tracking cookie: kept.
+				{ name: "sid", value: "s1", domain: HOST, path: "/shop" },
+			]);
+			const res = await context.newPage().then((page) => page.goto(siteUrl("/shop/cart/item")));
+			expect(res?.status()).toBe(200);
+			const left = (await context.cookies(siteUrl("/shop/cart/item"))).map(
+				(c) => `${c.name} ${c.domain} ${c.path}`,
+			);
+			expect(left.filter((cookie) => !cookie.startsWith("ce_"))).toEqual(["sid www.example.com /shop"]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("does not reload a streamed page whose meta refresh names it through <base href>", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: GUARDED });
+		try {
+			const page = await context.newPage();
+			const from = site.requests.length;
+			await page.goto(siteUrl("/shop/sale"));
+			// Long enough for dozens of refreshes, had the page gone round in circles.
+			await page.waitForTimeout(1_500);
+			expect(page.url()).toBe(siteUrl("/shop/sale"));
+			expect(site.requests.slice(from).filter((target) => target.startsWith("/shop/sale"))).toEqual([
+				"/shop/sale",
+			]);
+		} finally {
+			await context.close();
+		}
+	});
+});

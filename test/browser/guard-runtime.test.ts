@@ -9,7 +9,7 @@
  * runtime held back runs. A same-origin blank frame the page's code writes into or calls through gets
  * the same interception.
  */
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { classifyTrackerUrl, TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import { hasChromium, warnIfNoChromium } from "./chromium";
@@ -982,6 +982,69 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			});
 		} finally {
 			await context.close();
+		}
+	});
+
+	it("elements written markup leaves open stay open for later markup to close: the page's layout is kept", async () => {
+		/** Where each written or own element ended up, and what it holds, as the page reads it. */
+		const layout = (page: Page) =>
+			page.evaluate(() => {
+				const ids = Array.from(document.querySelectorAll("body [id]"), (element) => element.id);
+				const where = ids.map((id) => {
+					const element = document.getElementById(id) as HTMLElement;
+					const parent = element.parentElement as HTMLElement;
+					return `${id} in ${parent.id || parent.localName}: ${element.textContent?.replace(/\s+/g, " ").trim()}`;
+				});
+				const after = document.getElementById("d-after") as HTMLElement;
+				return { where, styled: getComputedStyle(after).color };
+			});
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			const expected = await layout(asGiven.page);
+			expect(expected.where).toContain("a-after in a: a");
+			expect(await layout(guarded.page)).toEqual(expected);
+			expect(asGiven.urls.filter((url) => url.includes("ev=Open"))).toHaveLength(6);
+			expect({
+				trackers: guarded.urls.filter((url) => url.includes("ev=Open")),
+				gated: await guarded.page.evaluate(() =>
+					Array.from(document.querySelectorAll("img[id$=-pixel]"), (img) => img.getAttribute("data-consent")),
+				),
+				errors: guarded.errors,
+			}).toEqual({ trackers: [], gated: ["ads", "ads", "ads", "ads", "ads", "ads"], errors: [] });
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
+	it("markup inserted as a fragment (insertAdjacentHTML, createContextualFragment) keeps the page's layout", async () => {
+		const insert = (page: Page) =>
+			page.evaluate(() => {
+				const pixel = (kind: string) =>
+					`<img alt="" src="https://www.facebook.com/tr?id=1&ev=Fragment${kind}">`;
+				const host = document.createElement("div");
+				host.id = "host";
+				document.body.append(host);
+				host.insertAdjacentHTML("beforeend", `<div id="adjacent">${pixel("Adjacent")} text`);
+				host.insertAdjacentHTML("beforeend", `</div><p id="adjacent-after">after`);
+				const range = document.createRange();
+				range.selectNodeContents(host);
+				host.append(range.createContextualFragment(`<table><tr><td id="cell">${pixel("Range")}`));
+				host.append(range.createContextualFragment(`</td><td id="range-after">after`));
+				return Array.from(
+					host.querySelectorAll("[id]"),
+					(element) => `${element.id} in ${element.parentElement?.id || element.parentElement?.localName}`,
+				);
+			});
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			const expected = await insert(asGiven.page);
+			expect(await insert(guarded.page)).toEqual(expected);
+			await guarded.page.waitForTimeout(300);
+			expect(guarded.urls.filter((url) => url.includes("ev=Fragment"))).toEqual([]);
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
 		}
 	});
 

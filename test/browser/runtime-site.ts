@@ -7,7 +7,7 @@
  * calls posthog-js makes from a bundle (its config script, then `fetch` to its flags and event
  * endpoints, the events sent again later unless the answer was a 200 or a 4xx); then a request to the site itself and to an ordinary third-party CDN. Each call's
  * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`,
- * one writes it split mid-tag across calls, and one enforces Trusted Types (`?tt=`) and writes it as a
+ * one writes it split mid-tag across calls, one leaves elements open for later markup to close, and one enforces Trusted Types (`?tt=`) and writes it as a
  * `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do. The site records every path it is asked for.
  */
@@ -75,6 +75,47 @@ document.writeln('"></iframe>');
 document.write('<p id="tail" class="open"');
 document.documentElement.dataset.own = "done-1";
 </script></body>
+</html>
+`;
+
+/**
+ * Tag snippets whose writes leave elements open for a later write or the page's own markup to close:
+ * an element (`a`, the case a review saw), text after the last tag (`b`), an open comment (`c`), an
+ * open style sheet (`d`), a paragraph closed by a later start tag (`e`) and a table cell (`f`). Each
+ * case sits in its own `<div>`, followed by a paragraph of the page's own.
+ */
+const OPEN_WRITE_PAGE = `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Open</title>
+<script nonce="${NONCE}" src="/consent.js" data-banner="off"></script>
+</head>
+<body><div id="a"><script nonce="${NONCE}">
+document.write('<div id="a-inner"><img id="a-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenElement">');
+document.write('</div>');
+</script><p id="a-after">a</p></div>
+<div id="b"><script nonce="${NONCE}">
+document.writeln('<span id="b-span">text <img id="b-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenText"> more');
+document.write('end</span><i id="b-end">i</i>');
+</script><p id="b-after">b</p></div>
+<div id="c"><script nonce="${NONCE}">
+document.write('<section id="c-inner"><img id="c-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenComment"><!-- note');
+document.write(' still a comment --></section>');
+</script><p id="c-after">c</p></div>
+<div id="d"><script nonce="${NONCE}">
+document.write('<div id="d-inner"><img id="d-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenStyle"><style>');
+document.write('#d-after { color: rgb(1, 2, 3) }</style></div>');
+</script><p id="d-after">d</p></div>
+<div id="e"><script nonce="${NONCE}">
+document.write('<p id="e-p"><img id="e-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenImplied"><div id="e-inner">e');
+document.write('</div>');
+</script><p id="e-after">e</p></div>
+<div id="f"><script nonce="${NONCE}">
+document.write('<table id="f-table"><tr><td id="f-first"><img id="f-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenCell">');
+document.write('</td><td id="f-cell">2</td></tr></table>');
+</script><p id="f-after">f</p></div>
+<script nonce="${NONCE}">document.documentElement.dataset.own = "done-1";</script>
+</body>
 </html>
 `;
 
@@ -208,6 +249,13 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
 			});
 			res.end(SPLIT_WRITE_PAGE);
+		} else if (path === "/runtime-open") {
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
+			});
+			res.end(OPEN_WRITE_PAGE);
 		} else if (path === "/runtime-trusted") {
 			const tt = TRUSTED_TYPES[new URLSearchParams(target.slice(path.length)).get("tt") ?? ""] ?? "";
 			res.writeHead(200, {

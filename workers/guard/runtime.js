@@ -134,6 +134,7 @@
 	);
 	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
 	var XLINK = "http://www.w3.org/1999/xlink";
+	var END_MARK = "<!--consent-edge-end-->";
 	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them.
 	var CANDIDATE =
 		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
@@ -442,7 +443,11 @@
 		// TrustedHTML) is screened as its text, and what is rewritten handed back trusted (see trust).
 		var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
 
-		function guardMarkup(value, context, runs) {
+		// continues: the markup is written into a document being parsed (document.write), where what
+		// follows it (the next write, the page's own markup) may close what it leaves open (see leftOpen;
+		// a TrustedHTML cannot take the mark and is written closed). The other writes parse a fragment,
+		// which closes what is left open itself.
+		function guardMarkup(value, context, runs, continues) {
 			var markup = value;
 			try {
 				if (value !== null && typeof value === "object") markup = String(value);
@@ -450,15 +455,36 @@
 			if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
 				return value;
 			var template = d.createElement("template");
+			var marked = continues === true && typeof value === "string";
 			try {
-				innerHTML0.set.call(template, value);
+				innerHTML0.set.call(template, marked ? value + END_MARK : value);
 			} catch (_e) {
 				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
 				return value;
 			}
 			if (!gateAll(template.content, runs)) return value;
 			markup = innerHTML0.get.call(template);
+			if (marked) {
+				var open = leftOpen(template.content, markup);
+				return open === null ? guardMarkup(value, context, runs) : open;
+			}
 			return typeof value === "string" ? markup : trust(markup, template);
+		}
+
+		// The template closes every element the markup leaves open, and a later `</div>` in the page would
+		// then close one of the page's own. The markup was parsed with END_MARK after it: the parser put
+		// it where the markup ended (a comment in the innermost open element, or the end of an open
+		// comment or raw text), so the serialisation cut before it, without the end tags of the elements
+		// around it, leaves open what the markup left open. Null when the mark landed elsewhere (in an
+		// escaped text, a template's content, an attribute): then the markup is written closed, as parsed.
+		function leftOpen(root, markup) {
+			var last = root;
+			while (last.lastChild) last = last.lastChild;
+			var tail = END_MARK;
+			var open = last.parentNode;
+			for (; open && open !== root; open = open.parentNode) tail += `</${open.localName}>`;
+			if (open !== root || markup.slice(-tail.length) !== tail) return null;
+			return markup.slice(0, -tail.length);
 		}
 
 		// The elements under root (markup parsed in a template, a parsed document) keep their URLs aside.
@@ -553,7 +579,7 @@
 			if (tail === undefined) return;
 			unfinished.delete(document);
 			// Still unfinished: screened as if closed here (the markup that follows may close it).
-			var closed = guardMarkup(`${tail}>`, null, true);
+			var closed = guardMarkup(`${tail}>`, null, true, true);
 			try {
 				write(document, write0, [closed === `${tail}>` ? tail : closed]);
 			} catch (_e) {}
@@ -571,7 +597,7 @@
 					// A TrustedHTML is screened as it is (the write needs it trusted); several only joined, so
 					// they are passed on as given unless the joined markup is rewritten.
 					var value = args.length === 1 ? args[0] : args.join("");
-					var screened = guardMarkup(value, null, true);
+					var screened = guardMarkup(value, null, true, true);
 					return write(this, original, screened === value ? args : [screened]);
 				}
 				var tail = unfinished.get(this);
@@ -583,7 +609,7 @@
 					unfinished.set(this, markup.slice(open));
 					markup = markup.slice(0, open);
 				}
-				return write(this, write0, [guardMarkup(markup, null, true)]);
+				return write(this, write0, [guardMarkup(markup, null, true, true)]);
 			};
 		}
 		if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {

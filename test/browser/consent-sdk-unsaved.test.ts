@@ -363,6 +363,100 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a refusal the worker rate-limits (429) holds and is retried after Retry-After; an allowance changes nothing", async () => {
+		// Other visitors behind the visitor's address (a shared NAT) have used up its writes: the worker's
+		// own limiter (WRITE_LIMITER, 120 per 60 s per address) answers 429 rate_limited with Retry-After.
+		const address = { "CF-Connecting-IP": "203.0.113.129" };
+		// The limiter's windows are the wall clock's minutes: the page's writes below (a few seconds on)
+		// must meet the same one.
+		const intoWindow = Date.now() % 60_000;
+		if (intoWindow > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_100 - intoWindow));
+		let limited: Response | undefined;
+		for (let i = 0; i < 300 && !limited; i += 30) {
+			const batch = await Promise.all(
+				Array.from({ length: 30 }, () =>
+					fetch(`${server.origin}/v1/consent`, {
+						method: "PUT",
+						headers: { ...address, "Content-Type": "application/json", "X-Debug-Geo": "US-CA" },
+						body: JSON.stringify({ purposes: { ads: false } }),
+					}),
+				),
+			);
+			limited = batch.find((r) => r.status === 429);
+		}
+		expect([
+			limited?.status,
+			limited?.headers.get("Retry-After"),
+			(await limited?.json())?.error.code,
+		]).toEqual([429, "60", "rate_limited"]);
+
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const fromAddress = async (route: Parameters<Parameters<BrowserContext["route"]>[1]>[0]) => {
+			const request = route.request();
+			if (request.method() === "GET") return route.continue();
+			await route.continue({
+				headers: { ...request.headers(), "cf-connecting-ip": address["CF-Connecting-IP"] },
+			});
+		};
+		await context.route(WRITES, fromAddress);
+		const page = await context.newPage();
+		await page.clock.install();
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.evaluate(() => window.consentEdge.ready());
+		const writes: number[] = [];
+		page.on("response", (r) => {
+			if (WRITES.test(r.url()) && r.request().method() !== "GET") writes.push(r.status());
+		});
+
+		// An allowance that is not saved changes nothing, as a 5xx's does.
+		expect(await call(page, "set", { email: true })).toEqual({
+			saved: false,
+			status: 429,
+			code: "rate_limited",
+			retrying: false,
+		});
+		expect(await page.evaluate(() => window.changes.length)).toBe(0);
+		expect(await stored(page)).toBeNull();
+
+		// A refusal holds at once and is kept for the retry.
+		expect(await call(page, "rejectAll")).toEqual({
+			saved: false,
+			status: 429,
+			code: "rate_limited",
+			retrying: true,
+		});
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(await lastConsentUpdate(page)).toMatchObject({
+			ad_storage: "denied",
+			analytics_storage: "denied",
+		});
+		expect(await stored(page)).toEqual({
+			d: ["analytics", "personalization", "ads", "sale"],
+			t: expect.any(Number),
+		});
+
+		// Not sent again after the first backoff (2 s), as Retry-After asks for 60.
+		await page.waitForTimeout(3_000);
+		expect(writes).toEqual([429, 429]);
+		// The visitor's address has writes again (here: no longer shared): 60 s on, the retry is saved.
+		await context.unroute(WRITES, fromAddress);
+		const saved = page.waitForResponse(
+			(r) => r.request().method() === "PUT" && WRITES.test(r.url()) && r.status() === 200,
+		);
+		await page.clock.fastForward(60_000);
+		expect(JSON.parse((await saved).request().postData() ?? "{}")).toEqual({
+			purposes: { analytics: false, personalization: false, ads: false, sale: false },
+		});
+		await page.waitForFunction((key) => localStorage.getItem(key) === null, UNSAVED_KEY);
+		const fromWorker = await page.evaluate(() =>
+			fetch("/v1/consent", { credentials: "include" }).then((r) => r.json()),
+		);
+		expect(fromWorker.purposes).toMatchObject({ ads: false, sale: false, analytics: false });
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		await context.close();
+	});
+
 	it("a write the worker refuses as invalid (400) rejects and changes nothing", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 		await serveTestSite(context, server.origin, { gtag: true });

@@ -2,7 +2,7 @@
  * consent-edge browser SDK, served at /consent.js as a classic script: window.consentEdge (allows,
  * ready, onChange, set, optOut, needsPrompt, acceptAll, rejectAll), Google Consent Mode signals, a
  * __gpp CMP API, consent-gated <script type="text/plain" data-consent> tags and a first-layer banner.
- * A refusal the worker cannot store (5xx, no answer) holds on the page and is retried until saved.
+ * A refusal the worker cannot store (5xx, 429, no answer) holds on the page and is retried until saved.
  * Plain ES2019: the worker serves this file with comments and indentation stripped, filling in the
  * configuration argument at the end from its own tables (purposes, Consent Mode mapping, pre-encoded
  * usnat GPP signals, banner wording), so pages need no GPP library and no rule lives in two places.
@@ -588,10 +588,11 @@
 			});
 		writing = sent.then(settled, settled);
 		return sent.catch((err) => {
-			// A 5xx or no answer is the storage's or the network's fault, not the choice's: what the write
-			// denies holds on the page at once (never what it allows) and is sent again, backing off, as
+			// A 5xx or no answer is the storage's or the network's fault, not the choice's, and a 429 is the
+			// address's (a shared NAT's other visitors may have used up its writes): what the write denies
+			// holds on the page at once (never what it allows) and is sent again, backing off, as
 			// Retry-After asks. The promise still rejects (not saved); `err.retrying` says the denial holds.
-			if (!(err.status < 500)) {
+			if (!(err.status < 500) || err.status === 429) {
 				const d = config.purposes.filter(
 					(p) => !includes(config.essential, p) && (!sending.purposes || own(sending.purposes, p) === false),
 				);

@@ -81,8 +81,9 @@ document.documentElement.dataset.own = "done-1";
 /**
  * Tag snippets whose writes leave elements open for a later write or the page's own markup to close:
  * an element (`a`, the case a review saw), text after the last tag (`b`), an open comment (`c`), an
- * open style sheet (`d`), a paragraph closed by a later start tag (`e`) and a table cell (`f`). Each
- * case sits in its own `<div>`, followed by a paragraph of the page's own.
+ * open style sheet (`d`), a paragraph closed by a later start tag (`e`), a table cell (`f`), a
+ * textarea (`g`) and a template (`h`). Each case sits in its own `<div>`, followed by a paragraph of
+ * the page's own.
  */
 const OPEN_WRITE_PAGE = `<!doctype html>
 <html lang="en"><head>
@@ -114,6 +115,14 @@ document.write('</div>');
 document.write('<table id="f-table"><tr><td id="f-first"><img id="f-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenCell">');
 document.write('</td><td id="f-cell">2</td></tr></table>');
 </script><p id="f-after">f</p></div>
+<div id="g"><script nonce="${NONCE}">
+document.write('<div id="g-inner"><img id="g-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenTextarea"><textarea id="g-text">');
+document.write('typed</textarea></div>');
+</script><p id="g-after">g</p></div>
+<div id="h"><script nonce="${NONCE}">
+document.write('<div id="h-inner"><img id="h-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenTemplate"><template><b>');
+document.write('t</b></template></div>');
+</script><p id="h-after">h</p></div>
 <script nonce="${NONCE}">document.documentElement.dataset.own = "done-1";</script>
 </body>
 </html>

@@ -134,7 +134,8 @@
 	);
 	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
 	var XLINK = "http://www.w3.org/1999/xlink";
-	var END_MARK = "<!--consent-edge-end-->";
+	// What guardMarkup parses after document.write markup, and the same in escaped text (see leftOpen).
+	var END_MARKS = ["<!--consent-edge-end-->", "&lt;!--consent-edge-end--&gt;"];
 	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them.
 	var CANDIDATE =
 		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
@@ -457,7 +458,7 @@
 			var template = d.createElement("template");
 			var marked = continues === true && typeof value === "string";
 			try {
-				innerHTML0.set.call(template, marked ? value + END_MARK : value);
+				innerHTML0.set.call(template, marked ? value + END_MARKS[0] : value);
 			} catch (_e) {
 				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
 				return value;
@@ -472,19 +473,24 @@
 		}
 
 		// The template closes every element the markup leaves open, and a later `</div>` in the page would
-		// then close one of the page's own. The markup was parsed with END_MARK after it: the parser put
+		// then close one of the page's own. The markup was parsed with an end mark after it: the parser put
 		// it where the markup ended (a comment in the innermost open element, or the end of an open
-		// comment or raw text), so the serialisation cut before it, without the end tags of the elements
-		// around it, leaves open what the markup left open. Null when the mark landed elsewhere (in an
-		// escaped text, a template's content, an attribute): then the markup is written closed, as parsed.
+		// comment, raw text or escaped text, such as a textarea's), so the serialisation cut before it,
+		// without the end tags of the elements around it (a template's content included), leaves open
+		// what the markup left open. Null when the mark landed elsewhere (an attribute): then the markup
+		// is written closed, as parsed.
 		function leftOpen(root, markup) {
-			var last = root;
-			while (last.lastChild) last = last.lastChild;
-			var tail = END_MARK;
-			var open = last.parentNode;
-			for (; open && open !== root; open = open.parentNode) tail += `</${open.localName}>`;
-			if (open !== root || markup.slice(-tail.length) !== tail) return null;
-			return markup.slice(0, -tail.length);
+			var tail = "";
+			var node = root.lastChild;
+			while (node && node.nodeType === 1) {
+				tail = `</${node.localName}>${tail}`;
+				node = (node.localName === "template" && node.content ? node.content : node).lastChild;
+			}
+			for (var i = 0; node && i < END_MARKS.length; i++) {
+				var end = END_MARKS[i] + tail;
+				if (markup.slice(-end.length) === end) return markup.slice(0, -end.length);
+			}
+			return null;
 		}
 
 		// The elements under root (markup parsed in a template, a parsed document) keep their URLs aside.

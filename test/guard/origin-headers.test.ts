@@ -145,6 +145,24 @@ describe("the origin's reporting endpoints", () => {
 		}
 	});
 
+	it("name the visitor's site in a Report-To whose JSON escapes its slashes (PHP's json_encode does)", async () => {
+		const escaped = (url: string) => url.replaceAll("/", "\\/");
+		const fields = {
+			"Report-To": `{"group":"csp","max_age":86400,"endpoints":[{"url":"${escaped(`${ORIGIN}/rt`)}"},{"url":"${escaped("https://reports.example/y")}"}]}`,
+			"Content-Type": "text/plain",
+		};
+		answering(fields);
+		const res = await visit("/page", VISITORS.optedOut);
+		const reportTo = res.headers.get("Report-To") as string;
+		expect(JSON.parse(reportTo)).toEqual({
+			group: "csp",
+			max_age: 86400,
+			endpoints: [{ url: `${SITE}/rt` }, { url: "https://reports.example/y" }],
+		});
+		// The other URL keeps its bytes.
+		expect(reportTo).toContain(`"${escaped("https://reports.example/y")}"`);
+	});
+
 	it("are relayed as written when they name other addresses", async () => {
 		const fields = {
 			"Content-Security-Policy": `img-src https://origin.test.evil; report-uri https://origin.test.evil/csp`,

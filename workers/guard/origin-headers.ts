@@ -75,7 +75,7 @@ function publicReportUris(value: string, origin: string, site: VisitorSite): str
 	return out === value ? null : out;
 }
 
-/** Each quoted URL of a `Reporting-Endpoints` dictionary or a `Report-To` JSON value. */
+/** Each quoted URL of a `Reporting-Endpoints` dictionary. */
 function publicQuotedUrls(value: string, origin: string, site: VisitorSite): string | null {
 	const out = value.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) => {
 		const url = publicLocation(inner, origin, site.origin);
@@ -84,11 +84,29 @@ function publicQuotedUrls(value: string, origin: string, site: VisitorSite): str
 	return out === value ? null : out;
 }
 
+/**
+ * Each JSON string of a `Report-To` value that is a URL naming ORIGIN, read as JSON reads it: PHP's
+ * json_encode, for one, writes `https:\/\/origin\/r` (its slashes escaped).
+ */
+function publicJsonUrls(value: string, origin: string, site: VisitorSite): string | null {
+	const out = value.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted) => {
+		let inner: unknown;
+		try {
+			inner = JSON.parse(quoted);
+		} catch {
+			return quoted;
+		}
+		const url = typeof inner === "string" ? publicLocation(inner, origin, site.origin) : null;
+		return url === null ? quoted : JSON.stringify(url);
+	});
+	return out === value ? null : out;
+}
+
 const REPORTING_FIELDS = [
 	["Content-Security-Policy", publicReportUris],
 	["Content-Security-Policy-Report-Only", publicReportUris],
 	["Reporting-Endpoints", publicQuotedUrls],
-	["Report-To", publicQuotedUrls],
+	["Report-To", publicJsonUrls],
 ] as const;
 
 /** The fields of `headers` that name ORIGIN, with their new lines; empty when none does. */
@@ -107,7 +125,9 @@ export function publicOriginFields(headers: Headers, origin: string, site: Visit
 	if (publicLink !== null) replaced.push(["Link", [publicLink]]);
 	for (const [name, publicField] of REPORTING_FIELDS) {
 		const value = headers.get(name);
-		const made = value === null || !value.includes("://") ? null : publicField(value, origin, site);
+		// `:\/\/` is a JSON-escaped `://` (Report-To).
+		const named = value !== null && (value.includes("://") || value.includes(":\\/\\/"));
+		const made = value !== null && named ? publicField(value, origin, site) : null;
 		if (made !== null) replaced.push([name, [made]]);
 	}
 	if (headers.has("Set-Cookie")) {

@@ -202,6 +202,9 @@ describe("cookiePathsAbove", () => {
 			// A `;` would end the Path attribute: nothing from there on.
 			["/a/b;jsessionid=1/c/d", ["/a"]],
 			["//x/y", ["//x"]],
+			// Browsers ignore a Path over 1024 bytes: nothing from there on.
+			[`/a/${"b".repeat(1021)}/c/d`, ["/a", `/a/${"b".repeat(1021)}`]],
+			[`/a/${"b".repeat(1022)}/c/d`, ["/a"]],
 		] as const;
 		for (const [path, expected] of cases) expect(cookiePathsAbove(path), path).toEqual(expected);
 	});

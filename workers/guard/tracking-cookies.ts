@@ -103,20 +103,27 @@ const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=";
 
 /** How many of a request path's ancestors a denied cookie is also expired on, from the top. */
 const MAX_PATH_LEVELS = 3;
+/**
+ * The longest `Path` a browser takes (RFC 6265bis ignores a longer attribute value). On a long URL,
+ * lines with longer ones made the answer's header too big for Chromium (ERR_RESPONSE_HEADERS_TOO_BIG,
+ * 256 KiB with ten denied cookies and an 8 000-character segment): the page did not load.
+ */
+const MAX_COOKIE_PATH = 1024;
 
 /**
  * The paths other than `/` that a cookie sent with a request for `pathname` may have been set on, as
  * a script or a response on that section sets them (its default path, the page's directory, or a
  * `Path=/shop`): each ancestor directory without its trailing slash, from the top, at most
- * MAX_PATH_LEVELS (`/shop`, `/shop/cart` for `/shop/cart/item`). A browser matches a deletion by name,
- * domain and path, and the `Cookie` header names no path. None for a one-segment path.
+ * MAX_PATH_LEVELS (`/shop`, `/shop/cart` for `/shop/cart/item`), none over MAX_COOKIE_PATH. A browser
+ * matches a deletion by name, domain and path, and the `Cookie` header names no path. None for a
+ * one-segment path.
  */
 export function cookiePathsAbove(pathname: string): string[] {
 	const paths: string[] = [];
 	for (let slash = pathname.indexOf("/", 2); slash > 0; slash = pathname.indexOf("/", slash + 1)) {
 		const path = pathname.slice(0, slash);
-		// A `;` in the path would end the attribute: no line for it or anything below.
-		if (path.includes(";") || paths.length === MAX_PATH_LEVELS) break;
+		// A `;` in the path would end the attribute: no line for it or anything below (nor for a longer one).
+		if (path.includes(";") || path.length > MAX_COOKIE_PATH || paths.length === MAX_PATH_LEVELS) break;
 		paths.push(path);
 	}
 	return paths;

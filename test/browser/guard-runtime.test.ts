@@ -985,6 +985,52 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a split tag whose quoted values hold < or > is still held until finished; a < starting no tag is written at once", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut, "/runtime-split");
+		try {
+			const written = await page.evaluate((nonce) => {
+				const frame = document.createElement("iframe");
+				document.body.append(frame);
+				const doc = frame.contentDocument as Document;
+				doc.open();
+				doc.write('<img id="lt" alt="1 < 2" src="https://www.fac');
+				doc.write('ebook.com/tr?id=1&ev=SplitLt">');
+				doc.write("<img id='gt' alt='a>b' src='https://www.fac");
+				doc.write("ebook.com/tr?id=1&ev=SplitGt'>");
+				// Text, as the parser reads it: the page reads it back before its next write.
+				doc.write('<p id="text">1 < 2');
+				const text = doc.getElementById("text")?.textContent;
+				doc.write(
+					`</p><script nonce="${nonce}">document.write("<b id='inner'>" + (1 < 2) + "</b>")</script>`,
+				);
+				doc.close();
+				return {
+					gated: ["lt", "gt"].map((id) => [
+						doc.getElementById(id)?.dataset.consent,
+						doc.getElementById(id)?.getAttribute("src"),
+					]),
+					text,
+					inner: doc.getElementById("inner")?.textContent,
+				};
+			}, NONCE);
+			await page.waitForTimeout(300);
+			expect({ trackers: urls.filter((url) => url.includes("ev=Split")), errors }).toEqual({
+				trackers: [],
+				errors: [],
+			});
+			expect(written).toEqual({
+				gated: [
+					["ads", null],
+					["ads", null],
+				],
+				text: "1 < 2",
+				inner: "true",
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("elements written markup leaves open stay open for later markup to close: the page's layout is kept", async () => {
 		/** Where each written or own element ended up, and what it holds, as the page reads it. */
 		const layout = (page: Page) =>

@@ -566,11 +566,59 @@
 		}
 
 		// document.write takes its arguments joined, and a tag may be finished by a later call (old tag
-		// snippets write `<img src="…` and the URL's end apart): a write ending inside a tag (a `<` with no
-		// `>` after it) holds that tag back for the next write to the document, its close, or the end of
+		// snippets write `<img src="…` and the URL's end apart): a write ending inside a tag (see
+		// unfinishedTag) holds that tag back for the next write to the document, its close, or the end of
 		// the running script (a microtask then, while the parser still takes writes there), so the joined
 		// tag is screened. Writing to a document not being parsed opens it again, which drops its
 		// listeners: the frames' load listener (below) is put back before and after.
+		// Where the tag markup ends inside starts, as the parser reads it, or -1: a `<` that starts no tag
+		// (`1 < 2`) is text the page reads at once, and a `<` or `>` in a quoted attribute value does not
+		// start or end one (`alt="a>b" src="https://…` is still unfinished). An element whose text is raw
+		// (a script's) holds no tag until its end tag.
+		var RAW_START = /^<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>]/i;
+		function unfinishedTag(markup) {
+			for (var at = markup.indexOf("<"); at !== -1; at = markup.indexOf("<", at + 1)) {
+				var next = markup.charAt(at + 1);
+				if (next === "") return at;
+				if (!/[A-Za-z/!?]/.test(next)) continue;
+				var end;
+				if (markup.startsWith("<!--", at)) {
+					end = markup.indexOf("-->", at + 4);
+					if (end !== -1) end += 2;
+				} else end = tagEnd(markup, at + 1);
+				if (end === -1) return at;
+				var raw = RAW_START.exec(markup.slice(at, end + 1));
+				if (raw !== null) {
+					if (raw[1].toLowerCase() === "plaintext") return -1;
+					// Searched from here on, in the markup itself: lowering it all would cost a write of many
+					// scripts the whole markup for each, and can change its length (`İ`), moving every index.
+					var endTag = new RegExp(`</${raw[1]}`, "gi");
+					endTag.lastIndex = end + 1;
+					var found = endTag.exec(markup);
+					var close = found === null ? -1 : found.index;
+					if (close === -1) return -1;
+					// The end tag is read as a tag next.
+					end = close - 1;
+				}
+				at = end;
+			}
+			return -1;
+		}
+		// The `>` ending the tag whose name starts at `from`, past quoted attribute values; -1 if none.
+		function tagEnd(markup, from) {
+			var quote = "";
+			var last = "";
+			for (var i = from; i < markup.length; i++) {
+				var c = markup.charAt(i);
+				if (quote !== "") {
+					if (c === quote) quote = "";
+				} else if (c === ">") return i;
+				else if ((c === '"' || c === "'") && last === "=") quote = c;
+				if (!/\s/.test(c)) last = c;
+			}
+			return -1;
+		}
+
 		var write0 = w.Document.prototype.write;
 		var close0 = w.Document.prototype.close;
 		var unfinished = new WeakMap();
@@ -608,9 +656,9 @@
 				}
 				var tail = unfinished.get(this);
 				var markup = (tail === undefined ? "" : tail) + args.join("") + end;
-				var open = markup.lastIndexOf("<");
+				var open = unfinishedTag(markup);
 				unfinished.delete(this);
-				if (open !== -1 && markup.indexOf(">", open) === -1) {
+				if (open !== -1) {
 					if (tail === undefined) Promise.resolve(this).then(flush);
 					unfinished.set(this, markup.slice(open));
 					markup = markup.slice(0, open);

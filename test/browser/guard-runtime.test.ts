@@ -851,6 +851,41 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("document.write given several TrustedHTML arguments screens each, without refusing a string", async () => {
+		for (const tt of ["off", "open"] as const) {
+			const { context, page, urls, errors } = await open(VISITORS.optedOut, `/runtime-trusted?tt=${tt}`);
+			try {
+				const written = await page.evaluate(() => {
+					const policy = (window as unknown as { sitePolicy: { createHTML(html: string): string } })
+						.sitePolicy;
+					const frame = document.createElement("iframe");
+					document.body.append(frame);
+					const doc = frame.contentDocument as Document;
+					doc.open();
+					doc.write(
+						policy.createHTML(
+							'<p id="a">a</p><img id="px" alt="" src="https://www.facebook.com/tr?id=1&ev=TrustedArgs">',
+						),
+						policy.createHTML('<p id="b">b</p>'),
+					);
+					doc.close();
+					return ["a", "b"]
+						.map((id) => doc.getElementById(id)?.textContent)
+						.concat(doc.getElementById("px")?.dataset.consent);
+				});
+				await page.waitForTimeout(300);
+				expect({ tt, pixels: urls.filter((url) => url.includes("ev=TrustedArgs")), errors }).toEqual({
+					tt,
+					pixels: [],
+					errors: [],
+				});
+				expect(written).toEqual(["a", "b", "ads"]);
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
 	it("nodes built in another document (DOMParser, a document the page makes) load no denied tracker once inserted", async () => {
 		const { context, page, urls, errors } = await open(VISITORS.optedOut);
 		const pixels = () => urls.filter((url) => url.includes("ev=Imported")).sort();

@@ -638,6 +638,9 @@
 				write(document, write0, [closed === `${tail}>` ? tail : closed]);
 			} catch (_e) {}
 		}
+		function trusted(value) {
+			return !!w.trustedTypes && typeof w.trustedTypes.isHTML === "function" && w.trustedTypes.isHTML(value);
+		}
 		function guardWrite(name, end) {
 			var original = w.Document.prototype[name];
 			w.Document.prototype[name] = function () {
@@ -648,8 +651,19 @@
 					})
 				) {
 					flush(this);
-					// A TrustedHTML is screened as it is (the write needs it trusted); several only joined, so
-					// they are passed on as given unless the joined markup is rewritten.
+					// A TrustedHTML is screened as it is (the write needs it trusted), each on its own: joined,
+					// they are a string, which a page enforcing Trusted Types refuses (the screening failed, and
+					// the tracker loaded). Other values (a number) are only joined, so they are passed on as
+					// given unless the joined markup is rewritten.
+					if (args.some(trusted)) {
+						return write(
+							this,
+							original,
+							args.map(function (arg) {
+								return guardMarkup(arg, null, true);
+							}),
+						);
+					}
 					var value = args.length === 1 ? args[0] : args.join("");
 					var screened = guardMarkup(value, null, true, true);
 					return write(this, original, screened === value ? args : [screened]);

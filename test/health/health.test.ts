@@ -136,6 +136,13 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(await res.json()).toEqual(degraded(["d1"]));
 	});
 
+	it("is 503 naming schema, not d1, for a database that answers but was never migrated", async () => {
+		// Runs before the next test migrates DB_UNMIGRATED (storage is per file).
+		const res = await callWithEnv(envWith({ DB: env.DB_UNMIGRATED }), HEALTH);
+		expect(res.status).toBe(503);
+		expect(await res.json()).toEqual(degraded(["schema"]));
+	});
+
 	it("is 503 naming schema while a database lacks the newest migration (npm run deploy applies none)", async () => {
 		expect(NEWEST_MIGRATION).toBe(env.TEST_MIGRATIONS.at(-1)?.name);
 		// An upgrade deployed before its migrations: this code on a database one migration behind.

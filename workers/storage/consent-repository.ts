@@ -221,14 +221,20 @@ export class ConsentRepository {
 
 	/**
 	 * One read, for the health probe: whether NEWEST_MIGRATION is applied (wrangler records each in
-	 * `d1_migrations`); rejects when this session's database cannot answer.
+	 * `d1_migrations`; a database never migrated has no such table, and answers no too); rejects when
+	 * this session's database cannot answer.
 	 */
 	async hasNewestMigration(): Promise<boolean> {
-		const applied = await this.session
-			.prepare("SELECT 1 FROM d1_migrations WHERE name = ?")
-			.bind(NEWEST_MIGRATION)
-			.first();
-		return applied !== null;
+		try {
+			const applied = await this.session
+				.prepare("SELECT 1 FROM d1_migrations WHERE name = ?")
+				.bind(NEWEST_MIGRATION)
+				.first();
+			return applied !== null;
+		} catch (error) {
+			if (/no such table: d1_migrations/.test(String(error))) return false;
+			throw error;
+		}
 	}
 
 	async readState(subject: string): Promise<StoredState | null> {

@@ -6,8 +6,8 @@
  * XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
  * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
  * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
- * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are not made: fetch gets an empty 200, XHR completes as an empty
- * 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
+ * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are
+ * not made: fetch gets an empty 200, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
  * judges those itself).

@@ -93,6 +93,38 @@ describe.skipIf(!hasChromium)("the guard in Chromium, on www.example.com", () =>
 		}
 	});
 
+	it("loads a page on three ~1 KB ancestor paths whose visitor sends forty denied tracking cookies", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: GUARDED });
+		try {
+			// GA4 with a property per brand, Ads, Meta, TikTok, Clarity, Hotjar, HubSpot: forty names.
+			const names = [
+				...Array.from({ length: 30 }, (_, i) => `_ga_BRAND${String(i).padStart(2, "0")}`),
+				"_ga",
+				"_gid",
+				"_gcl_au",
+				"_fbp",
+				"_fbc",
+				"_ttp",
+				"_clck",
+				"_clsk",
+				"_hjSessionUser_1",
+				"hubspotutk",
+			];
+			await context.addCookies([
+				...names.map((name) => ({ name, value: "1", domain: ".example.com", path: "/" })),
+				...names.slice(0, 5).map((name) => ({ name, value: "2", domain: HOST, path: "/" })),
+			]);
+			// Each ancestor (`/sss…`, `/sss…/x`, `/sss…/x/y`) just under the 1024 bytes a Path may have.
+			const path = `/${"s".repeat(1_000)}/x/y/page`;
+			const res = await context.newPage().then((page) => page.goto(siteUrl(path)));
+			expect(res?.status()).toBe(200);
+			const left = (await context.cookies()).map((c) => `${c.name} ${c.domain} ${c.path}`);
+			expect(left.filter((cookie) => !cookie.startsWith("ce_"))).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("does not reload a streamed page whose meta refresh names it through <base href>", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: GUARDED });
 		try {

@@ -1,8 +1,9 @@
 /**
  * Tracking cookies for guarded visitors: those of denied purposes leave the Cookie header sent to
  * ORIGIN and are expired in the answer (only those the visitor sent, host-only and on parent
- * domains, and in a page's answer on its ancestor paths); the origin cannot set them again; session, CSRF, Cloudflare and consent cookies, and
- * the tracking cookies of allowed purposes, are never touched.
+ * domains, and in a page's answer on its ancestor paths, within a byte budget); the origin cannot
+ * set them again; session, CSRF, Cloudflare and consent cookies, and the tracking cookies of allowed
+ * purposes, are never touched.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DE, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
@@ -123,6 +124,40 @@ describe("a denied tracking cookie on a section's path (`Path=/shop`)", () => {
 		expect(lines).toHaveLength(2 * (4 + 3 * 2));
 		const paths = lines.map((line) => line.split("; ").find((part) => part.startsWith("Path=")));
 		expect(new Set(paths)).toEqual(new Set(["Path=/", "Path=/1", "Path=/1/2", "Path=/1/2/3"]));
+	});
+
+	it("keeps the lines it adds within 16 KiB, every cookie's Path=/ lines first and always", async () => {
+		fakeOrigin();
+		const names = Array.from({ length: 40 }, (_, i) => `_ga_BRAND${String(i).padStart(2, "0")}`);
+		const res = await visit(
+			`https://www.consent.example/shop/${"s".repeat(1_000)}/x/page`,
+			VISITORS.optedOut,
+			{ headers: { ...NAVIGATE, Cookie: names.map((name) => `${name}=1`).join("; ") } },
+		);
+		expect(res.status).toBe(200);
+		const lines = res.headers.getSetCookie();
+		// Each line as a header field on the wire: `Set-Cookie: `, the value and CRLF.
+		const bytes = lines.reduce((sum, line) => sum + "Set-Cookie: \r\n".length + line.length, 0);
+		expect(bytes).toBeLessThanOrEqual(16 * 1024);
+		const root = lines.filter((line) => line.includes("; Path=/;") || line.endsWith("; Path=/"));
+		expect(root).toEqual(
+			names.flatMap((name) => [
+				at(name, "/"),
+				`${at(name, "/")}; Domain=.consent.example`,
+				`${at(name, "/")}; Domain=.www.consent.example`,
+			]),
+		);
+		// A narrower scope is expired for every cookie or for none; `/shop` fits, the 1 KB paths do not.
+		const narrow = lines.slice(root.length).map((line) => line.slice(line.indexOf("; Path=")));
+		expect(narrow.length).toBeGreaterThan(0);
+		for (const scope of new Set(narrow)) {
+			expect(
+				narrow.filter((other) => other === scope),
+				scope,
+			).toHaveLength(names.length);
+			expect(scope.length, scope).toBeLessThan(1_000);
+		}
+		expect(narrow).toContain("; Path=/shop");
 	});
 
 	it("is expired on `/` alone in an asset's or a beacon's answer", async () => {

@@ -1,9 +1,8 @@
-/** trackingCookiePurpose and expireCookieHeaders. */
+/** trackingCookiePurpose and expireCookieHeader. */
 
 import { describe, expect, it } from "vitest";
 import {
-	cookiePathsAbove,
-	expireCookieHeaders,
+	expireCookieHeader,
 	PROTECTED_COOKIES,
 	trackingCookiePurpose,
 } from "../../workers/guard/tracking-cookies";
@@ -105,107 +104,29 @@ describe("protected cookies", () => {
 	}
 });
 
-const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/";
+const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=";
 
-describe("expireCookieHeaders", () => {
-	it("sends host-only, then the site's domain, then each level down to the host", () => {
-		expect(expireCookieHeaders("_ga", "shop.eu.example.com")).toEqual([
-			`_ga${EXPIRED}`,
-			`_ga${EXPIRED}; Domain=.example.com`,
-			`_ga${EXPIRED}; Domain=.eu.example.com`,
-			`_ga${EXPIRED}; Domain=.shop.eu.example.com`,
-		]);
-	});
-
-	it("handles two-part public suffixes", () => {
-		expect(expireCookieHeaders("_ga", "www.example.co.uk")).toEqual([
-			`_ga${EXPIRED}`,
-			`_ga${EXPIRED}; Domain=.example.co.uk`,
-			`_ga${EXPIRED}; Domain=.www.example.co.uk`,
-		]);
-		expect(expireCookieHeaders("_fbp", "example.com.au")).toEqual([
-			`_fbp${EXPIRED}`,
-			`_fbp${EXPIRED}; Domain=.example.com.au`,
-		]);
-		expect(expireCookieHeaders("_fbp", "shop.example.co.jp")).toEqual([
-			`_fbp${EXPIRED}`,
-			`_fbp${EXPIRED}; Domain=.example.co.jp`,
-			`_fbp${EXPIRED}; Domain=.shop.example.co.jp`,
-		]);
-	});
-
-	it("normalises the host and ignores its port", () => {
-		expect(expireCookieHeaders("_gid", "WWW.Example.COM:8443")).toEqual([
-			`_gid${EXPIRED}`,
-			`_gid${EXPIRED}; Domain=.example.com`,
-			`_gid${EXPIRED}; Domain=.www.example.com`,
-		]);
-	});
-
-	it("stays host-only on IPs, single labels and shared hosting suffixes", () => {
-		expect(expireCookieHeaders("_ga", "localhost:8787")).toEqual([`_ga${EXPIRED}`]);
-		expect(expireCookieHeaders("_ga", "127.0.0.1")).toEqual([`_ga${EXPIRED}`]);
-		expect(expireCookieHeaders("_ga", "[::1]:8787")).toEqual([`_ga${EXPIRED}`]);
-		expect(expireCookieHeaders("_ga", "my-app.pages.dev")).toEqual([
-			`_ga${EXPIRED}`,
-			`_ga${EXPIRED}; Domain=.my-app.pages.dev`,
-		]);
+describe("expireCookieHeader", () => {
+	it("names the scope's path, and its domain unless host-only", () => {
+		expect(expireCookieHeader("_ga", { domain: null, path: "/" })).toBe(`_ga${EXPIRED}/`);
+		expect(expireCookieHeader("_ga", { domain: "example.com", path: "/" })).toBe(
+			`_ga${EXPIRED}/; Domain=.example.com`,
+		);
+		expect(expireCookieHeader("_fbp", { domain: "www.example.co.uk", path: "/shop/" })).toBe(
+			`_fbp${EXPIRED}/shop/; Domain=.www.example.co.uk`,
+		);
 	});
 
 	it("respects cookie prefixes and refuses non-token names", () => {
-		expect(expireCookieHeaders("__Host-x", "www.example.com")).toEqual([`__Host-x${EXPIRED}; Secure`]);
-		expect(expireCookieHeaders("__Secure-x", "example.com")).toEqual([
-			`__Secure-x${EXPIRED}; Secure`,
-			`__Secure-x${EXPIRED}; Domain=.example.com; Secure`,
-		]);
-		expect(expireCookieHeaders("a;b", "example.com")).toEqual([]);
-		expect(expireCookieHeaders("a b", "example.com")).toEqual([]);
-		expect(expireCookieHeaders("", "example.com")).toEqual([]);
-	});
-
-	it("adds each path given, host-only and on the site only, after the Path=/ lines", () => {
-		const at = (path: string) => EXPIRED.replace("Path=/", `Path=${path}`);
-		expect(expireCookieHeaders("_ga", "shop.eu.example.com", ["/shop", "/shop/cart"])).toEqual([
-			`_ga${EXPIRED}`,
-			`_ga${EXPIRED}; Domain=.example.com`,
-			`_ga${EXPIRED}; Domain=.eu.example.com`,
-			`_ga${EXPIRED}; Domain=.shop.eu.example.com`,
-			`_ga${at("/shop")}`,
-			`_ga${at("/shop")}; Domain=.example.com`,
-			`_ga${at("/shop/cart")}`,
-			`_ga${at("/shop/cart")}; Domain=.example.com`,
-		]);
-		expect(expireCookieHeaders("_ga", "localhost:8787", ["/shop"])).toEqual([
-			`_ga${EXPIRED}`,
-			`_ga${at("/shop")}`,
-		]);
-		expect(expireCookieHeaders("__Secure-x", "example.com", ["/a"])).toEqual([
-			`__Secure-x${EXPIRED}; Secure`,
-			`__Secure-x${EXPIRED}; Domain=.example.com; Secure`,
-			`__Secure-x${at("/a")}; Secure`,
-			`__Secure-x${at("/a")}; Domain=.example.com; Secure`,
-		]);
-		// Browsers take a `__Host-` cookie only on `/`.
-		expect(expireCookieHeaders("__Host-x", "example.com", ["/a"])).toEqual([`__Host-x${EXPIRED}; Secure`]);
-	});
-});
-
-describe("cookiePathsAbove", () => {
-	it("lists a path's ancestor directories from the top, at most three, none for one segment", () => {
-		const cases = [
-			["/", []],
-			["/shop", []],
-			["/shop/", ["/shop"]],
-			["/shop/cart/item", ["/shop", "/shop/cart"]],
-			["/shop/cart/item/", ["/shop", "/shop/cart", "/shop/cart/item"]],
-			["/a/b/c/d/e/f", ["/a", "/a/b", "/a/b/c"]],
-			// A `;` would end the Path attribute: nothing from there on.
-			["/a/b;jsessionid=1/c/d", ["/a"]],
-			["//x/y", ["//x"]],
-			// Browsers ignore a Path over 1024 bytes: nothing from there on.
-			[`/a/${"b".repeat(1021)}/c/d`, ["/a", `/a/${"b".repeat(1021)}`]],
-			[`/a/${"b".repeat(1022)}/c/d`, ["/a"]],
-		] as const;
-		for (const [path, expected] of cases) expect(cookiePathsAbove(path), path).toEqual(expected);
+		expect(expireCookieHeader("__Host-x", { domain: null, path: "/" })).toBe(`__Host-x${EXPIRED}/; Secure`);
+		// Browsers take a `__Host-` cookie only host-only and on `/`.
+		expect(expireCookieHeader("__Host-x", { domain: "example.com", path: "/" })).toBeNull();
+		expect(expireCookieHeader("__Host-x", { domain: null, path: "/a" })).toBeNull();
+		expect(expireCookieHeader("__Secure-x", { domain: "example.com", path: "/a" })).toBe(
+			`__Secure-x${EXPIRED}/a; Domain=.example.com; Secure`,
+		);
+		for (const name of ["a;b", "a b", ""]) {
+			expect(expireCookieHeader(name, { domain: null, path: "/" }), name).toBeNull();
+		}
 	});
 });

@@ -6,8 +6,9 @@
  */
 
 import { setCookieAttributes } from "../http/cookies";
+import { type CookieScope, cookieScopes } from "./cookie-scopes";
 import type { TrackerPurpose } from "./tracker-purpose";
-import { cookiePathsAbove, expireCookieHeaders, trackingCookiePurpose } from "./tracking-cookies";
+import { expireCookieHeader, trackingCookiePurpose } from "./tracking-cookies";
 
 export interface PresentedCookies {
 	/** `Cookie` header for ORIGIN: undefined when unchanged, null when nothing is left to send. */
@@ -43,12 +44,41 @@ export function guardRequestCookies(
 }
 
 /**
- * `Set-Cookie` values expiring each removed cookie host-only and on each parent domain, and on the
- * ancestors of `pagePath` (tracking-cookies.ts, cookiePathsAbove; `/` for none).
+ * The most bytes the expiry lines of an answer take on the wire (`Set-Cookie: `, value, CRLF), unless
+ * its `Path=/` ones alone, which always go, take more. Forty denied cookies on three 1 KB ancestor paths took 268 KiB,
+ * over Chromium's 256 KiB for a whole header block (ERR_RESPONSE_HEADERS_TOO_BIG: the page did not
+ * load); Cloudflare takes 32 KB of response headers in all (developers.cloudflare.com, connection
+ * limits), the origin's own included, so the guard keeps to half of that.
+ */
+const EXPIRY_BUDGET = 16 * 1024;
+const FIELD_OVERHEAD = "Set-Cookie: \r\n".length;
+
+function fieldBytes(lines: readonly string[]): number {
+	return lines.reduce((sum, line) => sum + FIELD_OVERHEAD + line.length, 0);
+}
+
+function linesFor(removed: readonly string[], scope: CookieScope): string[] {
+	return removed.flatMap((name) => expireCookieHeader(name, scope) ?? []);
+}
+
+/**
+ * `Set-Cookie` values expiring each removed cookie on `/` on every domain it may have (always), then,
+ * scope by scope in cookieScopes' order (`/` for none), on the narrower paths of `pagePath`: each
+ * scope for every removed cookie or, when its lines would take the answer past EXPIRY_BUDGET, for
+ * none (a later, shorter one may still fit).
  */
 export function expiryLines(removed: readonly string[], requestHost: string, pagePath: string): string[] {
-	const paths = cookiePathsAbove(pagePath);
-	return removed.flatMap((name) => expireCookieHeaders(name, requestHost, paths));
+	const { root, narrow } = cookieScopes(requestHost, pagePath);
+	const lines = removed.flatMap((name) => root.flatMap((scope) => expireCookieHeader(name, scope) ?? []));
+	let bytes = fieldBytes(lines);
+	for (const scope of narrow) {
+		const more = linesFor(removed, scope);
+		const size = fieldBytes(more);
+		if (bytes + size > EXPIRY_BUDGET) continue;
+		lines.push(...more);
+		bytes += size;
+	}
+	return lines;
 }
 
 const MAX_AGE_VALUE = /^-?\d+$/;

@@ -1,5 +1,5 @@
 /**
- * First-party tracking cookies and their purpose, and the `Set-Cookie` values that expire one.
+ * First-party tracking cookies and their purpose, and the `Set-Cookie` value that expires one.
  * Our own compilation of cookie names (facts) from tracking.md §4 (Open Cookie Database, Apache-2.0,
  * and vendor docs) and standards.md §6. Third-party cookies (IDE, fr, MUID…) are left out: they never
  * reach the site's `Cookie` header and a first-party response cannot delete them.
@@ -7,9 +7,8 @@
  * runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 
-import { registrableDomain } from "./public-suffix";
+import type { CookieScope } from "./cookie-scopes";
 import type { TrackerPurpose } from "./tracker-purpose";
-import { normaliseHost } from "./url-layout";
 
 export interface TrackingCookieRule {
 	/** Exact cookie name (case-sensitive, as cookies are), or a pattern for id-suffixed families. */
@@ -101,65 +100,15 @@ export function trackingCookiePurpose(name: string): TrackerPurpose | null {
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const EXPIRED = "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=";
 
-/** How many of a request path's ancestors a denied cookie is also expired on, from the top. */
-const MAX_PATH_LEVELS = 3;
 /**
- * The longest `Path` a browser takes (RFC 6265bis ignores a longer attribute value). On a long URL,
- * lines with longer ones made the answer's header too big for Chromium (ERR_RESPONSE_HEADERS_TOO_BIG,
- * 256 KiB with ten denied cookies and an 8 000-character segment): the page did not load.
+ * The `Set-Cookie` value that expires `name` on `scope` (cookie-scopes.ts), or null where no browser
+ * would take it: a name that is not a cookie-name token, or a `__Host-` cookie anywhere but host-only
+ * on `/`. Browsers only take the `__Host-` and `__Secure-` prefixes with `Secure`.
  */
-const MAX_COOKIE_PATH = 1024;
-
-/**
- * The paths other than `/` that a cookie sent with a request for `pathname` may have been set on, as
- * a script or a response on that section sets them (its default path, the page's directory, or a
- * `Path=/shop`): each ancestor directory without its trailing slash, from the top, at most
- * MAX_PATH_LEVELS (`/shop`, `/shop/cart` for `/shop/cart/item`), none over MAX_COOKIE_PATH. A browser
- * matches a deletion by name, domain and path, and the `Cookie` header names no path. None for a
- * one-segment path.
- */
-export function cookiePathsAbove(pathname: string): string[] {
-	const paths: string[] = [];
-	for (let slash = pathname.indexOf("/", 2); slash > 0; slash = pathname.indexOf("/", slash + 1)) {
-		const path = pathname.slice(0, slash);
-		// A `;` in the path would end the attribute: no line for it or anything below (nor for a longer one).
-		if (path.includes(";") || path.length > MAX_COOKIE_PATH || paths.length === MAX_PATH_LEVELS) break;
-		paths.push(path);
-	}
-	return paths;
-}
-
-/**
- * `Set-Cookie` values that expire `name` as seen on `requestHost`, with `Path=/`: host-only first,
- * then every domain from the site (eTLD+1, where GA puts `_ga`) down to the request host, since the
- * `Cookie` header does not say which one the cookie was set on. Then, on each of `paths`
- * (cookiePathsAbove), host-only and on the site only: a section's cookie is a script's (host-only) or
- * a tag's on the site's domain, and every path on every domain would multiply the lines. Empty for a
- * name that is not a cookie-name token.
- */
-export function expireCookieHeaders(
-	name: string,
-	requestHost: string,
-	paths: readonly string[] = [],
-): string[] {
-	if (!COOKIE_NAME.test(name)) return [];
-	// Browsers only accept these prefixes with Secure, and `__Host-` never with a Domain or another path.
-	if (name.startsWith("__Host-")) return [`${name}${EXPIRED}/; Secure`];
+export function expireCookieHeader(name: string, { domain, path }: CookieScope): string | null {
+	if (!COOKIE_NAME.test(name)) return null;
+	if (name.startsWith("__Host-"))
+		return domain === null && path === "/" ? `${name}${EXPIRED}/; Secure` : null;
 	const secure = name.startsWith("__Secure-") ? "; Secure" : "";
-	const out = [`${name}${EXPIRED}/${secure}`];
-	const host = normaliseHost(requestHost);
-	const site = registrableDomain(host);
-	if (site !== null) {
-		out.push(`${name}${EXPIRED}/; Domain=.${site}${secure}`);
-		let domain = host;
-		while (domain.length > site.length) {
-			out.splice(2, 0, `${name}${EXPIRED}/; Domain=.${domain}${secure}`);
-			domain = domain.slice(domain.indexOf(".") + 1);
-		}
-	}
-	for (const path of paths) {
-		out.push(`${name}${EXPIRED}${path}${secure}`);
-		if (site !== null) out.push(`${name}${EXPIRED}${path}; Domain=.${site}${secure}`);
-	}
-	return out;
+	return `${name}${EXPIRED}${path}${domain === null ? "" : `; Domain=.${domain}`}${secure}`;
 }

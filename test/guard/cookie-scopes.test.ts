@@ -1,0 +1,73 @@
+/** cookieDomains, cookiePathsAbove and cookieScopes: where a denied cookie's expiry lines point. */
+
+import { describe, expect, it } from "vitest";
+import { cookieDomains, cookiePathsAbove, cookieScopes } from "../../workers/guard/cookie-scopes";
+
+describe("cookieDomains", () => {
+	it("lists host-only, then the site, then each level down to the host", () => {
+		expect(cookieDomains("shop.eu.example.com")).toEqual([
+			null,
+			"example.com",
+			"eu.example.com",
+			"shop.eu.example.com",
+		]);
+	});
+
+	it("handles two-part public suffixes", () => {
+		expect(cookieDomains("www.example.co.uk")).toEqual([null, "example.co.uk", "www.example.co.uk"]);
+		expect(cookieDomains("example.com.au")).toEqual([null, "example.com.au"]);
+		expect(cookieDomains("shop.example.co.jp")).toEqual([null, "example.co.jp", "shop.example.co.jp"]);
+	});
+
+	it("normalises the host and ignores its port", () => {
+		expect(cookieDomains("WWW.Example.COM:8443")).toEqual([null, "example.com", "www.example.com"]);
+	});
+
+	it("stays host-only on IPs, single labels and shared hosting suffixes", () => {
+		expect(cookieDomains("localhost:8787")).toEqual([null]);
+		expect(cookieDomains("127.0.0.1")).toEqual([null]);
+		expect(cookieDomains("[::1]:8787")).toEqual([null]);
+		expect(cookieDomains("my-app.pages.dev")).toEqual([null, "my-app.pages.dev"]);
+	});
+});
+
+describe("cookiePathsAbove", () => {
+	it("lists a path's ancestor directories from the top, at most three, none for one segment", () => {
+		const cases = [
+			["/", []],
+			["/shop", []],
+			["/shop/", ["/shop"]],
+			["/shop/cart/item", ["/shop", "/shop/cart"]],
+			["/shop/cart/item/", ["/shop", "/shop/cart", "/shop/cart/item"]],
+			["/a/b/c/d/e/f", ["/a", "/a/b", "/a/b/c"]],
+			// A `;` would end the Path attribute: nothing from there on.
+			["/a/b;jsessionid=1/c/d", ["/a"]],
+			["//x/y", ["//x"]],
+			// Browsers ignore a Path over 1024 bytes: nothing from there on.
+			[`/a/${"b".repeat(1021)}/c/d`, ["/a", `/a/${"b".repeat(1021)}`]],
+			[`/a/${"b".repeat(1022)}/c/d`, ["/a"]],
+		] as const;
+		for (const [path, expected] of cases) expect(cookiePathsAbove(path), path).toEqual(expected);
+	});
+});
+
+describe("cookieScopes", () => {
+	const show = (scopes: readonly { domain: string | null; path: string }[]) =>
+		scopes.map(({ domain, path }) => `${path} ${domain ?? "host-only"}`);
+
+	it("is `/` on every domain alone for `/`", () => {
+		const { root, narrow } = cookieScopes("www.example.com", "/");
+		expect(show(root)).toEqual(["/ host-only", "/ example.com", "/ www.example.com"]);
+		expect(narrow).toEqual([]);
+	});
+
+	it("adds each ancestor of a page, host-only and on the site", () => {
+		expect(show(cookieScopes("www.example.com", "/shop/cart/item").narrow)).toEqual([
+			"/shop host-only",
+			"/shop example.com",
+			"/shop/cart host-only",
+			"/shop/cart example.com",
+		]);
+		expect(show(cookieScopes("localhost", "/shop/").narrow)).toEqual(["/shop host-only"]);
+	});
+});

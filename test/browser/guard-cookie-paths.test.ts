@@ -1,9 +1,11 @@
 /**
  * What only a browser's cookie jar and navigation show, in Chromium behind `wrangler dev`: a denied
- * tracking cookie scoped to a narrower path than `/` (or on the site's parent domain) is gone after
- * one guarded page view, and a meta refresh resolved against the page's `<base href>` that names the
- * page itself does not reload it for ever. `www.example.com` resolves to 127.0.0.1, so the worker
- * sees a host with a registrable domain (`example.com`) and cookie domains behave as on a real site.
+ * tracking cookie scoped to a narrower path than `/` (the page's own, an ancestor's, one with a
+ * trailing slash) or on another domain than the host is gone after one guarded page view; a page
+ * whose visitor sends forty of them on long paths still loads; a meta refresh resolved against the
+ * page's `<base href>` that names the page itself does not reload it for ever. `www.example.com`
+ * resolves to 127.0.0.1, so the worker sees a host with a registrable domain (`example.com`) and
+ * cookie domains behave as on a real site.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -120,6 +122,30 @@ describe.skipIf(!hasChromium)("the guard in Chromium, on www.example.com", () =>
 			expect(res?.status()).toBe(200);
 			const left = (await context.cookies()).map((c) => `${c.name} ${c.domain} ${c.path}`);
 			expect(left.filter((cookie) => !cookie.startsWith("ce_"))).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("expires a cookie on the page's own path, on a trailing-slash path and on the host's Domain", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: GUARDED });
+		try {
+			await context.addCookies([
+				// `Path=/shop/cart`, set on `/shop/cart/` or by a tag naming the page, seen on `/shop/cart`.
+				{ name: "_ga", value: "1", domain: HOST, path: "/shop/cart" },
+				{ name: "_gid", value: "1", domain: ".example.com", path: "/shop/cart" },
+				// `Path=/shop/` (a trailing slash is a different path to a browser).
+				{ name: "_gcl_au", value: "1", domain: HOST, path: "/shop/" },
+				{ name: "_ttp", value: "1", domain: ".example.com", path: "/shop/" },
+				// `Domain=.www.example.com` with a narrow path.
+				{ name: "_fbp", value: "1", domain: `.${HOST}`, path: "/shop" },
+				{ name: "_clck", value: "1", domain: `.${HOST}`, path: "/shop/cart" },
+				{ name: "sid", value: "s1", domain: HOST, path: "/shop" },
+			]);
+			const res = await context.newPage().then((page) => page.goto(siteUrl("/shop/cart")));
+			expect(res?.status()).toBe(200);
+			const left = (await context.cookies()).map((c) => `${c.name} ${c.domain} ${c.path}`);
+			expect(left.filter((cookie) => !cookie.startsWith("ce_"))).toEqual(["sid www.example.com /shop"]);
 		} finally {
 			await context.close();
 		}

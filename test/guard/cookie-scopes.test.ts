@@ -61,13 +61,36 @@ describe("cookieScopes", () => {
 		expect(narrow).toEqual([]);
 	});
 
-	it("adds each ancestor of a page, host-only and on the site", () => {
+	it("orders the narrow ones: page and ancestors on the usual domains, the rest, then trailing slashes", () => {
 		expect(show(cookieScopes("www.example.com", "/shop/cart/item").narrow)).toEqual([
+			"/shop/cart/item host-only",
+			"/shop/cart/item example.com",
 			"/shop host-only",
 			"/shop example.com",
 			"/shop/cart host-only",
 			"/shop/cart example.com",
+			"/shop/cart/item www.example.com",
+			"/shop www.example.com",
+			"/shop/cart www.example.com",
+			"/shop/ host-only",
+			"/shop/ example.com",
+			"/shop/ www.example.com",
+			"/shop/cart/ host-only",
+			"/shop/cart/ example.com",
+			"/shop/cart/ www.example.com",
 		]);
-		expect(show(cookieScopes("localhost", "/shop/").narrow)).toEqual(["/shop host-only"]);
+	});
+
+	it("names the page's own path once, with or without its trailing slash", () => {
+		expect(show(cookieScopes("localhost", "/shop").narrow)).toEqual(["/shop host-only"]);
+		expect(show(cookieScopes("localhost", "/shop/").narrow)).toEqual(["/shop/ host-only", "/shop host-only"]);
+	});
+
+	it("leaves out a page path a Path cannot name", () => {
+		expect(show(cookieScopes("localhost", "/a;x").narrow)).toEqual([]);
+		expect(show(cookieScopes("localhost", `/a/${"b".repeat(1022)}`).narrow)).toEqual([
+			"/a host-only",
+			"/a/ host-only",
+		]);
 	});
 });

@@ -1,9 +1,9 @@
 /**
  * Tracking cookies for guarded visitors: those of denied purposes leave the Cookie header sent to
  * ORIGIN and are expired in the answer (only those the visitor sent, host-only and on parent
- * domains, and in a page's answer on its ancestor paths, within a byte budget); the origin cannot
- * set them again; session, CSRF, Cloudflare and consent cookies, and the tracking cookies of allowed
- * purposes, are never touched.
+ * domains, and in a page's answer on its own path and its ancestors, within a byte budget); the
+ * origin cannot set them again; session, CSRF, Cloudflare and consent cookies, and the tracking
+ * cookies of allowed purposes, are never touched.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DE, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
@@ -16,7 +16,11 @@ const VID = "AbCdEfGhIjKlMnOpQrStUvWx";
 const JAR = `session=s1; _ga=GA1.2.3.4; csrftoken=t0k; _fbp=fb.1.2.3; __cf_bm=cf1; ce_vid=${VID}; _gcl_au=1.1.1; theme=dark; _ga_ABC123=GS1.1; cf_clearance=c; __Host-session=h`;
 
 function expiry(name: string): string[] {
-	const base = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/`;
+	return onPage(name, "/");
+}
+
+function onPage(name: string, path: string): string[] {
+	const base = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=${path}`;
 	return [base, `${base}; Domain=.consent.example`];
 }
 
@@ -98,32 +102,64 @@ describe("a denied tracking cookie on a section's path (`Path=/shop`)", () => {
 	const at = (name: string, path: string) =>
 		`${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=${path}`;
 
-	it("is expired on the page's ancestor paths too, host-only and on the site", async () => {
+	it("is expired on the page's path and its ancestors, host-only and on the site first", async () => {
 		fakeOrigin();
 		const res = await visit("https://www.consent.example/shop/cart/item", VISITORS.optedOut, {
 			headers: { ...NAVIGATE, Cookie: "_ga=1; session=s1" },
 		});
+		const everywhere = (path: string) => [
+			at("_ga", path),
+			`${at("_ga", path)}; Domain=.consent.example`,
+			`${at("_ga", path)}; Domain=.www.consent.example`,
+		];
 		expect(res.headers.getSetCookie()).toEqual([
-			at("_ga", "/"),
-			`${at("_ga", "/")}; Domain=.consent.example`,
-			`${at("_ga", "/")}; Domain=.www.consent.example`,
+			...everywhere("/"),
+			at("_ga", "/shop/cart/item"),
+			`${at("_ga", "/shop/cart/item")}; Domain=.consent.example`,
 			at("_ga", "/shop"),
 			`${at("_ga", "/shop")}; Domain=.consent.example`,
 			at("_ga", "/shop/cart"),
 			`${at("_ga", "/shop/cart")}; Domain=.consent.example`,
+			`${at("_ga", "/shop/cart/item")}; Domain=.www.consent.example`,
+			`${at("_ga", "/shop")}; Domain=.www.consent.example`,
+			`${at("_ga", "/shop/cart")}; Domain=.www.consent.example`,
+			...everywhere("/shop/"),
+			...everywhere("/shop/cart/"),
 		]);
 	});
 
-	it("at worst, three levels: each cookie's Path=/ lines and six more", async () => {
+	it("at worst, three levels: the page, three ancestors and two with a trailing slash", async () => {
 		fakeOrigin();
 		const res = await visit("https://a.b.consent.example/1/2/3/4/5/page", VISITORS.optedOut, {
 			headers: { ...NAVIGATE, Cookie: "_ga=1; _fbp=2" },
 		});
 		const lines = res.headers.getSetCookie();
-		// Host-only, the site and two levels below it on `/`; three paths, host-only and on the site.
-		expect(lines).toHaveLength(2 * (4 + 3 * 2));
+		// Host-only, the site and two levels below it: on `/`, on the page and its three ancestors, and
+		// on those ancestors with a trailing slash.
+		expect(lines).toHaveLength(2 * 4 * (1 + 4 + 3));
 		const paths = lines.map((line) => line.split("; ").find((part) => part.startsWith("Path=")));
-		expect(new Set(paths)).toEqual(new Set(["Path=/", "Path=/1", "Path=/1/2", "Path=/1/2/3"]));
+		expect(new Set(paths)).toEqual(
+			new Set(
+				["/", "/1/2/3/4/5/page", "/1", "/1/2", "/1/2/3", "/1/", "/1/2/", "/1/2/3/"].map((p) => `Path=${p}`),
+			),
+		);
+	});
+
+	it("is expired on the page's own path, trailing-slash ancestors and the host's Domain too", async () => {
+		fakeOrigin();
+		const res = await visit("https://www.consent.example/shop/cart", VISITORS.optedOut, {
+			headers: { ...NAVIGATE, Cookie: "_ga=1" },
+		});
+		const scopes = res.headers.getSetCookie().map((line) => line.split("; ").slice(3).join("; "));
+		expect(new Set(scopes)).toEqual(
+			new Set(
+				["/", "/shop/cart", "/shop", "/shop/"].flatMap((path) => [
+					`Path=${path}`,
+					`Path=${path}; Domain=.consent.example`,
+					`Path=${path}; Domain=.www.consent.example`,
+				]),
+			),
+		);
 	});
 
 	it("keeps the lines it adds within 16 KiB, every cookie's Path=/ lines first and always", async () => {
@@ -193,7 +229,8 @@ describe("a GPC visitor without a visitor id (nothing stored)", () => {
 		const cookies = "_ga=1; session=s; _fbp=2";
 		const us = await visit("/x?gclid=1", VISITORS.gpcOnly, { headers: { ...navigate, Cookie: cookies } });
 		expect(us.status).toBe(302);
-		expect(us.headers.getSetCookie()).toEqual(expiry("_fbp"));
+		// A navigation's answer: on the page's own path (`/x`) too.
+		expect(us.headers.getSetCookie()).toEqual([...expiry("_fbp"), ...onPage("_fbp", "/x")]);
 		const de = await visit(
 			"/x?gclid=1",
 			{ cf: DE, headers: { "Sec-GPC": "1" } },
@@ -202,7 +239,15 @@ describe("a GPC visitor without a visitor id (nothing stored)", () => {
 			},
 		);
 		expect(de.status).toBe(302);
-		expect(de.headers.getSetCookie()).toEqual([...expiry("_ga"), ...expiry("_fbp")]);
+		expect(de.headers.getSetCookie()).toEqual([
+			...expiry("_ga"),
+			...expiry("_fbp"),
+			// Scope by scope: host-only for both, then on the site for both.
+			onPage("_ga", "/x")[0],
+			onPage("_fbp", "/x")[0],
+			onPage("_ga", "/x")[1],
+			onPage("_fbp", "/x")[1],
+		]);
 		expect(spy).not.toHaveBeenCalled();
 	});
 

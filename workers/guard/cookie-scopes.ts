@@ -71,16 +71,28 @@ export function cookieDomains(requestHost: string): (string | null)[] {
 const at = (path: string) => (domain: string | null) => ({ domain, path });
 
 /**
- * Every scope a denied cookie sent with a request for `pagePath` on `requestHost` is expired on:
- * `/` on every domain, then the page's ancestors (cookiePathsAbove) host-only and on the site only,
- * where a section's script or tag puts them (every path on every domain would multiply the lines).
- * `/` alone for a `pagePath` of `/` (an asset's or a beacon's answer).
+ * Every scope a denied cookie sent with a request for `pagePath` on `requestHost` is expired on.
+ * Narrow ones in this order, so a budget cut leaves out the least likely: the page's own path
+ * (`Path=/shop/cart` seen on `/shop/cart`) and its ancestors (cookiePathsAbove), host-only and on the
+ * site, where scripts and tags put them; the same paths on the domains below the site; then each
+ * ancestor with a trailing slash (`Path=/shop/`, which only an explicit attribute gives), on every
+ * domain. `/` alone for a `pagePath` of `/` (an asset's or a beacon's answer).
  */
 export function cookieScopes(requestHost: string, pagePath: string): CookieScopes {
 	const domains = cookieDomains(requestHost);
 	const common = domains.slice(0, 2);
+	const below = domains.slice(2);
+	const ancestors = cookiePathsAbove(pagePath);
+	const paths = pagePath !== "/" && nameablePath(pagePath) ? [pagePath, ...ancestors] : ancestors;
+	const slashed = ancestors
+		.map((path) => `${path}/`)
+		.filter((path) => path !== pagePath && nameablePath(path));
 	return {
 		root: domains.map(at("/")),
-		narrow: cookiePathsAbove(pagePath).flatMap((path) => common.map(at(path))),
+		narrow: [
+			...paths.flatMap((path) => common.map(at(path))),
+			...paths.flatMap((path) => below.map(at(path))),
+			...slashed.flatMap((path) => domains.map(at(path))),
+		],
 	};
 }

@@ -107,7 +107,7 @@ function guarded(
 	const cookiesSent = cookieHeader(request);
 	const cookies = cookiesSent === null ? UNCHANGED : guardRequestCookies(cookiesSent, verdict.denied);
 	// A section's cookie (`Path=/shop`) comes with the section's pages, where it is expired on the
-	// page's ancestor paths too; an asset's or a beacon's answer expires it on `/` alone.
+	// page's own path and its ancestors too; an asset's or a beacon's answer expires it on `/` alone.
 	const expiry =
 		cookies.removed.length === 0
 			? []

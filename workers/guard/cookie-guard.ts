@@ -44,11 +44,11 @@ export function guardRequestCookies(
 }
 
 /**
- * The most bytes the expiry lines of an answer take on the wire (`Set-Cookie: `, value, CRLF), unless
- * its `Path=/` ones alone, which always go, take more. Forty denied cookies on three 1 KB ancestor paths took 268 KiB,
- * over Chromium's 256 KiB for a whole header block (ERR_RESPONSE_HEADERS_TOO_BIG: the page did not
- * load); Cloudflare takes 32 KB of response headers in all (developers.cloudflare.com, connection
- * limits), the origin's own included, so the guard keeps to half of that.
+ * The most bytes the expiry lines of an answer take on the wire (`Set-Cookie: `, value, CRLF). Forty
+ * denied cookies on three 1 KB ancestor paths took 268 KiB, over Chromium's 256 KiB for a whole header
+ * block (ERR_RESPONSE_HEADERS_TOO_BIG: the page did not load); Cloudflare takes 32 KB of response
+ * headers in all (developers.cloudflare.com, connection limits), the origin's own included, so the
+ * guard keeps to half of that.
  */
 const EXPIRY_BUDGET = 16 * 1024;
 const FIELD_OVERHEAD = "Set-Cookie: \r\n".length;
@@ -62,22 +62,28 @@ function linesFor(removed: readonly string[], scope: CookieScope): string[] {
 }
 
 /**
- * `Set-Cookie` values expiring each removed cookie on `/` on every domain it may have (always), then,
- * scope by scope in cookieScopes' order (`/` for none), on the narrower paths of `pagePath`: each
- * scope for every removed cookie or, when its lines would take the answer past EXPIRY_BUDGET, for
- * none (a later, shorter one may still fit).
+ * `Set-Cookie` values expiring each removed cookie on `/` on every domain it may have, then, scope by
+ * scope in cookieScopes' order (`/` for none), on the narrower paths of `pagePath`, within
+ * EXPIRY_BUDGET. `/` goes cookie by cookie, all of a cookie's domains or none: a cookie left out (only
+ * past a couple of hundred at once) is still left out of the request upstream, and the browser sends
+ * it again with the next request, whose answer expires it. A narrower scope goes for every removed
+ * cookie or for none (a later, shorter one may still fit).
  */
 export function expiryLines(removed: readonly string[], requestHost: string, pagePath: string): string[] {
 	const { root, narrow } = cookieScopes(requestHost, pagePath);
-	const lines = removed.flatMap((name) => root.flatMap((scope) => expireCookieHeader(name, scope) ?? []));
-	let bytes = fieldBytes(lines);
-	for (const scope of narrow) {
-		const more = linesFor(removed, scope);
+	const lines: string[] = [];
+	let bytes = 0;
+	const add = (more: string[]): boolean => {
 		const size = fieldBytes(more);
-		if (bytes + size > EXPIRY_BUDGET) continue;
+		if (bytes + size > EXPIRY_BUDGET) return false;
 		lines.push(...more);
 		bytes += size;
+		return true;
+	};
+	for (const name of removed) {
+		if (!add(root.flatMap((scope) => expireCookieHeader(name, scope) ?? []))) return lines;
 	}
+	for (const scope of narrow) add(linesFor(removed, scope));
 	return lines;
 }
 

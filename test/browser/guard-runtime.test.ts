@@ -1032,6 +1032,8 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				doc.write('ebook.com/tr?id=1&ev=SplitLt">');
 				doc.write("<img id='gt' alt='a>b' src='https://www.fac");
 				doc.write("ebook.com/tr?id=1&ev=SplitGt'>");
+				doc.write('<img id="dq" alt="a>b" src="https://www.fac');
+				doc.write('ebook.com/tr?id=1&ev=SplitDq">');
 				// Text, as the parser reads it: the page reads it back before its next write.
 				doc.write('<p id="text">1 < 2');
 				const text = doc.getElementById("text")?.textContent;
@@ -1040,7 +1042,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				);
 				doc.close();
 				return {
-					gated: ["lt", "gt"].map((id) => [
+					gated: ["lt", "gt", "dq"].map((id) => [
 						doc.getElementById(id)?.dataset.consent,
 						doc.getElementById(id)?.getAttribute("src"),
 					]),
@@ -1055,6 +1057,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			});
 			expect(written).toEqual({
 				gated: [
+					["ads", null],
 					["ads", null],
 					["ads", null],
 				],

@@ -1088,16 +1088,88 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			const expected = await layout(asGiven.page);
 			expect(expected.where).toContain("a-after in a: a");
 			expect(await layout(guarded.page)).toEqual(expected);
-			expect(asGiven.urls.filter((url) => url.includes("ev=Open"))).toHaveLength(8);
+			expect(asGiven.urls.filter((url) => url.includes("ev=Open"))).toHaveLength(10);
 			expect({
 				trackers: guarded.urls.filter((url) => url.includes("ev=Open")),
 				gated: await guarded.page.evaluate(() =>
 					Array.from(document.querySelectorAll("img[id$=-pixel]"), (img) => img.getAttribute("data-consent")),
 				),
 				errors: guarded.errors,
-			}).toEqual({ trackers: [], gated: Array(8).fill("ads"), errors: [] });
+			}).toEqual({ trackers: [], gated: Array(10).fill("ads"), errors: [] });
 		} finally {
 			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
+	it("document.write markup naming a tracker is written in the structure it has without the runtime, as a string or a TrustedHTML", async () => {
+		/** Markup written into blank frames, as a string or through the page's policy, and how each frame reads. */
+		const write = (page: Page, trusted: boolean) =>
+			page.evaluate((trusted) => {
+				const policy = (window as unknown as { sitePolicy: { createHTML(html: string): string } }).sitePolicy;
+				const pixel = (id: string) =>
+					`<img id="${id}" alt="" src="https://www.facebook.com/tr?id=1&ev=Structure${id}">`;
+				const framed = (pieces: string[]) => {
+					const frame = document.createElement("iframe");
+					document.body.append(frame);
+					const doc = frame.contentDocument as Document;
+					doc.open();
+					for (const piece of pieces) doc.write(trusted ? policy.createHTML(piece) : piece);
+					doc.close();
+					return {
+						mode: doc.compatMode,
+						doctype: doc.doctype?.name ?? null,
+						lang: doc.documentElement.lang,
+						body: doc.body.className,
+						where: Array.from(
+							doc.querySelectorAll("[id]"),
+							(el) => `${el.id} in ${el.parentElement?.id || el.parentElement?.localName}`,
+						),
+						gated: Array.from(doc.querySelectorAll("img"), (img) => img.getAttribute("data-consent")),
+					};
+				};
+				return [
+					// A full document, as an ad library writes its frame.
+					framed([
+						`<!doctype html><html lang="en"><head><title>ad</title></head><body class="x">${pixel("Document")}<p id="doc-after">after</p>`,
+					]),
+					// End tags for elements an earlier write opened.
+					framed([
+						'<div id="outer"><span id="span">',
+						`${pixel("Earlier")}</span></div><p id="earlier-after">after</p>`,
+					]),
+					// Elements left open for the next write to close.
+					framed([
+						`<div id="open">${pixel("Open")}`,
+						'<p id="inside">inside</p></div><p id="open-after">after</p>',
+					]),
+				];
+			}, trusted);
+		// Strings on a page without Trusted Types; TrustedHTML on one enforcing them.
+		for (const [tt, trusted] of [
+			["off", false],
+			["open", true],
+		] as const) {
+			const asGiven = await open(VISITORS.allowed, `/runtime-trusted?tt=${tt}`);
+			const guarded = await open(VISITORS.optedOut, `/runtime-trusted?tt=${tt}`);
+			try {
+				const expected = await write(asGiven.page, trusted);
+				const seen = await write(guarded.page, trusted);
+				await guarded.page.waitForTimeout(300);
+				expect(expected[0]).toMatchObject({ mode: "CSS1Compat", doctype: "html", lang: "en", body: "x" });
+				expect(asGiven.urls.filter((url) => url.includes("ev=Structure"))).toHaveLength(3);
+				expect({ tt, layout: seen.map(({ gated, ...layout }) => layout) }).toEqual({
+					tt,
+					layout: expected.map(({ gated, ...layout }) => layout),
+				});
+				expect({
+					tt,
+					trackers: guarded.urls.filter((url) => url.includes("ev=Structure")),
+					gated: seen.map((frame) => frame.gated),
+					errors: guarded.errors,
+				}).toEqual({ tt, trackers: [], gated: [["ads"], ["ads"], ["ads"]], errors: [] });
+			} finally {
+				await Promise.all([asGiven.context.close(), guarded.context.close()]);
+			}
 		}
 	});
 

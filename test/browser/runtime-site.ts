@@ -82,8 +82,10 @@ document.documentElement.dataset.own = "done-1";
  * Tag snippets whose writes leave elements open for a later write or the page's own markup to close:
  * an element (`a`, the case a review saw), text after the last tag (`b`), an open comment (`c`), an
  * open style sheet (`d`), a paragraph closed by a later start tag (`e`), a table cell (`f`), a
- * textarea (`g`) and a template (`h`). Each case sits in its own `<div>`, followed by a paragraph of
- * the page's own.
+ * textarea (`g`) and a template (`h`); end tags for elements an earlier write opened (`i`); and an
+ * image breaking out of an SVG `<style>` (`j`: not raw text there, so the runtime cannot match its tag
+ * to the element and writes what its template parsed). Each case sits in its own `<div>`, followed by a
+ * paragraph of the page's own.
  */
 const OPEN_WRITE_PAGE = `<!doctype html>
 <html lang="en"><head>
@@ -123,6 +125,14 @@ document.write('typed</textarea></div>');
 document.write('<div id="h-inner"><img id="h-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenTemplate"><template><b>');
 document.write('t</b></template></div>');
 </script><p id="h-after">h</p></div>
+<div id="i"><script nonce="${NONCE}">
+document.write('<div id="i-inner"><span id="i-span">');
+document.write('<img id="i-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenEarlier"></span></div>');
+</script><p id="i-after">i</p></div>
+<div id="j"><script nonce="${NONCE}">
+document.write('<div id="j-inner"><svg><style><img id="j-pixel" alt="" src="https://www.facebook.com/tr?id=1&ev=OpenForeign">');
+document.write('</div>');
+</script><p id="j-after">j</p></div>
 <script nonce="${NONCE}">document.documentElement.dataset.own = "done-1";</script>
 </body>
 </html>

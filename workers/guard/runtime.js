@@ -136,6 +136,8 @@
 	var XLINK = "http://www.w3.org/1999/xlink";
 	// What guardMarkup parses after document.write markup, and the same in escaped text (see leftOpen).
 	var END_MARKS = ["<!--consent-edge-end-->", "&lt;!--consent-edge-end--&gt;"];
+	// The attribute telling which start tag of written markup an element was parsed from (see retag).
+	var TAG_MARK = "consent-edge-tag";
 	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them.
 	var CANDIDATE =
 		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
@@ -444,10 +446,11 @@
 		// TrustedHTML) is screened as its text, and what is rewritten handed back trusted (see trust).
 		var innerHTML0 = Object.getOwnPropertyDescriptor(w.Element.prototype, "innerHTML");
 
-		// continues: the markup is written into a document being parsed (document.write), where what
-		// follows it (the next write, the page's own markup) may close what it leaves open (see leftOpen;
-		// a TrustedHTML cannot take the mark and is written closed). The other writes parse a fragment,
-		// which closes what is left open itself.
+		// What is rewritten is the markup as given with only the gated elements' start tags replaced (see
+		// retag). continues: the markup is written into a document being parsed (document.write), where what
+		// follows it (the next write, the page's own markup) may close what it leaves open; it matters only
+		// where retag cannot tell the tags apart and the template's serialisation is written (see leftOpen;
+		// a TrustedHTML cannot take the mark and is then written closed).
 		function guardMarkup(value, context, runs, continues) {
 			var markup = value;
 			try {
@@ -456,20 +459,77 @@
 			if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
 				return value;
 			var template = d.createElement("template");
-			var marked = continues === true && typeof value === "string";
+			var plain = typeof value === "string";
+			var marked = continues === true && plain;
 			try {
 				innerHTML0.set.call(template, marked ? value + END_MARKS[0] : value);
 			} catch (_e) {
 				// Refused (a Trusted Types policy): the page's own call meets the same refusal.
 				return value;
 			}
-			if (!gateAll(template.content, runs)) return value;
-			markup = innerHTML0.get.call(template);
-			if (marked) {
-				var open = leftOpen(template.content, markup);
-				return open === null ? guardMarkup(value, context, runs) : open;
+			if (gateAll(template.content, runs).length === 0) return value;
+			var rewritten = retag(markup, runs, plain);
+			if (rewritten === null) {
+				rewritten = innerHTML0.get.call(template);
+				if (marked) {
+					var open = leftOpen(template.content, rewritten);
+					return open === null ? guardMarkup(value, context, runs) : open;
+				}
 			}
-			return typeof value === "string" ? markup : trust(markup, template);
+			return plain ? rewritten : trust(rewritten, template);
+		}
+
+		// The markup as given, with only the start tags of the elements gated in it replaced by their gated
+		// form: parsed, it is what the markup is (end tags for elements an earlier write opened, a doctype,
+		// <html> and <body> attributes, elements left open), which a template's serialisation loses. Each
+		// start tag is marked with its index for the parse; null when a gated element has no mark (a tag the
+		// scan does not read as the parser does) or the marked markup cannot be parsed (a TrustedHTML on a
+		// page allowing no policy of the runtime's).
+		function retag(markup, runs, plain) {
+			var tags = [];
+			var marked = "";
+			var from = 0;
+			unfinishedTag(markup, function (at, end) {
+				// The mark goes after the tag's name, with a space after it (`<br/>` stays self-closing).
+				var name = markup.slice(at + 1, end).search(/[\t\n\f\r /]/);
+				name = name === -1 ? end : at + 1 + name;
+				marked += `${markup.slice(from, name)} ${TAG_MARK}=${tags.length} `;
+				tags.push([at, end + 1]);
+				from = name;
+			});
+			marked += markup.slice(from);
+			var template = d.createElement("template");
+			try {
+				innerHTML0.set.call(template, plain ? marked : ownPolicy().createHTML(marked));
+			} catch (_e) {
+				return null;
+			}
+			var gated = gateAll(template.content, runs);
+			var replaced = [];
+			for (var i = 0; i < gated.length; i++) {
+				var index = gated[i].getAttribute(TAG_MARK);
+				if (index === null) return null;
+				replaced[index] = gatedTag(gated[i], markup.slice(tags[index][0], tags[index][1]));
+			}
+			var out = "";
+			from = 0;
+			tags.forEach(function (tag, index) {
+				if (replaced[index] === undefined) return;
+				out += markup.slice(from, tag[0]) + replaced[index];
+				from = tag[1];
+			});
+			return out + markup.slice(from);
+		}
+
+		// A gated element's start tag, as serialised without the mark; self-closing where the markup's tag
+		// was (an SVG image, which would otherwise hold what follows).
+		function gatedTag(element, written) {
+			var clone = element.cloneNode(false);
+			clone.removeAttribute(TAG_MARK);
+			var html = clone.outerHTML;
+			var end = `</${clone.localName}>`;
+			if (html.slice(-end.length) === end) html = html.slice(0, -end.length);
+			return written.slice(-2) === "/>" ? `${html.slice(0, -1)}/>` : html;
 		}
 
 		// The template closes every element the markup leaves open, and a later `</div>` in the page would
@@ -493,10 +553,11 @@
 			return null;
 		}
 
-		// The elements under root (markup parsed in a template, a parsed document) keep their URLs aside.
+		// The elements under root (markup parsed in a template, a parsed document) keep their URLs aside;
+		// those changed are returned.
 		function gateAll(root, runs) {
 			var elements = root.querySelectorAll("*");
-			var changed = false;
+			var changed = [];
 			for (var i = 0; i < elements.length; i++) {
 				var element = elements[i];
 				// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
@@ -509,7 +570,7 @@
 					if (purpose === null) continue;
 					element.removeAttributeNode(node);
 					gate(element, attribute, node.value, purpose);
-					changed = true;
+					if (changed[changed.length - 1] !== element) changed.push(element);
 				}
 			}
 			return changed;
@@ -520,14 +581,17 @@
 		// whose CSP names the policies it allows, not "consent-edge", gets nothing written instead: the
 		// page's markup minus a tracker would need the page's own policy, and as given it loads the tracker.
 		var policy;
-		function trust(markup, template) {
+		function ownPolicy() {
 			if (policy === undefined) {
 				policy = null;
 				try {
 					policy = w.trustedTypes.createPolicy("consent-edge", { createHTML: String });
 				} catch (_e) {}
 			}
-			if (policy) return policy.createHTML(markup);
+			return policy;
+		}
+		function trust(markup, template) {
+			if (ownPolicy()) return policy.createHTML(markup);
 			// Whether the page takes a plain string (a default policy of its own may): once refused, not
 			// asked again (each refusal is a CSP violation the page may have reported).
 			if (policy === null) {
@@ -574,9 +638,10 @@
 		// Where the tag markup ends inside starts, as the parser reads it, or -1: a `<` that starts no tag
 		// (`1 < 2`) is text the page reads at once, and a `<` or `>` in a quoted attribute value does not
 		// start or end one (`alt="a>b" src="https://…` is still unfinished). An element whose text is raw
-		// (a script's) holds no tag until its end tag.
+		// (a script's) holds no tag until its end tag. startTag, if given, is told where each whole start
+		// tag starts and where its `>` is (see retag).
 		var RAW_START = /^<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>]/i;
-		function unfinishedTag(markup) {
+		function unfinishedTag(markup, startTag) {
 			for (var at = markup.indexOf("<"); at !== -1; at = markup.indexOf("<", at + 1)) {
 				var next = markup.charAt(at + 1);
 				if (next === "") return at;
@@ -587,6 +652,7 @@
 					if (end !== -1) end += 2;
 				} else end = tagEnd(markup, at + 1);
 				if (end === -1) return at;
+				if (startTag && /[A-Za-z]/.test(next)) startTag(at, end);
 				var raw = RAW_START.exec(markup.slice(at, end + 1));
 				if (raw !== null) {
 					if (raw[1].toLowerCase() === "plaintext") return -1;

@@ -1,11 +1,11 @@
 /**
  * The script served at /consent.js: the SDK source with its configuration filled in, and a strong
- * ETag from the SHA-256 of that text. Both depend only on the deployed code, so they are built once
- * per isolate.
+ * ETag from the SHA-256 of that text. Both depend only on the deployed code and its configuration
+ * (whether it guards a site, and the runtime's version), so each is built once per isolate.
  */
 import { toBase64Url } from "../crypto/encoding";
 import { CONSENT_SDK_SOURCE } from "./consent-sdk-source";
-import { type SdkConfig, sdkConfig } from "./sdk-config";
+import { type SdkConfig, type SdkGuard, sdkConfig } from "./sdk-config";
 
 export const CONFIG_PLACEHOLDER = "__CONSENT_EDGE_CONFIG__";
 
@@ -14,15 +14,21 @@ export interface SdkAsset {
 	readonly etag: string;
 }
 
-let cached: Promise<SdkAsset> | undefined;
+/** By runtime version ("" unguarded): an isolate sees one configuration, tests a few. */
+const cached = new Map<string, Promise<SdkAsset>>();
 
-export function sdkAsset(): Promise<SdkAsset> {
-	cached ??= buildSdkAsset().catch((err: unknown) => {
-		// A failed build is retried by the next request instead of being cached.
-		cached = undefined;
-		throw err;
-	});
-	return cached;
+export function sdkAsset(guard: SdkGuard | null = null): Promise<SdkAsset> {
+	const key = guard === null ? "" : guard.version;
+	let asset = cached.get(key);
+	if (asset === undefined) {
+		asset = buildSdkAsset(CONSENT_SDK_SOURCE, sdkConfig(guard)).catch((err: unknown) => {
+			// A failed build is retried by the next request instead of being cached.
+			cached.delete(key);
+			throw err;
+		});
+		cached.set(key, asset);
+	}
+	return asset;
 }
 
 export async function buildSdkAsset(

@@ -3,7 +3,8 @@
  * of a rule: the purposes and which are essential or GPC-governed, how purposes map to Consent Mode
  * types, the cookie's trust window, the banner's wording, and the usnat GPP signals pre-encoded for
  * every choice (the SDK can then answer `__gpp` from a `ce_consent` cookie without a round trip or a
- * GPP library).
+ * GPP library), and in guard mode where the guard's runtime is, so the SDK can load it on a page whose
+ * visitor says no there.
  */
 import { BANNER_PURPOSES, GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
 import { COOKIE_ALLOWANCE_MS, DECISION_COOKIE } from "../consent/decision-cookie";
@@ -33,6 +34,17 @@ export interface SdkConfig {
 	};
 	/** The first-layer banner's wording by language; the first entry is the fallback. */
 	readonly bannerText: Readonly<Record<string, BannerText>>;
+	/** Guard mode's runtime (guard-runtime.ts), or null when the worker guards no site (no ORIGIN). */
+	readonly guard: SdkGuard | null;
+}
+
+export interface SdkGuard {
+	/** The runtime's path on the worker's origin. */
+	readonly runtime: string;
+	/** The `v` a guarded page names, so the SDK's request is the cached script's. */
+	readonly version: string;
+	/** The purposes it blocks, in the order its `deny` names them. */
+	readonly purposes: readonly string[];
 }
 
 /** Same tolerance as the worker's cookieIsFresh: a cookie up to a minute "from the future" is fine. */
@@ -72,7 +84,7 @@ export function usnatTable(): Record<string, GppSignal> {
 	return table;
 }
 
-export function sdkConfig(): SdkConfig {
+export function sdkConfig(guard: SdkGuard | null = null): SdkConfig {
 	return {
 		cookie: DECISION_COOKIE,
 		allowanceMs: COOKIE_ALLOWANCE_MS,
@@ -90,5 +102,6 @@ export function sdkConfig(): SdkConfig {
 			usnat: usnatTable(),
 		},
 		bannerText: BANNER_TEXT,
+		guard,
 	};
 }

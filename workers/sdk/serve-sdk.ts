@@ -1,13 +1,27 @@
 /** GET /consent.js: the browser SDK, cacheable for a few minutes and revalidated by ETag. */
+import { settingsFor } from "../config/settings";
+import { guardRuntime, RUNTIME_PATH, RUNTIME_PURPOSES } from "../guard/guard-runtime";
+import { guardSettingsFor } from "../guard/guard-settings";
 import { ifNoneMatchMatches } from "./conditional-get";
 import { sdkAsset } from "./sdk-asset";
+import type { SdkGuard } from "./sdk-config";
 
 /** Short, so a fix reaches pages within minutes; the ETag makes revalidation cheap. */
 export const SDK_CACHE_CONTROL = "public, max-age=300";
 export const SDK_CONTENT_TYPE = "application/javascript; charset=utf-8";
 
-export async function serveSdk(request: Request): Promise<Response> {
-	const { body, etag } = await sdkAsset();
+/**
+ * Where a guarded site's runtime is (ORIGIN set), for the SDK to load when the visitor says no on a
+ * page served without it. It depends on the deployment, never on the request: no Vary for it.
+ */
+function sdkGuard(env: Env): SdkGuard | null {
+	if (!settingsFor(env).origin) return null;
+	const { version } = guardRuntime(guardSettingsFor(env).overrides);
+	return { runtime: RUNTIME_PATH, version, purposes: RUNTIME_PURPOSES };
+}
+
+export async function serveSdk(request: Request, env: Env): Promise<Response> {
+	const { body, etag } = await sdkAsset(sdkGuard(env));
 	const headers = new Headers({
 		"Cache-Control": SDK_CACHE_CONTROL,
 		ETag: etag,

@@ -114,24 +114,62 @@
 		return null;
 	}
 
-	// The markup screen's quick look: a denied purpose's host (or a Google loader path) named in it,
-	// or an authority with a percent-escape or a character reference, which the parser and the URL
-	// parser decode (`www.face%62ook.com` is www.facebook.com).
-	var hosts = [];
+	// Each host the tables name, with the purposes of its rows; and every purpose classify can answer.
+	var hostPurposes = [];
+	var purposes = [];
+	function named(purpose) {
+		if (purpose !== null && purposes.indexOf(purpose) === -1) purposes.push(purpose);
+		return purpose;
+	}
+	table.tags.forEach(function (kind) {
+		named(kind[1]);
+	});
 	[table.trackers, table.hostOverrides].forEach(function (index) {
 		[index.domains, index.brands].forEach(function (map) {
 			Object.keys(map).forEach(function (key) {
-				var denied = map[key].some(function (row) {
-					return deny.indexOf(Array.isArray(row) ? row[1] : row) !== -1;
+				var rowPurposes = map[key].map(function (row) {
+					return named(Array.isArray(row) ? row[1] : row);
 				});
-				if (denied) hosts.push(key.replace(/[^\w-]/g, "\\$&"));
+				hostPurposes.push([key.replace(/[^\w-]/g, "\\$&"), rowPurposes]);
 			});
 		});
 	});
-	var naming = new RegExp(
-		`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]`,
-		"i",
-	);
+	// The purposes the runtime blocks now: those it was loaded for until the page's SDK says one is
+	// allowed, and any other once the SDK says it is denied (refused on the page after the runtime was
+	// loaded for another, so no second runtime is needed).
+	function blocks(purpose) {
+		var sdk = page.consentEdge;
+		var allowed = sdk && typeof sdk.allows === "function" ? sdk.allows(purpose) : undefined;
+		return deny.indexOf(purpose) !== -1 ? allowed !== true : allowed === false;
+	}
+	// The markup screen's quick look: a blocked purpose's host (or a Google loader path) named in it,
+	// or an authority with a percent-escape or a character reference, which the parser and the URL
+	// parser decode (`www.face%62ook.com` is www.facebook.com). Built once per set of purposes blocked
+	// (none blocked: nothing to look for).
+	var namings = {};
+	function naming() {
+		var blocked = purposes.filter(blocks);
+		var key = blocked.join();
+		if (!own.call(namings, key)) {
+			var hosts = hostPurposes
+				.filter(function (entry) {
+					return entry[1].some(function (purpose) {
+						return blocked.indexOf(purpose) !== -1;
+					});
+				})
+				.map(function (entry) {
+					return entry[0];
+				});
+			namings[key] =
+				blocked.length === 0
+					? /(?!)/
+					: new RegExp(
+							`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]`,
+							"i",
+						);
+		}
+		return namings[key];
+	}
 	var RAW_TEXT = /^(?:SCRIPT|STYLE|TEXTAREA|TITLE|XMP|IFRAME|NOEMBED|NOFRAMES|NOSCRIPT|PLAINTEXT)$/;
 	var XLINK = "http://www.w3.org/1999/xlink";
 	// What guardMarkup parses after document.write markup, and the same in escaped text (see leftOpen).
@@ -149,7 +187,7 @@
 		w.__consentEdgeRuntime = true;
 		var d = w.document;
 
-		// The denied purpose a request to raw would serve, or null when it may be made. The page's
+		// The blocked purpose a request to raw would serve, or null when it may be made. The page's
 		// SDK answers for its frames too (a blank frame's host is "").
 		function deniedPurpose(raw) {
 			var url;
@@ -160,9 +198,7 @@
 			}
 			if (!/^(?:http|ws)s?:$/.test(url.protocol) || url.host === page.location.host) return null;
 			var purpose = classify(url);
-			if (purpose === null || deny.indexOf(purpose) === -1) return null;
-			var sdk = page.consentEdge;
-			return sdk && typeof sdk.allows === "function" && sdk.allows(purpose) === true ? null : purpose;
+			return purpose !== null && blocks(purpose) ? purpose : null;
 		}
 
 		// Any denied candidate of a srcset counts. A frame's srcdoc is markup: what it would load is kept
@@ -456,7 +492,11 @@
 			try {
 				if (value !== null && typeof value === "object") markup = String(value);
 			} catch (_e) {}
-			if (typeof markup !== "string" || !naming.test(markup) || (context && RAW_TEXT.test(context.nodeName)))
+			if (
+				typeof markup !== "string" ||
+				!naming().test(markup) ||
+				(context && RAW_TEXT.test(context.nodeName))
+			)
 				return value;
 			var template = d.createElement("template");
 			var plain = typeof value === "string";
@@ -787,7 +827,7 @@
 			owner[name] = function (markup) {
 				var parsed = original.apply(this, arguments);
 				try {
-					if (naming.test(String(markup))) gateAll(parsed, false);
+					if (naming().test(String(markup))) gateAll(parsed, false);
 				} catch (_e) {}
 				return parsed;
 			};

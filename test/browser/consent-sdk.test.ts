@@ -401,6 +401,26 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		await context.close();
 	});
 
+	it("on a site the worker does not guard (no ORIGIN), an opt-out loads no guard runtime", async () => {
+		const context = await newSite({ "X-Debug-Geo": "US-TX" }, { gtag: true, banner: "off" }, false);
+		const { page } = await open(context);
+		const requests: string[] = [];
+		page.on("request", (request) => {
+			requests.push(new URL(request.url()).pathname);
+		});
+		expect(
+			await page.evaluate(() => window.consentEdge.ready().then(() => window.consentEdge.allows("ads"))),
+		).toBe(true);
+		await page.evaluate(() => window.consentEdge.optOut());
+		await page.waitForTimeout(300);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(
+			requests.filter((path) => !path.startsWith("/v1/consent") && !path.startsWith("/v1/opt-out")),
+		).toEqual([]);
+		expect(await page.evaluate(() => "__consentEdgeRuntime" in window)).toBe(false);
+		await context.close();
+	});
+
 	it("trusts only the denials of a cookie older than ten minutes, then asks the worker", async () => {
 		const context = await newSite({ "X-Debug-Geo": "DE" }, { gtag: true, banner: "off" }, false);
 		const first = await open(context);

@@ -9,7 +9,9 @@
  * outcome is kept in `window.runtimeResults`. Another page writes tracker markup with `document.write`,
  * one writes it split mid-tag across calls, one leaves elements open for later markup to close, and one enforces Trusted Types (`?tt=`) and writes it as a
  * `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
- * policies do. The site records every path it is asked for.
+ * policies do; `/runtime-listed` serves the first page under a policy admitting the nonce and the
+ * trackers' script hosts only (no `strict-dynamic`), so a script the worker's SDK inserts runs only
+ * with the nonce. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
 
@@ -243,6 +245,9 @@ const BUNDLE = `window.buildTrackers = async function (round) {
 window.buildTrackers(1);
 `;
 
+/** The tracker hosts the bundle loads scripts from, and nothing else: the worker's needs the nonce. */
+const LISTED_CSP = `script-src 'nonce-${NONCE}' https://connect.facebook.net https://www.googletagmanager.com https://us-assets.i.posthog.com; object-src 'none'`;
+
 export type RuntimeSite = RecordingSite;
 
 export function serveRuntimeSite(): Promise<RuntimeSite> {
@@ -252,6 +257,13 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Type": "text/html; charset=utf-8",
 				"Cache-Control": "no-cache",
 				"Content-Security-Policy": `script-src 'nonce-${NONCE}' 'strict-dynamic'; object-src 'none'`,
+			});
+			res.end(PAGE);
+		} else if (path === "/runtime-listed") {
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				"Content-Security-Policy": LISTED_CSP,
 			});
 			res.end(PAGE);
 		} else if (path === "/runtime-write") {

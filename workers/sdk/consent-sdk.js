@@ -190,6 +190,26 @@
 		return known[purpose];
 	}
 
+	// A page of the site the worker guards (ORIGIN), served without the guard's runtime because tracking
+	// was allowed at load: once a purpose the runtime blocks is denied (here, in another tab, or held
+	// unsaved), the runtime is loaded for those purposes, so the trackers' later requests stop as on a
+	// page served to a visitor denied at load. Same URL as the guard's own tag (the cached script), with
+	// this script's nonce for the page's CSP. The runtime then asks allows() itself, so a later choice
+	// needs no second one. A page of another site (the SDK's origin is not the page's) gets nothing.
+	let runtimeAdded = false;
+
+	function guardPage() {
+		const guard = config.guard;
+		if (!guard || runtimeAdded || apiBase !== location.origin || window.__consentEdgeRuntime) return;
+		const deny = guard.purposes.filter((purpose) => allows(purpose) === false);
+		if (deny.length === 0) return;
+		runtimeAdded = true;
+		const runtime = document.createElement("script");
+		runtime.nonce = script ? script.nonce : "";
+		runtime.src = `${apiBase}${guard.runtime}?deny=${deny.join(",")}&v=${guard.version}`;
+		(document.head || document.documentElement).appendChild(runtime);
+	}
+
 	// Google Consent Mode: a default at load, an update for each new decision.
 	let sentConsentMode = null;
 
@@ -429,6 +449,7 @@
 	function applyDocument(doc) {
 		const previous = current;
 		current = deepFreeze(withDenials(doc, gpc));
+		guardPage();
 		sendConsentUpdate();
 		if (!previous || previous.gpp !== current.gpp) {
 			const names = Object.keys(current.gppSections).concat(
@@ -599,6 +620,7 @@
 				keepUnsaved(d.length > 0 ? { d, t: unsaved ? unsaved.t : Date.now() } : null);
 				if (unsaved) {
 					err.retrying = true;
+					guardPage();
 					if (current) applyRead(copy(current));
 					tries = (tries || 0) + 1;
 					// Sent again 2, 4 … 256 s apart, then after 5 minutes (later if Retry-After asks, never over
@@ -918,6 +940,7 @@
 		if (gpc) for (const purpose of config.gpcPurposes) known[purpose] = false;
 	}
 
+	guardPage();
 	window.consentEdge = Object.freeze({
 		allows,
 		ready,

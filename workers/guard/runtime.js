@@ -11,8 +11,10 @@
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
  * judges those itself).
- * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through:
- * the SDK is asked only for a request that would be blocked, so it needs no hook of its own.
+ * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through,
+ * and once it says another purpose the tables name is denied, that one is blocked too: the SDK is
+ * asked only for a request to a tracker, so it needs no hook of its own. The SDK loads this script
+ * itself on a page served without it when the visitor says no there (consent-sdk.js, guardPage).
  * The classifier mirrors classifyTrackerUrl (tracker-hosts.ts) on the tables guard-runtime.ts fills in
  * from the same host table, Google tag kinds and site overrides.
  * The worker serves it with comments and indentation stripped: after editing, run

@@ -1,7 +1,8 @@
 /**
  * consent-edge browser SDK, served at /consent.js as a classic script: window.consentEdge (allows,
  * ready, onChange, set, optOut, needsPrompt, acceptAll, rejectAll), Google Consent Mode signals, a
- * __gpp CMP API, consent-gated <script type="text/plain" data-consent> tags and a first-layer banner.
+ * __gpp CMP API, consent-gated <script type="text/plain" data-consent> tags and a first-layer banner;
+ * on a site the worker guards, the guard's runtime once ads or analytics is denied (see guardPage).
  * A refusal the worker cannot store (5xx, 429, no answer) holds on the page and is retried until saved.
  * Plain ES2019: the worker serves this file with comments and indentation stripped, filling in the
  * configuration argument at the end from its own tables (purposes, Consent Mode mapping, pre-encoded

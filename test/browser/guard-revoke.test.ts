@@ -207,6 +207,42 @@ describe.skipIf(!hasChromium)("the guard's runtime after a refusal on the page",
 		}
 	});
 
+	it("a refusal the worker never answers holds on the page and loads the runtime, here and on the site's next page", async () => {
+		const { context, urls } = await newContext(VISITORS.allowed);
+		try {
+			const { page } = await openPage(context);
+			// No answer to any write (a network failure): the SDK holds the denial unsaved and retries it.
+			await context.route(/\/v1\/(consent|opt-out)$/, (route) =>
+				route.request().method() === "GET" ? route.continue() : route.abort(),
+			);
+			const answer = await page.evaluate(() =>
+				window.consentEdge.optOut().then(
+					() => "saved",
+					(err: { retrying?: boolean }) => (err.retrying ? "retrying" : "failed"),
+				),
+			);
+			expect(answer).toBe("retrying");
+			await secondRound(page, true);
+			expect(reached(urls, 2)).toEqual([]);
+			expect(runtimeRequests(urls)).toEqual([await guardedRuntimeUrl("ads,analytics")]);
+			// The site's next page: the guard still saw an allowing cookie and sent no runtime; the SDK
+			// holds the unsaved denial from the start and loads it.
+			const next = await openPage(context);
+			await secondRound(next.page, true);
+			expect(runtimeRequests(urls)).toHaveLength(2);
+			expect(reached(urls, 2)).toEqual([]);
+			// Inserted by the SDK (after its own tag), not the guard's first tag in the head.
+			const order = await next.page.evaluate(() =>
+				Array.from(document.scripts, (script) => new URL(script.src || location.href).pathname).filter(
+					(path) => path === "/consent.js" || path === "/v1/guard/runtime.js",
+				),
+			);
+			expect(order).toEqual(["/consent.js", "/v1/guard/runtime.js"]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("an opt-out made in another tab loads the runtime when this tab is focused again", async () => {
 		const { context, urls } = await newContext(VISITORS.allowed);
 		try {

@@ -11,6 +11,8 @@
  * writes by listing keys alone, without reading every body. Writes parked before the metadata have
  * none; those bodies are read.
  */
+import { readConcurrently } from "./concurrent-reads";
+
 const PREFIX = "parked-write:";
 const TRIED = `${PREFIX}~`;
 /** KV's most keys per list call. */
@@ -126,17 +128,18 @@ export async function parkedWritesFor(
 	let cursor: string | undefined;
 	do {
 		const page = await kv.list<ParkedWriteMetadata>({ prefix: PREFIX, limit: pageSize, cursor });
+		// The first UNDESCRIBED_READS without metadata, in key order, are read (several at a time).
+		const undescribed = page.keys.filter((k) => !k.metadata).map((k) => k.name);
+		const toRead = undescribed.slice(0, UNDESCRIBED_READS - reads);
+		reads += toRead.length;
+		skipped += undescribed.length - toRead.length;
+		const read = await readConcurrently(toRead, async (name) => {
+			return [name, (await readParkedWriteWithMetadata(kv, name))?.metadata] as const;
+		});
+		const described = new Map(read);
 		for (const { name, metadata } of page.keys) {
-			let described = metadata;
-			if (!described) {
-				if (reads >= UNDESCRIBED_READS) {
-					skipped++;
-					continue;
-				}
-				reads++;
-				described = (await readParkedWriteWithMetadata(kv, name))?.metadata;
-			}
-			if (described && belongsTo(described, owner)) found.push({ key: name, metadata: described });
+			const known = metadata ?? described.get(name);
+			if (known && belongsTo(known, owner)) found.push({ key: name, metadata: known });
 		}
 		cursor = page.list_complete ? undefined : page.cursor;
 	} while (cursor);

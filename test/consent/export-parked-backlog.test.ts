@@ -1,0 +1,149 @@
+/**
+ * An export of a subject with a backlog of parked writes (D1 down for hours): their bodies are read
+ * several at a time, not one after another, the answer keeps the order the keys sort in (first
+ * queued first), and the whole export stays within KV's 1000 operations per invocation: past a cap,
+ * the rest are listed by their metadata alone, with a warning, instead of failing the invocation.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { PENDING_WRITE_READS } from "../../workers/consent/subject-parked-writes";
+import type { DeferredWrite } from "../../workers/queue/deferred-writes";
+import { parkWrite } from "../../workers/storage/parked-writes";
+import { callWithEnv, envWith, keyed } from "../helpers";
+
+const FIRST_QUEUED = Date.parse("2026-12-01T10:00:00.000Z");
+/** Workers' operation limit per invocation for KV (the limits page). */
+const KV_OPERATIONS = 1000;
+
+interface Exported {
+	pendingWrites: { kind: string; queuedAt: string; purposes?: Record<string, boolean> }[];
+}
+
+function gpcMessage(subject: string, now: number): DeferredWrite {
+	return {
+		type: "consent-change",
+		subject,
+		change: { changes: { ads: false, sale: false }, source: "gpc", jurisdiction: "US-CA", gpc: true, now },
+	};
+}
+
+/** Parks `count` of the subject's writes a second apart (the n-th queued at FIRST_QUEUED + n s). */
+async function parkMany(subject: string, count: number, from = 0): Promise<string[]> {
+	const times: string[] = [];
+	for (let n = from; n < from + count; n++) {
+		const timestamp = new Date(FIRST_QUEUED + n * 1000);
+		await parkWrite(env.CONSENT_KV, {
+			id: `${subject}-${n}`,
+			timestamp,
+			body: gpcMessage(subject, timestamp.getTime()),
+		});
+		times.push(timestamp.toISOString());
+	}
+	return times;
+}
+
+/** The local KV, passed through, counting every call and how many reads of each kind wait at once. */
+function observedKV() {
+	const kv = env.CONSENT_KV;
+	const seen = {
+		operations: 0,
+		reading: { get: 0, getWithMetadata: 0 },
+		mostAtOnce: { get: 0, getWithMetadata: 0 },
+	};
+	const read =
+		(method: "get" | "getWithMetadata") =>
+		async (...args: unknown[]) => {
+			seen.operations++;
+			seen.reading[method]++;
+			seen.mostAtOnce[method] = Math.max(seen.mostAtOnce[method], seen.reading[method]);
+			try {
+				return await (kv[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+			} finally {
+				seen.reading[method]--;
+			}
+		};
+	const counted =
+		(method: "list" | "put" | "delete") =>
+		(...args: unknown[]) => {
+			seen.operations++;
+			return (kv[method] as (...a: unknown[]) => unknown)(...args);
+		};
+	const observed = {
+		get: read("get"),
+		getWithMetadata: read("getWithMetadata"),
+		list: counted("list"),
+		put: counted("put"),
+		delete: counted("delete"),
+	} as unknown as KVNamespace;
+	return { kv: observed, seen };
+}
+
+async function exportWith(kv: KVNamespace, subject: string): Promise<Exported> {
+	const res = await callWithEnv(envWith({ CONSENT_KV: kv }), `/v1/subjects/${subject}/export`, keyed());
+	expect(res.status).toBe(200);
+	return res.json<Exported>();
+}
+
+beforeEach(async () => {
+	let cursor: string | undefined;
+	do {
+		const page = await env.CONSENT_KV.list({ prefix: "parked-write:", cursor });
+		for (const { name } of page.keys) await env.CONSENT_KV.delete(name);
+		cursor = page.list_complete ? undefined : page.cursor;
+	} while (cursor);
+});
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+describe("an export of a subject with a backlog of parked writes", () => {
+	it("reads their bodies several at a time, a bounded few, and lists them all first queued first", async () => {
+		const subject = "user:backlog-concurrent";
+		const times = await parkMany(subject, 40);
+		// Others' writes between, and some parked before writes carried metadata (their bodies are read).
+		await parkMany("user:backlog-someone-else", 10, 100);
+		for (let n = 0; n < 12; n++) {
+			const queuedAt = new Date(FIRST_QUEUED + (200 + n) * 1000).toISOString();
+			await env.CONSENT_KV.put(
+				`parked-write:${queuedAt}:legacy-${n}`,
+				JSON.stringify(gpcMessage(n % 2 ? subject : "user:backlog-legacy-other", 0)),
+			);
+			if (n % 2) times.push(queuedAt);
+		}
+
+		const { kv, seen } = observedKV();
+		const exported = await exportWith(kv, subject);
+
+		expect(exported.pendingWrites.map((w) => w.queuedAt)).toEqual(times);
+		for (const write of exported.pendingWrites)
+			expect(write).toMatchObject({ kind: "consent-change", purposes: { ads: false, sale: false } });
+		// Bodies for the answer (get), and those parked without metadata, to find whose they are.
+		for (const method of ["get", "getWithMetadata"] as const) {
+			expect(seen.mostAtOnce[method], method).toBeGreaterThan(1);
+			expect(seen.mostAtOnce[method], method).toBeLessThanOrEqual(10);
+		}
+	});
+
+	it("stays within KV's operations per invocation: past the cap, the rest by kind and time alone, with a warning", async () => {
+		const subject = "user:backlog-capped";
+		const count = KV_OPERATIONS + 50;
+		const times = await parkMany(subject, count);
+		const warn = vi.spyOn(console, "warn");
+
+		const { kv, seen } = observedKV();
+		const exported = await exportWith(kv, subject);
+
+		expect(seen.operations).toBeLessThanOrEqual(KV_OPERATIONS);
+		// Every write is listed, in order; those past the cap without what they will change.
+		expect(exported.pendingWrites.map((w) => w.queuedAt)).toEqual(times);
+		const read = exported.pendingWrites.slice(0, PENDING_WRITE_READS);
+		const unread = exported.pendingWrites.slice(PENDING_WRITE_READS);
+		for (const write of read) expect(write.purposes).toEqual({ ads: false, sale: false });
+		for (const write of unread) expect(Object.keys(write).sort()).toEqual(["kind", "queuedAt"]);
+		expect(warn).toHaveBeenCalledWith(
+			"parked writes past the export's read cap listed without their contents",
+			count - PENDING_WRITE_READS,
+		);
+	});
+});

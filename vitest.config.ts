@@ -25,6 +25,8 @@ export default defineConfig(async () => ({
 				bindings: {
 					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 					...TEST_SECRETS,
+					// Off in wrangler.toml (a deploy without --env ships it); tests choose places by header.
+					DEBUG_GEO: "true",
 				},
 			},
 		}),

@@ -88,6 +88,16 @@ describe("wrangler.toml: the production environment", () => {
 	});
 });
 
+// A plain `wrangler deploy` (no --env) ships the top level: it must not let a header choose where a
+// visitor is. Local runs that want X-Debug-Geo turn it on themselves (`npm start`, the tests).
+describe("wrangler.toml: the top level, which a deploy without --env ships", () => {
+	it("has X-Debug-Geo off; npm start turns it on for the local run alone", () => {
+		expect(development.vars.DEBUG_GEO).toBe("false");
+		const scripts = JSON.parse(readFileSync(root("package.json"), "utf8")).scripts as Record<string, string>;
+		expect(scripts.start).toMatch(/ wrangler dev .*--var DEBUG_GEO:true\b/);
+	});
+});
+
 const README = readFileSync(root("README.md"), "utf8");
 
 /**

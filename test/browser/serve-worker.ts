@@ -31,7 +31,7 @@ export interface WorkerServer {
 }
 
 export interface ServeOptions {
-	/** `--var NAME:value` overrides on top of wrangler.toml and the test secrets. */
+	/** `--var NAME:value` overrides on top of wrangler.toml, the test secrets and DEBUG_GEO "true". */
 	readonly vars?: Readonly<Record<string, string>>;
 	/** A state dir the caller migrated and owns (kept after stop); by default a fresh one is made. */
 	readonly persistTo?: string;
@@ -114,7 +114,8 @@ export async function serveWorker(options: ServeOptions = {}): Promise<WorkerSer
 	const persistDir = options.persistTo ?? (await mkdtemp(join(tmpdir(), "consent-edge-browser-")));
 	if (!options.persistTo) await applyMigrations(persistDir);
 	const [port, inspectorPort] = [await freePort(), await freePort()];
-	const vars = { ...TEST_SECRETS, ...options.vars };
+	// X-Debug-Geo picks the visitor's place, as under `npm start` (wrangler.toml leaves it off).
+	const vars = { ...TEST_SECRETS, DEBUG_GEO: "true", ...options.vars };
 	const args = [
 		"wrangler",
 		"dev",

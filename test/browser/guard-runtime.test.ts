@@ -1034,6 +1034,9 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				doc.write("ebook.com/tr?id=1&ev=SplitGt'>");
 				doc.write('<img id="dq" alt="a>b" src="https://www.fac');
 				doc.write('ebook.com/tr?id=1&ev=SplitDq">');
+				// A quote after an `=` inside an unquoted value opens no value: the second one does, unfinished.
+				doc.write(`<img id="uq" src="https://www.facebook.com/tr?id=1&ev=SplitUnquoted" a=b=' x="y>' >`);
+				doc.write('">');
 				// Text, as the parser reads it: the page reads it back before its next write.
 				doc.write('<p id="text">1 < 2');
 				const text = doc.getElementById("text")?.textContent;
@@ -1042,7 +1045,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				);
 				doc.close();
 				return {
-					gated: ["lt", "gt", "dq"].map((id) => [
+					gated: ["lt", "gt", "dq", "uq"].map((id) => [
 						doc.getElementById(id)?.dataset.consent,
 						doc.getElementById(id)?.getAttribute("src"),
 					]),
@@ -1057,6 +1060,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			});
 			expect(written).toEqual({
 				gated: [
+					["ads", null],
 					["ads", null],
 					["ads", null],
 					["ads", null],
@@ -1203,6 +1207,101 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			expect(await insert(guarded.page)).toEqual(expected);
 			await guarded.page.waitForTimeout(300);
 			expect(guarded.urls.filter((url) => url.includes("ev=Fragment"))).toEqual([]);
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
+	it("odd markup naming a tracker is written as the parser reads it, through every writer: no tracker loads, the structure is the allowed page's", async () => {
+		// Each case is written alone; PIXEL stands for a new tracker URL each time it appears.
+		const cases = [
+			// A quote after a quoted value's `=` opens no value: the tag ends at its first `>`.
+			`<img alt="" src="PIXEL" x="1"="><textarea>"><img alt="" src="PIXEL"></textarea><p>after</p>`,
+			// Nor does one after an `=` inside an unquoted value.
+			`<img alt="" src="PIXEL" a=b=' x="y>' ><img alt="" src="PIXEL">"><p>after</p>`,
+			`<IMG SRC="PIXEL" ALT=up><P>UP</P>`,
+			`<table><tr><td>a</td></tr><img alt="" src="PIXEL"><tr><td>b</td></tr></table><p>after</p>`,
+			`<svg><![CDATA[ a>b <img alt="" src="PIXEL"> ]]><image href="PIXEL"/><rect/></svg><p>after</p>`,
+			`<script type="text/x-template"><!--<script></script><img alt="" src="PIXEL"></script><img alt="" src="PIXEL"><p>after</p>`,
+			`<title><img src="PIXEL"></title><style><img src="PIXEL"></style><textarea><img src="PIXEL"></textarea><img alt="" src="PIXEL">`,
+			`<img alt="a>b" src='PIXEL' title=x>y><img src="PIXEL" src="https://cdn.example.net/ok.png" alt=a alt=b><p>after</p>`,
+			`<img alt="" src="PIXEL"/><p>after</p><img alt="" src="PIXEL"><plaintext><img src="PIXEL"><p>text`,
+		];
+		const writeAll = (page: Page) =>
+			page.evaluate((cases) => {
+				let count = 0;
+				const fill = (markup: string, api: string) =>
+					markup.replace(/PIXEL/g, () => `https://www.facebook.com/tr?id=1&ev=Odd-${api}-${count++}`);
+				const skipped = ["src", "href", "data-src", "data-href", "data-consent", "type", "data-type"];
+				/** The nodes under node as the page reads them, a gated URL aside (it moves to the end of the tag). */
+				// By node type: a frame's nodes are of its own window's classes.
+				const shape = (node: Node): string =>
+					Array.from(node.childNodes, (child) => {
+						if (child.nodeType === Node.ELEMENT_NODE) {
+							const element = child as Element;
+							const attributes = Array.from(element.attributes)
+								.filter((attribute) => !skipped.includes(attribute.name))
+								.map((attribute) => ` ${attribute.name}=${attribute.value}`)
+								.join("");
+							const inner = (element as HTMLTemplateElement).content ?? element;
+							const shadow = element.shadowRoot ? `#shadow(${shape(element.shadowRoot)})` : "";
+							return `<${element.localName}${attributes}>${shadow}${shape(inner)}</${element.localName}>`;
+						}
+						return child.nodeType === Node.COMMENT_NODE
+							? `<!--${child.textContent}-->`
+							: (child.textContent ?? "");
+					}).join("");
+				const marks: string[] = [];
+				new MutationObserver((records) => {
+					for (const record of records) {
+						if (record.attributeName?.startsWith("consent-edge")) marks.push(record.attributeName);
+					}
+				}).observe(document, { subtree: true, attributes: true, childList: true });
+				const seen = cases.map((markup) => {
+					const inner = document.createElement("div");
+					document.body.append(inner);
+					inner.innerHTML = fill(markup, "inner");
+					const adjacent = document.createElement("div");
+					document.body.append(adjacent);
+					adjacent.insertAdjacentHTML("afterbegin", fill(markup, "adjacent"));
+					const unsafe = document.createElement("div");
+					document.body.append(unsafe);
+					unsafe.setHTMLUnsafe(fill(markup, "unsafe"));
+					const frame = document.createElement("iframe");
+					document.body.append(frame);
+					const doc = frame.contentDocument as Document;
+					doc.open();
+					doc.write(fill(markup, "write"));
+					doc.close();
+					// What a page does with a template's content.
+					for (const root of [inner, adjacent, unsafe, doc]) {
+						for (const template of Array.from(root.querySelectorAll("template"))) {
+							document.body.append(document.importNode((template as HTMLTemplateElement).content, true));
+						}
+					}
+					return [shape(inner), shape(adjacent), shape(unsafe), shape(doc)];
+				});
+				return { seen, marks };
+			}, cases);
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			const expected = await writeAll(asGiven.page);
+			const seen = await writeAll(guarded.page);
+			await guarded.page.waitForTimeout(300);
+			expect(asGiven.urls.filter((url) => url.includes("ev=Odd-"))).not.toHaveLength(0);
+			expect
+				.soft({
+					trackers: guarded.urls.filter((url) => url.includes("ev=Odd-")),
+					marks: seen.marks,
+					errors: guarded.errors,
+				})
+				.toEqual({ trackers: [], marks: [], errors: [] });
+			for (let i = 0; i < cases.length; i++) {
+				expect
+					.soft({ markup: cases[i], seen: seen.seen[i] })
+					.toEqual({ markup: cases[i], seen: expected.seen[i] });
+			}
 		} finally {
 			await Promise.all([asGiven.context.close(), guarded.context.close()]);
 		}

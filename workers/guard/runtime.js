@@ -712,17 +712,29 @@
 			}
 			return -1;
 		}
-		// The `>` ending the tag whose name starts at `from`, past quoted attribute values; -1 if none.
+		// The `>` ending the tag whose name starts at `from`, as the tokenizer reads it; -1 if none. A quote
+		// opens a value only right after an attribute's `=`: in `x="1"=">"` the second `=` starts a name and
+		// in `a=b='` the quote is in a value, so both tags end at their first `>`. `<!…>`, `<?…>` and
+		// `</ …>` end at their first `>`, quoted or not.
 		function tagEnd(markup, from) {
-			var quote = "";
-			var last = "";
-			for (var i = from; i < markup.length; i++) {
-				var c = markup.charAt(i);
-				if (quote !== "") {
-					if (c === quote) quote = "";
-				} else if (c === ">") return i;
-				else if ((c === '"' || c === "'") && last === "=") quote = c;
-				if (!/\s/.test(c)) last = c;
+			var at = markup.charAt(from) === "/" ? from + 1 : from;
+			if (!/[A-Za-z]/.test(markup.charAt(at))) return markup.indexOf(">", from);
+			// 0: in the tag's name; 1: before an attribute; 2: in or after its name; 3: after its `=`; 4: in an
+			// unquoted value.
+			var state = 0;
+			for (; at < markup.length; at++) {
+				var c = markup.charAt(at);
+				var space = /[\t\n\f\r ]/.test(c);
+				if (c === ">") return at;
+				if (state === 3 && (c === '"' || c === "'")) {
+					at = markup.indexOf(c, at + 1);
+					if (at === -1) return -1;
+					state = 1;
+				} else if (state === 3) state = space ? 3 : 4;
+				else if (state === 4) state = space ? 1 : 4;
+				else if (state === 2 && c === "=") state = 3;
+				else if (space || c === "/") state = state === 2 && space ? 2 : 1;
+				else if (state === 1) state = 2;
 			}
 			return -1;
 		}

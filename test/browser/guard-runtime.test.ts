@@ -1219,6 +1219,10 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			`<img alt="" src="PIXEL" x="1"="><textarea>"><img alt="" src="PIXEL"></textarea><p>after</p>`,
 			// Nor does one after an `=` inside an unquoted value.
 			`<img alt="" src="PIXEL" a=b=' x="y>' ><img alt="" src="PIXEL">"><p>after</p>`,
+			// Comments closed at once, or by --!>.
+			`<!--><img alt="" src="PIXEL"><p>after</p>`,
+			`<!---><img alt="" src="PIXEL"><p>after</p>`,
+			`<!-- a --!><img alt="" src="PIXEL"><p>after</p>`,
 			`<IMG SRC="PIXEL" ALT=up><P>UP</P>`,
 			`<table><tr><td>a</td></tr><img alt="" src="PIXEL"><tr><td>b</td></tr></table><p>after</p>`,
 			`<svg><![CDATA[ a>b <img alt="" src="PIXEL"> ]]><image href="PIXEL"/><rect/></svg><p>after</p>`,

@@ -689,10 +689,8 @@
 				if (next === "") return at;
 				if (!/[A-Za-z/!?]/.test(next)) continue;
 				var end;
-				if (markup.startsWith("<!--", at)) {
-					end = markup.indexOf("-->", at + 4);
-					if (end !== -1) end += 2;
-				} else end = tagEnd(markup, at + 1);
+				if (markup.startsWith("<!--", at)) end = commentEnd(markup, at);
+				else end = tagEnd(markup, at + 1);
 				if (end === -1) return at;
 				if (startTag && /[A-Za-z]/.test(next)) startTag(at, end);
 				var raw = RAW_START.exec(markup.slice(at, end + 1));
@@ -711,6 +709,15 @@
 				at = end;
 			}
 			return -1;
+		}
+		// The `>` ending the comment starting at `at`, or -1: `<!-->` and `<!--->` are whole comments, and
+		// `--!>` ends one as `-->` does.
+		var COMMENT_END = /--!?>/g;
+		function commentEnd(markup, at) {
+			var empty = /^<!---?>/.exec(markup.slice(at, at + 6));
+			if (empty !== null) return at + empty[0].length - 1;
+			COMMENT_END.lastIndex = at + 4;
+			return COMMENT_END.exec(markup) === null ? -1 : COMMENT_END.lastIndex - 1;
 		}
 		// The `>` ending the tag whose name starts at `from`, as the tokenizer reads it; -1 if none. A quote
 		// opens a value only right after an attribute's `=`: in `x="1"=">"` the second `=` starts a name and

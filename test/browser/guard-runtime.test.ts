@@ -1219,6 +1219,8 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			`<img alt="" src="PIXEL" x="1"="><textarea>"><img alt="" src="PIXEL"></textarea><p>after</p>`,
 			// Nor does one after an `=` inside an unquoted value.
 			`<img alt="" src="PIXEL" a=b=' x="y>' ><img alt="" src="PIXEL">"><p>after</p>`,
+			// The page's own attribute of the name the runtime marks tags with.
+			`<img consent-edge-tag="own" alt="own" src="PIXEL"><p consent-edge-tag="p">after</p>`,
 			// Comments closed at once, or by --!>.
 			`<!--><img alt="" src="PIXEL"><p>after</p>`,
 			`<!---><img alt="" src="PIXEL"><p>after</p>`,

@@ -178,6 +178,7 @@
 	var END_MARKS = ["<!--consent-edge-end-->", "&lt;!--consent-edge-end--&gt;"];
 	// The attribute telling which start tag of written markup an element was parsed from (see retag).
 	var TAG_MARK = "consent-edge-tag";
+	var MARK_NAMED = new RegExp(TAG_MARK, "i");
 	// A srcset's candidates, split as srcsetUrls (html-attributes.ts) splits them.
 	var CANDIDATE =
 		/[\t\n\f\r ,]*([^\t\n\f\r ,][^\t\n\f\r ]*?)(?:,+(?=[\t\n\f\r ]|$)|(?=[\t\n\f\r ]|$)(?:[^,(]|\([^)]*\)?)*,?)/g;
@@ -528,6 +529,8 @@
 		// scan does not read as the parser does) or the marked markup cannot be parsed (a TrustedHTML on a
 		// page allowing no policy of the runtime's).
 		function retag(markup, runs, plain) {
+			// A page's own attribute of that name would be taken for the mark, or lost beside it.
+			if (MARK_NAMED.test(markup)) return null;
 			var tags = [];
 			var marked = "";
 			var from = 0;

@@ -1225,6 +1225,9 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			`<!--><img alt="" src="PIXEL"><p>after</p>`,
 			`<!---><img alt="" src="PIXEL"><p>after</p>`,
 			`<!-- a --!><img alt="" src="PIXEL"><p>after</p>`,
+			// A template's content, which the page may clone into itself, and a declarative shadow root.
+			`<template><img alt="" src="PIXEL"><p>in template</p></template><p>after</p>`,
+			`<div><template shadowrootmode="open"><img alt="" src="PIXEL"><p>in shadow</p></template></div><p>after</p>`,
 			`<IMG SRC="PIXEL" ALT=up><P>UP</P>`,
 			`<table><tr><td>a</td></tr><img alt="" src="PIXEL"><tr><td>b</td></tr></table><p>after</p>`,
 			`<svg><![CDATA[ a>b <img alt="" src="PIXEL"> ]]><image href="PIXEL"/><rect/></svg><p>after</p>`,

@@ -605,6 +605,10 @@
 			var changed = [];
 			for (var i = 0; i < elements.length; i++) {
 				var element = elements[i];
+				// A template's content is not under it: the page may clone it in, and a declarative shadow
+				// root (setHTMLUnsafe, document.write) is made of it.
+				if (element instanceof w.HTMLTemplateElement)
+					changed.push.apply(changed, gateAll(element.content, runs));
 				// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
 				// gated one would be run by /consent.js.
 				if (!runs && element instanceof w.HTMLScriptElement) continue;

@@ -10,6 +10,7 @@ import { guardRuntime, RUNTIME_PATH } from "../../workers/guard/guard-runtime";
 import { guardSettingsFor } from "../../workers/guard/guard-settings";
 import { callWithEnv, envWith } from "../helpers";
 import { fetchWorker } from "./fetch-worker";
+import { GZIP_BUDGET_BYTES, gzipSize } from "./gzip-budget";
 
 interface GuardConfig {
 	readonly runtime: string;
@@ -74,5 +75,17 @@ describe("GET /consent.js and guard mode", () => {
 		await stale.body?.cancel();
 		const fresh = await callWithEnv(env, "/consent.js", { headers: { "If-None-Match": etag } });
 		expect(fresh.status).toBe(304);
+	});
+
+	it(`stays under ${GZIP_BUDGET_BYTES} bytes gzipped with the guard's runtime named too`, async () => {
+		const env = envWith({
+			ORIGIN: "https://origin.test",
+			GUARD_TRACKER_OVERRIDES: OVERRIDES,
+		} as Partial<Env>);
+		const body = await (await callWithEnv(env, "/consent.js")).text();
+		expect(configOf(body).guard).not.toBeNull();
+		const size = await gzipSize(body);
+		console.info(`consent.js in guard mode: ${body.length} bytes, ${size} bytes gzipped`);
+		expect(size).toBeLessThan(GZIP_BUDGET_BYTES);
 	});
 });

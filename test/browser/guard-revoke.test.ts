@@ -298,6 +298,84 @@ describe.skipIf(!hasChromium)("the guard's runtime after a refusal on the page",
 		}
 	});
 
+	it("on a page enforcing Trusted Types an opt-out loads the runtime through the SDK's own policy; where the page's list admits none, the choice still applies and nothing is thrown", async () => {
+		for (const [tt, loads] of [
+			["open", true],
+			["closed", false],
+		] as const) {
+			const { context, urls } = await newContext(VISITORS.allowed);
+			try {
+				const page = await context.newPage();
+				const thrown: string[] = [];
+				page.on("pageerror", (err) => thrown.push(err.message));
+				await page.goto(`${server.origin}/runtime-trusted?tt=${tt}`);
+				await page.evaluate(() => window.consentEdge.ready());
+				const changed = page.evaluate(
+					() =>
+						new Promise<boolean>((resolve) => {
+							window.consentEdge.onChange((doc) => resolve(doc.purposes.ads === true));
+						}),
+				);
+				const answer = await page.evaluate(() =>
+					window.consentEdge.optOut().then(
+						(doc) => `saved, ads ${doc.purposes.ads}`,
+						(err: Error) => `rejected: ${err.message}`,
+					),
+				);
+				// Bounded, so a runtime that never comes shows in the comparison below.
+				if (loads)
+					await page
+						.waitForFunction(
+							() => (window as { __consentEdgeRuntime?: boolean }).__consentEdgeRuntime,
+							null,
+							{
+								timeout: 5000,
+							},
+						)
+						.catch(() => undefined);
+				else await page.waitForTimeout(300);
+				expect({
+					answer,
+					changed: await changed,
+					runtime: await page.evaluate(() => "__consentEdgeRuntime" in window),
+					requested: runtimeRequests(urls).length,
+					thrown,
+				}).toEqual({
+					answer: "saved, ads false",
+					changed: false,
+					runtime: loads,
+					requested: loads ? 1 : 0,
+					thrown: [],
+				});
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
+	it("a refusal held unsaved reaches the site's next page enforcing Trusted Types with no policy of the SDK's: the SDK still starts and denies", async () => {
+		const { context } = await newContext(VISITORS.allowed);
+		try {
+			const { page } = await openPage(context);
+			await context.route(/\/v1\/(consent|opt-out)$/, (route) =>
+				route.request().method() === "GET" ? route.continue() : route.abort(),
+			);
+			await page.evaluate(() => window.consentEdge.optOut().catch(() => undefined));
+			const next = await context.newPage();
+			const thrown: string[] = [];
+			next.on("pageerror", (err) => thrown.push(err.message));
+			await next.goto(`${server.origin}/runtime-trusted?tt=closed`);
+			await next.waitForFunction(() => document.documentElement.dataset.own === "done-1");
+			expect({
+				ads: await next.evaluate(() => window.consentEdge?.allows("ads")),
+				runtime: await next.evaluate(() => "__consentEdgeRuntime" in window),
+				thrown,
+			}).toEqual({ ads: false, runtime: false, thrown: [] });
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("a page on another site embedding the guard worker's SDK loads nothing extra when the visitor opts out", async () => {
 		const { context, urls } = await newContext(VISITORS.allowed);
 		try {

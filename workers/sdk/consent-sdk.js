@@ -199,6 +199,18 @@
 	// needs no second one. A page of another site (the SDK's origin is not the page's) gets nothing.
 	let runtimeAdded = false;
 
+	// A page enforcing Trusted Types takes a script's URL only from a policy: the SDK's own where the
+	// page's `trusted-types` list admits it; where not, setting the string throws and no runtime loads.
+	function scriptUrl(url) {
+		try {
+			return window.trustedTypes
+				.createPolicy("consent-edge-sdk", { createScriptURL: String })
+				.createScriptURL(url);
+		} catch (_) {
+			return url;
+		}
+	}
+
 	function guardPage() {
 		const guard = config.guard;
 		if (!guard || runtimeAdded || apiBase !== location.origin || window.__consentEdgeRuntime) return;
@@ -207,7 +219,12 @@
 		runtimeAdded = true;
 		const runtime = document.createElement("script");
 		runtime.nonce = script ? script.nonce : "";
-		runtime.src = `${apiBase}${guard.runtime}?deny=${deny.join(",")}&v=${guard.version}`;
+		try {
+			runtime.src = scriptUrl(`${apiBase}${guard.runtime}?deny=${deny.join(",")}&v=${guard.version}`);
+		} catch (_) {
+			// Thrown here it would stop the choice being applied (and at load, the whole SDK).
+			return;
+		}
 		(document.head || document.documentElement).appendChild(runtime);
 	}
 

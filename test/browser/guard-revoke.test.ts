@@ -298,6 +298,28 @@ describe.skipIf(!hasChromium)("the guard's runtime after a refusal on the page",
 		}
 	});
 
+	it("denying and then allowing again on the same page lets the trackers through again, the runtime loaded late asking the SDK", async () => {
+		const { context, urls } = await newContext(VISITORS.allowed);
+		try {
+			const { page, errors } = await openPage(context);
+			await page.evaluate(() => window.consentEdge.optOut());
+			await secondRound(page, true);
+			expect(reached(urls, 2)).toEqual([]);
+			await page.evaluate(() => window.consentEdge.set({ ads: true, analytics: true }));
+			await page.evaluate(() =>
+				(window as unknown as { buildTrackers(r: number): Promise<unknown> }).buildTrackers(3),
+			);
+			await page.waitForTimeout(300);
+			expect({ reached: reached(urls, 3), runtime: runtimeRequests(urls).length, errors }).toEqual({
+				reached: TRACKER_HOSTS,
+				runtime: 1,
+				errors: [],
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("on a page enforcing Trusted Types an opt-out loads the runtime through the SDK's own policy; where the page's list admits none, the choice still applies and nothing is thrown", async () => {
 		for (const [tt, loads] of [
 			["open", true],

@@ -398,6 +398,35 @@ describe.skipIf(!hasChromium)("the guard's runtime after a refusal on the page",
 		}
 	});
 
+	it("an SDK loaded async, under a nonce policy sent as a header or in a <meta>, loads the runtime with its nonce", async () => {
+		for (const path of ["/runtime-async", "/runtime-async?meta"]) {
+			const { context, urls } = await newContext(VISITORS.allowed);
+			try {
+				const page = await context.newPage();
+				const errors: string[] = [];
+				page.on("pageerror", (err) => errors.push(err.message));
+				page.on("console", (message) => {
+					if (message.type() === "error") errors.push(message.text());
+				});
+				await page.goto(`${server.origin}${path}`);
+				await page.waitForFunction(
+					() => document.documentElement.dataset.own === "done-1" && window.consentEdge,
+				);
+				await page.evaluate(() => window.consentEdge.ready());
+				await page.evaluate(() => window.consentEdge.optOut());
+				await secondRound(page, true);
+				expect({ path, reached: reached(urls, 2), runtime: runtimeRequests(urls).length, errors }).toEqual({
+					path,
+					reached: [],
+					runtime: 1,
+					errors: [],
+				});
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
 	it("a page on another site embedding the guard worker's SDK loads nothing extra when the visitor opts out", async () => {
 		const { context, urls } = await newContext(VISITORS.allowed);
 		try {

@@ -11,7 +11,8 @@
  * `TrustedHTML`. The page's CSP admits scripts by nonce only (`strict-dynamic`), as strict
  * policies do; `/runtime-listed` serves the first page under a policy admitting the nonce and the
  * trackers' script hosts only (no `strict-dynamic`), so a script the worker's SDK inserts runs only
- * with the nonce. The site records every path it is asked for.
+ * with the nonce; `/runtime-async` serves it with the SDK's tag `async`, under that policy as a header or
+ * (`?meta`) in a `<meta>`. The site records every path it is asked for.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
 
@@ -266,6 +267,26 @@ export function serveRuntimeSite(): Promise<RuntimeSite> {
 				"Content-Security-Policy": LISTED_CSP,
 			});
 			res.end(PAGE);
+		} else if (path === "/runtime-async") {
+			// The SDK's tag async, the policy in a <meta> rather than a header when `?meta` asks.
+			const meta = target.includes("?meta");
+			const page = PAGE.replace(
+				`<script nonce="${NONCE}" src="/consent.js"`,
+				`<script async nonce="${NONCE}" src="/consent.js"`,
+			);
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Cache-Control": "no-cache",
+				...(meta ? {} : { "Content-Security-Policy": LISTED_CSP }),
+			});
+			res.end(
+				meta
+					? page.replace(
+							'<meta charset="utf-8">',
+							`<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${LISTED_CSP}">`,
+						)
+					: page,
+			);
 		} else if (path === "/runtime-write") {
 			res.writeHead(200, {
 				"Content-Type": "text/html; charset=utf-8",

@@ -7,75 +7,18 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PENDING_WRITE_READS } from "../../workers/consent/subject-parked-writes";
-import type { DeferredWrite } from "../../workers/queue/deferred-writes";
-import { parkWrite } from "../../workers/storage/parked-writes";
 import { callWithEnv, envWith, keyed } from "../helpers";
-
-const FIRST_QUEUED = Date.parse("2026-12-01T10:00:00.000Z");
-/** Workers' operation limit per invocation for KV (the limits page). */
-const KV_OPERATIONS = 1000;
+import {
+	clearParkedWrites,
+	FIRST_QUEUED,
+	gpcMessage,
+	KV_OPERATIONS,
+	observedKV,
+	parkMany,
+} from "./parked-backlog";
 
 interface Exported {
 	pendingWrites: { kind: string; queuedAt: string; purposes?: Record<string, boolean> }[];
-}
-
-function gpcMessage(subject: string, now: number): DeferredWrite {
-	return {
-		type: "consent-change",
-		subject,
-		change: { changes: { ads: false, sale: false }, source: "gpc", jurisdiction: "US-CA", gpc: true, now },
-	};
-}
-
-/** Parks `count` of the subject's writes a second apart (the n-th queued at FIRST_QUEUED + n s). */
-async function parkMany(subject: string, count: number, from = 0): Promise<string[]> {
-	const times: string[] = [];
-	for (let n = from; n < from + count; n++) {
-		const timestamp = new Date(FIRST_QUEUED + n * 1000);
-		await parkWrite(env.CONSENT_KV, {
-			id: `${subject}-${n}`,
-			timestamp,
-			body: gpcMessage(subject, timestamp.getTime()),
-		});
-		times.push(timestamp.toISOString());
-	}
-	return times;
-}
-
-/** The local KV, passed through, counting every call and how many reads of each kind wait at once. */
-function observedKV() {
-	const kv = env.CONSENT_KV;
-	const seen = {
-		operations: 0,
-		reading: { get: 0, getWithMetadata: 0 },
-		mostAtOnce: { get: 0, getWithMetadata: 0 },
-	};
-	const read =
-		(method: "get" | "getWithMetadata") =>
-		async (...args: unknown[]) => {
-			seen.operations++;
-			seen.reading[method]++;
-			seen.mostAtOnce[method] = Math.max(seen.mostAtOnce[method], seen.reading[method]);
-			try {
-				return await (kv[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-			} finally {
-				seen.reading[method]--;
-			}
-		};
-	const counted =
-		(method: "list" | "put" | "delete") =>
-		(...args: unknown[]) => {
-			seen.operations++;
-			return (kv[method] as (...a: unknown[]) => unknown)(...args);
-		};
-	const observed = {
-		get: read("get"),
-		getWithMetadata: read("getWithMetadata"),
-		list: counted("list"),
-		put: counted("put"),
-		delete: counted("delete"),
-	} as unknown as KVNamespace;
-	return { kv: observed, seen };
 }
 
 async function exportWith(kv: KVNamespace, subject: string): Promise<Exported> {
@@ -84,14 +27,7 @@ async function exportWith(kv: KVNamespace, subject: string): Promise<Exported> {
 	return res.json<Exported>();
 }
 
-beforeEach(async () => {
-	let cursor: string | undefined;
-	do {
-		const page = await env.CONSENT_KV.list({ prefix: "parked-write:", cursor });
-		for (const { name } of page.keys) await env.CONSENT_KV.delete(name);
-		cursor = page.list_complete ? undefined : page.cursor;
-	} while (cursor);
-});
+beforeEach(clearParkedWrites);
 
 afterEach(() => {
 	vi.restoreAllMocks();

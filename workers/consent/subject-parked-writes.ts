@@ -6,7 +6,7 @@
  * which hold only an address hash and must still stop the mail, like the suppressions they add.
  */
 import type { DeferredWrite } from "../queue/deferred-writes";
-import { readConcurrently } from "../storage/concurrent-reads";
+import { callConcurrently } from "../storage/concurrent-calls";
 import { dropParkedWrite, parkedWritesFor, readParkedWrite } from "../storage/parked-writes";
 
 /** A parked write as an export shows it: what it will change, as the records it makes would. */
@@ -54,7 +54,7 @@ export async function pendingWritesForExport(
 ): Promise<PendingWrite[]> {
 	const parked = await parkedWritesFor(kv, { subject, emailHash });
 	const toRead = parked.slice(0, PENDING_WRITE_READS);
-	const bodies = await readConcurrently(
+	const bodies = await callConcurrently(
 		toRead,
 		({ key }) => readParkedWrite(kv, key) as Promise<DeferredWrite | null>,
 	);

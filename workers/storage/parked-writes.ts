@@ -11,7 +11,7 @@
  * writes by listing keys alone, without reading every body. Writes parked before the metadata have
  * none; those bodies are read.
  */
-import { readConcurrently } from "./concurrent-reads";
+import { callConcurrently } from "./concurrent-calls";
 
 const PREFIX = "parked-write:";
 const TRIED = `${PREFIX}~`;
@@ -133,7 +133,7 @@ export async function parkedWritesFor(
 		const toRead = undescribed.slice(0, UNDESCRIBED_READS - reads);
 		reads += toRead.length;
 		skipped += undescribed.length - toRead.length;
-		const read = await readConcurrently(toRead, async (name) => {
+		const read = await callConcurrently(toRead, async (name) => {
 			return [name, (await readParkedWriteWithMetadata(kv, name))?.metadata] as const;
 		});
 		const described = new Map(read);

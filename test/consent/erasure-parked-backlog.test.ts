@@ -70,7 +70,9 @@ describe("an erasure of a subject with a backlog of parked writes", () => {
 		expect(warn).not.toHaveBeenCalledWith(LEFT_WARNING, expect.anything());
 	});
 
-	it("stays within KV's operations per invocation: past the cap, the newest are left, with a warning", async () => {
+	it("stays within KV's operations per invocation: past the cap, the newest are left, with a warning", {
+		timeout: 90_000,
+	}, async () => {
 		const subject = "user:erase-backlog-capped";
 		const count = KV_OPERATIONS + 50;
 		await parkMany(subject, count);
@@ -88,7 +90,9 @@ describe("an erasure of a subject with a backlog of parked writes", () => {
 		expect(error).not.toHaveBeenCalled();
 	});
 
-	it("those left are never written: the hourly cron drops them and deletes them", async () => {
+	it("those left are never written: the hourly cron drops them and deletes them", {
+		timeout: 90_000,
+	}, async () => {
 		const subject = "user:erase-backlog-cron";
 		// Enough past the cap that a run both replays some (dropping them) and requeues the rest.
 		const left = 60;

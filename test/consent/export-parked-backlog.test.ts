@@ -61,7 +61,9 @@ describe("an export of a subject with a backlog of parked writes", () => {
 		}
 	});
 
-	it("stays within KV's operations per invocation: past the cap, the rest by kind and time alone, with a warning", async () => {
+	it("stays within KV's operations per invocation: past the cap, the rest by kind and time alone, with a warning", {
+		timeout: 90_000,
+	}, async () => {
 		const subject = "user:backlog-capped";
 		const count = KV_OPERATIONS + 50;
 		const times = await parkMany(subject, count);

@@ -10,13 +10,22 @@
  * trigger, migration 0005): an erasure between the read and the batch fails it the same way, so the
  * erased state is never written back. A first
  * write for a subject believed new skips the read and inserts the state row (see append). The hot
- * statements are built once from the schema (prepared.ts); the rest go through drizzle.
+ * statements are built once from the schema (prepared.ts); drizzle builds the rest on each call (queries.ts).
  */
 import { and, desc, eq, getTableColumns, gt, gte, lt, type Placeholder, sql } from "drizzle-orm";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { purposeDefinition } from "../config/purposes";
 import type { StoredState } from "../consent/stored-state";
 import { prepareSql, rowMapper } from "./prepared";
+import {
+	deleteQuery,
+	insertQuery,
+	selectBatch,
+	selectFirst,
+	selectQuery,
+	selectRows,
+	statement,
+	updateQuery,
+} from "./queries";
 import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
 import { consentDatabase } from "./shards";
 
@@ -98,33 +107,29 @@ const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 // Dozens of writers racing on one subject must all get through: each lost race re-reads and retries.
 const MAX_ATTEMPTS = 40;
 
-type Db = DrizzleD1Database<Record<string, never>>;
 type SubjectRow = typeof consentSubjects.$inferSelect;
 type RecordRow = typeof consentRecords.$inferSelect;
 
-// The hot statements (every cold lookup and every write), built once; see prepared.ts. The builder
-// has no client: it only turns queries into SQL text.
-const builder = drizzle({} as D1Database);
+// The hot statements (every cold lookup and every write), built once; see prepared.ts.
 /** One placeholder per column, named after the column's key: `{ version: placeholder("version"), ... }`. */
 const placeholders = <T extends object>(columns: T) =>
 	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
 		[K in keyof T]: Placeholder;
 	};
 const SELECT_STATE = prepareSql(
-	builder
+	selectQuery
 		.select()
 		.from(consentSubjects)
 		.where(eq(consentSubjects.subject, sql.placeholder("subject"))),
 );
 const INSERT_RECORD = prepareSql(
-	builder.insert(consentRecords).values(placeholders(getTableColumns(consentRecords))),
+	insertQuery(consentRecords).values(placeholders(getTableColumns(consentRecords))),
 );
 const INSERT_STATE = prepareSql(
-	builder.insert(consentSubjects).values(placeholders(getTableColumns(consentSubjects))),
+	insertQuery(consentSubjects).values(placeholders(getTableColumns(consentSubjects))),
 );
 const UPSERT_STATE = prepareSql(
-	builder
-		.insert(consentSubjects)
+	insertQuery(consentSubjects)
 		.values(placeholders(getTableColumns(consentSubjects)))
 		.onConflictDoUpdate({
 			target: consentSubjects.subject,
@@ -140,7 +145,7 @@ const UPSERT_STATE = prepareSql(
 		}),
 );
 const INSERT_ANSWER = prepareSql(
-	builder.insert(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys))),
+	insertQuery(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys))),
 );
 const subjectRow = rowMapper(consentSubjects);
 
@@ -186,16 +191,7 @@ function constraintTable(err: unknown): string | null {
 }
 
 export class ConsentRepository {
-	#db: Db | undefined;
-
 	private constructor(private readonly session: D1DatabaseSession) {}
-
-	/** drizzle on this session, built on first use: the hot paths above only bind prepared SQL. */
-	private get db(): Db {
-		// drizzle only calls prepare() and batch(), which a session has (drizzle-orm#4776 adds the type).
-		this.#db ??= drizzle(this.session as unknown as D1Database);
-		return this.#db;
-	}
 
 	/** The repository on the database that holds `subject` (see shards.ts). */
 	static forSubject(
@@ -252,19 +248,24 @@ export class ConsentRepository {
 
 	/** The purposes changed by records made after `since` (ms): choices a late write must not undo. */
 	async purposesChangedAfter(subject: string, since: number): Promise<Set<string>> {
-		const rows = await this.db
-			.select({ changes: consentRecords.changes })
-			.from(consentRecords)
-			.where(and(eq(consentRecords.subject, subject), gt(consentRecords.createdAt, new Date(since))));
+		const rows = await selectRows(
+			this.session,
+			selectQuery
+				.select({ changes: consentRecords.changes })
+				.from(consentRecords)
+				.where(and(eq(consentRecords.subject, subject), gt(consentRecords.createdAt, new Date(since)))),
+		);
 		return new Set(rows.flatMap((row) => Object.keys(row.changes)));
 	}
 
 	async readEmailHash(subject: string): Promise<string | null> {
-		const row = await this.db
-			.select({ emailHash: consentSubjects.emailHash })
-			.from(consentSubjects)
-			.where(eq(consentSubjects.subject, subject))
-			.get();
+		const row = await selectFirst(
+			this.session,
+			selectQuery
+				.select({ emailHash: consentSubjects.emailHash })
+				.from(consentSubjects)
+				.where(eq(consentSubjects.subject, subject)),
+		);
 		return row?.emailHash ?? null;
 	}
 
@@ -274,21 +275,27 @@ export class ConsentRepository {
 	 * never picks the same ones again and the next run continues where it stopped.
 	 */
 	async subjectsLinkedAllowing(emailHash: string, purpose: string, limit: number): Promise<string[]> {
-		const rows = await this.db
-			.select({ subject: consentSubjects.subject })
-			.from(consentSubjects)
-			.where(
-				and(
-					eq(consentSubjects.emailHash, emailHash),
-					sql`json_extract(${consentSubjects.purposes}, ${`$.${purpose}`}) IS NOT 0`,
-				),
-			)
-			.limit(limit);
+		const rows = await selectRows(
+			this.session,
+			selectQuery
+				.select({ subject: consentSubjects.subject })
+				.from(consentSubjects)
+				.where(
+					and(
+						eq(consentSubjects.emailHash, emailHash),
+						sql`json_extract(${consentSubjects.purposes}, ${`$.${purpose}`}) IS NOT 0`,
+					),
+				)
+				.limit(limit),
+		);
 		return rows.map((row) => row.subject);
 	}
 
 	async readAnswer(key: string, now: number): Promise<StoredAnswer | null> {
-		const row = await this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
+		const row = await selectFirst(
+			this.session,
+			selectQuery.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)),
+		);
 		if (!row || now - row.createdAt.getTime() > IDEMPOTENCY_TTL_MS) return null;
 		return { requestHash: row.requestHash, status: row.status, body: row.body };
 	}
@@ -385,25 +392,28 @@ export class ConsentRepository {
 			before === undefined
 				? eq(consentRecords.subject, subject)
 				: and(eq(consentRecords.subject, subject), lt(consentRecords.version, before));
-		const rows = await this.db
-			.select()
-			.from(consentRecords)
-			.where(where)
-			.orderBy(desc(consentRecords.version))
-			.limit(limit);
+		const rows = await selectRows(
+			this.session,
+			selectQuery
+				.select()
+				.from(consentRecords)
+				.where(where)
+				.orderBy(desc(consentRecords.version))
+				.limit(limit),
+		);
 		return rows.map(toRecord);
 	}
 
 	/** Everything stored about a subject; `subjectDigest` finds its erasure tombstones. */
 	async exportSubject(subject: string, subjectDigest: string) {
-		const [state, records, answers, erased] = await this.db.batch([
-			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
-			this.db
+		const [state, records, answers, erased] = await selectBatch(this.session, [
+			selectQuery.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			selectQuery
 				.select()
 				.from(consentRecords)
 				.where(eq(consentRecords.subject, subject))
 				.orderBy(consentRecords.version),
-			this.db
+			selectQuery
 				.select({
 					createdAt: idempotencyKeys.createdAt,
 					status: idempotencyKeys.status,
@@ -412,7 +422,7 @@ export class ConsentRepository {
 				.from(idempotencyKeys)
 				.where(eq(idempotencyKeys.subject, subject))
 				.orderBy(idempotencyKeys.createdAt),
-			this.db
+			selectQuery
 				.select({
 					erasedAt: erasures.erasedAt,
 					optedOut: erasures.optedOut,
@@ -427,12 +437,14 @@ export class ConsentRepository {
 
 	/** Whether the subject with this digest was erased at or after `since` (ms). */
 	async erasedSince(subjectDigest: string, since: number): Promise<boolean> {
-		const row = await this.db
-			.select({ id: erasures.id })
-			.from(erasures)
-			.where(and(eq(erasures.subjectDigest, subjectDigest), gte(erasures.erasedAt, new Date(since))))
-			.limit(1)
-			.get();
+		const row = await selectFirst(
+			this.session,
+			selectQuery
+				.select({ id: erasures.id })
+				.from(erasures)
+				.where(and(eq(erasures.subjectDigest, subjectDigest), gte(erasures.erasedAt, new Date(since))))
+				.limit(1),
+		);
 		return row !== undefined;
 	}
 
@@ -447,33 +459,38 @@ export class ConsentRepository {
 	 * tombstone; without one, such a write re-created the subject after its erasure.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
-		const [state, counted] = await this.db.batch([
-			this.db.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
-			this.db
+		const [state, counted] = await selectBatch(this.session, [
+			selectQuery.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
+			selectQuery
 				.select({ version: consentRecords.version })
 				.from(consentRecords)
 				.where(eq(consentRecords.subject, subject)),
 		]);
 		const row = state[0];
 		// A write that stored no record may still have stored its answer.
-		const emptyAnswers = this.db
-			.update(idempotencyKeys)
-			.set({ subject: null, requestHash: "", status: ERASED_ANSWER_STATUS, body: "" })
-			.where(eq(idempotencyKeys.subject, subject));
-		const tombstone = this.db.insert(erasures).values({
-			id: crypto.randomUUID(),
-			subjectDigest,
-			erasedAt: new Date(now),
-			optedOut: row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [],
-			recordCount: counted.length,
-		});
+		const emptyAnswers = statement(
+			this.session,
+			updateQuery(idempotencyKeys)
+				.set({ subject: null, requestHash: "", status: ERASED_ANSWER_STATUS, body: "" })
+				.where(eq(idempotencyKeys.subject, subject)),
+		);
+		const tombstone = statement(
+			this.session,
+			insertQuery(erasures).values({
+				id: crypto.randomUUID(),
+				subjectDigest,
+				erasedAt: new Date(now),
+				optedOut: row ? Object.keys(row.purposes).filter((k) => row.purposes[k] === false) : [],
+				recordCount: counted.length,
+			}),
+		);
 		if (!row && counted.length === 0) {
-			await this.db.batch([emptyAnswers, tombstone]);
+			await this.session.batch([emptyAnswers, tombstone]);
 			return { erased: false };
 		}
-		await this.db.batch([
-			this.db.delete(consentRecords).where(eq(consentRecords.subject, subject)),
-			this.db.delete(consentSubjects).where(eq(consentSubjects.subject, subject)),
+		await this.session.batch([
+			statement(this.session, deleteQuery(consentRecords).where(eq(consentRecords.subject, subject))),
+			statement(this.session, deleteQuery(consentSubjects).where(eq(consentSubjects.subject, subject))),
 			emptyAnswers,
 			tombstone,
 		]);

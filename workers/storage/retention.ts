@@ -7,8 +7,8 @@
  * shard the cron purges); what is left over goes in the next run.
  */
 
-import { drizzle } from "drizzle-orm/d1";
 import { IDEMPOTENCY_TTL_MS } from "./consent-repository";
+import { insertQuery, statement } from "./queries";
 import { retentionPurges } from "./schema";
 
 // A chunk of this many rows takes tens of milliseconds (~25 ms locally for answers of 1.5 KB), so
@@ -72,15 +72,16 @@ export async function purgeExpired(
 		"DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys WHERE created_at < ? LIMIT ?)",
 		now - IDEMPOTENCY_TTL_MS,
 	);
-	await drizzle(db)
-		.insert(retentionPurges)
-		.values({
+	await statement(
+		db,
+		insertQuery(retentionPurges).values({
 			id: crypto.randomUUID(),
 			ranAt: new Date(now),
 			cutoff: new Date(cutoff),
 			recordsDeleted: records.deleted,
 			idempotencyKeysDeleted: answers.deleted,
-		});
+		}),
+	).run();
 	return {
 		cutoff,
 		recordsDeleted: records.deleted,

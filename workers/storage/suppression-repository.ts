@@ -7,8 +7,8 @@
  * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { ALL_LISTS } from "../email/mailing-list";
+import { insertQuery, selectBatch, selectQuery, selectRows, statement } from "./queries";
 import { emailSuppressions } from "./schema";
 
 // Named by the list module (a leaf, which the import CLI's Node code loads without D1's types).
@@ -51,26 +51,25 @@ const HASHES_PER_STATEMENT = 98;
 /** Rows per INSERT in an import file, well under D1's 100 KB of SQL per statement. */
 export const IMPORT_ROWS_PER_STATEMENT = 200;
 
-type Db = DrizzleD1Database<Record<string, never>>;
-
 export class SuppressionRepository {
-	private readonly db: Db;
+	private readonly db: D1Database;
 
-	private constructor(db: Db) {
+	private constructor(db: D1Database) {
 		this.db = db;
 	}
 
 	static open(d1: D1Database): SuppressionRepository {
-		return new SuppressionRepository(drizzle(d1));
+		return new SuppressionRepository(d1);
 	}
 
 	/** Records a suppression; true when it is new, false when the address was already suppressed for the list. */
 	async suppress(emailHash: string, list: string, source: SuppressionSource, now: number): Promise<boolean> {
-		const result = await this.db
-			.insert(emailSuppressions)
-			.values({ emailHash, list, createdAt: new Date(now), source })
-			.onConflictDoNothing()
-			.run();
+		const result = await statement(
+			this.db,
+			insertQuery(emailSuppressions)
+				.values({ emailHash, list, createdAt: new Date(now), source })
+				.onConflictDoNothing(),
+		).run();
 		return result.meta.changes > 0;
 	}
 
@@ -105,9 +104,7 @@ export class SuppressionRepository {
 		for (let i = 0; i < unique.length; i += HASHES_PER_STATEMENT) {
 			queries.push(this.lookup(unique.slice(i, i + HASHES_PER_STATEMENT), list, everyListOnly));
 		}
-		const [first, ...rest] = queries;
-		if (!first) return [];
-		const results = await this.db.batch([first, ...rest]);
+		const results = await selectBatch(this.db, queries);
 		const earliest = new Map<string, Date>();
 		for (const rows of results) {
 			for (const row of rows) {
@@ -127,7 +124,7 @@ export class SuppressionRepository {
 			list === ALL_LISTS && !everyListOnly
 				? hashMatch
 				: and(hashMatch, inArray(emailSuppressions.list, [...new Set([list, ALL_LISTS])]));
-		return this.db
+		return selectQuery
 			.select({ emailHash: emailSuppressions.emailHash, createdAt: emailSuppressions.createdAt })
 			.from(emailSuppressions)
 			.where(where);
@@ -135,11 +132,14 @@ export class SuppressionRepository {
 
 	/** Every suppression of one address, for a data subject's export. */
 	async listForAddress(emailHash: string): Promise<Suppression[]> {
-		const rows = await this.db
-			.select()
-			.from(emailSuppressions)
-			.where(eq(emailSuppressions.emailHash, emailHash))
-			.orderBy(emailSuppressions.createdAt);
+		const rows = await selectRows(
+			this.db,
+			selectQuery
+				.select()
+				.from(emailSuppressions)
+				.where(eq(emailSuppressions.emailHash, emailHash))
+				.orderBy(emailSuppressions.createdAt),
+		);
 		return rows.map((row) => ({ list: row.list, since: row.createdAt, source: row.source }));
 	}
 }

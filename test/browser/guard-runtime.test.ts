@@ -1235,6 +1235,16 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			`<title><img src="PIXEL"></title><style><img src="PIXEL"></style><textarea><img src="PIXEL"></textarea><img alt="" src="PIXEL">`,
 			`<img alt="a>b" src='PIXEL' title=x>y><img src="PIXEL" src="https://cdn.example.net/ok.png" alt=a alt=b><p>after</p>`,
 			`<img alt="" src="PIXEL"/><p>after</p><img alt="" src="PIXEL"><plaintext><img src="PIXEL"><p>text`,
+			// A noscript's content is text where scripts run (every writer here), markup in a template.
+			`<noscript><textarea></noscript><img alt="" src="PIXEL"><p>after</p>`,
+			`<noscript><img alt="" src="PIXEL"></noscript><p>after</p>`,
+			`<p>a<noscript><!--</noscript><img alt="" src="PIXEL">--></noscript><p>after</p>`,
+			`<noscript></noembed><title></noscript><img alt="" src="PIXEL"><p>after</p>`,
+			`<noscript></noscriptx><textarea></noscript><img alt="" src="PIXEL"><p>after</p>`,
+			`<table><noscript><style></noscript><tr><td><img alt="" src="PIXEL"></td></tr></table>`,
+			`<template><noscript><textarea></noscript><img alt="" src="PIXEL"></template><p>after</p>`,
+			// Foreign content: an SVG noscript holds markup, and an img breaks out of it.
+			`<svg><noscript><img alt="" src="PIXEL"></noscript></svg><p>after</p>`,
 		];
 		const writeAll = (page: Page) =>
 			page.evaluate((cases) => {

@@ -1326,6 +1326,94 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a noscript's content is markup where scripts do not run (a template, a frame sandboxed without them), and screened when the page parses its text later", async () => {
+		const writeAll = (page: Page) =>
+			page.evaluate(async () => {
+				let count = 0;
+				const fill = (markup: string) =>
+					markup.replace(/PIXEL/g, () => `https://www.facebook.com/tr?id=1&ev=Noscript-${count++}`);
+				const pixel = `<noscript><img alt="" src="PIXEL"></noscript><p>after</p>`;
+				const evasion = `<noscript><textarea></noscript><img alt="" src="PIXEL"><p>after</p>`;
+				const shape = (node: Node): string => {
+					const copy = node.cloneNode(true) as Element;
+					for (const element of Array.from(copy.querySelectorAll("[data-src]"))) {
+						for (const name of ["data-src", "data-consent"]) element.removeAttribute(name);
+					}
+					for (const element of Array.from(copy.querySelectorAll("[src]"))) element.removeAttribute("src");
+					return copy.innerHTML;
+				};
+				const frame = async (sandbox: string | null, srcdoc?: string) => {
+					const element = document.createElement("iframe");
+					if (sandbox !== null) element.setAttribute("sandbox", sandbox);
+					const loaded = new Promise((resolve) => element.addEventListener("load", resolve));
+					document.body.append(element);
+					await loaded;
+					if (srcdoc === undefined) return element.contentDocument as Document;
+					const again = new Promise((resolve) => element.addEventListener("load", resolve));
+					element.srcdoc = fill(srcdoc);
+					await again;
+					return element.contentDocument as Document;
+				};
+				const seen: string[] = [];
+				// A template's content, parsed without scripts, which the page clones in.
+				const template = document.createElement("template");
+				template.innerHTML = fill(pixel);
+				const cloned = document.createElement("div");
+				cloned.append(document.importNode(template.content, true));
+				document.body.append(cloned);
+				seen.push(shape(cloned));
+				// A same-origin frame sandboxed without scripts, written by every writer.
+				const sandboxed = await frame("allow-same-origin");
+				sandboxed.body.innerHTML = fill(pixel);
+				sandboxed.body.insertAdjacentHTML("beforeend", fill(pixel));
+				seen.push(shape(sandboxed.body));
+				sandboxed.open();
+				sandboxed.write(fill(pixel));
+				sandboxed.close();
+				seen.push(shape(sandboxed.documentElement));
+				// A frame's srcdoc, sandboxed without scripts or not.
+				seen.push(shape((await frame("allow-same-origin", pixel)).body));
+				seen.push(shape((await frame(null, evasion)).body));
+				// A noscript's text written as markup: as written, then screened when the page parses it.
+				const written = document.createElement("div");
+				written.innerHTML = fill(pixel);
+				document.body.append(written);
+				const later = document.createElement("div");
+				later.innerHTML = written.querySelector("noscript")?.textContent ?? "";
+				document.body.append(later);
+				seen.push(written.innerHTML.replace(/Noscript-\d+/, "Noscript-N"), shape(later));
+				return seen;
+			});
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			const expected = await writeAll(asGiven.page);
+			const seen = await writeAll(guarded.page);
+			await Promise.all([asGiven.page.waitForTimeout(300), guarded.page.waitForTimeout(300)]);
+			const trackers = (urls: readonly string[]) =>
+				urls.filter((url) => url.includes("ev=Noscript-")).map((url) => new URL(url).searchParams.get("ev"));
+			// Each case's tracker loads without the runtime (the last written one is text until parsed).
+			expect(trackers(asGiven.urls).sort()).toEqual(
+				[
+					"Noscript-0",
+					"Noscript-1",
+					"Noscript-2",
+					"Noscript-3",
+					"Noscript-4",
+					"Noscript-5",
+					"Noscript-6",
+				].sort(),
+			);
+			expect({ trackers: trackers(guarded.urls), errors: guarded.errors }).toEqual({
+				trackers: [],
+				errors: [],
+			});
+			expect(seen).toEqual(expected);
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
 	it("once the visitor agrees through /consent.js, runtime requests go through and the held script runs", async () => {
 		const { context, page, urls } = await open(VISITORS.optedOut);
 		try {

@@ -489,7 +489,8 @@
 		// retag). continues: the markup is written into a document being parsed (document.write), where what
 		// follows it (the next write, the page's own markup) may close what it leaves open; it matters only
 		// where retag cannot tell the tags apart and the template's serialisation is written (see leftOpen;
-		// a TrustedHTML cannot take the mark and is then written closed).
+		// a TrustedHTML cannot take the mark and is then written closed). context: the node or document
+		// written to; null for a frame's srcdoc, and true or false when whether it runs scripts is known.
 		function guardMarkup(value, context, runs, continues) {
 			var markup = value;
 			try {
@@ -501,8 +502,21 @@
 				(context && RAW_TEXT.test(context.nodeName))
 			)
 				return value;
-			var template = d.createElement("template");
 			var plain = typeof value === "string";
+			// Where scripts run, a noscript's content is text (see scripted): then only the tags the scan
+			// reads are parsed, a noscript's content as text (see retag); anything it cannot match is screened
+			// as the template reads it. A srcdoc's frame may be sandboxed without scripts: both ways.
+			var scripts =
+				/<noscript/i.test(markup) &&
+				(typeof context === "boolean" ? context : context && scripted(context, plain));
+			if (scripts === null)
+				return guardMarkup(guardMarkup(value, true, runs, continues), false, runs, continues);
+			if (scripts) {
+				var read = retag(markup, runs, plain, true);
+				if (read === null) return guardMarkup(value, false, runs, continues);
+				return read === markup ? value : plain ? read : trust(read, d.createElement("template"));
+			}
+			var template = d.createElement("template");
 			var marked = continues === true && plain;
 			try {
 				innerHTML0.set.call(template, marked ? value + END_MARKS[0] : value);
@@ -522,25 +536,50 @@
 			return plain ? rewritten : trust(rewritten, template);
 		}
 
+		// Whether markup written at node is parsed as where scripts run, a noscript's content as text: not in
+		// a template or its content, a parsed document, or a frame sandboxed without scripts. The parser of
+		// node's document is asked, as the markup is given (a TrustedHTML on a page refusing the runtime's
+		// Trusted Types policy gets no answer, and is read as the template reads it).
+		function scripted(node, plain) {
+			try {
+				var probe = (node.ownerDocument || node).createElement(
+					node.localName === "template" ? "template" : "p",
+				);
+				innerHTML0.set.call(probe, plain ? "<noscript><p>" : ownPolicy().createHTML("<noscript><p>"));
+				return (probe.content || probe).firstChild.firstChild.nodeType === 3;
+			} catch (_e) {
+				return false;
+			}
+		}
+
 		// The markup as given, with only the start tags of the elements gated in it replaced by their gated
 		// form: parsed, it is what the markup is (end tags for elements an earlier write opened, a doctype,
 		// <html> and <body> attributes, elements left open), which a template's serialisation loses. Each
 		// start tag is marked with its index for the parse; null when a gated element has no mark (a tag the
 		// scan does not read as the parser does) or the marked markup cannot be parsed (a TrustedHTML on a
-		// page allowing no policy of the runtime's).
-		function retag(markup, runs, plain) {
+		// page allowing no policy of the runtime's). scripts: a noscript's content is text, as where scripts
+		// run; the template, which runs none, is given a noembed there (text in any document, and parsed as
+		// a noscript is where scripts run), its `</noembed` and `</noscript` swapped so it ends where the
+		// noscript does.
+		function retag(markup, runs, plain, scripts) {
 			// A page's own attribute of that name would be taken for the mark, or lost beside it.
 			if (MARK_NAMED.test(markup)) return null;
 			var tags = [];
 			var marked = "";
 			var from = 0;
-			unfinishedTag(markup, function (at, end) {
+			unfinishedTag(markup, function (at, end, close) {
 				// The mark goes after the tag's name, with a space after it (`<br/>` stays self-closing).
 				var name = markup.slice(at + 1, end).search(/[\t\n\f\r /]/);
 				name = name === -1 ? end : at + 1 + name;
-				marked += `${markup.slice(from, name)} ${TAG_MARK}=${tags.length} `;
+				var noscript = scripts && /^<noscript$/i.test(markup.slice(at, name));
+				marked += `${markup.slice(from, noscript ? at : name)}${noscript ? "<noembed" : ""} ${TAG_MARK}=${tags.length} `;
 				tags.push([at, end + 1]);
 				from = name;
+				if (!noscript) return;
+				from = close === -1 ? markup.length : close + 10;
+				marked += markup.slice(name, from).replace(/<\/no(script|embed)/gi, function (_end, kind) {
+					return kind.length > 5 ? "</noembed" : "</noscript";
+				});
 			});
 			marked += markup.slice(from);
 			var template = d.createElement("template");
@@ -687,8 +726,9 @@
 		// Where the tag markup ends inside starts, as the parser reads it, or -1: a `<` that starts no tag
 		// (`1 < 2`) is text the page reads at once, and a `<` or `>` in a quoted attribute value does not
 		// start or end one (`alt="a>b" src="https://…` is still unfinished). An element whose text is raw
-		// (a script's) holds no tag until its end tag. startTag, if given, is told where each whole start
-		// tag starts and where its `>` is (see retag).
+		// (a script's) holds no tag until its end tag (its name then a space, `/` or `>`: `</scripts>` is
+		// text). startTag, if given, is told where each whole start tag starts, where its `>` is, and where
+		// the end tag of its raw text is (-1: none, or not raw; see retag).
 		var RAW_START = /^<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>]/i;
 		function unfinishedTag(markup, startTag) {
 			for (var at = markup.indexOf("<"); at !== -1; at = markup.indexOf("<", at + 1)) {
@@ -699,16 +739,18 @@
 				if (markup.startsWith("<!--", at)) end = commentEnd(markup, at);
 				else end = tagEnd(markup, at + 1);
 				if (end === -1) return at;
-				if (startTag && /[A-Za-z]/.test(next)) startTag(at, end);
 				var raw = RAW_START.exec(markup.slice(at, end + 1));
-				if (raw !== null) {
-					if (raw[1].toLowerCase() === "plaintext") return -1;
+				var close = -1;
+				if (raw !== null && raw[1].toLowerCase() !== "plaintext") {
 					// Searched from here on, in the markup itself: lowering it all would cost a write of many
 					// scripts the whole markup for each, and can change its length (`İ`), moving every index.
-					var endTag = new RegExp(`</${raw[1]}`, "gi");
+					var endTag = new RegExp(`</${raw[1]}[\\t\\n\\f\\r />]`, "gi");
 					endTag.lastIndex = end + 1;
 					var found = endTag.exec(markup);
-					var close = found === null ? -1 : found.index;
+					if (found !== null) close = found.index;
+				}
+				if (startTag && /[A-Za-z]/.test(next)) startTag(at, end, close);
+				if (raw !== null) {
 					if (close === -1) return -1;
 					// The end tag is read as a tag next.
 					end = close - 1;
@@ -767,7 +809,7 @@
 			if (tail === undefined) return;
 			unfinished.delete(document);
 			// Still unfinished: screened as if closed here (the markup that follows may close it).
-			var closed = guardMarkup(`${tail}>`, null, true, true);
+			var closed = guardMarkup(`${tail}>`, document, true, true);
 			try {
 				write(document, write0, [closed === `${tail}>` ? tail : closed]);
 			} catch (_e) {}
@@ -794,12 +836,12 @@
 							this,
 							original,
 							args.map(function (arg) {
-								return guardMarkup(arg, null, true);
-							}),
+								return guardMarkup(arg, this, true);
+							}, this),
 						);
 					}
 					var value = args.length === 1 ? args[0] : args.join("");
-					var screened = guardMarkup(value, null, true, true);
+					var screened = guardMarkup(value, this, true, true);
 					return write(this, original, screened === value ? args : [screened]);
 				}
 				var tail = unfinished.get(this);
@@ -811,7 +853,7 @@
 					unfinished.set(this, markup.slice(open));
 					markup = markup.slice(0, open);
 				}
-				return write(this, write0, [guardMarkup(markup, null, true, true)]);
+				return write(this, write0, [guardMarkup(markup, this, true, true)]);
 			};
 		}
 		if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {

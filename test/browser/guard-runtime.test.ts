@@ -1245,6 +1245,9 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			`<template><noscript><textarea></noscript><img alt="" src="PIXEL"></template><p>after</p>`,
 			// Foreign content: an SVG noscript holds markup, and an img breaks out of it.
 			`<svg><noscript><img alt="" src="PIXEL"></noscript></svg><p>after</p>`,
+			// An unquoted URL ending in `/` before `>`: the `/` is the URL's, the SVG image holds what follows.
+			`<svg><image href=PIXEL/><rect/></image><circle/></svg><p>after</p>`,
+			`<svg><image href = PIXEL /><image x=1 href=PIXEL x=/><rect/></svg><p>after</p>`,
 		];
 		const writeAll = (page: Page) =>
 			page.evaluate((cases) => {

@@ -606,14 +606,17 @@
 		}
 
 		// A gated element's start tag, as serialised without the mark; self-closing where the markup's tag
-		// was (an SVG image, which would otherwise hold what follows).
+		// was (an SVG image, which would otherwise hold what follows), which a `/` ending an unquoted value
+		// (`href=https://…/>`) does not make it.
 		function gatedTag(element, written) {
 			var clone = element.cloneNode(false);
 			clone.removeAttribute(TAG_MARK);
 			var html = clone.outerHTML;
 			var end = `</${clone.localName}>`;
 			if (html.slice(-end.length) === end) html = html.slice(0, -end.length);
-			return written.slice(-2) === "/>" ? `${html.slice(0, -1)}/>` : html;
+			return /\/>$/.test(written) && !/=[\t\n\f\r ]*[^\t\n\f\r "'>]*\/>$/.test(written)
+				? `${html.slice(0, -1)}/>`
+				: html;
 		}
 
 		// The template closes every element the markup leaves open, and a later `</div>` in the page would

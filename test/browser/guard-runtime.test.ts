@@ -851,6 +851,50 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("a TrustedHTML's noscript is read as the page reads it: no tracker after its end loads, whether the page enforces Trusted Types or not", async () => {
+		const markup = (kind: string) =>
+			`<noscript><textarea></noscript><img alt="" src="https://www.facebook.com/tr?id=1&ev=TrustedNoscript${kind}">`;
+		const gated = (kind: string) =>
+			`<img alt="" data-src="https://www.facebook.com/tr?id=1&amp;ev=TrustedNoscript${kind}" data-consent="ads">`;
+		for (const tt of ["off", "open", "closed"] as const) {
+			const { context, page, urls } = await open(VISITORS.optedOut, `/runtime-trusted?tt=${tt}`);
+			try {
+				const written = await page.evaluate(async (markup) => {
+					const policy = (window as unknown as { sitePolicy: { createHTML(html: string): string } })
+						.sitePolicy;
+					const html = (kind: string) => policy.createHTML(markup.replace("KIND", kind));
+					const inner = document.createElement("div");
+					inner.innerHTML = html("Inner");
+					const frame = document.createElement("iframe");
+					document.body.append(inner, frame);
+					const doc = frame.contentDocument as Document;
+					doc.open();
+					doc.write(html("Write"));
+					doc.close();
+					return [inner.innerHTML, doc.documentElement.innerHTML];
+				}, markup("KIND"));
+				await page.waitForTimeout(300);
+				expect({ tt, pixels: urls.filter((url) => url.includes("ev=TrustedNoscript")) }).toEqual({
+					tt,
+					pixels: [],
+				});
+				// A page allowing no policy of the runtime's gets nothing written, as for any markup it would rewrite.
+				expect({ tt, written }).toEqual({
+					tt,
+					written:
+						tt === "closed"
+							? ["", "<head></head><body></body>"]
+							: [
+									`<noscript><textarea></noscript>${gated("Inner")}`,
+									`<head><noscript><textarea></noscript></head><body>${gated("Write")}</body>`,
+								],
+				});
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
 	it("document.write given several TrustedHTML arguments screens each, without refusing a string", async () => {
 		for (const tt of ["off", "open"] as const) {
 			const { context, page, urls, errors } = await open(VISITORS.optedOut, `/runtime-trusted?tt=${tt}`);

@@ -513,7 +513,9 @@
 				return guardMarkup(guardMarkup(value, true, runs, continues), false, runs, continues);
 			if (scripts) {
 				var read = retag(markup, runs, plain, true);
-				if (read === null) return guardMarkup(value, false, runs, continues);
+				// A TrustedHTML the runtime cannot parse as read there (its policy refused) is not written.
+				if (read === null)
+					return plain || ownPolicy() ? guardMarkup(value, false, runs, continues) : w.trustedTypes.emptyHTML;
 				return read === markup ? value : plain ? read : trust(read, d.createElement("template"));
 			}
 			var template = d.createElement("template");
@@ -538,8 +540,9 @@
 
 		// Whether markup written at node is parsed as where scripts run, a noscript's content as text: not in
 		// a template or its content, a parsed document, or a frame sandboxed without scripts. The parser of
-		// node's document is asked, as the markup is given (a TrustedHTML on a page refusing the runtime's
-		// Trusted Types policy gets no answer, and is read as the template reads it).
+		// node's document is asked, as the markup is given. No answer: a string the page's document refuses
+		// is refused to the page too; a TrustedHTML on a page refusing the runtime's Trusted Types policy
+		// is taken as read where scripts run, and then not written (see guardMarkup).
 		function scripted(node, plain) {
 			try {
 				var probe = (node.ownerDocument || node).createElement(
@@ -548,7 +551,7 @@
 				innerHTML0.set.call(probe, plain ? "<noscript><p>" : ownPolicy().createHTML("<noscript><p>"));
 				return (probe.content || probe).firstChild.firstChild.nodeType === 3;
 			} catch (_e) {
-				return false;
+				return !plain;
 			}
 		}
 

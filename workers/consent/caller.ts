@@ -9,7 +9,7 @@ import { notConfigured } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
 import { randomToken } from "../crypto/encoding";
 import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
-import { requestCookie } from "../http/cookies";
+import { repeatedCookie, requestCookie } from "../http/cookies";
 import { HttpError, unauthorized } from "../http/http-error";
 import { authorizationHeader } from "../http/request-inputs";
 
@@ -53,10 +53,17 @@ async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
 	return presented ? scope : null;
 }
 
-/** The request's `ce_vid` when well-formed (22-64 base64url characters), else null. */
+/**
+ * The request's `ce_vid` when well-formed (22-64 base64url characters), else null. A malformed first
+ * copy (one a parent domain's app or an older path set) does not hide a well-formed one sent after
+ * it: replacing the visitor then made a new visitor of every request, the fresh id sent behind the
+ * stale copy each time.
+ */
 export function presentedVisitorId(request: Request): string | null {
 	const vid = requestCookie(request, VISITOR_COOKIE);
-	return vid && VISITOR_ID.test(vid) ? vid : null;
+	if (vid === undefined) return null;
+	if (VISITOR_ID.test(vid)) return vid;
+	return repeatedCookie(request, VISITOR_COOKIE)?.find((copy) => VISITOR_ID.test(copy)) ?? null;
 }
 
 // A visitor's requests hash the same id again and again: remember recent ones in this isolate.

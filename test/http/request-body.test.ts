@@ -114,3 +114,84 @@ describe("a body the client breaks off (a short body, a bad chunk)", () => {
 		expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
 	});
 });
+
+describe("a body with a Content-Encoding (gzip, deflate, br)", () => {
+	const gzip = async (text: string) =>
+		new Uint8Array(
+			await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+		);
+	const CA = { country: "US", regionCode: "CA" };
+	const VID = "encodedBodyVisitor_012345";
+
+	it("is a 415 naming identity as the coding accepted, never read as if plain", async () => {
+		const json = await gzip('{"subject":"user:gz","purposes":{"ads":false}}');
+		const res = await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: CA,
+				headers: { "Content-Type": "application/json", "Content-Encoding": "gzip" },
+				body: json,
+			}),
+		);
+		expect(res.status).toBe(415);
+		expect(res.headers.get("Accept-Encoding")).toBe("identity");
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("unsupported_media_type");
+		// Plain bytes labelled gzip are not taken as plain either: the label is what was sent.
+		const labelled = await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: CA,
+				headers: { "Content-Type": "application/json", "Content-Encoding": "deflate" },
+				body: '{"subject":"user:gz","purposes":{"ads":false}}',
+			}),
+		);
+		expect(labelled.status).toBe(415);
+		expect(await countRecords("user:gz")).toBe(0);
+	});
+
+	it("does not save a compressed preference form as all unchecked", async () => {
+		const cookie = `ce_vid=${VID}`;
+		const choose = await call("/preferences", {
+			method: "POST",
+			cf: CA,
+			headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, Origin: BASE },
+			body: "analytics=on&personalization=on&ads=on&sale=on&email=on",
+		});
+		expect(choose.status).toBe(303);
+		const res = await call("/preferences", {
+			method: "POST",
+			cf: CA,
+			headers: {
+				"Content-Type": "application/x-www-form-urlencoded",
+				"Content-Encoding": "gzip",
+				Cookie: cookie,
+				Origin: BASE,
+			},
+			body: await gzip("analytics=on&personalization=on&ads=on&sale=on&email=on"),
+		});
+		// A form post's error keeps its status, with an HTML body (CONTRACT.md).
+		expect(res.status).toBe(415);
+		expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+		const doc = await call("/v1/consent", { cf: CA, headers: { Cookie: cookie } });
+		expect((await doc.json<{ purposes: Record<string, boolean> }>()).purposes).toMatchObject({
+			analytics: true,
+			personalization: true,
+			ads: true,
+		});
+	});
+
+	it("is read as usual with Content-Encoding: identity", async () => {
+		const res = await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf: CA,
+				headers: { "Content-Type": "application/json", "Content-Encoding": "Identity" },
+				body: '{"subject":"user:identity","purposes":{"ads":false}}',
+			}),
+		);
+		expect(res.status).toBe(200);
+	});
+});

@@ -68,6 +68,19 @@ function withoutCharset(type: string): string {
 	return type.replace(/;\s*charset\s*=\s*("[^"]*"|[^;]*)/gi, "");
 }
 
+/**
+ * A body sent with a content coding (gzip, deflate, br) is refused (RFC 9110 15.5.16): read as if
+ * plain, a compressed preference form had no purpose field and was saved as all denied, and plain
+ * bytes labelled gzip were taken for what the label said they were not.
+ */
+function refuseContentCoding(request: Request): void {
+	const coding = request.headers.get("Content-Encoding")?.trim().toLowerCase();
+	if (!coding || coding === "identity") return;
+	throw new HttpError(415, "unsupported_media_type", "Send the body without a Content-Encoding.", {
+		"Accept-Encoding": "identity",
+	});
+}
+
 function tooLarge(limit: number) {
 	return new HttpError(413, "payload_too_large", `The body must be at most ${limit} bytes.`);
 }
@@ -82,6 +95,7 @@ export async function readBody(
 		const expected = allowed.includes("form") ? "application/json or a form" : "application/json";
 		throw new HttpError(415, "unsupported_media_type", `Send the body as ${expected}.`);
 	}
+	refuseContentCoding(request);
 	const bytes = await readLimited(request, limit);
 	if (kind === "json") {
 		let raw: string;

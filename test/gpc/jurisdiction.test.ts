@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { jurisdictionFromCf, requestJurisdiction } from "../../workers/gpc/jurisdiction";
 
@@ -35,6 +36,33 @@ describe("requestJurisdiction", () => {
 	it("ignores malformed overrides", () => {
 		expect(requestJurisdiction(req({ "X-Debug-Geo": "Germany" }, { country: "JP" }), "true", NOW)).toBe("JP");
 		expect(requestJurisdiction(req({ "X-Debug-Geo": "US-CA" }), "true", NOW)).toBe("US-CA");
+	});
+
+	it("reads an override as it reads request.cf: Tor and unknown are ZZ, a region only in the US", () => {
+		for (const [override, expected] of [
+			["T1", "ZZ"],
+			["XX", "ZZ"],
+			["xx", "ZZ"],
+			["XX-YY", "ZZ"],
+			["DE-BY", "DE"],
+			["US", "US"],
+			["us-ca", "US-CA"],
+		]) {
+			const r = req({ "X-Debug-Geo": override as string }, { country: "US", regionCode: "TX" });
+			expect(requestJurisdiction(r, "true", NOW), override).toBe(expected);
+		}
+	});
+
+	it("answers a Tor override with the opt-in defaults of an unknown location", async () => {
+		const res = await exports.default.fetch(
+			new Request("https://consent.example/v1/consent", {
+				headers: { "X-Debug-Geo": "T1" },
+				cf: { country: "US", regionCode: "TX" },
+			} as RequestInit),
+		);
+		const doc = await res.json<{ jurisdiction: string; purposes: Record<string, boolean> }>();
+		expect(doc.jurisdiction).toBe("ZZ");
+		expect(doc.purposes.ads).toBe(false);
 	});
 
 	/** A request whose `cf` says where it is from, counting how often `cf` is read. */

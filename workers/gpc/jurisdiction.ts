@@ -6,7 +6,8 @@
 import { requestHeader } from "../http/request-inputs";
 import { BoundedMemo } from "../memo/bounded-memo";
 
-const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
+// A country (T1, Tor, included) and an optional region, as `request.cf` gives them.
+const DEBUG_OVERRIDE = /^([A-Z][A-Z0-9])(?:-([A-Z0-9]{1,3}))?$/;
 
 export interface GeoSource {
 	country?: unknown;
@@ -38,8 +39,9 @@ const locations = new BoundedMemo<string, { readonly jurisdiction: string; reado
 /** The request's jurisdiction (`now` in ms since the epoch, for the address memo above). */
 export function requestJurisdiction(request: Request, debugGeo: string | undefined, now: number): string {
 	if (debugGeo === "true") {
-		const override = requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase();
-		if (override && JURISDICTION.test(override)) return override;
+		const override = DEBUG_OVERRIDE.exec(requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase() ?? "");
+		// Read as request.cf is: `XX` and `T1` are ZZ, and a region counts only in the US.
+		if (override) return jurisdictionFromCf({ country: override[1], regionCode: override[2] });
 	}
 	const address = requestHeader(request, "CF-Connecting-IP");
 	if (address === null) return jurisdictionFromCf(request.cf as GeoSource | undefined);

@@ -4,7 +4,7 @@
  * decoded rows), whole rows and partial selects, one statement or a batch.
  */
 import { env } from "cloudflare:workers";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,7 +17,7 @@ import {
 	statement,
 	updateQuery,
 } from "../../workers/storage/queries";
-import { consentRecords, erasures } from "../../workers/storage/schema";
+import { consentRecords, consentSubjects, erasures } from "../../workers/storage/schema";
 
 const driver = drizzle(env.DB);
 
@@ -109,5 +109,121 @@ describe("queries run on D1 without drizzle's driver", () => {
 		).toEqual({ n: 4 });
 		await statement(session, deleteQuery(erasures).where(eq(erasures.id, "e-queries"))).run();
 		expect(await driver.select().from(erasures).where(eq(erasures.id, "e-queries"))).toEqual([]);
+	});
+});
+
+describe("selects of more than one table's plain columns, decoded as the driver decodes them", () => {
+	// A subject at version 5 whose one stored record is version 1 (the chain trigger wants the record
+	// first, with no previous record, then the state naming it), and a subject with no record at all.
+	const stateOf = (subject: string, lastRecordId: string) => ({
+		subject,
+		version: 5,
+		purposes: { ads: false },
+		sources: { ads: "gpc" },
+		policyVersion: "2026-11",
+		emailHash: null,
+		lastRecordId,
+		createdAt: new Date(1_795_000_000_000),
+		updatedAt: new Date(1_795_000_000_500),
+	});
+	const seeded = (async () => {
+		await env.DB.batch([
+			statement(
+				env.DB,
+				insertQuery(consentRecords).values({
+					...record(1, true),
+					recordId: "r-joined-1",
+					subject: "s:joined",
+				}),
+			),
+			statement(env.DB, insertQuery(consentSubjects).values(stateOf("s:joined", "r-joined-1"))),
+			statement(env.DB, insertQuery(consentSubjects).values(stateOf("s:joined-none", "r-none"))),
+		]);
+	})();
+	const joined = eq(consentSubjects.subject, consentRecords.subject);
+	const ofJoined = inArray(consentSubjects.subject, ["s:joined", "s:joined-none"]);
+
+	it("sql expressions, with and without an alias", async () => {
+		await seeded;
+		const fields = {
+			count: sql<number>`count(*)`.mapWith(Number),
+			newest: sql`max(${consentRecords.createdAt})`.mapWith(consentRecords.createdAt).as("newest"),
+		};
+		const where = eq(consentRecords.subject, "s:joined");
+		const rows = await selectRows(env.DB, selectQuery.select(fields).from(consentRecords).where(where));
+		expect(rows).toEqual([{ count: 1, newest: new Date(1_795_000_000_001) }]);
+		expect(rows).toEqual(await driver.select(fields).from(consentRecords).where(where));
+		const first = await selectFirst(env.DB, selectQuery.select(fields).from(consentRecords).where(where));
+		expect(first).toEqual(await driver.select(fields).from(consentRecords).where(where).get());
+	});
+
+	it("a join whose tables have columns of the same name, a table's columns spread among them", async () => {
+		await seeded;
+		const fields = {
+			...getTableColumns(consentRecords),
+			stateVersion: consentSubjects.version,
+			stateUpdatedAt: consentSubjects.updatedAt,
+		};
+		const rows = await selectRows(
+			env.DB,
+			selectQuery.select(fields).from(consentSubjects).innerJoin(consentRecords, joined).where(ofJoined),
+		);
+		expect(rows).toEqual([
+			{
+				...record(1, true),
+				recordId: "r-joined-1",
+				subject: "s:joined",
+				stateVersion: 5,
+				stateUpdatedAt: new Date(1_795_000_000_500),
+			},
+		]);
+		expect(rows).toEqual(
+			await driver.select(fields).from(consentSubjects).innerJoin(consentRecords, joined).where(ofJoined),
+		);
+	});
+
+	it("a left join's whole rows: nested by table, null for the table with no row", async () => {
+		await seeded;
+		const rows = await selectRows(
+			env.DB,
+			selectQuery
+				.select()
+				.from(consentSubjects)
+				.leftJoin(consentRecords, joined)
+				.where(ofJoined)
+				.orderBy(consentSubjects.subject),
+		);
+		expect(rows.map((row) => [row.consent_subjects.subject, row.consent_records?.recordId ?? null])).toEqual([
+			["s:joined", "r-joined-1"],
+			["s:joined-none", null],
+		]);
+		expect(rows).toEqual(
+			await driver
+				.select()
+				.from(consentSubjects)
+				.leftJoin(consentRecords, joined)
+				.where(ofJoined)
+				.orderBy(consentSubjects.subject),
+		);
+	});
+
+	it("in a batch: expressions and joins decoded; columns that share a name refused, not mixed up", async () => {
+		await seeded;
+		const count = { count: sql<number>`count(*)`.mapWith(Number) };
+		const versions = { recordVersion: consentRecords.version, gpc: consentRecords.gpc };
+		const [counted, joinedRows] = await selectBatch(env.DB, [
+			selectQuery.select(count).from(consentRecords).where(eq(consentRecords.subject, "s:joined")),
+			selectQuery.select(versions).from(consentSubjects).innerJoin(consentRecords, joined).where(ofJoined),
+		]);
+		expect(counted).toEqual([{ count: 1 }]);
+		expect(joinedRows).toEqual([{ recordVersion: 1, gpc: true }]);
+
+		// D1 answers a batch with rows keyed by column name: two `version` columns come back as one.
+		const clash = { stateVersion: consentSubjects.version, recordVersion: consentRecords.version };
+		await expect(
+			selectBatch(env.DB, [
+				selectQuery.select(clash).from(consentSubjects).innerJoin(consentRecords, joined).where(ofJoined),
+			]),
+		).rejects.toThrow(/share a name/);
 	});
 });

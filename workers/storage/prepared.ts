@@ -6,7 +6,6 @@
  * values (encoded by the schema's own column mappers) and maps rows back the same way.
  */
 import { getTableColumns, is, Param, Placeholder, type Table } from "drizzle-orm";
-import { columnsDecoder } from "./queries";
 
 type Values = Readonly<Record<string, unknown>>;
 
@@ -46,5 +45,13 @@ export function prepareSql(query: { toSQL(): { sql: string; params: unknown[] } 
 
 /** Maps a raw D1 row (keyed by column name) to the table's typed row, with its column mappers. */
 export function rowMapper<T extends Table>(table: T): (raw: Record<string, unknown>) => T["$inferSelect"] {
-	return columnsDecoder<T["$inferSelect"]>(getTableColumns(table));
+	const columns = Object.entries(getTableColumns(table));
+	return (raw) => {
+		const row: Record<string, unknown> = {};
+		for (const [key, column] of columns) {
+			const value = raw[column.name];
+			row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+		}
+		return row as T["$inferSelect"];
+	};
 }

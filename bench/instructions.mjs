@@ -208,6 +208,7 @@ async function main() {
 			cursors[build.tag] = warm.sent;
 		}
 		const perRequest = { old: [], new: [] };
+		const served = { old: [], new: [] };
 		const simulated = { old: [], new: [] };
 		const functions = { old: { costs: new Map(), requests: 0 }, new: { costs: new Map(), requests: 0 } };
 		for (let r = 0; r < ROUNDS; r++) {
@@ -222,6 +223,7 @@ async function main() {
 					continue;
 				}
 				perRequest[build.tag].push(c.instructions / c.requests);
+				served[build.tag].push(c.requests);
 				if (cacheSim) simulated[build.tag].push(perRequestCounts(c.counts, c.requests));
 				if (c.costs) {
 					addCosts(functions[build.tag].costs, c.costs);
@@ -229,7 +231,7 @@ async function main() {
 				}
 			}
 		}
-		const row = { name, now: median(perRequest.new), perRequest, simulated };
+		const row = { name, now: median(perRequest.new), perRequest, served, simulated };
 		if (!alone) row.old = median(perRequest.old);
 		rows.push(row);
 		log(
@@ -260,6 +262,7 @@ async function main() {
 			log(
 				`${r.name.padEnd(24)} ${fmt(r.now).padStart(12)} ${fmt(lowest(r.perRequest.new)).padStart(8)}  ${spread(r.perRequest.new)}`,
 			);
+		logServed(rows);
 		return;
 	}
 	log(
@@ -273,6 +276,21 @@ async function main() {
 		log(
 			`${r.name.padEnd(24)} ${fmt(r.old).padStart(12)} ${fmt(r.now).padStart(13)}  ${(r.old / r.now).toFixed(3).padStart(5)}  ${lowestRatio.toFixed(3).padStart(12)}  ${spread(r.perRequest.old)}; ${spread(r.perRequest.new)}`,
 		);
+	}
+	logServed(rows);
+}
+
+/**
+ * Requests completed per round, in the order of the rounds above. Under callgrind a round serves a few
+ * dozen requests, fewer on a loaded machine, and work done once per second of the clock (the origin's
+ * `Date` changes a revalidated page's headers once a second) or once per rare event is shared among
+ * that many: a count read beside another taken at another rate is not comparable.
+ */
+function logServed(rows) {
+	log("requests per round:");
+	for (const r of rows) {
+		const sides = alone ? [r.served.new] : [r.served.old, r.served.new];
+		log(`${r.name.padEnd(24)} ${sides.map((xs) => xs.join(" ")).join("; ")}`);
 	}
 }
 

@@ -169,6 +169,54 @@ describe("guarded pages revalidated with the origin", () => {
 		expect(calls.filter((call) => call.headers.get("If-None-Match") === ETAG)).toHaveLength(5);
 	});
 
+	it("gives each answer the Date of the 304 that revalidated it, whether or not anything else changed", async () => {
+		const path = uniquePath();
+		let build = 0;
+		// A server dates every answer anew (once a second): two views per Date, then the third also
+		// brings a new X-Build.
+		const dates = [1, 1, 2, 3, 3, 4].map((s) => new Date(Date.UTC(2026, 11, 2, 10, 0, s)).toUTCString());
+		let n = 0;
+		site({
+			headers: { "X-Build": "0" },
+			conditional: () => {
+				const date = dates[n] as string;
+				n += 1;
+				if (n === 3) build += 1;
+				return new Response(null, {
+					status: 304,
+					headers: { ETag: ETAG, Date: date, "X-Build": String(build) },
+				});
+			},
+		});
+		await seenTwice(path);
+		const first = await snapshot(await view(path));
+		for (let k = 2; k <= dates.length; k++) {
+			const res = await view(path);
+			expect(res.headers.get("Date"), `view ${k}`).toBe(dates[k - 1]);
+			expect(res.headers.get("X-Build"), `view ${k}`).toBe(k >= 3 ? "1" : "0");
+			const rest = await snapshot(res);
+			expect({ ...rest, headers: { ...rest.headers, "x-build": "0" } }, `view ${k}`).toEqual(first);
+		}
+	});
+
+	it("relays no Date the origin's Connection names, however often its 304s change it", async () => {
+		const path = uniquePath();
+		let second = 0;
+		site({
+			conditional: () => {
+				second += 1;
+				const date = new Date(Date.UTC(2026, 11, 2, 10, 0, second)).toUTCString();
+				return new Response(null, { status: 304, headers: { ETag: ETAG, Date: date, Connection: "Date" } });
+			},
+		});
+		await seenTwice(path);
+		for (let k = 1; k <= 3; k++) {
+			const res = await view(path);
+			expect(res.headers.get("Date"), `view ${k}`).toBeNull();
+			expect(await res.text()).toContain('data-consent="ads"');
+		}
+	});
+
 	it("gives each request its own labels and cookie lines on a page revalidated again and again", async () => {
 		const path = uniquePath();
 		site();

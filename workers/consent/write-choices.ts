@@ -6,6 +6,13 @@
 import { sha256Base64Url } from "../crypto/hmac";
 import { requestCookie } from "../http/cookies";
 import { HttpError, storageUnavailable } from "../http/http-error";
+import {
+	idempotencyConflict,
+	idempotencyKeyOf,
+	keyedScope,
+	REPLAYED_HEADER,
+	scopedKeyHash,
+} from "../http/idempotency-key";
 import { requestMethod } from "../http/request-inputs";
 import {
 	ConsentRepository,
@@ -40,8 +47,6 @@ export interface ChoiceWrite {
 	/** The raw body, for idempotency hashing. */
 	readonly rawBody: string;
 }
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export async function writeChoices(
 	rc: RequestContext,
@@ -172,23 +177,16 @@ function answerResponse(
 }
 
 async function idempotencyFor(rc: RequestContext, caller: Caller, subject: string, write: ChoiceWrite) {
-	const key = rc.request.headers.get("Idempotency-Key");
+	const key = idempotencyKeyOf(rc.request);
 	if (key === null) return null;
-	if (!IDEMPOTENCY_KEY.test(key)) {
-		throw new HttpError(
-			400,
-			"invalid_idempotency_key",
-			"Idempotency-Key must be 1-255 visible ASCII characters.",
-		);
-	}
 	// Scoped to the caller: a visitor's keys never meet another visitor's or an API key's.
-	const scope = caller.kind === "visitor" ? `visitor:${subject}` : `key:${caller.scope}`;
+	const scope = caller.kind === "visitor" ? `visitor:${subject}` : keyedScope(caller.scope);
 	// A form post (answered 303) and a JSON post of the same bytes (answered with the document, e.g. `{}`
 	// to /v1/opt-out) are two requests: one's answer is never the other's replay. JSON writes hash as
 	// they always did, so keys already in use keep replaying.
 	const answered = write.redirectTo === undefined ? "" : ` -> ${write.redirectTo}`;
 	const [hashedKey, requestHash] = await Promise.all([
-		sha256Base64Url(`${scope}\n${key}`),
+		scopedKeyHash(scope, key),
 		sha256Base64Url(
 			`${requestMethod(rc.request)} ${rc.url.pathname}${answered}\n${subject}\n${write.rawBody}`,
 		),
@@ -205,21 +203,13 @@ async function replay(
 	redirectTo?: string,
 ) {
 	if (earlier.status === ERASED_ANSWER_STATUS) {
-		throw new HttpError(
-			409,
-			"idempotency_conflict",
+		throw idempotencyConflict(
 			"The request with this Idempotency-Key was carried out, and its subject has since been erased; send a new key to make it again.",
 		);
 	}
-	if (earlier.requestHash !== requestHash) {
-		throw new HttpError(
-			409,
-			"idempotency_conflict",
-			"This Idempotency-Key was used with a different request.",
-		);
-	}
+	if (earlier.requestHash !== requestHash) throw idempotencyConflict();
 	const headers = decisionHeaders(rc);
-	headers.set("Idempotent-Replayed", "true");
+	headers.set(REPLAYED_HEADER, "true");
 	if (caller.kind === "visitor") {
 		// The first answer's cookie may never have arrived: issue one from the current state, read at
 		// the primary (KV may not hold the write yet, and this cookie then decides for 10 minutes).

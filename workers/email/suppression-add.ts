@@ -4,12 +4,14 @@
  * a feedback loop, a request by phone or in a reply. It is applied as a one-click one is (the
  * suppression, then `email` off for the subjects linked to the address), queued if D1 is down. 201
  * when the address was newly suppressed for the list, 200 when it already was (idempotent), 202 when
- * queued. Only adding is offered: a suppression is the proof that someone said no. A sender key may
+ * queued; with an Idempotency-Key, a replay gets the first answer (see idempotent-write). Only adding is offered: a suppression is the proof that someone said no. A sender key may
  * not (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
 import * as v from "valibot";
-import { requestContext } from "../consent/request-context";
+import { type RequestContext, requestContext } from "../consent/request-context";
 import { badBody } from "../http/http-error";
+import { keyedScope } from "../http/idempotency-key";
+import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
@@ -39,7 +41,7 @@ const AddBody = v.object({
 });
 
 export async function addSuppression(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-	await requireSenderKey(request, env, ["admin"]);
+	const scope = await requireSenderKey(request, env, ["admin"]);
 	const rc = requestContext(request, env, ctx);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(AddBody, body.value);
@@ -51,6 +53,19 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	const { email, list, source } = parsed.output;
 	const normalized = normalizeEmail(email);
 	if (!normalized) throw badBody("email: not a valid address.");
+	const fingerprint = requestFingerprint("POST", "/v1/suppressions", body.raw);
+	return idempotentWrite(request, env, { scope: keyedScope(scope), fingerprint }, () =>
+		suppress(env, rc, normalized, list, source),
+	);
+}
+
+async function suppress(
+	env: Env,
+	rc: RequestContext,
+	normalized: string,
+	list: string,
+	source: SuppressionSource,
+): Promise<Response> {
 	const emailHash = await hashEmail(normalized, await emailHashKey(env));
 	const suppression: SuppressionRequest = {
 		// No token: the admin key vouches for it. It never expires.

@@ -7,6 +7,8 @@ import * as v from "valibot";
 import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
 import { badBody } from "../http/http-error";
+import { keyedScope } from "../http/idempotency-key";
+import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
 import { readBody } from "../http/request-body";
 import { requestUrl } from "../http/request-inputs";
 import { requestTarget } from "../http/request-path";
@@ -34,7 +36,7 @@ const LinkBody = v.object({
 });
 
 export async function createUnsubscribeLink(request: Request, env: Env): Promise<Response> {
-	await requireSenderKey(request, env);
+	const scope = await requireSenderKey(request, env);
 	const key = requireSigningKey(env);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(LinkBody, body.value);
@@ -45,11 +47,25 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	}
 	const normalized = normalizeEmail(parsed.output.email);
 	if (!normalized) throw badBody("email: not a valid address.");
+	// With an Idempotency-Key a replay gets the first link, not one with a later expiry.
+	const fingerprint = requestFingerprint("POST", "/v1/unsubscribe-links", body.raw);
+	return idempotentWrite(request, env, { scope: keyedScope(scope), fingerprint }, () =>
+		mintLink(request, env, key, normalized, parsed.output.list),
+	);
+}
+
+async function mintLink(
+	request: Request,
+	env: Env,
+	key: string,
+	normalized: string,
+	list: string,
+): Promise<Response> {
 	const settings = settingsFor(env);
 	const now = Date.now();
 	const expiresAt = Math.floor((now + unsubscribeTokenLifetimeMs(env)) / 1000) * 1000;
 	const token = await signUnsubscribeToken(
-		{ emailHash: await hashEmail(normalized, await emailHashKey(env)), list: parsed.output.list, expiresAt },
+		{ emailHash: await hashEmail(normalized, await emailHashKey(env)), list, expiresAt },
 		key,
 	);
 	const base = settings.publicBaseUrl ?? requestBase(requestUrl(request));
@@ -57,7 +73,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	return jsonResponse({
 		url,
 		headers: { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-		list: parsed.output.list,
+		list,
 		expiresAt: new Date(expiresAt).toISOString(),
 	});
 }

@@ -2,6 +2,8 @@
 import { keepEmailOptOut } from "../../email/erasure-suppression";
 import { suppressionsForExport } from "../../email/subject-suppressions";
 import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
+import { keyedScope } from "../../http/idempotency-key";
+import { idempotentWrite, requestFingerprint } from "../../http/idempotent-write";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
@@ -134,6 +136,15 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 
 export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
+	// The decoded subject, so `user:42` and `user%3A42` are one request. The answer kept is a
+	// bodiless 204: nothing stored for a replay names the erased subject.
+	const fingerprint = requestFingerprint("DELETE", `/v1/subjects/${subject}`, "");
+	return idempotentWrite(request, env, { scope: keyedScope("admin"), fingerprint }, () =>
+		erase(env, ctx, subject),
+	);
+}
+
+async function erase(env: Env, ctx: ExecutionContext, subject: string): Promise<Response> {
 	const digest = await subjectDigest(env, subject);
 	const repo = ConsentRepository.forSubject(env, subject, "write");
 	const now = Date.now();

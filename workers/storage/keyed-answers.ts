@@ -3,8 +3,9 @@
  * path (suppressions, unsubscribe links, erasure), kept 24 h under the hash of caller scope + key.
  * Unlike the consent writes' answers (D1, atomic with the write), these are stored after the
  * operation: each is idempotent in itself (a suppression added twice, a subject erased twice, a link
- * minted twice), so a retry landing before the answer is stored only does the work again, and KV's
- * limit of one write a second per key is never met by anything but such duplicates. An entry holds
+ * minted twice), so a retry landing before the answer is stored only does the work again (and the
+ * later of the two answers may be the one kept: KV has no compare-and-set), and KV's limit of one
+ * write a second per key is met by nothing but such duplicates. An entry holds
  * hashes and the answer only: an erasure's answer is a bodiless 204, so nothing names its subject.
  */
 const PREFIX = "idem:";

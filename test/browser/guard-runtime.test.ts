@@ -1373,6 +1373,82 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("markup one document.write leaves inside raw text or a comment is screened by the next from there: no tracker loads, the structure and scripts are the allowed page's", async () => {
+		// Each case's pieces are written in turn to a blank frame (OPEN and CLOSE open or close it); PIXEL
+		// stands for a new tracker URL each time it appears, NONCE for the page's script nonce.
+		const cases = [
+			["<noscript>", `<textarea></noscript><img alt="" src="PIXEL"><p>after</p>`],
+			["<style>", `<textarea></style><img alt="" src="PIXEL"><p>after</p>`],
+			["<textarea>", `<style></textarea><img alt="" src="PIXEL"><p>after</p>`],
+			["<title>", "<xmp>", `</title><img alt="" src="PIXEL"><p>after</p>`],
+			["<!--", `<textarea>--><img alt="" src="PIXEL"><p>after</p>`],
+			["<style><textarea>a</sty", `le><img alt="" src="PIXEL"><p>after</p>`],
+			["<xmp><title>", "</xmp", `><img alt="" src="PIXEL"><p>after</p>`],
+			["<plaintext>", `<img alt="" src="PIXEL"><p>after</p>`],
+			// A script's text split over writes runs as written, naming a tracker in a string or not.
+			[
+				`<script nonce="NONCE">`,
+				`document.documentElement.dataset.a = "<img src='PIXEL'>";`,
+				`</script><img alt="" src="PIXEL"><p>after</p>`,
+			],
+			[`<script nonce="NONCE">document.documentElement.dataset.b = 1 +`, "1;<", `/script><p>after</p>`],
+			[
+				`<script type="text/x-template"><!--<script>`,
+				`</script><img alt="" src="PIXEL"></script><p>after</p>`,
+			],
+			["<style>", "p { color: red }", "</style><p>after</p>"],
+			// A document opened again or closed starts anew.
+			["<noscript>", "OPEN", `<img alt="" src="PIXEL"><p>after</p>`],
+			["<style>", "CLOSE", `<img alt="" src="PIXEL"><p>after</p>`],
+		];
+		const writeAll = (page: Page) =>
+			page.evaluate(
+				({ cases, nonce }) => {
+					let count = 0;
+					const fill = (markup: string) =>
+						markup
+							.replace(/PIXEL/g, () => `https://www.facebook.com/tr?id=1&ev=Stream-${count++}`)
+							.replace(/NONCE/g, nonce);
+					return cases.map((pieces) => {
+						const frame = document.createElement("iframe");
+						document.body.append(frame);
+						const doc = frame.contentDocument as Document;
+						doc.open();
+						for (const piece of pieces) {
+							if (piece === "OPEN") doc.open();
+							else if (piece === "CLOSE") doc.close();
+							else doc.write(fill(piece));
+						}
+						doc.close();
+						const copy = doc.documentElement.cloneNode(true) as Element;
+						for (const element of Array.from(copy.querySelectorAll("[data-consent]"))) {
+							for (const name of ["data-src", "data-consent"]) element.removeAttribute(name);
+						}
+						for (const element of Array.from(copy.querySelectorAll("[src]"))) element.removeAttribute("src");
+						return copy.outerHTML;
+					});
+				},
+				{ cases, nonce: NONCE },
+			);
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			const expected = await writeAll(asGiven.page);
+			const seen = await writeAll(guarded.page);
+			await guarded.page.waitForTimeout(300);
+			expect(asGiven.urls.filter((url) => url.includes("ev=Stream-"))).not.toHaveLength(0);
+			expect(expected[9]).toContain('data-b="2"');
+			expect
+				.soft({ trackers: guarded.urls.filter((url) => url.includes("ev=Stream-")), errors: guarded.errors })
+				.toEqual({ trackers: [], errors: [] });
+			for (let i = 0; i < cases.length; i++) {
+				expect.soft({ pieces: cases[i], seen: seen[i] }).toEqual({ pieces: cases[i], seen: expected[i] });
+			}
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
 	it("a noscript's content is markup where scripts do not run (a template, a frame sandboxed without them), and screened when the page parses its text later", async () => {
 		const writeAll = (page: Page) =>
 			page.evaluate(async () => {

@@ -729,11 +729,11 @@
 		// the running script (a microtask then, while the parser still takes writes there), so the joined
 		// tag is screened. Writing to a document not being parsed opens it again, which drops its
 		// listeners: the frames' load listener (below) is put back before and after.
-		// Where the tag markup ends inside starts, as the parser reads it, or -1: a `<` that starts no tag
-		// (`1 < 2`) is text the page reads at once, and a `<` or `>` in a quoted attribute value does not
-		// start or end one (`alt="a>b" src="https://…` is still unfinished). An element whose text is raw
-		// (a script's) holds no tag until its end tag (its name then a space, `/` or `>`: `</scripts>` is
-		// text). startTag, if given, is told where each whole start tag starts, where its `>` is, and where
+		// Where the tag, comment or raw text markup ends inside starts, as the parser reads it, or -1: a `<`
+		// that starts no tag (`1 < 2`) is text the page reads at once, and a `<` or `>` in a quoted attribute
+		// value does not start or end one (`alt="a>b" src="https://…` is still unfinished). An element whose
+		// text is raw (a script's) holds no tag until its end tag (its name then a space, `/` or `>`:
+		// `</scripts>` is text). startTag, if given, is told where each whole start tag starts, where its `>` is, and where
 		// the end tag of its raw text is (-1: none, or not raw; see retag).
 		var RAW_START = /^<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)[\s/>]/i;
 		function unfinishedTag(markup, startTag) {
@@ -757,7 +757,7 @@
 				}
 				if (startTag && /[A-Za-z]/.test(next)) startTag(at, end, close);
 				if (raw !== null) {
-					if (close === -1) return -1;
+					if (close === -1) return at;
 					// The end tag is read as a tag next.
 					end = close - 1;
 				}
@@ -801,24 +801,53 @@
 			return -1;
 		}
 
+		// The next write continues the stream where the last one left it: in a tag or comment, held back
+		// unwritten, or in an element's raw text (a noscript's where scripts run), written, whose start tag
+		// and text so far are kept to read the next write after. Per document: [markup from that start,
+		// how much of it is written]; dropped at the document's open or close, and at the end of the running
+		// script (the page's own markup may follow it there).
 		var write0 = w.Document.prototype.write;
+		var reopen0 = w.Document.prototype.open;
 		var close0 = w.Document.prototype.close;
-		var unfinished = new WeakMap();
+		var streams = new WeakMap();
 		function write(document, original, args) {
 			listen(document);
 			var written = original.apply(document, args);
 			listen(document);
 			return written;
 		}
+		// What to write of markup after its first `written` characters, already in the stream: the markup
+		// screened whole, read from where the stream was (if the template's serialisation of it does not
+		// start as written, it is written whole: read from there, it closes what was open, then reads as
+		// the template read it).
+		function screenFrom(document, markup, written) {
+			var screened = guardMarkup(markup, document, true, true);
+			return screened.slice(0, written) === markup.slice(0, written) ? screened.slice(written) : screened;
+		}
 		function flush(document) {
-			var tail = unfinished.get(document);
-			if (tail === undefined) return;
-			unfinished.delete(document);
+			var open = streams.get(document);
+			if (open === undefined) return;
+			streams.delete(document);
+			var markup = open[0];
+			if (open[1] === markup.length) return;
 			// Still unfinished: screened as if closed here (the markup that follows may close it).
-			var closed = guardMarkup(`${tail}>`, document, true, true);
+			var closed = screenFrom(document, `${markup}>`, open[1]);
 			try {
-				write(document, write0, [closed === `${tail}>` ? tail : closed]);
+				write(document, write0, [closed === `${markup}>`.slice(open[1]) ? markup.slice(open[1]) : closed]);
 			} catch (_e) {}
+		}
+		// The raw text markup is left in from at, read the same from a start tag without attributes (which
+		// would be screened again).
+		function rawStart(markup, at) {
+			var text = `<${RAW_START.exec(markup.slice(at, at + 11))[1]}>${markup.slice(tagEnd(markup, at + 1) + 1)}`;
+			return [text, text.length];
+		}
+		// Whether markup is left in raw text from at (a noscript's only where scripts run; its end is not read
+		// elsewhere), not in a tag or comment.
+		function rawText(document, markup, at) {
+			var raw = RAW_START.exec(markup.slice(at, at + 11));
+			if (raw === null || tagEnd(markup, at + 1) === -1) return false;
+			return !/^noscript$/i.test(raw[1]) || scripted(document, true) ? true : null;
 		}
 		function trusted(value) {
 			return !!w.trustedTypes && typeof w.trustedTypes.isHTML === "function" && w.trustedTypes.isHTML(value);
@@ -850,16 +879,20 @@
 					var screened = guardMarkup(value, this, true, true);
 					return write(this, original, screened === value ? args : [screened]);
 				}
-				var tail = unfinished.get(this);
-				var markup = (tail === undefined ? "" : tail) + args.join("") + end;
-				var open = unfinishedTag(markup);
-				unfinished.delete(this);
-				if (open !== -1) {
-					if (tail === undefined) Promise.resolve(this).then(flush);
-					unfinished.set(this, markup.slice(open));
-					markup = markup.slice(0, open);
-				}
-				return write(this, write0, [guardMarkup(markup, this, true, true)]);
+				var before = streams.get(this);
+				var written = before === undefined ? 0 : before[1];
+				var markup = (before === undefined ? "" : before[0]) + args.join("") + end;
+				var at = unfinishedTag(markup);
+				var raw = at === -1 ? null : rawText(this, markup, at);
+				var cut = raw === false ? Math.max(at, written) : markup.length;
+				streams.delete(this);
+				if (before === undefined && raw !== null) Promise.resolve(this).then(flush);
+				// Scripts the write runs write from where their end tag left the stream: kept once it is done.
+				var out = write(this, write0, [screenFrom(this, markup.slice(0, cut), written)]);
+				flush(this);
+				if (raw === false) streams.set(this, [markup.slice(at), cut - at]);
+				else if (raw) streams.set(this, rawStart(markup, at));
+				return out;
 			};
 		}
 		if (innerHTML0 && innerHTML0.set && w.HTMLTemplateElement) {
@@ -891,6 +924,12 @@
 			w.Document.prototype.close = function close() {
 				flush(this);
 				return close0.apply(this, arguments);
+			};
+			// Opened again (not while the page's parser runs a script, which ignores it), it starts anew.
+			w.Document.prototype.open = function open() {
+				var opened = reopen0.apply(this, arguments);
+				if (this.childNodes.length === 0) streams.delete(this);
+				return opened;
 			};
 		}
 

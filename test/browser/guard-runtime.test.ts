@@ -1397,6 +1397,11 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				`</script><img alt="" src="PIXEL"></script><p>after</p>`,
 			],
 			["<style>", "p { color: red }", "</style><p>after</p>"],
+			// A script a write runs writes from after its end tag, not from where that write leaves the stream.
+			[
+				`<script nonce="NONCE">document.write("<img alt='' src='PIXEL'>")</script><style>`,
+				"</style><p>after</p>",
+			],
 			// A document opened again or closed starts anew.
 			["<noscript>", "OPEN", `<img alt="" src="PIXEL"><p>after</p>`],
 			["<style>", "CLOSE", `<img alt="" src="PIXEL"><p>after</p>`],

@@ -1397,7 +1397,11 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				`</script><img alt="" src="PIXEL"></script><p>after</p>`,
 			],
 			["<style>", "p { color: red }", "</style><p>after</p>"],
-			// A script a write runs writes from after its end tag, not from where that write leaves the stream.
+			// A script a write runs writes from after its end tag, not from where that write or an earlier
+			// script's left the stream.
+			[
+				`<script nonce="NONCE">document.write("<style>")</script></style><script nonce="NONCE">document.write("<img alt='' src='PIXEL'>")</script>`,
+			],
 			[
 				`<script nonce="NONCE">document.write("<img alt='' src='PIXEL'>")</script><style>`,
 				"</style><p>after</p>",
@@ -1443,6 +1447,7 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			await guarded.page.waitForTimeout(300);
 			expect(asGiven.urls.filter((url) => url.includes("ev=Stream-"))).not.toHaveLength(0);
 			expect(expected[9]).toContain('data-b="2"');
+			expect(expected[12]).toMatch(/<style><\/style>.*<img alt="">/);
 			expect
 				.soft({ trackers: guarded.urls.filter((url) => url.includes("ev=Stream-")), errors: guarded.errors })
 				.toEqual({ trackers: [], errors: [] });

@@ -804,8 +804,9 @@
 		// The next write continues the stream where the last one left it: in a tag or comment, held back
 		// unwritten, or in an element's raw text (a noscript's where scripts run), written, whose start tag
 		// and text so far are kept to read the next write after. Per document: [markup from that start,
-		// how much of it is written]; dropped at the document's open or close, and at the end of the running
-		// script (the page's own markup may follow it there).
+		// how much of it is written, the script writing]; dropped at the document's open or close, and at
+		// the end of the running script or when another of the document's scripts writes (the page's own
+		// markup may follow it; a script the parser runs writes from after its end tag).
 		var write0 = w.Document.prototype.write;
 		var reopen0 = w.Document.prototype.open;
 		var close0 = w.Document.prototype.close;
@@ -838,9 +839,9 @@
 		}
 		// The raw text markup is left in from at, read the same from a start tag without attributes (which
 		// would be screened again).
-		function rawStart(markup, at) {
+		function rawStart(document, markup, at) {
 			var text = `<${RAW_START.exec(markup.slice(at, at + 11))[1]}>${markup.slice(tagEnd(markup, at + 1) + 1)}`;
-			return [text, text.length];
+			return [text, text.length, document.currentScript];
 		}
 		// Whether markup is left in raw text from at (a noscript's only where scripts run; its end is not read
 		// elsewhere), not in a tag or comment.
@@ -880,6 +881,10 @@
 					return write(this, original, screened === value ? args : [screened]);
 				}
 				var before = streams.get(this);
+				if (before !== undefined && before[2] !== this.currentScript) {
+					flush(this);
+					before = undefined;
+				}
 				var written = before === undefined ? 0 : before[1];
 				var markup = (before === undefined ? "" : before[0]) + args.join("") + end;
 				var at = unfinishedTag(markup);
@@ -890,8 +895,8 @@
 				// Scripts the write runs write from where their end tag left the stream: kept once it is done.
 				var out = write(this, write0, [screenFrom(this, markup.slice(0, cut), written)]);
 				flush(this);
-				if (raw === false) streams.set(this, [markup.slice(at), cut - at]);
-				else if (raw) streams.set(this, rawStart(markup, at));
+				if (raw === false) streams.set(this, [markup.slice(at), cut - at, this.currentScript]);
+				else if (raw) streams.set(this, rawStart(this, markup, at));
 				return out;
 			};
 		}

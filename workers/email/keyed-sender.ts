@@ -4,9 +4,9 @@ import { unauthorized } from "../http/http-error";
 import { authorizationHeader } from "../http/request-inputs";
 
 /**
- * A key of one of `scopes`, whose scope is returned. Writing a suppression takes the admin key alone: CONTRACT.md limits
- * SENDER_API_KEY to unsubscribe links and suppression checks (a sender records an unsubscribe by
- * posting the link's one-click form).
+ * A key of one of `scopes`, whose scope is returned. Writing a suppression takes the admin key
+ * alone: CONTRACT.md limits SENDER_API_KEY to unsubscribe links and suppression checks (a sender
+ * records an unsubscribe by posting the link's one-click form).
  */
 export async function requireSenderKey(
 	request: Request,

@@ -4,8 +4,9 @@
  * a feedback loop, a request by phone or in a reply. It is applied as a one-click one is (the
  * suppression, then `email` off for the subjects linked to the address), queued if D1 is down. 201
  * when the address was newly suppressed for the list, 200 when it already was (idempotent), 202 when
- * queued; with an Idempotency-Key, a replay gets the first answer (see idempotent-write). Only adding is offered: a suppression is the proof that someone said no. A sender key may
- * not (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
+ * queued; with an Idempotency-Key, a replay gets the first answer (see idempotent-write). Only
+ * adding is offered: a suppression is the proof that someone said no. A sender key may not
+ * (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
 import * as v from "valibot";
 import { type RequestContext, requestContext } from "../consent/request-context";

@@ -149,3 +149,37 @@ describe("JSON bodies of the wrong type", () => {
 		},
 	);
 });
+
+describe("a policy version's characters", () => {
+	// Shown back in exports and records: a control character or half a surrogate pair would be stored
+	// (the latter as replacement characters) and handed back as something the site never sent.
+	it.each(["v1\u0000", "v1\n", "\t2025", "v\u007f", "v\u0085", "v\ud800", "\udc00v"])(
+		"%j is 400 invalid_body on PUT and opt-out, and writes nothing",
+		async (policyVersion) => {
+			const subject = `user:policychars${policyVersion.codePointAt(policyVersion.length - 1)}`;
+			const put = await call(
+				"/v1/consent",
+				keyed({ method: "PUT", cf: CA, ...json({ subject, purposes: { ads: false }, policyVersion }) }),
+			);
+			expect(put.status).toBe(400);
+			expect(await code(put)).toBe("invalid_body");
+			const optOut = await call(
+				"/v1/opt-out",
+				keyed({ method: "POST", cf: CA, ...json({ subject, policyVersion }) }),
+			);
+			expect(optOut.status).toBe(400);
+			expect(await code(optOut)).toBe("invalid_body");
+			expect(await countRecords(subject)).toBe(0);
+		},
+	);
+
+	it("any other text is kept as sent, astral characters too", async () => {
+		const policyVersion = "2025-01 ポリシー 🍪 v2";
+		const res = await call(
+			"/v1/opt-out",
+			keyed({ method: "POST", cf: CA, ...json({ subject: "user:policytext", policyVersion }) }),
+		);
+		expect(res.status).toBe(200);
+		expect(await latestPolicy("user:policytext")).toBe(policyVersion);
+	});
+});

@@ -3,9 +3,23 @@ import * as v from "valibot";
 import { PURPOSE_NAMES, purposeDefinition } from "../config/purposes";
 import { badBody } from "../http/http-error";
 
+/**
+ * A site's label for the policy a choice was made under, stored with the record and handed back in
+ * records and exports as sent: no control characters, and no half of a surrogate pair (D1 would store
+ * it as replacement characters).
+ */
+const PolicyVersion = v.optional(
+	v.pipe(
+		v.string(),
+		v.minLength(1),
+		v.maxLength(64),
+		v.regex(/^[^\p{Cc}\p{Cs}]*$/u, "must hold no control characters or unpaired surrogates"),
+	),
+);
+
 const PutBody = v.object({
 	purposes: v.record(v.string(), v.boolean()),
-	policyVersion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+	policyVersion: PolicyVersion,
 	email: v.optional(v.pipe(v.string(), v.maxLength(254))),
 	subject: v.optional(v.string()),
 });
@@ -14,7 +28,7 @@ export type PutInput = v.InferOutput<typeof PutBody>;
 
 const OptOutBody = v.object({
 	subject: v.optional(v.string()),
-	policyVersion: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+	policyVersion: PolicyVersion,
 });
 
 function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {

@@ -1459,6 +1459,70 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("markup written to a document opened by a script is screened from where the last write left it, in a later task or after an await: no tracker loads, the structure is the allowed page's", async () => {
+		// A document a script opened has no markup of its own to come between two writes: each continues
+		// the stream until it is closed, whichever task writes (an ad loader writing as its parts arrive).
+		const cases = [
+			["<style>", `<textarea></style><img alt="" src="PIXEL"><p>after</p>`],
+			["<noscript>", `<textarea></noscript><img alt="" src="PIXEL"><p>after</p>`],
+			["<textarea>", `<style></textarea><img alt="" src="PIXEL"><p>after</p>`],
+			['<img alt="" src="PIXEL', `"><p>after</p>`],
+			// Not opened first: the first write opens the loaded blank document.
+			["NO-OPEN", "<style>", `<textarea></style><img alt="" src="PIXEL"><p>after</p>`],
+		];
+		const writeAll = (page: Page, waits: "microtask" | "task") =>
+			page.evaluate(
+				async ({ cases, waits }) => {
+					let count = 0;
+					const fill = (markup: string) =>
+						markup.replace(/PIXEL/g, () => `https://www.facebook.com/tr?id=1&ev=Later-${waits}-${count++}`);
+					const pause = () =>
+						waits === "task" ? new Promise((resolve) => setTimeout(resolve, 0)) : Promise.resolve();
+					const seen: string[] = [];
+					for (const pieces of cases) {
+						const frame = document.createElement("iframe");
+						document.body.append(frame);
+						const doc = frame.contentDocument as Document;
+						if (pieces[0] !== "NO-OPEN") doc.open();
+						for (const piece of pieces.filter((piece) => piece !== "NO-OPEN")) {
+							doc.write(fill(piece));
+							await pause();
+						}
+						doc.close();
+						const copy = doc.documentElement.cloneNode(true) as Element;
+						for (const element of Array.from(copy.querySelectorAll("[data-consent]"))) {
+							for (const name of ["data-src", "data-consent"]) element.removeAttribute(name);
+						}
+						for (const element of Array.from(copy.querySelectorAll("[src]"))) element.removeAttribute("src");
+						seen.push(copy.outerHTML);
+					}
+					return seen;
+				},
+				{ cases, waits },
+			);
+		const asGiven = await open(VISITORS.allowed, "/runtime-open");
+		const guarded = await open(VISITORS.optedOut, "/runtime-open");
+		try {
+			for (const waits of ["microtask", "task"] as const) {
+				const expected = await writeAll(asGiven.page, waits);
+				const seen = await writeAll(guarded.page, waits);
+				for (let i = 0; i < cases.length; i++) {
+					expect
+						.soft({ waits, pieces: cases[i], seen: seen[i] })
+						.toEqual({ waits, pieces: cases[i], seen: expected[i] });
+				}
+			}
+			await guarded.page.waitForTimeout(300);
+			expect(asGiven.urls.filter((url) => url.includes("ev=Later-"))).not.toHaveLength(0);
+			expect({
+				trackers: guarded.urls.filter((url) => url.includes("ev=Later-")),
+				errors: guarded.errors,
+			}).toEqual({ trackers: [], errors: [] });
+		} finally {
+			await Promise.all([asGiven.context.close(), guarded.context.close()]);
+		}
+	});
+
 	it("a noscript's content is markup where scripts do not run (a template, a frame sandboxed without them), and screened when the page parses its text later", async () => {
 		const writeAll = (page: Page) =>
 			page.evaluate(async () => {

@@ -806,11 +806,14 @@
 		// and text so far are kept to read the next write after. Per document: [markup from that start,
 		// how much of it is written, the script writing]; dropped at the document's open or close, and at
 		// the end of the running script or when another of the document's scripts writes (the page's own
-		// markup may follow it; a script the parser runs writes from after its end tag).
+		// markup may follow it; a script the parser runs writes from after its end tag). A document a
+		// script opened (open(), or a write once it was loaded) has no markup of its own to follow: its
+		// state is kept until it is closed, whichever task writes next (an ad loader writing parts as they come).
 		var write0 = w.Document.prototype.write;
 		var reopen0 = w.Document.prototype.open;
 		var close0 = w.Document.prototype.close;
 		var streams = new WeakMap();
+		var scriptOpened = new WeakSet();
 		function write(document, original, args) {
 			listen(document);
 			var written = original.apply(document, args);
@@ -880,6 +883,8 @@
 					var screened = guardMarkup(value, this, true, true);
 					return write(this, original, screened === value ? args : [screened]);
 				}
+				// A write to a loaded document opens it anew (see scriptOpened).
+				if (this.readyState === "complete") scriptOpened.add(this);
 				var before = streams.get(this);
 				if (before !== undefined && before[2] !== this.currentScript) {
 					flush(this);
@@ -891,7 +896,8 @@
 				var raw = at === -1 ? null : rawText(this, markup, at);
 				var cut = raw === false ? Math.max(at, written) : markup.length;
 				streams.delete(this);
-				if (before === undefined && raw !== null) Promise.resolve(this).then(flush);
+				if (before === undefined && raw !== null && !scriptOpened.has(this))
+					Promise.resolve(this).then(flush);
 				// Scripts the write runs write from where their end tag left the stream: kept once it is done.
 				var out = write(this, write0, [screenFrom(this, markup.slice(0, cut), written)]);
 				flush(this);
@@ -928,12 +934,16 @@
 			guardWrite("writeln", "\n");
 			w.Document.prototype.close = function close() {
 				flush(this);
+				scriptOpened.delete(this);
 				return close0.apply(this, arguments);
 			};
 			// Opened again (not while the page's parser runs a script, which ignores it), it starts anew.
 			w.Document.prototype.open = function open() {
 				var opened = reopen0.apply(this, arguments);
-				if (this.childNodes.length === 0) streams.delete(this);
+				if (this.childNodes.length === 0) {
+					streams.delete(this);
+					scriptOpened.add(this);
+				}
 				return opened;
 			};
 		}

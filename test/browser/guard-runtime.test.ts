@@ -1469,6 +1469,8 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 			['<img alt="" src="PIXEL', `"><p>after</p>`],
 			// Not opened first: the first write opens the loaded blank document.
 			["NO-OPEN", "<style>", `<textarea></style><img alt="" src="PIXEL"><p>after</p>`],
+			// Opened by a first write of a TrustedHTML, then written in strings.
+			["TRUSTED-OPEN", "<style>", `<textarea></style><img alt="" src="PIXEL"><p>after</p>`],
 		];
 		const writeAll = (page: Page, waits: "microtask" | "task") =>
 			page.evaluate(
@@ -1479,12 +1481,16 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 					const pause = () =>
 						waits === "task" ? new Promise((resolve) => setTimeout(resolve, 0)) : Promise.resolve();
 					const seen: string[] = [];
+					const policy = Reflect.get(window, "trustedTypes").createPolicy(`split-${waits}`, {
+						createHTML: (html: string) => html,
+					});
 					for (const pieces of cases) {
 						const frame = document.createElement("iframe");
 						document.body.append(frame);
 						const doc = frame.contentDocument as Document;
-						if (pieces[0] !== "NO-OPEN") doc.open();
-						for (const piece of pieces.filter((piece) => piece !== "NO-OPEN")) {
+						if (pieces[0] === "TRUSTED-OPEN") doc.write(policy.createHTML("<p>first</p>"));
+						else if (pieces[0] !== "NO-OPEN") doc.open();
+						for (const piece of pieces.filter((piece) => !piece.endsWith("-OPEN"))) {
 							doc.write(fill(piece));
 							await pause();
 						}

@@ -860,6 +860,8 @@
 			var original = w.Document.prototype[name];
 			w.Document.prototype[name] = function () {
 				var args = Array.prototype.slice.call(arguments);
+				// A write to a loaded document opens it anew (see scriptOpened), whatever it writes.
+				if (this.readyState === "complete") scriptOpened.add(this);
 				if (
 					!args.every(function (arg) {
 						return typeof arg === "string";
@@ -883,8 +885,6 @@
 					var screened = guardMarkup(value, this, true, true);
 					return write(this, original, screened === value ? args : [screened]);
 				}
-				// A write to a loaded document opens it anew (see scriptOpened).
-				if (this.readyState === "complete") scriptOpened.add(this);
 				var before = streams.get(this);
 				if (before !== undefined && before[2] !== this.currentScript) {
 					flush(this);

@@ -312,4 +312,33 @@ describe("POST /unsubscribe (one-click)", () => {
 		expect(res.headers.get("Retry-After")).toBe("5");
 		expect(res.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
 	});
+
+	it("tells a person who pressed the Japanese confirmation's button during the outage in a Japanese page", async () => {
+		const link = await issueLink("outage3@example.com", "news");
+		const queue = {
+			send: async () => {
+				throw new Error("queue down");
+			},
+		};
+		const res = await callWithEnv(
+			{ ...env, DB: brokenD1(), CONSENT_QUEUE: queue } as unknown as Env,
+			`${pathOf(link.url)}&lang=ja`,
+			{
+				method: "POST",
+				headers: {
+					"Content-Type": "application/x-www-form-urlencoded",
+					"Sec-Fetch-Mode": "navigate",
+					"Sec-Fetch-Site": "same-origin",
+				},
+				body: "List-Unsubscribe=One-Click&via=page",
+			},
+		);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("Retry-After")).toBe("5");
+		expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		const html = await res.text();
+		expect(html).toContain('<html lang="ja">');
+		expect(html).toContain("しばらくしてから、もう一度お試しください。");
+		expect(html).not.toContain("storage_unavailable");
+	});
 });

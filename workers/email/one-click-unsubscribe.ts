@@ -4,8 +4,8 @@
  * answers 200 with a short page, never a redirect (RFC 8058 §3.2). Idempotent. If D1 fails the
  * request is queued and still answered 200 (providers do not retry); only if the queue fails too is
  * it 503. Errors are plain text: the caller is usually a mail provider's server, and nothing
- * changes on an error; a token error met by a person's browser (the confirmation page's button) is
- * a page.
+ * changes on an error; an error met by a person's browser (the confirmation page's button) is a
+ * page.
  */
 import { requireVerifyingKeys } from "../config/required-secrets";
 import { type RequestContext, requestContext } from "../consent/request-context";
@@ -121,10 +121,11 @@ export async function oneClickUnsubscribe(
 		});
 		return htmlPage(page);
 	} catch (err) {
-		// Without SIGNING_KEY no token can be told genuine: a 503 ("not valid" would have the sender
-		// drop a real unsubscribe), as a page for a person pressing the confirmation's button.
+		// A person who pressed the confirmation's button reads what went wrong (an outage of D1 and the
+		// queue, no SIGNING_KEY, the invalid-token limit) as a page in the page's language, not as the
+		// plain text a mail provider's server gets.
 		const url = URL.parse(requestUrl(request));
-		if (err instanceof HttpError && err.code === "not_configured" && isBrowserNavigation(request) && url)
+		if (err instanceof HttpError && isBrowserNavigation(request) && url)
 			return peopleErrorResponse(err, request, url);
 		return plainTextError(err);
 	}

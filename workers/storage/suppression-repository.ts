@@ -8,6 +8,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { ALL_LISTS } from "../email/mailing-list";
+import { linkedSubjectsEmailOffStatements } from "./import-linked-subjects";
 import { insertQuery, selectBatch, selectQuery, selectRows, statement } from "./queries";
 import { emailSuppressions } from "./schema";
 
@@ -168,9 +169,11 @@ export function earliestImportRows(rows: readonly ImportRow[]): ImportRow[] {
  * so values are inlined as literals): per IMPORT_ROWS_PER_STATEMENT rows, a `SELECT ... AS present`
  * counting those already stored (index lookups, so a large table is not scanned), then an insert
  * that leaves a stored row alone unless the import dates it earlier (the earliest date wins, with
- * its source). The importer sums `present` to tell new rows from known ones.
+ * its source), then `email` turned off for the subjects linked to those addresses, as a one-click
+ * unsubscribe does (import-linked-subjects.ts). The importer sums `present` to tell new rows from
+ * known ones.
  */
-export function importStatements(rows: readonly ImportRow[]): string {
+export function importStatements(rows: readonly ImportRow[], now = Date.now()): string {
 	const statements: string[] = [];
 	for (let i = 0; i < rows.length; i += IMPORT_ROWS_PER_STATEMENT) {
 		const chunk = rows.slice(i, i + IMPORT_ROWS_PER_STATEMENT);
@@ -184,6 +187,7 @@ export function importStatements(rows: readonly ImportRow[]): string {
 			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
 				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
 				"WHERE excluded.created_at < email_suppressions.created_at AND email_suppressions.source <> 'erasure';",
+			linkedSubjectsEmailOffStatements(chunk, now),
 		);
 	}
 	return statements.length > 0 ? `${statements.join("\n")}\n` : "";

@@ -11,9 +11,15 @@ import { call, json, keyed } from "../helpers";
 
 const DE = { country: "DE" };
 
+const DAY = 86_400_000;
+
 function lapse() {
+	later(settingsFor(env).policy.lifetimeMs + DAY);
+}
+
+function later(ms: number) {
 	vi.useFakeTimers({ toFake: ["Date"] });
-	vi.setSystemTime(Date.now() + settingsFor(env).policy.lifetimeMs + 86_400_000);
+	vi.setSystemTime(Date.now() + ms);
 }
 
 afterEach(() => {
@@ -22,7 +28,15 @@ afterEach(() => {
 
 async function decision(subject: string) {
 	const res = await call(`/v1/consent?subject=${subject}`, keyed({ cf: DE }));
-	return res.json<{ purposes: Record<string, boolean>; reasons: Record<string, string> }>();
+	return res.json<{ purposes: Record<string, boolean>; reasons: Record<string, string>; prompt: boolean }>();
+}
+
+/** A keyed lookup with GPC, then waits for the opt-out it records in the background. */
+async function recordGpcSignal(subject: string) {
+	await call(`/v1/consent?subject=${subject}`, keyed({ cf: DE, headers: { "Sec-GPC": "1" } }));
+	for (let i = 0; i < 50 && (await decision(subject)).reasons.ads !== "gpc"; i++)
+		await new Promise((r) => setTimeout(r, 20));
+	expect((await decision(subject)).reasons.ads).toBe("gpc");
 }
 
 async function put(subject: string, body: Record<string, unknown>) {
@@ -85,5 +99,44 @@ describe("a lapsed allowance", () => {
 		const after = await decision("user:lapse-newsletter");
 		expect(after.purposes.ads).toBe(true);
 		expect(after.purposes.email).toBe(true);
+	});
+
+	it("is still asked about after a GPC signal is recorded: the signal answers no banner", async () => {
+		await put("user:lapse-gpc-prompt", { purposes: { analytics: true, ads: true } });
+		lapse();
+		expect((await decision("user:lapse-gpc-prompt")).prompt).toBe(true);
+		await recordGpcSignal("user:lapse-gpc-prompt");
+		const after = await decision("user:lapse-gpc-prompt");
+		expect(after.purposes.analytics).toBe(false);
+		expect(after.prompt).toBe(true);
+	});
+
+	it("is still asked about after an unsubscribe: an unsubscribe answers no banner", async () => {
+		await put("user:lapse-unsub-prompt", {
+			email: "lapse-prompt@example.com",
+			purposes: { analytics: true },
+		});
+		lapse();
+		expect((await decision("user:lapse-unsub-prompt")).prompt).toBe(true);
+		const res = await call("/v1/suppressions", {
+			method: "POST",
+			...json({ email: "lapse-prompt@example.com" }, keyed()),
+		});
+		expect(res.status).toBe(201);
+		const after = await decision("user:lapse-unsub-prompt");
+		expect(after.purposes.email).toBe(false);
+		expect(after.prompt).toBe(true);
+	});
+
+	it("lapses a lifetime after it was chosen, however recently a GPC signal was recorded", async () => {
+		await put("user:gpc-no-renewal", { purposes: { analytics: true } });
+		later(300 * DAY);
+		await recordGpcSignal("user:gpc-no-renewal");
+		expect((await decision("user:gpc-no-renewal")).purposes.analytics).toBe(true);
+		later(settingsFor(env).policy.lifetimeMs - 300 * DAY + DAY);
+		const after = await decision("user:gpc-no-renewal");
+		expect(after.purposes.analytics).toBe(false);
+		expect(after.reasons.analytics).toBe("default");
+		expect(after.prompt).toBe(true);
 	});
 });

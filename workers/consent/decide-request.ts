@@ -153,7 +153,8 @@ export function persistGpcOptOut(
 		purposes: { ...purposes, ...changes },
 		sources,
 		policyVersion: state.policyVersion,
-		updatedAt: rc.now,
+		// As the append will: a GPC signal answers nothing, so the last answer's time stays.
+		updatedAt: state.version > 0 ? state.updatedAt : rc.now,
 	};
 }
 

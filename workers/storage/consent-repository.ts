@@ -32,6 +32,15 @@ import { consentDatabase } from "./shards";
 export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
 
 /**
+ * Whether a write of `source` is a person's answer, from which an allowance's lifetime and the
+ * banner's question run. A recorded GPC signal or an unsubscribe answers neither: moving the clock,
+ * it renewed every allowance for another lifetime and closed a lapsed choice's question for good.
+ */
+export function answersConsent(source: RecordSource): boolean {
+	return source !== "gpc" && source !== "email";
+}
+
+/**
  * The newest migration (migrations/) this code needs. `npm run deploy` applies none, so a database
  * can lag the code deployed on it; the health probe looks for this one (test/health keeps it current).
  */
@@ -362,6 +371,8 @@ export class ConsentRepository {
 		change: ChangeRequest,
 	): Promise<ChangeRequest> {
 		// Only a state written after the change was made can hold a later choice: one read, then, at most.
+		// A GPC record or an unsubscribe leaves updatedAt, but only opts out, as a yielding change does:
+		// the same denial again changes nothing.
 		if (!change.yieldsToLaterChoices || !current || current.updatedAt.getTime() <= change.now) return change;
 		const later = await this.purposesChangedAfter(subject, change.now);
 		const changes = Object.fromEntries(Object.entries(change.changes).filter(([name]) => !later.has(name)));
@@ -558,7 +569,7 @@ function merge(subject: string, current: SubjectRow | undefined, change: ChangeR
 		emailHash,
 		lastRecordId: recordId,
 		createdAt: current?.createdAt ?? now,
-		updatedAt: now,
+		updatedAt: current && !answersConsent(change.source) ? current.updatedAt : now,
 	};
 	const record: RecordRow = {
 		recordId,

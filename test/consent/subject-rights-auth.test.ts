@@ -33,6 +33,11 @@ describe("subject rights: who may ask", () => {
 					const path = method === "GET" ? `/v1/subjects/${target}/export` : `/v1/subjects/${target}`;
 					const res = await callWithEnv(scoped, path, { ...init, method });
 					expect(res.status, `${who} ${method}`).toBe(status);
+					// RFC 9110 15.5.2: a 401 names the scheme it wants, as every other keyed route's does.
+					if (status === 401)
+						expect(res.headers.get("WWW-Authenticate"), `${who} ${method}`).toBe(
+							'Bearer realm="consent-edge"',
+						);
 					answers.push(await res.text());
 				}
 				expect(answers[0], `${who} ${method}`).toBe(answers[1]);
@@ -40,5 +45,11 @@ describe("subject rights: who may ask", () => {
 			}
 		}
 		expect(await countRecords(subject)).toBe(1);
+	});
+
+	it("answers a keyless records call 401 with the Bearer challenge", async () => {
+		const res = await callWithEnv(scoped, "/v1/subjects/user:rights-auth/records");
+		expect(res.status).toBe(401);
+		expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="consent-edge"');
 	});
 });

@@ -1,7 +1,7 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
 import { keepEmailOptOut } from "../../email/erasure-suppression";
 import { suppressionsForExport } from "../../email/subject-suppressions";
-import { badQuery, HttpError, storageUnavailable } from "../../http/http-error";
+import { badQuery, HttpError, storageUnavailable, unauthorized } from "../../http/http-error";
 import { keyedScope } from "../../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../../http/idempotent-write";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
@@ -20,8 +20,7 @@ async function keyedSubjectFromPath(
 	env: Env,
 	scopes: ("admin" | "reader")[],
 ) {
-	if (authorizationHeader(request) === null)
-		throw new HttpError(401, "unauthorized", "A valid API key is required.");
+	if (authorizationHeader(request) === null) throw unauthorized();
 	const caller = await identifyCaller(request, env);
 	requireScope(caller, scopes);
 	let subject: string;

@@ -26,9 +26,15 @@ const cliEnv = {
 const KEYED = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_API_KEY}`, "Content-Type": "application/json" };
 
 interface Export {
-	state: { version: number; purposes: Record<string, boolean>; sources: Record<string, string> } | null;
+	state: {
+		version: number;
+		purposes: Record<string, boolean>;
+		sources: Record<string, string>;
+		updatedAt: string;
+	} | null;
 	records: {
 		recordId: string;
+		timestamp: string;
 		version: number;
 		source: string;
 		purposes: Record<string, boolean>;
@@ -96,6 +102,9 @@ describe("npm run import and the subjects linked to imported addresses", () => {
 				/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
 			);
 			expect(second?.purposes.email).toBe(false);
+			// An imported unsubscribe answers no question: the lifetime still runs from the person's choice.
+			expect(second?.timestamp).not.toBe(first?.timestamp);
+			expect(state?.updatedAt).toBe(first?.timestamp);
 		}
 		expect((await exported("user:unsubscribed")).state?.purposes.ads).toBe(false);
 	});

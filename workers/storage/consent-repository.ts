@@ -33,11 +33,12 @@ export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
 
 /**
  * Whether a write of `source` is a person's answer, from which an allowance's lifetime and the
- * banner's question run. A recorded GPC signal or an unsubscribe answers neither: moving the clock,
+ * banner's question run. A recorded GPC signal, an unsubscribe or an imported one (source `import`,
+ * import-linked-subjects.ts, which leaves `updated_at` as well) answers neither: moving the clock,
  * it renewed every allowance for another lifetime and closed a lapsed choice's question for good.
  */
 export function answersConsent(source: RecordSource): boolean {
-	return source !== "gpc" && source !== "email";
+	return source === "api" || source === "ui";
 }
 
 /**

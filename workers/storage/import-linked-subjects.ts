@@ -2,8 +2,9 @@
  * SQL text, for the suppression import's file, that turns `email` off for the subjects a keyed PUT
  * linked to imported addresses, as a one-click unsubscribe does (suppress-address.ts): a record with
  * source `import` continuing each subject's chain, then the subject's state. A subject that chose
- * `email` after the row's date keeps that later choice. Values are inlined: `wrangler d1 execute
- * --file` binds nothing, and hashes and dates are already restricted to safe characters.
+ * `email` after the row's date keeps that later choice. `updated_at` stays: an imported unsubscribe
+ * answers no question, as an emailed one does not (answersConsent). Values are inlined: `wrangler d1
+ * execute --file` binds nothing, and hashes and dates are already restricted to safe characters.
  */
 
 export interface ImportedAddress {
@@ -40,8 +41,7 @@ export function linkedSubjectsEmailOffStatements(addresses: readonly ImportedAdd
 	const update =
 		"UPDATE consent_subjects SET version = version + 1, purposes = json_set(purposes, '$.email', json('false')), " +
 		"sources = json_set(sources, '$.email', 'import'), " +
-		"last_record_id = (SELECT r.record_id FROM consent_records r WHERE r.subject = consent_subjects.subject AND r.version = consent_subjects.version + 1), " +
-		`updated_at = ${at}\n` +
+		"last_record_id = (SELECT r.record_id FROM consent_records r WHERE r.subject = consent_subjects.subject AND r.version = consent_subjects.version + 1)\n" +
 		`WHERE email_hash IN (SELECT email_hash FROM (${importedValues(addresses)}))\n` +
 		"AND EXISTS (SELECT 1 FROM consent_records r WHERE r.subject = consent_subjects.subject AND r.version = consent_subjects.version + 1 AND r.source = 'import');";
 	return `${insert}\n${update}`;

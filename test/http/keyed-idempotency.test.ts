@@ -7,7 +7,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { envWithScopedKeys, SENDER_KEY } from "../email/email-fixtures";
-import { brokenD1, brokenKV, call, callWithEnv, countRecords, envWith, json, keyed } from "../helpers";
+import {
+	brokenD1,
+	brokenKV,
+	call,
+	callWithEnv,
+	countRecords,
+	envWith,
+	firstCallGate,
+	holdingFirstBatch,
+	json,
+	keyed,
+} from "../helpers";
 
 const withKey = (key: string) => ({ headers: { "Idempotency-Key": key } });
 
@@ -141,6 +152,9 @@ describe("DELETE /v1/subjects/{subject} with Idempotency-Key", () => {
 			expect(name).not.toContain("idem-private");
 			expect((await env.CONSENT_KV.get(name)) ?? "").not.toContain("idem-private");
 		}
+		const { results } = await env.DB.prepare("SELECT * FROM idempotency_keys").all();
+		expect(results.length).toBeGreaterThan(0);
+		expect(JSON.stringify(results)).not.toContain("idem-private");
 	});
 
 	it("an answer that failed is not kept: the same key retried once storage is back does the work", async () => {
@@ -172,5 +186,148 @@ describe("DELETE /v1/subjects/{subject} with Idempotency-Key", () => {
 		expect(res.status).toBe(400);
 		expect(await errorCode(res)).toBe("invalid_idempotency_key");
 		expect(await countRecords("user:idem-badkey")).toBe(1);
+	});
+});
+
+describe("one keyed-answer store for every keyed write", () => {
+	const putConsentKeyed = (subject: string, key: string) =>
+		call(
+			"/v1/consent",
+			keyed({ method: "PUT", ...json({ subject, purposes: { ads: false } }, withKey(key)) }),
+		);
+
+	it("a key used for a consent write and then for a suppression is 409, and suppresses nothing", async () => {
+		expect((await putConsentKeyed("user:idem-cross-a", "c-1")).status).toBe(200);
+		const res = await addSuppression({ email: "idem.cross.a@example.com", list: "news" }, "c-1");
+		expect(res.status).toBe(409);
+		expect(await errorCode(res)).toBe("idempotency_conflict");
+		const check = await call(
+			"/v1/suppressions?email=idem.cross.a%40example.com&list=news",
+			keyed({ method: "GET" }),
+		);
+		expect(await check.json()).toEqual({ suppressed: false });
+	});
+
+	it("a key used for a suppression and then for a consent write is 409, and writes nothing", async () => {
+		expect((await addSuppression({ email: "idem.cross.b@example.com", list: "news" }, "c-2")).status).toBe(
+			201,
+		);
+		const res = await putConsentKeyed("user:idem-cross-b", "c-2");
+		expect(res.status).toBe(409);
+		expect(await errorCode(res)).toBe("idempotency_conflict");
+		expect(await countRecords("user:idem-cross-b")).toBe(0);
+	});
+
+	it("a key used for an erasure and then for a consent write is 409, and writes nothing", async () => {
+		expect((await erase("user:idem-cross-c", "c-3")).status).toBe(204);
+		const res = await putConsentKeyed("user:idem-cross-d", "c-3");
+		expect(res.status).toBe(409);
+		expect(await errorCode(res)).toBe("idempotency_conflict");
+		expect(await countRecords("user:idem-cross-d")).toBe(0);
+	});
+});
+
+describe("same-key retries racing", () => {
+	/**
+	 * The test's D1, holding the first suppression insert until released: the moment a first request
+	 * is doing its work, made as long as the test needs (an injected delay, nothing else changes).
+	 */
+	function holdingFirstSuppression(real: D1Database) {
+		const gate = firstCallGate();
+		const hold = (sql: string) => {
+			const statement = real.prepare(sql);
+			if (!/^insert into "email_suppressions"/i.test(sql)) return statement;
+			return {
+				bind: (...values: unknown[]) => {
+					const bound = statement.bind(...values);
+					return {
+						run: async () => {
+							await gate.pass();
+							return bound.run();
+						},
+					};
+				},
+			};
+		};
+		const db = {
+			prepare: hold,
+			batch: (statements: D1PreparedStatement[]) => real.batch(statements),
+			withSession: (constraint?: string) => real.withSession(constraint),
+		} as unknown as D1Database;
+		return { db, held: gate.held, release: gate.release };
+	}
+
+	/** Sends `first`, and `second` once the first is held in its work; then lets the first go on. */
+	async function racing(
+		held: { held: Promise<void>; release: () => void },
+		first: () => Promise<Response>,
+		second: () => Promise<Response>,
+	) {
+		return Promise.all([
+			first(),
+			(async () => {
+				await held.held;
+				try {
+					return await second();
+				} finally {
+					held.release();
+				}
+			})(),
+		]);
+	}
+
+	async function expectInProgress(res: Response) {
+		expect(res.status).toBe(409);
+		expect(res.headers.get("Retry-After")).toBe("1");
+		const error = (await res.json<{ error: { code: string; message: string } }>()).error;
+		expect(error.code).toBe("idempotency_conflict");
+		expect(error.message).toMatch(/still in progress/);
+	}
+
+	it("a suppression is added once: the retry is told the first is in progress, and the 201 is kept", async () => {
+		const body = { email: "idem.race@example.com", list: "news" };
+		const holding = holdingFirstSuppression(env.DB);
+		const send = (testEnv: Env) =>
+			callWithEnv(testEnv, "/v1/suppressions", keyed({ method: "POST", ...json(body, withKey("r-1")) }));
+		const [first, second] = await racing(
+			holding,
+			() => send(envWith({ DB: holding.db })),
+			() => send(env),
+		);
+		await expectInProgress(second);
+		expect(first.status).toBe(201);
+		const kept = await addSuppression(body, "r-1");
+		expect(kept.status).toBe(201);
+		expect(kept.headers.get("Idempotent-Replayed")).toBe("true");
+		expect(await kept.text()).toBe(await first.text());
+	});
+
+	it("an erasure is made once: one tombstone", async () => {
+		expect((await putConsent("user:idem-race")).status).toBe(200);
+		const tombstones = async () =>
+			(await env.DB.prepare("SELECT COUNT(*) AS n FROM erasures").first<{ n: number }>())?.n ?? 0;
+		const before = await tombstones();
+		const holding = holdingFirstBatch(env.DB);
+		const send = (testEnv: Env) =>
+			callWithEnv(testEnv, "/v1/subjects/user%3Aidem-race", keyed({ method: "DELETE", ...withKey("r-2") }));
+		const [first, second] = await racing(
+			holding,
+			() => send(envWith({ DB: holding.db })),
+			() => send(env),
+		);
+		await expectInProgress(second);
+		expect(first.status).toBe(204);
+		expect((await tombstones()) - before).toBe(1);
+		const again = await erase("user:idem-race", "r-2");
+		expect(again.status).toBe(204);
+		expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+	});
+
+	it("many at once: one is made, every other answer is that one or 409", async () => {
+		const body = { email: "idem.many@example.com", list: "news" };
+		const answers = await Promise.all(Array.from({ length: 6 }, () => addSuppression(body, "r-3")));
+		const made = answers.filter((r) => r.headers.get("Idempotent-Replayed") === null && r.status !== 409);
+		expect(made.map((r) => r.status)).toEqual([201]);
+		for (const res of answers) expect([201, 409]).toContain(res.status);
 	});
 });

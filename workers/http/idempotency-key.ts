@@ -40,3 +40,16 @@ export function idempotencyConflict(
 ): HttpError {
 	return new HttpError(409, "idempotency_conflict", message);
 }
+
+/**
+ * Another request with this key is still being made (as Stripe answers it): never made twice, and
+ * retried in a moment it gets that request's answer.
+ */
+export function idempotencyInProgress(): HttpError {
+	return new HttpError(
+		409,
+		"idempotency_conflict",
+		"A request with this Idempotency-Key is still in progress; retry shortly to get its answer.",
+		{ "Retry-After": "1" },
+	);
+}

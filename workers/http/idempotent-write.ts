@@ -1,12 +1,20 @@
 /**
  * Idempotency-Key for the keyed writes outside the consent path: a replay within 24 h answers the
- * stored first answer (status, body, Content-Type) with `Idempotent-Replayed: true`, the same key with
- * another request is 409, and a request without the header runs as if this were not here. Only a
- * 2xx answer is kept: an error (a 503 above all) must stay retryable with the same key.
+ * stored first answer (status and body) with `Idempotent-Replayed: true`, the same key with another
+ * request (a consent write's too) is 409, a retry while the first request is still at work is 409
+ * with `Retry-After: 1`, and a request without the header runs as if this were not here. Only a 2xx
+ * answer is kept: an error (a 503 above all) must stay retryable with the same key.
  */
 import { sha256Base64Url } from "../crypto/hmac";
-import { type KeyedAnswer, readKeyedAnswer, saveKeyedAnswer } from "../storage/keyed-answers";
-import { idempotencyConflict, idempotencyKeyOf, REPLAYED_HEADER, scopedKeyHash } from "./idempotency-key";
+import { claimKey, releaseKey, saveKeyedAnswer } from "../storage/keyed-answers";
+import { keyedAnswerDatabase } from "../storage/shards";
+import {
+	idempotencyConflict,
+	idempotencyInProgress,
+	idempotencyKeyOf,
+	REPLAYED_HEADER,
+	scopedKeyHash,
+} from "./idempotency-key";
 import { NO_STORE } from "./responses";
 
 export interface KeyedWrite {
@@ -28,33 +36,48 @@ export async function idempotentWrite(
 	// Hashed with the scoped key, so a stored hash cannot be matched against guessed requests (an
 	// erased subject's path) by anyone who does not hold the key.
 	const requestHash = await sha256Base64Url(`${hashedKey}\n${write.fingerprint}`);
-	const earlier = await readKeyedAnswer(env.CONSENT_KV, hashedKey).catch((err) => {
-		// The operation is idempotent: without KV it is made again rather than refused.
-		console.warn("idempotency answer read failed", err);
+	const db = keyedAnswerDatabase(env);
+	const claim = await claimKey(db, hashedKey, requestHash, Date.now()).catch((err) => {
+		// Each of these writes is idempotent in itself: without D1 it is made again rather than
+		// refused (a suppression is then queued, an erasure answers 503).
+		console.warn("idempotency key claim failed", err);
 		return null;
 	});
-	if (earlier) {
-		if (earlier.requestHash !== requestHash) throw idempotencyConflict();
-		return replay(earlier);
+	if (claim === null) return run();
+	if (claim.kind === "in-progress") {
+		throw claim.requestHash === requestHash ? idempotencyInProgress() : idempotencyConflict();
 	}
-	const response = await run();
-	if (response.status < 200 || response.status > 299) return response;
-	const answer: KeyedAnswer = {
-		requestHash,
-		status: response.status,
-		body: await response.text(),
-		contentType: response.headers.get("Content-Type"),
-	};
+	if (claim.kind === "answered") {
+		if (claim.answer.requestHash !== requestHash) throw idempotencyConflict();
+		return replay(claim.answer);
+	}
+	const release = () =>
+		releaseKey(db, hashedKey, claim.claimedAt).catch((err) =>
+			console.warn("idempotency key release failed; it is free again once its lease ends", err),
+		);
+	let response: Response;
+	try {
+		response = await run();
+	} catch (err) {
+		await release();
+		throw err;
+	}
+	if (response.status < 200 || response.status > 299) {
+		await release();
+		return response;
+	}
+	const answer = { status: response.status, body: await response.text() };
 	// Awaited, not left to waitUntil: a retry sent as soon as this answer arrives must find it.
-	await saveKeyedAnswer(env.CONSENT_KV, hashedKey, answer).catch((err) =>
-		console.warn("idempotency answer write failed", err),
+	await saveKeyedAnswer(db, hashedKey, claim.claimedAt, answer).catch((err) =>
+		console.warn("idempotency answer write failed; its claim is free again once its lease ends", err),
 	);
 	return new Response(answer.body || null, response);
 }
 
-function replay(answer: KeyedAnswer): Response {
+/** Every answer kept here is JSON or bodiless (a 204), so its Content-Type is not stored. */
+function replay(answer: { status: number; body: string }): Response {
 	const headers = new Headers({ "Cache-Control": NO_STORE, [REPLAYED_HEADER]: "true" });
-	if (answer.contentType !== null) headers.set("Content-Type", answer.contentType);
+	if (answer.body !== "") headers.set("Content-Type", "application/json; charset=utf-8");
 	return new Response(answer.status === 204 ? null : answer.body, { status: answer.status, headers });
 }
 

@@ -57,3 +57,13 @@ export function consentDatabase(env: Env, subject: string): D1Database {
 	const dbs = allConsentDatabases(env);
 	return dbs.length === 1 ? (dbs[0] as D1Database) : (dbs[fnv1a(subject) % dbs.length] as D1Database);
 }
+
+/**
+ * Where the keyed writes that belong to no subject's batch (suppressions, unsubscribe links,
+ * erasure) keep their Idempotency-Key answers: the first database, `DB` unless D1_SHARDS says
+ * otherwise, which the daily purge reaches like every shard. With one database it also holds every
+ * consent write's answers, so a key is one request across all of them.
+ */
+export function keyedAnswerDatabase(env: Env): D1Database {
+	return allConsentDatabases(env)[0] as D1Database;
+}

@@ -137,3 +137,17 @@ describe("concurrent writes", { timeout: 90_000 }, () => {
 		expect(counts).toEqual(Array(n).fill(1));
 	});
 });
+
+describe("a replayed keyed write", () => {
+	it("carries X-D1-Bookmark, as new as the first answer's, so the caller reads its own write", async () => {
+		const first = await put("user:idem-bookmark", { ads: false }, "k-bm");
+		const written = first.headers.get("X-D1-Bookmark");
+		expect(written).toBeTruthy();
+		const replay = await put("user:idem-bookmark", { ads: false }, "k-bm");
+		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+		const bookmark = replay.headers.get("X-D1-Bookmark");
+		expect(bookmark).toBeTruthy();
+		// D1 bookmarks order as strings: a later position in the database's history sorts after.
+		expect((bookmark ?? "") >= (written ?? "")).toBe(true);
+	});
+});

@@ -61,7 +61,16 @@ export async function writeChoices(
 	try {
 		if (idempotency) {
 			const earlier = await repo.readAnswer(idempotency.key, rc.now);
-			if (earlier) return replay(rc, caller, subject, idempotency.requestHash, earlier, write.redirectTo);
+			if (earlier)
+				return replay(
+					rc,
+					caller,
+					subject,
+					idempotency.requestHash,
+					earlier,
+					write.redirectTo,
+					repo.bookmark(),
+				);
 		}
 		result = await repo.append(
 			subject,
@@ -85,7 +94,15 @@ export async function writeChoices(
 		throw storageUnavailable();
 	}
 	if (result.kind === "replayed") {
-		return replay(rc, caller, subject, idempotency?.requestHash ?? "", result.answer, write.redirectTo);
+		return replay(
+			rc,
+			caller,
+			subject,
+			idempotency?.requestHash ?? "",
+			result.answer,
+			write.redirectTo,
+			repo.bookmark(),
+		);
 	}
 
 	if (result.record) {
@@ -200,7 +217,9 @@ async function replay(
 	subject: string,
 	requestHash: string,
 	earlier: StoredAnswer,
-	redirectTo?: string,
+	redirectTo: string | undefined,
+	// The session read the answer at the primary, after the write it answers: as new as that write.
+	bookmark: string | null,
 ) {
 	if (earlier.status === ERASED_ANSWER_STATUS) {
 		throw idempotencyConflict(
@@ -208,7 +227,8 @@ async function replay(
 		);
 	}
 	if (earlier.requestHash !== requestHash) throw idempotencyConflict();
-	const headers = decisionHeaders(rc);
+	// The bookmark as the first answer gave it: the caller reads its own write with either.
+	const headers = decisionHeaders(rc, bookmark);
 	headers.set(REPLAYED_HEADER, "true");
 	if (caller.kind === "visitor") {
 		// The first answer's cookie may never have arrived: issue one from the current state, read at

@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { keyedScope, scopedKeyHash } from "../../workers/http/idempotency-key";
+import { IDEMPOTENCY_TTL_MS } from "../../workers/storage/consent-repository";
 import { call, countRecords, json, keyed, Visitor } from "../helpers";
 
 const put = (subject: string, purposes: Record<string, boolean>, key: string) =>
@@ -149,5 +152,22 @@ describe("a replayed keyed write", () => {
 		expect(bookmark).toBeTruthy();
 		// D1 bookmarks order as strings: a later position in the database's history sorts after.
 		expect((bookmark ?? "") >= (written ?? "")).toBe(true);
+	});
+});
+
+describe("a key whose answer expired but is not purged yet", () => {
+	it("is free for a new consent write (the daily purge may leave it up to a day longer)", async () => {
+		const hashed = await scopedKeyHash(keyedScope("admin"), "k-expired");
+		await env.DB.prepare(
+			"INSERT INTO idempotency_keys (key, subject, request_hash, status, body, created_at) VALUES (?, NULL, 'x', 201, '{}', ?)",
+		)
+			.bind(hashed, Date.now() - IDEMPOTENCY_TTL_MS - 60_000)
+			.run();
+		const res = await put("user:idem-expired", { ads: false }, "k-expired");
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Idempotent-Replayed")).toBeNull();
+		expect(await countRecords("user:idem-expired")).toBe(1);
+		const replay = await put("user:idem-expired", { ads: false }, "k-expired");
+		expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
 	});
 });

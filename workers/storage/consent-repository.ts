@@ -301,12 +301,21 @@ export class ConsentRepository {
 		return rows.map((row) => row.subject);
 	}
 
+	/**
+	 * The answer kept under `key`, null when none is. An expired one the daily purge has not reached
+	 * yet (it may stay a day longer) is deleted, so the key is free for the write's own answer.
+	 */
 	async readAnswer(key: string, now: number): Promise<StoredAnswer | null> {
 		const row = await selectFirst(
 			this.session,
 			selectQuery.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)),
 		);
-		if (!row || now - row.createdAt.getTime() > IDEMPOTENCY_TTL_MS) return null;
+		if (!row) return null;
+		if (now - row.createdAt.getTime() > IDEMPOTENCY_TTL_MS) {
+			const expired = and(eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, row.createdAt));
+			await statement(this.session, deleteQuery(idempotencyKeys).where(expired)).run();
+			return null;
+		}
 		return { requestHash: row.requestHash, status: row.status, body: row.body };
 	}
 
@@ -355,6 +364,8 @@ export class ConsentRepository {
 				if (table === "idempotency_keys" && idempotent) {
 					const answer = await this.readAnswer(idempotent.key, change.now);
 					if (answer) return { kind: "replayed", answer };
+					// The key's answer had expired (and is gone now), or went between the batch and the read.
+					if (attempt + 1 < MAX_ATTEMPTS) continue;
 				}
 				// The guess was wrong (the subject's row exists): nothing was written; read it and merge.
 				if (table === "consent_subjects" && assumeNew) continue;

@@ -12,7 +12,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { classifyTrackerUrl, TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
-import { hasChromium, warnIfNoChromium } from "./chromium";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
 import { CDN_HOST, NONCE, RUNTIME_HOSTS, type RuntimeSite, serveRuntimeSite } from "./runtime-site";
 import type { WorkerServer } from "./serve-worker";
 import { guardedSiteWithChromium } from "./served-chromium";
@@ -509,6 +509,51 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 				]);
 		} finally {
 			await context.close();
+		}
+	});
+
+	it("a deferred fetch (fetchLater) to a denied tracker is never sent; one to the CDN is", async () => {
+		// Playwright's routing hides deferred fetches: none here, and every host but the local ones
+		// resolves nowhere, so the requests are attempted (and seen) but leave nothing.
+		const own = await launchChromium(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]);
+		try {
+			const context = await own.newContext({ extraHTTPHeaders: VISITORS.optedOut });
+			const urls: string[] = [];
+			context.on("request", (request) => urls.push(request.url()));
+			const page = await context.newPage();
+			await page.goto(`${server.origin}/runtime`);
+			const made = await page.evaluate(() => {
+				const later = (window as unknown as { fetchLater: (input: RequestInfo, init?: object) => object })
+					.fetchLater;
+				const held = later("https://www.google-analytics.com/g/collect?v=2&ev=LaterHeld", {
+					activateAfter: 0,
+				});
+				const asRequest = later(new Request("https://www.facebook.com/tr?id=1&ev=LaterRequest"));
+				later("https://cdn.example.net/log?ev=LaterCdn");
+				return [held, asRequest].map((result) => [
+					(result as { activated: boolean }).activated,
+					result instanceof (window as unknown as { FetchLaterResult: typeof Object }).FetchLaterResult,
+				]);
+			});
+			await page.waitForTimeout(300);
+			// A deferred fetch is sent at the latest as the page goes away.
+			await page.goto(`${server.origin}/api/ping`);
+			await page.waitForTimeout(500);
+			await context.close();
+			expect({
+				made,
+				trackers: urls.filter((url) => /ev=Later(Held|Request)/.test(url)),
+				cdn: urls.some((url) => url.includes("ev=LaterCdn")),
+			}).toEqual({
+				made: [
+					[false, true],
+					[false, true],
+				],
+				trackers: [],
+				cdn: true,
+			});
+		} finally {
+			await own.close();
 		}
 	});
 

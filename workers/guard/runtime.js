@@ -3,11 +3,11 @@
  * fills in the two arguments at the end: the host table and the denied purposes): plain ES2019, run
  * first on a guarded visitor's page, and put into each same-origin frame's window (a blank ad frame has
  * prototypes of its own) as the page's code reaches it. Requests the page's own code builds (fetch,
- * XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
+ * fetchLater, XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
  * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
  * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
  * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are
- * not made: fetch gets an empty 200, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
+ * not made: fetch gets an empty 200, fetchLater a result never activated, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
  * judges those itself).
@@ -228,6 +228,18 @@
 					return Promise.resolve(new w.Response(null, { status: 200, statusText: "OK" }));
 				}
 				return fetch0.apply(w, arguments);
+			};
+		}
+
+		// A deferred fetch (fetchLater) is sent from the browser, at the latest as the page goes away; a
+		// held one answers as one not sent yet, and never is.
+		var later0 = w.fetchLater;
+		if (typeof later0 === "function") {
+			w.fetchLater = function fetchLater(input) {
+				if (deniedPurpose(input instanceof w.Request ? input.url : input) === null) {
+					return later0.apply(w, arguments);
+				}
+				return Object.create(w.FetchLaterResult.prototype, { activated: { value: false } });
 			};
 		}
 

@@ -121,6 +121,22 @@ describe("(b) reasonable extensions: other ways markup makes the browser call a 
 			"www.facebook.com/tr",
 		],
 		[
+			"<image src> (the parser makes it an <img>)",
+			'<image src="https://www.facebook.com/tr?id=123456789012345&amp;ev=PageView" width="1" height="1">',
+			"www.facebook.com/tr",
+		],
+		[
+			"a legacy background attribute (body, table, td, th)",
+			'<body background="https://bat.bing.com/action/0?ti=1"><table background="https://bat.bing.com/action/0?ti=2">' +
+				'<tr><td background="https://bat.bing.com/action/0?ti=3">x</td><th background="https://bat.bing.com/action/0?ti=4">y</th></tr></table>',
+			"bat.bing.com",
+		],
+		[
+			"<svg><feImage href> (a filter's image)",
+			'<svg width="1" height="1"><filter id="f"><feImage href="https://ct.pinterest.com/v3/?event=init&amp;tid=2612345678901"/></filter></svg>',
+			"ct.pinterest.com",
+		],
+		[
 			"CSS url() in a style attribute",
 			"<div style=\"background:url('https://analytics.twitter.com/i/adsct?txn_id=o1234')\">x</div>",
 			"analytics.twitter.com",

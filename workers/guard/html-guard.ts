@@ -120,7 +120,8 @@ function mayBeAbsolute(element: string, attribute: string): string {
 
 /**
  * Other elements that load a URL by themselves, with the attribute naming it: media and their
- * posters, text tracks, plugins, image buttons and SVG images. A tracker there is a pixel all the same.
+ * posters, text tracks, plugins, image buttons, SVG images and filter images, legacy backgrounds. A
+ * tracker there is a pixel all the same.
  */
 const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string])[] = [
 	["video", "poster"],
@@ -132,6 +133,14 @@ const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string
 	["embed", "src"],
 	["input", "src"],
 	["image", "href"],
+	// `<image src>` is parsed as an `<img>`; an SVG filter's `<feImage>` loads its image too.
+	["image", "src"],
+	["feimage", "href"],
+	// Legacy backgrounds load an image.
+	["body", "background"],
+	["table", "background"],
+	["td", "background"],
+	["th", "background"],
 ];
 
 /**

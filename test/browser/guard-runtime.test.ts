@@ -557,6 +557,51 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("an SVG filter image or SVG script given a denied tracker's URL at runtime loads nothing", async () => {
+		const { context, page, urls, errors } = await open(VISITORS.optedOut);
+		try {
+			const kept = await page.evaluate(() => {
+				const svgNs = "http://www.w3.org/2000/svg";
+				const svg = document.createElementNS(svgNs, "svg");
+				const filter = document.createElementNS(svgNs, "filter");
+				filter.id = "svg-runtime-filter";
+				const image = document.createElementNS(svgNs, "feImage");
+				image.setAttribute("href", "https://www.facebook.com/tr?id=1&ev=SvgFeImage");
+				const linked = document.createElementNS(svgNs, "feImage");
+				linked.setAttributeNS(
+					"http://www.w3.org/1999/xlink",
+					"xlink:href",
+					"https://ct.pinterest.com/v3/?ev=SvgFeXlink",
+				);
+				const script = document.createElementNS(svgNs, "script");
+				script.setAttribute("href", "https://connect.facebook.net/en_US/fbevents.js?ev=SvgScript");
+				const rect = document.createElementNS(svgNs, "rect");
+				rect.setAttribute("width", "10");
+				rect.setAttribute("height", "10");
+				rect.setAttribute("filter", "url(#svg-runtime-filter)");
+				filter.append(image, linked);
+				svg.append(filter, rect, script);
+				document.body.append(svg);
+				return [image, linked, script].map((el) => [
+					el.getAttribute("data-href"),
+					el.getAttribute("data-consent"),
+				]);
+			});
+			await page.waitForTimeout(300);
+			expect({ kept, trackers: urls.filter((url) => /ev=Svg/.test(url)), errors }).toEqual({
+				kept: [
+					["https://www.facebook.com/tr?id=1&ev=SvgFeImage", "ads"],
+					["https://ct.pinterest.com/v3/?ev=SvgFeXlink", "ads"],
+					["https://connect.facebook.net/en_US/fbevents.js?ev=SvgScript", "ads"],
+				],
+				trackers: [],
+				errors: [],
+			});
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("an audio element made with its URL (new Audio(url)) is held back as one given it later", async () => {
 		const { context, page, urls, errors } = await open(VISITORS.optedOut);
 		try {

@@ -373,6 +373,8 @@
 			["HTMLEmbedElement", "src"],
 			["HTMLInputElement", "src"],
 			["SVGImageElement", "href"],
+			["SVGFEImageElement", "href"],
+			["SVGScriptElement", "href"],
 		].filter(function (pair) {
 			return typeof w[pair[0]] === "function";
 		});

@@ -28,6 +28,7 @@ export default {
 			.on("iframe[data-consent]", ELEMENT)
 			.on("source[data-consent]", ELEMENT)
 			.on(HINTS, ELEMENT)
+			.on('link[imagesrcset][rel~="preload" i]', ELEMENT)
 			.on('a[href*="?"]', ELEMENT)
 			.on('area[href*="?"]', ELEMENT)
 			.onDocument({ end() {} })

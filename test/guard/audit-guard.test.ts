@@ -137,6 +137,12 @@ describe("(b) reasonable extensions: other ways markup makes the browser call a 
 			"ct.pinterest.com",
 		],
 		[
+			"a preload's imagesrcset (with or without an href)",
+			'<link rel="preload" as="image" imagesrcset="https://bat.bing.com/action/0?ti=1 1x, /hero@2x.jpg 2x" imagesizes="100vw">' +
+				'<link rel="preload" as="image" href="/hero.jpg" imagesrcset="/hero@2x.jpg 2x, https://bat.bing.com/action/0?ti=2 3x">',
+			"bat.bing.com",
+		],
+		[
 			"CSS url() in a style attribute",
 			"<div style=\"background:url('https://analytics.twitter.com/i/adsct?txn_id=o1234')\">x</div>",
 			"analytics.twitter.com",

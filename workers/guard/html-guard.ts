@@ -520,6 +520,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
 				},
 			})
+			// An image preload loads one of its `imagesrcset` candidates, whatever its `href` says.
+			.on('link[imagesrcset][rel~="preload" i]', {
+				element(el) {
+					if (!el.removed && deniedSrcset(el.getAttribute("imagesrcset"))) el.remove();
+				},
+			})
 			// A base URL on a tracker's host would make every relative URL after it (which the handlers
 			// above take as first-party) a request to that tracker: it goes, and they stay on the site.
 			// The first one kept is the document's base URL, for the meta refreshes after it.

@@ -52,7 +52,23 @@ const APP_JS = `document.getElementById("marker").textContent = "first-party scr
 navigator.sendBeacon("/g/collect?v=2&tid=${GA_ID}&en=page_view", "");`;
 const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#2a6"/></svg>`;
 
+/** The Meta Pixel bootstrap in an XHTML page, where a stray `&` or `<` is a fatal XML error. */
+const XHTML_PAGE = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>XHTML shop</title>
+<script>//<![CDATA[
+!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?
+n.callMethod.apply(n,arguments):n.queue.push(arguments)};if(!f._fbq)f._fbq=n;n.push=n;n.loaded=!0;
+n.version='2.0';n.queue=[];t=b.createElement(e);t.async=!0;t.src=v;s=b.getElementsByTagName(e)[0];
+s.parentNode.insertBefore(t,s)}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');
+fbq('init', '123456789012345');
+fbq('track', 'PageView');
+//]]></script>
+</head><body><h1>XHTML shop</h1><p id="marker">first-party script did not run</p>
+<script src="/app.js"></script></body></html>`;
+
 const FILES: Readonly<Record<string, readonly [type: string, body: string]>> = {
+	"/shop.xhtml": ["application/xhtml+xml", XHTML_PAGE],
 	"/": ["text/html; charset=utf-8", GUARD_PAGE],
 	"/app.js": ["text/javascript", APP_JS],
 	"/style.css": ["text/css", "body { font-family: sans-serif; margin: 2rem; } h1 { color: #264; }"],

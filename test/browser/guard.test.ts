@@ -94,6 +94,20 @@ describe.skipIf(!hasChromium)("guard mode in Chromium", () => {
 		await context.close();
 	});
 
+	it("an XHTML page with a gated bootstrap still parses and runs for a guarded visitor, and reaches no tracker", async () => {
+		const { context, urls } = await visitor({ "X-Debug-Geo": "DE" });
+		const page = await load(context, "/shop.xhtml");
+		const parsed = await page.evaluate(() => ({
+			xmlError: document.querySelector("parsererror")?.textContent ?? null,
+			fbq: typeof (window as unknown as { fbq?: unknown }).fbq,
+		}));
+		await context.close();
+		expect({ parsed, hosts: [...externalHosts(urls)] }).toEqual({
+			parsed: { xmlError: null, fbq: "function" },
+			hosts: [],
+		});
+	});
+
 	it("a GPC visitor (US-CA) reaches no ad or social tracker, keeps analytics, and loses gclid", async () => {
 		const before = site.requests.length;
 		const { context, urls } = await visitor({ "Sec-GPC": "1", "X-Debug-Geo": "US-CA" });

@@ -82,10 +82,11 @@ export function stubSource({ functions, queues }: TrackerGlobals): string {
 
 /**
  * What runs, once allowed, just before a gated bootstrap (in a gated script of its own): the inert
- * stand-ins it would bail out on go. Empty when there are none.
+ * stand-ins it would bail out on go. Empty when there are none. Like the stand-ins, it holds no `&`
+ * or `<`: in an XHTML page either is a fatal XML error, and the page would not render at all.
  */
 export function activationPrefix({ functions }: TrackerGlobals): string {
 	const inert = functions.filter((name) => name !== "gtag");
 	if (inert.length === 0) return "";
-	return `(function(w){${JSON.stringify(inert)}.forEach(function(k){if(w[k]&&w[k].${MARK}===true)delete w[k]})})(window);`;
+	return `(function(w){${JSON.stringify(inert)}.forEach(function(k){if((w[k]||0).${MARK}===true)delete w[k]})})(window);`;
 }

@@ -43,9 +43,12 @@ describe("response header helpers", () => {
 	});
 
 	it("labelValue joins the labels in a fixed order", () => {
-		expect(labelValue({ stripped: true, blocked: true, rewritten: true })).toBe(
+		expect(labelValue({ stripped: true, blocked: true, rewritten: true, private: false })).toBe(
 			"stripped, blocked, rewritten",
 		);
-		expect(labelValue({ stripped: false, blocked: true, rewritten: false })).toBe("blocked");
+		expect(labelValue({ stripped: false, blocked: true, rewritten: false, private: false })).toBe("blocked");
+		expect(labelValue({ stripped: false, blocked: true, rewritten: false, private: true })).toBe(
+			"blocked, private",
+		);
 	});
 });

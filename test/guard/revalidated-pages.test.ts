@@ -129,6 +129,28 @@ describe("guarded pages revalidated with the origin", () => {
 		expect(await res.text()).toContain('data-consent="ads"');
 	});
 
+	it("answers with no targeted cache field (CDN-Cache-Control), the kept page's or the 304's", async () => {
+		const path = uniquePath();
+		site({
+			headers: { "CDN-Cache-Control": "max-age=3600", "Surrogate-Control": "max-age=3600" },
+			conditional: () =>
+				new Response(null, {
+					status: 304,
+					headers: { ETag: ETAG, "Cloudflare-CDN-Cache-Control": "max-age=86400" },
+				}),
+		});
+		await seenTwice(path);
+		for (let n = 0; n < 2; n++) {
+			const res = await view(path);
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Cache-Control")).toBe("private, max-age=60");
+			for (const name of ["CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "Surrogate-Control"]) {
+				expect(res.headers.has(name), name).toBe(false);
+			}
+			await res.text();
+		}
+	});
+
 	it("answers each revalidated view with headers of its own, whatever a receiver did to the last", async () => {
 		site();
 		const path = uniquePath();

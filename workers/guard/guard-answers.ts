@@ -8,7 +8,7 @@
  */
 import { NO_STORE } from "../http/responses";
 import { RepeatMemo } from "../memo/repeat-memo";
-import { type GuardLabels, labelBits, labelText } from "./response-headers";
+import { type GuardLabels, LABEL_SETS, labelBits, labelText } from "./response-headers";
 
 /** `origin` is the request's own (scheme, host and port). */
 export function redirectLocation(origin: string, strippedPathAndQuery: string): string {
@@ -42,7 +42,7 @@ export function blockedBeacon(labels: GuardLabels, expiry: readonly string[]): R
 const madeHeaders = new RepeatMemo<Headers>(256, 2048);
 
 /** The memo's key prefix for each status and set of labels (labelBits): made once, not per answer. */
-const kindsOf = (status: 204 | 302) => Array.from({ length: 8 }, (_, bits) => `${status} ${bits}\n`);
+const kindsOf = (status: 204 | 302) => Array.from({ length: LABEL_SETS }, (_, bits) => `${status} ${bits}\n`);
 const KINDS = { 204: kindsOf(204), 302: kindsOf(302) };
 
 function guardAnswer(

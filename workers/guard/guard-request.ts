@@ -193,6 +193,7 @@ function sendOn(rc: RequestContext, sent: SentRequest, pathAndQuery: string): Pr
 		expiry,
 		labels,
 		now: rc.now,
+		documentRequest,
 		insistedCookie: (insisted) => insistedCookie(insisted, rc.settings.signingKeys, rc.secure, rc.now),
 		keepPage: revalidating ? (answer, page) => keepPage(upstream, answer, page) : undefined,
 	};

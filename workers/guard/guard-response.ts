@@ -34,6 +34,8 @@ export interface ResponseGuard {
 	readonly now: number;
 	/** The `Set-Cookie` line letting the navigation to an insisted-on target through (insisted-locations.ts). */
 	readonly insistedCookie: (insisted: Insistence) => Promise<string>;
+	/** Whether the request is for a page (request-kind.ts): a 304 naming no type is then a page's. */
+	readonly documentRequest: () => boolean;
 	/** Called with a page read whole, once rewritten (revalidated-pages.ts keeps it). */
 	readonly keepPage?: (res: Response, page: ArrayBuffer) => void;
 }
@@ -131,10 +133,25 @@ interface GuardedHeaders {
 }
 
 /**
- * The guard's changes to an answer's headers (ours to change): a stripped `Location` or `Refresh`,
- * denied tracking cookies dropped, expiry lines added, and for a page its header changes.
+ * Whether the answer is a page's: an HTML type, or a 304 naming none (as most do) to a request for a
+ * page, which must carry the Vary and Cache-Control of the page's 200 (RFC 9110 §15.4.5).
  */
-function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): GuardedHeaders {
+function isPage(status: number, contentType: string | null, guard: ResponseGuard): boolean {
+	if (contentType !== null) return isHtml(contentType);
+	return status === 304 && guard.documentRequest();
+}
+
+/**
+ * The guard's changes to an answer's headers (ours to change): a stripped `Location` or `Refresh`,
+ * denied tracking cookies dropped, expiry lines added, and for a page its header changes, labelled
+ * `rewritten` where its body is (`rewrites`) and `private` where only its headers change.
+ */
+function guardHeaders(
+	status: number,
+	headers: Headers,
+	guard: ResponseGuard,
+	rewrites: boolean,
+): GuardedHeaders {
 	const { labels } = guard;
 	// The origin's hop-by-hop fields go first, named by a Connection header still among these.
 	const hopFields = connectionFields(status, headers);
@@ -158,9 +175,10 @@ function guardHeaders(status: number, headers: Headers, guard: ResponseGuard): G
 	const contentType = headers.get("Content-Type");
 	const relocated = onSite.length > 0 || hopFields.length > 0;
 	const moved = { insisted, relocated, onSite: onSite.length > 0 };
-	if (contentType === null || !isHtml(contentType)) return { contentType: null, ...moved };
+	if (!isPage(status, contentType, guard)) return { contentType: null, ...moved };
 	guardHtmlHeaders(headers);
-	labels.rewritten = true;
+	if (rewrites) labels.rewritten = true;
+	else labels.private = true;
 	return { contentType, ...moved };
 }
 
@@ -187,10 +205,11 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
 	let body: ReadableStream | ArrayBuffer | null = res.body;
-	const guarded = guardHeaders(res.status, headers, guard);
+	const rewrites = guard.method === "GET" && rewritable(res.status) && res.body !== null;
+	const guarded = guardHeaders(res.status, headers, guard, rewrites);
 	const { contentType, relocated } = guarded;
 	let { insisted } = guarded;
-	if (contentType !== null && guard.method === "GET" && rewritable(res.status) && res.body !== null) {
+	if (contentType !== null && rewrites && res.body !== null) {
 		const html = pageOptions(guard, headers);
 		if (arrivesWhole(res)) {
 			const page = await rewrittenWhole(res, contentType, guard, html);
@@ -303,7 +322,7 @@ function revalidatedAnswerHeaders(page: RevalidatedPage, guard: ResponseGuard): 
 		}
 	}
 	const headers = updatedHeaders(page);
-	const { contentType, onSite, insisted } = guardHeaders(200, headers, guard);
+	const { contentType, onSite, insisted } = guardHeaders(200, headers, guard, true);
 	if (hasLabels(labels)) headers.set("X-Consent-Guard", labelValue(labels));
 	const made = { updates: page.updates, stripped, blocked, headers, contentType, denied, insisted };
 	// A Location's or a Refresh's verdict depends on the request's URL.

@@ -47,10 +47,18 @@ export function privateCacheControl(existing: string | null): string {
 
 export { mergeVary };
 
+/**
+ * Cache-Control for a CDN alone (RFC 9213 targeted fields, and the older Surrogate-Control): a CDN
+ * honouring one obeys it instead of Cache-Control, so the page made private for this visitor would
+ * be stored and served to others. Without them it reads the `private` Cache-Control.
+ */
+const TARGETED_CACHE_FIELDS = ["CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "Surrogate-Control"];
+
 /** Headers of a guarded page (GET, HEAD, 204 or 304 alike, so they agree with one another). */
 export function guardHtmlHeaders(headers: Headers): void {
 	headers.set("Permissions-Policy", mergePermissionsPolicy(headers.get("Permissions-Policy")));
 	headers.set("Cache-Control", privateCacheControl(headers.get("Cache-Control")));
+	for (const name of TARGETED_CACHE_FIELDS) headers.delete(name);
 	headers.set("Vary", mergeVary(headers.get("Vary"), ["Cookie", "Sec-GPC"]));
 	const etag = headers.get("ETag");
 	if (etag !== null && !etag.trimStart().startsWith("W/")) headers.delete("ETag");
@@ -65,25 +73,31 @@ export function guardHtmlHeaders(headers: Headers): void {
 export interface GuardLabels {
 	stripped: boolean;
 	blocked: boolean;
+	/** A page's body was rewritten (its headers changed with it). */
 	rewritten: boolean;
+	/** A page's headers were made a guarded page's, with no body rewritten (HEAD, 204, 206, 304, POST). */
+	private: boolean;
 }
 
 export function noLabels(): GuardLabels {
-	return { stripped: false, blocked: false, rewritten: false };
+	return { stripped: false, blocked: false, rewritten: false, private: false };
 }
 
 export function hasLabels(labels: GuardLabels): boolean {
-	return labels.stripped || labels.blocked || labels.rewritten;
+	return labels.stripped || labels.blocked || labels.rewritten || labels.private;
 }
 
-/** Which labels apply, as a number from 0 to 7 (stripped 1, blocked 2, rewritten 4). */
+/** Which labels apply, as a number below LABEL_SETS (stripped 1, blocked 2, rewritten 4, private 8). */
 export function labelBits(labels: GuardLabels): number {
-	return (labels.stripped ? 1 : 0) | (labels.blocked ? 2 : 0) | (labels.rewritten ? 4 : 0);
+	const page = (labels.rewritten ? 4 : 0) | (labels.private ? 8 : 0);
+	return (labels.stripped ? 1 : 0) | (labels.blocked ? 2 : 0) | page;
 }
 
-/** Every label value, by labelBits: each answer's is one of eight, made once. */
-const LABEL_VALUES = Array.from({ length: 8 }, (_, bits) =>
-	["stripped", "blocked", "rewritten"].filter((_, i) => bits & (1 << i)).join(", "),
+export const LABEL_SETS = 16;
+
+/** Every label value, by labelBits: each answer's is one of sixteen, made once. */
+const LABEL_VALUES = Array.from({ length: LABEL_SETS }, (_, bits) =>
+	["stripped", "blocked", "rewritten", "private"].filter((_, i) => bits & (1 << i)).join(", "),
 );
 
 /** The `X-Consent-Guard` value of a set of labels given as labelBits. */
@@ -91,7 +105,7 @@ export function labelText(bits: number): string {
 	return LABEL_VALUES[bits] as string;
 }
 
-/** `X-Consent-Guard: stripped, blocked, rewritten` (those that apply, in that order). */
+/** `X-Consent-Guard: stripped, blocked, rewritten, private` (those that apply, in that order). */
 export function labelValue(labels: GuardLabels): string {
 	return labelText(labelBits(labels));
 }

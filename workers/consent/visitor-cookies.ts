@@ -95,6 +95,17 @@ export function signsDecisionCookies(rc: RequestContext): boolean {
 	return rc.settings.signingKeys.length > 0;
 }
 
+/**
+ * Whether the decision was made without the stored choices (storage unreachable: `degraded`). A
+ * cookie signed from it carried no choices, fresh for 10 minutes, so the visitor's next requests were
+ * decided by it as someone who never chose (the defaults, tracking back on in opt-out regions), and it
+ * replaced a stale cookie whose denials kept a lagging KV entry from answering. The visitor's own
+ * cookie is sent back as it came instead, and without one none is set.
+ */
+function storageUnread(result: RequestDecision): boolean {
+	return result.lookup.lookup.status === "unavailable";
+}
+
 export interface VisitorCookieOptions {
 	/**
 	 * Set `ce_vid` again (same value, a year from now) though it was not just issued: a visitor's write
@@ -127,21 +138,23 @@ export async function visitorCookies(
 	if (moving)
 		lines.push(expiredHostOnlyCookie(rc, VISITOR_COOKIE), expiredHostOnlyCookie(rc, DECISION_COOKIE));
 	if (!key) return lines;
-	const value =
-		unchangedCookie(rc, result) ??
-		(await signDecisionCookie(
-			{
-				subject: caller.subject,
-				state: result.state,
-				issuedAt: stateReadAt(rc, result),
-				decision: result.decision.purposes,
-				jurisdiction: rc.jurisdiction,
-				prompt: result.decision.prompt,
-				gpc: rc.gpc,
-				visitorIdSetAt: visitorIdSetAt(rc, presented, renew),
-			},
-			key,
-		));
+	const value = storageUnread(result)
+		? presented?.raw
+		: (unchangedCookie(rc, result) ??
+			(await signDecisionCookie(
+				{
+					subject: caller.subject,
+					state: result.state,
+					issuedAt: stateReadAt(rc, result),
+					decision: result.decision.purposes,
+					jurisdiction: rc.jurisdiction,
+					prompt: result.decision.prompt,
+					gpc: rc.gpc,
+					visitorIdSetAt: visitorIdSetAt(rc, presented, renew),
+				},
+				key,
+			)));
+	if (value === undefined) return lines;
 	lines.push(
 		serializeCookie(DECISION_COOKIE, value, {
 			maxAge: YEAR_S,

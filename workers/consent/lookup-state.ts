@@ -78,6 +78,20 @@ function cachedAnswersCookie(cached: StoredState, cookie: StoredState): boolean 
 	return true;
 }
 
+/**
+ * Whether a D1 read is older than the visitor's own cookie, whose version some write had reached: the
+ * read came from a replica lagging the primary (any replica may answer), and could hand back the
+ * allowance the cookie's denial replaced, so the primary is read instead. (An erasure since, or a GPC
+ * record still queued, also reads older; the primary's answer then stands, as it did before.)
+ */
+function olderThanCookie(
+	state: StoredState | null,
+	cookie: DecisionCookie | null | undefined,
+	subject: string,
+): boolean {
+	return !!cookie && cookie.subject === subject && (state?.version ?? 0) < cookie.state.version;
+}
+
 export async function lookupStoredState(
 	env: Env,
 	ctx: ExecutionContext,
@@ -100,13 +114,17 @@ export async function lookupStoredState(
 		}
 	}
 	try {
-		const repo = ConsentRepository.forSubject(
+		let repo = ConsentRepository.forSubject(
 			env,
 			subject,
 			options.primary ? "write" : "read",
 			options.bookmark,
 		);
-		const state = await repo.readState(subject);
+		let state = await repo.readState(subject);
+		if (!options.primary && olderThanCookie(state, cookie, subject)) {
+			repo = ConsentRepository.forSubject(env, subject, "write");
+			state = await repo.readState(subject);
+		}
 		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
 		if (options.fill !== false) {
 			ctx.waitUntil(

@@ -224,21 +224,27 @@ describe("the KV cache", () => {
 		expect(await env.CONSENT_KV.get("state:user:newer", "json")).toEqual(newer);
 	});
 
-	it("a fill lives at most 10 minutes; so does a write's entry that allows anything, one that denies 7 days", async () => {
+	it("a fill lives at most 10 minutes; so does a write's entry that does not deny everything, one that does 7 days", async () => {
 		const { fillCachedState, writeCachedState, FILL_TTL_S, WRITE_TTL_S } = await import(
 			"../../workers/storage/state-cache"
 		);
 		expect(FILL_TTL_S).toBe(600);
 		const state = { version: 1, purposes: { ads: true }, sources: {}, policyVersion: null, updatedAt: 1 };
-		const denial = { ...state, purposes: { ads: false, analytics: false } };
+		// A partial denial left stale could lack a newer one (the default then decides): 10 minutes too.
+		const partial = { ...state, purposes: { ads: false, analytics: false } };
+		const denial = {
+			...state,
+			purposes: { analytics: false, personalization: false, ads: false, sale: false, email: false },
+		};
 		const expiration = async (subject: string) =>
 			(await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys[0]?.expiration ?? 0;
 		const before = Math.floor(Date.now() / 1000);
 		await fillCachedState(env.CONSENT_KV, "user:filled", state);
 		await writeCachedState(env.CONSENT_KV, "user:written", state);
+		await writeCachedState(env.CONSENT_KV, "user:partly-denied", partial);
 		await writeCachedState(env.CONSENT_KV, "user:denied", denial);
 		const after = Math.ceil(Date.now() / 1000);
-		for (const subject of ["user:filled", "user:written"]) {
+		for (const subject of ["user:filled", "user:written", "user:partly-denied"]) {
 			expect(await expiration(subject), subject).toBeGreaterThanOrEqual(before + FILL_TTL_S);
 			expect(await expiration(subject), subject).toBeLessThanOrEqual(after + FILL_TTL_S);
 		}

@@ -4,6 +4,7 @@
  * can see, and lives at most FILL_TTL_S. Readers at other locations may lag by KV's propagation time
  * (about 60 s) plus `cacheTtl`.
  */
+import { NON_ESSENTIAL_PURPOSES } from "../config/purposes";
 import { COOKIE_ALLOWANCE_MS } from "../consent/decision-cookie";
 import type { StoredState } from "../consent/stored-state";
 
@@ -11,13 +12,14 @@ const PREFIX = "state:";
 /** Edge cache time for reads (KV's minimum). */
 export const KV_CACHE_TTL_S = 30;
 /**
- * A write's entry (made right after its D1 commit) is a cache: let unused ones expire. One that
- * allows anything lives no longer than a fill's (below): KV has no compare-and-set, so a write whose
- * put KV refused (one write per second per key), two writes whose puts land out of order, or a put
- * landing after an erasure (and after its second delete, dropLateCachedState) can leave an older
- * state behind, and an older allowance must not outlive
- * the 10 minutes the contract gives an opt-out to reach everyone. A stale denial never turns tracking
- * on, so an entry that allows nothing keeps the long life.
+ * A write's entry (made right after its D1 commit) is a cache: let unused ones expire. Only one that
+ * denies every non-essential purpose lives this long; any other, no longer than a fill's (below): KV
+ * has no compare-and-set, so two writes whose puts land out of order, or a put landing after an
+ * erasure (and after its second delete, dropLateCachedState), can leave an older state behind, and an
+ * older state must not outlive the 10 minutes the contract gives an opt-out to reach everyone. That
+ * holds for a partial denial too: `{ads: false}` left over a newer `{analytics: false}` leaves
+ * analytics to the jurisdiction default, which allows in opt-out regions. An entry denying everything
+ * has no newer denial to lack, so its staleness never turns tracking on.
  */
 export const WRITE_TTL_S = 7 * 24 * 3600;
 /**
@@ -54,7 +56,7 @@ export async function readCachedState(kv: KVNamespace, subject: string): Promise
 
 /** How long a write's entry for `state` may live (see WRITE_TTL_S). */
 export function writeTtl(state: StoredState): number {
-	return Object.values(state.purposes).includes(true) ? FILL_TTL_S : WRITE_TTL_S;
+	return NON_ESSENTIAL_PURPOSES.every((name) => state.purposes[name] === false) ? WRITE_TTL_S : FILL_TTL_S;
 }
 
 /** A second past KV's one write per second per key. */
@@ -63,7 +65,8 @@ const RETRY_AFTER_MS = 1100;
 /**
  * Caches the state a write has just committed to D1. A put KV refuses (a write to the same key less
  * than a second before) is tried once more after that second, so the entry does not keep the state
- * before the write; a second refusal is thrown to the caller.
+ * before the write, unless a newer version has been cached meanwhile (a write made in that second:
+ * the retry landed over it, and KV kept the older state); a second refusal is thrown to the caller.
  */
 export async function writeCachedState(kv: KVNamespace, subject: string, state: StoredState): Promise<void> {
 	const put = () => kv.put(key(subject), JSON.stringify(state), { expirationTtl: writeTtl(state) });
@@ -71,6 +74,8 @@ export async function writeCachedState(kv: KVNamespace, subject: string, state: 
 		await put();
 	} catch {
 		await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+		const existing = await kv.get<unknown>(key(subject), { type: "json" });
+		if (isState(existing) && existing.version > state.version) return;
 		await put();
 	}
 }

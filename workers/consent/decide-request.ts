@@ -99,16 +99,22 @@ export async function decideForSubject(
 
 /**
  * A read-only decision (cookie → KV → D1): nothing is written, not even a GPC record. `source` says
- * where the stored choices came from; `onLocation` is told when a rule reads the location.
+ * where the stored choices came from; `onLocation` is told when a rule reads the location. A keyed
+ * caller's `bookmark` (its last write's X-D1-Bookmark) reads D1 at least as new as that write, past KV.
  */
 export async function decideWithoutWriting(
 	rc: RequestContext,
 	subject: string,
 	cookie: DecisionCookie | null,
 	onLocation?: () => void,
-): Promise<{ readonly decision: Decision; readonly source: LookupSource }> {
-	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now });
-	return { decision: decide(rc, found.lookup, onLocation), source: found.source };
+	bookmark?: string | null,
+): Promise<{
+	readonly decision: Decision;
+	readonly source: LookupSource;
+	readonly bookmark?: string | null;
+}> {
+	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now, bookmark });
+	return { decision: decide(rc, found.lookup, onLocation), source: found.source, bookmark: found.bookmark };
 }
 
 /**

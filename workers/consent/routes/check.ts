@@ -59,14 +59,27 @@ async function storedAnswer(
 ): Promise<Response> {
 	const asked = await askedSubject(rc);
 	if (fixed !== undefined) return jsonDecisionAnswer(rc, fixed);
-	return jsonDecisionAnswer(rc, purposeAnswer(purpose, await askedDecision(rc, asked)));
+	const { decision, bookmark } = await askedDecision(rc, asked);
+	return jsonDecisionAnswer(rc, purposeAnswer(purpose, decision), { bookmark });
 }
 
-/** The read-only decision for whom the check asks about (a visitor's cookie counts, a key's not). */
-async function askedDecision(rc: RequestContext, asked: AskedSubject | null): Promise<Decision> {
-	if (asked === null) return unknownVisitorDecision(rc);
-	const cookie = asked.visitor ? await readDecisionCookie(rc) : null;
-	return (await decideWithoutWriting(rc, asked.subject, cookie)).decision;
+/**
+ * The read-only decision for whom the check asks about (a visitor's cookie counts, a key's not), and
+ * for a keyed caller the D1 bookmark when D1 was read. A keyed caller's X-D1-Bookmark is honoured as
+ * on its lookups: an ad server checking right after its own write reads that write, not this
+ * location's lagging KV.
+ */
+async function askedDecision(
+	rc: RequestContext,
+	asked: AskedSubject | null,
+): Promise<{ readonly decision: Decision; readonly bookmark?: string | null }> {
+	if (asked === null) return { decision: unknownVisitorDecision(rc) };
+	if (!asked.visitor) {
+		const bookmark = rc.request.headers.get("X-D1-Bookmark");
+		return decideWithoutWriting(rc, asked.subject, null, undefined, bookmark);
+	}
+	const cookie = await readDecisionCookie(rc);
+	return { decision: (await decideWithoutWriting(rc, asked.subject, cookie)).decision };
 }
 
 function purposeAnswer(purpose: string, decision: Decision): string {

@@ -5,9 +5,12 @@
  * The replica here is a second local database holding the subject's earlier state, the primary `DB`
  * the current one: reads a session may send to a replica go to the first, everything else to `DB`.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
+import { requestContext } from "../../workers/consent/request-context";
+import { guardDecision } from "../../workers/guard/guard-decision";
 import { callWithEnv, envWith, json, keyed, signedVisitorCookie } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
@@ -63,6 +66,18 @@ describe("a stale cookie newer than a lagging D1 replica", () => {
 			headers: { Cookie: cookie },
 		});
 		expect(await check.json()).toEqual({ purpose: "ads", allowed: false, reason: "explicit" });
+	});
+
+	it("keeps the guard guarding them (their ads trackers stay blocked)", async () => {
+		const { cookie, testEnv } = await optedOutBehindReplica("replicaLagGuard_012345678");
+		const ctx = createExecutionContext();
+		const request = new Request("https://shop.example/products/1.png", {
+			headers: { Cookie: cookie, "X-Debug-Geo": "US-CA" },
+		});
+		const verdict = await guardDecision(requestContext(request, testEnv, ctx), () => false);
+		await waitOnExecutionContext(ctx);
+		expect(verdict.guarded).toBe(true);
+		expect([...verdict.denied]).toEqual(["ads"]);
 	});
 
 	it("never fills KV with the replica's older allowance", async () => {

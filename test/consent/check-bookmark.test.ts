@@ -40,4 +40,26 @@ describe("a keyed /v1/check with the bookmark of the caller's write", () => {
 		expect(await check.json()).toEqual({ purpose: "ads", allowed: false, reason: "explicit" });
 		expect(check.headers.get("X-D1-Bookmark")).toBeTruthy();
 	});
+
+	it("a malformed or foreign bookmark is ignored, never a 5xx", async () => {
+		await callWithEnv(
+			env,
+			"/v1/consent",
+			keyed({ method: "PUT", cf: CA, ...json({ subject: "user:check-bm-bad", purposes: { ads: false } }) }),
+		);
+		for (const bookmark of [
+			"garbage",
+			"00000000-00000000-00000000-zzzz",
+			"x".repeat(500),
+			"00000000-ffffffff-00000000-00000000000000000000000000000000",
+		]) {
+			const check = await callWithEnv(
+				env,
+				"/v1/check?purpose=ads&subject=user:check-bm-bad",
+				keyed({ cf: CA, headers: { "X-D1-Bookmark": bookmark } }),
+			);
+			expect(check.status, bookmark).toBe(200);
+			expect(await check.json(), bookmark).toEqual({ purpose: "ads", allowed: false, reason: "explicit" });
+		}
+	});
 });

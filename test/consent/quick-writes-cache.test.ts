@@ -9,7 +9,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import { BASE, callWithEnv, envWith, json, keyed } from "../helpers";
+import { BASE, brokenKV, callWithEnv, envWith, json, keyed } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -86,6 +86,25 @@ describe("two writes to one subject within a second", () => {
 		expect(await env.CONSENT_KV.get<{ version: number }>(`state:${subject}`, "json")).toMatchObject({
 			version: 1,
 		});
+		expect(listed?.expiration ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(
+			Math.ceil(Date.now() / 1000) + 600,
+		);
+	});
+
+	it("an entry a write could not replace (KV down for it) lives no longer than 10 minutes when it lacks a denial", async () => {
+		const subject = "user:kv-down-write";
+		await callWithEnv(env, "/v1/consent", put(subject, { ads: false }));
+		const written = await callWithEnv(
+			envWith({ CONSENT_KV: brokenKV() }),
+			"/v1/consent",
+			put(subject, { analytics: false }),
+		);
+		expect(written.status).toBe(200);
+		// KV still holds version 1, which leaves analytics to the default (allowed in California).
+		expect(await env.CONSENT_KV.get<{ version: number }>(`state:${subject}`, "json")).toMatchObject({
+			version: 1,
+		});
+		const listed = (await env.CONSENT_KV.list({ prefix: `state:${subject}` })).keys[0];
 		expect(listed?.expiration ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(
 			Math.ceil(Date.now() / 1000) + 600,
 		);

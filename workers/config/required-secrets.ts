@@ -10,7 +10,7 @@ import { type RequiredSecret, settingsFor } from "./settings";
 const RETRY_AFTER_S = "300";
 
 export function notConfigured(
-	name: RequiredSecret,
+	name: RequiredSecret | "ORIGIN",
 	message = `${name} is not configured; retry once it is set.`,
 ): HttpError {
 	return new HttpError(503, "not_configured", message, { "Retry-After": RETRY_AFTER_S });

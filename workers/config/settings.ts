@@ -4,6 +4,8 @@
  * (once per isolate) and fails only the requests that need it (config/required-secrets.ts).
  */
 import type { ConsentPolicy } from "../consent/decide-consent";
+import { parseOverrides } from "../guard/guard-settings";
+import { hexColor } from "../pages/page-theme";
 
 export interface Settings {
 	readonly allowedOrigins: readonly OriginPattern[];
@@ -23,6 +25,8 @@ export interface Settings {
 	readonly emailHashKey: string | null;
 	/** The required secrets (wrangler.toml `[secrets] required`) missing or empty. */
 	readonly missingSecrets: readonly RequiredSecret[];
+	/** The vars set to a value the worker cannot use (ignored, or for ORIGIN refused): see varsNotUsable. */
+	readonly invalidVars: readonly string[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
 	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
@@ -52,6 +56,9 @@ export function settingsFor(env: Env): Settings {
 		// Once per env object, so once per isolate: not in every request's log.
 		for (const name of settings.missingSecrets)
 			console.error(`${name} is not configured: requests that need it are answered 503 not_configured`);
+		// By name only: a value in the wrong var may be a secret pasted there.
+		for (const name of settings.invalidVars)
+			console.error(`${name} has a value the worker cannot use (README, "Configuration")`);
 	}
 	return settings;
 }
@@ -145,6 +152,7 @@ function parseSettings(env: Env): Settings {
 			...(signing ? [] : ["SIGNING_KEY" as const]),
 			...(emailHashKey ? [] : ["EMAIL_HASH_KEY" as const]),
 		],
+		invalidVars: varsNotUsable(vars),
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 		operator: {
 			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,
@@ -155,6 +163,49 @@ function parseSettings(env: Env): Settings {
 				: null,
 		},
 	};
+}
+
+const isBoolean = (value: string) => value === "true" || value === "false";
+const isPositive = (value: string) => Number.isFinite(Number(value)) && Number(value) > 0;
+
+/**
+ * What each var's parser takes (here, guard/guard-settings.ts, email/unsubscribe-lifetime.ts,
+ * pages/page-theme.ts); empty is unset. Anything else was ignored without a word, a typo silently
+ * turning a setting off, so it is named once in the log and in /v1/health (`config`).
+ */
+const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
+	ORIGIN: isProxyOrigin,
+	PUBLIC_BASE_URL: (value) => publicBase(value) !== null,
+	COOKIE_DOMAIN: (value) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(value),
+	COOKIE_SAMESITE: (value) => /^(lax|strict|none)$/i.test(value),
+	DEBUG_GEO: isBoolean,
+	CONSENT_LIFETIME_DAYS: isPositive,
+	OPT_OUT_HOLD_DAYS: (value) => value === "0" || isPositive(value),
+	RECORD_RETENTION_DAYS: isPositive,
+	GPC_LAST_UPDATE: isFullDate,
+	THIRD_PARTY_PROVISION_SINCE: isFullDate,
+	UNSUBSCRIBE_TOKEN_DAYS: (value) => Number(value) >= 1 && Number(value) <= 3650,
+	BRAND_COLOR: (value) => hexColor(value) !== null,
+	GUARD_TIMEOUT_MS: isPositive,
+	GUARD_KEEP_UTM: isBoolean,
+	// Whose entries are each logged when ignored; named here when none is left.
+	GUARD_TRACKER_OVERRIDES: (value) => parseOverrides(value) !== undefined,
+};
+
+function varsNotUsable(vars: Record<string, unknown>): string[] {
+	return Object.keys(USABLE_VALUES).filter((name) => {
+		const value = text(vars[name]);
+		return value !== "" && !USABLE_VALUES[name]?.(value);
+	});
+}
+
+/**
+ * ORIGIN as the guard uses it: an http(s) URL (a path allowed) that a request's path and query are
+ * appended to, so no query, fragment or credentials. Anything else would fail every proxied request as
+ * a 502 blaming the site, or send it to the wrong path.
+ */
+function isProxyOrigin(value: string): boolean {
+	return /^https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i.test(value) && originOf(value) !== null;
 }
 
 /**

@@ -5,6 +5,7 @@
  * clean URL, other requests forwarded without those parameters or denied tracking cookies, and the
  * answer shaped by guardResponse.
  */
+import { notConfigured } from "../config/required-secrets";
 import { type RequestContext, requestContext } from "../consent/request-context";
 import { cookieValue } from "../http/cookies";
 import { HttpError } from "../http/http-error";
@@ -39,6 +40,7 @@ export function guardRequest(
 	const rc = requestContext(request, env, ctx);
 	const origin = rc.settings.origin;
 	if (origin === null) return errorResponse(new HttpError(404, "not_found", "No such endpoint."));
+	if (rc.settings.invalidVars.includes("ORIGIN")) return gatewayResponse(originNotUsable(), request);
 	const settings = guardSettingsFor(env);
 	// Asked only when it matters (a GPC visitor's page may persist the opt-out; a request sent on to the
 	// origin): most beacons and redirects are answered without reading the request's Fetch Metadata.
@@ -53,6 +55,11 @@ export function guardRequest(
 			: forward(request, origin, settings.timeoutMs);
 	const verdict = guardDecision(rc, documentRequest);
 	return verdict instanceof GuardVerdict ? answer(verdict) : verdict.then(answer);
+}
+
+/** The deploy's fault, not the site's: a 502 would send its owner looking at a server that is fine. */
+function originNotUsable(): HttpError {
+	return notConfigured("ORIGIN", "ORIGIN is not a usable http(s) URL.");
 }
 
 /**

@@ -37,10 +37,11 @@ async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: n
 /**
  * The checks. `d1`, `schema`, `secrets` and `emailHashKey` failing means some requests are refused
  * (503: a database behind the code refuses what needs the newer schema); `kv` failing alone does
- * not: decisions and writes go on from D1 (README, "Health").
+ * not: decisions and writes go on from D1 (README, "Health"); nor does `config`, whose vars fall
+ * back to their defaults, except a malformed ORIGIN, for which every proxied path is refused.
  */
 export async function healthChecks(env: Env) {
-	const { emailHashKey, missingSecrets } = settingsFor(env);
+	const { emailHashKey, missingSecrets, invalidVars } = settingsFor(env);
 	let recorded: string | null = null;
 	// Unknown while a database does not answer: that is `d1`'s failure, not this one's.
 	let schemaBehind = false;
@@ -61,6 +62,8 @@ export async function healthChecks(env: Env) {
 		schema: { ok: !schemaBehind },
 		kv,
 		secrets: { ok: missingSecrets.length === 0, missing: missingSecrets },
+		// Names only, as for secrets: a value in the wrong var may be a secret.
+		config: { ok: invalidVars.length === 0, invalid: invalidVars },
 		// Unknown (KV unreadable), not yet recorded (it is on first use) or no key (`secrets`) is no mismatch.
 		emailHashKey: {
 			ok: !emailHashKey || !recorded || recorded === (await emailHashKeyFingerprint(emailHashKey)),

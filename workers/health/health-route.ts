@@ -43,7 +43,8 @@ export async function health(request: Request, env: Env): Promise<Response> {
 	const failing = Object.entries(checks)
 		.filter(([, check]) => !check.ok)
 		.map(([name]) => name);
-	const degraded = failing.some((name) => name !== "kv");
+	const degraded =
+		failing.some((name) => name !== "kv" && name !== "config") || checks.config.invalid.includes("ORIGIN");
 	const settings = settingsFor(env);
 	const status = degraded ? "degraded" : "ok";
 	const body = detailed

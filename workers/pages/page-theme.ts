@@ -22,7 +22,7 @@ function text(value: unknown): string {
 	return typeof value === "string" ? value.trim() : "";
 }
 
-function hexColor(value: string): string | null {
+export function hexColor(value: string): string | null {
 	const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
 	if (!m?.[1]) return null;
 	const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join("") : m[1];

@@ -1,0 +1,117 @@
+/**
+ * A var set to a value the worker cannot use (README, "Configuration"). Most fall back to their
+ * default, as before, but no longer quietly: each is named once in the log and in GET /v1/health
+ * (`config` failing, still 200). A malformed ORIGIN cannot fall back to anything: every proxied path
+ * answers 503 `not_configured` naming it (a page for a browser) instead of a 502 blaming the site,
+ * and the health check is 503.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ADMIN_KEY, callWithEnv, envWith, keyed } from "../helpers";
+
+const HEALTH = "/v1/health";
+
+/** A fresh env object (settings are parsed once per env) with these vars. */
+function envSetting(vars: Record<string, string>): Env {
+	return envWith(vars as Partial<Env>);
+}
+
+interface Health {
+	status: string;
+	failing?: string[];
+	checks?: { config?: { ok: boolean; invalid: string[] } };
+}
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+// Each value is one a site owner might plausibly write, and one the worker does not use.
+const INVALID: Record<string, string> = {
+	COOKIE_SAMESITE: "Nonee",
+	DEBUG_GEO: "yes",
+	PUBLIC_BASE_URL: "ftp://consent.example.com",
+	CONSENT_LIFETIME_DAYS: "13 months",
+	OPT_OUT_HOLD_DAYS: "-1",
+	RECORD_RETENTION_DAYS: "0",
+	GPC_LAST_UPDATE: "2026-13-01",
+	THIRD_PARTY_PROVISION_SINCE: "2026/04/01",
+	UNSUBSCRIBE_TOKEN_DAYS: "0",
+	GUARD_TIMEOUT_MS: "10s",
+	GUARD_KEEP_UTM: "yes",
+	GUARD_TRACKER_OVERRIDES: '{"cdn.example.net": "marketing"',
+	BRAND_COLOR: "blue",
+};
+
+describe("a var set to a value the worker cannot use", () => {
+	for (const [name, value] of Object.entries(INVALID)) {
+		it(`${name}=${JSON.stringify(value)} is logged once by name and named by /v1/health (still 200)`, async () => {
+			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+			vi.spyOn(console, "warn").mockImplementation(() => undefined);
+			const testEnv = envSetting({ [name]: value });
+			const probe = await callWithEnv(testEnv, HEALTH);
+			expect(probe.status).toBe(200);
+			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
+			const admin = await callWithEnv(testEnv, HEALTH, keyed());
+			const body = await admin.json<Health>();
+			expect(body.checks?.config).toEqual({ ok: false, invalid: [name] });
+			const logged = errors.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
+			expect(logged).toHaveLength(1);
+			// The value may be a mistyped secret pasted in the wrong place: never logged.
+			expect(logged[0]).not.toContain(value);
+		});
+	}
+
+	it("empty and documented values are no problem", async () => {
+		const testEnv = envSetting({
+			COOKIE_SAMESITE: "strict",
+			DEBUG_GEO: "false",
+			PUBLIC_BASE_URL: "consent.example.com",
+			CONSENT_LIFETIME_DAYS: "",
+			OPT_OUT_HOLD_DAYS: "0",
+			GUARD_TIMEOUT_MS: " 5000 ",
+			GUARD_KEEP_UTM: "true",
+			GUARD_TRACKER_OVERRIDES: '{"/track": "ads"}',
+			BRAND_COLOR: "#0a0",
+			THIRD_PARTY_PROVISION_SINCE: "",
+		});
+		const res = await callWithEnv(testEnv, HEALTH, keyed({}, ADMIN_KEY));
+		expect(res.status).toBe(200);
+		const body = await res.json<Health>();
+		expect(body.failing).toEqual([]);
+		expect(body.checks?.config).toEqual({ ok: true, invalid: [] });
+	});
+});
+
+describe("a malformed ORIGIN", () => {
+	for (const origin of ["127.0.0.1:9000", "ftp://origin.test", "https://origin.test/?x=1", "not a url"]) {
+		it(`${JSON.stringify(origin)}: proxied paths are 503 not_configured naming ORIGIN, and nothing is fetched`, async () => {
+			vi.spyOn(console, "error").mockImplementation(() => undefined);
+			vi.spyOn(console, "warn").mockImplementation(() => undefined);
+			const fetched = vi.spyOn(globalThis, "fetch");
+			const testEnv = envSetting({ ORIGIN: origin });
+
+			const api = await callWithEnv(testEnv, "/shop/item", { cf: { country: "DE" } });
+			expect(api.status).toBe(503);
+			expect(api.headers.get("Retry-After")).toMatch(/^\d+$/);
+			const body = await api.json<{ error: { code: string; message: string } }>();
+			expect(body.error.code).toBe("not_configured");
+			expect(body.error.message).toContain("ORIGIN");
+
+			const page = await callWithEnv(testEnv, "/", { headers: { Accept: "text/html" } });
+			expect(page.status).toBe(503);
+			expect(page.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+			expect(fetched).not.toHaveBeenCalled();
+
+			const probe = await callWithEnv(testEnv, HEALTH);
+			expect(probe.status).toBe(503);
+			expect((await probe.json<Health>()).failing).toEqual(["config"]);
+			const admin = await callWithEnv(testEnv, HEALTH, keyed());
+			expect((await admin.json<Health>()).checks?.config).toEqual({ ok: false, invalid: ["ORIGIN"] });
+		});
+	}
+
+	it("one with a path is still a valid ORIGIN (proxied below that path)", async () => {
+		const res = await callWithEnv(envSetting({ ORIGIN: "https://origin.test/site/" }), HEALTH, keyed());
+		expect((await res.json<Health>()).checks?.config).toEqual({ ok: true, invalid: [] });
+	});
+});

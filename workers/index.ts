@@ -1,6 +1,7 @@
 /**
  * consent-edge: the Worker's entry. Wires each capability's routes, CORS and the one error handler.
  */
+import { env as deployedEnv } from "cloudflare:workers";
 import { type IRequest, Router } from "itty-router";
 import { settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
@@ -22,6 +23,11 @@ import { consumeDeadLetters, DEAD_LETTER_QUEUE } from "./queue/dead-letters";
 import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writes";
 import { runCronJob } from "./scheduled/cron-jobs";
 import { SDK_ROUTES } from "./sdk/routes";
+
+// Parsed as the script loads, so a missing secret or an unusable var is logged at start-up (`wrangler
+// dev` prints it before "Ready"), not only once a request comes; requests get an env object of
+// their own, parsed (and logged) once more.
+settingsFor(deployedEnv);
 
 const ROUTES: RouteTable = [
 	...CONSENT_ROUTES,

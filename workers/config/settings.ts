@@ -58,7 +58,7 @@ export function settingsFor(env: Env): Settings {
 			console.error(`${name} is not configured: requests that need it are answered 503 not_configured`);
 		// By name only: a value in the wrong var may be a secret pasted there.
 		for (const name of settings.invalidVars)
-			console.error(`${name} has a value the worker cannot use (README, "Configuration")`);
+			console.error(`${name} has an unusable value (README, Configuration)`);
 	}
 	return settings;
 }
@@ -166,7 +166,8 @@ function parseSettings(env: Env): Settings {
 }
 
 const isBoolean = (value: string) => value === "true" || value === "false";
-const isPositive = (value: string) => Number.isFinite(Number(value)) && Number(value) > 0;
+// Above 0 and finite (NaN fails both comparisons).
+const isPositive = (value: string) => Number(value) > 0 && Number(value) < Infinity;
 
 /**
  * What each var's parser takes (here, guard/guard-settings.ts, email/unsubscribe-lifetime.ts,

@@ -59,7 +59,7 @@ export function guardRequest(
 
 /** The deploy's fault, not the site's: a 502 would send its owner looking at a server that is fine. */
 function originNotUsable(): HttpError {
-	return notConfigured("ORIGIN", "ORIGIN is not a usable http(s) URL.");
+	return notConfigured("ORIGIN", "ORIGIN is not a usable URL.");
 }
 
 /**

@@ -1,0 +1,38 @@
+/**
+ * A var with an unusable value, seen as a site owner sees it: `wrangler dev` prints its name as the
+ * worker starts, before "Ready", not only once some request happens to come; never its value.
+ * Plain Node, no Chromium.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+
+let server: WorkerServer;
+
+beforeAll(async () => {
+	server = await serveWorker({ vars: { COOKIE_SAMESITE: "Nonee", ORIGIN: "shop.example:8080" } });
+});
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe("wrangler dev with unusable vars", () => {
+	it("names each at start-up, before Ready, without its value", () => {
+		const output = server.output();
+		const ready = output.indexOf("Ready on");
+		expect(ready, output).toBeGreaterThan(-1);
+		const startUp = output.slice(0, ready);
+		expect(startUp).toContain("COOKIE_SAMESITE has an unusable value");
+		expect(startUp).toContain("ORIGIN has an unusable value");
+		expect(output).not.toContain("Nonee");
+	});
+
+	it("answers a proxied path 503 not_configured naming ORIGIN, and health says config", async () => {
+		const page = await fetch(`${server.origin}/shop`);
+		expect(page.status).toBe(503);
+		expect((await page.json()) as unknown).toMatchObject({ error: { code: "not_configured" } });
+		const health = await fetch(`${server.origin}/v1/health`);
+		expect(health.status).toBe(503);
+		expect(((await health.json()) as { failing: string[] }).failing).toEqual(["config"]);
+	});
+});

@@ -7,7 +7,7 @@
  * Plain ES2019: the worker serves this file with comments and indentation stripped, filling in the
  * configuration argument at the end from its own tables (purposes, Consent Mode mapping, pre-encoded
  * usnat GPP signals, banner wording), so pages need no GPP library and no rule lives in two places.
- * After editing, run `npm run sdk:build` (a test checks the generated copy is current).
+ * After editing, run `npm run scripts:build` (a test checks the generated copy is current).
  */
 ((window, document, config) => {
 	if (window.consentEdge && typeof window.consentEdge.allows === "function") return;
@@ -188,7 +188,8 @@
 		if (includes(config.essential, purpose)) return true;
 		if (unsaved && includes(unsaved.d, purpose)) return false;
 		if (current) return current.purposes[purpose] === true;
-		return known[purpose];
+		// An own property only: a name such as "constructor" is no purpose, not Object's function.
+		return own(known, purpose);
 	}
 
 	// A page of the site the worker guards (ORIGIN), served without the guard's runtime because tracking
@@ -199,16 +200,24 @@
 	// needs no second one. A page of another site (the SDK's origin is not the page's) gets nothing.
 	let runtimeAdded = false;
 
-	// A page enforcing Trusted Types takes a script's URL only from a policy: the SDK's own where the
-	// page's `trusted-types` list admits it; where not, setting the string throws and no runtime loads.
-	function scriptUrl(url) {
-		try {
-			return window.trustedTypes
-				.createPolicy("consent-edge-sdk", { createScriptURL: String })
-				.createScriptURL(url);
-		} catch (_) {
-			return url;
+	// A page enforcing Trusted Types takes a script's URL or text only from a policy: the SDK's own,
+	// made once (a name can be made only once), where the page's `trusted-types` list admits it; where
+	// not, the string goes to the page's default policy if it has one, else setting it throws and that
+	// script does not run (its callers catch: the decision still applies).
+	let policy;
+
+	function trusted(kind, value) {
+		if (policy === undefined) {
+			try {
+				policy = window.trustedTypes.createPolicy("consent-edge-sdk", {
+					createScriptURL: String,
+					createScript: String,
+				});
+			} catch (_) {
+				policy = null;
+			}
 		}
+		return policy ? policy[kind](value) : value;
 	}
 
 	function guardPage() {
@@ -220,7 +229,10 @@
 		const runtime = document.createElement("script");
 		runtime.nonce = script ? script.nonce : "";
 		try {
-			runtime.src = scriptUrl(`${apiBase}${guard.runtime}?deny=${deny.join(",")}&v=${guard.version}`);
+			runtime.src = trusted(
+				"createScriptURL",
+				`${apiBase}${guard.runtime}?deny=${deny.join(",")}&v=${guard.version}`,
+			);
 		} catch (_) {
 			// Thrown here it would stop the choice being applied (and at load, the whole SDK).
 			return;
@@ -231,17 +243,19 @@
 	// Google Consent Mode: a default at load, an update for each new decision.
 	let sentConsentMode = null;
 
+	// gtag.js reads an Arguments object from dataLayer, not an array: queue one the same way.
+	function gtagArguments() {
+		// biome-ignore lint/complexity/noArguments: gtag.js expects the Arguments object itself.
+		return arguments;
+	}
+
 	function gtagConsent(action, states) {
 		if (typeof window.gtag === "function") {
 			window.gtag("consent", action, states);
 			return true;
 		}
 		if (window.dataLayer && typeof window.dataLayer.push === "function") {
-			// gtag.js reads an Arguments object from dataLayer, not an array: push one the same way.
-			(function gtag() {
-				// biome-ignore lint/complexity/noArguments: gtag.js expects the Arguments object itself.
-				window.dataLayer.push(arguments);
-			})("consent", action, states);
+			window.dataLayer.push(gtagArguments("consent", action, states));
 			return true;
 		}
 		return false;
@@ -254,7 +268,12 @@
 		if (typeof window.gtag !== "function" && window.dataLayer === undefined) window.dataLayer = [];
 		const states = consentModeFrom(allows);
 		if (!current) states.wait_for_update = config.waitForUpdateMs;
-		gtagConsent("default", states);
+		// Loaded async or defer, the SDK may find Google's snippet's commands queued already; while no
+		// Google tag has taken the queue over (its push is still the array's own), the default goes
+		// first, else the tags would read `config` with no default, as if everything were granted.
+		const queue = window.dataLayer || [];
+		if (queue.length && queue.push === [].push) queue.unshift(gtagArguments("consent", "default", states));
+		else gtagConsent("default", states);
 		// A decision known at load (a fresh cookie) follows as its update at once, as any later one does;
 		// after a waiting default the first decision is always sent, so tags stop waiting at once.
 		if (current) sendConsentUpdate();
@@ -424,8 +443,8 @@
 		const src = element.getAttribute("data-src") || element.getAttribute("src");
 		// Inserted scripts are async by default; keep document order unless the page asked otherwise.
 		if (src && !element.hasAttribute("async")) replacement.async = false;
-		if (src) replacement.src = src;
-		else replacement.text = element.text;
+		if (src) replacement.src = trusted("createScriptURL", src);
+		else replacement.text = trusted("createScript", element.text);
 		element.parentNode.replaceChild(replacement, element);
 	}
 
@@ -438,7 +457,13 @@
 				rescanWhileLoading = true;
 				continue;
 			}
-			activate(element);
+			// A tag the page's Trusted Types refuse stays inert; thrown here it would stop the decision
+			// reaching ready(), onChange and the banner.
+			try {
+				activate(element);
+			} catch (err) {
+				logError(err);
+			}
 		}
 	}
 

@@ -465,6 +465,49 @@ qp('track', 'ViewContent');
 		call: `plausible('Signup', {props: {plan: 'pro'}});`,
 		hosts: /(^|\.)plausible\.io$/,
 	},
+	{
+		id: "line",
+		vendor: "LINE Tag (LY Corporation; base code with noscript pixel)",
+		purpose: "ads",
+		head: `<!-- LINE Tag Base Code -->
+<!-- Do Not Modify -->
+<script>
+(function(g,d,o){
+  g._ltq=g._ltq||[];g._lt=g._lt||function(){g._ltq.push(arguments)};
+  var h=location.protocol==='https:'?'https://d.line-scdn.net':'http://d.line-cdn.net';
+  var s=d.createElement('script');s.async=1;
+  s.src=o||h+'/n/line_tag/public/release/v1/lt.js';
+  var t=d.getElementsByTagName('script')[0];t.parentNode.insertBefore(s,t);
+    })(window, document);
+_lt('init', {
+  customerType: 'lap',
+  tagId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'
+});
+_lt('send', 'pv', ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']);
+</script>
+<noscript>
+  <img height="1" width="1" style="display:none"
+       src="https://tr.line.me/tag.gif?c_t=lap&t_id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d&e=pv&noscript=1" />
+</noscript>
+<!-- End LINE Tag Base Code -->`,
+		call: `_lt('send', 'cv', {type: 'Conversion'}, ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']);`,
+		hosts: /(^|\.)(line-scdn\.net|line-cdn\.net|line\.me)$/,
+		param: "ldtag_cl",
+	},
+	{
+		id: "yahoo-japan",
+		vendor: "Yahoo! JAPAN Ads (site general tag, conversion tag)",
+		purpose: "ads",
+		head: `<script async src="https://s.yimg.jp/images/listing/tool/cv/ytag.js"></script>
+<script>
+window.yjDataLayer = window.yjDataLayer || [];
+function ytag() { yjDataLayer.push(arguments); }
+ytag({"type":"ycl_cookie"});
+</script>`,
+		call: `ytag({"type": "yss_conversion", "config": {"yahoo_conversion_id": "1000000000", "yahoo_conversion_label": "AbCdEfGhIjKlMnOp", "yahoo_conversion_value": "9"}});`,
+		hosts: /(^|\.)(yimg\.jp|yahoo\.co\.jp)$/,
+		param: "yclid",
+	},
 ];
 
 /** The page a site serves for a vendor: its snippet, a link carrying its click id, and its own script. */

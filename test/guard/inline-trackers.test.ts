@@ -41,6 +41,22 @@ describe("inlineScriptPurposes", () => {
 		["Reddit", "rdt('init','t2_abc');", ["ads"]],
 		["Quora", "qp('init', 'abcdef0123456789'); qp('track', 'ViewContent');", ["ads"]],
 		["Outbrain", "tag.src = '//amplify.outbrain.com/cp/obtp.js'; obApi('track', 'PAGE_VIEW');", ["ads"]],
+		[
+			"LINE Tag base code",
+			"(function(g,d,o){g._ltq=g._ltq||[];g._lt=g._lt||function(){g._ltq.push(arguments)};})(window, document); _lt('init', { customerType: 'lap', tagId: 'abc' }); _lt('send', 'pv', ['abc']);",
+			["ads"],
+		],
+		["LINE Tag loader only", "s.src=o||h+'/n/line_tag/public/release/v1/lt.js';", ["ads"]],
+		[
+			"Yahoo! JAPAN Ads site general tag",
+			'window.yjDataLayer = window.yjDataLayer || []; function ytag() { yjDataLayer.push(arguments); } ytag({"type":"ycl_cookie"});',
+			["ads"],
+		],
+		[
+			"a LINE Tag conversion event alone (the base code stands in for _lt)",
+			"_lt('send', 'cv', {type: 'Conversion'}, ['abc']);",
+			[],
+		],
 		["Zaraz", "zarazData.executed = []; zarazData.x = 1;", ["ads"]],
 		["HubSpot", "var _hsq = window._hsq = window._hsq || []; _hsq.push(['setPath', '/']);", ["analytics"]],
 		["Hotjar", "h._hjSettings={hjid:123,hjsv:6};", ["analytics"]],

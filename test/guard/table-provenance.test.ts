@@ -20,7 +20,7 @@ import { rowComments } from "./table-provenance";
 
 /** A source as these comments name one: the reference notes, the contract, the vendor's code or docs. */
 const NAMES_A_SOURCE =
-	/tracking\.md §\d|CONTRACT\.md|standards\.md|\bOCD\b|\b(?:GA|Ads) docs\b|base code|snippet|tracking code/;
+	/tracking\.md §\d|CONTRACT\.md|standards\.md|\bOCD\b|\b(?:GA|Ads) docs\b|base code|snippet|tracking code|\bvendor (?:docs|code)\b/;
 
 const TABLES = [
 	["tracker-hosts.ts", trackerHostsFile, "TRACKER_HOSTS", TRACKER_HOSTS],

@@ -18,7 +18,19 @@ const vendorOnly = TRACKING_PARAM_RULES.global.flatMap((rule, row) => {
 });
 const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
 /** Click ids only the ad platforms' own documentation names (no list in tracking.md does). */
-const VENDOR_ONLY = ["ajs_aid", "ajs_event", "ajs_uid", "epik", "qclid", "rdt_cid", "ScCid", "tblci"];
+const VENDOR_ONLY = [
+	"ajs_aid",
+	"ajs_event",
+	"ajs_uid",
+	"epik",
+	"ldtag_cl",
+	"_ly_c",
+	"qclid",
+	"rdt_cid",
+	"ScCid",
+	"tblci",
+	"yj_r",
+];
 
 describe("tracking-param rule table", () => {
 	it("holds the merged §1h table less the generic names", () => {

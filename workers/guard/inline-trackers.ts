@@ -73,6 +73,12 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 	// Outbrain Pixel: Outbrain Pixel base code (obApi('track', …), amplify.outbrain.com/cp/obtp.js);
 	// tracking.md §2a
 	{ pattern: /\bobApi\s*\(|outbrain\.com\/cp\/obtp\.js/, purpose: "ads", host: "amplify.outbrain.com" },
+	// LINE Tag: LINE Tag base code (_lt('init', {customerType, tagId}), d.line-scdn.net/n/line_tag/…/lt.js); a
+	// conversion's lone _lt('send', 'cv', …) is left to the stand-in the base code's gating defines
+	{ pattern: /\b_lt\s*\(\s*['"]init['"]|\/n\/line_tag\//, purpose: "ads", host: "d.line-scdn.net" },
+	// Yahoo! JAPAN Ads: the site general tag snippet (vendor docs ads-help.yahoo.co.jp aid=47048: yjDataLayer,
+	// ytag.js); a conversion tag's lone ytag({…}) is left to the stand-in, as above
+	{ pattern: /\byjDataLayer\b|\/tool\/cv\/ytag\.js/, purpose: "ads", host: "s.yimg.jp" },
 	// Yandex Metrica: tracking.md §2a (mc.yandex.ru/metrika/tag.js; listed as advertising)
 	{
 		pattern: /mc\.yandex\.(?:ru|com)\/metrika|\bym\s*\(\s*\d+\s*,\s*['"]init['"]/,

@@ -88,6 +88,27 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 	{ category: "advertising", hosts: ["a.quora.com", "q.quora.com"] },
 	// Amazon Ads: tracking.md §2a (c.amazon-adsystem.com/e/dt)
 	{ category: "advertising", hosts: ["amazon-adsystem.com"] },
+	// LINE Tag (LY Corporation): LINE Tag base code (loader d.line-scdn.net/n/line_tag/public/release/v1/lt.js,
+	// d.line-cdn.net over http; noscript pixel tr.line.me/tag.gif?c_t=lap&t_id=…&e=pv); only the loader's path on
+	// the CDN, which also serves LINE's other static files
+	{ category: "advertising", hosts: ["d.line-scdn.net", "d.line-cdn.net"], paths: ["/n/line_tag/"] },
+	// LINE Tag collector: LINE Tag base code (tr.line.me/tag.gif); the opt-out page optout.tr.line.me is a
+	// navigation, which the guard never blocks
+	{ category: "advertising", hosts: ["tr.line.me"] },
+	// Yahoo! JAPAN Ads site general tag and the older conversion tag: vendor docs (ads-help.yahoo.co.jp
+	// aid=47048, aid=27085: s.yimg.jp/images/listing/tool/cv/ytag.js, conversion.js); the host serves all of
+	// Yahoo! JAPAN's images
+	{ category: "advertising", hosts: ["s.yimg.jp"], paths: ["/images/listing/tool/cv/"] },
+	// Yahoo! JAPAN Ads collectors: the site general tag's ytag.js (b90 display conversion /c, b91 search
+	// conversion, b92 display retargeting /search/, b97 search retargeting) and the older tags' snippets
+	// (b90.yahoo.co.jp/conv.js, b92.yahoo.co.jp/js/s_retargeting.js, noscript b97…/pagead/conversion/<id>/)
+	{
+		category: "advertising",
+		hosts: ["b90.yahoo.co.jp", "b91.yahoo.co.jp", "b92.yahoo.co.jp", "b97.yahoo.co.jp"],
+	},
+	// LY Corporation measurement tag (LINE and Yahoo! JAPAN ads): vendor docs, the global snippet's GTM
+	// template (yahoojp-marketing/gtm-template-tag-global-snippet template.tpl@5a4da6e: tag.flvcdn.net/lytag.js)
+	{ category: "advertising", hosts: ["tag.flvcdn.net"] },
 	// Programmatic and retargeting: tracking.md §2a (Disconnect: Advertising)
 	{
 		category: "advertising",

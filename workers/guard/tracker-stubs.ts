@@ -30,6 +30,8 @@ const FUNCTIONS = [
 	"qp",
 	"obApi",
 	"ym",
+	"_lt",
+	"ytag",
 	"hj",
 	"clarity",
 	"analytics",
@@ -39,7 +41,7 @@ const FUNCTIONS = [
 	"plausible",
 	"zaraz",
 ] as const;
-const QUEUES = ["dataLayer", "uetq", "_hsq", "criteo_q", "_tfa", "_paq"] as const;
+const QUEUES = ["dataLayer", "uetq", "_hsq", "criteo_q", "_tfa", "_paq", "_ltq", "yjDataLayer"] as const;
 
 const NAMED = new RegExp(`(?<![\\w$])(?:${[...FUNCTIONS, ...QUEUES].join("|")})(?![\\w$])`, "g");
 

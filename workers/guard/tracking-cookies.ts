@@ -46,6 +46,15 @@ export const TRACKING_COOKIES: readonly TrackingCookieRule[] = [
 	{ name: /^_sc(?:id|id_r|hn)$/, purpose: "ads" }, // Snap Pixel: OCD
 	{ name: /^_rdt_(?:uuid|cid)$/, purpose: "ads" }, // Reddit Pixel: OCD
 	{ name: /^cto_(?:bundle|bidid)$/, purpose: "ads" }, // Criteo: tracking.md §4 (not in OCD)
+	// LINE Tag: vendor code (line/line-conversion-api-server-tag src/template_code.js@c3126a9, Apache-2.0: the
+	// browser id __lt__cid); __lt__sid and the per-tag __lt__cid.<hash> as public page captures show them
+	{ name: /^__lt__[cs]id(?:\.\w+)?$/, purpose: "ads" },
+	// Yahoo! JAPAN Ads: vendor code (ytag.js sets _ycl_yjad, _ycl_aw, _ycl_<prefix>_aw, _ts_yjad); vendor docs
+	// (ads-developers.yahoo.co.jp announcement 212358: yjr_yjad); _yjsu_yjad as public page captures show it
+	{ name: /^(?:_ycl_(?:yjad|(?:\w+_)?aw)|_yjsu_yjad|_ts_yjad|yjr_yjad)$/, purpose: "ads" },
+	// LY Corporation measurement tag: vendor code (yahoojp-marketing/gtm-template-ly-conversion-api
+	// template.tpl@b02d8e2: _ly_su site user id, _ly_c click id, _ly_r)
+	{ name: /^_ly_(?:su|c|r)$/, purpose: "ads" },
 	{ name: "_mkto_trk", purpose: "ads" }, // Marketo (marketing automation): OCD
 	{ name: /^facebook-pixel_.+/, purpose: "ads" }, // Zaraz Facebook Pixel tool: tracking.md §3c
 	{ name: /^(?:__hstc|__hssc|__hssrc|hubspotutk)$/, purpose: "analytics" }, // HubSpot: OCD

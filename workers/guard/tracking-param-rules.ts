@@ -253,7 +253,13 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "itm_source" }, // ClearURLs, AdGuard
 	{ name: "itm_term" }, // AdGuard
 	{ name: "_kx" }, // Br-nav, Br-copy, AdGuard, uBO
+	// Vendor: LINE Ads click id (LINE's Conversion API tag docs and code, line/line-conversion-api-server-tag
+	// src/template_code.js@c3126a9: the click id read from the ldtag_cl URL parameter)
+	{ name: "ldtag_cl" },
 	{ name: "li_fat_id" }, // FF-SoS
+	// Vendor: LY Corporation ads click id (LY Conversion API tag docs, yahoojp-marketing/gtm-template-ly-
+	// conversion-api template.tpl@b02d8e2: the _ly_c URL query parameter, kept as the _ly_c cookie)
+	{ name: "_ly_c" },
 	{ name: "maf" }, // AdGuard
 	{ name: "mc_cid" }, // Br-copy, ClearURLs
 	{ name: "mc_eid" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
@@ -412,7 +418,12 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "xtor" }, // AdGuard
 	{ name: "yadclid" }, // Br-copy
 	{ name: "yadordid" }, // Br-copy
-	{ name: "yclid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	// Br-nav, Br-copy, ClearURLs, AdGuard, uBO: the lists name Yandex Direct's click id; Yahoo! JAPAN Ads'
+	// auto-tagging appends the same name (ads-help.yahoo.co.jp aid=20442), one row strips both
+	{ name: "yclid" },
+	// Vendor: Yahoo! JAPAN Ads click complement (ads-developers.yahoo.co.jp announcement 212358 docs; the LY
+	// Conversion API tag reads it, yahoojp-marketing/gtm-template-ly-conversion-api)
+	{ name: "yj_r" },
 	{ name: "ymclid" }, // Br-nav, Br-copy, uBO
 	{ name: "ymid" }, // FF-SoS, AdGuard
 	{ name: "ysclid" }, // Br-nav, Br-copy, AdGuard, uBO

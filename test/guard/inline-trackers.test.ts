@@ -53,6 +53,16 @@ describe("inlineScriptPurposes", () => {
 			["ads"],
 		],
 		[
+			"an A8.net conversion tag (its loader defines a8sales)",
+			'a8sales({"pid": "s00000000062001", "order_number": "1", "currency": "JPY", "items": [], "total_price": 9});',
+			["ads"],
+		],
+		[
+			"the Treasure Data JS SDK loader",
+			'!function(t,e){if(void 0===e[t]){e[t]=function(){e[t].clients.push(this)};var n=document.createElement("script");n.async=!0,n.src="https://cdn.treasuredata.com/sdk/4.4.1/td.min.js";var i=document.getElementsByTagName("script")[0];i.parentNode.insertBefore(n,i)}}("Treasure",this);',
+			["analytics"],
+		],
+		[
 			"a LINE Tag conversion event alone (the base code stands in for _lt)",
 			"_lt('send', 'cv', {type: 'Conversion'}, ['abc']);",
 			[],

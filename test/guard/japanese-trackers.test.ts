@@ -78,10 +78,10 @@ ${OWN_CALLS}
 </body></html>`);
 	});
 
-	it("strip their click ids from a navigation (LINE ldtag_cl, Yahoo! JAPAN yclid and yj_r, LY _ly_c)", async () => {
+	it("strip their click ids from a navigation (LINE ldtag_cl, Yahoo! JAPAN yclid and yj_r, LY _ly_c, A8.net a8)", async () => {
 		const { spy } = fakeOrigin();
 		const res = await visit(
-			"/lp?ldtag_cl=Ab12Cd&yclid=YSS.1000000000.AbCd&yj_r=Xy12&_ly_c=Zz99&item=7",
+			"/lp?ldtag_cl=Ab12Cd&yclid=YSS.1000000000.AbCd&yj_r=Xy12&_ly_c=Zz99&a8=a8mat1&item=7",
 			VISITORS.optedOut,
 			{ headers: { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" } },
 		);

@@ -19,6 +19,7 @@ const vendorOnly = TRACKING_PARAM_RULES.global.flatMap((rule, row) => {
 const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
 /** Click ids only the ad platforms' own documentation names (no list in tracking.md does). */
 const VENDOR_ONLY = [
+	"a8",
 	"ajs_aid",
 	"ajs_event",
 	"ajs_uid",

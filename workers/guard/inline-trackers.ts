@@ -79,6 +79,9 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 	// Yahoo! JAPAN Ads: the site general tag snippet (vendor docs ads-help.yahoo.co.jp aid=47048: yjDataLayer,
 	// ytag.js); a conversion tag's lone ytag({…}) is left to the stand-in, as above
 	{ pattern: /\byjDataLayer\b|\/tool\/cv\/ytag\.js/, purpose: "ads", host: "s.yimg.jp" },
+	// A8.net: vendor docs (document.a8.net/ec/trackingGuide-ja.html: the conversion tag's a8sales({pid, …}), a function
+	// its loader defines)
+	{ pattern: /\ba8sales\s*\(/, purpose: "ads", host: "statics.a8.net" },
 	// Yandex Metrica: tracking.md §2a (mc.yandex.ru/metrika/tag.js; listed as advertising)
 	{
 		pattern: /mc\.yandex\.(?:ru|com)\/metrika|\bym\s*\(\s*\d+\s*,\s*['"]init['"]/,
@@ -117,6 +120,8 @@ export const INLINE_TRACKER_SIGNATURES: readonly InlineTrackerSignature[] = [
 			/\banalytics\.load\s*\(|cdn\.segment\.com\/analytics\.js|\bmixpanel\.init\s*\(|\bamplitude\.(?:getInstance\(\)\.)?init\s*\(|\bheap\.load\s*\(/,
 		purpose: "analytics",
 	},
+	// Treasure Data: td-js-sdk loader snippet (defines Treasure, loads cdn.treasuredata.com/sdk/<v>/td.min.js)
+	{ pattern: /cdn\.treasuredata\.com\/sdk\//, purpose: "analytics", host: "cdn.treasuredata.com" },
 	// Matomo / Plausible: Matomo JavaScript tracking code; tracking.md §2b
 	{ pattern: /\b_paq\.push\s*\(|\/(?:matomo|piwik)\.js|plausible\.io\/js\//, purpose: "analytics" },
 ];

@@ -109,6 +109,9 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 	// LY Corporation measurement tag (LINE and Yahoo! JAPAN ads): vendor docs, the global snippet's GTM
 	// template (yahoojp-marketing/gtm-template-tag-global-snippet template.tpl@5a4da6e: tag.flvcdn.net/lytag.js)
 	{ category: "advertising", hosts: ["tag.flvcdn.net"] },
+	// A8.net (affiliate): vendor docs (document.a8.net/ec/trackingGuide-ja.html: the LP and conversion tags load
+	// statics.a8.net/a8sales/a8sales.js, a8crossDomain.js)
+	{ category: "advertising", hosts: ["statics.a8.net"], paths: ["/a8sales/"] },
 	// Programmatic and retargeting: tracking.md §2a (Disconnect: Advertising)
 	{
 		category: "advertising",
@@ -158,6 +161,13 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 		// i.posthog.com covers us., eu. and the -assets. hosts; posthog.com itself is the vendor's site.
 		hosts: ["i.posthog.com", "app.posthog.com", "eu.posthog.com"],
 	},
+	// Treasure Data (CDP) JS SDK: vendor docs (td-js-sdk README: loader snippet cdn.treasuredata.com/sdk/<v>/td.min.js;
+	// host in.treasuredata.com, regional <region>.records.in.treasuredata.com); the console's hosts stay
+	{ category: "analytics", hosts: ["in.treasuredata.com"] },
+	{ category: "analytics", hosts: ["cdn.treasuredata.com"], paths: ["/sdk/"] }, // Treasure Data loader: snippet above
+	// KARTE (Plaid): the measurement tag's snippet as public pages carry it (krt queue, then
+	// cdn-edge.karte.io/<api key>/edge.js); its collectors' hosts are not documented publicly
+	{ category: "analytics", hosts: ["cdn-edge.karte.io"] },
 	// New Relic browser agent: tracking.md §2b (Disconnect: Analytics); Sentry left out: error telemetry, a
 	// policy choice
 	{ category: "analytics", hosts: ["newrelic.com", "nr-data.net"] },

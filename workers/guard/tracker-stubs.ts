@@ -32,6 +32,7 @@ const FUNCTIONS = [
 	"ym",
 	"_lt",
 	"ytag",
+	"a8sales",
 	"hj",
 	"clarity",
 	"analytics",
@@ -39,6 +40,7 @@ const FUNCTIONS = [
 	"amplitude",
 	"heap",
 	"plausible",
+	"Treasure",
 	"zaraz",
 ] as const;
 const QUEUES = ["dataLayer", "uetq", "_hsq", "criteo_q", "_tfa", "_paq", "_ltq", "yjDataLayer"] as const;

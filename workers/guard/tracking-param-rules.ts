@@ -80,6 +80,9 @@ export interface TrackingParamRules {
 // §1j: too generic to remove everywhere (`ref`, `s`, `t`, `source`, `id`, `cid`, `pid`, `sid`, `page`,
 // `tag`, `from`, `src`, `var`); the only one in §1h, `var` (FF-SoS), is therefore left out below.
 const GLOBAL: readonly GlobalParamRule[] = [
+	// Vendor: A8.net affiliate click id (A8.net tracking docs, document.a8.net/ec/trackingGuide-ja.html: a8=… is
+	// appended to the landing URL and kept in a first-party cookie)
+	{ name: "a8" },
 	{ name: "action_object_map" }, // Br-copy, ClearURLs, AdGuard, DDG
 	{ name: "action_ref_map" }, // Br-copy, ClearURLs, AdGuard, DDG
 	{ name: "action_type_map" }, // Br-copy, ClearURLs, AdGuard, DDG

@@ -99,9 +99,10 @@ export const TRACKER_HOSTS: readonly TrackerHostEntry[] = [
 	// aid=47048, aid=27085: s.yimg.jp/images/listing/tool/cv/ytag.js, conversion.js); the host serves all of
 	// Yahoo! JAPAN's images
 	{ category: "advertising", hosts: ["s.yimg.jp"], paths: ["/images/listing/tool/cv/"] },
-	// Yahoo! JAPAN Ads collectors: the site general tag's ytag.js (b90 display conversion /c, b91 search
-	// conversion, b92 display retargeting /search/, b97 search retargeting) and the older tags' snippets
-	// (b90.yahoo.co.jp/conv.js, b92.yahoo.co.jp/js/s_retargeting.js, noscript b97…/pagead/conversion/<id>/)
+	// Yahoo! JAPAN Ads collectors: vendor code, the site general tag's ytag.js as a public copy shows it (b90
+	// display conversion /c, b91 search conversion, b92 display retargeting /search/, b97 search retargeting),
+	// and the older tags' snippets (b90.yahoo.co.jp/conv.js, b92.yahoo.co.jp/js/s_retargeting.js, noscript
+	// b97.yahoo.co.jp/pagead/conversion/<id>/)
 	{
 		category: "advertising",
 		hosts: ["b90.yahoo.co.jp", "b91.yahoo.co.jp", "b92.yahoo.co.jp", "b97.yahoo.co.jp"],

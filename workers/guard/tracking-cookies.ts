@@ -49,8 +49,9 @@ export const TRACKING_COOKIES: readonly TrackingCookieRule[] = [
 	// LINE Tag: vendor code (line/line-conversion-api-server-tag src/template_code.js@c3126a9, Apache-2.0: the
 	// browser id __lt__cid); __lt__sid and the per-tag __lt__cid.<hash> as public page captures show them
 	{ name: /^__lt__[cs]id(?:\.\w+)?$/, purpose: "ads" },
-	// Yahoo! JAPAN Ads: vendor code (ytag.js sets _ycl_yjad, _ycl_aw, _ycl_<prefix>_aw, _ts_yjad); vendor docs
-	// (ads-developers.yahoo.co.jp announcement 212358: yjr_yjad); _yjsu_yjad as public page captures show it
+	// Yahoo! JAPAN Ads: vendor code (ytag.js, read in a public copy, sets _ycl_yjad, _ycl_aw, _ycl_<prefix>_aw,
+	// _ts_yjad); vendor docs (ads-developers.yahoo.co.jp announcement 212358: yjr_yjad); _yjsu_yjad as public
+	// page captures show it
 	{ name: /^(?:_ycl_(?:yjad|(?:\w+_)?aw)|_yjsu_yjad|_ts_yjad|yjr_yjad)$/, purpose: "ads" },
 	// LY Corporation measurement tag: vendor code (yahoojp-marketing/gtm-template-ly-conversion-api
 	// template.tpl@b02d8e2: _ly_su site user id, _ly_c click id, _ly_r)

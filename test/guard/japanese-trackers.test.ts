@@ -78,6 +78,28 @@ ${OWN_CALLS}
 </body></html>`);
 	});
 
+	it("gate A8.net's conversion tag behind a stand-in for a8sales, and its loader", async () => {
+		const cv = `<script>
+a8sales({
+  "pid": "s00000000062001",
+  "order_number": "A-1",
+  "currency": "JPY",
+  "items": [{"code": "sku-1", "price": 900, "quantity": 1}],
+  "total_price": 900
+});
+</script>`;
+		htmlOrigin(
+			`<body><span id="a8sales"></span><script src="//statics.a8.net/a8sales/a8sales.js"></script>${cv}</body>`,
+		);
+		const res = await visit("/thanks", VISITORS.optedOut);
+		expect(await res.text()).toBe(
+			`${RUNTIME_TAGS.optedOut}<body><span id="a8sales"></span><script type="text/plain" data-consent="ads" data-src="//statics.a8.net/a8sales/a8sales.js"></script>${cv.replace(
+				"<script>",
+				stubbed('<script type="text/plain" data-consent="ads">', ["a8sales"]),
+			)}</body>`,
+		);
+	});
+
 	it("strip their click ids from a navigation (LINE ldtag_cl, Yahoo! JAPAN yclid and yj_r, LY _ly_c, A8.net a8)", async () => {
 		const { spy } = fakeOrigin();
 		const res = await visit(

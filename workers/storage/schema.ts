@@ -113,3 +113,14 @@ export const retentionPurges = sqliteTable("retention_purges", {
 	recordsDeleted: integer("records_deleted").notNull(),
 	idempotencyKeysDeleted: integer("idempotency_keys_deleted").notNull(),
 });
+
+/**
+ * KV deletes of an erased subject's cached state that KV and the queue both refused: the hourly cron
+ * makes each once KV takes it, then deletes the row (storage/pending-cache-drops.ts). The subject id
+ * stays here only until then, as it stays in the KV entry it names.
+ */
+export const pendingCacheDrops = sqliteTable("pending_cache_drops", {
+	subject: text("subject").primaryKey(),
+	// No index: a few rows, there only while KV and the queue were both refusing.
+	erasedAt: integer("erased_at", { mode: "timestamp_ms" }).notNull(),
+});

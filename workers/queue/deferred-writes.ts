@@ -4,6 +4,7 @@
  * D1 with retries and backoff; after `max_retries` the queue moves them to the dead-letter queue,
  * whose consumer (dead-letters.ts) tries them once more and parks what still fails in KV.
  */
+import type { CacheDropMessage } from "../consent/erased-cache-drop";
 import { subjectDigest } from "../consent/subject-digest";
 import type { SuppressionMessage } from "../email/deferred-suppression";
 import { type ChangeRequest, ConsentRepository } from "../storage/consent-repository";
@@ -16,7 +17,7 @@ export interface ConsentChangeMessage {
 }
 
 /** Every kind of deferred write; each capability registers the handler for its own type. */
-export type DeferredWrite = ConsentChangeMessage | SuppressionMessage;
+export type DeferredWrite = ConsentChangeMessage | SuppressionMessage | CacheDropMessage;
 
 /**
  * What the rest of one consumer invocation's batch may still spend, so a batch stays within D1's

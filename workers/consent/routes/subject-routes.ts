@@ -9,6 +9,7 @@ import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { dropCachedState, dropLateCachedState } from "../../storage/state-cache";
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
+import { retryCacheDrop } from "../erased-cache-drop";
 import { subjectDigest } from "../subject-digest";
 import { dropParkedChanges, pendingWritesForExport } from "../subject-parked-writes";
 
@@ -153,13 +154,15 @@ async function erase(env: Env, ctx: ExecutionContext, subject: string): Promise<
 		await repo.erase(subject, digest, now);
 	});
 	// The cache must not keep serving erased choices: drop it before answering, and once more when a
-	// write committed just before the erasure can no longer put its entry (that also retries a failure).
-	await dropCachedState(env.CONSENT_KV, subject).catch((err) =>
-		console.warn("kv delete failed; retrying in the background", err),
-	);
-	ctx.waitUntil(
-		dropLateCachedState(env.CONSENT_KV, subject).catch((err) => console.error("kv delete failed again", err)),
-	);
+	// write committed just before the erasure can no longer put its entry. A delete KV refuses is
+	// retried until it takes it (the entry would outlive the erasure by up to 7 days); D1 holds the
+	// erasure, so the answer is still a 204.
+	const retryLater = (err: unknown) => {
+		console.warn("kv delete failed; retrying it later", err);
+		return retryCacheDrop(env, subject, now);
+	};
+	await dropCachedState(env.CONSENT_KV, subject).catch(retryLater);
+	ctx.waitUntil(dropLateCachedState(env.CONSENT_KV, subject).catch(retryLater));
 	// Only once the tombstone is in: should the erasure fail, they are still to be written. The
 	// tombstone alone makes the cron drop them, so a failure here is logged and left to it.
 	await dropParkedChanges(env.CONSENT_KV, subject).catch((err) =>

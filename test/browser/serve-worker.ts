@@ -110,9 +110,28 @@ export async function applyMigrations(persistDir: string): Promise<void> {
 	);
 }
 
+/** Starts made before giving up when the ports found free are taken before wrangler binds them. */
+const START_ATTEMPTS = 3;
+
 export async function serveWorker(options: ServeOptions = {}): Promise<WorkerServer> {
 	const persistDir = options.persistTo ?? (await mkdtemp(join(tmpdir(), "consent-edge-browser-")));
 	if (!options.persistTo) await applyMigrations(persistDir);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startWrangler(options, persistDir);
+		} catch (err) {
+			// A port found free is closed again before wrangler binds it, seconds later: another process
+			// (a CI run's other workers, an outgoing connection) may take it meanwhile. Seen once in CI.
+			const taken = err instanceof Error && err.message.includes("Address already in use");
+			if (!taken || attempt === START_ATTEMPTS) {
+				if (!options.persistTo) await rm(persistDir, { recursive: true, force: true });
+				throw err;
+			}
+		}
+	}
+}
+
+async function startWrangler(options: ServeOptions, persistDir: string): Promise<WorkerServer> {
 	const [port, inspectorPort] = [await freePort(), await freePort()];
 	// X-Debug-Geo picks the visitor's place, as under `npm start` (wrangler.toml leaves it off).
 	const vars = { ...TEST_SECRETS, DEBUG_GEO: "true", ...options.vars };
@@ -150,7 +169,8 @@ export async function serveWorker(options: ServeOptions = {}): Promise<WorkerSer
 	try {
 		await waitUntilAnswering(origin, child, server.output);
 	} catch (err) {
-		await server.stop();
+		// The persist dir stays for the next attempt; serveWorker removes it when it gives up.
+		await stopProcessGroup(child);
 		throw err;
 	}
 	return server;

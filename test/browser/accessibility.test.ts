@@ -165,6 +165,69 @@ function motion(page: Page) {
 	});
 }
 
+interface AxNode {
+	readonly role: string;
+	readonly name: string;
+	readonly description: string;
+	readonly checked?: string;
+	readonly disabled?: boolean;
+}
+
+/** Chromium's own accessibility tree (what a screen reader is given): its controls, dialogs and alerts. */
+async function axNodes(page: Page): Promise<AxNode[]> {
+	const cdp = await page.context().newCDPSession(page);
+	const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as {
+		nodes: {
+			ignored: boolean;
+			role?: { value: string };
+			name?: { value: string };
+			description?: { value: string };
+			properties?: { name: string; value: { value: unknown } }[];
+		}[];
+	};
+	await cdp.detach();
+	return nodes
+		.filter((n) => !n.ignored && ["checkbox", "button", "link", "dialog"].includes(String(n.role?.value)))
+		.map((n) => {
+			const props = Object.fromEntries((n.properties ?? []).map((p) => [p.name, p.value.value]));
+			return {
+				role: String(n.role?.value),
+				name: n.name?.value ?? "",
+				description: n.description?.value ?? "",
+				...(props.checked === undefined ? {} : { checked: String(props.checked) }),
+				...(props.disabled === true ? { disabled: true } : {}),
+			};
+		});
+}
+
+/**
+ * Under forced colours (Windows High Contrast) every control keeps a visible shape: a button its
+ * border, a link its underline, a checkbox its native box; colours are the system's, so a control
+ * drawn by background colour alone would vanish. Returns the controls that would not show.
+ */
+function invisibleUnderForcedColours(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const lost: string[] = [];
+		for (const el of document.querySelectorAll<HTMLElement>("button, a[href], input:not([type=hidden])")) {
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0) continue;
+			const s = getComputedStyle(el);
+			const name = `${el.tagName.toLowerCase()}:${(el.textContent ?? el.id).trim().slice(0, 30)}`;
+			if (el instanceof HTMLInputElement) {
+				if (s.appearance === "none" && Number.parseFloat(s.borderTopWidth) < 1) lost.push(name);
+			} else if (
+				el.tagName === "A" ||
+				s.borderTopStyle === "none" ||
+				Number.parseFloat(s.borderTopWidth) < 1
+			) {
+				// Without a border: text that shows it is a control, underlined, in the system's text colour.
+				if (!s.textDecorationLine.includes("underline") || s.color === s.backgroundColor) lost.push(name);
+			} else if (s.borderTopColor === s.backgroundColor) lost.push(name);
+		}
+		return lost;
+	});
+}
+
 describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 	let server: WorkerServer;
 	let browser: Browser;
@@ -293,6 +356,66 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			});
 		}
 
+		it("names each toggle by its purpose and describes it, with no non-essential purpose ticked in an opt-in region", async () => {
+			const context = await visitor({ extraHTTPHeaders: DE });
+			const page = await open(context, "/preferences?lang=en");
+			const boxes = (await axNodes(page)).filter((n) => n.role === "checkbox");
+			expect(boxes.map((b) => [b.name, b.checked, b.disabled ?? false])).toEqual([
+				["Essential", "true", true],
+				["Analytics", "false", false],
+				["Personalization", "false", false],
+				["Targeted advertising", "false", false],
+				["Sale or sharing of personal information", "false", false],
+				["Marketing email", "false", false],
+			]);
+			// What the purpose is and its current state are read with the toggle, not only near it.
+			expect(boxes[1]?.description).toBe(
+				"Counting visits and measuring how the site is used, so it can be improved. Currently: Off (default for your region)",
+			);
+			// Saving and opting out of everything are the same kind of control, the same size.
+			const [save, optOut] = await page.locator(".actions .button").evaluateAll((els) =>
+				els.map((el) => {
+					const s = getComputedStyle(el);
+					const r = el.getBoundingClientRect();
+					return { bg: s.backgroundColor, fg: s.color, font: `${s.fontSize} ${s.fontWeight}`, h: r.height };
+				}),
+			);
+			expect(optOut).toEqual(save);
+			await context.close();
+		});
+
+		it("under GPC shows the signal honoured and says why the governed toggles are off and locked", async () => {
+			for (const [lang, honoured] of [
+				["en", "Opt-Out Preference Signal Honored"],
+				["ja", "オプトアウト選好シグナルを適用しています"],
+			] as const) {
+				const context = await visitor({ extraHTTPHeaders: GPC_CA });
+				const page = await open(context, `/preferences?lang=${lang}`);
+				expect(await page.locator("#gpc-status strong").textContent()).toBe(honoured);
+				expect(await page.locator("#gpc-status").isVisible()).toBe(true);
+				const locked = (await axNodes(page)).filter((n) => n.role === "checkbox" && n.disabled);
+				expect(locked.map((b) => b.checked)).toEqual(["true", "false", "false"]);
+				for (const box of locked.slice(1))
+					expect(box.description).toContain(lang === "en" ? "Global Privacy Control" : "GPC");
+				await context.close();
+			}
+		});
+
+		it("keeps every control visible under forced colours, focus ring included", async () => {
+			for (const [headers, path] of [
+				[DE, "/preferences?lang=en"],
+				[GPC_CA, "/preferences?lang=ja"],
+			] as const) {
+				const context = await visitor({ extraHTTPHeaders: headers, forcedColors: "active" });
+				const page = await open(context, path);
+				expect(await page.evaluate(() => matchMedia("(forced-colors: active)").matches)).toBe(true);
+				expect(await invisibleUnderForcedColours(page)).toEqual([]);
+				const stops = await tabThrough(page, 4);
+				for (const stop of stops) expect(stop.outlineStyle, stop.name).not.toBe("none");
+				await context.close();
+			}
+		});
+
 		it("reflows at 200% zoom and 320 px, and keeps every word with WCAG text spacing", async () => {
 			for (const viewport of [ZOOM_200, NARROW, { width: 320, height: 256 }]) {
 				for (const lang of ["en", "ja"]) {
@@ -358,6 +481,19 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			await context.close();
 		});
 
+		it("reflows at 200% zoom and 320 px and keeps its button visible under forced colours, in both languages", async () => {
+			const url = new URL(await unsubscribeUrl("digest"));
+			for (const locale of ["en-US", "ja-JP"]) {
+				for (const viewport of [ZOOM_200, NARROW]) {
+					const context = await visitor({ locale, viewport, forcedColors: "active" });
+					const page = await open(context, `${url.pathname}${url.search}`);
+					expect(await reflow(page)).toEqual({ horizontalScroll: false, clipped: [] });
+					expect(await invisibleUnderForcedColours(page)).toEqual([]);
+					await context.close();
+				}
+			}
+		});
+
 		it("a link that does not work: titled so, no axe violation, in English and Japanese", async () => {
 			for (const lang of ["en", "ja"]) {
 				const context = await visitor();
@@ -390,8 +526,10 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 				for (const p of [page, await open(context, "/preferences/nowhere", 404)]) {
 					const o = await outline(p);
 					expect(o.lang).toBe(lang);
-					expect(o.title).toBe(await p.locator("main p").first().textContent());
+					// The one heading says what went wrong (WCAG 2.4.6), as the title does: not a bare status code.
+					expect(o.title).toBe(await p.locator("h1").textContent());
 					expectHeadingOrder(o.headings);
+					expect((await reflow(p)).horizontalScroll).toBe(false);
 					expect(await axeViolations(p)).toEqual([]);
 				}
 				await context.close();
@@ -431,6 +569,34 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 				await context.close();
 			});
 		}
+
+		it("keeps Reject and Accept alike under forced colours and at 200% zoom, with nothing lost", async () => {
+			for (const [lang, viewport] of [
+				["en", ZOOM_200],
+				["ja", ZOOM_200],
+			] as const) {
+				const { context, page } = await site({ lang, viewport, forcedColors: "active" });
+				expect(await invisibleUnderForcedColours(page)).toEqual([]);
+				const [reject, accept] = await page.locator("#ce-banner button").evaluateAll((els) =>
+					els.map((el) => {
+						const s = getComputedStyle(el);
+						const r = el.getBoundingClientRect();
+						return [
+							s.backgroundColor,
+							s.color,
+							s.borderTopColor,
+							s.fontSize,
+							s.fontWeight,
+							r.width,
+							r.height,
+						];
+					}),
+				);
+				expect(accept).toEqual(reject);
+				expect(await reflow(page)).toEqual({ horizontalScroll: false, clipped: [] });
+				await context.close();
+			}
+		});
 
 		it("does not trap focus, Escape neither answers nor strands focus, and a choice hands focus back to the page", async () => {
 			const { context, page } = await site({ lang: "en", viewport: DESKTOP });

@@ -50,7 +50,7 @@ describe("error pages for people", () => {
 		const html = await res.text();
 		expect(html).toContain('<html lang="en">');
 		expect(html).toContain(
-			"<p>Choices can only be sent from this site&#39;s own pages. Please try again from the privacy preferences page.</p>",
+			"<h1>Choices can only be sent from this site&#39;s own pages. Please try again from the privacy preferences page.</h1>",
 		);
 		expect(html).not.toContain("origin");
 		expect(html).toContain('<a href="/preferences?lang=en">Back to privacy preferences</a>');
@@ -72,7 +72,7 @@ describe("error pages for people", () => {
 		});
 		expect(res.status).toBe(503);
 		expect(await res.text()).toContain(
-			"<p>Your choices cannot be saved right now. Please try again in a few minutes.</p>",
+			"<h1>Your choices cannot be saved right now. Please try again in a few minutes.</h1>",
 		);
 	});
 

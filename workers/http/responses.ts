@@ -26,7 +26,11 @@ export interface ErrorPageText {
 	readonly back?: { readonly href: string; readonly label: string };
 }
 
-/** A minimal accessible HTML error page, for routes that people open in a browser. */
+/**
+ * A minimal accessible HTML error page, for routes that people open in a browser. Its one heading
+ * says what went wrong, as its title does (a bare "404" describes nothing: WCAG 2.4.6); the status
+ * code follows for whoever reports the problem.
+ */
 export function htmlErrorResponse(
 	err: HttpError,
 	text: ErrorPageText = { lang: "en", message: err.message },
@@ -34,7 +38,7 @@ export function htmlErrorResponse(
 	const back = text.back
 		? `<p><a href="${escapeHtml(text.back.href)}">${escapeHtml(text.back.label)}</a></p>`
 		: "";
-	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${err.status}</h1><p>${escapeHtml(text.message)}</p>${back}</main></body></html>`;
+	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${escapeHtml(text.message)}</h1><p>HTTP ${err.status}</p>${back}</main></body></html>`;
 	const headers = new Headers(err.headers);
 	headers.set("Content-Type", "text/html; charset=utf-8");
 	headers.set("Cache-Control", NO_STORE);

@@ -598,6 +598,37 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			}
 		});
 
+		it("under GPC says the signal is honoured and that Accept all leaves what it governs off, as it does", async () => {
+			const honoured = {
+				en: "Opt-Out Preference Signal Honored",
+				ja: "オプトアウト選好シグナルを適用しています",
+			};
+			for (const lang of ["en", "ja"] as const) {
+				const context = await visitor({ extraHTTPHeaders: { ...DE, "Sec-GPC": "1" } });
+				await context.addInitScript(() => {
+					Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {
+						get: () => true,
+						configurable: true,
+					});
+				});
+				await serveTestSite(context, server.origin, { gtag: true, lang });
+				const page = await context.newPage();
+				await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+				await page.waitForSelector("#ce-banner");
+				// Read with the dialog (its description) and shown in it: not only on the preference page.
+				const dialog = (await axNodes(page)).find((n) => n.role === "dialog");
+				expect(dialog?.description).toContain(honoured[lang]);
+				expect(await page.locator("#ce-banner").getByText(honoured[lang]).isVisible()).toBe(true);
+				expect(await axeViolations(page)).toEqual([]);
+				await page.locator('[data-consent-action="accept-all"]').click();
+				await page.locator("#ce-banner").waitFor({ state: "detached" });
+				expect(
+					await page.evaluate(() => ["analytics", "ads", "sale"].map((p) => window.consentEdge.allows(p))),
+				).toEqual([true, false, false]);
+				await context.close();
+			}
+		});
+
 		it("does not trap focus, Escape neither answers nor strands focus, and a choice hands focus back to the page", async () => {
 			const { context, page } = await site({ lang: "en", viewport: DESKTOP });
 			expect(await page.evaluate(() => document.activeElement?.id)).toBe("ce-banner");

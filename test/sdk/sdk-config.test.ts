@@ -76,7 +76,7 @@ describe("sdkConfig", () => {
 		expect(Object.keys(bannerText)).toEqual(["en", "ja"]);
 		for (const text of Object.values(bannerText)) {
 			expect(Object.keys(text).sort()).toEqual(
-				["acceptAll", "body", "rejectAll", "saveFailed", "savePending", "settings", "title"].sort(),
+				["acceptAll", "body", "gpc", "rejectAll", "saveFailed", "savePending", "settings", "title"].sort(),
 			);
 			for (const value of Object.values(text)) expect(value.trim().length).toBeGreaterThan(1);
 		}

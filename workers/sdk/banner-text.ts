@@ -11,6 +11,11 @@ export interface BannerText {
 	readonly acceptAll: string;
 	readonly rejectAll: string;
 	readonly settings: string;
+	/**
+	 * Shown under GPC: Accept all cannot turn on what the signal governs (ads, sale), so the banner
+	 * says it is honoured rather than let "Accept all allows all of these" stand alone.
+	 */
+	readonly gpc: string;
 	/** Shown (and announced) when saving the choice failed. */
 	readonly saveFailed: string;
 	/** Shown when saving a refusal failed: it holds on the page while the SDK tries again. */
@@ -24,6 +29,7 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 		acceptAll: "Accept all",
 		rejectAll: "Reject all",
 		settings: "Settings",
+		gpc: "Opt-Out Preference Signal Honored: your browser's Global Privacy Control keeps targeted advertising and sale or sharing off, whatever you choose here.",
 		saveFailed: "Your choice could not be saved. Please try again.",
 		savePending: "Tracking is off on this page, but your choice is not saved yet. We will keep trying.",
 	},
@@ -33,6 +39,7 @@ export const BANNER_TEXT: Readonly<Record<"en" | "ja", BannerText>> = {
 		acceptAll: "すべて同意する",
 		rejectAll: "すべて拒否する",
 		settings: "詳細設定",
+		gpc: "オプトアウト選好シグナルを適用しています。ブラウザーのGPCにより、ここでの選択にかかわらず、ターゲティング広告と第三者提供はオフのままです。",
 		saveFailed: "選択を保存できませんでした。もう一度お試しください。",
 		savePending: "このページでの追跡は止めましたが、選択はまだ保存できていません。保存を再試行します。",
 	},

@@ -825,7 +825,7 @@
 				role: "dialog",
 				"aria-modal": "false",
 				"aria-labelledby": `${BANNER_ID}-title`,
-				"aria-describedby": `${BANNER_ID}-text`,
+				"aria-describedby": `${BANNER_ID}-text${current.gpc ? ` ${BANNER_ID}-gpc` : ""}`,
 				lang,
 				tabindex: "-1",
 			},
@@ -845,6 +845,9 @@
 			),
 		);
 		words.appendChild(element("p", "margin:0;color:inherit", { id: `${BANNER_ID}-text` }, text.body));
+		// Under GPC Accept all leaves ads and sale off: the banner says the signal is honoured.
+		if (current.gpc)
+			words.appendChild(element("p", "margin:4px 0 0;color:inherit", { id: `${BANNER_ID}-gpc` }, text.gpc));
 		const failure = element("p", "margin:0;font-weight:600;color:inherit", { role: "alert" });
 		words.appendChild(failure);
 		// Two equal columns: Reject and Accept always share one size and one row; Settings sits below.

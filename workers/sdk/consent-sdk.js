@@ -29,6 +29,9 @@
 	let waiters = [];
 	/** The first lookup while it is in flight (it settles either way), else null. */
 	let loadingRequest = null;
+	// A failed first lookup's next try (see load), and how many the page has made on its own.
+	let lookupTimer = 0;
+	let lookupTries = 0;
 	// Settles when the latest write has (whether it succeeded or not): the next write waits for it.
 	let writing = Promise.resolve();
 	let requestSeq = 0;
@@ -571,8 +574,19 @@
 				const pending = waiters;
 				waiters = [];
 				for (const waiter of pending) waiter.reject(err);
+				// The page stays as it failed, closed (only what the cookie or GPC denies is known), until a
+				// lookup answers: tried again when the page is shown again or the browser is back online
+				// (followCookie), and, for a page left open in view (which hears neither), 2, 4 … 256 s apart
+				// (about 8.5 minutes, then only on those events): a worker back soon is found soon, and one
+				// down for long is asked 9 times per page, never two lookups at once.
+				clearTimeout(lookupTimer);
+				if (!current && lookupTries < 8) lookupTimer = setTimeout(retryLookup, 2 ** ++lookupTries * 1000);
 			},
 		);
+	}
+
+	function retryLookup() {
+		if (!current && !loadingRequest) load();
 	}
 
 	function settled() {
@@ -960,8 +974,9 @@
 		if (event.type === "pageshow" ? !event.persisted : document.visibilityState !== "visible") return;
 		const followed = followStoredUnsaved();
 		const value = readCookie(config.cookie);
-		// A lookup or write in flight brings its own, newer cookie and applies it in order.
-		if ((value === appliedCookie && !followed) || loadingRequest || writesPending > 0) return;
+		// A lookup or write in flight brings its own, newer cookie and applies it in order. A page whose
+		// first lookup failed asks again (or takes a fresh cookie another tab got meanwhile).
+		if ((value === appliedCookie && !followed && current) || loadingRequest || writesPending > 0) return;
 		const c = decodeDecisionCookie(value);
 		if (c && isFresh(c)) {
 			appliedCookie = value;
@@ -1005,5 +1020,6 @@
 	if (unsaved) retryUnsaved(unsaved, 0, 0);
 	window.addEventListener("pageshow", followCookie);
 	window.addEventListener("focus", followCookie);
+	window.addEventListener("online", followCookie);
 	document.addEventListener("visibilitychange", followCookie);
 })(window, document, __CONSENT_EDGE_CONFIG__);

@@ -46,6 +46,10 @@ function trustedTypesPage(): string {
 <script nonce="${NONCE}">
 window.ran = [];
 window.changes = [];
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+	cspViolations.push(e.effectiveDirective);
+});
 </script>
 <script src="/consent.js" nonce="${NONCE}"></script>
 <script nonce="${NONCE}">
@@ -169,6 +173,47 @@ describe.skipIf(!hasChromium)("loading the SDK, in Chromium", () => {
 		// The page's policy admits no script text from the SDK: its gated tags stay inert.
 		expect(await page.evaluate(() => window.ran)).toEqual(["ready"]);
 		expect(errors).toEqual([]);
+		await context.close();
+	});
+
+	it("Trusted Types refusing gated tags: they stay refused quietly, one warning, no new violation at later choices", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "DE" } });
+		await serve(
+			context,
+			trustedTypesPage(),
+			`script-src 'self' 'nonce-${NONCE}'; require-trusted-types-for 'script'; trusted-types site-policy`,
+		);
+		const page = await context.newPage();
+		const logged: string[] = [];
+		page.on("console", (message) => {
+			if (message.text().startsWith("consent-edge")) logged.push(message.type());
+		});
+		await page.goto(`${server.origin}${PAGE_PATH}`);
+		await page.waitForFunction(() => window.ran.includes("ready"), null, { timeout: 5_000 });
+		await page.locator('[data-consent-action="accept-all"]').click();
+		await page.waitForFunction(() => window.changes.length === 1, null, { timeout: 5_000 });
+		const violations = await page.evaluate(() => window.cspViolations.length);
+		// The essential tag at load and both analytics tags at the choice were refused, and said so once.
+		expect(violations).toBeGreaterThan(0);
+		expect(logged).toEqual(["warning"]);
+
+		// Later decisions (two more choices, a tag added later) try none of them again.
+		await page.evaluate(() => window.consentEdge.set({ ads: false }));
+		await page.evaluate(() => window.consentEdge.set({ personalization: false }));
+		await page.evaluate(() => {
+			const tag = document.createElement("script");
+			tag.type = "text/plain";
+			tag.setAttribute("data-consent", "analytics");
+			// By URL: the page's Trusted Types refuse the page's own script text too.
+			tag.setAttribute("data-src", "/loading-assets/analytics.js");
+			document.body.appendChild(tag);
+		});
+		await page.waitForFunction(() => window.changes.length === 3, null, { timeout: 5_000 });
+		await page.waitForTimeout(200);
+		expect(await page.evaluate(() => window.cspViolations.length)).toBe(violations + 1);
+		expect(logged).toEqual(["warning"]);
+		expect(await page.evaluate(() => window.ran)).toEqual(["ready"]);
+		expect(await page.locator('script[type="text/plain"][data-consent]').count()).toBe(4);
 		await context.close();
 	});
 

@@ -426,6 +426,10 @@
 
 	// Gated scripts: <script type="text/plain" data-consent="ads analytics"> run once all are allowed.
 	let rescanWhileLoading = false;
+	// Tags the page's Trusted Types refused: each is tried once (every try is a CSP violation, and sends a
+	// report where the page asks for them) and stays inert for the page's life, with one warning in all.
+	const refused = new WeakSet();
+	let refusalWarned = false;
 
 	function mayRun(element) {
 		const purposes = (element.getAttribute("data-consent") || "").split(/\s+/).filter(Boolean);
@@ -454,7 +458,7 @@
 	function runAllowedScripts() {
 		rescanWhileLoading = false;
 		for (const element of Array.from(document.querySelectorAll(GATED))) {
-			if (!element.parentNode || !mayRun(element)) continue;
+			if (!element.parentNode || refused.has(element) || !mayRun(element)) continue;
 			// While parsing, an element without a next sibling may still be receiving its text.
 			if (document.readyState === "loading" && !element.nextSibling) {
 				rescanWhileLoading = true;
@@ -465,7 +469,13 @@
 			try {
 				activate(element);
 			} catch (err) {
-				logError(err);
+				refused.add(element);
+				if (refusalWarned || !window.console) continue;
+				refusalWarned = true;
+				window.console.warn(
+					"consent-edge: Trusted Types refused gated tags (see the consent-edge-sdk policy)",
+					err,
+				);
 			}
 		}
 	}

@@ -120,10 +120,12 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		const gppAfter = await page.evaluate(() => window.gppEvents.slice(-4).map((e) => e.eventName));
 		expect(gppAfter).toContain("sectionChange");
 		expect(await page.evaluate(() => window.gppEvents.length)).toBeGreaterThan(gppBefore);
-		// Only the denial is kept: no allowance, email (which Reject all leaves alone) not named.
+		// Only the denial is kept: no allowance, email (which Reject all leaves alone) not named; `a`, which
+		// of them ce_consent stored as allowed when it failed (none: a first visit's defaults).
 		expect(await stored(page)).toEqual({
 			d: ["analytics", "personalization", "ads", "sale"],
 			t: expect.any(Number),
+			a: [],
 		});
 
 		// A tag for ads added after the refusal stays inert.
@@ -271,6 +273,114 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		expect(await call(first, "set", { email: true })).toEqual({ saved: true });
 		expect(JSON.parse(puts[0] ?? "{}")).toEqual({ purposes: { email: true } });
 		expect(await first.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+		await context.close();
+	});
+
+	/** The visitor's stored decision, as the worker answers it to the context's cookies. */
+	const workerDecision = (page: Page) =>
+		page.evaluate(() => fetch("/v1/consent", { credentials: "include" }).then((r) => r.json()));
+
+	it("a retry does not land over a newer choice another page is still saving", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		const first = await open(context);
+		const second = await open(context);
+		expect((await call(first, "rejectAll")).retrying).toBe(true);
+		await repair();
+		// The other page's Accept all reaches the worker at once, but its answer (and cookie) comes back
+		// only after the first page's retry was due (5 s after its failure): a slow network.
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		await second.route("**/v1/consent", async (route) => {
+			if (route.request().method() !== "PUT") return route.continue();
+			const response = await route.fetch();
+			await held;
+			await route.fulfill({ response });
+		});
+		const puts: string[] = [];
+		context.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		const accepted = call(second, "acceptAll");
+		await expect.poll(() => puts.length).toBe(1);
+		await first.waitForTimeout(6_500);
+		release();
+		expect(await accepted).toEqual({ saved: true });
+		await first.waitForTimeout(500);
+		// The refusal was not sent again over the newer choice, which stands. (A retry that came due just
+		// as the other page took the refusal over sends an empty choice, which changes nothing.)
+		expect(JSON.parse(puts[0] ?? "{}").purposes.ads).toBe(true);
+		for (const body of puts.slice(1)) expect(JSON.parse(body).purposes).toEqual({});
+		expect((await workerDecision(first)).purposes).toMatchObject({ ads: true, analytics: true });
+		expect(await stored(first)).toBeNull();
+		await expect
+			.poll(() =>
+				first.evaluate(() => {
+					window.dispatchEvent(new Event("focus"));
+					return window.consentEdge.allows("ads");
+				}),
+			)
+			.toBe(true);
+		await context.close();
+	});
+
+	it("with the site's storage refusing it, a refusal's retry yields to a newer choice another page saved", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		await context.addInitScript(() => {
+			Storage.prototype.setItem = () => {
+				throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+			};
+		});
+		const first = await open(context);
+		const second = await open(context);
+		expect((await call(first, "rejectAll")).retrying).toBe(true);
+		await repair();
+		expect(await call(second, "acceptAll")).toEqual({ saved: true });
+		const puts: string[] = [];
+		context.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		// The retry, due 5 s after the failure, sends none of the refusal the newer choice replaced.
+		await first.waitForTimeout(6_500);
+		for (const body of puts) expect(JSON.parse(body).purposes).toEqual({});
+		expect((await workerDecision(first)).purposes).toMatchObject({ ads: true, analytics: true });
+		await expect
+			.poll(() =>
+				first.evaluate(() => {
+					window.dispatchEvent(new Event("focus"));
+					return window.consentEdge.allows("ads");
+				}),
+			)
+			.toBe(true);
+		await context.close();
+	});
+
+	it("a newer choice saved in the preference centre replaces a refusal kept unsaved: the site's next page neither holds nor sends it", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		const first = await open(context);
+		expect((await call(first, "rejectAll")).retrying).toBe(true);
+		await first.close();
+		await repair();
+		// The visitor then opens the preference centre and saves every purpose allowed.
+		const centre = await context.newPage();
+		await centre.goto(`${server.origin}/preferences`);
+		for (const box of await centre.locator('form input[type="checkbox"]').all()) await box.check();
+		await Promise.all([
+			centre.waitForURL(`${server.origin}/preferences?saved=1`),
+			centre.locator('form button[type="submit"]').first().click(),
+		]);
+		const puts: string[] = [];
+		context.on("request", (r) => {
+			if (r.method() === "PUT") puts.push(r.postData() ?? "");
+		});
+		const next = await open(context);
+		expect(await next.evaluate(() => window.early)).toMatchObject({ ads: true, analytics: true });
+		expect(await next.evaluate(() => window.ran)).toContain("ads inline");
+		await next.waitForTimeout(1_000);
+		expect(puts).toEqual([]);
+		expect(await stored(next)).toBeNull();
+		expect((await workerDecision(next)).purposes).toMatchObject({ ads: true, analytics: true });
 		await context.close();
 	});
 
@@ -444,6 +554,7 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		expect(await stored(page)).toEqual({
 			d: ["analytics", "personalization", "ads", "sale"],
 			t: expect.any(Number),
+			a: [],
 		});
 
 		// Not sent again after the first backoff (2 s), as Retry-After asks for 60.

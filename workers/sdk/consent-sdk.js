@@ -626,22 +626,33 @@
 		}
 	}
 
-	// A stored entry's denials still to hold, or null: kept under a day, and only of purposes the site
-	// still has (a write naming another is refused, 400, and every write carries them).
+	// A stored entry's denials still to hold, or null: kept under a day, only of purposes the site still
+	// has (a write naming another is refused, 400, and every write carries them), and not of those a newer
+	// choice the worker saved allows: ce_consent (set by any tab's write, the preference centre's too) now
+	// stores an allowance that it did not when the denial failed (`a`, the ones it did then). Entries
+	// kept before `a` existed, and pages that cannot read the cookie, hold them all.
 	function heldEntry(entry) {
 		if (!entry || !Array.isArray(entry.d) || !(Date.now() - entry.t < 864e5)) return null;
-		const d = entry.d.filter((p) => includes(config.purposes, p) && !includes(config.essential, p));
+		const a = entry.a;
+		const c = Array.isArray(a) && decodeDecisionCookie(readCookie(config.cookie));
+		const d = entry.d.filter(
+			(p) =>
+				includes(config.purposes, p) &&
+				!includes(config.essential, p) &&
+				!(c && own(c.p, p) === 1 && !includes(a, p)),
+		);
 		if (d.length === 0) return null;
-		return d.length === entry.d.length ? entry : { d, t: entry.t };
+		return d.length === entry.d.length ? entry : { d, t: entry.t, a };
 	}
 
 	// Another page of the site may have saved this page's unsaved denial (a newer choice there then
-	// replaced it) or replaced it with its own: the page follows what the site's storage holds, so it
-	// neither keeps denying nor writes again what the visitor has since chosen otherwise. True if so.
+	// replaced it) or replaced it with its own, or a newer choice saved elsewhere allows what it denies
+	// (heldEntry): the page follows that, so it neither keeps denying nor writes again what the visitor
+	// has since chosen otherwise. True if so.
 	function followStoredUnsaved() {
-		const stored = storedUnsaved();
-		if (!unsaved || same(stored, unsaved)) return false;
-		unsaved = heldEntry(stored);
+		const held = heldEntry(storedUnsaved());
+		if (!unsaved || same(held, unsaved)) return false;
+		unsaved = held;
 		return true;
 	}
 
@@ -664,14 +675,22 @@
 		// then replace the newer one in the browser (an opt-out's, say, by the choice made just before
 		// it): each write is sent once the lookup and every earlier write have settled. It carries the
 		// unsaved denials too, but for the purposes it names itself (the newer choice wins).
+		// The write takes over the denial the site's storage holds unsaved, this page's or another's, and
+		// stores before it is sent what is left once its own choices are taken out: another page's retry
+		// sends the denial only while the storage holds it unchanged, so it cannot land over this newer
+		// choice while it is in flight. Refused (a 4xx), the write changed nothing: the denial is put back
+		// as it was (its retries go on where they were made: sent again from here, a 403 would never end).
+		let taken = null;
 		const sent = writing
 			.then(() => loadingRequest)
 			.then(() => {
-				followStoredUnsaved();
+				taken = heldEntry(storedUnsaved());
 				sending = copy(body);
-				for (const purpose of unsaved && sending.purposes ? unsaved.d : []) {
-					if (!(purpose in sending.purposes)) sending.purposes[purpose] = false;
-				}
+				const d = taken && sending.purposes ? taken.d.filter((p) => !(p in sending.purposes)) : [];
+				keepUnsaved(
+					d.length === 0 ? null : d.length === taken.d.length ? taken : { d, t: taken.t, a: taken.a },
+				);
+				for (const purpose of d) sending.purposes[purpose] = false;
 				return callApi(method, path, sending);
 			});
 		writing = sent.then(settled, settled);
@@ -684,7 +703,9 @@
 				const d = config.purposes.filter(
 					(p) => !includes(config.essential, p) && (!sending.purposes || own(sending.purposes, p) === false),
 				);
-				keepUnsaved(d.length > 0 ? { d, t: unsaved ? unsaved.t : Date.now() } : null);
+				const c = decodeDecisionCookie(readCookie(config.cookie));
+				const a = d.filter((p) => c && own(c.p, p) === 1);
+				keepUnsaved(d.length > 0 ? { d, t: unsaved ? unsaved.t : Date.now(), a } : null);
 				if (unsaved) {
 					err.retrying = true;
 					guardPage();
@@ -694,7 +715,7 @@
 					// 5 minutes): about 14 minutes in all, then again at the next page load of the site.
 					if (tries < 10) retryUnsaved(unsaved, tries, Math.max(err.retryAfter || 0, 2 ** tries));
 				}
-			}
+			} else if (taken) keepUnsaved(taken);
 			if (current) setSignalStatus("ready");
 			throw err;
 		});

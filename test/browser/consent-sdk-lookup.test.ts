@@ -5,7 +5,7 @@
  * is in flight at a time, and nothing is allowed before the worker (or a fresh cookie) has said so.
  * The page's clock is Playwright's, so the backoff's timers fire only when a test moves it on.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, warnIfNoChromium } from "./chromium";
 import type { WorkerServer } from "./serve-worker";
@@ -16,7 +16,7 @@ warnIfNoChromium("consent.js lookup retries");
 
 describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	let server: WorkerServer;
-	let browser: import("playwright-core").Browser;
+	let browser: Browser;
 	servedWithChromium((started) => {
 		({ server, browser } = started);
 	});

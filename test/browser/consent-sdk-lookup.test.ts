@@ -3,7 +3,7 @@
  * it must, and the lookup is made again once the worker can answer: when the visitor comes back to the
  * page, when the browser is back online, and, backing off, while the page stays open. Only one lookup
  * is in flight at a time, and nothing is allowed before the worker (or a fresh cookie) has said so.
- * The page's clock is Playwright's, so the backoff's timers fire only when a test moves it on.
+ * The page's clock is Playwright's, paused, so the backoff's timers fire only when a test moves it on.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -17,9 +17,13 @@ warnIfNoChromium("consent.js lookup retries");
 describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	let server: WorkerServer;
 	let browser: Browser;
+	let failures = 0;
 	servedWithChromium((started) => {
 		({ server, browser } = started);
 	});
+
+	/** Waits until the page has seen `n` lookups fail: its next try is scheduled only then. */
+	const failed = (n: number) => expect.poll(() => failures).toBe(n);
 
 	/**
 	 * A US visitor (ads allowed by default), whose lookups get no answer (the connection is refused)
@@ -50,9 +54,17 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 		return { context, state, release: () => release() };
 	}
 
+	/** The page, and how many failed lookups it has handled (each is logged as it is). */
 	async function open(context: BrowserContext): Promise<Page> {
 		const page = await context.newPage();
+		failures = 0;
+		page.on("console", (message) => {
+			if (message.type() === "error" && message.text().startsWith("consent-edge:")) failures++;
+		});
+		// Paused: an installed clock otherwise runs on in real time, and a loaded machine's seconds would
+		// fire the backoff's timers between a test's steps.
 		await page.clock.install();
+		await page.clock.pauseAt(Date.now() + 1_000);
 		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
 		return page;
 	}
@@ -116,16 +128,18 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	it("retries while the page stays open, backing off, never two at once, allowing nothing meanwhile", async () => {
 		const { context, state, release } = await site();
 		const page = await open(context);
-		await expect.poll(() => state.lookups).toBe(1);
+		await failed(1);
 		// 2 s, then 4 s after that: one lookup each, none before.
 		await page.clock.runFor(1_900);
 		expect(state.lookups).toBe(1);
 		await page.clock.runFor(200);
-		await expect.poll(() => state.lookups).toBe(2);
+		await failed(2);
+		expect(state.lookups).toBe(2);
 		await page.clock.runFor(3_800);
 		expect(state.lookups).toBe(2);
 		await page.clock.runFor(300);
-		await expect.poll(() => state.lookups).toBe(3);
+		await failed(3);
+		expect(state.lookups).toBe(3);
 		await expectFailedClosed(page);
 
 		// The next one hangs (a slow worker): coming back to the page, or going online, adds none.
@@ -156,11 +170,12 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	it("stops backing off after about eight and a half minutes; coming back to the page still retries", async () => {
 		const { context, state } = await site();
 		const page = await open(context);
-		await expect.poll(() => state.lookups).toBe(1);
+		await failed(1);
 		// 2, 4 … 256 s: eight more lookups, then none while the page is left alone.
 		for (let i = 1; i <= 8; i++) {
 			await page.clock.runFor(2 ** i * 1_000 + 100);
-			await expect.poll(() => state.lookups).toBe(1 + i);
+			await failed(1 + i);
+			expect(state.lookups).toBe(1 + i);
 		}
 		await page.clock.runFor(3_600_000);
 		await page.waitForTimeout(300);

@@ -578,6 +578,25 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 		await context.close();
 	});
 
+	it("a write refused as invalid (400) while a refusal is kept unsaved puts the refusal back as it was", async () => {
+		const { context, repair } = await brokenSite("US-CA");
+		const page = await open(context);
+		expect((await call(page, "rejectAll")).retrying).toBe(true);
+		const kept = await stored(page);
+		await repair();
+		// It names `ads` (so would take ads out of the kept refusal while in flight) and a purpose the
+		// site does not have: the worker refuses it, and it changes nothing.
+		expect(await call(page, "set", { ads: true, nonsense: true })).toMatchObject({
+			saved: false,
+			status: 400,
+		});
+		expect(await stored(page)).toEqual(kept);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		const next = await open(context);
+		expect(await next.evaluate(() => window.early)).toMatchObject({ ads: false, analytics: false });
+		await context.close();
+	});
+
 	it("a write the worker refuses as invalid (400) rejects and changes nothing", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
 		await serveTestSite(context, server.origin, { gtag: true });

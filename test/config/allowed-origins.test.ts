@@ -4,9 +4,13 @@
  * or with the default port named no browser's Origin, so every write from that site was a 403 (the
  * banner's Reject all included) while the setting looked right.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { originMatches, parseOriginPatterns } from "../../workers/config/settings";
-import { callWithEnv, envWith, json } from "../helpers";
+import { callWithEnv, envWith, json, keyed } from "../helpers";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
 
 describe("ALLOWED_ORIGINS entries", () => {
 	it("written as a host, with a path or with the default port, match the site's Origin", () => {
@@ -46,5 +50,68 @@ describe("ALLOWED_ORIGINS entries", () => {
 		});
 		expect(res.status).toBe(200);
 		expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://shop.example");
+	});
+});
+
+/**
+ * `*` is what people type for "any origin", but ALLOWED_ORIGINS grants credentialed CORS answers
+ * (a visitor's decision, their subject hash) and passes the CSRF Origin check for cookie writes: any
+ * origin there would let every site read and change every visitor's choices. So it grants nothing,
+ * and no longer quietly: the var is named in the log and by /v1/health, and its usable entries apply.
+ */
+describe("ALLOWED_ORIGINS with a bare wildcard", () => {
+	const visitorWrite = (testEnv: Env, origin: string) =>
+		callWithEnv(testEnv, "/v1/consent", {
+			method: "PUT",
+			cf: { country: "DE" },
+			...json(
+				{ purposes: { ads: true } },
+				{ headers: { Origin: origin, Cookie: "ce_vid=allowedOriginStar_0123456" } },
+			),
+		});
+
+	for (const value of ["*", "https://*", "shop.example, *", "https://*.*.example.com"]) {
+		it(`${JSON.stringify(value)} is named at start-up and by /v1/health, and lets no other site in`, async () => {
+			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+			const testEnv = envWith({ ALLOWED_ORIGINS: value } as Partial<Env>);
+			const probe = await callWithEnv(testEnv, "/v1/health");
+			expect(probe.status).toBe(200);
+			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
+			const admin = await callWithEnv(testEnv, "/v1/health", keyed());
+			const body = await admin.json<{ checks: { config: { invalid: string[] } } }>();
+			expect(body.checks.config.invalid).toEqual(["ALLOWED_ORIGINS"]);
+			const logged = errors.mock.calls
+				.map((args) => String(args[0]))
+				.filter((l) => l.includes("ALLOWED_ORIGINS"));
+			expect(logged).toHaveLength(1);
+
+			const write = await visitorWrite(testEnv, "https://evil.example");
+			expect(write.status).toBe(403);
+			expect(write.headers.get("Access-Control-Allow-Origin")).toBeNull();
+			const read = await callWithEnv(testEnv, "/v1/consent", {
+				headers: { Origin: "https://evil.example", Cookie: "ce_vid=allowedOriginStar_0123456" },
+			});
+			expect(read.headers.get("Access-Control-Allow-Origin")).toBeNull();
+			expect(read.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+		});
+	}
+
+	it("the usable entries beside it still apply", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const res = await visitorWrite(
+			envWith({ ALLOWED_ORIGINS: "shop.example, *" } as Partial<Env>),
+			"https://shop.example",
+		);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://shop.example");
+	});
+
+	it("a `*.` wildcard and plain entries are no finding", async () => {
+		const testEnv = envWith({
+			ALLOWED_ORIGINS: "https://*.example.com, shop.example, http://localhost:8080",
+		} as Partial<Env>);
+		const admin = await callWithEnv(testEnv, "/v1/health", keyed());
+		const body = await admin.json<{ checks: { config: { invalid: string[] } } }>();
+		expect(body.checks.config.invalid).toEqual([]);
 	});
 });

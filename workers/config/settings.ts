@@ -82,21 +82,35 @@ function days(value: unknown, fallback: number): number {
 export function parseOriginPatterns(list: string): OriginPattern[] {
 	const patterns: OriginPattern[] = [];
 	for (const raw of list.split(",")) {
-		const written = raw.trim().toLowerCase();
-		if (!written) continue;
-		const entry = /^[a-z][a-z0-9+.-]*:\/\//.test(written) ? written : `https://${written}`;
-		const wildcard = /^(https?):\/\/\*\.([^/?#]+)/.exec(entry);
-		if (wildcard?.[1] && wildcard[2]) {
-			const defaultPort = wildcard[1] === "https" ? ":443" : ":80";
-			const host = wildcard[2].endsWith(defaultPort)
-				? wildcard[2].slice(0, -defaultPort.length)
-				: wildcard[2];
-			patterns.push({ scheme: wildcard[1], suffix: `.${host}` });
-		} else {
-			patterns.push({ exact: originOf(entry) ?? entry.replace(/\/+$/, "") });
-		}
+		const pattern = originPattern(raw);
+		if (pattern) patterns.push(pattern);
 	}
 	return patterns;
+}
+
+/**
+ * One ALLOWED_ORIGINS entry, or null when blank or unusable. A `*` anywhere but a leading `*.` label
+ * (`*`, `https://*`, `*.*.example.com`) is unusable: "any origin" cannot be granted, as these
+ * origins get credentialed CORS answers and pass the CSRF check of cookie writes, so any origin
+ * would let every site read and change every visitor's choices (README, Configuration).
+ */
+function originPattern(raw: string): OriginPattern | null {
+	const written = raw.trim().toLowerCase();
+	if (!written) return null;
+	const entry = /^[a-z][a-z0-9+.-]*:\/\//.test(written) ? written : `https://${written}`;
+	const wildcard = /^(https?):\/\/\*\.([^/?#*]+)(?:[/?#]|$)/.exec(entry);
+	if (wildcard?.[1] && wildcard[2]) {
+		const defaultPort = wildcard[1] === "https" ? ":443" : ":80";
+		const host = wildcard[2].endsWith(defaultPort) ? wildcard[2].slice(0, -defaultPort.length) : wildcard[2];
+		return { scheme: wildcard[1], suffix: `.${host}` };
+	}
+	const exact = originOf(entry) ?? entry.replace(/\/+$/, "");
+	return exact.includes("*") ? null : { exact };
+}
+
+/** Whether every entry of ALLOWED_ORIGINS is one originPattern can use. */
+function allOriginsUsable(list: string): boolean {
+	return list.split(",").every((raw) => raw.trim() === "" || originPattern(raw) !== null);
 }
 
 /** What a wildcard's `*` may stand for: one or more DNS labels (letters, digits, hyphens), dot-separated. */
@@ -175,6 +189,8 @@ const isPositive = (value: string) => Number(value) > 0 && Number(value) < Infin
  * turning a setting off, so it is named once in the log and in /v1/health (`config`).
  */
 const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
+	// Its unusable entries are ignored, the others apply.
+	ALLOWED_ORIGINS: allOriginsUsable,
 	ORIGIN: isProxyOrigin,
 	PUBLIC_BASE_URL: (value) => publicBase(value) !== null,
 	COOKIE_DOMAIN: (value) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(value),

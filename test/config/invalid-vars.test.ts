@@ -18,7 +18,7 @@ function envSetting(vars: Record<string, string>): Env {
 interface Health {
 	status: string;
 	failing?: string[];
-	checks?: { config?: { ok: boolean; invalid: string[] } };
+	checks?: { config?: { ok: boolean; invalid: string[]; unboundShards: string[] } };
 }
 
 afterEach(() => {
@@ -53,7 +53,7 @@ describe("a var set to a value the worker cannot use", () => {
 			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
 			const admin = await callWithEnv(testEnv, HEALTH, keyed());
 			const body = await admin.json<Health>();
-			expect(body.checks?.config).toEqual({ ok: false, invalid: [name] });
+			expect(body.checks?.config).toEqual({ ok: false, invalid: [name], unboundShards: [] });
 			const logged = errors.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
 			expect(logged).toHaveLength(1);
 			// The value may be a mistyped secret pasted in the wrong place: never logged.
@@ -78,7 +78,7 @@ describe("a var set to a value the worker cannot use", () => {
 		expect(res.status).toBe(200);
 		const body = await res.json<Health>();
 		expect(body.failing).toEqual([]);
-		expect(body.checks?.config).toEqual({ ok: true, invalid: [] });
+		expect(body.checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [] });
 	});
 });
 
@@ -106,12 +106,16 @@ describe("a malformed ORIGIN", () => {
 			expect(probe.status).toBe(503);
 			expect((await probe.json<Health>()).failing).toEqual(["config"]);
 			const admin = await callWithEnv(testEnv, HEALTH, keyed());
-			expect((await admin.json<Health>()).checks?.config).toEqual({ ok: false, invalid: ["ORIGIN"] });
+			expect((await admin.json<Health>()).checks?.config).toEqual({
+				ok: false,
+				invalid: ["ORIGIN"],
+				unboundShards: [],
+			});
 		});
 	}
 
 	it("one with a path is still a valid ORIGIN (proxied below that path)", async () => {
 		const res = await callWithEnv(envSetting({ ORIGIN: "https://origin.test/site/" }), HEALTH, keyed());
-		expect((await res.json<Health>()).checks?.config).toEqual({ ok: true, invalid: [] });
+		expect((await res.json<Health>()).checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [] });
 	});
 });

@@ -136,6 +136,26 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(await res.json()).toEqual(degraded(["d1"]));
 	});
 
+	it("D1_SHARDS naming a database that is not bound is a config finding naming both, not d1: 503", async () => {
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		vi.spyOn(console, "warn").mockImplementation(() => undefined);
+		const misbound = envWith({ D1_SHARDS: "DB,DB_SHARD_1,DB_SHARD_9" } as Partial<Env>);
+		const res = await callWithEnv(misbound, HEALTH);
+		// Subjects on that shard are refused (writes 503, lookups fail closed), as for a malformed ORIGIN.
+		expect(res.status).toBe(503);
+		expect(await res.json()).toEqual(degraded(["config"]));
+		const admin = await (await callWithEnv(misbound, HEALTH, keyed())).json<Health>();
+		expect(admin.checks?.d1?.ok).toBe(true);
+		expect(admin.checks?.config).toMatchObject({
+			ok: false,
+			invalid: ["D1_SHARDS"],
+			unboundShards: ["DB_SHARD_9"],
+		});
+		const logged = errors.mock.calls.map((args) => String(args[0])).filter((l) => l.includes("D1_SHARDS"));
+		expect(logged).toHaveLength(1);
+		expect(logged[0]).toContain("DB_SHARD_9");
+	});
+
 	it("is 503 naming schema, not d1, for a database that answers but was never migrated", async () => {
 		// Runs before the next test migrates DB_UNMIGRATED (storage is per file).
 		const res = await callWithEnv(envWith({ DB: env.DB_UNMIGRATED }), HEALTH);

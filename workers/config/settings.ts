@@ -27,6 +27,10 @@ export interface Settings {
 	readonly missingSecrets: readonly RequiredSecret[];
 	/** The vars set to a value the worker cannot use (ignored, or for ORIGIN refused): see varsNotUsable. */
 	readonly invalidVars: readonly string[];
+	/** D1_SHARDS's binding names, in order (storage/shards.ts); empty: `DB` alone. */
+	readonly d1Shards: readonly string[];
+	/** The D1_SHARDS names with no D1 database bound to them (see unboundShardNames). */
+	readonly unboundShards: readonly string[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
 	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
@@ -58,7 +62,11 @@ export function settingsFor(env: Env): Settings {
 			console.error(`${name} is not configured: requests that need it are answered 503 not_configured`);
 		// By name only: a value in the wrong var may be a secret pasted there.
 		for (const name of settings.invalidVars)
-			console.error(`${name} has an unusable value (README, Configuration)`);
+			if (name !== "D1_SHARDS") console.error(`${name} has an unusable value (README, Configuration)`);
+		for (const name of settings.unboundShards)
+			console.error(
+				`D1_SHARDS names ${name}, which is not a bound D1 database: its subjects' writes are refused (503) and their lookups fail closed`,
+			);
 	}
 	return settings;
 }
@@ -141,6 +149,11 @@ function parseSettings(env: Env): Settings {
 	const signing = text(vars.SIGNING_KEY);
 	const emailHashKey =
 		typeof vars.EMAIL_HASH_KEY === "string" && vars.EMAIL_HASH_KEY !== "" ? vars.EMAIL_HASH_KEY : null;
+	const d1Shards = text(vars.D1_SHARDS)
+		.split(",")
+		.map((name) => name.trim())
+		.filter(Boolean);
+	const unboundShards = unboundShardNames(vars, d1Shards);
 	return {
 		allowedOrigins: parseOriginPatterns(text(vars.ALLOWED_ORIGINS)),
 		publicBaseUrl: base,
@@ -166,7 +179,9 @@ function parseSettings(env: Env): Settings {
 			...(signing ? [] : ["SIGNING_KEY" as const]),
 			...(emailHashKey ? [] : ["EMAIL_HASH_KEY" as const]),
 		],
-		invalidVars: varsNotUsable(vars),
+		invalidVars: [...varsNotUsable(vars), ...(unboundShards.length > 0 ? ["D1_SHARDS"] : [])],
+		d1Shards,
+		unboundShards,
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 		operator: {
 			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,
@@ -214,6 +229,18 @@ function varsNotUsable(vars: Record<string, unknown>): string[] {
 		const value = text(vars[name]);
 		return value !== "" && !USABLE_VALUES[name]?.(value);
 	});
+}
+
+/**
+ * The D1_SHARDS entries with no D1 database bound to them. Each keeps its place (storage/shards.ts)
+ * and fails as an unreachable D1 would, so it is a configuration finding, not a `d1` one: named in
+ * the log and by /v1/health. An entry that is no binding name at all is not repeated (it may be a
+ * value pasted in the wrong place).
+ */
+function unboundShardNames(vars: Record<string, unknown>, names: readonly string[]): string[] {
+	return names
+		.filter((name) => typeof (vars[name] as D1Database | undefined)?.prepare !== "function")
+		.map((name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : "(an entry that is no binding name)"));
 }
 
 /**

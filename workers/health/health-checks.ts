@@ -9,7 +9,7 @@ import { settingsFor } from "../config/settings";
 import { ConsentRepository } from "../storage/consent-repository";
 import { emailHashKeyFingerprint, readKeyFingerprint } from "../storage/key-fingerprint";
 import { countParkedWrites } from "../storage/parked-writes";
-import { allConsentDatabases } from "../storage/shards";
+import { boundConsentDatabases } from "../storage/shards";
 
 /** Well within a monitor's usual 5-30 s timeout, even with every check hung. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -38,17 +38,18 @@ async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: n
  * The checks. `d1`, `schema`, `secrets` and `emailHashKey` failing means some requests are refused
  * (503: a database behind the code refuses what needs the newer schema); `kv` failing alone does
  * not: decisions and writes go on from D1 (README, "Health"); nor does `config`, whose vars fall
- * back to their defaults, except a malformed ORIGIN, for which every proxied path is refused.
+ * back to their defaults, except a malformed ORIGIN, for which every proxied path is refused, and a
+ * D1_SHARDS name with no database bound, whose subjects are refused.
  */
 export async function healthChecks(env: Env) {
-	const { emailHashKey, missingSecrets, invalidVars } = settingsFor(env);
+	const { emailHashKey, missingSecrets, invalidVars, unboundShards } = settingsFor(env);
 	let recorded: string | null = null;
 	// Unknown while a database does not answer: that is `d1`'s failure, not this one's.
 	let schemaBehind = false;
 	const [d1, kv] = await Promise.all([
 		timed(() =>
 			Promise.all(
-				[...new Set([env.DB, ...allConsentDatabases(env)])].map(async (db) => {
+				[...new Set([env.DB, ...boundConsentDatabases(env)])].map(async (db) => {
 					if (!(await ConsentRepository.open(db, "write").hasNewestMigration())) schemaBehind = true;
 				}),
 			),
@@ -63,7 +64,7 @@ export async function healthChecks(env: Env) {
 		kv,
 		secrets: { ok: missingSecrets.length === 0, missing: missingSecrets },
 		// Names only, as for secrets: a value in the wrong var may be a secret.
-		config: { ok: invalidVars.length === 0, invalid: invalidVars },
+		config: { ok: invalidVars.length === 0, invalid: invalidVars, unboundShards },
 		// Unknown (KV unreadable), not yet recorded (it is on first use) or no key (`secrets`) is no mismatch.
 		emailHashKey: {
 			ok: !emailHashKey || !recorded || recorded === (await emailHashKeyFingerprint(emailHashKey)),

@@ -15,6 +15,9 @@ import { healthChecks, parkedWriteCount } from "./health-checks";
 /** Monitors poll on their own schedule; this only tells a client not to retry at once. */
 const RETRY_AFTER_S = "30";
 
+/** The vars that, unusable, refuse requests rather than fall back to a default. */
+const REFUSING_VARS = new Set(["ORIGIN", "D1_SHARDS"]);
+
 /**
  * A keyless probe's checks are reused for this long per isolate (per env): the path is under no
  * limiter, so a flood of probes costs at most one D1 and one KV read per database each few seconds.
@@ -44,7 +47,8 @@ export async function health(request: Request, env: Env): Promise<Response> {
 		.filter(([, check]) => !check.ok)
 		.map(([name]) => name);
 	const degraded =
-		failing.some((name) => name !== "kv" && name !== "config") || checks.config.invalid.includes("ORIGIN");
+		failing.some((name) => name !== "kv" && name !== "config") ||
+		checks.config.invalid.some((name) => REFUSING_VARS.has(name));
 	const settings = settingsFor(env);
 	const status = degraded ? "degraded" : "ok";
 	const body = detailed

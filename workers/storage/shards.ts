@@ -4,44 +4,49 @@
  * a subject's state, records, idempotency answers and tombstone live together and every write stays
  * one atomic batch on one database. See docs/SCALING.md.
  */
+import { settingsFor } from "../config/settings";
+
 const cache = new WeakMap<object, D1Database[]>();
+/** The stand-ins for D1_SHARDS names with no database bound (failing every call). */
+const unbound = new WeakSet<D1Database>();
 
 export function allConsentDatabases(env: Env): D1Database[] {
 	let dbs = cache.get(env);
 	if (!dbs) {
 		const vars = env as unknown as Record<string, unknown>;
-		const names =
-			typeof vars.D1_SHARDS === "string"
-				? vars.D1_SHARDS.split(",")
-						.map((n) => n.trim())
-						.filter(Boolean)
-				: [];
+		const names = settingsFor(env).d1Shards;
 		dbs = names.length > 0 ? names.map((name) => boundDatabase(vars[name], name)) : [env.DB];
 		cache.set(env, dbs);
 	}
 	return dbs;
 }
 
+/** The databases that are bound (GET /v1/health's `d1`: an unbound name is its `config` finding). */
+export function boundConsentDatabases(env: Env): D1Database[] {
+	return allConsentDatabases(env).filter((db) => !unbound.has(db));
+}
+
 /**
  * A listed shard with no D1 database bound to it is kept in its place, failing every call as an
  * unreachable D1 does (lookups fail closed, writes answer 503): skipping it would change the shard
  * count and send subjects to databases that hold nothing of theirs, where an opt-out reads as no
- * choice at all.
+ * choice at all. settingsFor logs it, once per isolate.
  */
 function boundDatabase(binding: unknown, name: string): D1Database {
 	if (typeof (binding as D1Database | undefined)?.prepare === "function") return binding as D1Database;
-	console.error(`D1_SHARDS names ${name}, which is not a bound D1 database`);
 	const fail = () => {
 		throw new Error(`D1_SHARDS names ${name}, which is not a bound D1 database`);
 	};
 	const session = { prepare: fail, batch: fail, getBookmark: () => null };
-	return {
+	const standIn = {
 		prepare: fail,
 		batch: fail,
 		exec: fail,
 		dump: fail,
 		withSession: () => session,
 	} as unknown as D1Database;
+	unbound.add(standIn);
+	return standIn;
 }
 
 export function fnv1a(text: string): number {

@@ -118,3 +118,42 @@ describe("ce_consent across a SIGNING_KEY rotation", () => {
 		}
 	});
 });
+
+/**
+ * Two rotations within UNSUBSCRIBE_TOKEN_DAYS (a leak, a staff change): with one previous key, the
+ * links signed two keys ago answered 403, and the person who pressed one stayed subscribed.
+ * SIGNING_KEY_PREVIOUS takes a comma-separated list, so every key still in use keeps verifying.
+ */
+describe("two SIGNING_KEY rotations in a row", () => {
+	const THIRD_KEY = "third-signing-key-0123456789abcdef0123";
+	const twiceRotated = () =>
+		envWith({ SIGNING_KEY: THIRD_KEY, SIGNING_KEY_PREVIOUS: `${NEW_KEY}, ${SIGNING_KEY}` } as Partial<Env>);
+
+	it("a link signed two keys ago still unsubscribes, and new links use the newest key only", async () => {
+		const sent = await issueLink("rotated-twice@example.com", "news");
+		expect((await callWithEnv(twiceRotated(), pathOf(sent.url))).status).toBe(200);
+		expect((await oneClickWith(twiceRotated(), pathOf(sent.url))).status).toBe(200);
+		expect(await suppression("rotated-twice@example.com", "news")).toMatchObject({ suppressed: true });
+
+		const res = await callWithEnv(
+			twiceRotated(),
+			"/v1/unsubscribe-links",
+			keyed({ method: "POST", ...json({ email: "rotated-twice-new@example.com", list: "news" }) }),
+		);
+		const token = tokenOf((await res.json<{ url: string }>()).url);
+		expect((await verifyUnsubscribeToken(token, [THIRD_KEY], Date.now())).ok).toBe(true);
+		expect((await verifyUnsubscribeToken(token, [NEW_KEY, SIGNING_KEY], Date.now())).ok).toBe(false);
+	});
+
+	it("a fresh ce_consent signed two keys ago still decides without storage", async () => {
+		const vid = "rotatedTwiceFreshCookie_01";
+		const cookie = await oldKeyCookie(vid, { ads: false, analytics: true }, Date.now());
+		const res = await callWithEnv(
+			envWith({ ...twiceRotated(), DB: brokenD1(), CONSENT_KV: brokenKV() }),
+			"/v1/consent",
+			{ cf: CA, headers: { Cookie: `ce_vid=${vid}; ce_consent=${cookie}` } },
+		);
+		const doc = await res.json<{ reasons: Record<string, string> }>();
+		expect(doc.reasons).toMatchObject({ ads: "explicit", analytics: "explicit" });
+	});
+});

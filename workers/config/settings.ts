@@ -19,7 +19,7 @@ export interface Settings {
 	readonly policy: ConsentPolicy;
 	readonly privacyPolicyUrl: string | null;
 	readonly gpcLastUpdate: string;
-	/** SIGNING_KEY, then SIGNING_KEY_PREVIOUS; none at all without SIGNING_KEY. */
+	/** SIGNING_KEY, then each of SIGNING_KEY_PREVIOUS's; none at all without SIGNING_KEY. */
 	readonly signingKeys: readonly string[];
 	/** EMAIL_HASH_KEY exactly as set (never trimmed: hashes made under it must stay comparable). */
 	readonly emailHashKey: string | null;
@@ -170,9 +170,9 @@ function parseSettings(env: Env): Settings {
 		},
 		privacyPolicyUrl: text(vars.PRIVACY_POLICY_URL) || null,
 		gpcLastUpdate: isFullDate(text(vars.GPC_LAST_UPDATE)) ? text(vars.GPC_LAST_UPDATE) : "2026-11-29",
-		// The previous key only verifies during a rotation: signing with it alone would issue links that
+		// The previous keys only verify during a rotation: signing with one alone would issue links that
 		// stop working once it is deleted.
-		signingKeys: signing ? [signing, text(vars.SIGNING_KEY_PREVIOUS)].filter(Boolean) : [],
+		signingKeys: signing ? [...new Set([signing, ...previousKeys(text(vars.SIGNING_KEY_PREVIOUS))])] : [],
 		emailHashKey,
 		missingSecrets: [
 			...(text(vars.ADMIN_API_KEY) ? [] : ["ADMIN_API_KEY" as const]),
@@ -192,6 +192,19 @@ function parseSettings(env: Env): Settings {
 				: null,
 		},
 	};
+}
+
+/**
+ * SIGNING_KEY_PREVIOUS as a comma-separated list, newest first: a second rotation within
+ * UNSUBSCRIBE_TOKEN_DAYS must not turn the links signed two keys ago into 403s (their recipients
+ * would stay subscribed). A value holding a comma is also tried whole, as it was read before lists.
+ */
+function previousKeys(value: string): string[] {
+	const listed = value
+		.split(",")
+		.map((key) => key.trim())
+		.filter(Boolean);
+	return value.includes(",") ? [...listed, value] : listed;
 }
 
 const isBoolean = (value: string) => value === "true" || value === "false";

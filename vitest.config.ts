@@ -7,9 +7,9 @@ import { defineConfig } from "vitest/config";
 const reportDir = process.env.CE_TEST_REPORT_DIR;
 
 const TEST_SECRETS = {
-	ADMIN_API_KEY: "test-admin-key",
+	ADMIN_API_KEY: "test-admin-key-0123456789abcdef0123",
 	SIGNING_KEY: "test-signing-key-0123456789abcdef",
-	EMAIL_HASH_KEY: "test-email-hash-key-0123456789",
+	EMAIL_HASH_KEY: "test-email-hash-key-0123456789abcdef",
 };
 // wrangler.toml lists these as required secrets; providing them here keeps its check quiet.
 Object.assign(process.env, TEST_SECRETS);

@@ -6,7 +6,7 @@ import { signDecisionCookie } from "../workers/consent/decision-cookie";
 import worker from "../workers/index";
 
 export const BASE = "https://consent.example";
-export const ADMIN_KEY = "test-admin-key";
+export const ADMIN_KEY = "test-admin-key-0123456789abcdef0123";
 export const SIGNING_KEY = "test-signing-key-0123456789abcdef";
 
 export type Geo = { country?: string; regionCode?: string };

@@ -17,7 +17,7 @@ const START_TIMEOUT_MS = 90_000;
 
 /** Fixed values so tests can sign or key requests; never used outside tests. */
 export const TEST_SECRETS = {
-	ADMIN_API_KEY: "browser-test-admin-key",
+	ADMIN_API_KEY: "browser-test-admin-key-0123456789abcdef",
 	SIGNING_KEY: "browser-test-signing-key-0123456789abcdef",
 	EMAIL_HASH_KEY: "browser-test-email-hash-key-0123456789",
 } as const;

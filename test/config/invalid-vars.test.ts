@@ -18,7 +18,7 @@ function envSetting(vars: Record<string, string>): Env {
 interface Health {
 	status: string;
 	failing?: string[];
-	checks?: { config?: { ok: boolean; invalid: string[]; unboundShards: string[] } };
+	checks?: { config?: { ok: boolean; invalid: string[]; unboundShards: string[]; weakKeys: string[] } };
 }
 
 afterEach(() => {
@@ -53,7 +53,7 @@ describe("a var set to a value the worker cannot use", () => {
 			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
 			const admin = await callWithEnv(testEnv, HEALTH, keyed());
 			const body = await admin.json<Health>();
-			expect(body.checks?.config).toEqual({ ok: false, invalid: [name], unboundShards: [] });
+			expect(body.checks?.config).toEqual({ ok: false, invalid: [name], unboundShards: [], weakKeys: [] });
 			const logged = errors.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
 			expect(logged).toHaveLength(1);
 			// The value may be a mistyped secret pasted in the wrong place: never logged.
@@ -78,7 +78,7 @@ describe("a var set to a value the worker cannot use", () => {
 		expect(res.status).toBe(200);
 		const body = await res.json<Health>();
 		expect(body.failing).toEqual([]);
-		expect(body.checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [] });
+		expect(body.checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [], weakKeys: [] });
 	});
 });
 
@@ -110,12 +110,18 @@ describe("a malformed ORIGIN", () => {
 				ok: false,
 				invalid: ["ORIGIN"],
 				unboundShards: [],
+				weakKeys: [],
 			});
 		});
 	}
 
 	it("one with a path is still a valid ORIGIN (proxied below that path)", async () => {
 		const res = await callWithEnv(envSetting({ ORIGIN: "https://origin.test/site/" }), HEALTH, keyed());
-		expect((await res.json<Health>()).checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [] });
+		expect((await res.json<Health>()).checks?.config).toEqual({
+			ok: true,
+			invalid: [],
+			unboundShards: [],
+			weakKeys: [],
+		});
 	});
 });

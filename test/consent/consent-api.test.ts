@@ -129,8 +129,8 @@ describe("keyed calls", () => {
 			"Bearer wrong",
 			"Bearer ",
 			"Basic dGVzdA==",
-			"test-admin-key",
-			"Bearer test-admin-key extra",
+			"test-admin-key-0123456789abcdef0123",
+			"Bearer test-admin-key-0123456789abcdef0123 extra",
 		]) {
 			const res = await call("/v1/consent?subject=user:1", { headers: { Authorization: auth } });
 			expect(res.status, auth).toBe(401);
@@ -745,7 +745,7 @@ describe("key rotation", () => {
 		for (const [key, status] of [
 			["new-admin-key", 200],
 			["old-admin-key", 200],
-			["test-admin-key", 401],
+			["test-admin-key-0123456789abcdef0123", 401],
 		] as const) {
 			const res = await callWithEnv(rotating, "/v1/consent?subject=user:rot", keyed({}, key));
 			expect(res.status, key).toBe(status);

@@ -8,7 +8,7 @@ const NOW = Date.UTC(2026, 10, 29);
 const LATER = NOW + 86_400_000;
 
 async function token(list = "news", email = "ada@example.com", expiresAt = LATER, key = KEY) {
-	const emailHash = await hashEmail(email, "test-email-hash-key-0123456789");
+	const emailHash = await hashEmail(email, "test-email-hash-key-0123456789abcdef");
 	return { emailHash, token: await signUnsubscribeToken({ emailHash, list, expiresAt }, key) };
 }
 

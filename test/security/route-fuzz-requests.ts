@@ -839,7 +839,7 @@ export async function fuzzCookies(): Promise<FuzzCookies> {
 
 /** One-click tokens: genuine for a list and for every list, expired, and signed with another key. */
 export async function fuzzTokens(): Promise<string[]> {
-	const emailHash = await hmacSign("test-email-hash-key-0123456789", "email:fuzz@example.com");
+	const emailHash = await hmacSign("test-email-hash-key-0123456789abcdef", "email:fuzz@example.com");
 	const later = Date.now() + 86_400_000;
 	return [
 		await signUnsubscribeToken({ emailHash, list: "news", expiresAt: later }, SIGNING_KEY),

@@ -31,6 +31,8 @@ export interface Settings {
 	readonly d1Shards: readonly string[];
 	/** The D1_SHARDS names with no D1 database bound to them (see unboundShardNames). */
 	readonly unboundShards: readonly string[];
+	/** The keys set to a value too short or too simple to resist guessing: see weakKeyNames. */
+	readonly weakKeys: readonly string[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
 	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
@@ -66,6 +68,11 @@ export function settingsFor(env: Env): Settings {
 		for (const name of settings.unboundShards)
 			console.error(
 				`D1_SHARDS names ${name}, which is not a bound D1 database: its subjects' writes are refused (503) and their lookups fail closed`,
+			);
+		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
+		for (const name of settings.weakKeys)
+			console.error(
+				`${name} is under ${MIN_KEY_BYTES} bytes or too simple to resist guessing; it is used all the same (README, Configuration)`,
 			);
 	}
 	return settings;
@@ -182,6 +189,7 @@ function parseSettings(env: Env): Settings {
 		invalidVars: [...varsNotUsable(vars), ...(unboundShards.length > 0 ? ["D1_SHARDS"] : [])],
 		d1Shards,
 		unboundShards,
+		weakKeys: weakKeyNames(vars),
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 		operator: {
 			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,
@@ -254,6 +262,39 @@ function unboundShardNames(vars: Record<string, unknown>, names: readonly string
 	return names
 		.filter((name) => typeof (vars[name] as D1Database | undefined)?.prepare !== "function")
 		.map((name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : "(an entry that is no binding name)"));
+}
+
+/** Half of what `openssl rand -base64 48` (README, "Deploying") prints. */
+const MIN_KEY_BYTES = 32;
+const MIN_DISTINCT_CHARACTERS = 8;
+const KEYS = [
+	"ADMIN_API_KEY",
+	"ADMIN_API_KEY_PREVIOUS",
+	"SIGNING_KEY",
+	"SIGNING_KEY_PREVIOUS",
+	"EMAIL_HASH_KEY",
+	"READER_API_KEY",
+	"SENDER_API_KEY",
+] as const;
+
+/**
+ * The keys set (an empty one is `missingSecrets`' or grants nothing) to fewer than MIN_KEY_BYTES
+ * bytes, as HMAC and the bearer comparison take them, or to a handful of distinct characters
+ * (`aaaa…`). A `ce_consent` carries its MAC where page JavaScript reads it, so a short SIGNING_KEY
+ * can be searched offline, and cookies and unsubscribe links forged. Each previous signing key counts.
+ */
+function weakKeyNames(vars: Record<string, unknown>): string[] {
+	return KEYS.filter((name) => {
+		const value = typeof vars[name] === "string" ? (vars[name] as string) : "";
+		if (name === "SIGNING_KEY_PREVIOUS") return previousKeys(value.trim()).some(isWeakKey);
+		// EMAIL_HASH_KEY is used untrimmed; the others trimmed.
+		const key = name === "EMAIL_HASH_KEY" ? value : value.trim();
+		return key.trim() !== "" && isWeakKey(key);
+	});
+}
+
+function isWeakKey(key: string): boolean {
+	return new TextEncoder().encode(key).length < MIN_KEY_BYTES || new Set(key).size < MIN_DISTINCT_CHARACTERS;
 }
 
 /**

@@ -42,7 +42,7 @@ async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: n
  * D1_SHARDS name with no database bound, whose subjects are refused.
  */
 export async function healthChecks(env: Env) {
-	const { emailHashKey, missingSecrets, invalidVars, unboundShards } = settingsFor(env);
+	const { emailHashKey, missingSecrets, invalidVars, unboundShards, weakKeys } = settingsFor(env);
 	let recorded: string | null = null;
 	// Unknown while a database does not answer: that is `d1`'s failure, not this one's.
 	let schemaBehind = false;
@@ -64,7 +64,12 @@ export async function healthChecks(env: Env) {
 		kv,
 		secrets: { ok: missingSecrets.length === 0, missing: missingSecrets },
 		// Names only, as for secrets: a value in the wrong var may be a secret.
-		config: { ok: invalidVars.length === 0, invalid: invalidVars, unboundShards },
+		config: {
+			ok: invalidVars.length === 0 && weakKeys.length === 0,
+			invalid: invalidVars,
+			unboundShards,
+			weakKeys,
+		},
 		// Unknown (KV unreadable), not yet recorded (it is on first use) or no key (`secrets`) is no mismatch.
 		emailHashKey: {
 			ok: !emailHashKey || !recorded || recorded === (await emailHashKeyFingerprint(emailHashKey)),

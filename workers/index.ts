@@ -3,7 +3,7 @@
  */
 import { env as deployedEnv } from "cloudflare:workers";
 import { type IRequest, Router } from "itty-router";
-import { settingsFor } from "./config/settings";
+import { settingsAtStartUp, settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";
 import { guardRequest } from "./guard/guard-request";
@@ -24,10 +24,8 @@ import { consumeDeferredWrites, type DeferredWrite } from "./queue/deferred-writ
 import { runCronJob } from "./scheduled/cron-jobs";
 import { SDK_ROUTES } from "./sdk/routes";
 
-// Parsed as the script loads, so a missing secret or an unusable var is logged at start-up (`wrangler
-// dev` prints it before "Ready"), not only once a request comes; requests get an env object of
-// their own, parsed (and logged) once more.
-settingsFor(deployedEnv);
+// Parsed as the script loads, so a missing secret or an unusable var is logged at start-up, once.
+settingsAtStartUp(deployedEnv);
 
 const ROUTES: RouteTable = [
 	...CONSENT_ROUTES,

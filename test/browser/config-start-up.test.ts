@@ -1,6 +1,7 @@
 /**
  * A var with an unusable value, seen as a site owner sees it: `wrangler dev` prints its name as the
- * worker starts, before "Ready", not only once some request happens to come; never its value.
+ * worker starts, before "Ready", not only once some request happens to come, and not again when one
+ * does; never its value.
  * Plain Node, no Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,5 +35,15 @@ describe("wrangler dev with unusable vars", () => {
 		const health = await fetch(`${server.origin}/v1/health`);
 		expect(health.status).toBe(503);
 		expect(((await health.json()) as { failing: string[] }).failing).toEqual(["config"]);
+	});
+
+	it("names each once: a request's env, parsed again, logs nothing the start-up log already said", async () => {
+		for (const path of ["/v1/health", "/v1/consent", "/.well-known/gpc.json"])
+			await (await fetch(`${server.origin}${path}`)).body?.cancel();
+		// wrangler relays the worker's console a moment after the answer.
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		const output = server.output();
+		expect(output.split("COOKIE_SAMESITE has an unusable value").length - 1, output).toBe(1);
+		expect(output.split("ORIGIN has an unusable value").length - 1, output).toBe(1);
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * Typed settings from `[vars]` and secrets, parsed once per env object. Every var has a default
- * here, so a missing var never breaks a request; a missing required secret is logged once per env
- * (once per isolate) and fails only the requests that need it (config/required-secrets.ts).
+ * here, so a missing var never breaks a request; a missing required secret is logged as the worker
+ * starts and fails only the requests that need it (config/required-secrets.ts).
  */
 import type { ConsentPolicy } from "../consent/decide-consent";
 import { parseOverrides } from "../guard/guard-settings";
@@ -54,28 +54,52 @@ export type OriginPattern = { exact: string } | { scheme: string; suffix: string
 const DAY_MS = 86_400_000;
 const cache = new WeakMap<object, Settings>();
 
+/** What the deployed env's settings logged as the script loaded (settingsAtStartUp), one per line. */
+let loggedAtStartUp: string | undefined;
+
 export function settingsFor(env: Env): Settings {
 	let settings = cache.get(env);
 	if (!settings) {
 		settings = parseSettings(env);
 		cache.set(env, settings);
-		// Once per env object, so once per isolate: not in every request's log.
-		for (const name of settings.missingSecrets)
-			console.error(`${name} is not configured: requests that need it are answered 503 not_configured`);
-		// By name only: a value in the wrong var may be a secret pasted there.
-		for (const name of settings.invalidVars)
-			if (name !== "D1_SHARDS") console.error(`${name} has an unusable value (README, Configuration)`);
-		for (const name of settings.unboundShards)
-			console.error(
-				`D1_SHARDS names ${name}, which is not a bound D1 database: its subjects' writes are refused (503) and their lookups fail closed`,
-			);
-		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
-		for (const name of settings.weakKeys)
-			console.error(
-				`${name} is under ${MIN_KEY_BYTES} bytes or too simple to resist guessing; it is used all the same (README, Configuration)`,
-			);
+		// Once per env object. A request's env is another object than the one the script loaded with
+		// (under `wrangler dev` at least), parsed again: what it finds was said at start-up already.
+		const findings = configurationFindings(settings);
+		if (findings.join("\n") !== loggedAtStartUp) for (const line of findings) console.error(line);
 	}
 	return settings;
+}
+
+/**
+ * The deployed env's settings, parsed (and their findings logged) as the script loads, so they show
+ * at start-up (`wrangler dev` prints them before "Ready"), not only once a request comes.
+ */
+export function settingsAtStartUp(env: Env): Settings {
+	const settings = settingsFor(env);
+	loggedAtStartUp = configurationFindings(settings).join("\n");
+	return settings;
+}
+
+/** A log line for each thing wrong with the configuration. */
+function configurationFindings(settings: Settings): string[] {
+	return [
+		...settings.missingSecrets.map(
+			(name) => `${name} is not configured: requests that need it are answered 503 not_configured`,
+		),
+		// By name only: a value in the wrong var may be a secret pasted there.
+		...settings.invalidVars
+			.filter((name) => name !== "D1_SHARDS")
+			.map((name) => `${name} has an unusable value (README, Configuration)`),
+		...settings.unboundShards.map(
+			(name) =>
+				`D1_SHARDS names ${name}, which is not a bound D1 database: its subjects' writes are refused (503) and their lookups fail closed`,
+		),
+		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
+		...settings.weakKeys.map(
+			(name) =>
+				`${name} is under ${MIN_KEY_BYTES} bytes or too simple to resist guessing; it is used all the same (README, Configuration)`,
+		),
+	];
 }
 
 function text(value: unknown): string {

@@ -122,7 +122,10 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		await writeKeyFingerprint(env.CONSENT_KV, await emailHashKeyFingerprint(env.EMAIL_HASH_KEY));
 		const same = await callWithEnv(envWith({}), HEALTH);
 		expect(same.status).toBe(200);
-		const changed = await callWithEnv(envWith({ EMAIL_HASH_KEY: "another-email-hash-key-0123456789abcdef" }), HEALTH);
+		const changed = await callWithEnv(
+			envWith({ EMAIL_HASH_KEY: "another-email-hash-key-0123456789abcdef" }),
+			HEALTH,
+		);
 		expect(changed.status).toBe(503);
 		expect(await changed.json()).toEqual(degraded(["emailHashKey"]));
 	});

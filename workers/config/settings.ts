@@ -84,22 +84,16 @@ export function settingsAtStartUp(env: Env): Settings {
 function configurationFindings(settings: Settings): string[] {
 	return [
 		...settings.missingSecrets.map(
-			(name) => `${name} is not configured: requests that need it are answered 503 not_configured`,
+			(name) => `${name} is not configured: requests that need it are answered 503`,
 		),
 		// By name only: a value in the wrong var may be a secret pasted there.
 		...settings.invalidVars
 			.filter((name) => name !== "D1_SHARDS")
-			.map((name) => `${name} has an unusable value (README, Configuration)`),
-		...settings.unboundShards.map(
-			(name) =>
-				`D1_SHARDS names ${name}, which is not a bound D1 database: its subjects' writes are refused (503) and their lookups fail closed`,
-		),
+			.map((name) => `${name} has an unusable value`),
+		...settings.unboundShards.map((name) => `D1_SHARDS names ${name}, which is not a bound D1 database`),
 		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
-		...settings.weakKeys.map(
-			(name) =>
-				`${name} is under ${MIN_KEY_BYTES} bytes or too simple to resist guessing; it is used all the same (README, Configuration)`,
-		),
-	];
+		...settings.weakKeys.map((name) => `${name} is a weak key, used all the same`),
+	].map((finding) => `${finding} (README, Configuration)`);
 }
 
 function text(value: unknown): string {
@@ -285,7 +279,7 @@ function varsNotUsable(vars: Record<string, unknown>): string[] {
 function unboundShardNames(vars: Record<string, unknown>, names: readonly string[]): string[] {
 	return names
 		.filter((name) => typeof (vars[name] as D1Database | undefined)?.prepare !== "function")
-		.map((name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : "(an entry that is no binding name)"));
+		.map((name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : "(no binding name)"));
 }
 
 /** Half of what `openssl rand -base64 48` (README, "Deploying") prints. */
@@ -309,11 +303,8 @@ const KEYS = [
  */
 function weakKeyNames(vars: Record<string, unknown>): string[] {
 	return KEYS.filter((name) => {
-		const value = typeof vars[name] === "string" ? (vars[name] as string) : "";
-		if (name === "SIGNING_KEY_PREVIOUS") return previousKeys(value.trim()).some(isWeakKey);
-		// EMAIL_HASH_KEY is used untrimmed; the others trimmed.
-		const key = name === "EMAIL_HASH_KEY" ? value : value.trim();
-		return key.trim() !== "" && isWeakKey(key);
+		const key = text(vars[name]);
+		return (name === "SIGNING_KEY_PREVIOUS" ? previousKeys(key) : [key].filter(Boolean)).some(isWeakKey);
 	});
 }
 

@@ -20,6 +20,7 @@ import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentTy
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import { refreshUrlSpan } from "./refresh-url";
+import { guardedSpeculationRules } from "./speculation-rules";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -102,8 +103,19 @@ const DEFERRED_TYPES: ReadonlyMap<string, string> = new Map([
 	["text/partytown", "src"],
 ]);
 
-/** Resource hints to a tracker's host: `rel` is a token list, compared ASCII case-insensitively. */
-const HINTS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]
+/**
+ * Resource hints and style sheets on a tracker's host (a sheet is fetched as a pixel is, and its own
+ * `url()`s after it): `rel` is a token list, compared ASCII case-insensitively.
+ */
+const HINTS = [
+	"preconnect",
+	"dns-prefetch",
+	"preload",
+	"prefetch",
+	"modulepreload",
+	"prerender",
+	"stylesheet",
+]
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");
 
@@ -203,6 +215,8 @@ function neutralisedAttributes(
 interface InlineScript {
 	readonly attributes: readonly (readonly [string, string])[];
 	readonly marked: readonly string[];
+	/** Speculation rules (JSON), whose URL lists are guarded rather than the script gated. */
+	readonly rules?: boolean;
 	chunks: string[];
 }
 
@@ -231,6 +245,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
+		if (current.rules) {
+			const rules = guardedSpeculationRules(source, deniedUrl, verdicts.strippedLink);
+			return `${startTag("script", current.attributes)}${rules ?? source}</script>`;
+		}
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));
 		if (!anyDenied(purposes)) return `${startTag("script", current.attributes)}${source}</script>`;
 		const gated = startTag("script", neutralisedAttributes(current.attributes, purposes));
@@ -257,8 +275,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const type = el.getAttribute("type");
 			const kind = (type ?? "").trim().toLowerCase();
 			const deferredSrc = DEFERRED_TYPES.get(kind);
-			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined) return;
-			const marked = markerPurposes(el.getAttribute("data-consent"));
+			const rules = kind === "speculationrules";
+			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined && !rules) return;
+			const marked = rules ? [] : markerPurposes(el.getAttribute("data-consent"));
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
 				// The loader reads its own attribute: the URL stays where it is, only the type changes.
@@ -277,7 +296,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			}
 			// The verdict needs the whole source: hold the script back and write it out at its end tag.
 			const attributes = [...el.attributes].map(([name = "", value = ""]) => [name, value] as const);
-			const current: InlineScript = { attributes, marked, chunks: [] };
+			const current: InlineScript = { attributes, marked, rules, chunks: [] };
 			script = current;
 			el.removeAndKeepContent();
 			el.onEndTag((end) => {
@@ -569,6 +588,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 						el.setAttribute("data-consent", purposes.join(" "));
 						el.removeAttribute(attribute);
 					}
+				},
+			})
+			// An SVG `<use>` fetches the document its reference names (Chromium fetches another host's).
+			.on("use", {
+				element(el) {
+					gateUrl(el, "href");
+					gateUrl(el, "xlink:href");
 				},
 			})
 			.on("style", guardStyle)

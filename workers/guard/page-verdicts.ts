@@ -18,7 +18,7 @@ export interface PageVerdicts {
 	strippedLink(raw: string): string | null;
 	/** The tracker purpose of a raw URL attribute (`src`, `href`), or null. */
 	urlPurpose(raw: string): TrackerPurpose | null;
-	/** The tracker purposes an inline script's source shows. */
+	/** The tracker purposes an inline script's source shows (a bootstrap, or a tracker's module it imports). */
 	scriptPurposes(source: string): readonly TrackerPurpose[];
 }
 
@@ -54,6 +54,14 @@ function settingsId(settings: object): number {
 	return id;
 }
 
+/**
+ * A module an inline script imports from another host (`import "…"`, `import … from "…"`,
+ * `export … from "…"`, `import("…")`): the browser fetches it with no element or property the runtime
+ * could hold, so its URL is read from the script's text. A bare name goes through the page's import
+ * map, which the guard does not read.
+ */
+const IMPORTED_URL = /\b(?:import|from)\s*\(?\s*["'`]((?:https?:)?\/\/[^"'`\s]+)/gi;
+
 /** A key prefix naming everything a verdict depends on besides the text itself. */
 export function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOptions): string {
 	const stripping = [strip.extra ?? [], strip.keep ?? [], strip.keepUtm === true, strip.baseHost ?? ""];
@@ -78,6 +86,14 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 	return {
 		strippedLink: (raw) => links.get("", raw, () => stripAttributeUrl(raw, strip)),
 		urlPurpose: (raw) => urls.get("", raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
-		scriptPurposes: (source) => scripts.get("", source, () => inlineScriptPurposes(source, overrides)),
+		scriptPurposes: (source) =>
+			scripts.get("", source, () => {
+				const purposes = inlineScriptPurposes(source, overrides);
+				for (const [, url] of source.matchAll(IMPORTED_URL)) {
+					const purpose = classifyTrackerUrl(url as string, overrides);
+					if (purpose !== null && !purposes.includes(purpose)) purposes.push(purpose);
+				}
+				return purposes;
+			}),
 	};
 }

@@ -1,0 +1,124 @@
+/**
+ * Ways a page loads a URL besides a plain script, image or frame, in the HTML rewrite: an inline
+ * script's module imports (`import "…"`, `from "…"`, `import("…")`), speculation rules, style sheets
+ * and prerender hints, and SVG `<use>` references. A tracker of a denied purpose is held back; the
+ * site's own URLs, an allowed purpose's trackers and an allowed visitor's page are left as written.
+ * What Chromium requests for each is checked in test/browser/guard-loaders.test.ts.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { CallInit } from "../helpers";
+import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+async function page(markup: string, visitor: CallInit = VISITORS.optedOut) {
+	fakeOrigin(
+		() =>
+			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const res = await visit("/", visitor);
+	const body = await res.text();
+	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
+}
+
+describe("module imports in inline scripts", () => {
+	const CASES = [
+		'<script type="module">import "https://connect.facebook.net/x/mod.js";</script>',
+		"<script type=\"module\">import * as m from 'https://connect.facebook.net/x/mod.js'; m;</script>",
+		'<script type="module">export { a } from "//connect.facebook.net/x/mod.js";</script>',
+		'<script>import ( "https://www.facebook.com/x/dyn.js" ).catch(() => {});</script>',
+		"<script>import(`https://connect.facebook.net/x/` + a);</script>",
+	];
+
+	it("an inline script importing a denied tracker's module is gated, its type kept aside", async () => {
+		for (const markup of CASES) {
+			const source = markup.slice(markup.indexOf(">") + 1, markup.lastIndexOf("</script>"));
+			const module = markup.startsWith('<script type="module">');
+			expect(await page(markup)).toBe(
+				`<script type="text/plain"${module ? ' data-type="module"' : ""} data-consent="ads">${source}</script>`,
+			);
+		}
+	});
+
+	it("imports of the site's own, a CDN's or an allowed purpose's modules, and an allowed visitor's, are left as written", async () => {
+		const own =
+			'<script type="module">import "/app.js"; import x from "https://cdn.example.net/lib.js"; const s = "import \\"https://connect.facebook.net/a.js\\" is text";</script>';
+		expect(await page(own)).toBe(own);
+		const analytics = '<script type="module">import "https://www.google-analytics.com/x/mod.js";</script>';
+		expect(await page(analytics, VISITORS.gpcOnly)).toBe(analytics);
+		expect(await page(CASES[0] as string, VISITORS.allowed)).toBe(CASES[0]);
+	});
+});
+
+describe("style sheets and prerender hints", () => {
+	it("a denied tracker's style sheet and prerender hint go; the site's own stay", async () => {
+		const own = '<link rel="stylesheet" href="/style.css"><link rel="prerender" href="/next">';
+		expect(
+			await page(
+				`<link rel="stylesheet" href="https://connect.facebook.net/x.css"><link rel="Alternate StyleSheet" href="//www.facebook.com/y.css"><link rel="prerender" href="https://www.facebook.com/tr">${own}`,
+			),
+		).toBe(own);
+	});
+
+	it("an allowed visitor keeps them", async () => {
+		const markup = '<link rel="stylesheet" href="https://connect.facebook.net/x.css">';
+		expect(await page(markup, VISITORS.allowed)).toBe(markup);
+	});
+});
+
+describe("speculation rules", () => {
+	const rules = (json: string) => `<script type="speculationrules">${json}</script>`;
+
+	it("a denied tracker's URL leaves its list, the site's own lose tracking parameters", async () => {
+		const json = JSON.stringify({
+			prefetch: [
+				{ source: "list", urls: ["https://www.facebook.com/tr?id=1", "/next?gclid=abc&id=7"] },
+				{ urls: ["https://connect.facebook.net/only"] },
+			],
+			prerender: [{ source: "list", urls: ["/landing?utm_source=x&p=2"], eagerness: "moderate" }],
+		});
+		expect(await page(rules(json))).toBe(
+			rules(
+				JSON.stringify({
+					prefetch: [{ source: "list", urls: ["/next?id=7"] }, { urls: [] }],
+					prerender: [{ source: "list", urls: ["/landing?p=2"], eagerness: "moderate" }],
+				}),
+			),
+		);
+	});
+
+	it("a `<` the rules escape stays escaped: the script's end tag cannot be written", async () => {
+		const json = '{"prefetch":[{"urls":["https://www.facebook.com/tr","/a?x=\\u003c/script>"]}]}';
+		expect(await page(rules(json))).toBe(rules('{"prefetch":[{"urls":["/a?x=\\u003c/script>"]}]}'));
+	});
+
+	it("rules naming no tracker, rules that do not parse, and an allowed visitor's are left as written", async () => {
+		const own = rules('{ "prefetch": [ { "source": "document", "where": { "href_matches": "/*" } } ] }');
+		expect(await page(own)).toBe(own);
+		const broken = rules('{"prefetch": [{"urls": ["https://www.facebook.com/tr"]}');
+		expect(await page(broken)).toBe(broken);
+		const tracker = rules('{"prefetch": [{"urls": ["https://www.facebook.com/tr?gclid=1"]}]}');
+		expect(await page(tracker, VISITORS.allowed)).toBe(tracker);
+	});
+});
+
+describe("SVG <use>", () => {
+	it("a reference to a denied tracker's document keeps its URL aside; a fragment of the page stays", async () => {
+		expect(
+			await page(
+				'<svg><use href="https://www.facebook.com/s.svg#x"/><use xlink:href="//connect.facebook.net/s.svg#y"></use><use href="#local"/></svg>',
+			),
+		).toBe(
+			'<svg><use data-consent="ads" data-href="https://www.facebook.com/s.svg#x" /><use data-consent="ads" data-xlink:href="//connect.facebook.net/s.svg#y"></use><use href="#local"/></svg>',
+		);
+	});
+
+	it("an allowed visitor's are left as written", async () => {
+		const markup = '<svg><use href="https://www.facebook.com/s.svg#x"/></svg>';
+		expect(await page(markup, VISITORS.allowed)).toBe(markup);
+	});
+});

@@ -3,11 +3,11 @@
  * fills in the two arguments at the end: the host table and the denied purposes): plain ES2019, run
  * first on a guarded visitor's page, and put into each same-origin frame's window (a blank ad frame has
  * prototypes of its own) as the page's code reaches it. Requests the page's own code builds (fetch,
- * fetchLater, XMLHttpRequest, sendBeacon, WebSocket, EventSource, the URL attribute of scripts, images, frames,
- * links, media, posters, plugins, image buttons and SVG images, and the srcset of images, sources and
- * preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
+ * fetchLater, XMLHttpRequest, sendBeacon, WebSocket, EventSource, a worklet's addModule, the URL attribute of
+ * scripts, images, frames, links, media, posters, plugins, image buttons, SVG images and `<use>`s, and the
+ * srcset of images, sources and preloads, by property, setAttribute, setAttributeNS or an attribute node, or in markup a script writes,
  * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are
- * not made: fetch gets an empty 200, fetchLater a result never activated, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
+ * not made: fetch gets an empty 200, fetchLater a result never activated, addModule an empty module, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
  * judges those itself).
@@ -278,6 +278,16 @@
 			};
 		}
 
+		// A worklet's module (CSS paint, audio) is fetched by the browser, with no element to hold: a
+		// tracker's is not, and addModule resolves as for an empty module, which registers nothing.
+		var worklet = w.Worklet && w.Worklet.prototype;
+		var addModule0 = worklet && worklet.addModule;
+		if (typeof addModule0 === "function") {
+			worklet.addModule = function addModule(url) {
+				return deniedPurpose(url) !== null ? Promise.resolve() : addModule0.apply(this, arguments);
+			};
+		}
+
 		// A WebSocket or EventSource to a denied tracker never opens: the page gets an EventTarget on the
 		// native prototype (instanceof, the constants and the methods hold) that stays CONNECTING, as on a
 		// slow network. SDKs wait for an open that does not come, where a socket that failed or closed
@@ -375,6 +385,8 @@
 			["SVGImageElement", "href"],
 			["SVGFEImageElement", "href"],
 			["SVGScriptElement", "href"],
+			// A `<use>` fetches the SVG document its reference names, from another host too.
+			["SVGUseElement", "href"],
 		].filter(function (pair) {
 			return typeof w[pair[0]] === "function";
 		});

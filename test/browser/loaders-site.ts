@@ -1,0 +1,83 @@
+/**
+ * A site whose pages each load one tracker URL by a way of loading other than a plain script, image or
+ * frame: a module's import (static in an inline module, dynamic, a module preload, an external module),
+ * speculation rules (a tracker's URL, or a page of the site's own with tracking parameters), link
+ * hints, an SVG `<use>`, style sheets (a `<link>`, an `@import`), and, from a first-party script the
+ * HTML rewrite cannot read, workers, worklets and a dynamic `import()`. Each case's tracker URL holds
+ * `/case/<name>`, so a test can tell which case reached a tracker. The site records every path.
+ */
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+
+const AD = "https://connect.facebook.net/case";
+const SOCIAL = "https://www.facebook.com/case";
+
+/** Markup cases, put in the page's body as written (the HTML rewrite sees them). */
+export const MARKUP_CASES: Readonly<Record<string, string>> = {
+	"module-static": `<script type="module">import "${AD}/module-static.js";</script>`,
+	"module-from": `<script type="module">import * as m from '${AD}/module-from.js'; window.m = m;</script>`,
+	"module-dynamic": `<script type="module">import("${AD}/module-dynamic.js").catch(() => {});</script>`,
+	"classic-dynamic": `<script>import(\`${AD}/classic-dynamic.js\`).catch(function () {});</script>`,
+	"module-external": `<script type="module" src="${AD}/module-external.js"></script>`,
+	modulepreload: `<link rel="modulepreload" href="${AD}/modulepreload.js">`,
+	"link-prefetch": `<link rel="prefetch" href="${AD}/link-prefetch.js">`,
+	"link-prerender": `<link rel="prerender" href="${SOCIAL}/link-prerender">`,
+	"spec-prefetch": `<script type="speculationrules">{"prefetch": [{"source": "list", "urls": ["${SOCIAL}/spec-prefetch"]}]}</script>`,
+	"spec-prerender": `<script type="speculationrules">{"prerender": [{"urls": ["${SOCIAL}/spec-prerender"]}]}</script>`,
+	"spec-same-prefetch": `<script type="speculationrules">{"prefetch": [{"source": "list", "urls": ["/landing?case=spec-same-prefetch&gclid=abc&id=7"]}]}</script>`,
+	"spec-same-prerender": `<script type="speculationrules">{"prerender": [{"source": "list", "urls": ["/landing?case=spec-same-prerender&fbclid=abc&id=7"]}]}</script>`,
+	"svg-use": `<svg width="10" height="10"><use href="${SOCIAL}/svg-use.svg#x"/></svg>`,
+	"svg-use-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="${SOCIAL}/svg-use-xlink.svg#x"/></svg>`,
+	"link-stylesheet": `<link rel="stylesheet" href="${AD}/link-stylesheet.css">`,
+	"style-import": `<style>@import url(${AD}/style-import.css); p { color: red }</style>`,
+	"style-import-string": `<style>@import "${AD}/style-import-string.css";</style>`,
+};
+
+/** Script cases, in a first-party file the page loads (`/js/<name>.js`): only the runtime sees them. */
+export const SCRIPT_CASES: Readonly<Record<string, string>> = {
+	worker: `try { new Worker("${AD}/worker.js"); } catch (e) { window.caseError = e.name; }`,
+	"shared-worker": `try { new SharedWorker("${AD}/shared-worker.js"); } catch (e) { window.caseError = e.name; }`,
+	"service-worker": `navigator.serviceWorker.register("${AD}/service-worker.js").catch(function (e) { window.caseError = e.name; });`,
+	"paint-worklet": `CSS.paintWorklet.addModule("${AD}/paint-worklet.js").then(function () { window.caseDone = "resolved"; }, function (e) { window.caseError = e.name; });`,
+	"audio-worklet": `new AudioContext().audioWorklet.addModule("${AD}/audio-worklet.js").then(function () { window.caseDone = "resolved"; }, function (e) { window.caseError = e.name; });`,
+	"blob-worker": `new Worker(URL.createObjectURL(new Blob(['importScripts("${AD}/blob-worker.js")'], { type: "text/javascript" })));`,
+	"data-worker": `try { new Worker("data:text/javascript," + encodeURIComponent('importScripts("${AD}/data-worker.js")')); } catch (e) { window.caseError = e.name; }`,
+	"bundle-import": `import("${AD}/bundle-import.js").catch(function () {});`,
+	"svg-use-runtime": `var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg"); var use = document.createElementNS("http://www.w3.org/2000/svg", "use"); use.setAttribute("href", "${SOCIAL}/svg-use-runtime.svg#x"); svg.appendChild(use); document.body.appendChild(svg);`,
+	"spec-inserted": `var s = document.createElement("script"); s.type = "speculationrules"; s.textContent = JSON.stringify({ prefetch: [{ source: "list", urls: ["${SOCIAL}/spec-inserted"] }] }); document.head.appendChild(s);`,
+};
+
+function page(name: string, body: string): string {
+	return `<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>${name}</title>
+</head>
+<body><h1>${name}</h1>
+${body}
+</body>
+</html>
+`;
+}
+
+export function serveLoadersSite(): Promise<RecordingSite> {
+	return serveRecordingSite(({ path }, res) => {
+		const name = path.replace(/^\/(?:case|js)\//, "").replace(/\.js$/, "");
+		const markup = path.startsWith("/case/") ? MARKUP_CASES[name] : undefined;
+		const script = path.startsWith("/js/") ? SCRIPT_CASES[name] : undefined;
+		if (markup !== undefined) {
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(name, markup));
+		} else if (path.startsWith("/run/") && SCRIPT_CASES[path.slice(5)] !== undefined) {
+			res
+				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+				.end(page(path.slice(5), `<script src="/js/${path.slice(5)}.js"></script>`));
+		} else if (script !== undefined) {
+			res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
+		} else if (path === "/landing") {
+			res
+				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+				.end(page("landing", "<p>landing</p>"));
+		} else {
+			res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+		}
+	});
+}

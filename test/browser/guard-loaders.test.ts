@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)("ways of loading a tracker, in Chromium behind the
 		return { reached, outcomes, sameSite };
 	}
 
-	it("an allowed visitor's pages make their requests, as written", { timeout: 180_000 }, async () => {
+	it("an allowed visitor's pages make their requests, as written", { timeout: 300_000 }, async () => {
 		expect(await survey(VISITORS.allowed)).toEqual({
 			reached: CASES.map(([name]) => name).filter(
 				(name) => !UNSEEN.includes(name) && !SAME_SITE.includes(name),
@@ -128,7 +128,7 @@ describe.skipIf(!hasChromium)("ways of loading a tracker, in Chromium behind the
 		});
 	});
 
-	it("an opted-out visitor's pages reach no tracker the guard can hold", { timeout: 180_000 }, async () => {
+	it("an opted-out visitor's pages reach no tracker the guard can hold", { timeout: 300_000 }, async () => {
 		expect(await survey(VISITORS.optedOut)).toEqual({
 			reached: OUT_OF_REACH,
 			outcomes: {

@@ -2,7 +2,7 @@
  * A site whose pages each load one tracker URL by a way of loading other than a plain script, image or
  * frame: a module's import (static in an inline module, dynamic, a module preload, an external module),
  * speculation rules (a tracker's URL, or a page of the site's own with tracking parameters), link
- * hints, an SVG `<use>`, style sheets (a `<link>`, an `@import`), and, from a first-party script the
+ * hints, an SVG `<use>` and an SVG image's `xlink:href`, style sheets (a `<link>`, an `@import`), and, from a first-party script the
  * HTML rewrite cannot read, workers, worklets and a dynamic `import()`. Each case's tracker URL holds
  * `/case/<name>`, so a test can tell which case reached a tracker. The site records every path.
  */
@@ -27,6 +27,7 @@ export const MARKUP_CASES: Readonly<Record<string, string>> = {
 	"spec-same-prerender": `<script type="speculationrules">{"prerender": [{"source": "list", "urls": ["/landing?case=spec-same-prerender&fbclid=abc&id=7"]}]}</script>`,
 	"svg-use": `<svg width="10" height="10"><use href="${SOCIAL}/svg-use.svg#x"/></svg>`,
 	"svg-use-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="${SOCIAL}/svg-use-xlink.svg#x"/></svg>`,
+	"svg-image-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="${SOCIAL}/svg-image-xlink.gif" width="1" height="1"/></svg>`,
 	"link-stylesheet": `<link rel="stylesheet" href="${AD}/link-stylesheet.css">`,
 	"style-import": `<style>@import url(${AD}/style-import.css); p { color: red }</style>`,
 	"style-import-string": `<style>@import "${AD}/style-import-string.css";</style>`,

@@ -96,17 +96,20 @@ describe("speculation rules", () => {
 		expect(await page(rules(json))).toBe(rules('{"prefetch":[{"urls":["/a?x=\\u003c/script>"]}]}'));
 	});
 
-	it("rules naming no tracker, rules that do not parse, and an allowed visitor's are left as written", async () => {
+	it("rules naming no tracker, rules the browser refuses, and an allowed visitor's are left as written", async () => {
 		const own = rules('{ "prefetch": [ { "source": "document", "where": { "href_matches": "/*" } } ] }');
 		expect(await page(own)).toBe(own);
 		const broken = rules('{"prefetch": [{"urls": ["https://www.facebook.com/tr"]}');
 		expect(await page(broken)).toBe(broken);
+		// A list holding anything but strings is refused by the browser.
+		const invalid = rules('{"prefetch": [{"urls": ["https://www.facebook.com/tr", 7]}]}');
+		expect(await page(invalid)).toBe(invalid);
 		const tracker = rules('{"prefetch": [{"urls": ["https://www.facebook.com/tr?gclid=1"]}]}');
 		expect(await page(tracker, VISITORS.allowed)).toBe(tracker);
 	});
 });
 
-describe("SVG <use>", () => {
+describe("SVG <use>, and xlink:href", () => {
 	it("a reference to a denied tracker's document keeps its URL aside; a fragment of the page stays", async () => {
 		expect(
 			await page(
@@ -114,6 +117,16 @@ describe("SVG <use>", () => {
 			),
 		).toBe(
 			'<svg><use data-consent="ads" data-href="https://www.facebook.com/s.svg#x" /><use data-consent="ads" data-xlink:href="//connect.facebook.net/s.svg#y"></use><use href="#local"/></svg>',
+		);
+	});
+
+	it("an SVG image's or filter image's xlink:href naming a denied tracker is kept aside as its href is", async () => {
+		expect(
+			await page(
+				'<svg><image xlink:href="https://www.facebook.com/tr?id=1"/><feImage xlink:href="https://www.facebook.com/tr?id=2"/><image xlink:href="/own.png"/></svg>',
+			),
+		).toBe(
+			'<svg><image data-consent="ads" data-xlink:href="https://www.facebook.com/tr?id=1" /><feImage data-consent="ads" data-xlink:href="https://www.facebook.com/tr?id=2" /><image xlink:href="/own.png"/></svg>',
 		);
 	});
 

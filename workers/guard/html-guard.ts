@@ -277,7 +277,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const deferredSrc = DEFERRED_TYPES.get(kind);
 			const rules = kind === "speculationrules";
 			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined && !rules) return;
-			const marked = rules ? [] : markerPurposes(el.getAttribute("data-consent"));
+			const marked = markerPurposes(el.getAttribute("data-consent"));
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
 				// The loader reads its own attribute: the URL stays where it is, only the type changes.
@@ -590,8 +590,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					}
 				},
 			})
-			// An SVG `<use>` fetches the document its reference names (Chromium fetches another host's).
-			.on("use", {
+			// An SVG `<use>` fetches the document its reference names (Chromium fetches another host's); it
+			// and SVG images (their `href` already gated above, if a tracker's) also take `xlink:href`.
+			.on("use, image, feimage", {
 				element(el) {
 					gateUrl(el, "href");
 					gateUrl(el, "xlink:href");

@@ -14,10 +14,9 @@ export function guardedSpeculationRules(
 	let changed = false;
 	const guardUrls = (key: string, value: unknown) => {
 		if (key !== "urls" || !Array.isArray(value)) return value;
-		const urls = value.flatMap((url) =>
-			typeof url !== "string" ? [url] : denied(url) ? [] : [stripped(url) ?? url],
-		);
-		changed ||= urls.length !== value.length || urls.some((url, i) => url !== value[i]);
+		// A list holding anything but strings is refused by the browser; here it throws, and is left so.
+		const urls = value.filter((url) => !denied(url)).map((url) => stripped(url) ?? url);
+		changed ||= urls.join(" ") !== value.join(" ");
 		return urls;
 	};
 	try {

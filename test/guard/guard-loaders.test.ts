@@ -96,6 +96,16 @@ describe("speculation rules", () => {
 		expect(await page(rules(json))).toBe(rules('{"prefetch":[{"urls":["/a?x=\\u003c/script>"]}]}'));
 	});
 
+	it("rules the site marks for a denied purpose are gated as its other marked scripts", async () => {
+		expect(
+			await page(
+				'<script type="speculationrules" data-consent="ads">{"prefetch": [{"urls": ["/next"]}]}</script>',
+			),
+		).toBe(
+			'<script type="text/plain" data-consent="ads" data-type="speculationrules">{"prefetch": [{"urls": ["/next"]}]}</script>',
+		);
+	});
+
 	it("rules naming no tracker, rules the browser refuses, and an allowed visitor's are left as written", async () => {
 		const own = rules('{ "prefetch": [ { "source": "document", "where": { "href_matches": "/*" } } ] }');
 		expect(await page(own)).toBe(own);

@@ -2,12 +2,40 @@
  * What the Worker's script is built from (esbuild's metafile, bundled as wrangler bundles it). The
  * deployed script must stay within 100 KiB gzipped, so modules that only come along with an import
  * are kept out: drizzle's D1 driver brings its session, relational-query and cache layers, which
- * storage/queries.ts does without (drizzle still builds every statement and decodes every row).
+ * storage/queries.ts does without (drizzle still builds every statement and decodes every row), and
+ * drizzle's Postgres columns came along with its SQL builder (wrangler.toml's `[alias]`).
  */
-import { build } from "esbuild";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 
 const ROOT = new URL("../..", import.meta.url);
+
+/** wrangler.toml's `[alias]` as `wrangler deploy --env production` reads it. */
+const ALIASES = (
+	unstable_readConfig({ config: fileURLToPath(new URL("wrangler.toml", ROOT)), env: "production" }) as {
+		alias?: Record<string, string>;
+	}
+).alias;
+
+/** wrangler's alias plugin (bundleWorker): an import written exactly as a key, resolved from the project root. */
+function wranglerAliases(aliases: Record<string, string> = {}): Plugin {
+	const require = createRequire(new URL("package.json", ROOT));
+	return {
+		name: "alias",
+		setup(b) {
+			const keys = Object.keys(aliases);
+			if (keys.length === 0) return;
+			const filter = new RegExp(keys.map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+			b.onResolve({ filter }, (args) => {
+				const target = aliases[args.path];
+				return target ? { path: require.resolve(target, { paths: [fileURLToPath(ROOT)] }) } : undefined;
+			});
+		},
+	};
+}
 
 async function bundledInputs(): Promise<string[]> {
 	// wrangler's options (bundleWorker in wrangler's dist, for `wrangler deploy`): its conditions, no
@@ -29,6 +57,7 @@ async function bundledInputs(): Promise<string[]> {
 		},
 		external: ["cloudflare:*", "node:*"],
 		outfile: "index.js",
+		plugins: [wranglerAliases(ALIASES)],
 	});
 	const [output] = Object.values(result.metafile.outputs);
 	// Only modules with code in the output: a module whose exports all go unused leaves nothing.
@@ -47,5 +76,11 @@ describe("the Worker's bundle", () => {
 		expect(
 			inputs.filter((path) => /drizzle-orm\/(d1\/|sqlite-core\/session\.js|sqlite-core\/db\.js)/.test(path)),
 		).toEqual([]);
+	});
+
+	it("has none of drizzle's Postgres dialect, which its SQL builder imported to recognise pgEnum()", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs).toContainEqual(expect.stringContaining("drizzle-orm/sql/sql.js"));
+		expect(inputs.filter((path) => path.includes("drizzle-orm/pg-core/"))).toEqual([]);
 	});
 });

@@ -83,4 +83,9 @@ describe("the Worker's bundle", () => {
 		expect(inputs).toContainEqual(expect.stringContaining("drizzle-orm/sql/sql.js"));
 		expect(inputs.filter((path) => path.includes("drizzle-orm/pg-core/"))).toEqual([]);
 	});
+
+	it("has none of drizzle's relational-query helpers, which only drizzle's session reaches", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs.filter((path) => path.includes("drizzle-orm/relations.js"))).toEqual([]);
+	});
 });

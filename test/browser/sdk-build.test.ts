@@ -1,8 +1,8 @@
 /**
  * The served SDK and guard runtime are generated from consent-sdk.js and runtime.js by esbuild
- * (comments and whitespace stripped). Here, under Node where esbuild runs, the generator's --check
- * mode rebuilds them and compares byte for byte, and the generated scripts are checked for ES2019 and
- * classic-script syntax like the sources. The same
+ * (minified: comments and whitespace stripped, local names shortened). Here, under Node where
+ * esbuild runs, the generator's --check mode rebuilds them and compares byte for byte, and the
+ * generated scripts are checked for ES2019 and classic-script syntax like the sources. The same
  * for the GPP table (usnat-table.ts), and that the library it comes from stays out of the bundle.
  */
 import { execFile } from "node:child_process";

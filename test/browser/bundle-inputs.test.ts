@@ -3,7 +3,8 @@
  * deployed script must stay within 100 KiB gzipped, so modules that only come along with an import
  * are kept out: drizzle's D1 driver brings its session, relational-query and cache layers, which
  * storage/queries.ts does without (drizzle still builds every statement and decodes every row), and
- * drizzle's Postgres columns came along with its SQL builder (wrangler.toml's `[alias]`).
+ * its Postgres columns and relational-query helpers, which came along with its SQL builder and its
+ * SQLite dialect (wrangler.toml's `[alias]` replaces the modules that brought them).
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";

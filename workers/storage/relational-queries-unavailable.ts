@@ -3,7 +3,7 @@
  * it, by wrangler.toml's `[alias]`. The dialect uses it only in buildRelationalQuery, for drizzle's
  * relational queries (`db.query.*`), which run on drizzle's session: the Worker has none
  * (storage/queries.ts builds statements and D1 runs them), so that code is never reached, and
- * relations.js was about 0.7 KiB of the script gzipped.
+ * relations.js was about 0.6 KiB of the script gzipped.
  */
 
 function unavailable(): never {

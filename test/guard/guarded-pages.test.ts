@@ -18,8 +18,9 @@ class CountingSet extends Set<string> {
 }
 
 const HTML = "text/html; charset=utf-8";
-/** The rewritten bytes alone. */
-const rewrittenPage = async (...args: Parameters<typeof guardedPage>) => (await guardedPage(...args)).bytes;
+/** The rewritten bytes alone (a remembered rewrite is a Blob). */
+const rewrittenPage = async (...args: Parameters<typeof guardedPage>) =>
+	new Response((await guardedPage(...args)).bytes).arrayBuffer();
 const encode = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
 
@@ -58,6 +59,19 @@ describe("rewrittenPage", () => {
 		}
 		expect(lookups.slice(0, 2).every((n) => n > 0)).toBe(true);
 		expect(lookups.slice(2)).toEqual([0, 0, 0]);
+	});
+
+	it("hands a remembered rewrite out as one Blob, which a Response shares instead of copying", async () => {
+		const html = page();
+		const expected = await fresh(html, HTML, options(["ads"]));
+		const answers: (ArrayBuffer | Blob)[] = [];
+		for (let view = 1; view <= 4; view++)
+			answers.push((await guardedPage(encode(html), HTML, options(["ads"]))).bytes);
+		// The first two views are rewritten (the page is remembered at its second); the rest share one Blob.
+		expect(answers[2]).toBeInstanceOf(Blob);
+		expect(answers[3]).toBe(answers[2]);
+		for (const [i, bytes] of answers.entries())
+			expect(await new Response(bytes).text(), `view ${i + 1}`).toBe(expected);
 	});
 
 	it("compares a remembered page's bytes with an equal page once, then knows that buffer by identity", async () => {

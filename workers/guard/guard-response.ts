@@ -204,7 +204,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
-	let body: ReadableStream | ArrayBuffer | null = res.body;
+	let body: ReadableStream | ArrayBuffer | Blob | null = res.body;
 	const rewrites = guard.method === "GET" && rewritable(res.status) && res.body !== null;
 	const guarded = guardHeaders(res.status, headers, guard, rewrites);
 	const { contentType, relocated } = guarded;

@@ -23,7 +23,11 @@ interface RememberedPage {
 	 * compare, even when concurrent first views left the kept page and this one different buffers.
 	 */
 	page: ArrayBuffer;
-	readonly rewritten: ArrayBuffer;
+	/**
+	 * The rewrite, as a Blob made once: a Response made from an ArrayBuffer copies its bytes (100 KB
+	 * a view for the bench's page), one made from a Blob shares the Blob's (bench/HISTORY.md, session 32).
+	 */
+	readonly rewritten: Blob;
 	/** The address the rewrite was made for when a meta refresh was judged by it, else null. */
 	readonly address: string | null;
 	/** The target the page's meta refresh insists on (PageAddress), or null. */
@@ -32,7 +36,7 @@ interface RememberedPage {
 
 /** A page read whole, rewritten, and the target its meta refresh insists on, or null. */
 export interface GuardedPage {
-	readonly bytes: ArrayBuffer;
+	readonly bytes: ArrayBuffer | Blob;
 	readonly insisted: Insistence | null;
 }
 
@@ -46,7 +50,7 @@ const KEY_TEXT = 64;
 
 const pages = new RepeatMemo<RememberedPage>(MAX_PAGES, KEY_TEXT, {
 	max: MAX_BYTES,
-	weigh: (entry) => entry.page.byteLength + entry.rewritten.byteLength,
+	weigh: (entry) => entry.page.byteLength + entry.rewritten.size,
 });
 
 /** Everything the rewrite depends on besides the page's bytes. */
@@ -114,6 +118,6 @@ export async function rewrittenPage(
 	const rewritten = await new Response(rewriteHtml(page, contentType, judging)).arrayBuffer();
 	const bound = judged ? addressKey(address) : null;
 	// A page of the same key but other bytes (or another address) takes the remembered one's place.
-	pages.remember(prefix, key, () => ({ page, rewritten, address: bound, insisted }));
+	pages.remember(prefix, key, () => ({ page, rewritten: new Blob([rewritten]), address: bound, insisted }));
 	return { bytes: rewritten, insisted };
 }

@@ -292,6 +292,35 @@ function logServed(rows) {
 		const sides = alone ? [r.served.new] : [r.served.old, r.served.new];
 		log(`${r.name.padEnd(24)} ${sides.map((xs) => xs.join(" ")).join("; ")}`);
 	}
+	log(
+		"per request with the clock's work apart (slope of each round's count over its requests; null when they hardly vary):",
+	);
+	for (const r of rows) {
+		const tags = alone ? ["new"] : ["old", "new"];
+		const slopes = tags.map((tag) => perRequestSlope(r.perRequest[tag], r.served[tag]));
+		const ratio = alone || slopes.includes(null) ? "" : `  ratio ${(slopes[0] / slopes[1]).toFixed(3)}`;
+		log(`${r.name.padEnd(24)} ${slopes.map((x) => (x === null ? "null" : fmt(x))).join("; ")}${ratio}`);
+	}
+}
+
+/**
+ * Rounds last the same time, so a round's count is the requests' work plus the clock's (the event
+ * loop's idle polls, timers, a header remade once a second): count = perRequest x requests + perRound.
+ * Its least-squares slope is the work per request, whatever the rounds served; on a loaded machine,
+ * where rounds serve 3-100 requests, the median round's count mostly says how loaded it was.
+ */
+function perRequestSlope(perRequest, served) {
+	if (served.length < 3 || Math.max(...served) < 1.5 * Math.min(...served)) return null;
+	const totals = perRequest.map((x, i) => x * served[i]);
+	const mx = served.reduce((a, b) => a + b, 0) / served.length;
+	const my = totals.reduce((a, b) => a + b, 0) / totals.length;
+	let sxy = 0;
+	let sxx = 0;
+	for (let i = 0; i < served.length; i++) {
+		sxy += (served[i] - mx) * (totals[i] - my);
+		sxx += (served[i] - mx) ** 2;
+	}
+	return sxy / sxx;
 }
 
 /**

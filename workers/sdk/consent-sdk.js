@@ -538,9 +538,9 @@
 	}
 
 	// Answers are applied in request order: a slow read never overwrites a later write.
-	function callApi(method, path, body) {
+	function callApi(method, path, body, signal) {
 		const seq = ++requestSeq;
-		const init = { method, credentials: "include", headers: { Accept: "application/json" } };
+		const init = { method, credentials: "include", headers: { Accept: "application/json" }, signal };
 		if (body !== undefined) {
 			init.headers["Content-Type"] = "application/json";
 			init.body = JSON.stringify(body);
@@ -573,30 +573,49 @@
 		);
 	}
 
+	// Whether the page's decision is the worker's (or a fresh cookie's) as stored: not yet known, or a
+	// `degraded` answer (storage unreadable, every unknown purpose denied), and the lookup is made again.
+	function decided() {
+		return current !== null && !includes(Object.values(current.reasons || {}), "degraded");
+	}
+
+	// The page stays as the lookup left it, closed (failed: only what the cookie or GPC denies is known;
+	// degraded: what the answer denies), until a lookup answers: tried again when the page is shown again
+	// or the browser is back online (followCookie), and, for a page left open in view (which hears
+	// neither), 2, 4 … 256 s apart (about 8.5 minutes, then only on those events): a worker back soon is
+	// found soon, and one down for long is asked 9 times per page, never two lookups at once.
+	function lookupAgain() {
+		clearTimeout(lookupTimer);
+		if (!decided() && lookupTries < 8) lookupTimer = setTimeout(retryLookup, 2 ** ++lookupTries * 1000);
+	}
+
+	// A lookup the worker never answers fails after 10 s, so ready() settles and writes queued behind it
+	// go on (see write).
 	function load() {
-		loadingRequest = callApi("GET", "/v1/consent").then(
+		const controller = new AbortController();
+		const timeout = setTimeout(() => controller.abort(), 10000);
+		loadingRequest = callApi("GET", "/v1/consent", undefined, controller.signal).then(
 			() => {
+				clearTimeout(timeout);
 				loadingRequest = null;
+				if (decided()) return;
+				logError(new Error("consent-edge: the stored choice could not be read (degraded); asking again"));
+				lookupAgain();
 			},
 			(err) => {
+				clearTimeout(timeout);
 				loadingRequest = null;
 				logError(err);
 				const pending = waiters;
 				waiters = [];
 				for (const waiter of pending) waiter.reject(err);
-				// The page stays as it failed, closed (only what the cookie or GPC denies is known), until a
-				// lookup answers: tried again when the page is shown again or the browser is back online
-				// (followCookie), and, for a page left open in view (which hears neither), 2, 4 … 256 s apart
-				// (about 8.5 minutes, then only on those events): a worker back soon is found soon, and one
-				// down for long is asked 9 times per page, never two lookups at once.
-				clearTimeout(lookupTimer);
-				if (!current && lookupTries < 8) lookupTimer = setTimeout(retryLookup, 2 ** ++lookupTries * 1000);
+				lookupAgain();
 			},
 		);
 	}
 
 	function retryLookup() {
-		if (!current && !loadingRequest) load();
+		if (!decided() && !loadingRequest) load();
 	}
 
 	function settled() {
@@ -1006,8 +1025,8 @@
 		const followed = followStoredUnsaved();
 		const value = readCookie(config.cookie);
 		// A lookup or write in flight brings its own, newer cookie and applies it in order. A page whose
-		// first lookup failed asks again (or takes a fresh cookie another tab got meanwhile).
-		if ((value === appliedCookie && !followed && current) || loadingRequest || writesPending > 0) return;
+		// first lookup failed or was answered degraded asks again (or takes a fresh cookie another tab got).
+		if ((value === appliedCookie && !followed && decided()) || loadingRequest || writesPending > 0) return;
 		const c = decodeDecisionCookie(value);
 		if (c && isFresh(c)) {
 			appliedCookie = value;

@@ -4,7 +4,8 @@
  * are kept out: drizzle's D1 driver brings its session, relational-query and cache layers, which
  * storage/queries.ts does without (drizzle still builds every statement and decodes every row), and
  * its Postgres columns and relational-query helpers, which came along with its SQL builder and its
- * SQLite dialect (wrangler.toml's `[alias]` replaces the modules that brought them).
+ * SQLite dialect, and the SQLite column types the schema does not use, which came along with
+ * sqliteTable (wrangler.toml's `[alias]` replaces the modules that brought them).
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -88,5 +89,14 @@ describe("the Worker's bundle", () => {
 	it("has none of drizzle's relational-query helpers, which only drizzle's session reaches", async () => {
 		const inputs = await bundledInputs();
 		expect(inputs.filter((path) => path.includes("drizzle-orm/relations.js"))).toEqual([]);
+	});
+
+	it("has the SQLite column types the schema uses, integer and text, and none of the others", async () => {
+		const inputs = await bundledInputs();
+		const columnModules = inputs
+			.map((path) => /drizzle-orm\/sqlite-core\/columns\/([\w-]+)\.js$/.exec(path)?.[1])
+			.filter((name) => name !== undefined)
+			.sort();
+		expect(columnModules).toEqual(["common", "integer", "text"]);
 	});
 });

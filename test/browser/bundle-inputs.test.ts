@@ -4,8 +4,9 @@
  * are kept out: drizzle's D1 driver brings its session, relational-query and cache layers, which
  * storage/queries.ts does without (drizzle still builds every statement and decodes every row), and
  * its Postgres columns and relational-query helpers, which came along with its SQL builder and its
- * SQLite dialect, and the SQLite column types the schema does not use, which came along with
- * sqliteTable (wrangler.toml's `[alias]` replaces the modules that brought them).
+ * SQLite dialect, the SQLite column types the schema does not use, which came along with
+ * sqliteTable, and the dialect's relational-query builder and migrator (wrangler.toml's `[alias]`
+ * replaces the modules that brought them, the dialect with storage/sqlite-dialect.js's copy).
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -39,7 +40,7 @@ function wranglerAliases(aliases: Record<string, string> = {}): Plugin {
 	};
 }
 
-async function bundledInputs(): Promise<string[]> {
+async function bundle(): Promise<{ inputs: string[]; text: string }> {
 	// wrangler's options (bundleWorker in wrangler's dist, for `wrangler deploy`): its conditions, no
 	// platform (esbuild's default, browser, with its main fields), NODE_ENV defined as production.
 	// Checked against `wrangler deploy --dry-run --metafile`: the same 204 modules with code in both.
@@ -63,15 +64,20 @@ async function bundledInputs(): Promise<string[]> {
 	});
 	const [output] = Object.values(result.metafile.outputs);
 	// Only modules with code in the output: a module whose exports all go unused leaves nothing.
-	return Object.entries(output?.inputs ?? {})
+	const inputs = Object.entries(output?.inputs ?? {})
 		.filter(([, input]) => input.bytesInOutput > 0)
 		.map(([path]) => path);
+	return { inputs, text: result.outputFiles[0]?.text ?? "" };
+}
+
+async function bundledInputs(): Promise<string[]> {
+	return (await bundle()).inputs;
 }
 
 describe("the Worker's bundle", () => {
 	it("has drizzle's query builders and column mappers, not its D1 driver and session layers", async () => {
 		const inputs = await bundledInputs();
-		expect(inputs).toContainEqual(expect.stringContaining("drizzle-orm/sqlite-core/dialect.js"));
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/sqlite-dialect.js"));
 		expect(inputs).toContainEqual(
 			expect.stringContaining("drizzle-orm/sqlite-core/query-builders/select.js"),
 		);
@@ -98,5 +104,15 @@ describe("the Worker's bundle", () => {
 			.filter((name) => name !== undefined)
 			.sort();
 		expect(columnModules).toEqual(["common", "integer", "text"]);
+	});
+
+	it("has drizzle's SQLite dialect as storage/sqlite-dialect.js copies it, without relational queries or the migrator", async () => {
+		const { inputs, text } = await bundle();
+		expect(inputs.filter((path) => path.includes("drizzle-orm/sqlite-core/dialect.js"))).toEqual([]);
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/sqlite-dialect.js"));
+		// Method names and the migrator's table survive minification.
+		expect(text).toContain("buildSelectQuery");
+		expect(text).not.toContain("buildRelationalQuery");
+		expect(text).not.toContain("__drizzle_migrations");
 	});
 });

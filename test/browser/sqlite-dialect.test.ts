@@ -1,0 +1,124 @@
+/**
+ * storage/sqlite-dialect.js stands in for drizzle's SQLite dialect in the Worker's script
+ * (wrangler.toml's `[alias]`): a copy of drizzle's own file, less the relational-query builder and
+ * the migrator. Here, under Node (where the workers pool, which does not alias, would test drizzle's
+ * own), the copy must be current with the installed drizzle-orm, keep every other method, and build
+ * the same SQL and parameters as drizzle's for each kind of statement storage builds.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { and, desc, eq, gt, inArray, is, sql } from "drizzle-orm";
+import {
+	QueryBuilder,
+	SQLiteAsyncDialect,
+	SQLiteDeleteBase,
+	SQLiteDialect,
+	SQLiteInsertBuilder,
+	SQLiteSyncDialect,
+	SQLiteUpdateBuilder,
+} from "drizzle-orm/sqlite-core";
+import { describe, expect, it } from "vitest";
+import {
+	consentRecords,
+	consentSubjects,
+	emailSuppressions,
+	idempotencyKeys,
+	pendingCacheDrops,
+} from "../../workers/storage/schema";
+
+const ROOT = new URL("../..", import.meta.url);
+const LEFT_OUT = ["buildRelationalQuery", "migrate"];
+
+const drizzles = { SQLiteDialect, SQLiteSyncDialect, SQLiteAsyncDialect };
+type Dialects = typeof drizzles;
+const copy = (await import(new URL("workers/storage/sqlite-dialect.js", ROOT).href)) as Dialects;
+
+function methods(prototype: object): string[] {
+	return Object.getOwnPropertyNames(prototype).sort();
+}
+
+/** Statements of each shape storage/ builds (queries.ts's builders, made here with either dialect). */
+function statements(dialect: SQLiteDialect) {
+	const NO_SESSION = undefined as never;
+	const select = new QueryBuilder(dialect);
+	const at = new Date(Date.UTC(2026, 10, 29));
+	return {
+		"select of a whole table": select.select().from(consentSubjects).where(eq(consentSubjects.subject, "s")),
+		"select of fields, ordered and limited": select
+			.select({ version: consentRecords.version, purposes: consentRecords.purposes })
+			.from(consentRecords)
+			.where(and(eq(consentRecords.subject, "s"), gt(consentRecords.createdAt, at)))
+			.orderBy(desc(consentRecords.version))
+			.limit(25)
+			.offset(5),
+		"select of SQL fields, grouped": select
+			.select({ list: emailSuppressions.list, count: sql<number>`count(*)`.as("n") })
+			.from(emailSuppressions)
+			.where(inArray(emailSuppressions.emailHash, ["a", "b"]))
+			.groupBy(emailSuppressions.list),
+		"select with joins": select
+			.select()
+			.from(consentSubjects)
+			.innerJoin(consentRecords, eq(consentRecords.recordId, consentSubjects.lastRecordId))
+			.leftJoin(idempotencyKeys, eq(idempotencyKeys.subject, consentSubjects.subject))
+			.where(sql`json_extract(${consentSubjects.purposes}, ${"$.ads"}) IS NOT 0`),
+		upsert: new SQLiteInsertBuilder(consentSubjects, NO_SESSION, dialect)
+			.values({
+				subject: "s",
+				version: 2,
+				purposes: { ads: false },
+				sources: { ads: "gpc" },
+				lastRecordId: "r",
+				createdAt: at,
+				updatedAt: at,
+			})
+			.onConflictDoUpdate({ target: consentSubjects.subject, set: { version: sql`excluded.version` } }),
+		"insert of rows ignoring conflicts, returning": new SQLiteInsertBuilder(
+			emailSuppressions,
+			NO_SESSION,
+			dialect,
+		)
+			.values([
+				{ emailHash: "a", list: "*", createdAt: at, source: "api" },
+				{ emailHash: "b", list: "news", createdAt: at, source: "import" },
+			])
+			.onConflictDoNothing()
+			.returning({ hash: emailSuppressions.emailHash }),
+		update: new SQLiteUpdateBuilder(idempotencyKeys, NO_SESSION, dialect)
+			.set({ status: 200, body: "{}" })
+			.where(eq(idempotencyKeys.key, "k")),
+		"delete, returning": new SQLiteDeleteBase(pendingCacheDrops, NO_SESSION, dialect)
+			.where(eq(pendingCacheDrops.subject, "s"))
+			.returning(),
+	};
+}
+
+describe("storage/sqlite-dialect.js", () => {
+	it("is exactly what `npm run dialect:build` makes of the installed drizzle-orm's dialect", async () => {
+		const run = promisify(execFile)("node", ["workers/storage/generate-sqlite-dialect.mjs", "--check"], {
+			cwd: ROOT,
+		});
+		await expect(run).resolves.toMatchObject({ stderr: "" });
+	});
+
+	it("keeps every method of drizzle's dialects but the relational-query builder and the migrator", () => {
+		for (const name of ["SQLiteDialect", "SQLiteSyncDialect", "SQLiteAsyncDialect"] as const) {
+			const theirs = methods(drizzles[name].prototype).filter((method) => !LEFT_OUT.includes(method));
+			expect(methods(copy[name].prototype), name).toEqual(theirs);
+		}
+		expect(new copy.SQLiteAsyncDialect()).toBeInstanceOf(copy.SQLiteDialect);
+		// drizzle's builders recognise a dialect by its entity kind, which the copy keeps.
+		expect(is(new copy.SQLiteAsyncDialect(), SQLiteDialect)).toBe(true);
+	});
+
+	it.each(Object.keys(statements(new SQLiteAsyncDialect())))(
+		"builds the %s as drizzle's dialect does",
+		(kind) => {
+			const built = (dialect: SQLiteDialect) =>
+				statements(dialect)[kind as keyof ReturnType<typeof statements>].toSQL();
+			const theirs = built(new SQLiteAsyncDialect());
+			expect(theirs.sql).toMatch(/^(select|insert|update|delete) /);
+			expect(built(new copy.SQLiteAsyncDialect())).toEqual(theirs);
+		},
+	);
+});

@@ -25,6 +25,8 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	let broken: WorkerServer | undefined;
 	let browser: Browser;
 	let failures = 0;
+	// What the page logged for them.
+	let logged: string[] = [];
 	servedWithChromium((started) => {
 		({ server, browser } = started);
 	});
@@ -70,8 +72,11 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 	async function open(context: BrowserContext): Promise<Page> {
 		const page = await context.newPage();
 		failures = 0;
+		logged = [];
 		page.on("console", (message) => {
-			if (message.type() === "error" && message.text().startsWith("consent-edge:")) failures++;
+			if (message.type() !== "error" || !message.text().startsWith("consent-edge:")) return;
+			failures++;
+			logged.push(message.text());
 		});
 		// Paused: an installed clock otherwise runs on in real time, and a loaded machine's seconds would
 		// fire the backoff's timers between a test's steps.
@@ -216,6 +221,8 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 		await expect.poll(() => outcome).toBe("rejected");
 		await expectFailedClosed(page);
 		expect(state.lookups).toBe(1);
+		// Said plainly, once, not as the browser's bare AbortError.
+		expect(logged).toEqual(["consent-edge: lookup timed out after 10 s; asking again"]);
 
 		// The worker answers the next one, 2 s later.
 		state.held = false;

@@ -498,7 +498,10 @@
 	}
 
 	function logError(err) {
-		if (window.console) window.console.error("consent-edge:", err);
+		if (!window.console) return;
+		// A timeout's own message says what happened; its stack (or an AbortError's) would not.
+		if (err && err.code === "timeout") window.console.error(err.message);
+		else window.console.error("consent-edge:", err);
 	}
 
 	// The first decision settles ready(); every later one (writes, a refreshed read) goes to onChange.
@@ -573,6 +576,30 @@
 		);
 	}
 
+	// A request the worker takes and never answers fails after 10 s with `message` (code "timeout", no
+	// status: a write then counts as unanswered, see write), so ready() settles and what waits goes on.
+	function callTimed(method, path, body, message) {
+		const controller = new AbortController();
+		let late = false;
+		const timeout = setTimeout(() => {
+			late = true;
+			controller.abort();
+		}, 10000);
+		return callApi(method, path, body, controller.signal).then(
+			(doc) => {
+				clearTimeout(timeout);
+				return doc;
+			},
+			(err) => {
+				clearTimeout(timeout);
+				if (!late) throw err;
+				const timedOut = new Error(message);
+				timedOut.code = "timeout";
+				throw timedOut;
+			},
+		);
+	}
+
 	// Whether the page's decision is the worker's (or a fresh cookie's) as stored: not yet known, or a
 	// `degraded` answer (storage unreadable, every unknown purpose denied), and the lookup is made again.
 	function decided() {
@@ -589,21 +616,18 @@
 		if (!decided() && lookupTries < 8) lookupTimer = setTimeout(retryLookup, 2 ** ++lookupTries * 1000);
 	}
 
-	// A lookup the worker never answers fails after 10 s, so ready() settles and writes queued behind it
-	// go on (see write).
+	// A lookup the worker never answers fails after 10 s (callTimed), so ready() settles and writes
+	// queued behind it go on (see write).
 	function load() {
-		const controller = new AbortController();
-		const timeout = setTimeout(() => controller.abort(), 10000);
-		loadingRequest = callApi("GET", "/v1/consent", undefined, controller.signal).then(
+		const timedOut = "consent-edge: lookup timed out after 10 s; asking again";
+		loadingRequest = callTimed("GET", "/v1/consent", undefined, timedOut).then(
 			() => {
-				clearTimeout(timeout);
 				loadingRequest = null;
 				if (decided()) return;
 				logError(new Error("consent-edge: the stored choice could not be read (degraded); asking again"));
 				lookupAgain();
 			},
 			(err) => {
-				clearTimeout(timeout);
 				loadingRequest = null;
 				logError(err);
 				const pending = waiters;
@@ -710,14 +734,16 @@
 					d.length === 0 ? null : d.length === taken.d.length ? taken : { d, t: taken.t, a: taken.a },
 				);
 				for (const purpose of d) sending.purposes[purpose] = false;
-				return callApi(method, path, sending);
+				return callTimed(method, path, sending, "consent-edge: saving the choice timed out after 10 s");
 			});
 		writing = sent.then(settled, settled);
 		return sent.catch((err) => {
-			// A 5xx or no answer is the storage's or the network's fault, not the choice's, and a 429 is the
-			// address's (a shared NAT's other visitors may have used up its writes): what the write denies
-			// holds on the page at once (never what it allows) and is sent again, backing off, as
-			// Retry-After asks. The promise still rejects (not saved); `err.retrying` says the denial holds.
+			// A 5xx or no answer (none within 10 s included) is the storage's or the network's fault, not
+			// the choice's, and a 429 is the address's (a shared NAT's other visitors may have used up its
+			// writes): what the write denies holds on the page at once (never what it allows) and is sent
+			// again, backing off, as Retry-After asks. The promise still rejects (not saved); `err.retrying`
+			// says the denial holds. A timed-out write may have landed all the same: its retry is the PUT
+			// of the same denials, so the stored choice is the same whether it lands once or twice.
 			if (!(err.status < 500) || err.status === 429) {
 				const d = config.purposes.filter(
 					(p) => !includes(config.essential, p) && (!sending.purposes || own(sending.purposes, p) === false),

@@ -234,13 +234,6 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 		expect(ping).toMatchObject({ cmpDisplayStatus: "visible" });
 		await page.screenshot({ path: `${ARTIFACTS}consent-banner-en.png` });
 
-		// Escape is not an answer: nothing is saved and the banner stays.
-		await page.keyboard.press("Escape");
-		await page.waitForTimeout(200);
-		expect(await dialog.isVisible()).toBe(true);
-		expect(consentCalls).toEqual(["GET"]);
-		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
-
 		await reject.click();
 		await dialog.waitFor({ state: "detached" });
 		expect(consentCalls).toEqual(["GET", "PUT"]);
@@ -482,6 +475,94 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			await page.screenshot({ path: `${ARTIFACTS}consent-banner-${lang}-phone.png` });
 			await context.close();
 		}
+	});
+
+	it("fits a 320 x 256 viewport (WCAG 1.4.10): the page shows above it, and it scrolls within to every button", async () => {
+		const viewport = { width: 320, height: 256 };
+		for (const [lang, name] of [
+			["en", EN_NAME],
+			["ja", JA_NAME],
+		] as const) {
+			const context = await newSite({ page: { lang }, viewport });
+			const { page } = await open(context);
+			const dialog = banner(page, name);
+			await dialog.waitFor({ state: "visible" });
+			const box = () =>
+				dialog.evaluate((el) => {
+					const r = el.getBoundingClientRect();
+					return {
+						top: r.top,
+						bottom: r.bottom,
+						scrolls: el.scrollHeight > el.clientHeight,
+						scrollTop: el.scrollTop,
+						pageWidth: document.documentElement.scrollWidth,
+					};
+				});
+			const shown = await box();
+			// At most half the viewport: the page stays in view above it.
+			expect(shown.top, lang).toBeGreaterThanOrEqual(viewport.height / 2);
+			expect(shown.bottom, lang).toBe(viewport.height);
+			expect(shown.scrolls, lang).toBe(true);
+			expect(shown.pageWidth, lang).toBe(viewport.width);
+			// The dialog has focus: the arrow keys scroll its text.
+			expect(await focused(page)).toBe("ce-banner");
+			await page.keyboard.press("ArrowDown");
+			await expect.poll(async () => (await box()).scrollTop).toBeGreaterThan(0);
+			// Each button, tabbed to, is scrolled into the dialog's view, its focus ring too.
+			for (const action of ["reject-all", "accept-all", "settings"]) {
+				await page.keyboard.press("Tab");
+				expect(await focused(page)).toBe(action);
+				const seen = await page.evaluate(() => {
+					const el = document.activeElement as HTMLElement;
+					const ring = Number.parseFloat(getComputedStyle(el).outlineWidth) + 2;
+					const r = el.getBoundingClientRect();
+					const b = (document.getElementById("ce-banner") as HTMLElement).getBoundingClientRect();
+					return r.top - ring >= b.top && r.bottom + ring <= b.bottom && r.bottom <= window.innerHeight;
+				});
+				expect(seen, `${lang} ${action}`).toBe(true);
+			}
+			await page.screenshot({ path: `${ARTIFACTS}consent-banner-${lang}-320x256.png` });
+			await context.close();
+		}
+	});
+
+	it("Escape closes it for this page view without an answer, hands focus back, and it asks again on the next page", async () => {
+		const context = await newSite();
+		const { page, consentCalls } = await open(context);
+		const dialog = banner(page);
+		await dialog.waitFor({ state: "visible" });
+		expect(await focused(page)).toBe("ce-banner");
+		await page.keyboard.press("Escape");
+		await dialog.waitFor({ state: "detached" });
+		// Not an answer: nothing is sent, nothing is allowed, the choice is still to be made.
+		expect(await focused(page)).toBe("search");
+		await page.waitForTimeout(200);
+		expect(consentCalls).toEqual(["GET"]);
+		expect(await page.evaluate(() => window.consentEdge.needsPrompt())).toBe(true);
+		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
+		expect(await page.evaluate(() => window.ran)).toEqual(RAN_WHILE_DENIED);
+		const ping = await page.evaluate(() => new Promise<unknown>((resolve) => window.__gpp("ping", resolve)));
+		expect(ping).toMatchObject({ cmpDisplayStatus: "hidden" });
+		// A new decision on this page (the visitor cleared cookies elsewhere, then came back to the tab:
+		// read again, a new subject, still asking) does not bring it back either.
+		await context.clearCookies();
+		await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+		await expect.poll(() => consentCalls).toEqual(["GET", "GET"]);
+		await expect.poll(() => page.evaluate(() => window.changes.length)).toBe(1);
+		expect(await page.evaluate(() => window.consentEdge.needsPrompt())).toBe(true);
+		await page.waitForTimeout(300);
+		expect(await page.locator("#ce-banner").count()).toBe(0);
+
+		// The next page asks again; Escape from a button closes it too, focus back where it was.
+		const next = await open(context);
+		await banner(next.page).waitFor({ state: "visible" });
+		await next.page.keyboard.press("Tab");
+		expect(await focused(next.page)).toBe("reject-all");
+		await next.page.keyboard.press("Escape");
+		await banner(next.page).waitFor({ state: "detached" });
+		expect(await focused(next.page)).toBe("search");
+		expect(next.consentCalls.filter((m) => m !== "GET")).toEqual([]);
+		await context.close();
 	});
 
 	it("works from the keyboard alone: Tab to a button, Enter or Space answers", async () => {

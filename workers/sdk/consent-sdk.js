@@ -839,6 +839,8 @@
 	let bannerResize = null;
 	let saving = false;
 	let sheetAdded = false;
+	// Closed with Escape: not an answer (nothing is saved or allowed), so only for this page view.
+	let dismissed = false;
 
 	function element(tag, css, attributes, text) {
 		const node = document.createElement(tag);
@@ -902,7 +904,9 @@
 		addBannerSheet();
 		banner = element(
 			"div",
-			"position:fixed;z-index:2147483646;left:0;right:0;bottom:0;box-sizing:border-box;max-height:100%;" +
+			"position:fixed;z-index:2147483646;left:0;right:0;bottom:0;box-sizing:border-box;max-height:50%;" +
+				// At most half the window (a short one: a phone on its side, 400% zoom), the page showing above
+				// it; beyond that it scrolls within, and a button tabbed to scrolls into its view.
 				"overflow:auto;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
 				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
 				"color:var(--ce-banner-fg,#1f2937);font-size:15px;line-height:1.5;text-align:left;outline:none;" +
@@ -979,6 +983,13 @@
 		row.appendChild(words);
 		row.appendChild(actions);
 		banner.appendChild(row);
+		// Escape from within closes it as a non-modal dialog closes (WAI-ARIA APG), focus going back: a
+		// way to read the page now, not a choice, which the next page asks for again.
+		banner.addEventListener("keydown", (event) => {
+			if (event.key !== "Escape") return;
+			dismissed = true;
+			hideBanner();
+		});
 		// First in the body, so keyboard and screen-reader users meet it before the page.
 		document.body.insertBefore(banner, document.body.firstChild);
 		reserveBannerSpace();
@@ -1034,7 +1045,7 @@
 
 	// Shown while the decision asks for a choice, once the page has parsed (its own focus settled).
 	function syncBanner() {
-		if (bannerOff || !current) return;
+		if (bannerOff || dismissed || !current) return;
 		if (current.prompt !== true) hideBanner();
 		else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", syncBanner);
 		else showBanner();

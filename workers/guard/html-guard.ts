@@ -11,6 +11,7 @@
  * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
  */
 import { withoutDeniedCssUrls } from "./css-urls";
+import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import type { Insistence } from "./insisted-locations";
 import { guardedLocation } from "./location-guard";
@@ -20,7 +21,6 @@ import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentTy
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import { refreshUrlSpan } from "./refresh-url";
-import { guardedSpeculationRules } from "./speculation-rules";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -215,8 +215,8 @@ function neutralisedAttributes(
 interface InlineScript {
 	readonly attributes: readonly (readonly [string, string])[];
 	readonly marked: readonly string[];
-	/** Speculation rules (JSON), whose URL lists are guarded rather than the script gated. */
-	readonly rules?: boolean;
+	/** Speculation rules or an import map (JSON), whose URLs are guarded rather than the script gated. */
+	readonly rules?: RulesKind;
 	chunks: string[];
 }
 
@@ -245,8 +245,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
-		if (current.rules) {
-			const rules = guardedSpeculationRules(source, deniedUrl, verdicts.strippedLink);
+		if (current.rules !== undefined) {
+			const rules = guardedRules(current.rules, source, verdicts, denied, overrides);
 			return `${startTag("script", current.attributes)}${rules ?? source}</script>`;
 		}
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));
@@ -275,8 +275,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const type = el.getAttribute("type");
 			const kind = (type ?? "").trim().toLowerCase();
 			const deferredSrc = DEFERRED_TYPES.get(kind);
-			const rules = kind === "speculationrules";
-			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined && !rules) return;
+			const rules = kind === "speculationrules" || kind === "importmap" ? kind : undefined;
+			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined && rules === undefined) return;
 			const marked = markerPurposes(el.getAttribute("data-consent"));
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {

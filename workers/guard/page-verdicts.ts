@@ -8,7 +8,9 @@
  */
 import { RepeatMemo } from "../memo/repeat-memo";
 import { decodeAttribute, stripAttributeUrl } from "./html-attributes";
+import { importMapUrls } from "./import-maps";
 import { inlineScriptPurposes } from "./inline-trackers";
+import { guardedSpeculationRules } from "./speculation-rules";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
@@ -20,6 +22,18 @@ export interface PageVerdicts {
 	urlPurpose(raw: string): TrackerPurpose | null;
 	/** The tracker purposes an inline script's source shows (a bootstrap, or a tracker's module it imports). */
 	scriptPurposes(source: string): readonly TrackerPurpose[];
+	/**
+	 * Speculation rules: the purposes of the trackers their lists name, and the rules as rewritten when
+	 * none of those is denied (null: as written). A visitor denying one has them rewritten afresh.
+	 */
+	speculationRules(source: string): RulesVerdict;
+	/** An import map: the purposes of the trackers its entries map to (a visitor denying one has it rewritten). */
+	importMapPurposes(source: string): readonly TrackerPurpose[];
+}
+
+export interface RulesVerdict {
+	readonly trackers: readonly TrackerPurpose[];
+	readonly kept: string | null;
 }
 
 /**
@@ -39,6 +53,8 @@ const MAX_MEMOISED_SCRIPT = 16 * 1024;
 const links = new RepeatMemo<string | null>(MAX_LINKS, MAX_MEMOISED_URL);
 const urls = new RepeatMemo<TrackerPurpose | null>(MAX_URLS, MAX_MEMOISED_URL);
 const scripts = new RepeatMemo<readonly TrackerPurpose[]>(MAX_SCRIPTS, MAX_MEMOISED_SCRIPT);
+// Speculation rules and import maps, told apart by the key's prefix (a page has one or two of them).
+const rules = new RepeatMemo<RulesVerdict>(MAX_SCRIPTS, MAX_MEMOISED_SCRIPT);
 
 // Settings objects are cached per deployment (guardSettings): numbering them keeps memo keys short.
 const settingsIds = new WeakMap<object, number>();
@@ -81,6 +97,7 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 		links.clear();
 		urls.clear();
 		scripts.clear();
+		rules.clear();
 		memoSettings = settings;
 	}
 	return {
@@ -95,5 +112,25 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 				}
 				return purposes;
 			}),
+		speculationRules: (source) =>
+			rules.get("s", source, () => {
+				const trackers: TrackerPurpose[] = [];
+				const noted = (url: string) => {
+					const purpose = classifyTrackerUrl(url, overrides);
+					if (purpose !== null && !trackers.includes(purpose)) trackers.push(purpose);
+					return false;
+				};
+				const kept = guardedSpeculationRules(source, noted, (raw) => stripAttributeUrl(raw, strip));
+				return { trackers, kept };
+			}),
+		importMapPurposes: (source) =>
+			rules.get("m", source, () => {
+				const trackers: TrackerPurpose[] = [];
+				for (const url of importMapUrls(source)) {
+					const purpose = classifyTrackerUrl(url, overrides);
+					if (purpose !== null && !trackers.includes(purpose)) trackers.push(purpose);
+				}
+				return { trackers, kept: null };
+			}).trackers,
 	};
 }

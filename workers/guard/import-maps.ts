@@ -6,17 +6,6 @@
  */
 import { jsonInScript } from "./speculation-rules";
 
-/** The address of each entry of a map's `imports` and `scopes` (strings; the browser drops the rest). */
-export function importMapUrls(json: string): string[] {
-	try {
-		return mappings(JSON.parse(json)).flatMap((entries) =>
-			Object.values(entries).filter((url): url is string => typeof url === "string"),
-		);
-	} catch {
-		return [];
-	}
-}
-
 /** The map without the entries mapping to a denied tracker; null when none does, or it does not parse. */
 export function guardedImportMap(json: string, denied: (url: string) => boolean): string | null {
 	try {

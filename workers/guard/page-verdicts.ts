@@ -8,7 +8,7 @@
  */
 import { RepeatMemo } from "../memo/repeat-memo";
 import { decodeAttribute, stripAttributeUrl } from "./html-attributes";
-import { importMapUrls } from "./import-maps";
+import { guardedImportMap } from "./import-maps";
 import { inlineScriptPurposes } from "./inline-trackers";
 import { guardedSpeculationRules } from "./speculation-rules";
 import type { StripOptions } from "./strip-tracking-params";
@@ -78,6 +78,17 @@ function settingsId(settings: object): number {
  */
 const IMPORTED_URL = /\b(?:import|from)\s*\(?\s*["'`]((?:https?:)?\/\/[^"'`\s]+)/gi;
 
+/** A `denied` test for rules that denies nothing and notes the purposes of the trackers it is asked about. */
+function trackersNoted(overrides: TrackerOverrides | undefined) {
+	const trackers: TrackerPurpose[] = [];
+	const noted = (url: string) => {
+		const purpose = classifyTrackerUrl(url, overrides);
+		if (purpose !== null && !trackers.includes(purpose)) trackers.push(purpose);
+		return false;
+	};
+	return { trackers, noted };
+}
+
 /** A key prefix naming everything a verdict depends on besides the text itself. */
 export function settingsKey(overrides: TrackerOverrides | undefined, strip: StripOptions): string {
 	const stripping = [strip.extra ?? [], strip.keep ?? [], strip.keepUtm === true, strip.baseHost ?? ""];
@@ -114,22 +125,14 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 			}),
 		speculationRules: (source) =>
 			rules.get("s", source, () => {
-				const trackers: TrackerPurpose[] = [];
-				const noted = (url: string) => {
-					const purpose = classifyTrackerUrl(url, overrides);
-					if (purpose !== null && !trackers.includes(purpose)) trackers.push(purpose);
-					return false;
-				};
+				const { trackers, noted } = trackersNoted(overrides);
 				const kept = guardedSpeculationRules(source, noted, (raw) => stripAttributeUrl(raw, strip));
 				return { trackers, kept };
 			}),
 		importMapPurposes: (source) =>
 			rules.get("m", source, () => {
-				const trackers: TrackerPurpose[] = [];
-				for (const url of importMapUrls(source)) {
-					const purpose = classifyTrackerUrl(url, overrides);
-					if (purpose !== null && !trackers.includes(purpose)) trackers.push(purpose);
-				}
+				const { trackers, noted } = trackersNoted(overrides);
+				guardedImportMap(source, noted);
 				return { trackers, kept: null };
 			}).trackers,
 	};

@@ -9,7 +9,8 @@
  * as a string or a TrustedHTML, or has DOMParser parse) to a tracker host of a denied purpose are
  * not made: fetch gets an empty 200, fetchLater a result never activated, addModule an empty module, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
- * them, so /consent.js runs such a script once allowed. Same-origin URLs are never looked up (the worker
+ * them, so /consent.js runs such a script once allowed. Speculation rules and import maps the page's
+ * code inserts are cleaned as the HTML rewrite cleans the page's. Same-origin URLs are never looked up (the worker
  * judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through,
  * and once it says another purpose the tables name is denied, that one is blocked too: the SDK is
@@ -990,6 +991,98 @@
 		}
 		guardParse(w.DOMParser && w.DOMParser.prototype, "parseFromString");
 		guardParse(w.Document, "parseHTMLUnsafe");
+
+		// Speculation rules and import maps a script inserts are read by the browser as the script is
+		// connected, with no URL property to hold: their JSON is cleaned first, as the HTML rewrite
+		// cleans the page's (a blocked tracker's list URL or map entry goes, a document rule is held to the
+		// page's own origin). Only nodes inserted into the document, and scripts in them, are looked at.
+		var RULES = /^\s*(speculationrules|importmap)\s*$/i;
+		// "/*", spelled so that the served script holds no comment opener (runtime-source.test.ts).
+		var OWN = { href_matches: ["/", "*"].join("") };
+		function ownOnly(where) {
+			return (
+				!!where &&
+				typeof where === "object" &&
+				([].concat(where.href_matches).every(function (pattern) {
+					return typeof pattern === "string" && /^\/(?!\/)/.test(pattern);
+				}) ||
+					(Array.isArray(where.and) && where.and.some(ownOnly)))
+			);
+		}
+		function cleanJson(text, map) {
+			var json;
+			var changed = false;
+			try {
+				json = JSON.parse(text);
+			} catch (_e) {
+				return null;
+			}
+			function drop(entries) {
+				Object.keys(Object(entries)).forEach(function (name) {
+					if (typeof entries[name] === "string" && deniedPurpose(entries[name]) !== null) {
+						changed = delete entries[name];
+					}
+				});
+			}
+			if (map) {
+				drop(json.imports);
+				Object.keys(Object(json.scopes)).forEach(function (scope) {
+					drop(json.scopes[scope]);
+				});
+			} else {
+				[json.prefetch, json.prerender].forEach(function (list) {
+					[].concat(list || []).forEach(function (rule) {
+						if (Object(rule) !== rule) return;
+						if (Array.isArray(rule.urls)) {
+							var urls = rule.urls.filter(function (url) {
+								return typeof url !== "string" || deniedPurpose(url) === null;
+							});
+							if (urls.length < rule.urls.length) changed = rule.urls = urls;
+						} else if ((rule.source || "document") === "document" && !ownOnly(rule.where)) {
+							changed = rule.where = rule.where ? { and: [rule.where, OWN] } : OWN;
+						}
+					});
+				});
+			}
+			return changed ? JSON.stringify(json) : null;
+		}
+		function cleanInserted(node) {
+			if (Object(node) !== node || !node.querySelectorAll) return;
+			var scripts =
+				node.nodeName === "SCRIPT"
+					? [node]
+					: node.firstElementChild
+						? node.querySelectorAll("script[type]")
+						: [];
+			for (var i = 0; i < scripts.length; i++) {
+				var kind = RULES.exec(scripts[i].getAttribute("type"));
+				var cleaned = kind && purposes.some(blocks) && cleanJson(scripts[i].text, /^i/i.test(kind[1]));
+				try {
+					if (cleaned) scripts[i].text = cleaned;
+				} catch (_e) {
+					// Refused (Trusted Types): the rules are not applied at all.
+					setAttribute0.call(scripts[i], "type", "text/plain");
+				}
+			}
+		}
+		[
+			[w.Node, ["appendChild", "insertBefore", "replaceChild"]],
+			[
+				w.Element,
+				["append", "prepend", "before", "after", "replaceWith", "replaceChildren", "insertAdjacentElement"],
+			],
+			[w.CharacterData, ["before", "after", "replaceWith"]],
+			[w.Document, ["append", "prepend", "replaceChildren"]],
+		].forEach(function (pair) {
+			pair[1].forEach(function (name) {
+				var original = pair[0] && pair[0].prototype[name];
+				if (typeof original !== "function") return;
+				pair[0].prototype[name] = function () {
+					if (this.isConnected) for (var i = 0; i < arguments.length; i++) cleanInserted(arguments[i]);
+					return original.apply(this, arguments);
+				};
+			});
+		});
 
 		// A frame's window reaches the page's code through these getters: a same-origin one gets the
 		// interception before the code gets it (a cross-origin one throws on the first look, as it would).

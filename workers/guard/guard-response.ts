@@ -6,7 +6,6 @@
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
 import { type GuardedPage, rewrittenPage } from "./guarded-pages";
-import { guardedRules, isSpeculationRulesFile } from "./guarded-rules";
 import { connectionFields } from "./hop-by-hop";
 import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
 import type { Insistence } from "./insisted-locations";
@@ -15,18 +14,10 @@ import { guardedLocation } from "./location-guard";
 import { GatewayError } from "./origin-fetch";
 import { publicOriginFields, replaceFields, type VisitorSite } from "./origin-headers";
 import { namesCharset } from "./page-charset";
-import { pageVerdicts } from "./page-verdicts";
 import { refreshUrlSpan } from "./refresh-url";
-import {
-	type GuardLabels,
-	guardedBodyHeaders,
-	guardHtmlHeaders,
-	hasLabels,
-	isHtml,
-	labelValue,
-} from "./response-headers";
+import { type GuardLabels, guardHtmlHeaders, hasLabels, isHtml, labelValue } from "./response-headers";
 import { type KeptPage, type RevalidatedPage, updatedHeaders } from "./revalidated-pages";
-import { dropOtherOriginRuleSets } from "./speculation-rules-header";
+import { dropSpeculationRules } from "./speculation-rules-header";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 export interface ResponseGuard {
@@ -122,26 +113,6 @@ async function rewrittenUndeclared(
 	}
 }
 
-/**
- * A rules file a `Speculation-Rules` header names on the site's own origin, read whole (a few rules),
- * cleaned as inline rules are; when rewritten, its answer is this visitor's, as a page's is.
- */
-async function guardedRulesFile(res: Response, headers: Headers, guard: ResponseGuard): Promise<string> {
-	let source: string;
-	try {
-		source = await res.text();
-	} catch (err) {
-		console.warn("origin rules file could not be read whole", err);
-		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
-	}
-	const { denied, overrides, strip } = guard.html;
-	const rules = guardedRules("speculationrules", source, pageVerdicts(overrides, strip), denied, overrides);
-	if (rules === null) return source;
-	guardedBodyHeaders(headers);
-	guard.labels.rewritten = true;
-	return rules;
-}
-
 /** No body to rewrite (204, 304), or only part of one (206, whose byte ranges must stay true). */
 function rewritable(status: number): boolean {
 	return status !== 204 && status !== 304 && status !== 206;
@@ -201,7 +172,7 @@ function guardHeaders(
 			: guardRefresh(headers, guard);
 	if (dropTrackingSetCookies(headers, guard.denied, guard.now)) labels.blocked = true;
 	if (dropDeniedLinkHints(headers, guard.denied, guard.html.overrides)) labels.blocked = true;
-	if (dropOtherOriginRuleSets(headers, guard.site)) labels.blocked = true;
+	if (dropSpeculationRules(headers)) labels.blocked = true;
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
 	const relocated = onSite.length > 0 || hopFields.length > 0;
@@ -235,14 +206,12 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	// A switched protocol (WebSocket) carries no page and no cookies worth touching.
 	if (res.status === 101) return res;
 	const headers = new Headers(res.headers);
-	let body: ReadableStream | ArrayBuffer | Blob | string | null = res.body;
+	let body: ReadableStream | ArrayBuffer | Blob | null = res.body;
 	const rewrites = guard.method === "GET" && rewritable(res.status) && res.body !== null;
 	const guarded = guardHeaders(res.status, headers, guard, rewrites);
 	const { contentType, relocated } = guarded;
 	let { insisted } = guarded;
-	if (contentType === null && rewrites && isSpeculationRulesFile(headers.get("Content-Type"))) {
-		body = await guardedRulesFile(res, headers, guard);
-	} else if (contentType !== null && rewrites && res.body !== null) {
+	if (contentType !== null && rewrites && res.body !== null) {
 		const html = pageOptions(guard, headers);
 		if (arrivesWhole(res)) {
 			const page = await rewrittenWhole(res, contentType, guard, html);
@@ -254,8 +223,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);
-	// A rules file read whole is answered with its text, changed or not.
-	else if (!hasLabels(guard.labels) && !relocated && body === res.body) return res;
+	else if (!hasLabels(guard.labels) && !relocated) return res;
 	if (hasLabels(guard.labels)) headers.set("X-Consent-Guard", labelValue(guard.labels));
 	return new Response(body, { status: res.status, statusText: res.statusText, headers });
 }

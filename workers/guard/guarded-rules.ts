@@ -1,7 +1,7 @@
 /**
- * Speculation rules and import maps as a guarded visitor gets them, inline in a page (html-guard.ts) or
- * as a rules file a `Speculation-Rules` header names (guard-response.ts). The page's verdict on them is
- * remembered (page-verdicts.ts); only rules naming a tracker the visitor denied are worked out again.
+ * Speculation rules and import maps inline in a page, as a guarded visitor gets them (html-guard.ts).
+ * The page's verdict on them is remembered (page-verdicts.ts); only rules naming a tracker the visitor
+ * denied are worked out again.
  */
 import { guardedImportMap } from "./import-maps";
 import type { PageVerdicts } from "./page-verdicts";
@@ -29,10 +29,4 @@ export function guardedRules(
 	const verdict = verdicts.speculationRules(source);
 	if (!verdict.trackers.some(denies)) return verdict.kept;
 	return guardedSpeculationRules(source, deniedUrl, verdicts.strippedLink);
-}
-
-/** Whether a Content-Type is a rules file's (Chromium takes no other for one). */
-export function isSpeculationRulesFile(contentType: string | null): boolean {
-	const essence = contentType?.split(";")[0]?.trim().toLowerCase();
-	return essence === "application/speculationrules+json";
 }

@@ -40,8 +40,9 @@ export interface RulesVerdict {
  * Bounds on entries, and on the length of a text worth remembering (the text is the key): a `data:`
  * URL or a bundled script can be megabytes, and is then worked out each time, as without a memo.
  * Worst case, every entry at its longest and in two-byte characters: 8,000 links x 2 KiB (the key and
- * its stripped value) + 2,000 URLs x 1 KiB + 100 scripts x 32 KiB, about 21 MB; a real page's links
- * and tag URLs are a fifth of that length.
+ * its stripped value) + 2,000 URLs x 1 KiB + 100 scripts x 32 KiB + 100 rules x 64 KiB (the key and
+ * its rewrite), about 27 MB; a real page's links and tag URLs are a fifth of that length, and it holds
+ * one or two rules, if any.
  */
 const MAX_LINKS = 8_000;
 const MAX_URLS = 2_000;

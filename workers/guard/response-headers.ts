@@ -57,11 +57,6 @@ const TARGETED_CACHE_FIELDS = ["CDN-Cache-Control", "Cloudflare-CDN-Cache-Contro
 /** Headers of a guarded page (GET, HEAD, 204 or 304 alike, so they agree with one another). */
 export function guardHtmlHeaders(headers: Headers): void {
 	headers.set("Permissions-Policy", mergePermissionsPolicy(headers.get("Permissions-Policy")));
-	guardedBodyHeaders(headers);
-}
-
-/** Headers of a body made for this visitor (a page, a rules file): private, and not the origin's bytes. */
-export function guardedBodyHeaders(headers: Headers): void {
 	headers.set("Cache-Control", privateCacheControl(headers.get("Cache-Control")));
 	for (const name of TARGETED_CACHE_FIELDS) headers.delete(name);
 	headers.set("Vary", mergeVary(headers.get("Vary"), ["Cookie", "Sec-GPC"]));

@@ -1,36 +1,12 @@
 /**
- * The `Speculation-Rules` response header: a structured-field list of strings (RFC 8941), each the URL
- * of a rules file the browser fetches and follows. A file on the site's own origin comes through the
- * guard, which cleans it as it cleans inline rules (guard-response.ts). Another origin's never does,
- * and may name any tracker, even from a host the tables do not know: for a guarded visitor its URL
- * goes (the visitor loses that file's prefetches, a speed-up, and nothing else).
+ * The `Speculation-Rules` response header names rules files the browser fetches and follows (a list of
+ * tracker URLs, document rules picking a tracker's link). Another origin's file never comes through
+ * the guard, and the contract has it relay the site's own files untouched (it rewrites HTML bodies
+ * only), so for a guarded visitor the header goes: the visitor loses those files' prefetches, a
+ * speed-up, and nothing else. Inline rules, which the page rewrite cleans, stay.
  */
-import { linkMembers } from "./link-hints";
-import type { VisitorSite } from "./origin-headers";
-
-/** A member's string, unescaped (`\"`, `\\`), or null when it is not one the browser would take. */
-function memberUrl(member: string): string | null {
-	const string = /^"((?:[^"\\]|\\["\\])*)"(?:;.*)?$/s.exec(member.trim());
-	return string === null ? null : (string[1] as string).replace(/\\(["\\])/g, "$1");
-}
-
-function onSite(url: string | null, site: VisitorSite): boolean {
-	if (url === null) return false;
-	try {
-		return new URL(url, `${site.origin}/`).origin === site.origin;
-	} catch {
-		return false;
-	}
-}
-
-/** Drops the header's rules files on other origins (or that do not parse); true when any went. */
-export function dropOtherOriginRuleSets(headers: Headers, site: VisitorSite): boolean {
-	const value = headers.get("Speculation-Rules");
-	if (value === null) return false;
-	const members = linkMembers(value);
-	const kept = members.filter((member) => onSite(memberUrl(member), site));
-	if (kept.length === members.length) return false;
-	if (kept.length === 0) headers.delete("Speculation-Rules");
-	else headers.set("Speculation-Rules", kept.map((member) => member.trim()).join(", "));
+export function dropSpeculationRules(headers: Headers): boolean {
+	if (!headers.has("Speculation-Rules")) return false;
+	headers.delete("Speculation-Rules");
 	return true;
 }

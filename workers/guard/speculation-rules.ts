@@ -1,6 +1,5 @@
 /**
- * Speculation rules (`<script type="speculationrules">`, or a rules file a `Speculation-Rules` header
- * names): the browser prefetches or prerenders each URL of a rule's `urls` list by itself, before any
+ * Speculation rules (`<script type="speculationrules">`): the browser prefetches or prerenders each URL of a rule's `urls` list by itself, before any
  * click, with no element the runtime could hold. A tracker's URL of a denied purpose leaves its list
  * (Chromium takes a list left empty, and the other rules still run), and the site's own URLs lose
  * tracking parameters, as links do. Document rules (`where`) pick links of the page as it is then,

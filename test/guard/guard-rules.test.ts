@@ -130,7 +130,7 @@ describe("the Speculation-Rules header", () => {
 		return (await visit(path, visitor)).headers;
 	}
 
-	it("goes for an opted-out visitor: its files, the site's own too, are followed unread", async () => {
+	it("goes for an opted-out visitor: the guard cannot clean the files it names, the site's own too", async () => {
 		const headers = await answer(VISITORS.optedOut);
 		expect(headers.get("Speculation-Rules")).toBeNull();
 		expect(headers.get("X-Consent-Guard")).toBe("blocked, rewritten");

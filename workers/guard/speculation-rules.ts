@@ -51,7 +51,7 @@ function ownOriginOnly(rule: unknown): boolean {
 
 /**
  * Whether a condition can only match links of the rules' own origin: `href_matches` by paths alone
- * (`/*`, WordPress's and Cloudflare Speed Brain's), or an `and` holding one. Anything else (another
+ * (`/*`, as WordPress's), or an `and` holding one. Anything else (another
  * host's pattern, `selector_matches`, `not`) may match a tracker's link.
  */
 function matchesOwnOnly(where: unknown): boolean {

@@ -115,3 +115,90 @@ describe("ALLOWED_ORIGINS with a bare wildcard", () => {
 		expect(body.checks.config.invalid).toEqual([]);
 	});
 });
+
+/**
+ * A `*.` wildcard over a public suffix (`*.com`, `*.co.uk`, `*.github.io`) covers every site anyone
+ * can register under it: as much "any origin" as `*` for the sites there, so it is refused the same
+ * way. The suffixes known are a partial built-in guess (guard/public-suffix.ts), not the whole list.
+ */
+describe("ALLOWED_ORIGINS with a wildcard over a public suffix", () => {
+	const cases: readonly (readonly [string, string])[] = [
+		["https://*.com", "https://evil.com"],
+		["*.co.uk", "https://evil.co.uk"],
+		["https://*.co.jp", "https://evil.co.jp"],
+		["*.ne.jp", "https://evil.ne.jp"],
+		["*.or.jp", "https://evil.or.jp"],
+		["*.com.au", "https://evil.com.au"],
+		["*.com.br", "https://evil.com.br"],
+		["*.co.in", "https://evil.co.in"],
+		["*.github.io", "https://evil.github.io"],
+		["*.workers.dev", "https://evil.workers.dev"],
+		["https://*.com:443", "https://evil.com"],
+		["http://*.localhost:8080", "http://evil.localhost:8080"],
+		// A trailing dot names the same suffix: `https://evil.com.` is a host its owner serves.
+		["https://*.com.", "https://evil.com."],
+		["shop.example, *.CO.UK", "https://evil.co.uk"],
+	];
+	for (const [value, origin] of cases) {
+		it(`${JSON.stringify(value)} is named at start-up and by /v1/health, and lets ${origin} in neither to write nor to read`, async () => {
+			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+			const testEnv = envWith({ ALLOWED_ORIGINS: value } as Partial<Env>);
+			const probe = await callWithEnv(testEnv, "/v1/health");
+			expect(probe.status).toBe(200);
+			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
+			const admin = await callWithEnv(testEnv, "/v1/health", keyed());
+			const body = await admin.json<{ checks: { config: { invalid: string[] } } }>();
+			expect(body.checks.config.invalid).toEqual(["ALLOWED_ORIGINS"]);
+			const logged = errors.mock.calls
+				.map((args) => String(args[0]))
+				.filter((l) => l.includes("ALLOWED_ORIGINS"));
+			expect(logged).toHaveLength(1);
+
+			const write = await callWithEnv(testEnv, "/v1/consent", {
+				method: "PUT",
+				cf: { country: "DE" },
+				...json(
+					{ purposes: { ads: true } },
+					{ headers: { Origin: origin, Cookie: "ce_vid=allowedOriginSuffix_012345" } },
+				),
+			});
+			expect(write.status).toBe(403);
+			expect(write.headers.get("Access-Control-Allow-Origin")).toBeNull();
+			const read = await callWithEnv(testEnv, "/v1/consent", {
+				headers: { Origin: origin, Cookie: "ce_vid=allowedOriginSuffix_012345" },
+			});
+			expect(read.headers.get("Access-Control-Allow-Origin")).toBeNull();
+		});
+	}
+
+	it("a wildcard one label below a public suffix is no finding and covers that site's hosts", async () => {
+		const value = "*.example.com, *.example.co.uk, https://*.shop.co.jp, *.my-site.github.io";
+		expect(
+			(
+				await (
+					await callWithEnv(envWith({ ALLOWED_ORIGINS: value } as Partial<Env>), "/v1/health", keyed())
+				).json<{
+					checks: { config: { invalid: string[] } };
+				}>()
+			).checks.config.invalid,
+		).toEqual([]);
+		const patterns = parseOriginPatterns(value);
+		for (const origin of [
+			"https://www.example.com",
+			"https://www.example.co.uk",
+			"https://a.shop.co.jp",
+			"https://preview.my-site.github.io",
+		]) {
+			expect(originMatches(origin, patterns), origin).toBe(true);
+		}
+		for (const origin of ["https://evil.com", "https://evil.co.uk", "https://evil.github.io"]) {
+			expect(originMatches(origin, patterns), origin).toBe(false);
+		}
+	});
+
+	it("the usable entries beside it still apply", () => {
+		const patterns = parseOriginPatterns("*.co.uk, shop.example");
+		expect(originMatches("https://shop.example", patterns)).toBe(true);
+		expect(originMatches("https://evil.co.uk", patterns)).toBe(false);
+	});
+});

@@ -5,6 +5,7 @@
  */
 import type { ConsentPolicy } from "../consent/decide-consent";
 import { parseOverrides } from "../guard/guard-settings";
+import { publicSuffix } from "../guard/public-suffix";
 import { hexColor } from "../pages/page-theme";
 
 export interface Settings {
@@ -125,7 +126,8 @@ export function parseOriginPatterns(list: string): OriginPattern[] {
  * One ALLOWED_ORIGINS entry, or null when blank or unusable. A `*` anywhere but a leading `*.` label
  * (`*`, `https://*`, `*.*.example.com`) is unusable: "any origin" cannot be granted, as these
  * origins get credentialed CORS answers and pass the CSRF check of cookie writes, so any origin
- * would let every site read and change every visitor's choices (README, Configuration).
+ * would let every site read and change every visitor's choices (README, Configuration). So is a
+ * wildcard over a public suffix (`*.com`, `*.co.uk`, `*.github.io`): any site under it is anyone's.
  */
 function originPattern(raw: string): OriginPattern | null {
 	const written = raw.trim().toLowerCase();
@@ -135,10 +137,20 @@ function originPattern(raw: string): OriginPattern | null {
 	if (wildcard?.[1] && wildcard[2]) {
 		const defaultPort = wildcard[1] === "https" ? ":443" : ":80";
 		const host = wildcard[2].endsWith(defaultPort) ? wildcard[2].slice(0, -defaultPort.length) : wildcard[2];
-		return { scheme: wildcard[1], suffix: `.${host}` };
+		return coversPublicSuffix(host) ? null : { scheme: wildcard[1], suffix: `.${host}` };
 	}
 	const exact = originOf(entry) ?? entry.replace(/\/+$/, "");
 	return exact.includes("*") ? null : { exact };
+}
+
+/**
+ * Whether a wildcard's `host[:port]` is a public suffix, by the built-in partial guess (one label, a
+ * country's common second level, a few hosting suffixes: guard/public-suffix.ts), not the whole list.
+ * A trailing dot names the same suffix (`evil.com.` is served by evil.com's owner).
+ */
+function coversPublicSuffix(hostAndPort: string): boolean {
+	const host = hostAndPort.replace(/:\d*$/, "").replace(/\.+$/, "");
+	return publicSuffix(host) === host;
 }
 
 /** Whether every entry of ALLOWED_ORIGINS is one originPattern can use. */

@@ -2,8 +2,9 @@
  * A key too short or too simple to resist guessing (a one-character SIGNING_KEY was accepted without
  * a word): a `ce_consent` is readable by page JavaScript and carries its MAC, so a weak SIGNING_KEY
  * can be found offline and cookies and unsubscribe links forged. It is named in the log and by
- * /v1/health (`config`, still 200), never its value, and the worker keeps serving: a deployed site
- * must keep honouring opt-outs (README, "Configuration").
+ * /v1/health (`config` under `warnings`, still 200), never its value, and the worker keeps serving:
+ * a deployed site must keep honouring opt-outs (README, "Configuration"). It is no failure: the
+ * keyless probe listed `failing: ["config"]` while naming nothing and answering 200.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callWithEnv, envWith, json, keyed } from "../helpers";
@@ -18,14 +19,16 @@ interface ConfigCheck {
 	weakKeys: string[];
 }
 
+interface AdminHealth {
+	failing: string[];
+	warnings?: string[];
+	checks: { config: ConfigCheck };
+}
+
 const health = async (testEnv: Env) => {
 	const probe = await callWithEnv(testEnv, "/v1/health");
-	const admin = await callWithEnv(testEnv, "/v1/health", keyed());
-	return {
-		status: probe.status,
-		probe: await probe.json(),
-		config: (await admin.json<{ checks: { config: ConfigCheck } }>()).checks.config,
-	};
+	const admin = await (await callWithEnv(testEnv, "/v1/health", keyed())).json<AdminHealth>();
+	return { status: probe.status, probe: await probe.json(), admin, config: admin.checks.config };
 };
 
 /** What `openssl rand -base64 24` prints: 32 characters, the shortest key that is no finding. */
@@ -46,10 +49,11 @@ describe("a weak key", () => {
 		it(`${name}=${JSON.stringify(value)} is named once in the log and by /v1/health (still 200), never its value`, async () => {
 			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 			const testEnv = envWith({ [name]: value } as Partial<Env>);
-			const { status, probe, config } = await health(testEnv);
+			const { status, probe, admin, config } = await health(testEnv);
 			expect(status).toBe(200);
-			expect(probe).toEqual({ status: "ok", failing: ["config"] });
-			expect(config).toMatchObject({ ok: false, invalid: [], weakKeys: [name] });
+			expect(probe).toEqual({ status: "ok", warnings: ["config"] });
+			expect(admin).toMatchObject({ failing: [], warnings: ["config"] });
+			expect(config).toMatchObject({ ok: true, invalid: [], weakKeys: [name] });
 			const logged = errors.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
 			expect(logged).toHaveLength(1);
 			for (const part of value.split(",")) expect(logged[0]).not.toContain(part.trim());
@@ -60,7 +64,7 @@ describe("a weak key", () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 		const testEnv = envWith({ ADMIN_API_KEY: "admin" } as Partial<Env>);
 		const probe = await callWithEnv(testEnv, "/v1/health");
-		expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
+		expect(await probe.json()).toEqual({ status: "ok", warnings: ["config"] });
 		const admin = await callWithEnv(testEnv, "/v1/health", keyed({}, "admin"));
 		expect((await admin.json<{ checks: { config: ConfigCheck } }>()).checks.config.weakKeys).toEqual([
 			"ADMIN_API_KEY",
@@ -85,6 +89,27 @@ describe("a weak key", () => {
 		expect(link.status).toBe(200);
 	});
 
+	it("beside an unusable var, config is both failing (the var is ignored) and warned of (the key)", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envWith({ SIGNING_KEY: "x", COOKIE_SAMESITE: "Nonee" } as Partial<Env>);
+		const { status, probe, config } = await health(testEnv);
+		expect(status).toBe(200);
+		expect(probe).toEqual({ status: "ok", failing: ["config"], warnings: ["config"] });
+		expect(config).toMatchObject({ ok: false, invalid: ["COOKIE_SAMESITE"], weakKeys: ["SIGNING_KEY"] });
+	});
+
+	it("a 503 names it too, beside the failing checks", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envWith({ SIGNING_KEY: "x", EMAIL_HASH_KEY: "" } as Partial<Env>);
+		const probe = await callWithEnv(testEnv, "/v1/health");
+		expect(probe.status).toBe(503);
+		expect(await probe.json()).toMatchObject({
+			status: "degraded",
+			failing: ["secrets"],
+			warnings: ["config"],
+		});
+	});
+
 	it("keys of 32 bytes or more with some variety are no finding", async () => {
 		const testEnv = envWith({
 			SIGNING_KEY: LONG_ENOUGH,
@@ -92,8 +117,9 @@ describe("a weak key", () => {
 			READER_API_KEY: `${LONG_ENOUGH}-reader`,
 			SENDER_API_KEY: "",
 		} as Partial<Env>);
-		const { probe, config } = await health(testEnv);
+		const { probe, admin, config } = await health(testEnv);
 		expect(probe).toEqual({ status: "ok" });
+		expect(admin.warnings).toBeUndefined();
 		expect(config).toMatchObject({ ok: true, weakKeys: [] });
 	});
 });

@@ -2,8 +2,9 @@
  * GET /v1/health, for uptime monitors and operators. Without a key: 200 `{"status": "ok"}` while the
  * worker can decide and write, else 503 `{"status": "degraded"}` with Retry-After (a deliberate 5xx
  * beyond the contract's list, as `not_configured` is: README, "Health"); either names the failing
- * checks, never a secret's name. With the admin key: every check, how long it took, and the
- * configuration's shape; never a secret, subject, hash or address.
+ * checks, and under `warnings` those with a finding that refuses nothing (a weak key), never a
+ * secret's name. With the admin key: every check, how long it took, and the configuration's shape;
+ * never a secret, subject, hash or address.
  */
 import { settingsFor } from "../config/settings";
 import { identifyCaller, requireScope } from "../consent/caller";
@@ -35,6 +36,14 @@ async function checksForKeyless(env: Env): Promise<Checks> {
 	return checks;
 }
 
+/**
+ * The checks with a finding that fails nothing: a weak key is used all the same, so it is no
+ * `failing` check (a monitor alerting on that would page for a 200), yet a probe should see it.
+ */
+function checksWarning(checks: Checks): string[] {
+	return checks.config.weakKeys.length > 0 ? ["config"] : [];
+}
+
 export async function health(request: Request, env: Env): Promise<Response> {
 	const detailed = authorizationHeader(request) !== null;
 	// A wrong key is a 401 and a narrower one a 403, as on every keyed route.
@@ -49,12 +58,14 @@ export async function health(request: Request, env: Env): Promise<Response> {
 	const degraded =
 		failing.some((name) => name !== "kv" && name !== "config") ||
 		checks.config.invalid.some((name) => REFUSING_VARS.has(name));
+	const warnings = checksWarning(checks);
 	const settings = settingsFor(env);
 	const status = degraded ? "degraded" : "ok";
 	const body = detailed
 		? {
 				status,
 				failing,
+				...(warnings.length > 0 ? { warnings } : {}),
 				checks,
 				// Guard mode (ORIGIN set), and whether X-Debug-Geo may override request.cf's location.
 				guard: !!settings.origin,
@@ -62,9 +73,11 @@ export async function health(request: Request, env: Env): Promise<Response> {
 				d1Databases: allConsentDatabases(env).length,
 				parkedWrites,
 			}
-		: failing.length > 0
-			? { status, failing }
-			: { status };
+		: {
+				status,
+				...(failing.length > 0 ? { failing } : {}),
+				...(warnings.length > 0 ? { warnings } : {}),
+			};
 	// A 503's body carries the contract's error shape too, for clients that read only that.
 	const answer = degraded
 		? {

@@ -18,7 +18,15 @@ function envSetting(vars: Record<string, string>): Env {
 interface Health {
 	status: string;
 	failing?: string[];
-	checks?: { config?: { ok: boolean; invalid: string[]; unboundShards: string[]; weakKeys: string[] } };
+	checks?: {
+		config?: {
+			ok: boolean;
+			invalid: string[];
+			unboundShards: string[];
+			weakKeys: string[];
+			exampleKeys: string[];
+		};
+	};
 }
 
 afterEach(() => {
@@ -53,7 +61,13 @@ describe("a var set to a value the worker cannot use", () => {
 			expect(await probe.json()).toEqual({ status: "ok", failing: ["config"] });
 			const admin = await callWithEnv(testEnv, HEALTH, keyed());
 			const body = await admin.json<Health>();
-			expect(body.checks?.config).toEqual({ ok: false, invalid: [name], unboundShards: [], weakKeys: [] });
+			expect(body.checks?.config).toEqual({
+				ok: false,
+				invalid: [name],
+				unboundShards: [],
+				weakKeys: [],
+				exampleKeys: [],
+			});
 			const logged = errors.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
 			expect(logged).toHaveLength(1);
 			// The value may be a mistyped secret pasted in the wrong place: never logged.
@@ -78,7 +92,13 @@ describe("a var set to a value the worker cannot use", () => {
 		expect(res.status).toBe(200);
 		const body = await res.json<Health>();
 		expect(body.failing).toEqual([]);
-		expect(body.checks?.config).toEqual({ ok: true, invalid: [], unboundShards: [], weakKeys: [] });
+		expect(body.checks?.config).toEqual({
+			ok: true,
+			invalid: [],
+			unboundShards: [],
+			weakKeys: [],
+			exampleKeys: [],
+		});
 	});
 });
 
@@ -111,6 +131,7 @@ describe("a malformed ORIGIN", () => {
 				invalid: ["ORIGIN"],
 				unboundShards: [],
 				weakKeys: [],
+				exampleKeys: [],
 			});
 		});
 	}
@@ -122,6 +143,7 @@ describe("a malformed ORIGIN", () => {
 			invalid: [],
 			unboundShards: [],
 			weakKeys: [],
+			exampleKeys: [],
 		});
 	});
 });

@@ -7,6 +7,7 @@ import type { ConsentPolicy } from "../consent/decide-consent";
 import { parseOverrides } from "../guard/guard-settings";
 import { publicSuffix } from "../guard/public-suffix";
 import { hexColor } from "../pages/page-theme";
+import { EXAMPLE_KEYS } from "./example-keys";
 
 export interface Settings {
 	readonly allowedOrigins: readonly OriginPattern[];
@@ -34,6 +35,8 @@ export interface Settings {
 	readonly unboundShards: readonly string[];
 	/** The keys set to a value too short or too simple to resist guessing: see weakKeyNames. */
 	readonly weakKeys: readonly string[];
+	/** The keys set to one of `.dev.vars.example`'s, which anyone can read: see exampleKeyNames. */
+	readonly exampleKeys: readonly string[];
 	/** Audit records are kept this long (California 11 CCR 7101, Colorado: 24 months). */
 	readonly recordRetentionMs: number;
 	/** Who runs the site, for Japan's third-party provision notice (pages/third-party-provision.ts). */
@@ -94,6 +97,11 @@ function configurationFindings(settings: Settings): string[] {
 		...settings.unboundShards.map((name) => `D1_SHARDS names ${name}, which is not a bound D1 database`),
 		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
 		...settings.weakKeys.map((name) => `${name} is a weak key, used all the same`),
+		// True under `npm start`, whose .dev.vars is a copy of the example: said so, not as an alarm.
+		...settings.exampleKeys.map(
+			(name) =>
+				`${name} is the example key from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker`,
+		),
 	].map((finding) => `${finding} (README, Configuration)`);
 }
 
@@ -219,7 +227,8 @@ function parseSettings(env: Env): Settings {
 		invalidVars: [...varsNotUsable(vars), ...(unboundShards.length > 0 ? ["D1_SHARDS"] : [])],
 		d1Shards,
 		unboundShards,
-		weakKeys: weakKeyNames(vars),
+		weakKeys: keyNamesWhere(vars, isWeakKey),
+		exampleKeys: keyNamesWhere(vars, (key) => EXAMPLE_KEYS.has(key)),
 		recordRetentionMs: days(vars.RECORD_RETENTION_DAYS, 730),
 		operator: {
 			name: text(vars.OPERATOR_NAME) || text(vars.SITE_NAME) || null,
@@ -308,18 +317,21 @@ const KEYS = [
 ] as const;
 
 /**
- * The keys set (an empty one is `missingSecrets`' or grants nothing) to fewer than MIN_KEY_BYTES
- * bytes, as HMAC and the bearer comparison take them, or to a handful of distinct characters
- * (`aaaa…`). A `ce_consent` carries its MAC where page JavaScript reads it, so a short SIGNING_KEY
- * can be searched offline, and cookies and unsubscribe links forged. Each previous signing key counts.
+ * The keys set (an empty one is `missingSecrets`' or grants nothing) to a value `finding` holds for.
+ * Each previous signing key counts.
  */
-function weakKeyNames(vars: Record<string, unknown>): string[] {
+function keyNamesWhere(vars: Record<string, unknown>, finding: (key: string) => boolean): string[] {
 	return KEYS.filter((name) => {
 		const key = text(vars[name]);
-		return (name === "SIGNING_KEY_PREVIOUS" ? previousKeys(key) : [key].filter(Boolean)).some(isWeakKey);
+		return (name === "SIGNING_KEY_PREVIOUS" ? previousKeys(key) : [key].filter(Boolean)).some(finding);
 	});
 }
 
+/**
+ * A key of fewer than MIN_KEY_BYTES bytes, as HMAC and the bearer comparison take it, or of a
+ * handful of distinct characters (`aaaa…`). A `ce_consent` carries its MAC where page JavaScript
+ * reads it, so a short SIGNING_KEY can be searched offline, and cookies and unsubscribe links forged.
+ */
 function isWeakKey(key: string): boolean {
 	return new TextEncoder().encode(key).length < MIN_KEY_BYTES || new Set(key).size < MIN_DISTINCT_CHARACTERS;
 }

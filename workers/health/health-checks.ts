@@ -39,11 +39,12 @@ async function timed(work: () => Promise<unknown>): Promise<{ ok: boolean; ms: n
  * (503: a database behind the code refuses what needs the newer schema); `kv` failing alone does
  * not: decisions and writes go on from D1 (README, "Health"); nor does `config`, whose vars fall
  * back to their defaults, except a malformed ORIGIN, for which every proxied path is refused, and a
- * D1_SHARDS name with no database bound, whose subjects are refused. A weak key does not fail
- * `config` (it is used all the same): it is a warning (health-route.ts).
+ * D1_SHARDS name with no database bound, whose subjects are refused. A weak or example key does not
+ * fail `config` (it is used all the same): it is a warning (health-route.ts).
  */
 export async function healthChecks(env: Env) {
-	const { emailHashKey, missingSecrets, invalidVars, unboundShards, weakKeys } = settingsFor(env);
+	const { emailHashKey, missingSecrets, invalidVars, unboundShards, weakKeys, exampleKeys } =
+		settingsFor(env);
 	let recorded: string | null = null;
 	// Unknown while a database does not answer: that is `d1`'s failure, not this one's.
 	let schemaBehind = false;
@@ -70,6 +71,7 @@ export async function healthChecks(env: Env) {
 			invalid: invalidVars,
 			unboundShards,
 			weakKeys,
+			exampleKeys,
 		},
 		// Unknown (KV unreadable), not yet recorded (it is on first use) or no key (`secrets`) is no mismatch.
 		emailHashKey: {

@@ -37,11 +37,12 @@ async function checksForKeyless(env: Env): Promise<Checks> {
 }
 
 /**
- * The checks with a finding that fails nothing: a weak key is used all the same, so it is no
- * `failing` check (a monitor alerting on that would page for a 200), yet a probe should see it.
+ * The checks with a finding that fails nothing: a weak or example key is used all the same, so it
+ * is no `failing` check (a monitor alerting on that would page for a 200), yet a probe should see it.
  */
 function checksWarning(checks: Checks): string[] {
-	return checks.config.weakKeys.length > 0 ? ["config"] : [];
+	const { weakKeys, exampleKeys } = checks.config;
+	return weakKeys.length > 0 || exampleKeys.length > 0 ? ["config"] : [];
 }
 
 export async function health(request: Request, env: Env): Promise<Response> {

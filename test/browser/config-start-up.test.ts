@@ -1,16 +1,27 @@
 /**
  * A var with an unusable value, seen as a site owner sees it: `wrangler dev` prints its name as the
  * worker starts, before "Ready", not only once some request happens to come, and not again when one
- * does; never its value.
+ * does; never its value. Likewise a key left at `.dev.vars.example`'s value, as under `npm start`.
  * Plain Node, no Chromium.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveWorker, type WorkerServer } from "./serve-worker";
+
+/** `.dev.vars.example`'s SIGNING_KEY, which `npm start` copies to `.dev.vars`. */
+const EXAMPLE_SIGNING_KEY =
+	/^SIGNING_KEY=(.+)$/m.exec(
+		readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8"),
+	)?.[1] ?? "";
+const EXAMPLE_KEY_LINE =
+	"SIGNING_KEY is the example key from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker";
 
 let server: WorkerServer;
 
 beforeAll(async () => {
-	server = await serveWorker({ vars: { COOKIE_SAMESITE: "Nonee", ORIGIN: "shop.example:8080" } });
+	server = await serveWorker({
+		vars: { COOKIE_SAMESITE: "Nonee", ORIGIN: "shop.example:8080", SIGNING_KEY: EXAMPLE_SIGNING_KEY },
+	});
 });
 
 afterAll(async () => {
@@ -28,13 +39,21 @@ describe("wrangler dev with unusable vars", () => {
 		expect(output).not.toContain("Nonee");
 	});
 
+	it("names a key left at the example's value at start-up, without its value", () => {
+		const output = server.output();
+		expect(EXAMPLE_SIGNING_KEY.length).toBeGreaterThan(0);
+		expect(output.slice(0, output.indexOf("Ready on")), output).toContain(EXAMPLE_KEY_LINE);
+		expect(output).not.toContain(EXAMPLE_SIGNING_KEY);
+	});
+
 	it("answers a proxied path 503 not_configured naming ORIGIN, and health says config", async () => {
 		const page = await fetch(`${server.origin}/shop`);
 		expect(page.status).toBe(503);
 		expect((await page.json()) as unknown).toMatchObject({ error: { code: "not_configured" } });
 		const health = await fetch(`${server.origin}/v1/health`);
 		expect(health.status).toBe(503);
-		expect(((await health.json()) as { failing: string[] }).failing).toEqual(["config"]);
+		// The example key refuses nothing: a warning beside the failing ORIGIN.
+		expect((await health.json()) as unknown).toMatchObject({ failing: ["config"], warnings: ["config"] });
 	});
 
 	it("names each once: a request's env, parsed again, logs nothing the start-up log already said", async () => {
@@ -45,5 +64,6 @@ describe("wrangler dev with unusable vars", () => {
 		const output = server.output();
 		expect(output.split("COOKIE_SAMESITE has an unusable value").length - 1, output).toBe(1);
 		expect(output.split("ORIGIN has an unusable value").length - 1, output).toBe(1);
+		expect(output.split(EXAMPLE_KEY_LINE).length - 1, output).toBe(1);
 	});
 });

@@ -69,7 +69,8 @@ export function settingsFor(env: Env): Settings {
 		// Once per env object. A request's env is another object than the one the script loaded with
 		// (under `wrangler dev` at least), parsed again: what it finds was said at start-up already.
 		const findings = configurationFindings(settings);
-		if (findings.join("\n") !== loggedAtStartUp) for (const line of findings) console.error(line);
+		if (findingsText(findings) !== loggedAtStartUp)
+			for (const { level, line } of findings) console[level](line);
 	}
 	return settings;
 }
@@ -80,13 +81,20 @@ export function settingsFor(env: Env): Settings {
  */
 export function settingsAtStartUp(env: Env): Settings {
 	const settings = settingsFor(env);
-	loggedAtStartUp = configurationFindings(settings).join("\n");
+	loggedAtStartUp = findingsText(configurationFindings(settings));
 	return settings;
 }
 
+interface Finding {
+	readonly level: "error" | "warn";
+	readonly line: string;
+}
+
+const findingsText = (findings: readonly Finding[]) => findings.map(({ line }) => line).join("\n");
+
 /** A log line for each thing wrong with the configuration. */
-function configurationFindings(settings: Settings): string[] {
-	return [
+function configurationFindings(settings: Settings): Finding[] {
+	const errors = [
 		...settings.missingSecrets.map(
 			(name) => `${name} is not configured: requests that need it are answered 503`,
 		),
@@ -97,12 +105,22 @@ function configurationFindings(settings: Settings): string[] {
 		...settings.unboundShards.map((name) => `D1_SHARDS names ${name}, which is not a bound D1 database`),
 		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
 		...settings.weakKeys.map((name) => `${name} is a weak key, used all the same`),
-		// True under `npm start`, whose .dev.vars is a copy of the example: said so, not as an alarm.
-		...settings.exampleKeys.map(
-			(name) =>
-				`${name} is the example key from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker`,
-		),
-	].map((finding) => `${finding} (README, Configuration)`);
+	];
+	return [
+		...errors.map((finding) => ({ level: "error" as const, line: `${finding} (README, Configuration)` })),
+		...exampleKeysWarning(settings.exampleKeys),
+	];
+}
+
+/**
+ * One line for the keys left at `.dev.vars.example`'s values. Under `npm start` that is all three,
+ * and true: a warning that says so, not three errors on every local start.
+ */
+function exampleKeysWarning(names: readonly string[]): Finding[] {
+	if (names.length === 0) return [];
+	const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+	const line = `${listed} ${names.length === 1 ? "is the example key" : "are the example keys"} from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker (README, Configuration)`;
+	return [{ level: "warn", line }];
 }
 
 function text(value: unknown): string {

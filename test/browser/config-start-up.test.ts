@@ -14,7 +14,7 @@ const EXAMPLE_SIGNING_KEY =
 		readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8"),
 	)?.[1] ?? "";
 const EXAMPLE_KEY_LINE =
-	"SIGNING_KEY is the example key from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker";
+	"SIGNING_KEY is the example key from .dev.vars.example: public, fine for npm start only";
 
 let server: WorkerServer;
 

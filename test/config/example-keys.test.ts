@@ -63,7 +63,7 @@ describe("a key left at .dev.vars.example's value", () => {
 			expect(errors).not.toHaveBeenCalled();
 			const logged = warnings.mock.calls.map((args) => String(args[0])).filter((line) => line.includes(name));
 			expect(logged).toEqual([
-				`${name} is the example key from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker (README, Configuration)`,
+				`${name} is the example key from .dev.vars.example: public, fine for npm start only (README, Configuration)`,
 			]);
 			for (const part of value().split(",")) expect(logged[0]).not.toContain(part);
 		});
@@ -85,7 +85,7 @@ describe("a key left at .dev.vars.example's value", () => {
 		expect(admin.checks.config.exampleKeys).toEqual(["ADMIN_API_KEY", "SIGNING_KEY", "EMAIL_HASH_KEY"]);
 		expect(errors).not.toHaveBeenCalled();
 		expect(warnings.mock.calls.map((args) => String(args[0]))).toEqual([
-			"ADMIN_API_KEY, SIGNING_KEY and EMAIL_HASH_KEY are the example keys from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker (README, Configuration)",
+			"ADMIN_API_KEY, SIGNING_KEY, EMAIL_HASH_KEY are the example keys from .dev.vars.example: public, fine for npm start only (README, Configuration)",
 		]);
 		const lookup = await callWithEnv(testEnv, "/v1/consent", { cf: { country: "DE" } });
 		expect(lookup.status).toBe(200);

@@ -3,8 +3,8 @@
  * to the file). They are public, in the repository, so one found in a deployed worker's secrets is
  * named as the worker starts (config/settings.ts), however long it is.
  */
-export const EXAMPLE_KEYS: ReadonlySet<string> = new Set([
-	"dev-admin-key-change-me-0123456789abcdef",
-	"dev-signing-key-change-me-0123456789abcdef",
-	"dev-email-hash-key-0123456789abcdef",
-]);
+export const EXAMPLE_KEYS: ReadonlySet<string> = new Set(
+	["admin-key-change-me", "signing-key-change-me", "email-hash-key"].map(
+		(key) => `dev-${key}-0123456789abcdef`,
+	),
+);

@@ -68,9 +68,11 @@ export function settingsFor(env: Env): Settings {
 		cache.set(env, settings);
 		// Once per env object. A request's env is another object than the one the script loaded with
 		// (under `wrangler dev` at least), parsed again: what it finds was said at start-up already.
-		const findings = configurationFindings(settings);
-		if (findingsText(findings) !== loggedAtStartUp)
-			for (const { level, line } of findings) console[level](line);
+		const [errors, warning] = configurationFindings(settings);
+		if (`${errors.join("\n")}\n${warning}` !== loggedAtStartUp) {
+			for (const line of errors) console.error(line);
+			if (warning) console.warn(warning);
+		}
 	}
 	return settings;
 }
@@ -81,19 +83,13 @@ export function settingsFor(env: Env): Settings {
  */
 export function settingsAtStartUp(env: Env): Settings {
 	const settings = settingsFor(env);
-	loggedAtStartUp = findingsText(configurationFindings(settings));
+	const [errors, warning] = configurationFindings(settings);
+	loggedAtStartUp = `${errors.join("\n")}\n${warning}`;
 	return settings;
 }
 
-interface Finding {
-	readonly level: "error" | "warn";
-	readonly line: string;
-}
-
-const findingsText = (findings: readonly Finding[]) => findings.map(({ line }) => line).join("\n");
-
-/** A log line for each thing wrong with the configuration. */
-function configurationFindings(settings: Settings): Finding[] {
+/** A log line for each thing wrong with the configuration, and one warning ("" if none). */
+function configurationFindings(settings: Settings): [errors: string[], warning: string] {
 	const errors = [
 		...settings.missingSecrets.map(
 			(name) => `${name} is not configured: requests that need it are answered 503`,
@@ -106,21 +102,19 @@ function configurationFindings(settings: Settings): Finding[] {
 		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
 		...settings.weakKeys.map((name) => `${name} is a weak key, used all the same`),
 	];
-	return [
-		...errors.map((finding) => ({ level: "error" as const, line: `${finding} (README, Configuration)` })),
-		...exampleKeysWarning(settings.exampleKeys),
-	];
+	const warning = exampleKeysWarning(settings.exampleKeys);
+	const where = " (README, Configuration)";
+	return [errors.map((line) => line + where), warning && warning + where];
 }
 
 /**
- * One line for the keys left at `.dev.vars.example`'s values. Under `npm start` that is all three,
- * and true: a warning that says so, not three errors on every local start.
+ * The keys left at `.dev.vars.example`'s values, in one line ("" if none). Under `npm start` that is
+ * all three, and true: said once, as what it is, not as three errors on every local start.
  */
-function exampleKeysWarning(names: readonly string[]): Finding[] {
-	if (names.length === 0) return [];
-	const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-	const line = `${listed} ${names.length === 1 ? "is the example key" : "are the example keys"} from .dev.vars.example, which anyone can read: fine for npm start, never for a deployed worker (README, Configuration)`;
-	return [{ level: "warn", line }];
+function exampleKeysWarning(names: readonly string[]): string {
+	if (names.length === 0) return "";
+	const verb = names.length > 1 ? "are the example keys" : "is the example key";
+	return `${names.join(", ")} ${verb} from .dev.vars.example: public, fine for npm start only`;
 }
 
 function text(value: unknown): string {

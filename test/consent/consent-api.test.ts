@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { visitorSubject } from "../../workers/consent/caller";
 import {
 	BASE,
 	call,
@@ -120,6 +121,28 @@ describe("GET /v1/consent (visitor)", () => {
 		const res = await call("/v1/consent?subject=user:1");
 		expect(res.status).toBe(401);
 		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+	});
+
+	it("a JSON write naming a subject without a key is 401, and writes for nobody", async () => {
+		// A server that forgot its key must not be told 200 while a cookieless "visitor" got the choice.
+		const writes: [string, unknown][] = [
+			["PUT", { subject: "user:nokey", purposes: { ads: false } }],
+			["POST", { subject: "user:nokey" }],
+		];
+		for (const [method, body] of writes) {
+			for (const headers of [{}, { Cookie: "ce_vid=NoKeySubjectVisitor000000" }] as Record<
+				string,
+				string
+			>[]) {
+				const path = method === "PUT" ? "/v1/consent" : "/v1/opt-out";
+				const res = await call(path, { method, ...json(body, { headers }) });
+				expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
+				expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+				expect(res.headers.getSetCookie()).toEqual([]);
+			}
+		}
+		expect(await countRecords("user:nokey")).toBe(0);
+		expect(await countRecords(await visitorSubject("NoKeySubjectVisitor000000"))).toBe(0);
 	});
 });
 

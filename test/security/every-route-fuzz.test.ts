@@ -76,7 +76,8 @@ async function runPlan(testEnv: Env, plan: RequestPlan): Promise<void> {
 	const before = await storageSnapshot(testEnv);
 	const res = await send(testEnv, request);
 	const after = await storageSnapshot(testEnv);
-	if (isOwnedPath(new URL(request.url).pathname)) await checkAnswer(testEnv, request, res, before, after);
+	if (isOwnedPath(new URL(request.url).pathname))
+		await checkAnswer(testEnv, request, res, before, after, plan);
 	else await checkSiteAnswer(request, res, plan);
 }
 
@@ -98,6 +99,45 @@ describe("every route under hostile input", () => {
 		await fc.assert(
 			fc.asyncProperty(guarded, (plan) => runPlan(testEnv, plan)),
 			{ seed: SEED + 1, numRuns: 150 },
+		);
+	});
+});
+
+describe("a server that forgot its key", () => {
+	it("a JSON write naming a subject is refused, whatever cookies and headers come with it", async () => {
+		const testEnv = fuzzEnv();
+		const subject = fc.oneof(fc.constantFrom("user:1", "user:2", "user:fuzz-erased", "", "..."), fc.string());
+		const purposes = fc.dictionary(fc.constantFrom("analytics", "ads", "sale", "email"), fc.boolean(), {
+			maxKeys: 3,
+		});
+		const write = fc.oneof(
+			fc.record({ subject, purposes }).map((b) => ["PUT", "/v1/consent", b] as const),
+			fc.record({ subject }).map((b) => ["POST", "/v1/opt-out", b] as const),
+		);
+		await fc.assert(
+			fc.asyncProperty(
+				write,
+				headers(cookies),
+				fc.constantFrom("", "/"),
+				fc.constantFrom(
+					"application/json",
+					"application/json; charset=utf-8",
+					"application/merge-patch+json",
+				),
+				async ([m, p, b], hostile, slash, type) => {
+					const plan: RequestPlan = {
+						method: m,
+						path: p + slash,
+						headers: [
+							...hostile.filter(([n]) => !["Authorization", "Content-Type", "Content-Length"].includes(n)),
+							["Content-Type", type],
+						],
+						body: { kind: "bytes", bytes: new TextEncoder().encode(JSON.stringify(b)) },
+					};
+					await runPlan(testEnv, plan);
+				},
+			),
+			{ seed: SEED + 5, numRuns: 60 },
 		);
 	});
 });

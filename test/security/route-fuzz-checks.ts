@@ -124,6 +124,19 @@ function checkPurposeAnswer(request: Request, answer: Record<string, unknown>, l
 	}
 }
 
+/** Whether the plan's body is a JSON object with a `subject` member. */
+function namesSubject(plan: RequestPlan): boolean {
+	if (plan.body.kind !== "bytes") return false;
+	try {
+		const value: unknown = JSON.parse(new TextDecoder().decode(plan.body.bytes));
+		return (
+			typeof value === "object" && value !== null && !Array.isArray(value) && Object.hasOwn(value, "subject")
+		);
+	} catch {
+		return false;
+	}
+}
+
 async function storedState(testEnv: Env, subject: string) {
 	const row = await testEnv.DB.prepare("SELECT version, purposes FROM consent_subjects WHERE subject = ?")
 		.bind(subject)
@@ -141,6 +154,7 @@ export async function checkAnswer(
 	res: Response,
 	before: string,
 	after: string,
+	plan?: RequestPlan,
 ): Promise<void> {
 	const label = `${request.method} ${request.url.slice(0, 200)} [${[...request.headers]
 		.map(([k, v]) => `${k}: ${v.slice(0, 80)}`)
@@ -236,6 +250,18 @@ export async function checkAnswer(
 				? site === null || site === "same-origin" || site === "none"
 				: origin === new URL(request.url).origin;
 		expect(allowed, `${label}: a visitor write from another origin`).toBe(true);
+	}
+
+	// A JSON write naming a subject is a keyed call (CONTRACT.md, Identity): without a key it never
+	// lands, on the cookie's visitor or a fresh one.
+	if (
+		plan &&
+		!request.headers.has("Authorization") &&
+		["PUT", "POST"].includes(request.method) &&
+		/^\/v1\/(consent|opt-out)\/*$/.test(pathname) &&
+		namesSubject(plan)
+	) {
+		expect(res.status >= 200 && res.status < 300, `${label}: a subject written without a key`).toBe(false);
 	}
 
 	if (request.headers.has("Authorization") && pathname.startsWith("/v1/")) {

@@ -122,6 +122,15 @@ export function querySubject(url: URL): string | null {
 	return values[0] ?? null;
 }
 
+/**
+ * A write whose body names a `subject` is a server-to-server call (CONTRACT.md, Identity): without a
+ * key it is a 401, as `?subject=` is, never made for the cookie's visitor while its sender hears 200.
+ */
+export function refuseUnkeyedSubject(caller: Caller, subject: unknown): void {
+	if (caller.kind !== "keyed" && subject !== undefined)
+		throw unauthorized("A subject in the body needs an API key.");
+}
+
 /** The subject named by a keyed call (query or body), validated. */
 export function keyedSubject(value: unknown, where: "query" | "body"): string {
 	if (typeof value !== "string" || !isValidSubject(value)) {

@@ -5,7 +5,7 @@
 import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
 import { assertWriteOrigin } from "../../http/origin-check";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
-import { identifyCaller, keyedSubject, requireScope } from "../caller";
+import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
 import { parseOptOutBody } from "../consent-body";
 import { requestContext } from "../request-context";
 import { writeChoices } from "../write-choices";
@@ -27,6 +27,7 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	// A keyed call names its subject (and policy) in JSON or in form fields alike; a visitor's form
 	// names nothing (the page's own form carries only its checkboxes and hidden fields).
 	const input = body.kind === "json" || caller.kind === "keyed" ? parseOptOutBody(body.value) : {};
+	if ("subject" in input) refuseUnkeyedSubject(caller, input.subject);
 	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
 	const changes = Object.fromEntries(NON_ESSENTIAL_PURPOSES.map((p) => [p, false]));
 	return writeChoices(rc, caller, subject, {

@@ -8,7 +8,7 @@ import { assertWriteOrigin } from "../../http/origin-check";
 import { readBody } from "../../http/request-body";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { SuppressionRepository } from "../../storage/suppression-repository";
-import { identifyCaller, keyedSubject, requireScope } from "../caller";
+import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
 import { parsePutBody } from "../consent-body";
 import { requestContext } from "../request-context";
 import { writeChoices } from "../write-choices";
@@ -20,6 +20,7 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 	else assertWriteOrigin(request, rc.settings);
 	const body = await readBody(request, ["json"]);
 	const input = parsePutBody(body.value);
+	refuseUnkeyedSubject(caller, input.subject);
 	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
 	let emailHash: string | undefined;
 	if (input.email !== undefined) {

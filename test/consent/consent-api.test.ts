@@ -246,6 +246,12 @@ describe("write errors", () => {
 		expect(await code(res)).toBe("invalid_body");
 	});
 
+	it("names a missing member plainly, not in the schema library's words", async () => {
+		const res = await put(json({ subject: "user:1" }));
+		expect(res.status).toBe(400);
+		expect(await res.json()).toEqual({ error: { code: "invalid_body", message: "purposes: required." } });
+	});
+
 	it("essential may be sent as true", async () => {
 		const res = await put(json({ subject: "user:1", purposes: { essential: true, ads: false } }));
 		expect(res.status).toBe(200);

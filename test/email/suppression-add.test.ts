@@ -26,6 +26,16 @@ async function exported(subject: string) {
 }
 
 describe("POST /v1/suppressions", () => {
+	it("names a missing member plainly, here and in /v1/suppressions/check", async () => {
+		const res = await add({ list: "news" });
+		expect(await res.json()).toEqual({ error: { code: "invalid_body", message: "email: required." } });
+		const check = await call("/v1/suppressions/check", {
+			method: "POST",
+			...json({ list: "news" }, keyed()),
+		});
+		expect(await check.json()).toEqual({ error: { code: "invalid_body", message: "emails: required." } });
+	});
+
 	it("suppresses the address for the list: 201, then 200 when it already is", async () => {
 		const first = await add({ email: "Mailto.Person@Example.com", list: "news", source: "mailto" });
 		expect(first.status).toBe(201);

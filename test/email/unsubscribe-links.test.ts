@@ -129,6 +129,17 @@ describe("POST /v1/unsubscribe-links", () => {
 		expect(form.status).toBe(415);
 	});
 
+	it("names a missing member plainly, not in the schema library's words", async () => {
+		const missing: [unknown, string][] = [
+			[{ email: "ada@example.com" }, "list: required."],
+			[{ list: "news" }, "email: required."],
+		];
+		for (const [body, message] of missing) {
+			const res = await call("/v1/unsubscribe-links", keyed(request(body)));
+			expect(await res.json(), JSON.stringify(body)).toEqual({ error: { code: "invalid_body", message } });
+		}
+	});
+
 	it("answers other methods with 405", async () => {
 		const res = await call("/v1/unsubscribe-links", keyed());
 		expect(res.status).toBe(405);

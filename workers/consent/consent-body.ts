@@ -1,6 +1,7 @@
 /** Validation of consent write bodies (valibot), with the contract's `invalid_body` errors. */
 import * as v from "valibot";
 import { PURPOSE_NAMES, purposeDefinition } from "../config/purposes";
+import { bodyIssueMessage } from "../http/body-issues";
 import { badBody } from "../http/http-error";
 
 /**
@@ -32,10 +33,7 @@ const OptOutBody = v.object({
 });
 
 function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
-	const first = issues[0];
-	if (!first) return "The body does not match the schema.";
-	const path = v.getDotPath(first);
-	return path ? `${path}: ${first.message}` : first.message;
+	return bodyIssueMessage(issues, "The body does not match the schema.");
 }
 
 /** valibot's `object` also accepts arrays: a write's body must be a JSON object (or a form's fields). */

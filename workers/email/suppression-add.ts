@@ -10,6 +10,7 @@
  */
 import * as v from "valibot";
 import { type RequestContext, requestContext } from "../consent/request-context";
+import { bodyIssueMessage } from "../http/body-issues";
 import { badBody } from "../http/http-error";
 import { keyedScope } from "../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
@@ -46,11 +47,7 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	const rc = requestContext(request, env, ctx);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(AddBody, body.value);
-	if (!parsed.success) {
-		const issue = parsed.issues[0];
-		const path = issue ? v.getDotPath(issue) : null;
-		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"email", "list"}.');
-	}
+	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"email", "list"}.'));
 	const { email, list, source } = parsed.output;
 	const normalized = normalizeEmail(email);
 	if (!normalized) throw badBody("email: not a valid address.");

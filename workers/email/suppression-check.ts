@@ -5,6 +5,7 @@
  * exceed the 16 KiB write limit).
  */
 import * as v from "valibot";
+import { bodyIssueMessage } from "../http/body-issues";
 import { badBody } from "../http/http-error";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
@@ -31,11 +32,7 @@ export async function checkSuppressions(request: Request, env: Env): Promise<Res
 	await requireSenderKey(request, env);
 	const body = await readBody(request, ["json"], MAX_CHECK_BODY_BYTES);
 	const parsed = v.safeParse(CheckBody, body.value);
-	if (!parsed.success) {
-		const issue = parsed.issues[0];
-		const path = issue ? v.getDotPath(issue) : null;
-		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"emails": [...]}.');
-	}
+	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"emails": [...]}.'));
 	const { emails, list } = parsed.output;
 	const key = await emailHashKey(env);
 	const hashes = await Promise.all(

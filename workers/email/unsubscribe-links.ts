@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
+import { bodyIssueMessage } from "../http/body-issues";
 import { badBody } from "../http/http-error";
 import { keyedScope } from "../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
@@ -40,11 +41,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	const key = requireSigningKey(env);
 	const body = await readBody(request, ["json"]);
 	const parsed = v.safeParse(LinkBody, body.value);
-	if (!parsed.success) {
-		const issue = parsed.issues[0];
-		const path = issue ? v.getDotPath(issue) : null;
-		throw badBody(issue ? `${path ?? "body"}: ${issue.message}` : 'Send {"email", "list"}.');
-	}
+	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"email", "list"}.'));
 	const normalized = normalizeEmail(parsed.output.email);
 	if (!normalized) throw badBody("email: not a valid address.");
 	// With an Idempotency-Key a replay gets the first link, not one with a later expiry.

@@ -122,28 +122,6 @@ describe("GET /v1/consent (visitor)", () => {
 		expect(res.status).toBe(401);
 		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
 	});
-
-	it("a JSON write naming a subject without a key is 401, and writes for nobody", async () => {
-		// A server that forgot its key must not be told 200 while a cookieless "visitor" got the choice.
-		const writes: [string, unknown][] = [
-			["PUT", { subject: "user:nokey", purposes: { ads: false } }],
-			["POST", { subject: "user:nokey" }],
-		];
-		for (const [method, body] of writes) {
-			for (const headers of [{}, { Cookie: "ce_vid=NoKeySubjectVisitor000000" }] as Record<
-				string,
-				string
-			>[]) {
-				const path = method === "PUT" ? "/v1/consent" : "/v1/opt-out";
-				const res = await call(path, { method, ...json(body, { headers }) });
-				expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
-				expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
-				expect(res.headers.getSetCookie()).toEqual([]);
-			}
-		}
-		expect(await countRecords("user:nokey")).toBe(0);
-		expect(await countRecords(await visitorSubject("NoKeySubjectVisitor000000"))).toBe(0);
-	});
 });
 
 describe("keyed calls", () => {
@@ -159,6 +137,26 @@ describe("keyed calls", () => {
 			expect(res.status, auth).toBe(401);
 			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("unauthorized");
 		}
+	});
+
+	it("a JSON write naming a subject without a key is 401, and writes for nobody", async () => {
+		// A server that forgot its key must not be told 200 while a cookieless "visitor" got the choice.
+		const writes: [string, unknown][] = [
+			["PUT", { subject: "user:nokey", purposes: { ads: false } }],
+			["POST", { subject: "user:nokey" }],
+		];
+		const callers: Record<string, string>[] = [{}, { Cookie: "ce_vid=NoKeySubjectVisitor000000" }];
+		for (const [method, body] of writes) {
+			for (const headers of callers) {
+				const path = method === "PUT" ? "/v1/consent" : "/v1/opt-out";
+				const res = await call(path, { method, ...json(body, { headers }) });
+				expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);
+				expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+				expect(res.headers.getSetCookie()).toEqual([]);
+			}
+		}
+		expect(await countRecords("user:nokey")).toBe(0);
+		expect(await countRecords(await visitorSubject("NoKeySubjectVisitor000000"))).toBe(0);
 	});
 
 	it("refuse a subject given twice (which one was meant?) with invalid_query", async () => {

@@ -159,6 +159,30 @@ describe("keyed calls", () => {
 		expect(await countRecords(await visitorSubject("NoKeySubjectVisitor000000"))).toBe(0);
 	});
 
+	it("a visitor's write naming its own subject (a decision document sent back) is the visitor's", async () => {
+		// Only another subject makes a write server-to-server: a page that PUTs back the document it
+		// was given (subject included) is still the visitor choosing.
+		const vid = "OwnSubjectVisitor000000000";
+		const own = await visitorSubject(vid);
+		const headers = { Cookie: `ce_vid=${vid}` };
+		const res = await call("/v1/consent", {
+			method: "PUT",
+			...json({ subject: own, purposes: { ads: false } }, { headers }),
+		});
+		expect(res.status).toBe(200);
+		expect((await res.json<{ subject: string; purposes: { ads: boolean } }>()).purposes.ads).toBe(false);
+		const opt = await call("/v1/opt-out", { method: "POST", ...json({ subject: own }, { headers }) });
+		expect(opt.status).toBe(200);
+		expect(await countRecords(own)).toBe(2);
+		// Without the cookie the same subject is someone else's: 401.
+		const bare = await call("/v1/consent", {
+			method: "PUT",
+			...json({ subject: own, purposes: { ads: true } }),
+		});
+		expect(bare.status).toBe(401);
+		expect(await countRecords(own)).toBe(2);
+	});
+
 	it("refuse a subject given twice (which one was meant?) with invalid_query", async () => {
 		for (const path of ["/v1/consent", "/v1/check?purpose=ads&"]) {
 			const sep = path.endsWith("&") ? "" : "?";

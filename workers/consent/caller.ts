@@ -123,11 +123,12 @@ export function querySubject(url: URL): string | null {
 }
 
 /**
- * A write whose body names a `subject` is a server-to-server call (CONTRACT.md, Identity): without a
- * key it is a 401, as `?subject=` is, never made for the cookie's visitor while its sender hears 200.
+ * A write whose body names another `subject` is a server-to-server call (CONTRACT.md, Identity):
+ * without a key it is a 401, as `?subject=` is, never made for the cookie's visitor while its sender
+ * hears 200. The visitor's own subject (a decision document sent back whole) is the visitor choosing.
  */
 export function refuseUnkeyedSubject(caller: Caller, subject: unknown): void {
-	if (caller.kind !== "keyed" && subject !== undefined)
+	if (caller.kind === "visitor" && subject !== undefined && (caller.issued || subject !== caller.subject))
 		throw unauthorized("A subject in the body needs an API key.");
 }
 

@@ -61,7 +61,7 @@ describe("rewrittenPage", () => {
 		expect(lookups.slice(2)).toEqual([0, 0, 0]);
 	});
 
-	it("hands a remembered rewrite out as one Blob, which a Response shares instead of copying", async () => {
+	it("hands a remembered rewrite out as one Blob, made once", async () => {
 		const html = page();
 		const expected = await fresh(html, HTML, options(["ads"]));
 		const answers: (ArrayBuffer | Blob)[] = [];

@@ -24,8 +24,9 @@ interface RememberedPage {
 	 */
 	page: ArrayBuffer;
 	/**
-	 * The rewrite, as a Blob made once: a Response made from an ArrayBuffer copies its bytes (100 KB
-	 * a view for the bench's page), one made from a Blob shares the Blob's (bench/HISTORY.md, session 32).
+	 * The rewrite, as a Blob made once (session 32, to spare each answer a copy). It does not: counted
+	 * in session 33, workerd copies a Blob body into the answer as it copies an ArrayBuffer (and a
+	 * Blob's stream too), 100 KB a view for the bench's page (bench/HISTORY.md).
 	 */
 	readonly rewritten: Blob;
 	/** The address the rewrite was made for when a meta refresh was judged by it, else null. */

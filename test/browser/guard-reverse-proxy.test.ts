@@ -394,6 +394,37 @@ describe.each(Object.entries(VISITORS))("%s visitors", (name, visitor) => {
 	});
 });
 
+describe("a guarded page the origin revalidates", () => {
+	it("is answered from the kept rewrite with the first view's header lines and bytes", async () => {
+		const path = `/kept/${crypto.randomUUID()}`;
+		const navigate = {
+			...GUARDED,
+			"Sec-Fetch-Mode": "navigate",
+			"Sec-Fetch-Dest": "document",
+			Accept: "text/html",
+		};
+		const views: Received[] = [];
+		for (let n = 0; n < 4; n++) views.push(await send(path, { headers: navigate }));
+		const asked = site.seen
+			.filter((seen) => seen.target === path)
+			.map((seen) => seen.header("if-none-match"));
+		// Kept from its second view: the third and fourth were the origin's 304s, answered from memory.
+		expect(asked).toEqual([undefined, undefined, '"kept-1"', '"kept-1"']);
+		const [first] = views as [Received];
+		expect(first.body.toString()).toContain('data-src="https://connect.facebook.net');
+		// Framing included (Content-Length or chunked): a remembered rewrite is sent as a fresh one is.
+		const lines = (view: Received) => {
+			const { date: _date, ...headers } = view.headers;
+			return headers;
+		};
+		for (const [i, view] of views.entries()) {
+			expect(view.status, `view ${i + 1}`).toBe(200);
+			expect(lines(view), `view ${i + 1}`).toEqual(lines(first));
+			expect(view.body.equals(first.body), `view ${i + 1}`).toBe(true);
+		}
+	});
+});
+
 describe("what the origin is told", () => {
 	it("the visitor's host, scheme and address in X-Forwarded-*, and Host the origin's", async () => {
 		await send("/who", { headers: { ...ALLOWED } });

@@ -196,6 +196,23 @@ export async function serveProxyOrigin(): Promise<ProxyOrigin> {
 			res.writeHead(200, { ...headers, "Content-Length": RANGED.length }).end(RANGED);
 			return;
 		}
+		if (path.startsWith("/kept/")) {
+			// A page a shared cache may store, with a strong ETag: the guard keeps it and revalidates it.
+			const etag = '"kept-1"';
+			if (req.headers["if-none-match"] === etag) {
+				res.writeHead(304, { ETag: etag }).end();
+				return;
+			}
+			const page = Buffer.from(PLAIN_PAGE);
+			res.writeHead(200, {
+				"Content-Type": "text/html; charset=utf-8",
+				"Content-Length": page.length,
+				"Cache-Control": "public, max-age=60",
+				ETag: etag,
+			});
+			res.end(page);
+			return;
+		}
 		if (path === "/cookies") {
 			res.setHeader("Content-Type", url.searchParams.get("type") ?? "text/plain");
 			res.setHeader("Set-Cookie", [

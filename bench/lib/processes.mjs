@@ -3,6 +3,7 @@
  * "ready" line, and always stopped when the bench exits, however it exits.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 const children = new Set();
 
@@ -18,13 +19,32 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 	});
 }
 
-/** Process ids whose command line matches `pattern` (pgrep -f); none, an empty list. */
+/**
+ * Process ids whose command line matches `pattern` (pgrep -f) and that descend from this process
+ * (the bench's own workerd and origin, not another run's on the same machine); none, an empty list.
+ */
 export function pidsOf(pattern) {
+	let pids;
 	try {
-		return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").map(Number);
+		pids = execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").map(Number);
 	} catch {
 		return [];
 	}
+	return pids.filter((pid) => descendsFromUs(pid));
+}
+
+function parentOf(pid) {
+	try {
+		// The command name, in parentheses, may hold spaces: the fields after its closing one.
+		return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+	} catch {
+		return 0;
+	}
+}
+
+function descendsFromUs(pid) {
+	for (let p = parentOf(pid); p > 1; p = parentOf(p)) if (p === process.pid) return true;
+	return false;
 }
 
 /** Spawns `command` and resolves with the first line it prints, parsed as JSON. */

@@ -6,24 +6,20 @@
 import { guardedImportMap } from "./import-maps";
 import type { PageVerdicts } from "./page-verdicts";
 import { guardedSpeculationRules } from "./speculation-rules";
-import { classifyTrackerUrl } from "./tracker-hosts";
-import type { TrackerOverrides } from "./tracker-purpose";
 
 export type RulesKind = "speculationrules" | "importmap";
 
-/** The rules rewritten for a visitor denying `denied`, or null when they stay as written. */
+/**
+ * The rules rewritten for a visitor (`denies` a purpose, `deniedUrl` a tracker URL of one, as the
+ * page rewrite tests them), or null when they stay as written.
+ */
 export function guardedRules(
 	kind: RulesKind,
 	source: string,
 	verdicts: PageVerdicts,
-	denied: ReadonlySet<string>,
-	overrides: TrackerOverrides | undefined,
+	denies: (purpose: string) => boolean,
+	deniedUrl: (url: string) => boolean,
 ): string | null {
-	const denies = (purpose: string) => denied.has(purpose);
-	const deniedUrl = (url: string) => {
-		const purpose = classifyTrackerUrl(url, overrides);
-		return purpose !== null && denies(purpose);
-	};
 	if (kind === "importmap")
 		return verdicts.importMapPurposes(source).some(denies) ? guardedImportMap(source, deniedUrl) : null;
 	const verdict = verdicts.speculationRules(source);

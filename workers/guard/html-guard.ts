@@ -246,7 +246,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const closeScript = (current: InlineScript): string => {
 		const source = current.chunks.join("");
 		if (current.rules !== undefined) {
-			const rules = guardedRules(current.rules, source, verdicts, denied, overrides);
+			const rules = guardedRules(current.rules, source, verdicts, denies, deniedUrl);
 			return `${startTag("script", current.attributes)}${rules ?? source}</script>`;
 		}
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));

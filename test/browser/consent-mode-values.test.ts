@@ -1,0 +1,123 @@
+/**
+ * What the SDK tells Google's tags, value by value, in Chromium (Consent Mode v2): the `default` at
+ * load (every type the decision maps, lowercase `granted`/`denied`, `wait_for_update` only while
+ * the decision is unknown, no `region`: the worker already located the visitor) and the `update`
+ * once the decision is known, for an opt-in jurisdiction, an opt-out one, and GPC from the page's
+ * `navigator.globalPrivacyControl`, on a first view (lookup) and a second one (cookie).
+ */
+
+import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import type { WorkerServer } from "./serve-worker";
+import { servedWithChromium } from "./served-chromium";
+
+warnIfNoChromium("Consent Mode values");
+
+const PAGE_PATH = "/consent-mode.html";
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>consent mode</title>
+<script src="/consent.js" data-banner="off"></script>
+<script>
+window.dataLayer = window.dataLayer || [];
+function gtag() { dataLayer.push(arguments); }
+gtag("js", new Date());
+gtag("config", "G-TEST123");
+</script>
+</head>
+<body><p>content</p></body>
+</html>`;
+
+type States = Record<string, string | number>;
+const TYPES = [
+	"ad_personalization",
+	"ad_storage",
+	"ad_user_data",
+	"analytics_storage",
+	"functionality_storage",
+	"personalization_storage",
+	"security_storage",
+];
+
+function states(ads: string, analytics: string, personalization: string): States {
+	return {
+		ad_storage: ads,
+		ad_user_data: ads,
+		ad_personalization: ads,
+		analytics_storage: analytics,
+		functionality_storage: "granted",
+		personalization_storage: personalization,
+		security_storage: "granted",
+	};
+}
+
+const DENIED = states("denied", "denied", "denied");
+
+describe.skipIf(!hasChromium)("Consent Mode values in Chromium", () => {
+	let server: WorkerServer;
+	let browser: Browser;
+	servedWithChromium((started) => {
+		({ server, browser } = started);
+	});
+
+	async function consentCommands(geo: string, gpc: boolean) {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": geo } });
+		if (gpc)
+			await context.addInitScript(() =>
+				Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }),
+			);
+		await context.route(`${server.origin}${PAGE_PATH}`, (route) =>
+			route.fulfill({ contentType: "text/html; charset=utf-8", body: PAGE }),
+		);
+		const views: { action: string; states: States }[][] = [];
+		for (let view = 0; view < 2; view++) {
+			const page = await context.newPage();
+			await page.goto(`${server.origin}${PAGE_PATH}`);
+			await page.evaluate(() => window.consentEdge.ready());
+			await page.waitForTimeout(50);
+			views.push(
+				await page.evaluate(() =>
+					Array.from(window.dataLayer as unknown as ArrayLike<unknown>[])
+						.map((entry) => Array.from(entry as ArrayLike<unknown>))
+						.filter((args) => args[0] === "consent")
+						.map((args) => ({ action: args[1] as string, states: args[2] as Record<string, string> })),
+				),
+			);
+			await page.close();
+		}
+		await context.close();
+		return views;
+	}
+
+	it.each([
+		["DE", false, DENIED],
+		["GB", false, DENIED],
+		["US-CA", false, states("granted", "granted", "granted")],
+		["JP", false, states("granted", "granted", "granted")],
+		["US-CA", true, states("denied", "granted", "granted")],
+		["DE", true, DENIED],
+	])("%s, navigator GPC %s", async (geo, gpc, decided) => {
+		const [first, second] = await consentCommands(geo as string, gpc as boolean);
+		// First view: nothing known yet, so everything that needs consent waits, denied.
+		expect(first).toEqual([
+			{ action: "default", states: { ...DENIED, wait_for_update: 500 } },
+			{ action: "update", states: decided },
+		]);
+		// Second view: the cookie decides at load; the default is the decision itself, no waiting.
+		expect(second).toEqual([
+			{ action: "default", states: decided },
+			{ action: "update", states: decided },
+		]);
+		for (const { states: sent } of [...(first ?? []), ...(second ?? [])]) {
+			expect(
+				Object.keys(sent)
+					.filter((k) => k !== "wait_for_update")
+					.sort(),
+			).toEqual(TYPES);
+			expect(sent).not.toHaveProperty("region");
+		}
+	});
+});

@@ -1,7 +1,7 @@
 /** What every consent route needs to know about a request, computed once. */
 import { type Settings, settingsFor } from "../config/settings";
 import { requestHasGpc } from "../gpc/gpc-signal";
-import { requestJurisdiction } from "../gpc/jurisdiction";
+import { requestJurisdiction, statedJurisdiction } from "../gpc/jurisdiction";
 import { requestUrl } from "../http/request-inputs";
 
 export interface RequestContext {
@@ -52,8 +52,21 @@ class Context implements RequestContext {
 		);
 		return this.#jurisdiction;
 	}
+
+	locate(jurisdiction: string): void {
+		this.#jurisdiction = jurisdiction;
+	}
 }
 
 export function requestContext(request: Request, env: Env, ctx: ExecutionContext): RequestContext {
 	return new Context(request, env, ctx);
+}
+
+/**
+ * A keyed call (its key checked) is decided where its `?jurisdiction=` says the person is, when
+ * given: otherwise a backend's lookup would get its data centre's defaults and GPP, not the person's.
+ */
+export function locateKeyedCall(rc: RequestContext): void {
+	const stated = statedJurisdiction(rc.url);
+	if (stated !== null && rc instanceof Context) rc.locate(stated);
 }

@@ -3,6 +3,7 @@
  * unknown. From `request.cf` (remembered for a minute by client address), or from `X-Debug-Geo` when
  * `DEBUG_GEO` is "true" (local runs only).
  */
+import { badQuery } from "../http/http-error";
 import { requestHeader } from "../http/request-inputs";
 import { BoundedMemo } from "../memo/bounded-memo";
 
@@ -23,6 +24,23 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
 		return /^[A-Z0-9]{1,3}$/.test(region) ? `US-${region}` : "US";
 	}
 	return country;
+}
+
+// A keyed call's `?jurisdiction=`: a country code, and a region in the US (`DE`, `US`, `US-CA`, `ZZ`).
+const STATED = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
+
+/**
+ * Where a server-to-server call says the person is (`?jurisdiction=`), read as `request.cf` is
+ * read; null when not given. The call's own location is its server's, not the person's. Given
+ * twice or malformed, a 400 `invalid_query`.
+ */
+export function statedJurisdiction(url: URL): string | null {
+	const values = url.searchParams.getAll("jurisdiction");
+	if (values.length === 0) return null;
+	const stated = values.length === 1 ? STATED.exec(values[0] ?? "") : null;
+	if (!stated)
+		throw badQuery("jurisdiction: give it once, as a country code or US-<region>, e.g. DE or US-CA.");
+	return jurisdictionFromCf({ country: stated[1], regionCode: stated[2] });
 }
 
 /**

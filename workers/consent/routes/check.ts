@@ -21,7 +21,7 @@ import { decide, decideWithoutWriting, unknownVisitorDecision } from "../decide-
 import { jsonDecisionAnswer } from "../decision-response";
 import { cookieLookup } from "../lookup-state";
 import { decisionCookieVerifiedBefore, readDecisionCookie } from "../read-decision-cookie";
-import { type RequestContext, requestContext } from "../request-context";
+import { locateKeyedCall, type RequestContext, requestContext } from "../request-context";
 
 /**
  * Synchronous when no lookup is needed: an ad tag's GPC check, and a repeat visitor's check decided by
@@ -152,6 +152,7 @@ async function askedSubject(rc: RequestContext): Promise<AskedSubject | null> {
 	if (authorizationHeader(request) !== null) {
 		const caller = await identifyCaller(request, env);
 		requireScope(caller, ["admin", "reader"]);
+		locateKeyedCall(rc);
 		const subject = querySubject(rc.url);
 		return subject === null ? null : { subject: keyedSubject(subject, "query"), visitor: false };
 	}

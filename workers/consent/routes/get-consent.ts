@@ -13,7 +13,7 @@ import {
 import { decideForSubject } from "../decide-request";
 import { decisionResponse } from "../decision-response";
 import { decisionCookieVerifiedBefore, readDecisionCookie } from "../read-decision-cookie";
-import { type RequestContext, requestContext } from "../request-context";
+import { locateKeyedCall, type RequestContext, requestContext } from "../request-context";
 import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
 import { signsDecisionCookies } from "../visitor-cookies";
 
@@ -43,6 +43,7 @@ async function answer(rc: RequestContext): Promise<Response> {
 	if (caller.kind === "keyed") {
 		requireScope(caller, ["admin", "reader"]);
 		const subject = keyedSubject(querySubject(rc.url), "query");
+		locateKeyedCall(rc);
 		const result = await decideForSubject(rc, subject, { bookmark: request.headers.get("X-D1-Bookmark") });
 		return decisionResponse(rc, caller, subject, result);
 	}

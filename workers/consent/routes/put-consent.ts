@@ -10,14 +10,16 @@ import { ConsentRepository } from "../../storage/consent-repository";
 import { SuppressionRepository } from "../../storage/suppression-repository";
 import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
 import { parsePutBody } from "../consent-body";
-import { requestContext } from "../request-context";
+import { locateKeyedCall, requestContext } from "../request-context";
 import { writeChoices } from "../write-choices";
 
 export async function putConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
 	const caller = await identifyCaller(request, env);
-	if (caller.kind === "keyed") requireScope(caller, ["admin"]);
-	else assertWriteOrigin(request, rc.settings);
+	if (caller.kind === "keyed") {
+		requireScope(caller, ["admin"]);
+		locateKeyedCall(rc);
+	} else assertWriteOrigin(request, rc.settings);
 	const body = await readBody(request, ["json"]);
 	const input = parsePutBody(body.value);
 	refuseUnkeyedSubject(caller, input.subject);

@@ -1,0 +1,90 @@
+/**
+ * A server-to-server call runs where the calling server is: its `request.cf` is a data centre's, not
+ * the person's. `?jurisdiction=` on a keyed call says where the person is, so a US backend asking about
+ * a person in Germany gets Germany's opt-in defaults, prompt, Consent Mode and (no) GPP, and its
+ * writes are recorded with that jurisdiction. Visitors cannot move themselves; malformed is a 400.
+ */
+
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callWithEnv, json, keyed } from "../helpers";
+
+const BACKEND = { country: "US", regionCode: "VA" };
+
+interface Doc {
+	jurisdiction: string;
+	purposes: Record<string, boolean>;
+	reasons: Record<string, string>;
+	prompt: boolean;
+	consentMode: Record<string, string>;
+	gpp: string;
+	gppSid: number[];
+}
+
+async function records(subject: string): Promise<{ jurisdiction: string; source: string }[]> {
+	const res = await call(`/v1/subjects/${subject}/records`, keyed());
+	return (await res.json<{ records: { jurisdiction: string; source: string }[] }>()).records;
+}
+
+describe("a keyed call's ?jurisdiction=", () => {
+	it("decides a lookup where the person is, not where the backend is", async () => {
+		const res = await call("/v1/consent?subject=user:kj-1&jurisdiction=DE", keyed({ cf: BACKEND }));
+		expect(res.status).toBe(200);
+		const doc = await res.json<Doc>();
+		expect(doc.jurisdiction).toBe("DE");
+		expect(doc.purposes).toMatchObject({ analytics: false, ads: false, sale: false });
+		expect(doc.reasons.ads).toBe("default");
+		expect(doc.prompt).toBe(true);
+		expect(doc.consentMode.ad_storage).toBe("denied");
+		expect([doc.gpp, doc.gppSid]).toEqual(["", []]);
+
+		const ca = await (
+			await call("/v1/consent?subject=user:kj-1&jurisdiction=us-ca", keyed({ cf: { country: "DE" } }))
+		).json<Doc>();
+		expect(ca.jurisdiction).toBe("US-CA");
+		expect(ca.purposes.ads).toBe(true);
+		expect(ca.gppSid).toEqual([7]);
+	});
+
+	it("decides a keyed check there too", async () => {
+		const res = await call("/v1/check?purpose=ads&subject=user:kj-2&jurisdiction=GB", keyed({ cf: BACKEND }));
+		expect(await res.json()).toEqual({ purpose: "ads", allowed: false, reason: "default" });
+	});
+
+	it("records a keyed write and opt-out with it", async () => {
+		const put = await callWithEnv(
+			env,
+			"/v1/consent?jurisdiction=FR",
+			keyed({ method: "PUT", cf: BACKEND, ...json({ subject: "user:kj-3", purposes: { analytics: true } }) }),
+		);
+		expect(put.status).toBe(200);
+		expect((await put.json<Doc>()).jurisdiction).toBe("FR");
+		const out = await callWithEnv(
+			env,
+			"/v1/opt-out?jurisdiction=JP",
+			keyed({ method: "POST", cf: BACKEND, ...json({ subject: "user:kj-3" }) }),
+		);
+		expect(out.status).toBe(200);
+		expect((await records("user:kj-3")).map((r) => r.jurisdiction)).toEqual(["JP", "FR"]);
+	});
+
+	it.each(["Germany", "", "D", "DE-", "US-CALI", "DE&jurisdiction=FR", "%20DE"])(
+		"?jurisdiction=%s is a 400 invalid_query",
+		async (value) => {
+			const res = await call(`/v1/consent?subject=user:kj-4&jurisdiction=${value}`, keyed({ cf: BACKEND }));
+			expect(res.status).toBe(400);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+		},
+	);
+
+	it("a wrong key is still a 401, and a visitor cannot move themselves", async () => {
+		const wrong = await call(
+			"/v1/consent?subject=user:kj-5&jurisdiction=Germany",
+			keyed({ cf: BACKEND }, "wrong-key"),
+		);
+		expect(wrong.status).toBe(401);
+		const visitor = await call("/v1/consent?jurisdiction=DE", { cf: BACKEND });
+		expect(visitor.status).toBe(200);
+		expect((await visitor.json<Doc>()).jurisdiction).toBe("US-VA");
+	});
+});

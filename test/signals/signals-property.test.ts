@@ -1,7 +1,8 @@
 /**
  * A demanding integrator's property test of the signals end to end, in workerd: for random stored
  * choices, a random `Sec-GPC` field value and a random location, `GET /v1/consent` must answer the
- * decision the contract's rules give (computed here independently), its Consent Mode states must be
+ * decision the contract's rules give (computed here independently; the location from `request.cf`,
+ * or from a stated `?jurisdiction=`, which a keyed call may give), its Consent Mode states must be
  * the contract's mapping of it, and its GPP string, decoded by @iabgpp/cmpapi's GppModel, must say
  * the same decision: usnat only (section 7) for US visitors, with its opt-outs, notices,
  * MspaCoveredTransaction and GPC subsection; nothing elsewhere.
@@ -40,6 +41,9 @@ const gpcArb = fc.option(
 	{ nil: undefined },
 );
 
+// Where a keyed call may say the person is, beating its own location.
+const statedArb = fc.option(fc.constantFrom("DE", "GB", "us-ca", "US", "JP", "ZZ"), { nil: undefined });
+
 const choicesArb = fc.record(
 	Object.fromEntries(CHOOSABLE.map((p) => [p, fc.option(fc.boolean(), { nil: undefined })])),
 ) as fc.Arbitrary<Partial<Record<(typeof CHOOSABLE)[number], boolean | undefined>>>;
@@ -59,8 +63,9 @@ let n = 0;
 describe("signals, property-tested through the worker", () => {
 	it("every answer's Consent Mode and GPP say the decision the contract's rules give", async () => {
 		await fc.assert(
-			fc.asyncProperty(choicesArb, gpcArb, geoArb, async (choices, gpcValue, geo) => {
+			fc.asyncProperty(choicesArb, gpcArb, geoArb, statedArb, async (choices, gpcValue, geo, stated) => {
 				const subject = `user:signals-prop-${n++}`;
+				const at = stated === undefined ? "" : `&jurisdiction=${stated}`;
 				const stored = Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined));
 				if (Object.keys(stored).length > 0) {
 					const put = await call(
@@ -70,12 +75,12 @@ describe("signals, property-tested through the worker", () => {
 					expect(put.status).toBe(200);
 				}
 				const headers: Record<string, string> = gpcValue === undefined ? {} : { "Sec-GPC": gpcValue };
-				const res = await call(`/v1/consent?subject=${subject}`, keyed({ cf: geo, headers }));
+				const res = await call(`/v1/consent?subject=${subject}${at}`, keyed({ cf: geo, headers }));
 				expect(res.status).toBe(200);
 				const doc = await res.json<Doc>();
 
 				const signal = isSignal(gpcValue);
-				const jurisdiction = expectedJurisdiction(geo);
+				const jurisdiction = stated?.toUpperCase() ?? expectedJurisdiction(geo);
 				const optIn = OPT_IN.has(jurisdiction);
 				expect(doc.jurisdiction).toBe(jurisdiction);
 				expect(doc.gpc).toBe(signal);

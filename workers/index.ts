@@ -52,6 +52,8 @@ for (const [path, handlers] of ROUTES) {
 	const methods: Record<string, RouteHandler | undefined> = { ...handlers };
 	if (handlers.GET) methods.HEAD = handlers.GET;
 	const allow = [...Object.keys(methods), "OPTIONS"].join(", ");
+	// A plain OPTIONS (a CORS preflight is answered before routing) learns what the route takes (RFC 9110 9.3.7).
+	methods.OPTIONS = () => new Response(null, { status: 204, headers: { Allow: allow } });
 	if (!path.includes(":")) {
 		const handlersByMethod = new Map<string, RouteHandler>();
 		for (const [method, handler] of Object.entries(methods))
@@ -85,7 +87,8 @@ function ownRequest(
 ): Response | Promise<Response> {
 	const preflight = corsPreflight(request, env, path);
 	if (preflight) return preflight;
-	const limiting = rateLimit(request, env, path);
+	// An OPTIONS answer does nothing and costs nothing: never limited, as preflights never were.
+	const limiting = requestMethod(request) === "OPTIONS" ? undefined : rateLimit(request, env, path);
 	if (limiting) return limiting.then(() => route(request, env, ctx, path));
 	return route(request, env, ctx, path);
 }

@@ -13,11 +13,13 @@ const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookma
 const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
 
 /**
- * Answers an OPTIONS request. `path` is the request's pathname, one of the worker's own (the entry
- * sends every other path to the guard, whose responses are the site's own business).
+ * Answers a CORS preflight: an OPTIONS with `Access-Control-Request-Method` (a plain OPTIONS is the
+ * route's, answered with its `Allow`). `path` is the request's pathname, one of the worker's own (the
+ * entry sends every other path to the guard, whose responses are the site's own business).
  */
 export function corsPreflight(request: Request, env: Env, path: string): Response | undefined {
 	if (requestMethod(request) !== "OPTIONS") return undefined;
+	if (requestHeader(request, "Access-Control-Request-Method") === null) return undefined;
 	const origin = requestHeader(request, "Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {

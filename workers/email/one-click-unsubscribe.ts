@@ -30,7 +30,7 @@ import {
 import { ALL_LISTS } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
 import { tokenError } from "./token-error";
-import { type TokenProblem, verifyUnsubscribeToken } from "./unsubscribe-token";
+import { type TokenProblem, verifyLinkToken } from "./unsubscribe-token";
 
 function plainTextError(err: unknown): Response {
 	const known =
@@ -77,11 +77,7 @@ export async function oneClickUnsubscribe(
 ): Promise<Response> {
 	try {
 		const rc = requestContext(request, env, ctx);
-		const check = await verifyUnsubscribeToken(
-			rc.url.searchParams.get("t"),
-			requireVerifyingKeys(env),
-			rc.now,
-		);
+		const check = await verifyLinkToken(rc.url.searchParams, requireVerifyingKeys(env), rc.now);
 		if (!check.ok) {
 			// Only tokens that fail count: a genuine one-click is never limited.
 			await enforceLimit(env, "UNSUBSCRIBE_LIMITER", `unsubscribe-invalid:${clientAddress(request)}`);

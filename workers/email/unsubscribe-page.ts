@@ -19,7 +19,7 @@ import {
 } from "../pages/render-unsubscribe";
 import { ALL_LISTS, SuppressionRepository } from "../storage/suppression-repository";
 import { tokenError } from "./token-error";
-import { verifyUnsubscribeToken } from "./unsubscribe-token";
+import { verifyLinkToken } from "./unsubscribe-token";
 
 export async function unsubscribePage(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
@@ -32,7 +32,7 @@ export async function unsubscribePage(request: Request, env: Env, ctx: Execution
 		privacyPolicyUrl: rc.settings.privacyPolicyUrl,
 	};
 	// Without SIGNING_KEY no link can be told genuine: a 503 page, not one saying the link is bad.
-	const check = await verifyUnsubscribeToken(rc.url.searchParams.get("t"), requireVerifyingKeys(env), rc.now);
+	const check = await verifyLinkToken(rc.url.searchParams, requireVerifyingKeys(env), rc.now);
 	if (!check.ok) {
 		const main = unsubscribeErrorMain(lang, check.problem);
 		return htmlPage(renderPage({ ...frame, title: unsubscribeErrorTitle(lang), main }), {

@@ -79,3 +79,17 @@ export async function verifyUnsubscribeToken(
 	if (parsed.claim.expiresAt <= now) return { ok: false, problem: "expired" };
 	return { ok: true, claim: parsed.claim };
 }
+
+/**
+ * A link's token, its query's `t`. The same token repeated is that token; two different ones are
+ * ambiguous (which address, which list?) and read as a damaged link, never as whichever comes first.
+ */
+export function verifyLinkToken(
+	query: URLSearchParams,
+	keys: readonly string[],
+	now: number,
+): Promise<TokenCheck> {
+	const [token, ...repeats] = query.getAll("t");
+	if (repeats.some((repeat) => repeat !== token)) return Promise.resolve({ ok: false, problem: "malformed" });
+	return verifyUnsubscribeToken(token, keys, now);
+}

@@ -7,7 +7,6 @@
 import { expect } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
 import { verifyDecisionCookie } from "../../workers/consent/decision-cookie";
-import { isOwnedPath } from "../../workers/http/owned-paths";
 import { BASE, SIGNING_KEY } from "../helpers";
 import type { RequestPlan } from "./route-fuzz-requests";
 
@@ -71,6 +70,11 @@ function pathnameOf(request: Request): string {
 
 function isPeoplePath(pathname: string): boolean {
 	return ["/preferences", "/unsubscribe"].some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/** The paths that take a form (CONTRACT.md): a form post's errors there are pages, elsewhere JSON. */
+function isChoicePath(pathname: string): boolean {
+	return /^\/(v1\/opt-out|preferences)\/*$/.test(pathname);
 }
 
 function isFormPost(request: Request): boolean {
@@ -186,7 +190,10 @@ export async function checkAnswer(
 			expect(isPeoplePath(pathname) && request.method !== "POST", `${label}: JSON for a page`).toBe(false);
 		} else if (type.startsWith("text/html")) {
 			expect(bodyText, `${label}: error page`).toMatch(/^<!doctype html>\s*<html lang="(en|ja)"/);
-			expect(isPeoplePath(pathname) || isFormPost(request), `${label}: HTML for an API`).toBe(true);
+			expect(
+				isPeoplePath(pathname) || (isFormPost(request) && isChoicePath(pathname)),
+				`${label}: HTML for an API`,
+			).toBe(true);
 		} else {
 			// One-click unsubscribe answers mail providers' servers in plain text (RFC 8058).
 			expect(type, `${label}: error type`).toMatch(/^text\/plain/);
@@ -197,7 +204,7 @@ export async function checkAnswer(
 	if (res.status >= 300 && res.status < 400 && res.status !== 304) {
 		expect(res.headers.get("Location"), `${label}: a redirect without Location`).toBeTruthy();
 	}
-	const choicePath = /^\/(v1\/opt-out|preferences)\/*$/.test(pathname);
+	const choicePath = isChoicePath(pathname);
 	if (isFormPost(request) && choicePath && res.status < 400) {
 		// CONTRACT.md: a form post is answered 303 to /preferences?saved=1, whatever else it sends.
 		expect([res.status, res.headers.get("Location")], `${label}: form post answer`).toEqual([
@@ -205,12 +212,7 @@ export async function checkAnswer(
 			"/preferences?saved=1",
 		]);
 	}
-	if (
-		isFormPost(request) &&
-		res.status >= 400 &&
-		isOwnedPath(pathname) &&
-		!pathname.startsWith("/unsubscribe")
-	) {
+	if (isFormPost(request) && res.status >= 400 && choicePath) {
 		expect(type, `${label}: a form post's error is a page`).toMatch(/^text\/html/);
 	}
 	if (

@@ -84,6 +84,9 @@ export async function writeChoices(
 				now: rc.now,
 				renewBefore: renewBefore(rc, write),
 				lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
+				// A write still being made (a stalled D1) when a newer one for the subject is stored (a page
+				// that gave up on it after 10 s and chose again) keeps that newer choice for what it names.
+				yieldsToLaterChoices: true,
 			},
 			idempotency ? { ...idempotency, render } : undefined,
 			{ likelyNew: isLikelyNewVisitor(rc, caller) },

@@ -82,8 +82,9 @@ export interface ChangeRequest {
 	 */
 	readonly lapseBefore?: number;
 	/**
-	 * A change recorded after the fact (a GPC signal persisted in the background): a purpose chosen by
-	 * a record made after `now` keeps that later choice, as a queued change does (deferred-writes.ts).
+	 * A change recorded after the fact (a GPC signal persisted in the background, a write that a newer
+	 * one overtook while D1 stalled): a purpose chosen by a record made after `now` keeps that later
+	 * choice, as a queued change does (deferred-writes.ts).
 	 */
 	readonly yieldsToLaterChoices?: boolean;
 }
@@ -581,7 +582,11 @@ function merge(subject: string, current: SubjectRow | undefined, change: ChangeR
 		emailHash,
 		lastRecordId: recordId,
 		createdAt: current?.createdAt ?? now,
-		updatedAt: current && !answersConsent(change.source) ? current.updatedAt : now,
+		// Never moved back: a change that yielded to later choices was made before them.
+		updatedAt:
+			current && (!answersConsent(change.source) || current.updatedAt.getTime() > change.now)
+				? current.updatedAt
+				: now,
 	};
 	const record: RecordRow = {
 		recordId,

@@ -1,8 +1,9 @@
 /**
  * What a person is told after saving on the preference centre, in Chromium with JavaScript off: the
  * confirmation reaches screen-reader users on arrival (the page title says it: a `role="status"`
- * already in the page when it loads is not announced), in English and Japanese; and a browser that
- * keeps no cookies for the site is not told "saved" while the page shows the old state.
+ * already in the page when it loads is not announced), in English and Japanese; a browser that
+ * keeps no cookies for the site is not told "saved" while the page shows the old state; and a page
+ * come back to with Back shows the stored choices, not a change left unsaved on it.
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -74,6 +75,39 @@ describe.skipIf(!hasChromium)("feedback after a save on the preference centre, i
 		const alert = page.getByRole("alert");
 		expect(await alert.textContent()).toContain("cookies");
 		expect(await page.title()).not.toContain("saved.");
+		await context.close();
+	});
+
+	it("Back to the page shows the stored choices, not a box changed and left unsaved (no form restoration)", async () => {
+		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
+		const page = await saveAnalytics(context, "Analytics", "Save choices");
+		const analytics = page.getByRole("checkbox", { name: "Analytics", exact: true });
+		const stored = async () =>
+			((await (await context.request.get(`${server.origin}/v1/consent`)).json()) as DecisionDocument)
+				.purposes;
+		expect(await analytics.isChecked()).toBe(true);
+		// Untick without saving, leave by the language link, come back.
+		await analytics.uncheck();
+		await Promise.all([
+			page.waitForURL(`${server.origin}/preferences?lang=ja`),
+			page.getByRole("link", { name: "日本語", exact: true }).click(),
+		]);
+		await Promise.all([page.waitForURL(`${server.origin}/preferences?saved=1`), page.goBack()]);
+		expect((await stored()).analytics).toBe(true);
+		// The box says what is stored, as the line beside it does (checked = allowed).
+		expect(await page.locator("#purpose-analytics-state").textContent()).toBe("現在：オン（ご自身の選択）");
+		expect(await page.getByRole("checkbox", { name: "アクセス解析", exact: true }).isChecked()).toBe(true);
+		// Nor does a box ticked and left unsaved come back ticked.
+		await page.getByRole("checkbox", { name: "パーソナライズ", exact: true }).check();
+		await Promise.all([
+			page.waitForURL(`${server.origin}/preferences?lang=en`),
+			page.getByRole("link", { name: "English", exact: true }).click(),
+		]);
+		await Promise.all([page.waitForURL(`${server.origin}/preferences?saved=1`), page.goBack()]);
+		expect((await stored()).personalization).toBe(false);
+		expect(await page.getByRole("checkbox", { name: "Personalization", exact: true }).isChecked()).toBe(
+			false,
+		);
 		await context.close();
 	});
 });

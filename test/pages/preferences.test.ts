@@ -53,7 +53,7 @@ describe("GET /preferences", () => {
 		expect(setCookieNamed(res, "ce_consent")).toMatch(/^ce_consent=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+;/);
 		const html = await res.text();
 		expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
-		expect(html).toContain('<form method="post" action="/preferences">');
+		expect(html).toContain('<form method="post" action="/preferences" autocomplete="off">');
 		for (const purpose of PURPOSES) {
 			expect(html).toContain(purpose.description.en);
 			expect(html).toContain(`<label for="purpose-${purpose.name}">${purpose.label.en}</label>`);

@@ -117,6 +117,11 @@ ${rows}
 ${truncated}</section>`;
 }
 
+/**
+ * The form is `autocomplete="off"`: else a browser coming Back to the page (re-fetched, as it is never
+ * cached) restores the boxes as they were left, unsaved, so a box contradicts the stored choice and
+ * the "Currently" line beside it.
+ */
 export function preferencesMain(view: PreferencesView): string {
 	const t = PAGE_TEXT[view.lang].preferences;
 	const saved =
@@ -135,7 +140,7 @@ export function preferencesMain(view: PreferencesView): string {
 	return `<h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro)}</p>
 ${saved}${back}${gpc}
-<form method="post" action="${SAVE_ACTION}">
+<form method="post" action="${SAVE_ACTION}" autocomplete="off">
 ${FORM_MARKER}
 <fieldset>
 <legend>${escapeHtml(t.legend)}</legend>

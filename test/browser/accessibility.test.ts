@@ -261,11 +261,11 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 		return page;
 	}
 
-	async function unsubscribeUrl(list: string): Promise<string> {
+	async function unsubscribeUrl(list: string, email = `${list}-reader@example.com`): Promise<string> {
 		const res = await fetch(`${server.origin}/v1/unsubscribe-links`, {
 			method: "POST",
 			headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_API_KEY}`, "Content-Type": "application/json" },
-			body: JSON.stringify({ email: `${list}-reader@example.com`, list }),
+			body: JSON.stringify({ email, list }),
 		});
 		expect(res.status).toBe(200);
 		return ((await res.json()) as { url: string }).url;
@@ -491,6 +491,22 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 					expect(await invisibleUnderForcedColours(page)).toEqual([]);
 					await context.close();
 				}
+			}
+		});
+
+		it("a list named by a long id with no break in it (64 characters) still reflows at 320 px, before and after", async () => {
+			const list = `promo_weekly_digest_for_registered_customers_asia_pacific_${"x".repeat(6)}`;
+			expect(list).toHaveLength(64);
+			for (const locale of ["en-US", "ja-JP"]) {
+				const url = new URL(await unsubscribeUrl(list, `long-list-${locale}@example.com`));
+				const context = await visitor({ locale, viewport: NARROW });
+				const page = await open(context, `${url.pathname}${url.search}`);
+				expect(await page.getByText(list, { exact: false }).count()).toBe(1);
+				expect(await reflow(page)).toEqual({ horizontalScroll: false, clipped: [] });
+				await Promise.all([page.waitForEvent("load"), page.getByRole("button").click()]);
+				expect(await page.getByRole("status").textContent()).toContain(list);
+				expect(await reflow(page)).toEqual({ horizontalScroll: false, clipped: [] });
+				await context.close();
 			}
 		});
 

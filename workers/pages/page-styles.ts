@@ -1,7 +1,8 @@
 /**
  * The pages' one stylesheet, inlined and allowed by its hash in the Content-Security-Policy (no
  * external assets). Theme colours arrive as CSS variables; everything else is fixed so text keeps
- * WCAG AA contrast. Layout is a single readable column that works from 320 px up.
+ * WCAG AA contrast. Layout is a single readable column that works from 320 px up; a word wider than
+ * it (a sender's 64-character list id, a long host name) breaks rather than scroll the page sideways.
  */
 import type { PageTheme } from "./page-theme";
 
@@ -9,7 +10,7 @@ const BASE_CSS = `*{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 :lang(ja){line-break:strict}
 :lang(ja) :is(h1,h2,legend,label,dt,strong,button,.state,.return){word-break:auto-phrase}
-body{margin:0;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--text);background:var(--bg)}
+body{margin:0;overflow-wrap:break-word;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--text);background:var(--bg)}
 .site{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem;padding:.75rem 1rem;border-bottom:4px solid var(--brand)}
 .site img{display:block;max-height:2.5rem;max-width:12rem;width:auto}
 .site-name{font-weight:700;font-size:1.125rem}

@@ -435,6 +435,11 @@ describe("consent history", () => {
 		expect(html).toContain('<h2 id="history-heading">同意の履歴</h2>');
 		expect(html).toContain("アクセス解析：許可、パーソナライズ：拒否");
 		expect(html).toContain("<td>このブラウザーでの選択</td>");
+		// Dates as Japanese readers write them (年月日), the time still in UTC as the column says.
+		const [, iso, shown] = /<time datetime="([^"]+)">([^<]+)<\/time>/.exec(html) ?? [];
+		const [, y, m, d, hm] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso ?? "") ?? [];
+		expect(shown).toBe(`${y}年${Number(m)}月${Number(d)}日 ${hm}`);
+		expect(html).toContain("日時（UTC）");
 	});
 });
 

@@ -36,6 +36,8 @@ export interface PageText {
 		readonly historyUnavailable: string;
 		readonly historyTruncated: (shown: number) => string;
 		readonly columns: { readonly date: string; readonly change: string; readonly how: string };
+		/** A record's UTC ISO-8601 timestamp, to the minute, as the reader writes dates. */
+		readonly when: (timestamp: string) => string;
 		readonly allowed: string;
 		readonly denied: string;
 		readonly noPurposeChange: string;
@@ -91,6 +93,7 @@ const EN: PageText = {
 		historyUnavailable: "Your history cannot be shown right now. Please try again later.",
 		historyTruncated: (shown) => `Showing the ${shown} most recent changes.`,
 		columns: { date: "Date (UTC)", change: "What changed", how: "How" },
+		when: (timestamp) => `${timestamp.slice(0, 10)} ${timestamp.slice(11, 16)}`,
 		allowed: "allowed",
 		denied: "denied",
 		noPurposeChange: "No purpose changed",
@@ -169,6 +172,8 @@ const JA: PageText = {
 		historyUnavailable: "現在、履歴を表示できません。しばらくしてからもう一度お試しください。",
 		historyTruncated: (shown) => `最新の${shown}件を表示しています。`,
 		columns: { date: "日時（UTC）", change: "変更内容", how: "方法" },
+		when: (timestamp) =>
+			`${timestamp.slice(0, 4)}年${Number(timestamp.slice(5, 7))}月${Number(timestamp.slice(8, 10))}日 ${timestamp.slice(11, 16)}`,
 		allowed: "許可",
 		denied: "拒否",
 		noPurposeChange: "利用目的の変更なし",

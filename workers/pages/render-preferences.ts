@@ -92,7 +92,7 @@ function historySection(view: PreferencesView): string {
 	const labels = new Map(view.purposes.map((p) => [p.definition.name, p.definition.label[view.lang]]));
 	const rows = view.history
 		.map((record) => {
-			const when = `${record.timestamp.slice(0, 10)} ${record.timestamp.slice(11, 16)}`;
+			const when = t.when(record.timestamp);
 			const how = t.sources[record.source] ?? record.source;
 			return `<tr><td><time datetime="${escapeHtml(record.timestamp)}">${escapeHtml(when)}</time></td><td>${escapeHtml(changeSummary(view, record, labels))}</td><td>${escapeHtml(how)}</td></tr>`;
 		})

@@ -69,7 +69,8 @@ describe("the third-party provision notice", () => {
 		// The choice is kept for this browser (its cookie), so the notice says where it applies.
 		expect(how).toContain("このブラウザー");
 		expect(updates).toContain("閲覧のたびに新たに取得し、その都度提供します。");
-		expect(updates).toContain("提供の開始日：2026-04-01");
+		// A date as Japanese readers write it, as the consent history does.
+		expect(updates).toContain("提供の開始日：2026年4月1日");
 		expect(html).toContain("<p>これらの事項を変更する場合は、あらかじめこのページでお知らせします。</p>");
 	});
 

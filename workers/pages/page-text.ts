@@ -10,6 +10,8 @@ export interface PageText {
 	readonly languageName: string;
 	readonly languageNav: string;
 	readonly privacyPolicy: string;
+	/** A `YYYY-MM-DD` date (or the start of an ISO-8601 timestamp) as the reader writes dates. */
+	readonly date: (iso: string) => string;
 	readonly preferences: {
 		readonly title: string;
 		readonly intro: string;
@@ -60,6 +62,7 @@ const EN: PageText = {
 	languageName: "English",
 	languageNav: "Language",
 	privacyPolicy: "Privacy policy",
+	date: (iso) => iso.slice(0, 10),
 	preferences: {
 		title: "Privacy preferences",
 		intro:
@@ -93,7 +96,7 @@ const EN: PageText = {
 		historyUnavailable: "Your history cannot be shown right now. Please try again later.",
 		historyTruncated: (shown) => `Showing the ${shown} most recent changes.`,
 		columns: { date: "Date (UTC)", change: "What changed", how: "How" },
-		when: (timestamp) => `${timestamp.slice(0, 10)} ${timestamp.slice(11, 16)}`,
+		when: (timestamp) => `${EN.date(timestamp)} ${timestamp.slice(11, 16)}`,
 		allowed: "allowed",
 		denied: "denied",
 		noPurposeChange: "No purpose changed",
@@ -139,6 +142,7 @@ const JA: PageText = {
 	languageName: "日本語",
 	languageNav: "言語",
 	privacyPolicy: "プライバシーポリシー",
+	date: (iso) => `${iso.slice(0, 4)}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`,
 	preferences: {
 		title: "プライバシー設定",
 		intro:
@@ -172,8 +176,7 @@ const JA: PageText = {
 		historyUnavailable: "現在、履歴を表示できません。しばらくしてからもう一度お試しください。",
 		historyTruncated: (shown) => `最新の${shown}件を表示しています。`,
 		columns: { date: "日時（UTC）", change: "変更内容", how: "方法" },
-		when: (timestamp) =>
-			`${timestamp.slice(0, 4)}年${Number(timestamp.slice(5, 7))}月${Number(timestamp.slice(8, 10))}日 ${timestamp.slice(11, 16)}`,
+		when: (timestamp) => `${JA.date(timestamp)} ${timestamp.slice(11, 16)}`,
 		allowed: "許可",
 		denied: "拒否",
 		noPurposeChange: "利用目的の変更なし",

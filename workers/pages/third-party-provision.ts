@@ -133,7 +133,8 @@ export function provisionSection(lang: Lang, operator: OperatorDetails): string 
 	].join("<br>");
 	const purposeLabel = purposeDefinition(PROVISION_PURPOSE)?.label[lang] ?? PROVISION_PURPOSE;
 	const howToAsk = escapeHtml(t.howToAsk(purposeLabel, PAGE_TEXT[lang].preferences.optOutAll));
-	const updates = `${escapeHtml(t.updates)}<br>${line(t.startDate, operator.provisionSince)}`;
+	const since = operator.provisionSince && PAGE_TEXT[lang].date(operator.provisionSince);
+	const updates = `${escapeHtml(t.updates)}<br>${line(t.startDate, since)}`;
 	const last = t.items.length - 1;
 	const items = t.items.map(([term, description], i) => {
 		const body = i === 0 ? who : i === last - 1 ? howToAsk : i === last ? updates : escapeHtml(description);

@@ -203,6 +203,24 @@ describe("POST /unsubscribe (one-click)", () => {
 		);
 	});
 
+	it("answers a browser without Fetch Metadata that asks for HTML with a page; a server asking for anything keeps plain text", async () => {
+		const expired = await tokenFor("old-browser@example.com", "news", Date.now() - 1000);
+		const post = (accept: string) =>
+			call(`/unsubscribe?t=${expired}&lang=ja`, {
+				method: "POST",
+				headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: accept },
+				body: "List-Unsubscribe=One-Click&via=page",
+			});
+		const browser = await post("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+		expect(browser.status).toBe(403);
+		expect(browser.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		expect(await browser.text()).toContain("このリンクは有効期限が切れています。");
+		const server = await post("*/*");
+		expect(server.status).toBe(403);
+		expect(server.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+		expect(server.headers.get("Location")).toBeNull();
+	});
+
 	it("needs the RFC 8058 body: other fields 400, other content types 415, nothing changes", async () => {
 		const link = await issueLink("body@example.com", "news");
 		const path = pathOf(link.url);

@@ -46,10 +46,13 @@ function plainTextError(err: unknown): Response {
 /**
  * A person pressing the confirmation page's button: a link that stopped working since the page was
  * shown (expired, its signing key deleted) is told in a page, as the GET is; a mail provider's server
- * sends no Fetch Metadata and keeps the plain text.
+ * sends no Fetch Metadata and keeps the plain text. A browser that sends no Fetch Metadata either
+ * (Safari before 16.4) still asks for HTML when it navigates.
  */
 function isBrowserNavigation(request: Request): boolean {
-	return requestHeader(request, "Sec-Fetch-Mode") === "navigate";
+	const mode = requestHeader(request, "Sec-Fetch-Mode");
+	if (mode !== null) return mode === "navigate";
+	return /\btext\/html\b/i.test(requestHeader(request, "Accept") ?? "");
 }
 
 function tokenErrorPage(

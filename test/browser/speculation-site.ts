@@ -41,6 +41,23 @@ const inline = (rules: unknown) => `<script type="speculationrules">${JSON.strin
 const links = (name: string, tracker: string) =>
 	`<a href="${tracker}/${name}">tracker</a> <a href="/landing?case=${name}">own</a> <a href="/logout">out</a>`;
 
+/** List rules prefetching the case's tracker URL and a link of the site's own, as a JavaScript string literal. */
+const listed = (name: string) =>
+	JSON.stringify(
+		JSON.stringify({ prefetch: [{ source: "list", urls: [`${SOCIAL}/${name}`, `/landing?case=${name}`] }] }),
+	);
+/** An import map giving `late` the case's tracker module, as a JavaScript string literal. */
+const mapped = (name: string) => JSON.stringify(JSON.stringify({ imports: { late: `${AD}/${name}.js` } }));
+/** A script of this type inserted empty into the head, as `s`, before `then` gives it its text. */
+const emptyThen = (type: string, then: string) =>
+	`var s = document.createElement("script"); s.type = "${type}"; document.head.appendChild(s); ${then}`;
+/** Markup holding the case's list rules (see listed), as a JavaScript string literal. */
+const rulesMarkup = (name: string) =>
+	JSON.stringify(`<script type="speculationrules">${JSON.parse(listed(name))}</script>`);
+/** A link on a CDN (not a tracker) the `<base href>` case's document rules may pick. */
+export const CDN_LINK = "https://cdn.example.test/landing?cdn=base-cdn";
+const LATE = "<p>late</p>";
+
 export const CASES: Readonly<Record<string, Case>> = {
 	"document-rules": { body: `${links("document-rules", SOCIAL)}${inline({ prefetch: [EVERY_LINK] })}` },
 	"document-rules-where": {
@@ -59,12 +76,123 @@ export const CASES: Readonly<Record<string, Case>> = {
 		body: `${links("inserted-rules-wrapped", SOCIAL)}`,
 		script: `var d = document.createElement("div"); var s = document.createElement("script"); s.setAttribute("type", "speculationrules"); s.appendChild(document.createTextNode(JSON.stringify({ prefetch: [{ where: { href_matches: "*://*/*" }, eagerness: "immediate" }] }))); d.appendChild(s); document.body.append(d);`,
 	},
+	// Rules or a map given their text after the script is in the document (it is not started while
+	// empty), by each setter and insertion Chromium reads it again after.
+	"late-text-content": {
+		body: LATE,
+		script: emptyThen("speculationrules", `s.textContent = ${listed("late-text-content")};`),
+	},
+	"late-text": { body: LATE, script: emptyThen("speculationrules", `s.text = ${listed("late-text")};`) },
+	"late-inner-text": {
+		body: LATE,
+		script: emptyThen("speculationrules", `s.innerText = ${listed("late-inner-text")};`),
+	},
+	"late-inner-html": {
+		body: LATE,
+		script: emptyThen("speculationrules", `s.innerHTML = ${listed("late-inner-html")};`),
+	},
+	"late-text-node": {
+		body: LATE,
+		script: emptyThen(
+			"speculationrules",
+			`s.appendChild(document.createTextNode(${listed("late-text-node")}));`,
+		),
+	},
+	"late-append": { body: LATE, script: emptyThen("speculationrules", `s.append(${listed("late-append")});`) },
+	"late-adjacent-text": {
+		body: LATE,
+		script: emptyThen(
+			"speculationrules",
+			`s.insertAdjacentText("beforeend", ${listed("late-adjacent-text")});`,
+		),
+	},
+	"late-typed": {
+		body: LATE,
+		script: `var s = document.createElement("script"); document.head.appendChild(s); s.setAttribute("type", "speculationrules"); s.textContent = ${listed("late-typed")};`,
+	},
+	"late-range": {
+		body: LATE,
+		script: emptyThen(
+			"speculationrules",
+			`var r = document.createRange(); r.selectNodeContents(s); r.insertNode(document.createTextNode(${listed("late-range")}));`,
+		),
+	},
+	"late-surrounded": {
+		body: `<p id="rules">${JSON.parse(listed("late-surrounded"))}</p>`,
+		script: `var r = document.createRange(); r.selectNodeContents(document.getElementById("rules")); var s = document.createElement("script"); s.type = "speculationrules"; r.surroundContents(s);`,
+	},
+	"late-importmap": {
+		body: LATE,
+		script: emptyThen(
+			"importmap",
+			`s.textContent = ${mapped("late-importmap")}; import("late").catch(function () {});`,
+		),
+	},
+	"late-importmap-node": {
+		body: LATE,
+		script: emptyThen(
+			"importmap",
+			`s.appendChild(document.createTextNode(${mapped("late-importmap-node")})); import("late").catch(function () {});`,
+		),
+	},
+	// Rules and a map written while the page is parsed, and in a Range's fragment (its scripts run).
+	"written-rules": { body: "<p>written</p>", script: `document.write(${rulesMarkup("written-rules")});` },
+	"written-importmap": {
+		body: "<p>written</p>",
+		script: `document.write(${JSON.stringify(`<script type="importmap">${JSON.parse(mapped("written-importmap"))}</script><script type="module">import "late";</script>`)});`,
+	},
+	"fragment-rules": {
+		body: "<p>fragment</p>",
+		script: `document.body.appendChild(document.createRange().createContextualFragment(${rulesMarkup("fragment-rules")}));`,
+	},
+	"fragment-insert-node": {
+		body: "<p>fragment</p>",
+		script: `var r = document.createRange(); r.selectNodeContents(document.body); r.insertNode(r.createContextualFragment(${rulesMarkup("fragment-insert-node")}));`,
+	},
+	// Document rules under a `<base href>` on a CDN: the `/*` the guard ands in resolves against it.
+	"base-cdn": {
+		body: `<base href="https://cdn.example.test/">${links("base-cdn", SOCIAL)} <a href="${CDN_LINK}">cdn</a>${inline({ prefetch: [EVERY_LINK] })}`,
+	},
 	importmap: {
 		body: `<script type="importmap">{"imports": {"pixel": "${AD}/importmap.js"}, "scopes": {"/": {"scoped": "${AD}/importmap-scoped.js"}}}</script><script type="module">import "pixel";</script><script type="module">import "scoped";</script>`,
 	},
 	"inserted-importmap": {
 		body: "<p>inserted map</p>",
 		script: `var m = document.createElement("script"); m.type = "importmap"; m.textContent = JSON.stringify({ imports: { later: "${AD}/inserted-importmap.js" } }); document.head.appendChild(m); import("later").catch(function () {});`,
+	},
+};
+
+/**
+ * Ways to give a script rules that Chromium (156) was seen not to follow, for an allowed visitor too: a
+ * text node's data changed (a script is read again only as a child is inserted), and a script parsed by
+ * DOMParser, `Document.parseHTMLUnsafe` or `setHTMLUnsafe` (marked started as parsed, moved in or not).
+ */
+export const UNFOLLOWED: Readonly<Record<string, Case>> = {
+	"late-data": {
+		body: LATE,
+		script: emptyThen(
+			"speculationrules",
+			`s.appendChild(document.createTextNode("")); s.firstChild.data = ${listed("late-data")};`,
+		),
+	},
+	"late-append-data": {
+		body: LATE,
+		script: emptyThen(
+			"speculationrules",
+			`s.appendChild(document.createTextNode("")); s.firstChild.appendData(${listed("late-append-data")});`,
+		),
+	},
+	"parsed-adopted": {
+		body: "<p>parsed</p>",
+		script: `var p = new DOMParser().parseFromString(${rulesMarkup("parsed-adopted")}, "text/html"); document.head.appendChild(document.adoptNode(p.querySelector("script")));`,
+	},
+	"parse-html-unsafe": {
+		body: "<p>parsed</p>",
+		script: `var p = Document.parseHTMLUnsafe(${rulesMarkup("parse-html-unsafe")}); document.head.appendChild(document.adoptNode(p.querySelector("script")));`,
+	},
+	"set-html-unsafe": {
+		body: "<p>set</p>",
+		script: `var d = document.createElement("div"); document.body.appendChild(d); d.setHTMLUnsafe(${rulesMarkup("set-html-unsafe")});`,
 	},
 };
 
@@ -87,7 +215,7 @@ const HTML = { "Content-Type": "text/html; charset=utf-8" };
 export function serveSpeculationSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const name = path.replace(/^\/(?:case|js|rules)\//, "").replace(/\.js(?:on)?$/, "");
-		const found = CASES[name];
+		const found = CASES[name] ?? UNFOLLOWED[name];
 		if (path.startsWith("/case/") && found !== undefined) {
 			const headers = found.header === undefined ? HTML : { ...HTML, "Speculation-Rules": found.header };
 			res.writeHead(200, headers).end(page(name, found.body, found.script !== undefined));

@@ -10,7 +10,8 @@
  * not made: fetch gets an empty 200, fetchLater a result never activated, addModule an empty module, XHR completes as an empty 200, sendBeacon says it queued, a socket never opens, and the element keeps its URL aside in
  * `data-<attribute>` with `data-consent`, a script as `type="text/plain"`, as the HTML rewrite leaves
  * them, so /consent.js runs such a script once allowed. Speculation rules and import maps the page's
- * code inserts are cleaned as the HTML rewrite cleans the page's. Same-origin URLs are never looked up (the worker
+ * code inserts, gives their text after inserting the script, or writes (document.write, a Range's
+ * fragment) are cleaned as the HTML rewrite cleans the page's. Same-origin URLs are never looked up (the worker
  * judges those itself).
  * Once the SDK on the page says a purpose is allowed (`consentEdge.allows`), its requests go through,
  * and once it says another purpose the tables name is denied, that one is blocked too: the SDK is
@@ -167,7 +168,7 @@
 				blocked.length === 0
 					? /(?!)/
 					: new RegExp(
-							`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]`,
+							`(?:^|[^a-z0-9-])(?:${hosts.join("|")})(?![a-z0-9-])|${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]|speculationrules`,
 							"i",
 						);
 		}
@@ -603,7 +604,7 @@
 				name = name === -1 ? end : at + 1 + name;
 				var noscript = scripts && /^<noscript$/i.test(markup.slice(at, name));
 				marked += `${markup.slice(from, noscript ? at : name)}${noscript ? "<noembed" : ""} ${TAG_MARK}=${tags.length} `;
-				tags.push([at, end + 1]);
+				tags.push([at, end + 1, close]);
 				from = name;
 				if (!noscript) return;
 				from = close === -1 ? markup.length : close + 10;
@@ -624,6 +625,12 @@
 				var index = gated[i].getAttribute(TAG_MARK);
 				if (index === null) return null;
 				replaced[index] = gatedTag(gated[i], markup.slice(tags[index][0], tags[index][1]));
+				// Cleaned rules (see refill) replace the script's text up to its end tag.
+				if (rulesTyped(gated[i])) {
+					if (tags[index][2] === -1) return null;
+					replaced[index] += gated[i].text;
+					tags[index][1] = tags[index][2];
+				}
 			}
 			var out = "";
 			from = 0;
@@ -684,6 +691,9 @@
 				// Scripts in markup written by innerHTML and the like never run: they load nothing, and a
 				// gated one would be run by /consent.js.
 				if (!runs && element instanceof w.HTMLScriptElement) continue;
+				// Speculation rules and import maps that run (document.write, a Range's fragment) are
+				// cleaned as inserted ones are; retag then writes their cleaned text too.
+				if (refill(element)) changed.push(element);
 				for (var j = element.attributes.length - 1; j >= 0; j--) {
 					var node = element.attributes[j];
 					var attribute = attributeIn(element, node.namespaceURI, node.localName);
@@ -1044,7 +1054,32 @@
 					});
 				});
 			}
-			return changed ? JSON.stringify(json) : null;
+			// A `<` stays escaped, as JSON allows, so written markup's `</script>` cannot end it.
+			return changed ? JSON.stringify(json).replace(/</g, "\\u003c") : null;
+		}
+		// The rules type of a script element (`speculationrules`, `importmap`), or null.
+		function rulesTyped(node) {
+			var kind = node instanceof w.HTMLScriptElement && RULES.exec(node.getAttribute("type"));
+			return kind ? kind[1].toLowerCase() : null;
+		}
+		var textContent0 = Object.getOwnPropertyDescriptor(w.Node.prototype, "textContent");
+		var appendChild0 = w.Node.prototype.appendChild;
+		var removeChild0 = w.Node.prototype.removeChild;
+		// Gives a rules script its cleaned text; true when it had anything to clean.
+		function refill(script) {
+			var kind = rulesTyped(script);
+			var cleaned = kind && purposes.some(blocks) && cleanJson(script.text, kind === "importmap");
+			try {
+				// A new text node, not new data: Chromium reads a script's text again only as a child is inserted.
+				if (cleaned) {
+					textContent0.set.call(script, "");
+					appendChild0.call(script, script.ownerDocument.createTextNode(cleaned));
+				}
+			} catch (_e) {
+				// Refused (Trusted Types): the rules are not applied at all.
+				setAttribute0.call(script, "type", "text/plain");
+			}
+			return !!cleaned;
 		}
 		function cleanInserted(node) {
 			if (Object(node) !== node || !node.querySelectorAll) return;
@@ -1054,17 +1089,36 @@
 					: node.firstElementChild
 						? node.querySelectorAll("script[type]")
 						: [];
-			for (var i = 0; i < scripts.length; i++) {
-				var kind = RULES.exec(scripts[i].getAttribute("type"));
-				var cleaned = kind && purposes.some(blocks) && cleanJson(scripts[i].text, /^i/i.test(kind[1]));
-				try {
-					if (cleaned) scripts[i].text = cleaned;
-				} catch (_e) {
-					// Refused (Trusted Types): the rules are not applied at all.
-					setAttribute0.call(scripts[i], "type", "text/plain");
+			for (var i = 0; i < scripts.length; i++) refill(scripts[i]);
+		}
+		// A script inserted with no text is not started: the browser reads it when children are inserted
+		// into it later (its text set, a text node appended), by whatever type it has then. Such a call on
+		// a connected rules script is made with the script typed out of the browser's reach, then its text
+		// is cleaned, and the browser reads it as one more change (an empty text node added and removed
+		// when nothing changed). A text node's data changing is not read (seen in Chromium).
+		// The call is `call` applied to self with args; connecting: it connects the script (a Range
+		// surrounding contents with it).
+		function filled(script, call, self, args, connecting) {
+			if (!script || !(connecting || script.isConnected) || !rulesTyped(script) || !purposes.some(blocks))
+				return call.apply(self, args);
+			var type = script.getAttribute("type");
+			setAttribute0.call(script, "type", "text/plain");
+			try {
+				return call.apply(self, args);
+			} finally {
+				setAttribute0.call(script, "type", type);
+				if (!refill(script)) {
+					var empty = script.ownerDocument.createTextNode("");
+					appendChild0.call(script, empty);
+					removeChild0.call(script, empty);
 				}
 			}
 		}
+		// The node whose children an insertAdjacent… call at `where` changes.
+		function adjacent(node, where) {
+			return /^\s*(?:afterbegin|beforeend)\s*$/i.test(where) ? node : node.parentNode;
+		}
+		var CHILDREN = /^(?:appendChild|insertBefore|replaceChild|append|prepend|replaceChildren)$/;
 		[
 			[w.Node, ["appendChild", "insertBefore", "replaceChild"]],
 			[
@@ -1078,10 +1132,60 @@
 				var original = pair[0] && pair[0].prototype[name];
 				if (typeof original !== "function") return;
 				pair[0].prototype[name] = function () {
-					if (this.isConnected) for (var i = 0; i < arguments.length; i++) cleanInserted(arguments[i]);
-					return original.apply(this, arguments);
+					if (!this.isConnected) return original.apply(this, arguments);
+					for (var i = 0; i < arguments.length; i++) cleanInserted(arguments[i]);
+					var parent = CHILDREN.test(name)
+						? this
+						: name === "insertAdjacentElement"
+							? adjacent(this, arguments[0])
+							: this.parentNode;
+					return filled(parent, original, this, arguments);
 				};
 			});
+		});
+		// The text a script's own setters give it (Chromium has a script's textContent and innerText on
+		// its own prototype, for Trusted Types), and markup or text inserted into it.
+		["text", "textContent", "innerText", "innerHTML"].forEach(function (name) {
+			var owner = w.HTMLScriptElement && w.HTMLScriptElement.prototype;
+			while (owner && !own.call(owner, name)) owner = Object.getPrototypeOf(owner);
+			var property = owner && Object.getOwnPropertyDescriptor(owner, name);
+			if (!property || !property.set) return;
+			Object.defineProperty(owner, name, {
+				configurable: true,
+				enumerable: property.enumerable,
+				get: property.get,
+				set: function (value) {
+					filled(this, property.set, this, [value]);
+				},
+			});
+		});
+		["setHTMLUnsafe", "insertAdjacentText", "insertAdjacentHTML"].forEach(function (name) {
+			var original = w.Element.prototype[name];
+			if (typeof original !== "function") return;
+			w.Element.prototype[name] = function () {
+				return filled(
+					name === "setHTMLUnsafe" ? this : adjacent(this, arguments[0]),
+					original,
+					this,
+					arguments,
+				);
+			};
+		});
+		// A Range inserts a node at its start (into a script when it starts in one or in its text), or
+		// around its contents (a rules script given them).
+		var range = w.Range && w.Range.prototype;
+		["insertNode", "surroundContents"].forEach(function (name) {
+			var original = range && range[name];
+			if (typeof original !== "function") return;
+			range[name] = function (node) {
+				var at = this.startContainer;
+				if (!at || !at.isConnected) return original.apply(this, arguments);
+				cleanInserted(node);
+				var around = at.nodeType === 1 ? at : at.parentNode;
+				if (name !== "surroundContents" || !rulesTyped(node))
+					return filled(around, original, this, arguments);
+				return filled(around, filled, null, [node, original, this, arguments, true]);
+			};
 		});
 
 		// A frame's window reaches the page's code through these getters: a same-origin one gets the

@@ -137,6 +137,15 @@ export const CASES: Readonly<Record<string, Case>> = {
 	},
 	// Rules and a map written while the page is parsed, and in a Range's fragment (its scripts run).
 	"written-rules": { body: "<p>written</p>", script: `document.write(${rulesMarkup("written-rules")});` },
+	// Rules written in two pieces, split inside the tracker's URL.
+	"written-split": {
+		body: "<p>written</p>",
+		script: (() => {
+			const markup = JSON.parse(rulesMarkup("written-split")) as string;
+			const cut = markup.indexOf("facebook") + 3;
+			return `document.write(${JSON.stringify(markup.slice(0, cut))}); document.write(${JSON.stringify(markup.slice(cut))});`;
+		})(),
+	},
 	"written-importmap": {
 		body: "<p>written</p>",
 		script: `document.write(${JSON.stringify(`<script type="importmap">${JSON.parse(mapped("written-importmap"))}</script><script type="module">import "late";</script>`)});`,

@@ -879,8 +879,14 @@
 		}
 		// The raw text markup is left in from at, read the same from a start tag without attributes (which
 		// would be screened again).
+		// A script keeps a rules type, so rules written in pieces are read joined as rules (see refill).
+		var RULES_TAG =
+			/^<script[^>]*?[\t\n\f\r /]type[\t\n\f\r ]*=[\t\n\f\r ]*["']?[\t\n\f\r ]*(speculationrules|importmap)[\t\n\f\r ]*["']?[\t\n\f\r />]/i;
 		function rawStart(document, markup, at) {
-			var text = `<${RAW_START.exec(markup.slice(at, at + 11))[1]}>${markup.slice(tagEnd(markup, at + 1) + 1)}`;
+			var end = tagEnd(markup, at + 1);
+			var rules = RULES_TAG.exec(markup.slice(at, end + 1));
+			var type = rules ? ` type="${rules[1]}"` : "";
+			var text = `<${RAW_START.exec(markup.slice(at, at + 11))[1]}${type}>${markup.slice(end + 1)}`;
 			return [text, text.length, document.currentScript];
 		}
 		// Whether markup is left in raw text from at (a noscript's only where scripts run; its end is not read

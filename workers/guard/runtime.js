@@ -149,12 +149,16 @@
 	// The markup screen's quick look: a blocked purpose's host (or a Google loader path) named in it,
 	// or an authority with a percent-escape or a character reference, which the parser and the URL
 	// parser decode (`www.face%62ook.com` is www.facebook.com). Built once per set of purposes blocked
-	// (none blocked: nothing to look for).
-	var namings = {};
+	// (none blocked: nothing to look for), keyed by a bit per purpose: asked for each markup a script
+	// writes, so the lookup allocates nothing.
+	var namings = [];
 	function naming() {
-		var blocked = purposes.filter(blocks);
-		var key = blocked.join();
-		if (!own.call(namings, key)) {
+		var key = 0;
+		for (var i = 0; i < purposes.length; i++) if (blocks(purposes[i])) key |= 1 << i;
+		if (namings[key] === undefined) {
+			var blocked = purposes.filter(function (_purpose, at) {
+				return (key & (1 << at)) !== 0;
+			});
 			var hosts = hostPurposes
 				.filter(function (entry) {
 					return entry[1].some(function (purpose) {
@@ -422,17 +426,33 @@
 			w.Audio = audio;
 		}
 
-		// Most setAttribute calls name something else: only these attributes are looked at, on these elements.
+		// Whether node is an instance of the kind proto is the prototype of (in Chromium, `instanceof` a DOM
+		// interface costs more than many a DOM call; asking the prototype costs next to nothing).
+		function isA(proto, node) {
+			// biome-ignore lint/suspicious/noPrototypeBuiltins: a DOM prototype's isPrototypeOf is Object's own.
+			return proto.isPrototypeOf(node);
+		}
+
+		// Most setAttribute calls name something else: only these attributes are looked at, on these elements
+		// (a page's code sets class, style and the like by the thousand: each name's kinds are one lookup).
+		var loadingKinds = Object.create(null);
+		loading.forEach(function (pair) {
+			if (loadingKinds[pair[1]] === undefined) loadingKinds[pair[1]] = [];
+			loadingKinds[pair[1]].push(w[pair[0]].prototype);
+		});
 		function loadingAttribute(element, name) {
 			if (typeof name !== "string" || name.length > 11) return null;
 			var lower = name.toLowerCase();
-			for (var i = 0; i < loading.length; i++) {
-				if (loading[i][1] === lower && element instanceof w[loading[i][0]]) return lower;
-			}
+			var kinds = loadingKinds[lower];
+			for (var i = 0; kinds !== undefined && i < kinds.length; i++) if (isA(kinds[i], element)) return lower;
 			return null;
 		}
 
-		w.Element.prototype.setAttribute = function setAttribute(name, value) {
+		// Its arguments read from `arguments`, not named: named parameters beside `arguments` have V8 make
+		// a mapped arguments object on each call, which in Chromium cost about what the native call does.
+		w.Element.prototype.setAttribute = function setAttribute() {
+			var name = arguments[0];
+			var value = arguments[1];
 			var attribute = loadingAttribute(this, name);
 			var purpose = attribute === null ? null : deniedValue(attribute, value);
 			if (purpose === null) return setAttribute0.apply(this, arguments);
@@ -446,7 +466,10 @@
 		}
 
 		var setAttributeNS0 = w.Element.prototype.setAttributeNS;
-		w.Element.prototype.setAttributeNS = function setAttributeNS(namespace, name, value) {
+		w.Element.prototype.setAttributeNS = function setAttributeNS() {
+			var namespace = arguments[0];
+			var name = arguments[1];
+			var value = arguments[2];
 			var local = namespace === XLINK && typeof name === "string" ? name.slice(name.indexOf(":") + 1) : name;
 			var attribute = attributeIn(this, namespace, local);
 			var purpose = attribute === null ? null : deniedValue(attribute, value);
@@ -753,8 +776,12 @@
 			} else if (typeof property.value === "function") {
 				var original = property.value;
 				proto[name] = function () {
+					var value = arguments[at];
+					var screened =
+						at < arguments.length ? guardMarkup(value, context(this, arguments[0]), runs) : value;
+					if (screened === value) return original.apply(this, arguments);
 					var args = Array.prototype.slice.call(arguments);
-					if (at < args.length) args[at] = guardMarkup(args[at], context(this, args[0]), runs);
+					args[at] = screened;
 					return original.apply(this, args);
 				};
 			}
@@ -1063,9 +1090,13 @@
 			// A `<` stays escaped, as JSON allows, so written markup's `</script>` cannot end it.
 			return changed ? JSON.stringify(json).replace(/</g, "\\u003c") : null;
 		}
-		// The rules type of a script element (`speculationrules`, `importmap`), or null.
+		// The rules type of a script element (`speculationrules`, `importmap`), or null; a script of
+		// another window (a same-origin frame's) is told by its name.
 		function rulesTyped(node) {
-			var kind = node instanceof w.HTMLScriptElement && RULES.exec(node.getAttribute("type"));
+			var script =
+				isA(scriptProto, node) ||
+				(!isA(nodeProto, node) && Object(node) === node && node.nodeName === "SCRIPT");
+			var kind = script && RULES.exec(node.getAttribute("type"));
 			return kind ? kind[1].toLowerCase() : null;
 		}
 		var textContent0 = Object.getOwnPropertyDescriptor(w.Node.prototype, "textContent");
@@ -1087,14 +1118,21 @@
 			}
 			return !!cleaned;
 		}
-		function cleanInserted(node) {
-			if (Object(node) !== node || !node.querySelectorAll) return;
-			var scripts =
-				node.nodeName === "SCRIPT"
-					? [node]
-					: node.firstElementChild
-						? node.querySelectorAll("script[type]")
-						: [];
+		// Most inserted nodes are no script and hold none (a new element, text, a string given to append):
+		// a node of this window is told a script by its prototype, one of another window by its name, and
+		// the subtree is searched only below an element child (and listed only where a script is found),
+		// before the node it goes into is asked whether it is in the document.
+		var nodeProto = w.Node.prototype;
+		var scriptProto = w.HTMLScriptElement.prototype;
+		function cleanInserted(parent, node) {
+			var script;
+			if (isA(nodeProto, node)) script = isA(scriptProto, node);
+			else if (Object(node) === node && node.querySelectorAll) script = node.nodeName === "SCRIPT";
+			else return;
+			if (!script && (!node.firstElementChild || node.querySelector("script[type]") === null)) return;
+			if (!parent.isConnected) return;
+			if (script) return void refill(node);
+			var scripts = node.querySelectorAll("script[type]");
 			for (var i = 0; i < scripts.length; i++) refill(scripts[i]);
 		}
 		// A script inserted with no text is not started: the browser reads it when children are inserted
@@ -1105,7 +1143,7 @@
 		// The call is `call` applied to self with args; connecting: it connects the script (a Range
 		// surrounding contents with it).
 		function filled(script, call, self, args, connecting) {
-			if (!script || !(connecting || script.isConnected) || !rulesTyped(script) || !purposes.some(blocks))
+			if (!rulesTyped(script) || !(connecting || script.isConnected) || !purposes.some(blocks))
 				return call.apply(self, args);
 			var type = script.getAttribute("type");
 			setAttribute0.call(script, "type", "text/plain");
@@ -1137,14 +1175,11 @@
 			pair[1].forEach(function (name) {
 				var original = pair[0] && pair[0].prototype[name];
 				if (typeof original !== "function") return;
+				var children = CHILDREN.test(name);
+				var adjacentElement = name === "insertAdjacentElement";
 				pair[0].prototype[name] = function () {
-					if (!this.isConnected) return original.apply(this, arguments);
-					for (var i = 0; i < arguments.length; i++) cleanInserted(arguments[i]);
-					var parent = CHILDREN.test(name)
-						? this
-						: name === "insertAdjacentElement"
-							? adjacent(this, arguments[0])
-							: this.parentNode;
+					for (var i = 0; i < arguments.length; i++) cleanInserted(this, arguments[i]);
+					var parent = children ? this : adjacentElement ? adjacent(this, arguments[0]) : this.parentNode;
 					return filled(parent, original, this, arguments);
 				};
 			});

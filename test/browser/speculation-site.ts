@@ -2,7 +2,8 @@
  * A site whose pages reach a tracker through the browser's own rules rather than an element: document
  * speculation rules (`where`) matching a link to a tracker, a `Speculation-Rules` response header naming
  * a rules file (the site's own, or another origin's), speculation rules and an import map a first-party
- * script inserts, and an import map mapping a bare name to a tracker's module. Each case's tracker URL
+ * script inserts (one made in a frame's document too), and an import map mapping a bare name to a
+ * tracker's module. Each case's tracker URL
  * holds `/case/<name>`, so a test can tell which case reached a tracker; the site's own links in them
  * hold `case=<name>`. The site records every path.
  */
@@ -161,6 +162,11 @@ export const CASES: Readonly<Record<string, Case>> = {
 	// Document rules under a `<base href>` on a CDN: the `/*` the guard ands in resolves against it.
 	"base-cdn": {
 		body: `<base href="https://cdn.example.test/">${links("base-cdn", SOCIAL)} <a href="${CDN_LINK}">cdn</a>${inline({ prefetch: [EVERY_LINK] })}`,
+	},
+	// Made in a same-origin frame's document (its own prototypes) and inserted into the page.
+	"inserted-rules-frame": {
+		body: `<iframe id="frame" title="blank"></iframe>`,
+		script: `var s = document.getElementById("frame").contentDocument.createElement("script"); s.type = "speculationrules"; s.textContent = JSON.stringify({ prefetch: [{ source: "list", urls: ["${SOCIAL}/inserted-rules-frame"] }] }); document.head.appendChild(s);`,
 	},
 	importmap: {
 		body: `<script type="importmap">{"imports": {"pixel": "${AD}/importmap.js"}, "scopes": {"/": {"scoped": "${AD}/importmap-scoped.js"}}}</script><script type="module">import "pixel";</script><script type="module">import "scoped";</script>`,

@@ -23,6 +23,7 @@ import {
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
 import type { Caller } from "./caller";
+import type { Decision, StoredLookup } from "./decide-consent";
 import {
 	decide,
 	decideForSubject,
@@ -32,10 +33,10 @@ import {
 } from "./decide-request";
 import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionBody } from "./decision-document";
-import { decisionHeaders } from "./decision-response";
+import { decisionHeaders, jsonDecisionAnswer } from "./decision-response";
 import type { RequestContext } from "./request-context";
 import type { StoredState } from "./stored-state";
-import { setVisitorCookies } from "./visitor-cookies";
+import { setVisitorCookies, visitorCookies } from "./visitor-cookies";
 
 export interface ChoiceWrite {
 	readonly changes: StoredChoices;
@@ -118,20 +119,38 @@ export async function writeChoices(
 	const state = rc.gpc
 		? persistGpcOptOut(rc, subject, result.state, new Set(Object.keys(write.changes)))
 		: result.state;
+	const bookmark = repo.bookmark();
 	const decided: RequestDecision = {
-		decision: decide(rc, state.version > 0 ? { status: "found", state } : { status: "none" }),
-		lookup: { lookup: { status: "found", state }, source: "d1", bookmark: repo.bookmark() },
+		decision: decide(rc, storedLookup(state)),
+		lookup: { lookup: { status: "found", state }, source: "d1", bookmark },
 		state,
 	};
-	// Exactly what the idempotency row stored, so a replay answers the same bytes.
-	const answer = render(result.state);
-	const headers = decisionHeaders(rc, repo.bookmark());
-	if (caller.kind === "visitor")
-		await setVisitorCookies(headers, rc, caller, decided, { renewVisitorId: true });
-	if (caller.kind === "visitor" && result.record && clearsCachedPages(rc, result.record.changes)) {
-		headers.set("Clear-Site-Data", '"cache"');
+	// Exactly what the idempotency row stored, so a replay answers the same bytes (without GPC the
+	// state decided is the one written, and its decision serves the answer too).
+	const answer =
+		state === result.state ? renderAnswer(rc, subject, state, write, decided.decision) : render(result.state);
+	const cookies =
+		caller.kind === "visitor"
+			? await visitorCookies(rc, caller, decided, { renewVisitorId: true })
+			: undefined;
+	const clearCache =
+		caller.kind === "visitor" && result.record && clearsCachedPages(rc, result.record.changes);
+	if (write.redirectTo) {
+		const headers = decisionHeaders(rc, bookmark);
+		for (const cookie of cookies ?? []) headers.append("Set-Cookie", cookie);
+		if (clearCache) headers.set("Clear-Site-Data", CLEAR_CACHE);
+		return answerResponse(answer, headers, write.redirectTo);
 	}
-	return answerResponse(answer, headers, write.redirectTo);
+	// The JSON answer starts from the decision answers' fixed headers, not a Headers built and copied.
+	const response = jsonDecisionAnswer(rc, answer.body, { bookmark, cookies });
+	if (clearCache) response.headers.set("Clear-Site-Data", CLEAR_CACHE);
+	return response;
+}
+
+const CLEAR_CACHE = '"cache"';
+
+function storedLookup(state: StoredState): StoredLookup {
+	return state.version > 0 ? { status: "found", state } : { status: "none" };
 }
 
 /**
@@ -172,12 +191,21 @@ function isLikelyNewVisitor(rc: RequestContext, caller: Caller): boolean {
 	return caller.issued || requestCookie(rc.request, DECISION_COOKIE) === undefined;
 }
 
-function renderAnswer(rc: RequestContext, subject: string, state: StoredState, write: ChoiceWrite) {
+function renderAnswer(
+	rc: RequestContext,
+	subject: string,
+	state: StoredState,
+	write: ChoiceWrite,
+	decision?: Decision,
+) {
 	if (write.redirectTo) return { status: 303, body: "" };
-	const stored = state.version > 0 ? ({ status: "found", state } as const) : ({ status: "none" } as const);
 	return {
 		status: 200,
-		body: decisionBody(decide(rc, stored), { subject, gpc: rc.gpc, jurisdiction: rc.jurisdiction }),
+		body: decisionBody(decision ?? decide(rc, storedLookup(state)), {
+			subject,
+			gpc: rc.gpc,
+			jurisdiction: rc.jurisdiction,
+		}),
 	};
 }
 

@@ -7,6 +7,10 @@ import { requestMethod } from "./request-inputs";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+// Made once: a decode without `stream` starts afresh each time, so a decoder holds nothing between bodies.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+const LENIENT_UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+
 export type BodyKind = "json" | "form";
 
 export interface ParsedBody {
@@ -100,7 +104,7 @@ export async function readBody(
 	if (kind === "json") {
 		let raw: string;
 		try {
-			raw = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+			raw = STRICT_UTF8.decode(bytes);
 		} catch {
 			throw new HttpError(400, "invalid_json", "The body is not valid UTF-8.");
 		}
@@ -112,7 +116,7 @@ export async function readBody(
 	}
 	// A form may carry fields nobody reads in another encoding (a Shift_JIS site's hidden field, a
 	// file part): its text is decoded leniently, as the form parser decodes each field, never a 400.
-	const raw = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false }).decode(bytes);
+	const raw = LENIENT_UTF8.decode(bytes);
 	let form: FormData;
 	try {
 		form = await new Request("http://body.invalid/", {

@@ -47,6 +47,19 @@ export interface PageText {
 		readonly listSeparator: string;
 		readonly sources: Readonly<Record<string, string>>;
 	};
+	/** The visitor's own data (GDPR Art. 15/17, APPI): download it, or erase it after a confirmation. */
+	readonly yourData: {
+		readonly heading: string;
+		readonly intro: string;
+		readonly download: string;
+		readonly erase: string;
+		readonly confirmTitle: string;
+		readonly confirmErased: string;
+		readonly confirmRemains: string;
+		readonly confirmButton: string;
+		readonly cancel: string;
+		readonly erased: string;
+	};
 	readonly unsubscribe: {
 		readonly title: string;
 		readonly confirm: (list: string | null) => string;
@@ -111,6 +124,20 @@ const EN: PageText = {
 			email: "Email unsubscribe",
 			import: "Imported unsubscribe list",
 		},
+	},
+	yourData: {
+		heading: "Your data",
+		intro: "Download a copy of everything this site holds about your choices in this browser, or delete it.",
+		download: "Download my data",
+		erase: "Delete my data",
+		confirmTitle: "Delete your data?",
+		confirmErased:
+			"This deletes your saved choices and their whole history, and forgets this browser's visitor id. This site then treats you as a new visitor: the defaults for your region apply until you choose again.",
+		confirmRemains:
+			"What remains: a note that data was deleted (when, how many changes there were, and which purposes were off), stored without anything that identifies this browser, and any email unsubscribes, which keep your address from being mailed again. A Global Privacy Control signal your browser sends still applies.",
+		confirmButton: "Delete my data",
+		cancel: "Cancel and go back",
+		erased: "Your data has been deleted. This browser now has a new visitor id.",
 	},
 	unsubscribe: {
 		title: "Unsubscribe",
@@ -189,6 +216,20 @@ const JA: PageText = {
 			email: "メールの配信停止",
 			import: "配信停止リストの取り込み",
 		},
+	},
+	yourData: {
+		heading: "ご本人のデータ",
+		intro: "このブラウザーでの設定について当サイトが保存しているデータを、ダウンロードまたは削除できます。",
+		download: "データをダウンロード",
+		erase: "データを削除",
+		confirmTitle: "データを削除しますか？",
+		confirmErased:
+			"保存された設定とその変更履歴をすべて削除し、このブラウザーの訪問者IDを破棄します。削除後は新しい訪問者として扱われ、改めて設定するまで、アクセス元の地域の初期設定が適用されます。",
+		confirmRemains:
+			"削除後も残るもの：削除を行った記録（日時、変更の件数、オフにしていた利用目的）。このブラウザーを識別する情報は含みません。また、メールの配信停止は、そのアドレスに再びメールが送られないよう保持されます。ブラウザーが送信するGPCシグナルは引き続き適用されます。",
+		confirmButton: "データを削除する",
+		cancel: "削除せずに戻る",
+		erased: "データを削除しました。このブラウザーには新しい訪問者IDが設定されます。",
 	},
 	unsubscribe: {
 		title: "メール配信停止",

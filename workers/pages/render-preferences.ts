@@ -13,6 +13,8 @@ import { PAGE_TEXT } from "./page-text";
 
 export const SAVE_ACTION = "/preferences";
 export const OPT_OUT_ACTION = "/v1/opt-out";
+export const EXPORT_LOCATION = "/preferences/export";
+export const ERASE_LOCATION = "/preferences/erase";
 
 /**
  * Keeps every post of this form a non-empty form body: /v1/opt-out treats an empty body as JSON and
@@ -117,6 +119,19 @@ ${rows}
 ${truncated}</section>`;
 }
 
+/** Links, not forms: the download is a plain GET, and erasure asks first on a page of its own. */
+function yourDataSection(view: PreferencesView): string {
+	const t = PAGE_TEXT[view.lang].yourData;
+	return `<section>
+<h2>${escapeHtml(t.heading)}</h2>
+<p>${escapeHtml(t.intro)}</p>
+<ul>
+<li><a href="${EXPORT_LOCATION}" download>${escapeHtml(t.download)}</a></li>
+<li><a href="${ERASE_LOCATION}?lang=${view.lang}">${escapeHtml(t.erase)}</a></li>
+</ul>
+</section>`;
+}
+
 /**
  * The form is `autocomplete="off"`: else a browser coming Back to the page (re-fetched, as it is never
  * cached) restores the boxes as they were left, unsaved, so a box contradicts the stored choice and
@@ -152,5 +167,6 @@ ${view.purposes.map((p) => purposeRow(view, p)).join("\n")}
 </div>
 <p class="hint" id="actions-hint">${escapeHtml(t.actionsHint)}</p>
 </form>
-${view.provisionNotice}${historySection(view)}`;
+${view.provisionNotice}${historySection(view)}
+${yourDataSection(view)}`;
 }

@@ -1,10 +1,12 @@
 /** People-facing pages and the email opt-out channel: preference centre, unsubscribe, suppressions. */
 import { EMAIL_ROUTES } from "../email/routes";
 import type { RouteTable } from "../http/route-table";
+import { exportOwnData } from "./export-own-data";
 import { preferencesPage } from "./preferences-page";
 import { savePreferences } from "./save-preferences";
 
 export const PAGE_ROUTES: RouteTable = [
 	["/preferences", { GET: preferencesPage, POST: savePreferences }],
+	["/preferences/export", { GET: exportOwnData }],
 	...EMAIL_ROUTES,
 ];

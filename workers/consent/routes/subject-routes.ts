@@ -1,7 +1,6 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
 import { keepEmailOptOut } from "../../email/erasure-suppression";
-import { suppressionsForExport } from "../../email/subject-suppressions";
-import { badQuery, HttpError, storageUnavailable, unauthorized } from "../../http/http-error";
+import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { keyedScope } from "../../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../../http/idempotent-write";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
@@ -11,7 +10,8 @@ import { dropCachedState, dropLateCachedState } from "../../storage/state-cache"
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
 import { retryCacheDrop } from "../erased-cache-drop";
 import { subjectDigest } from "../subject-digest";
-import { dropParkedChanges, pendingWritesForExport } from "../subject-parked-writes";
+import { exportFilename, guardedStorage, primaryRepository, subjectExport } from "../subject-export";
+import { dropParkedChanges } from "../subject-parked-writes";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -58,16 +58,6 @@ function bookmarkHeaders(repo: ConsentRepository): Headers {
 	return headers;
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-	try {
-		return await work();
-	} catch (err) {
-		if (err instanceof HttpError) throw err;
-		console.error("subject endpoint storage failure", err);
-		throw storageUnavailable();
-	}
-}
-
 export async function listRecords(request: Request, env: Env): Promise<Response> {
 	const subject = await keyedSubjectFromPath(request, env, ["admin", "reader"]);
 	const url = new URL(requestUrl(request));
@@ -76,7 +66,7 @@ export async function listRecords(request: Request, env: Env): Promise<Response>
 		? intParam(url, "cursor", 0, 1, Number.MAX_SAFE_INTEGER)
 		: undefined;
 	const repo = ConsentRepository.forSubject(env, subject, "read", request.headers.get("X-D1-Bookmark"));
-	const rows = await guarded(() => repo.listRecords(subject, limit + 1, before));
+	const rows = await guardedStorage(() => repo.listRecords(subject, limit + 1, before));
 	const records = rows.slice(0, limit);
 	const last = records.at(-1);
 	const body = rows.length > limit && last ? { records, next: String(last.version) } : { records };
@@ -87,51 +77,11 @@ export async function exportSubject(request: Request, env: Env): Promise<Respons
 	const subject = await keyedSubjectFromPath(request, env, ["admin"]);
 	// A person's copy of their data holds every write made before they asked, whoever made it: read at
 	// the primary, never a replica that may lag (a caller's bookmark only covers its own writes).
-	const repo = ConsentRepository.forSubject(env, subject, "write");
-	const digest = await subjectDigest(env, subject);
-	const data = await guarded(() => repo.exportSubject(subject, digest));
-	const state = data.state;
-	// A file a person can be handed and save: the name holds only characters every file system takes.
-	const filename = `consent-export-${subject.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+	const repo = primaryRepository(env, subject);
+	const document = await subjectExport(env, repo, subject);
 	const headers = bookmarkHeaders(repo);
-	headers.set("Content-Disposition", `attachment; filename="${filename}"`);
-	return jsonResponse(
-		{
-			subject,
-			exportedAt: new Date().toISOString(),
-			state: state
-				? {
-						version: state.version,
-						purposes: state.purposes,
-						sources: state.sources,
-						policyVersion: state.policyVersion,
-						emailLinked: state.emailHash !== null,
-						createdAt: state.createdAt.toISOString(),
-						updatedAt: state.updatedAt.toISOString(),
-					}
-				: null,
-			records: data.records,
-			// Answers kept for Idempotency-Key replays (24 h): each is the response body sent then.
-			idempotentAnswers: data.answers.map((a) => ({
-				createdAt: a.createdAt.toISOString(),
-				status: a.status,
-				body: a.body,
-			})),
-			// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
-			suppressions: await guarded(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
-			// Tombstones of earlier erasures, kept under a keyed digest of the subject: data about it too.
-			erasures: data.erasures.map((e) => ({
-				erasedAt: e.erasedAt.toISOString(),
-				optedOut: e.optedOut,
-				recordCount: e.recordCount,
-			})),
-			// Writes D1 refused through every retry, parked in KV until the hourly cron makes them.
-			pendingWrites: await guarded(() =>
-				pendingWritesForExport(env.CONSENT_KV, subject, state?.emailHash ?? null),
-			),
-		},
-		{ headers },
-	);
+	headers.set("Content-Disposition", `attachment; filename="${exportFilename(subject)}"`);
+	return jsonResponse(document, { headers });
 }
 
 export async function eraseSubject(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -148,7 +98,7 @@ async function erase(env: Env, ctx: ExecutionContext, subject: string): Promise<
 	const digest = await subjectDigest(env, subject);
 	const repo = ConsentRepository.forSubject(env, subject, "write");
 	const now = Date.now();
-	await guarded(async () => {
+	await guardedStorage(async () => {
 		// Before the link to the address goes with the rest: an email opt-out must outlive the erasure.
 		await keepEmailOptOut(env, repo, subject, now);
 		await repo.erase(subject, digest, now);

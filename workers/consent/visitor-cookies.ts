@@ -183,6 +183,22 @@ function movingToDomain(rc: RequestContext): boolean {
 	);
 }
 
+/**
+ * Expires `ce_vid` and `ce_consent` (the visitor's own erasure): the browser then holds no id of the
+ * erased subject and no signed copy of its choices, and its next visit is a new visitor's. Host-only
+ * copies go too when COOKIE_DOMAIN is set, as a host-only copy may be left from before it was.
+ */
+export function expiredVisitorCookies(rc: RequestContext): string[] {
+	const domain = cookieDomain(rc);
+	const lines: string[] = [];
+	for (const name of [VISITOR_COOKIE, DECISION_COOKIE]) {
+		const expired = { maxAge: 0, httpOnly: name === VISITOR_COOKIE, secure: rc.secure };
+		lines.push(serializeCookie(name, "", { ...expired, sameSite: rc.settings.cookieSameSite, domain }));
+		if (domain) lines.push(expiredHostOnlyCookie(rc, name));
+	}
+	return lines;
+}
+
 function expiredHostOnlyCookie(rc: RequestContext, name: string): string {
 	return serializeCookie(name, "", {
 		maxAge: 0,

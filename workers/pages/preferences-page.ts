@@ -40,7 +40,13 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	const { decision } = result;
 	// Back from a save without the cookie it set (cookies blocked): this is a new visitor, not the saver.
 	const outcome: SaveOutcome | null =
-		rc.url.searchParams.get("saved") === "1" ? (visitor.issued ? "not-kept" : "saved") : null;
+		rc.url.searchParams.get("saved") === "1"
+			? visitor.issued
+				? "not-kept"
+				: "saved"
+			: rc.url.searchParams.get("erased") === "1"
+				? "erased"
+				: null;
 	const back = returnLink(request, rc.url, rc.settings, rc.secure);
 	const main = preferencesMain({
 		lang,

@@ -15,6 +15,8 @@ export const SAVE_ACTION = "/preferences";
 export const OPT_OUT_ACTION = "/v1/opt-out";
 export const EXPORT_LOCATION = "/preferences/export";
 export const ERASE_LOCATION = "/preferences/erase";
+/** Where the visitor's own erasure leads, in the language it was asked in. */
+export const ERASED_LOCATION = "/preferences?erased=1";
 
 /**
  * Keeps every post of this form a non-empty form body: /v1/opt-out treats an empty body as JSON and
@@ -22,11 +24,13 @@ export const ERASE_LOCATION = "/preferences/erase";
  */
 const FORM_MARKER = `<input type="hidden" name="form" value="preferences">`;
 
-export type SaveOutcome = "saved" | "not-kept";
+/** `erased`: back from the visitor's own erasure (POST /preferences/erase). */
+export type SaveOutcome = "saved" | "not-kept" | "erased";
 
 /** What the page says after a save, also put in its title: a status already in a loaded page is not announced. */
 export function saveMessage(lang: Lang, outcome: SaveOutcome): string {
 	const t = PAGE_TEXT[lang].preferences;
+	if (outcome === "erased") return PAGE_TEXT[lang].yourData.erased;
 	return outcome === "saved" ? t.saved : t.notKept;
 }
 
@@ -140,11 +144,11 @@ function yourDataSection(view: PreferencesView): string {
 export function preferencesMain(view: PreferencesView): string {
 	const t = PAGE_TEXT[view.lang].preferences;
 	const saved =
-		view.outcome === "saved"
-			? `<p class="notice" role="status">${escapeHtml(t.saved)}</p>`
+		view.outcome === null
+			? ""
 			: view.outcome === "not-kept"
 				? `<p class="notice warning" role="alert">${escapeHtml(t.notKept)}</p>`
-				: "";
+				: `<p class="notice" role="status">${escapeHtml(saveMessage(view.lang, view.outcome))}</p>`;
 	// A passive line, never a dialog: 11 CCR 7025(f) forbids pop-ups in response to the signal.
 	const gpc = view.gpc
 		? `<div class="gpc-status" id="gpc-status"><strong>${escapeHtml(t.gpcStatus)}</strong>${escapeHtml(t.gpcExplanation)}</div>`

@@ -1,17 +1,13 @@
 /** Keyed subject endpoints: the audit records, a full export, and erasure. */
-import { keepEmailOptOut } from "../../email/erasure-suppression";
 import { badQuery, HttpError, unauthorized } from "../../http/http-error";
 import { keyedScope } from "../../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../../http/idempotent-write";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
-import { dropCachedState, dropLateCachedState } from "../../storage/state-cache";
 import { identifyCaller, isValidSubject, requireScope } from "../caller";
-import { retryCacheDrop } from "../erased-cache-drop";
-import { subjectDigest } from "../subject-digest";
+import { eraseStoredSubject } from "../subject-erasure";
 import { exportFilename, guardedStorage, primaryRepository, subjectExport } from "../subject-export";
-import { dropParkedChanges } from "../subject-parked-writes";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -95,29 +91,7 @@ export async function eraseSubject(request: Request, env: Env, ctx: ExecutionCon
 }
 
 async function erase(env: Env, ctx: ExecutionContext, subject: string): Promise<Response> {
-	const digest = await subjectDigest(env, subject);
-	const repo = ConsentRepository.forSubject(env, subject, "write");
-	const now = Date.now();
-	await guardedStorage(async () => {
-		// Before the link to the address goes with the rest: an email opt-out must outlive the erasure.
-		await keepEmailOptOut(env, repo, subject, now);
-		await repo.erase(subject, digest, now);
-	});
-	// The cache must not keep serving erased choices: drop it before answering, and once more when a
-	// write committed just before the erasure can no longer put its entry. A delete KV refuses is
-	// retried until it takes it (the entry would outlive the erasure by up to 7 days); D1 holds the
-	// erasure, so the answer is still a 204.
-	const retryLater = (err: unknown) => {
-		console.warn("kv delete failed; retrying it later", err);
-		return retryCacheDrop(env, subject, now);
-	};
-	await dropCachedState(env.CONSENT_KV, subject).catch(retryLater);
-	ctx.waitUntil(dropLateCachedState(env.CONSENT_KV, subject).catch(retryLater));
-	// Only once the tombstone is in: should the erasure fail, they are still to be written. The
-	// tombstone alone makes the cron drop them, so a failure here is logged and left to it.
-	await dropParkedChanges(env.CONSENT_KV, subject).catch((err) =>
-		console.error("deleting the subject's parked writes failed; the cron drops them", err),
-	);
+	const repo = await eraseStoredSubject(env, ctx, subject);
 	const headers = bookmarkHeaders(repo);
 	headers.set("Cache-Control", "private, no-store");
 	return new Response(null, { status: 204, headers });

@@ -335,7 +335,7 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 				});
 				const page = await open(context, `/preferences?lang=en&return=${encodeURIComponent(`${SHOP}/cart`)}`);
 				expect(await page.locator("script").count()).toBe(0);
-				const stops = await tabThrough(page, 10);
+				const stops = await tabThrough(page, 12);
 				expect(stops.map((s) => s.name)).toEqual([
 					"a:日本語",
 					"a:Back to shop.example",
@@ -346,6 +346,8 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 					"input:Marketing email",
 					"button:Save choices",
 					"button:Opt out of everything",
+					"a:Download my data",
+					"a:Delete my data",
 					"a:Privacy policy",
 				]);
 				expectVisibleFocus(stops);

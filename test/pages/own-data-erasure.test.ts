@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
-import { BASE, call, keyed, setCookieNamed, Visitor } from "../helpers";
+import { BASE, brokenD1, brokenKV, call, callWithEnv, keyed, setCookieNamed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
@@ -155,6 +155,27 @@ describe("POST /preferences/erase", () => {
 		}
 		expect(await stored(subject)).toMatchObject({ rows: 1, records: 1, erasures: 0 });
 		expect(v.cookies.get("ce_vid")).toBeDefined();
+	});
+
+	it("with D1 unreachable answers the 503 page, keeps the cookies, and erases nothing; KV down does not stop it", async () => {
+		const { v, subject } = await visitorWithData();
+		const init = {
+			method: "POST",
+			cf: CA,
+			headers: { ...FORM, Origin: BASE, Cookie: v.cookieHeader() },
+			body: "form=erase",
+		};
+		const down = await callWithEnv({ ...env, DB: brokenD1() } as Env, "/preferences/erase", init);
+		expect(down.status).toBe(503);
+		expect(down.headers.get("Retry-After")).not.toBeNull();
+		expect(down.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		expect(down.headers.getSetCookie()).toEqual([]);
+		expect(await stored(subject)).toMatchObject({ rows: 1, records: 1, erasures: 0 });
+
+		const kvDown = await callWithEnv({ ...env, CONSENT_KV: brokenKV() } as Env, "/preferences/erase", init);
+		expect(kvDown.status).toBe(303);
+		expect(setCookieNamed(kvDown, "ce_vid")).toMatch(/Max-Age=0/);
+		expect(await stored(subject)).toMatchObject({ rows: 0, records: 0, erasures: 1 });
 	});
 
 	it("counts against the visitor write limit per client address", async () => {

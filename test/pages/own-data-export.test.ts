@@ -112,6 +112,20 @@ describe("GET /preferences/export", () => {
 		expect((await withKey.json<Export>()).subject).toBe(otherSubject);
 	});
 
+	it("counts against the visitor write limit per client address (it reads D1's primary and lists KV)", async () => {
+		const headers = { "CF-Connecting-IP": "203.0.113.78" };
+		const statuses: number[] = [];
+		// 300 downloads cross at least one limit of 120 per 60 s, even when the run straddles a window.
+		for (let i = 0; i < 300; i += 30) {
+			const batch = await Promise.all(
+				Array.from({ length: 30 }, () => call("/preferences/export", { cf: CA, headers })),
+			);
+			statuses.push(...batch.map((r) => r.status));
+		}
+		expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+		expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(100);
+	});
+
 	it("is linked from the preference centre in English and Japanese", async () => {
 		const en = await (await call("/preferences", { cf: CA })).text();
 		expect(en).toContain('<a href="/preferences/export" download>Download my data</a>');

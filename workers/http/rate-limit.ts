@@ -1,7 +1,7 @@
 /**
  * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
  * keyed calls per key and client address, visitor writes per client address. Lookups are never
- * limited (they are the hot path and cost nothing to repeat), nor is the keyless health probe
+ * limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost, is), nor is the keyless health probe
  * (monitors poll it; it costs what a stored visitor's lookup does), and neither is a genuine one-click
  * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
  * where they are checked. A limiter that fails limits nothing.
@@ -12,6 +12,16 @@ import { authorizationHeader, requestHeader, requestMethod } from "./request-inp
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
+/**
+ * Visitor reads limited as writes are: a visitor's own export (pages/export-own-data.ts) reads D1's
+ * primary and lists KV on every request, which a keyless loop could otherwise repeat without bound.
+ */
+const LIMITED_VISITOR_READ = "/preferences/export";
+
+/** The export's path, routed with or without trailing slashes; a prefix test first, as lookups pass here. */
+function isLimitedVisitorRead(path: string): boolean {
+	return path.startsWith(LIMITED_VISITOR_READ) && /^\/preferences\/export\/*$/.test(path);
+}
 /**
  * Pages for people, which ignore `Authorization` (pages/page-visitor.ts, email/one-click-unsubscribe.ts):
  * a header there makes no keyed call, so it must not move the request to the keyed limit, where a new
@@ -55,8 +65,9 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 export function rateLimit(request: Request, env: Env, path: string): Promise<void> | undefined {
 	const authorization = authorizationHeader(request);
 	if (authorization !== null && !ignoresAuthorization(path)) return limitKey(request, env, authorization);
-	if (!WRITE_METHODS.has(requestMethod(request))) return undefined;
-	if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
+	if (!WRITE_METHODS.has(requestMethod(request))) {
+		if (!isLimitedVisitorRead(path)) return undefined;
+	} else if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
 	return enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 }
 

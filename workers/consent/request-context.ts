@@ -2,7 +2,10 @@
 import { type Settings, settingsFor } from "../config/settings";
 import { requestHasGpc } from "../gpc/gpc-signal";
 import { requestJurisdiction, statedJurisdiction } from "../gpc/jurisdiction";
+import { pageReportsGpc } from "../gpc/page-gpc";
+import { assertWriteOrigin } from "../http/origin-check";
 import { requestUrl } from "../http/request-inputs";
+import { hasQuery } from "../http/request-path";
 
 export interface RequestContext {
 	readonly request: Request;
@@ -19,7 +22,8 @@ export interface RequestContext {
 class Context implements RequestContext {
 	readonly settings: Settings;
 	readonly now = Date.now();
-	readonly gpc: boolean;
+	/** The request's Sec-GPC; a visitor's page may add its own signal (takePageGpc), never remove one. */
+	gpc: boolean;
 	readonly secure: boolean;
 	#url: URL | undefined;
 	#jurisdiction: string | undefined;
@@ -69,4 +73,17 @@ export function requestContext(request: Request, env: Env, ctx: ExecutionContext
 export function locateKeyedCall(rc: RequestContext): void {
 	const stated = statedJurisdiction(rc.url);
 	if (stated !== null && rc instanceof Context) rc.locate(stated);
+}
+
+/**
+ * A visitor request whose page reports GPC (`?gpc=1`, gpc/page-gpc.ts) carries the signal as if it
+ * had sent `Sec-GPC: 1`: the same decision, cookie and persisted opt-out. It can only add the signal,
+ * and only for the visitor's own cookie: keyed calls never call this (a backend forwards the person's
+ * header). The signal writes (an opt-out record), so it is taken only from an origin allowed to write
+ * with the visitor's cookie (403 otherwise): a cross-site page cannot opt a visitor out.
+ */
+export function takePageGpc(rc: RequestContext): void {
+	if (!(rc instanceof Context) || !hasQuery(requestUrl(rc.request)) || !pageReportsGpc(rc.url)) return;
+	assertWriteOrigin(rc.request, rc.settings);
+	rc.gpc = true;
 }

@@ -13,7 +13,7 @@ import {
 import { decideForSubject } from "../decide-request";
 import { decisionResponse } from "../decision-response";
 import { decisionCookieVerifiedBefore, readDecisionCookie } from "../read-decision-cookie";
-import { locateKeyedCall, type RequestContext, requestContext } from "../request-context";
+import { locateKeyedCall, type RequestContext, requestContext, takePageGpc } from "../request-context";
 import { rememberSteadyAnswer, replaySteadyAnswer } from "../steady-answers";
 import { signsDecisionCookies } from "../visitor-cookies";
 
@@ -49,6 +49,7 @@ async function answer(rc: RequestContext): Promise<Response> {
 	}
 	if (hasQuery(requestUrl(request)) && rc.url.searchParams.has("subject"))
 		throw unauthorized("?subject= needs an API key.");
+	takePageGpc(rc);
 	const cookie = caller.issued ? null : await readDecisionCookie(rc);
 	const steady = cookie && replaySteadyAnswer(rc, caller.subject, cookie);
 	if (steady) return steady;

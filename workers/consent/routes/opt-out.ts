@@ -7,7 +7,7 @@ import { assertWriteOrigin } from "../../http/origin-check";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
 import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
 import { parseOptOutBody } from "../consent-body";
-import { locateKeyedCall, requestContext } from "../request-context";
+import { locateKeyedCall, requestContext, takePageGpc } from "../request-context";
 import { writeChoices } from "../write-choices";
 
 export const SAVED_LOCATION = "/preferences?saved=1";
@@ -18,7 +18,10 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	if (caller.kind === "keyed") {
 		requireScope(caller, ["admin"]);
 		locateKeyedCall(rc);
-	} else assertWriteOrigin(request, rc.settings);
+	} else {
+		assertWriteOrigin(request, rc.settings);
+		takePageGpc(rc);
+	}
 	// A visitor may post nothing at all: there is nothing to choose. An empty form (a lone button with
 	// no name) is still a form post, answered 303.
 	const kind = bodyKind(request);

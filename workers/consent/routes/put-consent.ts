@@ -10,7 +10,7 @@ import { ConsentRepository } from "../../storage/consent-repository";
 import { SuppressionRepository } from "../../storage/suppression-repository";
 import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
 import { parsePutBody } from "../consent-body";
-import { locateKeyedCall, requestContext } from "../request-context";
+import { locateKeyedCall, requestContext, takePageGpc } from "../request-context";
 import { writeChoices } from "../write-choices";
 
 export async function putConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -19,7 +19,10 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 	if (caller.kind === "keyed") {
 		requireScope(caller, ["admin"]);
 		locateKeyedCall(rc);
-	} else assertWriteOrigin(request, rc.settings);
+	} else {
+		assertWriteOrigin(request, rc.settings);
+		takePageGpc(rc);
+	}
 	const body = await readBody(request, ["json"]);
 	const input = parsePutBody(body.value);
 	refuseUnkeyedSubject(caller, input.subject);

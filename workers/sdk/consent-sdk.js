@@ -18,6 +18,9 @@
 	const apiBase = scriptSrc ? new URL(scriptSrc, location.href).origin : location.origin;
 	// The page's own view of GPC; a cookie may add what the request's Sec-GPC said (documentFromCookie).
 	const gpc = window.navigator.globalPrivacyControl === true;
+	// Page JavaScript cannot send Sec-GPC (a forbidden header), and a browser may expose the page's signal
+	// on requests that carry none: every call tells the worker, which then records it as the header's.
+	const gpcQuery = gpc ? "?gpc=1" : "";
 	// Pages that build their own banner turn the built-in one off on the script tag.
 	const bannerOff = script !== null && script.getAttribute("data-banner") === "off";
 	const GATED = 'script[type="text/plain"][data-consent]';
@@ -152,6 +155,12 @@
 	function isFresh(c) {
 		const age = Date.now() - c.i * 1000;
 		return age >= -config.clockSkewMs && age <= config.allowanceMs;
+	}
+
+	// A cookie signed for a request without the signal (the preference centre, a guarded page, an older
+	// SDK) while the page has it: the worker may not have recorded the opt-out, so a lookup tells it.
+	function untold(c) {
+		return gpc && c.gp !== 1;
 	}
 
 	// Rebuilds the decision document from the cookie, as the worker would answer it (same rules).
@@ -548,7 +557,7 @@
 			init.headers["Content-Type"] = "application/json";
 			init.body = JSON.stringify(body);
 		}
-		return window.fetch(apiBase + path, init).then((response) =>
+		return window.fetch(apiBase + path + gpcQuery, init).then((response) =>
 			response
 				.json()
 				.catch(() => null)
@@ -1065,7 +1074,7 @@
 		// first lookup failed or was answered degraded asks again (or takes a fresh cookie another tab got).
 		if ((value === appliedCookie && !followed && decided()) || loadingRequest || writesPending > 0) return;
 		const c = decodeDecisionCookie(value);
-		if (c && isFresh(c)) {
+		if (c && isFresh(c) && !untold(c)) {
 			appliedCookie = value;
 			applyRead(documentFromCookie(c));
 		} else load();
@@ -1103,7 +1112,7 @@
 	installGpp();
 	watchScripts();
 	if (current) syncBanner();
-	else load();
+	if (!current || untold(cookie)) load();
 	if (unsaved) retryUnsaved(unsaved, 0, 0);
 	window.addEventListener("pageshow", followCookie);
 	window.addEventListener("focus", followCookie);

@@ -3,10 +3,12 @@
  * load (every type the decision maps, lowercase `granted`/`denied`, `wait_for_update` only while
  * the decision is unknown, no `region`: the worker already located the visitor) and the `update`
  * once the decision is known, for an opt-in jurisdiction, an opt-out one, and GPC from the page's
- * `navigator.globalPrivacyControl`, on a first view (lookup) and a second one (cookie).
+ * `navigator.globalPrivacyControl`, on a first view (lookup) and a second one (cookie); and Google's
+ * ads data redaction (`gtag('set', 'ads_data_redaction', true)`), set with the first `ad_storage`
+ * denial and never unset (Google applies it only while `ad_storage` is denied).
  */
 
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, warnIfNoChromium } from "./chromium";
 import type { WorkerServer } from "./serve-worker";
@@ -119,5 +121,85 @@ describe.skipIf(!hasChromium)("Consent Mode values in Chromium", () => {
 			).toEqual(TYPES);
 			expect(sent).not.toHaveProperty("region");
 		}
+	});
+
+	/** The page's dataLayer commands, in order: `consent <action> <ad_storage>`, `set <name> <value>`. */
+	function commands(page: Page) {
+		return page.evaluate(() =>
+			Array.from(window.dataLayer as unknown as ArrayLike<unknown>[]).map((entry) => {
+				const args = Array.from(entry as ArrayLike<unknown>);
+				if (args[0] === "consent")
+					return `consent ${args[1]} ${(args[2] as Record<string, string>).ad_storage}`;
+				return args[0] === "set" ? `set ${args[1]} ${args[2]}` : String(args[0]);
+			}),
+		);
+	}
+
+	async function newContext(geo: string) {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": geo } });
+		await context.route(`${server.origin}${PAGE_PATH}`, (route) =>
+			route.fulfill({ contentType: "text/html; charset=utf-8", body: PAGE }),
+		);
+		return context;
+	}
+
+	async function openPage(context: BrowserContext) {
+		const page = await context.newPage();
+		await page.goto(`${server.origin}${PAGE_PATH}`);
+		await page.evaluate(() => window.consentEdge.ready());
+		await page.waitForTimeout(50);
+		return page;
+	}
+
+	async function choose(page: Page, choice: "acceptAll" | "rejectAll") {
+		await page.evaluate((name) => window.consentEdge[name](), choice);
+		await page.waitForTimeout(50);
+	}
+
+	it("ads data redaction: set with the first denial, before any tag command, and never unset by a grant", async () => {
+		const context = await newContext("DE");
+		const page = await openPage(context);
+		expect(await commands(page)).toEqual([
+			"consent default denied",
+			"set ads_data_redaction true",
+			"js",
+			"config",
+			"consent update denied",
+		]);
+		// Granted: Google's tags stop redacting by themselves; nothing is set again or unset.
+		await choose(page, "acceptAll");
+		expect((await commands(page)).slice(5)).toEqual(["consent update granted"]);
+		// Denied again: the setting still stands, so it applies again.
+		await choose(page, "rejectAll");
+		expect((await commands(page)).slice(6)).toEqual(["consent update denied"]);
+		await context.close();
+	});
+
+	it("ads data redaction: not set while ad_storage is granted; set before the update that denies it", async () => {
+		const context = await newContext("US-CA");
+		// The first view waits for the decision with everything denied, so it redacts meanwhile.
+		const first = await openPage(context);
+		expect(await commands(first)).toEqual([
+			"consent default denied",
+			"set ads_data_redaction true",
+			"js",
+			"config",
+			"consent update granted",
+		]);
+		await first.close();
+		// The second view is decided by the cookie at load: granted from the start, nothing to redact.
+		const second = await openPage(context);
+		expect(await commands(second)).toEqual([
+			"consent default granted",
+			"consent update granted",
+			"js",
+			"config",
+		]);
+		await choose(second, "rejectAll");
+		expect((await commands(second)).slice(4)).toEqual([
+			"set ads_data_redaction true",
+			"consent update denied",
+		]);
+		await context.close();
 	});
 });

@@ -116,7 +116,10 @@ describe.skipIf(!hasChromium)("loading the SDK, in Chromium", () => {
 				const names = await dataLayerNames(page);
 				const label = `${attributes} ${geo}: ${names.join(", ")}`;
 				expect(names[0], label).toBe("consent default");
-				expect(names.slice(1, 4), label).toEqual(["event gtm.js", "js", "config"]);
+				// Google's ads data redaction (ad_storage is denied while waiting) follows the default at once.
+				expect(names.slice(1, 5), label).toEqual(["set", "event gtm.js", "js", "config"]);
+				const redaction = await page.evaluate(() => Array.from(window.dataLayer[1] as ArrayLike<unknown>));
+				expect(redaction, label).toEqual(["set", "ads_data_redaction", true]);
 				expect(names, label).toContain("consent update");
 				const first = await page.evaluate(() => Array.from(window.dataLayer[0] as ArrayLike<unknown>));
 				expect(first[2]).toMatchObject({

@@ -161,13 +161,15 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		expect(ran).toHaveLength(5);
 		expect(await page.locator('script[type="text/plain"][data-consent~="ads"]').count()).toBe(4);
 
-		// Consent Mode: the denied default comes first, before gtag('js') and gtag('config').
+		// Consent Mode: the denied default comes first, with Google's ads data redaction (ad_storage is
+		// denied), before gtag('js') and gtag('config').
 		const layer = await readDataLayer(page);
 		expect(layer[0]).toEqual({ isArguments: true, args: ["consent", "default", DENIED_DEFAULT] });
-		expect(layer[1]?.args[0]).toBe("js");
-		expect(layer[2]?.args).toEqual(["config", "G-TEST123"]);
-		expect(layer[3]).toEqual({ isArguments: true, args: ["consent", "update", doc.consentMode] });
-		expect(layer).toHaveLength(4);
+		expect(layer[1]).toEqual({ isArguments: true, args: ["set", "ads_data_redaction", true] });
+		expect(layer[2]?.args[0]).toBe("js");
+		expect(layer[3]?.args).toEqual(["config", "G-TEST123"]);
+		expect(layer[4]).toEqual({ isArguments: true, args: ["consent", "update", doc.consentMode] });
+		expect(layer).toHaveLength(5);
 		expect(doc.consentMode).toMatchObject({ ad_storage: "denied", analytics_storage: "granted" });
 
 		// __gpp: ready, the usnat section with the GPC subsection set.
@@ -254,9 +256,11 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		await again.page.waitForFunction(() => window.ran.includes("analytics file"));
 		const layer2 = await readDataLayer(again.page);
 		// The decision known at load is the default and, as the contract says, the update that follows.
+		// ad_storage is denied from the start, so Google's ads data redaction follows the default.
 		expect(layer2[0]?.args).toEqual(["consent", "default", doc.consentMode]);
-		expect(layer2[1]?.args).toEqual(["consent", "update", doc.consentMode]);
-		expect(layer2).toHaveLength(4);
+		expect(layer2[1]?.args).toEqual(["set", "ads_data_redaction", true]);
+		expect(layer2[2]?.args).toEqual(["consent", "update", doc.consentMode]);
+		expect(layer2).toHaveLength(5);
 		await context.close();
 	});
 
@@ -321,9 +325,10 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 		// Only dataLayer exists: the SDK pushes Arguments objects as gtag would, and updates once decided.
 		const layer = await readDataLayer(page);
 		expect(layer[0]).toEqual({ isArguments: true, args: ["consent", "default", DENIED_DEFAULT] });
-		expect(layer[1]).toEqual({ isArguments: false, args: [] });
-		expect(layer[2]).toEqual({ isArguments: true, args: ["consent", "update", doc.consentMode] });
-		expect(layer).toHaveLength(3);
+		expect(layer[1]).toEqual({ isArguments: true, args: ["set", "ads_data_redaction", true] });
+		expect(layer[2]).toEqual({ isArguments: false, args: [] });
+		expect(layer[3]).toEqual({ isArguments: true, args: ["consent", "update", doc.consentMode] });
+		expect(layer).toHaveLength(4);
 
 		const saved = await page.evaluate(() => window.consentEdge.set({ ads: true, sale: true }));
 		expect(saved.purposes).toMatchObject({ ads: true, sale: true, analytics: false });

@@ -273,6 +273,23 @@
 		return false;
 	}
 
+	// Google's ads data redaction: while `ad_storage` is denied, Google Ads and Floodlight tags redact
+	// ad-click identifiers from their requests and send them through a cookieless domain; while it is
+	// granted the setting does nothing. So it is set once, with the first denial, and never unset: a
+	// later grant lifts it by itself, and a denial after that brings it back.
+	let redacting = false;
+
+	// `front`: a queue no Google tag has taken over yet, whose first command is the default just queued.
+	function redactAdsData(states, front) {
+		if (redacting || states.ad_storage !== "denied") return;
+		if (front) front.splice(1, 0, gtagArguments("set", "ads_data_redaction", true));
+		else if (typeof window.gtag === "function") window.gtag("set", "ads_data_redaction", true);
+		else if (window.dataLayer && typeof window.dataLayer.push === "function")
+			window.dataLayer.push(gtagArguments("set", "ads_data_redaction", true));
+		else return;
+		redacting = true;
+	}
+
 	function sendConsentDefault() {
 		// The SDK belongs first in the head, before Google's snippet has made dataLayer: start the queue
 		// that snippet (and gtag.js, GTM) continues, so the default comes before any tag command. Without
@@ -284,8 +301,13 @@
 		// Google tag has taken the queue over (its push is still the array's own), the default goes
 		// first, else the tags would read `config` with no default, as if everything were granted.
 		const queue = window.dataLayer || [];
-		if (queue.length && queue.push === [].push) queue.unshift(gtagArguments("consent", "default", states));
-		else gtagConsent("default", states);
+		if (queue.length && queue.push === [].push) {
+			queue.unshift(gtagArguments("consent", "default", states));
+			redactAdsData(states, queue);
+		} else {
+			gtagConsent("default", states);
+			redactAdsData(states);
+		}
 		// A decision known at load (a fresh cookie) follows as its update at once, as any later one does;
 		// after a waiting default the first decision is always sent, so tags stop waiting at once.
 		if (current) sendConsentUpdate();
@@ -293,8 +315,10 @@
 
 	function sendConsentUpdate() {
 		const states = JSON.stringify(current.consentMode);
-		if (states !== sentConsentMode && gtagConsent("update", copy(current.consentMode)))
-			sentConsentMode = states;
+		if (states === sentConsentMode) return;
+		// Set before the update that denies, so no tag reads the denial without it.
+		redactAdsData(current.consentMode);
+		if (gtagConsent("update", copy(current.consentMode))) sentConsentMode = states;
 	}
 
 	// IAB GPP CMP API v1.1, answered from the decision's gpp/gppSections.

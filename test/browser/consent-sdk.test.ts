@@ -361,8 +361,15 @@ describe.skipIf(!hasChromium)("consent.js in Chromium", () => {
 			late.innerHTML =
 				'<script type="text/plain" data-consent="ads sale" data-src="/test-assets/late.js"></script>';
 			document.body.appendChild(late);
+			// A gated tag appended on its own (no parent brought with it).
+			const leaf = document.createElement("script");
+			leaf.type = "text/plain";
+			leaf.setAttribute("data-consent", "ads");
+			leaf.text = 'ran.push("late leaf, added once allowed");';
+			document.body.appendChild(leaf);
 		});
 		await page.waitForFunction(() => window.ran.includes("late file"));
+		expect(await page.evaluate(() => window.ran.includes("late leaf, added once allowed"))).toBe(true);
 		await page.screenshot({ path: `${ARTIFACTS}consent-sdk-de-after-set.png`, fullPage: true });
 
 		// Reload: the cookie now decides synchronously, identical to the server's answer.

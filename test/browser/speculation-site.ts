@@ -155,6 +155,11 @@ export const CASES: Readonly<Record<string, Case>> = {
 		body: "<p>fragment</p>",
 		script: `document.body.appendChild(document.createRange().createContextualFragment(${rulesMarkup("fragment-rules")}));`,
 	},
+	// A rules script with its text, inserted by a Range (not through the node's own methods).
+	"range-insert-node": {
+		body: "<p>range</p>",
+		script: `var s = document.createElement("script"); s.type = "speculationrules"; s.textContent = ${listed("range-insert-node")}; var r = document.createRange(); r.selectNodeContents(document.body); r.insertNode(s);`,
+	},
 	"fragment-insert-node": {
 		body: "<p>fragment</p>",
 		script: `var r = document.createRange(); r.selectNodeContents(document.body); r.insertNode(r.createContextualFragment(${rulesMarkup("fragment-insert-node")}));`,

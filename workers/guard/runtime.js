@@ -1221,7 +1221,7 @@
 			range[name] = function (node) {
 				var at = this.startContainer;
 				if (!at || !at.isConnected) return original.apply(this, arguments);
-				cleanInserted(node);
+				cleanInserted(at, node);
 				var around = at.nodeType === 1 ? at : at.parentNode;
 				if (name !== "surroundContents" || !rulesTyped(node))
 					return filled(around, original, this, arguments);

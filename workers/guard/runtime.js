@@ -777,6 +777,8 @@
 				var original = property.value;
 				proto[name] = function () {
 					var value = arguments[at];
+					// Markup naming nothing (the common case) is passed on before its context is looked for.
+					if (typeof value === "string" && !naming().test(value)) return original.apply(this, arguments);
 					var screened =
 						at < arguments.length ? guardMarkup(value, context(this, arguments[0]), runs) : value;
 					if (screened === value) return original.apply(this, arguments);
@@ -1204,6 +1206,8 @@
 			var original = w.Element.prototype[name];
 			if (typeof original !== "function") return;
 			w.Element.prototype[name] = function () {
+				// Only a rules script (this one, or its parent for a sibling's markup) is a concern.
+				if (!rulesTyped(this) && !rulesTyped(this.parentNode)) return original.apply(this, arguments);
 				return filled(
 					name === "setHTMLUnsafe" ? this : adjacent(this, arguments[0]),
 					original,

@@ -13,6 +13,7 @@ import {
 	REPLAYED_HEADER,
 	scopedKeyHash,
 } from "../http/idempotency-key";
+import { assertWriteOrigin } from "../http/origin-check";
 import { requestMethod } from "../http/request-inputs";
 import {
 	ConsentRepository,
@@ -22,7 +23,7 @@ import {
 } from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
-import type { Caller } from "./caller";
+import { type Caller, identifyCaller, requireScope } from "./caller";
 import type { Decision, StoredLookup } from "./decide-consent";
 import {
 	decide,
@@ -34,9 +35,26 @@ import {
 import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionBody } from "./decision-document";
 import { decisionHeaders, jsonDecisionAnswer } from "./decision-response";
-import type { RequestContext } from "./request-context";
+import { locateKeyedCall, type RequestContext, takePageGpc } from "./request-context";
 import type { StoredState } from "./stored-state";
 import { setVisitorCookies, visitorCookies } from "./visitor-cookies";
+
+/**
+ * Who writes (PUT /v1/consent, POST /v1/opt-out): a keyed caller needs the admin scope and is decided
+ * where its `?jurisdiction=` says; a visitor writes only from an origin allowed to, with the page's
+ * GPC when it reports one.
+ */
+export async function writingCaller(rc: RequestContext): Promise<Caller> {
+	const caller = await identifyCaller(rc.request, rc.env);
+	if (caller.kind === "keyed") {
+		requireScope(caller, ["admin"]);
+		locateKeyedCall(rc);
+	} else {
+		assertWriteOrigin(rc.request, rc.settings);
+		takePageGpc(rc);
+	}
+	return caller;
+}
 
 export interface ChoiceWrite {
 	readonly changes: StoredChoices;

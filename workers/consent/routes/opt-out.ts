@@ -3,25 +3,17 @@
  * A keyed call's `subject` and `policyVersion` come from the JSON body or the form's fields.
  */
 import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
-import { assertWriteOrigin } from "../../http/origin-check";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
-import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
+import { keyedSubject, refuseUnkeyedSubject } from "../caller";
 import { parseOptOutBody } from "../consent-body";
-import { locateKeyedCall, requestContext, takePageGpc } from "../request-context";
-import { writeChoices } from "../write-choices";
+import { requestContext } from "../request-context";
+import { writeChoices, writingCaller } from "../write-choices";
 
 export const SAVED_LOCATION = "/preferences?saved=1";
 
 export async function optOut(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
-	const caller = await identifyCaller(request, env);
-	if (caller.kind === "keyed") {
-		requireScope(caller, ["admin"]);
-		locateKeyedCall(rc);
-	} else {
-		assertWriteOrigin(request, rc.settings);
-		takePageGpc(rc);
-	}
+	const caller = await writingCaller(rc);
 	// A visitor may post nothing at all: there is nothing to choose. An empty form (a lone button with
 	// no name) is still a form post, answered 303.
 	const kind = bodyKind(request);

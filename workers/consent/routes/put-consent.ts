@@ -4,25 +4,17 @@ import { hashEmail, normalizeEmail } from "../../email/email-address";
 import { emailHashKey } from "../../email/email-hash-key";
 import { EMAIL_PURPOSE } from "../../email/suppress-address";
 import { HttpError, storageUnavailable } from "../../http/http-error";
-import { assertWriteOrigin } from "../../http/origin-check";
 import { readBody } from "../../http/request-body";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { SuppressionRepository } from "../../storage/suppression-repository";
-import { identifyCaller, keyedSubject, refuseUnkeyedSubject, requireScope } from "../caller";
+import { keyedSubject, refuseUnkeyedSubject } from "../caller";
 import { parsePutBody } from "../consent-body";
-import { locateKeyedCall, requestContext, takePageGpc } from "../request-context";
-import { writeChoices } from "../write-choices";
+import { requestContext } from "../request-context";
+import { writeChoices, writingCaller } from "../write-choices";
 
 export async function putConsent(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const rc = requestContext(request, env, ctx);
-	const caller = await identifyCaller(request, env);
-	if (caller.kind === "keyed") {
-		requireScope(caller, ["admin"]);
-		locateKeyedCall(rc);
-	} else {
-		assertWriteOrigin(request, rc.settings);
-		takePageGpc(rc);
-	}
+	const caller = await writingCaller(rc);
 	const body = await readBody(request, ["json"]);
 	const input = parsePutBody(body.value);
 	refuseUnkeyedSubject(caller, input.subject);

@@ -87,8 +87,7 @@ function ownRequest(
 ): Response | Promise<Response> {
 	const preflight = corsPreflight(request, env, path);
 	if (preflight) return preflight;
-	// An OPTIONS answer does nothing and costs nothing: never limited, as preflights never were.
-	const limiting = requestMethod(request) === "OPTIONS" ? undefined : rateLimit(request, env, path);
+	const limiting = rateLimit(request, env, path);
 	if (limiting) return limiting.then(() => route(request, env, ctx, path));
 	return route(request, env, ctx, path);
 }

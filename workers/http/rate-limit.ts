@@ -63,9 +63,12 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
  * own forms) never come here.
  */
 export function rateLimit(request: Request, env: Env, path: string): Promise<void> | undefined {
+	const method = requestMethod(request);
+	// An OPTIONS answer (a route's Allow) does nothing and costs nothing: never limited, as preflights never were.
+	if (method === "OPTIONS") return undefined;
 	const authorization = authorizationHeader(request);
 	if (authorization !== null && !ignoresAuthorization(path)) return limitKey(request, env, authorization);
-	if (!WRITE_METHODS.has(requestMethod(request))) {
+	if (!WRITE_METHODS.has(method)) {
 		if (!isLimitedVisitorRead(path)) return undefined;
 	} else if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
 	return enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);

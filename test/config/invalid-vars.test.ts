@@ -48,6 +48,9 @@ const INVALID: Record<string, string> = {
 	GUARD_KEEP_UTM: "yes",
 	GUARD_TRACKER_OVERRIDES: '{"cdn.example.net": "marketing"',
 	BRAND_COLOR: "blue",
+	// Both were dropped from the pages without a word: no link, no logo, nothing logged.
+	PRIVACY_POLICY_URL: "example.com/privacy",
+	LOGO_URL: "logo.png",
 };
 
 describe("a var set to a value the worker cannot use", () => {
@@ -87,6 +90,9 @@ describe("a var set to a value the worker cannot use", () => {
 			GUARD_TRACKER_OVERRIDES: '{"/track": "ads"}',
 			BRAND_COLOR: "#0a0",
 			THIRD_PARTY_PROVISION_SINCE: "",
+			PRIVACY_POLICY_URL: "https://example.com/privacy",
+			// Whether an absolute logo URL is the page's own origin is known only per request.
+			LOGO_URL: "https://consent.example.com/logo.svg",
 		});
 		const res = await callWithEnv(testEnv, HEALTH, keyed({}, ADMIN_KEY));
 		expect(res.status).toBe(200);

@@ -6,7 +6,7 @@
 import type { ConsentPolicy } from "../consent/decide-consent";
 import { parseOverrides } from "../guard/guard-settings";
 import { publicSuffix } from "../guard/public-suffix";
-import { hexColor } from "../pages/page-theme";
+import { hexColor, logoUrl } from "../pages/page-theme";
 import { EXAMPLE_KEYS } from "./example-keys";
 
 export interface Settings {
@@ -290,6 +290,10 @@ const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
 	THIRD_PARTY_PROVISION_SINCE: isFullDate,
 	UNSUBSCRIBE_TOKEN_DAYS: (value) => Number(value) >= 1 && Number(value) <= 3650,
 	BRAND_COLOR: (value) => hexColor(value) !== null,
+	// A path, a base64 data: image, or an http(s) URL (whether that is the page's origin is known per request).
+	LOGO_URL: (value) => logoUrl(value, originOf(value) ?? "") !== null,
+	// The pages link it only as an absolute http(s) URL (pages/html-document.ts).
+	PRIVACY_POLICY_URL: (value) => originOf(value) !== null,
 	GUARD_TIMEOUT_MS: isPositive,
 	GUARD_KEEP_UTM: isBoolean,
 	// Whose entries are each logged when ignored; named here when none is left.

@@ -43,7 +43,8 @@ export function contrastRatio(a: string, b: string): number {
 	return (hi + 0.05) / (lo + 0.05);
 }
 
-function logoUrl(value: string, pageOrigin: string): string | null {
+/** LOGO_URL as a page on `pageOrigin` shows it, or null when it cannot. */
+export function logoUrl(value: string, pageOrigin: string): string | null {
 	if (!value) return null;
 	if (value.startsWith("data:")) return value.length <= MAX_DATA_LOGO && DATA_LOGO.test(value) ? value : null;
 	// A path: but not `//host` (protocol-relative) nor `/\host`, which browsers treat as another host.

@@ -5,8 +5,9 @@
  * storage/queries.ts does without (drizzle still builds every statement and decodes every row), and
  * its Postgres columns and relational-query helpers, which came along with its SQL builder and its
  * SQLite dialect, the SQLite column types the schema does not use, which came along with
- * sqliteTable, and the dialect's relational-query builder and migrator (wrangler.toml's `[alias]`
- * replaces the modules that brought them, the dialect with storage/sqlite-dialect.js's copy).
+ * sqliteTable, the dialect's relational-query builder and migrator, and the query builders' session
+ * calls and set operators (wrangler.toml's `[alias]` replaces the modules that brought them, the
+ * dialect and the query builders with storage/sqlite-dialect.js's and sqlite-query-builders/' copies).
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -78,9 +79,7 @@ describe("the Worker's bundle", () => {
 	it("has drizzle's query builders and column mappers, not its D1 driver and session layers", async () => {
 		const inputs = await bundledInputs();
 		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/sqlite-dialect.js"));
-		expect(inputs).toContainEqual(
-			expect.stringContaining("drizzle-orm/sqlite-core/query-builders/select.js"),
-		);
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/sqlite-query-builders/select.js"));
 		expect(
 			inputs.filter((path) => /drizzle-orm\/(d1\/|sqlite-core\/session\.js|sqlite-core\/db\.js)/.test(path)),
 		).toEqual([]);
@@ -114,5 +113,15 @@ describe("the Worker's bundle", () => {
 		expect(text).toContain("buildSelectQuery");
 		expect(text).not.toContain("buildRelationalQuery");
 		expect(text).not.toContain("__drizzle_migrations");
+	});
+
+	it("has drizzle's SQLite query builders as storage/sqlite-query-builders/ copies them, without session calls or set operators", async () => {
+		const { inputs, text } = await bundle();
+		expect(inputs.filter((path) => path.includes("drizzle-orm/sqlite-core/query-builders/"))).toEqual([]);
+		// Their error messages survive minification.
+		expect(text).toContain("values() must be called with at least one value");
+		expect(text).not.toContain("Set operator error");
+		expect(text).not.toContain("Cannot execute a query on a query builder");
+		expect(text).not.toContain("buildSetOperationQuery");
 	});
 });

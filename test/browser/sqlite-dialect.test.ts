@@ -1,9 +1,10 @@
 /**
- * storage/sqlite-dialect.js stands in for drizzle's SQLite dialect in the Worker's script
- * (wrangler.toml's `[alias]`): a copy of drizzle's own file, less the relational-query builder and
- * the migrator. Here, under Node (where the workers pool, which does not alias, would test drizzle's
- * own), the copy must be current with the installed drizzle-orm, keep every other method, and build
- * the same SQL and parameters as drizzle's for each kind of statement storage builds.
+ * storage/sqlite-dialect.js and storage/sqlite-query-builders/ stand in for drizzle's SQLite dialect
+ * and query builders in the Worker's script (wrangler.toml's `[alias]`): copies of drizzle's own
+ * files, less the relational-query builder, the migrator, what runs on a session and the set
+ * operators. Here, under Node (where the workers pool, which does not alias, would test drizzle's
+ * own), the copies must be current with the installed drizzle-orm, keep every other method, and
+ * build the same SQL and parameters as drizzle's for each kind of statement storage builds.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -13,8 +14,13 @@ import {
 	SQLiteAsyncDialect,
 	SQLiteDeleteBase,
 	SQLiteDialect,
+	SQLiteInsertBase,
 	SQLiteInsertBuilder,
+	SQLiteSelectBase,
+	SQLiteSelectBuilder,
+	SQLiteSelectQueryBuilderBase,
 	SQLiteSyncDialect,
+	SQLiteUpdateBase,
 	SQLiteUpdateBuilder,
 } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -27,18 +33,47 @@ import {
 } from "../../workers/storage/schema";
 
 const ROOT = new URL("../..", import.meta.url);
-const LEFT_OUT = ["buildRelationalQuery", "migrate"];
+const DIALECT_LEFT_OUT = ["buildRelationalQuery", "migrate", "buildSetOperations", "buildSetOperationQuery"];
+const SESSION = ["_prepare", "prepare", "execute"];
+/** The builders' classes, and the prototype methods each copy leaves out (fields are not on a prototype). */
+const BUILDER_LEFT_OUT = {
+	QueryBuilder: [],
+	SQLiteSelectBuilder: [],
+	SQLiteSelectQueryBuilderBase: ["createSetOperator", "addSetOperators"],
+	SQLiteSelectBase: [...SESSION, "$withCache"],
+	SQLiteInsertBuilder: [],
+	SQLiteInsertBase: SESSION,
+	SQLiteUpdateBuilder: [],
+	SQLiteUpdateBase: SESSION,
+	SQLiteDeleteBase: SESSION,
+} as const;
 
 const drizzles = { SQLiteDialect, SQLiteSyncDialect, SQLiteAsyncDialect };
 type Dialects = typeof drizzles;
+const drizzleBuilders = {
+	QueryBuilder,
+	SQLiteSelectBuilder,
+	SQLiteSelectQueryBuilderBase,
+	SQLiteSelectBase,
+	SQLiteInsertBuilder,
+	SQLiteInsertBase,
+	SQLiteUpdateBuilder,
+	SQLiteUpdateBase,
+	SQLiteDeleteBase,
+};
+type Builders = typeof drizzleBuilders;
 const copy = (await import(new URL("workers/storage/sqlite-dialect.js", ROOT).href)) as Dialects;
+const builderCopies = (await import(
+	new URL("workers/storage/sqlite-query-builders/index.js", ROOT).href
+)) as Builders;
 
 function methods(prototype: object): string[] {
 	return Object.getOwnPropertyNames(prototype).sort();
 }
 
-/** Statements of each shape storage/ builds (queries.ts's builders, made here with either dialect). */
-function statements(dialect: SQLiteDialect) {
+/** Statements of each shape storage/ builds (as queries.ts does, with drizzle's dialect and builders or the copies). */
+function statements(dialect: SQLiteDialect, builders: Builders) {
+	const { QueryBuilder, SQLiteDeleteBase, SQLiteInsertBuilder, SQLiteUpdateBuilder } = builders;
 	const NO_SESSION = undefined as never;
 	const select = new QueryBuilder(dialect);
 	const at = new Date(Date.UTC(2026, 10, 29));
@@ -93,17 +128,17 @@ function statements(dialect: SQLiteDialect) {
 	};
 }
 
-describe("storage/sqlite-dialect.js", () => {
-	it("is exactly what `npm run dialect:build` makes of the installed drizzle-orm's dialect", async () => {
+describe("storage/sqlite-dialect.js and storage/sqlite-query-builders/", () => {
+	it("are exactly what `npm run dialect:build` makes of the installed drizzle-orm's files", async () => {
 		const run = promisify(execFile)("node", ["workers/storage/generate-sqlite-dialect.mjs", "--check"], {
 			cwd: ROOT,
 		});
 		await expect(run).resolves.toMatchObject({ stderr: "" });
 	});
 
-	it("keeps every method of drizzle's dialects but the relational-query builder and the migrator", () => {
+	it("keep every method of drizzle's dialects but the relational-query builder, the migrator and set operations", () => {
 		for (const name of ["SQLiteDialect", "SQLiteSyncDialect", "SQLiteAsyncDialect"] as const) {
-			const theirs = methods(drizzles[name].prototype).filter((method) => !LEFT_OUT.includes(method));
+			const theirs = methods(drizzles[name].prototype).filter((method) => !DIALECT_LEFT_OUT.includes(method));
 			expect(methods(copy[name].prototype), name).toEqual(theirs);
 		}
 		expect(new copy.SQLiteAsyncDialect()).toBeInstanceOf(copy.SQLiteDialect);
@@ -111,14 +146,27 @@ describe("storage/sqlite-dialect.js", () => {
 		expect(is(new copy.SQLiteAsyncDialect(), SQLiteDialect)).toBe(true);
 	});
 
-	it.each(Object.keys(statements(new SQLiteAsyncDialect())))(
-		"builds the %s as drizzle's dialect does",
+	it("keep every method of drizzle's query builders but what runs on a session and the set operators", () => {
+		for (const [name, leftOut] of Object.entries(BUILDER_LEFT_OUT) as [keyof Builders, readonly string[]][]) {
+			const theirs = methods(drizzleBuilders[name].prototype).filter((method) => !leftOut.includes(method));
+			expect(methods(builderCopies[name].prototype), name).toEqual(theirs);
+		}
+		const select = new builderCopies.QueryBuilder(new copy.SQLiteAsyncDialect())
+			.select()
+			.from(consentSubjects);
+		expect(is(select, SQLiteSelectBase)).toBe(true);
+		expect(select).not.toHaveProperty("union");
+		expect(select).not.toHaveProperty("all");
+	});
+
+	it.each(Object.keys(statements(new SQLiteAsyncDialect(), drizzleBuilders)))(
+		"build the %s as drizzle's dialect and builders do",
 		(kind) => {
-			const built = (dialect: SQLiteDialect) =>
-				statements(dialect)[kind as keyof ReturnType<typeof statements>].toSQL();
-			const theirs = built(new SQLiteAsyncDialect());
+			const built = (dialect: SQLiteDialect, builders: Builders) =>
+				statements(dialect, builders)[kind as keyof ReturnType<typeof statements>].toSQL();
+			const theirs = built(new SQLiteAsyncDialect(), drizzleBuilders);
 			expect(theirs.sql).toMatch(/^(select|insert|update|delete) /);
-			expect(built(new copy.SQLiteAsyncDialect())).toEqual(theirs);
+			expect(built(new copy.SQLiteAsyncDialect(), builderCopies)).toEqual(theirs);
 		},
 	);
 });

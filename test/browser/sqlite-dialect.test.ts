@@ -1,8 +1,8 @@
 /**
  * storage/sqlite-dialect.js and storage/sqlite-query-builders/ stand in for drizzle's SQLite dialect
  * and query builders in the Worker's script (wrangler.toml's `[alias]`): copies of drizzle's own
- * files, less the relational-query builder, the migrator, what runs on a session and the set
- * operators. Here, under Node (where the workers pool, which does not alias, would test drizzle's
+ * files, less the relational-query builder, the migrator, what runs on a session, and set
+ * operators, common table expressions, selectDistinct, inserts from a select and joins in an update. Here, under Node (where the workers pool, which does not alias, would test drizzle's
  * own), the copies must be current with the installed drizzle-orm, keep every other method, and
  * build the same SQL and parameters as drizzle's for each kind of statement storage builds.
  */
@@ -37,14 +37,14 @@ const DIALECT_LEFT_OUT = ["buildRelationalQuery", "migrate", "buildSetOperations
 const SESSION = ["_prepare", "prepare", "execute"];
 /** The builders' classes, and the prototype methods each copy leaves out (fields are not on a prototype). */
 const BUILDER_LEFT_OUT = {
-	QueryBuilder: [],
+	QueryBuilder: ["with", "selectDistinct"],
 	SQLiteSelectBuilder: [],
 	SQLiteSelectQueryBuilderBase: ["createSetOperator", "addSetOperators"],
 	SQLiteSelectBase: [...SESSION, "$withCache"],
-	SQLiteInsertBuilder: [],
+	SQLiteInsertBuilder: ["select"],
 	SQLiteInsertBase: SESSION,
 	SQLiteUpdateBuilder: [],
-	SQLiteUpdateBase: SESSION,
+	SQLiteUpdateBase: [...SESSION, "from", "createJoin"],
 	SQLiteDeleteBase: SESSION,
 } as const;
 
@@ -146,7 +146,7 @@ describe("storage/sqlite-dialect.js and storage/sqlite-query-builders/", () => {
 		expect(is(new copy.SQLiteAsyncDialect(), SQLiteDialect)).toBe(true);
 	});
 
-	it("keep every method of drizzle's query builders but what runs on a session and the set operators", () => {
+	it("keep every method of drizzle's query builders but what runs on a session and what storage never builds", () => {
 		for (const [name, leftOut] of Object.entries(BUILDER_LEFT_OUT) as [keyof Builders, readonly string[]][]) {
 			const theirs = methods(drizzleBuilders[name].prototype).filter((method) => !leftOut.includes(method));
 			expect(methods(builderCopies[name].prototype), name).toEqual(theirs);
@@ -157,6 +157,7 @@ describe("storage/sqlite-dialect.js and storage/sqlite-query-builders/", () => {
 		expect(is(select, SQLiteSelectBase)).toBe(true);
 		expect(select).not.toHaveProperty("union");
 		expect(select).not.toHaveProperty("all");
+		expect(select).toHaveProperty("leftJoin");
 	});
 
 	it.each(Object.keys(statements(new SQLiteAsyncDialect(), drizzleBuilders)))(

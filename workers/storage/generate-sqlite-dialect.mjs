@@ -5,8 +5,9 @@
  * query-builder modules). Each is the installed drizzle-orm's own file, text for text, less the
  * members the Worker never runs: what runs on drizzle's session (`_prepare`, `run`, `all`, `execute`,
  * relational queries, `db.query.*`: the Worker has none, storage/queries.ts builds statements and D1
- * runs them), the migrator (wrangler applies migrations/), and the set operators (union, intersect,
- * except), which storage never builds. A class keeps every method, used or not, so only a copy leaves
+ * runs them), the migrator (wrangler applies migrations/), and what storage never builds: set
+ * operators (union, intersect, except), common table expressions (`with`), selectDistinct, an insert
+ * from a select, and an update's `from` and joins (a select's joins stay). A class keeps every method, used or not, so only a copy leaves
  * them out. Run `npm run dialect:build` after upgrading drizzle-orm; `--check` exits 1 when a copy is
  * not current (test/browser/sqlite-dialect.test.ts runs it, and compares the copies' SQL to drizzle's).
  */
@@ -41,7 +42,11 @@ const COPIES = [
 		],
 	},
 	{ file: `${BUILDERS}index.js`, target: "sqlite-query-builders/index.js", leftOut: [] },
-	{ file: `${BUILDERS}query-builder.js`, target: "sqlite-query-builders/query-builder.js", leftOut: [] },
+	{
+		file: `${BUILDERS}query-builder.js`,
+		target: "sqlite-query-builders/query-builder.js",
+		leftOut: ["  $with = (alias, selection) => {", "  with(...queries) {", "  selectDistinct(fields) {"],
+	},
 	{
 		file: `${BUILDERS}select.js`,
 		target: "sqlite-query-builders/select.js",
@@ -66,12 +71,21 @@ const COPIES = [
 	{
 		file: `${BUILDERS}insert.js`,
 		target: "sqlite-query-builders/insert.js",
-		leftOut: [...SESSION_MEMBERS, "  async execute() {"],
+		leftOut: ["  select(selectQuery) {", ...SESSION_MEMBERS, "  async execute() {"],
 	},
 	{
 		file: `${BUILDERS}update.js`,
 		target: "sqlite-query-builders/update.js",
-		leftOut: [...SESSION_MEMBERS, "  async execute() {"],
+		leftOut: [
+			"  from(source) {",
+			"  createJoin(joinType) {",
+			'  leftJoin = this.createJoin("left");',
+			'  rightJoin = this.createJoin("right");',
+			'  innerJoin = this.createJoin("inner");',
+			'  fullJoin = this.createJoin("full");',
+			...SESSION_MEMBERS,
+			"  async execute() {",
+		],
 	},
 	{
 		file: `${BUILDERS}delete.js`,

@@ -2,7 +2,8 @@
  * consent-edge: the Worker's entry. Wires each capability's routes, CORS and the one error handler.
  */
 import { env as deployedEnv } from "cloudflare:workers";
-import { type IRequest, Router } from "itty-router";
+import type { IRequest } from "itty-router";
+import { Router } from "itty-router/Router";
 import { settingsAtStartUp, settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";

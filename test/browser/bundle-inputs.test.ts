@@ -85,6 +85,11 @@ describe("the Worker's bundle", () => {
 		).toEqual([]);
 	});
 
+	it("has itty-router's Router module alone, not its index's response helpers, which it makes as it loads", async () => {
+		const inputs = (await bundledInputs()).filter((path) => path.includes("itty-router/"));
+		expect(inputs).toEqual([expect.stringMatching(/itty-router\/Router\.mjs$/)]);
+	});
+
 	it("has none of drizzle's Postgres dialect, which its SQL builder imported to recognise pgEnum()", async () => {
 		const inputs = await bundledInputs();
 		expect(inputs).toContainEqual(expect.stringContaining("drizzle-orm/sql/sql.js"));

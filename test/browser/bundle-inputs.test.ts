@@ -9,6 +9,7 @@
  * calls and set operators (wrangler.toml's `[alias]` replaces the modules that brought them, the
  * dialect and the query builders with storage/sqlite-dialect.js's and sqlite-query-builders/' copies).
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -88,6 +89,19 @@ describe("the Worker's bundle", () => {
 	it("has itty-router's Router module alone, not its index's response helpers, which it makes as it loads", async () => {
 		const inputs = (await bundledInputs()).filter((path) => path.includes("itty-router/"));
 		expect(inputs).toEqual([expect.stringMatching(/itty-router\/Router\.mjs$/)]);
+	});
+
+	it("has storage/drizzle-tracer.ts for drizzle's tracer, whose OpenTelemetry span drizzle never starts", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/drizzle-tracer.ts"));
+		expect(inputs.filter((path) => /drizzle-orm\/(tracing|tracing-utils|version)\.js$/.test(path))).toEqual(
+			[],
+		);
+		// The stand-in does what drizzle's does only while nothing in drizzle sets its `otel`.
+		const tracing = readFileSync(new URL("node_modules/drizzle-orm/tracing.js", ROOT), "utf8");
+		expect(tracing).toContain("let otel;");
+		expect(tracing).not.toMatch(/\botel\s*=[^=]/);
+		expect(tracing).toMatch(/if \(!otel\) \{\s*return fn\(\);/);
 	});
 
 	it("has none of drizzle's Postgres dialect, which its SQL builder imported to recognise pgEnum()", async () => {

@@ -104,6 +104,12 @@ describe("the Worker's bundle", () => {
 		expect(tracing).toMatch(/if \(!otel\) \{\s*return fn\(\);/);
 	});
 
+	it("has storage/drizzle-casing.ts for drizzle's column casing, which storage's dialects are made without", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/drizzle-casing.ts"));
+		expect(inputs.filter((path) => path.endsWith("drizzle-orm/casing.js"))).toEqual([]);
+	});
+
 	it("has none of drizzle's Postgres dialect, which its SQL builder imported to recognise pgEnum()", async () => {
 		const inputs = await bundledInputs();
 		expect(inputs).toContainEqual(expect.stringContaining("drizzle-orm/sql/sql.js"));

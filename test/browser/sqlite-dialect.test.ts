@@ -8,7 +8,8 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { and, desc, eq, gt, inArray, is, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gt, inArray, is, sql } from "drizzle-orm";
+import { CasingCache as DrizzleCasingCache } from "drizzle-orm/casing";
 import {
 	QueryBuilder,
 	SQLiteAsyncDialect,
@@ -20,10 +21,13 @@ import {
 	SQLiteSelectBuilder,
 	SQLiteSelectQueryBuilderBase,
 	SQLiteSyncDialect,
+	SQLiteTable,
 	SQLiteUpdateBase,
 	SQLiteUpdateBuilder,
 } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { CasingCache } from "../../workers/storage/drizzle-casing";
+import * as schema from "../../workers/storage/schema";
 import {
 	consentRecords,
 	consentSubjects,
@@ -170,4 +174,22 @@ describe("storage/sqlite-dialect.js and storage/sqlite-query-builders/", () => {
 			expect(built(new copy.SQLiteAsyncDialect(), builderCopies)).toEqual(theirs);
 		},
 	);
+});
+
+describe("storage/drizzle-casing.ts", () => {
+	it("names every column of the schema as drizzle's CasingCache does without a casing", () => {
+		const theirs = new DrizzleCasingCache();
+		const ours = new CasingCache();
+		const tables = Object.values(schema).filter((value) => is(value, SQLiteTable));
+		expect(tables.length).toBeGreaterThan(5);
+		for (const table of tables) {
+			for (const column of Object.values(getTableColumns(table))) {
+				expect(ours.getColumnCasing(column), column.name).toBe(theirs.getColumnCasing(column));
+			}
+		}
+	});
+
+	it("refuses a casing option, which it does not implement", () => {
+		expect(() => new CasingCache("snake_case")).toThrow(/snake_case/);
+	});
 });

@@ -12,9 +12,13 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { is } from "drizzle-orm";
+import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
+import { ForeignKeyBuilder } from "../../workers/storage/no-foreign-keys";
+import * as schema from "../../workers/storage/schema";
 
 const ROOT = new URL("../..", import.meta.url);
 
@@ -108,6 +112,18 @@ describe("the Worker's bundle", () => {
 		const inputs = await bundledInputs();
 		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/drizzle-casing.ts"));
 		expect(inputs.filter((path) => path.endsWith("drizzle-orm/casing.js"))).toEqual([]);
+	});
+
+	it("has storage/no-foreign-keys.ts for drizzle's foreign-key builder, as the schema's columns declare none", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/no-foreign-keys.ts"));
+		expect(inputs.filter((path) => path.endsWith("drizzle-orm/sqlite-core/foreign-keys.js"))).toEqual([]);
+		const tables = Object.values(schema).filter((value) => is(value, SQLiteTable));
+		expect(tables.length).toBeGreaterThan(5);
+		for (const table of tables)
+			expect(getTableConfig(table).foreignKeys, getTableConfig(table).name).toEqual([]);
+		// A column declaring one would stop the script as it starts, not run without its key.
+		expect(() => new ForeignKeyBuilder()).toThrow(/foreign key/);
 	});
 
 	it("has none of drizzle's Postgres dialect, which its SQL builder imported to recognise pgEnum()", async () => {

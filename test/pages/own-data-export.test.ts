@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { visitorSubject } from "../../workers/consent/caller";
-import { call, keyed, Visitor } from "../helpers";
+import { brokenD1, brokenKV, call, callWithEnv, envWith, keyed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 
@@ -79,6 +79,42 @@ describe("GET /preferences/export", () => {
 			state: null,
 			records: [],
 		});
+	});
+
+	it("answers a browser without a well-formed ce_vid without reading storage: nothing can be stored for it", async () => {
+		// Every D1 and KV call throws: an export that read either would be a 503.
+		const down = envWith({ DB: brokenD1(), CONSENT_KV: brokenKV() });
+		const cookies: Record<string, string>[] = [
+			{},
+			{ Cookie: "ce_vid=short" },
+			{ Cookie: "ce_vid=not%20base64url!!" },
+		];
+		for (const headers of cookies) {
+			const res = await callWithEnv(down, "/preferences/export", { cf: CA, headers });
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Cache-Control")).toBe("no-store");
+			expect(res.headers.get("Content-Disposition")).toMatch(
+				/^attachment; filename="consent-export-v_[\w-]+\.json"$/,
+			);
+			const doc = await res.json<Export>();
+			expect(doc).toMatchObject({
+				state: null,
+				records: [],
+				idempotentAnswers: [],
+				suppressions: [],
+				erasures: [],
+				pendingWrites: [],
+			});
+			expect(doc.subject).toMatch(/^v:[\w-]{32}$/);
+			expect(Number.isNaN(Date.parse(doc.exportedAt))).toBe(false);
+		}
+		// A well-formed ce_vid names a subject that may have data: read, and a 503 while storage is down.
+		const known = await callWithEnv(down, "/preferences/export", {
+			cf: CA,
+			headers: { Cookie: `ce_vid=${"E".repeat(32)}` },
+		});
+		expect(known.status).toBe(503);
+		expect(known.headers.get("Retry-After")).not.toBeNull();
 	});
 
 	it("never answers for another subject: not by query, not by a forged or another visitor's cookie", async () => {

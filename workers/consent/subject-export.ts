@@ -66,6 +66,21 @@ export async function subjectExport(env: Env, repo: ConsentRepository, subject: 
 	};
 }
 
+/** The export of a subject nothing is stored for (a visitor id never issued): nothing to read. */
+export function emptyExport(subject: string) {
+	const none: never[] = [];
+	return {
+		subject,
+		exportedAt: new Date().toISOString(),
+		state: null,
+		records: none,
+		idempotentAnswers: none,
+		suppressions: none,
+		erasures: none,
+		pendingWrites: none,
+	};
+}
+
 /** The export read at the primary: a person's copy holds every write made before they asked, whoever made it. */
 export function primaryRepository(env: Env, subject: string): ConsentRepository {
 	return ConsentRepository.forSubject(env, subject, "write");

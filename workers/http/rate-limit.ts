@@ -14,7 +14,8 @@ const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
 const VISITOR_WRITE_PATHS = ["/v1/", "/preferences"];
 /**
  * Visitor reads limited as writes are: a visitor's own export (pages/export-own-data.ts) reads D1's
- * primary and lists KV on every request, which a keyless loop could otherwise repeat without bound.
+ * primary and lists KV for any well-formed `ce_vid`, which a keyless loop could otherwise repeat
+ * without bound.
  */
 const LIMITED_VISITOR_READ = "/preferences/export";
 

@@ -2,16 +2,18 @@
  * GET /preferences/export: the visitor's own copy of their data (GDPR Art. 15, APPI Art. 33), the
  * document the keyed export gives, as a file to save. The subject comes only from `ce_vid`: no query
  * or body names one, so nobody downloads another's. Without a well-formed `ce_vid` the visitor is
- * nobody yet, and their copy is an empty document (a fresh subject's), not an error.
+ * nobody yet, and their copy is an empty document (a fresh subject's), not an error, made without
+ * reading storage: nothing can be stored for an id this request made up.
  */
-import { exportFilename, primaryRepository, subjectExport } from "../consent/subject-export";
+import { emptyExport, exportFilename, primaryRepository, subjectExport } from "../consent/subject-export";
 import { jsonResponse } from "../http/responses";
 import { pageVisitor } from "./page-visitor";
 
 export async function exportOwnData(request: Request, env: Env): Promise<Response> {
 	const visitor = await pageVisitor(request);
-	const repo = primaryRepository(env, visitor.subject);
-	const document = await subjectExport(env, repo, visitor.subject);
+	const document = visitor.issued
+		? emptyExport(visitor.subject)
+		: await subjectExport(env, primaryRepository(env, visitor.subject), visitor.subject);
 	const headers = new Headers({
 		"Content-Disposition": `attachment; filename="${exportFilename(visitor.subject)}"`,
 		"Cache-Control": "no-store",

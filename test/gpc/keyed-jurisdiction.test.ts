@@ -77,6 +77,49 @@ describe("a keyed call's ?jurisdiction=", () => {
 		},
 	);
 
+	it("takes a country's other ISO code as the country: UK is GB, decided opt-in", async () => {
+		// `UK` is ISO 3166-1's reserved code for the United Kingdom (GB): read as an unlisted country it
+		// got opt-out defaults, every purpose allowed and no prompt for a person in Britain.
+		for (const stated of ["UK", "uk", "GB"]) {
+			const res = await call(`/v1/consent?subject=user:kj-6&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+			expect(res.status).toBe(200);
+			const doc = await res.json<Doc>();
+			expect(doc.jurisdiction).toBe("GB");
+			expect(doc.purposes).toMatchObject({ analytics: false, ads: false, sale: false });
+			expect(doc.prompt).toBe(true);
+		}
+		const check = await call(
+			"/v1/check?purpose=ads&subject=user:kj-6&jurisdiction=UK",
+			keyed({ cf: BACKEND }),
+		);
+		expect(await check.json()).toEqual({ purpose: "ads", allowed: false, reason: "default" });
+	});
+
+	it.each(["EU", "QQ", "AA", "UN", "EU-DE"])(
+		"?jurisdiction=%s, no country a person is in, is a 400 invalid_query, not opt-out defaults",
+		async (value) => {
+			const res = await call(`/v1/consent?subject=user:kj-7&jurisdiction=${value}`, keyed({ cf: BACKEND }));
+			expect(res.status).toBe(400);
+			const body = await res.json<{ error: { code: string; message: string } }>();
+			expect(body.error.code).toBe("invalid_query");
+			expect(body.error.message).toContain("jurisdiction");
+		},
+	);
+
+	it("still reads what request.cf can say: ZZ and XX are unknown (opt-in), a US region is kept", async () => {
+		for (const [stated, expected] of [
+			["ZZ", "ZZ"],
+			["XX", "ZZ"],
+			["de", "DE"],
+			["US-TX", "US-TX"],
+			["JP-13", "JP"],
+		]) {
+			const res = await call(`/v1/consent?subject=user:kj-8&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+			expect(res.status).toBe(200);
+			expect((await res.json<Doc>()).jurisdiction).toBe(expected);
+		}
+	});
+
 	it("a wrong key is still a 401, and a visitor cannot move themselves", async () => {
 		const wrong = await call(
 			"/v1/consent?subject=user:kj-5&jurisdiction=Germany",

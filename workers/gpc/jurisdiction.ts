@@ -30,17 +30,38 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
 const STATED = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
 
 /**
+ * Groupings CLDR names that no person is in (the EU, the euro area, the UN, Outlying Oceania) and its
+ * pseudo-locale codes: read as a country, each got opt-out defaults.
+ */
+const NOT_COUNTRIES = /^(E[UZ]|UN|QO|X[AB])$/;
+let regionNames: Intl.DisplayNames | undefined;
+
+/**
+ * The country a stated code names, under its current code (the runtime's CLDR data: `UK` is GB,
+ * `DD` DE), or null for a code no country has: an unlisted code decides as an opt-out country, so
+ * `?jurisdiction=UK` gave a person in Britain every purpose allowed. `XX` is request.cf's unknown.
+ */
+function statedCountry(code: string): string | null {
+	const country = new Intl.Locale("und", { region: code }).region as string;
+	regionNames ??= new Intl.DisplayNames("en", { type: "region" });
+	return country === "XX" || (regionNames.of(country) !== country && !NOT_COUNTRIES.test(country))
+		? country
+		: null;
+}
+
+/**
  * Where a server-to-server call says the person is (`?jurisdiction=`), read as `request.cf` is
  * read; null when not given. The call's own location is its server's, not the person's. Given
- * twice or malformed, a 400 `invalid_query`.
+ * twice, malformed or naming no country, a 400 `invalid_query`.
  */
 export function statedJurisdiction(url: URL): string | null {
 	const values = url.searchParams.getAll("jurisdiction");
 	if (values.length === 0) return null;
 	const stated = values.length === 1 ? STATED.exec(values[0] ?? "") : null;
-	if (!stated)
+	const country = stated?.[1] ? statedCountry(stated[1]) : null;
+	if (!country)
 		throw badQuery("jurisdiction: give it once, as a country code or US-<region>, e.g. DE or US-CA.");
-	return jurisdictionFromCf({ country: stated[1], regionCode: stated[2] });
+	return jurisdictionFromCf({ country, regionCode: stated?.[2] });
 }
 
 /**

@@ -52,14 +52,24 @@ function firstCookie(header: string | null, name: string): string | undefined {
 	return undefined;
 }
 
+/** The cookies an answer sets (an expiry, `Max-Age=0`, sets none: see expiredCookies). */
 function setCookies(res: Response): Map<string, string> {
 	const out = new Map<string, string>();
 	for (const line of res.headers.getSetCookie()) {
+		if (/;\s*Max-Age=0(;|$)/i.test(line)) continue;
 		const pair = line.split(";")[0] ?? "";
 		const eq = pair.indexOf("=");
 		out.set(pair.slice(0, eq), pair.slice(eq + 1));
 	}
 	return out;
+}
+
+/** The names of the cookies an answer expires. */
+function expiredCookies(res: Response): string[] {
+	return res.headers
+		.getSetCookie()
+		.filter((line) => /;\s*Max-Age=0(;|$)/i.test(line))
+		.map((line) => line.slice(0, line.indexOf("=")));
 }
 
 const VID = /^[A-Za-z0-9_-]{22,64}$/;
@@ -89,6 +99,20 @@ function isFormPost(request: Request): boolean {
  * A decision document never allows what storage denies for its subject, unless a fresh ce_consent the
  * request carried decided it (its allowances are trusted for 10 minutes: CONTRACT.md).
  */
+function hasGpc(request: Request): boolean {
+	return (request.headers.get("Sec-GPC") ?? "").split(",").some((m) => m.trim() === "1");
+}
+
+/** A visitor's decision request carrying its page's signal, `?gpc=1` (README, Global Privacy Control). */
+function pageGpc(request: Request): boolean {
+	const url = new URL(request.url);
+	return (
+		!request.headers.has("Authorization") &&
+		/^\/v1\/(consent|opt-out)\/*$/.test(url.pathname) &&
+		url.searchParams.getAll("gpc").includes("1")
+	);
+}
+
 async function checkDecisionDocument(
 	testEnv: Env,
 	request: Request,
@@ -98,7 +122,7 @@ async function checkDecisionDocument(
 	if (typeof doc.subject !== "string" || typeof doc.purposes !== "object" || doc.purposes === null) return;
 	const decided = doc.purposes as Record<string, boolean>;
 	expect(decided.essential, `${label}: essential`).toBe(true);
-	const gpc = (request.headers.get("Sec-GPC") ?? "").split(",").some((m) => m.trim() === "1");
+	const gpc = hasGpc(request) || pageGpc(request);
 	expect(doc.gpc, `${label}: gpc`).toBe(gpc);
 	// Rule 2: GPC opts out of ads and sale, whatever is stored or carried in a cookie.
 	if (gpc) expect([decided.ads, decided.sale], `${label}: GPC`).toEqual([false, false]);
@@ -121,7 +145,8 @@ async function checkDecisionDocument(
 /** A `/v1/check` answer: essential is always allowed, and GPC always denies ads and sale (rule 2). */
 function checkPurposeAnswer(request: Request, answer: Record<string, unknown>, label: string): void {
 	if (typeof answer.purpose !== "string" || !("allowed" in answer)) return;
-	const gpc = (request.headers.get("Sec-GPC") ?? "").split(",").some((m) => m.trim() === "1");
+	// A page's ?gpc=1 is never read here (/v1/check never writes): only the header.
+	const gpc = hasGpc(request);
 	if (answer.purpose === "essential") expect(answer.allowed, `${label}: essential`).toBe(true);
 	if (gpc && ["ads", "sale"].includes(answer.purpose)) {
 		expect([answer.allowed, answer.reason], `${label}: GPC`).toEqual([false, "gpc"]);
@@ -231,7 +256,7 @@ export async function checkAnswer(
 	const readOnly =
 		request.method === "OPTIONS" ||
 		(["GET", "HEAD"].includes(request.method) &&
-			/^\/(v1\/check|v1\/health|unsubscribe|consent\.js|\.well-known\/gpc\.json|v1\/subjects\/.*|v1\/suppressions)\/*$/.test(
+			/^\/(v1\/check|v1\/health|unsubscribe|consent\.js|\.well-known\/gpc\.json|v1\/subjects\/.*|v1\/suppressions|preferences\/(export|erase))\/*$/.test(
 				pathname,
 			));
 	if (readOnly) {
@@ -268,6 +293,15 @@ export async function checkAnswer(
 
 	if (request.headers.has("Authorization") && pathname.startsWith("/v1/")) {
 		expect([...cookies.keys()], `${label}: a keyed call set cookies`).toEqual([]);
+	}
+
+	// Only the visitor's own erasure, once made, expires their identity and decision cookie.
+	const expired = expiredCookies(res).filter((name) => name === "ce_vid" || name === "ce_consent");
+	if (expired.some((name) => !cookies.has(name))) {
+		expect(
+			[request.method, pathname.replace(/\/+$/, ""), res.status],
+			`${label}: ${expired.join(", ")} expired`,
+		).toEqual(["POST", "/preferences/erase", 303]);
 	}
 
 	// Identity is never replaced: a presented well-formed ce_vid is the one the answer keeps.

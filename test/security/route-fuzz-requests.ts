@@ -55,6 +55,8 @@ const ROUTE_PATHS = [
 	"/v1/suppressions/check",
 	"/unsubscribe",
 	"/preferences",
+	"/preferences/export",
+	"/preferences/erase",
 	"/.well-known/gpc.json",
 	"/consent.js",
 	"/v1/guard/runtime.js",
@@ -128,6 +130,11 @@ const queryValue = fc.oneof(
 		"*",
 		"ja",
 		"en",
+		"DE",
+		"us-ca",
+		"UK",
+		"EU",
+		"US-XX",
 		"https%3A%2F%2Fconsent.example%2Fshop",
 		"https%3A%2F%2Fevil.example%2F",
 		"javascript%3Aalert(1)",
@@ -146,6 +153,8 @@ const QUERY_NAMES = [
 	"return",
 	"lang",
 	"saved",
+	"gpc",
+	"jurisdiction",
 	"limit",
 	"cursor",
 	"x",
@@ -513,6 +522,21 @@ export function validPlan(tokens: readonly string[]): fc.Arbitrary<RequestPlan> 
 		fc
 			.tuple(subject, fc.constantFrom<Who>("admin", "reader"))
 			.map(([s, k]) => plan("GET", `/v1/consent?subject=${s}`, who(k, ""))),
+		// Session 34's inputs: a page's GPC, a keyed call's stated jurisdiction, the visitor's own data.
+		vid.map((v) => plan("GET", "/v1/consent?gpc=1", who("visitor", v))),
+		fc
+			.tuple(subject, fc.constantFrom("DE", "US-CA", "UK", "jp"))
+			.map(([s, j]) => plan("GET", `/v1/consent?subject=${s}&jurisdiction=${j}`, who("admin", ""))),
+		vid.map((v) => plan("GET", "/preferences/export", who("visitor", v))),
+		vid.map((v) => plan("GET", "/preferences/erase", who("visitor", v))),
+		vid.map((v) =>
+			plan(
+				"POST",
+				"/preferences/erase",
+				[...who("visitor", v), ["Content-Type", FORM]],
+				form({ form: "erase" }),
+			),
+		),
 		fc
 			.tuple(vid, purposes)
 			.map(([v, p]) =>

@@ -117,6 +117,28 @@ describe("POST /preferences/erase", () => {
 		expect(doc.reasons).toMatchObject({ ads: "default", analytics: "default" });
 	});
 
+	it("is not claimed by a mere link: a visitor whose data is kept is never told it was deleted", async () => {
+		// Anyone can link to /preferences?erased=1 (another site, a phishing mail): the page must not
+		// tell a person with stored choices that they exercised their right when nothing was erased.
+		const { v, subject } = await visitorWithData();
+		for (const headers of [{}, JA]) {
+			const res = await v.fetch("/preferences?erased=1", { headers });
+			const html = await res.text();
+			expect(html).not.toContain('<p class="notice" role="status">Your data has been deleted.');
+			expect(html).not.toContain("データを削除しました");
+			expect(html).not.toMatch(/<title>(Your data has been deleted|データを削除しました)/);
+		}
+		expect(await stored(subject)).toMatchObject({ rows: 1, records: 1, erasures: 0 });
+
+		// Once erased, the page says so, and keeps saying so on a reload with the fresh visitor id.
+		const erased = await erasePost(v);
+		const location = erased.headers.get("Location") ?? "";
+		for (let load = 0; load < 2; load++) {
+			const html = await (await v.fetch(location)).text();
+			expect(html).toContain('<p class="notice" role="status">Your data has been deleted.');
+		}
+	});
+
 	it("says it was done in Japanese", async () => {
 		const { v, subject } = await visitorWithData(JA);
 		const res = await erasePost(v, JA, "/preferences/erase?lang=ja");

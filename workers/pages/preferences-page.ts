@@ -39,12 +39,13 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	]);
 	const { decision } = result;
 	// Back from a save without the cookie it set (cookies blocked): this is a new visitor, not the saver.
+	// Anyone can link to `?erased=1`: only a browser with nothing stored is told its data was deleted.
 	const outcome: SaveOutcome | null =
 		rc.url.searchParams.get("saved") === "1"
 			? visitor.issued
 				? "not-kept"
 				: "saved"
-			: rc.url.searchParams.get("erased") === "1"
+			: rc.url.searchParams.get("erased") === "1" && history?.length === 0
 				? "erased"
 				: null;
 	const back = returnLink(request, rc.url, rc.settings, rc.secure);

@@ -95,8 +95,9 @@ describe("a keyed call's ?jurisdiction=", () => {
 		expect(await check.json()).toEqual({ purpose: "ads", allowed: false, reason: "default" });
 	});
 
-	it.each(["EU", "QQ", "AA", "UN", "EU-DE"])(
-		"?jurisdiction=%s, no country a person is in, is a 400 invalid_query, not opt-out defaults",
+	// IC (Canary Islands) and EA (Ceuta, Melilla) are Spain's, which request.cf calls ES.
+	it.each(["EU", "QQ", "AA", "UN", "EU-DE", "IC", "EA", "TA"])(
+		"?jurisdiction=%s, not a country's code, is a 400 invalid_query, not opt-out defaults",
 		async (value) => {
 			const res = await call(`/v1/consent?subject=user:kj-7&jurisdiction=${value}`, keyed({ cf: BACKEND }));
 			expect(res.status).toBe(400);

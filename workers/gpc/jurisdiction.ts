@@ -30,10 +30,11 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
 const STATED = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
 
 /**
- * Groupings CLDR names that no person is in (the EU, the euro area, the UN, Outlying Oceania) and its
- * pseudo-locale codes: read as a country, each got opt-out defaults.
+ * Codes CLDR names that are not a country's: groupings (the EU, the euro area, the UN, Outlying
+ * Oceania), pseudo-locales, and ISO's reservations for parts of a country (Canary Islands, Ceuta and
+ * Melilla are Spain's, ES to request.cf). Read as a country, each got opt-out defaults.
  */
-const NOT_COUNTRIES = /^(E[UZ]|UN|QO|X[AB])$/;
+const NOT_COUNTRIES = /^(E[AUZ]|UN|QO|X[AB]|AC|CP|CQ|DG|IC|TA)$/;
 let regionNames: Intl.DisplayNames | undefined;
 
 /**

@@ -121,6 +121,34 @@ describe("a keyed call's ?jurisdiction=", () => {
 		}
 	});
 
+	it("is part of what an Idempotency-Key stands for: the same key stating another place is a 409", async () => {
+		const put = (jurisdiction: string) =>
+			call(
+				`/v1/consent?jurisdiction=${jurisdiction}`,
+				keyed({
+					method: "PUT",
+					cf: BACKEND,
+					...json(
+						{ subject: "user:kj-9", purposes: { analytics: true } },
+						{ headers: { "Idempotency-Key": "kj-9-key" } },
+					),
+				}),
+			);
+		const first = await put("DE");
+		expect(first.status).toBe(200);
+		expect((await first.json<Doc>()).jurisdiction).toBe("DE");
+		// The same request again (the code in another case is the same place) replays its answer.
+		const again = await put("de");
+		expect(again.status).toBe(200);
+		expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+		expect((await again.json<Doc>()).jurisdiction).toBe("DE");
+		// Another place is another request: replaying Germany's answer to it said what was not asked.
+		const elsewhere = await put("US-CA");
+		expect(elsewhere.status).toBe(409);
+		expect((await elsewhere.json<{ error: { code: string } }>()).error.code).toBe("idempotency_conflict");
+		expect((await records("user:kj-9")).map((r) => r.jurisdiction)).toEqual(["DE"]);
+	});
+
 	it("a wrong key is still a 401, and a visitor cannot move themselves", async () => {
 		const wrong = await call(
 			"/v1/consent?subject=user:kj-5&jurisdiction=Germany",

@@ -251,10 +251,13 @@ async function idempotencyFor(rc: RequestContext, caller: Caller, subject: strin
 	// to /v1/opt-out) are two requests: one's answer is never the other's replay. JSON writes hash as
 	// they always did, so keys already in use keep replaying.
 	const answered = write.redirectTo === undefined ? "" : ` -> ${write.redirectTo}`;
+	// So is a keyed write stated elsewhere (`?jurisdiction=`, recorded with it); unstated, it hashes as before.
+	const place =
+		caller.kind === "keyed" && rc.url.searchParams.has("jurisdiction") ? ` @${rc.jurisdiction}` : "";
 	const [hashedKey, requestHash] = await Promise.all([
 		scopedKeyHash(scope, key),
 		sha256Base64Url(
-			`${requestMethod(rc.request)} ${rc.url.pathname}${answered}\n${subject}\n${write.rawBody}`,
+			`${requestMethod(rc.request)} ${rc.url.pathname}${answered}${place}\n${subject}\n${write.rawBody}`,
 		),
 	]);
 	return { key: hashedKey, requestHash };

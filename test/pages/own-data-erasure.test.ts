@@ -148,6 +148,46 @@ describe("POST /preferences/erase", () => {
 		expect(html).toContain('<p class="notice" role="status">データを削除しました。');
 	});
 
+	it("erased twice, then exported and looked up: only tombstones remain, and the browser starts afresh", async () => {
+		const { v, subject } = await visitorWithData();
+		const oldVid = v.cookies.get("ce_vid") ?? "";
+		expect((await erasePost(v)).status).toBe(303);
+		// A second post (a double click, or a replay with the old cookie) answers the same way.
+		const again = await call("/preferences/erase", {
+			method: "POST",
+			cf: CA,
+			headers: { ...FORM, Origin: BASE, Cookie: `ce_vid=${oldVid}` },
+			body: "form=erase",
+		});
+		expect(again.status).toBe(303);
+		expect(setCookieNamed(again, "ce_vid")).toMatch(/Max-Age=0/);
+
+		// The browser's own export is a new visitor's: nothing of the erased subject, no tombstone.
+		const fresh = await (await v.fetch("/preferences/export")).json<{
+			subject: string;
+			erasures: unknown[];
+		}>();
+		expect(fresh.subject).not.toBe(subject);
+		expect(fresh).toMatchObject({ state: null, records: [], erasures: [] });
+		// The old id's export holds only what README says remains: the tombstones (no choices, no records).
+		const old = await (
+			await call("/preferences/export", { cf: CA, headers: { Cookie: `ce_vid=${oldVid}` } })
+		).json<{ state: unknown; records: unknown[]; erasures: { optedOut: string[]; recordCount: number }[] }>();
+		expect(old.state).toBeNull();
+		expect(old.records).toEqual([]);
+		expect(old.erasures.map((e) => [e.optedOut, e.recordCount])).toEqual([
+			[["ads"], 1],
+			[[], 0],
+		]);
+		expect(await (await call(`/v1/subjects/${subject}/records`, keyed())).json()).toEqual({ records: [] });
+
+		// A lookup with the old id alone (no decision cookie) answers the defaults: nothing stored decides.
+		const lookup = await call("/v1/consent", { cf: CA, headers: { Cookie: `ce_vid=${oldVid}` } });
+		const doc = await lookup.json<{ reasons: Record<string, string>; version: number }>();
+		expect(doc.version).toBe(0);
+		expect(doc.reasons).toMatchObject({ ads: "default", analytics: "default" });
+	});
+
 	it("answers a browser with no ce_vid 303 and erases nothing of anyone's", async () => {
 		const { subject } = await visitorWithData();
 		const res = await call("/preferences/erase", {

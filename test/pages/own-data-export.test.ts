@@ -148,18 +148,28 @@ describe("GET /preferences/export", () => {
 		expect((await withKey.json<Export>()).subject).toBe(otherSubject);
 	});
 
-	it("counts against the visitor write limit per client address (it reads D1's primary and lists KV)", async () => {
-		const headers = { "CF-Connecting-IP": "203.0.113.78" };
+	it("counts against the visitor write limit per client address, and the limit is a page (429, Retry-After)", async () => {
+		const headers = { "CF-Connecting-IP": "203.0.113.78", "Accept-Language": "ja" };
 		const statuses: number[] = [];
+		let limited: Response | undefined;
 		// 300 downloads cross at least one limit of 120 per 60 s, even when the run straddles a window.
 		for (let i = 0; i < 300; i += 30) {
 			const batch = await Promise.all(
 				Array.from({ length: 30 }, () => call("/preferences/export", { cf: CA, headers })),
 			);
 			statuses.push(...batch.map((r) => r.status));
+			limited ??= batch.find((r) => r.status === 429);
 		}
 		expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
 		expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(100);
+		// A person's link: the limit is a page in their language, with when to try again, never cached.
+		expect(limited?.headers.get("Retry-After")).toBe("60");
+		expect(limited?.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+		expect(limited?.headers.get("Cache-Control")).toBe("private, no-store");
+		const page = (await limited?.text()) ?? "";
+		expect(page).toMatch(/^<!doctype html><html lang="ja">/);
+		expect(page).toContain("送信が多すぎます");
+		expect(page).not.toContain("consent-export");
 	});
 
 	it("is linked from the preference centre in English and Japanese", async () => {

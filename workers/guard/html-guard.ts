@@ -120,15 +120,22 @@ const HINTS = [
 	.join(", ");
 
 /**
- * Attribute tests for a URL that may name another host: `//` as written, or written so that only the
+ * What in a URL attribute may name another host: `//` as written, or written so that only the
  * browser's decoding shows it (`https:&#x2F;&#x2F;…`, `https:\\…`): a scheme's colon or a character
- * reference. A plain relative path matches none, so the parser can skip it.
+ * reference. A plain relative path holds none, so the parser can skip it.
  */
+const ABSOLUTE_PARTS = ["//", ":", "&#", "\\"];
+
+/** Selectors for an element whose attribute may name another host (ABSOLUTE_PARTS). */
 function mayBeAbsolute(element: string, attribute: string): string {
-	return ["//", ":", "&#", "\\\\"]
-		.map((part) => `${element}[${attribute}*="${part}"]:not([data-consent])`)
-		.join(", ");
+	return ABSOLUTE_PARTS.map(
+		(part) => `${element}[${attribute}*="${part.replace("\\", "\\\\")}"]:not([data-consent])`,
+	).join(", ");
 }
+
+/** The same test on a raw value, for a handler that one of several such selectors brought in. */
+const mayBeAbsoluteValue = (raw: string | null): raw is string =>
+	raw !== null && ABSOLUTE_PARTS.some((part) => raw.includes(part));
 
 /**
  * Other elements that load a URL by themselves, with the attribute naming it: media and their
@@ -231,6 +238,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
+	/** Whether an image's raw `src` or `srcset` is one its selectors (below) let in. */
+	const imageUrlMatters = sitePaths ? (raw: string | null) => raw !== null : mayBeAbsoluteValue;
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
 	const verdicts = pageVerdicts(overrides, strip);
 	const classify = (raw: string) => {
@@ -333,11 +342,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const deniedSrcset = (raw: string | null) =>
 		raw !== null && srcsetUrls(decodeAttribute(raw)).some(deniedUrl);
 
-	/** A frame of a denied purpose keeps its `src` aside in `data-src`, marked with its purposes. */
-	const gateFrame = (el: Element, purposes: readonly string[], src: string | null) => {
-		if (!anyDenied(purposes)) return;
+	/** A frame of a denied purpose keeps its `src` aside in `data-src`, marked with its purposes (true). */
+	const gateFrame = (el: Element, purposes: readonly string[], src: string | null): boolean => {
+		if (!anyDenied(purposes)) return false;
 		el.setAttribute("data-consent", purposes.join(" "));
 		moveAside(el, "src", src);
+		return true;
 	};
 
 	/** An element loading a denied tracker keeps its URL aside (`poster` → `data-poster`), marked. */
@@ -357,10 +367,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 	};
 
-	/** A frame the guard let load keeps its URL without tracking parameters (its own navigation). */
-	const stripFrameSrc = (el: Element) => {
-		const src = el.getAttribute("src");
-		if (src === null) return;
+	/**
+	 * A frame the guard let load keeps its URL without tracking parameters (its own navigation). Told
+	 * by the frame handlers, so a frame is one call: only a query can carry them (its `?` may be a
+	 * character reference), as for links.
+	 */
+	const stripFrameSrc = (el: Element, src: string | null) => {
+		if (src === null || !(src.includes("?") || src.includes("&"))) return;
 		const stripped = verdicts.strippedLink(src);
 		if (stripped !== null) el.setAttribute("src", stripped);
 	};
@@ -465,23 +478,31 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on("script:not([src])", guardScript)
 			.on("noscript", guardNoscript)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
-			// matter: a relative image is first-party unless the site classified its own paths.
-			.on(sitePaths ? "img[src]:not([data-consent])" : mayBeAbsolute("img", "src"), {
-				element(el) {
-					if (anyDenied(classify(el.getAttribute("src") as string))) el.remove();
-				},
-			})
-			// An image loaded through `srcset` (a `<picture>`'s sources too) is judged by every candidate.
+			// matter: a relative image is first-party unless the site classified its own paths. An image
+			// goes by its `src` or any candidate of its `srcset`, judged in one call (the handler tests
+			// again which of the two its selectors let in).
 			.on(
 				sitePaths
-					? "img[srcset]:not([data-consent]), source[srcset]:not([data-consent])"
-					: `${mayBeAbsolute("img", "srcset")}, ${mayBeAbsolute("source", "srcset")}`,
+					? "img[src]:not([data-consent]), img[srcset]:not([data-consent])"
+					: `${mayBeAbsolute("img", "src")}, ${mayBeAbsolute("img", "srcset")}`,
 				{
 					element(el) {
-						if (!el.removed && deniedSrcset(el.getAttribute("srcset"))) el.remove();
+						const src = el.getAttribute("src");
+						if (imageUrlMatters(src) && anyDenied(classify(src))) {
+							el.remove();
+							return;
+						}
+						const srcset = el.getAttribute("srcset");
+						if (imageUrlMatters(srcset) && deniedSrcset(srcset)) el.remove();
 					},
 				},
 			)
+			// A `<picture>`'s sources too, by every candidate.
+			.on(sitePaths ? "source[srcset]:not([data-consent])" : mayBeAbsolute("source", "srcset"), {
+				element(el) {
+					if (deniedSrcset(el.getAttribute("srcset"))) el.remove();
+				},
+			})
 			.on("img[data-consent]", {
 				element(el) {
 					if (anyDenied(markerPurposes(el.getAttribute("data-consent")))) {
@@ -498,7 +519,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on("iframe[src]:not([data-consent])", {
 				element(el) {
 					const src = el.getAttribute("src") as string;
-					gateFrame(el, classify(src), src);
+					if (!gateFrame(el, classify(src), src)) stripFrameSrc(el, src);
 				},
 			})
 			// An inline frame's document is markup in an attribute: any tracker URL in it gates the frame.
@@ -521,7 +542,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				element(el) {
 					const src = el.getAttribute("src");
 					const marked = markerPurposes(el.getAttribute("data-consent"));
-					gateFrame(el, src === null ? marked : union(marked, classify(src)), src);
+					if (!gateFrame(el, src === null ? marked : union(marked, classify(src)), src))
+						stripFrameSrc(el, src);
 				},
 			})
 			.on("source[data-consent]", {
@@ -618,8 +640,6 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			// Only a link with a query can carry tracking parameters (its `?` may be a character reference).
 			.on('a[href*="?"], a[href*="&"]', stripHref)
-			// After the frame handlers: a gated frame has no `src` left to strip.
-			.on('iframe[src*="?"], iframe[src*="&"]', { element: stripFrameSrc })
 			// Only a refresh with a query can carry tracking parameters, and only an absolute one names ORIGIN.
 			.on(
 				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',

@@ -1,0 +1,100 @@
+/**
+ * The page rewrite's selectors are narrowed so that the parser skips what cannot matter (every
+ * matched element is a call into the isolate), and an element that several of them let in is judged
+ * in one call. These pin the cases a too-narrow selector or a merged handler would miss: an image
+ * judged by its `srcset` when its `src` is harmless, a URL whose host only decoding shows, a frame
+ * stripped whether the site marked it or not, a query whose `?` or `&` is a character reference.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeOrigin, guardEnv, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+async function guarded(body: string, testEnv = guardEnv()): Promise<string> {
+	fakeOrigin(
+		() =>
+			new Response(`<head></head><body>\n${body}\n</body>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const res = await visit("/", VISITORS.gpcOnly, {}, testEnv);
+	const text = await res.text();
+	const prefix = `<head>${RUNTIME_TAGS.gpcOnly}</head><body>\n`;
+	expect(text.startsWith(prefix)).toBe(true);
+	return text.slice(prefix.length, -"\n</body>".length);
+}
+
+/** Rows of [markup, what the GPC visitor (ads denied) gets]. */
+function rows(table: readonly (readonly [string, string])[]) {
+	return { page: table.map(([from]) => from).join("\n"), expected: table.map(([, to]) => to).join("\n") };
+}
+
+describe("selectors that let the parser skip elements", () => {
+	it("an image goes by its src or any srcset candidate, whichever its selectors let in", async () => {
+		const { page, expected } = rows([
+			// A first-party absolute src does not settle it: the srcset's tracker still counts.
+			['<img src="https://consent.example/a.png" srcset="https://ad.doubleclick.net/px 2x">', ""],
+			// A relative src with a srcset whose host only decoding shows.
+			['<img src="/a.png" srcset="&#x2F;&#x2F;ad.doubleclick.net/px 2x">', ""],
+			['<img src="/a.png" srcset="HTTPS://AD.DOUBLECLICK.NET/px 2x">', ""],
+			['<img src="/a.png?w=1&amp;h=2" srcset="/b.png 1x, //ad.doubleclick.net/px 2x">', ""],
+			// A tracker src with a harmless srcset, and the other way round.
+			['<img src="https://ad.doubleclick.net/px" srcset="/a.png 2x">', ""],
+			['<img src="&#47;&#47;ad.doubleclick.net/px">', ""],
+			// Nothing of a tracker: untouched.
+			[
+				'<img src="https://consent.example/a.png" srcset="https://consent.example/a2.png 2x">',
+				'<img src="https://consent.example/a.png" srcset="https://consent.example/a2.png 2x">',
+			],
+			['<img src="/a.png" srcset="/a2.png 2x">', '<img src="/a.png" srcset="/a2.png 2x">'],
+			[
+				'<picture><source srcset="&#x2F;&#x2F;ad.doubleclick.net/px"><img src="/a.png"></picture>',
+				'<picture><img src="/a.png"></picture>',
+			],
+		]);
+		expect(await guarded(page)).toBe(expected);
+	});
+
+	it("where the site classified its own paths, relative images count by src and srcset alike", async () => {
+		const { page, expected } = rows([
+			['<img src="/img/a.png" srcset="/px/b.gif 2x">', ""],
+			['<img src="/px/c.gif" srcset="/img/c.png 2x">', ""],
+			['<img srcset="/px/d.gif">', ""],
+			['<img src="/img/e.png" srcset="/img/e2.png 2x">', '<img src="/img/e.png" srcset="/img/e2.png 2x">'],
+		]);
+		const testEnv = guardEnv({ GUARD_TRACKER_OVERRIDES: '{"/px": "ads"}' });
+		expect(await guarded(page, testEnv)).toBe(expected);
+	});
+
+	it("a frame the guard lets load loses its tracking parameters, marked by the site or not", async () => {
+		const { page, expected } = rows([
+			[
+				'<iframe src="https://player.example/embed/x?autoplay=1&amp;utm_source=a"></iframe>',
+				'<iframe src="https://player.example/embed/x?autoplay=1"></iframe>',
+			],
+			[
+				'<iframe data-consent="personalization" src="https://maps.example/?q=1&amp;gclid=2"></iframe>',
+				'<iframe data-consent="personalization" src="https://maps.example/?q=1"></iframe>',
+			],
+			// The query's `?` or `&` as character references.
+			['<iframe src="/embed&#63;fbclid=2"></iframe>', '<iframe src="/embed"></iframe>'],
+			['<iframe src="/embed?x=1&#38;fbclid=2"></iframe>', '<iframe src="/embed?x=1"></iframe>'],
+			[
+				'<iframe src="https://example.org/embed"></iframe>',
+				'<iframe src="https://example.org/embed"></iframe>',
+			],
+			// A gated frame keeps its URL aside as written.
+			[
+				'<iframe data-consent="ads" src="https://maps.example/?q=1&amp;gclid=2"></iframe>',
+				'<iframe data-consent="ads" data-src="https://maps.example/?q=1&amp;gclid=2"></iframe>',
+			],
+			[
+				'<iframe src="https://googleads.g.doubleclick.net/pagead/ads?slot=1&amp;utm_source=a"></iframe>',
+				'<iframe data-consent="ads" data-src="https://googleads.g.doubleclick.net/pagead/ads?slot=1&amp;utm_source=a"></iframe>',
+			],
+		]);
+		expect(await guarded(page)).toBe(expected);
+	});
+});

@@ -1,0 +1,46 @@
+/**
+ * bench's `html-rewriter-floor` stands for HTMLRewriter with no-op handlers on exactly the guard's
+ * selectors (a site that has not classified its own paths): checked here, so the guard cannot gain,
+ * lose or narrow a selector without the floor following it (it had drifted from session 4 to 35).
+ */
+import { afterEach, expect, it, vi } from "vitest";
+import floor from "../../bench/baselines/html-rewriter-floor.js";
+import { htmlGuard } from "../../workers/guard/html-guard";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+/** The selectors `run` registers on HTMLRewriters, in order. */
+async function selectorsOf(run: () => unknown): Promise<string[]> {
+	const selectors: string[] = [];
+	const on = HTMLRewriter.prototype.on;
+	const spy = vi.spyOn(HTMLRewriter.prototype, "on").mockImplementation(function (
+		this: HTMLRewriter,
+		selector: string,
+		handlers: HTMLRewriterElementContentHandlers,
+	) {
+		selectors.push(selector);
+		return on.call(this, selector, handlers);
+	});
+	try {
+		await run();
+	} finally {
+		spy.mockRestore();
+	}
+	return selectors;
+}
+
+it("the floor registers the guard's selectors, in the guard's order", async () => {
+	const guard = await selectorsOf(() =>
+		htmlGuard({ denied: new Set(["ads"]), overrides: undefined, strip: {}, runtime: "<script></script>" }),
+	);
+	vi.spyOn(globalThis, "fetch").mockResolvedValue(
+		new Response("<p>page</p>", { headers: { "Content-Type": "text/html" } }),
+	);
+	const floorSelectors = await selectorsOf(async () => {
+		const res = await floor.fetch(new Request("https://site.test/"), { ORIGIN: "https://origin.test" });
+		await res.text();
+	});
+	expect(floorSelectors).toEqual(guard);
+});

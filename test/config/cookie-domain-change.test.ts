@@ -168,3 +168,17 @@ describe("a COOKIE_DOMAIN the request's host is not within", () => {
 		}
 	});
 });
+
+describe("a COOKIE_DOMAIN that is a public suffix", () => {
+	it("is left off, so the browser keeps the cookies (it refuses a Domain that is a public suffix)", async () => {
+		for (const [domain, url] of [
+			["github.io", "https://shop.github.io/v1/consent"],
+			[".co.uk", "https://consent.example.co.uk/v1/consent"],
+		] as const) {
+			const res = await callWithEnv(envWith({ COOKIE_DOMAIN: domain } as Partial<Env>), url, { cf: CA });
+			const lines = res.headers.getSetCookie();
+			expect(lines.length, domain).toBe(2);
+			for (const line of lines) expect(line, domain).not.toMatch(/Domain=/i);
+		}
+	});
+});

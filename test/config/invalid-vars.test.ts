@@ -108,6 +108,33 @@ describe("a var set to a value the worker cannot use", () => {
 	});
 });
 
+describe("a COOKIE_DOMAIN that is a public suffix", () => {
+	// Browsers refuse a cookie whose Domain is one: the visitor would get a new id on every request.
+	for (const domain of ["github.io", "co.uk", "com", ".CO.JP", "pages.dev"]) {
+		it(`${JSON.stringify(domain)} is logged once by name and named by /v1/health`, async () => {
+			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+			vi.spyOn(console, "warn").mockImplementation(() => undefined);
+			const res = await callWithEnv(envSetting({ COOKIE_DOMAIN: domain }), HEALTH, keyed());
+			expect(res.status).toBe(200);
+			expect((await res.json<Health>()).checks?.config).toMatchObject({
+				ok: false,
+				invalid: ["COOKIE_DOMAIN"],
+			});
+			const logged = errors.mock.calls
+				.map((args) => String(args[0]))
+				.filter((l) => l.includes("COOKIE_DOMAIN"));
+			expect(logged).toHaveLength(1);
+		});
+	}
+
+	it("a site's own domain under one is no problem", async () => {
+		for (const domain of ["example.com", ".example.co.uk", "me.github.io"]) {
+			const res = await callWithEnv(envSetting({ COOKIE_DOMAIN: domain }), HEALTH, keyed());
+			expect((await res.json<Health>()).checks?.config?.invalid, domain).toEqual([]);
+		}
+	});
+});
+
 describe("a malformed ORIGIN", () => {
 	for (const origin of ["127.0.0.1:9000", "ftp://origin.test", "https://origin.test/?x=1", "not a url"]) {
 		it(`${JSON.stringify(origin)}: proxied paths are 503 not_configured naming ORIGIN, and nothing is fetched`, async () => {

@@ -164,13 +164,24 @@ function originPattern(raw: string): OriginPattern | null {
 }
 
 /**
- * Whether a wildcard's `host[:port]` is a public suffix, by the built-in partial guess (one label, a
- * country's common second level, a few hosting suffixes: guard/public-suffix.ts), not the whole list.
- * A trailing dot names the same suffix (`evil.com.` is served by evil.com's owner).
+ * Whether a `host[:port]` (a wildcard's, COOKIE_DOMAIN) is a public suffix, by the built-in partial
+ * guess (one label, a country's common second level, a few hosting suffixes: guard/public-suffix.ts),
+ * not the whole list. A trailing dot names the same suffix (`evil.com.` is served by evil.com's owner).
  */
 function coversPublicSuffix(hostAndPort: string): boolean {
 	const host = hostAndPort.replace(/:\d*$/, "").replace(/\.+$/, "");
 	return publicSuffix(host) === host;
+}
+
+/**
+ * COOKIE_DOMAIN as browsers take it: a host name, not a public suffix (`github.io`, `co.uk`, `com`),
+ * for which they refuse the cookie, so every request would be a new visitor's.
+ */
+function isCookieDomain(value: string): boolean {
+	return (
+		/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(value) &&
+		!coversPublicSuffix(value.slice(value.startsWith(".") ? 1 : 0).toLowerCase())
+	);
 }
 
 /** Whether every entry of ALLOWED_ORIGINS is one originPattern can use. */
@@ -216,7 +227,7 @@ function parseSettings(env: Env): Settings {
 		publicBaseUrl: base,
 		publicOrigin: base ? originOf(base) : null,
 		origin: text(vars.ORIGIN).replace(/\/+$/, "") || null,
-		cookieDomain: text(vars.COOKIE_DOMAIN) || null,
+		cookieDomain: isCookieDomain(text(vars.COOKIE_DOMAIN)) ? text(vars.COOKIE_DOMAIN) : null,
 		cookieSameSite: sameSite === "none" ? "None" : sameSite === "strict" ? "Strict" : "Lax",
 		debugGeo: text(vars.DEBUG_GEO) === "true",
 		policy: {
@@ -280,7 +291,7 @@ const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
 	ALLOWED_ORIGINS: allOriginsUsable,
 	ORIGIN: isProxyOrigin,
 	PUBLIC_BASE_URL: (value) => publicBase(value) !== null,
-	COOKIE_DOMAIN: (value) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(value),
+	COOKIE_DOMAIN: isCookieDomain,
 	COOKIE_SAMESITE: (value) => /^(lax|strict|none)$/i.test(value),
 	DEBUG_GEO: isBoolean,
 	CONSENT_LIFETIME_DAYS: isPositive,

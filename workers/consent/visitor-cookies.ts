@@ -31,7 +31,7 @@ export function visitorIdCookie(rc: RequestContext, vid: string): string {
  * COOKIE_DOMAIN when the request's host is within it, else null (host-only). A browser refuses a
  * cookie whose Domain its host is not within (a workers.dev or staging host, a domain mistyped), and a
  * visitor who keeps no `ce_vid` is a new visitor on every request, their choices stored under ids
- * they no longer hold.
+ * they no longer hold. One that is a public suffix, which browsers refuse too, is unset by settings.
  */
 function cookieDomain(rc: RequestContext): string | null {
 	const configured = rc.settings.cookieDomain;

@@ -91,7 +91,7 @@ describe("a var set to a value the worker cannot use", () => {
 			BRAND_COLOR: "#0a0",
 			THIRD_PARTY_PROVISION_SINCE: "",
 			PRIVACY_POLICY_URL: "https://example.com/privacy",
-			// Whether an absolute logo URL is the page's own origin is known only per request.
+			// On PUBLIC_BASE_URL's origin: the pages there show it.
 			LOGO_URL: "https://consent.example.com/logo.svg",
 		});
 		const res = await callWithEnv(testEnv, HEALTH, keyed({}, ADMIN_KEY));
@@ -132,6 +132,30 @@ describe("a COOKIE_DOMAIN that is a public suffix", () => {
 			const res = await callWithEnv(envSetting({ COOKIE_DOMAIN: domain }), HEALTH, keyed());
 			expect((await res.json<Health>()).checks?.config?.invalid, domain).toEqual([]);
 		}
+	});
+});
+
+describe("a LOGO_URL on another origin than PUBLIC_BASE_URL's", () => {
+	it("is named at start-up and by /v1/health: the pages at PUBLIC_BASE_URL cannot show it", async () => {
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envSetting({
+			PUBLIC_BASE_URL: "https://consent.example.com",
+			LOGO_URL: "https://cdn.example.net/logo.svg",
+		});
+		const res = await callWithEnv(testEnv, HEALTH, keyed());
+		expect((await res.json<Health>()).checks?.config).toMatchObject({ ok: false, invalid: ["LOGO_URL"] });
+		const logged = errors.mock.calls.map((args) => String(args[0])).filter((l) => l.includes("LOGO_URL"));
+		expect(logged).toHaveLength(1);
+		expect(logged[0]).not.toContain("cdn.example.net");
+	});
+
+	it("is not named without PUBLIC_BASE_URL (the page's origin is then known only per request)", async () => {
+		const res = await callWithEnv(
+			envSetting({ LOGO_URL: "https://cdn.example.net/logo.svg" }),
+			HEALTH,
+			keyed(),
+		);
+		expect((await res.json<Health>()).checks?.config?.invalid).toEqual([]);
 	});
 });
 

@@ -286,7 +286,7 @@ const isPositive = (value: string) => Number(value) > 0 && Number(value) < Infin
  * pages/page-theme.ts); empty is unset. Anything else was ignored without a word, a typo silently
  * turning a setting off, so it is named once in the log and in /v1/health (`config`).
  */
-const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
+const USABLE_VALUES: Readonly<Record<string, (value: string, vars: Record<string, unknown>) => boolean>> = {
 	// Its unusable entries are ignored, the others apply.
 	ALLOWED_ORIGINS: allOriginsUsable,
 	ORIGIN: isProxyOrigin,
@@ -301,8 +301,9 @@ const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
 	THIRD_PARTY_PROVISION_SINCE: isFullDate,
 	UNSUBSCRIBE_TOKEN_DAYS: (value) => Number(value) >= 1 && Number(value) <= 3650,
 	BRAND_COLOR: (value) => hexColor(value) !== null,
-	// A path, a base64 data: image, or an http(s) URL (whether that is the page's origin is known per request).
-	LOGO_URL: (value) => logoUrl(value, originOf(value) ?? "") !== null,
+	// A path, a base64 data: image, or an http(s) URL on PUBLIC_BASE_URL's origin, where the worker's
+	// links lead (unset: the page's origin is known per request only).
+	LOGO_URL: (value, vars) => logoUrl(value, publicOriginOf(vars) ?? originOf(value) ?? "") !== null,
 	// The pages link it only as an absolute http(s) URL (pages/html-document.ts).
 	PRIVACY_POLICY_URL: (value) => originOf(value) !== null,
 	GUARD_TIMEOUT_MS: isPositive,
@@ -314,7 +315,7 @@ const USABLE_VALUES: Readonly<Record<string, (value: string) => boolean>> = {
 function varsNotUsable(vars: Record<string, unknown>): string[] {
 	return Object.keys(USABLE_VALUES).filter((name) => {
 		const value = text(vars[name]);
-		return value !== "" && !USABLE_VALUES[name]?.(value);
+		return value !== "" && !USABLE_VALUES[name]?.(value, vars);
 	});
 }
 
@@ -382,6 +383,12 @@ function publicBase(value: string): string | null {
 	if (!trimmed) return null;
 	const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
 	return originOf(base) ? base : null;
+}
+
+/** The origin of PUBLIC_BASE_URL, when it is one links can use. */
+function publicOriginOf(vars: Record<string, unknown>): string | null {
+	const base = publicBase(text(vars.PUBLIC_BASE_URL));
+	return base ? originOf(base) : null;
 }
 
 /**

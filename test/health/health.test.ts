@@ -154,6 +154,8 @@ describe("GET /v1/health without a key (a monitor)", () => {
 		expect(await res.json()).toEqual(degraded(["config"]));
 		const admin = await (await callWithEnv(misbound, HEALTH, keyed())).json<Health>();
 		expect(admin.checks?.d1?.ok).toBe(true);
+		// The databases in use, as `d1` reads them: the unbound name is config's finding, not a database.
+		expect(admin.d1Databases).toBe(2);
 		expect(admin.checks?.config).toMatchObject({
 			ok: false,
 			invalid: ["D1_SHARDS"],

@@ -9,7 +9,7 @@ import { settingsFor } from "../config/settings";
 import { ConsentRepository } from "../storage/consent-repository";
 import { emailHashKeyFingerprint, readKeyFingerprint } from "../storage/key-fingerprint";
 import { countParkedWrites } from "../storage/parked-writes";
-import { boundConsentDatabases } from "../storage/shards";
+import { boundDatabases } from "../storage/shards";
 
 /** Well within a monitor's usual 5-30 s timeout, even with every check hung. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -51,7 +51,7 @@ export async function healthChecks(env: Env) {
 	const [d1, kv] = await Promise.all([
 		timed(() =>
 			Promise.all(
-				[...new Set([env.DB, ...boundConsentDatabases(env)])].map(async (db) => {
+				boundDatabases(env).map(async (db) => {
 					if (!(await ConsentRepository.open(db, "write").hasNewestMigration())) schemaBehind = true;
 				}),
 			),

@@ -10,7 +10,7 @@ import { settingsFor } from "../config/settings";
 import { identifyCaller, requireScope } from "../consent/caller";
 import { authorizationHeader } from "../http/request-inputs";
 import { jsonResponse } from "../http/responses";
-import { allConsentDatabases } from "../storage/shards";
+import { boundDatabases } from "../storage/shards";
 import { healthChecks, parkedWriteCount } from "./health-checks";
 
 /** Monitors poll on their own schedule; this only tells a client not to retry at once. */
@@ -71,7 +71,8 @@ export async function health(request: Request, env: Env): Promise<Response> {
 				// Guard mode (ORIGIN set), and whether X-Debug-Geo may override request.cf's location.
 				guard: !!settings.origin,
 				debugGeo: settings.debugGeo,
-				d1Databases: allConsentDatabases(env).length,
+				// As `d1` reads them: a D1_SHARDS name with nothing bound is `config`'s `unboundShards`.
+				d1Databases: boundDatabases(env).length,
 				parkedWrites,
 			}
 		: {

@@ -21,9 +21,13 @@ export function allConsentDatabases(env: Env): D1Database[] {
 	return dbs;
 }
 
-/** The databases that are bound (GET /v1/health's `d1`: an unbound name is its `config` finding). */
-export function boundConsentDatabases(env: Env): D1Database[] {
-	return allConsentDatabases(env).filter((db) => !unbound.has(db));
+/**
+ * The databases the worker uses that are bound: `DB` (suppressions live there, whatever D1_SHARDS
+ * lists) and the bound shards. GET /v1/health's `d1` reads them and `d1Databases` counts them; an
+ * unbound name is its `config` finding.
+ */
+export function boundDatabases(env: Env): D1Database[] {
+	return [...new Set([env.DB, ...allConsentDatabases(env).filter((db) => !unbound.has(db))])];
 }
 
 /**

@@ -23,6 +23,9 @@ type Record_ = { source: string; purposes: Record<string, boolean>; gpc: boolean
 
 const browser = () => new Visitor(CA, { waitForBackground: true });
 
+const WRITE_REFUSED = "Writes with a visitor cookie are only accepted from allowed origins.";
+const PAGE_GPC_REFUSED = "A page's GPC signal (?gpc=1) is only accepted from allowed origins.";
+
 async function records(subject: string): Promise<Record_[]> {
 	const res = await callWithEnv(env, `/v1/subjects/${subject}/records`, keyed());
 	return (await res.json<{ records: Record_[] }>()).records;
@@ -130,8 +133,17 @@ describe("GPC from the page (?gpc=1)", () => {
 		for (const headers of crossSite) {
 			const res = await b.fetch("/v1/consent?gpc=1", { headers });
 			expect(res.status, JSON.stringify(headers)).toBe(403);
-			expect(await res.json()).toEqual({ error: { code: "forbidden_origin", message: expect.any(String) } });
+			const { error } = await res.json<{ error: { code: string; message: string } }>();
+			expect(error.code).toBe("forbidden_origin");
+			// A lookup, not a write: the message names what was refused.
+			expect(error.message).toBe(PAGE_GPC_REFUSED);
 		}
+		const put = await b.fetch("/v1/consent?gpc=1", {
+			method: "PUT",
+			...json({ purposes: { ads: false } }, { headers: crossSite[2] }),
+		});
+		expect(put.status).toBe(403);
+		expect((await put.json<{ error: { message: string } }>()).error.message).toBe(WRITE_REFUSED);
 		expect(await countRecords(subject)).toBe(0);
 		b.cookies.delete("ce_consent");
 		const doc = await (await b.fetch("/v1/consent")).json<Doc>();

@@ -84,6 +84,11 @@ export function locateKeyedCall(rc: RequestContext): void {
  */
 export function takePageGpc(rc: RequestContext): void {
 	if (!(rc instanceof Context) || !hasQuery(requestUrl(rc.request)) || !pageReportsGpc(rc.url)) return;
-	assertWriteOrigin(rc.request, rc.settings);
+	// A lookup carrying it is refused too: a message about writes would not say why.
+	assertWriteOrigin(
+		rc.request,
+		rc.settings,
+		"A page's GPC signal (?gpc=1) is only accepted from allowed origins.",
+	);
 	rc.gpc = true;
 }

@@ -15,7 +15,10 @@ export function isAllowedOrigin(origin: string, request: Request, settings: Sett
 	return originMatches(origin, settings.allowedOrigins);
 }
 
-export function assertWriteOrigin(request: Request, settings: Settings): void {
+const WRITES_REFUSED = "Writes with a visitor cookie are only accepted from allowed origins.";
+
+/** `refused` is the 403's message: what the request asked that its origin may not. */
+export function assertWriteOrigin(request: Request, settings: Settings, refused = WRITES_REFUSED): void {
 	const origin = requestHeader(request, "Origin");
 	if (origin === null) {
 		const site = requestHeader(request, "Sec-Fetch-Site");
@@ -23,9 +26,5 @@ export function assertWriteOrigin(request: Request, settings: Settings): void {
 	} else if (origin !== "null" && isAllowedOrigin(origin, request, settings)) {
 		return;
 	}
-	throw new HttpError(
-		403,
-		"forbidden_origin",
-		"Writes with a visitor cookie are only accepted from allowed origins.",
-	);
+	throw new HttpError(403, "forbidden_origin", refused);
 }

@@ -39,6 +39,8 @@ function cookiePayload(value: string | undefined): Record<string, unknown> {
 		i: _i,
 		vs: _vs,
 		u: _u,
+		// When ce_vid was set, in seconds: two visitors made moments apart may straddle one.
+		r: _r,
 		...rest
 	} = JSON.parse(new TextDecoder().decode(body ?? new Uint8Array()));
 	return rest;

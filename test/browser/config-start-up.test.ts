@@ -20,7 +20,13 @@ let server: WorkerServer;
 
 beforeAll(async () => {
 	server = await serveWorker({
-		vars: { COOKIE_SAMESITE: "Nonee", ORIGIN: "shop.example:8080", SIGNING_KEY: EXAMPLE_SIGNING_KEY },
+		vars: {
+			COOKIE_SAMESITE: "Nonee",
+			// A public suffix: browsers refuse a cookie with that Domain.
+			COOKIE_DOMAIN: "github.io",
+			ORIGIN: "shop.example:8080",
+			SIGNING_KEY: EXAMPLE_SIGNING_KEY,
+		},
 	});
 });
 
@@ -36,6 +42,7 @@ describe("wrangler dev with unusable vars", () => {
 		const startUp = output.slice(0, ready);
 		expect(startUp).toContain("COOKIE_SAMESITE has an unusable value");
 		expect(startUp).toContain("ORIGIN has an unusable value");
+		expect(startUp).toContain("COOKIE_DOMAIN has an unusable value");
 		expect(output).not.toContain("Nonee");
 	});
 
@@ -69,6 +76,7 @@ describe("wrangler dev with unusable vars", () => {
 		const output = server.output();
 		expect(output.split("COOKIE_SAMESITE has an unusable value").length - 1, output).toBe(1);
 		expect(output.split("ORIGIN has an unusable value").length - 1, output).toBe(1);
+		expect(output.split("COOKIE_DOMAIN has an unusable value").length - 1, output).toBe(1);
 		expect(output.split(EXAMPLE_KEY_LINE).length - 1, output).toBe(1);
 	});
 });

@@ -198,6 +198,51 @@ describe("a repeat request's way to its replayed answer", () => {
 		expect(await snapshot(answer as Response)).toEqual(first);
 	});
 
+	it("has none for the SDK's ?gpc=1 either (the page's GPC), and keeps that lookup's Origin check", async () => {
+		const testEnv = noStorage();
+		// Opted out of what GPC governs already, so the signal has nothing to record.
+		let cookie = await visitorWith({ ads: false, sale: false, analytics: true });
+		const lookup = (headers: Record<string, string> = {}) =>
+			callWithEnv(testEnv, "/v1/consent?gpc=1", { cf: CA, headers: { Cookie: cookie, ...headers } });
+		// The signal is in the cookie it issues: the browser's next lookup sends that one.
+		let first = await snapshot(await lookup());
+		for (let i = 0; i < 3; i++) {
+			const issued = first.headers.find(([name]) => name === "set-cookie")?.[1].split(";")[0] ?? "";
+			if (cookie.includes(issued)) break;
+			cookie = cookie.replace(/ce_consent=[^;]+/, issued);
+			first = await snapshot(await lookup());
+		}
+		expect(first.status).toBe(200);
+		const doc = JSON.parse(first.body) as Doc;
+		expect(doc.gpc).toBe(true);
+		expect(doc.reasons).toMatchObject({ ads: "gpc", sale: "gpc", analytics: "explicit" });
+
+		const ctx = createExecutionContext();
+		const request = new Request(`${BASE}/v1/consent?gpc=1`, {
+			headers: { Cookie: cookie },
+			cf: CA,
+		} as RequestInit);
+		const answer = worker.fetch(request as never, testEnv, ctx);
+		await waitOnExecutionContext(ctx);
+		expect(answer).toBeInstanceOf(Response);
+		expect(await snapshot(answer as Response)).toEqual(first);
+		// The same answer as the header's signal gets.
+		expect((await snapshot(await get(testEnv, cookie, { headers: { "Sec-GPC": "1" } }))).body).toBe(
+			first.body,
+		);
+
+		// The page's signal is taken only from an origin allowed to write, replayed or not.
+		const crossSite = await lookup({ Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
+		expect(crossSite.status).toBe(403);
+		expect(await crossSite.json()).toEqual({
+			error: { code: "forbidden_origin", message: expect.any(String) },
+		});
+		expect((await lookup({ Origin: "null" })).status).toBe(403);
+		const ownPage = await lookup({ Origin: BASE });
+		expect(ownPage.status).toBe(200);
+		expect(await ownPage.text()).toBe(first.body);
+	});
+
 	it("is the same answer, with CORS, for an allowed origin's page", async () => {
 		const testEnv = noStorage();
 		const cookie = await visitorWith({ ads: true });

@@ -2,7 +2,7 @@
 import { type Settings, settingsFor } from "../config/settings";
 import { requestHasGpc } from "../gpc/gpc-signal";
 import { requestJurisdiction, statedJurisdiction } from "../gpc/jurisdiction";
-import { pageReportsGpc } from "../gpc/page-gpc";
+import { pageGpcQueryAlone, pageReportsGpc } from "../gpc/page-gpc";
 import { assertWriteOrigin } from "../http/origin-check";
 import { requestUrl } from "../http/request-inputs";
 import { hasQuery } from "../http/request-path";
@@ -83,7 +83,9 @@ export function locateKeyedCall(rc: RequestContext): void {
  * with the visitor's cookie (403 otherwise): a cross-site page cannot opt a visitor out.
  */
 export function takePageGpc(rc: RequestContext): void {
-	if (!(rc instanceof Context) || !hasQuery(requestUrl(rc.request)) || !pageReportsGpc(rc.url)) return;
+	if (!(rc instanceof Context)) return;
+	const url = requestUrl(rc.request);
+	if (!hasQuery(url) || !(pageGpcQueryAlone(url) || pageReportsGpc(rc.url))) return;
 	// A lookup carrying it is refused too: a message about writes would not say why.
 	assertWriteOrigin(
 		rc.request,

@@ -8,3 +8,10 @@
 export function pageReportsGpc(url: URL): boolean {
 	return url.searchParams.getAll("gpc").includes("1");
 }
+
+const PAGE_GPC_QUERY = "?gpc=1";
+
+/** Whether the request URL's whole query is the SDK's `?gpc=1` (so the signal is told without parsing it). */
+export function pageGpcQueryAlone(url: string): boolean {
+	return url.endsWith(PAGE_GPC_QUERY) && url.indexOf("?") === url.length - PAGE_GPC_QUERY.length;
+}

@@ -1,4 +1,6 @@
 /** GET /v1/consent: the decision document for the visitor (cookie) or a keyed `?subject=`. */
+
+import { pageGpcQueryAlone } from "../../gpc/page-gpc";
 import { unauthorized } from "../../http/http-error";
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { hasQuery } from "../../http/request-path";
@@ -25,16 +27,23 @@ export function getConsent(request: Request, env: Env, ctx: ExecutionContext): R
 /**
  * A repeat visitor's steady answer (steady-answers.ts), found without an await: their id was hashed
  * and their cookie verified before in this isolate. Null sends the request the whole way, which finds
- * the same answer when there is one.
+ * the same answer when there is one. The SDK's lookup for a page that reports GPC (`?gpc=1` alone)
+ * takes this way too, the page's signal taken first as the whole way takes it (403 from an origin not
+ * allowed to write).
  */
 function replayedAnswer(rc: RequestContext): Response | null {
 	const { request } = rc;
-	if (authorizationHeader(request) !== null || hasQuery(requestUrl(request))) return null;
+	if (authorizationHeader(request) !== null) return null;
+	const url = requestUrl(request);
+	const pageGpc = hasQuery(url);
+	if (pageGpc && !pageGpcQueryAlone(url)) return null;
 	const vid = presentedVisitorId(request);
 	const subject = vid && knownVisitorSubject(vid);
 	if (!subject) return null;
 	const cookie = decisionCookieVerifiedBefore(rc);
-	return cookie ? replaySteadyAnswer(rc, subject, cookie) : null;
+	if (!cookie) return null;
+	if (pageGpc) takePageGpc(rc);
+	return replaySteadyAnswer(rc, subject, cookie);
 }
 
 async function answer(rc: RequestContext): Promise<Response> {

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { prepareSql, rowMapper } from "../../workers/storage/prepared";
 import { consentRecords, consentSubjects } from "../../workers/storage/schema";
+import { drizzleD1Driver } from "./drizzle-d1-driver";
 
-const db = drizzle(env.DB);
+const db = drizzleD1Driver(env.DB);
 
 describe("prepared statements", () => {
 	it("bind values encoded by the schema's column mappers, as drizzle's own insert does", async () => {

@@ -5,7 +5,6 @@
  */
 import { env } from "cloudflare:workers";
 import { desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import {
 	deleteQuery,
@@ -18,8 +17,9 @@ import {
 	updateQuery,
 } from "../../workers/storage/queries";
 import { consentRecords, consentSubjects, erasures } from "../../workers/storage/schema";
+import { drizzleD1Driver } from "./drizzle-d1-driver";
 
-const driver = drizzle(env.DB);
+const driver = drizzleD1Driver(env.DB);
 
 function record(version: number, gpc: boolean) {
 	return {

@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 // Tests run inside workerd with the real local D1 and KV (storage is isolated per test file).
 // Secrets get fixed test values here, so `npm test` needs no .dev.vars.
@@ -14,7 +17,24 @@ const TEST_SECRETS = {
 // wrangler.toml lists these as required secrets; providing them here keeps its check quiet.
 Object.assign(process.env, TEST_SECRETS);
 
+/**
+ * wrangler.toml's `[alias]` as wrangler's bundler applies it to the deployed script: an import written
+ * exactly as a key, from any module (ours, and drizzle's: the plugin inlines node_modules), becomes
+ * the file the value names from the project root; the same file imported by another path stays.
+ * Anchored, as a plain string would also take "key/…" in Vite.
+ */
+function wranglerAliases() {
+	const root = fileURLToPath(new URL(".", import.meta.url));
+	const alias: Record<string, string> = unstable_readConfig({ config: `${root}wrangler.toml` }).alias ?? {};
+	const resolve = createRequire(import.meta.url).resolve;
+	return Object.entries(alias).map(([specifier, file]) => ({
+		find: new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+		replacement: resolve(file, { paths: [root] }),
+	}));
+}
+
 export default defineConfig(async () => ({
+	resolve: { alias: wranglerAliases() },
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },

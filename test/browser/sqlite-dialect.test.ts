@@ -1,10 +1,11 @@
 /**
  * storage/sqlite-dialect.js and storage/sqlite-query-builders/ stand in for drizzle's SQLite dialect
- * and query builders in the Worker's script (wrangler.toml's `[alias]`): copies of drizzle's own
- * files, less the relational-query builder, the migrator, what runs on a session, and set
- * operators, common table expressions, selectDistinct, inserts from a select and joins in an update. Here, under Node (where the workers pool, which does not alias, would test drizzle's
- * own), the copies must be current with the installed drizzle-orm, keep every other method, and
- * build the same SQL and parameters as drizzle's for each kind of statement storage builds.
+ * and query builders in the Worker's script and the workers pool (wrangler.toml's `[alias]`): copies
+ * of drizzle's own files, less the relational-query builder, the migrator, what runs on a session, and
+ * set operators, common table expressions, selectDistinct, inserts from a select and joins in an
+ * update. Here, under Node (no alias, so drizzle's own are at hand), the copies must be current with
+ * the installed drizzle-orm, keep every other method, and build the same SQL and parameters as
+ * drizzle's for each kind of statement storage builds.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";

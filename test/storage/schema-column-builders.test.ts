@@ -13,7 +13,8 @@ type Builders = Pick<ReturnType<typeof drizzleColumnBuilders>, "integer" | "text
 
 /**
  * A table of each kind of column storage/schema.ts declares, its columns made by `t` as a callback's
- * are (called here: sqliteTable would hand the callback drizzle's own all.js builders in this pool).
+ * are (called here, to compare with drizzle's own all.js builders, which sqliteTable no longer hands
+ * out in this pool: it applies wrangler.toml's `[alias]`).
  */
 function callbackTable(t: Builders) {
 	return sqliteTable("t", {

@@ -3,6 +3,7 @@
  * recorded yet (once, in the background), and run the decision engine.
  */
 import { GPC_PURPOSES } from "../config/purposes";
+import { admitsVisitorWrite } from "../http/rate-limit";
 import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
 import { ConsentRepository, dropLapsedAllowances } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
@@ -21,6 +22,16 @@ export interface RequestDecision {
 	readonly cookie?: DecisionCookie | null;
 	/** The request's verified decision cookie, whether or not it decided (it may be stale). */
 	readonly presented?: DecisionCookie | null;
+	/** The signal's opt-out is still unrecorded (the write limit was used up): the answer is not steady. */
+	readonly gpcUnrecorded?: boolean;
+}
+
+export interface DecideOptions extends Omit<LookupOptions, "now"> {
+	/**
+	 * A visitor's lookup, which no limit counted on arrival: a GPC record it makes counts as a visitor
+	 * write (ce_vid is a random id anyone can make up), and is left to a later request past the limit.
+	 */
+	readonly limitGpcRecord?: boolean;
 }
 
 export const EMPTY_STATE: StoredState = Object.freeze({
@@ -73,18 +84,19 @@ export function unknownVisitorDecision(rc: RequestContext): Decision {
 export async function decideForSubject(
 	rc: RequestContext,
 	subject: string,
-	options: Omit<LookupOptions, "now">,
+	options: DecideOptions,
 ): Promise<RequestDecision> {
 	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
 	let stored = lookup.lookup;
 	let state = stored.status === "found" ? stored.state : EMPTY_STATE;
-	if (rc.gpc && !options.fresh && stored.status === "unavailable") {
+	let gpcUnrecorded = false;
+	if (rc.gpc && !options.fresh && lacksGpcOptOut(state)) {
+		// The signal decides this answer either way (decide() reads rc.gpc); only the record is limited.
+		if (options.limitGpcRecord && !(await admitsVisitorWrite(rc.request, rc.env))) gpcUnrecorded = true;
 		// Storage is down: the signal still decides now, and the opt-out is queued so it is not lost.
-		deferGpcOptOut(rc, subject, GPC_PURPOSES);
-	} else if (rc.gpc && !options.fresh) {
-		const after = persistGpcOptOut(rc, subject, state);
-		if (after !== state) {
-			state = after;
+		else if (stored.status === "unavailable") deferGpcOptOut(rc, subject, GPC_PURPOSES);
+		else {
+			state = persistGpcOptOut(rc, subject, state);
 			stored = { status: "found", state };
 		}
 	}
@@ -94,7 +106,12 @@ export async function decideForSubject(
 		state,
 		cookie: lookup.source === "cookie" ? options.cookie : null,
 		presented: options.cookie,
+		gpcUnrecorded,
 	};
+}
+
+function lacksGpcOptOut(state: StoredState): boolean {
+	return GPC_PURPOSES.some((p) => state.purposes[p] !== false);
 }
 
 /**

@@ -46,7 +46,7 @@ export async function rememberSteadyAnswer(
 	// `result.cookie` is set only when the cookie alone decided (fresh, this visitor's, no storage
 	// read); unchangedCookie says whether it was re-sent as it came (nothing written or re-signed).
 	const cookie = result.cookie;
-	if (!cookie || unchangedCookie(rc, result) === null) return response;
+	if (!cookie || result.gpcUnrecorded || unchangedCookie(rc, result) === null) return response;
 	const body = await response.text();
 	const headers = new Headers(response.headers);
 	// The document names the location, so the answer is the location's.

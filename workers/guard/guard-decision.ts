@@ -99,7 +99,8 @@ async function lookedUpVerdict(rc: RequestContext, vid: string, persistsGpc: boo
 	const cookiePending = readDecisionCookie(rc);
 	const subject = await subjectPending;
 	const cookie = await cookiePending;
-	if (persistsGpc) return GuardVerdict.of((await decideForSubject(rc, subject, { cookie })).decision);
+	if (persistsGpc)
+		return GuardVerdict.of((await decideForSubject(rc, subject, { cookie, limitGpcRecord: true })).decision);
 	if (!cookie) return GuardVerdict.of((await decideWithoutWriting(rc, subject, null)).decision);
 	return steadyVerdicts.get(rc, subject, cookie) ?? rememberVerdict(rc, subject, cookie);
 }

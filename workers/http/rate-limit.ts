@@ -1,11 +1,13 @@
 /**
  * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
  * keyed calls per key and client address, visitor writes per client address. Lookups are never
- * limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost, is), nor is the keyless health probe
+ * limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost,
+ * is, and a GPC record one makes counts as a write: admitsVisitorWrite), nor is the keyless health probe
  * (monitors poll it; it costs what a stored visitor's lookup does), and neither is a genuine one-click
  * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
  * where they are checked. A limiter that fails limits nothing.
  */
+
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
 import { authorizationHeader, requestHeader, requestMethod } from "./request-inputs";
@@ -43,18 +45,29 @@ function limiter(env: Env, name: string): RateLimit | null {
 	return typeof binding?.limit === "function" ? (binding as RateLimit) : null;
 }
 
-export async function enforceLimit(env: Env, name: string, key: string): Promise<void> {
+/** Counts one request against the limiter `name` under `key`: whether it is admitted. */
+async function admitted(env: Env, name: string, key: string): Promise<boolean> {
 	const binding = limiter(env, name);
-	if (!binding) return;
-	let success = true;
+	if (!binding) return true;
 	try {
-		success = (await binding.limit({ key })).success;
+		return (await binding.limit({ key })).success;
 	} catch (err) {
 		console.warn(`rate limiter ${name} failed; not limiting`, err);
+		return true;
 	}
-	if (!success) {
+}
+
+export async function enforceLimit(env: Env, name: string, key: string): Promise<void> {
+	if (!(await admitted(env, name, key)))
 		throw new HttpError(429, "rate_limited", "Too many requests; retry later.", { "Retry-After": "60" });
-	}
+}
+
+/**
+ * Counts a write a request not limited on arrival makes of its own accord (a lookup's GPC record) as
+ * one visitor write of its client's address: whether the limit admits it.
+ */
+export function admitsVisitorWrite(request: Request, env: Env): Promise<boolean> {
+	return admitted(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
 }
 
 /**

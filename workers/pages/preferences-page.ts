@@ -27,7 +27,12 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	const lang = pageLanguage(request, rc.url);
 	const cookie = visitor.issued ? null : await readDecisionCookie(rc);
 	const [result, history] = await Promise.all([
-		decideForSubject(rc, visitor.subject, { cookie, fresh: visitor.issued, fill: !signsDecisionCookies(rc) }),
+		decideForSubject(rc, visitor.subject, {
+			cookie,
+			fresh: visitor.issued,
+			fill: !signsDecisionCookies(rc),
+			limitGpcRecord: true,
+		}),
 		visitor.issued
 			? Promise.resolve([])
 			: ConsentRepository.forSubject(env, visitor.subject, "read")

@@ -65,6 +65,7 @@ async function answer(rc: RequestContext): Promise<Response> {
 	const result = await decideForSubject(rc, caller.subject, {
 		cookie,
 		fresh: caller.issued,
+		limitGpcRecord: true,
 		// The answer's fresh ce_consent answers this visitor's next requests: no KV fill.
 		fill: !signsDecisionCookies(rc),
 	});

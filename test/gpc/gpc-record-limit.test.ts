@@ -1,0 +1,120 @@
+/**
+ * A lookup carrying GPC (`Sec-GPC: 1`, or a page's `?gpc=1`) with a well-formed `ce_vid` records the
+ * opt-out (a D1 write and a KV put). `ce_vid` is a random id, not signed, so anyone can make ids up:
+ * the record counts against the visitor write limit of the client's address (WRITE_LIMITER), and once
+ * that is used up the lookup still honours the signal, with no 429, and records nothing.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { randomToken } from "../../workers/crypto/encoding";
+import { BASE, callWithEnv, countRecords, envWith, Visitor } from "../helpers";
+
+const CA = { country: "US", regionCode: "CA" };
+const GPC = { "Sec-GPC": "1" };
+type Doc = {
+	subject: string;
+	purposes: Record<string, boolean>;
+	reasons: Record<string, string>;
+	gpc: boolean;
+};
+
+/** A WRITE_LIMITER that records the keys it is asked about and answers `success`. */
+function writeLimiter(success: () => boolean) {
+	const keys: string[] = [];
+	const binding = {
+		limit: async ({ key }: { key: string }) => {
+			keys.push(key);
+			return { success: success() };
+		},
+	};
+	return { keys, env: envWith({ WRITE_LIMITER: binding as unknown as RateLimit }) };
+}
+
+const madeUpVisitor = () => `ce_vid=${randomToken(24)}`;
+
+async function lookup(testEnv: Env, path: string, cookie: string, ip: string) {
+	return callWithEnv(testEnv, path, {
+		cf: CA,
+		headers: { ...GPC, Cookie: cookie, "CF-Connecting-IP": ip, Origin: BASE },
+	});
+}
+
+describe("GPC records made by lookups", { timeout: 120_000 }, () => {
+	it("count as a visitor write of the client's address, once per record", async () => {
+		const limiter = writeLimiter(() => true);
+		const browser = new Visitor(CA);
+		browser.cookies.set("ce_vid", randomToken(24));
+		const visit = async (headers: Record<string, string>) => {
+			const res = await callWithEnv(limiter.env, "/v1/consent", {
+				cf: CA,
+				headers: { ...headers, Cookie: browser.cookieHeader(), "CF-Connecting-IP": "203.0.113.61" },
+			});
+			browser.remember(res);
+			return res.json<Doc>();
+		};
+		const doc = await visit(GPC);
+		expect(doc.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+		expect(await countRecords(doc.subject)).toBe(1);
+		expect(limiter.keys).toEqual(["write:203.0.113.61"]);
+		// Recorded: the next lookups write nothing and count nothing; nor does a lookup without the signal.
+		await visit(GPC);
+		await visit({});
+		expect(await countRecords(doc.subject)).toBe(1);
+		expect(limiter.keys).toEqual(["write:203.0.113.61"]);
+	});
+
+	it("past the limit, answer as the signal says, without a 429 and without writing; a later lookup records it", async () => {
+		let admit = false;
+		const limiter = writeLimiter(() => admit);
+		const browser = new Visitor(CA, { waitForBackground: true });
+		// A known visitor (an id issued by a first lookup without the signal), then the signal.
+		const first = await (await browser.fetch("/v1/consent")).json<Doc>();
+		for (const path of ["/v1/consent", "/v1/consent?gpc=1", "/preferences"]) {
+			const headers = path.includes("gpc=1") ? { Origin: BASE } : GPC;
+			const res = await callWithEnv(limiter.env, path, {
+				cf: CA,
+				headers: { ...headers, Cookie: browser.cookieHeader() },
+			});
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get("X-GPC-Honored"), path).toBe("1");
+			if (path.startsWith("/v1/")) {
+				const doc = await res.json<Doc>();
+				expect(doc.purposes, path).toMatchObject({ ads: false, sale: false, analytics: true });
+				expect(doc.reasons, path).toMatchObject({ ads: "gpc", sale: "gpc" });
+			} else {
+				expect(await res.text()).toContain("Opt-Out Preference Signal Honored");
+			}
+			browser.remember(res);
+		}
+		expect(limiter.keys.length).toBe(3);
+		expect(await countRecords(first.subject)).toBe(0);
+		// The cookie does not claim the record that was not made: the next lookup, admitted, makes it.
+		admit = true;
+		await callWithEnv(limiter.env, "/v1/consent", {
+			cf: CA,
+			headers: { ...GPC, Cookie: browser.cookieHeader() },
+		});
+		expect(await countRecords(first.subject)).toBe(1);
+	});
+
+	it("made-up visitor ids cannot make more records than the write limit admits", async () => {
+		// The deployed limiter (120 per 60 s per client): 300 lookups cross at least one limit, even
+		// when the run straddles a window.
+		const subjects: string[] = [];
+		for (let i = 0; i < 300; i += 30) {
+			const batch = await Promise.all(
+				Array.from({ length: 30 }, () => lookup(env, "/v1/consent", madeUpVisitor(), "203.0.113.62")),
+			);
+			for (const res of batch) {
+				expect(res.status).toBe(200);
+				const doc = await res.json<Doc>();
+				expect(doc.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+				subjects.push(doc.subject);
+			}
+		}
+		let recorded = 0;
+		for (const subject of subjects) recorded += await countRecords(subject);
+		expect(recorded).toBeGreaterThanOrEqual(100);
+		expect(recorded).toBeLessThanOrEqual(240);
+	});
+});

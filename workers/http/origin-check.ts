@@ -15,16 +15,20 @@ export function isAllowedOrigin(origin: string, request: Request, settings: Sett
 	return originMatches(origin, settings.allowedOrigins);
 }
 
+/** Whether a write with the visitor's cookie comes from where one may (see the module comment). */
+export function isAllowedWriteOrigin(request: Request, settings: Settings): boolean {
+	const origin = requestHeader(request, "Origin");
+	if (origin === null) {
+		const site = requestHeader(request, "Sec-Fetch-Site");
+		return site === null || site === "same-origin" || site === "none";
+	}
+	return origin !== "null" && isAllowedOrigin(origin, request, settings);
+}
+
 const WRITES_REFUSED = "Writes with a visitor cookie are only accepted from allowed origins.";
 
 /** `refused` is the 403's message: what the request asked that its origin may not. */
 export function assertWriteOrigin(request: Request, settings: Settings, refused = WRITES_REFUSED): void {
-	const origin = requestHeader(request, "Origin");
-	if (origin === null) {
-		const site = requestHeader(request, "Sec-Fetch-Site");
-		if (site === null || site === "same-origin" || site === "none") return;
-	} else if (origin !== "null" && isAllowedOrigin(origin, request, settings)) {
-		return;
-	}
+	if (isAllowedWriteOrigin(request, settings)) return;
 	throw new HttpError(403, "forbidden_origin", refused);
 }

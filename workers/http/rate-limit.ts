@@ -8,8 +8,11 @@
  * where they are checked. A limiter that fails limits nothing.
  */
 
+import { settingsFor } from "../config/settings";
 import { sha256Base64Url } from "../crypto/hmac";
 import { HttpError } from "./http-error";
+import { isAllowedWriteOrigin } from "./origin-check";
+import { MAX_BODY_BYTES } from "./request-body";
 import { authorizationHeader, requestHeader, requestMethod } from "./request-inputs";
 
 const WRITE_METHODS = new Set(["PUT", "POST", "DELETE", "PATCH"]);
@@ -84,8 +87,22 @@ export function rateLimit(request: Request, env: Env, path: string): Promise<voi
 	if (authorization !== null && !ignoresAuthorization(path)) return limitKey(request, env, authorization);
 	if (!WRITE_METHODS.has(method)) {
 		if (!isLimitedVisitorRead(path)) return undefined;
-	} else if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p))) return undefined;
+	} else if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p)) || refusedUncounted(request, env))
+		return undefined;
 	return enforceLimit(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
+}
+
+/**
+ * A visitor write that every route refuses before any I/O, which must not use up the address's
+ * writes: one from an origin not allowed (a 403 the route answers: else another site could make its
+ * visitors' browsers post, and the person's own choices on this site were refused 429 for 60 s), or
+ * one declaring a body over the limit (a 413 or 415).
+ */
+function refusedUncounted(request: Request, env: Env): boolean {
+	return (
+		!isAllowedWriteOrigin(request, settingsFor(env)) ||
+		Number(requestHeader(request, "Content-Length")) > MAX_BODY_BYTES
+	);
 }
 
 /**

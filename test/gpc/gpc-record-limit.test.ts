@@ -4,9 +4,13 @@
  * the record counts against the visitor write limit of the client's address (WRITE_LIMITER), and once
  * that is used up the lookup still honours the signal, with no 429, and records nothing.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { visitorSubject } from "../../workers/consent/caller";
+import { requestContext } from "../../workers/consent/request-context";
 import { randomToken } from "../../workers/crypto/encoding";
+import { guardDecision } from "../../workers/guard/guard-decision";
 import { BASE, callWithEnv, countRecords, envWith, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
@@ -95,6 +99,21 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 			headers: { ...GPC, Cookie: browser.cookieHeader() },
 		});
 		expect(await countRecords(first.subject)).toBe(1);
+	});
+
+	it("a guarded page's record counts too, and past the limit the page is still guarded by the signal", async () => {
+		const limiter = writeLimiter(() => false);
+		const vid = randomToken(24);
+		const request = new Request("https://shop.example/landing", {
+			headers: { ...GPC, Cookie: `ce_vid=${vid}`, "CF-Connecting-IP": "203.0.113.63" },
+		});
+		const ctx = createExecutionContext();
+		const verdict = await guardDecision(requestContext(request, limiter.env, ctx), () => true);
+		await waitOnExecutionContext(ctx);
+		expect(verdict.guarded).toBe(true);
+		expect(verdict.decision.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+		expect(limiter.keys).toEqual(["write:203.0.113.63"]);
+		expect(await countRecords(await visitorSubject(vid))).toBe(0);
 	});
 
 	it("made-up visitor ids cannot make more records than the write limit admits", async () => {

@@ -2,7 +2,8 @@
  * What a person is told after saving on the preference centre, in Chromium with JavaScript off: the
  * confirmation reaches screen-reader users on arrival (the page title says it: a `role="status"`
  * already in the page when it loads is not announced), in English and Japanese; a browser that
- * keeps no cookies for the site is not told "saved" while the page shows the old state; and a page
+ * keeps no cookies for the site is not told "saved" while the page shows the old state, nor is a person
+ * led to the saved page by a link without saving; and a page
  * come back to with Back shows the stored choices, not a change left unsaved on it.
  */
 import type { Browser, BrowserContext } from "playwright-core";
@@ -50,6 +51,30 @@ describe.skipIf(!hasChromium)("feedback after a save on the preference centre, i
 		// Only the confirmation page says so.
 		await page.goto(`${server.origin}/preferences`);
 		expect(await page.title()).toBe(title);
+		await context.close();
+	});
+
+	it("a link to the saved address does not tell a person with stored choices that anything was saved", async () => {
+		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
+		// Choices stored through the API (as the banner stores them): the browser has ce_vid and ce_consent.
+		const put = await context.request.put(`${server.origin}/v1/consent`, {
+			data: { purposes: { analytics: true } },
+		});
+		expect(put.status()).toBe(200);
+		const page = await context.newPage();
+		// Any site or mail can link here.
+		await page.goto(`${server.origin}/preferences?saved=1`);
+		expect(await page.getByRole("checkbox", { name: "Analytics", exact: true }).isChecked()).toBe(true);
+		expect(await page.getByText("Your choices have been saved.").count()).toBe(0);
+		expect(await page.title()).toBe("Privacy preferences");
+		// The person's own save says so.
+		await page.getByRole("checkbox", { name: "Personalization", exact: true }).check();
+		await Promise.all([
+			page.waitForURL(`${server.origin}/preferences?saved=1`, { waitUntil: "load" }),
+			page.getByRole("button", { name: "Save choices", exact: true }).click(),
+		]);
+		expect(await page.getByRole("status").textContent()).toBe("Your choices have been saved.");
+		expect(await page.title()).toBe("Your choices have been saved. – Privacy preferences");
 		await context.close();
 	});
 

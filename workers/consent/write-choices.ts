@@ -36,6 +36,7 @@ import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionBody } from "./decision-document";
 import { decisionHeaders, jsonDecisionAnswer } from "./decision-response";
 import { locateKeyedCall, type RequestContext, takePageGpc } from "./request-context";
+import { savedMarkerCookie } from "./saved-marker";
 import type { StoredState } from "./stored-state";
 import { setVisitorCookies, visitorCookies } from "./visitor-cookies";
 
@@ -155,7 +156,9 @@ export async function writeChoices(
 		caller.kind === "visitor" && result.record && clearsCachedPages(rc, result.record.changes);
 	if (write.redirectTo) {
 		const headers = decisionHeaders(rc, bookmark);
-		for (const cookie of cookies ?? []) headers.append("Set-Cookie", cookie);
+		// A visitor's form post: the page it leads to may say "saved" (saved-marker.ts).
+		for (const cookie of cookies ? [...cookies, savedMarkerCookie(rc.secure)] : [])
+			headers.append("Set-Cookie", cookie);
 		if (clearCache) headers.set("Clear-Site-Data", CLEAR_CACHE);
 		return answerResponse(answer, headers, write.redirectTo);
 	}
@@ -287,6 +290,7 @@ async function replay(
 		// the primary (KV may not hold the write yet, and this cookie then decides for 10 minutes).
 		const current = await decideForSubject(rc, subject, { primary: true }).catch(() => null);
 		if (current) await setVisitorCookies(headers, rc, caller, current, { renewVisitorId: true });
+		if (redirectTo) headers.append("Set-Cookie", savedMarkerCookie(rc.secure));
 	}
 	return answerResponse(earlier, headers, redirectTo);
 }

@@ -872,6 +872,69 @@ describe.skipIf(!hasChromium)("the guard's runtime script in Chromium", () => {
 		}
 	});
 
+	it("markup naming one tracker URL is screened however it names it, through innerHTML, insertAdjacentHTML and DOMParser", async () => {
+		// Each URL is written on its own, so the screen's first look must see each: every host of the
+		// table, its name in capitals, its last label percent-escaped or as a character reference, a
+		// brand under a suffix no host ends with, a Google loader's path on a host the table lacks.
+		const written: [markup: string, meant: string][] = [];
+		for (const url of tableUrls()) {
+			const { hostname } = new URL(url);
+			const at = url.indexOf(hostname) + hostname.lastIndexOf(".") + 1;
+			const code = url.charCodeAt(at);
+			written.push(
+				[url, url],
+				[url.replace(hostname, hostname.toUpperCase()), url],
+				[`${url.slice(0, at)}%${code.toString(16)}${url.slice(at + 1)}`, url],
+				[`${url.slice(0, at)}&#${code};${url.slice(at + 1)}`, url],
+			);
+		}
+		for (const url of [
+			"https://google.de/g/collect?v=2",
+			"https://adservice.google.de/ddm/fls/z",
+			"https://tags.example/gtag/js?id=G-ABCD1234",
+			"https://tags.example/gtm.js?id=GTM-ABC1234",
+		]) {
+			written.push([url, url]);
+		}
+		const denied = written
+			.filter(([, meant]) => classifyTrackerUrl(meant) !== null)
+			.map(([markup]) => markup);
+		const { context, page, errors } = await open(VISITORS.optedOut);
+		try {
+			const gated = await page.evaluate(
+				(list) => {
+					const writers: Record<string, (markup: string) => ParentNode> = {
+						innerHTML: (markup) => {
+							const div = document.createElement("div");
+							div.innerHTML = markup;
+							return div;
+						},
+						insertAdjacentHTML: (markup) => {
+							const div = document.createElement("div");
+							div.insertAdjacentHTML("beforeend", markup);
+							return div;
+						},
+						DOMParser: (markup) => new DOMParser().parseFromString(markup, "text/html").body,
+					};
+					return Object.keys(writers).map((name) =>
+						list.filter((markup) => {
+							const img = writers[name]?.(`<img src="${markup}" alt="">`).querySelector("img");
+							return img?.hasAttribute("data-consent") === true && !img.hasAttribute("src");
+						}),
+					);
+				},
+				written.map(([markup]) => markup),
+			);
+			expect(denied.length).toBeGreaterThan(400);
+			expect(denied).toContain("https://google.de/g/collect?v=2");
+			expect(denied).toContain("https://tags.example/gtag/js?id=G-ABCD1234");
+			expect(gated).toEqual([denied, denied, denied]);
+			expect(errors).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+
 	it("markup given as a TrustedHTML is screened as its text, whether the page enforces Trusted Types or not", async () => {
 		const gated = (kind: string) =>
 			`<img alt="" data-src="https://www.facebook.com/tr?id=1&amp;ev=Trusted${kind}" data-consent="ads">`;

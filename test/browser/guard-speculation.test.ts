@@ -39,6 +39,7 @@ const LATER = [
 	"late-range",
 	"late-surrounded",
 	"written-rules",
+	"written-document-rules",
 	"fragment-rules",
 	"fragment-insert-node",
 ];

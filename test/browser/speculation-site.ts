@@ -147,6 +147,11 @@ export const CASES: Readonly<Record<string, Case>> = {
 			return `document.write(${JSON.stringify(markup.slice(0, cut))}); document.write(${JSON.stringify(markup.slice(cut))});`;
 		})(),
 	},
+	// Document rules written with no host in the markup: the page's tracker link is not picked.
+	"written-document-rules": {
+		body: links("written-document-rules", SOCIAL),
+		script: `document.write(${JSON.stringify(inline({ prefetch: [EVERY_LINK] }))});`,
+	},
 	"written-importmap": {
 		body: "<p>written</p>",
 		script: `document.write(${JSON.stringify(`<script type="importmap">${JSON.parse(mapped("written-importmap"))}</script><script type="module">import "late";</script>`)});`,

@@ -136,9 +136,9 @@
 				var rowPurposes = map[key].map(function (row) {
 					return named(Array.isArray(row) ? row[1] : row);
 				});
-				hostPurposes.push([key.replace(/[^\w-]/g, "\\$&"), rowPurposes]);
-				var label = (key.indexOf(".") === -1 ? "" : ".") + key.slice(key.lastIndexOf(".") + 1);
-				label = label.replace(/[^\w-]/g, "\\$&");
+				var pattern = key.replace(/[^\w-]/g, "\\$&");
+				hostPurposes.push([pattern, rowPurposes]);
+				var label = pattern.replace(/^.*(?=\\\.)/, "");
 				if (lastLabels.indexOf(label) === -1) lastLabels.push(label);
 			});
 		});

@@ -151,8 +151,10 @@
 		var allowed = sdk && typeof sdk.allows === "function" ? sdk.allows(purpose) : undefined;
 		return deny.indexOf(purpose) !== -1 ? allowed !== true : allowed === false;
 	}
-	// What naming sees besides hosts: a Google loader's path, an authority with an escape, speculation rules.
-	var NAMED_ELSE = `${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&]|speculationrules`;
+	// What naming sees besides hosts: a Google loader's path, speculation rules, and an authority with
+	// what the parsers fold into a host: an escape, a tab or newline (the URL parser drops them), any
+	// non-ASCII character (its IDNA mapping makes `ｆ` f, `。` a dot, and drops a soft hyphen).
+	var NAMED_ELSE = `${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&\\t\\n\\r\\u0080-\\uffff]|speculationrules`;
 	// Markup any naming sees something in names one of the hosts' last labels (`.com`, a one-label host
 	// whole) or what NAMED_ELSE does: this, of a few alternatives V8 scans fast (about 0.4 ns a character
 	// in Chromium, naming's 3), passes on markup naming none before naming is built or the SDK asked.
@@ -161,8 +163,8 @@
 		return mayName.test(markup) && naming().test(markup);
 	}
 	// The markup screen's quick look: a blocked purpose's host (or a Google loader path) named in it,
-	// or an authority with a percent-escape or a character reference, which the parser and the URL
-	// parser decode (`www.face%62ook.com` is www.facebook.com). Built once per set of purposes blocked
+	// or an authority with a percent-escape, a character reference or another character the parser and
+	// the URL parser fold (`www.face%62ook.com` is www.facebook.com). Built once per set of purposes blocked
 	// (none blocked: nothing to look for), keyed by a bit per purpose: asked for each markup a script
 	// writes, so the lookup allocates nothing.
 	var namings = [];

@@ -224,6 +224,33 @@ function loaderTagId(host: string | null, pathname: string, search: string): str
  * loader, the host table, then first-party beacon and loader shapes on any host.
  */
 export function classifyTrackerUrl(url: string, overrides?: TrackerOverrides): TrackerPurpose | null {
+	const verdict = classifyAsWritten(url, overrides);
+	if (verdict !== null || !BROWSER_FOLDS.test(url)) return verdict;
+	const folded = browserForm(url);
+	return folded === url ? null : classifyAsWritten(folded, overrides);
+}
+
+/**
+ * What a browser's URL parser takes out or folds before it requests a URL: spaces and controls around
+ * it, a tab or newline anywhere, and in a host percent-escapes and non-ASCII (IDNA maps a full-width
+ * `ｆ` to `f`, `。` to `.`, drops a soft hyphen). A tracker's URL written so loads the tracker.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the C0 controls are what URL parsers trim.
+const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%]|[^\x00-\x7f]/;
+
+/** `url` as the browser reads it, where that can be told without the page's base (else as written). */
+function browserForm(url: string): string {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
+	const cleaned = url.replace(/^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]/g, "");
+	if (!layoutUrl(cleaned)?.host) return cleaned;
+	try {
+		return new URL(cleaned, "https://base.invalid/").href;
+	} catch {
+		return cleaned;
+	}
+}
+
+function classifyAsWritten(url: string, overrides?: TrackerOverrides): TrackerPurpose | null {
 	const layout = layoutUrl(url);
 	if (layout === null) return null;
 	let hash = url.indexOf("#", layout.pathStart);

@@ -11,7 +11,12 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
 	const report = JSON.parse(readFileSync(join(dir, name), "utf8"));
 	reports++;
 	passed += report.numPassedTests ?? 0;
-	failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+	failed += report.numFailedTests ?? 0;
+	// A file that failed with no failed test (an error outside any test) counts once; a failed test's
+	// file and describe blocks are counted as failed suites too, and are not counted again.
+	failed += (report.testResults ?? []).filter(
+		(file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
+	).length;
 	skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 if (reports === 0) {

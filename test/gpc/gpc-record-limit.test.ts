@@ -1,8 +1,9 @@
 /**
  * A lookup carrying GPC (`Sec-GPC: 1`, or a page's `?gpc=1`) with a well-formed `ce_vid` records the
  * opt-out (a D1 write and a KV put). `ce_vid` is a random id, not signed, so anyone can make ids up:
- * the record counts against the visitor write limit of the client's address (WRITE_LIMITER), and once
- * that is used up the lookup still honours the signal, with no 429, and records nothing.
+ * the record counts against the client address's GPC records (GPC_RECORD_LIMITER), and once that is
+ * used up the lookup still honours the signal, with no 429, and records nothing. Visitor writes have a
+ * limit of their own (WRITE_LIMITER), which GPC records never use up.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -22,8 +23,8 @@ type Doc = {
 	gpc: boolean;
 };
 
-/** A WRITE_LIMITER that records the keys it is asked about and answers `success`. */
-function writeLimiter(success: () => boolean) {
+/** A GPC_RECORD_LIMITER that records the keys it is asked about and answers `success`. */
+function gpcRecordLimiter(success: () => boolean) {
 	const keys: string[] = [];
 	const binding = {
 		limit: async ({ key }: { key: string }) => {
@@ -31,7 +32,7 @@ function writeLimiter(success: () => boolean) {
 			return { success: success() };
 		},
 	};
-	return { keys, env: envWith({ WRITE_LIMITER: binding as unknown as RateLimit }) };
+	return { keys, env: envWith({ GPC_RECORD_LIMITER: binding as unknown as RateLimit }) };
 }
 
 const madeUpVisitor = () => `ce_vid=${randomToken(24)}`;
@@ -44,8 +45,8 @@ async function lookup(testEnv: Env, path: string, cookie: string, ip: string) {
 }
 
 describe("GPC records made by lookups", { timeout: 120_000 }, () => {
-	it("count as a visitor write of the client's address, once per record", async () => {
-		const limiter = writeLimiter(() => true);
+	it("count against the client address's GPC records, once per record", async () => {
+		const limiter = gpcRecordLimiter(() => true);
 		const browser = new Visitor(CA);
 		browser.cookies.set("ce_vid", randomToken(24));
 		const visit = async (headers: Record<string, string>) => {
@@ -59,17 +60,17 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 		const doc = await visit(GPC);
 		expect(doc.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
 		expect(await countRecords(doc.subject)).toBe(1);
-		expect(limiter.keys).toEqual(["write:203.0.113.61"]);
+		expect(limiter.keys).toEqual(["gpc:203.0.113.61"]);
 		// Recorded: the next lookups write nothing and count nothing; nor does a lookup without the signal.
 		await visit(GPC);
 		await visit({});
 		expect(await countRecords(doc.subject)).toBe(1);
-		expect(limiter.keys).toEqual(["write:203.0.113.61"]);
+		expect(limiter.keys).toEqual(["gpc:203.0.113.61"]);
 	});
 
 	it("past the limit, answer as the signal says, without a 429 and without writing; a later lookup records it", async () => {
 		let admit = false;
-		const limiter = writeLimiter(() => admit);
+		const limiter = gpcRecordLimiter(() => admit);
 		const browser = new Visitor(CA, { waitForBackground: true });
 		// A known visitor (an id issued by a first lookup without the signal), then the signal.
 		const first = await (await browser.fetch("/v1/consent")).json<Doc>();
@@ -102,7 +103,7 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 	});
 
 	it("a guarded page's record counts too, and past the limit the page is still guarded by the signal", async () => {
-		const limiter = writeLimiter(() => false);
+		const limiter = gpcRecordLimiter(() => false);
 		const vid = randomToken(24);
 		const request = new Request("https://shop.example/landing", {
 			headers: { ...GPC, Cookie: `ce_vid=${vid}`, "CF-Connecting-IP": "203.0.113.63" },
@@ -112,17 +113,17 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 		await waitOnExecutionContext(ctx);
 		expect(verdict.guarded).toBe(true);
 		expect(verdict.decision.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
-		expect(limiter.keys).toEqual(["write:203.0.113.63"]);
+		expect(limiter.keys).toEqual(["gpc:203.0.113.63"]);
 		expect(await countRecords(await visitorSubject(vid))).toBe(0);
 	});
 
-	it("made-up visitor ids cannot make more records than the write limit admits", async () => {
-		// The deployed limiter (120 per 60 s per client): 300 lookups cross at least one limit, even
+	it("made-up visitor ids cannot make more records than the limit admits", async () => {
+		// The deployed limiter (300 per 60 s per client): 700 lookups cross at least one limit, even
 		// when the run straddles a window.
 		const subjects: string[] = [];
-		for (let i = 0; i < 300; i += 30) {
+		for (let i = 0; i < 700; i += 35) {
 			const batch = await Promise.all(
-				Array.from({ length: 30 }, () => lookup(env, "/v1/consent", madeUpVisitor(), "203.0.113.62")),
+				Array.from({ length: 35 }, () => lookup(env, "/v1/consent", madeUpVisitor(), "203.0.113.62")),
 			);
 			for (const res of batch) {
 				expect(res.status).toBe(200);
@@ -133,7 +134,31 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 		}
 		let recorded = 0;
 		for (const subject of subjects) recorded += await countRecords(subject);
-		expect(recorded).toBeGreaterThanOrEqual(100);
-		expect(recorded).toBeLessThanOrEqual(240);
+		expect(recorded).toBeGreaterThanOrEqual(250);
+		expect(recorded).toBeLessThanOrEqual(600);
+	});
+
+	it("never use up the address's visitor writes", async () => {
+		const writes: string[] = [];
+		const testEnv = envWith({
+			GPC_RECORD_LIMITER: { limit: async () => ({ success: false }) } as unknown as RateLimit,
+			WRITE_LIMITER: {
+				limit: async ({ key }: { key: string }) => {
+					writes.push(key);
+					return { success: true };
+				},
+			} as unknown as RateLimit,
+		});
+		const res = await lookup(testEnv, "/v1/consent", madeUpVisitor(), "203.0.113.64");
+		expect(res.status).toBe(200);
+		expect(writes).toEqual([]);
+		const put = await callWithEnv(testEnv, "/v1/consent", {
+			method: "PUT",
+			cf: CA,
+			headers: { "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.64", Origin: BASE },
+			body: JSON.stringify({ purposes: { analytics: false } }),
+		});
+		expect(put.status).toBe(200);
+		expect(writes).toEqual(["write:203.0.113.64"]);
 	});
 });

@@ -3,7 +3,7 @@
  * recorded yet (once, in the background), and run the decision engine.
  */
 import { GPC_PURPOSES } from "../config/purposes";
-import { admitsVisitorWrite } from "../http/rate-limit";
+import { admitsGpcRecord } from "../http/rate-limit";
 import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
 import { ConsentRepository, dropLapsedAllowances } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
@@ -28,8 +28,9 @@ export interface RequestDecision {
 
 export interface DecideOptions extends Omit<LookupOptions, "now"> {
 	/**
-	 * A visitor's lookup, which no limit counted on arrival: a GPC record it makes counts as a visitor
-	 * write (ce_vid is a random id anyone can make up), and is left to a later request past the limit.
+	 * A visitor's lookup, which no limit counted on arrival: a GPC record it makes counts against the
+	 * address's GPC records (ce_vid is a random id anyone can make up), and is left to a later request
+	 * past the limit.
 	 */
 	readonly limitGpcRecord?: boolean;
 }
@@ -92,7 +93,7 @@ export async function decideForSubject(
 	let gpcUnrecorded = false;
 	if (rc.gpc && !options.fresh && lacksGpcOptOut(state)) {
 		// The signal decides this answer either way (decide() reads rc.gpc); only the record is limited.
-		if (options.limitGpcRecord && !(await admitsVisitorWrite(rc.request, rc.env))) gpcUnrecorded = true;
+		if (options.limitGpcRecord && !(await admitsGpcRecord(rc.request, rc.env))) gpcUnrecorded = true;
 		// Storage is down: the signal still decides now, and the opt-out is queued so it is not lost.
 		else if (stored.status === "unavailable") deferGpcOptOut(rc, subject, GPC_PURPOSES);
 		else {

@@ -2,7 +2,7 @@
  * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
  * keyed calls per key and client address, visitor writes per client address. Lookups are never
  * limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost,
- * is, and a GPC record one makes counts as a write: admitsVisitorWrite), nor is the keyless health probe
+ * is, and so are the GPC records lookups make: admitsGpcRecord), nor is the keyless health probe
  * (monitors poll it; it costs what a stored visitor's lookup does), and neither is a genuine one-click
  * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
  * where they are checked. A limiter that fails limits nothing.
@@ -66,11 +66,12 @@ export async function enforceLimit(env: Env, name: string, key: string): Promise
 }
 
 /**
- * Counts a write a request not limited on arrival makes of its own accord (a lookup's GPC record) as
- * one visitor write of its client's address: whether the limit admits it.
+ * Counts a write a request not limited on arrival makes of its own accord (a lookup's GPC record)
+ * against its client address's GPC records (GPC_RECORD_LIMITER, apart from visitor writes, so
+ * browsers sending GPC behind one address never use up its writes): whether the limit admits it.
  */
-export function admitsVisitorWrite(request: Request, env: Env): Promise<boolean> {
-	return admitted(env, "WRITE_LIMITER", `write:${clientAddress(request)}`);
+export function admitsGpcRecord(request: Request, env: Env): Promise<boolean> {
+	return admitted(env, "GPC_RECORD_LIMITER", `gpc:${clientAddress(request)}`);
 }
 
 /**

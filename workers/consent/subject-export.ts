@@ -25,10 +25,36 @@ export function exportFilename(subject: string): string {
 	return `consent-export-${subject.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
 }
 
+type StoredData = Awaited<ReturnType<ConsentRepository["exportSubject"]>>;
+type Suppressions = Awaited<ReturnType<typeof suppressionsForExport>>;
+type PendingWrites = Awaited<ReturnType<typeof pendingWritesForExport>>;
+
+/** What a subject nothing is stored for has: its export reads nothing (see emptyExport). */
+const NOTHING_STORED: StoredData = { state: null, records: [], answers: [], erasures: [] };
+
 /** The export document, read with `repo` (a session at the primary: see the keyed route). */
 export async function subjectExport(env: Env, repo: ConsentRepository, subject: string) {
 	const digest = await subjectDigest(env, subject);
 	const data = await guardedStorage(() => repo.exportSubject(subject, digest));
+	const emailHash = data.state?.emailHash ?? null;
+	const suppressions = await guardedStorage(() => suppressionsForExport(env.DB, emailHash));
+	const pendingWrites = await guardedStorage(() =>
+		pendingWritesForExport(env.CONSENT_KV, subject, emailHash),
+	);
+	return exportDocument(subject, data, suppressions, pendingWrites);
+}
+
+/** The export of a subject nothing is stored for (a visitor id never issued): nothing to read. */
+export function emptyExport(subject: string) {
+	return exportDocument(subject, NOTHING_STORED, [], []);
+}
+
+function exportDocument(
+	subject: string,
+	data: StoredData,
+	suppressions: Suppressions,
+	pendingWrites: PendingWrites,
+) {
 	const state = data.state;
 	return {
 		subject,
@@ -52,7 +78,7 @@ export async function subjectExport(env: Env, repo: ConsentRepository, subject: 
 			body: a.body,
 		})),
 		// Suppressions of the linked address; erasure keeps them (they are the proof of the opt-out).
-		suppressions: await guardedStorage(() => suppressionsForExport(env.DB, state?.emailHash ?? null)),
+		suppressions,
 		// Tombstones of earlier erasures, kept under a keyed digest of the subject: data about it too.
 		erasures: data.erasures.map((e) => ({
 			erasedAt: e.erasedAt.toISOString(),
@@ -60,24 +86,7 @@ export async function subjectExport(env: Env, repo: ConsentRepository, subject: 
 			recordCount: e.recordCount,
 		})),
 		// Writes D1 refused through every retry, parked in KV until the hourly cron makes them.
-		pendingWrites: await guardedStorage(() =>
-			pendingWritesForExport(env.CONSENT_KV, subject, state?.emailHash ?? null),
-		),
-	};
-}
-
-/** The export of a subject nothing is stored for (a visitor id never issued): nothing to read. */
-export function emptyExport(subject: string) {
-	const none: never[] = [];
-	return {
-		subject,
-		exportedAt: new Date().toISOString(),
-		state: null,
-		records: none,
-		idempotentAnswers: none,
-		suppressions: none,
-		erasures: none,
-		pendingWrites: none,
+		pendingWrites,
 	};
 }
 

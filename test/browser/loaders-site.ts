@@ -3,7 +3,8 @@
  * frame: a module's import (static in an inline module, dynamic, a module preload, an external module),
  * speculation rules (a tracker's URL, or a page of the site's own with tracking parameters), link
  * hints, an SVG `<use>` and an SVG image's `xlink:href`, style sheets (a `<link>`, an `@import`), and, from a first-party script the
- * HTML rewrite cannot read, workers, worklets and a dynamic `import()`. Each case's tracker URL holds
+ * HTML rewrite cannot read, workers, worklets, a dynamic `import()` and a `<base href>` on a tracker's
+ * host that relative URLs after it resolve against (BASE_CASES). Each case's tracker URL holds
  * `/case/<name>`, so a test can tell which case reached a tracker. The site records every path.
  */
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
@@ -47,6 +48,32 @@ export const SCRIPT_CASES: Readonly<Record<string, string>> = {
 	"spec-inserted": `var s = document.createElement("script"); s.type = "speculationrules"; s.textContent = JSON.stringify({ prefetch: [{ source: "list", urls: ["${SOCIAL}/spec-inserted"] }] }); document.head.appendChild(s);`,
 };
 
+/** The relative image a base case's page has after its script: it loads under whatever base the script set. */
+export const RELATIVE_IMAGE = "base.gif";
+/** A `<base href>` the script gives the page, inserted `how` (a statement with `b`, the element, or markup). */
+const based = (how: string) => `var b = document.createElement("base"); ${how}`;
+/** Where the CDN case's and the site's own base cases have their relative image load from. */
+export const CDN_BASE = "https://cdn.example.test/base-cdn/";
+export const OWN_BASE = "/own-base/";
+
+/**
+ * Script cases giving the page a `<base href>` on a tracker's host (or, as `base-cdn` and `base-own`,
+ * on a CDN or the site), by each way a script can: the element's property before or after it is
+ * inserted, setAttribute, and markup (insertAdjacentHTML, innerHTML, document.write).
+ */
+export const BASE_CASES: Readonly<Record<string, string>> = {
+	"base-append": based(`b.href = "${AD}/base-append/"; document.head.append(b);`),
+	"base-later": based(`b.href = "/"; document.head.append(b); b.href = "${AD}/base-later/";`),
+	"base-set-attribute": based(
+		`document.head.append(b); b.setAttribute("href", "${AD}/base-set-attribute/");`,
+	),
+	"base-adjacent": `document.head.insertAdjacentHTML("beforeend", '<base href="${AD}/base-adjacent/">');`,
+	"base-inner-html": `var d = document.createElement("div"); d.innerHTML = '<base href="${AD}/base-inner-html/">'; document.head.append(d.firstChild);`,
+	"base-write": `document.write('<base href="${AD}/base-write/">');`,
+	"base-cdn": based(`b.href = "${CDN_BASE}"; document.head.append(b);`),
+	"base-own": based(`b.href = "${OWN_BASE}"; document.head.append(b);`),
+};
+
 function page(name: string, body: string): string {
 	return `<!doctype html>
 <html lang="en"><head>
@@ -64,13 +91,18 @@ export function serveLoadersSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const name = path.replace(/^\/(?:case|js)\//, "").replace(/\.js$/, "");
 		const markup = path.startsWith("/case/") ? MARKUP_CASES[name] : undefined;
-		const script = path.startsWith("/js/") ? SCRIPT_CASES[name] : undefined;
+		const script = path.startsWith("/js/") ? (SCRIPT_CASES[name] ?? BASE_CASES[name]) : undefined;
 		if (markup !== undefined) {
 			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(name, markup));
 		} else if (path.startsWith("/run/") && SCRIPT_CASES[path.slice(5)] !== undefined) {
 			res
 				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
 				.end(page(path.slice(5), `<script src="/js/${path.slice(5)}.js"></script>`));
+		} else if (path.startsWith("/run/") && BASE_CASES[path.slice(5)] !== undefined) {
+			const script = `<script src="/js/${path.slice(5)}.js"></script>`;
+			res
+				.writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+				.end(page(path.slice(5), `${script}<img src="${RELATIVE_IMAGE}" alt="">`));
 		} else if (script !== undefined) {
 			res.writeHead(200, { "Content-Type": "text/javascript" }).end(script);
 		} else if (path === "/landing") {

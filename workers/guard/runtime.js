@@ -406,6 +406,9 @@
 			["SVGScriptElement", "href"],
 			// A `<use>` fetches the SVG document its reference names, from another host too.
 			["SVGUseElement", "href"],
+			// A base on a tracker's host would have every relative URL after it (the page's own markup
+			// too, out of the runtime's sight) load from that host: kept aside, it resolves them on the site.
+			["HTMLBaseElement", "href"],
 		].filter(function (pair) {
 			return typeof w[pair[0]] === "function";
 		});

@@ -2,8 +2,9 @@
  * A site whose pages reach a tracker through the browser's own rules rather than an element: document
  * speculation rules (`where`) matching a link to a tracker, a `Speculation-Rules` response header naming
  * a rules file (the site's own, or another origin's), speculation rules and an import map a first-party
- * script inserts (one made in a frame's document too), and an import map mapping a bare name to a
- * tracker's module. Each case's tracker URL
+ * script inserts (one made in a frame's document too, and on pages enforcing Trusted Types), and an
+ * import map mapping a bare name to a tracker's module; and rules a script puts into a same-origin
+ * frame's document (FRAME_CASES). Each case's tracker URL
  * holds `/case/<name>`, so a test can tell which case reached a tracker; the site's own links in them
  * hold `case=<name>`. The site records every path.
  */
@@ -36,6 +37,8 @@ interface Case {
 	readonly header?: string;
 	/** A first-party script the page loads (`/js/<name>.js`): only the runtime sees what it does. */
 	readonly script?: string;
+	/** A `Content-Security-Policy` header value, if any. */
+	readonly csp?: string;
 }
 
 const inline = (rules: unknown) => `<script type="speculationrules">${JSON.stringify(rules)}</script>`;
@@ -58,6 +61,10 @@ const rulesMarkup = (name: string) =>
 /** A link on a CDN (not a tracker) the `<base href>` case's document rules may pick. */
 export const CDN_LINK = "https://cdn.example.test/landing?cdn=base-cdn";
 const LATE = "<p>late</p>";
+/** Rules inserted as the site's own policy makes their text trusted, on a page enforcing Trusted Types. */
+const trustedRules = (name: string) =>
+	`var p = trustedTypes.createPolicy("site", { createScript: function (text) { return text; } }); var s = document.createElement("script"); s.type = "speculationrules"; s.textContent = p.createScript(${listed(name)}); document.head.appendChild(s);`;
+const ENFORCED = "require-trusted-types-for 'script'; trusted-types site";
 
 export const CASES: Readonly<Record<string, Case>> = {
 	"document-rules": { body: `${links("document-rules", SOCIAL)}${inline({ prefetch: [EVERY_LINK] })}` },
@@ -178,6 +185,9 @@ export const CASES: Readonly<Record<string, Case>> = {
 		body: `<iframe id="frame" title="blank"></iframe>`,
 		script: `var s = document.getElementById("frame").contentDocument.createElement("script"); s.type = "speculationrules"; s.textContent = JSON.stringify({ prefetch: [{ source: "list", urls: ["${SOCIAL}/inserted-rules-frame"] }] }); document.head.appendChild(s);`,
 	},
+	// Trusted Types enforced, the runtime's policy listed or left out of the page's `trusted-types`.
+	"trusted-listed": { body: LATE, csp: `${ENFORCED} consent-edge`, script: trustedRules("trusted-listed") },
+	"trusted-unlisted": { body: LATE, csp: ENFORCED, script: trustedRules("trusted-unlisted") },
 	importmap: {
 		body: `<script type="importmap">{"imports": {"pixel": "${AD}/importmap.js"}, "scopes": {"/": {"scoped": "${AD}/importmap-scoped.js"}}}</script><script type="module">import "pixel";</script><script type="module">import "scoped";</script>`,
 	},
@@ -221,6 +231,40 @@ export const UNFOLLOWED: Readonly<Record<string, Case>> = {
 	},
 };
 
+/** A blank frame a first-party script puts list rules into (as `d`, its document, from `reach`). */
+const intoFrame = (reach: string, then: string) =>
+	`var f = document.getElementById("frame"); var d = ${reach}; ${then}`;
+const FRAME = `<iframe id="frame" title="blank"></iframe>`;
+const frameRules = (name: string) =>
+	`var s = d.createElement("script"); s.type = "speculationrules"; s.textContent = ${listed(name)}; d.head.appendChild(s);`;
+
+/**
+ * Rules a script puts into a same-origin blank frame (`#frame`): through its contentDocument or
+ * contentWindow, reached only as `window[0]`, written by document.write, document rules over links to
+ * a tracker and the site, and a srcdoc. Chromium (156) was seen following no speculation rules in a
+ * frame, for an allowed visitor too: what tells the runtime's work is the frame's rules text.
+ */
+export const FRAME_CASES: Readonly<Record<string, Case>> = {
+	"frame-document": { body: FRAME, script: intoFrame("f.contentDocument", frameRules("frame-document")) },
+	"frame-window": { body: FRAME, script: intoFrame("f.contentWindow.document", frameRules("frame-window")) },
+	"frame-indexed": { body: FRAME, script: intoFrame("window[0].document", frameRules("frame-indexed")) },
+	"frame-written": {
+		body: FRAME,
+		script: intoFrame("f.contentDocument", `d.open(); d.write(${rulesMarkup("frame-written")}); d.close();`),
+	},
+	"frame-document-rules": {
+		body: FRAME,
+		script: intoFrame(
+			"f.contentDocument",
+			`d.body.innerHTML = ${JSON.stringify(links("frame-document-rules", SOCIAL))}; var s = d.createElement("script"); s.type = "speculationrules"; s.textContent = ${JSON.stringify(JSON.stringify({ prefetch: [EVERY_LINK] }))}; d.head.appendChild(s);`,
+		),
+	},
+	"frame-srcdoc": {
+		body: "<p>srcdoc</p>",
+		script: `var f = document.createElement("iframe"); f.id = "frame"; f.title = "srcdoc"; f.srcdoc = ${rulesMarkup("frame-srcdoc")}; document.body.append(f);`,
+	},
+};
+
 function page(name: string, body: string, script: boolean): string {
 	return `<!doctype html>
 <html lang="en"><head>
@@ -240,9 +284,11 @@ const HTML = { "Content-Type": "text/html; charset=utf-8" };
 export function serveSpeculationSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const name = path.replace(/^\/(?:case|js|rules)\//, "").replace(/\.js(?:on)?$/, "");
-		const found = CASES[name] ?? UNFOLLOWED[name];
+		const found = CASES[name] ?? UNFOLLOWED[name] ?? FRAME_CASES[name];
 		if (path.startsWith("/case/") && found !== undefined) {
-			const headers = found.header === undefined ? HTML : { ...HTML, "Speculation-Rules": found.header };
+			const headers: Record<string, string> = { ...HTML };
+			if (found.header !== undefined) headers["Speculation-Rules"] = found.header;
+			if (found.csp !== undefined) headers["Content-Security-Policy"] = found.csp;
 			res.writeHead(200, headers).end(page(name, found.body, found.script !== undefined));
 		} else if (path.startsWith("/js/") && found?.script !== undefined) {
 			res.writeHead(200, { "Content-Type": "text/javascript" }).end(found.script);

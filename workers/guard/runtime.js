@@ -751,7 +751,7 @@
 			if (policy === undefined) {
 				policy = null;
 				try {
-					policy = w.trustedTypes.createPolicy("consent-edge", { createHTML: String });
+					policy = w.trustedTypes.createPolicy("consent-edge", { createHTML: String, createScript: String });
 				} catch (_e) {}
 			}
 			return policy;
@@ -1113,22 +1113,24 @@
 			var kind = script && RULES.exec(node.getAttribute("type"));
 			return kind ? kind[1].toLowerCase() : null;
 		}
-		var textContent0 = Object.getOwnPropertyDescriptor(w.Node.prototype, "textContent");
+		var text0 = Object.getOwnPropertyDescriptor(w.HTMLScriptElement.prototype, "text").set;
 		var appendChild0 = w.Node.prototype.appendChild;
 		var removeChild0 = w.Node.prototype.removeChild;
-		// Gives a rules script its cleaned text; true when it had anything to clean.
+		// Gives a rules script its cleaned text; true when it had anything to clean. The text goes in as a
+		// new text node (Chromium reads a script's text again only as a child is inserted), by the script's
+		// own setter, which Trusted Types watch: where they are enforced, Chromium runs no script whose
+		// text came otherwise, so it is made trusted by the runtime's policy. A page whose `trusted-types`
+		// list leaves that out refuses it: the rules are then not applied at all.
 		function refill(script) {
 			var kind = rulesTyped(script);
 			var cleaned = kind && purposes.some(blocks) && cleanJson(script.text, kind === "importmap");
-			try {
-				// A new text node, not new data: Chromium reads a script's text again only as a child is inserted.
-				if (cleaned) {
-					textContent0.set.call(script, "");
-					appendChild0.call(script, script.ownerDocument.createTextNode(cleaned));
+			if (cleaned) {
+				try {
+					if (w.trustedTypes && !ownPolicy()) throw cleaned;
+					text0.call(script, policy ? policy.createScript(cleaned) : cleaned);
+				} catch (_e) {
+					setAttribute0.call(script, "type", "text/plain");
 				}
-			} catch (_e) {
-				// Refused (Trusted Types): the rules are not applied at all.
-				setAttribute0.call(script, "type", "text/plain");
 			}
 			return !!cleaned;
 		}

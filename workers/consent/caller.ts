@@ -8,17 +8,17 @@
 import { notConfigured } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
 import { randomToken } from "../crypto/encoding";
-import { sha256Base64Url, timingSafeEqualStrings } from "../crypto/hmac";
+import { sha256Base64Url } from "../crypto/hmac";
 import { repeatedCookie, requestCookie } from "../http/cookies";
 import { HttpError, unauthorized } from "../http/http-error";
 import { authorizationHeader } from "../http/request-inputs";
+import { type KeyScope, presentedKey } from "./presented-key";
 
 export const VISITOR_COOKIE = "ce_vid";
 const VISITOR_ID = /^[A-Za-z0-9_-]{22,64}$/;
 const SUBJECT = /^(?!\.+$)[A-Za-z0-9._:@-]{1,128}$/;
 
-/** `admin` may do everything; `reader` only lookups; `sender` only unsubscribe links and suppressions. */
-export type KeyScope = "admin" | "reader" | "sender";
+export type { KeyScope } from "./presented-key";
 
 export type Caller =
 	| { readonly kind: "visitor"; readonly subject: string; readonly vid: string; readonly issued: boolean }
@@ -26,31 +26,6 @@ export type Caller =
 
 export function isValidSubject(subject: string): boolean {
 	return SUBJECT.test(subject);
-}
-
-async function keyScope(request: Request, env: Env): Promise<KeyScope | null> {
-	const header = authorizationHeader(request) ?? "";
-	const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-	const presented = match?.[1] ?? "";
-	const vars = env as unknown as Record<string, unknown>;
-	const keys: [KeyScope, unknown][] = [
-		["admin", vars.ADMIN_API_KEY],
-		// Accepted during a rotation window, like SIGNING_KEY_PREVIOUS (docs/SECURITY.md).
-		["admin", vars.ADMIN_API_KEY_PREVIOUS],
-		["reader", vars.READER_API_KEY],
-		["sender", vars.SENDER_API_KEY],
-	];
-	let scope: KeyScope | null = null;
-	// Compare against every configured key, so timing does not reveal which one matched. A key is
-	// compared trimmed: a bearer token holds no whitespace, and a key stored with a trailing newline
-	// (`wrangler secret bulk` from a JSON file, the API; `wrangler secret put` trims
-	// it) would make every call a 401.
-	for (const [name, key] of keys) {
-		const configured = typeof key === "string" ? key.trim() : "";
-		if (configured.length === 0) continue;
-		if ((await timingSafeEqualStrings(presented, configured)) && scope === null) scope = name;
-	}
-	return presented ? scope : null;
 }
 
 /**
@@ -91,7 +66,7 @@ export async function visitorSubject(vid: string): Promise<string> {
  */
 export async function identifyCaller(request: Request, env: Env): Promise<Caller> {
 	if (authorizationHeader(request) !== null) {
-		const scope = await keyScope(request, env);
+		const scope = (await presentedKey(request, env))?.scope;
 		// Without ADMIN_API_KEY the key may well be the right one: the deploy is wrong, not the caller.
 		if (!scope && settingsFor(env).missingSecrets.includes("ADMIN_API_KEY"))
 			throw notConfigured("ADMIN_API_KEY");

@@ -35,12 +35,3 @@ export async function hmacVerify(secret: string, data: string, signature: string
 export async function sha256Base64Url(data: string): Promise<string> {
 	return toBase64Url(await crypto.subtle.digest("SHA-256", encoder.encode(data)));
 }
-
-/** Constant-time string equality: both sides are hashed first, so length and content leak nothing. */
-export async function timingSafeEqualStrings(a: string, b: string): Promise<boolean> {
-	const [da, db] = await Promise.all([
-		crypto.subtle.digest("SHA-256", encoder.encode(a)),
-		crypto.subtle.digest("SHA-256", encoder.encode(b)),
-	]);
-	return crypto.subtle.timingSafeEqual(da, db);
-}

@@ -1,7 +1,7 @@
 /**
  * Abuse limits with the Workers rate-limiting bindings (configured in wrangler.toml, `[[ratelimits]]`):
- * keyed calls per key and client address, visitor writes per client address. Lookups are never
- * limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost,
+ * keyed calls per key and client address (keys that match none as one key), visitor writes per client
+ * address. Lookups are never limited (they are the hot path and cost nothing to repeat; a visitor's own export, which does cost,
  * is, and so are the GPC records lookups make: admitsGpcRecord), nor is the keyless health probe
  * (monitors poll it; it costs what a stored visitor's lookup does), and neither is a genuine one-click
  * unsubscribe (mailbox providers post from shared addresses): invalid unsubscribe tokens are limited
@@ -9,7 +9,7 @@
  */
 
 import { settingsFor } from "../config/settings";
-import { sha256Base64Url } from "../crypto/hmac";
+import { presentedKey } from "../consent/presented-key";
 import { HttpError } from "./http-error";
 import { isAllowedWriteOrigin } from "./origin-check";
 import { MAX_BODY_BYTES } from "./request-body";
@@ -84,8 +84,7 @@ export function rateLimit(request: Request, env: Env, path: string): Promise<voi
 	const method = requestMethod(request);
 	// An OPTIONS answer (a route's Allow) does nothing and costs nothing: never limited, as preflights never were.
 	if (method === "OPTIONS") return undefined;
-	const authorization = authorizationHeader(request);
-	if (authorization !== null && !ignoresAuthorization(path)) return limitKey(request, env, authorization);
+	if (authorizationHeader(request) !== null && !ignoresAuthorization(path)) return limitKey(request, env);
 	if (!WRITE_METHODS.has(method)) {
 		if (!isLimitedVisitorRead(path)) return undefined;
 	} else if (!VISITOR_WRITE_PATHS.some((p) => path.startsWith(p)) || refusedUncounted(request, env))
@@ -107,15 +106,13 @@ function refusedUncounted(request: Request, env: Env): boolean {
 }
 
 /**
- * The credential an Authorization header presents, as caller.ts reads it: the scheme's case and the
- * whitespace around the token do not make another key. A header caller.ts cannot read counts as is.
+ * Per key and client, so one noisy client cannot starve the rest. A key that matches none counts as
+ * one more key of its client address, whatever it is: a client cycling made-up keys meets the limit
+ * (a fresh limit per made-up key never did), and never uses up a correct key's. The key is matched
+ * (one SHA-256, shared with identifyCaller) before the limit is asked: telling a correct key from a
+ * wrong one takes that hash, and refusing first would refuse the correct key too.
  */
-function presentedCredential(authorization: string): string {
-	return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1] ?? authorization;
-}
-
-/** Per key (a fingerprint, never the key itself) and client, so one noisy client cannot starve the rest. */
-async function limitKey(request: Request, env: Env, authorization: string): Promise<void> {
-	const fingerprint = (await sha256Base64Url(presentedCredential(authorization))).slice(0, 16);
-	await enforceLimit(env, "KEYED_LIMITER", `key:${fingerprint}:${clientAddress(request)}`);
+async function limitKey(request: Request, env: Env): Promise<void> {
+	const bucket = (await presentedKey(request, env))?.name ?? "unmatched";
+	await enforceLimit(env, "KEYED_LIMITER", `key:${bucket}:${clientAddress(request)}`);
 }

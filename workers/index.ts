@@ -4,7 +4,7 @@
 import { env as deployedEnv } from "cloudflare:workers";
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router/Router";
-import { settingsAtStartUp, settingsFor } from "./config/settings";
+import { judgeFirstRequest, settingsAtStartUp, settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
 import { GPC_ROUTES } from "./gpc/routes";
 import { guardRequest } from "./guard/guard-request";
@@ -108,7 +108,9 @@ function route(
 }
 
 function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-	const path = pathnameOf(requestUrl(request));
+	const url = requestUrl(request);
+	judgeFirstRequest(env, url);
+	const path = pathnameOf(url);
 	if (!isOwnedPath(path)) {
 		// With ORIGIN set, every path the worker does not own goes to the guard, untouched by the
 		// API's CORS and limits.

@@ -149,13 +149,28 @@ describe("a LOGO_URL on another origin than PUBLIC_BASE_URL's", () => {
 		expect(logged[0]).not.toContain("cdn.example.net");
 	});
 
-	it("is not named without PUBLIC_BASE_URL (the page's origin is then known only per request)", async () => {
-		const res = await callWithEnv(
-			envSetting({ LOGO_URL: "https://cdn.example.net/logo.svg" }),
-			HEALTH,
-			keyed(),
-		);
+	it("without PUBLIC_BASE_URL, is named once the first request shows the worker's origin", async () => {
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envSetting({ LOGO_URL: "https://cdn.example.net/logo.svg" });
+		// The first request is the probe itself: its answer names it already.
+		const res = await callWithEnv(testEnv, HEALTH, keyed());
+		expect((await res.json<Health>()).checks?.config).toMatchObject({ ok: false, invalid: ["LOGO_URL"] });
+		const page = await callWithEnv(testEnv, "/preferences", { cf: { country: "DE" } });
+		expect(await page.text()).not.toContain("<img");
+		expect(await (await callWithEnv(testEnv, HEALTH)).json()).toEqual({ status: "ok", failing: ["config"] });
+		// Once, however many requests follow, and never with the value.
+		const logged = errors.mock.calls.map((args) => String(args[0])).filter((l) => l.includes("LOGO_URL"));
+		expect(logged).toEqual(["LOGO_URL has an unusable value (README, Configuration)"]);
+	});
+
+	it("without PUBLIC_BASE_URL, is no problem on the worker's own origin", async () => {
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envSetting({ LOGO_URL: "https://consent.example/logo.svg" });
+		const page = await callWithEnv(testEnv, "/preferences", { cf: { country: "DE" } });
+		expect(await page.text()).toContain('<img src="/logo.svg"');
+		const res = await callWithEnv(testEnv, HEALTH, keyed());
 		expect((await res.json<Health>()).checks?.config?.invalid).toEqual([]);
+		expect(errors.mock.calls.filter((args) => String(args[0]).includes("LOGO_URL"))).toEqual([]);
 	});
 });
 

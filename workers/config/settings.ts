@@ -27,8 +27,13 @@ export interface Settings {
 	readonly emailHashKey: string | null;
 	/** The required secrets (wrangler.toml `[secrets] required`) missing or empty. */
 	readonly missingSecrets: readonly RequiredSecret[];
-	/** The vars set to a value the worker cannot use (ignored, or for ORIGIN refused): see varsNotUsable. */
-	readonly invalidVars: readonly string[];
+	/**
+	 * The vars set to a value the worker cannot use (ignored, or for ORIGIN refused): see varsNotUsable;
+	 * LOGO_URL joins them when the first request shows it unusable (judgeFirstRequest).
+	 */
+	invalidVars: readonly string[];
+	/** LOGO_URL's origin until the first request is judged against it (no PUBLIC_BASE_URL), else null. */
+	unjudgedLogoOrigin: string | null;
 	/** D1_SHARDS's binding names, in order (storage/shards.ts); empty: `DB` alone. */
 	readonly d1Shards: readonly string[];
 	/** The D1_SHARDS names with no D1 database bound to them (see unboundShardNames). */
@@ -88,23 +93,39 @@ export function settingsAtStartUp(env: Env): Settings {
 	return settings;
 }
 
+/**
+ * What only a request shows, judged on the first one each env's settings see (once per isolate):
+ * with no PUBLIC_BASE_URL, an http(s) LOGO_URL on another origin than the request's, the worker's,
+ * is left out of its pages, so it is named as start-up names an unusable var, in the log and by
+ * /v1/health. Every later request pays one property read for it.
+ */
+export function judgeFirstRequest(env: Env, url: string): void {
+	const settings = settingsFor(env);
+	const logoOrigin = settings.unjudgedLogoOrigin;
+	if (logoOrigin === null) return;
+	settings.unjudgedLogoOrigin = null;
+	if (url.startsWith(`${logoOrigin}/`)) return;
+	settings.invalidVars = [...settings.invalidVars, "LOGO_URL"];
+	console.error(unusableVar("LOGO_URL") + WHERE);
+}
+
+const WHERE = " (README, Configuration)";
+// By name only: a value in the wrong var may be a secret pasted there.
+const unusableVar = (name: string) => `${name} has an unusable value`;
+
 /** A log line for each thing wrong with the configuration, and one warning ("" if none). */
 function configurationFindings(settings: Settings): [errors: string[], warning: string] {
 	const errors = [
 		...settings.missingSecrets.map(
 			(name) => `${name} is not configured: requests that need it are answered 503`,
 		),
-		// By name only: a value in the wrong var may be a secret pasted there.
-		...settings.invalidVars
-			.filter((name) => name !== "D1_SHARDS")
-			.map((name) => `${name} has an unusable value`),
+		...settings.invalidVars.filter((name) => name !== "D1_SHARDS").map(unusableVar),
 		...settings.unboundShards.map((name) => `D1_SHARDS names ${name}, which is not a bound D1 database`),
 		// Still used: refusing to serve would stop honouring opt-outs (links, cookies) on a live site.
 		...settings.weakKeys.map((name) => `${name} is a weak key, used all the same`),
 	];
 	const warning = exampleKeysWarning(settings.exampleKeys);
-	const where = " (README, Configuration)";
-	return [errors.map((line) => line + where), warning && warning + where];
+	return [errors.map((line) => line + WHERE), warning && warning + WHERE];
 }
 
 /**
@@ -248,6 +269,8 @@ function parseSettings(env: Env): Settings {
 			...(emailHashKey ? [] : ["EMAIL_HASH_KEY" as const]),
 		],
 		invalidVars: [...varsNotUsable(vars), ...(unboundShards.length > 0 ? ["D1_SHARDS"] : [])],
+		// An http(s) URL's (a path or data: image suits every page).
+		unjudgedLogoOrigin: base ? null : originOf(text(vars.LOGO_URL)),
 		d1Shards,
 		unboundShards,
 		weakKeys: keyNamesWhere(vars, isWeakKey),
@@ -302,7 +325,7 @@ const USABLE_VALUES: Readonly<Record<string, (value: string, vars: Record<string
 	UNSUBSCRIBE_TOKEN_DAYS: (value) => Number(value) >= 1 && Number(value) <= 3650,
 	BRAND_COLOR: (value) => hexColor(value) !== null,
 	// A path, a base64 data: image, or an http(s) URL on PUBLIC_BASE_URL's origin, where the worker's
-	// links lead (unset: the page's origin is known per request only).
+	// links lead (unset: the first request's origin, judged then: judgeFirstRequest).
 	LOGO_URL: (value, vars) => logoUrl(value, publicOriginOf(vars) ?? originOf(value) ?? "") !== null,
 	// The pages link it only as an absolute http(s) URL (pages/html-document.ts).
 	PRIVACY_POLICY_URL: (value) => originOf(value) !== null,

@@ -132,6 +132,12 @@ describe("ALLOWED_ORIGINS with a wildcard over a public suffix", () => {
 		["*.com.br", "https://evil.com.br"],
 		["*.co.in", "https://evil.co.in"],
 		["*.github.io", "https://evil.github.io"],
+		["*.tokyo.jp", "https://evil.tokyo.jp"],
+		["https://*.osaka.jp", "https://evil.osaka.jp"],
+		["*.lg.jp", "https://evil.lg.jp"],
+		["*.gr.jp", "https://evil.gr.jp"],
+		["*.myshopify.com", "https://evil.myshopify.com"],
+		["*.r2.dev", "https://evil.r2.dev"],
 		["*.workers.dev", "https://evil.workers.dev"],
 		["https://*.com:443", "https://evil.com"],
 		["http://*.localhost:8080", "http://evil.localhost:8080"],
@@ -172,7 +178,8 @@ describe("ALLOWED_ORIGINS with a wildcard over a public suffix", () => {
 	}
 
 	it("a wildcard one label below a public suffix is no finding and covers that site's hosts", async () => {
-		const value = "*.example.com, *.example.co.uk, https://*.shop.co.jp, *.my-site.github.io";
+		const value =
+			"*.example.com, *.example.co.uk, https://*.shop.co.jp, *.my-site.github.io, *.example.tokyo.jp, *.ne.ch";
 		expect(
 			(
 				await (
@@ -188,6 +195,8 @@ describe("ALLOWED_ORIGINS with a wildcard over a public suffix", () => {
 			"https://www.example.co.uk",
 			"https://a.shop.co.jp",
 			"https://preview.my-site.github.io",
+			"https://www.example.tokyo.jp",
+			"https://www.ne.ch",
 		]) {
 			expect(originMatches(origin, patterns), origin).toBe(true);
 		}

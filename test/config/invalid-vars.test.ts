@@ -110,7 +110,16 @@ describe("a var set to a value the worker cannot use", () => {
 
 describe("a COOKIE_DOMAIN that is a public suffix", () => {
 	// Browsers refuse a cookie whose Domain is one: the visitor would get a new id on every request.
-	for (const domain of ["github.io", "co.uk", "com", ".CO.JP", "pages.dev"]) {
+	for (const domain of [
+		"github.io",
+		"co.uk",
+		"com",
+		".CO.JP",
+		"pages.dev",
+		"tokyo.jp",
+		"lg.jp",
+		"myshopify.com",
+	]) {
 		it(`${JSON.stringify(domain)} is logged once by name and named by /v1/health`, async () => {
 			const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 			vi.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -128,7 +137,14 @@ describe("a COOKIE_DOMAIN that is a public suffix", () => {
 	}
 
 	it("a site's own domain under one is no problem", async () => {
-		for (const domain of ["example.com", ".example.co.uk", "me.github.io"]) {
+		for (const domain of [
+			"example.com",
+			".example.co.uk",
+			"me.github.io",
+			"example.tokyo.jp",
+			"ne.ch",
+			"nic.at",
+		]) {
 			const res = await callWithEnv(envSetting({ COOKIE_DOMAIN: domain }), HEALTH, keyed());
 			expect((await res.json<Health>()).checks?.config?.invalid, domain).toEqual([]);
 		}

@@ -19,6 +19,19 @@ describe("cookieDomains", () => {
 		expect(cookieDomains("shop.example.co.jp")).toEqual([null, "example.co.jp", "shop.example.co.jp"]);
 	});
 
+	it("knows Japan's prefecture names, and a site whose name looks like a registry", () => {
+		// Not `tokyo.jp`, which browsers refuse: the site is where analytics puts `_ga`.
+		expect(cookieDomains("www.example.tokyo.jp")).toEqual([null, "example.tokyo.jp", "www.example.tokyo.jp"]);
+		expect(cookieDomains("www.city.shibuya.lg.jp")).toEqual([
+			null,
+			"shibuya.lg.jp",
+			"city.shibuya.lg.jp",
+			"www.city.shibuya.lg.jp",
+		]);
+		// `ne.ch` is a site (`ne` is a registry under jp, kr, us...): its `.ne.ch` cookies get expired too.
+		expect(cookieDomains("www.ne.ch")).toEqual([null, "ne.ch", "www.ne.ch"]);
+	});
+
 	it("normalises the host and ignores its port", () => {
 		expect(cookieDomains("WWW.Example.COM:8443")).toEqual([null, "example.com", "www.example.com"]);
 	});

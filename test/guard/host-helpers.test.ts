@@ -25,6 +25,47 @@ describe("public suffix guess", () => {
 		});
 	}
 
+	/**
+	 * Answers the guess got wrong against the Public Suffix List, in both directions: a suffix taken
+	 * for a site (Japan's prefecture and second-level registries, hosting services), and a site taken
+	 * for a suffix (a label that is a registry under a few country codes only: `ne`, `nic`).
+	 */
+	const listed: readonly (readonly [string, string, string | null])[] = [
+		// 都道府県型 JP names: anyone in Japan registers example.tokyo.jp.
+		["www.example.tokyo.jp", "tokyo.jp", "example.tokyo.jp"],
+		["tokyo.jp", "tokyo.jp", null],
+		["shop.example.osaka.jp", "osaka.jp", "example.osaka.jp"],
+		["example.hokkaido.jp", "hokkaido.jp", "example.hokkaido.jp"],
+		["example.okinawa.jp", "okinawa.jp", "example.okinawa.jp"],
+		// Local governments, groups, schools, JPNIC members.
+		["www.city.shibuya.lg.jp", "lg.jp", "shibuya.lg.jp"],
+		["example.gr.jp", "gr.jp", "example.gr.jp"],
+		["www.example.ed.jp", "ed.jp", "example.ed.jp"],
+		["example.ad.jp", "ad.jp", "example.ad.jp"],
+		["pub-0123.r2.dev", "r2.dev", "pub-0123.r2.dev"],
+		["quick-tunnel.trycloudflare.com", "trycloudflare.com", "quick-tunnel.trycloudflare.com"],
+		["shop.myshopify.com", "myshopify.com", "shop.myshopify.com"],
+		["me.gitlab.io", "gitlab.io", "me.gitlab.io"],
+		["app.fly.dev", "fly.dev", "app.fly.dev"],
+		["app.onrender.com", "onrender.com", "app.onrender.com"],
+		["app.deno.dev", "deno.dev", "app.deno.dev"],
+		// Registrable, not registries: the canton of Neuchâtel's site, registries' own sites.
+		["www.ne.ch", "ch", "ne.ch"],
+		["www.nic.at", "at", "nic.at"],
+		["www.nic.it", "it", "nic.it"],
+		["nic.io", "io", "nic.io"],
+		// Where they are registries, they still are.
+		["www.example.ne.jp", "ne.jp", "example.ne.jp"],
+		["example.ne.kr", "ne.kr", "example.ne.kr"],
+		["example.nic.in", "nic.in", "example.nic.in"],
+	];
+	for (const [host, suffix, site] of listed) {
+		it(`${host} (as the Public Suffix List has it)`, () => {
+			expect(publicSuffix(host)).toBe(suffix);
+			expect(registrableDomain(host)).toBe(site);
+		});
+	}
+
 	it("strips the suffix", () => {
 		expect(withoutPublicSuffix("www.amazon.co.uk")).toBe("www.amazon");
 		expect(withoutPublicSuffix("co.uk")).toBe("");

@@ -6,7 +6,7 @@
  * it was rewritten for and the script can be cached for good. Built once per overrides object.
  */
 import { GOOGLE_TAG_KINDS } from "./google-tag-ids";
-import { SECOND_LEVEL_REGISTRIES, SHARED_HOSTING_SUFFIXES } from "./public-suffix";
+import { SECOND_LEVEL_REGISTRIES, TWO_LABEL_SUFFIXES } from "./public-suffix-list";
 import { RUNTIME_SOURCE } from "./runtime-source";
 import { CATEGORY_PURPOSE, LOADER_PATH, TRACKER_HOSTS } from "./tracker-hosts";
 import { TAG_ID_KEY } from "./tracker-overrides";
@@ -60,7 +60,7 @@ export function runtimeTable(overrides: TrackerOverrides | undefined) {
 		tags: GOOGLE_TAG_KINDS.map((kind) => [kind.shape.source, kind.purpose]),
 		loaderPath: LOADER_PATH.source,
 		registries: [...SECOND_LEVEL_REGISTRIES],
-		shared: [...SHARED_HOSTING_SUFFIXES],
+		suffixes: [...TWO_LABEL_SUFFIXES],
 	};
 }
 

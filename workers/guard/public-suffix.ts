@@ -1,48 +1,10 @@
 /**
  * Guesses a host's public suffix without shipping the Public Suffix List: one label, or two for the
- * common second-level registries under country codes (co.uk, com.au, co.jp) and a few shared-hosting
- * suffixes. Good enough to pick cookie domains and to match `brand.*` host patterns.
+ * common second-level registries under country codes (co.uk, com.au, co.jp) and the two-label
+ * suffixes listed by name (hosting services, Japan's prefectures: public-suffix-list.ts). Good enough
+ * to pick cookie domains and to match `brand.*` host patterns.
  */
-
-// Second-level labels under which country registries sell names (PSL ICANN section, common ones).
-export const SECOND_LEVEL_REGISTRIES: ReadonlySet<string> = new Set([
-	"ac",
-	"co",
-	"com",
-	"edu",
-	"gob",
-	"gov",
-	"go",
-	"gouv",
-	"ltd",
-	"me",
-	"mil",
-	"ne",
-	"net",
-	"nic",
-	"nom",
-	"or",
-	"org",
-	"plc",
-	"sch",
-]);
-
-// Shared-hosting suffixes where every subdomain is its own site (PSL private section, common ones).
-export const SHARED_HOSTING_SUFFIXES: ReadonlySet<string> = new Set([
-	"appspot.com",
-	"azurewebsites.net",
-	"blogspot.com",
-	"cloudfront.net",
-	"firebaseapp.com",
-	"github.io",
-	"herokuapp.com",
-	"netlify.app",
-	"pages.dev",
-	"run.app",
-	"vercel.app",
-	"web.app",
-	"workers.dev",
-]);
+import { SECOND_LEVEL_REGISTRIES, TWO_LABEL_SUFFIXES } from "./public-suffix-list";
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
@@ -57,7 +19,7 @@ export function publicSuffix(host: string): string {
 	if (last === -1) return host;
 	const second = host.lastIndexOf(".", last - 1);
 	const lastTwo = host.slice(second + 1);
-	if (SHARED_HOSTING_SUFFIXES.has(lastTwo)) return lastTwo;
+	if (TWO_LABEL_SUFFIXES.has(lastTwo)) return lastTwo;
 	if (host.length - last - 1 === 2 && SECOND_LEVEL_REGISTRIES.has(host.slice(second + 1, last)))
 		return lastTwo;
 	return host.slice(last + 1);

@@ -34,7 +34,7 @@
 		if (last === -1) return host;
 		var second = host.lastIndexOf(".", last - 1);
 		var lastTwo = host.slice(second + 1);
-		if (table.shared.indexOf(lastTwo) !== -1) return lastTwo;
+		if (table.suffixes.indexOf(lastTwo) !== -1) return lastTwo;
 		if (host.length - last - 1 === 2 && table.registries.indexOf(host.slice(second + 1, last)) !== -1)
 			return lastTwo;
 		return host.slice(last + 1);

@@ -1,7 +1,8 @@
 /**
  * A var with an unusable value, seen as a site owner sees it: `wrangler dev` prints its name as the
  * worker starts, before "Ready", not only once some request happens to come, and not again when one
- * does; never its value. Likewise a key left at `.dev.vars.example`'s value, as under `npm start`.
+ * does; never its value. Likewise a key left at `.dev.vars.example`'s value, as under `npm start`,
+ * and, once the first request shows the worker's origin, a LOGO_URL on another origin.
  * Plain Node, no Chromium.
  */
 import { readFileSync } from "node:fs";
@@ -26,6 +27,8 @@ beforeAll(async () => {
 			COOKIE_DOMAIN: "github.io",
 			ORIGIN: "shop.example:8080",
 			SIGNING_KEY: EXAMPLE_SIGNING_KEY,
+			// No PUBLIC_BASE_URL: only the first request shows this is not the worker's origin.
+			LOGO_URL: "https://cdn.example.net/logo.svg",
 		},
 	});
 });
@@ -43,6 +46,7 @@ describe("wrangler dev with unusable vars", () => {
 		expect(startUp).toContain("COOKIE_SAMESITE has an unusable value");
 		expect(startUp).toContain("ORIGIN has an unusable value");
 		expect(startUp).toContain("COOKIE_DOMAIN has an unusable value");
+		expect(startUp).not.toContain("LOGO_URL has an unusable value");
 		expect(output).not.toContain("Nonee");
 	});
 
@@ -78,5 +82,8 @@ describe("wrangler dev with unusable vars", () => {
 		expect(output.split("ORIGIN has an unusable value").length - 1, output).toBe(1);
 		expect(output.split("COOKIE_DOMAIN has an unusable value").length - 1, output).toBe(1);
 		expect(output.split(EXAMPLE_KEY_LINE).length - 1, output).toBe(1);
+		// Named by the first request, once, however many follow; never with its value.
+		expect(output.split("LOGO_URL has an unusable value").length - 1, output).toBe(1);
+		expect(output).not.toContain("cdn.example.net");
 	});
 });

@@ -121,6 +121,62 @@ describe("a keyed call's ?jurisdiction=", () => {
 		}
 	});
 
+	// ISO 3166-2:US: the 50 states, DC, and the outlying areas with codes of their own.
+	const US_REGIONS =
+		"AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR UM VI".split(
+			" ",
+		);
+
+	it("takes every US state, DC and territory as stated, in either case", async () => {
+		expect(US_REGIONS).toHaveLength(57);
+		for (const region of [...US_REGIONS, "dc", "Ny"]) {
+			const res = await call(
+				`/v1/consent?subject=user:kj-10&jurisdiction=US-${region}`,
+				keyed({ cf: BACKEND }),
+			);
+			expect(res.status, region).toBe(200);
+			expect((await res.json<Doc>()).jurisdiction).toBe(`US-${region.toUpperCase()}`);
+		}
+	});
+
+	// A made-up state was decided as "US" defaults under a jurisdiction no state has, silently: a
+	// caller's typo (or a province sent as a state) never came to light.
+	it.each(["US-XX", "US-ZZ", "US-12", "US-C", "us-xx", "US-ON", "US-BC", "US-AA", "US-AE", "US-AP", "US-FM"])(
+		"?jurisdiction=%s, no US state or territory, is a 400 invalid_query",
+		async (value) => {
+			for (const path of [
+				`/v1/consent?subject=user:kj-11&jurisdiction=${value}`,
+				`/v1/check?purpose=ads&subject=user:kj-11&jurisdiction=${value}`,
+			]) {
+				const res = await call(path, keyed({ cf: BACKEND }));
+				expect(res.status).toBe(400);
+				const body = await res.json<{ error: { code: string; message: string } }>();
+				expect(body.error.code).toBe("invalid_query");
+				expect(body.error.message).toContain("US-<state>");
+			}
+			const write = await call(
+				`/v1/opt-out?jurisdiction=${value}`,
+				keyed({ method: "POST", cf: BACKEND, ...json({ subject: "user:kj-11" }) }),
+			);
+			expect(write.status).toBe(400);
+			expect(await records("user:kj-11")).toEqual([]);
+		},
+	);
+
+	it("reads another country's subdivision as that country (only US states change a decision)", async () => {
+		for (const [stated, expected] of [
+			["CA-ON", "CA"],
+			["CA-QC", "CA"],
+			["DE-BY", "DE"],
+			["GB-ENG", "GB"],
+			["JP-13", "JP"],
+		]) {
+			const res = await call(`/v1/consent?subject=user:kj-12&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+			expect(res.status, stated).toBe(200);
+			expect((await res.json<Doc>()).jurisdiction).toBe(expected);
+		}
+	});
+
 	it("is part of what an Idempotency-Key stands for: the same key stating another place is a 409", async () => {
 		const put = (jurisdiction: string) =>
 			call(

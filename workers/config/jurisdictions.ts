@@ -44,6 +44,13 @@ const OPT_IN_COUNTRIES: ReadonlySet<string> = new Set([
 	"ZZ",
 ]);
 
+/**
+ * The regions a US jurisdiction may name (`US-CA`): ISO 3166-2:US, the 50 states, DC, and the outlying
+ * areas with codes of their own (AS, GU, MP, PR, UM, VI), grouped by first letter.
+ */
+export const US_REGION =
+	/^(?:A[KLRSZ]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOPST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|U[MT]|V[AIT]|W[AIVY])$/;
+
 export function consentModelFor(jurisdiction: string): ConsentModel {
 	const country = jurisdiction.slice(0, 2);
 	return OPT_IN_COUNTRIES.has(country) ? "opt-in" : "opt-out";

@@ -3,6 +3,7 @@
  * unknown. From `request.cf` (remembered for a minute by client address), or from `X-Debug-Geo` when
  * `DEBUG_GEO` is "true" (local runs only).
  */
+import { US_REGION } from "../config/jurisdictions";
 import { badQuery } from "../http/http-error";
 import { requestHeader } from "../http/request-inputs";
 import { BoundedMemo } from "../memo/bounded-memo";
@@ -60,9 +61,12 @@ export function statedJurisdiction(url: URL): string | null {
 	if (values.length === 0) return null;
 	const stated = values.length === 1 ? STATED.exec(values[0] ?? "") : null;
 	const country = stated?.[1] ? statedCountry(stated[1]) : null;
-	if (!country)
-		throw badQuery("jurisdiction: give it once, as a country code or US-<region>, e.g. DE or US-CA.");
-	return jurisdictionFromCf({ country, regionCode: stated?.[2] });
+	// Only a US region changes a decision (purposes' overrides, GPP): a made-up state was decided as
+	// `US` under a name no state has. Another country's region is read as that country, unchecked.
+	const region = stated?.[2]?.toUpperCase();
+	if (!country || (country === "US" && region && !US_REGION.test(region)))
+		throw badQuery("jurisdiction: give it once, as a country code or US-<state>, e.g. DE or US-CA.");
+	return jurisdictionFromCf({ country, regionCode: region });
 }
 
 /**

@@ -78,15 +78,64 @@ describe.skipIf(!hasChromium)("feedback after a save on the preference centre, i
 		await context.close();
 	});
 
+	it.each([
+		["en-US", "Privacy preferences", "Analytics"],
+		["ja-JP", "プライバシー設定", "アクセス解析"],
+	])(
+		"%s: a new visitor led to the saved address by a link gets the plain page, with no warning about cookies",
+		async (locale, title, label) => {
+			const context = await browser.newContext({ javaScriptEnabled: false, locale, extraHTTPHeaders: DE });
+			const page = await context.newPage();
+			// A link in a mail (or typed): the browser has never been here, so it has no cookie to send back,
+			// which is no sign that it refuses them.
+			await page.goto(`${server.origin}/preferences?saved=1`);
+			expect(await page.title()).toBe(title);
+			expect(await page.getByRole("alert").count()).toBe(0);
+			expect(await page.getByRole("status").count()).toBe(0);
+			expect(await page.getByRole("checkbox", { name: label, exact: true }).isChecked()).toBe(false);
+			// Nor is a first visit told that its data was deleted.
+			await page.goto(`${server.origin}/preferences?erased=1`);
+			expect(await page.title()).toBe(title);
+			expect(await page.getByRole("status").count()).toBe(0);
+			await context.close();
+
+			// A link on another site, clicked.
+			const linked = await browser.newContext({ javaScriptEnabled: false, locale, extraHTTPHeaders: DE });
+			await linked.route("https://news.example/", (route) =>
+				route.fulfill({
+					contentType: "text/html",
+					body: `<a href="${server.origin}/preferences?saved=1">privacy</a>`,
+				}),
+			);
+			const from = await linked.newPage();
+			await from.goto("https://news.example/");
+			await Promise.all([
+				from.waitForURL(`${server.origin}/preferences?saved=1`, { waitUntil: "load" }),
+				from.getByRole("link", { name: "privacy" }).click(),
+			]);
+			expect(await from.title()).toBe(title);
+			expect(await from.getByRole("alert").count()).toBe(0);
+			expect(await from.getByRole("status").count()).toBe(0);
+			// And the page works: a save from it is confirmed (the page is at the saved address already, so
+			// the confirmation appearing is what says the save's page has loaded).
+			await from.getByText(label, { exact: true }).click();
+			await from.locator('button[type="submit"]').first().click();
+			await from.getByRole("status").waitFor();
+			expect(await from.getByRole("checkbox", { name: label, exact: true }).isChecked()).toBe(true);
+			await linked.close();
+		},
+	);
+
 	it("a browser that keeps no cookies for the site is told the choice was not kept, not that it was saved", async () => {
 		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
-		// Cookies blocked for this site: answers are fetched outside the browser and handed to it
-		// without their Set-Cookie, so it never has a cookie to send back.
+		// Cookies blocked for this site: answers are fetched outside the browser (with every header it
+		// sends, Fetch Metadata included) and handed to it without their Set-Cookie, so it never has a
+		// cookie to send back.
 		await context.route(`${server.origin}/**`, async (route) => {
 			const request = route.request();
 			const res = await fetch(request.url(), {
 				method: request.method(),
-				headers: request.headers(),
+				headers: await request.allHeaders(),
 				body: request.postData() ?? undefined,
 				redirect: "manual",
 			});

@@ -139,6 +139,36 @@ describe("POST /preferences/erase", () => {
 		}
 	});
 
+	it("is not claimed by a link to a new visitor: a browser arriving with no cookie from a mail or another site", async () => {
+		// The erasure's 303 is a same-origin navigation that comes back without ce_vid (expired by the
+		// post); a first visit by a link comes without one too, and was told its data had been deleted.
+		for (const site of ["none", "cross-site"]) {
+			for (const headers of [{}, JA]) {
+				const res = await call("/preferences?erased=1", {
+					cf: CA,
+					headers: { ...headers, "Sec-Fetch-Site": site },
+				});
+				const html = await res.text();
+				expect(html).not.toContain('role="status"');
+				expect(html).not.toMatch(/<title>(Your data has been deleted|データを削除しました)/);
+			}
+		}
+		// Nor one that visited once and stored nothing (its ce_vid names nothing).
+		const once = new Visitor(CA);
+		await once.fetch("/preferences");
+		for (const site of ["none", "cross-site"]) {
+			const html = await (
+				await once.fetch("/preferences?erased=1", { headers: { "Sec-Fetch-Site": site } })
+			).text();
+			expect(html).not.toContain('role="status"');
+		}
+		const back = await call("/preferences?erased=1&lang=ja", {
+			cf: CA,
+			headers: { "Sec-Fetch-Site": "same-origin" },
+		});
+		expect(await back.text()).toContain('<p class="notice" role="status">データを削除しました。');
+	});
+
 	it("says it was done in Japanese", async () => {
 		const { v, subject } = await visitorWithData(JA);
 		const res = await erasePost(v, JA, "/preferences/erase?lang=ja");

@@ -48,3 +48,86 @@ describe("the confirmation at /preferences?saved=1", () => {
 		}
 	});
 });
+
+describe("/preferences?saved=1 for a browser that sends no cookies", () => {
+	const NOT_KEPT = '<p class="notice warning" role="alert">Your choices could not be kept';
+	const NOT_KEPT_JA = '<p class="notice warning" role="alert">設定を保持できませんでした';
+	const page = async (path: string, headers: Record<string, string>) => {
+		const res = await call(path, { cf: { country: "DE" }, headers });
+		expect(res.status).toBe(200);
+		return res.text();
+	};
+
+	// A link in a mail or a bookmark (`none`), or on another site (`cross-site`): a first visit, which has
+	// no cookie to send back, was told its cookies seemed blocked.
+	it.each(["none", "cross-site"])(
+		"Sec-Fetch-Site: %s, a new visitor's link, gets the plain page in either language",
+		async (site) => {
+			for (const [path, headers, title] of [
+				["/preferences?saved=1", {}, "<title>Privacy preferences</title>"],
+				["/preferences?saved=1&lang=ja", {}, "<title>プライバシー設定</title>"],
+				["/preferences?saved=1", { "Accept-Language": "ja-JP" }, "<title>プライバシー設定</title>"],
+				["/preferences?lang=JA&saved=1", {}, "<title>プライバシー設定</title>"],
+			] as const) {
+				const html = await page(path, { ...headers, "Sec-Fetch-Site": site });
+				expect(html, path).toContain(title);
+				expect(html, path).not.toContain('role="alert"');
+				expect(html, path).not.toContain('role="status"');
+			}
+		},
+	);
+
+	// Back from its own save on this site (its form's 303 is a same-origin navigation, or same-site from
+	// a sibling's form) without the cookies that save set: the browser refuses them.
+	it.each([["same-origin"], ["same-site"], [null]])(
+		"Sec-Fetch-Site: %s, back from a save, is told its choices were not kept",
+		async (site) => {
+			const headers: Record<string, string> = site === null ? {} : { "Sec-Fetch-Site": site };
+			const en = await page("/preferences?saved=1", headers);
+			expect(en).toContain(NOT_KEPT);
+			expect(en).toMatch(/<title>Your choices could not be kept/);
+			const ja = await page("/preferences?saved=1", { ...headers, "Accept-Language": "ja" });
+			expect(ja).toContain(NOT_KEPT_JA);
+		},
+	);
+
+	it("a malformed ce_vid is no cookie kept: the same answers", async () => {
+		const broken = { Cookie: "ce_vid=not*a*visitor*id; ce_saved=1" };
+		expect(await page("/preferences?saved=1", { ...broken, "Sec-Fetch-Site": "same-origin" })).toContain(
+			NOT_KEPT,
+		);
+		const linked = await page("/preferences?saved=1", { ...broken, "Sec-Fetch-Site": "cross-site" });
+		expect(linked).not.toContain('role="alert"');
+		expect(linked).not.toContain('role="status"');
+	});
+});
+
+describe("odd saved parameters", () => {
+	const SAVED = '<p class="notice" role="status">Your choices have been saved.</p>';
+
+	it("only saved=1 with the browser's own ce_saved says saved; nothing else says anything", async () => {
+		const visitor = new Visitor({ country: "DE" });
+		expect((await visitor.put({ ads: false }, { headers: { Origin: BASE } })).status).toBe(200);
+		const html = async (path: string, extra = "") => {
+			const cookie = visitor.cookieHeader() + extra;
+			return (await call(path, { cf: { country: "DE" }, headers: { Cookie: cookie } })).text();
+		};
+		for (const path of [
+			"/preferences?saved=",
+			"/preferences?saved=0",
+			"/preferences?saved=true",
+			"/preferences?saved",
+		]) {
+			const text = await html(path, "; ce_saved=1");
+			expect(text, path).not.toContain(SAVED);
+			expect(text, path).not.toContain('role="alert"');
+		}
+		for (const marker of ["", "; ce_saved=0", "; ce_saved=", "; ce_saved=11"]) {
+			const text = await html("/preferences?saved=1", marker);
+			expect(text, marker).not.toContain(SAVED);
+			expect(text, marker).not.toContain('role="alert"');
+		}
+		expect(await html("/preferences?saved=1&saved=0", "; ce_saved=1")).toContain(SAVED);
+		expect(await html("/preferences?saved=1&lang=ja", "; ce_saved=1")).toContain("設定を保存しました。");
+	});
+});

@@ -7,7 +7,7 @@ import { decideForSubject } from "../consent/decide-request";
 import { decisionHeaders } from "../consent/decision-response";
 import { readDecisionCookie } from "../consent/read-decision-cookie";
 import { requestContext } from "../consent/request-context";
-import { hasSavedMarker } from "../consent/saved-marker";
+import { hasSavedMarker, mayBeBackFromSave } from "../consent/saved-marker";
 import { setVisitorCookies, signsDecisionCookies } from "../consent/visitor-cookies";
 import { ConsentRepository } from "../storage/consent-repository";
 import { renderPage } from "./html-document";
@@ -46,15 +46,18 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	const { decision } = result;
 	// Back from a save without the cookie it set (cookies blocked): this is a new visitor, not the saver.
 	// Anyone can link to either address: only a browser back from its own save (saved-marker.ts) is told
-	// "saved", and only one with nothing stored that its data was deleted.
+	// "saved", and only one that may be back from a post on this site that its cookies were not kept
+	// or (with nothing stored) that its data was deleted.
 	const outcome: SaveOutcome | null =
 		rc.url.searchParams.get("saved") === "1"
 			? visitor.issued
-				? "not-kept"
+				? mayBeBackFromSave(request)
+					? "not-kept"
+					: null
 				: hasSavedMarker(request)
 					? "saved"
 					: null
-			: rc.url.searchParams.get("erased") === "1" && history?.length === 0
+			: rc.url.searchParams.get("erased") === "1" && history?.length === 0 && mayBeBackFromSave(request)
 				? "erased"
 				: null;
 	const back = returnLink(request, rc.url, rc.settings, rc.secure);

@@ -138,6 +138,56 @@ describe("GPC records made by lookups", { timeout: 120_000 }, () => {
 		expect(recorded).toBeLessThanOrEqual(600);
 	});
 
+	it("at the boundary: the 301st in a window decides the opt-out unrecorded; in the next window its visitor's record is made", async () => {
+		// As the deployed binding counts (300 per 60 s per key), with the window's end in the test's hands.
+		const counts = new Map<string, number>();
+		const windowed = envWith({
+			GPC_RECORD_LIMITER: {
+				limit: async ({ key }: { key: string }) => {
+					const n = (counts.get(key) ?? 0) + 1;
+					counts.set(key, n);
+					return { success: n <= 300 };
+				},
+			} as unknown as RateLimit,
+		});
+		const ip = "203.0.113.65";
+		const visit = (cookie: string) =>
+			callWithEnv(windowed, "/v1/consent", {
+				cf: CA,
+				headers: { ...GPC, Cookie: cookie, "CF-Connecting-IP": ip },
+			});
+		for (let i = 0; i < 300; i += 50) {
+			const batch = await Promise.all(Array.from({ length: 50 }, () => visit(madeUpVisitor())));
+			for (const res of batch) {
+				const doc = await res.json<Doc>();
+				expect(await countRecords(doc.subject)).toBe(1);
+			}
+		}
+		const browser = new Visitor(CA);
+		browser.cookies.set("ce_vid", randomToken(24));
+		const over = await visit(browser.cookieHeader());
+		browser.remember(over);
+		expect(over.status).toBe(200);
+		expect(over.headers.get("X-GPC-Honored")).toBe("1");
+		const overDoc = await over.json<Doc>();
+		expect(overDoc.purposes).toMatchObject({ ads: false, sale: false });
+		expect(overDoc.reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+		expect(await countRecords(overDoc.subject)).toBe(0);
+		expect(counts.get(`gpc:${ip}`)).toBe(301);
+		// The window ends: the same browser's next lookup (with the cookie the 301st set) records it.
+		counts.clear();
+		const next = await visit(browser.cookieHeader());
+		browser.remember(next);
+		expect(next.status).toBe(200);
+		expect((await next.json<Doc>()).reasons).toMatchObject({ ads: "gpc", sale: "gpc" });
+		expect(await countRecords(overDoc.subject)).toBe(1);
+		expect(counts.get(`gpc:${ip}`)).toBe(1);
+		// Later lookups of the recorded visitor (with the cookie that says so) count nothing more.
+		await visit(browser.cookieHeader());
+		expect(await countRecords(overDoc.subject)).toBe(1);
+		expect(counts.get(`gpc:${ip}`)).toBe(1);
+	});
+
 	it("never use up the address's visitor writes", async () => {
 		const writes: string[] = [];
 		const testEnv = envWith({

@@ -88,4 +88,50 @@ describe("the visitor write limit", { timeout: 120_000 }, () => {
 		expect(own.status).toBe(303);
 		expect(own.headers.get("Location")).toBe("/preferences?saved=1");
 	});
+
+	it("does not count a refused write without a body either, and each refusal keeps its shape", async () => {
+		const counting = countingEnv();
+		const ip = { "CF-Connecting-IP": "198.51.100.73" };
+		const refusals: [string, string, Record<string, string>, string | undefined, string][] = [
+			["PUT", "/v1/consent", { Origin: EVIL }, undefined, "application/json"],
+			["POST", "/v1/opt-out", { Origin: EVIL }, undefined, "application/json"],
+			["POST", "/v1/opt-out", { Origin: EVIL, "Content-Length": "0" }, "", "application/json"],
+			["POST", "/v1/opt-out", { "Sec-Fetch-Site": "cross-site" }, undefined, "application/json"],
+			// A form post to /v1/opt-out, and the pages, answer a person's page.
+			["POST", "/v1/opt-out", { Origin: EVIL, "Content-Type": FORM }, "", "text/html"],
+			["POST", "/preferences", { "Sec-Fetch-Site": "cross-site" }, undefined, "text/html"],
+			["POST", "/preferences/erase", { Origin: "null" }, undefined, "text/html"],
+			["POST", "/preferences/erase", { "Sec-Fetch-Site": "same-site" }, undefined, "text/html"],
+		];
+		for (const [method, path, headers, body, type] of refusals) {
+			const res = await post(counting.env, path, { ...ip, ...headers }, body as string, method);
+			const label = `${method} ${path} ${JSON.stringify(headers)}`;
+			expect(res.status, label).toBe(403);
+			expect(res.headers.get("Content-Type"), label).toContain(type);
+			const text = await res.text();
+			if (type === "application/json") expect(JSON.parse(text).error.code, label).toBe("forbidden_origin");
+		}
+		expect(counting.keys).toEqual([]);
+	});
+
+	it("counts a write whose Content-Length no number can be, or refuses it for its size", async () => {
+		// The limit skips a body declared over 16 KiB (every route refuses it 413 before any I/O); a
+		// body reader that took `Infinity` for no declaration read and stored the write, uncounted.
+		const counting = countingEnv();
+		const res = await post(
+			counting.env,
+			"/v1/consent",
+			{
+				"CF-Connecting-IP": "198.51.100.74",
+				Origin: BASE,
+				"Content-Type": "application/json",
+				"Content-Length": "Infinity",
+			},
+			'{"purposes":{"ads":false}}',
+			"PUT",
+		);
+		expect(res.status).toBe(413);
+		expect((await res.json<{ error: { code: string } }>()).error.code).toBe("payload_too_large");
+		expect(counting.keys).toEqual([]);
+	});
 });

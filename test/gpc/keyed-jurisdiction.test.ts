@@ -205,6 +205,100 @@ describe("a keyed call's ?jurisdiction=", () => {
 		expect((await records("user:kj-9")).map((r) => r.jurisdiction)).toEqual(["DE"]);
 	});
 
+	it("reads a code in any case, and refuses padding, lists and a second value, on lookups and checks", async () => {
+		for (const stated of ["gb", "Gb", "gB"]) {
+			const res = await call(`/v1/consent?subject=user:kj-13&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+			expect((await res.json<Doc>()).jurisdiction).toBe("GB");
+		}
+		for (const value of [
+			"%20GB",
+			"GB%20",
+			"GB,DE",
+			"GB%3BDE",
+			"GB%00",
+			"%EF%BC%A7%EF%BC%A2",
+			"GB&jurisdiction=GB",
+			"&jurisdiction=GB",
+		]) {
+			for (const path of [
+				`/v1/consent?subject=user:kj-13&jurisdiction=${value}`,
+				`/v1/check?purpose=ads&subject=user:kj-13&jurisdiction=${value}`,
+			]) {
+				const res = await call(path, keyed({ cf: BACKEND }));
+				expect(res.status, path).toBe(400);
+				expect(res.headers.get("Content-Type"), path).toContain("application/json");
+				expect((await res.json<{ error: { code: string } }>()).error.code, path).toBe("invalid_query");
+			}
+		}
+	});
+
+	it("is ignored on a visitor's calls however it is written: request.cf decides", async () => {
+		for (const query of [
+			"jurisdiction=GB&jurisdiction=DE",
+			"jurisdiction=",
+			"jurisdiction=%00",
+			"jurisdiction=US-XX",
+		]) {
+			const doc = await call(`/v1/consent?${query}`, { cf: BACKEND });
+			expect(doc.status, query).toBe(200);
+			expect((await doc.json<Doc>()).jurisdiction).toBe("US-VA");
+			const check = await call(`/v1/check?purpose=ads&${query}`, { cf: BACKEND });
+			expect(await check.json(), query).toEqual({ purpose: "ads", allowed: true, reason: "default" });
+		}
+	});
+
+	it("replays a keyed write stated as the same place in another code, and tells stated from unstated", async () => {
+		const put = (query: string, key: string) =>
+			call(
+				`/v1/consent${query}`,
+				keyed({
+					method: "PUT",
+					cf: BACKEND,
+					...json(
+						{ subject: "user:kj-14", purposes: { ads: false } },
+						{ headers: { "Idempotency-Key": key } },
+					),
+				}),
+			);
+		expect((await put("?jurisdiction=UK", "kj-14-a")).status).toBe(200);
+		const gb = await put("?jurisdiction=gb", "kj-14-a");
+		expect(gb.status).toBe(200);
+		expect(gb.headers.get("Idempotent-Replayed")).toBe("true");
+		expect((await gb.json<Doc>()).jurisdiction).toBe("GB");
+		// Unstated, the call is decided where the backend is: another request than one stated there.
+		expect((await put("", "kj-14-b")).status).toBe(200);
+		const stated = await put("?jurisdiction=US-VA", "kj-14-b");
+		expect(stated.status).toBe(409);
+		// A refused place is refused before the key is looked at: the key stays the first request's.
+		expect((await put("?jurisdiction=US-XX", "kj-14-a")).status).toBe(400);
+		expect((await put("?jurisdiction=GB", "kj-14-a")).headers.get("Idempotent-Replayed")).toBe("true");
+		expect((await records("user:kj-14")).map((r) => r.jurisdiction)).toEqual(["GB"]);
+	});
+
+	it("leaves a visitor's Idempotency-Key alone: a stated place is ignored there, so the retry replays", async () => {
+		const vid = "kj15visitor0123456789abcdef";
+		const put = (query: string) =>
+			call(`/v1/consent${query}`, {
+				method: "PUT",
+				cf: BACKEND,
+				...json(
+					{ purposes: { ads: false } },
+					{
+						headers: {
+							"Idempotency-Key": "kj-15",
+							Cookie: `ce_vid=${vid}`,
+							Origin: "https://consent.example",
+						},
+					},
+				),
+			});
+		expect((await put("?jurisdiction=DE")).status).toBe(200);
+		const again = await put("?jurisdiction=FR");
+		expect(again.status).toBe(200);
+		expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+		expect((await again.json<Doc>()).jurisdiction).toBe("US-VA");
+	});
+
 	it("a wrong key is still a 401, and a visitor cannot move themselves", async () => {
 		const wrong = await call(
 			"/v1/consent?subject=user:kj-5&jurisdiction=Germany",

@@ -111,6 +111,9 @@ describe("a keyed call's ?jurisdiction=", () => {
 		for (const [stated, expected] of [
 			["ZZ", "ZZ"],
 			["XX", "ZZ"],
+			// Tor, as request.cf (and CF-IPCountry, which a backend may forward) says it: a 400 before.
+			["T1", "ZZ"],
+			["t1", "ZZ"],
 			["de", "DE"],
 			["US-TX", "US-TX"],
 			["JP-13", "JP"],

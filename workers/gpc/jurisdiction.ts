@@ -27,8 +27,9 @@ export function jurisdictionFromCf(cf: GeoSource | undefined): string {
 	return country;
 }
 
-// A keyed call's `?jurisdiction=`: a country code, and a region in the US (`DE`, `US`, `US-CA`, `ZZ`).
-const STATED = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
+// A keyed call's `?jurisdiction=`: a country code, and a region in the US (`DE`, `US`, `US-CA`, `ZZ`;
+// `T1`, Tor, as request.cf and a forwarded CF-IPCountry say it).
+const STATED = /^([A-Z]{2}|T1)(?:-([A-Z0-9]{1,3}))?$/i;
 
 /**
  * Codes CLDR names that are not a country's: groupings (the EU, the euro area, the UN, Outlying
@@ -60,7 +61,8 @@ export function statedJurisdiction(url: URL): string | null {
 	const values = url.searchParams.getAll("jurisdiction");
 	if (values.length === 0) return null;
 	const stated = values.length === 1 ? STATED.exec(values[0] ?? "") : null;
-	const country = stated?.[1] ? statedCountry(stated[1]) : null;
+	const code = stated?.[1]?.toUpperCase();
+	const country = code === "T1" ? code : code ? statedCountry(code) : null;
 	// Only a US region changes a decision (purposes' overrides, GPP): a made-up state was decided as
 	// `US` under a name no state has. Another country's region is read as that country, unchecked.
 	const region = stated?.[2]?.toUpperCase();

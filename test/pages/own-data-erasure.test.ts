@@ -162,6 +162,18 @@ describe("POST /preferences/erase", () => {
 			).text();
 			expect(html).not.toContain('role="status"');
 		}
+		// Nor one whose ce_vid was tampered with (malformed, so a new visitor's): its data is kept.
+		const { v, subject } = await visitorWithData();
+		const tampered = `${v.cookies.get("ce_vid")}*`;
+		for (const site of ["none", "cross-site"]) {
+			const res = await call("/preferences?erased=1", {
+				cf: CA,
+				headers: { Cookie: `ce_vid=${tampered}`, "Sec-Fetch-Site": site },
+			});
+			expect(res.status).toBe(200);
+			expect(await res.text()).not.toContain('role="status"');
+		}
+		expect(await stored(subject)).toMatchObject({ rows: 1, records: 1, erasures: 0 });
 		const back = await call("/preferences?erased=1&lang=ja", {
 			cf: CA,
 			headers: { "Sec-Fetch-Site": "same-origin" },

@@ -190,6 +190,48 @@ describe("a LOGO_URL on another origin than PUBLIC_BASE_URL's", () => {
 	});
 });
 
+describe("the pages' URL vars, judged as a reviewer and a careless owner would write them", () => {
+	it("names none of the same origin spelled otherwise, and the page shows the logo", async () => {
+		for (const vars of [
+			{ PUBLIC_BASE_URL: "https://consent.example", LOGO_URL: "https://CONSENT.EXAMPLE/logo.svg" },
+			{ PUBLIC_BASE_URL: "https://consent.example", LOGO_URL: "https://consent.example:443/logo.svg" },
+			{ PUBLIC_BASE_URL: "consent.example", LOGO_URL: "https://consent.example/logo.svg" },
+			{ PUBLIC_BASE_URL: "https://consent.example/base/", LOGO_URL: " https://consent.example/logo.svg " },
+		]) {
+			const testEnv = envSetting(vars);
+			const res = await callWithEnv(testEnv, HEALTH, keyed());
+			expect((await res.json<Health>()).checks?.config?.invalid, JSON.stringify(vars)).toEqual([]);
+			const page = await (await callWithEnv(testEnv, "/preferences", { cf: { country: "DE" } })).text();
+			expect(page, JSON.stringify(vars)).toContain('<img src="/logo.svg" alt="">');
+		}
+	});
+
+	it("names a script or document URL, never puts it in a page, and the keyless probe names no var", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		for (const [name, value] of [
+			["LOGO_URL", "javascript:alert(1)"],
+			["LOGO_URL", "data:text/html,<script>alert(1)</script>"],
+			["LOGO_URL", "//consent.example/logo.svg"],
+			["PRIVACY_POLICY_URL", "javascript:alert(1)"],
+			["PRIVACY_POLICY_URL", "//evil.example/privacy"],
+			["COOKIE_DOMAIN", "CO.UK"],
+			["COOKIE_DOMAIN", ".github.io"],
+		] as const) {
+			const testEnv = envSetting({ [name]: value });
+			const admin = await (await callWithEnv(testEnv, HEALTH, keyed())).json<Health>();
+			expect(admin.checks?.config?.invalid, value).toEqual([name]);
+			const probe = await callWithEnv(testEnv, HEALTH);
+			expect(probe.status).toBe(200);
+			const text = await probe.text();
+			expect(JSON.parse(text), value).toEqual({ status: "ok", failing: ["config"] });
+			const res = await callWithEnv(testEnv, "/preferences", { cf: { country: "DE" } });
+			const page = await res.text();
+			expect(page, value).not.toMatch(/javascript:|data:text\/html|evil\.example|\/\/consent\.example\/logo/);
+			for (const cookie of res.headers.getSetCookie()) expect(cookie, value).not.toMatch(/Domain=/i);
+		}
+	});
+});
+
 describe("a malformed ORIGIN", () => {
 	for (const origin of ["127.0.0.1:9000", "ftp://origin.test", "https://origin.test/?x=1", "not a url"]) {
 		it(`${JSON.stringify(origin)}: proxied paths are 503 not_configured naming ORIGIN, and nothing is fetched`, async () => {

@@ -3,8 +3,9 @@
  * confirmation reaches screen-reader users on arrival (the page title says it: a `role="status"`
  * already in the page when it loads is not announced), in English and Japanese; a browser that
  * keeps no cookies for the site is not told "saved" while the page shows the old state, nor is a person
- * led to the saved page by a link without saving; and a page
- * come back to with Back shows the stored choices, not a change left unsaved on it.
+ * led to the saved page by a link without saving, and a new visitor led there (or to the erased page)
+ * is warned of nothing; and a page come back to with Back shows the stored choices, not a change left
+ * unsaved on it.
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -126,31 +127,37 @@ describe.skipIf(!hasChromium)("feedback after a save on the preference centre, i
 		},
 	);
 
-	it("a browser that keeps no cookies for the site is told the choice was not kept, not that it was saved", async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
-		// Cookies blocked for this site: answers are fetched outside the browser (with every header it
-		// sends, Fetch Metadata included) and handed to it without their Set-Cookie, so it never has a
-		// cookie to send back.
-		await context.route(`${server.origin}/**`, async (route) => {
-			const request = route.request();
-			const res = await fetch(request.url(), {
-				method: request.method(),
-				headers: await request.allHeaders(),
-				body: request.postData() ?? undefined,
-				redirect: "manual",
+	it.each([
+		["en-US", "Analytics", "Save choices", "this browser did not send back this site's cookies", "saved."],
+		["ja-JP", "アクセス解析", "設定を保存", "当サイトのCookieを許可", "保存しました"],
+	])(
+		"%s: a browser that keeps no cookies for the site is told the choice was not kept, not that it was saved",
+		async (locale, label, save, notKept, saved) => {
+			const context = await browser.newContext({ javaScriptEnabled: false, locale, extraHTTPHeaders: DE });
+			// Cookies blocked for this site: answers are fetched outside the browser (with every header it
+			// sends, Fetch Metadata included) and handed to it without their Set-Cookie, so it never has a
+			// cookie to send back.
+			await context.route(`${server.origin}/**`, async (route) => {
+				const request = route.request();
+				const res = await fetch(request.url(), {
+					method: request.method(),
+					headers: await request.allHeaders(),
+					body: request.postData() ?? undefined,
+					redirect: "manual",
+				});
+				const headers = Object.fromEntries(res.headers);
+				delete headers["set-cookie"];
+				await route.fulfill({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
 			});
-			const headers = Object.fromEntries(res.headers);
-			delete headers["set-cookie"];
-			await route.fulfill({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
-		});
-		const page = await saveAnalytics(context, "Analytics", "Save choices");
-		expect(await page.getByRole("checkbox", { name: "Analytics", exact: true }).isChecked()).toBe(false);
-		expect(await page.getByText("Your choices have been saved.").count()).toBe(0);
-		const alert = page.getByRole("alert");
-		expect(await alert.textContent()).toContain("cookies");
-		expect(await page.title()).not.toContain("saved.");
-		await context.close();
-	});
+			const page = await saveAnalytics(context, label, save);
+			expect(await page.getByRole("checkbox", { name: label, exact: true }).isChecked()).toBe(false);
+			expect(await page.getByRole("status").count()).toBe(0);
+			const alert = page.getByRole("alert");
+			expect(await alert.textContent()).toContain(notKept);
+			expect(await page.title()).not.toContain(saved);
+			await context.close();
+		},
+	);
 
 	it("Back to the page shows the stored choices, not a box changed and left unsaved (no form restoration)", async () => {
 		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });

@@ -6,7 +6,7 @@
  * stripped whether the site marked it or not, a query whose `?` or `&` is a character reference.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fakeOrigin, guardEnv, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
+import { chunkedStream, fakeOrigin, guardEnv, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -96,5 +96,69 @@ describe("selectors that let the parser skip elements", () => {
 			],
 		]);
 		expect(await guarded(page)).toBe(expected);
+	});
+});
+
+/** The page as the GPC visitor (ads denied) gets it, sent whole with its length or streamed in 1-7 byte chunks. */
+async function served(page: string, streamed: boolean): Promise<string> {
+	const bytes = new TextEncoder().encode(page);
+	const type = "text/html; charset=utf-8";
+	fakeOrigin(() =>
+		streamed
+			? new Response(chunkedStream(bytes), { headers: { "Content-Type": type } })
+			: new Response(bytes, { headers: { "Content-Type": type, "Content-Length": String(bytes.length) } }),
+	);
+	return (await visit("/", VISITORS.gpcOnly)).text();
+}
+
+const HEAD = `<head>${RUNTIME_TAGS.gpcOnly}</head>`;
+const PIXEL = "https://www.facebook.com/tr?id=1&amp;ev=PageView";
+
+describe.each([
+	["sent whole", false],
+	["streamed in small chunks", true],
+])("handlers judging an element in one call, its page %s", (_, streamed) => {
+	it("a noscript's or style's text, in any number of chunks, is written back where it was", async () => {
+		const page = [
+			`<noscript><img src="${PIXEL}"><img src="/own.png"><!-- a < b --></noscript>`,
+			"<noscript></noscript><style></style><script></script>",
+			"<style>.a{background:url(https://ad.doubleclick.net/px)}.b{color:red}</style>",
+			`<noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe><p>x</p></noscript>`,
+			"<script>var a = 1 < 2, b = '</p>';</script><p>end</p>",
+		].join("\n");
+		const expected = [
+			`<noscript><img src="/own.png"><!-- a < b --></noscript>`,
+			"<noscript></noscript><style></style><script></script>",
+			"<style>.a{background:none}.b{color:red}</style>",
+			"<noscript><p>x</p></noscript>",
+			"<script>var a = 1 < 2, b = '</p>';</script><p>end</p>",
+		].join("\n");
+		expect(await served(`<head></head><body>${page}</body>`, streamed)).toBe(
+			`${HEAD}<body>${expected}</body>`,
+		);
+	});
+
+	it("a page ending inside a noscript, style or script keeps what it held", async () => {
+		for (const [tail, kept] of [
+			['<noscript><img src="/own.png">', '<noscript><img src="/own.png">'],
+			["<style>.b{color:red}", "<style>.b{color:red}"],
+			["<script>var a = 1;", "<script>var a = 1;</script>"],
+			["<noscript>", "<noscript>"],
+			["<style>", "<style>"],
+		]) {
+			expect(await served(`<head></head><body><p>a</p>${tail}`, streamed)).toBe(
+				`${HEAD}<body><p>a</p>${kept}`,
+			);
+			vi.restoreAllMocks();
+		}
+	});
+
+	it("a noscript or style in SVG, parsed as markup, is left in its place", async () => {
+		// After an empty noscript and style: nothing of theirs is still held.
+		const css = ".c{background:url(https://ad.doubleclick.net/px)}";
+		const svg = `<noscript></noscript><style></style><svg><noscript>a<g></g>b<image href="${PIXEL}"/>c</noscript><style>${css}<g></g></style></svg>`;
+		// Its text moves to the end (as since the noscript was first guarded); its elements stay.
+		const kept = `<noscript></noscript><style></style><svg><noscript><g></g><image data-consent="ads" data-href="${PIXEL}" />abc</noscript><style>${css}<g></g></style></svg>`;
+		expect(await served(`<head></head><body>${svg}</body>`, streamed)).toBe(`${HEAD}<body>${kept}</body>`);
 	});
 });

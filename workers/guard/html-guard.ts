@@ -248,6 +248,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 	let script: InlineScript | null = null;
 	let noscript: string[] | null = null;
+	/** Whether the open noscript is parsed as markup (in SVG or MathML), so is written at its end tag. */
+	let noscriptMarkup = false;
 	let style: string[] | null = null;
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
@@ -315,7 +317,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 		text(chunk) {
 			if (script === null) return;
-			script.chunks.push(chunk.text);
+			// Removing an empty chunk (a text node's last, most often) would change nothing.
+			const text = chunk.text;
+			if (text === "") return;
+			script.chunks.push(text);
 			chunk.remove();
 		},
 	};
@@ -412,41 +417,55 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		return insisted;
 	};
 
+	const withoutPixels = (body: string) => withoutDeniedPixels(body, deniedUrl) ?? body;
+
+	/**
+	 * A noscript's body is held and written back without denied pixels. An HTML one is raw text, one
+	 * text node: it is written where that node's last chunk was, so it needs no end-tag callback (an
+	 * empty one has nothing to write). One in SVG or MathML is parsed as markup, its text in several
+	 * nodes among elements: that one's text is written back at its end tag.
+	 */
 	const guardNoscript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			const chunks: string[] = [];
 			noscript = chunks;
+			noscriptMarkup = el.namespaceURI !== HTML_NAMESPACE;
+			if (!noscriptMarkup) return;
 			el.onEndTag((end) => {
-				const body = chunks.join("");
-				end.before(withoutDeniedPixels(body, deniedUrl) ?? body, { html: true });
+				end.before(withoutPixels(chunks.join("")), { html: true });
 				noscript = null;
 			});
 		},
 		text(chunk) {
 			if (noscript === null) return;
 			noscript.push(chunk.text);
-			chunk.remove();
+			if (noscriptMarkup || !chunk.lastInTextNode) {
+				chunk.remove();
+				return;
+			}
+			chunk.replace(withoutPixels(noscript.join("")), { html: true });
+			noscript = null;
 		},
 	};
 
-	// A `<style>` block's text comes in chunks: held, and written back (without denied URLs) at its end.
+	// A `<style>` block's text comes in chunks: held, and written back (without denied URLs) where its
+	// last chunk was, as for a noscript.
 	const guardStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			// An SVG `<style>` is parsed as markup (CDATA sections, child elements), not raw text: its
 			// pieces cannot be held and written back as one text without moving them. Left as it is.
-			if (el.namespaceURI !== HTML_NAMESPACE) return;
-			const chunks: string[] = [];
-			style = chunks;
-			el.onEndTag((end) => {
-				const css = chunks.join("");
-				end.before(withoutDeniedCssUrls(css, deniedUrl) ?? css, { html: true });
-				style = null;
-			});
+			style = el.namespaceURI === HTML_NAMESPACE ? [] : null;
 		},
 		text(chunk) {
 			if (style === null) return;
 			style.push(chunk.text);
-			chunk.remove();
+			if (!chunk.lastInTextNode) {
+				chunk.remove();
+				return;
+			}
+			const css = style.join("");
+			chunk.replace(withoutDeniedCssUrls(css, deniedUrl) ?? css, { html: true });
+			style = null;
 		},
 	};
 
@@ -647,11 +666,11 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			)
 			.on('area[href*="?"], area[href*="&"]', stripHref)
 			.onDocument({
-				// A page cut off inside a held-back script or noscript still gets what was held.
+				// A page cut off inside a held-back script or markup noscript still gets what was held (a
+				// raw-text one, or a style, is written at its text's last chunk, which comes at the end too).
 				end(end) {
 					if (script !== null) end.append(closeScript(script), { html: true });
 					else if (noscript !== null) end.append(noscript.join(""), { html: true });
-					else if (style !== null) end.append(style.join(""), { html: true });
 				},
 			}),
 	);

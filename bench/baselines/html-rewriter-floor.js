@@ -36,10 +36,6 @@ const LOADING_ATTRIBUTES = [
 	["object", "data"],
 	["embed", "src"],
 	["input", "src"],
-	["image", "href"],
-	["image", "src"],
-	["feimage", "href"],
-	["body", "background"],
 	["table", "background"],
 	["td", "background"],
 	["th", "background"],
@@ -74,7 +70,8 @@ export default {
 			)
 			.on([...LAZY_SRC, ...LAZY_SRCSET].map((a) => `img[${a}]:not([data-consent])`).join(", "), ELEMENT)
 			.on(LAZY_SRC.map((a) => `iframe[${a}]:not([data-consent])`).join(", "), ELEMENT)
-			.on("use, image, feimage", ELEMENT)
+			.on("use, feimage", ELEMENT)
+			.on("image", ELEMENT)
 			.on("style", ELEMENT_AND_TEXT)
 			.on('[style*="url(" i], [style*="@import" i]', ELEMENT)
 			.on("a[ping], area[ping]", ELEMENT)

@@ -141,6 +141,9 @@ describe.each([
 	it("a page ending inside a noscript, style or script keeps what it held", async () => {
 		for (const [tail, kept] of [
 			['<noscript><img src="/own.png">', '<noscript><img src="/own.png">'],
+			// Its denied pixels go as in a closed one (until session 36 the text was appended as it came).
+			[`<noscript><img src="${PIXEL}"><img src="/own.png">`, '<noscript><img src="/own.png">'],
+			[`<style>.a{background:url(https://ad.doubleclick.net/px)}`, "<style>.a{background:none}"],
 			["<style>.b{color:red}", "<style>.b{color:red}"],
 			["<script>var a = 1;", "<script>var a = 1;</script>"],
 			["<noscript>", "<noscript>"],
@@ -160,5 +163,27 @@ describe.each([
 		// Its text moves to the end (as since the noscript was first guarded); its elements stay.
 		const kept = `<noscript></noscript><style></style><svg><noscript><g></g><image data-consent="ads" data-href="${PIXEL}" />abc</noscript><style>${css}<g></g></style></svg>`;
 		expect(await served(`<head></head><body>${svg}</body>`, streamed)).toBe(`${HEAD}<body>${kept}</body>`);
+	});
+
+	it("an SVG image goes by href, src and xlink:href unless the site marked it; a body by its background", async () => {
+		const ad = "https://ad.doubleclick.net/px";
+		const page = [
+			`<body background="${ad}?b=1"><svg>`,
+			`<image href="${ad}?a=1" src="${ad}?a=2" xlink:href="${ad}?a=3"/>`,
+			`<image data-consent="analytics" src="${ad}?c=1"/><image data-consent="analytics" href="${ad}?d=1"/>`,
+			`<feImage href="${ad}?e=1" xlink:href="${ad}?e=2"/><feImage data-consent="analytics" href="${ad}?f=1"/>`,
+			`<use href="#icon"/><use href="${ad}?g=1"/></svg>`,
+		].join("\n");
+		const gated = [
+			`<body data-consent="ads" data-background="${ad}?b=1"><svg>`,
+			`<image data-consent="ads" data-href="${ad}?a=1" data-src="${ad}?a=2" data-xlink:href="${ad}?a=3" />`,
+			`<image data-consent="analytics" src="${ad}?c=1"/><image data-consent="ads" data-href="${ad}?d=1" />`,
+			`<feImage data-consent="ads" data-href="${ad}?e=1" data-xlink:href="${ad}?e=2" /><feImage data-consent="ads" data-href="${ad}?f=1" />`,
+			`<use href="#icon"/><use data-consent="ads" data-href="${ad}?g=1" /></svg>`,
+		].join("\n");
+		expect(await served(`<head></head>${page}`, streamed)).toBe(`${HEAD}${gated}`);
+		vi.restoreAllMocks();
+		const marked = `<body data-consent="analytics" background="${ad}?h=1"><p>x</p>`;
+		expect(await served(`<head></head>${marked}`, streamed)).toBe(`${HEAD}${marked}`);
 	});
 });

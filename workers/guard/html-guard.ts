@@ -151,12 +151,7 @@ const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string
 	["object", "data"],
 	["embed", "src"],
 	["input", "src"],
-	["image", "href"],
-	// `<image src>` is parsed as an `<img>`; an SVG filter's `<feImage>` loads its image too.
-	["image", "src"],
-	["feimage", "href"],
-	// Legacy backgrounds load an image.
-	["body", "background"],
+	// Legacy backgrounds load an image (a `<body>`'s is judged by its own handler, SVG images' by theirs).
 	["table", "background"],
 	["td", "background"],
 	["th", "background"],
@@ -356,8 +351,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 
 	/** An element loading a denied tracker keeps its URL aside (`poster` → `data-poster`), marked. */
-	const gateUrl = (el: Element, attribute: string) => {
-		const url = el.getAttribute(attribute);
+	const gateUrl = (el: Element, attribute: string, url = el.getAttribute(attribute)) => {
 		if (url === null) return;
 		const purposes = classify(url);
 		if (!anyDenied(purposes)) return;
@@ -490,7 +484,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					runtime = undefined;
 				},
 			})
-			.on("body", { element: runtimeBefore })
+			// A legacy `background` loads an image.
+			.on("body", {
+				element(el) {
+					runtimeBefore(el);
+					const background = el.getAttribute("background");
+					if (background !== null && !el.hasAttribute("data-consent")) gateUrl(el, "background", background);
+				},
+			})
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
 			.on("script[src]:not([type]):not([data-consent])", { element: guardPlainScript })
 			.on("script[src][type], script[src][data-consent]", { element: guardScript.element })
@@ -600,8 +601,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				LOADING_ATTRIBUTES.map(([name, attribute]) => `${name}[${attribute}]:not([data-consent])`).join(", "),
 				{
 					element(el) {
+						const tag = el.tagName;
 						for (const [name, attribute] of LOADING_ATTRIBUTES) {
-							if (el.tagName === name) gateUrl(el, attribute);
+							if (tag === name) gateUrl(el, attribute);
 						}
 					},
 				},
@@ -631,11 +633,20 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					}
 				},
 			})
-			// An SVG `<use>` fetches the document its reference names (Chromium fetches another host's); it
-			// and SVG images (their `href` already gated above, if a tracker's) also take `xlink:href`.
-			.on("use, image, feimage", {
+			// An SVG `<use>` fetches the document its reference names (Chromium fetches another host's), an
+			// SVG image or filter image (`<feImage>`) its image; they also take `xlink:href`. `<image src>`
+			// is parsed as an `<img>`: one the site did not mark is judged by its `src` too.
+			.on("use, feimage", {
 				element(el) {
 					gateUrl(el, "href");
+					gateUrl(el, "xlink:href");
+				},
+			})
+			.on("image", {
+				element(el) {
+					const marked = el.hasAttribute("data-consent");
+					gateUrl(el, "href");
+					if (!marked) gateUrl(el, "src");
 					gateUrl(el, "xlink:href");
 				},
 			})

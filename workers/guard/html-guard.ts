@@ -8,7 +8,8 @@
  * a head tag, before the first script or the body (after a `<meta>` charset declaration that comes
  * before those when the page's Content-Type names no charset). Everything else is untouched.
  * HTMLRewriter hands text over in arbitrary chunks, and an element is only usable inside its own
- * handler, so inline scripts and noscript bodies are collected and written back at their end tag.
+ * handler, so an inline script is collected and written back at its end tag, a noscript's or style's
+ * text where its last chunk was.
  */
 import { withoutDeniedCssUrls } from "./css-urls";
 import { guardedRules, type RulesKind } from "./guarded-rules";
@@ -242,10 +243,6 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		return purpose === null ? [] : [purpose];
 	};
 	let script: InlineScript | null = null;
-	let noscript: string[] | null = null;
-	/** Whether the open noscript is parsed as markup (in SVG or MathML), so is written at its end tag. */
-	let noscriptMarkup = false;
-	let style: string[] | null = null;
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
 
@@ -411,56 +408,31 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		return insisted;
 	};
 
-	const withoutPixels = (body: string) => withoutDeniedPixels(body, deniedUrl) ?? body;
-
 	/**
-	 * A noscript's body is held and written back without denied pixels. An HTML one is raw text, one
-	 * text node: it is written where that node's last chunk was, so it needs no end-tag callback (an
-	 * empty one has nothing to write). One in SVG or MathML is parsed as markup, its text in several
-	 * nodes among elements: that one's text is written back at its end tag.
+	 * A noscript's or style's text comes in chunks: held, and written back (without denied pixels or
+	 * URLs) where its last chunk was. Raw text is one text node, so no end-tag callback is needed (an
+	 * empty one has nothing to write). In SVG or MathML they are parsed as markup (CDATA sections, child
+	 * elements), not raw text: their pieces cannot be held and written back as one text without moving
+	 * them. Left as they are, their elements judged as any others.
 	 */
-	const guardNoscript: HTMLRewriterElementContentHandlers = {
-		element(el) {
-			const chunks: string[] = [];
-			noscript = chunks;
-			noscriptMarkup = el.namespaceURI !== HTML_NAMESPACE;
-			if (!noscriptMarkup) return;
-			el.onEndTag((end) => {
-				end.before(withoutPixels(chunks.join("")), { html: true });
-				noscript = null;
-			});
-		},
-		text(chunk) {
-			if (noscript === null) return;
-			noscript.push(chunk.text);
-			if (noscriptMarkup || !chunk.lastInTextNode) {
-				chunk.remove();
-				return;
-			}
-			chunk.replace(withoutPixels(noscript.join("")), { html: true });
-			noscript = null;
-		},
-	};
-
-	// A `<style>` block's text comes in chunks: held, and written back (without denied URLs) where its
-	// last chunk was, as for a noscript.
-	const guardStyle: HTMLRewriterElementContentHandlers = {
-		element(el) {
-			// An SVG `<style>` is parsed as markup (CDATA sections, child elements), not raw text: its
-			// pieces cannot be held and written back as one text without moving them. Left as it is.
-			style = el.namespaceURI === HTML_NAMESPACE ? [] : null;
-		},
-		text(chunk) {
-			if (style === null) return;
-			style.push(chunk.text);
-			if (!chunk.lastInTextNode) {
-				chunk.remove();
-				return;
-			}
-			const css = style.join("");
-			chunk.replace(withoutDeniedCssUrls(css, deniedUrl) ?? css, { html: true });
-			style = null;
-		},
+	const heldText = (rewrite: (text: string) => string | null): HTMLRewriterElementContentHandlers => {
+		let chunks: string[] | null = null;
+		return {
+			element(el) {
+				chunks = el.namespaceURI === HTML_NAMESPACE ? [] : null;
+			},
+			text(chunk) {
+				if (chunks === null) return;
+				chunks.push(chunk.text);
+				if (!chunk.lastInTextNode) {
+					chunk.remove();
+					return;
+				}
+				const text = chunks.join("");
+				chunk.replace(rewrite(text) ?? text, { html: true });
+				chunks = null;
+			},
+		};
 	};
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
@@ -496,7 +468,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on("script[src]:not([type]):not([data-consent])", { element: guardPlainScript })
 			.on("script[src][type], script[src][data-consent]", { element: guardScript.element })
 			.on("script:not([src])", guardScript)
-			.on("noscript", guardNoscript)
+			.on(
+				"noscript",
+				heldText((body) => withoutDeniedPixels(body, deniedUrl)),
+			)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
 			// matter: a relative image is first-party unless the site classified its own paths. An image
 			// goes by its `src` or any candidate of its `srcset`, judged in one call (the handler tests
@@ -650,7 +625,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					gateUrl(el, "xlink:href");
 				},
 			})
-			.on("style", guardStyle)
+			.on(
+				"style",
+				heldText((css) => withoutDeniedCssUrls(css, deniedUrl)),
+			)
 			.on('[style*="url(" i], [style*="@import" i]', {
 				element(el) {
 					const css = withoutDeniedCssUrls(el.getAttribute("style") as string, deniedUrl, true);
@@ -677,11 +655,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			)
 			.on('area[href*="?"], area[href*="&"]', stripHref)
 			.onDocument({
-				// A page cut off inside a held-back script or markup noscript still gets what was held (a
-				// raw-text one, or a style, is written at its text's last chunk, which comes at the end too).
+				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
+				// text is written at its last chunk, which comes at the end too).
 				end(end) {
 					if (script !== null) end.append(closeScript(script), { html: true });
-					else if (noscript !== null) end.append(noscript.join(""), { html: true });
 				},
 			}),
 	);

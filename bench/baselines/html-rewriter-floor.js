@@ -5,7 +5,7 @@
  * does: a page sent with its length (up to 1 MiB) is rewritten whole and answered in one piece
  * (workers/guard/guard-response.ts). It shows what the runtime charges for calling into JavaScript
  * per matched element and text chunk, before any guard logic (the guard's end-tag callbacks for held
- * scripts, noscripts and styles are its own, not the floor's). Keep it in step with html-guard.ts
+ * inline scripts are its own, not the floor's). Keep it in step with html-guard.ts
  * (until session 35 it lacked the selectors added since session 4: head and body, the audit's media,
  * lazy, SVG, style, ping, base, srcdoc and refresh ones, `&` queries and two hint types).
  */

@@ -23,10 +23,11 @@ const HINTS = [
 ]
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");
-const mayBeAbsolute = (element, attribute) =>
-	["//", ":", "&#", "\\\\"]
-		.map((part) => `${element}[${attribute}*="${part}"]:not([data-consent])`)
-		.join(", ");
+// What may name another host (a scheme, slashes, backslashes, references, a tab or newline after a slash),
+// written as CSS strings.
+const IMAGE_PARTS = [..."// : &# \\\\ sol; &colon; &Tab; &NewLine;".split(" "), "/\\9 ", "/\\a ", "/\\d "];
+const holding = (element, attribute) =>
+	IMAGE_PARTS.map((part) => `${element}[${attribute}*="${part}"]:not([data-consent])`).join(", ");
 const LOADING_ATTRIBUTES = [
 	["video", "poster"],
 	["video", "src"],
@@ -54,8 +55,8 @@ export default {
 			.on("script[src][type], script[src][data-consent]", ELEMENT)
 			.on("script:not([src])", ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
-			.on(`${mayBeAbsolute("img", "src")}, ${mayBeAbsolute("img", "srcset")}`, ELEMENT)
-			.on(mayBeAbsolute("source", "srcset"), ELEMENT)
+			.on(`${holding("img", "src")}, ${holding("img", "srcset")}`, ELEMENT)
+			.on(holding("source", "srcset"), ELEMENT)
 			.on("img[data-consent]", ELEMENT)
 			.on("iframe[src]:not([data-consent])", ELEMENT)
 			.on("iframe[srcdoc]", ELEMENT)

@@ -17,6 +17,20 @@ describe("decodeAttribute", () => {
 		expect(decodeAttribute("  https://a.example/x  ")).toBe("https://a.example/x");
 		expect(decodeAttribute("/a?x=1&copy=2&unknown;")).toBe("/a?x=1&copy=2&unknown;");
 	});
+
+	it("decodes as the HTML parser does what can change the host a URL names", () => {
+		expect(decodeAttribute("https:&#47&#x2F;&#0000000099;onnect&period;facebook&#46net/tr")).toBe(
+			"https://connect.facebook.net/tr",
+		);
+		expect(decodeAttribute("&sol;&bsol;a&commat;b&colon;1&quest;q&num;h&percnt;&Tab;&NewLine;")).toBe(
+			"/\\a@b:1?q#h%",
+		);
+		expect(decodeAttribute("https://&fopf;&Ascr;&zfr;.example/&shy;&ZeroWidthSpace;&NoBreak;")).toBe(
+			"https://fAz.example/\u00ad\u200b\u2060",
+		);
+		// Names are case-sensitive, and only those that can matter are decoded.
+		expect(decodeAttribute("/&SOL;&Sol;&copy;&nbsp;&fopf")).toBe("/&SOL;&Sol;&copy;&nbsp;&fopf");
+	});
 });
 
 describe("stripAttributeUrl", () => {

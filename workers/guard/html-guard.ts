@@ -122,16 +122,20 @@ const HINTS = [
 
 /**
  * What in a URL attribute may name another host: `//` as written, or written so that only the
- * browser's decoding shows it (`https:&#x2F;&#x2F;…`, `https:\\…`): a scheme's colon or a character
- * reference. A plain relative path holds none, so the parser can skip it.
+ * browser's decoding shows it (`https:&#x2F;&#x2F;…`, `&sol;&sol;…`, `https:\\…`, `/&Tab;/…`, a tab
+ * or newline between the slashes, `http:host`): a scheme's colon, a slash or colon as a character
+ * reference, a backslash, or a tab or newline after a slash. A plain relative path holds none, so the
+ * parser can skip it.
  */
-const ABSOLUTE_PARTS = ["//", ":", "&#", "\\"];
+const ABSOLUTE_PARTS = ["//", ":", "&#", "\\", "sol;", "&colon;", "&Tab;", "&NewLine;", "/\t", "/\n", "/\r"];
 
-/** Selectors for an element whose attribute may name another host (ABSOLUTE_PARTS). */
-function mayBeAbsolute(element: string, attribute: string): string {
-	return ABSOLUTE_PARTS.map(
-		(part) => `${element}[${attribute}*="${part.replace("\\", "\\\\")}"]:not([data-consent])`,
-	).join(", ");
+/** A CSS string's text for `part`: a backslash, tab or line break escaped. */
+const cssText = (part: string) =>
+	part.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : `\\${c.charCodeAt(0).toString(16)} `));
+
+/** Selectors for an element whose attribute holds one of `parts`. */
+function holding(element: string, attribute: string, parts: readonly string[]): string {
+	return parts.map((part) => `${element}[${attribute}*="${cssText(part)}"]:not([data-consent])`).join(", ");
 }
 
 /** The same test on a raw value, for a handler that one of several such selectors brought in. */
@@ -166,8 +170,11 @@ const LOADING_ATTRIBUTES: readonly (readonly [element: string, attribute: string
 const LAZY_SRC = ["data-src", "data-lazy-src", "data-original"];
 const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 
-/** URLs naming a host inside markup held in an attribute (`srcdoc`). */
-const ABSOLUTE_URL = /(?:https?:)?\/\/[^\s"'<>`)]+/gi;
+/**
+ * URLs that may name a host inside markup held in an attribute (`srcdoc`), its own character
+ * references decoded: after an http(s) scheme or two slashes (a backslash counts as one).
+ */
+const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 
@@ -479,7 +486,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on(
 				sitePaths
 					? "img[src]:not([data-consent]), img[srcset]:not([data-consent])"
-					: `${mayBeAbsolute("img", "src")}, ${mayBeAbsolute("img", "srcset")}`,
+					: `${holding("img", "src", ABSOLUTE_PARTS)}, ${holding("img", "srcset", ABSOLUTE_PARTS)}`,
 				{
 					element(el) {
 						const src = el.getAttribute("src");
@@ -493,7 +500,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				},
 			)
 			// A `<picture>`'s sources too, by every candidate.
-			.on(sitePaths ? "source[srcset]:not([data-consent])" : mayBeAbsolute("source", "srcset"), {
+			.on(sitePaths ? "source[srcset]:not([data-consent])" : holding("source", "srcset", ABSOLUTE_PARTS), {
 				element(el) {
 					if (deniedSrcset(el.getAttribute("srcset"))) el.remove();
 				},
@@ -518,9 +525,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				},
 			})
 			// An inline frame's document is markup in an attribute: any tracker URL in it gates the frame.
+			// Decoded twice: the attribute's references, then those of the frame's own attributes.
 			.on("iframe[srcdoc]", {
 				element(el) {
-					const srcdoc = decodeAttribute(el.getAttribute("srcdoc") as string);
+					const srcdoc = decodeAttribute(decodeAttribute(el.getAttribute("srcdoc") as string));
 					const purposes = union(
 						[],
 						(srcdoc.match(ABSOLUTE_URL) ?? []).flatMap((url) => classify(decodeAttribute(url))),

@@ -8,8 +8,9 @@ import { decodeAttribute, srcsetUrls } from "./html-attributes";
 const PIXEL_START = /<(img|iframe|source)\b/gi;
 const TAG_END_OR_QUOTE = /["'>]/g;
 const IFRAME_END = /<\/iframe\s*>/gi;
-const SRC = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
-const SRCSET = /\ssrcset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
+// An attribute starts after a space, a `/` (`<img/src=…>`) or a quoted value (`alt="x"src=…`).
+const SRC = /[\s/"']src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
+const SRCSET = /[\s/"']srcset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
 
 /**
  * Where the tag starting at `from` ends (just after its `>`, quoted `>` skipped), or -1 when the text

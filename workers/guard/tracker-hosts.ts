@@ -233,18 +233,27 @@ export function classifyTrackerUrl(url: string, overrides?: TrackerOverrides): T
 /**
  * What a browser's URL parser takes out or folds before it requests a URL: spaces and controls around
  * it, a tab or newline anywhere, and in a host percent-escapes and non-ASCII (IDNA maps a full-width
- * `ｆ` to `f`, `。` to `.`, drops a soft hyphen). A tracker's URL written so loads the tracker.
+ * `ｆ` to `f`, `。` to `.`, drops a soft hyphen); and an http(s) scheme without its two slashes
+ * (`http:host/p`), which names a host when the page's scheme is another. A tracker's URL written so
+ * loads the tracker.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the C0 controls are what URL parsers trim.
-const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%]|[^\x00-\x7f]/;
+const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%]|[^\x00-\x7f]|^https?:(?![/\\]{2})/i;
+
+/**
+ * The base a URL is read against: a guarded page is served over https, where `http:host/p` names
+ * `host` (an image is then upgraded to https) and `https:p` is a path on the page's own host.
+ */
+const PAGE_BASE = "https://base.invalid/";
 
 /** `url` as the browser reads it, where that can be told without the page's base (else as written). */
 function browserForm(url: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
 	const cleaned = url.replace(/^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]/g, "");
-	if (!layoutUrl(cleaned)?.host) return cleaned;
+	if (!layoutUrl(cleaned)?.host && !/^https?:/i.test(cleaned)) return cleaned;
 	try {
-		return new URL(cleaned, "https://base.invalid/").href;
+		const href = new URL(cleaned, PAGE_BASE).href;
+		return href.startsWith(PAGE_BASE) ? href.slice(PAGE_BASE.length - 1) : href;
 	} catch {
 		return cleaned;
 	}

@@ -1,0 +1,150 @@
+/**
+ * A tracker's URL spelled as the page's author (or a vendor's snippet) may spell it, against the
+ * opted-out page rewrite: whatever the HTML parser decodes (character references, named ones too,
+ * numeric ones without their `;`) and the URL parser folds (case, a trailing dot, a port, userinfo,
+ * backslashes, tabs and newlines, `http:host` on an https page), the browser requests the tracker,
+ * so the rewrite must leave nothing that loads it. Each spelling here was checked in Chromium. And
+ * the other way round: first-party URLs that merely hold a tracker's name stay.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const FB = "connect.facebook.net";
+
+/** The body of the page the guard sends an opted-out visitor (or `visitor`) for `body`. */
+async function rewritten(body: string, visitor = VISITORS.optedOut, env = guardEnv()): Promise<string> {
+	fakeOrigin(
+		() =>
+			new Response(`<html><head></head><body>${body}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const res = await visit("/", visitor, {}, env);
+	const page = await res.text();
+	vi.restoreAllMocks();
+	return page.slice(page.indexOf("<body>") + 6, page.lastIndexOf("</body>"));
+}
+
+/** Image URLs (raw attribute text) that Chromium requests from Meta's host on an https page. */
+const TRACKER_SPELLINGS: readonly string[] = [
+	`HTTPS://CONNECT.FACEBOOK.NET/tr`,
+	`https://${FB}./tr`,
+	`https://${FB}:443/tr`,
+	`https://a:b@${FB}/tr`,
+	`https:\\\\${FB}\\tr`,
+	`/\\${FB}/tr`,
+	` //${FB}/tr`,
+	`//${FB}&#47;tr`,
+	// A tab or newline between the slashes, as written or as a reference: the URL parser drops it.
+	`/\t/${FB}/tr`,
+	`/\n/${FB}/tr`,
+	`/&Tab;/${FB}/tr`,
+	`/&NewLine;/${FB}/tr`,
+	`&Tab;https://${FB}/tr`,
+	`https://www.facebook.com&NewLine;/tr`,
+	// Slashes, a colon, a dot or a whole letter as named references.
+	`&sol;&sol;${FB}/tr`,
+	`https:&sol;&sol;${FB}/tr`,
+	`HTTPS&colon;&sol;&sol;CONNECT.FACEBOOK.NET/tr`,
+	`https://connect&period;facebook.net/tr`,
+	`https://${FB}&sol;tr`,
+	`https://consent.example&commat;${FB}/tr`,
+	`https://face&percnt;62ook.net/tr`,
+	`https://&fopf;acebook.net/tr`,
+	`https://www.&Fscr;acebook.com/tr`,
+	`https://www.faceboo&kfr;.com/tr`,
+	// What IDNA drops from a host, as a named reference.
+	`https://face&shy;book.net/tr`,
+	`https://face&ZeroWidthSpace;book.net/tr`,
+	`https://face&NoBreak;book.net/tr`,
+	`https://face&InvisibleTimes;book.net/tr`,
+	// Numeric references without their `;`, or with many leading zeros.
+	`https:&#47&#47${FB}/tr`,
+	`https://&#x63onnect.facebook.net/tr`,
+	`https://&#0000000099;onnect.facebook.net/tr`,
+	// The special scheme's relative form: on an https page `http:host` names the host (an image is
+	// then upgraded to https).
+	`http:${FB}/tr`,
+	`HTTP:${FB}/tr`,
+	`http:/${FB}/tr`,
+	`http:\\${FB}/tr`,
+];
+
+/** First-party or unknown URLs that only hold a tracker's name, and addresses no table names. */
+const FIRST_PARTY: readonly string[] = [
+	`/${FB}/logo.png`,
+	`/img.png?u=https://${FB}`,
+	`https://not${FB}.example.com/logo.png`,
+	`https://${FB}.example.com/logo.png`,
+	`https://1.2.3.4/logo.png`,
+	`https://[2001:db8::1]/logo.png`,
+	`https://[::1]:8443/logo.png`,
+	// The page's own scheme without slashes is a path on the page's host.
+	`https:${FB}/logo.png`,
+	`https://consent.example\\@${FB}/logo.png`,
+	`/a&amp;b/&copy=2.png`,
+];
+
+describe("an opted-out visitor's page: a tracker however its URL is spelled", () => {
+	it("an image on Meta's host goes, each spelling of its URL", async () => {
+		const kept: string[] = [];
+		for (const src of TRACKER_SPELLINGS) {
+			const body = await rewritten(`<p>${src.length}</p><img src="${src}" alt="">`);
+			if (body.includes("<img")) kept.push(src);
+		}
+		expect(kept).toEqual([]);
+	});
+
+	it("a srcset naming the tracker in a later candidate only, and a picture's source, go", async () => {
+		// Whitespace (a tab, a newline, written or referenced) splits a srcset's candidates instead.
+		for (const src of TRACKER_SPELLINGS.filter((url) => !/\s|&Tab;|&NewLine;/.test(url))) {
+			const body = await rewritten(
+				`<img src="/a.png" srcset="/a.png 1x, ${src} 2x" alt="">` +
+					`<picture><source srcset="/b.png 1x, ${src} 2x"><img src="/b.png" alt=""></picture>`,
+			);
+			expect({ src, body }).toEqual({ src, body: `<picture><img src="/b.png" alt=""></picture>` });
+		}
+	});
+
+	it("an SVG image, a poster, an object, an embed and a preload keep no such URL", async () => {
+		for (const src of [`https:&sol;&sol;${FB}/tr`, `http:${FB}/tr`, `https://face&shy;book.net/tr`]) {
+			const body = await rewritten(
+				`<svg><image href="${src}"/><image xlink:href="${src}"/></svg><video poster="${src}"></video>` +
+					`<object data="${src}"></object><embed src="${src}"><link rel="preload" as="image" href="${src}">` +
+					`<link rel="dns-prefetch" href="${src}">`,
+			);
+			expect({ src, left: body.match(/\s(?:href|xlink:href|poster|data|src)="/g) }).toEqual({
+				src,
+				left: null,
+			});
+		}
+	});
+
+	it("a frame's srcdoc naming the tracker through its own character references is gated", async () => {
+		const body = await rewritten(
+			`<iframe srcdoc="<img src=&quot;https:&amp;#47;&amp;#47;${FB}/tr&quot;>"></iframe>` +
+				`<iframe srcdoc="<img src=https:\\\\${FB}\\tr>"></iframe>` +
+				`<iframe srcdoc="<img src=http:${FB}/tr>"></iframe>`,
+		);
+		expect(body.match(/<iframe data-consent="ads" data-srcdoc=/g)?.length).toBe(3);
+		expect(body).not.toMatch(/ srcdoc=/);
+	});
+
+	it("a noscript pixel whose src follows a slash or a quoted value with no space is cut", async () => {
+		const body = await rewritten(
+			`<noscript><img/src="https://${FB}/tr"><img alt="x"src="https://${FB}/tr"><p>kept</p></noscript>`,
+		);
+		expect(body).toBe("<noscript><p>kept</p></noscript>");
+	});
+
+	it("first-party URLs holding a tracker's name, and bare addresses, stay", async () => {
+		for (const src of FIRST_PARTY) {
+			const markup = `<img src="${src}" alt=""><img srcset="${src} 2x" alt="">`;
+			expect(await rewritten(markup)).toBe(markup);
+		}
+	});
+});

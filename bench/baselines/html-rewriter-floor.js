@@ -24,8 +24,17 @@ const HINTS = [
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");
 // What may name another host (a scheme, slashes, backslashes, references, a tab or newline after a slash),
-// written as CSS strings.
-const IMAGE_PARTS = [..."// : &# \\\\ sol; &colon; &Tab; &NewLine;".split(" "), "/\\9 ", "/\\a ", "/\\d "];
+// then the marks of workers/guard/beacons.ts's shapes, in its order: written as CSS strings.
+const IMAGE_PARTS = [
+	..."// : &# \\\\ sol; &colon; &Tab; &NewLine;".split(" "),
+	"/\\9 ",
+	"/\\a ",
+	"/\\d ",
+	..."collect batch pagead form-data gtag gtm.js ns.html id=G id=AW- id=DC- ev= cdn-cgi matomo piwik".split(
+		" ",
+	),
+	..."httpapi data= v0/e pixel".split(" "),
+];
 const holding = (element, attribute) =>
 	IMAGE_PARTS.map((part) => `${element}[${attribute}*="${part}"]:not([data-consent])`).join(", ");
 const LOADING_ATTRIBUTES = [

@@ -173,11 +173,12 @@ describe("(b) reasonable extensions: other ways markup makes the browser call a 
 
 	it("a <base href> on a tracker's host goes, so relative URLs after it stay on the site", async () => {
 		htmlOrigin(
-			'<!doctype html><html><head><base href="https://www.facebook.com/"></head><body><img alt="" src="tr?id=123456789012345&amp;ev=PageView"></body></html>',
+			'<!doctype html><html><head><base href="https://www.facebook.com/"></head><body><img alt="" src="logo.png"><img alt="" src="tr?id=123456789012345&amp;ev=PageView"></body></html>',
 		);
 		const body = await (await visit("/", VISITORS.optedOut)).text();
 		expect(body).not.toContain("<base");
-		expect(body).toContain('<img alt="" src="tr?id=123456789012345&amp;ev=PageView">');
+		// On the site, `tr?id=…&ev=…` is a first-party Meta beacon the guard answers 204: it goes too.
+		expect(body).toContain('<body><img alt="" src="logo.png"></body>');
 		htmlOrigin(
 			'<!doctype html><html><head><base href="https://cdn.shop.example/"></head><body></body></html>',
 		);

@@ -46,6 +46,16 @@ describe("beaconPurpose: recognised shapes", () => {
 	for (const [path, expected] of cases) {
 		it(`${path} → ${expected}`, () => expect(beaconPurpose(at(path))).toBe(expected));
 	}
+
+	it("each holds a mark of a shape its path takes (the HTML rewrite looks for those in relative images)", () => {
+		const unmarked = cases
+			.map(([path]) => path)
+			.filter((path) => {
+				const shapes = BEACON_SHAPES.filter((shape) => shape.path.test(at(path).pathname));
+				return !shapes.some((shape) => shape.marks.some((mark) => path.includes(mark)));
+			});
+		expect(unmarked).toEqual([]);
+	});
 });
 
 describe("beaconPurpose: ordinary site paths", () => {

@@ -24,6 +24,11 @@ export interface BeaconShape {
 	readonly tagParam?: string;
 	/** A fixed purpose, or `tag-id`: the purpose of the Google tag id in `tagParam`. */
 	readonly purpose: TrackerPurpose | "tag-id";
+	/**
+	 * Text every URL the shape takes holds as written (or holds a character reference): the HTML
+	 * rewrite looks at a relative image only when its URL holds one (html-guard.ts).
+	 */
+	readonly marks: readonly string[];
 }
 
 const PRESENT = /^/;
@@ -43,6 +48,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { v: /^2$/, tid: GA4_ID },
 		tagParam: "tid",
 		purpose: "analytics",
+		marks: ["collect"],
 	},
 	// tracking.md §2b, §3a
 	{
@@ -51,6 +57,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { measurement_id: GA4_ID },
 		tagParam: "measurement_id",
 		purpose: "analytics",
+		marks: ["collect"],
 	},
 	// tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)
 	{
@@ -59,6 +66,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { v: /^1$/, tid: /^UA-\d{3,12}-\d{1,4}$/ },
 		tagParam: "tid",
 		purpose: "analytics",
+		marks: ["collect", "batch"],
 	},
 	// tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)
 	{
@@ -67,17 +75,29 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { tid: ANY_GOOGLE_TAG, en: PRESENT },
 		tagParam: "tid",
 		purpose: "tag-id",
+		marks: ["collect"],
 	},
 	// tracking.md §2a, §3a
-	{ name: "Google Ads remarketing", path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/, purpose: "ads" },
+	{
+		name: "Google Ads remarketing",
+		path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/,
+		purpose: "ads",
+		marks: ["collect"],
+	},
 	// tracking.md §2a, §3a
 	{
 		name: "Google Ads conversion",
 		path: /\/pagead\/(?:viewthroughconversion|conversion|1p-user-list|1p-conversion|form-data)\/\d{5,}\/?$/,
 		purpose: "ads",
+		marks: ["pagead"],
 	},
 	// tracking.md §2a
-	{ name: "Google Ads enhanced conversions", path: /\/ccm\/form-data\/\d{5,}\/?$/, purpose: "ads" },
+	{
+		name: "Google Ads enhanced conversions",
+		path: /\/ccm\/form-data\/\d{5,}\/?$/,
+		purpose: "ads",
+		marks: ["form-data"],
+	},
 	// tracking.md §3a (loader served first-party by sGTM or tag gateway)
 	{
 		name: "gtag.js loader",
@@ -85,6 +105,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { id: ANY_GOOGLE_TAG },
 		tagParam: "id",
 		purpose: "tag-id",
+		marks: ["gtag"],
 	},
 	// tracking.md §2b, §3a
 	{
@@ -93,6 +114,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		query: { id: /^GTM-[A-Z0-9]{4,12}$/ },
 		tagParam: "id",
 		purpose: "tag-id",
+		marks: ["gtm.js", "ns.html"],
 	},
 	// tracking.md §3a (configurable serving path, e.g. /metrics)
 	{
@@ -102,6 +124,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		onlyParams: ["id", "l", "cx", "gtm", "gtm_auth", "gtm_preview", "gtm_cookies_win", "gtm_debug"],
 		tagParam: "id",
 		purpose: "tag-id",
+		marks: ["id=G", "id=AW-", "id=DC-"],
 	},
 	// tracking.md §2c, §3b
 	{
@@ -109,6 +132,7 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		path: /(?:^|\/)tr\/?$/,
 		query: { id: /^\d{10,20}$/, ev: NON_EMPTY },
 		purpose: "ads",
+		marks: ["ev="],
 	},
 	// tracking.md §3c (s.js, i.js, t)
 	{
@@ -116,28 +140,37 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		path: /^\/cdn-cgi\/zaraz\//,
 		// Zaraz runs any tool the site configured, ad pixels included: treated like a tag container.
 		purpose: "ads",
+		marks: ["cdn-cgi"],
 	},
 	// tracking.md §2b, §3d
-	{ name: "Cloudflare Web Analytics", path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics" },
+	{ name: "Cloudflare Web Analytics", path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics", marks: ["cdn-cgi"] },
 	// tracking.md §2b, §3d
 	{
 		name: "Matomo tracker",
 		path: /\/(?:matomo|piwik)\.php$/,
 		query: { idsite: /^\d+$/, rec: /^1$/ },
 		purpose: "analytics",
+		marks: ["matomo", "piwik"],
 	},
-	{ name: "Matomo loader", path: /\/(?:matomo|piwik)\.js$/, purpose: "analytics" }, // tracking.md §2b
-	{ name: "Amplitude HTTP API", path: /\/2\/httpapi\/?$/, purpose: "analytics" }, // tracking.md §2b, §3d
+	// tracking.md §2b
+	{
+		name: "Matomo loader",
+		path: /\/(?:matomo|piwik)\.js$/,
+		purpose: "analytics",
+		marks: ["matomo", "piwik"],
+	},
+	{ name: "Amplitude HTTP API", path: /\/2\/httpapi\/?$/, purpose: "analytics", marks: ["httpapi"] }, // tracking.md §2b, §3d
 	// tracking.md §2b, §3d
 	{
 		name: "Mixpanel",
 		path: /\/(?:track|engage)\/?$/,
 		query: { data: NON_EMPTY, ip: /^[01]$/ },
 		purpose: "analytics",
+		marks: ["data="],
 	},
-	{ name: "PostHog capture", path: /\/i\/v0\/e\/?$/, purpose: "analytics" }, // tracking.md §3d
+	{ name: "PostHog capture", path: /\/i\/v0\/e\/?$/, purpose: "analytics", marks: ["v0/e"] }, // tracking.md §3d
 	// tracking.md §2a, §3d
-	{ name: "TikTok pixel", path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/, purpose: "ads" },
+	{ name: "TikTok pixel", path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/, purpose: "ads", marks: ["pixel"] },
 	// Left out: Segment /v1/… and Plausible /api/event (need the body to tell apart from ordinary APIs),
 	// PostHog /e/, /s/, /decide/ (too generic).
 ];

@@ -11,6 +11,7 @@
  * handler, so an inline script is collected and written back at its end tag, a noscript's or style's
  * text where its last chunk was.
  */
+import { BEACON_SHAPES } from "./beacons";
 import { withoutDeniedCssUrls } from "./css-urls";
 import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
@@ -129,6 +130,12 @@ const HINTS = [
  */
 const ABSOLUTE_PARTS = ["//", ":", "&#", "\\", "sol;", "&colon;", "&Tab;", "&NewLine;", "/\t", "/\n", "/\r"];
 
+/**
+ * What an image's relative URL holds when the guard's own beacon paths may take it (beacons.ts): such
+ * an image is a request the guard would answer 204, so it goes as a tracker's pixel does.
+ */
+const IMAGE_PARTS = [...new Set([...ABSOLUTE_PARTS, ...BEACON_SHAPES.flatMap((shape) => shape.marks)])];
+
 /** A CSS string's text for `part`: a backslash, tab or line break escaped. */
 const cssText = (part: string) =>
 	part.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : `\\${c.charCodeAt(0).toString(16)} `));
@@ -139,8 +146,8 @@ function holding(element: string, attribute: string, parts: readonly string[]): 
 }
 
 /** The same test on a raw value, for a handler that one of several such selectors brought in. */
-const mayBeAbsoluteValue = (raw: string | null): raw is string =>
-	raw !== null && ABSOLUTE_PARTS.some((part) => raw.includes(part));
+const mayBeImageRequest = (raw: string | null): raw is string =>
+	raw !== null && IMAGE_PARTS.some((part) => raw.includes(part));
 
 /**
  * Other elements that load a URL by themselves, with the attribute naming it: media and their
@@ -242,7 +249,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	/** Whether an image's raw `src` or `srcset` is one its selectors (below) let in. */
-	const imageUrlMatters = sitePaths ? (raw: string | null) => raw !== null : mayBeAbsoluteValue;
+	const imageUrlMatters = sitePaths ? (raw: string | null) => raw !== null : mayBeImageRequest;
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
 	const verdicts = pageVerdicts(overrides, strip);
 	const classify = (raw: string) => {
@@ -480,13 +487,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				heldText((body) => withoutDeniedPixels(body, deniedUrl)),
 			)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
-			// matter: a relative image is first-party unless the site classified its own paths. An image
-			// goes by its `src` or any candidate of its `srcset`, judged in one call (the handler tests
-			// again which of the two its selectors let in).
+			// matter: a relative image is first-party unless the site classified its own paths or the
+			// guard's beacon paths may take it. An image goes by its `src` or any candidate of its
+			// `srcset`, judged in one call (the handler tests again which of the two its selectors let in).
 			.on(
 				sitePaths
 					? "img[src]:not([data-consent]), img[srcset]:not([data-consent])"
-					: `${holding("img", "src", ABSOLUTE_PARTS)}, ${holding("img", "srcset", ABSOLUTE_PARTS)}`,
+					: `${holding("img", "src", IMAGE_PARTS)}, ${holding("img", "srcset", IMAGE_PARTS)}`,
 				{
 					element(el) {
 						const src = el.getAttribute("src");
@@ -500,7 +507,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				},
 			)
 			// A `<picture>`'s sources too, by every candidate.
-			.on(sitePaths ? "source[srcset]:not([data-consent])" : holding("source", "srcset", ABSOLUTE_PARTS), {
+			.on(sitePaths ? "source[srcset]:not([data-consent])" : holding("source", "srcset", IMAGE_PARTS), {
 				element(el) {
 					if (deniedSrcset(el.getAttribute("srcset"))) el.remove();
 				},

@@ -1,0 +1,135 @@
+/**
+ * A relative image whose URL the guard's own beacon paths take (beacons.ts): for a visitor denying
+ * its purpose the guard answers that request 204, and the page rewrite leaves no such image either,
+ * in the page or its `<noscript>`, as it leaves no tracker's pixel. Ordinary relative images stay,
+ * a site that classified its own paths keeps its behaviour, and a visitor allowing the purpose keeps
+ * the image.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+/** A URL of each beacon shape, as a page would write it (`&` as `&amp;`), with its purpose. */
+const BEACON_IMAGES: readonly (readonly [string, "ads" | "analytics"])[] = [
+	["/g/collect?v=2&amp;tid=G-ABC123XYZ9&amp;en=page_view", "analytics"],
+	["metrics/g/collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/collect?v=1&amp;tid=UA-12345-1&amp;t=pageview", "analytics"],
+	["/batch?v=1&amp;tid=UA-12345-1", "analytics"],
+	["/mp/collect?measurement_id=G-ABC123XYZ9&amp;api_secret=s", "analytics"],
+	["/ccm/collect?tid=AW-123456789&amp;en=page_view", "ads"],
+	["/rmkt/collect/123456789/?random=1", "ads"],
+	["/pagead/viewthroughconversion/123456789/?value=0", "ads"],
+	["/ccm/form-data/123456789", "ads"],
+	["/gtag/js?id=G-ABC123XYZ9", "analytics"],
+	["/gtm.js?id=GTM-ABCD123", "ads"],
+	["/ns.html?id=GTM-ABCD123", "ads"],
+	["/metrics/?id=G-ABC123XYZ9", "analytics"],
+	["/xk29fj3/?id=AW-123456789&amp;l=dataLayer", "ads"],
+	["/tr?id=123456789012345&amp;ev=PageView", "ads"],
+	["../capig/tr/?id=123456789012345&ev=Purchase", "ads"],
+	["/cdn-cgi/zaraz/t", "ads"],
+	["/cdn-cgi/rum", "analytics"],
+	["/matomo.php?idsite=1&amp;rec=1&amp;action_name=x", "analytics"],
+	["stats/piwik.php?idsite=3&#38;rec=1", "analytics"],
+	["/js/matomo.js", "analytics"],
+	["/2/httpapi", "analytics"],
+	["/mp/track/?data=eyJ9&amp;ip=1", "analytics"],
+	["/i/v0/e/", "analytics"],
+	["/api/v2/pixel/track", "ads"],
+	// Written with character references: the browser requests the same path.
+	["/m&#97;tomo.php?idsite=1&amp;rec=1", "analytics"],
+	["/g&sol;collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+];
+
+/** Relative images the beacon paths do not take. */
+const ORDINARY_IMAGES = [
+	"/collect?email=a@b.c&amp;name=x",
+	"/products/collect.png",
+	"/tr",
+	"/tr.png?ev=1",
+	"/img/pixel.png",
+	"/products?id=G-1234567890",
+	"/matomo.php?idsite=1",
+	"/logo.png?width=300&amp;grid=2",
+];
+
+async function page(
+	body: string,
+	visitor: typeof VISITORS.optedOut | typeof VISITORS.gpcOnly,
+	env = guardEnv(),
+) {
+	fakeOrigin(
+		() =>
+			new Response(`<html><head></head><body>${body}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const res = await visit("/shop/item", visitor, {}, env);
+	const text = await res.text();
+	vi.restoreAllMocks();
+	return text.slice(text.indexOf("<body>") + 6, text.lastIndexOf("</body>"));
+}
+
+/** The request a browser makes for the raw `src` on /shop/item, as the guard answers it. */
+async function requested(src: string, visitor: typeof VISITORS.optedOut): Promise<number> {
+	const decoded = src
+		.replaceAll("&amp;", "&")
+		.replaceAll("&#38;", "&")
+		.replaceAll("&#97;", "a")
+		.replaceAll("&sol;", "/");
+	const url = new URL(decoded, "https://consent.example/shop/item");
+	const { calls } = fakeOrigin(() => new Response("GIF89a", { headers: { "Content-Type": "image/gif" } }));
+	const res = await visit(`${url.pathname}${url.search}`, visitor, { headers: { Accept: "image/*" } });
+	await res.arrayBuffer();
+	const status = calls.length === 0 ? res.status : 200;
+	vi.restoreAllMocks();
+	return status;
+}
+
+describe("relative beacon images for a visitor opted out of everything", () => {
+	it("each is a request the guard answers 204", async () => {
+		const answers: Record<string, number> = {};
+		for (const [src] of BEACON_IMAGES) answers[src] = await requested(src, VISITORS.optedOut);
+		expect(answers).toEqual(Object.fromEntries(BEACON_IMAGES.map(([src]) => [src, 204])));
+	});
+
+	it("goes from the page, by src or srcset, and from a noscript", async () => {
+		const kept: string[] = [];
+		for (const [src] of BEACON_IMAGES) {
+			const body = await page(
+				`<img src="${src}" alt=""><img src="/a.png" srcset="/a.png 1x, ${src} 2x" alt=""><noscript><img src="${src}" alt=""></noscript>`,
+				VISITORS.optedOut,
+			);
+			if (body !== "<noscript></noscript>") kept.push(`${src}: ${body}`);
+		}
+		expect(kept).toEqual([]);
+	});
+
+	it("leaves ordinary relative images as they are", async () => {
+		const markup = ORDINARY_IMAGES.map((src) => `<img src="${src}" alt="">`).join("");
+		expect(await page(markup, VISITORS.optedOut)).toBe(markup);
+	});
+});
+
+describe("relative beacon images for other visitors and sites", () => {
+	it("a visitor denying ads only keeps the analytics beacons' images", async () => {
+		const markup = BEACON_IMAGES.map(([src]) => `<img src="${src}" alt="">`).join("");
+		const kept = BEACON_IMAGES.filter(([, purpose]) => purpose === "analytics").map(
+			([src]) => `<img src="${src}" alt="">`,
+		);
+		expect(await page(markup, VISITORS.gpcOnly)).toBe(kept.join(""));
+	});
+
+	it("a site that classified its own paths has its images judged as before", async () => {
+		const env = guardEnv({ GUARD_TRACKER_OVERRIDES: '{"/stats/": "analytics"}' });
+		const body = await page(
+			`<img src="/stats/hit.gif" alt=""><img src="/matomo.php?idsite=1&amp;rec=1" alt=""><img src="/logo.png" alt="">`,
+			VISITORS.optedOut,
+			env,
+		);
+		expect(body).toBe(`<img src="/logo.png" alt="">`);
+	});
+});

@@ -153,8 +153,12 @@
 	}
 	// What naming sees besides hosts: a Google loader's path, speculation rules, and an authority with
 	// what the parsers fold into a host: an escape, a tab or newline (the URL parser drops them), any
-	// non-ASCII character (its IDNA mapping makes `ｆ` f, `。` a dot, and drops a soft hyphen).
-	var NAMED_ELSE = `${table.loaderPath.slice(0, -1)}|//[^/?#\\s"'<>]*[%&\\t\\n\\r\\u0080-\\uffff]|speculationrules`;
+	// non-ASCII character (its IDNA mapping makes `ｆ` f, `。` a dot, and drops a soft hyphen). An
+	// authority starts after two slashes, either a backslash or a character reference, a tab or newline
+	// between them (`https:\\…`, `&sol;&sol;…`, `/&Tab;/…`), or right after an http(s) scheme (`http:host`).
+	var SLASH = "(?:[/\\\\]|&(?:b?sol|#0*(?:47|92)|#x0*(?:2f|5c));?)";
+	var GAP = "(?:[\\t\\n\\r]|&(?:tab|newline|#0*(?:9|10|13)|#x0*[9ad]);?)*";
+	var NAMED_ELSE = `${table.loaderPath.slice(0, -1)}|(?:${SLASH}${GAP}${SLASH}|https?:)[^/\\\\?#\\s"'<>]*[%&\\t\\n\\r\\u0080-\\uffff]|speculationrules`;
 	// Markup any naming sees something in names one of the hosts' last labels (`.com`, a one-label host
 	// whole) or what NAMED_ELSE does: this, of a few alternatives V8 scans fast (about 0.4 ns a character
 	// in Chromium, naming's 3), passes on markup naming none before naming is built or the SDK asked.

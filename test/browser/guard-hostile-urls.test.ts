@@ -1,0 +1,148 @@
+/**
+ * A tracker's URL spelled as the HTML and URL parsers read it (character references, named ones
+ * too, numeric ones without `;`, backslashes, a tab between the slashes, letters IDNA folds or
+ * drops), in Chromium: for a visitor opted out of everything, neither the page the guard rewrote nor
+ * markup the page's own script writes (the runtime's screen) requests it, and no image on one of the
+ * guard's own beacon paths (`/matomo.php?…`) is requested either; an allowed visitor's page requests
+ * every one of them, so each spelling does load a tracker. The test pages are served over http, where
+ * `https:host` (no slashes) names another host: the runtime reads it so; the rewrite reads URLs as on
+ * an https page (README), so it is only written by script here.
+ */
+import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
+
+warnIfNoChromium("guard hostile URLs");
+
+const GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+const FB = "connect.facebook.net";
+const VISITORS = {
+	allowed: { "X-Debug-Geo": "US-CA" },
+	optedOut: { "X-Debug-Geo": "DE" },
+} as const;
+
+/** Image URLs as written in markup, each naming Meta's host for the browser; `ev` tells them apart. */
+const SPELLINGS = (ev: string): string[] => [
+	`https:\\\\face%62ook.net\\tr?ev=${ev}1`,
+	`https:&#x2F;&#x2F;face&#x62;ook.net/tr?ev=${ev}2`,
+	`https:&sol;&sol;${FB}/tr?ev=${ev}3`,
+	`https:&#47&#47${FB}/tr?ev=${ev}4`,
+	`/&Tab;/${FB}/tr?ev=${ev}5`,
+	`/\t/${FB}/tr?ev=${ev}6`,
+	`https://&fopf;acebook.net/tr?ev=${ev}7`,
+	`https://face&shy;book.net/tr?ev=${ev}8`,
+	`https://connect&period;facebook.net/tr?ev=${ev}9`,
+	`/\\face%62ook.net/tr?ev=${ev}10`,
+	`https:\\\\connect.facebook.n&#x65;t/tr?ev=${ev}11`,
+	`https://&#x63onnect.facebook.net/tr?ev=${ev}12`,
+	`HTTPS&colon;&sol;&sol;CONNECT.FACEBOOK.NET/tr?ev=${ev}13`,
+	`https://face&ZeroWidthSpace;book.net/tr?ev=${ev}14`,
+	`https://face&NoBreak;book.net/tr?ev=${ev}15`,
+	`&sol;&sol;face&#x62;ook.net/tr?ev=${ev}16`,
+	`/&NewLine;/face%62ook.net/tr?ev=${ev}17`,
+];
+/** Named only by script: the runtime reads it against the page's http scheme, the rewrite as on https. */
+const WRITTEN_ONLY = (ev: string) => [`https:face%62ook.net/tr?ev=${ev}18`, `https:${FB}/tr?ev=${ev}19`];
+
+const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
+
+const page = (body: string) =>
+	`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile</title>` +
+	`<script src="/consent.js" data-banner="off"></script></head><body>${body}</body></html>`;
+
+const HOSTILE_PAGE = page(
+	SPELLINGS("Page")
+		.map((url) => `<img src="${url}" alt="">`)
+		.join("\n") +
+		`<img src="/a.png" srcset="/a.png 2x, https:&sol;&sol;${FB}/tr?ev=PageSrcset 1x" alt="">` +
+		`<iframe title="ad" srcdoc="<img src=&quot;https:&amp;#47;&amp;#47;${FB}/tr?ev=PageSrcdoc&quot; alt=&quot;&quot;>"></iframe>` +
+		`<img src="${BEACON}" alt=""><img src="/logo.png" alt="">`,
+);
+
+describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", () => {
+	let site: RecordingSite;
+	let server: WorkerServer;
+	let browser: Browser;
+	guardedSiteWithChromium(
+		() =>
+			serveRecordingSite(({ path }, res) => {
+				if (path === "/hostile") {
+					res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
+					res.end(HOSTILE_PAGE);
+				} else if (path === "/blank") {
+					res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
+					res.end(page("<p>blank</p>"));
+				} else {
+					res.writeHead(200, { "Content-Type": "image/gif" }).end(GIF);
+				}
+			}),
+		(started) => {
+			({ site, server, browser } = started);
+		},
+	);
+
+	/** The requests Chromium makes for `path` and for each of `written` set as an image by script. */
+	async function visit(headers: Record<string, string>, path: string, written: readonly string[] = []) {
+		const context = await browser.newContext({ extraHTTPHeaders: headers });
+		const urls: string[] = [];
+		context.on("request", (request) => {
+			urls.push(request.url());
+		});
+		await context.route("**/*", (route) => {
+			if (route.request().url().startsWith(`${server.origin}/`)) return route.continue();
+			return route.fulfill({ contentType: "image/gif", body: GIF });
+		});
+		try {
+			const tab = await context.newPage();
+			await tab.goto(`${server.origin}${path}`);
+			await tab.evaluate((list) => {
+				for (const url of list) {
+					const div = document.createElement("div");
+					div.innerHTML = `<img src="${url}" alt="">`;
+					document.body.append(div);
+				}
+			}, written);
+			await tab.waitForTimeout(500);
+			return urls;
+		} finally {
+			await context.close();
+		}
+	}
+
+	const trackerEvents = (urls: readonly string[]) =>
+		urls
+			.filter((url) => /facebook\.net$/.test(new URL(url).hostname))
+			.map((url) => new URL(url).searchParams.get("ev"))
+			.sort();
+	const beaconRequests = (urls: readonly string[]) => urls.filter((url) => url.includes("matomo.php"));
+
+	it("an allowed visitor's page requests every spelling's tracker, and the beacon image", async () => {
+		const written = [...SPELLINGS("Written"), ...WRITTEN_ONLY("Written")];
+		const urls = await visit(VISITORS.allowed, "/hostile", written);
+		const expected = [
+			...SPELLINGS("Page").map((_url, at) => `Page${at + 1}`),
+			"PageSrcset",
+			"PageSrcdoc",
+			...written.map((_url, at) => `Written${at + 1}`),
+		].sort();
+		expect(trackerEvents(urls)).toEqual(expected);
+		expect(beaconRequests(urls).length).toBe(1);
+	});
+
+	it("an opted-out visitor's page requests none of them, the page's images or those its script writes", async () => {
+		const siteRequests = site.requests.length;
+		const urls = await visit(VISITORS.optedOut, "/hostile", [
+			...SPELLINGS("Written"),
+			...WRITTEN_ONLY("Written"),
+		]);
+		expect({ trackers: trackerEvents(urls), beacons: beaconRequests(urls) }).toEqual({
+			trackers: [],
+			beacons: [],
+		});
+		expect(urls).toContain(`${server.origin}/logo.png`);
+		expect(site.requests.slice(siteRequests)).toContain("/logo.png");
+	});
+});

@@ -141,6 +141,19 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(body).toBe("<noscript><p>kept</p></noscript>");
 	});
 
+	it("a CSS url() written with CSS escapes, in a style attribute or block, becomes none", async () => {
+		const body = await rewritten(
+			`<div style="background:url(https://connect.facebook\\2e net/tr)"></div>` +
+				`<div style="background:url('https://connect\\.facebook.net/tr')"></div>` +
+				`<div style="background:url(/\\\\${FB}/tr)"></div>` +
+				`<style>p{background:url(https://connect.facebook\\2e net/tr)}</style>`,
+		);
+		const none = `<div style="background:none"></div>`;
+		expect(body).toBe(`${none}${none}${none}<style>p{background:none}</style>`);
+		const own = `<div style="background:url(/img/a\\ b.png)"></div><style>p{background:url(/a\\2e png)}</style>`;
+		expect(await rewritten(own)).toBe(own);
+	});
+
 	it("first-party URLs holding a tracker's name, and bare addresses, stay", async () => {
 		for (const src of FIRST_PARTY) {
 			const markup = `<img src="${src}" alt=""><img srcset="${src} 2x" alt="">`;

@@ -15,6 +15,19 @@ const URL_START = /url\(/gi;
 const IMPORT_START = /@import/gi;
 const QUOT = /&quot;/gi;
 const WHITESPACE = /\s/;
+/** A CSS escape: up to six hex digits and one whitespace after them, or any other character. */
+const CSS_ESCAPE = /\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([^\n\r\f0-9a-fA-F]))/g;
+const CSS_ESCAPE_AT = /^\\(?:[0-9a-fA-F]{1,6}[ \t\n\r\f]?|[^\n\r\f0-9a-fA-F])/;
+
+/** A URL's text as CSS reads it: `connect\.facebook\2e net` is connect.facebook.net. */
+function cssUnescaped(url: string): string {
+	if (!url.includes("\\")) return url;
+	return url.replace(CSS_ESCAPE, (_all, hex?: string, char?: string) => {
+		if (hex === undefined) return char as string;
+		const n = Number.parseInt(hex, 16);
+		return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : "\ufffd";
+	});
+}
 
 /** The index of the next match of `pattern` (global) at or after `from`, or -1. */
 function indexOf(css: string, pattern: RegExp, from: number): number {
@@ -61,7 +74,11 @@ function urlBody(css: string, at: number): Found | null {
 	}
 	if (css[start] === '"' || css[start] === "'") return null;
 	let i = start;
-	while (i < css.length && !")'\"(".includes(css[i] as string) && !WHITESPACE.test(css[i] as string)) i++;
+	while (i < css.length && !")'\"(".includes(css[i] as string) && !WHITESPACE.test(css[i] as string)) {
+		// An escape is part of the URL, a hex one's single whitespace after it too (`facebook\2e net`).
+		const escaped = css[i] === "\\" ? CSS_ESCAPE_AT.exec(css.slice(i, i + 8)) : null;
+		i += escaped === null ? 1 : escaped[0].length;
+	}
 	const url = css.slice(start, i);
 	i = skipWhitespace(css, i);
 	return css[i] === ")" ? { url, end: i + 1 } : null;
@@ -128,7 +145,7 @@ export function withoutDeniedCssUrls(
 	attribute = false,
 ): string | null {
 	if (!/url\(|@import/i.test(css)) return null;
-	const decode = (raw: string) => (attribute ? decodeAttribute(raw) : raw.trim());
+	const decode = (raw: string) => cssUnescaped(attribute ? decodeAttribute(raw) : raw.trim());
 	const imports = rewrite(css, IMPORT_START, importRule, (url) => (denied(decode(url)) ? "" : null));
 	const urls = rewrite(imports ?? css, URL_START, urlBody, (url) => (denied(decode(url)) ? "none" : null));
 	return urls ?? imports;

@@ -83,7 +83,7 @@ export default {
 			.on("use, feimage", ELEMENT)
 			.on("image", ELEMENT)
 			.on("style", ELEMENT_AND_TEXT)
-			.on('[style*="url(" i], [style*="@import" i]', ELEMENT)
+			.on('[style*="url(" i], [style*="@import" i], [style*="image-set(" i]', ELEMENT)
 			.on("a[ping], area[ping]", ELEMENT)
 			.on('a[href*="?"], a[href*="&"]', ELEMENT)
 			.on(

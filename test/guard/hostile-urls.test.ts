@@ -154,6 +154,20 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(await rewritten(own)).toBe(own);
 	});
 
+	it("an image-set() naming the tracker by a string, in a style attribute or block, becomes none", async () => {
+		const body = await rewritten(
+			`<div style="background:image-set(&quot;/a.png&quot; 1x, &quot;https://${FB}/tr&quot; 2x)"></div>` +
+				`<div style="background-image:-webkit-image-set('https:&sol;&sol;${FB}/tr' 1x);color:red"></div>` +
+				`<style>p{background:IMAGE-SET("/a.png" 1x, 'https://${FB}/tr' 2x) no-repeat}</style>`,
+		);
+		expect(body).toBe(
+			`<div style="background:none"></div><div style="background-image:none;color:red"></div>` +
+				`<style>p{background:none no-repeat}</style>`,
+		);
+		const own = `<div style="background:image-set('/a.png' 1x, url(/b.png) 2x)"></div>`;
+		expect(await rewritten(own)).toBe(own);
+	});
+
 	it("first-party URLs holding a tracker's name, and bare addresses, stay", async () => {
 		for (const src of FIRST_PARTY) {
 			const markup = `<img src="${src}" alt=""><img srcset="${src} 2x" alt="">`;

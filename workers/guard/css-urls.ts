@@ -13,6 +13,8 @@ import { decodeAttribute } from "./html-attributes";
 
 const URL_START = /url\(/gi;
 const IMPORT_START = /@import/gi;
+/** `image-set()` (or `-webkit-image-set()`), whose strings are image URLs too. */
+const IMAGE_SET_START = /(?:-webkit-)?image-set\(/gi;
 const QUOT = /&quot;/gi;
 const WHITESPACE = /\s/;
 /** A CSS escape: up to six hex digits and one whitespace after them, or any other character. */
@@ -109,6 +111,25 @@ function importRule(css: string, at: number): Found | null {
 	return { url: url ?? "", end: semicolon === -1 ? css.length : semicolon + 1 };
 }
 
+/**
+ * The strings of an `image-set(` whose `(` ends at `at`, up to its `)`: joined by newlines (which a CSS
+ * string cannot hold unescaped); its `url()`s are read as any other.
+ */
+function imageSetStrings(css: string, at: number): Found {
+	const strings: string[] = [];
+	let depth = 1;
+	for (let i = at; i < css.length; i++) {
+		const string = quoted(css, i);
+		if (string !== null) {
+			strings.push(string.url);
+			i = string.end - 1;
+		} else if (css[i] === "(") depth++;
+		else if (css[i] === ")" && --depth === 0) return { url: strings.join("\n"), end: i + 1 };
+	}
+	// Unclosed, it holds the rest of the text (as a CSS parser reads it): nothing after it is looked at.
+	return { url: "", end: css.length };
+}
+
 /** `css` with each construct `read` finds after a match of `start` replaced when `replace` says so. */
 function rewrite(
 	css: string,
@@ -121,7 +142,7 @@ function rewrite(
 	let changed = false;
 	let from = 0;
 	for (let at = indexOf(css, start, from); at !== -1; at = indexOf(css, start, from)) {
-		const open = at + (start === URL_START ? 4 : 7);
+		const open = start.lastIndex;
 		const found = read(css, open);
 		if (found === null) {
 			from = open;
@@ -144,9 +165,14 @@ export function withoutDeniedCssUrls(
 	denied: (url: string) => boolean,
 	attribute = false,
 ): string | null {
-	if (!/url\(|@import/i.test(css)) return null;
+	if (!/url\(|@import|image-set\(/i.test(css)) return null;
 	const decode = (raw: string) => cssUnescaped(attribute ? decodeAttribute(raw) : raw.trim());
 	const imports = rewrite(css, IMPORT_START, importRule, (url) => (denied(decode(url)) ? "" : null));
-	const urls = rewrite(imports ?? css, URL_START, urlBody, (url) => (denied(decode(url)) ? "none" : null));
-	return urls ?? imports;
+	const sets = rewrite(imports ?? css, IMAGE_SET_START, imageSetStrings, (urls) =>
+		urls.split("\n").some((url) => url !== "" && denied(decode(url))) ? "none" : null,
+	);
+	const urls = rewrite(sets ?? imports ?? css, URL_START, urlBody, (url) =>
+		denied(decode(url)) ? "none" : null,
+	);
+	return urls ?? sets ?? imports;
 }

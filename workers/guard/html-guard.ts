@@ -644,7 +644,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				"style",
 				heldText((css) => withoutDeniedCssUrls(css, deniedUrl)),
 			)
-			.on('[style*="url(" i], [style*="@import" i]', {
+			.on('[style*="url(" i], [style*="@import" i], [style*="image-set(" i]', {
 				element(el) {
 					const css = withoutDeniedCssUrls(el.getAttribute("style") as string, deniedUrl, true);
 					if (css !== null) el.setAttribute("style", css);

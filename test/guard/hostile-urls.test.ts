@@ -134,6 +134,15 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(body).not.toMatch(/ srcdoc=/);
 	});
 
+	it("a frame whose srcdoc is gated does not load its src instead (a srcdoc wins over a src)", async () => {
+		const body = await rewritten(
+			`<iframe title="ad" src="https://ads.example/x?gclid=1&amp;q=2" srcdoc="<img src=https://${FB}/tr>"></iframe>`,
+		);
+		expect(body).toBe(
+			`<iframe title="ad" data-consent="ads" data-srcdoc="<img src=https://${FB}/tr>" data-src="https://ads.example/x?q=2"></iframe>`,
+		);
+	});
+
 	it("a noscript pixel whose src follows a slash or a quoted value with no space is cut", async () => {
 		const body = await rewritten(
 			`<noscript><img/src="https://${FB}/tr"><img alt="x"src="https://${FB}/tr"><p>kept</p></noscript>`,

@@ -546,6 +546,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 						union(markerPurposes(el.getAttribute("data-consent")), purposes).join(" "),
 					);
 					moveAside(el, "srcdoc");
+					// A srcdoc wins over a src: without it the frame would load its src, a request it never made.
+					moveAside(el, "src");
 				},
 			})
 			.on("iframe[data-consent]", {

@@ -2,9 +2,10 @@
  * A tracker's URL spelled as the HTML and URL parsers read it (character references, named ones
  * too, numeric ones without `;`, backslashes, a tab between the slashes, letters IDNA folds or
  * drops), in Chromium: for a visitor opted out of everything, neither the page the guard rewrote nor
- * markup the page's own script writes (the runtime's screen) requests it, and no image on one of the
- * guard's own beacon paths (`/matomo.php?…`) is requested either; an allowed visitor's page requests
- * every one of them, so each spelling does load a tracker. The test pages are served over http, where
+ * markup the page's own script writes (the runtime's screen) requests it; nor is anything requested
+ * that is on one of the guard's own beacon paths (`/matomo.php?…`), named in CSS (escapes,
+ * `image-set()`) or in a frame's `srcdoc` (nor that frame's `src` instead). An allowed visitor's page
+ * requests every tracker, so each spelling does load one. The test pages are served over http, where
  * `https:host` (no slashes) names another host: the runtime reads it so; the rewrite reads URLs as on
  * an https page (README), so it is only written by script here.
  */
@@ -47,6 +48,15 @@ const SPELLINGS = (ev: string): string[] => [
 /** Named only by script: the runtime reads it against the page's http scheme, the rewrite as on https. */
 const WRITTEN_ONLY = (ev: string) => [`https:face%62ook.net/tr?ev=${ev}18`, `https:${FB}/tr?ev=${ev}19`];
 
+/** Backgrounds naming Meta's host in CSS: escapes in the URL, a string in an image set. */
+const CSS_SPELLINGS = [
+	`background:url(https://connect.facebook\\2e net/tr?ev=PageCss1)`,
+	`background:url('https://connect\\.facebook.net/tr?ev=PageCss2')`,
+	`background:url(/\\\\${FB}/tr?ev=PageCss3)`,
+	`background:image-set('https://${FB}/tr?ev=PageCss4' 1x)`,
+	`background:-webkit-image-set(&quot;https://${FB}/tr?ev=PageCss5&quot; 1x)`,
+];
+
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
 
 const page = (body: string) =>
@@ -59,7 +69,11 @@ const HOSTILE_PAGE = page(
 		.join("\n") +
 		`<img src="/a.png" srcset="/a.png 2x, https:&sol;&sol;${FB}/tr?ev=PageSrcset 1x" alt="">` +
 		`<iframe title="ad" srcdoc="<img src=&quot;https:&amp;#47;&amp;#47;${FB}/tr?ev=PageSrcdoc&quot; alt=&quot;&quot;>"></iframe>` +
-		`<img src="${BEACON}" alt=""><img src="/logo.png" alt="">`,
+		`<img src="${BEACON}" alt=""><img src="/logo.png" alt="">` +
+		CSS_SPELLINGS.map((css) => `<div style="width:9px;height:9px;${css}"></div>`).join("") +
+		`<style>#css-block{width:9px;height:9px;background:url(https://connect.facebook\\2e net/tr?ev=PageCssBlock)}</style>` +
+		`<div id="css-block"></div>` +
+		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>`,
 );
 
 describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", () => {
@@ -126,10 +140,15 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			...SPELLINGS("Page").map((_url, at) => `Page${at + 1}`),
 			"PageSrcset",
 			"PageSrcdoc",
+			...CSS_SPELLINGS.map((_css, at) => `PageCss${at + 1}`),
+			"PageCssBlock",
+			"PageFrameSrcdoc",
 			...written.map((_url, at) => `Written${at + 1}`),
 		].sort();
 		expect(trackerEvents(urls)).toEqual(expected);
 		expect(beaconRequests(urls).length).toBe(1);
+		// A frame's srcdoc wins over its src.
+		expect(urls.filter((url) => url.includes("frames.example"))).toEqual([]);
 	});
 
 	it("an opted-out visitor's page requests none of them, the page's images or those its script writes", async () => {
@@ -138,9 +157,11 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			...SPELLINGS("Written"),
 			...WRITTEN_ONLY("Written"),
 		]);
-		expect({ trackers: trackerEvents(urls), beacons: beaconRequests(urls) }).toEqual({
+		const frames = urls.filter((url) => url.includes("frames.example"));
+		expect({ trackers: trackerEvents(urls), beacons: beaconRequests(urls), frames }).toEqual({
 			trackers: [],
 			beacons: [],
+			frames: [],
 		});
 		expect(urls).toContain(`${server.origin}/logo.png`);
 		expect(site.requests.slice(siteRequests)).toContain("/logo.png");

@@ -110,14 +110,16 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		}
 	});
 
-	it("an SVG image, a poster, an object, an embed and a preload keep no such URL", async () => {
+	it("an SVG image, a poster, an object, an embed, an image button, hints and a ping keep no such URL", async () => {
 		for (const src of [`https:&sol;&sol;${FB}/tr`, `http:${FB}/tr`, `https://face&shy;book.net/tr`]) {
 			const body = await rewritten(
 				`<svg><image href="${src}"/><image xlink:href="${src}"/></svg><video poster="${src}"></video>` +
-					`<object data="${src}"></object><embed src="${src}"><link rel="preload" as="image" href="${src}">` +
-					`<link rel="dns-prefetch" href="${src}">`,
+					`<object data="${src}"></object><embed src="${src}"><input type="image" src="${src}">` +
+					`<link rel="preload" as="image" href="${src}"><link rel="prefetch" href="${src}">` +
+					`<link rel="preconnect" href="${src}"><link rel="dns-prefetch" href="${src}">` +
+					`<a ping="${src}">x</a>`,
 			);
-			expect({ src, left: body.match(/\s(?:href|xlink:href|poster|data|src)="/g) }).toEqual({
+			expect({ src, left: body.match(/\s(?:href|xlink:href|poster|data|src|ping)="/g) }).toEqual({
 				src,
 				left: null,
 			});

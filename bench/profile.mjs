@@ -9,6 +9,7 @@
  * the rates. Not part of `npm run bench`.
  */
 import { LOAD } from "./lib/config.mjs";
+import { moduleIndex, session } from "./lib/inspector.mjs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
 import { probe, stage } from "./lib/stage.mjs";
@@ -22,47 +23,6 @@ const names = wanted.length
 	? wanted
 	: ["cookie-decision", "kv-decision", "d1-decision", "write-opt-out", "guard-html-rewrite"];
 const SAMPLING_US = 500;
-
-/** A minimal Chrome DevTools Protocol session over the global WebSocket. */
-async function session(wsUrl) {
-	const ws = new WebSocket(wsUrl);
-	await new Promise((resolve, reject) => {
-		ws.onopen = resolve;
-		ws.onerror = reject;
-	});
-	let id = 0;
-	const pending = new Map();
-	ws.onmessage = (event) => {
-		const msg = JSON.parse(event.data);
-		pending.get(msg.id)?.(msg);
-		pending.delete(msg.id);
-	};
-	return {
-		send: (method, params = {}) =>
-			new Promise((resolve) => {
-				pending.set(++id, (msg) => resolve(msg.result));
-				ws.send(JSON.stringify({ id, method, params }));
-			}),
-		close: () => ws.close(),
-	};
-}
-
-/** Source module of a line of the unminified bundle (esbuild's `// path` markers). */
-function moduleIndex(source) {
-	const marks = [];
-	source.split("\n").forEach((line, i) => {
-		const m = /^\/\/ ((?:workers|node_modules)\/\S+)$/.exec(line);
-		if (m) marks.push([i, m[1].replace(/^node_modules\/([^/@]+|@[^/]+\/[^/]+)\/.*$/, "$1 (dependency)")]);
-	});
-	return (line) => {
-		let found = "(entry)";
-		for (const [start, name] of marks) {
-			if (start > line) break;
-			found = name;
-		}
-		return found;
-	};
-}
 
 function selfTimes(profile) {
 	const byNode = new Map(profile.nodes.map((n) => [n.id, n]));

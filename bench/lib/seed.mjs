@@ -14,7 +14,7 @@ const ROWS_PER_STATEMENT = 200;
 const POLICY_VERSION = "2026-11";
 const KV_EXPIRATION_TTL_S = 7 * 24 * 3600;
 
-async function applyMigrations(db) {
+export async function applyMigrations(db) {
 	const dir = join(ROOT, "migrations");
 	const files = readdirSync(dir)
 		.filter((f) => f.endsWith(".sql"))

@@ -11,7 +11,7 @@ import { BENCH_DIR, HOST, RAISED_RATE_LIMIT, ROOT, SECRETS, VAR_OVERRIDES } from
 
 // Miniflare is wrangler's own dependency: the same workerd that `wrangler dev` and deploy checks use.
 const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
-const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
+export const { Miniflare, convertV4MiniflareOptions } = requireFromWrangler("miniflare");
 
 /**
  * The workerd binary this Miniflare spawns, for tools that put a wrapper in its place
@@ -42,7 +42,7 @@ const SHARED_BASELINE_MODULES = ["consent-write.js", "answer-floor.js"].map((fil
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
-function wranglerWorkerOptions() {
+export function wranglerWorkerOptions() {
 	// Wrangler reads secrets from the environment here; give it the bench's so it does not warn.
 	Object.assign(process.env, SECRETS);
 	return unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;

@@ -1,0 +1,340 @@
+/**
+ * `npx node bench/startup.mjs [--samples=N] [--direct]`: what a new isolate costs before its first answer.
+ * `npx node bench/startup.mjs --profile [--samples=N]`: where the script's start-up goes, by module.
+ *
+ * Cloudflare evaluates the script's global scope when it starts an isolate; the first request of every
+ * new isolate waits for it, and for whatever work is left to first use. Each sample is a new Miniflare
+ * (one workerd) with one new isolate per kind of first request. Each isolate's entry is a small
+ * wrapper that imports the deployed build on its first request (as `wrangler check startup` does), so
+ * the compile and evaluation of the script fall inside that request, which workerd would otherwise do
+ * while loading its configuration. A sample is the first request's latency less the median of the
+ * next five of the same kind (each guarded page a rendering never sent before): start-up plus what the
+ * first request of that kind builds. `noop` (bench/baselines/noop.js, through the same wrapper) is
+ * the floor. `--direct` also serves the build as its own entry, loaded with the configuration: what
+ * is left for the first request once the global scope has run. `--profile` samples the import alone
+ * in an unminified build through workerd's inspector, every 50 us, and prints the time by module.
+ * Not part of `npm run bench`.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildWorker } from "./lib/build.mjs";
+import { BENCH_DIR, HOST, SECRETS, VAR_OVERRIDES, WORK_DIR } from "./lib/config.mjs";
+import { moduleIndex, session } from "./lib/inspector.mjs";
+import { startProcess, stopProcesses } from "./lib/processes.mjs";
+import { revisionCheckout } from "./lib/revision.mjs";
+import { applyMigrations } from "./lib/seed.mjs";
+import { convertV4MiniflareOptions, Miniflare, wranglerWorkerOptions } from "./lib/serve.mjs";
+import { send } from "./lib/stage.mjs";
+
+const args = process.argv.slice(2);
+const profiling = args.includes("--profile");
+const direct = args.includes("--direct");
+const samples = Number(args.find((a) => a.startsWith("--samples="))?.split("=")[1] ?? (profiling ? 20 : 10));
+const WARM_REQUESTS = 5;
+const SAMPLING_US = 50;
+const IMPORT_PATH = "/__startup/import";
+const NAVIGATE = {
+	Accept: "text/html,application/xhtml+xml",
+	"Sec-Fetch-Mode": "navigate",
+	"Sec-Fetch-Dest": "document",
+	"Sec-Fetch-Site": "none",
+};
+
+/** The entry that imports `main` on its first request; `IMPORT_PATH` answers once the import is done. */
+function wrapper(main) {
+	return `let entry;
+export default {
+	async fetch(request, env, ctx) {
+		entry ??= (await import(${JSON.stringify(main)})).default;
+		if (new URL(request.url).pathname === ${JSON.stringify(IMPORT_PATH)}) return new Response(null, { status: 204 });
+		return entry.fetch(request, env, ctx);
+	},
+};
+`;
+}
+
+let unique = 0;
+/**
+ * Kinds of first request: the worker serving it (guard mode or not) and the request. A guarded page is
+ * a rendering never sent before each time (bench/origin/server.mjs), so no request reuses another's.
+ */
+function kinds(cookie) {
+	return {
+		noop: { script: "noop", request: () => ["/", {}] },
+		import: { request: () => [IMPORT_PATH, {}] },
+		"cookie-lookup": { request: () => ["/v1/consent", { Cookie: cookie }] },
+		"gpc-check": { request: () => ["/v1/check?purpose=ads", { "Sec-GPC": "1" }] },
+		"guarded-page": {
+			guard: true,
+			request: () => [`/article.html?render=s${++unique}`, { ...NAVIGATE, Cookie: cookie }],
+		},
+		preferences: { request: () => ["/preferences", { ...NAVIGATE, Cookie: cookie }] },
+	};
+}
+
+function workerOptions(base, build, name, { entry, origin, script }) {
+	const modules = script
+		? [{ type: "ESModule", path: join(BENCH_DIR, "baselines", `${script}.js`) }]
+		: [{ type: "ESModule", path: build.main }];
+	const root = script ? join(BENCH_DIR, "baselines") : build.dir;
+	if (entry === "wrapper")
+		modules.unshift({
+			type: "ESModule",
+			path: join(root, "__startup-entry.js"),
+			contents: wrapper(`./${modules[0].path.split("/").at(-1)}`),
+		});
+	return {
+		...base,
+		name,
+		modules,
+		modulesRoot: root,
+		modulesRules: undefined,
+		scriptPath: undefined,
+		queueConsumers: undefined,
+		bindings: { ...base.bindings, ...VAR_OVERRIDES, ...SECRETS, ORIGIN: origin },
+		unsafeDirectSockets: [{ host: HOST, port: 0 }],
+	};
+}
+
+async function timed(url, [path, headers]) {
+	const started = performance.now();
+	const { res } = await send(`${url}${path}`, headers);
+	const ms = performance.now() - started;
+	if (res.status >= 500) throw new Error(`${path}: ${res.status}`);
+	return { ms, status: res.status };
+}
+
+const median = (xs) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quartiles = (xs) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const at = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
+	return [s[0], at(0.25), median(s), at(0.75), s.at(-1)];
+};
+
+/** One Miniflare serving `workers`, its D1 migrated and KV touched, so storage simulators are warm. */
+async function serve(workers, inspectorPort) {
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({
+			host: HOST,
+			telemetry: { enabled: false },
+			...(inspectorPort === undefined ? {} : { inspectorPort }),
+			handleStructuredLogs: () => {},
+			workers,
+		}),
+	);
+	await mf.ready;
+	const storageOwner = workers.find((w) => w.d1Databases)?.name;
+	if (storageOwner) {
+		await applyMigrations(await mf.getD1Database("DB", storageOwner));
+		await (await mf.getKVNamespace("CONSENT_KV", storageOwner)).get("startup-warm-up");
+	}
+	const urls = {};
+	for (const w of workers) urls[w.name] = (await mf.unsafeGetDirectURL(w.name)).href.replace(/\/$/, "");
+	return { mf, urls };
+}
+
+/** An opted-out visitor's cookies (`ce_vid`, `ce_consent`), minted by a Miniflare of its own. */
+async function mintCookie(base, build) {
+	const { mf, urls } = await serve([workerOptions(base, build, "minter", { entry: "direct", origin: "" })]);
+	const { res } = await send(
+		`${urls.minter}/v1/opt-out`,
+		{ Cookie: "ce_vid=startupvisitor0001", "Content-Type": "application/json" },
+		{ method: "POST", body: "{}" },
+	);
+	await mf.dispose();
+	const consent = res.headers.getSetCookie().find((c) => c.startsWith("ce_consent="));
+	if (!consent) throw new Error(`no ce_consent from the opt-out (${res.status})`);
+	return `ce_vid=startupvisitor0001; ${consent.split(";")[0]}`;
+}
+
+function shuffle(xs) {
+	for (let i = xs.length - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[xs[i], xs[j]] = [xs[j], xs[i]];
+	}
+	return xs;
+}
+
+/**
+ * Each sample: one Miniflare, one new isolate per kind and build, first requests in random order.
+ * `builds` are [label, build] pairs; with two, each kind's paired difference (second less first,
+ * sample by sample) is printed too.
+ */
+async function measure(base, builds, originUrl, cookie) {
+	const all = kinds(cookie);
+	const entries = direct ? ["wrapper", "direct"] : ["wrapper"];
+	const plan = [];
+	for (const [label, build] of builds)
+		for (const [kind, spec] of Object.entries(all))
+			for (const entry of entries) {
+				if (entry === "direct" && (spec.script || kind === "import")) continue;
+				if (spec.script && label !== builds[0][0]) continue;
+				const name = `${kind}${entry === "direct" ? " (direct)" : ""}${spec.script || builds.length === 1 ? "" : ` ${label}`}`;
+				plan.push({ name, kind, spec, entry, build });
+			}
+	const results = new Map(plan.map((p) => [p.name, { first: [], warm: [], diff: [] }]));
+	for (let i = 0; i < samples; i++) {
+		const workers = [
+			workerOptions(base, builds[0][1], "warm-up", { entry: "direct", script: "noop", origin: "" }),
+			...plan.map((p, n) =>
+				workerOptions(base, p.build, `w${n}`, {
+					entry: p.entry,
+					script: p.spec.script,
+					origin: p.spec.guard ? originUrl : "",
+				}),
+			),
+		];
+		const { mf, urls } = await serve(workers);
+		await timed(urls["warm-up"], ["/", {}]);
+		for (const n of shuffle([...plan.keys()])) {
+			const p = plan[n];
+			const url = urls[`w${n}`];
+			const first = await timed(url, p.spec.request());
+			const warm = [];
+			for (let k = 0; k < WARM_REQUESTS; k++) warm.push((await timed(url, p.spec.request())).ms);
+			const r = results.get(p.name);
+			r.first.push(first.ms);
+			r.warm.push(median(warm));
+			r.diff.push(first.ms - median(warm));
+		}
+		await mf.dispose();
+		process.stdout.write(`sample ${i + 1}/${samples}\r`);
+	}
+	const row = (name, xs, extra = "") =>
+		console.log(
+			`  ${name.padEnd(34)} ${quartiles(xs)
+				.map((x) => x.toFixed(1).padStart(6))
+				.join(" ")}${extra}`,
+		);
+	console.log(
+		`\nfirst request of a new isolate less a warm one, ms over ${samples} samples (min / p25 / median / p75 / max); first and warm medians`,
+	);
+	for (const [name, r] of results)
+		row(
+			name,
+			r.diff,
+			`   first ${median(r.first).toFixed(1).padStart(6)}  warm ${median(r.warm).toFixed(2).padStart(5)}`,
+		);
+	if (builds.length < 2) return;
+	console.log(
+		`\npaired, ${builds[1][0]} less ${builds[0][0]}, sample by sample (min / p25 / median / p75 / max)`,
+	);
+	for (const p of plan.filter((x) => x.build === builds[0][1] && !x.spec.script)) {
+		const other = plan.find((x) => x.build === builds[1][1] && x.kind === p.kind && x.entry === p.entry);
+		const a = results.get(p.name).diff;
+		const b = results.get(other.name).diff;
+		row(
+			p.name.replace(` ${builds[0][0]}`, ""),
+			b.map((x, k) => x - a[k]),
+		);
+	}
+}
+
+async function profile(base) {
+	const build = await buildWorker({ minify: false });
+	const moduleOf = moduleIndex(readFileSync(build.main, "utf8"));
+	const perSample = { module: [], function: [] };
+	const totals = [];
+	for (let i = 0; i < samples; i++) {
+		const { mf, urls } = await serve(
+			[workerOptions(base, build, "startup", { entry: "wrapper", origin: "" })],
+			0,
+		);
+		const inspector = (await mf.getInspectorURL()).href.replace(/^ws:/, "http:");
+		const targets = await (await fetch(new URL("/json/list", inspector))).json();
+		const cdp = await session(targets.find((t) => t.id === "core:user:startup").webSocketDebuggerUrl);
+		await cdp.send("Profiler.enable");
+		await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
+		await cdp.send("Profiler.start");
+		await timed(urls.startup, [IMPORT_PATH, {}]);
+		const { profile: p } = await cdp.send("Profiler.stop");
+		cdp.close();
+		await mf.dispose();
+		const byNode = new Map(p.nodes.map((n) => [n.id, n]));
+		const byModule = new Map();
+		const byFunction = new Map();
+		perSample.module.push(byModule);
+		perSample.function.push(byFunction);
+		if (process.env.STARTUP_DUMP)
+			(await import("node:fs")).writeFileSync(
+				`${process.env.STARTUP_DUMP}-${i}.cpuprofile`,
+				JSON.stringify(p),
+			);
+		const selfUs = new Map();
+		for (const [k, id] of p.samples.entries())
+			selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[k + 1] ?? 0));
+		let busy = 0;
+		for (const [id, us] of selfUs) {
+			const node = byNode.get(id);
+			const f = node.callFrame;
+			if (f.functionName === "(idle)") continue;
+			busy += us;
+			const ours = f.url.endsWith("index.js");
+			// The bundle's top level is one function: its lines (V8's position ticks) tell the modules apart.
+			const lines =
+				ours && node.positionTicks?.length ? node.positionTicks : [{ line: f.lineNumber + 1, ticks: 1 }];
+			const ticks = lines.reduce((n, t) => n + t.ticks, 0);
+			for (const { line, ticks: t } of lines) {
+				const share = (us * t) / ticks;
+				const where = ours ? moduleOf(line - 1) : f.url || `(${f.functionName || "native"})`;
+				const key = `${f.functionName || "(top level)"}  ${where}${ours ? `:${f.functionName ? f.lineNumber + 1 : line}` : ""}`;
+				byModule.set(where, (byModule.get(where) ?? 0) + share);
+				byFunction.set(key, (byFunction.get(key) ?? 0) + share);
+			}
+		}
+		totals.push(busy / 1000);
+		process.stdout.write(`sample ${i + 1}/${samples}\r`);
+	}
+	const [min, , mid, , max] = quartiles(totals);
+	console.log(
+		`\nthe import's busy time in the isolate (unminified build, profiler attached): median ${mid.toFixed(1)} ms (${min.toFixed(1)}-${max.toFixed(1)}) over ${samples} samples; median self time by module:`,
+	);
+	// Medians over the samples, not means: on a shared machine one slow sample would weigh as much as all.
+	const medians = (maps) => {
+		const keys = new Set(maps.flatMap((m) => [...m.keys()]));
+		return [...keys].map((k) => [k, median(maps.map((m) => m.get(k) ?? 0))]).sort((a, b) => b[1] - a[1]);
+	};
+	const ms = (us) => `${(us / 1000).toFixed(2).padStart(6)} ms`;
+	for (const [k, us] of medians(perSample.module).slice(0, 20)) console.log(`  ${ms(us)}  ${k}`);
+	console.log("by function (medians):");
+	for (const [k, us] of medians(perSample.function).slice(0, 25)) console.log(`  ${ms(us)}  ${k}`);
+}
+
+async function main() {
+	Object.assign(process.env, SECRETS);
+	const base = wranglerWorkerOptions();
+	if (profiling) return profile(base);
+	const build = await buildWorker();
+	const builds = [["(this tree)", build]];
+	const against = args.find((a) => a.startsWith("--against="))?.split("=")[1];
+	let revision;
+	if (against) {
+		revision = revisionCheckout(against);
+		revision.checkOut();
+		const old = await buildWorker({ root: revision.dir, dir: join(WORK_DIR, "compare", "dist") });
+		builds.unshift([`(${against})`, old]);
+	}
+	for (const [label, b] of builds)
+		console.log(
+			`build ${label}: ${(b.gzipBytes / 1024).toFixed(2)} KiB gzipped, ${(b.rawBytes / 1024).toFixed(1)} KiB`,
+		);
+	const origin = await startProcess(process.execPath, [join(BENCH_DIR, "origin", "server.mjs")]);
+	const cookie = await mintCookie(base, build);
+	try {
+		await measure(base, builds, `http://127.0.0.1:${origin.port}`, cookie);
+	} finally {
+		revision?.remove();
+	}
+}
+
+main()
+	.then(() => stopProcesses())
+	.catch((err) => {
+		console.error(err);
+		stopProcesses();
+		process.exit(1);
+	});

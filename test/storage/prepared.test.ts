@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { prepareSql, rowMapper } from "../../workers/storage/prepared";
+import { prepareSql, prepareSqlOnFirstUse, rowMapper } from "../../workers/storage/prepared";
 import { consentRecords, consentSubjects } from "../../workers/storage/schema";
 import { drizzleD1Driver } from "./drizzle-d1-driver";
 
@@ -74,5 +74,23 @@ describe("prepared statements", () => {
 		);
 		expect(select.bind({ subject: "a" })).toEqual(["a"]);
 		expect(() => select.bind({})).toThrow(/placeholder "subject"/);
+	});
+
+	it("builds a statement on its first use, once, as prepareSql builds it", () => {
+		let built = 0;
+		const query = () => {
+			built++;
+			return db
+				.select()
+				.from(consentSubjects)
+				.where(eq(consentSubjects.subject, sql.placeholder("subject")));
+		};
+		const lazy = prepareSqlOnFirstUse(query);
+		expect(built).toBe(0);
+		const eager = prepareSql(query());
+		expect(lazy.bind({ subject: "a" })).toEqual(eager.bind({ subject: "a" }));
+		expect(lazy.sql).toBe(eager.sql);
+		expect(() => lazy.bind({})).toThrow(/placeholder "subject"/);
+		expect(built).toBe(2);
 	});
 });

@@ -15,7 +15,7 @@
 import { and, desc, eq, getTableColumns, gt, gte, lt, type Placeholder, sql } from "drizzle-orm";
 import { purposeDefinition } from "../config/purposes";
 import type { StoredState } from "../consent/stored-state";
-import { prepareSql, rowMapper } from "./prepared";
+import { prepareSqlOnFirstUse, rowMapper } from "./prepared";
 import {
 	deleteQuery,
 	insertQuery,
@@ -121,25 +121,25 @@ const MAX_ATTEMPTS = 40;
 type SubjectRow = typeof consentSubjects.$inferSelect;
 type RecordRow = typeof consentRecords.$inferSelect;
 
-// The hot statements (every cold lookup and every write), built once; see prepared.ts.
+// The hot statements (every cold lookup and every write), each built on its first use; see prepared.ts.
 /** One placeholder per column, named after the column's key: `{ version: placeholder("version"), ... }`. */
 const placeholders = <T extends object>(columns: T) =>
 	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
 		[K in keyof T]: Placeholder;
 	};
-const SELECT_STATE = prepareSql(
+const SELECT_STATE = prepareSqlOnFirstUse(() =>
 	selectQuery
 		.select()
 		.from(consentSubjects)
 		.where(eq(consentSubjects.subject, sql.placeholder("subject"))),
 );
-const INSERT_RECORD = prepareSql(
+const INSERT_RECORD = prepareSqlOnFirstUse(() =>
 	insertQuery(consentRecords).values(placeholders(getTableColumns(consentRecords))),
 );
-const INSERT_STATE = prepareSql(
+const INSERT_STATE = prepareSqlOnFirstUse(() =>
 	insertQuery(consentSubjects).values(placeholders(getTableColumns(consentSubjects))),
 );
-const UPSERT_STATE = prepareSql(
+const UPSERT_STATE = prepareSqlOnFirstUse(() =>
 	insertQuery(consentSubjects)
 		.values(placeholders(getTableColumns(consentSubjects)))
 		.onConflictDoUpdate({
@@ -155,7 +155,7 @@ const UPSERT_STATE = prepareSql(
 			},
 		}),
 );
-const INSERT_ANSWER = prepareSql(
+const INSERT_ANSWER = prepareSqlOnFirstUse(() =>
 	insertQuery(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys))),
 );
 const subjectRow = rowMapper(consentSubjects);

@@ -43,6 +43,27 @@ export function prepareSql(query: { toSQL(): { sql: string; params: unknown[] } 
 	return { sql, bind: (values) => encoders.map((encode) => encode(values)) };
 }
 
+/**
+ * prepareSql on the statement's first use, not as the script loads: drizzle building the SQL text
+ * cost a new isolate's start-up about 4 ms of its 11 (bench/startup.mjs), paid by every first request
+ * though most answer without D1 (a cookie, KV, the guard). A use after the first is one more call.
+ */
+export function prepareSqlOnFirstUse(
+	query: () => { toSQL(): { sql: string; params: unknown[] } },
+): PreparedSql {
+	let prepared: PreparedSql | undefined;
+	const compiled = () => {
+		prepared ??= prepareSql(query());
+		return prepared;
+	};
+	return {
+		get sql() {
+			return compiled().sql;
+		},
+		bind: (values) => compiled().bind(values),
+	};
+}
+
 /** Maps a raw D1 row (keyed by column name) to the table's typed row, with its column mappers. */
 export function rowMapper<T extends Table>(table: T): (raw: Record<string, unknown>) => T["$inferSelect"] {
 	const columns = Object.entries(getTableColumns(table));

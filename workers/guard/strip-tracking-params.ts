@@ -27,9 +27,16 @@ export interface StripOptions {
 	readonly baseHost?: string;
 }
 
-const RULES: CompiledParamRules = compileParamRules(TRACKING_PARAM_RULES);
+// Compiled on the first URL with a query, not as the script loads: a new isolate's first request
+// need not pay for it unless it strips (bench/startup.mjs).
+let compiled: CompiledParamRules | undefined;
+function rules(): CompiledParamRules {
+	compiled ??= compileParamRules(TRACKING_PARAM_RULES);
+	return compiled;
+}
 
 interface ResolvedOptions {
+	readonly rules: CompiledParamRules;
 	readonly extra: ReadonlySet<string>;
 	readonly keep: ReadonlySet<string>;
 	readonly keepUtm: boolean;
@@ -38,13 +45,7 @@ interface ResolvedOptions {
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
-const DEFAULTS: ResolvedOptions = {
-	extra: NO_NAMES,
-	keep: NO_NAMES,
-	keepUtm: false,
-	baseHost: null,
-	filter: RULES.filter,
-};
+let defaults: ResolvedOptions | undefined;
 const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 const extraFilters = new WeakMap<readonly string[], NameFilter>();
 const resolved = new WeakMap<StripOptions, ResolvedOptions>();
@@ -61,10 +62,10 @@ function nameSet(names: readonly string[] | undefined): ReadonlySet<string> {
 }
 
 function extraFilter(extra: readonly string[] | undefined): NameFilter {
-	if (extra === undefined || extra.length === 0) return RULES.filter;
+	if (extra === undefined || extra.length === 0) return rules().filter;
 	let filter = extraFilters.get(extra);
 	if (!filter) {
-		filter = copyFilter(RULES.filter);
+		filter = copyFilter(rules().filter);
 		addNamesToFilter(filter, nameSet(extra));
 		extraFilters.set(extra, filter);
 	}
@@ -72,10 +73,21 @@ function extraFilter(extra: readonly string[] | undefined): NameFilter {
 }
 
 function resolveOptions(options: StripOptions | undefined): ResolvedOptions {
-	if (options === undefined) return DEFAULTS;
+	if (options === undefined) {
+		defaults ??= {
+			rules: rules(),
+			extra: NO_NAMES,
+			keep: NO_NAMES,
+			keepUtm: false,
+			baseHost: null,
+			filter: rules().filter,
+		};
+		return defaults;
+	}
 	let out = resolved.get(options);
 	if (!out) {
 		out = {
+			rules: rules(),
 			extra: nameSet(options.extra),
 			keep: nameSet(options.keep),
 			keepUtm: options.keepUtm === true,
@@ -149,7 +161,7 @@ class StripRun {
 			const host = this.host();
 			this.blocked = this.layout === null;
 			if (host !== null && !this.blocked) {
-				for (const rule of RULES.exempt(host)) {
+				for (const rule of this.options.rules.exempt(host)) {
 					if (rule.path === undefined || rule.path.test(this.path())) this.blocked = true;
 				}
 			}
@@ -160,7 +172,7 @@ class StripRun {
 	private hostScoped(name: string): boolean {
 		if (this.scoped === undefined) {
 			const host = this.host();
-			this.scoped = host === null ? [] : RULES.hostRules(host);
+			this.scoped = host === null ? [] : this.options.rules.hostRules(host);
 		}
 		for (const rule of this.scoped) {
 			if (!pathMatches(this.path(), rule.paths)) continue;
@@ -173,7 +185,7 @@ class StripRun {
 	private ruleVerdict(name: string): Verdict {
 		let scoped = false;
 		// Prefix families first, so the `utm_` family's exemptions also cover the listed utm_ names.
-		const families = RULES.prefixes.get(pairKey(name));
+		const families = this.options.rules.prefixes.get(pairKey(name));
 		if (families !== undefined) {
 			for (const family of families) {
 				if (!name.startsWith(family.prefix)) continue;
@@ -183,7 +195,7 @@ class StripRun {
 				scoped ||= family.scoped;
 			}
 		}
-		const rule = RULES.names.get(name);
+		const rule = this.options.rules.names.get(name);
 		const global = rule?.global;
 		if (global !== undefined) {
 			if (global.exceptOnHosts?.(this.host())) return KEEP;
@@ -267,7 +279,7 @@ class StripRun {
 			const stop = stops[i] as number;
 			if (verdicts[i] === CONDITIONAL) {
 				const name = normaliseName(url.slice(start, nameEnd(url, start, stop)));
-				const keepWhen = RULES.names.get(name)?.global?.keepWhenUrlMatches;
+				const keepWhen = this.options.rules.names.get(name)?.global?.keepWhenUrlMatches;
 				let holds = false;
 				if (keepWhen !== undefined) {
 					const known = settled.get(keepWhen);

@@ -1,5 +1,6 @@
 /**
- * `npx node bench/startup.mjs [--samples=N] [--direct]`: what a new isolate costs before its first answer.
+ * `npx node bench/startup.mjs [--samples=N] [--direct] [--against=<git-rev>] [--kinds=a,b]`: what a new isolate
+ * costs before its first answer.
  * `npx node bench/startup.mjs --profile [--samples=N]`: where the script's start-up goes, by module.
  *
  * Cloudflare evaluates the script's global scope when it starts an isolate; the first request of every
@@ -64,6 +65,8 @@ function kinds(cookie) {
 		import: { request: () => [IMPORT_PATH, {}] },
 		"cookie-lookup": { request: () => ["/v1/consent", { Cookie: cookie }] },
 		"gpc-check": { request: () => ["/v1/check?purpose=ads", { "Sec-GPC": "1" }] },
+		// A visitor without a decision cookie or a KV entry: a D1 read, each time a visitor never seen.
+		"d1-lookup": { request: () => ["/v1/consent", { Cookie: `ce_vid=startupcold${++unique}` }] },
 		"guarded-page": {
 			guard: true,
 			request: () => [`/article.html?render=s${++unique}`, { ...NAVIGATE, Cookie: cookie }],
@@ -96,9 +99,9 @@ function workerOptions(base, build, name, { entry, origin, script }) {
 	};
 }
 
-async function timed(url, [path, headers]) {
+async function timed(url, [path, headers, options]) {
 	const started = performance.now();
-	const { res } = await send(`${url}${path}`, headers);
+	const { res } = await send(`${url}${path}`, headers, options);
 	const ms = performance.now() - started;
 	if (res.status >= 500) throw new Error(`${path}: ${res.status}`);
 	return { ms, status: res.status };
@@ -165,7 +168,13 @@ function shuffle(xs) {
  * sample by sample) is printed too.
  */
 async function measure(base, builds, originUrl, cookie) {
-	const all = kinds(cookie);
+	const only = args
+		.find((a) => a.startsWith("--kinds="))
+		?.split("=")[1]
+		.split(",");
+	const all = Object.fromEntries(
+		Object.entries(kinds(cookie)).filter(([kind, spec]) => !only || spec.script || only.includes(kind)),
+	);
 	const entries = direct ? ["wrapper", "direct"] : ["wrapper"];
 	const plan = [];
 	for (const [label, build] of builds)
@@ -176,7 +185,7 @@ async function measure(base, builds, originUrl, cookie) {
 				const name = `${kind}${entry === "direct" ? " (direct)" : ""}${spec.script || builds.length === 1 ? "" : ` ${label}`}`;
 				plan.push({ name, kind, spec, entry, build });
 			}
-	const results = new Map(plan.map((p) => [p.name, { first: [], warm: [], diff: [] }]));
+	const results = new Map(plan.map((p) => [p.name, { first: [], warm: [], diff: [], statuses: new Set() }]));
 	for (let i = 0; i < samples; i++) {
 		const workers = [
 			workerOptions(base, builds[0][1], "warm-up", { entry: "direct", script: "noop", origin: "" }),
@@ -197,6 +206,7 @@ async function measure(base, builds, originUrl, cookie) {
 			const warm = [];
 			for (let k = 0; k < WARM_REQUESTS; k++) warm.push((await timed(url, p.spec.request())).ms);
 			const r = results.get(p.name);
+			r.statuses.add(first.status);
 			r.first.push(first.ms);
 			r.warm.push(median(warm));
 			r.diff.push(first.ms - median(warm));
@@ -217,7 +227,7 @@ async function measure(base, builds, originUrl, cookie) {
 		row(
 			name,
 			r.diff,
-			`   first ${median(r.first).toFixed(1).padStart(6)}  warm ${median(r.warm).toFixed(2).padStart(5)}`,
+			`   first ${median(r.first).toFixed(1).padStart(6)}  warm ${median(r.warm).toFixed(2).padStart(5)}  (${[...r.statuses].join(", ")})`,
 		);
 	if (builds.length < 2) return;
 	console.log(

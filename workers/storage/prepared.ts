@@ -45,7 +45,7 @@ export function prepareSql(query: { toSQL(): { sql: string; params: unknown[] } 
 
 /**
  * prepareSql on the statement's first use, not as the script loads: drizzle building the SQL text
- * cost a new isolate's start-up about 4 ms of its 11 (bench/startup.mjs), paid by every first request
+ * cost a new isolate's start-up about 5 ms of its 11-14 (bench/startup.mjs), paid by every first request
  * though most answer without D1 (a cookie, KV, the guard). A use after the first is one more call.
  */
 export function prepareSqlOnFirstUse(

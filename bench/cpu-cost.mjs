@@ -12,6 +12,7 @@
 import {
 	chmodSync,
 	closeSync,
+	mkdirSync,
 	openSync,
 	readdirSync,
 	readFileSync,
@@ -78,6 +79,8 @@ function traceCollections() {
 	const workerd = miniflareWorkerd();
 	const logPath = join(WORK_DIR, "gc-trace.log");
 	const wrapper = join(WORK_DIR, "gc-workerd.sh");
+	// A fresh clone has no bench/.work/ until a build makes it, and the log is opened before that.
+	mkdirSync(WORK_DIR, { recursive: true });
 	writeFileSync(logPath, "");
 	writeFileSync(wrapper, `#!/bin/sh\nexec stdbuf -oL '${workerd}' "$@" >> '${logPath}'\n`);
 	chmodSync(wrapper, 0o755);

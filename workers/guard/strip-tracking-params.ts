@@ -355,6 +355,15 @@ function mightTrack(url: string, start: number, stop: number, escaped: boolean, 
 	return filter.pairs[(c0 << 7) | c1] === 1;
 }
 
+/**
+ * The last run made, kept (one slot) so that a run's shape always has an instance alive: optimized
+ * code holds the maps of the objects it handled weakly, and a full collection that found no run alive
+ * dropped those maps and with them the code of every function that had inlined a run's methods
+ * (V8's --trace-deopt: "embedded weak objects cleared", 16-19 functions of the guard's isolate
+ * compiled again after each full collection; none with the slot).
+ */
+let lastRun: StripRun | null = null;
+
 /** The run for `url` when some name in its query may need removing; null when nothing does. */
 function scanQuery(url: string, options: StripOptions | undefined): StripRun | null {
 	const query = url.indexOf("?");
@@ -370,7 +379,7 @@ function scanQuery(url: string, options: StripOptions | undefined): StripRun | n
 	while (pos <= end) {
 		const stop = nameEnd(url, pos, end);
 		if (stop > pos && mightTrack(url, pos, stop, isEscaped(url, pos, stop), resolved.filter)) {
-			run ??= new StripRun(url, query, end, resolved);
+			run ??= lastRun = new StripRun(url, query, end, resolved);
 			const verdict = run.verdict(normaliseName(url.slice(pos, stop)));
 			if (verdict !== KEEP) {
 				run.firstStart = pos;

@@ -62,8 +62,17 @@ class Context implements RequestContext {
 	}
 }
 
+/**
+ * The last context made, kept (one slot) so that a context's shape always has an instance alive:
+ * optimized code holds the maps of the objects it handled weakly, and a full collection that found no
+ * context alive dropped those maps and with them the code of the lookup's functions that had inlined
+ * its making (V8's --trace-deopt: "embedded weak objects cleared", then compiled again).
+ */
+let lastContext: Context | null = null;
+
 export function requestContext(request: Request, env: Env, ctx: ExecutionContext): RequestContext {
-	return new Context(request, env, ctx);
+	lastContext = new Context(request, env, ctx);
+	return lastContext;
 }
 
 /**

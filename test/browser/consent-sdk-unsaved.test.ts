@@ -447,11 +447,12 @@ describe.skipIf(!hasChromium)("consent.js when the worker cannot store a write",
 			if (window === window.top)
 				localStorage.setItem(key, JSON.stringify({ d: ["ads", "retired"], t: Date.now() - 3600_000 }));
 		}, UNSAVED_KEY);
-		const page = await open(context);
+		// Listened for before the page opens: the page load's retry may be answered while it opens.
 		const writes: number[] = [];
-		page.on("response", (r) => {
+		context.on("response", (r) => {
 			if (WRITES.test(r.url()) && r.request().method() !== "GET") writes.push(r.status());
 		});
+		const page = await open(context);
 		expect(await page.evaluate(() => window.consentEdge.allows("ads"))).toBe(false);
 		// The page load's retry saves the refusal of `ads`, and the visitor's next choice is saved too.
 		await expect.poll(() => stored(page)).toBeNull();

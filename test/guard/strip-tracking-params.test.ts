@@ -10,7 +10,7 @@ import {
 	type StripOptions,
 	stripTrackingParams,
 } from "../../workers/guard/strip-tracking-params";
-import { TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import { LISTED_UTM_NAMES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
 
 type Case = readonly [label: string, input: string, expected: string, options?: StripOptions];
 
@@ -241,14 +241,30 @@ describe("stripTrackingParams: real-world cases", () => {
 		});
 	}
 
+	it("removes each utm_ name the lists enumerate, except where the utm_ family is kept", () => {
+		for (const { name } of LISTED_UTM_NAMES) {
+			const url = `https://www.example.com/p?a=1&${name}=x&${name.toUpperCase()}=y#f`;
+			expect(stripTrackingParams(url), name).toBe("https://www.example.com/p?a=1#f");
+			for (const kept of [
+				`https://onet.pl/p?a=1&${name}=x`,
+				`https://sub.plex.tv/p?${name}=x`,
+				`https://assetstore.unity.com/packages/x?${name}=x`,
+			])
+				expect(stripTrackingParams(kept), kept).toBe(kept);
+			expect(stripTrackingParams(url, { keepUtm: true }), name).toBe(url);
+			expect(stripTrackingParams(url, { keep: [name] }), name).toBe(url);
+		}
+	});
+
 	it("returns the very input when there is nothing to strip", () => {
 		const input = `https://example.com/${"a".repeat(20)}?q=1`;
 		expect(Object.is(stripTrackingParams(input), input)).toBe(true);
 	});
 });
 
-// Names for generated URLs: trackers (global ones, with case and escape variants) and ordinary ones.
-const GLOBAL_NAMES = TRACKING_PARAM_RULES.global
+// Names for generated URLs: trackers (global ones and the listed utm_ names, with case and escape
+// variants) and ordinary ones.
+const GLOBAL_NAMES = [...TRACKING_PARAM_RULES.global, ...LISTED_UTM_NAMES]
 	.filter((rule) => rule.exceptOnHosts === undefined && rule.keepWhenUrlMatches === undefined)
 	.map((rule) => rule.name);
 const ORDINARY_NAMES = [

@@ -14,7 +14,11 @@ import { TRACKER_HOSTS } from "../../workers/guard/tracker-hosts";
 import trackerHostsFile from "../../workers/guard/tracker-hosts.ts?raw";
 import { TRACKING_COOKIES } from "../../workers/guard/tracking-cookies";
 import trackingCookiesFile from "../../workers/guard/tracking-cookies.ts?raw";
-import { PARAM_SOURCES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import {
+	LISTED_UTM_NAMES,
+	PARAM_SOURCES,
+	TRACKING_PARAM_RULES,
+} from "../../workers/guard/tracking-param-rules";
 import paramRulesFile from "../../workers/guard/tracking-param-rules.ts?raw";
 import { rowComments } from "./table-provenance";
 
@@ -36,6 +40,7 @@ const PARAM_TABLES = [
 	["PREFIXES", TRACKING_PARAM_RULES.prefixes],
 	["HOST_SCOPED", TRACKING_PARAM_RULES.hostScoped],
 	["EXEMPT_HOSTS", TRACKING_PARAM_RULES.exemptHosts],
+	["LISTED_UTM_NAMES", LISTED_UTM_NAMES],
 ] as const;
 
 describe("guard table provenance", () => {

@@ -5,7 +5,7 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
+import { LISTED_UTM_NAMES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
 import paramRulesFile from "../../workers/guard/tracking-param-rules.ts?raw";
 import { rowComments } from "./table-provenance";
 
@@ -16,7 +16,8 @@ const vendorOnly = TRACKING_PARAM_RULES.global.flatMap((rule, row) => {
 	const comment = globalComments[row] ?? "";
 	return comment.startsWith("Vendor: ") ? [{ name: rule.name, comment }] : [];
 });
-const lowerGlobal = new Set(globalNames.map((name) => name.toLowerCase()));
+const listedUtmNames = LISTED_UTM_NAMES.map((rule) => rule.name);
+const lowerGlobal = new Set([...globalNames, ...listedUtmNames].map((name) => name.toLowerCase()));
 /** Click ids only the ad platforms' own documentation names (no list in tracking.md does). */
 const VENDOR_ONLY = [
 	"a8",
@@ -36,11 +37,29 @@ const VENDOR_ONLY = [
 describe("tracking-param rule table", () => {
 	it("holds the merged §1h table less the generic names", () => {
 		// 197 names named by two or more anchors plus 116 singletons, less `var`; plus the vendor-only ids.
+		// The utm_ names the lists enumerate are listed beside it, under the utm_ family (below).
 		expect(globalComments).toHaveLength(TRACKING_PARAM_RULES.global.length);
-		expect(TRACKING_PARAM_RULES.global.length - vendorOnly.length).toBe(312);
+		expect(TRACKING_PARAM_RULES.global.length + LISTED_UTM_NAMES.length - vendorOnly.length).toBe(312);
 		expect(lowerGlobal.size).toBe(312 + VENDOR_ONLY.length);
 		expect(vendorOnly.map((rule) => rule.name).sort()).toEqual([...VENDOR_ONLY].sort());
 		for (const rule of vendorOnly) expect(rule.comment).toMatch(/docs/);
+	});
+
+	it("has no global row a prefix family covers: the families are read first, so it would never be read", () => {
+		const families = TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix.toLowerCase());
+		const covered = globalNames.filter((name) =>
+			families.some((prefix) => name.toLowerCase().startsWith(prefix)),
+		);
+		expect(covered).toEqual([]);
+	});
+
+	it("lists the enumerated utm_ names, each plain and under the utm_ family", () => {
+		expect(LISTED_UTM_NAMES).toHaveLength(48);
+		for (const rule of LISTED_UTM_NAMES) {
+			expect(rule.name).toMatch(/^utm_/);
+			expect(Object.keys(rule)).toEqual(["name"]);
+		}
+		expect(TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix)).toContain("utm_");
 	});
 
 	it("never makes a §1j generic name or a host-scoped name global", () => {

@@ -363,6 +363,60 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "unicorn_click_id" }, // Br-nav, AdGuard, uBO
 	{ name: "user_email_address" }, // AdGuard
 	{ name: "usqp" }, // Br-copy, AdGuard
+	{ name: "vc_lpp" }, // AdGuard
+	{ name: "vero_conv" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "vero_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "vgo_ee" }, // Br-nav, uBO
+	{ name: "wbraid" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "wickedid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	{ name: "wt_mc" }, // ClearURLs, AdGuard
+	{ name: "xtor" }, // AdGuard
+	{ name: "yadclid" }, // Br-copy
+	{ name: "yadordid" }, // Br-copy
+	// Br-nav, Br-copy, ClearURLs, AdGuard, uBO: the lists name Yandex Direct's click id; Yahoo! JAPAN Ads'
+	// auto-tagging appends the same name (ads-help.yahoo.co.jp aid=20442), one row strips both
+	{ name: "yclid" },
+	// Vendor: Yahoo! JAPAN Ads click complement (ads-developers.yahoo.co.jp announcement 212358 docs; the LY
+	// Conversion API tag reads it, yahoojp-marketing/gtm-template-ly-conversion-api)
+	{ name: "yj_r" },
+	{ name: "ymclid" }, // Br-nav, Br-copy, uBO
+	{ name: "ymid" }, // FF-SoS, AdGuard
+	{ name: "ysclid" }, // Br-nav, Br-copy, AdGuard, uBO
+	{ name: "_zucks_suid" }, // AdGuard
+];
+
+const PREFIXES: readonly PrefixParamRule[] = [
+	// ClearURLs (/i), DandelionSprout LegitimateURLShortener (/^utm_/i), uBO (Kochava only): Brave, Firefox and
+	// AdGuard enumerate 30–45 utm_ names; the prefix also covers utm_custom1 and the like
+	{
+		prefix: "utm_",
+		// §1j: sites that break or loop when their utm_* parameters are removed.
+		exceptOnHosts: [
+			"redirects.tradedoubler.com",
+			"onet.pl",
+			"sendgb.com",
+			"plex.tv",
+			"transfernow.net",
+			"lanacion.com.ar",
+			"assetstore.unity.com",
+			"firebaseappdistribution.googleapis.com",
+		],
+	},
+	// Vendor: Segment analytics.js querystring API (segment.com/docs): properties of the ajs_event it tracks
+	{ prefix: "ajs_prop_" },
+	// Vendor: Segment analytics.js querystring API (segment.com/docs): traits of the ajs_uid it identifies (an
+	// email address, a name)
+	{ prefix: "ajs_trait_" },
+];
+
+/**
+ * The utm_ names the lists enumerate, with the lists naming each: every one is removed by the `utm_`
+ * family above (or kept on its hosts, or under GUARD_KEEP_UTM), which stripTrackingParams reads before
+ * any name's own row, so as rows of GLOBAL they were never read. Kept here for review and for the
+ * tests (each name is checked to be stripped); nothing in the Worker imports it, so its script
+ * carries none of it.
+ */
+export const LISTED_UTM_NAMES: readonly GlobalParamRule[] = [
 	{ name: "utm_ad" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
 	{ name: "utm_adgroup" }, // ClearURLs, AdGuard
 	{ name: "utm_affiliate" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
@@ -411,50 +465,6 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "utm_umguk" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
 	{ name: "utm_userid" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
 	{ name: "utm_viz_id" }, // FF-SoS, Br-copy, ClearURLs, AdGuard
-	{ name: "vc_lpp" }, // AdGuard
-	{ name: "vero_conv" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "vero_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "vgo_ee" }, // Br-nav, uBO
-	{ name: "wbraid" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "wickedid" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "wt_mc" }, // ClearURLs, AdGuard
-	{ name: "xtor" }, // AdGuard
-	{ name: "yadclid" }, // Br-copy
-	{ name: "yadordid" }, // Br-copy
-	// Br-nav, Br-copy, ClearURLs, AdGuard, uBO: the lists name Yandex Direct's click id; Yahoo! JAPAN Ads'
-	// auto-tagging appends the same name (ads-help.yahoo.co.jp aid=20442), one row strips both
-	{ name: "yclid" },
-	// Vendor: Yahoo! JAPAN Ads click complement (ads-developers.yahoo.co.jp announcement 212358 docs; the LY
-	// Conversion API tag reads it, yahoojp-marketing/gtm-template-ly-conversion-api)
-	{ name: "yj_r" },
-	{ name: "ymclid" }, // Br-nav, Br-copy, uBO
-	{ name: "ymid" }, // FF-SoS, AdGuard
-	{ name: "ysclid" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "_zucks_suid" }, // AdGuard
-];
-
-const PREFIXES: readonly PrefixParamRule[] = [
-	// ClearURLs (/i), DandelionSprout LegitimateURLShortener (/^utm_/i), uBO (Kochava only): Brave, Firefox and
-	// AdGuard enumerate 30–45 utm_ names; the prefix also covers utm_custom1 and the like
-	{
-		prefix: "utm_",
-		// §1j: sites that break or loop when their utm_* parameters are removed.
-		exceptOnHosts: [
-			"redirects.tradedoubler.com",
-			"onet.pl",
-			"sendgb.com",
-			"plex.tv",
-			"transfernow.net",
-			"lanacion.com.ar",
-			"assetstore.unity.com",
-			"firebaseappdistribution.googleapis.com",
-		],
-	},
-	// Vendor: Segment analytics.js querystring API (segment.com/docs): properties of the ajs_event it tracks
-	{ prefix: "ajs_prop_" },
-	// Vendor: Segment analytics.js querystring API (segment.com/docs): traits of the ajs_uid it identifies (an
-	// email address, a name)
-	{ prefix: "ajs_trait_" },
 ];
 
 const HOST_SCOPED: readonly HostParamRule[] = [

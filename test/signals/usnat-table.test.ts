@@ -17,6 +17,8 @@ describe("usnat-table.ts", () => {
 		for (const input of inputs) {
 			expect(USNAT_SIGNALS[usnatKey(input)], usnatKey(input)).toEqual(encodeUsnat(input));
 			expect(usnatSignal(input)).toEqual(encodeUsnat(input));
+			// Answers serialise it: the fields in the encoder's order too, not only the same values.
+			expect(JSON.stringify(usnatSignal(input)), usnatKey(input)).toBe(JSON.stringify(encodeUsnat(input)));
 		}
 	});
 

@@ -2,8 +2,8 @@
  * First-party proxied beacons (server-side GTM, Google tag gateway, Meta CAPI gateway, Zaraz, vendor
  * "custom proxy" setups) recognised by path and query shape, since their host is the site's own
  * (tracking.md §3). Each shape requires enough of the vendor's query to leave ordinary site paths alone.
- * Each row's source is in the comment above it, which the bundle leaves out (nothing reads it at
- * runtime); test/guard/table-provenance.test.ts checks that every row has one.
+ * Each row's name and source are in the comment above it, which the bundle leaves out (nothing reads
+ * them at runtime); test/guard/table-provenance.test.ts checks that every row has one.
  */
 
 import { googleTagKind, googleTagPurpose } from "./google-tag-ids";
@@ -13,7 +13,6 @@ import { type CompiledOverrides, compileOverrides } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export interface BeaconShape {
-	readonly name: string;
 	/** Tested on the pathname. */
 	readonly path: RegExp;
 	/** Query parameters that must be present, with the shape of their raw values. */
@@ -41,84 +40,74 @@ const STRICT_GOOGLE_TAG =
 	/^(?:G-(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}|GT-[A-Z0-9]{6,10}|AW-\d{8,12}|DC-\d{6,12}|GTM-[A-Z0-9]{6,9})$/;
 
 export const BEACON_SHAPES: readonly BeaconShape[] = [
-	// tracking.md §3a (GA4 hits through sGTM or tag gateway, any path prefix)
+	// GA4 collect: tracking.md §3a (GA4 hits through sGTM or tag gateway, any path prefix)
 	{
-		name: "GA4 collect",
 		path: /\/g\/collect$/,
 		query: { v: /^2$/, tid: GA4_ID },
 		tagParam: "tid",
 		purpose: "analytics",
 		marks: ["collect"],
 	},
-	// tracking.md §2b, §3a
+	// GA4 Measurement Protocol: tracking.md §2b, §3a
 	{
-		name: "GA4 Measurement Protocol",
 		path: /\/mp\/collect$/,
 		query: { measurement_id: GA4_ID },
 		tagParam: "measurement_id",
 		purpose: "analytics",
 		marks: ["collect"],
 	},
-	// tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)
+	// Universal Analytics collect: tracking.md §2b, §3a (legacy /collect, /r/collect, /j/collect, /batch)
 	{
-		name: "Universal Analytics collect",
 		path: /\/(?:[rj]\/)?collect$|\/batch$/,
 		query: { v: /^1$/, tid: /^UA-\d{3,12}-\d{1,4}$/ },
 		tagParam: "tid",
 		purpose: "analytics",
 		marks: ["collect", "batch"],
 	},
-	// tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)
+	// Google consent-mode collect: tracking.md §2a, §3a (Ads/Floodlight via sGTM or tag gateway)
 	{
-		name: "Google consent-mode collect",
 		path: /\/ccm\/collect$/,
 		query: { tid: ANY_GOOGLE_TAG, en: PRESENT },
 		tagParam: "tid",
 		purpose: "tag-id",
 		marks: ["collect"],
 	},
-	// tracking.md §2a, §3a
+	// Google Ads remarketing: tracking.md §2a, §3a
 	{
-		name: "Google Ads remarketing",
 		path: /\/rmkt\/collect\/(?:AW-)?\d{5,}\/?$/,
 		purpose: "ads",
 		marks: ["collect"],
 	},
-	// tracking.md §2a, §3a
+	// Google Ads conversion: tracking.md §2a, §3a
 	{
-		name: "Google Ads conversion",
 		path: /\/pagead\/(?:viewthroughconversion|conversion|1p-user-list|1p-conversion|form-data)\/\d{5,}\/?$/,
 		purpose: "ads",
 		marks: ["pagead"],
 	},
-	// tracking.md §2a
+	// Google Ads enhanced conversions: tracking.md §2a
 	{
-		name: "Google Ads enhanced conversions",
 		path: /\/ccm\/form-data\/\d{5,}\/?$/,
 		purpose: "ads",
 		marks: ["form-data"],
 	},
-	// tracking.md §3a (loader served first-party by sGTM or tag gateway)
+	// gtag.js loader: tracking.md §3a (loader served first-party by sGTM or tag gateway)
 	{
-		name: "gtag.js loader",
 		path: /\/gtag\/js$/,
 		query: { id: ANY_GOOGLE_TAG },
 		tagParam: "id",
 		purpose: "tag-id",
 		marks: ["gtag"],
 	},
-	// tracking.md §2b, §3a
+	// Tag Manager loader: tracking.md §2b, §3a
 	{
-		name: "Tag Manager loader",
 		path: /\/(?:gtm\.js|ns\.html)$/,
 		query: { id: /^GTM-[A-Z0-9]{4,12}$/ },
 		tagParam: "id",
 		purpose: "tag-id",
 		marks: ["gtm.js", "ns.html"],
 	},
-	// tracking.md §3a (configurable serving path, e.g. /metrics)
+	// Google tag gateway loader: tracking.md §3a (configurable serving path, e.g. /metrics)
 	{
-		name: "Google tag gateway loader",
 		path: /^\/[A-Za-z0-9_/-]*$/,
 		query: { id: STRICT_GOOGLE_TAG },
 		onlyParams: ["id", "l", "cx", "gtm", "gtm_auth", "gtm_preview", "gtm_cookies_win", "gtm_debug"],
@@ -126,51 +115,48 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 		purpose: "tag-id",
 		marks: ["id=G", "id=AW-", "id=DC-"],
 	},
-	// tracking.md §2c, §3b
+	// Meta Pixel / CAPI gateway: tracking.md §2c, §3b
 	{
-		name: "Meta Pixel / CAPI gateway",
 		path: /(?:^|\/)tr\/?$/,
 		query: { id: /^\d{10,20}$/, ev: NON_EMPTY },
 		purpose: "ads",
 		marks: ["ev="],
 	},
-	// tracking.md §3c (s.js, i.js, t)
+	// Cloudflare Zaraz: tracking.md §3c (s.js, i.js, t)
 	{
-		name: "Cloudflare Zaraz",
 		path: /^\/cdn-cgi\/zaraz\//,
 		// Zaraz runs any tool the site configured, ad pixels included: treated like a tag container.
 		purpose: "ads",
 		marks: ["cdn-cgi"],
 	},
-	// tracking.md §2b, §3d
-	{ name: "Cloudflare Web Analytics", path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics", marks: ["cdn-cgi"] },
-	// tracking.md §2b, §3d
+	// Cloudflare Web Analytics: tracking.md §2b, §3d
+	{ path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics", marks: ["cdn-cgi"] },
+	// Matomo tracker: tracking.md §2b, §3d
 	{
-		name: "Matomo tracker",
 		path: /\/(?:matomo|piwik)\.php$/,
 		query: { idsite: /^\d+$/, rec: /^1$/ },
 		purpose: "analytics",
 		marks: ["matomo", "piwik"],
 	},
-	// tracking.md §2b
+	// Matomo loader: tracking.md §2b
 	{
-		name: "Matomo loader",
 		path: /\/(?:matomo|piwik)\.js$/,
 		purpose: "analytics",
 		marks: ["matomo", "piwik"],
 	},
-	{ name: "Amplitude HTTP API", path: /\/2\/httpapi\/?$/, purpose: "analytics", marks: ["httpapi"] }, // tracking.md §2b, §3d
-	// tracking.md §2b, §3d
+	// Amplitude HTTP API: tracking.md §2b, §3d
+	{ path: /\/2\/httpapi\/?$/, purpose: "analytics", marks: ["httpapi"] },
+	// Mixpanel: tracking.md §2b, §3d
 	{
-		name: "Mixpanel",
 		path: /\/(?:track|engage)\/?$/,
 		query: { data: NON_EMPTY, ip: /^[01]$/ },
 		purpose: "analytics",
 		marks: ["data="],
 	},
-	{ name: "PostHog capture", path: /\/i\/v0\/e\/?$/, purpose: "analytics", marks: ["v0/e"] }, // tracking.md §3d
-	// tracking.md §2a, §3d
-	{ name: "TikTok pixel", path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/, purpose: "ads", marks: ["pixel"] },
+	// PostHog capture: tracking.md §3d
+	{ path: /\/i\/v0\/e\/?$/, purpose: "analytics", marks: ["v0/e"] },
+	// TikTok pixel: tracking.md §2a, §3d
+	{ path: /\/api\/v2\/pixel(?:\/act|\/track)?\/?$/, purpose: "ads", marks: ["pixel"] },
 	// Left out: Segment /v1/… and Plausible /api/event (need the body to tell apart from ordinary APIs),
 	// PostHog /e/, /s/, /decide/ (too generic).
 ];

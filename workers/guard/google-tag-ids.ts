@@ -9,24 +9,23 @@
 import type { TrackerPurpose } from "./tracker-purpose";
 
 export interface GoogleTagKind {
-	readonly prefix: string;
-	/** Shape of a whole id of this kind (ids are upper case). */
+	/** Shape of a whole id of this kind, prefix included (ids are upper case). */
 	readonly shape: RegExp;
 	readonly purpose: TrackerPurpose;
 }
 
 export const GOOGLE_TAG_KINDS: readonly GoogleTagKind[] = [
 	// GA4 measurement id: developers.google.com/tag-platform (gtag.js); tracking.md §2b
-	{ prefix: "G-", shape: /^G-[A-Z0-9]{4,16}$/, purpose: "analytics" },
+	{ shape: /^G-[A-Z0-9]{4,16}$/, purpose: "analytics" },
 	// Universal Analytics property (legacy): tracking.md §2b, §3a
-	{ prefix: "UA-", shape: /^UA-\d{3,12}-\d{1,4}$/, purpose: "analytics" },
-	{ prefix: "AW-", shape: /^AW-\d{5,14}$/, purpose: "ads" }, // Google Ads conversion id: tracking.md §2a, §2b
+	{ shape: /^UA-\d{3,12}-\d{1,4}$/, purpose: "analytics" },
+	{ shape: /^AW-\d{5,14}$/, purpose: "ads" }, // Google Ads conversion id: tracking.md §2a, §2b
 	// Floodlight (Campaign Manager 360) advertiser: tracking.md §2b
-	{ prefix: "DC-", shape: /^DC-\d{4,14}$/, purpose: "ads" },
+	{ shape: /^DC-\d{4,14}$/, purpose: "ads" },
 	// Tag Manager container: can inject anything: CONTRACT.md Guard mode; tracking.md §2b
-	{ prefix: "GTM-", shape: /^GTM-[A-Z0-9]{4,12}$/, purpose: "ads" },
+	{ shape: /^GTM-[A-Z0-9]{4,12}$/, purpose: "ads" },
 	// Google tag with several destinations, possibly ads: treated like a container: tracking.md §2b, §3a
-	{ prefix: "GT-", shape: /^GT-[A-Z0-9]{4,14}$/, purpose: "ads" },
+	{ shape: /^GT-[A-Z0-9]{4,14}$/, purpose: "ads" },
 ];
 
 /** The kind of a Google tag id, or null when `id` is not shaped like one. */

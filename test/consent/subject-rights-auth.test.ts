@@ -47,6 +47,25 @@ describe("subject rights: who may ask", () => {
 		expect(await countRecords(subject)).toBe(1);
 	});
 
+	it("says what a subject may be when one is refused, in the query, the body or the path", async () => {
+		const rule = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";
+		const refusals: [string, RequestInit, string][] = [
+			["/v1/consent?subject=..", keyed({}), "invalid_query"],
+			[
+				"/v1/consent",
+				keyed({ method: "PUT", cf: CA, ...json({ subject: "a b", purposes: {} }) }),
+				"invalid_body",
+			],
+			["/v1/subjects/a%20b/export", keyed({}), "invalid_subject"],
+			[`/v1/subjects/${"s".repeat(129)}`, keyed({ method: "DELETE" }), "invalid_subject"],
+		];
+		for (const [path, init, code] of refusals) {
+			const res = await callWithEnv(scoped, path, init);
+			expect(res.status, path).toBe(400);
+			expect(await res.json(), path).toEqual({ error: { code, message: rule } });
+		}
+	});
+
 	it("answers a keyless records call 401 with the Bearer challenge", async () => {
 		const res = await callWithEnv(scoped, "/v1/subjects/user:rights-auth/records");
 		expect(res.status).toBe(401);

@@ -17,6 +17,8 @@ import { type KeyScope, presentedKey } from "./presented-key";
 export const VISITOR_COOKIE = "ce_vid";
 const VISITOR_ID = /^[A-Za-z0-9_-]{22,64}$/;
 const SUBJECT = /^(?!\.+$)[A-Za-z0-9._:@-]{1,128}$/;
+/** What SUBJECT takes, as a refused subject's 400 says it. */
+export const SUBJECT_RULE = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";
 
 export type { KeyScope } from "./presented-key";
 
@@ -110,8 +112,7 @@ export function refuseUnkeyedSubject(caller: Caller, subject: unknown): void {
 /** The subject named by a keyed call (query or body), validated. */
 export function keyedSubject(value: unknown, where: "query" | "body"): string {
 	if (typeof value !== "string" || !isValidSubject(value)) {
-		const message = "subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.";
-		throw new HttpError(400, where === "query" ? "invalid_query" : "invalid_body", message);
+		throw new HttpError(400, where === "query" ? "invalid_query" : "invalid_body", SUBJECT_RULE);
 	}
 	return value;
 }

@@ -5,7 +5,7 @@ import { idempotentWrite, requestFingerprint } from "../../http/idempotent-write
 import { authorizationHeader, requestUrl } from "../../http/request-inputs";
 import { jsonResponse } from "../../http/responses";
 import { ConsentRepository } from "../../storage/consent-repository";
-import { identifyCaller, isValidSubject, requireScope } from "../caller";
+import { identifyCaller, isValidSubject, requireScope, SUBJECT_RULE } from "../caller";
 import { eraseStoredSubject } from "../subject-erasure";
 import { exportFilename, guardedStorage, primaryRepository, subjectExport } from "../subject-export";
 
@@ -27,11 +27,7 @@ async function keyedSubjectFromPath(
 		subject = "";
 	}
 	if (!isValidSubject(subject)) {
-		throw new HttpError(
-			400,
-			"invalid_subject",
-			"subject must be 1-128 characters of A-Z a-z 0-9 . _ : @ - and not only dots.",
-		);
+		throw new HttpError(400, "invalid_subject", SUBJECT_RULE);
 	}
 	return subject;
 }

@@ -6,6 +6,7 @@
 import type { ConsentPolicy } from "../consent/decide-consent";
 import { parseOverrides } from "../guard/guard-settings";
 import { publicSuffix } from "../guard/public-suffix";
+import { httpUrl } from "../http/http-url";
 import { hexColor, logoUrl } from "../pages/page-theme";
 import { EXAMPLE_KEYS } from "./example-keys";
 
@@ -425,11 +426,5 @@ function isFullDate(value: string): boolean {
 }
 
 function originOf(url: string): string | null {
-	if (!url) return null;
-	try {
-		const parsed = new URL(url);
-		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.origin : null;
-	} catch {
-		return null;
-	}
+	return httpUrl(url)?.origin ?? null;
 }

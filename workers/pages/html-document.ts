@@ -3,6 +3,7 @@
  * switch, the page's `<main>`, and a footer linking the privacy policy. Everything interpolated is
  * escaped; the caller's `main` is already-escaped HTML.
  */
+import { httpUrl } from "../http/http-url";
 import { escapeHtml } from "../http/responses";
 import { LANGUAGES, type Lang, languageHref } from "./page-language";
 import { pageStyles } from "./page-styles";
@@ -26,17 +27,6 @@ export interface RenderedPage {
 	readonly style: string;
 }
 
-/** Only http(s) links: a configured `javascript:` URL must never become a link. */
-function httpUrl(value: string | null): string | null {
-	if (!value) return null;
-	try {
-		const url = new URL(value);
-		return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-	} catch {
-		return null;
-	}
-}
-
 function header(frame: PageFrame): string {
 	const { theme, lang } = frame;
 	const name = theme.siteName ? escapeHtml(theme.siteName) : "";
@@ -55,9 +45,10 @@ export function renderPage(frame: PageFrame): RenderedPage {
 	const text = PAGE_TEXT[frame.lang];
 	const style = pageStyles(frame.theme);
 	const title = frame.theme.siteName ? `${frame.title} – ${frame.theme.siteName}` : frame.title;
+	// Only http(s) links: a configured `javascript:` URL must never become a link.
 	const policy = httpUrl(frame.privacyPolicyUrl);
 	const footer = policy
-		? `<footer><a href="${escapeHtml(policy)}">${escapeHtml(text.privacyPolicy)}</a></footer>`
+		? `<footer><a href="${escapeHtml(policy.href)}">${escapeHtml(text.privacyPolicy)}</a></footer>`
 		: "";
 	const html = `<!doctype html>
 <html lang="${frame.lang}">

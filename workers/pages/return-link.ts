@@ -8,6 +8,7 @@
  */
 import type { Settings } from "../config/settings";
 import { requestCookie, serializeCookie } from "../http/cookies";
+import { httpUrl } from "../http/http-url";
 import { isAllowedOrigin } from "../http/origin-check";
 
 export const RETURN_PARAM = "return";
@@ -23,8 +24,8 @@ export function returnTarget(
 	settings: Settings,
 ): string | null {
 	if (!value || value.length > MAX_RETURN_LENGTH) return null;
-	const url = URL.parse(value);
-	if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return null;
+	const url = httpUrl(value);
+	if (!url) return null;
 	if (url.username || url.password) return null;
 	if (!isAllowedOrigin(url.origin, request, settings)) return null;
 	url.hash = "";

@@ -9,7 +9,8 @@
 import { BANNER_PURPOSES, GPC_PURPOSES, PURPOSE_NAMES, PURPOSES } from "../config/purposes";
 import { COOKIE_ALLOWANCE_MS, DECISION_COOKIE } from "../consent/decision-cookie";
 import { consentModeFor } from "../signals/consent-mode";
-import { type GppSignal, usnatSignal } from "../signals/gpp";
+import type { GppSignal } from "../signals/gpp";
+import { USNAT_SIGNALS } from "../signals/usnat-table";
 import { BANNER_TEXT, type BannerText } from "./banner-text";
 
 export interface SdkConfig {
@@ -74,14 +75,9 @@ export function consentModeRequirements(
 	return requirements;
 }
 
-export function usnatTable(): Record<string, GppSignal> {
-	const table: Record<string, GppSignal> = {};
-	for (const sale of [false, true]) {
-		for (const ads of [false, true]) {
-			for (const gpc of [false, true]) table[`${+sale}${+ads}${+gpc}`] = usnatSignal({ sale, ads, gpc });
-		}
-	}
-	return table;
+/** The worker's usnat signals by `<sale><ads><gpc>`: the table gppSignalFor reads. */
+export function usnatTable(): Readonly<Record<string, GppSignal>> {
+	return USNAT_SIGNALS;
 }
 
 export function sdkConfig(guard: SdkGuard | null = null): SdkConfig {

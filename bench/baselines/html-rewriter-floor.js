@@ -83,7 +83,10 @@ export default {
 			.on("use, feimage", ELEMENT)
 			.on("image", ELEMENT)
 			.on("style", ELEMENT_AND_TEXT)
-			.on('[style*="url(" i], [style*="@import" i], [style*="image-set(" i]', ELEMENT)
+			.on(
+				'[style*="url(" i], [style*="@import" i], [style*="image-set(" i], [style*="\\\\"], [style*="&#"], [style*="&lpar;"], [style*="&bsol;"]',
+				ELEMENT,
+			)
 			.on("a[ping], area[ping]", ELEMENT)
 			.on('a[href*="?"], a[href*="&"]', ELEMENT)
 			.on(

@@ -55,6 +55,22 @@ const CSS_SPELLINGS = [
 	`background:url(/\\\\${FB}/tr?ev=PageCss3)`,
 	`background:image-set('https://${FB}/tr?ev=PageCss4' 1x)`,
 	`background:-webkit-image-set(&quot;https://${FB}/tr?ev=PageCss5&quot; 1x)`,
+	// The function's own name or parentheses escaped (CSS) or referenced (HTML).
+	`background:u&#114;l(https://${FB}/tr?ev=PageCss6)`,
+	`background:\\75 rl(https://${FB}/tr?ev=PageCss7)`,
+	`background:url&#40;https://${FB}/tr?ev=PageCss8&#41;`,
+	`background:\\69mage-set('https://${FB}/tr?ev=PageCss9' 1x)`,
+	`background:&bsol;75 rl(https://${FB}/tr?ev=PageCss10)`,
+];
+
+/** Style blocks naming Meta's host by a function or an `@import` whose name is escaped or in capitals. */
+const BLOCK_SPELLINGS = [
+	`#css-block1{background:\\75 rl(https://${FB}/tr?ev=PageBlock1)}`,
+	`@\\69mport "https://${FB}/x.css?ev=PageBlock2";`,
+	`@\\69 mport url(https://${FB}/x.css?ev=PageBlock3);`,
+	`@import"https://${FB}/x.css?ev=PageBlock4";`,
+	`@IMPORT "https://${FB}/x.css?ev=PageBlock5";`,
+	`#css-block6{background:-webkit-image-s\\65t("https://${FB}/tr?ev=PageBlock6" 1x)}`,
 ];
 
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
@@ -73,6 +89,9 @@ const HOSTILE_PAGE = page(
 		CSS_SPELLINGS.map((css) => `<div style="width:9px;height:9px;${css}"></div>`).join("") +
 		`<style>#css-block{width:9px;height:9px;background:url(https://connect.facebook\\2e net/tr?ev=PageCssBlock)}</style>` +
 		`<div id="css-block"></div>` +
+		BLOCK_SPELLINGS.map(
+			(css, at) => `<style>${css}</style><div id="css-block${at + 1}" style="width:9px;height:9px"></div>`,
+		).join("") +
 		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>`,
 );
 
@@ -142,6 +161,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			"PageSrcdoc",
 			...CSS_SPELLINGS.map((_css, at) => `PageCss${at + 1}`),
 			"PageCssBlock",
+			...BLOCK_SPELLINGS.map((_css, at) => `PageBlock${at + 1}`),
 			"PageFrameSrcdoc",
 			...written.map((_url, at) => `Written${at + 1}`),
 		].sort();

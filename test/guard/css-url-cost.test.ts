@@ -26,6 +26,13 @@ describe("CSS url() scanning cost", () => {
 		"many unclosed url(&quot;": "url(&quot;".repeat(8 * 1024),
 		"many unclosed @import url(": "@import url(".repeat(8 * 1024),
 		"many unclosed url(": "url(".repeat(16 * 1024),
+		// Names written with escapes (or, in an attribute, references) are read as CSS reads them.
+		"many escaped unclosed url(": "\\75 rl(".repeat(8 * 1024),
+		"many escapes of a name's first letters": "\\75 \\72 ".repeat(8 * 1024),
+		"many escaped @import": "@\\69mport \\75 rl(".repeat(8 * 1024),
+		"many escaped unclosed image-set(": "\\2d webkit-\\69mage-set(&#40;'".repeat(4 * 1024),
+		"many references in names": "u&#114;l&#40;&#92;75 &bsol;".repeat(4 * 1024),
+		"a long run of backslashes": "\\".repeat(64 * 1024),
 	};
 
 	for (const [name, css] of Object.entries(HOSTILE)) {

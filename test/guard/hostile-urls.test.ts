@@ -7,6 +7,7 @@
  * the other way round: first-party URLs that merely hold a tracker's name stay.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { CallInit } from "../helpers";
 import { fakeOrigin, guardEnv, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
@@ -16,7 +17,11 @@ afterEach(() => {
 const FB = "connect.facebook.net";
 
 /** The body of the page the guard sends an opted-out visitor (or `visitor`) for `body`. */
-async function rewritten(body: string, visitor = VISITORS.optedOut, env = guardEnv()): Promise<string> {
+async function rewritten(
+	body: string,
+	visitor: CallInit = VISITORS.optedOut,
+	env = guardEnv(),
+): Promise<string> {
 	fakeOrigin(
 		() =>
 			new Response(`<html><head></head><body>${body}</body></html>`, {
@@ -177,6 +182,65 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		);
 		const own = `<div style="background:image-set('/a.png' 1x, url(/b.png) 2x)"></div>`;
 		expect(await rewritten(own)).toBe(own);
+	});
+
+	it("url() or image-set() whose name or parentheses are written with escapes or references: none", async () => {
+		// Each loads the tracker in Chromium as written (checked): the HTML parser decodes references
+		// in the attribute, then CSS reads escapes in names.
+		const spellings = [
+			`u&#114;l(https://${FB}/tr)`,
+			`u&#x72l(https://${FB}/tr)`,
+			`\\75 rl(https://${FB}/tr)`,
+			`\\75rl(https://${FB}/tr)`,
+			`\\000075 rl(https://${FB}/tr)`,
+			`\\55 RL(https://${FB}/tr)`,
+			`ur\\l(https://${FB}/tr)`,
+			`\\75 \\72 \\6c (https://${FB}/tr)`,
+			`&#92;75 rl(https://${FB}/tr)`,
+			`&bsol;75 rl(https://${FB}/tr)`,
+			`\\75&Tab;rl(https://${FB}/tr)`,
+			`url&#40;https://${FB}/tr)`,
+			`url&lpar;https://${FB}/tr&rpar;`,
+			`url(https://${FB}/tr&#41;`,
+			`\\69mage-set('https://${FB}/tr' 1x)`,
+			`-webkit-image-s\\65t(&quot;https://${FB}/tr&quot; 1x)`,
+			`\\2d webkit-image-set('https://${FB}/tr' 1x)`,
+			`image-set&#40;'https://${FB}/tr' 1x)`,
+		];
+		const kept: string[] = [];
+		for (const css of spellings) {
+			const body = await rewritten(`<div style="background:${css};color:&#114;ed"></div>`);
+			if (body !== `<div style="background:none;color:&#114;ed"></div>`) kept.push(`${css} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+	});
+
+	it("an @import or url() in a style block whose name is written with escapes goes", async () => {
+		const blocks: Record<string, string> = {
+			[`p{background:\\75 rl(https://${FB}/tr)}`]: "p{background:none}",
+			[`p{background:URL(https://${FB}/tr)}`]: "p{background:none}",
+			[`p{background:\\69mage-set("https://${FB}/tr" 1x)}`]: "p{background:none}",
+			[`@\\69mport "https://${FB}/x.css";p{}`]: "p{}",
+			[`@\\69 mport url(https://${FB}/x.css);p{}`]: "p{}",
+			[`@IMPORT "https://${FB}/x.css";p{}`]: "p{}",
+			[`@impor\\74 "https://${FB}/x.css";p{}`]: "p{}",
+			[`@import"https://${FB}/x.css";p{}`]: "p{}",
+		};
+		const kept: string[] = [];
+		for (const [css, left] of Object.entries(blocks)) {
+			const body = await rewritten(`<style>${css}</style>`);
+			if (body !== `<style>${left}</style>`) kept.push(`${css} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+	});
+
+	it("a name split by a comment is no url() (as in Chromium), and an allowed visitor's escapes stay", async () => {
+		const split = `<div style="background:u/**/rl(https://${FB}/tr)"></div><style>p{background:u/**/rl(https://${FB}/tr)}</style>`;
+		expect(await rewritten(split)).toBe(split);
+		const escaped =
+			`<div style="background:u&#114;l(https://${FB}/tr)"></div><div style="background:\\75 rl(https://${FB}/tr)"></div>` +
+			`<style>@\\69mport "https://${FB}/x.css";p{background:\\75 rl(https://${FB}/tr)}</style>`;
+		expect(await rewritten(escaped, VISITORS.allowed)).toBe(escaped);
 	});
 
 	it("first-party URLs holding a tracker's name, and bare addresses, stay", async () => {

@@ -1,7 +1,8 @@
 /**
  * Trackers named in CSS: a `url(…)` (or an `@import "…"`) in a `style` attribute or a `<style>` block
  * makes the browser fetch it like a pixel. A denied one becomes `none` (an `@import` of one goes whole),
- * so the declaration stays valid and everything else keeps its bytes.
+ * so the declaration stays valid and everything else keeps its bytes. Names are read as the browser
+ * reads them: with CSS escapes (`\75 rl(`), and in an attribute with character references (`u&#114;l(`).
  *
  * Read by a scanner, not by backtracking patterns: the text is the page's (or its users'), and a
  * pattern such as `url\(\s*…\s*\)` costs quadratic time on a `url(` followed by a long run of spaces or
@@ -9,13 +10,37 @@
  * first character that ends it (an unquoted URL stops at `(`, which it may not hold), so a page costs
  * time in proportion to its size.
  */
-import { decodeAttribute } from "./html-attributes";
+import { decodedWithOffsets } from "./html-attributes";
 
-const URL_START = /url\(/gi;
-const IMPORT_START = /@import/gi;
+/** A hex escape ends at one whitespace, which it takes, or before any character that is no hex digit. */
+const HEX_END = "(?:[ \\t\\n\\r\\f]|(?![0-9a-f]))";
+
+/**
+ * A name as CSS reads it, case-insensitive (with the `i` flag): each letter or `-` may be an escape, as
+ * in `\75 rl(` or `@\69mport` (checked in Chromium). Each match is of bounded length: the scan stays linear.
+ */
+function cssName(name: string): string {
+	let source = "";
+	for (const c of name) {
+		const hex = [c, c.toUpperCase()].map((l) => `0{0,4}${l.charCodeAt(0).toString(16)}`).join("|");
+		const plain = /[a-f]/.test(c) ? "" : `${c}|`;
+		source += /[a-z-]/.test(c) ? `(?:${c}|\\\\(?:${plain}(?:${hex})${HEX_END}))` : `\\${c}`;
+	}
+	return source;
+}
+
+/** A construct's names, as written and with escapes: the second scans half as fast, so only text with a `\`. */
+function cssNames(...names: string[]): readonly [RegExp, RegExp] {
+	return [
+		new RegExp(names.join("|").replaceAll("(", "\\("), "gi"),
+		new RegExp(names.map(cssName).join("|"), "gi"),
+	];
+}
+
+const URL_START = cssNames("url(");
+const IMPORT_START = cssNames("@import");
 /** `image-set()` (or `-webkit-image-set()`), whose strings are image URLs too. */
-const IMAGE_SET_START = /(?:-webkit-)?image-set\(/gi;
-const QUOT = /&quot;/gi;
+const IMAGE_SET_START = cssNames("-webkit-image-set(", "image-set(");
 const WHITESPACE = /\s/;
 /** A CSS escape: up to six hex digits and one whitespace after them, or any other character. */
 const CSS_ESCAPE = /\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([^\n\r\f0-9a-fA-F]))/g;
@@ -50,18 +75,12 @@ interface Found {
 	readonly end: number;
 }
 
-/** A quoted string starting at `at` (`"`, `'`, or `&quot;` in attribute text), or null. */
+/** A quoted string starting at `at`, or null. */
 function quoted(css: string, at: number): Found | null {
 	const c = css[at];
-	if (c === '"' || c === "'") {
-		const close = css.indexOf(c, at + 1);
-		return close === -1 ? null : { url: css.slice(at + 1, close), end: close + 1 };
-	}
-	if (c === "&" && css.slice(at, at + 6).toLowerCase() === "&quot;") {
-		const close = indexOf(css, QUOT, at + 6);
-		return close === -1 ? null : { url: css.slice(at + 6, close), end: close + 6 };
-	}
-	return null;
+	if (c !== '"' && c !== "'") return null;
+	const close = css.indexOf(c, at + 1);
+	return close === -1 ? null : { url: css.slice(at + 1, close), end: close + 1 };
 }
 
 /** The body of a `url(` whose `(` ends at `at`: `url( "…" )`, `url(…)`; null when it does not close. */
@@ -70,9 +89,7 @@ function urlBody(css: string, at: number): Found | null {
 	const string = quoted(css, start);
 	if (string !== null) {
 		const close = skipWhitespace(css, string.end);
-		if (css[close] === ")") return { url: string.url, end: close + 1 };
-		// `&quot;` is also plain text an unquoted URL may hold.
-		if (css[start] !== "&") return null;
+		return css[close] === ")" ? { url: string.url, end: close + 1 } : null;
 	}
 	if (css[start] === '"' || css[start] === "'") return null;
 	let i = start;
@@ -86,29 +103,18 @@ function urlBody(css: string, at: number): Found | null {
 	return css[i] === ")" ? { url, end: i + 1 } : null;
 }
 
-/** An `@import` rule whose keyword ends at `at`: its URL and where it ends (its `;` included). */
+/**
+ * An `@import` rule whose keyword ends at `at`: its URL and where it ends (its `;` included). A string
+ * may follow the keyword directly (`@import"…"`, as minifiers write it); a `url(` only after a space.
+ */
 function importRule(css: string, at: number): Found | null {
-	if (!WHITESPACE.test(css[at] ?? "")) return null;
 	const start = skipWhitespace(css, at);
-	let url: string | undefined;
-	let i: number;
-	if (css.slice(start, start + 4).toLowerCase() === "url(") {
-		let close = start + 4;
-		while (close < css.length && css[close] !== ")" && css[close] !== "(") close++;
-		if (css[close] !== ")") return null;
-		const inner = /^["']?([^"')\s]*)["']?$/.exec(css.slice(start + 4, close).trim());
-		url = inner?.[1];
-		i = close + 1;
-	} else {
-		const c = css[start];
-		if (c !== '"' && c !== "'") return null;
-		const close = css.indexOf(c, start + 1);
-		if (close === -1) return null;
-		url = css.slice(start + 1, close);
-		i = close + 1;
-	}
-	const semicolon = css.indexOf(";", i);
-	return { url: url ?? "", end: semicolon === -1 ? css.length : semicolon + 1 };
+	const found =
+		quoted(css, start) ??
+		(start > at && css.slice(start, start + 4).toLowerCase() === "url(" ? urlBody(css, start + 4) : null);
+	if (found === null) return null;
+	const semicolon = css.indexOf(";", found.end);
+	return { url: found.url, end: semicolon === -1 ? css.length : semicolon + 1 };
 }
 
 /**
@@ -130,33 +136,41 @@ function imageSetStrings(css: string, at: number): Found {
 	return { url: "", end: css.length };
 }
 
-/** `css` with each construct `read` finds after a match of `start` replaced when `replace` says so. */
+/**
+ * `css` with each construct `read` finds after a match of `start` replaced when `replace` says so. An
+ * attribute's text is read as the HTML parser decodes it (`u&#114;l(`, `url&#40;…&#41;`), and what is
+ * kept is cut from the text as written.
+ */
 function rewrite(
 	css: string,
-	start: RegExp,
+	attribute: boolean,
+	starts: readonly [RegExp, RegExp],
 	read: (css: string, at: number) => Found | null,
 	replace: (url: string) => string | null,
 ): string | null {
+	const [text, offsets] = attribute && css.includes("&") ? decodedWithOffsets(css) : [css];
+	const written = (at: number) => offsets?.[at] ?? at;
+	const start = starts[+text.includes("\\")] as RegExp;
 	let out = "";
 	let copied = 0;
 	let changed = false;
 	let from = 0;
-	for (let at = indexOf(css, start, from); at !== -1; at = indexOf(css, start, from)) {
+	for (let at = indexOf(text, start, from); at !== -1; at = indexOf(text, start, from)) {
 		const open = start.lastIndex;
-		const found = read(css, open);
+		const found = read(text, open);
 		if (found === null) {
 			from = open;
 			continue;
 		}
 		const replacement = found.url === "" ? null : replace(found.url);
 		if (replacement !== null) {
-			out += css.slice(copied, at) + replacement;
+			out += css.slice(written(copied), written(at)) + replacement;
 			copied = found.end;
 			changed = true;
 		}
 		from = found.end;
 	}
-	return changed ? out + css.slice(copied) : null;
+	return changed ? out + css.slice(written(copied)) : null;
 }
 
 /** `css` without its denied URLs, or null when it names none. `attribute`: raw attribute text. */
@@ -165,14 +179,14 @@ export function withoutDeniedCssUrls(
 	denied: (url: string) => boolean,
 	attribute = false,
 ): string | null {
-	if (!/url\(|@import|image-set\(/i.test(css)) return null;
-	const decode = (raw: string) => cssUnescaped(attribute ? decodeAttribute(raw) : raw.trim());
-	const imports = rewrite(css, IMPORT_START, importRule, (url) => (denied(decode(url)) ? "" : null));
-	const sets = rewrite(imports ?? css, IMAGE_SET_START, imageSetStrings, (urls) =>
-		urls.split("\n").some((url) => url !== "" && denied(decode(url))) ? "none" : null,
+	if (!/url\(|@import|image-set\(|[\\&]/i.test(css)) return null;
+	const deniedUrl = (url: string) => denied(cssUnescaped(url.trim()));
+	const imports = rewrite(css, attribute, IMPORT_START, importRule, (url) => (deniedUrl(url) ? "" : null));
+	const sets = rewrite(imports ?? css, attribute, IMAGE_SET_START, imageSetStrings, (urls) =>
+		urls.split("\n").some((url) => url !== "" && deniedUrl(url)) ? "none" : null,
 	);
-	const urls = rewrite(sets ?? imports ?? css, URL_START, urlBody, (url) =>
-		denied(decode(url)) ? "none" : null,
+	const urls = rewrite(sets ?? imports ?? css, attribute, URL_START, urlBody, (url) =>
+		deniedUrl(url) ? "none" : null,
 	);
 	return urls ?? sets ?? imports;
 }

@@ -25,6 +25,8 @@ const NAMED: Readonly<Record<string, string>> = {
 	NewLine: "\n",
 	sol: "/",
 	bsol: "\\",
+	lpar: "(",
+	rpar: ")",
 	colon: ":",
 	period: ".",
 	commat: "@",
@@ -57,16 +59,33 @@ function codePoint(n: number, raw: string): string {
 	return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : raw;
 }
 
+function referenced(all: string, dec?: string, hex?: string, letter?: string, name?: string): string {
+	if (dec !== undefined) return codePoint(Number.parseInt(dec, 10), all);
+	if (hex !== undefined) return codePoint(Number.parseInt(hex, 16), all);
+	return letter ?? (Object.hasOwn(NAMED, name as string) ? (NAMED[name as string] as string) : all);
+}
+
 /** The URL an attribute holds, with the character references above decoded. */
 export function decodeAttribute(raw: string): string {
-	if (!raw.includes("&")) return raw.trim();
-	return raw
-		.replace(REFERENCE, (all, dec?: string, hex?: string, letter?: string, name?: string) => {
-			if (dec !== undefined) return codePoint(Number.parseInt(dec, 10), all);
-			if (hex !== undefined) return codePoint(Number.parseInt(hex, 16), all);
-			return letter ?? (Object.hasOwn(NAMED, name as string) ? (NAMED[name as string] as string) : all);
-		})
-		.trim();
+	return raw.includes("&") ? raw.replace(REFERENCE, referenced).trim() : raw.trim();
+}
+
+/**
+ * An attribute's text decoded as `decodeAttribute` does (untrimmed), and where in `raw` each decoded
+ * character's text starts (a last entry for the end), so what is found in the text is cut from `raw`.
+ */
+export function decodedWithOffsets(raw: string): [text: string, offsets: number[]] {
+	const offsets: number[] = [];
+	let from = 0;
+	const text = raw.replace(REFERENCE, (all, dec, hex, letter, name, at: number) => {
+		while (from < at) offsets.push(from++);
+		const decoded = referenced(all, dec, hex, letter, name);
+		for (let i = 0; i < decoded.length; i++) offsets.push(at);
+		from = at + all.length;
+		return decoded;
+	});
+	while (from <= raw.length) offsets.push(from++);
+	return [text, offsets];
 }
 
 const ENCODED_AMPERSAND = /&(?:amp|#0*38|#[xX]0*26);/gi;

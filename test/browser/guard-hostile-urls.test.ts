@@ -63,7 +63,7 @@ const CSS_SPELLINGS = [
 	`background:&bsol;75 rl(https://${FB}/tr?ev=PageCss10)`,
 ];
 
-/** Style blocks naming Meta's host by a function or an `@import` whose name is escaped or in capitals. */
+/** Style blocks naming Meta's host by a function or an `@import` whose name is escaped or in capitals, or after a comment. */
 const BLOCK_SPELLINGS = [
 	`#css-block1{background:\\75 rl(https://${FB}/tr?ev=PageBlock1)}`,
 	`@\\69mport "https://${FB}/x.css?ev=PageBlock2";`,
@@ -71,6 +71,8 @@ const BLOCK_SPELLINGS = [
 	`@import"https://${FB}/x.css?ev=PageBlock4";`,
 	`@IMPORT "https://${FB}/x.css?ev=PageBlock5";`,
 	`#css-block6{background:-webkit-image-s\\65t("https://${FB}/tr?ev=PageBlock6" 1x)}`,
+	`@import/**/"https://${FB}/x.css?ev=PageBlock7";`,
+	`#css-block8{background:image-set(/*"*/"https://${FB}/tr?ev=PageBlock8" 1x)}`,
 ];
 
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";

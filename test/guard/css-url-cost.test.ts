@@ -33,6 +33,8 @@ describe("CSS url() scanning cost", () => {
 		"many escaped unclosed image-set(": "\\2d webkit-\\69mage-set(&#40;'".repeat(4 * 1024),
 		"many references in names": "u&#114;l&#40;&#92;75 &bsol;".repeat(4 * 1024),
 		"a long run of backslashes": "\\".repeat(64 * 1024),
+		"many unclosed comments after @import": "@import/*".repeat(8 * 1024),
+		"many comments in an unclosed image-set(": `image-set(${"/*'*/".repeat(16 * 1024)}`,
 	};
 
 	for (const [name, css] of Object.entries(HOSTILE)) {

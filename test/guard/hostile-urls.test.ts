@@ -234,6 +234,27 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(kept).toEqual([]);
 	});
 
+	it("a comment between @import and its URL, or in an image-set(), hides no tracker", async () => {
+		// Chromium skips comments between tokens (checked): each of these loads the tracker as written.
+		const blocks: Record<string, string> = {
+			[`@import/**/"https://${FB}/x.css";p{}`]: "p{}",
+			[`@import /**/ /**/ 'https://${FB}/x.css';p{}`]: "p{}",
+			[`@import/*"*/"https://${FB}/x.css";p{}`]: "p{}",
+			[`p{background:image-set(/*"*/"https://${FB}/tr" 1x)}`]: "p{background:none}",
+		};
+		const kept: string[] = [];
+		for (const [css, left] of Object.entries(blocks)) {
+			const body = await rewritten(`<style>${css}</style>`);
+			if (body !== `<style>${left}</style>`) kept.push(`${css} -> ${body}`);
+		}
+		const attribute = `<div style="background:image-set(/*'*/'https://${FB}/tr' 1x)"></div>`;
+		const body = await rewritten(attribute);
+		if (body !== `<div style="background:none"></div>`) kept.push(`${attribute} -> ${body}`);
+		expect(kept).toEqual([]);
+		const unclosed = `<style>@import/*"https://${FB}/x.css";p{}</style>`;
+		expect(await rewritten(unclosed)).toBe(unclosed);
+	});
+
 	it("a name split by a comment is no url() (as in Chromium), and an allowed visitor's escapes stay", async () => {
 		const split = `<div style="background:u/**/rl(https://${FB}/tr)"></div><style>p{background:u/**/rl(https://${FB}/tr)}</style>`;
 		expect(await rewritten(split)).toBe(split);

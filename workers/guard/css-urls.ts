@@ -68,6 +68,13 @@ function skipWhitespace(css: string, at: number): number {
 	return i;
 }
 
+/** Where a comment starting at `at` ends (the text's end if it never closes), or `at` when none starts there. */
+function afterComment(css: string, at: number): number {
+	if (!css.startsWith("/*", at)) return at;
+	const close = css.indexOf("*/", at + 2);
+	return close === -1 ? css.length : close + 2;
+}
+
 interface Found {
 	/** The URL as written (without quotes). */
 	readonly url: string;
@@ -104,15 +111,19 @@ function urlBody(css: string, at: number): Found | null {
 }
 
 /**
- * An `@import` rule whose keyword ends at `at`: its URL and where it ends (its `;` included). A string
- * may follow the keyword directly (`@import"…"`, as minifiers write it); a `url(` only after a space.
+ * An `@import` rule whose keyword ends at `at`: its URL and where it ends (its `;` included). Spaces and
+ * comments may follow the keyword, a string also nothing (`@import"…"`, as minifiers write it). Anything
+ * else is no import: its URL is empty and the scan goes on after the comments.
  */
-function importRule(css: string, at: number): Found | null {
-	const start = skipWhitespace(css, at);
+function importRule(css: string, at: number): Found {
+	let start = skipWhitespace(css, at);
+	for (let next = afterComment(css, start); next !== start; next = afterComment(css, start)) {
+		start = skipWhitespace(css, next);
+	}
 	const found =
 		quoted(css, start) ??
 		(start > at && css.slice(start, start + 4).toLowerCase() === "url(" ? urlBody(css, start + 4) : null);
-	if (found === null) return null;
+	if (found === null) return { url: "", end: start };
 	const semicolon = css.indexOf(";", found.end);
 	return { url: found.url, end: semicolon === -1 ? css.length : semicolon + 1 };
 }
@@ -129,7 +140,8 @@ function imageSetStrings(css: string, at: number): Found {
 		if (string !== null) {
 			strings.push(string.url);
 			i = string.end - 1;
-		} else if (css[i] === "(") depth++;
+		} else if (css.startsWith("/*", i)) i = afterComment(css, i) - 1;
+		else if (css[i] === "(") depth++;
 		else if (css[i] === ")" && --depth === 0) return { url: strings.join("\n"), end: i + 1 };
 	}
 	// Unclosed, it holds the rest of the text (as a CSS parser reads it): nothing after it is looked at.

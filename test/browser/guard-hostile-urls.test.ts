@@ -3,7 +3,7 @@
  * too, numeric ones without `;`, backslashes, a tab between the slashes, letters IDNA folds or
  * drops), in Chromium: for a visitor opted out of everything, neither the page the guard rewrote nor
  * markup the page's own script writes (the runtime's screen) requests it; nor is anything requested
- * that is on one of the guard's own beacon paths (`/matomo.php?…`), named in CSS (escapes,
+ * that is on one of the guard's own beacon paths (`/matomo.php?…`), named in CSS (escapes, an SVG `<style>`,
  * `image-set()`) or in a frame's `srcdoc` (nor that frame's `src` instead). An allowed visitor's page
  * requests every tracker, so each spelling does load one. The test pages are served over http, where
  * `https:host` (no slashes) names another host: the runtime reads it so; the rewrite reads URLs as on
@@ -75,6 +75,19 @@ const BLOCK_SPELLINGS = [
 	`#css-block8{background:image-set(/*"*/"https://${FB}/tr?ev=PageBlock8" 1x)}`,
 ];
 
+/**
+ * SVG style sheets naming Meta's host: parsed as markup, so character references are decoded (as in
+ * an attribute), a CDATA section is text, and the sheet is the style's text children joined.
+ */
+const SVG_SPELLINGS = [
+	`#svg-css1{background:url(https://${FB}/tr?ev=PageSvg1)}`,
+	`#svg-css2{background:u&#114;l(https://${FB}/tr?ev=PageSvg2)}`,
+	`#svg-css3{background:url(https://${FB}&#47;tr?ev=PageSvg3)}`,
+	`@import "https://${FB}/x.css?ev=PageSvg4";`,
+	`<![CDATA[#svg-css5{background:url(https://${FB}/tr?ev=PageSvg5)}]]>`,
+	`#svg-css6{background:url(https://${FB}/tr?ev=PageSvg6)}<g></g>`,
+];
+
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
 
 const page = (body: string) =>
@@ -93,6 +106,10 @@ const HOSTILE_PAGE = page(
 		`<div id="css-block"></div>` +
 		BLOCK_SPELLINGS.map(
 			(css, at) => `<style>${css}</style><div id="css-block${at + 1}" style="width:9px;height:9px"></div>`,
+		).join("") +
+		SVG_SPELLINGS.map(
+			(css, at) =>
+				`<svg width="1" height="1"><style>${css}</style></svg><div id="svg-css${at + 1}" style="width:9px;height:9px"></div>`,
 		).join("") +
 		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>`,
 );
@@ -164,6 +181,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			...CSS_SPELLINGS.map((_css, at) => `PageCss${at + 1}`),
 			"PageCssBlock",
 			...BLOCK_SPELLINGS.map((_css, at) => `PageBlock${at + 1}`),
+			...SVG_SPELLINGS.map((_css, at) => `PageSvg${at + 1}`),
 			"PageFrameSrcdoc",
 			...written.map((_url, at) => `Written${at + 1}`),
 		].sort();

@@ -221,11 +221,14 @@ describe("other elements that load a URL", () => {
 		);
 	});
 
-	it("an SVG <style> (markup, not raw text: CDATA, child elements) is left exactly as it is", async () => {
+	it("an SVG <style> (markup, not raw text) keeps its CDATA, comments and elements in place, its tracker none", async () => {
+		// Until session 36 an SVG style was left as it was: Chromium loads its url()s (checked).
 		const svg =
 			"<svg><style><![CDATA[.a{background:url(https://www.facebook.com/tr?id=1)}]]></style>" +
 			"<style>.b{}<!-- c --><tspan>x</tspan>.d{}</style></svg><p>after</p>";
-		expect((await page(svg, VISITORS.optedOut)).body).toBe(svg);
+		expect((await page(svg, VISITORS.optedOut)).body).toBe(
+			svg.replace("url(https://www.facebook.com/tr?id=1)", "none"),
+		);
 	});
 
 	it("a GPC-only visitor's CSS keeps analytics URLs", async () => {

@@ -184,6 +184,7 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
@@ -427,13 +428,20 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * URLs) where its last chunk was. Raw text is one text node, so no end-tag callback is needed (an
 	 * empty one has nothing to write). In SVG or MathML they are parsed as markup (CDATA sections, child
 	 * elements), not raw text: their pieces cannot be held and written back as one text without moving
-	 * them. Left as they are, their elements judged as any others.
+	 * them, and their elements are judged as any others. An SVG style's sheet is its text children
+	 * joined, references decoded (checked in Chromium): with `svg`, each of its text nodes is rewritten
+	 * on its own, as an attribute's text is read; anything else in SVG or MathML is left as it is.
 	 */
-	const heldText = (rewrite: (text: string) => string | null): HTMLRewriterElementContentHandlers => {
+	const heldText = (
+		rewrite: (text: string, svg: boolean) => string | null,
+		svg = false,
+	): HTMLRewriterElementContentHandlers => {
 		let chunks: string[] | null = null;
+		let html = true;
 		return {
 			element(el) {
-				chunks = el.namespaceURI === HTML_NAMESPACE ? [] : null;
+				html = el.namespaceURI === HTML_NAMESPACE;
+				chunks = html || (svg && el.namespaceURI === SVG_NAMESPACE) ? [] : null;
 			},
 			text(chunk) {
 				if (chunks === null) return;
@@ -443,8 +451,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					return;
 				}
 				const text = chunks.join("");
-				chunk.replace(rewrite(text) ?? text, { html: true });
-				chunks = null;
+				chunk.replace(rewrite(text, !html) ?? text, { html: true });
+				chunks = html ? null : [];
 			},
 		};
 	};
@@ -644,7 +652,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			.on(
 				"style",
-				heldText((css) => withoutDeniedCssUrls(css, deniedUrl)),
+				heldText((css, svg) => withoutDeniedCssUrls(css, deniedUrl, svg), true),
 			)
 			// A function's name may be escaped or referenced (`\75 rl(`, `u&#114;l(`, `url&lpar;`): style
 			// attributes holding `\` or `&#` are rare (1 and 0 of 6,379 on htmlparser-benchmark's 258 pages).

@@ -188,6 +188,17 @@ const CASES: readonly Case[] = [
 		"https://assetstore.unity.com/packages/x?aid=1&utm_source=y&gclid=2",
 		"https://assetstore.unity.com/packages/x?aid=1&utm_source=y",
 	],
+	// Branch links: Brave's copy list strips cjevent and click_id on *.app.link; no list strips click_id
+	// everywhere (AdGuard only in a URL where _branch_referrer= follows it), and it is an affiliate
+	// network's id that a landing page may need for its conversion.
+	[
+		"Branch link click ids",
+		"https://shop.app.link/abc?click_id=1&cjevent=2&$deeplink_path=p",
+		"https://shop.app.link/abc?$deeplink_path=p",
+	],
+	["click_id elsewhere", "https://example.com/lp?click_id=1&gclid=2", "https://example.com/lp?click_id=1"],
+	["click_id on a relative URL", "/lp?click_id=1", "/lp?click_id=1", { baseHost: "shop.example" }],
+	["click_id on a Branch base host", "/abc?click_id=1", "/abc", { baseHost: "shop.app.link" }],
 	// URL forms.
 	["path-relative", "/a?b=1&gclid=2", "/a?b=1"],
 	["relative with base host", "/watch?v=1&si=2", "/watch?v=1", { baseHost: "www.youtube.com" }],

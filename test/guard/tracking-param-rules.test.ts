@@ -36,11 +36,12 @@ const VENDOR_ONLY = [
 
 describe("tracking-param rule table", () => {
 	it("holds the merged §1h table less the generic names", () => {
-		// 197 names named by two or more anchors plus 116 singletons, less `var`; plus the vendor-only ids.
+		// 197 names named by two or more anchors plus 116 singletons, less `var` and `click_id` (AdGuard's
+		// only under a condition, Brave's on *.app.link: host-scoped); plus the vendor-only ids.
 		// The utm_ names the lists enumerate are listed beside it, under the utm_ family (below).
 		expect(globalComments).toHaveLength(TRACKING_PARAM_RULES.global.length);
-		expect(TRACKING_PARAM_RULES.global.length + LISTED_UTM_NAMES.length - vendorOnly.length).toBe(312);
-		expect(lowerGlobal.size).toBe(312 + VENDOR_ONLY.length);
+		expect(TRACKING_PARAM_RULES.global.length + LISTED_UTM_NAMES.length - vendorOnly.length).toBe(311);
+		expect(lowerGlobal.size).toBe(311 + VENDOR_ONLY.length);
 		expect(vendorOnly.map((rule) => rule.name).sort()).toEqual([...VENDOR_ONLY].sort());
 		for (const rule of vendorOnly) expect(rule.comment).toMatch(/docs/);
 	});
@@ -51,6 +52,16 @@ describe("tracking-param rule table", () => {
 			families.some((prefix) => name.toLowerCase().startsWith(prefix)),
 		);
 		expect(covered).toEqual([]);
+	});
+
+	it("has no host-scoped name a global row or family strips everywhere: that host rule would never decide", () => {
+		const families = TRACKING_PARAM_RULES.prefixes.map((rule) => rule.prefix.toLowerCase());
+		const shadowed = TRACKING_PARAM_RULES.hostScoped.flatMap((rule) =>
+			rule.params
+				.map((name) => name.toLowerCase())
+				.filter((name) => lowerGlobal.has(name) || families.some((prefix) => name.startsWith(prefix))),
+		);
+		expect(shadowed).toEqual([]);
 	});
 
 	it("lists the enumerated utm_ names, each plain and under the utm_ family", () => {

@@ -147,7 +147,6 @@ const GLOBAL: readonly GlobalParamRule[] = [
 	{ name: "ck_subscriber_id", keepWhenUrlMatches: /\/unsubscribe/ },
 	{ name: "_clde" }, // AdGuard
 	{ name: "_cldee" }, // AdGuard
-	{ name: "click_id" }, // AdGuard
 	{ name: "clickid" }, // Br-copy, AdGuard
 	{ name: "cm_cr" }, // Br-copy, AdGuard
 	{ name: "cm_me" }, // Br-copy, AdGuard
@@ -734,7 +733,8 @@ const HOST_SCOPED: readonly HostParamRule[] = [
 	{ hosts: ["songkick.com"], params: ["deep_link_*"] }, // Br-copy
 	{ hosts: ["seek.com.au", "seek.co.nz"], params: ["tracking"] }, // Br-copy
 	{ hosts: ["mailchi.mp"], params: ["e"] }, // Br-copy
-	{ hosts: ["app.link"], params: ["cjevent", "click_id"] }, // Br-copy
+	// Br-copy: Branch links; AdGuard strips click_id only where _branch_referrer= follows it, no list everywhere
+	{ hosts: ["app.link"], params: ["cjevent", "click_id"] },
 	// Br-copy
 	{
 		hosts: ["ticketweb.com"],

@@ -5,11 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-	hasTrackingParams,
-	type StripOptions,
-	stripTrackingParams,
-} from "../../workers/guard/strip-tracking-params";
+import { type StripOptions, stripTrackingParams } from "../../workers/guard/strip-tracking-params";
 import { LISTED_UTM_NAMES, TRACKING_PARAM_RULES } from "../../workers/guard/tracking-param-rules";
 
 type Case = readonly [label: string, input: string, expected: string, options?: StripOptions];
@@ -248,7 +244,6 @@ describe("stripTrackingParams: real-world cases", () => {
 	for (const [label, input, expected, options] of CASES) {
 		it(label, () => {
 			expect(stripTrackingParams(input, options)).toBe(expected);
-			expect(hasTrackingParams(input, options)).toBe(expected !== input);
 		});
 	}
 
@@ -428,7 +423,6 @@ describe("stripTrackingParams: properties", () => {
 		fc.assert(
 			fc.property(clean, (input) => {
 				expect(stripTrackingParams(input)).toBe(input);
-				expect(hasTrackingParams(input)).toBe(false);
 			}),
 			{ numRuns: 1000 },
 		);

@@ -48,21 +48,26 @@ describe("BoundedMemo", () => {
 
 	it("with a budget, holds values weighing at most its maximum in all and never one heavier alone", () => {
 		const memo = new BoundedMemo<string, string>(100, { max: 10, weigh: (value) => value.length });
+		const held = (...keys: string[]) => keys.map((key) => memo.peek(key));
 		memo.set("huge", "x".repeat(11));
 		expect(memo.peek("huge")).toBeUndefined();
 		expect(memo.size).toBe(0);
 		memo.set("a", "aaaa");
 		memo.set("b", "bbbb");
-		expect(memo.totalWeight).toBe(8);
+		// A replaced value's weight goes with it: 2 + 4 + 4 fit in 10, so nothing is evicted.
 		memo.set("a", "aa");
-		expect([memo.size, memo.totalWeight, memo.peek("a")]).toEqual([2, 6, "aa"]);
 		memo.set("c", "cccc");
-		expect([memo.size, memo.totalWeight]).toEqual([3, 10]);
+		expect(held("a", "b", "c")).toEqual(["aa", "bbbb", "cccc"]);
+		// One more than the maximum in all: the memo starts over with the new value alone.
 		memo.set("d", "d");
-		expect([memo.size, memo.totalWeight, memo.peek("d"), memo.peek("a")]).toEqual([1, 1, "d", undefined]);
+		expect([memo.size, ...held("a", "b", "c", "d")]).toEqual([1, undefined, undefined, undefined, "d"]);
+		const keys = ["d"];
 		for (let i = 0; i < 50; i++) {
 			memo.set(`k${i}`, "k".repeat(i % 11));
-			expect(memo.totalWeight).toBeLessThanOrEqual(10);
+			keys.push(`k${i}`);
+			const weight = held(...keys).reduce((sum, value) => sum + (value?.length ?? 0), 0);
+			expect(weight).toBeLessThanOrEqual(10);
+			expect(memo.peek(`k${i}`)).toBe("k".repeat(i % 11));
 		}
 	});
 });

@@ -2,15 +2,18 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import {
-	type DeferredWrite,
-	retryDelaySeconds,
-	retryHorizonSeconds,
-} from "../../workers/queue/deferred-writes";
+import { type DeferredWrite, retryDelaySeconds } from "../../workers/queue/deferred-writes";
 import { brokenD1, brokenKV, callWithEnv, countRecords, envWith, json, keyed } from "../helpers";
 import { queueConsumers } from "../wrangler-sections";
 
 const CA = { country: "US", regionCode: "CA" };
+
+/** Seconds from a message's first failure until it is dead-lettered, after `maxRetries` retries. */
+function retryHorizonSeconds(maxRetries: number): number {
+	let total = 0;
+	for (let attempts = 1; attempts <= maxRetries; attempts++) total += retryDelaySeconds(attempts);
+	return total;
+}
 
 function gpcMessage(
 	subject: string,

@@ -6,28 +6,6 @@
 import { BoundedMemo } from "../memo/bounded-memo";
 import { withoutPublicSuffix } from "./public-suffix";
 
-function isDomainOrSubdomain(host: string, domain: string): boolean {
-	if (host.length === domain.length) return host === domain;
-	return (
-		host.length > domain.length &&
-		host.endsWith(domain) &&
-		host.charCodeAt(host.length - domain.length - 1) === 46 /* . */
-	);
-}
-
-/** Whether a lower-case host matches one pattern. */
-export function hostMatches(host: string, pattern: string): boolean {
-	if (pattern.endsWith(".*")) return isDomainOrSubdomain(withoutPublicSuffix(host), pattern.slice(0, -2));
-	return isDomainOrSubdomain(host, pattern);
-}
-
-/** Whether a lower-case host (null: unknown) matches any of the patterns. */
-export function hostMatchesAny(host: string | null, patterns: readonly string[]): boolean {
-	if (host === null) return false;
-	for (const pattern of patterns) if (hostMatches(host, pattern)) return true;
-	return false;
-}
-
 const MEMO_LIMIT = 512;
 
 export type HostIndex<T> = (host: string) => readonly T[];

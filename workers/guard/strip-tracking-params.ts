@@ -401,9 +401,3 @@ export function stripTrackingParams(url: string, options?: StripOptions): string
 	const run = scanQuery(url, options);
 	return run === null ? url : run.rebuild();
 }
-
-/** Whether `stripTrackingParams` would change `url`. */
-export function hasTrackingParams(url: string, options?: StripOptions): boolean {
-	const run = scanQuery(url, options);
-	return run !== null && run.rebuild() !== url;
-}

@@ -54,9 +54,4 @@ export class BoundedMemo<K, V> {
 	get size(): number {
 		return this.entries.size;
 	}
-
-	/** The values' total weight (0 without a budget). */
-	get totalWeight(): number {
-		return this.weight;
-	}
 }

@@ -102,13 +102,6 @@ export function retryDelaySeconds(attempts: number): number {
 	return Math.min(MAX_DELAY_S, 2 ** Math.max(1, attempts));
 }
 
-/** Seconds from a message's first failure until it is dead-lettered, after `maxRetries` retries. */
-export function retryHorizonSeconds(maxRetries: number): number {
-	let total = 0;
-	for (let attempts = 1; attempts <= maxRetries; attempts++) total += retryDelaySeconds(attempts);
-	return total;
-}
-
 export async function consumeDeferredWrites(batch: MessageBatch<DeferredWrite>, env: Env): Promise<void> {
 	const allowance = newBatchAllowance();
 	for (const message of batch.messages) {

@@ -61,8 +61,11 @@ export default {
 			.on("head", ELEMENT)
 			.on("body", ELEMENT)
 			.on("script[src]:not([type]):not([data-consent])", ELEMENT)
-			.on("script[src][type], script[src][data-consent]", ELEMENT)
-			.on("script:not([src])", ELEMENT_AND_TEXT)
+			.on(
+				'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',
+				ELEMENT,
+			)
+			.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
 			.on(`${holding("img", "src")}, ${holding("img", "srcset")}`, ELEMENT)
 			.on(holding("source", "srcset"), ELEMENT)

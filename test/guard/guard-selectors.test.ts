@@ -6,6 +6,7 @@
  * stripped whether the site marked it or not, a query whose `?` or `&` is a character reference.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { CallInit } from "../helpers";
 import { chunkedStream, fakeOrigin, guardEnv, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
@@ -186,5 +187,70 @@ describe.each([
 		vi.restoreAllMocks();
 		const marked = `<body data-consent="analytics" background="${ad}?h=1"><p>x</p>`;
 		expect(await served(`<head></head>${marked}`, streamed)).toBe(`${HEAD}${marked}`);
+	});
+});
+
+/** Scripts no browser runs, naming trackers (URLs, calls, tags) in their text, which stays as written. */
+const INERT_SCRIPTS = [
+	'<script type="application/ld+json">{"@context":"https://schema.org","logo":"https://connect.facebook.net/en_US/fbevents.js","sameAs":["https://www.googletagmanager.com/gtag/js?id=G-1"]}</script>',
+	`<script type="Application/JSON" id="__NEXT_DATA__">{"gtm":"https://www.googletagmanager.com/gtm.js?id=GTM-1","call":"fbq('init','1')","html":"a < b <img src=${PIXEL}>"}</script>`,
+	`<script type="text/template" data-consent="ads"><img src="${PIXEL}"><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe>fbq('track','PageView')</script>`,
+	`<script type="text/x-template">gtag('config','G-1')<a href="/p?utm_source=x">x</a></script>`,
+];
+const TRACKER_SCRIPT = '<script src="https://connect.facebook.net/en_US/fbevents.js"></script>';
+
+describe("scripts no browser runs (JSON-LD, JSON, templates)", () => {
+	const inert = INERT_SCRIPTS.join("\n");
+	const gatedTracker =
+		'<script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>';
+
+	async function page(html: string, visitor: CallInit, streamed = false): Promise<string> {
+		const bytes = new TextEncoder().encode(html);
+		const type = "text/html; charset=utf-8";
+		fakeOrigin(
+			() => new Response(streamed ? chunkedStream(bytes) : bytes, { headers: { "Content-Type": type } }),
+		);
+		const text = await (await visit("/", visitor)).text();
+		vi.restoreAllMocks();
+		return text;
+	}
+
+	it("come back as written around a tracker's script, for an opted-out visitor and an allowed one", async () => {
+		const html = `<head>${inert}</head><body>${inert}\n${TRACKER_SCRIPT}\n${inert}</body>`;
+		for (const streamed of [false, true]) {
+			expect(await page(html, VISITORS.optedOut, streamed)).toBe(
+				`<head>${RUNTIME_TAGS.optedOut}${inert}</head><body>${inert}\n${gatedTracker}\n${inert}</body>`,
+			);
+			expect(await page(html, VISITORS.allowed, streamed)).toBe(html);
+		}
+		// Without a head the runtime still goes before the first script, run or not.
+		expect(await page(`${inert}<p>x</p>${TRACKER_SCRIPT}`, VISITORS.optedOut)).toBe(
+			`${RUNTIME_TAGS.optedOut}${inert}<p>x</p>${gatedTracker}`,
+		);
+	});
+
+	it("cost no text callback: only scripts a browser runs are read", async () => {
+		let textCalls = 0;
+		const on = HTMLRewriter.prototype.on;
+		vi.spyOn(HTMLRewriter.prototype, "on").mockImplementation(function (
+			this: HTMLRewriter,
+			selector: string,
+			handlers: HTMLRewriterElementContentHandlers,
+		) {
+			const text = handlers.text;
+			if (text === undefined) return on.call(this, selector, handlers);
+			return on.call(this, selector, {
+				...handlers,
+				text(chunk) {
+					textCalls++;
+					return text.call(handlers, chunk);
+				},
+			});
+		});
+		const html = `<head>${inert}</head><body>${inert}</body>`;
+		expect(await page(html, VISITORS.optedOut)).toBe(
+			`<head>${RUNTIME_TAGS.optedOut}${inert}</head><body>${inert}</body>`,
+		);
+		expect(textCalls).toBe(0);
 	});
 });

@@ -486,10 +486,15 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (background !== null && !el.hasAttribute("data-consent")) gateUrl(el, "background", background);
 				},
 			})
-			// An external script is judged by its tag alone: no text callbacks for its (empty) body.
+			// An external script is judged by its tag alone: no text callbacks for its (empty) body. Nor is a
+			// script whose type names JSON (JSON-LD, a framework's data) or a template: no such type is run,
+			// deferred or guarded as rules (above), so its text decides nothing.
 			.on("script[src]:not([type]):not([data-consent])", { element: guardPlainScript })
-			.on("script[src][type], script[src][data-consent]", { element: guardScript.element })
-			.on("script:not([src])", guardScript)
+			.on(
+				'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',
+				{ element: guardScript.element },
+			)
+			.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', guardScript)
 			.on(
 				"noscript",
 				heldText((body) => withoutDeniedPixels(body, deniedUrl)),

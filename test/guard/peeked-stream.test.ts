@@ -1,5 +1,5 @@
 /** A stream's head read ahead: replayed with the rest byte for byte, bounded in time, cancel passed on. */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { peekStream } from "../../workers/guard/peeked-stream";
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -28,6 +28,10 @@ async function all(stream: ReadableStream<Uint8Array>): Promise<number[]> {
 }
 
 describe("peekStream", () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
 	it("reads until the bytes asked for are in, and replays them with the rest", async () => {
 		const { stream, state } = sourceOf([bytes(1, 2), bytes(3, 4, 5), bytes(6), bytes(7, 8)]);
 		const peeked = await peekStream(stream, 4, 500);
@@ -74,9 +78,16 @@ describe("peekStream", () => {
 				controller.close();
 			},
 		});
-		const started = Date.now();
-		const peeked = await peekStream(stream, 1024, 50);
-		expect(Date.now() - started).toBeLessThan(1_000);
+		// On a fake clock: the deadline is the one asked for, whatever else the machine is doing.
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		let settled = false;
+		const peeking = peekStream(stream, 1024, 50).finally(() => {
+			settled = true;
+		});
+		await vi.advanceTimersByTimeAsync(49);
+		expect(settled).toBe(false);
+		await vi.advanceTimersByTimeAsync(1);
+		const peeked = await peeking;
 		expect([...peeked.head]).toEqual([1, 2]);
 		release();
 		expect(await all(peeked.stream)).toEqual([1, 2, 3]);

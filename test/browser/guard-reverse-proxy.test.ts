@@ -331,7 +331,10 @@ describe.each(Object.entries(VISITORS))("%s visitors", (name, visitor) => {
 		const late = await send("/hang", { headers: { ...visitor, Accept: "text/html" } });
 		expect(late.status).toBe(504);
 		expect(late.headers["content-type"]).toContain("text/html");
-		expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
+		// No wall-clock bound a busy machine could break (test/guard/guard-proxy.test.ts pins the deadline
+		// on a fake clock): over real sockets the 504 came no sooner than it, from the deadline given.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+		expect(server.output()).toContain(`origin did not answer within ${TIMEOUT_MS} ms`);
 		site.release();
 	});
 

@@ -171,14 +171,17 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
  */
 const isBroad = (shape: BeaconShape) =>
 	!joinable(shape.path) || (shape.path.test("/a") && shape.path.test("/b/c"));
-const BROAD_SHAPES = BEACON_SHAPES.filter(isBroad);
-const NARROW_PATHS = joinPatterns(
-	BEACON_SHAPES.filter((shape) => !isBroad(shape)).map((shape) => shape.path),
-);
+// Split on the first guarded URL, not as the script loads: running every shape's pattern compiles
+// it, which an isolate answering the API alone never needs (bench/startup.mjs).
+let split: { readonly broad: readonly BeaconShape[]; readonly narrow: RegExp } | undefined;
 
 /** The shapes whose path may take `pathname`, in BEACON_SHAPES's order: every one that does is among them. */
 export function candidateShapes(pathname: string): readonly BeaconShape[] {
-	return NARROW_PATHS.test(pathname) ? BEACON_SHAPES : BROAD_SHAPES;
+	split ??= {
+		broad: BEACON_SHAPES.filter(isBroad),
+		narrow: joinPatterns(BEACON_SHAPES.filter((shape) => !isBroad(shape)).map((shape) => shape.path)),
+	};
+	return split.narrow.test(pathname) ? BEACON_SHAPES : split.broad;
 }
 
 export interface BeaconTarget {

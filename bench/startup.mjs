@@ -11,7 +11,8 @@
  * while loading its configuration. A sample is the first request's latency less the median of the
  * next five of the same kind (each guarded page a rendering never sent before): start-up plus what the
  * first request of that kind builds. `noop` (bench/baselines/noop.js, through the same wrapper) is
- * the floor. `--direct` also serves the build as its own entry, loaded with the configuration: what
+ * the floor. With two builds, the paired differences' quartiles and how many samples are below 0
+ * (a sign count) are printed too. `--direct` also serves the build as its own entry, loaded with the configuration: what
  * is left for the first request once the global scope has run. `--profile` samples the import alone
  * in an unminified build through workerd's inspector, every 50 us, and prints the time by module.
  * Not part of `npm run bench`.
@@ -231,15 +232,18 @@ async function measure(base, builds, originUrl, cookie) {
 		);
 	if (builds.length < 2) return;
 	console.log(
-		`\npaired, ${builds[1][0]} less ${builds[0][0]}, sample by sample (min / p25 / median / p75 / max)`,
+		`\npaired, ${builds[1][0]} less ${builds[0][0]}, sample by sample (min / p25 / median / p75 / max); samples below 0`,
 	);
 	for (const p of plan.filter((x) => x.build === builds[0][1] && !x.spec.script)) {
 		const other = plan.find((x) => x.build === builds[1][1] && x.kind === p.kind && x.entry === p.entry);
 		const a = results.get(p.name).diff;
 		const b = results.get(other.name).diff;
+		const paired = b.map((x, k) => x - a[k]);
+		// A sign count: with the tails this machine has, how many samples gained says more than a mean.
 		row(
 			p.name.replace(` ${builds[0][0]}`, ""),
-			b.map((x, k) => x - a[k]),
+			paired,
+			`   ${paired.filter((x) => x < 0).length}/${paired.length}`,
 		);
 	}
 }

@@ -4,8 +4,10 @@
  * "hidden fields are allowed and will be sent back". A hidden field (here `return`, which the page
  * itself now adds) must not change where the 303 leads.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, Visitor } from "../helpers";
+import { hmacSign } from "../../workers/crypto/hmac";
+import { BASE, call, callWithEnv, envWith, SIGNING_KEY, Visitor } from "../helpers";
 
 const FORM = { "Content-Type": "application/x-www-form-urlencoded", Origin: BASE };
 const post = (path: string, body: string) =>
@@ -77,9 +79,23 @@ describe("/preferences?saved=1 for a browser that sends no cookies", () => {
 		},
 	);
 
-	// Back from its own save on this site (its form's 303 is a same-origin navigation, or same-site from
-	// a sibling's form) without the cookies that save set: the browser refuses them.
-	it.each([["same-origin"], ["same-site"], [null]])(
+	// A link on a sibling subdomain (mail.example.com to prefs.example.com) is `same-site`, and so is a
+	// sibling's form's 303: Chromium sends both the same Sec-Fetch-Site and Referer (the sibling's
+	// origin), and the follow-up GET no Origin. Only the page's own form is told apart (`same-origin`).
+	it("Sec-Fetch-Site: same-site, a sibling subdomain's link, gets the plain page", async () => {
+		for (const path of ["/preferences?saved=1", "/preferences?saved=1&lang=ja", "/preferences?erased=1"]) {
+			const html = await page(path, {
+				"Sec-Fetch-Site": "same-site",
+				Referer: "https://mail.consent.example/",
+			});
+			expect(html, path).not.toContain('role="alert"');
+			expect(html, path).not.toContain('role="status"');
+		}
+	});
+
+	// Back from its own save on this site (its form's 303 is a same-origin navigation, as is a reload of
+	// it) without the cookies that save set: the browser refuses them.
+	it.each([["same-origin"], [null]])(
 		"Sec-Fetch-Site: %s, back from a save, is told its choices were not kept",
 		async (site) => {
 			const headers: Record<string, string> = site === null ? {} : { "Sec-Fetch-Site": site };
@@ -122,12 +138,107 @@ describe("odd saved parameters", () => {
 			expect(text, path).not.toContain(SAVED);
 			expect(text, path).not.toContain('role="alert"');
 		}
-		for (const marker of ["", "; ce_saved=0", "; ce_saved=", "; ce_saved=11"]) {
+		for (const marker of ["", "; ce_saved=0", "; ce_saved=", "; ce_saved=11", "; ce_saved=1"]) {
 			const text = await html("/preferences?saved=1", marker);
 			expect(text, marker).not.toContain(SAVED);
 			expect(text, marker).not.toContain('role="alert"');
 		}
-		expect(await html("/preferences?saved=1&saved=0", "; ce_saved=1")).toContain(SAVED);
-		expect(await html("/preferences?saved=1&lang=ja", "; ce_saved=1")).toContain("設定を保存しました。");
+		// The browser's own save's marker.
+		const saved = await visitor.fetch("/preferences", {
+			method: "POST",
+			headers: FORM,
+			body: "form=preferences&analytics=on",
+		});
+		expect(saved.status).toBe(303);
+		const own = `; ce_saved=${visitor.cookies.get("ce_saved")}`;
+		visitor.cookies.delete("ce_saved");
+		for (const path of ["/preferences?saved=", "/preferences?saved=0", "/preferences?saved"])
+			expect(await html(path, own), path).not.toContain(SAVED);
+		expect(await html("/preferences?saved=1&saved=0", own)).toContain(SAVED);
+		expect(await html("/preferences?saved=1&lang=ja", own)).toContain("設定を保存しました。");
+	});
+});
+
+describe("a ce_saved this browser's own save did not set", () => {
+	const SAVED = '<p class="notice" role="status">Your choices have been saved.</p>';
+	const FORM_POST = { method: "POST", headers: FORM, body: "form=preferences&analytics=on" } as const;
+	const savedPage = (cookie: string) =>
+		call("/preferences?saved=1", { cf: { country: "DE" }, headers: { Cookie: cookie } });
+
+	it("a forged or old marker (ce_saved=1, as a sibling subdomain or a script could set) says nothing", async () => {
+		const visitor = new Visitor({ country: "DE" });
+		expect((await visitor.put({ ads: false }, { headers: { Origin: BASE } })).status).toBe(200);
+		for (const marker of [
+			"1",
+			"1.AAAA",
+			"0.x",
+			".",
+			"1764800000.",
+			"%",
+			"99999999999999999999.abc",
+			"1".repeat(4000),
+		]) {
+			const res = await savedPage(`${visitor.cookieHeader()}; ce_saved=${marker}`);
+			expect(res.status, marker).toBe(200);
+			const html = await res.text();
+			expect(html, marker).not.toContain(SAVED);
+			expect(html, marker).not.toContain('role="alert"');
+		}
+	});
+
+	it("another visitor's marker, from their own real save, says nothing to this one", async () => {
+		const saver = new Visitor({ country: "DE" });
+		expect((await saver.fetch("/preferences", FORM_POST)).status).toBe(303);
+		const marker = saver.cookies.get("ce_saved");
+		expect(marker).toBeDefined();
+		expect(await (await saver.fetch("/preferences?saved=1")).text()).toContain(SAVED);
+		const other = new Visitor({ country: "DE" });
+		expect((await other.put({ ads: false }, { headers: { Origin: BASE } })).status).toBe(200);
+		const html = await (await savedPage(`${other.cookieHeader()}; ce_saved=${marker}`)).text();
+		expect(html).not.toContain(SAVED);
+		expect(html).not.toContain('role="alert"');
+	});
+
+	it("a forged copy sent before the real one does not hide the browser's own save", async () => {
+		const visitor = new Visitor({ country: "DE" });
+		expect((await visitor.fetch("/v1/opt-out", FORM_POST)).status).toBe(303);
+		const real = visitor.cookies.get("ce_saved");
+		visitor.cookies.delete("ce_saved");
+		const html = await (await savedPage(`ce_saved=1; ${visitor.cookieHeader()}; ce_saved=${real}`)).text();
+		expect(html).toContain(SAVED);
+	});
+
+	it("lasts the minute it was set for, under SIGNING_KEY or a listed SIGNING_KEY_PREVIOUS", async () => {
+		const visitor = new Visitor({ country: "DE" });
+		expect((await visitor.put({ ads: false }, { headers: { Origin: BASE } })).status).toBe(200);
+		const vid = visitor.cookies.get("ce_vid") ?? "";
+		const minted = async (ageS: number, key = SIGNING_KEY) => {
+			const savedAt = String(Math.floor(Date.now() / 1000) - ageS);
+			return `${savedAt}.${await hmacSign(key, `ce_saved:${vid}:${savedAt}`)}`;
+		};
+		const says = async (marker: string, testEnv: Env = env) =>
+			(
+				await (
+					await callWithEnv(testEnv, "/preferences?saved=1", {
+						cf: { country: "DE" },
+						headers: { Cookie: `${visitor.cookieHeader()}; ce_saved=${marker}` },
+					})
+				).text()
+			).includes(SAVED);
+		expect(await says(await minted(0))).toBe(true);
+		expect(await says(await minted(50))).toBe(true);
+		expect(await says(await minted(120))).toBe(false);
+		expect(await says(await minted(-3600))).toBe(false);
+		expect(await says(await minted(0, "some-other-key-0123456789abcdef0123"))).toBe(false);
+		const rotated = envWith({
+			SIGNING_KEY: "rotated-signing-key-0123456789abcdef",
+			SIGNING_KEY_PREVIOUS: SIGNING_KEY,
+		} as Partial<Env>);
+		expect(await says(await minted(0), rotated)).toBe(true);
+		const dropped = envWith({
+			SIGNING_KEY: "rotated-signing-key-0123456789abcdef",
+			SIGNING_KEY_PREVIOUS: "",
+		} as Partial<Env>);
+		expect(await says(await minted(0), dropped)).toBe(false);
 	});
 });

@@ -157,8 +157,9 @@ export async function writeChoices(
 	if (write.redirectTo) {
 		const headers = decisionHeaders(rc, bookmark);
 		// A visitor's form post: the page it leads to may say "saved" (saved-marker.ts).
-		for (const cookie of cookies ? [...cookies, savedMarkerCookie(rc.secure)] : [])
-			headers.append("Set-Cookie", cookie);
+		if (cookies && caller.kind === "visitor")
+			for (const cookie of [...cookies, await savedMarkerCookie(rc, caller.vid)])
+				headers.append("Set-Cookie", cookie);
 		if (clearCache) headers.set("Clear-Site-Data", CLEAR_CACHE);
 		return answerResponse(answer, headers, write.redirectTo);
 	}
@@ -290,7 +291,7 @@ async function replay(
 		// the primary (KV may not hold the write yet, and this cookie then decides for 10 minutes).
 		const current = await decideForSubject(rc, subject, { primary: true }).catch(() => null);
 		if (current) await setVisitorCookies(headers, rc, caller, current, { renewVisitorId: true });
-		if (redirectTo) headers.append("Set-Cookie", savedMarkerCookie(rc.secure));
+		if (redirectTo) headers.append("Set-Cookie", await savedMarkerCookie(rc, caller.vid));
 	}
 	return answerResponse(earlier, headers, redirectTo);
 }

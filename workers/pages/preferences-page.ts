@@ -54,7 +54,7 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 				? mayBeBackFromSave(request)
 					? "not-kept"
 					: null
-				: hasSavedMarker(request)
+				: (await hasSavedMarker(rc, visitor.vid))
 					? "saved"
 					: null
 			: rc.url.searchParams.get("erased") === "1" && history?.length === 0 && mayBeBackFromSave(request)

@@ -179,6 +179,31 @@ describe("a LOGO_URL on another origin than PUBLIC_BASE_URL's", () => {
 		expect(logged).toEqual(["LOGO_URL has an unusable value (README, Configuration)"]);
 	});
 
+	it("without PUBLIC_BASE_URL, is not named because a client's first request came over plain http", async () => {
+		// Anyone may send an isolate its first request as http://, which Cloudflare passes on unless
+		// "Always Use HTTPS" is on: that request's own page cannot show an https logo, but the https pages,
+		// the worker's, do. /v1/health said config failing, and the log named LOGO_URL, for as long as the
+		// isolate lived.
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const testEnv = envSetting({ LOGO_URL: "https://consent.example/logo.svg" });
+		const first = await callWithEnv(testEnv, "http://consent.example/v1/health");
+		expect(await first.json()).toEqual({ status: "ok" });
+		const page = await callWithEnv(testEnv, "/preferences", { cf: { country: "DE" } });
+		expect(await page.text()).toContain('<img src="/logo.svg"');
+		const res = await callWithEnv(testEnv, HEALTH, keyed());
+		expect((await res.json<Health>()).checks?.config?.invalid).toEqual([]);
+		expect(errors.mock.calls.filter((args) => String(args[0]).includes("LOGO_URL"))).toEqual([]);
+		// A logo on another host is still named by the first https request after such a one.
+		const elsewhere = envSetting({ LOGO_URL: "https://cdn.example.net/logo.svg" });
+		await callWithEnv(elsewhere, "http://cdn.example.net/v1/health");
+		expect(
+			(await (await callWithEnv(elsewhere, HEALTH, keyed())).json<Health>()).checks?.config,
+		).toMatchObject({
+			ok: false,
+			invalid: ["LOGO_URL"],
+		});
+	});
+
 	it("without PUBLIC_BASE_URL, is no problem on the worker's own origin", async () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 		const testEnv = envSetting({ LOGO_URL: "https://consent.example/logo.svg" });

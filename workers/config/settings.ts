@@ -98,12 +98,15 @@ export function settingsAtStartUp(env: Env): Settings {
  * What only a request shows, judged on the first one each env's settings see (once per isolate):
  * with no PUBLIC_BASE_URL, an http(s) LOGO_URL on another origin than the request's, the worker's,
  * is left out of its pages, so it is named as start-up names an unusable var, in the log and by
- * /v1/health. Every later request pays one property read for it.
+ * /v1/health. Every later request pays one property read for it. A plain-http request to the logo's
+ * https origin is passed over: anyone can send one, and the https pages show the logo.
  */
 export function judgeFirstRequest(env: Env, url: string): void {
 	const settings = settingsFor(env);
 	const logoOrigin = settings.unjudgedLogoOrigin;
 	if (logoOrigin === null) return;
+	// A client picks the scheme: plain http to an https logo's own host says nothing of the https pages.
+	if (url.startsWith(`http:${logoOrigin.slice(6)}/`)) return;
 	settings.unjudgedLogoOrigin = null;
 	if (url.startsWith(`${logoOrigin}/`)) return;
 	settings.invalidVars = [...settings.invalidVars, "LOGO_URL"];

@@ -312,4 +312,68 @@ describe("a keyed call's ?jurisdiction=", () => {
 		expect(visitor.status).toBe(200);
 		expect((await visitor.json<Doc>()).jurisdiction).toBe("US-VA");
 	});
+
+	it("refuses every near miss of US-<state> on lookups and checks, and reads T1 or XX with a region as ZZ", async () => {
+		for (const stated of [
+			"US-",
+			"-CA",
+			"US--CA",
+			"US-CA-X",
+			"US_CA",
+			"USA-CA",
+			"US-CAL",
+			"US-T1",
+			"T1-",
+			"US-CA%00",
+			"%EF%BC%B5%EF%BC%B3",
+			"US-%EF%BC%A3A",
+		]) {
+			for (const path of ["/v1/consent?subject=user:kj-20", "/v1/check?subject=user:kj-20&purpose=ads"]) {
+				const res = await call(`${path}&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+				expect(res.status, `${path} ${stated}`).toBe(400);
+				expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_query");
+			}
+		}
+		for (const [stated, read] of [
+			["us-ca", "US-CA"],
+			["US-ca", "US-CA"],
+			["US%2DCA", "US-CA"],
+			["T1-CA", "ZZ"],
+			["XX-CA", "ZZ"],
+		]) {
+			const res = await call(`/v1/consent?subject=user:kj-20&jurisdiction=${stated}`, keyed({ cf: BACKEND }));
+			expect(res.status, stated).toBe(200);
+			expect((await res.json<Doc>()).jurisdiction, stated).toBe(read);
+		}
+	});
+
+	it("takes an Idempotency-Key's place as read: US-CA and US conflict both ways, CA-ON is CA and T1 is XX", async () => {
+		const put = (stated: string, key: string) =>
+			call(
+				`/v1/consent?jurisdiction=${stated}`,
+				keyed({
+					method: "PUT",
+					cf: BACKEND,
+					...json(
+						{ subject: "user:kj-21", purposes: { analytics: true } },
+						{ headers: { "Idempotency-Key": key } },
+					),
+				}),
+			);
+		for (const [first, then, replayed] of [
+			["US-CA", "US", false],
+			["US", "US-CA", false],
+			["CA-ON", "CA", true],
+			["T1", "XX", true],
+			["T1", "ZZ", true],
+		] as const) {
+			const key = `kj-21-${first}-${then}`;
+			expect((await put(first, key)).status, first).toBe(200);
+			const again = await put(then, key);
+			expect(again.status, `${first} then ${then}`).toBe(replayed ? 200 : 409);
+			expect(again.headers.get("Idempotent-Replayed"), `${first} then ${then}`).toBe(
+				replayed ? "true" : null,
+			);
+		}
+	});
 });

@@ -200,6 +200,8 @@ describe.skipIf(!hasChromium)("a link on a sibling subdomain to the saved page, 
 	// which was read as a return from a sibling's form: the page warned that cookies seemed blocked.
 	let server: WorkerServer;
 	let browser: Browser;
+	// The same hosts as plain http, as Chromium sees them: it sends them no Fetch Metadata at all.
+	let plainHttp: Browser;
 	const on = (host: string, path: string) => `${server.origin.replace("127.0.0.1", host)}${path}`;
 	beforeAll(async () => {
 		server = await serveWorker();
@@ -208,34 +210,42 @@ describe.skipIf(!hasChromium)("a link on a sibling subdomain to the saved page, 
 			"--host-resolver-rules=MAP *.example.test 127.0.0.1",
 			`--unsafely-treat-insecure-origin-as-secure=${secure}`,
 		]);
+		plainHttp = await launchChromium(["--host-resolver-rules=MAP *.example.test 127.0.0.1"]);
 	});
 	afterAll(async () => {
+		await plainHttp?.close();
 		await browser?.close();
 		await server?.stop();
 	});
 
-	it("a new visitor led there from mail.example.test gets the plain page; its own save still says saved", async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
-		await context.route(on("mail.example.test", "/"), (route) =>
-			route.fulfill({
-				contentType: "text/html",
-				body: `<a href="${on("prefs.example.test", "/preferences?saved=1")}">privacy</a>`,
-			}),
-		);
-		const page = await context.newPage();
-		await page.goto(on("mail.example.test", "/"));
-		await Promise.all([
-			page.waitForURL(on("prefs.example.test", "/preferences?saved=1"), { waitUntil: "load" }),
-			page.getByRole("link", { name: "privacy" }).click(),
-		]);
-		expect(await page.title()).toBe("Privacy preferences");
-		expect(await page.getByRole("alert").count()).toBe(0);
-		expect(await page.getByRole("status").count()).toBe(0);
-		// Its own save on the page (same-origin) is confirmed.
-		await page.getByText("Analytics", { exact: true }).click();
-		await page.getByRole("button", { name: "Save choices", exact: true }).click();
-		await page.getByRole("status").waitFor();
-		expect(await page.title()).toBe("Your choices have been saved. – Privacy preferences");
-		await context.close();
-	});
+	it.each([
+		["with Fetch Metadata (Sec-Fetch-Site: same-site)", () => browser],
+		["without it, by its Referer (plain http)", () => plainHttp],
+	])(
+		"a new visitor led there from mail.example.test, %s, gets the plain page; its own save still says saved",
+		async (_, chromium) => {
+			const context = await chromium().newContext({ javaScriptEnabled: false, extraHTTPHeaders: DE });
+			await context.route(on("mail.example.test", "/"), (route) =>
+				route.fulfill({
+					contentType: "text/html",
+					body: `<a href="${on("prefs.example.test", "/preferences?saved=1")}">privacy</a>`,
+				}),
+			);
+			const page = await context.newPage();
+			await page.goto(on("mail.example.test", "/"));
+			await Promise.all([
+				page.waitForURL(on("prefs.example.test", "/preferences?saved=1"), { waitUntil: "load" }),
+				page.getByRole("link", { name: "privacy" }).click(),
+			]);
+			expect(await page.title()).toBe("Privacy preferences");
+			expect(await page.getByRole("alert").count()).toBe(0);
+			expect(await page.getByRole("status").count()).toBe(0);
+			// Its own save on the page (same-origin) is confirmed.
+			await page.getByText("Analytics", { exact: true }).click();
+			await page.getByRole("button", { name: "Save choices", exact: true }).click();
+			await page.getByRole("status").waitFor();
+			expect(await page.title()).toBe("Your choices have been saved. – Privacy preferences");
+			await context.close();
+		},
+	);
 });

@@ -93,6 +93,26 @@ describe("/preferences?saved=1 for a browser that sends no cookies", () => {
 		}
 	});
 
+	// A browser that sends no Fetch Metadata (an older one, or Chromium on a plain-http origin) still
+	// sends a Referer: the form's 303 names the form's page, on this origin; a link elsewhere its page.
+	it("no Sec-Fetch-Site, a Referer on another origin: a link there, the plain page", async () => {
+		for (const referer of [
+			"https://mail.consent.example/",
+			"https://news.example/article",
+			"http://consent.example/",
+		]) {
+			for (const path of ["/preferences?saved=1", "/preferences?erased=1"]) {
+				const html = await page(path, { Referer: referer });
+				expect(html, `${path} ${referer}`).not.toContain('role="alert"');
+				expect(html, `${path} ${referer}`).not.toContain('role="status"');
+			}
+		}
+		for (const referer of [`${BASE}/preferences`, `${BASE}/`, `${BASE}/preferences?lang=ja`]) {
+			expect(await page("/preferences?saved=1", { Referer: referer }), referer).toContain(NOT_KEPT);
+			expect(await page("/preferences?erased=1", { Referer: referer }), referer).toContain('role="status"');
+		}
+	});
+
 	// Back from its own save on this site (its form's 303 is a same-origin navigation, as is a reload of
 	// it) without the cookies that save set: the browser refuses them.
 	it.each([["same-origin"], [null]])(

@@ -56,10 +56,12 @@ async function isOwnMarker(rc: RequestContext, vid: string, value: string): Prom
  * reload of it, are same-origin navigations. A link in a mail, typed or on another site (`none`,
  * `cross-site`) is no such return, nor is a link on a sibling subdomain (`same-site`): Chromium sends
  * a sibling's form's 303 the same Sec-Fetch-Site and Referer as a link there, and no Origin, so that
- * form's cookie-less return gets the plain page too. A browser without Fetch Metadata cannot say, and
- * is told as before.
+ * form's cookie-less return gets the plain page too. Without Fetch Metadata (an older browser, or
+ * Chromium on plain http) a Referer on another origin says the same; with neither, it cannot be told.
  */
-export function mayBeBackFromSave(request: Request): boolean {
+export function mayBeBackFromSave(request: Request, origin: string): boolean {
 	const site = requestHeader(request, "Sec-Fetch-Site");
-	return site === null || site === "same-origin";
+	if (site !== null) return site === "same-origin";
+	const referer = requestHeader(request, "Referer");
+	return referer === null || referer.startsWith(`${origin}/`);
 }

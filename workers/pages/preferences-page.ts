@@ -51,13 +51,15 @@ export async function preferencesPage(request: Request, env: Env, ctx: Execution
 	const outcome: SaveOutcome | null =
 		rc.url.searchParams.get("saved") === "1"
 			? visitor.issued
-				? mayBeBackFromSave(request)
+				? mayBeBackFromSave(request, rc.url.origin)
 					? "not-kept"
 					: null
 				: (await hasSavedMarker(rc, visitor.vid))
 					? "saved"
 					: null
-			: rc.url.searchParams.get("erased") === "1" && history?.length === 0 && mayBeBackFromSave(request)
+			: rc.url.searchParams.get("erased") === "1" &&
+					history?.length === 0 &&
+					mayBeBackFromSave(request, rc.url.origin)
 				? "erased"
 				: null;
 	const back = returnLink(request, rc.url, rc.settings, rc.secure);

@@ -261,4 +261,25 @@ describe("a ce_saved this browser's own save did not set", () => {
 		} as Partial<Env>);
 		expect(await says(await minted(0), dropped)).toBe(false);
 	});
+
+	it("without SIGNING_KEY, still says saved after the browser's own save and nothing for a forged marker", async () => {
+		const unsigned = envWith({ SIGNING_KEY: "", SIGNING_KEY_PREVIOUS: "" } as Partial<Env>);
+		const saved = await callWithEnv(unsigned, "/preferences", { cf: { country: "DE" }, ...FORM_POST });
+		expect(saved.status).toBe(303);
+		const cookies = saved.headers.getSetCookie().map((line) => line.split(";")[0] ?? "");
+		const own = cookies.join("; ");
+		expect(own).toMatch(/ce_saved=\d+\./);
+		const page = async (cookie: string) =>
+			(
+				await (
+					await callWithEnv(unsigned, "/preferences?saved=1", {
+						cf: { country: "DE" },
+						headers: { Cookie: cookie },
+					})
+				).text()
+			).includes(SAVED);
+		expect(await page(own)).toBe(true);
+		const vid = cookies.filter((pair) => pair.startsWith("ce_vid="));
+		expect(await page([...vid, "ce_saved=1"].join("; "))).toBe(false);
+	});
 });

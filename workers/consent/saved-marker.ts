@@ -13,7 +13,7 @@ import type { RequestContext } from "./request-context";
 
 const SAVED_COOKIE = "ce_saved";
 const LIFETIME_S = 60;
-/** Without SIGNING_KEY the MAC still binds the marker to `ce_vid`, which only this host's answers carry. */
+/** Without SIGNING_KEY the MAC still binds the marker to `ce_vid` (HttpOnly: only hosts it is sent to see it). */
 const UNKEYED = SAVED_COOKIE;
 const MARKER = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 

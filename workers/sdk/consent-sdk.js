@@ -945,8 +945,10 @@
 			"div",
 			"position:fixed;z-index:2147483646;left:0;right:0;bottom:0;box-sizing:border-box;max-height:50%;" +
 				// At most half the window (a short one: a phone on its side, 400% zoom), the page showing above
-				// it; beyond that it scrolls within, and a button tabbed to scrolls into its view.
-				"overflow:auto;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
+				// it; beyond that it scrolls within, and a button tabbed to scrolls into its view with its
+				// focus ring (3px and 2px apart): without the scroll padding, a button already in view
+				// stayed where its ring was cut off at the edge.
+				"overflow:auto;scroll-padding:8px;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
 				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
 				"color:var(--ce-banner-fg,#1f2937);font-size:15px;line-height:1.5;text-align:left;outline:none;" +
 				// Japanese: no line starts with a small kana or ー (kinsoku); titles and buttons break

@@ -1,7 +1,6 @@
-/** Validation of consent write bodies (valibot), with the contract's `invalid_body` errors. */
-import * as v from "valibot";
+/** Validation of consent write bodies, with the contract's `invalid_body` errors. */
 import { PURPOSE_NAMES, purposeDefinition } from "../config/purposes";
-import { bodyIssueMessage } from "../http/body-issues";
+import * as v from "../http/body-schema";
 import { badBody } from "../http/http-error";
 
 /**
@@ -14,29 +13,28 @@ const PolicyVersion = v.optional(
 		v.string(),
 		v.minLength(1),
 		v.maxLength(64),
-		v.regex(/^[^\p{Cc}\p{Cs}]*$/u, "must hold no control characters or unpaired surrogates"),
+		v.check(
+			(text: string) => /^[^\p{Cc}\p{Cs}]*$/u.test(text),
+			"must hold no control characters or unpaired surrogates",
+		),
 	),
 );
 
 const PutBody = v.object({
-	purposes: v.record(v.string(), v.boolean()),
+	purposes: v.record(v.boolean()),
 	policyVersion: PolicyVersion,
 	email: v.optional(v.pipe(v.string(), v.maxLength(254))),
 	subject: v.optional(v.string()),
 });
 
-export type PutInput = v.InferOutput<typeof PutBody>;
+export type PutInput = v.Output<typeof PutBody>;
 
 const OptOutBody = v.object({
 	subject: v.optional(v.string()),
 	policyVersion: PolicyVersion,
 });
 
-function issuesMessage(issues: readonly v.BaseIssue<unknown>[]): string {
-	return bodyIssueMessage(issues, "The body does not match the schema.");
-}
-
-/** valibot's `object` also accepts arrays: a write's body must be a JSON object (or a form's fields). */
+/** `object` also accepts arrays: a write's body must be a JSON object (or a form's fields). */
 function assertObject(value: unknown): void {
 	if (typeof value !== "object" || value === null || Array.isArray(value))
 		throw badBody("The body must be a JSON object.");
@@ -44,8 +42,7 @@ function assertObject(value: unknown): void {
 
 export function parsePutBody(value: unknown): PutInput {
 	assertObject(value);
-	const result = v.safeParse(PutBody, value);
-	if (!result.success) throw badBody(issuesMessage(result.issues));
+	const output = v.parseBody(PutBody, value);
 	const purposes: Record<string, boolean> = {};
 	// Walk the raw object's own keys: the schema's output silently drops keys like `__proto__`.
 	const raw = (value as { purposes: Record<string, unknown> }).purposes;
@@ -63,12 +60,10 @@ export function parsePutBody(value: unknown): PutInput {
 		}
 		purposes[name] = allowed;
 	}
-	return { ...result.output, purposes };
+	return { ...output, purposes };
 }
 
 export function parseOptOutBody(value: unknown) {
 	assertObject(value);
-	const result = v.safeParse(OptOutBody, value);
-	if (!result.success) throw badBody(issuesMessage(result.issues));
-	return result.output;
+	return v.parseBody(OptOutBody, value);
 }

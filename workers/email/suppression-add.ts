@@ -8,9 +8,8 @@
  * adding is offered: a suppression is the proof that someone said no. A sender key may not
  * (CONTRACT.md limits it to links and checks): a sender posts the link's one-click form instead.
  */
-import * as v from "valibot";
 import { type RequestContext, requestContext } from "../consent/request-context";
-import { bodyIssueMessage } from "../http/body-issues";
+import * as v from "../http/body-schema";
 import { badBody } from "../http/http-error";
 import { keyedScope } from "../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
@@ -46,9 +45,7 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	const scope = await requireSenderKey(request, env, ["admin"]);
 	const rc = requestContext(request, env, ctx);
 	const body = await readBody(request, ["json"]);
-	const parsed = v.safeParse(AddBody, body.value);
-	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"email", "list"}.'));
-	const { email, list, source } = parsed.output;
+	const { email, list, source } = v.parseBody(AddBody, body.value);
 	const normalized = normalizeEmail(email);
 	if (!normalized) throw badBody("email: not a valid address.");
 	const fingerprint = requestFingerprint("POST", "/v1/suppressions", body.raw);

@@ -4,9 +4,7 @@
  * than failing the batch. The body limit is raised for this read-only call (1000 long addresses
  * exceed the 16 KiB write limit).
  */
-import * as v from "valibot";
-import { bodyIssueMessage } from "../http/body-issues";
-import { badBody } from "../http/http-error";
+import * as v from "../http/body-schema";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
@@ -31,9 +29,7 @@ const CheckBody = v.object({
 export async function checkSuppressions(request: Request, env: Env): Promise<Response> {
 	await requireSenderKey(request, env);
 	const body = await readBody(request, ["json"], MAX_CHECK_BODY_BYTES);
-	const parsed = v.safeParse(CheckBody, body.value);
-	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"emails": [...]}.'));
-	const { emails, list } = parsed.output;
+	const { emails, list } = v.parseBody(CheckBody, body.value);
 	const key = await emailHashKey(env);
 	const hashes = await Promise.all(
 		emails.map(async (email) => {

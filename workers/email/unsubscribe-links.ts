@@ -3,10 +3,9 @@
  * gets the URL plus the exact RFC 8058 header values to copy into its messages. The link carries
  * a signed token over the address hash, never the address.
  */
-import * as v from "valibot";
 import { requireSigningKey } from "../config/required-secrets";
 import { settingsFor } from "../config/settings";
-import { bodyIssueMessage } from "../http/body-issues";
+import * as v from "../http/body-schema";
 import { badBody } from "../http/http-error";
 import { keyedScope } from "../http/idempotency-key";
 import { idempotentWrite, requestFingerprint } from "../http/idempotent-write";
@@ -40,14 +39,13 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	const scope = await requireSenderKey(request, env);
 	const key = requireSigningKey(env);
 	const body = await readBody(request, ["json"]);
-	const parsed = v.safeParse(LinkBody, body.value);
-	if (!parsed.success) throw badBody(bodyIssueMessage(parsed.issues, 'Send {"email", "list"}.'));
-	const normalized = normalizeEmail(parsed.output.email);
+	const { email, list } = v.parseBody(LinkBody, body.value);
+	const normalized = normalizeEmail(email);
 	if (!normalized) throw badBody("email: not a valid address.");
 	// With an Idempotency-Key a replay gets the first link, not one with a later expiry.
 	const fingerprint = requestFingerprint("POST", "/v1/unsubscribe-links", body.raw);
 	return idempotentWrite(request, env, { scope: keyedScope(scope), fingerprint }, () =>
-		mintLink(request, env, key, normalized, parsed.output.list),
+		mintLink(request, env, key, normalized, list),
 	);
 }
 

@@ -85,6 +85,7 @@ export default {
 			.on(LAZY_SRC.map((a) => `iframe[${a}]:not([data-consent])`).join(", "), ELEMENT)
 			.on("use, feimage", ELEMENT)
 			.on("image", ELEMENT)
+			.on("style *", ELEMENT)
 			.on("style", ELEMENT_AND_TEXT)
 			.on(
 				'[style*="url(" i], [style*="@import" i], [style*="image-set(" i], [style*="\\\\"], [style*="&#"], [style*="&lpar;"], [style*="&bsol;"]',

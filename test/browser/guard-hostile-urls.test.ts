@@ -6,8 +6,7 @@
  * that is on one of the guard's own beacon paths (`/matomo.php?…`), named in CSS (escapes, an SVG `<style>`,
  * `image-set()`) or in a frame's `srcdoc` (nor that frame's `src` instead). An allowed visitor's page
  * requests every tracker, so each spelling does load one. The test pages are served over http, where
- * `https:host` (no slashes) names another host: the runtime reads it so; the rewrite reads URLs as on
- * an https page (README), so it is only written by script here.
+ * `https:host` (no slashes) names another host: the runtime and the rewrite read it so.
  */
 import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -44,9 +43,10 @@ const SPELLINGS = (ev: string): string[] => [
 	`https://face&NoBreak;book.net/tr?ev=${ev}15`,
 	`&sol;&sol;face&#x62;ook.net/tr?ev=${ev}16`,
 	`/&NewLine;/face%62ook.net/tr?ev=${ev}17`,
+	// The page is served over http, where a special scheme without slashes names a host.
+	`https:face%62ook.net/tr?ev=${ev}18`,
+	`https:${FB}/tr?ev=${ev}19`,
 ];
-/** Named only by script: the runtime reads it against the page's http scheme, the rewrite as on https. */
-const WRITTEN_ONLY = (ev: string) => [`https:face%62ook.net/tr?ev=${ev}18`, `https:${FB}/tr?ev=${ev}19`];
 
 /** Backgrounds naming Meta's host in CSS: escapes in the URL, a string in an image set. */
 const CSS_SPELLINGS = [
@@ -86,6 +86,11 @@ const SVG_SPELLINGS = [
 	`@import "https://${FB}/x.css?ev=PageSvg4";`,
 	`<![CDATA[#svg-css5{background:url(https://${FB}/tr?ev=PageSvg5)}]]>`,
 	`#svg-css6{background:url(https://${FB}/tr?ev=PageSvg6)}<g></g>`,
+	// Split by a comment or a child element: the sheet is the text pieces joined.
+	`#svg-css7{background:url(https://connect.face<!--x-->book.net/tr?ev=PageSvg7)}`,
+	`#svg-css8{background:url(https://connect.face<a/>book.net/tr?ev=PageSvg8)}`,
+	`#svg-css9{background:u<!---->rl(https://${FB}/tr?ev=PageSvg9)}`,
+	`@import "https://connect.face<g></g>book.net/x.css?ev=PageSvg10";`,
 ];
 
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
@@ -172,7 +177,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 	const beaconRequests = (urls: readonly string[]) => urls.filter((url) => url.includes("matomo.php"));
 
 	it("an allowed visitor's page requests every spelling's tracker, and the beacon image", async () => {
-		const written = [...SPELLINGS("Written"), ...WRITTEN_ONLY("Written")];
+		const written = SPELLINGS("Written");
 		const urls = await visit(VISITORS.allowed, "/hostile", written);
 		const expected = [
 			...SPELLINGS("Page").map((_url, at) => `Page${at + 1}`),
@@ -193,10 +198,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 
 	it("an opted-out visitor's page requests none of them, the page's images or those its script writes", async () => {
 		const siteRequests = site.requests.length;
-		const urls = await visit(VISITORS.optedOut, "/hostile", [
-			...SPELLINGS("Written"),
-			...WRITTEN_ONLY("Written"),
-		]);
+		const urls = await visit(VISITORS.optedOut, "/hostile", SPELLINGS("Written"));
 		const frames = urls.filter((url) => url.includes("frames.example"));
 		expect({ trackers: trackerEvents(urls), beacons: beaconRequests(urls), frames }).toEqual({
 			trackers: [],

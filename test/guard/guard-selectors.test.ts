@@ -157,13 +157,14 @@ describe.each([
 		}
 	});
 
-	it("a noscript or style in SVG, parsed as markup, keeps its pieces in place, its elements judged", async () => {
+	it("a noscript or style in SVG, parsed as markup: its elements judged, a style's sheet written at its end", async () => {
 		// After an empty noscript and style: nothing of theirs is still held.
 		const css = ".c{background:url(https://ad.doubleclick.net/px)}";
 		const svg = `<noscript></noscript><style></style><svg><noscript>a<g></g>b<image href="${PIXEL}"/>c</noscript><style>${css}<g></g></style></svg>`;
 		// Until session 36 a noscript's text moved to its end, after its elements; an SVG style's text
-		// (its sheet in Chromium) kept its denied url().
-		const kept = `<noscript></noscript><style></style><svg><noscript>a<g></g>b<image data-consent="ads" data-href="${PIXEL}" />c</noscript><style>.c{background:none}<g></g></style></svg>`;
+		// (its sheet in Chromium) kept its denied url(). Since session 37 the sheet, its text pieces
+		// joined, is written at the style's end tag, after its elements.
+		const kept = `<noscript></noscript><style></style><svg><noscript>a<g></g>b<image data-consent="ads" data-href="${PIXEL}" />c</noscript><style><g></g>.c{background:none}</style></svg>`;
 		expect(await served(`<head></head><body>${svg}</body>`, streamed)).toBe(`${HEAD}<body>${kept}</body>`);
 	});
 

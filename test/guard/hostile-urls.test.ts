@@ -21,6 +21,7 @@ async function rewritten(
 	body: string,
 	visitor: CallInit = VISITORS.optedOut,
 	env = guardEnv(),
+	address = "/",
 ): Promise<string> {
 	fakeOrigin(
 		() =>
@@ -28,7 +29,7 @@ async function rewritten(
 				headers: { "Content-Type": "text/html; charset=utf-8" },
 			}),
 	);
-	const res = await visit("/", visitor, {}, env);
+	const res = await visit(address, visitor, {}, env);
 	const page = await res.text();
 	vi.restoreAllMocks();
 	return page.slice(page.indexOf("<body>") + 6, page.lastIndexOf("</body>"));
@@ -102,6 +103,32 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 			if (body.includes("<img")) kept.push(src);
 		}
 		expect(kept).toEqual([]);
+	});
+
+	it("on a page served over plain http, https:host names the host and http:host is a path", async () => {
+		// The URL parser reads a special scheme other than the page's as absolute (WHATWG URL, Chromium:
+		// test/browser/guard-hostile-urls).
+		const page = "http://consent.example/";
+		for (const src of [
+			`https:${FB}/tr`,
+			`HTTPS:${FB}/tr`,
+			`https:/${FB}/tr`,
+			`https:\\${FB}/tr`,
+			`https:&sol;${FB}/tr`,
+		]) {
+			expect({
+				src,
+				body: await rewritten(`<img src="${src}" alt="">`, VISITORS.optedOut, guardEnv(), page),
+			}).toEqual({
+				src,
+				body: "",
+			});
+		}
+		const path = `<img src="http:${FB}/logo.png" alt="">`;
+		expect(await rewritten(path, VISITORS.optedOut, guardEnv(), page)).toBe(path);
+		// The same page over https: the other way round.
+		const https = `<img src="https:${FB}/logo.png" alt=""><img src="http:${FB}/tr" alt="">`;
+		expect(await rewritten(https)).toBe(`<img src="https:${FB}/logo.png" alt="">`);
 	});
 
 	it("a srcset naming the tracker in a later candidate only, and a picture's source, go", async () => {
@@ -263,9 +290,9 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 			[`#a{background:u&#114;l(https://${FB}/tr)}`]: "#a{background:none}",
 			[`#a{background:url(https://${FB}&#47;tr)}`]: "#a{background:none}",
 			[`@import "https://${FB}/x.css";#a{}`]: "#a{}",
-			[`<![CDATA[#a{background:url(https://${FB}/tr)}]]>`]: "<![CDATA[#a{background:none}]]>",
+			[`<![CDATA[#a{background:url(https://${FB}/tr)}]]>`]: "<![CDATA[]]>#a{background:none}",
 			[`#a{background:url(https://${FB}/tr)}<g></g>#b{background:url(https://${FB}/tr)}`]:
-				"#a{background:none}<g></g>#b{background:none}",
+				"<g></g>#a{background:none}#b{background:none}",
 		};
 		const kept: string[] = [];
 		for (const [css, left] of Object.entries(blocks)) {
@@ -278,7 +305,52 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 			`<svg><style>#a{background:u&#114;l(https://${FB}/tr)}<g></g></style>` +
 			`<noscript>url(https://${FB}/tr)</noscript></svg><style>#b{background:u&#114;l(https://${FB}/tr)}</style>`;
 		expect(await rewritten(page, VISITORS.allowed)).toBe(page);
-		expect(await rewritten(page)).toBe(page.replace("u&#114;l(https://connect.facebook.net/tr)", "none"));
+		expect(await rewritten(page)).toBe(
+			page.replace(
+				"#a{background:u&#114;l(https://connect.facebook.net/tr)}<g></g>",
+				"<g></g>#a{background:none}",
+			),
+		);
+	});
+
+	it("an SVG <style> split by a comment or child element is read joined, as Chromium reads it", async () => {
+		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls): the sheet is the style's
+		// own text pieces joined. They are written back as one text at the end tag, after its children.
+		const blocks: Record<string, string> = {
+			"#a{background:url(https://connect.face<!--x-->book.net/tr)}": "<!--x-->#a{background:none}",
+			"#a{background:url(https://connect.face<a/>book.net/tr)}": "<a/>#a{background:none}",
+			[`#a{background:u<!---->rl(https://${FB}/tr)}`]: "<!---->#a{background:none}",
+			'@import "https://connect.face<g></g>book.net/x.css";#a{}': "<g></g>#a{}",
+			[`#a{background:image-set("https://${FB}<g></g>/tr" 1x)}`]: "<g></g>#a{background:none}",
+			"#a{background:url(https://connect.face<![CDATA[book.net/tr)}]]>": "<![CDATA[]]>#a{background:none}",
+			// Text inside a child element is the child's, not the sheet's: it stays where it was.
+			[`#a{}<g>url(https://${FB}/tr)</g>#b{}`]: `<g>url(https://${FB}/tr)</g>#a{}#b{}`,
+			// A CDATA section's < is text: written back as a reference, it cannot become markup.
+			"#a{background:url(https://connect.face<!--x--><![CDATA[book.net/tr)}</style><img src=/x>]]>":
+				"<!--x--><![CDATA[]]>#a{background:none}&lt;/style>&lt;img src=/x>",
+		};
+		const kept: string[] = [];
+		for (const [css, left] of Object.entries(blocks)) {
+			const body = await rewritten(`<svg><style>${css}</style></svg>`);
+			if (body !== `<svg><style>${left}</style></svg>`) kept.push(`${css} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+		// A sheet naming no tracker keeps its text as written; one split across two styles is two sheets.
+		const plain = `<svg><style>#a{fill:red}<!--x-->#b>c{fill:u&#114;l(#g)}</style></svg>`;
+		expect(await rewritten(plain)).toBe(
+			`<svg><style><!--x-->#a{fill:red}#b>c{fill:u&#114;l(#g)}</style></svg>`,
+		);
+		const apart = `<svg><style>#a{background:url(https://connect.face</style><style>book.net/tr)}</style></svg>`;
+		expect(await rewritten(apart)).toBe(apart);
+		// A page ending inside one has its sheet written at the end.
+		fakeOrigin(
+			() =>
+				new Response(`<svg><style>#a{background:url(https://connect.face<!--x-->book.net/tr)}`, {
+					headers: { "Content-Type": "text/html; charset=utf-8" },
+				}),
+		);
+		const cut = await (await visit("/", VISITORS.optedOut, {}, guardEnv())).text();
+		expect(cut.slice(cut.indexOf("<svg>"))).toBe("<svg><style><!--x-->#a{background:none}");
 	});
 
 	it("a name split by a comment is no url() (as in Chromium), and an allowed visitor's escapes stay", async () => {

@@ -72,7 +72,8 @@ function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
 	const metaCharset = !namesCharset(headers.get("Content-Type") ?? "");
 	const proxied = { origin: guard.origin, site: guard.site.origin };
 	const address = { url: guard.url, originHost: guard.originHost };
-	return { denied, overrides, strip, runtime, metaCharset, proxied, address };
+	const http = guard.site.origin.startsWith("http:");
+	return { denied, overrides, strip, runtime, metaCharset, proxied, address, http };
 }
 
 /**

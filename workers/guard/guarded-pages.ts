@@ -61,7 +61,9 @@ function pageKeyPrefix(contentType: string, options: HtmlGuardOptions): string {
 	const runtime = `${options.runtime ?? ""}${options.metaCharset === true ? "+" : ""}`;
 	// A refresh naming ORIGIN is made to name the request's own origin (html-guard.ts).
 	const site = options.proxied === undefined ? "" : `${options.proxied.origin} ${options.proxied.site}`;
-	return `${settingsKey(options.overrides, options.strip)}${denied}\n${runtime}\n${site}\n${contentType}\n`;
+	// Over plain http `https:host/p` names a host (tracker-hosts.ts).
+	const scheme = options.http === true ? "http" : "";
+	return `${settingsKey(options.overrides, options.strip)}${denied}\n${runtime}\n${site}\n${scheme}\n${contentType}\n`;
 }
 
 const SAMPLES = 256;

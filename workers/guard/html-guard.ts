@@ -48,6 +48,8 @@ export interface HtmlGuardOptions {
 	readonly proxied?: { readonly origin: string; readonly site: string };
 	/** The page's own address, for a meta refresh that would name the page itself once stripped. */
 	readonly address?: PageAddress;
+	/** The page is served over plain http, where `https:host/p` names the host (tracker-hosts.ts). */
+	readonly http?: boolean;
 }
 
 /**
@@ -252,7 +254,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	/** Whether an image's raw `src` or `srcset` is one its selectors (below) let in. */
 	const imageUrlMatters = sitePaths ? (raw: string | null) => raw !== null : mayBeImageRequest;
 	const anyDenied = (purposes: readonly string[]) => purposes.some(denies);
-	const verdicts = pageVerdicts(overrides, strip);
+	const verdicts = pageVerdicts(overrides, strip, options.http);
 	const classify = (raw: string) => {
 		const purpose = verdicts.urlPurpose(raw);
 		return purpose === null ? [] : [purpose];
@@ -343,7 +345,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	/** Whether a decoded URL is a tracker of a denied purpose (srcset candidates, noscript pixels). */
 	const deniedUrl = (url: string) => {
-		const purpose = classifyTrackerUrl(url, overrides);
+		const purpose = classifyTrackerUrl(url, overrides, options.http);
 		return purpose !== null && denies(purpose);
 	};
 
@@ -427,23 +429,23 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * A noscript's or style's text comes in chunks: held, and written back (without denied pixels or
 	 * URLs) where its last chunk was. Raw text is one text node, so no end-tag callback is needed (an
 	 * empty one has nothing to write). In SVG or MathML they are parsed as markup (CDATA sections, child
-	 * elements), not raw text: their pieces cannot be held and written back as one text without moving
-	 * them, and their elements are judged as any others. An SVG style's sheet is its text children
-	 * joined, references decoded (checked in Chromium): with `svg`, each of its text nodes is rewritten
-	 * on its own, as an attribute's text is read; anything else in SVG or MathML is left as it is.
+	 * elements), not raw text, and their elements are judged as any others: an SVG style is `svg`'s (below),
+	 * anything else there is left as it is.
 	 */
 	const heldText = (
-		rewrite: (text: string, svg: boolean) => string | null,
-		svg = false,
+		rewrite: (text: string) => string | null,
+		svg?: HTMLRewriterElementContentHandlers,
 	): HTMLRewriterElementContentHandlers => {
 		let chunks: string[] | null = null;
-		let html = true;
+		let inSvg = false;
 		return {
 			element(el) {
-				html = el.namespaceURI === HTML_NAMESPACE;
-				chunks = html || (svg && el.namespaceURI === SVG_NAMESPACE) ? [] : null;
+				inSvg = svg !== undefined && el.namespaceURI === SVG_NAMESPACE;
+				if (inSvg) svg?.element?.(el);
+				chunks = el.namespaceURI === HTML_NAMESPACE ? [] : null;
 			},
 			text(chunk) {
+				if (inSvg) svg?.text?.(chunk);
 				if (chunks === null) return;
 				chunks.push(chunk.text);
 				if (!chunk.lastInTextNode) {
@@ -451,10 +453,54 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					return;
 				}
 				const text = chunks.join("");
-				chunk.replace(rewrite(text, !html) ?? text, { html: true });
-				chunks = html ? null : [];
+				chunk.replace(rewrite(text) ?? text, { html: true });
+				chunks = null;
 			},
 		};
+	};
+
+	/**
+	 * An SVG style's sheet is its own text pieces joined, references decoded, CDATA included (checked in
+	 * Chromium): a comment or child element between two pieces is no part of it, so a URL split by one
+	 * (`url(https://connect.face<!--x-->book.net/p)`) loads. The pieces are held and the sheet, without
+	 * denied URLs, is written as one text at the end tag (after the style's children and comments), or
+	 * at the page's end. A CDATA section's `<` is written as a reference, so it cannot become markup (its
+	 * references, which a CDATA section keeps as text, are then decoded). Text inside a child is the
+	 * child's and stays; `sheets` holds the styles open, innermost last, with how deep in children it is.
+	 */
+	const sheets: { text: string; depth: number }[] = [];
+	const sheetText = (raw: string) =>
+		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
+	const svgStyle: HTMLRewriterElementContentHandlers = {
+		element(el) {
+			const sheet = { text: "", depth: 0 };
+			try {
+				el.onEndTag((end) => {
+					sheets.splice(sheets.indexOf(sheet), 1);
+					end.before(sheetText(sheet.text), { html: true });
+				});
+			} catch {
+				return; // `<style/>`: no end tag, no text.
+			}
+			sheets.push(sheet);
+		},
+		text(chunk) {
+			const sheet = sheets.at(-1);
+			if (sheet === undefined || sheet.depth > 0) return;
+			sheet.text += chunk.text;
+			chunk.remove();
+		},
+	};
+	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
+	const svgStyleChild = (el: Element) => {
+		const sheet = sheets.at(-1);
+		if (sheet === undefined) return;
+		try {
+			el.onEndTag(() => {
+				sheet.depth--;
+			});
+			sheet.depth++;
+		} catch {}
 	};
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
@@ -655,9 +701,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					gateUrl(el, "xlink:href");
 				},
 			})
+			.on("style *", { element: svgStyleChild })
 			.on(
 				"style",
-				heldText((css, svg) => withoutDeniedCssUrls(css, deniedUrl, svg), true),
+				heldText((css) => withoutDeniedCssUrls(css, deniedUrl), svgStyle),
 			)
 			// A function's name may be escaped or referenced (`\75 rl(`, `u&#114;l(`, `url&lpar;`): style
 			// attributes holding `\` or `&#` are rare (1 and 0 of 6,379 on htmlparser-benchmark's 258 pages).
@@ -694,6 +741,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				// text is written at its last chunk, which comes at the end too).
 				end(end) {
 					if (script !== null) end.append(closeScript(script), { html: true });
+					for (const sheet of sheets) end.append(sheetText(sheet.text), { html: true });
 				},
 			}),
 	);

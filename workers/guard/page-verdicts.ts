@@ -99,7 +99,12 @@ export function settingsKey(overrides: TrackerOverrides | undefined, strip: Stri
 /** The settings the memos' verdicts were worked out under: they start over when it changes. */
 let memoSettings: string | undefined;
 
-export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: StripOptions): PageVerdicts {
+/** `http`: the page is served over plain http, where `https:host/p` names the host (tracker-hosts.ts). */
+export function pageVerdicts(
+	overrides: TrackerOverrides | undefined,
+	strip: StripOptions,
+	http = false,
+): PageVerdicts {
 	// Keyed by the text alone: a key made of the settings and the text was a new string to build,
 	// flatten and hash at every lookup, the costliest function of ours in a rewrite whose verdicts are
 	// all remembered (bench/HISTORY.md, session 9). An isolate serves one deployment, whose settings
@@ -114,7 +119,8 @@ export function pageVerdicts(overrides: TrackerOverrides | undefined, strip: Str
 	}
 	return {
 		strippedLink: (raw) => links.get("", raw, () => stripAttributeUrl(raw, strip)),
-		urlPurpose: (raw) => urls.get("", raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides)),
+		urlPurpose: (raw) =>
+			urls.get(http ? "h" : "", raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides, http)),
 		scriptPurposes: (source) =>
 			scripts.get("", source, () => {
 				const purposes = inlineScriptPurposes(source, overrides);

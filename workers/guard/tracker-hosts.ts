@@ -223,12 +223,17 @@ function loaderTagId(host: string | null, pathname: string, search: string): str
 /**
  * The purpose of a script, pixel or iframe URL (absolute, `//host/…` or relative), or null when it is
  * not a known tracker. Order: the site's tag-id override, its host override, the tag id of a Google
- * loader, the host table, then first-party beacon and loader shapes on any host.
+ * loader, the host table, then first-party beacon and loader shapes on any host. `http`: the URL is on
+ * a page served over plain http, where `https:host/p` names the host.
  */
-export function classifyTrackerUrl(url: string, overrides?: TrackerOverrides): TrackerPurpose | null {
+export function classifyTrackerUrl(
+	url: string,
+	overrides?: TrackerOverrides,
+	http = false,
+): TrackerPurpose | null {
 	const verdict = classifyAsWritten(url, overrides);
 	if (verdict !== null || !BROWSER_FOLDS.test(url)) return verdict;
-	const folded = browserForm(url);
+	const folded = browserForm(url, http ? HTTP_PAGE_BASE : PAGE_BASE);
 	return folded === url ? null : classifyAsWritten(folded, overrides);
 }
 
@@ -243,19 +248,22 @@ export function classifyTrackerUrl(url: string, overrides?: TrackerOverrides): T
 const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%]|[^\x00-\x7f]|^https?:(?![/\\]{2})/i;
 
 /**
- * The base a URL is read against: a guarded page is served over https, where `http:host/p` names
- * `host` (an image is then upgraded to https) and `https:p` is a path on the page's own host.
+ * The base a URL is read against: a page served over https, where `http:host/p` names `host` (an image
+ * is then upgraded to https) and `https:p` is a path on the page's own host; over plain http the other
+ * way round (the WHATWG URL parser takes a special scheme other than the base's as absolute, as
+ * Chromium does).
  */
 const PAGE_BASE = "https://base.invalid/";
+const HTTP_PAGE_BASE = "http://base.invalid/";
 
-/** `url` as the browser reads it, where that can be told without the page's base (else as written). */
-function browserForm(url: string): string {
+/** `url` as the browser reads it on a page at `base`, where that can be told without the page's address (else as written). */
+function browserForm(url: string, base: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
 	const cleaned = url.replace(/^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]/g, "");
 	if (!layoutUrl(cleaned)?.host && !/^https?:/i.test(cleaned)) return cleaned;
 	try {
-		const href = new URL(cleaned, PAGE_BASE).href;
-		return href.startsWith(PAGE_BASE) ? href.slice(PAGE_BASE.length - 1) : href;
+		const href = new URL(cleaned, base).href;
+		return href.startsWith(base) ? href.slice(base.length - 1) : href;
 	} catch {
 		return cleaned;
 	}

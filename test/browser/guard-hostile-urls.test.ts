@@ -93,6 +93,22 @@ const SVG_SPELLINGS = [
 	`@import "https://connect.face<g></g>book.net/x.css?ev=PageSvg10";`,
 ];
 
+/**
+ * Markup naming Meta's host that session 37's QA found Chromium loading past the rewrite, keyed by
+ * the `ev` each request carries: CSS escapes and an SVG style split by a comment inside a frame's
+ * `srcdoc`, a CSS string's escaped newline or quote, a `url()` or string left open at the sheet's end.
+ */
+const QA_CASES: Readonly<Record<string, string>> = {
+	QaSrcdocEscape: `<iframe title="q1" srcdoc="<div style=&quot;width:9px;height:9px;background:url(https://connect.facebook\\2e net/tr?ev=QaSrcdocEscape)&quot;></div>"></iframe>`,
+	QaSrcdocImport: `<iframe title="q2" srcdoc="<style>@import 'https://connect.face\\62ook.net/x.css?ev=QaSrcdocImport';</style>"></iframe>`,
+	QaSrcdocSvgSplit: `<iframe title="q3" srcdoc="<svg width=1 height=1><style>#s{background:url(https://connect.face<!---->book.net/tr?ev=QaSrcdocSvgSplit)}</style></svg><div id=s style=width:9px;height:9px></div>"></iframe>`,
+	QaStringNewline: `<style>#qa4{background:url("https://connect.facebook\\\n.net/tr?ev=QaStringNewline")}</style><div id="qa4" style="width:9px;height:9px"></div>`,
+	QaEscapedQuote: `<style>#qa5{background:url("https://${FB}/tr?ev=QaEscapedQuote&x=\\"")}</style><div id="qa5" style="width:9px;height:9px"></div>`,
+	QaUnclosedUrl: `<div id="qa6" style="width:9px;height:9px"></div><style>#qa6{background:url(https://${FB}/tr?ev=QaUnclosedUrl</style>`,
+	QaUnclosedString: `<div id="qa7" style="width:9px;height:9px"></div><style>#qa7{background:url("https://${FB}/tr?ev=QaUnclosedString</style>`,
+	QaUnclosedAttr: `<div style="width:9px;height:9px;background:url(https://${FB}/tr?ev=QaUnclosedAttr"></div>`,
+};
+
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
 
 const page = (body: string) =>
@@ -116,7 +132,8 @@ const HOSTILE_PAGE = page(
 			(css, at) =>
 				`<svg width="1" height="1"><style>${css}</style></svg><div id="svg-css${at + 1}" style="width:9px;height:9px"></div>`,
 		).join("") +
-		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>`,
+		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>` +
+		Object.values(QA_CASES).join(""),
 );
 
 describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", () => {
@@ -188,6 +205,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			...BLOCK_SPELLINGS.map((_css, at) => `PageBlock${at + 1}`),
 			...SVG_SPELLINGS.map((_css, at) => `PageSvg${at + 1}`),
 			"PageFrameSrcdoc",
+			...Object.keys(QA_CASES),
 			...written.map((_url, at) => `Written${at + 1}`),
 		].sort();
 		expect(trackerEvents(urls)).toEqual(expected);

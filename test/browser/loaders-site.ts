@@ -70,6 +70,18 @@ export const BASE_CASES: Readonly<Record<string, string>> = {
 	"base-adjacent": `document.head.insertAdjacentHTML("beforeend", '<base href="${AD}/base-adjacent/">');`,
 	"base-inner-html": `var d = document.createElement("div"); d.innerHTML = '<base href="${AD}/base-inner-html/">'; document.head.append(d.firstChild);`,
 	"base-write": `document.write('<base href="${AD}/base-write/">');`,
+	// Session 37's QA: markup for the whole document or in place of an element, a parsed document's
+	// or a template's nodes moved in, a fragment, another window's element, an attribute given later
+	// (Chromium's insertHTML edit command inserts no base: no case).
+	"base-root-inner-html": `document.documentElement.innerHTML = '<head><base href="${AD}/base-root-inner-html/"></head><body></body>';`,
+	"base-outer-html": `var i = document.createElement("i"); document.head.append(i); i.outerHTML = '<base href="${AD}/base-outer-html/">';`,
+	"base-dom-parser": `var p = new DOMParser().parseFromString('<base href="${AD}/base-dom-parser/">', "text/html"); document.head.append(document.adoptNode(p.querySelector("base")));`,
+	"base-xhtml-parser": `var p = new DOMParser().parseFromString('<html xmlns="http://www.w3.org/1999/xhtml"><head><base href="${AD}/base-xhtml-parser/"/></head></html>', "application/xhtml+xml"); document.head.append(document.adoptNode(p.querySelector("base")));`,
+	"base-template": `var t = document.createElement("template"); t.innerHTML = '<base href="${AD}/base-template/">'; document.head.append(t.content.cloneNode(true));`,
+	"base-template-import": `var t = document.createElement("template"); t.innerHTML = '<base href="${AD}/base-template-import/">'; document.head.append(document.importNode(t.content, true));`,
+	"base-range": `document.head.append(document.createRange().createContextualFragment('<base href="${AD}/base-range/">'));`,
+	"base-frame": `var f = document.createElement("iframe"); document.head.append(f); var fb = f.contentDocument.createElement("base"); fb.href = "${AD}/base-frame/"; document.head.append(document.adoptNode(fb));`,
+	"base-attr-later": `var b = document.createElement("base"); var a = document.createAttribute("href"); b.setAttributeNode(a); document.head.append(b); a.value = "${AD}/base-attr-later/";`,
 	"base-cdn": based(`b.href = "${CDN_BASE}"; document.head.append(b);`),
 	"base-own": based(`b.href = "${OWN_BASE}"; document.head.append(b);`),
 };

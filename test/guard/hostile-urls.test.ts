@@ -353,6 +353,45 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(cut.slice(cut.indexOf("<svg>"))).toBe("<svg><style><!--x-->#a{background:none}");
 	});
 
+	it("a CSS string's escaped line break or quote, and a url() or string left open at the end, are read", async () => {
+		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls, Qa…).
+		const blocks: Record<string, string> = {
+			'<style>#a{background:url("https://connect.facebook\\\n.net/tr")}</style>':
+				"<style>#a{background:none}</style>",
+			[`<style>#a{background:url('https://${FB}/tr?x=\\'')}</style>`]: "<style>#a{background:none}</style>",
+			[`<style>@import "https://${FB}/x.css?x=\\"";p{}</style>`]: "<style>p{}</style>",
+			[`<style>#a{background:url(https://${FB}/tr</style>`]: "<style>#a{background:none</style>",
+			[`<style>#a{background:url( "https://${FB}/tr</style>`]: "<style>#a{background:none</style>",
+			[`<div style="background:url(https://${FB}/tr"></div>`]: `<div style="background:none"></div>`,
+		};
+		const kept: string[] = [];
+		for (const [css, left] of Object.entries(blocks)) {
+			const body = await rewritten(css);
+			if (body !== left) kept.push(`${css} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+		// A line break ends a string (a bad string: nothing loads), and the scan goes on after it.
+		const bad = `<style>#a{background:url("https://${FB}/tr\n")}#b{background:url(/b.png)}</style>`;
+		expect(await rewritten(bad)).toBe(bad);
+	});
+
+	it("a frame's srcdoc naming the tracker in CSS escapes, or split by a comment in an SVG style, is gated", async () => {
+		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls, QaSrcdoc…).
+		for (const markup of [
+			`<div style=&quot;background:url(https://connect.facebook\\2e net/tr)&quot;></div>`,
+			`<style>@import 'https://connect.face\\62ook.net/x.css';</style>`,
+			`<svg><style>#s{background:url(https://connect.face<!---->book.net/tr)}</style></svg>`,
+		]) {
+			const frame = `<iframe title="t" srcdoc="${markup}"></iframe>`;
+			expect(await rewritten(frame)).toBe(
+				`<iframe title="t" data-consent="ads" data-srcdoc="${markup}"></iframe>`,
+			);
+		}
+		// Text that names no tracker once its tags are left out stays.
+		const plain = `<iframe title="t" srcdoc="<p>connect.face<b>book</b></p><style>p{background:url(/a.png)}</style>"></iframe>`;
+		expect(await rewritten(plain)).toBe(plain);
+	});
+
 	it("a name split by a comment is no url() (as in Chromium), and an allowed visitor's escapes stay", async () => {
 		const split = `<div style="background:u/**/rl(https://${FB}/tr)"></div><style>p{background:u/**/rl(https://${FB}/tr)}</style>`;
 		expect(await rewritten(split)).toBe(split);

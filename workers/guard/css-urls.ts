@@ -46,15 +46,18 @@ interface CssStarts {
 // Built on the first CSS that names one, not as the script loads (bench/startup.mjs).
 let starts: CssStarts | undefined;
 const WHITESPACE = /\s/;
-/** A CSS escape: up to six hex digits and one whitespace after them, or any other character. */
-const CSS_ESCAPE = /\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([^\n\r\f0-9a-fA-F]))/g;
+/**
+ * A CSS escape: up to six hex digits and one whitespace after them, or any other character; in a
+ * string, a line break after a backslash is no part of it (seen loading in Chromium).
+ */
+const CSS_ESCAPE = /\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\r\n|[^0-9a-fA-F]))/g;
 const CSS_ESCAPE_AT = /^\\(?:[0-9a-fA-F]{1,6}[ \t\n\r\f]?|[^\n\r\f0-9a-fA-F])/;
 
 /** A URL's text as CSS reads it: `connect\.facebook\2e net` is connect.facebook.net. */
 function cssUnescaped(url: string): string {
 	if (!url.includes("\\")) return url;
 	return url.replace(CSS_ESCAPE, (_all, hex?: string, char?: string) => {
-		if (hex === undefined) return char as string;
+		if (hex === undefined) return /^[\n\r\f]/.test(char as string) ? "" : (char as string);
 		const n = Number.parseInt(hex, 16);
 		return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : "\ufffd";
 	});
@@ -86,21 +89,34 @@ interface Found {
 	readonly end: number;
 }
 
-/** A quoted string starting at `at`, or null. */
+/**
+ * A quoted string starting at `at`, or null (also when a line break ends it: a bad string). An escaped
+ * quote is part of it, and one still open at the text's end closes there, as CSS reads it (both seen
+ * loading in Chromium).
+ */
 function quoted(css: string, at: number): Found | null {
 	const c = css[at];
 	if (c !== '"' && c !== "'") return null;
-	const close = css.indexOf(c, at + 1);
-	return close === -1 ? null : { url: css.slice(at + 1, close), end: close + 1 };
+	let close = at + 1;
+	while (close < css.length && css[close] !== c && !"\n\r\f".includes(css[close] as string)) {
+		close += css[close] === "\\" ? 2 : 1;
+	}
+	if (close < css.length && css[close] !== c) return null;
+	return { url: css.slice(at + 1, close), end: Math.min(close + 1, css.length) };
 }
 
-/** The body of a `url(` whose `(` ends at `at`: `url( "…" )`, `url(…)`; null when it does not close. */
+/**
+ * The body of a `url(` whose `(` ends at `at`: `url( "…" )`, `url(…)`; null when something else ends
+ * it. The text's end closes it, as CSS reads a sheet or a `style` attribute (seen loading in Chromium).
+ */
 function urlBody(css: string, at: number): Found | null {
 	const start = skipWhitespace(css, at);
 	const string = quoted(css, start);
 	if (string !== null) {
 		const close = skipWhitespace(css, string.end);
-		return css[close] === ")" ? { url: string.url, end: close + 1 } : null;
+		return css[close] === ")" || close === css.length
+			? { url: string.url, end: Math.min(close + 1, css.length) }
+			: null;
 	}
 	if (css[start] === '"' || css[start] === "'") return null;
 	let i = start;
@@ -111,7 +127,7 @@ function urlBody(css: string, at: number): Found | null {
 	}
 	const url = css.slice(start, i);
 	i = skipWhitespace(css, i);
-	return css[i] === ")" ? { url, end: i + 1 } : null;
+	return css[i] === ")" || i === css.length ? { url, end: Math.min(i + 1, css.length) } : null;
 }
 
 /**

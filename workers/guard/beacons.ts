@@ -212,6 +212,22 @@ export function matchBeacon(
 		const verdict = overrides.path(target.pathname);
 		if (verdict !== undefined) return verdict;
 	}
+	const verdict = matchShapes(target, overrides);
+	const escaped = verdict === null && (target.pathname.includes("%") || target.search.includes("%"));
+	return escaped ? matchShapes(decoded(target), overrides) : verdict;
+}
+
+/**
+ * A target with its ASCII percent-escapes decoded, as the origin reads it (PHP, nginx: `/%6datomo.php`,
+ * `rec=%31`) and Chromium sends it as written.
+ */
+function decoded(target: BeaconTarget): BeaconTarget {
+	const decode = (part: string) =>
+		part.replace(/%([0-7][0-9a-f])/gi, (_all, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+	return { pathname: decode(target.pathname), search: decode(target.search) };
+}
+
+function matchShapes(target: BeaconTarget, overrides: CompiledOverrides | null): TrackerPurpose | null {
 	for (const shape of candidateShapes(target.pathname)) {
 		if (!shape.path.test(target.pathname) || !shapeMatches(shape, target.search)) continue;
 		const tagId = shape.tagParam === undefined ? undefined : queryValue(target.search, shape.tagParam);

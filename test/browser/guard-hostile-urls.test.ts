@@ -109,6 +109,9 @@ const QA_CASES: Readonly<Record<string, string>> = {
 	QaUnclosedAttr: `<div style="width:9px;height:9px;background:url(https://${FB}/tr?ev=QaUnclosedAttr"></div>`,
 };
 
+/** A srcdoc whose CSS, decoded as the frame reads it, names a path of the site: its frame stays. */
+const FIRST_PARTY_SRCDOC = `<iframe title="fp" srcdoc="<div style=&quot;width:9px;height:9px;background:url(&amp;amp;sol;&amp;amp;sol;${FB}/tr?ev=QaFirstParty)&quot;></div>"></iframe>`;
+
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
 
 const page = (body: string) =>
@@ -133,7 +136,8 @@ const HOSTILE_PAGE = page(
 				`<svg width="1" height="1"><style>${css}</style></svg><div id="svg-css${at + 1}" style="width:9px;height:9px"></div>`,
 		).join("") +
 		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>` +
-		Object.values(QA_CASES).join(""),
+		Object.values(QA_CASES).join("") +
+		FIRST_PARTY_SRCDOC,
 );
 
 describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", () => {
@@ -225,5 +229,8 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 		});
 		expect(urls).toContain(`${server.origin}/logo.png`);
 		expect(site.requests.slice(siteRequests)).toContain("/logo.png");
+		expect(site.requests.slice(siteRequests).filter((target) => target.includes("QaFirstParty"))).toEqual([
+			`/&sol;&sol;${FB}/tr?ev=QaFirstParty`,
+		]);
 	});
 });

@@ -387,6 +387,14 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 				`<iframe title="t" data-consent="ads" data-srcdoc="${markup}"></iframe>`,
 			);
 		}
+		// Decoded as the frame reads it, no further: `&amp;amp;sol;` is `&sol;` there, a path of the site.
+		for (const markup of [
+			`<div style=&quot;background:url(&amp;amp;sol;&amp;amp;sol;${FB}/x.png)&quot;></div>`,
+			`<img src=&quot;https:&amp;amp;sol;&amp;amp;sol;${FB}/x.png&quot;>`,
+		]) {
+			const frame = `<iframe title="t" srcdoc="${markup}"></iframe>`;
+			expect(await rewritten(frame)).toBe(frame);
+		}
 		// Text that names no tracker once its tags are left out stays.
 		const plain = `<iframe title="t" srcdoc="<p>connect.face<b>book</b></p><style>p{background:url(/a.png)}</style>"></iframe>`;
 		expect(await rewritten(plain)).toBe(plain);

@@ -605,9 +605,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					withoutDeniedCssUrls(srcdoc, noted);
 					// Tags and comments hold no `<` or `>` of their own, mostly: read in linear time.
 					withoutDeniedCssUrls(srcdoc.replace(/<[^<>]*>/g, ""), noted);
+					// Its URLs are decoded as the frame reads them: no further (`&amp;amp;sol;` is `&sol;` there).
 					const purposes = union(
 						[],
-						urls.flatMap((url) => classify(decodeAttribute(url))),
+						urls.flatMap((url) => {
+							const purpose = classifyTrackerUrl(url, overrides, options.http);
+							return purpose === null ? [] : [purpose];
+						}),
 					);
 					if (!anyDenied(purposes)) return;
 					el.setAttribute(

@@ -112,6 +112,22 @@ describe("relative beacon images for a visitor opted out of everything", () => {
 		const markup = ORDINARY_IMAGES.map((src) => `<img src="${src}" alt="">`).join("");
 		expect(await page(markup, VISITORS.optedOut)).toBe(markup);
 	});
+
+	// A `<picture>` source and an image's `srcset` are let in by one selector each and judged by
+	// their handlers (html-guard.ts): what they keep and drop is as when a selector per part let them in.
+	it("goes from a <picture> source, and ordinary sources and srcsets stay", async () => {
+		const plain = '<source srcset="/a.webp 1x, /a2.webp 2x"><img src="/a.png" srcset="/a2.png 2x" alt="">';
+		const kept: string[] = [];
+		for (const [src] of BEACON_IMAGES) {
+			const body = await page(`<picture><source srcset="${src}">${plain}</picture>`, VISITORS.optedOut);
+			if (body !== `<picture>${plain}</picture>`) kept.push(`${src}: ${body}`);
+		}
+		expect(kept).toEqual([]);
+		const ordinary = ORDINARY_IMAGES.map(
+			(src) => `<picture><source srcset="${src} 1x"><img src="/a.png" srcset="${src} 2x" alt=""></picture>`,
+		).join("");
+		expect(await page(ordinary, VISITORS.optedOut)).toBe(ordinary);
+	});
 });
 
 describe("relative beacon images for other visitors and sites", () => {

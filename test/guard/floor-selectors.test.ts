@@ -54,10 +54,11 @@ const selectorCount = (selectors: readonly string[]) =>
 // A `srcset` and a `<picture>` source are let in whole and tested by their handlers instead of by a
 // selector per image part; a new selector should be worth its cost on every page. Session 37 also
 // added three: scripts whose type names JSON or a template (two, their text unread) and an SVG
-// style's children (one, its sheet read whole): 94.
-it("the guard registers 94 selectors for a site that has not classified its own paths", async () => {
+// style's children (one, its sheet read whole): 94. And one for a relative image holding `%`, which
+// may escape any beacon mark (`/%6datomo.php`): no other part holds every such spelling. 95.
+it("the guard registers 95 selectors for a site that has not classified its own paths", async () => {
 	const guard = await selectorsOf(() =>
 		htmlGuard({ denied: new Set(["ads"]), overrides: undefined, strip: {}, runtime: "<script></script>" }),
 	);
-	expect(selectorCount(guard)).toBe(94);
+	expect(selectorCount(guard)).toBe(95);
 });

@@ -3,8 +3,9 @@
  * too, numeric ones without `;`, backslashes, a tab between the slashes, letters IDNA folds or
  * drops), in Chromium: for a visitor opted out of everything, neither the page the guard rewrote nor
  * markup the page's own script writes (the runtime's screen) requests it; nor is anything requested
- * that is on one of the guard's own beacon paths (`/matomo.php?…`, also percent-escaped), named in
- * CSS (escapes, an SVG `<style>`, `image-set()`) or in a frame's `srcdoc` (nor that frame's `src` instead). An allowed visitor's page
+ * that is on one of the guard's own beacon paths (`/matomo.php?…`, also percent-escaped or in a
+ * frame's `srcdoc`), named in CSS (escapes, an SVG `<style>`, `image-set()`) or in a frame's `srcdoc`
+ * (nor that frame's `src` instead). An allowed visitor's page
  * requests every tracker, so each spelling does load one. The test pages are served over http, where
  * `https:host` (no slashes) names another host: the runtime and the rewrite read it so.
  */
@@ -113,13 +114,14 @@ const QA_CASES: Readonly<Record<string, string>> = {
 const FIRST_PARTY_SRCDOC = `<iframe title="fp" srcdoc="<div style=&quot;width:9px;height:9px;background:url(&amp;amp;sol;&amp;amp;sol;${FB}/tr?ev=QaFirstParty)&quot;></div>"></iframe>`;
 
 const BEACON = "/matomo.php?idsite=1&amp;rec=1&amp;action_name=hostile";
-/** The guard's beacon paths, also spelled with percent-escapes. */
+/** The guard's beacon paths spelled with percent-escapes, and one in a frame's `srcdoc` (`&` escaped twice). */
 const BEACONS = [
 	BEACON,
 	"/%6datomo.php?idsite=1&amp;rec=1&amp;action_name=escaped1",
 	"/matomo.php?idsite=1&amp;rec=%31&amp;action_name=escaped2",
 	"/g/%63ollect?v=2&amp;t%69d=G-ABC123XYZ9&amp;dl=escaped3",
 ];
+const SRCDOC_BEACON = `<iframe title="beacon" srcdoc="<img src=&quot;/matomo.php?idsite=1&amp;amp;rec=1&amp;amp;action_name=srcdoc&quot; alt=&quot;&quot;>"></iframe>`;
 
 const page = (body: string) =>
 	`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile</title>` +
@@ -132,6 +134,7 @@ const HOSTILE_PAGE = page(
 		`<img src="/a.png" srcset="/a.png 2x, https:&sol;&sol;${FB}/tr?ev=PageSrcset 1x" alt="">` +
 		`<iframe title="ad" srcdoc="<img src=&quot;https:&amp;#47;&amp;#47;${FB}/tr?ev=PageSrcdoc&quot; alt=&quot;&quot;>"></iframe>` +
 		BEACONS.map((src) => `<img src="${src}" alt="">`).join("") +
+		SRCDOC_BEACON +
 		`<img src="/logo.png" alt="">` +
 		CSS_SPELLINGS.map((css) => `<div style="width:9px;height:9px;${css}"></div>`).join("") +
 		`<style>#css-block{width:9px;height:9px;background:url(https://connect.facebook\\2e net/tr?ev=PageCssBlock)}</style>` +
@@ -223,7 +226,9 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 		].sort();
 		expect(trackerEvents(urls)).toEqual(expected);
 		expect(beaconRequests(urls)).toEqual(
-			BEACONS.map((src) => `${server.origin}${src.replaceAll("&amp;", "&")}`).sort(),
+			[...BEACONS, "/matomo.php?idsite=1&amp;rec=1&amp;action_name=srcdoc"]
+				.map((src) => `${server.origin}${src.replaceAll("&amp;", "&")}`)
+				.sort(),
 		);
 		// A frame's srcdoc wins over its src.
 		expect(urls.filter((url) => url.includes("frames.example"))).toEqual([]);

@@ -137,6 +137,38 @@ describe("relative beacon images for a visitor opted out of everything", () => {
 	});
 });
 
+// A frame's `srcdoc` is markup in an attribute: its `&` is written `&amp;` once more. Its relative
+// images request the page's site (the frame's base URL is the page's), where the guard answers a
+// beacon path 204: such a frame keeps its `srcdoc` aside, as one holding a tracker's pixel does.
+const inSrcdoc = (markup: string) => markup.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+
+describe("relative beacon images in a frame's srcdoc", () => {
+	it("keep the frame's srcdoc aside for a visitor denying their purpose", async () => {
+		const kept: string[] = [];
+		for (const [src, purpose] of BEACON_IMAGES) {
+			for (const markup of [
+				`<img src="${src}" alt="">`,
+				`<picture><source srcset="/a.png 1x, ${src} 2x"></picture>`,
+			]) {
+				const srcdoc = inSrcdoc(markup);
+				const body = await page(`<iframe title="f" srcdoc="${srcdoc}"></iframe>`, VISITORS.optedOut);
+				if (body !== `<iframe title="f" data-consent="${purpose}" data-srcdoc="${srcdoc}"></iframe>`)
+					kept.push(`${src}: ${body}`);
+			}
+		}
+		expect(kept).toEqual([]);
+	});
+
+	it("leave a frame of ordinary images, or of beacons of an allowed purpose, as it is", async () => {
+		const ordinary = `<iframe title="f" srcdoc="${inSrcdoc(ORDINARY_IMAGES.map((src) => `<img src="${src}" alt="">`).join(""))}"></iframe>`;
+		expect(await page(ordinary, VISITORS.optedOut)).toBe(ordinary);
+		const analytics = BEACON_IMAGES.filter(([, purpose]) => purpose === "analytics").map(
+			([src]) => `<iframe title="f" srcdoc="${inSrcdoc(`<img src="${src}" alt="">`)}"></iframe>`,
+		);
+		expect(await page(analytics.join(""), VISITORS.gpcOnly)).toBe(analytics.join(""));
+	});
+});
+
 describe("relative beacon images for other visitors and sites", () => {
 	it("a visitor denying ads only keeps the analytics beacons' images", async () => {
 		const markup = BEACON_IMAGES.map(([src]) => `<img src="${src}" alt="">`).join("");

@@ -598,15 +598,18 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			// An inline frame's document is markup in an attribute: any tracker URL in it gates the frame.
 			// Decoded twice: the attribute's references, then those of the frame's own attributes. Its CSS
 			// is read as CSS (escapes), also with its comments and tags left out, which an SVG style's
-			// sheet leaves out (`url(https://connect.face<!---->book.net/p)`).
+			// sheet leaves out (`url(https://connect.face<!---->book.net/p)`). Its images' relative URLs
+			// resolve against the page's: one on a beacon path gates the frame as a tracker's pixel does.
 			.on("iframe[srcdoc]", {
 				element(el) {
-					const srcdoc = decodeAttribute(decodeAttribute(el.getAttribute("srcdoc") as string));
+					const markup = decodeAttribute(el.getAttribute("srcdoc") as string);
+					const srcdoc = decodeAttribute(markup);
 					const urls: string[] = srcdoc.match(ABSOLUTE_URL) ?? [];
 					const noted = (url: string) => {
 						urls.push(url);
 						return false;
 					};
+					withoutDeniedPixels(markup, noted);
 					withoutDeniedCssUrls(srcdoc, noted);
 					// Tags and comments hold no `<` or `>` of their own, mostly: read in linear time.
 					withoutDeniedCssUrls(srcdoc.replace(/<[^<>]*>/g, ""), noted);

@@ -466,8 +466,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * (`url(https://connect.face<!--x-->book.net/p)`) loads. The pieces are held and the sheet, without
 	 * denied URLs, is written as one text at the end tag (after the style's children and comments), or
 	 * at the page's end. A CDATA section's `<` is written as a reference, so it cannot become markup (its
-	 * references, which a CDATA section keeps as text, are then decoded). Text inside a child is the
-	 * child's and stays; `sheets` holds the styles open, innermost last, with how deep in children it is.
+	 * references, which a CDATA section keeps as text, are then decoded: a text chunk does not say it came
+	 * from CDATA, so its `&` cannot be escaped alone). Text inside a child is the child's and stays;
+	 * `sheets` holds the styles open, innermost last, with how deep in children it is.
 	 */
 	const sheets: { text: string; depth: number }[] = [];
 	const sheetText = (raw: string) =>

@@ -203,6 +203,27 @@ describe("POST /unsubscribe (one-click)", () => {
 		);
 	});
 
+	it("rejects a token whose MAC has a bit changed in its last character (the spare bits base64url leaves there)", async () => {
+		const link = await issueLink("spare-bits@example.com", "news");
+		const token = link.url.split("t=")[1] ?? "";
+		// 32 bytes are 43 base64url characters: the last carries 4 bits of the MAC and 2 spare ones.
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		const last = alphabet.indexOf(token.at(-1) ?? "");
+		const rows = await suppressionRows();
+		for (const bit of [1, 2]) {
+			const tampered = `${token.slice(0, -1)}${alphabet[last ^ bit]}`;
+			const page = await call(`/unsubscribe?t=${tampered}`);
+			expect(page.status, tampered).toBe(403);
+			expect(await page.text()).toContain("The link is not valid.");
+			const post = await oneClick(`/unsubscribe?t=${tampered}`);
+			expect(post.status, tampered).toBe(403);
+			expect(await post.text()).toBe("403 invalid_token: This unsubscribe link is not valid.\n");
+		}
+		expect(await suppressionRows()).toBe(rows);
+		expect(await suppression("spare-bits@example.com", "news")).toEqual({ suppressed: false });
+		expect((await oneClick(pathOf(link.url))).status).toBe(200);
+	});
+
 	it("answers a browser without Fetch Metadata that asks for HTML with a page; a server asking for anything keeps plain text", async () => {
 		const expired = await tokenFor("old-browser@example.com", "news", Date.now() - 1000);
 		const post = (accept: string) =>

@@ -230,6 +230,27 @@ describe("POST /preferences/erase", () => {
 		expect(doc.reasons).toMatchObject({ ads: "default", analytics: "default" });
 	});
 
+	it("erases both ids of a browser that sends two (host-only and Domain, after a COOKIE_DOMAIN change), whose cookies it expires", async () => {
+		// Choices stored under each id: the host-only one from before the change, the Domain one since.
+		const { v: before, subject: first } = await visitorWithData();
+		const { v: since, subject: second } = await visitorWithData();
+		const firstVid = before.cookies.get("ce_vid") ?? "";
+		const secondVid = since.cookies.get("ce_vid") ?? "";
+		const unrelated = await visitorWithData();
+		const res = await call("/preferences/erase", {
+			method: "POST",
+			cf: CA,
+			headers: { ...FORM, Origin: BASE, Cookie: `ce_vid=${firstVid}; ce_vid=short; ce_vid=${secondVid}` },
+			body: "form=erase",
+		});
+		expect(res.status).toBe(303);
+		expect(setCookieNamed(res, "ce_vid")).toMatch(/Max-Age=0/);
+		// Neither id comes back from this browser once its cookies are expired: both subjects' data goes.
+		expect(await stored(first)).toEqual({ rows: 0, records: 0, kv: null, erasures: 1 });
+		expect(await stored(second)).toEqual({ rows: 0, records: 0, kv: null, erasures: 1 });
+		expect(await stored(unrelated.subject)).toMatchObject({ rows: 1, records: 1, erasures: 0 });
+	});
+
 	it("answers a browser with no ce_vid 303 and erases nothing of anyone's", async () => {
 		const { subject } = await visitorWithData();
 		const res = await call("/preferences/erase", {

@@ -43,6 +43,16 @@ export function presentedVisitorId(request: Request): string | null {
 	return repeatedCookie(request, VISITOR_COOKIE)?.find((copy) => VISITOR_ID.test(copy)) ?? null;
 }
 
+/**
+ * Every well-formed `ce_vid` the request sends, the first as presentedVisitorId gives it: after a
+ * COOKIE_DOMAIN change a browser keeps a host-only and a Domain id, and choices may be stored under
+ * each. At most three (a browser keeps one per cookie scope), bounding what one request erases.
+ */
+export function presentedVisitorIds(request: Request): string[] {
+	const copies = repeatedCookie(request, VISITOR_COOKIE) ?? [presentedVisitorId(request) ?? ""];
+	return [...new Set(copies.filter((copy) => VISITOR_ID.test(copy)))].slice(0, 3);
+}
+
 // A visitor's requests hash the same id again and again: remember recent ones in this isolate.
 const subjects = new Map<string, string>();
 const MAX_CACHED_SUBJECTS = 10_000;

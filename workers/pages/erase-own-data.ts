@@ -6,7 +6,7 @@
  * centre, which says it was done. The POST passes the preference form's Origin check (a cross-site
  * form must not erase anyone's data) and the visitor write limit (http/rate-limit.ts).
  */
-import { presentedVisitorId, visitorSubject } from "../consent/caller";
+import { presentedVisitorIds, visitorSubject } from "../consent/caller";
 import { requestContext } from "../consent/request-context";
 import { eraseStoredSubject } from "../consent/subject-erasure";
 import { expiredVisitorCookies } from "../consent/visitor-cookies";
@@ -49,8 +49,10 @@ export async function eraseOwnData(request: Request, env: Env, ctx: ExecutionCon
 	assertWriteOrigin(request, rc.settings);
 	await readBody(request, ["form"]);
 	// Only a well-formed `ce_vid` names a subject; without one there is nothing of this browser's stored.
-	const vid = presentedVisitorId(request);
-	if (vid) await eraseStoredSubject(env, ctx, await visitorSubject(vid));
+	// Each id the browser sends goes: the cookies expired below are all of them, so an id left would
+	// keep its choices and history where the person can no longer reach them.
+	for (const vid of presentedVisitorIds(request))
+		await eraseStoredSubject(env, ctx, await visitorSubject(vid));
 	const lang = pageLanguage(request, rc.url);
 	const headers = new Headers({ Location: `${ERASED_LOCATION}&lang=${lang}`, "Cache-Control": NO_STORE });
 	for (const line of expiredVisitorCookies(rc)) headers.append("Set-Cookie", line);

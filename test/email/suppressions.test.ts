@@ -53,6 +53,14 @@ describe("GET /v1/suppressions", () => {
 		expect(await suppression("nobody@example.com", "news")).toEqual({ suppressed: false });
 	});
 
+	it("names a list exactly, as README says: a suppression of News is none of news", async () => {
+		await unsubscribe("cased@example.com", "News");
+		expect((await suppression("cased@example.com", "News")).suppressed).toBe(true);
+		expect(await suppression("cased@example.com", "news")).toEqual({ suppressed: false });
+		const res = await call("/v1/suppressions/check", check({ emails: ["cased@example.com"], list: "NEWS" }));
+		expect(await res.json()).toMatchObject({ results: [{ suppressed: false }] });
+	});
+
 	it("a global suppression covers every list, and list=* asks about any list", async () => {
 		await seed("global@example.com", "*", Date.UTC(2025, 5, 1));
 		expect(await suppression("global@example.com", "news")).toEqual({

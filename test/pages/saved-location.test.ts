@@ -250,6 +250,12 @@ describe("a ce_saved this browser's own save did not set", () => {
 		expect(await says(await minted(120))).toBe(false);
 		expect(await says(await minted(-3600))).toBe(false);
 		expect(await says(await minted(0, "some-other-key-0123456789abcdef0123"))).toBe(false);
+		// A bit changed in the MAC's last character (two of its bits are spare) is a forgery too.
+		const genuine = await minted(0);
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		const last = alphabet.indexOf(genuine.at(-1) ?? "");
+		for (const bit of [1, 2])
+			expect(await says(`${genuine.slice(0, -1)}${alphabet[last ^ bit]}`)).toBe(false);
 		const rotated = envWith({
 			SIGNING_KEY: "rotated-signing-key-0123456789abcdef",
 			SIGNING_KEY_PREVIOUS: SIGNING_KEY,

@@ -117,6 +117,28 @@ describe("GET /preferences/export", () => {
 		expect(known.headers.get("Retry-After")).not.toBeNull();
 	});
 
+	it("holds every id a browser sends (host-only and Domain, after a COOKIE_DOMAIN change), as Delete my data erases them all", async () => {
+		const before = new Visitor(CA);
+		await before.fetch("/preferences");
+		await before.put({ ads: false });
+		const since = new Visitor(CA);
+		await since.fetch("/preferences");
+		await since.put({ analytics: true });
+		const [first, second] = [await subjectOf(before), await subjectOf(since)];
+		const cookie = `ce_vid=${before.cookies.get("ce_vid")}; ce_vid=short; ce_vid=${since.cookies.get("ce_vid")}`;
+		const res = await call("/preferences/export", { cf: CA, headers: { Cookie: cookie } });
+		expect(res.status).toBe(200);
+		const doc = await res.json<Export & { otherVisitorIds?: Export[] }>();
+		expect(doc.subject).toBe(first);
+		expect(doc.records.map((r) => r.changes)).toEqual([{ ads: false }]);
+		expect(doc.otherVisitorIds?.map((other) => [other.subject, other.records.map((r) => r.changes)])).toEqual(
+			[[second, [{ analytics: true }]]],
+		);
+		// One id: the keyed export's document as it is, nothing added.
+		const single = await (await before.fetch("/preferences/export")).json<Export>();
+		expect(single).not.toHaveProperty("otherVisitorIds");
+	});
+
 	it("never answers for another subject: not by query, not by a forged or another visitor's cookie", async () => {
 		const owner = new Visitor(CA);
 		await owner.fetch("/preferences");

@@ -5,15 +5,24 @@
  * nobody yet, and their copy is an empty document (a fresh subject's), not an error, made without
  * reading storage: nothing can be stored for an id this request made up.
  */
+import { presentedVisitorIds, visitorSubject } from "../consent/caller";
 import { emptyExport, exportFilename, primaryRepository, subjectExport } from "../consent/subject-export";
 import { jsonResponse } from "../http/responses";
 import { pageVisitor } from "./page-visitor";
 
+async function visitorExport(env: Env, vid: string) {
+	const subject = await visitorSubject(vid);
+	return subjectExport(env, primaryRepository(env, subject), subject);
+}
+
 export async function exportOwnData(request: Request, env: Env): Promise<Response> {
 	const visitor = await pageVisitor(request);
-	const document = visitor.issued
-		? emptyExport(visitor.subject)
-		: await subjectExport(env, primaryRepository(env, visitor.subject), visitor.subject);
+	// The first id is the visitor's; a browser sending more (a COOKIE_DOMAIN change) gets their data
+	// too, under `otherVisitorIds`, as "Delete my data" erases each of them.
+	const [own, ...others] = visitor.issued
+		? [emptyExport(visitor.subject)]
+		: await Promise.all(presentedVisitorIds(request).map((vid) => visitorExport(env, vid)));
+	const document = others.length > 0 ? { ...own, otherVisitorIds: others } : own;
 	const headers = new Headers({
 		"Content-Disposition": `attachment; filename="${exportFilename(visitor.subject)}"`,
 		"Cache-Control": "no-store",

@@ -146,7 +146,12 @@ describe.skipIf(!hasChromium)("consent.js follows a choice made elsewhere", () =
 		expect(after.layer.slice(0, before.layer.length)).toEqual(before.layer);
 		expect(after.layer.slice(before.layer.length)).toEqual([["consent", "update", optedOut.consentMode]]);
 		expect(optedOut.consentMode).toMatchObject({ ad_storage: "denied", analytics_storage: "denied" });
-		expect(after.gpp.slice(before.gpp.length)).toEqual(["sectionChange:usnat"]);
+		// The GPP CMP API's chain for a change: signalStatus first and last.
+		expect(after.gpp.slice(before.gpp.length)).toEqual([
+			"signalStatus:not ready",
+			"sectionChange:usnat",
+			"signalStatus:ready",
+		]);
 		// The fresh cookie decided: no lookup.
 		expect(a.calls).toEqual([]);
 		await context.close();
@@ -174,7 +179,12 @@ describe.skipIf(!hasChromium)("consent.js follows a choice made elsewhere", () =
 		expect(after.layer.slice(before.layer.length)).toEqual([
 			["consent", "update", expect.objectContaining({ ad_storage: "denied" })],
 		]);
-		expect(after.gpp.slice(before.gpp.length)).toEqual(["sectionChange:usnat"]);
+		// The GPP CMP API's chain for a change: signalStatus first and last.
+		expect(after.gpp.slice(before.gpp.length)).toEqual([
+			"signalStatus:not ready",
+			"sectionChange:usnat",
+			"signalStatus:ready",
+		]);
 		await context.close();
 	});
 

@@ -179,4 +179,24 @@ describe.skipIf(!hasChromium)("signals in Chromium", () => {
 		expect(choice).toContain("cmpDisplayStatus:hidden");
 		await context.close();
 	});
+
+	it("a choice made in another tab: signalStatus turns not ready before the section changes, then ready", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const { page } = await openTestPage(context);
+		const first = await page.evaluate(() => window.consentEdge.ready());
+		expect(first.gppSections.usnat).toMatchObject({ SaleOptOut: 2 });
+		const other = await openTestPage(context);
+		await other.page.evaluate(() => window.consentEdge.ready());
+		await other.page.evaluate(() => window.consentEdge.set({ sale: false }));
+		await page.evaluate(() => {
+			window.gppEvents.length = 0;
+			window.dispatchEvent(new Event("focus"));
+		});
+		await page.waitForFunction(() => window.consentEdge.allows("sale") === false);
+		const events = await page.evaluate(() => window.gppEvents.map((e) => `${e.eventName}:${e.data}`));
+		expect(events).toEqual(["signalStatus:not ready", "sectionChange:usnat", "signalStatus:ready"]);
+		expect(await gpp(page, "getField", "usnat.SaleOptOut")).toEqual({ data: 1, success: true });
+		await context.close();
+	});
 });

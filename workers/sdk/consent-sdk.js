@@ -550,6 +550,8 @@
 		guardPage();
 		sendConsentUpdate();
 		if (!previous || previous.gpp !== current.gpp) {
+			// A change the page did not start (another tab, a lookup) opens its chain as a write does.
+			setSignalStatus("not ready");
 			const names = Object.keys(current.gppSections).concat(
 				previous ? Object.keys(previous.gppSections) : [],
 			);

@@ -202,4 +202,45 @@ describe.skipIf(!hasChromium)("Consent Mode values in Chromium", () => {
 		]);
 		await context.close();
 	});
+
+	it("a GPC browser never sees an ad type granted: accept all, set, a cookie from before the signal, another tab", async () => {
+		const AD_TYPES = ["ad_storage", "ad_user_data", "ad_personalization"];
+		/** Every ad type any consent command on the page has sent, as `<action> <type> <state>`. */
+		const adStates = (page: Page) =>
+			page.evaluate(
+				(types) =>
+					Array.from(window.dataLayer as unknown as ArrayLike<unknown>[])
+						.map((entry) => Array.from(entry as ArrayLike<unknown>))
+						.filter((args) => args[0] === "consent")
+						.flatMap((args) => types.map((t) => `${args[1]} ${t} ${(args[2] as Record<string, string>)[t]}`)),
+				AD_TYPES,
+			);
+		for (const geo of ["US-CA", "DE"]) {
+			const context = await newContext(geo);
+			// Before the signal: the visitor allows everything, so ce_consent says ads and sale are allowed.
+			const before = await openPage(context);
+			await choose(before, "acceptAll");
+			expect(await before.evaluate(() => window.consentEdge.allows("ads"))).toBe(true);
+			await context.addInitScript(() =>
+				Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }),
+			);
+			const withGpc = await openPage(context);
+			await withGpc.evaluate(() => window.consentEdge.set({ ads: true, sale: true }));
+			await choose(withGpc, "acceptAll");
+			// Another tab without the page's signal (opened before it) allows again; this one follows it.
+			await before.evaluate(() => window.consentEdge.set({ ads: true, sale: true, analytics: false }));
+			await withGpc.evaluate(() => window.dispatchEvent(new Event("focus")));
+			await withGpc.waitForFunction(() => window.consentEdge.allows("analytics") === false);
+			const sent = await adStates(withGpc);
+			expect(sent.length, geo).toBeGreaterThan(3);
+			expect(
+				sent.filter((line) => !line.endsWith(" denied")),
+				`${geo}: ${sent.join(", ")}`,
+			).toEqual([]);
+			expect(
+				await withGpc.evaluate(() => [window.consentEdge.allows("ads"), window.consentEdge.allows("sale")]),
+			).toEqual([false, false]);
+			await context.close();
+		}
+	});
 });

@@ -114,6 +114,9 @@ describe("signals, property-tested through the worker", () => {
 				const model = new GppModel(doc.gpp);
 				expect(doc.gpp.startsWith("DBABLA~")).toBe(true);
 				expect(model.getSectionIds()).toEqual([7]);
+				// The header: GPP type 3, version 1, usnat alone; the GPC subsection always sent.
+				expect(model.getHeader()).toEqual({ Id: 3, Version: 1, SectionIds: [7] });
+				expect(model.getFieldValue("usnat", "GpcSegmentIncluded")).toBe(true);
 				expect(doc.gppSid).toEqual([7]);
 				const usnat = model.getSection("usnat") as Record<string, unknown>;
 				expect(doc.gppSections).toEqual({ usnat });

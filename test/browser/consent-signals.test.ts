@@ -102,6 +102,33 @@ describe.skipIf(!hasChromium)("signals in Chromium", () => {
 		await context.close();
 	});
 
+	it("Sec-GPC: 1 turned on after ce_consent was issued: the next view reports GPC and never grants an ad type", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "US-CA" } });
+		await serveTestSite(context, server.origin, { gtag: true });
+		const before = await openTestPage(context);
+		expect((await before.page.evaluate(() => window.consentEdge.ready())).purposes).toMatchObject({
+			ads: true,
+			sale: true,
+		});
+		// An extension that sends only the header is switched on: ce_consent (fresh) says nothing of it.
+		await context.setExtraHTTPHeaders({ "X-Debug-Geo": "US-CA", "Sec-GPC": "1" });
+		const after = await openTestPage(context);
+		const doc = await after.page.evaluate(() => window.consentEdge.ready());
+		expect([doc.gpc, doc.purposes.ads, doc.purposes.sale]).toEqual([true, false, false]);
+		expect(doc.gpp).toMatch(/\.YA$/);
+		const adStorage = await after.page.evaluate(() =>
+			Array.from(window.dataLayer as unknown as ArrayLike<unknown>[])
+				.map((entry) => Array.from(entry as ArrayLike<unknown>))
+				.filter((args) => args[0] === "consent")
+				.map((args) => `${args[1]} ${(args[2] as Record<string, string>).ad_storage}`),
+		);
+		expect(
+			adStorage.filter((line) => line.endsWith("granted")),
+			adStorage.join(", "),
+		).toEqual([]);
+		await context.close();
+	});
+
 	it("the SDK first in the head, Google's snippet after it: the consent default precedes every tag command", async () => {
 		for (const geo of ["DE", "US-CA"]) {
 			const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": geo } });

@@ -3,7 +3,7 @@
  * (the `v` /v1/guard/runtime.js caches for good, overrides included) and the purposes it blocks, so
  * the SDK can load it on a page whose visitor says no there; without ORIGIN, nothing (a page on an
  * unguarded site loads nothing extra). The worker's configuration decides it, not the request: no
- * new Vary, and each configuration has its own ETag.
+ * Vary beyond Origin and Sec-GPC (consent-js-route.test.ts), and each configuration has its own ETag.
  */
 import { describe, expect, it } from "vitest";
 import { guardRuntime, RUNTIME_PATH } from "../../workers/guard/guard-runtime";
@@ -35,7 +35,7 @@ describe("GET /consent.js and guard mode", () => {
 		const env = envWith({ ORIGIN: "https://origin.test" } as Partial<Env>);
 		const res = await callWithEnv(env, "/consent.js");
 		expect(res.status).toBe(200);
-		expect(res.headers.get("Vary")).toBe("Origin");
+		expect(res.headers.get("Vary")).toBe("Origin, Sec-GPC");
 		expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
 		expect(configOf(await res.text()).guard).toEqual({
 			runtime: RUNTIME_PATH,

@@ -43,6 +43,25 @@ describe("GET /consent.js", () => {
 		expect(config.bannerText.ja.acceptAll).toBe("すべて同意する");
 	});
 
+	it("tells the page the Sec-GPC it was requested with: its own variant, ETag and Vary", async () => {
+		const configOf = (body: string) =>
+			JSON.parse(/\}\)\(window,document,(\{.*\})\);\s*$/.exec(body)?.[1] ?? "null");
+		const plain = await fetchWorker("/consent.js", { headers: { "Sec-GPC": "0" } });
+		const signal = await fetchWorker("/consent.js", { headers: { "Sec-GPC": "0, 1" } });
+		expect(configOf(await plain.text()).gpc).toBe(false);
+		expect(configOf(await signal.text()).gpc).toBe(true);
+		for (const res of [plain, signal]) expect(res.headers.get("Vary")).toBe("Origin, Sec-GPC");
+		const etag = signal.headers.get("ETag") ?? "";
+		expect(etag).not.toBe(plain.headers.get("ETag"));
+		// A copy revalidated without the signal is not the signal's, and the other way round.
+		const revalidated = await fetchWorker("/consent.js", { headers: { "If-None-Match": etag } });
+		expect(revalidated.status).toBe(200);
+		expect(configOf(await revalidated.text()).gpc).toBe(false);
+		const same = await fetchWorker("/consent.js", { headers: { "If-None-Match": etag, "Sec-GPC": "1" } });
+		expect(same.status).toBe(304);
+		await same.body?.cancel();
+	});
+
 	it("answers the same ETag every time and 304 to a matching If-None-Match", async () => {
 		const first = await fetchWorker("/consent.js");
 		const etag = first.headers.get("ETag") ?? "";

@@ -16,8 +16,9 @@
 	// The script's own origin serves the API, so one tag works on any site the worker allows.
 	const scriptSrc = script ? script.src : "";
 	const apiBase = scriptSrc ? new URL(scriptSrc, location.href).origin : location.origin;
-	// The page's own view of GPC; a cookie may add what the request's Sec-GPC said (documentFromCookie).
-	const gpc = window.navigator.globalPrivacyControl === true;
+	// The page's own view of GPC, or the Sec-GPC this script was requested with (a browser or extension
+	// that sends only the header); a cookie may add what its request's Sec-GPC said (documentFromCookie).
+	const gpc = window.navigator.globalPrivacyControl === true || config.gpc;
 	// Page JavaScript cannot send Sec-GPC (a forbidden header), and a browser may expose the page's signal
 	// on requests that carry none: every call tells the worker, which then records it as the header's.
 	const gpcQuery = gpc ? "?gpc=1" : "";

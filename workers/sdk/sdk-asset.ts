@@ -1,7 +1,8 @@
 /**
  * The script served at /consent.js: the SDK source with its configuration filled in, and a strong
- * ETag from the SHA-256 of that text. Both depend only on the deployed code and its configuration
- * (whether it guards a site, and the runtime's version), so each is built once per isolate.
+ * ETag from the SHA-256 of that text. Both depend on the deployed code and its configuration
+ * (whether it guards a site, and the runtime's version) and on whether the request carried GPC, so
+ * each of those few variants is built once per isolate.
  */
 import { toBase64Url } from "../crypto/encoding";
 import { CONSENT_SDK_SOURCE } from "./consent-sdk-source";
@@ -14,14 +15,14 @@ export interface SdkAsset {
 	readonly etag: string;
 }
 
-/** By runtime version ("" unguarded): an isolate sees one configuration, tests a few. */
+/** By GPC and runtime version ("" unguarded): an isolate sees one configuration, tests a few. */
 const cached = new Map<string, Promise<SdkAsset>>();
 
-export function sdkAsset(guard: SdkGuard | null = null): Promise<SdkAsset> {
-	const key = guard === null ? "" : guard.version;
+export function sdkAsset(guard: SdkGuard | null = null, gpc = false): Promise<SdkAsset> {
+	const key = `${+gpc}${guard === null ? "" : guard.version}`;
 	let asset = cached.get(key);
 	if (asset === undefined) {
-		asset = buildSdkAsset(CONSENT_SDK_SOURCE, sdkConfig(guard)).catch((err: unknown) => {
+		asset = buildSdkAsset(CONSENT_SDK_SOURCE, sdkConfig(guard, gpc)).catch((err: unknown) => {
 			// A failed build is retried by the next request instead of being cached.
 			cached.delete(key);
 			throw err;

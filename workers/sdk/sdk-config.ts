@@ -37,6 +37,11 @@ export interface SdkConfig {
 	readonly bannerText: Readonly<Record<string, BannerText>>;
 	/** Guard mode's runtime (guard-runtime.ts), or null when the worker guards no site (no ORIGIN). */
 	readonly guard: SdkGuard | null;
+	/**
+	 * The request for the script carried Sec-GPC: a browser that sends only the header then has the
+	 * signal in the page too, before any lookup, even under a `ce_consent` issued before it.
+	 */
+	readonly gpc: boolean;
 }
 
 export interface SdkGuard {
@@ -80,7 +85,7 @@ export function usnatTable(): Readonly<Record<string, GppSignal>> {
 	return USNAT_SIGNALS;
 }
 
-export function sdkConfig(guard: SdkGuard | null = null): SdkConfig {
+export function sdkConfig(guard: SdkGuard | null = null, gpc = false): SdkConfig {
 	return {
 		cookie: DECISION_COOKIE,
 		allowanceMs: COOKIE_ALLOWANCE_MS,
@@ -99,5 +104,6 @@ export function sdkConfig(guard: SdkGuard | null = null): SdkConfig {
 		},
 		bannerText: BANNER_TEXT,
 		guard,
+		gpc,
 	};
 }

@@ -1,5 +1,6 @@
 /** GET /consent.js: the browser SDK, cacheable for a few minutes and revalidated by ETag. */
 import { settingsFor } from "../config/settings";
+import { requestHasGpc } from "../gpc/gpc-signal";
 import { guardRuntime, RUNTIME_PATH, RUNTIME_PURPOSES } from "../guard/guard-runtime";
 import { guardSettingsFor } from "../guard/guard-settings";
 import { ifNoneMatchMatches } from "./conditional-get";
@@ -21,7 +22,7 @@ function sdkGuard(env: Env): SdkGuard | null {
 }
 
 export async function serveSdk(request: Request, env: Env): Promise<Response> {
-	const { body, etag } = await sdkAsset(sdkGuard(env));
+	const { body, etag } = await sdkAsset(sdkGuard(env), requestHasGpc(request));
 	const headers = new Headers({
 		"Cache-Control": SDK_CACHE_CONTROL,
 		ETag: etag,
@@ -29,8 +30,9 @@ export async function serveSdk(request: Request, env: Env): Promise<Response> {
 		// Pages that require CORP (COEP: require-corp) may still load it.
 		"Cross-Origin-Resource-Policy": "cross-origin",
 		// Its CORS headers depend on Origin (http/cors.ts: none without one, `*` for any page, the
-		// origin itself for ALLOWED_ORIGINS): a cache that may store it must not hand one to another.
-		Vary: "Origin",
+		// origin itself for ALLOWED_ORIGINS), and its configuration on Sec-GPC: a cache that may store
+		// it must not hand one to another (nor a copy fetched before the signal to a browser sending it).
+		Vary: "Origin, Sec-GPC",
 	});
 	if (ifNoneMatchMatches(request.headers.get("If-None-Match"), etag)) {
 		return new Response(null, { status: 304, headers });

@@ -58,6 +58,70 @@ function dataLayerNames(page: Page) {
 	);
 }
 
+const LATE_SDK_PATH = "/late-sdk.html";
+
+/**
+ * A page whose GPP stub is shaped as the IAB's 1.1 example (queue and events kept on __gpp, ping and
+ * addEventListener answered at once, a message handler and the __gppLocator frame) and whose frame
+ * calls the CMP by postMessage before /consent.js, loaded last, has replaced the stub.
+ */
+const LATE_SDK_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>late SDK</title>
+<script>
+window.__gpp = function () {
+	var g = window.__gpp, a = arguments;
+	g.queue = g.queue || [];
+	g.events = g.events || [];
+	if (!a.length) return g.queue;
+	var stubPing = { gppVersion: "1.1", cmpStatus: "stub", cmpDisplayStatus: "hidden", signalStatus: "not ready",
+		supportedAPIs: [], cmpId: 0, sectionList: [], applicableSections: [-1], gppString: "", parsedSections: {} };
+	if (a[0] === "ping") return a[1](stubPing, true);
+	if (a[0] === "addEventListener") {
+		g.lastId = (g.lastId || 0) + 1;
+		g.events.push({ id: g.lastId, callback: a[1], parameter: a[2] });
+		return a[1]({ eventName: "listenerRegistered", listenerId: g.lastId, data: true, pingData: stubPing }, true);
+	}
+	g.queue.push([].slice.apply(a));
+};
+window.__gpp_msghandler = function (event) {
+	var isString = typeof event.data === "string", data;
+	try { data = isString ? JSON.parse(event.data) : event.data; } catch (e) { return; }
+	if (!data || typeof data !== "object" || !data.__gppCall) return;
+	var call = data.__gppCall;
+	window.__gpp(call.command, function (value, success) {
+		var reply = { __gppReturn: { returnValue: value, success: success, callId: call.callId } };
+		event.source.postMessage(isString ? JSON.stringify(reply) : reply, "*");
+	}, call.parameter);
+};
+window.addEventListener("message", window.__gpp_msghandler);
+</script>
+</head>
+<body>
+<iframe name="__gppLocator" style="display:none"></iframe>
+<iframe id="vendor" srcdoc="<script>
+window.replies = [];
+addEventListener('message', function (e) {
+	var d = typeof e.data === 'string' ? JSON.parse(e.data) : e.data;
+	if (d && d.__gppReturn) replies.push(d.__gppReturn);
+});
+var cmp = parent.frames.__gppLocator ? parent : null;
+cmp.postMessage({ __gppCall: { command: 'addEventListener', version: '1.1', callId: 'listen' } }, '*');
+cmp.postMessage(JSON.stringify({ __gppCall: { command: 'getField', parameter: 'usnat.Gpc', version: '1.1', callId: 'field' } }), '*');
+</script>"></iframe>
+<script>
+document.getElementById("vendor").addEventListener("load", function () {
+	var sdk = document.createElement("script");
+	sdk.src = "/consent.js";
+	sdk.setAttribute("data-banner", "off");
+	document.body.appendChild(sdk);
+});
+</script>
+</body>
+</html>`;
+
 describe.skipIf(!hasChromium)("signals in Chromium", () => {
 	let server: WorkerServer;
 	let browser: Browser;
@@ -126,6 +190,60 @@ describe.skipIf(!hasChromium)("signals in Chromium", () => {
 			adStorage.filter((line) => line.endsWith("granted")),
 			adStorage.join(", "),
 		).toEqual([]);
+		await context.close();
+	});
+
+	it("an IAB-shaped stub, a frame calling through it before the SDK loads: the SDK answers and tells the frame", async () => {
+		const context = await browser.newContext({
+			extraHTTPHeaders: { "X-Debug-Geo": "US-CA", "Sec-GPC": "1" },
+		});
+		await context.route(`${server.origin}${LATE_SDK_PATH}`, (route) =>
+			route.fulfill({ contentType: "text/html; charset=utf-8", body: LATE_SDK_PAGE }),
+		);
+		const page = await context.newPage();
+		await page.goto(`${server.origin}${LATE_SDK_PATH}`);
+		await page.waitForFunction(() => typeof window.consentEdge === "object");
+		const doc = await page.evaluate(() => window.consentEdge.ready());
+		// Playwright names a frame without a name attribute by its id.
+		const vendor = page.frames().find((f) => f.name() === "vendor");
+		expect(vendor).toBeDefined();
+		await vendor?.waitForFunction(() =>
+			(window as unknown as { replies: { returnValue: { data?: string } }[] }).replies.some(
+				(r) => r.returnValue?.data === "ready",
+			),
+		);
+		const replies = (await vendor?.evaluate(() => (window as unknown as { replies: unknown[] }).replies)) as {
+			callId: string;
+			success: boolean;
+			returnValue: Record<string, unknown> | null;
+		}[];
+		const listened = replies
+			.filter((r) => r.callId === "listen")
+			.map((r) => `${r.returnValue?.eventName}:${r.returnValue?.data}`);
+		expect(listened).toEqual([
+			"listenerRegistered:true",
+			"cmpStatus:loaded",
+			"sectionChange:usnat",
+			"signalStatus:ready",
+		]);
+		// Registered by the stub (the SDK had not loaded), then adopted by the SDK.
+		expect(replies.find((r) => r.callId === "listen")?.returnValue).toMatchObject({
+			pingData: { cmpStatus: "stub" },
+		});
+		const last = replies.filter((r) => r.callId === "listen").at(-1)?.returnValue as {
+			pingData: Record<string, unknown>;
+		};
+		expect(last.pingData).toMatchObject({
+			signalStatus: "ready",
+			gppString: doc.gpp,
+			applicableSections: [7],
+		});
+		expect(doc.gpp).toMatch(/\.YA$/);
+		// The stub queued the getField; the SDK answered it once loaded (the decision not known yet: null).
+		expect(replies.filter((r) => r.callId === "field")).toEqual([
+			{ callId: "field", success: true, returnValue: null },
+		]);
+		expect(await page.locator('iframe[name="__gppLocator"]').count()).toBe(1);
 		await context.close();
 	});
 

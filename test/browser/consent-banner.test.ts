@@ -225,7 +225,7 @@ describe.skipIf(!hasChromium)("the consent banner in Chromium", () => {
 			backgroundColor: "rgb(29, 78, 216)",
 			color: "rgb(255, 255, 255)",
 			fontWeight: "600",
-			fontSize: "15px",
+			fontSize: "16px",
 		});
 
 		// Focus moved into the dialog; the page's own state is untouched while the banner waits.

@@ -866,7 +866,7 @@
 	const BUTTON_CSS =
 		"box-sizing:border-box;width:100%;min-height:44px;margin:0;padding:10px 18px;border-radius:6px;" +
 		"border:2px solid var(--ce-button-bg,#1d4ed8);background:var(--ce-button-bg,#1d4ed8);" +
-		"color:var(--ce-button-fg,#fff);font-size:15px;font-weight:600;line-height:1.25;" +
+		"color:var(--ce-button-fg,#fff);font-size:1em;font-weight:600;line-height:1.25;" +
 		"text-transform:none;letter-spacing:normal;word-break:auto-phrase;cursor:pointer;" +
 		FONT;
 	// What element.style cannot say: focus rings and hover (a page may reset outlines globally).
@@ -884,9 +884,11 @@
 	// Closed with Escape: not an answer (nothing is saved or allowed), so only for this page view.
 	let dismissed = false;
 
+	// Every part says its own display (css may override it), so a page's rule for bare elements
+	// (button{display:none}, *{all:unset}) neither hides its buttons nor runs its title into its text.
 	function element(tag, css, attributes, text) {
 		const node = document.createElement(tag);
-		node.style.cssText = css;
+		node.style.cssText = `display:block;${css}`;
 		for (const name of Object.keys(attributes)) node.setAttribute(name, attributes[name]);
 		if (text) node.textContent = text;
 		return node;
@@ -953,7 +955,9 @@
 				// stayed where its ring was cut off at the edge.
 				"overflow:auto;scroll-padding:8px;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
 				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
-				"color:var(--ce-banner-fg,#1f2937);font-size:15px;line-height:1.5;text-align:left;outline:none;" +
+				"color:var(--ce-banner-fg,#1f2937);line-height:1.5;text-align:left;outline:none;" +
+				// The visitor's default font size (text-only zoom), whatever the page sets on its root.
+				"font-size:medium;" +
 				// Japanese: no line starts with a small kana or ー (kinsoku); titles and buttons break
 				// between phrases (auto-phrase acts on lang="ja" only).
 				"line-break:strict;" +
@@ -977,7 +981,7 @@
 		words.appendChild(
 			element(
 				"p",
-				"margin:0 0 4px;font-size:17px;font-weight:700;line-height:1.3;color:inherit;word-break:auto-phrase",
+				"margin:0 0 4px;font-size:1.125em;font-weight:700;line-height:1.3;color:inherit;word-break:auto-phrase",
 				{ id: `${BANNER_ID}-title` },
 				text.title,
 			),
@@ -1012,7 +1016,7 @@
 		const settings = element(
 			"button",
 			"grid-column:1/-1;justify-self:center;margin:0;padding:2px 4px;border:0;background:none;" +
-				"color:inherit;font:inherit;font-size:14px;text-decoration:underline;text-underline-offset:2px;" +
+				"color:inherit;font:inherit;font-size:.875em;text-decoration:underline;text-underline-offset:2px;" +
 				`cursor:pointer;${FONT}`,
 			{
 				type: "button",

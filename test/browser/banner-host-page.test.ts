@@ -1,0 +1,113 @@
+/**
+ * The SDK's banner on pages it does not control, in Chromium against `wrangler dev`: a site's CSS
+ * aimed at bare elements (`button { display: none }`, `* { all: unset }`) must not hide its buttons
+ * or run its title into its text, and its text follows the visitor's own default font size (a
+ * browser's text-only zoom), as the preference centre does, rather than a fixed pixel size.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+import { serveWorker, type WorkerServer } from "./serve-worker";
+import { serveTestSite, TEST_PAGE_PATH } from "./test-site";
+
+warnIfNoChromium("banner on a host page");
+
+const DE = { "X-Debug-Geo": "DE" };
+const PHONE = { width: 375, height: 667 };
+
+/** Where each part of the banner is drawn, and how large its text is. */
+function parts(page: Page) {
+	return page.evaluate(() => {
+		const box = (selector: string) => {
+			const el = document.querySelector(selector) as HTMLElement;
+			const r = el.getBoundingClientRect();
+			return {
+				top: r.top,
+				bottom: r.bottom,
+				width: r.width,
+				height: r.height,
+				font: getComputedStyle(el).fontSize,
+			};
+		};
+		return {
+			banner: box("#ce-banner"),
+			title: box("#ce-banner-title"),
+			text: box("#ce-banner-text"),
+			reject: box('[data-consent-action="reject-all"]'),
+			accept: box('[data-consent-action="accept-all"]'),
+			settings: box('[data-consent-action="settings"]'),
+		};
+	});
+}
+
+describe.skipIf(!hasChromium)("the banner on a host page", () => {
+	let server: WorkerServer;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		server = await serveWorker();
+		browser = await launchChromium();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	async function open(lang: string, css: string, defaultFontSize?: number) {
+		const context = await browser.newContext({ extraHTTPHeaders: DE, viewport: PHONE });
+		await serveTestSite(context, server.origin, { gtag: true, lang, css });
+		const page = await context.newPage();
+		if (defaultFontSize) {
+			// The browser's font size setting (chrome://settings/fonts), which text-only zoom changes.
+			const cdp = await context.newCDPSession(page);
+			await cdp.send("Page.setFontSizes", { fontSizes: { standard: defaultFontSize } });
+		}
+		await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+		await page.waitForSelector("#ce-banner", { state: "attached" });
+		return { context, page };
+	}
+
+	for (const css of ["button{display:none}", "div,p{display:none}", "*{all:unset}"]) {
+		it(`keeps its title, text and three buttons apart and shown under the page's ${css}`, async () => {
+			for (const lang of ["en", "ja"]) {
+				const { context, page } = await open(lang, css);
+				const seen = await parts(page);
+				expect(seen.banner.height, `${lang} ${css}`).toBeGreaterThan(100);
+				// The title is a line of its own above the text, not run into it.
+				expect(seen.title.bottom, `${lang} ${css}`).toBeLessThanOrEqual(seen.text.top);
+				for (const answer of [seen.reject, seen.accept]) {
+					expect(answer.height, `${lang} ${css}`).toBeGreaterThanOrEqual(44);
+					expect(answer.width, `${lang} ${css}`).toBeGreaterThan(90);
+				}
+				expect(seen.accept).toEqual({ ...seen.reject, width: seen.accept.width });
+				expect(seen.settings.height, `${lang} ${css}`).toBeGreaterThanOrEqual(24);
+				// Still answerable from the keyboard: Tab reaches Reject all, Enter answers.
+				await page.keyboard.press("Tab");
+				expect(await page.evaluate(() => document.activeElement?.getAttribute("data-consent-action"))).toBe(
+					"reject-all",
+				);
+				await page.keyboard.press("Enter");
+				await page.locator("#ce-banner").waitFor({ state: "detached" });
+				await context.close();
+			}
+		});
+	}
+
+	it("follows the visitor's default font size, not the page's root font size", async () => {
+		const sizes = async (lang: string, css: string, defaultFontSize?: number) => {
+			const { context, page } = await open(lang, css, defaultFontSize);
+			const seen = await parts(page);
+			await context.close();
+			return [seen.title.font, seen.text.font, seen.reject.font, seen.settings.font].map(Number.parseFloat);
+		};
+		for (const lang of ["en", "ja"]) {
+			const normal = await sizes(lang, "");
+			// A page that sets its root to 10 px (62.5%, for rem arithmetic) does not shrink it.
+			expect(await sizes(lang, "html{font-size:62.5%}")).toEqual(normal);
+			// Twice the default font size: twice the text, at every part.
+			const large = await sizes(lang, "", 32);
+			expect(large).toEqual(normal.map((size) => size * 2));
+		}
+	});
+});

@@ -1,7 +1,8 @@
 /**
  * The SDK's banner on pages it does not control, in Chromium against `wrangler dev`: a site's CSS
  * aimed at bare elements (`button { display: none }`, `* { all: unset }`) must not hide its buttons
- * or run its title into its text, and its text follows the visitor's own default font size (a
+ * or run its title into its text, a right-to-left page must not reverse its English or Japanese,
+ * and its text follows the visitor's own default font size (a
  * browser's text-only zoom), as the preference centre does, rather than a fixed pixel size.
  */
 import type { Browser, Page } from "playwright-core";
@@ -93,6 +94,34 @@ describe.skipIf(!hasChromium)("the banner on a host page", () => {
 			}
 		});
 	}
+
+	it("reads left to right on a right-to-left page, as its English and Japanese do", async () => {
+		// What a page's dir="rtl" does to what it holds: the direction is inherited.
+		for (const lang of ["en", "ja"]) {
+			const { context, page } = await open(lang, "html{direction:rtl}");
+			const seen = await page.evaluate(() => {
+				const text = document.getElementById("ce-banner-text") as HTMLElement;
+				const node = text.firstChild as Text;
+				const glyph = (at: number) => {
+					const range = document.createRange();
+					range.setStart(node, at);
+					range.setEnd(node, at + 1);
+					return range.getBoundingClientRect();
+				};
+				const end = glyph(node.length - 1);
+				const reject = document.querySelector('[data-consent-action="reject-all"]') as HTMLElement;
+				const accept = document.querySelector('[data-consent-action="accept-all"]') as HTMLElement;
+				return {
+					direction: getComputedStyle(text).direction,
+					// The closing full stop ends its line on the right, not at the left edge.
+					fullStopAtLineEnd: end.right > text.getBoundingClientRect().left + 40,
+					rejectFirst: reject.getBoundingClientRect().left < accept.getBoundingClientRect().left,
+				};
+			});
+			expect(seen, lang).toEqual({ direction: "ltr", fullStopAtLineEnd: true, rejectFirst: true });
+			await context.close();
+		}
+	});
 
 	it("follows the visitor's default font size, not the page's root font size", async () => {
 		const sizes = async (lang: string, css: string, defaultFontSize?: number) => {

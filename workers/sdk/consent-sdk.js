@@ -969,6 +969,8 @@
 				"aria-labelledby": `${BANNER_ID}-title`,
 				"aria-describedby": `${BANNER_ID}-text${current.gpc ? ` ${BANNER_ID}-gpc` : ""}`,
 				lang,
+				// Its languages read left to right, on a right-to-left page too.
+				dir: "ltr",
 				tabindex: "-1",
 			},
 		);

@@ -55,8 +55,8 @@ describe.skipIf(!hasChromium)("the banner on a host page", () => {
 		await server?.stop();
 	});
 
-	async function open(lang: string, css: string, defaultFontSize?: number) {
-		const context = await browser.newContext({ extraHTTPHeaders: DE, viewport: PHONE });
+	async function open(lang: string, css: string, defaultFontSize?: number, viewport = PHONE) {
+		const context = await browser.newContext({ extraHTTPHeaders: DE, viewport });
 		await serveTestSite(context, server.origin, { gtag: true, lang, css });
 		const page = await context.newPage();
 		if (defaultFontSize) {
@@ -137,6 +137,46 @@ describe.skipIf(!hasChromium)("the banner on a host page", () => {
 			// Twice the default font size: twice the text, at every part.
 			const large = await sizes(lang, "", 32);
 			expect(large).toEqual(normal.map((size) => size * 2));
+		}
+	});
+
+	it("at a large default font size on a 320 px phone, Reject and Accept stay whole and the same size", async () => {
+		for (const [lang, defaultFontSize] of [
+			["en", 16],
+			["ja", 16],
+			["en", 20],
+			["ja", 20],
+			["en", 24],
+			["ja", 24],
+			["en", 32],
+			["ja", 32],
+		] as const) {
+			const { context, page } = await open(lang, "", defaultFontSize, { width: 320, height: 568 });
+			const seen = await page.evaluate(() => {
+				const banner = document.getElementById("ce-banner") as HTMLElement;
+				const b = banner.getBoundingClientRect();
+				const whole = (el: Element) => {
+					const r = el.getBoundingClientRect();
+					return r.left >= b.left && r.right <= b.left + banner.clientWidth;
+				};
+				const buttons = Array.from(banner.querySelectorAll("button"));
+				const [reject, accept] = buttons.map((el) => el.getBoundingClientRect());
+				return {
+					scrollsSideways: banner.scrollWidth > banner.clientWidth,
+					cutOff: buttons.filter((el) => !whole(el)).map((el) => el.textContent),
+					sameSize: reject?.width === accept?.width && reject?.height === accept?.height,
+					sideBySide: reject?.top === accept?.top,
+				};
+			});
+			const { sideBySide, ...fit } = seen;
+			expect(fit, `${lang} ${defaultFontSize}px`).toEqual({
+				scrollsSideways: false,
+				cutOff: [],
+				sameSize: true,
+			});
+			// Side by side at the usual size, one above the other at twice it.
+			if (defaultFontSize !== 20 && defaultFontSize !== 24) expect(sideBySide).toBe(defaultFontSize === 16);
+			await context.close();
 		}
 	});
 });

@@ -873,7 +873,10 @@
 	const BANNER_SHEET =
 		`#${BANNER_ID} [data-consent-action]:focus-visible{outline:3px solid var(--ce-focus,` +
 		"var(--ce-banner-fg,#1f2937));outline-offset:2px}" +
-		`#${BANNER_ID} button:hover{filter:brightness(1.15)}`;
+		`#${BANNER_ID} button:hover{filter:brightness(1.15)}` +
+		// A large default font on a narrow screen (em here is the visitor's font size): Reject and Accept
+		// no longer fit side by side, so they go one above the other, the same size, never cut off.
+		`@media (max-width:16em){#${BANNER_ID}>div>div+div{grid-template-columns:1fr!important}}`;
 	let banner = null;
 	let focusBefore = null;
 	// The root element's own scroll-padding-bottom and padding-bottom, to put back.
@@ -994,7 +997,7 @@
 			words.appendChild(element("p", "margin:4px 0 0;color:inherit", { id: `${BANNER_ID}-gpc` }, text.gpc));
 		const failure = element("p", "margin:0;font-weight:600;color:inherit", { role: "alert" });
 		words.appendChild(failure);
-		// Two equal columns: Reject and Accept always share one size and one row; Settings sits below.
+		// Two equal columns: Reject and Accept share one size and, while they fit, one row; Settings below.
 		const actions = element(
 			"div",
 			"flex:1 1 auto;display:grid;grid-template-columns:1fr 1fr;gap:8px 12px;align-items:stretch",

@@ -1,7 +1,7 @@
 /**
  * The SDK's banner on pages it does not control, in Chromium against `wrangler dev`: a site's CSS
- * aimed at bare elements (`button { display: none }`, `* { all: unset }`) must not hide its buttons
- * or run its title into its text, a right-to-left page must not reverse its English or Japanese,
+ * aimed at bare elements (`button { display: none }`, `p { font-size: 11px }`, `* { all: unset }`)
+ * must not hide its buttons, run its title into its text or restyle it, a right-to-left page must not reverse its English or Japanese,
  * and its text follows the visitor's own default font size (a
  * browser's text-only zoom), as the preference centre does, rather than a fixed pixel size.
  */
@@ -94,6 +94,28 @@ describe.skipIf(!hasChromium)("the banner on a host page", () => {
 			}
 		});
 	}
+
+	it("looks as on a plain page where the page styles bare p, div and button elements", async () => {
+		const hostile =
+			"p{font-size:11px;line-height:1;margin:3em;max-width:10ch;text-indent:4em;opacity:.5}" +
+			"div{padding:30px;border:5px solid red;width:50%}" +
+			"button{height:20px;box-shadow:0 0 0 8px red;opacity:.4;padding:0;border-radius:0;text-align:right}";
+		for (const lang of ["en", "ja"]) {
+			const plain = await open(lang, "");
+			const expected = await parts(plain.page);
+			await plain.context.close();
+			const { context, page } = await open(lang, hostile);
+			expect(await parts(page), lang).toEqual(expected);
+			const looks = await page.evaluate(() =>
+				Array.from(document.querySelectorAll("#ce-banner p, #ce-banner button"), (el) => {
+					const s = getComputedStyle(el);
+					return [s.opacity, s.boxShadow, s.textIndent].join(" ");
+				}),
+			);
+			expect(new Set(looks), lang).toEqual(new Set(["1 none 0px"]));
+			await context.close();
+		}
+	});
 
 	it("reads left to right on a right-to-left page, as its English and Japanese do", async () => {
 		// What a page's dir="rtl" does to what it holds: the direction is inherited.

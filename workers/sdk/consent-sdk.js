@@ -869,11 +869,12 @@
 		"color:var(--ce-button-fg,#fff);font-size:1em;font-weight:600;line-height:1.25;" +
 		"text-transform:none;letter-spacing:normal;word-break:auto-phrase;cursor:pointer;" +
 		FONT;
-	// What element.style cannot say: focus rings and hover (a page may reset outlines globally).
+	// What element.style cannot say: focus rings and hover (a page may reset outlines globally);
+	// !important, as each part's all:revert would otherwise put them back to the browser's.
 	const BANNER_SHEET =
 		`#${BANNER_ID} [data-consent-action]:focus-visible{outline:3px solid var(--ce-focus,` +
-		"var(--ce-banner-fg,#1f2937));outline-offset:2px}" +
-		`#${BANNER_ID} button:hover{filter:brightness(1.15)}` +
+		"var(--ce-banner-fg,#1f2937))!important;outline-offset:2px!important}" +
+		`#${BANNER_ID} button:hover{filter:brightness(1.15)!important}` +
 		// A large default font on a narrow screen (em here is the visitor's font size): Reject and Accept
 		// no longer fit side by side, so they go one above the other, the same size, never cut off.
 		`@media (max-width:16em){#${BANNER_ID}>div>div+div{grid-template-columns:1fr!important}}`;
@@ -887,11 +888,11 @@
 	// Closed with Escape: not an answer (nothing is saved or allowed), so only for this page view.
 	let dismissed = false;
 
-	// Every part says its own display (css may override it), so a page's rule for bare elements
-	// (button{display:none}, *{all:unset}) neither hides its buttons nor runs its title into its text.
+	// Every part starts from the browser's own styles (all:revert, then css), so a page's rules for bare
+	// elements (button{display:none}, p{font-size:11px}, *{all:unset}) do not reach it.
 	function element(tag, css, attributes, text) {
 		const node = document.createElement(tag);
-		node.style.cssText = `display:block;${css}`;
+		node.style.cssText = `all:revert;${css}`;
 		for (const name of Object.keys(attributes)) node.setAttribute(name, attributes[name]);
 		if (text) node.textContent = text;
 		return node;

@@ -451,6 +451,20 @@ describe.skipIf(!hasChromium)("accessibility in Chromium", () => {
 			}
 		});
 
+		it("reflows at 320 px with twice the default font size (text-only zoom), in both languages", async () => {
+			for (const lang of ["en", "ja"]) {
+				const context = await visitor({ extraHTTPHeaders: JP, viewport: NARROW });
+				const page = await context.newPage();
+				// The browser's font size setting (chrome://settings/fonts), which text-only zoom changes.
+				const cdp = await context.newCDPSession(page);
+				await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+				await page.goto(`${server.origin}/preferences?lang=${lang}`);
+				expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe("32px");
+				expect(await reflow(page), lang).toEqual({ horizontalScroll: false, clipped: [] });
+				await context.close();
+			}
+		});
+
 		it("has nothing that moves, with or without prefers-reduced-motion", async () => {
 			for (const reducedMotion of ["reduce", "no-preference"] as const) {
 				const context = await visitor({ extraHTTPHeaders: GPC_CA, reducedMotion });

@@ -32,9 +32,9 @@ a:hover{text-decoration-thickness:2px}
 .provision dd{margin:0 0 0 1rem;overflow-wrap:anywhere}
 .not-set{color:var(--muted);font-style:italic}
 :lang(ja) .not-set{font-style:normal}
-fieldset{margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
+fieldset{min-width:0;margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--border);border-radius:.5rem}
 legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
-.purpose{display:grid;grid-template-columns:auto 1fr;column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}
+.purpose{display:grid;grid-template-columns:auto minmax(0,1fr);column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}
 .purpose:first-of-type{border-top:0}
 .purpose input{width:1.5rem;height:1.5rem;margin:.125rem 0 0;accent-color:var(--brand)}
 .purpose label{font-weight:700}

@@ -117,6 +117,24 @@ describe.skipIf(!hasChromium)("the banner on a host page", () => {
 		}
 	});
 
+	it("keeps its themed focus ring where the page removes focus outlines", async () => {
+		const css = ":root{--ce-focus:#b45309}:focus{outline:none!important}button{outline:0}";
+		for (const lang of ["en", "ja"]) {
+			const { context, page } = await open(lang, css);
+			for (const action of ["reject-all", "accept-all", "settings"]) {
+				await page.keyboard.press("Tab");
+				expect(
+					await page.evaluate(() => {
+						const el = document.activeElement as HTMLElement;
+						const s = getComputedStyle(el);
+						return [el.getAttribute("data-consent-action"), s.outlineStyle, s.outlineWidth, s.outlineColor];
+					}),
+				).toEqual([action, "solid", "3px", "rgb(180, 83, 9)"]);
+			}
+			await context.close();
+		}
+	});
+
 	it("reads left to right on a right-to-left page, as its English and Japanese do", async () => {
 		// What a page's dir="rtl" does to what it holds: the direction is inherited.
 		for (const lang of ["en", "ja"]) {

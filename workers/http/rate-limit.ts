@@ -39,8 +39,29 @@ function ignoresAuthorization(path: string): boolean {
 	return IGNORES_AUTHORIZATION.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/**
+ * The client as the limits count it: its address, an IPv6 one by its /64 (as Cloudflare's own rate
+ * limiting counts them). A subscriber's prefix holds 2^64 addresses: keyed by the whole address, a
+ * fresh one per request bought a fresh limit every time. An address holding an IPv4 one counts whole.
+ */
 export function clientAddress(request: Request): string {
-	return requestHeader(request, "CF-Connecting-IP") ?? "unknown";
+	const address = requestHeader(request, "CF-Connecting-IP");
+	if (!address) return "unknown";
+	return address.includes(":") && !address.includes(".") ? ipv6Prefix(address) : address;
+}
+
+/** The first four groups of an IPv6 address, `::` expanded and leading zeros dropped: `2001:db8:0:7::/64`. */
+function ipv6Prefix(address: string): string {
+	const [head = "", tail] = address.toLowerCase().split("::");
+	const groups = head ? head.split(":") : [];
+	if (tail !== undefined) {
+		const after = tail ? tail.split(":").length : 0;
+		for (let zeros = 8 - groups.length - after; zeros > 0; zeros--) groups.push("0");
+	}
+	return `${groups
+		.slice(0, 4)
+		.map((group) => Number.parseInt(group, 16).toString(16))
+		.join(":")}::/64`;
 }
 
 function limiter(env: Env, name: string): RateLimit | null {

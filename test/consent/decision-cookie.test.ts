@@ -85,6 +85,20 @@ describe("decision cookie", () => {
 		expect(await verifyDecisionCookie(value, [`${KEY}`.slice(0)])).toBe(genuine);
 	});
 
+	it("rejects its signature spelled with other trailing bits (one cookie, one spelling)", async () => {
+		const value = await signDecisionCookie(cookie, KEY);
+		const [body, sig] = value.split(".") as [string, string];
+		// 43 characters carry 258 bits for the MAC's 256: the last one's two low bits must be zero.
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		const last = alphabet.indexOf(sig.at(-1) ?? "");
+		expect(last % 4).toBe(0);
+		for (let low = 1; low < 4; low++) {
+			const variant = `${body}.${sig.slice(0, -1)}${alphabet[last + low]}`;
+			expect(await verifyDecisionCookie(variant, [KEY]), variant).toBeNull();
+		}
+		expect(await verifyDecisionCookie(value, [KEY])).not.toBeNull();
+	});
+
 	it("rejects a validly signed payload of the wrong shape", async () => {
 		const { hmacSign } = await import("../../workers/crypto/hmac");
 		const body = toBase64Url(new TextEncoder().encode(JSON.stringify({ s: "v:x", v: "1" })));

@@ -23,8 +23,11 @@ describe("base64url", () => {
 	});
 
 	it("rejects what is not strictly base64url", () => {
-		for (const bad of ["a+b/", "abc=", "abcd=", "a", "abcde", "ab cd", "é"])
+		// "ab" and "abB" end in bits no byte holds ("aQ" and "abA" spell those bytes): one spelling each.
+		for (const bad of ["a+b/", "abc=", "abcd=", "a", "abcde", "ab cd", "é", "ab", "aR", "abB"])
 			expect(fromBase64Url(bad), bad).toBeNull();
 		expect(fromBase64Url("")).toEqual(new Uint8Array());
+		expect(fromBase64Url("aQ")).toEqual(new Uint8Array([0x69]));
+		expect(fromBase64Url("abA")).toEqual(new Uint8Array([0x69, 0xb0]));
 	});
 });

@@ -20,9 +20,20 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
 	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Decodes base64url; null for anything that is not strictly base64url. */
+/**
+ * Decodes base64url; null for anything that is not strictly base64url, in the one spelling the encoder
+ * writes: the bits past the last byte zero. Decoders ignore them, so a MAC had four spellings, each
+ * one a valid signature no key ever made.
+ */
 export function fromBase64Url(text: string): Uint8Array | null {
 	if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+	const bytes = decodeBase64Url(text);
+	const rest = text.length % 4;
+	if (bytes && rest > 1 && toBase64Url(bytes.subarray(1 - rest)) !== text.slice(-rest)) return null;
+	return bytes;
+}
+
+function decodeBase64Url(text: string): Uint8Array | null {
 	if (nativeFromBase64) {
 		try {
 			return nativeFromBase64(text, { alphabet: "base64url" });

@@ -234,6 +234,23 @@ describe("a guarded visitor's assets and beacons share one verdict while their c
 		expect(await guardDecision(asset(who).rc, () => false)).toBe(page);
 	});
 
+	it("keeps the denials of another ce_vid the browser sends, even one answered for alone before", async () => {
+		const own = await visitor(chosen(false));
+		const planted = await visitor(chosen(true));
+		// The planted id's verdict is remembered first (its planter's own requests, say).
+		expect((await guardDecision(asset(planted).rc, () => false)).guarded).toBe(false);
+		// A sibling subdomain planted it with a longer Path: browsers send it before the visitor's own.
+		const both = {
+			vid: `${planted.vid}; ce_consent=${planted.consent}; ce_vid=${own.vid}`,
+			consent: own.consent,
+		};
+		for (const now of [T, T + MINUTE]) {
+			const verdict = await guardDecision(asset(both, { now }).rc, () => false);
+			expect(verdict.guarded).toBe(true);
+			expect([...verdict.denied].sort()).toEqual(["ads", "analytics"]);
+		}
+	});
+
 	it("asks whether the request is a page only for a GPC visitor", async () => {
 		const who = await visitor(chosen(false));
 		let asked = 0;

@@ -53,6 +53,27 @@ export function presentedVisitorIds(request: Request): string[] {
 	return [...new Set(copies.filter((copy) => VISITOR_ID.test(copy)))].slice(0, 3);
 }
 
+/**
+ * The well-formed `ce_vid` values the request sends besides `vid` (the one answered for), distinct, or
+ * null for none: the usual request, told by one scan for a second copy. A browser holds more than one
+ * when a host that may set cookies for a parent domain (a sibling subdomain) planted its own, which a
+ * longer `Path` sends first: the denials stored for each still hold (decide-request.ts).
+ */
+export function otherVisitorIds(request: Request, vid: string): readonly string[] | null {
+	const others = repeatedCookie(request, VISITOR_COOKIE)?.filter(
+		(copy) => copy !== vid && VISITOR_ID.test(copy),
+	);
+	return others?.length ? [...new Set(others)] : null;
+}
+
+/**
+ * Whether the request may send other `ce_vid`s (see otherVisitorIds): it sends the name more than
+ * once. Two scans of the Cookie header on the usual request, for the remembered answers' way.
+ */
+export function sendsOtherVisitorIds(request: Request): boolean {
+	return repeatedCookie(request, VISITOR_COOKIE) !== null;
+}
+
 // A visitor's requests hash the same id again and again: remember recent ones in this isolate.
 const subjects = new Map<string, string>();
 const MAX_CACHED_SUBJECTS = 10_000;

@@ -2,14 +2,16 @@
  * Deciding for a request: look up the stored state, persist a GPC opt-out the subject has not
  * recorded yet (once, in the background), and run the decision engine.
  */
-import { GPC_PURPOSES } from "../config/purposes";
+import { GPC_PURPOSES, PURPOSES } from "../config/purposes";
 import { admitsGpcRecord } from "../http/rate-limit";
 import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
 import { ConsentRepository, dropLapsedAllowances } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
+import { otherVisitorIds, presentedVisitorId, visitorSubject } from "./caller";
 import { type Decision, decideConsent, type StoredLookup } from "./decide-consent";
 import type { DecisionCookie } from "./decision-cookie";
 import { type LookupOptions, type LookupSource, lookupStoredState, type StateLookup } from "./lookup-state";
+import { decisionCookieOf } from "./read-decision-cookie";
 import type { RequestContext } from "./request-context";
 import type { StoredState } from "./stored-state";
 
@@ -87,7 +89,11 @@ export async function decideForSubject(
 	subject: string,
 	options: DecideOptions,
 ): Promise<RequestDecision> {
-	const lookup = await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now });
+	const lookup = await withOtherVisitorDenials(
+		rc,
+		subject,
+		await lookupStoredState(rc.env, rc.ctx, subject, { ...options, now: rc.now }),
+	);
 	let stored = lookup.lookup;
 	let state = stored.status === "found" ? stored.state : EMPTY_STATE;
 	let gpcUnrecorded = false;
@@ -111,6 +117,57 @@ export async function decideForSubject(
 	};
 }
 
+/** Past this many other ids, each a storage read, a request is denied every non-essential purpose. */
+const MAX_OTHER_IDS = 2;
+const NON_ESSENTIAL = PURPOSES.filter((p) => !p.essential).map((p) => p.name);
+
+/**
+ * `found`, the lookup for the visitor `subject`, with the denials stored for every other `ce_vid` the
+ * browser sends (caller.ts, otherVisitorIds) folded in: a `ce_vid` a sibling subdomain planted is
+ * answered for, but never allows what the visitor's own id denies. An id whose choices cannot be
+ * read counts as denying everything (fail closed), as do more than MAX_OTHER_IDS.
+ */
+export async function withOtherVisitorDenials(
+	rc: RequestContext,
+	subject: string,
+	found: StateLookup,
+): Promise<StateLookup> {
+	const vid = presentedVisitorId(rc.request);
+	const others = vid === null ? null : otherVisitorIds(rc.request, vid);
+	if (!others || vid === null || (await visitorSubject(vid)) !== subject) return found;
+	const denied = new Set(others.length > MAX_OTHER_IDS ? NON_ESSENTIAL : []);
+	for (const other of denied.size > 0 ? [] : others) {
+		const otherSubject = await visitorSubject(other);
+		const cookie = await decisionCookieOf(rc, otherSubject);
+		const { lookup } = await lookupStoredState(rc.env, rc.ctx, otherSubject, {
+			cookie,
+			now: rc.now,
+			fill: false,
+		});
+		const state = lookup.status === "found" ? lookup.state : null;
+		for (const name of NON_ESSENTIAL)
+			if (state ? state.purposes[name] === false : lookup.status === "unavailable") denied.add(name);
+	}
+	if (denied.size === 0) return found;
+	const stored = found.lookup;
+	const base =
+		(stored.status === "found" ? stored.state : stored.status === "unavailable" ? stored.known : null) ??
+		EMPTY_STATE;
+	const purposes = { ...base.purposes };
+	const sources = { ...base.sources };
+	for (const name of denied) {
+		if (purposes[name] === false) continue;
+		purposes[name] = false;
+		sources[name] = "cookie";
+	}
+	const state = { ...base, purposes, sources };
+	return {
+		...found,
+		lookup:
+			stored.status === "unavailable" ? { status: "unavailable", known: state } : { status: "found", state },
+	};
+}
+
 function lacksGpcOptOut(state: StoredState): boolean {
 	return GPC_PURPOSES.some((p) => state.purposes[p] !== false);
 }
@@ -131,7 +188,11 @@ export async function decideWithoutWriting(
 	readonly source: LookupSource;
 	readonly bookmark?: string | null;
 }> {
-	const found = await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now, bookmark });
+	const found = await withOtherVisitorDenials(
+		rc,
+		subject,
+		await lookupStoredState(rc.env, rc.ctx, subject, { cookie, now: rc.now, bookmark }),
+	);
 	return { decision: decide(rc, found.lookup, onLocation), source: found.source, bookmark: found.bookmark };
 }
 

@@ -33,7 +33,15 @@ async function newestDecisionCookie(
 	keys: readonly string[],
 ): Promise<DecisionCookie | null> {
 	const vid = presentedVisitorId(request);
-	const subject = vid ? await visitorSubject(vid) : null;
+	return newestDecisionCookieOf(values, keys, vid ? await visitorSubject(vid) : null);
+}
+
+/** The newest of `values` that verifies and, unless `subject` is null, was issued to `subject`. */
+async function newestDecisionCookieOf(
+	values: readonly (string | undefined)[],
+	keys: readonly string[],
+	subject: string | null,
+): Promise<DecisionCookie | null> {
 	let newest: DecisionCookie | null = null;
 	for (const value of values) {
 		const cookie = await verifyDecisionCookie(value, keys);
@@ -41,6 +49,12 @@ async function newestDecisionCookie(
 		if (!newest || cookie.issuedAt > newest.issuedAt) newest = cookie;
 	}
 	return newest;
+}
+
+/** The newest verified `ce_consent` the request sends for `subject` (another `ce_vid`'s: otherVisitorIds). */
+export function decisionCookieOf(rc: RequestContext, subject: string): Promise<DecisionCookie | null> {
+	const values = repeatedCookie(rc.request, DECISION_COOKIE) ?? [requestCookie(rc.request, DECISION_COOKIE)];
+	return newestDecisionCookieOf(values, rc.settings.signingKeys, subject);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { Settings } from "../config/settings";
 import { BoundedMemo } from "../memo/bounded-memo";
+import { sendsOtherVisitorIds } from "./caller";
 import { decisionSteadyBetween } from "./decide-consent";
 import { cookieFreshWindow, type DecisionCookie } from "./decision-cookie";
 import type { RequestContext } from "./request-context";
@@ -32,7 +33,10 @@ export class SteadyMemo<V> {
 		this.entries = new BoundedMemo(limit);
 	}
 
-	/** The result remembered for this cookie, when everything it was made from still holds for `rc`. */
+	/**
+	 * The result remembered for this cookie, when everything it was made from still holds for `rc`. Never
+	 * for a request sending other `ce_vid`s, whose denials the lookup folds in (decide-request.ts).
+	 */
 	get(rc: RequestContext, subject: string, cookie: DecisionCookie): V | undefined {
 		const entry = this.entries.peek(cookie);
 		if (
@@ -43,7 +47,8 @@ export class SteadyMemo<V> {
 			entry.secure !== rc.secure ||
 			rc.now < entry.from ||
 			rc.now > entry.to ||
-			(entry.jurisdiction !== null && entry.jurisdiction !== rc.jurisdiction)
+			(entry.jurisdiction !== null && entry.jurisdiction !== rc.jurisdiction) ||
+			sendsOtherVisitorIds(rc.request)
 		) {
 			return undefined;
 		}
@@ -62,7 +67,11 @@ export class SteadyMemo<V> {
 		jurisdiction: string | null,
 	): void {
 		const { from, to } = cookieFreshWindow(cookie);
-		if (!decisionSteadyBetween(cookie.state, rc.settings.policy, from, to)) return;
+		if (
+			!decisionSteadyBetween(cookie.state, rc.settings.policy, from, to) ||
+			sendsOtherVisitorIds(rc.request)
+		)
+			return;
 		this.entries.set(cookie, {
 			settings: rc.settings,
 			subject,

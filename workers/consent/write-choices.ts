@@ -31,10 +31,12 @@ import {
 	EMPTY_STATE,
 	persistGpcOptOut,
 	type RequestDecision,
+	withOtherVisitorDenials,
 } from "./decide-request";
 import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionBody } from "./decision-document";
 import { decisionHeaders, jsonDecisionAnswer } from "./decision-response";
+import type { StateLookup } from "./lookup-state";
 import { locateKeyedCall, type RequestContext, takePageGpc } from "./request-context";
 import { savedMarkerCookie } from "./saved-marker";
 import type { StoredState } from "./stored-state";
@@ -139,15 +141,20 @@ export async function writeChoices(
 		? persistGpcOptOut(rc, subject, result.state, new Set(Object.keys(write.changes)))
 		: result.state;
 	const bookmark = repo.bookmark();
+	const lookup: StateLookup = { lookup: storedLookup(state), source: "d1", bookmark };
+	// A visitor's browser sending other ce_vids: their denials hold in this answer and its cookie too.
+	const decidedFrom = caller.kind === "visitor" ? await withOtherVisitorDenials(rc, subject, lookup) : lookup;
 	const decided: RequestDecision = {
-		decision: decide(rc, storedLookup(state)),
+		decision: decide(rc, decidedFrom.lookup),
 		lookup: { lookup: { status: "found", state }, source: "d1", bookmark },
 		state,
 	};
 	// Exactly what the idempotency row stored, so a replay answers the same bytes (without GPC the
 	// state decided is the one written, and its decision serves the answer too).
 	const answer =
-		state === result.state ? renderAnswer(rc, subject, state, write, decided.decision) : render(result.state);
+		state === result.state || decidedFrom !== lookup
+			? renderAnswer(rc, subject, state, write, decided.decision)
+			: render(result.state);
 	const cookies =
 		caller.kind === "visitor"
 			? await visitorCookies(rc, caller, decided, { renewVisitorId: true })

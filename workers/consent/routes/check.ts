@@ -11,6 +11,7 @@ import {
 	identifyCaller,
 	keyedSubject,
 	knownVisitorSubject,
+	otherVisitorIds,
 	presentedVisitorId,
 	querySubject,
 	requireScope,
@@ -132,7 +133,7 @@ function purposeParam(rc: RequestContext): string | null {
 function cookieDecision(rc: RequestContext): Decision | undefined {
 	const vid = presentedVisitorId(rc.request);
 	const subject = vid && knownVisitorSubject(vid);
-	if (!subject) return undefined;
+	if (!subject || otherVisitorIds(rc.request, vid)) return undefined;
 	const stored = cookieLookup(decisionCookieVerifiedBefore(rc), subject, rc.now);
 	return stored && decide(rc, stored);
 }

@@ -117,6 +117,22 @@ describe("POST /preferences/erase", () => {
 		expect(doc.reasons).toMatchObject({ ads: "default", analytics: "default" });
 	});
 
+	it("erases every id the browser sends, its own too when a sibling subdomain's ce_vid is sent first", async () => {
+		const { v, subject } = await visitorWithData();
+		const planted = await visitorWithData();
+		// A Domain cookie with a longer Path, planted by a sibling subdomain: browsers send it first.
+		const cookie = `ce_vid=${planted.v.cookies.get("ce_vid")}; ce_vid=${v.cookies.get("ce_vid")}`;
+		const res = await call("/preferences/erase", {
+			method: "POST",
+			cf: CA,
+			headers: { ...FORM, Origin: BASE, Cookie: cookie },
+			body: "form=erase",
+		});
+		expect(res.status).toBe(303);
+		expect(await stored(subject)).toEqual({ rows: 0, records: 0, kv: null, erasures: 1 });
+		expect(await stored(planted.subject)).toMatchObject({ rows: 0, records: 0, erasures: 1 });
+	});
+
 	it("is not claimed by a mere link: a visitor whose data is kept is never told it was deleted", async () => {
 		// Anyone can link to /preferences?erased=1 (another site, a phishing mail): the page must not
 		// tell a person with stored choices that they exercised their right when nothing was erased.

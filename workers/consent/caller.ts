@@ -46,11 +46,12 @@ export function presentedVisitorId(request: Request): string | null {
 /**
  * Every well-formed `ce_vid` the request sends, the first as presentedVisitorId gives it: after a
  * COOKIE_DOMAIN change a browser keeps a host-only and a Domain id, and choices may be stored under
- * each. At most three (a browser keeps one per cookie scope), bounding what one request erases.
+ * each, and a sibling subdomain may plant one that a longer `Path` sends first. At most five,
+ * bounding what one request erases or exports.
  */
 export function presentedVisitorIds(request: Request): string[] {
 	const copies = repeatedCookie(request, VISITOR_COOKIE) ?? [presentedVisitorId(request) ?? ""];
-	return [...new Set(copies.filter((copy) => VISITOR_ID.test(copy)))].slice(0, 3);
+	return [...new Set(copies.filter((copy) => VISITOR_ID.test(copy)))].slice(0, 5);
 }
 
 /**

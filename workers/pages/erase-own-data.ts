@@ -1,10 +1,10 @@
 /**
  * The visitor's own erasure (GDPR Art. 17, APPI Art. 35), in two steps that need no JavaScript.
  * GET /preferences/erase says what goes and what remains, with a button that POSTs; the POST erases
- * the subject `ce_vid` names exactly as the keyed DELETE /v1/subjects/{subject} does, expires
- * `ce_vid` and `ce_consent` (the next visit is a new visitor's) and answers 303 to the preference
- * centre, which says it was done. The POST passes the preference form's Origin check (a cross-site
- * form must not erase anyone's data) and the visitor write limit (http/rate-limit.ts).
+ * the subject of each `ce_vid` sent (presentedVisitorIds) exactly as the keyed DELETE
+ * /v1/subjects/{subject} does, expires `ce_vid` and `ce_consent` (the next visit is a new visitor's)
+ * and answers 303 to the preference centre, which says it was done. The POST passes the preference
+ * form's Origin check (a cross-site form must not erase anyone's data) and the visitor write limit (http/rate-limit.ts).
  */
 import { presentedVisitorIds, visitorSubject } from "../consent/caller";
 import { requestContext } from "../consent/request-context";

@@ -30,6 +30,10 @@ describe("CSS url() scanning cost", () => {
 		"a long run of backslashes": (size) => grown(size, "\\"),
 		"many unclosed comments after @import": (size) => grown(size, "@import/*"),
 		"many comments in an unclosed image-set(": (size) => grown(size, "/*'*/", "image-set("),
+		// Strings, comments and unquoted url(s are told apart in one pass: a url( inside one is text.
+		"many strings each holding a url(": (size) => grown(size, "'url(' url('"),
+		"many unquoted url( each holding a quote": (size) => grown(size, "url(a'b)\\75 rl(\""),
+		"many comments and escaped quotes around url(": (size) => grown(size, "/*url(*/\\'url("),
 	};
 
 	for (const [name, input] of Object.entries(HOSTILE)) {

@@ -375,6 +375,50 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(await rewritten(bad)).toBe(bad);
 	});
 
+	it("a url(), image-set() or @import inside a CSS string or comment is text, and stays", async () => {
+		// Chromium loads none of these (test/browser/guard-hostile-urls, Inert…): they are a string's or
+		// a comment's text, which a page may show (`content`) or a script may read (a custom property).
+		const inert = [
+			`<style>#a::before{content:"url(https://${FB}/tr)"}</style>`,
+			`<style>/* url(https://${FB}/tr) */p{color:red}</style>`,
+			`<style>#a::before{content:"@import 'https://${FB}/x.css'"}#a{color:red}</style>`,
+			`<style>/* @import "https://${FB}/x.css"; */p{color:red}</style>`,
+			`<style>#a::before{content:'image-set("https://${FB}/tr" 1x)'}</style>`,
+			`<style>#a::before{content:'it\\'s url(https://${FB}/tr)'}</style>`,
+			`<style>#a::before{content:"a\\\nurl(https://${FB}/tr)"}</style>`,
+			`<style>p{color:red}/* url(https://${FB}/tr)</style>`,
+			`<div style="--x:'url(https://${FB}/tr)'"></div>`,
+			`<div style="content:&quot;url(https://${FB}/tr)&quot;"></div>`,
+			`<svg><style>#a::before{content:"url(https://${FB}/tr)"}</style></svg>`,
+		];
+		const changed: string[] = [];
+		for (const markup of inert) {
+			const body = await rewritten(markup);
+			if (body !== markup) changed.push(`${markup} -> ${body}`);
+		}
+		expect(changed).toEqual([]);
+		// Where the string or comment ends (a line break ends a string), or where a quote is escaped and
+		// opens none, CSS is read again: each of these loads the tracker in Chromium.
+		const loading: Record<string, string> = {
+			[`<style>#a{content:"x\n;background:url(https://${FB}/tr)}</style>`]:
+				'<style>#a{content:"x\n;background:none}</style>',
+			[`<style>#a{content:\\"x;background:url(https://${FB}/tr)}</style>`]:
+				'<style>#a{content:\\"x;background:none}</style>',
+			[`<style>/* x */#a{background:url(https://${FB}/tr)}</style>`]:
+				"<style>/* x */#a{background:none}</style>",
+			[`<style>#a::before{content:"x"}#a{background:url("https://${FB}/tr")}</style>`]:
+				'<style>#a::before{content:"x"}#a{background:none}</style>',
+			[`<style>@import "https://${FB}/x.css";/* x */p{}</style>`]: "<style>/* x */p{}</style>",
+			[`<div style="content:'x';background:url(https://${FB}/tr)"></div>`]: `<div style="content:'x';background:none"></div>`,
+		};
+		const kept: string[] = [];
+		for (const [css, left] of Object.entries(loading)) {
+			const body = await rewritten(css);
+			if (body !== left) kept.push(`${css} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+	});
+
 	it("a frame's srcdoc naming the tracker in CSS escapes, or split by a comment in an SVG style, is gated", async () => {
 		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls, QaSrcdoc…).
 		for (const markup of [

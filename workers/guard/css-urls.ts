@@ -89,6 +89,15 @@ interface Found {
 	readonly end: number;
 }
 
+/** Where the string opened at `at` stops: at its closing quote, a line break, or the text's end. */
+function stringStop(css: string, at: number): number {
+	let close = at + 1;
+	while (close < css.length && css[close] !== css[at] && !"\n\r\f".includes(css[close] as string)) {
+		close += css[close] === "\\" ? 2 : 1;
+	}
+	return close;
+}
+
 /**
  * A quoted string starting at `at`, or null (also when a line break ends it: a bad string). An escaped
  * quote is part of it, and one still open at the text's end closes there, as CSS reads it (both seen
@@ -97,10 +106,7 @@ interface Found {
 function quoted(css: string, at: number): Found | null {
 	const c = css[at];
 	if (c !== '"' && c !== "'") return null;
-	let close = at + 1;
-	while (close < css.length && css[close] !== c && !"\n\r\f".includes(css[close] as string)) {
-		close += css[close] === "\\" ? 2 : 1;
-	}
+	const close = stringStop(css, at);
 	if (close < css.length && css[close] !== c) return null;
 	return { url: css.slice(at + 1, close), end: Math.min(close + 1, css.length) };
 }
@@ -169,9 +175,51 @@ function imageSetStrings(css: string, at: number): Found {
 }
 
 /**
+ * Where the string, comment or `url(` token holding `at` ends (-1: none holds it), told for ever later
+ * positions by one forward pass over the sheet as CSS tokenizes it: a `url(`, `image-set(` or `@import`
+ * inside a string or comment is text, and one inside an unquoted `url(` (a bad URL) is too (each checked
+ * in Chromium). A quote opens a string only where CSS reads it so: not escaped, nor inside an unquoted
+ * `url(` (`url(a'b)` ends at its `)`), which is taken as any `url(` the scan would find, escaped too.
+ */
+function tokenEnds(css: string, url: RegExp): (at: number) => number {
+	const sticky = new RegExp(url.source, "iy");
+	let i = 0;
+	let start = 0;
+	let end = 0;
+	return (at) => {
+		while (end <= at && i < css.length) {
+			start = i;
+			const c = css[i] as string;
+			sticky.lastIndex = i;
+			if ((c === "u" || c === "U" || c === "\\") && sticky.test(css)) {
+				const body = skipWhitespace(css, sticky.lastIndex);
+				if (css[body] === '"' || css[body] === "'") {
+					i = end = body;
+					continue;
+				}
+				let close = body;
+				while (close < css.length && css[close] !== ")") close += css[close] === "\\" ? 2 : 1;
+				i = end = Math.min(close + 1, css.length);
+			} else if (c === "\\") {
+				i = end = i + (CSS_ESCAPE_AT.exec(css.slice(i, i + 8))?.[0].length ?? 1);
+			} else if (css.startsWith("/*", i)) {
+				i = end = afterComment(css, i);
+			} else if (c === '"' || c === "'") {
+				const close = stringStop(css, i);
+				i = end = css[close] === c ? close + 1 : close;
+			} else {
+				i = end = i + 1;
+			}
+		}
+		return start < at && at < end ? end : -1;
+	};
+}
+
+/**
  * `css` with each construct `read` finds after a match of `start` replaced when `replace` says so. An
  * attribute's text is read as the HTML parser decodes it (`u&#114;l(`, `url&#40;…&#41;`), and what is
- * kept is cut from the text as written.
+ * kept is cut from the text as written. A match inside a string or comment is passed over, unless
+ * `anywhere` (markup holding CSS, where quotes are the markup's).
  */
 function rewrite(
 	css: string,
@@ -179,16 +227,24 @@ function rewrite(
 	starts: readonly [RegExp, RegExp],
 	read: (css: string, at: number) => Found | null,
 	replace: (url: string) => string | null,
+	anywhere: boolean,
 ): string | null {
 	const [text, offsets] = attribute && css.includes("&") ? decodedWithOffsets(css) : [css];
 	const written = (at: number) => offsets?.[at] ?? at;
-	const start = starts[+text.includes("\\")] as RegExp;
+	const escaped = +text.includes("\\");
+	const start = starts[escaped] as RegExp;
+	const inert = anywhere ? null : tokenEnds(text, cssStarts().url[escaped] as RegExp);
 	let out = "";
 	let copied = 0;
 	let changed = false;
 	let from = 0;
 	for (let at = indexOf(text, start, from); at !== -1; at = indexOf(text, start, from)) {
 		const open = start.lastIndex;
+		const after = inert?.(at) ?? -1;
+		if (after !== -1) {
+			from = after;
+			continue;
+		}
 		const found = read(text, open);
 		if (found === null) {
 			from = open;
@@ -205,25 +261,42 @@ function rewrite(
 	return changed ? out + css.slice(written(copied)) : null;
 }
 
-/** `css` without its denied URLs, or null when it names none. `attribute`: raw attribute text. */
+const cssStarts = (): CssStarts =>
+	(starts ??= {
+		url: cssNames("url("),
+		import: cssNames("@import"),
+		imageSet: cssNames("-webkit-image-set(", "image-set("),
+	});
+
+/**
+ * `css` without its denied URLs, or null when it names none. `attribute`: raw attribute text.
+ * `anywhere`: markup holding CSS (a frame's `srcdoc`), read whole, strings and comments too.
+ */
 export function withoutDeniedCssUrls(
 	css: string,
 	denied: (url: string) => boolean,
 	attribute = false,
+	anywhere = false,
 ): string | null {
 	if (!/url\(|@import|image-set\(|[\\&]/i.test(css)) return null;
-	starts ??= {
-		url: cssNames("url("),
-		import: cssNames("@import"),
-		imageSet: cssNames("-webkit-image-set(", "image-set("),
-	};
+	const { url, import: imports, imageSet } = cssStarts();
 	const deniedUrl = (url: string) => denied(cssUnescaped(url.trim()));
-	const imports = rewrite(css, attribute, starts.import, importRule, (url) => (deniedUrl(url) ? "" : null));
-	const sets = rewrite(imports ?? css, attribute, starts.imageSet, imageSetStrings, (urls) =>
-		urls.split("\n").some((url) => url !== "" && deniedUrl(url)) ? "none" : null,
+	const kept = rewrite(css, attribute, imports, importRule, (url) => (deniedUrl(url) ? "" : null), anywhere);
+	const sets = rewrite(
+		kept ?? css,
+		attribute,
+		imageSet,
+		imageSetStrings,
+		(urls) => (urls.split("\n").some((url) => url !== "" && deniedUrl(url)) ? "none" : null),
+		anywhere,
 	);
-	const urls = rewrite(sets ?? imports ?? css, attribute, starts.url, urlBody, (url) =>
-		deniedUrl(url) ? "none" : null,
+	const urls = rewrite(
+		sets ?? kept ?? css,
+		attribute,
+		url,
+		urlBody,
+		(url) => (deniedUrl(url) ? "none" : null),
+		anywhere,
 	);
-	return urls ?? sets ?? imports;
+	return urls ?? sets ?? kept;
 }

@@ -611,9 +611,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 						return false;
 					};
 					withoutDeniedPixels(markup, noted);
-					withoutDeniedCssUrls(srcdoc, noted);
+					withoutDeniedCssUrls(srcdoc, noted, false, true);
 					// Tags and comments hold no `<` or `>` of their own, mostly: read in linear time.
-					withoutDeniedCssUrls(srcdoc.replace(/<[^<>]*>/g, ""), noted);
+					withoutDeniedCssUrls(srcdoc.replace(/<[^<>]*>/g, ""), noted, false, true);
 					// Its URLs are decoded as the frame reads them: no further (`&amp;amp;sol;` is `&sol;` there).
 					const purposes = union(
 						[],

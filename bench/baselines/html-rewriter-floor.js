@@ -24,13 +24,15 @@ const HINTS = [
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");
 // What may name another host (a scheme, slashes, backslashes, references, a tab or newline after a slash),
-// a percent-escape, then the marks of workers/guard/beacons.ts's shapes, in its order: written as CSS strings.
+// a percent-escape, a mark's `=` as `&equals;`, then the marks of workers/guard/beacons.ts's shapes, in its
+// order: written as CSS strings.
 const IMAGE_PARTS = [
 	..."// : &# \\\\ sol; &colon; &Tab; &NewLine;".split(" "),
 	"/\\9 ",
 	"/\\a ",
 	"/\\d ",
 	"%",
+	"&equals;",
 	..."collect batch pagead form-data gtag gtm.js ns.html id=G id=AW- id=DC- ev= cdn-cgi matomo piwik".split(
 		" ",
 	),

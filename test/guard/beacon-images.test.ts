@@ -47,6 +47,19 @@ const BEACON_IMAGES: readonly (readonly [string, "ads" | "analytics"])[] = [
 	["/matomo.php?idsite=1&amp;rec=%31", "analytics"],
 	["/g/%63ollect?v=2&amp;t%69d=G-ABC123XYZ9", "analytics"],
 	["/%74r?id=123456789012345&amp;ev=PageView", "ads"],
+	// A mark written with a named reference (`&equals;` for `=`, `&quest;`, `&AMP;`): the browser
+	// decodes every one, and requests the beacon path.
+	["/tr?id=123456789012345&amp;ev&equals;PageView", "ads"],
+	["/g/collect?v&equals;2&amp;tid&equals;G-ABC123XYZ9", "analytics"],
+	["/matomo.php&quest;idsite=1&AMP;rec=1", "analytics"],
+	["/metrics/?id&equals;G-ABC123XYZ9", "analytics"],
+	// Dot segments and a backslash, which the URL parser resolves before the request (seen in Chromium).
+	["/g/./collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/g/x/../collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/g/%2e/collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/g/x/%2E%2E/collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/g\\collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/cdn-cgi/x/../zaraz/t", "ads"],
 ];
 
 /** Relative images the beacon paths do not take. */
@@ -61,6 +74,11 @@ const ORDINARY_IMAGES = [
 	"/logo.png?width=300&amp;grid=2",
 	"/%E7%94%BB%E5%83%8F.png",
 	"/100%25.png?q=%20",
+	// Decoded once, as the origin does: `%256d` is `%6d` there, no beacon path (nor answered 204).
+	"/%256datomo.php?idsite=1&amp;rec=1",
+	"/g/%2563ollect?v=2&amp;tid=G-ABC123XYZ9",
+	"/img/connect.facebook.net.png",
+	"/a/./b/../logo.png?ev&equals;1",
 ];
 
 async function page(
@@ -86,7 +104,10 @@ async function requested(src: string, visitor: typeof VISITORS.optedOut): Promis
 		.replaceAll("&amp;", "&")
 		.replaceAll("&#38;", "&")
 		.replaceAll("&#97;", "a")
-		.replaceAll("&sol;", "/");
+		.replaceAll("&sol;", "/")
+		.replaceAll("&equals;", "=")
+		.replaceAll("&quest;", "?")
+		.replaceAll("&AMP;", "&");
 	const url = new URL(decoded, "https://consent.example/shop/item");
 	const { calls } = fakeOrigin(() => new Response("GIF89a", { headers: { "Content-Type": "image/gif" } }));
 	const res = await visit(`${url.pathname}${url.search}`, visitor, { headers: { Accept: "image/*" } });

@@ -31,6 +31,7 @@ const NAMED: Readonly<Record<string, string>> = {
 	period: ".",
 	commat: "@",
 	quest: "?",
+	equals: "=",
 	num: "#",
 	percnt: "%",
 	fjlig: "fj",

@@ -135,9 +135,12 @@ const ABSOLUTE_PARTS = ["//", ":", "&#", "\\", "sol;", "&colon;", "&Tab;", "&New
 /**
  * What an image's relative URL holds when the guard's own beacon paths may take it (beacons.ts): such
  * an image is a request the guard would answer 204, so it goes as a tracker's pixel does. A `%` may
- * escape any part of a mark (`/%6datomo.php`), which the guard decodes as the origin does.
+ * escape any part of a mark (`/%6datomo.php`), which the guard decodes as the origin does, and a
+ * mark's `=` may be written `&equals;`, which the browser decodes (`/tr?id=…&amp;ev&equals;…`).
  */
-const IMAGE_PARTS = [...new Set([...ABSOLUTE_PARTS, "%", ...BEACON_SHAPES.flatMap((shape) => shape.marks)])];
+const IMAGE_PARTS = [
+	...new Set([...ABSOLUTE_PARTS, "%", "&equals;", ...BEACON_SHAPES.flatMap((shape) => shape.marks)]),
+];
 
 /** A CSS string's text for `part`: a backslash, tab or line break escaped. */
 const cssText = (part: string) =>

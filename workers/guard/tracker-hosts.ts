@@ -240,12 +240,13 @@ export function classifyTrackerUrl(
 /**
  * What a browser's URL parser takes out or folds before it requests a URL: spaces and controls around
  * it, a tab or newline anywhere, and in a host percent-escapes and non-ASCII (IDNA maps a full-width
- * `ｆ` to `f`, `。` to `.`, drops a soft hyphen); and an http(s) scheme without its two slashes
- * (`http:host/p`), which names a host when the page's scheme is another. A tracker's URL written so
- * loads the tracker.
+ * `ｆ` to `f`, `。` to `.`, drops a soft hyphen); an http(s) scheme without its two slashes
+ * (`http:host/p`), which names a host when the page's scheme is another; and in a path from the root,
+ * dot segments (`/g/./collect`, `/g/x/%2e%2e/collect`) and backslashes (`/g\collect`), which it
+ * resolves. A tracker's URL or a beacon path written so is requested as the tracker's or that path.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the C0 controls are what URL parsers trim.
-const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%]|[^\x00-\x7f]|^https?:(?![/\\]{2})/i;
+const BROWSER_FOLDS = /^[\x00-\x20]|[\x00-\x20]$|[\t\n\r%\\]|\/\.|[^\x00-\x7f]|^https?:(?![/\\]{2})/i;
 
 /**
  * The base a URL is read against: a page served over https, where `http:host/p` names `host` (an image
@@ -260,7 +261,7 @@ const HTTP_PAGE_BASE = "http://base.invalid/";
 function browserForm(url: string, base: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
 	const cleaned = url.replace(/^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]/g, "");
-	if (!layoutUrl(cleaned)?.host && !/^https?:/i.test(cleaned)) return cleaned;
+	if (!layoutUrl(cleaned)?.host && !/^(?:https?:|[/\\])/i.test(cleaned)) return cleaned;
 	try {
 		const href = new URL(cleaned, base).href;
 		return href.startsWith(base) ? href.slice(base.length - 1) : href;

@@ -353,6 +353,33 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(cut.slice(cut.indexOf("<svg>"))).toBe("<svg><style><!--x-->#a{background:none}");
 	});
 
+	it("a tag that ends the SVG inside its <style> (<p>, <img>, <font color>) keeps the sheet's text before it", async () => {
+		// Chromium closes the SVG there (test/browser/guard-hostile-urls, Breakout…): the style's text so
+		// far is its sheet, and the text after the tag is the page's, shown to the visitor.
+		const blocks: Record<string, string> = {
+			"#a{color:red}<p>para</p>tail": "#a{color:red}<p>para</p>tail",
+			"#a{background:url(https://connect.face<img>book.net/tr)}":
+				"#a{background:url(https://connect.face<img>book.net/tr)}",
+			[`#a{background:url(https://${FB}/tr)}<p>url(https://${FB}/tr)</p>#b{}`]: `#a{background:none}<p>url(https://${FB}/tr)</p>#b{}`,
+			"#a{<!--c-->color:red}<b>x</b>#b{}": "<!--c-->#a{color:red}<b>x</b>#b{}",
+			[`<g></g>#a{background:url(https://${FB}/tr)}<font color=red>x</font>`]:
+				"<g></g>#a{background:none}<font color=red>x</font>",
+			[`<g>#a{}<div>x</div></g>#b{background:url(https://${FB}/tr)}`]: `<g>#a{}<div>x</div></g>#b{background:url(https://${FB}/tr)}`,
+		};
+		const moved: string[] = [];
+		for (const [css, left] of Object.entries(blocks)) {
+			const body = await rewritten(`<svg><style>${css}</style></svg>`);
+			if (body !== `<svg><style>${left}</style></svg>`) moved.push(`${css} -> ${body}`);
+		}
+		expect(moved).toEqual([]);
+		// Inside an integration point (foreignObject) HTML is the child's, not a way out: the sheet is
+		// read joined, as before; a <font> without attributes stays in the SVG too.
+		const inside = `<svg><style>#a{}<foreignObject><p>x</p></foreignObject>#b{background:url(https://${FB}/tr)}<font>y</font></style></svg>`;
+		expect(await rewritten(inside)).toBe(
+			"<svg><style><foreignObject><p>x</p></foreignObject><font>y</font>#a{}#b{background:none}</style></svg>",
+		);
+	});
+
 	it("a CSS string's escaped line break or quote, and a url() or string left open at the end, are read", async () => {
 		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls, Qa…).
 		const blocks: Record<string, string> = {

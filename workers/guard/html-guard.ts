@@ -192,6 +192,23 @@ const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
+/**
+ * An SVG style open in the page: its text so far, whether each child open in it holds HTML (an
+ * integration point or an HTML element), and how many do (counted: a test per element stays O(1)).
+ */
+interface Sheet {
+	text: string;
+	readonly children: boolean[];
+	html: number;
+}
+
+/**
+ * HTML's integration points, where HTML goes inside SVG or MathML without ending it. lol-html names
+ * them HTML themselves (an `annotation-xml` only when its `encoding` is HTML's), as it does the tags
+ * that end the SVG: their names tell them apart.
+ */
+const INTEGRATION_POINT = /^(?:foreignobject|desc|title|mi|mo|mn|ms|mtext|annotation-xml)$/i;
+
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
@@ -471,16 +488,20 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * at the page's end. A CDATA section's `<` is written as a reference, so it cannot become markup (its
 	 * references, which a CDATA section keeps as text, are then decoded: a text chunk does not say it came
 	 * from CDATA, so its `&` cannot be escaped alone). Text inside a child is the child's and stays;
-	 * `sheets` holds the styles open, innermost last, with how deep in children it is.
+	 * `sheets` holds the styles open, innermost last, with their open children. An HTML element there
+	 * that is no child of an integration point (`foreignObject`, `mi`, an HTML element) ends the SVG in
+	 * the browser (`<p>`, `<img>`, `<font color>`: the parser tells which): the style's sheet so far is
+	 * written before it, and the text after it is the page's (checked in Chromium).
 	 */
-	const sheets: { text: string; depth: number }[] = [];
+	const sheets: Sheet[] = [];
 	const sheetText = (raw: string) =>
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
 	const svgStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
-			const sheet = { text: "", depth: 0 };
+			const sheet: Sheet = { text: "", children: [], html: 0 };
 			try {
 				el.onEndTag((end) => {
+					if (!sheets.includes(sheet)) return;
 					sheets.splice(sheets.indexOf(sheet), 1);
 					end.before(sheetText(sheet.text), { html: true });
 				});
@@ -491,20 +512,33 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		},
 		text(chunk) {
 			const sheet = sheets.at(-1);
-			if (sheet === undefined || sheet.depth > 0) return;
+			if (sheet === undefined || sheet.children.length > 0) return;
 			sheet.text += chunk.text;
 			chunk.remove();
 		},
 	};
 	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
 	const svgStyleChild = (el: Element) => {
-		const sheet = sheets.at(-1);
+		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
+		const html = el.namespaceURI === HTML_NAMESPACE;
+		if (html && sheet.html === 0 && !INTEGRATION_POINT.test(el.tagName)) {
+			// The browser closes every foreign element up to an integration point: nested styles too, whose
+			// sheets all go before the element (a style inside a style's child, seldom seen).
+			do {
+				el.before(sheetText(sheet.text), { html: true });
+				sheets.pop();
+				sheet = sheets.at(-1);
+			} while (sheet !== undefined && sheet.html === 0);
+			return;
+		}
+		const open = sheet;
 		try {
 			el.onEndTag(() => {
-				sheet.depth--;
+				if (open.children.pop()) open.html--;
 			});
-			sheet.depth++;
+			open.children.push(html);
+			if (html) open.html++;
 		} catch {}
 	};
 

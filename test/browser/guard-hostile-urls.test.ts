@@ -5,7 +5,8 @@
  * markup the page's own script writes (the runtime's screen) requests it; nor is anything requested
  * that is on one of the guard's own beacon paths (`/matomo.php?…`, also percent-escaped or in a
  * frame's `srcdoc`), named in CSS (escapes, an SVG `<style>`, `image-set()`) or in a frame's `srcdoc`
- * (nor that frame's `src` instead). An allowed visitor's page
+ * (nor that frame's `src` instead); and what a person sees stays as an allowed visitor's page shows it
+ * (a `url()` in a CSS string or comment, text after a tag that ends an SVG style). An allowed visitor's page
  * requests every tracker, so each spelling does load one. The test pages are served over http, where
  * `https:host` (no slashes) names another host: the runtime and the rewrite read it so.
  */
@@ -108,6 +109,36 @@ const QA_CASES: Readonly<Record<string, string>> = {
 	QaUnclosedUrl: `<div id="qa6" style="width:9px;height:9px"></div><style>#qa6{background:url(https://${FB}/tr?ev=QaUnclosedUrl</style>`,
 	QaUnclosedString: `<div id="qa7" style="width:9px;height:9px"></div><style>#qa7{background:url("https://${FB}/tr?ev=QaUnclosedString</style>`,
 	QaUnclosedAttr: `<div style="width:9px;height:9px;background:url(https://${FB}/tr?ev=QaUnclosedAttr"></div>`,
+	// Session 38: CSS read again after a string a line break ends, an escaped quote that opens no
+	// string, and a quote inside an unquoted url( (a bad URL, which ends at its `)`).
+	QaBadString: `<style>#qa8{content:"x\n;background:url(https://${FB}/tr?ev=QaBadString)}</style><div id="qa8" style="width:9px;height:9px"></div>`,
+	QaEscapedQuoteOutside: `<style>#qa9{content:\\"x;background:url(https://${FB}/tr?ev=QaEscapedQuoteOutside)}</style><div id="qa9" style="width:9px;height:9px"></div>`,
+	QaQuoteInUrl: `<style>#qa10{background:url(x'y)}#qa10{background:url(https://${FB}/tr?ev=QaQuoteInUrl)}</style><div id="qa10" style="width:9px;height:9px"></div>`,
+};
+
+/**
+ * What a person sees that the rewrite must leave as it is (session 38): a `url()` or `@import` inside a
+ * CSS string or comment is text, shown by `content` or kept in a custom property; the text after a tag
+ * that ends the SVG inside an SVG style is the page's, and the sheet before it still applies.
+ */
+const SEEN = [
+	`<style>#inert1::before{content:"url(https://${FB}/tr?ev=Inert1)"}</style><div id="inert1"></div>`,
+	`<style>#inert2::before{content:"@import 'https://${FB}/x.css?ev=Inert2'"}#inert2{color:rgb(1, 2, 3)}</style><div id="inert2"></div>`,
+	`<style>/* url(https://${FB}/tr?ev=Inert3) */#inert3{color:rgb(4, 5, 6)}</style><div id="inert3"></div>`,
+	`<div id="inert4" style="--x:'url(https://${FB}/tr?ev=Inert4)'"></div>`,
+	`<div id="breakout"><svg width="1" height="1"><style>#breakout1{color:rgb(7, 8, 9)}<p>para</p>tail</style></svg><span id="breakout1">x</span></div>`,
+];
+const seenInPage = () => {
+	const style = (id: string, pseudo?: string) =>
+		getComputedStyle(document.getElementById(id) as Element, pseudo);
+	return {
+		inert1: style("inert1", "::before").content,
+		inert2: [style("inert2", "::before").content, style("inert2").color],
+		inert3: style("inert3").color,
+		inert4: style("inert4").getPropertyValue("--x"),
+		// biome-ignore lint/performance/useDomNodeTextContent: what a person sees (a style's text is not shown).
+		breakout: [(document.getElementById("breakout") as HTMLElement).innerText, style("breakout1").color],
+	};
 };
 
 /** A srcdoc whose CSS, decoded as the frame reads it, names a path of the site: its frame stays. */
@@ -120,6 +151,11 @@ const BEACONS = [
 	"/%6datomo.php?idsite=1&amp;rec=1&amp;action_name=escaped1",
 	"/matomo.php?idsite=1&amp;rec=%31&amp;action_name=escaped2",
 	"/g/%63ollect?v=2&amp;t%69d=G-ABC123XYZ9&amp;dl=escaped3",
+	// Session 38: a mark's `=` as `&equals;`, dot segments and a backslash the URL parser resolves.
+	"/matomo.php?idsite&equals;1&amp;rec&equals;1&amp;action_name=equals4",
+	"/g/./collect?v=2&amp;tid=G-ABC123XYZ9&amp;dl=dot5",
+	"/g/x/%2e%2e/collect?v=2&amp;tid=G-ABC123XYZ9&amp;dl=dots6",
+	"/g\\collect?v=2&amp;tid=G-ABC123XYZ9&amp;dl=backslash7",
 ];
 const SRCDOC_BEACON = `<iframe title="beacon" srcdoc="<img src=&quot;/matomo.php?idsite=1&amp;amp;rec=1&amp;amp;action_name=srcdoc&quot; alt=&quot;&quot;>"></iframe>`;
 
@@ -148,7 +184,8 @@ const HOSTILE_PAGE = page(
 		).join("") +
 		`<iframe title="both" src="https://frames.example/x?ev=PageFrameSrc" srcdoc="<img src=https://${FB}/tr?ev=PageFrameSrcdoc>"></iframe>` +
 		Object.values(QA_CASES).join("") +
-		FIRST_PARTY_SRCDOC,
+		FIRST_PARTY_SRCDOC +
+		SEEN.join(""),
 );
 
 describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", () => {
@@ -195,7 +232,7 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 				}
 			}, written);
 			await tab.waitForTimeout(500);
-			return urls;
+			return Object.assign(urls, { seen: await tab.evaluate(seenInPage) });
 		} finally {
 			await context.close();
 		}
@@ -207,7 +244,8 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			.map((url) => new URL(url).searchParams.get("ev"))
 			.sort();
 	const beaconRequests = (urls: readonly string[]) =>
-		urls.filter((url) => /matomo\.php|%6datomo|%63ollect/.test(url)).sort();
+		urls.filter((url) => /matomo\.php|%6datomo|%63ollect|\/g\/collect/.test(url)).sort();
+	let allowedSeen: unknown;
 
 	it("an allowed visitor's page requests every spelling's tracker, and the beacon image", async () => {
 		const written = SPELLINGS("Written");
@@ -227,9 +265,11 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 		expect(trackerEvents(urls)).toEqual(expected);
 		expect(beaconRequests(urls)).toEqual(
 			[...BEACONS, "/matomo.php?idsite=1&amp;rec=1&amp;action_name=srcdoc"]
-				.map((src) => `${server.origin}${src.replaceAll("&amp;", "&")}`)
+				.map((src) => new URL(src.replaceAll("&amp;", "&").replaceAll("&equals;", "="), server.origin).href)
 				.sort(),
 		);
+		allowedSeen = urls.seen;
+		expect(urls.seen).toMatchObject({ inert3: "rgb(4, 5, 6)", breakout: ["para\n\ntailx", "rgb(7, 8, 9)"] });
 		// A frame's srcdoc wins over its src.
 		expect(urls.filter((url) => url.includes("frames.example"))).toEqual([]);
 	});
@@ -243,6 +283,8 @@ describe.skipIf(!hasChromium)("tracker URLs in hostile spellings, in Chromium", 
 			beacons: [],
 			frames: [],
 		});
+		// The page shows what the allowed visitor's shows: strings and comments as written, the SVG ended.
+		expect(urls.seen).toEqual(allowedSeen);
 		expect(urls).toContain(`${server.origin}/logo.png`);
 		expect(site.requests.slice(siteRequests)).toContain("/logo.png");
 		expect(site.requests.slice(siteRequests).filter((target) => target.includes("QaFirstParty"))).toEqual([

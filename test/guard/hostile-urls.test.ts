@@ -353,6 +353,32 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		expect(cut.slice(cut.indexOf("<svg>"))).toBe("<svg><style><!--x-->#a{background:none}");
 	});
 
+	it("a <style> at an integration point inside SVG or MathML is an HTML style; a MathML one is inert", async () => {
+		// Checked in Chromium (session 38): each of these loads the tracker, as an HTML style does...
+		const html = [
+			"<math><mi><style>",
+			"<math><mtext><style>",
+			'<math><annotation-xml encoding="text/html"><style>',
+			'<math><annotation-xml encoding="application/xhtml+xml"><style>',
+			"<svg><foreignObject><style>",
+			"<svg><desc><style>",
+			"<svg><title><style>",
+		];
+		const kept: string[] = [];
+		for (const open of html) {
+			const body = await rewritten(`${open}#a{background:url(https://${FB}/tr)}</style>`);
+			if (!body.includes("#a{background:none}</style>")) kept.push(`${open} -> ${body}`);
+		}
+		expect(kept).toEqual([]);
+		// ...and none of these (a MathML style, or one in an `mglyph`, is no style sheet): as written.
+		for (const markup of [
+			`<math><style>#a{background:url(https://${FB}/tr)}</style></math>`,
+			`<math><annotation-xml encoding=" text/html"><style>#a{background:url(https://${FB}/tr)}</style></annotation-xml></math>`,
+		]) {
+			expect(await rewritten(markup)).toBe(markup);
+		}
+	});
+
 	it("a tag that ends the SVG inside its <style> (<p>, <img>, <font color>) keeps the sheet's text before it", async () => {
 		// Chromium closes the SVG there (test/browser/guard-hostile-urls, Breakout…): the style's text so
 		// far is its sheet, and the text after the tag is the page's, shown to the visitor.

@@ -38,23 +38,29 @@ if (names.length === 0) names.push("noop", "cookie-decision", "passthrough-html"
 const log = (line) => console.log(line);
 const TICK = 100; // USER_HZ
 
-/** Bytes read and written (any file or socket) and context switches of these processes. */
+/**
+ * Bytes read and written (any file or socket), context switches and minor page faults of these
+ * processes. A fault is the kernel handing a page of fresh memory to the process, zeroed first: an
+ * allocator that gives memory back between requests pays for it again at every one.
+ */
 function io(pids) {
 	let read = 0;
 	let written = 0;
 	let switches = 0;
+	let faults = 0;
 	for (const pid of pids) {
 		try {
 			const text = readFileSync(`/proc/${pid}/io`, "utf8");
 			read += Number(/^rchar: (\d+)/m.exec(text)?.[1] ?? 0);
 			written += Number(/^wchar: (\d+)/m.exec(text)?.[1] ?? 0);
+			faults += Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[7]);
 			for (const task of readdirSync(`/proc/${pid}/task`)) {
 				const status = readFileSync(`/proc/${pid}/task/${task}/status`, "utf8");
 				switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
 			}
 		} catch {}
 	}
-	return { read, written, switches };
+	return { read, written, switches, faults };
 }
 
 /** Summed user and kernel seconds of these processes (all their threads). */
@@ -139,7 +145,7 @@ const totals = Object.fromEntries(
 			seconds: 0,
 			workerd: { user: 0, sys: 0 },
 			origin: { user: 0, sys: 0 },
-			io: { read: 0, written: 0, switches: 0 },
+			io: { read: 0, written: 0, switches: 0, faults: 0 },
 			gc: { young: 0, full: 0, youngMs: 0, fullMs: 0, promoted: 0 },
 		},
 	]),
@@ -164,7 +170,8 @@ for (let r = 0; r < ROUNDS; r++) {
 			offset: cursors[name].offset,
 		});
 		const after = { workerd: cpu(groups.workerd), origin: cpu(groups.origin), io: io(groups.workerd) };
-		for (const k of ["read", "written", "switches"]) totals[name].io[k] += after.io[k] - before.io[k];
+		for (const k of ["read", "written", "switches", "faults"])
+			totals[name].io[k] += after.io[k] - before.io[k];
 		if (gcLog) {
 			const round = collections(readFrom(gcLog, traced).text);
 			for (const k of Object.keys(round)) totals[name].gc[k] += round[k];
@@ -182,13 +189,13 @@ log(
 	`\n${ROUNDS} rounds of ${SECONDS} s; CPU microseconds per request (USER_HZ ticks, so +-${((1 / TICK / (ROUNDS * SECONDS * 1000)) * 1e6).toFixed(2)} us at 1k req/s)`,
 );
 log(
-	`${"scenario".padEnd(22)} ${"req/s".padStart(8)} ${"wd user".padStart(8)} ${"wd sys".padStart(8)} ${"origin".padStart(8)} ${"wd busy".padStart(8)} ${"io B/req".padStart(9)} ${"vcsw/req".padStart(8)}`,
+	`${"scenario".padEnd(22)} ${"req/s".padStart(8)} ${"wd user".padStart(8)} ${"wd sys".padStart(8)} ${"origin".padStart(8)} ${"wd busy".padStart(8)} ${"io B/req".padStart(9)} ${"vcsw/req".padStart(8)} ${"flt/req".padStart(8)}`,
 );
 for (const name of names) {
 	const t = totals[name];
 	const busy = (t.workerd.user + t.workerd.sys) / t.seconds;
 	log(
-		`${name.padEnd(22)} ${(t.requests / t.seconds).toFixed(0).padStart(8)} ${us(t.workerd.user, t.requests)} ${us(t.workerd.sys, t.requests)} ${us(t.origin.user + t.origin.sys, t.requests)} ${busy.toFixed(2).padStart(8)} ${((t.io.read + t.io.written) / t.requests).toFixed(0).padStart(9)} ${(t.io.switches / t.requests).toFixed(2).padStart(8)}`,
+		`${name.padEnd(22)} ${(t.requests / t.seconds).toFixed(0).padStart(8)} ${us(t.workerd.user, t.requests)} ${us(t.workerd.sys, t.requests)} ${us(t.origin.user + t.origin.sys, t.requests)} ${busy.toFixed(2).padStart(8)} ${((t.io.read + t.io.written) / t.requests).toFixed(0).padStart(9)} ${(t.io.switches / t.requests).toFixed(2).padStart(8)} ${(t.io.faults / t.requests).toFixed(2).padStart(8)}`,
 	);
 }
 if (GC) {

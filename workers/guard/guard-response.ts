@@ -216,7 +216,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 		const html = pageOptions(guard, headers);
 		if (arrivesWhole(res)) {
 			const page = await rewrittenWhole(res, contentType, guard, html);
-			body = page.bytes;
+			body = answerBody(page.bytes);
 			// A Location or a Refresh header is followed before the page's own refresh is read.
 			insisted ??= page.insisted;
 		} else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
@@ -229,13 +229,22 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 	return new Response(body, { status: res.status, statusText: res.statusText, headers });
 }
 
+/**
+ * A remembered rewrite is answered through its Blob's stream, not the Blob: workerd copies either, but
+ * the Blob's answer faulted fresh pages into the process at every view, which the kernel zeroes (5.5-9.9
+ * a view of the bench's page, 2.5-4.7 streamed: bench/HISTORY.md, session 38). Same bytes and length.
+ */
+function answerBody(bytes: ArrayBuffer | Blob): ArrayBuffer | ReadableStream {
+	return bytes instanceof Blob ? bytes.stream() : bytes;
+}
+
 /** A kept page the origin revalidated (a GET's 200 from a 304): its bytes, rewritten when a page. */
 export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGuard): Promise<Response> {
 	const { headers, contentType, insisted: byHeader } = revalidatedAnswerHeaders(page, guard);
 	const { kept } = page;
 	const rewritten =
 		contentType === null ? null : await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
-	const body = rewritten === null ? kept.page : rewritten.bytes;
+	const body = rewritten === null ? kept.page : answerBody(rewritten.bytes);
 	const answer = new Response(body, { status: 200, statusText: kept.statusText, headers });
 	// The headers may be reused (never their cookie): the page's refresh is this request's.
 	const insisted = byHeader ?? rewritten?.insisted ?? null;

@@ -26,7 +26,8 @@ interface RememberedPage {
 	/**
 	 * The rewrite, as a Blob made once (session 32, to spare each answer a copy). It does not: counted
 	 * in session 33, workerd copies a Blob body into the answer as it copies an ArrayBuffer (and a
-	 * Blob's stream too), 100 KB a view for the bench's page (bench/HISTORY.md).
+	 * Blob's stream too), 100 KB a view for the bench's page. Answered through its stream since
+	 * session 38, which faults in fewer fresh pages (guard-response.ts, bench/HISTORY.md).
 	 */
 	readonly rewritten: Blob;
 	/** The address the rewrite was made for when a meta refresh was judged by it, else null. */

@@ -68,6 +68,14 @@ function kinds(cookie) {
 		"gpc-check": { request: () => ["/v1/check?purpose=ads", { "Sec-GPC": "1" }] },
 		// A visitor without a decision cookie or a KV entry: a D1 read, each time a visitor never seen.
 		"d1-lookup": { request: () => ["/v1/consent", { Cookie: `ce_vid=startupcold${++unique}` }] },
+		// A new visitor's opt-out: D1's write path (a record and the subject's row), each time a new visitor.
+		write: {
+			request: () => [
+				"/v1/opt-out",
+				{ Cookie: `ce_vid=startupwrite${++unique}`, "Content-Type": "application/json" },
+				{ method: "POST", body: "{}" },
+			],
+		},
 		"guarded-page": {
 			guard: true,
 			request: () => [`/article.html?render=s${++unique}`, { ...NAVIGATE, Cookie: cookie }],

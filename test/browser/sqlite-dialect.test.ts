@@ -28,14 +28,14 @@ import {
 } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { CasingCache } from "../../workers/storage/drizzle-casing";
-import * as schema from "../../workers/storage/schema";
+import * as schema from "../../workers/storage/drizzle-kit-schema";
 import {
 	consentRecords,
 	consentSubjects,
 	emailSuppressions,
 	idempotencyKeys,
 	pendingCacheDrops,
-} from "../../workers/storage/schema";
+} from "../../workers/storage/drizzle-kit-schema";
 
 const ROOT = new URL("../..", import.meta.url);
 const DIALECT_LEFT_OUT = ["buildRelationalQuery", "migrate", "buildSetOperations", "buildSetOperationQuery"];

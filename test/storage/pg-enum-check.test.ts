@@ -4,8 +4,8 @@
  */
 import { isPgEnum as drizzleIsPgEnum, pgEnum } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
+import { consentSubjects } from "../../workers/storage/drizzle-kit-schema";
 import { isPgEnum } from "../../workers/storage/pg-enum-check";
-import { consentSubjects } from "../../workers/storage/schema";
 
 function flagged(flag: unknown): () => void {
 	const fn = () => {};

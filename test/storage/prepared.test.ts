@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { consentRecords, consentSubjects } from "../../workers/storage/drizzle-kit-schema";
 import { prepareSql, prepareSqlOnFirstUse, rowMapper } from "../../workers/storage/prepared";
-import { consentRecords, consentSubjects } from "../../workers/storage/schema";
 import { drizzleD1Driver } from "./drizzle-d1-driver";
 
 const db = drizzleD1Driver(env.DB);

@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { consentRecords, consentSubjects, erasures } from "../../workers/storage/drizzle-kit-schema";
 import {
 	deleteQuery,
 	insertQuery,
@@ -16,7 +17,6 @@ import {
 	statement,
 	updateQuery,
 } from "../../workers/storage/queries";
-import { consentRecords, consentSubjects, erasures } from "../../workers/storage/schema";
 import { drizzleD1Driver } from "./drizzle-d1-driver";
 
 const driver = drizzleD1Driver(env.DB);

@@ -6,7 +6,7 @@ import { getTableColumns } from "drizzle-orm";
 import { getTableConfig, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { getSQLiteColumnBuilders as drizzleColumnBuilders } from "drizzle-orm/sqlite-core/columns/all";
 import { describe, expect, it } from "vitest";
-import * as schema from "../../workers/storage/schema";
+import * as schema from "../../workers/storage/drizzle-kit-schema";
 import { getPgColumnBuilders, getSQLiteColumnBuilders } from "../../workers/storage/schema-column-builders";
 
 type Builders = Pick<ReturnType<typeof drizzleColumnBuilders>, "integer" | "text">;

@@ -17,8 +17,8 @@ import {
 import { QueryBuilder as DrizzleQueryBuilder } from "drizzle-orm/sqlite-core/query-builders/query-builder";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CasingCache as CasingStandIn } from "../../workers/storage/drizzle-casing";
+import { consentSubjects } from "../../workers/storage/drizzle-kit-schema";
 import { tracer } from "../../workers/storage/drizzle-tracer";
-import { consentSubjects } from "../../workers/storage/schema";
 
 interface Copies {
 	SQLiteAsyncDialect: typeof SQLiteAsyncDialect;

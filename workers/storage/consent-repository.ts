@@ -26,7 +26,13 @@ import {
 	statement,
 	updateQuery,
 } from "./queries";
-import { consentRecords, consentSubjects, erasures, idempotencyKeys, type StoredChoices } from "./schema";
+import {
+	consentRecordsTable,
+	consentSubjectsTable,
+	erasuresTable,
+	idempotencyKeysTable,
+	type StoredChoices,
+} from "./schema";
 import { consentDatabase } from "./shards";
 
 export type RecordSource = "api" | "ui" | "gpc" | "email" | "import";
@@ -118,8 +124,8 @@ const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 // Dozens of writers racing on one subject must all get through: each lost race re-reads and retries.
 const MAX_ATTEMPTS = 40;
 
-type SubjectRow = typeof consentSubjects.$inferSelect;
-type RecordRow = typeof consentRecords.$inferSelect;
+type SubjectRow = ReturnType<typeof consentSubjectsTable>["$inferSelect"];
+type RecordRow = ReturnType<typeof consentRecordsTable>["$inferSelect"];
 
 // The hot statements (every cold lookup and every write), each built on its first use; see prepared.ts.
 /** One placeholder per column, named after the column's key: `{ version: placeholder("version"), ... }`. */
@@ -127,20 +133,24 @@ const placeholders = <T extends object>(columns: T) =>
 	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
 		[K in keyof T]: Placeholder;
 	};
-const SELECT_STATE = prepareSqlOnFirstUse(() =>
-	selectQuery
+const SELECT_STATE = prepareSqlOnFirstUse(() => {
+	const consentSubjects = consentSubjectsTable();
+	return selectQuery
 		.select()
 		.from(consentSubjects)
-		.where(eq(consentSubjects.subject, sql.placeholder("subject"))),
-);
-const INSERT_RECORD = prepareSqlOnFirstUse(() =>
-	insertQuery(consentRecords).values(placeholders(getTableColumns(consentRecords))),
-);
-const INSERT_STATE = prepareSqlOnFirstUse(() =>
-	insertQuery(consentSubjects).values(placeholders(getTableColumns(consentSubjects))),
-);
-const UPSERT_STATE = prepareSqlOnFirstUse(() =>
-	insertQuery(consentSubjects)
+		.where(eq(consentSubjects.subject, sql.placeholder("subject")));
+});
+const INSERT_RECORD = prepareSqlOnFirstUse(() => {
+	const consentRecords = consentRecordsTable();
+	return insertQuery(consentRecords).values(placeholders(getTableColumns(consentRecords)));
+});
+const INSERT_STATE = prepareSqlOnFirstUse(() => {
+	const consentSubjects = consentSubjectsTable();
+	return insertQuery(consentSubjects).values(placeholders(getTableColumns(consentSubjects)));
+});
+const UPSERT_STATE = prepareSqlOnFirstUse(() => {
+	const consentSubjects = consentSubjectsTable();
+	return insertQuery(consentSubjects)
 		.values(placeholders(getTableColumns(consentSubjects)))
 		.onConflictDoUpdate({
 			target: consentSubjects.subject,
@@ -153,12 +163,13 @@ const UPSERT_STATE = prepareSqlOnFirstUse(() =>
 				lastRecordId: sql`excluded.last_record_id`,
 				updatedAt: sql`excluded.updated_at`,
 			},
-		}),
-);
-const INSERT_ANSWER = prepareSqlOnFirstUse(() =>
-	insertQuery(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys))),
-);
-const subjectRow = rowMapper(consentSubjects);
+		});
+});
+const INSERT_ANSWER = prepareSqlOnFirstUse(() => {
+	const idempotencyKeys = idempotencyKeysTable();
+	return insertQuery(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys)));
+});
+let subjectRow: ((raw: Record<string, unknown>) => SubjectRow) | undefined;
 
 function toState(row: SubjectRow): StoredState {
 	return {
@@ -254,11 +265,14 @@ export class ConsentRepository {
 			.prepare(SELECT_STATE.sql)
 			.bind(...SELECT_STATE.bind({ subject }))
 			.first<Record<string, unknown>>();
-		return raw ? subjectRow(raw) : undefined;
+		if (!raw) return undefined;
+		subjectRow ??= rowMapper(consentSubjectsTable());
+		return subjectRow(raw);
 	}
 
 	/** The purposes changed by records made after `since` (ms): choices a late write must not undo. */
 	async purposesChangedAfter(subject: string, since: number): Promise<Set<string>> {
+		const consentRecords = consentRecordsTable();
 		const rows = await selectRows(
 			this.session,
 			selectQuery
@@ -270,6 +284,7 @@ export class ConsentRepository {
 	}
 
 	async readEmailHash(subject: string): Promise<string | null> {
+		const consentSubjects = consentSubjectsTable();
 		const row = await selectFirst(
 			this.session,
 			selectQuery
@@ -286,6 +301,7 @@ export class ConsentRepository {
 	 * never picks the same ones again and the next run continues where it stopped.
 	 */
 	async subjectsLinkedAllowing(emailHash: string, purpose: string, limit: number): Promise<string[]> {
+		const consentSubjects = consentSubjectsTable();
 		const rows = await selectRows(
 			this.session,
 			selectQuery
@@ -307,6 +323,7 @@ export class ConsentRepository {
 	 * yet (it may stay a day longer) is deleted, so the key is free for the write's own answer.
 	 */
 	async readAnswer(key: string, now: number): Promise<StoredAnswer | null> {
+		const idempotencyKeys = idempotencyKeysTable();
 		const row = await selectFirst(
 			this.session,
 			selectQuery.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)),
@@ -412,6 +429,7 @@ export class ConsentRepository {
 
 	/** Newest first; `before` is the version to continue below (the `next` cursor). */
 	async listRecords(subject: string, limit: number, before?: number): Promise<ConsentRecord[]> {
+		const consentRecords = consentRecordsTable();
 		const where =
 			before === undefined
 				? eq(consentRecords.subject, subject)
@@ -430,6 +448,10 @@ export class ConsentRepository {
 
 	/** Everything stored about a subject; `subjectDigest` finds its erasure tombstones. */
 	async exportSubject(subject: string, subjectDigest: string) {
+		const consentSubjects = consentSubjectsTable();
+		const consentRecords = consentRecordsTable();
+		const idempotencyKeys = idempotencyKeysTable();
+		const erasures = erasuresTable();
 		const [state, records, answers, erased] = await selectBatch(this.session, [
 			selectQuery.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
 			selectQuery
@@ -461,6 +483,7 @@ export class ConsentRepository {
 
 	/** Whether the subject with this digest was erased at or after `since` (ms). */
 	async erasedSince(subjectDigest: string, since: number): Promise<boolean> {
+		const erasures = erasuresTable();
 		const row = await selectFirst(
 			this.session,
 			selectQuery
@@ -483,6 +506,10 @@ export class ConsentRepository {
 	 * tombstone; without one, such a write re-created the subject after its erasure.
 	 */
 	async erase(subject: string, subjectDigest: string, now: number): Promise<{ erased: boolean }> {
+		const consentSubjects = consentSubjectsTable();
+		const consentRecords = consentRecordsTable();
+		const idempotencyKeys = idempotencyKeysTable();
+		const erasures = erasuresTable();
 		const [state, counted] = await selectBatch(this.session, [
 			selectQuery.select().from(consentSubjects).where(eq(consentSubjects.subject, subject)),
 			selectQuery

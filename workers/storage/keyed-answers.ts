@@ -10,7 +10,7 @@
 import { and, eq } from "drizzle-orm";
 import { IDEMPOTENCY_TTL_MS } from "./consent-repository";
 import { deleteQuery, insertQuery, selectFirst, selectQuery, statement, updateQuery } from "./queries";
-import { idempotencyKeys } from "./schema";
+import { idempotencyKeysTable } from "./schema";
 
 /** The status of a claimed key whose answer is not made yet. */
 const PENDING = 0;
@@ -41,6 +41,7 @@ export async function claimKey(
 	requestHash: string,
 	now: number,
 ): Promise<KeyClaim> {
+	const idempotencyKeys = idempotencyKeysTable();
 	const claim = { key, subject: null, requestHash, status: PENDING, body: "", createdAt: new Date(now) };
 	// A row expired or given up is taken over in place (the purge may not have reached it yet); a race
 	// for it is decided by its created_at, which a takeover moves. Three rounds: each lost one means
@@ -83,7 +84,7 @@ export async function saveKeyedAnswer(
 ): Promise<void> {
 	await statement(
 		db,
-		updateQuery(idempotencyKeys)
+		updateQuery(idempotencyKeysTable())
 			.set({ status: answer.status, body: answer.body })
 			.where(ownClaim(key, claimedAt)),
 	).run();
@@ -91,10 +92,11 @@ export async function saveKeyedAnswer(
 
 /** Drops the claim made at `claimedAt` unanswered: the key is free for a retry. */
 export async function releaseKey(db: D1Database, key: string, claimedAt: number): Promise<void> {
-	await statement(db, deleteQuery(idempotencyKeys).where(ownClaim(key, claimedAt))).run();
+	await statement(db, deleteQuery(idempotencyKeysTable()).where(ownClaim(key, claimedAt))).run();
 }
 
 function ownClaim(key: string, claimedAt: number) {
+	const idempotencyKeys = idempotencyKeysTable();
 	return and(
 		eq(idempotencyKeys.key, key),
 		eq(idempotencyKeys.status, PENDING),

@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { deleteQuery, insertQuery, selectQuery, selectRows, statement } from "./queries";
-import { pendingCacheDrops } from "./schema";
+import { pendingCacheDropsTable } from "./schema";
 import { consentDatabase } from "./shards";
 
 export interface PendingCacheDrop {
@@ -15,6 +15,7 @@ export interface PendingCacheDrop {
 
 export async function notePendingCacheDrop(env: Env, subject: string, now: number): Promise<void> {
 	const erasedAt = new Date(now);
+	const pendingCacheDrops = pendingCacheDropsTable();
 	await statement(
 		consentDatabase(env, subject),
 		insertQuery(pendingCacheDrops)
@@ -25,6 +26,7 @@ export async function notePendingCacheDrop(env: Env, subject: string, now: numbe
 
 /** Up to `limit` notes of one database, oldest erasure first. */
 export async function listPendingCacheDrops(db: D1Database, limit: number): Promise<PendingCacheDrop[]> {
+	const pendingCacheDrops = pendingCacheDropsTable();
 	return selectRows(
 		db,
 		selectQuery.select().from(pendingCacheDrops).orderBy(pendingCacheDrops.erasedAt).limit(limit),
@@ -36,6 +38,7 @@ export async function clearPendingCacheDrop(
 	db: D1Database,
 	{ subject, erasedAt }: PendingCacheDrop,
 ): Promise<void> {
+	const pendingCacheDrops = pendingCacheDropsTable();
 	await statement(
 		db,
 		deleteQuery(pendingCacheDrops).where(

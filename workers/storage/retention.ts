@@ -9,7 +9,7 @@
 
 import { IDEMPOTENCY_TTL_MS } from "./consent-repository";
 import { insertQuery, statement } from "./queries";
-import { retentionPurges } from "./schema";
+import { retentionPurgesTable } from "./schema";
 
 // A chunk of this many rows takes tens of milliseconds (~25 ms locally for answers of 1.5 KB), so
 // writes queued behind it barely wait.
@@ -74,7 +74,7 @@ export async function purgeExpired(
 	);
 	await statement(
 		db,
-		insertQuery(retentionPurges).values({
+		insertQuery(retentionPurgesTable()).values({
 			id: crypto.randomUUID(),
 			ranAt: new Date(now),
 			cutoff: new Date(cutoff),

@@ -10,7 +10,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { ALL_LISTS } from "../email/mailing-list";
 import { linkedSubjectsEmailOffStatements } from "./import-linked-subjects";
 import { insertQuery, selectBatch, selectQuery, selectRows, statement } from "./queries";
-import { emailSuppressions } from "./schema";
+import { emailSuppressionsTable } from "./schema";
 
 // Named by the list module (a leaf, which the import CLI's Node code loads without D1's types).
 export { ALL_LISTS };
@@ -67,7 +67,7 @@ export class SuppressionRepository {
 	async suppress(emailHash: string, list: string, source: SuppressionSource, now: number): Promise<boolean> {
 		const result = await statement(
 			this.db,
-			insertQuery(emailSuppressions)
+			insertQuery(emailSuppressionsTable())
 				.values({ emailHash, list, createdAt: new Date(now), source })
 				.onConflictDoNothing(),
 		).run();
@@ -120,6 +120,7 @@ export class SuppressionRepository {
 	}
 
 	private lookup(hashes: string[], list: string, everyListOnly: boolean) {
+		const emailSuppressions = emailSuppressionsTable();
 		const hashMatch = inArray(emailSuppressions.emailHash, hashes);
 		const where =
 			list === ALL_LISTS && !everyListOnly
@@ -133,6 +134,7 @@ export class SuppressionRepository {
 
 	/** Every suppression of one address, for a data subject's export. */
 	async listForAddress(emailHash: string): Promise<Suppression[]> {
+		const emailSuppressions = emailSuppressionsTable();
 		const rows = await selectRows(
 			this.db,
 			selectQuery

@@ -17,8 +17,8 @@ import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { build, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
+import * as schema from "../../workers/storage/drizzle-kit-schema";
 import { ForeignKeyBuilder } from "../../workers/storage/no-foreign-keys";
-import * as schema from "../../workers/storage/schema";
 
 const ROOT = new URL("../..", import.meta.url);
 
@@ -88,6 +88,12 @@ describe("the Worker's bundle", () => {
 		expect(
 			inputs.filter((path) => /drizzle-orm\/(d1\/|sqlite-core\/session\.js|sqlite-core\/db\.js)/.test(path)),
 		).toEqual([]);
+	});
+
+	it("has the schema's table accessors, not drizzle-kit's schema, which builds every table as it loads", async () => {
+		const inputs = await bundledInputs();
+		expect(inputs).toContainEqual(expect.stringContaining("workers/storage/schema.ts"));
+		expect(inputs.filter((path) => path.includes("drizzle-kit-schema"))).toEqual([]);
 	});
 
 	it("has itty-router's Router module alone, not its index's response helpers, which it makes as it loads", async () => {

@@ -3,7 +3,7 @@
  * lines directly above the row, then the `//` comment after a row written on one line. The tables
  * keep it in comments so that it sits beside the data for a reviewer and never ships in the bundle.
  * Relies on the formatter's layout (Biome, `npm run check:lint`): the table is `const NAME… = [` to
- * `];`, and each row starts on a line of its own, one tab in.
+ * `];`, and each row (an object, or a string standing for one) starts on a line of its own, one tab in.
  */
 export function rowComments(sourceText: string, table: string): string[] {
 	const lines = sourceText.split("\n");
@@ -19,8 +19,8 @@ export function rowComments(sourceText: string, table: string): string[] {
 			above.push((comment[1] as string).trim());
 			continue;
 		}
-		if (line.startsWith("\t{")) {
-			const after = /^\t\{.*\},? \/\/(.*)$/.exec(line)?.[1]?.trim() ?? "";
+		if (line.startsWith("\t{") || line.startsWith('\t"')) {
+			const after = /^\t(?:\{.*\}|"[^"]*"),? \/\/(.*)$/.exec(line)?.[1]?.trim() ?? "";
 			rows.push([...above, after].join(" ").trim());
 		}
 		above = [];

@@ -79,309 +79,310 @@ export interface TrackingParamRules {
 
 // §1j: too generic to remove everywhere (`ref`, `s`, `t`, `source`, `id`, `cid`, `pid`, `sid`, `page`,
 // `tag`, `from`, `src`, `var`); the only one in §1h, `var` (FF-SoS), is therefore left out below.
-const GLOBAL: readonly GlobalParamRule[] = [
+// A row with nothing but its name is written as the name alone: 266 `{ name: … }` cost 0.2 KiB gzipped.
+const GLOBAL: readonly (string | GlobalParamRule)[] = [
 	// Vendor: A8.net affiliate click id (A8.net tracking docs, document.a8.net/ec/trackingGuide-ja.html: a8=… is
 	// appended to the landing URL and kept in a first-party cookie)
-	{ name: "a8" },
-	{ name: "action_object_map" }, // Br-copy, ClearURLs, AdGuard, DDG
-	{ name: "action_ref_map" }, // Br-copy, ClearURLs, AdGuard, DDG
-	{ name: "action_type_map" }, // Br-copy, ClearURLs, AdGuard, DDG
-	{ name: "adfrom" }, // AdGuard
-	{ name: "adjust_adgroup" }, // AdGuard, uBO
-	{ name: "adjust_campaign" }, // AdGuard, uBO
-	{ name: "adjust_creative" }, // AdGuard, uBO
-	{ name: "adjust_referrer" }, // AdGuard
-	{ name: "adjust_tracker" }, // AdGuard, uBO
-	{ name: "adjust_tracker_limit" }, // AdGuard, uBO
-	{ name: "admitad_uid" }, // AdGuard
-	{ name: "aiad_clid" }, // AdGuard
+	"a8",
+	"action_object_map", // Br-copy, ClearURLs, AdGuard, DDG
+	"action_ref_map", // Br-copy, ClearURLs, AdGuard, DDG
+	"action_type_map", // Br-copy, ClearURLs, AdGuard, DDG
+	"adfrom", // AdGuard
+	"adjust_adgroup", // AdGuard, uBO
+	"adjust_campaign", // AdGuard, uBO
+	"adjust_creative", // AdGuard, uBO
+	"adjust_referrer", // AdGuard
+	"adjust_tracker", // AdGuard, uBO
+	"adjust_tracker_limit", // AdGuard, uBO
+	"admitad_uid", // AdGuard
+	"aiad_clid", // AdGuard
 	// Vendor: Segment querystring API: sets the anonymous id (segment.com/docs analytics.js querystring)
-	{ name: "ajs_aid" },
+	"ajs_aid",
 	// Vendor: Segment querystring API: tracks an event (segment.com/docs analytics.js querystring)
-	{ name: "ajs_event" },
+	"ajs_event",
 	// Vendor: Segment querystring API: identifies the user (segment.com/docs analytics.js querystring)
-	{ name: "ajs_uid" },
-	{ name: "asgtbndr" }, // AdGuard
-	{ name: "at_campaign" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_campaign_type" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_channel" }, // Br-copy
-	{ name: "at_creation" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_custom1" }, // Br-copy
-	{ name: "at_custom2" }, // Br-copy
-	{ name: "at_custom3" }, // Br-copy
-	{ name: "at_custom4" }, // Br-copy
-	{ name: "at_detail_placement" }, // Br-copy
-	{ name: "at_emailtype" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_format" }, // Br-copy
-	{ name: "at_general_placement" }, // Br-copy
-	{ name: "at_identifier" }, // Br-copy
-	{ name: "at_link" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_link_id" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_link_origin" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_link_type" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_medium" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_network" }, // Br-copy
-	{ name: "at_platform" }, // Br-copy
-	{ name: "at_ptr_name" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_recipient_id" }, // FF-SoS, Br-nav, Br-copy, uBO
-	{ name: "at_recipient_list" }, // FF-SoS, Br-nav, Br-copy, uBO
-	{ name: "at_send_date" }, // FF-SoS, Br-copy, uBO
-	{ name: "at_term" }, // Br-copy
-	{ name: "at_type" }, // Br-copy
-	{ name: "at_variant" }, // Br-copy
-	{ name: "awc" }, // AdGuard
-	{ name: "bbeml" }, // Br-nav, uBO
-	{ name: "_bhlid" }, // Br-nav, Br-copy, uBO
-	{ name: "_branch_match_id" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "_branch_referrer" }, // Br-nav, Br-copy, uBO
-	{ name: "brave-campaign-id" }, // Br-copy
-	{ name: "brave-creative-id" }, // Br-copy
-	{ name: "brave-creative-set-id" }, // Br-copy
-	{ name: "bsft_aaid" }, // AdGuard, uBO
-	{ name: "bsft_clkid" }, // Br-nav, AdGuard, uBO
-	{ name: "bsft_eid" }, // AdGuard, uBO
-	{ name: "bsft_ek" }, // AdGuard, uBO
-	{ name: "bsft_mid" }, // AdGuard, uBO
-	{ name: "bsft_uid" }, // Br-nav, AdGuard, uBO
+	"ajs_uid",
+	"asgtbndr", // AdGuard
+	"at_campaign", // FF-SoS, Br-copy, uBO
+	"at_campaign_type", // FF-SoS, Br-copy, uBO
+	"at_channel", // Br-copy
+	"at_creation", // FF-SoS, Br-copy, uBO
+	"at_custom1", // Br-copy
+	"at_custom2", // Br-copy
+	"at_custom3", // Br-copy
+	"at_custom4", // Br-copy
+	"at_detail_placement", // Br-copy
+	"at_emailtype", // FF-SoS, Br-copy, uBO
+	"at_format", // Br-copy
+	"at_general_placement", // Br-copy
+	"at_identifier", // Br-copy
+	"at_link", // FF-SoS, Br-copy, uBO
+	"at_link_id", // FF-SoS, Br-copy, uBO
+	"at_link_origin", // FF-SoS, Br-copy, uBO
+	"at_link_type", // FF-SoS, Br-copy, uBO
+	"at_medium", // FF-SoS, Br-copy, uBO
+	"at_network", // Br-copy
+	"at_platform", // Br-copy
+	"at_ptr_name", // FF-SoS, Br-copy, uBO
+	"at_recipient_id", // FF-SoS, Br-nav, Br-copy, uBO
+	"at_recipient_list", // FF-SoS, Br-nav, Br-copy, uBO
+	"at_send_date", // FF-SoS, Br-copy, uBO
+	"at_term", // Br-copy
+	"at_type", // Br-copy
+	"at_variant", // Br-copy
+	"awc", // AdGuard
+	"bbeml", // Br-nav, uBO
+	"_bhlid", // Br-nav, Br-copy, uBO
+	"_branch_match_id", // Br-nav, Br-copy, AdGuard, uBO
+	"_branch_referrer", // Br-nav, Br-copy, uBO
+	"brave-campaign-id", // Br-copy
+	"brave-creative-id", // Br-copy
+	"brave-creative-set-id", // Br-copy
+	"bsft_aaid", // AdGuard, uBO
+	"bsft_clkid", // Br-nav, AdGuard, uBO
+	"bsft_eid", // AdGuard, uBO
+	"bsft_ek", // AdGuard, uBO
+	"bsft_mid", // AdGuard, uBO
+	"bsft_uid", // Br-nav, AdGuard, uBO
 	// Br-nav, Br-copy: Kit unsubscribe links need it (Br-nav)
 	{ name: "ck_subscriber_id", keepWhenUrlMatches: /\/unsubscribe/ },
-	{ name: "_clde" }, // AdGuard
-	{ name: "_cldee" }, // AdGuard
-	{ name: "clickid" }, // Br-copy, AdGuard
-	{ name: "cm_cr" }, // Br-copy, AdGuard
-	{ name: "cm_me" }, // Br-copy, AdGuard
-	{ name: "cm_mmc" }, // Br-copy, AdGuard
-	{ name: "cm_mmca1" }, // Br-copy
-	{ name: "cm_mmca10" }, // Br-copy
-	{ name: "cm_mmca11" }, // Br-copy
-	{ name: "cm_mmca12" }, // Br-copy
-	{ name: "cm_mmca13" }, // Br-copy
-	{ name: "cm_mmca14" }, // Br-copy
-	{ name: "cm_mmca15" }, // Br-copy
-	{ name: "cm_mmca2" }, // Br-copy
-	{ name: "cm_mmca3" }, // Br-copy
-	{ name: "cm_mmca4" }, // Br-copy
-	{ name: "cm_mmca5" }, // Br-copy
-	{ name: "cm_mmca6" }, // Br-copy
-	{ name: "cm_mmca7" }, // Br-copy
-	{ name: "cm_mmca8" }, // Br-copy
-	{ name: "cm_mmca9" }, // Br-copy
-	{ name: "cm_re" }, // Br-copy
-	{ name: "cm_sp" }, // Br-copy
-	{ name: "cmpid" }, // ClearURLs, AdGuard
-	{ name: "cuid" }, // AdGuard
-	{ name: "cx_click" }, // Br-copy, AdGuard, uBO
-	{ name: "cx_recsOrder" }, // Br-copy, AdGuard, uBO
-	{ name: "cx_recsWidget" }, // Br-copy, AdGuard, uBO
-	{ name: "dclid" }, // Br-nav, ClearURLs, uBO
-	{ name: "dpg_campaign" }, // AdGuard
-	{ name: "dpg_content" }, // AdGuard
-	{ name: "dpg_medium" }, // AdGuard
-	{ name: "dpg_source" }, // AdGuard
-	{ name: "ebisAdID" }, // AdGuard
-	{ name: "eblastId" }, // Br-copy
+	"_clde", // AdGuard
+	"_cldee", // AdGuard
+	"clickid", // Br-copy, AdGuard
+	"cm_cr", // Br-copy, AdGuard
+	"cm_me", // Br-copy, AdGuard
+	"cm_mmc", // Br-copy, AdGuard
+	"cm_mmca1", // Br-copy
+	"cm_mmca10", // Br-copy
+	"cm_mmca11", // Br-copy
+	"cm_mmca12", // Br-copy
+	"cm_mmca13", // Br-copy
+	"cm_mmca14", // Br-copy
+	"cm_mmca15", // Br-copy
+	"cm_mmca2", // Br-copy
+	"cm_mmca3", // Br-copy
+	"cm_mmca4", // Br-copy
+	"cm_mmca5", // Br-copy
+	"cm_mmca6", // Br-copy
+	"cm_mmca7", // Br-copy
+	"cm_mmca8", // Br-copy
+	"cm_mmca9", // Br-copy
+	"cm_re", // Br-copy
+	"cm_sp", // Br-copy
+	"cmpid", // ClearURLs, AdGuard
+	"cuid", // AdGuard
+	"cx_click", // Br-copy, AdGuard, uBO
+	"cx_recsOrder", // Br-copy, AdGuard, uBO
+	"cx_recsWidget", // Br-copy, AdGuard, uBO
+	"dclid", // Br-nav, ClearURLs, uBO
+	"dpg_campaign", // AdGuard
+	"dpg_content", // AdGuard
+	"dpg_medium", // AdGuard
+	"dpg_source", // AdGuard
+	"ebisAdID", // AdGuard
+	"eblastId", // Br-copy
 	// Vendor: Pinterest click id (Pinterest Conversions API docs: click_id from the epik URL parameter;
 	// tracking.md §4 cookie _epik)
-	{ name: "epik" },
+	"epik",
 	{ name: "erid", exceptOnHosts: ["kommersant.ru"] }, // AdGuard: functional there (AdGuard allowlist)
-	{ name: "et_cid" }, // Br-copy
-	{ name: "et_lid" }, // Br-copy
-	{ name: "et_rid" }, // Br-nav, Br-copy, uBO
-	{ name: "ex_cid" }, // Br-copy
-	{ name: "external_click_id" }, // AdGuard
-	{ name: "famad_xuid" }, // AdGuard
-	{ name: "fb_action_ids" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
-	{ name: "fb_action_types" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
-	{ name: "fb_comment_id" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "fb_ref" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
-	{ name: "fb_source" }, // Br-copy, ClearURLs, AdGuard, uBO, DDG
-	{ name: "fbclid" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO, DDG
+	"et_cid", // Br-copy
+	"et_lid", // Br-copy
+	"et_rid", // Br-nav, Br-copy, uBO
+	"ex_cid", // Br-copy
+	"external_click_id", // AdGuard
+	"famad_xuid", // AdGuard
+	"fb_action_ids", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
+	"fb_action_types", // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	"fb_comment_id", // Br-nav, Br-copy, AdGuard, uBO
+	"fb_ref", // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	"fb_source", // Br-copy, ClearURLs, AdGuard, uBO, DDG
+	"fbclid", // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO, DDG
 	// ClearURLs, AdGuard: cookie-sync URL loops without it (AdGuard allowlist)
 	{ name: "_ga", exceptOnHosts: ["login.aliexpress.*"] },
-	{ name: "ga_campaign" }, // ClearURLs, DDG
-	{ name: "ga_content" }, // ClearURLs, DDG
-	{ name: "ga_medium" }, // ClearURLs, DDG
-	{ name: "ga_place" }, // ClearURLs, DDG
-	{ name: "ga_source" }, // ClearURLs, DDG
-	{ name: "ga_term" }, // ClearURLs, DDG
-	{ name: "gad_campaignid" }, // Br-copy
-	{ name: "gad_source" }, // Br-copy
-	{ name: "gbraid" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "gci" }, // AdGuard
-	{ name: "gclid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
-	{ name: "gclsrc" }, // Br-copy, AdGuard, uBO
-	{ name: "_gl" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "gps_adid" }, // AdGuard, uBO
-	{ name: "gs_l" }, // ClearURLs, DDG
-	{ name: "guccounter" }, // Br-copy, AdGuard
-	{ name: "guce_referrer" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "guce_referrer_sig" }, // Br-nav, Br-copy, AdGuard, uBO
+	"ga_campaign", // ClearURLs, DDG
+	"ga_content", // ClearURLs, DDG
+	"ga_medium", // ClearURLs, DDG
+	"ga_place", // ClearURLs, DDG
+	"ga_source", // ClearURLs, DDG
+	"ga_term", // ClearURLs, DDG
+	"gad_campaignid", // Br-copy
+	"gad_source", // Br-copy
+	"gbraid", // Br-nav, Br-copy, AdGuard, uBO
+	"gci", // AdGuard
+	"gclid", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO, DDG
+	"gclsrc", // Br-copy, AdGuard, uBO
+	"_gl", // Br-nav, ClearURLs, AdGuard, uBO
+	"gps_adid", // AdGuard, uBO
+	"gs_l", // ClearURLs, DDG
+	"guccounter", // Br-copy, AdGuard
+	"guce_referrer", // Br-nav, Br-copy, AdGuard, uBO
+	"guce_referrer_sig", // Br-nav, Br-copy, AdGuard, uBO
 	// Br-nav, Br-copy: Hive email pages and app (Br-nav, Br-copy)
 	{ name: "h_sid", keepWhenUrlMatches: /\/email\//, exceptOnHosts: ["app.hive.co"] },
 	// Br-nav, Br-copy: Hive email pages and app (Br-nav, Br-copy)
 	{ name: "h_slt", keepWhenUrlMatches: /\/email\//, exceptOnHosts: ["app.hive.co"] },
-	{ name: "hmb_campaign" }, // ClearURLs, DDG
-	{ name: "hmb_medium" }, // ClearURLs, DDG
-	{ name: "hmb_source" }, // ClearURLs, DDG
-	{ name: "hsa_acc" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_ad" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_cam" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_grp" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_kw" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_la" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_mt" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_net" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_ol" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_src" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_tgt" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsa_ver" }, // FF-SoS, Br-copy, AdGuard, uBO
-	{ name: "hsCtaTracking" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "_hsenc" }, // FF-QPS, Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "__hsfp" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "_hsmi" }, // Br-copy
-	{ name: "__hssc" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "__hstc" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "__io_lv" }, // AdGuard
-	{ name: "_io_session_id" }, // AdGuard
-	{ name: "ir_adid" }, // Br-copy, AdGuard, uBO
-	{ name: "ir_campaignid" }, // Br-copy, AdGuard, uBO
-	{ name: "ir_partnerid" }, // Br-copy, AdGuard, uBO
-	{ name: "ircid" }, // Br-copy
-	{ name: "irclickid" }, // Br-nav, Br-copy, AdGuard
-	{ name: "irgwc" }, // Br-copy, AdGuard
-	{ name: "itm_campaign" }, // ClearURLs, AdGuard
-	{ name: "itm_content" }, // AdGuard
-	{ name: "itm_medium" }, // ClearURLs, AdGuard
-	{ name: "itm_source" }, // ClearURLs, AdGuard
-	{ name: "itm_term" }, // AdGuard
-	{ name: "_kx" }, // Br-nav, Br-copy, AdGuard, uBO
+	"hmb_campaign", // ClearURLs, DDG
+	"hmb_medium", // ClearURLs, DDG
+	"hmb_source", // ClearURLs, DDG
+	"hsa_acc", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_ad", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_cam", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_grp", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_kw", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_la", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_mt", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_net", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_ol", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_src", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_tgt", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsa_ver", // FF-SoS, Br-copy, AdGuard, uBO
+	"hsCtaTracking", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"_hsenc", // FF-QPS, Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"__hsfp", // Br-nav, ClearURLs, AdGuard, uBO
+	"_hsmi", // Br-copy
+	"__hssc", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"__hstc", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"__io_lv", // AdGuard
+	"_io_session_id", // AdGuard
+	"ir_adid", // Br-copy, AdGuard, uBO
+	"ir_campaignid", // Br-copy, AdGuard, uBO
+	"ir_partnerid", // Br-copy, AdGuard, uBO
+	"ircid", // Br-copy
+	"irclickid", // Br-nav, Br-copy, AdGuard
+	"irgwc", // Br-copy, AdGuard
+	"itm_campaign", // ClearURLs, AdGuard
+	"itm_content", // AdGuard
+	"itm_medium", // ClearURLs, AdGuard
+	"itm_source", // ClearURLs, AdGuard
+	"itm_term", // AdGuard
+	"_kx", // Br-nav, Br-copy, AdGuard, uBO
 	// Vendor: LINE Ads click id (LINE's Conversion API tag docs and code, line/line-conversion-api-server-tag
 	// src/template_code.js@c3126a9: the click id read from the ldtag_cl URL parameter)
-	{ name: "ldtag_cl" },
-	{ name: "li_fat_id" }, // FF-SoS
+	"ldtag_cl",
+	"li_fat_id", // FF-SoS
 	// Vendor: LY Corporation ads click id (LY Conversion API tag docs, yahoojp-marketing/gtm-template-ly-
 	// conversion-api template.tpl@b02d8e2: the _ly_c URL query parameter, kept as the _ly_c cookie)
-	{ name: "_ly_c" },
-	{ name: "maf" }, // AdGuard
-	{ name: "mc_cid" }, // Br-copy, ClearURLs
-	{ name: "mc_eid" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "mindbox-click-id" }, // AdGuard
-	{ name: "mindbox-message-key" }, // AdGuard
+	"_ly_c",
+	"maf", // AdGuard
+	"mc_cid", // Br-copy, ClearURLs
+	"mc_eid", // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	"mindbox-click-id", // AdGuard
+	"mindbox-message-key", // AdGuard
 	// FF-QPS, Br-nav, ClearURLs, AdGuard, DDG: Marketo unsubscribe and web-view pages need the token (Br-nav)
 	{ name: "mkt_tok", keepWhenUrlMatches: /[uU]nsubscribe|emailWebview/ },
-	{ name: "ml_sub" }, // Br-copy
-	{ name: "ml_sub_hash" }, // Br-copy
-	{ name: "ml_subscriber" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "ml_subscriber_hash" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "msclkid" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "mtm_campaign" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_cid" }, // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_content" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_group" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_keyword" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_kwd" }, // Br-copy, ClearURLs
-	{ name: "mtm_medium" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_placement" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "mtm_source" }, // Br-copy, ClearURLs, AdGuard, uBO
-	{ name: "nb_adid" }, // Br-copy
-	{ name: "nb_aname" }, // Br-copy
-	{ name: "nb_asize" }, // Br-copy
-	{ name: "nb_atype" }, // Br-copy
-	{ name: "nb_cid" }, // Br-copy
-	{ name: "nb_mtype" }, // Br-copy
-	{ name: "nb_partner_name" }, // Br-copy
-	{ name: "nb_partner_shared_id" }, // Br-copy
-	{ name: "nb_pid" }, // Br-copy
-	{ name: "nb_platform" }, // Br-copy
-	{ name: "nb_product_sku" }, // Br-copy
-	{ name: "nx_source" }, // AdGuard
-	{ name: "oft_c" }, // Br-nav, uBO
-	{ name: "oft_ck" }, // Br-nav, uBO
-	{ name: "oft_d" }, // Br-nav, uBO
-	{ name: "oft_id" }, // Br-nav, uBO
-	{ name: "oft_ids" }, // Br-nav, uBO
-	{ name: "oft_k" }, // Br-nav, uBO
-	{ name: "oft_lk" }, // Br-nav, uBO
-	{ name: "oft_sk" }, // Br-nav, uBO
-	{ name: "oly_anon_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	"ml_sub", // Br-copy
+	"ml_sub_hash", // Br-copy
+	"ml_subscriber", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"ml_subscriber_hash", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"msclkid", // Br-nav, ClearURLs, AdGuard, uBO
+	"mtm_campaign", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_cid", // Br-nav, Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_content", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_group", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_keyword", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_kwd", // Br-copy, ClearURLs
+	"mtm_medium", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_placement", // Br-copy, ClearURLs, AdGuard, uBO
+	"mtm_source", // Br-copy, ClearURLs, AdGuard, uBO
+	"nb_adid", // Br-copy
+	"nb_aname", // Br-copy
+	"nb_asize", // Br-copy
+	"nb_atype", // Br-copy
+	"nb_cid", // Br-copy
+	"nb_mtype", // Br-copy
+	"nb_partner_name", // Br-copy
+	"nb_partner_shared_id", // Br-copy
+	"nb_pid", // Br-copy
+	"nb_platform", // Br-copy
+	"nb_product_sku", // Br-copy
+	"nx_source", // AdGuard
+	"oft_c", // Br-nav, uBO
+	"oft_ck", // Br-nav, uBO
+	"oft_d", // Br-nav, uBO
+	"oft_id", // Br-nav, uBO
+	"oft_ids", // Br-nav, uBO
+	"oft_k", // Br-nav, uBO
+	"oft_lk", // Br-nav, uBO
+	"oft_sk", // Br-nav, uBO
+	"oly_anon_id", // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
 	// FF-QPS, Br-nav, ClearURLs, AdGuard: login needs it (AdGuard allowlist; uBO dropped it)
 	{ name: "oly_enc_id", exceptOnHosts: ["greenbuildingadvisor.com"] },
-	{ name: "_openstat" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "oprtrack" }, // AdGuard
-	{ name: "piwik_campaign" }, // Br-copy
-	{ name: "piwik_kwd" }, // Br-copy
-	{ name: "pk_campaign" }, // Br-copy, AdGuard, uBO
-	{ name: "pk_cid" }, // Br-nav, Br-copy, uBO
-	{ name: "pk_content" }, // Br-copy
-	{ name: "pk_cpn" }, // Br-copy
-	{ name: "pk_keyword" }, // Br-copy
-	{ name: "pk_kwd" }, // Br-copy
-	{ name: "pk_medium" }, // Br-copy, AdGuard, uBO
-	{ name: "pk_source" }, // Br-copy, AdGuard, uBO
-	{ name: "pk_vid" }, // AdGuard
-	{ name: "qclid" }, // Vendor: Quora Ads click id (Quora Conversion API docs: qclid on ad landing URLs)
-	{ name: "rb_clickid" }, // Br-nav, ClearURLs, AdGuard, uBO
+	"_openstat", // Br-nav, ClearURLs, AdGuard, uBO
+	"oprtrack", // AdGuard
+	"piwik_campaign", // Br-copy
+	"piwik_kwd", // Br-copy
+	"pk_campaign", // Br-copy, AdGuard, uBO
+	"pk_cid", // Br-nav, Br-copy, uBO
+	"pk_content", // Br-copy
+	"pk_cpn", // Br-copy
+	"pk_keyword", // Br-copy
+	"pk_kwd", // Br-copy
+	"pk_medium", // Br-copy, AdGuard, uBO
+	"pk_source", // Br-copy, AdGuard, uBO
+	"pk_vid", // AdGuard
+	"qclid", // Vendor: Quora Ads click id (Quora Conversion API docs: qclid on ad landing URLs)
+	"rb_clickid", // Br-nav, ClearURLs, AdGuard, uBO
 	// Vendor: Reddit click id (Reddit Conversions API docs: click_id from the rdt_cid URL parameter;
 	// tracking.md §4 cookie _rdt_cid)
-	{ name: "rdt_cid" },
-	{ name: "rtkcid" }, // AdGuard
+	"rdt_cid",
+	"rtkcid", // AdGuard
 	// FF-QPS, Br-nav, ClearURLs, AdGuard: short values are functional there (AdGuard)
 	{ name: "__s", exceptOnHosts: ["univis.*"] },
-	{ name: "s_campaign" }, // Br-copy
-	{ name: "s_cid" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "sc_customer" }, // Br-nav, Br-copy, uBO
-	{ name: "sc_eh" }, // Br-nav, Br-copy, uBO
-	{ name: "sc_lid" }, // Br-copy
-	{ name: "sc_llid" }, // Br-copy
-	{ name: "sc_src" }, // Br-copy
-	{ name: "sc_uid" }, // Br-nav, Br-copy, uBO
+	"s_campaign", // Br-copy
+	"s_cid", // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
+	"sc_customer", // Br-nav, Br-copy, uBO
+	"sc_eh", // Br-nav, Br-copy, uBO
+	"sc_lid", // Br-copy
+	"sc_llid", // Br-copy
+	"sc_src", // Br-copy
+	"sc_uid", // Br-nav, Br-copy, uBO
 	// Vendor: Snap click id (Snap Conversions API docs: click_id from the ScCid URL parameter)
-	{ name: "ScCid" },
-	{ name: "sfmc_activityid" }, // Br-nav
-	{ name: "sfmc_id" }, // Br-nav
-	{ name: "_sgm_action" }, // AdGuard
-	{ name: "_sgm_campaign" }, // AdGuard
-	{ name: "_sgm_source" }, // AdGuard
-	{ name: "sms_click" }, // Br-nav, Br-copy, uBO
-	{ name: "sms_source" }, // Br-nav, Br-copy, uBO
-	{ name: "sms_uph" }, // Br-nav, Br-copy, uBO
-	{ name: "srsltid" }, // Br-nav, Br-copy, ClearURLs, uBO
-	{ name: "ss_campaign_id" }, // Br-copy
-	{ name: "ss_campaign_name" }, // Br-copy
-	{ name: "ss_campaign_sent_date" }, // Br-copy
-	{ name: "ss_email_id" }, // Br-nav, uBO
-	{ name: "ss_source" }, // Br-copy
-	{ name: "sscid" }, // AdGuard
-	{ name: "syclid" }, // Br-nav
+	"ScCid",
+	"sfmc_activityid", // Br-nav
+	"sfmc_id", // Br-nav
+	"_sgm_action", // AdGuard
+	"_sgm_campaign", // AdGuard
+	"_sgm_source", // AdGuard
+	"sms_click", // Br-nav, Br-copy, uBO
+	"sms_source", // Br-nav, Br-copy, uBO
+	"sms_uph", // Br-nav, Br-copy, uBO
+	"srsltid", // Br-nav, Br-copy, ClearURLs, uBO
+	"ss_campaign_id", // Br-copy
+	"ss_campaign_name", // Br-copy
+	"ss_campaign_sent_date", // Br-copy
+	"ss_email_id", // Br-nav, uBO
+	"ss_source", // Br-copy
+	"sscid", // AdGuard
+	"syclid", // Br-nav
 	// Vendor: Taboola click id (Taboola docs: click id auto-tagging appends tblci to landing URLs)
-	{ name: "tblci" },
+	"tblci",
 	// AdGuard: affiliate redirects need it (AdGuard allowlist)
 	{ name: "tduid", exceptOnHosts: ["tradedoubler.com"] },
-	{ name: "ttclid" }, // Br-nav, Br-copy, uBO
-	{ name: "twclid" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "unicorn_click_id" }, // Br-nav, AdGuard, uBO
-	{ name: "user_email_address" }, // AdGuard
-	{ name: "usqp" }, // Br-copy, AdGuard
-	{ name: "vc_lpp" }, // AdGuard
-	{ name: "vero_conv" }, // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "vero_id" }, // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "vgo_ee" }, // Br-nav, uBO
-	{ name: "wbraid" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "wickedid" }, // Br-nav, ClearURLs, AdGuard, uBO
-	{ name: "wt_mc" }, // ClearURLs, AdGuard
-	{ name: "xtor" }, // AdGuard
-	{ name: "yadclid" }, // Br-copy
-	{ name: "yadordid" }, // Br-copy
+	"ttclid", // Br-nav, Br-copy, uBO
+	"twclid", // Br-nav, ClearURLs, AdGuard, uBO
+	"unicorn_click_id", // Br-nav, AdGuard, uBO
+	"user_email_address", // AdGuard
+	"usqp", // Br-copy, AdGuard
+	"vc_lpp", // AdGuard
+	"vero_conv", // FF-SoS, Br-nav, ClearURLs, AdGuard, uBO
+	"vero_id", // FF-QPS, Br-nav, ClearURLs, AdGuard, uBO
+	"vgo_ee", // Br-nav, uBO
+	"wbraid", // Br-nav, Br-copy, AdGuard, uBO
+	"wickedid", // Br-nav, ClearURLs, AdGuard, uBO
+	"wt_mc", // ClearURLs, AdGuard
+	"xtor", // AdGuard
+	"yadclid", // Br-copy
+	"yadordid", // Br-copy
 	// Br-nav, Br-copy, ClearURLs, AdGuard, uBO: the lists name Yandex Direct's click id; Yahoo! JAPAN Ads'
 	// auto-tagging appends the same name (ads-help.yahoo.co.jp aid=20442), one row strips both
-	{ name: "yclid" },
+	"yclid",
 	// Vendor: Yahoo! JAPAN Ads click complement (ads-developers.yahoo.co.jp announcement 212358 docs; the LY
 	// Conversion API tag reads it, yahoojp-marketing/gtm-template-ly-conversion-api)
-	{ name: "yj_r" },
-	{ name: "ymclid" }, // Br-nav, Br-copy, uBO
-	{ name: "ymid" }, // FF-SoS, AdGuard
-	{ name: "ysclid" }, // Br-nav, Br-copy, AdGuard, uBO
-	{ name: "_zucks_suid" }, // AdGuard
+	"yj_r",
+	"ymclid", // Br-nav, Br-copy, uBO
+	"ymid", // FF-SoS, AdGuard
+	"ysclid", // Br-nav, Br-copy, AdGuard, uBO
+	"_zucks_suid", // AdGuard
 ];
 
 const PREFIXES: readonly PrefixParamRule[] = [
@@ -753,7 +754,7 @@ const EXEMPT_HOSTS: readonly ExemptHostRule[] = [
 ];
 
 export const TRACKING_PARAM_RULES: TrackingParamRules = {
-	global: GLOBAL,
+	global: GLOBAL.map((rule) => (typeof rule === "string" ? { name: rule } : rule)),
 	prefixes: PREFIXES,
 	hostScoped: HOST_SCOPED,
 	exemptHosts: EXEMPT_HOSTS,

@@ -77,26 +77,48 @@ function pageOptions(guard: ResponseGuard, headers: Headers): HtmlGuardOptions {
 }
 
 /**
+ * What a page gets when HTMLRewriter gives up on it (its parser stops at 3 MiB, a limit workerd fixes,
+ * which about 25K unclosed nested elements reach): the origin's bytes under a policy that runs no
+ * script and loads nothing from another site, rather than a 502 or the page as it came.
+ */
+export const LOCKDOWN_POLICY =
+	"default-src 'self' data:; script-src 'none'; style-src 'self' 'unsafe-inline'";
+
+/**
  * The rewrite of a page's bytes, read whole from `res` unless already in memory (a revalidated page),
- * and the target its meta refresh insists on (the answer's `ce_insisted` cookie, html-guard.ts).
+ * and the target its meta refresh insists on (the answer's `ce_insisted` cookie, html-guard.ts); the
+ * bytes as they came, `locked`, when the rewrite fails.
  */
 async function rewrittenWhole(
 	source: Response | RevalidatedPage,
 	contentType: string,
 	guard: ResponseGuard,
 	html: HtmlGuardOptions,
-): Promise<GuardedPage> {
+): Promise<GuardedPage & { readonly locked?: true }> {
+	let page: ArrayBuffer;
 	try {
-		if (!(source instanceof Response)) return await rewrittenPage(source.kept.page, contentType, html);
-		const page = await source.arrayBuffer();
-		const rewritten = await rewrittenPage(page, contentType, html);
-		guard.keepPage?.(source, page);
-		return rewritten;
+		page = source instanceof Response ? await source.arrayBuffer() : source.kept.page;
 	} catch (err) {
-		// The origin's body broke off (or could not be rewritten): nothing whole to answer with.
+		// The origin's body broke off: nothing whole to answer with.
 		console.warn("origin page could not be read whole", err);
 		throw new GatewayError(502, "bad_gateway", "The site could not be reached.");
 	}
+	try {
+		const rewritten = await rewrittenPage(page, contentType, html);
+		if (source instanceof Response) guard.keepPage?.(source, page);
+		return rewritten;
+	} catch (err) {
+		console.warn("page could not be rewritten; sent locked down", err);
+		return { bytes: page, insisted: null, locked: true };
+	}
+}
+
+/** A page sent as the origin wrote it under LOCKDOWN_POLICY, labelled so. */
+function lockDown(headers: Headers, labels: GuardLabels): void {
+	headers.append("Content-Security-Policy", LOCKDOWN_POLICY);
+	labels.rewritten = false;
+	labels.private = true;
+	labels.blocked = true;
 }
 
 /** A streamed page whose charset its head declares; rejects if the page breaks off before that. */
@@ -217,6 +239,7 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 		if (arrivesWhole(res)) {
 			const page = await rewrittenWhole(res, contentType, guard, html);
 			body = answerBody(page.bytes);
+			if (page.locked) lockDown(headers, guard.labels);
 			// A Location or a Refresh header is followed before the page's own refresh is read.
 			insisted ??= page.insisted;
 		} else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
@@ -246,6 +269,10 @@ export async function guardRevalidated(page: RevalidatedPage, guard: ResponseGua
 		contentType === null ? null : await rewrittenWhole(page, contentType, guard, pageOptions(guard, headers));
 	const body = rewritten === null ? kept.page : answerBody(rewritten.bytes);
 	const answer = new Response(body, { status: 200, statusText: kept.statusText, headers });
+	if (rewritten?.locked) {
+		lockDown(answer.headers, guard.labels);
+		answer.headers.set("X-Consent-Guard", labelValue(guard.labels));
+	}
 	// The headers may be reused (never their cookie): the page's refresh is this request's.
 	const insisted = byHeader ?? rewritten?.insisted ?? null;
 	if (insisted !== null) answer.headers.append("Set-Cookie", await guard.insistedCookie(insisted));

@@ -1,0 +1,87 @@
+/**
+ * A page HTMLRewriter gives up on (its parser's memory limit, reached by about 25K unclosed nested
+ * elements): an allowed visitor gets it as it came; an opted-out one never a 502 nor the page's
+ * trackers free to run, but its bytes under a policy running no script and loading nothing from
+ * another site. A streamed page that fails mid-stream errors rather than end as if complete.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LOCKDOWN_POLICY } from "../../workers/guard/guard-response";
+import { chunkedStream, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const HEAD =
+	'<!doctype html><html><head><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9"></script></head><body>';
+const PIXEL = '<img src="https://www.facebook.com/tr?id=123456789012345&amp;ev=PageView">';
+/** Pages past the parser's limit: nested divs (128 KiB), and nested SVG style units. */
+const DEEP_PAGES = {
+	divs: `${HEAD}${"<div>".repeat(26_000)}${PIXEL}`,
+	svgStyles: `${HEAD}${"<svg><style>a{}</style><p>".repeat(9_000)}${PIXEL}`,
+};
+const HTML = "text/html; charset=utf-8";
+
+function wholePage(page: string, headers: Record<string, string> = {}) {
+	return fakeOrigin(
+		() =>
+			new Response(page, {
+				headers: { "Content-Type": HTML, "Content-Length": String(page.length), ...headers },
+			}),
+	);
+}
+
+describe("a page the rewrite fails on", () => {
+	for (const [name, page] of Object.entries(DEEP_PAGES)) {
+		it(`(${name}) reaches an opted-out visitor whole, locked down, not as a 502`, async () => {
+			wholePage(page, { "Content-Security-Policy": "frame-ancestors 'self'" });
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			expect(await res.text()).toBe(page);
+			expect(res.headers.get("Content-Security-Policy")).toBe(`frame-ancestors 'self', ${LOCKDOWN_POLICY}`);
+			expect(res.headers.get("X-Consent-Guard")).toBe("blocked, private");
+			expect(res.headers.get("Cache-Control")).toContain("private");
+		});
+	}
+
+	it("reaches an allowed visitor as the origin sent it", async () => {
+		wholePage(DEEP_PAGES.divs);
+		const res = await visit("/", VISITORS.allowed);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Security-Policy")).toBeNull();
+		expect(res.headers.get("X-Consent-Guard")).toBeNull();
+		expect(await res.text()).toBe(DEEP_PAGES.divs);
+	});
+
+	it("a page that rewrites is not locked down", async () => {
+		const page = `${HEAD}${"<div>".repeat(1_000)}${PIXEL}`;
+		wholePage(page);
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.headers.get("Content-Security-Policy")).toBeNull();
+		expect(res.headers.get("X-Consent-Guard")).toContain("rewritten");
+		expect(await res.text()).not.toContain("facebook.com/tr");
+	});
+
+	it("streamed, errors after the rewritten part: never the raw page, never a page that looks complete", async () => {
+		fakeOrigin(
+			() => new Response(chunkedStream(DEEP_PAGES.divs, [4096]), { headers: { "Content-Type": HTML } }),
+		);
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.status).toBe(200);
+		const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+		let text = "";
+		const decoder = new TextDecoder();
+		const failure = await (async () => {
+			for (;;) {
+				const { done, value } = await reader.read();
+				if (done) return null;
+				text += decoder.decode(value, { stream: true });
+			}
+		})().catch((err: unknown) => err);
+		expect(String(failure)).toContain("memory limit");
+		expect(text.length).toBeLessThan(DEEP_PAGES.divs.length);
+		expect(text).toContain('data-src="https://www.googletagmanager.com/gtag/js');
+		expect(text).not.toContain('<script src="https://www.googletagmanager.com');
+		expect(text).not.toContain("facebook.com/tr");
+	});
+});

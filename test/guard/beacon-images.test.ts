@@ -60,6 +60,13 @@ const BEACON_IMAGES: readonly (readonly [string, "ads" | "analytics"])[] = [
 	["/g/x/%2E%2E/collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
 	["/g\\collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
 	["/cdn-cgi/x/../zaraz/t", "ads"],
+	// A doubled slash and `;params`, which the URL parser keeps and nginx (merge_slashes) or a servlet
+	// container takes out, and a path after `.php`, which PHP's path info runs as the script.
+	["/g//collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
+	["/matomo.php;x?idsite=1&amp;rec=1", "analytics"],
+	["/matomo.php/extra?idsite=1&amp;rec=1", "analytics"],
+	// Relative to the page's path, with a dot segment.
+	["g/./collect?v=2&amp;tid=G-ABC123XYZ9", "analytics"],
 ];
 
 /** Relative images the beacon paths do not take. */
@@ -79,6 +86,8 @@ const ORDINARY_IMAGES = [
 	"/g/%2563ollect?v=2&amp;tid=G-ABC123XYZ9",
 	"/img/connect.facebook.net.png",
 	"/a/./b/../logo.png?ev&equals;1",
+	"/matomo.php.html?idsite=1&amp;rec=1",
+	"/blog/g/collect-stamps?v=2&amp;tid=G-ABC123XYZ9",
 ];
 
 async function page(

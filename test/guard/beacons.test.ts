@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BEACON_SHAPES, beaconPurpose, candidateShapes } from "../../workers/guard/beacons";
+import { BEACON_SHAPES, beaconPurpose, candidateShapes, servedPath } from "../../workers/guard/beacons";
 import { assertCandidatesCover } from "./candidates";
 
 const at = (pathAndQuery: string) => new URL(pathAndQuery, "https://shop.example");
@@ -42,6 +42,10 @@ describe("beaconPurpose: recognised shapes", () => {
 		["/i/v0/e/", "analytics"],
 		["/api/v2/pixel", "ads"],
 		["/api/v2/pixel/track", "ads"],
+		// As the origin's server reads them: slashes merged, `;params` out, PHP's path info.
+		["/g//collect?v=2&tid=G-ABC123XYZ9", "analytics"],
+		["/stats//matomo.php;x?idsite=1&rec=1", "analytics"],
+		["/matomo.php/extra?idsite=1&rec=1", "analytics"],
 	];
 	for (const [path, expected] of cases) {
 		it(`${path} → ${expected}`, () => expect(beaconPurpose(at(path))).toBe(expected));
@@ -51,7 +55,7 @@ describe("beaconPurpose: recognised shapes", () => {
 		const unmarked = cases
 			.map(([path]) => path)
 			.filter((path) => {
-				const shapes = BEACON_SHAPES.filter((shape) => shape.path.test(at(path).pathname));
+				const shapes = BEACON_SHAPES.filter((shape) => shape.path.test(servedPath(at(path).pathname)));
 				return !shapes.some((shape) => shape.marks.some((mark) => path.includes(mark)));
 			});
 		expect(unmarked).toEqual([]);
@@ -84,6 +88,10 @@ describe("beaconPurpose: ordinary site paths", () => {
 		"/v1/consent",
 		"/cdn-cgi/challenge-platform/h/b/orchestrate",
 		"/matomo.php?idsite=1",
+		"/matomo.php.html?idsite=1&rec=1",
+		"/matomo.phpx?idsite=1&rec=1",
+		"/blog/g/collect-stamps?v=2&tid=G-ABC123XYZ9",
+		"/g/collect;/x?v=2&tid=G-ABC123XYZ9",
 		"/e/",
 		"/",
 	];

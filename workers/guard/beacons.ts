@@ -131,9 +131,9 @@ export const BEACON_SHAPES: readonly BeaconShape[] = [
 	},
 	// Cloudflare Web Analytics: tracking.md §2b, §3d
 	{ path: /^\/cdn-cgi\/rum\/?$/, purpose: "analytics", marks: ["cdn-cgi"] },
-	// Matomo tracker: tracking.md §2b, §3d
+	// Matomo tracker: tracking.md §2b, §3d (a path after it is PHP's path info: the tracker runs)
 	{
-		path: /\/(?:matomo|piwik)\.php$/,
+		path: /\/(?:matomo|piwik)\.php(?:\/|$)/,
 		query: { idsite: /^\d+$/, rec: /^1$/ },
 		purpose: "analytics",
 		marks: ["matomo", "piwik"],
@@ -212,9 +212,20 @@ export function matchBeacon(
 		const verdict = overrides.path(target.pathname);
 		if (verdict !== undefined) return verdict;
 	}
-	const verdict = matchShapes(target, overrides);
-	const escaped = verdict === null && (target.pathname.includes("%") || target.search.includes("%"));
-	return escaped ? matchShapes(decoded(target), overrides) : verdict;
+	const served = { pathname: servedPath(target.pathname), search: target.search };
+	const verdict = matchShapes(served, overrides);
+	const escaped = verdict === null && (served.pathname.includes("%") || served.search.includes("%"));
+	return escaped ? matchShapes(decoded(served), overrides) : verdict;
+}
+
+/**
+ * A path as the origin's server reads it, which Chromium sends as written: `;params` out (servlet
+ * containers), slashes merged (nginx's `merge_slashes`, on by default), and a path relative to the
+ * page's under an unknown directory (`g/collect` is `/~/g/collect`: no shape anchored at the root).
+ */
+export function servedPath(pathname: string): string {
+	const path = pathname.startsWith("/") ? pathname : `/~/${pathname}`;
+	return /\/\/|;/.test(path) ? path.replace(/;[^/]*/g, "").replace(/\/{2,}/g, "/") : path;
 }
 
 /**

@@ -261,9 +261,12 @@ const HTTP_PAGE_BASE = "http://base.invalid/";
 function browserForm(url: string, base: string): string {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
 	const cleaned = url.replace(/^[\x00-\x20]+|[\x00-\x20]+$|[\t\n\r]/g, "");
-	if (!layoutUrl(cleaned)?.host && !/^(?:https?:|[/\\])/i.test(cleaned)) return cleaned;
+	const hosted = layoutUrl(cleaned)?.host || /^(?:https?:|[/\\])/i.test(cleaned);
+	// A path relative to the page's resolves under its directory, unknown here: `g/./collect` as `/~/g/collect`.
+	const relative = !hosted && !/^[a-z][a-z\d+.-]*:/i.test(cleaned);
+	if (!hosted && !relative) return cleaned;
 	try {
-		const href = new URL(cleaned, base).href;
+		const href = new URL(cleaned, relative ? `${base}~/` : base).href;
 		return href.startsWith(base) ? href.slice(base.length - 1) : href;
 	} catch {
 		return cleaned;

@@ -113,6 +113,27 @@ async function rewrittenWhole(
 	}
 }
 
+/**
+ * A streamed page whose rewrite gives up mid-stream has had its headers sent: it cannot be locked
+ * down, so it ends where the rewrite stopped, saying so (cut off unannounced, Chromium showed nothing).
+ * A page the origin broke off is still broken off.
+ */
+const CUT_NOTICE = new TextEncoder().encode(
+	'<p role="alert">The rest of this page could not be shown with your privacy choices applied.</p>',
+);
+
+function noticedWhereCut(rewritten: ReadableStream): ReadableStream {
+	const { readable, writable } = new TransformStream();
+	rewritten.pipeTo(writable, { preventAbort: true }).catch(async (err: unknown) => {
+		const writer = writable.getWriter();
+		if (!String(err).includes("Parser error")) return writer.abort(err).catch(() => {});
+		console.warn("page could not be rewritten mid-stream; cut off with a notice", err);
+		await writer.write(CUT_NOTICE);
+		await writer.close();
+	});
+	return readable;
+}
+
 /** A page sent as the origin wrote it under LOCKDOWN_POLICY, labelled so. */
 function lockDown(headers: Headers, labels: GuardLabels): void {
 	headers.append("Content-Security-Policy", LOCKDOWN_POLICY);
@@ -242,8 +263,12 @@ export async function guardResponse(res: Response, guard: ResponseGuard): Promis
 			if (page.locked) lockDown(headers, guard.labels);
 			// A Location or a Refresh header is followed before the page's own refresh is read.
 			insisted ??= page.insisted;
-		} else if (namesCharset(contentType)) body = rewriteHtml(res.body, contentType, html);
-		else body = await rewrittenUndeclared(res.body, contentType, html);
+		} else {
+			const streamed = namesCharset(contentType)
+				? rewriteHtml(res.body, contentType, html)
+				: await rewrittenUndeclared(res.body, contentType, html);
+			body = streamed && noticedWhereCut(streamed);
+		}
 	}
 	const insistence = insisted === null ? null : await guard.insistedCookie(insisted);
 	if (insistence !== null) headers.append("Set-Cookie", insistence);

@@ -1,7 +1,7 @@
 /**
  * Finding a subject's stored choices, cheapest source first: a fresh signed `ce_consent` cookie (no
  * storage read), then KV, then D1 (filling KV in the background, never over a newer version, unless
- * the answer hands the visitor a fresh cookie: see LookupOptions.fill).
+ * D1 has nothing for the subject or the answer hands the visitor a fresh cookie: LookupOptions.fill).
  * A cookie newer than KV, or one holding a denial KV lacks, means KV may be stale, so D1 is read.
  * With storage down, a stale cookie's denials still hold and everything else fails closed
  * (`degraded`).
@@ -126,7 +126,9 @@ export async function lookupStoredState(
 			state = await repo.readState(subject);
 		}
 		const stored = state ?? { version: 0, purposes: {}, sources: {}, policyVersion: null, updatedAt: 0 };
-		if (options.fill !== false) {
+		// Nothing stored (a made-up `ce_vid`, which anyone may send unlimited): never filled, or every
+		// new id would cost a KV write (1,000 a day on the free plan); D1 answers such ids again.
+		if (state && options.fill !== false) {
 			ctx.waitUntil(
 				fillCachedState(env.CONSENT_KV, subject, stored).catch((err) => console.warn("kv fill failed", err)),
 			);

@@ -4,8 +4,9 @@
  * Path). Such a cookie must never allow more than the visitor's own choices: the denials stored for
  * every id the browser sends hold, from the visitor's `ce_consent` or from storage.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, setCookieNamed, Visitor } from "../helpers";
+import { BASE, call, callWithEnv, setCookieNamed, Visitor } from "../helpers";
 
 const CA = { country: "US", regionCode: "CA" };
 const DENY_ALL = { analytics: false, personalization: false, ads: false, sale: false };
@@ -119,5 +120,57 @@ describe("a planted ce_vid sent before the visitor's own", () => {
 		// A host-only and a Domain copy of one id (a COOKIE_DOMAIN change) fold nothing.
 		const twice = await (await lookup(`ce_vid=${planted.vid}; ce_vid=${planted.vid}`)).json<Document>();
 		expect(twice.purposes.ads).toBe(true);
+	});
+});
+
+describe("a write made while a planted ce_vid is sent first", () => {
+	it("replays its Idempotency-Key with the visitor's denials, as the first answer had them", async () => {
+		const { victim, planted } = await optedOutAndPlanted();
+		const write = () =>
+			call("/v1/consent", {
+				method: "PUT",
+				headers: {
+					Cookie: `ce_vid=${planted.vid}; ce_vid=${victim.vid}; ce_consent=${victim.consent}`,
+					Origin: BASE,
+					"Content-Type": "application/json",
+					"Idempotency-Key": "planted-replay-1",
+				},
+				body: JSON.stringify({ purposes: { email: true } }),
+				cf: CA,
+			} as RequestInit);
+		const first = await write();
+		const body = await first.text();
+		const replayed = await write();
+		expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
+		const doc = JSON.parse(await replayed.text()) as Document;
+		for (const purpose of Object.keys(DENY_ALL)) expect(doc.purposes[purpose], purpose).toBe(false);
+		expect(JSON.stringify(doc)).toBe(body);
+	});
+
+	it("is kept for every id the browser sends, so the planter cannot undo it under its own id", async () => {
+		const planter = new Visitor(CA);
+		await planter.fetch("/v1/consent");
+		const planted = planter.cookies.get("ce_vid") ?? "";
+		const own = new Visitor(CA);
+		await own.fetch("/v1/consent");
+		const vid = own.cookies.get("ce_vid") ?? "";
+		const both = `ce_vid=${planted}; ce_vid=${vid}`;
+		const write = (cookie: string, purposes: Record<string, boolean>) =>
+			callWithEnv(env, "/v1/consent", {
+				method: "PUT",
+				headers: { Cookie: cookie, Origin: BASE, "Content-Type": "application/json" },
+				body: JSON.stringify({ purposes }),
+				cf: CA,
+			} as RequestInit);
+		// The visitor opts out while the planted id is sent first; its planter then allows everything
+		// under the planted id alone (it knows the id: it set it).
+		expect((await write(both, DENY_ALL)).status).toBe(200);
+		const allowAll = Object.fromEntries(Object.keys(DENY_ALL).map((purpose) => [purpose, true]));
+		expect((await write(`ce_vid=${planted}`, allowAll)).status).toBe(200);
+		for (const cookie of [both, `ce_vid=${vid}`]) {
+			const doc = await (await lookup(cookie)).json<Document>();
+			for (const purpose of Object.keys(DENY_ALL))
+				expect(doc.purposes[purpose], `${purpose} ${cookie}`).toBe(false);
+		}
 	});
 });

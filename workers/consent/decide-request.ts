@@ -118,7 +118,7 @@ export async function decideForSubject(
 }
 
 /** Past this many other ids, each a storage read, a request is denied every non-essential purpose. */
-const MAX_OTHER_IDS = 2;
+export const MAX_OTHER_IDS = 2;
 const NON_ESSENTIAL = PURPOSES.filter((p) => !p.essential).map((p) => p.name);
 
 /**
@@ -132,9 +132,14 @@ export async function withOtherVisitorDenials(
 	subject: string,
 	found: StateLookup,
 ): Promise<StateLookup> {
+	return withDenials(found, await otherVisitorDenials(rc, subject));
+}
+
+/** The purposes the other `ce_vid`s the browser sends deny (see withOtherVisitorDenials), or null. */
+export async function otherVisitorDenials(rc: RequestContext, subject: string): Promise<Set<string> | null> {
 	const vid = presentedVisitorId(rc.request);
 	const others = vid === null ? null : otherVisitorIds(rc.request, vid);
-	if (!others || vid === null || (await visitorSubject(vid)) !== subject) return found;
+	if (!others || vid === null || (await visitorSubject(vid)) !== subject) return null;
 	const denied = new Set(others.length > MAX_OTHER_IDS ? NON_ESSENTIAL : []);
 	for (const other of denied.size > 0 ? [] : others) {
 		const otherSubject = await visitorSubject(other);
@@ -148,7 +153,12 @@ export async function withOtherVisitorDenials(
 		for (const name of NON_ESSENTIAL)
 			if (state ? state.purposes[name] === false : lookup.status === "unavailable") denied.add(name);
 	}
-	if (denied.size === 0) return found;
+	return denied.size > 0 ? denied : null;
+}
+
+/** `found` with the purposes in `denied` denied (by the browser's other ids), or `found` itself. */
+export function withDenials(found: StateLookup, denied: ReadonlySet<string> | null): StateLookup {
+	if (!denied) return found;
 	const stored = found.lookup;
 	const base =
 		(stored.status === "found" ? stored.state : stored.status === "unavailable" ? stored.known : null) ??

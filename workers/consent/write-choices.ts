@@ -16,6 +16,7 @@ import {
 import { assertWriteOrigin } from "../http/origin-check";
 import { requestMethod } from "../http/request-inputs";
 import {
+	type ChangeRequest,
 	ConsentRepository,
 	ERASED_ANSWER_STATUS,
 	type RecordSource,
@@ -23,20 +24,22 @@ import {
 } from "../storage/consent-repository";
 import type { StoredChoices } from "../storage/schema";
 import { writeCachedState } from "../storage/state-cache";
-import { type Caller, identifyCaller, requireScope } from "./caller";
+import { type Caller, identifyCaller, requireScope, sendsOtherVisitorIds } from "./caller";
 import type { Decision, StoredLookup } from "./decide-consent";
 import {
 	decide,
 	decideForSubject,
 	EMPTY_STATE,
+	otherVisitorDenials,
 	persistGpcOptOut,
 	type RequestDecision,
-	withOtherVisitorDenials,
+	withDenials,
 } from "./decide-request";
 import { DECISION_COOKIE } from "./decision-cookie";
 import { decisionBody } from "./decision-document";
 import { decisionHeaders, jsonDecisionAnswer } from "./decision-response";
 import type { StateLookup } from "./lookup-state";
+import { recordForOtherVisitorIds } from "./other-visitor-writes";
 import { locateKeyedCall, type RequestContext, takePageGpc } from "./request-context";
 import { savedMarkerCookie } from "./saved-marker";
 import type { StoredState } from "./stored-state";
@@ -78,7 +81,31 @@ export async function writeChoices(
 ): Promise<Response> {
 	const idempotency = await idempotencyFor(rc, caller, subject, write);
 	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
-	const render = (state: StoredState | null) => renderAnswer(rc, subject, state ?? EMPTY_STATE, write);
+	// A visitor's browser sending other ce_vids: their denials hold in this answer, its cookie and the
+	// answer an Idempotency-Key keeps for a replay.
+	const denied = caller.kind === "visitor" ? await otherVisitorDenials(rc, subject) : null;
+	const render = (state: StoredState | null) =>
+		renderAnswer(
+			rc,
+			subject,
+			state ?? EMPTY_STATE,
+			write,
+			denied ? deniedDecision(rc, state, denied) : undefined,
+		);
+	const change: ChangeRequest = {
+		changes: write.changes,
+		source: write.source,
+		jurisdiction: rc.jurisdiction,
+		gpc: rc.gpc,
+		policyVersion: policyOfWrite(rc, write),
+		emailHash: write.emailHash,
+		now: rc.now,
+		renewBefore: renewBefore(rc, write),
+		lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
+		// A write still being made (a stalled D1) when a newer one for the subject is stored (a page
+		// that gave up on it after 10 s and chose again) keeps that newer choice for what it names.
+		yieldsToLaterChoices: true,
+	};
 	let result: Awaited<ReturnType<ConsentRepository["append"]>>;
 	try {
 		if (idempotency) {
@@ -94,25 +121,9 @@ export async function writeChoices(
 					repo.bookmark(),
 				);
 		}
-		result = await repo.append(
-			subject,
-			{
-				changes: write.changes,
-				source: write.source,
-				jurisdiction: rc.jurisdiction,
-				gpc: rc.gpc,
-				policyVersion: policyOfWrite(rc, write),
-				emailHash: write.emailHash,
-				now: rc.now,
-				renewBefore: renewBefore(rc, write),
-				lapseBefore: rc.now - rc.settings.policy.lifetimeMs,
-				// A write still being made (a stalled D1) when a newer one for the subject is stored (a page
-				// that gave up on it after 10 s and chose again) keeps that newer choice for what it names.
-				yieldsToLaterChoices: true,
-			},
-			idempotency ? { ...idempotency, render } : undefined,
-			{ likelyNew: isLikelyNewVisitor(rc, caller) },
-		);
+		result = await repo.append(subject, change, idempotency ? { ...idempotency, render } : undefined, {
+			likelyNew: isLikelyNewVisitor(rc, caller),
+		});
 	} catch (err) {
 		if (err instanceof HttpError) throw err;
 		console.error("consent write failed", err);
@@ -130,6 +141,8 @@ export async function writeChoices(
 		);
 	}
 
+	if (caller.kind === "visitor" && sendsOtherVisitorIds(rc.request))
+		recordForOtherVisitorIds(rc, caller.vid, change);
 	if (result.record) {
 		const written = result.state;
 		rc.ctx.waitUntil(
@@ -142,8 +155,7 @@ export async function writeChoices(
 		: result.state;
 	const bookmark = repo.bookmark();
 	const lookup: StateLookup = { lookup: storedLookup(state), source: "d1", bookmark };
-	// A visitor's browser sending other ce_vids: their denials hold in this answer and its cookie too.
-	const decidedFrom = caller.kind === "visitor" ? await withOtherVisitorDenials(rc, subject, lookup) : lookup;
+	const decidedFrom = withDenials(lookup, denied);
 	const decided: RequestDecision = {
 		decision: decide(rc, decidedFrom.lookup),
 		lookup: { lookup: { status: "found", state }, source: "d1", bookmark },
@@ -180,6 +192,14 @@ const CLEAR_CACHE = '"cache"';
 
 function storedLookup(state: StoredState): StoredLookup {
 	return state.version > 0 ? { status: "found", state } : { status: "none" };
+}
+
+function deniedDecision(
+	rc: RequestContext,
+	state: StoredState | null,
+	denied: ReadonlySet<string>,
+): Decision {
+	return decide(rc, withDenials({ lookup: storedLookup(state ?? EMPTY_STATE), source: "d1" }, denied).lookup);
 }
 
 /**

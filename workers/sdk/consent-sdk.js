@@ -122,12 +122,18 @@
 		return doc;
 	}
 
+	// Null for two copies: a sibling subdomain may plant one, listed first, that only the worker can tell
+	// from the visitor's (it verifies them), so the page then asks the worker.
 	function readCookie(name) {
+		let value = null;
 		for (const part of document.cookie.split(";")) {
 			const eq = part.indexOf("=");
-			if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+			if (eq > 0 && part.slice(0, eq).trim() === name) {
+				if (value !== null) return null;
+				value = part.slice(eq + 1).trim();
+			}
 		}
-		return null;
+		return value;
 	}
 
 	// `ce_consent` is base64url(JSON) "." signature. Only the worker can verify it; here it is a hint.

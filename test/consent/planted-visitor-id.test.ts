@@ -173,4 +173,19 @@ describe("a write made while a planted ce_vid is sent first", () => {
 				expect(doc.purposes[purpose], `${purpose} ${cookie}`).toBe(false);
 		}
 	});
+	it("answers a choice the visitor makes as made, though an id it sends denied it before", async () => {
+		const { victim, planted } = await optedOutAndPlanted();
+		const both = `ce_vid=${planted.vid}; ce_vid=${victim.vid}`;
+		const res = await callWithEnv(env, "/v1/consent", {
+			method: "PUT",
+			headers: { Cookie: both, Origin: BASE, "Content-Type": "application/json" },
+			body: JSON.stringify({ purposes: { ads: true } }),
+			cf: CA,
+		} as RequestInit);
+		const doc = await res.json<Document>();
+		expect(doc.purposes.ads).toBe(true);
+		expect(doc.purposes.analytics).toBe(false);
+		const again = await (await lookup(both)).json<Document>();
+		expect(again.purposes).toMatchObject({ ads: true, analytics: false });
+	});
 });

@@ -158,7 +158,7 @@ export async function otherVisitorDenials(rc: RequestContext, subject: string): 
 
 /** `found` with the purposes in `denied` denied (by the browser's other ids), or `found` itself. */
 export function withDenials(found: StateLookup, denied: ReadonlySet<string> | null): StateLookup {
-	if (!denied) return found;
+	if (!denied?.size) return found;
 	const stored = found.lookup;
 	const base =
 		(stored.status === "found" ? stored.state : stored.status === "unavailable" ? stored.known : null) ??

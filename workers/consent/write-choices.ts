@@ -83,7 +83,9 @@ export async function writeChoices(
 	const repo = ConsentRepository.forSubject(rc.env, subject, "write");
 	// A visitor's browser sending other ce_vids: their denials hold in this answer, its cookie and the
 	// answer an Idempotency-Key keeps for a replay.
+	// What this write chooses is the visitor's answer, stored under those ids too (other-visitor-writes.ts).
 	const denied = caller.kind === "visitor" ? await otherVisitorDenials(rc, subject) : null;
+	for (const name of denied ? Object.keys(write.changes) : []) denied?.delete(name);
 	const render = (state: StoredState | null) =>
 		renderAnswer(
 			rc,

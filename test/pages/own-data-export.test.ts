@@ -128,15 +128,15 @@ describe("GET /preferences/export", () => {
 		const cookie = `ce_vid=${before.cookies.get("ce_vid")}; ce_vid=short; ce_vid=${since.cookies.get("ce_vid")}`;
 		const res = await call("/preferences/export", { cf: CA, headers: { Cookie: cookie } });
 		expect(res.status).toBe(200);
-		const doc = await res.json<Export & { otherVisitorIds?: Export[] }>();
+		const doc = await res.json<Export & { otherVisitors?: Export[] }>();
 		expect(doc.subject).toBe(first);
 		expect(doc.records.map((r) => r.changes)).toEqual([{ ads: false }]);
-		expect(doc.otherVisitorIds?.map((other) => [other.subject, other.records.map((r) => r.changes)])).toEqual(
-			[[second, [{ analytics: true }]]],
-		);
+		expect(doc.otherVisitors?.map((other) => [other.subject, other.records.map((r) => r.changes)])).toEqual([
+			[second, [{ analytics: true }]],
+		]);
 		// One id: the keyed export's document as it is, nothing added.
 		const single = await (await before.fetch("/preferences/export")).json<Export>();
-		expect(single).not.toHaveProperty("otherVisitorIds");
+		expect(single).not.toHaveProperty("otherVisitors");
 	});
 
 	it("never answers for another subject: not by query, not by a forged or another visitor's cookie", async () => {

@@ -18,11 +18,11 @@ async function visitorExport(env: Env, vid: string) {
 export async function exportOwnData(request: Request, env: Env): Promise<Response> {
 	const visitor = await pageVisitor(request);
 	// The first id is the visitor's; a browser sending more (a COOKIE_DOMAIN change) gets their data
-	// too, under `otherVisitorIds`, as "Delete my data" erases each of them.
+	// too, under `otherVisitors`, as "Delete my data" erases each of them.
 	const [own, ...others] = visitor.issued
 		? [emptyExport(visitor.subject)]
 		: await Promise.all(presentedVisitorIds(request).map((vid) => visitorExport(env, vid)));
-	const document = others.length > 0 ? { ...own, otherVisitorIds: others } : own;
+	const document = others.length > 0 ? { ...own, otherVisitors: others } : own;
 	const headers = new Headers({
 		"Content-Disposition": `attachment; filename="${exportFilename(visitor.subject)}"`,
 		"Cache-Control": "no-store",

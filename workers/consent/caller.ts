@@ -50,8 +50,8 @@ export function presentedVisitorId(request: Request): string | null {
  * bounding what one request erases or exports.
  */
 export function presentedVisitorIds(request: Request): string[] {
-	const copies = repeatedCookie(request, VISITOR_COOKIE) ?? [presentedVisitorId(request) ?? ""];
-	return [...new Set(copies.filter((copy) => VISITOR_ID.test(copy)))].slice(0, 5);
+	const vid = presentedVisitorId(request);
+	return vid === null ? [] : [vid, ...(otherVisitorIds(request, vid) ?? [])].slice(0, 5);
 }
 
 /**

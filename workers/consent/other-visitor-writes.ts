@@ -6,7 +6,7 @@
 import { type ConsentChangeMessage, deferWrite } from "../queue/deferred-writes";
 import { type ChangeRequest, ConsentRepository } from "../storage/consent-repository";
 import { writeCachedState } from "../storage/state-cache";
-import { presentedVisitorIds, visitorSubject } from "./caller";
+import { otherVisitorIds, visitorSubject } from "./caller";
 import { MAX_OTHER_IDS } from "./decide-request";
 import type { RequestContext } from "./request-context";
 
@@ -17,9 +17,7 @@ import type { RequestContext } from "./request-context";
  */
 export function recordForOtherVisitorIds(rc: RequestContext, vid: string, change: ChangeRequest): void {
 	// As many as an answer reads (past them it denies everything): each costs a D1 batch and a KV put.
-	const others = presentedVisitorIds(rc.request)
-		.filter((other) => other !== vid)
-		.slice(0, MAX_OTHER_IDS);
+	const others = otherVisitorIds(rc.request, vid)?.slice(0, MAX_OTHER_IDS) ?? [];
 	const copy: ChangeRequest = { ...change, emailHash: undefined, yieldsToLaterChoices: true };
 	for (const other of others) rc.ctx.waitUntil(record(rc, other, copy));
 }

@@ -95,6 +95,22 @@ describe("GET /v1/suppressions", () => {
 		expect((await suppression("fresh@example.com", "news")).suppressed).toBe(true);
 	});
 
+	it("reads a bare + inside the address as +, as %2B is; at either end, or as %20 inside, it is a space", async () => {
+		await seed("a+tag@example.com", "news", Date.UTC(2025, 2, 3));
+		const found = { suppressed: true, since: "2025-03-03T00:00:00.000Z" };
+		for (const query of [
+			"email=a+tag@example.com&list=news",
+			"email=a%2Btag@example.com&list=news",
+			"list=news&email=%20a+tag@example.com%20",
+			"email=+a+tag@example.com++&list=news",
+		]) {
+			const res = await call(`/v1/suppressions?${query}`, keyed());
+			expect(await res.json(), query).toEqual(found);
+		}
+		const spaced = await call("/v1/suppressions?email=a%20tag@example.com", keyed());
+		expect(spaced.status).toBe(400);
+	});
+
 	it("validates the query with 400 invalid_query", async () => {
 		for (const query of [
 			"",

@@ -12,8 +12,8 @@ import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
 
-function singleParam(url: URL, name: string): string | null {
-	const values = url.searchParams.getAll(name);
+function singleParam(query: URLSearchParams, name: string): string | null {
+	const values = query.getAll(name);
 	if (values.length > 1) throw badQuery(`Give ${name} at most once.`);
 	return values[0] ?? null;
 }
@@ -27,10 +27,16 @@ export function statusBody(status: SuppressionStatus | null) {
 export async function lookupSuppression(request: Request, env: Env): Promise<Response> {
 	await requireSenderKey(request, env);
 	const url = new URL(requestUrl(request));
-	const email = singleParam(url, "email");
+	// A bare `+` inside the address is its own (`a+tag@x`): no unquoted address holds a space. At
+	// either end it is a form encoder's space (`URLSearchParams` of " a@x"), trimmed as before.
+	const query = url.search.replace(
+		/([?&]email=)([^&]*)/g,
+		(_, name: string, value: string) => name + value.replace(/^\++|\++$/g, "").replaceAll("+", "%2B"),
+	);
+	const email = singleParam(new URLSearchParams(query), "email");
 	const normalized = email === null ? null : normalizeEmail(email);
 	if (!normalized) throw badQuery("email must be one valid address.");
-	const list = singleParam(url, "list") ?? ALL_LISTS;
+	const list = singleParam(url.searchParams, "list") ?? ALL_LISTS;
 	if (!isValidList(list)) throw badQuery(LIST_RULE);
 	const hash = await hashEmail(normalized, await emailHashKey(env));
 	const status = await SuppressionRepository.open(env.DB)

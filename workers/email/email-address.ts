@@ -22,8 +22,17 @@ const HOSTNAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
 
 /** The normalised address, or null when it is not a plausible address. */
 export function normalizeEmail(input: string): string | null {
+	return normalize(input, true);
+}
+
+/**
+ * `foldSigma`: final `ς` read as `σ`. Lower-casing alone gave `ΟΔΥΣΣΕΥΣ.Α` `σ` but `οδυσσευς.α`
+ * `ς` (final-sigma rule), two hashes for one address; the IDNA mapping keeps `ς` in a domain too.
+ */
+function normalize(input: string, foldSigma: boolean): string | null {
 	// NFC: the same address typed with composed or decomposed characters is one address.
-	const trimmed = input.trim().normalize("NFC").toLowerCase();
+	const lower = input.trim().normalize("NFC").toLowerCase();
+	const trimmed = foldSigma ? lower.replaceAll("ς", "σ") : lower;
 	if (trimmed.length > 254) return null;
 	const at = trimmed.lastIndexOf("@");
 	if (at <= 0 || at === trimmed.length - 1) return null;
@@ -45,4 +54,18 @@ export function normalizeEmail(input: string): string | null {
 
 export async function hashEmail(normalized: string, key: string): Promise<string> {
 	return hmacSign(key, `email:${normalized}`);
+}
+
+/**
+ * The address's hash, then those of the forms the normalisation gave it before folding `ς`, under
+ * which older rows are stored: as typed, and as typed in capitals (each `Σ` lower-cased by its
+ * context). Only an address holding a sigma has any, so others cost nothing more.
+ */
+export async function emailHashes(input: string, normalized: string, key: string): Promise<string[]> {
+	const forms = new Set([normalized]);
+	if (/[σςΣ]/.test(input)) {
+		for (const typed of [input, input.replace(/[σς]/g, "Σ")])
+			forms.add(normalize(typed, false) ?? normalized);
+	}
+	return Promise.all([...forms].map((form) => hashEmail(form, key)));
 }

@@ -17,6 +17,6 @@ export async function suppressionsForExport(
 	emailHash: string | null,
 ): Promise<ExportedSuppression[]> {
 	if (!emailHash) return [];
-	const rows = await SuppressionRepository.open(db).listForAddress(emailHash);
+	const rows = await SuppressionRepository.open(db).listForAddress([emailHash]);
 	return rows.map((row) => ({ list: row.list, since: row.since.toISOString(), source: row.source }));
 }

@@ -39,12 +39,14 @@ export interface SuppressionOutcome {
 /** Up to `limit` linked subjects whose `email` is not off yet, and whether there are more. */
 async function linkedSubjects(
 	env: Env,
-	emailHash: string,
+	hashes: readonly string[],
 	limit: number,
 ): Promise<{ subjects: string[]; more: boolean }> {
 	const perShard = await Promise.all(
-		allConsentDatabases(env).map((db) =>
-			ConsentRepository.open(db, "write").subjectsLinkedAllowing(emailHash, EMAIL_PURPOSE, limit + 1),
+		allConsentDatabases(env).flatMap((db) =>
+			hashes.map((hash) =>
+				ConsentRepository.open(db, "write").subjectsLinkedAllowing(hash, EMAIL_PURPOSE, limit + 1),
+			),
 		),
 	);
 	const all = perShard.flat();
@@ -66,9 +68,14 @@ export async function suppressAddress(
 		claim.list,
 		request.source,
 		request.now,
+		claim.legacyHashes,
 	);
 	let subjectsUpdated = 0;
-	const linked = await linkedSubjects(env, claim.emailHash, Math.max(0, maxLinked));
+	const linked = await linkedSubjects(
+		env,
+		[claim.emailHash, ...(claim.legacyHashes ?? [])],
+		Math.max(0, maxLinked),
+	);
 	for (const subject of linked.subjects) {
 		const result = await ConsentRepository.forSubject(env, subject, "write").append(subject, {
 			changes: { [EMAIL_PURPOSE]: false },

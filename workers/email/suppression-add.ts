@@ -17,7 +17,7 @@ import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionSource } from "../storage/suppression-repository";
 import { suppressOrQueue } from "./deferred-suppression";
-import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashes, normalizeEmail } from "./email-address";
 import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
@@ -50,21 +50,22 @@ export async function addSuppression(request: Request, env: Env, ctx: ExecutionC
 	if (!normalized) throw badBody("email: not a valid address.");
 	const fingerprint = requestFingerprint("POST", "/v1/suppressions", body.raw);
 	return idempotentWrite(request, env, { scope: keyedScope(scope), fingerprint }, () =>
-		suppress(env, rc, normalized, list, source),
+		suppress(env, rc, email, normalized, list, source),
 	);
 }
 
 async function suppress(
 	env: Env,
 	rc: RequestContext,
+	email: string,
 	normalized: string,
 	list: string,
 	source: SuppressionSource,
 ): Promise<Response> {
-	const emailHash = await hashEmail(normalized, await emailHashKey(env));
+	const [emailHash = "", ...legacyHashes] = await emailHashes(email, normalized, await emailHashKey(env));
 	const suppression: SuppressionRequest = {
 		// No token: the admin key vouches for it. It never expires.
-		claim: { emailHash, list, expiresAt: Number.MAX_SAFE_INTEGER },
+		claim: { emailHash, legacyHashes, list, expiresAt: Number.MAX_SAFE_INTEGER },
 		source,
 		jurisdiction: rc.jurisdiction,
 		gpc: false,
@@ -75,7 +76,7 @@ async function suppress(
 	// Since when this list's mail (every list's, for `*`) has been stopped: for `*`, not since the
 	// address's first suppression of some other list, which `status` would give.
 	const status = await SuppressionRepository.open(env.DB)
-		.coveredStatus(emailHash, list)
+		.coveredStatus([emailHash, ...legacyHashes], list)
 		.catch(() => null);
 	return jsonResponse(
 		{ list, ...statusBody(status), added: outcome.added, subjectsUpdated: outcome.subjectsUpdated },

@@ -7,8 +7,13 @@
 import * as v from "../http/body-schema";
 import { readBody } from "../http/request-body";
 import { jsonResponse } from "../http/responses";
-import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
-import { hashEmail, normalizeEmail } from "./email-address";
+import {
+	ALL_LISTS,
+	earliestStatus,
+	SuppressionRepository,
+	type SuppressionStatus,
+} from "../storage/suppression-repository";
+import { emailHashes, normalizeEmail } from "./email-address";
 import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
@@ -34,10 +39,11 @@ export async function checkSuppressions(request: Request, env: Env): Promise<Res
 	const hashes = await Promise.all(
 		emails.map(async (email) => {
 			const normalized = email.length <= 254 ? normalizeEmail(email) : null;
-			return normalized ? hashEmail(normalized, key) : null;
+			return normalized ? emailHashes(email, normalized, key) : null;
 		}),
 	);
-	const valid = hashes.filter((h): h is string => h !== null);
+	// An address's hashes are its own plus, for a Greek one, those of its older normalisation.
+	const valid = hashes.flatMap((h) => h ?? []);
 	let statuses: SuppressionStatus[] | null;
 	try {
 		statuses = await SuppressionRepository.open(env.DB).statuses(valid, list);
@@ -48,7 +54,9 @@ export async function checkSuppressions(request: Request, env: Env): Promise<Res
 	let next = 0;
 	const results = emails.map((email, i) => {
 		if (hashes[i] === null) return { email, suppressed: false, error: "invalid_email" };
-		const status = statuses ? (statuses[next++] ?? null) : null;
+		const start = next;
+		next += hashes[i]?.length ?? 0;
+		const status = statuses ? earliestStatus(statuses.slice(start, next)) : null;
 		return { email, ...statusBody(status) };
 	});
 	return jsonResponse({ list, results });

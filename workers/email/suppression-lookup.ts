@@ -7,7 +7,7 @@ import { badQuery } from "../http/http-error";
 import { requestUrl } from "../http/request-inputs";
 import { jsonResponse } from "../http/responses";
 import { ALL_LISTS, SuppressionRepository, type SuppressionStatus } from "../storage/suppression-repository";
-import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashes, normalizeEmail } from "./email-address";
 import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
@@ -38,9 +38,9 @@ export async function lookupSuppression(request: Request, env: Env): Promise<Res
 	if (!normalized) throw badQuery("email must be one valid address.");
 	const list = singleParam(url.searchParams, "list") ?? ALL_LISTS;
 	if (!isValidList(list)) throw badQuery(LIST_RULE);
-	const hash = await hashEmail(normalized, await emailHashKey(env));
+	const hashes = await emailHashes(email ?? "", normalized, await emailHashKey(env));
 	const status = await SuppressionRepository.open(env.DB)
-		.status(hash, list)
+		.status(hashes, list)
 		.catch((err) => {
 			console.error("suppression lookup failed; answering suppressed", err);
 			return null;

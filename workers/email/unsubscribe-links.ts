@@ -13,7 +13,7 @@ import { readBody } from "../http/request-body";
 import { requestUrl } from "../http/request-inputs";
 import { requestTarget } from "../http/request-path";
 import { jsonResponse } from "../http/responses";
-import { hashEmail, normalizeEmail } from "./email-address";
+import { emailHashes, normalizeEmail } from "./email-address";
 import { emailHashKey } from "./email-hash-key";
 import { requireSenderKey } from "./keyed-sender";
 import { isValidList, LIST_RULE } from "./mailing-list";
@@ -45,7 +45,7 @@ export async function createUnsubscribeLink(request: Request, env: Env): Promise
 	// With an Idempotency-Key a replay gets the first link, not one with a later expiry.
 	const fingerprint = requestFingerprint("POST", "/v1/unsubscribe-links", body.raw);
 	return idempotentWrite(request, env, { scope: keyedScope(scope), fingerprint }, () =>
-		mintLink(request, env, key, normalized, list),
+		mintLink(request, env, key, email, normalized, list),
 	);
 }
 
@@ -53,16 +53,15 @@ async function mintLink(
 	request: Request,
 	env: Env,
 	key: string,
+	email: string,
 	normalized: string,
 	list: string,
 ): Promise<Response> {
 	const settings = settingsFor(env);
 	const now = Date.now();
 	const expiresAt = Math.floor((now + unsubscribeTokenLifetimeMs(env)) / 1000) * 1000;
-	const token = await signUnsubscribeToken(
-		{ emailHash: await hashEmail(normalized, await emailHashKey(env)), list, expiresAt },
-		key,
-	);
+	const [emailHash = "", ...legacyHashes] = await emailHashes(email, normalized, await emailHashKey(env));
+	const token = await signUnsubscribeToken({ emailHash, legacyHashes, list, expiresAt }, key);
 	const base = settings.publicBaseUrl ?? requestBase(requestUrl(request));
 	const url = `${base}/unsubscribe?t=${token}`;
 	return jsonResponse({

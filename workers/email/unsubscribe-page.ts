@@ -39,11 +39,11 @@ export async function unsubscribePage(request: Request, env: Env, ctx: Execution
 			status: tokenError(check.problem).status,
 		});
 	}
-	const { emailHash, list } = check.claim;
+	const { emailHash, legacyHashes = [], list } = check.claim;
 	const shownList = list === ALL_LISTS ? null : list;
 	// Reading is harmless; if it fails the visitor simply sees the button.
 	const existing = await SuppressionRepository.open(env.DB)
-		.listForAddress(emailHash)
+		.listForAddress([emailHash, ...legacyHashes])
 		.catch(() => []);
 	const already = existing.some((s) => s.list === list || s.list === ALL_LISTS);
 	const page = already

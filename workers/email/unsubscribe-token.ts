@@ -12,6 +12,8 @@ import { isValidList } from "./mailing-list";
 export interface UnsubscribeClaim {
 	/** Keyed hash of the normalised address (see email-address.ts). */
 	readonly emailHash: string;
+	/** The address's hashes before `ς` was folded (email-address.ts emailHashes), under which rows may be stored. */
+	readonly legacyHashes?: readonly string[];
 	readonly list: string;
 	/** Epoch ms, whole seconds. */
 	readonly expiresAt: number;
@@ -25,7 +27,8 @@ export type TokenCheck =
 
 const VERSION = "u1";
 const MAX_TOKEN_LENGTH = 400;
-const EMAIL_HASH = /^[A-Za-z0-9_-]{43}$/;
+/** The address hash, then up to two legacy ones, `~`-separated (unreserved, so links stay unescaped). */
+const EMAIL_HASH = /^[A-Za-z0-9_-]{43}(~[A-Za-z0-9_-]{43}){0,2}$/;
 const EXPIRY = /^[0-9a-z]{1,10}$/;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -37,7 +40,8 @@ function signedText(body: string): string {
 
 export async function signUnsubscribeToken(claim: UnsubscribeClaim, key: string): Promise<string> {
 	const expiry = Math.floor(claim.expiresAt / 1000).toString(36);
-	const body = [VERSION, claim.emailHash, toBase64Url(encoder.encode(claim.list)), expiry].join(".");
+	const hashes = [claim.emailHash, ...(claim.legacyHashes ?? [])].join("~");
+	const body = [VERSION, hashes, toBase64Url(encoder.encode(claim.list)), expiry].join(".");
 	return `${body}.${await hmacSign(key, signedText(body))}`;
 }
 
@@ -45,8 +49,8 @@ function parse(token: string): { body: string; mac: string; claim: UnsubscribeCl
 	if (token.length > MAX_TOKEN_LENGTH) return null;
 	const parts = token.split(".");
 	if (parts.length !== 5) return null;
-	const [version, emailHash, listPart, expiry, mac] = parts as [string, string, string, string, string];
-	if (version !== VERSION || !EMAIL_HASH.test(emailHash) || !EXPIRY.test(expiry)) return null;
+	const [version, hashes, listPart, expiry, mac] = parts as [string, string, string, string, string];
+	if (version !== VERSION || !EMAIL_HASH.test(hashes) || !EXPIRY.test(expiry)) return null;
 	const listBytes = fromBase64Url(listPart);
 	if (!listBytes) return null;
 	let list: string;
@@ -57,7 +61,11 @@ function parse(token: string): { body: string; mac: string; claim: UnsubscribeCl
 	}
 	if (!isValidList(list)) return null;
 	const body = token.slice(0, token.length - mac.length - 1);
-	return { body, mac, claim: { emailHash, list, expiresAt: Number.parseInt(expiry, 36) * 1000 } };
+	const [emailHash = "", ...legacyHashes] = hashes.split("~");
+	const expiresAt = Number.parseInt(expiry, 36) * 1000;
+	const claim =
+		legacyHashes.length > 0 ? { emailHash, legacyHashes, list, expiresAt } : { emailHash, list, expiresAt };
+	return { body, mac, claim };
 }
 
 export async function verifyUnsubscribeToken(

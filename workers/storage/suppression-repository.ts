@@ -6,7 +6,7 @@
  * and never an erasure's row, whose source is the evidence of the erasure.
  * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, inArray } from "drizzle-orm";
 import { ALL_LISTS } from "../email/mailing-list";
 import { linkedSubjectsEmailOffStatements } from "./import-linked-subjects";
 import { insertQuery, selectBatch, selectQuery, selectRows, statement } from "./queries";
@@ -63,8 +63,19 @@ export class SuppressionRepository {
 		return new SuppressionRepository(d1);
 	}
 
-	/** Records a suppression; true when it is new, false when the address was already suppressed for the list. */
-	async suppress(emailHash: string, list: string, source: SuppressionSource, now: number): Promise<boolean> {
+	/**
+	 * Records a suppression; true when it is new, false when the address was already suppressed for
+	 * the list, under its hash or one of its `legacyHashes` (email-address.ts emailHashes).
+	 */
+	async suppress(
+		emailHash: string,
+		list: string,
+		source: SuppressionSource,
+		now: number,
+		legacyHashes: readonly string[] = [],
+	): Promise<boolean> {
+		if (legacyHashes.length > 0 && (await this.listForAddress(legacyHashes)).some((s) => s.list === list))
+			return false;
 		const result = await statement(
 			this.db,
 			insertQuery(emailSuppressionsTable())
@@ -78,9 +89,8 @@ export class SuppressionRepository {
 	 * Whether an address is suppressed for `list`: by that list or globally (`*`). Asking for `*`
 	 * means any list at all.
 	 */
-	async status(emailHash: string, list: string): Promise<SuppressionStatus> {
-		const [statuses] = await this.statuses([emailHash], list);
-		return statuses ?? { suppressed: false };
+	async status(hashes: readonly string[], list: string): Promise<SuppressionStatus> {
+		return earliestStatus(await this.statuses(hashes, list));
 	}
 
 	/**
@@ -88,9 +98,8 @@ export class SuppressionRepository {
 	 * for `*`, by a suppression of every list only (not any list, as `status` reads it): what a
 	 * suppression of `list` just recorded has made true, and since when.
 	 */
-	async coveredStatus(emailHash: string, list: string): Promise<SuppressionStatus> {
-		const [statuses] = await this.statuses([emailHash], list, true);
-		return statuses ?? { suppressed: false };
+	async coveredStatus(hashes: readonly string[], list: string): Promise<SuppressionStatus> {
+		return earliestStatus(await this.statuses(hashes, list, true));
 	}
 
 	/** Statuses for many hashes, in input order, in one batch of statements of at most 100 parameters. */
@@ -132,19 +141,26 @@ export class SuppressionRepository {
 			.where(where);
 	}
 
-	/** Every suppression of one address, for a data subject's export. */
-	async listForAddress(emailHash: string): Promise<Suppression[]> {
+	/** Every suppression of one address (under any of its hashes), for a data subject's export. */
+	async listForAddress(hashes: readonly string[]): Promise<Suppression[]> {
 		const emailSuppressions = emailSuppressionsTable();
 		const rows = await selectRows(
 			this.db,
 			selectQuery
 				.select()
 				.from(emailSuppressions)
-				.where(eq(emailSuppressions.emailHash, emailHash))
+				.where(inArray(emailSuppressions.emailHash, [...hashes]))
 				.orderBy(emailSuppressions.createdAt),
 		);
 		return rows.map((row) => ({ list: row.list, since: row.createdAt, source: row.source }));
 	}
+}
+
+/** One address's status from those of its hashes: suppressed by any, since the earliest. */
+export function earliestStatus(statuses: readonly SuppressionStatus[]): SuppressionStatus {
+	let since: Date | undefined;
+	for (const s of statuses) if (s.since && (!since || s.since < since)) since = s.since;
+	return since ? { suppressed: true, since } : { suppressed: false };
 }
 
 /** A SQL string literal. Import values are already restricted; this keeps the file safe regardless. */

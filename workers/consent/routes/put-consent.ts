@@ -1,6 +1,6 @@
 /** PUT /v1/consent: merge the named purposes into the stored choices (visitor or keyed). */
 
-import { hashEmail, normalizeEmail } from "../../email/email-address";
+import { emailHashes, normalizeEmail } from "../../email/email-address";
 import { emailHashKey } from "../../email/email-hash-key";
 import { EMAIL_PURPOSE } from "../../email/suppress-address";
 import { HttpError, storageUnavailable } from "../../http/http-error";
@@ -20,15 +20,17 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 	refuseUnkeyedSubject(caller, input.subject);
 	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
 	let emailHash: string | undefined;
+	let hashes: string[] = [];
 	if (input.email !== undefined) {
 		if (caller.kind !== "keyed")
 			throw new HttpError(400, "invalid_body", "email: only keyed calls may link an address.");
 		const normalized = normalizeEmail(input.email);
 		if (!normalized) throw new HttpError(400, "invalid_body", "email: not a valid address.");
-		emailHash = await hashEmail(normalized, await emailHashKey(env));
+		hashes = await emailHashes(input.email, normalized, await emailHashKey(env));
+		emailHash = hashes[0];
 	}
 	const changes =
-		emailHash && !(EMAIL_PURPOSE in input.purposes) && (await linksSuppressedAddress(env, subject, emailHash))
+		emailHash && !(EMAIL_PURPOSE in input.purposes) && (await linksSuppressedAddress(env, subject, hashes))
 			? { ...input.purposes, [EMAIL_PURPOSE]: false }
 			: input.purposes;
 	return writeChoices(rc, caller, subject, {
@@ -46,13 +48,13 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
  * before the link) is owed the same, or the order of the two facts would decide the consent: so a
  * write that newly links a suppressed address and does not choose `email` itself turns it off too.
  */
-async function linksSuppressedAddress(env: Env, subject: string, emailHash: string): Promise<boolean> {
+async function linksSuppressedAddress(env: Env, subject: string, hashes: string[]): Promise<boolean> {
 	try {
 		const [linked, suppressions] = await Promise.all([
 			ConsentRepository.forSubject(env, subject, "write").readEmailHash(subject),
-			SuppressionRepository.open(env.DB).listForAddress(emailHash),
+			SuppressionRepository.open(env.DB).listForAddress(hashes),
 		]);
-		return linked !== emailHash && suppressions.length > 0;
+		return !hashes.includes(linked ?? "") && suppressions.length > 0;
 	} catch (err) {
 		// Part of the write: D1 unreachable here is the contract's 503 with Retry-After, not a 500.
 		console.error("reading the address's suppressions failed", err);

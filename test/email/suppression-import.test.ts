@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { progressLine } from "../../workers/cli/progress-bar";
 import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../../workers/email/csv-records";
-import { hashEmail, normalizeEmail } from "../../workers/email/email-address";
+import { emailHashes, hashEmail, normalizeEmail } from "../../workers/email/email-address";
 import {
 	parseExportDate,
 	parseSuppressionRow,
@@ -18,7 +18,7 @@ import {
 	type ImportRow,
 	importStatements,
 } from "../../workers/storage/suppression-repository";
-import { suppression } from "./email-fixtures";
+import { call, json, keyed, suppression } from "./email-fixtures";
 
 function readAll(text: string, delimiter: "," | ";" | "\t" = ",", chunks: string[] = [text]): CsvRecord[] {
 	const reader = new CsvReader(delimiter);
@@ -217,6 +217,32 @@ describe("importStatements", () => {
 		const before = await count();
 		expect(await run(sql)).toBe(450);
 		expect(await count()).toBe(before);
+	});
+
+	it("turns email off for a subject linked under a Greek address's hash from before ς was folded", async () => {
+		const cf = { country: "US", regionCode: "CA" };
+		const typed = "ΑΙΑΣ@example.gr";
+		const put = await call(
+			"/v1/consent",
+			keyed({
+				method: "PUT",
+				cf,
+				...json({ subject: "user:ajax", email: typed, purposes: { email: true } }),
+			}),
+		);
+		expect(put.status).toBe(200);
+		const oldHash = await hashEmail("αιας@example.gr", env.EMAIL_HASH_KEY);
+		await env.DB.prepare("UPDATE consent_subjects SET email_hash = ? WHERE subject = ?")
+			.bind(oldHash, "user:ajax")
+			.run();
+		const normalized = normalizeEmail(typed) ?? "";
+		const [emailHash = "", ...legacyHashes] = await emailHashes(typed, normalized, env.EMAIL_HASH_KEY);
+		expect(legacyHashes).toEqual([oldHash]);
+		// Dated after the PUT: an earlier unsubscribe would yield to the later choice of `email`.
+		await run(importStatements([{ emailHash, legacyHashes, list: "*", createdAt: Date.now() + 1000 }]));
+		// The export reads D1 (the import does not touch the KV cache).
+		const exported = await call("/v1/subjects/user:ajax/export", keyed());
+		expect(await exported.json()).toMatchObject({ state: { purposes: { email: false } } });
 	});
 
 	it("keeps the earliest date of an address already stored: an import dates it earlier, never later", async () => {

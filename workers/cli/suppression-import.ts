@@ -9,7 +9,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../email/csv-records";
-import { hashEmail } from "../email/email-address";
+import { emailHashes } from "../email/email-address";
 import { parseSuppressionRow, type SuppressionColumns, suppressionColumns } from "../email/suppression-csv";
 import { earliestImportRows, importStatements } from "../storage/suppression-repository";
 import { executeSqlFile } from "./d1-execute";
@@ -26,6 +26,8 @@ const LOG_PROGRESS_EVERY_MS = 5000;
 
 interface Pending {
 	readonly line: number;
+	/** The address as the file has it: a Greek one's older hashes depend on how it was typed. */
+	readonly typed: string;
 	readonly email: string;
 	readonly list: string;
 	readonly createdAt: number;
@@ -97,6 +99,7 @@ class ImportRun {
 		if (!parsed.dateUnderstood) this.vagueDates++;
 		this.pending.push({
 			line: record.line,
+			typed: record.fields[this.columns.email] ?? "",
 			email: parsed.email,
 			list: parsed.list,
 			createdAt: parsed.createdAt,
@@ -108,13 +111,16 @@ class ImportRun {
 		const batch = this.pending;
 		this.pending = [];
 		if (batch.length === 0) return;
-		const hashes: string[] = [];
+		const hashes: string[][] = [];
 		for (let i = 0; i < batch.length; i += HASH_CONCURRENCY) {
 			const slice = batch.slice(i, i + HASH_CONCURRENCY);
-			hashes.push(...(await Promise.all(slice.map((p) => hashEmail(p.email, this.key)))));
+			hashes.push(...(await Promise.all(slice.map((p) => emailHashes(p.typed, p.email, this.key)))));
 		}
 		const rows = earliestImportRows(
-			batch.map((p, i) => ({ emailHash: hashes[i] ?? "", list: p.list, createdAt: p.createdAt })),
+			batch.map((p, i) => {
+				const [emailHash = "", ...legacyHashes] = hashes[i] ?? [];
+				return { emailHash, legacyHashes, list: p.list, createdAt: p.createdAt };
+			}),
 		);
 		this.written += rows.length;
 		if (this.options.dryRun) return;

@@ -43,6 +43,8 @@ export interface SuppressionStatus {
 
 export interface ImportRow {
 	readonly emailHash: string;
+	/** The address's hashes from before `ς` was folded: subjects linked under them are reached too. */
+	readonly legacyHashes?: readonly string[];
 	readonly list: string;
 	readonly createdAt: number;
 }
@@ -205,7 +207,10 @@ export function importStatements(rows: readonly ImportRow[], now = Date.now()): 
 			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
 				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
 				"WHERE excluded.created_at < email_suppressions.created_at AND email_suppressions.source <> 'erasure';",
-			linkedSubjectsEmailOffStatements(chunk, now),
+			linkedSubjectsEmailOffStatements(
+				chunk.flatMap((r) => [r, ...(r.legacyHashes ?? []).map((emailHash) => ({ ...r, emailHash }))]),
+				now,
+			),
 		);
 	}
 	return statements.length > 0 ? `${statements.join("\n")}\n` : "";

@@ -21,6 +21,11 @@ const DEEP_PAGE =
 	'<p id="shown">Hello</p><img src="/logo.png" alt=""><img src="https://www.facebook.com/tr?id=1&amp;ev=Before" alt="">' +
 	`${"<div>".repeat(26_000)}<img src="https://www.facebook.com/tr?id=1&amp;ev=After" alt=""><p id="after">After</p>`;
 const HTML = "text/html; charset=utf-8";
+/** A locked-down page's links, one to another site and an image map's area to the site itself. */
+const LINKS_PAGE =
+	'<!doctype html><html><body><p><a id="away" href="https://shop.example/p?id=1&amp;gclid=abc">Shop</a></p>' +
+	'<map name="m"><area shape="rect" coords="0,0,40,40" href="/landing?fbclid=f&amp;utm_source=x&amp;ref=2"></map>' +
+	`<img id="map" usemap="#m" src="/logo.png" width="40" height="40" alt="">${"<div>".repeat(26_000)}`;
 
 describe.skipIf(!hasChromium)("a page the rewrite fails on, in Chromium", () => {
 	let server: WorkerServer;
@@ -31,6 +36,11 @@ describe.skipIf(!hasChromium)("a page the rewrite fails on, in Chromium", () => 
 				if (path === "/whole") {
 					res.writeHead(200, { "Content-Type": HTML, "Content-Length": Buffer.byteLength(DEEP_PAGE) });
 					res.end(DEEP_PAGE);
+				} else if (path === "/links") {
+					res.writeHead(200, { "Content-Type": HTML, "Content-Length": Buffer.byteLength(LINKS_PAGE) });
+					res.end(LINKS_PAGE);
+				} else if (path.startsWith("/landing")) {
+					res.writeHead(200, { "Content-Type": HTML }).end("<p>Landed</p>");
 				} else if (path === "/streamed") {
 					res.writeHead(200, { "Content-Type": HTML });
 					for (let at = 0; at < DEEP_PAGE.length; at += 4096) res.write(DEEP_PAGE.slice(at, at + 4096));
@@ -113,5 +123,34 @@ describe.skipIf(!hasChromium)("a page the rewrite fails on, in Chromium", () => 
 			after: null,
 			alert: "The rest of this page could not be shown with your privacy choices applied.",
 		});
+	});
+
+	/** Where a click on `selector` of the locked-down links page navigates, every URL Chromium asked for. */
+	async function followed(selector: string) {
+		const context = await browser.newContext({ extraHTTPHeaders: { "X-Debug-Geo": "DE" } });
+		const asked: string[] = [];
+		context.on("request", (request) => {
+			if (request.isNavigationRequest()) asked.push(request.url().replace(server.origin, ""));
+		});
+		await context.route("https://shop.example/**", (route) =>
+			route.fulfill({ contentType: "text/html", body: "<p>Shop</p>" }),
+		);
+		try {
+			const tab = await context.newPage();
+			await tab.goto(`${server.origin}/links`);
+			await Promise.all([tab.waitForURL((url) => !url.pathname.startsWith("/links")), tab.click(selector)]);
+			return { url: tab.url().replace(server.origin, ""), asked };
+		} finally {
+			await context.close();
+		}
+	}
+
+	it("whole and locked down, its links navigate without their tracking parameters", async () => {
+		expect(await followed("#away")).toEqual({
+			url: "https://shop.example/p?id=1",
+			asked: ["/links", "https://shop.example/p?id=1"],
+		});
+		// The area's link is the site's own: the guard would redirect a tracked URL; none is asked for.
+		expect(await followed("#map")).toEqual({ url: "/landing?ref=2", asked: ["/links", "/landing?ref=2"] });
 	});
 });

@@ -11,6 +11,7 @@ import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./htm
 import type { Insistence } from "./insisted-locations";
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
+import { lockedPageLinks } from "./locked-page-links";
 import { GatewayError } from "./origin-fetch";
 import { publicOriginFields, replaceFields, type VisitorSite } from "./origin-headers";
 import { namesCharset } from "./page-charset";
@@ -109,7 +110,8 @@ async function rewrittenWhole(
 		return rewritten;
 	} catch (err) {
 		console.warn("page could not be rewritten; sent locked down", err);
-		return { bytes: page, insisted: null, locked: true };
+		// Its links still lose their tracking parameters, as the rewrite's would.
+		return { bytes: lockedPageLinks(page, contentType, html.strip), insisted: null, locked: true };
 	}
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The scanner that strips the links of a page sent locked down (HTMLRewriter gave up on it): only the
+ * first `href` of `<a>` and `<area>` start tags, read as the HTML tokenizer reads them, every other
+ * byte as written; linear on hostile input.
+ */
+import { describe, expect, it } from "vitest";
+import { lockedPageLinks } from "../../workers/guard/locked-page-links";
+import { expectLinearCost, grown } from "./linear-cost";
+
+const HTML = "text/html; charset=utf-8";
+const STRIP = { baseHost: "shop.example" };
+
+function stripped(page: string, contentType = HTML): string {
+	const bytes = new TextEncoder().encode(page);
+	return new TextDecoder().decode(lockedPageLinks(bytes.buffer as ArrayBuffer, contentType, STRIP));
+}
+
+describe("lockedPageLinks", () => {
+	it.each([
+		['<a href="/p?a=1&amp;gclid=x&amp;b=2">', '<a href="/p?a=1&amp;b=2">'],
+		['<a href="/p?a=1&#38;fbclid=x">', '<a href="/p?a=1">'],
+		['<a href="/p&quest;utm_source=x">', '<a href="/p">'],
+		["<a href='/p?utm_medium=x&b=2'>", "<a href='/p?b=2'>"],
+		["<a href=/p?gclid=x&b=2>", "<a href=/p?b=2>"],
+		["<a href=?gclid=x title=t>", "<a href=? title=t>"],
+		['<A\nclass="x>y"\tHREF = "/p?gclid=x" >', '<A\nclass="x>y"\tHREF = "/p" >'],
+		['<AREA shape=rect href="/p?msclkid=x">', '<AREA shape=rect href="/p">'],
+		['<a/href="/p?gclid=x">', '<a/href="/p">'],
+		['<a title="t"href="/p?gclid=x">', '<a title="t"href="/p">'],
+		['<svg><a href="/p?gclid=x"></a></svg>', '<svg><a href="/p"></a></svg>'],
+		['<a href="/é?gclid=x&q=日本">', '<a href="/é?q=日本">'],
+	])("%s → %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
+
+	it.each([
+		['<link rel=next href="/p?gclid=x">'],
+		['<abbr href="/p?gclid=x">'],
+		['<a data-href="/p?gclid=x" ping="/p?gclid=x">'],
+		['<a href="/p?a=1" href="/p?gclid=x">'],
+		['</a href="/p?gclid=x">'],
+		['<!-- <a href="/p?gclid=x"> -->'],
+		['<!doctype html><!x <a href="/p?gclid=x">'],
+		["<script>s = '<a href=\"/p?gclid=x\">'</script>"],
+		['<textarea><a href="/p?gclid=x"></textarea>'],
+		['<TITLE><a href="/p?gclid=x"></title >'],
+		['<a href="/p?gclid=x'],
+		["<a href=/p?gclid=x"],
+		['<a href="/p?page=2">'],
+	])("leaves %s as written", (page) => {
+		expect(stripped(page)).toBe(page);
+	});
+
+	it("finds links again after a comment, a script and a raw text element end", () => {
+		const page =
+			'<!-- a --><script>"</script>"</SCRIPT><style>a{}</style><a href="/p?gclid=x">' +
+			'<!--><a href="/q?gclid=x"><?pi x><a href="/r?gclid=x">';
+		expect(stripped(page)).toBe(
+			'<!-- a --><script>"</script>"</SCRIPT><style>a{}</style><a href="/p">' +
+				'<!--><a href="/q"><?pi x><a href="/r">',
+		);
+	});
+
+	it("returns the very buffer when no link changes", () => {
+		const bytes = new TextEncoder().encode('<a href="/p?page=2">').buffer as ArrayBuffer;
+		expect(lockedPageLinks(bytes, HTML, STRIP)).toBe(bytes);
+	});
+
+	it("leaves a page in a charset whose bytes can hide a tag (ISO-2022-JP, UTF-16) alone", () => {
+		const page = '<a href="/p?gclid=x">';
+		expect(stripped(page, "text/html; charset=ISO-2022-JP")).toBe(page);
+		expect(stripped(`<meta charset="iso-2022-jp">${page}`, "text/html")).toBe(
+			`<meta charset="iso-2022-jp">${page}`,
+		);
+		// With a byte order mark, as UTF-16LE: `<` and `a` are each followed by a zero byte.
+		const utf16 = Uint8Array.from([0xff, 0xfe, ...[...page].flatMap((c) => [c.charCodeAt(0), 0])]);
+		expect(lockedPageLinks(utf16.buffer as ArrayBuffer, "text/html", STRIP)).toBe(utf16.buffer);
+		const bytes = new TextEncoder().encode(page).buffer as ArrayBuffer;
+		expect(lockedPageLinks(bytes, "text/html; charset=UTF-16LE", STRIP)).toBe(bytes);
+	});
+
+	it("keeps a Shift_JIS page's bytes, stripping its links", () => {
+		// 表 is 0x95 0x5c in Shift_JIS: a trail byte that is ASCII.
+		const bytes = Uint8Array.from([
+			...new TextEncoder().encode('<a href="/p?q='),
+			0x95,
+			0x5c,
+			...new TextEncoder().encode('&amp;gclid=x">'),
+			0x95,
+			0x5c,
+		]);
+		const out = new Uint8Array(
+			lockedPageLinks(bytes.buffer as ArrayBuffer, "text/html; charset=Shift_JIS", STRIP),
+		);
+		expect([...out]).toEqual([
+			...new TextEncoder().encode('<a href="/p?q='),
+			0x95,
+			0x5c,
+			0x22,
+			0x3e,
+			0x95,
+			0x5c,
+		]);
+	});
+
+	const HOSTILE: Record<string, (size: number) => string> = {
+		"unclosed tags": (size) => grown(size, "<a "),
+		"attributes without end": (size) => grown(size, 'x=" ', "<a "),
+		"an unclosed comment of dashes": (size) => grown(size, "-", "<!--"),
+		"a script of near end tags": (size) => grown(size, "</scrip<", "<script>"),
+		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
+		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
+	};
+	for (const [name, input] of Object.entries(HOSTILE)) {
+		it(`${name}: linear`, async () => {
+			await expectLinearCost(name, input, (page) =>
+				lockedPageLinks(new TextEncoder().encode(page).buffer as ArrayBuffer, HTML, STRIP),
+			);
+		});
+	}
+});

@@ -1,0 +1,143 @@
+/**
+ * Tracking parameters out of the links of a page sent locked down (guard-response.ts): HTMLRewriter
+ * gave up on it, so this scanner reads its bytes as the HTML tokenizer reads tags, finds each `<a>` and
+ * `<area>` start tag's first `href` (quoted or not, any case) and strips it as the rewrite does
+ * (html-attributes.ts); every other byte stays. Linear: each byte is looked at a bounded number of times.
+ */
+import { stripAttributeUrl } from "./html-attributes";
+import { pageCharset } from "./page-charset";
+import type { StripOptions } from "./strip-tracking-params";
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const DASH = 0x2d;
+/** Elements whose text holds no tags (`plaintext` runs to the end). */
+const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
+/** Charsets in which `<` or a quote can be part of a character: their bytes are left alone. */
+const NOT_ASCII_BASED = /^(?:utf-16|unicode|ucs-2|csunicode|iso-10646|iso-2022|csiso2022|hz-gb|replacement)/;
+
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d;
+const isLetter = (c: number | undefined) => c !== undefined && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
+/** Bytes as one character each (chunked: a spread of a long `data:` URL would overflow the stack). */
+function latin1(bytes: Uint8Array): string {
+	let text = "";
+	for (let at = 0; at < bytes.length; at += 8192) {
+		text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+	}
+	return text;
+}
+
+/** Bytes `from`..`to` lower-cased as ASCII (tag and attribute names are compared so). */
+function lowered(b: Uint8Array, from: number, to: number): string {
+	let text = "";
+	for (let at = from; at < to; at++) text += String.fromCharCode((b[at] as number) | 0x20);
+	return text;
+}
+
+/** The index after the `>` that ends what starts at `from`, or the page's length. */
+function after(b: Uint8Array, byte: number, from: number): number {
+	const at = b.indexOf(byte, from);
+	return at === -1 ? b.length : at + 1;
+}
+
+/** Where a comment whose `<!--` ends before `from` ends: after `-->` or `--!>` (`<!-->` ends at once). */
+function commentEnd(b: Uint8Array, from: number): number {
+	if (b[from] === GT) return from + 1;
+	if (b[from] === DASH && b[from + 1] === GT) return from + 2;
+	for (let at = b.indexOf(DASH, from); at !== -1; at = b.indexOf(DASH, at + 1)) {
+		if (b[at + 1] !== DASH) continue;
+		if (b[at + 2] === GT) return at + 3;
+		if (b[at + 2] === 0x21 && b[at + 3] === GT) return at + 4;
+	}
+	return b.length;
+}
+
+/** Where the end tag of raw text element `name` starts, from `from` (or the page's length). */
+function rawTextEnd(b: Uint8Array, name: string, from: number): number {
+	if (name === "plaintext") return b.length;
+	for (let at = b.indexOf(LT, from); at !== -1; at = b.indexOf(LT, at + 1)) {
+		if (b[at + 1] !== SLASH) continue;
+		let i = 0;
+		while (i < name.length && ((b[at + 2 + i] as number) | 0x20) === name.charCodeAt(i)) i++;
+		const next = b[at + 2 + name.length];
+		if (i === name.length && (isSpace(next) || next === SLASH || next === GT)) return at;
+	}
+	return b.length;
+}
+
+/** The page's bytes with its links stripped (the same buffer when none changes). */
+export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: StripOptions): ArrayBuffer {
+	const b = new Uint8Array(page);
+	const named = /;\s*charset\s*=\s*"?([^\s";]+)/i.exec(contentType)?.[1];
+	const utf16 = (b[0] === 0xfe && b[1] === 0xff) || (b[0] === 0xff && b[1] === 0xfe);
+	if (utf16 || NOT_ASCII_BASED.test((named ?? pageCharset(b)).toLowerCase())) return page;
+	const n = b.length;
+	const parts: Uint8Array[] = [];
+	let kept = 0;
+	let at = b.indexOf(LT);
+	while (at !== -1 && at < n) {
+		const first = b[at + 1];
+		if (first === 0x21) {
+			at = b[at + 2] === DASH && b[at + 3] === DASH ? commentEnd(b, at + 4) : after(b, GT, at + 2);
+		} else if (first === 0x3f || (first === SLASH && !isLetter(b[at + 2]))) {
+			at = after(b, GT, at + 2);
+		} else if (!isLetter(first) && first !== SLASH) {
+			at++;
+		} else {
+			const start = first === SLASH ? at + 2 : at + 1;
+			let i = start;
+			while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT) i++;
+			const name = i - start <= 9 ? lowered(b, start, i) : "";
+			const link = first !== SLASH && (name === "a" || name === "area");
+			let href = false;
+			for (;;) {
+				while (i < n && (isSpace(b[i]) || b[i] === SLASH)) i++;
+				if (i >= n || b[i] === GT) break;
+				const attribute = i++;
+				while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT && b[i] !== EQUALS) i++;
+				const isHref: boolean = link && !href && i - attribute === 4 && lowered(b, attribute, i) === "href";
+				href ||= isHref;
+				while (i < n && isSpace(b[i])) i++;
+				if (b[i] !== EQUALS) continue;
+				i++;
+				while (i < n && isSpace(b[i])) i++;
+				const quote = b[i];
+				let from = i;
+				if (quote === 0x22 || quote === 0x27) {
+					from = i + 1;
+					i = b.indexOf(quote, from);
+					if (i === -1) i = n;
+				} else {
+					while (i < n && !isSpace(b[i]) && b[i] !== GT) i++;
+				}
+				if (isHref && i < n) {
+					const raw = latin1(b.subarray(from, i));
+					const stripped = raw.includes("?") || raw.includes("&") ? stripAttributeUrl(raw, strip) : null;
+					if (stripped !== null) {
+						parts.push(b.subarray(kept, from));
+						// An unquoted value left empty would take the next attribute as its value.
+						const value = stripped === "" && from === i ? '""' : stripped;
+						parts.push(Uint8Array.from(value, (c) => c.charCodeAt(0)));
+						kept = i;
+					}
+				}
+				if ((quote === 0x22 || quote === 0x27) && i < n) i++;
+			}
+			at = i + 1;
+			if (first !== SLASH && RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
+		}
+		at = b.indexOf(LT, at);
+	}
+	if (parts.length === 0) return page;
+	parts.push(b.subarray(kept));
+	const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+	let offset = 0;
+	for (const part of parts) {
+		out.set(part, offset);
+		offset += part.length;
+	}
+	return out.buffer;
+}

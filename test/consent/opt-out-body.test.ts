@@ -183,3 +183,42 @@ describe("a policy version's characters", () => {
 		expect(await latestPolicy("user:policytext")).toBe(policyVersion);
 	});
 });
+
+describe("what a failed opt-out says", () => {
+	it("a keyed form post without a subject: its HTML 400 names the field", async () => {
+		for (const body of ["", "extra=1", "policyVersion=1"]) {
+			const res = await call("/v1/opt-out", keyed({ method: "POST", cf: CA, headers: FORM, body }));
+			expect(res.status, body).toBe(400);
+			expect(res.headers.get("Content-Type")).toContain("text/html");
+			expect(await res.text(), body).toContain("subject must be 1-128 characters");
+		}
+	});
+
+	it("a visitor's refused form post gets the people's page only, not the developer's message", async () => {
+		const res = await new Visitor(CA).fetch("/v1/opt-out", {
+			method: "POST",
+			headers: { ...FORM, Origin: "https://evil.example" },
+			body: "",
+		});
+		expect(res.status).toBe(403);
+		const page = await res.text();
+		expect(page).toContain("Choices can only be sent from this site");
+		expect(page).not.toContain("allowed origins");
+	});
+
+	it("an empty text/plain body is 415, as any text/plain body is, and opts nothing out", async () => {
+		const visitor = new Visitor(CA);
+		for (const headers of <Record<string, string>[]>[
+			{ "Content-Type": "text/plain" },
+			{ "Content-Type": "text/plain", "Content-Length": "0" },
+		]) {
+			const res = await visitor.fetch("/v1/opt-out", { method: "POST", headers, body: "" });
+			expect(res.status).toBe(415);
+			expect(await code(res)).toBe("unsupported_media_type");
+		}
+		const doc = await (await visitor.fetch("/v1/consent")).json<{ version: number }>();
+		expect(doc.version).toBe(0);
+		// Nothing at all, no type, is still an opt-out (a bare `fetch(url, {method: "POST"})`).
+		expect((await visitor.fetch("/v1/opt-out", { method: "POST" })).status).toBe(200);
+	});
+});

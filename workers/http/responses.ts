@@ -23,6 +23,8 @@ export function errorResponse(err: HttpError): Response {
 export interface ErrorPageText {
 	readonly lang: string;
 	readonly message: string;
+	/** The error's own (developer) message, for a keyed caller's form post: it names the field at fault. */
+	readonly detail?: string;
 	readonly back?: { readonly href: string; readonly label: string };
 }
 
@@ -38,7 +40,7 @@ export function htmlErrorResponse(
 	const back = text.back
 		? `<p><a href="${escapeHtml(text.back.href)}">${escapeHtml(text.back.label)}</a></p>`
 		: "";
-	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${escapeHtml(text.message)}</h1><p>HTTP ${err.status}</p>${back}</main></body></html>`;
+	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${escapeHtml(text.message)}</h1>${text.detail ? `<p>${escapeHtml(text.detail)}</p>` : ""}<p>HTTP ${err.status}</p>${back}</main></body></html>`;
 	const headers = new Headers(err.headers);
 	headers.set("Content-Type", "text/html; charset=utf-8");
 	headers.set("Cache-Control", NO_STORE);

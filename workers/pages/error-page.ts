@@ -6,6 +6,7 @@
  * in the JSON answers of the API.
  */
 import type { HttpError } from "../http/http-error";
+import { authorizationHeader } from "../http/request-inputs";
 import { type ErrorPageText, htmlErrorResponse } from "../http/responses";
 import { type Lang, pageLanguage } from "./page-language";
 
@@ -68,9 +69,12 @@ function leadsBack(path: string): boolean {
 
 export function peopleErrorResponse(err: HttpError, request: Request, url: URL): Response {
 	const lang = pageLanguage(request, url);
+	const message = MESSAGES[lang][err.code] ?? err.message;
 	const text: ErrorPageText = {
 		lang,
-		message: MESSAGES[lang][err.code] ?? err.message,
+		message,
+		// A keyed call is a developer's server: it also gets the message naming what to fix.
+		detail: authorizationHeader(request) !== null && message !== err.message ? err.message : undefined,
 		back: leadsBack(url.pathname)
 			? { href: `/preferences?lang=${lang}`, label: BACK_LABEL[lang] }
 			: undefined,

@@ -17,7 +17,10 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	// A visitor may post nothing at all: there is nothing to choose. An empty form (a lone button with
 	// no name) is still a form post, answered 303.
 	const kind = bodyKind(request);
-	const empty = request.headers.get("Content-Length") === "0" || (!request.body && kind === null);
+	// An empty body of another type (`text/plain`) is refused as any body of that type is (415).
+	const untyped = kind !== null || !request.headers.has("Content-Type");
+	const empty =
+		untyped && (request.headers.get("Content-Length") === "0" || (!request.body && kind === null));
 	const body: ParsedBody = empty
 		? { kind: kind === "form" ? "form" : "json", raw: "", value: {} }
 		: await readBody(request, ["json", "form"]);

@@ -6,6 +6,7 @@ import type { IRequest } from "itty-router";
 import { Router } from "itty-router/Router";
 import { judgeFirstRequest, settingsAtStartUp, settingsFor } from "./config/settings";
 import { CONSENT_ROUTES } from "./consent/routes";
+import { refuseUnknownDebugState } from "./gpc/jurisdiction";
 import { GPC_ROUTES } from "./gpc/routes";
 import { guardRequest } from "./guard/guard-request";
 import { GUARD_ROUTES } from "./guard/routes";
@@ -111,6 +112,14 @@ function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Respons
 	const url = requestUrl(request);
 	judgeFirstRequest(env, url);
 	const path = pathnameOf(url);
+	if (settingsFor(env).debugGeo) {
+		// Checked up front: the jurisdiction is read lazily, in places (the guard) that cannot refuse.
+		try {
+			refuseUnknownDebugState(request);
+		} catch (err) {
+			return handleError(err, request);
+		}
+	}
 	if (!isOwnedPath(path)) {
 		// With ORIGIN set, every path the worker does not own goes to the guard, untouched by the
 		// API's CORS and limits.

@@ -123,3 +123,38 @@ describe("requestJurisdiction", () => {
 		expect(requestJurisdiction(r.request, "true", NOW)).toBe("US-CO");
 	});
 });
+
+describe("X-Debug-Geo naming no US state (DEBUG_GEO on, as in the tests)", () => {
+	it.each(["US-XX", "us-zz", "US-ON", "US-12"])(
+		"%s is a 400 invalid_header, on the API and on a page",
+		async (geo) => {
+			for (const path of ["/v1/consent", "/v1/check?purpose=ads"]) {
+				const res = await exports.default.fetch(
+					new Request(`https://consent.example${path}`, { headers: { "X-Debug-Geo": geo } }),
+				);
+				expect(res.status, path).toBe(400);
+				const body = await res.json<{ error: { code: string; message: string } }>();
+				expect(body.error.code).toBe("invalid_header");
+				expect(body.error.message).toContain("US-<state>");
+			}
+			const page = await exports.default.fetch(
+				new Request("https://consent.example/preferences", { headers: { "X-Debug-Geo": geo } }),
+			);
+			expect(page.status).toBe(400);
+			expect(page.headers.get("Content-Type")).toContain("text/html");
+		},
+	);
+
+	it.each([
+		["US-TX", "US-TX"],
+		["US-dc", "US-DC"],
+		["US", "US"],
+		["DE-BY", "DE"],
+	])("%s is still read (%s)", async (geo, expected) => {
+		const res = await exports.default.fetch(
+			new Request("https://consent.example/v1/consent", { headers: { "X-Debug-Geo": geo } }),
+		);
+		expect(res.status).toBe(200);
+		expect((await res.json<{ jurisdiction: string }>()).jurisdiction).toBe(expected);
+	});
+});

@@ -4,7 +4,7 @@
  * `DEBUG_GEO` is "true" (local runs only).
  */
 import { US_REGION } from "../config/jurisdictions";
-import { badQuery } from "../http/http-error";
+import { badQuery, HttpError } from "../http/http-error";
 import { requestHeader } from "../http/request-inputs";
 import { BoundedMemo } from "../memo/bounded-memo";
 
@@ -81,6 +81,20 @@ export function statedJurisdiction(url: URL): string | null {
  */
 const LOCATION_TTL_MS = 60_000;
 const locations = new BoundedMemo<string, { readonly jurisdiction: string; readonly until: number }>(4096);
+
+/**
+ * An `X-Debug-Geo` (read under DEBUG_GEO) naming a US state there is none of (`US-XX`), refused as
+ * `?jurisdiction=` refuses one: decided as a state no one is in, a developer's typo went unseen.
+ */
+export function refuseUnknownDebugState(request: Request): void {
+	const override = DEBUG_OVERRIDE.exec(requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase() ?? "");
+	if (override?.[1] === "US" && override[2] !== undefined && !US_REGION.test(override[2]))
+		throw new HttpError(
+			400,
+			"invalid_header",
+			"X-Debug-Geo: give a country code or US-<state>, e.g. DE or US-CA.",
+		);
+}
 
 /** The request's jurisdiction (`now` in ms since the epoch, for the address memo above). */
 export function requestJurisdiction(request: Request, debugGeo: string | undefined, now: number): string {

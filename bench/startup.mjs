@@ -17,6 +17,7 @@
  * in an unminified build through workerd's inspector, every 50 us, and prints the time by module.
  * Not part of `npm run bench`.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildWorker } from "./lib/build.mjs";
@@ -55,32 +56,109 @@ export default {
 `;
 }
 
+/** A new well-formed `ce_vid` (22 base64url characters, as workers/consent/caller.ts requires). */
+const newVisitorId = () => randomBytes(16).toString("base64url");
+/** The subject the Worker derives from a `ce_vid` (caller.ts, visitorSubject). */
+const subjectOf = (vid) =>
+	`v:${createHash("sha256").update(`ce_vid:${vid}`).digest("base64url").slice(0, 32)}`;
+const OPTED_OUT_VID = "startupvisitor00000001";
+
 let unique = 0;
+const problem = (ok, what) => (ok ? null : what);
+const hasBookmark = (res) => res.headers.has("X-D1-Bookmark");
+/** A decision document for `subject` with `ads` decided as `ads` for `reason`. */
+const decision = (res, body, subject, reason) =>
+	problem(
+		res.status === 200 &&
+			body.includes(`"subject":"${subject}"`) &&
+			body.includes('"ads":false') &&
+			body.includes(`"ads":"${reason}"`),
+		`not ${subject}'s decision (ads ${reason})`,
+	);
+
 /**
- * Kinds of first request: the worker serving it (guard mode or not) and the request. A guarded page is
- * a rendering never sent before each time (bench/origin/server.mjs), so no request reuses another's.
+ * Kinds of first request: the worker serving it (guard mode or not), the request, and a check that
+ * the answer is the one meant (a malformed `ce_vid` is answered 200 as a new visitor, the wrong path).
+ * A guarded page is a rendering never sent before each time (bench/origin/server.mjs), so no request
+ * reuses another's.
  */
 function kinds(cookie) {
+	const optedOut = subjectOf(OPTED_OUT_VID);
 	return {
-		noop: { script: "noop", request: () => ["/", {}] },
-		import: { request: () => [IMPORT_PATH, {}] },
-		"cookie-lookup": { request: () => ["/v1/consent", { Cookie: cookie }] },
-		"gpc-check": { request: () => ["/v1/check?purpose=ads", { "Sec-GPC": "1" }] },
+		noop: {
+			script: "noop",
+			request: () => ["/", {}],
+			check: (res, body) => problem(res.status === 200 && body === '{"ok":true}', "not noop"),
+		},
+		import: { request: () => [IMPORT_PATH, {}], check: (res) => problem(res.status === 204, "not 204") },
+		// The minting Miniflare's D1 is not this one's: only the cookie can say the visitor opted out.
+		"cookie-lookup": {
+			request: () => ["/v1/consent", { Cookie: cookie }],
+			check: (res, body) =>
+				decision(res, body, optedOut, "explicit") ?? problem(!hasBookmark(res), "read D1"),
+		},
+		"gpc-check": {
+			request: () => ["/v1/check?purpose=ads", { "Sec-GPC": "1" }],
+			check: (res, body) =>
+				problem(
+					res.status === 200 && body === '{"purpose":"ads","allowed":false,"reason":"gpc"}',
+					"not GPC's answer",
+				),
+		},
 		// A visitor without a decision cookie or a KV entry: a D1 read, each time a visitor never seen.
-		"d1-lookup": { request: () => ["/v1/consent", { Cookie: `ce_vid=startupcold${++unique}` }] },
+		"d1-lookup": {
+			request: () => {
+				const vid = newVisitorId();
+				return ["/v1/consent", { Cookie: `ce_vid=${vid}` }, undefined, subjectOf(vid)];
+			},
+			check: (res, body, subject) =>
+				problem(
+					res.status === 200 && body.includes(`"subject":"${subject}"`),
+					"not the visitor's decision",
+				) ?? problem(hasBookmark(res), "did not read D1"),
+		},
 		// A new visitor's opt-out: D1's write path (a record and the subject's row), each time a new visitor.
 		write: {
-			request: () => [
-				"/v1/opt-out",
-				{ Cookie: `ce_vid=startupwrite${++unique}`, "Content-Type": "application/json" },
-				{ method: "POST", body: "{}" },
-			],
+			request: () => {
+				const vid = newVisitorId();
+				return [
+					"/v1/opt-out",
+					{ Cookie: `ce_vid=${vid}`, "Content-Type": "application/json" },
+					{ method: "POST", body: "{}" },
+					subjectOf(vid),
+				];
+			},
+			check: (res, body, subject) =>
+				decision(res, body, subject, "explicit") ??
+				problem(
+					res.headers.getSetCookie().some((c) => c.startsWith("ce_consent=")),
+					"no ce_consent for the write",
+				),
 		},
 		"guarded-page": {
 			guard: true,
 			request: () => [`/article.html?render=s${++unique}`, { ...NAVIGATE, Cookie: cookie }],
+			// The opted-out visitor's page: the article, its ads tag held back, no tracker loaded.
+			check: (res, body) =>
+				problem(
+					res.status === 200 &&
+						body.includes("Cycle lanes to open before summer") &&
+						body.includes('data-consent="ads"') &&
+						!/\ssrc="https:\/\/(www\.googletagmanager\.com\/gtag|connect\.facebook\.net)/.test(body),
+					"not the guarded page",
+				),
 		},
-		preferences: { request: () => ["/preferences", { ...NAVIGATE, Cookie: cookie }] },
+		preferences: {
+			request: () => ["/preferences", { ...NAVIGATE, Cookie: cookie }],
+			// The form with the visitor's ads choice (from the cookie) unchecked.
+			check: (res, body) =>
+				problem(
+					res.status === 200 &&
+						/<input[^>]*name="ads"/.test(body) &&
+						!/<input[^>]*name="ads"[^>]*checked/.test(body),
+					"not the opted-out visitor's preference page",
+				),
+		},
 	};
 }
 
@@ -108,11 +186,14 @@ function workerOptions(base, build, name, { entry, origin, script }) {
 	};
 }
 
-async function timed(url, [path, headers, options]) {
+/** One request, timed; its answer must pass `check` (the intended answer), else the run stops. */
+async function timed(url, [path, headers, options, expected], check) {
 	const started = performance.now();
-	const { res } = await send(`${url}${path}`, headers, options);
+	const { res, body } = await send(`${url}${path}`, headers, options);
 	const ms = performance.now() - started;
-	if (res.status >= 500) throw new Error(`${path}: ${res.status}`);
+	const wrong = check?.(res, body, expected);
+	if (wrong || res.status >= 500)
+		throw new Error(`${path}: ${res.status}, ${wrong ?? "a 5xx"}: ${body.slice(0, 300)}`);
 	return { ms, status: res.status };
 }
 
@@ -154,13 +235,13 @@ async function mintCookie(base, build) {
 	const { mf, urls } = await serve([workerOptions(base, build, "minter", { entry: "direct", origin: "" })]);
 	const { res } = await send(
 		`${urls.minter}/v1/opt-out`,
-		{ Cookie: "ce_vid=startupvisitor0001", "Content-Type": "application/json" },
+		{ Cookie: `ce_vid=${OPTED_OUT_VID}`, "Content-Type": "application/json" },
 		{ method: "POST", body: "{}" },
 	);
 	await mf.dispose();
 	const consent = res.headers.getSetCookie().find((c) => c.startsWith("ce_consent="));
 	if (!consent) throw new Error(`no ce_consent from the opt-out (${res.status})`);
-	return `ce_vid=startupvisitor0001; ${consent.split(";")[0]}`;
+	return `ce_vid=${OPTED_OUT_VID}; ${consent.split(";")[0]}`;
 }
 
 function shuffle(xs) {
@@ -211,9 +292,10 @@ async function measure(base, builds, originUrl, cookie) {
 		for (const n of shuffle([...plan.keys()])) {
 			const p = plan[n];
 			const url = urls[`w${n}`];
-			const first = await timed(url, p.spec.request());
+			const first = await timed(url, p.spec.request(), p.spec.check);
 			const warm = [];
-			for (let k = 0; k < WARM_REQUESTS; k++) warm.push((await timed(url, p.spec.request())).ms);
+			for (let k = 0; k < WARM_REQUESTS; k++)
+				warm.push((await timed(url, p.spec.request(), p.spec.check)).ms);
 			const r = results.get(p.name);
 			r.statuses.add(first.status);
 			r.first.push(first.ms);

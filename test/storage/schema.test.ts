@@ -40,11 +40,25 @@ describe("the D1 schema's tables", () => {
 		expect(built()).toEqual([]);
 	});
 
-	it("builds only the tables a request uses, once: a new visitor's lookup uses consent_subjects", async () => {
+	it("are not built by a D1 lookup or a write either: their statements are plain SQL", async () => {
 		const visitor = (n: number) => ({ cf: CA, headers: { Cookie: `ce_vid=schemaColdVisitor_012345${n}` } });
 		expect((await callWithEnv(env, "/v1/consent", visitor(1))).status).toBe(200);
-		expect((await callWithEnv(env, "/v1/consent", visitor(2))).status).toBe(200);
-		expect(built()).toEqual(["consent_subjects"]);
+		const optOut = await callWithEnv(env, "/v1/opt-out", {
+			method: "POST",
+			cf: CA,
+			headers: { ...visitor(2).headers, "Content-Type": "application/json" },
+			body: "{}",
+		});
+		expect(await optOut.json()).toMatchObject({ purposes: { ads: false } });
+		// A stored visitor's change: the row read back from D1 and merged (ads stays opted out).
+		const change = await callWithEnv(env, "/v1/consent", {
+			method: "PUT",
+			cf: CA,
+			headers: { ...visitor(2).headers, "Content-Type": "application/json" },
+			body: JSON.stringify({ purposes: { analytics: true } }),
+		});
+		expect(await change.json()).toMatchObject({ purposes: { ads: false, analytics: true }, version: 2 });
+		expect(built()).toEqual([]);
 		expect(schema.consentSubjectsTable()).toBe(schema.consentSubjectsTable());
 		expect(built()).toEqual(["consent_subjects"]);
 	});

@@ -10,12 +10,23 @@
  * trigger, migration 0005): an erasure between the read and the batch fails it the same way, so the
  * erased state is never written back. A first
  * write for a subject believed new skips the read and inserts the state row (see append). The hot
- * statements are built once from the schema (prepared.ts); drizzle builds the rest on each call (queries.ts).
+ * statements are plain SQL held to drizzle's (consent-statements.ts); drizzle builds the rest on each
+ * call (queries.ts).
  */
-import { and, desc, eq, getTableColumns, gt, gte, lt, type Placeholder, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import { purposeDefinition } from "../config/purposes";
 import type { StoredState } from "../consent/stored-state";
-import { prepareSqlOnFirstUse, rowMapper } from "./prepared";
+import {
+	answerValues,
+	INSERT_ANSWER_SQL,
+	INSERT_RECORD_SQL,
+	INSERT_STATE_SQL,
+	recordValues,
+	SELECT_STATE_SQL,
+	stateValues,
+	subjectRow,
+	UPSERT_STATE_SQL,
+} from "./consent-statements";
 import {
 	deleteQuery,
 	insertQuery,
@@ -127,50 +138,6 @@ const MAX_ATTEMPTS = 40;
 type SubjectRow = ReturnType<typeof consentSubjectsTable>["$inferSelect"];
 type RecordRow = ReturnType<typeof consentRecordsTable>["$inferSelect"];
 
-// The hot statements (every cold lookup and every write), each built on its first use; see prepared.ts.
-/** One placeholder per column, named after the column's key: `{ version: placeholder("version"), ... }`. */
-const placeholders = <T extends object>(columns: T) =>
-	Object.fromEntries(Object.keys(columns).map((key) => [key, sql.placeholder(key)])) as {
-		[K in keyof T]: Placeholder;
-	};
-const SELECT_STATE = prepareSqlOnFirstUse(() => {
-	const consentSubjects = consentSubjectsTable();
-	return selectQuery
-		.select()
-		.from(consentSubjects)
-		.where(eq(consentSubjects.subject, sql.placeholder("subject")));
-});
-const INSERT_RECORD = prepareSqlOnFirstUse(() => {
-	const consentRecords = consentRecordsTable();
-	return insertQuery(consentRecords).values(placeholders(getTableColumns(consentRecords)));
-});
-const INSERT_STATE = prepareSqlOnFirstUse(() => {
-	const consentSubjects = consentSubjectsTable();
-	return insertQuery(consentSubjects).values(placeholders(getTableColumns(consentSubjects)));
-});
-const UPSERT_STATE = prepareSqlOnFirstUse(() => {
-	const consentSubjects = consentSubjectsTable();
-	return insertQuery(consentSubjects)
-		.values(placeholders(getTableColumns(consentSubjects)))
-		.onConflictDoUpdate({
-			target: consentSubjects.subject,
-			set: {
-				version: sql`excluded.version`,
-				purposes: sql`excluded.purposes`,
-				sources: sql`excluded.sources`,
-				policyVersion: sql`excluded.policy_version`,
-				emailHash: sql`excluded.email_hash`,
-				lastRecordId: sql`excluded.last_record_id`,
-				updatedAt: sql`excluded.updated_at`,
-			},
-		});
-});
-const INSERT_ANSWER = prepareSqlOnFirstUse(() => {
-	const idempotencyKeys = idempotencyKeysTable();
-	return insertQuery(idempotencyKeys).values(placeholders(getTableColumns(idempotencyKeys)));
-});
-let subjectRow: ((raw: Record<string, unknown>) => SubjectRow) | undefined;
-
 function toState(row: SubjectRow): StoredState {
 	return {
 		version: row.version,
@@ -261,13 +228,8 @@ export class ConsentRepository {
 	}
 
 	private async readSubjectRow(subject: string): Promise<SubjectRow | undefined> {
-		const raw = await this.session
-			.prepare(SELECT_STATE.sql)
-			.bind(...SELECT_STATE.bind({ subject }))
-			.first<Record<string, unknown>>();
-		if (!raw) return undefined;
-		subjectRow ??= rowMapper(consentSubjectsTable());
-		return subjectRow(raw);
+		const raw = await this.session.prepare(SELECT_STATE_SQL).bind(subject).first<Record<string, unknown>>();
+		return raw ? subjectRow(raw) : undefined;
 	}
 
 	/** The purposes changed by records made after `since` (ms): choices a late write must not undo. */
@@ -370,9 +332,9 @@ export class ConsentRepository {
 					return { kind: "written", state: current ? toState(current) : emptyState(), record: null };
 				}
 				const { row, record } = next;
-				const insertRecord = this.session.prepare(INSERT_RECORD.sql).bind(...INSERT_RECORD.bind(record));
-				const stateSql = assumeNew ? INSERT_STATE : UPSERT_STATE;
-				const writeState = this.session.prepare(stateSql.sql).bind(...stateSql.bind(row));
+				const insertRecord = this.session.prepare(INSERT_RECORD_SQL).bind(...recordValues(record));
+				const stateSql = assumeNew ? INSERT_STATE_SQL : UPSERT_STATE_SQL;
+				const writeState = this.session.prepare(stateSql).bind(...stateValues(row));
 				await this.session.batch(
 					saveAnswer ? [saveAnswer, insertRecord, writeState] : [insertRecord, writeState],
 				);
@@ -424,7 +386,7 @@ export class ConsentRepository {
 			body: answer.body,
 			createdAt: new Date(now),
 		};
-		return this.session.prepare(INSERT_ANSWER.sql).bind(...INSERT_ANSWER.bind(values));
+		return this.session.prepare(INSERT_ANSWER_SQL).bind(...answerValues(values));
 	}
 
 	/** Newest first; `before` is the version to continue below (the `next` cursor). */

@@ -1,5 +1,5 @@
 /**
- * `npx node bench/startup.mjs [--samples=N] [--direct] [--against=<git-rev>] [--kinds=a,b]`: what a new isolate
+ * `npx node bench/startup.mjs [--samples=N] [--direct] [--instructions] [--against=<git-rev>] [--kinds=a,b]`: what a new isolate
  * costs before its first answer.
  * `npx node bench/startup.mjs --profile [--samples=N]`: where the script's start-up goes, by module.
  *
@@ -17,8 +17,9 @@
  * in an unminified build through workerd's inspector, every 50 us, and prints the time by module.
  * Not part of `npm run bench`.
  */
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildWorker } from "./lib/build.mjs";
 import { BENCH_DIR, HOST, SECRETS, VAR_OVERRIDES, WORK_DIR } from "./lib/config.mjs";
@@ -26,14 +27,26 @@ import { moduleIndex, session } from "./lib/inspector.mjs";
 import { startProcess, stopProcesses } from "./lib/processes.mjs";
 import { revisionCheckout } from "./lib/revision.mjs";
 import { applyMigrations } from "./lib/seed.mjs";
-import { convertV4MiniflareOptions, Miniflare, wranglerWorkerOptions } from "./lib/serve.mjs";
+import {
+	convertV4MiniflareOptions,
+	Miniflare,
+	miniflareWorkerd,
+	wranglerWorkerOptions,
+} from "./lib/serve.mjs";
 import { send } from "./lib/stage.mjs";
 
 const args = process.argv.slice(2);
 const profiling = args.includes("--profile");
 const direct = args.includes("--direct");
+/**
+ * `--instructions`: each first request counted in instructions (millions, the whole workerd process,
+ * under callgrind with V8's --predictable) instead of timed; one warm request only, for its check.
+ * Not exact either (a null run: a first write 42.3M and 51.0M), but steadier than time at a high load.
+ */
+const instructions = args.includes("--instructions");
+const COUNT_DIR = join(WORK_DIR, "startup-instructions");
 const samples = Number(args.find((a) => a.startsWith("--samples="))?.split("=")[1] ?? (profiling ? 20 : 10));
-const WARM_REQUESTS = 5;
+const WARM_REQUESTS = instructions ? 1 : 5;
 const SAMPLING_US = 50;
 const IMPORT_PATH = "/__startup/import";
 const NAVIGATE = {
@@ -292,7 +305,9 @@ async function measure(base, builds, originUrl, cookie) {
 		for (const n of shuffle([...plan.keys()])) {
 			const p = plan[n];
 			const url = urls[`w${n}`];
+			if (instructions) callgrind("--zero");
 			const first = await timed(url, p.spec.request(), p.spec.check);
+			if (instructions) first.ms = countedSinceZero() / 1e6;
 			const warm = [];
 			for (let k = 0; k < WARM_REQUESTS; k++)
 				warm.push((await timed(url, p.spec.request(), p.spec.check)).ms);
@@ -300,7 +315,7 @@ async function measure(base, builds, originUrl, cookie) {
 			r.statuses.add(first.status);
 			r.first.push(first.ms);
 			r.warm.push(median(warm));
-			r.diff.push(first.ms - median(warm));
+			r.diff.push(instructions ? first.ms : first.ms - median(warm));
 		}
 		await mf.dispose();
 		process.stdout.write(`sample ${i + 1}/${samples}\r`);
@@ -312,7 +327,9 @@ async function measure(base, builds, originUrl, cookie) {
 				.join(" ")}${extra}`,
 		);
 	console.log(
-		`\nfirst request of a new isolate less a warm one, ms over ${samples} samples (min / p25 / median / p75 / max); first and warm medians`,
+		instructions
+			? `\nfirst request of a new isolate, millions of instructions over ${samples} samples (min / p25 / median / p75 / max); first and warm (ms under callgrind) medians`
+			: `\nfirst request of a new isolate less a warm one, ms over ${samples} samples (min / p25 / median / p75 / max); first and warm medians`,
 	);
 	for (const [name, r] of results)
 		row(
@@ -336,6 +353,38 @@ async function measure(base, builds, originUrl, cookie) {
 			`   ${paired.filter((x) => x < 0).length}/${paired.length}`,
 		);
 	}
+}
+
+/** A stand-in for workerd (MINIFLARE_WORKERD_PATH) that notes its pid, then runs workerd under callgrind. */
+function callgrindWrapper() {
+	rmSync(COUNT_DIR, { recursive: true, force: true });
+	mkdirSync(COUNT_DIR, { recursive: true });
+	const wrapper = join(COUNT_DIR, "workerd-under-callgrind.sh");
+	const out = (name) => JSON.stringify(join(COUNT_DIR, name));
+	writeFileSync(
+		wrapper,
+		`#!/bin/sh\necho $$ > ${out("pid")}\nexec valgrind --tool=callgrind --smc-check=all --log-file=${out("log")} --callgrind-out-file=${out("cg.out")} ${JSON.stringify(miniflareWorkerd())} "$@"\n`,
+	);
+	chmodSync(wrapper, 0o755);
+	return wrapper;
+}
+
+function callgrind(option) {
+	const pid = readFileSync(join(COUNT_DIR, "pid"), "utf8").trim();
+	execFileSync("callgrind_control", [option, pid], { stdio: "ignore" });
+}
+
+/** Instructions since the last zero, from a dump (see instructions.mjs, dumpCount). */
+function countedSinceZero() {
+	const before = new Set(readdirSync(COUNT_DIR));
+	callgrind("--dump");
+	const fresh = readdirSync(COUNT_DIR).filter((f) => f.startsWith("cg.out") && !before.has(f));
+	if (fresh.length !== 1) throw new Error(`expected one new callgrind dump, found ${fresh.length}`);
+	const text = readFileSync(join(COUNT_DIR, fresh[0]), "utf8");
+	rmSync(join(COUNT_DIR, fresh[0]));
+	const total = /^(?:summary|totals):\s*(\d+)/m.exec(text)?.[1];
+	if (!total) throw new Error(`no instruction total in ${fresh[0]}`);
+	return Number(total);
 }
 
 async function profile(base) {
@@ -410,6 +459,7 @@ async function profile(base) {
 
 async function main() {
 	Object.assign(process.env, SECRETS);
+	if (instructions) process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--predictable";
 	const base = wranglerWorkerOptions();
 	if (profiling) return profile(base);
 	const build = await buildWorker();
@@ -428,6 +478,8 @@ async function main() {
 		);
 	const origin = await startProcess(process.execPath, [join(BENCH_DIR, "origin", "server.mjs")]);
 	const cookie = await mintCookie(base, build);
+	// The minter ran as usual; the measuring Miniflares' workerd runs under callgrind.
+	if (instructions) process.env.MINIFLARE_WORKERD_PATH = callgrindWrapper();
 	try {
 		await measure(base, builds, `http://127.0.0.1:${origin.port}`, cookie);
 	} finally {

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 
@@ -33,6 +34,26 @@ function wranglerAliases() {
 	}));
 }
 
+/**
+ * The scripts Worker (workers/scripts/), which the Worker's SCRIPTS service binding names, bundled as
+ * wrangler bundles it: an auxiliary worker is not built by the pool.
+ */
+async function scriptsWorker() {
+	const root = fileURLToPath(new URL(".", import.meta.url));
+	const { outputFiles } = await build({
+		entryPoints: [`${root}workers/scripts/index.ts`],
+		bundle: true,
+		format: "esm",
+		write: false,
+		minify: true,
+	});
+	return {
+		name: unstable_readConfig({ config: `${root}workers/scripts/wrangler.toml` }).name,
+		modules: [{ type: "ESModule" as const, path: "index.js", contents: outputFiles[0]?.text ?? "" }],
+		compatibilityDate: "2026-11-09",
+	};
+}
+
 export default defineConfig(async () => ({
 	resolve: { alias: wranglerAliases() },
 	plugins: [
@@ -42,6 +63,7 @@ export default defineConfig(async () => ({
 				// A second database, so tests can exercise sharding by subject (D1_SHARDS); a third that
 				// test/apply-migrations.ts leaves empty, so a test can migrate it step by step.
 				d1Databases: { DB_SHARD_1: "shard-1", DB_UNMIGRATED: "unmigrated" },
+				workers: [await scriptsWorker()],
 				bindings: {
 					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 					...TEST_SECRETS,

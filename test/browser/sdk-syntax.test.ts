@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { transform } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { guardRuntime } from "../../workers/guard/guard-runtime";
+import { RUNTIME_SOURCE } from "../../workers/guard/runtime-source";
 
 const SDK = new URL("../../workers/sdk/consent-sdk.js", import.meta.url);
 
@@ -42,7 +43,7 @@ describe("consent-sdk.js syntax", () => {
 });
 
 describe("the guard's runtime script (/v1/guard/runtime.js) syntax", () => {
-	const script = guardRuntime(undefined).script(["ads", "analytics"]);
+	const script = guardRuntime(undefined).script(RUNTIME_SOURCE, ["ads", "analytics"]);
 
 	it("needs nothing newer than ES2019, and calls no newer built-in", async () => {
 		expect(await lowered(script, "es2019")).toBe(await lowered(script, "esnext"));

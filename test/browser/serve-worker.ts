@@ -138,6 +138,11 @@ async function startWrangler(options: ServeOptions, persistDir: string): Promise
 	const args = [
 		"wrangler",
 		"dev",
+		// With the scripts Worker its SCRIPTS binding names (/consent.js and the runtime read their text there).
+		"--config",
+		"wrangler.toml",
+		"--config",
+		"workers/scripts/wrangler.toml",
 		"--port",
 		String(port),
 		"--ip",

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { guardRuntime, RUNTIME_PATH } from "../../workers/guard/guard-runtime";
+import { RUNTIME_SOURCE } from "../../workers/guard/runtime-source";
 import { call } from "../helpers";
 import { fakeOrigin, RUNTIME_TAGS, runtimeTag, VISITORS, visit } from "./guard-fixtures";
 
@@ -142,7 +143,7 @@ describe("GET /v1/guard/runtime.js", () => {
 			const res = await call(`${RUNTIME_PATH}?${query}`);
 			expect(res.status).toBe(200);
 			expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
-			expect(await res.text()).toBe(guardRuntime(undefined).script(["ads"]));
+			expect(await res.text()).toBe(guardRuntime(undefined).script(RUNTIME_SOURCE, ["ads"]));
 		}
 	});
 

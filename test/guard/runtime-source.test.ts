@@ -4,9 +4,17 @@
  * the readable source's SHA-256, and test/browser/sdk-build.test.ts regenerates the module exactly.
  */
 import { describe, expect, it } from "vitest";
-import { DENY_PLACEHOLDER, TABLE_PLACEHOLDER } from "../../workers/guard/guard-runtime";
+import { toBase64Url } from "../../workers/crypto/encoding";
+import {
+	DENY_PLACEHOLDER,
+	guardRuntime,
+	runtimeTable,
+	TABLE_PLACEHOLDER,
+	textHash,
+} from "../../workers/guard/guard-runtime";
 import runtimeFile from "../../workers/guard/runtime.js?raw";
 import { RUNTIME_SOURCE, RUNTIME_SOURCE_SHA256 } from "../../workers/guard/runtime-source";
+import { RUNTIME_SOURCE_TEXT_SHA256 } from "../../workers/guard/runtime-template";
 import { sha256Hex } from "../helpers";
 
 describe("guard/runtime-source.ts", () => {
@@ -27,5 +35,21 @@ describe("guard/runtime-source.ts", () => {
 		expect(
 			RUNTIME_SOURCE.trimEnd().endsWith(`})(window,document,${TABLE_PLACEHOLDER},${DENY_PLACEHOLDER});`),
 		).toBe(true);
+	});
+});
+
+// The main Worker bundles runtime-template.ts, not the text (the scripts Worker serves it).
+describe("guard/runtime-template.ts", () => {
+	it("names the SHA-256 of the text the scripts Worker serves", async () => {
+		const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(RUNTIME_SOURCE));
+		expect(RUNTIME_SOURCE_TEXT_SHA256).toBe(toBase64Url(digest));
+	});
+
+	it("gives each overrides' runtime the version its whole text hashes to, without the text", () => {
+		for (const overrides of [undefined, { "cdn.example.net": "ads", "G-OWN": null } as const]) {
+			const table = JSON.stringify(runtimeTable(overrides)).replace(/</g, "\\u003c");
+			const whole = RUNTIME_SOURCE.replace(TABLE_PLACEHOLDER, table).replace(DENY_PLACEHOLDER, "");
+			expect(guardRuntime(overrides).version).toBe(textHash(whole));
+		}
 	});
 });

@@ -4,8 +4,10 @@
  * source's SHA-256; test/browser/sdk-build.test.ts regenerates the module and compares it exactly.
  */
 import { describe, expect, it } from "vitest";
+import { toBase64Url } from "../../workers/crypto/encoding";
 import sdkFile from "../../workers/sdk/consent-sdk.js?raw";
 import { CONSENT_SDK_SOURCE, CONSENT_SDK_SOURCE_SHA256 } from "../../workers/sdk/consent-sdk-source";
+import { CONSENT_SDK_SOURCE_TEXT_SHA256 } from "../../workers/sdk/consent-sdk-template";
 import { CONFIG_PLACEHOLDER } from "../../workers/sdk/sdk-asset";
 import { sha256Hex } from "../helpers";
 
@@ -13,6 +15,12 @@ describe("consent-sdk-source.ts", () => {
 	it("was generated from the current consent-sdk.js (else run `npm run sdk:build`)", async () => {
 		expect(sdkFile.length).toBeGreaterThan(1000);
 		expect(CONSENT_SDK_SOURCE_SHA256).toBe(await sha256Hex(sdkFile));
+	});
+
+	// The main Worker checks the text it reads from the scripts Worker against this (http/script-text.ts).
+	it("has the SHA-256 consent-sdk-template.ts names", async () => {
+		const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(CONSENT_SDK_SOURCE));
+		expect(CONSENT_SDK_SOURCE_TEXT_SHA256).toBe(toBase64Url(digest));
 	});
 
 	it("carries no comments and is smaller than the readable source", () => {

@@ -4,10 +4,12 @@
  * the ones the HTML rewrite classifies by: the tracker host table, the Google tag kinds and the site's
  * overrides, so the two never disagree. Its version is a hash of that text, so a page names the script
  * it was rewritten for and the script can be cached for good. Built once per overrides object.
+ * The text lives in the scripts Worker (http/script-text.ts): the version is hashed on from the state
+ * runtime-template.ts carries, so a guarded page names the script without its text being read.
  */
 import { GOOGLE_TAG_KINDS } from "./google-tag-ids";
 import { SECOND_LEVEL_REGISTRIES, TWO_LABEL_SUFFIXES } from "./public-suffix-list";
-import { RUNTIME_SOURCE } from "./runtime-source";
+import { RUNTIME_BETWEEN, RUNTIME_END, RUNTIME_PREFIX_HASH } from "./runtime-template";
 import { CATEGORY_PURPOSE, LOADER_PATH, TRACKER_HOSTS } from "./tracker-hosts";
 import { TAG_ID_KEY } from "./tracker-overrides";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
@@ -67,14 +69,16 @@ export function runtimeTable(overrides: TrackerOverrides | undefined) {
 export interface GuardRuntime {
 	/** A hash of the script's text: the `v` a page names. */
 	readonly version: string;
-	/** The script blocking `deny` (RUNTIME_PURPOSES names, in that order). */
-	script(deny: readonly TrackerPurpose[]): string;
+	/** The script blocking `deny` (RUNTIME_PURPOSES names, in that order), from runtime.js's text. */
+	script(source: string, deny: readonly TrackerPurpose[]): string;
 }
 
-/** FNV-1a, twice over (two offsets): a version, not a secret, so a fast hash is enough. */
-function textHash(text: string): string {
-	let a = 0x811c9dc5;
-	let b = 0x01000193;
+/**
+ * FNV-1a, twice over (two offsets): a version, not a secret, so a fast hash is enough. `from` is the
+ * state after the text before this one (the generator's RUNTIME_PREFIX_HASH), as the hash runs on.
+ */
+export function textHash(text: string, from: readonly [number, number] = [0x811c9dc5, 0x01000193]): string {
+	let [a, b] = from;
 	for (let i = 0; i < text.length; i++) {
 		const c = text.charCodeAt(i);
 		a = Math.imul(a ^ c, 0x01000193);
@@ -92,11 +96,12 @@ export function guardRuntime(overrides: TrackerOverrides | undefined): GuardRunt
 	if (runtime === undefined) {
 		// Escaping "<" keeps the JSON inert should anyone inline the script in a page.
 		const table = JSON.stringify(runtimeTable(overrides)).replace(/</g, "\\u003c");
-		const [head, tail] = RUNTIME_SOURCE.replace(TABLE_PLACEHOLDER, table).split(DENY_PLACEHOLDER) as [
-			string,
-			string,
-		];
-		runtime = { version: textHash(head + tail), script: (deny) => `${head}${JSON.stringify(deny)}${tail}` };
+		const middle = `${table}${RUNTIME_BETWEEN}`;
+		runtime = {
+			version: textHash(`${middle}${RUNTIME_END}`, RUNTIME_PREFIX_HASH),
+			script: (source, deny) =>
+				`${source.slice(0, source.indexOf(TABLE_PLACEHOLDER))}${middle}${JSON.stringify(deny)}${RUNTIME_END}`,
+		};
 		built.set(key, runtime);
 	}
 	return runtime;

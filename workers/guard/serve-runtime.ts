@@ -6,9 +6,11 @@
  */
 import { badQuery } from "../http/http-error";
 import { requestUrl } from "../http/request-inputs";
+import { scriptText } from "../http/script-text";
 import { SDK_CONTENT_TYPE } from "../sdk/serve-sdk";
 import { guardRuntime, RUNTIME_PURPOSES } from "./guard-runtime";
 import { guardSettingsFor } from "./guard-settings";
+import { RUNTIME_SOURCE_TEXT_SHA256 } from "./runtime-template";
 import type { TrackerPurpose } from "./tracker-purpose";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -25,11 +27,12 @@ function deniedPurposes(params: URLSearchParams): TrackerPurpose[] {
 	return known;
 }
 
-export function serveGuardRuntime(request: Request, env: Env): Response {
+export async function serveGuardRuntime(request: Request, env: Env): Promise<Response> {
 	const params = new URL(requestUrl(request)).searchParams;
 	const deny = deniedPurposes(params);
 	const runtime = guardRuntime(guardSettingsFor(env).overrides);
-	return new Response(runtime.script(deny), {
+	const source = await scriptText(env, "runtime.js", RUNTIME_SOURCE_TEXT_SHA256);
+	return new Response(runtime.script(source, deny), {
 		headers: {
 			"Content-Type": SDK_CONTENT_TYPE,
 			"Cache-Control": params.get("v") === runtime.version ? IMMUTABLE : BRIEF,

@@ -22,7 +22,7 @@ function sdkGuard(env: Env): SdkGuard | null {
 }
 
 export async function serveSdk(request: Request, env: Env): Promise<Response> {
-	const { body, etag } = await sdkAsset(sdkGuard(env), requestHasGpc(request));
+	const { body, etag } = await sdkAsset(env, sdkGuard(env), requestHasGpc(request));
 	const headers = new Headers({
 		"Cache-Control": SDK_CACHE_CONTROL,
 		ETag: etag,

@@ -33,17 +33,19 @@ function run(command, args, options) {
 }
 
 /**
- * @param {{ minify?: boolean, root?: string, dir?: string }} [options] `minify: false` overrides
- *   wrangler.toml (readable profiles); `root` builds another checkout (bench/compare.mjs) into `dir`
+ * @param {{ minify?: boolean, root?: string, dir?: string, config?: string }} [options] `minify: false`
+ *   overrides wrangler.toml (readable profiles); `root` builds another checkout (bench/compare.mjs)
+ *   into `dir`; `config` builds another Worker of the project (the scripts Worker's wrangler.toml)
  * @returns {Promise<{dir: string, main: string, gzipBytes: number, rawBytes: number, wranglerSummary: string}>}
  */
-export async function buildWorker({ minify, root = ROOT, dir: outDir } = {}) {
+export async function buildWorker({ minify, root = ROOT, dir: outDir, config } = {}) {
 	const dir = outDir ?? join(WORK_DIR, minify === false ? "dist-unminified" : "dist");
 	rmSync(dir, { recursive: true, force: true });
 	const args = [
 		WRANGLER_BIN,
 		"deploy",
 		"--dry-run",
+		...(config ? ["--config", config] : []),
 		"--outdir",
 		dir,
 		...(minify === false ? ["--no-minify"] : []),

@@ -7,7 +7,8 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { BENCH_DIR, HOST, RAISED_RATE_LIMIT, ROOT, SECRETS, VAR_OVERRIDES } from "./config.mjs";
+import { buildWorker } from "./build.mjs";
+import { BENCH_DIR, HOST, RAISED_RATE_LIMIT, ROOT, SECRETS, VAR_OVERRIDES, WORK_DIR } from "./config.mjs";
 
 // Miniflare is wrangler's own dependency: the same workerd that `wrangler dev` and deploy checks use.
 const requireFromWrangler = createRequire(createRequire(join(ROOT, "package.json")).resolve("wrangler"));
@@ -39,6 +40,12 @@ export const KV_ADMIN = "kv-admin";
 const SHARED_BASELINE_MODULES = ["consent-write.js", "answer-floor.js"].map((file) =>
 	join(BENCH_DIR, "baselines", file),
 );
+/**
+ * The scripts Worker (workers/scripts/), which the Worker's SCRIPTS service binding names: /consent.js
+ * and /v1/guard/runtime.js read their texts from it once per isolate, as deployed.
+ */
+export const SCRIPTS_WORKER = "consent-edge-scripts";
+const SCRIPTS_CONFIG = join(ROOT, "workers", "scripts", "wrangler.toml");
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
@@ -99,6 +106,17 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 		unsafeDirectSockets: [{ host: HOST, port: 0 }],
 	});
 
+	// Built here, as deployed, so every tool serving the Worker serves its scripts Worker too.
+	const scriptsBuild = await buildWorker({ config: SCRIPTS_CONFIG, dir: join(WORK_DIR, "dist-scripts") });
+	const scripts = {
+		...unstable_getMiniflareWorkerOptions(SCRIPTS_CONFIG).workerOptions,
+		name: SCRIPTS_WORKER,
+		modules: true,
+		scriptPath: scriptsBuild.main,
+		modulesRoot: scriptsBuild.dir,
+		modulesRules: undefined,
+	};
+
 	const peer = peerD1 && {
 		...unstable_getMiniflareWorkerOptions(peerD1.config).workerOptions,
 		name: PEER_D1_WORKER,
@@ -128,6 +146,7 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 				worker(GUARD_WORKER, { ORIGIN: origin }, { queueConsumers: undefined }),
 				...BASELINES.map((name) => baseline(name)),
 				baseline(KV_ADMIN, join(BENCH_DIR, "lib", "kv-admin-worker.js")),
+				scripts,
 				...(peer ? [peer] : []),
 			],
 		}),

@@ -31,6 +31,7 @@ import {
 	convertV4MiniflareOptions,
 	Miniflare,
 	miniflareWorkerd,
+	scriptsWorkerOptions,
 	wranglerWorkerOptions,
 } from "./lib/serve.mjs";
 import { send } from "./lib/stage.mjs";
@@ -229,7 +230,8 @@ async function serve(workers, inspectorPort) {
 			telemetry: { enabled: false },
 			...(inspectorPort === undefined ? {} : { inspectorPort }),
 			handleStructuredLogs: () => {},
-			workers,
+			// With the scripts Worker the SCRIPTS binding names (never called by a first request here).
+			workers: [...workers, await scriptsWorkerOptions()],
 		}),
 	);
 	await mf.ready;

@@ -46,6 +46,24 @@ const SHARED_BASELINE_MODULES = ["consent-write.js", "answer-floor.js"].map((fil
  */
 export const SCRIPTS_WORKER = "consent-edge-scripts";
 const SCRIPTS_CONFIG = join(ROOT, "workers", "scripts", "wrangler.toml");
+let scriptsBuild = null;
+
+/**
+ * The scripts Worker's options, built (once a process) as deployed: a Miniflare serving the Worker
+ * must serve it too, as workerd refuses a service binding to a Worker it does not have.
+ */
+export async function scriptsWorkerOptions() {
+	scriptsBuild ??= buildWorker({ config: SCRIPTS_CONFIG, dir: join(WORK_DIR, "dist-scripts") });
+	const build = await scriptsBuild;
+	return {
+		...unstable_getMiniflareWorkerOptions(SCRIPTS_CONFIG).workerOptions,
+		name: SCRIPTS_WORKER,
+		modules: true,
+		scriptPath: build.main,
+		modulesRoot: build.dir,
+		modulesRules: undefined,
+	};
+}
 /** c15t's backend in workerd (bench/peer/worker-d1.mjs), served only when the bench asks for it. */
 export const PEER_D1_WORKER = "peer-c15t-d1";
 
@@ -106,16 +124,8 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 		unsafeDirectSockets: [{ host: HOST, port: 0 }],
 	});
 
-	// Built here, as deployed, so every tool serving the Worker serves its scripts Worker too.
-	const scriptsBuild = await buildWorker({ config: SCRIPTS_CONFIG, dir: join(WORK_DIR, "dist-scripts") });
-	const scripts = {
-		...unstable_getMiniflareWorkerOptions(SCRIPTS_CONFIG).workerOptions,
-		name: SCRIPTS_WORKER,
-		modules: true,
-		scriptPath: scriptsBuild.main,
-		modulesRoot: scriptsBuild.dir,
-		modulesRules: undefined,
-	};
+	// Here, so every tool serving the Worker serves its scripts Worker too.
+	const scripts = await scriptsWorkerOptions();
 
 	const peer = peerD1 && {
 		...unstable_getMiniflareWorkerOptions(peerD1.config).workerOptions,

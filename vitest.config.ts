@@ -47,10 +47,11 @@ async function scriptsWorker() {
 		write: false,
 		minify: true,
 	});
+	const config = unstable_readConfig({ config: `${root}workers/scripts/wrangler.toml` });
 	return {
-		name: unstable_readConfig({ config: `${root}workers/scripts/wrangler.toml` }).name,
+		name: config.name,
 		modules: [{ type: "ESModule" as const, path: "index.js", contents: outputFiles[0]?.text ?? "" }],
-		compatibilityDate: "2026-11-09",
+		compatibilityDate: config.compatibility_date,
 	};
 }
 

@@ -44,18 +44,22 @@ describe("the scripts' texts over the SCRIPTS binding", () => {
 		expect(scripts.asked).toEqual([]);
 	});
 
-	it("answer 500 internal_error, without details, while the scripts Worker fails or serves another build", async () => {
+	it("answer 503 with Retry-After, without details, while the scripts Worker fails or serves another build", async () => {
 		for (const answer of [
 			() => new Response("Not found", { status: 404 }),
 			() => new Response("(function(){})(window,document,__CONSENT_EDGE_CONFIG__);"),
+			(): Response => {
+				throw new Error("unreachable");
+			},
 		]) {
 			const scripts = scriptsBinding(answer);
 			const testEnv = { ...env, SCRIPTS: scripts.binding } as Env;
 			for (const path of ["/consent.js", `${RUNTIME_PATH}?deny=ads&v=${version}`]) {
 				const res = await callWithEnv(testEnv, path);
-				expect(res.status, path).toBe(500);
+				expect(res.status, path).toBe(503);
+				expect(res.headers.get("Retry-After")).toBe("5");
 				const body = (await res.json()) as { error: { code: string; message: string } };
-				expect(body.error.code).toBe("internal_error");
+				expect(body.error.code).toBe("script_unavailable");
 				expect(JSON.stringify(body)).not.toMatch(/consent-edge-scripts|SHA|build/);
 			}
 			expect(scripts.asked).toEqual(["/consent-sdk.js", "/runtime.js"]);

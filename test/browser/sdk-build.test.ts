@@ -7,7 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { transform } from "esbuild";
+import { build, transform } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { RUNTIME_SOURCE } from "../../workers/guard/runtime-source";
 import { CONSENT_SDK_SOURCE } from "../../workers/sdk/consent-sdk-source";
@@ -30,6 +30,27 @@ describe("consent-sdk-source.ts and guard/runtime-source.ts", () => {
 			(await transform(source, { loader: "js", format: "iife", target })).code;
 		expect(await lowered("es2019")).toBe(await lowered("esnext"));
 		expect(source).not.toMatch(/(^|[;}])\s*(import|export)\b/);
+	});
+
+	// The scripts Worker serves them; the Worker bundles only their templates (http/script-text.ts).
+	it("stay out of the Worker's bundle, which carries their templates", async () => {
+		const result = await build({
+			entryPoints: [new URL("workers/index.ts", ROOT).pathname],
+			bundle: true,
+			write: false,
+			metafile: true,
+			format: "esm",
+			platform: "neutral",
+			mainFields: ["module", "main"],
+			conditions: ["workerd", "worker", "browser"],
+			external: ["cloudflare:*", "node:*"],
+		});
+		const inputs = Object.keys(result.metafile.inputs);
+		expect(inputs.filter((path) => /-source\.ts$/.test(path))).toEqual([]);
+		expect(inputs.filter((path) => /-template\.ts$/.test(path)).sort()).toEqual([
+			"workers/guard/runtime-template.ts",
+			"workers/sdk/consent-sdk-template.ts",
+		]);
 	});
 });
 

@@ -1,6 +1,7 @@
 /** Theme validation and language choice: pure rules behind the pages. */
 import { describe, expect, it } from "vitest";
 import { acceptedLanguage, languageHref } from "../../workers/pages/page-language";
+import { pageStyles } from "../../workers/pages/page-styles";
 import { contrastRatio, pageTheme } from "../../workers/pages/page-theme";
 
 const ORIGIN = "https://consent.example";
@@ -15,6 +16,33 @@ describe("pageTheme", () => {
 					const t = theme({ BRAND_COLOR: hex });
 					expect(t.brand).toBe(hex);
 					expect(contrastRatio(t.brand, t.brandText), hex).toBeGreaterThanOrEqual(4.5);
+				}
+			}
+		}
+	});
+
+	it("fits any brand colour to both schemes: links 4.5:1 on the page and its panels, button edges and checkboxes 3:1", () => {
+		const vars = (block: string) =>
+			Object.fromEntries([...block.matchAll(/--([a-z-]+):(#[0-9a-f]{6})/g)].map((m) => [m[1], m[2]]));
+		for (let r = 0; r < 256; r += 51) {
+			for (let g = 0; g < 256; g += 51) {
+				for (let b = 0; b < 256; b += 51) {
+					const hex = `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+					const css = pageStyles(theme({ BRAND_COLOR: hex }));
+					const light = vars(css.slice(0, css.indexOf("@media")));
+					const dark = {
+						...light,
+						...vars(/prefers-color-scheme:dark\)\{:root\{([^}]*)\}/.exec(css)?.[1] ?? ""),
+					};
+					expect(dark.bg, hex).toBe("#0d1117");
+					for (const s of [light, dark]) {
+						for (const surface of [s.bg, s.panel])
+							expect(contrastRatio(String(s.link), String(surface)), hex).toBeGreaterThanOrEqual(4.5);
+						expect(contrastRatio(String(s.edge), String(s.bg)), hex).toBeGreaterThanOrEqual(3);
+						expect(contrastRatio(String(s.text), String(s.panel)), hex).toBeGreaterThanOrEqual(4.5);
+						expect(contrastRatio(String(s.muted), String(s.panel)), hex).toBeGreaterThanOrEqual(4.5);
+						expect(contrastRatio(String(s.focus), String(s.bg)), hex).toBeGreaterThanOrEqual(3);
+					}
 				}
 			}
 		}

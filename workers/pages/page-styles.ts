@@ -4,7 +4,7 @@
  * WCAG AA contrast. Layout is a single readable column that works from 320 px up; a word wider than
  * it (a sender's 64-character list id, a long host name) breaks rather than scroll the page sideways.
  */
-import type { PageTheme } from "./page-theme";
+import { type PageTheme, readableOn } from "./page-theme";
 
 const BASE_CSS = `*{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -36,12 +36,12 @@ fieldset{min-width:0;margin:1.5rem 0 0;padding:0 1rem;border:1px solid var(--bor
 legend{padding:0 .375rem;font-weight:700;font-size:1.125rem}
 .purpose{display:grid;grid-template-columns:auto minmax(0,1fr);column-gap:.75rem;padding:1rem 0;border-top:1px solid var(--border)}
 .purpose:first-of-type{border-top:0}
-.purpose input{width:1.5rem;height:1.5rem;margin:.125rem 0 0;accent-color:var(--brand)}
+.purpose input{width:1.5rem;height:1.5rem;margin:.125rem 0 0;accent-color:var(--edge)}
 .purpose label{font-weight:700}
 .purpose p{grid-column:2;margin:.25rem 0 0}
 .state,.hint{color:var(--muted);font-size:.9375rem}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem}
-.button{min-height:2.75rem;padding:.625rem 1.25rem;border:2px solid var(--brand);border-radius:.375rem;background:var(--brand);color:var(--brand-text);font:inherit;font-weight:700;cursor:pointer}
+.button{min-height:2.75rem;padding:.625rem 1.25rem;border:2px solid var(--edge);border-radius:.375rem;background:var(--brand);color:var(--brand-text);font:inherit;font-weight:700;cursor:pointer}
 .button:hover{box-shadow:inset 0 0 0 2px var(--brand-text)}
 .table-wrap{overflow-x:auto}
 table{width:100%;border-collapse:collapse;font-size:.9375rem}
@@ -50,7 +50,21 @@ th{white-space:nowrap}
 @media (max-width:30rem){.actions .button{flex:1 1 100%}h1{font-size:1.5rem}}
 @media (forced-colors:active){.button{border-color:ButtonText}}`;
 
+// Each scheme's fixed colours; a brand colour is fitted to each (readableOn) for links (4.5:1) and
+// for button edges and checkboxes (3:1, WCAG 1.4.11). The button's fill stays the brand itself.
+const LIGHT =
+	"--text:#1f2328;--muted:#4b5563;--bg:#ffffff;--panel:#f3f4f6;--border:#9ca3af;--focus:#b45309;--ok:#15803d;--warn:#b91c1c";
+const DARK =
+	"--text:#e6edf3;--muted:#a3acb9;--bg:#0d1117;--panel:#161b22;--border:#6e7681;--focus:#f2cc60;--ok:#3fb950;--warn:#f85149";
+const SURFACES = { light: ["#ffffff", "#f3f4f6"], dark: ["#0d1117", "#161b22"] } as const;
+
+function brandVars(brand: string, surfaces: readonly string[]): string {
+	return `--link:${readableOn(brand, surfaces, 4.5)};--edge:${readableOn(brand, surfaces.slice(0, 1), 3)}`;
+}
+
 export function pageStyles(theme: PageTheme): string {
-	const vars = `:root{color-scheme:light;--brand:${theme.brand};--brand-text:${theme.brandText};--text:#1f2328;--muted:#4b5563;--bg:#ffffff;--panel:#f3f4f6;--border:#9ca3af;--link:#1d4ed8;--focus:#b45309;--ok:#15803d;--warn:#b91c1c}`;
-	return `${vars}\n${BASE_CSS}`;
+	const { brand } = theme;
+	return `:root{color-scheme:light dark;--brand:${brand};--brand-text:${theme.brandText};${LIGHT};${brandVars(brand, SURFACES.light)}}
+@media (prefers-color-scheme:dark){:root{${DARK};${brandVars(brand, SURFACES.dark)}}}
+${BASE_CSS}`;
 }

@@ -43,6 +43,27 @@ export function contrastRatio(a: string, b: string): number {
 	return (hi + 0.05) / (lo + 0.05);
 }
 
+/**
+ * `colour` mixed toward black (on light backgrounds) or white (on dark ones) in 5% steps until it
+ * keeps `ratio` against every one of `backgrounds`: a light brand colour still draws a readable link
+ * or a visible button edge on a white page, a dark one on a dark page. Unchanged when it already does.
+ */
+export function readableOn(colour: string, backgrounds: readonly string[], ratio: number): string {
+	const toward = luminance(backgrounds[0] ?? "#ffffff") > 0.18 ? 0 : 255;
+	for (let step = 0; step <= 20; step++) {
+		const mixed = `#${[1, 3, 5]
+			.map((i) => {
+				const c = Number.parseInt(colour.slice(i, i + 2), 16);
+				return Math.round(c + ((toward - c) * step) / 20)
+					.toString(16)
+					.padStart(2, "0");
+			})
+			.join("")}`;
+		if (backgrounds.every((bg) => contrastRatio(mixed, bg) >= ratio)) return mixed;
+	}
+	return toward ? "#ffffff" : "#000000";
+}
+
 /** LOGO_URL as a page on `pageOrigin` shows it, or null when it cannot. */
 export function logoUrl(value: string, pageOrigin: string): string | null {
 	if (!value) return null;

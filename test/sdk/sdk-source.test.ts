@@ -29,7 +29,7 @@ describe("consent-sdk-source.ts", () => {
 		expect(CONSENT_SDK_SOURCE.length).toBeLessThan(sdkFile.length * 0.8);
 		// Strings survive untouched.
 		expect(CONSENT_SDK_SOURCE).toContain('"data-consent-action"');
-		expect(CONSENT_SDK_SOURCE).toContain("var(--ce-button-bg,#1d4ed8)");
+		expect(CONSENT_SDK_SOURCE).toContain("var(--ce-button-bg,var(--ce-0k,#1d4ed8))");
 	});
 
 	it("has its local names shortened, and keeps the names pages use (properties and globals)", () => {

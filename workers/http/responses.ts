@@ -40,7 +40,7 @@ export function htmlErrorResponse(
 	const back = text.back
 		? `<p><a href="${escapeHtml(text.back.href)}">${escapeHtml(text.back.label)}</a></p>`
 		: "";
-	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${escapeHtml(text.message)}</h1>${text.detail ? `<p>${escapeHtml(text.detail)}</p>` : ""}<p>HTTP ${err.status}</p>${back}</main></body></html>`;
+	const body = `<!doctype html><html lang="${escapeHtml(text.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><title>${escapeHtml(text.message)}</title></head><body><main><h1>${escapeHtml(text.message)}</h1>${text.detail ? `<p>${escapeHtml(text.detail)}</p>` : ""}<p>HTTP ${err.status}</p>${back}</main></body></html>`;
 	const headers = new Headers(err.headers);
 	headers.set("Content-Type", "text/html; charset=utf-8");
 	headers.set("Cache-Control", NO_STORE);

@@ -866,20 +866,23 @@
 
 	// The first-layer banner: built with DOM calls and styled through the CSSOM and an adopted sheet,
 	// never style attributes, <style> text or inline handlers, so a strict page CSP leaves it working.
-	// CSS variables theme it; Accept and Reject share one style, so neither is more prominent.
+	// CSS variables theme it; Accept and Reject share one style, so neither is more prominent. Its own
+	// colours (--ce-0*: background, text, button, button text, top line) turn dark with the visitor's
+	// system (BANNER_SHEET); a page's --ce-* variables still win in either scheme.
 	const BANNER_ID = "ce-banner";
 	const FONT = "font-family:var(--ce-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);";
 	const BUTTON_CSS =
 		"box-sizing:border-box;width:100%;min-height:44px;margin:0;padding:10px 18px;border-radius:6px;" +
-		"border:2px solid var(--ce-button-bg,#1d4ed8);background:var(--ce-button-bg,#1d4ed8);" +
-		"color:var(--ce-button-fg,#fff);font-size:1em;font-weight:600;line-height:1.25;" +
+		"border:2px solid var(--ce-button-bg,var(--ce-0k,#1d4ed8));background:var(--ce-button-bg,var(--ce-0k,#1d4ed8));" +
+		"color:var(--ce-button-fg,var(--ce-0t,#fff));font-size:1em;font-weight:600;line-height:1.25;" +
 		"text-transform:none;letter-spacing:normal;word-break:auto-phrase;cursor:pointer;" +
 		FONT;
 	// What element.style cannot say: focus rings and hover (a page may reset outlines globally);
 	// !important, as each part's all:revert would otherwise put them back to the browser's.
 	const BANNER_SHEET =
 		`#${BANNER_ID} [data-consent-action]:focus-visible{outline:3px solid var(--ce-focus,` +
-		"var(--ce-banner-fg,#1f2937))!important;outline-offset:2px!important}" +
+		"var(--ce-banner-fg,var(--ce-0f,#1f2937)))!important;outline-offset:2px!important}" +
+		`@media (prefers-color-scheme:dark){#${BANNER_ID}{--ce-0b:#161b22;--ce-0f:#e6edf3;--ce-0k:#9ec1ff;--ce-0t:#0d1117;--ce-0l:#ffffff40;--ce-0s:dark}}` +
 		`#${BANNER_ID} button:hover{filter:brightness(1.15)!important}` +
 		// A large default font on a narrow screen (em here is the visitor's font size): Reject and Accept
 		// no longer fit side by side, so they go one above the other, the same size, never cut off.
@@ -963,9 +966,9 @@
 				// it; beyond that it scrolls within, and a button tabbed to scrolls into its view with its
 				// focus ring (3px and 2px apart): without the scroll padding, a button already in view
 				// stayed where its ring was cut off at the edge.
-				"overflow:auto;scroll-padding:8px;margin:0;padding:16px 20px;border-top:1px solid rgba(0,0,0,.15);" +
-				"box-shadow:0 -4px 24px rgba(0,0,0,.16);background:var(--ce-banner-bg,#fff);" +
-				"color:var(--ce-banner-fg,#1f2937);line-height:1.5;text-align:left;outline:none;" +
+				"overflow:auto;scroll-padding:8px;margin:0;padding:16px 20px;border-top:1px solid var(--ce-0l,#00000026);" +
+				"box-shadow:0 -4px 24px #00000029;background:var(--ce-banner-bg,var(--ce-0b,#fff));" +
+				"color:var(--ce-banner-fg,var(--ce-0f,#1f2937));color-scheme:var(--ce-0s,light);line-height:1.5;text-align:left;outline:none;" +
 				// The visitor's default font size (text-only zoom), whatever the page sets on its root.
 				"font-size:medium;" +
 				// Japanese: no line starts with a small kana or ー (kinsoku); titles and buttons break

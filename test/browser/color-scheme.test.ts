@@ -278,7 +278,8 @@ for (const [brandName, brand] of [
 						bypassCSP: true,
 						extraHTTPHeaders: DE,
 					});
-					await serveTestSite(context, server.origin, { gtag: true, lang });
+					// A page offering both schemes (its <meta>): the banner follows the visitor's.
+					await serveTestSite(context, server.origin, { gtag: true, lang, colorScheme: "light dark" });
 					const page = await context.newPage();
 					await page.emulateMedia({ colorScheme: scheme });
 					await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
@@ -310,6 +311,26 @@ for (const [brandName, brand] of [
 				expect(c.text.find((t) => t.what.startsWith("button"))?.bg).toBe("rgb(124, 45, 18)");
 				expect(belowAA(c, [])).toEqual([]);
 				await context.close();
+			});
+
+			// As the page's own form controls: a light-only page keeps a light banner on a dark system,
+			// and a dark-only one (`color-scheme: dark` in its CSS) gets a dark banner on a light one.
+			it(`${scheme}: the banner takes the page's side when the page offers one scheme`, async () => {
+				for (const [css, expected] of [
+					["", "light"],
+					[":root{color-scheme:dark}", "dark"],
+				] as const) {
+					const context = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: DE });
+					await serveTestSite(context, server.origin, { gtag: true, css });
+					const page = await context.newPage();
+					await page.emulateMedia({ colorScheme: scheme });
+					await page.goto(`${server.origin}${TEST_PAGE_PATH}`);
+					await page.waitForSelector("#ce-banner");
+					const c = await colours(page, "#ce-banner");
+					expectSurface(expected, c.surface, `banner on a page saying "${css}"`);
+					expect(belowAA(c, await focusRings(page, 3))).toEqual([]);
+					await context.close();
+				}
 			});
 		}
 	});

@@ -19,6 +19,8 @@ export interface TestPageOptions {
 	readonly csp?: boolean;
 	/** Extra page CSS, e.g. the banner's theme variables. */
 	readonly css?: string;
+	/** A `<meta name="color-scheme">` with this content (e.g. `light dark`). */
+	readonly colorScheme?: string;
 }
 
 export const NONCE = "test-nonce-3f9a";
@@ -39,7 +41,7 @@ window.__gpp = function () {
 	f.queue.push([].slice.call(a));
 };`;
 
-export function testPageHtml({ gtag, lang = "en", banner, css = "" }: TestPageOptions): string {
+export function testPageHtml({ gtag, lang = "en", banner, css = "", colorScheme }: TestPageOptions): string {
 	const langAttribute = lang === null ? "" : ` lang="${lang}"`;
 	const bannerAttribute = banner === undefined ? "" : ` data-banner="${banner}"`;
 	return `<!doctype html>
@@ -47,7 +49,7 @@ export function testPageHtml({ gtag, lang = "en", banner, css = "" }: TestPageOp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>consent-edge SDK test page</title>
+${colorScheme === undefined ? "" : `<meta name="color-scheme" content="${colorScheme}">\n`}<title>consent-edge SDK test page</title>
 <script nonce="${NONCE}">
 window.cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (e) {

@@ -867,8 +867,8 @@
 	// The first-layer banner: built with DOM calls and styled through the CSSOM and an adopted sheet,
 	// never style attributes, <style> text or inline handlers, so a strict page CSP leaves it working.
 	// CSS variables theme it; Accept and Reject share one style, so neither is more prominent. Its own
-	// colours (--ce-0*: background, text, button, button text, top line) turn dark with the visitor's
-	// system (BANNER_SHEET); a page's --ce-* variables still win in either scheme.
+	// colours (--ce-0*: background, text, button, button text, top line) turn dark where the page can
+	// be dark (bannerScheme, BANNER_SHEET); a page's --ce-* variables still win in either scheme.
 	const BANNER_ID = "ce-banner";
 	const FONT = "font-family:var(--ce-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);";
 	const BUTTON_CSS =
@@ -877,12 +877,14 @@
 		"color:var(--ce-button-fg,var(--ce-0t,#fff));font-size:1em;font-weight:600;line-height:1.25;" +
 		"text-transform:none;letter-spacing:normal;word-break:auto-phrase;cursor:pointer;" +
 		FONT;
+	const DARK =
+		"--ce-0b:#161b22;--ce-0f:#e6edf3;--ce-0k:#9ec1ff;--ce-0t:#0d1117;--ce-0l:#ffffff40;--ce-0s:dark";
 	// What element.style cannot say: focus rings and hover (a page may reset outlines globally);
 	// !important, as each part's all:revert would otherwise put them back to the browser's.
 	const BANNER_SHEET =
 		`#${BANNER_ID} [data-consent-action]:focus-visible{outline:3px solid var(--ce-focus,` +
 		"var(--ce-banner-fg,var(--ce-0f,#1f2937)))!important;outline-offset:2px!important}" +
-		`@media (prefers-color-scheme:dark){#${BANNER_ID}{--ce-0b:#161b22;--ce-0f:#e6edf3;--ce-0k:#9ec1ff;--ce-0t:#0d1117;--ce-0l:#ffffff40;--ce-0s:dark}}` +
+		`#${BANNER_ID}[data-ce-scheme=dark]{${DARK}}@media (prefers-color-scheme:dark){#${BANNER_ID}[data-ce-scheme=auto]{${DARK}}}` +
 		`#${BANNER_ID} button:hover{filter:brightness(1.15)!important}` +
 		// A large default font on a narrow screen (em here is the visitor's font size): Reject and Accept
 		// no longer fit side by side, so they go one above the other, the same size, never cut off.
@@ -917,6 +919,16 @@
 			if (own(config.bannerText, lang)) return lang;
 		}
 		return Object.keys(config.bannerText)[0];
+	}
+
+	// The banner follows the page, as its form controls do: dark only where the page's color-scheme
+	// (CSS or <meta>) offers dark, with the visitor's system where it offers both; a light-only page
+	// keeps a light banner on a dark system.
+	function bannerScheme() {
+		const meta = document.querySelector('meta[name="color-scheme"]');
+		const said = `${getComputedStyle(document.documentElement).colorScheme} ${meta ? meta.content : ""}`;
+		if (!/\bdark\b/.test(said)) return "light";
+		return /\blight\b/.test(said) ? "auto" : "dark";
 	}
 
 	function addBannerSheet() {
@@ -984,6 +996,7 @@
 				lang,
 				// Its languages read left to right, on a right-to-left page too.
 				dir: "ltr",
+				"data-ce-scheme": bannerScheme(),
 				tabindex: "-1",
 			},
 		);

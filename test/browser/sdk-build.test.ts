@@ -14,6 +14,22 @@ import { CONSENT_SDK_SOURCE } from "../../workers/sdk/consent-sdk-source";
 
 const ROOT = new URL("../..", import.meta.url);
 
+/** The modules esbuild bundles into the Worker (workers/index.ts), as wrangler resolves them. */
+async function workerBundleInputs(): Promise<string[]> {
+	const result = await build({
+		entryPoints: [new URL("workers/index.ts", ROOT).pathname],
+		bundle: true,
+		write: false,
+		metafile: true,
+		format: "esm",
+		platform: "neutral",
+		mainFields: ["module", "main"],
+		conditions: ["workerd", "worker", "browser"],
+		external: ["cloudflare:*", "node:*"],
+	});
+	return Object.keys(result.metafile.inputs);
+}
+
 describe("consent-sdk-source.ts and guard/runtime-source.ts", () => {
 	it("are exactly what `npm run scripts:build` makes of consent-sdk.js and runtime.js", async () => {
 		const run = promisify(execFile)("node", ["workers/generate-browser-scripts.mjs", "--check"], {
@@ -34,18 +50,7 @@ describe("consent-sdk-source.ts and guard/runtime-source.ts", () => {
 
 	// The scripts Worker serves them; the Worker bundles only their templates (http/script-text.ts).
 	it("stay out of the Worker's bundle, which carries their templates", async () => {
-		const result = await build({
-			entryPoints: [new URL("workers/index.ts", ROOT).pathname],
-			bundle: true,
-			write: false,
-			metafile: true,
-			format: "esm",
-			platform: "neutral",
-			mainFields: ["module", "main"],
-			conditions: ["workerd", "worker", "browser"],
-			external: ["cloudflare:*", "node:*"],
-		});
-		const inputs = Object.keys(result.metafile.inputs);
+		const inputs = await workerBundleInputs();
 		expect(inputs.filter((path) => /-source\.ts$/.test(path))).toEqual([]);
 		expect(inputs.filter((path) => /-template\.ts$/.test(path)).sort()).toEqual([
 			"workers/guard/runtime-template.ts",
@@ -63,19 +68,7 @@ describe("usnat-table.ts", () => {
 	});
 
 	it("keeps @iabgpp/cmpapi out of the Worker's bundle", async () => {
-		const { build } = await import("esbuild");
-		const result = await build({
-			entryPoints: [new URL("workers/index.ts", ROOT).pathname],
-			bundle: true,
-			write: false,
-			metafile: true,
-			format: "esm",
-			platform: "neutral",
-			mainFields: ["module", "main"],
-			conditions: ["workerd", "worker", "browser"],
-			external: ["cloudflare:*", "node:*"],
-		});
-		const inputs = Object.keys(result.metafile.inputs);
+		const inputs = await workerBundleInputs();
 		expect(inputs.some((path) => path.includes("workers/signals/usnat-table.ts"))).toBe(true);
 		expect(inputs.filter((path) => path.includes("@iabgpp"))).toEqual([]);
 	});

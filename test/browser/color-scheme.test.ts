@@ -21,6 +21,9 @@ const AXE_PATH = createRequire(import.meta.url).resolve("axe-core");
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 const SHOP = "https://shop.example";
 const DE = { "X-Debug-Geo": "DE" };
+/** A logo drawn for a light site: dark ink on a transparent ground (the yellow brand's LOGO_URL). */
+const DARK_INK_LOGO =
+	"data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxMjAiIGhlaWdodD0iMzIiPjx0ZXh0IHg9IjAiIHk9IjI0IiBmb250LXNpemU9IjI0IiBmb250LWZhbWlseT0ic2Fucy1zZXJpZiIgZmlsbD0iIzExMSI+U0hPUDwvdGV4dD48L3N2Zz4=";
 const GPC_CA = { "X-Debug-Geo": "US-CA", "Sec-GPC": "1" };
 const SCHEMES = ["light", "dark"] as const;
 type Scheme = (typeof SCHEMES)[number];
@@ -167,7 +170,7 @@ for (const [brandName, brand] of [
 					SITE_NAME: "Shop Example",
 					PRIVACY_POLICY_URL: `${SHOP}/privacy`,
 					ALLOWED_ORIGINS: SHOP,
-					...(brand ? { BRAND_COLOR: brand } : {}),
+					...(brand ? { BRAND_COLOR: brand, LOGO_URL: DARK_INK_LOGO } : {}),
 				},
 			});
 			browser = await launchChromium();
@@ -267,6 +270,25 @@ for (const [brandName, brand] of [
 				});
 				await check(scheme, "unsubscribe-broken", "/unsubscribe?t=damaged&lang=ja", { status: 400 });
 			});
+
+			// A logo drawn for a light site keeps its ground in dark: the first background behind it is light.
+			if (brand !== null)
+				it(`${scheme}: a dark-ink logo stays on a light ground`, async () => {
+					const context = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: DE });
+					const page = await context.newPage();
+					await page.emulateMedia({ colorScheme: scheme });
+					await page.goto(`${server.origin}/preferences?lang=en`);
+					const ground = await page.locator(".site img").evaluate((img) => {
+						for (let el: Element | null = img; el; el = el.parentElement) {
+							const bg = getComputedStyle(el).backgroundColor;
+							if (bg !== "rgba(0, 0, 0, 0)") return bg;
+						}
+						return "none";
+					});
+					expect(ground).toMatch(/^rgb/);
+					expect(luminance(ground), ground).toBeGreaterThan(0.8);
+					await context.close();
+				});
 
 			// The banner's colours are the SDK's own (or the site's CSS variables), not BRAND_COLOR: its
 			// cases run under the default brand only.

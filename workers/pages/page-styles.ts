@@ -62,9 +62,11 @@ function brandVars(brand: string, surfaces: readonly string[]): string {
 	return `--link:${readableOn(brand, surfaces, 4.5)};--edge:${readableOn(brand, surfaces.slice(0, 1), 3)}`;
 }
 
+// In dark, LOGO_URL (most often drawn for a light site: dark ink on a transparent ground) sits on a
+// white plate, so it stays visible.
 export function pageStyles(theme: PageTheme): string {
 	const { brand } = theme;
 	return `:root{color-scheme:light dark;--brand:${brand};--brand-text:${theme.brandText};${LIGHT};${brandVars(brand, SURFACES.light)}}
-@media (prefers-color-scheme:dark){:root{${DARK};${brandVars(brand, SURFACES.dark)}}}
+@media (prefers-color-scheme:dark){:root{${DARK};${brandVars(brand, SURFACES.dark)}}.site img{background:#fff;padding:.25rem .5rem;border-radius:.25rem}}
 ${BASE_CSS}`;
 }

@@ -16,6 +16,9 @@ export default defineConfig({
 		// Each file starts its own wrangler dev; running them one at a time keeps the machine calm.
 		fileParallelism: false,
 		testTimeout: 60_000,
+		// expect.poll waits for the page or the worker to get somewhere, never times it: a loaded machine
+		// takes seconds where a quiet one takes milliseconds (the default, 1 s, failed such waits).
+		expect: { poll: { timeout: 30_000 } },
 		hookTimeout: 180_000,
 		reporters: reportDir ? ["default", ["json", { outputFile: `${reportDir}/browser.json` }]] : ["default"],
 	},

@@ -108,6 +108,8 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 		const { context, state } = await site();
 		const page = await open(context);
 		await expect.poll(() => state.lookups).toBe(1);
+		// Its failure handled: until then ready() would wait on that lookup instead of making its own.
+		await failed(1);
 		// The page itself asks: ready() rejects, and asking again makes one more lookup (still down).
 		expect(await readyOutcome(page)).toBe("rejected");
 		expect(state.lookups).toBe(2);
@@ -133,6 +135,8 @@ describe.skipIf(!hasChromium)("consent.js when its first lookup fails", () => {
 		const { context, state } = await site();
 		const page = await open(context);
 		await expect.poll(() => state.lookups).toBe(1);
+		// Its failure handled: while a lookup is in flight, going online asks nothing more.
+		await failed(1);
 		await context.setOffline(true);
 		state.down = false;
 		await context.setOffline(false);

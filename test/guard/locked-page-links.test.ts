@@ -61,6 +61,37 @@ describe("lockedPageLinks", () => {
 		);
 	});
 
+	// A script's `<!--` starts its escaped text, where `<script>` starts a double-escaped stretch that a
+	// `</script>` only ends (back to escaped) and `-->` leaves: no script text may be taken for a link.
+	it.each([
+		[`<script>a="<!--<script>";b="</script>";c='<a href="/p?gclid=x">'</script>`],
+		[`<script><!--<script></script>c='<a href="/p?gclid=x">'--></script>`],
+		[`<script><!--<SCRIPT\t></script>c='<a href="/p?gclid=x">'</script>`],
+		[`<script><!--<script/></script >c='<a href="/p?gclid=x">'</script>`],
+		[`<script><!--<script>--><!--<script></script><a href="/p?gclid=x"></script>`],
+		[`<script><!--<script>c='<a href="/p?gclid=x">'`],
+	])("keeps the script of %s whole", (page) => {
+		const link = '<a href="/q?gclid=y">';
+		expect(stripped(page + link)).toBe(page + (page.endsWith("</script>") ? '<a href="/q">' : link));
+	});
+
+	it.each([
+		['<script><!-- </script><a href="/q?gclid=y">', '<script><!-- </script><a href="/q">'],
+		['<script><!--<scripts></script><a href="/q?gclid=y">', '<script><!--<scripts></script><a href="/q">'],
+		[
+			'<script><!--<script>--></script><a href="/q?gclid=y">',
+			'<script><!--<script>--></script><a href="/q">',
+		],
+		[
+			'<script><!--<script>---></script><a href="/q?gclid=y">',
+			'<script><!--<script>---></script><a href="/q">',
+		],
+		['<script><!-<script></script><a href="/q?gclid=y">', '<script><!-<script></script><a href="/q">'],
+		['<script><!--></script><a href="/q?gclid=y">', '<script><!--></script><a href="/q">'],
+	])("ends the script of %s at its end tag", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
+
 	it("returns the very buffer when no link changes", () => {
 		const bytes = new TextEncoder().encode('<a href="/p?page=2">').buffer as ArrayBuffer;
 		expect(lockedPageLinks(bytes, HTML, STRIP)).toBe(bytes);
@@ -108,6 +139,9 @@ describe("lockedPageLinks", () => {
 		"attributes without end": (size) => grown(size, 'x=" ', "<a "),
 		"an unclosed comment of dashes": (size) => grown(size, "-", "<!--"),
 		"a script of near end tags": (size) => grown(size, "</scrip<", "<script>"),
+		"a script of escape openings": (size) => grown(size, "<!--<script>", "<script>"),
+		"a script of double escapes and near ends": (size) =>
+			grown(size, "<script></scrip--<!-<scrip", "<script><!--"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

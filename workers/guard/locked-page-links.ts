@@ -68,6 +68,48 @@ function rawTextEnd(b: Uint8Array, name: string, from: number): number {
 	return b.length;
 }
 
+/** Whether `name` (lowered) is written at `at` and ends there: a space, `/` or `>` follows. */
+function namedAt(b: Uint8Array, at: number, name: string): boolean {
+	let i = 0;
+	while (i < name.length && ((b[at + i] as number) | 0x20) === name.charCodeAt(i)) i++;
+	const next = b[at + name.length];
+	return i === name.length && (isSpace(next) || next === SLASH || next === GT);
+}
+
+/**
+ * Where a script's end tag starts, from `from`, as the tokenizer's script data states find it: after
+ * `<!--` the text is escaped, where `<script` starts a double-escaped stretch in which `</script>` only
+ * returns to escaped; `-->` leaves either. One pass: each byte is read once, a name a bounded number.
+ */
+function scriptEnd(b: Uint8Array, from: number): number {
+	const n = b.length;
+	// 0: script data, 1: escaped, 2: double escaped.
+	let state = 0;
+	let dashes = 0;
+	for (let at = from; at < n; at++) {
+		const c = b[at];
+		if (c === DASH) {
+			if (state !== 0) dashes++;
+			continue;
+		}
+		if (c === GT && dashes >= 2) state = 0;
+		dashes = 0;
+		if (c !== LT) continue;
+		if (state === 0) {
+			if (b[at + 1] === 0x21 && b[at + 2] === DASH && b[at + 3] === DASH) {
+				// `<!--` leaves its dashes counted: `<!-->` is escaped and ended at once.
+				state = 1;
+				dashes = 2;
+				at += 3;
+			} else if (b[at + 1] === SLASH && namedAt(b, at + 2, "script")) return at;
+		} else if (state === 1) {
+			if (b[at + 1] === SLASH && namedAt(b, at + 2, "script")) return at;
+			if (namedAt(b, at + 1, "script")) state = 2;
+		} else if (b[at + 1] === SLASH && namedAt(b, at + 2, "script")) state = 1;
+	}
+	return n;
+}
+
 /** The page's bytes with its links stripped (the same buffer when none changes). */
 export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: StripOptions): ArrayBuffer {
 	const b = new Uint8Array(page);
@@ -127,7 +169,8 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 				if ((quote === 0x22 || quote === 0x27) && i < n) i++;
 			}
 			at = i + 1;
-			if (first !== SLASH && RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
+			if (first !== SLASH && name === "script") at = scriptEnd(b, at);
+			else if (first !== SLASH && RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
 		}
 		at = b.indexOf(LT, at);
 	}

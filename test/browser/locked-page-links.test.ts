@@ -1,0 +1,95 @@
+/**
+ * The locked-down page's link scanner against Chromium's own parser: each page is loaded as the origin
+ * wrote it and as the scanner left it, running no script (as under the lock-down policy, so the DOM is
+ * the parser's alone), and compared: every script's and style's text must come out the same; the links
+ * are listed with their namespace.
+ */
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockedPageLinks } from "../../workers/guard/locked-page-links";
+import { hasChromium, launchChromium, warnIfNoChromium } from "./chromium";
+
+warnIfNoChromium("locked page links");
+
+const ORIGIN = "https://shop.example";
+
+/** What a page parses to: its links (namespace, name, `href`, `xlink:href`), its scripts' and styles' text. */
+interface Parsed {
+	readonly links: string[];
+	readonly texts: string[];
+}
+
+describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses the page", () => {
+	let browser: Browser;
+	let context: BrowserContext;
+	let served = "";
+
+	beforeAll(async () => {
+		browser = await launchChromium();
+		context = await browser.newContext();
+		await context.route(`${ORIGIN}/**`, (route) =>
+			route.fulfill({
+				contentType: "text/html; charset=utf-8",
+				headers: { "Content-Security-Policy": "script-src 'none'" },
+				body: served,
+			}),
+		);
+	});
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	async function parsed(page: string): Promise<Parsed> {
+		served = page;
+		const tab = await context.newPage();
+		try {
+			await tab.goto(`${ORIGIN}/`);
+			return await tab.evaluate(() => {
+				const ns = (el: Element) => (el.namespaceURI ?? "").replace(/.*\//, "");
+				return {
+					links: [...document.querySelectorAll("a, area")].map(
+						(el) =>
+							`${ns(el)} ${el.localName} ${el.getAttribute("href")} ${el.getAttributeNS("http://www.w3.org/1999/xlink", "href")}`,
+					),
+					texts: [...document.querySelectorAll("script, style")].map(
+						(el) => `${ns(el)} ${el.localName} ${el.textContent}`,
+					),
+				};
+			});
+		} finally {
+			await tab.close();
+		}
+	}
+
+	function scanned(page: string): string {
+		const bytes = new TextEncoder().encode(page).buffer as ArrayBuffer;
+		return new TextDecoder().decode(
+			lockedPageLinks(bytes, "text/html; charset=utf-8", { baseHost: "shop.example" }),
+		);
+	}
+
+	const CASES: [name: string, page: string, links: string[]][] = [
+		[
+			"a script's escaped text holding `<script>` and `</script>`",
+			`<script>a="<!--<script>";b="</script>";c='<a href="/p?gclid=x">'</script><a href="/q?gclid=y">q</a>`,
+			["xhtml a /q null"],
+		],
+		[
+			"a double-escaped stretch left by `-->`",
+			`<script><!--<script>--><!--<script></script><a href="/p?gclid=x"></script><a href="/q?gclid=y">q</a>`,
+			["xhtml a /q null"],
+		],
+		[
+			"an escaped script ended by its end tag",
+			`<script><!--<scripts></script><a href="/q?gclid=y">q</a>`,
+			["xhtml a /q null"],
+		],
+	];
+
+	it.each(CASES)("%s", async (_name, page, links) => {
+		const before = await parsed(page);
+		const after = await parsed(scanned(page));
+		expect(after.texts).toEqual(before.texts);
+		expect(after.links).toEqual(links);
+	});
+});

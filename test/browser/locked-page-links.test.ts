@@ -84,7 +84,25 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			`<script><!--<scripts></script><a href="/q?gclid=y">q</a>`,
 			["xhtml a /q null"],
 		],
+		[
+			"SVG links by `href` and by `xlink:href`",
+			`<svg><a xlink:href="/p?gclid=x&amp;k=1"><text>p</text></a><a href="/q?fbclid=y" xlink:href="/r?gclid=z"></a></svg>`,
+			["svg a null /p?k=1", "svg a /q /r"],
+		],
 	];
+
+	it("an SVG link without an href is followed to its xlink:href, stripped", async () => {
+		served = scanned(
+			'<svg width="200" height="50"><a xlink:href="/p?gclid=x&amp;k=1"><text id="t" y="20">go</text></a></svg>',
+		);
+		const tab = await context.newPage();
+		try {
+			await tab.goto(`${ORIGIN}/`);
+			await Promise.all([tab.waitForURL(`${ORIGIN}/p?k=1`), tab.click("#t")]);
+		} finally {
+			await tab.close();
+		}
+	});
 
 	it.each(CASES)("%s", async (_name, page, links) => {
 		const before = await parsed(page);

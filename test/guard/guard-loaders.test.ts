@@ -140,6 +140,16 @@ describe("SVG <use>, and xlink:href", () => {
 		);
 	});
 
+	it("an SVG link's xlink:href (followed when it has no href) loses its tracking parameters as an href does", async () => {
+		expect(
+			await page(
+				'<svg><a xlink:href="/p?id=1&amp;gclid=x"><text>p</text></a><a href="/q?fbclid=y" xlink:href="/r?utm_source=z&amp;k=2"></a><a xlink:href="/s?page=2"></a></svg>',
+			),
+		).toBe(
+			'<svg><a xlink:href="/p?id=1"><text>p</text></a><a href="/q" xlink:href="/r?k=2"></a><a xlink:href="/s?page=2"></a></svg>',
+		);
+	});
+
 	it("an allowed visitor's are left as written", async () => {
 		const markup = '<svg><use href="https://www.facebook.com/s.svg#x"/></svg>';
 		expect(await page(markup, VISITORS.allowed)).toBe(markup);

@@ -29,6 +29,11 @@ describe("lockedPageLinks", () => {
 		['<a title="t"href="/p?gclid=x">', '<a title="t"href="/p">'],
 		['<svg><a href="/p?gclid=x"></a></svg>', '<svg><a href="/p"></a></svg>'],
 		['<a href="/é?gclid=x&q=日本">', '<a href="/é?q=日本">'],
+		['<svg><a xlink:href="/p?gclid=x">', '<svg><a xlink:href="/p">'],
+		[
+			'<svg><A XLINK:HREF=/p?gclid=x xlink:href=/q?gclid=x href="/r?fbclid=y">',
+			'<svg><A XLINK:HREF=/p xlink:href=/q?gclid=x href="/r">',
+		],
 	])("%s → %s", (page, expected) => {
 		expect(stripped(page)).toBe(expected);
 	});
@@ -38,6 +43,7 @@ describe("lockedPageLinks", () => {
 		['<abbr href="/p?gclid=x">'],
 		['<a data-href="/p?gclid=x" ping="/p?gclid=x">'],
 		['<a href="/p?a=1" href="/p?gclid=x">'],
+		['<area xlink:href="/p?gclid=x">'],
 		['</a href="/p?gclid=x">'],
 		['<!-- <a href="/p?gclid=x"> -->'],
 		['<!doctype html><!x <a href="/p?gclid=x">'],

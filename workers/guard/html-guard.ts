@@ -394,12 +394,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		moveAside(el, attribute, url);
 	};
 
-	const stripHref: HTMLRewriterElementContentHandlers = {
+	const strippedAttribute = (attribute: string): HTMLRewriterElementContentHandlers => ({
 		element(el) {
-			const stripped = verdicts.strippedLink(el.getAttribute("href") ?? "");
-			if (stripped !== null) el.setAttribute("href", stripped);
+			const stripped = verdicts.strippedLink(el.getAttribute(attribute) ?? "");
+			if (stripped !== null) el.setAttribute(attribute, stripped);
 		},
-	};
+	});
+	const stripHref = strippedAttribute("href");
 
 	/**
 	 * A frame the guard let load keeps its URL without tracking parameters (its own navigation). Told
@@ -790,6 +791,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			// Only a link with a query can carry tracking parameters (its `?` may be a character reference).
 			.on('a[href*="?"], a[href*="&"]', stripHref)
+			// An SVG link without an `href` follows its `xlink:href` (checked in Chromium).
+			.on('a[xlink\\:href*="?"], a[xlink\\:href*="&"]', strippedAttribute("xlink:href"))
 			// Only a refresh with a query can carry tracking parameters, and only an absolute one names ORIGIN.
 			.on(
 				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',

@@ -1,8 +1,8 @@
 /**
  * Tracking parameters out of the links of a page sent locked down (guard-response.ts): HTMLRewriter
  * gave up on it, so this scanner reads its bytes as the HTML tokenizer reads tags, finds each `<a>` and
- * `<area>` start tag's first `href` (quoted or not, any case) and strips it as the rewrite does
- * (html-attributes.ts); every other byte stays. Linear: each byte is looked at a bounded number of times.
+ * `<area>` start tag's first `href` (quoted or not, any case), and an `<a>`'s first `xlink:href`, and
+ * strips them as the rewrite does (html-attributes.ts); every other byte stays. Linear: each byte is looked at a bounded number of times.
  */
 import { stripAttributeUrl } from "./html-attributes";
 import { pageCharset } from "./page-charset";
@@ -134,14 +134,22 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 			while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT) i++;
 			const name = i - start <= 9 ? lowered(b, start, i) : "";
 			const link = first !== SLASH && (name === "a" || name === "area");
+			// Each of `href` and `xlink:href` (an SVG link's, followed when it has no `href`) is read once: a
+			// repeated attribute is dropped by the tokenizer.
 			let href = false;
+			let xlink = false;
 			for (;;) {
 				while (i < n && (isSpace(b[i]) || b[i] === SLASH)) i++;
 				if (i >= n || b[i] === GT) break;
 				const attribute = i++;
 				while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT && b[i] !== EQUALS) i++;
-				const isHref: boolean = link && !href && i - attribute === 4 && lowered(b, attribute, i) === "href";
-				href ||= isHref;
+				const length = i - attribute;
+				const isPlain: boolean = link && !href && length === 4 && lowered(b, attribute, i) === "href";
+				const isXlink: boolean =
+					name === "a" && !xlink && length === 10 && lowered(b, attribute, i) === "xlink:href";
+				const isHref: boolean = isPlain || isXlink;
+				href ||= isPlain;
+				xlink ||= isXlink;
 				while (i < n && isSpace(b[i])) i++;
 				if (b[i] !== EQUALS) continue;
 				i++;

@@ -13,10 +13,14 @@ warnIfNoChromium("locked page links");
 
 const ORIGIN = "https://shop.example";
 
-/** What a page parses to: its links (namespace, name, `href`, `xlink:href`), its scripts' and styles' text. */
+/**
+ * What a page parses to: its links (namespace, name, `href`, `xlink:href`), its scripts' and styles'
+ * text, and all its text.
+ */
 interface Parsed {
 	readonly links: string[];
 	readonly texts: string[];
+	readonly text: string | null;
 }
 
 describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses the page", () => {
@@ -54,6 +58,7 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 					texts: [...document.querySelectorAll("script, style")].map(
 						(el) => `${ns(el)} ${el.localName} ${el.textContent}`,
 					),
+					text: document.documentElement.textContent,
 				};
 			});
 		} finally {
@@ -89,6 +94,31 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			`<svg><a xlink:href="/p?gclid=x&amp;k=1"><text>p</text></a><a href="/q?fbclid=y" xlink:href="/r?gclid=z"></a></svg>`,
 			["svg a null /p?k=1", "svg a /q /r"],
 		],
+		[
+			"SVG's style, script and title holding elements",
+			'<svg><style><a href="/p?gclid=x">s</a></style><script><a href="/q?gclid=x"></a></script><title><a href="/r?gclid=x"></a></title></svg>',
+			["svg a /p null", "svg a /q null", "xhtml a /r null"],
+		],
+		[
+			"a CDATA section: text in SVG, a bogus comment in HTML",
+			'<svg><![CDATA[ > <a href="/p?gclid=x"> ]]></svg><![CDATA[ > <a href="/q?gclid=x"> ]]>',
+			["xhtml a /q null"],
+		],
+		[
+			"HTML breaking out of SVG, and an end tag closing it",
+			`<svg><g><p><script>s='<a href="/p?gclid=x">'</script><div><svg><g></div><script>t='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
+			["xhtml a /r null"],
+		],
+		[
+			"an integration point's HTML script, and SVG's after it",
+			`<svg><foreignObject><script>s='<a href="/p?gclid=x">'</script></foreignObject><script><a href="/q?gclid=x"></a></script></svg>`,
+			["svg a /q null"],
+		],
+		[
+			"MathML: a text integration point's HTML script, and a MathML style",
+			`<math><mi><script>s='<a href="/p?gclid=x">'</script></mi><style><a href="/q?gclid=x"></a></style></math>`,
+			["MathML a /q null"],
+		],
 	];
 
 	it("an SVG link without an href is followed to its xlink:href, stripped", async () => {
@@ -108,6 +138,7 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 		const before = await parsed(page);
 		const after = await parsed(scanned(page));
 		expect(after.texts).toEqual(before.texts);
+		expect(after.text).toBe(before.text);
 		expect(after.links).toEqual(links);
 	});
 });

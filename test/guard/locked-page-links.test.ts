@@ -98,6 +98,58 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page)).toBe(expected);
 	});
 
+	// SVG and MathML (foreign content) are tags all through: their `<style>`, `<script>`, `<title>` and
+	// `<textarea>` hold elements, a CDATA section holds text, until the browser leaves them (an end tag,
+	// an HTML element that breaks out, an integration point's HTML children), each checked in Chromium.
+	const LINK = '<a href="/p?gclid=x">';
+	const CLEAN = '<a href="/p">';
+	const SCRIPT = `<script>s='${LINK}'</script>`;
+	it.each([
+		["<svg><style>", "</style></svg>"],
+		["<svg><script>", "</script></svg>"],
+		["<svg><title>", "</title></svg>"],
+		["<svg><textarea>", "</textarea></svg>"],
+		["<math><style>", "</style></math>"],
+		["<svg><font><script>", "</script></svg>"],
+		["<math><annotation-xml><svg><style>", "</style></svg></annotation-xml></math>"],
+		["<svg><foreignObject><p><p></p></foreignObject><script>", "</script></svg>"],
+		["<svg><![CDATA[ x ]]><script>", "</script></svg>"],
+		["<svg><desc></div></desc><script>", "</script></svg>"],
+	])("strips a link in %s…%s, where tags are tags", (before, after) => {
+		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after);
+	});
+
+	it.each([
+		[`<svg><foreignObject>${SCRIPT}`],
+		[`<svg><![CDATA[ > ${LINK} ]]></svg>`],
+		[`<svg><desc><![CDATA[ > ${LINK} ]]></desc></svg>`],
+		[`<svg><script><!--<script></script>${LINK}--></script>`],
+	])("leaves the text of %s as written", (page) => {
+		expect(stripped(page)).toBe(page);
+	});
+
+	it.each([
+		["<svg></svg>"],
+		["<svg/>"],
+		["<svg><g><p>"],
+		["<svg><font color=red>"],
+		["<svg><g></p>"],
+		["<div><svg><g></div>"],
+		["<svg><foreignObject>"],
+		["<svg><foreignObject><div>"],
+		["<math><mi>"],
+		['<math><annotation-xml encoding="Text/HTML">'],
+		["<svg><foreignObject><span><div></span></foreignObject>"],
+		["<svg><foreignObject><td><span></td></foreignObject>"],
+	])("keeps an HTML script's text after %s", (before) => {
+		expect(stripped(before + SCRIPT + LINK)).toBe(before + SCRIPT + CLEAN);
+	});
+
+	it("reads a CDATA section as a bogus comment in HTML, even inside an integration point", () => {
+		const page = `<svg><foreignObject><div><![CDATA[ > ${LINK} ]]></div></foreignObject></svg><![CDATA[ > ${LINK}`;
+		expect(stripped(page)).toBe(page.replaceAll(LINK, CLEAN));
+	});
+
 	it("returns the very buffer when no link changes", () => {
 		const bytes = new TextEncoder().encode('<a href="/p?page=2">').buffer as ArrayBuffer;
 		expect(lockedPageLinks(bytes, HTML, STRIP)).toBe(bytes);
@@ -148,6 +200,11 @@ describe("lockedPageLinks", () => {
 		"a script of escape openings": (size) => grown(size, "<!--<script>", "<script>"),
 		"a script of double escapes and near ends": (size) =>
 			grown(size, "<script></scrip--<!-<scrip", "<script><!--"),
+		"nested foreign content": (size) => grown(size, "<svg><foreignObject><div>"),
+		"unmatched end tags in SVG": (size) => grown(size, "<g></x>", "<svg><foreignObject><svg>"),
+		"end tags past a special element": (size) => grown(size, "<span></b>", "<svg><foreignObject><b><div>"),
+		"foreign elements broken out of": (size) => grown(size, "<svg><g><p>"),
+		"an unclosed CDATA section": (size) => grown(size, "]]", "<svg><![CDATA["),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

@@ -2,8 +2,11 @@
  * Tracking parameters out of the links of a page sent locked down (guard-response.ts): HTMLRewriter
  * gave up on it, so this scanner reads its bytes as the HTML tokenizer reads tags, finds each `<a>` and
  * `<area>` start tag's first `href` (quoted or not, any case), and an `<a>`'s first `xlink:href`, and
- * strips them as the rewrite does (html-attributes.ts); every other byte stays. Linear: each byte is looked at a bounded number of times.
+ * strips them as the rewrite does (html-attributes.ts); every other byte stays. A script's text is read
+ * with the tokenizer's escape states, SVG and MathML as the tree builder tells them (foreign-content.ts).
+ * Linear: each byte is looked at a bounded number of times.
  */
+import { ForeignContent } from "./foreign-content";
 import { stripAttributeUrl } from "./html-attributes";
 import { pageCharset } from "./page-charset";
 import type { StripOptions } from "./strip-tracking-params";
@@ -51,6 +54,14 @@ function commentEnd(b: Uint8Array, from: number): number {
 		if (b[at + 1] !== DASH) continue;
 		if (b[at + 2] === GT) return at + 3;
 		if (b[at + 2] === 0x21 && b[at + 3] === GT) return at + 4;
+	}
+	return b.length;
+}
+
+/** Where a CDATA section whose `<![CDATA[` ends before `from` ends: after `]]>`. */
+function cdataEnd(b: Uint8Array, from: number): number {
+	for (let at = b.indexOf(0x5d, from); at !== -1; at = b.indexOf(0x5d, at + 1)) {
+		if (b[at + 1] === 0x5d && b[at + 2] === GT) return at + 3;
 	}
 	return b.length;
 }
@@ -119,11 +130,14 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 	const n = b.length;
 	const parts: Uint8Array[] = [];
 	let kept = 0;
+	const tree = new ForeignContent();
 	let at = b.indexOf(LT);
 	while (at !== -1 && at < n) {
 		const first = b[at + 1];
 		if (first === 0x21) {
-			at = b[at + 2] === DASH && b[at + 3] === DASH ? commentEnd(b, at + 4) : after(b, GT, at + 2);
+			if (b[at + 2] === DASH && b[at + 3] === DASH) at = commentEnd(b, at + 4);
+			else if (tree.inForeign() && latin1(b.subarray(at + 2, at + 9)) === "[CDATA[") at = cdataEnd(b, at + 9);
+			else at = after(b, GT, at + 2);
 		} else if (first === 0x3f || (first === SLASH && !isLetter(b[at + 2]))) {
 			at = after(b, GT, at + 2);
 		} else if (!isLetter(first) && first !== SLASH) {
@@ -132,18 +146,27 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 			const start = first === SLASH ? at + 2 : at + 1;
 			let i = start;
 			while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT) i++;
-			const name = i - start <= 9 ? lowered(b, start, i) : "";
+			// A longer name is told by its first 64 bytes and its length.
+			const name = i - start <= 64 ? lowered(b, start, i) : `${lowered(b, start, start + 64)}#${i - start}`;
 			const link = first !== SLASH && (name === "a" || name === "area");
 			// Each of `href` and `xlink:href` (an SVG link's, followed when it has no `href`) is read once: a
 			// repeated attribute is dropped by the tokenizer.
 			let href = false;
 			let xlink = false;
+			let selfClosing = false;
+			let styledFont = false;
+			let htmlEncoding = false;
 			for (;;) {
-				while (i < n && (isSpace(b[i]) || b[i] === SLASH)) i++;
+				selfClosing = false;
+				while (i < n && (isSpace(b[i]) || b[i] === SLASH)) selfClosing = b[i++] === SLASH;
 				if (i >= n || b[i] === GT) break;
 				const attribute = i++;
 				while (i < n && !isSpace(b[i]) && b[i] !== SLASH && b[i] !== GT && b[i] !== EQUALS) i++;
 				const length = i - attribute;
+				const read = name === "font" || name === "annotation-xml";
+				const attributeName = read && length <= 8 ? lowered(b, attribute, i) : "";
+				styledFont ||= name === "font" && /^(?:color|face|size)$/.test(attributeName);
+				const isEncoding = name === "annotation-xml" && attributeName === "encoding";
 				const isPlain: boolean = link && !href && length === 4 && lowered(b, attribute, i) === "href";
 				const isXlink: boolean =
 					name === "a" && !xlink && length === 10 && lowered(b, attribute, i) === "xlink:href";
@@ -163,6 +186,9 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 				} else {
 					while (i < n && !isSpace(b[i]) && b[i] !== GT) i++;
 				}
+				if (isEncoding && i < n) {
+					htmlEncoding = /^(?:text\/html|application\/xhtml\+xml)$/i.test(latin1(b.subarray(from, i)));
+				}
 				if (isHref && i < n) {
 					const raw = latin1(b.subarray(from, i));
 					const stripped = raw.includes("?") || raw.includes("&") ? stripAttributeUrl(raw, strip) : null;
@@ -177,8 +203,12 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 				if ((quote === 0x22 || quote === 0x27) && i < n) i++;
 			}
 			at = i + 1;
-			if (first !== SLASH && name === "script") at = scriptEnd(b, at);
-			else if (first !== SLASH && RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
+			if (first === SLASH) tree.endTag(name);
+			else if (tree.startTag({ name, selfClosing, styledFont, htmlEncoding })) {
+				// Only an HTML element holds raw text (SVG's and MathML's `<script>` and `<style>` hold tags).
+				if (name === "script") at = scriptEnd(b, at);
+				else if (RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
+			}
 		}
 		at = b.indexOf(LT, at);
 	}

@@ -245,6 +245,30 @@ describe("importStatements", () => {
 		expect(await exported.json()).toMatchObject({ state: { purposes: { email: false } } });
 	});
 
+	it("counts a Greek address stored under its hash from before ς was folded as present, not new", async () => {
+		await env.DB.prepare(
+			"INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES (?, 'news', ?, 'import')",
+		)
+			.bind(await hashEmail("θησευς@example.gr", env.EMAIL_HASH_KEY), Date.UTC(2024, 0, 1))
+			.run();
+		const importRows = async (typed: string[]) =>
+			Promise.all(
+				typed.map(async (email) => {
+					const normalized = normalizeEmail(email) ?? "";
+					const [emailHash = "", ...legacyHashes] = await emailHashes(email, normalized, env.EMAIL_HASH_KEY);
+					return { emailHash, legacyHashes, list: "news", createdAt: Date.UTC(2025, 0, 1) };
+				}),
+			);
+		// Two spellings of the stored address (one row after earliestImportRows) and a new one.
+		const rows = earliestImportRows(
+			await importRows(["ΘΗΣΕΥΣ@example.gr", "θησευσ@example.gr", "μινως@example.gr"]),
+		);
+		expect(rows).toHaveLength(2);
+		expect(await run(importStatements(rows))).toBe(1);
+		// Now stored under both hashes: still one address already present, not two.
+		expect(await run(importStatements(rows))).toBe(2);
+	});
+
 	it("keeps the earliest date of an address already stored: an import dates it earlier, never later", async () => {
 		const [clicked, older] = await rows(["clicked@example.com", "older@example.com"], "news");
 		if (!clicked || !older) throw new Error("no rows");
@@ -308,6 +332,16 @@ describe("importStatements", () => {
 });
 
 describe("earliestImportRows", () => {
+	it("keeps the older hashes of every spelling of one address", () => {
+		const rows: ImportRow[] = [
+			{ emailHash: "a", legacyHashes: ["old1"], list: "news", createdAt: Date.UTC(2025, 4, 1) },
+			{ emailHash: "a", legacyHashes: ["old2", "old1"], list: "news", createdAt: Date.UTC(2024, 1, 1) },
+		];
+		expect(earliestImportRows(rows)).toEqual([
+			{ emailHash: "a", legacyHashes: ["old1", "old2"], list: "news", createdAt: Date.UTC(2024, 1, 1) },
+		]);
+	});
+
 	it("keeps one row per address and list, with its earliest date, whatever the order", () => {
 		const rows: ImportRow[] = [
 			{ emailHash: "a", list: "news", createdAt: Date.UTC(2025, 4, 1) },

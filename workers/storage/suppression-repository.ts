@@ -179,7 +179,10 @@ export function earliestImportRows(rows: readonly ImportRow[]): ImportRow[] {
 	for (const row of rows) {
 		const id = `${row.emailHash} ${row.list}`;
 		const known = earliest.get(id);
-		if (!known || row.createdAt < known.createdAt) earliest.set(id, row);
+		// Spellings of one Greek address may differ in their older hashes: keep them all.
+		const legacyHashes = [...new Set([...(known?.legacyHashes ?? []), ...(row.legacyHashes ?? [])])];
+		const kept = !known || row.createdAt < known.createdAt ? row : known;
+		earliest.set(id, legacyHashes.length > 0 ? { ...kept, legacyHashes } : kept);
 	}
 	return [...earliest.values()];
 }
@@ -197,13 +200,16 @@ export function importStatements(rows: readonly ImportRow[], now = Date.now()): 
 	const statements: string[] = [];
 	for (let i = 0; i < rows.length; i += IMPORT_ROWS_PER_STATEMENT) {
 		const chunk = rows.slice(i, i + IMPORT_ROWS_PER_STATEMENT);
-		const keys = chunk.map((r) => `(${literal(r.emailHash)}, ${literal(r.list)})`);
+		// Each row with its older hashes: an address stored under one of them is present, not new.
+		const keys = chunk.flatMap((r, n) =>
+			[r.emailHash, ...(r.legacyHashes ?? [])].map((h) => `(${n}, ${literal(h)}, ${literal(r.list)})`),
+		);
 		const values = chunk.map(
 			(r) =>
 				`(${literal(r.emailHash)}, ${literal(r.list)}, ${Math.trunc(r.createdAt)}, ${literal("import")})`,
 		);
 		statements.push(
-			`SELECT count(*) AS present FROM email_suppressions WHERE (email_hash, list) IN (VALUES ${keys.join(", ")});`,
+			`SELECT count(DISTINCT k.column1) AS present FROM (VALUES ${keys.join(", ")}) AS k JOIN email_suppressions s ON s.email_hash = k.column2 AND s.list = k.column3;`,
 			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
 				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
 				"WHERE excluded.created_at < email_suppressions.created_at AND email_suppressions.source <> 'erasure';",

@@ -39,7 +39,7 @@ export async function subjectExport(env: Env, repo: ConsentRepository, subject: 
 	const emailHash = data.state?.emailHash ?? null;
 	const suppressions = await guardedStorage(() => suppressionsForExport(env.DB, emailHash));
 	const pendingWrites = await guardedStorage(() =>
-		pendingWritesForExport(env.CONSENT_KV, subject, emailHash),
+		pendingWritesForExport(env.CONSENT_KV, subject, emailHash ? [emailHash] : []),
 	);
 	return exportDocument(subject, data, suppressions, pendingWrites);
 }

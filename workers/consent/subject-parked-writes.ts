@@ -51,9 +51,9 @@ function contents(body: DeferredWrite | null): Omit<PendingWrite, "kind" | "queu
 export async function pendingWritesForExport(
 	kv: KVNamespace,
 	subject: string,
-	emailHash: string | null,
+	emailHashes: readonly string[],
 ): Promise<PendingWrite[]> {
-	const parked = await parkedWritesFor(kv, { subject, emailHash });
+	const parked = await parkedWritesFor(kv, { subject, emailHashes });
 	const toRead = parked.slice(0, PENDING_WRITE_READS);
 	const bodies = await callConcurrently(
 		toRead,

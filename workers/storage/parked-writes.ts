@@ -41,6 +41,8 @@ export interface ParkedWriteMetadata {
 	readonly subject?: string;
 	/** The address hash an unsubscribe is for. */
 	readonly emailHash?: string;
+	/** Its hashes from before `ς` was folded (email-address.ts emailHashes): a subject may be linked under one. */
+	readonly legacyHashes?: readonly string[];
 }
 
 export interface ParkedWrite {
@@ -48,10 +50,10 @@ export interface ParkedWrite {
 	readonly metadata: ParkedWriteMetadata;
 }
 
-/** Whom a parked write is for: a subject, the address hash linked to it, or both. */
+/** Whom a parked write is for: a subject, the hashes of the address linked to it, or both. */
 export interface ParkedWriteOwner {
 	readonly subject?: string;
-	readonly emailHash?: string | null;
+	readonly emailHashes?: readonly string[];
 }
 
 function field(value: unknown, name: string): unknown {
@@ -64,11 +66,14 @@ function text(value: unknown): string | undefined {
 
 /** The metadata of `body` (a queue message body, maybe malformed), first queued at `queuedAt`. */
 export function describeParkedWrite(body: unknown, queuedAt: string): ParkedWriteMetadata {
+	const legacy = field(field(body, "claim"), "legacyHashes");
+	const legacyHashes = Array.isArray(legacy) ? legacy.filter((h) => typeof h === "string") : [];
 	return {
 		kind: text(field(body, "type")) ?? "unknown",
 		queuedAt,
 		subject: text(field(body, "subject")),
 		emailHash: text(field(field(body, "claim"), "emailHash")),
+		...(legacyHashes.length > 0 ? { legacyHashes } : {}),
 	};
 }
 
@@ -148,10 +153,10 @@ export async function parkedWritesFor(
 }
 
 function belongsTo(metadata: ParkedWriteMetadata, owner: ParkedWriteOwner): boolean {
-	return (
-		(owner.subject !== undefined && metadata.subject === owner.subject) ||
-		(!!owner.emailHash && metadata.emailHash === owner.emailHash)
-	);
+	if (owner.subject !== undefined && metadata.subject === owner.subject) return true;
+	const hashes = owner.emailHashes ?? [];
+	const claimed = [metadata.emailHash, ...(metadata.legacyHashes ?? [])];
+	return claimed.some((hash) => hash !== undefined && hashes.includes(hash));
 }
 
 /** Whether a run has tried the parked write at `key` and failed (moveParkedWriteBack). */

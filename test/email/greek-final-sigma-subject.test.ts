@@ -11,6 +11,7 @@ import worker from "../../workers/index";
 import { DEAD_LETTER_QUEUE } from "../../workers/queue/dead-letters";
 import type { DeferredWrite } from "../../workers/queue/deferred-writes";
 import { replayParkedWrites } from "../../workers/queue/parked-write-replay";
+import { importStatements } from "../../workers/storage/suppression-repository";
 import { brokenD1, envWith } from "../helpers";
 import { call, json, keyed } from "./email-fixtures";
 
@@ -24,6 +25,14 @@ interface Exported {
 }
 
 const oldHash = (normalised: string) => hashEmail(normalised, env.EMAIL_HASH_KEY);
+
+async function seedOld(normalised: string, list: string, at: number): Promise<void> {
+	await env.DB.prepare(
+		"INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES (?, ?, ?, 'import')",
+	)
+		.bind(await oldHash(normalised), list, at)
+		.run();
+}
 
 async function link(subject: string, email: string, purposes: Record<string, boolean> = {}) {
 	const put = json({ subject, email, purposes });
@@ -82,5 +91,50 @@ describe("Greek final sigma, a subject's export and parked writes", () => {
 		const exported = await exportOf("user:patroclus");
 		expect(exported.state?.purposes.email).toBe(false);
 		expect(exported.pendingWrites).toEqual([]);
+	});
+
+	it("a subject linked since the fold: its export lists the address's rows stored under the old hash", async () => {
+		await seedOld("μενελαος@example.gr", "news", Date.UTC(2025, 2, 3));
+		await link("user:menelaus", "ΜΕΝΕΛΑΟΣ@example.gr");
+		expect((await exportOf("user:menelaus")).suppressions).toEqual([
+			{ list: "news", since: "2025-03-03T00:00:00.000Z", source: "import" },
+		]);
+	});
+
+	it("a subject linked under the old hash: its export lists suppressions added since the fold", async () => {
+		await linkOld("user:odysseus", "οδυσσευς@example.gr", { email: true });
+		const add = json({ email: "ΟΔΥΣΣΕΥΣ@example.gr", list: "offers" }, keyed({ method: "POST", cf: CA }));
+		expect((await call("/v1/suppressions", add)).status).toBe(201);
+		expect((await exportOf("user:odysseus")).suppressions).toMatchObject([{ list: "offers", source: "api" }]);
+	});
+
+	it("a subject linked under the old hash: its export lists the address's imported rows", async () => {
+		await linkOld("user:ajax", "αιας@example.gr", { email: false });
+		const parked = await unsubscribe("ΑΙΑΣ@example.gr", "news");
+		if (parked.type !== "email-suppression") throw new Error("not an unsubscribe");
+		const { emailHash, legacyHashes } = parked.claim;
+		const sql = importStatements([
+			{ emailHash, legacyHashes, list: "news", createdAt: Date.UTC(2024, 6, 1) },
+		]);
+		for (const statement of sql.split(/;\n/).filter((s) => s.trim())) await env.DB.prepare(statement).run();
+		expect((await exportOf("user:ajax")).suppressions).toEqual([
+			{ list: "news", since: "2024-07-01T00:00:00.000Z", source: "import" },
+		]);
+	});
+
+	it("a subject linked since the fold: its export lists an unsubscribe parked from a link minted before it", async () => {
+		await link("user:nestor", "ΝΕΣΤΟΡΑΣ@example.gr");
+		// An old link's token carries the hash of the unfolded form alone.
+		const parked = await unsubscribe("ΝΕΣΤΟΡΑΣ@example.gr", "news");
+		if (parked.type !== "email-suppression") throw new Error("not an unsubscribe");
+		const claim = {
+			emailHash: await oldHash("νεστορας@example.gr"),
+			list: "news",
+			expiresAt: parked.claim.expiresAt,
+		};
+		await park({ ...parked, claim }, "nestor");
+		expect((await exportOf("user:nestor")).pendingWrites).toMatchObject([
+			{ kind: "email-suppression", list: "news" },
+		]);
 	});
 });

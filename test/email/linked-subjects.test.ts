@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashEmail } from "../../workers/email/email-address";
-import { suppressionsForExport } from "../../workers/email/subject-suppressions";
+import { linkedAddressHashes, suppressionsForExport } from "../../workers/email/subject-suppressions";
 import { countRecords } from "../helpers";
 import { call, issueLink, json, keyed, oneClick, pathOf } from "./email-fixtures";
 
@@ -62,11 +62,12 @@ describe("unsubscribing a linked address", () => {
 		await link("user:export", "export@example.com");
 		await oneClick(pathOf((await issueLink("export@example.com", "news")).url));
 		const hash = await hashEmail("export@example.com", env.EMAIL_HASH_KEY);
-		const exported = await suppressionsForExport(env.DB, hash);
+		const exported = await suppressionsForExport(env.DB, await linkedAddressHashes(env.DB, hash));
 		expect(exported).toEqual([
 			{ list: "news", since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), source: "one-click" },
 		]);
-		expect(await suppressionsForExport(env.DB, null)).toEqual([]);
+		expect(await linkedAddressHashes(env.DB, null)).toEqual([]);
+		expect(await suppressionsForExport(env.DB, [])).toEqual([]);
 
 		expect((await call("/v1/subjects/user:export", keyed({ method: "DELETE" }))).status).toBe(204);
 		const lookup = await call("/v1/suppressions?email=export@example.com&list=news", keyed());

@@ -3,7 +3,7 @@
  * (GET /v1/subjects/{subject}/export) answers and a visitor's own download from the preference centre
  * (GET /preferences/export) hands over.
  */
-import { suppressionsForExport } from "../email/subject-suppressions";
+import { linkedAddressHashes, suppressionsForExport } from "../email/subject-suppressions";
 import { HttpError, storageUnavailable } from "../http/http-error";
 import { ConsentRepository } from "../storage/consent-repository";
 import { subjectDigest } from "./subject-digest";
@@ -36,11 +36,9 @@ const NOTHING_STORED: StoredData = { state: null, records: [], answers: [], eras
 export async function subjectExport(env: Env, repo: ConsentRepository, subject: string) {
 	const digest = await subjectDigest(env, subject);
 	const data = await guardedStorage(() => repo.exportSubject(subject, digest));
-	const emailHash = data.state?.emailHash ?? null;
-	const suppressions = await guardedStorage(() => suppressionsForExport(env.DB, emailHash));
-	const pendingWrites = await guardedStorage(() =>
-		pendingWritesForExport(env.CONSENT_KV, subject, emailHash ? [emailHash] : []),
-	);
+	const hashes = await guardedStorage(() => linkedAddressHashes(env.DB, data.state?.emailHash ?? null));
+	const suppressions = await guardedStorage(() => suppressionsForExport(env.DB, hashes));
+	const pendingWrites = await guardedStorage(() => pendingWritesForExport(env.CONSENT_KV, subject, hashes));
 	return exportDocument(subject, data, suppressions, pendingWrites);
 }
 

@@ -12,11 +12,19 @@ export interface ExportedSuppression {
 	readonly source: string;
 }
 
+/**
+ * The linked address's hashes: the one the subject holds, and those recorded with it from before `ς`
+ * was folded (the subject may hold either), as the address's own lookups use them.
+ */
+export async function linkedAddressHashes(db: D1Database, emailHash: string | null): Promise<string[]> {
+	return emailHash ? SuppressionRepository.open(db).addressHashes(emailHash) : [];
+}
+
 export async function suppressionsForExport(
 	db: D1Database,
-	emailHash: string | null,
+	hashes: readonly string[],
 ): Promise<ExportedSuppression[]> {
-	if (!emailHash) return [];
-	const rows = await SuppressionRepository.open(db).listForAddress([emailHash]);
+	if (hashes.length === 0) return [];
+	const rows = await SuppressionRepository.open(db).listForAddress(hashes);
 	return rows.map((row) => ({ list: row.list, since: row.since.toISOString(), source: row.source }));
 }

@@ -62,7 +62,7 @@ export function answersConsent(source: RecordSource): boolean {
  * The newest migration (migrations/) this code needs. `npm run deploy` applies none, so a database
  * can lag the code deployed on it; the health probe looks for this one (test/health keeps it current).
  */
-export const NEWEST_MIGRATION = "0006_pending_cache_drops.sql";
+export const NEWEST_MIGRATION = "0007_email_hash_aliases.sql";
 
 export interface ConsentRecord {
 	recordId: string;

@@ -10,5 +10,6 @@ export const consentRecords = schema.consentRecordsTable();
 export const idempotencyKeys = schema.idempotencyKeysTable();
 export const erasures = schema.erasuresTable();
 export const emailSuppressions = schema.emailSuppressionsTable();
+export const emailHashAliases = schema.emailHashAliasesTable();
 export const retentionPurges = schema.retentionPurgesTable();
 export const pendingCacheDrops = schema.pendingCacheDropsTable();

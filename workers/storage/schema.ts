@@ -133,6 +133,25 @@ export const emailSuppressionsTable = builtOnFirstUse(() =>
 	),
 );
 
+/**
+ * The hashes an address had before `ς` was folded into `σ` (email-address.ts emailHashes), recorded
+ * when a write met the address itself: a subject holds one hash, and its export finds the address's
+ * rows under the others through these. Only addresses holding a sigma have any; hashes alone.
+ */
+export const emailHashAliasesTable = builtOnFirstUse(() =>
+	sqliteTable(
+		"email_hash_aliases",
+		{
+			emailHash: text("email_hash").notNull(),
+			legacyHash: text("legacy_hash").notNull(),
+		},
+		(t) => [
+			primaryKey({ columns: [t.emailHash, t.legacyHash] }),
+			index("email_hash_aliases_legacy").on(t.legacyHash),
+		],
+	),
+);
+
 export const retentionPurgesTable = builtOnFirstUse(() =>
 	sqliteTable("retention_purges", {
 		id: text("id").primaryKey(),

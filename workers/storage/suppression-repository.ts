@@ -6,11 +6,11 @@
  * and never an erasure's row, whose source is the evidence of the erasure.
  * A statement binds at most 100 parameters (a D1 limit), so bulk lookups are chunked.
  */
-import { and, inArray } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import { ALL_LISTS } from "../email/mailing-list";
 import { linkedSubjectsEmailOffStatements } from "./import-linked-subjects";
 import { insertQuery, selectBatch, selectQuery, selectRows, statement } from "./queries";
-import { emailSuppressionsTable } from "./schema";
+import { emailHashAliasesTable, emailSuppressionsTable } from "./schema";
 
 // Named by the list module (a leaf, which the import CLI's Node code loads without D1's types).
 export { ALL_LISTS };
@@ -76,6 +76,10 @@ export class SuppressionRepository {
 		now: number,
 		legacyHashes: readonly string[] = [],
 	): Promise<boolean> {
+		// Only for exports: the row below is what stops the mail, so a failure here does not stop it.
+		await this.recordAliases(emailHash, legacyHashes).catch((err) =>
+			console.error("recording an address's older hashes failed", err),
+		);
 		if (legacyHashes.length > 0 && (await this.listForAddress(legacyHashes)).some((s) => s.list === list))
 			return false;
 		const result = await statement(
@@ -85,6 +89,33 @@ export class SuppressionRepository {
 				.onConflictDoNothing(),
 		).run();
 		return result.meta.changes > 0;
+	}
+
+	/** Pairs an address's folded hash with its `legacyHashes` (schema.ts emailHashAliasesTable). */
+	async recordAliases(emailHash: string, legacyHashes: readonly string[]): Promise<void> {
+		if (legacyHashes.length === 0) return;
+		const rows = legacyHashes.map((legacyHash) => ({ emailHash, legacyHash }));
+		await statement(this.db, insertQuery(emailHashAliasesTable()).values(rows).onConflictDoNothing()).run();
+	}
+
+	/**
+	 * The hashes recorded for the address hashed `emailHash`: itself, its folded hash when it is an
+	 * older one, and every older hash of the folded one.
+	 */
+	async addressHashes(emailHash: string): Promise<string[]> {
+		const aliases = emailHashAliasesTable();
+		const folded = selectQuery
+			.select({ emailHash: aliases.emailHash })
+			.from(aliases)
+			.where(eq(aliases.legacyHash, emailHash));
+		const rows = await selectRows(
+			this.db,
+			selectQuery
+				.select()
+				.from(aliases)
+				.where(or(eq(aliases.emailHash, emailHash), inArray(aliases.emailHash, folded))),
+		);
+		return [...new Set([emailHash, ...rows.flatMap((row) => [row.emailHash, row.legacyHash])])];
 	}
 
 	/**
@@ -192,7 +223,8 @@ export function earliestImportRows(rows: readonly ImportRow[]): ImportRow[] {
  * so values are inlined as literals): per IMPORT_ROWS_PER_STATEMENT rows, a `SELECT ... AS present`
  * counting those already stored (index lookups, so a large table is not scanned), then an insert
  * that leaves a stored row alone unless the import dates it earlier (the earliest date wins, with
- * its source), then `email` turned off for the subjects linked to those addresses, as a one-click
+ * its source), the older hashes of Greek addresses paired with their folded ones (for exports), then
+ * `email` turned off for the subjects linked to those addresses, as a one-click
  * unsubscribe does (import-linked-subjects.ts). The importer sums `present` to tell new rows from
  * known ones.
  */
@@ -213,6 +245,7 @@ export function importStatements(rows: readonly ImportRow[], now = Date.now()): 
 			`INSERT INTO email_suppressions (email_hash, list, created_at, source) VALUES\n${values.join(",\n")}\n` +
 				"ON CONFLICT (email_hash, list) DO UPDATE SET created_at = excluded.created_at, source = excluded.source\n" +
 				"WHERE excluded.created_at < email_suppressions.created_at AND email_suppressions.source <> 'erasure';",
+			...aliasStatements(chunk),
 			linkedSubjectsEmailOffStatements(
 				chunk.flatMap((r) => [r, ...(r.legacyHashes ?? []).map((emailHash) => ({ ...r, emailHash }))]),
 				now,
@@ -220,4 +253,15 @@ export function importStatements(rows: readonly ImportRow[], now = Date.now()): 
 		);
 	}
 	return statements.length > 0 ? `${statements.join("\n")}\n` : "";
+}
+
+/** The rows' older hashes paired with their folded ones (SuppressionRepository.recordAliases). */
+function aliasStatements(rows: readonly ImportRow[]): string[] {
+	const pairs = rows.flatMap((r) =>
+		(r.legacyHashes ?? []).map((legacy) => `(${literal(r.emailHash)}, ${literal(legacy)})`),
+	);
+	if (pairs.length === 0) return [];
+	return [
+		`INSERT INTO email_hash_aliases (email_hash, legacy_hash) VALUES ${pairs.join(", ")} ON CONFLICT DO NOTHING;`,
+	];
 }

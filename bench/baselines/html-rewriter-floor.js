@@ -96,6 +96,7 @@ export default {
 			)
 			.on("a[ping], area[ping]", ELEMENT)
 			.on('a[href*="?"], a[href*="&"]', ELEMENT)
+			.on("a[xlink\\:href]", ELEMENT)
 			.on(
 				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',
 				ELEMENT,

@@ -791,8 +791,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			})
 			// Only a link with a query can carry tracking parameters (its `?` may be a character reference).
 			.on('a[href*="?"], a[href*="&"]', stripHref)
-			// An SVG link without an `href` follows its `xlink:href` (checked in Chromium).
-			.on('a[xlink\\:href*="?"], a[xlink\\:href*="&"]', strippedAttribute("xlink:href"))
+			// An SVG link without an `href` follows its `xlink:href` (checked in Chromium). Rare: one
+			// selector lets every such link in, and the handler leaves one without a query as it is.
+			.on("a[xlink\\:href]", strippedAttribute("xlink:href"))
 			// Only a refresh with a query can carry tracking parameters, and only an absolute one names ORIGIN.
 			.on(
 				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',

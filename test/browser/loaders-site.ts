@@ -28,6 +28,8 @@ export const MARKUP_CASES: Readonly<Record<string, string>> = {
 	"spec-same-prerender": `<script type="speculationrules">{"prerender": [{"source": "list", "urls": ["/landing?case=spec-same-prerender&fbclid=abc&id=7"]}]}</script>`,
 	"svg-use": `<svg width="10" height="10"><use href="${SOCIAL}/svg-use.svg#x"/></svg>`,
 	"svg-use-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="${SOCIAL}/svg-use-xlink.svg#x"/></svg>`,
+	"svg-script": `<svg width="10" height="10"><script href="${AD}/svg-script.js"></script></svg>`,
+	"svg-script-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><script xlink:href="${AD}/svg-script-xlink.js"></script></svg>`,
 	"svg-image-xlink": `<svg width="10" height="10" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="${SOCIAL}/svg-image-xlink.gif" width="1" height="1"/></svg>`,
 	"link-stylesheet": `<link rel="stylesheet" href="${AD}/link-stylesheet.css">`,
 	"style-import": `<style>@import url(${AD}/style-import.css); p { color: red }</style>`,

@@ -150,8 +150,19 @@ describe("SVG <use>, and xlink:href", () => {
 		);
 	});
 
+	it("an SVG script's href or xlink:href naming a denied tracker is kept aside in data-src, the script made inert", async () => {
+		expect(
+			await page(
+				'<svg><script href="https://connect.facebook.net/en_US/fbevents.js"></script><script xlink:href="//connect.facebook.net/x.js" type="text/ecmascript"></script><script href="/own.js"></script></svg>',
+			),
+		).toBe(
+			'<svg><script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script><script type="text/plain" data-type="text/ecmascript" data-consent="ads" data-src="//connect.facebook.net/x.js"></script><script href="/own.js"></script></svg>',
+		);
+	});
+
 	it("an allowed visitor's are left as written", async () => {
-		const markup = '<svg><use href="https://www.facebook.com/s.svg#x"/></svg>';
+		const markup =
+			'<svg><use href="https://www.facebook.com/s.svg#x"/><script href="https://connect.facebook.net/en_US/fbevents.js"></script></svg>';
 		expect(await page(markup, VISITORS.allowed)).toBe(markup);
 	});
 });

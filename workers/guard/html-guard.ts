@@ -319,6 +319,19 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const rules = kind === "speculationrules" || kind === "importmap" ? kind : undefined;
 			if (!RUNNABLE_TYPES.has(kind) && deferredSrc === undefined && rules === undefined) return;
 			const marked = markerPurposes(el.getAttribute("data-consent"));
+			// An SVG script loads its `href` (or, without one, its `xlink:href`), as Chromium does: kept aside
+			// in `data-src` when denied, so the SDK can run it once allowed, as a gated script's `src`.
+			const svgSrc =
+				el.namespaceURI === SVG_NAMESPACE ? (el.getAttribute("href") ?? el.getAttribute("xlink:href")) : null;
+			if (svgSrc !== null) {
+				const purposes = union(marked, classify(svgSrc));
+				if (anyDenied(purposes)) {
+					neutraliseScript(el, purposes, type, svgSrc);
+					el.removeAttribute("href");
+					el.removeAttribute("xlink:href");
+				}
+				return;
+			}
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
 				// The loader reads its own attribute: the URL stays where it is, only the type changes.

@@ -72,6 +72,9 @@ describe.skipIf(!hasChromium)("a page the rewrite fails on, in Chromium", () => 
 		try {
 			const tab = await context.newPage();
 			await tab.goto(`${server.origin}${path}`, { waitUntil: "commit" }).catch(() => {});
+			// The deep page's parse ends after its bytes arrive (a loaded machine: seconds later, and the
+			// streamed page's notice, its last element, was not there yet at 1.5 s): wait for its load.
+			await tab.waitForLoadState("load", { timeout: 30_000 }).catch(() => {});
 			await tab.waitForTimeout(1500);
 			const seen = await tab.evaluate(() => ({
 				title: document.title,

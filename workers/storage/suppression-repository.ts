@@ -76,10 +76,8 @@ export class SuppressionRepository {
 		now: number,
 		legacyHashes: readonly string[] = [],
 	): Promise<boolean> {
-		// Only for exports: the row below is what stops the mail, so a failure here does not stop it.
-		await this.recordAliases(emailHash, legacyHashes).catch((err) =>
-			console.error("recording an address's older hashes failed", err),
-		);
+		// Only for exports: the row below is what stops the mail.
+		await this.recordAliases(emailHash, legacyHashes);
 		if (legacyHashes.length > 0 && (await this.listForAddress(legacyHashes)).some((s) => s.list === list))
 			return false;
 		const result = await statement(
@@ -91,11 +89,16 @@ export class SuppressionRepository {
 		return result.meta.changes > 0;
 	}
 
-	/** Pairs an address's folded hash with its `legacyHashes` (schema.ts emailHashAliasesTable). */
+	/**
+	 * Pairs an address's folded hash with its `legacyHashes` (schema.ts emailHashAliasesTable). Best
+	 * effort: only exports read the pairs, so a failure is logged and the caller's write goes on.
+	 */
 	async recordAliases(emailHash: string, legacyHashes: readonly string[]): Promise<void> {
 		if (legacyHashes.length === 0) return;
 		const rows = legacyHashes.map((legacyHash) => ({ emailHash, legacyHash }));
-		await statement(this.db, insertQuery(emailHashAliasesTable()).values(rows).onConflictDoNothing()).run();
+		await statement(this.db, insertQuery(emailHashAliasesTable()).values(rows).onConflictDoNothing())
+			.run()
+			.catch((err: unknown) => console.error("recording an address's older hashes failed", err));
 	}
 
 	/**

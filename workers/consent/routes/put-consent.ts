@@ -28,7 +28,9 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 		if (!normalized) throw new HttpError(400, "invalid_body", "email: not a valid address.");
 		hashes = await emailHashes(input.email, normalized, await emailHashKey(env));
 		emailHash = hashes[0];
-		if (emailHash && hashes.length > 1) await recordAliases(env, emailHash, hashes.slice(1));
+		// A Greek address's older hashes, paired with the folded one: its export finds their rows.
+		if (emailHash && hashes.length > 1)
+			await SuppressionRepository.open(env.DB).recordAliases(emailHash, hashes.slice(1));
 	}
 	const changes =
 		emailHash && !(EMAIL_PURPOSE in input.purposes) && (await linksSuppressedAddress(env, subject, hashes))
@@ -61,15 +63,4 @@ async function linksSuppressedAddress(env: Env, subject: string, hashes: string[
 		console.error("reading the address's suppressions failed", err);
 		throw storageUnavailable();
 	}
-}
-
-/**
- * A Greek address's older hashes, paired with the folded one the subject is linked under: its export
- * finds the rows stored under them (SuppressionRepository.addressHashes). Only exports need it, so a
- * failure is logged and the write goes on.
- */
-async function recordAliases(env: Env, emailHash: string, legacyHashes: string[]): Promise<void> {
-	await SuppressionRepository.open(env.DB)
-		.recordAliases(emailHash, legacyHashes)
-		.catch((err) => console.error("recording an address's older hashes failed", err));
 }

@@ -145,6 +145,37 @@ describe("X-Debug-Geo naming no US state (DEBUG_GEO on, as in the tests)", () =>
 		},
 	);
 
+	it.each(["EU", "eu-be", "IC", "QQ"])(
+		"%s, a code naming no country, is a 400 invalid_header",
+		async (geo) => {
+			const res = await exports.default.fetch(
+				new Request("https://consent.example/v1/consent", { headers: { "X-Debug-Geo": geo } }),
+			);
+			expect(res.status).toBe(400);
+			expect((await res.json<{ error: { code: string } }>()).error.code).toBe("invalid_header");
+		},
+	);
+
+	// Read as ?jurisdiction= reads a country: `UK` decided as a country of its own got opt-out defaults.
+	it.each([
+		["UK", "GB"],
+		["uk", "GB"],
+		["DD", "DE"],
+	])("%s is read as the country it names (%s), with its defaults", async (geo, expected) => {
+		const res = await exports.default.fetch(
+			new Request("https://consent.example/v1/consent", { headers: { "X-Debug-Geo": geo } }),
+		);
+		expect(res.status).toBe(200);
+		const doc = await res.json<{
+			jurisdiction: string;
+			purposes: Record<string, boolean>;
+			prompt: boolean;
+		}>();
+		expect(doc.jurisdiction).toBe(expected);
+		expect(doc.purposes.analytics).toBe(false);
+		expect(doc.prompt).toBe(true);
+	});
+
 	it.each([
 		["US-TX", "US-TX"],
 		["US-dc", "US-DC"],

@@ -83,12 +83,16 @@ const LOCATION_TTL_MS = 60_000;
 const locations = new BoundedMemo<string, { readonly jurisdiction: string; readonly until: number }>(4096);
 
 /**
- * An `X-Debug-Geo` (read under DEBUG_GEO) naming a US state there is none of (`US-XX`), refused as
- * `?jurisdiction=` refuses one: decided as a state no one is in, a developer's typo went unseen.
+ * An `X-Debug-Geo` (read under DEBUG_GEO) naming a US state there is none of (`US-XX`), or a code no
+ * country has (`EU`), refused as `?jurisdiction=` refuses one: decided as a place no one is in (`EU`
+ * with opt-out defaults), a developer's typo went unseen.
  */
 export function refuseUnknownDebugState(request: Request): void {
 	const override = DEBUG_OVERRIDE.exec(requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase() ?? "");
-	if (override?.[1] === "US" && override[2] !== undefined && !US_REGION.test(override[2]))
+	if (
+		(override?.[1] === "US" && override[2] !== undefined && !US_REGION.test(override[2])) ||
+		(override && debugCountry(override[1] as string) === null)
+	)
 		throw new HttpError(
 			400,
 			"invalid_header",
@@ -96,12 +100,19 @@ export function refuseUnknownDebugState(request: Request): void {
 		);
 }
 
+/** An override's country as `?jurisdiction=` reads it (`UK` is GB), XX and T1 as they are; else null. */
+function debugCountry(code: string): string | null {
+	return code === "XX" || code === "T1" || !/^[A-Z]{2}$/.test(code) ? code : statedCountry(code);
+}
+
 /** The request's jurisdiction (`now` in ms since the epoch, for the address memo above). */
 export function requestJurisdiction(request: Request, debugGeo: string | undefined, now: number): string {
 	if (debugGeo === "true") {
 		const override = DEBUG_OVERRIDE.exec(requestHeader(request, "X-Debug-Geo")?.trim().toUpperCase() ?? "");
 		// Read as request.cf is: `XX` and `T1` are ZZ, and a region counts only in the US.
-		if (override) return jurisdictionFromCf({ country: override[1], regionCode: override[2] });
+		// A code naming no country (refused up front by the entry) decides as an unknown place.
+		if (override)
+			return jurisdictionFromCf({ country: debugCountry(override[1] as string), regionCode: override[2] });
 	}
 	const address = requestHeader(request, "CF-Connecting-IP");
 	if (address === null) return jurisdictionFromCf(request.cf as GeoSource | undefined);

@@ -119,6 +119,35 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			`<math><mi><script>s='<a href="/p?gclid=x">'</script></mi><style><a href="/q?gclid=x"></a></style></math>`,
 			["MathML a /q null"],
 		],
+		[
+			"an end tag in SVG closing no element kept: the SVG stays open",
+			'<svg></span><style><a href="/p?gclid=x"></a><![CDATA[ </style><a href="/q?gclid=x"> ]]></style></svg>' +
+				'<span><div><svg></span><title><a href="/r?gclid=x"></a></title></svg></div></span>',
+			["svg a /p null", "xhtml a /r null"],
+		],
+		[
+			"an end tag in SVG closing an HTML element below: the SVG closes with it",
+			`<div><p><svg><g></div><script>s='<a href="/p?gclid=x">'</script><b><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
+			["xhtml a /r null"],
+		],
+		[
+			"a list's end closes an SVG in its item; a stray item end does not",
+			'<ul><li><svg></ul><p><svg></li><style><a href="/p?gclid=x"></a></style></svg>',
+			["svg a /p null"],
+		],
+		[
+			"an integration point's HTML closed by implied ends, then the point",
+			'<svg><foreignObject><div><p></div></foreignObject><style><a href="/p?gclid=x"></a><![CDATA[</style><a href="/x?gclid=x">]]></style></svg>' +
+				'<svg><foreignObject><li><div><li></li></foreignObject><style><a href="/q?gclid=x"></a></style></svg>' +
+				'<math><mi><p><h1></h1></mi><style><a href="/r?gclid=x"></a></style></math>' +
+				'<math><annotation-xml encoding="text/html"><dd><dt></dt></annotation-xml><style><a href="/s?gclid=x"></a></style></math>',
+			["svg a /p null", "svg a /q null", "MathML a /r null", "MathML a /s null"],
+		],
+		[
+			"a formatting element reopened by text: nothing after is altered",
+			`<svg><foreignObject><p><b>x</p>y</foreignObject><style>a{}/*<a href="/p?gclid=x">*/</style><a href="/q?gclid=x">`,
+			["xhtml a /q?gclid=x null"],
+		],
 	];
 
 	it("an SVG link without an href is followed to its xlink:href, stripped", async () => {

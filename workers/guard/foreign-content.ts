@@ -1,10 +1,16 @@
 /**
  * Where the locked-page scanner (locked-page-links.ts) is in SVG or MathML, as the HTML tree builder
  * decides it: there `<script>`, `<style>`, `<title>`… hold tags, not raw text, and `<![CDATA[` opens
- * text. Only the elements open since the first `<svg>` or `<math>` are kept, with the HTML elements of
- * their integration points. Where the page's HTML elements outside would decide (an end tag naming
- * none open in SVG), the foreign elements are taken as closed: a script read as HTML is skipped
- * whole, never read as tags. Each tag costs a bounded amount, each element is popped once.
+ * text. The open elements are kept, HTML ones too, with what the tree builder's end tags read of them:
+ * an end tag inside SVG that names no SVG element open is read by the HTML rules against the HTML
+ * elements below it, and closes the SVG only when one of them is closed.
+ *
+ * Not modelled: tables' insertion modes, templates, `<select>`, `<form>` removed from the middle,
+ * ruby, the adoption agency's moves and the reopening of formatting elements (`<b>`…) closed
+ * implicitly. Each marks the model inexact; from then, a decision that could depend on it is not
+ * taken: the model says it is lost, and the scanner alters nothing after (a link left is the lesser
+ * fault; a script or style altered breaks the page). Each tag costs a bounded amount, each element is
+ * popped once.
  */
 
 type Space = "html" | "svg" | "math";
@@ -15,7 +21,11 @@ interface Run {
 	readonly at: Map<string, number[]>;
 	/** Indexes of its special HTML elements (an end tag does not close past one). */
 	readonly specials: number[];
-	/** How many of its foreign elements are integration points (an HTML end tag stops at one). */
+	/** Its special elements other than `address`, `div` and `p` (an `<li>` start tag stops at one). */
+	readonly hard: number[];
+	/** Its scope boundaries (`applet`, `marquee`, `object`, `table`, `template`). */
+	readonly scopes: number[];
+	/** How many of its foreign elements are integration points (special and scope boundaries). */
 	points: number;
 }
 
@@ -32,17 +42,27 @@ const BREAKS_OUT =
 	/^(?:b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|embed|h[1-6]|head|hr|i|img|li|listing|menu|meta|nobr|ol|p|pre|ruby|s|small|span|strong|strike|sub|sup|table|tt|u|ul|var)$/;
 /**
  * HTML start tags that open nothing here: void, ignored in a body outside a table, or raw text (the
- * scanner skips to its end tag).
+ * scanner skips to its end tag). A table's sections, rows and cells are stood for by the table.
  */
 const OPENS_NOTHING =
 	/^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext|area|base|basefont|bgsound|br|col|embed|hr|img|image|input|keygen|link|meta|param|source|track|wbr|frame|caption|colgroup|tbody|td|tfoot|th|thead|tr|html|body|head|frameset)$/;
 /** HTML elements an end tag does not close past ("special" in the HTML standard). */
 const SPECIAL =
 	/^(?:address|applet|article|aside|blockquote|button|center|dd|details|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|li|listing|main|marquee|menu|nav|object|ol|p|pre|search|section|select|summary|table|template|ul)$/;
-/** Elements whose repeated start tag closes the one open. */
-const CLOSES_ITSELF = /^(?:p|li|dd|dt|option)$/;
-/** End tags that never close an element the browser has open below SVG (`</form>` only unlists it). */
-const CLOSES_NOTHING = /^(?:body|html|head|form)$/;
+const SCOPE = /^(?:applet|marquee|object|table|template)$/;
+/** Start tags that close an open `<p>` first. */
+const CLOSES_P =
+	/^(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|main|menu|nav|ol|p|search|section|summary|ul|h[1-6]|pre|listing|form|plaintext|xmp|table|hr)$/;
+/** End tags that close the latest element of their name in scope (past a special one). */
+const ENDS_IN_SCOPE =
+	/^(?:address|article|aside|blockquote|button|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|listing|main|menu|nav|ol|pre|search|section|summary|ul|dd|dt|applet|marquee|object)$/;
+const FORMATTING = /^(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)$/;
+const HEADING = /^h[1-6]$/;
+/** Start and end tags whose handling depends on what is not modelled. */
+const UNMODELLED_START = /^(?:select|template|caption|colgroup|rb|rp|rt|rtc|frameset)$/;
+const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
+/** End tags that never close an element the browser has open below SVG. */
+const CLOSES_NOTHING = /^(?:body|html|br)$/;
 
 function integrationPoint(name: string, space: Space, htmlEncoding: boolean): Entry["point"] {
 	if (space === "svg") return name === "foreignobject" || name === "desc" || name === "title" ? "html" : null;
@@ -61,13 +81,41 @@ export interface StartTag {
 	readonly htmlEncoding: boolean;
 }
 
+const latest = (run: Run, name: string): number => run.at.get(name)?.at(-1) ?? -1;
+
 export class ForeignContent {
 	private readonly stack: Entry[] = [];
+	/** Something not modelled happened: the HTML elements kept may not be the browser's. */
+	private inexact = false;
+	/** A formatting element was closed other than by its end tag: HTML text or a start tag reopens it. */
+	private reopens = false;
+	private form = false;
+	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
+	private readonly tableAt: number[] = [];
+	/** How many HTML `<a>` and `<nobr>` are open, in any run. */
+	private readonly formattingOpen = new Map<string, number>();
+	/** A decision hangs on what is not modelled: nothing after it may be altered. */
+	lost = false;
 
 	/** Whether the current element is SVG or MathML: `<![CDATA[` opens a section there. */
 	inForeign(): boolean {
 		const top = this.stack.at(-1);
+		if (this.inexact && top !== undefined && this.unsureOfTop(top)) this.lost = true;
 		return top !== undefined && top.space !== "html";
+	}
+
+	/**
+	 * Whether the browser's current element may not be `top`: inside an integration point, its HTML
+	 * elements may have been closed otherwise, or a formatting element reopened on it.
+	 */
+	private unsureOfTop(top: Entry): boolean {
+		return top.point !== null || (top.space === "html" && top.run.start > 0);
+	}
+
+	/** Takes text between tags: where HTML rules read it, it reopens the formatting elements closed. */
+	text(): void {
+		const top = this.stack.at(-1);
+		if (top === undefined || top.space === "html" || top.point !== null) this.inexact ||= this.reopens;
 	}
 
 	/** Takes a start tag; true when it is an HTML element (so raw text elements are raw). */
@@ -85,13 +133,17 @@ export class ForeignContent {
 	endTag(name: string): void {
 		const top = this.stack.at(-1);
 		if (top === undefined) return;
+		if (this.inexact && this.unsureOfTop(top)) {
+			this.lost = true;
+			return;
+		}
 		if (top.space === "html") {
-			this.htmlEnd(name);
+			this.htmlEnd(name, top.run);
 			return;
 		}
 		if (name === "p" || name === "br") {
 			this.breakOut();
-			this.htmlEnd(name);
+			if (this.stack.at(-1)?.space === "html") this.endTag(name);
 			return;
 		}
 		const at = top.run.at.get(name)?.at(-1);
@@ -99,10 +151,18 @@ export class ForeignContent {
 			this.popTo(at);
 			return;
 		}
-		// Read by the HTML rules: an integration point stops it; else it may close an HTML element below.
-		if (top.run.points > 0 || CLOSES_NOTHING.test(name)) return;
-		this.popTo(top.run.start);
-		this.htmlEnd(name);
+		// The HTML rules read it from here, as from the first HTML element below the foreign ones. A
+		// table's end tags read the table's insertion modes, which reach past an integration point.
+		if (name === "table" || TABLE_PART.test(name)) {
+			if (this.tableAt.length === 0) return;
+			if (this.inexact || name !== "table") this.lost = true;
+			else this.popTo(this.tableAt.at(-1) as number);
+			return;
+		}
+		// An integration point is special and bounds every scope: nothing below it is closed.
+		if (top.run.points > 0) return;
+		if (this.inexact) this.lost = true;
+		else this.htmlEnd(name, this.stack[top.run.start - 1]?.run);
 	}
 
 	/** Whether the tree builder reads a start tag at `top` by the HTML rules. */
@@ -114,24 +174,94 @@ export class ForeignContent {
 
 	private htmlStart(tag: StartTag): boolean {
 		const { name } = tag;
+		this.inexact ||= this.reopens;
+		const top = this.stack.at(-1);
+		// At an integration point (a scope boundary) an HTML start tag closes nothing.
+		const run = top?.space === "html" ? top.run : undefined;
+		if (name === "form" && this.form) return true;
+		if (UNMODELLED_START.test(name) || (name === "table" && this.tableAt.length > 0)) this.inexact = true;
+		if (run !== undefined) this.closeFor(name, run);
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
 			return false;
 		}
-		if (this.stack.length === 0 || OPENS_NOTHING.test(name)) return true;
-		const top = this.stack.at(-1) as Entry;
-		if (top.space === "html" && top.name === name && CLOSES_ITSELF.test(name))
-			this.popTo(this.stack.length - 1);
+		if (OPENS_NOTHING.test(name)) {
+			// A cell or row closes what is open in the table's last one (a table's parts are not kept).
+			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && run !== undefined) {
+				const table = latest(run, "table");
+				if (table !== -1) this.popTo(table + 1);
+			}
+			return true;
+		}
+		if (name === "form") this.form = true;
 		this.push(name, "html", false);
 		return true;
 	}
 
-	/** An HTML end tag closes the latest element of its name unless a special element is open above it. */
-	private htmlEnd(name: string): void {
+	/** What an HTML start tag closes first: a `<p>`, a list item, a heading, a repeated link or button. */
+	private closeFor(name: string, run: Run): void {
+		if (CLOSES_P.test(name) || /^(?:li|dd|dt)$/.test(name)) this.closeP(run);
 		const top = this.stack.at(-1);
-		if (top === undefined || top.space !== "html") return;
-		const at = top.run.at.get(name)?.at(-1);
-		if (at !== undefined && at >= (top.run.specials.at(-1) ?? -1)) this.popTo(at);
+		if (top === undefined || top.run !== run) return;
+		if (name === "li" || name === "dd" || name === "dt") {
+			const item = name === "li" ? latest(run, "li") : Math.max(latest(run, "dd"), latest(run, "dt"));
+			if (item !== -1 && item >= (run.hard.at(-1) ?? -1)) this.popTo(item);
+		} else if (HEADING.test(name) && HEADING.test(top.name)) {
+			this.popTo(this.stack.length - 1);
+		} else if ((name === "option" || name === "optgroup") && top.name === "option") {
+			this.popTo(this.stack.length - 1);
+		} else if (name === "button") {
+			const button = latest(run, "button");
+			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
+		} else if (name === "a" || name === "nobr") {
+			// The adoption agency, where it only closes the open one.
+			const open = latest(run, name);
+			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
+			else if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
+		}
+	}
+
+	private closeP(run: Run): void {
+		const p = latest(run, "p");
+		if (p !== -1 && p > Math.max(run.scopes.at(-1) ?? -1, latest(run, "button"))) this.popTo(p);
+	}
+
+	/** An HTML end tag, read against `run`, the HTML elements it may close (none: `undefined`). */
+	private htmlEnd(name: string, run: Run | undefined): void {
+		if (run === undefined || CLOSES_NOTHING.test(name)) return;
+		const scope = run.scopes.at(-1) ?? -1;
+		if (name === "p") {
+			this.closeP(run);
+		} else if (name === "form") {
+			const form = latest(run, "form");
+			this.form = false;
+			if (form === this.stack.length - 1) this.popTo(form);
+			else if (form > scope) this.inexact = true;
+		} else if (name === "table") {
+			const table = this.tableAt.at(-1);
+			if (table !== undefined) this.popTo(table);
+		} else if (TABLE_PART.test(name)) {
+			if (this.tableAt.length > 0) this.inexact = true;
+		} else if (HEADING.test(name)) {
+			const heading = Math.max(...[1, 2, 3, 4, 5, 6].map((level) => latest(run, `h${level}`)));
+			if (heading !== -1 && heading >= scope) this.popTo(heading);
+		} else if (name === "li") {
+			const li = latest(run, name);
+			if (li !== -1 && li >= Math.max(scope, latest(run, "ol"), latest(run, "ul"))) this.popTo(li);
+		} else if (ENDS_IN_SCOPE.test(name)) {
+			// An `applet`, `marquee` or `object` bounds scopes but is found first.
+			const at = latest(run, name);
+			if (at !== -1 && at >= scope) this.popTo(at);
+		} else if (FORMATTING.test(name)) {
+			// The adoption agency: with a special element open above it, it moves elements (not modelled).
+			const at = latest(run, name);
+			if (at === -1 || at < scope) return;
+			if (at > (run.specials.at(-1) ?? -1)) this.popTo(at, at);
+			else this.inexact = true;
+		} else {
+			const at = latest(run, name);
+			if (at !== -1 && at >= (run.specials.at(-1) ?? -1)) this.popTo(at);
+		}
 	}
 
 	/** Pops foreign elements up to an HTML element or an integration point. */
@@ -146,24 +276,43 @@ export class ForeignContent {
 		const top = this.stack.at(-1);
 		const index = this.stack.length;
 		const sameRun = top !== undefined && (top.space === "html") === (space === "html");
-		const run: Run = sameRun ? top.run : { start: index, at: new Map(), specials: [], points: 0 };
+		const run: Run = sameRun
+			? top.run
+			: { start: index, at: new Map(), specials: [], hard: [], scopes: [], points: 0 };
 		const point = integrationPoint(name, space, htmlEncoding);
 		const places = run.at.get(name);
 		if (places === undefined) run.at.set(name, [index]);
 		else places.push(index);
-		if (space === "html" && SPECIAL.test(name)) run.specials.push(index);
+		if (space === "html" && SPECIAL.test(name)) {
+			run.specials.push(index);
+			if (!/^(?:address|div|p)$/.test(name)) run.hard.push(index);
+			if (SCOPE.test(name)) run.scopes.push(index);
+		}
 		if (point !== null) run.points++;
+		if (space === "html" && name === "table") this.tableAt.push(index);
+		if (space === "html" && (name === "a" || name === "nobr"))
+			this.formattingOpen.set(name, (this.formattingOpen.get(name) ?? 0) + 1);
 		this.stack.push({ name, space, point, run });
 	}
 
-	/** Pops the elements from `index` up. */
-	private popTo(index: number): void {
+	/**
+	 * Pops the elements from `index` up. A formatting element closed other than by its own end tag is
+	 * reopened by the browser at the next HTML text or start tag: not modelled.
+	 */
+	private popTo(index: number, own = -1): void {
 		while (this.stack.length > index) {
 			const entry = this.stack.pop() as Entry;
 			const { run } = entry;
+			const at = this.stack.length;
+			if (entry.space === "html" && at !== own && FORMATTING.test(entry.name)) this.reopens = true;
 			run.at.get(entry.name)?.pop();
-			if (run.specials.at(-1) === this.stack.length) run.specials.pop();
+			if (run.specials.at(-1) === at) run.specials.pop();
+			if (run.hard.at(-1) === at) run.hard.pop();
+			if (run.scopes.at(-1) === at) run.scopes.pop();
 			if (entry.point !== null) run.points--;
+			if (this.tableAt.at(-1) === at) this.tableAt.pop();
+			if (entry.space === "html" && (entry.name === "a" || entry.name === "nobr"))
+				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}
 	}
 }

@@ -3,7 +3,8 @@
  * gave up on it, so this scanner reads its bytes as the HTML tokenizer reads tags, finds each `<a>` and
  * `<area>` start tag's first `href` (quoted or not, any case), and an `<a>`'s first `xlink:href`, and
  * strips them as the rewrite does (html-attributes.ts); every other byte stays. A script's text is read
- * with the tokenizer's escape states, SVG and MathML as the tree builder tells them (foreign-content.ts).
+ * with the tokenizer's escape states, SVG and MathML as the tree builder tells them (foreign-content.ts);
+ * where that model cannot tell, nothing after is altered.
  * Linear: each byte is looked at a bounded number of times.
  */
 import { ForeignContent } from "./foreign-content";
@@ -132,15 +133,18 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 	let kept = 0;
 	const tree = new ForeignContent();
 	let at = b.indexOf(LT);
+	let textEnd = at;
 	while (at !== -1 && at < n) {
+		if (at > textEnd) tree.text();
 		const first = b[at + 1];
 		if (first === 0x21) {
 			if (b[at + 2] === DASH && b[at + 3] === DASH) at = commentEnd(b, at + 4);
-			else if (tree.inForeign() && latin1(b.subarray(at + 2, at + 9)) === "[CDATA[") at = cdataEnd(b, at + 9);
+			else if (latin1(b.subarray(at + 2, at + 9)) === "[CDATA[" && tree.inForeign()) at = cdataEnd(b, at + 9);
 			else at = after(b, GT, at + 2);
 		} else if (first === 0x3f || (first === SLASH && !isLetter(b[at + 2]))) {
 			at = after(b, GT, at + 2);
 		} else if (!isLetter(first) && first !== SLASH) {
+			tree.text();
 			at++;
 		} else {
 			const start = first === SLASH ? at + 2 : at + 1;
@@ -210,6 +214,9 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 				else if (RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
 			}
 		}
+		// Where the tree builder's state is not known, what follows may be script or style text.
+		if (tree.lost) break;
+		textEnd = at;
 		at = b.indexOf(LT, at);
 	}
 	if (parts.length === 0) return page;

@@ -59,8 +59,16 @@ export function requestHeader(request: Request, name: string): string | null {
 /** The request's Cookie header, read once per request. */
 export function cookieHeader(request: Request): string | null {
 	serving(request);
-	if (cookie === undefined) cookie = requestHeader(request, "Cookie");
+	if (cookie === undefined) cookie = joinedCookieLines(requestHeader(request, "Cookie"));
 	return cookie;
+}
+
+// Cookie lines sent apart (an HTTP/1.1 client's two, HTTP/2 crumbs passed on unjoined) arrive joined by
+// ", ", which hid every pair after the first line; a pair's value holds no ", name=" (RFC 6265 §4.1.1).
+const COOKIE_LINE_JOIN = /, (?=[^\s=;,]+=)/g;
+
+function joinedCookieLines(header: string | null): string | null {
+	return header?.includes(", ") ? header.replace(COOKIE_LINE_JOIN, "; ") : header;
 }
 
 /** The request's Authorization header, read once per request. */

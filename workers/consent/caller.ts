@@ -141,6 +141,20 @@ export function refuseUnkeyedSubject(caller: Caller, subject: unknown): void {
 		throw unauthorized("A subject in the body needs an API key.");
 }
 
+/**
+ * A keyed write's subject: the body's. A `?subject=` beside it, as lookups take it, must name the same:
+ * passed over, the body's subject was written while the caller may have meant the query's.
+ */
+export function keyedWriteSubject(url: URL, inBody: unknown): string {
+	const inQuery = querySubject(url);
+	if (inQuery !== null && inBody === undefined)
+		throw new HttpError(400, "invalid_body", "subject: a write names it in the body, not in ?subject=.");
+	const subject = keyedSubject(inBody, "body");
+	if (inQuery !== null && inQuery !== subject)
+		throw new HttpError(400, "invalid_query", "?subject= names another subject than the body.");
+	return subject;
+}
+
 /** The subject named by a keyed call (query or body), validated. */
 export function keyedSubject(value: unknown, where: "query" | "body"): string {
 	if (typeof value !== "string" || !isValidSubject(value)) {

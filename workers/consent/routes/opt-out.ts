@@ -4,7 +4,7 @@
  */
 import { NON_ESSENTIAL_PURPOSES } from "../../config/purposes";
 import { bodyKind, type ParsedBody, readBody } from "../../http/request-body";
-import { keyedSubject, refuseUnkeyedSubject } from "../caller";
+import { keyedWriteSubject, refuseUnkeyedSubject } from "../caller";
 import { parseOptOutBody } from "../consent-body";
 import { requestContext } from "../request-context";
 import { writeChoices, writingCaller } from "../write-choices";
@@ -28,7 +28,7 @@ export async function optOut(request: Request, env: Env, ctx: ExecutionContext):
 	// names nothing (the page's own form carries only its checkboxes and hidden fields).
 	const input = body.kind === "json" || caller.kind === "keyed" ? parseOptOutBody(body.value) : {};
 	if ("subject" in input) refuseUnkeyedSubject(caller, input.subject);
-	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
+	const subject = caller.kind === "keyed" ? keyedWriteSubject(rc.url, input.subject) : caller.subject;
 	const changes = Object.fromEntries(NON_ESSENTIAL_PURPOSES.map((p) => [p, false]));
 	return writeChoices(rc, caller, subject, {
 		changes,

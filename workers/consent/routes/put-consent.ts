@@ -7,7 +7,7 @@ import { HttpError, storageUnavailable } from "../../http/http-error";
 import { readBody } from "../../http/request-body";
 import { ConsentRepository } from "../../storage/consent-repository";
 import { SuppressionRepository } from "../../storage/suppression-repository";
-import { keyedSubject, refuseUnkeyedSubject } from "../caller";
+import { keyedWriteSubject, refuseUnkeyedSubject } from "../caller";
 import { parsePutBody } from "../consent-body";
 import { requestContext } from "../request-context";
 import { writeChoices, writingCaller } from "../write-choices";
@@ -18,7 +18,7 @@ export async function putConsent(request: Request, env: Env, ctx: ExecutionConte
 	const body = await readBody(request, ["json"]);
 	const input = parsePutBody(body.value);
 	refuseUnkeyedSubject(caller, input.subject);
-	const subject = caller.kind === "keyed" ? keyedSubject(input.subject, "body") : caller.subject;
+	const subject = caller.kind === "keyed" ? keyedWriteSubject(rc.url, input.subject) : caller.subject;
 	let emailHash: string | undefined;
 	let hashes: string[] = [];
 	if (input.email !== undefined) {

@@ -102,6 +102,7 @@ export default {
 				ELEMENT,
 			)
 			.on('area[href*="?"], area[href*="&"]', ELEMENT)
+			.on("script *", ELEMENT)
 			.onDocument({ end() {} })
 			.transform(res);
 		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);

@@ -213,6 +213,11 @@ function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
 }
 
+/** An element's attributes as name and value pairs, in order. */
+function attributesOf(el: Element): (readonly [string, string])[] {
+	return [...el.attributes].map(([name = "", value = ""]) => [name, value] as const);
+}
+
 function union(a: readonly string[], b: readonly string[]): string[] {
 	return b.length === 0 ? [...a] : [...new Set([...a, ...b])];
 }
@@ -258,7 +263,22 @@ interface InlineScript {
 	readonly marked: readonly string[];
 	/** Speculation rules or an import map (JSON), whose URLs are guarded rather than the script gated. */
 	readonly rules?: RulesKind;
+	/** Its text as written; in SVG, its own text alone (its text children), what Chromium runs. */
 	chunks: string[];
+	readonly svg?: SvgScriptBody;
+}
+
+/**
+ * An SVG script's content, parsed as markup: written back whole at its end, in the page's order. Its
+ * text is written with `<` as a reference, as a CDATA section's text comes without its markers.
+ */
+interface SvgScriptBody {
+	readonly markup: string[];
+	/** Whether each child element open holds HTML (an integration point or an HTML element), and how many. */
+	readonly children: boolean[];
+	html: number;
+	/** Open children that a handler removed, with their content. */
+	dropped: number;
 }
 
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
@@ -280,23 +300,28 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		const purpose = verdicts.urlPurpose(raw);
 		return purpose === null ? [] : [purpose];
 	};
-	let script: InlineScript | null = null;
+	/** Inline scripts held back, innermost last: an SVG script may hold another. */
+	const scripts: InlineScript[] = [];
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
 
-	const closeScript = (current: InlineScript): string => {
-		const source = current.chunks.join("");
+	/** A held script as written back: without its end tag where the browser closes it without one. */
+	const closeScript = (current: InlineScript, endTag = "</script>"): string => {
+		const written = current.chunks.join("");
+		// Chromium runs an SVG script's text with its references decoded.
+		const source = current.svg === undefined ? written : decodeAttribute(written);
+		const body = current.svg === undefined ? written : current.svg.markup.join("");
 		if (current.rules !== undefined) {
 			const rules = guardedRules(current.rules, source, verdicts, denies, deniedUrl);
-			return `${startTag("script", current.attributes)}${rules ?? source}</script>`;
+			return `${startTag("script", current.attributes)}${rules ?? body}${endTag}`;
 		}
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));
-		if (!anyDenied(purposes)) return `${startTag("script", current.attributes)}${source}</script>`;
+		if (!anyDenied(purposes)) return `${startTag("script", current.attributes)}${body}${endTag}`;
 		const gated = startTag("script", neutralisedAttributes(current.attributes, purposes));
 		// A recognised bootstrap leaves stand-ins for the globals the site's own code calls. A script
 		// gated only by the site's own marker is the site's to stand in for.
 		const globals = purposes.some((p) => !current.marked.includes(p)) ? trackerGlobals(source) : null;
-		if (globals === null) return `${gated}${source}</script>`;
+		if (globals === null) return `${gated}${body}${endTag}`;
 		const nonce = current.attributes.find(([name]) => name === "nonce");
 		const stub = `${startTag("script", nonce ? [nonce] : [])}${stubSource(globals)}</script>`;
 		// The removal of the stand-ins, once allowed, is a gated script of its own just before the
@@ -306,13 +331,22 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			prefix === ""
 				? ""
 				: `${startTag("script", [["type", "text/plain"], ...(nonce ? [nonce] : []), ["data-consent", purposes.join(" ")]])}${prefix}</script>`;
-		return `${stub}${activation}${gated}${source}</script>`;
+		return `${stub}${activation}${gated}${body}${endTag}`;
+	};
+	/** Markup written where the page has it: inside the SVG script held around it, if any. */
+	const writeHeld = (markup: string, here: (markup: string) => void) => {
+		const outer = scripts.at(-1);
+		if (outer?.svg === undefined) here(markup);
+		else if (outer.svg.dropped === 0) outer.svg.markup.push(markup);
 	};
 
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			runtimeBefore(el);
-			script = null;
+			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
+			// SVG scripts still held were closed without their end tag.
+			if (el.namespaceURI !== SVG_NAMESPACE && scripts.at(-1)?.svg?.html === 0)
+				el.before(unclosedScripts(), { html: true });
 			const type = el.getAttribute("type");
 			const kind = (type ?? "").trim().toLowerCase();
 			const deferredSrc = DEFERRED_TYPES.get(kind);
@@ -349,23 +383,105 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				return;
 			}
 			// The verdict needs the whole source: hold the script back and write it out at its end tag.
-			const attributes = [...el.attributes].map(([name = "", value = ""]) => [name, value] as const);
-			const current: InlineScript = { attributes, marked, rules, chunks: [] };
-			script = current;
+			const attributes = attributesOf(el);
+			const svg: SvgScriptBody | undefined =
+				el.namespaceURI === SVG_NAMESPACE ? { markup: [], children: [], html: 0, dropped: 0 } : undefined;
+			const current: InlineScript = { attributes, marked, rules, chunks: [], svg };
+			try {
+				el.onEndTag((end) => {
+					if (scripts.at(-1) !== current) return;
+					scripts.pop();
+					// lol-html also ends an SVG script at an end tag closing an element around it (`</svg>`), and
+					// removes that tag: the browser closes the script there, without running it.
+					const own = end.name === "script";
+					writeHeld(closeScript(current, own ? "</script>" : ""), (markup) =>
+						end.before(own ? markup : `${markup}</${end.name}>`, { html: true }),
+					);
+				});
+			} catch {
+				// `<script/>` in SVG: no end tag, no text to judge; left to the child handler, if in a held script.
+				return;
+			}
 			el.removeAndKeepContent();
-			el.onEndTag((end) => {
-				end.before(closeScript(current), { html: true });
-				script = null;
-			});
+			scripts.push(current);
 		},
 		text(chunk) {
-			if (script === null) return;
+			const current = scripts.at(-1);
+			if (current === undefined) return;
 			// Removing an empty chunk (a text node's last, most often) would change nothing.
 			const text = chunk.text;
 			if (text === "") return;
-			script.chunks.push(text);
 			chunk.remove();
+			const { svg } = current;
+			if (svg === undefined) {
+				current.chunks.push(text);
+				return;
+			}
+			if (svg.dropped > 0) return;
+			svg.markup.push(text.replaceAll("<", "&lt;"));
+			if (svg.children.length === 0) current.chunks.push(text);
 		},
+		// Only an SVG script holds comments.
+		comments(comment) {
+			const svg = scripts.at(-1)?.svg;
+			if (svg === undefined) return;
+			if (svg.dropped === 0) svg.markup.push(`<!--${comment.text}-->`);
+			comment.remove();
+		},
+	};
+
+	/** The scripts still held, as far as they came, no longer held: the browser closed them without an end tag. */
+	const unclosedScripts = (): string => {
+		let markup = "";
+		for (let current = scripts.shift(); current !== undefined; current = scripts.shift()) {
+			markup += closeScript(current, "");
+		}
+		return markup;
+	};
+
+	/**
+	 * A child element of a held SVG script (registered last, so other handlers have changed it): held
+	 * with the script's text, its start tag as they left it. An HTML element that is no child of an
+	 * integration point ends the SVG in the browser (`<p>`, `<b>`): the script, closed without its end
+	 * tag, is not run (checked in Chromium), and is written before it, as far as it came.
+	 */
+	const svgScriptChild = (el: Element) => {
+		const svg = scripts.at(-1)?.svg;
+		// A nested script held on its own is taken by guardScript (registered earlier, the only handler
+		// that removes a script).
+		if (svg === undefined || svg.dropped > 0 || (el.removed && el.tagName === "script")) return;
+		const html = el.namespaceURI === HTML_NAMESPACE;
+		if (html && svg.html === 0 && !INTEGRATION_POINT.test(el.tagName)) {
+			el.before(unclosedScripts(), { html: true });
+			return;
+		}
+		const name = el.tagName;
+		const removed = el.removed;
+		try {
+			el.onEndTag(() => {
+				if (removed) {
+					svg.dropped--;
+					return;
+				}
+				if (svg.children.pop()) svg.html--;
+				svg.markup.push(`</${name}>`);
+			});
+		} catch {
+			// Self-closing or void: no end tag, no content.
+			if (removed) return;
+			svg.markup.push(startTag(name, attributesOf(el)).replace(/>$/, "/>"));
+			el.remove();
+			return;
+		}
+		// Removed by another handler (a denied hint): its content goes with it.
+		if (removed) {
+			svg.dropped++;
+			return;
+		}
+		svg.markup.push(startTag(name, attributesOf(el)));
+		svg.children.push(html);
+		if (html) svg.html++;
+		el.removeAndKeepContent();
 	};
 
 	// Elements without a type or `data-consent` marker (most of a page's) are judged by one URL alone,
@@ -512,6 +628,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
 	const svgStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
+			// Inside a held SVG script its text is held with the script's.
+			if (scripts.at(-1)?.svg !== undefined) return;
 			const sheet: Sheet = { text: "", children: [], html: 0 };
 			try {
 				el.onEndTag((end) => {
@@ -813,11 +931,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				{ element: stripRefresh },
 			)
 			.on('area[href*="?"], area[href*="&"]', stripHref)
+			// Last: a held SVG script's children are written back as the handlers above left them.
+			.on("script *", { element: svgScriptChild })
 			.onDocument({
 				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
 				// text is written at its last chunk, which comes at the end too).
 				end(end) {
-					if (script !== null) end.append(closeScript(script), { html: true });
+					for (const current of scripts)
+						end.append(closeScript(current, current.svg === undefined ? "</script>" : ""), { html: true });
 					for (const sheet of sheets) end.append(sheetText(sheet.text), { html: true });
 				},
 			}),

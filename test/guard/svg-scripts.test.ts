@@ -1,0 +1,113 @@
+/**
+ * An SVG `<script>` holds markup, not raw text: child elements, comments and CDATA sections are parsed
+ * inside it, and Chromium runs its own text alone (its text children, CDATA included, references
+ * decoded; checked in test/browser/svg-scripts.test.ts). The rewrite holds such a script back to judge
+ * it and writes it back whole, its children in their places.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { CallInit } from "../helpers";
+import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+async function page(markup: string, visitor: CallInit = VISITORS.optedOut) {
+	fakeOrigin(
+		() =>
+			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const res = await visit("/", visitor);
+	const body = await res.text();
+	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
+}
+
+const GATED = '<script type="text/plain" data-consent="ads">';
+
+describe("an SVG script's children stay inside it, in order", () => {
+	it("a child link stays between the texts around it, its tracking parameters stripped", async () => {
+		expect(
+			await page(
+				'<svg><script>var a=1;<a href="https://x.example/?utm_source=n&amp;gclid=1">t</a>var b=2;</script></svg>',
+			),
+		).toBe('<svg><script>var a=1;<a href="https://x.example/">t</a>var b=2;</script></svg>');
+	});
+
+	it("comments, nested children and self-closing ones keep their places; an allowed visitor's too", async () => {
+		const markup = "<svg><script>a();<!--c--><g><desc>d</desc></g>b();<rect/>c();</script></svg>";
+		expect(await page(markup)).toBe(markup);
+		expect(await page(markup, VISITORS.allowed)).toBe(markup);
+	});
+
+	it("a CDATA section's text stays text (its `<` written as a reference)", async () => {
+		// Its markers are left behind, empty: an empty section is no node (checked in Chromium).
+		expect(await page("<svg><script><![CDATA[ if (a<b) x(); ]]></script></svg>")).toBe(
+			"<svg><![CDATA[]]><script> if (a&lt;b) x(); </script></svg>",
+		);
+	});
+
+	it("a nested SVG script is judged on its own, and written inside its parent", async () => {
+		// Its stand-ins for the tracker's globals go before it, inside the parent too.
+		const out = await page("<svg><script>a();<script>fbq('init', '1');</script>b();</script></svg>");
+		expect(out.startsWith("<svg><script>a();<script>")).toBe(true);
+		expect(out.endsWith(`${GATED}fbq('init', '1');</script>b();</script></svg>`)).toBe(true);
+	});
+});
+
+describe("where the page ends an SVG script without its end tag", () => {
+	it("an HTML element there (`<p>`) ends it: what it held comes before, unclosed, and the rest is the page's", async () => {
+		// Chromium builds the same tree from both, and runs neither script.
+		expect(await page("<svg><script>a();<g>g</g><p>x</p>b();</script></svg>")).toBe(
+			"<svg><script>a();<g>g</g><p>x</p>b();</svg>",
+		);
+	});
+
+	it("an end tag closing an element around it (`</svg>`) ends it there, that tag kept", async () => {
+		// lol-html took `</svg>` for the script's own end tag: it went, and `</script>` came in its place.
+		expect(await page("<svg><script>a();<g>g</g>b();</svg><p>x</p>")).toBe(
+			"<svg><script>a();<g>g</g>b();</svg><p>x</p>",
+		);
+		expect(await page("<svg><script>a();<script>b();</svg>")).toBe("<svg><script>a();<script>b();</svg>");
+	});
+
+	it("a page cut off inside one gets what it held, unclosed", async () => {
+		fakeOrigin(
+			() =>
+				new Response("<!doctype html><html><head></head><body><svg><script>a();<g>g</g>b();", {
+					headers: { "Content-Type": "text/html; charset=utf-8" },
+				}),
+		);
+		const body = await (await visit("/", VISITORS.optedOut)).text();
+		expect(body.slice(body.indexOf("<body>"))).toBe("<body><svg><script>a();<g>g</g>b();");
+	});
+});
+
+describe("an SVG script's children removed by the rewrite", () => {
+	it("a denied tracker's hint goes with its content; the script's text around it stays", async () => {
+		expect(
+			await page(
+				'<svg><script>a();<link rel="preconnect" href="https://connect.facebook.net">x</link>b();</script></svg>',
+			),
+		).toBe("<svg><script>a();b();</script></svg>");
+	});
+});
+
+describe("an SVG script is judged by the text Chromium runs", () => {
+	it("a tracker's bootstrap split by a child element, or written with references, is gated", async () => {
+		for (const markup of [
+			"<svg><script>fb<g>x</g>q('init', '1');</script></svg>",
+			"<svg><script>fbq&#40;'init', '1');</script></svg>",
+			"<svg><script><![CDATA[fbq('init', '1');]]></script></svg>",
+		]) {
+			const out = await page(markup);
+			expect(out, markup).toContain(GATED);
+		}
+	});
+
+	it("a tracker's name in a child element's text, which does not run, gates nothing", async () => {
+		const markup = "<svg><script>a();<title>fbq('init', '1');</title></script></svg>";
+		expect(await page(markup)).toBe(markup);
+	});
+});

@@ -1,0 +1,117 @@
+/**
+ * SVG scripts in Chromium behind the guard (the rewrite's cases are in test/guard/svg-scripts.test.ts):
+ * an SVG `<script>` is markup, not raw text, and the tree Chromium builds for the page an opted-out
+ * visitor gets must be the one it builds for the page as written, but for the guard's intended changes
+ * (written into `expected`: a link's tracking parameters gone); the scripts that run are the same.
+ * Chromium runs an SVG script's own text alone: its text children, CDATA included, references decoded,
+ * not a child element's text; and not a script the page ends without its end tag (`<p>`, `</svg>`).
+ */
+import type { Browser, BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
+
+warnIfNoChromium("guard SVG scripts");
+
+const OPTED_OUT = { "X-Debug-Geo": "DE" };
+
+/** Each case's markup, and the same with the guard's intended changes written in. */
+const CASES: readonly (readonly [markup: string, expected?: string])[] = [
+	[
+		'<svg><script>r.push("a");<a href="/next?utm_source=n&amp;gclid=1">r.push("in-a");</a>r.push("b");</script></svg>',
+		'<svg><script>r.push("a");<a href="/next">r.push("in-a");</a>r.push("b");</script></svg>',
+	],
+	[
+		'<svg><script>r.push("a");<!--c--><rect/><g><desc>d<b>e</b></desc></g>r.push(&quot;b&quot;);</script></svg>',
+	],
+	['<svg><script>r.push("a")<![CDATA[;r.push(1<2 && "cdata")]]>;r.push("c")</script></svg>'],
+	['<svg><script>r.push("o1");<script>r.push("inner");</script>r.push("o2");</script></svg>'],
+	['<svg><script>r.push("a");<g>g</g><p>r.push("p");</p>r.push("after");</script></svg>'],
+	['<svg><script>r.push("a");<g>g</g></svg><p>after</p>'],
+];
+
+/** A tracker's bootstrap (`fbq(…)`) as Chromium runs it, split by a link. */
+const SPLIT_BOOTSTRAP = '<svg><script>fb<a href="/x?gclid=1">x</a>q("init", "1");</script></svg>';
+
+function page(markup: string): string {
+	return `<!doctype html><html><head><script>var r = [];</script></head><body>${markup}<script>document.title = JSON.stringify(r);</script></body></html>`;
+}
+
+function serveSite(): Promise<RecordingSite> {
+	return serveRecordingSite(({ path }, res) => {
+		const [, kind, index] = path.split("/");
+		const [markup, expected] = kind === "split" ? [SPLIT_BOOTSTRAP] : (CASES[Number(index)] ?? []);
+		const body = kind === "expected" ? (expected ?? markup) : markup;
+		if (body === undefined) res.writeHead(404).end();
+		else res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(body));
+	});
+}
+
+/** A page's body as a tree (namespace, name, attributes, children; text and comments), and what ran. */
+interface Built {
+	readonly tree: unknown;
+	readonly ran: string;
+}
+
+describe.skipIf(!hasChromium)("SVG scripts behind the guard, in Chromium", () => {
+	let site: RecordingSite;
+	let server: WorkerServer;
+	let browser: Browser;
+	guardedSiteWithChromium<RecordingSite>(serveSite, (started) => {
+		({ site, server, browser } = started);
+	});
+
+	async function built(context: BrowserContext, url: string): Promise<Built> {
+		const tab = await context.newPage();
+		try {
+			await tab.goto(url);
+			return await tab.evaluate(() => {
+				const shape = (node: Node): unknown => {
+					if (node instanceof Element) {
+						return [
+							`${(node.namespaceURI ?? "").replace(/.*\//, "")} ${node.localName}`,
+							[...node.attributes].map((a) => `${a.name}=${a.value}`),
+							[...node.childNodes].map(shape),
+						];
+					}
+					return `${node.nodeName} ${node.nodeValue}`;
+				};
+				return { tree: shape(document.body), ran: document.title };
+			});
+		} finally {
+			await tab.close();
+		}
+	}
+
+	it("an opted-out visitor's page builds the tree the page as written does, and runs the same", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, [markup]] of CASES.entries()) {
+				const guarded = await built(context, `${server.origin}/case/${index}`);
+				const expected = await built(context, `${site.origin}/expected/${index}`);
+				expect(guarded, markup).toEqual(expected);
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a tracker's bootstrap split by a child element is gated, the child inside it", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			const tab = await context.newPage();
+			await tab.goto(`${server.origin}/split/0`);
+			const gated = await tab.evaluate(() =>
+				[...document.querySelectorAll("svg script")].map((script) => [
+					script.getAttribute("type"),
+					[...script.childNodes].map((node) => (node instanceof Element ? node.outerHTML : node.nodeValue)),
+				]),
+			);
+			expect(gated.at(-1)).toEqual(["text/plain", ["fb", '<a href="/x">x</a>', 'q("init", "1");']]);
+		} finally {
+			await context.close();
+		}
+	});
+});

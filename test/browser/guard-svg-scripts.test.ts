@@ -35,6 +35,13 @@ const CASES: readonly (readonly [markup: string, expected?: string])[] = [
 /** A tracker's bootstrap (`fbq(…)`) as Chromium runs it, split by a link. */
 const SPLIT_BOOTSTRAP = '<svg><script>fb<a href="/x?gclid=1">x</a>q("init", "1");</script></svg>';
 
+/**
+ * An SVG style's sheet, its text pieces joined, holding a tracker's image after an integration point
+ * with an HTML child (no breakout there), which the page's `<div>` shows.
+ */
+const STYLE_AFTER_DESC =
+	'<svg><style>.a{}<desc><b>x</b></desc>.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=Style)}</style></svg><div class="c" style="width:9px;height:9px"></div>';
+
 function page(markup: string): string {
 	return `<!doctype html><html><head><script>var r = [];</script></head><body>${markup}<script>document.title = JSON.stringify(r);</script></body></html>`;
 }
@@ -42,7 +49,12 @@ function page(markup: string): string {
 function serveSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const [, kind, index] = path.split("/");
-		const [markup, expected] = kind === "split" ? [SPLIT_BOOTSTRAP] : (CASES[Number(index)] ?? []);
+		const [markup, expected] =
+			kind === "split"
+				? [SPLIT_BOOTSTRAP]
+				: kind === "style"
+					? [STYLE_AFTER_DESC]
+					: (CASES[Number(index)] ?? []);
 		const body = kind === "expected" ? (expected ?? markup) : markup;
 		if (body === undefined) res.writeHead(404).end();
 		else res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(body));
@@ -110,6 +122,28 @@ describe.skipIf(!hasChromium)("SVG scripts behind the guard, in Chromium", () =>
 				]),
 			);
 			expect(gated.at(-1)).toEqual(["text/plain", ["fb", '<a href="/x">x</a>', 'q("init", "1");']]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an SVG style's tracker URL after an integration point holding HTML is not loaded", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		const elsewhere: string[] = [];
+		await context.route("**/*", (route) => {
+			const url = route.request().url();
+			if (url.startsWith(`${server.origin}/`)) return route.continue();
+			elsewhere.push(url);
+			return route.fulfill({ contentType: "image/gif", body: "" });
+		});
+		try {
+			const tab = await context.newPage();
+			await tab.goto(`${server.origin}/style/0`);
+			// The image is asked for at the div's first style and layout, before the load event.
+			expect(
+				await tab.evaluate(() => getComputedStyle(document.querySelector(".c") as Element).backgroundImage),
+			).toBe("none");
+			expect(elsewhere).toEqual([]);
 		} finally {
 			await context.close();
 		}

@@ -659,7 +659,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const svgStyleChild = (el: Element) => {
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
-		const html = el.namespaceURI === HTML_NAMESPACE;
+		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
+		const html = el.namespaceURI === HTML_NAMESPACE || SVG_INTEGRATION_POINT.test(el.tagName);
 		if (html && sheet.html === 0 && !INTEGRATION_POINT.test(el.tagName)) {
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
 			// sheets all go before the element (a style inside a style's child, seldom seen).

@@ -203,9 +203,10 @@ interface Sheet {
 }
 
 /**
- * HTML's integration points, where HTML goes inside SVG or MathML without ending it. lol-html names
- * them HTML themselves (an `annotation-xml` only when its `encoding` is HTML's), as it does the tags
- * that end the SVG: their names tell them apart.
+ * HTML's integration points, where HTML goes inside SVG or MathML without ending it. The workerd the
+ * workers tests run (1.20261102) names them HTML (an `annotation-xml` only when its `encoding` is
+ * HTML's), as it does the tags that end the SVG; the one `wrangler dev` runs (1.20261117) names them
+ * SVG or MathML: their names tell them apart either way.
  */
 const INTEGRATION_POINT = /^(?:foreignobject|desc|title|mi|mo|mn|ms|mtext|annotation-xml)$/i;
 

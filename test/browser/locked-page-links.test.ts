@@ -144,9 +144,15 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /p null", "svg a /q null", "MathML a /r null", "MathML a /s null"],
 		],
 		[
-			"a formatting element reopened by text: nothing after is altered",
-			`<svg><foreignObject><p><b>x</p>y</foreignObject><style>a{}/*<a href="/p?gclid=x">*/</style><a href="/q?gclid=x">`,
-			["xhtml a /q?gclid=x null"],
+			"formatting elements reopened by text: an SVG inside closed by its end tag, a point's HTML kept open",
+			`<svg><foreignObject><p><b>x</p>y</foreignObject><style>a{}/*<a href="/p?gclid=x">*/</style><a href="/q?gclid=x"></a></svg>` +
+				`<p><i>x</p><span><svg></i><script>s='<a href="/r?gclid=x">'</script><a href="/s?gclid=x">`,
+			["xhtml a /q null", "xhtml a /s null"],
+		],
+		[
+			"a reopening inside an object, not modelled: nothing after is altered",
+			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
+			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 	];
 

@@ -5,9 +5,11 @@
  * an end tag inside SVG that names no SVG element open is read by the HTML rules against the HTML
  * elements below it, and closes the SVG only when one of them is closed.
  *
- * Not modelled: tables' insertion modes, templates, `<select>`, `<form>` removed from the middle,
- * ruby, the adoption agency's moves and the reopening of formatting elements (`<b>`…) closed
- * implicitly. Each marks the model inexact; from then, a decision that could depend on it is not
+ * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser does,
+ * at the next HTML text or start tag that reopens them. Not modelled: tables' insertion modes,
+ * templates, `<select>`, `<form>` removed from the middle, ruby, the adoption agency's moves, a
+ * reopening inside a table cell, `<object>` or `<marquee>`, or of more than a few elements, or of one
+ * also open (its order in the browser's list), the cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not
  * taken: the model says it is lost, and the scanner alters nothing after (a link left is the lesser
  * fault; a script or style altered breaks the page). Each tag costs a bounded amount, each element is
  * popped once.
@@ -58,6 +60,9 @@ const ENDS_IN_SCOPE =
 	/^(?:address|article|aside|blockquote|button|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|listing|main|menu|nav|ol|pre|search|section|summary|ul|dd|dt|applet|marquee|object)$/;
 const FORMATTING = /^(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)$/;
 const HEADING = /^h[1-6]$/;
+/** HTML start tags that do not reopen closed formatting elements (most others do). */
+const NO_REOPEN =
+	/^(?:html|base|basefont|bgsound|link|meta|noframes|script|style|template|title|body|frameset|address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|main|menu|nav|ol|p|search|section|summary|ul|h[1-6]|pre|listing|form|li|dd|dt|plaintext|table|hr|param|source|track|textarea|iframe|noembed|noscript|rb|rtc|rp|rt|caption|col|colgroup|frame|head|tbody|td|tfoot|th|thead|tr)$/;
 /** Start and end tags whose handling depends on what is not modelled. */
 const UNMODELLED_START = /^(?:select|template|caption|colgroup|rb|rp|rt|rtc|frameset)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
@@ -87,13 +92,16 @@ export class ForeignContent {
 	private readonly stack: Entry[] = [];
 	/** Something not modelled happened: the HTML elements kept may not be the browser's. */
 	private inexact = false;
-	/** A formatting element was closed other than by its end tag: HTML text or a start tag reopens it. */
-	private reopens = false;
+	/** Formatting elements closed other than by their end tag: HTML text or a start tag reopens them. */
+	private readonly closed: string[] = [];
+	/** Open elements the browser's formatting list has a marker for (a table stands for its cells). */
+	private markers = 0;
 	private form = false;
 	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
 	private readonly tableAt: number[] = [];
 	/** How many HTML `<a>` and `<nobr>` are open, in any run. */
 	private readonly formattingOpen = new Map<string, number>();
+	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
 	lost = false;
 
@@ -115,7 +123,23 @@ export class ForeignContent {
 	/** Takes text between tags: where HTML rules read it, it reopens the formatting elements closed. */
 	text(): void {
 		const top = this.stack.at(-1);
-		if (top === undefined || top.space === "html" || top.point !== null) this.inexact ||= this.reopens;
+		if (top === undefined || top.space === "html" || top.point !== null) this.reopen();
+	}
+
+	/** The browser's "reconstruct the active formatting elements". */
+	private reopen(): void {
+		if (this.closed.length === 0) return;
+		if (this.markers > 0) this.inexact = true;
+		else for (const name of this.closed.splice(0)) this.push(name, "html", false);
+	}
+
+	/** The adoption agency for a closed formatting element: it is only dropped from the list. */
+	private dropClosed(name: string): boolean {
+		const at = this.closed.lastIndexOf(name);
+		if (at === -1) return false;
+		if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
+		else this.closed.splice(at, 1);
+		return true;
 	}
 
 	/** Takes a start tag; true when it is an HTML element (so raw text elements are raw). */
@@ -174,13 +198,14 @@ export class ForeignContent {
 
 	private htmlStart(tag: StartTag): boolean {
 		const { name } = tag;
-		this.inexact ||= this.reopens;
 		const top = this.stack.at(-1);
 		// At an integration point (a scope boundary) an HTML start tag closes nothing.
 		const run = top?.space === "html" ? top.run : undefined;
 		if (name === "form" && this.form) return true;
 		if (UNMODELLED_START.test(name) || (name === "table" && this.tableAt.length > 0)) this.inexact = true;
 		if (run !== undefined) this.closeFor(name, run);
+		else if (name === "a" || name === "nobr") this.dropClosed(name);
+		if (!NO_REOPEN.test(name)) this.reopen();
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
 			return false;
@@ -215,6 +240,7 @@ export class ForeignContent {
 			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
 		} else if (name === "a" || name === "nobr") {
 			// The adoption agency, where it only closes the open one.
+			if (this.dropClosed(name)) return;
 			const open = latest(run, name);
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
 			else if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
@@ -254,6 +280,7 @@ export class ForeignContent {
 			if (at !== -1 && at >= scope) this.popTo(at);
 		} else if (FORMATTING.test(name)) {
 			// The adoption agency: with a special element open above it, it moves elements (not modelled).
+			if (this.dropClosed(name)) return;
 			const at = latest(run, name);
 			if (at === -1 || at < scope) return;
 			if (at > (run.specials.at(-1) ?? -1)) this.popTo(at, at);
@@ -290,8 +317,13 @@ export class ForeignContent {
 		}
 		if (point !== null) run.points++;
 		if (space === "html" && name === "table") this.tableAt.push(index);
-		if (space === "html" && (name === "a" || name === "nobr"))
-			this.formattingOpen.set(name, (this.formattingOpen.get(name) ?? 0) + 1);
+		if (space === "html" && SCOPE.test(name)) this.markers++;
+		if (space === "html" && FORMATTING.test(name)) {
+			const open = (this.formattingOpen.get(name) ?? 0) + 1;
+			this.formattingOpen.set(name, open);
+			// The browser's list keeps three alike at most: which it dropped is not modelled.
+			if (open + this.closed.filter((closed) => closed === name).length > 3) this.inexact = true;
+		}
 		this.stack.push({ name, space, point, run });
 	}
 
@@ -304,14 +336,18 @@ export class ForeignContent {
 			const entry = this.stack.pop() as Entry;
 			const { run } = entry;
 			const at = this.stack.length;
-			if (entry.space === "html" && at !== own && FORMATTING.test(entry.name)) this.reopens = true;
+			if (entry.space === "html" && at !== own && FORMATTING.test(entry.name)) {
+				if (this.closed.length < 8) this.closed.unshift(entry.name);
+				else this.inexact = true;
+			}
+			if (entry.space === "html" && SCOPE.test(entry.name)) this.markers--;
 			run.at.get(entry.name)?.pop();
 			if (run.specials.at(-1) === at) run.specials.pop();
 			if (run.hard.at(-1) === at) run.hard.pop();
 			if (run.scopes.at(-1) === at) run.scopes.pop();
 			if (entry.point !== null) run.points--;
 			if (this.tableAt.at(-1) === at) this.tableAt.pop();
-			if (entry.space === "html" && (entry.name === "a" || entry.name === "nobr"))
+			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}
 	}

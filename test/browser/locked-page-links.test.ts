@@ -150,6 +150,11 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /q null", "xhtml a /s null"],
 		],
 		[
+			"an end tag `</br>` in an integration point, read as `<br>`, reopening what `</div>` closed",
+			`<svg><desc><div><u></div></br></desc><style>a{}/*<a href="/p?gclid=x">*/</style><a href="/q?gclid=x"></a></desc></svg>`,
+			["xhtml a /q null"],
+		],
+		[
 			"a reopening inside an object, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

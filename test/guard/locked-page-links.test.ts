@@ -193,6 +193,7 @@ describe("lockedPageLinks", () => {
 		[`<p><i>x</p><span><svg></i>${SCRIPT}`],
 		[`<svg><foreignObject><p><b>x</p>y</foreignObject><style>${LINK}</style>`],
 		[`<svg><desc><div><u></div>\n</desc><style>${LINK}</style>`],
+		[`<svg><desc><div><u></div></br></desc><style>${LINK}</style>`],
 	])("keeps the text of %s, with the formatting element reopened", (page) => {
 		expect(stripped(page + LINK)).toBe(page + CLEAN);
 	});

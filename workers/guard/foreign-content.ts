@@ -67,7 +67,7 @@ const NO_REOPEN =
 const UNMODELLED_START = /^(?:select|template|caption|colgroup|rb|rp|rt|rtc|frameset)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
 /** End tags that never close an element the browser has open below SVG. */
-const CLOSES_NOTHING = /^(?:body|html|br)$/;
+const CLOSES_NOTHING = /^(?:body|html)$/;
 
 function integrationPoint(name: string, space: Space, htmlEncoding: boolean): Entry["point"] {
 	if (space === "svg") return name === "foreignobject" || name === "desc" || name === "title" ? "html" : null;
@@ -156,6 +156,12 @@ export class ForeignContent {
 
 	endTag(name: string): void {
 		const top = this.stack.at(-1);
+		if (name === "br") {
+			// Read as a `<br>` start tag, after leaving foreign content: it reopens formatting elements.
+			if (top !== undefined && top.space !== "html") this.breakOut();
+			this.reopen();
+			return;
+		}
 		if (top === undefined) return;
 		if (this.inexact && this.unsureOfTop(top)) {
 			this.lost = true;
@@ -165,7 +171,7 @@ export class ForeignContent {
 			this.htmlEnd(name, top.run);
 			return;
 		}
-		if (name === "p" || name === "br") {
+		if (name === "p") {
 			this.breakOut();
 			if (this.stack.at(-1)?.space === "html") this.endTag(name);
 			return;

@@ -155,6 +155,14 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /q null"],
 		],
 		[
+			"a table's cell end closing the SVG in it; with no cell open, closing nothing",
+			'<table><svg></td><style><a href="/p?gclid=x"></a></style></svg></table>' +
+				'<table><td><svg><foreignObject><div></td><svg><style><a href="/q?gclid=x"></a></style></svg></table>' +
+				`<table><td><p><b>x<td>y<svg></b><style><a href="/r?gclid=x"></a></style></svg></table>` +
+				`<table><td><svg><g></td><script>s='<a href="/s?gclid=x">'</script></table>`,
+			["svg a /p null", "svg a /q null", "svg a /r null"],
+		],
+		[
 			"a reopening inside an object, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

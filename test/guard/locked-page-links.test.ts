@@ -198,12 +198,27 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page + LINK)).toBe(page + CLEAN);
 	});
 
+	// A table's end tags close its open cell or row (with an SVG in it, past an integration point too),
+	// and the formatting elements of a cell closed are not reopened; with no cell open, `</td>` closes
+	// nothing.
+	it.each([
+		[`<table><svg></td><style>`, `</style></svg>`],
+		[`<table><td><svg><foreignObject><div></td><svg><style>`, `</style></svg>`],
+		[`<table><td><p><b>x<td>y<svg></b><style>`, `</style></svg>`],
+	])("follows a table's cells: %s…%s", (before, after) => {
+		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after);
+	});
+	it("keeps an HTML script after a cell's end closed the SVG in it", () => {
+		const page = `<table><td><svg><g></td>${SCRIPT}`;
+		expect(stripped(page + LINK)).toBe(page + CLEAN);
+	});
+
 	// Where a decision hangs on what is not modelled (a reopening inside an `<object>` or a table's
-	// cell, a table's end tag in SVG), nothing after is altered.
+	// cell, a caption), nothing after is altered.
 	it.each([
 		[`<object><p><b>x</p>y<svg></b>${SCRIPT}${LINK}`],
 		[`<table><td><p><b>x</p>y<svg></b>${SCRIPT}${LINK}`],
-		[`<table><svg></td><style>${LINK}</style>${LINK}`],
+		[`<table><caption><svg></caption><style>${LINK}</style>${LINK}`],
 	])("alters nothing after a decision it cannot take: %s", (page) => {
 		expect(stripped(LINK + page)).toBe(CLEAN + page);
 	});
@@ -273,6 +288,7 @@ describe("lockedPageLinks", () => {
 		"list items and paragraphs closing each other": (size) =>
 			grown(size, "<li><div><p><h1><li><dd><dt><p>", "<svg><foreignObject>"),
 		"links and tables reopened": (size) => grown(size, "<a><nobr><table><td><a><nobr></td>"),
+		"table cells closing SVG": (size) => grown(size, "<td><b><svg><desc><i></td><tr><svg></th>", "<table>"),
 		"formatting elements closed and reopened": (size) =>
 			grown(size, "<p><b><i><u></p>x<s></u>", "<svg><desc>"),
 		"end tags past a special element to the root": (size) => grown(size, "<div></x></span></a>", "<b><i>"),

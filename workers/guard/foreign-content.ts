@@ -6,13 +6,14 @@
  * elements below it, and closes the SVG only when one of them is closed.
  *
  * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser does,
- * at the next HTML text or start tag that reopens them. Not modelled: tables' insertion modes,
- * templates, `<select>`, `<form>` removed from the middle, ruby, the adoption agency's moves, a
- * reopening inside a table cell, `<object>` or `<marquee>`, or of more than a few elements, or of one
- * also open (its order in the browser's list), the cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not
- * taken: the model says it is lost, and the scanner alters nothing after (a link left is the lesser
- * fault; a script or style altered breaks the page). Each tag costs a bounded amount, each element is
- * popped once.
+ * at the next HTML text or start tag that reopens them; a table's cells and rows are closed by its
+ * end tags as its insertion modes close them. Not modelled: captions, column groups, a table started
+ * in a table, templates, `<select>`, `<form>` removed from the middle, ruby, the adoption agency's
+ * moves, a reopening inside a cell, `<object>` or `<marquee>`, of more than a few elements or of one
+ * also open (its place in the browser's list), the list's cap of three alike. Each marks the model
+ * inexact; from then, a decision that could depend on it is not taken: the model says it is lost,
+ * and the scanner alters nothing after (a link left is the lesser fault; a script or style altered
+ * breaks the page). Each tag costs a bounded amount, each element is popped once.
  */
 
 type Space = "html" | "svg" | "math";
@@ -99,9 +100,10 @@ export class ForeignContent {
 	private form = false;
 	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
 	private readonly tableAt: number[] = [];
-	/** How many HTML `<a>` and `<nobr>` are open, in any run. */
-	private readonly formattingOpen = new Map<string, number>();
+	/** Whether each open table has a cell open (a cell's end tag closes only that). */
+	private readonly cellOpen: boolean[] = [];
 	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
+	private readonly formattingOpen = new Map<string, number>();
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
 	lost = false;
 
@@ -184,9 +186,9 @@ export class ForeignContent {
 		// The HTML rules read it from here, as from the first HTML element below the foreign ones. A
 		// table's end tags read the table's insertion modes, which reach past an integration point.
 		if (name === "table" || TABLE_PART.test(name)) {
-			if (this.tableAt.length === 0) return;
-			if (this.inexact || name !== "table") this.lost = true;
-			else this.popTo(this.tableAt.at(-1) as number);
+			if (this.tableAt.length === 0 && name !== "template") return;
+			if (this.inexact) this.lost = true;
+			else this.tableEnd(name);
 			return;
 		}
 		// An integration point is special and bounds every scope: nothing below it is closed.
@@ -217,10 +219,12 @@ export class ForeignContent {
 			return false;
 		}
 		if (OPENS_NOTHING.test(name)) {
-			// A cell or row closes what is open in the table's last one (a table's parts are not kept).
-			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && run !== undefined) {
-				const table = latest(run, "table");
-				if (table !== -1) this.popTo(table + 1);
+			// A cell or row closes what is open in the table's last one, past an integration point too
+			// (a table's parts are not kept: the table stands for them).
+			const table = this.tableAt.at(-1);
+			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined) {
+				this.popTo(table + 1, -1, true);
+				this.cellOpen[this.cellOpen.length - 1] = name === "td" || name === "th";
 			}
 			return true;
 		}
@@ -269,11 +273,8 @@ export class ForeignContent {
 			this.form = false;
 			if (form === this.stack.length - 1) this.popTo(form);
 			else if (form > scope) this.inexact = true;
-		} else if (name === "table") {
-			const table = this.tableAt.at(-1);
-			if (table !== undefined) this.popTo(table);
-		} else if (TABLE_PART.test(name)) {
-			if (this.tableAt.length > 0) this.inexact = true;
+		} else if (name === "table" || TABLE_PART.test(name)) {
+			this.tableEnd(name);
 		} else if (HEADING.test(name)) {
 			const heading = Math.max(...[1, 2, 3, 4, 5, 6].map((level) => latest(run, `h${level}`)));
 			if (heading !== -1 && heading >= scope) this.popTo(heading);
@@ -294,6 +295,25 @@ export class ForeignContent {
 		} else {
 			const at = latest(run, name);
 			if (at !== -1 && at >= (run.specials.at(-1) ?? -1)) this.popTo(at);
+		}
+	}
+
+	/**
+	 * A table's end tag, as the table's insertion modes read it: the table or its open cell or row is
+	 * closed with all above it (table scope reaches past an integration point), the formatting
+	 * elements in it forgotten (the list is cleared to the cell's marker).
+	 */
+	private tableEnd(name: string): void {
+		const table = this.tableAt.at(-1);
+		if (table === undefined) {
+			if (name === "template") this.inexact = true;
+		} else if (name === "table") {
+			this.popTo(table, -1, true);
+		} else if (/^(?:caption|col|colgroup|template)$/.test(name)) {
+			this.inexact = true;
+		} else if (this.cellOpen.at(-1) || !/^(?:td|th)$/.test(name)) {
+			this.popTo(table + 1, -1, true);
+			this.cellOpen[this.cellOpen.length - 1] = false;
 		}
 	}
 
@@ -322,7 +342,10 @@ export class ForeignContent {
 			if (SCOPE.test(name)) run.scopes.push(index);
 		}
 		if (point !== null) run.points++;
-		if (space === "html" && name === "table") this.tableAt.push(index);
+		if (space === "html" && name === "table") {
+			this.tableAt.push(index);
+			this.cellOpen.push(false);
+		}
 		if (space === "html" && SCOPE.test(name)) this.markers++;
 		if (space === "html" && FORMATTING.test(name)) {
 			const open = (this.formattingOpen.get(name) ?? 0) + 1;
@@ -335,14 +358,15 @@ export class ForeignContent {
 
 	/**
 	 * Pops the elements from `index` up. A formatting element closed other than by its own end tag is
-	 * reopened by the browser at the next HTML text or start tag: not modelled.
+	 * reopened by the browser at the next HTML text or start tag, unless the table cell it is in closes
+	 * (`forget`).
 	 */
-	private popTo(index: number, own = -1): void {
+	private popTo(index: number, own = -1, forget = false): void {
 		while (this.stack.length > index) {
 			const entry = this.stack.pop() as Entry;
 			const { run } = entry;
 			const at = this.stack.length;
-			if (entry.space === "html" && at !== own && FORMATTING.test(entry.name)) {
+			if (entry.space === "html" && at !== own && !forget && FORMATTING.test(entry.name)) {
 				if (this.closed.length < 8) this.closed.unshift(entry.name);
 				else this.inexact = true;
 			}
@@ -352,7 +376,10 @@ export class ForeignContent {
 			if (run.hard.at(-1) === at) run.hard.pop();
 			if (run.scopes.at(-1) === at) run.scopes.pop();
 			if (entry.point !== null) run.points--;
-			if (this.tableAt.at(-1) === at) this.tableAt.pop();
+			if (this.tableAt.at(-1) === at) {
+				this.tableAt.pop();
+				this.cellOpen.pop();
+			}
 			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}

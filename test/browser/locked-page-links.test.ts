@@ -163,6 +163,11 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /p null", "svg a /q null", "svg a /r null"],
 		],
 		[
+			"the adoption agency closing an SVG after moving a special element: nothing after is altered",
+			`<a href="/p?gclid=x"></a><b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
+			["xhtml a /p null", "xhtml a /r?gclid=x null"],
+		],
+		[
 			"a reopening inside an object, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

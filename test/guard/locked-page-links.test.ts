@@ -219,6 +219,7 @@ describe("lockedPageLinks", () => {
 		[`<object><p><b>x</p>y<svg></b>${SCRIPT}${LINK}`],
 		[`<table><td><p><b>x</p>y<svg></b>${SCRIPT}${LINK}`],
 		[`<table><caption><svg></caption><style>${LINK}</style>${LINK}`],
+		[`<b><button><dt><svg></b><style>${LINK}</style>${LINK}`],
 	])("alters nothing after a decision it cannot take: %s", (page) => {
 		expect(stripped(LINK + page)).toBe(CLEAN + page);
 	});

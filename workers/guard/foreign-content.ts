@@ -187,14 +187,14 @@ export class ForeignContent {
 		// table's end tags read the table's insertion modes, which reach past an integration point.
 		if (name === "table" || TABLE_PART.test(name)) {
 			if (this.tableAt.length === 0 && name !== "template") return;
-			if (this.inexact) this.lost = true;
-			else this.tableEnd(name);
-			return;
+			if (!this.inexact) this.tableEnd(name);
+		} else if (top.run.points === 0 && !this.inexact) {
+			// (An integration point is special and bounds every scope: nothing below it is closed.)
+			this.htmlEnd(name, this.stack[top.run.start - 1]?.run);
 		}
-		// An integration point is special and bounds every scope: nothing below it is closed.
-		if (top.run.points > 0) return;
-		if (this.inexact) this.lost = true;
-		else this.htmlEnd(name, this.stack[top.run.start - 1]?.run);
+		// Whether the SVG is still open may hang on what is not modelled (the adoption agency repeats
+		// itself and can close it after moving the elements between).
+		if (this.inexact && (top.run.points === 0 || name === "table" || TABLE_PART.test(name))) this.lost = true;
 	}
 
 	/** Whether the tree builder reads a start tag at `top` by the HTML rules. */

@@ -159,8 +159,10 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			'<table><svg></td><style><a href="/p?gclid=x"></a></style></svg></table>' +
 				'<table><td><svg><foreignObject><div></td><svg><style><a href="/q?gclid=x"></a></style></svg></table>' +
 				`<table><td><p><b>x<td>y<svg></b><style><a href="/r?gclid=x"></a></style></svg></table>` +
-				`<table><td><svg><g></td><script>s='<a href="/s?gclid=x">'</script></table>`,
-			["svg a /p null", "svg a /q null", "svg a /r null"],
+				`<table><td><svg><g></td><script>s='<a href="/s?gclid=x">'</script></table>` +
+				'<table><svg></tr></tbody><style><a href="/t?gclid=x"></a></style></svg></table>' +
+				'<table><td><svg><g></td></tr><svg></tr><style><a href="/u?gclid=x"></a></style></svg></table>',
+			["svg a /p null", "svg a /q null", "svg a /r null", "svg a /t null", "svg a /u null"],
 		],
 		[
 			"the adoption agency closing an SVG after moving a special element: nothing after is altered",

@@ -203,6 +203,8 @@ describe("lockedPageLinks", () => {
 	// nothing.
 	it.each([
 		[`<table><svg></td><style>`, `</style></svg>`],
+		[`<table><svg></tr></tbody><style>`, `</style></svg>`],
+		[`<table><td><svg><g></td></tr><svg></tr><style>`, `</style></svg>`],
 		[`<table><td><svg><foreignObject><div></td><svg><style>`, `</style></svg>`],
 		[`<table><td><p><b>x<td>y<svg></b><style>`, `</style></svg>`],
 	])("follows a table's cells: %s…%s", (before, after) => {

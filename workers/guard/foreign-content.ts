@@ -67,6 +67,8 @@ const NO_REOPEN =
 /** Start and end tags whose handling depends on what is not modelled. */
 const UNMODELLED_START = /^(?:select|template|caption|colgroup|rb|rp|rt|rtc|frameset)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
+/** How deep in a table each part is (a cell implies a row, a row a body). */
+const PART_LEVEL: Record<string, number> = { tbody: 1, thead: 1, tfoot: 1, tr: 2, td: 3, th: 3 };
 /** End tags that never close an element the browser has open below SVG. */
 const CLOSES_NOTHING = /^(?:body|html)$/;
 
@@ -100,8 +102,8 @@ export class ForeignContent {
 	private form = false;
 	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
 	private readonly tableAt: number[] = [];
-	/** Whether each open table has a cell open (a cell's end tag closes only that). */
-	private readonly cellOpen: boolean[] = [];
+	/** What each open table has open: 0 nothing, 1 a body (or head or foot), 2 a row, 3 a cell. */
+	private readonly tableParts: number[] = [];
 	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
 	private readonly formattingOpen = new Map<string, number>();
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
@@ -224,7 +226,7 @@ export class ForeignContent {
 			const table = this.tableAt.at(-1);
 			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined) {
 				this.popTo(table + 1, -1, true);
-				this.cellOpen[this.cellOpen.length - 1] = name === "td" || name === "th";
+				this.tableParts[this.tableParts.length - 1] = PART_LEVEL[name] ?? 0;
 			}
 			return true;
 		}
@@ -311,9 +313,12 @@ export class ForeignContent {
 			this.popTo(table, -1, true);
 		} else if (/^(?:caption|col|colgroup|template)$/.test(name)) {
 			this.inexact = true;
-		} else if (this.cellOpen.at(-1) || !/^(?:td|th)$/.test(name)) {
+		} else {
+			// An end tag for a part not open is ignored; one for a part open closes what is in it.
+			const level = PART_LEVEL[name] ?? 0;
+			if ((this.tableParts.at(-1) ?? 0) < level) return;
 			this.popTo(table + 1, -1, true);
-			this.cellOpen[this.cellOpen.length - 1] = false;
+			this.tableParts[this.tableParts.length - 1] = level - 1;
 		}
 	}
 
@@ -344,7 +349,7 @@ export class ForeignContent {
 		if (point !== null) run.points++;
 		if (space === "html" && name === "table") {
 			this.tableAt.push(index);
-			this.cellOpen.push(false);
+			this.tableParts.push(0);
 		}
 		if (space === "html" && SCOPE.test(name)) this.markers++;
 		if (space === "html" && FORMATTING.test(name)) {
@@ -378,7 +383,7 @@ export class ForeignContent {
 			if (entry.point !== null) run.points--;
 			if (this.tableAt.at(-1) === at) {
 				this.tableAt.pop();
-				this.cellOpen.pop();
+				this.tableParts.pop();
 			}
 			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);

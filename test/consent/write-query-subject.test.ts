@@ -34,7 +34,12 @@ describe("a keyed write with ?subject=", () => {
 	it("with no subject in the body is a 400 invalid_body that says the subject goes in the body", async () => {
 		const res = await call(
 			"/v1/consent?subject=user:qonly",
-			keyed({ method: "PUT", cf: CA, headers: JSON_TYPE, body: JSON.stringify({ purposes: { ads: false } }) }),
+			keyed({
+				method: "PUT",
+				cf: CA,
+				headers: JSON_TYPE,
+				body: JSON.stringify({ purposes: { ads: false } }),
+			}),
 		);
 		expect(res.status).toBe(400);
 		const { code, message } = await error(res);

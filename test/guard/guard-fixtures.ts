@@ -86,6 +86,18 @@ export function visit(
 	return callWithEnv(testEnv, path, { ...visitor, ...init, headers });
 }
 
+/** `markup` as the body of an origin's page, and what the guard sends the visitor between its body tags. */
+export async function guardedBody(markup: string, visitor: CallInit = VISITORS.optedOut): Promise<string> {
+	fakeOrigin(
+		() =>
+			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const body = await (await visit("/", visitor)).text();
+	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
+}
+
 /**
  * How a recognised bootstrap's start tag comes out gated: the script defining stand-ins for the vendor
  * functions and queues it names (tracker-stubs.ts), the gated script removing them once allowed (with

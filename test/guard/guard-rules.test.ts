@@ -7,23 +7,13 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CallInit } from "../helpers";
-import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
 });
 
-async function page(markup: string, visitor: CallInit = VISITORS.optedOut) {
-	fakeOrigin(
-		() =>
-			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
-				headers: { "Content-Type": "text/html; charset=utf-8" },
-			}),
-	);
-	const res = await visit("/", visitor);
-	const body = await res.text();
-	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
-}
+const page = guardedBody;
 
 const script = (type: string, json: unknown) =>
 	`<script type="${type}">${typeof json === "string" ? json : JSON.stringify(json)}</script>`;

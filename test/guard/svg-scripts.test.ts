@@ -1,28 +1,17 @@
 /**
  * An SVG `<script>` holds markup, not raw text: child elements, comments and CDATA sections are parsed
  * inside it, and Chromium runs its own text alone (its text children, CDATA included, references
- * decoded; checked in test/browser/svg-scripts.test.ts). The rewrite holds such a script back to judge
+ * decoded; checked in test/browser/guard-svg-scripts.test.ts). The rewrite holds such a script back to judge
  * it and writes it back whole, its children in their places.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { CallInit } from "../helpers";
-import { fakeOrigin, VISITORS, visit } from "./guard-fixtures";
+import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
 });
 
-async function page(markup: string, visitor: CallInit = VISITORS.optedOut) {
-	fakeOrigin(
-		() =>
-			new Response(`<!doctype html><html><head></head><body>${markup}</body></html>`, {
-				headers: { "Content-Type": "text/html; charset=utf-8" },
-			}),
-	);
-	const res = await visit("/", visitor);
-	const body = await res.text();
-	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
-}
+const page = guardedBody;
 
 const GATED = '<script type="text/plain" data-consent="ads">';
 

@@ -347,10 +347,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			runtimeBefore(el);
+			const inSvg = el.namespaceURI === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
 			// SVG scripts still held were closed without their end tag.
-			if (el.namespaceURI !== SVG_NAMESPACE && scripts.at(-1)?.svg?.html === 0)
-				el.before(unclosedScripts(), { html: true });
+			if (!inSvg && scripts.at(-1)?.svg?.html === 0) el.before(unclosedScripts(), { html: true });
 			const type = el.getAttribute("type");
 			const kind = (type ?? "").trim().toLowerCase();
 			const deferredSrc = DEFERRED_TYPES.get(kind);
@@ -359,8 +359,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const marked = markerPurposes(el.getAttribute("data-consent"));
 			// An SVG script loads its `href` (or, without one, its `xlink:href`), as Chromium does: kept aside
 			// in `data-src` when denied, so the SDK can run it once allowed, as a gated script's `src`.
-			const svgSrc =
-				el.namespaceURI === SVG_NAMESPACE ? (el.getAttribute("href") ?? el.getAttribute("xlink:href")) : null;
+			const svgSrc = inSvg ? (el.getAttribute("href") ?? el.getAttribute("xlink:href")) : null;
 			if (svgSrc !== null) {
 				const purposes = union(marked, classify(svgSrc));
 				if (anyDenied(purposes)) {
@@ -388,8 +387,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			}
 			// The verdict needs the whole source: hold the script back and write it out at its end tag.
 			const attributes = attributesOf(el);
-			const svg: SvgScriptBody | undefined =
-				el.namespaceURI === SVG_NAMESPACE ? { markup: [], children: [], html: 0, dropped: 0 } : undefined;
+			const svg: SvgScriptBody | undefined = inSvg
+				? { markup: [], children: [], html: 0, dropped: 0 }
+				: undefined;
 			const current: InlineScript = { attributes, marked, rules, chunks: [], svg };
 			try {
 				el.onEndTag((end) => {

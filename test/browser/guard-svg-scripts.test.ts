@@ -30,6 +30,11 @@ const CASES: readonly (readonly [markup: string, expected?: string])[] = [
 	['<svg><script>r.push("o1");<script>r.push("inner");</script>r.push("o2");</script></svg>'],
 	['<svg><script>r.push("a");<g>g</g><p>r.push("p");</p>r.push("after");</script></svg>'],
 	['<svg><script>r.push("a");<g>g</g></svg><p>after</p>'],
+	// A classic script after an SVG script the page never closed runs after it in the page's order.
+	['<svg><script>r.push("a");<g>g</g></svg><script src="/js/after"></script><p>after</p>'],
+	['<svg><script>r.push("a");<g>g</g><p>p</p><script src="/js/after"></script><p>after</p>'],
+	// The end tag lol-html pairs with a script the page ended by `<p>` is the page's (`</div>`).
+	['<div><svg><script>r.push("a");<p>p</p></div><i>after</i>'],
 ];
 
 /** A tracker's bootstrap (`fbq(…)`) as Chromium runs it, split by a link. */
@@ -42,6 +47,10 @@ const SPLIT_BOOTSTRAP = '<svg><script>fb<a href="/x?gclid=1">x</a>q("init", "1")
 const STYLE_AFTER_DESC =
 	'<svg><style>.a{}<desc><b>x</b></desc>.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=Style)}</style></svg><div class="c" style="width:9px;height:9px"></div>';
 
+/** An SVG style inside an SVG script, which Chromium applies: its `@import` and `url()` load. */
+const STYLE_IN_SCRIPT =
+	'<svg><script>r.push("a");<style>@import url(https://connect.facebook.net/p.css);.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=Style)}</style>r.push("b");</script></svg><div class="c" style="width:9px;height:9px"></div>';
+
 function page(markup: string): string {
 	return `<!doctype html><html><head><script>var r = [];</script></head><body>${markup}<script>document.title = JSON.stringify(r);</script></body></html>`;
 }
@@ -49,11 +58,15 @@ function page(markup: string): string {
 function serveSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const [, kind, index] = path.split("/");
+		if (kind === "js") {
+			res.writeHead(200, { "Content-Type": "text/javascript" }).end(`r.push(${JSON.stringify(index)});`);
+			return;
+		}
 		const [markup, expected] =
 			kind === "split"
 				? [SPLIT_BOOTSTRAP]
 				: kind === "style"
-					? [STYLE_AFTER_DESC]
+					? [index === "1" ? STYLE_IN_SCRIPT : STYLE_AFTER_DESC]
 					: (CASES[Number(index)] ?? []);
 		const body = kind === "expected" ? (expected ?? markup) : markup;
 		if (body === undefined) res.writeHead(404).end();
@@ -127,7 +140,7 @@ describe.skipIf(!hasChromium)("SVG scripts behind the guard, in Chromium", () =>
 		}
 	});
 
-	it("an SVG style's tracker URL after an integration point holding HTML is not loaded", async () => {
+	it("an SVG style's tracker URL after an integration point holding HTML, or in an SVG script, is not loaded", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
 		const elsewhere: string[] = [];
 		await context.route("**/*", (route) => {
@@ -137,13 +150,18 @@ describe.skipIf(!hasChromium)("SVG scripts behind the guard, in Chromium", () =>
 			return route.fulfill({ contentType: "image/gif", body: "" });
 		});
 		try {
-			const tab = await context.newPage();
-			await tab.goto(`${server.origin}/style/0`);
-			// The image is asked for at the div's first style and layout, before the load event.
-			expect(
-				await tab.evaluate(() => getComputedStyle(document.querySelector(".c") as Element).backgroundImage),
-			).toBe("none");
-			expect(elsewhere).toEqual([]);
+			for (const index of [0, 1]) {
+				const tab = await context.newPage();
+				await tab.goto(`${server.origin}/style/${index}`);
+				// The image is asked for at the div's first style and layout, before the load event.
+				expect(
+					await tab.evaluate(() => getComputedStyle(document.querySelector(".c") as Element).backgroundImage),
+				).toBe("none");
+				expect(elsewhere, `style ${index}`).toEqual([]);
+				// The script around the style runs as written.
+				if (index === 1) expect(await tab.evaluate(() => document.title)).toBe('["a","b"]');
+				await tab.close();
+			}
 		} finally {
 			await context.close();
 		}

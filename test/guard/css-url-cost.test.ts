@@ -90,6 +90,16 @@ describe("CSS url() scanning cost", () => {
 			),
 		"many styles each ended by a <p>": (size) =>
 			grown(size, "<svg><style>#a{color:red;fill:blue;stroke:green}<p>b</p></style></svg>"),
+		// A style inside a held SVG script: its sheet goes into the script's markup.
+		"many styles in one SVG script": (size) =>
+			grown(
+				size,
+				"#a{b:url(https://connect.face<!--x-->book.net/tr)}<style>#b{color:red}</style>",
+				"<svg><script>",
+				"</script></svg>",
+			),
+		"many SVG scripts and their styles each ended by a <p>": (size) =>
+			grown(size, "<div><svg><script>a();<style>#a{color:red;fill:blue}<p>b</p></style></script></div>"),
 	};
 	for (const [name, input] of Object.entries(SVG_STYLES)) {
 		// Tens of seconds on a loaded two-core machine: slow is not failing.

@@ -48,9 +48,23 @@ describe("an SVG script's children stay inside it, in order", () => {
 describe("where the page ends an SVG script without its end tag", () => {
 	it("an HTML element there (`<p>`) ends it: what it held comes before, unclosed, and the rest is the page's", async () => {
 		// Chromium builds the same tree from both, and runs neither script.
-		expect(await page("<svg><script>a();<g>g</g><p>x</p>b();</script></svg>")).toBe(
-			"<svg><script>a();<g>g</g><p>x</p>b();</svg>",
-		);
+		const markup = "<svg><script>a();<g>g</g><p>x</p>b();</script></svg>";
+		expect(await page(markup)).toBe(markup);
+	});
+
+	it("the end tag lol-html takes for such a script's own is the page's, kept (`</div>`)", async () => {
+		// Without it the `<i>` went inside the div in Chromium.
+		const markup = "<div><svg><script>a();<p>x</p></div><i>z</i>";
+		expect(await page(markup)).toBe(markup);
+	});
+
+	it("a classic script after one the page ended (`</svg>`, `<p>`) stays after it", async () => {
+		for (const markup of [
+			"<svg><script>a();<g>g</g></svg><script src=x.js></script><i>z</i>",
+			"<svg><script>a();<p>p</p><script src=x.js></script><i>z</i>",
+		]) {
+			expect(await page(markup), markup).toBe(markup);
+		}
 	});
 
 	it("an end tag closing an element around it (`</svg>`) ends it there, that tag kept", async () => {
@@ -98,5 +112,40 @@ describe("an SVG script is judged by the text Chromium runs", () => {
 	it("a tracker's name in a child element's text, which does not run, gates nothing", async () => {
 		const markup = "<svg><script>a();<title>fbq('init', '1');</title></script></svg>";
 		expect(await page(markup)).toBe(markup);
+	});
+});
+
+describe("an SVG style inside an SVG script, which Chromium applies", () => {
+	const STYLE =
+		"<style>@import url(https://connect.facebook.net/p.css);.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=S)}</style>";
+
+	it("loses a tracker's URLs as an SVG style elsewhere does, the script's text untouched", async () => {
+		const alone = await page(`<svg>${STYLE}</svg>`);
+		expect(alone).not.toContain("facebook");
+		expect(await page(`<svg><script>a();${STYLE}b();</script></svg>`)).toBe(
+			alone.replace("<svg>", "<svg><script>a();").replace("</svg>", "b();</script></svg>"),
+		);
+	});
+
+	it("an allowed visitor's is as written; a tracker's name in its text gates nothing", async () => {
+		const markup = `<svg><script>a();${STYLE}</script></svg>`;
+		expect(await page(markup, VISITORS.allowed)).toBe(markup);
+		const named = "<svg><script>a();<style>.fbq{}</style></script></svg>";
+		expect(await page(named)).toBe(named);
+	});
+
+	it("its sheet so far stays inside the script where the page ends both (`<p>`, the page's end)", async () => {
+		expect(await page(`<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>`)).toBe(
+			"<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>",
+		);
+		fakeOrigin(
+			() =>
+				new Response(
+					"<!doctype html><html><head></head><body><svg><script>a();<style>@import url(https://connect.facebook.net/p.css);.a{}",
+					{ headers: { "Content-Type": "text/html; charset=utf-8" } },
+				),
+		);
+		const body = await (await visit("/", VISITORS.optedOut)).text();
+		expect(body.slice(body.indexOf("<body>"))).toBe("<body><svg><script>a();<style>.a{}");
 	});
 });

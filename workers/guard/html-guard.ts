@@ -200,6 +200,8 @@ interface Sheet {
 	text: string;
 	readonly children: boolean[];
 	html: number;
+	/** How many scripts were held when it opened: inside a held SVG script, its sheet is written into it. */
+	readonly held: number;
 }
 
 /**
@@ -270,6 +272,8 @@ interface InlineScript {
 	/** Its text as written; in SVG, its own text alone (its text children), what Chromium runs. */
 	chunks: string[];
 	readonly svg?: SvgScriptBody;
+	/** Written out unclosed where the page ended it (`<p>`): its end tag, as lol-html pairs it, is the page's. */
+	unclosed?: boolean;
 }
 
 /**
@@ -393,6 +397,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			const current: InlineScript = { attributes, marked, rules, chunks: [], svg };
 			try {
 				el.onEndTag((end) => {
+					// lol-html pairs a script the page ended with `<p>` with a later end tag (`</div>`), and removes it.
+					if (current.unclosed) end.before(`</${end.name}>`, { html: true });
 					if (scripts.at(-1) !== current) return;
 					scripts.pop();
 					// lol-html also ends an SVG script at an end tag closing an element around it (`</svg>`), and
@@ -422,6 +428,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				return;
 			}
 			if (svg.dropped > 0) return;
+			// A style's own text is its sheet's, judged and written at its end (svgStyle).
+			const sheet = sheets.at(-1);
+			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0) return;
 			svg.markup.push(text.replaceAll("<", "&lt;"));
 			if (svg.children.length === 0) current.chunks.push(text);
 		},
@@ -438,6 +447,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const unclosedScripts = (): string => {
 		let markup = "";
 		for (let current = scripts.shift(); current !== undefined; current = scripts.shift()) {
+			current.unclosed = true;
 			markup += closeScript(current, "");
 		}
 		return markup;
@@ -450,7 +460,10 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * tag, is not run (checked in Chromium), and is written before it, as far as it came.
 	 */
 	const svgScriptChild = (el: Element) => {
-		const svg = scripts.at(-1)?.svg;
+		const styleEnd = heldStyleEnd;
+		heldStyleEnd = undefined;
+		const owner = scripts.at(-1);
+		const svg = owner?.svg;
 		// A nested script held on its own is taken by guardScript (registered earlier, the only handler
 		// that removes a script).
 		if (svg === undefined || svg.dropped > 0 || (el.removed && el.tagName === "script")) return;
@@ -465,7 +478,13 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		const name = el.tagName;
 		const removed = el.removed;
 		try {
-			el.onEndTag(() => {
+			el.onEndTag((end) => {
+				styleEnd?.(end);
+				// Its script, ended by the page before it (`<p>`), is written: its end tag is the page's.
+				if (owner?.unclosed) {
+					if (!removed) end.before(`</${end.name}>`, { html: true });
+					return;
+				}
 				if (removed) {
 					svg.dropped--;
 					return;
@@ -631,23 +650,29 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * written before it, and the text after it is the page's (checked in Chromium).
 	 */
 	const sheets: Sheet[] = [];
+	/** The end handler of an SVG style just opened in a held SVG script, for svgScriptChild to call. */
+	let heldStyleEnd: ((end: EndTag) => void) | undefined;
 	const sheetText = (raw: string) =>
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
 	const svgStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
-			// Inside a held SVG script its text is held with the script's.
-			if (scripts.at(-1)?.svg !== undefined) return;
-			const sheet: Sheet = { text: "", children: [], html: 0 };
+			// Chromium applies one inside an SVG script too (its `@import` and `url()` load): its sheet goes
+			// into the script's markup, before the style's end tag.
+			const sheet: Sheet = { text: "", children: [], html: 0, held: scripts.length };
+			const close = (end: EndTag) => {
+				if (!sheets.includes(sheet)) return;
+				sheets.splice(sheets.indexOf(sheet), 1);
+				writeHeld(sheetText(sheet.text), (markup) => end.before(markup, { html: true }));
+			};
+			heldStyleEnd = undefined;
 			try {
-				el.onEndTag((end) => {
-					if (!sheets.includes(sheet)) return;
-					sheets.splice(sheets.indexOf(sheet), 1);
-					end.before(sheetText(sheet.text), { html: true });
-				});
+				el.onEndTag(close);
 			} catch {
 				return; // `<style/>`: no end tag, no text.
 			}
 			sheets.push(sheet);
+			// In a held SVG script, svgScriptChild's end handler replaces this one (an element keeps one): it calls this first.
+			if (scripts.at(-1)?.svg !== undefined) heldStyleEnd = close;
 		},
 		text(chunk) {
 			const sheet = sheets.at(-1);
@@ -666,7 +691,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
 			// sheets all go before the element (a style inside a style's child, seldom seen).
 			do {
-				el.before(sheetText(sheet.text), { html: true });
+				writeHeld(sheetText(sheet.text), (markup) => el.before(markup, { html: true }));
 				sheets.pop();
 				sheet = sheets.at(-1);
 			} while (sheet !== undefined && sheet.html === 0);
@@ -945,9 +970,19 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
 				// text is written at its last chunk, which comes at the end too).
 				end(end) {
-					for (const current of scripts)
-						end.append(closeScript(current, current.svg === undefined ? "</script>" : ""), { html: true });
-					for (const sheet of sheets) end.append(sheetText(sheet.text), { html: true });
+					const here = (markup: string) => end.append(markup, { html: true });
+					// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
+					for (;;) {
+						const sheet = sheets.at(-1);
+						if (sheet !== undefined && sheet.held >= scripts.length) {
+							sheets.pop();
+							writeHeld(sheetText(sheet.text), here);
+							continue;
+						}
+						const current = scripts.pop();
+						if (current === undefined) break;
+						writeHeld(closeScript(current, current.svg === undefined ? "</script>" : ""), here);
+					}
 				},
 			}),
 	);

@@ -47,7 +47,10 @@ const SPLIT_BOOTSTRAP = '<svg><script>fb<a href="/x?gclid=1">x</a>q("init", "1")
 const STYLE_AFTER_DESC =
 	'<svg><style>.a{}<desc><b>x</b></desc>.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=Style)}</style></svg><div class="c" style="width:9px;height:9px"></div>';
 
-/** An SVG style inside an SVG script, which Chromium applies: its `@import` and `url()` load. */
+/**
+ * An SVG style inside an SVG script, which Chromium applies: its `@import` and `url()` load (also
+ * as an HTML style inside the script's `<desc>`).
+ */
 const STYLE_IN_SCRIPT =
 	'<svg><script>r.push("a");<style>@import url(https://connect.facebook.net/p.css);.c{background:url(https://www.facebook.com/tr?id=1&amp;ev=Style)}</style>r.push("b");</script></svg><div class="c" style="width:9px;height:9px"></div>';
 
@@ -66,7 +69,13 @@ function serveSite(): Promise<RecordingSite> {
 			kind === "split"
 				? [SPLIT_BOOTSTRAP]
 				: kind === "style"
-					? [index === "1" ? STYLE_IN_SCRIPT : STYLE_AFTER_DESC]
+					? [
+							[
+								STYLE_AFTER_DESC,
+								STYLE_IN_SCRIPT,
+								STYLE_IN_SCRIPT.replace(/<style>.*<\/style>/, "<desc>$&</desc>"),
+							][Number(index)],
+						]
 					: (CASES[Number(index)] ?? []);
 		const body = kind === "expected" ? (expected ?? markup) : markup;
 		if (body === undefined) res.writeHead(404).end();
@@ -150,16 +159,17 @@ describe.skipIf(!hasChromium)("SVG scripts behind the guard, in Chromium", () =>
 			return route.fulfill({ contentType: "image/gif", body: "" });
 		});
 		try {
-			for (const index of [0, 1]) {
+			for (const index of [0, 1, 2]) {
 				const tab = await context.newPage();
 				await tab.goto(`${server.origin}/style/${index}`);
 				// The image is asked for at the div's first style and layout, before the load event.
 				expect(
 					await tab.evaluate(() => getComputedStyle(document.querySelector(".c") as Element).backgroundImage),
+					`style ${index}`,
 				).toBe("none");
 				expect(elsewhere, `style ${index}`).toEqual([]);
 				// The script around the style runs as written.
-				if (index === 1) expect(await tab.evaluate(() => document.title)).toBe('["a","b"]');
+				if (index > 0) expect(await tab.evaluate(() => document.title)).toBe('["a","b"]');
 				await tab.close();
 			}
 		} finally {

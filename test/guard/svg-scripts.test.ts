@@ -134,6 +134,17 @@ describe("an SVG style inside an SVG script, which Chromium applies", () => {
 		expect(await page(named)).toBe(named);
 	});
 
+	it("an HTML style at an integration point in it (`<desc>`) loses a tracker's URL too, in its place", async () => {
+		expect(
+			await page(
+				"<svg><script>a();<desc><style>@import url(https://connect.facebook.net/p.css);.c{}</style></desc>b();</script></svg>",
+			),
+		).toBe("<svg><script>a();<desc><style>.c{}</style></desc>b();</script></svg>");
+		// An empty one has no text: the script's text after it is still the script's.
+		const empty = "<svg><script>a();<desc><style></style><noscript></noscript></desc>b();</script></svg>";
+		expect(await page(empty)).toBe(empty);
+	});
+
 	it("its sheet so far stays inside the script where the page ends both (`<p>`, the page's end)", async () => {
 		expect(await page(`<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>`)).toBe(
 			"<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>",

@@ -310,6 +310,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 	/** Inline scripts held back, innermost last: an SVG script may hold another. */
 	const scripts: InlineScript[] = [];
+	/** Whether an HTML style or noscript is open in a held SVG script (at an integration point). */
+	let rawHeld = false;
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
 
@@ -427,8 +429,9 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				current.chunks.push(text);
 				return;
 			}
-			if (svg.dropped > 0) return;
-			// A style's own text is its sheet's, judged and written at its end (svgStyle).
+			// A style's own text is its sheet's, judged and written at its end (svgStyle); an HTML style's or
+			// noscript's (at an integration point) is heldText's.
+			if (svg.dropped > 0 || rawHeld) return;
 			const sheet = sheets.at(-1);
 			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0) return;
 			svg.markup.push(text.replaceAll("<", "&lt;"));
@@ -477,9 +480,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		}
 		const name = el.tagName;
 		const removed = el.removed;
+		// An HTML style or noscript (raw text) is judged by heldText, which writes it into the script.
+		const raw = html && (name === "style" || name === "noscript");
 		try {
 			el.onEndTag((end) => {
 				styleEnd?.(end);
+				if (raw) rawHeld = false;
 				// Its script, ended by the page before it (`<p>`), is written: its end tag is the page's.
 				if (owner?.unclosed) {
 					if (!removed) end.before(`</${end.name}>`, { html: true });
@@ -507,6 +513,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		svg.markup.push(startTag(name, attributesOf(el)));
 		svg.children.push(html);
 		if (html) svg.html++;
+		if (raw) rawHeld = true;
 		el.removeAndKeepContent();
 	};
 
@@ -630,7 +637,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					return;
 				}
 				const text = chunks.join("");
-				chunk.replace(rewrite(text) ?? text, { html: true });
+				const written = rewrite(text) ?? text;
+				// At an integration point in a held SVG script: written into it, in its place.
+				if (rawHeld) {
+					chunk.remove();
+					writeHeld(written, () => {});
+				} else chunk.replace(written, { html: true });
 				chunks = null;
 			},
 		};

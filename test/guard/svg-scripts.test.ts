@@ -134,6 +134,14 @@ describe("an SVG style inside an SVG script, which Chromium applies", () => {
 		expect(await page(named)).toBe(named);
 	});
 
+	it("its sheet is read past its own child elements (`<g>`)", async () => {
+		expect(
+			await page(
+				"<svg><script>a();<style>.a{}<g>x</g>@import url(https://connect.facebook.net/p.css);.b{}</style>b();</script></svg>",
+			),
+		).toBe("<svg><script>a();<style><g>x</g>.a{}.b{}</style>b();</script></svg>");
+	});
+
 	it("an HTML style at an integration point in it (`<desc>`) loses a tracker's URL too, in its place", async () => {
 		expect(
 			await page(

@@ -463,8 +463,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * tag, is not run (checked in Chromium), and is written before it, as far as it came.
 	 */
 	const svgScriptChild = (el: Element) => {
-		const styleEnd = heldStyleEnd;
-		heldStyleEnd = undefined;
+		const ends = heldEnds;
+		heldEnds = [];
 		const owner = scripts.at(-1);
 		const svg = owner?.svg;
 		// A nested script held on its own is taken by guardScript (registered earlier, the only handler
@@ -484,7 +484,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		const raw = html && (name === "style" || name === "noscript");
 		try {
 			el.onEndTag((end) => {
-				styleEnd?.(end);
+				for (const handler of ends) handler(end);
 				if (raw) rawHeld = false;
 				// Its script, ended by the page before it (`<p>`), is written: its end tag is the page's.
 				if (owner?.unclosed) {
@@ -662,8 +662,16 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * written before it, and the text after it is the page's (checked in Chromium).
 	 */
 	const sheets: Sheet[] = [];
-	/** The end handler of an SVG style just opened in a held SVG script, for svgScriptChild to call. */
-	let heldStyleEnd: ((end: EndTag) => void) | undefined;
+	/**
+	 * The end handlers the style handlers gave an element inside a held SVG script: svgScriptChild's own,
+	 * given last, replaces theirs (an element keeps one), so it calls them first.
+	 */
+	let heldEnds: ((end: EndTag) => void)[] = [];
+	/** Gives an element an end handler (throws where it has no end tag), kept for svgScriptChild in a held script. */
+	const onEnd = (el: Element, handler: (end: EndTag) => void) => {
+		el.onEndTag(handler);
+		if (scripts.at(-1)?.svg !== undefined) heldEnds.push(handler);
+	};
 	const sheetText = (raw: string) =>
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
 	const svgStyle: HTMLRewriterElementContentHandlers = {
@@ -676,15 +684,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				sheets.splice(sheets.indexOf(sheet), 1);
 				writeHeld(sheetText(sheet.text), (markup) => end.before(markup, { html: true }));
 			};
-			heldStyleEnd = undefined;
 			try {
-				el.onEndTag(close);
+				onEnd(el, close);
 			} catch {
 				return; // `<style/>`: no end tag, no text.
 			}
 			sheets.push(sheet);
-			// In a held SVG script, svgScriptChild's end handler replaces this one (an element keeps one): it calls this first.
-			if (scripts.at(-1)?.svg !== undefined) heldStyleEnd = close;
 		},
 		text(chunk) {
 			const sheet = sheets.at(-1);
@@ -711,7 +716,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		}
 		const open = sheet;
 		try {
-			el.onEndTag(() => {
+			onEnd(el, () => {
 				if (open.children.pop()) open.html--;
 			});
 			open.children.push(html);

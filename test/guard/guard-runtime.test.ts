@@ -56,6 +56,22 @@ describe("the runtime's tag on a guarded page", () => {
 		);
 	});
 
+	it("without a head tag, does not go before a MathML or SVG script, where it would never load", async () => {
+		// There it is a MathML element (inert) or an SVG script (which loads an `href`, not a `src`).
+		htmlOrigin(
+			`<math><script>a()</script></math><svg><script src="/s.js"></script></svg><script>var b = 2;</script>`,
+		);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<math><script>a()</script></math><svg><script src="/s.js"></script></svg>${RUNTIME_TAGS.gpcOnly}<script>var b = 2;</script>`,
+		);
+		vi.restoreAllMocks();
+		// With no HTML script or body tag after it, it goes at the end: late, but it runs.
+		htmlOrigin(`<svg><script>a()</script></svg><p>x</p>`);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<svg><script>a()</script></svg><p>x</p>${RUNTIME_TAGS.gpcOnly}`,
+		);
+	});
+
 	it("does not push a page's <meta> charset declaration out of the browser's first 1024 bytes", async () => {
 		// The declaration ends at byte 1000: the tag first in the head would move it past 1024, and a
 		// browser would read the page in another charset.

@@ -191,6 +191,7 @@ const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
+const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
 
 /**
  * An SVG style open in the page: its text so far, whether each child open in it holds HTML (an
@@ -292,9 +293,17 @@ interface SvgScriptBody {
 export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const { denied, overrides, strip, proxied, address } = options;
 	let runtime = options.runtime;
+	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
+	let runtimeLate = false;
 	/** The runtime's tag before an element that comes ahead of any head tag and can run script. */
 	const runtimeBefore = (el: Element) => {
 		if (runtime === undefined) return;
+		// Before a foreign script it would be an SVG script, which loads an `href` and not a `src`, or an
+		// inert MathML element (checked in Chromium).
+		if (el.namespaceURI !== HTML_NAMESPACE) {
+			runtimeLate = true;
+			return;
+		}
 		el.before(runtime, { html: true });
 		runtime = undefined;
 	};
@@ -353,6 +362,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			runtimeBefore(el);
+			// A MathML script is an inert MathML element holding markup: Chromium runs none of it.
+			if (el.namespaceURI === MATHML_NAMESPACE) return;
 			const inSvg = el.namespaceURI === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
 			// SVG scripts still held were closed without their end tag.
@@ -987,6 +998,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
 				// text is written at its last chunk, which comes at the end too).
 				end(end) {
+					// Late, but where it runs.
+					if (runtimeLate && runtime !== undefined) end.append(runtime, { html: true });
 					const here = (markup: string) => end.append(markup, { html: true });
 					// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
 					for (;;) {

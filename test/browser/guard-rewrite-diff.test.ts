@@ -4,7 +4,10 @@
  * and the trees Chromium builds must be the same once the guard's intended changes are undone
  * (`normalised`); the page's other scripts run as before, and nothing is asked of a tracker's host.
  * A fixed seed keeps it a test; to try more pages run it with CE_DIFF_SEED=<n> CE_DIFF_PAGES=<count>
- * (each mismatch is printed with its page).
+ * (each mismatch is printed with its page), e.g. `CE_DIFF_SEED=2 CE_DIFF_PAGES=200 npm run test:browser --
+ * test/browser/guard-rewrite-diff.test.ts`. Other seeds still find mismatches the guard cannot fix alone
+ * (lol-html's namespace after a breakout in a nested `<svg>`, or a `<math>` inside `<svg>`) or not yet
+ * (a removed pixel that broke out of SVG; SVG scripts and styles).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -228,7 +231,7 @@ describe.skipIf(!hasChromium)("the guard's rewrite of random pages, in Chromium"
 								normalised(written.tree, false) as Shape,
 								normalised(guarded.tree, true) as Shape,
 							),
-					written.quirks === guarded.quirks ? null : `mode ${written.quirks} ≠ ${guarded.quirks}`,
+					cut || written.quirks === guarded.quirks ? null : `mode ${written.quirks} ≠ ${guarded.quirks}`,
 					cut || JSON.stringify(written.ran) === JSON.stringify(guarded.ran)
 						? null
 						: `ran ${JSON.stringify(written.ran)} ≠ ${JSON.stringify(guarded.ran)}`,

@@ -15,7 +15,7 @@ const ORIGIN = "https://shop.example";
 
 /**
  * What a page parses to: its links (namespace, name, `href`, `xlink:href`), its scripts' and styles'
- * text, and all its text.
+ * text, and all its text (templates' contents too).
  */
 interface Parsed {
 	readonly links: string[];
@@ -50,15 +50,22 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			await tab.goto(`${ORIGIN}/`);
 			return await tab.evaluate(() => {
 				const ns = (el: Element) => (el.namespaceURI ?? "").replace(/.*\//, "");
+				// A template's contents are a fragment of their own, which selectors and textContent skip.
+				const roots: ParentNode[] = [document];
+				for (let i = 0; i < roots.length; i++) {
+					for (const template of (roots[i] as ParentNode).querySelectorAll("template"))
+						roots.push(template.content);
+				}
+				const all = (selector: string) => roots.flatMap((root) => [...root.querySelectorAll(selector)]);
 				return {
-					links: [...document.querySelectorAll("a, area")].map(
+					links: all("a, area").map(
 						(el) =>
 							`${ns(el)} ${el.localName} ${el.getAttribute("href")} ${el.getAttributeNS("http://www.w3.org/1999/xlink", "href")}`,
 					),
-					texts: [...document.querySelectorAll("script, style")].map(
-						(el) => `${ns(el)} ${el.localName} ${el.textContent}`,
-					),
-					text: document.documentElement.textContent,
+					texts: all("script, style").map((el) => `${ns(el)} ${el.localName} ${el.textContent}`),
+					text: roots
+						.map((root) => (root === document ? document.documentElement : root).textContent)
+						.join("|"),
 				};
 			});
 		} finally {
@@ -170,8 +177,23 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 		[
-			"a reopening inside an object, not modelled: nothing after is altered",
-			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
+			"a reopening inside an object, and none after its end of what it closed",
+			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">` +
+				`</object><object><i></object>x<svg></i><style><![CDATA[</style><a href="/s?gclid=x">]]></style></svg>`,
+			["xhtml a /p null", "xhtml a /r null"],
+		],
+		[
+			"templates: their own scopes, `</template>` closing all above, formatting behind their marker",
+			`<template><svg></template><script>s='<a href="/p?gclid=x">'</script>` +
+				`<table><td><template><svg></td><style><a href="/q?gclid=x"></a></style></svg></template></table>` +
+				`<template><p><b>x</p>y<svg></b><script>s='<a href="/r?gclid=x">'</script><a href="/s?gclid=x"></template>` +
+				`<p><b>x</p><template>y<svg></b><style><a href="/t?gclid=x"></a></style></svg></template>` +
+				`<form><template><form><svg></form><script>s='<a href="/u?gclid=x">'</script></template></form><a href="/v?gclid=x">`,
+			["xhtml a /v null", "svg a /q null", "xhtml a /s null", "svg a /t null"],
+		],
+		[
+			"a template's table part, not modelled: nothing after is altered",
+			`<a href="/p?gclid=x"></a><template><tr><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 	];

@@ -6,11 +6,14 @@
  * elements below it, and closes the SVG only when one of them is closed.
  *
  * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser does,
- * at the next HTML text or start tag that reopens them; a table's cells and rows are closed by its
- * end tags as its insertion modes close them. Not modelled: captions, column groups, a table started
- * in a table, templates, `<select>`, `<form>` removed from the middle, ruby, the adoption agency's
- * moves, a reopening inside a cell, `<object>` or `<marquee>`, of more than a few elements or of one
- * also open (its place in the browser's list), the list's cap of three alike. Each marks the model
+ * at the next HTML text or start tag that reopens them, those closed since the last marker (an
+ * `<object>`'s or a template's end clears what was closed inside); a table's cells and rows are
+ * closed by its end tags as its insertion modes close them. A template's contents are read as a
+ * body's: its scope and marker bound what is outside, `</template>` closes all above it. Not
+ * modelled: captions, column groups, a table started in a table, a template's table parts (`<tr>`
+ * first in it), `<select>`, `<form>` removed from the middle, ruby, the adoption agency's moves, a
+ * reopening inside a cell, of more than a few elements or of one also open (its place in the
+ * browser's list), the list's cap of three alike. Each marks the model
  * inexact; from then, a decision that could depend on it is not taken: the model says it is lost,
  * and the scanner alters nothing after (a link left is the lesser fault; a script or style altered
  * breaks the page). Each tag costs a bounded amount, each element is popped once.
@@ -65,7 +68,11 @@ const HEADING = /^h[1-6]$/;
 const NO_REOPEN =
 	/^(?:html|base|basefont|bgsound|link|meta|noframes|script|style|template|title|body|frameset|address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|main|menu|nav|ol|p|search|section|summary|ul|h[1-6]|pre|listing|form|li|dd|dt|plaintext|table|hr|param|source|track|textarea|iframe|noembed|noscript|rb|rtc|rp|rt|caption|col|colgroup|frame|head|tbody|td|tfoot|th|thead|tr)$/;
 /** Start and end tags whose handling depends on what is not modelled. */
-const UNMODELLED_START = /^(?:select|template|caption|colgroup|rb|rp|rt|rtc|frameset)$/;
+const UNMODELLED_START = /^(?:select|rb|rp|rt|rtc|frameset)$/;
+/** Start tags that "in template" switch to a table's insertion modes. */
+const TEMPLATE_TABLE_START = /^(?:caption|colgroup|col|tbody|tfoot|thead|tr|td|th)$/;
+/** Start tags the head's rules take, "in template" too (the template stays fresh). */
+const IN_HEAD = /^(?:base|basefont|bgsound|link|meta|noframes|script|style|template|title)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
 /** How deep in a table each part is (a cell implies a row, a row a body). */
 const PART_LEVEL: Record<string, number> = { tbody: 1, thead: 1, tfoot: 1, tr: 2, td: 3, th: 3 };
@@ -95,10 +102,17 @@ export class ForeignContent {
 	private readonly stack: Entry[] = [];
 	/** Something not modelled happened: the HTML elements kept may not be the browser's. */
 	private inexact = false;
-	/** Formatting elements closed other than by their end tag: HTML text or a start tag reopens them. */
-	private readonly closed: string[] = [];
+	/**
+	 * Formatting elements closed other than by their end tag: HTML text or a start tag reopens them,
+	 * those after the last marker (closed with as many markers open, `depth`).
+	 */
+	private closed: { readonly name: string; readonly depth: number }[] = [];
 	/** Open elements the browser's formatting list has a marker for (a table stands for its cells). */
-	private markers = 0;
+	private readonly markers: string[] = [];
+	/** Indexes of the open HTML templates (their contents are read as a body's, with their own scopes). */
+	private readonly templateAt: number[] = [];
+	/** For each open template, whether it is still "in template" (a table's part opens a table's mode). */
+	private readonly templateFresh: boolean[] = [];
 	private form = false;
 	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
 	private readonly tableAt: number[] = [];
@@ -132,14 +146,22 @@ export class ForeignContent {
 
 	/** The browser's "reconstruct the active formatting elements". */
 	private reopen(): void {
-		if (this.closed.length === 0) return;
-		if (this.markers > 0) this.inexact = true;
-		else for (const name of this.closed.splice(0)) this.push(name, "html", false);
+		const depth = this.markers.length;
+		const live = this.closed.filter((entry) => entry.depth === depth);
+		if (live.length === 0) return;
+		// A table stands for its cells: whether the element was closed in a cell or the table is not kept.
+		if (this.markers.at(-1) === "table") {
+			this.inexact = true;
+			return;
+		}
+		this.closed = this.closed.filter((entry) => entry.depth !== depth);
+		for (const { name } of live) this.push(name, "html", false);
 	}
 
 	/** The adoption agency for a closed formatting element: it is only dropped from the list. */
 	private dropClosed(name: string): boolean {
-		const at = this.closed.lastIndexOf(name);
+		const depth = this.markers.length;
+		const at = this.closed.findLastIndex((entry) => entry.name === name && entry.depth === depth);
 		if (at === -1) return false;
 		if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
 		else this.closed.splice(at, 1);
@@ -188,7 +210,8 @@ export class ForeignContent {
 		// The HTML rules read it from here, as from the first HTML element below the foreign ones. A
 		// table's end tags read the table's insertion modes, which reach past an integration point.
 		if (name === "table" || TABLE_PART.test(name)) {
-			if (this.tableAt.length === 0 && name !== "template") return;
+			// With no table open, only a template's table modes (not modelled) read them.
+			if (this.tableAt.length === 0 && name !== "template" && !this.inexact) return;
 			if (!this.inexact) this.tableEnd(name);
 		} else if (top.run.points === 0 && !this.inexact) {
 			// (An integration point is special and bounds every scope: nothing below it is closed.)
@@ -211,8 +234,18 @@ export class ForeignContent {
 		const top = this.stack.at(-1);
 		// At an integration point (a scope boundary) an HTML start tag closes nothing.
 		const run = top?.space === "html" ? top.run : undefined;
-		if (name === "form" && this.form) return true;
-		if (UNMODELLED_START.test(name) || (name === "table" && this.tableAt.length > 0)) this.inexact = true;
+		const inTemplate = this.templateAt.length > 0;
+		if (name === "form" && this.form && !inTemplate) return true;
+		const tableContext = this.tableAt.length > 0 && !this.templateInnermost();
+		if (this.templateFresh.at(-1) === true && !tableContext) {
+			// "In template", a table's part switches to a table's modes (not modelled), anything else
+			// but what the head's rules take to "in body".
+			if (TEMPLATE_TABLE_START.test(name)) this.inexact = true;
+			else if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
+		}
+		// In a body, a caption or column group start tag is ignored; in a table it opens a mode.
+		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|table)$/.test(name)))
+			this.inexact = true;
 		if (run !== undefined) this.closeFor(name, run);
 		else if (name === "a" || name === "nobr") this.dropClosed(name);
 		if (!NO_REOPEN.test(name)) this.reopen();
@@ -224,13 +257,13 @@ export class ForeignContent {
 			// A cell or row closes what is open in the table's last one, past an integration point too
 			// (a table's parts are not kept: the table stands for them).
 			const table = this.tableAt.at(-1);
-			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined) {
+			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined && !this.templateInnermost()) {
 				this.popTo(table + 1, -1, true);
 				this.tableParts[this.tableParts.length - 1] = PART_LEVEL[name] ?? 0;
 			}
 			return true;
 		}
-		if (name === "form") this.form = true;
+		if (name === "form" && !inTemplate) this.form = true;
 		this.push(name, "html", false);
 		return true;
 	}
@@ -270,6 +303,10 @@ export class ForeignContent {
 		const scope = run.scopes.at(-1) ?? -1;
 		if (name === "p") {
 			this.closeP(run);
+		} else if (name === "form" && this.templateAt.length > 0) {
+			// With a template open the form's pointer is not used: the form in scope is closed.
+			const form = latest(run, "form");
+			if (form !== -1 && form > scope) this.popTo(form);
 		} else if (name === "form") {
 			const form = latest(run, "form");
 			this.form = false;
@@ -307,11 +344,15 @@ export class ForeignContent {
 	 */
 	private tableEnd(name: string): void {
 		const table = this.tableAt.at(-1);
-		if (table === undefined) {
-			if (name === "template") this.inexact = true;
+		const template = this.templateAt.at(-1);
+		if (name === "template") {
+			// Past everything, a table too; the list is cleared to the template's marker.
+			if (template !== undefined) this.popTo(template, -1, true);
+		} else if (table === undefined || this.templateInnermost()) {
+			// A template bounds a table's scope: its parts' end tags there are ignored.
 		} else if (name === "table") {
 			this.popTo(table, -1, true);
-		} else if (/^(?:caption|col|colgroup|template)$/.test(name)) {
+		} else if (/^(?:caption|col|colgroup)$/.test(name)) {
 			this.inexact = true;
 		} else {
 			// An end tag for a part not open is ignored; one for a part open closes what is in it.
@@ -320,6 +361,11 @@ export class ForeignContent {
 			this.popTo(table + 1, -1, true);
 			this.tableParts[this.tableParts.length - 1] = level - 1;
 		}
+	}
+
+	/** Whether the latest template is above the latest table (or no table is open in it). */
+	private templateInnermost(): boolean {
+		return (this.templateAt.at(-1) ?? -1) > (this.tableAt.at(-1) ?? -1);
 	}
 
 	/** Pops foreign elements up to an HTML element or an integration point. */
@@ -351,12 +397,16 @@ export class ForeignContent {
 			this.tableAt.push(index);
 			this.tableParts.push(0);
 		}
-		if (space === "html" && SCOPE.test(name)) this.markers++;
+		if (space === "html" && SCOPE.test(name)) this.markers.push(name);
+		if (space === "html" && name === "template") {
+			this.templateAt.push(index);
+			this.templateFresh.push(true);
+		}
 		if (space === "html" && FORMATTING.test(name)) {
 			const open = (this.formattingOpen.get(name) ?? 0) + 1;
 			this.formattingOpen.set(name, open);
 			// The browser's list keeps three alike at most: which it dropped is not modelled.
-			if (open + this.closed.filter((closed) => closed === name).length > 3) this.inexact = true;
+			if (open + this.closed.filter((closed) => closed.name === name).length > 3) this.inexact = true;
 		}
 		this.stack.push({ name, space, point, run });
 	}
@@ -372,10 +422,18 @@ export class ForeignContent {
 			const { run } = entry;
 			const at = this.stack.length;
 			if (entry.space === "html" && at !== own && !forget && FORMATTING.test(entry.name)) {
-				if (this.closed.length < 8) this.closed.unshift(entry.name);
+				if (this.closed.length < 8) this.closed.unshift({ name: entry.name, depth: this.markers.length });
 				else this.inexact = true;
 			}
-			if (entry.space === "html" && SCOPE.test(entry.name)) this.markers--;
+			if (entry.space === "html" && SCOPE.test(entry.name)) {
+				// Its end clears the list to its marker: what was closed inside is not reopened after.
+				this.markers.pop();
+				this.closed = this.closed.filter((closed) => closed.depth <= this.markers.length);
+			}
+			if (this.templateAt.at(-1) === at) {
+				this.templateAt.pop();
+				this.templateFresh.pop();
+			}
 			run.at.get(entry.name)?.pop();
 			if (run.specials.at(-1) === at) run.specials.pop();
 			if (run.hard.at(-1) === at) run.hard.pop();

@@ -138,6 +138,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /r null"],
 		],
 		[
+			"an SVG-cased end tag (`</clipPath>`) in SVG closing no HTML element of its name",
+			'<div><foreignObject><svg><g></foreignObject><style><![CDATA[</style><a href="/p?gclid=x">]]></style></svg></div>' +
+				'<div><clippath><svg></clipPath><style><a href="/q?gclid=x"></a></style></svg></div>',
+			["svg a /q null"],
+		],
+		[
 			"a list's end closes an SVG in its item; a stray item end does not",
 			'<ul><li><svg></ul><p><svg></li><style><a href="/p?gclid=x"></a></style></svg>',
 			["svg a /p null"],

@@ -161,6 +161,16 @@ describe("lockedPageLinks", () => {
 		expect(stripped(`${before}${CDATA}${after}`)).toBe(`${before}${CDATA}${after}`);
 	});
 
+	// Chromium gives an end tag read in SVG its SVG name (`</clipPath>`): it then names no HTML element.
+	it.each([
+		["<div><foreignObject><svg><g></foreignObject><style>", "</style></svg>"],
+		["<div><clippath><svg></clipPath><style>", "</style></svg>"],
+		["<div><textpath><svg><g></TEXTPATH><style>", "</style></svg>"],
+	])("keeps SVG open after an SVG-cased end tag naming an HTML element: %s…%s", (before, after) => {
+		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after);
+		expect(stripped(`${before}${CDATA}${after}`)).toBe(`${before}${CDATA}${after}`);
+	});
+
 	it.each([
 		["<div><svg><g></div>"],
 		["<span><svg></span>"],

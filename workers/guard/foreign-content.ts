@@ -76,6 +76,9 @@ const IN_HEAD = /^(?:base|basefont|bgsound|link|meta|noframes|script|style|templ
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
 /** How deep in a table each part is (a cell implies a row, a row a body). */
 const PART_LEVEL: Record<string, number> = { tbody: 1, thead: 1, tfoot: 1, tr: 2, td: 3, th: 3 };
+/** SVG element names with capitals, which Chromium restores in an end tag read in SVG. */
+const SVG_CASED =
+	/^(?:altglyph|altglyphdef|altglyphitem|animatecolor|animatemotion|animatetransform|clippath|feblend|fecolormatrix|fecomponenttransfer|fecomposite|feconvolvematrix|fediffuselighting|fedisplacementmap|fedistantlight|fedropshadow|feflood|fefunca|fefuncb|fefuncg|fefuncr|fegaussianblur|feimage|femerge|femergenode|femorphology|feoffset|fepointlight|fespecularlighting|fespotlight|fetile|feturbulence|foreignobject|glyphref|lineargradient|radialgradient|textpath)$/;
 /** End tags that never close an element the browser has open below SVG. */
 const CLOSES_NOTHING = /^(?:body|html)$/;
 
@@ -207,6 +210,8 @@ export class ForeignContent {
 			this.popTo(at);
 			return;
 		}
+		// Chromium gives it its SVG name (`clipPath`) under an SVG element: no HTML element has that name.
+		if (top.space === "svg" && SVG_CASED.test(name)) return;
 		// The HTML rules read it from here, as from the first HTML element below the foreign ones. A
 		// table's end tags read the table's insertion modes, which reach past an integration point.
 		if (name === "table" || TABLE_PART.test(name)) {

@@ -144,6 +144,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /q null"],
 		],
 		[
+			"a raw text element's end tag closing it, not an SVG element of its name",
+			`<svg><title><title></title><script>s='<a href="/p?gclid=x">'</script><a href="/q?gclid=x"></title></svg>` +
+				'<svg><script><desc><script></script><style><a href="/r?gclid=x"></style></desc></script></svg>',
+			["xhtml a /q null"],
+		],
+		[
 			"a list's end closes an SVG in its item; a stray item end does not",
 			'<ul><li><svg></ul><p><svg></li><style><a href="/p?gclid=x"></a></style></svg>',
 			["svg a /p null"],

@@ -273,6 +273,18 @@ describe("lockedPageLinks", () => {
 		expect(stripped(LINK + page)).toBe(CLEAN + page);
 	});
 
+	// A raw text element's end tag closes it (the scanner skipped its text), never an SVG element of its
+	// name below: `<svg><title><title></title>` leaves the SVG title open (checked in Chromium).
+	it.each([
+		[`<svg><title><title></title>${SCRIPT}${LINK}`, `<svg><title><title></title>${SCRIPT}${CLEAN}`],
+		[
+			`<svg><script><desc><script></script><style>${LINK}</style>`,
+			`<svg><script><desc><script></script><style>${LINK}</style>`,
+		],
+	])("reads a raw text element's end tag as its own: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
+
 	it("reads a CDATA section as a bogus comment in HTML, even inside an integration point", () => {
 		const page = `<svg><foreignObject><div><![CDATA[ > ${LINK} ]]></div></foreignObject></svg><![CDATA[ > ${LINK}`;
 		expect(stripped(page)).toBe(page.replaceAll(LINK, CLEAN));

@@ -134,6 +134,8 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 	const tree = new ForeignContent();
 	let at = b.indexOf(LT);
 	let textEnd = at;
+	// The next tag is a raw text element's end tag: it closes that element, which the tree never held.
+	let rawEnd = false;
 	while (at !== -1 && at < n) {
 		if (at > textEnd) tree.text();
 		const first = b[at + 1];
@@ -207,11 +209,15 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 				if ((quote === 0x22 || quote === 0x27) && i < n) i++;
 			}
 			at = i + 1;
-			if (first === SLASH) tree.endTag(name);
-			else if (tree.startTag({ name, selfClosing, styledFont, htmlEncoding })) {
+			const ending = rawEnd;
+			rawEnd = false;
+			if (first === SLASH) {
+				if (!ending) tree.endTag(name);
+			} else if (tree.startTag({ name, selfClosing, styledFont, htmlEncoding })) {
 				// Only an HTML element holds raw text (SVG's and MathML's `<script>` and `<style>` hold tags).
 				if (name === "script") at = scriptEnd(b, at);
 				else if (RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);
+				rawEnd = at < n && (name === "script" || RAW_TEXT.test(name));
 			}
 		}
 		// Where the tree builder's state is not known, what follows may be script or style text.

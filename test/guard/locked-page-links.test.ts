@@ -263,6 +263,29 @@ describe("lockedPageLinks", () => {
 	])("follows a template: %s", (page, expected) => {
 		expect(stripped(page)).toBe(expected);
 	});
+	// Chromium reads a `<select>`'s contents as a body's: `</select>`, `<select>` and `<input>` close the
+	// select in scope with all above it (an SVG too), `<option>`, `<optgroup>` and `<hr>` close options.
+	it.each([
+		[`${LINK}<select><svg></select>${SCRIPT}${LINK}`, `${CLEAN}<select><svg></select>${SCRIPT}${CLEAN}`],
+		[
+			`${LINK}<p><select><option><svg><option></select>${SCRIPT}${LINK}`,
+			`${CLEAN}<p><select><option><svg><option></select>${SCRIPT}${CLEAN}`,
+		],
+		[
+			`${LINK}<select><b><input><svg></b>${SCRIPT}${LINK}`,
+			`${CLEAN}<select><b><input><svg></b>${SCRIPT}${CLEAN}`,
+		],
+		[
+			`${LINK}<select><optgroup><option><p><optgroup><svg></optgroup>${SCRIPT}${LINK}`,
+			`${CLEAN}<select><optgroup><option><p><optgroup><svg></optgroup>${SCRIPT}${CLEAN}`,
+		],
+		[
+			`<select><object><svg></select><style>${LINK}</style></svg>`,
+			`<select><object><svg></select><style>${CLEAN}</style></svg>`,
+		],
+	])("follows a select: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
 	it("does not reopen after an object's end what was closed inside it", () => {
 		// Its end clears the formatting list to its marker: the SVG stays open, its style holds text.
 		const page = `<object><b></object>x<svg></b><style><![CDATA[</style>${LINK}]]></style></svg>`;
@@ -359,6 +382,8 @@ describe("lockedPageLinks", () => {
 			grown(size, "<template><p><b>x</p>y<svg></template><i></p>"),
 		"templates in table cells": (size) =>
 			grown(size, "<table><td><template><svg></td><form></form></template>"),
+		"nested selects": (size) => grown(size, "<object><select><optgroup><option><p>"),
+		"selects closed by inputs": (size) => grown(size, "<select><b><div><option><svg><input>", "<span>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

@@ -9,12 +9,13 @@
  * at the next HTML text or start tag that reopens them, those closed since the last marker (an
  * `<object>`'s or a template's end clears what was closed inside); a table's cells and rows are
  * closed by its end tags as its insertion modes close them. A template's contents are read as a
- * body's: its scope and marker bound what is outside, `</template>` closes all above it. Not
- * modelled: captions, column groups, a table started in a table, a template's table parts (`<tr>`
- * first in it), `<select>`, `<form>` removed from the middle, ruby, the adoption agency's moves, a
- * reopening inside a cell, of more than a few elements or of one also open (its place in the
- * browser's list), the list's cap of three alike. Each marks the model
- * inexact; from then, a decision that could depend on it is not taken: the model says it is lost,
+ * body's: its scope and marker bound what is outside, `</template>` closes all above it. A select's
+ * too, as current Chromium parses it (checked in 156): `</select>`, `<select>` and `<input>`
+ * close the select in scope, `<option>`, `<optgroup>` and `<hr>` the options open. Not modelled:
+ * captions, column groups, a table started in a table, a template's table parts (`<tr>` first in
+ * it), `<form>` removed from the middle, ruby, the adoption agency's moves, a reopening inside a
+ * cell, of more than a few elements or of one also open (its place in the browser's list), the
+ * list's cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not taken: the model says it is lost,
  * and the scanner alters nothing after (a link left is the lesser fault; a script or style altered
  * breaks the page). Each tag costs a bounded amount, each element is popped once.
  */
@@ -68,7 +69,9 @@ const HEADING = /^h[1-6]$/;
 const NO_REOPEN =
 	/^(?:html|base|basefont|bgsound|link|meta|noframes|script|style|template|title|body|frameset|address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|main|menu|nav|ol|p|search|section|summary|ul|h[1-6]|pre|listing|form|li|dd|dt|plaintext|table|hr|param|source|track|textarea|iframe|noembed|noscript|rb|rtc|rp|rt|caption|col|colgroup|frame|head|tbody|td|tfoot|th|thead|tr)$/;
 /** Start and end tags whose handling depends on what is not modelled. */
-const UNMODELLED_START = /^(?:select|rb|rp|rt|rtc|frameset)$/;
+const UNMODELLED_START = /^(?:rb|rp|rt|rtc|frameset)$/;
+/** Elements "generate implied end tags" closes at the top of the stack. */
+const IMPLIED_END = /^(?:dd|dt|li|optgroup|option|p|rb|rp|rt|rtc)$/;
 /** Start tags that "in template" switch to a table's insertion modes. */
 const TEMPLATE_TABLE_START = /^(?:caption|colgroup|col|tbody|tfoot|thead|tr|td|th)$/;
 /** Start tags the head's rules take, "in template" too (the template stays fresh). */
@@ -251,7 +254,7 @@ export class ForeignContent {
 		// In a body, a caption or column group start tag is ignored; in a table it opens a mode.
 		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|table)$/.test(name)))
 			this.inexact = true;
-		if (run !== undefined) this.closeFor(name, run);
+		if (run !== undefined && this.closeFor(name, run)) return true;
 		else if (name === "a" || name === "nobr") this.dropClosed(name);
 		if (!NO_REOPEN.test(name)) this.reopen();
 		if (name === "svg" || name === "math") {
@@ -273,11 +276,33 @@ export class ForeignContent {
 		return true;
 	}
 
-	/** What an HTML start tag closes first: a `<p>`, a list item, a heading, a repeated link or button. */
-	private closeFor(name: string, run: Run): void {
+	/**
+	 * What an HTML start tag closes first: a `<p>`, a list item, a heading, a repeated link or button, a
+	 * select. True when it opens nothing (a `<select>` in a select only closes it).
+	 */
+	private closeFor(name: string, run: Run): boolean {
+		// Chromium reads a select's contents as a body's: `<select>` and `<input>` close one in scope.
+		if (name === "select" || name === "input") {
+			const select = this.selectInScope(run);
+			if (select === -1) return false;
+			this.popTo(select);
+			return name === "select";
+		}
 		if (CLOSES_P.test(name) || /^(?:li|dd|dt)$/.test(name)) this.closeP(run);
+		if (/^(?:option|optgroup|hr)$/.test(name) && this.selectInScope(run) !== -1) {
+			// "Generate implied end tags" (but an `<optgroup>` for an `<option>`).
+			for (
+				let top = this.stack.at(-1);
+				top?.run === run && IMPLIED_END.test(top.name);
+				top = this.stack.at(-1)
+			) {
+				if (name === "option" && top.name === "optgroup") break;
+				this.popTo(this.stack.length - 1);
+			}
+			return false;
+		}
 		const top = this.stack.at(-1);
-		if (top === undefined || top.run !== run) return;
+		if (top === undefined || top.run !== run) return false;
 		if (name === "li" || name === "dd" || name === "dt") {
 			const item = name === "li" ? latest(run, "li") : Math.max(latest(run, "dd"), latest(run, "dt"));
 			if (item !== -1 && item >= (run.hard.at(-1) ?? -1)) this.popTo(item);
@@ -290,11 +315,18 @@ export class ForeignContent {
 			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
 		} else if (name === "a" || name === "nobr") {
 			// The adoption agency, where it only closes the open one.
-			if (this.dropClosed(name)) return;
+			if (this.dropClosed(name)) return false;
 			const open = latest(run, name);
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
 			else if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
 		}
+		return false;
+	}
+
+	/** The latest `<select>` in scope in `run`, or -1. */
+	private selectInScope(run: Run): number {
+		const select = latest(run, "select");
+		return select > (run.scopes.at(-1) ?? -1) ? select : -1;
 	}
 
 	private closeP(run: Run): void {
@@ -308,6 +340,9 @@ export class ForeignContent {
 		const scope = run.scopes.at(-1) ?? -1;
 		if (name === "p") {
 			this.closeP(run);
+		} else if (name === "select") {
+			const select = this.selectInScope(run);
+			if (select !== -1) this.popTo(select);
 		} else if (name === "form" && this.templateAt.length > 0) {
 			// With a template open the form's pointer is not used: the form in scope is closed.
 			const form = latest(run, "form");

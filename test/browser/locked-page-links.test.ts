@@ -213,6 +213,11 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /t null", "xhtml a /u null"],
 		],
 		[
+			"a template's column group dropping a `<title>`: nothing after is altered",
+			`<a href="/p?gclid=x"></a><template><col><title></template><script>s='</title><a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
+			["xhtml a /p null", "xhtml a /r?gclid=x null"],
+		],
+		[
 			"a template's table part, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><template><tr><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

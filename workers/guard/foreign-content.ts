@@ -249,6 +249,8 @@ export class ForeignContent {
 			// "In template", a table's part switches to a table's modes (not modelled), anything else
 			// but what the head's rules take to "in body".
 			if (TEMPLATE_TABLE_START.test(name)) this.inexact = true;
+			// A column group's mode there drops all but `<col>`: a `<title>` after opens no raw text.
+			if (name === "col") this.lost = true;
 			else if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
 		}
 		// In a body, a caption or column group start tag is ignored; in a table it opens a mode.

@@ -184,6 +184,14 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /p null", "svg a /q null", "svg a /r null", "svg a /t null", "svg a /u null"],
 		],
 		[
+			"formatting elements foster-parented in a table reopened after it; one in a cell forgotten; one reopened in a cell",
+			`<table><b></table>x<svg></b><style><a href="/p?gclid=x"></style>` +
+				`<table><u><td>x</table>y<svg></u><style><a href="/q?gclid=x"></style>` +
+				`<table><td><i></table>x<svg></i><style><a href="/r?gclid=x"></a></style></svg>` +
+				`<table><td><p><s>x</p>y<svg></s><script>s='<a href="/s?gclid=x">'</script><a href="/t?gclid=x"></table>`,
+			["svg a /r null", "xhtml a /t null"],
+		],
+		[
 			"the adoption agency closing an SVG after moving a special element: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

@@ -202,6 +202,7 @@ describe("lockedPageLinks", () => {
 		[`<p><b>x</p>x<svg></b>${SCRIPT}`],
 		[`<p><i>x</p><span><svg></i>${SCRIPT}`],
 		[`<object><p><b>x</p>y<svg></b>${SCRIPT}`],
+		[`<table><td><p><b>x</p>y<svg></b>${SCRIPT}`],
 		[`<svg><foreignObject><p><b>x</p>y</foreignObject><style>${LINK}</style>`],
 		[`<svg><desc><div><u></div>\n</desc><style>${LINK}</style>`],
 		[`<svg><desc><div><u></div></br></desc><style>${LINK}</style>`],
@@ -226,10 +227,9 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page + LINK)).toBe(page + CLEAN);
 	});
 
-	// Where a decision hangs on what is not modelled (a reopening inside a table's cell, a caption),
-	// nothing after is altered.
+	// Where a decision hangs on what is not modelled (a caption, the adoption agency's moves), nothing
+	// after is altered.
 	it.each([
-		[`<table><td><p><b>x</p>y<svg></b>${SCRIPT}${LINK}`],
 		[`<table><caption><svg></caption><style>${LINK}</style>${LINK}`],
 		[`<b><button><dt><svg></b><style>${LINK}</style>${LINK}`],
 	])("alters nothing after a decision it cannot take: %s", (page) => {
@@ -285,6 +285,18 @@ describe("lockedPageLinks", () => {
 		],
 	])("follows a select: %s", (page, expected) => {
 		expect(stripped(page)).toBe(expected);
+	});
+	// A formatting element foster-parented in a table (no cell open) has no cell's marker: closed by
+	// the table's end, it is reopened after (checked in Chromium); one in a cell is forgotten.
+	it.each([
+		[`<table><b></table>x<svg></b><style>${LINK}</style>`],
+		[`<table><b><td>x</table>y<svg></b><style>${LINK}</style>`],
+	])("reopens a formatting element foster-parented in a table: %s", (page) => {
+		expect(stripped(page)).toBe(page);
+	});
+	it("forgets a formatting element closed with its cell", () => {
+		const page = `<table><td><b></table>x<svg></b><style>${LINK}</style>`;
+		expect(stripped(page)).toBe(page.replace(LINK, CLEAN));
 	});
 	it("does not reopen after an object's end what was closed inside it", () => {
 		// Its end clears the formatting list to its marker: the SVG stays open, its style holds text.
@@ -387,6 +399,8 @@ describe("lockedPageLinks", () => {
 			grown(size, "<table><td><template><svg></td><form></form></template>"),
 		"nested selects": (size) => grown(size, "<object><select><optgroup><option><p>"),
 		"selects closed by inputs": (size) => grown(size, "<select><b><div><option><svg><input>", "<span>"),
+		"formatting fostered in tables and reopened": (size) =>
+			grown(size, "<table><b><i><td>x</table>y<p><s>x</p>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

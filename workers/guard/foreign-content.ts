@@ -7,17 +7,18 @@
  *
  * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser does,
  * at the next HTML text or start tag that reopens them, those closed since the last marker (an
- * `<object>`'s or a template's end clears what was closed inside); a table's cells and rows are
+ * `<object>`'s, a template's or a cell's end clears what was closed inside; one foster-parented in
+ * a table, out of a cell, is kept past the table's end); a table's cells and rows are
  * closed by its end tags as its insertion modes close them. A template's contents are read as a
  * body's: its scope and marker bound what is outside, `</template>` closes all above it. A select's
  * too, as current Chromium parses it (checked in 156): `</select>`, `<select>` and `<input>`
  * close the select in scope, `<option>`, `<optgroup>` and `<hr>` the options open. Not modelled:
  * captions, column groups, a table started in a table, a template's table parts (`<tr>` first in
- * it), `<form>` removed from the middle, ruby, the adoption agency's moves, a reopening inside a
- * cell, of more than a few elements or of one also open (its place in the browser's list), the
- * list's cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not taken: the model says it is lost,
- * and the scanner alters nothing after (a link left is the lesser fault; a script or style altered
- * breaks the page). Each tag costs a bounded amount, each element is popped once.
+ * it), `<form>` removed from the middle, ruby, the adoption agency's moves, a reopening in a table
+ * out of a cell (spaces reopen nothing there), of more than a few elements or of one also open (its
+ * place in the browser's list), the list's cap of three alike. Each marks the model inexact; from
+ * then, a decision that could depend on it is not taken: the model says it is lost, and the scanner
+ * alters nothing after (a link left is the lesser fault; a script or style altered breaks the page). Each tag costs a bounded amount, each element is popped once.
  */
 
 type Space = "html" | "svg" | "math";
@@ -152,11 +153,11 @@ export class ForeignContent {
 
 	/** The browser's "reconstruct the active formatting elements". */
 	private reopen(): void {
-		const depth = this.markers.length;
+		const depth = this.listDepth();
 		const live = this.closed.filter((entry) => entry.depth === depth);
 		if (live.length === 0) return;
-		// A table stands for its cells: whether the element was closed in a cell or the table is not kept.
-		if (this.markers.at(-1) === "table") {
+		// In a table out of a cell, text that is only spaces reopens nothing (not told apart here).
+		if (this.fostering()) {
 			this.inexact = true;
 			return;
 		}
@@ -164,9 +165,19 @@ export class ForeignContent {
 		for (const { name } of live) this.push(name, "html", false);
 	}
 
+	/** Whether the latest marker is a table with no cell open (a table pushes no marker of its own). */
+	private fostering(): boolean {
+		return this.markers.at(-1) === "table" && (this.tableParts.at(-1) ?? 0) < 3;
+	}
+
+	/** How many markers the browser's list has (a table stands for its open cell's). */
+	private listDepth(): number {
+		return this.markers.length - (this.fostering() ? 1 : 0);
+	}
+
 	/** The adoption agency for a closed formatting element: it is only dropped from the list. */
 	private dropClosed(name: string): boolean {
-		const depth = this.markers.length;
+		const depth = this.listDepth();
 		const at = this.closed.findLastIndex((entry) => entry.name === name && entry.depth === depth);
 		if (at === -1) return false;
 		if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
@@ -463,8 +474,14 @@ export class ForeignContent {
 			const entry = this.stack.pop() as Entry;
 			const { run } = entry;
 			const at = this.stack.length;
-			if (entry.space === "html" && at !== own && !forget && FORMATTING.test(entry.name)) {
-				if (this.closed.length < 8) this.closed.unshift({ name: entry.name, depth: this.markers.length });
+			// One foster-parented in a table (no cell open) has no cell's marker: it is not forgotten.
+			if (
+				entry.space === "html" &&
+				at !== own &&
+				(!forget || this.fostering()) &&
+				FORMATTING.test(entry.name)
+			) {
+				if (this.closed.length < 8) this.closed.unshift({ name: entry.name, depth: this.listDepth() });
 				else this.inexact = true;
 			}
 			if (entry.space === "html" && SCOPE.test(entry.name)) {

@@ -192,6 +192,13 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /r null", "xhtml a /t null"],
 		],
 		[
+			"a table in a table's cell, and a table started out of a cell ending the first",
+			`<table><td><table><td><svg></td><script>s='<a href="/p?gclid=x">'</script></table></table>` +
+				`<table><tr><table><svg></td><style><a href="/q?gclid=x"></a></style></svg></table>` +
+				`<table><td><table><svg></table></td><style><a href="/r?gclid=x"></style></svg></table><a href="/s?gclid=x">`,
+			["svg a /q null", "xhtml a /s null"],
+		],
+		[
 			"the adoption agency closing an SVG after moving a special element: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

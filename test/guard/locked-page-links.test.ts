@@ -298,6 +298,19 @@ describe("lockedPageLinks", () => {
 		const page = `<table><td><b></table>x<svg></b><style>${LINK}</style>`;
 		expect(stripped(page)).toBe(page.replace(LINK, CLEAN));
 	});
+	// A `<table>` in a table's cell is a table in it; out of a cell it ends that table first.
+	it.each([
+		[
+			`${LINK}<table><td><table><td><svg></td>${SCRIPT}${LINK}`,
+			`${CLEAN}<table><td><table><td><svg></td>${SCRIPT}${CLEAN}`,
+		],
+		[
+			`${LINK}<table><tr><table><svg></td><style>${LINK}</style></svg>${LINK}`,
+			`${CLEAN}<table><tr><table><svg></td><style>${CLEAN}</style></svg>${CLEAN}`,
+		],
+	])("follows a table in a table: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
 	it("does not reopen after an object's end what was closed inside it", () => {
 		// Its end clears the formatting list to its marker: the SVG stays open, its style holds text.
 		const page = `<object><b></object>x<svg></b><style><![CDATA[</style>${LINK}]]></style></svg>`;
@@ -401,6 +414,8 @@ describe("lockedPageLinks", () => {
 		"selects closed by inputs": (size) => grown(size, "<select><b><div><option><svg><input>", "<span>"),
 		"formatting fostered in tables and reopened": (size) =>
 			grown(size, "<table><b><i><td>x</table>y<p><s>x</p>"),
+		"tables in cells": (size) => grown(size, "<table><td><svg><desc><table><tr>"),
+		"tables ending tables": (size) => grown(size, "<table><tr><b><table><svg></td>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

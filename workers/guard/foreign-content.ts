@@ -5,20 +5,22 @@
  * an end tag inside SVG that names no SVG element open is read by the HTML rules against the HTML
  * elements below it, and closes the SVG only when one of them is closed.
  *
- * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser does,
- * at the next HTML text or start tag that reopens them, those closed since the last marker (an
- * `<object>`'s, a template's or a cell's end clears what was closed inside; one foster-parented in
- * a table, out of a cell, is kept past the table's end); a table's cells and rows are
- * closed by its end tags as its insertion modes close them. A template's contents are read as a
- * body's: its scope and marker bound what is outside, `</template>` closes all above it. A select's
- * too, as current Chromium parses it (checked in 156): `</select>`, `<select>` and `<input>`
- * close the select in scope, `<option>`, `<optgroup>` and `<hr>` the options open. Not modelled:
- * captions, column groups, a table started in a table, a template's table parts (`<tr>` first in
- * it), `<form>` removed from the middle, ruby, the adoption agency's moves, a reopening in a table
- * out of a cell (spaces reopen nothing there), of more than a few elements or of one also open (its
- * place in the browser's list), the list's cap of three alike. Each marks the model inexact; from
- * then, a decision that could depend on it is not taken: the model says it is lost, and the scanner
- * alters nothing after (a link left is the lesser fault; a script or style altered breaks the page). Each tag costs a bounded amount, each element is popped once.
+ * Formatting elements (`<b>`…) closed other than by their end tag are reopened, as the browser
+ * does, at the next HTML text or start tag that reopens them, those closed since the last marker
+ * (an `<object>`'s, a template's or a cell's end clears what was closed inside; one foster-parented
+ * in a table, out of a cell, is kept past the table's end); a table's cells and rows are closed by
+ * its end tags as its insertion modes close them, and a `<table>` out of a cell ends the table (in
+ * a cell it opens one inside). A template's contents are read as a body's: its scope and marker
+ * bound what is outside, `</template>` closes all above it. A select's too, as current Chromium
+ * parses it (checked in 156): `</select>`, `<select>` and `<input>` close the select in scope,
+ * `<option>`, `<optgroup>` and `<hr>` the options open. Not modelled: captions, column groups, a
+ * template's table parts (`<tr>` first in it), `<form>` removed from the middle, ruby, the adoption
+ * agency's moves, a reopening in a table out of a cell (spaces reopen nothing there), of more than
+ * a few elements or of one also open (its place in the browser's list), the list's cap of three
+ * alike. Each marks the model inexact; from then, a decision that could depend on it is not taken:
+ * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
+ * a script or style altered breaks the page). Each tag costs a bounded amount, each element is
+ * popped once.
  */
 
 type Space = "html" | "svg" | "math";
@@ -264,8 +266,13 @@ export class ForeignContent {
 			if (name === "col") this.lost = true;
 			else if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
 		}
+		if (name === "table" && tableContext && (this.tableParts.at(-1) ?? 0) < 3) {
+			// In a table out of a cell, `<table>` ends that table first (in a cell it is a table in it).
+			this.popTo(this.tableAt.at(-1) as number, -1, true);
+			return this.htmlStart(tag);
+		}
 		// In a body, a caption or column group start tag is ignored; in a table it opens a mode.
-		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|table)$/.test(name)))
+		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup)$/.test(name)))
 			this.inexact = true;
 		if (run !== undefined && this.closeFor(name, run)) return true;
 		else if (name === "a" || name === "nobr") this.dropClosed(name);

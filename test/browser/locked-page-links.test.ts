@@ -199,6 +199,13 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /q null", "xhtml a /s null"],
 		],
 		[
+			"a cell's or section's end tag naming another kind than the one open, ignored",
+			`<table><td><a></th><math></a><script>s='<a href="/p?gclid=x">'</script></table>` +
+				`<table><thead><tr><td><svg></tbody><style><a href="/q?gclid=x"></a></style></svg></table>` +
+				`<table><th><svg></td><style><a href="/r?gclid=x"></a></style></svg></table>`,
+			["xhtml a null null", "svg a /q null", "svg a /r null"],
+		],
+		[
 			"the adoption agency closing an SVG after moving a special element: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

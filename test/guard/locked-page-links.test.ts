@@ -311,6 +311,20 @@ describe("lockedPageLinks", () => {
 	])("follows a table in a table: %s", (page, expected) => {
 		expect(stripped(page)).toBe(expected);
 	});
+	// `</th>` with a `<td>` open, `</tbody>` with a `<thead>` open name nothing in table scope: ignored.
+	it.each([
+		[`<table><td><a></th><math></a>${SCRIPT}${LINK}`, `<table><td><a></th><math></a>${SCRIPT}${CLEAN}`],
+		[
+			`<table><thead><tr><td><svg></tbody><style>${LINK}</style></svg>`,
+			`<table><thead><tr><td><svg></tbody><style>${CLEAN}</style></svg>`,
+		],
+		[
+			`<table><th><svg></td><style>${LINK}</style></svg>`,
+			`<table><th><svg></td><style>${CLEAN}</style></svg>`,
+		],
+	])("ignores a table's end tag naming a part not open: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
 	it("does not reopen after an object's end what was closed inside it", () => {
 		// Its end clears the formatting list to its marker: the SVG stays open, its style holds text.
 		const page = `<object><b></object>x<svg></b><style><![CDATA[</style>${LINK}]]></style></svg>`;

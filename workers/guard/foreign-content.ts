@@ -127,6 +127,8 @@ export class ForeignContent {
 	private readonly tableAt: number[] = [];
 	/** What each open table has open: 0 nothing, 1 a body (or head or foot), 2 a row, 3 a cell. */
 	private readonly tableParts: number[] = [];
+	/** For each open table, the names of its open section and cell (an end tag naming another is ignored). */
+	private readonly tableNames: { section: string; cell: string }[] = [];
 	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
 	private readonly formattingOpen = new Map<string, number>();
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
@@ -287,6 +289,11 @@ export class ForeignContent {
 			const table = this.tableAt.at(-1);
 			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined && !this.templateInnermost()) {
 				this.popTo(table + 1, -1, true);
+				const names = this.tableNames.at(-1) as { section: string; cell: string };
+				// A row or cell with no section open implies a `<tbody>`.
+				if (PART_LEVEL[name] === 1) names.section = name;
+				else if ((this.tableParts.at(-1) ?? 0) < 1) names.section = "tbody";
+				names.cell = PART_LEVEL[name] === 3 ? name : "";
 				this.tableParts[this.tableParts.length - 1] = PART_LEVEL[name] ?? 0;
 			}
 			return true;
@@ -418,6 +425,8 @@ export class ForeignContent {
 			// An end tag for a part not open is ignored; one for a part open closes what is in it.
 			const level = PART_LEVEL[name] ?? 0;
 			if ((this.tableParts.at(-1) ?? 0) < level) return;
+			const names = this.tableNames.at(-1);
+			if ((level === 3 && names?.cell !== name) || (level === 1 && names?.section !== name)) return;
 			this.popTo(table + 1, -1, true);
 			this.tableParts[this.tableParts.length - 1] = level - 1;
 		}
@@ -456,6 +465,7 @@ export class ForeignContent {
 		if (space === "html" && name === "table") {
 			this.tableAt.push(index);
 			this.tableParts.push(0);
+			this.tableNames.push({ section: "", cell: "" });
 		}
 		if (space === "html" && SCOPE.test(name)) this.markers.push(name);
 		if (space === "html" && name === "template") {
@@ -508,6 +518,7 @@ export class ForeignContent {
 			if (this.tableAt.at(-1) === at) {
 				this.tableAt.pop();
 				this.tableParts.pop();
+				this.tableNames.pop();
 			}
 			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);

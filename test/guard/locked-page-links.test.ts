@@ -279,12 +279,19 @@ describe("lockedPageLinks", () => {
 			`${LINK}<select><optgroup><option><p><optgroup><svg></optgroup>${SCRIPT}${LINK}`,
 			`${CLEAN}<select><optgroup><option><p><optgroup><svg></optgroup>${SCRIPT}${CLEAN}`,
 		],
-		[
-			`<select><object><svg></select><style>${LINK}</style></svg>`,
-			`<select><object><svg></select><style>${CLEAN}</style></svg>`,
-		],
 	])("follows a select: %s", (page, expected) => {
 		expect(stripped(page)).toBe(expected);
+	});
+	// Chromium reads an `<svg>` in a select as SVG; another browser's select mode drops the tag, and a
+	// `<script>` or `<style>` there holds raw text: what follows is left as written.
+	it.each([
+		[`<select><svg><script>${LINK}</script></svg></select>${LINK}`],
+		[`<select><option><math><style>${LINK}</style></math></select>${LINK}`],
+		[`<select><svg><![CDATA[x]]>${LINK}`],
+		[`<select><object><svg></select><style>${LINK}</style></svg>`],
+		[`<select><svg><foreignObject><svg><title>${LINK}</title>`],
+	])("alters nothing after a script, style or CDATA in an SVG in a select: %s", (page) => {
+		expect(stripped(page)).toBe(page);
 	});
 	// A formatting element foster-parented in a table (no cell open) has no cell's marker: closed by
 	// the table's end, it is reopened after (checked in Chromium); one in a cell is forgotten.

@@ -13,7 +13,8 @@
  * a cell it opens one inside). A template's contents are read as a body's: its scope and marker
  * bound what is outside, `</template>` closes all above it. A select's too, as current Chromium
  * parses it (checked in 156): `</select>`, `<select>` and `<input>` close the select in scope,
- * `<option>`, `<optgroup>` and `<hr>` the options open. Not modelled: captions, column groups, a
+ * `<option>`, `<optgroup>` and `<hr>` the options open; other browsers drop an `<svg>` tag in a select,
+ * so a raw text element or CDATA in foreign content opened there leaves the model lost. Not modelled: captions, column groups, a
  * template's table parts (`<tr>` first in it), `<form>` removed from the middle, ruby, the adoption
  * agency's moves, a reopening in a table out of a cell (spaces reopen nothing there), of more than
  * a few elements or of one also open (its place in the browser's list), the list's cap of three
@@ -22,6 +23,9 @@
  * a script or style altered breaks the page). Each tag costs a bounded amount, each element is
  * popped once.
  */
+
+/** HTML elements whose text holds no tags (`plaintext` runs to the end). */
+export const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
 
 type Space = "html" | "svg" | "math";
 
@@ -37,6 +41,11 @@ interface Run {
 	readonly scopes: number[];
 	/** How many of its foreign elements are integration points (special and scope boundaries). */
 	points: number;
+	/**
+	 * A foreign run opened in a select: Chromium (checked in 156) reads a select's contents as a body's,
+	 * other browsers' select mode drops the `<svg>` tag, so a `<script>` in it holds raw text there.
+	 */
+	contested?: boolean;
 }
 
 interface Entry {
@@ -138,6 +147,7 @@ export class ForeignContent {
 	inForeign(): boolean {
 		const top = this.stack.at(-1);
 		if (this.inexact && top !== undefined && this.unsureOfTop(top)) this.lost = true;
+		if (top?.run.contested) this.lost = true;
 		return top !== undefined && top.space !== "html";
 	}
 
@@ -197,6 +207,8 @@ export class ForeignContent {
 			this.breakOut();
 			return this.htmlStart(tag);
 		}
+		// What is markup here is raw text in a browser that dropped the `<svg>`: nothing after is altered.
+		if (top.run.contested && RAW_TEXT.test(tag.name)) this.lost = true;
 		if (!tag.selfClosing) this.push(tag.name, top.space, tag.htmlEncoding);
 		return false;
 	}
@@ -281,6 +293,10 @@ export class ForeignContent {
 		if (!NO_REOPEN.test(name)) this.reopen();
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
+			const opened = this.stack.at(-1);
+			// Any select open, in scope or not (`<select><object><svg>`: another browser dropped all three).
+			if (!tag.selfClosing && run !== undefined && latest(run, "select") !== -1 && opened !== undefined)
+				opened.run.contested = true;
 			return false;
 		}
 		if (OPENS_NOTHING.test(name)) {
@@ -451,7 +467,15 @@ export class ForeignContent {
 		const sameRun = top !== undefined && (top.space === "html") === (space === "html");
 		const run: Run = sameRun
 			? top.run
-			: { start: index, at: new Map(), specials: [], hard: [], scopes: [], points: 0 };
+			: {
+					start: index,
+					at: new Map(),
+					specials: [],
+					hard: [],
+					scopes: [],
+					points: 0,
+					contested: top?.run.contested,
+				};
 		const point = integrationPoint(name, space, htmlEncoding);
 		const places = run.at.get(name);
 		if (places === undefined) run.at.set(name, [index]);

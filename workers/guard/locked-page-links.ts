@@ -7,7 +7,7 @@
  * where that model cannot tell, nothing after is altered.
  * Linear: each byte is looked at a bounded number of times.
  */
-import { ForeignContent } from "./foreign-content";
+import { ForeignContent, RAW_TEXT } from "./foreign-content";
 import { stripAttributeUrl } from "./html-attributes";
 import { pageCharset } from "./page-charset";
 import type { StripOptions } from "./strip-tracking-params";
@@ -17,8 +17,6 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const EQUALS = 0x3d;
 const DASH = 0x2d;
-/** Elements whose text holds no tags (`plaintext` runs to the end). */
-const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
 /** Charsets in which `<` or a quote can be part of a character: their bytes are left alone. */
 const NOT_ASCII_BASED = /^(?:utf-16|unicode|ucs-2|csunicode|iso-10646|iso-2022|csiso2022|hz-gb|replacement)/;
 

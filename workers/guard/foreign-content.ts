@@ -13,12 +13,12 @@
  * a cell it opens one inside). A template's contents are read as a body's: its scope and marker
  * bound what is outside, `</template>` closes all above it. A select's too, as current Chromium
  * parses it (checked in 156): `</select>`, `<select>` and `<input>` close the select in scope,
- * `<option>`, `<optgroup>` and `<hr>` the options open; other browsers drop an `<svg>` tag in a select,
- * so a raw text element or CDATA in foreign content opened there leaves the model lost. Not modelled: captions, column groups, a
- * template's table parts (`<tr>` first in it), `<form>` removed from the middle, ruby, the adoption
- * agency's moves, a reopening in a table out of a cell (spaces reopen nothing there), of more than
- * a few elements or of one also open (its place in the browser's list), the list's cap of three
- * alike. Each marks the model inexact; from then, a decision that could depend on it is not taken:
+ * `<option>`, `<optgroup>` and `<hr>` the options open; other browsers drop an `<svg>` tag in a
+ * select, so a raw text element or CDATA in foreign content opened there leaves the model lost. Not
+ * modelled: captions, column groups, a template's table parts (`<tr>` first in it), `<form>` removed
+ * from the middle, ruby, the adoption agency's moves, a reopening in a table out of a cell (spaces
+ * reopen nothing there), of more than a few elements or of one also open (its place in the
+ * browser's list), the list's cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
  * a script or style altered breaks the page). Each tag costs a bounded amount, each element is
  * popped once.

@@ -295,12 +295,15 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	let runtime = options.runtime;
 	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
 	let runtimeLate = false;
-	/** The runtime's tag before an element that comes ahead of any head tag and can run script. */
-	const runtimeBefore = (el: Element) => {
+	/**
+	 * The runtime's tag before an element that comes ahead of any head tag and can run script (`namespace`:
+	 * the element's, when its handler has read it).
+	 */
+	const runtimeBefore = (el: Element, namespace?: string) => {
 		if (runtime === undefined) return;
 		// Before a foreign script it would be an SVG script, which loads an `href` and not a `src`, or an
 		// inert MathML element (checked in Chromium).
-		if (el.namespaceURI !== HTML_NAMESPACE) {
+		if ((namespace ?? el.namespaceURI) !== HTML_NAMESPACE) {
 			runtimeLate = true;
 			return;
 		}
@@ -361,10 +364,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
-			runtimeBefore(el);
+			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
+			const namespace = el.namespaceURI;
+			runtimeBefore(el, namespace);
 			// A MathML script is an inert MathML element holding markup: Chromium runs none of it.
-			if (el.namespaceURI === MATHML_NAMESPACE) return;
-			const inSvg = el.namespaceURI === SVG_NAMESPACE;
+			if (namespace === MATHML_NAMESPACE) return;
+			const inSvg = namespace === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
 			// SVG scripts still held were closed without their end tag.
 			if (!inSvg && scripts.at(-1)?.svg?.html === 0) el.before(unclosedScripts(), { html: true });

@@ -97,7 +97,7 @@ describe("npm run import checks EMAIL_HASH_KEY against the worker's", () => {
 
 		const imported = await importWith(TEST_SECRETS.EMAIL_HASH_KEY, dir);
 		expect(imported.code).toBe(0);
-		expect(imported.stderr).toContain("1 new suppressions written");
+		expect(imported.stderr).toContain("1 new suppression written");
 		expect(await (await suppressed()).json()).toMatchObject({ suppressed: true });
 	});
 

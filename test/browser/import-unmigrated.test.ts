@@ -57,6 +57,6 @@ describe("npm run import into a local D1 without its migrations", () => {
 		expect((await outcome(npx ?? "", words)).code).toBe(0);
 		const imported = await outcome("npm", importArgs);
 		expect(imported.code, imported.stderr).toBe(0);
-		expect(imported.stderr).toContain("1 new suppressions written");
+		expect(imported.stderr).toContain("1 new suppression written");
 	});
 });

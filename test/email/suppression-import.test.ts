@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { importSummary } from "../../workers/cli/import-summary";
 import { progressLine } from "../../workers/cli/progress-bar";
 import { CsvReader, type CsvRecord, csvEncoding, sniffDelimiter } from "../../workers/email/csv-records";
 import { emailHashes, hashEmail, normalizeEmail } from "../../workers/email/email-address";
@@ -369,5 +370,37 @@ describe("progressLine", () => {
 		expect(progressLine({ bytesRead: 1000, totalBytes: 1000, rows: 7, elapsedMs: 3_600_000 })).toMatch(
 			/100% .* ETA 0:00$/,
 		);
+	});
+});
+
+describe("importSummary", () => {
+	const counts = {
+		rows: 1,
+		valid: 1,
+		rejected: 0,
+		unshownRejections: 0,
+		written: 1,
+		added: 1,
+		vagueDates: 0,
+		dryRun: false,
+	};
+
+	it("counts one of anything in the singular", () => {
+		expect(importSummary(counts)).toBe(
+			"1 row read, 1 valid, 0 rejected.\n1 new suppression written, 0 already present.\n",
+		);
+		expect(importSummary({ ...counts, rejected: 51, unshownRejections: 1, vagueDates: 1 })).toContain(
+			"(1 more rejected row not shown.)\n1 date was not understood; the import time was used for it.\n",
+		);
+		expect(importSummary({ ...counts, dryRun: true })).toContain("Dry run: 1 suppression would be written;");
+	});
+
+	it("counts more in the plural", () => {
+		expect(
+			importSummary({ ...counts, rows: 3, valid: 2, rejected: 1, written: 2, added: 2, vagueDates: 2 }),
+		).toBe(
+			"3 rows read, 2 valid, 1 rejected.\n2 new suppressions written, 0 already present.\n2 dates were not understood; the import time was used for them.\n",
+		);
+		expect(importSummary({ ...counts, added: null })).toContain("? new suppressions written.");
 	});
 });

@@ -15,6 +15,7 @@ import { earliestImportRows, importStatements } from "../storage/suppression-rep
 import { executeSqlFile } from "./d1-execute";
 import { checkEmailHashKey } from "./email-hash-key-check";
 import { emailHashKey, type ImportOptions, parseImportArgs, USAGE, UsageError } from "./import-options";
+import { importSummary } from "./import-summary";
 import { progressLine } from "./progress-bar";
 
 /** Rows per SQL file (about 6 MB): each file is one wrangler run, which costs seconds to start. */
@@ -160,17 +161,16 @@ class ImportRun {
 	}
 
 	summary(): string {
-		const lines = [
-			`${this.rows} rows read, ${this.valid} valid, ${this.rejected} rejected.`,
-			this.options.dryRun
-				? `Dry run: ${this.written} suppressions would be written; nothing was changed.`
-				: `${this.added ?? "?"} new suppressions written${this.added === null ? "" : `, ${this.written - this.added} already present`}.`,
-		];
-		if (this.rejected > SHOWN_REJECTIONS)
-			lines.push(`(${this.rejected - SHOWN_REJECTIONS} more rejected rows not shown.)`);
-		if (this.vagueDates > 0)
-			lines.push(`${this.vagueDates} dates were not understood; the import time was used for them.`);
-		return `${lines.join("\n")}\n`;
+		return importSummary({
+			rows: this.rows,
+			valid: this.valid,
+			rejected: this.rejected,
+			unshownRejections: Math.max(0, this.rejected - SHOWN_REJECTIONS),
+			written: this.written,
+			added: this.added,
+			vagueDates: this.vagueDates,
+			dryRun: this.options.dryRun,
+		});
 	}
 }
 

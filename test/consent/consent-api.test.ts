@@ -779,6 +779,35 @@ describe("CORS", () => {
 		expect(preForeign.headers.get("Access-Control-Allow-Origin")).toBeNull();
 	});
 
+	it("lets a page on another origin send X-Debug-Geo under DEBUG_GEO only (its preflight allows it)", async () => {
+		const { callWithEnv, envWith } = await import("../helpers");
+		const preflight = {
+			method: "OPTIONS",
+			headers: {
+				Origin: BASE,
+				"Access-Control-Request-Method": "GET",
+				"Access-Control-Request-Headers": "x-debug-geo",
+			},
+		};
+		const debug = await call("/v1/consent", preflight);
+		expect(debug.headers.get("Access-Control-Allow-Headers")).toContain("X-Debug-Geo");
+		const publicDebug = await call("/v1/check", {
+			...preflight,
+			headers: { ...preflight.headers, Origin: "https://ads.example" },
+		});
+		expect(publicDebug.headers.get("Access-Control-Allow-Origin")).toBe("*");
+		expect(publicDebug.headers.get("Access-Control-Allow-Headers")).toBe("X-Debug-Geo");
+		const deployed = envWith({ DEBUG_GEO: "false" } as Partial<Env>);
+		const plain = await callWithEnv(deployed, "/v1/consent", preflight);
+		expect(plain.headers.get("Access-Control-Allow-Origin")).toBe(BASE);
+		expect(plain.headers.get("Access-Control-Allow-Headers")).not.toContain("X-Debug-Geo");
+		const publicPlain = await callWithEnv(deployed, "/v1/check", {
+			...preflight,
+			headers: { ...preflight.headers, Origin: "https://ads.example" },
+		});
+		expect(publicPlain.headers.get("Access-Control-Allow-Headers")).toBeNull();
+	});
+
 	it("lets any page read /v1/check without credentials", async () => {
 		const res = await call("/v1/check?purpose=ads", { headers: { Origin: "https://ads.example" } });
 		expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");

@@ -10,6 +10,8 @@ import { mergeVary } from "./vary";
 
 const PUBLIC_PATHS = new Set(["/v1/check", "/consent.js", "/.well-known/gpc.json"]);
 const ALLOW_HEADERS = "Content-Type, Authorization, Idempotency-Key, X-D1-Bookmark";
+/** Under DEBUG_GEO a page on another origin may pick its visitor's place too (a local test page). */
+const DEBUG_HEADER = "X-Debug-Geo";
 const EXPOSE_HEADERS = "X-GPC-Honored, X-D1-Bookmark, Retry-After, Idempotent-Replayed";
 
 /**
@@ -22,15 +24,20 @@ export function corsPreflight(request: Request, env: Env, path: string): Respons
 	if (requestHeader(request, "Access-Control-Request-Method") === null) return undefined;
 	const origin = requestHeader(request, "Origin");
 	const headers = new Headers({ Vary: "Origin", "Cache-Control": "no-store" });
+	const debugGeo = settingsFor(env).debugGeo;
 	if (origin && origin !== "null" && isAllowedOrigin(origin, request, settingsFor(env))) {
 		headers.set("Access-Control-Allow-Origin", origin);
 		headers.set("Access-Control-Allow-Credentials", "true");
 		headers.set("Access-Control-Allow-Methods", "GET, HEAD, PUT, POST, DELETE");
-		headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
+		headers.set(
+			"Access-Control-Allow-Headers",
+			debugGeo ? `${ALLOW_HEADERS}, ${DEBUG_HEADER}` : ALLOW_HEADERS,
+		);
 		headers.set("Access-Control-Max-Age", "600");
 	} else if (PUBLIC_PATHS.has(path)) {
 		headers.set("Access-Control-Allow-Origin", "*");
 		headers.set("Access-Control-Allow-Methods", "GET, HEAD");
+		if (debugGeo) headers.set("Access-Control-Allow-Headers", DEBUG_HEADER);
 		headers.set("Access-Control-Max-Age", "600");
 	}
 	return new Response(null, { status: 204, headers });

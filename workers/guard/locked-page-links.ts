@@ -120,8 +120,16 @@ function scriptEnd(b: Uint8Array, from: number): number {
 	return n;
 }
 
-/** The page's bytes with its links stripped (the same buffer when none changes). */
-export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: StripOptions): ArrayBuffer {
+/**
+ * The page's bytes with its links stripped (the same buffer when none changes). `report.lost` tells
+ * whether the scanner stopped where the tree model could not tell (the random comparison counts it).
+ */
+export function lockedPageLinks(
+	page: ArrayBuffer,
+	contentType: string,
+	strip: StripOptions,
+	report?: { lost: boolean },
+): ArrayBuffer {
 	const b = new Uint8Array(page);
 	const named = /;\s*charset\s*=\s*"?([^\s";]+)/i.exec(contentType)?.[1];
 	const utf16 = (b[0] === 0xfe && b[1] === 0xff) || (b[0] === 0xff && b[1] === 0xfe);
@@ -219,7 +227,10 @@ export function lockedPageLinks(page: ArrayBuffer, contentType: string, strip: S
 			}
 		}
 		// Where the tree builder's state is not known, what follows may be script or style text.
-		if (tree.lost) break;
+		if (tree.lost) {
+			if (report !== undefined) report.lost = true;
+			break;
+		}
 		textEnd = at;
 		at = b.indexOf(LT, at);
 	}

@@ -206,8 +206,24 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a null null", "svg a /q null", "svg a /r null"],
 		],
 		[
-			"the adoption agency closing an SVG after moving a special element: nothing after is altered",
-			`<a href="/p?gclid=x"></a><b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
+			"the adoption agency moving a link below two special elements, then closing it with the SVG above",
+			`<b><button><dt><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
+			["xhtml a /r null"],
+		],
+		[
+			"the adoption agency moving a link and formatting elements below a block, then closing an SVG",
+			`<a><b><i><div><svg><g></a><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></div>`,
+			["xhtml a null null", "xhtml a null null", "xhtml a /q null"],
+		],
+		[
+			"a second `<a>` adopting the first, then a `<b>` reopened and closed with an SVG",
+			`<a>x<h1><b><a><svg></b><script>s='<a href="/p?gclid=x">'</script><a href="/q?gclid=x"></a></h1>` +
+				`<nobr><div><nobr><svg></nobr><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a></div>`,
+			["xhtml a null null", "xhtml a null null", "xhtml a null null", "xhtml a /q null", "xhtml a /s null"],
+		],
+		[
+			"the adoption agency moving an element other than a formatting one, not modelled: nothing after is altered",
+			`<a href="/p?gclid=x"></a><b><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 		[

@@ -227,13 +227,29 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page + LINK)).toBe(page + CLEAN);
 	});
 
-	// Where a decision hangs on what is not modelled (a caption, the adoption agency's moves), nothing
-	// after is altered.
+	// Where a decision hangs on what is not modelled (a caption, the adoption agency removing a
+	// `<span>`), nothing after is altered.
 	it.each([
 		[`<table><caption><svg></caption><style>${LINK}</style>${LINK}`],
-		[`<b><button><dt><svg></b><style>${LINK}</style>${LINK}`],
+		[`<b><span><div><svg></b><style>${LINK}</style>${LINK}`],
 	])("alters nothing after a decision it cannot take: %s", (page) => {
 		expect(stripped(LINK + page)).toBe(CLEAN + page);
+	});
+
+	// The adoption agency (checked in Chromium): a formatting element closed with a special element
+	// above it trades places with it, again up to 8 times, then everything above it is closed, an SVG
+	// too; a second `<a>` runs it for the first, then opens.
+	it.each([
+		[`<a><div><svg><g></a><style>${LINK}</style>`, `${LINK}</svg>`],
+		[`<b><p><svg></b><script>${LINK}</script>`, `${LINK}</svg>`],
+		[`<b><div><p><svg></b><style>${LINK}</style>`, `${LINK}`],
+		[`<a><b><i><div><svg></a><style>${LINK}</style>`, `${LINK}`],
+		[`<a><div><svg></svg><a><svg></a><style>${LINK}</style>`, `${LINK}`],
+		[`<a>x<h1><b><a><svg></b><script>${LINK}</script>`, `${LINK}`],
+		[`<nobr><div><nobr><svg></nobr><style>${LINK}</style>`, `${LINK}`],
+		[`<b><button><dt><svg></b><style>${LINK}</style>`, `${LINK}`],
+	])("follows the adoption agency: %s…%s", (before, after) => {
+		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after.replace(LINK, CLEAN));
 	});
 
 	// A template's contents are read as a body's with its own scopes (checked in Chromium): a table's
@@ -437,6 +453,11 @@ describe("lockedPageLinks", () => {
 			grown(size, "<table><b><i><td>x</table>y<p><s>x</p>"),
 		"tables in cells": (size) => grown(size, "<table><td><svg><desc><table><tr>"),
 		"tables ending tables": (size) => grown(size, "<table><tr><b><table><svg></td>"),
+		"links adopted past blocks": (size) => grown(size, "<a><div>"),
+		"formatting elements adopted past paragraphs": (size) => grown(size, "<b><p><i><h1></b><svg>"),
+		"end tags adopting past deep blocks": (size) =>
+			grown(size / 2, "<div>", "<b><i><s>") + grown(size / 2, "</b></i></s>"),
+		"links adopted with formatting between": (size) => grown(size, "<a><b><i><u><div><a><svg></a>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

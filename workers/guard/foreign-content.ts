@@ -14,14 +14,18 @@
  * bound what is outside, `</template>` closes all above it. A select's too, as current Chromium
  * parses it (checked in 156): `</select>`, `<select>` and `<input>` close the select in scope,
  * `<option>`, `<optgroup>` and `<hr>` the options open; other browsers drop an `<svg>` tag in a
- * select, so a raw text element or CDATA in foreign content opened there leaves the model lost. Not
- * modelled: captions, column groups, a template's table parts (`<tr>` first in it), `<form>` removed
- * from the middle, ruby, the adoption agency's moves, a reopening in a table out of a cell (spaces
- * reopen nothing there), of more than a few elements or of one also open (its place in the
- * browser's list), the list's cap of three alike. Each marks the model inexact; from then, a decision that could depend on it is not taken:
+ * select, so a raw text element or CDATA in foreign content opened there leaves the model lost.
+ * The adoption agency is run as the standard runs it where only formatting elements (up to three)
+ * stand between the formatting element and the furthest block: each round moves it above that
+ * block; with none left above, it is closed with all above it (an SVG too). Not modelled: captions,
+ * column groups, a template's table parts (`<tr>` first in it), `<form>` removed from the middle,
+ * ruby, the adoption agency removing or dropping elements between (a `<span>`, a fourth formatting
+ * element), a reopening in a table out of a cell (spaces reopen nothing there), of more than a few
+ * elements or of one also open (its place in the browser's list), the list's cap of three alike.
+ * Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
- * a script or style altered breaks the page). Each tag costs a bounded amount, each element is
- * popped once.
+ * a script or style altered breaks the page). Each tag costs a bounded amount (the adoption agency
+ * 8 rounds at most, each a binary search in the stack's indexes), each element is popped once.
  */
 
 /** HTML elements whose text holds no tags (`plaintext` runs to the end). */
@@ -115,6 +119,37 @@ export interface StartTag {
 }
 
 const latest = (run: Run, name: string): number => run.at.get(name)?.at(-1) ?? -1;
+
+/** Where `index` is in the ascending `list`, or -1 (a binary search: the lists are stack indexes). */
+function place(list: readonly number[], index: number): number {
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if ((list[middle] as number) < index) low = middle + 1;
+		else high = middle;
+	}
+	return list[low] === index ? low : -1;
+}
+
+/** The first of the ascending `list` above `index`, or -1. */
+function firstAfter(list: readonly number[], index: number): number {
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if ((list[middle] as number) <= index) low = middle + 1;
+		else high = middle;
+	}
+	return list[low] ?? -1;
+}
+
+/** Moves an element's index in an index list (the adoption agency moves it one place or a few). */
+function renumber(list: number[] | undefined, from: number, to: number): void {
+	if (list === undefined) return;
+	const at = place(list, from);
+	if (at !== -1) list[at] = to;
+}
 
 export class ForeignContent {
 	private readonly stack: Entry[] = [];
@@ -360,10 +395,55 @@ export class ForeignContent {
 			// The adoption agency, where it only closes the open one.
 			if (this.dropClosed(name)) return false;
 			const open = latest(run, name);
+			const count = this.formattingOpen.get(name) ?? 0;
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
-			else if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
+			else if (open === -1 || open < (run.scopes.at(-1) ?? -1) || !this.adopt(name, run)) {
+				if (count > 0) this.inexact = true;
+			} else if (name === "a" && this.formattingOpen.get(name) === count) {
+				// Still open after 8 rounds: the browser removes it from the middle of the stack.
+				this.inexact = true;
+			}
 		}
 		return false;
+	}
+
+	/**
+	 * The adoption agency for the open formatting element `name` in scope in `run` with a special
+	 * element above it (the furthest block): as the HTML standard's outer loop (8 rounds at most), it
+	 * moves below the furthest block, then the next round takes the next one, or with none above closes
+	 * it and all above it. False where the moves are not modelled (another element between than up to
+	 * three formatting elements, which the browser keeps): the caller marks the model inexact.
+	 */
+	private adopt(name: string, run: Run): boolean {
+		for (let round = 0; round < 8; round++) {
+			const element = latest(run, name);
+			if (element === -1 || element < (run.scopes.at(-1) ?? -1)) return true;
+			const block = firstAfter(run.specials, element);
+			if (block === -1) {
+				this.popTo(element, element);
+				return true;
+			}
+			if (block - element > 4) return false;
+			for (let at = element + 1; at < block; at++) {
+				const between = this.stack[at] as Entry;
+				if (between.space !== "html" || !FORMATTING.test(between.name)) return false;
+			}
+			// The entries from `element` to `block` rotate: those between and the block down one place,
+			// the formatting element (the browser's copy of it) just above the block.
+			const moved = this.stack[element] as Entry;
+			for (let at = element + 1; at <= block; at++) {
+				const entry = this.stack[at] as Entry;
+				renumber(run.at.get(entry.name), at, at - 1);
+				if (at === block) {
+					renumber(run.specials, at, at - 1);
+					renumber(run.hard, at, at - 1);
+				}
+				this.stack[at - 1] = entry;
+			}
+			renumber(run.at.get(name), element, block);
+			this.stack[block] = moved;
+		}
+		return true;
 	}
 
 	/** The latest `<select>` in scope in `run`, or -1. */
@@ -413,7 +493,7 @@ export class ForeignContent {
 			const at = latest(run, name);
 			if (at === -1 || at < scope) return;
 			if (at > (run.specials.at(-1) ?? -1)) this.popTo(at, at);
-			else this.inexact = true;
+			else if (!this.adopt(name, run)) this.inexact = true;
 		} else {
 			const at = latest(run, name);
 			if (at !== -1 && at >= (run.specials.at(-1) ?? -1)) this.popTo(at);

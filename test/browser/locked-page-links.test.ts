@@ -256,9 +256,22 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 		[
-			"a template's table part, not modelled: nothing after is altered",
-			`<a href="/p?gclid=x"></a><template><tr><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x">`,
-			["xhtml a /p null", "xhtml a /r?gclid=x null"],
+			"templates read as tables (a row or section first): cells and rows close, `<table>` and `</table>` ignored",
+			`<template><tr><td><svg></td><style><a href="/p?gclid=x"></a></style></template>` +
+				`<template><tr><svg></tr><style><a href="/q?gclid=x"></a></style></template>` +
+				`<template><tr><svg><table><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a></template>` +
+				`<template><tbody><td><svg></tr><style><a href="/t?gclid=x"></a></style></template>` +
+				`<template><tr><td><svg></table><style><a href="/u?gclid=x"></a></style></svg></template>` +
+				`<template><tr><td><svg></tbody><style><a href="/v?gclid=x"></a></style></svg></template>` +
+				`<template><tr><b><tbody><svg><style><a href="/w?gclid=x"></a></style></svg></template><a href="/z?gclid=x">` +
+				`<template><tr><span><form><svg></span><style><a href="/x?gclid=x"></a></style></template>` +
+				`<table><span><form><svg></span><style><a href="/y?gclid=x"></a></style></table>`,
+			["xhtml a /z null", "xhtml a /s null", "svg a /u null", "svg a /v null", "svg a /w null"],
+		],
+		[
+			"a template's cell first, not modelled: nothing after is altered",
+			`<a href="/p?gclid=x"></a><template><td><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x">`,
+			["xhtml a /p null", "xhtml a /r?gclid=x null", "svg a /q?gclid=x null"],
 		],
 	];
 

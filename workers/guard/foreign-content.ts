@@ -17,11 +17,14 @@
  * select, so a raw text element or CDATA in foreign content opened there leaves the model lost.
  * The adoption agency is run as the standard runs it where only formatting elements (up to three)
  * stand between the formatting element and the furthest block: each round moves it above that
- * block; with none left above, it is closed with all above it (an SVG too). Not modelled: captions,
- * column groups, a template's table parts (`<tr>` first in it), `<form>` removed from the middle,
- * ruby, the adoption agency removing or dropping elements between (a `<span>`, a fourth formatting
- * element), a reopening in a table out of a cell (spaces reopen nothing there), of more than a few
- * elements or of one also open (its place in the browser's list), the list's cap of three alike.
+ * block; with none left above, it is closed with all above it (an SVG too). A template whose first
+ * tag is a row or a table section is read as a table with the template for the table (no table in
+ * table scope: `<table>` out of a cell is ignored, `</table>` closes only its row and section).
+ * Not modelled: captions, column groups, a template's other table parts first (`<td>`, `<col>`,
+ * `<caption>`), `<form>` removed from the middle, ruby, the adoption agency removing or dropping
+ * elements between (a `<span>`, a fourth formatting element), a reopening in a table out of a cell
+ * (spaces reopen nothing there), of more than a few elements or of one also open (its place in the
+ * browser's list), the list's cap of three alike.
  * Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
  * a script or style altered breaks the page). Each tag costs a bounded amount (the adoption agency
@@ -118,6 +121,17 @@ export interface StartTag {
 	readonly htmlEncoding: boolean;
 }
 
+/**
+ * An open table's open section and cell, by name (an end tag naming another is ignored). A template
+ * read as a table is `template`; one whose first part was a row (`bodyless`) has no section to open.
+ */
+interface TableNames {
+	section: string;
+	cell: string;
+	readonly template?: boolean;
+	readonly bodyless?: boolean;
+}
+
 const latest = (run: Run, name: string): number => run.at.get(name)?.at(-1) ?? -1;
 
 /** Where `index` is in the ascending `list`, or -1 (a binary search: the lists are stack indexes). */
@@ -172,7 +186,7 @@ export class ForeignContent {
 	/** What each open table has open: 0 nothing, 1 a body (or head or foot), 2 a row, 3 a cell. */
 	private readonly tableParts: number[] = [];
 	/** For each open table, the names of its open section and cell (an end tag naming another is ignored). */
-	private readonly tableNames: { section: string; cell: string }[] = [];
+	private readonly tableNames: TableNames[] = [];
 	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
 	private readonly formattingOpen = new Map<string, number>();
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
@@ -306,22 +320,33 @@ export class ForeignContent {
 		const run = top?.space === "html" ? top.run : undefined;
 		const inTemplate = this.templateAt.length > 0;
 		if (name === "form" && this.form && !inTemplate) return true;
-		const tableContext = this.tableAt.length > 0 && !this.templateInnermost();
-		if (this.templateFresh.at(-1) === true && !tableContext) {
-			// "In template", a table's part switches to a table's modes (not modelled), anything else
-			// but what the head's rules take to "in body".
-			if (TEMPLATE_TABLE_START.test(name)) this.inexact = true;
+		if (this.templateFresh.at(-1) === true && (this.tableAt.length === 0 || this.templateInnermost())) {
+			// "In template", a table's section or row switches to a table's modes, with the template as the
+			// table (its other parts are not modelled), anything else but what the head's rules take to
+			// "in body".
+			if (/^(?:tbody|thead|tfoot|tr)$/.test(name)) this.templateTable(name === "tr");
+			else if (TEMPLATE_TABLE_START.test(name)) this.inexact = true;
 			// A column group's mode there drops all but `<col>`: a `<title>` after opens no raw text.
 			if (name === "col") this.lost = true;
 			else if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
 		}
+		const tableContext = this.tableAt.length > 0 && !this.templateInnermost();
 		if (name === "table" && tableContext && (this.tableParts.at(-1) ?? 0) < 3) {
+			// A template read as a table has no table in table scope: `<table>` is ignored there.
+			if (this.tableNames.at(-1)?.template) return true;
 			// In a table out of a cell, `<table>` ends that table first (in a cell it is a table in it).
 			this.popTo(this.tableAt.at(-1) as number, -1, true);
 			return this.htmlStart(tag);
 		}
-		// In a body, a caption or column group start tag is ignored; in a table it opens a mode.
-		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup)$/.test(name)))
+		// In a table out of a cell a `<form>` is ignored with a template open, else closed at once (its
+		// pointer kept): it never stands in the stack.
+		if (name === "form" && tableContext && (this.tableParts.at(-1) ?? 0) < 3) {
+			if (!inTemplate) this.form = true;
+			return true;
+		}
+		// In a body, a caption, column group or column start tag is ignored; in a table it opens a mode
+		// (a `<col>` out of a cell closes the row open first).
+		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|col)$/.test(name)))
 			this.inexact = true;
 		if (run !== undefined && this.closeFor(name, run)) return true;
 		else if (name === "a" || name === "nobr") this.dropClosed(name);
@@ -339,8 +364,17 @@ export class ForeignContent {
 			// (a table's parts are not kept: the table stands for them).
 			const table = this.tableAt.at(-1);
 			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined && !this.templateInnermost()) {
+				const names = this.tableNames.at(-1) as TableNames;
+				if (names.bodyless && PART_LEVEL[name] === 1) {
+					// No section can be open: a row open is closed, then the tag is ignored.
+					if ((this.tableParts.at(-1) ?? 0) >= 2) {
+						this.popTo(table + 1, -1, true);
+						names.cell = "";
+						this.tableParts[this.tableParts.length - 1] = 1;
+					}
+					return true;
+				}
 				this.popTo(table + 1, -1, true);
-				const names = this.tableNames.at(-1) as { section: string; cell: string };
 				// A row or cell with no section open implies a `<tbody>`.
 				if (PART_LEVEL[name] === 1) names.section = name;
 				else if ((this.tableParts.at(-1) ?? 0) < 1) names.section = "tbody";
@@ -514,7 +548,17 @@ export class ForeignContent {
 		} else if (table === undefined || this.templateInnermost()) {
 			// A template bounds a table's scope: its parts' end tags there are ignored.
 		} else if (name === "table") {
-			this.popTo(table, -1, true);
+			const names = this.tableNames.at(-1) as TableNames;
+			const level = this.tableParts.at(-1) ?? 0;
+			if (!names.template) this.popTo(table, -1, true);
+			else if (level < 3 && (level >= 2 || names.section !== "")) {
+				// A template read as a table has no table in table scope: `</table>` closes only the row
+				// and the section open (out of a cell), then is ignored.
+				this.popTo(table + 1, -1, true);
+				this.tableParts[this.tableParts.length - 1] = names.section === "" ? 1 : 0;
+				names.section = "";
+				names.cell = "";
+			}
 		} else if (/^(?:caption|col|colgroup)$/.test(name)) {
 			this.inexact = true;
 		} else {
@@ -526,6 +570,17 @@ export class ForeignContent {
 			this.popTo(table + 1, -1, true);
 			this.tableParts[this.tableParts.length - 1] = level - 1;
 		}
+	}
+
+	/**
+	 * The latest template read as a table, its first part a section or (`bodyless`) a row: its cells and
+	 * rows are closed by the table modes, out of a cell its list has no cell's marker.
+	 */
+	private templateTable(bodyless: boolean): void {
+		this.tableAt.push(this.templateAt.at(-1) as number);
+		this.tableParts.push(bodyless ? 1 : 0);
+		this.tableNames.push({ section: "", cell: "", template: true, bodyless });
+		this.markers.push("table");
 	}
 
 	/** Whether the latest template is above the latest table (or no table is open in it). */
@@ -605,6 +660,8 @@ export class ForeignContent {
 				if (this.closed.length < 8) this.closed.unshift({ name: entry.name, depth: this.listDepth() });
 				else this.inexact = true;
 			}
+			// A template read as a table stands for a table too (its marker and a cell's).
+			if (entry.name === "template" && this.tableAt.at(-1) === at) this.markers.pop();
 			if (entry.space === "html" && SCOPE.test(entry.name)) {
 				// Its end clears the list to its marker: what was closed inside is not reopened after.
 				this.markers.pop();

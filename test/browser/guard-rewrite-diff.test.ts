@@ -32,6 +32,8 @@ const OPTED_OUT = { "X-Debug-Geo": "DE" };
 const DISTILLED: readonly string[] = [
 	'<math><script>r.push("m");<!--c--><mi>x</mi>fbq("init", "1");</script></math><script>(window.r=window.r||[]).push("s0");</script>',
 	'<svg><script src="/s.js"></script></svg><p>x</p>',
+	// An SVG script in an SVG style's child element stays there (it was written at the page's end).
+	'<svg><style><g><script>(window.r=window.r||[]).push("g");</script></g>.c{}</style></svg><p>x</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

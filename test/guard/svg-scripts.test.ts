@@ -168,3 +168,24 @@ describe("an SVG style inside an SVG script, which Chromium applies", () => {
 		expect(body.slice(body.indexOf("<body>"))).toBe("<body><svg><script>a();<style>.a{}");
 	});
 });
+
+describe("an SVG script inside an SVG style's child element", () => {
+	it("stays where the page has it, judged as any other (`<style><g><script>`)", async () => {
+		const markup = "<svg><style><g><script>a()</script></g></style></svg><p>after</p>";
+		expect(await page(markup)).toBe(markup);
+		const out = await page("<svg><style><g><script>fbq('init', '1');</script></g></style></svg><p>after</p>");
+		expect(out.startsWith("<svg><style><g><script>")).toBe(true);
+		expect(out.endsWith(`${GATED}fbq('init', '1');</script></g></style></svg><p>after</p>`)).toBe(true);
+	});
+
+	it("its children, a nested script and the sheet after it each end where the page ends them", async () => {
+		const markup =
+			"<svg><style><g><script>a();<g><g>x</g></g><script>b()</script>c();</script></g>.c{}</style></svg><p>after</p>";
+		expect(await page(markup)).toBe(markup);
+		expect(
+			await page(
+				"<svg><style><script>a();<script>b()</script></script>@import url(https://connect.facebook.net/p.css);.c{}</style></svg><p>after</p>",
+			),
+		).toBe("<svg><style><script>a();<script>b()</script></script>.c{}</style></svg><p>after</p>");
+	});
+});

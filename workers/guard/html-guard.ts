@@ -324,6 +324,27 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const scripts: InlineScript[] = [];
 	/** Whether an HTML style or noscript is open in a held SVG script (at an integration point). */
 	let rawHeld = false;
+	/**
+	 * The end handlers given to the element whose start tag the handlers are at: its name and their list.
+	 * Handlers run in the order registered; the first one that may give an element an end handler
+	 * (guardScript, svgStyleChild for others, svgStyle outside a style) starts its list, and the last
+	 * (svgScriptChild) or its end tag clears it, so no element runs another's.
+	 */
+	let givenEnds: { tag: string; handlers: ((end: EndTag) => void)[] } | undefined;
+	/**
+	 * Gives an element an end handler (throws where it has no end tag). An element keeps only the last
+	 * one given, so each runs those given before it, in order.
+	 */
+	const onEnd = (el: Element, handler: (end: EndTag) => void, first = false) => {
+		const tag = el.tagName;
+		const handlers = first || givenEnds?.tag !== tag ? [] : givenEnds.handlers;
+		el.onEndTag((end) => {
+			givenEnds = undefined;
+			for (const given of handlers) given(end);
+		});
+		handlers.push(handler);
+		givenEnds = { tag, handlers };
+	};
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
 
@@ -364,6 +385,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
+			givenEnds = undefined;
 			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
 			const namespace = el.namespaceURI;
 			runtimeBefore(el, namespace);
@@ -414,18 +436,22 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				: undefined;
 			const current: InlineScript = { attributes, marked, rules, chunks: [], svg };
 			try {
-				el.onEndTag((end) => {
-					// lol-html pairs a script the page ended with `<p>` with a later end tag (`</div>`), and removes it.
-					if (current.unclosed) end.before(`</${end.name}>`, { html: true });
-					if (scripts.at(-1) !== current) return;
-					scripts.pop();
-					// lol-html also ends an SVG script at an end tag closing an element around it (`</svg>`), and
-					// removes that tag: the browser closes the script there, without running it.
-					const own = end.name === "script";
-					writeHeld(closeScript(current, own ? "</script>" : ""), (markup) =>
-						end.before(own ? markup : `${markup}</${end.name}>`, { html: true }),
-					);
-				});
+				onEnd(
+					el,
+					(end) => {
+						// lol-html pairs a script the page ended with `<p>` with a later end tag (`</div>`), and removes it.
+						if (current.unclosed) end.before(`</${end.name}>`, { html: true });
+						if (scripts.at(-1) !== current) return;
+						scripts.pop();
+						// lol-html also ends an SVG script at an end tag closing an element around it (`</svg>`), and
+						// removes that tag: the browser closes the script there, without running it.
+						const own = end.name === "script";
+						writeHeld(closeScript(current, own ? "</script>" : ""), (markup) =>
+							end.before(own ? markup : `${markup}</${end.name}>`, { html: true }),
+						);
+					},
+					true,
+				);
 			} catch {
 				// `<script/>` in SVG: no end tag, no text to judge; left to the child handler, if in a held script.
 				return;
@@ -479,8 +505,11 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * tag, is not run (checked in Chromium), and is written before it, as far as it came.
 	 */
 	const svgScriptChild = (el: Element) => {
-		const ends = heldEnds;
-		heldEnds = [];
+		holdScriptChild(el);
+		// Last on any element: what it was given is no later element's.
+		givenEnds = undefined;
+	};
+	const holdScriptChild = (el: Element) => {
 		const owner = scripts.at(-1);
 		const svg = owner?.svg;
 		// A nested script held on its own is taken by guardScript (registered earlier, the only handler
@@ -499,8 +528,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		// An HTML style or noscript (raw text) is judged by heldText, which writes it into the script.
 		const raw = html && (name === "style" || name === "noscript");
 		try {
-			el.onEndTag((end) => {
-				for (const handler of ends) handler(end);
+			onEnd(el, (end) => {
 				if (raw) rawHeld = false;
 				// Its script, ended by the page before it (`<p>`), is written: its end tag is the page's.
 				if (owner?.unclosed) {
@@ -536,6 +564,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	// Elements without a type or `data-consent` marker (most of a page's) are judged by one URL alone,
 	// read once: every attribute read is a call into the runtime.
 	const guardPlainScript = (el: Element) => {
+		givenEnds = undefined;
 		runtimeBefore(el);
 		const src = el.getAttribute("src") as string;
 		const purposes = classify(src);
@@ -678,16 +707,6 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	 * written before it, and the text after it is the page's (checked in Chromium).
 	 */
 	const sheets: Sheet[] = [];
-	/**
-	 * The end handlers the style handlers gave an element inside a held SVG script: svgScriptChild's own,
-	 * given last, replaces theirs (an element keeps one), so it calls them first.
-	 */
-	let heldEnds: ((end: EndTag) => void)[] = [];
-	/** Gives an element an end handler (throws where it has no end tag), kept for svgScriptChild in a held script. */
-	const onEnd = (el: Element, handler: (end: EndTag) => void) => {
-		el.onEndTag(handler);
-		if (scripts.at(-1)?.svg !== undefined) heldEnds.push(handler);
-	};
 	const sheetText = (raw: string) =>
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
 	const svgStyle: HTMLRewriterElementContentHandlers = {
@@ -701,7 +720,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 				writeHeld(sheetText(sheet.text), (markup) => end.before(markup, { html: true }));
 			};
 			try {
-				onEnd(el, close);
+				// Inside a style, svgStyleChild gave it one first.
+				onEnd(el, close, sheets.length === 0);
 			} catch {
 				return; // `<style/>`: no end tag, no text.
 			}
@@ -716,6 +736,8 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	};
 	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
 	const svgStyleChild = (el: Element) => {
+		// First on any element but a script (guardScript's).
+		if (el.tagName !== "script") givenEnds = undefined;
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).

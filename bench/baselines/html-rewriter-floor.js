@@ -103,6 +103,7 @@ export default {
 			)
 			.on('area[href*="?"], area[href*="&"]', ELEMENT)
 			.on("script *", ELEMENT)
+			.on("svg img, math img", ELEMENT)
 			.onDocument({ end() {} })
 			.transform(res);
 		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);

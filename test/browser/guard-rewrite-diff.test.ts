@@ -7,7 +7,7 @@
  * (each mismatch is printed with its page), e.g. `CE_DIFF_SEED=2 CE_DIFF_PAGES=200 npm run test:browser --
  * test/browser/guard-rewrite-diff.test.ts`. Other seeds still find mismatches the guard cannot fix alone
  * (lol-html's namespace after a breakout in a nested `<svg>`, or a `<math>` inside `<svg>`) or not yet
- * (a removed pixel that broke out of SVG; SVG scripts and styles).
+ * (SVG scripts and styles).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -34,6 +34,8 @@ const DISTILLED: readonly string[] = [
 	'<svg><script src="/s.js"></script></svg><p>x</p>',
 	// An SVG script in an SVG style's child element stays there (it was written at the page's end).
 	'<svg><style><g><script>(window.r=window.r||[]).push("g");</script></g>.c{}</style></svg><p>x</p>',
+	// A removed pixel that ended an SVG or MathML (`<img>` breaks out) still ends it: what follows is HTML.
+	'<svg><g></g><img src="https://www.facebook.com/tr?id=1&amp;ev=a" width="1" height="1"><g>x</g><p>y</p></svg><math><mi>m</mi><img src="https://www.facebook.com/tr?id=2"><mo>z</mo></math>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

@@ -1021,6 +1021,14 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			.on('area[href*="?"], area[href*="&"]', stripHref)
 			// Last: a held SVG script's children are written back as the handlers above left them.
 			.on("script *", { element: svgScriptChild })
+			// An `<img>` in SVG or MathML ends it in the browser (out of an integration point): a removed pixel
+			// leaves an empty `<body>` tag, which ends it the same way and is ignored once in HTML (checked in
+			// Chromium). After svgScriptChild, so it goes into a held script's markup where the img was.
+			.on("svg img, math img", {
+				element(el) {
+					if (el.removed) writeHeld("<body>", (markup) => el.after(markup, { html: true }));
+				},
+			})
 			.onDocument({
 				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
 				// text is written at its last chunk, which comes at the end too).

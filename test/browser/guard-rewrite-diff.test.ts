@@ -101,7 +101,9 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 	if (name === "html img" && TRACKER.test(`${attrs.get("src")} ${attrs.get("srcset")}`)) return null;
 	if ((name.endsWith(" a") || name === "html area") && attrs.has("href"))
 		attrs.set("href", withoutTracking(attrs.get("href") as string));
-	if (name === "html iframe" && attrs.has("data-consent")) {
+	// The guard gates a frame by its tag name, in any namespace (an SVG `<iframe>`, inert, too): lol-html's
+	// namespace is not Chromium's after some breakouts, and a frame it missed would load.
+	if (name.endsWith(" iframe") && attrs.has("data-consent")) {
 		for (const moved of ["srcdoc", "src"]) {
 			const value = attrs.get(`data-${moved}`);
 			attrs.delete(`data-${moved}`);
@@ -124,6 +126,14 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 		)
 			kept[kept.length - 1] = last + out.slice(6);
 		else kept.push(out);
+	}
+	// An SVG style's sheet is written back as one text after its children (html-guard.ts, svgStyle).
+	if (name === "svg style") {
+		const sheet = kept.filter((c) => typeof c === "string" && c.startsWith("#text "));
+		if (sheet.length > 0) {
+			const others = kept.filter((c) => !sheet.includes(c));
+			return [name, [...attrs], [...others, `#text ${sheet.map((c) => (c as string).slice(6)).join("")}`]];
+		}
 	}
 	return [name, [...attrs], kept];
 }

@@ -100,6 +100,17 @@ describe("CSS url() scanning cost", () => {
 			),
 		"many SVG scripts and their styles each ended by a <p>": (size) =>
 			grown(size, "<div><svg><script>a();<style>#a{color:red;fill:blue}<p>b</p></style></script></div>"),
+		// Each script's end handlers are its own and its style child's (html-guard.ts, onEnd).
+		"many SVG scripts in its child elements": (size) =>
+			grown(
+				size,
+				"<g><script>a();<g>x</g>b();</script></g>#a{b:url(https://connect.face<!--x-->book.net/tr)}",
+				"<svg><style>",
+				"</style></svg>",
+			),
+		// Each removed pixel leaves a tag that ends its SVG.
+		"many pixels each ending an SVG": (size) =>
+			grown(size, '<svg><style>#a{fill:red}</style><img src="https://connect.facebook.net/tr?id=1"><p>b</p>'),
 	};
 	for (const [name, input] of Object.entries(SVG_STYLES)) {
 		// Tens of seconds on a loaded two-core machine: slow is not failing.

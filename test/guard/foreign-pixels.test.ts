@@ -14,9 +14,9 @@ const PIXEL = '<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView">';
 
 describe("a denied pixel that ends an SVG or MathML", () => {
 	it("leaves an empty `<body>` tag in its place, which ends it the same way and adds nothing", async () => {
-		expect(await guardedBody(`<svg><g></g>${PIXEL}<g>x</g></svg>`)).toBe("<svg><g></g><body><g>x</g></svg>");
+		expect(await guardedBody(`<svg><g></g>${PIXEL}<g>x</g></svg>`)).toBe("<svg><g></g><body/><g>x</g></svg>");
 		expect(await guardedBody(`<math><mi>a</mi>${PIXEL}<mo>x</mo></math>`)).toBe(
-			"<math><mi>a</mi><body><mo>x</mo></math>",
+			"<math><mi>a</mi><body/><mo>x</mo></math>",
 		);
 	});
 
@@ -28,7 +28,7 @@ describe("a denied pixel that ends an SVG or MathML", () => {
 
 	it("inside a held SVG script, at an integration point, it stays in the script's markup", async () => {
 		expect(await guardedBody(`<svg><script>a();<desc>${PIXEL}</desc>b();</script></svg>`)).toBe(
-			"<svg><script>a();<desc><body></desc>b();</script></svg>",
+			"<svg><script>a();<desc><body/></desc>b();</script></svg>",
 		);
 	});
 });

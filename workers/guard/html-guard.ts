@@ -1022,11 +1022,12 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			// Last: a held SVG script's children are written back as the handlers above left them.
 			.on("script *", { element: svgScriptChild })
 			// An `<img>` in SVG or MathML ends it in the browser (out of an integration point): a removed pixel
-			// leaves an empty `<body>` tag, which ends it the same way and is ignored once in HTML (checked in
-			// Chromium). After svgScriptChild, so it goes into a held script's markup where the img was.
+			// leaves an empty `<body/>` tag, which ends it the same way and is ignored once in HTML (checked in
+			// Chromium); self-closed, so an XHTML page stays well-formed XML. After svgScriptChild, so it goes
+			// into a held script's markup where the img was.
 			.on("svg img, math img", {
 				element(el) {
-					if (el.removed) writeHeld("<body>", (markup) => el.after(markup, { html: true }));
+					if (el.removed) writeHeld("<body/>", (markup) => el.after(markup, { html: true }));
 				},
 			})
 			.onDocument({

@@ -334,7 +334,10 @@ describe.each(Object.entries(VISITORS))("%s visitors", (name, visitor) => {
 		// No wall-clock bound a busy machine could break (test/guard/guard-proxy.test.ts pins the deadline
 		// on a fake clock): over real sockets the 504 came no sooner than it, from the deadline given.
 		expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
-		expect(server.output()).toContain(`origin did not answer within ${TIMEOUT_MS} ms`);
+		// wrangler relays the worker's console a moment after the answer: wait for the line.
+		await expect
+			.poll(() => server.output(), { timeout: 10_000 })
+			.toContain(`origin did not answer within ${TIMEOUT_MS} ms`);
 		site.release();
 	});
 

@@ -367,6 +367,10 @@ describe("progressLine", () => {
 		expect(progressLine({ bytesRead: 0, totalBytes: 1000, rows: 0, elapsedMs: 0 })).toBe(
 			"[------------------------]   0%  0 rows  0 rows/s  ETA --:--",
 		);
+		// One row reads "1 row", at "1 row/s", as the summary does.
+		expect(progressLine({ bytesRead: 10, totalBytes: 20, rows: 1, elapsedMs: 1_000 })).toBe(
+			"[############------------]  50%  1 row  1 row/s  ETA 0:01",
+		);
 		expect(progressLine({ bytesRead: 1000, totalBytes: 1000, rows: 7, elapsedMs: 3_600_000 })).toMatch(
 			/100% .* ETA 0:00$/,
 		);

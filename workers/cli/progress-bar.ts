@@ -17,6 +17,11 @@ function duration(seconds: number): string {
 	return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
+/** "1 row", "2,500 rows", as the closing summary counts. */
+function count(n: number, noun: string): string {
+	return `${n.toLocaleString("en-US")} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 export function progressLine(p: Progress): string {
 	const fraction = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 1;
 	const filled = Math.round(fraction * WIDTH);
@@ -26,5 +31,6 @@ export function progressLine(p: Progress): string {
 	const eta = byteRate > 0 ? (p.totalBytes - p.bytesRead) / byteRate : Number.POSITIVE_INFINITY;
 	const bar = `[${"#".repeat(filled)}${"-".repeat(WIDTH - filled)}]`;
 	const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-	return `${bar} ${percent}  ${p.rows.toLocaleString("en-US")} rows  ${Math.round(rate).toLocaleString("en-US")} rows/s  ETA ${duration(eta)}`;
+	const rowsPerSecond = Math.round(rate);
+	return `${bar} ${percent}  ${count(p.rows, "row")}  ${count(rowsPerSecond, "row")}/s  ETA ${duration(eta)}`;
 }

@@ -251,9 +251,11 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /t?gclid=x null", "xhtml a /u?gclid=x null"],
 		],
 		[
-			"a template's column group dropping a `<title>`: nothing after is altered",
-			`<a href="/p?gclid=x"></a><template><col><title></template><script>s='</title><a href="/q?gclid=x">'</script><a href="/r?gclid=x">`,
-			["xhtml a /p null", "xhtml a /r?gclid=x null"],
+			"templates read as column groups (a `<col>` first): every tag but `<col>` and a template's dropped",
+			`<a href="/p?gclid=x"></a><template><col><title></template><script>s='</title><a href="/q?gclid=x">'</script><a href="/r?gclid=x">` +
+				`<template><col><script></template><style><a href="/s?gclid=x"></a></style><a href="/t?gclid=x">` +
+				`<template><col><template><svg></template><title></template><style><a href="/u?gclid=x"></a></style><a href="/v?gclid=x">`,
+			["xhtml a /p null", "xhtml a /r null", "xhtml a /t null", "xhtml a /v null"],
 		],
 		[
 			"templates read as tables (a row or section first): cells and rows close, `<table>` and `</table>` ignored",
@@ -269,9 +271,20 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /z null", "xhtml a /s null", "svg a /u null", "svg a /v null", "svg a /w null"],
 		],
 		[
-			"a template's cell first, not modelled: nothing after is altered",
-			`<a href="/p?gclid=x"></a><template><td><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x">`,
-			["xhtml a /p null", "xhtml a /r?gclid=x null", "svg a /q?gclid=x null"],
+			"templates read as rows (a cell first): `<tr>`, `</tr>`, `</table>`, sections name nothing in table scope",
+			`<a href="/p?gclid=x"></a><template><td><svg></tr><script>s='<a href="/q?gclid=x">'</script></template><a href="/r?gclid=x"></a>` +
+				`<template><td><svg></td><style><a href="/s?gclid=x"></a></style></template>` +
+				`<template><th><svg></table><style><a href="/t?gclid=x"></a></style></svg></template>` +
+				`<template><td><svg><desc><tr><style><a href="/u?gclid=x"></a></style><a href="/v?gclid=x"></a></template>` +
+				`<template><td></td><tbody><td><svg></tbody><style><a href="/w?gclid=x"></a></style></svg></template>`,
+			[
+				"xhtml a /p null",
+				"xhtml a /r null",
+				"svg a /q null",
+				"svg a /t null",
+				"xhtml a /v null",
+				"svg a /w null",
+			],
 		],
 	];
 

@@ -394,13 +394,55 @@ describe("lockedPageLinks", () => {
 		const page = `<object><b></object>x<svg></b><style><![CDATA[</style>${LINK}]]></style></svg>`;
 		expect(stripped(page)).toBe(page);
 	});
+	it.each([[`<template><caption><svg></caption>${SCRIPT}${LINK}`]])(
+		"alters nothing after a template's caption first (not modelled): %s",
+		(page) => {
+			expect(stripped(LINK + page)).toBe(CLEAN + page);
+		},
+	);
+	// A template whose first tag is a cell is read as a row (checked in Chromium): `<tr>`, `</tr>`,
+	// `</table>` and a section's tags name nothing in table scope (a cell's close it first).
 	it.each([
-		[`<template><td><svg></tr>${SCRIPT}${LINK}`],
-		[`<template><caption><svg></caption>${SCRIPT}${LINK}`],
-		// `<col>` first in a template drops the `<title>`: the script's text holds the `</title>`.
-		[`<template><col><title></template><script>s='</title>${LINK}'</script>${LINK}`],
-	])("alters nothing after a template's cell or caption first (not modelled): %s", (page) => {
-		expect(stripped(LINK + page)).toBe(CLEAN + page);
+		[
+			`<template><td><svg></tr>${SCRIPT}${LINK}`,
+			`<template><td><svg></tr><script>s='${CLEAN}'</script>${CLEAN}`,
+		],
+		[
+			`<template><td><svg></td><style>${LINK}</style></template>${LINK}`,
+			`<template><td><svg></td><style>${LINK}</style></template>${CLEAN}`,
+		],
+		[
+			`<template><th><svg></table><style>${LINK}</style></svg></template>`,
+			`<template><th><svg></table><style>${CLEAN}</style></svg></template>`,
+		],
+		[
+			`<template><td><svg><desc><tr><style>${LINK}</style>${LINK}`,
+			`<template><td><svg><desc><tr><style>${LINK}</style>${CLEAN}`,
+		],
+		[
+			`<template><td></td><tbody><td><svg></tbody><style>${LINK}</style>`,
+			`<template><td></td><tbody><td><svg></tbody><style>${CLEAN}</style>`,
+		],
+	])("follows a template read as a row: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
+	});
+	// A template whose first tag is a `<col>` is read as a column group, which drops every tag but
+	// `<col>` and a template's (checked in Chromium): a `<title>` or `<script>` there holds no text.
+	it.each([
+		[
+			`<template><col><title></template><script>s='</title>${LINK}'</script>${LINK}`,
+			`<template><col><title></template><script>s='</title>${LINK}'</script>${CLEAN}`,
+		],
+		[
+			`<template><col><script></template><style>${LINK}</style>${LINK}`,
+			`<template><col><script></template><style>${LINK}</style>${CLEAN}`,
+		],
+		[
+			`<template><col><template><svg></template><title></template><style>${LINK}</style>${LINK}`,
+			`<template><col><template><svg></template><title></template><style>${LINK}</style>${CLEAN}`,
+		],
+	])("follows a template read as a column group: %s", (page, expected) => {
+		expect(stripped(page)).toBe(expected);
 	});
 
 	// A raw text element's end tag closes it (the scanner skipped its text), never an SVG element of its
@@ -503,6 +545,10 @@ describe("lockedPageLinks", () => {
 		"templates read as tables, nested in cells": (size) => grown(size, "<template><tr><td><svg><desc><b>"),
 		"templates read as tables, rows closed": (size) =>
 			grown(size, "<template><tr><i><svg></table><form><tbody>"),
+		"templates read as rows, cells closed by rows": (size) =>
+			grown(size, "<template><td><svg><desc><b><tr></table><th><i></td>"),
+		"templates read as column groups, nested": (size) =>
+			grown(size, "<template><col><script><svg><b></b><template><td><title>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

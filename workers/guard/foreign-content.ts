@@ -91,8 +91,6 @@ const NO_REOPEN =
 const UNMODELLED_START = /^(?:rb|rp|rt|rtc|frameset)$/;
 /** Elements "generate implied end tags" closes at the top of the stack. */
 const IMPLIED_END = /^(?:dd|dt|li|optgroup|option|p|rb|rp|rt|rtc)$/;
-/** Start tags that "in template" switch to a table's insertion modes. */
-const TEMPLATE_TABLE_START = /^(?:caption|colgroup|col|tbody|tfoot|thead|tr|td|th)$/;
 /** Start tags the head's rules take, "in template" too (the template stays fresh). */
 const IN_HEAD = /^(?:base|basefont|bgsound|link|meta|noframes|script|style|template|title)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
@@ -123,13 +121,14 @@ export interface StartTag {
 
 /**
  * An open table's open section and cell, by name (an end tag naming another is ignored). A template
- * read as a table is `template`; one whose first part was a row (`bodyless`) has no section to open.
+ * read as a table is `template`; `floor` is what it stands for: 0 the table, 1 a section (its first
+ * part was a row), 2 a row (a cell first): no part at or under it can be opened or closed.
  */
 interface TableNames {
 	section: string;
 	cell: string;
 	readonly template?: boolean;
-	readonly bodyless?: boolean;
+	readonly floor: number;
 }
 
 const latest = (run: Run, name: string): number => run.at.get(name)?.at(-1) ?? -1;
@@ -180,6 +179,8 @@ export class ForeignContent {
 	private readonly templateAt: number[] = [];
 	/** For each open template, whether it is still "in template" (a table's part opens a table's mode). */
 	private readonly templateFresh: boolean[] = [];
+	/** For each open template, whether a `<col>` came first: its column group mode drops all but `<col>`. */
+	private readonly templateColumns: boolean[] = [];
 	private form = false;
 	/** Indexes of the open HTML tables (a table's end tag closes past an integration point). */
 	private readonly tableAt: number[] = [];
@@ -210,6 +211,7 @@ export class ForeignContent {
 
 	/** Takes text between tags: where HTML rules read it, it reopens the formatting elements closed. */
 	text(): void {
+		if (this.dropsAll()) return;
 		const top = this.stack.at(-1);
 		if (top === undefined || top.space === "html" || top.point !== null) this.reopen();
 	}
@@ -248,8 +250,17 @@ export class ForeignContent {
 		return true;
 	}
 
+	/**
+	 * Whether the current element is a template whose `<col>` came first: its column group mode drops
+	 * every tag but `<col>` and a template's, and all text (a `<script>` there opens no script text).
+	 */
+	private dropsAll(): boolean {
+		return this.templateAt.at(-1) === this.stack.length - 1 && this.templateColumns.at(-1) === true;
+	}
+
 	/** Takes a start tag; true when it is an HTML element (so raw text elements are raw). */
 	startTag(tag: StartTag): boolean {
+		if (tag.name !== "template" && this.dropsAll()) return false;
 		const top = this.stack.at(-1);
 		if (top === undefined || this.startsHtml(top, tag.name)) return this.htmlStart(tag);
 		if (BREAKS_OUT.test(tag.name) || (tag.name === "font" && tag.styledFont)) {
@@ -263,6 +274,7 @@ export class ForeignContent {
 	}
 
 	endTag(name: string): void {
+		if (name !== "template" && this.dropsAll()) return;
 		const top = this.stack.at(-1);
 		if (name === "br") {
 			// Read as a `<br>` start tag, after leaving foreign content: it reopens formatting elements.
@@ -324,11 +336,12 @@ export class ForeignContent {
 			// "In template", a table's section or row switches to a table's modes, with the template as the
 			// table (its other parts are not modelled), anything else but what the head's rules take to
 			// "in body".
-			if (/^(?:tbody|thead|tfoot|tr)$/.test(name)) this.templateTable(name === "tr");
-			else if (TEMPLATE_TABLE_START.test(name)) this.inexact = true;
-			// A column group's mode there drops all but `<col>`: a `<title>` after opens no raw text.
-			if (name === "col") this.lost = true;
-			else if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
+			if (/^(?:tbody|thead|tfoot|tr|td|th)$/.test(name)) this.templateTable((PART_LEVEL[name] as number) - 1);
+			else if (/^(?:caption|colgroup)$/.test(name)) this.inexact = true;
+			// A column group's mode there drops all but `<col>` and templates: a `<title>` after opens no raw text.
+			if (name === "col") this.templateColumns[this.templateColumns.length - 1] = true;
+			if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
+			if (name === "col") return true;
 		}
 		const tableContext = this.tableAt.length > 0 && !this.templateInnermost();
 		if (name === "table" && tableContext && (this.tableParts.at(-1) ?? 0) < 3) {
@@ -365,12 +378,12 @@ export class ForeignContent {
 			const table = this.tableAt.at(-1);
 			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined && !this.templateInnermost()) {
 				const names = this.tableNames.at(-1) as TableNames;
-				if (names.bodyless && PART_LEVEL[name] === 1) {
-					// No section can be open: a row open is closed, then the tag is ignored.
-					if ((this.tableParts.at(-1) ?? 0) >= 2) {
+				if ((PART_LEVEL[name] as number) <= names.floor) {
+					// A template's part at or under its floor: what is open above it is closed, the tag ignored.
+					if ((this.tableParts.at(-1) ?? 0) > names.floor) {
 						this.popTo(table + 1, -1, true);
 						names.cell = "";
-						this.tableParts[this.tableParts.length - 1] = 1;
+						this.tableParts[this.tableParts.length - 1] = names.floor;
 					}
 					return true;
 				}
@@ -551,11 +564,11 @@ export class ForeignContent {
 			const names = this.tableNames.at(-1) as TableNames;
 			const level = this.tableParts.at(-1) ?? 0;
 			if (!names.template) this.popTo(table, -1, true);
-			else if (level < 3 && (level >= 2 || names.section !== "")) {
+			else if (level < 3 && level > names.floor) {
 				// A template read as a table has no table in table scope: `</table>` closes only the row
 				// and the section open (out of a cell), then is ignored.
 				this.popTo(table + 1, -1, true);
-				this.tableParts[this.tableParts.length - 1] = names.section === "" ? 1 : 0;
+				this.tableParts[this.tableParts.length - 1] = names.floor;
 				names.section = "";
 				names.cell = "";
 			}
@@ -566,6 +579,7 @@ export class ForeignContent {
 			const level = PART_LEVEL[name] ?? 0;
 			if ((this.tableParts.at(-1) ?? 0) < level) return;
 			const names = this.tableNames.at(-1);
+			if (level <= (names?.floor ?? 0)) return;
 			if ((level === 3 && names?.cell !== name) || (level === 1 && names?.section !== name)) return;
 			this.popTo(table + 1, -1, true);
 			this.tableParts[this.tableParts.length - 1] = level - 1;
@@ -573,13 +587,13 @@ export class ForeignContent {
 	}
 
 	/**
-	 * The latest template read as a table, its first part a section or (`bodyless`) a row: its cells and
-	 * rows are closed by the table modes, out of a cell its list has no cell's marker.
+	 * The latest template read as a table, its first part a section, a row or a cell (`floor` 0, 1, 2):
+	 * its cells and rows are closed by the table modes, out of a cell its list has no cell's marker.
 	 */
-	private templateTable(bodyless: boolean): void {
+	private templateTable(floor: number): void {
 		this.tableAt.push(this.templateAt.at(-1) as number);
-		this.tableParts.push(bodyless ? 1 : 0);
-		this.tableNames.push({ section: "", cell: "", template: true, bodyless });
+		this.tableParts.push(floor);
+		this.tableNames.push({ section: "", cell: "", template: true, floor });
 		this.markers.push("table");
 	}
 
@@ -624,12 +638,13 @@ export class ForeignContent {
 		if (space === "html" && name === "table") {
 			this.tableAt.push(index);
 			this.tableParts.push(0);
-			this.tableNames.push({ section: "", cell: "" });
+			this.tableNames.push({ section: "", cell: "", floor: 0 });
 		}
 		if (space === "html" && SCOPE.test(name)) this.markers.push(name);
 		if (space === "html" && name === "template") {
 			this.templateAt.push(index);
 			this.templateFresh.push(true);
+			this.templateColumns.push(false);
 		}
 		if (space === "html" && FORMATTING.test(name)) {
 			const open = (this.formattingOpen.get(name) ?? 0) + 1;
@@ -670,6 +685,7 @@ export class ForeignContent {
 			if (this.templateAt.at(-1) === at) {
 				this.templateAt.pop();
 				this.templateFresh.pop();
+				this.templateColumns.pop();
 			}
 			run.at.get(entry.name)?.pop();
 			if (run.specials.at(-1) === at) run.specials.pop();

@@ -222,6 +222,31 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a null null", "xhtml a null null", "xhtml a null null", "xhtml a /q null", "xhtml a /s null"],
 		],
 		[
+			"a second `<a>`: the first, out of scope, removed from the stack; before a marker, left open",
+			`<a><span><table><a></a></table><svg></a><style><a href="/p?gclid=x"></a></style></svg></span></a>` +
+				`<a><svg><desc><a></a></desc></svg><svg></a><style><a href="/q?gclid=x"></a></style></svg></a>` +
+				`<a><object><a></object><svg></a><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a>` +
+				`<a><table><td><a><svg></a><style><a href="/t?gclid=x"></a></style><a href="/u?gclid=x"></a></table></a>` +
+				`<a><table><a><svg></a><style><a href="/v?gclid=x"></a></style><a href="/w?gclid=x"></a></table>`,
+			[
+				"xhtml a null null",
+				"xhtml a null null",
+				"svg a /p null",
+				"xhtml a null null",
+				"xhtml a null null",
+				"svg a /q null",
+				"xhtml a null null",
+				"xhtml a null null",
+				"xhtml a /s null",
+				"xhtml a null null",
+				"xhtml a null null",
+				"xhtml a /u null",
+				"xhtml a null null",
+				"xhtml a null null",
+				"xhtml a /w null",
+			],
+		],
+		[
 			"the adoption agency moving an element other than a formatting one, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

@@ -252,6 +252,20 @@ describe("lockedPageLinks", () => {
 		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after.replace(LINK, CLEAN));
 	});
 
+	// A second `<a>` with the first after the list's last marker (checked in Chromium): out of scope (past
+	// a table or an integration point) the first is removed from the stack where it is; before a marker
+	// (an object's, a cell's) it stays open.
+	it.each([
+		[`<a><span><table><a></a></table><svg></a><style>${LINK}</style>`, `<style>${CLEAN}</style>`],
+		[`<a><svg><desc><a></a></desc></svg><svg></a><style>${LINK}</style>`, `<style>${CLEAN}</style>`],
+		[`<a><object><a></object><svg></a><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+		[`<a><table><td><a><svg></a><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+		[`<a><table><a><svg></a><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+	])("follows a second link: %s", (page, expectedEnd) => {
+		const cut = page.indexOf("<style>");
+		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
+	});
+
 	// A template's contents are read as a body's with its own scopes (checked in Chromium): a table's
 	// end tags outside it do not reach in, `</template>` closes all above it, and the formatting
 	// elements closed before it are behind its marker (closed inside it, reopened there alone).
@@ -549,6 +563,8 @@ describe("lockedPageLinks", () => {
 			grown(size, "<template><td><svg><desc><b><tr></table><th><i></td>"),
 		"templates read as column groups, nested": (size) =>
 			grown(size, "<template><col><script><svg><b></b><template><td><title>"),
+		"links removed out of scope": (size) => grown(size, "<a><svg><desc><a><span><svg><foreignObject><a>"),
+		"links before markers": (size) => grown(size, "<a><object><a><table><a><td><a></td></table>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

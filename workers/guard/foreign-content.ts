@@ -17,7 +17,9 @@
  * select, so a raw text element or CDATA in foreign content opened there leaves the model lost.
  * The adoption agency is run as the standard runs it where only formatting elements (up to three)
  * stand between the formatting element and the furthest block: each round moves it above that
- * block; with none left above, it is closed with all above it (an SVG too). A template whose first
+ * block; with none left above, it is closed with all above it (an SVG too). A second `<a>` with one
+ * open after the list's last marker runs it for that one, which out of scope (past a table or an
+ * integration point) is removed from the stack where it stands (left there, gone, till popped). A template whose first
  * tag is a row or a table section is read as a table with the template for the table (no table in
  * table scope: `<table>` out of a cell is ignored, `</table>` closes only its row and section).
  * Not modelled: captions, column groups, a template's other table parts first (`<td>`, `<col>`,
@@ -61,6 +63,8 @@ interface Entry {
 	/** An HTML integration point (its start tags are HTML) or a MathML text one (most are). */
 	readonly point: "html" | "text" | null;
 	readonly run: Run;
+	/** Removed from the middle of the stack (a link out of scope a second `<a>` removed): not open. */
+	gone?: boolean;
 }
 
 /** Start tags that end foreign content (and `<font>` with `color`, `face` or `size`). */
@@ -190,6 +194,10 @@ export class ForeignContent {
 	private readonly tableNames: TableNames[] = [];
 	/** Open HTML `<a>`, `<b>`… by name: a closed one of the same name has an unknown place in the list. */
 	private readonly formattingOpen = new Map<string, number>();
+	/** Indexes of the open HTML `<a>` elements, of any run (a second `<a>` removes one out of scope). */
+	private readonly linkAt: number[] = [];
+	/** Indexes of the open HTML scope boundaries, of any run (all but a table with no cell are markers). */
+	private readonly scopeAt: number[] = [];
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
 	lost = false;
 
@@ -361,8 +369,9 @@ export class ForeignContent {
 		// (a `<col>` out of a cell closes the row open first).
 		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|col)$/.test(name)))
 			this.inexact = true;
-		if (run !== undefined && this.closeFor(name, run)) return true;
-		else if (name === "a" || name === "nobr") this.dropClosed(name);
+		if (name === "a") this.closeLink(run);
+		else if (run !== undefined && this.closeFor(name, run)) return true;
+		else if (name === "nobr") this.dropClosed(name);
 		if (!NO_REOPEN.test(name)) this.reopen();
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
@@ -438,7 +447,7 @@ export class ForeignContent {
 		} else if (name === "button") {
 			const button = latest(run, "button");
 			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
-		} else if (name === "a" || name === "nobr") {
+		} else if (name === "nobr") {
 			// The adoption agency, where it only closes the open one.
 			if (this.dropClosed(name)) return false;
 			const open = latest(run, name);
@@ -446,12 +455,45 @@ export class ForeignContent {
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
 			else if (open === -1 || open < (run.scopes.at(-1) ?? -1) || !this.adopt(name, run)) {
 				if (count > 0) this.inexact = true;
-			} else if (name === "a" && this.formattingOpen.get(name) === count) {
-				// Still open after 8 rounds: the browser removes it from the middle of the stack.
-				this.inexact = true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A second `<a>` with one in the formatting list after its last marker: the adoption agency runs for
+	 * that one (in scope from the top of the stack, `run`), and one it leaves open, out of scope too, is
+	 * removed from the stack where it is. One before the marker (`<a><td><a>`) is left alone.
+	 */
+	private closeLink(run: Run | undefined): void {
+		if (this.dropClosed("a")) return;
+		const open = this.linkAt.at(-1);
+		if (open === undefined || open < this.lastMarker()) return;
+		const count = this.formattingOpen.get("a") ?? 0;
+		if (run === undefined || open < run.start || open < (run.scopes.at(-1) ?? -1)) this.remove(open);
+		else if (open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
+		else if (!this.adopt("a", run)) this.inexact = true;
+		else if (this.formattingOpen.get("a") === count) {
+			// Still open after 8 rounds: a copy the agency made stays open, not modelled.
+			this.inexact = true;
+		}
+	}
+
+	/** Where the formatting list's last marker stands in the stack (a table's for its open cell), or -1. */
+	private lastMarker(): number {
+		const last = this.scopeAt.at(-1) ?? -1;
+		const names = this.tableNames.at(-1);
+		if (last !== this.tableAt.at(-1) || names?.template || (this.tableParts.at(-1) ?? 0) >= 3) return last;
+		return this.scopeAt.at(-2) ?? -1;
+	}
+
+	/** Removes the latest open `<a>` from the middle of the stack: it stays there, gone, till popped. */
+	private remove(at: number): void {
+		const entry = this.stack[at] as Entry;
+		entry.gone = true;
+		entry.run.at.get("a")?.pop();
+		this.linkAt.pop();
+		this.formattingOpen.set("a", (this.formattingOpen.get("a") ?? 1) - 1);
 	}
 
 	/**
@@ -473,7 +515,7 @@ export class ForeignContent {
 			if (block - element > 4) return false;
 			for (let at = element + 1; at < block; at++) {
 				const between = this.stack[at] as Entry;
-				if (between.space !== "html" || !FORMATTING.test(between.name)) return false;
+				if (between.space !== "html" || !FORMATTING.test(between.name) || between.gone) return false;
 			}
 			// The entries from `element` to `block` rotate: those between and the block down one place,
 			// the formatting element (the browser's copy of it) just above the block.
@@ -481,6 +523,7 @@ export class ForeignContent {
 			for (let at = element + 1; at <= block; at++) {
 				const entry = this.stack[at] as Entry;
 				renumber(run.at.get(entry.name), at, at - 1);
+				if (entry.name === "a") renumber(this.linkAt, at, at - 1);
 				if (at === block) {
 					renumber(run.specials, at, at - 1);
 					renumber(run.hard, at, at - 1);
@@ -488,6 +531,7 @@ export class ForeignContent {
 				this.stack[at - 1] = entry;
 			}
 			renumber(run.at.get(name), element, block);
+			if (name === "a") renumber(this.linkAt, element, block);
 			this.stack[block] = moved;
 		}
 		return true;
@@ -640,7 +684,11 @@ export class ForeignContent {
 			this.tableParts.push(0);
 			this.tableNames.push({ section: "", cell: "", floor: 0 });
 		}
-		if (space === "html" && SCOPE.test(name)) this.markers.push(name);
+		if (space === "html" && SCOPE.test(name)) {
+			this.markers.push(name);
+			this.scopeAt.push(index);
+		}
+		if (space === "html" && name === "a") this.linkAt.push(index);
 		if (space === "html" && name === "template") {
 			this.templateAt.push(index);
 			this.templateFresh.push(true);
@@ -663,6 +711,7 @@ export class ForeignContent {
 	private popTo(index: number, own = -1, forget = false): void {
 		while (this.stack.length > index) {
 			const entry = this.stack.pop() as Entry;
+			if (entry.gone) continue;
 			const { run } = entry;
 			const at = this.stack.length;
 			// One foster-parented in a table (no cell open) has no cell's marker: it is not forgotten.
@@ -677,6 +726,8 @@ export class ForeignContent {
 			}
 			// A template read as a table stands for a table too (its marker and a cell's).
 			if (entry.name === "template" && this.tableAt.at(-1) === at) this.markers.pop();
+			if (this.scopeAt.at(-1) === at) this.scopeAt.pop();
+			if (this.linkAt.at(-1) === at) this.linkAt.pop();
 			if (entry.space === "html" && SCOPE.test(entry.name)) {
 				// Its end clears the list to its marker: what was closed inside is not reopened after.
 				this.markers.pop();
@@ -700,5 +751,7 @@ export class ForeignContent {
 			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}
+		// One removed before is not the browser's current element.
+		while (this.stack.at(-1)?.gone) this.stack.pop();
 	}
 }

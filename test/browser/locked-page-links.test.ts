@@ -247,6 +247,27 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			],
 		],
 		[
+			"captions read as cells, column groups closing what is open in the table, in templates too",
+			`<table><caption><svg></caption><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></table>` +
+				`<table><caption><svg></tr><style><a href="/r?gclid=x"></a></style></svg></caption></table>` +
+				`<table><caption><svg><desc><td><style><a href="/s?gclid=x"></a></style><a href="/t?gclid=x"></a></table>` +
+				`<table><caption><b></caption><svg></b><style><a href="/u?gclid=x"></a></style></svg></table>` +
+				`<table><td><svg><desc><col><style><a href="/v?gclid=x"></a></style><a href="/w?gclid=x"></a></table>` +
+				`<table><colgroup><svg><style><a href="/x?gclid=x"></a></style></svg></table>` +
+				`<template><caption><svg></caption><script>s='<a href="/y?gclid=x">'</script><a href="/z?gclid=x"></a></template>` +
+				`<template><colgroup><col><svg></table><style><a href="/o?gclid=x"></a></style></svg></template>`,
+			[
+				"xhtml a /q null",
+				"svg a /r null",
+				"xhtml a /t null",
+				"svg a /u null",
+				"xhtml a /w null",
+				"svg a /x null",
+				"xhtml a /z null",
+				"svg a /o null",
+			],
+		],
+		[
 			"the adoption agency moving an element other than a formatting one, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

@@ -19,14 +19,18 @@
  * stand between the formatting element and the furthest block: each round moves it above that
  * block; with none left above, it is closed with all above it (an SVG too). A second `<a>` with one
  * open after the list's last marker runs it for that one, which out of scope (past a table or an
- * integration point) is removed from the stack where it stands (left there, gone, till popped). A template whose first
- * tag is a row or a table section is read as a table with the template for the table (no table in
- * table scope: `<table>` out of a cell is ignored, `</table>` closes only its row and section).
- * Not modelled: captions, column groups, a template's other table parts first (`<td>`, `<col>`,
- * `<caption>`), `<form>` removed from the middle, ruby, the adoption agency removing or dropping
- * elements between (a `<span>`, a fourth formatting element), a reopening in a table out of a cell
- * (spaces reopen nothing there), of more than a few elements or of one also open (its place in the
- * browser's list), the list's cap of three alike.
+ * integration point) is removed from the stack where it stands (left there, gone, till popped).
+ * A caption is read as a cell (a marker, a body's rules; `</tr>` there is ignored); a column group
+ * or `<col>` closes all open in the table and is not kept (what it drops there would close it).
+ * A template whose first tag is a table section, caption or column group, a row or a cell is read
+ * as a table with the template for the table, the section or the row (no table in table scope:
+ * `<table>` out of a cell is ignored, `</table>` closes only its row and section; no part at or under
+ * the template's is opened or closed). One whose first tag is a `<col>` is in its column group mode,
+ * which drops all but `<col>` and a template's tags, and all text.
+ * Not modelled: `<form>` removed from the middle, ruby, the adoption agency removing or dropping
+ * elements between (a `<span>`, a fourth formatting element) or leaving a copy open after 8 rounds,
+ * a reopening in a table out of a cell (spaces reopen nothing there), of more than a few elements or
+ * of one also open (its place in the browser's list), the list's cap of three alike.
  * Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
  * a script or style altered breaks the page). Each tag costs a bounded amount (the adoption agency
@@ -98,6 +102,8 @@ const IMPLIED_END = /^(?:dd|dt|li|optgroup|option|p|rb|rp|rt|rtc)$/;
 /** Start tags the head's rules take, "in template" too (the template stays fresh). */
 const IN_HEAD = /^(?:base|basefont|bgsound|link|meta|noframes|script|style|template|title)$/;
 const TABLE_PART = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup|template)$/;
+/** Start tags that, in a table, close what is open in it and open a part (a column group: none kept). */
+const TABLE_OPENER = /^(?:tbody|td|tfoot|th|thead|tr|caption|col|colgroup)$/;
 /** How deep in a table each part is (a cell implies a row, a row a body). */
 const PART_LEVEL: Record<string, number> = { tbody: 1, thead: 1, tfoot: 1, tr: 2, td: 3, th: 3 };
 /** SVG element names with capitals, which Chromium restores in an end tag read in SVG. */
@@ -345,7 +351,7 @@ export class ForeignContent {
 			// table (its other parts are not modelled), anything else but what the head's rules take to
 			// "in body".
 			if (/^(?:tbody|thead|tfoot|tr|td|th)$/.test(name)) this.templateTable((PART_LEVEL[name] as number) - 1);
-			else if (/^(?:caption|colgroup)$/.test(name)) this.inexact = true;
+			else if (/^(?:caption|colgroup)$/.test(name)) this.templateTable(0);
 			// A column group's mode there drops all but `<col>` and templates: a `<title>` after opens no raw text.
 			if (name === "col") this.templateColumns[this.templateColumns.length - 1] = true;
 			if (!IN_HEAD.test(name)) this.templateFresh[this.templateFresh.length - 1] = false;
@@ -365,10 +371,7 @@ export class ForeignContent {
 			if (!inTemplate) this.form = true;
 			return true;
 		}
-		// In a body, a caption, column group or column start tag is ignored; in a table it opens a mode
-		// (a `<col>` out of a cell closes the row open first).
-		if (UNMODELLED_START.test(name) || (tableContext && /^(?:caption|colgroup|col)$/.test(name)))
-			this.inexact = true;
+		if (UNMODELLED_START.test(name)) this.inexact = true;
 		if (name === "a") this.closeLink(run);
 		else if (run !== undefined && this.closeFor(name, run)) return true;
 		else if (name === "nobr") this.dropClosed(name);
@@ -382,12 +385,13 @@ export class ForeignContent {
 			return false;
 		}
 		if (OPENS_NOTHING.test(name)) {
-			// A cell or row closes what is open in the table's last one, past an integration point too
-			// (a table's parts are not kept: the table stands for them).
+			// A cell, row, caption or column closes what is open in the table's last one, past an integration
+			// point too (a table's parts are not kept: the table stands for them). In a body they are ignored.
 			const table = this.tableAt.at(-1);
-			if (/^(?:td|th|tr|tbody|thead|tfoot)$/.test(name) && table !== undefined && !this.templateInnermost()) {
+			if (TABLE_OPENER.test(name) && table !== undefined && !this.templateInnermost()) {
 				const names = this.tableNames.at(-1) as TableNames;
-				if ((PART_LEVEL[name] as number) <= names.floor) {
+				const level = PART_LEVEL[name] ?? 0;
+				if (names.floor > 0 && level <= names.floor) {
 					// A template's part at or under its floor: what is open above it is closed, the tag ignored.
 					if ((this.tableParts.at(-1) ?? 0) > names.floor) {
 						this.popTo(table + 1, -1, true);
@@ -397,11 +401,15 @@ export class ForeignContent {
 					return true;
 				}
 				this.popTo(table + 1, -1, true);
+				// A caption stands as a cell does (a marker, its contents read as a body's); a column group
+				// leaves the table's own mode (what it drops there closes it first).
+				const open = names.cell === "caption" || level === 0 ? 0 : (this.tableParts.at(-1) ?? 0);
 				// A row or cell with no section open implies a `<tbody>`.
-				if (PART_LEVEL[name] === 1) names.section = name;
-				else if ((this.tableParts.at(-1) ?? 0) < 1) names.section = "tbody";
-				names.cell = PART_LEVEL[name] === 3 ? name : "";
-				this.tableParts[this.tableParts.length - 1] = PART_LEVEL[name] ?? 0;
+				if (level === 1) names.section = name;
+				else if (level === 0) names.section = "";
+				else if (open < 1) names.section = "tbody";
+				names.cell = level === 3 || name === "caption" ? name : "";
+				this.tableParts[this.tableParts.length - 1] = name === "caption" ? 3 : level;
 			}
 			return true;
 		}
@@ -608,7 +616,7 @@ export class ForeignContent {
 			const names = this.tableNames.at(-1) as TableNames;
 			const level = this.tableParts.at(-1) ?? 0;
 			if (!names.template) this.popTo(table, -1, true);
-			else if (level < 3 && level > names.floor) {
+			else if (level > names.floor && (level < 3 || names.cell === "caption")) {
 				// A template read as a table has no table in table scope: `</table>` closes only the row
 				// and the section open (out of a cell), then is ignored.
 				this.popTo(table + 1, -1, true);
@@ -616,14 +624,20 @@ export class ForeignContent {
 				names.section = "";
 				names.cell = "";
 			}
-		} else if (/^(?:caption|col|colgroup)$/.test(name)) {
-			this.inexact = true;
+		} else if (name === "caption") {
+			const names = this.tableNames.at(-1) as TableNames;
+			if (names.cell !== "caption") return;
+			this.popTo(table + 1, -1, true);
+			names.cell = "";
+			this.tableParts[this.tableParts.length - 1] = 0;
+		} else if (name === "col" || name === "colgroup") {
+			// A column group is not kept open (what it drops there would close it): ignored as in a table.
 		} else {
 			// An end tag for a part not open is ignored; one for a part open closes what is in it.
 			const level = PART_LEVEL[name] ?? 0;
 			if ((this.tableParts.at(-1) ?? 0) < level) return;
 			const names = this.tableNames.at(-1);
-			if (level <= (names?.floor ?? 0)) return;
+			if (level <= (names?.floor ?? 0) || names?.cell === "caption") return;
 			if ((level === 3 && names?.cell !== name) || (level === 1 && names?.section !== name)) return;
 			this.popTo(table + 1, -1, true);
 			this.tableParts[this.tableParts.length - 1] = level - 1;

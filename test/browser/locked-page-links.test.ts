@@ -268,8 +268,22 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			],
 		],
 		[
-			"the adoption agency moving an element other than a formatting one, not modelled: nothing after is altered",
-			`<a href="/p?gclid=x"></a><b><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
+			"the adoption agency removing an element other than a formatting one from the stack",
+			`<a href="/p?gclid=x"></a><b><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x"></a></div>` +
+				`<a><i><span><div><svg></a><style><a href="/s?gclid=x"></a></style><a href="/t?gclid=x"></a></div>` +
+				`<section><b><span><div></b></div><svg></span><style><a href="/u?gclid=x"></a></style></svg></section>`,
+			[
+				"xhtml a /p null",
+				"xhtml a /r null",
+				"xhtml a null null",
+				"xhtml a null null",
+				"xhtml a /t null",
+				"svg a /u null",
+			],
+		],
+		[
+			"the adoption agency with four elements between, not modelled: nothing after is altered",
+			`<a href="/p?gclid=x"></a><b><span><span><span><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 		[

@@ -227,9 +227,9 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page + LINK)).toBe(page + CLEAN);
 	});
 
-	// Where a decision hangs on what is not modelled (the adoption agency removing a `<span>`), nothing
-	// after is altered.
-	it.each([[`<b><span><div><svg></b><style>${LINK}</style>${LINK}`]])(
+	// Where a decision hangs on what is not modelled (the adoption agency with four elements between),
+	// nothing after is altered.
+	it.each([[`<b><span><span><span><span><div><svg></b><style>${LINK}</style>${LINK}`]])(
 		"alters nothing after a decision it cannot take: %s",
 		(page) => {
 			expect(stripped(LINK + page)).toBe(CLEAN + page);
@@ -248,6 +248,10 @@ describe("lockedPageLinks", () => {
 		[`<a>x<h1><b><a><svg></b><script>${LINK}</script>`, `${LINK}`],
 		[`<nobr><div><nobr><svg></nobr><style>${LINK}</style>`, `${LINK}`],
 		[`<b><button><dt><svg></b><style>${LINK}</style>`, `${LINK}`],
+		// An element between that is not a formatting one is removed from the stack.
+		[`<b><span><div><svg></b><style>${LINK}</style>`, `${LINK}`],
+		[`<a><i><span><div><svg></a><style>${LINK}</style>`, `${LINK}`],
+		[`<section><b><span><div></b></div><svg></span><style>`, `${LINK}</style>`],
 	])("follows the adoption agency: %s…%s", (before, after) => {
 		expect(stripped(before + LINK + after)).toBe(before + CLEAN + after.replace(LINK, CLEAN));
 	});
@@ -577,6 +581,9 @@ describe("lockedPageLinks", () => {
 		"links before markers": (size) => grown(size, "<a><object><a><table><a><td><a></td></table>"),
 		"captions and column groups closing cells": (size) =>
 			grown(size, "<caption><svg><desc><b><td><i><col><caption></tr></caption><colgroup>", "<table>"),
+		"the adoption agency removing spans": (size) => grown(size, "<b><span><i><div><svg></b></div></span>"),
+		"the adoption agency removing spans left open": (size) =>
+			grown(size / 2, "<b><span><div></b>") + grown(size / 2, "</span><span>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

@@ -15,9 +15,10 @@
  * parses it (checked in 156): `</select>`, `<select>` and `<input>` close the select in scope,
  * `<option>`, `<optgroup>` and `<hr>` the options open; other browsers drop an `<svg>` tag in a
  * select, so a raw text element or CDATA in foreign content opened there leaves the model lost.
- * The adoption agency is run as the standard runs it where only formatting elements (up to three)
- * stand between the formatting element and the furthest block: each round moves it above that
- * block; with none left above, it is closed with all above it (an SVG too). A second `<a>` with one
+ * The adoption agency is run as the standard runs it where up to three elements stand between the
+ * formatting element and the furthest block: each round moves it above that block, removes those
+ * between that are not formatting elements (a `<span>`: left in the stack, gone, till popped); with
+ * none left above, it is closed with all above it (an SVG too). A second `<a>` with one
  * open after the list's last marker runs it for that one, which out of scope (past a table or an
  * integration point) is removed from the stack where it stands (left there, gone, till popped).
  * A caption is read as a cell (a marker, a body's rules; `</tr>` there is ignored); a column group
@@ -27,8 +28,8 @@
  * `<table>` out of a cell is ignored, `</table>` closes only its row and section; no part at or under
  * the template's is opened or closed). One whose first tag is a `<col>` is in its column group mode,
  * which drops all but `<col>` and a template's tags, and all text.
- * Not modelled: `<form>` removed from the middle, ruby, the adoption agency removing or dropping
- * elements between (a `<span>`, a fourth formatting element) or leaving a copy open after 8 rounds,
+ * Not modelled: `<form>` removed from the middle, ruby, the adoption agency with four elements or
+ * more between (a fourth formatting element is dropped) or leaving a copy open after 8 rounds,
  * a reopening in a table out of a cell (spaces reopen nothing there), of more than a few elements or
  * of one also open (its place in the browser's list), the list's cap of three alike.
  * Each marks the model inexact; from then, a decision that could depend on it is not taken:
@@ -141,8 +142,6 @@ interface TableNames {
 	readonly floor: number;
 }
 
-const latest = (run: Run, name: string): number => run.at.get(name)?.at(-1) ?? -1;
-
 /** Where `index` is in the ascending `list`, or -1 (a binary search: the lists are stack indexes). */
 function place(list: readonly number[], index: number): number {
 	let low = 0;
@@ -206,6 +205,14 @@ export class ForeignContent {
 	private readonly scopeAt: number[] = [];
 	/** A decision hangs on what is not modelled: nothing after it may be altered. */
 	lost = false;
+
+	/** The latest open element `name` in `run`, or -1 (one removed from the stack is dropped here). */
+	private latest(run: Run, name: string): number {
+		const list = run.at.get(name);
+		if (list === undefined) return -1;
+		while (list.length > 0 && this.stack[list.at(-1) as number]?.gone) list.pop();
+		return list.at(-1) ?? -1;
+	}
 
 	/** Whether the current element is SVG or MathML: `<![CDATA[` opens a section there. */
 	inForeign(): boolean {
@@ -380,7 +387,7 @@ export class ForeignContent {
 			if (!tag.selfClosing) this.push(name, name, false);
 			const opened = this.stack.at(-1);
 			// Any select open, in scope or not (`<select><object><svg>`: another browser dropped all three).
-			if (!tag.selfClosing && run !== undefined && latest(run, "select") !== -1 && opened !== undefined)
+			if (!tag.selfClosing && run !== undefined && this.latest(run, "select") !== -1 && opened !== undefined)
 				opened.run.contested = true;
 			return false;
 		}
@@ -446,19 +453,20 @@ export class ForeignContent {
 		const top = this.stack.at(-1);
 		if (top === undefined || top.run !== run) return false;
 		if (name === "li" || name === "dd" || name === "dt") {
-			const item = name === "li" ? latest(run, "li") : Math.max(latest(run, "dd"), latest(run, "dt"));
+			const item =
+				name === "li" ? this.latest(run, "li") : Math.max(this.latest(run, "dd"), this.latest(run, "dt"));
 			if (item !== -1 && item >= (run.hard.at(-1) ?? -1)) this.popTo(item);
 		} else if (HEADING.test(name) && HEADING.test(top.name)) {
 			this.popTo(this.stack.length - 1);
 		} else if ((name === "option" || name === "optgroup") && top.name === "option") {
 			this.popTo(this.stack.length - 1);
 		} else if (name === "button") {
-			const button = latest(run, "button");
+			const button = this.latest(run, "button");
 			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
 		} else if (name === "nobr") {
 			// The adoption agency, where it only closes the open one.
 			if (this.dropClosed(name)) return false;
-			const open = latest(run, name);
+			const open = this.latest(run, name);
 			const count = this.formattingOpen.get(name) ?? 0;
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
 			else if (open === -1 || open < (run.scopes.at(-1) ?? -1) || !this.adopt(name, run)) {
@@ -513,7 +521,7 @@ export class ForeignContent {
 	 */
 	private adopt(name: string, run: Run): boolean {
 		for (let round = 0; round < 8; round++) {
-			const element = latest(run, name);
+			const element = this.latest(run, name);
 			if (element === -1 || element < (run.scopes.at(-1) ?? -1)) return true;
 			const block = firstAfter(run.specials, element);
 			if (block === -1) {
@@ -522,8 +530,12 @@ export class ForeignContent {
 			}
 			if (block - element > 4) return false;
 			for (let at = element + 1; at < block; at++) {
+				if ((this.stack[at] as Entry).space !== "html") return false;
+			}
+			// Those between that are not in the formatting list (a `<span>`) are removed from the stack.
+			for (let at = element + 1; at < block; at++) {
 				const between = this.stack[at] as Entry;
-				if (between.space !== "html" || !FORMATTING.test(between.name) || between.gone) return false;
+				if (!FORMATTING.test(between.name)) between.gone = true;
 			}
 			// The entries from `element` to `block` rotate: those between and the block down one place,
 			// the formatting element (the browser's copy of it) just above the block.
@@ -547,13 +559,13 @@ export class ForeignContent {
 
 	/** The latest `<select>` in scope in `run`, or -1. */
 	private selectInScope(run: Run): number {
-		const select = latest(run, "select");
+		const select = this.latest(run, "select");
 		return select > (run.scopes.at(-1) ?? -1) ? select : -1;
 	}
 
 	private closeP(run: Run): void {
-		const p = latest(run, "p");
-		if (p !== -1 && p > Math.max(run.scopes.at(-1) ?? -1, latest(run, "button"))) this.popTo(p);
+		const p = this.latest(run, "p");
+		if (p !== -1 && p > Math.max(run.scopes.at(-1) ?? -1, this.latest(run, "button"))) this.popTo(p);
 	}
 
 	/** An HTML end tag, read against `run`, the HTML elements it may close (none: `undefined`). */
@@ -567,34 +579,34 @@ export class ForeignContent {
 			if (select !== -1) this.popTo(select);
 		} else if (name === "form" && this.templateAt.length > 0) {
 			// With a template open the form's pointer is not used: the form in scope is closed.
-			const form = latest(run, "form");
+			const form = this.latest(run, "form");
 			if (form !== -1 && form > scope) this.popTo(form);
 		} else if (name === "form") {
-			const form = latest(run, "form");
+			const form = this.latest(run, "form");
 			this.form = false;
 			if (form === this.stack.length - 1) this.popTo(form);
 			else if (form > scope) this.inexact = true;
 		} else if (name === "table" || TABLE_PART.test(name)) {
 			this.tableEnd(name);
 		} else if (HEADING.test(name)) {
-			const heading = Math.max(...[1, 2, 3, 4, 5, 6].map((level) => latest(run, `h${level}`)));
+			const heading = Math.max(...[1, 2, 3, 4, 5, 6].map((level) => this.latest(run, `h${level}`)));
 			if (heading !== -1 && heading >= scope) this.popTo(heading);
 		} else if (name === "li") {
-			const li = latest(run, name);
-			if (li !== -1 && li >= Math.max(scope, latest(run, "ol"), latest(run, "ul"))) this.popTo(li);
+			const li = this.latest(run, name);
+			if (li !== -1 && li >= Math.max(scope, this.latest(run, "ol"), this.latest(run, "ul"))) this.popTo(li);
 		} else if (ENDS_IN_SCOPE.test(name)) {
 			// An `applet`, `marquee` or `object` bounds scopes but is found first.
-			const at = latest(run, name);
+			const at = this.latest(run, name);
 			if (at !== -1 && at >= scope) this.popTo(at);
 		} else if (FORMATTING.test(name)) {
 			// The adoption agency: with a special element open above it, it moves elements (not modelled).
 			if (this.dropClosed(name)) return;
-			const at = latest(run, name);
+			const at = this.latest(run, name);
 			if (at === -1 || at < scope) return;
 			if (at > (run.specials.at(-1) ?? -1)) this.popTo(at, at);
 			else if (!this.adopt(name, run)) this.inexact = true;
 		} else {
-			const at = latest(run, name);
+			const at = this.latest(run, name);
 			if (at !== -1 && at >= (run.specials.at(-1) ?? -1)) this.popTo(at);
 		}
 	}
@@ -723,11 +735,17 @@ export class ForeignContent {
 	 * (`forget`).
 	 */
 	private popTo(index: number, own = -1, forget = false): void {
-		while (this.stack.length > index) {
+		// One removed before and now on top is not the browser's current element: it goes too.
+		while (this.stack.length > index || this.stack.at(-1)?.gone) {
 			const entry = this.stack.pop() as Entry;
-			if (entry.gone) continue;
 			const { run } = entry;
 			const at = this.stack.length;
+			// Its index may be left in its name's list (`latest` drops it there when it comes last).
+			const places = run.at.get(entry.name);
+			if (entry.gone) {
+				if (places?.at(-1) === at) places.pop();
+				continue;
+			}
 			// One foster-parented in a table (no cell open) has no cell's marker: it is not forgotten.
 			if (
 				entry.space === "html" &&
@@ -752,7 +770,7 @@ export class ForeignContent {
 				this.templateFresh.pop();
 				this.templateColumns.pop();
 			}
-			run.at.get(entry.name)?.pop();
+			places?.pop();
 			if (run.specials.at(-1) === at) run.specials.pop();
 			if (run.hard.at(-1) === at) run.hard.pop();
 			if (run.scopes.at(-1) === at) run.scopes.pop();
@@ -765,7 +783,5 @@ export class ForeignContent {
 			if (entry.space === "html" && FORMATTING.test(entry.name))
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}
-		// One removed before is not the browser's current element.
-		while (this.stack.at(-1)?.gone) this.stack.pop();
 	}
 }

@@ -282,6 +282,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			],
 		],
 		[
+			"a formatting element foster-parented in a table, reopened at a start tag out of a cell",
+			`<table><b><tr><svg></b><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></table>` +
+				`<table><i><td></td><math></i><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a></table>`,
+			["xhtml a /q null", "xhtml a /s null"],
+		],
+		[
 			"the adoption agency with four elements between, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><span><span><span><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

@@ -376,6 +376,14 @@ describe("lockedPageLinks", () => {
 	])("reopens a formatting element foster-parented in a table: %s", (page) => {
 		expect(stripped(page)).toBe(page);
 	});
+	// There a start tag reopens it as text does (only text of spaces, or a hidden input, would not).
+	it.each([
+		[`<table><b><tr><svg></b><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+		[`<table><i><td></td><math></i><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+	])("reopens a formatting element foster-parented in a table at a start tag: %s", (page, expectedEnd) => {
+		const cut = page.indexOf("<style>");
+		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
+	});
 	it("forgets a formatting element closed with its cell", () => {
 		const page = `<table><td><b></table>x<svg></b><style>${LINK}</style>`;
 		expect(stripped(page)).toBe(page.replace(LINK, CLEAN));

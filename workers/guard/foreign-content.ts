@@ -30,7 +30,8 @@
  * which drops all but `<col>` and a template's tags, and all text.
  * Not modelled: `<form>` removed from the middle, ruby, the adoption agency with four elements or
  * more between (a fourth formatting element is dropped) or leaving a copy open after 8 rounds,
- * a reopening in a table out of a cell (spaces reopen nothing there), of more than a few elements or
+ * a reopening in a table out of a cell at text or an `<input>` (spaces and a hidden input reopen
+ * nothing there; a start tag that is fostered does), of more than a few elements or
  * of one also open (its place in the browser's list), the list's cap of three alike.
  * Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
@@ -234,16 +235,19 @@ export class ForeignContent {
 	text(): void {
 		if (this.dropsAll()) return;
 		const top = this.stack.at(-1);
-		if (top === undefined || top.space === "html" || top.point !== null) this.reopen();
+		if (top === undefined || top.space === "html" || top.point !== null) this.reopen(true);
 	}
 
-	/** The browser's "reconstruct the active formatting elements". */
-	private reopen(): void {
+	/**
+	 * The browser's "reconstruct the active formatting elements". `unsure`: in a table out of a cell,
+	 * the token may be one the table's modes take as they are (text of spaces, a hidden `<input>`).
+	 */
+	private reopen(unsure = false): void {
 		const depth = this.listDepth();
 		const live = this.closed.filter((entry) => entry.depth === depth);
 		if (live.length === 0) return;
-		// In a table out of a cell, text that is only spaces reopens nothing (not told apart here).
-		if (this.fostering()) {
+		// Not told apart here: whether that text is only spaces, whether the input is hidden.
+		if (unsure && this.fostering()) {
 			this.inexact = true;
 			return;
 		}
@@ -382,7 +386,7 @@ export class ForeignContent {
 		if (name === "a") this.closeLink(run);
 		else if (run !== undefined && this.closeFor(name, run)) return true;
 		else if (name === "nobr") this.dropClosed(name);
-		if (!NO_REOPEN.test(name)) this.reopen();
+		if (!NO_REOPEN.test(name)) this.reopen(name === "input");
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
 			const opened = this.stack.at(-1);

@@ -288,6 +288,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /q null", "xhtml a /s null"],
 		],
 		[
+			"a `<form>` in a cell of a template read as a table is opened (`</form>` closes the SVG above); out of a cell it is dropped",
+			`<template><tr><td><form><svg></form><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></template>` +
+				`<template><tr><form><svg></form><style><a href="/r?gclid=x"></a></style></svg></template>`,
+			["xhtml a /q null", "svg a /r null"],
+		],
+		[
 			"the adoption agency with four elements between, not modelled: nothing after is altered",
 			`<a href="/p?gclid=x"></a><b><span><span><span><span><div><svg></b><style>a{}/*<a href="/q?gclid=x">*/</style><a href="/r?gclid=x">`,
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],

@@ -12,6 +12,7 @@
 const WHOLE_PAGE_MAX_BYTES = 1 << 20;
 const ELEMENT = { element() {} };
 const ELEMENT_AND_TEXT = { element() {}, text() {} };
+const TEXT = { text() {} };
 const HINTS = [
 	"preconnect",
 	"dns-prefetch",
@@ -104,6 +105,8 @@ export default {
 			.on('area[href*="?"], area[href*="&"]', ELEMENT)
 			.on("script *", ELEMENT)
 			.on("svg img, math img", ELEMENT)
+			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", TEXT)
+			.on("svg, math", TEXT)
 			.onDocument({ end() {} })
 			.transform(res);
 		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);

@@ -189,6 +189,16 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
  */
 const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 
+/** A start tag as a tokenizer reads one: `<` and a letter. */
+const TAG_OPEN = /<[A-Za-z]/;
+
+/**
+ * CDATA text as the same characters outside the section, escaped: `>` too, so `]]>` cannot appear in
+ * it and an XHTML page stays well-formed.
+ */
+const scannerText = (text: string): string =>
+	`]]>${text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")}<![CDATA[`;
+
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
@@ -762,6 +772,54 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		} catch {}
 	};
 
+	/**
+	 * A CDATA section in SVG or MathML is text, but Chromium's preload scanner, which does not know it
+	 * is in foreign content, reads `<![CDATA[` as a bogus comment ending at the first `>` and fetches
+	 * the tags after it (`<![CDATA[<p><img src=…>]]>`). A text node there holding a tag that names a
+	 * denied tracker, or one left open at its end naming a host, is written
+	 * as escaped text between `]]>` and `<![CDATA[`: the same characters, merged into one text node by
+	 * the browser (checked in Chromium), and no tag. HTMLRewriter does not say a chunk is CDATA: text
+	 * elsewhere in SVG holds no `<` before a letter, but an HTML raw text element at an integration
+	 * point does (`<foreignObject><textarea>`): its handlers (a script's, a style's, a noscript's, and
+	 * the raw text one below) have written its chunks, or it is a script they leave (README, known limits).
+	 * Held from its first chunk holding `<` (a tag or URL may be split between chunks) to its last.
+	 */
+	let cdataHeld: string[] | null = null;
+	const cdataText = (chunk: Text) => {
+		// A held script's or style's text (removed, written by its handler with `<` as `&lt;`).
+		if (chunk.removed) return;
+		const text = chunk.text;
+		if (cdataHeld === null) {
+			if (!text.includes("<")) return;
+			if (chunk.lastInTextNode) {
+				if (scannerFetches(text)) chunk.replace(scannerText(text), { html: true });
+				return;
+			}
+			cdataHeld = [];
+		}
+		cdataHeld.push(text);
+		if (!chunk.lastInTextNode) {
+			chunk.remove();
+			return;
+		}
+		const whole = cdataHeld.join("");
+		cdataHeld = null;
+		chunk.replace(scannerFetches(whole) ? scannerText(whole) : whole, { html: true });
+	};
+	/** Whether the preload scanner may read a tag in `text` naming a denied tracker (linear time). */
+	const scannerFetches = (text: string): boolean => {
+		if (!TAG_OPEN.test(text)) return false;
+		// A tag left open at the end, naming a host: its URL may go on in the next section.
+		const open = text.slice(text.lastIndexOf(">") + 1);
+		if (TAG_OPEN.test(open) && ABSOLUTE_PARTS.some((part) => open.includes(part))) return true;
+		// A URL's tabs and line breaks are dropped by the browser (`https:/&Tab;/host`).
+		const urls =
+			decodeAttribute(text)
+				.replace(/[\t\n\r]/g, "")
+				.match(ABSOLUTE_URL) ?? [];
+		return urls.some(deniedUrl);
+	};
+
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
 	const afterCharset = (rewriter: HTMLRewriter) =>
 		options.metaCharset !== true
@@ -1030,6 +1088,15 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 					if (el.removed) writeHeld("<body/>", (markup) => el.after(markup, { html: true }));
 				},
 			})
+			// Raw text, which holds tags as text (also at an integration point in SVG or MathML, where the
+			// preload scanner reads it as raw text too): written as it is, so cdataText takes it as removed.
+			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", {
+				text(chunk) {
+					if (!chunk.removed && chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
+				},
+			})
+			// Last: text other handlers left (a held script's or sheet's they removed, and write escaped).
+			.on("svg, math", { text: cdataText })
 			.onDocument({
 				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
 				// text is written at its last chunk, which comes at the end too).

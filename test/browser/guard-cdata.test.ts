@@ -1,0 +1,179 @@
+/**
+ * CDATA sections in SVG and MathML behind the guard, in Chromium (the rewrite's cases are in
+ * test/guard/cdata-sections.test.ts): the preload scanner reads `<![CDATA[` as a bogus comment ending
+ * at the first `>` and fetches the tags after it, which the DOM holds as text. An opted-out visitor's
+ * page asks no tracker for anything, and its SVG's text is the page's. Also an XHTML page, where the
+ * guard's writing must stay well-formed XML: a CDATA section, and a denied pixel in SVG (its `<body/>`).
+ */
+import type { Browser, BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, warnIfNoChromium } from "./chromium";
+import { type RecordingSite, serveRecordingSite } from "./recording-site";
+import type { WorkerServer } from "./serve-worker";
+import { guardedSiteWithChromium } from "./served-chromium";
+
+warnIfNoChromium("guard CDATA");
+
+const OPTED_OUT = { "X-Debug-Geo": "DE" };
+const PIXEL = '<img src="https://www.facebook.com/tr?id=1&amp;ev=cdata">';
+
+/** Markup in an HTML page's body: each asks a tracker for something in Chromium as written. */
+const HTML_CASES: readonly string[] = [
+	`<svg><![CDATA[<p>${PIXEL}]]></svg>`,
+	`<math><![CDATA[a<p>${PIXEL}b]]></math>`,
+	`<svg><g><![CDATA[x>y<p><link rel="stylesheet" href="https://connect.facebook.net/a.css"><input type="image" src="https://www.facebook.com/tr?id=2"><video poster="https://www.facebook.com/tr?id=3"></video><img srcset="https://www.facebook.com/tr?id=4 1x">]]></g></svg>`,
+	// The URL goes on in the next section: the scanner reads one attribute across both.
+	'<svg><![CDATA[<p><img src="https://www.facebook.com/]]><![CDATA[tr?id=5">]]></svg>',
+	`<svg><style><g><![CDATA[</style><p>${PIXEL}]]></g></style></svg>`,
+];
+
+/**
+ * At an integration point HTMLRewriter reads `<![CDATA[` as HTML's bogus comment, where Chromium opens
+ * a section: the guard judges its tags as tags, so a denied pixel goes (its text with it).
+ */
+const POINT_CASES: readonly string[] = [
+	`<svg><desc><![CDATA[a<p>${PIXEL}b]]></desc></svg>`,
+	`<math><mi><![CDATA[a<p>${PIXEL}b]]></mi></math>`,
+	`<svg><foreignObject><![CDATA[a<p>${PIXEL}b]]></foreignObject></svg>`,
+	`<svg><title><![CDATA[</title><p>${PIXEL}b]]></title></svg>`,
+];
+
+/** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
+const XHTML_CASES: readonly string[] = [
+	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
+	`<svg xmlns="http://www.w3.org/2000/svg"><g/>${PIXEL.replace(">", "/>")}<g>x</g></svg><p id="after">after</p>`,
+];
+
+/** A denied pixel ending an SVG in an HTML page: what follows it is built out of the SVG, as written. */
+const BREAKOUT = `<svg><g></g>${PIXEL}<g>x</g></svg>`;
+
+function htmlPage(markup: string): string {
+	return `<!doctype html><html><head></head><body>${markup}<p id="after">after</p></body></html>`;
+}
+
+function xhtmlPage(markup: string): string {
+	return `<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>${markup}</body></html>`;
+}
+
+function serveSite(): Promise<RecordingSite> {
+	return serveRecordingSite(({ path }, res) => {
+		const [, kind, index] = path.split("/");
+		const html =
+			kind === "html" ? HTML_CASES[Number(index)] : kind === "point" ? POINT_CASES[Number(index)] : undefined;
+		const breakout = kind === "breakout" ? BREAKOUT : undefined;
+		if (breakout !== undefined) {
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(htmlPage(breakout));
+			return;
+		}
+		const xhtml = kind === "xhtml" ? XHTML_CASES[Number(index)] : undefined;
+		if (html !== undefined)
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(htmlPage(html));
+		else if (xhtml !== undefined)
+			res.writeHead(200, { "Content-Type": "application/xhtml+xml; charset=utf-8" }).end(xhtmlPage(xhtml));
+		else res.writeHead(404).end();
+	});
+}
+
+interface Seen {
+	/** The foreign element's text, and whether the page failed to parse as XML. */
+	readonly text: string | null;
+	readonly parseError: boolean;
+	readonly after: string | null;
+	readonly body: string;
+	/** Requests to anywhere but the server asked for the page. */
+	readonly elsewhere: readonly string[];
+}
+
+describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", () => {
+	let site: RecordingSite;
+	let server: WorkerServer;
+	let browser: Browser;
+	guardedSiteWithChromium<RecordingSite>(serveSite, (started) => {
+		({ site, server, browser } = started);
+	});
+
+	async function seen(context: BrowserContext, origin: string, path: string): Promise<Seen> {
+		const elsewhere: string[] = [];
+		const tab = await context.newPage();
+		await tab.route("**/*", (route) => {
+			const url = route.request().url();
+			if (url.startsWith(`${origin}/`)) return route.continue();
+			elsewhere.push(url);
+			return route.fulfill({ contentType: "image/gif", body: "" });
+		});
+		try {
+			await tab.goto(`${origin}${path}`, { waitUntil: "load" });
+			const found = await tab.evaluate(() => ({
+				text: document.querySelector("svg, math")?.textContent ?? null,
+				parseError: document.querySelector("parsererror") !== null,
+				after: document.getElementById("after")?.textContent ?? null,
+				body: document.body?.innerHTML ?? "",
+			}));
+			return { ...found, elsewhere };
+		} finally {
+			await tab.close();
+		}
+	}
+
+	it("a tracker's tag inside a CDATA section is not fetched, and the text is the page's", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of HTML_CASES.entries()) {
+				const written = await seen(context, site.origin, `/html/${index}`);
+				// The page as written does ask the tracker: the case shows the scanner at work.
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/html/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.text, markup).toBe(written.text);
+				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("at an integration point, where HTMLRewriter sees tags, a tracker's tag is not fetched either", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of POINT_CASES.entries()) {
+				const written = await seen(context, site.origin, `/point/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/point/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an XHTML page stays well-formed: a CDATA section, and a denied pixel in SVG (its `<body/>`)", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of XHTML_CASES.entries()) {
+				const written = await seen(context, site.origin, `/xhtml/${index}`);
+				expect(written.parseError, markup).toBe(false);
+				const guarded = await seen(context, server.origin, `/xhtml/${index}`);
+				expect(guarded.parseError, markup).toBe(false);
+				expect(guarded.after, markup).toBe("after");
+				expect(guarded.text, markup).toBe(written.text);
+				expect(guarded.elsewhere, markup).toEqual([]);
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("in an HTML page, the `<body/>` a denied pixel in SVG leaves ends the SVG as the pixel did", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			const written = await seen(context, site.origin, "/breakout/0");
+			const guarded = await seen(context, server.origin, "/breakout/0");
+			expect(written.body).toContain("</svg><img");
+			expect(guarded.body).toBe(written.body.replace(/<img[^>]*>/, ""));
+			expect(guarded.elsewhere).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+});

@@ -1,0 +1,158 @@
+/**
+ * A CDATA section in SVG or MathML is text, but Chromium's preload scanner reads `<![CDATA[` as a
+ * bogus comment ending at the first `>` and fetches the tags after it: a text node there holding a
+ * tag that names a denied tracker is written as the same characters, escaped, between `]]>` and
+ * `<![CDATA[` (Chromium merges them into one text node: test/browser/guard-cdata.test.ts).
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { chunkedStream, fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
+import { expectLinearCost, grown, REWRITE_PASS } from "./linear-cost";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const PIXEL = '<p><img src="https://www.facebook.com/tr?id=1&amp;ev=cdata">';
+const ESCAPED =
+	"&lt;p&gt;&lt;img src=&quot;https://www.facebook.com/tr?id=1&amp;amp;ev=cdata&quot;&gt;".replaceAll(
+		"&quot;",
+		'"',
+	);
+
+/** The page's body through the guard, its bytes sent in chunks of the given sizes. */
+async function chunkedBody(markup: string, sizes: readonly number[]): Promise<string> {
+	fakeOrigin(
+		() =>
+			new Response(chunkedStream(`<!doctype html><html><head></head><body>${markup}</body></html>`, sizes), {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	const body = await (await visit("/", VISITORS.optedOut)).text();
+	return body.slice(body.indexOf("<body>") + 6, body.indexOf("</body>"));
+}
+
+describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
+	it("is written as escaped text outside the section, in SVG and in MathML", async () => {
+		expect(await guardedBody(`<svg><![CDATA[${PIXEL}]]></svg>`)).toBe(
+			`<svg><![CDATA[]]>${ESCAPED}<![CDATA[]]></svg>`,
+		);
+		expect(await guardedBody(`<math><mrow><![CDATA[a${PIXEL}b]]></mrow></math>`)).toBe(
+			`<math><mrow><![CDATA[]]>a${ESCAPED}b<![CDATA[]]></mrow></math>`,
+		);
+		expect(await guardedBody(`<svg><g><svg><![CDATA[${PIXEL}]]></svg></g></svg>`)).toBe(
+			`<svg><g><svg><![CDATA[]]>${ESCAPED}<![CDATA[]]></svg></g></svg>`,
+		);
+	});
+
+	it("whatever the tag that loads (a script, a sheet, a poster, a srcset)", async () => {
+		for (const tag of [
+			'<script src="https://connect.facebook.net/en_US/fbevents.js"></script>',
+			'<link rel="stylesheet" href="https://connect.facebook.net/x.css">',
+			'<video poster="https://www.facebook.com/tr?id=1"></video>',
+			'<img srcset="/a.png 1x, https://www.facebook.com/tr?id=1 2x">',
+			'<input type="image" src="//www.facebook.com/tr?id=1">',
+			'<img src="https:&#x2F;&#x2F;www.facebook.com/tr?id=1">',
+		]) {
+			const body = await guardedBody(`<svg><![CDATA[${tag}]]></svg>`);
+			expect(body, tag).toMatch(/^<svg><!\[CDATA\[\]\]>&lt;/);
+			expect(body.slice("<svg>".length), tag).not.toMatch(/<(?!!\[CDATA\[|\/svg>)/);
+		}
+	});
+
+	it("a URL or a tag split between the page's chunks is found whole", async () => {
+		for (const sizes of [[1], [3, 7], [16]]) {
+			// Chunks before the first `<` stay in the section as they were.
+			const body = await chunkedBody(`<svg><![CDATA[xx${PIXEL}y]]><g>z</g></svg>`, sizes);
+			expect(body, `${sizes}`).toMatch(/^<svg><!\[CDATA\[x*\]\]>/);
+			expect(body.replaceAll("<![CDATA[", "").replaceAll("]]>", ""), `${sizes}`).toBe(
+				`<svg>xx${ESCAPED}y<g>z</g></svg>`,
+			);
+		}
+	});
+
+	it("a tag left open at a section's end is written escaped (its URL may go on in the next)", async () => {
+		expect(
+			await guardedBody(
+				'<svg><![CDATA[<p><img src="https://www.google.com/]]><![CDATA[ccm/collect">]]></svg>',
+			),
+		).toBe(
+			'<svg><![CDATA[]]>&lt;p&gt;&lt;img src="https://www.google.com/<![CDATA[]]><![CDATA[ccm/collect">]]></svg>',
+		);
+	});
+
+	it("a tracker's tag in a child of an SVG style, whose text is no part of the sheet", async () => {
+		expect(await guardedBody(`<svg><style><g><![CDATA[</style>${PIXEL}]]></g></style></svg>`)).toBe(
+			`<svg><style><g><![CDATA[]]>&lt;/style&gt;${ESCAPED}<![CDATA[]]></g></style></svg>`,
+		);
+	});
+
+	it("leaves the rest as it was: other text, first-party tags, an allowed visitor's page", async () => {
+		for (const markup of [
+			"<svg><![CDATA[a < b && c > d]]><text>1 &lt; 2</text></svg>",
+			'<svg><![CDATA[<p><img src="/logo.png">]]></svg>',
+			'<svg><![CDATA[<a href="https://example.com/x">x</a>]]></svg>',
+			"<svg><![CDATA[https://www.facebook.com/tr?id=1]]></svg>",
+			// A tag left open names no host.
+			"<svg><![CDATA[if a<b then]]></svg>",
+			'<svg><foreignObject><textarea>if a<b then</textarea><script type="application/json">{"a":"<b"}</script></foreignObject></svg>',
+			// Raw text at an integration point holds tags as text: the preload scanner reads it as raw text too.
+			`<svg><desc><noframes>${PIXEL}</noframes><noembed>${PIXEL}</noembed><textarea>${PIXEL}</textarea></desc></svg>`,
+			`<math><mi><xmp>${PIXEL}</xmp><iframe>${PIXEL}</iframe></mi></math><svg><foreignObject><plaintext>${PIXEL}`,
+			`<svg><foreignObject><title>${PIXEL}</title></foreignObject></svg>`,
+			`<p>${PIXEL.slice(3).replace("<img", "&lt;img")}</p>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
+		const markup = `<svg><![CDATA[${PIXEL}]]></svg>`;
+		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
+	});
+
+	it("an SVG script's or style's own CDATA is written escaped by its handler, as before", async () => {
+		expect(await guardedBody(`<svg><script><![CDATA[</script>${PIXEL}]]></script></svg>`)).toBe(
+			`<svg><![CDATA[]]><script>&lt;/script>${ESCAPED.replaceAll("&gt;", ">").replace("&amp;amp;", "&amp;")}</script></svg>`,
+		);
+		expect(await guardedBody(`<svg><style><![CDATA[</style>${PIXEL}]]></style></svg>`)).toBe(
+			`<svg><style><![CDATA[]]>&lt;/style>${ESCAPED.replaceAll("&gt;", ">").replace("&amp;amp;", "&amp;")}</style></svg>`,
+		);
+	});
+
+	it("a page cut off inside a section still gets its text, escaped", async () => {
+		fakeOrigin(
+			() =>
+				new Response(`<svg><![CDATA[${PIXEL}`, { headers: { "Content-Type": "text/html; charset=utf-8" } }),
+		);
+		const body = await (await visit("/", VISITORS.optedOut)).text();
+		expect(body).toContain(`<svg><![CDATA[]]>${ESCAPED}<![CDATA[`);
+	});
+
+	const HOSTILE: Record<string, (size: number) => string> = {
+		"many CDATA sections each holding a pixel": (size) =>
+			grown(size, `<![CDATA[${PIXEL}]]>`, "<svg>", "</svg>"),
+		"one CDATA section with many < and no tracker": (size) =>
+			grown(size, "<a<b <i", "<svg><![CDATA[", "]]></svg>"),
+		"one CDATA section with many tags and a tracker at its end": (size) =>
+			grown(size, "<b>x</b>", "<svg><![CDATA[", `${PIXEL}]]></svg>`),
+	};
+	for (const [name, input] of Object.entries(HOSTILE)) {
+		it(`${name}: a guarded page in linear time`, { timeout: 180_000 }, async () => {
+			let markup = "";
+			fakeOrigin(
+				() =>
+					new Response(`<!doctype html><html><body>${markup}</body></html>`, {
+						headers: { "Content-Type": "text/html; charset=utf-8" },
+					}),
+			);
+			await expectLinearCost(
+				name,
+				input,
+				async (text) => {
+					markup = text;
+					const body = await (await visit("/", VISITORS.optedOut)).text();
+					expect(body).not.toContain("<img");
+					expect(body.length).toBeGreaterThan(text.length / 3);
+				},
+				REWRITE_PASS,
+			);
+		});
+	}
+});

@@ -36,6 +36,11 @@ const DISTILLED: readonly string[] = [
 	'<svg><style><g><script>(window.r=window.r||[]).push("g");</script></g>.c{}</style></svg><p>x</p>',
 	// A removed pixel that ended an SVG or MathML (`<img>` breaks out) still ends it: what follows is HTML.
 	'<svg><g></g><img src="https://www.facebook.com/tr?id=1&amp;ev=a" width="1" height="1"><g>x</g><p>y</p></svg><math><mi>m</mi><img src="https://www.facebook.com/tr?id=2"><mo>z</mo></math>',
+	// An SVG style's sheet written while a child is open (a tag ending the SVG in it, or `</style>`) stays
+	// the style's text (seed 5, pages 185 and 189).
+	"<svg><g><style>p{}<a><b>bold</b></a><pre>x</pre></style></g></svg><p>y</p>",
+	"<svg><style>p{}<noscript><br>a</noscript><p>b</p></style></svg>",
+	"<svg><style>p{}<a>x</style><g>y</g></svg>",
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

@@ -406,6 +406,29 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		);
 	});
 
+	it("a sheet written while a child of its style is open closes the child first, so the text stays the style's", async () => {
+		// Chromium closes the child at the tag ending the SVG, or at the style's end tag: the text before
+		// the child is the style's sheet (test/browser/guard-rewrite-diff, distilled seed-5 pages 185, 189).
+		expect(await rewritten("<svg><style>p{}<a><b>x</b></a></style></svg>")).toBe(
+			"<svg><style><a></a>p{}<b>x</b></a></style></svg>",
+		);
+		expect(await rewritten("<svg><g><style>p{}<a><g>q{}<p>x</p></g></a></style></g></svg>")).toBe(
+			"<svg><g><style><a><g>q{}</g></a>p{}<p>x</p></g></a></style></g></svg>",
+		);
+		expect(
+			await rewritten(
+				`<svg><style>#a{background:url(https://${FB}/tr)}<noscript><br></noscript></style></svg>`,
+			),
+		).toBe("<svg><style><noscript></noscript>#a{background:none}<br></noscript></style></svg>");
+		expect(await rewritten("<svg><style>p{}<a>x</style><g>y</g></svg>")).toBe(
+			"<svg><style><a>x</a>p{}</style><g>y</g></svg>",
+		);
+		// A sheet with no text has nothing to place: the children stay as written.
+		expect(await rewritten("<svg><style><g>#a{}<div>x</div></g></style></svg>")).toBe(
+			"<svg><style><g>#a{}<div>x</div></g></style></svg>",
+		);
+	});
+
 	it("a CSS string's escaped line break or quote, and a url() or string left open at the end, are read", async () => {
 		// Each loads the tracker in Chromium (test/browser/guard-hostile-urls, Qa…).
 		const blocks: Record<string, string> = {

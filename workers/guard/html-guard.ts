@@ -210,6 +210,8 @@ const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
 interface Sheet {
 	text: string;
 	readonly children: boolean[];
+	/** The open children's names, to close them before the sheet is written while they are open. */
+	readonly names: string[];
 	html: number;
 	/** How many scripts were held when it opened: inside a held SVG script, its sheet is written into it. */
 	readonly held: number;
@@ -719,15 +721,28 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 	const sheets: Sheet[] = [];
 	const sheetText = (raw: string) =>
 		(withoutDeniedCssUrls(raw, deniedUrl, true) ?? raw).replaceAll("<", "&lt;");
+	/**
+	 * A sheet written while children of its style are open (a tag ending the SVG inside one, or the
+	 * style's end tag, which closes them in the browser): they are closed first, so its text is the
+	 * style's and not the child's (foreign elements, which the browser closes there anyway).
+	 */
+	const closedSheet = (sheet: Sheet): string => {
+		const text = sheetText(sheet.text);
+		if (text === "" || sheet.names.length === 0) return text;
+		return `${sheet.names
+			.toReversed()
+			.map((name) => `</${name}>`)
+			.join("")}${text}`;
+	};
 	const svgStyle: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			// Chromium applies one inside an SVG script too (its `@import` and `url()` load): its sheet goes
 			// into the script's markup, before the style's end tag.
-			const sheet: Sheet = { text: "", children: [], html: 0, held: scripts.length };
+			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length };
 			const close = (end: EndTag) => {
 				if (!sheets.includes(sheet)) return;
 				sheets.splice(sheets.indexOf(sheet), 1);
-				writeHeld(sheetText(sheet.text), (markup) => end.before(markup, { html: true }));
+				writeHeld(closedSheet(sheet), (markup) => end.before(markup, { html: true }));
 			};
 			try {
 				// Inside a style, svgStyleChild gave it one first.
@@ -756,7 +771,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
 			// sheets all go before the element (a style inside a style's child, seldom seen).
 			do {
-				writeHeld(sheetText(sheet.text), (markup) => el.before(markup, { html: true }));
+				writeHeld(closedSheet(sheet), (markup) => el.before(markup, { html: true }));
 				sheets.pop();
 				sheet = sheets.at(-1);
 			} while (sheet !== undefined && sheet.html === 0);
@@ -764,9 +779,16 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 		}
 		const open = sheet;
 		try {
-			onEnd(el, () => {
+			const name = el.tagName;
+			onEnd(el, (end) => {
+				open.names.pop();
 				if (open.children.pop()) open.html--;
+				// Closed by another's end tag (`</style>`), before the sheet is written there: closed first, so
+				// the sheet is the style's (in a held script, the script's markup closes it).
+				if (end.name !== name && open.text !== "" && scripts.length === 0)
+					end.before(`</${name}>`, { html: true });
 			});
+			open.names.push(name);
 			open.children.push(html);
 			if (html) open.html++;
 		} catch {}

@@ -5,8 +5,15 @@
  * `<![CDATA[` (Chromium merges them into one text node: test/browser/guard-cdata.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chunkedStream, fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
-import { expectLinearCost, grown, REWRITE_PASS } from "./linear-cost";
+import {
+	chunkedStream,
+	expectGuardedPageLinear,
+	fakeOrigin,
+	guardedBody,
+	VISITORS,
+	visit,
+} from "./guard-fixtures";
+import { grown } from "./linear-cost";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -135,24 +142,10 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 	};
 	for (const [name, input] of Object.entries(HOSTILE)) {
 		it(`${name}: a guarded page in linear time`, { timeout: 180_000 }, async () => {
-			let markup = "";
-			fakeOrigin(
-				() =>
-					new Response(`<!doctype html><html><body>${markup}</body></html>`, {
-						headers: { "Content-Type": "text/html; charset=utf-8" },
-					}),
-			);
-			await expectLinearCost(
-				name,
-				input,
-				async (text) => {
-					markup = text;
-					const body = await (await visit("/", VISITORS.optedOut)).text();
-					expect(body).not.toContain("<img");
-					expect(body.length).toBeGreaterThan(text.length / 3);
-				},
-				REWRITE_PASS,
-			);
+			await expectGuardedPageLinear(name, input, (body, text) => {
+				expect(body).not.toContain("<img");
+				expect(body.length).toBeGreaterThan(text.length / 3);
+			});
 		});
 	}
 });

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { withoutDeniedCssUrls } from "../../workers/guard/css-urls";
-import { fakeOrigin, RUNTIME_TAGS, VISITORS, visit } from "./guard-fixtures";
-import { expectLinearCost, grown, REWRITE_PASS } from "./linear-cost";
+import { expectGuardedPageLinear, RUNTIME_TAGS } from "./guard-fixtures";
+import { expectLinearCost, grown } from "./linear-cost";
 
 const denied = (url: string) => url.includes("facebook.com");
 
@@ -44,25 +44,15 @@ describe("CSS url() scanning cost", () => {
 	}
 
 	it("a guarded page with such a style attribute and block comes back whole, in linear time", async () => {
-		let markup = "";
-		fakeOrigin(
-			() =>
-				new Response(`<!doctype html><html><body>${markup}</body></html>`, {
-					headers: { "Content-Type": "text/html; charset=utf-8" },
-				}),
-		);
-		await expectLinearCost(
+		await expectGuardedPageLinear(
 			"a page",
 			(size) => {
 				const spaces = " ".repeat(size / 2);
 				return `<div style="background:url(${spaces}">x</div><style>a{b:url(${spaces}}</style><p>end</p>`;
 			},
-			async (text) => {
-				markup = text;
-				const body = await (await visit("/", VISITORS.optedOut)).text();
+			(body, markup) => {
 				expect(body).toBe(`<!doctype html><html>${RUNTIME_TAGS.optedOut}<body>${markup}</body></html>`);
 			},
-			REWRITE_PASS,
 		);
 	});
 
@@ -115,24 +105,10 @@ describe("CSS url() scanning cost", () => {
 	for (const [name, input] of Object.entries(SVG_STYLES)) {
 		// Tens of seconds on a loaded two-core machine: slow is not failing.
 		it(`an SVG style with ${name}: a guarded page in linear time`, { timeout: 180_000 }, async () => {
-			let markup = "";
-			fakeOrigin(
-				() =>
-					new Response(`<!doctype html><html><body>${markup}</body></html>`, {
-						headers: { "Content-Type": "text/html; charset=utf-8" },
-					}),
-			);
-			await expectLinearCost(
-				name,
-				input,
-				async (text) => {
-					markup = text;
-					const body = await (await visit("/", VISITORS.optedOut)).text();
-					expect(body).not.toContain("connect.facebook.net");
-					expect(body.length).toBeGreaterThan(text.length / 3);
-				},
-				REWRITE_PASS,
-			);
+			await expectGuardedPageLinear(name, input, (body, text) => {
+				expect(body).not.toContain("connect.facebook.net");
+				expect(body.length).toBeGreaterThan(text.length / 3);
+			});
 		});
 	}
 

@@ -7,6 +7,7 @@ import { vi } from "vitest";
 import { runtimeScriptTag } from "../../workers/guard/guard-runtime";
 import { activationPrefix, stubSource } from "../../workers/guard/tracker-stubs";
 import { type CallInit, callWithEnv, envWith } from "../helpers";
+import { expectLinearCost, REWRITE_PASS } from "./linear-cost";
 
 export const ORIGIN = "https://origin.test";
 export const SITE = "https://consent.example";
@@ -130,3 +131,30 @@ export const RUNTIME_TAGS = {
 	gpcOnly: runtimeTag(["ads"]),
 	optedOut: runtimeTag(["ads", "analytics"]),
 } as const;
+
+/**
+ * A hostile page body, grown by `input`, rewritten for an opted-out visitor in linear time (against
+ * the rewrite's own pass over the same text); `check` judges each answer.
+ */
+export async function expectGuardedPageLinear(
+	name: string,
+	input: (size: number) => string,
+	check: (body: string, markup: string) => void,
+): Promise<void> {
+	let markup = "";
+	fakeOrigin(
+		() =>
+			new Response(`<!doctype html><html><body>${markup}</body></html>`, {
+				headers: { "Content-Type": "text/html; charset=utf-8" },
+			}),
+	);
+	await expectLinearCost(
+		name,
+		input,
+		async (text) => {
+			markup = text;
+			check(await (await visit("/", VISITORS.optedOut)).text(), text);
+		},
+		REWRITE_PASS,
+	);
+}

@@ -20,6 +20,7 @@ import { guardedLocation } from "./location-guard";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
+import { endsInsideMarkup } from "./page-end";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import { refreshUrlSpan } from "./refresh-url";
@@ -50,6 +51,14 @@ export interface HtmlGuardOptions {
 	readonly address?: PageAddress;
 	/** The page is served over plain http, where `https:host/p` names the host (tracker-hosts.ts). */
 	readonly http?: boolean;
+}
+
+/** The page's own bytes, for the end handler, and the Content-Type they are parsed with. */
+interface PageBytes {
+	readonly contentType: string;
+	read(): Promise<ArrayBuffer>;
+	/** They are not needed. */
+	release(): void;
 }
 
 /**
@@ -302,7 +311,7 @@ interface SvgScriptBody {
 	dropped: number;
 }
 
-export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
+export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewriter {
 	const { denied, overrides, strip, proxied, address } = options;
 	let runtime = options.runtime;
 	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
@@ -1120,11 +1129,17 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 			// Last: text other handlers left (a held script's or sheet's they removed, and write escaped).
 			.on("svg, math", { text: cdataText })
 			.onDocument({
-				// A page cut off inside a held-back script still gets what was held (a noscript's or style's
-				// text is written at its last chunk, which comes at the end too).
-				end(end) {
+				// A page cut off inside a held-back script still gets what was held, unclosed as the page left it
+				// (Chromium runs no script the file ends in), unless the page ended inside a tag, comment or
+				// doctype, which would take it in (page-end.ts). A noscript's or style's text is written at its
+				// last chunk, which comes at the end too.
+				async end(end) {
+					const late = runtimeLate ? runtime : undefined;
+					if (page === undefined) return;
+					if (late === undefined && scripts.length === 0 && sheets.length === 0) return page.release();
+					if (await endsInsideMarkup(await page.read(), page.contentType)) return;
 					// Late, but where it runs.
-					if (runtimeLate && runtime !== undefined) end.append(runtime, { html: true });
+					if (late !== undefined) end.append(late, { html: true });
 					const here = (markup: string) => end.append(markup, { html: true });
 					// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
 					for (;;) {
@@ -1136,7 +1151,7 @@ export function htmlGuard(options: HtmlGuardOptions): HTMLRewriter {
 						}
 						const current = scripts.pop();
 						if (current === undefined) break;
-						writeHeld(closeScript(current, current.svg === undefined ? "</script>" : ""), here);
+						writeHeld(closeScript(current, ""), here);
 					}
 				},
 			}),
@@ -1177,12 +1192,23 @@ export function rewriteHtml(
 		body instanceof ArrayBuffer && !namesCharset(contentType)
 			? sniffedContentType(contentType, new Uint8Array(body, 0, Math.min(body.byteLength, PRESCAN_BYTES)))
 			: contentType;
+	// The end handler may need the page's bytes (page-end.ts): a streamed page's are kept by a branch of
+	// it that nothing reads until then, and let go there.
+	const [parsed, kept] = body instanceof ArrayBuffer ? [body, null] : body.tee();
+	const guarded = (type: string) => {
+		const page: PageBytes = {
+			contentType: type,
+			read: async () => (kept === null ? (parsed as ArrayBuffer) : await new Response(kept).arrayBuffer()),
+			release: () => void kept?.cancel().catch(() => {}),
+		};
+		return htmlGuard(options, page).transform(new Response(parsed, { headers: { "Content-Type": type } }))
+			.body;
+	};
 	try {
-		return htmlGuard(options).transform(new Response(body, { headers: { "Content-Type": parsedAs } })).body;
+		return guarded(parsedAs);
 	} catch (err) {
 		console.warn(`cannot parse ${parsedAs}; rewriting it byte for byte as ${BYTEWISE}`, err);
-		const bytewise = { "Content-Type": `text/html; charset=${BYTEWISE}` };
-		return htmlGuard(options).transform(new Response(body, { headers: bytewise })).body;
+		return guarded(`text/html; charset=${BYTEWISE}`);
 	}
 }
 

@@ -38,6 +38,17 @@ const POINT_CASES: readonly string[] = [
 	`<svg><title><![CDATA[</title><p>${PIXEL}b]]></title></svg>`,
 ];
 
+/**
+ * Comments in SVG or MathML that the preload scanner, out of the SVG at an HTML element inside an
+ * integration point, reads as the text of a raw text element (`<noframes>`, `<style>`, `<title>`)
+ * ended inside them: the tags after that end tag are fetched.
+ */
+const COMMENT_CASES: readonly string[] = [
+	'<svg><foreignObject><DIV></DIV></foreignObject><noframes><!--</noframes><script src="https:www.googletagmanager.com/gtag/js?id=G-ABC123">--></noframes></svg>',
+	`<svg><desc><p></p></desc><style><!--</style>${PIXEL}--></style></svg>`,
+	`<math><mi><b></b></mi><title><!--</title>${PIXEL}--></title></math>`,
+];
+
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
@@ -58,8 +69,12 @@ function xhtmlPage(markup: string): string {
 function serveSite(): Promise<RecordingSite> {
 	return serveRecordingSite(({ path }, res) => {
 		const [, kind, index] = path.split("/");
-		const html =
-			kind === "html" ? HTML_CASES[Number(index)] : kind === "point" ? POINT_CASES[Number(index)] : undefined;
+		const cases: Record<string, readonly string[]> = {
+			html: HTML_CASES,
+			point: POINT_CASES,
+			comment: COMMENT_CASES,
+		};
+		const html = kind === undefined ? undefined : cases[kind]?.[Number(index)];
 		const breakout = kind === "breakout" ? BREAKOUT : undefined;
 		if (breakout !== undefined) {
 			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(htmlPage(breakout));
@@ -141,6 +156,22 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				const guarded = await seen(context, server.origin, `/point/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a comment in SVG or MathML holding a tracker's tag, read by the scanner as raw text, is not fetched", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of COMMENT_CASES.entries()) {
+				const written = await seen(context, site.origin, `/comment/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/comment/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				// Only the comment went.
+				expect(guarded.body, markup).toBe(written.body.replace(/<!--[\s\S]*?-->/, ""));
 			}
 		} finally {
 			await context.close();

@@ -149,3 +149,39 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 		});
 	}
 });
+
+describe("a comment in SVG or MathML holding a tracker's tag", () => {
+	const GTAG = '<script src="https:www.googletagmanager.com/gtag/js?id=G-ABC123">';
+
+	it("goes: the preload scanner, out of the SVG at an HTML element, reads the raw text around it", async () => {
+		// Chromium's DOM keeps the comment in the SVG's <noframes>; the scanner reads <noframes> as raw text
+		// ended inside the comment, and fetches the script (test/browser/guard-cdata.test.ts).
+		expect(
+			await guardedBody(
+				`<svg><foreignObject><DIV></DIV></foreignObject><noframes><!--</noframes>${GTAG}--></noframes></svg>`,
+			),
+		).toBe("<svg><foreignObject><DIV></DIV></foreignObject><noframes></noframes></svg>");
+		// Left open, it takes the page's end with it (only a comment, in the DOM).
+		expect(
+			await guardedBody(`<svg><foreignObject><DIV></DIV></foreignObject><noframes><!--</noframes>${GTAG}`),
+		).not.toContain("googletagmanager");
+		expect(await guardedBody(`<svg><desc><p></p></desc><style><!--</style>${PIXEL}--></style></svg>`)).toBe(
+			"<svg><desc><p></p></desc><style></style></svg>",
+		);
+		expect(await guardedBody(`<math><mi><b></b></mi><title><!--</title>${PIXEL}--></title></math>`)).toBe(
+			"<math><mi><b></b></mi><title></title></math>",
+		);
+	});
+
+	it("other comments stay: no tracker, first-party tags, outside SVG, an allowed visitor's page", async () => {
+		for (const markup of [
+			'<svg><!--<p><img src="/logo.png">--><!-- a > b --></svg>',
+			"<svg><!--https://www.facebook.com/tr?id=1 > x--></svg>",
+			`<!--</noframes>${PIXEL}--><p><!--${PIXEL}--></p>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
+		const markup = `<svg><foreignObject><div></div></foreignObject><noframes><!--</noframes>${GTAG}--></noframes></svg>`;
+		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
+	});
+});

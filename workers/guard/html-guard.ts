@@ -837,6 +837,20 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		cdataHeld = null;
 		chunk.replace(scannerFetches(whole) ? scannerText(whole) : whole, { html: true });
 	};
+	/**
+	 * A comment in SVG or MathML is a comment in the DOM, but the preload scanner leaves foreign content
+	 * where the tree builder does not (at an HTML element inside an integration point) and reads
+	 * `<noframes>`, `<style>` or `<title>` after it as raw text, whose end tag in the comment ends it:
+	 * `<svg><foreignObject><div></div></foreignObject><noframes><!--</noframes><script src=…>` fetches
+	 * the script. One holding a tag naming a denied tracker goes (a comment, nothing the page shows).
+	 * A bogus comment (`<![CDATA[` at an integration point, which Chromium reads as a CDATA section)
+	 * holds no `>`, so no end tag, and the scanner ends it at the first `>` too: it stays.
+	 */
+	const scannerComment = (comment: Comment) => {
+		if (comment.removed) return;
+		const text = comment.text;
+		if (text.includes(">") && scannerFetches(text)) comment.remove();
+	};
 	/** Whether the preload scanner may read a tag in `text` naming a denied tracker (linear time). */
 	const scannerFetches = (text: string): boolean => {
 		if (!TAG_OPEN.test(text)) return false;
@@ -1126,8 +1140,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					if (!chunk.removed && chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
 				},
 			})
-			// Last: text other handlers left (a held script's or sheet's they removed, and write escaped).
-			.on("svg, math", { text: cdataText })
+			// Last: text other handlers left (a held script's or sheet's they removed, and write escaped), and
+			// comments the preload scanner may read tags in.
+			.on("svg, math", { text: cdataText, comments: scannerComment })
 			.onDocument({
 				// A page cut off inside a held-back script still gets what was held, unclosed as the page left it
 				// (Chromium runs no script the file ends in), unless the page ended inside a tag, comment or

@@ -49,6 +49,12 @@ const COMMENT_CASES: readonly string[] = [
 	`<math><mi><b></b></mi><title><!--</title>${PIXEL}--></title></math>`,
 ];
 
+/**
+ * `<![CDATA[` at an integration point: a CDATA section in Chromium, a bogus comment to HTMLRewriter
+ * (and to the scanner, which ends it at the first `>` and fetches nothing): its text stays.
+ */
+const POINT_CDATA = `<svg><foreignObject><![CDATA[${PIXEL}]]></foreignObject><desc><![CDATA[<a href="https://www.facebook.com/tr?id=2"]]></desc></svg>`;
+
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
@@ -73,6 +79,7 @@ function serveSite(): Promise<RecordingSite> {
 			html: HTML_CASES,
 			point: POINT_CASES,
 			comment: COMMENT_CASES,
+			"point-cdata": [POINT_CDATA],
 		};
 		const html = kind === undefined ? undefined : cases[kind]?.[Number(index)];
 		const breakout = kind === "breakout" ? BREAKOUT : undefined;
@@ -173,6 +180,20 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				// Only the comment went.
 				expect(guarded.body, markup).toBe(written.body.replace(/<!--[\s\S]*?-->/, ""));
 			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("`<![CDATA[` at an integration point, a bogus comment to HTMLRewriter, keeps its text", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			const written = await seen(context, site.origin, "/point-cdata/0");
+			const guarded = await seen(context, server.origin, "/point-cdata/0");
+			expect(written.text).toContain("facebook.com/tr");
+			expect(guarded.text).toBe(written.text);
+			expect(guarded.body).toBe(written.body);
+			expect(guarded.elsewhere).toEqual([]);
 		} finally {
 			await context.close();
 		}

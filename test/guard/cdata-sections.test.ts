@@ -178,6 +178,10 @@ describe("a comment in SVG or MathML holding a tracker's tag", () => {
 			'<svg><!--<p><img src="/logo.png">--><!-- a > b --></svg>',
 			"<svg><!--https://www.facebook.com/tr?id=1 > x--></svg>",
 			`<!--</noframes>${PIXEL}--><p><!--${PIXEL}--></p>`,
+			// `<![CDATA[` at an integration point: a bogus comment to HTMLRewriter (no `>` in it), a CDATA
+			// section in Chromium, whose text it is (test/browser/guard-cdata.test.ts).
+			`<svg><foreignObject><![CDATA[${PIXEL.slice(3)}]]></foreignObject></svg>`,
+			'<math><mi><![CDATA[<a href="https://www.facebook.com/tr?id=2"]]></mi></math>',
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}

@@ -50,6 +50,17 @@ const COMMENT_CASES: readonly string[] = [
 ];
 
 /**
+ * An SVG style the page ends with a tag that ends the SVG: the scanner reads it as raw text up to the
+ * first `</style>`, which the DOM holds as an HTML script's text, and fetches the tags after it.
+ */
+const STYLE_CASES: readonly string[] = [
+	"<svg><style><b><script></style><img src='https://www.facebook.com/tr?id=1&amp;ev=s17'>",
+	`<svg><style>p{}<g><b><script></style>${PIXEL}</script></b>`,
+	`<svg><style>p{}<g><style>q{}<a><p><script></style></style>${PIXEL}</script></p>`,
+	`<svg><style>p{fill:red}<img src="https://www.facebook.com/tr?id=2"><script></style>${PIXEL}</script>`,
+];
+
+/**
  * `<![CDATA[` at an integration point: a CDATA section in Chromium, a bogus comment to HTMLRewriter
  * (and to the scanner, which ends it at the first `>` and fetches nothing): its text stays.
  */
@@ -79,6 +90,7 @@ function serveSite(): Promise<RecordingSite> {
 			html: HTML_CASES,
 			point: POINT_CASES,
 			comment: COMMENT_CASES,
+			style: STYLE_CASES,
 			"point-cdata": [POINT_CDATA],
 		};
 		const html = kind === undefined ? undefined : cases[kind]?.[Number(index)];
@@ -101,6 +113,8 @@ interface Seen {
 	readonly text: string | null;
 	readonly parseError: boolean;
 	readonly after: string | null;
+	/** Each SVG style's rules, as Chromium parsed its sheet. */
+	readonly sheets: readonly string[];
 	readonly body: string;
 	/** Requests to anywhere but the server asked for the page. */
 	readonly elsewhere: readonly string[];
@@ -130,6 +144,9 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				parseError: document.querySelector("parsererror") !== null,
 				after: document.getElementById("after")?.textContent ?? null,
 				body: document.body?.innerHTML ?? "",
+				sheets: [...document.querySelectorAll("svg style")].map((style) =>
+					[...((style as SVGStyleElement).sheet?.cssRules ?? [])].map((rule) => rule.cssText).join(" "),
+				),
 			}));
 			return { ...found, elsewhere };
 		} finally {
@@ -179,6 +196,25 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				expect(guarded.elsewhere, markup).toEqual([]);
 				// Only the comment went.
 				expect(guarded.body, markup).toBe(written.body.replace(/<!--[\s\S]*?-->/, ""));
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an SVG style the page ends with a tag that ends the SVG is not read past its end", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of STYLE_CASES.entries()) {
+				const written = await seen(context, site.origin, `/style/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/style/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				// The same sheets (written after the style's children, as the guard writes one) and the same
+				// DOM after the SVG, but for a denied pixel that ended it (its `<body/>` ends it so too).
+				expect(guarded.sheets, markup).toEqual(written.sheets);
+				const after = (body: string) => body.slice(body.indexOf("</svg>"));
+				expect(after(guarded.body), markup).toBe(after(written.body).replace(/<img src="[^"]*id=2">/, ""));
 			}
 		} finally {
 			await context.close();

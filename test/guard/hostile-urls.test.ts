@@ -381,16 +381,18 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 
 	it("a tag that ends the SVG inside its <style> (<p>, <img>, <font color>) keeps the sheet's text before it", async () => {
 		// Chromium closes the SVG there (test/browser/guard-hostile-urls, Breakout…): the style's text so
-		// far is its sheet, and the text after the tag is the page's, shown to the visitor.
+		// far is its sheet, and the text after the tag is the page's, shown to the visitor. The style's end
+		// tag is written there too, where the browser ends it (the preload scanner reads the style to the
+		// first `</style>`: test/browser/guard-cdata.test.ts).
 		const blocks: Record<string, string> = {
-			"#a{color:red}<p>para</p>tail": "#a{color:red}<p>para</p>tail",
+			"#a{color:red}<p>para</p>tail": "#a{color:red}</style><p>para</p>tail",
 			"#a{background:url(https://connect.face<img>book.net/tr)}":
-				"#a{background:url(https://connect.face<img>book.net/tr)}",
-			[`#a{background:url(https://${FB}/tr)}<p>url(https://${FB}/tr)</p>#b{}`]: `#a{background:none}<p>url(https://${FB}/tr)</p>#b{}`,
-			"#a{<!--c-->color:red}<b>x</b>#b{}": "<!--c-->#a{color:red}<b>x</b>#b{}",
+				"#a{background:url(https://connect.face</style><img>book.net/tr)}",
+			[`#a{background:url(https://${FB}/tr)}<p>url(https://${FB}/tr)</p>#b{}`]: `#a{background:none}</style><p>url(https://${FB}/tr)</p>#b{}`,
+			"#a{<!--c-->color:red}<b>x</b>#b{}": "<!--c-->#a{color:red}</style><b>x</b>#b{}",
 			[`<g></g>#a{background:url(https://${FB}/tr)}<font color=red>x</font>`]:
-				"<g></g>#a{background:none}<font color=red>x</font>",
-			[`<g>#a{}<div>x</div></g>#b{background:url(https://${FB}/tr)}`]: `<g>#a{}<div>x</div></g>#b{background:url(https://${FB}/tr)}`,
+				"<g></g>#a{background:none}</style><font color=red>x</font>",
+			[`<g>#a{}<div>x</div></g>#b{background:url(https://${FB}/tr)}`]: `<g>#a{}</style><div>x</div></g>#b{background:url(https://${FB}/tr)}`,
 		};
 		const moved: string[] = [];
 		for (const [css, left] of Object.entries(blocks)) {
@@ -410,22 +412,23 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		// Chromium closes the child at the tag ending the SVG, or at the style's end tag: the text before
 		// the child is the style's sheet (test/browser/guard-rewrite-diff, distilled seed-5 pages 185, 189).
 		expect(await rewritten("<svg><style>p{}<a><b>x</b></a></style></svg>")).toBe(
-			"<svg><style><a></a>p{}<b>x</b></a></style></svg>",
+			"<svg><style><a></a>p{}</style><b>x</b></a></style></svg>",
 		);
 		expect(await rewritten("<svg><g><style>p{}<a><g>q{}<p>x</p></g></a></style></g></svg>")).toBe(
-			"<svg><g><style><a><g>q{}</g></a>p{}<p>x</p></g></a></style></g></svg>",
+			"<svg><g><style><a><g>q{}</g></a>p{}</style><p>x</p></g></a></style></g></svg>",
 		);
 		expect(
 			await rewritten(
 				`<svg><style>#a{background:url(https://${FB}/tr)}<noscript><br></noscript></style></svg>`,
 			),
-		).toBe("<svg><style><noscript></noscript>#a{background:none}<br></noscript></style></svg>");
+		).toBe("<svg><style><noscript></noscript>#a{background:none}</style><br></noscript></style></svg>");
 		expect(await rewritten("<svg><style>p{}<a>x</style><g>y</g></svg>")).toBe(
 			"<svg><style><a>x</a>p{}</style><g>y</g></svg>",
 		);
-		// A sheet with no text has nothing to place: the children stay as written.
+		// A sheet with no text has nothing to place: the children stay as written (the style's end tag,
+		// which closes them too, goes where the browser ends the style).
 		expect(await rewritten("<svg><style><g>#a{}<div>x</div></g></style></svg>")).toBe(
-			"<svg><style><g>#a{}<div>x</div></g></style></svg>",
+			"<svg><style><g>#a{}</style><div>x</div></g></style></svg>",
 		);
 	});
 

@@ -155,7 +155,7 @@ describe("an SVG style inside an SVG script, which Chromium applies", () => {
 
 	it("its sheet so far stays inside the script where the page ends both (`<p>`, the page's end)", async () => {
 		expect(await page(`<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>`)).toBe(
-			"<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>",
+			"<svg><script>a();<style>.a{}</style><p>x</p>.b{}</style></script></svg>",
 		);
 		fakeOrigin(
 			() =>

@@ -725,7 +725,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	 * `sheets` holds the styles open, innermost last, with their open children. An HTML element there
 	 * that is no child of an integration point (`foreignObject`, `mi`, an HTML element) ends the SVG in
 	 * the browser (`<p>`, `<img>`, `<font color>`: the parser tells which): the style's sheet so far is
-	 * written before it, and the text after it is the page's (checked in Chromium).
+	 * written before it, and the text after it is the page's (checked in Chromium). So is its end tag,
+	 * where the browser ends it: the preload scanner reads an SVG style as raw text up to the first
+	 * `</style>`, and `<svg><style><b><script></style><img src=…>` fetched the pixel the DOM holds as
+	 * the HTML script's text.
 	 */
 	const sheets: Sheet[] = [];
 	const sheetText = (raw: string) =>
@@ -780,9 +783,16 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
 			// sheets all go before the element (a style inside a style's child, seldom seen).
 			do {
-				writeHeld(closedSheet(sheet), (markup) => el.before(markup, { html: true }));
+				writeHeld(`${closedSheet(sheet)}</style>`, (markup) => el.before(markup, { html: true }));
+				// Written: its children's end tags, later, have no sheet to close them before.
+				sheet.text = "";
 				sheets.pop();
 				sheet = sheets.at(-1);
+				// The style just ended was its parent style's last open child: not to be closed again.
+				if (sheet?.html === 0) {
+					sheet.names.pop();
+					sheet.children.pop();
+				}
 			} while (sheet !== undefined && sheet.html === 0);
 			return;
 		}

@@ -103,6 +103,7 @@ export default {
 				ELEMENT,
 			)
 			.on('area[href*="?"], area[href*="&"]', ELEMENT)
+			.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", ELEMENT)
 			.on("script *", ELEMENT)
 			.on("svg img, math img", ELEMENT)
 			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", TEXT)

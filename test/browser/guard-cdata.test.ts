@@ -61,6 +61,17 @@ const STYLE_CASES: readonly string[] = [
 ];
 
 /**
+ * An attribute of an element inside a raw text element's name in SVG or MathML: the scanner reads the
+ * element as raw text and its end tag in the attribute ends it.
+ */
+const ATTRIBUTE_CASES: readonly string[] = [
+	'<svg><style><g title="</style><img src=https://www.facebook.com/tr?id=1&ev=x>"></g></style></svg>',
+	'<svg><foreignObject><div></div></foreignObject><noframes><g title="</noframes><img src=https://www.facebook.com/tr?id=1&ev=x>"></g></noframes></svg>',
+	"<svg><title><g><b title='</title>' id='<img src=\"https://www.facebook.com/tr?id=1\">'></b></g></title></svg>",
+	'<math><noscript><mo title="</noscript><img src=https://www.facebook.com/tr?id=3>"></mo></noscript></math>',
+];
+
+/**
  * `<![CDATA[` at an integration point: a CDATA section in Chromium, a bogus comment to HTMLRewriter
  * (and to the scanner, which ends it at the first `>` and fetches nothing): its text stays.
  */
@@ -91,6 +102,7 @@ function serveSite(): Promise<RecordingSite> {
 			point: POINT_CASES,
 			comment: COMMENT_CASES,
 			style: STYLE_CASES,
+			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
 		};
 		const html = kind === undefined ? undefined : cases[kind]?.[Number(index)];
@@ -215,6 +227,21 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				expect(guarded.sheets, markup).toEqual(written.sheets);
 				const after = (body: string) => body.slice(body.indexOf("</svg>"));
 				expect(after(guarded.body), markup).toBe(after(written.body).replace(/<img src="[^"]*id=2">/, ""));
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an attribute inside a raw text element's name in SVG or MathML does not end it for the scanner", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of ATTRIBUTE_CASES.entries()) {
+				const written = await seen(context, site.origin, `/attribute/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/attribute/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.body, markup).toBe(written.body);
 			}
 		} finally {
 			await context.close();

@@ -1,8 +1,9 @@
 /**
- * Chromium's preload scanner reads `<style>` as raw text, in SVG and MathML too, up to its first end
- * tag, and fetches the tags after it: where the DOM holds those tags as text (an HTML script's, after a
- * tag that ended the SVG), the guard writes the end tag where the browser ends the element, so the
- * scanner stops reading raw text there too (test/browser/guard-cdata.test.ts).
+ * Chromium's preload scanner reads `<style>`, `<title>`, `<noframes>` and the other raw text elements
+ * as raw text, in SVG and MathML too, up to their first end tag, and fetches the tags after it: where
+ * the DOM holds those tags as text (an HTML script's, after a tag that ended the SVG), the guard writes
+ * the end tag where the browser ends the element; where it holds them in an attribute of the element's
+ * child, their `<` is written `&lt;` (test/browser/guard-cdata.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { guardedBody, VISITORS } from "./guard-fixtures";
@@ -32,6 +33,40 @@ describe("an SVG style the page ends with a tag that ends the SVG", () => {
 		const inside = `<svg><style><foreignObject><b><script></style>${PIXEL}</script></b></foreignObject></style></svg>`;
 		expect(await guardedBody(inside)).toBe(inside);
 		const markup = `<svg><style><b><script></style>${PIXEL}</script></b>`;
+		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
+	});
+});
+
+describe("an attribute of an element inside a raw text element's name in SVG or MathML", () => {
+	const TAG = "<img src=https://www.facebook.com/tr?id=1&ev=x>";
+
+	it("holding a tracker's tag has its `<` written `&lt;`, the same value", async () => {
+		expect(await guardedBody(`<svg><style><g title="</style>${TAG}"></g></style></svg>`)).toBe(
+			`<svg><style><g title="&lt;/style>${TAG.replace("<", "&lt;")}"></g></style></svg>`,
+		);
+		expect(
+			await guardedBody(
+				`<svg><foreignObject><div></div></foreignObject><noframes><g><a title="</noframes>" href='${TAG}'></a></g></noframes></svg>`,
+			),
+		).toBe(
+			`<svg><foreignObject><div></div></foreignObject><noframes><g><a title="&lt;/noframes>" href="${TAG.replace("<", "&lt;")}"></a></g></noframes></svg>`,
+		);
+		for (const name of ["title", "textarea", "xmp", "iframe", "noembed", "noscript"]) {
+			expect(
+				await guardedBody(`<math><${name}><mo title='</${name}>${TAG}'></mo></${name}></math>`),
+				name,
+			).toBe(`<math><${name}><mo title="&lt;/${name}>${TAG.replace("<", "&lt;")}"></mo></${name}></math>`);
+		}
+	});
+
+	it("others stay: no tracker, outside a raw text element's name, an allowed visitor's page", async () => {
+		for (const markup of [
+			'<svg><style><g title="</style><img src=/logo.png>"></g></style></svg>',
+			`<svg><g title="</style>${TAG}"></g></svg><p title="${TAG}"></p>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
+		const markup = `<svg><style><g title="</style>${TAG}"></g></style></svg>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 	});
 });

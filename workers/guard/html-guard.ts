@@ -861,6 +861,19 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		const text = comment.text;
 		if (text.includes(">") && scannerFetches(text)) comment.remove();
 	};
+	/**
+	 * An element inside a raw text element's name in SVG or MathML (`<svg><style><g title="…">`): the
+	 * preload scanner reads that element as raw text, ended by its end tag anywhere, also inside an
+	 * attribute (`<g title="</style><img src=…>">` fetched the pixel). Attributes holding a tag that
+	 * names a denied tracker (read together: an end tag in one, the tag in the next) have their `<`
+	 * written `&lt;`, the same value (lol-html reads and writes an attribute's raw text).
+	 */
+	const scannerAttributes = (el: Element) => {
+		if (el.removed) return;
+		const attributes = attributesOf(el).filter(([, value]) => value.includes("<"));
+		if (attributes.length === 0 || !scannerFetches(attributes.map(([, value]) => value).join(" "))) return;
+		for (const [name, value] of attributes) el.setAttribute(name, value.replaceAll("<", "&lt;"));
+	};
 	/** Whether the preload scanner may read a tag in `text` naming a denied tracker (linear time). */
 	const scannerFetches = (text: string): boolean => {
 		if (!TAG_OPEN.test(text)) return false;
@@ -1094,7 +1107,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					gateUrl(el, "xlink:href");
 				},
 			})
-			.on("style *", { element: svgStyleChild })
+			.on("style *", {
+				element(el) {
+					svgStyleChild(el);
+					scannerAttributes(el);
+				},
+			})
 			.on(
 				"style",
 				heldText((css) => withoutDeniedCssUrls(css, deniedUrl), svgStyle),
@@ -1132,6 +1150,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 				{ element: stripRefresh },
 			)
 			.on('area[href*="?"], area[href*="&"]', stripHref)
+			// Only in SVG or MathML has a raw text element's name children (HTMLRewriter reads no tags in raw
+			// text); a style's are `style *`'s (above). No `plaintext`: the scanner reads no end tag after it.
+			.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", {
+				element: scannerAttributes,
+			})
 			// Last: a held SVG script's children are written back as the handlers above left them.
 			.on("script *", { element: svgScriptChild })
 			// An `<img>` in SVG or MathML ends it in the browser (out of an integration point): a removed pixel

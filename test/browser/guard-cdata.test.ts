@@ -60,6 +60,12 @@ const STYLE_CASES: readonly string[] = [
 	`<svg><style>p{fill:red}<img src="https://www.facebook.com/tr?id=2"><script></style>${PIXEL}</script>`,
 ];
 
+/** The same in MathML, whose style Chromium applies no sheet of. */
+const MATH_STYLE_CASES: readonly string[] = [
+	"<math><style><b><script></style><img src=https://www.facebook.com/tr?id=1&ev=x>",
+	`<math><style>p{}<mrow>q<p><script></style>${PIXEL}</script></p>`,
+];
+
 /**
  * An attribute of an element inside a raw text element's name in SVG or MathML: the scanner reads the
  * element as raw text and its end tag in the attribute ends it.
@@ -102,6 +108,7 @@ function serveSite(): Promise<RecordingSite> {
 			point: POINT_CASES,
 			comment: COMMENT_CASES,
 			style: STYLE_CASES,
+			"math-style": MATH_STYLE_CASES,
 			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
 		};
@@ -227,6 +234,21 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				expect(guarded.sheets, markup).toEqual(written.sheets);
 				const after = (body: string) => body.slice(body.indexOf("</svg>"));
 				expect(after(guarded.body), markup).toBe(after(written.body).replace(/<img src="[^"]*id=2">/, ""));
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a MathML style the page ends with a tag that ends the MathML is not read past its end", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of MATH_STYLE_CASES.entries()) {
+				const written = await seen(context, site.origin, `/math-style/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/math-style/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.body, markup).toBe(written.body);
 			}
 		} finally {
 			await context.close();

@@ -70,3 +70,25 @@ describe("an attribute of an element inside a raw text element's name in SVG or 
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 	});
 });
+
+describe("a MathML style the page ends with a tag that ends the MathML", () => {
+	it("gets its end tag there too, its text left where it is", async () => {
+		expect(await guardedBody(`<math><style><b><script></style>${PIXEL}</script></b>`)).toBe(
+			`<math><style></style><b><script></style>${PIXEL}</script></b>`,
+		);
+		expect(await guardedBody(`<math><style>p{}<mrow>q<p><script></style>${PIXEL}</script></p>`)).toBe(
+			`<math><style>p{}<mrow>q</style><p><script></style>${PIXEL}</script></p>`,
+		);
+	});
+
+	it("not at an integration point (mi, mtext), nor for an allowed visitor", async () => {
+		for (const markup of [
+			`<math><style>p{}<mi><b><script></style>${PIXEL}</script></b></mi></style></math>`,
+			`<math><style><mtext><p>x</p></mtext>q</style></math>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
+		const markup = `<math><style><b><script></style>${PIXEL}</script></b>`;
+		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
+	});
+});

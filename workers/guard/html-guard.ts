@@ -224,6 +224,11 @@ interface Sheet {
 	html: number;
 	/** How many scripts were held when it opened: inside a held SVG script, its sheet is written into it. */
 	readonly held: number;
+	/**
+	 * A MathML style: no sheet (Chromium applies none), its text left where it is, but ended as an SVG
+	 * style is where a tag ends the MathML, for the preload scanner.
+	 */
+	readonly math: boolean;
 }
 
 /**
@@ -236,6 +241,9 @@ const INTEGRATION_POINT = /^(?:foreignobject|desc|title|mi|mo|mn|ms|mtext|annota
 
 /** SVG's HTML integration points, by name. */
 const SVG_INTEGRATION_POINT = /^(?:foreignobject|desc|title)$/i;
+
+/** MathML's, by name. */
+const MATHML_INTEGRATION_POINT = /^(?:mi|mo|mn|ms|mtext|annotation-xml)$/i;
 
 function markerPurposes(value: string | null): string[] {
 	return value === null ? [] : value.split(/\s+/).filter(Boolean);
@@ -496,7 +504,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// noscript's (at an integration point) is heldText's.
 			if (svg.dropped > 0 || rawHeld) return;
 			const sheet = sheets.at(-1);
-			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0) return;
+			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0 && !sheet.math)
+				return;
 			svg.markup.push(text.replaceAll("<", "&lt;"));
 			if (svg.children.length === 0) current.chunks.push(text);
 		},
@@ -690,9 +699,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		let inSvg = false;
 		return {
 			element(el) {
-				inSvg = svg !== undefined && el.namespaceURI === SVG_NAMESPACE;
+				const namespace = el.namespaceURI;
+				// A MathML style is `svg`'s too (its end tag, Sheet).
+				inSvg = svg !== undefined && namespace !== HTML_NAMESPACE;
 				if (inSvg) svg?.element?.(el);
-				chunks = el.namespaceURI === HTML_NAMESPACE ? [] : null;
+				chunks = namespace === HTML_NAMESPACE ? [] : null;
 			},
 			text(chunk) {
 				if (inSvg) svg?.text?.(chunk);
@@ -750,7 +761,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		element(el) {
 			// Chromium applies one inside an SVG script too (its `@import` and `url()` load): its sheet goes
 			// into the script's markup, before the style's end tag.
-			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length };
+			const math = el.namespaceURI === MATHML_NAMESPACE;
+			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length, math };
 			const close = (end: EndTag) => {
 				if (!sheets.includes(sheet)) return;
 				sheets.splice(sheets.indexOf(sheet), 1);
@@ -766,7 +778,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		},
 		text(chunk) {
 			const sheet = sheets.at(-1);
-			if (sheet === undefined || sheet.children.length > 0) return;
+			if (sheet === undefined || sheet.children.length > 0 || sheet.math) return;
 			sheet.text += chunk.text;
 			chunk.remove();
 		},
@@ -778,7 +790,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
-		const html = el.namespaceURI === HTML_NAMESPACE || SVG_INTEGRATION_POINT.test(el.tagName);
+		const point = sheet.math ? MATHML_INTEGRATION_POINT : SVG_INTEGRATION_POINT;
+		const html = el.namespaceURI === HTML_NAMESPACE || point.test(el.tagName);
 		if (html && sheet.html === 0 && !INTEGRATION_POINT.test(el.tagName)) {
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
 			// sheets all go before the element (a style inside a style's child, seldom seen).

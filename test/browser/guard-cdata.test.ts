@@ -67,6 +67,17 @@ const MATH_STYLE_CASES: readonly string[] = [
 ];
 
 /**
+ * A script in an HTML element in an SVG or MathML title: the scanner reads the title as raw text, ended
+ * by a `</title>` in the script's text.
+ */
+const TITLE_CASES: readonly string[] = [
+	"<svg><title><b><script></title><img src=https://www.facebook.com/tr?id=1&ev=x>",
+	`<svg><title><b><script></title>${PIXEL}</script></b></title></svg>`,
+	`<svg><title><p>x<script>var s = "</title>${PIXEL}";</script></p></title></svg>`,
+	`<math><title><mi><i><script type="application/json">{"a":"</title>${PIXEL}"}</script></i></mi></title></math>`,
+];
+
+/**
  * An attribute of an element inside a raw text element's name in SVG or MathML: the scanner reads the
  * element as raw text and its end tag in the attribute ends it.
  */
@@ -109,6 +120,7 @@ function serveSite(): Promise<RecordingSite> {
 			comment: COMMENT_CASES,
 			style: STYLE_CASES,
 			"math-style": MATH_STYLE_CASES,
+			title: TITLE_CASES,
 			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
 		};
@@ -247,6 +259,21 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				const written = await seen(context, site.origin, `/math-style/${index}`);
 				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
 				const guarded = await seen(context, server.origin, `/math-style/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.body, markup).toBe(written.body);
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a script in an HTML element in an SVG or MathML title does not end the title for the scanner", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of TITLE_CASES.entries()) {
+				const written = await seen(context, site.origin, `/title/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/title/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.body, markup).toBe(written.body);
 			}

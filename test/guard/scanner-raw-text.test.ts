@@ -92,3 +92,25 @@ describe("a MathML style the page ends with a tag that ends the MathML", () => {
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 	});
 });
+
+describe("a script in an HTML element in an SVG or MathML title", () => {
+	it("has `</title>` before it, which the tree builder ignores there and the scanner does not", async () => {
+		expect(await guardedBody(`<svg><title><b><script></title>${PIXEL}</script></b></title></svg>`)).toBe(
+			`<svg><title><b></title><script></title>${PIXEL}</script></b></title></svg>`,
+		);
+		const json = `<script type="application/json">{"a":"</title>${PIXEL}"}</script>`;
+		expect(await guardedBody(`<math><title><mi><i>${json}</i></mi></title></math>`)).toBe(
+			`<math><title><mi><i></title>${json}</i></mi></title></math>`,
+		);
+	});
+
+	it("not directly in the title (there it would end it), in an HTML title, or an SVG script", async () => {
+		for (const markup of [
+			`<svg><title><script>a()</script></title></svg>`,
+			"<title>x</title><p><script>a()</script></p>",
+			`<svg><title><svg><script>a()</script></svg></title></svg>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
+	});
+});

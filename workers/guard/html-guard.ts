@@ -930,6 +930,18 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					if (background !== null && !el.hasAttribute("data-consent")) gateUrl(el, "background", background);
 				},
 			})
+			// A script in an HTML element in an SVG or MathML title: the preload scanner reads the title as
+			// raw text, ended by a `</title>` in the script's text (<svg><title><b><script></title><img src=…>
+			// fetched the pixel). `</title>` before it ends it there for the scanner; the tree builder ignores
+			// it (in HTML content, an end tag stops at the title, a special element). lol-html sees no children
+			// in an HTML title, and a script directly in the title (no element between) is left: there it
+			// would end the title.
+			.on("title * script", {
+				element(el) {
+					if (el.namespaceURI === HTML_NAMESPACE)
+						writeHeld("</title>", (markup) => el.before(markup, { html: true }));
+				},
+			})
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body. Nor is a
 			// script whose type names JSON (JSON-LD, a framework's data) or a template: no such type is run,
 			// deferred or guarded as rules (above), so its text decides nothing.

@@ -108,7 +108,7 @@ export default {
 			.on("script *", ELEMENT)
 			.on("svg img, math img", ELEMENT)
 			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", TEXT)
-			.on("svg, math", TEXT)
+			.on("svg, math", { text() {}, comments() {} })
 			.onDocument({ end() {} })
 			.transform(res);
 		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);

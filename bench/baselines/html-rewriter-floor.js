@@ -64,7 +64,7 @@ export default {
 		const rewritten = new HTMLRewriter()
 			.on("head", ELEMENT)
 			.on("body", ELEMENT)
-			.on("title * script", ELEMENT)
+			.on("title :not(title) > script", ELEMENT)
 			.on("script[src]:not([type]):not([data-consent])", ELEMENT)
 			.on(
 				'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',

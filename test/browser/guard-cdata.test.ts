@@ -77,6 +77,9 @@ const TITLE_CASES: readonly string[] = [
 	`<math><title><mi><i><script type="application/json">{"a":"</title>${PIXEL}"}</script></i></mi></title></math>`,
 ];
 
+/** A script directly in a title, which `</title>` before it would end (the title in a title's HTML too). */
+const TITLE_KEPT = "<svg><title><b><svg><title><script>a=1</script>x</title>y</svg>z</b></title></svg>";
+
 /**
  * An attribute of an element inside a raw text element's name in SVG or MathML: the scanner reads the
  * element as raw text and its end tag in the attribute ends it.
@@ -121,6 +124,7 @@ function serveSite(): Promise<RecordingSite> {
 			style: STYLE_CASES,
 			"math-style": MATH_STYLE_CASES,
 			title: TITLE_CASES,
+			"title-kept": [TITLE_KEPT],
 			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
 		};
@@ -277,6 +281,8 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.body, markup).toBe(written.body);
 			}
+			const written = await seen(context, site.origin, "/title-kept/0");
+			expect((await seen(context, server.origin, "/title-kept/0")).body).toBe(written.body);
 		} finally {
 			await context.close();
 		}

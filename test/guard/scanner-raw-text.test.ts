@@ -104,11 +104,12 @@ describe("a script in an HTML element in an SVG or MathML title", () => {
 		);
 	});
 
-	it("not directly in the title (there it would end it), in an HTML title, or an SVG script", async () => {
+	it("not directly in a title (there it would end it), in an HTML title, or an SVG script", async () => {
 		for (const markup of [
 			`<svg><title><script>a()</script></title></svg>`,
 			"<title>x</title><p><script>a()</script></p>",
 			`<svg><title><svg><script>a()</script></svg></title></svg>`,
+			`<svg><title><b><svg><title><script>a()</script>x</title>y</svg>z</b></title></svg>`,
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}

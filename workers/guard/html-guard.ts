@@ -934,9 +934,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// raw text, ended by a `</title>` in the script's text (<svg><title><b><script></title><img src=…>
 			// fetched the pixel). `</title>` before it ends it there for the scanner; the tree builder ignores
 			// it (in HTML content, an end tag stops at the title, a special element). lol-html sees no children
-			// in an HTML title, and a script directly in the title (no element between) is left: there it
-			// would end the title.
-			.on("title * script", {
+			// in an HTML title, and a script directly in a title, even one in an HTML element in another title,
+			// is left: there it would end that title.
+			.on("title :not(title) > script", {
 				element(el) {
 					if (el.namespaceURI === HTML_NAMESPACE)
 						writeHeld("</title>", (markup) => el.before(markup, { html: true }));

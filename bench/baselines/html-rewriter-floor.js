@@ -107,7 +107,8 @@ export default {
 			.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", ELEMENT)
 			.on("script *", ELEMENT)
 			.on("svg img, math img", ELEMENT)
-			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", TEXT)
+			.on("xmp, iframe, noembed, noframes, plaintext", TEXT)
+			.on("title, textarea", ELEMENT_AND_TEXT)
 			.on("svg, math", { text() {}, comments() {} })
 			.onDocument({ end() {} })
 			.transform(res);

@@ -97,6 +97,16 @@ const ATTRIBUTE_CASES: readonly string[] = [
  */
 const POINT_CDATA = `<svg><foreignObject><![CDATA[${PIXEL}]]></foreignObject><desc><![CDATA[<a href="https://www.facebook.com/tr?id=2"]]></desc></svg>`;
 
+/**
+ * Where HTMLRewriter takes a MathML title or textarea for HTML's, raw text: the form closes the `<p>`
+ * for Chromium, so `</mtext>` ends the text point and the img ends the MathML, fetched. The guard
+ * writes their `<` as a reference, which HTML's decode (the same text) and MathML's keep as text.
+ */
+const RCDATA_CASES: readonly string[] = [
+	`<math><mtext><p><form></form></mtext><title>${PIXEL}</title></math>`,
+	`<math><mtext><p><form></form></mtext><textarea>${PIXEL}</textarea></math>`,
+];
+
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
@@ -127,7 +137,15 @@ function serveSite(): Promise<RecordingSite> {
 			"title-kept": [TITLE_KEPT],
 			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
+			rcdata: RCDATA_CASES,
 		};
+		if (kind === "titled") {
+			const head = "<title>a <b> &amp;amp; <img src=x></title>";
+			const body = "<textarea><p>if a<b &amp; c</p></textarea>";
+			res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+			res.end(`<!doctype html><html><head>${head}</head><body>${body}</body></html>`);
+			return;
+		}
 		const html = kind === undefined ? undefined : cases[kind]?.[Number(index)];
 		const breakout = kind === "breakout" ? BREAKOUT : undefined;
 		if (breakout !== undefined) {
@@ -312,6 +330,41 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 			expect(guarded.text).toBe(written.text);
 			expect(guarded.body).toBe(written.body);
 			expect(guarded.elsewhere).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a title or textarea HTMLRewriter reads as raw text, where Chromium builds MathML: no tracker either", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of RCDATA_CASES.entries()) {
+				const written = await seen(context, site.origin, `/rcdata/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/rcdata/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("an HTML title's and textarea's text is the page's, their `<` written as references", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			const read = async (origin: string) => {
+				const tab = await context.newPage();
+				try {
+					await tab.goto(`${origin}/titled/0`, { waitUntil: "load" });
+					return await tab.evaluate(() => [document.title, document.querySelector("textarea")?.value]);
+				} finally {
+					await tab.close();
+				}
+			};
+			const written = await read(site.origin);
+			expect(written).toEqual(["a <b> &amp; <img src=x>", "<p>if a<b & c</p>"]);
+			expect(await read(server.origin)).toEqual(written);
 		} finally {
 			await context.close();
 		}

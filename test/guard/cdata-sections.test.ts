@@ -101,17 +101,42 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 			"<svg><![CDATA[https://www.facebook.com/tr?id=1]]></svg>",
 			// A tag left open names no host.
 			"<svg><![CDATA[if a<b then]]></svg>",
-			'<svg><foreignObject><textarea>if a<b then</textarea><script type="application/json">{"a":"<b"}</script></foreignObject></svg>',
+			'<svg><foreignObject><script type="application/json">{"a":"<b"}</script></foreignObject></svg>',
 			// Raw text at an integration point holds tags as text: the preload scanner reads it as raw text too.
-			`<svg><desc><noframes>${PIXEL}</noframes><noembed>${PIXEL}</noembed><textarea>${PIXEL}</textarea></desc></svg>`,
+			`<svg><desc><noframes>${PIXEL}</noframes><noembed>${PIXEL}</noembed></desc></svg>`,
 			`<math><mi><xmp>${PIXEL}</xmp><iframe>${PIXEL}</iframe></mi></math><svg><foreignObject><plaintext>${PIXEL}`,
-			`<svg><foreignObject><title>${PIXEL}</title></foreignObject></svg>`,
 			`<p>${PIXEL.slice(3).replace("<img", "&lt;img")}</p>`,
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}
 		const markup = `<svg><![CDATA[${PIXEL}]]></svg>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
+	});
+
+	it("a title's or textarea's text has its `<` written as a reference, which they decode: the same text", async () => {
+		const escaped = PIXEL.replaceAll("<", "&lt;");
+		for (const [markup, written] of <[string, string][]>[
+			[
+				"<svg><foreignObject><textarea>if a<b then</textarea></foreignObject></svg>",
+				"<svg><foreignObject><textarea>if a&lt;b then</textarea></foreignObject></svg>",
+			],
+			[
+				`<svg><desc><textarea>${PIXEL}</textarea></desc></svg>`,
+				`<svg><desc><textarea>${escaped}</textarea></desc></svg>`,
+			],
+			[
+				`<svg><foreignObject><title>${PIXEL}</title></foreignObject></svg>`,
+				`<svg><foreignObject><title>${escaped}</title></foreignObject></svg>`,
+			],
+			// A page's own references stay as they are, and so does the text of an SVG title's children.
+			["<p><textarea>a &lt; b &amp;</textarea></p>", "<p><textarea>a &lt; b &amp;</textarea></p>"],
+			[
+				'<svg><title><script type="application/json">{"a":"<b"}</script>x</title></svg>',
+				'<svg><title><script type="application/json">{"a":"<b"}</script>x</title></svg>',
+			],
+		]) {
+			expect(await guardedBody(markup), markup).toBe(written);
+		}
 	});
 
 	it("an SVG script's or style's own CDATA is written escaped by its handler, as before", async () => {

@@ -901,6 +901,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		return urls.some(deniedUrl);
 	};
 
+	/** Whether the text handed to the title and textarea handler is an HTML title's or textarea's own. */
+	let rcdataText = false;
+
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
 	const afterCharset = (rewriter: HTMLRewriter) =>
 		options.metaCharset !== true
@@ -1178,7 +1181,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// Only in SVG or MathML has a raw text element's name children (HTMLRewriter reads no tags in raw
 			// text); a style's are `style *`'s (above). No `plaintext`: the scanner reads no end tag after it.
 			.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", {
-				element: scannerAttributes,
+				element(el) {
+					// A title with children holds no raw text: the text after is theirs or its own in SVG.
+					rcdataText = false;
+					scannerAttributes(el);
+				},
 			})
 			// Last: a held SVG script's children are written back as the handlers above left them.
 			.on("script *", { element: svgScriptChild })
@@ -1193,9 +1200,26 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			})
 			// Raw text, which holds tags as text (also at an integration point in SVG or MathML, where the
 			// preload scanner reads it as raw text too): written as it is, so cdataText takes it as removed.
-			.on("title, textarea, xmp, iframe, noembed, noframes, plaintext", {
+			.on("xmp, iframe, noembed, noframes, plaintext", {
 				text(chunk) {
 					if (!chunk.removed && chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
+				},
+			})
+			// A title's or textarea's text is written with its `<` as a reference, which the browser decodes
+			// there: the same text. Where lol-html takes the element for HTML's and Chromium for MathML's, it
+			// holds no tag either: in <math><mtext><p><form></form></mtext><title><img src=…>, the form closes
+			// the p, so </mtext> ends the text point, and Chromium fetched the img lol-html read as text.
+			// Only its own text, which lol-html gives in one text node: an SVG or MathML title's children
+			// (a JSON script's text) are written as they are, as raw text's.
+			.on("title, textarea", {
+				element(el) {
+					rcdataText = el.namespaceURI === HTML_NAMESPACE;
+				},
+				text(chunk) {
+					const own = rcdataText;
+					if (chunk.lastInTextNode) rcdataText = false;
+					if (chunk.removed || !chunk.text.includes("<")) return;
+					chunk.replace(own ? chunk.text.replaceAll("<", "&lt;") : chunk.text, { html: true });
 				},
 			})
 			// Last: text other handlers left (a held script's or sheet's they removed, and write escaped), and

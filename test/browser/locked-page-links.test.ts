@@ -299,6 +299,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /p null", "xhtml a /r?gclid=x null"],
 		],
 		[
+			"a closed formatting element dropped by its end tag or a second `<a>`, one of its name left open",
+			`<b><div><b></div></b><svg></b><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a>` +
+				`<a><table><td><p><a></p><a><svg></a><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a>`,
+			["xhtml a /q null", "xhtml a null null", "xhtml a null null", "xhtml a null null", "xhtml a /s null"],
+		],
+		[
 			"a reopening inside an object, and none after its end of what it closed",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">` +
 				`</object><object><i></object>x<svg></i><style><![CDATA[</style><a href="/s?gclid=x">]]></style></svg>`,

@@ -270,6 +270,17 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
 	});
 
+	// A formatting element closed other than by its end tag stays in the list after those open of its
+	// name (each tag that opens one reopens those closed first): the adoption agency for that name, an
+	// end tag's or a second `<a>`'s, finds it last and only drops it (checked in Chromium).
+	it.each([
+		[`<b><div><b></div></b><svg></b><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+		[`<a><table><td><p><a></p><a><svg></a><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+	])("drops a closed formatting element with one of its name open: %s", (page, expectedEnd) => {
+		const cut = page.indexOf("<style>");
+		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
+	});
+
 	// A template's contents are read as a body's with its own scopes (checked in Chromium): a table's
 	// end tags outside it do not reach in, `</template>` closes all above it, and the formatting
 	// elements closed before it are behind its marker (closed inside it, reopened there alone).

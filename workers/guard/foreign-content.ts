@@ -265,13 +265,15 @@ export class ForeignContent {
 		return this.markers.length - (this.fostering() ? 1 : 0);
 	}
 
-	/** The adoption agency for a closed formatting element: it is only dropped from the list. */
+	/**
+	 * The adoption agency for a closed formatting element: it is only dropped from the list. One open of
+	 * its name comes before it there (a tag that opens one reopens those closed first): it stays open.
+	 */
 	private dropClosed(name: string): boolean {
 		const depth = this.listDepth();
 		const at = this.closed.findLastIndex((entry) => entry.name === name && entry.depth === depth);
 		if (at === -1) return false;
-		if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
-		else this.closed.splice(at, 1);
+		this.closed.splice(at, 1);
 		return true;
 	}
 

@@ -305,6 +305,12 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["xhtml a /q null", "xhtml a null null", "xhtml a null null", "xhtml a null null", "xhtml a /s null"],
 		],
 		[
+			"the formatting list's cap of three alike: the earliest dropped, closed as any element (a `<div>` above stops its end tag); other attributes are not alike",
+			`<b><b><b><b></b></b></b><div><svg></b><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></svg></div>` +
+				`<font><font color=red><font><font><font></font></font></font><div><svg></font><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a>`,
+			["svg a /p null", "svg a /q null", "xhtml a /s null"],
+		],
+		[
 			"a reopening inside an object, and none after its end of what it closed",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">` +
 				`</object><object><i></object>x<svg></i><style><![CDATA[</style><a href="/s?gclid=x">]]></style></svg>`,

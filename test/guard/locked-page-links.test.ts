@@ -281,6 +281,28 @@ describe("lockedPageLinks", () => {
 		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
 	});
 
+	// The list's cap of three alike: a fourth formatting element of the same name and attributes drops
+	// the earliest from the list; open, it is then closed by its end tag as any element, which a `<div>`
+	// above it stops (checked in Chromium). Other attributes are not alike.
+	it.each([
+		[
+			`<b><b><b><b></b></b></b><div><svg></b><style>${LINK}</style>${LINK}`,
+			`<style>${CLEAN}</style>${CLEAN}`,
+		],
+		[
+			`<b><b><b><div></div><b></b></b></b><div><svg></b><style>${LINK}</style>${LINK}`,
+			`<style>${CLEAN}</style>${CLEAN}`,
+		],
+		[
+			`<font><font color=red><font><font><font></font></font></font><div><svg></font><style>${LINK}</style>${LINK}`,
+			`<style>${LINK}</style>${CLEAN}`,
+		],
+		[`<p><b><b><b></p><b><div><svg></b><style>${LINK}</style>${LINK}`, `<style>${LINK}</style>${CLEAN}`],
+	])("keeps three alike in the formatting list: %s", (page, expectedEnd) => {
+		const cut = page.indexOf("<style>");
+		expect(stripped(page)).toBe(page.slice(0, cut) + expectedEnd);
+	});
+
 	// A template's contents are read as a body's with its own scopes (checked in Chromium): a table's
 	// end tags outside it do not reach in, `</template>` closes all above it, and the formatting
 	// elements closed before it are behind its marker (closed inside it, reopened there alone).
@@ -603,6 +625,10 @@ describe("lockedPageLinks", () => {
 		"the adoption agency removing spans": (size) => grown(size, "<b><span><i><div><svg></b></div></span>"),
 		"the adoption agency removing spans left open": (size) =>
 			grown(size / 2, "<b><span><div></b>") + grown(size / 2, "</span><span>"),
+		"formatting elements past the list's cap of three alike": (size) =>
+			grown(size, "<font color=red><b><font><b class=x><font color=red><div></b>", "<svg><desc>"),
+		"formatting elements alike under others": (size) =>
+			grown(size / 2, "<i class=x>") + grown(size / 2, "<i>"),
 		"links to strip": (size) => grown(size, '<a href="/p?gclid=x&amp;b=2">'),
 		"an unclosed href": (size) => grown(size, "?&amp;", '<a href="'),
 	};

@@ -32,7 +32,9 @@
  * more between (a fourth formatting element is dropped) or leaving a copy open after 8 rounds,
  * a reopening in a table out of a cell at text or an `<input>` (spaces and a hidden input reopen
  * nothing there; a start tag that is fostered does), of more than a few elements or
- * of one also open (its place in the browser's list), the list's cap of three alike.
+ * of one also open (its place in the browser's list), the list's cap of three alike where attributes
+ * written otherwise could be the same, or for links, or with more than a few of a name to look past
+ * (the cap is kept: the earliest of three alike leaves the list, open as any element).
  * Each marks the model inexact; from then, a decision that could depend on it is not taken:
  * the model says it is lost, and the scanner alters nothing after (a link left is the lesser fault;
  * a script or style altered breaks the page). Each tag costs a bounded amount (the adoption agency
@@ -71,6 +73,10 @@ interface Entry {
 	readonly run: Run;
 	/** Removed from the middle of the stack (a link out of scope a second `<a>` removed): not open. */
 	gone?: boolean;
+	/** A formatting element's attributes as written (compared for the list's cap of three alike). */
+	readonly attributes?: string;
+	/** A formatting element the list's cap of three alike dropped from the list: open, as any element. */
+	unlisted?: boolean;
 }
 
 /** Start tags that end foreign content (and `<font>` with `color`, `face` or `size`). */
@@ -92,7 +98,7 @@ const CLOSES_P =
 /** End tags that close the latest element of their name in scope (past a special one). */
 const ENDS_IN_SCOPE =
 	/^(?:address|article|aside|blockquote|button|center|details|dialog|dir|div|dl|fieldset|figcaption|figure|footer|header|hgroup|listing|main|menu|nav|ol|pre|search|section|summary|ul|dd|dt|applet|marquee|object)$/;
-const FORMATTING = /^(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)$/;
+export const FORMATTING = /^(?:a|b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)$/;
 const HEADING = /^h[1-6]$/;
 /** HTML start tags that do not reopen closed formatting elements (most others do). */
 const NO_REOPEN =
@@ -129,6 +135,8 @@ export interface StartTag {
 	readonly styledFont: boolean;
 	/** `<annotation-xml encoding="text/html">` (or XHTML), an HTML integration point. */
 	readonly htmlEncoding: boolean;
+	/** A formatting element's attributes as written (compared for the list's cap of three alike). */
+	readonly attributes?: string;
 }
 
 /**
@@ -182,7 +190,7 @@ export class ForeignContent {
 	 * Formatting elements closed other than by their end tag: HTML text or a start tag reopens them,
 	 * those after the last marker (closed with as many markers open, `depth`).
 	 */
-	private closed: { readonly name: string; readonly depth: number }[] = [];
+	private closed: { readonly name: string; readonly depth: number; readonly attributes: string }[] = [];
 	/** Open elements the browser's formatting list has a marker for (a table stands for its cells). */
 	private readonly markers: string[] = [];
 	/** Indexes of the open HTML templates (their contents are read as a body's, with their own scopes). */
@@ -252,7 +260,7 @@ export class ForeignContent {
 			return;
 		}
 		this.closed = this.closed.filter((entry) => entry.depth !== depth);
-		for (const { name } of live) this.push(name, "html", false);
+		for (const { name, attributes } of live) this.push(name, "html", false, attributes);
 	}
 
 	/** Whether the latest marker is a table with no cell open (a table pushes no marker of its own). */
@@ -427,7 +435,8 @@ export class ForeignContent {
 			return true;
 		}
 		if (name === "form" && !inTemplate) this.form = true;
-		this.push(name, "html", false);
+		if (FORMATTING.test(name)) this.noahsArk(name, tag.attributes ?? "");
+		this.push(name, "html", false, tag.attributes ?? "");
 		return true;
 	}
 
@@ -474,6 +483,10 @@ export class ForeignContent {
 			if (this.dropClosed(name)) return false;
 			const open = this.latest(run, name);
 			const count = this.formattingOpen.get(name) ?? 0;
+			if (open !== -1 && (this.stack[open] as Entry).unlisted) {
+				this.inexact = true;
+				return false;
+			}
 			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
 			else if (open === -1 || open < (run.scopes.at(-1) ?? -1) || !this.adopt(name, run)) {
 				if (count > 0) this.inexact = true;
@@ -529,6 +542,7 @@ export class ForeignContent {
 		for (let round = 0; round < 8; round++) {
 			const element = this.latest(run, name);
 			if (element === -1 || element < (run.scopes.at(-1) ?? -1)) return true;
+			if ((this.stack[element] as Entry).unlisted) return false;
 			const block = firstAfter(run.specials, element);
 			if (block === -1) {
 				this.popTo(element, element);
@@ -541,7 +555,7 @@ export class ForeignContent {
 			// Those between that are not in the formatting list (a `<span>`) are removed from the stack.
 			for (let at = element + 1; at < block; at++) {
 				const between = this.stack[at] as Entry;
-				if (!FORMATTING.test(between.name)) between.gone = true;
+				if (!FORMATTING.test(between.name) || between.unlisted) between.gone = true;
 			}
 			// The entries from `element` to `block` rotate: those between and the block down one place,
 			// the formatting element (the browser's copy of it) just above the block.
@@ -609,6 +623,13 @@ export class ForeignContent {
 			if (this.dropClosed(name)) return;
 			const at = this.latest(run, name);
 			if (at === -1 || at < scope) return;
+			if ((this.stack[at] as Entry).unlisted) {
+				// Out of the list, and none of its name after it (a listed one below it is not modelled): an
+				// end tag reads it as any other element.
+				if ((this.formattingOpen.get(name) ?? 0) > 0) this.inexact = true;
+				else if (at > (run.specials.at(-1) ?? -1)) this.popTo(at);
+				return;
+			}
 			if (at > (run.specials.at(-1) ?? -1)) this.popTo(at, at);
 			else if (!this.adopt(name, run)) this.inexact = true;
 		} else {
@@ -686,7 +707,65 @@ export class ForeignContent {
 		}
 	}
 
-	private push(name: string, space: Space, htmlEncoding: boolean): void {
+	/**
+	 * The list's cap of three alike (the "Noah's Ark" clause): a formatting element pushed with three of
+	 * its name and attributes after the last marker drops the earliest of them from the list (the open
+	 * ones come first there, in the stack's order, then those closed); one open stays open, as any other
+	 * element. Attributes written otherwise may be the same once parsed (`color=red`, `color="red"`):
+	 * where that could decide, and for a link, the model is inexact.
+	 */
+	private noahsArk(name: string, attributes: string): void {
+		const depth = this.listDepth();
+		const marker = this.lastMarker();
+		// The list keeps three alike at most: the walk down the stack stops at the third.
+		let alike = 0;
+		let unsure = 0;
+		let earliest: Entry | number | undefined;
+		for (let index = this.closed.length - 1; index >= 0; index--) {
+			const entry = this.closed[index] as (typeof this.closed)[number];
+			if (entry.name !== name || entry.depth !== depth) continue;
+			if (entry.attributes === attributes) {
+				alike++;
+				earliest = index;
+			} else if (entry.attributes !== "" && attributes !== "") unsure++;
+		}
+		// Each run's elements of that name, latest first, down to the marker; a bounded number looked at.
+		let looked = 0;
+		for (let top = this.stack.length - 1; top > marker && alike + unsure < 3; ) {
+			const run = (this.stack[top] as Entry).run;
+			const places = run.at.get(name) ?? [];
+			for (let k = places.length - 1; k >= 0 && alike + unsure < 3; k--) {
+				const at = places[k] as number;
+				if (at <= marker) break;
+				if (++looked > 12) {
+					this.inexact = true;
+					return;
+				}
+				const entry = this.stack[at];
+				if (entry?.name !== name || entry.space !== "html" || entry.gone || entry.unlisted) continue;
+				if ((entry.attributes ?? "") === attributes) {
+					alike++;
+					earliest = entry;
+				} else if ((entry.attributes ?? "") !== "" && attributes !== "") unsure++;
+			}
+			top = run.start - 1;
+			if (++looked > 12) {
+				this.inexact = true;
+				return;
+			}
+		}
+		if (alike + unsure < 3) return;
+		if (unsure > 0 || name === "a") {
+			this.inexact = true;
+		} else if (typeof earliest === "number") {
+			this.closed.splice(earliest, 1);
+		} else if (earliest !== undefined) {
+			earliest.unlisted = true;
+			this.formattingOpen.set(name, (this.formattingOpen.get(name) ?? 1) - 1);
+		}
+	}
+
+	private push(name: string, space: Space, htmlEncoding: boolean, attributes?: string): void {
 		const top = this.stack.at(-1);
 		const index = this.stack.length;
 		const sameRun = top !== undefined && (top.space === "html") === (space === "html");
@@ -727,12 +806,9 @@ export class ForeignContent {
 			this.templateColumns.push(false);
 		}
 		if (space === "html" && FORMATTING.test(name)) {
-			const open = (this.formattingOpen.get(name) ?? 0) + 1;
-			this.formattingOpen.set(name, open);
-			// The browser's list keeps three alike at most: which it dropped is not modelled.
-			if (open + this.closed.filter((closed) => closed.name === name).length > 3) this.inexact = true;
+			this.formattingOpen.set(name, (this.formattingOpen.get(name) ?? 0) + 1);
 		}
-		this.stack.push({ name, space, point, run });
+		this.stack.push({ name, space, point, run, attributes });
 	}
 
 	/**
@@ -757,9 +833,15 @@ export class ForeignContent {
 				entry.space === "html" &&
 				at !== own &&
 				(!forget || this.fostering()) &&
-				FORMATTING.test(entry.name)
+				FORMATTING.test(entry.name) &&
+				!entry.unlisted
 			) {
-				if (this.closed.length < 8) this.closed.unshift({ name: entry.name, depth: this.listDepth() });
+				if (this.closed.length < 8)
+					this.closed.unshift({
+						name: entry.name,
+						depth: this.listDepth(),
+						attributes: entry.attributes ?? "",
+					});
 				else this.inexact = true;
 			}
 			// A template read as a table stands for a table too (its marker and a cell's).
@@ -786,7 +868,7 @@ export class ForeignContent {
 				this.tableParts.pop();
 				this.tableNames.pop();
 			}
-			if (entry.space === "html" && FORMATTING.test(entry.name))
+			if (entry.space === "html" && FORMATTING.test(entry.name) && !entry.unlisted)
 				this.formattingOpen.set(entry.name, (this.formattingOpen.get(entry.name) ?? 1) - 1);
 		}
 	}

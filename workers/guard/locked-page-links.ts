@@ -7,7 +7,7 @@
  * where that model cannot tell, nothing after is altered.
  * Linear: each byte is looked at a bounded number of times.
  */
-import { ForeignContent, RAW_TEXT } from "./foreign-content";
+import { FORMATTING, ForeignContent, RAW_TEXT } from "./foreign-content";
 import { stripAttributeUrl } from "./html-attributes";
 import { pageCharset } from "./page-charset";
 import type { StripOptions } from "./strip-tracking-params";
@@ -168,6 +168,7 @@ export function lockedPageLinks(
 			let selfClosing = false;
 			let styledFont = false;
 			let htmlEncoding = false;
+			const attributesFrom = i;
 			for (;;) {
 				selfClosing = false;
 				while (i < n && (isSpace(b[i]) || b[i] === SLASH)) selfClosing = b[i++] === SLASH;
@@ -219,7 +220,20 @@ export function lockedPageLinks(
 			rawEnd = false;
 			if (first === SLASH) {
 				if (!ending) tree.endTag(name);
-			} else if (tree.startTag({ name, selfClosing, styledFont, htmlEncoding })) {
+			} else if (
+				tree.startTag({
+					name,
+					selfClosing,
+					styledFont,
+					htmlEncoding,
+					// As written: the same bytes are the same attributes (a space or `/` before them is none).
+					attributes: FORMATTING.test(name)
+						? latin1(b.subarray(attributesFrom, i))
+								.replace(/^[\t\n\f\r /]+/, "")
+								.replace(/[\t\n\f\r ]+$/, "")
+						: undefined,
+				})
+			) {
 				// Only an HTML element holds raw text (SVG's and MathML's `<script>` and `<style>` hold tags).
 				if (name === "script") at = scriptEnd(b, at);
 				else if (RAW_TEXT.test(name)) at = rawTextEnd(b, name, at);

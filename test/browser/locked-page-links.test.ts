@@ -311,6 +311,13 @@ describe.skipIf(!hasChromium)("a locked-down page's links, as Chromium parses th
 			["svg a /p null", "svg a /q null", "xhtml a /s null"],
 		],
 		[
+			"a `<nobr>` start tag: a closed one reopened and closed again (one dropped), one out of scope left open",
+			`<div><nobr><table><nobr></table></div><nobr></nobr><p><svg></nobr><style><a href="/p?gclid=x"></a></style><a href="/q?gclid=x"></a></p>` +
+				`<div><nobr><table><nobr></table></div><nobr></nobr></nobr><div><svg></nobr><style><a href="/r?gclid=x"></a></style><a href="/s?gclid=x"></a></svg></div>` +
+				`<nobr><template><nobr><svg></nobr><style><a href="/t?gclid=x"></a></style><a href="/u?gclid=x"></a></template>`,
+			["xhtml a /q null", "svg a /r null", "svg a /s null", "xhtml a /u null"],
+		],
+		[
 			"a reopening inside an object, and none after its end of what it closed",
 			`<a href="/p?gclid=x"></a><object><p><b>x</p>y<svg></b><script>s='<a href="/q?gclid=x">'</script><a href="/r?gclid=x">` +
 				`</object><object><i></object>x<svg></i><style><![CDATA[</style><a href="/s?gclid=x">]]></style></svg>`,

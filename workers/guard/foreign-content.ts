@@ -395,7 +395,8 @@ export class ForeignContent {
 		if (UNMODELLED_START.test(name)) this.inexact = true;
 		if (name === "a") this.closeLink(run);
 		else if (run !== undefined && this.closeFor(name, run)) return true;
-		else if (name === "nobr") this.dropClosed(name);
+		// At an integration point no `<nobr>` is in scope: the agency only drops one closed.
+		else if (run === undefined && name === "nobr") this.dropClosed(name);
 		if (!NO_REOPEN.test(name)) this.reopen(name === "input");
 		if (name === "svg" || name === "math") {
 			if (!tag.selfClosing) this.push(name, name, false);
@@ -479,18 +480,15 @@ export class ForeignContent {
 			const button = this.latest(run, "button");
 			if (button !== -1 && button > (run.scopes.at(-1) ?? -1)) this.popTo(button);
 		} else if (name === "nobr") {
-			// The adoption agency, where it only closes the open one.
+			// The browser reopens the formatting elements closed first, a `<nobr>` among them, which the
+			// adoption agency then closes again: it only drops that one. Else, with one open in scope, the
+			// agency runs for it; one out of scope (past a marker, a table, an integration point) stays.
 			if (this.dropClosed(name)) return false;
 			const open = this.latest(run, name);
-			const count = this.formattingOpen.get(name) ?? 0;
-			if (open !== -1 && (this.stack[open] as Entry).unlisted) {
-				this.inexact = true;
-				return false;
-			}
-			if (open !== -1 && open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
-			else if (open === -1 || open < (run.scopes.at(-1) ?? -1) || !this.adopt(name, run)) {
-				if (count > 0) this.inexact = true;
-			}
+			if (open === -1 || open < (run.scopes.at(-1) ?? -1)) return false;
+			if ((this.stack[open] as Entry).unlisted) this.inexact = true;
+			else if (open > (run.specials.at(-1) ?? -1)) this.popTo(open, open);
+			else if (!this.adopt(name, run)) this.inexact = true;
 		}
 		return false;
 	}

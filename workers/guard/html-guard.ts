@@ -53,7 +53,10 @@ export interface HtmlGuardOptions {
 	readonly http?: boolean;
 }
 
-/** The page's own bytes, for the end handler, and the Content-Type they are parsed with. */
+/**
+ * The page's own bytes, for the end handler, and the Content-Type they are parsed with. A rewrite
+ * without them writes nothing at the page's end, since it cannot tell what would take it in.
+ */
 interface PageBytes {
 	readonly contentType: string;
 	read(): Promise<ArrayBuffer>;
@@ -1231,8 +1234,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 				// doctype, which would take it in (page-end.ts). A noscript's or style's text is written at its
 				// last chunk, which comes at the end too.
 				async end(end) {
-					const late = runtimeLate ? runtime : undefined;
 					if (page === undefined) return;
+					const late = runtimeLate ? runtime : undefined;
 					if (late === undefined && scripts.length === 0 && sheets.length === 0) return page.release();
 					if (await endsInsideMarkup(await page.read(), page.contentType)) return;
 					// Late, but where it runs.

@@ -62,6 +62,7 @@ export default {
 		const url = new URL(request.url);
 		const res = await fetch(`${env.ORIGIN}${url.pathname}${url.search}`, { headers: request.headers });
 		const rewritten = new HTMLRewriter()
+			.on("svg, math", ELEMENT)
 			.on("head", ELEMENT)
 			.on("body", ELEMENT)
 			.on("title :not(title) > script", ELEMENT)
@@ -71,6 +72,7 @@ export default {
 				ELEMENT,
 			)
 			.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', ELEMENT_AND_TEXT)
+			.on("svg script, math script", ELEMENT_AND_TEXT)
 			.on("noscript", ELEMENT_AND_TEXT)
 			.on(`${holding("img", "src")}, img[srcset]:not([data-consent])`, ELEMENT)
 			.on("source[srcset]:not([data-consent])", ELEMENT)

@@ -103,12 +103,15 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 			"<svg><![CDATA[if a<b then]]></svg>",
 			'<svg><foreignObject><script type="application/json">{"a":"<b"}</script></foreignObject></svg>',
 			// Raw text at an integration point holds tags as text: the preload scanner reads it as raw text too.
-			`<svg><desc><noframes>${PIXEL}</noframes><noembed>${PIXEL}</noembed></desc></svg>`,
-			`<math><mi><xmp>${PIXEL}</xmp><iframe>${PIXEL}</iframe></mi></math><svg><foreignObject><plaintext>${PIXEL}`,
+			"<svg><desc><noframes><p><img src=/logo.png></noframes></desc></svg>",
 			`<p>${PIXEL.slice(3).replace("<img", "&lt;img")}</p>`,
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}
+		// A tracker's tag there is written with `&lt;` all the same: the guard cannot tell such raw text
+		// from a MathML or SVG element's, whose text the browser parses (foreign-raw-text.test.ts).
+		const raw = `<svg><desc><noframes>${PIXEL}</noframes></desc></svg>`;
+		expect(await guardedBody(raw)).toBe(raw.replaceAll("<p><img", "&lt;p>&lt;img"));
 		const markup = `<svg><![CDATA[${PIXEL}]]></svg>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 	});

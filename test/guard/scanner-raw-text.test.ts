@@ -13,15 +13,20 @@ afterEach(() => {
 });
 
 const PIXEL = "<img src='https://www.facebook.com/tr?id=1&amp;ev=s17'>";
+/**
+ * As the guard writes it in a script while an svg or math is open (its end tag not seen yet): where the
+ * browser may parse the script's text as markup (test/guard/foreign-raw-text.test.ts).
+ */
+const SCRIPTED = PIXEL.replace("<", "\\u003c");
 
 describe("an SVG style the page ends with a tag that ends the SVG", () => {
 	it("gets its end tag there, where the browser ends it", async () => {
 		expect(await guardedBody(`<svg><style><b><script></style>${PIXEL}</script></b>`)).toBe(
-			`<svg><style></style><b><script></style>${PIXEL}</script></b>`,
+			`<svg><style></style><b><script></style>${SCRIPTED}</script></b>`,
 		);
 		// After its sheet so far, its open children closed first (the sheet is the style's).
 		expect(await guardedBody(`<svg><style>p{}<g><b><script></style>${PIXEL}</script></b>`)).toBe(
-			`<svg><style><g></g>p{}</style><b><script></style>${PIXEL}</script></b>`,
+			`<svg><style><g></g>p{}</style><b><script></style>${SCRIPTED}</script></b>`,
 		);
 		// A style in a style's child: both end there.
 		expect(await guardedBody(`<svg><style>p{}<g><style>q{}<p>x</p></style></g></style></svg>`)).toBe(
@@ -31,7 +36,7 @@ describe("an SVG style the page ends with a tag that ends the SVG", () => {
 
 	it("not at an integration point, nor for an allowed visitor", async () => {
 		const inside = `<svg><style><foreignObject><b><script></style>${PIXEL}</script></b></foreignObject></style></svg>`;
-		expect(await guardedBody(inside)).toBe(inside);
+		expect(await guardedBody(inside)).toBe(inside.replace(PIXEL, SCRIPTED));
 		const markup = `<svg><style><b><script></style>${PIXEL}</script></b>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 	});
@@ -74,10 +79,10 @@ describe("an attribute of an element inside a raw text element's name in SVG or 
 describe("a MathML style the page ends with a tag that ends the MathML", () => {
 	it("gets its end tag there too, its text left where it is", async () => {
 		expect(await guardedBody(`<math><style><b><script></style>${PIXEL}</script></b>`)).toBe(
-			`<math><style></style><b><script></style>${PIXEL}</script></b>`,
+			`<math><style></style><b><script></style>${SCRIPTED}</script></b>`,
 		);
 		expect(await guardedBody(`<math><style>p{}<mrow>q<p><script></style>${PIXEL}</script></p>`)).toBe(
-			`<math><style>p{}<mrow>q</style><p><script></style>${PIXEL}</script></p>`,
+			`<math><style>p{}<mrow>q</style><p><script></style>${SCRIPTED}</script></p>`,
 		);
 	});
 
@@ -86,7 +91,7 @@ describe("a MathML style the page ends with a tag that ends the MathML", () => {
 			`<math><style>p{}<mi><b><script></style>${PIXEL}</script></b></mi></style></math>`,
 			`<math><style><mtext><p>x</p></mtext>q</style></math>`,
 		]) {
-			expect(await guardedBody(markup), markup).toBe(markup);
+			expect(await guardedBody(markup), markup).toBe(markup.replace(PIXEL, SCRIPTED));
 		}
 		const markup = `<math><style><b><script></style>${PIXEL}</script></b>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
@@ -96,11 +101,11 @@ describe("a MathML style the page ends with a tag that ends the MathML", () => {
 describe("a script in an HTML element in an SVG or MathML title", () => {
 	it("has `</title>` before it, which the tree builder ignores there and the scanner does not", async () => {
 		expect(await guardedBody(`<svg><title><b><script></title>${PIXEL}</script></b></title></svg>`)).toBe(
-			`<svg><title><b></title><script></title>${PIXEL}</script></b></title></svg>`,
+			`<svg><title><b></title><script></title>${SCRIPTED}</script></b></title></svg>`,
 		);
 		const json = `<script type="application/json">{"a":"</title>${PIXEL}"}</script>`;
 		expect(await guardedBody(`<math><title><mi><i>${json}</i></mi></title></math>`)).toBe(
-			`<math><title><mi><i></title>${json}</i></mi></title></math>`,
+			`<math><title><mi><i></title>${json.replace(PIXEL, SCRIPTED)}</i></mi></title></math>`,
 		);
 	});
 

@@ -205,6 +205,13 @@ const ABSOLUTE_URL = /(?:https?:|[/\\]{2})[^\s"'<>`)]+/gi;
 const TAG_OPEN = /<[A-Za-z]/;
 
 /**
+ * A start tag as a tokenizer reads one: a name ended by a space, `/` or `>`, then its attributes up to
+ * its `>` outside quotes (to the end where none comes). Not `a<b;` or `i<n)` in a script. Linear: each
+ * part starts with its own character.
+ */
+const FOREIGN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?=[\t\n\f\r />])(?:[^>"']|"[^"]*"?|'[^']*'?)*>?/g;
+
+/**
  * CDATA text as the same characters outside the section, escaped: `>` too, so `]]>` cannot appear in
  * it and an XHTML page stays well-formed.
  */
@@ -307,6 +314,8 @@ interface InlineScript {
 	readonly svg?: SvgScriptBody;
 	/** Written out unclosed where the page ended it (`<p>`): its end tag, as lol-html pairs it, is the page's. */
 	unclosed?: boolean;
+	/** An HTML script while an svg or math is open: its tags naming a tracker are written escaped. */
+	readonly foreign: boolean;
 }
 
 /**
@@ -385,10 +394,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		const written = current.chunks.join("");
 		// Chromium runs an SVG script's text with its references decoded.
 		const source = current.svg === undefined ? written : decodeAttribute(written);
-		const body = current.svg === undefined ? written : current.svg.markup.join("");
+		const safe = (text: string) => (current.foreign ? foreignSafeScript(text) : text);
+		const body = safe(current.svg === undefined ? written : current.svg.markup.join(""));
 		if (current.rules !== undefined) {
 			const rules = guardedRules(current.rules, source, verdicts, denies, deniedUrl);
-			return `${startTag("script", current.attributes)}${rules ?? body}${endTag}`;
+			return `${startTag("script", current.attributes)}${rules === null ? body : safe(rules)}${endTag}`;
 		}
 		const purposes = union(current.marked, verdicts.scriptPurposes(source));
 		if (!anyDenied(purposes)) return `${startTag("script", current.attributes)}${body}${endTag}`;
@@ -466,7 +476,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			const svg: SvgScriptBody | undefined = inSvg
 				? { markup: [], children: [], html: 0, dropped: 0 }
 				: undefined;
-			const current: InlineScript = { attributes, marked, rules, chunks: [], svg };
+			const foreign = !inSvg && foreignOpen > 0;
+			const current: InlineScript = { attributes, marked, rules, chunks: [], svg, foreign };
 			try {
 				onEnd(
 					el,
@@ -788,8 +799,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	};
 	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
 	const svgStyleChild = (el: Element) => {
-		// First on any element but a script (guardScript's).
-		if (el.tagName !== "script") givenEnds = undefined;
+		// First on any element but a script (guardScript's), an svg and a math (countForeign's).
+		const tag = el.tagName;
+		if (tag !== "script" && tag !== "svg" && tag !== "math") givenEnds = undefined;
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
@@ -906,6 +918,51 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 
 	/** Whether the text handed to the title and textarea handler is an HTML title's or textarea's own. */
 	let rcdataText = false;
+	/** An HTML raw text element's text so far, held while an svg or math is open (else null). */
+	let rawText: string[] | null = null;
+	/** The same for an HTML script in SVG or MathML that no other handler holds. */
+	let scriptText: string[] | null = null;
+
+	/**
+	 * How many `<svg>` and `<math>` elements are open, by their start and end tags. HTMLRewriter's tree
+	 * builder is a simple one, and sometimes takes an element for HTML's where the browser's builds
+	 * MathML or SVG: in <math><mtext><p><form></form></mtext><xmp><img src=…>, the form closes the p for
+	 * Chromium, so `</mtext>` ends the text point, the xmp is MathML's and its img (a tag that ends the
+	 * MathML) is fetched; HTMLRewriter reads the img as the xmp's raw text. So, while one is open, the text
+	 * of an HTML raw text element or script that holds a tag naming a denied tracker is written so no
+	 * parser reads a tag in it (foreignSafeText, foreignSafeScript). Where there is no disagreement, the
+	 * text is the same or nearly (an HTML raw text element keeps `&lt;` as written). An SVG left open
+	 * (no `</svg>`) keeps the count up: the rest of the page is then treated so, which changes only such
+	 * text.
+	 */
+	let foreignOpen = 0;
+	const countForeign = (el: Element) => {
+		try {
+			// First on an svg or math element: it starts the element's end handlers (svgStyleChild, later,
+			// adds to them).
+			onEnd(el, () => foreignOpen--, true);
+		} catch {
+			givenEnds = undefined;
+			return; // `<svg/>`: open no longer than its tag.
+		}
+		foreignOpen++;
+	};
+	/** A raw text element's text, where it may be MathML's or SVG's: its `<` a reference if it names a tracker. */
+	const foreignSafeText = (text: string): string | null =>
+		foreignOpen > 0 && scannerFetches(text) ? text.replaceAll("<", "&lt;") : null;
+	/** A held noscript's or style's text as rewritten (null: unchanged), and then so. */
+	const foreignSafe = (rewritten: string | null, text: string): string | null =>
+		foreignOpen === 0 ? rewritten : (foreignSafeText(rewritten ?? text) ?? rewritten);
+	/**
+	 * A script's text there: only the `<`s of a tag that names a denied tracker in its attributes (its
+	 * own and any in its quoted values) are written `\u003c`, the same character in a script's string,
+	 * template, regular expression or JSON (where tags in a script are found), and in a comment. The rest
+	 * of the script, its `a<b` too, stays as written.
+	 */
+	const foreignSafeScript = (text: string): string => {
+		if (!TAG_OPEN.test(text)) return text;
+		return text.replace(FOREIGN_TAG, (tag) => (scannerFetches(tag) ? tag.replaceAll("<", "\\u003c") : tag));
+	};
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
 	const afterCharset = (rewriter: HTMLRewriter) =>
@@ -921,6 +978,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 
 	return afterCharset(
 		new HTMLRewriter()
+			// First: it starts an svg's or math's end handlers.
+			.on("svg, math", { element: countForeign })
 			.on("head", {
 				element(el) {
 					if (runtime === undefined || options.metaCharset === true) return;
@@ -957,9 +1016,28 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 				{ element: guardScript.element },
 			)
 			.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', guardScript)
+			// An HTML script in SVG or MathML that the handlers above leave as written (external, JSON, a
+			// template, gated by its marker): held to its last chunk and written so (foreignSafeScript). Only
+			// there: elsewhere, a script no browser runs costs no text callback.
+			.on("svg script, math script", {
+				element(el) {
+					scriptText = el.namespaceURI === HTML_NAMESPACE ? [] : null;
+				},
+				text(chunk) {
+					if (scriptText === null || chunk.removed) return;
+					scriptText.push(chunk.text);
+					if (!chunk.lastInTextNode) {
+						chunk.remove();
+						return;
+					}
+					const text = scriptText.join("");
+					scriptText = null;
+					chunk.replace(foreignSafeScript(text), { html: true });
+				},
+			})
 			.on(
 				"noscript",
-				heldText((body) => withoutDeniedPixels(body, deniedUrl)),
+				heldText((body) => foreignSafe(withoutDeniedPixels(body, deniedUrl), body)),
 			)
 			// The runtime charges per matched element, so selectors let the parser skip what cannot
 			// matter: a relative image is first-party unless the site classified its own paths or the
@@ -1146,7 +1224,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			})
 			.on(
 				"style",
-				heldText((css) => withoutDeniedCssUrls(css, deniedUrl), svgStyle),
+				heldText((css) => foreignSafe(withoutDeniedCssUrls(css, deniedUrl), css), svgStyle),
 			)
 			// A function's name may be escaped or referenced (`\75 rl(`, `u&#114;l(`, `url&lpar;`): style
 			// attributes holding `\` or `&#` are rare (1 and 0 of 6,379 on htmlparser-benchmark's 258 pages).
@@ -1203,9 +1281,25 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			})
 			// Raw text, which holds tags as text (also at an integration point in SVG or MathML, where the
 			// preload scanner reads it as raw text too): written as it is, so cdataText takes it as removed.
+			// While an svg or math is open, HTML's is held to its last chunk, and written so (foreignSafeText).
 			.on("xmp, iframe, noembed, noframes, plaintext", {
+				element(el) {
+					rawText = foreignOpen > 0 && el.namespaceURI === HTML_NAMESPACE ? [] : null;
+				},
 				text(chunk) {
-					if (!chunk.removed && chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
+					if (chunk.removed) return;
+					if (rawText === null) {
+						if (chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
+						return;
+					}
+					rawText.push(chunk.text);
+					if (!chunk.lastInTextNode) {
+						chunk.remove();
+						return;
+					}
+					const text = rawText.join("");
+					rawText = null;
+					chunk.replace(foreignSafeText(text) ?? text, { html: true });
 				},
 			})
 			// A title's or textarea's text is written with its `<` as a reference, which the browser decodes

@@ -61,6 +61,9 @@ const STUB = "(function(w,f,q){function m(){";
 const ACTIVATION = "(function(w){[";
 const TRACKER = new RegExp(TRACKER_HOSTS.map((host) => host.replaceAll(".", "\\.")).join("|"), "i");
 
+/** HTML's raw text elements, whose text holds tags as text. */
+const RAW_TEXT = /^html (?:xmp|noembed|noframes|iframe|style|noscript|plaintext)$/;
+
 const textOf = (children: Shape[]) =>
 	children.map((c) => (typeof c === "string" && c.startsWith("#text ") ? c.slice(6) : "")).join("");
 
@@ -81,10 +84,19 @@ function withoutTracking(href: string): string {
 /** The tree with the guard's intended changes undone (gated scripts and frames, stripped links) or made on both. */
 function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 	if (typeof shape === "string") {
+		if (!shape.startsWith("#text ")) return shape;
 		// A noscript's pixels are cut (scripting on, its content is text): by the guard's own reading of
 		// its markup (noscript-pixels.ts has its tests), so only where the guard takes a noscript is tested.
-		if (guarded || parent !== "html noscript" || !shape.startsWith("#text ")) return shape;
-		return withoutDeniedPixels(shape, (url) => TRACKER.test(url)) ?? shape;
+		const text =
+			guarded || parent !== "html noscript"
+				? shape
+				: (withoutDeniedPixels(shape, (url) => TRACKER.test(url)) ?? shape);
+		// While lol-html has an svg or math open, a tracker's tag in raw text or a script is written with
+		// `&lt;` or `\u003c` (html-guard.ts, foreignSafeText): where Chromium has it HTML's, the text keeps
+		// them. Both trees are read so.
+		if (RAW_TEXT.test(parent)) return text.replaceAll("&lt;", "<");
+		if (parent === "html script") return text.replaceAll("\\u003c", "<");
+		return text;
 	}
 	const [name, attributes, children] = shape;
 	let attrs = new Map(attributes);

@@ -719,38 +719,37 @@ export class ForeignContent {
 		let alike = 0;
 		let unsure = 0;
 		let earliest: Entry | number | undefined;
+		/** One of the name, with its attributes as written: the same, or maybe the same once parsed. */
+		const tally = (written: string, entry: Entry | number) => {
+			if (written === attributes) {
+				alike++;
+				earliest = entry;
+			} else if (written !== "" && attributes !== "") unsure++;
+		};
 		for (let index = this.closed.length - 1; index >= 0; index--) {
 			const entry = this.closed[index] as (typeof this.closed)[number];
-			if (entry.name !== name || entry.depth !== depth) continue;
-			if (entry.attributes === attributes) {
-				alike++;
-				earliest = index;
-			} else if (entry.attributes !== "" && attributes !== "") unsure++;
+			if (entry.name === name && entry.depth === depth) tally(entry.attributes, index);
 		}
 		// Each run's elements of that name, latest first, down to the marker; a bounded number looked at.
 		let looked = 0;
+		const lookFurther = (): boolean => {
+			if (++looked <= 12) return true;
+			this.inexact = true;
+			return false;
+		};
 		for (let top = this.stack.length - 1; top > marker && alike + unsure < 3; ) {
 			const run = (this.stack[top] as Entry).run;
 			const places = run.at.get(name) ?? [];
 			for (let k = places.length - 1; k >= 0 && alike + unsure < 3; k--) {
 				const at = places[k] as number;
 				if (at <= marker) break;
-				if (++looked > 12) {
-					this.inexact = true;
-					return;
-				}
+				if (!lookFurther()) return;
 				const entry = this.stack[at];
 				if (entry?.name !== name || entry.space !== "html" || entry.gone || entry.unlisted) continue;
-				if ((entry.attributes ?? "") === attributes) {
-					alike++;
-					earliest = entry;
-				} else if ((entry.attributes ?? "") !== "" && attributes !== "") unsure++;
+				tally(entry.attributes ?? "", entry);
 			}
 			top = run.start - 1;
-			if (++looked > 12) {
-				this.inexact = true;
-				return;
-			}
+			if (!lookFurther()) return;
 		}
 		if (alike + unsure < 3) return;
 		if (unsure > 0 || name === "a") {

@@ -976,6 +976,26 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					},
 				});
 
+	/** What is still held at the page's end (and the runtime's tag, late), unless it ends inside markup. */
+	const writeHeldAtEnd = async (end: DocumentEnd, page: PageBytes, late: string | undefined) => {
+		if (await endsInsideMarkup(await page.read(), page.contentType)) return;
+		// Late, but where it runs.
+		if (late !== undefined) end.append(late, { html: true });
+		const here = (markup: string) => end.append(markup, { html: true });
+		// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
+		for (;;) {
+			const sheet = sheets.at(-1);
+			if (sheet !== undefined && sheet.held >= scripts.length) {
+				sheets.pop();
+				writeHeld(sheetText(sheet.text), here);
+				continue;
+			}
+			const current = scripts.pop();
+			if (current === undefined) break;
+			writeHeld(closeScript(current, ""), here);
+		}
+	};
+
 	return afterCharset(
 		new HTMLRewriter()
 			// First: it starts an svg's or math's end handlers.
@@ -1327,26 +1347,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 				// (Chromium runs no script the file ends in), unless the page ended inside a tag, comment or
 				// doctype, which would take it in (page-end.ts). A noscript's or style's text is written at its
 				// last chunk, which comes at the end too.
-				async end(end) {
+				end(end) {
 					if (page === undefined) return;
 					const late = runtimeLate ? runtime : undefined;
 					if (late === undefined && scripts.length === 0 && sheets.length === 0) return page.release();
-					if (await endsInsideMarkup(await page.read(), page.contentType)) return;
-					// Late, but where it runs.
-					if (late !== undefined) end.append(late, { html: true });
-					const here = (markup: string) => end.append(markup, { html: true });
-					// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
-					for (;;) {
-						const sheet = sheets.at(-1);
-						if (sheet !== undefined && sheet.held >= scripts.length) {
-							sheets.pop();
-							writeHeld(sheetText(sheet.text), here);
-							continue;
-						}
-						const current = scripts.pop();
-						if (current === undefined) break;
-						writeHeld(closeScript(current, ""), here);
-					}
+					// Only a page that leaves something held reads its bytes again: no other waits on a promise.
+					return writeHeldAtEnd(end, page, late);
 				},
 			}),
 	);

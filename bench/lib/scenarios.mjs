@@ -295,6 +295,20 @@ export function defineScenarios(ctx) {
 		// to its five minutes with guard-html-rendered, the common case): measured on demand by name
 		// with compare.mjs, instructions.mjs or profile.mjs.
 		"guard-html-first-view": freshPage("view", "v", /view=v[0-9a-z]+/, "not a fresh view"),
+		// The same page sent chunked, with no Content-Length (origin/server.mjs): rewritten as it streams
+		// rather than read whole first. Not in a group either: measured on demand by name.
+		"guard-html-streamed": {
+			worker: "consent-edge-guard",
+			reference: true,
+			guard: true,
+			spec: {
+				method: "GET",
+				path: "/article-streamed.html",
+				headers: { ...NAVIGATE, Cookie: ctx.optedOutCookie },
+			},
+			check: (res, body) =>
+				guardedArticle(res, body) ?? is(!res.headers.has("Content-Length"), "not sent as a stream"),
+		},
 
 		// The guard's commonest request: a visitor who denied nothing (no cookie, no GPC, an opt-out
 		// jurisdiction), whose page goes through untouched.
@@ -374,6 +388,7 @@ export const DESCRIPTIONS = {
 	"guard-html-rendered":
 		"reference: the same page rendered afresh for each request (a request id and dateline differ)",
 	"guard-html-first-view": "reference: the same, each request a view of it never served before",
+	"guard-html-streamed": "reference: the same page sent chunked (no Content-Length), rewritten as it streams",
 	"peer-c15t-decision": "c15t GET /subjects/:id (Node 22, SQLite)",
 	"peer-c15t-check": "c15t GET /consents/check (Node 22, SQLite)",
 	"peer-c15t-d1-decision": "c15t GET /subjects/:id (workerd, local D1, in our Miniflare)",

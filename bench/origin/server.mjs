@@ -23,7 +23,20 @@ function bodyFor(url) {
 const etagOf = (body) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
 const PAGE_ETAG = etagOf(page);
 
+/**
+ * The article sent as a server that renders as it goes sends it: chunked, with no Content-Length, in
+ * pieces of 16 KiB (the guard rewrites such a page as it streams, html-guard.ts rewriteHtml).
+ */
+function sendStreamed(req, res) {
+	res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+	if (req.method === "HEAD") return res.end();
+	for (let at = 0; at < page.length; at += STREAMED_PIECE) res.write(page.subarray(at, at + STREAMED_PIECE));
+	res.end();
+}
+const STREAMED_PIECE = 16 * 1024;
+
 const server = createServer((req, res) => {
+	if (req.url === "/article-streamed.html") return sendStreamed(req, res);
 	const body = bodyFor(req.url);
 	const etag = body === page ? PAGE_ETAG : etagOf(body);
 	const headers = { "Cache-Control": "public, max-age=60", ETag: etag };

@@ -128,6 +128,10 @@ const NAMESPACE_CASES: readonly string[] = [
 	`${SVG_POINT}<style>${PIXEL}</style></svg>`,
 	`${SVG_POINT}<xmp>${PIXEL}</xmp></svg>`,
 	`${SVG_POINT}<script>var a = "${PIXEL}";</script></svg>`,
+	// A script in an HTML element inside a raw text element's name in SVG: the preload scanner reads the
+	// raw text element as raw text, ended inside the script's text, and fetched the tag after that.
+	`<svg><noframes><foreignObject><b><script></noframes>${PIXEL}</script></b></foreignObject></noframes></svg>`,
+	`<svg><xmp><desc><i><script>var a = "</xmp>${PIXEL}";</script></i></desc></xmp></svg>`,
 ];
 
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */

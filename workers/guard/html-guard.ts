@@ -211,6 +211,9 @@ const TAG_OPEN = /<[A-Za-z]/;
  */
 const FOREIGN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?=[\t\n\f\r />])(?:[^>"']|"[^"]*"?|'[^']*'?)*>?/g;
 
+/** A `<` that does not open a script's start or end tag, as the script data tokenizer reads one. */
+const SCRIPT_TAG_LESS_THAN = /<(?!\/?script[\t\n\f\r />])/gi;
+
 /**
  * CDATA text as the same characters outside the section, escaped: `>` too, so `]]>` cannot appear in
  * it and an XHTML page stays well-formed.
@@ -957,11 +960,21 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	 * A script's text there: only the `<`s of a tag that names a denied tracker in its attributes (its
 	 * own and any in its quoted values) are written `\u003c`, the same character in a script's string,
 	 * template, regular expression or JSON (where tags in a script are found), and in a comment. The rest
-	 * of the script, its `a<b` too, stays as written.
+	 * of the script, its `a<b` too, stays as written. After a `<!--`, a `<script` or `</script` stays too:
+	 * there the tokenizer counts them to tell where the script ends, and in
+	 * `<script>x="<!--<script>";</script><script src=…></script><script>…</script>` Chromium reads one
+	 * script to the page's end, as lol-html does; with that `<` escaped it ended at the tracker's own
+	 * `</script>`, and ran the last script, which the guard had read as text (checked in Chromium).
 	 */
 	const foreignSafeScript = (text: string): string => {
 		if (!TAG_OPEN.test(text)) return text;
-		return text.replace(FOREIGN_TAG, (tag) => (scannerFetches(tag) ? tag.replaceAll("<", "\\u003c") : tag));
+		const comment = text.indexOf("<!--");
+		return text.replace(FOREIGN_TAG, (tag, at: number) => {
+			if (!scannerFetches(tag)) return tag;
+			return comment === -1 || comment > at
+				? tag.replaceAll("<", "\\u003c")
+				: tag.replace(SCRIPT_TAG_LESS_THAN, "\\u003c");
+		});
 	};
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */

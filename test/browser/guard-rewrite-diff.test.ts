@@ -41,6 +41,9 @@ const DISTILLED: readonly string[] = [
 	"<svg><g><style>p{}<a><b>bold</b></a><pre>x</pre></style></g></svg><p>y</p>",
 	"<svg><style>p{}<noscript><br>a</noscript><p>b</p></style></svg>",
 	"<svg><style>p{}<a>x</style><g>y</g></svg>",
+	// Without a head tag the runtime goes before a base on another host, which would load it from there
+	// (seed 7, page 164).
+	'<base href=https://x.example/b/><script>(window.r=window.r||[]).push("s0");</script>',
 	// After `<!--`, a script's `<script` tags tell where it ends: with one escaped, the last script, text
 	// to the guard, ran ungated (seed 5, pages 74, 135 and 147; seed 7, page 187).
 	'<math><mi><script>x="<!--<script>";</script><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script><script>(window.r=window.r||[]).push("s1");new Image().src="https://www.facebook.com/tr?id=1&ev=x";</script></mi></math>',

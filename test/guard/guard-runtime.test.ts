@@ -56,6 +56,19 @@ describe("the runtime's tag on a guarded page", () => {
 		);
 	});
 
+	it("without a head tag, goes before a `<base href>`, which would name another host for its `src`", async () => {
+		htmlOrigin(`<base href="https://cdn.example/b/"><script>var a = 1;</script>`);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`${RUNTIME_TAGS.gpcOnly}<base href="https://cdn.example/b/"><script>var a = 1;</script>`,
+		);
+		vi.restoreAllMocks();
+		// An SVG base sets no URL.
+		htmlOrigin(`<svg><base href="https://cdn.example/b/"></base></svg><script>var a = 1;</script>`);
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<svg><base href="https://cdn.example/b/"></base></svg>${RUNTIME_TAGS.gpcOnly}<script>var a = 1;</script>`,
+		);
+	});
+
 	it("without a head tag, does not go before a MathML or SVG script, where it would never load", async () => {
 		// There it is a MathML element (inert) or an SVG script (which loads an `href`, not a `src`).
 		htmlOrigin(

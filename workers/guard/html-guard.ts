@@ -1188,9 +1188,13 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			})
 			// A base URL on a tracker's host would make every relative URL after it (which the handlers
 			// above take as first-party) a request to that tracker: it goes, and they stay on the site.
-			// The first one kept is the document's base URL, for the meta refreshes after it.
+			// The first one kept is the document's base URL, for the meta refreshes after it, and for the
+			// runtime's own `src`: without a head tag, the tag goes before it, else a base on another host
+			// (`<base href=https://cdn.example/>`) loads the runtime from there, and it never runs (an SVG
+			// base sets no URL, checked in Chromium).
 			.on("base[href]", {
 				element(el) {
+					if (el.namespaceURI === HTML_NAMESPACE) runtimeBefore(el, HTML_NAMESPACE);
 					const href = el.getAttribute("href") as string;
 					if (anyDenied(classify(href))) el.remove();
 					else baseHref ??= href;

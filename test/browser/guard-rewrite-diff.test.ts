@@ -45,8 +45,10 @@ const DISTILLED: readonly string[] = [
 	// (seed 7, page 164).
 	'<base href=https://x.example/b/><script>(window.r=window.r||[]).push("s0");</script>',
 	// After `<!--`, a script's `<script` tags tell where it ends: with one escaped, the last script, text
-	// to the guard, ran ungated (seed 5, pages 74, 135 and 147; seed 7, page 187).
+	// to the guard, ran ungated (seed 5, pages 74, 135 and 147; seed 7, page 187); kept, the preload
+	// scanner read its `src` after a `<noframes>` (seed 5, page 4).
 	'<math><mi><script>x="<!--<script>";</script><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script><script>(window.r=window.r||[]).push("s1");new Image().src="https://www.facebook.com/tr?id=1&ev=x";</script></mi></math>',
+	'<svg><foreignObject><br> </foreignObject><noframes><b>bold<script>(window.r=window.r||[]).push("s14<!--<script>");</noframes><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123">',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */
@@ -98,10 +100,10 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 				? shape
 				: (withoutDeniedPixels(shape, (url) => TRACKER.test(url)) ?? shape);
 		// While lol-html has an svg or math open, a tracker's tag in raw text or a script is written with
-		// `&lt;` or `\u003c` (html-guard.ts, foreignSafeText): where Chromium has it HTML's, the text keeps
-		// them. Both trees are read so.
+		// `&lt;` or `\u003c` (html-guard.ts, foreignSafeText), in a script after `<!--` its `=` as `\u003d`:
+		// where Chromium has it HTML's, the text keeps them. Both trees are read so.
 		if (RAW_TEXT.test(parent)) return text.replaceAll("&lt;", "<");
-		if (parent === "html script") return text.replaceAll("\\u003c", "<");
+		if (parent === "html script") return text.replaceAll("\\u003c", "<").replaceAll("\\u003d", "=");
 		return text;
 	}
 	const [name, attributes, children] = shape;

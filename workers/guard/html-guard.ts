@@ -960,20 +960,22 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	 * A script's text there: only the `<`s of a tag that names a denied tracker in its attributes (its
 	 * own and any in its quoted values) are written `\u003c`, the same character in a script's string,
 	 * template, regular expression or JSON (where tags in a script are found), and in a comment. The rest
-	 * of the script, its `a<b` too, stays as written. After a `<!--`, a `<script` or `</script` stays too:
-	 * there the tokenizer counts them to tell where the script ends, and in
+	 * of the script, its `a<b` too, stays as written. After a `<!--`, a `<script` or `</script` keeps its
+	 * `<`: there the tokenizer counts them to tell where the script ends, and in
 	 * `<script>x="<!--<script>";</script><script src=…></script><script>…</script>` Chromium reads one
 	 * script to the page's end, as lol-html does; with that `<` escaped it ended at the tracker's own
-	 * `</script>`, and ran the last script, which the guard had read as text (checked in Chromium).
+	 * `</script>`, and ran the last script, which the guard had read as text (checked in Chromium). A tag
+	 * keeping a `<` has its `=` written `\u003d` instead (the same character), so it has no `src` for the
+	 * preload scanner, which reads one after `<noframes>` there (seed 5's page 4 fetched it).
 	 */
 	const foreignSafeScript = (text: string): string => {
 		if (!TAG_OPEN.test(text)) return text;
 		const comment = text.indexOf("<!--");
 		return text.replace(FOREIGN_TAG, (tag, at: number) => {
 			if (!scannerFetches(tag)) return tag;
-			return comment === -1 || comment > at
-				? tag.replaceAll("<", "\\u003c")
-				: tag.replace(SCRIPT_TAG_LESS_THAN, "\\u003c");
+			if (comment === -1 || comment > at) return tag.replaceAll("<", "\\u003c");
+			const kept = tag.replace(SCRIPT_TAG_LESS_THAN, "\\u003c");
+			return kept.includes("<") ? kept.replaceAll("=", "\\u003d") : kept;
 		});
 	};
 

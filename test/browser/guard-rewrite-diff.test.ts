@@ -48,6 +48,7 @@ const DISTILLED: readonly string[] = [
 	// to the guard, ran ungated (seed 5, pages 74, 135 and 147; seed 7, page 187); kept, the preload
 	// scanner read its `src` after a `<noframes>` (seed 5, page 4).
 	'<math><mi><script>x="<!--<script>";</script><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script><script>(window.r=window.r||[]).push("s1");new Image().src="https://www.facebook.com/tr?id=1&ev=x";</script></mi></math>',
+	'<noscript><img src="https://www.facebook.com/tr?id=1&amp;ev=s29" width="1" height="1"></noscript><p>x</p>',
 	'<svg><foreignObject><br> </foreignObject><noframes><b>bold<script>(window.r=window.r||[]).push("s14<!--<script>");</noframes><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123">',
 ];
 
@@ -99,6 +100,8 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 			guarded || parent !== "html noscript"
 				? shape
 				: (withoutDeniedPixels(shape, (url) => TRACKER.test(url)) ?? shape);
+		// One that held a pixel alone is empty as guarded: no text node at all (seed 7, page 90).
+		if (text === "#text ") return null;
 		// While lol-html has an svg or math open, a tracker's tag in raw text or a script is written with
 		// `&lt;` or `\u003c` (html-guard.ts, foreignSafeText), in a script after `<!--` its `=` as `\u003d`:
 		// where Chromium has it HTML's, the text keeps them. Both trees are read so.

@@ -143,6 +143,29 @@ function htmlOrigin(body: string, sizes?: readonly number[], headers: HeadersIni
 	);
 }
 
+/**
+ * An origin whose page comes in pieces of the given sizes, each after a turn of the event loop, as a
+ * server's come over the network: the guard passes on what arrived together joined (guard-response.ts),
+ * so a streamed page reaches the visitor in more than one piece only when its own pieces come apart.
+ */
+function pacedOrigin(body: string, sizes: readonly number[], headers: HeadersInit = {}) {
+	const bytes = new TextEncoder().encode(body);
+	return fakeOrigin(() => {
+		let offset = 0;
+		let turn = 0;
+		const stream = new ReadableStream<Uint8Array>({
+			async pull(controller) {
+				await new Promise((resolve) => setTimeout(resolve, 1));
+				if (offset >= bytes.length) return controller.close();
+				const size = sizes[turn++ % sizes.length] ?? 1;
+				controller.enqueue(bytes.slice(offset, offset + size));
+				offset += size;
+			},
+		});
+		return new Response(stream, { headers: { "Content-Type": "text/html; charset=utf-8", ...headers } });
+	});
+}
+
 describe("a guarded visitor's page", () => {
 	it("GPC only (US): ad and social trackers neutralised, analytics kept, links stripped", async () => {
 		htmlOrigin(TRACKER_PAGE);
@@ -313,12 +336,12 @@ const lengthOf = (page: string) => ({ "Content-Length": String(new TextEncoder()
 
 describe("a page the origin sent with its length (complete before it was sent)", () => {
 	it("is rewritten whole and answered in one piece: the same bytes as when it streams", async () => {
-		htmlOrigin(TRACKER_PAGE, [7, 300, 1], lengthOf(TRACKER_PAGE));
+		pacedOrigin(TRACKER_PAGE, [700, 3000, 100], lengthOf(TRACKER_PAGE));
 		const whole = await pieces(await visit("/", VISITORS.optedOut));
 		expect(whole).toHaveLength(1);
 		expect(joined(whole)).toBe(OPTED_OUT_PAGE);
 		vi.restoreAllMocks();
-		htmlOrigin(TRACKER_PAGE, [7, 300, 1]);
+		pacedOrigin(TRACKER_PAGE, [700, 3000, 100]);
 		const streamed = await pieces(await visit("/", VISITORS.optedOut));
 		expect(streamed.length).toBeGreaterThan(1);
 		expect(joined(streamed)).toBe(OPTED_OUT_PAGE);
@@ -337,6 +360,46 @@ describe("a page the origin sent with its length (complete before it was sent)",
 		expect(views).toEqual([...once, ...once, ...once]);
 	});
 
+	it("streamed, what arrived together goes on joined, and the first part before the origin sends the rest", async () => {
+		// Pieces of 1-7 bytes, all there at once: HTMLRewriter hands out hundreds, joined into one.
+		htmlOrigin(TRACKER_PAGE, [7, 3, 1]);
+		const together = await pieces(await visit("/", VISITORS.optedOut));
+		expect(together).toHaveLength(1);
+		expect(joined(together)).toBe(OPTED_OUT_PAGE);
+		vi.restoreAllMocks();
+		// The page's start, then nothing until the visitor has had what the guard made of it.
+		const bytes = new TextEncoder().encode(TRACKER_PAGE);
+		let sendRest = () => {};
+		const rest = new Promise<void>((resolve) => {
+			sendRest = resolve;
+		});
+		let pulls = 0;
+		fakeOrigin(
+			() =>
+				new Response(
+					new ReadableStream<Uint8Array>({
+						async pull(controller) {
+							if (pulls++ === 0) return controller.enqueue(bytes.slice(0, 400));
+							await rest;
+							controller.enqueue(bytes.slice(400));
+							controller.close();
+						},
+					}),
+					{ headers: { "Content-Type": "text/html; charset=utf-8" } },
+				),
+		);
+		const reader = ((await visit("/", VISITORS.optedOut)).body as ReadableStream<Uint8Array>).getReader();
+		const first = await Promise.race([
+			reader.read(),
+			new Promise<null>((resolve) => setTimeout(() => resolve(null), 2000)),
+		]);
+		sendRest();
+		expect(first?.value?.byteLength).toBeGreaterThan(0);
+		const parts = [first?.value as Uint8Array];
+		for (let read = await reader.read(); !read.done; read = await reader.read()) parts.push(read.value);
+		expect(joined(parts)).toBe(OPTED_OUT_PAGE);
+	});
+
 	it("streams when it is longer than 1 MiB", async () => {
 		const page = `${TRACKER_PAGE}<!--${"x".repeat(1 << 20)}-->`;
 		htmlOrigin(page, [65_536], lengthOf(page));
@@ -351,7 +414,10 @@ describe("a page the origin sent with its length (complete before it was sent)",
 			[128 * 1024 + 1, false],
 		] as const) {
 			vi.restoreAllMocks();
-			htmlOrigin(TRACKER_PAGE, [7, 300, 1], { "Content-Length": String(length), "Content-Encoding": "gzip" });
+			pacedOrigin(TRACKER_PAGE, [700, 3000, 100], {
+				"Content-Length": String(length),
+				"Content-Encoding": "gzip",
+			});
 			const parts = await pieces(await visit("/", VISITORS.optedOut));
 			expect(parts.length === 1, `Content-Length ${length}`).toBe(whole);
 			expect(joined(parts)).toBe(OPTED_OUT_PAGE);

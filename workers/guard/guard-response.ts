@@ -3,6 +3,7 @@
  * tracking `Set-Cookie` lines of denied purposes dropped, our expiry lines added, and for pages the
  * header changes plus (GET bodies only) the HTML rewrite. A response with nothing to change is relayed as is.
  */
+import { joinedBytes } from "../http/request-body";
 import { dropTrackingSetCookies } from "./cookie-guard";
 import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
 import { type GuardedPage, rewrittenPage } from "./guarded-pages";
@@ -142,14 +143,7 @@ function noticedWhereCut(rewritten: ReadableStream): ReadableStream {
 		if (timer !== undefined) clearTimeout(timer);
 		timer = undefined;
 		if (size === 0) return;
-		const joined = held.length === 1 ? (held[0] as Uint8Array) : new Uint8Array(size);
-		if (held.length > 1) {
-			let at = 0;
-			for (const piece of held) {
-				joined.set(piece, at);
-				at += piece.byteLength;
-			}
-		}
+		const joined = held.length === 1 ? (held[0] as Uint8Array) : joinedBytes(held, size);
 		held = [];
 		size = 0;
 		try {

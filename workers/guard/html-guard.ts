@@ -921,10 +921,33 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 
 	/** Whether the text handed to the title and textarea handler is an HTML title's or textarea's own. */
 	let rcdataText = false;
-	/** An HTML raw text element's text so far, held while an svg or math is open (else null). */
-	let rawText: string[] | null = null;
-	/** The same for an HTML script in SVG or MathML that no other handler holds. */
-	let scriptText: string[] | null = null;
+	/**
+	 * The text of the element a handler's element callback chose (`hold()`) held from chunk to chunk and
+	 * written at its last, as `write` makes it; another element's passes (`pass()`) to `passed`, if any.
+	 */
+	const wholeText = (write: (text: string) => string, passed?: (chunk: Text) => void) => {
+		let held: string[] | null = null;
+		return {
+			hold: () => {
+				held = [];
+			},
+			pass: () => {
+				held = null;
+			},
+			text(chunk: Text) {
+				if (chunk.removed) return;
+				if (held === null) return passed?.(chunk);
+				held.push(chunk.text);
+				if (!chunk.lastInTextNode) {
+					chunk.remove();
+					return;
+				}
+				const text = held.join("");
+				held = null;
+				chunk.replace(write(text), { html: true });
+			},
+		};
+	};
 
 	/**
 	 * How many `<svg>` and `<math>` elements are open, by their start and end tags. HTMLRewriter's tree
@@ -978,6 +1001,16 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			return kept.includes("<") ? kept.replaceAll("=", "\\u003d") : kept;
 		});
 	};
+
+	/** An HTML raw text element's text, held while an svg or math is open; else written as it is. */
+	const rawText = wholeText(
+		(text) => foreignSafeText(text) ?? text,
+		(chunk) => {
+			if (chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
+		},
+	);
+	/** An HTML script's in SVG or MathML that no other handler holds. */
+	const scriptText = wholeText(foreignSafeScript);
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
 	const afterCharset = (rewriter: HTMLRewriter) =>
@@ -1056,19 +1089,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// there: elsewhere, a script no browser runs costs no text callback.
 			.on("svg script, math script", {
 				element(el) {
-					scriptText = el.namespaceURI === HTML_NAMESPACE ? [] : null;
+					if (el.namespaceURI === HTML_NAMESPACE) scriptText.hold();
+					else scriptText.pass();
 				},
-				text(chunk) {
-					if (scriptText === null || chunk.removed) return;
-					scriptText.push(chunk.text);
-					if (!chunk.lastInTextNode) {
-						chunk.remove();
-						return;
-					}
-					const text = scriptText.join("");
-					scriptText = null;
-					chunk.replace(foreignSafeScript(text), { html: true });
-				},
+				text: scriptText.text,
 			})
 			.on(
 				"noscript",
@@ -1323,23 +1347,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// While an svg or math is open, HTML's is held to its last chunk, and written so (foreignSafeText).
 			.on("xmp, iframe, noembed, noframes, plaintext", {
 				element(el) {
-					rawText = foreignOpen > 0 && el.namespaceURI === HTML_NAMESPACE ? [] : null;
+					if (foreignOpen > 0 && el.namespaceURI === HTML_NAMESPACE) rawText.hold();
+					else rawText.pass();
 				},
-				text(chunk) {
-					if (chunk.removed) return;
-					if (rawText === null) {
-						if (chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
-						return;
-					}
-					rawText.push(chunk.text);
-					if (!chunk.lastInTextNode) {
-						chunk.remove();
-						return;
-					}
-					const text = rawText.join("");
-					rawText = null;
-					chunk.replace(foreignSafeText(text) ?? text, { html: true });
-				},
+				text: rawText.text,
 			})
 			// A title's or textarea's text is written with its `<` as a reference, which the browser decodes
 			// there: the same text. Where lol-html takes the element for HTML's and Chromium for MathML's, it

@@ -54,11 +54,16 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 		}
 		chunks.push(value);
 	}
+	return joinedBytes(chunks, size);
+}
+
+/** Pieces of bytes as one array, `size` bytes in all. */
+export function joinedBytes(pieces: readonly Uint8Array[], size: number): Uint8Array {
 	const bytes = new Uint8Array(size);
 	let offset = 0;
-	for (const c of chunks) {
-		bytes.set(c, offset);
-		offset += c.byteLength;
+	for (const piece of pieces) {
+		bytes.set(piece, offset);
+		offset += piece.byteLength;
 	}
 	return bytes;
 }

@@ -4,6 +4,7 @@
  * would finish the tag (Chromium then fetched a cut-off `<img>`: test/browser/guard-page-end).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { KEPT_PAGE_MAX_BYTES } from "../../workers/guard/kept-bytes";
 import { endsInsideMarkup } from "../../workers/guard/page-end";
 import { chunkedStream, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
 
@@ -124,6 +125,18 @@ describe("a guarded page that ends inside markup gets nothing written after it",
 			expect(await guardedEnd("<svg><style>a{}", sizes)).toBe("<svg><style>a{}");
 		});
 	}
+
+	it("a streamed page longer than the bytes kept of it gets nothing written at its end", async () => {
+		// Its bytes were let go as it passed (kept-bytes.ts), so where it ends cannot be told: what was
+		// held is left out whether the page ends inside a tag or not.
+		const long = `<p>${"x".repeat(KEPT_PAGE_MAX_BYTES)}</p>`;
+		const sizes = [16384];
+		expect(await guardedEnd(`${long}<svg><script>a();<img src='${PIXEL}'`, sizes)).toBe(
+			`${long}<svg><img src='${PIXEL}'`,
+		);
+		// Within the bound the same end gets what was held (above).
+		expect(await guardedEnd(`${long}<svg><script>a();<g>g</g>b();`, sizes)).toBe(`${long}<svg>`);
+	});
 
 	it("the runtime's tag, late after an SVG script, is not written after a cut-off tag either", async () => {
 		const runtime = '<script src="/v1/guard/runtime.js';

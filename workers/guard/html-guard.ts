@@ -16,6 +16,7 @@ import { withoutDeniedCssUrls } from "./css-urls";
 import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import type { Insistence } from "./insisted-locations";
+import { keptBytes } from "./kept-bytes";
 import { guardedLocation } from "./location-guard";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
@@ -59,7 +60,8 @@ export interface HtmlGuardOptions {
  */
 interface PageBytes {
 	readonly contentType: string;
-	read(): Promise<ArrayBuffer>;
+	/** Null for a streamed page longer than the bytes kept of it (kept-bytes.ts). */
+	read(): Promise<ArrayBuffer | null>;
 	/** They are not needed. */
 	release(): void;
 }
@@ -1026,7 +1028,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 
 	/** What is still held at the page's end (and the runtime's tag, late), unless it ends inside markup. */
 	const writeHeldAtEnd = async (end: DocumentEnd, page: PageBytes, late: string | undefined) => {
-		if (await endsInsideMarkup(await page.read(), page.contentType)) return;
+		const bytes = await page.read();
+		if (bytes === null || (await endsInsideMarkup(bytes, page.contentType))) return;
 		// Late, but where it runs.
 		if (late !== undefined) end.append(late, { html: true });
 		const here = (markup: string) => end.append(markup, { html: true });
@@ -1422,14 +1425,14 @@ export function rewriteHtml(
 		body instanceof ArrayBuffer && !namesCharset(contentType)
 			? sniffedContentType(contentType, new Uint8Array(body, 0, Math.min(body.byteLength, PRESCAN_BYTES)))
 			: contentType;
-	// The end handler may need the page's bytes (page-end.ts): a streamed page's are kept by a branch of
-	// it that nothing reads until then, and let go there.
-	const [parsed, kept] = body instanceof ArrayBuffer ? [body, null] : body.tee();
+	// The end handler may need the page's bytes (page-end.ts): a streamed page's are kept as they pass.
+	const kept = body instanceof ArrayBuffer ? null : keptBytes(body);
+	const parsed = kept === null ? body : kept.stream;
 	const guarded = (type: string) => {
 		const page: PageBytes = {
 			contentType: type,
-			read: async () => (kept === null ? (parsed as ArrayBuffer) : await new Response(kept).arrayBuffer()),
-			release: () => void kept?.cancel().catch(() => {}),
+			read: () => (kept === null ? Promise.resolve(parsed as ArrayBuffer) : kept.bytes),
+			release: () => kept?.release(),
 		};
 		return htmlGuard(options, page).transform(new Response(parsed, { headers: { "Content-Type": type } }))
 			.body;

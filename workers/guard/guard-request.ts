@@ -127,7 +127,7 @@ function guarded(
 		return blockedBeacon(labels, expiry);
 	}
 
-	const strip = { ...settings.strip, baseHost: target.hostname };
+	const strip = settings.stripFor(target.hostname);
 	const pathAndQuery = target.pathAndQuery;
 	const clean = stripTrackingParams(pathAndQuery, strip);
 	if (clean !== pathAndQuery && isNavigation(request)) {

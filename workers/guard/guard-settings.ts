@@ -5,6 +5,7 @@
  * and the site's additions to the tracking-parameter rules: GUARD_STRIP_EXTRA (more names to strip),
  * GUARD_STRIP_KEEP (names never to strip), GUARD_KEEP_UTM ("true" keeps utm_* campaign parameters).
  */
+import { BoundedMemo } from "../memo/bounded-memo";
 import type { StripOptions } from "./strip-tracking-params";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
@@ -14,23 +15,34 @@ export interface GuardSettings {
 	readonly overrides: TrackerOverrides | undefined;
 	/** The site's extra, kept and utm choices for stripping (no baseHost: that is per request). */
 	readonly strip: StripOptions;
+	/**
+	 * Those choices for a request to `host` (their baseHost): one object per host, so what they resolve
+	 * to (strip-tracking-params.ts, remembered per options object) is not worked out again, and
+	 * remembered again, for every request (bench/HISTORY.md, session 48).
+	 */
+	stripFor(host: string): StripOptions;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** A site is served under a few host names (`www.` and the bare domain); a Host header may name others. */
+const STRIP_HOSTS = 32;
 const cache = new WeakMap<object, GuardSettings>();
 
 export function guardSettingsFor(env: Env): GuardSettings {
 	let settings = cache.get(env);
 	if (!settings) {
 		const vars = env as unknown as Record<string, unknown>;
+		const strip: StripOptions = {
+			extra: nameList(vars.GUARD_STRIP_EXTRA),
+			keep: nameList(vars.GUARD_STRIP_KEEP),
+			keepUtm: typeof vars.GUARD_KEEP_UTM === "string" && vars.GUARD_KEEP_UTM.trim() === "true",
+		};
+		const byHost = new BoundedMemo<string, StripOptions>(STRIP_HOSTS);
 		settings = {
 			timeoutMs: parseTimeout(vars.GUARD_TIMEOUT_MS),
 			overrides: parseOverrides(vars.GUARD_TRACKER_OVERRIDES),
-			strip: {
-				extra: nameList(vars.GUARD_STRIP_EXTRA),
-				keep: nameList(vars.GUARD_STRIP_KEEP),
-				keepUtm: typeof vars.GUARD_KEEP_UTM === "string" && vars.GUARD_KEEP_UTM.trim() === "true",
-			},
+			strip,
+			stripFor: (host) => byHost.get(host, (baseHost) => ({ ...strip, baseHost })),
 		};
 		cache.set(env, settings);
 	}

@@ -28,6 +28,8 @@ describe("guardSettingsFor(env).stripFor(host)", () => {
 			const fresh = { ...settings.strip, baseHost: host };
 			expect(stripTrackingParams(url, settings.stripFor(host))).toBe(stripTrackingParams(url, fresh));
 		}
-		expect(stripTrackingParams(url, settings.stripFor("h1.example.com"))).toBe("/p?utm_source=a&gclid=c&id=1");
+		expect(stripTrackingParams(url, settings.stripFor("h1.example.com"))).toBe(
+			"/p?utm_source=a&gclid=c&id=1",
+		);
 	});
 });

@@ -35,6 +35,17 @@ export class GuardVerdict {
 		private readonly decide: () => Decision,
 	) {}
 
+	/**
+	 * One verdict kept for good, so a verdict's shape always has an instance alive: optimized code holds
+	 * the maps of the objects it handled weakly, and a full collection that found no verdict alive
+	 * dropped them, and with them the code of guardRequest, guardDecision and the verdict's own methods
+	 * (V8's --trace-deopt: "embedded weak objects cleared" at full collections under load,
+	 * bench/HISTORY.md, session 48). strip-tracking-params.ts keeps its last run alive for the same reason.
+	 */
+	static readonly shapeKept = new GuardVerdict(true, () => {
+		throw new Error("a shape only");
+	});
+
 	static of(decision: Decision): GuardVerdict {
 		const verdict = new GuardVerdict(isGuarded(decision), () => decision);
 		verdict.#decision = decision;

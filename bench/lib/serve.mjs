@@ -88,9 +88,18 @@ function raiseRateLimits(ratelimits = {}, keep = []) {
  *   config: string } | null }} options `inspectorPort` opens workerd's inspector (bench/profile.mjs);
  *   `keepRateLimits` names bindings left at their configured limits (bench/loadtest.mjs keeps
  *   UNSUBSCRIBE_LIMITER real to show its 429s); `peerD1` also serves c15t's built worker
- *   (lib/peer.mjs buildPeerD1) with the bindings of its own wrangler config (its own D1 database)
+ *   (lib/peer.mjs buildPeerD1) with the bindings of its own wrangler config (its own D1 database);
+ *   `runtimeLog`, when given, is handed every line workerd writes (bench/deopt-trace.mjs reads V8's)
  */
-export async function startWorkers({ build, origin, log, inspectorPort, keepRateLimits = [], peerD1 }) {
+export async function startWorkers({
+	build,
+	origin,
+	log,
+	inspectorPort,
+	keepRateLimits = [],
+	peerD1,
+	runtimeLog,
+}) {
 	const base = wranglerWorkerOptions();
 	const ratelimits = raiseRateLimits(base.ratelimits, keepRateLimits);
 	const worker = (name, vars, extra = {}) => ({
@@ -145,6 +154,7 @@ export async function startWorkers({ build, origin, log, inspectorPort, keepRate
 			...(inspectorPort === undefined ? {} : { inspectorPort }),
 			// Worker console output under load would flood the terminal: count it, show each distinct line once.
 			handleStructuredLogs: ({ level, message }) => {
+				runtimeLog?.(level, message);
 				const key = `${level}: ${message.split("\n")[0].slice(0, 200)}`;
 				const seen = logs.get(key) ?? 0;
 				if (seen === 0 && level !== "log" && level !== "info" && level !== "debug") log(`  [worker ${key}]`);

@@ -119,12 +119,12 @@ export async function probeByName(scenarios, name, urls) {
  *   peerD1?: ReturnType<typeof import("./peer.mjs").buildPeerD1> | null }} options `peerD1` also
  *   serves c15t in workerd, with its D1 seeded
  */
-export async function stage({ log, minify, inspectorPort, peerD1 }) {
+export async function stage({ log, minify, inspectorPort, peerD1, runtimeLog }) {
 	const build = await buildWorker({ minify });
 	log(`built: ${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped (${build.wranglerSummary})`);
 	const origin = await startProcess(process.execPath, [join(BENCH_DIR, "origin", "server.mjs")]);
 	const originUrl = `http://127.0.0.1:${origin.port}`;
-	const workers = await startWorkers({ build, origin: originUrl, log, inspectorPort, peerD1 });
+	const workers = await startWorkers({ build, origin: originUrl, log, inspectorPort, peerD1, runtimeLog });
 	log(`serving the Worker, guard mode (origin ${originUrl}) and the baselines on loopback`);
 	log(`rate limits raised for the bench: ${workers.raisedRateLimits.join(", ") || "none configured"}`);
 	const seeded = await seed(workers.mf, API_WORKER, workers.urls["kv-admin"]);

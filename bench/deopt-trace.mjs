@@ -1,5 +1,5 @@
 /**
- * `npx node bench/deopt-trace.mjs [scenario ...] [--seconds=N] [--warmup=N] [--predictable]`: whether a scenario's
+ * `npx node bench/deopt-trace.mjs [scenario ...] [--seconds=N] [--warmup=N] [--predictable] [--dump=FILE]`: whether a scenario's
  * code stays optimized. Stages the bench with an unminified build (V8 prints the bundle's function
  * names) and V8's `--trace-opt --trace-deopt`, warms each scenario up with wrk, then drives it for N seconds and counts what V8
  * did meanwhile: functions compiled by an optimizing tier, code thrown away ("marking dependent code
@@ -9,6 +9,7 @@
  * code that had inlined it was dropped; bench/HISTORY.md). workerd's trace covers every isolate, the
  * simulators' (D1, KV) too; their functions show under their own names. Not part of `npm run bench`.
  */
+import { appendFileSync } from "node:fs";
 import { ensureWrk, runRound, writeScript } from "./lib/load.mjs";
 import { stopProcesses } from "./lib/processes.mjs";
 import { probe, stage } from "./lib/stage.mjs";
@@ -18,6 +19,8 @@ const option = (name, fallback) =>
 	Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const seconds = option("seconds", 10);
 const warmup = option("warmup", 5);
+/** `--dump=FILE`: every line counted, by scenario, appended to FILE. */
+const dump = args.find((a) => a.startsWith("--dump="))?.slice("--dump=".length);
 const wanted = args.filter((a) => !a.startsWith("--"));
 const names = wanted.length
 	? wanted
@@ -27,7 +30,8 @@ const names = wanted.length
 // more often than in V8's normal mode, so what they drop shows within seconds.
 process.env.MINIFLARE_WORKERD_V8_FLAGS = `--trace-opt --trace-deopt${args.includes("--predictable") ? " --predictable" : ""}`;
 
-const COMPILED = /^\[completed compiling 0x[0-9a-f]+ <JSFunction (\S*) .*\(target (\w+)\)/;
+const COMPILED =
+	/^\[completed compiling 0x[0-9a-f]+ <JSFunction (\S*) ?\(sfi = (0x[0-9a-f]+)\)>.*\(target (\w+)\)/;
 const DROPPED =
 	/^\[marking dependent code .*<SharedFunctionInfo ?([^>]*)>\).* for deoptimization, reason: (.+)\]$/;
 const BAILOUT =
@@ -77,10 +81,11 @@ async function main() {
 		const round = await runRound({ url: workers.urls[s.worker], script, seconds });
 		const seen = lines;
 		lines = null;
+		if (dump) appendFileSync(dump, `=== ${name}\n${seen.join("\n")}\n`);
 		console.log(`\n=== ${name}: ${round.requests} requests in ${seconds} s after the warm-up`);
 		print(
 			"optimized compiles",
-			tally(seen, COMPILED, (m) => `${m[1] || "(anonymous)"} (${m[2]})`),
+			tally(seen, COMPILED, (m) => `${m[1] || `(anonymous ${m[2]})`} (${m[3]})`),
 		);
 		print(
 			"code dropped",

@@ -257,12 +257,15 @@ function guardHeaders(
 	for (const line of guard.expiry) headers.append("Set-Cookie", line);
 	const contentType = headers.get("Content-Type");
 	const relocated = onSite.length > 0 || hopFields.length > 0;
-	const moved = { insisted, relocated, onSite: onSite.length > 0 };
-	if (!isPage(status, contentType, guard)) return { contentType: null, ...moved };
+	// Literals, not a spread of one object into another: a spread's result takes a shape V8 keeps only
+	// while such an object is alive, and guardResponse's optimized code, which had inlined this, was
+	// dropped with it at every full collection (bench/deopt-trace.mjs; bench/HISTORY.md, session 48).
+	const site = onSite.length > 0;
+	if (!isPage(status, contentType, guard)) return { contentType: null, insisted, relocated, onSite: site };
 	guardHtmlHeaders(headers);
 	if (rewrites) labels.rewritten = true;
 	else labels.private = true;
-	return { contentType, ...moved };
+	return { contentType, insisted, relocated, onSite: site };
 }
 
 /**

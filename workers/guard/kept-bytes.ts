@@ -13,7 +13,10 @@ export const KEPT_PAGE_MAX_BYTES = 1 << 20;
 export interface KeptBytes {
 	/** Every byte of the source, for the rewrite; cancelling it cancels the source. */
 	readonly stream: ReadableStream<Uint8Array>;
-	/** The source's bytes once it has ended; null if they outgrew the bound or the source broke off. */
+	/**
+	 * The source's bytes once it has ended (joined when first asked for); null if they outgrew the bound
+	 * or the source broke off.
+	 */
 	readonly bytes: Promise<ArrayBuffer | null>;
 	/** They are not needed: the kept branch is let go. */
 	release(): void;
@@ -27,13 +30,15 @@ export function keptBytes(source: ReadableStream<Uint8Array>, max = KEPT_PAGE_MA
 		released = true;
 		reader.cancel().catch(() => {});
 	};
-	const keep = async (): Promise<ArrayBuffer | null> => {
+	// The pieces, not yet joined: most pages never need their bytes (the end handler reads them only
+	// when something is held at the end), so they are joined on first asking.
+	const keep = async (): Promise<{ pieces: Uint8Array[]; size: number } | null> => {
 		const pieces: Uint8Array[] = [];
 		let size = 0;
 		for (;;) {
 			const { done, value } = await reader.read();
 			if (released) return null;
-			if (done) return joinedBytes(pieces, size).buffer as ArrayBuffer;
+			if (done) return { pieces, size };
 			size += value.byteLength;
 			if (size > max) {
 				release();
@@ -43,6 +48,16 @@ export function keptBytes(source: ReadableStream<Uint8Array>, max = KEPT_PAGE_MA
 		}
 	};
 	// A source that breaks off fails the rewrite's stream, which says so; here it only means no bytes.
-	const bytes = keep().catch(() => null);
-	return { stream, bytes, release };
+	const kept = keep().catch(() => null);
+	let joined: Promise<ArrayBuffer | null> | undefined;
+	return {
+		stream,
+		get bytes() {
+			joined ??= kept.then((all) =>
+				all === null ? null : (joinedBytes(all.pieces, all.size).buffer as ArrayBuffer),
+			);
+			return joined;
+		},
+		release,
+	};
 }

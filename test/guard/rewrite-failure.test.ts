@@ -19,6 +19,8 @@ const PIXEL = '<img src="https://www.facebook.com/tr?id=123456789012345&amp;ev=P
 const DEEP_PAGES = {
 	divs: `${HEAD}${"<div>".repeat(26_000)}${PIXEL}`,
 	svgStyles: `${HEAD}${"<svg><style>a{}</style><p>".repeat(9_000)}${PIXEL}`,
+	/** Divs of 28 bytes: most places a page could be cut are inside one. */
+	longDivs: `${HEAD}${'<div class="section-content">'.repeat(26_000)}${PIXEL}`,
 };
 const HTML = "text/html; charset=utf-8";
 
@@ -62,16 +64,52 @@ describe("a page the rewrite fails on", () => {
 		expect(await res.text()).not.toContain("facebook.com/tr");
 	});
 
-	it("streamed, ends after the rewritten part with a notice: never the raw page", async () => {
+	for (const [name, div] of [
+		["divs", "<div>"],
+		["longDivs", '<div class="section-content">'],
+	] as const) {
+		it(`(${name}) streamed, ends after the rewritten part with a notice after a whole tag: never the raw page`, async () => {
+			const page = DEEP_PAGES[name];
+			fakeOrigin(() => new Response(chunkedStream(page, [4096]), { headers: { "Content-Type": HTML } }));
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			const text = await res.text();
+			expect(text.length).toBeLessThan(page.length);
+			expect(text).toContain('data-src="https://www.googletagmanager.com/gtag/js');
+			expect(text).not.toContain('<script src="https://www.googletagmanager.com');
+			expect(text).not.toContain("facebook.com/tr");
+			const end = `${div}<p role="alert">The rest of this page could not be shown with your privacy choices applied.</p>`;
+			expect(text.slice(-end.length)).toBe(end);
+		});
+	}
+
+	it("streamed, fails while the origin is still sending: the same end and notice", async () => {
+		// All but the page's last byte, then an origin still rendering when the rewrite gives up.
+		const bytes = new TextEncoder().encode(DEEP_PAGES.divs);
+		let pulls = 0;
+		let finish = () => {};
+		const rest = new Promise<void>((resolve) => {
+			finish = resolve;
+		});
 		fakeOrigin(
-			() => new Response(chunkedStream(DEEP_PAGES.divs, [4096]), { headers: { "Content-Type": HTML } }),
+			() =>
+				new Response(
+					new ReadableStream<Uint8Array>({
+						async pull(controller) {
+							const at = pulls++ * 4096;
+							if (at < bytes.length - 1)
+								return controller.enqueue(bytes.slice(at, Math.min(at + 4096, bytes.length - 1)));
+							await rest;
+							controller.enqueue(bytes.slice(bytes.length - 1));
+							controller.close();
+						},
+					}),
+					{ headers: { "Content-Type": HTML } },
+				),
 		);
-		const res = await visit("/", VISITORS.optedOut);
-		expect(res.status).toBe(200);
-		const text = await res.text();
+		const text = await (await visit("/", VISITORS.optedOut)).text();
+		finish();
 		expect(text.length).toBeLessThan(DEEP_PAGES.divs.length);
-		expect(text).toContain('data-src="https://www.googletagmanager.com/gtag/js');
-		expect(text).not.toContain('<script src="https://www.googletagmanager.com');
 		expect(text).not.toContain("facebook.com/tr");
 		expect(
 			text.endsWith(

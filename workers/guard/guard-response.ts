@@ -174,7 +174,11 @@ function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<
 	};
 	const cutOff = (err: unknown) => {
 		if (cancelled) return;
-		if (!String(err).includes("Parser error")) return out.error(err);
+		if (!String(err).includes("Parser error")) {
+			// Broken off (the origin's page was): what is held goes nowhere, and nothing more reaches them.
+			if (timer !== undefined) clearTimeout(timer);
+			return out.error(err);
+		}
 		console.warn("page could not be rewritten mid-stream; cut off with a notice", err);
 		passOn();
 		out.enqueue(CUT_NOTICE);

@@ -138,9 +138,9 @@ const JOINED_BYTES = 32 * 1024;
 /**
  * The rewritten stream as the visitor gets it: its pieces joined, and a notice where the rewrite gave
  * up. Read with a reader of our own rather than piped through a TransformStream, whose write, transform
- * and read promises for each of HTMLRewriter's pieces cost the bench's streamed page a third of its
- * requests/s (bench/HISTORY.md, session 49). The rewrite is read no further ahead than the visitor:
- * once a joined piece waits unread, the next read waits for the visitor's.
+ * and read promises for each of HTMLRewriter's pieces left the bench's streamed page at 0.64-0.81 of the
+ * requests/s it serves now (bench/HISTORY.md, session 49). The rewrite is read no further ahead than
+ * the visitor: once a joined piece waits unread, the next read waits for the visitor's.
  */
 function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
 	const reader = rewritten.getReader();

@@ -150,9 +150,12 @@ function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<
 	let visitorRead: (() => void) | undefined;
 	let cancelled = false;
 	let out!: ReadableStreamDefaultController<Uint8Array>;
-	const passOn = () => {
+	const stopTimer = () => {
 		if (timer !== undefined) clearTimeout(timer);
 		timer = undefined;
+	};
+	const passOn = () => {
+		stopTimer();
 		if (size === 0 || cancelled) return;
 		out.enqueue(held.length === 1 ? (held[0] as Uint8Array) : joinedBytes(held, size));
 		held = [];
@@ -176,7 +179,7 @@ function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<
 		if (cancelled) return;
 		if (!String(err).includes("Parser error")) {
 			// Broken off (the origin's page was): what is held goes nowhere, and nothing more reaches them.
-			if (timer !== undefined) clearTimeout(timer);
+			stopTimer();
 			return out.error(err);
 		}
 		console.warn("page could not be rewritten mid-stream; cut off with a notice", err);
@@ -195,7 +198,7 @@ function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<
 		},
 		cancel(reason) {
 			cancelled = true;
-			if (timer !== undefined) clearTimeout(timer);
+			stopTimer();
 			visitorRead?.();
 			return reader.cancel(reason);
 		},

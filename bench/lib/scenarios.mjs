@@ -35,6 +35,7 @@ export const GROUPS = [
 			"guard-strip-redirect",
 			"beacon-block",
 			"response-floor",
+			"inputs-floor",
 			"gpc-answer-floor",
 			"redirect-answer-floor",
 			"beacon-answer-floor",
@@ -188,8 +189,7 @@ export function defineScenarios(ctx) {
 		},
 
 		"response-floor": replayOf("cookie-decision", cookieLookup),
-		// Not in a group (the full run keeps to its five minutes): measured on demand by name with
-		// instructions.mjs or cpu-cost.mjs.
+		// In the noop group since session 50: what reading the contract's inputs costs any implementation.
 		"inputs-floor": { ...replayOf("cookie-decision", cookieLookup), worker: "inputs-floor" },
 		"gpc-answer-floor": replayOf("gpc-decision", gpcCheck),
 		"redirect-answer-floor": replayOf("guard-strip-redirect", strippingNavigation),

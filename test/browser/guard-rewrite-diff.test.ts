@@ -50,6 +50,11 @@ const DISTILLED: readonly string[] = [
 	'<math><mi><script>x="<!--<script>";</script><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123"></script><script>(window.r=window.r||[]).push("s1");new Image().src="https://www.facebook.com/tr?id=1&ev=x";</script></mi></math>',
 	'<noscript><img src="https://www.facebook.com/tr?id=1&amp;ev=s29" width="1" height="1"></noscript><p>x</p>',
 	'<svg><foreignObject><br> </foreignObject><noframes><b>bold<script>(window.r=window.r||[]).push("s14<!--<script>");</noframes><script src="https://www.googletagmanager.com/gtag/js?id=G-ABC123">',
+	// A pixel's `<img>` reconstructs the formatting elements the page left open (a `<b>` here): what
+	// follows it is built inside a new `<b>`, so the removed pixel leaves an `<area/>` that does the same
+	// (seed 5, page 67).
+	'<p><b>x</p><img src="https://www.facebook.com/tr?id=1&amp;ev=f" width="1" height="1"><p>y</p><script>(window.r=window.r||[]).push("f");</script>',
+	'<ul><li><svg><g><script type="application/ld+json">{"a":"<b>"}</script></g></svg><li><img src="https://www.facebook.com/tr?id=1&amp;ev=s23"><script>(window.r=window.r||[]).push("s0");</script></ul>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */
@@ -127,6 +132,8 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 		attrs.delete("data-consent");
 	}
 	if (name === "html img" && TRACKER.test(`${attrs.get("src")} ${attrs.get("srcset")}`)) return null;
+	// Where the guard removed one, it left an inert `<area/>` that is built as the img was (html-guard.ts).
+	if (guarded && name === "html area" && attributes.length === 0) return null;
 	if ((name.endsWith(" a") || name === "html area") && attrs.has("href"))
 		attrs.set("href", withoutTracking(attrs.get("href") as string));
 	// The guard gates a frame by its tag name, in any namespace (an SVG `<iframe>`, inert, too): lol-html's

@@ -13,17 +13,19 @@ afterEach(() => {
 const PIXEL = '<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView">';
 
 describe("a denied pixel that ends an SVG or MathML", () => {
-	it("leaves an empty `<body>` tag in its place, which ends it the same way and adds nothing", async () => {
-		expect(await guardedBody(`<svg><g></g>${PIXEL}<g>x</g></svg>`)).toBe("<svg><g></g><body/><g>x</g></svg>");
+	it("leaves an empty `<body>` tag in its place, which ends it the same way, then the img's `<area/>`", async () => {
+		expect(await guardedBody(`<svg><g></g>${PIXEL}<g>x</g></svg>`)).toBe(
+			"<svg><g></g><body/><area/><g>x</g></svg>",
+		);
 		expect(await guardedBody(`<math><mi>a</mi>${PIXEL}<mo>x</mo></math>`)).toBe(
-			"<math><mi>a</mi><body/><mo>x</mo></math>",
+			"<math><mi>a</mi><body/><area/><mo>x</mo></math>",
 		);
 	});
 
 	it("an allowed visitor's pixel, and one outside SVG, are as before", async () => {
 		const markup = `<svg><g></g>${PIXEL}<g>x</g></svg>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
-		expect(await guardedBody(`<p>a${PIXEL}b</p>`)).toBe("<p>ab</p>");
+		expect(await guardedBody(`<p>a${PIXEL}b</p>`)).toBe("<p>a<area/>b</p>");
 	});
 
 	it("inside a held SVG script, at an integration point, it stays in the script's markup", async () => {

@@ -430,6 +430,20 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 		else if (outer.svg.dropped === 0) outer.svg.markup.push(markup);
 	};
 
+	/**
+	 * A tracker's image goes. In HTML an `<img>` start tag also reconstructs the formatting elements the
+	 * page left open (`<p><b>x</p><img …><p>y` builds the img and what follows inside a new `<b>`), which
+	 * a removed one no longer did: an `<area/>` is left in its place, which the tree builder treats as it
+	 * treats an `<img>` and which shows nothing (`display: none`; checked in Chromium). An img that ends
+	 * an SVG or MathML also gets the "svg img, math img" handler's `<body/>`, written before the area
+	 * (an area alone would be an SVG element there). Inside a held SVG script the `<body/>` alone, as before.
+	 */
+	const removeImage = (el: Element) => {
+		el.remove();
+		if (scripts.at(-1)?.svg === undefined && el.namespaceURI === HTML_NAMESPACE)
+			el.after("<area/>", { html: true });
+	};
+
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			givenEnds = undefined;
@@ -1116,11 +1130,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					element(el) {
 						const src = el.getAttribute("src");
 						if (imageUrlMatters(src) && anyDenied(classify(src))) {
-							el.remove();
+							removeImage(el);
 							return;
 						}
 						const srcset = el.getAttribute("srcset");
-						if (imageUrlMatters(srcset) && deniedSrcset(srcset)) el.remove();
+						if (imageUrlMatters(srcset) && deniedSrcset(srcset)) removeImage(el);
 					},
 				},
 			)
@@ -1140,7 +1154,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 					}
 					const src = el.getAttribute("src");
 					if ((src !== null && anyDenied(classify(src))) || deniedSrcset(el.getAttribute("srcset"))) {
-						el.remove();
+						removeImage(el);
 					}
 				},
 			})

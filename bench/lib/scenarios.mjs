@@ -385,6 +385,7 @@ export const DESCRIPTIONS = {
 	"guard-strip-redirect": "guarded navigation with tracking parameters: redirect",
 	"beacon-block": "guarded GA4 /g/collect beacon: 204",
 	"guard-html-rewrite": "guarded 100 KB HTML page with trackers",
+	"guard-html-allowed": "reference: the same page for a visitor who denied nothing, passed through untouched",
 	"guard-html-rendered":
 		"reference: the same page rendered afresh for each request (a request id and dateline differ)",
 	"guard-html-first-view": "reference: the same, each request a view of it never served before",

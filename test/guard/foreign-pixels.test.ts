@@ -22,7 +22,7 @@ describe("a denied pixel that ends an SVG or MathML", () => {
 		);
 	});
 
-	it("an allowed visitor's pixel, and one outside SVG, are as before", async () => {
+	it("an allowed visitor's pixel stays, and one outside SVG leaves its `<area/>` alone", async () => {
 		const markup = `<svg><g></g>${PIXEL}<g>x</g></svg>`;
 		expect(await guardedBody(markup, VISITORS.allowed)).toBe(markup);
 		expect(await guardedBody(`<p>a${PIXEL}b</p>`)).toBe("<p>a<area/>b</p>");

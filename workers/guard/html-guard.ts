@@ -435,8 +435,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	 * page left open (`<p><b>x</p><img …><p>y` builds the img and what follows inside a new `<b>`), which
 	 * a removed one no longer did: an `<area/>` is left in its place, which the tree builder treats as it
 	 * treats an `<img>` and which shows nothing (`display: none`; checked in Chromium). An img that ends
-	 * an SVG or MathML also gets the "svg img, math img" handler's `<body/>`, written before the area
-	 * (an area alone would be an SVG element there). Inside a held SVG script the `<body/>` alone, as before.
+	 * an SVG or MathML also gets the "svg img, math img" handler's `<body/>`, which lands before the area
+	 * (that handler runs later, and lol-html writes a later `after()` nearer the element; an area alone
+	 * would be an SVG element there). Inside a held SVG script the `<body/>` alone, as before: writeHeld
+	 * keeps markup in call order, which would put the area first.
 	 */
 	const removeImage = (el: Element) => {
 		el.remove();
@@ -1353,7 +1355,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 			// An `<img>` in SVG or MathML ends it in the browser (out of an integration point): a removed pixel
 			// leaves an empty `<body/>` tag, which ends it the same way and is ignored once in HTML (checked in
 			// Chromium); self-closed, so an XHTML page stays well-formed XML. After svgScriptChild, so it goes
-			// into a held script's markup where the img was.
+			// into a held script's markup where the img was. After the image handlers too: lol-html writes a
+			// later `after()` nearer the element, so the `<body/>` comes before removeImage's `<area/>`.
 			.on("svg img, math img", {
 				element(el) {
 					if (el.removed) writeHeld("<body/>", (markup) => el.after(markup, { html: true }));

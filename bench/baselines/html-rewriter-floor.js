@@ -57,63 +57,68 @@ const LOADING_ATTRIBUTES = [
 const LAZY_SRC = ["data-src", "data-lazy-src", "data-original"];
 const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 
+export const floorRewriter = () =>
+	new HTMLRewriter()
+		.on("svg, math", ELEMENT)
+		.on("head", ELEMENT)
+		.on("body", ELEMENT)
+		.on("title :not(title) > script", ELEMENT)
+		.on("script[src]:not([type]):not([data-consent])", ELEMENT)
+		.on(
+			'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',
+			ELEMENT,
+		)
+		.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', ELEMENT_AND_TEXT)
+		.on("svg script, math script", ELEMENT_AND_TEXT)
+		.on("noscript", ELEMENT_AND_TEXT)
+		.on(`${holding("img", "src")}, img[srcset]:not([data-consent])`, ELEMENT)
+		.on("source[srcset]:not([data-consent])", ELEMENT)
+		.on("img[data-consent]", ELEMENT)
+		.on("iframe[src]:not([data-consent])", ELEMENT)
+		.on("iframe[srcdoc]", ELEMENT)
+		.on("iframe[data-consent]", ELEMENT)
+		.on("source[data-consent]", ELEMENT)
+		.on(HINTS, ELEMENT)
+		.on('link[imagesrcset][rel~="preload" i]', ELEMENT)
+		.on("base[href]", ELEMENT)
+		.on(
+			LOADING_ATTRIBUTES.map(([name, attribute]) => `${name}[${attribute}]:not([data-consent])`).join(", "),
+			ELEMENT,
+		)
+		.on([...LAZY_SRC, ...LAZY_SRCSET].map((a) => `img[${a}]:not([data-consent])`).join(", "), ELEMENT)
+		.on(LAZY_SRC.map((a) => `iframe[${a}]:not([data-consent])`).join(", "), ELEMENT)
+		.on("use, feimage", ELEMENT)
+		.on("image", ELEMENT)
+		.on("style *", ELEMENT)
+		.on("style", ELEMENT_AND_TEXT)
+		.on(
+			'[style*="url(" i], [style*="@import" i], [style*="image-set(" i], [style*="\\\\"], [style*="&#"], [style*="&lpar;"], [style*="&bsol;"]',
+			ELEMENT,
+		)
+		.on("a[ping], area[ping]", ELEMENT)
+		.on('a[href*="?"], a[href*="&"]', ELEMENT)
+		.on("a[xlink\\:href]", ELEMENT)
+		.on(
+			'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',
+			ELEMENT,
+		)
+		.on('area[href*="?"], area[href*="&"]', ELEMENT)
+		.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", ELEMENT)
+		.on("script *", ELEMENT)
+		.on("svg img, math img", ELEMENT)
+		.on("xmp, iframe, noembed, noframes, plaintext", TEXT)
+		.on("title, textarea", ELEMENT_AND_TEXT)
+		.on("svg, math", { text() {}, comments() {} })
+		.onDocument({ end() {} });
+
+/** Registered once, as the guard registers its selectors once (workers/guard/page-rewriter.ts). */
+const rewriter = floorRewriter();
+
 export default {
 	async fetch(request, env) {
 		const url = new URL(request.url);
 		const res = await fetch(`${env.ORIGIN}${url.pathname}${url.search}`, { headers: request.headers });
-		const rewritten = new HTMLRewriter()
-			.on("svg, math", ELEMENT)
-			.on("head", ELEMENT)
-			.on("body", ELEMENT)
-			.on("title :not(title) > script", ELEMENT)
-			.on("script[src]:not([type]):not([data-consent])", ELEMENT)
-			.on(
-				'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',
-				ELEMENT,
-			)
-			.on('script:not([src]):not([type*="json" i]):not([type*="template" i])', ELEMENT_AND_TEXT)
-			.on("svg script, math script", ELEMENT_AND_TEXT)
-			.on("noscript", ELEMENT_AND_TEXT)
-			.on(`${holding("img", "src")}, img[srcset]:not([data-consent])`, ELEMENT)
-			.on("source[srcset]:not([data-consent])", ELEMENT)
-			.on("img[data-consent]", ELEMENT)
-			.on("iframe[src]:not([data-consent])", ELEMENT)
-			.on("iframe[srcdoc]", ELEMENT)
-			.on("iframe[data-consent]", ELEMENT)
-			.on("source[data-consent]", ELEMENT)
-			.on(HINTS, ELEMENT)
-			.on('link[imagesrcset][rel~="preload" i]', ELEMENT)
-			.on("base[href]", ELEMENT)
-			.on(
-				LOADING_ATTRIBUTES.map(([name, attribute]) => `${name}[${attribute}]:not([data-consent])`).join(", "),
-				ELEMENT,
-			)
-			.on([...LAZY_SRC, ...LAZY_SRCSET].map((a) => `img[${a}]:not([data-consent])`).join(", "), ELEMENT)
-			.on(LAZY_SRC.map((a) => `iframe[${a}]:not([data-consent])`).join(", "), ELEMENT)
-			.on("use, feimage", ELEMENT)
-			.on("image", ELEMENT)
-			.on("style *", ELEMENT)
-			.on("style", ELEMENT_AND_TEXT)
-			.on(
-				'[style*="url(" i], [style*="@import" i], [style*="image-set(" i], [style*="\\\\"], [style*="&#"], [style*="&lpar;"], [style*="&bsol;"]',
-				ELEMENT,
-			)
-			.on("a[ping], area[ping]", ELEMENT)
-			.on('a[href*="?"], a[href*="&"]', ELEMENT)
-			.on("a[xlink\\:href]", ELEMENT)
-			.on(
-				'meta[http-equiv="refresh" i][content*="?"], meta[http-equiv="refresh" i][content*="&"], meta[http-equiv="refresh" i][content*="://"]',
-				ELEMENT,
-			)
-			.on('area[href*="?"], area[href*="&"]', ELEMENT)
-			.on("title *, textarea *, xmp *, iframe *, noembed *, noframes *, noscript *", ELEMENT)
-			.on("script *", ELEMENT)
-			.on("svg img, math img", ELEMENT)
-			.on("xmp, iframe, noembed, noframes, plaintext", TEXT)
-			.on("title, textarea", ELEMENT_AND_TEXT)
-			.on("svg, math", { text() {}, comments() {} })
-			.onDocument({ end() {} })
-			.transform(res);
+		const rewritten = rewriter.transform(res);
 		const length = Number(res.headers.get("Content-Length") ?? Number.NaN);
 		if (!(length <= WHOLE_PAGE_MAX_BYTES)) return rewritten;
 		return new Response(await rewritten.arrayBuffer(), rewritten);

@@ -22,6 +22,7 @@ import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
 import { endsInsideMarkup } from "./page-end";
+import { type PageRewriter, pageRewriter } from "./page-rewriter";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import { refreshUrlSpan } from "./refresh-url";
@@ -336,7 +337,7 @@ interface SvgScriptBody {
 	dropped: number;
 }
 
-export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewriter {
+export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewriter {
 	const { denied, overrides, strip, proxied, address } = options;
 	let runtime = options.runtime;
 	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
@@ -1031,7 +1032,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	const scriptText = wholeText(foreignSafeScript);
 
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
-	const afterCharset = (rewriter: HTMLRewriter) =>
+	const afterCharset = (rewriter: PageRewriter) =>
 		options.metaCharset !== true
 			? rewriter
 			: rewriter.on('meta[charset], meta[http-equiv="content-type" i]', {
@@ -1064,7 +1065,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): HTMLRewr
 	};
 
 	return afterCharset(
-		new HTMLRewriter()
+		pageRewriter()
 			// First: it starts an svg's or math's end handlers.
 			.on("svg, math", { element: countForeign })
 			.on("head", {

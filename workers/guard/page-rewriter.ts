@@ -3,12 +3,13 @@
  * its selector in the runtime and wraps its handlers, and the guard registers 39 selector lists (121
  * selectors) for each page it rewrites: about 0.34 ms a page in this workerd, a seventh of a rewrite
  * with no-op handlers (bench/HISTORY.md, session 51). An HTMLRewriter runs any number of transforms,
- * one after another or at once, with the handlers it was given; so a page's `.on()` chain is only
- * recorded here, and its transform runs on a rewriter registered with the same chain whose handlers
- * pass each call on to the page being rewritten. A rewriter serves one page at a time: taken from its
- * chain's pool by `transform()`, given back when that page's document end handler is called (lol-html
- * calls no handler of the page after it). A page that never ends (the rewrite failed, or the visitor
- * left) keeps its rewriter, and the collector takes both.
+ * one after another or at once, with the handlers it was given (workerd's `transform()` builds each
+ * one's lol-html rewriter from them; the HTMLRewriter keeps nothing of a page). So a page's `.on()`
+ * chain is only recorded here, and its transform runs on a rewriter registered with the same chain
+ * whose handlers pass each call on to the page being rewritten. A rewriter serves one page at a time:
+ * taken from its chain's pool by `transform()`, given back when that page's document end handler is
+ * called (lol-html calls no handler of the page after it). A page that never ends (the rewrite failed,
+ * or the visitor left) keeps its rewriter, and the collector takes both.
  */
 
 type ElementHandlers = HTMLRewriterElementContentHandlers;

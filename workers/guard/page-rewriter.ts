@@ -1,6 +1,6 @@
 /**
  * An HTMLRewriter whose selectors are registered once, not for every page. `HTMLRewriter.on()` parses
- * its selector in the runtime and wraps its handlers, and the guard registers 39 selector lists (121
+ * its selector in the runtime and wraps its handlers, and the guard registers 38 selector lists (121
  * selectors) for each page it rewrites: about 0.34 ms a page in this workerd, a seventh of a rewrite
  * with no-op handlers (bench/HISTORY.md, session 51). An HTMLRewriter runs any number of transforms,
  * one after another or at once, with the handlers it was given (workerd's `transform()` builds each

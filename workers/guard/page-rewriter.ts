@@ -11,6 +11,7 @@
  * called (lol-html calls no handler of the page after it). A page that never ends (the rewrite failed,
  * or the visitor left) keeps its rewriter, and the collector takes both.
  */
+import { BoundedMemo } from "../memo/bounded-memo";
 
 type ElementHandlers = HTMLRewriterElementContentHandlers;
 type DocumentHandlers = HTMLRewriterDocumentContentHandlers;
@@ -34,7 +35,7 @@ interface Pooled {
 const MAX_CHAINS = 8;
 /** Rewriters kept idle per chain, enough for the pages one isolate rewrites at once. */
 const MAX_IDLE = 16;
-const idle = new Map<string, Pooled[]>();
+const idle = new BoundedMemo<string, Pooled[]>(MAX_CHAINS);
 
 /** HTMLRewriter's `on()`, `onDocument()` and `transform()`, its selectors registered once per chain. */
 export interface PageRewriter {
@@ -65,7 +66,7 @@ export function pageRewriter(): PageRewriter {
 		},
 		transform(response) {
 			const key = `${chain}\u0001${methodsOf(document, DOCUMENT_METHODS)}`;
-			const pooled = idle.get(key)?.pop() ?? registered(key, elements, selectors, document);
+			const pooled = idle.peek(key)?.pop() ?? registered(key, elements, selectors, document);
 			pooled.page = { elements, document };
 			// A transform the runtime refuses (a charset it cannot decode) leaves the rewriter out of the pool.
 			return pooled.rewriter.transform(response);
@@ -113,11 +114,6 @@ function methodsOf(handlers: Handlers, methods: readonly string[]): string {
 }
 
 function giveBack(key: string, pooled: Pooled): void {
-	let pool = idle.get(key);
-	if (pool === undefined) {
-		if (idle.size >= MAX_CHAINS) idle.clear();
-		pool = [];
-		idle.set(key, pool);
-	}
+	const pool = idle.get(key, () => []);
 	if (pool.length < MAX_IDLE) pool.push(pooled);
 }

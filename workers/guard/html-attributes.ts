@@ -1,7 +1,7 @@
 /**
  * URL-valued attributes as HTMLRewriter hands them over: raw HTML, so `&` may be written `&amp;`.
- * Classification reads the decoded URL; stripping works on the raw text with encoded ampersands
- * unfolded, then folds them back the same way, so every kept byte stays as the page wrote it.
+ * Classification reads the decoded URL; stripping splits the query as the browser does and writes
+ * every kept reference back as the page wrote it (stripAttributeUrl).
  */
 import { type StripOptions, stripTrackingParams } from "./strip-tracking-params";
 
@@ -89,15 +89,20 @@ export function decodedWithOffsets(raw: string): [text: string, offsets: number[
 	return [text, offsets];
 }
 
-const ENCODED_AMPERSAND = /&(?:amp|#0*38|#[xX]0*26);/gi;
-/** A `?` written as a character reference: the browser's URL has a query there all the same. */
-const ENCODED_QUESTION_MARK = /&(?:quest|#0*63|#[xX]0*3[fF]);/gi;
-/** An `&` that starts a character reference other than an ampersand (`&quot;`, `&#39;`). */
-const STARTS_REFERENCE = /^(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);/;
+/** Private-use characters: each stands for one reference's text while a URL is stripped. */
+const STAND_INS = 0xf900 - 0xe000;
+const REFERENCE_OR_STAND_IN = new RegExp(`${REFERENCE.source}|[\\uE000-\\uF8FF]`, "g");
+/** What a stripped URL holds in place of the page's text: an `&` to fold back, or a stand-in. */
+const FOLDED = /[&\uE000-\uF8FF]/g;
+/** The characters that shape a query, which the stripper must see wherever a reference wrote them. */
+const SHAPES_QUERY = new Set(["&", "?", "#", "="]);
 
 /**
- * The raw attribute value without tracking parameters, or null when nothing is removed. When the page
- * encoded its ampersands, the result encodes every separator the same way (`&amp;`).
+ * The raw attribute value without tracking parameters, or null when nothing is removed. The query is
+ * split where the browser splits it: a reference to `&`, `?`, `#` or `=` is read as that character
+ * (and written so, or `&amp;` for an `&` where the page encoded its ampersands), and any other
+ * reference as one character standing for its text, written back as the page wrote it. So `&amp;lt;`
+ * stays a parameter named `lt;` and `&quot;` stays a quote, never a separator.
  */
 export function stripAttributeUrl(raw: string, options: StripOptions): string | null {
 	if (!raw.includes("&")) {
@@ -105,22 +110,33 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 		return stripped === raw ? null : stripped;
 	}
 	let encoded = false;
-	// A referenced `?` is written out plain only when a parameter goes (the browser reads it the same).
-	const unfolded = raw.replace(ENCODED_QUESTION_MARK, "?").replace(ENCODED_AMPERSAND, () => {
-		encoded = true;
-		return "&";
+	// Made at the first reference that needs a stand-in (most links encode only their ampersands).
+	let texts: string[] | undefined;
+	let index: Map<string, number> | undefined;
+	let tooMany = false;
+	const url = raw.replace(REFERENCE_OR_STAND_IN, (all: string, dec, hex, letter, name) => {
+		// A private-use character the page wrote stands for itself.
+		const decoded = all.length === 1 ? all : referenced(all, dec, hex, letter, name);
+		if (decoded === "&") encoded = true;
+		if (SHAPES_QUERY.has(decoded)) return decoded;
+		texts ??= [];
+		index ??= new Map();
+		let at = index.get(all);
+		if (at === undefined) {
+			at = texts.push(all) - 1;
+			index.set(all, at);
+			tooMany ||= at >= STAND_INS;
+		}
+		return String.fromCharCode(0xe000 + (at % STAND_INS));
 	});
-	const stripped = stripTrackingParams(unfolded, options);
-	if (stripped === unfolded) return null;
-	if (!encoded) return stripped;
-	let out = "";
-	let from = 0;
-	for (let i = stripped.indexOf("&"); i !== -1; i = stripped.indexOf("&", i + 1)) {
-		if (STARTS_REFERENCE.test(stripped.slice(i + 1, i + 12))) continue;
-		out += `${stripped.slice(from, i)}&amp;`;
-		from = i + 1;
-	}
-	return out + stripped.slice(from);
+	// Over 6,400 different references in one URL: only a page written against the guard; left as is.
+	if (tooMany) return null;
+	const stripped = stripTrackingParams(url, options);
+	if (stripped === url) return null;
+	const ampersand = encoded ? "&amp;" : "&";
+	return stripped.replace(FOLDED, (c) =>
+		c === "&" ? ampersand : ((texts as string[])[c.charCodeAt(0) - 0xe000] as string),
+	);
 }
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";

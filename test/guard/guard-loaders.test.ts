@@ -80,6 +80,17 @@ describe("speculation rules", () => {
 		);
 	});
 
+	it("a list URL is read as the browser reads JSON: a character reference in it is plain text", async () => {
+		// The browser's parameters are `a=1`, `amp;gclid=2` and `num;utm_source=3` (the script's text is
+		// not decoded), of which only `fbclid` and `utm_campaign` are tracking ones.
+		const json = JSON.stringify({
+			prefetch: [{ urls: ["/p?a=1&amp;gclid=2&fbclid=1&num;utm_source=3&utm_campaign=x"] }],
+		});
+		expect(await page(rules(json))).toBe(
+			rules(JSON.stringify({ prefetch: [{ urls: ["/p?a=1&amp;gclid=2&num;utm_source=3"] }] })),
+		);
+	});
+
 	it("a `<` the rules escape stays escaped: the script's end tag cannot be written", async () => {
 		const json = '{"prefetch":[{"urls":["https://www.facebook.com/tr","/a?x=\\u003c/script>"]}]}';
 		expect(await page(rules(json))).toBe(rules('{"prefetch":[{"urls":["/a?x=\\u003c/script>"]}]}'));

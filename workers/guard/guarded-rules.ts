@@ -24,5 +24,5 @@ export function guardedRules(
 		return verdicts.importMapPurposes(source).some(denies) ? guardedImportMap(source, deniedUrl) : null;
 	const verdict = verdicts.speculationRules(source);
 	if (!verdict.trackers.some(denies)) return verdict.kept;
-	return guardedSpeculationRules(source, deniedUrl, verdicts.strippedLink);
+	return guardedSpeculationRules(source, deniedUrl, verdicts.strippedUrl);
 }

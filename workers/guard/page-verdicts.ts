@@ -11,13 +11,18 @@ import { decodeAttribute, stripAttributeUrl } from "./html-attributes";
 import { guardedImportMap } from "./import-maps";
 import { inlineScriptPurposes } from "./inline-trackers";
 import { guardedSpeculationRules } from "./speculation-rules";
-import type { StripOptions } from "./strip-tracking-params";
+import { type StripOptions, stripTrackingParams } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides, TrackerPurpose } from "./tracker-purpose";
 
 export interface PageVerdicts {
 	/** The raw href without tracking parameters, or null when it has none. */
 	strippedLink(raw: string): string | null;
+	/**
+	 * A URL as JSON holds it (a speculation rule's: no character references, `&amp;` is five
+	 * characters) without tracking parameters, or null when it has none.
+	 */
+	strippedUrl(url: string): string | null;
 	/** The tracker purpose of a raw URL attribute (`src`, `href`), or null. */
 	urlPurpose(raw: string): TrackerPurpose | null;
 	/** The tracker purposes an inline script's source shows (a bootstrap, or a tracker's module it imports). */
@@ -117,8 +122,13 @@ export function pageVerdicts(
 		rules.clear();
 		memoSettings = settings;
 	}
+	const strippedUrl = (url: string) => {
+		const stripped = stripTrackingParams(url, strip);
+		return stripped === url ? null : stripped;
+	};
 	return {
 		strippedLink: (raw) => links.get("", raw, () => stripAttributeUrl(raw, strip)),
+		strippedUrl,
 		urlPurpose: (raw) =>
 			urls.get(http ? "h" : "", raw, () => classifyTrackerUrl(decodeAttribute(raw), overrides, http)),
 		scriptPurposes: (source) =>
@@ -133,7 +143,7 @@ export function pageVerdicts(
 		speculationRules: (source) =>
 			rules.get("s", source, () => {
 				const { trackers, noted } = trackersNoted(overrides);
-				const kept = guardedSpeculationRules(source, noted, (raw) => stripAttributeUrl(raw, strip));
+				const kept = guardedSpeculationRules(source, noted, strippedUrl);
 				return { trackers, kept };
 			}),
 		importMapPurposes: (source) =>

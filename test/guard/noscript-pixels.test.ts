@@ -64,6 +64,25 @@ describe("withoutDeniedPixels", () => {
 		}
 	});
 
+	it("reads a tag's attributes as the browser does: `src=` in another attribute's value is not its source", () => {
+		const frame = `<iframe srcdoc="<img src=&quot;https://tracker.example/p&quot;>"></iframe>`;
+		expect(
+			withoutDeniedPixels(
+				`${frame}<img alt="a src=/x.png" title='b srcset=https://tracker.example/s'>`,
+				deniedHost,
+			),
+		).toBeNull();
+		// A pixel whose alt text names a `src` first is cut all the same (it was kept).
+		expect(withoutDeniedPixels(`<img alt="x src=y" src="https://tracker.example/p">z`, deniedHost)).toBe("z");
+		// The first of a name counts, and a value may follow a quoted one with no space or be empty.
+		expect(withoutDeniedPixels(`<img src=/a.png src="https://tracker.example/p">`, deniedHost)).toBeNull();
+		expect(withoutDeniedPixels(`<img alt="a src=/x.png"src="https://tracker.example/p">`, deniedHost)).toBe(
+			"",
+		);
+		expect(withoutDeniedPixels(`<img src srcset=https://tracker.example/p>x`, deniedHost)).toBe("x");
+		expect(withoutDeniedPixels(`<img/SRC = 'https://tracker.example/p'/>x`, deniedHost)).toBe("x");
+	});
+
 	it("is null when nothing is denied", () => {
 		expect(withoutDeniedPixels(`<img src="/a.png"><p>text</p>`, deniedHost)).toBeNull();
 		expect(withoutDeniedPixels("plain text", deniedHost)).toBeNull();

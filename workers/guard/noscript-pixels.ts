@@ -8,9 +8,6 @@ import { decodeAttribute, srcsetUrls } from "./html-attributes";
 const PIXEL_START = /<(img|iframe|source)\b/gi;
 const TAG_END_OR_QUOTE = /["'>]/g;
 const IFRAME_END = /<\/iframe\s*>/gi;
-// An attribute starts after a space, a `/` (`<img/src=…>`) or a quoted value (`alt="x"src=…`).
-const SRC = /[\s/"']src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
-const SRCSET = /[\s/"']srcset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i;
 
 /**
  * Where the tag starting at `from` ends (just after its `>`, quoted `>` skipped), or -1 when the text
@@ -55,15 +52,50 @@ export function withoutDeniedPixels(html: string, denied: (url: string) => boole
 	return from === 0 ? null : out + html.slice(from);
 }
 
-function attributeValue(tag: string, attribute: RegExp): string | undefined {
-	const found = attribute.exec(tag);
-	const raw = found?.[1] ?? found?.[2] ?? found?.[3];
-	return raw === undefined ? undefined : decodeAttribute(raw);
+const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
+
+/**
+ * The `src` and `srcset` of a whole start tag (`<img …>`, quoted `>` included), decoded, read as the
+ * browser's tokenizer reads attributes: a name runs to a space, `/`, `>` or `=`; a value is quoted or
+ * runs to a space or `>`; the first of a name counts. So `src=` inside another attribute's value
+ * (`alt="a src=x"`, an iframe's `srcdoc`) is that value's text, not the tag's source.
+ */
+function sources(tag: string): { src?: string; srcset?: string } {
+	const found: { src?: string; srcset?: string } = {};
+	const n = tag.length;
+	let i = 1;
+	while (i < n && !isSpace(tag[i]) && tag[i] !== "/" && tag[i] !== ">") i++;
+	while (i < n) {
+		while (i < n && (isSpace(tag[i]) || tag[i] === "/")) i++;
+		if (i >= n || tag[i] === ">") break;
+		const start = i++;
+		while (i < n && !isSpace(tag[i]) && tag[i] !== "/" && tag[i] !== ">" && tag[i] !== "=") i++;
+		const name = tag.slice(start, i).toLowerCase();
+		while (i < n && isSpace(tag[i])) i++;
+		let value = "";
+		if (tag[i] === "=") {
+			i++;
+			while (i < n && isSpace(tag[i])) i++;
+			const quote = tag[i];
+			if (quote === '"' || quote === "'") {
+				const close = tag.indexOf(quote, i + 1);
+				const end = close === -1 ? n : close;
+				value = tag.slice(i + 1, end);
+				i = end + 1;
+			} else {
+				const from = i;
+				while (i < n && !isSpace(tag[i]) && tag[i] !== ">") i++;
+				value = tag.slice(from, i);
+			}
+		}
+		if ((name === "src" || name === "srcset") && found[name] === undefined)
+			found[name] = decodeAttribute(value);
+	}
+	return found;
 }
 
 function deniedTag(tag: string, denied: (url: string) => boolean): boolean {
-	const src = attributeValue(tag, SRC);
+	const { src, srcset } = sources(tag);
 	if (src !== undefined && denied(src)) return true;
-	const srcset = attributeValue(tag, SRCSET);
 	return srcset !== undefined && srcsetUrls(srcset).some(denied);
 }

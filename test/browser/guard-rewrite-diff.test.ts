@@ -55,6 +55,9 @@ const DISTILLED: readonly string[] = [
 	// (seed 5, page 67).
 	'<p><b>x</p><img src="https://www.facebook.com/tr?id=1&amp;ev=f" width="1" height="1"><p>y</p><script>(window.r=window.r||[]).push("f");</script>',
 	'<ul><li><svg><g><script type="application/ld+json">{"a":"<b>"}</script></g></svg><li><img src="https://www.facebook.com/tr?id=1&amp;ev=s23"><script>(window.r=window.r||[]).push("s0");</script></ul>',
+	// The preload scanner reads an SVG script's text as an HTML script's: `</script>` in a comment there
+	// ended it, and the pixel after was fetched (seed 13, page 169). The comment goes.
+	'<head></head><svg><script><!-- x</script><img src="https://www.facebook.com/tr?id=1&amp;ev=c"> --></script></svg><p>y</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */
@@ -98,6 +101,15 @@ function withoutTracking(href: string): string {
 /** The tree with the guard's intended changes undone (gated scripts and frames, stripped links) or made on both. */
 function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 	if (typeof shape === "string") {
+		// A comment in SVG or MathML holding a tracker's tag goes (html-guard.ts, scannerComment): the
+		// preload scanner may read tags in it.
+		if (
+			shape.startsWith("#comment ") &&
+			/^(?:svg|MathML) /.test(parent) &&
+			shape.includes(">") &&
+			TRACKER.test(shape)
+		)
+			return null;
 		if (!shape.startsWith("#text ")) return shape;
 		// A noscript's pixels are cut (scripting on, its content is text): by the guard's own reading of
 		// its markup (noscript-pixels.ts has its tests), so only where the guard takes a noscript is tested.

@@ -545,11 +545,16 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			svg.markup.push(text.replaceAll("<", "&lt;"));
 			if (svg.children.length === 0) current.chunks.push(text);
 		},
-		// Only an SVG script holds comments.
+		// Only an SVG script holds comments. The preload scanner reads an SVG script's text as an HTML
+		// script's, where `<!--` starts no comment: a `</script>` in the comment ends the script for it and
+		// the tags after are read (`<svg><script><!--</script><img src=…>` fetched the pixel). One holding a
+		// tag naming a denied tracker goes, as scannerComment drops one elsewhere in SVG or MathML.
 		comments(comment) {
 			const svg = scripts.at(-1)?.svg;
 			if (svg === undefined) return;
-			if (svg.dropped === 0) svg.markup.push(`<!--${comment.text}-->`);
+			const text = comment.text;
+			if (svg.dropped === 0 && !(text.includes(">") && scannerFetches(text)))
+				svg.markup.push(`<!--${text}-->`);
 			comment.remove();
 		},
 	};

@@ -58,6 +58,9 @@ const DISTILLED: readonly string[] = [
 	// The preload scanner reads an SVG script's text as an HTML script's: `</script>` in a comment there
 	// ended it, and the pixel after was fetched (seed 13, page 169). The comment goes.
 	'<head></head><svg><script><!-- x</script><img src="https://www.facebook.com/tr?id=1&amp;ev=c"> --></script></svg><p>y</p>',
+	// Without a head tag, before the first script, an SVG one, the runtime is an SVG script that loads its
+	// `href`; left to the page's end, it was written inside the SVG, where it did not run (seed 14, page 75).
+	'<svg><script>(window.r=window.r||[]).push("s");</script><script>x',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

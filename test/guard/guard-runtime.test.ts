@@ -69,19 +69,25 @@ describe("the runtime's tag on a guarded page", () => {
 		);
 	});
 
-	it("without a head tag, does not go before a MathML or SVG script, where it would never load", async () => {
-		// There it is a MathML element (inert) or an SVG script (which loads an `href`, not a `src`).
+	it("without a head tag, waits past a MathML script and loads before an SVG script by its `href`", async () => {
+		// Before a MathML script it would be a MathML element (inert); before an SVG script it is an SVG
+		// script, which loads its `href` and not its `src` (both given, it loads once wherever it lands).
+		const svgRuntime = RUNTIME_TAGS.gpcOnly.replace(/ src=("[^"]*")/, " href=$1$&");
 		htmlOrigin(
 			`<math><script>a()</script></math><svg><script src="/s.js"></script></svg><script>var b = 2;</script>`,
 		);
 		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
-			`<math><script>a()</script></math><svg><script src="/s.js"></script></svg>${RUNTIME_TAGS.gpcOnly}<script>var b = 2;</script>`,
+			`<math><script>a()</script></math><svg>${svgRuntime}<script src="/s.js"></script></svg><script>var b = 2;</script>`,
 		);
 		vi.restoreAllMocks();
-		// With no HTML script or body tag after it, it goes at the end: late, but it runs.
-		htmlOrigin(`<svg><script>a()</script></svg><p>x</p>`);
+		// A page ending in its first SVG script gets it there too: at the end, it would be in the SVG.
+		htmlOrigin("<svg><script>a()");
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(`<svg>${svgRuntime}<script>a()`);
+		vi.restoreAllMocks();
+		// With no HTML script or body tag after a MathML one, it goes at the end: late, but it runs.
+		htmlOrigin("<math><script>a()</script></math><p>x</p>");
 		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
-			`<svg><script>a()</script></svg><p>x</p>${RUNTIME_TAGS.gpcOnly}`,
+			`<math><script>a()</script></math><p>x</p>${RUNTIME_TAGS.gpcOnly}`,
 		);
 	});
 

@@ -138,10 +138,10 @@ describe("a guarded page that ends inside markup gets nothing written after it",
 		expect(await guardedEnd(`${long}<svg><script>a();<g>g</g>b();`, sizes)).toBe(`${long}<svg>`);
 	});
 
-	it("the runtime's tag, late after an SVG script, is not written after a cut-off tag either", async () => {
+	it("the runtime's tag, late after a MathML script, is not written after a cut-off tag either", async () => {
 		const runtime = '<script src="/v1/guard/runtime.js';
 		// Where the page ends outside markup, it comes at the end (guard-runtime.test.ts).
-		const page = `<svg><script>a()</script></svg><img src='${PIXEL}'`;
+		const page = `<math><script>a()</script></math><img src='${PIXEL}'`;
 		fakeOrigin(() => new Response(page, { headers: { "Content-Type": UTF8 } }));
 		const body = await (await visit("/", VISITORS.optedOut)).text();
 		expect(body).not.toContain(runtime);

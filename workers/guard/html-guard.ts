@@ -348,13 +348,19 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	 */
 	const runtimeBefore = (el: Element, namespace?: string) => {
 		if (runtime === undefined) return;
-		// Before a foreign script it would be an SVG script, which loads an `href` and not a `src`, or an
-		// inert MathML element (checked in Chromium).
-		if ((namespace ?? el.namespaceURI) !== HTML_NAMESPACE) {
+		const ns = namespace ?? el.namespaceURI;
+		// Before a MathML script, an inert element, it would be one too: it waits for an HTML one.
+		if (ns === MATHML_NAMESPACE) {
 			runtimeLate = true;
 			return;
 		}
-		el.before(runtime, { html: true });
+		// Before an SVG script it is an SVG script, which loads its `href` and not its `src`, and runs
+		// before the page's (checked in Chromium): given both, it loads once wherever the browser puts it.
+		// Left for later, it waited for an HTML element that a page may never have (`<svg><script>` and
+		// nothing after) and was written at the end, inside the SVG, where it did not run.
+		el.before(ns === SVG_NAMESPACE ? runtime.replace(/ src=("[^"]*")/, " href=$1$&") : runtime, {
+			html: true,
+		});
 		runtime = undefined;
 	};
 	const denies = (purpose: string) => denied.has(purpose);

@@ -61,6 +61,9 @@ const DISTILLED: readonly string[] = [
 	// Without a head tag, before the first script, an SVG one, the runtime is an SVG script that loads its
 	// `href`; left to the page's end, it was written inside the SVG, where it did not run (seed 14, page 75).
 	'<svg><script>(window.r=window.r||[]).push("s");</script><script>x',
+	// A page ending inside a comment in an SVG script lost the script: the comment, which the script took,
+	// was taken for the page's end inside markup (seed 14, page 37).
+	'<head></head><svg><g><script>(window.r=window.r||[]).push("s51<!--<script>");</script></g><p>x</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

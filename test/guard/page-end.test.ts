@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KEPT_PAGE_MAX_BYTES } from "../../workers/guard/kept-bytes";
-import { endsInsideMarkup } from "../../workers/guard/page-end";
+import { pageEnd } from "../../workers/guard/page-end";
 import { chunkedStream, fakeOrigin, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
@@ -15,8 +15,9 @@ afterEach(() => {
 const UTF8 = "text/html; charset=utf-8";
 const PIXEL = "https://www.facebook.com/tr?id=1&amp;ev=end";
 
-const ends = (page: string, contentType = UTF8) =>
-	endsInsideMarkup(new TextEncoder().encode(page).buffer as ArrayBuffer, contentType);
+const endOf = (page: string, contentType = UTF8) =>
+	pageEnd(new TextEncoder().encode(page).buffer as ArrayBuffer, contentType);
+const ends = async (page: string, contentType = UTF8) => (await endOf(page, contentType)) !== "text";
 
 describe("where a page's bytes end", () => {
 	it("in text, in a script's or style's text, or after a whole tag: outside markup", async () => {
@@ -33,6 +34,16 @@ describe("where a page's bytes end", () => {
 		]) {
 			expect(await ends(page), page).toBe(false);
 		}
+	});
+
+	it("inside a comment, a bogus one too, is told apart from inside a tag or doctype", async () => {
+		for (const page of ["<p>a<!-- x", "<p>a<!-- x>", "<p>a<?x", "<svg><script>a();<!-- x", "<p>a<!x"]) {
+			expect(await endOf(page), page).toBe("comment");
+		}
+		for (const page of ["<p>a<img", "<p>a</p", "<p>a<!doctype html", "<svg><script>a();<img src='x'"]) {
+			expect(await endOf(page), page).toBe("markup");
+		}
+		expect(await endOf("<p>a<!-- x -->")).toBe("text");
 	});
 
 	it("inside a start or end tag, a comment or a doctype, however its quotes and `>` fall: inside", async () => {

@@ -21,7 +21,7 @@ import { guardedLocation } from "./location-guard";
 import { withoutDeniedPixels } from "./noscript-pixels";
 import { publicLocation } from "./origin-location";
 import { BYTEWISE, namesCharset, PRESCAN_BYTES, settlesCharset, sniffedContentType } from "./page-charset";
-import { endsInsideMarkup } from "./page-end";
+import { pageEnd } from "./page-end";
 import { type PageRewriter, pageRewriter } from "./page-rewriter";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
@@ -1057,7 +1057,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	/** What is still held at the page's end (and the runtime's tag, late), unless it ends inside markup. */
 	const writeHeldAtEnd = async (end: DocumentEnd, page: PageBytes, late: string | undefined) => {
 		const bytes = await page.read();
-		if (bytes === null || (await endsInsideMarkup(bytes, page.contentType))) return;
+		if (bytes === null) return;
+		// A page ending inside a comment in a held SVG script ends inside nothing the rewrite wrote: the
+		// script took the comment (its comments handler) and writes it back closed, with what it holds.
+		const ends = await pageEnd(bytes, page.contentType);
+		if (ends === "markup" || (ends === "comment" && scripts.at(-1)?.svg === undefined)) return;
 		// Late, but where it runs.
 		if (late !== undefined) end.append(late, { html: true });
 		const here = (markup: string) => end.append(markup, { html: true });

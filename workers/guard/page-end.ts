@@ -16,7 +16,15 @@
  */
 const UNFINISHED_OPENER = /<[^>]*$/;
 
-export async function endsInsideMarkup(page: ArrayBuffer, contentType: string): Promise<boolean> {
+/**
+ * Where the page's bytes end: in text, inside a comment (a bogus one too: `<?x`), or inside other markup
+ * (a tag, a doctype). A comment lol-html hands to a handler that takes it (a held SVG script's) is not
+ * in the rewrite's output as the page left it, so what is written after it is outside it.
+ */
+export async function pageEnd(
+	page: ArrayBuffer,
+	contentType: string,
+): Promise<"text" | "comment" | "markup"> {
 	// A space first: after a lone `<` it stays text (a letter would open a tag); inside a tag, it
 	// starts another attribute.
 	const marker = ` ce-end-${crypto.randomUUID()}`;
@@ -24,13 +32,17 @@ export async function endsInsideMarkup(page: ArrayBuffer, contentType: string): 
 	bytes.set(new Uint8Array(page));
 	bytes.set(new TextEncoder().encode(marker), page.byteLength);
 	let tail = "";
+	let comment = "";
 	const reparse = new HTMLRewriter().onDocument({
 		text(chunk) {
 			// Kept short: the marker may come in more than one chunk.
 			tail = (tail + chunk.text).slice(-(marker.length + 256));
 		},
+		comments(c) {
+			comment = c.text;
+		},
 	});
 	await reparse.transform(new Response(bytes, { headers: { "Content-Type": contentType } })).arrayBuffer();
-	if (!tail.endsWith(marker)) return true;
-	return UNFINISHED_OPENER.test(tail.slice(0, -marker.length));
+	if (!tail.endsWith(marker)) return comment.endsWith(marker) ? "comment" : "markup";
+	return UNFINISHED_OPENER.test(tail.slice(0, -marker.length)) ? "markup" : "text";
 }

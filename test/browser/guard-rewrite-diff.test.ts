@@ -64,6 +64,10 @@ const DISTILLED: readonly string[] = [
 	// A page ending inside a comment in an SVG script lost the script: the comment, which the script took,
 	// was taken for the page's end inside markup (seed 14, page 37).
 	'<head></head><svg><g><script>(window.r=window.r||[]).push("s51<!--<script>");</script></g><p>x</p>',
+	// Without a head tag or an HTML script, a page ending inside a MathML one had the runtime written inside
+	// it, an inert MathML element (seed 14, page 75).
+	"<math><script>(window.r=window.r||[]).push('m');",
+	"<svg><math><mi><script>(window.r=window.r||[]).push('s');</script></mi></math></svg>",
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */
@@ -135,6 +139,13 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 	const [name, attributes, children] = shape;
 	let attrs = new Map(attributes);
 	const text = textOf(children);
+	// The runtime's tag written at the page's end with an svg or math open is inside an `<mtext>` of its own
+	// (html-guard.ts, lateRuntime).
+	const [only] = children;
+	if (guarded && name.endsWith(" mtext") && children.length === 1 && typeof only !== "string") {
+		if (only[0].endsWith(" script") && new Map(only[1]).get("src")?.startsWith("/v1/guard/runtime.js"))
+			return null;
+	}
 	if (name.endsWith(" script")) {
 		if (guarded && (text.startsWith(STUB) || text.startsWith(ACTIVATION))) return null;
 		if (guarded && attrs.get("src")?.startsWith("/v1/guard/runtime.js")) return null;

@@ -89,6 +89,19 @@ describe("the runtime's tag on a guarded page", () => {
 		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
 			`<math><script>a()</script></math><p>x</p>${RUNTIME_TAGS.gpcOnly}`,
 		);
+		vi.restoreAllMocks();
+		// Given its `href` too wherever an svg or math is open, whatever lol-html names the script's
+		// namespace (here HTML's, where Chromium's is SVG's).
+		htmlOrigin("<svg><math><mi><script>a()</script></mi></math></svg>");
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<svg><math><mi>${svgRuntime}<script>a()</script></mi></math></svg>`,
+		);
+		vi.restoreAllMocks();
+		// Where the page ends inside the MathML, in an `<mtext>`, whose child is HTML.
+		htmlOrigin("<math><script>a()");
+		expect(await (await visit("/", VISITORS.gpcOnly)).text()).toBe(
+			`<math><script>a()<mtext>${svgRuntime}</mtext>`,
+		);
 	});
 
 	it("does not push a page's <meta> charset declaration out of the browser's first 1024 bytes", async () => {

@@ -229,6 +229,12 @@ const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
 
 /**
+ * The runtime's tag with its URL in an `href` too: an SVG script loads its `href` and not its `src`,
+ * an HTML one its `src` alone, so it loads once wherever the browser puts it.
+ */
+const anyNamespace = (tag: string) => tag.replace(/ src=("[^"]*")/, " href=$1$&");
+
+/**
  * An SVG style open in the page: its text so far, whether each child open in it holds HTML (an
  * integration point or an HTML element), and how many do (counted: a test per element stays O(1)).
  */
@@ -354,15 +360,20 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			runtimeLate = true;
 			return;
 		}
-		// Before an SVG script it is an SVG script, which loads its `href` and not its `src`, and runs
-		// before the page's (checked in Chromium): given both, it loads once wherever the browser puts it.
-		// Left for later, it waited for an HTML element that a page may never have (`<svg><script>` and
-		// nothing after) and was written at the end, inside the SVG, where it did not run.
-		el.before(ns === SVG_NAMESPACE ? runtime.replace(/ src=("[^"]*")/, " href=$1$&") : runtime, {
-			html: true,
-		});
+		// Before an SVG script it is an SVG script, which loads its `href` and runs before the page's
+		// (checked in Chromium). Left for later, it waited for an HTML element that a page may never have
+		// (`<svg><script>` and nothing after) and was written at the end, inside the SVG, where it did not run.
+		// Given both wherever an svg or math is open: lol-html may name an SVG script HTML's
+		// (`<svg><math><mi><script>`, all SVG for Chromium: seed 14, page 75).
+		el.before(ns === SVG_NAMESPACE || foreignOpen > 0 ? anyNamespace(runtime) : runtime, { html: true });
 		runtime = undefined;
 	};
+	/**
+	 * The runtime's tag for the page's end, with an svg or math still open there: inside `<mtext>`, where a
+	 * MathML element's child is HTML, and with its `href` for an SVG script (`<math><script>` and nothing
+	 * after had it written inside the MathML script, an inert element: seed 14, page 75).
+	 */
+	const lateRuntime = (tag: string) => (foreignOpen > 0 ? `<mtext>${anyNamespace(tag)}</mtext>` : tag);
 	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	/** Whether an image's raw `src` or `srcset` is one its selectors (below) let in. */
@@ -1415,7 +1426,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				// last chunk, which comes at the end too.
 				end(end) {
 					if (page === undefined) return;
-					const late = runtimeLate ? runtime : undefined;
+					const late = runtimeLate && runtime !== undefined ? lateRuntime(runtime) : undefined;
 					if (late === undefined && scripts.length === 0 && sheets.length === 0) return page.release();
 					// Only a page that leaves something held reads its bytes again: no other waits on a promise.
 					return writeHeldAtEnd(end, page, late);

@@ -139,7 +139,9 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 	);
 }
 
-const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
+/** HTML's ASCII whitespace, which ends an attribute's name or unquoted value. */
+export const isSpace = (c: string | undefined) =>
+	c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
 
 /**
  * The URLs of a decoded `srcset` ("URL [descriptors]" candidates separated by commas), split as the
@@ -152,10 +154,10 @@ export function srcsetUrls(srcset: string): string[] {
 	const n = srcset.length;
 	let at = 0;
 	while (at < n) {
-		while (at < n && (isSpace(srcset[at] as string) || srcset[at] === ",")) at++;
+		while (at < n && (isSpace(srcset[at]) || srcset[at] === ",")) at++;
 		if (at >= n) break;
 		const start = at;
-		while (at < n && !isSpace(srcset[at] as string)) at++;
+		while (at < n && !isSpace(srcset[at])) at++;
 		const url = srcset.slice(start, at);
 		if (url.endsWith(",")) {
 			// No descriptors: the trailing commas end the candidate.

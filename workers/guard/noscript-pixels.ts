@@ -3,7 +3,7 @@
  * are found here. Image and frame tags whose `src`, or any of whose `srcset` candidates, is denied are
  * cut out (a frame up to its end tag); anything else in the noscript stays as written.
  */
-import { decodeAttribute, srcsetUrls } from "./html-attributes";
+import { decodeAttribute, isSpace, srcsetUrls } from "./html-attributes";
 
 const PIXEL_START = /<(img|iframe|source)\b/gi;
 const TAG_END_OR_QUOTE = /["'>]/g;
@@ -51,8 +51,6 @@ export function withoutDeniedPixels(html: string, denied: (url: string) => boole
 	}
 	return from === 0 ? null : out + html.slice(from);
 }
-
-const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
 
 /**
  * The `src` and `srcset` of a whole start tag (`<img …>`, quoted `>` included), decoded, read as the

@@ -144,7 +144,7 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 	// The runtime's tag written at the page's end with an svg or math open is inside an `<mtext>` of its own
 	// (html-guard.ts, lateRuntime).
 	const [only] = children;
-	if (guarded && name.endsWith(" mtext") && children.length === 1 && typeof only !== "string") {
+	if (guarded && name.endsWith(" mtext") && children.length === 1 && Array.isArray(only)) {
 		if (only[0].endsWith(" script") && new Map(only[1]).get("src")?.startsWith("/v1/guard/runtime.js"))
 			return null;
 	}

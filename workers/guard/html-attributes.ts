@@ -139,9 +139,39 @@ export function stripAttributeUrl(raw: string, options: StripOptions): string | 
 	);
 }
 
-/** HTML's ASCII whitespace, which ends an attribute's name or unquoted value. */
-export const isSpace = (c: string | undefined) =>
-	c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
+const SPACE = "[\\t\\n\\f\\r ]";
+/**
+ * An attribute as the tokenizer and the encoding prescan read one: a name runs to a space, `/`, `>` or
+ * `=` (lower-cased later); a value is quoted (an unclosed one runs on) or runs to a space or `>`.
+ */
+const ATTRIBUTE = new RegExp(
+	`[\\t\\n\\f\\r /]*([^\\t\\n\\f\\r />][^\\t\\n\\f\\r /=>]*)${SPACE}*(?:=${SPACE}*("[^"]*"?|'[^']*'?|[^\\t\\n\\f\\r >]*))?`,
+	"y",
+);
+
+/**
+ * A tag's attributes from `at` (just after its name), raw, the first occurrence of each name counting,
+ * and where they end.
+ */
+export function readAttributes(text: string, at: number): { attributes: Map<string, string>; end: number } {
+	const attributes = new Map<string, string>();
+	ATTRIBUTE.lastIndex = at;
+	for (let match = ATTRIBUTE.exec(text); match !== null; match = ATTRIBUTE.exec(text)) {
+		const name = (match[1] as string).toLowerCase();
+		if (!attributes.has(name)) attributes.set(name, unquoted(match[2] ?? ""));
+		at = ATTRIBUTE.lastIndex;
+	}
+	return { attributes, end: at };
+}
+
+/** A value without its quotes (an unclosed one runs to the end of the text). */
+function unquoted(raw: string): string {
+	const quote = raw[0];
+	if (quote !== '"' && quote !== "'") return raw;
+	return raw.length > 1 && raw.endsWith(quote) ? raw.slice(1, -1) : raw.slice(1);
+}
+
+const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
 
 /**
  * The URLs of a decoded `srcset` ("URL [descriptors]" candidates separated by commas), split as the

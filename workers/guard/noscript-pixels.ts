@@ -3,7 +3,7 @@
  * are found here. Image and frame tags whose `src`, or any of whose `srcset` candidates, is denied are
  * cut out (a frame up to its end tag); anything else in the noscript stays as written.
  */
-import { decodeAttribute, isSpace, srcsetUrls } from "./html-attributes";
+import { decodeAttribute, readAttributes, srcsetUrls } from "./html-attributes";
 
 const PIXEL_START = /<(img|iframe|source)\b/gi;
 const TAG_END_OR_QUOTE = /["'>]/g;
@@ -52,48 +52,20 @@ export function withoutDeniedPixels(html: string, denied: (url: string) => boole
 	return from === 0 ? null : out + html.slice(from);
 }
 
-/**
- * The `src` and `srcset` of a whole start tag (`<img …>`, quoted `>` included), decoded, read as the
- * browser's tokenizer reads attributes: a name runs to a space, `/`, `>` or `=`; a value is quoted or
- * runs to a space or `>`; the first of a name counts. So `src=` inside another attribute's value
- * (`alt="a src=x"`, an iframe's `srcdoc`) is that value's text, not the tag's source.
- */
-function sources(tag: string): { src?: string; srcset?: string } {
-	const found: { src?: string; srcset?: string } = {};
-	const n = tag.length;
-	let i = 1;
-	while (i < n && !isSpace(tag[i]) && tag[i] !== "/" && tag[i] !== ">") i++;
-	while (i < n) {
-		while (i < n && (isSpace(tag[i]) || tag[i] === "/")) i++;
-		if (i >= n || tag[i] === ">") break;
-		const start = i++;
-		while (i < n && !isSpace(tag[i]) && tag[i] !== "/" && tag[i] !== ">" && tag[i] !== "=") i++;
-		const name = tag.slice(start, i).toLowerCase();
-		while (i < n && isSpace(tag[i])) i++;
-		let value = "";
-		if (tag[i] === "=") {
-			i++;
-			while (i < n && isSpace(tag[i])) i++;
-			const quote = tag[i];
-			if (quote === '"' || quote === "'") {
-				const close = tag.indexOf(quote, i + 1);
-				const end = close === -1 ? n : close;
-				value = tag.slice(i + 1, end);
-				i = end + 1;
-			} else {
-				const from = i;
-				while (i < n && !isSpace(tag[i]) && tag[i] !== ">") i++;
-				value = tag.slice(from, i);
-			}
-		}
-		if ((name === "src" || name === "srcset") && found[name] === undefined)
-			found[name] = decodeAttribute(value);
-	}
-	return found;
-}
+/** Where a start tag's name ends: the tokenizer ends it at a space, `/` or `>`. */
+const TAG_NAME = /<[^\t\n\f\r />]*/y;
 
+/**
+ * Whether a whole start tag (`<img …>`, quoted `>` included) has a denied `src` or `srcset`, its
+ * attributes read as the tokenizer reads them: `src=` inside another attribute's value (`alt="a src=x"`,
+ * an iframe's `srcdoc`) is that value's text, not the tag's source.
+ */
 function deniedTag(tag: string, denied: (url: string) => boolean): boolean {
-	const { src, srcset } = sources(tag);
-	if (src !== undefined && denied(src)) return true;
-	return srcset !== undefined && srcsetUrls(srcset).some(denied);
+	TAG_NAME.lastIndex = 0;
+	TAG_NAME.test(tag);
+	const { attributes } = readAttributes(tag, TAG_NAME.lastIndex);
+	const src = attributes.get("src");
+	if (src !== undefined && denied(decodeAttribute(src))) return true;
+	const srcset = attributes.get("srcset");
+	return srcset !== undefined && srcsetUrls(decodeAttribute(srcset)).some(denied);
 }

@@ -7,6 +7,7 @@
  * its encoding", simplified). A page that declares nothing is read as windows-1252, which maps every
  * byte to a character and back: its bytes survive whatever its real charset.
  */
+import { readAttributes } from "./html-attributes";
 
 /** How far a browser looks for a declaration. */
 export const PRESCAN_BYTES = 1024;
@@ -32,11 +33,6 @@ const UTF16_LABELS = new Set([
 const LABEL = /^[A-Za-z0-9._:-]+$/;
 
 const SPACE = "[\\t\\n\\f\\r ]";
-/** An attribute as the prescan reads one (name lower-cased later; an unquoted value ends at space or `>`). */
-const ATTRIBUTE = new RegExp(
-	`[\\t\\n\\f\\r /]*([^\\t\\n\\f\\r />][^\\t\\n\\f\\r /=>]*)${SPACE}*(?:=${SPACE}*("[^"]*"?|'[^']*'?|[^\\t\\n\\f\\r >]*))?`,
-	"y",
-);
 const META_START = /<meta[\t\n\f\r /]/iy;
 const TAG_START = /<\/?[A-Za-z]/y;
 const TAG_NAME = /[^\t\n\f\r >]*/y;
@@ -112,25 +108,6 @@ function declaredCharset(text: string): string | null {
 		at++;
 	}
 	return null;
-}
-
-/** A tag's attributes from `at` (the first occurrence of each name counts), and where they end. */
-function readAttributes(text: string, at: number): { attributes: Map<string, string>; end: number } {
-	const attributes = new Map<string, string>();
-	ATTRIBUTE.lastIndex = at;
-	for (let match = ATTRIBUTE.exec(text); match !== null; match = ATTRIBUTE.exec(text)) {
-		const name = (match[1] as string).toLowerCase();
-		if (!attributes.has(name)) attributes.set(name, unquoted(match[2] ?? ""));
-		at = ATTRIBUTE.lastIndex;
-	}
-	return { attributes, end: at };
-}
-
-/** A value without its quotes (an unclosed one runs to the end of the head). */
-function unquoted(raw: string): string {
-	const quote = raw[0];
-	if (quote !== '"' && quote !== "'") return raw;
-	return raw.length > 1 && raw.endsWith(quote) ? raw.slice(1, -1) : raw.slice(1);
 }
 
 /** The charset a `<meta>` declares: `charset`, or `http-equiv="Content-Type"` with a `content`. */

@@ -13,17 +13,24 @@ import { stopProcesses } from "./lib/processes.mjs";
 import { runPureSuite } from "./lib/pure.mjs";
 import { describeMachine, LOAD_SUMMARY, scenarioRows, writeResults } from "./lib/report.mjs";
 import { ColdPool, measureGroup, summarise } from "./lib/rounds.mjs";
-import { GROUPS, PEER_SETUPS, visitorPools } from "./lib/scenarios.mjs";
+import { GROUPS, ON_DEMAND, PEER_SETUPS, visitorPools } from "./lib/scenarios.mjs";
 import { probe, stage } from "./lib/stage.mjs";
 
 const started = Date.now();
 /**
  * `BENCH_ONLY=noop,bare-d1 npm run bench`: only the groups with these baselines (and only the peer
  * setups they measure: bare-d1's c15t in workerd), no pure suite, and nothing written (a quick look
- * while working on one path).
+ * while working on one path). A reference kept out of the full run (`ON_DEMAND`) is named the same
+ * way: its group is measured with it added.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
-const selectedGroups = GROUPS.filter((g) => !only || only.has(g.baseline));
+const added = [...(only ?? [])].filter((name) => ON_DEMAND[name]);
+const selectedGroups = GROUPS.filter(
+	(g) => !only || only.has(g.baseline) || added.some((name) => ON_DEMAND[name] === g.baseline),
+).map((g) => ({
+	...g,
+	scenarios: [...g.scenarios, ...added.filter((name) => ON_DEMAND[name] === g.baseline)],
+}));
 /** The peer setups the selected groups measure ("node", "workerd"). */
 const peerSetups = new Set(
 	selectedGroups.flatMap((g) => g.scenarios.map((n) => PEER_SETUPS[n]).filter(Boolean)),

@@ -56,6 +56,15 @@ export const GROUPS = [
 ];
 
 /**
+ * References kept out of the full run (it keeps to its five minutes), each with the baseline of the
+ * group it is measured in when named in `BENCH_ONLY` (bench/run.mjs).
+ */
+export const ON_DEMAND = {
+	"write-d1-kv-floor": "bare-d1-write",
+	"write-limit-floor": "bare-d1-write",
+};
+
+/**
  * The peer's scenarios and the setup each needs: "node" (c15t on Node and SQLite, its own process)
  * or "workerd" (c15t as a worker in the bench's Miniflare, with its own local D1).
  */
@@ -204,6 +213,19 @@ export function defineScenarios(ctx) {
 			worker: "write-floor",
 			reference: true,
 			spec: { method: "POST", path: "/", headers: JSON_BODY, body: "{}" },
+			check: (res) => is(res.status === 200, "not 200"),
+		},
+		// Not in a group: the write floor's parts, measured on demand in its group (ON_DEMAND below).
+		"write-d1-kv-floor": {
+			worker: "write-floor",
+			reference: true,
+			spec: { method: "POST", path: "/d1-kv", headers: JSON_BODY, body: "{}" },
+			check: (res) => is(res.status === 200, "not 200"),
+		},
+		"write-limit-floor": {
+			worker: "write-floor",
+			reference: true,
+			spec: { method: "POST", path: "/limit-d1", headers: JSON_BODY, body: "{}" },
 			check: (res) => is(res.status === 200, "not 200"),
 		},
 		"cookie-decision": {
@@ -377,6 +399,8 @@ export const DESCRIPTIONS = {
 	"beacon-answer-floor": "reference: the same for beacon-block's answer",
 	"d1-lookup-floor": "reference: a cold visitor lookup's storage calls alone (KV miss, D1 read in a session)",
 	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
+	"write-d1-kv-floor": "reference: write-floor without the rate limiter (D1 batch, KV put)",
+	"write-limit-floor": "reference: write-floor without the KV put (rate limiter, D1 batch)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",
 	"gpc-decision": "GET /v1/check?purpose=ads with Sec-GPC: 1, no cookie",
 	"kv-decision": "GET /v1/consent, known visitor, KV warm, no decision cookie",

@@ -9,12 +9,17 @@
  * made in a session commits and fsyncs the database's WAL (one fsync and two WAL writes per query,
  * seen with strace; the same read without a session makes none), so a floor without one would leave
  * out part of what the Worker's read costs here (bench/HISTORY.md, session 14).
+ *
+ * `/session?s=` (`d1-session-floor`, measured on demand: `BENCH_ONLY=d1-session-floor`) makes the read
+ * in a session alone, without the KV get, to show what each of the two calls costs.
  */
 export default {
 	async fetch(request, env) {
-		const subject = new URL(request.url).searchParams.get("s") ?? "";
+		const url = new URL(request.url);
+		const subject = url.searchParams.get("s") ?? "";
 		const key = `floor:${subject}:${crypto.randomUUID()}`;
-		const cached = await env.CONSENT_KV.get(key, { type: "json", cacheTtl: 30 });
+		const cached =
+			url.pathname === "/session" ? null : await env.CONSENT_KV.get(key, { type: "json", cacheTtl: 30 });
 		const row = await env.DB.withSession("first-unconstrained")
 			.prepare("SELECT * FROM consent_subjects WHERE subject = ?1")
 			.bind(subject)

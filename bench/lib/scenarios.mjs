@@ -60,6 +60,7 @@ export const GROUPS = [
  * group it is measured in when named in `BENCH_ONLY` (bench/run.mjs).
  */
 export const ON_DEMAND = {
+	"d1-session-floor": "bare-d1",
 	"write-d1-kv-floor": "bare-d1-write",
 	"write-limit-floor": "bare-d1-write",
 };
@@ -215,7 +216,18 @@ export function defineScenarios(ctx) {
 			spec: { method: "POST", path: "/", headers: JSON_BODY, body: "{}" },
 			check: (res) => is(res.status === 200, "not 200"),
 		},
-		// Not in a group: the write floor's parts, measured on demand in its group (ON_DEMAND below).
+		// Not in a group: a part of d1-lookup-floor (the D1 read in a session, no KV get) and the write
+		// floor's parts, measured on demand in their groups (ON_DEMAND below).
+		"d1-session-floor": {
+			worker: "d1-lookup-floor",
+			reference: true,
+			spec: {
+				method: "GET",
+				path: "/",
+				vary: { path: true, format: "/session?s=%s", items: subjects(pools.cold) },
+			},
+			check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
+		},
 		"write-d1-kv-floor": {
 			worker: "write-floor",
 			reference: true,
@@ -399,6 +411,7 @@ export const DESCRIPTIONS = {
 	"beacon-answer-floor": "reference: the same for beacon-block's answer",
 	"d1-lookup-floor": "reference: a cold visitor lookup's storage calls alone (KV miss, D1 read in a session)",
 	"write-floor": "reference: an opt-out's binding calls alone (rate limiter, D1 batch, KV put)",
+	"d1-session-floor": "reference: d1-lookup-floor without the KV get (the D1 read in a session alone)",
 	"write-d1-kv-floor": "reference: write-floor without the rate limiter (D1 batch, KV put)",
 	"write-limit-floor": "reference: write-floor without the KV put (rate limiter, D1 batch)",
 	"cookie-decision": "GET /v1/consent decided from a valid ce_consent cookie",

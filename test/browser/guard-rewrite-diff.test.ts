@@ -9,7 +9,7 @@
  * lol-html reads an element's namespace otherwise than Chromium after markup its tree builder does not
  * follow (a breakout in a nested `<svg>`, `<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>`
  * in a `<foreignObject>`, an HTML end tag closing an SVG), where the guard errs towards text: a page's
- * own script there may not run (seeds 8-31 x 200, bench/HISTORY.md session 52).
+ * own script there may not run (seeds 8-43 x 200, bench/HISTORY.md sessions 52 and 53).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";

@@ -123,8 +123,8 @@ const NAMESPACE_CASES: readonly string[] = [
 	),
 	`${MATH_POINT}<noscript><p>${SCRIPT}</noscript></math>`,
 	// Other markup lol-html's tree builder does not follow (seeds 38 and 40, bench/HISTORY.md session 53):
-	// a select holding a button, nested buttons. The pixel cut out of the noscript's text leaves nothing
-	// that ends the MathML, so the script after it stays inert, as lol-html read it.
+	// a select holding a button, nested buttons. The pixel is cut out of the noscript's text, and the
+	// tracker's tag after it written with its `<` as a reference: nothing there ends the MathML or loads.
 	`<math><mtext><select><button></select></mtext><noscript>${PIXEL}${SCRIPT}</noscript></math>`,
 	`<math><mi><button><button></button></mi><textarea>${PIXEL}</textarea></math>`,
 	`${MATH_POINT}<script>var a = "${PIXEL}";</script></math>`,

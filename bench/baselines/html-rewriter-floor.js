@@ -13,6 +13,10 @@ const WHOLE_PAGE_MAX_BYTES = 1 << 20;
 const ELEMENT = { element() {} };
 const ELEMENT_AND_TEXT = { element() {}, text() {} };
 const TEXT = { text() {} };
+// HTML elements the browser closes when another of their kind starts inside, within MathML.
+const REOPENED = ["button", "form", "a", "nobr", "h1", "h2", "h3", "h4", "h5", "h6", "select"]
+	.map((name) => `math ${name}`)
+	.join(", ");
 const HINTS = [
 	"preconnect",
 	"dns-prefetch",
@@ -60,6 +64,7 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 export const floorRewriter = () =>
 	new HTMLRewriter()
 		.on("svg, math", ELEMENT)
+		.on(REOPENED, ELEMENT)
 		.on("head", ELEMENT)
 		.on("body", ELEMENT)
 		.on("title :not(title) > script", ELEMENT)

@@ -122,11 +122,6 @@ const NAMESPACE_CASES: readonly string[] = [
 		(name) => `${MATH_POINT}<${name}>${PIXEL}</${name}></math>`,
 	),
 	`${MATH_POINT}<noscript><p>${SCRIPT}</noscript></math>`,
-	// Other markup lol-html's tree builder does not follow (seeds 38 and 40, bench/HISTORY.md session 53):
-	// a select holding a button, nested buttons. The pixel is cut out of the noscript's text, and the
-	// tracker's tag after it written with its `<` as a reference: nothing there ends the MathML or loads.
-	`<math><mtext><select><button></select></mtext><noscript>${PIXEL}${SCRIPT}</noscript></math>`,
-	`<math><mi><button><button></button></mi><textarea>${PIXEL}</textarea></math>`,
 	`${MATH_POINT}<script>var a = "${PIXEL}";</script></math>`,
 	`${MATH_POINT}<script type="application/ld+json">{"a": "${PIXEL}"}</script></math>`,
 	`${MATH_POINT}<script src="/nothing.js">var a = '<p>${SCRIPT}';</script></math>`,
@@ -137,6 +132,20 @@ const NAMESPACE_CASES: readonly string[] = [
 	// raw text element as raw text, ended inside the script's text, and fetched the tag after that.
 	`<svg><noframes><foreignObject><b><script></noframes>${PIXEL}</script></b></foreignObject></noframes></svg>`,
 	`<svg><xmp><desc><i><script>var a = "</xmp>${PIXEL}";</script></i></desc></xmp></svg>`,
+];
+
+/**
+ * Inside MathML, an HTML element the browser closes by itself where another of its kind starts inside
+ * it (nested buttons, a button in a select): HTMLRewriter keeps the first open and reads what follows
+ * `</mi>` or `</mtext>` as HTML, Chromium as MathML (seeds 38, 40 and 55, bench/HISTORY.md session 53).
+ * The guard gives up on such a page (html-guard.ts, REOPENED): nothing is fetched.
+ */
+const GIVEN_UP_CASES: readonly string[] = [
+	`<math><mtext><select><button></select></mtext><noscript>${PIXEL}${SCRIPT}</noscript></math>`,
+	`<math><mi><button><button></button></mi><textarea>${PIXEL}</textarea></math>`,
+	`<math><mi><button><button></button></mi><script type="text/javascript"><!-- */fbq("init","9");</script></math><style> -->${PIXEL}`,
+	`<math><mi><button><button></button></mi><script type="text/javascript"><br><SCRIPT>new Image().src="https://www.facebook.com/tr?id=1&ev=s28";</SCRIPT>`,
+	`<math><mtext><select><button></select></mtext><script type="text/javascript"><br><SCRIPT>new Image().src="https://www.facebook.com/tr?id=2";</SCRIPT></math>`,
 ];
 
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
@@ -184,6 +193,7 @@ function serveSite(): Promise<RecordingSite> {
 			"point-cdata": [POINT_CDATA],
 			rcdata: RCDATA_CASES,
 			namespace: NAMESPACE_CASES,
+			"given-up": GIVEN_UP_CASES,
 		};
 		if (kind === "titled") {
 			const head = "<title>a <b> &amp;amp; <img src=x></title>";
@@ -408,6 +418,21 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				const guarded = await seen(context, server.origin, `/namespace/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a page HTMLRewriter reads otherwise than Chromium inside MathML is given up on: no tracker", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of GIVEN_UP_CASES.entries()) {
+				const written = await seen(context, site.origin, `/given-up/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/given-up/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.body, markup).toContain("could not be shown with your privacy choices applied");
 			}
 		} finally {
 			await context.close();

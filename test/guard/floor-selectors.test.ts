@@ -79,6 +79,8 @@ const selectorCount = (selectors: readonly string[]) =>
 // HTML element in an SVG or MathML title, whose text may end the title for the scanner. 117.
 // Session 47: two counting the svg and math elements open, and two for a script in them, whose text is
 // markup where the browser takes it for MathML's or SVG's and lol-html for HTML's. 121.
-it("the guard registers 121 selectors for a site that has not classified its own paths", () => {
-	expect(selectorCount(guardSelectors())).toBe(121);
+// Session 53: eleven for HTML elements in MathML that the browser closes when another of their kind
+// starts inside (a page with one nested so is given up on: lol-html then misreads what follows). 132.
+it("the guard registers 132 selectors for a site that has not classified its own paths", () => {
+	expect(selectorCount(guardSelectors())).toBe(132);
 });

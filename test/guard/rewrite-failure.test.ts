@@ -135,6 +135,60 @@ describe("a page the rewrite fails on", () => {
 	});
 });
 
+/**
+ * Inside MathML, an HTML element the browser closes by itself where another of its kind starts inside
+ * it (a second `<button>`): HTMLRewriter keeps the first open and then reads the MathML after `</mi>` as
+ * HTML, where a tracker loaded in Chromium (bench/HISTORY.md, session 53). The guard gives up on the
+ * page as on one the rewrite fails on.
+ */
+describe("a page HTMLRewriter and browsers read differently", () => {
+	const SCRIPT =
+		'<script type="text/javascript"><br><SCRIPT>new Image().src="https://www.facebook.com/tr?id=1&ev=s28";</SCRIPT>';
+	const REOPENED = [
+		"<button><button></button>",
+		"<form><form></form>",
+		'<a href="/a"><a href="/b"></a>',
+		"<nobr><nobr></nobr>",
+		"<h1><h2></h2>",
+		"<select><button></select>",
+	];
+
+	for (const inside of REOPENED) {
+		it(`(${inside}) is locked down whole`, async () => {
+			const page = `${HEAD}<math><mi>${inside}</mi>${SCRIPT}</math><p>after</p>`;
+			wholePage(page);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Content-Security-Policy")).toBe(LOCKDOWN_POLICY);
+			expect(await res.text()).toBe(page);
+		});
+	}
+
+	it("streamed, ends where the rewrite stopped, with the notice", async () => {
+		const page = `${HEAD}<p>before</p><math><mtext><button><button></button></mtext>${SCRIPT}</math><p>after</p>`;
+		fakeOrigin(() => new Response(chunkedStream(page, [64]), { headers: { "Content-Type": HTML } }));
+		const text = await (await visit("/", VISITORS.optedOut)).text();
+		expect(text).toContain("<p>before</p>");
+		expect(text).not.toContain("facebook.com/tr");
+		expect(text).not.toContain("after");
+		expect(
+			text.endsWith(
+				'<p role="alert">The rest of this page could not be shown with your privacy choices applied.</p>',
+			),
+		).toBe(true);
+	});
+
+	it("one of each, closed before the next, and nesting outside MathML, rewrite as usual", async () => {
+		const page = `${HEAD}<math><mi><button>a</button><button>b</button><a href="/a">1</a><a href="/b">2</a><h1>x</h1><h2>y</h2><select><option>o</option></select><button>c</button></mi></math><button><button></button></button>${PIXEL}`;
+		wholePage(page);
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.headers.get("Content-Security-Policy")).toBeNull();
+		const text = await res.text();
+		expect(text).toContain("<button>a</button><button>b</button>");
+		expect(text).not.toContain("facebook.com/tr");
+	});
+});
+
 describe("a locked-down page's links", () => {
 	const LINKS =
 		'<a href="https://shop.example/p?id=1&amp;gclid=abc&amp;utm_source=news">one</a>' +

@@ -8,7 +8,7 @@ import { dropTrackingSetCookies } from "./cookie-guard";
 import { runtimeScriptTag, scriptNonce } from "./guard-runtime";
 import { type GuardedPage, rewrittenPage } from "./guarded-pages";
 import { connectionFields } from "./hop-by-hop";
-import { type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
+import { AMBIGUOUS_MARKUP, type HtmlGuardOptions, rewriteHtml, rewriteUndeclaredHtml } from "./html-guard";
 import type { Insistence } from "./insisted-locations";
 import { dropDeniedLinkHints } from "./link-hints";
 import { guardedLocation } from "./location-guard";
@@ -177,7 +177,7 @@ function noticedWhereCut(rewritten: ReadableStream<Uint8Array>): ReadableStream<
 	};
 	const cutOff = (err: unknown) => {
 		if (cancelled) return;
-		if (!String(err).includes("Parser error")) {
+		if (!String(err).includes("Parser error") && !String(err).includes(AMBIGUOUS_MARKUP)) {
 			// Broken off (the origin's page was): what is held goes nowhere, and nothing more reaches them.
 			stopTimer();
 			return out.error(err);

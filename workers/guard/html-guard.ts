@@ -229,6 +229,44 @@ const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
 
 /**
+ * HTML elements Chromium's tree builder closes or drops by itself where another of their kind starts
+ * inside an open one (a second `<button>`, `<form>`, `<a>` or `<nobr>`; a heading inside a heading; a
+ * `<button>` inside a `<select>`, which `</select>` closes), by the kind whose open one counts. Inside
+ * MathML, HTMLRewriter keeps the first open, and then reads the `</mi>` or `</mtext>` after it as not
+ * ending the text integration point: what follows is HTML to it and MathML to Chromium, where a tracker
+ * loaded (bench/HISTORY.md, session 53). The guard gives up on such a page (AmbiguousMarkup).
+ */
+const REOPENED: Readonly<Record<string, string>> = {
+	button: "button",
+	form: "form",
+	a: "a",
+	nobr: "nobr",
+	h1: "heading",
+	h2: "heading",
+	h3: "heading",
+	h4: "heading",
+	h5: "heading",
+	h6: "heading",
+};
+/**
+ * Inside MathML only: nested buttons in SVG's `<foreignObject>` and `<desc>` loaded nothing in the same
+ * test, and each selector costs every page (lol-html tries each on every start tag).
+ */
+const REOPENED_SELECTOR = [...Object.keys(REOPENED), "select"].map((name) => `math ${name}`).join(", ");
+
+/**
+ * Thrown where the guard cannot tell how the browser will read the rest of a page (REOPENED): a page
+ * read whole is then sent locked down, a streamed one cut off with a notice (guard-response.ts).
+ */
+class AmbiguousMarkup extends Error {
+	constructor(what: string) {
+		super(`${AMBIGUOUS_MARKUP}: ${what}`);
+	}
+}
+/** How an AmbiguousMarkup reads, whatever the runtime wraps it in on its way out of a rewrite. */
+export const AMBIGUOUS_MARKUP = "consent-edge: markup read differently by HTMLRewriter and browsers";
+
+/**
  * The runtime's tag with its URL in an `href` too: an SVG script loads its `href` and not its `src`,
  * an HTML one its `src` alone, so it loads once wherever the browser puts it.
  */
@@ -1014,6 +1052,25 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 		foreignOpen++;
 	};
+	/** HTML elements of REOPENED's kinds (and selects) open inside MathML, by their tags. */
+	const reopenable = new Map<string, number>();
+	const countReopenable = (el: Element) => {
+		if (el.namespaceURI !== HTML_NAMESPACE) return;
+		const name = el.tagName;
+		const kind = REOPENED[name] ?? name;
+		if ((reopenable.get(kind) ?? 0) > 0 || (name === "button" && (reopenable.get("select") ?? 0) > 0))
+			throw new AmbiguousMarkup(
+				`a <${name}> where the browser closes an open element of its kind, in MathML`,
+			);
+		try {
+			// First on these elements: it starts their end handlers (svgScriptChild, later, adds to them).
+			onEnd(el, () => reopenable.set(kind, (reopenable.get(kind) ?? 1) - 1), true);
+		} catch {
+			givenEnds = undefined;
+			return;
+		}
+		reopenable.set(kind, (reopenable.get(kind) ?? 0) + 1);
+	};
 	/** A raw text element's text, where it may be MathML's or SVG's: its `<` a reference if it names a tracker. */
 	const foreignSafeText = (text: string): string | null =>
 		foreignOpen > 0 && scannerFetches(text) ? text.replaceAll("<", "&lt;") : null;
@@ -1094,6 +1151,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		pageRewriter()
 			// First: it starts an svg's or math's end handlers.
 			.on("svg, math", { element: countForeign })
+			.on(REOPENED_SELECTOR, { element: countReopenable })
 			.on("head", {
 				element(el) {
 					if (runtime === undefined || options.metaCharset === true) return;

@@ -102,6 +102,20 @@ export function defineScenarios(ctx) {
 	const pools = visitorPools();
 	const vids = (indices) => indices.map(seededVid);
 	const subjects = (indices) => indices.map((i) => ctx.subjectIds[i]);
+	/** `d1-lookup-floor`'s worker on the cold visitors' subjects, at `format` (`%s`: the subject). */
+	const d1LookupFloor = (format) => ({
+		worker: "d1-lookup-floor",
+		reference: true,
+		spec: { method: "GET", path: "/", vary: { path: true, format, items: subjects(pools.cold) } },
+		check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
+	});
+	/** `write-floor`'s worker at `path` (its parts: bench/baselines/write-floor.js). */
+	const writeFloor = (path) => ({
+		worker: "write-floor",
+		reference: true,
+		spec: { method: "POST", path, headers: JSON_BODY, body: "{}" },
+		check: (res) => is(res.status === 200, "not 200"),
+	});
 	const hasBookmark = (res) => res.headers.has("X-D1-Bookmark");
 	const guardSkipped = (res, body) =>
 		res.status === 404 &&
@@ -204,42 +218,13 @@ export function defineScenarios(ctx) {
 		"gpc-answer-floor": replayOf("gpc-decision", gpcCheck),
 		"redirect-answer-floor": replayOf("guard-strip-redirect", strippingNavigation),
 		"beacon-answer-floor": replayOf("beacon-block", guardedBeacon),
-		"d1-lookup-floor": {
-			worker: "d1-lookup-floor",
-			reference: true,
-			spec: { method: "GET", path: "/", vary: { path: true, format: "/?s=%s", items: subjects(pools.cold) } },
-			check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
-		},
-		"write-floor": {
-			worker: "write-floor",
-			reference: true,
-			spec: { method: "POST", path: "/", headers: JSON_BODY, body: "{}" },
-			check: (res) => is(res.status === 200, "not 200"),
-		},
+		"d1-lookup-floor": d1LookupFloor("/?s=%s"),
+		"write-floor": writeFloor("/"),
 		// Not in a group: a part of d1-lookup-floor (the D1 read in a session, no KV get) and the write
 		// floor's parts, measured on demand in their groups (ON_DEMAND below).
-		"d1-session-floor": {
-			worker: "d1-lookup-floor",
-			reference: true,
-			spec: {
-				method: "GET",
-				path: "/",
-				vary: { path: true, format: "/session?s=%s", items: subjects(pools.cold) },
-			},
-			check: (res, body) => is(res.status === 200 && body.includes('"subject"'), "no D1 row"),
-		},
-		"write-d1-kv-floor": {
-			worker: "write-floor",
-			reference: true,
-			spec: { method: "POST", path: "/d1-kv", headers: JSON_BODY, body: "{}" },
-			check: (res) => is(res.status === 200, "not 200"),
-		},
-		"write-limit-floor": {
-			worker: "write-floor",
-			reference: true,
-			spec: { method: "POST", path: "/limit-d1", headers: JSON_BODY, body: "{}" },
-			check: (res) => is(res.status === 200, "not 200"),
-		},
+		"d1-session-floor": d1LookupFloor("/session?s=%s"),
+		"write-d1-kv-floor": writeFloor("/d1-kv"),
+		"write-limit-floor": writeFloor("/limit-d1"),
 		"cookie-decision": {
 			worker: "consent-edge",
 			target: { ratio: 0.85 },

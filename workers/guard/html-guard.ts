@@ -232,9 +232,9 @@ const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
  * HTML elements Chromium's tree builder closes or drops by itself where another of their kind starts
  * inside an open one (a second `<button>`, `<form>`, `<a>` or `<nobr>`; a heading inside a heading; a
  * `<button>` inside a `<select>`, which `</select>` closes), by the kind whose open one counts. Inside
- * MathML, HTMLRewriter keeps the first open, and then reads the `</mi>` or `</mtext>` after it as not
- * ending the text integration point: what follows is HTML to it and MathML to Chromium, where a tracker
- * loaded (bench/HISTORY.md, session 53). The guard gives up on such a page (AmbiguousMarkup).
+ * MathML, HTMLRewriter acts as if the first stayed open and reads the `</mi>` or `</mtext>` after it as
+ * not ending the text integration point: what follows is HTML to it and MathML to Chromium, where a
+ * tracker loaded (bench/HISTORY.md, session 53). The guard gives up on such a page (AmbiguousMarkup).
  */
 const REOPENED: Readonly<Record<string, string>> = {
 	button: "button",

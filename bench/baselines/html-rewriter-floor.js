@@ -67,7 +67,7 @@ export const floorRewriter = () =>
 		.on(REOPENED, ELEMENT)
 		.on("head", ELEMENT)
 		.on("body", ELEMENT)
-		.on("title :not(title) > script", ELEMENT)
+		.on("title script", ELEMENT)
 		.on("script[src]:not([type]):not([data-consent])", ELEMENT)
 		.on(
 			'script[src][type], script[src][data-consent], script[type*="json" i], script[type*="template" i]',

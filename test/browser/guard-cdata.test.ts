@@ -67,18 +67,33 @@ const MATH_STYLE_CASES: readonly string[] = [
 ];
 
 /**
- * A script in an HTML element in an SVG or MathML title: the scanner reads the title as raw text, ended
- * by a `</title>` in the script's text.
+ * A script in an SVG or MathML title, in an HTML element there or directly: the scanner reads the title
+ * as raw text, ended by a `</title>` in the script's text.
  */
 const TITLE_CASES: readonly string[] = [
 	"<svg><title><b><script></title><img src=https://www.facebook.com/tr?id=1&ev=x>",
 	`<svg><title><b><script></title>${PIXEL}</script></b></title></svg>`,
 	`<svg><title><p>x<script>var s = "</title>${PIXEL}";</script></p></title></svg>`,
 	`<math><title><mi><i><script type="application/json">{"a":"</title>${PIXEL}"}</script></i></mi></title></math>`,
+	`<svg><title><script type="application/json">{"a":"</title>${PIXEL}"}</script></title></svg>`,
 ];
 
-/** A script directly in a title, which `</title>` before it would end (the title in a title's HTML too). */
-const TITLE_KEPT = "<svg><title><b><svg><title><script>a=1</script>x</title>y</svg>z</b></title></svg>";
+/** What the guard writes before a script in an SVG or MathML title (html-guard.ts, TITLE_END_FOR_SCANNER). */
+const TITLE_END_FOR_SCANNER = "<!--</title>-->";
+
+/**
+ * Scripts whose place is a title's own where lol-html's element stack says otherwise (after a breakout
+ * from an SVG in the title, a `<p>` a `<div>` closed), or in a title in a title's HTML: what the guard
+ * writes before them must not end the title (a bare `</title>` did, and the scripts after it were
+ * built as SVG's, a comment in one taking its text: seed 52, page 112). Each records in `window.r`
+ * that it ran.
+ */
+const TITLE_KEPT: readonly string[] = [
+	"<svg><title><b><svg><title><script>(window.r=window.r||[]).push(1)</script>x</title>y</svg>z</b></title></svg>",
+	"<svg><g><title><svg><g><br><script>(window.r=window.r||[]).push(1)</script><script><!--\n(window.r=window.r||[]).push(2)//--></script></g></svg></title></g></svg>",
+	"<svg><title><p><div></div><script><!--\n(window.r=window.r||[]).push(1)//--></script>x</title>y</svg>",
+	"<svg><title><script>(window.r=window.r||[]).push(1)</script>x</title>y</svg>",
+];
 
 /**
  * An attribute of an element inside a raw text element's name in SVG or MathML: the scanner reads the
@@ -188,7 +203,7 @@ function serveSite(): Promise<RecordingSite> {
 			style: STYLE_CASES,
 			"math-style": MATH_STYLE_CASES,
 			title: TITLE_CASES,
-			"title-kept": [TITLE_KEPT],
+			"title-kept": TITLE_KEPT,
 			attribute: ATTRIBUTE_CASES,
 			"point-cdata": [POINT_CDATA],
 			rcdata: RCDATA_CASES,
@@ -227,6 +242,8 @@ interface Seen {
 	readonly body: string;
 	/** Requests to anywhere but the server asked for the page. */
 	readonly elsewhere: readonly string[];
+	/** What the page's scripts recorded (`window.r`). */
+	readonly ran: readonly unknown[];
 }
 
 describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", () => {
@@ -253,6 +270,7 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				parseError: document.querySelector("parsererror") !== null,
 				after: document.getElementById("after")?.textContent ?? null,
 				body: document.body?.innerHTML ?? "",
+				ran: (window as { r?: unknown[] }).r ?? [],
 				sheets: [...document.querySelectorAll("svg style")].map((style) =>
 					[...((style as SVGStyleElement).sheet?.cssRules ?? [])].map((rule) => rule.cssText).join(" "),
 				),
@@ -348,18 +366,26 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 		}
 	});
 
-	it("a script in an HTML element in an SVG or MathML title does not end the title for the scanner", async () => {
+	it("a script in an SVG or MathML title does not end the title for the scanner", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		// The guard's comment before each such script (html-guard.ts, TITLE_END_FOR_SCANNER) is all it adds.
+		const withoutComment = (body: string) => body.replaceAll(TITLE_END_FOR_SCANNER, "");
 		try {
 			for (const [index, markup] of TITLE_CASES.entries()) {
 				const written = await seen(context, site.origin, `/title/${index}`);
 				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
 				const guarded = await seen(context, server.origin, `/title/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
-				expect(guarded.body, markup).toBe(scriptsEscaped(written.body));
+				expect(guarded.body, markup).toContain(TITLE_END_FOR_SCANNER);
+				expect(withoutComment(guarded.body), markup).toBe(scriptsEscaped(written.body));
 			}
-			const written = await seen(context, site.origin, "/title-kept/0");
-			expect((await seen(context, server.origin, "/title-kept/0")).body).toBe(written.body);
+			for (const [index, markup] of TITLE_KEPT.entries()) {
+				const written = await seen(context, site.origin, `/title-kept/${index}`);
+				const guarded = await seen(context, server.origin, `/title-kept/${index}`);
+				expect(written.ran.length, markup).toBeGreaterThan(0);
+				expect(guarded.ran, markup).toEqual(written.ran);
+				expect(withoutComment(guarded.body), markup).toBe(written.body);
+			}
 		} finally {
 			await context.close();
 		}

@@ -5,6 +5,7 @@
  * `<![CDATA[` (Chromium merges them into one text node: test/browser/guard-cdata.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { TITLE_END_FOR_SCANNER } from "../../workers/guard/html-guard";
 import {
 	chunkedStream,
 	expectGuardedPageLinear,
@@ -131,11 +132,12 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 				`<svg><foreignObject><title>${PIXEL}</title></foreignObject></svg>`,
 				`<svg><foreignObject><title>${escaped}</title></foreignObject></svg>`,
 			],
-			// A page's own references stay as they are, and so does the text of an SVG title's children.
+			// A page's own references stay as they are, and so does the text of an SVG title's children (a
+			// script there gets the comment that ends the title for the preload scanner).
 			["<p><textarea>a &lt; b &amp;</textarea></p>", "<p><textarea>a &lt; b &amp;</textarea></p>"],
 			[
 				'<svg><title><script type="application/json">{"a":"<b"}</script>x</title></svg>',
-				'<svg><title><script type="application/json">{"a":"<b"}</script>x</title></svg>',
+				`<svg><title>${TITLE_END_FOR_SCANNER}<script type="application/json">{"a":"<b"}</script>x</title></svg>`,
 			],
 		]) {
 			expect(await guardedBody(markup), markup).toBe(written);

@@ -2,10 +2,12 @@
  * Chromium's preload scanner reads `<style>`, `<title>`, `<noframes>` and the other raw text elements
  * as raw text, in SVG and MathML too, up to their first end tag, and fetches the tags after it: where
  * the DOM holds those tags as text (an HTML script's, after a tag that ended the SVG), the guard writes
- * the end tag where the browser ends the element; where it holds them in an attribute of the element's
+ * the end tag where the browser ends the element (before a script in an SVG title, inside a comment,
+ * which ends the title for the scanner alone); where it holds them in an attribute of the element's
  * child, their `<` is written `&lt;` (test/browser/guard-cdata.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { TITLE_END_FOR_SCANNER } from "../../workers/guard/html-guard";
 import { guardedBody, VISITORS } from "./guard-fixtures";
 
 afterEach(() => {
@@ -98,23 +100,34 @@ describe("a MathML style the page ends with a tag that ends the MathML", () => {
 	});
 });
 
-describe("a script in an HTML element in an SVG or MathML title", () => {
-	it("has `</title>` before it, which the tree builder ignores there and the scanner does not", async () => {
+describe("a script in an SVG or MathML title", () => {
+	it("has `<!--</title>-->` before it: an end tag to the scanner, a comment to the tree builder", async () => {
 		expect(await guardedBody(`<svg><title><b><script></title>${PIXEL}</script></b></title></svg>`)).toBe(
-			`<svg><title><b></title><script></title>${SCRIPTED}</script></b></title></svg>`,
+			`<svg><title><b>${TITLE_END_FOR_SCANNER}<script></title>${SCRIPTED}</script></b></title></svg>`,
 		);
 		const json = `<script type="application/json">{"a":"</title>${PIXEL}"}</script>`;
 		expect(await guardedBody(`<math><title><mi><i>${json}</i></mi></title></math>`)).toBe(
-			`<math><title><mi><i></title>${json.replace(PIXEL, SCRIPTED)}</i></mi></title></math>`,
+			`<math><title><mi><i>${TITLE_END_FOR_SCANNER}${json.replace(PIXEL, SCRIPTED)}</i></mi></title></math>`,
 		);
 	});
 
-	it("not directly in a title (there it would end it), in an HTML title, or an SVG script", async () => {
+	it("directly in a title too, and where lol-html's element stack puts it in an element the browser closed", async () => {
 		for (const markup of [
-			`<svg><title><script>a()</script></title></svg>`,
+			"<svg><title><script>a()</script></title></svg>",
+			"<svg><title><b><svg><title><script>a()</script>x</title>y</svg>z</b></title></svg>",
+			"<svg><title><svg><g><br><script>a()</script>x</title>y</svg>",
+			"<svg><title><p><div></div><script>a()</script>x</title>y</svg>",
+		]) {
+			expect(await guardedBody(markup), markup).toBe(
+				markup.replace("<script>", `${TITLE_END_FOR_SCANNER}<script>`),
+			);
+		}
+	});
+
+	it("not in an HTML title, nor an SVG script", async () => {
+		for (const markup of [
 			"<title>x</title><p><script>a()</script></p>",
 			`<svg><title><svg><script>a()</script></svg></title></svg>`,
-			`<svg><title><b><svg><title><script>a()</script>x</title>y</svg>z</b></title></svg>`,
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}

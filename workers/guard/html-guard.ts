@@ -224,6 +224,12 @@ const SCRIPT_TAG_LESS_THAN = /<(?!\/?script[\t\n\f\r />])/gi;
 const scannerText = (text: string): string =>
 	`]]>${text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")}<![CDATA[`;
 
+/**
+ * Written before an HTML script in a title in SVG or MathML: an end tag for the preload scanner, which
+ * reads such a title as raw text, and a comment for the tree builder (the "title script" handler).
+ */
+export const TITLE_END_FOR_SCANNER = "<!--</title>-->";
+
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
@@ -1167,16 +1173,18 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 					if (background !== null && !el.hasAttribute("data-consent")) gateUrl(el, "background", background);
 				},
 			})
-			// A script in an HTML element in an SVG or MathML title: the preload scanner reads the title as
-			// raw text, ended by a `</title>` in the script's text (<svg><title><b><script></title><img src=…>
-			// fetched the pixel). `</title>` before it ends it there for the scanner; the tree builder ignores
-			// it (in HTML content, an end tag stops at the title, a special element). lol-html sees no children
-			// in an HTML title, and a script directly in a title, even one in an HTML element in another title,
-			// is left: there it would end that title.
-			.on("title :not(title) > script", {
+			// A script in an SVG or MathML title: the preload scanner reads the title as raw text, ended by a
+			// `</title>` in the script's text (<svg><title><b><script></title><img src=…> fetched the pixel).
+			// `<!--</title>-->` before it ends the title there for the scanner, and is a comment to the tree
+			// builder. A bare `</title>` (until session 54) was ignored in an HTML element in the title but
+			// ended the title where the script was directly in it, which lol-html's element stack does not
+			// always tell: after a breakout from an SVG in the title (<svg><title><svg><g><br><script>) or a
+			// `<p>` a `<div>` closed (<svg><title><p><div></div><script>), the script was built as SVG's
+			// there, its text parsed as markup. lol-html sees no children in an HTML title.
+			.on("title script", {
 				element(el) {
 					if (el.namespaceURI === HTML_NAMESPACE)
-						writeHeld("</title>", (markup) => el.before(markup, { html: true }));
+						writeHeld(TITLE_END_FOR_SCANNER, (markup) => el.before(markup, { html: true }));
 				},
 			})
 			// An external script is judged by its tag alone: no text callbacks for its (empty) body. Nor is a

@@ -253,12 +253,15 @@ const REOPENED: Readonly<Record<string, string>> = {
 	h4: "heading",
 	h5: "heading",
 	h6: "heading",
+	select: "select",
 };
 /**
  * Inside MathML only: nested buttons in SVG's `<foreignObject>` and `<desc>` loaded nothing in the same
  * test, and each selector costs every page (lol-html tries each on every start tag).
  */
-const REOPENED_SELECTOR = [...Object.keys(REOPENED), "select"].map((name) => `math ${name}`).join(", ");
+const REOPENED_SELECTOR = Object.keys(REOPENED)
+	.map((name) => `math ${name}`)
+	.join(", ");
 
 /**
  * Thrown where the guard cannot tell how the browser will read the rest of a page (REOPENED): a page
@@ -1058,7 +1061,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 		foreignOpen++;
 	};
-	/** HTML elements of REOPENED's kinds (and selects) open inside MathML, by their tags. */
+	/** HTML elements of REOPENED's kinds open inside MathML, by their tags. */
 	const reopenable = new Map<string, number>();
 	const countReopenable = (el: Element) => {
 		if (el.namespaceURI !== HTML_NAMESPACE) return;

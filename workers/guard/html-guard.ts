@@ -1179,7 +1179,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// A script in an SVG or MathML title: the preload scanner reads the title as raw text, ended by a
 			// `</title>` in the script's text (<svg><title><b><script></title><img src=…> fetched the pixel).
 			// `<!--</title>-->` before it ends the title there for the scanner, and is a comment to the tree
-			// builder. A bare `</title>` (until session 54) was ignored in an HTML element in the title but
+			// builder. A bare `</title>` (sessions 46-53) was ignored in an HTML element in the title but
 			// ended the title where the script was directly in it, which lol-html's element stack does not
 			// always tell: after a breakout from an SVG in the title (<svg><title><svg><g><br><script>) or a
 			// `<p>` a `<div>` closed (<svg><title><p><div></div><script>), the script was built as SVG's

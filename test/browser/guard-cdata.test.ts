@@ -167,6 +167,8 @@ const GIVEN_UP_CASES: readonly string[] = [
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
 	`<svg xmlns="http://www.w3.org/2000/svg"><g/>${PIXEL.replace(">", "/>")}<g>x</g></svg><p id="after">after</p>`,
+	// What the guard writes before a script in an SVG title (a bare `</title>` broke the page's XML).
+	`<svg xmlns="http://www.w3.org/2000/svg"><title><b><script>var a = 1;</script></b>x</title></svg><p id="after">after</p>`,
 ];
 
 /** A denied pixel ending an SVG in an HTML page: what follows it is built out of the SVG, as written. */
@@ -485,7 +487,7 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 		}
 	});
 
-	it("an XHTML page stays well-formed: a CDATA section, and a denied pixel in SVG (its `<body/>`)", async () => {
+	it("an XHTML page stays well-formed: a CDATA section, a denied pixel in SVG (its `<body/>`), a script in an SVG title", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
 		try {
 			for (const [index, markup] of XHTML_CASES.entries()) {

@@ -169,6 +169,10 @@ const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><g/>${PIXEL.replace(">", "/>")}<g>x</g></svg><p id="after">after</p>`,
 	// What the guard writes before a script in an SVG title (a bare `</title>` broke the page's XML).
 	`<svg xmlns="http://www.w3.org/2000/svg"><title><b><script>var a = 1;</script></b>x</title></svg><p id="after">after</p>`,
+	// An element that would end the SVG in HTML, in an SVG or MathML style: no `</style>` before it.
+	`<svg xmlns="http://www.w3.org/2000/svg"><style><b><script>var a = 1;</script></b>p{}</style></svg><p id="after">after</p>`,
+	`<math xmlns="http://www.w3.org/1998/Math/MathML"><style><b><script>var a = 1;</script></b></style></math><p id="after">after</p>`,
+	`<svg xmlns="http://www.w3.org/2000/svg"><style><foreignObject><b>x</b></foreignObject><font color="red">z</font>p{}</style></svg><p id="after">after</p>`,
 ];
 
 /** A denied pixel ending an SVG in an HTML page: what follows it is built out of the SVG, as written. */
@@ -487,7 +491,7 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 		}
 	});
 
-	it("an XHTML page stays well-formed: a CDATA section, a denied pixel in SVG (its `<body/>`), a script in an SVG title", async () => {
+	it("an XHTML page stays well-formed: a CDATA section, a denied pixel in SVG (its `<body/>`), a script in an SVG title, an HTML element's name in an SVG style", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
 		try {
 			for (const [index, markup] of XHTML_CASES.entries()) {

@@ -315,6 +315,22 @@ describe("a guarded visitor's page", () => {
 			`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">${RUNTIME_TAGS.gpcOnly}<body><script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script></body></html>`,
 		);
 	});
+
+	it("in XHTML, writes no `</style>` where an HTML element would end an SVG style in HTML (XML has no such end)", async () => {
+		const svg = '<svg xmlns="http://www.w3.org/2000/svg"><style><b>x</b>p{}</style></svg>';
+		const page = (body: string) =>
+			`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head></head><body>${body}</body></html>`;
+		for (const [type, written] of <[string, string][]>[
+			["application/xhtml+xml", svg],
+			// In HTML the `<b>` ends the SVG: the style's sheet so far and its end tag go before it.
+			["text/html", '<svg xmlns="http://www.w3.org/2000/svg"><style></style><b>x</b>p{}</style></svg>'],
+		]) {
+			fakeOrigin(() => new Response(page(svg), { headers: { "Content-Type": type } }));
+			const text = await (await visit("/", VISITORS.gpcOnly)).text();
+			expect(text.slice(text.indexOf("<body>")), type).toBe(`<body>${written}</body></html>`);
+			vi.restoreAllMocks();
+		}
+	});
 });
 
 /** The body as its reader hands it out, piece by piece. */

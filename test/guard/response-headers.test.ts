@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
 	isHtml,
+	isXhtml,
 	labelValue,
 	mergePermissionsPolicy,
 	mergeVary,
@@ -15,6 +16,14 @@ describe("response header helpers", () => {
 		expect(isHtml("application/xhtml+xml")).toBe(true);
 		for (const other of [null, "", "text/plain", "application/json", "text/htmlx", "image/svg+xml"]) {
 			expect(isHtml(other)).toBe(false);
+		}
+	});
+
+	it("isXhtml: application/xhtml+xml alone, parameters and case aside", () => {
+		expect(isXhtml("application/xhtml+xml")).toBe(true);
+		expect(isXhtml(" Application/XHTML+XML ; charset=utf-8")).toBe(true);
+		for (const other of ["", "text/html", "application/xml", "application/xhtml+xmlx", "image/svg+xml"]) {
+			expect(isXhtml(other)).toBe(false);
 		}
 	});
 

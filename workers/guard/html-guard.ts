@@ -26,6 +26,7 @@ import { type PageRewriter, pageRewriter } from "./page-rewriter";
 import { pageVerdicts } from "./page-verdicts";
 import { peekStream } from "./peeked-stream";
 import { refreshUrlSpan } from "./refresh-url";
+import { isXhtml } from "./response-headers";
 import type { StripOptions } from "./strip-tracking-params";
 import { classifyTrackerUrl } from "./tracker-hosts";
 import type { TrackerOverrides } from "./tracker-purpose";
@@ -392,6 +393,8 @@ interface SvgScriptBody {
 
 export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewriter {
 	const { denied, overrides, strip, proxied, address } = options;
+	/** An XHTML page: the browser parses it as XML, where no tag ends an SVG or MathML element. */
+	const xml = page !== undefined && isXhtml(page.contentType);
 	let runtime = options.runtime;
 	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
 	let runtimeLate = false;
@@ -898,9 +901,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
 		const point = sheet.math ? MATHML_INTEGRATION_POINT : SVG_INTEGRATION_POINT;
 		const html = el.namespaceURI === HTML_NAMESPACE || point.test(el.tagName);
-		if (html && sheet.html === 0 && !INTEGRATION_POINT.test(el.tagName)) {
+		if (html && sheet.html === 0 && !INTEGRATION_POINT.test(el.tagName) && !xml) {
 			// The browser closes every foreign element up to an integration point: nested styles too, whose
-			// sheets all go before the element (a style inside a style's child, seldom seen).
+			// sheets all go before the element (a style inside a style's child, seldom seen). Not in an
+			// XHTML page, where the element is the style's child and a `</style>` here an XML error.
 			do {
 				writeHeld(`${closedSheet(sheet)}</style>`, (markup) => el.before(markup, { html: true }));
 				// Written: its children's end tags, later, have no sheet to close them before.

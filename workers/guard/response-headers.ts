@@ -10,9 +10,21 @@ const OUR_FEATURES = new Set(["browsing-topics", "attribution-reporting"]);
 
 export function isHtml(contentType: string | null): boolean {
 	if (contentType === null) return false;
+	const mime = mimeType(contentType);
+	return mime === "text/html" || mime === XHTML;
+}
+
+/** An XHTML page, which browsers parse as XML: no HTML tree builder, no preload scanner. */
+export function isXhtml(contentType: string): boolean {
+	return mimeType(contentType) === XHTML;
+}
+
+const XHTML = "application/xhtml+xml";
+
+/** A Content-Type's type and subtype, lower case, without its parameters. */
+function mimeType(contentType: string): string {
 	const semicolon = contentType.indexOf(";");
-	const mime = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
-	return mime === "text/html" || mime === "application/xhtml+xml";
+	return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** The members of a comma-separated field, trimmed, empty ones dropped. */

@@ -189,6 +189,45 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 	});
 });
 
+describe("an XHTML page naming an element the guard judges under a namespace prefix", () => {
+	const XHTML = "application/xhtml+xml";
+	const xhtml = (body: string) =>
+		`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head></head><body>${body}</body></html>`;
+	// Each an HTML or SVG element to the XML parser, which HTMLRewriter's selectors do not name.
+	const BOUND = [
+		'<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="https://www.facebook.com/tr?id=1"/>',
+		'<div xmlns:h="http://www.w3.org/1999/xhtml"><p><h:script src="https://connect.facebook.net/en_US/fbevents.js"></h:script></p></div>',
+		'<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg"><s:image href="https://www.facebook.com/tr?id=2"/></svg>',
+	];
+
+	for (const body of BOUND) {
+		it(`is locked down whole: ${body}`, async () => {
+			const page = xhtml(body);
+			wholePage(page, { "Content-Type": XHTML });
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Content-Security-Policy")).toBe(LOCKDOWN_POLICY);
+			expect(await res.text()).toBe(page);
+		});
+	}
+
+	it("rewrites as usual: another namespace's prefix, an element it does not judge, the same in HTML", async () => {
+		const other =
+			'<dc:source xmlns:dc="http://purl.org/dc/elements/1.1/">x</dc:source><s:rect xmlns:s="http://www.w3.org/2000/svg"/>';
+		for (const [type, body] of <[string, string][]>[
+			[XHTML, `${other}${PIXEL}`],
+			// In HTML `<h:img>` is an unknown element named so, which loads nothing.
+			[HTML, `${BOUND[0]}${PIXEL}`],
+		]) {
+			wholePage(xhtml(body), { "Content-Type": type });
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.headers.get("Content-Security-Policy"), type).toBeNull();
+			expect(await res.text(), type).not.toContain("facebook.com/tr?id=123");
+			vi.restoreAllMocks();
+		}
+	});
+});
+
 describe("a locked-down page's links", () => {
 	const LINKS =
 		'<a href="https://shop.example/p?id=1&amp;gclid=abc&amp;utm_source=news">one</a>' +

@@ -264,9 +264,48 @@ const REOPENED_SELECTOR = Object.keys(REOPENED)
 	.map((name) => `math ${name}`)
 	.join(", ");
 
+/** The namespaces whose elements a browser builds as HTML's, SVG's or MathML's. */
+const BROWSER_NAMESPACES: ReadonlySet<string> = new Set([HTML_NAMESPACE, SVG_NAMESPACE, MATHML_NAMESPACE]);
 /**
- * Thrown where the guard cannot tell how the browser will read the rest of a page (REOPENED): a page
- * read whole is then sent locked down, a streamed one cut off with a notice (guard-response.ts).
+ * Local names of the elements the guard's handlers judge by their tag (what loads, runs, pings or styles,
+ * and the SVG and MathML it follows). An XHTML page may name one under a prefix it binds to HTML's,
+ * SVG's or MathML's namespace (`<h:img xmlns:h="http://www.w3.org/1999/xhtml" src=…>`): the XML parser
+ * builds the element (Chromium fetched such a pixel), HTMLRewriter's selectors name none.
+ */
+const JUDGED_ELEMENTS: ReadonlySet<string> = new Set([
+	"a",
+	"area",
+	"audio",
+	"base",
+	"body",
+	"embed",
+	"feimage",
+	"frame",
+	"iframe",
+	"image",
+	"img",
+	"input",
+	"link",
+	"math",
+	"meta",
+	"noscript",
+	"object",
+	"script",
+	"source",
+	"style",
+	"svg",
+	"table",
+	"td",
+	"th",
+	"track",
+	"use",
+	"video",
+]);
+
+/**
+ * Thrown where the guard cannot tell how the browser will read the rest of a page (REOPENED), or what
+ * an element of it is (JUDGED_ELEMENTS): a page read whole is then sent locked down, a streamed one cut
+ * off with a notice (guard-response.ts).
  */
 class AmbiguousMarkup extends Error {
 	constructor(what: string) {
@@ -1084,6 +1123,20 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 		reopenable.set(kind, (reopenable.get(kind) ?? 0) + 1);
 	};
+	/** The prefixes an XHTML page has bound to BROWSER_NAMESPACES so far (an approximation: one scope). */
+	const boundPrefixes = new Set<string>();
+	/** In an XHTML page, every element: one the guard judges, under such a prefix, gives the page up. */
+	const prefixedElement = (el: Element) => {
+		for (const [attribute, value] of attributesOf(el))
+			if (attribute.startsWith("xmlns:") && BROWSER_NAMESPACES.has(value))
+				boundPrefixes.add(attribute.slice(6));
+		const name = el.tagName;
+		const colon = name.indexOf(":");
+		if (colon > 0 && boundPrefixes.has(name.slice(0, colon)) && JUDGED_ELEMENTS.has(name.slice(colon + 1)))
+			throw new AmbiguousMarkup(
+				`a <${name}>, an element the guard judges under a namespace prefix, in XHTML`,
+			);
+	};
 	/** A raw text element's text, where it may be MathML's or SVG's: its `<` a reference if it names a tracker. */
 	const foreignSafeText = (text: string): string | null =>
 		foreignOpen > 0 && scannerFetches(text) ? text.replaceAll("<", "&lt;") : null;
@@ -1123,6 +1176,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	/** An HTML script's in SVG or MathML that no other handler holds. */
 	const scriptText = wholeText(foreignSafeScript);
 
+	/** Only an XHTML page has every element looked at (prefixedElement). */
+	const inXml = (rewriter: PageRewriter) => (xml ? rewriter.on("*", { element: prefixedElement }) : rewriter);
+
 	/** Only a page naming no charset has its `<meta>` declarations looked at. */
 	const afterCharset = (rewriter: PageRewriter) =>
 		options.metaCharset !== true
@@ -1160,7 +1216,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 	};
 
-	return afterCharset(
+	const rewriter = afterCharset(
 		pageRewriter()
 			// First: it starts an svg's or math's end handlers.
 			.on("svg, math", { element: countForeign })
@@ -1506,6 +1562,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				},
 			}),
 	);
+	return inXml(rewriter);
 }
 
 /**

@@ -14,7 +14,7 @@ export function isHtml(contentType: string | null): boolean {
 	return mime === "text/html" || mime === XHTML;
 }
 
-/** An XHTML page, which browsers parse as XML: no HTML tree builder, no preload scanner. */
+/** An XHTML page, which browsers parse as XML, with no HTML tree builder. */
 export function isXhtml(contentType: string): boolean {
 	return mimeType(contentType) === XHTML;
 }

@@ -163,6 +163,22 @@ const GIVEN_UP_CASES: readonly string[] = [
 	`<math><mtext><select><button></select></mtext><script type="text/javascript"><br><SCRIPT>new Image().src="https://www.facebook.com/tr?id=2";</SCRIPT></math>`,
 ];
 
+/**
+ * Scripts HTMLRewriter names MathML's (inert) where Chromium builds an SVG one (a `<math>` tag in SVG
+ * outside an integration point builds an SVG element named math) or an HTML one (after a tag that ends
+ * the SVG there), and an SVG script with a `src` beside its `href`: each fetches the tracker's script as
+ * written, and fetched it through the guard until session 54.
+ */
+const EVENTS = "https://connect.facebook.net/en_US/fbevents.js";
+const MATH_NAMED_CASES: readonly string[] = [
+	`<svg><g><math><script href="${EVENTS}"></script></math></svg>`,
+	`<svg><math><script xlink:href="${EVENTS}"></script></math></svg>`,
+	`<svg><g><math><script type="module" href="${EVENTS}"></script></math></svg>`,
+	`<svg><g><math><mi><br/></mi><script type="text/javascript" src="${EVENTS}"></script></math></svg>`,
+	`<svg><script src="/own.js" href="${EVENTS}"></script></svg>`,
+	`<svg><g><math><script src="/own.js" href="${EVENTS}"></script></math></svg>`,
+];
+
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
@@ -221,6 +237,7 @@ function serveSite(): Promise<RecordingSite> {
 			rcdata: RCDATA_CASES,
 			namespace: NAMESPACE_CASES,
 			"given-up": GIVEN_UP_CASES,
+			"math-named": MATH_NAMED_CASES,
 		};
 		if (kind === "titled") {
 			const head = "<title>a <b> &amp;amp; <img src=x></title>";
@@ -500,6 +517,21 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 			const written = await read(site.origin);
 			expect(written).toEqual(["a <b> &amp; <img src=x>", "<p>if a<b & c</p>"]);
 			expect(await read(server.origin)).toEqual(written);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a script HTMLRewriter names MathML's where Chromium builds an SVG or HTML one loads no tracker", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of MATH_NAMED_CASES.entries()) {
+				const written = await seen(context, site.origin, `/math-named/${index}`);
+				expect(written.elsewhere, markup).toEqual([EVENTS]);
+				const guarded = await seen(context, server.origin, `/math-named/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.after, markup).toBe("after");
+			}
 		} finally {
 			await context.close();
 		}

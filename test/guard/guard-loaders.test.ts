@@ -160,6 +160,25 @@ describe("SVG <use>, and xlink:href", () => {
 		);
 	});
 
+	it("an SVG script with both a src and an href is judged by both: SVG's loads the href, HTML's the src", async () => {
+		const EVENTS = "https://connect.facebook.net/en_US/fbevents.js";
+		for (const [markup, written] of <[string, string][]>[
+			[
+				`<svg><script src="/own.js" href="${EVENTS}"></script></svg>`,
+				`<svg><script type="text/plain" data-consent="ads" data-src="${EVENTS}"></script></svg>`,
+			],
+			[
+				`<svg><script type="text/javascript" src="${EVENTS}" href="/own.js"></script></svg>`,
+				'<svg><script type="text/plain" data-type="text/javascript" data-consent="ads" data-src="/own.js"></script></svg>',
+			],
+		]) {
+			expect(await page(markup), markup).toBe(written);
+		}
+		// Outside SVG and MathML a script's href loads nothing and is not read.
+		const html = `<script src="/own.js" href="${EVENTS}"></script>`;
+		expect(await page(html)).toBe(html);
+	});
+
 	it("an allowed visitor's are left as written", async () => {
 		const markup =
 			'<svg><use href="https://www.facebook.com/s.svg#x"/><script href="https://connect.facebook.net/en_US/fbevents.js"></script></svg>';

@@ -1,8 +1,11 @@
 /**
  * A `<script>` in MathML (not under `<mi>`, `<mtext>` and the like) is a MathML element: its content is
  * markup (comments, child elements) and Chromium never runs it (checked in
- * test/browser/guard-rewrite-diff.test.ts). The rewrite leaves it as written: held back as an HTML
- * script is, its text went after its children.
+ * test/browser/guard-rewrite-diff.test.ts). The rewrite leaves its content as written: held back as an
+ * HTML script is, its text went after its children. But lol-html names some scripts MathML's that
+ * Chromium builds as SVG's (a `<math>` tag in SVG builds an SVG element) or HTML's (after a tag ending
+ * the SVG there): what one would load, or its marker, is judged, as test/browser/guard-cdata.test.ts
+ * checks in Chromium.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { guardedBody } from "./guard-fixtures";
@@ -20,6 +23,37 @@ describe("a MathML script", () => {
 	it("is not gated for a tracker's bootstrap it holds, which never runs", async () => {
 		const markup = '<math><script><!--\nfbq("init", "1");//--></script></math>';
 		expect(await guardedBody(markup)).toBe(markup);
+	});
+
+	it("is made inert where its href, xlink:href or src names a denied tracker, or its marker a denied purpose", async () => {
+		const EVENTS = "https://connect.facebook.net/en_US/fbevents.js";
+		for (const [markup, written] of <[string, string][]>[
+			[
+				`<svg><g><math><script href="${EVENTS}"></script></math></svg>`,
+				`<svg><g><math><script type="text/plain" data-consent="ads" data-src="${EVENTS}"></script></math></svg>`,
+			],
+			[
+				`<svg><math><script type="module" xlink:href="${EVENTS}"></script></math></svg>`,
+				`<svg><math><script type="text/plain" data-type="module" data-consent="ads" data-src="${EVENTS}"></script></math></svg>`,
+			],
+			[
+				`<svg><g><math><mi><br/></mi><script type="text/javascript" src="${EVENTS}"></script></math></svg>`,
+				`<svg><g><math><mi><br/></mi><script type="text/plain" data-type="text/javascript" data-consent="ads" data-src="${EVENTS}"></script></math></svg>`,
+			],
+			[
+				'<svg><g><math><script type="text/javascript" data-consent="ads">a()</script></math></svg>',
+				'<svg><g><math><script type="text/plain" data-consent="ads" data-type="text/javascript">a()</script></math></svg>',
+			],
+		]) {
+			expect(await guardedBody(markup), markup).toBe(written);
+		}
+		// A first-party one, or one whose type runs nothing, is left.
+		for (const markup of [
+			'<svg><g><math><script href="/app.js"></script></math></svg>',
+			`<svg><g><math><script type="text/x-template" href="${EVENTS}"></script></math></svg>`,
+		]) {
+			expect(await guardedBody(markup), markup).toBe(markup);
+		}
 	});
 
 	it("under an integration point is an HTML script, gated as any other", async () => {

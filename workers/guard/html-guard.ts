@@ -553,14 +553,44 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			el.after("<area/>", { html: true });
 	};
 
+	/**
+	 * A MathML script is an inert MathML element holding markup: Chromium runs none of it. But lol-html
+	 * names some scripts MathML's that Chromium builds otherwise: a `<math>` tag in SVG outside an
+	 * integration point builds an SVG element named math, whose script is an SVG one, and a tag that
+	 * ends the SVG there (`<svg><g><math><mi><br/></mi><script …>`) makes what follows HTML's. Both
+	 * fetched a tracker's script through the guard (session 54). So what such a script would load, its
+	 * `href` or `xlink:href` as SVG's or its `src` as HTML's, or its marker, is judged as theirs are and
+	 * a denied one made inert (the URL kept aside in `data-src`); its text stays where it is.
+	 */
+	const guardMathScript = (el: Element) => {
+		const type = el.getAttribute("type");
+		if (!RUNNABLE_TYPES.has((type ?? "").trim().toLowerCase())) return;
+		judgeForeignScript(el, markerPurposes(el.getAttribute("data-consent")), type);
+	};
+	/**
+	 * A script in SVG or MathML by what it would load as an SVG script (its `href`, else `xlink:href`) and
+	 * as an HTML one (its `src`), whichever the browser builds: made inert when any names a denied
+	 * purpose, its URL kept aside in `data-src` (the SVG one first, as for an SVG script). Whether it loads
+	 * is the browser's tree builder's to say, which lol-html's namespace does not always follow.
+	 */
+	const judgeForeignScript = (el: Element, marked: readonly string[], type: string | null) => {
+		const href = el.getAttribute("href") ?? el.getAttribute("xlink:href");
+		const src = el.getAttribute("src");
+		let purposes = [...marked];
+		for (const url of [href, src]) if (url !== null) purposes = union(purposes, classify(url));
+		if (!anyDenied(purposes)) return;
+		neutraliseScript(el, purposes, type, href ?? src);
+		el.removeAttribute("href");
+		el.removeAttribute("xlink:href");
+	};
+
 	const guardScript: HTMLRewriterElementContentHandlers = {
 		element(el) {
 			givenEnds = undefined;
 			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
 			const namespace = el.namespaceURI;
 			runtimeBefore(el, namespace);
-			// A MathML script is an inert MathML element holding markup: Chromium runs none of it.
-			if (namespace === MATHML_NAMESPACE) return;
+			if (namespace === MATHML_NAMESPACE) return guardMathScript(el);
 			const inSvg = namespace === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
 			// SVG scripts still held were closed without their end tag.
@@ -574,15 +604,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// An SVG script loads its `href` (or, without one, its `xlink:href`), as Chromium does: kept aside
 			// in `data-src` when denied, so the SDK can run it once allowed, as a gated script's `src`.
 			const svgSrc = inSvg ? (el.getAttribute("href") ?? el.getAttribute("xlink:href")) : null;
-			if (svgSrc !== null) {
-				const purposes = union(marked, classify(svgSrc));
-				if (anyDenied(purposes)) {
-					neutraliseScript(el, purposes, type, svgSrc);
-					el.removeAttribute("href");
-					el.removeAttribute("xlink:href");
-				}
-				return;
-			}
+			// Its `src` too: where lol-html names it SVG's, the browser may have ended the SVG before it.
+			if (svgSrc !== null) return judgeForeignScript(el, marked, type);
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
 				// The loader reads its own attribute: the URL stays where it is, only the type changes.
@@ -744,6 +767,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		givenEnds = undefined;
 		runtimeBefore(el);
 		const src = el.getAttribute("src") as string;
+		// Inside SVG or MathML by its tags, whatever lol-html names it: an SVG script loads its `href`.
+		if (foreignOpen > 0) return judgeForeignScript(el, [], null);
 		const purposes = classify(src);
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};

@@ -164,12 +164,13 @@ const GIVEN_UP_CASES: readonly string[] = [
 ];
 
 /**
- * Scripts HTMLRewriter names MathML's (inert) where Chromium builds an SVG one (a `<math>` tag in SVG
- * outside an integration point builds an SVG element named math) or an HTML one (after a tag that ends
- * the SVG there), and an SVG script with a `src` beside its `href`: each fetches the tracker's script as
- * written, and fetched it through the guard until session 54.
+ * Scripts and styles HTMLRewriter names MathML's (inert) where Chromium builds SVG or HTML ones (a
+ * `<math>` tag in SVG outside an integration point builds an SVG element named math; a tag that ends the
+ * SVG there makes what follows HTML's), and an SVG script with a `src` beside its `href`: each fetches
+ * the tracker's script or sheet as written, and fetched it through the guard until session 54.
  */
 const EVENTS = "https://connect.facebook.net/en_US/fbevents.js";
+const CSS = "https://connect.facebook.net/x.css";
 const MATH_NAMED_CASES: readonly string[] = [
 	`<svg><g><math><script href="${EVENTS}"></script></math></svg>`,
 	`<svg><math><script xlink:href="${EVENTS}"></script></math></svg>`,
@@ -177,6 +178,9 @@ const MATH_NAMED_CASES: readonly string[] = [
 	`<svg><g><math><mi><br/></mi><script type="text/javascript" src="${EVENTS}"></script></math></svg>`,
 	`<svg><script src="/own.js" href="${EVENTS}"></script></svg>`,
 	`<svg><g><math><script src="/own.js" href="${EVENTS}"></script></math></svg>`,
+	// A style, the same way: its `@import` loads.
+	`<svg><g><math><style>@import url("${CSS}");</style></math></svg>`,
+	`<svg><g><math><mi><br/></mi><style>@import url("${CSS}");</style></math></svg>`,
 ];
 
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
@@ -522,12 +526,12 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 		}
 	});
 
-	it("a script HTMLRewriter names MathML's where Chromium builds an SVG or HTML one loads no tracker", async () => {
+	it("a script or style HTMLRewriter names MathML's where Chromium builds an SVG or HTML one loads no tracker", async () => {
 		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
 		try {
 			for (const [index, markup] of MATH_NAMED_CASES.entries()) {
 				const written = await seen(context, site.origin, `/math-named/${index}`);
-				expect(written.elsewhere, markup).toEqual([EVENTS]);
+				expect(written.elsewhere, markup).toEqual([markup.includes(CSS) ? CSS : EVENTS]);
 				const guarded = await seen(context, server.origin, `/math-named/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.after, markup).toBe("after");

@@ -378,6 +378,14 @@ describe("an opted-out visitor's page: a tracker however its URL is spelled", ()
 		]) {
 			expect(await rewritten(markup)).toBe(markup);
 		}
+		// But one lol-html names MathML's inside an SVG is taken for an SVG style: Chromium builds an SVG
+		// element for a `<math>` tag in SVG, and an HTML style after `<mi><br/>` there (session 54: each
+		// loaded through the guard, test/browser/guard-cdata.test.ts).
+		for (const open of ["<svg><g><math><style>", "<svg><g><math><mi><br/></mi><style>"]) {
+			expect(await rewritten(`${open}#a{background:url(https://${FB}/tr)}</style></math></svg>`), open).toBe(
+				`${open}#a{background:none}</style></math></svg>`,
+			);
+		}
 	});
 
 	it("a tag that ends the SVG inside its <style> (<p>, <img>, <font color>) keeps the sheet's text before it", async () => {

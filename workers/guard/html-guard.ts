@@ -933,7 +933,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		element(el) {
 			// Chromium applies one inside an SVG script too (its `@import` and `url()` load): its sheet goes
 			// into the script's markup, before the style's end tag.
-			const math = el.namespaceURI === MATHML_NAMESPACE;
+			// A MathML style applies no sheet and is left as written, but not inside an `<svg>`: lol-html names
+			// MathML's a style Chromium builds as SVG's (a `<math>` tag in SVG outside an integration point
+			// builds an SVG element) or HTML's (after a tag there that ends the SVG), whose `@import` and
+			// `url()` loaded through the guard (session 54). There it is taken for an SVG style.
+			const math = el.namespaceURI === MATHML_NAMESPACE && svgOpen === 0;
 			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length, math };
 			const close = (end: EndTag) => {
 				if (!sheets.includes(sheet)) return;
@@ -1118,16 +1122,27 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	 * text.
 	 */
 	let foreignOpen = 0;
+	/** How many of them are `<svg>` elements (svgStyle). */
+	let svgOpen = 0;
 	const countForeign = (el: Element) => {
+		const svg = el.tagName === "svg";
 		try {
 			// First on an svg or math element: it starts the element's end handlers (svgStyleChild, later,
 			// adds to them).
-			onEnd(el, () => foreignOpen--, true);
+			onEnd(
+				el,
+				() => {
+					foreignOpen--;
+					if (svg) svgOpen--;
+				},
+				true,
+			);
 		} catch {
 			givenEnds = undefined;
 			return; // `<svg/>`: open no longer than its tag.
 		}
 		foreignOpen++;
+		if (svg) svgOpen++;
 	};
 	/** HTML elements of REOPENED's kinds open inside MathML, by their tags. */
 	const reopenable = new Map<string, number>();

@@ -573,8 +573,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	 * purpose, its URL kept aside in `data-src` (the SVG one first, as for an SVG script). Whether it loads
 	 * is the browser's tree builder's to say, which lol-html's namespace does not always follow.
 	 */
-	const judgeForeignScript = (el: Element, marked: readonly string[], type: string | null) => {
-		const href = el.getAttribute("href") ?? el.getAttribute("xlink:href");
+	const judgeForeignScript = (
+		el: Element,
+		marked: readonly string[],
+		type: string | null,
+		href = el.getAttribute("href") ?? el.getAttribute("xlink:href"),
+	) => {
 		const src = el.getAttribute("src");
 		let purposes = [...marked];
 		for (const url of [href, src]) if (url !== null) purposes = union(purposes, classify(url));
@@ -605,7 +609,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// in `data-src` when denied, so the SDK can run it once allowed, as a gated script's `src`.
 			const svgSrc = inSvg ? (el.getAttribute("href") ?? el.getAttribute("xlink:href")) : null;
 			// Its `src` too: where lol-html names it SVG's, the browser may have ended the SVG before it.
-			if (svgSrc !== null) return judgeForeignScript(el, marked, type);
+			if (svgSrc !== null) return judgeForeignScript(el, marked, type, svgSrc);
 			const src = el.getAttribute(deferredSrc ?? "src");
 			if (deferredSrc !== undefined && deferredSrc !== "src" && src !== null) {
 				// The loader reads its own attribute: the URL stays where it is, only the type changes.
@@ -766,9 +770,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	const guardPlainScript = (el: Element) => {
 		givenEnds = undefined;
 		runtimeBefore(el);
-		const src = el.getAttribute("src") as string;
 		// Inside SVG or MathML by its tags, whatever lol-html names it: an SVG script loads its `href`.
 		if (foreignOpen > 0) return judgeForeignScript(el, [], null);
+		const src = el.getAttribute("src") as string;
 		const purposes = classify(src);
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
 	};

@@ -13,10 +13,13 @@ const WHOLE_PAGE_MAX_BYTES = 1 << 20;
 const ELEMENT = { element() {} };
 const ELEMENT_AND_TEXT = { element() {}, text() {} };
 const TEXT = { text() {} };
-// HTML elements the browser closes when another of their kind starts inside, within MathML.
+// HTML elements the browser closes when another of their kind starts inside, within MathML or SVG.
 const REOPENED = ["button", "form", "a", "nobr", "h1", "h2", "h3", "h4", "h5", "h6", "select"]
-	.map((name) => `math ${name}`)
+	.flatMap((name) => [`math ${name}`, `svg ${name}`])
 	.join(", ");
+// SVG's and MathML's integration points, counted open (the elements above count only inside one).
+const POINTS =
+	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
 const HINTS = [
 	"preconnect",
 	"dns-prefetch",
@@ -64,6 +67,7 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"];
 export const floorRewriter = () =>
 	new HTMLRewriter()
 		.on("svg, math", ELEMENT)
+		.on(POINTS, ELEMENT)
 		.on(REOPENED, ELEMENT)
 		.on("head", ELEMENT)
 		.on("body", ELEMENT)

@@ -81,6 +81,8 @@ const selectorCount = (selectors: readonly string[]) =>
 // markup where the browser takes it for MathML's or SVG's and lol-html for HTML's. 121.
 // Session 53: eleven for HTML elements in MathML that the browser closes when another of their kind
 // starts inside (a page with one nested so is given up on: lol-html then misreads what follows). 132.
-it("the guard registers 132 selectors for a site that has not classified its own paths", () => {
-	expect(selectorCount(guardSelectors())).toBe(132);
+// Session 55: the same eleven within SVG (seed 91's page 92 ran a script guarded that does not run as
+// written), and nine counting the integration points open, the only places they are counted. 152.
+it("the guard registers 152 selectors for a site that has not classified its own paths", () => {
+	expect(selectorCount(guardSelectors())).toBe(152);
 });

@@ -136,10 +136,10 @@ describe("a page the rewrite fails on", () => {
 });
 
 /**
- * Inside MathML, an HTML element the browser closes by itself where another of its kind starts inside
- * it (a second `<button>`): HTMLRewriter keeps the first open and then reads the MathML after `</mi>` as
- * HTML, where a tracker loaded in Chromium (bench/HISTORY.md, session 53). The guard gives up on the
- * page as on one the rewrite fails on.
+ * Inside MathML or SVG, an HTML element the browser closes by itself where another of its kind starts
+ * inside it (a second `<button>`): HTMLRewriter keeps the first open and then reads the MathML after
+ * `</mi>`, or the SVG after `</foreignObject>`, as HTML, where a tracker loaded in Chromium
+ * (bench/HISTORY.md, sessions 53 and 55). The guard gives up on the page as on one the rewrite fails on.
  */
 describe("a page HTMLRewriter and browsers read differently", () => {
 	const SCRIPT =
@@ -153,16 +153,23 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 		"<select><button></select>",
 	];
 
-	for (const inside of REOPENED) {
-		it(`(${inside}) is locked down whole`, async () => {
-			const page = `${HEAD}<math><mi>${inside}</mi>${SCRIPT}</math><p>after</p>`;
-			wholePage(page);
-			const res = await visit("/", VISITORS.optedOut);
-			expect(res.status).toBe(200);
-			expect(res.headers.get("Content-Security-Policy")).toBe(LOCKDOWN_POLICY);
-			expect(await res.text()).toBe(page);
-		});
-	}
+	const POINTS = [
+		(inside: string) => `<math><mi>${inside}</mi>${SCRIPT}</math>`,
+		(inside: string) => `<svg><foreignObject>${inside}</foreignObject><style>${PIXEL}</style>${SCRIPT}</svg>`,
+		(inside: string) => `<svg><desc><b>${inside}</b></desc>${SCRIPT}</svg>`,
+	];
+
+	for (const inside of REOPENED)
+		for (const point of POINTS) {
+			const page = `${HEAD}${point(inside)}<p>after</p>`;
+			it(`(${page.slice(HEAD.length, HEAD.length + 40)}…) is locked down whole`, async () => {
+				wholePage(page);
+				const res = await visit("/", VISITORS.optedOut);
+				expect(res.status).toBe(200);
+				expect(res.headers.get("Content-Security-Policy")).toBe(LOCKDOWN_POLICY);
+				expect(await res.text()).toBe(page);
+			});
+		}
 
 	it("streamed, ends where the rewrite stopped, with the notice", async () => {
 		const page = `${HEAD}<p>before</p><math><mtext><button><button></button></mtext>${SCRIPT}</math><p>after</p>`;
@@ -178,13 +185,46 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 		).toBe(true);
 	});
 
-	it("one of each, closed before the next, and nesting outside MathML, rewrite as usual", async () => {
-		const page = `${HEAD}<math><mi><button>a</button><button>b</button><a href="/a">1</a><a href="/b">2</a><h1>x</h1><h2>y</h2><select><option>o</option></select><button>c</button></mi></math><button><button></button></button>${PIXEL}`;
+	it("one of each, closed before the next, and nesting outside MathML and SVG, rewrite as usual", async () => {
+		const each = `<button>a</button><button>b</button><a href="/a">1</a><a href="/b">2</a><h1>x</h1><h2>y</h2><select><option>o</option></select><button>c</button>`;
+		const page = `${HEAD}<math><mi>${each}</mi></math><svg><foreignObject>${each}</foreignObject></svg><button><button></button></button>${PIXEL}`;
 		wholePage(page);
 		const res = await visit("/", VISITORS.optedOut);
 		expect(res.headers.get("Content-Security-Policy")).toBeNull();
 		const text = await res.text();
-		expect(text).toContain("<button>a</button><button>b</button>");
+		expect(text.split("<button>a</button><button>b</button>")).toHaveLength(3);
+		expect(text).not.toContain("facebook.com/tr");
+	});
+
+	// An svg or math a tag such as `<div>` ended, in Chromium and in HTMLRewriter, without its end tag:
+	// it stays on HTMLRewriter's element stack, but what follows is no integration point's.
+	const AFTER_ENDED = [
+		`<svg><path d=""/><div><select><button>x</button><option>1</option></select></div>`,
+		`<svg><path d=""/><p>x</p><button><button>y</button></button>`,
+		`<svg><path d=""/><h1>x<h2>y</h2></h1>`,
+		`<math><mi>x</mi><div><select><button>x</button><option>1</option></select></div>`,
+		`<math><mtext>x</mtext><p><a href="/a"><a href="/b">y</a></a></p>`,
+	];
+	for (const markup of AFTER_ENDED)
+		it(`(${markup.slice(0, 40)}…), nested after the SVG or MathML ended, rewrites as usual`, async () => {
+			const page = `${HEAD}${markup}${PIXEL}<p>after</p>`;
+			wholePage(page);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.headers.get("Content-Security-Policy")).toBeNull();
+			const text = await res.text();
+			expect(text).toContain(markup);
+			expect(text).not.toContain("facebook.com/tr");
+			expect(text).toContain("<p>after</p>");
+		});
+
+	it("SVG's own links, nested, and an icon's title rewrite as usual", async () => {
+		// An `<a>` in SVG outside an integration point is SVG's: nothing closes it but its end tag.
+		const page = `${HEAD}<svg><a href="/a"><a href="/b"><title>t</title><path d="M0 0"/></a></a></svg><button>x</button>${PIXEL}`;
+		wholePage(page);
+		const res = await visit("/", VISITORS.optedOut);
+		expect(res.headers.get("Content-Security-Policy")).toBeNull();
+		const text = await res.text();
+		expect(text).toContain('<svg><a href="/a"><a href="/b"><title>t</title>');
 		expect(text).not.toContain("facebook.com/tr");
 	});
 });

@@ -239,9 +239,11 @@ const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
  * HTML elements Chromium's tree builder closes or drops by itself where another of their kind starts
  * inside an open one (a second `<button>`, `<form>`, `<a>` or `<nobr>`; a heading inside a heading; a
  * `<button>` inside a `<select>`, which `</select>` closes), by the kind whose open one counts. Inside
- * MathML, HTMLRewriter acts as if the first stayed open and reads the `</mi>` or `</mtext>` after it as
- * not ending the text integration point: what follows is HTML to it and MathML to Chromium, where a
- * tracker loaded (bench/HISTORY.md, session 53). The guard gives up on such a page (AmbiguousMarkup).
+ * MathML or SVG, HTMLRewriter acts as if the first stayed open and reads the `</mi>`, `</mtext>` or
+ * `</foreignObject>` after it as not ending the integration point: what follows is HTML to it and
+ * MathML or SVG to Chromium, where a tracker loaded (bench/HISTORY.md, session 53), and where a script
+ * ran guarded that does not as written (session 55). The guard gives up on such a page
+ * (AmbiguousMarkup).
  */
 const REOPENED: Readonly<Record<string, string>> = {
 	button: "button",
@@ -257,12 +259,20 @@ const REOPENED: Readonly<Record<string, string>> = {
 	select: "select",
 };
 /**
- * Inside MathML only: nested buttons in SVG's `<foreignObject>` and `<desc>` loaded nothing in the same
- * test, and each selector costs every page (lol-html tries each on every start tag).
+ * Inside MathML or SVG by HTMLRewriter's element stack, and counted only inside an integration point
+ * (POINT_SELECTOR): an svg or math left open where a tag such as `<div>` ended it in both parsers stays
+ * on that stack, and the page's customizable `<select><button>` or sloppy nested links after it were
+ * given up on (session 55).
  */
 const REOPENED_SELECTOR = Object.keys(REOPENED)
-	.map((name) => `math ${name}`)
+	.flatMap((name) => [`math ${name}`, `svg ${name}`])
 	.join(", ");
+/**
+ * SVG's and MathML's HTML integration points, counted open by their tags: under an svg or math (an HTML
+ * title, or a `<desc>` or `<mi>` in HTML, is none).
+ */
+const POINT_SELECTOR =
+	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
 
 /** The namespaces whose elements a browser builds as HTML's, SVG's or MathML's. */
 const BROWSER_NAMESPACES: ReadonlySet<string> = new Set([HTML_NAMESPACE, SVG_NAMESPACE, MATHML_NAMESPACE]);
@@ -965,9 +975,17 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	};
 	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
 	const svgStyleChild = (el: Element) => {
-		// First on any element but a script (guardScript's), an svg and a math (countForeign's).
+		// First on any element but a script (guardScript's), an svg and a math (countForeign's), an
+		// integration point (countPoint's) and REOPENED's kinds (countReopenable's).
 		const tag = el.tagName;
-		if (tag !== "script" && tag !== "svg" && tag !== "math") givenEnds = undefined;
+		if (
+			tag !== "script" &&
+			tag !== "svg" &&
+			tag !== "math" &&
+			!INTEGRATION_POINT.test(tag) &&
+			!Object.hasOwn(REOPENED, tag)
+		)
+			givenEnds = undefined;
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
@@ -1148,15 +1166,29 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		foreignOpen++;
 		if (svg) svgOpen++;
 	};
-	/** HTML elements of REOPENED's kinds open inside MathML, by their tags. */
+	/** How many integration points (POINT_SELECTOR) are open, by their tags. */
+	let pointsOpen = 0;
+	const countPoint = (el: Element) => {
+		try {
+			// First on these elements: it starts their end handlers (svgStyleChild and svgScriptChild add to them).
+			onEnd(el, () => pointsOpen--, true);
+		} catch {
+			givenEnds = undefined;
+			return; // `<mi/>`: open no longer than its tag.
+		}
+		pointsOpen++;
+	};
+	/** HTML elements of REOPENED's kinds open inside MathML's or SVG's integration points, by their tags. */
 	const reopenable = new Map<string, number>();
 	const countReopenable = (el: Element) => {
-		if (el.namespaceURI !== HTML_NAMESPACE) return;
+		// First on these elements: what an element of the same name was given is not this one's.
+		givenEnds = undefined;
+		if (el.namespaceURI !== HTML_NAMESPACE || pointsOpen === 0) return;
 		const name = el.tagName;
 		const kind = REOPENED[name] ?? name;
 		if ((reopenable.get(kind) ?? 0) > 0 || (name === "button" && (reopenable.get("select") ?? 0) > 0))
 			throw new AmbiguousMarkup(
-				`a <${name}> where the browser closes an open element of its kind, in MathML`,
+				`a <${name}> where the browser closes an open element of its kind, in MathML or SVG`,
 			);
 		try {
 			// First on these elements: it starts their end handlers (svgScriptChild, later, adds to them).
@@ -1264,6 +1296,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		pageRewriter()
 			// First: it starts an svg's or math's end handlers.
 			.on("svg, math", { element: countForeign })
+			.on(POINT_SELECTOR, { element: countPoint })
 			.on(REOPENED_SELECTOR, { element: countReopenable })
 			.on("head", {
 				element(el) {

@@ -217,6 +217,24 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 			expect(text).toContain("<p>after</p>");
 		});
 
+	// Each matches both `svg button` and `math button` (or one of them twice over): counted once.
+	const ONCE = [
+		"<svg><foreignObject><math><mi><button>x</button></mi></math></foreignObject></svg>",
+		"<math><mi><svg><foreignObject><button>x</button></foreignObject></svg></mi></math>",
+		"<math><mi><math><mi><button>x</button></mi></math></mi></math>",
+		"<svg><g><svg><desc><form>x</form></desc></svg></g></svg>",
+	];
+	for (const markup of ONCE)
+		it(`(${markup.slice(0, 40)}…), one element in SVG and MathML, rewrites as usual`, async () => {
+			const page = `${HEAD}${markup}${PIXEL}<p>after</p>`;
+			wholePage(page);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.headers.get("Content-Security-Policy")).toBeNull();
+			const text = await res.text();
+			expect(text).toContain(markup);
+			expect(text).not.toContain("facebook.com/tr");
+		});
+
 	it("SVG's own links, nested, and an icon's title rewrite as usual", async () => {
 		// An `<a>` in SVG outside an integration point is SVG's: nothing closes it but its end tag.
 		const page = `${HEAD}<svg><a href="/a"><a href="/b"><title>t</title><path d="M0 0"/></a></a></svg><button>x</button>${PIXEL}`;

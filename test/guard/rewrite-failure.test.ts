@@ -204,6 +204,9 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 		`<svg><path d=""/><h1>x<h2>y</h2></h1>`,
 		`<math><mi>x</mi><div><select><button>x</button><option>1</option></select></div>`,
 		`<math><mtext>x</mtext><p><a href="/a"><a href="/b">y</a></a></p>`,
+		// Integration points ended by the svg's or math's end tag, without their own.
+		`<svg><desc>x</svg><svg><path/><div><select><button>b</button></select></div>`,
+		`<math><mi>x</math><math><mi>y</mi><div><select><button>b</button></select></div>`,
 	];
 	for (const markup of AFTER_ENDED)
 		it(`(${markup.slice(0, 40)}…), nested after the SVG or MathML ended, rewrites as usual`, async () => {

@@ -107,6 +107,18 @@ describe("a script while an svg or math is open", () => {
 		);
 	});
 
+	it("keeps the `<` of a `<!--` in a quoted value of a tag naming a tracker", async () => {
+		// Seed 105's page 50, shrunk: the `<!--x--!>` leaves the tokenizer in the script's escaped state, so
+		// the `<script` after it does not end at its `</script>`: one script, as written. Escaped, that `<`
+		// ended the script at the gated one's `</script>`, and the last script ran.
+		const frame = `<iframe srcdoc="<!--x--!><img src=&quot;https://www.facebook.com/tr?id=1&quot;>">`;
+		const rest = `<script type="text/javascript"><!-- */fbq("init","9");</script><script><!--\n(window.r=window.r||[]).push(1);//--></script>`;
+		const body = await guardedBody(`<math><mi><script>${frame}${rest}</mi></math>`);
+		expect(body).toContain(
+			`\\u003ciframe srcdoc\\u003d"<!--x--!>\\u003cimg src\\u003d&quot;https://www.facebook.com/tr?id\\u003d1&quot;>">${rest}`,
+		);
+	});
+
 	it("others stay: no tracker, outside an svg or math, an allowed visitor's page", async () => {
 		for (const markup of [
 			`<svg><desc><script>if (a<b) c("<img src=/logo.png>");</script></desc></svg>`,

@@ -215,8 +215,11 @@ const TAG_OPEN = /<[A-Za-z]/;
  */
 const FOREIGN_TAG = /<[A-Za-z][A-Za-z0-9-]*(?=[\t\n\f\r />])(?:[^>"']|"[^"]*"?|'[^']*'?)*>?/g;
 
-/** A `<` that does not open a script's start or end tag, as the script data tokenizer reads one. */
-const SCRIPT_TAG_LESS_THAN = /<(?!\/?script[\t\n\f\r />])/gi;
+/**
+ * A `<` that opens neither a script's start or end tag nor a `<!--`: none the script data tokenizer
+ * counts to tell where a script ends.
+ */
+const SCRIPT_TAG_LESS_THAN = /<(?!\/?script[\t\n\f\r />]|!--)/gi;
 
 /**
  * CDATA text as the same characters outside the section, escaped: `>` too, so `]]>` cannot appear in
@@ -1227,7 +1230,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	 * `<`: there the tokenizer counts them to tell where the script ends, and in
 	 * `<script>x="<!--<script>";</script><script src=…></script><script>…</script>` Chromium reads one
 	 * script to the page's end, as lol-html does; with that `<` escaped it ended at the tracker's own
-	 * `</script>`, and ran the last script, which the guard had read as text (checked in Chromium). A tag
+	 * `</script>`, and ran the last script, which the guard had read as text (checked in Chromium). A
+	 * `<!--` keeps its `<` too, in a tag's quoted value as well (the tokenizer knows no quotes there): in
+	 * `<script><iframe srcdoc="<!--x--!><img src=…>"><script>…</script><script>…</script>` Chromium
+	 * reads one script, and with that `<` escaped ran the last one (seed 105's page 50, session 55). A tag
 	 * keeping a `<` has its `=` written `\u003d` instead (the same character), so it has no `src` for the
 	 * preload scanner, which reads one after `<noframes>` there (seed 5's page 4 fetched it).
 	 */
@@ -1236,7 +1242,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		const comment = text.indexOf("<!--");
 		return text.replace(FOREIGN_TAG, (tag, at: number) => {
 			if (!scannerFetches(tag)) return tag;
-			if (comment === -1 || comment > at) return tag.replaceAll("<", "\\u003c");
+			if (comment === -1 || comment >= at + tag.length) return tag.replaceAll("<", "\\u003c");
 			const kept = tag.replace(SCRIPT_TAG_LESS_THAN, "\\u003c");
 			return kept.includes("<") ? kept.replaceAll("=", "\\u003d") : kept;
 		});

@@ -277,6 +277,21 @@ const REOPENED_SELECTOR = Object.keys(REOPENED)
 const POINT_SELECTOR =
 	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
 
+/**
+ * Elements whose end handlers a handler registered before svgStyleChild starts (onEnd's `first`): a
+ * script's (guardScript), an svg's and a math's (countForeign), an integration point's (countPoint) and
+ * REOPENED's kinds' (countReopenable).
+ */
+function endsStartedEarlier(tag: string): boolean {
+	return (
+		tag === "script" ||
+		tag === "svg" ||
+		tag === "math" ||
+		Object.hasOwn(REOPENED, tag) ||
+		INTEGRATION_POINT.test(tag)
+	);
+}
+
 /** The namespaces whose elements a browser builds as HTML's, SVG's or MathML's. */
 const BROWSER_NAMESPACES: ReadonlySet<string> = new Set([HTML_NAMESPACE, SVG_NAMESPACE, MATHML_NAMESPACE]);
 /**
@@ -978,17 +993,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	};
 	/** A child element of an SVG style: its text, up to its end tag (a self-closing one has none), is its own. */
 	const svgStyleChild = (el: Element) => {
-		// First on any element but a script (guardScript's), an svg and a math (countForeign's), an
-		// integration point (countPoint's) and REOPENED's kinds (countReopenable's).
+		// First on any element whose end handlers no earlier handler starts.
 		const tag = el.tagName;
-		if (
-			tag !== "script" &&
-			tag !== "svg" &&
-			tag !== "math" &&
-			!INTEGRATION_POINT.test(tag) &&
-			!Object.hasOwn(REOPENED, tag)
-		)
-			givenEnds = undefined;
+		if (!endsStartedEarlier(tag)) givenEnds = undefined;
 		let sheet = sheets.at(-1);
 		if (sheet === undefined) return;
 		// An SVG integration point holds HTML whichever namespace lol-html gives it (see svgScriptChild).
@@ -1149,37 +1156,33 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	let foreignOpen = 0;
 	/** How many of them are `<svg>` elements (svgStyle). */
 	let svgOpen = 0;
-	const countForeign = (el: Element) => {
-		const svg = el.tagName === "svg";
+	/**
+	 * Starts an element's end handlers with `closed` (the first handler on it: those given later add to
+	 * them); false where it has no end tag (`<svg/>`, `<mi/>`: open no longer than its tag).
+	 */
+	const startEnds = (el: Element, closed: () => void): boolean => {
 		try {
-			// First on an svg or math element: it starts the element's end handlers (svgStyleChild, later,
-			// adds to them).
-			onEnd(
-				el,
-				() => {
-					foreignOpen--;
-					if (svg) svgOpen--;
-				},
-				true,
-			);
+			onEnd(el, closed, true);
+			return true;
 		} catch {
 			givenEnds = undefined;
-			return; // `<svg/>`: open no longer than its tag.
+			return false;
 		}
+	};
+	const countForeign = (el: Element) => {
+		const svg = el.tagName === "svg";
+		const closed = () => {
+			foreignOpen--;
+			if (svg) svgOpen--;
+		};
+		if (!startEnds(el, closed)) return;
 		foreignOpen++;
 		if (svg) svgOpen++;
 	};
 	/** How many integration points (POINT_SELECTOR) are open, by their tags. */
 	let pointsOpen = 0;
 	const countPoint = (el: Element) => {
-		try {
-			// First on these elements: it starts their end handlers (svgStyleChild and svgScriptChild add to them).
-			onEnd(el, () => pointsOpen--, true);
-		} catch {
-			givenEnds = undefined;
-			return; // `<mi/>`: open no longer than its tag.
-		}
-		pointsOpen++;
+		if (startEnds(el, () => pointsOpen--)) pointsOpen++;
 	};
 	/** HTML elements of REOPENED's kinds open inside MathML's or SVG's integration points, by their tags. */
 	const reopenable = new Map<string, number>();
@@ -1193,14 +1196,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			throw new AmbiguousMarkup(
 				`a <${name}> where the browser closes an open element of its kind, in MathML or SVG`,
 			);
-		try {
-			// First on these elements: it starts their end handlers (svgScriptChild, later, adds to them).
-			onEnd(el, () => reopenable.set(kind, (reopenable.get(kind) ?? 1) - 1), true);
-		} catch {
-			givenEnds = undefined;
-			return;
-		}
-		reopenable.set(kind, (reopenable.get(kind) ?? 0) + 1);
+		if (startEnds(el, () => reopenable.set(kind, (reopenable.get(kind) ?? 1) - 1)))
+			reopenable.set(kind, (reopenable.get(kind) ?? 0) + 1);
 	};
 	/** The prefixes an XHTML page has bound to BROWSER_NAMESPACES so far (an approximation: one scope). */
 	const boundPrefixes = new Set<string>();

@@ -166,6 +166,13 @@ const GIVEN_UP_CASES: readonly string[] = [
 	// the integration point and the img the SVG, and the noframes takes the script as text. Guarded, the
 	// img written as text left the SVG style open to `</style>`, and the script after it ran as SVG's.
 	`<svg><foreignObject><button><button></button></foreignObject><style>${PIXEL}<noframes></style><script>(window.r=window.r||[]).push(9)</script>`,
+	// An end tag inside an integration point closes the svg or math, for Chromium and HTMLRewriter's
+	// element stack, but HTMLRewriter still names what follows MathML's or SVG's (session 56): the inline
+	// tracker ran guarded (an inert MathML script to the guard), and a script the HTML style or title
+	// holds as text ran after the `</style>` or `<!--</title>-->` the guard writes for SVG's and MathML's.
+	'<math><mi></math></mi><script>new Image().src="https://www.facebook.com/tr?id=1&ev=s30";</script>',
+	`<svg><foreignObject></svg></foreignObject><style><b><script>(window.r=window.r||[]).push(10)</script></style>${PIXEL}`,
+	`<math><mi></math></mi><title><pre><script>(window.r=window.r||[]).push(11)</script></title>${PIXEL}`,
 ];
 
 /**

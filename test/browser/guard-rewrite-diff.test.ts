@@ -9,7 +9,7 @@
  * lol-html reads an element's namespace otherwise than Chromium after markup its tree builder does not
  * follow (a breakout in a nested `<svg>`, `<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>`
  * in a `<foreignObject>`, an HTML end tag closing an SVG), where the guard errs towards text: a page's
- * own script there may not run (seeds 8-99 x 200, bench/HISTORY.md sessions 52-55). Seed 55 found
+ * own script there may not run (seeds 8-111 x 200, bench/HISTORY.md sessions 52-56). Seed 55 found
  * the other direction, where a tracker loaded: an element HTMLRewriter keeps open inside `<mi>` or
  * `<mtext>` (nested buttons) made it take the MathML after `</mi>` for HTML, and seed 91 one where a
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now
@@ -75,6 +75,15 @@ const DISTILLED: readonly string[] = [
 	// it, an inert MathML element (seed 14, page 75).
 	"<math><script>(window.r=window.r||[]).push('m');",
 	"<svg><math><mi><script>(window.r=window.r||[]).push('s');</script></mi></math></svg>",
+	// `</math>` in an `<mi>` closes the math for Chromium and HTMLRewriter's element stack, but
+	// HTMLRewriter named the script after it MathML's, inert to the guard: without a head tag the runtime
+	// waited for an HTML element, and the pixel loaded (session 56). The page is given up on.
+	'<math><mi></math></mi><script>new Image().src="https://www.facebook.com/tr?id=1&ev=mi";</script><p>x</p>',
+	// A script HTMLRewriter names MathML's inside an svg runs in Chromium, as SVG's (a `<math>` tag in SVG
+	// builds an SVG element) or HTML's (a `<br/>` there ends the SVG): the runtime's tag waited for an HTML
+	// element and came after it, and its pixel loaded (session 56).
+	'<svg><g><math><script>new Image().src="https://www.facebook.com/tr?id=1&ev=sm";(window.r=window.r||[]).push("sm");</script></math></svg><p>x</p>',
+	'<svg><g><math><mi><br/></mi><script>new Image().src="https://www.facebook.com/tr?id=1&ev=sb";(window.r=window.r||[]).push("sb");</script></math></svg><p>x</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

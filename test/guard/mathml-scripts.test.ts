@@ -5,10 +5,11 @@
  * HTML script is, its text went after its children. But lol-html names some scripts MathML's that
  * Chromium builds as SVG's (a `<math>` tag in SVG builds an SVG element) or HTML's (after a tag ending
  * the SVG there): what one would load, or its marker, is judged, as test/browser/guard-cdata.test.ts
- * checks in Chromium.
+ * checks in Chromium; its text is left to the runtime, whose tag goes before it inside an svg
+ * (test/browser/guard-rewrite-diff.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { guardedBody } from "./guard-fixtures";
+import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -54,6 +55,17 @@ describe("a MathML script", () => {
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup);
 		}
+	});
+
+	it("inside an svg, before any head tag, gets the runtime's tag before it, in an `<mtext>`", async () => {
+		// Left for an HTML element, the tag came after it, and its `new Image()` pixel loaded (session 56).
+		const script = '<script>new Image().src="https://www.facebook.com/tr?id=1";</script>';
+		const page = `<svg><g><math>${script}</math></svg><p>x</p>`;
+		fakeOrigin(() => new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+		const body = await (await visit("/", VISITORS.optedOut)).text();
+		expect(body.startsWith('<svg><g><math><mtext><script href="/v1/guard/runtime.js')).toBe(true);
+		expect(body).toContain(`src="/v1/guard/runtime.js`);
+		expect(body).toContain(`></script></mtext>${script}</math></svg><p>x</p>`);
 	});
 
 	it("under an integration point is an HTML script, gated as any other", async () => {

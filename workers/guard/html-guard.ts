@@ -472,9 +472,18 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	const runtimeBefore = (el: Element, namespace?: string) => {
 		if (runtime === undefined) return;
 		const ns = namespace ?? el.namespaceURI;
-		// Before a MathML script, an inert element, it would be one too: it waits for an HTML one.
-		if (ns === MATHML_NAMESPACE) {
+		// Before a MathML script, an inert element, it would be one too: it waits for an HTML one. But one
+		// named MathML's inside an svg is SVG's or HTML's for Chromium, and runs (guardMathScript leaves its
+		// text to the runtime): the tag goes before it inside an `<mtext>` (lateRuntime), which holds HTML in
+		// MathML and is an element of its own in SVG and HTML, where the tag runs too. Left for later, it
+		// came after the script, whose `new Image()` pixel nothing then stopped (session 56).
+		if (ns === MATHML_NAMESPACE && svgOpen === 0) {
 			runtimeLate = true;
+			return;
+		}
+		if (ns === MATHML_NAMESPACE) {
+			el.before(lateRuntime(runtime), { html: true });
+			runtime = undefined;
 			return;
 		}
 		// Before an SVG script it is an SVG script, which loads its `href` and runs before the page's
@@ -620,7 +629,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		element(el) {
 			givenEnds = undefined;
 			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
-			const namespace = el.namespaceURI;
+			const namespace = namespaceOf(el);
 			runtimeBefore(el, namespace);
 			if (namespace === MATHML_NAMESPACE) return guardMathScript(el);
 			const inSvg = namespace === SVG_NAMESPACE;
@@ -903,7 +912,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		let inSvg = false;
 		return {
 			element(el) {
-				const namespace = el.namespaceURI;
+				const namespace = namespaceOf(el);
 				// A MathML style is `svg`'s too (its end tag, Sheet).
 				inSvg = svg !== undefined && namespace !== HTML_NAMESPACE;
 				if (inSvg) svg?.element?.(el);
@@ -1157,10 +1166,37 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	/** How many of them are `<svg>` elements (svgStyle). */
 	let svgOpen = 0;
 	/**
+	 * lol-html's namespace for an element whose handling depends on it: a script, a style, a noscript,
+	 * raw text, a title or textarea. HTMLRewriter's tree builder keeps the SVG or MathML namespace after
+	 * an end tag that its element stack, and the browser, took as closing the svg or math
+	 * (pointClosedByAncestor): `</svg>` inside a `<desc>`, `<title>` or `<foreignObject>`, `</math>`
+	 * inside an `<mi>`. Chromium builds what follows as HTML, and what the guard did there as if it were
+	 * MathML or SVG went wrong (session 56): an inline tracker's script named MathML's, inert and left as
+	 * written, ran and fetched its pixel; an SVG style's sheet, ended before a `<b>` in it, and a MathML
+	 * title's script, given the `<!--</title>-->` an HTML title's gets, let a script run that as written
+	 * is the HTML style's or title's text. The guard gives up on such a page (AmbiguousMarkup), and on
+	 * any element named MathML's with no math open by its tags: the workerd the workers tests run (not
+	 * the one `wrangler dev` runs) names what follows a self-closed `<math/>` MathML's, and its scripts
+	 * would be left as inert. What follows a self-closed `<svg/>` there is named SVG's and judged as
+	 * such (an SVG script's verdict is its text's), so that common icon markup is not given up on.
+	 */
+	const namespaceOf = (el: Element): string => {
+		const namespace = el.namespaceURI;
+		if (
+			foreignOpen === 0 &&
+			namespace !== HTML_NAMESPACE &&
+			(namespace === MATHML_NAMESPACE || pointClosedByAncestor)
+		)
+			throw new AmbiguousMarkup(
+				`a <${el.tagName}> HTMLRewriter names SVG's or MathML's after its svg or math was closed`,
+			);
+		return namespace;
+	};
+	/**
 	 * Starts an element's end handlers with `closed` (the first handler on it: those given later add to
 	 * them); false where it has no end tag (`<svg/>`, `<mi/>`: open no longer than its tag).
 	 */
-	const startEnds = (el: Element, closed: () => void): boolean => {
+	const startEnds = (el: Element, closed: (end: EndTag) => void): boolean => {
 		try {
 			onEnd(el, closed, true);
 			return true;
@@ -1170,6 +1206,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 	};
 	const countForeign = (el: Element) => {
+		pointClosedByAncestor = false;
 		const svg = el.tagName === "svg";
 		const closed = () => {
 			foreignOpen--;
@@ -1181,8 +1218,15 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	};
 	/** How many integration points (POINT_SELECTOR) are open, by their tags. */
 	let pointsOpen = 0;
+	/** Since the last svg or math began, an integration point was closed by another's end tag (namespaceOf). */
+	let pointClosedByAncestor = false;
 	const countPoint = (el: Element) => {
-		if (startEnds(el, () => pointsOpen--)) pointsOpen++;
+		const tag = el.tagName;
+		const closed = (end: EndTag) => {
+			pointsOpen--;
+			if (end.name !== tag) pointClosedByAncestor = true;
+		};
+		if (startEnds(el, closed)) pointsOpen++;
 	};
 	/** HTML elements of REOPENED's kinds open inside MathML's or SVG's integration points, by their tags. */
 	const reopenable = new Map<string, number>();
@@ -1326,6 +1370,13 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// there, its text parsed as markup. lol-html sees no children in an HTML title.
 			.on("title script", {
 				element(el) {
+					// lol-html reads this title's text as markup, as an SVG or MathML title's. With no svg or math
+					// open by its tags (`<svg><desc></svg></desc><title>`), the browser's is an HTML title, whose
+					// text it is: the `<!--</title>-->` would end it, and what follows would run (session 56).
+					if (foreignOpen === 0)
+						throw new AmbiguousMarkup(
+							"a <title> HTMLRewriter reads as SVG's or MathML's after its svg or math was closed",
+						);
 					if (el.namespaceURI === HTML_NAMESPACE)
 						writeHeld(TITLE_END_FOR_SCANNER, (markup) => el.before(markup, { html: true }));
 				},
@@ -1603,7 +1654,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// While an svg or math is open, HTML's is held to its last chunk, and written so (foreignSafeText).
 			.on("xmp, iframe, noembed, noframes, plaintext", {
 				element(el) {
-					if (foreignOpen > 0 && el.namespaceURI === HTML_NAMESPACE) rawText.hold();
+					// Read first: one lol-html misnames gives the page up (namespaceOf).
+					const html = namespaceOf(el) === HTML_NAMESPACE;
+					if (foreignOpen > 0 && html) rawText.hold();
 					else rawText.pass();
 				},
 				text: rawText.text,
@@ -1616,7 +1669,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// (a JSON script's text) are written as they are, as raw text's.
 			.on("title, textarea", {
 				element(el) {
-					rcdataText = el.namespaceURI === HTML_NAMESPACE;
+					rcdataText = namespaceOf(el) === HTML_NAMESPACE;
 				},
 				text(chunk) {
 					const own = rcdataText;

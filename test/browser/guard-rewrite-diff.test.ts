@@ -84,6 +84,9 @@ const DISTILLED: readonly string[] = [
 	// element and came after it, and its pixel loaded (session 56).
 	'<svg><g><math><script>new Image().src="https://www.facebook.com/tr?id=1&ev=sm";(window.r=window.r||[]).push("sm");</script></math></svg><p>x</p>',
 	'<svg><g><math><mi><br/></mi><script>new Image().src="https://www.facebook.com/tr?id=1&ev=sb";(window.r=window.r||[]).push("sb");</script></math></svg><p>x</p>',
+	// An `<svg>` in MathML outside an integration point is a MathML element, its script inert: the
+	// runtime's tag before it, which HTMLRewriter names SVG's, never ran, and a later pixel loaded.
+	'<math><svg><script>var a = 1;</script></svg></math><script>new Image().src="https://www.facebook.com/tr?id=1&ev=ms";(window.r=window.r||[]).push("ms");</script>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

@@ -463,43 +463,31 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	/** An XHTML page: the browser parses it as XML, where no tag ends an SVG or MathML element. */
 	const xml = page !== undefined && isXhtml(page.contentType);
 	let runtime = options.runtime;
-	/** A script in SVG or MathML came first, before any head tag: the tag waits for an HTML one. */
-	let runtimeLate = false;
 	/**
 	 * The runtime's tag before an element that comes ahead of any head tag and can run script (`namespace`:
-	 * the element's, when its handler has read it).
+	 * the element's, when its handler has read it). Inside an svg or math (by their tags) it goes inside an
+	 * `<mtext>`, with both an `href` (an SVG script loads that) and a `src`: an integration point in MathML
+	 * and an element of its own in SVG and HTML, so the tag runs whichever of them the browser builds
+	 * there, which lol-html's name does not always tell (session 56, in Chromium, with no head tag):
+	 * - a bare tag before a MathML script is an inert MathML element too, so it used to wait for an HTML
+	 *   one, and came last; but lol-html names MathML's the script of a `<math>` in SVG (an SVG element, whose
+	 *   script runs: `<svg><g><math><script>`), whose `new Image()` pixel then loaded before the runtime came;
+	 * - lol-html names SVG's the script of an `<svg>` in MathML outside an integration point (a MathML
+	 *   element, its script inert: `<math><svg><script>`), where a bare tag with both attributes never ran,
+	 *   and a later HTML script's pixel loaded.
+	 * Before an SVG script (`<svg><script>` and nothing after) a tag written late at the page's end, inside
+	 * the SVG, did not run. One named SVG's with no svg open by its tags (after a self-closed `<svg/>`, in
+	 * the workerd the tests run) gets both attributes, bare.
 	 */
 	const runtimeBefore = (el: Element, namespace?: string) => {
 		if (runtime === undefined) return;
 		const ns = namespace ?? el.namespaceURI;
-		// Before a MathML script, an inert element, it would be one too: it waits for an HTML one. But one
-		// named MathML's inside an svg is SVG's or HTML's for Chromium, and runs (guardMathScript leaves its
-		// text to the runtime): the tag goes before it inside an `<mtext>` (lateRuntime), which holds HTML in
-		// MathML and is an element of its own in SVG and HTML, where the tag runs too. Left for later, it
-		// came after the script, whose `new Image()` pixel nothing then stopped (session 56).
-		if (ns === MATHML_NAMESPACE && svgOpen === 0) {
-			runtimeLate = true;
-			return;
-		}
-		if (ns === MATHML_NAMESPACE) {
-			el.before(lateRuntime(runtime), { html: true });
-			runtime = undefined;
-			return;
-		}
-		// Before an SVG script it is an SVG script, which loads its `href` and runs before the page's
-		// (checked in Chromium). Left for later, it waited for an HTML element that a page may never have
-		// (`<svg><script>` and nothing after) and was written at the end, inside the SVG, where it did not run.
-		// Given both wherever an svg or math is open: lol-html may name an SVG script HTML's
-		// (`<svg><math><mi><script>`, all SVG for Chromium: seed 14, page 75).
-		el.before(ns === SVG_NAMESPACE || foreignOpen > 0 ? anyNamespace(runtime) : runtime, { html: true });
+		let tag = runtime;
+		if (foreignOpen > 0) tag = `<mtext>${anyNamespace(runtime)}</mtext>`;
+		else if (ns === SVG_NAMESPACE) tag = anyNamespace(runtime);
+		el.before(tag, { html: true });
 		runtime = undefined;
 	};
-	/**
-	 * The runtime's tag for the page's end, with an svg or math still open there: inside `<mtext>`, where a
-	 * MathML element's child is HTML, and with its `href` for an SVG script (`<math><script>` and nothing
-	 * after had it written inside the MathML script, an inert element: seed 14, page 75).
-	 */
-	const lateRuntime = (tag: string) => (foreignOpen > 0 ? `<mtext>${anyNamespace(tag)}</mtext>` : tag);
 	const denies = (purpose: string) => denied.has(purpose);
 	const sitePaths = overrides !== undefined && Object.keys(overrides).some((key) => key.startsWith("/"));
 	/** Whether an image's raw `src` or `srcset` is one its selectors (below) let in. */
@@ -1314,16 +1302,14 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 					},
 				});
 
-	/** What is still held at the page's end (and the runtime's tag, late), unless it ends inside markup. */
-	const writeHeldAtEnd = async (end: DocumentEnd, page: PageBytes, late: string | undefined) => {
+	/** What is still held at the page's end, unless it ends inside markup. */
+	const writeHeldAtEnd = async (end: DocumentEnd, page: PageBytes) => {
 		const bytes = await page.read();
 		if (bytes === null) return;
 		// A page ending inside a comment in a held SVG script ends inside nothing the rewrite wrote: the
 		// script took the comment (its comments handler) and writes it back closed, with what it holds.
 		const ends = await pageEnd(bytes, page.contentType);
 		if (ends === "markup" || (ends === "comment" && scripts.at(-1)?.svg === undefined)) return;
-		// Late, but where it runs.
-		if (late !== undefined) end.append(late, { html: true });
 		const here = (markup: string) => end.append(markup, { html: true });
 		// Innermost first: a sheet goes into the SVG script it is in, a nested script into its parent.
 		for (;;) {
@@ -1688,10 +1674,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				// last chunk, which comes at the end too.
 				end(end) {
 					if (page === undefined) return;
-					const late = runtimeLate && runtime !== undefined ? lateRuntime(runtime) : undefined;
-					if (late === undefined && scripts.length === 0 && sheets.length === 0) return page.release();
+					if (scripts.length === 0 && sheets.length === 0) return page.release();
 					// Only a page that leaves something held reads its bytes again: no other waits on a promise.
-					return writeHeldAtEnd(end, page, late);
+					return writeHeldAtEnd(end, page);
 				},
 			}),
 	);

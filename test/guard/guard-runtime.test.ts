@@ -76,7 +76,7 @@ describe("the runtime's tag on a guarded page", () => {
 		// An `<mtext>` is an integration point in MathML (its child is HTML's) and an element of its own in SVG
 		// and HTML: a bare tag before a MathML script would be an inert MathML element, and lol-html's name
 		// for a script there is not always the browser's (session 56).
-		for (const [page, written] of [
+		for (const [page, written] of <[string, string][]>[
 			[
 				`<math><script>a()</script></math><svg><script src="/s.js"></script></svg><script>var b = 2;</script>`,
 				`<math>${inMtext}<script>a()</script></math><svg><script src="/s.js"></script></svg><script>var b = 2;</script>`,

@@ -195,6 +195,34 @@ const MATH_NAMED_CASES: readonly string[] = [
 	`<svg><g><math><mi><br/></mi><style>@import url("${CSS}");</style></math></svg>`,
 ];
 
+/**
+ * A MathML style's `@import`: Chromium applies no sheet, but the preload scanner reads the style as an
+ * HTML one, raw text up to `</style>` (child tags and comments too), and fetches its imports; each loaded
+ * through the guard until session 57. The last is seed 114's page 44, shrunk: Chromium closes the outer
+ * math at `</math>` (the img closed the inner one), HTMLRewriter the inner one, so the style is HTML's
+ * as written and MathML's to the guard.
+ */
+const MATH_IMPORT_CASES: readonly string[] = [
+	`<math><style>@import url("${CSS}");</style></math>`,
+	`<math><style>/*c*/@import "${CSS}";p{}</style></math>`,
+	`<math><style>@import url(${CSS.replace(".css", "<mi></mi>.css")});</style></math>`,
+	`<math><style>/*<mi></mi>*/@import url(${CSS});</style></math>`,
+	`<p><math><mtext><math><img src=x></math></mtext><style>@import url(${CSS});</style></math>`,
+];
+
+/**
+ * Elements that load by an attribute, in SVG or MathML out of an integration point: inert to the DOM,
+ * but the preload scanner reads each as HTML's and fetches its URL (a base's, for the relative URLs
+ * after it). Through the guard the attribute goes; the element keeps its place and its content (removed
+ * whole until session 57, each took what followed it up to an end tag: the page's own script here).
+ */
+const FOREIGN_LOADER_CASES: readonly string[] = [
+	`<math><link rel="stylesheet" href="${CSS}"><mi>x</mi></math>`,
+	`<svg><link rel="preload" as="image" href="/ok.png" imagesrcset="https://www.facebook.com/tr?id=2 1x"><g>x</g></svg>`,
+	'<svg><base href="https://connect.facebook.net/b/"></svg><script src="own.js"></script>',
+	'<math><base href="https://connect.facebook.net/b/"><mi><img src="own.png"></mi></math>',
+];
+
 /** Markup in an XHTML page's body (XML: the SVG's namespace declared). */
 const XHTML_CASES: readonly string[] = [
 	`<svg xmlns="http://www.w3.org/2000/svg"><![CDATA[<p>${PIXEL}]]></svg><p id="after">after</p>`,
@@ -229,6 +257,11 @@ function scriptsEscaped(body: string): string {
 	);
 }
 
+/** A MathML style's text as the guard writes it, after its children (html-guard.ts, Sheet). */
+function sheetsLast(body: string): string {
+	return body.replace(/(<math><style>)([^<]+)(.*?)(<\/style>)/g, "$1$3$2$4");
+}
+
 function htmlPage(markup: string): string {
 	return `<!doctype html><html><head></head><body>${markup}<p id="after">after</p></body></html>`;
 }
@@ -246,6 +279,8 @@ function serveSite(): Promise<RecordingSite> {
 			comment: COMMENT_CASES,
 			style: STYLE_CASES,
 			"math-style": MATH_STYLE_CASES,
+			"math-import": MATH_IMPORT_CASES,
+			"foreign-loader": FOREIGN_LOADER_CASES,
 			title: TITLE_CASES,
 			"title-kept": TITLE_KEPT,
 			attribute: ATTRIBUTE_CASES,
@@ -412,7 +447,39 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
 				const guarded = await seen(context, server.origin, `/math-style/${index}`);
 				expect(guarded.elsewhere, markup).toEqual([]);
-				expect(guarded.body, markup).toBe(scriptsEscaped(written.body));
+				expect(guarded.body, markup).toBe(sheetsLast(scriptsEscaped(written.body)));
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a MathML style's `@import` is not fetched by the scanner", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		try {
+			for (const [index, markup] of MATH_IMPORT_CASES.entries()) {
+				const written = await seen(context, site.origin, `/math-import/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/math-import/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.after, markup).toBe("after");
+			}
+		} finally {
+			await context.close();
+		}
+	});
+
+	it("a loader in SVG or MathML loses its URL, not its place or content", async () => {
+		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
+		const withoutUrl = (body: string) =>
+			body.replace(/ (?:href|imagesrcset)="https:\/\/(?:connect|www)\.facebook\.[^"]*"/, "");
+		try {
+			for (const [index, markup] of FOREIGN_LOADER_CASES.entries()) {
+				const written = await seen(context, site.origin, `/foreign-loader/${index}`);
+				expect(written.elsewhere.length, markup).toBeGreaterThan(0);
+				const guarded = await seen(context, server.origin, `/foreign-loader/${index}`);
+				expect(guarded.elsewhere, markup).toEqual([]);
+				expect(guarded.body, markup).toBe(withoutUrl(written.body));
 			}
 		} finally {
 			await context.close();

@@ -213,8 +213,8 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 			kept[kept.length - 1] = last + out.slice(6);
 		else kept.push(out);
 	}
-	// An SVG style's sheet is written back as one text after its children (html-guard.ts, svgStyle).
-	if (name === "svg style") {
+	// An SVG or MathML style's sheet is written back as one text after its children (html-guard.ts, svgStyle).
+	if (name === "svg style" || name === "MathML style") {
 		const sheet = kept.filter((c) => typeof c === "string" && c.startsWith("#text "));
 		if (sheet.length > 0) {
 			const others = kept.filter((c) => !sheet.includes(c));

@@ -79,18 +79,18 @@ describe("an attribute of an element inside a raw text element's name in SVG or 
 });
 
 describe("a MathML style the page ends with a tag that ends the MathML", () => {
-	it("gets its end tag there too, its text left where it is", async () => {
+	it("gets its end tag there too, its text after its children as an SVG style's", async () => {
 		expect(await guardedBody(`<math><style><b><script></style>${PIXEL}</script></b>`)).toBe(
 			`<math><style></style><b><script></style>${SCRIPTED}</script></b>`,
 		);
 		expect(await guardedBody(`<math><style>p{}<mrow>q<p><script></style>${PIXEL}</script></p>`)).toBe(
-			`<math><style>p{}<mrow>q</style><p><script></style>${SCRIPTED}</script></p>`,
+			`<math><style><mrow>q</mrow>p{}</style><p><script></style>${SCRIPTED}</script></p>`,
 		);
 	});
 
 	it("not at an integration point (mi, mtext), nor for an allowed visitor", async () => {
 		for (const markup of [
-			`<math><style>p{}<mi><b><script></style>${PIXEL}</script></b></mi></style></math>`,
+			`<math><style><mi><b><script></style>${PIXEL}</script></b></mi>p{}</style></math>`,
 			`<math><style><mtext><p>x</p></mtext>q</style></math>`,
 		]) {
 			expect(await guardedBody(markup), markup).toBe(markup.replace(PIXEL, SCRIPTED));

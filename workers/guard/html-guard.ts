@@ -362,8 +362,10 @@ interface Sheet {
 	/** How many scripts were held when it opened: inside a held SVG script, its sheet is written into it. */
 	readonly held: number;
 	/**
-	 * A MathML style: no sheet (Chromium applies none), its text left where it is, but ended as an SVG
-	 * style is where a tag ends the MathML, for the preload scanner.
+	 * A MathML style: Chromium applies no sheet, but the preload scanner reads it as an HTML style and
+	 * fetches its `@import` (`<math><style>@import url(…)` asked the tracker for its sheet through the
+	 * guard until session 57). Its text is held and written as an SVG style's, and it ends where a tag
+	 * ends the MathML; only its integration points are MathML's.
 	 */
 	readonly math: boolean;
 }
@@ -579,6 +581,18 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	};
 
 	/**
+	 * A denied element that loads by `attribute` (a source, a hint, a base) goes where it is HTML's, void.
+	 * In SVG or MathML its tag builds an element holding what follows, which lol-html ends at an ancestor's
+	 * end tag where the page writes none: removed, `<svg><base href=…></svg>` took the `</svg>` with it,
+	 * and the page after was built inside the SVG (and `<math><base href=…><script …>…</math>` lost the
+	 * script). There the attribute goes, which the preload scanner reads as an HTML element's.
+	 */
+	const removeLoading = (el: Element, attribute: string) => {
+		if (el.namespaceURI === HTML_NAMESPACE) el.remove();
+		else el.removeAttribute(attribute);
+	};
+
+	/**
 	 * A MathML script is an inert MathML element holding markup: Chromium runs none of it. But lol-html
 	 * names some scripts MathML's that Chromium builds otherwise: a `<math>` tag in SVG outside an
 	 * integration point builds an SVG element named math, whose script is an SVG one, and a tag that
@@ -698,8 +712,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// noscript's (at an integration point) is heldText's.
 			if (svg.dropped > 0 || rawHeld) return;
 			const sheet = sheets.at(-1);
-			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0 && !sheet.math)
-				return;
+			if (sheet !== undefined && sheet.held >= scripts.length && sheet.children.length === 0) return;
 			svg.markup.push(text.replaceAll("<", "&lt;"));
 			if (svg.children.length === 0) current.chunks.push(text);
 		},
@@ -778,7 +791,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			el.remove();
 			return;
 		}
-		// Removed by another handler (a denied hint): its content goes with it.
+		// Removed by another handler: its content goes with it.
 		if (removed) {
 			svg.dropped++;
 			return;
@@ -962,10 +975,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		element(el) {
 			// Chromium applies one inside an SVG script too (its `@import` and `url()` load): its sheet goes
 			// into the script's markup, before the style's end tag.
-			// A MathML style applies no sheet and is left as written, but not inside an `<svg>`: lol-html names
-			// MathML's a style Chromium builds as SVG's (a `<math>` tag in SVG outside an integration point
-			// builds an SVG element) or HTML's (after a tag there that ends the SVG), whose `@import` and
-			// `url()` loaded through the guard (session 54). There it is taken for an SVG style.
+			// A MathML style is judged as one too (Sheet). Inside an `<svg>` it is taken for an SVG style: lol-html
+			// names MathML's a style Chromium builds as SVG's (a `<math>` tag in SVG outside an integration
+			// point builds an SVG element) or HTML's (after a tag there that ends the SVG), whose `@import` and
+			// `url()` loaded through the guard (session 54).
 			const math = el.namespaceURI === MATHML_NAMESPACE && svgOpen === 0;
 			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length, math };
 			const close = (end: EndTag) => {
@@ -983,7 +996,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		},
 		text(chunk) {
 			const sheet = sheets.at(-1);
-			if (sheet === undefined || sheet.children.length > 0 || sheet.math) return;
+			if (sheet === undefined || sheet.children.length > 0) return;
 			sheet.text += chunk.text;
 			chunk.remove();
 		},
@@ -1417,7 +1430,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			.on("source[srcset]:not([data-consent])", {
 				element(el) {
 					const srcset = el.getAttribute("srcset");
-					if (imageUrlMatters(srcset) && deniedSrcset(srcset)) el.remove();
+					if (imageUrlMatters(srcset) && deniedSrcset(srcset)) removeLoading(el, "srcset");
 				},
 			})
 			.on("img[data-consent]", {
@@ -1489,19 +1502,19 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 						moveAside(el, "src");
 						moveAside(el, "srcset");
 					} else if (deniedSrcset(el.getAttribute("srcset"))) {
-						el.remove();
+						removeLoading(el, "srcset");
 					}
 				},
 			})
 			.on(HINTS, {
 				element(el) {
-					if (anyDenied(classify(el.getAttribute("href") as string))) el.remove();
+					if (anyDenied(classify(el.getAttribute("href") as string))) removeLoading(el, "href");
 				},
 			})
 			// An image preload loads one of its `imagesrcset` candidates, whatever its `href` says.
 			.on('link[imagesrcset][rel~="preload" i]', {
 				element(el) {
-					if (!el.removed && deniedSrcset(el.getAttribute("imagesrcset"))) el.remove();
+					if (!el.removed && deniedSrcset(el.getAttribute("imagesrcset"))) removeLoading(el, "imagesrcset");
 				},
 			})
 			// A base URL on a tracker's host would make every relative URL after it (which the handlers
@@ -1514,7 +1527,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				element(el) {
 					if (el.namespaceURI === HTML_NAMESPACE) runtimeBefore(el, HTML_NAMESPACE);
 					const href = el.getAttribute("href") as string;
-					if (anyDenied(classify(href))) el.remove();
+					if (anyDenied(classify(href))) removeLoading(el, "href");
 					else baseHref ??= href;
 				},
 			})

@@ -28,6 +28,7 @@ const HINTS = [
 	"modulepreload",
 	"prerender",
 	"stylesheet",
+	"icon",
 ]
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");

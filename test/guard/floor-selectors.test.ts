@@ -83,6 +83,7 @@ const selectorCount = (selectors: readonly string[]) =>
 // starts inside (a page with one nested so is given up on: lol-html then misreads what follows). 132.
 // Session 55: the same eleven within SVG (seed 91's page 92 ran a script guarded that does not run as
 // written), and nine counting the integration points open, the only places they are counted. 152.
-it("the guard registers 152 selectors for a site that has not classified its own paths", () => {
-	expect(selectorCount(guardSelectors())).toBe(152);
+// Session 57: one for a link to an icon (Chromium asks a tracker's host for it after the page loads). 153.
+it("the guard registers 153 selectors for a site that has not classified its own paths", () => {
+	expect(selectorCount(guardSelectors())).toBe(153);
 });

@@ -216,6 +216,8 @@ describe("a guarded visitor's page", () => {
 			'<link rel="preconnect\tdns-prefetch" href="https://connect.facebook.net">',
 			'<link rel="preloaded" href="https://connect.facebook.net">',
 			'<link rel="stylesheet" href="https://connect.facebook.net/x.css">',
+			'<link rel="Shortcut Icon" href="https://www.facebook.com/tr?id=1&amp;ev=icon">',
+			'<link rel="icon" href="/favicon.ico">',
 			'<script src="https://connect.facebook.net/en_US/fbevents.js" type=""></script>',
 			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="Module"></script>',
 			'<script src="https://connect.facebook.net/en_US/fbevents.js" type="application/json"></script>',
@@ -228,8 +230,10 @@ describe("a guarded visitor's page", () => {
 			"",
 			"",
 			'<link rel="preloaded" href="https://connect.facebook.net">',
-			// A tracker's style sheet is fetched as a pixel is: it goes too.
+			// A tracker's style sheet is fetched as a pixel is: it goes too, and so does its icon.
 			"",
+			"",
+			'<link rel="icon" href="/favicon.ico">',
 			RUNTIME_TAGS.optedOut,
 			'<script type="text/plain" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
 			'<script type="text/plain" data-type="Module" data-consent="ads" data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',

@@ -124,8 +124,9 @@ const DEFERRED_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Resource hints and style sheets on a tracker's host (a sheet is fetched as a pixel is, and its own
- * `url()`s after it): `rel` is a token list, compared ASCII case-insensitively.
+ * Resource hints, style sheets and icons on a tracker's host (a sheet is fetched as a pixel is, and its
+ * own `url()`s after it; Chromium asks for a page's icon after its load, `shortcut icon` too: checked,
+ * session 57): `rel` is a token list, compared ASCII case-insensitively.
  */
 const HINTS = [
 	"preconnect",
@@ -135,6 +136,7 @@ const HINTS = [
 	"modulepreload",
 	"prerender",
 	"stylesheet",
+	"icon",
 ]
 	.map((rel) => `link[href][rel~="${rel}" i]`)
 	.join(", ");

@@ -196,20 +196,6 @@ const MATH_NAMED_CASES: readonly string[] = [
 ];
 
 /**
- * Inline scripts HTMLRewriter names MathML's inside an svg, where Chromium builds SVG ones and runs
- * them: a tracker's bootstrap ran through the guard until session 58 (its requests stopped by the
- * runtime alone), and is now gated as an SVG script's; the page's own one runs either way.
- */
-const MATH_INLINE_CASES: readonly (readonly [markup: string, ranGuarded: string[]])[] = [
-	['<svg><g><math><script>(window.r=window.r||[]).push("t");fbq("init", "1");</script></math></svg>', []],
-	[
-		'<svg><math><mrow><script>(window.r=window.r||[]).push("t");gtag("config", "G-ABC123");</script></mrow></math></svg>',
-		[],
-	],
-	['<svg><g><math><script>(window.r=window.r||[]).push("own")<!--c--></script></math></svg>', ["own"]],
-];
-
-/**
  * A MathML style's `@import`: Chromium applies no sheet, but the preload scanner reads the style as an
  * HTML one, raw text up to `</style>` (child tags and comments too), and fetches its imports; each loaded
  * through the guard until session 57. The last is seed 114's page 44, shrunk: Chromium closes the outer
@@ -303,7 +289,6 @@ function serveSite(): Promise<RecordingSite> {
 			namespace: NAMESPACE_CASES,
 			"given-up": GIVEN_UP_CASES,
 			"math-named": MATH_NAMED_CASES,
-			"math-inline": MATH_INLINE_CASES.map(([markup]) => markup),
 		};
 		if (kind === "titled") {
 			const head = "<title>a <b> &amp;amp; <img src=x></title>";
@@ -628,23 +613,6 @@ describe.skipIf(!hasChromium)("CDATA sections behind the guard, in Chromium", ()
 				const written = await seen(context, site.origin, `/math-named/${index}`);
 				expect(written.elsewhere, markup).toEqual([markup.includes(CSS) ? CSS : EVENTS]);
 				const guarded = await seen(context, server.origin, `/math-named/${index}`);
-				expect(guarded.elsewhere, markup).toEqual([]);
-				expect(guarded.after, markup).toBe("after");
-			}
-		} finally {
-			await context.close();
-		}
-	});
-
-	it("an inline tracker's script HTMLRewriter names MathML's inside an svg is gated as an SVG script's; the page's own runs", async () => {
-		const context = await browser.newContext({ extraHTTPHeaders: OPTED_OUT });
-		try {
-			for (const [index, [markup, ranGuarded]] of MATH_INLINE_CASES.entries()) {
-				const written = await seen(context, site.origin, `/math-inline/${index}`);
-				// As written Chromium runs it: an SVG script.
-				expect(written.ran, markup).toEqual([markup.includes('"own"') ? "own" : "t"]);
-				const guarded = await seen(context, server.origin, `/math-inline/${index}`);
-				expect(guarded.ran, markup).toEqual(ranGuarded);
 				expect(guarded.elsewhere, markup).toEqual([]);
 				expect(guarded.after, markup).toBe("after");
 			}

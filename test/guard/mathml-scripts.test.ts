@@ -5,9 +5,8 @@
  * HTML script is, its text went after its children. But lol-html names some scripts MathML's that
  * Chromium builds as SVG's (a `<math>` tag in SVG builds an SVG element) or HTML's (after a tag ending
  * the SVG there): what one would load, or its marker, is judged, as test/browser/guard-cdata.test.ts
- * checks in Chromium, and the runtime's tag goes before it inside an svg
- * (test/browser/guard-rewrite-diff.test.ts). Inside an svg (by its tags) it is judged as an SVG script,
- * by its text too, since session 58: a tracker's bootstrap there ran in Chromium.
+ * checks in Chromium; its text is left to the runtime, whose tag goes before it inside an svg
+ * (test/browser/guard-rewrite-diff.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
@@ -67,28 +66,6 @@ describe("a MathML script", () => {
 		expect(body.startsWith('<svg><g><math><mtext><script href="/v1/guard/runtime.js')).toBe(true);
 		expect(body).toContain(`src="/v1/guard/runtime.js`);
 		expect(body).toContain(`></script></mtext>${script}</math></svg><p>x</p>`);
-	});
-
-	it("inside an svg, is judged by its text as an SVG script: a tracker's bootstrap gated, the page's own written as it came", async () => {
-		for (const markup of [
-			'<svg><g><math><script>fbq("init", "1");</script></math></svg>',
-			'<svg><math><mrow><script>fbq("init", "1");</script></mrow></math></svg>',
-			// Inside a foreignObject the script is MathML's, inert: gated all the same (nothing changes what runs).
-			'<svg><foreignObject><math><script>fbq("init", "1");</script></math></foreignObject></svg>',
-		]) {
-			const out = await guardedBody(markup);
-			expect(out, markup).toContain(
-				'<script type="text/plain" data-consent="ads">fbq("init", "1");</script>',
-			);
-			expect(out, markup).not.toContain('<script>fbq("init"');
-		}
-		// Outside any svg it stays an inert MathML script, as written (above).
-		for (const markup of [
-			"<svg><g><math><script>a();<!--c--><mi>x</mi>b();</script></math></svg>",
-			'<svg><g><math><script type="application/ld+json">{"a":"<b>"}</script></math></svg>',
-		]) {
-			expect(await guardedBody(markup), markup).toBe(markup);
-		}
 	});
 
 	it("under an integration point is an HTML script, gated as any other", async () => {

@@ -599,11 +599,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	 * names some scripts MathML's that Chromium builds otherwise: a `<math>` tag in SVG outside an
 	 * integration point builds an SVG element named math, whose script is an SVG one, and a tag that
 	 * ends the SVG there (`<svg><g><math><mi><br/></mi><script …>`) makes what follows HTML's. Both
-	 * fetched a tracker's script through the guard (session 54). Inside an svg such a script is judged
-	 * as an SVG one (guardScript, session 58). Elsewhere (after a tag that ended the svg in both
-	 * parsers), what it would load, its `href` or `xlink:href` as SVG's or its `src` as HTML's, or its
-	 * marker, is judged as theirs are and a denied one made inert (the URL kept aside in `data-src`);
-	 * its text stays where it is.
+	 * fetched a tracker's script through the guard (session 54). So what such a script would load, its
+	 * `href` or `xlink:href` as SVG's or its `src` as HTML's, or its marker, is judged as theirs are and
+	 * a denied one made inert (the URL kept aside in `data-src`); its text stays where it is.
 	 */
 	const guardMathScript = (el: Element) => {
 		const type = el.getAttribute("type");
@@ -637,11 +635,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
 			const namespace = namespaceOf(el);
 			runtimeBefore(el, namespace);
-			// One lol-html names MathML's while an svg is open by its tags is judged as an SVG script: a
-			// `<math>` tag in SVG outside an integration point builds an SVG element, whose script Chromium
-			// runs (session 58: an inline tracker's there ran, its pixel stopped by the runtime alone).
-			const inSvg = namespace === SVG_NAMESPACE || (namespace === MATHML_NAMESPACE && svgOpen > 0);
-			if (namespace === MATHML_NAMESPACE && !inSvg) return guardMathScript(el);
+			if (namespace === MATHML_NAMESPACE) return guardMathScript(el);
+			const inSvg = namespace === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
 			// SVG scripts still held were closed without their end tag.
 			if (!inSvg && scripts.at(-1)?.svg?.html === 0) el.before(unclosedScripts(), { html: true });

@@ -1,11 +1,12 @@
 /**
- * `npx node bench/profile.mjs [scenario ...] [--seconds=N] [--all-isolates] [--heap]`: where the time goes.
+ * `npx node bench/profile.mjs [scenario ...] [--seconds=N] [--top=N] [--all-isolates] [--heap]`: where the time goes.
  * Stages the bench with an unminified build (readable names), then for each scenario samples the
  * Worker's isolate through workerd's inspector while wrk drives the scenario, and prints its time by
  * source module and its hottest functions; `--all-isolates` also samples Miniflare's D1, KV and rate
  * limiter simulators and prints how busy each was; `--heap` also samples what the Worker's isolate
  * allocates (V8's sampling heap profiler, objects the collector took counted in) and prints the bytes
- * per request by allocating function. An attached profiler slows workerd a lot: read the shares, not
+ * per request by allocating function. `--top=N` lists N functions in each list rather than 15 (25 with
+ * callees counted in). An attached profiler slows workerd a lot: read the shares, not
  * the rates. Not part of `npm run bench`.
  */
 import { LOAD } from "./lib/config.mjs";
@@ -18,6 +19,7 @@ const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 4);
 const allIsolates = args.includes("--all-isolates");
 const heap = args.includes("--heap");
+const top = Number(args.find((a) => a.startsWith("--top="))?.split("=")[1] ?? 0) || undefined;
 const wanted = args.filter((a) => !a.startsWith("--"));
 const names = wanted.length
 	? wanted
@@ -78,10 +80,10 @@ function printAllocations(profile, requests, moduleOf) {
 	console.log(
 		`allocated in the Worker's isolate: ${perRequest(all).trim()} per request; by function (self):`,
 	);
-	for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+	for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top ?? 15))
 		console.log(`  ${perRequest(n)}  ${k}`);
 	console.log("our functions, their callees counted in:");
-	for (const [k, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 15))
+	for (const [k, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top ?? 15))
 		console.log(`  ${perRequest(n)}  ${k}`);
 }
 
@@ -166,14 +168,14 @@ async function main() {
 		for (const [k, n] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 12))
 			console.log(`  ${pct(n, total)}  ${k}`);
 		console.log("hottest functions:");
-		for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15))
+		for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top ?? 15))
 			console.log(`  ${pct(n, total)}  ${k}`);
 		const ourFunction = (f) =>
 			f.url.endsWith("index.js") && f.functionName ? `${f.functionName}  ${moduleOf(f.lineNumber)}` : null;
 		console.log("our functions, their callees counted in (native calls included):");
 		for (const [k, n] of [...inclusiveTimes(ours.profile, ourFunction)]
 			.sort((a, b) => b[1] - a[1])
-			.slice(0, 25))
+			.slice(0, top ?? 25))
 			console.log(`  ${pct(n, total)}  ${k}`);
 		if (allocated) printAllocations(allocated, round.requests, moduleOf);
 	}

@@ -20,6 +20,11 @@ const REOPENED = ["button", "form", "a", "nobr", "h1", "h2", "h3", "h4", "h5", "
 // SVG's and MathML's integration points, counted open (the elements above count only inside one).
 const POINTS =
 	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
+// Raw text elements' names in SVG or MathML, given the preload scanner's end where the tree builder ends them.
+const FOREIGN_RAW_TEXT = ["textarea", "xmp", "iframe", "noembed", "noframes", "noscript"]
+	.flatMap((name) => [`svg ${name}`, `math ${name}`])
+	.concat("math title")
+	.join(", ");
 const HINTS = [
 	"preconnect",
 	"dns-prefetch",
@@ -70,6 +75,7 @@ export const floorRewriter = () =>
 		.on("svg, math", ELEMENT)
 		.on(POINTS, ELEMENT)
 		.on(REOPENED, ELEMENT)
+		.on(FOREIGN_RAW_TEXT, ELEMENT)
 		.on("head", ELEMENT)
 		.on("body", ELEMENT)
 		.on("title script", ELEMENT)

@@ -87,6 +87,18 @@ const DISTILLED: readonly string[] = [
 	// An `<svg>` in MathML outside an integration point is a MathML element, its script inert: the
 	// runtime's tag before it, which HTMLRewriter names SVG's, never ran, and a later pixel loaded.
 	'<math><svg><script>var a = 1;</script></svg></math><script>new Image().src="https://www.facebook.com/tr?id=1&ev=ms";(window.r=window.r||[]).push("ms");</script>',
+	// The preload scanner reads an element named as a raw text element in SVG or MathML as raw text to its
+	// end tag, wherever the tree builder ended it: after that end tag in a `<noembed>`, a comment or an
+	// attribute, it fetched the pixel (seed 143, page 62; session 59). So did a script tag in a CDATA
+	// section, which the scanner reads as a bogus comment ended at the first `>`.
+	'<svg><script></svg><noembed></script><img src="https://www.facebook.com/tr?id=1&amp;ev=e1"></noembed><p>x</p>',
+	'<svg><script/></svg><!--</script><img src="https://www.facebook.com/tr?id=1&amp;ev=e2">--><p>x</p>',
+	'<math><script src="/m.js"></math><p title="</script><img src=https://www.facebook.com/tr?id=1&amp;ev=e3>">x</p>',
+	'<svg><script><p>x</p></svg><noembed></script><img src="https://www.facebook.com/tr?id=1&amp;ev=e4"></noembed>',
+	'<svg><style></svg><noembed></style><img src="https://www.facebook.com/tr?id=1&amp;ev=e5"></noembed><p>x</p>',
+	'<svg><title></svg><noembed></title><img src="https://www.facebook.com/tr?id=1&amp;ev=e6"></noembed><p>x</p>',
+	'<math><textarea></math><noframes></textarea><img src="https://www.facebook.com/tr?id=1&amp;ev=e7"></noframes><p>x</p>',
+	'<svg><![CDATA[--><script>x="<!--<script>";</script>-->]]></svg><noembed></script><img src="https://www.facebook.com/tr?id=1&amp;ev=e8"></noembed><p>x</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */
@@ -106,6 +118,10 @@ const GAVE_UP = "The rest of this page could not be shown with your privacy choi
 const STUB = "(function(w,f,q){function m(){";
 const ACTIVATION = "(function(w){[";
 const TRACKER = new RegExp(TRACKER_HOSTS.map((host) => host.replaceAll(".", "\\.")).join("|"), "i");
+
+/** The comments html-guard.ts's endForScanner writes (`</title>` above). */
+const SCANNER_ENDS =
+	/^#comment <\/(?:script><!-- |style>|textarea>|xmp>|iframe>|noembed>|noframes>|noscript>)$/;
 
 /** HTML's raw text elements, whose text holds tags as text. */
 const RAW_TEXT = /^html (?:xmp|noembed|noframes|iframe|style|noscript|plaintext)$/;
@@ -133,6 +149,9 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 		// Before a script in an SVG or MathML title the guard writes a comment ending the title for the
 		// preload scanner (html-guard.ts, TITLE_END_FOR_SCANNER); taken out of both trees.
 		if (shape === "#comment </title>") return null;
+		// Where the tree builder ends an SVG or MathML element named as a raw text element without its end
+		// tag, the guard writes comments ending it for the preload scanner (html-guard.ts, endForScanner).
+		if (SCANNER_ENDS.test(shape)) return null;
 		// A comment in SVG or MathML holding a tracker's tag goes (html-guard.ts, scannerComment): the
 		// preload scanner may read tags in it.
 		if (

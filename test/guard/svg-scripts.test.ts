@@ -5,6 +5,7 @@
  * it and writes it back whole, its children in their places.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/html-guard";
 import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {
@@ -60,33 +61,44 @@ describe("an SVG script's children stay inside it, in order", () => {
 });
 
 describe("where the page ends an SVG script without its end tag", () => {
+	// Where it ends, the guard writes the end the preload scanner waits for, comments to the tree builder
+	// (SCRIPT_END_FOR_SCANNER, test/guard/scanner-ends.test.ts).
 	it("an HTML element there (`<p>`) ends it: what it held comes before, unclosed, and the rest is the page's", async () => {
-		// Chromium builds the same tree from both, and runs neither script.
-		const markup = "<svg><script>a();<g>g</g><p>x</p>b();</script></svg>";
-		expect(await page(markup)).toBe(markup);
+		// Chromium builds the same tree from both (but the comments), and runs neither script.
+		expect(await page("<svg><script>a();<g>g</g><p>x</p>b();</script></svg>")).toBe(
+			`<svg><script>a();<g>g</g>${X}<p>x</p>b();</script></svg>`,
+		);
 	});
 
 	it("the end tag lol-html takes for such a script's own is the page's, kept (`</div>`)", async () => {
 		// Without it the `<i>` went inside the div in Chromium.
-		const markup = "<div><svg><script>a();<p>x</p></div><i>z</i>";
-		expect(await page(markup)).toBe(markup);
+		expect(await page("<div><svg><script>a();<p>x</p></div><i>z</i>")).toBe(
+			`<div><svg><script>a();${X}<p>x</p></div><i>z</i>`,
+		);
 	});
 
 	it("a classic script after one the page ended (`</svg>`, `<p>`) stays after it", async () => {
-		for (const markup of [
-			"<svg><script>a();<g>g</g></svg><script src=x.js></script><i>z</i>",
-			"<svg><script>a();<p>p</p><script src=x.js></script><i>z</i>",
+		for (const [markup, guarded] of [
+			[
+				"<svg><script>a();<g>g</g></svg><script src=x.js></script><i>z</i>",
+				`<svg><script>a();<g>g</g>${X}</svg><script src=x.js></script><i>z</i>`,
+			],
+			[
+				"<svg><script>a();<p>p</p><script src=x.js></script><i>z</i>",
+				`<svg><script>a();${X}<p>p</p><script src=x.js></script><i>z</i>`,
+			],
 		]) {
-			expect(await page(markup), markup).toBe(markup);
+			expect(await page(markup as string), markup).toBe(guarded);
 		}
 	});
 
 	it("an end tag closing an element around it (`</svg>`) ends it there, that tag kept", async () => {
 		// lol-html took `</svg>` for the script's own end tag: it went, and `</script>` came in its place.
 		expect(await page("<svg><script>a();<g>g</g>b();</svg><p>x</p>")).toBe(
-			"<svg><script>a();<g>g</g>b();</svg><p>x</p>",
+			`<svg><script>a();<g>g</g>b();${X}</svg><p>x</p>`,
 		);
-		expect(await page("<svg><script>a();<script>b();</svg>")).toBe("<svg><script>a();<script>b();</svg>");
+		// The inner one is the outer one's text to the scanner: one end serves both.
+		expect(await page("<svg><script>a();<script>b();</svg>")).toBe(`<svg><script>a();<script>b();${X}</svg>`);
 	});
 
 	it("a page cut off inside one gets what it held, unclosed", async () => {
@@ -189,7 +201,7 @@ describe("an SVG style inside an SVG script, which Chromium applies", () => {
 
 	it("its sheet so far stays inside the script where the page ends both (`<p>`, the page's end)", async () => {
 		expect(await page(`<svg><script>a();<style>.a{}<p>x</p>.b{}</style></script></svg>`)).toBe(
-			"<svg><script>a();<style>.a{}</style><p>x</p>.b{}</style></script></svg>",
+			`<svg><script>a();<style>.a{}</style>${X}<p>x</p>.b{}</style></script></svg>`,
 		);
 		fakeOrigin(
 			() =>

@@ -236,6 +236,38 @@ const scannerText = (text: string): string =>
  */
 export const TITLE_END_FOR_SCANNER = "<!--</title>-->";
 
+/**
+ * Written where the tree builder ends a script lol-html names SVG's or MathML's without its own end tag
+ * (at an ancestor's end tag, a tag that ends the SVG, or its `<script/>` tag). The preload scanner
+ * reads any script as an HTML script's, to the next `</script>` wherever that is, and every tag after
+ * it, also in raw text, a comment or an attribute the tree builder reads as text:
+ * `<svg><script></svg><noembed></script><img src=…>` fetched the pixel (the rewrite differential's seed
+ * 143, page 62, session 59; checked in Chromium). This ends the scanner's script from any of its states
+ * (script data and escaped at the first `</script>`; double escaped, the first comes back to script data
+ * and the second ends it) and is comments to the tree builder.
+ */
+export const SCRIPT_END_FOR_SCANNER = "<!--</script><!-- --><!--</script><!-- -->";
+
+/** The same for the other raw text elements, which the scanner reads as raw text in SVG and MathML too. */
+export function endForScanner(name: string): string {
+	return name === "script" ? SCRIPT_END_FOR_SCANNER : `<!--</${name}>-->`;
+}
+
+/**
+ * A raw text element's start tag. The preload scanner reads a CDATA section in SVG or MathML as a bogus
+ * comment, ended at its first `>`, and the rest as markup: such a tag there puts it into raw text the
+ * tree builder never enters (`<svg><![CDATA[--><script>…` read the page after as a script's text, to a
+ * `</script>` in a later `<noembed>`, and fetched the pixel after that; seed 143, page 62).
+ */
+const RAW_TEXT_START =
+	/<(?:script|style|title|textarea|xmp|iframe|noembed|noframes|noscript|plaintext)[\t\n\f\r />]/i;
+
+/** Raw text elements' names in SVG or MathML that no other handler ends for the scanner (scannerEnd). */
+const FOREIGN_RAW_TEXT_SELECTOR = ["textarea", "xmp", "iframe", "noembed", "noframes", "noscript"]
+	.flatMap((name) => [`svg ${name}`, `math ${name}`])
+	.concat("math title")
+	.join(", ");
+
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
@@ -527,6 +559,33 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		handlers.push(handler);
 		givenEnds = { tag, handlers };
 	};
+	/**
+	 * Whether the preload scanner may read on in raw text where the tree builder has ended an element
+	 * here: not in XHTML (no preload scanner; and `--` in a comment is an XML error), nor in an SVG script
+	 * or style, whose own end serves (the scanner reads what is in them as their text).
+	 */
+	const scannerMayWait = () => !xml && scripts.at(-1)?.svg === undefined && sheets.length === 0;
+	/**
+	 * An element with a raw text element's name (a script's too) that lol-html names SVG's or MathML's:
+	 * where the tree builder ends it without its own end tag, its end as the preload scanner reads it
+	 * (endForScanner). `first`: no earlier handler gave it an end handler.
+	 */
+	const scannerEnd = (el: Element, first = false) => {
+		if (!scannerMayWait()) return;
+		const name = el.tagName;
+		const ending = endForScanner(name);
+		try {
+			onEnd(
+				el,
+				(end) => {
+					if (end.name !== name) end.before(ending, { html: true });
+				},
+				first,
+			);
+		} catch {
+			el.after(ending, { html: true });
+		}
+	};
 	/** The first `<base href>` the page keeps (raw), parsed so far: a meta refresh resolves against it. */
 	let baseHref: string | null = null;
 
@@ -635,6 +694,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// Read from lol-html once: the runtime's place, a MathML script and an SVG one all depend on it.
 			const namespace = namespaceOf(el);
 			runtimeBefore(el, namespace);
+			// Replaced below by the end handler of a script held back, which writes the same.
+			if (namespace !== HTML_NAMESPACE) scannerEnd(el, true);
 			if (namespace === MATHML_NAMESPACE) return guardMathScript(el);
 			const inSvg = namespace === SVG_NAMESPACE;
 			// An HTML script is inside a held SVG script only under an integration point (`<desc>`): else the
@@ -674,6 +735,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				: undefined;
 			const foreign = !inSvg && foreignOpen > 0;
 			const current: InlineScript = { attributes, marked, rules, chunks: [], svg, foreign };
+			const scannerOpen = scannerMayWait();
 			try {
 				onEnd(
 					el,
@@ -683,9 +745,11 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 						if (scripts.at(-1) !== current) return;
 						scripts.pop();
 						// lol-html also ends an SVG script at an end tag closing an element around it (`</svg>`), and
-						// removes that tag: the browser closes the script there, without running it.
+						// removes that tag: the browser closes the script there, without running it. The preload
+						// scanner does not (SCRIPT_END_FOR_SCANNER).
 						const own = end.name === "script";
-						writeHeld(closeScript(current, own ? "</script>" : ""), (markup) =>
+						const unowned = svg !== undefined && scannerOpen ? SCRIPT_END_FOR_SCANNER : "";
+						writeHeld(closeScript(current, own ? "</script>" : unowned), (markup) =>
 							end.before(own ? markup : `${markup}</${end.name}>`, { html: true }),
 						);
 					},
@@ -735,9 +799,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	/** The scripts still held, as far as they came, no longer held: the browser closed them without an end tag. */
 	const unclosedScripts = (): string => {
 		let markup = "";
+		// Outermost first: the preload scanner reads the others as its text (SCRIPT_END_FOR_SCANNER).
+		const scannerOpen = !xml && sheets.length === 0;
 		for (let current = scripts.shift(); current !== undefined; current = scripts.shift()) {
 			current.unclosed = true;
-			markup += closeScript(current, "");
+			const ending = current.svg !== undefined && scannerOpen ? SCRIPT_END_FOR_SCANNER : "";
+			markup += closeScript(current, ending);
 		}
 		return markup;
 	};
@@ -811,7 +878,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		givenEnds = undefined;
 		runtimeBefore(el);
 		// Inside SVG or MathML by its tags, whatever lol-html names it: an SVG script loads its `href`.
-		if (foreignOpen > 0) return judgeForeignScript(el, [], null);
+		if (foreignOpen > 0) {
+			if (namespaceOf(el) !== HTML_NAMESPACE) scannerEnd(el, true);
+			return judgeForeignScript(el, [], null);
+		}
 		const src = el.getAttribute("src") as string;
 		const purposes = classify(src);
 		if (anyDenied(purposes)) neutraliseScript(el, purposes, null, src);
@@ -983,16 +1053,21 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// `url()` loaded through the guard (session 54).
 			const math = el.namespaceURI === MATHML_NAMESPACE && svgOpen === 0;
 			const sheet: Sheet = { text: "", children: [], names: [], html: 0, held: scripts.length, math };
+			// Ended without its end tag, it is still raw text to the preload scanner (endForScanner).
+			const unowned = scannerMayWait() ? endForScanner("style") : "";
 			const close = (end: EndTag) => {
 				if (!sheets.includes(sheet)) return;
 				sheets.splice(sheets.indexOf(sheet), 1);
-				writeHeld(closedSheet(sheet), (markup) => end.before(markup, { html: true }));
+				const ending = end.name === "style" ? "" : unowned;
+				writeHeld(`${closedSheet(sheet)}${ending}`, (markup) => end.before(markup, { html: true }));
 			};
 			try {
 				// Inside a style, svgStyleChild gave it one first.
 				onEnd(el, close, sheets.length === 0);
 			} catch {
-				return; // `<style/>`: no end tag, no text.
+				// `<style/>`: no end tag, no text.
+				if (unowned !== "") el.after(unowned, { html: true });
+				return;
 			}
 			sheets.push(sheet);
 		},
@@ -1068,7 +1143,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		if (cdataHeld === null) {
 			if (!text.includes("<")) return;
 			if (chunk.lastInTextNode) {
-				if (scannerFetches(text)) chunk.replace(scannerText(text), { html: true });
+				if (scannerReads(text)) chunk.replace(scannerText(text), { html: true });
 				return;
 			}
 			cdataHeld = [];
@@ -1080,8 +1155,10 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		}
 		const whole = cdataHeld.join("");
 		cdataHeld = null;
-		chunk.replace(scannerFetches(whole) ? scannerText(whole) : whole, { html: true });
+		chunk.replace(scannerReads(whole) ? scannerText(whole) : whole, { html: true });
 	};
+	/** Whether the preload scanner may fetch a denied tracker's URL in CDATA text, or read raw text from it. */
+	const scannerReads = (text: string) => scannerFetches(text) || RAW_TEXT_START.test(text);
 	/**
 	 * A comment in SVG or MathML is a comment in the DOM, but the preload scanner leaves foreign content
 	 * where the tree builder does not (at an HTML element inside an integration point) and reads
@@ -1225,11 +1302,16 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	let pointClosedByAncestor = false;
 	const countPoint = (el: Element) => {
 		const tag = el.tagName;
+		// An SVG title is raw text to the preload scanner (TITLE_END_FOR_SCANNER).
+		const title = tag === "title" && scannerMayWait();
 		const closed = (end: EndTag) => {
 			pointsOpen--;
-			if (end.name !== tag) pointClosedByAncestor = true;
+			if (end.name === tag) return;
+			pointClosedByAncestor = true;
+			if (title) end.before(endForScanner(tag), { html: true });
 		};
 		if (startEnds(el, closed)) pointsOpen++;
+		else if (title) el.after(endForScanner(tag), { html: true });
 	};
 	/** HTML elements of REOPENED's kinds open inside MathML's or SVG's integration points, by their tags. */
 	const reopenable = new Map<string, number>();
@@ -1346,6 +1428,14 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			.on("svg, math", { element: countForeign })
 			.on(POINT_SELECTOR, { element: countPoint })
 			.on(REOPENED_SELECTOR, { element: countReopenable })
+			.on(FOREIGN_RAW_TEXT_SELECTOR, {
+				element(el) {
+					// A title in an svg too has its end from countPoint; one inside another of its name is read
+					// as that one's text, whose end serves.
+					if (el.namespaceURI === HTML_NAMESPACE || givenEnds?.tag === el.tagName) return;
+					scannerEnd(el, true);
+				},
+			})
 			.on("head", {
 				element(el) {
 					if (runtime === undefined || options.metaCharset === true) return;

@@ -9,12 +9,13 @@
  * lol-html reads an element's namespace otherwise than Chromium after markup its tree builder does not
  * follow (a breakout in a nested `<svg>`, `<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>`
  * in a `<foreignObject>`, an HTML end tag closing an SVG), where the guard errs towards text: a page's
- * own script there may not run (seeds 8-126 x 200, bench/HISTORY.md sessions 52-58). Seed 55 found
+ * own script there may not run (seeds 8-147 x 200, bench/HISTORY.md sessions 52-59). Seed 55 found
  * the other direction, where a tracker loaded: an element HTMLRewriter keeps open inside `<mi>` or
  * `<mtext>` (nested buttons) made it take the MathML after `</mi>` for HTML, and seed 91 one where a
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now
  * gives up on such a page (html-guard.ts, REOPENED), which this test counts with the pages lol-html
- * gave up on.
+ * gave up on. Seed 143 found a pixel the preload scanner fetched after a raw text element's name in SVG
+ * that the tree builder ended without its end tag (html-guard.ts, endForScanner; session 59).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";

@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/html-guard";
 import { hasChromium, warnIfNoChromium } from "./chromium";
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
 import type { WorkerServer } from "./serve-worker";
@@ -28,13 +29,30 @@ const CASES: readonly (readonly [markup: string, expected?: string])[] = [
 	],
 	['<svg><script>r.push("a")<![CDATA[;r.push(1<2 && "cdata")]]>;r.push("c")</script></svg>'],
 	['<svg><script>r.push("o1");<script>r.push("inner");</script>r.push("o2");</script></svg>'],
-	['<svg><script>r.push("a");<g>g</g><p>r.push("p");</p>r.push("after");</script></svg>'],
-	['<svg><script>r.push("a");<g>g</g></svg><p>after</p>'],
+	// Where the page ends one without its end tag, the guard writes comments ending it for the preload
+	// scanner (html-guard.ts, SCRIPT_END_FOR_SCANNER), inside it in the tree.
+	[
+		'<svg><script>r.push("a");<g>g</g><p>r.push("p");</p>r.push("after");</script></svg>',
+		`<svg><script>r.push("a");<g>g</g>${X}<p>r.push("p");</p>r.push("after");</script></svg>`,
+	],
+	[
+		'<svg><script>r.push("a");<g>g</g></svg><p>after</p>',
+		`<svg><script>r.push("a");<g>g</g>${X}</svg><p>after</p>`,
+	],
 	// A classic script after an SVG script the page never closed runs after it in the page's order.
-	['<svg><script>r.push("a");<g>g</g></svg><script src="/js/after"></script><p>after</p>'],
-	['<svg><script>r.push("a");<g>g</g><p>p</p><script src="/js/after"></script><p>after</p>'],
+	[
+		'<svg><script>r.push("a");<g>g</g></svg><script src="/js/after"></script><p>after</p>',
+		`<svg><script>r.push("a");<g>g</g>${X}</svg><script src="/js/after"></script><p>after</p>`,
+	],
+	[
+		'<svg><script>r.push("a");<g>g</g><p>p</p><script src="/js/after"></script><p>after</p>',
+		`<svg><script>r.push("a");<g>g</g>${X}<p>p</p><script src="/js/after"></script><p>after</p>`,
+	],
 	// The end tag lol-html pairs with a script the page ended by `<p>` is the page's (`</div>`).
-	['<div><svg><script>r.push("a");<p>p</p></div><i>after</i>'],
+	[
+		'<div><svg><script>r.push("a");<p>p</p></div><i>after</i>',
+		`<div><svg><script>r.push("a");${X}<p>p</p></div><i>after</i>`,
+	],
 ];
 
 /** A tracker's bootstrap (`fbq(…)`) as Chromium runs it, split by a link. */

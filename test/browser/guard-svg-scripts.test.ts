@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/html-guard";
+import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/scanner-ends";
 import { hasChromium, warnIfNoChromium } from "./chromium";
 import { type RecordingSite, serveRecordingSite } from "./recording-site";
 import type { WorkerServer } from "./serve-worker";

@@ -8,7 +8,7 @@
  * in Chromium). The guard writes the end the scanner waits for there, as comments to the tree builder.
  */
 import { describe, expect, it } from "vitest";
-import { endForScanner, SCRIPT_END_FOR_SCANNER } from "../../workers/guard/html-guard";
+import { endForScanner, SCRIPT_END_FOR_SCANNER } from "../../workers/guard/scanner-ends";
 import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 const PIXEL = '<img src="https://www.facebook.com/tr?id=1&amp;ev=p">';

@@ -5,7 +5,7 @@
  * it and writes it back whole, its children in their places.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/html-guard";
+import { SCRIPT_END_FOR_SCANNER as X } from "../../workers/guard/scanner-ends";
 import { fakeOrigin, guardedBody, VISITORS, visit } from "./guard-fixtures";
 
 afterEach(() => {

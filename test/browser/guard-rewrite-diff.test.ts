@@ -15,7 +15,7 @@
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now
  * gives up on such a page (html-guard.ts, REOPENED), which this test counts with the pages lol-html
  * gave up on. Seed 143 found a pixel the preload scanner fetched after a raw text element's name in SVG
- * that the tree builder ended without its end tag (html-guard.ts, endForScanner; session 59).
+ * that the tree builder ended without its end tag (guard/scanner-ends.ts; session 59).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -120,7 +120,7 @@ const STUB = "(function(w,f,q){function m(){";
 const ACTIVATION = "(function(w){[";
 const TRACKER = new RegExp(TRACKER_HOSTS.map((host) => host.replaceAll(".", "\\.")).join("|"), "i");
 
-/** The comments html-guard.ts's endForScanner writes (`</title>` above). */
+/** The comments guard/scanner-ends.ts spells and html-guard.ts writes (`</title>` above). */
 const SCANNER_ENDS =
 	/^#comment <\/(?:script><!-- |style>|textarea>|xmp>|iframe>|noembed>|noframes>|noscript>)$/;
 
@@ -151,7 +151,7 @@ function normalised(shape: Shape, guarded: boolean, parent = ""): Shape | null {
 		// preload scanner (html-guard.ts, TITLE_END_FOR_SCANNER); taken out of both trees.
 		if (shape === "#comment </title>") return null;
 		// Where the tree builder ends an SVG or MathML element named as a raw text element without its end
-		// tag, the guard writes comments ending it for the preload scanner (html-guard.ts, endForScanner).
+		// tag, the guard writes comments ending it for the preload scanner (guard/scanner-ends.ts).
 		if (SCANNER_ENDS.test(shape)) return null;
 		// A comment in SVG or MathML holding a tracker's tag goes (html-guard.ts, scannerComment): the
 		// preload scanner may read tags in it.

@@ -46,7 +46,7 @@ describe("a script lol-html names SVG's or MathML's, ended without its end tag",
 
 	it("ends the scanner's script from any of its states, and is comments to the tree builder", () => {
 		// Script data, escaped (after `<!--`), double escaped (after `<!--<script>`): the tokenizer's
-		// states for a script's text (HTML's tokenizer, 13.2.5.4-13.2.5.31), followed as the scanner does.
+		// states for a script's text (the HTML standard's "script data" states), as the scanner follows them.
 		const ends = (state: "data" | "escaped" | "double", text: string): boolean => {
 			let s: string = state;
 			const steps: [from: string, token: string, to: string][] = [

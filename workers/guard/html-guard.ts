@@ -235,7 +235,7 @@ const scannerText = (text: string): string =>
  * Written before an HTML script in a title in SVG or MathML: an end tag for the preload scanner, which
  * reads such a title as raw text, and a comment for the tree builder (the "title script" handler).
  */
-export const TITLE_END_FOR_SCANNER = "<!--</title>-->";
+export const TITLE_END_FOR_SCANNER = endForScanner("title");
 
 /**
  * A raw text element's start tag. The preload scanner reads a CDATA section in SVG or MathML as a bogus
@@ -719,7 +719,8 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				: undefined;
 			const foreign = !inSvg && foreignOpen > 0;
 			const current: InlineScript = { attributes, marked, rules, chunks: [], svg, foreign };
-			const scannerOpen = scannerMayWait();
+			// Only an SVG script gets the scanner's end (a classic one has its own): no check for the others.
+			const scannerOpen = svg !== undefined && scannerMayWait();
 			try {
 				onEnd(
 					el,
@@ -732,7 +733,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 						// removes that tag: the browser closes the script there, without running it. The preload
 						// scanner does not (SCRIPT_END_FOR_SCANNER).
 						const own = end.name === "script";
-						const unowned = svg !== undefined && scannerOpen ? SCRIPT_END_FOR_SCANNER : "";
+						const unowned = scannerOpen ? SCRIPT_END_FOR_SCANNER : "";
 						writeHeld(closeScript(current, own ? "</script>" : unowned), (markup) =>
 							end.before(own ? markup : `${markup}</${end.name}>`, { html: true }),
 						);

@@ -17,6 +17,8 @@ const TEXT = { text() {} };
 const REOPENED = ["button", "form", "a", "nobr", "h1", "h2", "h3", "h4", "h5", "h6", "select"]
 	.flatMap((name) => [`math ${name}`, `svg ${name}`])
 	.join(", ");
+// Elements in an svg or math inside another: a tag ending the inner one there gives the page up.
+const BREAKOUT = "svg svg *, svg math *, math svg *, math math *";
 // SVG's and MathML's integration points, counted open (the elements above count only inside one).
 const POINTS =
 	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
@@ -75,6 +77,7 @@ export const floorRewriter = () =>
 		.on("svg, math", ELEMENT)
 		.on(POINTS, ELEMENT)
 		.on(REOPENED, ELEMENT)
+		.on(BREAKOUT, ELEMENT)
 		.on(FOREIGN_RAW_TEXT, ELEMENT)
 		.on("head", ELEMENT)
 		.on("body", ELEMENT)

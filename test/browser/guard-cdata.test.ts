@@ -82,15 +82,14 @@ const TITLE_CASES: readonly string[] = [
 const TITLE_END_FOR_SCANNER = "<!--</title>-->";
 
 /**
- * Scripts whose place is a title's own where lol-html's element stack says otherwise (after a breakout
- * from an SVG in the title, a `<p>` a `<div>` closed), or in a title in a title's HTML: what the guard
- * writes before them must not end the title (a bare `</title>` did, and the scripts after it were
- * built as SVG's, a comment in one taking its text: seed 52, page 112). Each records in `window.r`
- * that it ran.
+ * Scripts whose place is a title's own where lol-html's element stack says otherwise (after a `<p>` a
+ * `<div>` closed), or in a title in a title's HTML: what the guard writes before them must not end the
+ * title (a bare `</title>` did, and the scripts after it were built as SVG's, a comment in one taking
+ * its text: seed 52, page 112). Each records in `window.r` that it ran. One after a breakout from an
+ * SVG in the title was here until session 60, which gives such a page up (GIVEN_UP_CASES).
  */
 const TITLE_KEPT: readonly string[] = [
 	"<svg><title><b><svg><title><script>(window.r=window.r||[]).push(1)</script>x</title>y</svg>z</b></title></svg>",
-	"<svg><g><title><svg><g><br><script>(window.r=window.r||[]).push(1)</script><script><!--\n(window.r=window.r||[]).push(2)//--></script></g></svg></title></g></svg>",
 	"<svg><title><p><div></div><script><!--\n(window.r=window.r||[]).push(1)//--></script>x</title>y</svg>",
 	"<svg><title><script>(window.r=window.r||[]).push(1)</script>x</title>y</svg>",
 ];
@@ -173,6 +172,13 @@ const GIVEN_UP_CASES: readonly string[] = [
 	'<math><mi></math></mi><script>new Image().src="https://www.facebook.com/tr?id=1&ev=s30";</script>',
 	`<svg><foreignObject></svg></foreignObject><style><b><script>(window.r=window.r||[]).push(10)</script></style>${PIXEL}`,
 	`<math><mi></math></mi><title><pre><script>(window.r=window.r||[]).push(11)</script></title>${PIXEL}`,
+	// A tag ending an svg or math inside another's integration point leaves Chromium in the integration
+	// point and HTMLRewriter in the inner svg or math (session 60): seed 114's page 44, shrunk, where the
+	// style is HTML's as written and MathML's to the guard (MATH_IMPORT_CASES until then), seed 147's
+	// page 11, where a script's `<!--` hid a frame's `srcdoc` from the guard, and scripts in an SVG title.
+	"<p><math><mtext><math><img src=x></math></mtext><style>@import url(https://connect.facebook.net/x.css);</style></math>",
+	`<svg><foreignObject><svg><foreignObject></foreignObject><img src="/x.png"></svg></foreignObject><script>(window.r=window.r||[]).push(12);/* <!-- */</script><iframe srcdoc="<script><!--//--></script>${SCRIPT.replaceAll('"', "'")}"></iframe></svg>`,
+	`<svg><g><title><svg><g><br><script>(window.r=window.r||[]).push(13)</script><script><!--\n(window.r=window.r||[]).push(14)//--></script>${PIXEL}</g></svg></title></g></svg>`,
 ];
 
 /**
@@ -198,16 +204,14 @@ const MATH_NAMED_CASES: readonly string[] = [
 /**
  * A MathML style's `@import`: Chromium applies no sheet, but the preload scanner reads the style as an
  * HTML one, raw text up to `</style>` (child tags and comments too), and fetches its imports; each loaded
- * through the guard until session 57. The last is seed 114's page 44, shrunk: Chromium closes the outer
- * math at `</math>` (the img closed the inner one), HTMLRewriter the inner one, so the style is HTML's
- * as written and MathML's to the guard.
+ * through the guard until session 57. Seed 114's page 44, a style after a breakout from a math inside
+ * another's `<mtext>`, is among GIVEN_UP_CASES since session 60.
  */
 const MATH_IMPORT_CASES: readonly string[] = [
 	`<math><style>@import url("${CSS}");</style></math>`,
 	`<math><style>/*c*/@import "${CSS}";p{}</style></math>`,
 	`<math><style>@import url(${CSS.replace(".css", "<mi></mi>.css")});</style></math>`,
 	`<math><style>/*<mi></mi>*/@import url(${CSS});</style></math>`,
-	`<p><math><mtext><math><img src=x></math></mtext><style>@import url(${CSS});</style></math>`,
 ];
 
 /**

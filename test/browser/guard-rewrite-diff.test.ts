@@ -15,7 +15,9 @@
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now
  * gives up on such a page (html-guard.ts, REOPENED), which this test counts with the pages lol-html
  * gave up on. Seed 143 found a pixel the preload scanner fetched after a raw text element's name in SVG
- * that the tree builder ended without its end tag (guard/scanner-ends.ts; session 59).
+ * that the tree builder ended without its end tag (guard/scanner-ends.ts; session 59), and seed 147 a
+ * tracker's script loaded from a frame's `srcdoc` after a breakout in a nested svg, which the guard
+ * now gives up on too (html-guard.ts, BREAKOUT_SELECTOR; session 60).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -100,6 +102,10 @@ const DISTILLED: readonly string[] = [
 	'<svg><title></svg><noembed></title><img src="https://www.facebook.com/tr?id=1&amp;ev=e6"></noembed><p>x</p>',
 	'<math><textarea></math><noframes></textarea><img src="https://www.facebook.com/tr?id=1&amp;ev=e7"></noframes><p>x</p>',
 	'<svg><![CDATA[--><script>x="<!--<script>";</script>-->]]></svg><noembed></script><img src="https://www.facebook.com/tr?id=1&amp;ev=e8"></noembed><p>x</p>',
+	// After a breakout from an svg inside another's foreignObject, HTMLRewriter named the next script
+	// SVG's, HTML's to Chromium: its `<!--` hid the iframe after it from the guard, whose `srcdoc` loaded
+	// a tracker's script (seed 147, page 11; session 60). The page is given up on.
+	`<svg><foreignObject><svg><foreignObject></foreignObject><img src="/x.png"></svg></foreignObject><script>(window.r=window.r||[]).push("b");/* <!-- */</script><iframe srcdoc="<script><!--//--></script><script src='https://connect.facebook.net/en_US/fbevents.js'></script>"></iframe></svg><p>x</p>`,
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

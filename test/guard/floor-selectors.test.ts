@@ -86,6 +86,9 @@ const selectorCount = (selectors: readonly string[]) =>
 // Session 57: one for a link to an icon (Chromium asks a tracker's host for it after the page loads). 153.
 // Session 59: thirteen for raw text elements' names in SVG or MathML (a title in MathML, six in each),
 // which the preload scanner reads as raw text past where the tree builder ends them. 166.
-it("the guard registers 166 selectors for a site that has not classified its own paths", () => {
-	expect(selectorCount(guardSelectors())).toBe(166);
+// Session 60: four for the elements in an svg or math inside another, where a tag that ends the inner
+// one (a breakout) inside another's integration point leaves HTMLRewriter and Chromium in different
+// places (a page with one is given up on). One selector per breakout tag would have been 94. 170.
+it("the guard registers 170 selectors for a site that has not classified its own paths", () => {
+	expect(selectorCount(guardSelectors())).toBe(170);
 });

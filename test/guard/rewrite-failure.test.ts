@@ -247,6 +247,54 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 	});
 });
 
+/**
+ * A tag that ends an svg or math nested in another's integration point (a breakout) leaves Chromium in
+ * that integration point and HTMLRewriter elsewhere: the end tags after it close what Chromium ignores
+ * them for. Seed 147's page 11 in the rewrite differential was built on one: the script after it was
+ * HTML's to Chromium and SVG's to HTMLRewriter, whose `<!--` ran into an iframe's `srcdoc`, where the
+ * guard's rewrite of a tracker's script wrote a start tag into the attribute.
+ */
+describe("a breakout from an svg or math inside another's integration point", () => {
+	const SRCDOC_SCRIPT = `<script>r("a");/* <!-- */r("b");</script><iframe srcdoc="<script><!--//--></script><script src='https://connect.facebook.net/en_US/fbevents.js'></script>"></iframe>`;
+	const NESTED = [
+		`<svg><foreignObject><svg><foreignObject></foreignObject><img src="/x.png"></svg></foreignObject>${SRCDOC_SCRIPT}</svg>`,
+		`<math><mi><svg><foreignObject><svg><g><br><b>x</b></g></svg></foreignObject></svg></mi><title><script>fbq("init","1")</script></title></math>`,
+		`<svg><desc><math><mi></mi><p>x</p></math></desc><script>fbq("init","1")</script></svg>`,
+		`<math><mtext><math><font color="red">x</font></math></mtext></math>${PIXEL}`,
+	];
+	for (const body of NESTED) {
+		const page = `${HEAD}${body}<p>after</p>`;
+		it(`(${body.slice(0, 48)}…) is locked down whole`, async () => {
+			wholePage(page);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.status).toBe(200);
+			expect(res.headers.get("Content-Security-Policy")).toBe(LOCKDOWN_POLICY);
+			expect(await res.text()).toBe(page);
+		});
+	}
+
+	// A breakout from an svg or math at the top (the page's own HTML after it), HTML inside an
+	// integration point, and a font without the attributes that make it one: rewritten as usual.
+	const USUAL = [
+		`<svg><path d=""/><p>x</p></svg>`,
+		`<svg><foreignObject><svg><path/></svg><p>x</p><img src="/x.png"></foreignObject></svg>`,
+		`<svg><foreignObject><svg><foreignObject><div><b>x</b></div></foreignObject></svg></foreignObject></svg>`,
+		`<math><mi><math><mi><br></mi></math></mi></math>`,
+		`<svg><desc><svg><font>x</font></svg></desc></svg>`,
+	];
+	it("anywhere else is rewritten as usual", async () => {
+		for (const body of USUAL) {
+			const page = `${HEAD}${body}${PIXEL}<p>after</p>`;
+			wholePage(page);
+			const res = await visit("/", VISITORS.optedOut);
+			expect(res.headers.get("Content-Security-Policy"), body).toBeNull();
+			const text = await res.text();
+			expect(text, body).toContain(body);
+			expect(text, body).not.toContain("facebook.com/tr");
+		}
+	});
+});
+
 describe("an element HTMLRewriter names MathML's or SVG's after an end tag closed its svg or math", () => {
 	// `</math>` in an `<mi>`, `</svg>` in a `<desc>`, `<title>` or `<foreignObject>`: closed for Chromium
 	// and for HTMLRewriter's element stack, while HTMLRewriter names what follows MathML's or SVG's.

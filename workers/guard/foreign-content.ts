@@ -80,7 +80,7 @@ interface Entry {
 }
 
 /** Start tags that end foreign content (and `<font>` with `color`, `face` or `size`). */
-const BREAKS_OUT =
+export const BREAKS_OUT =
 	/^(?:b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|embed|h[1-6]|head|hr|i|img|li|listing|menu|meta|nobr|ol|p|pre|ruby|s|small|span|strong|strike|sub|sup|table|tt|u|ul|var)$/;
 /**
  * HTML start tags that open nothing here: void, ignored in a body outside a table, or raw text (the

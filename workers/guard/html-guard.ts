@@ -13,6 +13,7 @@
  */
 import { BEACON_SHAPES } from "./beacons";
 import { withoutDeniedCssUrls } from "./css-urls";
+import { BREAKS_OUT } from "./foreign-content";
 import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import type { Insistence } from "./insisted-locations";
@@ -294,6 +295,20 @@ const REOPENED_SELECTOR = Object.keys(REOPENED)
  */
 const POINT_SELECTOR =
 	"svg foreignObject, svg desc, svg title, math mi, math mo, math mn, math ms, math mtext, math annotation-xml";
+
+/**
+ * Elements in an svg or math inside another (BREAKOUT_SELECTOR): one may be a tag that ends it (a
+ * breakout), which, where the outer one's integration point holds the inner one, HTMLRewriter and
+ * Chromium come out of in different places. Chromium ends the inner svg there and stays in the
+ * integration point, where the next `</svg>` closes the outer svg; HTMLRewriter keeps the inner one
+ * open to that `</svg>` and takes a `</foreignObject>` after it as closing the integration point. In
+ * `<svg><foreignObject><svg><img></svg></foreignObject><script>` the script is HTML's to Chromium and
+ * SVG's to HTMLRewriter, which parsed its text as markup: a `<!--` in it hid the iframe after it from
+ * the guard, whose `srcdoc` loaded a tracker's script (seed 147, page 11). The guard gives up on such
+ * a page (breakout). Four selectors, not one per breakout tag: lol-html compiles every selector for
+ * each page (94 of them cost about 0.15 ms a page), and an svg or math inside another is rare.
+ */
+const BREAKOUT_SELECTOR = "svg svg *, svg math *, math svg *, math math *";
 
 /**
  * Elements whose end handlers a handler registered before svgStyleChild starts (onEnd's `first`): a
@@ -1270,16 +1285,40 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			return false;
 		}
 	};
+	/**
+	 * The svgs and maths (false) and integration points (true) open by their tags, outermost first: what
+	 * a breakout tag ends, and whether that is inside an integration point.
+	 */
+	const nesting: boolean[] = [];
+	/** Opens `point` in nesting until its element ends (by lol-html's element stack). */
+	const nest = (point: boolean) => {
+		const depth = nesting.push(point);
+		return () => {
+			nesting.length = Math.min(nesting.length, depth - 1);
+		};
+	};
 	const countForeign = (el: Element) => {
 		pointClosedByAncestor = false;
 		const svg = el.tagName === "svg";
+		let unnest = (): void => {};
 		const closed = () => {
 			foreignOpen--;
 			if (svg) svgOpen--;
+			unnest();
 		};
 		if (!startEnds(el, closed)) return;
 		foreignOpen++;
 		if (svg) svgOpen++;
+		unnest = nest(false);
+	};
+	/** A breakout tag straight in an svg or math inside another's integration point (BREAKOUT_SELECTOR). */
+	const breakout = (el: Element) => {
+		if (xml || nesting.length < 3 || nesting.at(-1) !== false || !nesting.includes(true)) return;
+		const tag = el.tagName;
+		const font =
+			tag === "font" && (el.hasAttribute("color") || el.hasAttribute("face") || el.hasAttribute("size"));
+		if (!font && !BREAKS_OUT.test(tag)) return;
+		throw new AmbiguousMarkup(`a <${tag}> ending an svg or math inside another's integration point`);
 	};
 	/** How many integration points (POINT_SELECTOR) are open, by their tags. */
 	let pointsOpen = 0;
@@ -1289,14 +1328,18 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		const tag = el.tagName;
 		// An SVG title is raw text to the preload scanner (TITLE_END_FOR_SCANNER).
 		const title = tag === "title" && scannerMayWait();
+		let unnest = (): void => {};
 		const closed = (end: EndTag) => {
 			pointsOpen--;
+			unnest();
 			if (end.name === tag) return;
 			pointClosedByAncestor = true;
 			if (title) end.before(endForScanner(tag), { html: true });
 		};
-		if (startEnds(el, closed)) pointsOpen++;
-		else if (title) el.after(endForScanner(tag), { html: true });
+		if (startEnds(el, closed)) {
+			pointsOpen++;
+			unnest = nest(true);
+		} else if (title) el.after(endForScanner(tag), { html: true });
 	};
 	/** HTML elements of REOPENED's kinds open inside MathML's or SVG's integration points, by their tags. */
 	const reopenable = new Map<string, number>();
@@ -1413,6 +1456,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			.on("svg, math", { element: countForeign })
 			.on(POINT_SELECTOR, { element: countPoint })
 			.on(REOPENED_SELECTOR, { element: countReopenable })
+			.on(BREAKOUT_SELECTOR, { element: breakout })
 			.on(FOREIGN_RAW_TEXT_SELECTOR, {
 				element(el) {
 					// A title in an svg too has its end from countPoint; one inside another of its name is read

@@ -7,9 +7,9 @@
  * (each mismatch is printed with its page), e.g. `CE_DIFF_SEED=2 CE_DIFF_PAGES=200 npm run test:browser --
  * test/browser/guard-rewrite-diff.test.ts`. Other seeds still find mismatches the guard cannot fix alone:
  * lol-html reads an element's namespace otherwise than Chromium after markup its tree builder does not
- * follow (a breakout in a nested `<svg>`, `<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>`
- * in a `<foreignObject>`, an HTML end tag closing an SVG), where the guard errs towards text: a page's
- * own script there may not run (seeds 8-147 x 200, bench/HISTORY.md sessions 52-59). Seed 55 found
+ * follow (`<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>` in a `<foreignObject>`, an HTML
+ * end tag closing an SVG), where the guard errs towards text: a page's own script there may not run
+ * (seeds 8-157 x 200, bench/HISTORY.md sessions 52-60). Seed 55 found
  * the other direction, where a tracker loaded: an element HTMLRewriter keeps open inside `<mi>` or
  * `<mtext>` (nested buttons) made it take the MathML after `</mi>` for HTML, and seed 91 one where a
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now

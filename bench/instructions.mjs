@@ -18,7 +18,10 @@
  * process, then confirm large ones with compare.mjs.
  * Needs valgrind (Debian's package; as root with apt, installed here). Under callgrind a request is
  * 50-100x slower, so the seeded data is small (BENCH_SUBJECTS, default 300 here), which the noop
- * group's scenarios and the guard do not depend on. Writes nothing outside bench/.work/.
+ * group's scenarios and the guard do not depend on. A rendered page (`guard-html-rendered`) takes
+ * about 0.4 s there: with the bench's ten connections a 3 s round completes none, so count it with
+ * `BENCH_CONNECTIONS=1 BENCH_ROUND_S=20` (36-56 pages a round in session 60). Writes nothing outside
+ * bench/.work/.
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";

@@ -249,8 +249,8 @@ describe("a page HTMLRewriter and browsers read differently", () => {
 
 /**
  * A tag that ends an svg or math nested in another's integration point (a breakout) leaves Chromium in
- * that integration point and HTMLRewriter elsewhere: the end tags after it close what Chromium ignores
- * them for. Seed 147's page 11 in the rewrite differential was built on one: the script after it was
+ * that integration point and HTMLRewriter in the inner svg or math: the end tags after it close other
+ * elements in each (Chromium's `</svg>` the outer svg, HTMLRewriter's the inner). Seed 147's page 11 in the rewrite differential was built on one: the script after it was
  * HTML's to Chromium and SVG's to HTMLRewriter, whose `<!--` ran into an iframe's `srcdoc`, where the
  * guard's rewrite of a tracker's script wrote a start tag into the attribute.
  */

@@ -9,7 +9,7 @@
  * lol-html reads an element's namespace otherwise than Chromium after markup its tree builder does not
  * follow (`<math>` in `<svg>` or the reverse, a `<ul>` closing a `<p>` in a `<foreignObject>`, an HTML
  * end tag closing an SVG), where the guard errs towards text: a page's own script there may not run
- * (seeds 8-157 x 200, bench/HISTORY.md sessions 52-60). Seed 55 found
+ * (seeds 8-162 x 200, bench/HISTORY.md sessions 52-60). Seed 55 found
  * the other direction, where a tracker loaded: an element HTMLRewriter keeps open inside `<mi>` or
  * `<mtext>` (nested buttons) made it take the MathML after `</mi>` for HTML, and seed 91 one where a
  * script ran guarded that does not as written (nested buttons in a `<foreignObject>`); the guard now

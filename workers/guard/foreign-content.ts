@@ -79,9 +79,12 @@ interface Entry {
 	unlisted?: boolean;
 }
 
-/** Start tags that end foreign content (and `<font>` with `color`, `face` or `size`). */
-export const BREAKS_OUT =
+/** Start tags that end foreign content (and `<font>` with `color`, `face` or `size`: breaksOut). */
+const BREAKS_OUT =
 	/^(?:b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|embed|h[1-6]|head|hr|i|img|li|listing|menu|meta|nobr|ol|p|pre|ruby|s|small|span|strong|strike|sub|sup|table|tt|u|ul|var)$/;
+/** Whether a start tag named `name` ends foreign content; `styledFont`: it has `color`, `face` or `size`. */
+export const breaksOut = (name: string, styledFont: boolean): boolean =>
+	BREAKS_OUT.test(name) || (name === "font" && styledFont);
 /**
  * HTML start tags that open nothing here: void, ignored in a body outside a table, or raw text (the
  * scanner skips to its end tag). A table's sections, rows and cells are stood for by the table.
@@ -298,7 +301,7 @@ export class ForeignContent {
 		if (tag.name !== "template" && this.dropsAll()) return false;
 		const top = this.stack.at(-1);
 		if (top === undefined || this.startsHtml(top, tag.name)) return this.htmlStart(tag);
-		if (BREAKS_OUT.test(tag.name) || (tag.name === "font" && tag.styledFont)) {
+		if (breaksOut(tag.name, tag.styledFont)) {
 			this.breakOut();
 			return this.htmlStart(tag);
 		}

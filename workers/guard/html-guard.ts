@@ -13,7 +13,7 @@
  */
 import { BEACON_SHAPES } from "./beacons";
 import { withoutDeniedCssUrls } from "./css-urls";
-import { BREAKS_OUT } from "./foreign-content";
+import { breaksOut } from "./foreign-content";
 import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import type { Insistence } from "./insisted-locations";
@@ -1316,9 +1316,9 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 	const breakout = (el: Element) => {
 		if (xml || nesting.length < 3 || nesting.at(-1) !== false || !nesting.includes(true)) return;
 		const tag = el.tagName;
-		const font =
+		const styled =
 			tag === "font" && (el.hasAttribute("color") || el.hasAttribute("face") || el.hasAttribute("size"));
-		if (!font && !BREAKS_OUT.test(tag)) return;
+		if (!breaksOut(tag, styled)) return;
 		throw new AmbiguousMarkup(`a <${tag}> ending an svg or math inside another's integration point`);
 	};
 	/** How many integration points (POINT_SELECTOR) are open, by their tags. */

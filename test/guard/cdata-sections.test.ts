@@ -88,6 +88,32 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 		);
 	});
 
+	it("a raw text element's start tag, which would put the scanner in raw text to a tracker's tag after it", async () => {
+		// Seed 143, page 62 (session 59): the scanner read `<script>` here, and the page after it as the
+		// script's text up to the `</script>` in the noembed, then fetched the pixel after that.
+		const after = `<noembed></script>${PIXEL}</noembed>`;
+		expect(await guardedBody(`<svg><![CDATA[--><script>x=1;]]></svg>${after}`)).toBe(
+			`<svg><![CDATA[]]>--&gt;&lt;script&gt;x=1;<![CDATA[]]></svg>${after}`,
+		);
+		for (const name of [
+			"STYLE",
+			"title",
+			"textarea",
+			"xmp",
+			"iframe",
+			"noembed",
+			"noframes",
+			"noscript",
+			"plaintext",
+		])
+			expect(await guardedBody(`<math><![CDATA[<${name} a>]]></math>`), name).toBe(
+				`<math><![CDATA[]]>&lt;${name} a&gt;<![CDATA[]]></math>`,
+			);
+		// A name that only begins like one is no raw text element.
+		const markup = "<svg><![CDATA[<scripts><titles/>]]></svg>";
+		expect(await guardedBody(markup)).toBe(markup);
+	});
+
 	it("a tracker's tag in a child of an SVG style, whose text is no part of the sheet", async () => {
 		expect(await guardedBody(`<svg><style><g><![CDATA[</style>${PIXEL}]]></g></style></svg>`)).toBe(
 			`<svg><style><g><![CDATA[]]>&lt;/style&gt;${ESCAPED}<![CDATA[]]></g></style></svg>`,

@@ -41,8 +41,11 @@
  * 8 rounds at most, each a binary search in the stack's indexes), each element is popped once.
  */
 
+const RAW_TEXT_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext";
 /** HTML elements whose text holds no tags (`plaintext` runs to the end). */
-export const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
+export const RAW_TEXT = new RegExp(`^(?:${RAW_TEXT_NAMES})$`);
+/** A start tag of one of them, anywhere in markup. */
+export const RAW_TEXT_START = new RegExp(`<(?:${RAW_TEXT_NAMES})[\\t\\n\\f\\r />]`, "i");
 
 type Space = "html" | "svg" | "math";
 

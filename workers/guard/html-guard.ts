@@ -13,7 +13,7 @@
  */
 import { BEACON_SHAPES } from "./beacons";
 import { withoutDeniedCssUrls } from "./css-urls";
-import { breaksOut } from "./foreign-content";
+import { breaksOut, RAW_TEXT_START } from "./foreign-content";
 import { guardedRules, type RulesKind } from "./guarded-rules";
 import { decodeAttribute, srcsetUrls, startTag } from "./html-attributes";
 import type { Insistence } from "./insisted-locations";
@@ -237,15 +237,6 @@ const scannerText = (text: string): string =>
  * reads such a title as raw text, and a comment for the tree builder (the "title script" handler).
  */
 export const TITLE_END_FOR_SCANNER = endForScanner("title");
-
-/**
- * A raw text element's start tag. The preload scanner reads a CDATA section in SVG or MathML as a bogus
- * comment, ended at its first `>`, and the rest as markup: such a tag there puts it into raw text the
- * tree builder never enters (`<svg><![CDATA[--><script>…` read the page after as a script's text, to a
- * `</script>` in a later `<noembed>`, and fetched the pixel after that; seed 143, page 62).
- */
-const RAW_TEXT_START =
-	/<(?:script|style|title|textarea|xmp|iframe|noembed|noframes|noscript|plaintext)[\t\n\f\r />]/i;
 
 /** Raw text elements' names in SVG or MathML that no other handler ends for the scanner (scannerEnd). */
 const FOREIGN_RAW_TEXT_SELECTOR = ["textarea", "xmp", "iframe", "noembed", "noframes", "noscript"]
@@ -1158,7 +1149,13 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		cdataHeld = null;
 		chunk.replace(scannerReads(whole) ? scannerText(whole) : whole, { html: true });
 	};
-	/** Whether the preload scanner may fetch a denied tracker's URL in CDATA text, or read raw text from it. */
+	/**
+	 * Whether the preload scanner may fetch a denied tracker's URL in CDATA text, or read raw text from
+	 * it. The scanner reads a CDATA section in SVG or MathML as a bogus comment, ended at its first `>`,
+	 * and the rest as markup: a raw text element's start tag there puts it into raw text the tree builder
+	 * never enters (`<svg><![CDATA[--><script>…` read the page after as a script's text, to a
+	 * `</script>` in a later `<noembed>`, and fetched the pixel after that; seed 143, page 62).
+	 */
 	const scannerReads = (text: string) => scannerFetches(text) || RAW_TEXT_START.test(text);
 	/**
 	 * A comment in SVG or MathML is a comment in the DOM, but the preload scanner leaves foreign content

@@ -31,7 +31,13 @@ export const TRACKER_HOSTS = [
 /** Tracking parameters the links here carry (the guard strips them). */
 export const TRACKING_PARAMS = ["utm_source", "utm_medium", "utm_campaign", "gclid", "fbclid"];
 
-export function randomPage(seed: number, index: number): string {
+/**
+ * `loaders`: trackers load by every other way a page can ask for a URL too (`srcset`, a `<picture>`
+ * source, `<link>` of each loading kind, `poster`, media and frame sources, `<object>`, `<embed>`, an
+ * image input, an SVG `<image>`, a sheet's `url()` and `@import`, a style attribute, `background`, a
+ * module script). Without it the pages are those of every seed run before (the same draws).
+ */
+export function randomPage(seed: number, index: number, loaders = false): string {
 	const random = randomSource(seed * 100_003 + index);
 	const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 	let id = 0;
@@ -103,7 +109,49 @@ export function randomPage(seed: number, index: number): string {
 			"<!--x--!>",
 		]);
 
-	const tracker = () => pick([link, link, pixel, trackerScript, bootstrap])();
+	/** A tracker's URL as an attribute value (`&amp;`), and as raw text (`&`). */
+	const trackerUrl = () => {
+		const id = nextId();
+		return pick([
+			`https://www.facebook.com/tr?id=1&amp;ev=${id}`,
+			`https://connect.facebook.net/signals/${id}.js`,
+			`https://www.google-analytics.com/collect?v=1&amp;tid=${id}`,
+			`https://stats.g.doubleclick.net/r/collect?t=${id}`,
+			`https://www.googletagmanager.com/ns.html?id=GTM-ABC1&amp;x=${id}`,
+		]);
+	};
+	const loader = () => {
+		const url = trackerUrl();
+		const raw = url.replaceAll("&amp;", "&");
+		return pick<() => string>([
+			() => `<img src="/logo.png" srcset=${quoted(`/a.png 1x, ${url} 2x`)}>`,
+			() => `<picture><source srcset=${quoted(url)}><img src="/logo.png"></picture>`,
+			() =>
+				`<link rel=${quoted(pick(["stylesheet", "preload", "prefetch", "modulepreload", "icon", "STYLESHEET"]))}${pick(["", " as=image", " as=script", " as=style"])} href=${quoted(url)}>`,
+			() => `<video poster=${quoted(url)}></video>`,
+			() => {
+				const media = pick(["video", "audio"]);
+				return `<${media} src=${quoted(url)}></${media}>`;
+			},
+			() => `<video><source src=${quoted(url)}></video>`,
+			() => `<iframe${space()}src=${quoted(url)}></iframe>`,
+			() => `<object data=${quoted(url)}></object>`,
+			() => `<embed src=${quoted(url)}>`,
+			() => `<input type=image src=${quoted(url)}>`,
+			() => `<svg><image ${pick(["href", "xlink:href"])}=${quoted(url)} width="1" height="1"/></svg>`,
+			() => `<div style=${quoted(`background-image:url(${raw.replaceAll("&", "&amp;")})`)}>x</div>`,
+			() => `<style>${pick(["@import", "@import url("])}"${raw}"${pick(["", ")"])};</style>`,
+			() => `<style>p{background:url(${raw})}</style>`,
+			() => `<table background=${quoted(url)}><tr><td>x</td></tr></table>`,
+			() => `<script type=module src=${quoted(url)}></script>`,
+		])();
+	};
+	const tracker = () =>
+		pick(
+			loaders
+				? [link, link, pixel, trackerScript, bootstrap, loader, loader, loader]
+				: [link, link, pixel, trackerScript, bootstrap],
+		)();
 	const leaf = (): string =>
 		pick([
 			tracker,

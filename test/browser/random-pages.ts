@@ -34,8 +34,9 @@ export const TRACKING_PARAMS = ["utm_source", "utm_medium", "utm_campaign", "gcl
 /**
  * `loaders`: trackers load by every other way a page can ask for a URL too (`srcset`, a `<picture>`
  * source, `<link>` of each loading kind, `poster`, media and frame sources, `<object>`, `<embed>`, an
- * image input, an SVG `<image>`, a sheet's `url()` and `@import`, a style attribute, `background`, a
- * module script). Without it the pages are those of every seed run before (the same draws).
+ * image input, an SVG `<image>` or `<feImage>`, a sheet's `url()`, `image-set()`, `@font-face` and
+ * `@import`, a style attribute, `background`, a module script, a `<base>` on a tracker's host).
+ * Without it the pages are those of every seed run before (the same draws).
  */
 export function randomPage(seed: number, index: number, loaders = false): string {
 	const random = randomSource(seed * 100_003 + index);
@@ -144,6 +145,12 @@ export function randomPage(seed: number, index: number, loaders = false): string
 			() => `<style>p{background:url(${raw})}</style>`,
 			() => `<table background=${quoted(url)}><tr><td>x</td></tr></table>`,
 			() => `<script type=module src=${quoted(url)}></script>`,
+			() => `<link rel=preload as=image imagesrcset=${quoted(`${url} 1x`)} href="/logo.png">`,
+			() =>
+				`<svg><filter id=f><feImage href=${quoted(url)}/></filter><rect filter="url(#f)" width="9" height="9"/></svg>`,
+			() => `<style>@font-face{font-family:T;src:url(${raw})}p{font-family:T}</style>`,
+			() => `<style>p{background-image:image-set("${raw}" 1x)}</style>`,
+			() => `<base href="https://www.facebook.com/"><img src=${quoted(`tr?id=1&amp;ev=${nextId()}`)}>`,
 		])();
 	};
 	const tracker = () =>

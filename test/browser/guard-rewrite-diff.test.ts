@@ -111,6 +111,14 @@ const DISTILLED: readonly string[] = [
 	// SVG's, HTML's to Chromium: its `<!--` hid the iframe after it from the guard, whose `srcdoc` loaded
 	// a tracker's script (seed 147, page 11; session 60). The page is given up on.
 	`<svg><foreignObject><svg><foreignObject></foreignObject><img src="/x.png"></svg></foreignObject><script>(window.r=window.r||[]).push("b");/* <!-- */</script><iframe srcdoc="<script><!--//--></script><script src='https://connect.facebook.net/en_US/fbevents.js'></script>"></iframe></svg><p>x</p>`,
+	// An element of a raw text element's name in SVG or MathML holds CDATA, which the guard had left as
+	// raw text's: the preload scanner ended the element at the end tag in the section and fetched the img
+	// after it. The last: lol-html's selectors kept the noembed open after the div ended it, to a later
+	// section (seed 170's page 57 with loaders; session 61).
+	'<svg><noembed><![CDATA[</noembed><b><img src="https://www.facebook.com/tr?id=1&amp;ev=r1">]]></noembed></svg><p>x</p>',
+	'<svg><textarea>a<![CDATA[</textarea><b><img src="https://www.facebook.com/tr?id=1&amp;ev=r2">]]></textarea></svg><p>x</p>',
+	'<math><iframe><![CDATA[</iframe><b><img src="https://www.facebook.com/tr?id=1&amp;ev=r3">]]></iframe></math><p>x</p>',
+	'<svg><noembed><div><script>x="<!--<script>";</script></noembed>--></script></div><svg><![CDATA[<b><img src="https://www.facebook.com/tr?id=1&amp;ev=r4">]]></svg><p>x</p>',
 ];
 
 /** An element as [namespace and name, attributes, children], a text or comment as a string. */

@@ -114,6 +114,39 @@ describe("a CDATA section in SVG or MathML holding a tracker's tag", () => {
 		expect(await guardedBody(markup)).toBe(markup);
 	});
 
+	it("in an element of a raw text element's name, which the scanner reads as raw text to its end tag", async () => {
+		// In SVG or MathML such an element holds markup and CDATA; the preload scanner ends its raw text at
+		// the `</noembed>` in the section and fetched the img after it (session 61).
+		const tag = '<b><img src="https://www.facebook.com/tr?id=1&amp;ev=x">';
+		const escaped = '&lt;b&gt;&lt;img src="https://www.facebook.com/tr?id=1&amp;amp;ev=x"&gt;';
+		for (const [open, close] of [
+			["<svg><noembed>", "</noembed></svg>"],
+			["<svg><xmp>a", "b</xmp></svg>"],
+			["<math><iframe>", "</iframe></math>"],
+			["<svg><noframes>", "</noframes></svg>"],
+			// Neither is an integration point, as an SVG title is.
+			["<svg><textarea>a", "</textarea></svg>"],
+			["<math><title>", "</title></math>"],
+		] as const) {
+			const end = close.slice(close.indexOf("</"), close.indexOf(">") + 1);
+			const escapedEnd = end.replace("<", "&lt;").replace(">", "&gt;");
+			expect(await guardedBody(`${open}<![CDATA[${end}${tag}]]>${close}`), open).toBe(
+				`${open}<![CDATA[]]>${escapedEnd}${escaped}<![CDATA[]]>${close}`,
+			);
+		}
+		// Where lol-html's selectors keep such an element open past a breakout that ends it for the browser
+		// (its end tag inside a script), a section later in another svg is escaped all the same (and the
+		// scanner's end comes where lol-html ends it: scanner-ends.test.ts).
+		const after = `<svg><![CDATA[${tag}]]></svg>`;
+		expect(
+			await guardedBody(
+				`<svg><noembed><div><script>x="<!--<script>";</script></noembed>--></script></div>${after}`,
+			),
+		).toBe(
+			`<svg><noembed><div><script>x="<!--<script>";</script></noembed>--></script></div><svg><![CDATA[]]>${escaped}<![CDATA[]]></svg><!--</noembed>-->`,
+		);
+	});
+
 	it("a tracker's tag in a child of an SVG style, whose text is no part of the sheet", async () => {
 		expect(await guardedBody(`<svg><style><g><![CDATA[</style>${PIXEL}]]></g></style></svg>`)).toBe(
 			`<svg><style><g><![CDATA[]]>&lt;/style&gt;${ESCAPED}<![CDATA[]]></g></style></svg>`,

@@ -1200,11 +1200,13 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 
 	/** Whether the text handed to the title and textarea handler is an HTML title's or textarea's own. */
 	let rcdataText = false;
+	/** Whether the last title or textarea begun is foreign content's, whose text holds CDATA (cdataText). */
+	let foreignText = false;
 	/**
 	 * The text of the element a handler's element callback chose (`hold()`) held from chunk to chunk and
-	 * written at its last, as `write` makes it; another element's passes (`pass()`) to `passed`, if any.
+	 * written at its last, as `write` makes it; another element's (`pass()`) is left as it is.
 	 */
-	const wholeText = (write: (text: string) => string, passed?: (chunk: Text) => void) => {
+	const wholeText = (write: (text: string) => string) => {
 		let held: string[] | null = null;
 		return {
 			hold: () => {
@@ -1215,7 +1217,7 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			},
 			text(chunk: Text) {
 				if (chunk.removed) return;
-				if (held === null) return passed?.(chunk);
+				if (held === null) return;
 				held.push(chunk.text);
 				if (!chunk.lastInTextNode) {
 					chunk.remove();
@@ -1400,13 +1402,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 		});
 	};
 
-	/** An HTML raw text element's text, held while an svg or math is open; else written as it is. */
-	const rawText = wholeText(
-		(text) => foreignSafeText(text) ?? text,
-		(chunk) => {
-			if (chunk.text.includes("<")) chunk.replace(chunk.text, { html: true });
-		},
-	);
+	/**
+	 * An HTML raw text element's text, held while an svg or math is open; else left as it is. Left, not
+	 * written: text with a `<` that no handler holds there is a CDATA section's in SVG or MathML (an
+	 * element of a raw text element's name there has no raw text), which cdataText escapes.
+	 */
+	const rawText = wholeText((text) => foreignSafeText(text) ?? text);
 	/** An HTML script's in SVG or MathML that no other handler holds. */
 	const scriptText = wholeText(foreignSafeScript);
 
@@ -1768,8 +1769,12 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 				},
 			})
 			// Raw text, which holds tags as text (also at an integration point in SVG or MathML, where the
-			// preload scanner reads it as raw text too): written as it is, so cdataText takes it as removed.
-			// While an svg or math is open, HTML's is held to its last chunk, and written so (foreignSafeText).
+			// preload scanner reads it as raw text too): while an svg or math is open, HTML's is held to its
+			// last chunk, and written so (foreignSafeText), which cdataText then takes as removed. One lol-html
+			// names SVG's or MathML's holds CDATA sections, for cdataText: the preload scanner reads such an
+			// element as raw text to its end tag, and `<svg><noembed><![CDATA[</noembed><img src=…>` fetched
+			// the img (session 61; it also reached one past an element that lol-html's selectors kept open
+			// after a breakout, random page 57 of seed 170 with loaders).
 			.on("xmp, iframe, noembed, noframes, plaintext", {
 				element(el) {
 					// Read first: one lol-html misnames gives the page up (namespaceOf).
@@ -1783,16 +1788,21 @@ export function htmlGuard(options: HtmlGuardOptions, page?: PageBytes): PageRewr
 			// there: the same text. Where lol-html takes the element for HTML's and Chromium for MathML's, it
 			// holds no tag either: in <math><mtext><p><form></form></mtext><title><img src=…>, the form closes
 			// the p, so </mtext> ends the text point, and Chromium fetched the img lol-html read as text.
-			// Only its own text, which lol-html gives in one text node: an SVG or MathML title's children
-			// (a JSON script's text) are written as they are, as raw text's.
+			// Only its own text, which lol-html gives in one text node: an SVG title's children (a JSON
+			// script's text) are written as they are, as raw text's. An SVG title is an integration point,
+			// which holds no CDATA; a textarea in SVG or MathML, or a MathML title, is not: its CDATA sections
+			// are left to cdataText (`<svg><textarea><![CDATA[</textarea><img src=…>` fetched the img).
 			.on("title, textarea", {
 				element(el) {
-					rcdataText = namespaceOf(el) === HTML_NAMESPACE;
+					const namespace = namespaceOf(el);
+					rcdataText = namespace === HTML_NAMESPACE;
+					foreignText =
+						namespace !== HTML_NAMESPACE && (namespace !== SVG_NAMESPACE || el.tagName !== "title");
 				},
 				text(chunk) {
 					const own = rcdataText;
 					if (chunk.lastInTextNode) rcdataText = false;
-					if (chunk.removed || !chunk.text.includes("<")) return;
+					if (chunk.removed || foreignText || !chunk.text.includes("<")) return;
 					chunk.replace(own ? chunk.text.replaceAll("<", "&lt;") : chunk.text, { html: true });
 				},
 			})

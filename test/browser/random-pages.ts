@@ -140,7 +140,7 @@ export function randomPage(seed: number, index: number, loaders = false): string
 			() => `<embed src=${quoted(url)}>`,
 			() => `<input type=image src=${quoted(url)}>`,
 			() => `<svg><image ${pick(["href", "xlink:href"])}=${quoted(url)} width="1" height="1"/></svg>`,
-			() => `<div style=${quoted(`background-image:url(${raw.replaceAll("&", "&amp;")})`)}>x</div>`,
+			() => `<div style=${quoted(`background-image:url(${url})`)}>x</div>`,
 			() => `<style>${pick(["@import", "@import url("])}"${raw}"${pick(["", ")"])};</style>`,
 			() => `<style>p{background:url(${raw})}</style>`,
 			() => `<table background=${quoted(url)}><tr><td>x</td></tr></table>`,
